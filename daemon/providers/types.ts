@@ -1,0 +1,94 @@
+import type { ChatMessage, ProviderId, Usage } from '../../protocol';
+
+/** A request after routing: the provider and model are decided. */
+export interface ProviderRequest {
+  model: string;
+  messages: ChatMessage[];
+  system?: string;
+  maxTokens: number;
+  temperature?: number;
+}
+
+export interface ProviderResponse {
+  text: string;
+  model: string;
+  usage: Usage;
+  stopReason: string | null;
+  responseId?: string;
+  /** Response headers, lower-cased, for rate-limit headroom. */
+  headers: Record<string, string>;
+}
+
+/** What a streaming adapter yields. `done` is always last on a stream that completed. */
+export type ProviderStreamEvent =
+  | { type: 'text'; text: string }
+  | { type: 'done'; model: string; usage: Usage; stopReason: string | null; responseId?: string; headers: Record<string, string> };
+
+export interface ProviderConfig {
+  apiKey: string;
+  baseURL: string;
+  /** Extra headers a corporate proxy may need. */
+  headers?: Record<string, string>;
+}
+
+/**
+ * One per provider. Adapters know the SDK and the wire format, and nothing of caching, limits or
+ * retries: each builds its SDK client with retries off and reports failures as UpstreamError.
+ */
+export interface ProviderAdapter {
+  readonly id: ProviderId;
+  chat(req: ProviderRequest, signal: AbortSignal): Promise<ProviderResponse>;
+  stream(req: ProviderRequest, signal: AbortSignal): AsyncIterable<ProviderStreamEvent>;
+}
+
+/** The facts of a failed upstream call; daemon/resilience classifies them into an ErrorCode. */
+export interface UpstreamErrorInit {
+  provider: ProviderId;
+  message: string;
+  /** HTTP status; absent for connection-level failures. */
+  status?: number;
+  /** Provider's error type/status string: `rate_limit_error`, `RESOURCE_EXHAUSTED`, … */
+  providerType?: string;
+  /** Provider's finer code: `insufficient_quota`, … */
+  providerCode?: string;
+  requestId?: string;
+  /** Lower-cased response headers (retry-after, retry-after-ms, x-should-retry, …). */
+  headers?: Record<string, string>;
+  /** Gemini RetryInfo.retryDelay, in ms, when the body carried one. */
+  retryDelayMs?: number;
+  /** Gemini QuotaFailure present / other quota markers. */
+  quotaFailure?: boolean;
+  /** What kind of non-HTTP failure this was. */
+  kind?: 'http' | 'connection' | 'timeout' | 'aborted' | 'truncated' | 'stream_error';
+  /** Partial text when a stream failed midway. */
+  partialText?: string;
+  cause?: unknown;
+}
+
+export class UpstreamError extends Error {
+  readonly provider: ProviderId;
+  readonly status?: number;
+  readonly providerType?: string;
+  readonly providerCode?: string;
+  readonly requestId?: string;
+  readonly headers: Record<string, string>;
+  readonly retryDelayMs?: number;
+  readonly quotaFailure: boolean;
+  readonly kind: NonNullable<UpstreamErrorInit['kind']>;
+  partialText?: string;
+
+  constructor(init: UpstreamErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'UpstreamError';
+    this.provider = init.provider;
+    this.status = init.status;
+    this.providerType = init.providerType;
+    this.providerCode = init.providerCode;
+    this.requestId = init.requestId;
+    this.headers = init.headers ?? {};
+    this.retryDelayMs = init.retryDelayMs;
+    this.quotaFailure = init.quotaFailure ?? false;
+    this.kind = init.kind ?? (init.status !== undefined ? 'http' : 'connection');
+    this.partialText = init.partialText;
+  }
+}

@@ -1,0 +1,102 @@
+import { NotificationType, RequestType } from 'vscode-jsonrpc';
+import type { ConduitErrorData } from './errors';
+
+export const ProviderIds = ['anthropic', 'openai', 'gemini', 'openaiCompatible'] as const;
+export type ProviderId = (typeof ProviderIds)[number];
+
+export type Tier = 'simple' | 'moderate' | 'complex';
+export type Priority = 'interactive' | 'background';
+export type ClientKind = 'vscode' | 'cli' | 'other';
+
+export interface ChatMessage {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+/** The canonical request: what a client asks for, before routing picks a provider and model. */
+export interface ChatRequest {
+  messages: ChatMessage[];
+  system?: string;
+  provider?: ProviderId;
+  /** An explicit model always wins over routing. */
+  model?: string;
+  tier?: Tier;
+  max_tokens?: number;
+  temperature?: number;
+  stream?: boolean;
+  /** What the request is for, e.g. "ask" or "explain"; used for budgets, routing and metrics. */
+  feature?: string;
+  priority?: Priority;
+}
+
+export interface Usage {
+  input_tokens: number;
+  output_tokens: number;
+  /** Input tokens served from the provider's prompt cache. */
+  cache_read_tokens: number;
+  /** Input tokens written to the provider's prompt cache. */
+  cache_write_tokens: number;
+  /** Output tokens spent on reasoning (already included in output_tokens). */
+  reasoning_tokens: number;
+}
+
+export type CacheKind = 'none' | 'exact' | 'semantic' | 'stale';
+
+export interface AttemptRecord {
+  provider: ProviderId;
+  model: string;
+  /** Error code when the attempt failed; absent when it succeeded. */
+  error?: string;
+  status?: number;
+  /** How long we waited before this attempt, in ms. */
+  delayMs: number;
+  durationMs: number;
+}
+
+export interface ChatResult {
+  /** The id the client gave the request; chunks carry it too. */
+  requestId: string;
+  text: string;
+  provider: ProviderId;
+  model: string;
+  usage: Usage;
+  /** Why generation stopped, in the provider's words (e.g. "end_turn", "stop", "STOP"). */
+  stopReason: string | null;
+  latencyMs: number;
+  /** Time to first token; null for non-streamed calls. */
+  ttftMs: number | null;
+  attempts: number;
+  attemptLog: AttemptRecord[];
+  cache: CacheKind;
+  fallbacks: string[];
+  /** The provider's response id, when it gave one. */
+  responseId?: string;
+}
+
+export interface ChatSendParams {
+  /** Chosen by the client so that it can match `chat/chunk` notifications before the reply. */
+  requestId: string;
+  request: ChatRequest;
+}
+
+/** A piece of streamed text. Sent only for requests with `stream: true`. */
+export interface ChatChunk {
+  requestId: string;
+  /** Sequence number from 0, so a client can prove nothing was lost or reordered. */
+  seq: number;
+  delta: string;
+}
+
+export const ChatSendRequest = {
+  method: 'chat/send',
+  type: new RequestType<ChatSendParams, ChatResult, ConduitErrorData>('chat/send'),
+} as const;
+
+export const ChatChunkNotification = {
+  method: 'chat/chunk',
+  type: new NotificationType<ChatChunk>('chat/chunk'),
+} as const;
+
+export function emptyUsage(): Usage {
+  return { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0 };
+}

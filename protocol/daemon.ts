@@ -1,0 +1,63 @@
+import { RequestType, RequestType0 } from 'vscode-jsonrpc';
+import type { ClientKind, ProviderId } from './chat';
+import type { ConduitErrorData } from './errors';
+
+export interface HelloParams {
+  protocolVersion: number;
+  /** The per-user token from CONDUIT_HOME/token. Compared in constant time. */
+  token: string;
+  client: ClientKind;
+  clientVersion: string;
+}
+
+export interface HelloResult {
+  protocolVersion: number;
+  version: string;
+  pid: number;
+  capabilities: string[];
+}
+
+/** Must be the first request on every connection; anything else closes it. */
+export const HelloRequest = {
+  method: 'daemon/hello',
+  type: new RequestType<HelloParams, HelloResult, ConduitErrorData>('daemon/hello'),
+} as const;
+
+export interface ProviderStatus {
+  id: ProviderId;
+  /** Where the key was found; never the key itself. */
+  keySource: 'keychain' | 'env' | 'none' | 'not-required';
+  baseURL: string;
+  defaultModel: string;
+}
+
+export interface StatusParams {
+  /** Run a garbage collection first (when the daemon allows it) so memory figures are settled. */
+  settleMemory?: boolean;
+}
+
+export interface StatusResult {
+  pid: number;
+  version: string;
+  protocolVersion: number;
+  uptimeMs: number;
+  clients: number;
+  inFlight: number;
+  requestsServed: number;
+  home: string;
+  socket: string;
+  idleTimeoutMs: number;
+  memory: { rss: number; heapUsed: number };
+  providers: ProviderStatus[];
+}
+
+export const StatusRequest = {
+  method: 'daemon/status',
+  type: new RequestType<StatusParams, StatusResult, ConduitErrorData>('daemon/status'),
+} as const;
+
+/** Asks the daemon to exit once in-flight requests finish. */
+export const StopRequest = {
+  method: 'daemon/stop',
+  type: new RequestType0<{ pid: number }, ConduitErrorData>('daemon/stop'),
+} as const;

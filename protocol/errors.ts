@@ -1,0 +1,71 @@
+/**
+ * Stable error codes. Clients switch on `code`, never on the message text, so a code is never
+ * renamed once shipped. `message` is for humans: what happened and what to do next.
+ */
+export const ErrorCodes = [
+  // Upstream (provider) errors, normalized across providers.
+  'rate_limited',
+  'quota_exhausted',
+  'overloaded',
+  'server_error',
+  'timeout',
+  'network',
+  'auth',
+  'permission',
+  'not_found',
+  'invalid_request',
+  'too_large',
+  'content_filtered',
+  'stream_interrupted',
+  // Conduit's own outcomes.
+  'cancelled',
+  'budget_exceeded',
+  'queue_full',
+  'no_api_key',
+  'config_invalid',
+  'unknown_provider',
+  // The IPC layer.
+  'unauthorized',
+  'protocol_mismatch',
+  'bad_request',
+  'daemon_unavailable',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ErrorCodes)[number];
+
+/** The error shape that crosses every boundary: daemon to client, extension to webview. */
+export interface ConduitErrorData {
+  code: ErrorCode;
+  message: string;
+  provider?: string;
+  model?: string;
+  /** HTTP status of the upstream response, when there was one. */
+  status?: number;
+  /** The provider's own error type or code, e.g. `rate_limit_error` or `insufficient_quota`. */
+  providerCode?: string;
+  /** The provider's request id, for support tickets. */
+  requestId?: string;
+  /** How long the server asked us to wait, in milliseconds. */
+  retryAfterMs?: number;
+  /** Text that had already streamed before the failure; it is incomplete. */
+  partialText?: string;
+}
+
+/**
+ * JSON-RPC error codes for Conduit errors. The JSON-RPC `data` field carries ConduitErrorData;
+ * the numeric code only separates "our" errors from transport-level ones.
+ */
+export const RpcErrorCodes = {
+  conduitError: -32001,
+  unauthorized: -32002,
+  /** vscode-jsonrpc's own code for a request cancelled through `$/cancelRequest`. */
+  requestCancelled: -32800,
+} as const;
+
+export function isConduitErrorData(value: unknown): value is ConduitErrorData {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.code === 'string' && typeof v.message === 'string' &&
+    (ErrorCodes as readonly string[]).includes(v.code);
+}

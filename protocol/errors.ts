@@ -69,3 +69,18 @@ export function isConduitErrorData(value: unknown): value is ConduitErrorData {
   return typeof v.code === 'string' && typeof v.message === 'string' &&
     (ErrorCodes as readonly string[]).includes(v.code);
 }
+
+/** An error that carries ConduitErrorData across a throw. Plain JS, so both ends can use it. */
+export class ConduitError extends Error {
+  readonly data: ConduitErrorData;
+
+  constructor(data: ConduitErrorData) {
+    super(data.message);
+    this.name = 'ConduitError';
+    this.data = data;
+  }
+
+  get code(): ErrorCode {
+    return this.data.code;
+  }
+}

@@ -1,0 +1,87 @@
+import { parseArgs } from 'node:util';
+import { ProviderIds, type ChatRequest, type ProviderId } from '../../protocol';
+import { connect, ExitCode, UsageError } from './context';
+
+export async function askCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      provider: { type: 'string', short: 'p' },
+      model: { type: 'string', short: 'm' },
+      system: { type: 'string', short: 's' },
+      'max-tokens': { type: 'string' },
+      temperature: { type: 'string' },
+      feature: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'no-stream': { type: 'boolean', default: false },
+    },
+  });
+  const prompt = positionals.length > 0 ? positionals.join(' ') : await readStdin();
+  if (!prompt.trim()) throw new UsageError('ask needs a prompt: conduit ask "…", or pipe it on stdin.');
+  const request: ChatRequest = {
+    messages: [{ role: 'user', content: prompt }],
+    stream: !values['no-stream'],
+    feature: values.feature ?? 'ask',
+    priority: 'interactive',
+  };
+  if (values.provider !== undefined) request.provider = parseProvider(values.provider);
+  if (values.model !== undefined) request.model = values.model;
+  if (values.system !== undefined) request.system = values.system;
+  if (values['max-tokens'] !== undefined) request.max_tokens = parsePositiveInt(values['max-tokens'], '--max-tokens');
+  if (values.temperature !== undefined) request.temperature = parseNumber(values.temperature, '--temperature');
+
+  const client = await connect();
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  let endedWithNewline = true;
+  try {
+    const result = await client.chat(request, {
+      signal: controller.signal,
+      ...(values.json ? {} : {
+        onChunk: (chunk) => {
+          process.stdout.write(chunk.delta);
+          endedWithNewline = chunk.delta.endsWith('\n');
+        },
+      }),
+    });
+    if (values.json) {
+      process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+    } else {
+      if (!request.stream) {
+        process.stdout.write(result.text);
+        endedWithNewline = result.text.endsWith('\n');
+      }
+      if (!endedWithNewline && process.stdout.isTTY) process.stdout.write('\n');
+    }
+    return ExitCode.ok;
+  } finally {
+    process.off('SIGINT', onSigint);
+    client.close();
+  }
+}
+
+function parseProvider(value: string): ProviderId {
+  if ((ProviderIds as readonly string[]).includes(value)) return value as ProviderId;
+  throw new UsageError(`unknown provider "${value}"; expected one of ${ProviderIds.join(', ')}.`);
+}
+
+function parsePositiveInt(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer, got "${value}".`);
+  return n;
+}
+
+function parseNumber(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new UsageError(`${flag} must be a number, got "${value}".`);
+  return n;
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) return '';
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

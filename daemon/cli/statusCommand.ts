@@ -1,0 +1,41 @@
+import { parseArgs } from 'node:util';
+import type { StatusResult } from '../../protocol';
+import { connect, ExitCode } from './context';
+
+export async function statusCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false }, 'settle-memory': { type: 'boolean', default: false } } });
+  // Status never starts a daemon: "not running" is an answer, not an error to fix by starting one.
+  const client = await connect(false);
+  try {
+    const status = await client.status(values['settle-memory']);
+    process.stdout.write(values.json ? JSON.stringify(status, null, 2) + '\n' : formatStatus(status));
+    return ExitCode.ok;
+  } finally {
+    client.close();
+  }
+}
+
+function formatStatus(s: StatusResult): string {
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+  const lines = [
+    `Conduit daemon ${s.version} (protocol ${s.protocolVersion})`,
+    `  pid        ${s.pid}`,
+    `  uptime     ${formatDuration(s.uptimeMs)}`,
+    `  clients    ${s.clients}`,
+    `  in flight  ${s.inFlight} (served ${s.requestsServed})`,
+    `  memory     rss ${mb(s.memory.rss)}, heap ${mb(s.memory.heapUsed)}`,
+    `  home       ${s.home}`,
+    `  idle exit  after ${formatDuration(s.idleTimeoutMs)} without clients`,
+    '  providers',
+    ...s.providers.map((p) => `    ${p.id.padEnd(17)} key: ${p.keySource.padEnd(12)} model: ${p.defaultModel}  ${p.baseURL}`),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+function formatDuration(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${s % 60}s`;
+  return `${Math.floor(m / 60)}h ${m % 60}m`;
+}

@@ -1,0 +1,201 @@
+import * as crypto from 'node:crypto';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import {
+  CancellationTokenSource,
+  createMessageConnection,
+  ResponseError,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
+import {
+  ChatChunkNotification,
+  ChatSendRequest,
+  CONDUIT_VERSION,
+  ConduitError,
+  HelloRequest,
+  isConduitErrorData,
+  PROTOCOL_VERSION,
+  StatusRequest,
+  StopRequest,
+  type ChatChunk,
+  type ChatRequest,
+  type ChatResult,
+  type ClientKind,
+  type HelloResult,
+  type StatusResult,
+} from '../../protocol';
+import { conduitHome, ensurePrivateDir, homeLayout } from '../home/conduitHome';
+import { socketAddress } from '../home/socketAddress';
+import { readOrCreateToken } from '../home/token';
+import { spawnDaemon, type SpawnOptions } from './spawnDaemon';
+
+export interface ConnectOptions {
+  client: ClientKind;
+  home?: string;
+  /** Start the daemon when none is listening. */
+  autoStart?: boolean;
+  spawn?: Omit<SpawnOptions, 'logsDir'>;
+  /** How long to wait for a freshly started daemon to accept connections. */
+  startTimeoutMs?: number;
+  /** Internal: set while replacing a daemon that speaks another protocol version. */
+  replacingOutdated?: boolean;
+}
+
+export interface ChatCallOptions {
+  onChunk?: (chunk: ChatChunk) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * A connection to the user's daemon: connects (starting it when needed), authenticates, and
+ * offers typed calls. The CLI and the extension share it.
+ */
+export class DaemonClient {
+  private readonly chunkHandlers = new Map<string, (chunk: ChatChunk) => void>();
+  private closedFlag = false;
+
+  private constructor(readonly connection: MessageConnection, private readonly socket: net.Socket, readonly hello: HelloResult) {
+    connection.onNotification(ChatChunkNotification.type, (chunk) => this.chunkHandlers.get(chunk.requestId)?.(chunk));
+    connection.onClose(() => { this.closedFlag = true; });
+    socket.on('close', () => { this.closedFlag = true; });
+  }
+
+  get closed(): boolean {
+    return this.closedFlag;
+  }
+
+  onClose(listener: () => void): void {
+    this.socket.on('close', listener);
+  }
+
+  static async connect(opts: ConnectOptions): Promise<DaemonClient> {
+    const layout = homeLayout(opts.home ?? conduitHome());
+    ensurePrivateDir(layout.home);
+    const token = readOrCreateToken(layout.tokenFile);
+    const address = socketAddress(layout.runDir, token);
+    let socket = await tryConnect(address.path);
+    if (!socket) {
+      if (!opts.autoStart) throw unavailable(`No Conduit daemon is running (socket ${address.path}). Start one with \`conduit daemon\`.`);
+      if (!opts.spawn) throw new Error('autoStart needs spawn options');
+      spawnDaemon({ ...opts.spawn, logsDir: layout.logsDir });
+      socket = await waitForSocket(address.path, opts.startTimeoutMs ?? 15_000);
+      if (!socket) {
+        throw unavailable(`The Conduit daemon did not start within ${Math.round((opts.startTimeoutMs ?? 15_000) / 1000)} s. See ${path.join(layout.logsDir, 'daemon-stderr.log')} and ${path.join(layout.logsDir, 'daemon.log')}.`);
+      }
+    }
+    const connection = createMessageConnection(new StreamMessageReader(socket), new StreamMessageWriter(socket));
+    connection.listen();
+    try {
+      const hello = await connection.sendRequest(HelloRequest.type, {
+        protocolVersion: PROTOCOL_VERSION,
+        token,
+        client: opts.client,
+        clientVersion: CONDUIT_VERSION,
+      });
+      if (hello.protocolVersion !== PROTOCOL_VERSION && opts.autoStart && !opts.replacingOutdated) {
+        // An older (or newer) daemon from before an update: ask it to finish its work and exit,
+        // then start one that speaks our version.
+        await connection.sendRequest(StopRequest.type).catch(() => undefined);
+        await new Promise<void>((resolve) => { if (socket!.destroyed) resolve(); else socket!.once('close', () => resolve()); });
+        connection.dispose();
+        await waitForGone(address.path, 15_000);
+        return DaemonClient.connect({ ...opts, replacingOutdated: true });
+      }
+      return new DaemonClient(connection, socket, hello);
+    } catch (err) {
+      connection.dispose();
+      socket.destroy();
+      throw toConduitError(err);
+    }
+  }
+
+  async chat(request: ChatRequest, opts: ChatCallOptions = {}): Promise<ChatResult> {
+    const requestId = crypto.randomUUID();
+    const source = new CancellationTokenSource();
+    const onAbort = () => source.cancel();
+    if (opts.signal?.aborted) throw new ConduitError({ code: 'cancelled', message: 'The request was cancelled.' });
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    if (opts.onChunk) this.chunkHandlers.set(requestId, opts.onChunk);
+    try {
+      return await this.connection.sendRequest(ChatSendRequest.type, { requestId, request }, source.token);
+    } catch (err) {
+      throw toConduitError(err);
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
+      this.chunkHandlers.delete(requestId);
+      source.dispose();
+    }
+  }
+
+  async status(settleMemory = false): Promise<StatusResult> {
+    try {
+      return await this.connection.sendRequest(StatusRequest.type, { settleMemory });
+    } catch (err) {
+      throw toConduitError(err);
+    }
+  }
+
+  async stop(): Promise<{ pid: number }> {
+    try {
+      return await this.connection.sendRequest(StopRequest.type);
+    } catch (err) {
+      throw toConduitError(err);
+    }
+  }
+
+  close(): void {
+    this.connection.dispose();
+    this.socket.destroy();
+  }
+}
+
+function unavailable(message: string): ConduitError {
+  return new ConduitError({ code: 'daemon_unavailable', message });
+}
+
+/** Turns whatever vscode-jsonrpc threw into a ConduitError with a stable code. */
+export function toConduitError(err: unknown): ConduitError {
+  if (err instanceof ConduitError) return err;
+  if (err instanceof ResponseError) {
+    if (isConduitErrorData(err.data)) return new ConduitError(err.data);
+    if (err.code === -32800) return new ConduitError({ code: 'cancelled', message: 'The request was cancelled.' });
+    return new ConduitError({ code: 'internal', message: err.message });
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  if (/connection (got disposed|is closed)|socket/i.test(message)) {
+    return unavailable(`Lost the connection to the Conduit daemon (${message}). Run the command again; the daemon restarts on demand.`);
+  }
+  return new ConduitError({ code: 'internal', message });
+}
+
+function tryConnect(address: string): Promise<net.Socket | undefined> {
+  return new Promise((resolve) => {
+    const socket = net.connect(address);
+    socket.once('connect', () => { socket.removeAllListeners('error'); socket.setNoDelay(true); resolve(socket); });
+    socket.once('error', () => { socket.destroy(); resolve(undefined); });
+  });
+}
+
+async function waitForSocket(address: string, timeoutMs: number): Promise<net.Socket | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  let delay = 10;
+  while (Date.now() < deadline) {
+    const socket = await tryConnect(address);
+    if (socket) return socket;
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 2, 200);
+  }
+  return undefined;
+}
+
+async function waitForGone(address: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const socket = await tryConnect(address);
+    if (!socket) return;
+    socket.destroy();
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

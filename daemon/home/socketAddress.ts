@@ -1,0 +1,24 @@
+import * as crypto from 'node:crypto';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/** sun_path is 108 bytes on Linux and 104 on macOS; stay under both with the NUL. */
+const MAX_SOCKET_PATH = 100;
+
+/**
+ * Where the daemon listens. On Unix, a socket inside a private run directory under
+ * CONDUIT_HOME, or under the temp dir when that path would be too long for sun_path. On
+ * Windows, a named pipe whose name is derived from the secret token, so it cannot be guessed.
+ */
+export function socketAddress(runDir: string, token: string): { path: string; dir: string | null } {
+  if (process.platform === 'win32') {
+    const id = crypto.createHash('sha256').update(token).digest('hex').slice(0, 32);
+    return { path: `\\\\.\\pipe\\conduit-${id}`, dir: null };
+  }
+  const preferred = path.join(runDir, 'daemon.sock');
+  if (Buffer.byteLength(preferred) <= MAX_SOCKET_PATH) return { path: preferred, dir: runDir };
+  const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
+  const id = crypto.createHash('sha256').update(runDir).digest('hex').slice(0, 12);
+  const dir = path.join(os.tmpdir(), `conduit-${uid}-${id}`);
+  return { path: path.join(dir, 'daemon.sock'), dir };
+}

@@ -1,0 +1,48 @@
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ensurePrivateDir } from './conduitHome';
+
+const TOKEN_BYTES = 32;
+
+/**
+ * Reads the per-user token, creating it on first use. Creation writes a temporary file and
+ * hard-links it into place, so two processes racing here agree on one token: the loser's link
+ * fails with EEXIST and it reads the winner's.
+ */
+export function readOrCreateToken(tokenFile: string): string {
+  const existing = readToken(tokenFile);
+  if (existing) return existing;
+  ensurePrivateDir(path.dirname(tokenFile));
+  const tmp = `${tokenFile}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
+  fs.writeFileSync(tmp, crypto.randomBytes(TOKEN_BYTES).toString('hex'), { mode: 0o600 });
+  try {
+    fs.linkSync(tmp, tokenFile);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+  const token = readToken(tokenFile);
+  if (!token) throw new Error(`Could not read the Conduit token at ${tokenFile}. Delete it and try again.`);
+  return token;
+}
+
+export function readToken(tokenFile: string): string | undefined {
+  try {
+    const st = fs.statSync(tokenFile);
+    if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) fs.chmodSync(tokenFile, 0o600);
+    const value = fs.readFileSync(tokenFile, 'utf8').trim();
+    return value.length >= 32 ? value : undefined;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/** Constant-time comparison, so the time to reject leaks nothing about the token. */
+export function tokensEqual(a: string, b: string): boolean {
+  const ha = crypto.createHash('sha256').update(a).digest();
+  const hb = crypto.createHash('sha256').update(b).digest();
+  return crypto.timingSafeEqual(ha, hb);
+}

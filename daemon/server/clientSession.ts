@@ -1,0 +1,159 @@
+import type * as net from 'node:net';
+import {
+  createMessageConnection,
+  ResponseError,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
+import {
+  ChatChunkNotification,
+  ChatSendRequest,
+  ConduitError,
+  HelloRequest,
+  PROTOCOL_VERSION,
+  RpcErrorCodes,
+  StatusRequest,
+  StopRequest,
+  type ClientKind,
+  type ConduitErrorData,
+} from '../../protocol';
+import { tokensEqual } from '../home/token';
+import { FrameGuard } from './frameGuard';
+
+export interface SessionHost {
+  readonly token: string;
+  readonly maxMessageBytes: number;
+  readonly handshakeTimeoutMs: number;
+  hello(): { version: string; pid: number; capabilities: string[] };
+  chat: (params: unknown, client: ClientKind, signal: AbortSignal, onChunk: ((delta: string, seq: number) => void) | undefined) => Promise<unknown>;
+  status: (settleMemory: boolean) => unknown;
+  stop: () => void;
+  log: (level: 'info' | 'warn', msg: string, fields?: Record<string, unknown>) => void;
+  requestStarted(): void;
+  requestEnded(): void;
+}
+
+let nextSessionId = 1;
+
+/**
+ * One client connection. Nothing but `daemon/hello` is served until the client proves it holds
+ * the token; a client that stays silent past the deadline, sends a bad token or a malformed
+ * frame is disconnected. Requests in flight are aborted when the connection goes away.
+ */
+export class ClientSession {
+  readonly id = nextSessionId++;
+  private readonly connection: MessageConnection;
+  private authed = false;
+  private client: ClientKind = 'other';
+  private readonly inFlight = new Set<AbortController>();
+  private readonly deadline: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(private readonly socket: net.Socket, private readonly host: SessionHost, private readonly onClosed: (s: ClientSession) => void) {
+    socket.setNoDelay(true);
+    const guard = new FrameGuard(host.maxMessageBytes);
+    guard.on('error', (err) => this.drop(`malformed frame: ${err.message}`));
+    socket.on('error', () => this.close());
+    socket.on('close', () => this.close());
+    socket.pipe(guard);
+    this.connection = createMessageConnection(new StreamMessageReader(guard), new StreamMessageWriter(socket));
+    this.connection.onError(([err]) => this.drop(`protocol error: ${err.message}`));
+    this.connection.onClose(() => this.close());
+    this.deadline = setTimeout(() => { if (!this.authed) this.drop('no handshake before the deadline'); }, host.handshakeTimeoutMs);
+    this.deadline.unref();
+    this.register();
+    this.connection.listen();
+  }
+
+  get isAuthed(): boolean {
+    return this.authed;
+  }
+
+  private register(): void {
+    const c = this.connection;
+    c.onRequest(HelloRequest.type, (params) => {
+      if (!params || typeof params.token !== 'string' || !tokensEqual(params.token, this.host.token)) {
+        // Answer first so an honest client with a stale token learns why, then hang up.
+        setImmediate(() => this.drop('bad token'));
+        return new ResponseError(RpcErrorCodes.unauthorized, 'Unauthorized: the token does not match. Restart the client so it rereads CONDUIT_HOME/token.', errorData('unauthorized', 'The token does not match.'));
+      }
+      this.authed = true;
+      clearTimeout(this.deadline);
+      this.client = params.client === 'vscode' || params.client === 'cli' ? params.client : 'other';
+      const info = this.host.hello();
+      return { protocolVersion: PROTOCOL_VERSION, ...info };
+    });
+    c.onRequest(ChatSendRequest.type, async (params, token) => {
+      this.requireAuth();
+      const controller = new AbortController();
+      this.inFlight.add(controller);
+      const cancel = token.onCancellationRequested(() => controller.abort());
+      this.host.requestStarted();
+      try {
+        const stream = isStreaming(params);
+        const requestId = typeof params?.requestId === 'string' ? params.requestId : '';
+        const onChunk = stream
+          ? (delta: string, seq: number) => { void c.sendNotification(ChatChunkNotification.type, { requestId, seq, delta }); }
+          : undefined;
+        return (await this.host.chat(params, this.client, controller.signal, onChunk)) as never;
+      } catch (err) {
+        return toResponseError(err);
+      } finally {
+        cancel.dispose();
+        this.inFlight.delete(controller);
+        this.host.requestEnded();
+      }
+    });
+    c.onRequest(StatusRequest.type, (params) => {
+      this.requireAuth();
+      return this.host.status(params?.settleMemory === true) as never;
+    });
+    c.onRequest(StopRequest.type, () => {
+      this.requireAuth();
+      setImmediate(() => this.host.stop());
+      return { pid: process.pid };
+    });
+  }
+
+  private requireAuth(): void {
+    if (!this.authed) {
+      setImmediate(() => this.drop('request before handshake'));
+      throw new ResponseError(RpcErrorCodes.unauthorized, 'Unauthorized: send daemon/hello with the token first.', errorData('unauthorized', 'Handshake required.'));
+    }
+  }
+
+  /** Disconnects a misbehaving client. */
+  drop(reason: string): void {
+    if (this.closed) return;
+    this.host.log('warn', 'dropping connection', { session: this.id, reason });
+    this.socket.destroy();
+    this.close();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.deadline);
+    for (const controller of this.inFlight) controller.abort();
+    this.connection.dispose();
+    this.socket.destroy();
+    this.onClosed(this);
+  }
+}
+
+function isStreaming(params: unknown): boolean {
+  if (!params || typeof params !== 'object') return false;
+  const request = (params as { request?: { stream?: unknown } }).request;
+  return request?.stream === true;
+}
+
+function errorData(code: ConduitErrorData['code'], message: string): ConduitErrorData {
+  return { code, message };
+}
+
+function toResponseError(err: unknown): ResponseError<ConduitErrorData> {
+  if (err instanceof ConduitError) return new ResponseError(RpcErrorCodes.conduitError, err.data.message, err.data);
+  const message = err instanceof Error ? err.message : String(err);
+  return new ResponseError(RpcErrorCodes.conduitError, message, errorData('internal', message));
+}

@@ -1,0 +1,60 @@
+import * as net from 'node:net';
+import type { ClientKind } from '../../protocol';
+import { ClientSession, type SessionHost } from './clientSession';
+
+export interface DaemonServerOptions extends Omit<SessionHost, 'requestStarted' | 'requestEnded'> {
+  maxConnections: number;
+  /** Called when the daemon becomes idle (no clients, no work) or busy again. */
+  onIdleChange: (idle: boolean) => void;
+}
+
+/** Accepts connections, caps how many are open, and tracks whether the daemon is idle. */
+export class DaemonServer {
+  readonly server: net.Server;
+  private readonly sessions = new Set<ClientSession>();
+  private inFlight = 0;
+  private served = 0;
+
+  constructor(private readonly opts: DaemonServerOptions) {
+    this.server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
+  }
+
+  get clients(): number {
+    let n = 0;
+    for (const s of this.sessions) if (s.isAuthed) n++;
+    return n;
+  }
+
+  get requestsInFlight(): number {
+    return this.inFlight;
+  }
+
+  get requestsServed(): number {
+    return this.served;
+  }
+
+  private accept(socket: net.Socket): void {
+    if (this.sessions.size >= this.opts.maxConnections) {
+      this.opts.log('warn', 'connection refused: too many open connections', { open: this.sessions.size });
+      socket.destroy();
+      return;
+    }
+    const host: SessionHost = {
+      ...this.opts,
+      chat: (params: unknown, client: ClientKind, signal: AbortSignal, onChunk) => this.opts.chat(params, client, signal, onChunk),
+      requestStarted: () => { this.inFlight++; this.served++; this.updateIdle(); },
+      requestEnded: () => { this.inFlight--; this.updateIdle(); },
+    };
+    const session = new ClientSession(socket, host, (s) => { this.sessions.delete(s); this.updateIdle(); });
+    this.sessions.add(session);
+    this.updateIdle();
+  }
+
+  private updateIdle(): void {
+    this.opts.onIdleChange(this.sessions.size === 0 && this.inFlight === 0);
+  }
+
+  closeAll(): void {
+    for (const s of this.sessions) s.close();
+  }
+}

@@ -45,7 +45,18 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
+let settled = false;
+// A command whose promise can no longer settle (nothing left on the event loop) would otherwise
+// exit 0 without a word; say so and fail instead.
+process.on('beforeExit', () => {
+  if (!settled) {
+    settled = true;
+    process.stderr.write('conduit: internal: the command ended without finishing; see the daemon log.\n');
+    process.exitCode = 1;
+  }
+});
+
+main(process.argv.slice(2)).finally(() => { settled = true; }).then(
   (code) => { process.exitCode = code; },
   (err: unknown) => { process.exitCode = fail(err); },
 );

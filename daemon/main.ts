@@ -109,7 +109,7 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
       server.server.close();
       const deadline = Date.now() + SHUTDOWN_GRACE_MS;
       while (server.requestsInFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      server.closeAll();
+      await server.closeAll();
       if (process.platform !== 'win32') fs.rmSync(address.path, { force: true });
       logger.info('daemon stopped', { reason });
       await logger.close();

@@ -29,7 +29,9 @@ export interface ChatRequest {
   priority?: Priority;
 }
 
+/** Token counts on one basis for every provider. */
 export interface Usage {
+  /** The whole prompt, including the tokens read from or written to the prompt cache. */
   input_tokens: number;
   output_tokens: number;
   /** Input tokens served from the provider's prompt cache. */

@@ -58,8 +58,11 @@ export class DaemonClient {
 
   private constructor(readonly connection: MessageConnection, private readonly socket: net.Socket, readonly hello: HelloResult) {
     connection.onNotification(ChatChunkNotification.type, (chunk) => this.chunkHandlers.get(chunk.requestId)?.(chunk));
-    connection.onClose(() => { this.closedFlag = true; });
-    socket.on('close', () => { this.closedFlag = true; });
+    // vscode-jsonrpc leaves pending requests waiting when the peer hangs up; disposing the
+    // connection rejects them, so a caller never waits on a daemon that is gone.
+    const closed = () => { this.closedFlag = true; connection.dispose(); };
+    connection.onClose(closed);
+    socket.on('close', closed);
   }
 
   get closed(): boolean {
@@ -164,7 +167,7 @@ export function toConduitError(err: unknown): ConduitError {
     return new ConduitError({ code: 'internal', message: err.message });
   }
   const message = err instanceof Error ? err.message : String(err);
-  if (/connection (got disposed|is closed)|socket/i.test(message)) {
+  if (/connection (got disposed|is closed|is disposed)|socket|EPIPE|ECONNRESET/i.test(message)) {
     return unavailable(`Lost the connection to the Conduit daemon (${message}). Run the command again; the daemon restarts on demand.`);
   }
   return new ConduitError({ code: 'internal', message });

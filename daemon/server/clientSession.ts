@@ -3,7 +3,6 @@ import {
   createMessageConnection,
   ResponseError,
   StreamMessageReader,
-  StreamMessageWriter,
   type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import {
@@ -19,6 +18,7 @@ import {
   type ConduitErrorData,
 } from '../../protocol';
 import { tokensEqual } from '../home/token';
+import { DrainingWriter } from './drainingWriter';
 import { FrameGuard } from './frameGuard';
 
 export interface SessionHost {
@@ -44,22 +44,25 @@ let nextSessionId = 1;
 export class ClientSession {
   readonly id = nextSessionId++;
   private readonly connection: MessageConnection;
+  private readonly writer: DrainingWriter;
   private authed = false;
   private client: ClientKind = 'other';
   private readonly inFlight = new Set<AbortController>();
   private readonly deadline: NodeJS.Timeout;
   private closed = false;
+  private flushed: Promise<void> = Promise.resolve();
 
   constructor(private readonly socket: net.Socket, private readonly host: SessionHost, private readonly onClosed: (s: ClientSession) => void) {
     socket.setNoDelay(true);
     const guard = new FrameGuard(host.maxMessageBytes);
     guard.on('error', (err) => this.drop(`malformed frame: ${err.message}`));
-    socket.on('error', () => this.close());
-    socket.on('close', () => this.close());
+    socket.on('error', () => void this.close());
+    socket.on('close', () => void this.close());
     socket.pipe(guard);
-    this.connection = createMessageConnection(new StreamMessageReader(guard), new StreamMessageWriter(socket));
+    this.writer = new DrainingWriter(socket);
+    this.connection = createMessageConnection(new StreamMessageReader(guard), this.writer);
     this.connection.onError(([err]) => this.drop(`protocol error: ${err.message}`));
-    this.connection.onClose(() => this.close());
+    this.connection.onClose(() => void this.close());
     this.deadline = setTimeout(() => { if (!this.authed) this.drop('no handshake before the deadline'); }, host.handshakeTimeoutMs);
     this.deadline.unref();
     this.register();
@@ -75,7 +78,7 @@ export class ClientSession {
     c.onRequest(HelloRequest.type, (params) => {
       if (!params || typeof params.token !== 'string' || !tokensEqual(params.token, this.host.token)) {
         // Answer first so an honest client with a stale token learns why, then hang up.
-        setImmediate(() => this.drop('bad token'));
+        this.writer.afterNextWrite(() => this.drop('bad token'));
         return new ResponseError(RpcErrorCodes.unauthorized, 'Unauthorized: the token does not match. Restart the client so it rereads CONDUIT_HOME/token.', errorData('unauthorized', 'The token does not match.'));
       }
       this.authed = true;
@@ -111,14 +114,14 @@ export class ClientSession {
     });
     c.onRequest(StopRequest.type, () => {
       this.requireAuth();
-      setImmediate(() => this.host.stop());
+      this.writer.afterNextWrite(() => this.host.stop());
       return { pid: process.pid };
     });
   }
 
   private requireAuth(): void {
     if (!this.authed) {
-      setImmediate(() => this.drop('request before handshake'));
+      this.writer.afterNextWrite(() => this.drop('request before handshake'));
       throw new ResponseError(RpcErrorCodes.unauthorized, 'Unauthorized: send daemon/hello with the token first.', errorData('unauthorized', 'Handshake required.'));
     }
   }
@@ -127,18 +130,25 @@ export class ClientSession {
   drop(reason: string): void {
     if (this.closed) return;
     this.host.log('warn', 'dropping connection', { session: this.id, reason });
-    this.socket.destroy();
-    this.close();
+    void this.close();
   }
 
-  close(): void {
-    if (this.closed) return;
+  /**
+   * Ends the connection: replies already written (an "unauthorized", the answer to
+   * `daemon/stop`) are flushed first, and a peer that will not finish closing is cut off.
+   */
+  close(): Promise<void> {
+    if (this.closed) return this.flushed;
     this.closed = true;
     clearTimeout(this.deadline);
     for (const controller of this.inFlight) controller.abort();
-    this.connection.dispose();
-    this.socket.destroy();
+    this.flushed = this.writer.drain().then(() => {
+      this.socket.end();
+      this.connection.dispose();
+    });
+    setTimeout(() => this.socket.destroy(), 1000).unref();
     this.onClosed(this);
+    return this.flushed;
   }
 }
 

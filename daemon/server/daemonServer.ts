@@ -54,7 +54,8 @@ export class DaemonServer {
     this.opts.onIdleChange(this.sessions.size === 0 && this.inFlight === 0);
   }
 
-  closeAll(): void {
-    for (const s of this.sessions) s.close();
+  /** Closes every connection once the replies already written have been flushed. */
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.sessions].map((s) => s.close()));
   }
 }

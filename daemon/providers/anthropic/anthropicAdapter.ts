@@ -1,0 +1,66 @@
+import Anthropic from '@anthropic-ai/sdk';
+import type { Message, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
+import { abortedError } from '../commonErrors';
+import { lowerCaseHeaders } from '../headers';
+import { SDK_TIMEOUT_MS } from '../sdkTimeout';
+import { runStream } from '../streamRunner';
+import type { ProviderAdapter, ProviderConfig, ProviderRequest, ProviderResponse, ProviderStreamEvent } from '../types';
+import { anthropicUpstreamError } from './anthropicError';
+import { toAnthropicParams } from './anthropicRequest';
+import { AnthropicStreamAccumulator } from './anthropicStream';
+import { fromAnthropicUsage } from './anthropicUsage';
+
+function textOf(message: Message): string {
+  return message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+}
+
+export class AnthropicAdapter implements ProviderAdapter {
+  readonly id = 'anthropic' as const;
+  readonly #client: Anthropic;
+  readonly #apiKey: string;
+
+  constructor(cfg: ProviderConfig) {
+    this.#apiKey = cfg.apiKey;
+    this.#client = new Anthropic({
+      apiKey: cfg.apiKey,
+      baseURL: cfg.baseURL,
+      // Conduit's resilience layer owns retries and timeouts.
+      maxRetries: 0,
+      timeout: SDK_TIMEOUT_MS,
+      ...(cfg.headers ? { defaultHeaders: cfg.headers } : {}),
+    });
+  }
+
+  async chat(req: ProviderRequest, signal: AbortSignal): Promise<ProviderResponse> {
+    try {
+      const { data, response } = await this.#client.messages
+        .create({ ...toAnthropicParams(req), stream: false }, { signal })
+        .withResponse();
+      return {
+        text: textOf(data),
+        model: data.model,
+        usage: fromAnthropicUsage(data.usage),
+        stopReason: data.stop_reason,
+        responseId: data.id,
+        headers: lowerCaseHeaders(response.headers),
+      };
+    } catch (err) {
+      throw signal.aborted ? abortedError(this.id, err) : anthropicUpstreamError(err, this.#apiKey);
+    }
+  }
+
+  stream(req: ProviderRequest, signal: AbortSignal): AsyncIterable<ProviderStreamEvent> {
+    return runStream<RawMessageStreamEvent>({
+      provider: this.id,
+      signal,
+      accumulator: new AnthropicStreamAccumulator(req.model),
+      open: async () => {
+        const { data, response } = await this.#client.messages
+          .create({ ...toAnthropicParams(req), stream: true }, { signal })
+          .withResponse();
+        return { events: data, headers: lowerCaseHeaders(response.headers) };
+      },
+      toError: (err, started) => anthropicUpstreamError(err, this.#apiKey, started),
+    });
+  }
+}

@@ -1,0 +1,20 @@
+import type { ProviderId } from '../../protocol';
+import { AnthropicAdapter } from './anthropic/anthropicAdapter';
+import { GeminiAdapter } from './gemini/geminiAdapter';
+import { createOpenAIAdapter } from './openai/openaiAdapter';
+import { createOpenAICompatibleAdapter } from './openaiCompatible/openaiCompatibleAdapter';
+import type { ProviderAdapter, ProviderConfig } from './types';
+
+/** One adapter, and so one SDK client and its connection pool, per call: callers keep it. */
+export function createAdapter(id: ProviderId, cfg: ProviderConfig): ProviderAdapter {
+  switch (id) {
+    case 'anthropic':
+      return new AnthropicAdapter(cfg);
+    case 'openai':
+      return createOpenAIAdapter(cfg);
+    case 'gemini':
+      return new GeminiAdapter(cfg);
+    case 'openaiCompatible':
+      return createOpenAICompatibleAdapter(cfg);
+  }
+}

@@ -1,0 +1,15 @@
+import type { GenerateContentResponse } from '@google/genai';
+
+/**
+ * The answer's text from the first candidate, leaving out thought summaries. The SDK's `.text`
+ * getter is not used because it logs a warning whenever a part is not text.
+ */
+export function geminiText(response: GenerateContentResponse): string {
+  const parts = response.candidates?.[0]?.content?.parts ?? [];
+  return parts.map((p) => (p.text !== undefined && !p.thought ? p.text : '')).join('');
+}
+
+/** Why generation stopped: the candidate's finishReason, or the prompt's block reason. */
+export function geminiStopReason(response: GenerateContentResponse): string | null {
+  return response.candidates?.[0]?.finishReason ?? response.promptFeedback?.blockReason ?? null;
+}

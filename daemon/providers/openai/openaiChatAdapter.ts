@@ -1,0 +1,73 @@
+import OpenAI from 'openai';
+import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
+import { abortedError } from '../commonErrors';
+import { lowerCaseHeaders } from '../headers';
+import { SDK_TIMEOUT_MS } from '../sdkTimeout';
+import { runStream } from '../streamRunner';
+import type { ProviderAdapter, ProviderConfig, ProviderRequest, ProviderResponse, ProviderStreamEvent } from '../types';
+import type { OpenAIChatOptions } from './openaiChatOptions';
+import { openaiUpstreamError } from './openaiError';
+import { toOpenAIParams } from './openaiRequest';
+import { OpenAIStreamAccumulator } from './openaiStream';
+import { fromOpenAIUsage } from './openaiUsage';
+
+/** Chat Completions through the openai SDK, for OpenAI and for the servers that copy its API. */
+export class OpenAIChatAdapter implements ProviderAdapter {
+  readonly id: OpenAIChatOptions['id'];
+  readonly #client: OpenAI;
+  readonly #apiKey: string;
+  readonly #options: OpenAIChatOptions;
+
+  constructor(cfg: ProviderConfig, options: OpenAIChatOptions, apiKeyForSdk: string = cfg.apiKey) {
+    this.id = options.id;
+    this.#options = options;
+    this.#apiKey = cfg.apiKey;
+    this.#client = new OpenAI({
+      apiKey: apiKeyForSdk,
+      baseURL: cfg.baseURL,
+      // Conduit's resilience layer owns retries and timeouts.
+      maxRetries: 0,
+      timeout: SDK_TIMEOUT_MS,
+      // Explicit nulls, so OPENAI_ORG_ID and friends in the daemon's environment never leak into
+      // requests, least of all to a third-party compatible server.
+      organization: null,
+      project: null,
+      adminAPIKey: null,
+      ...(cfg.headers ? { defaultHeaders: cfg.headers } : {}),
+    });
+  }
+
+  async chat(req: ProviderRequest, signal: AbortSignal): Promise<ProviderResponse> {
+    try {
+      const { data, response } = await this.#client.chat.completions
+        .create({ ...toOpenAIParams(req, this.#options), stream: false }, { signal })
+        .withResponse();
+      const choice = data.choices[0];
+      return {
+        text: choice?.message.content ?? '',
+        model: data.model,
+        usage: fromOpenAIUsage(data.usage),
+        stopReason: choice?.finish_reason ?? null,
+        responseId: data.id,
+        headers: lowerCaseHeaders(response.headers),
+      };
+    } catch (err) {
+      throw signal.aborted ? abortedError(this.id, err) : openaiUpstreamError(this.id, err, this.#apiKey);
+    }
+  }
+
+  stream(req: ProviderRequest, signal: AbortSignal): AsyncIterable<ProviderStreamEvent> {
+    return runStream<ChatCompletionChunk>({
+      provider: this.id,
+      signal,
+      accumulator: new OpenAIStreamAccumulator(req.model, this.#options.requireUsageChunk),
+      open: async () => {
+        const { data, response } = await this.#client.chat.completions
+          .create({ ...toOpenAIParams(req, this.#options), stream: true, stream_options: { include_usage: true } }, { signal })
+          .withResponse();
+        return { events: data, headers: lowerCaseHeaders(response.headers) };
+      },
+      toError: (err, started) => openaiUpstreamError(this.id, err, this.#apiKey, started),
+    });
+  }
+}

@@ -1,0 +1,52 @@
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import type { ProviderId } from '../../../protocol';
+import { abortedError, isAbortError, messageOf, timeoutError } from '../commonErrors';
+import { lowerCaseHeaders } from '../headers';
+import { rawBodyMessage } from '../rawBodyMessage';
+import { redactSecret } from '../redact';
+import { UpstreamError } from '../types';
+
+function errorField(err: APIError, name: 'message'): string | undefined {
+  const body: unknown = err.error;
+  if (typeof body !== 'object' || body === null) return undefined;
+  const value = (body as Record<string, unknown>)[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * Anything the openai SDK threw, as an UpstreamError. `started` means the 200 had arrived, so an
+ * APIError without a status is an error object sent inside the stream.
+ */
+export function openaiUpstreamError(provider: ProviderId, err: unknown, apiKey: string, started = false): UpstreamError {
+  if (err instanceof UpstreamError) return err;
+  if (err instanceof APIUserAbortError) return abortedError(provider, err);
+  // Checked before APIConnectionError, which it extends.
+  if (err instanceof APIConnectionTimeoutError) return timeoutError(provider, err);
+  if (err instanceof APIConnectionError) {
+    return new UpstreamError({ provider, kind: 'connection', message: redactSecret(messageOf(err), apiKey), cause: err });
+  }
+  if (err instanceof APIError) {
+    const headers = lowerCaseHeaders(err.headers);
+    const inBand = err.status === undefined;
+    // A non-JSON body (a proxy's HTML page, an empty 503) reaches the SDK as the message itself.
+    const message = errorField(err, 'message') ?? (err.error === undefined ? rawBodyMessage(err.status, bodyText(err)) : err.message);
+    return new UpstreamError({
+      provider,
+      kind: inBand && started ? 'stream_error' : 'http',
+      message: redactSecret(message, apiKey),
+      status: err.status,
+      providerType: err.type ?? undefined,
+      providerCode: err.code ?? undefined,
+      requestId: err.requestID ?? headers['x-request-id'],
+      headers,
+      cause: err,
+    });
+  }
+  if (isAbortError(err)) return timeoutError(provider, err);
+  return new UpstreamError({ provider, kind: 'connection', message: redactSecret(messageOf(err), apiKey), cause: err });
+}
+
+/** The SDK prefixes the raw body with the status ("502 <html>…"); take the status back off. */
+function bodyText(err: APIError): string {
+  return err.message.replace(/^\d{3}\s*/, '').replace(/^status code \(no body\)$/, '');
+}

@@ -1,0 +1,43 @@
+import { StreamMessageWriter, type Message } from 'vscode-jsonrpc/node';
+
+/**
+ * vscode-jsonrpc queues each write behind a semaphore that runs on a later tick, so ending the
+ * socket right after a reply would drop it. This writer remembers pending writes so a closing
+ * session can wait for them.
+ */
+export class DrainingWriter extends StreamMessageWriter {
+  private readonly pending = new Set<Promise<void>>();
+  private writes = 0;
+
+  override write(msg: Message): Promise<void> {
+    this.writes++;
+    const p = super.write(msg);
+    this.pending.add(p);
+    const forget = () => this.pending.delete(p);
+    p.then(forget, forget);
+    return p;
+  }
+
+  /**
+   * Runs `fn` once the next message (the reply being prepared) has been written out. The
+   * reply to `daemon/stop` must reach the client before the daemon starts closing sockets.
+   */
+  afterNextWrite(fn: () => void): void {
+    const before = this.writes;
+    const deadline = Date.now() + 1000;
+    const check = () => {
+      if (this.writes > before || Date.now() > deadline) void this.drain().then(fn);
+      else setImmediate(check);
+    };
+    setImmediate(check);
+  }
+
+  /** Waits for pending writes, but never longer than `timeoutMs`: a peer that stopped reading must not hold us. */
+  async drain(timeoutMs = 1000): Promise<void> {
+    if (this.pending.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs); });
+    await Promise.race([Promise.allSettled([...this.pending]), timeout]);
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,278 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { anthropicWire } from './anthropicWire';
+import { handleControl } from './control';
+import { geminiWire } from './geminiWire';
+import { openaiWire } from './openaiWire';
+import { RecordedRequest, Recorder } from './recording';
+import type { ResponsePlan } from './responder';
+import { respond } from './responder';
+import type { Route } from './routes';
+import { matchRoute } from './routes';
+import type { ScriptedResponse, WireProvider } from './script';
+import { WireProviders } from './script';
+import { splitSseBody } from './sse';
+import type { WireFormat, WireRequest } from './wireFormat';
+import { isRecord } from './wireFormat';
+
+export { RecordedRequest } from './recording';
+export type { ScriptedResponse, StreamFault, ScriptedError, FakeUsage, WireProvider } from './script';
+
+const wires: Record<WireProvider, WireFormat> = {
+  anthropic: anthropicWire,
+  openai: openaiWire,
+  gemini: geminiWire,
+};
+
+export interface FakeProviderOptions {
+  /** Serve the `/__fake/*` control endpoint, for scripting from another process (serve.ts). */
+  control?: boolean;
+}
+
+function newRequestId(provider: WireProvider): string {
+  const hex = randomBytes(12).toString('hex');
+  return provider === 'anthropic' ? `req_011CFake${hex}` : provider === 'openai' ? `req_${hex}` : hex;
+}
+
+function lowerCaseHeaders(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+function parseBody(raw: Buffer): unknown {
+  if (raw.length === 0) return null;
+  const text = raw.toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * A local HTTP server that speaks the Anthropic, OpenAI (and OpenAI-compatible) and Gemini wire
+ * formats, answers from per-provider script queues, records every request, and notices when a
+ * client hangs up early.
+ *
+ *   const fake = await FakeProviderServer.start();
+ *   fake.enqueue('openai', { deltas: ['Hel', 'lo'], fault: { kind: 'hang', afterDeltas: 1 } });
+ *   // point an SDK at fake.baseURL('openai') (or fake.baseURL('openai', '/compat')), then:
+ *   const [req] = await fake.waitForRequests(1);
+ *   await req.waitForAbort(1000);   // the client closed the socket
+ *   await fake.stop();
+ */
+export class FakeProviderServer {
+  readonly #server: Server;
+  readonly #options: FakeProviderOptions;
+  readonly #recorder = new Recorder();
+  readonly #queues = new Map<WireProvider, ScriptedResponse[]>(WireProviders.map((p) => [p, []]));
+  readonly #defaults = new Map<WireProvider, ScriptedResponse>();
+  /** One per response in flight; aborting it ends hangs, pings and delays. */
+  readonly #inFlight = new Set<AbortController>();
+  #seq = 0;
+  #stopping = false;
+
+  private constructor(options: FakeProviderOptions) {
+    this.#options = options;
+    this.#server = createServer((req, res) => {
+      this.#handle(req, res).catch(() => res.destroy());
+    });
+    // Longer than any test's pause between requests, so keep-alive sockets are really reused.
+    this.#server.keepAliveTimeout = 30_000;
+  }
+
+  static async start(options: FakeProviderOptions = {}): Promise<FakeProviderServer> {
+    const fake = new FakeProviderServer(options);
+    await new Promise<void>((resolve, reject) => {
+      fake.#server.once('error', reject);
+      fake.#server.listen(0, '127.0.0.1', () => resolve());
+    });
+    return fake;
+  }
+
+  get port(): number {
+    return (this.#server.address() as AddressInfo).port;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The base URL each SDK expects: OpenAI's includes `/v1`, the others add their version themselves. */
+  baseURL(provider: WireProvider, prefix = ''): string {
+    return provider === 'openai' ? `${this.url}${prefix}/v1` : `${this.url}${prefix}`;
+  }
+
+  /** Queues answers for the next requests to this provider, first in first out. */
+  enqueue(provider: WireProvider, ...scripts: ScriptedResponse[]): void {
+    this.#queues.get(provider)?.push(...scripts);
+  }
+
+  /** The answer when the provider's queue is empty (initially: a plain successful reply). */
+  setDefault(provider: WireProvider, script: ScriptedResponse): void {
+    this.#defaults.set(provider, script);
+  }
+
+  /** How many queued answers are still unused. */
+  pending(provider: WireProvider): number {
+    return this.#queues.get(provider)?.length ?? 0;
+  }
+
+  get requests(): readonly RecordedRequest[] {
+    return this.#recorder.requests;
+  }
+
+  requestsFor(provider: WireProvider): RecordedRequest[] {
+    return this.#recorder.requests.filter((r) => r.provider === provider);
+  }
+
+  lastRequest(provider?: WireProvider): RecordedRequest | undefined {
+    const list = provider ? this.requestsFor(provider) : this.#recorder.requests;
+    return list[list.length - 1];
+  }
+
+  waitForRequests(n: number, timeoutMs?: number): Promise<RecordedRequest[]> {
+    return this.#recorder.waitForRequests(n, timeoutMs);
+  }
+
+  /** Forgets queues, defaults and recordings; the server keeps running. */
+  reset(): void {
+    for (const queue of this.#queues.values()) queue.length = 0;
+    this.#defaults.clear();
+    this.#recorder.clear();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    for (const ac of this.#inFlight) ac.abort();
+    await new Promise<void>((resolve) => {
+      this.#server.close(() => resolve());
+      this.#server.closeAllConnections();
+    });
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const body = parseBody(raw);
+
+    if (this.#options.control && url.pathname.startsWith('/__fake/')) {
+      handleControl(this, req.method ?? 'GET', url.pathname, body, res);
+      return;
+    }
+
+    const route = matchRoute(url.pathname);
+    const wire = route ? wires[route.provider] : undefined;
+    const headers = lowerCaseHeaders(req);
+    const recorded = new RecordedRequest({
+      seq: ++this.#seq,
+      provider: route?.provider ?? null,
+      method: req.method ?? 'GET',
+      path: route?.path ?? url.pathname,
+      prefix: route?.prefix ?? '',
+      query: Object.fromEntries(url.searchParams),
+      headers,
+      body,
+      apiKey: wire ? wire.apiKey(req.headers, url.searchParams) : null,
+      stream: wire && route ? wire.wantsStream(body, route.action) : false,
+      model: route?.model ?? (isRecord(body) && typeof body.model === 'string' ? body.model : null),
+      remotePort: req.socket.remotePort ?? null,
+    });
+    this.#recorder.add(recorded);
+
+    const ac = new AbortController();
+    this.#inFlight.add(ac);
+    let droppedByUs = false;
+    res.on('close', () => {
+      this.#inFlight.delete(ac);
+      if (res.writableFinished) recorded.settle('finished');
+      else recorded.settle(droppedByUs || this.#stopping ? 'dropped' : 'aborted');
+      ac.abort();
+    });
+
+    if (!route || !wire || req.method !== 'POST') {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: `No route for ${req.method} ${url.pathname}`, type: 'not_found' } }));
+      return;
+    }
+
+    const requestId = newRequestId(route.provider);
+    if (recorded.apiKey === null) {
+      const reply = wire.missingKey(requestId);
+      res.writeHead(reply.status, { ...wire.baseHeaders(requestId), 'content-type': 'application/json' });
+      res.end(JSON.stringify(reply.body));
+      return;
+    }
+
+    const script = this.#queues.get(route.provider)?.shift() ?? this.#defaults.get(route.provider) ?? {};
+    const plan = this.#plan(wire, route, url, recorded, requestId, script);
+    droppedByUs = plan.fault?.kind === 'reset';
+    await respond(res, plan, ac.signal);
+  }
+
+  #plan(wire: WireFormat, route: Route, url: URL, recorded: RecordedRequest, requestId: string, script: ScriptedResponse): ResponsePlan {
+    const status = script.status ?? 200;
+    const failed = status < 200 || status >= 300;
+    const wreq: WireRequest = { requestId, model: script.model ?? recorded.model ?? 'unknown-model', body: recorded.body, script };
+    const base = {
+      status,
+      headerDelayMs: script.headerDelayMs ?? 0,
+      chunkDelayMs: script.chunkDelayMs ?? 0,
+      byteByByte: script.byteByByte ?? false,
+      eol: script.lineEnding ?? '\n',
+      fault: script.fault,
+      faultEvent: script.fault?.kind === 'sseError' ? wire.streamError(script.fault.status, script.fault.error, requestId) : undefined,
+      ping: wire.ping(),
+    } as const;
+    const headersWith = (contentType: string | undefined): Record<string, string> => {
+      const headers: Record<string, string> = { ...wire.baseHeaders(requestId) };
+      const type = script.contentType ?? contentType;
+      if (type) headers['content-type'] = type;
+      for (const [name, value] of Object.entries(script.headers ?? {})) {
+        if (value === null) delete headers[name.toLowerCase()];
+        else headers[name.toLowerCase()] = value;
+      }
+      return headers;
+    };
+    const sseType = 'text/event-stream; charset=utf-8';
+    const jsonType = route.provider === 'gemini' ? 'application/json; charset=UTF-8' : 'application/json';
+
+    if (script.rawBody !== undefined) {
+      const defaultType = script.rawBody === '' ? undefined : failed ? 'text/html; charset=UTF-8' : recorded.stream ? sseType : jsonType;
+      const headers = headersWith(defaultType);
+      const isSse = (headers['content-type'] ?? '').includes('text/event-stream');
+      return { ...base, headers, body: isSse ? { kind: 'rawSse', events: splitSseBody(script.rawBody) } : { kind: 'fixed', text: script.rawBody } };
+    }
+    if (failed) {
+      return { ...base, headers: headersWith(jsonType), body: { kind: 'fixed', text: JSON.stringify(wire.errorBody(status, script.error, requestId)) } };
+    }
+    if (script.rawChunks !== undefined) {
+      if (!recorded.stream) return { ...base, headers: headersWith(jsonType), body: { kind: 'fixed', text: JSON.stringify(script.rawChunks[0] ?? {}) } };
+      return { ...base, headers: headersWith(sseType), body: { kind: 'sse', events: script.rawChunks.map((c) => ({ kind: 'delta', sse: wire.frameChunk(c) })) } };
+    }
+    if (!recorded.stream) {
+      return { ...base, headers: headersWith(jsonType), body: { kind: 'fixed', text: JSON.stringify(wire.json(wreq)) } };
+    }
+    const events = wire.stream(wreq);
+    // Without alt=sse, Gemini streams one JSON array instead of events.
+    if (route.provider === 'gemini' && url.searchParams.get('alt') !== 'sse') {
+      const items = events.map((e) => e.sse.data ?? 'null').join(',\r\n');
+      return { ...base, headers: headersWith(jsonType), body: { kind: 'fixed', text: `[${items}]` } };
+    }
+    return { ...base, headers: headersWith(sseType), body: { kind: 'sse', events } };
+  }
+}

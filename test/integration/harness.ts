@@ -1,0 +1,128 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DaemonClient } from '../../daemon/client/daemonClient';
+import type { StatusResult } from '../../protocol';
+
+export const repoRoot = path.resolve(__dirname, '../..');
+export const cliPath = path.join(repoRoot, 'dist', 'cli.js');
+export const daemonPath = path.join(repoRoot, 'dist', 'daemon.js');
+
+/** Obviously fake keys; each is also a canary that must never show up in logs or output. */
+export const FAKE_KEYS = {
+  ANTHROPIC_API_KEY: 'sk-ant-test-FAKE-canary-anthropic-0000000000',
+  OPENAI_API_KEY: 'sk-test-FAKE-canary-openai-00000000000000',
+  GEMINI_API_KEY: 'AIzaFAKE-canary-gemini-000000000000000',
+} as const;
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * A private CONDUIT_HOME with the env that points every provider at the fake server. The
+ * daemon is the real process, started on demand by the real CLI, exactly as a user gets it.
+ */
+export class DaemonHarness {
+  readonly home: string;
+  readonly env: NodeJS.ProcessEnv;
+
+  constructor(fakeBaseUrl: string, extraEnv: NodeJS.ProcessEnv = {}) {
+    // Short, so the socket path stays well inside sun_path.
+    this.home = fs.mkdtempSync(path.join(os.tmpdir(), 'cdt-'));
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const k of Object.keys(env)) {
+      if (/_API_KEY$|_BASE_URL$|^CONDUIT_/.test(k)) delete env[k];
+    }
+    this.env = {
+      ...env,
+      ...FAKE_KEYS,
+      CONDUIT_HOME: this.home,
+      ANTHROPIC_BASE_URL: fakeBaseUrl,
+      OPENAI_BASE_URL: `${fakeBaseUrl}/v1`,
+      GOOGLE_GEMINI_BASE_URL: fakeBaseUrl,
+      CONDUIT_OPENAI_COMPATIBLE_BASE_URL: `${fakeBaseUrl}/compat/v1`,
+      ...extraEnv,
+    };
+  }
+
+  cli(args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+    const child = this.spawnCli(args);
+    if (opts.input !== undefined) child.stdin?.end(opts.input);
+    else child.stdin?.end();
+    return collect(child, opts.timeoutMs ?? 20_000);
+  }
+
+  spawnCli(args: string[], nodeArgs: string[] = []): ChildProcess {
+    return spawn(process.execPath, [...nodeArgs, cliPath, ...args], { env: this.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  }
+
+  /** A daemon in the foreground, for tests that need its process handle or extra node flags. */
+  spawnDaemon(nodeArgs: string[] = []): ChildProcess {
+    return spawn(process.execPath, [...nodeArgs, daemonPath, '--foreground'], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  }
+
+  async connect(autoStart = true): Promise<DaemonClient> {
+    return DaemonClient.connect({
+      client: 'other',
+      home: this.home,
+      autoStart,
+      spawn: { daemonScript: daemonPath, env: this.env },
+    });
+  }
+
+  async status(): Promise<StatusResult> {
+    const client = await this.connect(false);
+    try { return await client.status(); } finally { client.close(); }
+  }
+
+  logText(): string {
+    const dir = path.join(this.home, 'logs');
+    if (!fs.existsSync(dir)) return '';
+    return fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
+  }
+
+  socketPath(): string {
+    return path.join(this.home, 'run', 'daemon.sock');
+  }
+
+  async dispose(): Promise<void> {
+    let pid: number | undefined;
+    try { pid = (await this.status()).pid; } catch { /* not running */ }
+    await this.cli(['stop'], { timeoutMs: 15_000 }).catch(() => undefined);
+    if (pid !== undefined && isRunning(pid)) process.kill(pid, 'SIGKILL');
+    fs.rmSync(this.home, { recursive: true, force: true });
+  }
+}
+
+export function collect(child: ChildProcess, timeoutMs: number): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`process timed out after ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => { clearTimeout(timer); resolve({ code, signal, stdout, stderr }); });
+  });
+}
+
+export function isRunning(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch { return false; }
+}
+
+export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}

@@ -1,0 +1,84 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '../../protocol';
+import { DaemonHarness } from './harness';
+import { RawSocket } from './rawSocket';
+
+describe.skipIf(process.platform === 'win32')('the daemon socket is private and authenticated', () => {
+  let h: DaemonHarness;
+  let token: string;
+
+  beforeAll(async () => {
+    // Nothing listens at this address; these tests never reach a provider.
+    h = new DaemonHarness('http://127.0.0.1:9', { CONDUIT_HANDSHAKE_TIMEOUT_MS: '400' });
+    const r = await h.cli(['daemon']);
+    expect(r.code, r.stderr).toBe(0);
+    token = fs.readFileSync(path.join(h.home, 'token'), 'utf8').trim();
+  });
+  afterAll(() => h.dispose());
+
+  it('keeps the socket at 0600 in a 0700 directory, and the token at 0600', () => {
+    expect(fs.statSync(h.socketPath()).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(path.dirname(h.socketPath())).mode & 0o777).toBe(0o700);
+    expect(fs.statSync(h.home).mode & 0o777).toBe(0o700);
+    expect(fs.statSync(path.join(h.home, 'token')).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses a request sent before the handshake and closes the connection', async () => {
+    const s = await RawSocket.open(h.socketPath());
+    s.send({ jsonrpc: '2.0', id: 1, method: 'daemon/status', params: {} });
+    expect(await s.closedWithin(2000)).toBe(true);
+    expect(s.received).toMatch(/Unauthorized/);
+    expect(s.received).not.toMatch(/"pid"/);
+  });
+
+  it('refuses a wrong token and closes the connection', async () => {
+    const s = await RawSocket.open(h.socketPath());
+    s.send({ jsonrpc: '2.0', id: 1, method: 'daemon/hello', params: { protocolVersion: PROTOCOL_VERSION, token: 'f'.repeat(64), client: 'other', clientVersion: 'x' } });
+    expect(await s.closedWithin(2000)).toBe(true);
+    expect(s.received).toMatch(/"code":-32002/);
+  });
+
+  it('accepts the right token', async () => {
+    const s = await RawSocket.open(h.socketPath());
+    s.send({ jsonrpc: '2.0', id: 1, method: 'daemon/hello', params: { protocolVersion: PROTOCOL_VERSION, token, client: 'other', clientVersion: 'x' } });
+    s.send({ jsonrpc: '2.0', id: 2, method: 'daemon/status', params: {} });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(s.received).toMatch(/"pid":\d+/);
+    expect(await s.closedWithin(50)).toBe(false);
+    s.destroy();
+  });
+
+  it('drops a client that stays silent past the handshake deadline', async () => {
+    const s = await RawSocket.open(h.socketPath());
+    expect(await s.closedWithin(3000)).toBe(true);
+  });
+
+  it('drops a 2 GB length prefix and garbage frames, and keeps serving others', async () => {
+    const huge = await RawSocket.open(h.socketPath());
+    huge.write('Content-Length: 2147483648\r\n\r\n{');
+    expect(await huge.closedWithin(2000)).toBe(true);
+
+    const garbage = await RawSocket.open(h.socketPath());
+    garbage.write(Buffer.alloc(8192, 0x41));
+    expect(await garbage.closedWithin(2000)).toBe(true);
+
+    const badJson = await RawSocket.open(h.socketPath());
+    badJson.write('Content-Length: 5\r\n\r\n{{{{{');
+    expect(await badJson.closedWithin(2000)).toBe(true);
+
+    const status = await h.status();
+    expect(status.pid).toBeGreaterThan(0);
+  });
+
+  it('keeps serving a well-behaved client while a slow client dribbles a frame', async () => {
+    const slow = await RawSocket.open(h.socketPath());
+    slow.write('Content-Len');
+    const started = Date.now();
+    const status = await h.status();
+    expect(status.clients).toBeGreaterThanOrEqual(1);
+    expect(Date.now() - started).toBeLessThan(2000);
+    slow.destroy();
+  });
+});

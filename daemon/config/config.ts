@@ -7,6 +7,51 @@ const providerSettings = z.object({
   model: z.string().min(1).optional(),
 }).strict();
 
+const fallbackTarget = z.object({
+  provider: z.enum(ProviderIds),
+  model: z.string().min(1).optional(),
+}).strict();
+
+export const resilienceSchema = z.object({
+  /** Attempts per provider/model, including the first. The guide asks for 3 to 5. */
+  maxAttempts: z.number().int().min(1).max(10).default(4),
+  baseDelayMs: z.number().int().min(0).max(60_000).default(1000),
+  /** The most one backoff wait may be. */
+  maxDelayMs: z.number().int().min(0).max(600_000).default(30_000),
+  /** The most all waits of one request may add up to; a server hint beyond it fails fast. */
+  retryBudgetMs: z.number().int().min(0).max(3_600_000).default(60_000),
+  timeouts: z.object({
+    connectMs: z.number().int().positive().default(10_000),
+    firstByteMs: z.number().int().positive().default(60_000),
+    /** First-byte timeout per feature, e.g. { "explain": 30000 }. */
+    firstByteMsByFeature: z.record(z.string(), z.number().int().positive()).default({}),
+    /** No stream event (pings excluded) for this long fails the attempt. */
+    streamIdleMs: z.number().int().positive().default(30_000),
+    /** The whole request, all attempts and waits included. */
+    requestMs: z.number().int().positive().default(300_000),
+  }).strict().default({ connectMs: 10_000, firstByteMs: 60_000, firstByteMsByFeature: {}, streamIdleMs: 30_000, requestMs: 300_000 }),
+  breaker: z.object({
+    consecutiveFailures: z.number().int().min(1).default(5),
+    /** Opens when at least this share of the last `windowMs` requests failed… */
+    failureRate: z.number().min(0).max(1).default(0.5),
+    /** …and there were at least this many of them. */
+    minRequests: z.number().int().min(1).default(10),
+    windowMs: z.number().int().positive().default(60_000),
+    /** How long it stays open before letting one probe through. */
+    openMs: z.number().int().positive().default(30_000),
+  }).strict().default({ consecutiveFailures: 5, failureRate: 0.5, minRequests: 10, windowMs: 60_000, openMs: 30_000 }),
+  fallback: z.object({
+    /** Tried in order after the primary fails; per feature, with "*" for every feature. */
+    chains: z.record(z.string(), z.array(fallbackTarget)).default({}),
+    /** Allow a fallback to a model whose prices are higher than the primary's. */
+    allowCostlier: z.boolean().default(false),
+    staleCache: z.boolean().default(true),
+    simplifiedResponse: z.boolean().default(true),
+  }).strict().default({ chains: {}, allowCostlier: false, staleCache: true, simplifiedResponse: true }),
+}).strict();
+
+export type ResilienceConfig = z.infer<typeof resilienceSchema>;
+
 export const configSchema = z.object({
   provider: z.enum(ProviderIds).default('anthropic'),
   idleTimeoutMinutes: z.number().positive().max(7 * 24 * 60).default(30),
@@ -16,6 +61,7 @@ export const configSchema = z.object({
   maxPromptChars: z.number().int().positive().default(1_000_000),
   defaultMaxTokens: z.number().int().positive().default(1024),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  resilience: resilienceSchema.default(resilienceSchema.parse({})),
   providers: z.object({
     anthropic: providerSettings.default({}),
     openai: providerSettings.default({}),

@@ -4,6 +4,7 @@ import {
   ResponseError,
   StreamMessageReader,
   type MessageConnection,
+  type NotificationType,
 } from 'vscode-jsonrpc/node';
 import {
   ChatChunkNotification,
@@ -32,6 +33,16 @@ export interface SessionHost {
   log: (level: 'info' | 'warn', msg: string, fields?: Record<string, unknown>) => void;
   requestStarted(): void;
   requestEnded(): void;
+  /** More request handlers (usage, cache, keys…), each area in its own file under server/handlers/. */
+  extraHandlers?: readonly RegisterHandlers[];
+}
+
+/** Registers one area's handlers. `requireAuth` throws (and drops the client) before the handshake. */
+export type RegisterHandlers = (connection: MessageConnection, ctx: HandlerContext) => void;
+
+export interface HandlerContext {
+  requireAuth(): void;
+  client(): ClientKind;
 }
 
 let nextSessionId = 1;
@@ -112,6 +123,8 @@ export class ClientSession {
       this.requireAuth();
       return this.host.status(params?.settleMemory === true) as never;
     });
+    const ctx: HandlerContext = { requireAuth: () => this.requireAuth(), client: () => this.client };
+    for (const register of this.host.extraHandlers ?? []) register(c, ctx);
     c.onRequest(StopRequest.type, () => {
       this.requireAuth();
       this.writer.afterNextWrite(() => this.host.stop());
@@ -124,6 +137,10 @@ export class ClientSession {
       this.writer.afterNextWrite(() => this.drop('request before handshake'));
       throw new ResponseError(RpcErrorCodes.unauthorized, 'Unauthorized: send daemon/hello with the token first.', errorData('unauthorized', 'Handshake required.'));
     }
+  }
+
+  notify<P extends object>(type: NotificationType<P>, params: P): void {
+    if (!this.closed) void this.connection.sendNotification(type, params as never).catch(() => undefined);
   }
 
   /** Disconnects a misbehaving client. */

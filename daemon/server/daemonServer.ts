@@ -1,4 +1,5 @@
 import * as net from 'node:net';
+import type { NotificationType } from 'vscode-jsonrpc';
 import type { ClientKind } from '../../protocol';
 import { ClientSession, type SessionHost } from './clientSession';
 
@@ -52,6 +53,11 @@ export class DaemonServer {
 
   private updateIdle(): void {
     this.opts.onIdleChange(this.sessions.size === 0 && this.inFlight === 0);
+  }
+
+  /** Sends a notification to every authenticated client (alerts, live updates). */
+  broadcast<P extends object>(type: NotificationType<P>, params: P): void {
+    for (const s of this.sessions) if (s.isAuthed) s.notify(type, params);
   }
 
   /** Closes every connection once the replies already written have been flushed. */

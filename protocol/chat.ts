@@ -70,7 +70,12 @@ export interface ChatResult {
   attempts: number;
   attemptLog: AttemptRecord[];
   cache: CacheKind;
+  /** The fallbacks taken, in order: "provider/model", "stale-cache" or "simplified". */
   fallbacks: string[];
+  /** True for the simplified answer given when every provider failed; its text is Conduit's, not a model's. */
+  degraded?: boolean;
+  /** USD, from provider-reported usage; null when the model's price is unknown. */
+  costUsd?: number | null;
   /** The provider's response id, when it gave one. */
   responseId?: string;
 }

@@ -19,6 +19,10 @@ export const ErrorCodes = [
   'stream_interrupted',
   // Conduit's own outcomes.
   'cancelled',
+  /** The provider's circuit is open after repeated failures; nothing was sent. */
+  'circuit_open',
+  /** A background request could not run now and waits in the durable queue. */
+  'queued',
   'budget_exceeded',
   'queue_full',
   'no_api_key',
@@ -50,6 +54,22 @@ export interface ConduitErrorData {
   retryAfterMs?: number;
   /** Text that had already streamed before the failure; it is incomplete. */
   partialText?: string;
+  /** Every attempt made, across fallbacks, when the failure came from upstream. */
+  attemptLog?: AttemptLogEntry[];
+  /** The fallbacks tried, in order. */
+  fallbacks?: string[];
+  /** For `queued`: the durable job that will run the request later. */
+  jobId?: string;
+}
+
+/** Mirrors chat.ts AttemptRecord; repeated here so errors.ts imports nothing. */
+export interface AttemptLogEntry {
+  provider: string;
+  model: string;
+  error?: string;
+  status?: number;
+  delayMs: number;
+  durationMs: number;
 }
 
 /**

@@ -2,3 +2,4 @@ export * from './version';
 export * from './errors';
 export * from './chat';
 export * from './daemon';
+export * from './jobs';

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { z } from 'zod';
 import { ProviderIds, type ProviderId } from '../../protocol';
+import { defaultModelFor } from '../router/models';
 
 const providerSettings = z.object({
   baseURL: z.string().url().optional(),
@@ -86,13 +87,11 @@ const DEFAULT_BASE_URLS: Record<ProviderId, string> = {
   openaiCompatible: 'http://127.0.0.1:11434/v1',
 };
 
-/** Until the routing issue brings the models catalogue, one sensible model per provider. */
-const DEFAULT_MODELS: Record<ProviderId, string> = {
-  anthropic: 'claude-sonnet-4-6',
-  openai: 'gpt-5.4-mini',
-  gemini: 'gemini-2.5-flash',
-  openaiCompatible: 'llama3.2',
-};
+/** Without routing, a provider answers with its moderate-tier model from the catalogue. */
+function defaultModel(id: ProviderId): string {
+  // A local server's models are whatever the user pulled; Ollama's common default.
+  return defaultModelFor(id, 'moderate') ?? 'llama3.2';
+}
 
 const BASE_URL_ENV: Record<ProviderId, string> = {
   anthropic: 'ANTHROPIC_BASE_URL',
@@ -106,7 +105,7 @@ export function resolveProvider(config: ConduitConfig, id: ProviderId, env: Node
   return {
     id,
     baseURL: own.baseURL ?? env[BASE_URL_ENV[id]] ?? DEFAULT_BASE_URLS[id],
-    model: own.model ?? DEFAULT_MODELS[id],
+    model: own.model ?? defaultModel(id),
   };
 }
 

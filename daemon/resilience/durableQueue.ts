@@ -1,0 +1,119 @@
+import * as crypto from 'node:crypto';
+import type { ChatRequest, ChatResult, ConduitErrorData, Job, JobState } from '../../protocol';
+
+/** The little of SQLite the queue needs; the usage store's connection provides it. */
+export interface QueueDb {
+  exec(sql: string): Promise<void>;
+  run(sql: string, params?: unknown[]): Promise<{ changes: number }>;
+  all<T>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+interface JobRow {
+  id: string;
+  state: JobState;
+  created_at: number;
+  updated_at: number;
+  runs: number;
+  request: string;
+  last_error: string | null;
+  result: string | null;
+  next_run_at: number;
+}
+
+const FIRST_RETRY_MS = 5_000;
+const MAX_RETRY_MS = 5 * 60_000;
+/** A queued job that keeps failing for this long is given up, with its last error. */
+const GIVE_UP_AFTER_MS = 24 * 60 * 60_000;
+
+/**
+ * Background requests that failed for a reason that passes (an outage, a rate limit) wait here
+ * and run again later. Every state change is one UPDATE guarded by the state it expects, so a
+ * job completes at most once even when two runs race, and a job a crashed daemon was running is
+ * simply queued again at the next start: it never completed, so running it again is right.
+ */
+export class DurableQueue {
+  constructor(private readonly db: QueueDb, private readonly now: () => number = Date.now) {}
+
+  async init(): Promise<void> {
+    await this.db.exec(`CREATE TABLE IF NOT EXISTS jobs (
+      id TEXT PRIMARY KEY,
+      state TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL,
+      runs INTEGER NOT NULL DEFAULT 0,
+      request TEXT NOT NULL,
+      last_error TEXT,
+      result TEXT,
+      next_run_at INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS jobs_due ON jobs(state, next_run_at);`);
+    await this.db.run(`UPDATE jobs SET state = 'queued', updated_at = ? WHERE state = 'running'`, [this.now()]);
+  }
+
+  async enqueue(request: ChatRequest, error: ConduitErrorData): Promise<string> {
+    const id = `job_${crypto.randomUUID()}`;
+    const now = this.now();
+    const wait = Math.max(FIRST_RETRY_MS, error.retryAfterMs ?? 0);
+    await this.db.run(
+      `INSERT INTO jobs (id, state, created_at, updated_at, runs, request, last_error, next_run_at) VALUES (?, 'queued', ?, ?, 0, ?, ?, ?)`,
+      [id, now, now, JSON.stringify({ ...request, stream: false }), JSON.stringify(error), now + wait],
+    );
+    return id;
+  }
+
+  /** Takes the next due job, marking it running; undefined when none is due. */
+  async claimDue(): Promise<Job | undefined> {
+    const now = this.now();
+    const rows = await this.db.all<JobRow>(`SELECT * FROM jobs WHERE state = 'queued' AND next_run_at <= ? ORDER BY next_run_at LIMIT 1`, [now]);
+    const row = rows[0];
+    if (!row) return undefined;
+    const { changes } = await this.db.run(`UPDATE jobs SET state = 'running', runs = runs + 1, updated_at = ? WHERE id = ? AND state = 'queued'`, [now, row.id]);
+    if (changes !== 1) return undefined;
+    return toJob({ ...row, state: 'running', runs: row.runs + 1, updated_at: now });
+  }
+
+  async complete(id: string, result: ChatResult): Promise<boolean> {
+    const { changes } = await this.db.run(`UPDATE jobs SET state = 'done', result = ?, updated_at = ? WHERE id = ? AND state = 'running'`, [JSON.stringify(result), this.now(), id]);
+    return changes === 1;
+  }
+
+  /** A run failed: queue it again with a longer wait, or give up when the error is final or too old. */
+  async failed(job: Job, error: ConduitErrorData, final: boolean): Promise<JobState> {
+    const now = this.now();
+    const giveUp = final || now - job.createdAt > GIVE_UP_AFTER_MS;
+    const wait = Math.max(Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** job.runs), error.retryAfterMs ?? 0);
+    const state: JobState = giveUp ? 'failed' : 'queued';
+    await this.db.run(`UPDATE jobs SET state = ?, last_error = ?, updated_at = ?, next_run_at = ? WHERE id = ? AND state = 'running'`, [state, JSON.stringify(error), now, now + wait, job.id]);
+    return state;
+  }
+
+  /** Makes every queued job due now: the provider looks healthy again. */
+  async wake(): Promise<void> {
+    await this.db.run(`UPDATE jobs SET next_run_at = ? WHERE state = 'queued' AND next_run_at > ?`, [this.now(), this.now()]);
+  }
+
+  async get(id: string): Promise<Job | null> {
+    const rows = await this.db.all<JobRow>(`SELECT * FROM jobs WHERE id = ?`, [id]);
+    return rows[0] ? toJob(rows[0]) : null;
+  }
+
+  async list(states?: JobState[], limit = 100): Promise<Job[]> {
+    const filter = states && states.length ? `WHERE state IN (${states.map(() => '?').join(', ')})` : '';
+    const rows = await this.db.all<JobRow>(`SELECT * FROM jobs ${filter} ORDER BY created_at DESC LIMIT ?`, [...(states ?? []), limit]);
+    return rows.map(toJob);
+  }
+}
+
+function toJob(row: JobRow): Job {
+  const job: Job = {
+    id: row.id,
+    state: row.state,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    runs: row.runs,
+    request: JSON.parse(row.request) as ChatRequest,
+  };
+  if (row.last_error) job.lastError = JSON.parse(row.last_error) as ConduitErrorData;
+  if (row.result) job.result = JSON.parse(row.result) as ChatResult;
+  return job;
+}

@@ -1,0 +1,179 @@
+import type { ProviderId, Usage } from '../../protocol';
+import { findModel, pricesAt } from '../router/models';
+import type { PriceSchedule, TokenPrices } from '../router/modelsCatalogue';
+
+/**
+ * What requests cost, from the canonical Usage and the models catalogue.
+ *
+ * The canonical Usage counts the whole prompt in input_tokens (cache reads and writes included)
+ * and reasoning inside output_tokens, on every provider, so:
+ *   input      = (input_tokens − cache_read_tokens − cache_write_tokens) × input price
+ *   cacheRead  = cache_read_tokens  × cache-read price
+ *   cacheWrite = cache_write_tokens × cache-write price (Anthropic: the 5-minute price)
+ *   output     = output_tokens × output price (reasoning is not added again)
+ * with the long-prompt prices for the whole request when the model has them and input_tokens
+ * is above the threshold.
+ *
+ * When the provider has no separate price for cache reads or writes (cacheRead/cacheWrite null),
+ * those tokens are billed as ordinary input, which is what OpenAI does for cache writes on its
+ * older models; where a published cache-read discount exists but we could not confirm it, this
+ * is an upper bound and the result says `approximate: true`.
+ *
+ * Values are unrounded USD (floating point, exact well within 1e-6 for realistic counts);
+ * round only for display, with formatUsd.
+ */
+
+/** Per-model price overrides from the settings, keyed by model id; a given field wins. */
+export type PriceOverrides = Readonly<Record<string, Partial<TokenPrices>>>;
+
+export interface CostBreakdown {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+}
+
+export interface CostResult {
+  /** Total USD; null when the model's input or output price is unknown. */
+  usd: number | null;
+  unknownPrice: boolean;
+  /** USD per kind of token; null when the price is unknown. */
+  breakdown: CostBreakdown | null;
+  /** The catalogue id the model resolved to (e.g. a dated snapshot → its alias), when found. */
+  model: string | null;
+  /** True when the long-prompt prices applied. */
+  longPrompt: boolean;
+  /** True when cache tokens were billed at the input price because their own price is unconfirmed. */
+  approximate: boolean;
+}
+
+export interface PriceRef {
+  provider: ProviderId;
+  model: string;
+}
+
+const PER_MILLION = 1_000_000;
+
+interface ResolvedPrices {
+  model: string | null;
+  schedule: PriceSchedule | null;
+}
+
+function overrideFor(overrides: PriceOverrides | undefined, requested: string, resolved: string | null): Partial<TokenPrices> | undefined {
+  if (!overrides) return undefined;
+  return overrides[requested] ?? (resolved !== null ? overrides[resolved] : undefined);
+}
+
+function resolve(provider: ProviderId, model: string, at: Date): ResolvedPrices {
+  const entry = findModel(provider, model);
+  return { model: entry?.id ?? null, schedule: entry ? pricesAt(entry, at) : null };
+}
+
+/** The prices that apply to one request with this many prompt tokens, overrides applied. */
+export function effectivePrices(
+  provider: ProviderId,
+  model: string,
+  promptTokens: number,
+  overrides?: PriceOverrides,
+  at: Date = new Date(),
+): { prices: TokenPrices; model: string | null; longPrompt: boolean } {
+  const { model: resolved, schedule } = resolve(provider, model, at);
+  let prices: TokenPrices = { input: null, output: null, cacheRead: null, cacheWrite: null };
+  let longPrompt = false;
+  if (schedule) {
+    const long = schedule.longPrompt;
+    if (long && promptTokens > long.aboveInputTokens) {
+      prices = { input: long.input, output: long.output, cacheRead: long.cacheRead, cacheWrite: long.cacheWrite };
+      longPrompt = true;
+    } else {
+      prices = { input: schedule.input, output: schedule.output, cacheRead: schedule.cacheRead, cacheWrite: schedule.cacheWrite };
+    }
+  }
+  const override = overrideFor(overrides, model, resolved);
+  if (override) {
+    for (const key of ['input', 'output', 'cacheRead', 'cacheWrite'] as const) {
+      const value = override[key];
+      if (value !== undefined) prices[key] = value;
+    }
+  }
+  return { prices, model: resolved, longPrompt };
+}
+
+function count(n: number): number {
+  return Number.isFinite(n) && n > 0 ? n : 0;
+}
+
+/** The cost of one request's usage. Unknown models (and unknown input/output prices) give usd null. */
+export function costOf(provider: ProviderId, model: string, usage: Usage, overrides?: PriceOverrides, at: Date = new Date()): CostResult {
+  const prompt = count(usage.input_tokens);
+  const read = count(usage.cache_read_tokens);
+  const write = count(usage.cache_write_tokens);
+  const out = count(usage.output_tokens);
+  const { prices, model: resolved, longPrompt } = effectivePrices(provider, model, prompt, overrides, at);
+  if (prices.input === null || prices.output === null) {
+    return { usd: null, unknownPrice: true, breakdown: null, model: resolved, longPrompt, approximate: false };
+  }
+  const uncached = Math.max(0, prompt - read - write);
+  // Cache writes without their own price are ordinary input (OpenAI before GPT-5.6, Gemini), so
+  // only cache reads billed at the input price make the figure an upper bound.
+  const approximate = read > 0 && prices.cacheRead === null;
+  const breakdown: CostBreakdown = {
+    input: (uncached * prices.input) / PER_MILLION,
+    cacheRead: (read * (prices.cacheRead ?? prices.input)) / PER_MILLION,
+    cacheWrite: (write * (prices.cacheWrite ?? prices.input)) / PER_MILLION,
+    output: (out * prices.output) / PER_MILLION,
+  };
+  const usd = breakdown.input + breakdown.cacheRead + breakdown.cacheWrite + breakdown.output;
+  return { usd, unknownPrice: false, breakdown, model: resolved, longPrompt, approximate };
+}
+
+/**
+ * The most a request can cost, for budget reservations: every prompt token billed at the dearer
+ * of the input and cache-write prices (the request may write its whole prompt to the cache, and
+ * no cache hit is assumed), the long-prompt prices if the estimate is over the threshold, and
+ * maxTokens of output.
+ */
+export function worstCaseCost(
+  provider: ProviderId,
+  model: string,
+  estimatedInputTokens: number,
+  maxTokens: number,
+  overrides?: PriceOverrides,
+  at: Date = new Date(),
+): { usd: number | null; unknownPrice: boolean } {
+  const prompt = count(estimatedInputTokens);
+  const { prices } = effectivePrices(provider, model, prompt, overrides, at);
+  if (prices.input === null || prices.output === null) return { usd: null, unknownPrice: true };
+  const inputRate = Math.max(prices.input, prices.cacheWrite ?? 0);
+  return { usd: (prompt * inputRate + count(maxTokens) * prices.output) / PER_MILLION, unknownPrice: false };
+}
+
+/**
+ * The price used to compare models: input + output USD per million tokens, at the base (not
+ * long-prompt) prices. It weighs input and output equally, which ranks models the same way as
+ * any fixed mix for models whose output/input ratio is alike (4–8× everywhere in the catalogue)
+ * and needs no assumption about a request's shape. Null when either price is unknown.
+ */
+export function blendedPrice(provider: ProviderId, model: string, overrides?: PriceOverrides, at: Date = new Date()): number | null {
+  const { prices } = effectivePrices(provider, model, 0, overrides, at);
+  if (prices.input === null || prices.output === null) return null;
+  return prices.input + prices.output;
+}
+
+/**
+ * For the fallback cost guard: true when `candidate` is dearer than `primary` by blended price,
+ * false when it is not, null when either price is unknown (the guard then leaves it out).
+ */
+export function isCostlier(candidate: PriceRef, primary: PriceRef, overrides?: PriceOverrides, at: Date = new Date()): boolean | null {
+  const a = blendedPrice(candidate.provider, candidate.model, overrides, at);
+  const b = blendedPrice(primary.provider, primary.model, overrides, at);
+  if (a === null || b === null) return null;
+  return a > b;
+}
+
+/** For display only: the stored values stay unrounded. */
+export function formatUsd(usd: number | null): string {
+  if (usd === null) return 'unknown price';
+  if (usd !== 0 && Math.abs(usd) < 0.01) return `$${usd.toFixed(6)}`;
+  return `$${usd.toFixed(2)}`;
+}

@@ -1,0 +1,220 @@
+import { NotificationType, RequestType } from 'vscode-jsonrpc';
+import type { CacheKind, ClientKind, Priority, ProviderId, Tier } from './chat';
+import type { ConduitErrorData, ErrorCode } from './errors';
+
+/** One ledger row: one logical request, as recorded when it ended. */
+export interface UsageRow {
+  requestId: string;
+  /** When the request arrived, ms since the epoch. Grouping by day uses this time. */
+  startedAt: number;
+  client: ClientKind;
+  feature: string;
+  priority: Priority;
+  provider: ProviderId | null;
+  model: string | null;
+  tier: Tier | null;
+  experimentArm: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+  /** USD; null when the model's price was unknown. */
+  costUsd: number | null;
+  costEstimated: boolean;
+  latencyMs: number;
+  ttftMs: number | null;
+  attempts: number;
+  errorCode: ErrorCode | null;
+  httpStatus: number | null;
+  fallbackPath: string[];
+  cache: CacheKind;
+  coalesced: boolean;
+  stream: boolean;
+  profile: string;
+  /** Redacted prompt and response; only when sampling was on and the export asked for samples. */
+  sample: { prompt: string; response: string } | null;
+}
+
+export type UsageGroupBy = 'day' | 'month' | 'feature' | 'model' | 'provider';
+
+export interface UsageFilters {
+  feature?: string;
+  provider?: ProviderId;
+  model?: string;
+  client?: ClientKind;
+}
+
+export interface UsageQueryParams {
+  /** ms since the epoch, inclusive. */
+  since: number;
+  /** ms since the epoch, exclusive; now when absent. */
+  until?: number;
+  groupBy?: UsageGroupBy;
+  filters?: UsageFilters;
+  /**
+   * The client's offset from UTC in minutes (east positive, e.g. 60 for CET), so that "day" and
+   * "month" follow the user's calendar. The daemon's own offset when absent.
+   */
+  utcOffsetMinutes?: number;
+}
+
+export interface Percentiles {
+  count: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+export interface UsageGroup {
+  /** The day (YYYY-MM-DD), month (YYYY-MM), feature, model or provider; "(none)" for a missing one. */
+  key: string;
+  requests: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+  /** Sum over the requests with a known price. */
+  costUsd: number;
+  /** Requests whose cost is an estimate. */
+  estimatedCostRequests: number;
+  /** Requests whose model had no known price (not in costUsd). */
+  unpricedRequests: number;
+  /** Requests answered from Conduit's cache (exact, semantic or stale). */
+  cacheHits: number;
+  /** What the cached requests would have cost upstream. */
+  cacheSavedUsd: number;
+  latencyMs: Percentiles;
+  ttftMs: Percentiles;
+}
+
+export interface LedgerStatus {
+  file: string;
+  state: 'opening' | 'ok' | 'degraded' | 'closed';
+  /** Why requests are not being recorded, and what to do; null when all is well. */
+  degraded: string | null;
+  /** Requests that ended without a ledger row since the daemon started. */
+  unrecorded: number;
+}
+
+export interface UsageQueryResult {
+  since: number;
+  until: number;
+  groupBy: UsageGroupBy;
+  groups: UsageGroup[];
+  total: UsageGroup;
+  errorsByCode: Record<string, number>;
+  errorsByStatus: Record<string, number>;
+  ledger: LedgerStatus;
+}
+
+export interface UsageExportParams {
+  since: number;
+  until?: number;
+  filters?: UsageFilters;
+  /** Page size; the daemon caps it. */
+  limit?: number;
+  /** Continue after this cursor, from the previous page's `next`. */
+  after?: number;
+  /** Include the redacted prompt/response samples. */
+  includeSamples?: boolean;
+}
+
+export interface UsageExportResult {
+  rows: UsageRow[];
+  /** Pass as `after` for the next page; null when this was the last. */
+  next: number | null;
+}
+
+export type MetricsWindow = '1h' | '24h' | '7d';
+
+export interface LatencyBreakdownRow {
+  dimension: 'provider' | 'model' | 'feature';
+  key: string;
+  latencyMs: Percentiles;
+  ttftMs: Percentiles;
+}
+
+export interface UsageMetricsResult {
+  windows: Record<MetricsWindow, LatencyBreakdownRow[]>;
+  ledger: LedgerStatus;
+}
+
+export interface LiveWindowSummary {
+  windowMs: number;
+  requests: number;
+  errors: number;
+  costUsd: number;
+  latencyMs: Percentiles;
+  ttftMs: Percentiles;
+}
+
+/** In-memory figures for the last minutes, kept even when the ledger cannot write. */
+export interface UsageLiveResult {
+  windows: LiveWindowSummary[];
+  ledger: LedgerStatus;
+}
+
+export type AlertKind = 'error_rate' | 'latency_p95' | 'cost_spike' | 'rate_limited' | 'queueing' | 'cache_hit_drop' | 'ledger_degraded';
+
+export interface Alert {
+  /** Stable per condition, so repeats of the same condition are one alert. */
+  id: string;
+  kind: AlertKind;
+  severity: 'warning' | 'critical';
+  message: string;
+  value: number;
+  threshold: number;
+  /** When this episode began. */
+  firedAt: number;
+  /** When it was last sent to clients; repeats wait for the cooldown. */
+  lastSentAt: number;
+  /** When the condition went away; null while it is active. */
+  clearedAt: number | null;
+}
+
+export interface AlertEvent {
+  /** `repeated`: still firing after the cooldown. */
+  type: 'fired' | 'repeated' | 'cleared';
+  alert: Alert;
+}
+
+export interface AlertsListResult {
+  active: Alert[];
+  /** Cleared alerts, newest first. */
+  recent: Alert[];
+  ledger: LedgerStatus;
+}
+
+export const UsageQueryRequest = {
+  method: 'usage/query',
+  type: new RequestType<UsageQueryParams, UsageQueryResult, ConduitErrorData>('usage/query'),
+} as const;
+
+export const UsageExportRequest = {
+  method: 'usage/export',
+  type: new RequestType<UsageExportParams, UsageExportResult, ConduitErrorData>('usage/export'),
+} as const;
+
+export const UsageMetricsRequest = {
+  method: 'usage/metrics',
+  type: new RequestType<{ filters?: UsageFilters }, UsageMetricsResult, ConduitErrorData>('usage/metrics'),
+} as const;
+
+export const UsageLiveRequest = {
+  method: 'usage/live',
+  type: new RequestType<Record<string, never>, UsageLiveResult, ConduitErrorData>('usage/live'),
+} as const;
+
+export const AlertsListRequest = {
+  method: 'alerts/list',
+  type: new RequestType<Record<string, never>, AlertsListResult, ConduitErrorData>('alerts/list'),
+} as const;
+
+/** Sent to every client when an alert fires, repeats after its cooldown, or clears. */
+export const AlertsRaisedNotification = {
+  method: 'alerts/raised',
+  type: new NotificationType<AlertEvent>('alerts/raised'),
+} as const;

@@ -16,7 +16,8 @@ const node = {
 };
 
 const builds = [
-  { ...node, entryPoints: { daemon: 'daemon/main.ts' }, outdir: 'dist' },
+  // sqlite3 loads its native binding from its own package folder, so it cannot be bundled.
+  { ...node, entryPoints: { daemon: 'daemon/main.ts' }, outdir: 'dist', external: ['sqlite3'] },
   // The CLI loads dist/daemon.js only for `conduit daemon --foreground`, so the SDKs stay out
   // of its bundle and `conduit ask` starts fast.
   { ...node, entryPoints: { cli: 'daemon/cli.ts' }, outdir: 'dist' },

@@ -1,6 +1,9 @@
 import { askCommand } from './cli/askCommand';
 import { ExitCode, fail } from './cli/context';
 import { daemonCommand } from './cli/daemonCommand';
+import { jobsCommand } from './cli/jobsCommand';
+import { logsCommand } from './cli/logsCommand';
+import { usageCommand } from './cli/usageCommand';
 import { statusCommand } from './cli/statusCommand';
 import { stopCommand } from './cli/stopCommand';
 
@@ -11,7 +14,15 @@ Usage:
               [--temperature T] [--json] [--no-stream] PROMPT
       Ask a question; the answer streams to stdout. Without PROMPT, reads stdin.
       --json prints the final result (text, model, usage, latency, attempts).
-  conduit status [--json]     The daemon's pid, version, uptime, clients, providers.
+  conduit status [--json]     The daemon's pid, version, uptime, clients, providers,
+                              circuits, ledger state and active alerts.
+  conduit usage [--since 7d] [--until T] [--by day|month|feature|model|provider]
+                [--feature F] [--provider P] [--model M] [--json|--csv]
+      Requests, tokens, cost, errors, latency and cache hits from the ledger.
+  conduit usage export --csv FILE|--json FILE [--since T]   Raw ledger rows (FILE may be -).
+  conduit logs [--follow] [--lines N] [--raw]   The daemon's log.
+  conduit jobs [--json] [--state S]   Background requests waiting in the durable queue.
+  conduit jobs show ID [--json]        One job, with its result once done.
   conduit stop                Stop the daemon once its in-flight requests finish.
   conduit daemon [--foreground]
       Start the daemon (it also starts on demand). --foreground runs it attached,
@@ -33,6 +44,9 @@ async function main(argv: string[]): Promise<number> {
     case 'status': return statusCommand(rest);
     case 'stop': return stopCommand();
     case 'daemon': return daemonCommand(rest);
+    case 'usage': return usageCommand(rest);
+    case 'logs': return logsCommand(rest);
+    case 'jobs': return jobsCommand(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -1,5 +1,5 @@
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
-import type { ConduitErrorData } from './errors';
+import type { ConduitErrorData, ErrorCode } from './errors';
 
 export const ProviderIds = ['anthropic', 'openai', 'gemini', 'openaiCompatible'] as const;
 export type ProviderId = (typeof ProviderIds)[number];
@@ -72,8 +72,11 @@ export interface ChatResult {
   cache: CacheKind;
   /** The fallbacks taken, in order: "provider/model", "stale-cache" or "simplified". */
   fallbacks: string[];
-  /** True for the simplified answer given when every provider failed; its text is Conduit's, not a model's. */
-  degraded?: boolean;
+  /**
+   * Set on the simplified answer given when every provider failed: its text is Conduit's, not a
+   * model's, and this says why.
+   */
+  degraded?: { code: ErrorCode; message: string };
   /** USD, from provider-reported usage; null when the model's price is unknown. */
   costUsd?: number | null;
   /** The provider's response id, when it gave one. */

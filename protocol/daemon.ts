@@ -1,6 +1,7 @@
 import { RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type { ClientKind, ProviderId } from './chat';
 import type { ConduitErrorData } from './errors';
+import type { Alert, LedgerStatus } from './usage';
 
 export interface HelloParams {
   protocolVersion: number;
@@ -31,6 +32,19 @@ export interface ProviderStatus {
   defaultModel: string;
 }
 
+/** One provider/model's circuit breaker, as `conduit status --json` shows it. */
+export interface CircuitStatus {
+  /** "provider/model". */
+  key: string;
+  state: 'closed' | 'open' | 'half-open';
+  failures: number;
+  windowRequests: number;
+  windowFailures: number;
+  openedAt: number | null;
+  nextProbeAt: number | null;
+  lastFailure: string | null;
+}
+
 export interface StatusParams {
   /** Run a garbage collection first (when the daemon allows it) so memory figures are settled. */
   settleMemory?: boolean;
@@ -48,6 +62,10 @@ export interface StatusResult {
   socket: string;
   idleTimeoutMs: number;
   memory: { rss: number; heapUsed: number };
+  circuits: CircuitStatus[];
+  ledger: LedgerStatus;
+  /** Alerts that are firing now. */
+  alerts: Alert[];
   providers: ProviderStatus[];
 }
 

@@ -3,3 +3,4 @@ export * from './errors';
 export * from './chat';
 export * from './daemon';
 export * from './jobs';
+export * from './usage';

@@ -26,9 +26,13 @@ function formatStatus(s: StatusResult): string {
     `  memory     rss ${mb(s.memory.rss)}, heap ${mb(s.memory.heapUsed)}`,
     `  home       ${s.home}`,
     `  idle exit  after ${formatDuration(s.idleTimeoutMs)} without clients`,
+    `  ledger     ${s.ledger.state}${s.ledger.degraded ? ` (${s.ledger.degraded})` : ''}`,
     '  providers',
     ...s.providers.map((p) => `    ${p.id.padEnd(17)} key: ${p.keySource.padEnd(12)} model: ${p.defaultModel}  ${p.baseURL}`),
   ];
+  const tripped = s.circuits.filter((c) => c.state !== 'closed');
+  if (tripped.length) lines.push('  circuits', ...tripped.map((c) => `    ${c.key}: ${c.state}${c.lastFailure ? ` (last: ${c.lastFailure})` : ''}${c.nextProbeAt ? `, next probe ${new Date(c.nextProbeAt).toISOString()}` : ''}`));
+  if (s.alerts.length) lines.push('  alerts', ...s.alerts.map((a) => `    [${a.severity}] ${a.message}`));
   return lines.join('\n') + '\n';
 }
 

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { z } from 'zod';
 import { ProviderIds, type ProviderId } from '../../protocol';
 import { defaultModelFor } from '../router/models';
+import { alertThresholdsSchema } from '../usage/alertThresholds';
 
 const providerSettings = z.object({
   baseURL: z.string().url().optional(),
@@ -63,6 +64,7 @@ export const configSchema = z.object({
   defaultMaxTokens: z.number().int().positive().default(1024),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   resilience: resilienceSchema.default(resilienceSchema.parse({})),
+  alerts: alertThresholdsSchema.default(alertThresholdsSchema.parse({})),
   providers: z.object({
     anthropic: providerSettings.default({}),
     openai: providerSettings.default({}),

@@ -4,19 +4,20 @@ import { createAdapter } from '../providers/createAdapter';
 import type { ProviderAdapter } from '../providers/types';
 
 /**
- * SDK clients are built once per provider, base URL and key, so connections are reused across
- * requests. A new key (rotation) simply gets a new client; the old one finishes its in-flight work.
+ * SDK clients are built once per provider, base URL, key and connect timeout, so connections are
+ * reused across requests. A new key (rotation) simply gets a new client; the old one finishes
+ * its in-flight work.
  */
 export class AdapterPool {
   private readonly adapters = new Map<string, ProviderAdapter>();
 
-  get(id: ProviderId, baseURL: string, apiKey: string): ProviderAdapter {
+  get(id: ProviderId, baseURL: string, apiKey: string, connectTimeoutMs: number): ProviderAdapter {
     // The map key holds a digest, not the key itself, so a heap dump of the map reveals nothing.
     const digest = crypto.createHash('sha256').update(apiKey).digest('hex').slice(0, 16);
-    const mapKey = `${id}\u0000${baseURL}\u0000${digest}`;
+    const mapKey = `${id}\u0000${baseURL}\u0000${digest}\u0000${connectTimeoutMs}`;
     let adapter = this.adapters.get(mapKey);
     if (!adapter) {
-      adapter = createAdapter(id, { apiKey, baseURL });
+      adapter = createAdapter(id, { apiKey, baseURL, connectTimeoutMs });
       this.adapters.set(mapKey, adapter);
     }
     return adapter;

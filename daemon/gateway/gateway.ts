@@ -1,21 +1,32 @@
 import {
   ConduitError,
   emptyUsage,
+  type AttemptRecord,
   type ChatRequest,
   type ChatResult,
   type ClientKind,
   type ConduitErrorData,
   type ProviderId,
-  type Usage,
 } from '../../protocol';
 import { resolveProvider, type ConduitConfig } from '../config/config';
 import { guardInput } from '../guard/inputGuard';
 import type { Redactor } from '../guard/redact';
 import type { Logger } from '../log/logger';
-import { UpstreamError, type ProviderAdapter, type ProviderRequest } from '../providers/types';
-import { toErrorData } from '../resilience/classify';
+import type { ProviderAdapter, ProviderRequest } from '../providers/types';
+import type { BreakerRegistry } from '../resilience/breakerRegistry';
+import { degradedAnswer } from '../resilience/degradedAnswer';
+import type { DurableQueue } from '../resilience/durableQueue';
+import { executeWithRetry } from '../resilience/executeWithRetry';
+import { planFallbacks, targetLabel, type Target } from '../resilience/fallbackPlan';
+import { ResilienceError } from '../resilience/resilienceError';
+import { attemptTimeouts, retrySettings, startDeadline, type AttemptTimeouts, type Deadline, type RetrySettings } from '../resilience/resilienceSettings';
 import { keyEnvVar, resolveKey } from '../secrets/keySource';
+import { costOf, isCostlier } from '../usage/pricing';
+import type { RequestRecorder } from '../usage/requestRecord';
 import { AdapterPool } from './adapterPool';
+import { shouldDegrade, shouldFallBack, shouldQueue } from './fallbackRules';
+import { callProvider, type CallOutcome } from './providerCall';
+import { buildRecord } from './recordBuilder';
 
 export interface ChatSink {
   chunk(delta: string, seq: number): void;
@@ -27,27 +38,30 @@ export interface SendContext {
   signal: AbortSignal;
   /** Present when the client asked to stream. */
   sink?: ChatSink;
+  /** Set by the queue worker: a failure goes back to the worker, not into the queue again. */
+  fromQueue?: boolean;
 }
 
 export interface GatewayDeps {
   config: () => ConduitConfig;
   logger: Logger;
   redactor: Redactor;
+  breakers: BreakerRegistry;
+  recorder?: RequestRecorder;
+  queue?: DurableQueue;
   env?: NodeJS.ProcessEnv;
 }
 
-interface Outcome {
-  text: string;
-  model: string;
-  usage: Usage;
-  stopReason: string | null;
-  responseId?: string;
-  ttftMs: number | null;
+interface RunPolicy {
+  retry: RetrySettings;
+  timeouts: AttemptTimeouts;
+  deadline: Deadline;
 }
 
 /**
  * The request pipeline. It composes the parts in the order DESIGN.md gives and holds no policy
- * of its own; later issues slot the cache, budget, limiter and resilience steps in here.
+ * of its own: guard, route, then each target of the fallback chain under the resilience
+ * executor, then the last resorts (the durable queue, a simplified answer), then the record.
  */
 export class Gateway {
   private readonly pool = new AdapterPool();
@@ -59,51 +73,138 @@ export class Gateway {
 
   async send(input: unknown, ctx: SendContext): Promise<ChatResult> {
     const started = performance.now();
+    const startedAt = Date.now();
     const config = this.deps.config();
-    const request = guardInput(input, { maxPromptChars: config.maxPromptChars });
-    const providerId = request.provider ?? config.provider;
-    const resolved = resolveProvider(config, providerId, this.env);
-    const model = request.model ?? resolved.model;
-    const adapter = this.adapterFor(providerId, resolved.baseURL);
+    let request: ChatRequest | undefined;
+    const attempts: AttemptRecord[] = [];
+    const fallbacks: string[] = [];
+    try {
+      request = guardInput(input, { maxPromptChars: config.maxPromptChars });
+      const result = await this.run(request, config, ctx, started, attempts, fallbacks);
+      await this.record(ctx, request, startedAt, started, result, undefined);
+      return result;
+    } catch (err) {
+      const data = this.errorData(err, ctx.signal);
+      data.attemptLog = attempts;
+      if (fallbacks.length) data.fallbacks = fallbacks;
+      await this.record(ctx, request, startedAt, started, undefined, data, attempts, fallbacks);
+      throw new ConduitError(data);
+    }
+  }
+
+  private async run(request: ChatRequest, config: ConduitConfig, ctx: SendContext, started: number, attempts: AttemptRecord[], fallbacks: string[]): Promise<ChatResult> {
+    const feature = request.feature ?? 'ask';
+    const primaryProvider = request.provider ?? config.provider;
+    const primary: Target = { provider: primaryProvider, model: request.model ?? resolveProvider(config, primaryProvider, this.env).model };
+    const plan = planFallbacks(primary, feature, config.resilience.fallback, {
+      defaultModel: (p) => resolveProvider(config, p, this.env).model,
+      isCostlier: (a, b) => isCostlier(a, b),
+      hasKey: (p) => resolveKey(p, this.env).source !== 'none',
+    });
+    for (const skipped of plan.skipped) {
+      this.deps.logger.debug('fallback skipped', { requestId: ctx.requestId, target: targetLabel(skipped.target), reason: skipped.reason });
+    }
+    const policy: RunPolicy = {
+      retry: retrySettings(config.resilience),
+      timeouts: attemptTimeouts(config.resilience.timeouts, feature),
+      deadline: startDeadline(config.resilience.timeouts.requestMs),
+    };
+    let seq = 0;
+    const sink = ctx.sink ? { text: (delta: string) => ctx.sink!.chunk(delta, seq++) } : undefined;
+
+    let lastError: ConduitErrorData | undefined;
+    for (const [index, target] of [primary, ...plan.targets].entries()) {
+      if (index > 0) fallbacks.push(targetLabel(target));
+      try {
+        const outcome = await this.runTarget(target, request, config, ctx, policy, sink, started, attempts);
+        return this.result(ctx, target.provider, outcome, started, attempts, fallbacks);
+      } catch (err) {
+        lastError = this.errorData(err, ctx.signal, target);
+        const committed = err instanceof ResilienceError && err.reason === 'committed';
+        if (committed || !shouldFallBack(lastError.code)) throw new ConduitError(lastError);
+        this.deps.logger.info('falling back', { requestId: ctx.requestId, from: targetLabel(target), code: lastError.code });
+      }
+    }
+    const failure = lastError!;
+
+    if (request.priority === 'background' && !ctx.fromQueue && this.deps.queue && shouldQueue(failure.code)) {
+      const jobId = await this.deps.queue.enqueue(request, failure);
+      fallbacks.push('queued');
+      throw new ConduitError({
+        ...failure,
+        code: 'queued',
+        jobId,
+        message: `${failure.message} The request was queued as ${jobId} and will run when the provider recovers; see \`conduit jobs\`.`,
+      });
+    }
+    if (config.resilience.fallback.simplifiedResponse && !ctx.fromQueue && shouldDegrade(failure.code)) {
+      fallbacks.push('simplified');
+      const text = degradedAnswer(primary, attempts, failure);
+      sink?.text(text);
+      const result = this.result(ctx, primary.provider, { text, model: primary.model, usage: emptyUsage(), stopReason: null, headers: {}, ttftMs: null }, started, attempts, fallbacks);
+      result.degraded = { code: failure.code, message: failure.message };
+      result.costUsd = 0;
+      this.deps.logger.warn('degraded answer', { requestId: ctx.requestId, code: failure.code });
+      return result;
+    }
+    throw new ConduitError(failure);
+  }
+
+  /** One provider/model under the executor: breaker, attempts with timeouts, retries. */
+  private async runTarget(target: Target, request: ChatRequest, config: ConduitConfig, ctx: SendContext, policy: RunPolicy, sink: { text(d: string): void } | undefined, started: number, attempts: AttemptRecord[]): Promise<CallOutcome> {
+    const resolved = resolveProvider(config, target.provider, this.env);
+    const adapter = this.adapterFor(target.provider, resolved.baseURL, config.resilience.timeouts.connectMs);
     const providerRequest: ProviderRequest = {
-      model,
+      model: target.model,
       messages: request.messages,
       maxTokens: request.max_tokens ?? config.defaultMaxTokens,
       ...(request.system !== undefined ? { system: request.system } : {}),
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
     };
-
-    const attemptStart = performance.now();
     try {
-      const outcome = ctx.sink
-        ? await this.streamOnce(adapter, providerRequest, ctx, started)
-        : await this.callOnce(adapter, providerRequest, ctx.signal);
-      const latencyMs = performance.now() - started;
-      const result: ChatResult = {
-        requestId: ctx.requestId,
-        text: outcome.text,
-        provider: providerId,
-        model: outcome.model,
-        usage: outcome.usage,
-        stopReason: outcome.stopReason,
-        latencyMs: round(latencyMs),
-        ttftMs: outcome.ttftMs === null ? null : round(outcome.ttftMs),
-        attempts: 1,
-        attemptLog: [{ provider: providerId, model, delayMs: 0, durationMs: round(performance.now() - attemptStart) }],
-        cache: 'none',
-        fallbacks: [],
-        ...(outcome.responseId !== undefined ? { responseId: outcome.responseId } : {}),
-      };
-      this.record(ctx, request, result, undefined);
-      return result;
+      const { value, attempts: made } = await executeWithRetry(
+        (attempt) => callProvider(adapter, providerRequest, attempt, sink, started),
+        {
+          provider: target.provider,
+          model: target.model,
+          mode: sink ? 'stream' : 'call',
+          retry: policy.retry,
+          timeouts: policy.timeouts,
+          deadline: policy.deadline,
+          breaker: this.deps.breakers.get(target.provider, target.model),
+          log: (event, fields) => this.deps.logger.write(event === 'retry' || event === 'attempt_failed' ? 'info' : 'warn', event, { requestId: ctx.requestId, ...fields }),
+        },
+        ctx.signal,
+      );
+      attempts.push(...made);
+      return value;
     } catch (err) {
-      const data = this.errorData(err, providerId, model, ctx.signal);
-      this.record(ctx, request, undefined, data, round(performance.now() - started));
-      throw new ConduitError(data);
+      if (err instanceof ResilienceError) attempts.push(...err.attempts);
+      throw err;
     }
   }
 
-  private adapterFor(id: ProviderId, baseURL: string): ProviderAdapter {
+  private result(ctx: SendContext, provider: ProviderId, outcome: CallOutcome, started: number, attempts: AttemptRecord[], fallbacks: string[]): ChatResult {
+    const cost = costOf(provider, outcome.model, outcome.usage);
+    return {
+      requestId: ctx.requestId,
+      text: outcome.text,
+      provider,
+      model: outcome.model,
+      usage: outcome.usage,
+      stopReason: outcome.stopReason,
+      latencyMs: round(performance.now() - started),
+      ttftMs: outcome.ttftMs === null ? null : round(outcome.ttftMs),
+      attempts: attempts.length,
+      attemptLog: [...attempts],
+      cache: 'none',
+      fallbacks: [...fallbacks],
+      costUsd: cost.usd,
+      ...(outcome.responseId !== undefined ? { responseId: outcome.responseId } : {}),
+    };
+  }
+
+  private adapterFor(id: ProviderId, baseURL: string, connectTimeoutMs: number): ProviderAdapter {
     const { key, source } = resolveKey(id, this.env);
     if (!key && source === 'none') {
       throw new ConduitError({
@@ -114,64 +215,31 @@ export class Gateway {
     }
     this.deps.redactor.addSecret(key);
     // Local servers ignore the key, but the OpenAI SDK refuses to build a client without one.
-    return this.pool.get(id, baseURL, key ?? 'not-needed');
+    return this.pool.get(id, baseURL, key ?? 'not-needed', connectTimeoutMs);
   }
 
-  private async callOnce(adapter: ProviderAdapter, req: ProviderRequest, signal: AbortSignal): Promise<Outcome> {
-    const res = await adapter.chat(req, signal);
-    return { ...res, ttftMs: null };
-  }
-
-  private async streamOnce(adapter: ProviderAdapter, req: ProviderRequest, ctx: SendContext, started: number): Promise<Outcome> {
-    const parts: string[] = [];
-    let ttftMs: number | null = null;
-    let seq = 0;
-    try {
-      for await (const ev of adapter.stream(req, ctx.signal)) {
-        if (ev.type === 'text') {
-          if (ttftMs === null) ttftMs = performance.now() - started;
-          parts.push(ev.text);
-          ctx.sink?.chunk(ev.text, seq++);
-        } else {
-          return { text: parts.join(''), model: ev.model, usage: ev.usage, stopReason: ev.stopReason, responseId: ev.responseId, ttftMs };
-        }
-      }
-    } catch (err) {
-      if (err instanceof UpstreamError && err.partialText === undefined && parts.length > 0) err.partialText = parts.join('');
-      throw err;
-    }
-    // Adapters promise a final `done`; a stream without one is incomplete, never a success.
-    throw new UpstreamError({ provider: adapter.id, kind: 'truncated', message: 'The stream ended before the provider finished the answer.', partialText: parts.join('') });
-  }
-
-  private errorData(err: unknown, provider: ProviderId, model: string, signal: AbortSignal): ConduitErrorData {
-    if (signal.aborted) return { code: 'cancelled', message: 'The request was cancelled.', provider, model };
-    if (err instanceof ConduitError) return err.data;
-    if (err instanceof UpstreamError) {
-      const data = toErrorData(err, model);
-      data.message = this.deps.redactor.text(data.message);
+  private errorData(err: unknown, signal: AbortSignal, target?: Target): ConduitErrorData {
+    const model = target?.model;
+    if (signal.aborted) return { code: 'cancelled', message: 'The request was cancelled.', ...(target ? { provider: target.provider, model: target.model } : {}) };
+    if (err instanceof ConduitError) {
+      const data = { ...err.data, message: this.deps.redactor.text(err.data.message) };
+      if (model !== undefined && data.model === undefined) data.model = model;
       return data;
     }
     this.deps.logger.error('unexpected gateway error', { err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) });
-    return { code: 'internal', message: `Conduit hit an internal error: ${this.deps.redactor.text(err instanceof Error ? err.message : String(err))}. See the daemon log.`, provider, model };
+    return {
+      code: 'internal',
+      message: `Conduit hit an internal error: ${this.deps.redactor.text(err instanceof Error ? err.message : String(err))}. See the daemon log.`,
+      ...(target ? { provider: target.provider, model: target.model } : {}),
+    };
   }
 
-  private record(ctx: SendContext, request: ChatRequest, result: ChatResult | undefined, error: ConduitErrorData | undefined, latencyMs?: number): void {
-    this.deps.logger.info('request', {
-      requestId: ctx.requestId,
-      client: ctx.client,
-      feature: request.feature ?? 'ask',
-      priority: request.priority ?? 'interactive',
-      stream: ctx.sink !== undefined,
-      provider: result?.provider ?? error?.provider,
-      model: result?.model ?? error?.model,
-      latencyMs: result?.latencyMs ?? latencyMs,
-      ttftMs: result?.ttftMs ?? null,
-      usage: result?.usage ?? emptyUsage(),
-      attempts: result?.attempts ?? 1,
-      status: error ? 'error' : 'ok',
-      ...(error ? { error: { code: error.code, status: error.status, providerCode: error.providerCode, requestId: error.requestId, message: error.message } } : {}),
-    });
+  /** Exactly one ledger row and one log line per logical request, whatever happened. */
+  private async record(ctx: SendContext, request: ChatRequest | undefined, startedAt: number, started: number, result: ChatResult | undefined, error: ConduitErrorData | undefined, attempts: AttemptRecord[] = [], fallbacks: string[] = []): Promise<void> {
+    const record = buildRecord({ ctx, request, startedAt, latencyMs: round(performance.now() - started), result, error, attempts, fallbacks });
+    let recorded = false;
+    if (this.deps.recorder) recorded = (await this.deps.recorder.record(record)).recorded;
+    this.deps.logger.info('request', { ...record, sample: undefined, recorded });
   }
 }
 

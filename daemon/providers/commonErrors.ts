@@ -1,4 +1,5 @@
 import type { ProviderId } from '../../protocol';
+import { connectTimeoutCause } from './httpFetch';
 import { UpstreamError } from './types';
 
 /** fetch, undici and the SDKs all signal an abort with an error named AbortError. */
@@ -13,6 +14,17 @@ export function abortedError(provider: ProviderId, cause?: unknown): UpstreamErr
 /** An abort nobody asked for came from a timer: the SDK's own timeout. */
 export function timeoutError(provider: ProviderId, cause?: unknown): UpstreamError {
   return new UpstreamError({ provider, kind: 'timeout', message: 'The request timed out.', cause });
+}
+
+/** undici gave up opening the connection; the message names the phase for the logs and the user. */
+export function connectTimeoutError(provider: ProviderId, cause: unknown): UpstreamError {
+  const detail = connectTimeoutCause(cause)?.message;
+  return new UpstreamError({
+    provider,
+    kind: 'timeout',
+    message: `The connection could not be opened in time (connect timeout)${detail ? `: ${detail}` : ''}.`,
+    cause,
+  });
 }
 
 /** A stream that closed cleanly without its end marker: the answer is incomplete. */

@@ -5,7 +5,8 @@ export type HeadersLike = Headers | Record<string, string | string[] | undefined
 export function lowerCaseHeaders(headers: HeadersLike): Record<string, string> {
   const out: Record<string, string> = {};
   if (!headers) return out;
-  if (typeof Headers !== 'undefined' && headers instanceof Headers) {
+  // Duck-typed: undici's fetch (httpFetch.ts) returns its own Headers class, not the global one.
+  if (isHeaders(headers)) {
     headers.forEach((value, name) => {
       out[name.toLowerCase()] = value;
     });
@@ -16,4 +17,9 @@ export function lowerCaseHeaders(headers: HeadersLike): Record<string, string> {
     out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   }
   return out;
+}
+
+function isHeaders(headers: object): headers is Headers {
+  return (typeof Headers !== 'undefined' && headers instanceof Headers) ||
+    (typeof (headers as { forEach?: unknown }).forEach === 'function' && typeof (headers as { get?: unknown }).get === 'function');
 }

@@ -29,6 +29,8 @@ export interface ProviderConfig {
   baseURL: string;
   /** Extra headers a corporate proxy may need. */
   headers?: Record<string, string>;
+  /** How long opening a connection may take; unset keeps the runtime's default. */
+  connectTimeoutMs?: number;
 }
 
 /**

@@ -1,5 +1,7 @@
 import type { ConduitErrorData, ErrorCode } from '../../protocol';
+import { isConnectTimeout } from '../providers/httpFetch';
 import { UpstreamError } from '../providers/types';
+import { parseRetryHint } from './retryHint';
 
 const PROVIDER_NAMES: Record<string, string> = {
   anthropic: 'Anthropic',
@@ -8,8 +10,15 @@ const PROVIDER_NAMES: Record<string, string> = {
   openaiCompatible: 'the OpenAI-compatible server',
 };
 
+/** The provider as people call it: "OpenAI", "Gemini". */
+export function providerName(provider: string): string {
+  return PROVIDER_NAMES[provider] ?? provider;
+}
+
 /** Maps the facts of an upstream failure to one stable code. */
 export function classifyCode(err: UpstreamError): ErrorCode {
+  // undici's connect timeout arrives wrapped as a connection error unless the adapter unwrapped it.
+  if (err.kind === 'connection' && isConnectTimeout(err.cause)) return 'timeout';
   switch (err.kind) {
     case 'aborted': return 'cancelled';
     case 'timeout': return 'timeout';
@@ -47,18 +56,13 @@ function streamErrorCode(type: string): ErrorCode {
   return 'stream_interrupted';
 }
 
-/** Milliseconds the server asked us to wait, from the headers or Gemini's RetryInfo. */
+/**
+ * Milliseconds the server asked us to wait, from the headers or Gemini's RetryInfo; undefined
+ * when it said nothing usable (see parseRetryHint).
+ */
 export function retryAfterMs(err: UpstreamError, now: number = Date.now()): number | undefined {
-  const ms = err.headers['retry-after-ms'];
-  if (ms !== undefined && /^\d+(\.\d+)?$/.test(ms.trim())) return Number(ms);
-  const ra = err.headers['retry-after'];
-  if (ra !== undefined) {
-    const trimmed = ra.trim();
-    if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-    const date = Date.parse(trimmed);
-    if (!Number.isNaN(date)) return Math.max(0, date - now);
-  }
-  return err.retryDelayMs;
+  const hint = parseRetryHint(err, now);
+  return hint.kind === 'wait' ? hint.ms : undefined;
 }
 
 const ADVICE: Partial<Record<ErrorCode, string>> = {
@@ -79,7 +83,7 @@ const ADVICE: Partial<Record<ErrorCode, string>> = {
 
 export function toErrorData(err: UpstreamError, model?: string): ConduitErrorData {
   const code = classifyCode(err);
-  const name = PROVIDER_NAMES[err.provider] ?? err.provider;
+  const name = providerName(err.provider);
   const status = err.status !== undefined ? ` (HTTP ${err.status}${err.providerType ? ` ${err.providerType}` : ''})` : '';
   const advice = ADVICE[code];
   const data: ConduitErrorData = {

@@ -1,11 +1,12 @@
 import * as crypto from 'node:crypto';
 import type { ChatRequest, ChatResult, ConduitErrorData, Job, JobState } from '../../protocol';
+import type { SqlValue } from '../usage/sqlite';
 
-/** The little of SQLite the queue needs; the usage store's connection provides it. */
+/** The little of SQLite the queue needs (SqliteDb provides it). */
 export interface QueueDb {
   exec(sql: string): Promise<void>;
-  run(sql: string, params?: unknown[]): Promise<{ changes: number }>;
-  all<T>(sql: string, params?: unknown[]): Promise<T[]>;
+  run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }>;
+  all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
 }
 
 interface JobRow {
@@ -48,6 +49,12 @@ export class DurableQueue {
     );
     CREATE INDEX IF NOT EXISTS jobs_due ON jobs(state, next_run_at);`);
     await this.db.run(`UPDATE jobs SET state = 'queued', updated_at = ? WHERE state = 'running'`, [this.now()]);
+  }
+
+  /** Counts jobs still waiting; the daemon stays up for them rather than idling out. */
+  async pendingCount(): Promise<number> {
+    const rows = await this.db.all<{ n: number }>(`SELECT COUNT(*) AS n FROM jobs WHERE state IN ('queued', 'running')`);
+    return rows[0]?.n ?? 0;
   }
 
   async enqueue(request: ChatRequest, error: ConduitErrorData): Promise<string> {

@@ -21,6 +21,7 @@ import {
 import { tokensEqual } from '../home/token';
 import { DrainingWriter } from './drainingWriter';
 import { FrameGuard } from './frameGuard';
+import { toResponseError } from './handlers/answer';
 
 export interface SessionHost {
   readonly token: string;
@@ -179,8 +180,3 @@ function errorData(code: ConduitErrorData['code'], message: string): ConduitErro
   return { code, message };
 }
 
-function toResponseError(err: unknown): ResponseError<ConduitErrorData> {
-  if (err instanceof ConduitError) return new ResponseError(RpcErrorCodes.conduitError, err.data.message, err.data);
-  const message = err instanceof Error ? err.message : String(err);
-  return new ResponseError(RpcErrorCodes.conduitError, message, errorData('internal', message));
-}

@@ -2,6 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { Message, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { abortedError } from '../commonErrors';
 import { lowerCaseHeaders } from '../headers';
+import { createHttpFetch } from '../httpFetch';
 import { SDK_TIMEOUT_MS } from '../sdkTimeout';
 import { runStream } from '../streamRunner';
 import type { ProviderAdapter, ProviderConfig, ProviderRequest, ProviderResponse, ProviderStreamEvent } from '../types';
@@ -28,6 +29,7 @@ export class AnthropicAdapter implements ProviderAdapter {
       maxRetries: 0,
       timeout: SDK_TIMEOUT_MS,
       ...(cfg.headers ? { defaultHeaders: cfg.headers } : {}),
+      ...(cfg.connectTimeoutMs !== undefined ? { fetch: createHttpFetch({ connectTimeoutMs: cfg.connectTimeoutMs }) } : {}),
     });
   }
 

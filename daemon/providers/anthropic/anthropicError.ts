@@ -1,5 +1,6 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
-import { abortedError, isAbortError, messageOf, timeoutError } from '../commonErrors';
+import { abortedError, connectTimeoutError, isAbortError, messageOf, timeoutError } from '../commonErrors';
+import { isConnectTimeout } from '../httpFetch';
 import { lowerCaseHeaders } from '../headers';
 import { rawBodyMessage } from '../rawBodyMessage';
 import { redactSecret } from '../redact';
@@ -12,6 +13,7 @@ import { UpstreamError } from '../types';
 export function anthropicUpstreamError(err: unknown, apiKey: string, started = false): UpstreamError {
   if (err instanceof UpstreamError) return err;
   if (err instanceof APIUserAbortError) return abortedError('anthropic', err);
+  if (isConnectTimeout(err)) return connectTimeoutError('anthropic', err);
   // Checked before APIConnectionError, which it extends.
   if (err instanceof APIConnectionTimeoutError) return timeoutError('anthropic', err);
   if (err instanceof APIConnectionError) {

@@ -2,6 +2,7 @@ import type { GenerateContentConfig, GenerateContentResponse } from '@google/gen
 import { GoogleGenAI } from '@google/genai';
 import { abortedError } from '../commonErrors';
 import { lowerCaseHeaders } from '../headers';
+import { createHttpFetch, type FetchFn } from '../httpFetch';
 import { SDK_TIMEOUT_MS } from '../sdkTimeout';
 import { runStream } from '../streamRunner';
 import type { ProviderAdapter, ProviderConfig, ProviderRequest, ProviderResponse, ProviderStreamEvent } from '../types';
@@ -26,9 +27,11 @@ export class GeminiAdapter implements ProviderAdapter {
   readonly id = 'gemini' as const;
   readonly #client: GoogleGenAI;
   readonly #apiKey: string;
+  readonly #fetch: FetchFn | undefined;
 
   constructor(cfg: ProviderConfig) {
     this.#apiKey = cfg.apiKey;
+    this.#fetch = cfg.connectTimeoutMs !== undefined ? createHttpFetch({ connectTimeoutMs: cfg.connectTimeoutMs }) : undefined;
     this.#client = new GoogleGenAI({
       apiKey: cfg.apiKey,
       // Explicit, so GOOGLE_GENAI_USE_VERTEXAI in the environment cannot switch backends.
@@ -43,7 +46,7 @@ export class GeminiAdapter implements ProviderAdapter {
   }
 
   async chat(req: ProviderRequest, signal: AbortSignal): Promise<ProviderResponse> {
-    const capture = new ResponseCapture();
+    const capture = new ResponseCapture(this.#fetch);
     try {
       const response = await this.#client.models.generateContent(toGeminiParams(req, callConfig(signal, capture)));
       return {
@@ -60,7 +63,7 @@ export class GeminiAdapter implements ProviderAdapter {
   }
 
   stream(req: ProviderRequest, signal: AbortSignal): AsyncIterable<ProviderStreamEvent> {
-    const capture = new ResponseCapture();
+    const capture = new ResponseCapture(this.#fetch);
     return runStream<GenerateContentResponse>({
       provider: this.id,
       signal,

@@ -1,5 +1,6 @@
 import { ApiError } from '@google/genai';
-import { isAbortError, messageOf, timeoutError } from '../commonErrors';
+import { connectTimeoutError, isAbortError, messageOf, timeoutError } from '../commonErrors';
+import { isConnectTimeout } from '../httpFetch';
 import { rawBodyMessage } from '../rawBodyMessage';
 import { redactSecret } from '../redact';
 import { UpstreamError } from '../types';
@@ -37,6 +38,7 @@ export function geminiUpstreamError(err: unknown, apiKey: string, capture: Respo
       cause: err,
     });
   }
+  if (isConnectTimeout(err)) return connectTimeoutError('gemini', err);
   if (isAbortError(err)) return timeoutError('gemini', err);
   // The SDK's own words for a body that stopped in the middle of an event.
   if (err instanceof Error && /Incomplete JSON segment/i.test(err.message)) {

@@ -1,4 +1,5 @@
 import { lowerCaseHeaders } from '../headers';
+import type { FetchFn } from '../httpFetch';
 
 /**
  * @google/genai drops the response headers from its ApiError (and only some responses carry
@@ -11,8 +12,11 @@ export class ResponseCapture {
   status: number | undefined;
   headers: Record<string, string> = {};
 
+  /** `inner` is the adapter's fetch (one with a connect timeout); by default the global one. */
+  constructor(private readonly inner?: FetchFn) {}
+
   readonly fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const response = await globalThis.fetch(input, init);
+    const response = await (this.inner ?? globalThis.fetch)(input as string | URL | Request, init);
     this.status = response.status;
     this.headers = lowerCaseHeaders(response.headers);
     return response;

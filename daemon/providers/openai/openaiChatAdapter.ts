@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { abortedError } from '../commonErrors';
 import { lowerCaseHeaders } from '../headers';
+import { createHttpFetch } from '../httpFetch';
 import { SDK_TIMEOUT_MS } from '../sdkTimeout';
 import { runStream } from '../streamRunner';
 import type { ProviderAdapter, ProviderConfig, ProviderRequest, ProviderResponse, ProviderStreamEvent } from '../types';
@@ -34,6 +35,7 @@ export class OpenAIChatAdapter implements ProviderAdapter {
       project: null,
       adminAPIKey: null,
       ...(cfg.headers ? { defaultHeaders: cfg.headers } : {}),
+      ...(cfg.connectTimeoutMs !== undefined ? { fetch: createHttpFetch({ connectTimeoutMs: cfg.connectTimeoutMs }) } : {}),
     });
   }
 

@@ -1,6 +1,7 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type { ProviderId } from '../../../protocol';
-import { abortedError, isAbortError, messageOf, timeoutError } from '../commonErrors';
+import { abortedError, connectTimeoutError, isAbortError, messageOf, timeoutError } from '../commonErrors';
+import { isConnectTimeout } from '../httpFetch';
 import { lowerCaseHeaders } from '../headers';
 import { rawBodyMessage } from '../rawBodyMessage';
 import { redactSecret } from '../redact';
@@ -20,6 +21,7 @@ function errorField(err: APIError, name: 'message'): string | undefined {
 export function openaiUpstreamError(provider: ProviderId, err: unknown, apiKey: string, started = false): UpstreamError {
   if (err instanceof UpstreamError) return err;
   if (err instanceof APIUserAbortError) return abortedError(provider, err);
+  if (isConnectTimeout(err)) return connectTimeoutError(provider, err);
   // Checked before APIConnectionError, which it extends.
   if (err instanceof APIConnectionTimeoutError) return timeoutError(provider, err);
   if (err instanceof APIConnectionError) {

@@ -1,0 +1,163 @@
+import * as fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { ProviderIds, type ProviderId } from '../../protocol/chat';
+import {
+  UsageExportRequest,
+  UsageQueryRequest,
+  type UsageFilters,
+  type UsageGroupBy,
+  type UsageQueryParams,
+} from '../../protocol/usage';
+import { toConduitError, type DaemonClient } from '../client/daemonClient';
+import { localUtcOffsetMinutes } from '../usage/calendarKey';
+import { csvLine, GROUP_CSV_HEADER, groupCsvCells, ROW_CSV_HEADER, rowCsvCells } from '../usage/usageCsv';
+import { formatUsageTable } from '../usage/usageTable';
+import { parseTimeSpec } from '../usage/timeSpec';
+import { connect, ExitCode, UsageError } from './context';
+
+/** What the command talks to; tests pass their own daemon connection and output. */
+export interface UsageCommandIo {
+  connect?: () => Promise<DaemonClient>;
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
+  now?: () => number;
+}
+
+const GROUP_BY: readonly UsageGroupBy[] = ['day', 'month', 'feature', 'model', 'provider'];
+
+const FILTER_OPTIONS = {
+  since: { type: 'string' },
+  until: { type: 'string' },
+  feature: { type: 'string' },
+  provider: { type: 'string' },
+  model: { type: 'string' },
+} as const;
+
+/** `conduit usage [--since 7d] [--by day|month|feature|model|provider] [--json|--csv]`, and `usage export`. */
+export async function usageCommand(argv: string[], io: UsageCommandIo = {}): Promise<number> {
+  if (argv[0] === 'export') return usageExportCommand(argv.slice(1), io);
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { ...FILTER_OPTIONS, by: { type: 'string', default: 'day' }, json: { type: 'boolean', default: false }, csv: { type: 'boolean', default: false } },
+  });
+  if (positionals.length > 0) throw new UsageError(`unexpected "${positionals[0]}"; did you mean \`conduit usage export --csv FILE\`?`);
+  if (values.json && values.csv) throw new UsageError('choose one of --json and --csv.');
+  if (!(GROUP_BY as readonly string[]).includes(values.by)) throw new UsageError(`--by must be one of ${GROUP_BY.join(', ')}, got "${values.by}".`);
+  const now = (io.now ?? Date.now)();
+  const params: UsageQueryParams = {
+    ...range(values.since ?? '7d', values.until, now),
+    groupBy: values.by as UsageGroupBy,
+    filters: filters(values),
+    utcOffsetMinutes: localUtcOffsetMinutes(now),
+  };
+  const out = io.stdout ?? process.stdout;
+  const result = await withClient(io, (client) => call(() => client.connection.sendRequest(UsageQueryRequest.type, params)));
+  if (values.json) out.write(JSON.stringify(result, null, 2) + '\n');
+  else if (values.csv) out.write(csvLine(GROUP_CSV_HEADER) + result.groups.map((g) => csvLine(groupCsvCells(g))).join(''));
+  else out.write(formatUsageTable(result));
+  if (result.ledger.degraded) (io.stderr ?? process.stderr).write(`conduit: warning: ${result.ledger.degraded}\n`);
+  return ExitCode.ok;
+}
+
+/** `conduit usage export --csv FILE|--json FILE [--since …] [--samples]`: every raw row, page by page. */
+async function usageExportCommand(argv: string[], io: UsageCommandIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { ...FILTER_OPTIONS, csv: { type: 'string' }, json: { type: 'string' }, samples: { type: 'boolean', default: false } },
+  });
+  if (positionals.length > 0) throw new UsageError(`unexpected "${positionals[0]}"; usage: conduit usage export --csv FILE`);
+  const file = values.csv ?? values.json;
+  if (file === undefined || (values.csv !== undefined && values.json !== undefined)) throw new UsageError('usage export needs one of --csv FILE or --json FILE ("-" for stdout).');
+  const asCsv = values.csv !== undefined;
+  const now = (io.now ?? Date.now)();
+  // Without --since, an export is the whole ledger.
+  const base = { ...range(values.since, values.until, now), filters: filters(values), includeSamples: values.samples };
+  const sink = openSink(file, io);
+  let count = 0;
+  try {
+    await withClient(io, async (client) => {
+      sink.write(asCsv ? csvLine(ROW_CSV_HEADER) : '[');
+      let after = 0;
+      for (;;) {
+        const page = await call(() => client.connection.sendRequest(UsageExportRequest.type, { ...base, after }));
+        for (const row of page.rows) {
+          sink.write(asCsv ? csvLine(rowCsvCells(row)) : `${count > 0 ? ',' : ''}\n${JSON.stringify(row)}`);
+          count++;
+        }
+        if (page.next === null) break;
+        after = page.next;
+      }
+      if (!asCsv) sink.write('\n]\n');
+    });
+    await sink.finish();
+  } catch (err) {
+    sink.abort();
+    throw err;
+  }
+  if (file !== '-') (io.stderr ?? process.stderr).write(`Wrote ${count} row(s) to ${file}.\n`);
+  return ExitCode.ok;
+}
+
+interface Sink {
+  write(text: string): void;
+  finish(): Promise<void>;
+  abort(): void;
+}
+
+/** Writes to FILE.partial and renames at the end, so a failed export never leaves half a file under FILE. */
+function openSink(file: string, io: UsageCommandIo): Sink {
+  if (file === '-') {
+    const out = io.stdout ?? process.stdout;
+    return { write: (t) => void out.write(t), finish: async () => undefined, abort: () => undefined };
+  }
+  const partial = `${file}.partial`;
+  // 0600: exports can hold prompt samples.
+  const fd = fs.openSync(partial, 'w', 0o600);
+  return {
+    write: (t) => { fs.writeSync(fd, t); },
+    finish: async () => { fs.fsyncSync(fd); fs.closeSync(fd); fs.renameSync(partial, file); },
+    abort: () => { try { fs.closeSync(fd); } catch { /* already closed */ } fs.rmSync(partial, { force: true }); },
+  };
+}
+
+function range(since: string | undefined, until: string | undefined, now: number): { since: number; until?: number } {
+  const from = since === undefined ? 0 : parseTimeSpec(since, now);
+  if (from === null) throw new UsageError(`--since: "${since}" is not a time; use e.g. 24h, 7d, 2w, today or 2025-03-01.`);
+  if (until === undefined) return { since: from };
+  const to = parseTimeSpec(until, now);
+  if (to === null) throw new UsageError(`--until: "${until}" is not a time; use e.g. 24h, today or 2025-03-01.`);
+  if (to <= from) throw new UsageError('--until must be after --since.');
+  return { since: from, until: to };
+}
+
+function filters(values: { feature?: string; provider?: string; model?: string }): UsageFilters {
+  const f: UsageFilters = {};
+  if (values.feature !== undefined) f.feature = values.feature;
+  if (values.model !== undefined) f.model = values.model;
+  if (values.provider !== undefined) {
+    if (!(ProviderIds as readonly string[]).includes(values.provider)) throw new UsageError(`unknown provider "${values.provider}"; expected one of ${ProviderIds.join(', ')}.`);
+    f.provider = values.provider as ProviderId;
+  }
+  return f;
+}
+
+async function withClient<T>(io: UsageCommandIo, work: (client: DaemonClient) => Promise<T>): Promise<T> {
+  // The ledger lives in the daemon, so asking for usage starts one, as `ask` does.
+  const client = await (io.connect ?? (() => connect(true)))();
+  try {
+    return await work(client);
+  } finally {
+    client.close();
+  }
+}
+
+/** DaemonClient has typed calls for chat and status only; the rest go through its connection. */
+async function call<R>(request: () => Promise<R>): Promise<R> {
+  try {
+    return await request();
+  } catch (err) {
+    throw toConduitError(err);
+  }
+}

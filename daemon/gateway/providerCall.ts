@@ -1,0 +1,65 @@
+import type { Usage } from '../../protocol';
+import { UpstreamError, type ProviderAdapter, type ProviderRequest, type ProviderStreamEvent } from '../providers/types';
+
+/** What one successful provider call produced. */
+export interface CallOutcome {
+  text: string;
+  model: string;
+  usage: Usage;
+  stopReason: string | null;
+  responseId?: string;
+  headers: Record<string, string>;
+  /** ms from the request's start to the first text; null when not streamed. */
+  ttftMs: number | null;
+}
+
+export interface StreamSink {
+  /** Called for each piece of text, in order. */
+  text(delta: string): void;
+}
+
+/** The parts of the executor's attempt context a call uses. */
+export interface CallContext {
+  signal: AbortSignal;
+  /** Applies the first-byte and idle timeouts to the stream. */
+  guard(events: AsyncIterable<ProviderStreamEvent>): AsyncIterable<ProviderStreamEvent>;
+  /** Marks that the client has seen part of this answer, so it must not be retried. */
+  commit(): void;
+}
+
+/**
+ * One call to one provider: streamed into the sink, or in one piece. It knows nothing of retries;
+ * a failure carries the text that already reached the sink so the caller can tell whether the
+ * client saw anything.
+ */
+export async function callProvider(
+  adapter: ProviderAdapter,
+  req: ProviderRequest,
+  ctx: CallContext,
+  sink: StreamSink | undefined,
+  startedAt: number,
+): Promise<CallOutcome> {
+  if (!sink) {
+    const res = await adapter.chat(req, ctx.signal);
+    return { ...res, ttftMs: null };
+  }
+  const parts: string[] = [];
+  let ttftMs: number | null = null;
+  try {
+    for await (const ev of ctx.guard(adapter.stream(req, ctx.signal))) {
+      if (ev.type === 'text') {
+        if (ttftMs === null) ttftMs = performance.now() - startedAt;
+        parts.push(ev.text);
+        ctx.commit();
+        sink.text(ev.text);
+      } else {
+        return { text: parts.join(''), model: ev.model, usage: ev.usage, stopReason: ev.stopReason, responseId: ev.responseId, headers: ev.headers, ttftMs };
+      }
+    }
+  } catch (err) {
+    if (err instanceof UpstreamError && err.partialText === undefined && parts.length > 0) err.partialText = parts.join('');
+    throw err;
+  }
+  // Adapters promise a final `done`; a stream without one is incomplete, never a success.
+  throw new UpstreamError({ provider: adapter.id, kind: 'truncated', message: 'The stream ended before the provider finished the answer.', partialText: parts.join('') });
+}

@@ -1,0 +1,48 @@
+import { emptyUsage, type AttemptRecord, type ChatRequest, type ChatResult, type ConduitErrorData, type ProviderId } from '../../protocol';
+import type { RequestRecord } from '../usage/requestRecord';
+import type { SendContext } from './gateway';
+
+export interface RecordInput {
+  ctx: SendContext;
+  /** Undefined when the request was refused before it could be parsed. */
+  request: ChatRequest | undefined;
+  startedAt: number;
+  latencyMs: number;
+  result: ChatResult | undefined;
+  error: ConduitErrorData | undefined;
+  attempts: AttemptRecord[];
+  fallbacks: string[];
+}
+
+/** The ledger row for one logical request. Prompt text never goes in: sampling is off. */
+export function buildRecord(input: RecordInput): RequestRecord {
+  const { ctx, request, result, error } = input;
+  const attempts = result?.attemptLog ?? input.attempts;
+  const last = attempts[attempts.length - 1];
+  const provider = (result?.provider ?? error?.provider ?? last?.provider ?? request?.provider ?? null) as ProviderId | null;
+  return {
+    requestId: ctx.requestId,
+    startedAt: input.startedAt,
+    client: ctx.client,
+    feature: request?.feature ?? 'ask',
+    priority: request?.priority ?? 'interactive',
+    provider,
+    model: result?.model ?? error?.model ?? last?.model ?? request?.model ?? null,
+    tier: request?.tier ?? null,
+    experimentArm: null,
+    usage: result?.usage ?? emptyUsage(),
+    costUsd: result ? result.costUsd ?? null : 0,
+    costEstimated: false,
+    latencyMs: result?.latencyMs ?? input.latencyMs,
+    ttftMs: result?.ttftMs ?? null,
+    attempts: attempts.length,
+    errorCode: result?.degraded?.code ?? error?.code ?? null,
+    httpStatus: error?.status ?? null,
+    fallbackPath: result?.fallbacks ?? input.fallbacks,
+    cache: result?.cache ?? 'none',
+    coalesced: false,
+    stream: ctx.sink !== undefined,
+    profile: 'default',
+    sample: null,
+  };
+}

@@ -1,0 +1,92 @@
+import * as sqlite3 from 'sqlite3';
+
+export type SqlValue = string | number | null;
+
+/** An error from SQLite or the file system, with the code that says which. */
+export interface StorageError extends Error {
+  code?: string;
+  errno?: number;
+}
+
+/**
+ * A promise layer over one sqlite3 connection. sqlite3's callbacks run on the libuv pool, so
+ * statements from two async callers could interleave inside one another's transaction; every
+ * write therefore goes through `write()`, which runs one unit of work at a time, in order.
+ * Reads are not queued: SQLite gives them a consistent view without our help.
+ */
+export class SqliteDb {
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(private readonly db: sqlite3.Database, readonly file: string) {}
+
+  static open(file: string, opts: { readOnly?: boolean } = {}): Promise<SqliteDb> {
+    const mode = opts.readOnly ? sqlite3.OPEN_READONLY : sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE;
+    return new Promise((resolve, reject) => {
+      const db = new sqlite3.Database(file, mode, (err) => {
+        if (err) reject(err);
+        else resolve(new SqliteDb(db, file));
+      });
+      // Errors are reported through callbacks; an unhandled 'error' event must not crash the daemon.
+      db.on('error', () => undefined);
+    });
+  }
+
+  run(sql: string, params: readonly SqlValue[] = []): Promise<{ changes: number }> {
+    return new Promise((resolve, reject) => {
+      this.db.run(sql, params, function (this: sqlite3.RunResult, err: Error | null) {
+        if (err) reject(err);
+        else resolve({ changes: this.changes });
+      });
+    });
+  }
+
+  get<T>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
+    return new Promise((resolve, reject) => {
+      this.db.get<T>(sql, params, (err: Error | null, row: T | undefined) => (err ? reject(err) : resolve(row)));
+    });
+  }
+
+  all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    return new Promise((resolve, reject) => {
+      this.db.all<T>(sql, params, (err: Error | null, rows: T[]) => (err ? reject(err) : resolve(rows)));
+    });
+  }
+
+  exec(sql: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.db.exec(sql, (err: Error | null) => (err ? reject(err) : resolve()));
+    });
+  }
+
+  /** Runs `work` after every earlier write has finished; one failing does not stop the next. */
+  write<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(work, work);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** A write transaction: committed (and, with synchronous=FULL, on disk) when it resolves. */
+  transaction<T>(work: () => Promise<T>): Promise<T> {
+    return this.write(async () => {
+      // IMMEDIATE takes the write lock up front, so a busy database fails here, not mid-way.
+      await this.exec('BEGIN IMMEDIATE');
+      try {
+        const value = await work();
+        await this.exec('COMMIT');
+        return value;
+      } catch (err) {
+        await this.exec('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
+    return this.queue.then(() => new Promise<void>((resolve, reject) => {
+      this.db.close((err) => (err ? reject(err) : resolve()));
+    }));
+  }
+}

@@ -1,0 +1,16 @@
+import type { UsageExportParams, UsageExportResult } from '../../protocol/usage';
+import { selectPage } from './ledgerQueries';
+import { MAX_EXPORT_PAGE } from './usageParams';
+import type { UsageLedger } from './usageLedger';
+
+/** `usage/export`: raw rows, a page at a time so no single message grows without bound. */
+export async function exportUsage(ledger: UsageLedger, params: UsageExportParams, now: number): Promise<UsageExportResult> {
+  return selectPage(ledger.reader(), {
+    since: params.since,
+    until: params.until ?? now + 1,
+    ...(params.filters ? { filters: params.filters } : {}),
+    limit: Math.min(params.limit ?? MAX_EXPORT_PAGE, MAX_EXPORT_PAGE),
+    after: params.after ?? 0,
+    includeSamples: params.includeSamples === true,
+  });
+}

@@ -1,0 +1,194 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ConduitError } from '../../protocol/errors';
+import type { LedgerStatus } from '../../protocol/usage';
+import { BatchWriter } from './batchWriter';
+import { INSERT_SQL, recordParams, recordToUsageRow } from './ledgerRow';
+import { selectRows } from './ledgerQueries';
+import { LiveWindow } from './liveWindow';
+import { openLedgerDb, type LedgerLog } from './openLedgerDb';
+import type { RequestRecord, RequestRecorder } from './requestRecord';
+import type { SqliteDb, SqlValue } from './sqlite';
+import { describeStorageFailure, isStorageFailure } from './storageFailure';
+
+export const LEDGER_FILE = 'usage.db';
+
+const READ_ONLY_CODES = new Set(['EROFS', 'EACCES', 'EPERM']);
+
+export interface UsageLedgerOptions {
+  /** CONDUIT_HOME/usage.db. */
+  file: string;
+  log?: LedgerLog;
+  now?: () => number;
+  /** After a failed open, how long before a record() tries to open again. */
+  reopenAfterMs?: number;
+}
+
+/**
+ * The usage ledger: one row per logical request, written exactly once. `record()` resolves
+ * only once the row is committed with synchronous=FULL, so a request the client saw answered
+ * always has its row; it never throws, and a store that cannot write (full, read-only, gone)
+ * turns into `{ recorded: false }` and a degraded status instead of failed requests.
+ */
+export class UsageLedger implements RequestRecorder {
+  readonly live = new LiveWindow();
+  private db: SqliteDb | null = null;
+  private state: LedgerStatus['state'] = 'opening';
+  private degraded: string | null = null;
+  private unrecorded = 0;
+  private opening: Promise<void> | null = null;
+  private lastOpenAttempt = 0;
+  private readonly writer = new BatchWriter<SqlValue[], boolean>((batch) => this.insert(batch));
+  private readonly log: LedgerLog;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: UsageLedgerOptions) {
+    this.log = opts.log ?? (() => undefined);
+    this.now = opts.now ?? Date.now;
+  }
+
+  static inHome(home: string, opts: Omit<UsageLedgerOptions, 'file'> = {}): UsageLedger {
+    return new UsageLedger({ ...opts, file: path.join(home, LEDGER_FILE) });
+  }
+
+  get file(): string {
+    return this.opts.file;
+  }
+
+  /** Opens the database; never throws (a failure leaves the ledger degraded). */
+  open(): Promise<void> {
+    this.opening ??= this.doOpen().finally(() => { this.opening = null; });
+    return this.opening;
+  }
+
+  async record(record: RequestRecord): Promise<{ recorded: boolean }> {
+    try {
+      const now = this.now();
+      this.live.add(recordToUsageRow(record), now);
+      if (this.state === 'closed') return this.notRecorded(1);
+      if (!this.db) await this.reopenIfDue(now);
+      if (!this.db) return this.notRecorded(1);
+      const recorded = await this.writer.add(recordParams(record, now));
+      return { recorded };
+    } catch (err) {
+      // The contract: never throw into the request path.
+      this.log('error', 'usage ledger: unexpected error while recording', { err: err instanceof Error ? err.message : String(err) });
+      return this.notRecorded(1);
+    }
+  }
+
+  status(): LedgerStatus {
+    return { file: this.opts.file, state: this.state, degraded: this.degraded, unrecorded: this.unrecorded };
+  }
+
+  /** The database for queries; a clear error when the ledger could not be opened at all. */
+  reader(): SqliteDb {
+    if (!this.db) {
+      throw new ConduitError({ code: 'internal', message: `The usage ledger is unavailable: ${this.degraded ?? 'it is not open yet'}.` });
+    }
+    return this.db;
+  }
+
+  /** Waits for pending writes, then closes. Records after this are not written. */
+  async close(): Promise<void> {
+    await this.opening;
+    await this.writer.idle();
+    this.state = 'closed';
+    const db = this.db;
+    this.db = null;
+    await db?.close().catch(() => undefined);
+  }
+
+  private async doOpen(): Promise<void> {
+    this.lastOpenAttempt = this.now();
+    try {
+      const { db } = await openLedgerDb(this.opts.file, this.log, this.now);
+      if (this.state === 'closed') { await db.close(); return; }
+      this.db = db;
+      // A read-only store still answers queries, so keep it open, but say now, before the
+      // first request is lost, that nothing will be recorded.
+      const readOnly = writeProblem(this.opts.file);
+      if (readOnly) this.setDegraded(readOnly);
+      else this.setHealthy();
+      await this.seedLiveWindow(db);
+    } catch (err) {
+      // SQLite says "cannot open" for a WAL database on a read-only store; name the real cause.
+      const readOnly = writeProblem(this.opts.file);
+      this.setDegraded(readOnly && READ_ONLY_CODES.has(String((readOnly as { code?: unknown }).code)) ? readOnly : err);
+    }
+  }
+
+  private async reopenIfDue(now: number): Promise<void> {
+    if (this.opening) return this.opening;
+    if (now - this.lastOpenAttempt < (this.opts.reopenAfterMs ?? 30_000)) return;
+    await this.open();
+  }
+
+  private async seedLiveWindow(db: SqliteDb): Promise<void> {
+    const now = this.now();
+    try {
+      this.live.seed(await selectRows(db, { since: now - this.live.horizonMs, until: now + 1 }), now);
+    } catch {
+      // Live figures start empty; the ledger itself is fine.
+    }
+  }
+
+  /** Writes one batch in one transaction: one fsync for all of it. */
+  private async insert(batch: SqlValue[][]): Promise<boolean[]> {
+    const db = this.db;
+    if (!db) return this.unrecordedBatch(batch.length);
+    try {
+      await db.transaction(async () => {
+        for (const params of batch) await db.run(INSERT_SQL, params);
+      });
+      this.setHealthy();
+      return batch.map(() => true);
+    } catch (err) {
+      if (batch.length > 1 && !isStorageFailure(err)) {
+        // One bad row must not cost the others theirs.
+        const results: boolean[] = [];
+        for (const params of batch) results.push((await this.insert([params]))[0]!);
+        return results;
+      }
+      this.setDegraded(err);
+      return this.unrecordedBatch(batch.length);
+    }
+  }
+
+  private unrecordedBatch(n: number): boolean[] {
+    this.unrecorded += n;
+    return new Array<boolean>(n).fill(false);
+  }
+
+  private notRecorded(n: number): { recorded: false } {
+    this.unrecorded += n;
+    return { recorded: false };
+  }
+
+  private setHealthy(): void {
+    if (this.state === 'degraded') this.log('info', 'usage ledger: recording again', { file: this.opts.file, unrecorded: this.unrecorded });
+    this.state = 'ok';
+    this.degraded = null;
+  }
+
+  private setDegraded(err: unknown): void {
+    const { message } = describeStorageFailure(err, this.opts.file);
+    // Log the transition, not every request, or a full disk would also fill the log.
+    if (this.degraded !== message) {
+      this.log('error', `usage ledger: ${message}`, { file: this.opts.file, code: (err as { code?: unknown } | null)?.code, err: err instanceof Error ? err.message : String(err) });
+    }
+    this.state = 'degraded';
+    this.degraded = message;
+  }
+}
+
+/** access(2) reports a read-only mount (EROFS) even to root, and missing permissions to others. */
+function writeProblem(file: string): Error | null {
+  try {
+    fs.accessSync(path.dirname(file), fs.constants.W_OK);
+    fs.accessSync(file, fs.constants.W_OK);
+    return null;
+  } catch (err) {
+    return err as Error;
+  }
+}

@@ -1,0 +1,77 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SqliteDb } from '../../../../daemon/usage/sqlite';
+import { tempDir } from './records';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, '../../../..');
+const dir = tempDir('conduit-crash-');
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** Runs the writer until it has acknowledged a random number of rows, then SIGKILLs it. */
+function runAndKill(script: string, file: string, runId: string, killAfterAcks: number): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    // sqlite3 stays outside the bundle (a native module); NODE_PATH lets the child find it.
+    const child = spawn(process.execPath, [script, file, runId], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_PATH: path.join(repoRoot, 'node_modules') },
+    });
+    const acked: string[] = [];
+    let buffer = '';
+    let stderr = '';
+    let killed = false;
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      buffer += d;
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? ''; // a half-printed id was never acknowledged
+      for (const line of lines) if (line && line !== 'ready') acked.push(line);
+      if (!killed && acked.length >= killAfterAcks) {
+        killed = true;
+        child.kill('SIGKILL');
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (signal === 'SIGKILL') resolve(acked);
+      else reject(new Error(`writer exited on its own (code ${code}): ${stderr}`));
+    });
+    setTimeout(() => { if (!killed) { killed = true; child.kill('SIGKILL'); } }, 10_000).unref();
+  });
+}
+
+describe('ledger crash safety', () => {
+  it('SIGKILL at random points: the database stays intact and every acknowledged row is there', async () => {
+    const script = path.join(dir, 'crashWriter.js');
+    await build({ entryPoints: [path.join(here, 'crashWriter.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['sqlite3'], outfile: script, logLevel: 'silent' });
+    const file = path.join(dir, 'usage.db');
+    const acked: string[] = [];
+    let runs = 0;
+    while ((runs < 15 || acked.length < 300) && runs < 40) {
+      // Kill anywhere from almost at once to well into a run, so some kills land mid-commit.
+      const ids = await runAndKill(script, file, `run${runs}`, 5 + Math.floor(Math.random() * 150));
+      acked.push(...ids);
+      runs++;
+    }
+    // eslint-disable-next-line no-console
+    console.log(`[crash safety] ${runs} SIGKILLs, ${acked.length} acknowledged rows`);
+    expect(acked.length).toBeGreaterThanOrEqual(200);
+
+    const db = await SqliteDb.open(file);
+    try {
+      expect(await db.all('PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
+      const present = new Set((await db.all<{ request_id: string }>('SELECT request_id FROM requests')).map((r) => r.request_id));
+      const missing = acked.filter((id) => !present.has(id));
+      expect(missing).toEqual([]);
+      // Exactly once: no id twice (the UNIQUE constraint), and nothing invented.
+      const dupes = await db.all('SELECT request_id, COUNT(*) AS n FROM requests GROUP BY request_id HAVING n > 1');
+      expect(dupes).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  });
+});

@@ -1,0 +1,29 @@
+/**
+ * Child process for the crash-safety test: records rows as fast as it can on a few concurrent
+ * lanes and prints each requestId only after record() resolved, i.e. after the row is durable.
+ * The parent kills it with SIGKILL at a random moment.
+ */
+import { UsageLedger } from '../../../../daemon/usage/usageLedger';
+import { makeRecord } from './records';
+
+async function main(): Promise<void> {
+  const [file, runId] = process.argv.slice(2) as [string, string];
+  const ledger = new UsageLedger({ file });
+  await ledger.open();
+  if (ledger.status().state !== 'ok') {
+    process.stderr.write(`ledger not ok: ${ledger.status().degraded}\n`);
+    process.exit(2);
+  }
+  process.stdout.write('ready\n');
+  let n = 0;
+  const lane = async () => {
+    for (;;) {
+      const requestId = `${runId}-${n++}`;
+      const { recorded } = await ledger.record(makeRecord({ requestId, sample: n % 7 === 0 ? { prompt: 'p'.repeat(2000), response: 'r'.repeat(500) } : null }));
+      if (recorded) process.stdout.write(`${requestId}\n`);
+    }
+  };
+  await Promise.all([lane(), lane(), lane(), lane()]);
+}
+
+void main();

@@ -11,9 +11,11 @@ const HELP = `conduit: a resilient, cost-aware gateway to Anthropic, OpenAI and 
 
 Usage:
   conduit ask [--provider P] [--model M] [--system S] [--max-tokens N]
-              [--temperature T] [--json] [--no-stream] PROMPT
+              [--temperature T] [--feature F] [--background] [--json] [--no-stream] PROMPT
       Ask a question; the answer streams to stdout. Without PROMPT, reads stdin.
-      --json prints the final result (text, model, usage, latency, attempts).
+      --json prints the final result (text, model, usage, cost, latency, attempts,
+      fallbacks). --background lets the request wait in the durable queue when
+      every provider is down; \`conduit jobs\` shows it.
   conduit status [--json]     The daemon's pid, version, uptime, clients, providers,
                               circuits, ledger state and active alerts.
   conduit usage [--since 7d] [--until T] [--by day|month|feature|model|provider]
@@ -34,7 +36,8 @@ Environment:
   ANTHROPIC_BASE_URL, OPENAI_BASE_URL, GOOGLE_GEMINI_BASE_URL,
   CONDUIT_OPENAI_COMPATIBLE_BASE_URL
 
-Exit codes: 0 ok, 1 request failed, 2 bad usage, 3 daemon unavailable, 130 cancelled.
+Exit codes: 0 ok, 1 request failed, 2 bad usage, 3 daemon unavailable,
+4 degraded answer (every provider failed), 5 queued, 130 cancelled.
 `;
 
 async function main(argv: string[]): Promise<number> {

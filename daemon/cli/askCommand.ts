@@ -13,6 +13,7 @@ export async function askCommand(argv: string[]): Promise<number> {
       'max-tokens': { type: 'string' },
       temperature: { type: 'string' },
       feature: { type: 'string' },
+      background: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       'no-stream': { type: 'boolean', default: false },
     },
@@ -23,7 +24,8 @@ export async function askCommand(argv: string[]): Promise<number> {
     messages: [{ role: 'user', content: prompt }],
     stream: !values['no-stream'],
     feature: values.feature ?? 'ask',
-    priority: 'interactive',
+    // Background work may wait in the durable queue when the provider is down.
+    priority: values.background ? 'background' : 'interactive',
   };
   if (values.provider !== undefined) request.provider = parseProvider(values.provider);
   if (values.model !== undefined) request.model = values.model;
@@ -54,6 +56,10 @@ export async function askCommand(argv: string[]): Promise<number> {
         endedWithNewline = result.text.endsWith('\n');
       }
       if (!endedWithNewline && process.stdout.isTTY) process.stdout.write('\n');
+    }
+    if (result.degraded) {
+      process.stderr.write(`conduit: ${result.degraded.code}: ${result.degraded.message}\n`);
+      return ExitCode.degraded;
     }
     return ExitCode.ok;
   } finally {

@@ -8,6 +8,10 @@ export const ExitCode = {
   failed: 1,
   usage: 2,
   daemonUnavailable: 3,
+  /** Every provider failed; stdout has Conduit's short "unavailable" answer instead. */
+  degraded: 4,
+  /** A background request waits in the durable queue; stderr names the job. */
+  queued: 5,
   cancelled: 130,
 } as const;
 
@@ -34,6 +38,7 @@ export function fail(err: unknown): number {
     process.stderr.write(`conduit: ${err.code}: ${err.message}\n`);
     if (err.code === 'cancelled') return ExitCode.cancelled;
     if (err.code === 'daemon_unavailable') return ExitCode.daemonUnavailable;
+    if (err.code === 'queued') return ExitCode.queued;
     return ExitCode.failed;
   }
   process.stderr.write(`conduit: internal: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -87,7 +87,10 @@ export class Gateway {
       const data = this.errorData(err, ctx.signal);
       data.attemptLog = attempts;
       if (fallbacks.length) data.fallbacks = fallbacks;
-      await this.record(ctx, request, startedAt, started, undefined, data, attempts, fallbacks);
+      // A queued request is still one logical request: its row is written once, when the
+      // job finally ends, not now and not at every run that finds the provider still down.
+      const pending = data.code === 'queued' || (ctx.fromQueue === true && shouldQueue(data.code));
+      if (!pending) await this.record(ctx, request, startedAt, started, undefined, data, attempts, fallbacks);
       throw new ConduitError(data);
     }
   }

@@ -1,14 +1,7 @@
-import type { Usage } from '../../protocol';
-import { UpstreamError, type ProviderAdapter, type ProviderRequest, type ProviderStreamEvent } from '../providers/types';
+import { UpstreamError, type ProviderAdapter, type ProviderRequest, type ProviderResponse, type ProviderStreamEvent } from '../providers/types';
 
 /** What one successful provider call produced. */
-export interface CallOutcome {
-  text: string;
-  model: string;
-  usage: Usage;
-  stopReason: string | null;
-  responseId?: string;
-  headers: Record<string, string>;
+export interface CallOutcome extends ProviderResponse {
   /** ms from the request's start to the first text; null when not streamed. */
   ttftMs: number | null;
 }

@@ -57,6 +57,8 @@ export async function executeWithRetry<T>(
   const attempts: AttemptRecord[] = [];
   const fail = failureBuilder(options, attempts, log, timers);
   let spentMs = 0;
+  /** The last attempt's failure: when our own attempts open the circuit, it is the real error. */
+  let lastUpstream: UpstreamError | undefined;
   let delayMs = 0;
 
   for (let attempt = 1; ; attempt++) {
@@ -65,7 +67,7 @@ export async function executeWithRetry<T>(
       throw fail.upstream('deadline', timeoutUpstreamError(provider, new AttemptTimeout('deadline', deadline.totalMs)));
     }
     const permit = breaker ? breaker.tryAcquire() : undefined;
-    if (breaker && !permit) throw fail.circuitOpen(breaker);
+    if (breaker && !permit) throw fail.circuitOpen(breaker, lastUpstream);
 
     const started = timers.now();
     const outcome = await runAttempt(attemptFn, { provider, attempt, mode: options.mode, timeouts: options.timeouts, timers, callerSignal, ...(deadline ? { deadline } : {}) });
@@ -77,9 +79,12 @@ export async function executeWithRetry<T>(
     }
 
     const upstream = callerSignal.aborted ? undefined : toUpstream(outcome, provider);
+    if (upstream) lastUpstream = upstream;
     if (!upstream) {
       permit?.release();
-      attempts.push({ provider, model, error: callerSignal.aborted ? 'cancelled' : 'internal', delayMs, durationMs });
+      // A ConduitError here is Conduit's own refusal (the rate limiter's queue_full or rate_limited).
+      const error = callerSignal.aborted ? 'cancelled' : outcome.error instanceof ConduitError ? outcome.error.code : 'internal';
+      attempts.push({ provider, model, error, delayMs, durationMs });
       throw callerSignal.aborted ? fail.cancelled() : fail.internal(outcome.error);
     }
     const code = classifyCode(upstream);
@@ -111,7 +116,7 @@ export async function executeWithRetry<T>(
     if (wait.kind === 'give_up') throw fail.upstream(wait.reason, upstream, wait.message, wait.reason === 'hint_over_budget' ? wait.waitMs : undefined);
     // An open circuit that will still be open after the wait: fall back now rather than wait for a refusal.
     const circuit = breaker?.snapshot();
-    if (breaker && circuit?.state === 'open' && (circuit.nextProbeAt ?? 0) > timers.now() + wait.ms) throw fail.circuitOpen(breaker);
+    if (breaker && circuit?.state === 'open' && (circuit.nextProbeAt ?? 0) > timers.now() + wait.ms) throw fail.circuitOpen(breaker, upstream);
 
     log('retry', {
       provider, model, attempt: attempt + 1, code, why: verdict.why, delayMs: wait.ms, source: wait.source,
@@ -153,7 +158,11 @@ function failureBuilder(options: ExecuteOptions, attempts: AttemptRecord[], log:
   return {
     cancelled: () => done('cancelled', { code: 'cancelled', message: 'The request was cancelled.', provider, model }),
 
-    circuitOpen(breaker: CircuitBreaker): ResilienceError {
+    /**
+     * The circuit refuses the next attempt. When this request's own attempts were sent (and
+     * opened it), the error is theirs, with a note on the circuit; otherwise nothing was sent.
+     */
+    circuitOpen(breaker: CircuitBreaker, lastUpstream?: UpstreamError): ResilienceError {
       const s = breaker.snapshot();
       const now = timers.now();
       const why = s.lastFailure ? ` after repeated ${s.lastFailure} failures` : '';
@@ -161,6 +170,11 @@ function failureBuilder(options: ExecuteOptions, attempts: AttemptRecord[], log:
         ? 'a probe request is checking whether it has recovered'
         : `it will be tried again in ${formatDuration(Math.max(0, (s.nextProbeAt ?? now) - now))}`;
       log('circuit_open', { provider, model, state: s.state, nextProbeAt: s.nextProbeAt, lastFailure: s.lastFailure });
+      if (attempts.length > 0 && lastUpstream) {
+        const data = toErrorData(lastUpstream, model);
+        data.message += ` After ${attempts.length} failed attempt${attempts.length === 1 ? '' : 's'}, the circuit for ${name} ${model} is open, so Conduit stops sending it requests for now; ${when}.`;
+        return done('circuit_open', data, lastUpstream);
+      }
       return done('circuit_open', {
         code: 'circuit_open',
         message: `${name} ${model} is failing${why}, so Conduit stopped sending it requests for now; ${when}. Nothing was sent.`,

@@ -33,14 +33,16 @@ const defaultMessages: Record<string, string> = {
 function statusBody(code: number, error: ScriptedError | undefined): Record<string, unknown> {
   const status = error?.type ?? statusNames[code] ?? (code >= 500 ? 'INTERNAL' : 'FAILED_PRECONDITION');
   const details: unknown[] = [];
-  // Real 429s always name the quota; a script can opt out with quotaFailure: false.
+  // Real 429s always name the quota: a per-minute one for a plain 429, a daily one when the
+  // script says the quota is exhausted (quotaFailure: true); quotaFailure: false opts out.
   if (error?.quotaFailure ?? code === 429) {
+    const daily = error?.quotaFailure === true;
     details.push({
       '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
       violations: [
         {
           quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests',
-          quotaId: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier',
+          quotaId: daily ? 'GenerateRequestsPerDayPerProjectPerModel-FreeTier' : 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier',
           quotaDimensions: { location: 'global', model: 'gemini-2.5-flash' },
           quotaValue: '10',
         },

@@ -16,8 +16,11 @@ const MAX = FAST.maxDelayMs;
 /** How much later than the planned wait the next request may reach the fake. */
 const SLACK_MS = 400;
 
-/** The wait before an attempt: a server hint, honoured exactly, or full-jitter backoff. */
-type Delay = { hint: number } | 'backoff';
+/**
+ * The wait before an attempt: a server hint, honoured exactly (or, for a future HTTP date, whose
+ * second resolution and transit blur it, within a range), or full-jitter backoff.
+ */
+type Delay = { hint: number } | { between: [number, number] } | 'backoff';
 
 interface Cell {
   id: string;
@@ -82,10 +85,28 @@ function cellsFor(wire: Wire): Cell[] {
       message: /asks to wait 120 s \(retry-after: 120\), more than the 5 s retry budget/,
     }),
     c('radate', { what: 'retry-after as a past HTTP date: retried at once', scripts: () => [rateLimit(wire, { 'retry-after': new Date(Date.now() - 60_000).toUTCString() })], outcome: 'ok', failures: [rl], delays: [{ hint: 0 }] }),
+    c('ra0', { what: 'retry-after: 0: retried at once', scripts: () => [rateLimit(wire, { 'retry-after': '0' })], outcome: 'ok', failures: [rl], delays: [{ hint: 0 }] }),
+    c('radatefut', {
+      what: 'retry-after as an HTTP date 2 s ahead: waited until then',
+      scripts: () => [rateLimit(wire, { 'retry-after': new Date(Date.now() + 2000).toUTCString() })],
+      outcome: 'ok', failures: [rl], delays: [{ between: [900, 2000] }],
+    }),
+    c('rabudget', {
+      what: 'retry-after: 3 twice: the second no longer fits what is left of the 5 s budget, fails fast',
+      scripts: () => [rateLimit(wire, { 'retry-after': '3' }), rateLimit(wire, { 'retry-after': '3' })],
+      outcome: 'rate_limited', failures: [rl, rl], delays: [{ hint: 3000 }], retryAfterMs: 3000,
+      message: /asks to wait 3 s \(retry-after: 3\), more than the 2 s left of the 5 s retry budget/,
+    }),
     c('raabc', { what: 'retry-after: abc is ignored: normal backoff', scripts: () => [rateLimit(wire, { 'retry-after': 'abc' })], outcome: 'ok', failures: [rl], delays: ['backoff'] }),
     c('raneg', { what: 'retry-after: -5 is ignored: normal backoff, twice', scripts: () => [rateLimit(wire, { 'retry-after': '-5' }), rateLimit(wire, { 'retry-after': '-5' })], outcome: 'ok', failures: [rl, rl], delays: ['backoff', 'backoff'] }),
     c('rams0', { what: 'retry-after-ms: 0: retried at once', scripts: () => [rateLimit(wire, { 'retry-after-ms': '0' })], outcome: 'ok', failures: [rl], delays: [{ hint: 0 }] }),
     c('ramsprec', { what: 'retry-after-ms wins over retry-after', scripts: () => [rateLimit(wire, { 'retry-after-ms': '150', 'retry-after': '3' })], outcome: 'ok', failures: [rl], delays: [{ hint: 150 }] }),
+    c('rams-bad', { what: 'an unparseable retry-after-ms does not hide a valid retry-after: 0.1', scripts: () => [rateLimit(wire, { 'retry-after-ms': 'soon', 'retry-after': '0.1' })], outcome: 'ok', failures: [rl], delays: [{ hint: 100 }] }),
+    c('xsrf429', {
+      what: 'x-should-retry: false on a 429 with retry-after: 0.1: one attempt, the hint still reported',
+      scripts: () => [rateLimit(wire, { 'x-should-retry': 'false', 'retry-after': '0.1' })],
+      outcome: 'rate_limited', failures: [rl], delays: [], retryAfterMs: 100,
+    }),
     c('raall', {
       what: 'four 429s with retry-after-ms: 30: gives up after 4 attempts',
       scripts: () => Array.from({ length: 4 }, () => rateLimit(wire, { 'retry-after-ms': '30' })),
@@ -94,16 +115,23 @@ function cellsFor(wire: Wire): Cell[] {
     }),
     c('over4', {
       what: `${ov.status} without a hint, four times: backoff, then ${ov.code}`,
+      stream: true,
       scripts: () => [ov.script, ov.script, ov.script, ov.script],
       outcome: ov.code, failures: [[ov.code, ov.status], [ov.code, ov.status], [ov.code, ov.status], [ov.code, ov.status]],
       delays: ['backoff', 'backoff', 'backoff'], message: /Gave up after 4 attempts\.$/,
     }),
     c('over3ok', { what: `${ov.status} twice, then success on attempt 3`, stream: true, scripts: () => [ov.script, ov.script], outcome: 'ok', failures: [[ov.code, ov.status], [ov.code, ov.status]], delays: ['backoff', 'backoff'] }),
+    c('ovra', {
+      what: `${ov.status} with retry-after: 0.15: the hint wins over the backoff`,
+      scripts: () => [{ ...ov.script, headers: { 'retry-after': '0.15' } }],
+      outcome: 'ok', failures: [[ov.code, ov.status]], delays: [{ hint: 150 }],
+    }),
     c('quota', { what: `quota (${q.status}): one attempt, quota_exhausted`, scripts: () => [q.script], outcome: 'quota_exhausted', failures: [['quota_exhausted', q.status]], delays: [], message: /out of credit/ }),
     c('s500', { what: '500, then success', stream: true, scripts: () => [{ status: 500 }], outcome: 'ok', failures: [['server_error', 500]], delays: ['backoff'] }),
     c('s502', { what: '502 with an HTML body, then success', scripts: () => [{ status: 502, rawBody: HTML_502 }], outcome: 'ok', failures: [['server_error', 502]], delays: ['backoff'] }),
     c('s503', { what: '503 with an empty body, then success', stream: true, scripts: () => [{ status: 503, rawBody: '' }], outcome: 'ok', failures: [['server_error', 503]], delays: ['backoff'] }),
     c('s504', { what: '504, then success', scripts: () => [{ status: 504 }], outcome: 'ok', failures: [['timeout', 504]], delays: ['backoff'] }),
+    c('s408', { what: '408, then success', scripts: () => [{ status: 408 }], outcome: 'ok', failures: [['timeout', 408]], delays: ['backoff'] }),
     c('s500x4', {
       what: '500 four times: gives up with server_error',
       scripts: () => [{ status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }],
@@ -212,6 +240,9 @@ describe.concurrent('fault matrix: status × headers × provider, through the re
             if (rule === 'backoff') {
               expect(delayMs, `${why}: backoff before attempt ${k + 2}`).toBeGreaterThanOrEqual(0);
               expect(delayMs, `${why}: backoff before attempt ${k + 2}`).toBeLessThanOrEqual(Math.min(MAX, BASE * 2 ** k));
+            } else if ('between' in rule) {
+              expect(delayMs, `${why}: hinted wait before attempt ${k + 2}`).toBeGreaterThanOrEqual(rule.between[0]);
+              expect(delayMs, `${why}: hinted wait before attempt ${k + 2}`).toBeLessThanOrEqual(rule.between[1]);
             } else {
               expect(delayMs, `${why}: hinted wait before attempt ${k + 2}`).toBe(rule.hint);
             }
@@ -226,7 +257,7 @@ describe.concurrent('fault matrix: status × headers × provider, through the re
             const gap = seen[k + 1]!.receivedAt - seen[k]!.receivedAt;
             const planned = log[k + 1]!.delayMs;
             expect(gap, `${why}: gap before attempt ${k + 2}`).toBeGreaterThanOrEqual(planned - 5);
-            if (rule !== 'backoff') expect(gap, `${why}: gap before attempt ${k + 2}`).toBeLessThan(rule.hint + SLACK_MS);
+            if (rule !== 'backoff') expect(gap, `${why}: gap before attempt ${k + 2}`).toBeLessThan(('between' in rule ? rule.between[1] : rule.hint) + SLACK_MS);
           });
         } finally {
           // A cell that failed must not leave scripts behind for the next cell of this provider.

@@ -64,8 +64,18 @@ export function retryDelayMs(details: unknown[]): number | undefined {
   return undefined;
 }
 
+/**
+ * True when a QuotaFailure says the quota is used up for the day (or longer). Google attaches a
+ * QuotaFailure to every 429, per-minute limits included; those pass within the minute, are
+ * rate limits, and are retried after RetryInfo's delay.
+ */
 export function hasQuotaFailure(details: unknown[]): boolean {
-  return details.some((d) => typeOf(d).endsWith('google.rpc.QuotaFailure'));
+  return details.some((d) => {
+    if (!typeOf(d).endsWith('google.rpc.QuotaFailure')) return false;
+    const violations = isRecord(d) && Array.isArray(d.violations) ? d.violations : [];
+    const ids = violations.map((v) => (isRecord(v) ? `${String(v.quotaId ?? '')} ${String(v.quotaMetric ?? '')}` : ''));
+    return ids.length === 0 || ids.some((id) => !/per ?minute/i.test(id));
+  });
 }
 
 /** ErrorInfo.reason, e.g. API_KEY_INVALID: the finest code Google gives. */

@@ -76,13 +76,19 @@ describe('GeminiAdapter through @google/genai', () => {
     expect(texts.join('')).toBe('naïve café ☕');
   });
 
-  it('maps RESOURCE_EXHAUSTED with RetryInfo 37s and QuotaFailure, and keeps the headers', async () => {
+  it('maps a per-minute RESOURCE_EXHAUSTED with RetryInfo 37s as a rate limit, and keeps the headers', async () => {
     fake.enqueue('gemini', { status: 429, error: { retryDelay: '37s' }, headers: { 'retry-after': '37' } });
     const err = await upstreamError(adapter.chat(request(), signal()));
-    expect(err).toMatchObject({ kind: 'http', status: 429, providerType: 'RESOURCE_EXHAUSTED', retryDelayMs: 37_000, quotaFailure: true });
+    expect(err).toMatchObject({ kind: 'http', status: 429, providerType: 'RESOURCE_EXHAUSTED', retryDelayMs: 37_000, quotaFailure: false });
     expect(err.message).toContain('quota');
     expect(err.headers['retry-after']).toBe('37');
     expect(fake.requests).toHaveLength(1);
+  });
+
+  it('maps a daily QuotaFailure as quota exhaustion', async () => {
+    fake.enqueue('gemini', { status: 429, error: { quotaFailure: true } });
+    const err = await upstreamError(adapter.chat(request(), signal()));
+    expect(err).toMatchObject({ status: 429, quotaFailure: true });
   });
 
   it('reads a fractional retryDelay and an ErrorInfo reason', async () => {

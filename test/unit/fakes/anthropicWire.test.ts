@@ -1,18 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeProviderServer } from '../../fakes/fakeProvider';
+import { describe, expect, it } from 'vitest';
+import { useFakeProvider } from '../../fakes/useFakeProvider';
 import { parseSse } from '../../fakes/parseSse';
 
-let fake: FakeProviderServer;
-beforeAll(async () => {
-  fake = await FakeProviderServer.start();
-});
-afterAll(async () => {
-  await fake.stop();
-});
-beforeEach(() => fake.reset());
+const env = useFakeProvider();
 
 function post(body: unknown, headers: Record<string, string> = { 'x-api-key': 'sk-ant-test' }): Promise<Response> {
-  return fetch(`${fake.url}/v1/messages`, {
+  return fetch(`${env.fake.url}/v1/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
@@ -23,7 +16,7 @@ const request = { model: 'claude-test', max_tokens: 64, messages: [{ role: 'user
 
 describe('fake Anthropic /v1/messages', () => {
   it('answers JSON with the message shape, usage and rate-limit headers', async () => {
-    fake.enqueue('anthropic', { text: 'Hi there', usage: { input: 10, output: 3, cacheRead: 4, cacheWrite: 2 } });
+    env.fake.enqueue('anthropic', { text: 'Hi there', usage: { input: 10, output: 3, cacheRead: 4, cacheWrite: 2 } });
     const res = await post(request);
     expect(res.status).toBe(200);
     expect(res.headers.get('request-id')).toMatch(/^req_/);
@@ -41,7 +34,7 @@ describe('fake Anthropic /v1/messages', () => {
   });
 
   it('streams message_start, blocks, deltas, message_delta and message_stop', async () => {
-    fake.enqueue('anthropic', { deltas: ['He', 'llo'], usage: { input: 9, output: 5, cacheRead: 1, cacheWrite: 2 } });
+    env.fake.enqueue('anthropic', { deltas: ['He', 'llo'], usage: { input: 9, output: 5, cacheRead: 1, cacheWrite: 2 } });
     const res = await post({ ...request, stream: true });
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const events = parseSse(await res.text());
@@ -65,7 +58,7 @@ describe('fake Anthropic /v1/messages', () => {
   it('accepts Authorization: Bearer as well as x-api-key, and records which key came', async () => {
     const res = await post(request, { authorization: 'Bearer sk-ant-bearer' });
     expect(res.status).toBe(200);
-    expect(fake.lastRequest('anthropic')?.apiKey).toBe('sk-ant-bearer');
+    expect(env.fake.lastRequest('anthropic')?.apiKey).toBe('sk-ant-bearer');
   });
 
   it('rejects a request without a key with the real 401 body', async () => {
@@ -87,7 +80,7 @@ describe('fake Anthropic /v1/messages', () => {
     [504, 'timeout_error'],
     [529, 'overloaded_error'],
   ])('renders status %i as error type %s', async (status, type) => {
-    fake.enqueue('anthropic', { status, headers: { 'retry-after': '3' } });
+    env.fake.enqueue('anthropic', { status, headers: { 'retry-after': '3' } });
     const res = await post(request);
     expect(res.status).toBe(status);
     expect(res.headers.get('retry-after')).toBe('3');
@@ -95,7 +88,7 @@ describe('fake Anthropic /v1/messages', () => {
   });
 
   it('sends event: error mid-stream after N deltas', async () => {
-    fake.enqueue('anthropic', { deltas: ['a', 'b', 'c'], fault: { kind: 'sseError', afterDeltas: 2 } });
+    env.fake.enqueue('anthropic', { deltas: ['a', 'b', 'c'], fault: { kind: 'sseError', afterDeltas: 2 } });
     const events = parseSse(await (await post({ ...request, stream: true })).text());
     expect(events.filter((e) => e.event === 'content_block_delta')).toHaveLength(2);
     const last = events[events.length - 1];

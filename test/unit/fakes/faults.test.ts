@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeProviderServer } from '../../fakes/fakeProvider';
+import { describe, expect, it } from 'vitest';
+import { useFakeProvider } from '../../fakes/useFakeProvider';
 import { parseSse } from '../../fakes/parseSse';
 
-let fake: FakeProviderServer;
-beforeAll(async () => {
-  fake = await FakeProviderServer.start();
-});
-afterAll(async () => {
-  await fake.stop();
-});
-beforeEach(() => fake.reset());
+const env = useFakeProvider();
 
 const messages = [{ role: 'user', content: 'hi' }];
 
 function anthropic(stream: boolean, signal?: AbortSignal): Promise<Response> {
-  return fetch(`${fake.url}/v1/messages`, {
+  return fetch(`${env.fake.url}/v1/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-api-key': 'k' },
     body: JSON.stringify({ model: 'm', max_tokens: 10, messages, stream }),
@@ -34,7 +27,7 @@ async function readChunks(res: Response): Promise<string[]> {
 
 describe('fake provider raw bodies and headers', () => {
   it('serves an HTML 502 verbatim', async () => {
-    fake.enqueue('anthropic', { status: 502, rawBody: '<html><body>502 Bad Gateway</body></html>' });
+    env.fake.enqueue('anthropic', { status: 502, rawBody: '<html><body>502 Bad Gateway</body></html>' });
     const res = await anthropic(false);
     expect(res.status).toBe(502);
     expect(res.headers.get('content-type')).toContain('text/html');
@@ -42,7 +35,7 @@ describe('fake provider raw bodies and headers', () => {
   });
 
   it('serves an empty 503 with no content type', async () => {
-    fake.enqueue('anthropic', { status: 503, rawBody: '', headers: { 'retry-after': '2' } });
+    env.fake.enqueue('anthropic', { status: 503, rawBody: '', headers: { 'retry-after': '2' } });
     const res = await anthropic(false);
     expect(res.status).toBe(503);
     expect(res.headers.get('content-type')).toBeNull();
@@ -51,13 +44,13 @@ describe('fake provider raw bodies and headers', () => {
   });
 
   it('lets a script remove a default header', async () => {
-    fake.enqueue('anthropic', { headers: { 'request-id': null } });
+    env.fake.enqueue('anthropic', { headers: { 'request-id': null } });
     const res = await anthropic(false);
     expect(res.headers.get('request-id')).toBeNull();
   });
 
   it('delays the headers and the chunks', async () => {
-    fake.enqueue('anthropic', { headerDelayMs: 120, chunkDelayMs: 20, deltas: ['a', 'b'] });
+    env.fake.enqueue('anthropic', { headerDelayMs: 120, chunkDelayMs: 20, deltas: ['a', 'b'] });
     const started = Date.now();
     const res = await anthropic(true);
     expect(Date.now() - started).toBeGreaterThanOrEqual(110);
@@ -70,39 +63,39 @@ describe('fake provider raw bodies and headers', () => {
 
 describe('fake provider stream faults', () => {
   it('truncates: ends cleanly after N deltas, without the end events', async () => {
-    fake.enqueue('anthropic', { deltas: ['a', 'b', 'c'], fault: { kind: 'truncate', afterDeltas: 2 } });
+    env.fake.enqueue('anthropic', { deltas: ['a', 'b', 'c'], fault: { kind: 'truncate', afterDeltas: 2 } });
     const events = parseSse(await (await anthropic(true)).text());
     expect(events.filter((e) => e.event === 'content_block_delta')).toHaveLength(2);
     expect(events.some((e) => e.event === 'message_stop' || e.event === 'message_delta')).toBe(false);
   });
 
   it('truncates a JSON body mid-way', async () => {
-    fake.enqueue('openai', { fault: { kind: 'truncate', afterDeltas: 0 } });
-    const res = await fetch(`${fake.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: 'Bearer k' }, body: '{}' });
+    env.fake.enqueue('openai', { fault: { kind: 'truncate', afterDeltas: 0 } });
+    const res = await fetch(`${env.fake.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: 'Bearer k' }, body: '{}' });
     const text = await res.text();
     expect(() => JSON.parse(text) as unknown).toThrow();
   });
 
   it('resets the connection after N deltas', async () => {
-    fake.enqueue('anthropic', { deltas: ['a', 'b', 'c'], fault: { kind: 'reset', afterDeltas: 1 } });
+    env.fake.enqueue('anthropic', { deltas: ['a', 'b', 'c'], fault: { kind: 'reset', afterDeltas: 1 } });
     const res = await anthropic(true);
     await expect(res.text()).rejects.toThrow();
-    expect(await fake.lastRequest()?.outcome).toBe('dropped');
+    expect(await env.fake.lastRequest()?.outcome).toBe('dropped');
   });
 
   it('resets a JSON request before any byte', async () => {
-    fake.enqueue('anthropic', { fault: { kind: 'reset', afterDeltas: 0 } });
+    env.fake.enqueue('anthropic', { fault: { kind: 'reset', afterDeltas: 0 } });
     await expect(anthropic(false)).rejects.toThrow();
   });
 
   it('hangs after the headers until the client gives up, and sees the abort', async () => {
-    fake.enqueue('anthropic', { deltas: ['a', 'b'], fault: { kind: 'hang', afterDeltas: 1 } });
+    env.fake.enqueue('anthropic', { deltas: ['a', 'b'], fault: { kind: 'hang', afterDeltas: 1 } });
     const ac = new AbortController();
     const res = await anthropic(true, ac.signal);
     const reader = res.body?.getReader();
     const first = await reader?.read();
     expect(first?.done).toBe(false);
-    const rec = fake.lastRequest();
+    const rec = env.fake.lastRequest();
     const abortSent = Date.now();
     ac.abort();
     const abortedAt = await rec?.waitForAbort(1000);
@@ -111,7 +104,7 @@ describe('fake provider stream faults', () => {
   });
 
   it('pings forever until the client leaves', async () => {
-    fake.enqueue('anthropic', { deltas: ['a'], fault: { kind: 'pingForever', afterDeltas: 1, intervalMs: 5 } });
+    env.fake.enqueue('anthropic', { deltas: ['a'], fault: { kind: 'pingForever', afterDeltas: 1, intervalMs: 5 } });
     const ac = new AbortController();
     const res = await anthropic(true, ac.signal);
     const reader = res.body?.getReader();
@@ -123,12 +116,12 @@ describe('fake provider stream faults', () => {
       text += decoder.decode(r.value, { stream: true });
     }
     ac.abort();
-    await fake.lastRequest()?.waitForAbort(1000);
+    await env.fake.lastRequest()?.waitForAbort(1000);
     expect(text).not.toContain('message_stop');
   });
 
   it('writes one byte at a time, and the bytes still add up to the same stream', async () => {
-    fake.enqueue('anthropic', { text: 'naïve café ☕', byteByByte: true });
+    env.fake.enqueue('anthropic', { text: 'naïve café ☕', byteByByte: true });
     const chunks = await readChunks(await anthropic(true));
     expect(chunks.length).toBeGreaterThan(50);
     const text = parseSse(chunks.join(''))
@@ -139,8 +132,8 @@ describe('fake provider stream faults', () => {
   });
 
   it('frames events with CRLF when asked', async () => {
-    fake.enqueue('openai', { lineEnding: '\r\n' });
-    const res = await fetch(`${fake.url}/v1/chat/completions`, {
+    env.fake.enqueue('openai', { lineEnding: '\r\n' });
+    const res = await fetch(`${env.fake.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { authorization: 'Bearer k' },
       body: JSON.stringify({ model: 'm', messages, stream: true }),
@@ -151,8 +144,8 @@ describe('fake provider stream faults', () => {
   });
 
   it('serves recorded chunks in the provider framing', async () => {
-    fake.enqueue('gemini', { rawChunks: [{ candidates: [{ content: { parts: [{ text: 'x' }] }, finishReason: 'STOP' }] }] });
-    const res = await fetch(`${fake.url}/v1beta/models/g:streamGenerateContent?alt=sse`, { method: 'POST', headers: { 'x-goog-api-key': 'k' }, body: '{}' });
+    env.fake.enqueue('gemini', { rawChunks: [{ candidates: [{ content: { parts: [{ text: 'x' }] }, finishReason: 'STOP' }] }] });
+    const res = await fetch(`${env.fake.url}/v1beta/models/g:streamGenerateContent?alt=sse`, { method: 'POST', headers: { 'x-goog-api-key': 'k' }, body: '{}' });
     expect(parseSse(await res.text())).toEqual([{ event: null, data: '{"candidates":[{"content":{"parts":[{"text":"x"}]},"finishReason":"STOP"}]}' }]);
   });
 });

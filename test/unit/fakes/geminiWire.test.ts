@@ -1,18 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeProviderServer } from '../../fakes/fakeProvider';
+import { describe, expect, it } from 'vitest';
+import { useFakeProvider } from '../../fakes/useFakeProvider';
 import { parseSse } from '../../fakes/parseSse';
 
-let fake: FakeProviderServer;
-beforeAll(async () => {
-  fake = await FakeProviderServer.start();
-});
-afterAll(async () => {
-  await fake.stop();
-});
-beforeEach(() => fake.reset());
+const env = useFakeProvider();
 
 function post(action: string, headers: Record<string, string> = { 'x-goog-api-key': 'AIza-test' }): Promise<Response> {
-  return fetch(`${fake.url}/v1beta/models/gemini-test:${action}`, {
+  return fetch(`${env.fake.url}/v1beta/models/gemini-test:${action}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }] }),
@@ -21,7 +14,7 @@ function post(action: string, headers: Record<string, string> = { 'x-goog-api-ke
 
 describe('fake Gemini generateContent', () => {
   it('answers JSON with candidates, finishReason and usageMetadata', async () => {
-    fake.enqueue('gemini', { text: 'Hello', usage: { input: 5, output: 2, cacheRead: 3, reasoning: 7 }, responseId: 'resp-1' });
+    env.fake.enqueue('gemini', { text: 'Hello', usage: { input: 5, output: 2, cacheRead: 3, reasoning: 7 }, responseId: 'resp-1' });
     const res = await post('generateContent');
     expect(await res.json()).toEqual({
       candidates: [{ content: { parts: [{ text: 'Hello' }], role: 'model' }, finishReason: 'STOP', index: 0 }],
@@ -36,23 +29,23 @@ describe('fake Gemini generateContent', () => {
       modelVersion: 'gemini-test',
       responseId: 'resp-1',
     });
-    expect(fake.lastRequest('gemini')?.model).toBe('gemini-test');
+    expect(env.fake.lastRequest('gemini')?.model).toBe('gemini-test');
   });
 
   it('streams data chunks with running usage and finishReason only on the last', async () => {
-    fake.enqueue('gemini', { deltas: ['a', 'b', 'c'], usage: { output: 6 } });
+    env.fake.enqueue('gemini', { deltas: ['a', 'b', 'c'], usage: { output: 6 } });
     const res = await post('streamGenerateContent?alt=sse');
     const chunks = parseSse(await res.text()).map((e) => JSON.parse(e.data) as { candidates: Array<{ finishReason?: string }>; usageMetadata: { candidatesTokenCount: number } });
     expect(chunks).toHaveLength(3);
     expect(chunks.map((c) => c.candidates[0]?.finishReason)).toEqual([undefined, undefined, 'STOP']);
     expect(chunks.map((c) => c.usageMetadata.candidatesTokenCount)).toEqual([2, 4, 6]);
-    expect(fake.lastRequest('gemini')?.stream).toBe(true);
+    expect(env.fake.lastRequest('gemini')?.stream).toBe(true);
   });
 
   it('accepts the key as ?key= too', async () => {
-    const res = await fetch(`${fake.url}/v1beta/models/gemini-test:generateContent?key=AIza-query`, { method: 'POST', body: '{}' });
+    const res = await fetch(`${env.fake.url}/v1beta/models/gemini-test:generateContent?key=AIza-query`, { method: 'POST', body: '{}' });
     expect(res.status).toBe(200);
-    expect(fake.lastRequest('gemini')?.apiKey).toBe('AIza-query');
+    expect(env.fake.lastRequest('gemini')?.apiKey).toBe('AIza-query');
   });
 
   it('rejects a keyless call as Google does: 403 PERMISSION_DENIED', async () => {
@@ -62,7 +55,7 @@ describe('fake Gemini generateContent', () => {
   });
 
   it('renders RESOURCE_EXHAUSTED with RetryInfo and QuotaFailure details', async () => {
-    fake.enqueue('gemini', { status: 429, error: { retryDelay: '37s' } });
+    env.fake.enqueue('gemini', { status: 429, error: { retryDelay: '37s' } });
     const res = await post('generateContent');
     expect(res.status).toBe(429);
     const body = (await res.json()) as { error: { status: string; details: Array<Record<string, unknown>> } };
@@ -78,13 +71,13 @@ describe('fake Gemini generateContent', () => {
     [503, 'UNAVAILABLE'],
     [504, 'DEADLINE_EXCEEDED'],
   ])('renders status %i as %s', async (status, name) => {
-    fake.enqueue('gemini', { status });
+    env.fake.enqueue('gemini', { status });
     const res = await post('generateContent');
     expect(await res.json()).toMatchObject({ error: { code: status, status: name } });
   });
 
   it('sends an error object mid-stream', async () => {
-    fake.enqueue('gemini', { deltas: ['a', 'b', 'c'], fault: { kind: 'sseError', afterDeltas: 1, status: 503 } });
+    env.fake.enqueue('gemini', { deltas: ['a', 'b', 'c'], fault: { kind: 'sseError', afterDeltas: 1, status: 503 } });
     const events = parseSse(await (await post('streamGenerateContent?alt=sse')).text());
     expect(events).toHaveLength(2);
     expect(JSON.parse(events[1]?.data ?? '{}')).toMatchObject({ error: { code: 503, status: 'UNAVAILABLE' } });

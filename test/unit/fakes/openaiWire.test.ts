@@ -1,18 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeProviderServer } from '../../fakes/fakeProvider';
+import { describe, expect, it } from 'vitest';
+import { useFakeProvider } from '../../fakes/useFakeProvider';
 import { parseSse } from '../../fakes/parseSse';
 
-let fake: FakeProviderServer;
-beforeAll(async () => {
-  fake = await FakeProviderServer.start();
-});
-afterAll(async () => {
-  await fake.stop();
-});
-beforeEach(() => fake.reset());
+const env = useFakeProvider();
 
 function post(body: unknown, prefix = '', headers: Record<string, string> = { authorization: 'Bearer sk-test' }): Promise<Response> {
-  return fetch(`${fake.url}${prefix}/v1/chat/completions`, {
+  return fetch(`${env.fake.url}${prefix}/v1/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
@@ -23,7 +16,7 @@ const request = { model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }]
 
 describe('fake OpenAI /v1/chat/completions', () => {
   it('answers JSON with choices, usage details and x-ratelimit headers', async () => {
-    fake.enqueue('openai', { text: 'Hi!', usage: { input: 20, output: 9, cacheRead: 8, reasoning: 4 } });
+    env.fake.enqueue('openai', { text: 'Hi!', usage: { input: 20, output: 9, cacheRead: 8, reasoning: 4 } });
     const res = await post(request);
     expect(res.headers.get('x-request-id')).toMatch(/^req_/);
     expect(res.headers.get('x-ratelimit-reset-requests')).toBe('6ms');
@@ -42,7 +35,7 @@ describe('fake OpenAI /v1/chat/completions', () => {
   });
 
   it('streams chunks with usage: null, then the choices: [] usage chunk, then [DONE]', async () => {
-    fake.enqueue('openai', { deltas: ['A', 'B'], usage: { input: 3, output: 2 } });
+    env.fake.enqueue('openai', { deltas: ['A', 'B'], usage: { input: 3, output: 2 } });
     const events = parseSse(await (await post({ ...request, stream: true, stream_options: { include_usage: true } })).text());
     expect(events[events.length - 1]?.data).toBe('[DONE]');
     const chunks = events.slice(0, -1).map((e) => JSON.parse(e.data) as Record<string, unknown>);
@@ -64,7 +57,7 @@ describe('fake OpenAI /v1/chat/completions', () => {
   it('serves OpenAI-compatible mounts under a prefix and records it', async () => {
     const res = await post(request, '/compat');
     expect(res.status).toBe(200);
-    const rec = fake.lastRequest('openai');
+    const rec = env.fake.lastRequest('openai');
     expect(rec?.prefix).toBe('/compat');
     expect(rec?.path).toBe('/v1/chat/completions');
   });
@@ -76,7 +69,7 @@ describe('fake OpenAI /v1/chat/completions', () => {
   });
 
   it('renders insufficient_quota as a 429 with that type and code', async () => {
-    fake.enqueue('openai', { status: 429, error: { code: 'insufficient_quota' } });
+    env.fake.enqueue('openai', { status: 429, error: { code: 'insufficient_quota' } });
     const res = await post(request);
     expect(res.status).toBe(429);
     expect(await res.json()).toEqual({
@@ -90,7 +83,7 @@ describe('fake OpenAI /v1/chat/completions', () => {
   });
 
   it('renders a rate limit with retry-after-ms and x-should-retry headers', async () => {
-    fake.enqueue('openai', { status: 429, headers: { 'retry-after-ms': '250', 'x-should-retry': 'true' } });
+    env.fake.enqueue('openai', { status: 429, headers: { 'retry-after-ms': '250', 'x-should-retry': 'true' } });
     const res = await post(request);
     expect(res.headers.get('retry-after-ms')).toBe('250');
     expect(res.headers.get('x-should-retry')).toBe('true');
@@ -98,7 +91,7 @@ describe('fake OpenAI /v1/chat/completions', () => {
   });
 
   it('sends an error data object mid-stream', async () => {
-    fake.enqueue('openai', { deltas: ['a', 'b'], fault: { kind: 'sseError', afterDeltas: 1 } });
+    env.fake.enqueue('openai', { deltas: ['a', 'b'], fault: { kind: 'sseError', afterDeltas: 1 } });
     const events = parseSse(await (await post({ ...request, stream: true })).text());
     expect(JSON.parse(events[events.length - 1]?.data ?? '{}')).toMatchObject({ error: { type: 'server_error' } });
     expect(events.some((e) => e.data === '[DONE]')).toBe(false);

@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeProviderServer } from '../../fakes/fakeProvider';
+import { describe, expect, it } from 'vitest';
+import { useFakeProvider } from '../../fakes/useFakeProvider';
 
-let fake: FakeProviderServer;
-beforeAll(async () => {
-  fake = await FakeProviderServer.start();
-});
-afterAll(async () => {
-  await fake.stop();
-});
-beforeEach(() => fake.reset());
+const env = useFakeProvider();
 
 function openai(body: unknown, key = 'sk-secret-123'): Promise<Response> {
-  return fetch(`${fake.url}/v1/chat/completions?trace=1`, {
+  return fetch(`${env.fake.url}/v1/chat/completions?trace=1`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${key}`, 'X-Custom': 'yes' },
     body: JSON.stringify(body),
@@ -22,7 +15,7 @@ describe('fake provider recording', () => {
   it('records provider, path, method, lower-cased headers, parsed body, key and time', async () => {
     const before = Date.now();
     await (await openai({ model: 'gpt-x', messages: [], stream: false })).text();
-    const [rec] = await fake.waitForRequests(1);
+    const [rec] = await env.fake.waitForRequests(1);
     expect(rec).toMatchObject({
       provider: 'openai',
       method: 'POST',
@@ -42,47 +35,47 @@ describe('fake provider recording', () => {
 
   it('never lets the key out through JSON', async () => {
     await (await openai({ model: 'm' })).text();
-    const json = JSON.stringify(fake.requests);
+    const json = JSON.stringify(env.fake.requests);
     expect(json).not.toContain('sk-secret-123');
     expect(json).toContain('[redacted]');
     expect(JSON.parse(json)).toMatchObject([{ apiKey: expect.stringMatching(/^sha256:[0-9a-f]{8}$/) as unknown }]);
   });
 
   it('answers from the queue in order, then from the default', async () => {
-    fake.enqueue('openai', { text: 'one' }, { text: 'two' });
-    fake.setDefault('openai', { text: 'default' });
+    env.fake.enqueue('openai', { text: 'one' }, { text: 'two' });
+    env.fake.setDefault('openai', { text: 'default' });
     const texts: string[] = [];
     for (let i = 0; i < 3; i++) {
       const body = (await (await openai({ model: 'm' })).json()) as { choices: Array<{ message: { content: string } }> };
       texts.push(body.choices[0]?.message.content ?? '');
     }
     expect(texts).toEqual(['one', 'two', 'default']);
-    expect(fake.pending('openai')).toBe(0);
+    expect(env.fake.pending('openai')).toBe(0);
   });
 
   it('keeps queues apart per provider', async () => {
-    fake.enqueue('anthropic', { status: 500 });
+    env.fake.enqueue('anthropic', { status: 500 });
     const res = await openai({ model: 'm' });
     expect(res.status).toBe(200);
-    expect(fake.pending('anthropic')).toBe(1);
+    expect(env.fake.pending('anthropic')).toBe(1);
   });
 
   it('waitForRequests waits for late requests and times out when they never come', async () => {
-    const waiting = fake.waitForRequests(2, 2000);
+    const waiting = env.fake.waitForRequests(2, 2000);
     await (await openai({})).text();
     await (await openai({})).text();
     expect(await waiting).toHaveLength(2);
-    await expect(fake.waitForRequests(3, 50)).rejects.toThrow(/expected 3 requests/);
+    await expect(env.fake.waitForRequests(3, 50)).rejects.toThrow(/expected 3 requests/);
   });
 
   it('answers unknown routes with 404 and still records them', async () => {
-    const res = await fetch(`${fake.url}/v2/unknown`, { method: 'POST', body: '{}' });
+    const res = await fetch(`${env.fake.url}/v2/unknown`, { method: 'POST', body: '{}' });
     expect(res.status).toBe(404);
-    expect(fake.lastRequest()?.provider).toBeNull();
+    expect(env.fake.lastRequest()?.provider).toBeNull();
   });
 
   it('handles 200 concurrent streams, twice, reusing kept-alive connections', async () => {
-    fake.setDefault('openai', { deltas: ['a', 'b', 'c'], chunkDelayMs: 5 });
+    env.fake.setDefault('openai', { deltas: ['a', 'b', 'c'], chunkDelayMs: 5 });
     const batch = (): Promise<string[]> =>
       Promise.all(
         Array.from({ length: 200 }, async () => {
@@ -93,8 +86,8 @@ describe('fake provider recording', () => {
     const first = await batch();
     const second = await batch();
     for (const body of [...first, ...second]) expect(body).toContain('data: [DONE]');
-    const ports = new Set(fake.requests.map((r) => r.remotePort));
-    expect(fake.requests).toHaveLength(400);
+    const ports = new Set(env.fake.requests.map((r) => r.remotePort));
+    expect(env.fake.requests).toHaveLength(400);
     expect(ports.size).toBeLessThan(400);
   });
 });

@@ -16,8 +16,9 @@ const node = {
 };
 
 const builds = [
-  // sqlite3 loads its native binding from its own package folder, so it cannot be bundled.
-  { ...node, entryPoints: { daemon: 'daemon/main.ts' }, outdir: 'dist', external: ['sqlite3'] },
+  // sqlite3 and @napi-rs/keyring load their native bindings from their own package folders, so
+  // they cannot be bundled.
+  { ...node, entryPoints: { daemon: 'daemon/main.ts' }, outdir: 'dist', external: ['sqlite3', '@napi-rs/keyring'] },
   // The CLI loads dist/daemon.js only for `conduit daemon --foreground`, so the SDKs stay out
   // of its bundle and `conduit ask` starts fast.
   { ...node, entryPoints: { cli: 'daemon/cli.ts' }, outdir: 'dist' },

@@ -10,7 +10,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, '.build');
 mkdirSync(out, { recursive: true });
 await build({
-  entryPoints: { suite: join(here, 'suite.ts'), fakeServe: join(here, '..', 'test', 'fakes', 'serve.ts') },
+  entryPoints: { suite: join(here, 'suite.ts'), cacheBench: join(here, 'cacheBench.ts'), limiterBench: join(here, 'limiterBench.ts'), fakeServe: join(here, '..', 'test', 'fakes', 'serve.ts') },
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -18,5 +18,13 @@ await build({
   outdir: out,
   logLevel: 'warning',
 });
-const r = spawnSync(process.execPath, [join(out, 'suite.js'), ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(r.status ?? 1);
+// `--only suite`, `--only cache` or `--only limiter` runs one of them.
+const args = process.argv.slice(2);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+let status = 0;
+for (const [name, file] of [['suite', 'suite.js'], ['cache', 'cacheBench.js'], ['limiter', 'limiterBench.js']]) {
+  if (only && only !== name) continue;
+  const r = spawnSync(process.execPath, [join(out, file), ...args], { stdio: 'inherit' });
+  status ||= r.status ?? 1;
+}
+process.exit(status);

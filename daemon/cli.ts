@@ -1,7 +1,9 @@
 import { askCommand } from './cli/askCommand';
-import { ExitCode, fail } from './cli/context';
+import { cacheCommand } from './cli/cacheCommand';
+import { ExitCode, fail, takeProfileOption } from './cli/context';
 import { daemonCommand } from './cli/daemonCommand';
 import { jobsCommand } from './cli/jobsCommand';
+import { keyCommand } from './cli/keyCommand';
 import { logsCommand } from './cli/logsCommand';
 import { usageCommand } from './cli/usageCommand';
 import { statusCommand } from './cli/statusCommand';
@@ -25,10 +27,25 @@ Usage:
   conduit logs [--follow] [--lines N] [--raw]   The daemon's log.
   conduit jobs [--json] [--state S]   Background requests waiting in the durable queue.
   conduit jobs show ID [--json]        One job, with its result once done.
+  conduit cache stats [--json]  Cache entries, bytes, hits by kind, hit rate, cost saved.
+  conduit cache clear           Forget every cached answer (memory and cache.db).
+  conduit cache warm FILE       Send the requests in FILE (JSON lines of ChatRequests, or -
+                                for stdin) at background priority, skipping cached ones.
+  conduit key set PROVIDER [--add] [--verify]
+      Store an API key in the OS keychain, read from stdin or a hidden prompt (never
+      an argument). --add keeps the current keys and adds this one as the next to try
+      (rotation); --verify lists the provider's models with it before storing.
+  conduit key list [--json]   Which providers have keys, where each comes from
+                              (keychain or env), the last 4 characters; keychain state.
+  conduit key remove PROVIDER [ID]   Remove one keychain key (k1, k2…) or all of them.
   conduit stop                Stop the daemon once its in-flight requests finish.
   conduit daemon [--foreground]
       Start the daemon (it also starts on demand). --foreground runs it attached,
       logging to stderr, for debugging.
+
+Global option:
+  --profile NAME               the key set (profile) to use, e.g. dev, staging, prod;
+                               the config's \`profile\` when absent (CONDUIT_PROFILE too)
 
 Environment:
   CONDUIT_HOME                 data directory (socket, token, logs)
@@ -40,7 +57,8 @@ Exit codes: 0 ok, 1 request failed, 2 bad usage, 3 daemon unavailable,
 4 degraded answer (every provider failed), 5 queued, 130 cancelled.
 `;
 
-async function main(argv: string[]): Promise<number> {
+async function main(args: string[]): Promise<number> {
+  const argv = takeProfileOption(args);
   const [command, ...rest] = argv;
   switch (command) {
     case 'ask': return askCommand(rest);
@@ -50,6 +68,9 @@ async function main(argv: string[]): Promise<number> {
     case 'usage': return usageCommand(rest);
     case 'logs': return logsCommand(rest);
     case 'jobs': return jobsCommand(rest);
+    case 'key':
+    case 'keys': return keyCommand(rest);
+    case 'cache': return cacheCommand(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -5,8 +5,13 @@ import {
   JobFinishedNotification,
   PROTOCOL_VERSION,
   ProviderIds,
+  type ChatRequest,
+  type ClientKind,
   type StatusResult,
 } from '../protocol';
+import { warmCache } from './cache/cacheWarmer';
+import { openCache } from './cache/openCache';
+import { ResponseCache } from './cache/responseCache';
 import { configSchema, ConfigError, loadConfig, resolveProvider, type ConduitConfig } from './config/config';
 import { shouldQueue } from './gateway/fallbackRules';
 import { Gateway } from './gateway/gateway';
@@ -18,11 +23,20 @@ import { Logger } from './log/logger';
 import { BreakerRegistry } from './resilience/breakerRegistry';
 import { openQueue } from './resilience/openQueue';
 import { QueueWorker } from './resilience/queueWorker';
+import { OsKeychain } from './secrets/keychain';
+import { keychainService } from './secrets/keychainService';
+import { KeyRing } from './secrets/keyRing';
 import { resolveKey } from './secrets/keySource';
+import { verifyKey } from './secrets/keyVerify';
+import { keyHandlers } from './server/handlers/keyHandlers';
 import { DaemonServer } from './server/daemonServer';
+import { cacheHandlers } from './server/handlers/cacheHandlers';
+import { configHandlers } from './server/handlers/configHandlers';
+import { feedbackHandlers } from './server/handlers/feedbackHandlers';
 import { jobsHandlers } from './server/handlers/jobsHandlers';
 import { usageHandlers } from './server/handlers/usageHandlers';
 import { bindSingleInstance } from './server/singleInstance';
+import { RateLimiter } from './ratelimit/rateLimiter';
 import { AlertMonitor } from './usage/alertMonitor';
 import { UsageLedger } from './usage/usageLedger';
 
@@ -47,6 +61,9 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   const redactor = new Redactor();
   redactor.addSecret(token);
   for (const id of ProviderIds) redactor.addSecret(resolveKey(id).key);
+  // Keychain keys are read once, here, and kept in memory: requests never wait on D-Bus.
+  const ring = new KeyRing(new OsKeychain(keychainService(layout.home)), (key) => redactor.addSecret(key));
+  const keysLoaded = ring.load();
 
   let config: ConduitConfig;
   let configProblem: string | undefined;
@@ -75,7 +92,16 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
       if (event === 'reset') void queue?.wake().then(() => worker?.drain());
     },
   });
-  const gateway = new Gateway({ config: () => config, logger, redactor, breakers, recorder: ledger, ...(queue ? { queue } : {}) });
+  // The bounds (entries, bytes) are fixed at start; the other cache settings follow config.json.
+  const cache = new ResponseCache({ settings: () => config.cache, log });
+  // One set of limits for every window and the CLI: this daemon is the only sender.
+  const rateLimiter = new RateLimiter({ settings: () => config.rateLimit });
+  const gateway = new Gateway({ config: () => config, logger, redactor, breakers, recorder: ledger, cache, rateLimiter, ...(queue ? { queue } : {}), keys: ring, onKeyRejected: (e) => keyRejectedAlert(e) });
+  const warm = (requests: ChatRequest[], client: ClientKind) => warmCache(requests, {
+    state: (request) => gateway.cacheState(request),
+    send: (request, i) => gateway.send(request, { requestId: `warm_${Date.now()}_${i}`, client, signal: new AbortController().signal }),
+  });
+  let cacheReady: Promise<void> = Promise.resolve();
   const worker = queue
     ? new QueueWorker({
         queue,
@@ -93,6 +119,8 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   const alerts = new AlertMonitor({
     ledger,
     thresholds: () => config.alerts,
+    queueingForMs: () => rateLimiter.queueingForMs(),
+    limitPressure: (windowMs) => rateLimiter.pressureOver(windowMs),
     onEvent: (e) => {
       server.broadcast(AlertsRaisedNotification.type, e);
       log(e.type === 'cleared' ? 'info' : e.alert.severity === 'critical' ? 'error' : 'warn', `alert ${e.type}: ${e.alert.message}`, { alert: e.alert.id, value: e.alert.value, threshold: e.alert.threshold });
@@ -104,7 +132,7 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
     maxMessageBytes: config.maxMessageBytes,
     handshakeTimeoutMs: Number(process.env.CONDUIT_HANDSHAKE_TIMEOUT_MS) || 3000,
     maxConnections: 1024,
-    hello: () => ({ version: CONDUIT_VERSION, pid: process.pid, capabilities: ['chat', 'stream', 'status', 'usage', 'alerts', 'jobs'] }),
+    hello: () => ({ version: CONDUIT_VERSION, pid: process.pid, capabilities: ['chat', 'stream', 'status', 'usage', 'alerts', 'jobs', 'cache', 'keys', 'config', 'feedback'] }),
     chat: (params, client, signal, onChunk) => {
       const p = (params ?? {}) as { requestId?: unknown; request?: unknown };
       const requestId = typeof p.requestId === 'string' && p.requestId.length <= 200 ? p.requestId : `req_${Date.now()}`;
@@ -113,7 +141,19 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
     status: (settleMemory) => status(settleMemory),
     stop: () => void shutdown('stop requested'),
     log: (level, msg, fields) => log(level, msg, fields),
-    extraHandlers: [usageHandlers({ ledger, alerts }), ...(queue ? [jobsHandlers(queue)] : [])],
+extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
+      ring,
+      env: process.env,
+      defaultProfile: () => config.profile,
+      baseURL: (id) => resolveProvider(config, id).baseURL,
+      verify: (id, key, baseURL) => verifyKey(id, key, baseURL, (t) => redactor.text(t)),
+      log: (level, msg, fields) => log(level, msg, fields),
+    }), cacheHandlers({ cache, enabled: () => config.cache.enabled, warm }), configHandlers({
+      // Settings from VS Code lie over config.json; the size, idle and log-level limits stay as started.
+      fileConfig: () => { try { return loadConfig(layout.configFile); } catch { return configSchema.parse({}); } },
+      apply: (next) => { config = next; },
+      log: (level, msg, fields) => log(level, msg, fields),
+    }), feedbackHandlers((msg, fields) => log('info', msg, fields)), ...(queue ? [jobsHandlers(queue)] : [])],
     onIdleChange: (idle) => {
       if (idleTimer) { clearTimeout(idleTimer); idleTimer = undefined; }
       if (idle && !stopping) armIdleTimer();
@@ -147,11 +187,25 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
       circuits: breakers.snapshots(),
       ledger: ledger.status(),
       alerts: alerts.list().active,
+      rateLimits: rateLimiter.status(),
       providers: ProviderIds.map((id) => {
         const resolved = resolveProvider(config, id);
-        return { id, keySource: resolveKey(id).source, baseURL: redactor.text(resolved.baseURL), defaultModel: resolved.model };
+        return { id, keySource: resolveKey(id, process.env, ring, config.profile).source, baseURL: redactor.text(resolved.baseURL), defaultModel: resolved.model };
       }),
+      profile: config.profile,
+      keychain: ring.state,
     };
+  }
+
+  /** A 401 on a key: every client hears of it, once per key, as an alert. */
+  function keyRejectedAlert(e: { provider: string; profile: string; keyId: string; nextKeyId: string | undefined }): void {
+    const now = Date.now();
+    const message = `The ${e.provider} key ${e.keyId} (profile ${e.profile}) was rejected with 401; ${e.nextKeyId ? `requests now use ${e.nextKeyId}` : 'no other key is left'}. Replace it with \`conduit key set ${e.provider}\`.`;
+    server.broadcast(AlertsRaisedNotification.type, {
+      type: 'fired',
+      alert: { id: `key_rejected:${e.provider}:${e.profile}:${e.keyId}`, kind: 'key_rejected', severity: e.nextKeyId ? 'warning' : 'critical', message, value: 1, threshold: 1, firedAt: now, lastSentAt: now, clearedAt: null },
+    });
+    log('warn', `alert fired: ${message}`, { alert: 'key_rejected', provider: e.provider, profile: e.profile, keyId: e.keyId });
   }
 
   async function shutdown(reason: string): Promise<void> {
@@ -167,6 +221,8 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
       alerts.stop();
       await ledger.close();
       await queue?.close();
+      await cacheReady;
+      await cache.close();
       if (process.platform !== 'win32') fs.rmSync(address.path, { force: true });
       log('info', 'daemon stopped', { reason });
       await logger.close();
@@ -175,6 +231,9 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
     return stopping;
   }
 
+  await keysLoaded;
+  const keychain = ring.state;
+  log(keychain.available ? 'info' : 'warn', keychain.available ? 'keychain ready' : 'keychain unavailable; environment keys only', { store: keychain.store, profiles: ring.profileNames(), ...(keychain.problem ? { problem: keychain.problem } : {}) });
   const bound = await bindSingleInstance(address.path, () => server.server);
   if (bound.kind === 'already-running') {
     log('info', 'another daemon is already running; exiting', { socket: address.path });
@@ -184,6 +243,21 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   }
   await ledger.open();
   await queue?.init();
+  // In the background: a local embedding model can take a second to load, and lookups before
+  // then simply miss.
+  cacheReady = openCache(cache, {
+    home: layout.home,
+    settings: config.cache,
+    log,
+    providerAccess: (p) => ({ baseURL: resolveProvider(config, p).baseURL, apiKey: resolveKey(p).key }),
+  }).then(async ({ loaded, file }) => {
+    log('info', 'cache ready', { loaded, file });
+    if (config.cache.enabled && config.cache.warmOnStart.enabled) {
+      const requests = await cache.warmCandidates(config.cache.warmOnStart.topN);
+      const r = await warm(requests, 'other');
+      log('info', 'cache warmed after restart', { ...r });
+    }
+  }, (err: unknown) => log('warn', 'the cache could not start; requests go upstream', { err: err instanceof Error ? err.message : String(err) }));
   alerts.start();
   worker?.start();
   log('info', 'daemon listening', { socket: address.path, version: CONDUIT_VERSION, protocolVersion: PROTOCOL_VERSION, node: process.version, idleTimeoutMs });

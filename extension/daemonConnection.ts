@@ -1,43 +1,100 @@
 import * as path from 'node:path';
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { DaemonClient } from '../daemon/client/daemonClient';
+import { CONDUIT_VERSION } from '../protocol';
+import { DaemonState } from './daemonState';
+import { DaemonSupervisor } from './daemonSupervisor';
+import { RestartPolicy } from './restartPolicy';
 
 /**
- * Holds the window's one connection to the user's daemon, made on first use so activation
- * stays free of I/O. A dropped connection is simply remade (and the daemon restarted) on the
- * next call; the extension issue replaces this with a budgeted restart policy.
+ * The window's connection to the user's daemon: the supervisor (restart budget, states) wired to
+ * the shared DaemonClient and to VS Code's UI. The daemon is started with VS Code's own runtime
+ * (`process.execPath` as Node), detached, so it outlives the window.
  */
-export class DaemonConnection {
-  private client: Promise<DaemonClient> | undefined;
+export class DaemonConnection implements vscode.Disposable {
+  readonly supervisor: DaemonSupervisor<DaemonClient>;
+  private readonly connectedListeners = new Set<(client: DaemonClient) => void | Promise<void>>();
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly log: vscode.LogOutputChannel) {}
-
-  get(): Promise<DaemonClient> {
-    if (!this.client) {
-      const pending = DaemonClient.connect({
+  constructor(context: vscode.ExtensionContext, private readonly log: vscode.LogOutputChannel) {
+    this.supervisor = new DaemonSupervisor<DaemonClient>({
+      connect: () => DaemonClient.connect({
         client: 'vscode',
         autoStart: true,
         spawn: {
-          daemonScript: path.join(this.context.extensionPath, 'dist', 'daemon.js'),
+          daemonScript: path.join(context.extensionPath, 'dist', 'daemon.js'),
           // VS Code's own runtime, acting as Node; the user's node may be missing or another ABI.
           execPath: process.execPath,
           electronRunAsNode: true,
         },
-      });
-      this.client = pending;
-      pending.then(
-        (c) => {
-          this.log.info(`connected to the Conduit daemon (pid ${c.hello.pid}, version ${c.hello.version})`);
-          c.onClose(() => { if (this.client === pending) this.client = undefined; });
-        },
-        () => { if (this.client === pending) this.client = undefined; },
+      }),
+      policy: new RestartPolicy(),
+      log,
+      isOutdated: (client) => client.hello.version !== CONDUIT_VERSION,
+      waitForExit,
+      onConnected: async (client) => { await Promise.all([...this.connectedListeners].map((l) => l(client))); },
+      onGaveUp: (reason) => void this.showGaveUp(reason),
+    });
+  }
+
+  get state(): DaemonState {
+    return this.supervisor.state;
+  }
+
+  get(): Promise<DaemonClient> {
+    return this.supervisor.get();
+  }
+
+  /** The connection now, without starting anything. */
+  async ifRunning(): Promise<DaemonClient | undefined> {
+    if (this.supervisor.state !== DaemonState.Running) return undefined;
+    return this.supervisor.get().catch(() => undefined);
+  }
+
+  restart(): Promise<DaemonClient> {
+    return this.supervisor.restart();
+  }
+
+  /** Every new connection, the first and each after a restart. */
+  onConnected(listener: (client: DaemonClient) => void | Promise<void>): vscode.Disposable {
+    this.connectedListeners.add(listener);
+    return new vscode.Disposable(() => this.connectedListeners.delete(listener));
+  }
+
+  onDidChangeState(listener: (state: DaemonState) => void): vscode.Disposable {
+    const sub = this.supervisor.onDidChangeState(listener);
+    return new vscode.Disposable(() => sub.dispose());
+  }
+
+  private async showGaveUp(reason: string): Promise<void> {
+    const choice = await vscode.window.showErrorMessage(
+      `Conduit: the daemon keeps stopping, so it was not restarted again (${reason}).`,
+      'Show Logs',
+      'Restart',
+    );
+    if (choice === 'Show Logs') void vscode.commands.executeCommand('conduit.showDaemonLog');
+    if (choice === 'Restart') {
+      await this.supervisor.restart().then(
+        () => vscode.window.showInformationMessage('Conduit: the daemon was restarted.'),
+        (err: unknown) => vscode.window.showErrorMessage(`Conduit: the daemon could not be restarted: ${err instanceof Error ? err.message : String(err)}`),
       );
     }
-    return this.client;
   }
 
   dispose(): void {
-    void this.client?.then((c) => c.close(), () => undefined);
-    this.client = undefined;
+    this.supervisor.dispose();
+    this.connectedListeners.clear();
+  }
+}
+
+/** Polls until the process is gone (or 15 s pass). */
+async function waitForExit(pid: number): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -1,25 +1,125 @@
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { askCommand } from './askCommand';
+import { conduitHome, homeLayout } from '../daemon/home/conduitHome';
+import { CacheClearRequest, FeedbackRateRequest, type ProviderId } from '../protocol';
+import { AlertNotifier } from './alertNotifier';
+import { AnswerPanel } from './answerPanel';
+import { askCommand, type AskArgs } from './askCommand';
 import { DaemonConnection } from './daemonConnection';
+import type { DaemonState } from './daemonState';
+import { ExplainCodeActionProvider, ExplainCodeLensProvider } from './explainProviders';
+import { Explanations, type ExplainArgs, type ExplanationInfo } from './explanations';
+import { removeKeyCommand, setKeyCommand } from './keyCommands';
+import { call, describeError } from './rpc';
+import { SettingsSync } from './settingsSync';
+import { ConduitStatusBar } from './statusBar';
+import type { StatusSummary } from './statusSummary';
+import { switchProviderCommand } from './switchProvider';
+import { UsagePanel } from './usagePanel';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What activate() returns: a small read-only view for integration tests and other extensions. */
+export interface ConduitApi {
+  daemonState(): DaemonState;
+  daemonPid(): Promise<number | undefined>;
+  statusSummary(): StatusSummary | undefined;
+  refreshStatus(): Promise<void>;
+  explanations(): ExplanationInfo[];
+  settingsProblems(): string[] | undefined;
+}
+
+/**
+ * Activation does no I/O: it registers commands and providers. The daemon is connected (and
+ * started if needed) on the first command that needs it.
+ */
+export function activate(context: vscode.ExtensionContext): ConduitApi {
   const log = vscode.window.createOutputChannel('Conduit', { log: true });
-  const answers = vscode.window.createOutputChannel('Conduit Answers', 'markdown');
   const daemon = new DaemonConnection(context, log);
+  const statusBar = new ConduitStatusBar(daemon);
+  const refresh = () => void statusBar.refresh();
+  const settings = new SettingsSync(log);
+  const alerts = new AlertNotifier(refresh);
+  const answers = new AnswerPanel((requestId, rating) => void rate(daemon, log, requestId, rating));
+  const explanations = new Explanations(daemon, refresh);
+  const codeLens = new ExplainCodeLensProvider();
+  const documents = [{ scheme: 'file' }, { scheme: 'untitled' }];
+
   context.subscriptions.push(
     log,
-    answers,
     daemon,
-    vscode.commands.registerCommand('conduit.ask', () => askCommand(daemon, answers)),
-    vscode.commands.registerCommand('conduit.showLogs', () => log.show()),
+    statusBar,
+    answers,
+    explanations,
+    codeLens,
+    daemon.onConnected(async (client) => {
+      alerts.attach(client);
+      await settings.push(client);
+    }),
+    vscode.workspace.onDidChangeConfiguration(async (e) => {
+      if (!e.affectsConfiguration('conduit')) return;
+      if (e.affectsConfiguration('conduit.explain.codeLens')) codeLens.refresh();
+      const client = await daemon.ifRunning();
+      if (client) await settings.push(client);
+      refresh();
+    }),
+    vscode.languages.registerCodeLensProvider(documents, codeLens),
+    vscode.languages.registerCodeActionsProvider(documents, new ExplainCodeActionProvider(), { providedCodeActionKinds: [ExplainCodeActionProvider.kind] }),
+    vscode.commands.registerCommand('conduit.ask', (args?: AskArgs) => askCommand(daemon, answers, refresh, args)),
+    vscode.commands.registerCommand('conduit.explainSelection', (args?: ExplainArgs) => explanations.explain(args)),
+    vscode.commands.registerCommand('conduit.dismissExplanation', (thread?: vscode.CommentThread) => (thread ? explanations.dismiss(thread) : explanations.dismissAll())),
+    vscode.commands.registerCommand('conduit.switchProvider', (args?: { provider?: ProviderId }) => switchProviderCommand(daemon, args)),
+    vscode.commands.registerCommand('conduit.setApiKey', (args?: { provider?: ProviderId; key?: string }) => setKeyCommand(daemon, args)),
+    vscode.commands.registerCommand('conduit.removeApiKey', (args?: { provider?: ProviderId }) => removeKeyCommand(daemon, args)),
+    vscode.commands.registerCommand('conduit.showUsage', () => UsagePanel.createOrShow(context.extensionUri)),
+    vscode.commands.registerCommand('conduit.clearCache', async () => {
+      try {
+        const { removed } = await call(await daemon.get(), CacheClearRequest.type, {});
+        void vscode.window.showInformationMessage(`Conduit: cleared ${removed} cached answer(s).`);
+        return removed;
+      } catch (err) {
+        void vscode.window.showErrorMessage(`Conduit: the cache was not cleared: ${describeError(err)}`);
+        return undefined;
+      }
+    }),
     vscode.commands.registerCommand('conduit.restartDaemon', async () => {
-      const client = await daemon.get();
-      await client.stop();
-      daemon.dispose();
-      await daemon.get();
-      void vscode.window.showInformationMessage('Conduit: the daemon was restarted.');
+      try {
+        const client = await daemon.restart();
+        void vscode.window.showInformationMessage(`Conduit: the daemon was restarted (pid ${client.hello.pid}).`);
+        return client.hello.pid;
+      } catch (err) {
+        void vscode.window.showErrorMessage(`Conduit: the daemon could not be restarted: ${describeError(err)}`, 'Show Logs').then((c) => c && vscode.commands.executeCommand('conduit.showDaemonLog'));
+        return undefined;
+      }
+    }),
+    vscode.commands.registerCommand('conduit.showLogs', () => log.show()),
+    vscode.commands.registerCommand('conduit.showDaemonLog', async () => {
+      const file = homeLayout(conduitHome()).logsDir + '/daemon.log';
+      if (!fs.existsSync(file)) {
+        log.show();
+        void vscode.window.showInformationMessage(`Conduit: the daemon has not written a log yet (${file}).`);
+        return;
+      }
+      await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true, preserveFocus: false });
     }),
   );
+  log.info('Conduit activated');
+
+  return {
+    daemonState: () => daemon.state,
+    daemonPid: async () => (await daemon.ifRunning())?.hello.pid,
+    statusSummary: () => statusBar.summary,
+    refreshStatus: () => statusBar.refresh(),
+    explanations: () => explanations.list(),
+    settingsProblems: () => settings.last?.problems,
+  };
+}
+
+async function rate(daemon: DaemonConnection, log: vscode.LogOutputChannel, requestId: string, rating: 1 | -1): Promise<void> {
+  try {
+    await call(await daemon.get(), FeedbackRateRequest.type, { requestId, rating, feature: 'ask' });
+    void vscode.window.setStatusBarMessage('Conduit: thanks for the rating', 2000);
+  } catch (err) {
+    log.warn(`the rating was not recorded: ${describeError(err)}`);
+  }
 }
 
 export function deactivate(): void {

@@ -27,6 +27,16 @@ export interface ChatRequest {
   /** What the request is for, e.g. "ask" or "explain"; used for budgets, routing and metrics. */
   feature?: string;
   priority?: Priority;
+  /** The key set to use ("dev", "prod"…); the daemon's configured profile when absent. */
+  profile?: string;
+  /** Ask for a JSON answer: the daemon checks it parses, asks once for a repair, then fails. */
+  responseFormat?: 'json';
+}
+
+/** What the guard changed: kinds of secret or PII and how many of each. */
+export interface GuardRedaction {
+  kind: string;
+  count: number;
 }
 
 /** Token counts on one basis for every provider. */
@@ -81,6 +91,21 @@ export interface ChatResult {
   costUsd?: number | null;
   /** The provider's response id, when it gave one. */
   responseId?: string;
+  /**
+   * What the guard did: `redacted` lists what was removed from the prompt before it was sent,
+   * `outputRedacted` what was removed from the answer, `repaired` that a JSON answer needed a
+   * second try.
+   */
+  guard?: { redacted: GuardRedaction[]; outputRedacted?: GuardRedaction[]; repaired?: boolean };
+  /** For a semantic hit: how close the cached prompt was (cosine) and the prompt it answered. */
+  cacheMatch?: { similarity: number; prompt: string };
+  /**
+   * For an answer from the cache (exact, semantic or stale): what it cost when it was first
+   * fetched. Such an answer bills nothing: its usage is zero and `costUsd` is 0.
+   */
+  costSavedUsd?: number | null;
+  /** This request shared another identical request's upstream call, and bills nothing. */
+  coalesced?: boolean;
 }
 
 export interface ChatSendParams {

@@ -1,6 +1,8 @@
 import { RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type { ClientKind, ProviderId } from './chat';
 import type { ConduitErrorData } from './errors';
+import type { RateLimitStatus } from './rateLimit';
+import type { KeychainState } from './keys';
 import type { Alert, LedgerStatus } from './usage';
 
 export interface HelloParams {
@@ -67,6 +69,12 @@ export interface StatusResult {
   /** Alerts that are firing now. */
   alerts: Alert[];
   providers: ProviderStatus[];
+  /** Headroom of each provider and key the daemon has limited so far (remaining, resets, queue). */
+  rateLimits: RateLimitStatus[];
+  /** The key profile requests use by default. */
+  profile?: string;
+  /** Whether the OS keychain can be used, and if not, why and how to fix it. */
+  keychain?: KeychainState;
 }
 
 export const StatusRequest = {

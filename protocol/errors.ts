@@ -26,6 +26,12 @@ export const ErrorCodes = [
   'budget_exceeded',
   'queue_full',
   'no_api_key',
+  /** The OS keychain cannot be reached, is locked or refused access; nothing was stored. */
+  'keychain_unavailable',
+  /** The guard refused the input (a secret with `block`, a moderation flag) or the output. */
+  'guard_blocked',
+  /** The answer failed its format check (JSON) even after one repair attempt. */
+  'invalid_output',
   'config_invalid',
   'unknown_provider',
   // The IPC layer.

@@ -4,3 +4,8 @@ export * from './chat';
 export * from './daemon';
 export * from './jobs';
 export * from './usage';
+export * from './keys';
+export * from './cache';
+export * from './rateLimit';
+export * from './config';
+export * from './feedback';

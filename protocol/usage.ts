@@ -20,7 +20,10 @@ export interface UsageRow {
   cacheWriteTokens: number;
   reasoningTokens: number;
   /** USD; null when the model's price was unknown. */
+  /** What was spent: 0 for a cache hit. */
   costUsd: number | null;
+  /** What a cache hit would have cost upstream; 0 otherwise. */
+  costSavedUsd: number;
   costEstimated: boolean;
   latencyMs: number;
   ttftMs: number | null;
@@ -157,7 +160,7 @@ export interface UsageLiveResult {
   ledger: LedgerStatus;
 }
 
-export type AlertKind = 'error_rate' | 'latency_p95' | 'cost_spike' | 'rate_limited' | 'queueing' | 'cache_hit_drop' | 'ledger_degraded';
+export type AlertKind = 'error_rate' | 'latency_p95' | 'cost_spike' | 'rate_limited' | 'queueing' | 'cache_hit_drop' | 'ledger_degraded' | 'key_rejected';
 
 export interface Alert {
   /** Stable per condition, so repeats of the same condition are one alert. */

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ProviderIds, type ChatRequest, type ProviderId } from '../../protocol';
-import { connect, ExitCode, UsageError } from './context';
+import { connect, ExitCode, selectedProfile, UsageError } from './context';
 
 export async function askCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -27,6 +27,8 @@ export async function askCommand(argv: string[]): Promise<number> {
     // Background work may wait in the durable queue when the provider is down.
     priority: values.background ? 'background' : 'interactive',
   };
+  const profile = selectedProfile();
+  if (profile !== undefined) request.profile = profile;
   if (values.provider !== undefined) request.provider = parseProvider(values.provider);
   if (values.model !== undefined) request.model = values.model;
   if (values.system !== undefined) request.system = values.system;
@@ -56,6 +58,12 @@ export async function askCommand(argv: string[]): Promise<number> {
         endedWithNewline = result.text.endsWith('\n');
       }
       if (!endedWithNewline && process.stdout.isTTY) process.stdout.write('\n');
+    }
+    if (result.guard?.redacted.length) {
+      process.stderr.write(`conduit: note: redacted from the prompt before sending: ${result.guard.redacted.map((r) => `${r.count} ${r.kind.replace(/_/g, ' ')}`).join(', ')}\n`);
+    }
+    if (result.guard?.outputRedacted?.length) {
+      process.stderr.write(`conduit: note: redacted from the answer: ${result.guard.outputRedacted.map((r) => `${r.count} ${r.kind.replace(/_/g, ' ')}`).join(', ')}\n`);
     }
     if (result.degraded) {
       process.stderr.write(`conduit: ${result.degraded.code}: ${result.degraded.message}\n`);

@@ -19,6 +19,38 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+let profile: string | undefined;
+
+/**
+ * The global `--profile NAME` (or CONDUIT_PROFILE): the key set this invocation uses. The CLI
+ * sends it with each request (`ChatRequest.profile`, `keys/*` params), so one daemon serves
+ * several profiles at once; without it the daemon's configured profile applies.
+ */
+export function selectedProfile(): string | undefined {
+  return profile ?? (process.env.CONDUIT_PROFILE?.trim() || undefined);
+}
+
+/** Takes `--profile NAME` / `--profile=NAME` out of argv, wherever it is (before a bare `--`). */
+export function takeProfileOption(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') { out.push(...argv.slice(i)); break; }
+    if (arg === '--profile') {
+      const value = argv[i + 1];
+      if (value === undefined || value.startsWith('-')) throw new UsageError('--profile needs a name, e.g. --profile prod.');
+      profile = value;
+      i++;
+    } else if (arg.startsWith('--profile=')) {
+      profile = arg.slice('--profile='.length);
+      if (!profile) throw new UsageError('--profile needs a name, e.g. --profile=prod.');
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
 /** dist/daemon.js sits beside dist/cli.js. */
 export function daemonScript(): string {
   return path.join(__dirname, 'daemon.js');

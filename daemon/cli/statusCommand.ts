@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { StatusResult } from '../../protocol';
+import type { RateLimitStatus, StatusResult } from '../../protocol';
 import { connect, ExitCode } from './context';
 
 export async function statusCommand(argv: string[]): Promise<number> {
@@ -27,13 +27,25 @@ function formatStatus(s: StatusResult): string {
     `  home       ${s.home}`,
     `  idle exit  after ${formatDuration(s.idleTimeoutMs)} without clients`,
     `  ledger     ${s.ledger.state}${s.ledger.degraded ? ` (${s.ledger.degraded})` : ''}`,
+    ...(s.keychain ? [`  keychain   ${s.keychain.store}: ${s.keychain.available ? 'available' : `UNAVAILABLE: ${s.keychain.problem ?? 'unknown reason'}`}`] : []),
+    ...(s.profile ? [`  profile    ${s.profile}`] : []),
     '  providers',
     ...s.providers.map((p) => `    ${p.id.padEnd(17)} key: ${p.keySource.padEnd(12)} model: ${p.defaultModel}  ${p.baseURL}`),
   ];
   const tripped = s.circuits.filter((c) => c.state !== 'closed');
   if (tripped.length) lines.push('  circuits', ...tripped.map((c) => `    ${c.key}: ${c.state}${c.lastFailure ? ` (last: ${c.lastFailure})` : ''}${c.nextProbeAt ? `, next probe ${new Date(c.nextProbeAt).toISOString()}` : ''}`));
   if (s.alerts.length) lines.push('  alerts', ...s.alerts.map((a) => `    [${a.severity}] ${a.message}`));
+  if (s.rateLimits?.length) lines.push('  rate limits', ...s.rateLimits.map(formatRateLimit));
   return lines.join('\n') + '\n';
+}
+
+/** "anthropic key 1a2b3c4d (tier1): requests 48/50, input_tokens 29k/30k, …; queued 2; paused 3s". */
+function formatRateLimit(r: RateLimitStatus): string {
+  const short = (n: number) => (Math.abs(n) >= 10_000 ? `${Math.round(n / 1000)}k` : String(n));
+  const buckets = r.buckets.map((b) => `${b.kind} ${short(b.remaining)}/${short(b.limit)}`).join(', ');
+  const queued = r.queued.interactive + r.queued.background;
+  const paused = r.pausedUntil ? `; paused ${formatDuration(r.pausedUntil - Date.now())}` : '';
+  return `    ${r.provider} key ${r.keyId} (${r.tier}): ${buckets}; queued ${queued}${paused}`;
 }
 
 function formatDuration(ms: number): string {

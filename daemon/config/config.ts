@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { ProviderIds, type ProviderId } from '../../protocol';
 import { defaultModelFor } from '../router/models';
 import { alertThresholdsSchema } from '../usage/alertThresholds';
+import { rateLimitSettingsSchema } from '../ratelimit/rateLimitSettings';
+import { guardSettingsSchema } from '../guard/guardSettings';
+import { cacheSchema } from '../cache/cacheSettings';
 
 const providerSettings = z.object({
   baseURL: z.string().url().optional(),
@@ -65,6 +68,12 @@ export const configSchema = z.object({
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   resilience: resilienceSchema.default(resilienceSchema.parse({})),
   alerts: alertThresholdsSchema.default(alertThresholdsSchema.parse({})),
+  /** Request and token buckets per provider and key; see daemon/ratelimit/rateLimitSettings.ts. */
+  rateLimit: rateLimitSettingsSchema.default(rateLimitSettingsSchema.parse({})),
+  /** The key set (profile) requests use unless they name one; `conduit --profile` overrides. */
+  profile: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/).default('default'),
+  guard: guardSettingsSchema.default(guardSettingsSchema.parse({})),
+  cache: cacheSchema.default(cacheSchema.parse({})),
   providers: z.object({
     anthropic: providerSettings.default({}),
     openai: providerSettings.default({}),

@@ -8,11 +8,21 @@ import {
   type ConduitErrorData,
   type ProviderId,
 } from '../../protocol';
+import type { CacheEntry } from '../cache/cacheEntry';
+import type { CanonicalRequest } from '../cache/cacheKey';
+import { temperatureAllowed } from '../cache/cacheSettings';
+import { replayChunks } from '../cache/replay';
+import type { ResponseCache } from '../cache/responseCache';
+import { SingleFlight } from '../cache/singleFlight';
 import { resolveProvider, type ConduitConfig } from '../config/config';
-import { guardInput } from '../guard/inputGuard';
+import { guardInput, guardRequest } from '../guard/inputGuard';
+import { enforceModeration } from '../guard/moderation';
+import { runWithOutputGuard } from '../guard/outputStep';
 import type { Redactor } from '../guard/redact';
 import type { Logger } from '../log/logger';
 import type { ProviderAdapter, ProviderRequest } from '../providers/types';
+import type { RateLimiter } from '../ratelimit/rateLimiter';
+import { estimateInputTokens } from '../ratelimit/tokenEstimate';
 import type { BreakerRegistry } from '../resilience/breakerRegistry';
 import { degradedAnswer } from '../resilience/degradedAnswer';
 import type { DurableQueue } from '../resilience/durableQueue';
@@ -20,11 +30,14 @@ import { executeWithRetry } from '../resilience/executeWithRetry';
 import { planFallbacks, targetLabel, type Target } from '../resilience/fallbackPlan';
 import { ResilienceError } from '../resilience/resilienceError';
 import { attemptTimeouts, retrySettings, startDeadline, type AttemptTimeouts, type Deadline, type RetrySettings } from '../resilience/resilienceSettings';
-import { keyEnvVar, resolveKey } from '../secrets/keySource';
+import type { KeyCandidate, KeyRing } from '../secrets/keyRing';
+import { resolveKey } from '../secrets/keySource';
+import { withKeyRotation } from '../secrets/keyRotation';
 import { costOf, isCostlier } from '../usage/pricing';
 import type { RequestRecorder } from '../usage/requestRecord';
 import { AdapterPool } from './adapterPool';
 import { shouldDegrade, shouldFallBack, shouldQueue } from './fallbackRules';
+import { limitedCall } from './limitedCall';
 import { callProvider, type CallOutcome } from './providerCall';
 import { buildRecord } from './recordBuilder';
 
@@ -49,7 +62,15 @@ export interface GatewayDeps {
   breakers: BreakerRegistry;
   recorder?: RequestRecorder;
   queue?: DurableQueue;
+  /** The response cache; without it every request goes upstream. */
+  cache?: ResponseCache;
+  /** Request and token buckets per provider and key; without it nothing is limited. */
+  rateLimiter?: RateLimiter;
   env?: NodeJS.ProcessEnv;
+  /** Keychain keys in memory; without it only the environment's keys are used. */
+  keys?: KeyRing;
+  /** A provider refused a key (401): the next request skips it. For alerts. */
+  onKeyRejected?: (event: { provider: ProviderId; profile: string; keyId: string; origin: KeyCandidate['origin']; nextKeyId: string | undefined }) => void;
 }
 
 interface RunPolicy {
@@ -65,6 +86,7 @@ interface RunPolicy {
  */
 export class Gateway {
   private readonly pool = new AdapterPool();
+  private readonly flights = new SingleFlight<ChatResult>();
   private readonly env: NodeJS.ProcessEnv;
 
   constructor(private readonly deps: GatewayDeps) {
@@ -79,8 +101,15 @@ export class Gateway {
     const attempts: AttemptRecord[] = [];
     const fallbacks: string[] = [];
     try {
-      request = guardInput(input, { maxPromptChars: config.maxPromptChars });
-      const result = await this.run(request, config, ctx, started, attempts, fallbacks);
+      const guarded = guardRequest(input, { maxPromptChars: config.maxPromptChars, guard: config.guard });
+      const req: ChatRequest = request = { ...guarded.request, profile: guarded.request.profile ?? config.profile };
+      await enforceModeration(req, config.guard.moderationFeatures, () => this.moderationTarget(config, req), ctx.signal, (t) => this.deps.redactor.text(t));
+      const result = await runWithOutputGuard(req, ctx.sink, {
+        settings: config.guard,
+        inputRedacted: guarded.redacted,
+        requestId: ctx.requestId,
+        log: (level, msg, fields) => this.deps.logger.write(level, msg, fields),
+      }, (r, sink) => this.run(r, config, { ...ctx, ...(sink ? { sink } : { sink: undefined }) }, started, attempts, fallbacks));
       await this.record(ctx, request, startedAt, started, result, undefined);
       return result;
     } catch (err) {
@@ -95,14 +124,95 @@ export class Gateway {
     }
   }
 
+  /**
+   * Steps 3 and 5 around the upstream chain: the cache (exact, then semantic), then coalescing
+   * with identical requests in flight; the answer is stored (step 11) when it may be.
+   */
   private async run(request: ChatRequest, config: ConduitConfig, ctx: SendContext, started: number, attempts: AttemptRecord[], fallbacks: string[]): Promise<ChatResult> {
+    const cache = this.deps.cache;
+    const feature = request.feature ?? 'ask';
+    const canonical = this.cacheable(request, config);
+    if (!cache || !canonical) return this.runUpstream(request, config, ctx, started, attempts, fallbacks);
+    const hit = await cache.lookup(canonical, feature, ctx.signal);
+    if (hit) return this.fromCache(ctx, hit.entry, hit.kind, started, [], fallbacks, hit.similarity);
+    // Stored inside the shared call, so the answer is kept even when the caller who started it left.
+    const upstream = async (c: SendContext): Promise<ChatResult> => {
+      const result = await this.runUpstream(request, config, c, started, attempts, fallbacks);
+      if (result.cache === 'none' && !result.degraded && result.fallbacks.length === 0) {
+        cache.store(canonical, request, feature, { text: result.text, provider: result.provider, model: result.model, stopReason: result.stopReason, usage: result.usage, costUsd: result.costUsd ?? null });
+      }
+      return result;
+    };
+    if (!config.cache.coalesce) return upstream(ctx);
+    let seq = 0;
+    const own = ctx.sink ? { text: (delta: string) => ctx.sink!.chunk(delta, seq++) } : undefined;
+    const { leader, result } = this.flights.run(`${cache.keyOf(canonical)}:${ctx.sink ? 'stream' : 'call'}`, ctx.signal, own, (signal, shared) =>
+      upstream({ ...ctx, signal, ...(ctx.sink ? { sink: { chunk: (delta: string) => shared.text(delta) } } : {}) }));
+    const value = await result;
+    if (leader) return value;
+    cache.noteCoalesced();
+    // A follower bills nothing: the leader's row carries the call.
+    return { ...value, requestId: ctx.requestId, latencyMs: round(performance.now() - started), usage: emptyUsage(), costUsd: 0, coalesced: true };
+  }
+
+  /** For warming: whether this request's answer is cached already, or could never be. Counts nothing. */
+  cacheState(input: unknown): 'cached' | 'missing' | 'uncacheable' {
+    const config = this.deps.config();
+    const request = guardInput(input, { maxPromptChars: config.maxPromptChars });
+    const canonical = this.cacheable(request, config);
+    if (!canonical || !this.deps.cache) return 'uncacheable';
+    return this.deps.cache.has(canonical) ? 'cached' : 'missing';
+  }
+
+  /** The request as the cache keys it, or undefined when it may not be cached at all. */
+  private cacheable(request: ChatRequest, config: ConduitConfig): CanonicalRequest | undefined {
+    if (!this.deps.cache || !config.cache.enabled) return undefined;
+    if (!temperatureAllowed(config.cache, request.feature ?? 'ask', request.temperature)) return undefined;
+    const provider = request.provider ?? config.provider;
+    return {
+      provider,
+      model: request.model ?? resolveProvider(config, provider, this.env).model,
+      messages: request.messages,
+      maxTokens: request.max_tokens ?? config.defaultMaxTokens,
+      ...(request.system !== undefined ? { system: request.system } : {}),
+      ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+      ...(request.responseFormat !== undefined ? { responseFormat: request.responseFormat } : {}),
+    };
+  }
+
+  /** An answer from the cache: replayed as chunks to a streaming client, billing nothing. */
+  private fromCache(ctx: SendContext, entry: CacheEntry, kind: 'exact' | 'semantic' | 'stale', started: number, attempts: AttemptRecord[], fallbacks: string[], similarity?: number): ChatResult {
+    let seq = 0;
+    if (ctx.sink) for (const piece of replayChunks(entry.text)) ctx.sink.chunk(piece, seq++);
+    const latencyMs = round(performance.now() - started);
+    return {
+      requestId: ctx.requestId,
+      text: entry.text,
+      provider: entry.provider,
+      model: entry.model,
+      usage: emptyUsage(),
+      stopReason: entry.stopReason,
+      latencyMs,
+      ttftMs: ctx.sink ? latencyMs : null,
+      attempts: attempts.length,
+      attemptLog: [...attempts],
+      cache: kind,
+      fallbacks: [...fallbacks],
+      costUsd: 0,
+      costSavedUsd: entry.costUsd,
+      ...(kind === 'semantic' ? { cacheMatch: { similarity: Math.round((similarity ?? 0) * 10_000) / 10_000, prompt: entry.prompt } } : {}),
+    };
+  }
+
+  /** The chain of targets, then the last resorts: the queue, a stale cache entry, a simplified answer. */
+  private async runUpstream(request: ChatRequest, config: ConduitConfig, ctx: SendContext, started: number, attempts: AttemptRecord[], fallbacks: string[]): Promise<ChatResult> {
     const feature = request.feature ?? 'ask';
     const primaryProvider = request.provider ?? config.provider;
     const primary: Target = { provider: primaryProvider, model: request.model ?? resolveProvider(config, primaryProvider, this.env).model };
     const plan = planFallbacks(primary, feature, config.resilience.fallback, {
       defaultModel: (p) => resolveProvider(config, p, this.env).model,
       isCostlier: (a, b) => isCostlier(a, b),
-      hasKey: (p) => resolveKey(p, this.env).source !== 'none',
+      hasKey: (p) => resolveKey(p, this.env, this.deps.keys, request.profile ?? config.profile).source !== 'none',
     });
     for (const skipped of plan.skipped) {
       this.deps.logger.debug('fallback skipped', { requestId: ctx.requestId, target: targetLabel(skipped.target), reason: skipped.reason });
@@ -140,6 +250,13 @@ export class Gateway {
         message: `${failure.message} The request was queued as ${jobId} and will run when the provider recovers; see \`conduit jobs\`.`,
       });
     }
+    const canonical = config.resilience.fallback.staleCache && !ctx.fromQueue && shouldDegrade(failure.code) ? this.cacheable(request, config) : undefined;
+    const stale = canonical ? this.deps.cache?.stale(canonical) : undefined;
+    if (stale) {
+      fallbacks.push('stale-cache');
+      this.deps.logger.warn('stale cache answer', { requestId: ctx.requestId, code: failure.code, ageMs: Date.now() - stale.createdAt });
+      return this.fromCache(ctx, stale, 'stale', started, attempts, fallbacks);
+    }
     if (config.resilience.fallback.simplifiedResponse && !ctx.fromQueue && shouldDegrade(failure.code)) {
       fallbacks.push('simplified');
       const text = degradedAnswer(primary, attempts, failure);
@@ -155,8 +272,29 @@ export class Gateway {
 
   /** One provider/model under the executor: breaker, attempts with timeouts, retries. */
   private async runTarget(target: Target, request: ChatRequest, config: ConduitConfig, ctx: SendContext, policy: RunPolicy, sink: { text(d: string): void } | undefined, started: number, attempts: AttemptRecord[]): Promise<CallOutcome> {
+    const profile = request.profile ?? config.profile;
+    const candidates = this.deps.keys?.candidates(target.provider, profile, this.env) ?? keyFromEnv(target.provider, this.env);
+    return withKeyRotation(target.provider, candidates, target.provider !== 'openaiCompatible',
+      (key) => this.runTargetWithKey(target, request, config, ctx, policy, sink, started, attempts, key),
+      { onRejected: (rejected, next) => this.keyRejected(ctx, target.provider, profile, rejected, next) },
+      ctx.signal);
+  }
+
+  /** A key the provider refused is skipped from now on; the alert says which, by id only. */
+  private keyRejected(ctx: SendContext, provider: ProviderId, profile: string, rejected: KeyCandidate, next: KeyCandidate | undefined): void {
+    this.deps.keys?.markRejected(rejected.key);
+    this.deps.logger.warn('key rejected', { requestId: ctx.requestId, provider, profile, keyId: rejected.id, origin: rejected.origin, nextKeyId: next?.id ?? null });
+    this.deps.onKeyRejected?.({ provider, profile, keyId: rejected.id, origin: rejected.origin, nextKeyId: next?.id });
+  }
+
+  private moderationTarget(config: ConduitConfig, request: ChatRequest): { apiKey: string; baseURL: string } | undefined {
+    const { key } = resolveKey('openai', this.env, this.deps.keys, request.profile ?? config.profile);
+    return key ? { apiKey: key, baseURL: resolveProvider(config, 'openai', this.env).baseURL } : undefined;
+  }
+
+  private async runTargetWithKey(target: Target, request: ChatRequest, config: ConduitConfig, ctx: SendContext, policy: RunPolicy, sink: { text(d: string): void } | undefined, started: number, attempts: AttemptRecord[], key: string | undefined): Promise<CallOutcome> {
     const resolved = resolveProvider(config, target.provider, this.env);
-    const adapter = this.adapterFor(target.provider, resolved.baseURL, config.resilience.timeouts.connectMs);
+    const adapter = this.adapterFor(target.provider, key, resolved.baseURL, config.resilience.timeouts.connectMs);
     const providerRequest: ProviderRequest = {
       model: target.model,
       messages: request.messages,
@@ -164,9 +302,15 @@ export class Gateway {
       ...(request.system !== undefined ? { system: request.system } : {}),
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
     };
+    // Rate limit: a request over a whole minute's allowance fails here, before any attempt; each
+    // attempt (a retry too) then waits for capacity with its own signal.
+    const limiter = this.deps.rateLimiter?.limiterFor(target.provider, key);
+    const estimate = { input: estimateInputTokens(request.messages, request.system), output: providerRequest.maxTokens };
+    limiter?.assertCanEverFit(estimate);
+    const limit = { priority: request.priority ?? 'interactive', deadlineAt: policy.deadline.at } as const;
     try {
       const { value, attempts: made } = await executeWithRetry(
-        (attempt) => callProvider(adapter, providerRequest, attempt, sink, started),
+        (attempt) => limitedCall(limiter, estimate, { ...limit, signal: attempt.signal }, () => callProvider(adapter, providerRequest, attempt, sink, started)),
         {
           provider: target.provider,
           model: target.model,
@@ -207,15 +351,7 @@ export class Gateway {
     };
   }
 
-  private adapterFor(id: ProviderId, baseURL: string, connectTimeoutMs: number): ProviderAdapter {
-    const { key, source } = resolveKey(id, this.env);
-    if (!key && source === 'none') {
-      throw new ConduitError({
-        code: 'no_api_key',
-        provider: id,
-        message: `No API key for ${id}. Set ${keyEnvVar(id)} in the environment the daemon starts from, then run \`conduit stop\` so the next request starts it with the key.`,
-      });
-    }
+  private adapterFor(id: ProviderId, key: string | undefined, baseURL: string, connectTimeoutMs: number): ProviderAdapter {
     this.deps.redactor.addSecret(key);
     // Local servers ignore the key, but the OpenAI SDK refuses to build a client without one.
     return this.pool.get(id, baseURL, key ?? 'not-needed', connectTimeoutMs);
@@ -244,6 +380,11 @@ export class Gateway {
     if (this.deps.recorder) recorded = (await this.deps.recorder.record(record)).recorded;
     this.deps.logger.info('request', { ...record, sample: undefined, recorded });
   }
+}
+
+function keyFromEnv(provider: ProviderId, env: NodeJS.ProcessEnv): KeyCandidate[] {
+  const { key } = resolveKey(provider, env);
+  return key ? [{ key, origin: 'env', id: 'env' }] : [];
 }
 
 function round(ms: number): number {

@@ -31,7 +31,9 @@ export function buildRecord(input: RecordInput): RequestRecord {
     tier: request?.tier ?? null,
     experimentArm: null,
     usage: result?.usage ?? emptyUsage(),
+    // A cached answer bills nothing; what it would have cost is money saved.
     costUsd: result ? result.costUsd ?? null : 0,
+    costSavedUsd: result?.costSavedUsd ?? 0,
     costEstimated: false,
     latencyMs: result?.latencyMs ?? input.latencyMs,
     ttftMs: result?.ttftMs ?? null,
@@ -40,9 +42,9 @@ export function buildRecord(input: RecordInput): RequestRecord {
     httpStatus: error?.status ?? null,
     fallbackPath: result?.fallbacks ?? input.fallbacks,
     cache: result?.cache ?? 'none',
-    coalesced: false,
+    coalesced: result?.coalesced ?? false,
     stream: ctx.sink !== undefined,
-    profile: 'default',
+    profile: request?.profile ?? 'default',
     sample: null,
   };
 }

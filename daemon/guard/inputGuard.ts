@@ -1,8 +1,18 @@
-import { ConduitError, type ChatRequest } from '../../protocol';
+import { ConduitError, type ChatRequest, type GuardRedaction } from '../../protocol';
+import { estimateTokens, secretModeFor, type GuardSettings } from './guardSettings';
 import { parseChatRequest } from './requestSchema';
+import { findSecrets, mergeRedactions, redactSecrets } from './secretScanner';
 
 export interface InputGuardOptions {
   maxPromptChars: number;
+  /** Per-feature limits and the secret policy; without it, only maxPromptChars applies. */
+  guard?: GuardSettings;
+}
+
+export interface GuardedInput {
+  request: ChatRequest;
+  /** What was removed from the prompt before sending; empty when nothing was. */
+  redacted: GuardRedaction[];
 }
 
 // Control characters other than tab, newline and carriage return carry no meaning in a prompt
@@ -16,24 +26,74 @@ function cleanText(text: string): string {
   return wellFormed.replace(CONTROL_CHARS, '');
 }
 
+const fmt = (n: number) => n.toLocaleString('en-US');
+
 /** Step 1 of the pipeline: a request that fails here is never sent anywhere. */
 export function guardInput(input: unknown, opts: InputGuardOptions): ChatRequest {
+  return guardRequest(input, opts).request;
+}
+
+export function guardRequest(input: unknown, opts: InputGuardOptions): GuardedInput {
   const parsed = parseChatRequest(input);
   if (!parsed.ok) {
     throw new ConduitError({ code: 'bad_request', message: `The request is malformed: ${parsed.problem}.` });
   }
   const request = parsed.request;
-  const messages = request.messages.map((m) => ({ role: m.role, content: cleanText(m.content) }));
-  const system = request.system === undefined ? undefined : cleanText(request.system);
+  const feature = request.feature ?? 'ask';
+  let messages = request.messages.map((m) => ({ role: m.role, content: cleanText(m.content) }));
+  let system = request.system === undefined ? undefined : cleanText(request.system);
   const chars = messages.reduce((n, m) => n + m.content.length, system?.length ?? 0);
-  if (chars > opts.maxPromptChars) {
+  const featureChars = opts.guard?.maxCharsByFeature[feature];
+  const maxChars = featureChars ?? opts.maxPromptChars;
+  if (chars > maxChars) {
+    const setting = featureChars !== undefined ? `guard.maxCharsByFeature["${feature}"]` : 'maxPromptChars';
     throw new ConduitError({
       code: 'too_large',
-      message: `The prompt is ${chars.toLocaleString('en-US')} characters; the limit is ${opts.maxPromptChars.toLocaleString('en-US')}. Shorten it or raise maxPromptChars in the config.`,
+      message: `The prompt is ${fmt(chars)} characters; the limit${featureChars !== undefined ? ` for "${feature}"` : ''} is ${fmt(maxChars)}. Shorten it or raise ${setting} in the config.`,
+    });
+  }
+  const maxTokens = opts.guard?.maxTokensByFeature[feature];
+  if (maxTokens !== undefined && estimateTokens(chars) > maxTokens) {
+    throw new ConduitError({
+      code: 'too_large',
+      message: `The prompt is about ${fmt(estimateTokens(chars))} tokens (estimated at 4 characters a token); the limit for "${feature}" is ${fmt(maxTokens)}. Shorten it or raise guard.maxTokensByFeature["${feature}"] in the config.`,
     });
   }
   if (messages[messages.length - 1]?.role !== 'user') {
     throw new ConduitError({ code: 'bad_request', message: 'The last message must come from the user.' });
   }
-  return { ...request, messages, ...(system === undefined ? {} : { system }) };
+
+  let redacted: GuardRedaction[] = [];
+  const mode = opts.guard ? secretModeFor(opts.guard, feature) : 'allow';
+  if (mode === 'block') {
+    const kinds = mergeRedactions([...messages.map((m) => m.content), system ?? ''].map((t) => countKinds(t)));
+    if (kinds.length > 0) {
+      throw new ConduitError({
+        code: 'guard_blocked',
+        message: `The prompt contains what looks like a secret (${describe(kinds)}), and the guard blocks secrets for "${feature}"; nothing was sent. Remove it, or set guard.secretsByFeature["${feature}"] to "redact".`,
+      });
+    }
+  } else if (mode === 'redact') {
+    const parts: GuardRedaction[][] = [];
+    messages = messages.map((m) => {
+      const r = redactSecrets(m.content);
+      parts.push(r.redacted);
+      return { role: m.role, content: r.text };
+    });
+    if (system !== undefined) {
+      const r = redactSecrets(system);
+      parts.push(r.redacted);
+      system = r.text;
+    }
+    redacted = mergeRedactions(parts);
+  }
+  return { request: { ...request, messages, ...(system === undefined ? {} : { system }) }, redacted };
+}
+
+function countKinds(text: string): GuardRedaction[] {
+  return mergeRedactions([findSecrets(text).map((f) => ({ kind: f.kind, count: 1 }))]);
+}
+
+export function describe(kinds: readonly GuardRedaction[]): string {
+  return kinds.map((k) => `${k.count} ${k.kind.replace(/_/g, ' ')}${k.count > 1 ? 's' : ''}`).join(', ');
 }

@@ -1,3 +1,8 @@
+import { findSecrets } from './secretScanner';
+
+/** Scanner kinds exact enough to redact from every log line and message, not just prompts. */
+const SCANNED_KINDS: ReadonlySet<string> = new Set(['private_key', 'aws_access_key', 'github_token', 'slack_token', 'slack_webhook', 'stripe_key', 'jwt']);
+
 /**
  * The one redactor. Everything that leaves the daemon as text (logs, error messages, status)
  * goes through it. Known key values are removed verbatim; the patterns catch keys we were never
@@ -35,6 +40,12 @@ export class Redactor {
       re.lastIndex = 0;
       out = out.replace(re, (match: string, prefix?: string) =>
         typeof prefix === 'string' && match.startsWith(prefix) ? prefix + REDACTED : REDACTED);
+    }
+    // Other well-known credential shapes (cloud, chat and code-hosting tokens, private keys).
+    const found = findSecrets(out).filter((f) => SCANNED_KINDS.has(f.kind));
+    for (let i = found.length - 1; i >= 0; i--) {
+      const f = found[i]!;
+      out = out.slice(0, f.start) + REDACTED + out.slice(f.end);
     }
     return out;
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ProviderIds, type ChatRequest } from '../../protocol';
+import { PROFILE_NAME, ProviderIds, type ChatRequest } from '../../protocol';
 
 const message = z.object({
   role: z.enum(['user', 'assistant']),
@@ -18,6 +18,8 @@ export const chatRequestSchema = z.object({
   stream: z.boolean().optional(),
   feature: z.string().max(100).optional(),
   priority: z.enum(['interactive', 'background']).optional(),
+  profile: z.string().regex(PROFILE_NAME, 'a profile name is letters, digits, ".", "_" and "-"').optional(),
+  responseFormat: z.literal('json').optional(),
 }).strict();
 
 export function parseChatRequest(input: unknown): { ok: true; request: ChatRequest } | { ok: false; problem: string } {

@@ -1,4 +1,5 @@
 import type { ProviderId } from '../../protocol';
+import { DEFAULT_PROFILE, envKey, type KeyRing } from './keyRing';
 
 export type KeySourceKind = 'keychain' | 'env' | 'none' | 'not-required';
 
@@ -19,12 +20,14 @@ export function keyEnvVar(id: ProviderId): string {
 }
 
 /**
- * Finds a provider's key. The keychain comes first once the security issue adds it; today the
- * environment is the only source. Local OpenAI-compatible servers usually need no key at all.
+ * Finds a provider's key: the keychain first (through the ring's in-memory view, so this stays
+ * synchronous and never waits on D-Bus), then the environment. Local OpenAI-compatible servers
+ * usually need no key at all.
  */
-export function resolveKey(id: ProviderId, env: NodeJS.ProcessEnv = process.env): ResolvedKey {
-  const fromEnv = env[KEY_ENV[id]]?.trim();
-  if (fromEnv) return { key: fromEnv, source: 'env' };
-  if (id === 'gemini' && env.GOOGLE_API_KEY?.trim()) return { key: env.GOOGLE_API_KEY.trim(), source: 'env' };
+export function resolveKey(id: ProviderId, env: NodeJS.ProcessEnv = process.env, ring?: KeyRing, profile: string = DEFAULT_PROFILE): ResolvedKey {
+  const best = ring?.candidates(id, profile, env)[0];
+  if (best) return { key: best.key, source: best.origin };
+  const fromEnv = envKey(id, env);
+  if (fromEnv) return { key: fromEnv.key, source: 'env' };
   return { key: undefined, source: id === 'openaiCompatible' ? 'not-required' : 'none' };
 }

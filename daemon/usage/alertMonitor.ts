@@ -13,6 +13,8 @@ export interface AlertMonitorDeps {
   onEvent: (event: AlertEvent) => void;
   /** The rate limiter's sustained-queueing figure, once that issue lands. */
   queueingForMs?: () => number | null;
+  /** The rate limiter's attempts over a window, and how many waited or got a 429. */
+  limitPressure?: (windowMs: number) => { requests: number; limited: number };
   now?: () => number;
 }
 
@@ -57,7 +59,7 @@ export class AlertMonitor {
     try {
       const thresholds = this.deps.thresholds();
       const now = this.now();
-      const snapshot = await buildAlertSnapshot({ ledger: this.deps.ledger, ...(this.deps.queueingForMs ? { queueingForMs: this.deps.queueingForMs } : {}) }, thresholds, now);
+      const snapshot = await buildAlertSnapshot({ ledger: this.deps.ledger, ...(this.deps.queueingForMs ? { queueingForMs: this.deps.queueingForMs } : {}), ...(this.deps.limitPressure ? { limitPressure: this.deps.limitPressure } : {}) }, thresholds, now);
       const events = this.manager.update(evaluateAlerts(snapshot, thresholds, now), now, thresholds.cooldownMs);
       for (const e of events) {
         try { this.deps.onEvent(e); } catch { /* a listener's failure must not stop the others */ }

@@ -59,6 +59,14 @@ export function evaluateAlerts(s: AlertSnapshot, t: AlertThresholds, now: number
         `Requests have been queueing for the rate limit for ${secs(s.queueingForMs)} without a break.`,
         s.queueingForMs, t.rateLimit.sustainedQueueMs));
     }
+    const p = s.limitPressure;
+    const share = p && p.requests > 0 ? p.limited / p.requests : 0;
+    if (p && p.requests >= t.rateLimit.pressureMinRequests && share > t.rateLimit.pressureShare) {
+      // Its own id: it can fire alongside the sustained-queueing alert above.
+      out.push({ ...fire('queueing', 'warning',
+        `Consistently hitting rate limits: ${pct(share)} of requests in the last ${mins(t.rateLimit.pressureWindowMs)} waited for capacity or got a 429 (${p.limited} of ${p.requests}). A higher tier would help: raise it with the provider, then set rateLimit.tier in config.json.`,
+        share, t.rateLimit.pressureShare), id: 'queueing_pressure' });
+    }
   }
 
   if (t.cacheHitDrop.enabled && s.cacheBaseline) {

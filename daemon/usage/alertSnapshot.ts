@@ -23,6 +23,8 @@ export interface AlertSnapshot {
    * rate-limit issue provides the figure; until then it is always null.
    */
   queueingForMs: number | null;
+  /** Rate-limiter attempts over `rateLimit.pressureWindowMs`, and how many waited or got a 429; null without a limiter. */
+  limitPressure?: { requests: number; limited: number } | null;
   /** The ledger's degraded message, when it is not recording. */
   ledgerDegraded: string | null;
 }
@@ -30,6 +32,7 @@ export interface AlertSnapshot {
 export interface SnapshotSources {
   ledger: UsageLedger;
   queueingForMs?: () => number | null;
+  limitPressure?: (windowMs: number) => { requests: number; limited: number };
   utcOffsetMinutes?: number;
 }
 
@@ -45,6 +48,7 @@ export async function buildAlertSnapshot(src: SnapshotSources, t: AlertThreshold
       until: now - t.cacheHitDrop.windowMs,
     })),
     queueingForMs: src.queueingForMs?.() ?? null,
+    limitPressure: src.limitPressure?.(t.rateLimit.pressureWindowMs) ?? null,
     ledgerDegraded: ledger.status().degraded,
   };
 }

@@ -35,6 +35,12 @@ const rateLimit = z.object({
   minRateLimited: z.number().int().min(1).default(1),
   /** Queueing in the limiter for this long, continuously, also fires (fed by the rate limiter). */
   sustainedQueueMs: z.number().int().positive().default(60_000),
+  /** "Consistently hitting limits": more than this share of attempts waited or got a 429… */
+  pressureShare: z.number().min(0).max(1).default(0.2),
+  /** …over this window… */
+  pressureWindowMs: z.number().int().positive().default(10 * MINUTE),
+  /** …once it holds at least this many attempts. */
+  pressureMinRequests: z.number().int().min(1).default(20),
 }).strict();
 
 const cacheHitDrop = z.object({

@@ -6,7 +6,7 @@ import type { SqlValue } from './sqlite';
 export const INSERT_COLUMNS = [
   'request_id', 'started_at', 'recorded_at', 'client', 'feature', 'priority', 'provider', 'model', 'tier',
   'experiment_arm', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens',
-  'reasoning_tokens', 'cost_usd', 'cost_estimated', 'latency_ms', 'ttft_ms', 'attempts', 'error_code',
+  'reasoning_tokens', 'cost_usd', 'cost_saved_usd', 'cost_estimated', 'latency_ms', 'ttft_ms', 'attempts', 'error_code',
   'http_status', 'fallback_path', 'cache', 'coalesced', 'stream', 'profile', 'sample_prompt', 'sample_response',
 ] as const;
 
@@ -41,6 +41,7 @@ export function recordParams(record: RequestRecord, recordedAt: number): SqlValu
     int(u.cache_write_tokens),
     int(u.reasoning_tokens),
     finiteOrNull(record.costUsd),
+    finiteOrNull(record.costSavedUsd) ?? 0,
     record.costEstimated ? 1 : 0,
     finiteOrNull(record.latencyMs) ?? 0,
     finiteOrNull(record.ttftMs),
@@ -75,6 +76,7 @@ export interface DbRow {
   cache_write_tokens: number;
   reasoning_tokens: number;
   cost_usd: number | null;
+  cost_saved_usd: number;
   cost_estimated: number;
   latency_ms: number;
   ttft_ms: number | null;
@@ -108,6 +110,7 @@ export function toUsageRow(r: DbRow): UsageRow {
     cacheWriteTokens: r.cache_write_tokens,
     reasoningTokens: r.reasoning_tokens,
     costUsd: r.cost_usd,
+    costSavedUsd: r.cost_saved_usd,
     costEstimated: r.cost_estimated === 1,
     latencyMs: r.latency_ms,
     ttftMs: r.ttft_ms,
@@ -144,6 +147,7 @@ export function recordToUsageRow(record: RequestRecord): UsageRow {
     cacheWriteTokens: u.cache_write_tokens,
     reasoningTokens: u.reasoning_tokens,
     costUsd: record.costUsd,
+    costSavedUsd: record.costSavedUsd,
     costEstimated: record.costEstimated,
     latencyMs: record.latencyMs,
     ttftMs: record.ttftMs,

@@ -42,6 +42,9 @@ export const migrations: readonly string[] = [
   `CREATE INDEX requests_started_at ON requests (started_at);
    CREATE INDEX requests_feature_started_at ON requests (feature, started_at);
    CREATE INDEX requests_model_started_at ON requests (model, started_at);`,
+  // 3: a cache hit spends nothing; what it would have cost is kept apart, so sums of cost_usd
+  // are what was really spent.
+  `ALTER TABLE requests ADD COLUMN cost_saved_usd REAL NOT NULL DEFAULT 0;`,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

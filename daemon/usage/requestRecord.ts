@@ -19,6 +19,8 @@ export interface RequestRecord {
   usage: Usage;
   /** USD; null when the model's price is unknown. */
   costUsd: number | null;
+  /** For a cache hit: what the request would have cost upstream. 0 otherwise. */
+  costSavedUsd: number;
   /** True when the cost is an estimate (e.g. an interrupted stream without final usage). */
   costEstimated: boolean;
   latencyMs: number;

@@ -20,7 +20,7 @@ function csvCell(cell: CsvCell): string {
 export const ROW_CSV_HEADER = [
   'request_id', 'started_at', 'client', 'feature', 'priority', 'provider', 'model', 'tier', 'experiment_arm',
   'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens',
-  'cost_usd', 'cost_estimated', 'latency_ms', 'ttft_ms', 'attempts', 'error_code', 'http_status',
+  'cost_usd', 'cost_saved_usd', 'cost_estimated', 'latency_ms', 'ttft_ms', 'attempts', 'error_code', 'http_status',
   'fallback_path', 'cache', 'coalesced', 'stream', 'profile', 'sample_prompt', 'sample_response',
 ] as const;
 
@@ -28,7 +28,7 @@ export function rowCsvCells(r: UsageRow): CsvCell[] {
   return [
     r.requestId, new Date(r.startedAt).toISOString(), r.client, r.feature, r.priority, r.provider, r.model, r.tier,
     r.experimentArm, r.inputTokens, r.outputTokens, r.cacheReadTokens, r.cacheWriteTokens, r.reasoningTokens,
-    r.costUsd, r.costEstimated, r.latencyMs, r.ttftMs, r.attempts, r.errorCode, r.httpStatus,
+    r.costUsd, r.costSavedUsd, r.costEstimated, r.latencyMs, r.ttftMs, r.attempts, r.errorCode, r.httpStatus,
     JSON.stringify(r.fallbackPath), r.cache, r.coalesced, r.stream, r.profile,
     r.sample?.prompt ?? null, r.sample?.response ?? null,
   ];

@@ -11,12 +11,7 @@ export function isCacheHit(row: UsageRow): boolean {
   return row.cache !== 'none';
 }
 
-/**
- * Sums and percentiles for one set of rows.
- * Cost saved: the ledger's costUsd for a cached request is taken to be what the request would
- * have cost upstream (the caching issue may record 0 and the original cost apart; then this
- * sum changes and nothing else does).
- */
+/** Sums and percentiles for one set of rows. Cost is what was spent; savings are apart. */
 export function summarizeRows(key: string, rows: readonly UsageRow[]): UsageGroup {
   const g: UsageGroup = {
     key, requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0,
@@ -38,7 +33,7 @@ export function summarizeRows(key: string, rows: readonly UsageRow[]): UsageGrou
     if (r.costEstimated) g.estimatedCostRequests++;
     if (isCacheHit(r)) {
       g.cacheHits++;
-      g.cacheSavedUsd += r.costUsd ?? 0;
+      g.cacheSavedUsd += r.costSavedUsd;
     }
     // Latency and TTFT describe answers; a failure's duration says how long it took to fail.
     if (!isError(r)) {

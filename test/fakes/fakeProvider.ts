@@ -4,6 +4,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { anthropicWire } from './anthropicWire';
 import { handleControl } from './control';
+import { RateLimitEnforcer, type EnforcedLimits } from './rateLimitEnforcer';
+import { handleExtraRoute } from './extraRoutes';
 import { geminiWire } from './geminiWire';
 import { openaiWire } from './openaiWire';
 import { RecordedRequest, Recorder } from './recording';
@@ -12,12 +14,13 @@ import { respond } from './responder';
 import type { Route } from './routes';
 import { matchRoute } from './routes';
 import type { ScriptedResponse, WireProvider } from './script';
-import { WireProviders } from './script';
+import { resolvedUsage, WireProviders } from './script';
 import { splitSseBody } from './sse';
 import type { WireFormat, WireRequest } from './wireFormat';
 import { isRecord } from './wireFormat';
 
 export { RecordedRequest } from './recording';
+export type { EnforcedLimits, WindowLimit } from './rateLimitEnforcer';
 export type { ScriptedResponse, StreamFault, ScriptedError, FakeUsage, WireProvider } from './script';
 
 const wires: Record<WireProvider, WireFormat> = {
@@ -85,6 +88,12 @@ export class FakeProviderServer {
   readonly #inFlight = new Set<AbortController>();
   #seq = 0;
   #stopping = false;
+  /** Providers whose limits the fake enforces (see enforceLimits). */
+  readonly #enforcers = new Map<WireProvider, RateLimitEnforcer>();
+  /** Keys the fake answers with 401, on every route (see rejectKey). */
+  readonly #rejected = new Set<string>();
+  /** Words that make the moderation endpoint flag an input. */
+  readonly moderationFlagWords: string[] = ['FLAG-ME'];
 
   private constructor(options: FakeProviderOptions) {
     this.#options = options;
@@ -125,6 +134,26 @@ export class FakeProviderServer {
   /** The answer when the provider's queue is empty (initially: a plain successful reply). */
   setDefault(provider: WireProvider, script: ScriptedResponse): void {
     this.#defaults.set(provider, script);
+  }
+
+  /** From now on, every request with this key gets the provider's 401 (a revoked key). */
+  rejectKey(key: string): void {
+    this.#rejected.add(key);
+  }
+
+  /**
+   * From now on, answer this provider's requests over `limits` (sliding windows) with its real
+   * 429 and a retry-after, as a provider enforcing its rate limits does; null stops enforcing.
+   * The enforcer it returns records what was let through and what was refused.
+   */
+  enforceLimits(provider: WireProvider, limits: EnforcedLimits | null): RateLimitEnforcer | undefined {
+    if (!limits) {
+      this.#enforcers.delete(provider);
+      return undefined;
+    }
+    const enforcer = new RateLimitEnforcer(limits);
+    this.#enforcers.set(provider, enforcer);
+    return enforcer;
   }
 
   /** How many queued answers are still unused. */
@@ -175,6 +204,8 @@ export class FakeProviderServer {
       return;
     }
 
+    if (handleExtraRoute(req, res, url, body, { rejected: this.#rejected, flagWords: this.moderationFlagWords })) return;
+
     const route = matchRoute(url.pathname);
     const wire = route ? wires[route.provider] : undefined;
     const headers = lowerCaseHeaders(req);
@@ -218,10 +249,36 @@ export class FakeProviderServer {
       return;
     }
 
-    const script = this.#queues.get(route.provider)?.shift() ?? this.#defaults.get(route.provider) ?? {};
+    const limited = this.#enforce(route.provider);
+    if (limited) {
+      await respond(res, this.#plan(wire, route, url, recorded, requestId, limited), ac.signal);
+      return;
+    }
+    const script = this.#rejected.has(recorded.apiKey)
+      ? { status: 401, error: { message: 'invalid api key' } }
+      : this.#queues.get(route.provider)?.shift() ?? this.#defaults.get(route.provider) ?? {};
     const plan = this.#plan(wire, route, url, recorded, requestId, script);
     droppedByUs = plan.fault?.kind === 'reset';
     await respond(res, plan, ac.signal);
+  }
+
+  /** The 429 an enforcing provider sends, or undefined when the request is within its limits. */
+  #enforce(provider: WireProvider): ScriptedResponse | undefined {
+    const enforcer = this.#enforcers.get(provider);
+    if (!enforcer) return undefined;
+    // Tokens count as the usage the answer would report.
+    const next = this.#queues.get(provider)?.[0] ?? this.#defaults.get(provider) ?? {};
+    const usage = resolvedUsage(next.usage);
+    const verdict = enforcer.check(Date.now(), usage.input + usage.output);
+    if (verdict.ok) return undefined;
+    const seconds = Math.ceil(verdict.retryAfterMs / 1000);
+    return {
+      status: 429,
+      headers: { 'retry-after': String(seconds), ...(provider === 'openai' ? { 'retry-after-ms': String(verdict.retryAfterMs) } : {}) },
+      error: provider === 'gemini'
+        ? { quotaFailure: false, retryDelay: `${seconds}s` }
+        : { message: `Rate limit reached: ${verdict.which} per window exceeded (enforced by the fake provider).` },
+    };
   }
 
   #plan(wire: WireFormat, route: Route, url: URL, recorded: RecordedRequest, requestId: string, script: ScriptedResponse): ResponsePlan {

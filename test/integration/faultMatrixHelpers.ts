@@ -57,7 +57,9 @@ export class FaultEnv {
       GOOGLE_GEMINI_BASE_URL: fakes.gemini.url,
     });
     // Read once, when the daemon starts: it must be in place before the first connect.
-    fs.writeFileSync(path.join(h.home, 'config.json'), JSON.stringify({ resilience }, null, 2));
+    // Rate limiting off: a scripted 429 with a retry-after would pause the provider for the
+    // cells after it (every client backs off together); test/integration/rateLimit*.test.ts cover that.
+    fs.writeFileSync(path.join(h.home, 'config.json'), JSON.stringify({ resilience, rateLimit: { enabled: false } }, null, 2));
     const client = await h.connect();
     const env = new FaultEnv(h, fakes, client, resilience);
     // A config the daemon refused would silently mean the 1 s/30 s defaults.

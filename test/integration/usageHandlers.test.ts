@@ -55,7 +55,7 @@ describe('usage/* and alerts/* over the daemon protocol', () => {
 
     const rows = [
       { feature: 'ask', costUsd: 0.5, startedAt: now - 3 * 60_000 },
-      { feature: 'ask', costUsd: 0.25, startedAt: now - 2 * 60_000, cache: 'exact' as const },
+      { feature: 'ask', costUsd: 0, costSavedUsd: 0.25, startedAt: now - 2 * 60_000, cache: 'exact' as const },
       { feature: 'explain', costUsd: 1, startedAt: now - 60_000, errorCode: 'rate_limited' as const, httpStatus: 429 },
       { feature: 'commit, "msg"', costUsd: 0.125, startedAt: now - 30_000, sample: { prompt: 'the prompt', response: 'the answer' } },
     ];
@@ -77,7 +77,7 @@ describe('usage/* and alerts/* over the daemon protocol', () => {
     try {
       const r = await client.connection.sendRequest(UsageQueryRequest.type, { since: now - 3_600_000, groupBy: 'feature' });
       expect(r.groups.map((g) => [g.key, g.requests])).toEqual([['explain', 1], ['ask', 2], ['commit, "msg"', 1]]);
-      expect(r.total).toMatchObject({ requests: 4, costUsd: 1.875, cacheHits: 1, cacheSavedUsd: 0.25, errors: 1 });
+      expect(r.total).toMatchObject({ requests: 4, costUsd: 1.625, cacheHits: 1, cacheSavedUsd: 0.25, errors: 1 });
       expect(r.errorsByCode).toEqual({ rate_limited: 1 });
       expect(r.ledger).toMatchObject({ state: 'ok', degraded: null, file: path.join(home, 'usage.db') });
     } finally {

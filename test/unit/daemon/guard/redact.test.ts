@@ -38,3 +38,10 @@ describe('Redactor', () => {
     expect(new Redactor().text(text)).toBe(text);
   });
 });
+
+describe('Redactor: other credential shapes from the scanner', () => {
+  it('removes AWS, GitHub and Slack tokens and private-key blocks from log text', () => {
+    const out = new Redactor().text('keys AKIAFAKEFAKEFAKE0001 ghp_FAKE0000000000000000000000000000000000 xoxb-000000000000-000000000000-FAKEFAKEFAKEFAKE -----BEGIN PRIVATE KEY-----\nMIIFAKE\n-----END PRIVATE KEY----- end');
+    expect(out).toBe(`keys ${REDACTED} ${REDACTED} ${REDACTED} ${REDACTED} end`);
+  });
+});

@@ -40,12 +40,13 @@ describe('usage aggregation', () => {
       makeRow({ costUsd: 0.1, usage: { input_tokens: 10, output_tokens: 1, cache_read_tokens: 2, cache_write_tokens: 3, reasoning_tokens: 0 } }),
       makeRow({ costUsd: 0.2, costEstimated: true, usage: { input_tokens: 20, output_tokens: 2, cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 1 } }),
       makeRow({ costUsd: null }),
-      makeRow({ costUsd: 0.3, cache: 'exact' }),
-      makeRow({ costUsd: 0.05, cache: 'semantic' }),
+      // Cache hits spent nothing; what they would have cost is savings, not spend.
+      makeRow({ costUsd: 0, costSavedUsd: 0.3, cache: 'exact' }),
+      makeRow({ costUsd: 0, costSavedUsd: 0.05, cache: 'semantic' }),
     ];
     const g = summarizeRows('all', rows);
     expect(g).toMatchObject({
-      requests: 5, errors: 0, costUsd: 0.65, unpricedRequests: 1, estimatedCostRequests: 1,
+      requests: 5, errors: 0, costUsd: 0.3, unpricedRequests: 1, estimatedCostRequests: 1,
       cacheHits: 2, cacheSavedUsd: 0.35, inputTokens: 10 + 20 + 300, outputTokens: 1 + 2 + 60, cacheReadTokens: 2, cacheWriteTokens: 3, reasoningTokens: 1,
     });
   });

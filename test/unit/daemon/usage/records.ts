@@ -22,6 +22,7 @@ export function makeRecord(overrides: Partial<RequestRecord> = {}): RequestRecor
     experimentArm: null,
     usage: { input_tokens: 100, output_tokens: 20, cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0 },
     costUsd: 0.001,
+    costSavedUsd: 0,
     costEstimated: false,
     latencyMs: 500,
     ttftMs: 120,

@@ -39,7 +39,7 @@ describe('UsageLedger.record', () => {
     const record = makeRecord({
       startedAt: 1_700_000_000_123, client: 'vscode', feature: 'explain', priority: 'background', provider: 'openai', model: 'gpt-5.4-mini',
       tier: 'moderate', experimentArm: 'B', usage: { input_tokens: 11, output_tokens: 22, cache_read_tokens: 3, cache_write_tokens: 4, reasoning_tokens: 5 },
-      costUsd: 0.0123, costEstimated: true, latencyMs: 1234.5, ttftMs: 99.25, attempts: 3, errorCode: 'stream_interrupted', httpStatus: 502,
+      costUsd: 0.0123, costSavedUsd: 0.5, costEstimated: true, latencyMs: 1234.5, ttftMs: 99.25, attempts: 3, errorCode: 'stream_interrupted', httpStatus: 502,
       fallbackPath: ['gemini/gemini-2.5-flash', 'stale-cache'], cache: 'stale', coalesced: true, stream: false, profile: 'work',
       sample: { prompt: 'p', response: 'r' },
     });
@@ -48,7 +48,7 @@ describe('UsageLedger.record', () => {
     expect(page.rows).toEqual([{
       requestId: record.requestId, startedAt: 1_700_000_000_123, client: 'vscode', feature: 'explain', priority: 'background',
       provider: 'openai', model: 'gpt-5.4-mini', tier: 'moderate', experimentArm: 'B', inputTokens: 11, outputTokens: 22,
-      cacheReadTokens: 3, cacheWriteTokens: 4, reasoningTokens: 5, costUsd: 0.0123, costEstimated: true, latencyMs: 1234.5,
+      cacheReadTokens: 3, cacheWriteTokens: 4, reasoningTokens: 5, costUsd: 0.0123, costSavedUsd: 0.5, costEstimated: true, latencyMs: 1234.5,
       ttftMs: 99.25, attempts: 3, errorCode: 'stream_interrupted', httpStatus: 502, fallbackPath: ['gemini/gemini-2.5-flash', 'stale-cache'],
       cache: 'stale', coalesced: true, stream: false, profile: 'work', sample: { prompt: 'p', response: 'r' },
     }]);

@@ -1,0 +1,34 @@
+import type { ChatRequest, ProviderId, Usage } from '../../protocol';
+
+/** One cached answer, as kept in memory and in cache.db. */
+export interface CacheEntry {
+  key: string;
+  /** The semantic scope (see cacheKey.ts); entries only ever match inside their own. */
+  scope: string;
+  feature: string;
+  /** The request as it was answered, provider and model filled in: what warming sends again. */
+  request: ChatRequest;
+  /** The last user message, normalized: what a semantic match reports and the guards compare. */
+  prompt: string;
+  text: string;
+  provider: ProviderId;
+  model: string;
+  stopReason: string | null;
+  /** What the original call used and cost; a hit bills nothing and reports this cost as saved. */
+  usage: Usage;
+  costUsd: number | null;
+  createdAt: number;
+  /** Absolute time (ms since the epoch), so a TTL still holds after a restart. */
+  expiresAt: number;
+  /** Times this entry answered; warming picks the most used. */
+  hits: number;
+  /** Unit-length embedding of `prompt`, and the embedder that made it; absent when not indexed. */
+  vector?: Float32Array;
+  embedder?: string;
+}
+
+/** What an entry costs in memory: strings at two bytes a character, the vector, and overhead. */
+export function entryBytes(e: CacheEntry): number {
+  const chars = e.text.length + e.prompt.length + JSON.stringify(e.request).length;
+  return chars * 2 + (e.vector ? e.vector.byteLength : 0) + 256;
+}

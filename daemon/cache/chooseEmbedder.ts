@@ -1,0 +1,42 @@
+import * as path from 'node:path';
+import type { SemanticSettings } from './cacheSettings';
+import type { Embedder } from './embedder';
+import { LexicalEmbedder } from './lexicalEmbedder';
+import { loadLocalEmbedder, type LocalEmbedderOptions } from './localEmbedder';
+import { providerEmbedder } from './providerEmbedder';
+
+export interface EmbedderContext {
+  home: string;
+  /** The chat base URL and key for a provider, so embeddings go where chat goes. */
+  providerAccess?: (provider: 'openai' | 'gemini') => { baseURL: string; apiKey: string | undefined };
+  log: (level: 'info' | 'warn', msg: string, fields?: Record<string, unknown>) => void;
+  importModule?: LocalEmbedderOptions['importModule'];
+}
+
+/**
+ * The embedder the settings ask for. `local` and `provider` need things that may be missing (the
+ * package and model folder, or a key); then the cache still works, with `lexical`, and the log
+ * says why once.
+ */
+export async function chooseEmbedder(settings: SemanticSettings, ctx: EmbedderContext): Promise<Embedder> {
+  if (settings.embedder === 'local') {
+    const modelPath = settings.localModelPath ?? path.join(ctx.home, 'models');
+    try {
+      const embedder = await loadLocalEmbedder({ modelPath, modelId: settings.localModelId, ...(ctx.importModule ? { importModule: ctx.importModule } : {}) });
+      ctx.log('info', 'semantic cache: local embedder loaded', { model: settings.localModelId, modelPath });
+      return embedder;
+    } catch (err) {
+      ctx.log('warn', `semantic cache: the local embedder is unavailable, using lexical instead: ${err instanceof Error ? err.message : String(err)}`);
+      return new LexicalEmbedder();
+    }
+  }
+  if (settings.embedder === 'provider') {
+    const access = ctx.providerAccess?.(settings.provider);
+    if (!access?.apiKey) {
+      ctx.log('warn', `semantic cache: no API key for ${settings.provider} embeddings, using lexical instead`);
+      return new LexicalEmbedder();
+    }
+    return providerEmbedder({ provider: settings.provider, apiKey: access.apiKey, baseURL: access.baseURL, ...(settings.providerModel ? { model: settings.providerModel } : {}) });
+  }
+  return new LexicalEmbedder();
+}

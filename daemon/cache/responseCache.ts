@@ -1,0 +1,220 @@
+import type { CacheStatsResult, ChatRequest, ProviderId, Usage } from '../../protocol';
+import type { CacheEntry } from './cacheEntry';
+import { exactKey, semanticScope, semanticText, type CanonicalRequest } from './cacheKey';
+import { thresholdFor, ttlFor, type CacheSettings } from './cacheSettings';
+import type { CacheLog, CacheStore } from './cacheStore';
+import type { Embedder } from './embedder';
+import { ExactCache } from './exactCache';
+import { SemanticIndex } from './semanticIndex';
+
+export interface CacheHit {
+  kind: 'exact' | 'semantic';
+  entry: CacheEntry;
+  /** For semantic hits. */
+  similarity?: number;
+}
+
+/** What the gateway hands over to store: a complete, successful answer. */
+export interface AnswerToStore {
+  text: string;
+  provider: ProviderId;
+  model: string;
+  stopReason: string | null;
+  usage: Usage;
+  costUsd: number | null;
+}
+
+export interface ResponseCacheOptions {
+  /** Read at each call, so thresholds, TTLs and switches follow config.json; the bounds are fixed at start. */
+  settings: () => CacheSettings;
+  store?: CacheStore;
+  embedder?: Embedder;
+  log?: CacheLog;
+  now?: () => number;
+}
+
+/**
+ * The response cache: exact (LRU + TTL, persisted) and semantic (vectors, guards), plus the
+ * counters `conduit cache stats` shows. It knows nothing of providers or the pipeline; the gateway
+ * decides what may be looked up and what may be stored.
+ */
+export class ResponseCache {
+  private readonly exact: ExactCache;
+  private semantic: SemanticIndex | undefined;
+  private readonly now: () => number;
+  private readonly since: number;
+  private readonly counts = { exact: 0, semantic: 0, stale: 0, misses: 0, coalesced: 0, savedUsd: 0 };
+  private persisted: CacheStore | undefined;
+
+  constructor(private readonly opts: ResponseCacheOptions) {
+    this.now = opts.now ?? Date.now;
+    this.since = this.now();
+    this.persisted = opts.store;
+    const s = opts.settings();
+    this.exact = new ExactCache({
+      maxEntries: s.maxEntries,
+      maxBytes: s.maxBytes,
+      staleMaxAgeMs: s.staleMaxAgeMs,
+      now: this.now,
+      onEvict: (e) => {
+        this.semantic?.remove(e.key);
+        this.persisted?.delete(e.key);
+      },
+    });
+    if (opts.embedder) this.semantic = new SemanticIndex(opts.embedder);
+  }
+
+  /**
+   * Attaches cache.db (opened once this daemon owns the socket) and loads what it holds, most
+   * recently used last so the LRU order survives.
+   */
+  async attach(store: CacheStore): Promise<number> {
+    this.persisted = store;
+    return this.load();
+  }
+
+  async load(): Promise<number> {
+    if (!this.persisted) return 0;
+    const s = this.opts.settings();
+    const entries = await this.persisted.load(this.now(), s.staleMaxAgeMs, s.maxEntries);
+    for (const e of entries) this.exact.set(e);
+    if (this.semantic) {
+      for (const e of entries) await this.semantic.add(e).catch(() => undefined);
+    }
+    return entries.length;
+  }
+
+  /** Switches the embedder (e.g. once the local model has loaded); entries are embedded again. */
+  async useEmbedder(embedder: Embedder): Promise<void> {
+    const index = new SemanticIndex(embedder);
+    for (const e of [...this.exact.values()].reverse()) await index.add(e).catch(() => undefined);
+    this.semantic = index;
+  }
+
+  keyOf(req: CanonicalRequest): string {
+    return exactKey(req);
+  }
+
+  /** Exact, then (when the feature allows) semantic. Counts a miss when both find nothing. */
+  async lookup(req: CanonicalRequest, feature: string, signal?: AbortSignal): Promise<CacheHit | undefined> {
+    const key = exactKey(req);
+    const entry = this.exact.get(key);
+    if (entry) return this.hit('exact', entry);
+    const s = this.opts.settings();
+    const prompt = semanticText(req);
+    if (this.semantic && s.semantic.enabled && prompt && !s.semantic.disabledFeatures.includes(feature)) {
+      try {
+        const match = await this.semantic.find(semanticScope(req), prompt, thresholdFor(s.semantic, feature), (k) => this.exact.get(k), signal);
+        if (match) return { ...this.hit('semantic', match.entry), similarity: match.similarity };
+      } catch (err) {
+        // An embedder that fails (a provider outage) costs a semantic miss, never the request.
+        this.opts.log?.('warn', 'semantic cache lookup failed', { err: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    this.counts.misses++;
+    return undefined;
+  }
+
+  /** Whether a fresh exact entry exists; neither counts nor reorders. */
+  has(req: CanonicalRequest): boolean {
+    const e = this.exact.peek(exactKey(req));
+    return e !== undefined && this.exact.classify(e) === 'fresh';
+  }
+
+  /** An entry for this exact request even if expired (within the stale window), for the stale fallback. */
+  stale(req: CanonicalRequest): CacheEntry | undefined {
+    const entry = this.exact.getStale(exactKey(req));
+    if (!entry) return undefined;
+    this.counts.stale++;
+    this.counts.savedUsd += entry.costUsd ?? 0;
+    return entry;
+  }
+
+  store(req: CanonicalRequest, request: ChatRequest, feature: string, answer: AnswerToStore): void {
+    const s = this.opts.settings();
+    const now = this.now();
+    const entry: CacheEntry = {
+      key: exactKey(req),
+      scope: semanticScope(req),
+      feature,
+      request: { ...request, provider: req.provider, model: req.model, stream: false },
+      prompt: semanticText(req) ?? '',
+      ...answer,
+      createdAt: now,
+      expiresAt: now + ttlFor(s, feature),
+      hits: 0,
+    };
+    if (!this.exact.set(entry)) return;
+    const semantic = this.semantic;
+    if (semantic && s.semantic.enabled && entry.prompt && !s.semantic.disabledFeatures.includes(feature)) {
+      // Embedding is off the reply path; the store waits for the vector so it persists too.
+      void semantic.add(entry).catch((err: unknown) => {
+        this.opts.log?.('warn', 'could not embed a cached prompt', { err: err instanceof Error ? err.message : String(err) });
+      }).finally(() => this.persisted?.put(entry));
+    } else {
+      this.persisted?.put(entry);
+    }
+  }
+
+  noteCoalesced(): void {
+    this.counts.coalesced++;
+  }
+
+  async clear(): Promise<number> {
+    const removed = Math.max(this.exact.size, (await this.persisted?.count().catch(() => 0)) ?? 0);
+    this.exact.clear();
+    this.semantic?.clear();
+    await this.persisted?.clear();
+    return removed;
+  }
+
+  /** The most used requests whose entries are no longer fresh: what warming after a restart sends. */
+  async warmCandidates(limit: number): Promise<ChatRequest[]> {
+    const rows = (await this.persisted?.mostUsed(limit * 4)) ?? [];
+    const out: ChatRequest[] = [];
+    for (const r of rows) {
+      const e = this.exact.peek(r.key);
+      if (e && this.exact.classify(e) === 'fresh') continue;
+      out.push(r.request);
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  stats(enabled: boolean): CacheStatsResult {
+    const s = this.opts.settings();
+    const answered = this.counts.exact + this.counts.semantic;
+    const lookups = answered + this.counts.misses;
+    return {
+      enabled,
+      entries: this.exact.size,
+      bytes: this.exact.bytes,
+      maxEntries: s.maxEntries,
+      maxBytes: s.maxBytes,
+      hits: { exact: this.counts.exact, semantic: this.counts.semantic, stale: this.counts.stale },
+      misses: this.counts.misses,
+      hitRate: lookups === 0 ? 0 : Math.round((answered / lookups) * 10_000) / 10_000,
+      costSavedUsd: Math.round(this.counts.savedUsd * 1e6) / 1e6,
+      coalesced: this.counts.coalesced,
+      semantic: {
+        enabled: s.semantic.enabled && this.semantic !== undefined,
+        embedder: this.semantic?.embedderId ?? 'none',
+        indexed: this.semantic?.size ?? 0,
+        rejected: { ...(this.semantic?.rejected ?? {}) },
+      },
+      since: this.since,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.persisted?.close();
+  }
+
+  private hit(kind: 'exact' | 'semantic', entry: CacheEntry): CacheHit {
+    this.counts[kind]++;
+    this.counts.savedUsd += entry.costUsd ?? 0;
+    entry.hits++;
+    this.persisted?.put(entry);
+    return { kind, entry };
+  }
+}

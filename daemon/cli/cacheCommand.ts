@@ -1,0 +1,95 @@
+import * as fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { CacheClearRequest, CacheStatsRequest, CacheWarmRequest, type CacheStatsResult, type ChatRequest } from '../../protocol';
+import { toConduitError } from '../client/daemonClient';
+import { connect, ExitCode, UsageError } from './context';
+
+/** Requests per cache/warm call: small enough to keep each message far below the frame limit. */
+const WARM_BATCH = 50;
+
+export async function cacheCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { json: { type: 'boolean', default: false } },
+  });
+  const [sub, file] = positionals;
+  if (sub !== 'stats' && sub !== 'clear' && sub !== 'warm') throw new UsageError(sub === undefined ? 'cache needs a command: stats, clear or warm FILE.' : `unknown cache command "${sub}".`);
+  const requests = sub === 'warm' ? readRequests(file) : [];
+  // stats and clear about a daemon that is not running have nothing to report or clear.
+  const client = await connect(sub === 'warm');
+  const send = <R>(p: Promise<R>) => p.catch((e: unknown) => { throw toConduitError(e); });
+  try {
+    if (sub === 'stats') {
+      const stats = await send(client.connection.sendRequest(CacheStatsRequest.type, {}));
+      process.stdout.write(values.json ? JSON.stringify(stats, null, 2) + '\n' : formatStats(stats));
+      return ExitCode.ok;
+    }
+    if (sub === 'clear') {
+      const r = await send(client.connection.sendRequest(CacheClearRequest.type, {}));
+      process.stdout.write(values.json ? JSON.stringify(r) + '\n' : `Cleared ${r.removed} cache entries.\n`);
+      return ExitCode.ok;
+    }
+    const total = { warmed: 0, skipped: 0, failed: 0, errors: [] as string[] };
+    for (let i = 0; i < requests.length; i += WARM_BATCH) {
+      const r = await send(client.connection.sendRequest(CacheWarmRequest.type, { requests: requests.slice(i, i + WARM_BATCH) }));
+      total.warmed += r.warmed;
+      total.skipped += r.skipped;
+      total.failed += r.failed;
+      // Renumber the batch's "#n" to the line in FILE.
+      total.errors.push(...r.errors.map((e) => e.replace(/^#(\d+)/, (_, n: string) => `line ${Number(n) + i}`)));
+    }
+    if (values.json) process.stdout.write(JSON.stringify(total, null, 2) + '\n');
+    else {
+      process.stdout.write(`Warmed ${total.warmed}, skipped ${total.skipped} (already cached or not cacheable), failed ${total.failed}.\n`);
+      for (const e of total.errors) process.stderr.write(`conduit: warm ${e}\n`);
+    }
+    return total.failed > 0 ? ExitCode.failed : ExitCode.ok;
+  } finally {
+    client.close();
+  }
+}
+
+/** JSON lines, one ChatRequest each; blank lines and lines starting with // are skipped. */
+function readRequests(file: string | undefined): ChatRequest[] {
+  if (!file) throw new UsageError('cache warm needs a file of JSON lines (one ChatRequest per line), or - for stdin.');
+  let text: string;
+  try {
+    text = fs.readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
+  }
+  const out: ChatRequest[] = [];
+  text.split('\n').forEach((line, i) => {
+    const t = line.trim();
+    if (!t || t.startsWith('//')) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(t);
+    } catch (err) {
+      throw new UsageError(`${file} line ${i + 1} is not JSON: ${(err as Error).message}`);
+    }
+    if (typeof value !== 'object' || value === null || !Array.isArray((value as { messages?: unknown }).messages)) {
+      throw new UsageError(`${file} line ${i + 1} is not a ChatRequest (it needs "messages").`);
+    }
+    out.push(value as ChatRequest);
+  });
+  return out;
+}
+
+function formatStats(s: CacheStatsResult): string {
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+  const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
+  const rejected = Object.entries(s.semantic.rejected).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+  return [
+    `Cache ${s.enabled ? 'on' : 'off'} (since ${new Date(s.since).toISOString()})`,
+    `  entries     ${s.entries} of ${s.maxEntries}, ${mb(s.bytes)} of ${mb(s.maxBytes)}`,
+    `  hits        exact ${s.hits.exact}, semantic ${s.hits.semantic}, stale ${s.hits.stale}`,
+    `  misses      ${s.misses}`,
+    `  hit rate    ${pct(s.hitRate)}`,
+    `  cost saved  $${s.costSavedUsd.toFixed(4)}`,
+    `  coalesced   ${s.coalesced}`,
+    `  semantic    ${s.semantic.enabled ? `on, ${s.semantic.embedder}, ${s.semantic.indexed} indexed; guards rejected: ${rejected}` : 'off'}`,
+    '',
+  ].join('\n');
+}

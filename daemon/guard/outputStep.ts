@@ -1,0 +1,107 @@
+import type { ZodType } from 'zod';
+import { ConduitError, type ChatRequest, type ChatResult, type GuardRedaction, type Usage } from '../../protocol';
+import { piiModeFor, type GuardSettings } from './guardSettings';
+import { checkJson, redactOutput, repairInstruction, StreamRedactor, suspicions, type OutputPolicy } from './outputGuard';
+import { mergeRedactions } from './secretScanner';
+
+/** Where streamed text goes; the gateway's ChatSink has this shape. */
+export interface TextSink {
+  chunk(delta: string, seq: number): void;
+}
+
+export interface OutputStepOptions {
+  settings: GuardSettings;
+  /** What the input guard removed; reported back in the result. */
+  inputRedacted: GuardRedaction[];
+  /** The answer's shape, for features that have one. */
+  schema?: ZodType;
+  log: (level: 'info' | 'warn', msg: string, fields: Record<string, unknown>) => void;
+  requestId: string;
+}
+
+export type RunFn = (request: ChatRequest, sink: TextSink | undefined) => Promise<ChatResult>;
+
+/**
+ * Step 10, around everything upstream of it: answers that must be JSON are checked and, once,
+ * sent back for repair; secrets (and PII, when set) are redacted from the answer, and from each
+ * streamed chunk through a small look-behind buffer; suspicious answers are logged, by metadata.
+ */
+export async function runWithOutputGuard(request: ChatRequest, sink: TextSink | undefined, opts: OutputStepOptions, run: RunFn): Promise<ChatResult> {
+  const feature = request.feature ?? 'ask';
+  const policy: OutputPolicy = { secrets: opts.settings.output.secrets === 'redact', pii: piiModeFor(opts.settings, feature) === 'redact' };
+  const wantsJson = request.responseFormat === 'json' || opts.settings.jsonFeatures.includes(feature);
+
+  let result: ChatResult;
+  let repaired = false;
+  if (wantsJson) {
+    // A JSON answer is checked whole before the client sees any of it, so it is not streamed.
+    result = await run(request, undefined);
+    let check = result.degraded ? { ok: true as const, value: null } : checkJson(result.text, opts.schema);
+    if (!check.ok) {
+      opts.log('info', 'json repair', { requestId: opts.requestId, feature, problem: check.problem.slice(0, 200) });
+      const retry: ChatRequest = {
+        ...request,
+        stream: false,
+        messages: [...request.messages, { role: 'assistant', content: result.text }, { role: 'user', content: repairInstruction(check.problem) }],
+      };
+      const second = await run(retry, undefined);
+      // The gateway's attempt log is shared by both runs, so `second` already counts every attempt.
+      result = { ...second, usage: addUsage(result.usage, second.usage), costUsd: addCost(result.costUsd, second.costUsd) };
+      repaired = true;
+      check = checkJson(result.text, opts.schema);
+      if (!check.ok) {
+        throw new ConduitError({ code: 'invalid_output', provider: result.provider, model: result.model, message: `The answer was not usable JSON after one repair attempt: ${check.problem}.` });
+      }
+    }
+    const out = redactOutput(result.text, policy);
+    result = { ...result, text: out.text };
+    sink?.chunk(out.text, 0);
+    return finish(result, out.redacted, repaired, opts);
+  }
+
+  let seq = 0;
+  const streamer = sink ? new StreamRedactor(policy, (text) => sink.chunk(text, seq++)) : undefined;
+  try {
+    result = await run(request, streamer ? { chunk: (delta) => streamer.push(delta) } : undefined);
+  } catch (err) {
+    // A stream that broke midway: the client gets what was held back, so what it saw is
+    // exactly the (redacted) partial text the error reports.
+    streamer?.flush();
+    if (err instanceof ConduitError && err.data.partialText !== undefined) {
+      throw new ConduitError({ ...err.data, partialText: redactOutput(err.data.partialText, policy).text });
+    }
+    throw err;
+  }
+  streamer?.flush();
+  const out = redactOutput(result.text, policy);
+  return finish({ ...result, text: out.text }, out.redacted, repaired, opts);
+}
+
+function finish(result: ChatResult, outputRedacted: GuardRedaction[], repaired: boolean, opts: OutputStepOptions): ChatResult {
+  const reasons = suspicions(result.text, outputRedacted);
+  if (reasons.length) {
+    opts.log('warn', 'suspicious response', { requestId: opts.requestId, provider: result.provider, model: result.model, reasons, chars: result.text.length, redacted: outputRedacted });
+  }
+  if (opts.inputRedacted.length || outputRedacted.length || repaired) {
+    result.guard = {
+      redacted: mergeRedactions([opts.inputRedacted]),
+      ...(outputRedacted.length ? { outputRedacted } : {}),
+      ...(repaired ? { repaired } : {}),
+    };
+  }
+  return result;
+}
+
+function addUsage(a: Usage, b: Usage): Usage {
+  return {
+    input_tokens: a.input_tokens + b.input_tokens,
+    output_tokens: a.output_tokens + b.output_tokens,
+    cache_read_tokens: a.cache_read_tokens + b.cache_read_tokens,
+    cache_write_tokens: a.cache_write_tokens + b.cache_write_tokens,
+    reasoning_tokens: a.reasoning_tokens + b.reasoning_tokens,
+  };
+}
+
+function addCost(a: number | null | undefined, b: number | null | undefined): number | null {
+  return a == null || b == null ? null : a + b;
+}

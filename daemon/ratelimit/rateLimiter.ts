@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import type { ProviderId, RateLimitStatus } from '../../protocol';
+import type { Timers } from '../resilience/timers';
+import { LimitPressure } from './limitPressure';
+import { ProviderLimiter } from './providerLimiter';
+import { limitsFor, type RateLimitSettings } from './rateLimitSettings';
+
+export interface RateLimiterDeps {
+  /** Read on each lookup, so a new config takes effect for requests that start after it. */
+  settings: () => RateLimitSettings;
+  now?: () => number;
+  timers?: Timers;
+}
+
+/** A short, stable name for a key that reveals nothing of it. */
+export function keyIdOf(apiKey: string | undefined): string {
+  return apiKey ? createHash('sha256').update(apiKey).digest('hex').slice(0, 8) : 'nokey';
+}
+
+/**
+ * Every limiter of the daemon, one per provider and key, created on first use. The daemon is one
+ * process for every VS Code window and the CLI, so these are the limits of all of them together.
+ */
+export class RateLimiter {
+  private readonly limiters = new Map<ProviderId, Map<string, ProviderLimiter | null>>();
+  private readonly pressure = new LimitPressure();
+  private readonly now: () => number;
+  private settings: RateLimitSettings | undefined;
+
+  constructor(private readonly deps: RateLimiterDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** The limiter for this provider and key; undefined when it is not limited. */
+  limiterFor(provider: ProviderId, apiKey: string | undefined): ProviderLimiter | undefined {
+    const settings = this.deps.settings();
+    if (settings !== this.settings) {
+      // New settings: new buckets from the next request on; requests already queued finish in the old ones.
+      this.settings = settings;
+      this.limiters.clear();
+    }
+    let byKey = this.limiters.get(provider);
+    if (!byKey) this.limiters.set(provider, (byKey = new Map()));
+    const id = apiKey ?? '';
+    let limiter = byKey.get(id);
+    if (limiter === undefined) {
+      const limits = limitsFor(settings, provider);
+      limiter = limits
+        ? new ProviderLimiter({
+            provider,
+            keyId: keyIdOf(apiKey),
+            tier: settings.tier,
+            limits,
+            margin: settings.margin,
+            maxQueue: settings.maxQueue,
+            now: this.now,
+            pressure: this.pressure,
+            ...(this.deps.timers ? { timers: this.deps.timers } : {}),
+          })
+        : null;
+      byKey.set(id, limiter);
+    }
+    return limiter ?? undefined;
+  }
+
+  /** Headroom of every limiter in use, for `conduit status`. */
+  status(): RateLimitStatus[] {
+    const out: RateLimitStatus[] = [];
+    for (const byKey of this.limiters.values()) {
+      for (const limiter of byKey.values()) if (limiter) out.push(limiter.status());
+    }
+    return out;
+  }
+
+  /** The longest a limiter has been queueing without a break, for the sustained-queueing alert. */
+  queueingForMs(): number | null {
+    const now = this.now();
+    let longest: number | null = null;
+    for (const byKey of this.limiters.values()) {
+      for (const limiter of byKey.values()) {
+        const ms = limiter?.queueingForMs(now) ?? null;
+        if (ms !== null && (longest === null || ms > longest)) longest = ms;
+      }
+    }
+    return longest;
+  }
+
+  /** Attempts in the last `windowMs`, and how many of them waited or got a 429. */
+  pressureOver(windowMs: number): { requests: number; limited: number } {
+    return this.pressure.over(windowMs, this.now());
+  }
+}

@@ -1,0 +1,191 @@
+import * as vscode from 'vscode';
+import type { DaemonConnection } from './daemonConnection';
+import { describeError, isCancelled } from './rpc';
+import { ExplanationCache, isStale, symbolHash } from './symbolHash';
+
+/** Where to explain, for the CodeLens, the code action and tests; the palette uses the selection. */
+export interface ExplainArgs {
+  uri: vscode.Uri;
+  range: vscode.Range;
+}
+
+/** What tests (through the extension's exports) can see of an explanation. */
+export interface ExplanationInfo {
+  uri: string;
+  startLine: number;
+  hash: string;
+  text: string;
+  stale: boolean;
+  done: boolean;
+  fromCache: boolean;
+}
+
+interface Shown {
+  thread: vscode.CommentThread;
+  hash: string;
+  languageId: string;
+  text: string;
+  done: boolean;
+  stale: boolean;
+  fromCache: boolean;
+  cancel: AbortController;
+}
+
+const SYSTEM = 'You explain code to a developer reading it in their editor. Be concise: what it does, how, and anything surprising. Use Markdown.';
+const MAX_CODE_CHARS = 60_000;
+
+/**
+ * Inline explanations: a comment thread on the explained range (Comments API), streamed into,
+ * dismissable, cached by the code's content hash, and labelled stale once that code changes.
+ */
+export class Explanations implements vscode.Disposable {
+  private readonly controller = vscode.comments.createCommentController('conduit.explanations', 'Conduit Explanations');
+  private readonly cache = new ExplanationCache();
+  private readonly shown = new Set<Shown>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly daemon: DaemonConnection, private readonly onDone: () => void) {
+    this.controller.options = { placeHolder: 'Explanations are read-only', prompt: 'Conduit explanation' };
+    this.disposables.push(
+      vscode.workspace.onDidChangeTextDocument((e) => this.markStale(e.document)),
+      vscode.workspace.onDidCloseTextDocument((doc) => this.forget(doc.uri)),
+    );
+  }
+
+  /** Explains `args`, or the active editor's selection (the current line when nothing is selected). */
+  async explain(args?: ExplainArgs): Promise<ExplanationInfo | undefined> {
+    const target = await this.target(args);
+    if (!target) {
+      void vscode.window.showInformationMessage('Conduit: select the code to explain first.');
+      return undefined;
+    }
+    const { doc, range } = target;
+    const code = doc.getText(range);
+    if (!code.trim()) {
+      void vscode.window.showInformationMessage('Conduit: the selection is empty.');
+      return undefined;
+    }
+    // One explanation per range: explaining again replaces it.
+    for (const s of this.shown) if (s.thread.uri.toString() === doc.uri.toString() && s.thread.range?.isEqual(range)) this.dismiss(s.thread);
+
+    const thread = this.controller.createCommentThread(doc.uri, range, []);
+    thread.canReply = false;
+    thread.contextValue = 'conduitExplanation';
+    thread.collapsibleState = vscode.CommentThreadCollapsibleState.Expanded;
+    const shown: Shown = { thread, hash: symbolHash(code, doc.languageId), languageId: doc.languageId, text: '', done: false, stale: false, fromCache: false, cancel: new AbortController() };
+    this.shown.add(shown);
+
+    const cached = this.cache.get(code, doc.languageId);
+    if (cached) {
+      Object.assign(shown, { text: cached.text, done: true, fromCache: true });
+      this.render(shown, `${cached.model} · from this window's cache`);
+      return this.info(shown);
+    }
+    this.render(shown, 'explaining…');
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Conduit is explaining…', cancellable: true },
+      async (_p, token) => {
+        const sub = token.onCancellationRequested(() => shown.cancel.abort());
+        let pending: NodeJS.Timeout | undefined;
+        try {
+          const client = await this.daemon.get();
+          const result = await client.chat(
+            {
+              system: SYSTEM,
+              messages: [{ role: 'user', content: `Explain this ${doc.languageId} code:\n\n\`\`\`${doc.languageId}\n${code.slice(0, MAX_CODE_CHARS)}\n\`\`\`` }],
+              stream: true,
+              feature: 'explain',
+            },
+            {
+              signal: shown.cancel.signal,
+              onChunk: (chunk) => {
+                shown.text += chunk.delta;
+                pending ??= setTimeout(() => { pending = undefined; if (!shown.done) this.render(shown, 'explaining…'); }, 80);
+              },
+            },
+          );
+          shown.text = result.text;
+          shown.done = true;
+          const model = `${result.provider}/${result.model}`;
+          this.cache.set({ hash: shown.hash, text: result.text, model, requestId: result.requestId, createdAt: Date.now() });
+          this.render(shown, `${model}${result.cache !== 'none' ? ` · cached (${result.cache})` : ''}`);
+        } catch (err) {
+          shown.done = true;
+          if (isCancelled(err)) this.dismiss(thread);
+          else {
+            shown.text = `**Could not explain this code:** ${describeError(err)}`;
+            this.render(shown, 'failed');
+          }
+        } finally {
+          if (pending) clearTimeout(pending);
+          sub.dispose();
+          this.onDone();
+        }
+      },
+    );
+    return this.shown.has(shown) ? this.info(shown) : undefined;
+  }
+
+  dismiss(thread: vscode.CommentThread): void {
+    for (const s of this.shown) {
+      if (s.thread === thread) {
+        s.cancel.abort();
+        this.shown.delete(s);
+      }
+    }
+    thread.dispose();
+  }
+
+  dismissAll(): void {
+    for (const s of [...this.shown]) this.dismiss(s.thread);
+  }
+
+  list(): ExplanationInfo[] {
+    return [...this.shown].map((s) => this.info(s));
+  }
+
+  private info(s: Shown): ExplanationInfo {
+    return { uri: s.thread.uri.toString(), startLine: s.thread.range?.start.line ?? 0, hash: s.hash, text: s.text, stale: s.stale, done: s.done, fromCache: s.fromCache };
+  }
+
+  private render(s: Shown, note: string): void {
+    s.thread.label = s.stale ? 'Conduit explanation (stale: the code changed since)' : 'Conduit explanation';
+    const body = new vscode.MarkdownString(`${s.text || '…'}\n\n---\n_${note}_`);
+    s.thread.comments = [{ body, mode: vscode.CommentMode.Preview, author: { name: 'Conduit' }, contextValue: 'conduitExplanation' }];
+  }
+
+  private markStale(doc: vscode.TextDocument): void {
+    for (const s of this.shown) {
+      const range = s.thread.range;
+      if (s.stale || !s.done || !range || s.thread.uri.toString() !== doc.uri.toString()) continue;
+      if (isStale(s.hash, doc.getText(range), s.languageId)) {
+        s.stale = true;
+        this.render(s, 'stale: explain again to refresh');
+      }
+    }
+  }
+
+  private forget(uri: vscode.Uri): void {
+    for (const s of [...this.shown]) if (s.thread.uri.toString() === uri.toString()) this.dismiss(s.thread);
+  }
+
+  private async target(args?: ExplainArgs): Promise<{ doc: vscode.TextDocument; range: vscode.Range } | undefined> {
+    if (args?.uri && args.range) {
+      const uri = typeof args.uri === 'string' ? vscode.Uri.parse(args.uri) : args.uri;
+      const doc = await vscode.workspace.openTextDocument(uri);
+      const r = args.range;
+      return { doc, range: doc.validateRange(new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character)) };
+    }
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) return undefined;
+    const sel = editor.selection;
+    const range = sel.isEmpty ? editor.document.lineAt(sel.active.line).range : new vscode.Range(sel.start, sel.end);
+    return { doc: editor.document, range };
+  }
+
+  dispose(): void {
+    this.dismissAll();
+    this.controller.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}

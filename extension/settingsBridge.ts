@@ -1,0 +1,162 @@
+import { ProviderIds, type ProviderId } from '../protocol';
+
+/**
+ * Maps the `conduit.*` VS Code settings onto the daemon's config object (the shape of
+ * CONDUIT_HOME/config.json). Pure: it is given a reader, so it runs without VS Code.
+ *
+ * Only settings the user set are sent; the rest fall back to config.json or the daemon's defaults.
+ * Values are passed through as they are: the daemon's schema is the one judge of what is valid,
+ * and reports each problem by its config path, which `settingFor` turns back into a setting name.
+ */
+
+/** Returns the value the user set (any scope), or undefined when it is left at its default. */
+export type SettingsReader = (key: string) => unknown;
+
+export interface BridgeResult {
+  settings: Record<string, unknown>;
+  /** Values the bridge itself could not read, as "conduit.x: why". */
+  problems: string[];
+}
+
+interface Mapping {
+  /** The setting, without the `conduit.` prefix. */
+  key: string;
+  /** Where it lands in the daemon config. */
+  path: readonly string[];
+  convert?: (value: unknown, problems: string[]) => unknown;
+}
+
+const MINUTE_MS = 60_000;
+
+const MAPPINGS: readonly Mapping[] = [
+  { key: 'provider', path: ['provider'] },
+  { key: 'logLevel', path: ['logLevel'] },
+  { key: 'fallback.chains', path: ['resilience', 'fallback', 'chains'], convert: chains },
+  { key: 'fallback.allowCostlier', path: ['resilience', 'fallback', 'allowCostlier'] },
+  { key: 'timeouts.connectMs', path: ['resilience', 'timeouts', 'connectMs'] },
+  { key: 'timeouts.firstByteMs', path: ['resilience', 'timeouts', 'firstByteMs'] },
+  { key: 'timeouts.streamIdleMs', path: ['resilience', 'timeouts', 'streamIdleMs'] },
+  { key: 'timeouts.requestMs', path: ['resilience', 'timeouts', 'requestMs'] },
+  { key: 'rateLimit.tier', path: ['rateLimit', 'tier'] },
+  { key: 'rateLimit.enabled', path: ['rateLimit', 'enabled'] },
+  { key: 'cache.enabled', path: ['cache', 'enabled'] },
+  { key: 'cache.ttlMinutes', path: ['cache', 'ttlMs'], convert: (v) => (typeof v === 'number' ? Math.round(v * MINUTE_MS) : v) },
+  { key: 'cache.semantic.enabled', path: ['cache', 'semantic', 'enabled'] },
+  { key: 'cache.semantic.threshold', path: ['cache', 'semantic', 'threshold'] },
+  { key: 'cache.semantic.embedder', path: ['cache', 'semantic', 'embedder'] },
+  { key: 'alerts.errorRate', path: ['alerts', 'errorRate', 'rate'] },
+  { key: 'alerts.latencyP95Ms', path: ['alerts', 'latencyP95', 'thresholdMs'] },
+  { key: 'alerts.costSpikeRatio', path: ['alerts', 'costSpike', 'ratio'] },
+  // Not in the daemon's schema yet: passed through, so a daemon that knows them applies them and
+  // one that does not says so.
+  { key: 'routing', path: ['routing'] },
+  { key: 'budgets', path: ['budgets'] },
+];
+
+/** Per-provider settings: `conduit.models.<id>` and `conduit.baseUrls.<id>`. */
+const PER_PROVIDER: readonly { key: 'models' | 'baseUrls'; field: 'model' | 'baseURL' }[] = [
+  { key: 'models', field: 'model' },
+  { key: 'baseUrls', field: 'baseURL' },
+];
+
+export function settingsToDaemonConfig(read: SettingsReader): BridgeResult {
+  const settings: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const m of MAPPINGS) {
+    const value = read(m.key);
+    if (value === undefined || value === null) continue;
+    const converted = m.convert ? m.convert(value, problems) : value;
+    if (converted !== undefined) setPath(settings, m.path, converted);
+  }
+  for (const { key, field } of PER_PROVIDER) {
+    const value = read(key);
+    if (value === undefined || value === null) continue;
+    if (!isRecord(value)) {
+      problems.push(`conduit.${key}: must be an object of provider → value`);
+      continue;
+    }
+    for (const [provider, v] of Object.entries(value)) {
+      if (!isProvider(provider)) {
+        problems.push(`conduit.${key}: unknown provider "${provider}" (one of ${ProviderIds.join(', ')})`);
+        continue;
+      }
+      if (typeof v === 'string' && v.trim() === '') continue;
+      setPath(settings, ['providers', provider, field], typeof v === 'string' ? v.trim() : v);
+    }
+  }
+  return { settings, problems };
+}
+
+/** `{"*": ["openai/gpt-5.4-mini", "gemini"]}` → the daemon's `{provider, model?}` targets. */
+function chains(value: unknown, problems: string[]): unknown {
+  if (!isRecord(value)) {
+    problems.push('conduit.fallback.chains: must be an object of feature → ["provider/model", …]');
+    return undefined;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [feature, list] of Object.entries(value)) {
+    if (!Array.isArray(list)) {
+      problems.push(`conduit.fallback.chains.${feature}: must be a list of "provider" or "provider/model"`);
+      continue;
+    }
+    const targets: { provider: ProviderId; model?: string }[] = [];
+    for (const item of list) {
+      const text = typeof item === 'string' ? item.trim() : '';
+      const slash = text.indexOf('/');
+      const provider = slash === -1 ? text : text.slice(0, slash);
+      const model = slash === -1 ? '' : text.slice(slash + 1).trim();
+      if (!isProvider(provider)) {
+        problems.push(`conduit.fallback.chains.${feature}: "${String(item)}" does not start with a provider (${ProviderIds.join(', ')})`);
+        continue;
+      }
+      targets.push(model ? { provider, model } : { provider });
+    }
+    out[feature] = targets;
+  }
+  return out;
+}
+
+/**
+ * The setting a daemon problem ("resilience.timeouts.connectMs: Too small…") is about, so the
+ * message names what the user can change.
+ */
+export function settingFor(problem: string): string | undefined {
+  const path = problem.split(':', 1)[0]?.trim() ?? '';
+  const parts = path.split('.');
+  if (parts[0] === 'providers' && parts[1]) return parts[2] === 'baseURL' ? `conduit.baseUrls.${parts[1]}` : `conduit.models.${parts[1]}`;
+  let best: Mapping | undefined;
+  for (const m of MAPPINGS) {
+    const prefix = m.path.every((p, i) => parts[i] === p);
+    if (prefix && (!best || m.path.length > best.path.length)) best = m;
+  }
+  return best ? `conduit.${best.key}` : undefined;
+}
+
+/** A daemon problem, phrased with the setting's name when there is one. */
+export function describeProblem(problem: string): string {
+  const setting = settingFor(problem);
+  return setting ? `${setting} (${problem})` : problem;
+}
+
+function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    if (isRecord(next)) node = next;
+    else {
+      const created: Record<string, unknown> = {};
+      node[key] = created;
+      node = created;
+    }
+  }
+  const last = path[path.length - 1];
+  if (last !== undefined) node[last] = value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isProvider(value: string): value is ProviderId {
+  return (ProviderIds as readonly string[]).includes(value);
+}

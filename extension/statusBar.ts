@@ -1,0 +1,89 @@
+import * as vscode from 'vscode';
+import type { DaemonClient } from '../daemon/client/daemonClient';
+import { UsageQueryRequest, type ProviderId, type StatusResult } from '../protocol';
+import type { DaemonConnection } from './daemonConnection';
+import { DaemonState } from './daemonState';
+import { call } from './rpc';
+import { summarizeStatus, type StatusSummary } from './statusSummary';
+
+const REFRESH_MS = 60_000;
+
+/** The one status bar item: provider, today's cost, health; click opens the usage panel. */
+export class ConduitStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('conduit.status', vscode.StatusBarAlignment.Right, 100);
+  private status: StatusResult | undefined;
+  private todayCostUsd: number | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private refreshing: Promise<void> | undefined;
+  private again = false;
+  private readonly disposables: vscode.Disposable[] = [];
+  /** The last rendering, for tests. */
+  summary: StatusSummary | undefined;
+
+  constructor(private readonly daemon: DaemonConnection) {
+    this.item.name = 'Conduit';
+    this.item.command = 'conduit.showUsage';
+    this.disposables.push(
+      daemon.onDidChangeState((state) => {
+        this.render();
+        if (state === DaemonState.Running) void this.refresh();
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('conduit.provider')) this.render(); }),
+    );
+    this.timer = setInterval(() => void this.refresh(), REFRESH_MS);
+    this.timer.unref?.();
+    this.render();
+    this.item.show();
+  }
+
+  /** Fetches status and today's cost from a connected daemon; never starts one. */
+  refresh(): Promise<void> {
+    if (this.refreshing) {
+      this.again = true;
+      return this.refreshing;
+    }
+    this.refreshing = (async () => {
+      do {
+        this.again = false;
+        const client = await this.daemon.ifRunning();
+        if (client) await this.fetch(client);
+        this.render();
+      } while (this.again);
+    })().finally(() => { this.refreshing = undefined; });
+    return this.refreshing;
+  }
+
+  private async fetch(client: DaemonClient): Promise<void> {
+    const dayStart = new Date();
+    dayStart.setHours(0, 0, 0, 0);
+    const [status, usage] = await Promise.allSettled([
+      client.status(),
+      call(client, UsageQueryRequest.type, { since: dayStart.getTime(), groupBy: 'day', utcOffsetMinutes: -dayStart.getTimezoneOffset() }),
+    ]);
+    if (status.status === 'fulfilled') this.status = status.value;
+    if (usage.status === 'fulfilled') this.todayCostUsd = usage.value.total.costUsd;
+  }
+
+  private render(): void {
+    const provider = vscode.workspace.getConfiguration('conduit').get<ProviderId>('provider', 'anthropic');
+    const failure = this.daemon.supervisor.failure;
+    this.summary = summarizeStatus({
+      provider,
+      state: this.daemon.state,
+      ...(failure ? { failure } : {}),
+      ...(this.status ? { status: this.status } : {}),
+      ...(this.todayCostUsd !== undefined ? { todayCostUsd: this.todayCostUsd } : {}),
+    });
+    this.item.text = this.summary.text;
+    this.item.tooltip = new vscode.MarkdownString(this.summary.tooltip, true);
+    this.item.backgroundColor = this.summary.health === 'stopped' ? new vscode.ThemeColor('statusBarItem.errorBackground')
+      : this.summary.health === 'degraded' || this.summary.health === 'budget' ? new vscode.ThemeColor('statusBarItem.warningBackground')
+      : undefined;
+  }
+
+  dispose(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.item.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,71 @@
+import type { ProviderId, StatusResult } from '../protocol';
+import { DaemonState } from './daemonState';
+
+export type Health = 'ok' | 'rate-limited' | 'degraded' | 'budget' | 'starting' | 'stopped';
+
+export interface StatusInput {
+  provider: ProviderId;
+  state: DaemonState;
+  /** Why the supervisor gave up, when it did. */
+  failure?: string;
+  status?: StatusResult;
+  /** Today's cost in USD (known prices only); undefined before the first query. */
+  todayCostUsd?: number;
+  now?: number;
+}
+
+export interface StatusSummary {
+  health: Health;
+  text: string;
+  /** Markdown. */
+  tooltip: string;
+}
+
+const ICONS: Record<Health, string> = {
+  ok: '$(pass)',
+  'rate-limited': '$(watch)',
+  degraded: '$(warning)',
+  budget: '$(credit-card)',
+  starting: '$(sync~spin)',
+  stopped: '$(error)',
+};
+
+export function formatUsd(usd: number): string {
+  if (usd === 0) return '$0.00';
+  return usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
+}
+
+/** What the one status bar item says: provider, today's cost, and a health icon. Pure. */
+export function summarizeStatus(input: StatusInput): StatusSummary {
+  const now = input.now ?? Date.now();
+  const details: string[] = [];
+  let health: Health = 'ok';
+  const status = input.status;
+  if (input.state === DaemonState.Stopped && input.failure) {
+    health = 'stopped';
+    details.push(`**Daemon stopped**: ${input.failure}`);
+  } else if (input.state === DaemonState.Starting || input.state === DaemonState.Stopping) {
+    health = 'starting';
+    details.push(input.state === DaemonState.Starting ? 'Connecting to the daemon…' : 'Stopping the daemon…');
+  } else if (status) {
+    const open = status.circuits.filter((c) => c.state !== 'closed');
+    const limited = status.rateLimits.filter((r) => (r.pausedUntil !== null && r.pausedUntil > now) || r.queued.interactive + r.queued.background > 0);
+    const rateAlerts = status.alerts.filter((a) => a.kind === 'rate_limited' || a.kind === 'queueing');
+    const costAlerts = status.alerts.filter((a) => a.kind === 'cost_spike');
+    const otherAlerts = status.alerts.filter((a) => !rateAlerts.includes(a) && !costAlerts.includes(a));
+    if (open.length > 0 || otherAlerts.length > 0 || status.ledger.degraded) health = 'degraded';
+    else if (limited.length > 0 || rateAlerts.length > 0) health = 'rate-limited';
+    else if (costAlerts.length > 0) health = 'budget';
+    for (const c of open) details.push(`Circuit ${c.key} is ${c.state}${c.lastFailure ? ` (${c.lastFailure})` : ''}`);
+    for (const r of limited) details.push(`${r.provider} is rate-limited${r.pausedUntil && r.pausedUntil > now ? ` for ${Math.ceil((r.pausedUntil - now) / 1000)} s` : ''}; ${r.queued.interactive + r.queued.background} waiting`);
+    for (const a of status.alerts) details.push(`${a.severity === 'critical' ? 'Critical' : 'Warning'}: ${a.message}`);
+    if (status.ledger.degraded) details.push(`Ledger: ${status.ledger.degraded}`);
+    const p = status.providers.find((x) => x.id === input.provider);
+    if (p) details.push(`Model ${p.defaultModel}; key from ${p.keySource}`);
+  } else {
+    details.push('Not connected yet: the daemon starts with the first request.');
+  }
+  const cost = input.todayCostUsd === undefined ? '' : ` · ${formatUsd(input.todayCostUsd)}`;
+  const tooltip = [`**Conduit**: ${input.provider}${input.todayCostUsd === undefined ? '' : `, ${formatUsd(input.todayCostUsd)} today`}`, ...details, '', 'Click for usage and cost.'].join('\n\n');
+  return { health, text: `${ICONS[health]} ${input.provider}${cost}`, tooltip };
+}

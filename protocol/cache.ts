@@ -1,0 +1,65 @@
+import { RequestType } from 'vscode-jsonrpc';
+import type { ChatRequest } from './chat';
+import type { ConduitErrorData } from './errors';
+
+/** The daemon's response cache, since the daemon started (entries and bytes: now). */
+export interface CacheStatsResult {
+  enabled: boolean;
+  entries: number;
+  /** Memory the entries take (text, prompt, vectors), estimated. */
+  bytes: number;
+  maxEntries: number;
+  maxBytes: number;
+  hits: { exact: number; semantic: number; stale: number };
+  /** Lookups that found nothing usable. */
+  misses: number;
+  /** (exact + semantic) / (exact + semantic + misses); stale answers are outages, not hits. */
+  hitRate: number;
+  /** What the cached answers would have cost upstream. */
+  costSavedUsd: number;
+  /** Requests that shared another identical request's upstream call. */
+  coalesced: number;
+  semantic: {
+    enabled: boolean;
+    embedder: string;
+    indexed: number;
+    /** Candidates the false-hit guards turned down, by reason. */
+    rejected: Record<string, number>;
+  };
+  /** When these counters started, ms since the epoch. */
+  since: number;
+}
+
+export interface CacheClearResult {
+  removed: number;
+}
+
+export interface CacheWarmParams {
+  requests: ChatRequest[];
+}
+
+export interface CacheWarmResult {
+  /** Sent upstream and now cached. */
+  warmed: number;
+  /** Already cached, or not cacheable (temperature, feature). */
+  skipped: number;
+  failed: number;
+  /** One line per failure: the index in `requests` and why. */
+  errors: string[];
+}
+
+export const CacheStatsRequest = {
+  method: 'cache/stats',
+  type: new RequestType<Record<string, never>, CacheStatsResult, ConduitErrorData>('cache/stats'),
+} as const;
+
+export const CacheClearRequest = {
+  method: 'cache/clear',
+  type: new RequestType<Record<string, never>, CacheClearResult, ConduitErrorData>('cache/clear'),
+} as const;
+
+/** Sends each request at background priority unless its answer is already cached. */
+export const CacheWarmRequest = {
+  method: 'cache/warm',
+  type: new RequestType<CacheWarmParams, CacheWarmResult, ConduitErrorData>('cache/warm'),
+} as const;

@@ -1,0 +1,67 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeProviderServer } from '../fakes/fakeProvider';
+import { CodeServer } from './harness/codeServer';
+import { conduitEnv, stopDaemon } from './harness/env';
+import { e2eDir, missingTools, vsixPath } from './harness/tools';
+import { launchBrowser } from './harness/workbench';
+
+const missing = missingTools();
+if (missing) console.warn(`[e2e] extensionHost.e2e.ts SKIPPED: ${missing}`);
+
+/**
+ * extension/hostTests run inside code-server's real extension host. The workbench runs extension
+ * tests when opened with a `payload` URL parameter (extensionDevelopmentPath, extensionTestsPath),
+ * which the built workbench honours only with `enable-smoke-test-driver`; it reports the host's
+ * exit code through window.codeAutomationExit. The extension under test is the .vsix as
+ * code-server installed it, not the source tree.
+ */
+describe.skipIf(missing !== undefined)('extension integration tests in the real extension host', () => {
+  let fake: FakeProviderServer;
+  let cs: CodeServer;
+  let home: string;
+
+  beforeAll(async () => {
+    fake = await FakeProviderServer.start({ control: true });
+    const setup = conduitEnv(fake.url, 'host');
+    home = setup.home;
+    cs = await CodeServer.start({ name: 'host', port: 8132, env: setup.env, vsix: vsixPath, extraArgs: ['--vscode-option', 'enable-smoke-test-driver'] });
+  });
+
+  afterAll(async () => {
+    await cs?.stop();
+    if (home) await stopDaemon(home);
+    await fake?.stop();
+  });
+
+  it('all pass', async () => {
+    const installed = fs.readdirSync(path.join(cs.dir, 'ext')).find((d) => d.startsWith('conduit.conduit-'));
+    expect(installed, 'the .vsix was not installed').toBeDefined();
+    const devPath = path.join(cs.dir, 'ext', installed!);
+    const testsPath = path.join(e2eDir, 'build/host/index.js');
+    const logFile = path.join(cs.dir, 'host-tests.log');
+    const remote = (p: string) => `vscode-remote://${new URL(cs.url).host}${p}`;
+    const payload = [
+      ['extensionDevelopmentPath', remote(devPath)],
+      ['extensionTestsPath', remote(testsPath)],
+      ['extensionEnvironment', JSON.stringify({ HOST_TEST_LOG: logFile })],
+      ['skipWelcome', 'true'],
+    ];
+    const { page, close } = await launchBrowser();
+    try {
+      let resolveExit!: (code: number) => void;
+      const exited = new Promise<number>((r) => { resolveExit = r; });
+      await page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
+      await page.exposeFunction('codeAutomationLog', () => undefined);
+      await page.goto(`${cs.url}?folder=${encodeURIComponent(cs.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+      const code = await Promise.race([exited, new Promise<number>((r) => setTimeout(() => r(-1), 110_000))]);
+      const report = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '(no report)';
+      console.log(`[e2e] extension host tests:\n${report}`);
+      expect(report).toMatch(/\d+ passed, 0 failed/);
+      expect(code, report).toBe(0);
+    } finally {
+      await close();
+    }
+  }, 120_000);
+});

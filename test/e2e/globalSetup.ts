@@ -1,0 +1,33 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { missingTools, repoRoot, e2eDir } from './harness/tools';
+
+/**
+ * Packages the extension as users get it (`npm run package` → dist/conduit.vsix) and bundles the
+ * in-extension-host test suite. Nothing is built when the tests are going to skip.
+ */
+export default async function setup(): Promise<void> {
+  const missing = missingTools();
+  if (missing) {
+    // CI installs the tools: there a skip would be a silent pass.
+    if (process.env.CONDUIT_E2E_REQUIRED === '1') throw new Error(`the e2e tests must run here but cannot: ${missing}`);
+    process.stdout.write(`\n[e2e] SKIPPING the VS Code end-to-end tests: ${missing}.\n\n`);
+    return;
+  }
+  const t0 = Date.now();
+  execFileSync('npm', ['run', 'package'], { cwd: repoRoot, stdio: 'pipe', timeout: 180_000 });
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    entryPoints: [path.join(repoRoot, 'extension/hostTests/index.ts')],
+    outfile: path.join(e2eDir, 'build/host/index.js'),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    logLevel: 'warning',
+  });
+  fs.mkdirSync(path.join(e2eDir, 'run'), { recursive: true });
+  process.stdout.write(`[e2e] packaged dist/conduit.vsix and the host suite in ${Date.now() - t0} ms\n`);
+}

@@ -1,0 +1,184 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ConduitError, type CacheStatsResult, type ChatRequest, type ChatResult } from '../../protocol';
+import { CacheStatsRequest } from '../../protocol';
+import { FakeProviderServer } from '../fakes/fakeProvider';
+import { DaemonHarness, waitFor } from './harness';
+
+/** temperature 0: deterministic, so cacheable under the default settings. */
+function ask(content: string, extra: Partial<ChatRequest> = {}): ChatRequest {
+  return { messages: [{ role: 'user', content }], provider: 'openai', temperature: 0, ...extra };
+}
+
+async function stats(h: DaemonHarness): Promise<CacheStatsResult> {
+  const client = await h.connect(false);
+  try { return await client.connection.sendRequest(CacheStatsRequest.type, {}); } finally { client.close(); }
+}
+
+describe('response cache through the real daemon and SDK', () => {
+  let fake: FakeProviderServer;
+  let h: DaemonHarness;
+
+  beforeAll(async () => {
+    fake = await FakeProviderServer.start();
+    h = new DaemonHarness(fake.url);
+  });
+  afterAll(async () => {
+    await h.dispose();
+    await fake.stop();
+  });
+  beforeEach(() => fake.reset());
+
+  it('answers the second identical request from the cache, streamed as chunks; a restart keeps the entry', async () => {
+    // Long enough that the output guard's 200-character look-behind lets chunks through as they come.
+    const answer = Array.from({ length: 60 }, (_, i) => `Paris fact ${i}.`).join(' ');
+    fake.enqueue('openai', { text: answer, usage: { input: 20, output: 12 } });
+    const client = await h.connect();
+    const first = await client.chat(ask('What is the capital of France?'));
+    expect(first.cache).toBe('none');
+    const second = await client.chat(ask('What is the capital of France?'));
+    expect(fake.requestsFor('openai')).toHaveLength(1);
+    expect(second).toMatchObject({ cache: 'exact', text: first.text, attempts: 0, costUsd: 0, usage: { input_tokens: 0, output_tokens: 0 } });
+    expect(second.costSavedUsd).toBe(first.costUsd);
+
+    const chunks: string[] = [];
+    const streamed = await client.chat(ask('What  is the capital of France? ', { stream: true }), { onChunk: (c) => chunks.push(c.delta) });
+    expect(streamed.cache).toBe('exact');
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(chunks.join('')).toBe(first.text);
+    client.close();
+    expect(fake.requestsFor('openai')).toHaveLength(1);
+
+    const before = await stats(h);
+    expect(before.hits.exact).toBe(2);
+    await h.cli(['stop']);
+    await waitFor(() => !fs.existsSync(h.socketPath()), 10_000, 'the daemon to stop');
+    expect(fs.existsSync(path.join(h.home, 'cache.db'))).toBe(true);
+
+    const again = await h.connect();
+    await waitFor(async () => (await stats(h)).entries > 0, 5000, 'the cache to load');
+    const afterRestart = await again.chat(ask('What is the capital of France?'));
+    again.close();
+    expect(afterRestart.cache).toBe('exact');
+    expect(afterRestart.text).toBe(first.text);
+    expect(fake.requestsFor('openai')).toHaveLength(1); // still only the first request, from before the restart
+  });
+
+  it('10 identical concurrent requests make one upstream call; cancelling one leaves the other 9 served', async () => {
+    fake.enqueue('openai', { text: 'one shared answer for everyone', headerDelayMs: 400 });
+    const client = await h.connect();
+    const cancel = new AbortController();
+    const calls = Array.from({ length: 10 }, (_, i) => client.chat(ask('Explain coalescing in one line'), i === 3 ? { signal: cancel.signal } : {}));
+    await waitFor(async () => (await h.status()).inFlight >= 10, 5000, 'all ten requests in the daemon');
+    cancel.abort();
+    const settled = await Promise.allSettled(calls);
+    client.close();
+    const served = settled.filter((s): s is PromiseFulfilledResult<ChatResult> => s.status === 'fulfilled').map((s) => s.value);
+    expect(served).toHaveLength(9);
+    expect(served.every((r) => r.text === 'one shared answer for everyone')).toBe(true);
+    expect(served.filter((r) => r.coalesced === true)).toHaveLength(8);
+    const rejected = settled[3] as PromiseRejectedResult;
+    expect(rejected.status).toBe('rejected');
+    expect(rejected.reason instanceof ConduitError && rejected.reason.code).toBe('cancelled');
+    expect(fake.requestsFor('openai')).toHaveLength(1);
+  });
+
+  it('streaming followers receive the chunks too', async () => {
+    fake.enqueue('openai', { deltas: ['a ', 'b ', 'c ', 'd'], chunkDelayMs: 80 });
+    const client = await h.connect();
+    const seen: string[][] = [[], [], []];
+    const results = await Promise.all(seen.map((into) => client.chat(ask('stream to three', { stream: true }), { onChunk: (c) => into.push(c.delta) })));
+    client.close();
+    expect(fake.requestsFor('openai')).toHaveLength(1);
+    for (const [i, r] of results.entries()) {
+      expect(r.text).toBe('a b c d');
+      expect(seen[i]!.join('')).toBe('a b c d');
+    }
+  });
+
+  it('a truncated stream is never cached: the next identical request goes upstream', async () => {
+    fake.enqueue('openai', { deltas: ['partial ', 'answer ', 'cut'], fault: { kind: 'truncate', afterDeltas: 2 } });
+    fake.enqueue('openai', { text: 'the complete answer' });
+    const client = await h.connect();
+    await expect(client.chat(ask('please do not cache a cut stream', { stream: true }))).rejects.toSatisfy((e: unknown) => e instanceof ConduitError && e.code === 'stream_interrupted');
+    const next = await client.chat(ask('please do not cache a cut stream', { stream: true }));
+    client.close();
+    expect(next.cache).toBe('none');
+    expect(next.text).toBe('the complete answer');
+    expect(fake.requestsFor('openai')).toHaveLength(2);
+  });
+
+  it('a sampled request (no temperature given) is not cached by default', async () => {
+    const client = await h.connect();
+    await client.chat({ messages: [{ role: 'user', content: 'write me a poem' }], provider: 'openai' });
+    const again = await client.chat({ messages: [{ role: 'user', content: 'write me a poem' }], provider: 'openai' });
+    client.close();
+    expect(again.cache).toBe('none');
+    expect(fake.requestsFor('openai')).toHaveLength(2);
+  });
+
+  it('conduit cache stats and clear', async () => {
+    const client = await h.connect();
+    await client.chat(ask('stats please'));
+    client.close();
+    const r = await h.cli(['cache', 'stats', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const s = JSON.parse(r.stdout) as CacheStatsResult;
+    expect(s.entries).toBeGreaterThan(0);
+    expect(s.semantic.embedder).toMatch(/^lexical/);
+    const text = await h.cli(['cache', 'stats']);
+    expect(text.stdout).toMatch(/hit rate/);
+    const cleared = await h.cli(['cache', 'clear']);
+    expect(cleared.code, cleared.stderr).toBe(0);
+    expect(cleared.stdout).toMatch(/Cleared \d+ cache entries/);
+    expect((await stats(h)).entries).toBe(0);
+  });
+
+  it('conduit cache warm sends what is not cached yet, at background priority, and skips the rest', async () => {
+    const file = path.join(h.home, 'warm.jsonl');
+    fs.writeFileSync(file, [JSON.stringify(ask('warm one')), JSON.stringify(ask('warm two')), '', JSON.stringify(ask('warm one'))].join('\n'));
+    const r = await h.cli(['cache', 'warm', file]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Warmed 2, skipped 1/);
+    expect(fake.requestsFor('openai')).toHaveLength(2);
+    const client = await h.connect();
+    expect((await client.chat(ask('warm two'))).cache).toBe('exact');
+    client.close();
+  });
+});
+
+describe('stale-cache fallback', () => {
+  let fake: FakeProviderServer;
+  let h: DaemonHarness;
+
+  beforeAll(async () => {
+    fake = await FakeProviderServer.start();
+    h = new DaemonHarness(fake.url);
+    fs.writeFileSync(path.join(h.home, 'config.json'), JSON.stringify({
+      cache: { ttlMsByFeature: { news: 300 } },
+      resilience: { maxAttempts: 1 },
+    }));
+  });
+  afterAll(async () => {
+    await h.dispose();
+    await fake.stop();
+  });
+
+  it('with the provider down and the entry expired, answers from it labelled stale', async () => {
+    fake.enqueue('openai', { text: 'yesterday’s answer' });
+    const client = await h.connect();
+    const fresh = await client.chat(ask('what is new?', { feature: 'news' }));
+    expect(fresh.cache).toBe('none');
+    await new Promise((r) => setTimeout(r, 400));
+    fake.setDefault('openai', { status: 503 });
+    const stale = await client.chat(ask('what is new?', { feature: 'news' }));
+    client.close();
+    expect(stale.cache).toBe('stale');
+    expect(stale.text).toBe('yesterday’s answer');
+    expect(stale.fallbacks).toEqual(['stale-cache']);
+    expect(stale.degraded).toBeUndefined();
+    expect(stale.attempts).toBe(1);
+    expect(fake.requestsFor('openai')).toHaveLength(2);
+  });
+});

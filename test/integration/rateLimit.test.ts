@@ -1,0 +1,109 @@
+import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
+import type { DaemonClient } from '../../daemon/client/daemonClient';
+import { ConduitError, type ChatResult } from '../../protocol';
+import { FakeProviderServer } from '../fakes/fakeProvider';
+import { waitFor, type DaemonHarness } from './harness';
+import { ask, limitedDaemon, promptOf } from './rateLimitHelpers';
+
+/** Priority, adaptation to the provider, and oversize requests, through the real daemon and SDKs. */
+describe('rate limits through the real daemon', () => {
+  let fake: FakeProviderServer;
+  const opened: Array<{ h: DaemonHarness; client: DaemonClient }> = [];
+  const daemon = async (rateLimit: unknown) => {
+    const d = await limitedDaemon(fake.url, rateLimit);
+    opened.push(d);
+    return d;
+  };
+
+  beforeAll(async () => {
+    fake = await FakeProviderServer.start();
+  });
+  afterEach(async () => {
+    for (const d of opened.splice(0)) {
+      d.client.close();
+      await d.h.dispose();
+    }
+    fake.reset();
+  });
+  afterAll(async () => {
+    await fake?.stop();
+  });
+
+  it('interactive requests overtake queued background ones', async () => {
+    // 60 RPM with a burst of 1: one request a second.
+    const { h, client } = await daemon({ tier: 'custom', overrides: { openai: { rpm: 60, burst: 1 } } });
+    const results: Array<Promise<ChatResult>> = [];
+    for (let i = 0; i < 4; i++) results.push(client.chat(ask('openai', `background ${i}`, { priority: 'background' })));
+    await waitFor(async () => (await h.status()).rateLimits[0]?.queued.background === 3, 5000, 'three background requests queued');
+    for (let i = 0; i < 2; i++) results.push(client.chat(ask('openai', `interactive ${i}`)));
+    await Promise.all(results);
+    expect(fake.requestsFor('openai').map(promptOf)).toEqual(['background 0', 'interactive 0', 'interactive 1', 'background 1', 'background 2', 'background 3']);
+  }, 20_000);
+
+  it('headers reporting no capacity left hold the limiter until their reset', async () => {
+    const { client } = await daemon({ tier: 'custom', overrides: { anthropic: { rpm: 6000, burst: 100 } } });
+    const reset = new Date(Date.now() + 1500).toISOString();
+    fake.enqueue('anthropic', { headers: { 'anthropic-ratelimit-requests-remaining': '0', 'anthropic-ratelimit-requests-reset': reset } });
+    await client.chat(ask('anthropic', 'first'));
+    await client.chat(ask('anthropic', 'second'));
+    const [first, second] = fake.requestsFor('anthropic');
+    const gap = second!.receivedAt - first!.receivedAt;
+    expect(gap).toBeGreaterThanOrEqual(1200);
+    expect(gap).toBeLessThan(3000);
+  }, 20_000);
+
+  it('a 429 with retry-after: 2 pauses every client of the daemon for about 2 s', async () => {
+    const { h, client } = await daemon({ tier: 'custom', overrides: { openai: { rpm: 6000, burst: 100 } } });
+    const other = await h.connect();
+    try {
+      fake.enqueue('openai', { status: 429, headers: { 'retry-after': '2' } });
+      const first = client.chat(ask('openai', 'hits the limit'));
+      const [limited] = await fake.waitForRequests(1, 5000);
+      await new Promise((r) => setTimeout(r, 300));
+      const second = other.chat(ask('openai', 'another window'));
+      const [a, b] = await Promise.all([first, second]);
+      expect(a.attempts).toBe(2);
+      expect(b.attempts).toBe(1);
+      const fromOther = fake.requestsFor('openai').find((r) => promptOf(r) === 'another window')!;
+      const waited = fromOther.receivedAt - limited!.receivedAt;
+      expect(waited).toBeGreaterThanOrEqual(1700);
+      expect(waited).toBeLessThan(4000);
+    } finally {
+      other.close();
+    }
+  }, 20_000);
+
+  it('a request over a whole minute\'s token allowance fails at once with too_large, and nothing is sent', async () => {
+    const { h, client } = await daemon({ tier: 'custom', overrides: { openai: { rpm: 100, tpm: 1000 } } });
+    const started = Date.now();
+    const err = await client.chat(ask('openai', 'write a novel', { max_tokens: 2000 })).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(ConduitError);
+    const data = (err as ConduitError).data;
+    expect(data.code).toBe('too_large');
+    expect(data.message).toMatch(/OpenAI's tokens-per-minute limit .* but the limit for this key is 1,000, so it can never be sent\. Lower max_tokens/);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(fake.requestsFor('openai')).toHaveLength(0);
+    const cli = await h.cli(['ask', '--provider', 'openai', '--max-tokens', '5000', '--no-stream', 'too big']);
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toMatch(/^conduit: too_large: /);
+    expect(fake.requestsFor('openai')).toHaveLength(0);
+  }, 20_000);
+
+  it('status shows the headroom per provider and key, never the key', async () => {
+    const { h, client } = await daemon({ tier: 'custom', overrides: { openai: { rpm: 100, burst: 10, tpm: 10_000 } } });
+    await client.chat(ask('openai', 'one'));
+    const status = await h.status();
+    expect(status.rateLimits).toEqual([{
+      provider: 'openai', keyId: expect.stringMatching(/^[0-9a-f]{8}$/) as unknown as string, tier: 'custom',
+      buckets: [
+        { kind: 'requests', limit: 100, remaining: 9, fullAt: expect.any(Number) as unknown as number },
+        { kind: 'tokens', limit: 10_000, remaining: expect.any(Number) as unknown as number, fullAt: expect.any(Number) as unknown as number },
+      ],
+      queued: { interactive: 0, background: 0 },
+      pausedUntil: null,
+    }]);
+    const human = await h.cli(['status']);
+    expect(human.stdout).toMatch(/rate limits\n {4}openai key [0-9a-f]{8} \(custom\): requests 9\/100, tokens \w+\/10k; queued 0/);
+    expect(JSON.stringify(status)).not.toContain('sk-test-FAKE');
+  }, 20_000);
+});

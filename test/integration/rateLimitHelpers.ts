@@ -1,0 +1,39 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { DaemonClient } from '../../daemon/client/daemonClient';
+import type { ChatRequest } from '../../protocol';
+import type { RecordedRequest } from '../fakes/fakeProvider';
+import { DaemonHarness } from './harness';
+
+/** A daemon whose config.json holds this `rateLimit` section, written before it starts. */
+export async function limitedDaemon(fakeUrl: string, rateLimit: unknown): Promise<{ h: DaemonHarness; client: DaemonClient }> {
+  const h = new DaemonHarness(fakeUrl);
+  fs.writeFileSync(path.join(h.home, 'config.json'), JSON.stringify({ rateLimit }, null, 2));
+  const client = await h.connect();
+  if (/config invalid/.test(h.logText())) throw new Error(`the daemon refused config.json:\n${h.logText()}`);
+  return { h, client };
+}
+
+export function ask(provider: ChatRequest['provider'], prompt: string, extra: Partial<ChatRequest> = {}): ChatRequest {
+  return { provider, model: 'gpt-rl', messages: [{ role: 'user', content: prompt }], max_tokens: 16, stream: false, ...extra };
+}
+
+/** The prompt a recorded request carried (Anthropic and OpenAI bodies). */
+export function promptOf(r: RecordedRequest): string {
+  const body = r.body as { messages?: Array<{ content?: unknown }> };
+  const content = body.messages?.[body.messages.length - 1]?.content;
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) return content.map((c: { text?: string }) => c.text ?? '').join('');
+  return '';
+}
+
+/** The most requests any window of `windowMs` (starting at a request) holds. */
+export function busiestWindow(times: readonly number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (j < sorted.length && sorted[j]! < sorted[i]! + windowMs) j++;
+    most = Math.max(most, j - i);
+  }
+  return most;
+}

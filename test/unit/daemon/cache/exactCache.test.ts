@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import type { CacheEntry } from '../../../../daemon/cache/cacheEntry';
+import { entryBytes } from '../../../../daemon/cache/cacheEntry';
+import { ExactCache } from '../../../../daemon/cache/exactCache';
+import { fakeClock } from './helpers';
+
+function entry(key: string, text = 'answer', expiresAt = Number.MAX_SAFE_INTEGER): CacheEntry {
+  return {
+    key, scope: 's', feature: 'ask', request: { messages: [{ role: 'user', content: key }] }, prompt: key, text, provider: 'openai', model: 'm',
+    stopReason: 'stop', usage: { input_tokens: 1, output_tokens: 1, cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0 }, costUsd: 0.01,
+    createdAt: 0, expiresAt, hits: 0,
+  };
+}
+
+describe('exact cache (LRU + TTL)', () => {
+  it('evicts the least recently used entry past the entry count', () => {
+    const evicted: string[] = [];
+    const c = new ExactCache({ maxEntries: 3, maxBytes: 1e9, staleMaxAgeMs: 0, onEvict: (e) => evicted.push(e.key) });
+    for (const k of ['a', 'b', 'c']) c.set(entry(k));
+    expect(c.get('a')).toBeDefined(); // a is now the most recent
+    c.set(entry('d'));
+    expect(c.size).toBe(3);
+    expect(c.get('b')).toBeUndefined();
+    expect(evicted).toEqual(['b']);
+    expect(['a', 'c', 'd'].every((k) => c.get(k))).toBe(true);
+  });
+
+  it('evicts by bytes, and refuses an entry larger than the whole cache', () => {
+    const one = entryBytes(entry('a', 'x'.repeat(1000)));
+    const c = new ExactCache({ maxEntries: 100, maxBytes: one * 2 + 10, staleMaxAgeMs: 0 });
+    c.set(entry('a', 'x'.repeat(1000)));
+    c.set(entry('b', 'x'.repeat(1000)));
+    c.set(entry('c', 'x'.repeat(1000)));
+    expect(c.size).toBe(2);
+    expect(c.get('a')).toBeUndefined();
+    expect(c.bytes).toBeLessThanOrEqual(one * 2 + 10);
+    expect(c.set(entry('huge', 'x'.repeat(100_000)))).toBe(false);
+    expect(c.size).toBe(2);
+  });
+
+  it('expires by TTL on a fake clock, keeping the entry for the stale fallback until its stale window ends', () => {
+    const clock = fakeClock();
+    const c = new ExactCache({ maxEntries: 10, maxBytes: 1e9, staleMaxAgeMs: 1000, now: clock.now });
+    c.set(entry('a', 'answer', clock.now() + 500));
+    expect(c.get('a')).toBeDefined();
+    clock.advance(499);
+    expect(c.get('a')).toBeDefined();
+    clock.advance(1);
+    expect(c.get('a')).toBeUndefined();
+    expect(c.getStale('a')?.text).toBe('answer');
+    clock.advance(1000);
+    expect(c.getStale('a')).toBeUndefined();
+    expect(c.size).toBe(0);
+  });
+});

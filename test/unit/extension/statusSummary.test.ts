@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { answerFooter } from '../../../extension/answerFooter';
+import { DaemonState } from '../../../extension/daemonState';
+import { formatUsd, summarizeStatus } from '../../../extension/statusSummary';
+import { emptyUsage, type StatusResult } from '../../../protocol';
+
+function status(over: Partial<StatusResult> = {}): StatusResult {
+  return {
+    pid: 1, version: '0.1.0', protocolVersion: 1, uptimeMs: 1, clients: 1, inFlight: 0, requestsServed: 0, home: '/h', socket: '/s', idleTimeoutMs: 1,
+    memory: { rss: 0, heapUsed: 0 }, circuits: [], ledger: { file: 'f', state: 'ok', degraded: null, unrecorded: 0 }, alerts: [],
+    providers: [{ id: 'anthropic', keySource: 'env', baseURL: 'http://x', defaultModel: 'claude-x' }], rateLimits: [],
+    ...over,
+  };
+}
+
+describe('status bar summary', () => {
+  it('shows provider, today\'s cost and an ok icon', () => {
+    const s = summarizeStatus({ provider: 'anthropic', state: DaemonState.Running, status: status(), todayCostUsd: 0.0123 });
+    expect(s.health).toBe('ok');
+    expect(s.text).toBe('$(pass) anthropic · $0.01');
+    expect(s.tooltip).toContain('claude-x');
+  });
+
+  it('is degraded while a circuit is open, rate-limited while requests wait', () => {
+    const open = summarizeStatus({ provider: 'anthropic', state: DaemonState.Running, status: status({ circuits: [{ key: 'anthropic/m', state: 'open', failures: 5, windowRequests: 5, windowFailures: 5, openedAt: 1, nextProbeAt: 2, lastFailure: 'overloaded' }] }) });
+    expect(open.health).toBe('degraded');
+    expect(open.tooltip).toContain('Circuit anthropic/m is open');
+    const limited = summarizeStatus({ provider: 'anthropic', state: DaemonState.Running, now: 0, status: status({ rateLimits: [{ provider: 'anthropic', keyId: 'k', tier: 'tier1', buckets: [], queued: { interactive: 2, background: 0 }, pausedUntil: null }] }) });
+    expect(limited.health).toBe('rate-limited');
+  });
+
+  it('says when the daemon was given up on', () => {
+    const s = summarizeStatus({ provider: 'openai', state: DaemonState.Stopped, failure: 'it crashed' });
+    expect(s.health).toBe('stopped');
+    expect(s.tooltip).toContain('it crashed');
+  });
+
+  it('formats small costs with more digits', () => {
+    expect(formatUsd(0)).toBe('$0.00');
+    expect(formatUsd(0.00042)).toBe('$0.0004');
+    expect(formatUsd(1.5)).toBe('$1.50');
+  });
+});
+
+describe('answer footer', () => {
+  it('names model, cost, cache and fallbacks', () => {
+    const footer = answerFooter({
+      requestId: 'r', text: 't', provider: 'openai', model: 'gpt-x', usage: emptyUsage(), stopReason: null, latencyMs: 1234, ttftMs: 10,
+      attempts: 2, attemptLog: [], cache: 'none', fallbacks: ['openai/gpt-x'], costUsd: 0.002,
+    });
+    expect(footer).toBe('openai/gpt-x · $0.0020 · not cached · fallbacks: openai/gpt-x · 1.2 s');
+  });
+});

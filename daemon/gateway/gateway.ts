@@ -8,12 +8,7 @@ import {
   type ConduitErrorData,
   type ProviderId,
 } from '../../protocol';
-import type { CacheEntry } from '../cache/cacheEntry';
-import type { CanonicalRequest } from '../cache/cacheKey';
-import { temperatureAllowed } from '../cache/cacheSettings';
-import { replayChunks } from '../cache/replay';
 import type { ResponseCache } from '../cache/responseCache';
-import { SingleFlight } from '../cache/singleFlight';
 import { resolveProvider, type ConduitConfig } from '../config/config';
 import { guardInput, guardRequest } from '../guard/inputGuard';
 import { enforceModeration } from '../guard/moderation';
@@ -36,6 +31,7 @@ import { withKeyRotation } from '../secrets/keyRotation';
 import { costOf, isCostlier } from '../usage/pricing';
 import type { RequestRecorder } from '../usage/requestRecord';
 import { AdapterPool } from './adapterPool';
+import { CacheStep, round } from './cacheStep';
 import { shouldDegrade, shouldFallBack, shouldQueue } from './fallbackRules';
 import { limitedCall } from './limitedCall';
 import { callProvider, type CallOutcome } from './providerCall';
@@ -86,11 +82,12 @@ interface RunPolicy {
  */
 export class Gateway {
   private readonly pool = new AdapterPool();
-  private readonly flights = new SingleFlight<ChatResult>();
+  private readonly cacheStep: CacheStep;
   private readonly env: NodeJS.ProcessEnv;
 
   constructor(private readonly deps: GatewayDeps) {
     this.env = deps.env ?? process.env;
+    this.cacheStep = new CacheStep(deps.cache, this.env);
   }
 
   async send(input: unknown, ctx: SendContext): Promise<ChatResult> {
@@ -124,84 +121,15 @@ export class Gateway {
     }
   }
 
-  /**
-   * Steps 3 and 5 around the upstream chain: the cache (exact, then semantic), then coalescing
-   * with identical requests in flight; the answer is stored (step 11) when it may be.
-   */
-  private async run(request: ChatRequest, config: ConduitConfig, ctx: SendContext, started: number, attempts: AttemptRecord[], fallbacks: string[]): Promise<ChatResult> {
-    const cache = this.deps.cache;
-    const feature = request.feature ?? 'ask';
-    const canonical = this.cacheable(request, config);
-    if (!cache || !canonical) return this.runUpstream(request, config, ctx, started, attempts, fallbacks);
-    const hit = await cache.lookup(canonical, feature, ctx.signal);
-    if (hit) return this.fromCache(ctx, hit.entry, hit.kind, started, [], fallbacks, hit.similarity);
-    // Stored inside the shared call, so the answer is kept even when the caller who started it left.
-    const upstream = async (c: SendContext): Promise<ChatResult> => {
-      const result = await this.runUpstream(request, config, c, started, attempts, fallbacks);
-      if (result.cache === 'none' && !result.degraded && result.fallbacks.length === 0) {
-        cache.store(canonical, request, feature, { text: result.text, provider: result.provider, model: result.model, stopReason: result.stopReason, usage: result.usage, costUsd: result.costUsd ?? null });
-      }
-      return result;
-    };
-    if (!config.cache.coalesce) return upstream(ctx);
-    let seq = 0;
-    const own = ctx.sink ? { text: (delta: string) => ctx.sink!.chunk(delta, seq++) } : undefined;
-    const { leader, result } = this.flights.run(`${cache.keyOf(canonical)}:${ctx.sink ? 'stream' : 'call'}`, ctx.signal, own, (signal, shared) =>
-      upstream({ ...ctx, signal, ...(ctx.sink ? { sink: { chunk: (delta: string) => shared.text(delta) } } : {}) }));
-    const value = await result;
-    if (leader) return value;
-    cache.noteCoalesced();
-    // A follower bills nothing: the leader's row carries the call.
-    return { ...value, requestId: ctx.requestId, latencyMs: round(performance.now() - started), usage: emptyUsage(), costUsd: 0, coalesced: true };
+  /** Steps 3, 5 and 11 (the cache and coalescing) around the upstream chain. */
+  private run(request: ChatRequest, config: ConduitConfig, ctx: SendContext, started: number, attempts: AttemptRecord[], fallbacks: string[]): Promise<ChatResult> {
+    return this.cacheStep.run(request, config, ctx, started, (c) => this.runUpstream(request, config, c, started, attempts, fallbacks));
   }
 
   /** For warming: whether this request's answer is cached already, or could never be. Counts nothing. */
   cacheState(input: unknown): 'cached' | 'missing' | 'uncacheable' {
     const config = this.deps.config();
-    const request = guardInput(input, { maxPromptChars: config.maxPromptChars });
-    const canonical = this.cacheable(request, config);
-    if (!canonical || !this.deps.cache) return 'uncacheable';
-    return this.deps.cache.has(canonical) ? 'cached' : 'missing';
-  }
-
-  /** The request as the cache keys it, or undefined when it may not be cached at all. */
-  private cacheable(request: ChatRequest, config: ConduitConfig): CanonicalRequest | undefined {
-    if (!this.deps.cache || !config.cache.enabled) return undefined;
-    if (!temperatureAllowed(config.cache, request.feature ?? 'ask', request.temperature)) return undefined;
-    const provider = request.provider ?? config.provider;
-    return {
-      provider,
-      model: request.model ?? resolveProvider(config, provider, this.env).model,
-      messages: request.messages,
-      maxTokens: request.max_tokens ?? config.defaultMaxTokens,
-      ...(request.system !== undefined ? { system: request.system } : {}),
-      ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-      ...(request.responseFormat !== undefined ? { responseFormat: request.responseFormat } : {}),
-    };
-  }
-
-  /** An answer from the cache: replayed as chunks to a streaming client, billing nothing. */
-  private fromCache(ctx: SendContext, entry: CacheEntry, kind: 'exact' | 'semantic' | 'stale', started: number, attempts: AttemptRecord[], fallbacks: string[], similarity?: number): ChatResult {
-    let seq = 0;
-    if (ctx.sink) for (const piece of replayChunks(entry.text)) ctx.sink.chunk(piece, seq++);
-    const latencyMs = round(performance.now() - started);
-    return {
-      requestId: ctx.requestId,
-      text: entry.text,
-      provider: entry.provider,
-      model: entry.model,
-      usage: emptyUsage(),
-      stopReason: entry.stopReason,
-      latencyMs,
-      ttftMs: ctx.sink ? latencyMs : null,
-      attempts: attempts.length,
-      attemptLog: [...attempts],
-      cache: kind,
-      fallbacks: [...fallbacks],
-      costUsd: 0,
-      costSavedUsd: entry.costUsd,
-      ...(kind === 'semantic' ? { cacheMatch: { similarity: Math.round((similarity ?? 0) * 10_000) / 10_000, prompt: entry.prompt } } : {}),
-    };
+    return this.cacheStep.state(guardInput(input, { maxPromptChars: config.maxPromptChars }), config);
   }
 
   /** The chain of targets, then the last resorts: the queue, a stale cache entry, a simplified answer. */
@@ -250,12 +178,12 @@ export class Gateway {
         message: `${failure.message} The request was queued as ${jobId} and will run when the provider recovers; see \`conduit jobs\`.`,
       });
     }
-    const canonical = config.resilience.fallback.staleCache && !ctx.fromQueue && shouldDegrade(failure.code) ? this.cacheable(request, config) : undefined;
-    const stale = canonical ? this.deps.cache?.stale(canonical) : undefined;
+    const stale = config.resilience.fallback.staleCache && !ctx.fromQueue && shouldDegrade(failure.code)
+      ? this.cacheStep.stale(request, config, ctx, started, attempts, fallbacks)
+      : undefined;
     if (stale) {
-      fallbacks.push('stale-cache');
-      this.deps.logger.warn('stale cache answer', { requestId: ctx.requestId, code: failure.code, ageMs: Date.now() - stale.createdAt });
-      return this.fromCache(ctx, stale, 'stale', started, attempts, fallbacks);
+      this.deps.logger.warn('stale cache answer', { requestId: ctx.requestId, code: failure.code });
+      return stale;
     }
     if (config.resilience.fallback.simplifiedResponse && !ctx.fromQueue && shouldDegrade(failure.code)) {
       fallbacks.push('simplified');
@@ -385,8 +313,4 @@ export class Gateway {
 function keyFromEnv(provider: ProviderId, env: NodeJS.ProcessEnv): KeyCandidate[] {
   const { key } = resolveKey(provider, env);
   return key ? [{ key, origin: 'env', id: 'env' }] : [];
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 100) / 100;
 }

@@ -30,6 +30,23 @@ describe('response cache through the real daemon and SDK', () => {
   });
   beforeEach(() => fake.reset());
 
+  it('never writes a secret from an answer to cache.db', async () => {
+    const secret = 'AKIAFAKE0TEST0KEY000';
+    fake.enqueue('openai', { text: `Use the key ${secret} in the config. ${'More words. '.repeat(30)}` });
+    const client = await h.connect();
+    const first = await client.chat(ask('Which key goes in the config?'));
+    expect(first.text).not.toContain(secret);
+    const second = await client.chat(ask('Which key goes in the config?'));
+    expect(second.cache).toBe('exact');
+    expect(second.text).not.toContain(secret);
+    client.close();
+    await h.cli(['stop']);
+    await waitFor(() => !fs.existsSync(h.socketPath()), 10_000, 'the daemon to stop');
+    const files = fs.readdirSync(h.home).filter((f) => f.startsWith('cache.db'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) expect(fs.readFileSync(path.join(h.home, f)).includes(Buffer.from(secret)), f).toBe(false);
+  });
+
   it('answers the second identical request from the cache, streamed as chunks; a restart keeps the entry', async () => {
     // Long enough that the output guard's 200-character look-behind lets chunks through as they come.
     const answer = Array.from({ length: 60 }, (_, i) => `Paris fact ${i}.`).join(' ');

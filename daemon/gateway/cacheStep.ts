@@ -1,0 +1,112 @@
+import { emptyUsage, type AttemptRecord, type ChatRequest, type ChatResult } from '../../protocol';
+import type { CacheEntry } from '../cache/cacheEntry';
+import type { CanonicalRequest } from '../cache/cacheKey';
+import { temperatureAllowed } from '../cache/cacheSettings';
+import { replayChunks } from '../cache/replay';
+import type { ResponseCache } from '../cache/responseCache';
+import { SingleFlight } from '../cache/singleFlight';
+import { resolveProvider, type ConduitConfig } from '../config/config';
+import { redactOutput } from '../guard/outputGuard';
+import type { SendContext } from './gateway';
+
+export type Upstream = (ctx: SendContext) => Promise<ChatResult>;
+
+/**
+ * Steps 3, 5 and 11 of the pipeline: the cache (exact, then semantic), coalescing with
+ * identical requests in flight, and storing a complete answer. Also serves the stale entry that
+ * the fallback chain may use as a last resort.
+ */
+export class CacheStep {
+  private readonly flights = new SingleFlight<ChatResult>();
+
+  constructor(private readonly cache: ResponseCache | undefined, private readonly env: NodeJS.ProcessEnv) {}
+
+  async run(request: ChatRequest, config: ConduitConfig, ctx: SendContext, started: number, upstream: Upstream): Promise<ChatResult> {
+    const cache = this.cache;
+    const feature = request.feature ?? 'ask';
+    const canonical = this.cacheable(request, config);
+    if (!cache || !canonical) return upstream(ctx);
+    const hit = await cache.lookup(canonical, feature, ctx.signal);
+    if (hit) return this.fromCache(ctx, hit.entry, hit.kind, started, [], [], hit.similarity);
+    // Stored inside the shared call, so the answer is kept even when the caller who started it left.
+    const storing = async (c: SendContext): Promise<ChatResult> => {
+      const result = await upstream(c);
+      if (result.cache === 'none' && !result.degraded && result.fallbacks.length === 0) {
+        // Secrets never rest on disk, whatever the output settings: a hit is redacted again on the way out anyway.
+        const text = redactOutput(result.text, { secrets: true, pii: false }).text;
+        cache.store(canonical, request, feature, { text, provider: result.provider, model: result.model, stopReason: result.stopReason, usage: result.usage, costUsd: result.costUsd ?? null });
+      }
+      return result;
+    };
+    if (!config.cache.coalesce) return storing(ctx);
+    let seq = 0;
+    const own = ctx.sink ? { text: (delta: string) => ctx.sink!.chunk(delta, seq++) } : undefined;
+    const { leader, result } = this.flights.run(`${cache.keyOf(canonical)}:${ctx.sink ? 'stream' : 'call'}`, ctx.signal, own, (signal, shared) =>
+      storing({ ...ctx, signal, ...(ctx.sink ? { sink: { chunk: (delta: string) => shared.text(delta) } } : {}) }));
+    const value = await result;
+    if (leader) return value;
+    cache.noteCoalesced();
+    // A follower bills nothing: the leader's row carries the call.
+    return { ...value, requestId: ctx.requestId, latencyMs: round(performance.now() - started), usage: emptyUsage(), costUsd: 0, coalesced: true };
+  }
+
+  /** For warming: whether this request's answer is cached already, or could never be. Counts nothing. */
+  state(request: ChatRequest, config: ConduitConfig): 'cached' | 'missing' | 'uncacheable' {
+    const canonical = this.cacheable(request, config);
+    if (!canonical || !this.cache) return 'uncacheable';
+    return this.cache.has(canonical) ? 'cached' : 'missing';
+  }
+
+  /** The last resort before a simplified answer: an expired entry, labelled stale. */
+  stale(request: ChatRequest, config: ConduitConfig, ctx: SendContext, started: number, attempts: AttemptRecord[], fallbacks: string[]): ChatResult | undefined {
+    const canonical = this.cacheable(request, config);
+    const entry = canonical ? this.cache?.stale(canonical) : undefined;
+    if (!entry) return undefined;
+    fallbacks.push('stale-cache');
+    return this.fromCache(ctx, entry, 'stale', started, attempts, fallbacks);
+  }
+
+  /** The request as the cache keys it, or undefined when it may not be cached at all. */
+  private cacheable(request: ChatRequest, config: ConduitConfig): CanonicalRequest | undefined {
+    if (!this.cache || !config.cache.enabled) return undefined;
+    if (!temperatureAllowed(config.cache, request.feature ?? 'ask', request.temperature)) return undefined;
+    const provider = request.provider ?? config.provider;
+    return {
+      provider,
+      model: request.model ?? resolveProvider(config, provider, this.env).model,
+      messages: request.messages,
+      maxTokens: request.max_tokens ?? config.defaultMaxTokens,
+      ...(request.system !== undefined ? { system: request.system } : {}),
+      ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+      ...(request.responseFormat !== undefined ? { responseFormat: request.responseFormat } : {}),
+    };
+  }
+
+  /** An answer from the cache: replayed as chunks to a streaming client, billing nothing. */
+  private fromCache(ctx: SendContext, entry: CacheEntry, kind: 'exact' | 'semantic' | 'stale', started: number, attempts: AttemptRecord[], fallbacks: string[], similarity?: number): ChatResult {
+    let seq = 0;
+    if (ctx.sink) for (const piece of replayChunks(entry.text)) ctx.sink.chunk(piece, seq++);
+    const latencyMs = round(performance.now() - started);
+    return {
+      requestId: ctx.requestId,
+      text: entry.text,
+      provider: entry.provider,
+      model: entry.model,
+      usage: emptyUsage(),
+      stopReason: entry.stopReason,
+      latencyMs,
+      ttftMs: ctx.sink ? latencyMs : null,
+      attempts: attempts.length,
+      attemptLog: [...attempts],
+      cache: kind,
+      fallbacks: [...fallbacks],
+      costUsd: 0,
+      costSavedUsd: entry.costUsd,
+      ...(kind === 'semantic' ? { cacheMatch: { similarity: Math.round((similarity ?? 0) * 10_000) / 10_000, prompt: entry.prompt } } : {}),
+    };
+  }
+}
+
+export function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}

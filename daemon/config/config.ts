@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ProviderIds, type ProviderId } from '../../protocol';
 import { defaultModelFor } from '../router/models';
 import { alertThresholdsSchema } from '../usage/alertThresholds';
+import { samplingSchema } from '../usage/sampling';
 import { rateLimitSettingsSchema } from '../ratelimit/rateLimitSettings';
 import { guardSettingsSchema } from '../guard/guardSettings';
 import { cacheSchema } from '../cache/cacheSettings';
@@ -68,6 +69,8 @@ export const configSchema = z.object({
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   resilience: resilienceSchema.default(resilienceSchema.parse({})),
   alerts: alertThresholdsSchema.default(alertThresholdsSchema.parse({})),
+  /** Redacted prompt and answer text in the ledger, opt-in. */
+  sampling: samplingSchema.default(samplingSchema.parse({})),
   /** Request and token buckets per provider and key; see daemon/ratelimit/rateLimitSettings.ts. */
   rateLimit: rateLimitSettingsSchema.default(rateLimitSettingsSchema.parse({})),
   /** The key set (profile) requests use unless they name one; `conduit --profile` overrides. */

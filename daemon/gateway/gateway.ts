@@ -30,6 +30,7 @@ import { resolveKey } from '../secrets/keySource';
 import { withKeyRotation } from '../secrets/keyRotation';
 import { costOf, isCostlier } from '../usage/pricing';
 import type { RequestRecorder } from '../usage/requestRecord';
+import { sampleOf } from '../usage/sampling';
 import { AdapterPool } from './adapterPool';
 import { CacheStep, round } from './cacheStep';
 import { shouldDegrade, shouldFallBack, shouldQueue } from './fallbackRules';
@@ -303,7 +304,8 @@ export class Gateway {
 
   /** Exactly one ledger row and one log line per logical request, whatever happened. */
   private async record(ctx: SendContext, request: ChatRequest | undefined, startedAt: number, started: number, result: ChatResult | undefined, error: ConduitErrorData | undefined, attempts: AttemptRecord[] = [], fallbacks: string[] = []): Promise<void> {
-    const record = buildRecord({ ctx, request, startedAt, latencyMs: round(performance.now() - started), result, error, attempts, fallbacks });
+    const sample = sampleOf(request, result?.text ?? error?.partialText, this.deps.config().sampling, this.deps.redactor);
+    const record = buildRecord({ ctx, request, startedAt, latencyMs: round(performance.now() - started), result, error, attempts, fallbacks, sample });
     let recorded = false;
     if (this.deps.recorder) recorded = (await this.deps.recorder.record(record)).recorded;
     this.deps.logger.info('request', { ...record, sample: undefined, recorded });

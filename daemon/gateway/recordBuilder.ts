@@ -12,9 +12,11 @@ export interface RecordInput {
   error: ConduitErrorData | undefined;
   attempts: AttemptRecord[];
   fallbacks: string[];
+  /** Redacted text, only when sampling is on. */
+  sample?: { prompt: string; response: string } | null;
 }
 
-/** The ledger row for one logical request. Prompt text never goes in: sampling is off. */
+/** The ledger row for one logical request. Prompt text goes in only as a redacted sample. */
 export function buildRecord(input: RecordInput): RequestRecord {
   const { ctx, request, result, error } = input;
   const attempts = result?.attemptLog ?? input.attempts;
@@ -45,6 +47,6 @@ export function buildRecord(input: RecordInput): RequestRecord {
     coalesced: result?.coalesced ?? false,
     stream: ctx.sink !== undefined,
     profile: request?.profile ?? 'default',
-    sample: null,
+    sample: input.sample ?? null,
   };
 }

@@ -22,16 +22,18 @@ export function redactOutput(text: string, policy: OutputPolicy): { text: string
 }
 
 /**
- * Redacts a stream chunk by chunk. A pattern may straddle two chunks, so the last
- * `lookBehind` characters (and any match still open at the end, such as a private-key block
- * without its END line yet) are held back until more text shows how it ends. `flush()` releases
- * the rest when the stream is done. What the client sees is the same text as the final result.
+ * Redacts a stream chunk by chunk. A pattern may straddle two chunks, so only the tail that could
+ * still become one is held back: the last whitespace-free run (keys, tokens, emails), a trailing
+ * run of digits and separators (cards, phone numbers, when PII is on), a line that is naming a
+ * secret (`API_SECRET = …`), and a private-key block still open. Everything before it streams at
+ * once. `flush()` releases the rest when the stream is done. What the client sees is the same
+ * text as the final result.
  */
 export class StreamRedactor {
   private pending = '';
   readonly counts = new Map<string, number>();
 
-  constructor(private readonly policy: OutputPolicy, private readonly emit: (text: string) => void, private readonly lookBehind = 200, private readonly maxHold = 16_384) {}
+  constructor(private readonly policy: OutputPolicy, private readonly emit: (text: string) => void, private readonly maxHold = 16_384) {}
 
   get active(): boolean {
     return this.policy.secrets || this.policy.pii;
@@ -40,16 +42,26 @@ export class StreamRedactor {
   push(delta: string): void {
     if (!this.active) { this.emit(delta); return; }
     this.pending += delta;
-    let cut = Math.max(0, this.pending.length - this.lookBehind);
-    // Never cut at whitespace-free text: a key is one run of non-space characters.
-    const space = this.pending.slice(0, cut).search(/\s\S*$/);
-    if (space >= 0) cut = space + 1; else cut = 0;
-    const found = findings(this.pending, this.policy);
-    for (const f of found) if (f.start < cut && f.end >= cut) cut = f.start;
-    if (cut === 0 && this.pending.length > this.maxHold) cut = this.pending.length - this.lookBehind;
+    let cut = this.safePrefix(this.pending);
+    for (const f of findings(this.pending, this.policy)) if (f.start < cut && f.end >= cut) cut = f.start;
+    if (cut === 0 && this.pending.length > this.maxHold) cut = this.pending.length - 1024;
     if (cut <= 0) return;
     this.release(this.pending.slice(0, cut));
     this.pending = this.pending.slice(cut);
+  }
+
+  /** How much of `text` no later chunk can turn into part of a secret or PII. */
+  private safePrefix(text: string): number {
+    let cut = text.search(/\S*$/);
+    if (this.policy.pii) {
+      const digits = /[+\d(][\d\s().+-]*$/.exec(text);
+      if (digits) cut = Math.min(cut, digits.index);
+    }
+    const lineStart = text.lastIndexOf('\n') + 1;
+    if (/(secret|passw|token|api[_-]?key|private)/i.test(text.slice(lineStart))) cut = Math.min(cut, lineStart);
+    const begin = text.lastIndexOf('-----BEGIN');
+    if (begin >= 0 && !/-----END [A-Z ]*-----/.test(text.slice(begin))) cut = Math.min(cut, begin);
+    return cut;
   }
 
   flush(): void {

@@ -24,7 +24,7 @@ export type RunFn = (request: ChatRequest, sink: TextSink | undefined) => Promis
 /**
  * Step 10, around everything upstream of it: answers that must be JSON are checked and, once,
  * sent back for repair; secrets (and PII, when set) are redacted from the answer, and from each
- * streamed chunk through a small look-behind buffer; suspicious answers are logged, by metadata.
+ * streamed chunk as it passes, holding back only a tail that could still become a secret; suspicious answers are logged, by metadata.
  */
 export async function runWithOutputGuard(request: ChatRequest, sink: TextSink | undefined, opts: OutputStepOptions, run: RunFn): Promise<ChatResult> {
   const feature = request.feature ?? 'ask';

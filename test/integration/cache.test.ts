@@ -48,7 +48,7 @@ describe('response cache through the real daemon and SDK', () => {
   });
 
   it('answers the second identical request from the cache, streamed as chunks; a restart keeps the entry', async () => {
-    // Long enough that the output guard's 200-character look-behind lets chunks through as they come.
+    // Long enough to arrive in several chunks.
     const answer = Array.from({ length: 60 }, (_, i) => `Paris fact ${i}.`).join(' ');
     fake.enqueue('openai', { text: answer, usage: { input: 20, output: 12 } });
     const client = await h.connect();

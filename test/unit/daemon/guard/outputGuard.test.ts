@@ -23,7 +23,7 @@ describe('guard out: redaction', () => {
 describe('guard out: streamed chunks', () => {
   function stream(chunks: string[], policy = { secrets: true, pii: false }): { out: string[]; counts: Map<string, number> } {
     const out: string[] = [];
-    const r = new StreamRedactor(policy, (t) => out.push(t), 40);
+    const r = new StreamRedactor(policy, (t) => out.push(t));
     for (const c of chunks) r.push(c);
     r.flush();
     return { out, counts: r.counts };
@@ -47,6 +47,29 @@ describe('guard out: streamed chunks', () => {
     const chunks = ['before\n', ...block.match(/[\s\S]{1,10}/g)!, '\nafter'];
     const { out } = stream(chunks);
     expect(out.join('')).toBe('before\n[REDACTED:private_key]\nafter');
+  });
+
+  it('never lets PII or a named secret through when split at every point', () => {
+    const policy = { secrets: true, pii: true };
+    const text = 'Mail ada@example.com or call +44 20 7946 0958, card 4111 1111 1111 1111.\nAPI_SECRET = hunter2hunter2hunter2 done';
+    for (const size of [1, 2, 5, 9]) {
+      const { out } = stream(text.match(new RegExp(`[\\s\\S]{1,${size}}`, 'g'))!, policy);
+      const joined = out.join('');
+      expect(joined).toBe(redactOutput(text, policy).text);
+      for (const leak of ['ada@example.com', '7946 0958', '4111 1111', 'hunter2']) expect(joined).not.toContain(leak);
+    }
+  });
+
+  it('streams at once: only the tail that could still become a secret waits', () => {
+    const out: string[] = [];
+    const r = new StreamRedactor({ secrets: true, pii: false }, (t) => out.push(t));
+    r.push('The answer is forty two, and the next word is ');
+    expect(out.join('')).toBe('The answer is forty two, and the next word is ');
+    r.push('unfinish');
+    expect(out.join('')).toBe('The answer is forty two, and the next word is ');
+    r.push('ed.');
+    r.flush();
+    expect(out.join('')).toBe('The answer is forty two, and the next word is unfinished.');
   });
 
   it('passes chunks straight through when redaction is off', () => {

@@ -105,6 +105,7 @@ async function exactHitPath(): Promise<{ uncached: ReturnType<typeof summarize>;
     await client.stop().catch(() => undefined);
     client.close();
     fake.proc.kill();
+    fs.rmSync(home, { recursive: true, force: true });
   }
   const u = summarize(uncached);
   const h = summarize(hit);

@@ -4,21 +4,44 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 
-/** The fake provider in its own process, so its work is not billed to either side. */
-export async function startFake(buildDir: string): Promise<{ url: string; proc: ChildProcess; control(path: string, body: unknown): Promise<void> }> {
-  const proc = spawn(process.execPath, [path.join(buildDir, 'fakeServe.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: proc.stdout! }).once('line', resolve);
-    proc.once('exit', (code) => reject(new Error(`fake exited with ${code}`)));
+export interface Mock {
+  url: string;
+  proc: ChildProcess;
+  /** Scripts the fake over HTTP (/__fake/default, /__fake/enqueue…). */
+  control(path: string, body: unknown): Promise<void>;
+  /** One stdin command (see mockServe.ts) and its one-line answer. */
+  command<T>(cmd: Record<string, unknown>): Promise<T>;
+  stop(): void;
+}
+
+/** The mock upstream (the fake provider) in its own process, so its work is billed to neither side. */
+export async function startFake(buildDir: string): Promise<Mock> {
+  const proc = spawn(process.execPath, [path.join(buildDir, 'mockServe.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: proc.stdout! });
+  const waiting: Array<(line: string) => void> = [];
+  const first = new Promise<string>((resolve, reject) => {
+    waiting.push(resolve);
+    proc.once('exit', (code) => reject(new Error(`mock exited with ${code}`)));
   });
-  const { port } = JSON.parse(line) as { port: number };
+  lines.on('line', (line) => waiting.shift()?.(line));
+  const { port } = JSON.parse(await first) as { port: number };
   const url = `http://127.0.0.1:${port}`;
+  // Commands are answered in order, one line each; waitFor may answer late, so it is not queued here.
   return {
     url,
     proc,
     async control(p: string, body: unknown) {
       const res = await fetch(`${url}${p}`, { method: 'POST', body: JSON.stringify(body) });
       if (!res.ok) throw new Error(`control ${p}: ${res.status}`);
+    },
+    command<T>(cmd: Record<string, unknown>): Promise<T> {
+      return new Promise<T>((resolve) => {
+        waiting.push((line) => resolve(JSON.parse(line) as T));
+        proc.stdin!.write(`${JSON.stringify(cmd)}\n`);
+      });
+    },
+    stop() {
+      proc.kill('SIGTERM');
     },
   };
 }
@@ -39,4 +62,39 @@ export function daemonEnv(home: string, fakeUrl: string): NodeJS.ProcessEnv {
     GOOGLE_GEMINI_BASE_URL: fakeUrl,
     CONDUIT_OPENAI_COMPATIBLE_BASE_URL: `${fakeUrl}/compat/v1`,
   };
+}
+
+/**
+ * The daemon's config.json for benchmarks: rate limits on (so the limiter's bookkeeping is in
+ * the path) but far above anything a benchmark sends, so nothing ever waits.
+ */
+export function benchConfig(home: string, extra: Record<string, unknown> = {}): void {
+  const rateLimit = { enabled: true, tier: 'custom', overrides: { openai: { rpm: 1_000_000_000, tpm: 1_000_000_000 } } };
+  fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({ rateLimit, ...extra }, null, 2));
+}
+
+export function textOfSize(bytes: number): string {
+  const words = 'lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor '.repeat(Math.ceil(bytes / 70));
+  return words.slice(0, bytes);
+}
+
+/** A process's CPU time (user + system) so far, in ms, from /proc (Linux); NaN elsewhere. */
+export function cpuMsOf(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** A process's resident set size in bytes, from /proc (Linux); NaN elsewhere. */
+export function rssOf(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : NaN;
+  } catch {
+    return NaN;
+  }
 }

@@ -2,6 +2,8 @@ import { askCommand } from './cli/askCommand';
 import { cacheCommand } from './cli/cacheCommand';
 import { ExitCode, fail, takeProfileOption } from './cli/context';
 import { daemonCommand } from './cli/daemonCommand';
+import { experimentsCommand } from './cli/experimentsCommand';
+import { routeCommand } from './cli/routeCommand';
 import { jobsCommand } from './cli/jobsCommand';
 import { keyCommand } from './cli/keyCommand';
 import { logsCommand } from './cli/logsCommand';
@@ -18,6 +20,14 @@ Usage:
       --json prints the final result (text, model, usage, cost, latency, attempts,
       fallbacks). --background lets the request wait in the durable queue when
       every provider is down; \`conduit jobs\` shows it.
+  conduit ask --estimate [...] PROMPT
+      Print the worst-case cost (estimated input + max tokens at the routed model's
+      prices) and the routing decision; nothing is sent upstream.
+  conduit route [--feature F] [--provider P] [--model M] [--max-tokens N] [--json] PROMPT
+      Which tier, provider and model the request would get, and why. Sends nothing.
+  conduit experiments [--since 30d] [--json]
+      Per-arm results of the A/B experiments: requests, error rate, latency p50/p95,
+      cost per request, ratings and retries.
   conduit status [--json]     The daemon's pid, version, uptime, clients, providers,
                               circuits, ledger state and active alerts.
   conduit usage [--since 7d] [--until T] [--by day|month|feature|model|provider]
@@ -31,6 +41,10 @@ Usage:
   conduit cache clear           Forget every cached answer (memory and cache.db).
   conduit cache warm FILE       Send the requests in FILE (JSON lines of ChatRequests, or -
                                 for stdin) at background priority, skipping cached ones.
+  conduit cache model install --from FOLDER_OR_ZIP [--sha256 HEX]
+                                Install the local embedding model (all-MiniLM-L6-v2) from a
+                                folder or zip you downloaded; its ONNX file must match the
+                                pinned sha256 (cache.semantic.localModelSha256, or --sha256).
   conduit key set PROVIDER [--add] [--verify]
       Store an API key in the OS keychain, read from stdin or a hidden prompt (never
       an argument). --add keeps the current keys and adds this one as the next to try
@@ -71,6 +85,8 @@ async function main(args: string[]): Promise<number> {
     case 'key':
     case 'keys': return keyCommand(rest);
     case 'cache': return cacheCommand(rest);
+    case 'route': return routeCommand(rest);
+    case 'experiments': return experimentsCommand(rest);
     case undefined:
     case 'help':
     case '--help':

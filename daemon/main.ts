@@ -5,6 +5,8 @@ import {
   JobFinishedNotification,
   PROTOCOL_VERSION,
   ProviderIds,
+  type Alert,
+  type AlertEvent,
   type ChatRequest,
   type ClientKind,
   type StatusResult,
@@ -15,6 +17,14 @@ import { ResponseCache } from './cache/responseCache';
 import { configSchema, ConfigError, loadConfig, resolveProvider, type ConduitConfig } from './config/config';
 import { shouldQueue } from './gateway/fallbackRules';
 import { Gateway } from './gateway/gateway';
+import { modelsInUse } from './gateway/routeStep';
+import { configuredDeprecations } from './router/deprecations';
+import { experimentResults } from './router/experimentResults';
+import { routerHandlers } from './server/handlers/routerHandlers';
+import { BudgetAlerts } from './usage/budgetAlerts';
+import { readSpend } from './usage/budgetSpend';
+import { BudgetTable } from './usage/budgetTable';
+import { experimentRows, saveRating } from './usage/ratings';
 import { Redactor } from './guard/redact';
 import { conduitHome, ensurePrivateDir, homeLayout } from './home/conduitHome';
 import { socketAddress } from './home/socketAddress';
@@ -96,7 +106,10 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   const cache = new ResponseCache({ settings: () => config.cache, log });
   // One set of limits for every window and the CLI: this daemon is the only sender.
   const rateLimiter = new RateLimiter({ settings: () => config.rateLimit });
-  const gateway = new Gateway({ config: () => config, logger, redactor, breakers, recorder: ledger, cache, rateLimiter, ...(queue ? { queue } : {}), keys: ring, onKeyRejected: (e) => keyRejectedAlert(e) });
+  // Budget reservations, in memory; the spend before this start is read from the ledger below.
+  const budgets = new BudgetTable({ settings: () => config.budgets });
+  const budgetAlerts = new BudgetAlerts();
+  const gateway = new Gateway({ config: () => config, logger, redactor, breakers, recorder: ledger, cache, rateLimiter, ...(queue ? { queue } : {}), keys: ring, onKeyRejected: (e) => keyRejectedAlert(e), budgets, onBudgetSettled: () => checkBudgets() });
   const warm = (requests: ChatRequest[], client: ClientKind) => warmCache(requests, {
     state: (request) => gateway.cacheState(request),
     send: (request, i) => gateway.send(request, { requestId: `warm_${Date.now()}_${i}`, client, signal: new AbortController().signal }),
@@ -127,12 +140,15 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
     },
   });
 
+  let markStarted!: () => void;
+  const startup = new Promise<void>((resolve) => { markStarted = resolve; });
   const server = new DaemonServer({
     token,
     maxMessageBytes: config.maxMessageBytes,
     handshakeTimeoutMs: Number(process.env.CONDUIT_HANDSHAKE_TIMEOUT_MS) || 3000,
+    ready: startup,
     maxConnections: 1024,
-    hello: () => ({ version: CONDUIT_VERSION, pid: process.pid, capabilities: ['chat', 'stream', 'status', 'usage', 'alerts', 'jobs', 'cache', 'keys', 'config', 'feedback'] }),
+    hello: () => ({ version: CONDUIT_VERSION, pid: process.pid, capabilities: ['chat', 'stream', 'status', 'usage', 'alerts', 'jobs', 'cache', 'keys', 'config', 'feedback', 'router', 'budgets', 'experiments'] }),
     chat: (params, client, signal, onChunk) => {
       const p = (params ?? {}) as { requestId?: unknown; request?: unknown };
       const requestId = typeof p.requestId === 'string' && p.requestId.length <= 200 ? p.requestId : `req_${Date.now()}`;
@@ -151,9 +167,18 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
     }), cacheHandlers({ cache, enabled: () => config.cache.enabled, warm }), configHandlers({
       // Settings from VS Code lie over config.json; the size, idle and log-level limits stay as started.
       fileConfig: () => { try { return loadConfig(layout.configFile); } catch { return configSchema.parse({}); } },
-      apply: (next) => { config = next; },
+      apply: (next) => { config = next; announceDeprecations(); checkBudgets(); },
       log: (level, msg, fields) => log(level, msg, fields),
-    }), feedbackHandlers((msg, fields) => log('info', msg, fields)), ...(queue ? [jobsHandlers(queue)] : [])],
+    }), feedbackHandlers((msg, fields) => log('info', msg, fields), async (requestId, rating, feature) => {
+      try { await saveRating(ledger.reader(), requestId, rating, feature, Date.now()); return true; } catch (err) {
+        log('warn', 'rating not stored', { requestId, err: err instanceof Error ? err.message : String(err) });
+        return false;
+      }
+    }), routerHandlers({
+      explain: (request) => gateway.explain(request),
+      budgets: () => ({ onExceed: config.budgets.onExceed, budgets: budgets.statuses() }),
+      experiments: async (since) => ({ since, experiments: experimentResults(config.experiments, await experimentRows(ledger.reader(), since)) }),
+    }), ...(queue ? [jobsHandlers(queue)] : [])],
     onIdleChange: (idle) => {
       if (idleTimer) { clearTimeout(idleTimer); idleTimer = undefined; }
       if (idle && !stopping) armIdleTimer();
@@ -186,7 +211,9 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
       memory: { rss: mem.rss, heapUsed: mem.heapUsed },
       circuits: breakers.snapshots(),
       ledger: ledger.status(),
-      alerts: alerts.list().active,
+      alerts: [...alerts.list().active, ...budgetAlerts.list(), ...deprecationAlerts()],
+      deprecations: configuredDeprecations(modelsInUse(config)),
+      budgets: budgets.statuses(),
       rateLimits: rateLimiter.status(),
       providers: ProviderIds.map((id) => {
         const resolved = resolveProvider(config, id);
@@ -195,6 +222,32 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
       profile: config.profile,
       keychain: ring.state,
     };
+  }
+
+  function sendAlert(e: AlertEvent): void {
+    server.broadcast(AlertsRaisedNotification.type, e);
+    log(e.alert.severity === 'critical' ? 'error' : 'warn', `alert ${e.type}: ${e.alert.message}`, { alert: e.alert.id, value: e.alert.value, threshold: e.alert.threshold });
+  }
+
+  /** Budget warnings at 50, 80 and 100 % (by default), once per budget, threshold and period. */
+  function checkBudgets(): void {
+    for (const e of budgetAlerts.check(budgets.statuses(), config.budgets.warnAt)) sendAlert(e);
+  }
+
+  /** A configured model past or near its end of life, as an alert; once per model while the daemon runs. */
+  const announced = new Set<string>();
+  function deprecationAlerts(): Alert[] {
+    return configuredDeprecations(modelsInUse(config)).map((d) => ({
+      id: `model_deprecated:${d.provider}/${d.model}`, kind: 'model_deprecated' as const, severity: d.state === 'past' ? 'critical' as const : 'warning' as const,
+      message: d.message, value: 1, threshold: 1, firedAt: startedAt, lastSentAt: startedAt, clearedAt: null,
+    }));
+  }
+  function announceDeprecations(): void {
+    for (const alert of deprecationAlerts()) {
+      if (announced.has(alert.id)) continue;
+      announced.add(alert.id);
+      sendAlert({ type: 'fired', alert });
+    }
   }
 
   /** A 401 on a key: every client hears of it, once per key, as an alert. */
@@ -242,6 +295,13 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
     return 'already-running';
   }
   await ledger.open();
+  try {
+    budgets.seed(await readSpend(ledger.reader(), startedAt));
+  } catch (err) {
+    log('warn', 'budgets: could not read this period\'s spend from the ledger; counting from zero', { err: err instanceof Error ? err.message : String(err) });
+  }
+  checkBudgets();
+  announceDeprecations();
   await queue?.init();
   // In the background: a local embedding model can take a second to load, and lookups before
   // then simply miss.
@@ -260,6 +320,7 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
   }, (err: unknown) => log('warn', 'the cache could not start; requests go upstream', { err: err instanceof Error ? err.message : String(err) }));
   alerts.start();
   worker?.start();
+  markStarted();
   log('info', 'daemon listening', { socket: address.path, version: CONDUIT_VERSION, protocolVersion: PROTOCOL_VERSION, node: process.version, idleTimeoutMs });
   server.server.on('error', (err) => log('error', 'server error', { err: err.message }));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

@@ -7,14 +7,14 @@ import { AlertDeduper } from './alertDeduper';
 export class AlertNotifier {
   private readonly deduper = new AlertDeduper();
 
-  constructor(private readonly onAlert: () => void) {}
+  constructor(private readonly onAlert: (event: AlertEvent) => void) {}
 
   attach(client: DaemonClient): void {
     client.connection.onNotification(AlertsRaisedNotification.type, (event) => this.received(event));
   }
 
   private received(event: AlertEvent): void {
-    this.onAlert();
+    this.onAlert(event);
     if (!this.deduper.shouldShow(event)) return;
     const show = event.alert.severity === 'critical' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
     void show(`Conduit: ${event.alert.message}`, 'Open Panel', 'Show Logs').then((choice) => {

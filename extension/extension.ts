@@ -37,7 +37,11 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
   const statusBar = new ConduitStatusBar(daemon);
   const refresh = () => void statusBar.refresh();
   const settings = new SettingsSync(log);
-  const alerts = new AlertNotifier(refresh);
+  const panelDeps = { extensionUri: context.extensionUri, daemon, log };
+  const alerts = new AlertNotifier((event) => {
+    refresh();
+    UsagePanel.alert(event);
+  });
   const answers = new AnswerPanel((requestId, rating) => void rate(daemon, log, requestId, rating));
   const explanations = new Explanations(daemon, refresh);
   const codeLens = new ExplainCodeLensProvider();
@@ -69,7 +73,8 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
     vscode.commands.registerCommand('conduit.switchProvider', (args?: { provider?: ProviderId }) => switchProviderCommand(daemon, args)),
     vscode.commands.registerCommand('conduit.setApiKey', (args?: { provider?: ProviderId; key?: string }) => setKeyCommand(daemon, args)),
     vscode.commands.registerCommand('conduit.removeApiKey', (args?: { provider?: ProviderId }) => removeKeyCommand(daemon, args)),
-    vscode.commands.registerCommand('conduit.showUsage', () => UsagePanel.createOrShow(context.extensionUri)),
+    UsagePanel.registerSerializer(panelDeps),
+    vscode.commands.registerCommand('conduit.showUsage', () => { UsagePanel.createOrShow(panelDeps); }),
     vscode.commands.registerCommand('conduit.clearCache', async () => {
       try {
         const { removed } = await call(await daemon.get(), CacheClearRequest.type, {});

@@ -47,8 +47,8 @@ const MAPPINGS: readonly Mapping[] = [
   { key: 'alerts.errorRate', path: ['alerts', 'errorRate', 'rate'] },
   { key: 'alerts.latencyP95Ms', path: ['alerts', 'latencyP95', 'thresholdMs'] },
   { key: 'alerts.costSpikeRatio', path: ['alerts', 'costSpike', 'ratio'] },
-  // Not in the daemon's schema yet: passed through, so a daemon that knows them applies them and
-  // one that does not says so.
+  // Whole objects, in the daemon's own shape (daemon/router/routingSettings.ts,
+  // daemon/usage/budgetSettings.ts); its schema reports a bad field by its path, e.g. "budgets.dailyUsd".
   { key: 'routing', path: ['routing'] },
   { key: 'budgets', path: ['budgets'] },
 ];

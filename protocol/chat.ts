@@ -1,5 +1,6 @@
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { ConduitErrorData, ErrorCode } from './errors';
+import type { RouteInfo } from './router';
 
 export const ProviderIds = ['anthropic', 'openai', 'gemini', 'openaiCompatible'] as const;
 export type ProviderId = (typeof ProviderIds)[number];
@@ -31,6 +32,11 @@ export interface ChatRequest {
   profile?: string;
   /** Ask for a JSON answer: the daemon checks it parses, asks once for a repair, then fails. */
   responseFormat?: 'json';
+  /**
+   * What A/B experiment assignment hashes; the canonical prompt when absent. A client that
+   * retries an answer sends the same key, so the retry stays on the same arm.
+   */
+  experimentKey?: string;
 }
 
 /** What the guard changed: kinds of secret or PII and how many of each. */
@@ -106,6 +112,10 @@ export interface ChatResult {
   costSavedUsd?: number | null;
   /** This request shared another identical request's upstream call, and bills nothing. */
   coalesced?: boolean;
+  /** The routing decision: tier, why, the model it led to, the experiment arm. */
+  route?: RouteInfo;
+  /** Earlier context dropped to keep within the feature's context budget (never the last user message). */
+  trimmed?: { droppedTokens: number; droppedMessages: number };
 }
 
 export interface ChatSendParams {

@@ -4,6 +4,8 @@ import type { ConduitErrorData } from './errors';
 import type { RateLimitStatus } from './rateLimit';
 import type { KeychainState } from './keys';
 import type { Alert, LedgerStatus } from './usage';
+import type { BudgetStatus } from './budget';
+import type { ModelDeprecation } from './router';
 
 export interface HelloParams {
   protocolVersion: number;
@@ -75,6 +77,10 @@ export interface StatusResult {
   profile?: string;
   /** Whether the OS keychain can be used, and if not, why and how to fix it. */
   keychain?: KeychainState;
+  /** Configured models past or within 30 days of their end of life (for the status bar). */
+  deprecations?: ModelDeprecation[];
+  /** The budgets that are set, with what is spent and left. */
+  budgets?: BudgetStatus[];
 }
 
 export const StatusRequest = {
@@ -86,4 +92,15 @@ export const StatusRequest = {
 export const StopRequest = {
   method: 'daemon/stop',
   type: new RequestType0<{ pid: number }, ConduitErrorData>('daemon/stop'),
+} as const;
+
+export interface PingParams {
+  /** Any JSON value; the daemon sends it back unchanged. */
+  payload?: unknown;
+}
+
+/** Echoes its payload: a cheap round trip, for health checks and the IPC benchmark. */
+export const PingRequest = {
+  method: 'daemon/ping',
+  type: new RequestType<PingParams, PingParams, ConduitErrorData>('daemon/ping'),
 } as const;

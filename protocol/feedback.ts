@@ -7,6 +7,8 @@ export interface FeedbackRateParams {
   rating: 1 | -1;
   /** What the answer was for, e.g. "ask" or "explain". */
   feature?: string;
+  /** "retry": the user asked again instead of rating; counted as a thumbs down. */
+  reason?: 'retry' | 'user';
 }
 
 export const FeedbackRateRequest = {

@@ -9,3 +9,7 @@ export * from './cache';
 export * from './rateLimit';
 export * from './config';
 export * from './feedback';
+export * from './router';
+export * from './budget';
+export * from './experiments';
+export * from './webview';

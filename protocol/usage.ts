@@ -160,7 +160,7 @@ export interface UsageLiveResult {
   ledger: LedgerStatus;
 }
 
-export type AlertKind = 'error_rate' | 'latency_p95' | 'cost_spike' | 'rate_limited' | 'queueing' | 'cache_hit_drop' | 'ledger_degraded' | 'key_rejected';
+export type AlertKind = 'error_rate' | 'latency_p95' | 'cost_spike' | 'rate_limited' | 'queueing' | 'cache_hit_drop' | 'ledger_degraded' | 'key_rejected' | 'budget' | 'model_deprecated';
 
 export interface Alert {
   /** Stable per condition, so repeats of the same condition are one alert. */
@@ -220,4 +220,49 @@ export const AlertsListRequest = {
 export const AlertsRaisedNotification = {
   method: 'alerts/raised',
   type: new NotificationType<AlertEvent>('alerts/raised'),
+} as const;
+
+export interface UsageBreakdownParams {
+  /** ms since the epoch, inclusive. */
+  since: number;
+  /** ms since the epoch, exclusive; now when absent. */
+  until?: number;
+  filters?: UsageFilters;
+  /** As in `usage/query`: the client's offset from UTC in minutes, for the calendar day. */
+  utcOffsetMinutes?: number;
+}
+
+/** The requests of one calendar day for one provider, model and feature. */
+export interface UsageBreakdownCell {
+  /** YYYY-MM-DD at the client's offset. */
+  day: string;
+  /** "(none)" for a missing one, as in usage groups. */
+  provider: string;
+  model: string;
+  feature: string;
+  requests: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** Sum over the requests with a known price. */
+  costUsd: number;
+  cacheHits: number;
+  cacheSavedUsd: number;
+}
+
+export interface UsageBreakdownResult {
+  since: number;
+  until: number;
+  /** Only the combinations that had requests, ordered by day. */
+  cells: UsageBreakdownCell[];
+  ledger: LedgerStatus;
+}
+
+/**
+ * `usage/breakdown`: day × provider × model × feature sums in one pass, for charts stacked by
+ * one dimension and filtered by another without a query per series.
+ */
+export const UsageBreakdownRequest = {
+  method: 'usage/breakdown',
+  type: new RequestType<UsageBreakdownParams, UsageBreakdownResult, ConduitErrorData>('usage/breakdown'),
 } as const;

@@ -2,13 +2,28 @@ import { z } from 'zod';
 
 const HOUR = 3_600_000;
 
+/**
+ * sha256 of onnx/model_quantized.onnx in Xenova/all-MiniLM-L6-v2 (22,972,370 bytes, revision
+ * 751bff37182d3f1213fa05d7196b954e230abad9), as pinned by several independent public projects.
+ * It could not be checked against the file from this machine (no access to the model hub); a
+ * different build of the model needs `cache.semantic.localModelSha256` or `--sha256`.
+ */
+export const MINILM_QUANTIZED_SHA256 = 'afdb6f1a0e45b715d0bb9b11772f032c399babd23bfc31fed1c170afc848bdb1';
+
 const semanticSchema = z.object({
   enabled: z.boolean().default(true),
   /** Which embedder turns a prompt into a vector; `local` falls back to `lexical` when its model is missing. */
   embedder: z.enum(['lexical', 'local', 'provider']).default('lexical'),
-  /** The folder holding the all-MiniLM-L6-v2 ONNX model, for `local`; CONDUIT_HOME/models when absent. */
-  localModelPath: z.string().min(1).optional(),
-  localModelId: z.string().min(1).default('Xenova/all-MiniLM-L6-v2'),
+  /**
+   * The model folder for `local` (config.json, tokenizer.json and onnx/model_quantized.onnx or
+   * onnx/model.onnx); CONDUIT_HOME/models/all-MiniLM-L6-v2 when absent.
+   */
+  localModelDir: z.string().min(1).optional(),
+  /**
+   * The sha256 `conduit cache model install` requires of the ONNX file it installs. The default
+   * is the published hash of Xenova/all-MiniLM-L6-v2's onnx/model_quantized.onnx.
+   */
+  localModelSha256: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 in lowercase hex').default(MINILM_QUANTIZED_SHA256),
   /** For `provider`: OpenAI or Gemini embeddings, through the same base URL and key as chat. */
   provider: z.enum(['openai', 'gemini']).default('openai'),
   providerModel: z.string().min(1).optional(),
@@ -17,8 +32,11 @@ const semanticSchema = z.object({
   thresholdByFeature: z.record(z.string(), z.number().min(0).max(1)).default({}),
   /** Features where a near answer is a wrong answer: code edits, commit messages, tests, fixes. */
   disabledFeatures: z.array(z.string()).default(['edit', 'commit', 'refactor', 'fix', 'test', 'generate']),
-  /** Index size above which an ANN index would pay off; informational until one is installed. */
-  maxIndexEntries: z.number().int().positive().default(100_000),
+  /**
+   * Entries in one scope above which its vectors move from brute force to an ANN index (usearch
+   * HNSW); fixed at start. Brute force is exact and fast enough below it.
+   */
+  annThreshold: z.number().int().positive().default(5000),
 }).strict();
 
 export const cacheSchema = z.object({

@@ -1,8 +1,7 @@
-import * as path from 'node:path';
 import type { SemanticSettings } from './cacheSettings';
 import type { Embedder } from './embedder';
 import { LexicalEmbedder } from './lexicalEmbedder';
-import { loadLocalEmbedder, type LocalEmbedderOptions } from './localEmbedder';
+import { defaultLocalModelDir, loadLocalEmbedder, type LocalEmbedderOptions } from './localEmbedder';
 import { providerEmbedder } from './providerEmbedder';
 
 export interface EmbedderContext {
@@ -20,10 +19,14 @@ export interface EmbedderContext {
  */
 export async function chooseEmbedder(settings: SemanticSettings, ctx: EmbedderContext): Promise<Embedder> {
   if (settings.embedder === 'local') {
-    const modelPath = settings.localModelPath ?? path.join(ctx.home, 'models');
+    const modelDir = settings.localModelDir ?? defaultLocalModelDir(ctx.home);
     try {
-      const embedder = await loadLocalEmbedder({ modelPath, modelId: settings.localModelId, ...(ctx.importModule ? { importModule: ctx.importModule } : {}) });
-      ctx.log('info', 'semantic cache: local embedder loaded', { model: settings.localModelId, modelPath });
+      const t0 = performance.now();
+      const embedder = await loadLocalEmbedder({ modelDir, ...(ctx.importModule ? { importModule: ctx.importModule } : {}) });
+      ctx.log('info', 'semantic cache: local embedder loaded', {
+        id: embedder.id, modelDir, dtype: embedder.dtype, sha256: embedder.sha256,
+        pinned: embedder.sha256 === settings.localModelSha256, loadMs: Math.round(performance.now() - t0),
+      });
       return embedder;
     } catch (err) {
       ctx.log('warn', `semantic cache: the local embedder is unavailable, using lexical instead: ${err instanceof Error ? err.message : String(err)}`);

@@ -6,6 +6,7 @@ import type { CacheLog, CacheStore } from './cacheStore';
 import type { Embedder } from './embedder';
 import { ExactCache } from './exactCache';
 import { SemanticIndex } from './semanticIndex';
+import { AdaptiveIndex } from './usearchIndex';
 
 export interface CacheHit {
   kind: 'exact' | 'semantic';
@@ -61,7 +62,16 @@ export class ResponseCache {
         this.persisted?.delete(e.key);
       },
     });
-    if (opts.embedder) this.semantic = new SemanticIndex(opts.embedder);
+    if (opts.embedder) this.semantic = this.semanticIndex(opts.embedder);
+  }
+
+  /** Brute force per scope, usearch for a scope past `annThreshold` (fixed at start). */
+  private semanticIndex(embedder: Embedder): SemanticIndex {
+    const index = new AdaptiveIndex({
+      annThreshold: this.opts.settings().semantic.annThreshold,
+      onChange: (kind, scope, entries) => this.opts.log?.('info', `semantic cache: a scope moved to ${kind === 'ann' ? 'the usearch ANN index' : 'brute force'}`, { entries, scope: scope.slice(0, 12) }),
+    });
+    return new SemanticIndex(embedder, index);
   }
 
   /**
@@ -79,15 +89,15 @@ export class ResponseCache {
     const entries = await this.persisted.load(this.now(), s.staleMaxAgeMs, s.maxEntries);
     for (const e of entries) this.exact.set(e);
     if (this.semantic) {
-      for (const e of entries) await this.semantic.add(e).catch(() => undefined);
+      for (const e of entries) await this.semantic.add(e, () => this.exact.peek(e.key) === e).catch(() => undefined);
     }
     return entries.length;
   }
 
   /** Switches the embedder (e.g. once the local model has loaded); entries are embedded again. */
   async useEmbedder(embedder: Embedder): Promise<void> {
-    const index = new SemanticIndex(embedder);
-    for (const e of [...this.exact.values()].reverse()) await index.add(e).catch(() => undefined);
+    const index = this.semanticIndex(embedder);
+    for (const e of [...this.exact.values()].reverse()) await index.add(e, () => this.exact.peek(e.key) === e).catch(() => undefined);
     this.semantic = index;
   }
 
@@ -147,10 +157,12 @@ export class ResponseCache {
     if (!this.exact.set(entry)) return;
     const semantic = this.semantic;
     if (semantic && s.semantic.enabled && entry.prompt && !s.semantic.disabledFeatures.includes(feature)) {
-      // Embedding is off the reply path; the store waits for the vector so it persists too.
-      void semantic.add(entry).catch((err: unknown) => {
+      // Embedding is off the reply path; the store waits for the vector so it persists too. An
+      // entry evicted while it was being embedded is neither indexed nor written.
+      const alive = () => this.exact.peek(entry.key) === entry;
+      void semantic.add(entry, alive).catch((err: unknown) => {
         this.opts.log?.('warn', 'could not embed a cached prompt', { err: err instanceof Error ? err.message : String(err) });
-      }).finally(() => this.persisted?.put(entry));
+      }).finally(() => { if (alive()) this.persisted?.put(entry); });
     } else {
       this.persisted?.put(entry);
     }

@@ -33,14 +33,18 @@ export class SemanticIndex {
     return this.index.size;
   }
 
-  /** Indexes an entry, embedding its prompt unless it already carries a vector from this embedder. */
-  async add(entry: CacheEntry): Promise<void> {
+  /**
+   * Indexes an entry, embedding its prompt unless it already carries a vector from this embedder.
+   * `alive` is asked after the embedding: an entry evicted meanwhile is not indexed.
+   */
+  async add(entry: CacheEntry, alive?: () => boolean): Promise<void> {
     if (!entry.vector || entry.embedder !== this.embedder.id) {
       const [vector] = await this.embedder.embed([entry.prompt]);
       if (!vector) return;
       entry.vector = vector;
       entry.embedder = this.embedder.id;
     }
+    if (alive && !alive()) return;
     this.index.add(entry.scope, entry.key, entry.vector);
   }
 

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
-import { ProviderIds, type ChatRequest, type ProviderId } from '../../protocol';
+import { ProviderIds, RouterExplainRequest, type ChatRequest, type ProviderId, type RouterExplainResult } from '../../protocol';
+import { toConduitError } from '../client/daemonClient';
+import { formatUsd } from '../usage/pricing';
 import { connect, ExitCode, selectedProfile, UsageError } from './context';
 
 export async function askCommand(argv: string[]): Promise<number> {
@@ -16,6 +18,7 @@ export async function askCommand(argv: string[]): Promise<number> {
       background: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       'no-stream': { type: 'boolean', default: false },
+      estimate: { type: 'boolean', default: false },
     },
   });
   const prompt = positionals.length > 0 ? positionals.join(' ') : await readStdin();
@@ -34,6 +37,13 @@ export async function askCommand(argv: string[]): Promise<number> {
   if (values.system !== undefined) request.system = values.system;
   if (values['max-tokens'] !== undefined) request.max_tokens = parsePositiveInt(values['max-tokens'], '--max-tokens');
   if (values.temperature !== undefined) request.temperature = parseNumber(values.temperature, '--temperature');
+  if (values.estimate) {
+    // A dry run: the daemon routes and prices the request; nothing goes upstream.
+    const e = await explain(request);
+    if (values.json) process.stdout.write(JSON.stringify(e, null, 2) + '\n');
+    else process.stdout.write(`${formatUsd(e.estimate.worstCaseUsd)} at most on ${e.route.provider}/${e.route.model} (${e.estimate.inputTokens.toLocaleString('en-US')} input tokens estimated + ${e.estimate.maxTokens.toLocaleString('en-US')} max output; ${e.route.reason}). Nothing was sent.\n`);
+    return ExitCode.ok;
+  }
 
   const client = await connect();
   const controller = new AbortController();
@@ -65,6 +75,8 @@ export async function askCommand(argv: string[]): Promise<number> {
     if (result.guard?.outputRedacted?.length) {
       process.stderr.write(`conduit: note: redacted from the answer: ${result.guard.outputRedacted.map((r) => `${r.count} ${r.kind.replace(/_/g, ' ')}`).join(', ')}\n`);
     }
+    if (result.route?.deprecation) process.stderr.write(`conduit: warning: ${result.route.deprecation.message}\n`);
+    if (result.trimmed) process.stderr.write(`conduit: note: ${result.trimmed.droppedMessages} earlier message(s) (~${result.trimmed.droppedTokens} tokens) were left out to fit the feature's context budget\n`);
     if (result.degraded) {
       process.stderr.write(`conduit: ${result.degraded.code}: ${result.degraded.message}\n`);
       return ExitCode.degraded;
@@ -76,7 +88,19 @@ export async function askCommand(argv: string[]): Promise<number> {
   }
 }
 
-function parseProvider(value: string): ProviderId {
+/** `router/explain`: the routing decision and worst-case cost of a request, sending nothing upstream. */
+export async function explain(request: ChatRequest): Promise<RouterExplainResult> {
+  const client = await connect();
+  try {
+    return await client.connection.sendRequest(RouterExplainRequest.type, { request });
+  } catch (err) {
+    throw toConduitError(err);
+  } finally {
+    client.close();
+  }
+}
+
+export function parseProvider(value: string): ProviderId {
   if ((ProviderIds as readonly string[]).includes(value)) return value as ProviderId;
   throw new UsageError(`unknown provider "${value}"; expected one of ${ProviderIds.join(', ')}.`);
 }
@@ -93,7 +117,7 @@ function parseNumber(value: string, flag: string): number {
   return n;
 }
 
-async function readStdin(): Promise<string> {
+export async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) return '';
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);

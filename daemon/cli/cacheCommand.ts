@@ -1,7 +1,12 @@
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CacheClearRequest, CacheStatsRequest, CacheWarmRequest, type CacheStatsResult, type ChatRequest } from '../../protocol';
+import type { SemanticSettings } from '../cache/cacheSettings';
+import { installModel, ModelInstallError } from '../cache/modelInstall';
+import { defaultLocalModelDir } from '../cache/localEmbedder';
 import { toConduitError } from '../client/daemonClient';
+import { ConfigError, loadConfig } from '../config/config';
+import { conduitHome, homeLayout } from '../home/conduitHome';
 import { connect, ExitCode, UsageError } from './context';
 
 /** Requests per cache/warm call: small enough to keep each message far below the frame limit. */
@@ -11,9 +16,10 @@ export async function cacheCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { json: { type: 'boolean', default: false } },
+    options: { json: { type: 'boolean', default: false }, from: { type: 'string' }, sha256: { type: 'string' } },
   });
   const [sub, file] = positionals;
+  if (sub === 'model') return modelCommand(file, values);
   if (sub !== 'stats' && sub !== 'clear' && sub !== 'warm') throw new UsageError(sub === undefined ? 'cache needs a command: stats, clear or warm FILE.' : `unknown cache command "${sub}".`);
   const requests = sub === 'warm' ? readRequests(file) : [];
   // stats and clear about a daemon that is not running have nothing to report or clear.
@@ -47,6 +53,42 @@ export async function cacheCommand(argv: string[]): Promise<number> {
     return total.failed > 0 ? ExitCode.failed : ExitCode.ok;
   } finally {
     client.close();
+  }
+}
+
+/**
+ * `conduit cache model install --from FOLDER_OR_ZIP [--sha256 HEX]`: no daemon needed. The model
+ * goes to cache.semantic.localModelDir; the ONNX file must match --sha256, else
+ * cache.semantic.localModelSha256 (by default the published hash of all-MiniLM-L6-v2's
+ * onnx/model_quantized.onnx).
+ */
+async function modelCommand(action: string | undefined, values: { json?: boolean; from?: string; sha256?: string }): Promise<number> {
+  if (action !== 'install') throw new UsageError('cache model needs a command: install --from FOLDER_OR_ZIP [--sha256 HEX].');
+  if (!values.from) throw new UsageError('cache model install needs --from FOLDER_OR_ZIP: the all-MiniLM-L6-v2 folder (config.json, tokenizer.json, onnx/model_quantized.onnx) or a zip of it.');
+  const layout = homeLayout(conduitHome());
+  let semantic: SemanticSettings;
+  try {
+    semantic = loadConfig(layout.configFile).cache.semantic;
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(err.message);
+    throw err;
+  }
+  const dest = semantic.localModelDir ?? defaultLocalModelDir(layout.home);
+  try {
+    const r = await installModel({ from: values.from, dest, sha256: values.sha256 ?? semantic.localModelSha256 });
+    if (values.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+    else {
+      process.stdout.write(`Installed the model in ${r.dest} (${r.files.join(', ')}); ${r.onnxFile} has the expected sha256 ${r.sha256}.\n`);
+      if (semantic.embedder !== 'local') process.stdout.write('Set cache.semantic.embedder to "local" in config.json to use it, then restart the daemon (conduit stop).\n');
+      else process.stdout.write('Restart the daemon (conduit stop) to load it.\n');
+    }
+    return ExitCode.ok;
+  } catch (err) {
+    if (err instanceof ModelInstallError) {
+      process.stderr.write(`conduit: ${err.message}\n`);
+      return ExitCode.failed;
+    }
+    throw err;
   }
 }
 

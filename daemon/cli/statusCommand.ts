@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { RateLimitStatus, StatusResult } from '../../protocol';
+import { formatUsd } from '../usage/pricing';
 import { connect, ExitCode } from './context';
 
 export async function statusCommand(argv: string[]): Promise<number> {
@@ -36,6 +37,8 @@ function formatStatus(s: StatusResult): string {
   if (tripped.length) lines.push('  circuits', ...tripped.map((c) => `    ${c.key}: ${c.state}${c.lastFailure ? ` (last: ${c.lastFailure})` : ''}${c.nextProbeAt ? `, next probe ${new Date(c.nextProbeAt).toISOString()}` : ''}`));
   if (s.alerts.length) lines.push('  alerts', ...s.alerts.map((a) => `    [${a.severity}] ${a.message}`));
   if (s.rateLimits?.length) lines.push('  rate limits', ...s.rateLimits.map(formatRateLimit));
+  if (s.budgets?.length) lines.push('  budgets', ...s.budgets.map((b) => `    ${b.scope} ${b.period}: ${formatUsd(b.spentUsd)} of ${formatUsd(b.limitUsd)} spent, ${formatUsd(b.remainingUsd)} left${b.reservedUsd > 0 ? ` (${formatUsd(b.reservedUsd)} reserved)` : ''}; resets ${new Date(b.resetsAt).toISOString()}`));
+  if (s.deprecations?.length) lines.push('  deprecated models', ...s.deprecations.map((d) => `    [${d.state === 'past' ? 'retired' : 'soon'}] ${d.message}`));
   return lines.join('\n') + '\n';
 }
 

@@ -16,6 +16,7 @@ import {
   ConduitError,
   HelloRequest,
   isConduitErrorData,
+  PingRequest,
   PROTOCOL_VERSION,
   StatusRequest,
   StopRequest,
@@ -39,6 +40,8 @@ export interface ConnectOptions {
   spawn?: Omit<SpawnOptions, 'logsDir'>;
   /** How long to wait for a freshly started daemon to accept connections. */
   startTimeoutMs?: number;
+  /** How long the daemon has to answer the handshake. */
+  helloTimeoutMs?: number;
   /** Internal: set while replacing a daemon that speaks another protocol version. */
   replacingOutdated?: boolean;
 }
@@ -90,6 +93,11 @@ export class DaemonClient {
     }
     const connection = createMessageConnection(new StreamMessageReader(socket), new StreamMessageWriter(socket));
     connection.listen();
+    // A daemon that dies after accepting, or never answers, must not leave the caller waiting:
+    // the socket closing or a deadline disposes the connection, which rejects the hello.
+    const giveUp = () => connection.dispose();
+    socket.once('close', giveUp);
+    const helloTimer = setTimeout(giveUp, opts.helloTimeoutMs ?? 10_000);
     try {
       const hello = await connection.sendRequest(HelloRequest.type, {
         protocolVersion: PROTOCOL_VERSION,
@@ -97,6 +105,8 @@ export class DaemonClient {
         client: opts.client,
         clientVersion: CONDUIT_VERSION,
       });
+      clearTimeout(helloTimer);
+      socket.off('close', giveUp);
       if (hello.protocolVersion !== PROTOCOL_VERSION && opts.autoStart && !opts.replacingOutdated) {
         // An older (or newer) daemon from before an update: ask it to finish its work and exit,
         // then start one that speaks our version.
@@ -108,6 +118,7 @@ export class DaemonClient {
       }
       return new DaemonClient(connection, socket, hello);
     } catch (err) {
+      clearTimeout(helloTimer);
       connection.dispose();
       socket.destroy();
       throw toConduitError(err);
@@ -135,6 +146,15 @@ export class DaemonClient {
   async status(settleMemory = false): Promise<StatusResult> {
     try {
       return await this.connection.sendRequest(StatusRequest.type, { settleMemory });
+    } catch (err) {
+      throw toConduitError(err);
+    }
+  }
+
+  /** A round trip that does no work: the daemon echoes `payload`. */
+  async ping<T>(payload: T): Promise<T> {
+    try {
+      return (await this.connection.sendRequest(PingRequest.type, { payload })).payload as T;
     } catch (err) {
       throw toConduitError(err);
     }

@@ -7,10 +7,16 @@ import { samplingSchema } from '../usage/sampling';
 import { rateLimitSettingsSchema } from '../ratelimit/rateLimitSettings';
 import { guardSettingsSchema } from '../guard/guardSettings';
 import { cacheSchema } from '../cache/cacheSettings';
+import { experimentsSchema } from '../router/experimentSettings';
+import { routingSchema, tierModelsSchema } from '../router/routingSettings';
+import { budgetSchema } from '../usage/budgetSettings';
+import { priceOverridesSchema } from '../usage/pricing';
 
 const providerSettings = z.object({
   baseURL: z.string().url().optional(),
   model: z.string().min(1).optional(),
+  /** The model for each routing tier; the catalogue's DEFAULT_TIER_MODELS where absent. */
+  models: tierModelsSchema.optional(),
 }).strict();
 
 const fallbackTarget = z.object({
@@ -77,6 +83,12 @@ export const configSchema = z.object({
   profile: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/).default('default'),
   guard: guardSettingsSchema.default(guardSettingsSchema.parse({})),
   cache: cacheSchema.default(cacheSchema.parse({})),
+  /** Routing by task complexity; see daemon/router/routingSettings.ts. */
+  routing: routingSchema.default(routingSchema.parse({})),
+  budgets: budgetSchema.default(budgetSchema.parse({})),
+  experiments: experimentsSchema.default([]),
+  /** Price overrides per model id, USD per million tokens; they win over the catalogue everywhere. */
+  prices: priceOverridesSchema.default({}),
   providers: z.object({
     anthropic: providerSettings.default({}),
     openai: providerSettings.default({}),

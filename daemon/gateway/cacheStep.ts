@@ -31,7 +31,8 @@ export class CacheStep {
     // Stored inside the shared call, so the answer is kept even when the caller who started it left.
     const storing = async (c: SendContext): Promise<ChatResult> => {
       const result = await upstream(c);
-      if (result.cache === 'none' && !result.degraded && result.fallbacks.length === 0) {
+      // A budget downgrade answered with another model than the one this key names: not stored.
+      if (result.cache === 'none' && !result.degraded && result.fallbacks.length === 0 && !result.route?.downgradedFrom) {
         // Secrets never rest on disk, whatever the output settings: a hit is redacted again on the way out anyway.
         const text = redactOutput(result.text, { secrets: true, pii: false }).text;
         cache.store(canonical, request, feature, { text, provider: result.provider, model: result.model, stopReason: result.stopReason, usage: result.usage, costUsd: result.costUsd ?? null });

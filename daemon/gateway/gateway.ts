@@ -7,6 +7,8 @@ import {
   type ClientKind,
   type ConduitErrorData,
   type ProviderId,
+  type RouteInfo,
+  type RouterExplainResult,
 } from '../../protocol';
 import type { ResponseCache } from '../cache/responseCache';
 import { resolveProvider, type ConduitConfig } from '../config/config';
@@ -28,15 +30,18 @@ import { attemptTimeouts, retrySettings, startDeadline, type AttemptTimeouts, ty
 import type { KeyCandidate, KeyRing } from '../secrets/keyRing';
 import { resolveKey } from '../secrets/keySource';
 import { withKeyRotation } from '../secrets/keyRotation';
-import { costOf, isCostlier } from '../usage/pricing';
+import type { BudgetTable } from '../usage/budgetTable';
+import { costOf, isCostlier, type PriceOverrides } from '../usage/pricing';
 import type { RequestRecorder } from '../usage/requestRecord';
 import { sampleOf } from '../usage/sampling';
 import { AdapterPool } from './adapterPool';
+import { BudgetStep } from './budgetStep';
 import { CacheStep, round } from './cacheStep';
 import { shouldDegrade, shouldFallBack, shouldQueue } from './fallbackRules';
 import { limitedCall } from './limitedCall';
 import { callProvider, type CallOutcome } from './providerCall';
 import { buildRecord } from './recordBuilder';
+import { RouteStep } from './routeStep';
 
 export interface ChatSink {
   chunk(delta: string, seq: number): void;
@@ -68,6 +73,10 @@ export interface GatewayDeps {
   keys?: KeyRing;
   /** A provider refused a key (401): the next request skips it. For alerts. */
   onKeyRejected?: (event: { provider: ProviderId; profile: string; keyId: string; origin: KeyCandidate['origin']; nextKeyId: string | undefined }) => void;
+  /** Budget reservations; without it nothing is budgeted. */
+  budgets?: BudgetTable;
+  /** After each budgeted request settles: the daemon checks the budget warnings. */
+  onBudgetSettled?: () => void;
 }
 
 interface RunPolicy {
@@ -84,11 +93,17 @@ interface RunPolicy {
 export class Gateway {
   private readonly pool = new AdapterPool();
   private readonly cacheStep: CacheStep;
+  private readonly routeStep: RouteStep;
+  private readonly budgetStep: BudgetStep | undefined;
   private readonly env: NodeJS.ProcessEnv;
 
   constructor(private readonly deps: GatewayDeps) {
     this.env = deps.env ?? process.env;
     this.cacheStep = new CacheStep(deps.cache, this.env);
+    this.routeStep = new RouteStep(this.env);
+    this.budgetStep = deps.budgets
+      ? new BudgetStep({ table: deps.budgets, modelFor: (c, p, t) => this.routeStep.modelFor(c, p, t), ...(deps.onBudgetSettled ? { onSettled: deps.onBudgetSettled } : {}) })
+      : undefined;
   }
 
   async send(input: unknown, ctx: SendContext): Promise<ChatResult> {
@@ -96,19 +111,24 @@ export class Gateway {
     const startedAt = Date.now();
     const config = this.deps.config();
     let request: ChatRequest | undefined;
+    let route: RouteInfo | undefined;
     const attempts: AttemptRecord[] = [];
     const fallbacks: string[] = [];
     try {
       const guarded = guardRequest(input, { maxPromptChars: config.maxPromptChars, guard: config.guard });
-      const req: ChatRequest = request = { ...guarded.request, profile: guarded.request.profile ?? config.profile };
+      const decision = this.routeStep.route({ ...guarded.request, profile: guarded.request.profile ?? config.profile }, config);
+      const req: ChatRequest = request = decision.request;
+      route = decision.route;
       await enforceModeration(req, config.guard.moderationFeatures, () => this.moderationTarget(config, req), ctx.signal, (t) => this.deps.redactor.text(t));
       const result = await runWithOutputGuard(req, ctx.sink, {
         settings: config.guard,
         inputRedacted: guarded.redacted,
         requestId: ctx.requestId,
         log: (level, msg, fields) => this.deps.logger.write(level, msg, fields),
-      }, (r, sink) => this.run(r, config, { ...ctx, ...(sink ? { sink } : { sink: undefined }) }, started, attempts, fallbacks));
-      await this.record(ctx, request, startedAt, started, result, undefined);
+      }, (r, sink) => this.run(r, decision.route, config, { ...ctx, ...(sink ? { sink } : { sink: undefined }) }, started, attempts, fallbacks));
+      route = result.route ??= decision.route;
+      if (decision.trimmed) result.trimmed = decision.trimmed;
+      await this.record(ctx, request, startedAt, started, result, undefined, [], [], route);
       return result;
     } catch (err) {
       const data = this.errorData(err, ctx.signal);
@@ -117,20 +137,30 @@ export class Gateway {
       // A queued request is still one logical request: its row is written once, when the
       // job finally ends, not now and not at every run that finds the provider still down.
       const pending = data.code === 'queued' || (ctx.fromQueue === true && shouldQueue(data.code));
-      if (!pending) await this.record(ctx, request, startedAt, started, undefined, data, attempts, fallbacks);
+      if (!pending) await this.record(ctx, request, startedAt, started, undefined, data, attempts, fallbacks, route);
       throw new ConduitError(data);
     }
   }
 
-  /** Steps 3, 5 and 11 (the cache and coalescing) around the upstream chain. */
-  private run(request: ChatRequest, config: ConduitConfig, ctx: SendContext, started: number, attempts: AttemptRecord[], fallbacks: string[]): Promise<ChatResult> {
-    return this.cacheStep.run(request, config, ctx, started, (c) => this.runUpstream(request, config, c, started, attempts, fallbacks));
+  /** Steps 3, 4, 5 and 11 (the cache, the budget, coalescing) around the upstream chain. */
+  private run(request: ChatRequest, route: RouteInfo, config: ConduitConfig, ctx: SendContext, started: number, attempts: AttemptRecord[], fallbacks: string[]): Promise<ChatResult> {
+    return this.cacheStep.run(request, config, ctx, started, (c) => {
+      const upstream = (r: ChatRequest) => this.runUpstream(r, config, c, started, attempts, fallbacks);
+      return this.budgetStep ? this.budgetStep.run(request, route, config, upstream) : upstream(request);
+    });
+  }
+
+  /** `router/explain`: the routing decision and worst-case cost; nothing is sent. */
+  explain(input: unknown): RouterExplainResult {
+    const config = this.deps.config();
+    return this.routeStep.explain(guardInput(input, { maxPromptChars: config.maxPromptChars }), config);
   }
 
   /** For warming: whether this request's answer is cached already, or could never be. Counts nothing. */
   cacheState(input: unknown): 'cached' | 'missing' | 'uncacheable' {
     const config = this.deps.config();
-    return this.cacheStep.state(guardInput(input, { maxPromptChars: config.maxPromptChars }), config);
+    // Routed first, so the model (and so the key) is the one a real send would use.
+    return this.cacheStep.state(this.routeStep.route(guardInput(input, { maxPromptChars: config.maxPromptChars }), config).request, config);
   }
 
   /** The chain of targets, then the last resorts: the queue, a stale cache entry, a simplified answer. */
@@ -139,8 +169,8 @@ export class Gateway {
     const primaryProvider = request.provider ?? config.provider;
     const primary: Target = { provider: primaryProvider, model: request.model ?? resolveProvider(config, primaryProvider, this.env).model };
     const plan = planFallbacks(primary, feature, config.resilience.fallback, {
-      defaultModel: (p) => resolveProvider(config, p, this.env).model,
-      isCostlier: (a, b) => isCostlier(a, b),
+      defaultModel: (p) => this.routeStep.modelFor(config, p, request.tier),
+      isCostlier: (a, b) => isCostlier(a, b, config.prices),
       hasKey: (p) => resolveKey(p, this.env, this.deps.keys, request.profile ?? config.profile).source !== 'none',
     });
     for (const skipped of plan.skipped) {
@@ -159,7 +189,7 @@ export class Gateway {
       if (index > 0) fallbacks.push(targetLabel(target));
       try {
         const outcome = await this.runTarget(target, request, config, ctx, policy, sink, started, attempts);
-        return this.result(ctx, target.provider, outcome, started, attempts, fallbacks);
+        return this.result(ctx, target.provider, outcome, started, attempts, fallbacks, config.prices);
       } catch (err) {
         lastError = this.errorData(err, ctx.signal, target);
         const committed = err instanceof ResilienceError && err.reason === 'committed';
@@ -230,6 +260,7 @@ export class Gateway {
       maxTokens: request.max_tokens ?? config.defaultMaxTokens,
       ...(request.system !== undefined ? { system: request.system } : {}),
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+      ...(cacheSystemPrompt(target.provider, request.system, config) ? { cacheSystem: true } : {}),
     };
     // Rate limit: a request over a whole minute's allowance fails here, before any attempt; each
     // attempt (a retry too) then waits for capacity with its own signal.
@@ -260,8 +291,8 @@ export class Gateway {
     }
   }
 
-  private result(ctx: SendContext, provider: ProviderId, outcome: CallOutcome, started: number, attempts: AttemptRecord[], fallbacks: string[]): ChatResult {
-    const cost = costOf(provider, outcome.model, outcome.usage);
+  private result(ctx: SendContext, provider: ProviderId, outcome: CallOutcome, started: number, attempts: AttemptRecord[], fallbacks: string[], prices?: PriceOverrides): ChatResult {
+    const cost = costOf(provider, outcome.model, outcome.usage, prices);
     return {
       requestId: ctx.requestId,
       text: outcome.text,
@@ -303,13 +334,19 @@ export class Gateway {
   }
 
   /** Exactly one ledger row and one log line per logical request, whatever happened. */
-  private async record(ctx: SendContext, request: ChatRequest | undefined, startedAt: number, started: number, result: ChatResult | undefined, error: ConduitErrorData | undefined, attempts: AttemptRecord[] = [], fallbacks: string[] = []): Promise<void> {
+  private async record(ctx: SendContext, request: ChatRequest | undefined, startedAt: number, started: number, result: ChatResult | undefined, error: ConduitErrorData | undefined, attempts: AttemptRecord[] = [], fallbacks: string[] = [], route?: RouteInfo): Promise<void> {
     const sample = sampleOf(request, result?.text ?? error?.partialText, this.deps.config().sampling, this.deps.redactor);
-    const record = buildRecord({ ctx, request, startedAt, latencyMs: round(performance.now() - started), result, error, attempts, fallbacks, sample });
+    const record = buildRecord({ ctx, request, startedAt, latencyMs: round(performance.now() - started), result, error, attempts, fallbacks, sample, ...(route ? { route } : {}) });
     let recorded = false;
     if (this.deps.recorder) recorded = (await this.deps.recorder.record(record)).recorded;
     this.deps.logger.info('request', { ...record, sample: undefined, recorded });
   }
+}
+
+/** Anthropic prompt caching pays off for a long system prompt that repeats across requests. */
+function cacheSystemPrompt(provider: ProviderId, system: string | undefined, config: ConduitConfig): boolean {
+  const caching = config.routing.promptCaching;
+  return provider === 'anthropic' && caching.enabled && system !== undefined && estimateInputTokens([], system) >= caching.minSystemTokens;
 }
 
 function keyFromEnv(provider: ProviderId, env: NodeJS.ProcessEnv): KeyCandidate[] {

@@ -1,4 +1,5 @@
-import { emptyUsage, type AttemptRecord, type ChatRequest, type ChatResult, type ConduitErrorData, type ProviderId } from '../../protocol';
+import { emptyUsage, type AttemptRecord, type ChatRequest, type ChatResult, type ConduitErrorData, type ProviderId, type RouteInfo } from '../../protocol';
+import { armLabel } from '../router/experiments';
 import type { RequestRecord } from '../usage/requestRecord';
 import type { SendContext } from './gateway';
 
@@ -14,6 +15,8 @@ export interface RecordInput {
   fallbacks: string[];
   /** Redacted text, only when sampling is on. */
   sample?: { prompt: string; response: string } | null;
+  /** The routing decision (as the budget may have changed it): the tier and experiment arm. */
+  route?: RouteInfo;
 }
 
 /** The ledger row for one logical request. Prompt text goes in only as a redacted sample. */
@@ -30,8 +33,8 @@ export function buildRecord(input: RecordInput): RequestRecord {
     priority: request?.priority ?? 'interactive',
     provider,
     model: result?.model ?? error?.model ?? last?.model ?? request?.model ?? null,
-    tier: request?.tier ?? null,
-    experimentArm: null,
+    tier: input.route?.tier ?? request?.tier ?? null,
+    experimentArm: input.route?.experiment ? armLabel(input.route.experiment.id, input.route.experiment.arm) : null,
     usage: result?.usage ?? emptyUsage(),
     // A cached answer bills nothing; what it would have cost is money saved.
     costUsd: result ? result.costUsd ?? null : 0,

@@ -7,6 +7,8 @@ export interface ProviderRequest {
   system?: string;
   maxTokens: number;
   temperature?: number;
+  /** Anthropic: mark the system prompt for prompt caching (`cache_control: ephemeral`). */
+  cacheSystem?: boolean;
 }
 
 export interface ProviderResponse {

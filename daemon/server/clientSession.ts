@@ -11,6 +11,7 @@ import {
   ChatSendRequest,
   ConduitError,
   HelloRequest,
+  PingRequest,
   PROTOCOL_VERSION,
   RpcErrorCodes,
   StatusRequest,
@@ -27,6 +28,8 @@ export interface SessionHost {
   readonly token: string;
   readonly maxMessageBytes: number;
   readonly handshakeTimeoutMs: number;
+  /** Resolves when the daemon has finished starting (ledger, queue); hellos wait for it. */
+  readonly ready?: Promise<void>;
   hello(): { version: string; pid: number; capabilities: string[] };
   chat: (params: unknown, client: ClientKind, signal: AbortSignal, onChunk: ((delta: string, seq: number) => void) | undefined) => Promise<unknown>;
   status: (settleMemory: boolean) => unknown;
@@ -87,14 +90,17 @@ export class ClientSession {
 
   private register(): void {
     const c = this.connection;
-    c.onRequest(HelloRequest.type, (params) => {
+    c.onRequest(HelloRequest.type, async (params) => {
       if (!params || typeof params.token !== 'string' || !tokensEqual(params.token, this.host.token)) {
         // Answer first so an honest client with a stale token learns why, then hang up.
         this.writer.afterNextWrite(() => this.drop('bad token'));
         return new ResponseError(RpcErrorCodes.unauthorized, 'Unauthorized: the token does not match. Restart the client so it rereads CONDUIT_HOME/token.', errorData('unauthorized', 'The token does not match.'));
       }
-      this.authed = true;
       clearTimeout(this.deadline);
+      // The socket is up before the ledger and the queue are open; the hello waits for them, so
+      // no request can arrive at a half-started daemon.
+      await this.host.ready;
+      this.authed = true;
       this.client = params.client === 'vscode' || params.client === 'cli' ? params.client : 'other';
       const info = this.host.hello();
       return { protocolVersion: PROTOCOL_VERSION, ...info };
@@ -119,6 +125,10 @@ export class ClientSession {
         this.inFlight.delete(controller);
         this.host.requestEnded();
       }
+    });
+    c.onRequest(PingRequest.type, (params) => {
+      this.requireAuth();
+      return { payload: params?.payload ?? null };
     });
     c.onRequest(StatusRequest.type, (params) => {
       this.requireAuth();

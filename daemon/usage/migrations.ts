@@ -45,6 +45,15 @@ export const migrations: readonly string[] = [
   // 3: a cache hit spends nothing; what it would have cost is kept apart, so sums of cost_usd
   // are what was really spent.
   `ALTER TABLE requests ADD COLUMN cost_saved_usd REAL NOT NULL DEFAULT 0;`,
+  // 4: the user's ratings of answers (feedback/rate), one per request, the latest winning; a
+  // retry of an answer is a -1 with reason 'retry'. Experiments join them to the arm's rows.
+  `CREATE TABLE ratings (
+    request_id TEXT PRIMARY KEY,
+    rating INTEGER NOT NULL,
+    reason TEXT NOT NULL DEFAULT 'user',
+    feature TEXT,
+    rated_at INTEGER NOT NULL
+  );`,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { ProviderId, Usage } from '../../protocol';
 import { findModel, pricesAt } from '../router/models';
 import type { PriceSchedule, TokenPrices } from '../router/modelsCatalogue';
@@ -25,6 +26,14 @@ import type { PriceSchedule, TokenPrices } from '../router/modelsCatalogue';
 
 /** Per-model price overrides from the settings, keyed by model id; a given field wins. */
 export type PriceOverrides = Readonly<Record<string, Partial<TokenPrices>>>;
+
+/** `prices` in config.json: USD per million tokens, e.g. { "gpt-5.4-mini": { "input": 0.2 } }. */
+export const priceOverridesSchema = z.record(z.string().min(1), z.object({
+  input: z.number().nonnegative().optional(),
+  output: z.number().nonnegative().optional(),
+  cacheRead: z.number().nonnegative().optional(),
+  cacheWrite: z.number().nonnegative().optional(),
+}).strict());
 
 export interface CostBreakdown {
   input: number;

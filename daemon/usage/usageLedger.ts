@@ -138,9 +138,16 @@ export class UsageLedger implements RequestRecorder {
     const db = this.db;
     if (!db) return this.unrecordedBatch(batch.length);
     try {
-      await db.transaction(async () => {
-        for (const params of batch) await db.run(INSERT_SQL, params);
-      });
+      if (batch.length === 1) {
+        // One row needs no explicit transaction: a lone INSERT commits itself (atomically,
+        // fsynced under synchronous=FULL) in one trip to SQLite's thread instead of three
+        // (BEGIN, INSERT, COMMIT). Measured in bench/ (README, Performance).
+        await db.write(() => db.run(INSERT_SQL, batch[0]!));
+      } else {
+        await db.transaction(async () => {
+          for (const params of batch) await db.run(INSERT_SQL, params);
+        });
+      }
       this.setHealthy();
       return batch.map(() => true);
     } catch (err) {

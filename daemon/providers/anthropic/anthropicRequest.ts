@@ -7,7 +7,9 @@ export function toAnthropicParams(req: ProviderRequest): MessageCreateParamsBase
     model: req.model,
     max_tokens: req.maxTokens,
     messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
-    ...(req.system ? { system: req.system } : {}),
+    // A long, stable system prompt marked ephemeral is read from Anthropic's prompt cache on the
+    // next request within five minutes, at the cache-read price.
+    ...(req.system ? { system: req.cacheSystem ? [{ type: 'text' as const, text: req.system, cache_control: { type: 'ephemeral' as const } }] : req.system } : {}),
     ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
   };
 }

@@ -1,6 +1,10 @@
 import type { ConduitErrorData } from '../../../protocol/errors';
-import { AlertsListRequest, UsageExportRequest, UsageLiveRequest, UsageMetricsRequest, UsageQueryRequest } from '../../../protocol/usage';
+import type { UsageBreakdownCell, UsageBreakdownParams, UsageBreakdownResult, UsageRow } from '../../../protocol/usage';
+import { AlertsListRequest, UsageBreakdownRequest, UsageExportRequest, UsageLiveRequest, UsageMetricsRequest, UsageQueryRequest } from '../../../protocol/usage';
 import type { AlertMonitor } from '../../usage/alertMonitor';
+import { dayKey, localUtcOffsetMinutes } from '../../usage/calendarKey';
+import { selectRows } from '../../usage/ledgerQueries';
+import { isCacheHit, isError, roundUsd } from '../../usage/usageGroups';
 import { exportUsage } from '../../usage/usageExport';
 import { latencyMetrics } from '../../usage/latencyMetrics';
 import { liveUsage } from '../../usage/liveUsage';
@@ -24,8 +28,43 @@ export function usageHandlers(deps: UsageHandlerDeps): RegisterHandlers {
     connection.onRequest(UsageExportRequest.type, (params) => answer(ctx.requireAuth, () => exportUsage(deps.ledger, parseExportParams(params), now()), usageErrorData));
     connection.onRequest(UsageMetricsRequest.type, (params) => answer(ctx.requireAuth, () => latencyMetrics(deps.ledger, parseMetricsParams(params).filters, now()), usageErrorData));
     connection.onRequest(UsageLiveRequest.type, () => answer(ctx.requireAuth, async () => liveUsage(deps.ledger, now()), usageErrorData));
+    connection.onRequest(UsageBreakdownRequest.type, (params) => answer(ctx.requireAuth, () => breakdown(deps.ledger, params, now()), usageErrorData));
     connection.onRequest(AlertsListRequest.type, () => answer(ctx.requireAuth, async () => deps.alerts.list(), usageErrorData));
   };
+}
+
+/** `usage/breakdown`: the same parameters as `usage/query` (less groupBy), one pass over the rows. */
+async function breakdown(ledger: UsageLedger, input: UsageBreakdownParams, now: number): Promise<UsageBreakdownResult> {
+  const params = parseQueryParams(input);
+  if (params.groupBy !== undefined) throw new UsageParamsError('invalid parameters: groupBy: not accepted by usage/breakdown');
+  const until = params.until ?? now + 1;
+  const offset = params.utcOffsetMinutes ?? localUtcOffsetMinutes(now);
+  const rows = await selectRows(ledger.reader(), { since: params.since, until, ...(params.filters ? { filters: params.filters } : {}) });
+  return { since: params.since, until, cells: breakdownCells(rows, offset), ledger: ledger.status() };
+}
+
+export function breakdownCells(rows: readonly UsageRow[], utcOffsetMinutes: number): UsageBreakdownCell[] {
+  const cells = new Map<string, UsageBreakdownCell>();
+  for (const r of rows) {
+    const day = dayKey(r.startedAt, utcOffsetMinutes);
+    const provider = r.provider ?? '(none)';
+    const model = r.model ?? '(none)';
+    const key = JSON.stringify([day, provider, model, r.feature]);
+    let c = cells.get(key);
+    if (!c) cells.set(key, c = { day, provider, model, feature: r.feature, requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, cacheHits: 0, cacheSavedUsd: 0 });
+    c.requests++;
+    if (isError(r)) c.errors++;
+    c.inputTokens += r.inputTokens;
+    c.outputTokens += r.outputTokens;
+    c.costUsd += r.costUsd ?? 0;
+    if (isCacheHit(r)) {
+      c.cacheHits++;
+      c.cacheSavedUsd += r.costSavedUsd;
+    }
+  }
+  return [...cells.values()]
+    .map((c) => ({ ...c, costUsd: roundUsd(c.costUsd), cacheSavedUsd: roundUsd(c.cacheSavedUsd) }))
+    .sort((a, b) => a.day.localeCompare(b.day));
 }
 
 function usageErrorData(err: unknown): ConduitErrorData {

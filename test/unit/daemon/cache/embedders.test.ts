@@ -27,37 +27,44 @@ describe('embedders', () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cdt-emb-'));
     afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
 
-    it('when the model folder is missing', async () => {
+    it('when the model folder is missing (default: CONDUIT_HOME/models/all-MiniLM-L6-v2)', async () => {
       const logged: Logged = [];
       const e = await chooseEmbedder({ ...defaultCacheSettings().semantic, embedder: 'local' }, { home, log: logger(logged) });
       expect(e.id).toMatch(/^lexical/);
       expect(logged).toHaveLength(1);
       expect(logged[0]!.level).toBe('warn');
-      expect(logged[0]!.msg).toMatch(/local embedding model is missing: no .*all-MiniLM-L6-v2.*config\.json/);
+      expect(logged[0]!.msg).toContain(`local embedding model is missing: no ${path.join(home, 'models', 'all-MiniLM-L6-v2', 'config.json')}`);
+      expect(logged[0]!.msg).toMatch(/conduit cache model install --from/);
     });
 
-    it('when @huggingface/transformers is not installed (the real dynamic import)', async () => {
-      const modelPath = path.join(home, 'models');
-      fs.mkdirSync(path.join(modelPath, 'Xenova', 'all-MiniLM-L6-v2'), { recursive: true });
-      fs.writeFileSync(path.join(modelPath, 'Xenova', 'all-MiniLM-L6-v2', 'config.json'), '{}');
+    it('when the folder has no ONNX file', async () => {
+      const modelDir = path.join(home, 'no-onnx');
+      fs.mkdirSync(modelDir, { recursive: true });
+      for (const f of ['config.json', 'tokenizer.json']) fs.writeFileSync(path.join(modelDir, f), '{}');
       const logged: Logged = [];
-      const e = await chooseEmbedder({ ...defaultCacheSettings().semantic, embedder: 'local', localModelPath: modelPath }, { home, log: logger(logged) });
+      const e = await chooseEmbedder({ ...defaultCacheSettings().semantic, embedder: 'local', localModelDir: modelDir }, { home, log: logger(logged) });
+      expect(e.id).toMatch(/^lexical/);
+      expect(logged[0]!.msg).toMatch(/no .*onnx\/model_quantized\.onnx \(or model\.onnx\)/);
+    });
+
+    it('when @huggingface/transformers is not installed', async () => {
+      const modelDir = path.join(home, 'with-onnx');
+      fs.mkdirSync(path.join(modelDir, 'onnx'), { recursive: true });
+      for (const f of ['config.json', 'tokenizer.json', 'onnx/model_quantized.onnx']) fs.writeFileSync(path.join(modelDir, f), '{}');
+      const logged: Logged = [];
+      // The package is a dependency now, so act out its absence with the error Node gives.
+      const missing = async (name: string) => { throw Object.assign(new Error(`Cannot find package '${name}' imported from ${home}`), { code: 'ERR_MODULE_NOT_FOUND' }); };
+      const e = await chooseEmbedder({ ...defaultCacheSettings().semantic, embedder: 'local', localModelDir: modelDir }, { home, log: logger(logged), importModule: missing });
       expect(e.id).toMatch(/^lexical/);
       expect(logged[0]!.msg).toMatch(/@huggingface\/transformers is not installed.*ONNXRUNTIME_NODE_INSTALL=skip/);
     });
 
-    it('uses the package when it loads (a stand-in module through the same code path)', async () => {
-      const modelPath = path.join(home, 'models');
-      const fakeModule = {
-        env: { allowRemoteModels: true, localModelPath: '' },
-        pipeline: async () => async (texts: string[]) => ({ data: Float32Array.from(texts.flatMap((_, i) => [i + 1, 1, 0])), dims: [texts.length, 3] }),
-      };
+    it('when the model files are not a model (the real package refuses them)', async () => {
       const logged: Logged = [];
-      const e = await chooseEmbedder({ ...defaultCacheSettings().semantic, embedder: 'local', localModelPath: modelPath }, { home, log: logger(logged), importModule: async () => fakeModule });
-      expect(e.id).toBe('local:Xenova/all-MiniLM-L6-v2');
-      expect(fakeModule.env).toEqual({ allowRemoteModels: false, localModelPath: modelPath });
-      const [v] = await e.embed(['x']);
-      expect(dot(v!, v!)).toBeCloseTo(1, 5);
+      const e = await chooseEmbedder({ ...defaultCacheSettings().semantic, embedder: 'local', localModelDir: path.join(home, 'with-onnx') }, { home, log: logger(logged) });
+      expect(e.id).toMatch(/^lexical/);
+      expect(logged[0]!.level).toBe('warn');
+      expect(logged[0]!.msg).toMatch(/the local embedder is unavailable, using lexical instead/);
     });
   });
 

@@ -1,0 +1,115 @@
+import { normalize } from './embedder';
+import { AnnPartition, loadUsearch } from './usearchIndex';
+import { BruteForceIndex } from './vectorIndex';
+
+export interface VectorBenchOptions {
+  /** Entries per run, e.g. [10_000, 100_000]. */
+  sizes: number[];
+  dims?: number;
+  queries?: number;
+  seed?: number;
+  /**
+   * How queries are made: `near` (a stored vector plus noise: what a semantic cache looks up) or
+   * `random` (unrelated vectors: every neighbour is about as far, the hardest case for an ANN).
+   */
+  queryKind?: 'near' | 'random';
+  /** For `near`: the noise added to the stored vector (0.5 gives cosine ≈ 0.89, 0.33 ≈ 0.95). */
+  noise?: number;
+}
+
+export interface VectorBenchRow {
+  entries: number;
+  dims: number;
+  queries: number;
+  queryKind: 'near' | 'random';
+  bruteP50Ms: number;
+  bruteP95Ms: number;
+  /** Null when usearch could not load. */
+  annP50Ms: number | null;
+  annP95Ms: number | null;
+  annBuildMs: number | null;
+  /** Share of queries where usearch's best key is brute force's best key. */
+  top1Agreement: number | null;
+}
+
+/** Seeded unit vectors (mulberry32 + Box–Muller), so runs compare. */
+export function randomUnitVectors(n: number, dims: number, seed: number): Float32Array[] {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) + 1) / 4294967297;
+  };
+  const out: Float32Array[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = new Float32Array(dims);
+    for (let j = 0; j < dims; j++) v[j] = Math.sqrt(-2 * Math.log(next())) * Math.cos(2 * Math.PI * next());
+    out.push(normalize(v));
+  }
+  return out;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+}
+
+/**
+ * Semantic-cache search time, brute force against usearch HNSW, on seeded random unit vectors:
+ * search only (the embedding is apart). For the cache benchmark (bench/) and the tests.
+ */
+export function benchVectorSearch(opts: VectorBenchOptions): VectorBenchRow[] {
+  const dims = opts.dims ?? 384;
+  const nq = opts.queries ?? 200;
+  const queryKind = opts.queryKind ?? 'near';
+  const usearch = loadUsearch();
+  const rows: VectorBenchRow[] = [];
+  for (const n of opts.sizes) {
+    const data = randomUnitVectors(n, dims, opts.seed ?? 1);
+    const noise = randomUnitVectors(nq, dims, (opts.seed ?? 1) + 7);
+    const queries = noise.map((z, i) => {
+      if (queryKind === 'random') return z;
+      const base = data[(i * 7919) % n]!;
+      const q = new Float32Array(dims);
+      for (let j = 0; j < dims; j++) q[j] = base[j]! + (opts.noise ?? 0.5) * z[j]!;
+      return normalize(q);
+    });
+    const brute = new BruteForceIndex();
+    data.forEach((v, i) => brute.add('s', `k${i}`, v));
+    const bruteTimes: number[] = [];
+    const bruteTop: (string | undefined)[] = [];
+    for (const q of queries) {
+      const t0 = performance.now();
+      const r = brute.search('s', q, 5, -1);
+      bruteTimes.push(performance.now() - t0);
+      bruteTop.push(r[0]?.key);
+    }
+    bruteTimes.sort((x, y) => x - y);
+    const row: VectorBenchRow = {
+      entries: n, dims, queries: nq, queryKind,
+      bruteP50Ms: percentile(bruteTimes, 0.5), bruteP95Ms: percentile(bruteTimes, 0.95),
+      annP50Ms: null, annP95Ms: null, annBuildMs: null, top1Agreement: null,
+    };
+    if (usearch) {
+      const t0 = performance.now();
+      const ann = new AnnPartition(usearch, dims);
+      ann.addMany(data.map((_, i) => `k${i}`), data);
+      row.annBuildMs = performance.now() - t0;
+      const annTimes: number[] = [];
+      let agree = 0;
+      queries.forEach((q, i) => {
+        const t1 = performance.now();
+        const r = ann.search(q, 5, -1);
+        annTimes.push(performance.now() - t1);
+        if (r[0]?.key === bruteTop[i]) agree++;
+      });
+      annTimes.sort((x, y) => x - y);
+      row.annP50Ms = percentile(annTimes, 0.5);
+      row.annP95Ms = percentile(annTimes, 0.95);
+      row.top1Agreement = agree / nq;
+    }
+    rows.push(row);
+  }
+  return rows;
+}

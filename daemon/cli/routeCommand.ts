@@ -1,0 +1,59 @@
+import { parseArgs } from 'node:util';
+import type { ChatRequest, RouterExplainResult } from '../../protocol';
+import { formatUsd } from '../usage/pricing';
+import { ExitCode, UsageError } from './context';
+import { explain, parseProvider, readStdin } from './askCommand';
+
+/** `conduit route PROMPT`: the routing decision and worst-case cost; nothing is sent upstream. */
+export async function routeCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      provider: { type: 'string', short: 'p' },
+      model: { type: 'string', short: 'm' },
+      system: { type: 'string', short: 's' },
+      feature: { type: 'string' },
+      'max-tokens': { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const prompt = positionals.length > 0 ? positionals.join(' ') : await readStdin();
+  if (!prompt.trim()) throw new UsageError('route needs a prompt: conduit route "…", or pipe it on stdin.');
+  const request: ChatRequest = { messages: [{ role: 'user', content: prompt }], feature: values.feature ?? 'ask' };
+  if (values.provider !== undefined) request.provider = parseProvider(values.provider);
+  if (values.model !== undefined) request.model = values.model;
+  if (values.system !== undefined) request.system = values.system;
+  if (values['max-tokens'] !== undefined) {
+    const n = Number(values['max-tokens']);
+    if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--max-tokens must be a positive integer, got "${values['max-tokens']}".`);
+    request.max_tokens = n;
+  }
+  const result = await explain(request);
+  process.stdout.write(values.json ? JSON.stringify(result, null, 2) + '\n' : formatExplain(result));
+  return ExitCode.ok;
+}
+
+export function formatExplain(r: RouterExplainResult): string {
+  const s = r.signals;
+  const lines = [
+    `tier       ${r.route.reason}`,
+    `model      ${r.route.provider}/${r.route.model} (${sourceText(r.route.source)}${r.route.experiment ? ` ${r.route.experiment.id}, arm ${r.route.experiment.arm}` : ''})`,
+    `signals    ~${s.estimatedTokens.toLocaleString('en-US')} tokens, ${s.codeTokens.toLocaleString('en-US')} of code; markers: ${s.reasoningMarkers.join(', ') || 'none'}; multi-step: ${s.multiStep ? 'yes' : 'no'}; ${s.turns} message(s); feature ${s.feature}; score ${s.score}`,
+    `worst case ${formatUsd(r.estimate.worstCaseUsd)} (${r.estimate.inputTokens.toLocaleString('en-US')} input tokens estimated + ${r.estimate.maxTokens.toLocaleString('en-US')} max output)`,
+    ...(r.trimmed ? [`trimmed    ${r.trimmed.droppedMessages} earlier message(s), ~${r.trimmed.droppedTokens} tokens`] : []),
+    ...(r.route.deprecation ? [`warning    ${r.route.deprecation.message}`] : []),
+    `classified in ${r.classifyMs} ms; nothing was sent`,
+  ];
+  return lines.join('\n') + '\n';
+}
+
+function sourceText(source: RouterExplainResult['route']['source']): string {
+  switch (source) {
+    case 'request': return 'named in the request';
+    case 'feature': return 'set for the feature';
+    case 'experiment': return 'experiment';
+    case 'tier': return 'the tier\'s model';
+    case 'configured': return 'routing off: the configured model';
+  }
+}

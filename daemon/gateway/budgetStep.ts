@@ -1,0 +1,84 @@
+import { ConduitError, type ChatRequest, type ChatResult, type ProviderId, type RouteInfo, type Tier } from '../../protocol';
+import type { ConduitConfig } from '../config/config';
+import { estimateInputTokens } from '../ratelimit/tokenEstimate';
+import { tiersBelow } from '../router/routeDecision';
+import type { BudgetRefusal, BudgetTable, Reservation } from '../usage/budgetTable';
+import { formatUsd, worstCaseCost } from '../usage/pricing';
+
+export interface BudgetStepDeps {
+  table: BudgetTable;
+  /** The model a provider uses for a tier (for a downgrade). */
+  modelFor: (config: ConduitConfig, provider: ProviderId, tier: Tier) => string;
+  /** After each settle: the daemon checks the warning thresholds. */
+  onSettled?: () => void;
+}
+
+type Upstream = (request: ChatRequest) => Promise<ChatResult>;
+
+/**
+ * Step 4: reserve the request's worst-case cost (estimated input + max_tokens at the model's
+ * prices) against every budget that applies, before anything is sent; over budget, refuse with
+ * `budget_exceeded`, or, with onExceed "downgrade", try the cheaper tiers of the same provider.
+ * The reservation settles to the real cost when the answer is in, or is released on failure.
+ * It runs on a cache miss, inside coalescing, so only the caller that goes upstream reserves.
+ */
+export class BudgetStep {
+  constructor(private readonly deps: BudgetStepDeps) {}
+
+  async run(request: ChatRequest, route: RouteInfo | undefined, config: ConduitConfig, upstream: Upstream): Promise<ChatResult> {
+    const feature = request.feature ?? 'ask';
+    const provider = request.provider ?? config.provider;
+    const model = request.model ?? route?.model ?? '';
+    const inputTokens = estimateInputTokens(request.messages, request.system);
+    const maxTokens = request.max_tokens ?? config.defaultMaxTokens;
+    // A model without a known price (a local server) cannot be budgeted; it reserves nothing.
+    const worst = (m: string) => worstCaseCost(provider, m, inputTokens, maxTokens, config.prices).usd ?? 0;
+
+    const needed = worst(model);
+    const first = this.deps.table.tryReserve(feature, needed);
+    let reservation: Reservation;
+    let sent = request;
+    let downgrade: { tier: Tier; model: string } | undefined;
+    if (first.ok) {
+      reservation = first.reservation;
+    } else {
+      const cheaper = config.budgets.onExceed === 'downgrade' && route && (route.source === 'tier' || route.source === 'configured')
+        ? this.downgrade(config, feature, provider, route, needed, worst) : undefined;
+      if (!cheaper) throw new ConduitError({ code: 'budget_exceeded', message: refusalMessage(first.refusal, feature, provider, model), provider, model });
+      reservation = cheaper.reservation;
+      downgrade = { tier: cheaper.tier, model: cheaper.model };
+      sent = { ...request, model: cheaper.model, tier: cheaper.tier };
+    }
+    try {
+      const result = await upstream(sent);
+      this.deps.table.settle(reservation, result.costUsd);
+      if (downgrade && route) {
+        result.route = { ...route, tier: downgrade.tier, model: downgrade.model, downgradedFrom: route.tier, reason: `${downgrade.tier}: downgraded from ${route.tier} to stay within budget (${route.reason})` };
+      }
+      return result;
+    } catch (err) {
+      this.deps.table.release(reservation);
+      throw err;
+    } finally {
+      this.deps.onSettled?.();
+    }
+  }
+
+  /** The nearest cheaper tier whose worst case fits, reserved; undefined when none does. */
+  private downgrade(config: ConduitConfig, feature: string, provider: ProviderId, route: RouteInfo, needed: number, worst: (m: string) => number): { reservation: Reservation; tier: Tier; model: string } | undefined {
+    for (const tier of tiersBelow(route.tier)) {
+      const model = this.deps.modelFor(config, provider, tier);
+      const usd = worst(model);
+      if (model === route.model || usd >= needed) continue;
+      const outcome = this.deps.table.tryReserve(feature, usd);
+      if (outcome.ok) return { reservation: outcome.reservation, tier, model };
+    }
+    return undefined;
+  }
+}
+
+function refusalMessage(r: BudgetRefusal, feature: string, provider: ProviderId, model: string): string {
+  const which = `${r.scope === 'global' ? 'the' : `feature ${feature}'s`} ${r.period === 'day' ? 'daily' : 'monthly'} budget of ${formatUsd(r.limitUsd)}`;
+  const reserved = r.reservedUsd > 0 ? ` and ${formatUsd(r.reservedUsd)} is held by requests in flight` : '';
+  return `This request could cost up to ${formatUsd(r.neededUsd)} on ${provider}/${model}, more than is left of ${which}: ${formatUsd(r.remainingUsd)} left (${formatUsd(r.spentUsd)} spent${reserved}). It resets at ${new Date(r.resetsAt).toISOString()}. Raise budgets in config.json, lower max_tokens, or set budgets.onExceed to "downgrade".`;
+}

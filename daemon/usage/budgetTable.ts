@@ -1,0 +1,193 @@
+import type { BudgetPeriod, BudgetStatus } from '../../protocol';
+import type { BudgetSettings } from './budgetSettings';
+import { dayKey, localUtcOffsetMinutes, monthKey, startOfDay } from './calendarKey';
+
+/** One budget that applies to a request: its key in the tables, and its limit. */
+interface Line {
+  scope: string;
+  period: BudgetPeriod;
+  /** e.g. "global|d:2025-06-01". */
+  key: string;
+  limitUsd: number;
+}
+
+export interface Reservation {
+  readonly usd: number;
+  readonly feature: string;
+  /** The spend keys this request counts against: its day and month, global and for its feature. */
+  readonly keys: readonly string[];
+  done: boolean;
+}
+
+export interface BudgetRefusal {
+  scope: string;
+  period: BudgetPeriod;
+  limitUsd: number;
+  spentUsd: number;
+  reservedUsd: number;
+  remainingUsd: number;
+  resetsAt: number;
+  /** The worst case that did not fit. */
+  neededUsd: number;
+}
+
+export type ReserveOutcome = { ok: true; reservation: Reservation } | { ok: false; refusal: BudgetRefusal };
+
+/** Settled spend by period, as the ledger had it at start. */
+export interface SpendSeed {
+  day: string;
+  month: string;
+  /** feature → USD spent today / this month. */
+  dayByFeature: ReadonlyMap<string, number>;
+  monthByFeature: ReadonlyMap<string, number>;
+}
+
+export interface BudgetTableOptions {
+  settings: () => BudgetSettings;
+  now?: () => number;
+  /** The calendar's offset from UTC; the machine's own by default. */
+  utcOffsetMinutes?: (at: number) => number;
+}
+
+// Floating-point sums of many small costs must not refuse the request that exactly fills a budget.
+const EPSILON = 1e-9;
+
+/**
+ * Budget reservations. Before a request goes upstream it reserves its worst-case cost against
+ * every budget that applies (the global and its feature's, daily and monthly); after, the
+ * reservation settles to the actual cost, or is released when nothing was spent. Everything is
+ * synchronous: a reservation checks and takes in one step, with no await in between, so any
+ * number of concurrent requests cannot together reserve more than a budget holds.
+ *
+ * Spend is tracked for every request, budgets or not, so a budget set later starts right.
+ */
+export class BudgetTable {
+  private readonly spent = new Map<string, number>();
+  private readonly reserved = new Map<string, number>();
+  private readonly now: () => number;
+  private readonly offset: (at: number) => number;
+
+  constructor(private readonly opts: BudgetTableOptions) {
+    this.now = opts.now ?? Date.now;
+    this.offset = opts.utcOffsetMinutes ?? localUtcOffsetMinutes;
+  }
+
+  /** Adds what the ledger says was spent before this daemon started. */
+  seed(seed: SpendSeed): void {
+    for (const [feature, usd] of seed.dayByFeature) {
+      this.add(this.spent, `global|d:${seed.day}`, usd);
+      this.add(this.spent, `feature:${feature}|d:${seed.day}`, usd);
+    }
+    for (const [feature, usd] of seed.monthByFeature) {
+      this.add(this.spent, `global|m:${seed.month}`, usd);
+      this.add(this.spent, `feature:${feature}|m:${seed.month}`, usd);
+    }
+  }
+
+  /** Reserves `usd` against every applicable budget, or refuses without taking anything. */
+  tryReserve(feature: string, usd: number): ReserveOutcome {
+    const at = this.now();
+    const need = Math.max(0, Number.isFinite(usd) ? usd : 0);
+    let worst: BudgetRefusal | undefined;
+    for (const line of this.lines(feature, at)) {
+      const spent = this.spent.get(line.key) ?? 0;
+      const reserved = this.reserved.get(line.key) ?? 0;
+      const remaining = line.limitUsd - spent - reserved;
+      if (need > remaining + EPSILON && (!worst || remaining < worst.remainingUsd)) {
+        worst = { scope: line.scope, period: line.period, limitUsd: line.limitUsd, spentUsd: spent, reservedUsd: reserved, remainingUsd: Math.max(0, remaining), resetsAt: this.resetsAt(line.period, at), neededUsd: need };
+      }
+    }
+    if (worst) return { ok: false, refusal: worst };
+    const keys = this.keysFor(feature, at);
+    for (const key of keys) this.add(this.reserved, key, need);
+    return { ok: true, reservation: { usd: need, feature, keys, done: false } };
+  }
+
+  /** The request finished: its reservation becomes what it really cost (a cache hit or an error: 0). */
+  settle(reservation: Reservation, actualUsd: number | null | undefined): void {
+    if (reservation.done) return;
+    reservation.done = true;
+    const actual = typeof actualUsd === 'number' && Number.isFinite(actualUsd) && actualUsd > 0 ? actualUsd : 0;
+    for (const key of reservation.keys) {
+      this.add(this.reserved, key, -reservation.usd);
+      this.add(this.spent, key, actual);
+    }
+  }
+
+  release(reservation: Reservation): void {
+    this.settle(reservation, 0);
+  }
+
+  /** Every configured budget as it stands now. */
+  statuses(): BudgetStatus[] {
+    const at = this.now();
+    const settings = this.opts.settings();
+    const out: BudgetStatus[] = [];
+    const scopes: { scope: string; feature?: string }[] = [{ scope: 'global' }, ...Object.keys(settings.byFeature).map((f) => ({ scope: `feature:${f}`, feature: f }))];
+    for (const { scope, feature } of scopes) {
+      for (const line of this.lines(feature, at).filter((l) => l.scope === scope)) {
+        const spent = this.spent.get(line.key) ?? 0;
+        const reserved = this.reserved.get(line.key) ?? 0;
+        out.push({ scope, period: line.period, limitUsd: line.limitUsd, spentUsd: spent, reservedUsd: reserved, remainingUsd: Math.max(0, line.limitUsd - spent - reserved), resetsAt: this.resetsAt(line.period, at) });
+      }
+    }
+    return out;
+  }
+
+  /** Settled spend now, for a scope ("global" or "feature:x") and period. */
+  spentUsd(scope: string, period: BudgetPeriod): number {
+    const at = this.now();
+    return this.spent.get(`${scope}|${this.periodKey(period, at)}`) ?? 0;
+  }
+
+  /** The budgets that apply to a feature's request (global ones when `feature` is undefined). */
+  private lines(feature: string | undefined, at: number): Line[] {
+    const s = this.opts.settings();
+    const out: Line[] = [];
+    const push = (scope: string, period: BudgetPeriod, limit: number | undefined) => {
+      if (limit !== undefined) out.push({ scope, period, key: `${scope}|${this.periodKey(period, at)}`, limitUsd: limit });
+    };
+    push('global', 'day', s.dailyUsd);
+    push('global', 'month', s.monthlyUsd);
+    const own = feature !== undefined ? s.byFeature[feature] : undefined;
+    if (own) {
+      push(`feature:${feature}`, 'day', own.dailyUsd);
+      push(`feature:${feature}`, 'month', own.monthlyUsd);
+    }
+    return out;
+  }
+
+  private keysFor(feature: string, at: number): string[] {
+    const d = this.periodKey('day', at);
+    const m = this.periodKey('month', at);
+    return [`global|${d}`, `global|${m}`, `feature:${feature}|${d}`, `feature:${feature}|${m}`];
+  }
+
+  private periodKey(period: BudgetPeriod, at: number): string {
+    const offset = this.offset(at);
+    return period === 'day' ? `d:${dayKey(at, offset)}` : `m:${monthKey(at, offset)}`;
+  }
+
+  private resetsAt(period: BudgetPeriod, at: number): number {
+    const offset = this.offset(at);
+    if (period === 'day') return startOfDay(at, offset) + 86_400_000;
+    return startOfNextMonth(at, offset);
+  }
+
+  private add(map: Map<string, number>, key: string, usd: number): void {
+    const next = (map.get(key) ?? 0) + usd;
+    // Reservations that net to zero leave no key behind; old periods' spend stays small.
+    if (Math.abs(next) < 1e-15) map.delete(key);
+    else map.set(key, next);
+  }
+}
+
+export function startOfMonth(at: number, utcOffsetMinutes: number): number {
+  const [y, m] = monthKey(at, utcOffsetMinutes).split('-').map(Number) as [number, number];
+  return Date.UTC(y, m - 1, 1) - utcOffsetMinutes * 60_000;
+}
+
+export function startOfNextMonth(at: number, utcOffsetMinutes: number): number {
+  const [y, m] = monthKey(at, utcOffsetMinutes).split('-').map(Number) as [number, number];
+  return Date.UTC(y, m, 1) - utcOffsetMinutes * 60_000;
+}

@@ -1,0 +1,8 @@
+/**
+ * The usage panel's CSP: nothing but the page's nonce'd script and the bundle's own files (no
+ * 'unsafe-inline': the components set styles through the CSSOM and adopted style sheets, which
+ * CSP does not block). Free of 'vscode' so the browser tests load the page under the same policy.
+ */
+export function panelCsp(cspSource: string, scriptNonce: string): string {
+  return `default-src 'none'; img-src ${cspSource}; font-src ${cspSource}; style-src ${cspSource}; script-src 'nonce-${scriptNonce}';`;
+}

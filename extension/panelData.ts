@@ -1,0 +1,98 @@
+import type { DaemonClient } from '../daemon/client/daemonClient';
+import {
+  AlertsListRequest, ExperimentsResultsRequest, PANEL_RANGE_MS, ProviderIds, UsageBreakdownRequest, UsageExportRequest, UsageLiveRequest, UsageQueryRequest,
+  type PanelFilters, type PanelLive, type PanelSnapshot, type PanelStatus, type ProviderId, type StatusResult, type UsageFilters, type UsageRow,
+} from '../protocol';
+import { call } from './rpc';
+
+/** How many rows "Recent requests" shows. */
+export const RECENT_ROWS = 50;
+/** Windows back from the range's end, searched in turn for the newest rows. */
+const RECENT_WINDOWS_MS = [15 * 60_000, 3_600_000, 6 * 3_600_000, 86_400_000, 7 * 86_400_000, Infinity];
+
+/** The panel's filters as the daemon takes them; a provider the daemon does not know is dropped. */
+export function daemonFilters(filters: PanelFilters): UsageFilters {
+  const out: UsageFilters = {};
+  if (filters.provider && (ProviderIds as readonly string[]).includes(filters.provider)) out.provider = filters.provider as ProviderId;
+  if (filters.model) out.model = filters.model;
+  if (filters.feature) out.feature = filters.feature;
+  return out;
+}
+
+export function rangeOf(filters: PanelFilters, now: number): { since: number; until: number } {
+  return { since: now - PANEL_RANGE_MS[filters.range], until: now + 1 };
+}
+
+/** The start of the local calendar month. */
+export function monthStart(now: number): number {
+  const d = new Date(now);
+  return new Date(d.getFullYear(), d.getMonth(), 1).getTime();
+}
+
+/** Everything the panel draws from the ledger, in parallel. */
+export async function fetchSnapshot(client: DaemonClient, filters: PanelFilters, budgetSetting: unknown, now = Date.now()): Promise<PanelSnapshot> {
+  const utcOffsetMinutes = -new Date(now).getTimezoneOffset();
+  const { since, until } = rangeOf(filters, now);
+  const f = daemonFilters(filters);
+  const [daily, month, breakdown, recent, experiments] = await Promise.all([
+    call(client, UsageQueryRequest.type, { since, until, groupBy: 'day', filters: f, utcOffsetMinutes }),
+    call(client, UsageQueryRequest.type, { since: monthStart(now), until, groupBy: 'day', filters: f, utcOffsetMinutes }),
+    call(client, UsageBreakdownRequest.type, { since, until, utcOffsetMinutes }),
+    recentRows(client, since, until, f),
+    // A daemon without experiments answers "method not found": the panel then hides the section.
+    call(client, ExperimentsResultsRequest.type, { since }).catch(() => undefined),
+  ]);
+  return { generatedAt: now, filters, utcOffsetMinutes, daily, month, breakdown, recent, budgetSetting, ...(experiments ? { experiments } : {}) };
+}
+
+/**
+ * The newest rows of a range. `usage/export` pages oldest first, so the range is read from its
+ * end in widening windows (15 minutes, an hour, … all of it) until one holds enough rows; each
+ * window grows a few times over the last, so the pages read stay near what is shown.
+ */
+export async function recentRows(client: DaemonClient, since: number, until: number, filters: UsageFilters, limit = RECENT_ROWS): Promise<UsageRow[]> {
+  for (const windowMs of RECENT_WINDOWS_MS) {
+    const from = Math.max(since, until - windowMs);
+    let kept: UsageRow[] = [];
+    let after = 0;
+    for (;;) {
+      const res = await call(client, UsageExportRequest.type, { since: from, until, filters, includeSamples: true, ...(after ? { after } : {}) });
+      kept = kept.concat(res.rows).slice(-limit);
+      if (res.next === null) break;
+      after = res.next;
+    }
+    if (kept.length >= limit || from === since) return kept.reverse();
+  }
+  return [];
+}
+
+/** Status, the last minutes and the alerts; a daemon that is not running gives nulls. */
+export async function fetchLive(client: DaemonClient | undefined, now = Date.now()): Promise<PanelLive> {
+  if (!client) return { at: now, status: null, live: null, alerts: null };
+  const [status, live, alerts] = await Promise.allSettled([
+    client.status(),
+    call(client, UsageLiveRequest.type, {}),
+    call(client, AlertsListRequest.type, {}),
+  ]);
+  return {
+    at: now,
+    status: status.status === 'fulfilled' ? panelStatus(status.value) : null,
+    live: live.status === 'fulfilled' ? live.value : null,
+    alerts: alerts.status === 'fulfilled' ? alerts.value : null,
+  };
+}
+
+/** Only what the panel shows: no home, socket or key sources cross to the webview. */
+function panelStatus(s: StatusResult & { budgets?: unknown; experiments?: unknown }): PanelStatus {
+  return {
+    circuits: s.circuits,
+    rateLimits: s.rateLimits,
+    alerts: s.alerts,
+    ledger: s.ledger,
+    providers: s.providers,
+    requestsServed: s.requestsServed,
+    inFlight: s.inFlight,
+    ...(s.budgets !== undefined ? { budgets: s.budgets } : {}),
+    ...(s.experiments !== undefined ? { experiments: s.experiments } : {}),
+  };
+}

@@ -1,0 +1,117 @@
+import type { StatusResult } from './daemon';
+import type { AlertEvent, AlertsListResult, UsageBreakdownResult, UsageLiveResult, UsageQueryResult, UsageRow } from './usage';
+
+/**
+ * The usage & cost panel's messages, extension <-> webview (postMessage). Type-only imports, so
+ * the webview bundle pulls in nothing from vscode-jsonrpc.
+ */
+
+export const PanelRanges = ['24h', '7d', '30d', '90d'] as const;
+export type PanelRange = (typeof PanelRanges)[number];
+
+export const PANEL_RANGE_MS: Record<PanelRange, number> = {
+  '24h': 24 * 3_600_000,
+  '7d': 7 * 86_400_000,
+  '30d': 30 * 86_400_000,
+  '90d': 90 * 86_400_000,
+};
+
+/** What the user narrowed the panel to. An absent field means "all". */
+export interface PanelFilters {
+  range: PanelRange;
+  provider?: string;
+  model?: string;
+  feature?: string;
+}
+
+export const DEFAULT_PANEL_FILTERS: PanelFilters = { range: '30d' };
+
+/** Everything that changes only when requests are recorded: fetched on open, on filter changes, and after new requests. */
+export interface PanelSnapshot {
+  /** The panel's "now": every derived figure (today, the month, the projection) uses it. */
+  generatedAt: number;
+  filters: PanelFilters;
+  /** The client's offset from UTC in minutes, as sent to the daemon. */
+  utcOffsetMinutes: number;
+  /** The selected range, grouped by day, filtered. */
+  daily: UsageQueryResult;
+  /** The calendar month so far, grouped by day, filtered (today's cards and the burn-down). */
+  month: UsageQueryResult;
+  /** The selected range by day × provider × model × feature, unfiltered (stacks and filter choices). */
+  breakdown: UsageBreakdownResult;
+  /** The newest ledger rows of the range, newest first, filtered; capped. */
+  recent: UsageRow[];
+  /** `conduit.budgets` from settings, as the user wrote it; read tolerantly by the panel. */
+  budgetSetting: unknown;
+  /** `experiments/results` for the range, when the daemon has experiments; read tolerantly. */
+  experiments?: unknown;
+}
+
+/** The status parts the panel shows; refreshed every couple of seconds while it is visible. */
+export type PanelStatus = Pick<StatusResult, 'circuits' | 'rateLimits' | 'alerts' | 'ledger' | 'providers' | 'requestsServed' | 'inFlight'> & {
+  /** Whatever the daemon reports under `budgets`, once it has budgets. */
+  budgets?: unknown;
+  /** Whatever the daemon reports under `experiments`, once it has experiments. */
+  experiments?: unknown;
+};
+
+export interface PanelLive {
+  at: number;
+  /** null when the daemon is not running. */
+  status: PanelStatus | null;
+  live: UsageLiveResult | null;
+  alerts: AlertsListResult | null;
+}
+
+/** Extension → webview. */
+export type ToWebview =
+  | { type: 'snapshot'; snapshot: PanelSnapshot }
+  | { type: 'live'; live: PanelLive }
+  | { type: 'alert'; event: AlertEvent }
+  | { type: 'exportResult'; ok: boolean; message: string }
+  | { type: 'error'; message: string };
+
+/** Webview → extension. */
+export type FromWebview =
+  | { type: 'ready'; filters: PanelFilters }
+  | { type: 'filters'; filters: PanelFilters }
+  | { type: 'exportCsv'; filters: PanelFilters }
+  | { type: 'refresh' };
+
+/** What the webview keeps with setState, so a reload or a hidden panel comes back as it was. */
+export interface PanelWebviewState {
+  filters: PanelFilters;
+  stackBy: 'model' | 'feature';
+  snapshot?: PanelSnapshot;
+  live?: PanelLive;
+}
+
+/** The webview is a less trusted side: its messages are checked field by field. */
+export function parseFromWebview(value: unknown): FromWebview | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  switch (v.type) {
+    case 'refresh': return { type: 'refresh' };
+    case 'ready':
+    case 'filters':
+    case 'exportCsv': {
+      const filters = parsePanelFilters(v.filters);
+      return filters ? { type: v.type, filters } : undefined;
+    }
+    default: return undefined;
+  }
+}
+
+export function parsePanelFilters(value: unknown): PanelFilters | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  if (!PanelRanges.includes(v.range as PanelRange)) return undefined;
+  const filters: PanelFilters = { range: v.range as PanelRange };
+  for (const key of ['provider', 'model', 'feature'] as const) {
+    const f = v[key];
+    if (f === undefined || f === '') continue;
+    if (typeof f !== 'string' || f.length > 200) return undefined;
+    filters[key] = f;
+  }
+  return filters;
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { BudgetAlerts } from '../../../../daemon/usage/budgetAlerts';
+import { budgetSchema, type BudgetSettings } from '../../../../daemon/usage/budgetSettings';
+import { BudgetTable } from '../../../../daemon/usage/budgetTable';
+
+const DAY = 86_400_000;
+// 2026-03-10 12:00 UTC, with the calendar at UTC.
+const NOON = Date.UTC(2026, 2, 10, 12);
+
+function table(settings: Partial<BudgetSettings>, now = () => NOON) {
+  const s = budgetSchema.parse(settings);
+  return new BudgetTable({ settings: () => s, now, utcOffsetMinutes: () => 0 });
+}
+
+describe('the budget reservation table', () => {
+  it('50 concurrent reservations against a budget that fits 10 worst cases: exactly 10 go, and spend never passes the budget', async () => {
+    const t = table({ dailyUsd: 1 });
+    const worst = 0.1;
+    // Each "request" reserves, then awaits its upstream call, then settles to less than it reserved.
+    const outcomes = await Promise.all(Array.from({ length: 50 }, async (_, i) => {
+      const r = t.tryReserve('ask', worst);
+      if (!r.ok) return 'refused';
+      await new Promise((res) => setTimeout(res, 5 + (i % 7)));
+      t.settle(r.reservation, 0.06 + (i % 4) * 0.01);
+      return 'sent';
+    }));
+    expect(outcomes.filter((o) => o === 'sent')).toHaveLength(10);
+    expect(t.spentUsd('global', 'day')).toBeLessThanOrEqual(1);
+    // What the settled requests did not use is free again.
+    expect(t.tryReserve('ask', 0.1).ok).toBe(true);
+  });
+
+  it('a refusal says which budget, what is left, what is held in flight and when it resets', () => {
+    const t = table({ dailyUsd: 5, byFeature: { explain: { dailyUsd: 0.5 } } });
+    const first = t.tryReserve('explain', 0.3);
+    expect(first.ok).toBe(true);
+    const second = t.tryReserve('explain', 0.3);
+    expect(second).toMatchObject({ ok: false, refusal: { scope: 'feature:explain', period: 'day', limitUsd: 0.5, spentUsd: 0, reservedUsd: 0.3, neededUsd: 0.3 } });
+    if (!second.ok) {
+      expect(second.refusal.remainingUsd).toBeCloseTo(0.2, 10);
+      expect(second.refusal.resetsAt).toBe(Date.UTC(2026, 2, 11));
+    }
+    // Another feature is only held to the global budget.
+    expect(t.tryReserve('ask', 1).ok).toBe(true);
+  });
+
+  it('a failure releases its reservation; a cache hit or an unpriced model settles at 0', () => {
+    const t = table({ dailyUsd: 1 });
+    const a = t.tryReserve('ask', 0.9);
+    expect(t.tryReserve('ask', 0.2).ok).toBe(false);
+    if (a.ok) t.release(a.reservation);
+    const b = t.tryReserve('ask', 0.9);
+    if (b.ok) { t.settle(b.reservation, null); t.settle(b.reservation, 5); } // settling twice counts once
+    expect(t.spentUsd('global', 'day')).toBe(0);
+  });
+
+  it('counts the spend the ledger had at start, per day and per month, and a new day starts afresh', () => {
+    let now = NOON;
+    const t = table({ dailyUsd: 1, monthlyUsd: 3 }, () => now);
+    t.seed({ day: '2026-03-10', month: '2026-03', dayByFeature: new Map([['ask', 0.95]]), monthByFeature: new Map([['ask', 2.5], ['explain', 0.4]]) });
+    expect(t.tryReserve('ask', 0.1)).toMatchObject({ ok: false, refusal: { period: 'day' } });
+    now = NOON + DAY;
+    expect(t.tryReserve('ask', 0.05).ok).toBe(true);
+    expect(t.tryReserve('ask', 0.1)).toMatchObject({ ok: false, refusal: { period: 'month', resetsAt: Date.UTC(2026, 3, 1) } });
+  });
+
+  it('lists every configured budget with spent, reserved and left', () => {
+    const t = table({ monthlyUsd: 10, byFeature: { ask: { dailyUsd: 2 } } });
+    const r = t.tryReserve('ask', 0.5);
+    expect(r.ok).toBe(true);
+    expect(t.statuses()).toEqual([
+      { scope: 'global', period: 'month', limitUsd: 10, spentUsd: 0, reservedUsd: 0.5, remainingUsd: 9.5, resetsAt: Date.UTC(2026, 3, 1) },
+      { scope: 'feature:ask', period: 'day', limitUsd: 2, spentUsd: 0, reservedUsd: 0.5, remainingUsd: 1.5, resetsAt: Date.UTC(2026, 2, 11) },
+    ]);
+  });
+});
+
+describe('budget warnings', () => {
+  it('fire at 50, 80 and 100 %, once each per budget and period', () => {
+    const t = table({ dailyUsd: 1 });
+    const alerts = new BudgetAlerts(() => NOON);
+    const spend = (usd: number) => { const r = t.tryReserve('ask', usd); if (r.ok) t.settle(r.reservation, usd); return alerts.check(t.statuses(), [0.5, 0.8, 1]); };
+    expect(spend(0.3)).toEqual([]);
+    const half = spend(0.25);
+    expect(half).toHaveLength(1);
+    expect(half[0]).toMatchObject({ type: 'fired', alert: { id: 'budget:global:day', kind: 'budget', severity: 'warning', threshold: 0.5 } });
+    expect(half[0]!.alert.message).toMatch(/daily budget is 55 % spent: \$0\.55 of \$1\.00/);
+    expect(spend(0.01)).toEqual([]);
+    expect(spend(0.3)[0]).toMatchObject({ type: 'repeated', alert: { threshold: 0.8 } });
+    expect(spend(0.14)[0]).toMatchObject({ alert: { threshold: 1, severity: 'critical' } });
+    expect(alerts.check(t.statuses(), [0.5, 0.8, 1])).toEqual([]);
+    expect(alerts.list()).toHaveLength(1);
+  });
+});

@@ -1,0 +1,221 @@
+import type { AlertEvent } from '../protocol/usage';
+import { DEFAULT_PANEL_FILTERS, PanelRanges, type PanelFilters, type PanelLive, type PanelSnapshot, type PanelWebviewState, type ToWebview } from '../protocol/webview';
+import { chartFigure, drawChart, resizeCharts } from './charts';
+import { byId, el } from './dom';
+import { alertsList, cardsSection, experimentsTables, healthTable, limitsTable, recentTable } from './sections';
+import { experiments, snapshotView, type FilterOptions, type SnapshotView, type StackBy } from './viewModel';
+import type { VsCodeApi } from './vscodeApi';
+
+const RANGE_LABELS: Record<(typeof PanelRanges)[number], string> = { '24h': 'Last 24 hours', '7d': 'Last 7 days', '30d': 'Last 30 days', '90d': 'Last 90 days' };
+
+/**
+ * The page: a fixed skeleton built once (so focus stays put), whose sections are refilled
+ * synchronously when a message arrives, and whose state is saved for the next time it loads.
+ */
+export class PanelApp {
+  private state: PanelWebviewState;
+  private view: SnapshotView | undefined;
+  private optionsKey = '';
+  private readonly pushed = new Map<string, AlertEvent>();
+
+  constructor(private readonly api: VsCodeApi, private readonly root: HTMLElement) {
+    const saved = api.getState();
+    this.state = { filters: saved?.filters ?? DEFAULT_PANEL_FILTERS, stackBy: saved?.stackBy ?? 'model', ...(saved?.snapshot ? { snapshot: saved.snapshot } : {}), ...(saved?.live ? { live: saved.live } : {}) };
+  }
+
+  start(): void {
+    this.skeleton();
+    if (this.state.snapshot) this.renderSnapshot();
+    if (this.state.live) this.renderLive();
+    window.addEventListener('message', (e: MessageEvent<ToWebview>) => this.received(e.data));
+    new ResizeObserver(() => resizeCharts()).observe(byId('charts'));
+    // A theme change (body class) redraws the charts in the new colours.
+    new MutationObserver(() => this.renderCharts()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    this.api.postMessage({ type: 'ready', filters: this.state.filters });
+  }
+
+  private received(m: ToWebview): void {
+    switch (m.type) {
+      case 'snapshot':
+        this.state.snapshot = m.snapshot;
+        this.renderSnapshot();
+        this.status(`Updated ${new Date(m.snapshot.generatedAt).toLocaleTimeString('en-GB')}`);
+        break;
+      case 'live':
+        this.state.live = m.live;
+        this.renderLive();
+        break;
+      case 'alert':
+        this.pushed.set(m.event.alert.id, m.event);
+        this.renderLive();
+        break;
+      case 'exportResult':
+      case 'error':
+        this.status(m.message, m.type === 'error' || !m.ok);
+        return;
+    }
+    this.save();
+  }
+
+  private save(): void {
+    this.api.setState(this.state);
+  }
+
+  private status(text: string, problem = false): void {
+    const s = byId('status');
+    s.textContent = text;
+    s.classList.toggle('problem', problem);
+  }
+
+  private skeleton(): void {
+    const select = (id: string, label: string) => {
+      const s = document.createElement('vscode-single-select');
+      s.id = id;
+      s.label = label;
+      s.setAttribute('aria-label', label);
+      s.addEventListener('change', () => this.filtersChanged());
+      return el('label', { class: 'filter' }, el('span', {}, label), s);
+    };
+    const button = (id: string, text: string, secondary: boolean, onClick: () => void) => {
+      const b = document.createElement('vscode-button');
+      b.id = id;
+      b.textContent = text;
+      if (secondary) b.setAttribute('secondary', '');
+      b.addEventListener('click', onClick);
+      return b;
+    };
+    const section = (id: string, title: string, ...extra: HTMLElement[]) => el('section', { id, 'aria-labelledby': `${id}-h` }, el('h2', { id: `${id}-h` }, title), ...extra, el('div', { class: 'body' }));
+    this.root.replaceChildren(
+      el('header', {},
+        el('h1', {}, 'Usage & cost'),
+        el('div', { class: 'filters', role: 'group', 'aria-label': 'Filters' },
+          select('f-range', 'Time range'), select('f-provider', 'Provider'), select('f-model', 'Model'), select('f-feature', 'Feature'),
+          button('refresh', 'Refresh', true, () => this.api.postMessage({ type: 'refresh' })),
+          button('export', 'Export CSV', false, () => this.api.postMessage({ type: 'exportCsv', filters: this.state.filters }))),
+        el('p', { id: 'status', role: 'status', 'aria-live': 'polite' }, 'Loading…')),
+      el('section', { id: 'cards', 'aria-label': 'Summary' }),
+      el('section', { id: 'charts-section', 'aria-labelledby': 'charts-h' },
+        el('h2', { id: 'charts-h' }, 'Charts'),
+        el('label', { class: 'filter' }, el('span', {}, 'Stack cost by'), this.stackSelect()),
+        el('div', { id: 'charts' })),
+      section('limits', 'Rate limits'),
+      section('health', 'Providers and circuits'),
+      section('alerts', 'Alerts'),
+      section('experiments', 'Experiments'),
+      section('recent', 'Recent requests'),
+    );
+    byId('experiments').hidden = true;
+    this.fillSelect('f-range', PanelRanges.map((r) => [r, RANGE_LABELS[r]]), this.state.filters.range);
+    this.fillOptions({ providers: [], models: [], features: [] });
+  }
+
+  private stackSelect(): HTMLElement {
+    const s = document.createElement('vscode-single-select');
+    s.id = 'stack-by';
+    s.label = 'Stack cost by';
+    s.setAttribute('aria-label', 'Stack cost by');
+    for (const v of ['model', 'feature']) {
+      const o = document.createElement('vscode-option');
+      o.value = v;
+      o.textContent = v;
+      s.appendChild(o);
+    }
+    s.value = this.state.stackBy;
+    s.addEventListener('change', () => {
+      this.state.stackBy = s.value === 'feature' ? 'feature' : 'model';
+      this.renderSnapshot();
+      this.save();
+    });
+    return s;
+  }
+
+  private fillSelect(id: string, options: [string, string][], value: string): void {
+    const s = byId(id) as HTMLElement & { value: string };
+    s.replaceChildren(...options.map(([v, label]) => {
+      const o = document.createElement('vscode-option');
+      o.value = v;
+      o.textContent = label;
+      return o;
+    }));
+    s.value = value;
+  }
+
+  private fillOptions(options: FilterOptions): void {
+    const key = JSON.stringify(options);
+    if (key === this.optionsKey) return;
+    this.optionsKey = key;
+    const f = this.state.filters;
+    const all = (values: string[], what: string): [string, string][] => [['', `All ${what}`], ...values.map((v): [string, string] => [v, v])];
+    this.fillSelect('f-provider', all(options.providers, 'providers'), f.provider ?? '');
+    this.fillSelect('f-model', all(options.models, 'models'), f.model ?? '');
+    this.fillSelect('f-feature', all(options.features, 'features'), f.feature ?? '');
+  }
+
+  private filtersChanged(): void {
+    const value = (id: string) => (byId(id) as HTMLElement & { value: string }).value;
+    const range = PanelRanges.find((r) => r === value('f-range')) ?? this.state.filters.range;
+    const filters: PanelFilters = { range };
+    for (const [key, id] of [['provider', 'f-provider'], ['model', 'f-model'], ['feature', 'f-feature']] as const) {
+      const v = value(id);
+      if (v) filters[key] = v;
+    }
+    if (JSON.stringify(filters) === JSON.stringify(this.state.filters)) return;
+    this.state.filters = filters;
+    this.save();
+    this.status('Loading…');
+    this.api.postMessage({ type: 'filters', filters });
+  }
+
+  private renderSnapshot(): void {
+    const s: PanelSnapshot | undefined = this.state.snapshot;
+    if (!s) return;
+    this.view = snapshotView(s, this.state.stackBy, this.state.live);
+    this.root.setAttribute('aria-busy', 'false');
+    this.root.dataset.generatedAt = String(s.generatedAt);
+    byId('cards').replaceChildren(...cardsSection(this.view.cards));
+    this.fillOptions(this.view.options);
+    this.renderCharts();
+    this.body('recent').replaceChildren(recentTable(s.recent, s.utcOffsetMinutes, this.view.today));
+    this.renderExperiments();
+  }
+
+  private renderExperiments(): void {
+    const list = experiments(this.state.snapshot, this.state.live);
+    byId('experiments').hidden = list.length === 0;
+    this.body('experiments').replaceChildren(...experimentsTables(list));
+  }
+
+  private renderCharts(): void {
+    if (!this.view) return;
+    const charts = byId('charts');
+    const figures = this.view.charts.map((c) => chartFigure(c));
+    charts.replaceChildren(...figures);
+    this.view.charts.forEach((c, i) => drawChart(c, figures[i]!));
+  }
+
+  private renderLive(): void {
+    const live: PanelLive | undefined = this.state.live;
+    if (!live) return;
+    const offset = this.state.snapshot?.utcOffsetMinutes ?? -new Date(live.at).getTimezoneOffset();
+    const today = this.view?.today ?? '';
+    this.body('limits').replaceChildren(limitsTable(live));
+    this.body('health').replaceChildren(healthTable(live));
+    const active = new Map((live.alerts?.active ?? live.status?.alerts ?? []).map((a) => [a.id, a]));
+    const recent = new Map((live.alerts?.recent ?? []).map((a) => [a.id, a]));
+    // Pushed events newer than the last list win: a fired alert shows before the next tick.
+    for (const e of this.pushed.values()) {
+      const known = active.get(e.alert.id) ?? recent.get(e.alert.id);
+      if (known && known.lastSentAt > e.alert.lastSentAt) continue;
+      if (e.type === 'cleared') { active.delete(e.alert.id); recent.set(e.alert.id, e.alert); } else { recent.delete(e.alert.id); active.set(e.alert.id, e.alert); }
+    }
+    this.body('alerts').replaceChildren(alertsList([...active.values()], [...recent.values()].sort((a, b) => (b.clearedAt ?? 0) - (a.clearedAt ?? 0)), offset, today));
+    this.renderExperiments();
+    // The error-rate card's "last 5 minutes" and a budget from the daemon come with live data.
+    if (this.state.snapshot) byId('cards').replaceChildren(...cardsSection(snapshotView(this.state.snapshot, this.state.stackBy, live).cards));
+    this.root.dataset.liveAt = String(live.at);
+  }
+
+  private body(section: string): HTMLElement {
+    return byId(section).querySelector<HTMLElement>('.body') ?? byId(section);
+  }
+}

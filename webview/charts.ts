@@ -1,0 +1,110 @@
+import uPlot from 'uplot';
+import { el, table } from './dom';
+import { chartValue, type ChartView } from './viewModel';
+
+/**
+ * A chart is a figure: a title, the uPlot canvas (role img with an aria-label), a legend, and the
+ * same numbers as a table. The raw points also sit in `data-points` (JSON), for tests and tools.
+ */
+
+const live = new Map<string, uPlot>();
+
+/** Theme colours: VS Code's chart variables, read at draw time so a theme change redraws right. */
+function palette(): { series: string[]; text: string; grid: string } {
+  const css = getComputedStyle(document.body);
+  const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
+  return {
+    series: [
+      v('--vscode-charts-blue', '#3794ff'), v('--vscode-charts-orange', '#d18616'), v('--vscode-charts-green', '#89d185'),
+      v('--vscode-charts-purple', '#b180d7'), v('--vscode-charts-red', '#f14c4c'), v('--vscode-charts-yellow', '#cca700'),
+      v('--vscode-charts-foreground', '#cccccc'),
+    ],
+    text: v('--vscode-charts-foreground', v('--vscode-foreground', '#cccccc')),
+    grid: v('--vscode-charts-lines', 'rgba(128,128,128,0.35)'),
+  };
+}
+
+export function chartFigure(chart: ChartView): HTMLElement {
+  const plotted = chart.series.filter((s) => !s.tableOnly);
+  const colors = palette().series;
+  const legend = el('ul', { class: 'legend', 'aria-hidden': 'true' },
+    ...plotted.map((s, i) => {
+      const swatch = el('span', { class: 'swatch' });
+      swatch.style.background = colors[i % colors.length]!;
+      return el('li', {}, swatch, s.label);
+    }));
+  const plot = el('div', { class: 'plot', role: 'img', 'aria-label': `${chart.title}: ${chart.description}. The table below has the values.` });
+  const rows = chart.x.map((x, i) => [x, ...chart.series.map((s) => chartValue(s.unit ?? chart.unit, s.values[i] ?? null))]);
+  const figure = el('figure', { class: 'chart', 'data-chart': chart.id, 'data-points': JSON.stringify({ x: chart.x, series: chart.series.map((s) => ({ label: s.label, values: s.values })) }) },
+    el('figcaption', {}, chart.title),
+    chart.x.length === 0 ? el('p', { class: 'empty' }, 'Nothing to show for this range.') : plot,
+    chart.x.length === 0 ? null : legend,
+    el('details', {}, el('summary', {}, 'Show as table'),
+      table(chart.title, [chart.id === 'errors' ? 'code' : 'day', ...chart.series.map((s) => s.label)], rows, { 'data-table': chart.id })),
+  );
+  return figure;
+}
+
+/** Draws (or redraws) a chart into its figure's plot; called once the figure is in the document. */
+export function drawChart(chart: ChartView, figure: HTMLElement): void {
+  live.get(chart.id)?.destroy();
+  live.delete(chart.id);
+  const target = figure.querySelector<HTMLElement>('.plot');
+  if (!target || chart.x.length === 0) return;
+  const theme = palette();
+  const plotted = chart.series.filter((s) => !s.tableOnly);
+  const xs = chart.x.map((_, i) => i);
+  let data: (number | null)[][] = plotted.map((s) => s.values);
+  let order = plotted.map((_, i) => i);
+  if (chart.kind === 'stacked') {
+    // Each series is drawn as the running sum; the tallest goes first so the others paint over it.
+    const sums = plotted.map(() => xs.map(() => 0));
+    plotted.forEach((s, k) => xs.forEach((i) => { sums[k]![i] = (k > 0 ? sums[k - 1]![i]! : 0) + (s.values[i] ?? 0); }));
+    data = sums;
+    order = order.reverse();
+  }
+  const bars = chart.kind !== 'lines';
+  const opts: uPlot.Options = {
+    width: Math.max(280, target.clientWidth || 600),
+    height: 200,
+    legend: { show: false },
+    cursor: { show: false },
+    scales: {
+      x: { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] },
+      // Amounts start at zero, so bar heights compare honestly.
+      y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
+    },
+    axes: [
+      // Whole steps only: each tick is one day or one category.
+      { stroke: theme.text, grid: { show: false }, ticks: { stroke: theme.grid }, incrs: [1, 2, 3, 5, 7, 10, 14, 30], values: (_u, splits) => splits.map((i) => shortLabel(chart.x[Math.round(i)] ?? '')) },
+      { stroke: theme.text, grid: { stroke: theme.grid }, ticks: { stroke: theme.grid }, size: 60, values: (_u, splits) => splits.map((v) => chartValue(chart.unit, v)) },
+    ],
+    series: [
+      {},
+      ...order.map((k) => {
+        const color = theme.series[k % theme.series.length]!;
+        const series: uPlot.Series = { label: plotted[k]!.label, stroke: color, width: bars ? 0 : 2, points: { show: !bars, size: 4 }, spanGaps: false };
+        if (bars) {
+          series.fill = color;
+          series.paths = uPlot.paths.bars!({ size: [0.7, 60], align: 0 });
+        }
+        return series;
+      }),
+    ],
+  };
+  const plot = new uPlot(opts, [xs, ...order.map((k) => data[k]!)] as uPlot.AlignedData, target);
+  live.set(chart.id, plot);
+}
+
+/** "2026-03-14" → "03-14"; categories pass through. */
+function shortLabel(x: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(x) ? x.slice(5) : x;
+}
+
+/** Fits each chart to its own box (the grid decides how many fit a row). */
+export function resizeCharts(): void {
+  for (const plot of live.values()) {
+    const width = plot.root.parentElement?.clientWidth;
+    if (width && Math.abs(width - plot.width) > 1) plot.setSize({ width: Math.max(280, width), height: 200 });
+  }
+}

@@ -1,7 +1,18 @@
 import type { ChatRequest, ProviderId, Usage } from '../../protocol';
 
 /** One cached answer, as kept in memory and in cache.db. */
-export interface CacheEntry {
+/** What the gateway hands over to store: a complete, successful answer. */
+export interface AnswerToStore {
+  text: string;
+  provider: ProviderId;
+  model: string;
+  stopReason: string | null;
+  /** What the original call used and cost; a hit bills nothing and reports this cost as saved. */
+  usage: Usage;
+  costUsd: number | null;
+}
+
+export interface CacheEntry extends AnswerToStore {
   key: string;
   /** The semantic scope (see cacheKey.ts); entries only ever match inside their own. */
   scope: string;
@@ -10,13 +21,6 @@ export interface CacheEntry {
   request: ChatRequest;
   /** The last user message, normalized: what a semantic match reports and the guards compare. */
   prompt: string;
-  text: string;
-  provider: ProviderId;
-  model: string;
-  stopReason: string | null;
-  /** What the original call used and cost; a hit bills nothing and reports this cost as saved. */
-  usage: Usage;
-  costUsd: number | null;
   createdAt: number;
   /** Absolute time (ms since the epoch), so a TTL still holds after a restart. */
   expiresAt: number;

@@ -1,5 +1,5 @@
 import type { CacheStatsResult, ChatRequest, ProviderId, Usage } from '../../protocol';
-import type { CacheEntry } from './cacheEntry';
+import type { AnswerToStore, CacheEntry } from './cacheEntry';
 import { exactKey, semanticScope, semanticText, type CanonicalRequest } from './cacheKey';
 import { thresholdFor, ttlFor, type CacheSettings } from './cacheSettings';
 import type { CacheLog, CacheStore } from './cacheStore';
@@ -15,15 +15,7 @@ export interface CacheHit {
   similarity?: number;
 }
 
-/** What the gateway hands over to store: a complete, successful answer. */
-export interface AnswerToStore {
-  text: string;
-  provider: ProviderId;
-  model: string;
-  stopReason: string | null;
-  usage: Usage;
-  costUsd: number | null;
-}
+export type { AnswerToStore } from './cacheEntry';
 
 export interface ResponseCacheOptions {
   /** Read at each call, so thresholds, TTLs and switches follow config.json; the bounds are fixed at start. */

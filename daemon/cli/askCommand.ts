@@ -1,41 +1,30 @@
 import { parseArgs } from 'node:util';
-import { ProviderIds, RouterExplainRequest, type ChatRequest, type ProviderId, type RouterExplainResult } from '../../protocol';
+import { RouterExplainRequest, type ChatRequest, type RouterExplainResult } from '../../protocol';
 import { toConduitError } from '../client/daemonClient';
 import { formatUsd } from '../usage/pricing';
-import { connect, ExitCode, selectedProfile, UsageError } from './context';
+import { connect, ExitCode, selectedProfile } from './context';
+import { parseNumber, PROMPT_OPTIONS, promptRequest } from './promptRequest';
 
 export async function askCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
-      provider: { type: 'string', short: 'p' },
-      model: { type: 'string', short: 'm' },
-      system: { type: 'string', short: 's' },
-      'max-tokens': { type: 'string' },
+      ...PROMPT_OPTIONS,
       temperature: { type: 'string' },
-      feature: { type: 'string' },
       background: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
       'no-stream': { type: 'boolean', default: false },
       estimate: { type: 'boolean', default: false },
     },
   });
-  const prompt = positionals.length > 0 ? positionals.join(' ') : await readStdin();
-  if (!prompt.trim()) throw new UsageError('ask needs a prompt: conduit ask "…", or pipe it on stdin.');
   const request: ChatRequest = {
-    messages: [{ role: 'user', content: prompt }],
+    ...(await promptRequest('ask', values, positionals)),
     stream: !values['no-stream'],
-    feature: values.feature ?? 'ask',
     // Background work may wait in the durable queue when the provider is down.
     priority: values.background ? 'background' : 'interactive',
   };
   const profile = selectedProfile();
   if (profile !== undefined) request.profile = profile;
-  if (values.provider !== undefined) request.provider = parseProvider(values.provider);
-  if (values.model !== undefined) request.model = values.model;
-  if (values.system !== undefined) request.system = values.system;
-  if (values['max-tokens'] !== undefined) request.max_tokens = parsePositiveInt(values['max-tokens'], '--max-tokens');
   if (values.temperature !== undefined) request.temperature = parseNumber(values.temperature, '--temperature');
   if (values.estimate) {
     // A dry run: the daemon routes and prices the request; nothing goes upstream.
@@ -98,28 +87,4 @@ export async function explain(request: ChatRequest): Promise<RouterExplainResult
   } finally {
     client.close();
   }
-}
-
-export function parseProvider(value: string): ProviderId {
-  if ((ProviderIds as readonly string[]).includes(value)) return value as ProviderId;
-  throw new UsageError(`unknown provider "${value}"; expected one of ${ProviderIds.join(', ')}.`);
-}
-
-function parsePositiveInt(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer, got "${value}".`);
-  return n;
-}
-
-function parseNumber(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n)) throw new UsageError(`${flag} must be a number, got "${value}".`);
-  return n;
-}
-
-export async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) return '';
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

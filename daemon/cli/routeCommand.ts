@@ -1,34 +1,18 @@
 import { parseArgs } from 'node:util';
-import type { ChatRequest, RouterExplainResult } from '../../protocol';
+import type { RouterExplainResult } from '../../protocol';
 import { formatUsd } from '../usage/pricing';
-import { ExitCode, UsageError } from './context';
-import { explain, parseProvider, readStdin } from './askCommand';
+import { ExitCode } from './context';
+import { explain } from './askCommand';
+import { PROMPT_OPTIONS, promptRequest } from './promptRequest';
 
 /** `conduit route PROMPT`: the routing decision and worst-case cost; nothing is sent upstream. */
 export async function routeCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: {
-      provider: { type: 'string', short: 'p' },
-      model: { type: 'string', short: 'm' },
-      system: { type: 'string', short: 's' },
-      feature: { type: 'string' },
-      'max-tokens': { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
+    options: PROMPT_OPTIONS,
   });
-  const prompt = positionals.length > 0 ? positionals.join(' ') : await readStdin();
-  if (!prompt.trim()) throw new UsageError('route needs a prompt: conduit route "…", or pipe it on stdin.');
-  const request: ChatRequest = { messages: [{ role: 'user', content: prompt }], feature: values.feature ?? 'ask' };
-  if (values.provider !== undefined) request.provider = parseProvider(values.provider);
-  if (values.model !== undefined) request.model = values.model;
-  if (values.system !== undefined) request.system = values.system;
-  if (values['max-tokens'] !== undefined) {
-    const n = Number(values['max-tokens']);
-    if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--max-tokens must be a positive integer, got "${values['max-tokens']}".`);
-    request.max_tokens = n;
-  }
+  const request = await promptRequest('route', values, positionals);
   const result = await explain(request);
   process.stdout.write(values.json ? JSON.stringify(result, null, 2) + '\n' : formatExplain(result));
   return ExitCode.ok;

@@ -19,14 +19,7 @@ export interface Reservation {
   done: boolean;
 }
 
-export interface BudgetRefusal {
-  scope: string;
-  period: BudgetPeriod;
-  limitUsd: number;
-  spentUsd: number;
-  reservedUsd: number;
-  remainingUsd: number;
-  resetsAt: number;
+export interface BudgetRefusal extends BudgetStatus {
   /** The worst case that did not fit. */
   neededUsd: number;
 }

@@ -1,0 +1,133 @@
+import { AS_OF, type CatalogueModel } from './catalogueTypes';
+
+/** Anthropic models: prices per million tokens, context windows, end-of-life dates, each with its source. */
+const ANTHROPIC_PRICING = 'https://platform.claude.com/docs/en/about-claude/pricing';
+
+export const ANTHROPIC_MODELS: readonly CatalogueModel[] = [
+  {
+    provider: 'anthropic',
+    id: 'claude-haiku-5-5',
+    tier: 'simple',
+    contextWindow: 1_000_000,
+    maxOutputTokens: 128_000,
+    // Priced by prompt length: up to 100,000 prompt tokens (cache reads and writes counted) one
+    // price, above it five times that, for every token of the request, output included.
+    // Input/output/5m-write from the model overview page; cache-read rates ($0.01 / $0.05) as
+    // reported from the pricing page by several price trackers after the 2026-10-07 launch.
+    prices: {
+      input: 0.1, output: 0.5, cacheRead: 0.01, cacheWrite: 0.125,
+      longPrompt: { aboveInputTokens: 100_000, input: 0.5, output: 2.5, cacheRead: 0.05, cacheWrite: 0.625 },
+    },
+    batchDiscount: 0.5,
+    endOfLife: null,
+    replacement: null,
+    source: 'https://platform.claude.com/docs/en/models/haiku-5-5/overview',
+    asOf: AS_OF,
+  },
+  {
+    provider: 'anthropic',
+    id: 'claude-haiku-4-5',
+    aliases: ['claude-haiku-4-5-20251001'],
+    tier: 'simple',
+    contextWindow: 200_000,
+    maxOutputTokens: 64_000,
+    prices: { input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25 },
+    batchDiscount: 0.5,
+    // Legacy (Haiku 5.5 is current) but not deprecated: no retirement date announced.
+    endOfLife: null,
+    replacement: null,
+    source: ANTHROPIC_PRICING,
+    asOf: AS_OF,
+  },
+  {
+    provider: 'anthropic',
+    id: 'claude-sonnet-5-5',
+    tier: 'moderate',
+    contextWindow: 1_000_000,
+    maxOutputTokens: 128_000,
+    prices: { input: 2, output: 10, cacheRead: 0.2, cacheWrite: 2.5 },
+    priceChanges: [{
+      from: '2026-10-07',
+      prices: { input: 2, output: 10, cacheRead: 0.1, cacheWrite: 2.5 },
+      note: 'Cache hits cut from $0.20 to $0.10 (0.05× input) on 2026-10-07, as read from the pricing page by price trackers; the model page snapshot we found still showed $0.20.',
+    }],
+    batchDiscount: 0.5,
+    endOfLife: null,
+    replacement: null,
+    source: 'https://platform.claude.com/docs/en/models/sonnet-5-5/overview',
+    asOf: AS_OF,
+  },
+  {
+    provider: 'anthropic',
+    id: 'claude-sonnet-5',
+    tier: 'moderate',
+    contextWindow: 1_000_000,
+    maxOutputTokens: 128_000,
+    // The increase to $3/$15 scheduled for 2026-09-01 was cancelled; $2/$10 is the standard price.
+    prices: { input: 2, output: 10, cacheRead: 0.2, cacheWrite: 2.5 },
+    batchDiscount: 0.5,
+    endOfLife: null,
+    replacement: null,
+    source: 'https://platform.claude.com/docs/en/models/sonnet-5/overview',
+    asOf: AS_OF,
+  },
+  {
+    provider: 'anthropic',
+    id: 'claude-sonnet-4-6',
+    tier: 'moderate',
+    contextWindow: 1_000_000,
+    maxOutputTokens: 128_000,
+    // No long-context premium on Sonnet 4.6: the 1M window is billed at the standard rate.
+    prices: { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 },
+    batchDiscount: 0.5,
+    endOfLife: null,
+    replacement: null,
+    source: ANTHROPIC_PRICING,
+    asOf: AS_OF,
+  },
+  {
+    provider: 'anthropic',
+    id: 'claude-sonnet-4-5',
+    aliases: ['claude-sonnet-4-5-20250929'],
+    tier: 'moderate',
+    contextWindow: 200_000,
+    maxOutputTokens: 64_000,
+    prices: { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 },
+    batchDiscount: 0.5,
+    // Deprecated; retires 2026-11-30 (model page and the SDK's DEPRECATED_MODELS agree).
+    endOfLife: '2026-11-30',
+    replacement: 'claude-sonnet-5-5',
+    source: 'https://platform.claude.com/docs/en/models/sonnet-4-5/overview',
+    asOf: AS_OF,
+  },
+  {
+    provider: 'anthropic',
+    id: 'claude-opus-5-5',
+    tier: 'complex',
+    contextWindow: 1_000_000,
+    maxOutputTokens: 128_000,
+    prices: { input: 4, output: 20, cacheRead: 0.2, cacheWrite: 5 },
+    batchDiscount: 0.5,
+    endOfLife: null,
+    replacement: null,
+    source: 'https://platform.claude.com/docs/en/models/opus-5-5/overview',
+    asOf: AS_OF,
+  },
+  {
+    provider: 'anthropic',
+    id: 'claude-opus-4-5',
+    aliases: ['claude-opus-4-5-20251101'],
+    tier: 'complex',
+    contextWindow: 200_000,
+    maxOutputTokens: 64_000,
+    prices: { input: 5, output: 25, cacheRead: 0.5, cacheWrite: 6.25 },
+    batchDiscount: 0.5,
+    // Deprecated: the SDK's DEPRECATED_MODELS gives January 22nd, 2027. No replacement named
+    // in what we could read (Claude Opus 5.5 is the current Opus).
+    endOfLife: '2027-01-22',
+    replacement: null,
+    source: ANTHROPIC_PRICING,
+    asOf: AS_OF,
+  },
+
+];

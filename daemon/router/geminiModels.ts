@@ -1,0 +1,105 @@
+import { AS_OF, type CatalogueModel } from './catalogueTypes';
+
+/** Gemini models: prices per million tokens, context windows, end-of-life dates, each with its source. */
+const GEMINI_PRICING = 'https://ai.google.dev/gemini-api/docs/pricing';
+
+export const GEMINI_MODELS: readonly CatalogueModel[] = [
+  {
+    provider: 'gemini',
+    id: 'gemini-3.5-flash-lite',
+    tier: 'simple',
+    contextWindow: 1_048_576,
+    maxOutputTokens: 65_536,
+    // Context caching price not confirmed: cache hits bill at the input price (an upper bound).
+    prices: { input: 0.3, output: 2.5, cacheRead: null, cacheWrite: null },
+    batchDiscount: 0.5,
+    endOfLife: null,
+    replacement: null,
+    source: GEMINI_PRICING,
+    asOf: AS_OF,
+  },
+  {
+    provider: 'gemini',
+    id: 'gemini-2.5-flash-lite',
+    tier: 'simple',
+    contextWindow: 1_048_576,
+    maxOutputTokens: 65_536,
+    prices: { input: 0.1, output: 0.4, cacheRead: null, cacheWrite: null },
+    batchDiscount: 0.5,
+    // "Not deprecated and remains available through the API until further notice."
+    endOfLife: null,
+    replacement: null,
+    source: GEMINI_PRICING,
+    asOf: AS_OF,
+  },
+  {
+    provider: 'gemini',
+    id: 'gemini-3.8-flash',
+    tier: 'moderate',
+    contextWindow: 1_048_576,
+    maxOutputTokens: 65_536,
+    // Launch promotion: $0.75 / $3.75 through 2026-12-31, then $1.50 / $7.50 from 2027-01-01
+    // (both stated on the pricing page). Cache reads $0.075 during the promotion (as reported
+    // with the launch); the post-promotion caching price is not published in what we read.
+    prices: { input: 0.75, output: 3.75, cacheRead: 0.075, cacheWrite: null },
+    priceChanges: [{
+      from: '2027-01-01',
+      prices: { input: 1.5, output: 7.5, cacheRead: null, cacheWrite: null },
+      note: 'End of the launch promotion.',
+    }],
+    batchDiscount: 0.5,
+    endOfLife: null,
+    replacement: null,
+    source: GEMINI_PRICING,
+    asOf: AS_OF,
+  },
+  {
+    provider: 'gemini',
+    id: 'gemini-2.5-flash',
+    tier: 'moderate',
+    contextWindow: 1_048_576,
+    maxOutputTokens: 65_536,
+    prices: { input: 0.3, output: 2.5, cacheRead: null, cacheWrite: null },
+    batchDiscount: 0.5,
+    // Shutdown 2026-12-01 on the Gemini API deprecations page (as read on 2026-11-10);
+    // requests are then routed to gemini-3.5-flash-lite and billed at its rates.
+    endOfLife: '2026-12-01',
+    replacement: 'gemini-3.5-flash-lite',
+    source: GEMINI_PRICING,
+    asOf: AS_OF,
+  },
+  {
+    provider: 'gemini',
+    id: 'gemini-3.1-pro-preview',
+    tier: 'complex',
+    contextWindow: null,
+    maxOutputTokens: null,
+    // Preview model, no shutdown date announced. Caching price not confirmed.
+    prices: {
+      input: 2, output: 12, cacheRead: null, cacheWrite: null,
+      longPrompt: { aboveInputTokens: 200_000, input: 4, output: 18, cacheRead: null, cacheWrite: null },
+    },
+    batchDiscount: 0.5,
+    endOfLife: null,
+    replacement: null,
+    source: GEMINI_PRICING,
+    asOf: AS_OF,
+  },
+  {
+    provider: 'gemini',
+    id: 'gemini-2.5-pro',
+    tier: 'complex',
+    contextWindow: 1_048_576,
+    maxOutputTokens: 65_536,
+    prices: {
+      input: 1.25, output: 10, cacheRead: 0.125, cacheWrite: null,
+      longPrompt: { aboveInputTokens: 200_000, input: 2.5, output: 15, cacheRead: 0.25, cacheWrite: null },
+    },
+    batchDiscount: 0.5,
+    // Shutdown 2026-12-01 (deprecations page, as read on 2026-11-10); routed to gemini-3.8-flash.
+    endOfLife: '2026-12-01',
+    replacement: 'gemini-3.8-flash',
+    source: GEMINI_PRICING,
+    asOf: AS_OF,
+  },
+];

@@ -81,7 +81,17 @@ export function settingsToDaemonConfig(read: SettingsReader): BridgeResult {
         continue;
       }
       if (typeof v === 'string' && v.trim() === '') continue;
+      if (key === 'models' && isRecord(v)) {
+        // Per tier: {"simple": "…", "moderate": "…", "complex": "…"}, what routing picks from.
+        setPath(settings, ['providers', provider, 'models'], v);
+        continue;
+      }
       setPath(settings, ['providers', provider, field], typeof v === 'string' ? v.trim() : v);
+      // One model named for a provider answers at every tier, routing on or off.
+      if (key === 'models' && typeof v === 'string') {
+        const model = v.trim();
+        setPath(settings, ['providers', provider, 'models'], { simple: model, moderate: model, complex: model });
+      }
     }
   }
   return { settings, problems };

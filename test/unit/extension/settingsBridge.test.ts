@@ -26,7 +26,7 @@ describe('settings bridge: VS Code settings → daemon config', () => {
       'alerts.errorRate': 0.1,
       'alerts.latencyP95Ms': 5000,
       'alerts.costSpikeRatio': 2,
-      models: { openai: 'gpt-5.4-mini', gemini: '  ' },
+      models: { openai: 'gpt-5.4-mini', gemini: '  ', anthropic: { simple: 'claude-haiku-5-5', complex: 'claude-opus-5-5' } },
       baseUrls: { openai: 'http://127.0.0.1:9/v1' },
     }));
     expect(problems).toEqual([]);
@@ -40,7 +40,10 @@ describe('settings bridge: VS Code settings → daemon config', () => {
       rateLimit: { tier: 'tier3' },
       cache: { enabled: false, ttlMs: 30 * 60_000, semantic: { threshold: 0.9, embedder: 'local' } },
       alerts: { errorRate: { rate: 0.1 }, latencyP95: { thresholdMs: 5000 }, costSpike: { ratio: 2 } },
-      providers: { openai: { model: 'gpt-5.4-mini', baseURL: 'http://127.0.0.1:9/v1' } },
+      providers: {
+        openai: { model: 'gpt-5.4-mini', models: { simple: 'gpt-5.4-mini', moderate: 'gpt-5.4-mini', complex: 'gpt-5.4-mini' }, baseURL: 'http://127.0.0.1:9/v1' },
+        anthropic: { models: { simple: 'claude-haiku-5-5', complex: 'claude-opus-5-5' } },
+      },
     });
     // …and the daemon's own schema accepts the result as it is.
     const applied = configWithSettings(configSchema.parse({}), settings);

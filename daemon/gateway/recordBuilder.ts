@@ -1,4 +1,6 @@
-import { emptyUsage, type AttemptRecord, type ChatRequest, type ChatResult, type ConduitErrorData, type ProviderId, type RouteInfo } from '../../protocol';
+import { emptyUsage, type AttemptRecord, type ChatRequest, type ChatResult, type ConduitErrorData, type ProviderId, type RouteInfo, type Usage } from '../../protocol';
+import { CHARS_PER_TOKEN, estimateInputTokens } from '../ratelimit/tokenEstimate';
+import { costOf } from '../usage/pricing';
 import { armLabel } from '../router/experiments';
 import type { RequestRecord } from '../usage/requestRecord';
 import type { SendContext } from './gateway';
@@ -25,6 +27,8 @@ export function buildRecord(input: RecordInput): RequestRecord {
   const attempts = result?.attemptLog ?? input.attempts;
   const last = attempts[attempts.length - 1];
   const provider = (result?.provider ?? error?.provider ?? last?.provider ?? request?.provider ?? null) as ProviderId | null;
+  const model = result?.model ?? error?.model ?? last?.model ?? request?.model ?? null;
+  const estimate = result ? undefined : estimatedSpend(request, error, provider, model);
   return {
     requestId: ctx.requestId,
     startedAt: input.startedAt,
@@ -32,14 +36,14 @@ export function buildRecord(input: RecordInput): RequestRecord {
     feature: request?.feature ?? 'ask',
     priority: request?.priority ?? 'interactive',
     provider,
-    model: result?.model ?? error?.model ?? last?.model ?? request?.model ?? null,
+    model,
     tier: input.route?.tier ?? request?.tier ?? null,
     experimentArm: input.route?.experiment ? armLabel(input.route.experiment.id, input.route.experiment.arm) : null,
-    usage: result?.usage ?? emptyUsage(),
+    usage: result?.usage ?? estimate?.usage ?? emptyUsage(),
     // A cached answer bills nothing; what it would have cost is money saved.
-    costUsd: result ? result.costUsd ?? null : 0,
+    costUsd: result ? result.costUsd ?? null : estimate ? estimate.usd : 0,
     costSavedUsd: result?.costSavedUsd ?? 0,
-    costEstimated: false,
+    costEstimated: estimate !== undefined,
     latencyMs: result?.latencyMs ?? input.latencyMs,
     ttftMs: result?.ttftMs ?? null,
     attempts: attempts.length,
@@ -52,4 +56,18 @@ export function buildRecord(input: RecordInput): RequestRecord {
     profile: request?.profile ?? 'default',
     sample: input.sample ?? null,
   };
+}
+
+/**
+ * A stream that broke (or was cancelled) after text arrived was billed, but its final usage never
+ * came. Its cost is estimated from the prompt and the partial text, and the row says so.
+ */
+function estimatedSpend(request: ChatRequest | undefined, error: ConduitErrorData | undefined, provider: ProviderId | null, model: string | null): { usage: Usage; usd: number | null } | undefined {
+  if (!request || !error?.partialText || !provider || !model) return undefined;
+  const usage: Usage = {
+    ...emptyUsage(),
+    input_tokens: estimateInputTokens(request.messages, request.system),
+    output_tokens: Math.ceil(error.partialText.length / CHARS_PER_TOKEN),
+  };
+  return { usage, usd: costOf(provider, model, usage).usd };
 }

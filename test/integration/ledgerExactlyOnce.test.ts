@@ -97,7 +97,12 @@ describe('the ledger: exactly one row per logical request, priced from reported 
     expect(eRows.filter((r) => r.coalesced)).toHaveLength(4);
     expect(eRows.filter((r) => (r.costUsd ?? 0) > 0)).toHaveLength(1);
     expect(rows.filter((r) => r.errorCode === 'cancelled')).toHaveLength(1);
-    expect(rows.filter((r) => r.errorCode === 'stream_interrupted')).toHaveLength(1);
+    const cut = rows.filter((r) => r.errorCode === 'stream_interrupted');
+    expect(cut).toHaveLength(1);
+    // Its final usage never came: the cost is estimated from the prompt and the partial text, and says so.
+    expect(cut[0]).toMatchObject({ costEstimated: true, outputTokens: Math.ceil('G1 G2 '.length / 4) });
+    expect(cut[0]!.costUsd!).toBeGreaterThan(0);
+    expect(rows.filter((r) => r.costEstimated)).toHaveLength(1);
     expect(rows.filter((r) => r.errorCode === 'bad_request')).toHaveLength(1);
 
     // Sampling is on here: the prompt is kept, redacted, and the key is not.

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChatResult, ProviderId } from '../../protocol';
-import { FakeProviderServer, type WireProvider } from '../fakes/fakeProvider';
-import { DaemonHarness, FAKE_KEYS } from './harness';
+import type { WireProvider } from '../fakes/fakeProvider';
+import { FAKE_KEYS, useDaemonAndFake } from './harness';
 
 const cases: { provider: ProviderId; wire: WireProvider; prefix: string }[] = [
   { provider: 'anthropic', wire: 'anthropic', prefix: '' },
@@ -11,28 +11,17 @@ const cases: { provider: ProviderId; wire: WireProvider; prefix: string }[] = [
 ];
 
 describe('conduit ask through the real daemon and SDKs, against the fake provider', () => {
-  let fake: FakeProviderServer;
-  let h: DaemonHarness;
-
-  beforeAll(async () => {
-    fake = await FakeProviderServer.start();
-    h = new DaemonHarness(fake.url);
-  });
-  afterAll(async () => {
-    await h.dispose();
-    await fake.stop();
-  });
-  beforeEach(() => fake.reset());
+  const env = useDaemonAndFake();
 
   for (const { provider, wire, prefix } of cases) {
     for (const stream of [true, false]) {
       it(`${provider}, ${stream ? 'streamed' : 'not streamed'}: text and usage in --json equal what the fake sent`, async () => {
         const text = `Answer from ${provider} ${stream ? 'stream' : 'json'}: ${Math.random().toString(36).slice(2)}`;
         const usage = { input: 101 + text.length, output: 37, cacheRead: provider === 'openaiCompatible' ? 0 : 11, cacheWrite: provider === 'anthropic' ? 5 : 0, reasoning: 0 };
-        fake.enqueue(wire, { text, usage, chunks: 5 });
+        env.fake.enqueue(wire, { text, usage, chunks: 5 });
         const args = ['ask', '--provider', provider, '--model', `model-${provider}`, '--system', 'Be brief.', '--max-tokens', '64', '--json'];
         if (!stream) args.push('--no-stream');
-        const r = await h.cli([...args, 'What is 2+2?']);
+        const r = await env.h.cli([...args, 'What is 2+2?']);
         expect(r.code, r.stderr).toBe(0);
         const result = JSON.parse(r.stdout) as ChatResult;
         expect(result.text).toBe(text);
@@ -51,7 +40,7 @@ describe('conduit ask through the real daemon and SDKs, against the fake provide
         expect(result.usage.cache_read_tokens).toBe(usage.cacheRead);
         expect(result.usage.cache_write_tokens).toBe(usage.cacheWrite);
 
-        const seen = fake.lastRequest(wire);
+        const seen = env.fake.lastRequest(wire);
         expect(seen?.prefix).toBe(prefix);
         expect(seen?.stream).toBe(stream);
         expect(seen?.model).toBe(`model-${provider}`);
@@ -65,23 +54,23 @@ describe('conduit ask through the real daemon and SDKs, against the fake provide
   }
 
   it('streams the answer to stdout as it arrives, in order', async () => {
-    fake.enqueue('anthropic', { deltas: ['one ', 'two ', 'three ', 'four'], chunkDelayMs: 20 });
-    const r = await h.cli(['ask', '--provider', 'anthropic', 'count']);
+    env.fake.enqueue('anthropic', { deltas: ['one ', 'two ', 'three ', 'four'], chunkDelayMs: 20 });
+    const r = await env.h.cli(['ask', '--provider', 'anthropic', 'count']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('one two three four');
   });
 
   it('reads the prompt from stdin', async () => {
-    fake.enqueue('openai', { text: 'from stdin' });
-    const r = await h.cli(['ask', '--provider', 'openai'], { input: 'a prompt on stdin\n' });
+    env.fake.enqueue('openai', { text: 'from stdin' });
+    const r = await env.h.cli(['ask', '--provider', 'openai'], { input: 'a prompt on stdin\n' });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('from stdin');
-    expect(JSON.stringify(fake.lastRequest('openai')?.body)).toContain('a prompt on stdin');
+    expect(JSON.stringify(env.fake.lastRequest('openai')?.body)).toContain('a prompt on stdin');
   });
 
   it('exits non-zero with the error code on stderr, without the key, when the provider refuses', async () => {
-    fake.enqueue('openai', { status: 401, error: { message: `Incorrect API key provided: ${FAKE_KEYS.OPENAI_API_KEY}` } });
-    const r = await h.cli(['ask', '--provider', 'openai', 'hello']);
+    env.fake.enqueue('openai', { status: 401, error: { message: `Incorrect API key provided: ${FAKE_KEYS.OPENAI_API_KEY}` } });
+    const r = await env.h.cli(['ask', '--provider', 'openai', 'hello']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^conduit: auth: OpenAI \(HTTP 401/);
     expect(r.stderr).not.toContain(FAKE_KEYS.OPENAI_API_KEY);
@@ -89,30 +78,30 @@ describe('conduit ask through the real daemon and SDKs, against the fake provide
   });
 
   it('reports a stream cut short as stream_interrupted, never as a short success', async () => {
-    fake.enqueue('gemini', { deltas: ['partial ', 'answer ', 'never finished'], fault: { kind: 'truncate', afterDeltas: 2 } });
-    const r = await h.cli(['ask', '--provider', 'gemini', '--json', 'hello']);
+    env.fake.enqueue('gemini', { deltas: ['partial ', 'answer ', 'never finished'], fault: { kind: 'truncate', afterDeltas: 2 } });
+    const r = await env.h.cli(['ask', '--provider', 'gemini', '--json', 'hello']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/stream_interrupted/);
   });
 
   it('refuses bad usage with exit code 2 and sends nothing', async () => {
-    const before = fake.requests.length;
-    expect((await h.cli(['ask', '--provider', 'nope', 'x'])).code).toBe(2);
-    expect((await h.cli(['ask', '--bogus-flag', 'x'])).code).toBe(2);
-    expect((await h.cli(['frobnicate'])).code).toBe(2);
-    expect(fake.requests.length).toBe(before);
+    const before = env.fake.requests.length;
+    expect((await env.h.cli(['ask', '--provider', 'nope', 'x'])).code).toBe(2);
+    expect((await env.h.cli(['ask', '--bogus-flag', 'x'])).code).toBe(2);
+    expect((await env.h.cli(['frobnicate'])).code).toBe(2);
+    expect(env.fake.requests.length).toBe(before);
   });
 
   it('refuses an oversized prompt before sending anything', async () => {
-    const before = fake.requests.length;
-    const r = await h.cli(['ask', '--provider', 'openai'], { input: 'x'.repeat(1_000_001) });
+    const before = env.fake.requests.length;
+    const r = await env.h.cli(['ask', '--provider', 'openai'], { input: 'x'.repeat(1_000_001) });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/too_large: The prompt is 1,000,001 characters; the limit is 1,000,000/);
-    expect(fake.requests.length).toBe(before);
+    expect(env.fake.requests.length).toBe(before);
   });
 
   it('shows status without any key', async () => {
-    const r = await h.cli(['status', '--json']);
+    const r = await env.h.cli(['status', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const s = JSON.parse(r.stdout) as { providers: { id: string; keySource: string }[]; pid: number };
     expect(s.pid).toBeGreaterThan(0);
@@ -121,7 +110,7 @@ describe('conduit ask through the real daemon and SDKs, against the fake provide
   });
 
   it('never writes a key to the logs', () => {
-    const logs = h.logText();
+    const logs = env.h.logText();
     expect(logs).toContain('"msg":"request"');
     for (const key of Object.values(FAKE_KEYS)) expect(logs).not.toContain(key);
   });

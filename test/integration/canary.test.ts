@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeProviderServer } from '../fakes/fakeProvider';
-import { DaemonHarness } from './harness';
+import { describe, expect, it } from 'vitest';
+import { useDaemonAndFake } from './harness';
 
 const CANARY = 'sk-ant-api03-CANARY-FAKE-do-not-leak-000000000000';
 
@@ -14,45 +13,34 @@ function filesUnder(dir: string): string[] {
 }
 
 describe('a canary key never leaves the daemon', () => {
-  let fake: FakeProviderServer;
-  let h: DaemonHarness;
-
-  beforeAll(async () => {
-    fake = await FakeProviderServer.start();
-    h = new DaemonHarness(fake.url, { ANTHROPIC_API_KEY: CANARY });
-    fs.writeFileSync(path.join(h.home, 'config.json'), JSON.stringify({ logLevel: 'debug', resilience: { baseDelayMs: 10, maxDelayMs: 20 } }));
-  });
-  afterAll(async () => {
-    await h.dispose();
-    await fake.stop();
-  });
+  const env = useDaemonAndFake({ env: { ANTHROPIC_API_KEY: CANARY }, config: { logLevel: 'debug', resilience: { baseDelayMs: 10, maxDelayMs: 20 } }, resetEachTest: false });
 
   it('is absent from every output, log line and database page after success, 401, retries, streams and queued work', async () => {
     const outputs: string[] = [];
     const run = async (args: string[]) => {
-      const r = await h.cli(args);
+      const r = await env.h.cli(args);
       outputs.push(r.stdout, r.stderr);
       return r;
     };
-    fake.enqueue('anthropic', { text: 'fine' });
+    env.fake.enqueue('anthropic', { text: 'fine' });
     expect((await run(['ask', '--provider', 'anthropic', '--json', 'hello'])).code).toBe(0);
     // Providers echo the key they were given in their 401 message.
-    fake.enqueue('anthropic', { status: 401, error: { message: `invalid x-api-key: ${CANARY}` } });
+    env.fake.enqueue('anthropic', { status: 401, error: { message: `invalid x-api-key: ${CANARY}` } });
     expect((await run(['ask', '--provider', 'anthropic', 'hello'])).code).toBe(1);
-    fake.enqueue('anthropic', { status: 429, headers: { 'retry-after': '0' }, error: { message: `rate limited for key ${CANARY}` } }, { text: 'after retry' });
+    env.fake.enqueue('anthropic', { status: 429, headers: { 'retry-after': '0' }, error: { message: `rate limited for key ${CANARY}` } }, { text: 'after retry' });
     expect((await run(['ask', '--provider', 'anthropic', '--json', 'again'])).code).toBe(0);
-    fake.enqueue('anthropic', { deltas: ['a', 'b'], fault: { kind: 'sseError', afterDeltas: 1, error: { message: `stream broke for ${CANARY}` } } });
+    env.fake.enqueue('anthropic', { deltas: ['a', 'b'], fault: { kind: 'sseError', afterDeltas: 1, error: { message: `stream broke for ${CANARY}` } } });
     await run(['ask', '--provider', 'anthropic', 'stream']);
-    fake.setDefault('anthropic', { status: 503, error: { message: `down (key ${CANARY})` } });
+    env.fake.setDefault('anthropic', { status: 503, error: { message: `down (key ${CANARY})` } });
     await run(['ask', '--provider', 'anthropic', '--background', 'later']);
     outputs.push((await run(['status', '--json'])).stdout);
     outputs.push((await run(['usage', '--json'])).stdout);
     outputs.push((await run(['jobs', '--json'])).stdout);
     outputs.push((await run(['logs', '--lines', '500'])).stdout);
 
-    expect(fake.requestsFor('anthropic').every((r) => r.apiKey === CANARY)).toBe(true);
+    expect(env.fake.requestsFor('anthropic').every((r) => r.apiKey === CANARY)).toBe(true);
     for (const out of outputs) expect(out).not.toContain(CANARY);
-    const files = filesUnder(h.home).filter((f) => !f.endsWith('daemon.sock'));
+    const files = filesUnder(env.h.home).filter((f) => !f.endsWith('daemon.sock'));
     expect(files.some((f) => f.endsWith('usage.db'))).toBe(true);
     for (const f of files) {
       expect(fs.readFileSync(f).includes(Buffer.from(CANARY)), f).toBe(false);

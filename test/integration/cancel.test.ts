@@ -1,28 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConduitError } from '../../protocol';
-import { FakeProviderServer, type WireProvider } from '../fakes/fakeProvider';
-import { DaemonHarness, waitFor } from './harness';
+import type { WireProvider } from '../fakes/fakeProvider';
+import { waitFor, useDaemonAndFake } from './harness';
 
 const slow = (n: number) => ({ deltas: Array.from({ length: n }, (_, i) => `tok${i} `), chunkDelayMs: 100 });
 
 describe('cancelling a stream closes the upstream request', () => {
-  let fake: FakeProviderServer;
-  let h: DaemonHarness;
-
-  beforeAll(async () => {
-    fake = await FakeProviderServer.start();
-    h = new DaemonHarness(fake.url);
-  });
-  afterAll(async () => {
-    await h.dispose();
-    await fake.stop();
-  });
-  beforeEach(() => fake.reset());
+  const env = useDaemonAndFake();
 
   for (const [provider, wire] of [['anthropic', 'anthropic'], ['openai', 'openai'], ['gemini', 'gemini']] as const) {
     it(`${provider}: $/cancelRequest aborts the SDK call and the fake sees the socket close`, async () => {
-      fake.enqueue(wire as WireProvider, slow(50));
-      const client = await h.connect();
+      env.fake.enqueue(wire as WireProvider, slow(50));
+      const client = await env.h.connect();
       const controller = new AbortController();
       let chunks = 0;
       const pending = client.chat(
@@ -31,7 +20,7 @@ describe('cancelling a stream closes the upstream request', () => {
       );
       await expect(pending).rejects.toSatisfy((e: unknown) => e instanceof ConduitError && e.code === 'cancelled');
       const cancelledAt = Date.now();
-      const upstream = fake.lastRequest(wire as WireProvider);
+      const upstream = env.fake.lastRequest(wire as WireProvider);
       expect(upstream).toBeDefined();
       const abortedAt = await upstream!.waitForAbort(2000);
       // The point is that it closes at all, promptly; the bound is loose for shared machines.
@@ -42,19 +31,19 @@ describe('cancelling a stream closes the upstream request', () => {
   }
 
   it('a client that disconnects mid-stream aborts its upstream request', async () => {
-    fake.enqueue('openai', slow(50));
-    const client = await h.connect();
+    env.fake.enqueue('openai', slow(50));
+    const client = await env.h.connect();
     let first: () => void;
     const gotChunk = new Promise<void>((r) => { first = r; });
     void client.chat({ messages: [{ role: 'user', content: 'x' }], provider: 'openai', stream: true }, { onChunk: () => first() }).catch(() => undefined);
     await gotChunk;
     client.close();
-    await fake.lastRequest('openai')!.waitForAbort(2000);
+    await env.fake.lastRequest('openai')!.waitForAbort(2000);
   });
 
   it('Ctrl-C on `conduit ask` exits 130 and closes the upstream request', async () => {
-    fake.enqueue('anthropic', slow(50));
-    const child = h.spawnCli(['ask', '--provider', 'anthropic', 'stream for a while']);
+    env.fake.enqueue('anthropic', slow(50));
+    const child = env.h.spawnCli(['ask', '--provider', 'anthropic', 'stream for a while']);
     child.stdin?.end();
     let out = '';
     child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
@@ -62,6 +51,6 @@ describe('cancelling a stream closes the upstream request', () => {
     const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
     child.kill('SIGINT');
     expect(await exited).toBe(130);
-    await fake.lastRequest('anthropic')!.waitForAbort(2000);
+    await env.fake.lastRequest('anthropic')!.waitForAbort(2000);
   });
 });

@@ -1,47 +1,33 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Job, UsageRow } from '../../protocol';
-import { FakeProviderServer } from '../fakes/fakeProvider';
-import { DaemonHarness, isRunning, waitFor } from './harness';
+import { isRunning, waitFor, useDaemonAndFake } from './harness';
 
 describe('background requests wait in the durable queue through an outage and a kill -9', () => {
-  let fake: FakeProviderServer;
-  let h: DaemonHarness;
-
-  beforeAll(async () => {
-    fake = await FakeProviderServer.start();
-    h = new DaemonHarness(fake.url);
-    fs.writeFileSync(path.join(h.home, 'config.json'), JSON.stringify({ resilience: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 50, breaker: { consecutiveFailures: 100 } } }));
-  });
-  afterAll(async () => {
-    await h.dispose();
-    await fake.stop();
-  });
+  const env = useDaemonAndFake({ config: { resilience: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 50, breaker: { consecutiveFailures: 100 } } }, resetEachTest: false });
 
   it('queues, survives the crash, runs once after recovery, and records one ledger row', async () => {
-    fake.setDefault('openai', { status: 503, error: { message: 'upstream down' } });
+    env.fake.setDefault('openai', { status: 503, error: { message: 'upstream down' } });
     const prompts = ['nightly summary A', 'nightly summary B', 'nightly summary C'];
     const jobIds: string[] = [];
     for (const prompt of prompts) {
-      const r = await h.cli(['ask', '--provider', 'openai', '--background', prompt]);
+      const r = await env.h.cli(['ask', '--provider', 'openai', '--background', prompt]);
       expect(r.code, r.stderr).toBe(5);
       const id = /(job_[0-9a-f-]+)/.exec(r.stderr)?.[1];
       expect(id, r.stderr).toBeDefined();
       jobIds.push(id!);
     }
     // Two attempts each during the outage, and nothing else.
-    expect(fake.requestsFor('openai')).toHaveLength(6);
+    expect(env.fake.requestsFor('openai')).toHaveLength(6);
 
-    const pid = (await h.status()).pid;
+    const pid = (await env.h.status()).pid;
     process.kill(pid, 'SIGKILL');
     await waitFor(() => !isRunning(pid), 5000, 'the daemon to die');
 
     // The provider recovers; the next command starts a daemon, whose worker runs the jobs.
-    fake.reset();
-    fake.setDefault('openai', { text: 'the summary' });
+    env.fake.reset();
+    env.fake.setDefault('openai', { text: 'the summary' });
     const show = async (id: string): Promise<Job> => {
-      const r = await h.cli(['jobs', 'show', id, '--json']);
+      const r = await env.h.cli(['jobs', 'show', id, '--json']);
       expect(r.code, r.stderr).toBe(0);
       return JSON.parse(r.stdout) as Job;
     };
@@ -49,11 +35,11 @@ describe('background requests wait in the durable queue through an outage and a 
     for (const id of jobIds) expect((await show(id)).result?.text).toBe('the summary');
 
     // Nothing run twice: one upstream request per job after recovery.
-    const bodies = fake.requestsFor('openai').map((r) => JSON.stringify(r.body));
+    const bodies = env.fake.requestsFor('openai').map((r) => JSON.stringify(r.body));
     for (const prompt of prompts) expect(bodies.filter((b) => b.includes(prompt))).toHaveLength(1);
 
     // Exactly one ledger row per job, written when it finished.
-    const exported = await h.cli(['usage', 'export', '--json', '-']);
+    const exported = await env.h.cli(['usage', 'export', '--json', '-']);
     expect(exported.code, exported.stderr).toBe(0);
     const rows = JSON.parse(exported.stdout) as UsageRow[];
     for (const id of jobIds) {

@@ -1,34 +1,20 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FeedbackRateRequest, type ExperimentsResultsResult, type UsageRow } from '../../protocol';
-import { FakeProviderServer } from '../fakes/fakeProvider';
-import { DaemonHarness } from './harness';
+import { useDaemonAndFake } from './harness';
 
 describe('A/B experiments through the real daemon', () => {
-  let fake: FakeProviderServer;
-  let h: DaemonHarness;
-
-  beforeAll(async () => {
-    fake = await FakeProviderServer.start();
-    h = new DaemonHarness(fake.url);
-    fs.writeFileSync(path.join(h.home, 'config.json'), JSON.stringify({
+  const env = useDaemonAndFake({ config: {
       rateLimit: { enabled: false },
       experiments: [{ id: 'explain-ab', feature: 'explain', arms: [
         { name: 'claude', provider: 'anthropic', model: 'claude-haiku-5-5', weight: 1 },
         { name: 'gpt', provider: 'openai', model: 'gpt-5.4-mini', weight: 1 },
       ] }],
-    }));
-  });
-  afterAll(async () => {
-    await h.dispose();
-    await fake.stop();
-  });
+    }, resetEachTest: false });
 
   it('assigns each request an arm (a retry keeps it), records it, stores ratings and reports per arm', async () => {
-    fake.setDefault('anthropic', { text: 'a', usage: { input: 100, output: 20 } });
-    fake.setDefault('openai', { text: 'b', usage: { input: 100, output: 20 } });
-    const client = await h.connect();
+    env.fake.setDefault('anthropic', { text: 'a', usage: { input: 100, output: 20 } });
+    env.fake.setDefault('openai', { text: 'b', usage: { input: 100, output: 20 } });
+    const client = await env.h.connect();
     const arms = new Map<string, string>();
     let first: [string, string] = ['', ''];
     try {
@@ -53,10 +39,10 @@ describe('A/B experiments through the real daemon', () => {
       client.close();
     }
 
-    const rows = JSON.parse((await h.cli(['usage', 'export', '--json', '-'])).stdout) as UsageRow[];
+    const rows = JSON.parse((await env.h.cli(['usage', 'export', '--json', '-'])).stdout) as UsageRow[];
     expect(rows.filter((r) => r.experimentArm?.startsWith('explain-ab/'))).toHaveLength(21);
 
-    const out = await h.cli(['experiments', '--json']);
+    const out = await env.h.cli(['experiments', '--json']);
     expect(out.code, out.stderr).toBe(0);
     const result = JSON.parse(out.stdout) as ExperimentsResultsResult;
     const arm = (name: string) => result.experiments[0]!.arms.find((a) => a.arm === name)!;
@@ -65,7 +51,7 @@ describe('A/B experiments through the real daemon', () => {
     expect(arm(first[1]).retries).toBe(1);
     expect(arm('claude').errorRate).toBe(0);
     expect(arm('claude').costPerRequestUsd).toBeGreaterThan(0);
-    const text = await h.cli(['experiments']);
+    const text = await env.h.cli(['experiments']);
     expect(text.stdout).toMatch(/explain-ab \(feature explain\)/);
     expect(text.stdout).toMatch(/claude +anthropic\/claude-haiku-5-5 +50\.0%/);
   }, 60_000);

@@ -2,7 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { DaemonClient } from '../../daemon/client/daemonClient';
+import { FakeProviderServer } from '../fakes/fakeProvider';
 import type { StatusResult } from '../../protocol';
 
 export const repoRoot = path.resolve(__dirname, '../..');
@@ -125,4 +127,29 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+export interface DaemonAndFake {
+  readonly fake: FakeProviderServer;
+  readonly h: DaemonHarness;
+}
+
+/**
+ * The usual frame of an integration test file: a fake provider, a private CONDUIT_HOME (with an
+ * optional config.json written before any daemon starts), the daemon stopped and the home
+ * removed afterwards, and the fake's scripts cleared before each test.
+ */
+export function useDaemonAndFake(opts: { env?: NodeJS.ProcessEnv; config?: unknown; resetEachTest?: boolean } = {}): DaemonAndFake {
+  const holder = {} as { fake: FakeProviderServer; h: DaemonHarness };
+  beforeAll(async () => {
+    holder.fake = await FakeProviderServer.start();
+    holder.h = new DaemonHarness(holder.fake.url, opts.env);
+    if (opts.config !== undefined) fs.writeFileSync(path.join(holder.h.home, 'config.json'), JSON.stringify(opts.config));
+  });
+  afterAll(async () => {
+    await holder.h.dispose();
+    await holder.fake.stop();
+  });
+  if (opts.resetEachTest !== false) beforeEach(() => holder.fake.reset());
+  return holder;
 }

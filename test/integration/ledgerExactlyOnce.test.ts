@@ -1,22 +1,13 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConduitError, type ChatRequest, type UsageRow } from '../../protocol';
 import { costOf } from '../../daemon/usage/pricing';
-import { FakeProviderServer } from '../fakes/fakeProvider';
-import { DaemonHarness, FAKE_KEYS } from './harness';
+import { FAKE_KEYS, useDaemonAndFake } from './harness';
 
 const PRIMARY = { provider: 'anthropic' as const, model: 'claude-sonnet-5-5' };
 const FALLBACK = { provider: 'openai' as const, model: 'gpt-5.4-mini' };
 
 describe('the ledger: exactly one row per logical request, priced from reported usage', () => {
-  let fake: FakeProviderServer;
-  let h: DaemonHarness;
-
-  beforeAll(async () => {
-    fake = await FakeProviderServer.start();
-    h = new DaemonHarness(fake.url);
-    fs.writeFileSync(path.join(h.home, 'config.json'), JSON.stringify({
+  const env = useDaemonAndFake({ config: {
       rateLimit: { enabled: false },
       sampling: { enabled: true },
       resilience: {
@@ -24,48 +15,43 @@ describe('the ledger: exactly one row per logical request, priced from reported 
         breaker: { consecutiveFailures: 100 },
         fallback: { chains: { '*': [FALLBACK] }, simplifiedResponse: false },
       },
-    }));
-  });
-  afterAll(async () => {
-    await h.dispose();
-    await fake.stop();
-  });
+    }, resetEachTest: false });
 
   it('across success, retries, fallbacks, cache hits, coalesced callers, cancels, broken streams and refusals', async () => {
-    const client = await h.connect();
+    const client = await env.h.connect();
     const ask = (content: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({ messages: [{ role: 'user', content }], ...PRIMARY, ...extra });
     const failed = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => (e as ConduitError).code);
     let logical = 0;
 
     // A: one success with every kind of token.
-    fake.enqueue('anthropic', { text: 'A', usage: { input: 1000, output: 200, cacheRead: 100, cacheWrite: 50 } });
+    env.fake.enqueue('anthropic', { text: 'A', usage: { input: 1000, output: 200, cacheRead: 100, cacheWrite: 50 } });
     const a = await client.chat(ask(`plain question, key ${FAKE_KEYS.OPENAI_API_KEY}`)); logical++;
     // B: a retried stream.
-    fake.enqueue('anthropic', { status: 500 }, { deltas: ['B1', 'B2'], usage: { input: 300, output: 40 } });
+    env.fake.enqueue('anthropic', { status: 500 }, { deltas: ['B1', 'B2'], usage: { input: 300, output: 40 } });
     const b = await client.chat(ask('retry me', { stream: true })); logical++;
     expect(b.attempts).toBe(2);
     // C: the primary is down; the fallback answers.
-    fake.enqueue('anthropic', { status: 503 }, { status: 503 }, { status: 503 }, { status: 503 });
-    fake.enqueue('openai', { text: 'C', usage: { input: 500, output: 60, cacheRead: 200, reasoning: 20 } });
+    env.fake.enqueue('anthropic', { status: 503 }, { status: 503 }, { status: 503 }, { status: 503 });
+    env.fake.enqueue('openai', { text: 'C', usage: { input: 500, output: 60, cacheRead: 200, reasoning: 20 } });
     const c = await client.chat(ask('fall back')); logical++;
     expect(c.fallbacks).toEqual([`${FALLBACK.provider}/${FALLBACK.model}`]);
     // D: a miss, then an exact hit.
-    fake.enqueue('anthropic', { text: 'D', usage: { input: 80, output: 8 } });
+    env.fake.enqueue('anthropic', { text: 'D', usage: { input: 80, output: 8 } });
     const d1 = await client.chat(ask('cache me', { temperature: 0 })); logical++;
     const d2 = await client.chat(ask('cache me', { temperature: 0 })); logical++;
     expect(d2.cache).toBe('exact');
     // E: five identical requests in flight share one upstream call.
-    fake.enqueue('anthropic', { deltas: ['E1', 'E2', 'E3'], chunkDelayMs: 50, usage: { input: 90, output: 9 } });
+    env.fake.enqueue('anthropic', { deltas: ['E1', 'E2', 'E3'], chunkDelayMs: 50, usage: { input: 90, output: 9 } });
     const e = await Promise.all(Array.from({ length: 5 }, () => client.chat(ask('coalesce me', { temperature: 0, stream: true }), { onChunk: () => undefined })));
     logical += 5;
     expect(e.filter((r) => r.coalesced)).toHaveLength(4);
     // F: a stream the client cancels.
-    fake.enqueue('anthropic', { deltas: Array.from({ length: 40 }, (_, i) => `f${i} `), chunkDelayMs: 50 });
+    env.fake.enqueue('anthropic', { deltas: Array.from({ length: 40 }, (_, i) => `f${i} `), chunkDelayMs: 50 });
     const controller = new AbortController();
     expect(await failed(client.chat(ask('cancel me', { stream: true }), { signal: controller.signal, onChunk: () => controller.abort() }))).toBe('cancelled');
     logical++;
     // G: a stream cut short after the client saw part of it.
-    fake.enqueue('anthropic', { deltas: ['G1 ', 'G2 ', 'G3'], fault: { kind: 'truncate', afterDeltas: 2 } });
+    env.fake.enqueue('anthropic', { deltas: ['G1 ', 'G2 ', 'G3'], fault: { kind: 'truncate', afterDeltas: 2 } });
     expect(await failed(client.chat(ask('cut me', { stream: true }), { onChunk: () => undefined }))).toBe('stream_interrupted');
     logical++;
     // H: refused before anything is sent.
@@ -73,7 +59,7 @@ describe('the ledger: exactly one row per logical request, priced from reported 
     logical++;
     client.close();
 
-    const exported = await h.cli(['usage', 'export', '--json', '-']);
+    const exported = await env.h.cli(['usage', 'export', '--json', '-']);
     expect(exported.code, exported.stderr).toBe(0);
     const rows = JSON.parse(exported.stdout) as UsageRow[];
     expect(rows).toHaveLength(logical);
@@ -106,7 +92,7 @@ describe('the ledger: exactly one row per logical request, priced from reported 
     expect(rows.filter((r) => r.errorCode === 'bad_request')).toHaveLength(1);
 
     // Sampling is on here: the prompt is kept, redacted, and the key is not.
-    const samples = await h.cli(['usage', 'export', '--json', '-', '--samples']);
+    const samples = await env.h.cli(['usage', 'export', '--json', '-', '--samples']);
     expect(samples.stdout).toContain('plain question');
     expect(samples.stdout).not.toContain(FAKE_KEYS.OPENAI_API_KEY);
   }, 60_000);

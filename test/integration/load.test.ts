@@ -1,36 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChatResult, StatusResult } from '../../protocol';
-import { FakeProviderServer } from '../fakes/fakeProvider';
-import { DaemonHarness, waitFor } from './harness';
+import { waitFor, useDaemonAndFake } from './harness';
 
 const CLIENTS = 20;
 const REQUESTS = 200;
 
 describe('load: 200 requests from 20 concurrent CLI clients', () => {
-  let fake: FakeProviderServer;
-  let h: DaemonHarness;
-
-  beforeAll(async () => {
-    fake = await FakeProviderServer.start();
-    h = new DaemonHarness(fake.url);
-  });
-  afterAll(async () => {
-    await h.dispose();
-    await fake.stop();
-  });
+  const env = useDaemonAndFake({ resetEachTest: false });
 
   it('all succeed, and the daemon heap returns to near its idle level', async () => {
     // --expose-gc lets `status --settle-memory` measure live memory, not garbage.
-    const daemon = h.spawnDaemon(['--expose-gc']);
+    const daemon = env.h.spawnDaemon(['--expose-gc']);
     daemon.stderr?.resume();
-    await waitFor(async () => { try { await h.status(); return true; } catch { return false; } }, 10_000, 'the daemon');
+    await waitFor(async () => { try { await env.h.status(); return true; } catch { return false; } }, 10_000, 'the daemon');
     const settled = async (): Promise<StatusResult> => {
-      const c = await h.connect(false);
+      const c = await env.h.connect(false);
       try { return await c.status(true); } finally { c.close(); }
     };
     // Warm every code path once, so "idle" includes the SDK clients a real daemon keeps.
     for (const provider of ['anthropic', 'openai', 'gemini'] as const) {
-      expect((await h.cli(['ask', '--provider', provider, 'warm up'])).code).toBe(0);
+      expect((await env.h.cli(['ask', '--provider', provider, 'warm up'])).code).toBe(0);
     }
     const idle = await settled();
 
@@ -42,7 +31,7 @@ describe('load: 200 requests from 20 concurrent CLI clients', () => {
         const i = next++;
         const provider = providers[i % providers.length]!;
         const args = ['ask', '--provider', provider, '--json', ...(i % 2 ? ['--no-stream'] : []), `request ${i}`];
-        const r = await h.cli(args, { timeoutMs: 60_000 });
+        const r = await env.h.cli(args, { timeoutMs: 60_000 });
         if (r.code !== 0) { failures.push(`#${i}: ${r.stderr}`); continue; }
         const result = JSON.parse(r.stdout) as ChatResult;
         if (result.provider !== provider || result.text.length === 0) failures.push(`#${i}: unexpected ${r.stdout}`);

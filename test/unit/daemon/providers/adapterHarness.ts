@@ -1,4 +1,5 @@
-import { expect } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
+import { FakeProviderServer } from '../../../fakes/fakeProvider';
 import type { ProviderRequest, ProviderStreamEvent } from '../../../../daemon/providers/types';
 import { UpstreamError } from '../../../../daemon/providers/types';
 
@@ -68,3 +69,23 @@ export async function abortAfterFirstText(
 
 /** A port nothing listens on, for connection failures. */
 export const closedPortURL = 'http://127.0.0.1:9';
+
+/**
+ * The frame of an adapter test file: a fake provider started once and reset before each test,
+ * and the adapter under test built against it. Read both through the returned holder.
+ */
+export function useAdapter<A>(make: (fake: FakeProviderServer) => A): { readonly fake: FakeProviderServer; readonly adapter: A } {
+  const holder = {} as { fake: FakeProviderServer; adapter: A };
+  beforeAll(async () => {
+    holder.fake = await FakeProviderServer.start();
+    holder.adapter = make(holder.fake);
+  });
+  afterAll(async () => {
+    await holder.fake.stop();
+  });
+  beforeEach(() => holder.fake.reset());
+  return holder;
+}
+
+/** A signal nobody aborts. */
+export const signal = (): AbortSignal => new AbortController().signal;

@@ -1,28 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createOpenAIAdapter } from '../../../../../daemon/providers/openai/openaiAdapter';
 import type { ProviderAdapter } from '../../../../../daemon/providers/types';
-import { FakeProviderServer } from '../../../../fakes/fakeProvider';
-import { abortAfterFirstText, closedPortURL, drain, drainToError, request, upstreamError } from '../adapterHarness';
+import { abortAfterFirstText, closedPortURL, drain, drainToError, request, upstreamError, signal, useAdapter } from '../adapterHarness';
 
 const apiKey = 'sk-proj-secret-KEY-abcdef0123';
-let fake: FakeProviderServer;
-let adapter: ProviderAdapter;
-
-beforeAll(async () => {
-  fake = await FakeProviderServer.start();
-  adapter = createOpenAIAdapter({ apiKey, baseURL: fake.baseURL('openai') });
-});
-afterAll(async () => {
-  await fake.stop();
-});
-beforeEach(() => fake.reset());
-
-const signal = (): AbortSignal => new AbortController().signal;
+const env = useAdapter<ProviderAdapter>((fake) => createOpenAIAdapter({ apiKey, baseURL: fake.baseURL('openai') }));
 
 describe('OpenAI adapter through the openai SDK', () => {
   it('chat: returns text, usage with cached and reasoning tokens, id and headers', async () => {
-    fake.enqueue('openai', { text: 'Hi!', usage: { input: 30, output: 12, cacheRead: 10, reasoning: 5 }, responseId: 'chatcmpl-1' });
-    const res = await adapter.chat(request(), signal());
+    env.fake.enqueue('openai', { text: 'Hi!', usage: { input: 30, output: 12, cacheRead: 10, reasoning: 5 }, responseId: 'chatcmpl-1' });
+    const res = await env.adapter.chat(request(), signal());
     expect(res).toMatchObject({
       text: 'Hi!',
       model: 'test-model',
@@ -35,8 +22,8 @@ describe('OpenAI adapter through the openai SDK', () => {
   });
 
   it('sends the system prompt as a system message and max_completion_tokens, never max_tokens', async () => {
-    await adapter.chat(request({ system: 'Be brief', maxTokens: 77, temperature: 0 }), signal());
-    const rec = fake.lastRequest('openai');
+    await env.adapter.chat(request({ system: 'Be brief', maxTokens: 77, temperature: 0 }), signal());
+    const rec = env.fake.lastRequest('openai');
     expect(rec?.body).toMatchObject({
       model: 'test-model',
       max_completion_tokens: 77,
@@ -48,68 +35,68 @@ describe('OpenAI adapter through the openai SDK', () => {
   });
 
   it('stream: asks for usage, yields each delta and one done with the usage chunk', async () => {
-    fake.enqueue('openai', { deltas: ['A', 'B', 'C'], usage: { input: 4, output: 3, cacheRead: 1, reasoning: 1 } });
-    const { texts, done } = await drain(adapter.stream(request(), signal()));
+    env.fake.enqueue('openai', { deltas: ['A', 'B', 'C'], usage: { input: 4, output: 3, cacheRead: 1, reasoning: 1 } });
+    const { texts, done } = await drain(env.adapter.stream(request(), signal()));
     expect(texts).toEqual(['A', 'B', 'C']);
     expect(done).toMatchObject({ stopReason: 'stop', usage: { input_tokens: 4, output_tokens: 3, cache_read_tokens: 1, reasoning_tokens: 1 } });
     expect(done.headers['x-request-id']).toMatch(/^req_/);
-    expect(fake.lastRequest()?.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+    expect(env.fake.lastRequest()?.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
   });
 
   it('stream: survives 1-byte writes and CRLF framing', async () => {
-    fake.enqueue('openai', { text: 'naïve café ☕', byteByByte: true, lineEnding: '\r\n' });
-    const { texts } = await drain(adapter.stream(request(), signal()));
+    env.fake.enqueue('openai', { text: 'naïve café ☕', byteByByte: true, lineEnding: '\r\n' });
+    const { texts } = await drain(env.adapter.stream(request(), signal()));
     expect(texts.join('')).toBe('naïve café ☕');
   });
 
   it('maps insufficient_quota to its type and code', async () => {
-    fake.enqueue('openai', { status: 429, error: { code: 'insufficient_quota' } });
-    const err = await upstreamError(adapter.chat(request(), signal()));
+    env.fake.enqueue('openai', { status: 429, error: { code: 'insufficient_quota' } });
+    const err = await upstreamError(env.adapter.chat(request(), signal()));
     expect(err).toMatchObject({ kind: 'http', status: 429, providerType: 'insufficient_quota', providerCode: 'insufficient_quota' });
     expect(err.requestId).toMatch(/^req_/);
   });
 
   it('maps a rate limit with retry-after-ms, with one request and no SDK retry', async () => {
-    fake.enqueue('openai', { status: 429, headers: { 'retry-after-ms': '1500', 'x-should-retry': 'true' } });
-    const err = await upstreamError(adapter.chat(request(), signal()));
+    env.fake.enqueue('openai', { status: 429, headers: { 'retry-after-ms': '1500', 'x-should-retry': 'true' } });
+    const err = await upstreamError(env.adapter.chat(request(), signal()));
     expect(err).toMatchObject({ status: 429, providerType: 'requests', providerCode: 'rate_limit_exceeded' });
     expect(err.headers).toMatchObject({ 'retry-after-ms': '1500', 'x-should-retry': 'true' });
-    expect(fake.requests).toHaveLength(1);
+    expect(env.fake.requests).toHaveLength(1);
   });
 
   it('maps a 401 without echoing the key', async () => {
-    fake.enqueue('openai', { status: 401, error: { message: `Incorrect API key provided: ${apiKey}.` } });
-    const err = await upstreamError(adapter.chat(request(), signal()));
+    env.fake.enqueue('openai', { status: 401, error: { message: `Incorrect API key provided: ${apiKey}.` } });
+    const err = await upstreamError(env.adapter.chat(request(), signal()));
     expect(err).toMatchObject({ status: 401, providerCode: 'invalid_api_key' });
     expect(err.message).not.toContain(apiKey);
   });
 
   it('keeps the status of an HTML 502 and an empty 503', async () => {
-    fake.enqueue('openai', { status: 502, rawBody: '<html><body><center><h1>502 Bad Gateway</h1></center></body></html>' }, { status: 503, rawBody: '' });
-    const html = await upstreamError(adapter.chat(request(), signal()));
+    env.fake.enqueue('openai', { status: 502, rawBody: '<html><body><center><h1>502 Bad Gateway</h1></center></body></html>' }, { status: 503, rawBody: '' });
+    const html = await upstreamError(env.adapter.chat(request(), signal()));
     expect(html).toMatchObject({ kind: 'http', status: 502 });
     expect(html.message).toContain('Bad Gateway');
-    expect(await upstreamError(adapter.chat(request(), signal()))).toMatchObject({ kind: 'http', status: 503 });
+    expect(await upstreamError(env.adapter.chat(request(), signal()))).toMatchObject({ kind: 'http', status: 503 });
   });
 
   it('reports a stream cut before finish_reason as truncated, with the partial text', async () => {
-    fake.enqueue('openai', { deltas: ['x', 'y', 'z'], fault: { kind: 'truncate', afterDeltas: 2 } });
-    const { error } = await drainToError(adapter.stream(request(), signal()));
+    env.fake.enqueue('openai', { deltas: ['x', 'y', 'z'], fault: { kind: 'truncate', afterDeltas: 2 } });
+    const { error } = await drainToError(env.adapter.stream(request(), signal()));
     expect(error).toMatchObject({ kind: 'truncated', partialText: 'xy' });
   });
 
   it('reports a stream with finish_reason but without the usage chunk as truncated', async () => {
     const chunk = (choices: unknown[]): unknown => ({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'test-model', choices, usage: null });
-    fake.enqueue('openai', {
+    env.fake.enqueue('openai', {
       rawChunks: [chunk([{ index: 0, delta: { role: 'assistant', content: 'hi' }, finish_reason: null }]), chunk([{ index: 0, delta: {}, finish_reason: 'stop' }])],
     });
-    const { error } = await drainToError(adapter.stream(request(), signal()));
+    const { error } = await drainToError(env.adapter.stream(request(), signal()));
     expect(error).toMatchObject({ kind: 'truncated', partialText: 'hi' });
   });
 
   it('turns an error object after N deltas into a stream_error with the partial text', async () => {
-    fake.enqueue('openai', { deltas: ['a', 'b', 'c'], fault: { kind: 'sseError', afterDeltas: 1, error: { type: 'server_error', message: 'boom' } } });
-    const { error } = await drainToError(adapter.stream(request(), signal()));
+    env.fake.enqueue('openai', { deltas: ['a', 'b', 'c'], fault: { kind: 'sseError', afterDeltas: 1, error: { type: 'server_error', message: 'boom' } } });
+    const { error } = await drainToError(env.adapter.stream(request(), signal()));
     expect(error).toMatchObject({ kind: 'stream_error', providerType: 'server_error', message: 'boom', partialText: 'a' });
   });
 
@@ -119,20 +106,20 @@ describe('OpenAI adapter through the openai SDK', () => {
   });
 
   it('aborting mid-stream closes the upstream socket promptly', async () => {
-    fake.enqueue('openai', { deltas: ['a', 'b'], fault: { kind: 'hang', afterDeltas: 1 } });
+    env.fake.enqueue('openai', { deltas: ['a', 'b'], fault: { kind: 'hang', afterDeltas: 1 } });
     const { error, closeMs } = await abortAfterFirstText(
-      (s) => adapter.stream(request(), s),
-      async () => (await fake.waitForRequests(1))[0]?.waitForAbort(1000) ?? Promise.reject(new Error('no request')),
+      (s) => env.adapter.stream(request(), s),
+      async () => (await env.fake.waitForRequests(1))[0]?.waitForAbort(1000) ?? Promise.reject(new Error('no request')),
     );
     expect(error).toMatchObject({ kind: 'aborted', partialText: 'a' });
     expect(closeMs).toBeLessThan(1000);
   });
 
   it('aborting while the server pings forever still closes the socket', async () => {
-    fake.enqueue('openai', { deltas: ['a'], fault: { kind: 'pingForever', afterDeltas: 1, intervalMs: 10 } });
+    env.fake.enqueue('openai', { deltas: ['a'], fault: { kind: 'pingForever', afterDeltas: 1, intervalMs: 10 } });
     const { error } = await abortAfterFirstText(
-      (s) => adapter.stream(request(), s),
-      async () => (await fake.waitForRequests(1))[0]?.waitForAbort(1000) ?? Promise.reject(new Error('no request')),
+      (s) => env.adapter.stream(request(), s),
+      async () => (await env.fake.waitForRequests(1))[0]?.waitForAbort(1000) ?? Promise.reject(new Error('no request')),
     );
     expect(error.kind).toBe('aborted');
   });

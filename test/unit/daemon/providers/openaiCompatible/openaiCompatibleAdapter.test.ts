@@ -1,31 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAdapter } from '../../../../../daemon/providers/createAdapter';
 import type { ProviderAdapter } from '../../../../../daemon/providers/types';
-import { FakeProviderServer } from '../../../../fakes/fakeProvider';
-import { drain, drainToError, request, upstreamError } from '../adapterHarness';
+import { drain, drainToError, request, upstreamError, signal, useAdapter } from '../adapterHarness';
 
-let fake: FakeProviderServer;
-let adapter: ProviderAdapter;
-
-beforeAll(async () => {
-  fake = await FakeProviderServer.start();
-  // A local server with no key, mounted under a prefix the way Ollama-style servers are.
-  adapter = createAdapter('openaiCompatible', { apiKey: '', baseURL: fake.baseURL('openai', '/compat') });
-});
-afterAll(async () => {
-  await fake.stop();
-});
-beforeEach(() => fake.reset());
-
-const signal = (): AbortSignal => new AbortController().signal;
+// A local server with no key, mounted under a prefix the way Ollama-style servers are.
+const env = useAdapter<ProviderAdapter>((fake) => createAdapter('openaiCompatible', { apiKey: '', baseURL: fake.baseURL('openai', '/compat') }));
 
 describe('OpenAI-compatible adapter', () => {
   it('talks to its own base URL, with max_tokens and a placeholder key', async () => {
-    fake.enqueue('openai', { text: 'local answer', usage: { input: 5, output: 2 } });
-    const res = await adapter.chat(request({ system: 'sys', maxTokens: 50 }), signal());
-    expect(adapter.id).toBe('openaiCompatible');
+    env.fake.enqueue('openai', { text: 'local answer', usage: { input: 5, output: 2 } });
+    const res = await env.adapter.chat(request({ system: 'sys', maxTokens: 50 }), signal());
+    expect(env.adapter.id).toBe('openaiCompatible');
     expect(res).toMatchObject({ text: 'local answer', usage: { input_tokens: 5, output_tokens: 2 } });
-    const rec = fake.lastRequest('openai');
+    const rec = env.fake.lastRequest('openai');
     expect(rec?.prefix).toBe('/compat');
     expect(rec?.apiKey).toBe('not-needed');
     expect(rec?.body).toMatchObject({ max_tokens: 50, messages: [{ role: 'system', content: 'sys' }, { role: 'user', content: 'Say hello' }] });
@@ -33,34 +20,34 @@ describe('OpenAI-compatible adapter', () => {
   });
 
   it('passes a real key when one is configured', async () => {
-    const keyed = createAdapter('openaiCompatible', { apiKey: 'vllm-key', baseURL: fake.baseURL('openai', '/compat') });
+    const keyed = createAdapter('openaiCompatible', { apiKey: 'vllm-key', baseURL: env.fake.baseURL('openai', '/compat') });
     await keyed.chat(request(), signal());
-    expect(fake.lastRequest()?.apiKey).toBe('vllm-key');
+    expect(env.fake.lastRequest()?.apiKey).toBe('vllm-key');
   });
 
   it('accepts a stream that ends with finish_reason and no usage chunk', async () => {
     const chunk = (choices: unknown[]): unknown => ({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'llama3', choices });
-    fake.enqueue('openai', {
+    env.fake.enqueue('openai', {
       rawChunks: [
         chunk([{ index: 0, delta: { role: 'assistant', content: 'Hel' }, finish_reason: null }]),
         chunk([{ index: 0, delta: { content: 'lo' }, finish_reason: 'stop' }]),
         '[DONE]',
       ],
     });
-    const { texts, done } = await drain(adapter.stream(request(), signal()));
+    const { texts, done } = await drain(env.adapter.stream(request(), signal()));
     expect(texts).toEqual(['Hel', 'lo']);
     expect(done).toMatchObject({ model: 'llama3', stopReason: 'stop', usage: { input_tokens: 0, output_tokens: 0 } });
   });
 
   it('still reports a stream without finish_reason as truncated', async () => {
-    fake.enqueue('openai', { deltas: ['a', 'b'], fault: { kind: 'truncate', afterDeltas: 2 } });
-    const { error } = await drainToError(adapter.stream(request(), signal()));
+    env.fake.enqueue('openai', { deltas: ['a', 'b'], fault: { kind: 'truncate', afterDeltas: 2 } });
+    const { error } = await drainToError(env.adapter.stream(request(), signal()));
     expect(error).toMatchObject({ provider: 'openaiCompatible', kind: 'truncated', partialText: 'ab' });
   });
 
   it('reports errors under its own provider id', async () => {
-    fake.enqueue('openai', { status: 404, error: { message: 'model "llama9" not found, try pulling it first' } });
-    const err = await upstreamError(adapter.chat(request(), signal()));
+    env.fake.enqueue('openai', { status: 404, error: { message: 'model "llama9" not found, try pulling it first' } });
+    const err = await upstreamError(env.adapter.chat(request(), signal()));
     expect(err).toMatchObject({ provider: 'openaiCompatible', status: 404, message: 'model "llama9" not found, try pulling it first' });
   });
 });

@@ -5,7 +5,7 @@ import { BudgetStatusRequest, ConduitError, type ChatRequest, type UsageRow } fr
 import { estimateInputTokens } from '../../daemon/ratelimit/tokenEstimate';
 import { costOf, worstCaseCost } from '../../daemon/usage/pricing';
 import { FakeProviderServer } from '../fakes/fakeProvider';
-import { DaemonHarness } from './harness';
+import { DaemonHarness, useDaemonAndFake } from './harness';
 
 const MODEL = 'claude-sonnet-5-5';
 const MAX_TOKENS = 1000;
@@ -23,31 +23,20 @@ async function outcomes(promises: Promise<unknown>[]): Promise<{ sent: number; r
 }
 
 describe('budgets through the real daemon: reservations make overshoot impossible', () => {
-  let fake: FakeProviderServer;
-  let h: DaemonHarness;
-
-  beforeAll(async () => {
-    fake = await FakeProviderServer.start();
-    h = new DaemonHarness(fake.url);
-    fs.writeFileSync(path.join(h.home, 'config.json'), JSON.stringify({
+  const env = useDaemonAndFake({ config: {
       rateLimit: { enabled: false },
       // Room for exactly 10 worst cases (and not 11).
       budgets: { dailyUsd: WORST * 10.5, onExceed: 'block' },
-    }));
-  });
-  afterAll(async () => {
-    await h.dispose();
-    await fake.stop();
-  });
+    }, resetEachTest: false });
 
   it('50 concurrent requests against a budget that fits 10 worst cases: 10 are sent, 40 refused, spend ≤ budget', async () => {
     // Each answer uses its whole worst case, held in flight long enough for all 50 to overlap.
-    fake.setDefault('anthropic', { text: 'ok', usage: { input: inputTokens, output: MAX_TOKENS }, headerDelayMs: 150 });
-    const client = await h.connect();
+    env.fake.setDefault('anthropic', { text: 'ok', usage: { input: inputTokens, output: MAX_TOKENS }, headerDelayMs: 150 });
+    const client = await env.h.connect();
     try {
       const { sent, refused } = await outcomes(Array.from({ length: 50 }, (_, i) => client.chat(ask(i))));
       expect(sent).toBe(10);
-      expect(fake.requestsFor('anthropic')).toHaveLength(10);
+      expect(env.fake.requestsFor('anthropic')).toHaveLength(10);
       expect(refused).toHaveLength(40);
       expect(new Set(refused.map((e) => e.code))).toEqual(new Set(['budget_exceeded']));
       expect(refused[0]!.message).toMatch(/could cost up to \$0\.\d+ on anthropic\/claude-sonnet-5-5, more than is left of the daily budget of \$0\.\d+: \$0\.\d+ left .* It resets at \d{4}-/);
@@ -63,27 +52,27 @@ describe('budgets through the real daemon: reservations make overshoot impossibl
       client.close();
     }
 
-    const exported = await h.cli(['usage', 'export', '--json', '-']);
+    const exported = await env.h.cli(['usage', 'export', '--json', '-']);
     const rows = JSON.parse(exported.stdout) as UsageRow[];
     expect(rows).toHaveLength(50);
     expect(rows.filter((r) => r.errorCode === 'budget_exceeded')).toHaveLength(40);
     const spent = rows.reduce((s, r) => s + (r.costUsd ?? 0), 0);
     expect(spent).toBeLessThanOrEqual(WORST * 10.5);
 
-    const status = await h.cli(['status', '--json']);
+    const status = await env.h.cli(['status', '--json']);
     const s = JSON.parse(status.stdout) as { alerts: { kind: string; threshold: number }[] };
     // 10 worst cases of 10.5 is 95 %: the 50 % and 80 % warnings went out, not the 100 % one.
     expect(s.alerts.filter((a) => a.kind === 'budget').map((a) => a.threshold)).toEqual([0.8]);
   }, 60_000);
 
   it('a restarted daemon reads today\'s spend from the ledger and keeps refusing', async () => {
-    await h.cli(['stop']);
-    fake.setDefault('anthropic', { text: 'ok', usage: { input: inputTokens, output: MAX_TOKENS } });
-    const before = fake.requestsFor('anthropic').length;
-    const client = await h.connect();
+    await env.h.cli(['stop']);
+    env.fake.setDefault('anthropic', { text: 'ok', usage: { input: inputTokens, output: MAX_TOKENS } });
+    const before = env.fake.requestsFor('anthropic').length;
+    const client = await env.h.connect();
     try {
       await expect(client.chat(ask(999))).rejects.toMatchObject({ code: 'budget_exceeded' });
-      expect(fake.requestsFor('anthropic').length).toBe(before);
+      expect(env.fake.requestsFor('anthropic').length).toBe(before);
     } finally {
       client.close();
     }

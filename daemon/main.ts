@@ -1,16 +1,25 @@
 import * as fs from 'node:fs';
 import {
   AlertsRaisedNotification,
+  BatchFinishedNotification,
   CONDUIT_VERSION,
+  ConduitError,
   JobFinishedNotification,
   PROTOCOL_VERSION,
   ProviderIds,
   type Alert,
+  type BatchProviderId,
   type AlertEvent,
   type ChatRequest,
   type ClientKind,
   type StatusResult,
 } from '../protocol';
+import { BatchPoller } from './batch/batchPoller';
+import { BatchService } from './batch/batchService';
+import type { BatchProvider } from './batch/batchTypes';
+import { createBatchProvider } from './batch/createBatchProvider';
+import { openBatchStore } from './batch/openBatchStore';
+import { batchHandlers } from './server/handlers/batchHandlers';
 import { warmCache } from './cache/cacheWarmer';
 import { openCache } from './cache/openCache';
 import { ResponseCache } from './cache/responseCache';
@@ -95,6 +104,7 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   const startedAt = Date.now();
   const ledger = UsageLedger.inHome(layout.home, { log });
   const queue = await openQueue(layout.home, log);
+  const batchStore = await openBatchStore(layout.home, log);
   const breakers = new BreakerRegistry(() => config.resilience.breaker, {
     onEvent: (event, snapshot) => {
       log(event === 'break' ? 'warn' : 'info', `circuit ${event}`, { circuit: snapshot });
@@ -124,6 +134,27 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
         log: (level, msg, fields) => log(level, msg, fields),
       })
     : undefined;
+  const batchPoller = batchStore
+    ? new BatchPoller({
+        store: batchStore,
+        recorder: ledger,
+        prices: () => config.prices,
+        settings: () => config.batch,
+        provider: (job) => batchProvider(job.provider, job.profile),
+        log,
+        onFinished: (job) => server.broadcast(BatchFinishedNotification.type, job),
+      })
+    : undefined;
+  const batchService = batchStore && batchPoller
+    ? new BatchService({ store: batchStore, poller: batchPoller, config: () => config, provider: (id, profile) => batchProvider(id, profile) })
+    : undefined;
+  /** A Batch API client with the profile's key; built per use, as polls are minutes apart. */
+  function batchProvider(id: BatchProviderId, profile: string): BatchProvider {
+    const { key } = resolveKey(id, process.env, ring, profile);
+    if (!key) throw new ConduitError({ code: 'no_api_key', message: `No ${id} key for profile "${profile}". Store one with \`conduit key set ${id}\`.`, provider: id });
+    redactor.addSecret(key);
+    return createBatchProvider(id, { apiKey: key, baseURL: resolveProvider(config, id).baseURL });
+  }
   let idleTimer: NodeJS.Timeout | undefined;
   let stopping: Promise<void> | undefined;
   let resolveExit!: (exit: DaemonExit) => void;
@@ -148,7 +179,7 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
     handshakeTimeoutMs: Number(process.env.CONDUIT_HANDSHAKE_TIMEOUT_MS) || 3000,
     ready: startup,
     maxConnections: 1024,
-    hello: () => ({ version: CONDUIT_VERSION, pid: process.pid, capabilities: ['chat', 'stream', 'status', 'usage', 'alerts', 'jobs', 'cache', 'keys', 'config', 'feedback', 'router', 'budgets', 'experiments'] }),
+    hello: () => ({ version: CONDUIT_VERSION, pid: process.pid, capabilities: ['chat', 'stream', 'status', 'usage', 'alerts', 'jobs', 'cache', 'keys', 'config', 'feedback', 'router', 'budgets', 'experiments', 'batch'] }),
     chat: (params, client, signal, onChunk) => {
       const p = (params ?? {}) as { requestId?: unknown; request?: unknown };
       const requestId = typeof p.requestId === 'string' && p.requestId.length <= 200 ? p.requestId : `req_${Date.now()}`;
@@ -178,7 +209,7 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
       explain: (request) => gateway.explain(request),
       budgets: () => ({ onExceed: config.budgets.onExceed, budgets: budgets.statuses() }),
       experiments: async (since) => ({ since, experiments: experimentResults(config.experiments, await experimentRows(ledger.reader(), since)) }),
-    }), ...(queue ? [jobsHandlers(queue)] : [])],
+    }), batchHandlers(batchService), ...(queue ? [jobsHandlers(queue)] : [])],
     onIdleChange: (idle) => {
       if (idleTimer) { clearTimeout(idleTimer); idleTimer = undefined; }
       if (idle && !stopping) armIdleTimer();
@@ -187,8 +218,10 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
 
   function armIdleTimer(): void {
     idleTimer = setTimeout(() => {
-      // Queued background work keeps the daemon up: it is the only process that can run it.
-      void (queue?.pendingCount() ?? Promise.resolve(0)).then((pending) => (pending > 0 ? armIdleTimer() : shutdown('idle')), () => shutdown('idle'));
+      // Queued background work and running batches keep the daemon up: it is the only process
+      // that can run or collect them.
+      const pendingWork = async () => (await (queue?.pendingCount() ?? 0)) + (await (batchStore?.activeCount() ?? 0));
+      void pendingWork().then((pending) => (pending > 0 ? armIdleTimer() : shutdown('idle')), () => shutdown('idle'));
     }, idleTimeoutMs);
     idleTimer.unref();
   }
@@ -268,12 +301,14 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
       if (idleTimer) clearTimeout(idleTimer);
       server.server.close();
       await worker?.stop();
+      await batchPoller?.stop();
       const deadline = Date.now() + SHUTDOWN_GRACE_MS;
       while (server.requestsInFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       await server.closeAll();
       alerts.stop();
       await ledger.close();
       await queue?.close();
+      await batchStore?.close();
       await cacheReady;
       await cache.close();
       if (process.platform !== 'win32') fs.rmSync(address.path, { force: true });
@@ -291,6 +326,7 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
   if (bound.kind === 'already-running') {
     log('info', 'another daemon is already running; exiting', { socket: address.path });
     await queue?.close();
+    await batchStore?.close();
     await logger.close();
     return 'already-running';
   }
@@ -303,6 +339,8 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
   checkBudgets();
   announceDeprecations();
   await queue?.init();
+  // Running batches resume where the last daemon left them, with the same backoff.
+  await batchPoller?.start();
   // In the background: a local embedding model can take a second to load, and lookups before
   // then simply miss.
   cacheReady = openCache(cache, {

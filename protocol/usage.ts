@@ -37,6 +37,8 @@ export interface UsageRow {
   profile: string;
   /** Redacted prompt and response; only when sampling was on and the export asked for samples. */
   sample: { prompt: string; response: string } | null;
+  /** True for a request sent through a provider's Batch API, priced at its batch rate. */
+  batch?: boolean;
 }
 
 export type UsageGroupBy = 'day' | 'month' | 'feature' | 'model' | 'provider';

@@ -8,6 +8,7 @@ export const INSERT_COLUMNS = [
   'experiment_arm', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens',
   'reasoning_tokens', 'cost_usd', 'cost_saved_usd', 'cost_estimated', 'latency_ms', 'ttft_ms', 'attempts', 'error_code',
   'http_status', 'fallback_path', 'cache', 'coalesced', 'stream', 'profile', 'sample_prompt', 'sample_response',
+  'batch', 'batch_id',
 ] as const;
 
 export const INSERT_SQL = `INSERT OR IGNORE INTO requests (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})`;
@@ -55,6 +56,8 @@ export function recordParams(record: RequestRecord, recordedAt: number): SqlValu
     label(record.profile) ?? 'default',
     record.sample ? record.sample.prompt : null,
     record.sample ? record.sample.response : null,
+    record.batchId ? 1 : 0,
+    record.batchId ? label(record.batchId) : null,
   ];
 }
 
@@ -90,6 +93,8 @@ export interface DbRow {
   profile: string;
   sample_prompt?: string | null;
   sample_response?: string | null;
+  batch?: number;
+  batch_id?: string | null;
 }
 
 /** The database holds what this code wrote, so the string columns are cast back to their unions. */
@@ -125,6 +130,7 @@ export function toUsageRow(r: DbRow): UsageRow {
     sample: typeof r.sample_prompt === 'string' || typeof r.sample_response === 'string'
       ? { prompt: r.sample_prompt ?? '', response: r.sample_response ?? '' }
       : null,
+    ...(r.batch === 1 ? { batch: true } : {}),
   };
 }
 
@@ -161,6 +167,7 @@ export function recordToUsageRow(record: RequestRecord): UsageRow {
     profile: record.profile,
     // The live window is for figures; it never holds text.
     sample: null,
+    ...(record.batchId ? { batch: true } : {}),
   };
 }
 

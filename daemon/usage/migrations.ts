@@ -54,6 +54,10 @@ export const migrations: readonly string[] = [
     feature TEXT,
     rated_at INTEGER NOT NULL
   );`,
+  // 5: rows for requests sent through a provider's Batch API (priced at its batch rate), and
+  // the batch job each came from, so `conduit usage` can tell them apart.
+  `ALTER TABLE requests ADD COLUMN batch INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE requests ADD COLUMN batch_id TEXT;`,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

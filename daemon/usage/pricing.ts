@@ -186,3 +186,28 @@ export function formatUsd(usd: number | null): string {
   if (usd !== 0 && Math.abs(usd) < 0.01) return `$${usd.toFixed(6)}`;
   return `$${usd.toFixed(2)}`;
 }
+
+/**
+ * What each provider's Batch API charges, as a share of its ordinary prices: Anthropic Message
+ * Batches, OpenAI Batch and Gemini batch mode all bill 50% of the interactive rate, for input,
+ * output and cache tokens alike. A local server has no batch mode.
+ */
+export const BATCH_PRICE_FACTOR: Readonly<Record<ProviderId, number>> = {
+  anthropic: 0.5,
+  openai: 0.5,
+  gemini: 0.5,
+  openaiCompatible: 1,
+};
+
+/** The cost of one request answered through the provider's Batch API. */
+export function batchCostOf(provider: ProviderId, model: string, usage: Usage, overrides?: PriceOverrides, at: Date = new Date()): CostResult {
+  const full = costOf(provider, model, usage, overrides, at);
+  const factor = BATCH_PRICE_FACTOR[provider];
+  if (full.usd === null || full.breakdown === null) return full;
+  const b = full.breakdown;
+  return {
+    ...full,
+    usd: full.usd * factor,
+    breakdown: { input: b.input * factor, output: b.output * factor, cacheRead: b.cacheRead * factor, cacheWrite: b.cacheWrite * factor },
+  };
+}

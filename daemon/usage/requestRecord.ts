@@ -38,6 +38,8 @@ export interface RequestRecord {
   profile: string;
   /** Redacted prompt and response text; only when the user turned sampling on. */
   sample: { prompt: string; response: string } | null;
+  /** Set for a request sent through a provider's Batch API: the Conduit batch job it came from. */
+  batchId?: string;
 }
 
 /** Where the gateway sends finished requests. The ledger implements it. */

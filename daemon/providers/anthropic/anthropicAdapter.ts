@@ -11,7 +11,8 @@ import { toAnthropicParams } from './anthropicRequest';
 import { AnthropicStreamAccumulator } from './anthropicStream';
 import { fromAnthropicUsage } from './anthropicUsage';
 
-function textOf(message: Message): string {
+/** The answer's text: the text blocks, in order (thinking and tool blocks left out). */
+export function textOf(message: Message): string {
   return message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
 }
 

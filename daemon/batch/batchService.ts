@@ -1,0 +1,68 @@
+import * as crypto from 'node:crypto';
+import { ConduitError, type BatchItemResult, type BatchJob, type BatchProviderId, type BatchSubmitParams, type ClientKind } from '../../protocol';
+import type { ConduitConfig } from '../config/config';
+import { parseBatchLines } from './batchLines';
+import { errorData, type BatchPoller } from './batchPoller';
+import { publicJob, type BatchStore } from './batchStore';
+import type { BatchProvider } from './batchTypes';
+
+export interface BatchServiceDeps {
+  store: BatchStore;
+  poller: BatchPoller;
+  config: () => ConduitConfig;
+  /** The SDK client for a provider under a key profile; throws `no_api_key` when there is no key. */
+  provider: (id: BatchProviderId, profile: string) => BatchProvider;
+  env?: NodeJS.ProcessEnv;
+  now?: () => number;
+}
+
+/** `batch/*`: submit a file of requests as one provider batch, and read jobs and results back. */
+export class BatchService {
+  private readonly now: () => number;
+
+  constructor(private readonly deps: BatchServiceDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  async submit(params: BatchSubmitParams, client: ClientKind): Promise<BatchJob> {
+    const config = this.deps.config();
+    const parsed = parseBatchLines(params, config, this.deps.env);
+    const profile = params.profile ?? config.profile;
+    const provider = this.deps.provider(parsed.provider, profile);
+    const id = `batch_${crypto.randomUUID()}`;
+    const { store, poller } = this.deps;
+    // The job is on disk before the provider hears of it, so a crash mid-submit is noticed at the next start.
+    await store.create({ id, provider: parsed.provider, model: parsed.model, feature: params.feature ?? 'batch', source: params.source ?? null, profile, client, entries: parsed.entries });
+    let providerBatchId: string;
+    try {
+      providerBatchId = await provider.submit(parsed.entries, parsed.model);
+    } catch (err) {
+      const data = errorData(err, parsed.model);
+      await store.end(id, 'failed', null, data);
+      throw new ConduitError({ ...data, message: `The batch was not submitted: ${data.message}` });
+    }
+    const firstPoll = this.now() + poller.delayAfter(0);
+    await store.submitted(id, providerBatchId, firstPoll);
+    poller.schedule(id, firstPoll);
+    return this.job(id);
+  }
+
+  async list(limit = 100): Promise<BatchJob[]> {
+    return (await this.deps.store.list(Math.min(Math.max(1, limit), 1000))).map(publicJob);
+  }
+
+  async status(id: string): Promise<BatchJob | null> {
+    const job = await this.deps.store.get(id);
+    return job ? publicJob(job) : null;
+  }
+
+  async results(id: string): Promise<BatchItemResult[] | null> {
+    return (await this.deps.store.get(id)) ? this.deps.store.results(id) : null;
+  }
+
+  private async job(id: string): Promise<BatchJob> {
+    const job = await this.deps.store.get(id);
+    if (!job) throw new ConduitError({ code: 'internal', message: `Batch ${id} vanished from batch.db.` });
+    return publicJob(job);
+  }
+}

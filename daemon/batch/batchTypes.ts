@@ -1,0 +1,42 @@
+import type { BatchProviderId, ChatRequest, ErrorCode, Usage } from '../../protocol';
+import type { ProviderRequest } from '../providers/types';
+
+/** One validated line of a batch: what a live call would have sent, and the id that matches its result. */
+export interface BatchEntry {
+  customId: string;
+  /** 1-based line of the submitted file. */
+  line: number;
+  feature: string;
+  request: ChatRequest;
+  providerRequest: ProviderRequest;
+}
+
+/** The provider's view of a whole batch. */
+export interface BatchRemoteStatus {
+  /** `ended` covers every way processing finished with results to read, cancelled included. */
+  state: 'in_progress' | 'ended' | 'expired' | 'failed';
+  /** The provider's own word for it, for `conduit batch status`. */
+  providerStatus: string;
+  /** Why, when the provider failed the whole batch. */
+  message?: string;
+  /** What a request without a result became: the batch expired (default) or was cancelled. */
+  unfinished?: 'expired' | 'canceled';
+}
+
+/** One request's result, matched by custom id. */
+export type BatchOutcome =
+  | { customId: string; state: 'succeeded'; text: string; model: string; usage: Usage; stopReason: string | null; responseId?: string }
+  | { customId: string; state: 'errored' | 'expired' | 'canceled'; errorCode: ErrorCode; message: string; httpStatus: number | null };
+
+/**
+ * One provider's Batch API through its official SDK. Each module builds the body of every
+ * request with the same mapping the live adapter uses, so a batch line is exactly the request a
+ * live call would send.
+ */
+export interface BatchProvider {
+  readonly id: BatchProviderId;
+  submit(entries: readonly BatchEntry[], model: string, signal?: AbortSignal): Promise<string>;
+  status(providerBatchId: string, signal?: AbortSignal): Promise<BatchRemoteStatus>;
+  /** `customIds` in submission order, for providers that answer in order rather than by id. */
+  results(providerBatchId: string, customIds: readonly string[], signal?: AbortSignal): AsyncIterable<BatchOutcome>;
+}

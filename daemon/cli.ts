@@ -1,4 +1,5 @@
 import { askCommand } from './cli/askCommand';
+import { batchCommand } from './cli/batchCommand';
 import { cacheCommand } from './cli/cacheCommand';
 import { ExitCode, fail, takeProfileOption } from './cli/context';
 import { daemonCommand } from './cli/daemonCommand';
@@ -37,6 +38,14 @@ Usage:
   conduit logs [--follow] [--lines N] [--raw]   The daemon's log.
   conduit jobs [--json] [--state S]   Background requests waiting in the durable queue.
   conduit jobs show ID [--json]        One job, with its result once done.
+  conduit batch submit FILE [--provider P] [--model M] [--feature F] [--json]
+      Send FILE's JSON lines (one ChatRequest each, with an optional custom_id)
+      through the provider's Batch API: about half the price, results within hours.
+      Every line is checked first; a bad line stops the batch, named by its number.
+  conduit batch list [--json]          Batch jobs, newest first.
+  conduit batch status ID [--json]     One job's state, counts and cost so far.
+  conduit batch results ID [--out FILE] [--json]
+      One JSON line per request (custom_id, state, text or error), once it ended.
   conduit cache stats [--json]  Cache entries, bytes, hits by kind, hit rate, cost saved.
   conduit cache clear           Forget every cached answer (memory and cache.db).
   conduit cache warm FILE       Send the requests in FILE (JSON lines of ChatRequests, or -
@@ -85,6 +94,7 @@ async function main(args: string[]): Promise<number> {
     case 'key':
     case 'keys': return keyCommand(rest);
     case 'cache': return cacheCommand(rest);
+    case 'batch': return batchCommand(rest);
     case 'route': return routeCommand(rest);
     case 'experiments': return experimentsCommand(rest);
     case undefined:

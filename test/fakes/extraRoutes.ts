@@ -10,7 +10,7 @@ export interface ExtraRouteState {
   flagWords: readonly string[];
 }
 
-function keyOf(req: IncomingMessage, url: URL): string | null {
+export function keyOf(req: IncomingMessage, url: URL): string | null {
   const h = req.headers;
   const bearer = typeof h.authorization === 'string' ? /^Bearer\s+(.+)$/i.exec(h.authorization)?.[1] : undefined;
   return (typeof h['x-api-key'] === 'string' ? h['x-api-key'] : undefined)

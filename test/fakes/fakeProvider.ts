@@ -3,7 +3,9 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { anthropicWire } from './anthropicWire';
+import { handleBatchRoute } from './batchRoutes';
 import { handleControl } from './control';
+import { FakeBatches } from './fakeBatches';
 import { RateLimitEnforcer, type EnforcedLimits } from './rateLimitEnforcer';
 import { handleExtraRoute } from './extraRoutes';
 import { geminiWire } from './geminiWire';
@@ -92,6 +94,8 @@ export class FakeProviderServer {
   readonly #enforcers = new Map<WireProvider, RateLimitEnforcer>();
   /** Keys the fake answers with 401, on every route (see rejectKey). */
   readonly #rejected = new Set<string>();
+  /** The three providers' batch endpoints: jobs, their phases, failures and held polls. */
+  readonly batches = new FakeBatches();
   /** Words that make the moderation endpoint flag an input. */
   readonly moderationFlagWords: string[] = ['FLAG-ME'];
 
@@ -183,10 +187,12 @@ export class FakeProviderServer {
     for (const queue of this.#queues.values()) queue.length = 0;
     this.#defaults.clear();
     this.#recorder.clear();
+    this.batches.reset();
   }
 
   async stop(): Promise<void> {
     this.#stopping = true;
+    this.batches.releaseStatus();
     for (const ac of this.#inFlight) ac.abort();
     await new Promise<void>((resolve) => {
       this.#server.close(() => resolve());
@@ -204,6 +210,7 @@ export class FakeProviderServer {
       return;
     }
 
+    if (await handleBatchRoute(req, res, url, raw, body, this.batches, this.#rejected)) return;
     if (handleExtraRoute(req, res, url, body, { rejected: this.#rejected, flagWords: this.moderationFlagWords })) return;
 
     const route = matchRoute(url.pathname);

@@ -1,0 +1,176 @@
+import { randomBytes } from 'node:crypto';
+import type { ScriptedError, WireProvider } from './script';
+
+/** Where a fake batch is in its life. `ended` covers Anthropic "ended", OpenAI "completed", Gemini SUCCEEDED. */
+export type FakeBatchPhase = 'in_progress' | 'ended' | 'expired' | 'canceled' | 'failed';
+
+export interface FakeBatchRequest {
+  customId: string;
+  model: string;
+  /** The request body exactly as the provider's batch carried it (Anthropic params, OpenAI body, Gemini request). */
+  body: unknown;
+  /** The last user message's text, which the fake's answer echoes so tests can match results to requests. */
+  prompt: string;
+}
+
+export interface FakeBatch {
+  provider: WireProvider;
+  id: string;
+  model: string;
+  createdAt: number;
+  endedAt: number | null;
+  requests: FakeBatchRequest[];
+  phase: FakeBatchPhase;
+  /** For expired and cancelled batches: the requests that ran before the end. */
+  processed: ReadonlySet<string>;
+  failure: string | null;
+  statusPolls: number;
+}
+
+export interface FakeBatchItemError {
+  status: number;
+  error?: ScriptedError;
+}
+
+/**
+ * The batch side of the fake provider server, shared by the three providers' batch routes.
+ * A batch stays in progress until a test ends it (`end`, `expire`, `cancel`, `fail`), or on its
+ * own after `endAfterPolls` status polls or `endAfterMs`. `failRequest` makes chosen requests
+ * error inside an otherwise successful batch; `holdStatus` keeps status replies waiting, so a
+ * test can kill the client while a poll is in flight.
+ */
+export class FakeBatches {
+  readonly batches = new Map<string, FakeBatch>();
+  /** Uploaded OpenAI files (inputs and outputs), by id. */
+  readonly files = new Map<string, { purpose: string; filename: string; content: string }>();
+  endAfterPolls: number | null = null;
+  endAfterMs: number | null = null;
+  /** Token counts every successful answer reports. */
+  usage = { input: 1000, output: 200 };
+  readonly #errors = new Map<string, FakeBatchItemError>();
+  #held: { release: () => void; promise: Promise<void> } | null = null;
+  /** Status polls answered so far, and the ones waiting on `holdStatus`. */
+  statusCalls = 0;
+  heldStatus = 0;
+
+  failRequest(customId: string, status = 400, error?: ScriptedError): void {
+    this.#errors.set(customId, { status, ...(error ? { error } : {}) });
+  }
+
+  errorFor(customId: string): FakeBatchItemError | undefined {
+    return this.#errors.get(customId);
+  }
+
+  create(provider: WireProvider, model: string, requests: FakeBatchRequest[], id = newBatchId(provider)): FakeBatch {
+    const batch: FakeBatch = { provider, id, model, createdAt: Date.now(), endedAt: null, requests, phase: 'in_progress', processed: new Set(), failure: null, statusPolls: 0 };
+    this.batches.set(id, batch);
+    return batch;
+  }
+
+  list(provider?: WireProvider): FakeBatch[] {
+    return [...this.batches.values()].filter((b) => provider === undefined || b.provider === provider);
+  }
+
+  /** The only batch of a provider (tests submit one at a time). */
+  only(provider: WireProvider): FakeBatch {
+    const list = this.list(provider);
+    if (list.length !== 1) throw new Error(`expected one ${provider} batch on the fake, found ${list.length}`);
+    return list[0]!;
+  }
+
+  end(id: string): void {
+    this.#finish(id, 'ended');
+  }
+
+  /** Expires the batch; only `processed` requests have results. */
+  expire(id: string, processed: readonly string[] = []): void {
+    this.#finish(id, 'expired', processed);
+  }
+
+  cancel(id: string, processed: readonly string[] = []): void {
+    this.#finish(id, 'canceled', processed);
+  }
+
+  fail(id: string, message: string): void {
+    this.#finish(id, 'failed');
+    this.#get(id).failure = message;
+  }
+
+  /** Called by the routes on every status request: counts it and applies the time or poll rule. */
+  async onStatus(id: string): Promise<FakeBatch | undefined> {
+    const batch = this.batches.get(id);
+    if (!batch) return undefined;
+    if (this.#held) {
+      this.heldStatus++;
+      try { await this.#held.promise; } finally { this.heldStatus--; }
+    }
+    this.statusCalls++;
+    batch.statusPolls++;
+    if (batch.phase === 'in_progress') {
+      const byPolls = this.endAfterPolls !== null && batch.statusPolls >= this.endAfterPolls;
+      const byTime = this.endAfterMs !== null && Date.now() - batch.createdAt >= this.endAfterMs;
+      if (byPolls || byTime) this.end(id);
+    }
+    return batch;
+  }
+
+  holdStatus(): void {
+    if (this.#held) return;
+    let release!: () => void;
+    const promise = new Promise<void>((r) => { release = r; });
+    this.#held = { release, promise };
+  }
+
+  releaseStatus(): void {
+    this.#held?.release();
+    this.#held = null;
+  }
+
+  /** The answer the fake gives one request, or its error; undefined when it never ran. */
+  outcome(batch: FakeBatch, request: FakeBatchRequest): { ok: true; text: string } | { ok: false; error: FakeBatchItemError } | undefined {
+    const ran = batch.phase === 'ended' || batch.processed.has(request.customId);
+    if (!ran || batch.phase === 'failed') return undefined;
+    const error = this.#errors.get(request.customId);
+    return error ? { ok: false, error } : { ok: true, text: `Answer to: ${request.prompt}` };
+  }
+
+  reset(): void {
+    this.releaseStatus();
+    this.batches.clear();
+    this.files.clear();
+    this.#errors.clear();
+    this.endAfterPolls = null;
+    this.endAfterMs = null;
+    this.usage = { input: 1000, output: 200 };
+    this.statusCalls = 0;
+  }
+
+  #finish(id: string, phase: FakeBatchPhase, processed: readonly string[] = []): void {
+    const batch = this.#get(id);
+    batch.phase = phase;
+    batch.processed = new Set(processed);
+    batch.endedAt = Date.now();
+  }
+
+  #get(id: string): FakeBatch {
+    const batch = this.batches.get(id);
+    if (!batch) throw new Error(`no fake batch ${id}`);
+    return batch;
+  }
+}
+
+function newBatchId(provider: WireProvider): string {
+  const hex = randomBytes(10).toString('hex');
+  return provider === 'anthropic' ? `msgbatch_fake${hex}` : provider === 'openai' ? `batch_fake${hex}` : `fake${hex}`;
+}
+
+export function lastUserText(messages: unknown): string {
+  if (!Array.isArray(messages)) return '';
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i] as { role?: unknown; content?: unknown; parts?: unknown };
+    if (m.role !== 'user') continue;
+    if (typeof m.content === 'string') return m.content;
+    if (Array.isArray(m.parts)) return m.parts.map((p: { text?: unknown }) => (typeof p.text === 'string' ? p.text : '')).join('');
+  }
+  return '';
+}

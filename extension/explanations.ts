@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { DaemonConnection } from './daemonConnection';
+import { explainRequest } from './explainPrompt';
 import { describeError, isCancelled } from './rpc';
 import { ExplanationCache, isStale, symbolHash } from './symbolHash';
 
@@ -30,9 +31,6 @@ interface Shown {
   fromCache: boolean;
   cancel: AbortController;
 }
-
-const SYSTEM = 'You explain code to a developer reading it in their editor. Be concise: what it does, how, and anything surprising. Use Markdown.';
-const MAX_CODE_CHARS = 60_000;
 
 /**
  * Inline explanations: a comment thread on the explained range (Comments API), streamed into,
@@ -65,15 +63,8 @@ export class Explanations implements vscode.Disposable {
       void vscode.window.showInformationMessage('Conduit: the selection is empty.');
       return undefined;
     }
-    // One explanation per range: explaining again replaces it.
-    for (const s of this.shown) if (s.thread.uri.toString() === doc.uri.toString() && s.thread.range?.isEqual(range)) this.dismiss(s.thread);
-
-    const thread = this.controller.createCommentThread(doc.uri, range, []);
-    thread.canReply = false;
-    thread.contextValue = 'conduitExplanation';
-    thread.collapsibleState = vscode.CommentThreadCollapsibleState.Expanded;
-    const shown: Shown = { thread, hash: symbolHash(code, doc.languageId), languageId: doc.languageId, text: '', done: false, stale: false, fromCache: false, cancel: new AbortController() };
-    this.shown.add(shown);
+    const shown = this.open(doc, range, symbolHash(code, doc.languageId));
+    const thread = shown.thread;
 
     const cached = this.cache.get(code, doc.languageId);
     if (cached) {
@@ -90,12 +81,7 @@ export class Explanations implements vscode.Disposable {
         try {
           const client = await this.daemon.get();
           const result = await client.chat(
-            {
-              system: SYSTEM,
-              messages: [{ role: 'user', content: `Explain this ${doc.languageId} code:\n\n\`\`\`${doc.languageId}\n${code.slice(0, MAX_CODE_CHARS)}\n\`\`\`` }],
-              stream: true,
-              feature: 'explain',
-            },
+            { ...explainRequest(code, doc.languageId), stream: true },
             {
               signal: shown.cancel.signal,
               onChunk: (chunk) => {
@@ -124,6 +110,32 @@ export class Explanations implements vscode.Disposable {
       },
     );
     return this.shown.has(shown) ? this.info(shown) : undefined;
+  }
+
+  /**
+   * Shows an explanation that was written elsewhere (a batch, or one of many run at once) the
+   * way a single one appears. `hash` is the code's hash when it was sent: code edited since
+   * gets the explanation labelled stale rather than silently wrong.
+   */
+  present(doc: vscode.TextDocument, range: vscode.Range, hash: string, text: string, note: string, opts: { failed?: boolean; model?: string; requestId?: string } = {}): ExplanationInfo {
+    const shown = this.open(doc, range, hash);
+    Object.assign(shown, { text, done: true });
+    if (!opts.failed && opts.model) this.cache.set({ hash, text, model: opts.model, requestId: opts.requestId ?? '', createdAt: Date.now() });
+    shown.stale = !opts.failed && isStale(hash, doc.getText(range), doc.languageId);
+    this.render(shown, shown.stale ? `${note} · stale: the code changed since it was sent` : note);
+    return this.info(shown);
+  }
+
+  /** A fresh thread on the range; explaining a range again replaces its explanation. */
+  private open(doc: vscode.TextDocument, range: vscode.Range, hash: string): Shown {
+    for (const s of this.shown) if (s.thread.uri.toString() === doc.uri.toString() && s.thread.range?.isEqual(range)) this.dismiss(s.thread);
+    const thread = this.controller.createCommentThread(doc.uri, range, []);
+    thread.canReply = false;
+    thread.contextValue = 'conduitExplanation';
+    thread.collapsibleState = vscode.CommentThreadCollapsibleState.Expanded;
+    const shown: Shown = { thread, hash, languageId: doc.languageId, text: '', done: false, stale: false, fromCache: false, cancel: new AbortController() };
+    this.shown.add(shown);
+    return shown;
   }
 
   dismiss(thread: vscode.CommentThread): void {

@@ -7,9 +7,11 @@ import { AnswerPanel } from './answerPanel';
 import { askCommand, type AskArgs } from './askCommand';
 import { DaemonConnection } from './daemonConnection';
 import type { DaemonState } from './daemonState';
+import { explainAllSymbols, type ExplainAllArgs } from './explainAllCommand';
 import { ExplainCodeActionProvider, ExplainCodeLensProvider } from './explainProviders';
 import { Explanations, type ExplainArgs, type ExplanationInfo } from './explanations';
 import { removeKeyCommand, setKeyCommand } from './keyCommands';
+import { PendingExplainBatches } from './pendingExplainBatches';
 import { call, describeError } from './rpc';
 import { SettingsSync } from './settingsSync';
 import { ConduitStatusBar } from './statusBar';
@@ -45,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
   const answers = new AnswerPanel((requestId, rating) => void rate(daemon, log, requestId, rating));
   const explanations = new Explanations(daemon, refresh);
   const codeLens = new ExplainCodeLensProvider();
+  const explainBatches = new PendingExplainBatches(context.workspaceState, daemon, explanations, log);
   const documents = [{ scheme: 'file' }, { scheme: 'untitled' }];
 
   context.subscriptions.push(
@@ -56,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
     codeLens,
     daemon.onConnected(async (client) => {
       alerts.attach(client);
+      explainBatches.attach(client);
       await settings.push(client);
     }),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
@@ -69,6 +73,7 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
     vscode.languages.registerCodeActionsProvider(documents, new ExplainCodeActionProvider(), { providedCodeActionKinds: [ExplainCodeActionProvider.kind] }),
     vscode.commands.registerCommand('conduit.ask', (args?: AskArgs) => askCommand(daemon, answers, refresh, args)),
     vscode.commands.registerCommand('conduit.explainSelection', (args?: ExplainArgs) => explanations.explain(args)),
+    vscode.commands.registerCommand('conduit.explainAllSymbols', (args?: ExplainAllArgs) => explainAllSymbols(daemon, explanations, explainBatches, args)),
     vscode.commands.registerCommand('conduit.dismissExplanation', (thread?: vscode.CommentThread) => (thread ? explanations.dismiss(thread) : explanations.dismissAll())),
     vscode.commands.registerCommand('conduit.switchProvider', (args?: { provider?: ProviderId }) => switchProviderCommand(daemon, args)),
     vscode.commands.registerCommand('conduit.setApiKey', (args?: { provider?: ProviderId; key?: string }) => setKeyCommand(daemon, args)),

@@ -61,7 +61,8 @@ export class GeminiBatch implements BatchProvider {
     const job = await this.get(providerBatchId, signal);
     const responses = job.dest?.inlinedResponses ?? [];
     for (const [index, r] of responses.entries()) {
-      // Gemini answers in request order; the metadata, when echoed, says so for certain.
+      // Gemini answers in request order. Its reference says each response carries the request's
+      // metadata back, but in practice it often does not, so the order is the fallback.
       const customId = r.metadata?.[ID_KEY] ?? customIds[index];
       if (customId === undefined) continue;
       if (r.response) {

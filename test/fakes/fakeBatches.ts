@@ -45,6 +45,12 @@ export class FakeBatches {
   readonly files = new Map<string, { purpose: string; filename: string; content: string }>();
   endAfterPolls: number | null = null;
   endAfterMs: number | null = null;
+  /**
+   * Whether Gemini's inlined responses carry each request's metadata back. The API reference
+   * says they do; users report they come back without it (in request order), so by default the
+   * fake leaves it out and clients must rely on the order.
+   */
+  geminiEchoesMetadata = false;
   /** Token counts every successful answer reports. */
   usage = { input: 1000, output: 200 };
   readonly #errors = new Map<string, FakeBatchItemError>();
@@ -142,6 +148,7 @@ export class FakeBatches {
     this.endAfterPolls = null;
     this.endAfterMs = null;
     this.usage = { input: 1000, output: 200 };
+    this.geminiEchoesMetadata = false;
     this.statusCalls = 0;
   }
 

@@ -20,7 +20,7 @@ function operation(batch: FakeBatch, batches: FakeBatches): unknown {
     ? batch.requests.map((r, i) => {
         const o = batches.outcome(batch, r);
         const metadata = (r.body as { metadata?: unknown } | undefined)?.metadata;
-        const base = metadata !== undefined ? { metadata } : {};
+        const base = metadata !== undefined && batches.geminiEchoesMetadata ? { metadata } : {};
         if (!o) return base;
         if (o.ok) return { ...base, response: geminiWire.json({ requestId: `resp_${i}`, model: batch.model, body: r.body, script: { text: o.text, usage: batches.usage } }) };
         return { ...base, error: (geminiWire.errorBody(o.error.status, o.error.error, '') as { error: unknown }).error };

@@ -94,6 +94,8 @@ function writeFiles(batch: FakeBatch, batches: FakeBatches): { output: string | 
       err.push(JSON.stringify({ ...line, response: { status_code: o.error.status, request_id: requestId, body: openaiWire.errorBody(o.error.status, o.error.error, requestId) }, error: null }));
     }
   }
+  // OpenAI promises no order in these files; the fake answers newest first so clients match by custom_id.
+  out.reverse();
   if (out.length) batches.files.set(outId, { purpose: 'batch_output', filename: 'output.jsonl', content: out.join('\n') + '\n' });
   if (err.length) batches.files.set(errId, { purpose: 'batch_output', filename: 'errors.jsonl', content: err.join('\n') + '\n' });
   return { output: out.length ? outId : undefined, error: err.length ? errId : undefined, completed: out.length, failed: err.length };

@@ -132,6 +132,8 @@ describe('batch jobs through the providers\' Batch APIs', () => {
       env.fake.batches.failRequest('beta', 400, { message: 'max_tokens is too large for this model' });
       env.fake.batches.failRequest('line-3', 500);
       env.fake.batches.endAfterPolls = 2;
+      // Gemini's responses with the request metadata echoed back (the other tests: order only).
+      env.fake.batches.geminiEchoesMetadata = true;
       const job = await submit(provider);
       await waitForState(job.id, 'ended');
       expect((await status(job.id)).counts).toMatchObject({ succeeded: 1, errored: 2 });

@@ -22,6 +22,7 @@ export const ROW_CSV_HEADER = [
   'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens',
   'cost_usd', 'cost_saved_usd', 'cost_estimated', 'latency_ms', 'ttft_ms', 'attempts', 'error_code', 'http_status',
   'fallback_path', 'cache', 'coalesced', 'stream', 'profile', 'sample_prompt', 'sample_response',
+  'batch',
 ] as const;
 
 export function rowCsvCells(r: UsageRow): CsvCell[] {
@@ -31,6 +32,7 @@ export function rowCsvCells(r: UsageRow): CsvCell[] {
     r.costUsd, r.costSavedUsd, r.costEstimated, r.latencyMs, r.ttftMs, r.attempts, r.errorCode, r.httpStatus,
     JSON.stringify(r.fallbackPath), r.cache, r.coalesced, r.stream, r.profile,
     r.sample?.prompt ?? null, r.sample?.response ?? null,
+    r.batch === true,
   ];
 }
 

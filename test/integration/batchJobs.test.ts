@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { BatchItemResult, BatchJob, BatchProviderId } from '../../protocol';
+import type { BatchItemResult, BatchJob, BatchProviderId, UsageRow } from '../../protocol';
 import { resolveProvider, configSchema } from '../../daemon/config/config';
 import { costOf } from '../../daemon/usage/pricing';
 import { SqliteDb } from '../../daemon/usage/sqlite';
@@ -126,6 +126,13 @@ describe('batch jobs through the providers\' Batch APIs', () => {
       }
       expect(rows.find((r) => r.request_id.endsWith(':beta'))?.feature).toBe('explain');
       expect(done.costUsd).toBeCloseTo(price * 3, 12);
+      // The usage export marks them, as JSON and as CSV.
+      const exported = await env.h.cli(['usage', 'export', '--json', '-']);
+      const mine = (JSON.parse(exported.stdout) as UsageRow[]).filter((r) => r.requestId.startsWith(`${job.id}:`));
+      expect(mine.map((r) => r.batch)).toEqual([true, true, true]);
+      const csv = (await env.h.cli(['usage', 'export', '--csv', '-'])).stdout.trim().split('\n');
+      expect(csv[0]!.endsWith(',batch')).toBe(true);
+      expect(csv.filter((l) => l.startsWith(`${job.id}:`)).every((l) => l.endsWith(',true'))).toBe(true);
     }, 60_000);
 
     it('a partial failure: the errored requests have their error code in the ledger and cost nothing', async () => {

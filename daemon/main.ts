@@ -139,6 +139,7 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
         store: batchStore,
         recorder: ledger,
         prices: () => config.prices,
+        onSpend: (feature, usd) => { budgets.addSpend(feature, usd); checkBudgets(); },
         settings: () => config.batch,
         provider: (job) => batchProvider(job.provider, job.profile),
         log,
@@ -146,7 +147,7 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
       })
     : undefined;
   const batchService = batchStore && batchPoller
-    ? new BatchService({ store: batchStore, poller: batchPoller, config: () => config, provider: (id, profile) => batchProvider(id, profile) })
+    ? new BatchService({ store: batchStore, poller: batchPoller, config: () => config, budgets, provider: (id, profile) => batchProvider(id, profile) })
     : undefined;
   /** A Batch API client with the profile's key; built per use, as polls are minutes apart. */
   function batchProvider(id: BatchProviderId, profile: string): BatchProvider {

@@ -8,6 +8,8 @@ export interface IngestDeps {
   store: BatchStore;
   recorder: RequestRecorder;
   prices: () => PriceOverrides | undefined;
+  /** Each result's cost as it lands, for the budgets. */
+  onSpend?: (feature: string, usd: number) => void;
   now?: () => number;
 }
 
@@ -54,5 +56,7 @@ export async function ingestOutcome(job: StoredJob, outcome: BatchOutcome, deps:
     batchId: job.id,
   };
   await deps.recorder.record(record);
-  return deps.store.finishItem(job.id, outcome, cost);
+  const finished = await deps.store.finishItem(job.id, outcome, cost);
+  if (finished && cost !== null && cost > 0) deps.onSpend?.(item.feature, cost);
+  return finished;
 }

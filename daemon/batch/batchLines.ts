@@ -1,4 +1,5 @@
-import { BatchProviderIds, ConduitError, type BatchProviderId, type BatchSubmitParams } from '../../protocol';
+import { z } from 'zod';
+import { BatchProviderIds, ConduitError, PROFILE_NAME, type BatchProviderId, type BatchSubmitParams } from '../../protocol';
 import { resolveProvider, type ConduitConfig } from '../config/config';
 import { guardRequest } from '../guard/inputGuard';
 import type { BatchEntry } from './batchTypes';
@@ -8,6 +9,16 @@ const CUSTOM_ID = /^[A-Za-z0-9_-]{1,64}$/;
 /** More than any provider takes in one batch (Anthropic: 100,000; OpenAI: 50,000). */
 export const MAX_BATCH_LINES = 50_000;
 const MAX_PROBLEMS_SHOWN = 20;
+
+/** The params themselves, from any client; the lines are checked one by one below. */
+const paramsSchema = z.object({
+  lines: z.array(z.string()).min(1, 'at least one line is required'),
+  provider: z.string().optional(),
+  model: z.string().min(1).max(200).optional(),
+  feature: z.string().min(1).max(100).optional(),
+  source: z.string().max(500).optional(),
+  profile: z.string().regex(PROFILE_NAME).optional(),
+}).strict();
 
 export interface ParsedBatch {
   provider: BatchProviderId;
@@ -22,7 +33,11 @@ export interface ParsedBatch {
  * bad line, so a fixed file can simply be submitted again.
  */
 export function parseBatchLines(params: BatchSubmitParams, config: ConduitConfig, env: NodeJS.ProcessEnv = process.env): ParsedBatch {
-  const lines = Array.isArray(params.lines) ? params.lines : [];
+  const checked = paramsSchema.safeParse(params);
+  if (!checked.success) {
+    throw new ConduitError({ code: 'bad_request', message: `The batch request is malformed: ${checked.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ')}.` });
+  }
+  const lines = checked.data.lines;
   const problems: string[] = [];
   const provider = batchProvider(params.provider ?? config.provider);
   const model = params.model ?? resolveProvider(config, provider, env).model;
@@ -33,7 +48,7 @@ export function parseBatchLines(params: BatchSubmitParams, config: ConduitConfig
   }
   lines.forEach((text, index) => {
     const line = index + 1;
-    if (typeof text !== 'string' || text.trim() === '') return;
+    if (text.trim() === '') return;
     const problem = (what: string) => problems.push(`line ${line}: ${what}`);
     let value: unknown;
     try {

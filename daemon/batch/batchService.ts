@@ -1,6 +1,8 @@
 import * as crypto from 'node:crypto';
 import { ConduitError, type BatchItemResult, type BatchJob, type BatchProviderId, type BatchSubmitParams, type ClientKind } from '../../protocol';
 import type { ConduitConfig } from '../config/config';
+import type { BudgetTable } from '../usage/budgetTable';
+import { checkBatchBudget } from './batchBudget';
 import { parseBatchLines } from './batchLines';
 import { errorData, type BatchPoller } from './batchPoller';
 import { publicJob, type BatchStore } from './batchStore';
@@ -12,6 +14,8 @@ export interface BatchServiceDeps {
   config: () => ConduitConfig;
   /** The SDK client for a provider under a key profile; throws `no_api_key` when there is no key. */
   provider: (id: BatchProviderId, profile: string) => BatchProvider;
+  /** When given, a batch whose worst case does not fit the budgets is refused before it is sent. */
+  budgets?: BudgetTable;
   env?: NodeJS.ProcessEnv;
   now?: () => number;
 }
@@ -27,6 +31,7 @@ export class BatchService {
   async submit(params: BatchSubmitParams, client: ClientKind): Promise<BatchJob> {
     const config = this.deps.config();
     const parsed = parseBatchLines(params, config, this.deps.env);
+    if (this.deps.budgets) checkBatchBudget(this.deps.budgets, config, parsed.provider, parsed.model, parsed.entries);
     const profile = params.profile ?? config.profile;
     const provider = this.deps.provider(parsed.provider, profile);
     const id = `batch_${crypto.randomUUID()}`;

@@ -107,6 +107,11 @@ export class BudgetTable {
     }
   }
 
+  /** Spend that had no reservation of its own: a batch request, billed when its result arrives. */
+  addSpend(feature: string, usd: number): void {
+    this.settle({ usd: 0, feature, keys: this.keysFor(feature, this.now()), done: false }, usd);
+  }
+
   release(reservation: Reservation): void {
     this.settle(reservation, 0);
   }

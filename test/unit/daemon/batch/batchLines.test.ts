@@ -65,4 +65,10 @@ describe('parseBatchLines', () => {
     expect(() => parseBatchLines({ lines: [ask('x')], provider: 'openaiCompatible' as never }, config, {})).toThrow(/anthropic, openai, gemini/);
     expect(problems(['', '  '])).toContain('no requests');
   });
+
+  it('refuses malformed params from a client with what is wrong', () => {
+    expect(() => parseBatchLines({ lines: [1, 2] } as never, config, {})).toThrow(/lines\.0: .*string/i);
+    expect(() => parseBatchLines({ lines: [ask('x')], model: 7 } as never, config, {})).toThrow(/model/);
+    expect(() => parseBatchLines({ lines: [ask('x')], extra: true } as never, config, {})).toThrow(/malformed/);
+  });
 });

@@ -13,11 +13,10 @@ export const BATCH_FILE = 'batch.db';
 export async function openBatchStore(home: string, log: (level: 'warn', msg: string, fields?: Record<string, unknown>) => void): Promise<(BatchStore & { close(): Promise<void> }) | undefined> {
   const file = path.join(home, BATCH_FILE);
   try {
-    const db = await SqliteDb.open(file);
-    await db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;');
+    const db = await SqliteDb.openDurable(file);
     const store = new BatchStore(db) as BatchStore & { close(): Promise<void> };
-    await store.init();
     store.close = () => db.close();
+    await store.init().catch(async (err: unknown) => { await store.close().catch(() => undefined); throw err; });
     return store;
   } catch (err) {
     log('warn', 'the batch job store is unavailable; `conduit batch` will not work until it opens', { file, err: err instanceof Error ? err.message : String(err) });

@@ -12,8 +12,7 @@ export const QUEUE_FILE = 'queue.db';
 export async function openQueue(home: string, log: (level: 'warn', msg: string, fields?: Record<string, unknown>) => void): Promise<(DurableQueue & { close(): Promise<void> }) | undefined> {
   const file = path.join(home, QUEUE_FILE);
   try {
-    const db = await SqliteDb.open(file);
-    await db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;');
+    const db = await SqliteDb.openDurable(file);
     const queue = new DurableQueue(db) as DurableQueue & { close(): Promise<void> };
     queue.close = () => db.close();
     return queue;

@@ -32,6 +32,18 @@ export class SqliteDb {
     });
   }
 
+  /** A database whose commits are on disk when they resolve: WAL, synchronous=FULL, a busy timeout. */
+  static async openDurable(file: string): Promise<SqliteDb> {
+    const db = await SqliteDb.open(file);
+    try {
+      await db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;');
+    } catch (err) {
+      await db.close().catch(() => undefined);
+      throw err;
+    }
+    return db;
+  }
+
   run(sql: string, params: readonly SqlValue[] = []): Promise<{ changes: number }> {
     return new Promise((resolve, reject) => {
       this.db.run(sql, params, function (this: sqlite3.RunResult, err: Error | null) {

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BatchJob } from '../../../../protocol';
 import { AnthropicBatch } from '../../../../daemon/batch/anthropicBatch';
 import { BatchPoller } from '../../../../daemon/batch/batchPoller';
+import { OpenAIBatch } from '../../../../daemon/batch/openaiBatch';
 import { BatchStore } from '../../../../daemon/batch/batchStore';
 import type { BatchEntry } from '../../../../daemon/batch/batchTypes';
 import { SqliteDb } from '../../../../daemon/usage/sqlite';
@@ -29,7 +30,9 @@ describe('BatchPoller', () => {
   function poller(settings = { pollInitialMs: 20, pollMaxMs: 80 }): BatchPoller {
     const p = new BatchPoller({
       store, recorder: ledger, prices: () => undefined, settings: () => settings, log: () => undefined,
-      provider: () => new AnthropicBatch({ apiKey: KEY, baseURL: fakeHolder.fake.baseURL('anthropic') }),
+      provider: (job) => job.provider === 'openai'
+        ? new OpenAIBatch({ apiKey: KEY, baseURL: fakeHolder.fake.baseURL('openai') })
+        : new AnthropicBatch({ apiKey: KEY, baseURL: fakeHolder.fake.baseURL('anthropic') }),
       onFinished: (job) => finished.push(job),
     });
     pollers.push(p);
@@ -77,6 +80,19 @@ describe('BatchPoller', () => {
     fakeHolder.fake.batches.end(remoteId);
     await until(() => finished.length === 1, 'the job to finish');
     expect(finished[0]).toMatchObject({ id: 'batch_run', state: 'ended', counts: { succeeded: 2, pending: 0 }, nextPollAt: null });
+  });
+
+  it('a batch the provider failed as a whole: every request gets an error row, and the job says why', async () => {
+    const remoteId = await new OpenAIBatch({ apiKey: KEY, baseURL: fakeHolder.fake.baseURL('openai') }).submit(entries, 'gpt-5.4-mini');
+    await store.create({ id: 'batch_bad', provider: 'openai', model: 'gpt-5.4-mini', feature: 'batch', source: null, profile: 'default', client: 'cli', entries });
+    await store.submitted('batch_bad', remoteId, Date.now());
+    fakeHolder.fake.batches.fail(remoteId, 'The model gpt-5.4-mini does not exist');
+    await poller().start();
+    await until(() => finished.length === 1, 'the job to finish');
+    expect(finished[0]).toMatchObject({ state: 'failed', counts: { errored: 2, pending: 0 }, lastError: { code: 'invalid_request' } });
+    expect(finished[0]!.lastError!.message).toContain('does not exist');
+    const rows = await ledger.reader().all<{ error_code: string; batch: number }>(`SELECT error_code, batch FROM requests WHERE batch_id = 'batch_bad'`);
+    expect(rows).toEqual([{ error_code: 'invalid_request', batch: 1 }, { error_code: 'invalid_request', batch: 1 }]);
   });
 
   it('a failing poll is kept as the last error and retried later; the job stays in progress', async () => {

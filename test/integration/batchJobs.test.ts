@@ -12,7 +12,7 @@ import type { BatchItemResult, BatchJob, BatchProviderId, UsageRow } from '../..
 import { resolveProvider, configSchema } from '../../daemon/config/config';
 import { costOf } from '../../daemon/usage/pricing';
 import { SqliteDb } from '../../daemon/usage/sqlite';
-import { isRunning, useDaemonAndFake, waitFor } from './harness';
+import { FAKE_KEYS, isRunning, useDaemonAndFake, waitFor } from './harness';
 
 interface LedgerRow {
   request_id: string;
@@ -209,6 +209,13 @@ describe('batch jobs through the providers\' Batch APIs', () => {
     expect(r.stderr).not.toContain('line 3:');
     expect(env.fake.batches.list()).toHaveLength(0);
   }, 30_000);
+
+  it('no key reaches batch.db or the daemon log', async () => {
+    const dbFiles = ['batch.db', 'batch.db-wal'].map((f) => path.join(env.h.home, f)).filter((f) => fs.existsSync(f));
+    const stored = dbFiles.map((f) => fs.readFileSync(f).toString('latin1')).join('') + env.h.logText();
+    expect(stored).toContain('batch finished');
+    for (const key of Object.values(FAKE_KEYS)) expect(stored).not.toContain(key);
+  });
 
   it('a provider without a Batch API is refused with the ones that have one', async () => {
     const r = await env.h.cli(['batch', 'submit', writeLines('compat.jsonl', [LINES[0]]), '--provider', 'openaiCompatible']);

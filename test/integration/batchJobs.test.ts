@@ -211,6 +211,10 @@ describe('batch jobs through the providers\' Batch APIs', () => {
   }, 30_000);
 
   it('no key reaches batch.db or the daemon log', async () => {
+    env.fake.batches.failRequest('beta', 401);
+    const job = await submit('openai');
+    env.fake.batches.end(env.fake.batches.only('openai').id);
+    await waitForState(job.id, 'ended');
     const dbFiles = ['batch.db', 'batch.db-wal'].map((f) => path.join(env.h.home, f)).filter((f) => fs.existsSync(f));
     const stored = dbFiles.map((f) => fs.readFileSync(f).toString('latin1')).join('') + env.h.logText();
     expect(stored).toContain('batch finished');

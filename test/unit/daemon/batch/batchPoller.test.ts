@@ -40,7 +40,7 @@ describe('BatchPoller', () => {
   }
 
   async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-    for (let i = 0; i < 400; i++) { if (await check()) return; await new Promise((r) => setTimeout(r, 10)); }
+    for (let i = 0; i < 1500; i++) { if (await check()) return; await new Promise((r) => setTimeout(r, 10)); }
     throw new Error(`timed out waiting for ${what}`);
   }
 

@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { conduitHome, homeLayout } from '../daemon/home/conduitHome';
-import { CacheClearRequest, FeedbackRateRequest, type ProviderId } from '../protocol';
+import { CacheClearRequest, type ProviderId } from '../protocol';
 import { AlertNotifier } from './alertNotifier';
 import { AnswerPanel } from './answerPanel';
-import { askCommand, type AskArgs } from './askCommand';
+import { rateAnswer } from './answerRating';
+import { AskRunner, type AskArgs } from './askCommand';
 import { DaemonConnection } from './daemonConnection';
 import type { DaemonState } from './daemonState';
 import { ExplainCodeActionProvider, ExplainCodeLensProvider } from './explainProviders';
@@ -12,8 +13,9 @@ import { Explanations, type ExplainArgs, type ExplanationInfo } from './explanat
 import { removeKeyCommand, setKeyCommand } from './keyCommands';
 import { call, describeError } from './rpc';
 import { SettingsSync } from './settingsSync';
+import { replaceModelCommand, type ReplaceModelArgs } from './replaceModelCommand';
 import { ConduitStatusBar } from './statusBar';
-import type { StatusSummary } from './statusSummary';
+import { REPLACE_MODEL_COMMAND, type StatusSummary } from './statusSummary';
 import { switchProviderCommand } from './switchProvider';
 import { UsagePanel } from './usagePanel';
 
@@ -28,8 +30,9 @@ export interface ConduitApi {
 }
 
 /**
- * Activation does no I/O: it registers commands and providers. The daemon is connected (and
- * started if needed) on the first command that needs it.
+ * Activation (at startup finished) does no I/O: it registers commands and providers and shows the
+ * status bar. A daemon that is already running is connected a moment later, off this path; one is
+ * started only by the first command that needs it.
  */
 export function activate(context: vscode.ExtensionContext): ConduitApi {
   const log = vscode.window.createOutputChannel('Conduit', { log: true });
@@ -42,7 +45,8 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
     refresh();
     UsagePanel.alert(event);
   });
-  const answers = new AnswerPanel((requestId, rating) => void rate(daemon, log, requestId, rating));
+  const answers = new AnswerPanel({ rate: (requestId, rating) => void rateAnswer(daemon, log, requestId, rating), retry: () => void asker.retry() });
+  const asker = new AskRunner(daemon, answers, refresh, (requestId, rating, reason) => rateAnswer(daemon, log, requestId, rating, reason));
   const explanations = new Explanations(daemon, refresh);
   const codeLens = new ExplainCodeLensProvider();
   const documents = [{ scheme: 'file' }, { scheme: 'untitled' }];
@@ -54,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
     answers,
     explanations,
     codeLens,
+    daemon.attachSoon(),
     daemon.onConnected(async (client) => {
       alerts.attach(client);
       await settings.push(client);
@@ -67,7 +72,9 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
     }),
     vscode.languages.registerCodeLensProvider(documents, codeLens),
     vscode.languages.registerCodeActionsProvider(documents, new ExplainCodeActionProvider(), { providedCodeActionKinds: [ExplainCodeActionProvider.kind] }),
-    vscode.commands.registerCommand('conduit.ask', (args?: AskArgs) => askCommand(daemon, answers, refresh, args)),
+    vscode.commands.registerCommand('conduit.ask', (args?: AskArgs) => asker.ask(args)),
+    vscode.commands.registerCommand('conduit.retryAnswer', () => asker.retry()),
+    vscode.commands.registerCommand(REPLACE_MODEL_COMMAND, (args?: Partial<ReplaceModelArgs>) => replaceModelCommand(args)),
     vscode.commands.registerCommand('conduit.explainSelection', (args?: ExplainArgs) => explanations.explain(args)),
     vscode.commands.registerCommand('conduit.dismissExplanation', (thread?: vscode.CommentThread) => (thread ? explanations.dismiss(thread) : explanations.dismissAll())),
     vscode.commands.registerCommand('conduit.switchProvider', (args?: { provider?: ProviderId }) => switchProviderCommand(daemon, args)),
@@ -116,15 +123,6 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
     explanations: () => explanations.list(),
     settingsProblems: () => settings.last?.problems,
   };
-}
-
-async function rate(daemon: DaemonConnection, log: vscode.LogOutputChannel, requestId: string, rating: 1 | -1): Promise<void> {
-  try {
-    await call(await daemon.get(), FeedbackRateRequest.type, { requestId, rating, feature: 'ask' });
-    void vscode.window.setStatusBarMessage('Conduit: thanks for the rating', 2000);
-  } catch (err) {
-    log.warn(`the rating was not recorded: ${describeError(err)}`);
-  }
 }
 
 export function deactivate(): void {

@@ -4,7 +4,7 @@ import { UsageQueryRequest, type ProviderId, type StatusResult } from '../protoc
 import type { DaemonConnection } from './daemonConnection';
 import { DaemonState } from './daemonState';
 import { call } from './rpc';
-import { summarizeStatus, type StatusSummary } from './statusSummary';
+import { REPLACE_MODEL_COMMAND, summarizeStatus, type StatusSummary } from './statusSummary';
 
 const REFRESH_MS = 60_000;
 
@@ -75,9 +75,12 @@ export class ConduitStatusBar implements vscode.Disposable {
       ...(this.todayCostUsd !== undefined ? { todayCostUsd: this.todayCostUsd } : {}),
     });
     this.item.text = this.summary.text;
-    this.item.tooltip = new vscode.MarkdownString(this.summary.tooltip, true);
+    const tooltip = new vscode.MarkdownString(this.summary.tooltip, true);
+    // Only the "Switch to …" link of a retiring model may run a command.
+    tooltip.isTrusted = { enabledCommands: [REPLACE_MODEL_COMMAND] };
+    this.item.tooltip = tooltip;
     this.item.backgroundColor = this.summary.health === 'stopped' ? new vscode.ThemeColor('statusBarItem.errorBackground')
-      : this.summary.health === 'degraded' || this.summary.health === 'budget' ? new vscode.ThemeColor('statusBarItem.warningBackground')
+      : this.summary.health === 'degraded' || this.summary.health === 'budget' || this.summary.health === 'deprecated' ? new vscode.ThemeColor('statusBarItem.warningBackground')
       : undefined;
   }
 

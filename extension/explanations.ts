@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { DaemonConnection } from './daemonConnection';
 import { describeError, isCancelled } from './rpc';
+import { providerOfWindow } from './settingsSync';
 import { ExplanationCache, isStale, symbolHash } from './symbolHash';
 
 /** Where to explain, for the CodeLens, the code action and tests; the palette uses the selection. */
@@ -95,6 +96,8 @@ export class Explanations implements vscode.Disposable {
               messages: [{ role: 'user', content: `Explain this ${doc.languageId} code:\n\n\`\`\`${doc.languageId}\n${code.slice(0, MAX_CODE_CHARS)}\n\`\`\`` }],
               stream: true,
               feature: 'explain',
+              // This window's provider: a workspace value steers this window's requests only.
+              ...providerOfWindow(),
             },
             {
               signal: shown.cancel.signal,

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { conduitHome, homeLayout } from '../daemon/home/conduitHome';
-import { CacheClearRequest, type ProviderId } from '../protocol';
+import { CacheClearRequest, type ConfigUpdateResult, type ProviderId } from '../protocol';
 import { AlertNotifier } from './alertNotifier';
 import { AnswerPanel } from './answerPanel';
 import { rateAnswer } from './answerRating';
@@ -27,6 +27,8 @@ export interface ConduitApi {
   refreshStatus(): Promise<void>;
   explanations(): ExplanationInfo[];
   settingsProblems(): string[] | undefined;
+  /** The daemon's last answer to this window's settings: problems, values waiting for a restart, conflicts. */
+  settingsResult(): ConfigUpdateResult | undefined;
 }
 
 /**
@@ -58,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
     answers,
     explanations,
     codeLens,
+    settings,
     daemon.attachSoon(),
     daemon.onConnected(async (client) => {
       alerts.attach(client);
@@ -122,6 +125,7 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
     refreshStatus: () => statusBar.refresh(),
     explanations: () => explanations.list(),
     settingsProblems: () => settings.last?.problems,
+    settingsResult: () => settings.last,
   };
 }
 

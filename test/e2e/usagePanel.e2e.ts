@@ -40,6 +40,8 @@ describe.skipIf(missing !== undefined)('the usage panel in a real VS Code', () =
   beforeAll(() => { ({ fake, cs, page } = w); });
 
   it('"Show Usage & Cost" opens the panel with the ledger\'s figures', async () => {
+    // The status bar item is there from startup, before any Conduit command (and no daemon runs yet).
+    await page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: /anthropic/ }).first().waitFor({ timeout: 30_000 });
     await runCommand(page, 'Conduit: Show Usage & Cost');
     const frame = await usageFrame(page);
     await expect.poll(() => frame.locator('#status').textContent(), { timeout: 30_000 }).toMatch(/^Updated /);

@@ -39,6 +39,17 @@ describe.skipIf(missing !== undefined)('Conduit in a real VS Code', () => {
     expect(fake.requests.at(-1)?.stream).toBe(true);
   });
 
+  it('Retry in the answer panel asks again, and the daemon records the retried answer as such', async () => {
+    const asked = fake.requests.length;
+    fake.setDefault('anthropic', { text: 'A second try, streamed again.' });
+    await webview(page).locator('#retry').click();
+    await expect.poll(() => webview(page).locator('#answer').textContent(), { timeout: 60_000 }).toContain('A second try, streamed again.');
+    expect(fake.requests.length).toBe(asked + 1);
+    const log = () => fs.readFileSync(path.join(home, 'logs', 'daemon.log'), 'utf8').split('\n').filter((l) => l.includes('"answer rated"'));
+    await expect.poll(() => log().length, { timeout: 10_000 }).toBe(1);
+    expect(JSON.parse(log()[0]!)).toMatchObject({ rating: -1, reason: 'retry', feature: 'ask', client: 'vscode' });
+  });
+
   it('the status bar shows the provider and today\'s cost after a request', async () => {
     const item = page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: /anthropic · \$\d/ });
     await item.first().waitFor({ timeout: 30_000 });

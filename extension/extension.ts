@@ -41,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
   const daemon = new DaemonConnection(context, log);
   const statusBar = new ConduitStatusBar(daemon);
   const refresh = () => void statusBar.refresh();
-  const settings = new SettingsSync(log);
+  const settings = new SettingsSync(log, (names) => statusBar.setRestartPending(names));
   const panelDeps = { extensionUri: context.extensionUri, daemon, log };
   const alerts = new AlertNotifier((event) => {
     refresh();

@@ -21,7 +21,11 @@ export class SettingsSync implements vscode.Disposable {
   private readonly told = new Map<'restart' | 'workspace' | 'conflict', string>();
   private recheck: NodeJS.Timeout | undefined;
 
-  constructor(private readonly log: vscode.LogOutputChannel) {}
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    /** The settings (by name) waiting for a daemon restart after each push; for the status bar. */
+    private readonly onRestartPending: (names: string[]) => void = () => undefined,
+  ) {}
 
   async push(client: DaemonClient, again = false): Promise<ConfigUpdateResult> {
     const config = vscode.workspace.getConfiguration('conduit');
@@ -63,6 +67,7 @@ export class SettingsSync implements vscode.Disposable {
 
   private tellRestartNeeded(paths: string[]): void {
     const names = paths.map((p) => settingFor(p) ?? `${p} (config.json)`);
+    this.onRestartPending(names);
     if (!this.firstTime('restart', names)) return;
     const list = names.join(', ');
     this.log.info(`applied at once except ${list}, which take effect when the daemon restarts`);

@@ -17,6 +17,7 @@ export class ConduitStatusBar implements vscode.Disposable {
   private refreshing: Promise<void> | undefined;
   private again = false;
   private readonly disposables: vscode.Disposable[] = [];
+  private restartPending: string[] = [];
   /** The last rendering, for tests. */
   summary: StatusSummary | undefined;
 
@@ -53,6 +54,12 @@ export class ConduitStatusBar implements vscode.Disposable {
     return this.refreshing;
   }
 
+  /** Settings waiting for a daemon restart, from the last settings push; shown in the tooltip. */
+  setRestartPending(names: string[]): void {
+    this.restartPending = names;
+    this.render();
+  }
+
   private async fetch(client: DaemonClient): Promise<void> {
     const dayStart = new Date();
     dayStart.setHours(0, 0, 0, 0);
@@ -73,6 +80,7 @@ export class ConduitStatusBar implements vscode.Disposable {
       ...(failure ? { failure } : {}),
       ...(this.status ? { status: this.status } : {}),
       ...(this.todayCostUsd !== undefined ? { todayCostUsd: this.todayCostUsd } : {}),
+      restartPending: this.restartPending,
     });
     this.item.text = this.summary.text;
     const tooltip = new vscode.MarkdownString(this.summary.tooltip, true);

@@ -11,6 +11,8 @@ export interface StatusInput {
   status?: StatusResult;
   /** Today's cost in USD (known prices only); undefined before the first query. */
   todayCostUsd?: number;
+  /** Settings the daemon takes only when it next starts, by name. */
+  restartPending?: string[];
   now?: number;
 }
 
@@ -77,6 +79,7 @@ export function summarizeStatus(input: StatusInput): StatusSummary {
   } else {
     details.push('Not connected yet: the daemon starts with the first request.');
   }
+  if (input.restartPending?.length) details.push(`$(debug-restart) Applies when the daemon restarts ("Conduit: Restart Daemon"): ${input.restartPending.join(', ')}`);
   const cost = input.todayCostUsd === undefined ? '' : ` · ${formatUsd(input.todayCostUsd)}`;
   const tooltip = [`**Conduit**: ${input.provider}${input.todayCostUsd === undefined ? '' : `, ${formatUsd(input.todayCostUsd)} today`}`, ...details, '', 'Click for usage and cost.'].join('\n\n');
   return { health, text: `${ICONS[health]} ${input.provider}${cost}`, tooltip, deprecations };

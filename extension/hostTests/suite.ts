@@ -157,8 +157,10 @@ export const tests: HostTest[] = [
       assert.deepEqual(daemonLogFor(quiet.requestId).filter((l) => l.level === 'info'), []);
       await setAndPush('cache.semantic.embedder', 'local', vscode.ConfigurationTarget.Global);
       assert.deepEqual(api.settingsResult()?.restartNeeded, ['cache.semantic.embedder']);
+      assert.match(api.statusSummary()?.tooltip ?? '', /Applies when the daemon restarts.*conduit\.cache\.semantic\.embedder/);
       await setAndPush('cache.semantic.embedder', undefined, vscode.ConfigurationTarget.Global);
       assert.equal(api.settingsResult()?.restartNeeded, undefined);
+      assert.doesNotMatch(api.statusSummary()?.tooltip ?? '', /Applies when the daemon restarts/);
     },
   },
   {

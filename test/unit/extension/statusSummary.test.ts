@@ -64,6 +64,13 @@ describe('status bar summary', () => {
     expect(limited.tooltip).toContain('Model retiring');
   });
 
+  it('names the settings that wait for a daemon restart, and nothing when none do', () => {
+    const pending = summarizeStatus({ provider: 'anthropic', state: DaemonState.Running, status: status(), restartPending: ['conduit.cache.semantic.embedder'] });
+    expect(pending.tooltip).toContain('Applies when the daemon restarts ("Conduit: Restart Daemon"): conduit.cache.semantic.embedder');
+    expect(pending.health).toBe('ok');
+    expect(summarizeStatus({ provider: 'anthropic', state: DaemonState.Running, status: status(), restartPending: [] }).tooltip).not.toContain('restarts');
+  });
+
   it('formats small costs with more digits', () => {
     expect(formatUsd(0)).toBe('$0.00');
     expect(formatUsd(0.00042)).toBe('$0.0004');

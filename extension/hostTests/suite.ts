@@ -180,6 +180,23 @@ export const tests: HostTest[] = [
     },
   },
   {
+    name: 'a retiring model shows in the status bar, and its link puts the replacement in conduit.models',
+    async run() {
+      // In the catalogue: gemini-2.5-flash ends on 2026-12-01, replaced by gemini-3.5-flash-lite.
+      await setAndPush('models', { gemini: 'gemini-2.5-flash' }, vscode.ConfigurationTarget.Global);
+      const shown = await until('the deprecation in the status bar', async () => { await api.refreshStatus(); return api.statusSummary(); }, (s) => (s?.deprecations.length ?? 0) > 0, 10_000);
+      assert.equal(shown?.health, 'deprecated');
+      assert.match(shown?.tooltip ?? '', /gemini\/gemini-2\.5-flash .*\[Switch to gemini-3\.5-flash-lite\]\(command:conduit\.replaceDeprecatedModel\?/);
+      const d = shown!.deprecations[0]!;
+      const before = api.settingsResult();
+      assert.equal(await vscode.commands.executeCommand('conduit.replaceDeprecatedModel', { provider: d.provider, model: d.model, replacement: d.replacement }), true);
+      assert.deepEqual(vscode.workspace.getConfiguration('conduit').inspect('models')?.globalValue, { gemini: 'gemini-3.5-flash-lite' });
+      await until('the new models to be pushed', () => api.settingsResult(), (r) => r !== before);
+      await until('the deprecation to clear', async () => { await api.refreshStatus(); return api.statusSummary()?.deprecations.length; }, (n) => n === 0, 10_000);
+      await setAndPush('models', undefined, vscode.ConfigurationTarget.Global);
+    },
+  },
+  {
     name: 'Switch Provider updates the setting and the next request goes to that provider',
     async run() {
       await vscode.commands.executeCommand('conduit.switchProvider', { provider: 'openai' });

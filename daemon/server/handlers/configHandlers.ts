@@ -1,7 +1,7 @@
 import { ConfigUpdateRequest, type ConfigUpdateResult } from '../../../protocol';
 import type { MessageConnection } from 'vscode-jsonrpc';
 import { configSchema, type ConduitConfig } from '../../config/config';
-import { settingsDiff } from '../../config/settingsDiff';
+import { isPlainObject, settingsDiff } from '../../config/settingsDiff';
 import type { RegisterHandlers } from '../clientSession';
 import { answer } from './answer';
 
@@ -16,10 +16,6 @@ export interface ConfigHandlerDeps {
 }
 
 type Json = Record<string, unknown>;
-
-function isPlainObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Objects merge key by key; anything else (arrays included) replaces what was there. */
 export function layOver(base: unknown, over: unknown): unknown {

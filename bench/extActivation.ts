@@ -29,7 +29,8 @@ function stub(name: string): Stub {
 }
 
 const repo = path.resolve(__dirname, '..', '..');
-const bundle = path.join(repo, 'dist', 'extension.js');
+// CONDUIT_EXT_BUNDLE compares another build (e.g. an older commit's) under the same conditions.
+const bundle = process.env.CONDUIT_EXT_BUNDLE ?? path.join(repo, 'dist', 'extension.js');
 // esbuild copies the module's own properties, so the stub is a plain object with every name
 // the bundle reads from `vscode`, each a stub.
 const vscode: Record<string, unknown> = {};

@@ -24,6 +24,7 @@ import { warmCache } from './cache/cacheWarmer';
 import { openCache } from './cache/openCache';
 import { ResponseCache } from './cache/responseCache';
 import { configSchema, ConfigError, loadConfig, resolveProvider, type ConduitConfig } from './config/config';
+import { restartNeeded } from './config/restartSettings';
 import { shouldQueue } from './gateway/fallbackRules';
 import { Gateway } from './gateway/gateway';
 import { modelsInUse } from './gateway/routeStep';
@@ -94,6 +95,8 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
     config = configSchema.parse({});
   }
   const logger = new Logger({ dir: layout.logsDir, redactor, level: config.logLevel, echo: opts.foreground === true });
+  // What the parts built at start were built with; see config/restartSettings.ts.
+  const startedWith = config;
   if (configProblem) logger.error('config invalid; using defaults', { problem: configProblem });
   const log = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => logger.write(level, msg, fields);
 
@@ -197,9 +200,11 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
       verify: (id, key, baseURL) => verifyKey(id, key, baseURL, (t) => redactor.text(t)),
       log: (level, msg, fields) => log(level, msg, fields),
     }), cacheHandlers({ cache, enabled: () => config.cache.enabled, warm }), configHandlers({
-      // Settings from VS Code lie over config.json; the size, idle and log-level limits stay as started.
+      // Settings from VS Code lie over config.json. The log level applies at once; the message
+      // size limit, the idle timeout and the cache's bounds and embedder stay as started.
       fileConfig: () => { try { return loadConfig(layout.configFile); } catch { return configSchema.parse({}); } },
-      apply: (next) => { config = next; announceDeprecations(); checkBudgets(); },
+      apply: (next) => { config = next; logger.setLevel(next.logLevel); announceDeprecations(); checkBudgets(); },
+      restartNeeded: (next) => restartNeeded(startedWith, next),
       log: (level, msg, fields) => log(level, msg, fields),
     }), feedbackHandlers((msg, fields) => log('info', msg, fields), async (requestId, rating, feature) => {
       try { await saveRating(ledger.reader(), requestId, rating, feature, Date.now()); return true; } catch (err) {

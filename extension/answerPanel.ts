@@ -15,17 +15,24 @@ export interface AnswerState {
   rated: 0 | 1 | -1;
 }
 
-type FromPage = { type: 'ready' } | { type: 'rate'; rating: 1 | -1 };
+type FromPage = { type: 'ready' } | { type: 'rate'; rating: 1 | -1 } | { type: 'retry' };
 
 function isFromPage(value: unknown): value is FromPage {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as { type?: unknown; rating?: unknown };
-  return v.type === 'ready' || (v.type === 'rate' && (v.rating === 1 || v.rating === -1));
+  return v.type === 'ready' || v.type === 'retry' || (v.type === 'rate' && (v.rating === 1 || v.rating === -1));
+}
+
+export interface AnswerActions {
+  rate(requestId: string, rating: 1 | -1): void;
+  /** Ask the same question again. */
+  retry(): void;
 }
 
 /**
  * The read-only answer beside the editor: one webview panel, reused by each Ask. The page only
- * renders text (no HTML from the model reaches the DOM as markup) and offers thumbs up/down.
+ * renders text (no HTML from the model reaches the DOM as markup) and offers thumbs up/down and
+ * Retry.
  */
 export class AnswerPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
@@ -33,7 +40,7 @@ export class AnswerPanel implements vscode.Disposable {
   private pending: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly onRate: (requestId: string, rating: 1 | -1) => void) {}
+  constructor(private readonly actions: AnswerActions) {}
 
   /** Opens (or reveals) the panel beside the editor with a new question. */
   show(question: string, context: string): void {
@@ -74,9 +81,11 @@ export class AnswerPanel implements vscode.Disposable {
   private received(message: unknown): void {
     if (!isFromPage(message)) return;
     if (message.type === 'ready') this.flush();
-    else if (this.state?.requestId && this.state.done) {
+    else if (message.type === 'retry') {
+      if (this.state?.done) this.actions.retry();
+    } else if (this.state?.requestId && this.state.done) {
       this.update({ rated: message.rating }, true);
-      this.onRate(this.state.requestId, message.rating);
+      this.actions.rate(this.state.requestId, message.rating);
     }
   }
 
@@ -107,7 +116,7 @@ body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); 
 <div id="answer" aria-live="polite"></div>
 <div id="error"></div>
 <div id="footer"></div>
-<div id="rate" class="hidden"><button id="up" title="Good answer" aria-label="Good answer">👍</button> <button id="down" title="Bad answer" aria-label="Bad answer">👎</button></div>
+<div id="rate" class="hidden"><button id="up" title="Good answer" aria-label="Good answer">👍</button> <button id="down" title="Bad answer" aria-label="Bad answer">👎</button> <button id="retry" title="Ask the same question again" aria-label="Retry">Retry</button></div>
 <script nonce="${n}">
 (function () {
   const vscode = acquireVsCodeApi();
@@ -127,7 +136,9 @@ body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); 
     renderAnswer($('answer'), s.text || (s.done || s.error ? '' : '…'));
     $('error').textContent = s.error;
     $('footer').textContent = s.footer;
-    $('rate').classList.toggle('hidden', !(s.done && s.requestId && !s.error));
+    $('rate').classList.toggle('hidden', !s.done);
+    $('up').classList.toggle('hidden', !(s.requestId && !s.error));
+    $('down').classList.toggle('hidden', !(s.requestId && !s.error));
     $('up').classList.toggle('chosen', s.rated === 1);
     $('down').classList.toggle('chosen', s.rated === -1);
     document.body.dataset.done = String(s.done);
@@ -136,6 +147,7 @@ body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); 
   window.addEventListener('message', (e) => { if (e.data && e.data.type === 'state') render(e.data.state); });
   $('up').addEventListener('click', () => vscode.postMessage({ type: 'rate', rating: 1 }));
   $('down').addEventListener('click', () => vscode.postMessage({ type: 'rate', rating: -1 }));
+  $('retry').addEventListener('click', () => vscode.postMessage({ type: 'retry' }));
   const saved = vscode.getState();
   if (saved) render(saved);
   vscode.postMessage({ type: 'ready' });

@@ -1,6 +1,8 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DaemonClient } from '../daemon/client/daemonClient';
+import { conduitHome, homeLayout } from '../daemon/home/conduitHome';
 import { CONDUIT_VERSION } from '../protocol';
 import { DaemonState } from './daemonState';
 import { DaemonSupervisor } from './daemonSupervisor';
@@ -27,6 +29,7 @@ export class DaemonConnection implements vscode.Disposable {
           electronRunAsNode: true,
         },
       }),
+      connectExisting: connectIfRunning,
       policy: new RestartPolicy(),
       log,
       isOutdated: (client) => client.hello.version !== CONDUIT_VERSION,
@@ -48,6 +51,16 @@ export class DaemonConnection implements vscode.Disposable {
   async ifRunning(): Promise<DaemonClient | undefined> {
     if (this.supervisor.state !== DaemonState.Running) return undefined;
     return this.supervisor.get().catch(() => undefined);
+  }
+
+  /**
+   * After a short delay, connects to a daemon that is already running, so the status bar shows
+   * its figures before the first command. Off the activation path; never starts a daemon.
+   */
+  attachSoon(delayMs = ATTACH_DELAY_MS): vscode.Disposable {
+    const timer = setTimeout(() => void this.supervisor.attach(), delayMs);
+    timer.unref?.();
+    return new vscode.Disposable(() => clearTimeout(timer));
   }
 
   restart(): Promise<DaemonClient> {
@@ -84,6 +97,17 @@ export class DaemonConnection implements vscode.Disposable {
     this.supervisor.dispose();
     this.connectedListeners.clear();
   }
+}
+
+/** Long enough for the window to finish starting; short enough that the status bar looks alive. */
+const ATTACH_DELAY_MS = 1500;
+
+/** No token file: no daemon has ever run in this home, so there is nothing to connect to. */
+async function connectIfRunning(): Promise<DaemonClient | undefined> {
+  const layout = homeLayout(conduitHome());
+  const exists = await fs.promises.access(layout.tokenFile).then(() => true, () => false);
+  if (!exists) return undefined;
+  return DaemonClient.connect({ client: 'vscode', autoStart: false, helloTimeoutMs: 3000 }).catch(() => undefined);
 }
 
 /** Polls until the process is gone (or 15 s pass). */

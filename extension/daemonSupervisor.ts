@@ -20,6 +20,8 @@ export interface SupervisorLog {
 export interface SupervisorOptions<C extends SupervisedClient> {
   /** Connects to the user's daemon, starting it when none is listening. */
   connect: () => Promise<C>;
+  /** Connects only to a daemon that is already running; undefined when none is. For `attach()`. */
+  connectExisting?: () => Promise<C | undefined>;
   policy: RestartPolicy;
   log: SupervisorLog;
   /** Each new connection: subscribe to notifications, push settings. */
@@ -78,6 +80,33 @@ export class DaemonSupervisor<C extends SupervisedClient> {
     return this.current ?? this.start(false);
   }
 
+  /**
+   * Adopts a daemon that is already running (started by another window or the CLI), so the
+   * status bar can show it before the first command. Never starts one, never replaces an outdated
+   * one (the first command does that), and a failure is not a crash: nothing counts against the
+   * restart budget.
+   */
+  async attach(): Promise<C | undefined> {
+    if (!this.opts.connectExisting || this.disposed || this.gaveUp || this.current || this.stateValue !== DaemonState.Stopped) return undefined;
+    const client = await this.opts.connectExisting().catch(() => undefined);
+    if (!client) return undefined;
+    if (this.disposed || this.gaveUp || this.current || this.opts.isOutdated?.(client)) {
+      client.close();
+      return undefined;
+    }
+    const pending: Promise<C> = Promise.resolve().then(() => this.connected(pending, client)).catch((err: unknown) => {
+      client.close();
+      if (this.current === pending) {
+        this.current = undefined;
+        this.setState(DaemonState.Stopped);
+      }
+      throw err;
+    });
+    this.current = pending;
+    this.setState(DaemonState.Starting);
+    return pending.catch(() => undefined);
+  }
+
   /** A deliberate restart: stop the daemon, wait for it to exit, start a new one. Resets the budget. */
   async restart(): Promise<C> {
     this.opts.policy.reset();
@@ -105,27 +134,7 @@ export class DaemonSupervisor<C extends SupervisedClient> {
   private start(automatic: boolean): Promise<C> {
     this.setState(DaemonState.Starting);
     const pending: Promise<C> = this.opts.connect().then(
-      (client) => {
-        if (this.current !== pending) {
-          // Replaced or disposed while connecting.
-          client.close();
-          throw new ConduitError({ code: 'cancelled', message: 'The connection was replaced.' });
-        }
-        if (client.closed) throw new ConduitError({ code: 'daemon_unavailable', message: 'The daemon closed the connection at once.' });
-        client.onClose(() => this.closed(pending));
-        this.opts.log.info(`connected to the Conduit daemon (pid ${client.hello.pid}, version ${client.hello.version})`);
-        if (!this.replacedOutdated && this.opts.isOutdated?.(client)) {
-          this.replacedOutdated = true;
-          this.opts.log.info(`the daemon is version ${client.hello.version}; replacing it with this extension's`);
-          return this.replaceOutdated(client);
-        }
-        this.setState(DaemonState.Running);
-        // Settings are pushed before the first request goes out.
-        return Promise.resolve()
-          .then(() => this.opts.onConnected?.(client))
-          .catch((err: unknown) => this.opts.log.warn(`setting up the connection failed: ${err instanceof Error ? err.message : String(err)}`))
-          .then(() => client);
-      },
+      (client) => this.connected(pending, client),
       (err: unknown) => {
         if (this.current === pending) {
           this.current = undefined;
@@ -136,6 +145,28 @@ export class DaemonSupervisor<C extends SupervisedClient> {
     );
     this.current = pending;
     return pending;
+  }
+
+  private connected(pending: Promise<C>, client: C): Promise<C> {
+    if (this.current !== pending) {
+      // Replaced or disposed while connecting.
+      client.close();
+      throw new ConduitError({ code: 'cancelled', message: 'The connection was replaced.' });
+    }
+    if (client.closed) throw new ConduitError({ code: 'daemon_unavailable', message: 'The daemon closed the connection at once.' });
+    client.onClose(() => this.closed(pending));
+    this.opts.log.info(`connected to the Conduit daemon (pid ${client.hello.pid}, version ${client.hello.version})`);
+    if (!this.replacedOutdated && this.opts.isOutdated?.(client)) {
+      this.replacedOutdated = true;
+      this.opts.log.info(`the daemon is version ${client.hello.version}; replacing it with this extension's`);
+      return this.replaceOutdated(client);
+    }
+    this.setState(DaemonState.Running);
+    // Settings are pushed before the first request goes out.
+    return Promise.resolve()
+      .then(() => this.opts.onConnected?.(client))
+      .catch((err: unknown) => this.opts.log.warn(`setting up the connection failed: ${err instanceof Error ? err.message : String(err)}`))
+      .then(() => client);
   }
 
   private async replaceOutdated(client: C): Promise<C> {

@@ -4,6 +4,7 @@ import { BatchSubmitRequest } from '../protocol';
 import type { DaemonConnection } from './daemonConnection';
 import { explainBatchLines, inParallel, type SymbolTarget } from './explainBatch';
 import { explainRequest } from './explainPrompt';
+import { providerOfWindow } from './settingsSync';
 import { explainableSymbols } from './explainProviders';
 import type { Explanations } from './explanations';
 import type { PendingExplainBatches } from './pendingExplainBatches';
@@ -72,7 +73,7 @@ async function explainNow(daemon: DaemonConnection, explanations: Explanations, 
         await inParallel(targets, PARALLEL, async (t) => {
           if (cancel.signal.aborted) return;
           try {
-            const result = await client.chat(explainRequest(t.code, doc.languageId), { signal: cancel.signal });
+            const result = await client.chat({ ...explainRequest(t.code, doc.languageId), ...providerOfWindow() }, { signal: cancel.signal });
             const model = `${result.provider}/${result.model}`;
             explanations.present(doc, rangeOf(t), t.hash, result.text, `${model}${result.cache !== 'none' ? ` · cached (${result.cache})` : ''}`, { model, requestId: result.requestId });
           } catch (err) {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { DaemonConnection } from './daemonConnection';
 import { explainRequest } from './explainPrompt';
 import { describeError, isCancelled } from './rpc';
+import { providerOfWindow } from './settingsSync';
 import { ExplanationCache, isStale, symbolHash } from './symbolHash';
 
 /** Where to explain, for the CodeLens, the code action and tests; the palette uses the selection. */
@@ -81,7 +82,8 @@ export class Explanations implements vscode.Disposable {
         try {
           const client = await this.daemon.get();
           const result = await client.chat(
-            { ...explainRequest(code, doc.languageId), stream: true },
+            // This window's provider: a workspace value steers this window's requests only.
+            { ...explainRequest(code, doc.languageId), stream: true, ...providerOfWindow() },
             {
               signal: shown.cancel.signal,
               onChunk: (chunk) => {

@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { conduitHome, homeLayout } from '../daemon/home/conduitHome';
-import { CacheClearRequest, FeedbackRateRequest, type ProviderId } from '../protocol';
+import { CacheClearRequest, type ConfigUpdateResult, type ProviderId } from '../protocol';
 import { AlertNotifier } from './alertNotifier';
 import { AnswerPanel } from './answerPanel';
-import { askCommand, type AskArgs } from './askCommand';
+import { rateAnswer } from './answerRating';
+import { AskRunner, type AskArgs } from './askCommand';
 import { DaemonConnection } from './daemonConnection';
 import type { DaemonState } from './daemonState';
 import { explainAllSymbols, type ExplainAllArgs } from './explainAllCommand';
@@ -14,8 +15,9 @@ import { removeKeyCommand, setKeyCommand } from './keyCommands';
 import { PendingExplainBatches } from './pendingExplainBatches';
 import { call, describeError } from './rpc';
 import { SettingsSync } from './settingsSync';
+import { replaceModelCommand, type ReplaceModelArgs } from './replaceModelCommand';
 import { ConduitStatusBar } from './statusBar';
-import type { StatusSummary } from './statusSummary';
+import { REPLACE_MODEL_COMMAND, type StatusSummary } from './statusSummary';
 import { switchProviderCommand } from './switchProvider';
 import { UsagePanel } from './usagePanel';
 
@@ -27,24 +29,28 @@ export interface ConduitApi {
   refreshStatus(): Promise<void>;
   explanations(): ExplanationInfo[];
   settingsProblems(): string[] | undefined;
+  /** The daemon's last answer to this window's settings: problems, values waiting for a restart, conflicts. */
+  settingsResult(): ConfigUpdateResult | undefined;
 }
 
 /**
- * Activation does no I/O: it registers commands and providers. The daemon is connected (and
- * started if needed) on the first command that needs it.
+ * Activation (at startup finished) does no I/O: it registers commands and providers and shows the
+ * status bar. A daemon that is already running is connected a moment later, off this path; one is
+ * started only by the first command that needs it.
  */
 export function activate(context: vscode.ExtensionContext): ConduitApi {
   const log = vscode.window.createOutputChannel('Conduit', { log: true });
   const daemon = new DaemonConnection(context, log);
   const statusBar = new ConduitStatusBar(daemon);
   const refresh = () => void statusBar.refresh();
-  const settings = new SettingsSync(log);
+  const settings = new SettingsSync(log, (names) => statusBar.setRestartPending(names));
   const panelDeps = { extensionUri: context.extensionUri, daemon, log };
   const alerts = new AlertNotifier((event) => {
     refresh();
     UsagePanel.alert(event);
   });
-  const answers = new AnswerPanel((requestId, rating) => void rate(daemon, log, requestId, rating));
+  const answers = new AnswerPanel({ rate: (requestId, rating) => void rateAnswer(daemon, log, requestId, rating), retry: () => void asker.retry() });
+  const asker = new AskRunner(daemon, answers, refresh, (requestId, rating, reason) => rateAnswer(daemon, log, requestId, rating, reason));
   const explanations = new Explanations(daemon, refresh);
   const codeLens = new ExplainCodeLensProvider();
   const explainBatches = new PendingExplainBatches(context.workspaceState, daemon, explanations, log);
@@ -57,6 +63,8 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
     answers,
     explanations,
     codeLens,
+    settings,
+    daemon.attachSoon(),
     daemon.onConnected(async (client) => {
       alerts.attach(client);
       explainBatches.attach(client);
@@ -71,7 +79,9 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
     }),
     vscode.languages.registerCodeLensProvider(documents, codeLens),
     vscode.languages.registerCodeActionsProvider(documents, new ExplainCodeActionProvider(), { providedCodeActionKinds: [ExplainCodeActionProvider.kind] }),
-    vscode.commands.registerCommand('conduit.ask', (args?: AskArgs) => askCommand(daemon, answers, refresh, args)),
+    vscode.commands.registerCommand('conduit.ask', (args?: AskArgs) => asker.ask(args)),
+    vscode.commands.registerCommand('conduit.retryAnswer', () => asker.retry()),
+    vscode.commands.registerCommand(REPLACE_MODEL_COMMAND, (args?: Partial<ReplaceModelArgs>) => replaceModelCommand(args)),
     vscode.commands.registerCommand('conduit.explainSelection', (args?: ExplainArgs) => explanations.explain(args)),
     vscode.commands.registerCommand('conduit.explainAllSymbols', (args?: ExplainAllArgs) => explainAllSymbols(daemon, explanations, explainBatches, args)),
     vscode.commands.registerCommand('conduit.dismissExplanation', (thread?: vscode.CommentThread) => (thread ? explanations.dismiss(thread) : explanations.dismissAll())),
@@ -120,16 +130,8 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
     refreshStatus: () => statusBar.refresh(),
     explanations: () => explanations.list(),
     settingsProblems: () => settings.last?.problems,
+    settingsResult: () => settings.last,
   };
-}
-
-async function rate(daemon: DaemonConnection, log: vscode.LogOutputChannel, requestId: string, rating: 1 | -1): Promise<void> {
-  try {
-    await call(await daemon.get(), FeedbackRateRequest.type, { requestId, rating, feature: 'ask' });
-    void vscode.window.setStatusBarMessage('Conduit: thanks for the rating', 2000);
-  } catch (err) {
-    log.warn(`the rating was not recorded: ${describeError(err)}`);
-  }
 }
 
 export function deactivate(): void {

@@ -59,6 +59,9 @@ const PER_PROVIDER: readonly { key: 'models' | 'baseUrls'; field: 'model' | 'bas
   { key: 'baseUrls', field: 'baseURL' },
 ];
 
+/** Every setting the bridge sends, without the `conduit.` prefix. */
+export const BRIDGED_SETTINGS: readonly string[] = [...MAPPINGS.map((m) => m.key), ...PER_PROVIDER.map((p) => p.key)];
+
 export function settingsToDaemonConfig(read: SettingsReader): BridgeResult {
   const settings: Record<string, unknown> = {};
   const problems: string[] = [];

@@ -4,7 +4,7 @@ import { UsageQueryRequest, type ProviderId, type StatusResult } from '../protoc
 import type { DaemonConnection } from './daemonConnection';
 import { DaemonState } from './daemonState';
 import { call } from './rpc';
-import { summarizeStatus, type StatusSummary } from './statusSummary';
+import { REPLACE_MODEL_COMMAND, summarizeStatus, type StatusSummary } from './statusSummary';
 
 const REFRESH_MS = 60_000;
 
@@ -17,6 +17,7 @@ export class ConduitStatusBar implements vscode.Disposable {
   private refreshing: Promise<void> | undefined;
   private again = false;
   private readonly disposables: vscode.Disposable[] = [];
+  private restartPending: string[] = [];
   /** The last rendering, for tests. */
   summary: StatusSummary | undefined;
 
@@ -53,6 +54,12 @@ export class ConduitStatusBar implements vscode.Disposable {
     return this.refreshing;
   }
 
+  /** Settings waiting for a daemon restart, from the last settings push; shown in the tooltip. */
+  setRestartPending(names: string[]): void {
+    this.restartPending = names;
+    this.render();
+  }
+
   private async fetch(client: DaemonClient): Promise<void> {
     const dayStart = new Date();
     dayStart.setHours(0, 0, 0, 0);
@@ -73,11 +80,15 @@ export class ConduitStatusBar implements vscode.Disposable {
       ...(failure ? { failure } : {}),
       ...(this.status ? { status: this.status } : {}),
       ...(this.todayCostUsd !== undefined ? { todayCostUsd: this.todayCostUsd } : {}),
+      restartPending: this.restartPending,
     });
     this.item.text = this.summary.text;
-    this.item.tooltip = new vscode.MarkdownString(this.summary.tooltip, true);
+    const tooltip = new vscode.MarkdownString(this.summary.tooltip, true);
+    // Only the "Switch to …" link of a retiring model may run a command.
+    tooltip.isTrusted = { enabledCommands: [REPLACE_MODEL_COMMAND] };
+    this.item.tooltip = tooltip;
     this.item.backgroundColor = this.summary.health === 'stopped' ? new vscode.ThemeColor('statusBarItem.errorBackground')
-      : this.summary.health === 'degraded' || this.summary.health === 'budget' ? new vscode.ThemeColor('statusBarItem.warningBackground')
+      : this.summary.health === 'degraded' || this.summary.health === 'budget' || this.summary.health === 'deprecated' ? new vscode.ThemeColor('statusBarItem.warningBackground')
       : undefined;
   }
 

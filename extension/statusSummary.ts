@@ -1,7 +1,7 @@
-import type { ProviderId, StatusResult } from '../protocol';
+import type { ModelDeprecation, ProviderId, StatusResult } from '../protocol';
 import { DaemonState } from './daemonState';
 
-export type Health = 'ok' | 'rate-limited' | 'degraded' | 'budget' | 'starting' | 'stopped';
+export type Health = 'ok' | 'rate-limited' | 'degraded' | 'budget' | 'deprecated' | 'starting' | 'stopped';
 
 export interface StatusInput {
   provider: ProviderId;
@@ -11,6 +11,8 @@ export interface StatusInput {
   status?: StatusResult;
   /** Today's cost in USD (known prices only); undefined before the first query. */
   todayCostUsd?: number;
+  /** Settings the daemon takes only when it next starts, by name. */
+  restartPending?: string[];
   now?: number;
 }
 
@@ -19,13 +21,19 @@ export interface StatusSummary {
   text: string;
   /** Markdown. */
   tooltip: string;
+  /** Configured models near or past their end of life, the one the provider uses first. */
+  deprecations: ModelDeprecation[];
 }
+
+/** The command a tooltip link runs to swap a retiring model for its replacement. */
+export const REPLACE_MODEL_COMMAND = 'conduit.replaceDeprecatedModel';
 
 const ICONS: Record<Health, string> = {
   ok: '$(pass)',
   'rate-limited': '$(watch)',
   degraded: '$(warning)',
   budget: '$(credit-card)',
+  deprecated: '$(history)',
   starting: '$(sync~spin)',
   stopped: '$(error)',
 };
@@ -41,6 +49,7 @@ export function summarizeStatus(input: StatusInput): StatusSummary {
   const details: string[] = [];
   let health: Health = 'ok';
   const status = input.status;
+  const deprecations = [...(status?.deprecations ?? [])].sort((a, b) => Number(b.provider === input.provider) - Number(a.provider === input.provider));
   if (input.state === DaemonState.Stopped && input.failure) {
     health = 'stopped';
     details.push(`**Daemon stopped**: ${input.failure}`);
@@ -52,20 +61,38 @@ export function summarizeStatus(input: StatusInput): StatusSummary {
     const limited = status.rateLimits.filter((r) => (r.pausedUntil !== null && r.pausedUntil > now) || r.queued.interactive + r.queued.background > 0);
     const rateAlerts = status.alerts.filter((a) => a.kind === 'rate_limited' || a.kind === 'queueing');
     const costAlerts = status.alerts.filter((a) => a.kind === 'cost_spike');
-    const otherAlerts = status.alerts.filter((a) => !rateAlerts.includes(a) && !costAlerts.includes(a));
-    if (open.length > 0 || otherAlerts.length > 0 || status.ledger.degraded) health = 'degraded';
+    // Deprecations get their own lines below, with what to switch to.
+    const alerts = status.alerts.filter((a) => a.kind !== 'model_deprecated');
+    const otherAlerts = alerts.filter((a) => !rateAlerts.includes(a) && !costAlerts.includes(a));
+    const retired = deprecations.some((d) => d.state === 'past' && d.provider === input.provider);
+    if (open.length > 0 || otherAlerts.length > 0 || status.ledger.degraded || retired) health = 'degraded';
     else if (limited.length > 0 || rateAlerts.length > 0) health = 'rate-limited';
     else if (costAlerts.length > 0) health = 'budget';
+    else if (deprecations.length > 0) health = 'deprecated';
     for (const c of open) details.push(`Circuit ${c.key} is ${c.state}${c.lastFailure ? ` (${c.lastFailure})` : ''}`);
     for (const r of limited) details.push(`${r.provider} is rate-limited${r.pausedUntil && r.pausedUntil > now ? ` for ${Math.ceil((r.pausedUntil - now) / 1000)} s` : ''}; ${r.queued.interactive + r.queued.background} waiting`);
-    for (const a of status.alerts) details.push(`${a.severity === 'critical' ? 'Critical' : 'Warning'}: ${a.message}`);
+    for (const d of deprecations) details.push(deprecationLine(d));
+    for (const a of alerts) details.push(`${a.severity === 'critical' ? 'Critical' : 'Warning'}: ${a.message}`);
     if (status.ledger.degraded) details.push(`Ledger: ${status.ledger.degraded}`);
     const p = status.providers.find((x) => x.id === input.provider);
     if (p) details.push(`Model ${p.defaultModel}; key from ${p.keySource}`);
   } else {
     details.push('Not connected yet: the daemon starts with the first request.');
   }
+  if (input.restartPending?.length) details.push(`$(debug-restart) Applies when the daemon restarts ("Conduit: Restart Daemon"): ${input.restartPending.join(', ')}`);
   const cost = input.todayCostUsd === undefined ? '' : ` · ${formatUsd(input.todayCostUsd)}`;
   const tooltip = [`**Conduit**: ${input.provider}${input.todayCostUsd === undefined ? '' : `, ${formatUsd(input.todayCostUsd)} today`}`, ...details, '', 'Click for usage and cost.'].join('\n\n');
-  return { health, text: `${ICONS[health]} ${input.provider}${cost}`, tooltip };
+  return { health, text: `${ICONS[health]} ${input.provider}${cost}`, tooltip, deprecations };
+}
+
+/** "$(history) Retiring: …message… [Switch to X](command:…)": the link swaps the model in conduit.models. */
+function deprecationLine(d: ModelDeprecation): string {
+  const head = d.state === 'past' ? '$(error) **Model retired**' : '$(history) **Model retiring**';
+  if (!d.replacement) return `${head}: ${escapeMarkdown(d.message)}`;
+  const args = encodeURIComponent(JSON.stringify([{ provider: d.provider, model: d.model, replacement: d.replacement }]));
+  return `${head}: ${escapeMarkdown(d.message)} [Switch to ${escapeMarkdown(d.replacement)}](command:${REPLACE_MODEL_COMMAND}?${args})`;
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+!|<>]/g, '\\$&');
 }

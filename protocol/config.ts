@@ -18,6 +18,16 @@ export interface ConfigUpdateResult {
   applied: boolean;
   /** One line per invalid value: "path.to.field: what is wrong". Empty when applied. */
   problems: string[];
+  /**
+   * Config paths ("cache.semantic.embedder") whose new value the daemon takes only when it next
+   * starts; everything else applied at once.
+   */
+  restartNeeded?: string[];
+  /**
+   * Config paths where another connected client (a VS Code window with other user settings: another
+   * profile or install) last pushed a different value. The last push is in force.
+   */
+  conflicts?: string[];
 }
 
 export const ConfigUpdateRequest = {

@@ -20,6 +20,8 @@ export const chatRequestSchema = z.object({
   priority: z.enum(['interactive', 'background']).optional(),
   profile: z.string().regex(PROFILE_NAME, 'a profile name is letters, digits, ".", "_" and "-"').optional(),
   responseFormat: z.literal('json').optional(),
+  /** What A/B assignment hashes; a client's retry sends the same one. */
+  experimentKey: z.string().max(200).optional(),
 }).strict();
 
 export function parseChatRequest(input: unknown): { ok: true; request: ChatRequest } | { ok: false; problem: string } {

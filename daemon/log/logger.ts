@@ -24,7 +24,7 @@ export class Logger {
   readonly file: string;
   private stream: fs.WriteStream;
   private bytes: number;
-  private readonly level: number;
+  private level: number;
   private readonly maxBytes: number;
   private readonly keep: number;
 
@@ -36,6 +36,11 @@ export class Logger {
     this.keep = opts.keep ?? 3;
     this.bytes = fileSize(this.file);
     this.stream = this.open();
+  }
+
+  /** Settings apply live: a new level takes effect with the next line. */
+  setLevel(level: LogLevel): void {
+    this.level = LEVELS[level];
   }
 
   debug(msg: string, fields?: Record<string, unknown>): void { this.write('debug', msg, fields); }

@@ -1,5 +1,9 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { DaemonClient } from '../../daemon/client/daemonClient';
+import type { StatusResult } from '../../protocol';
 import type { AskOutcome } from '../askCommand';
 import { DaemonState } from '../daemonState';
 import type { ConduitApi } from '../extension';
@@ -32,6 +36,27 @@ async function until<T>(what: string, probe: () => T | Promise<T>, ok: (v: T) =>
 async function fakeRequests(): Promise<{ provider: string | null }[]> {
   const res = await fetch(`${process.env.ANTHROPIC_BASE_URL}/__fake/requests`);
   return (await res.json()) as { provider: string | null }[];
+}
+
+/** The daemon's own view, over a connection of the test's (never starts one). */
+async function daemonStatus(): Promise<StatusResult> {
+  const client = await DaemonClient.connect({ client: 'other', autoStart: false });
+  try { return await client.status(); } finally { client.close(); }
+}
+
+const dailyBudget = (s: StatusResult) => s.budgets?.find((b) => b.scope === 'global' && b.period === 'day')?.limitUsd;
+
+/** The daemon's log lines (JSON) about one request. */
+function daemonLogFor(requestId: string): Record<string, unknown>[] {
+  const file = path.join(process.env.CONDUIT_HOME ?? '', 'logs', 'daemon.log');
+  return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.includes(requestId)).map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** Changes a setting and waits until this window has pushed its settings again. */
+async function setAndPush(key: string, value: unknown, target: vscode.ConfigurationTarget): Promise<void> {
+  const before = api.settingsResult();
+  await vscode.workspace.getConfiguration('conduit').update(key, value, target);
+  await until(`the settings push after ${key} changed`, () => api.settingsResult(), (r) => r !== before);
 }
 
 async function ask(prompt: string): Promise<AskOutcome> {
@@ -106,6 +131,69 @@ export const tests: HostTest[] = [
       await ask('host test: still working');
       await config.update('timeouts.connectMs', undefined, vscode.ConfigurationTarget.Global);
       await until('the problems to clear', () => api.settingsProblems() ?? ['?'], (p) => p.length === 0);
+    },
+  },
+  {
+    name: 'Retry asks the same question again and tells the daemon the first answer was retried',
+    async run() {
+      const first = await ask('host test: please retry me');
+      const asked = (await fakeRequests()).length;
+      const second = await vscode.commands.executeCommand<AskOutcome | undefined>('conduit.retryAnswer');
+      assert.ok(second, 'Retry gave no answer');
+      assert.notEqual(second.requestId, first.requestId);
+      assert.equal((await fakeRequests()).length, asked + 1, 'the retry went to the provider once');
+      const rated = await until('the retry rating in the daemon log', () => daemonLogFor(first.requestId).filter((l) => l.msg === 'answer rated'), (l) => l.length > 0, 5000);
+      assert.deepEqual({ rating: rated[0]?.rating, reason: rated[0]?.reason, feature: rated[0]?.feature }, { rating: -1, reason: 'retry', feature: 'ask' });
+    },
+  },
+  {
+    name: 'the log level applies at once; a value that waits for a restart is reported as such',
+    async run() {
+      await setAndPush('logLevel', 'warn', vscode.ConfigurationTarget.Global);
+      const quiet = await ask('host test: quietly');
+      await setAndPush('logLevel', undefined, vscode.ConfigurationTarget.Global);
+      const loud = await ask('host test: loudly');
+      await until('the info line of the second request', () => daemonLogFor(loud.requestId).some((l) => l.msg === 'request'), (ok) => ok, 5000);
+      assert.deepEqual(daemonLogFor(quiet.requestId).filter((l) => l.level === 'info'), []);
+      await setAndPush('cache.semantic.embedder', 'local', vscode.ConfigurationTarget.Global);
+      assert.deepEqual(api.settingsResult()?.restartNeeded, ['cache.semantic.embedder']);
+      assert.match(api.statusSummary()?.tooltip ?? '', /Applies when the daemon restarts.*conduit\.cache\.semantic\.embedder/);
+      await setAndPush('cache.semantic.embedder', undefined, vscode.ConfigurationTarget.Global);
+      assert.equal(api.settingsResult()?.restartNeeded, undefined);
+      assert.doesNotMatch(api.statusSummary()?.tooltip ?? '', /Applies when the daemon restarts/);
+    },
+  },
+  {
+    name: 'the shared daemon follows user settings; a workspace provider steers only this window\'s requests',
+    async run() {
+      await setAndPush('budgets', { dailyUsd: 9 }, vscode.ConfigurationTarget.Global);
+      assert.equal(dailyBudget(await daemonStatus()), 9);
+      await setAndPush('budgets', { dailyUsd: 7 }, vscode.ConfigurationTarget.Workspace);
+      assert.equal(dailyBudget(await daemonStatus()), 9, 'a workspace value reached the shared daemon');
+      await setAndPush('budgets', undefined, vscode.ConfigurationTarget.Workspace);
+      await setAndPush('budgets', undefined, vscode.ConfigurationTarget.Global);
+      assert.equal(dailyBudget(await daemonStatus()), undefined);
+      await setAndPush('provider', 'gemini', vscode.ConfigurationTarget.Workspace);
+      const outcome = await ask('host test: which provider for this workspace');
+      assert.equal(outcome.provider, 'gemini');
+      await setAndPush('provider', undefined, vscode.ConfigurationTarget.Workspace);
+    },
+  },
+  {
+    name: 'a retiring model shows in the status bar, and its link puts the replacement in conduit.models',
+    async run() {
+      // In the catalogue: gemini-2.5-flash ends on 2026-12-01, replaced by gemini-3.5-flash-lite.
+      await setAndPush('models', { gemini: 'gemini-2.5-flash' }, vscode.ConfigurationTarget.Global);
+      const shown = await until('the deprecation in the status bar', async () => { await api.refreshStatus(); return api.statusSummary(); }, (s) => (s?.deprecations.length ?? 0) > 0, 10_000);
+      assert.equal(shown?.health, 'deprecated');
+      assert.match(shown?.tooltip ?? '', /gemini\/gemini-2\.5-flash .*\[Switch to gemini-3\.5-flash-lite\]\(command:conduit\.replaceDeprecatedModel\?/);
+      const d = shown!.deprecations[0]!;
+      const before = api.settingsResult();
+      assert.equal(await vscode.commands.executeCommand('conduit.replaceDeprecatedModel', { provider: d.provider, model: d.model, replacement: d.replacement }), true);
+      assert.deepEqual(vscode.workspace.getConfiguration('conduit').inspect('models')?.globalValue, { gemini: 'gemini-3.5-flash-lite' });
+      await until('the new models to be pushed', () => api.settingsResult(), (r) => r !== before);
+      await until('the deprecation to clear', async () => { await api.refreshStatus(); return api.statusSummary()?.deprecations.length; }, (n) => n === 0, 10_000);
+      await setAndPush('models', undefined, vscode.ConfigurationTarget.Global);
     },
   },
   {

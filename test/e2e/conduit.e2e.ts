@@ -1,12 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeProviderServer } from '../fakes/fakeProvider';
-import { CodeServer } from './harness/codeServer';
-import { conduitEnv, daemonIn, stopDaemon } from './harness/env';
-import { missingTools, vsixPath } from './harness/tools';
-import { answerInput, launchBrowser, openFile, openWorkbench, runCommand, toast, webview } from './harness/workbench';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { FakeProviderServer } from '../fakes/fakeProvider';
+import type { CodeServer } from './harness/codeServer';
+import { useConduitWorkbench } from './harness/conduitWorkbench';
+import { daemonIn } from './harness/env';
+import { missingTools } from './harness/tools';
+import { answerInput, openFile, runCommand, toast, webview } from './harness/workbench';
 
 const missing = missingTools();
 if (missing) console.warn(`[e2e] conduit.e2e.ts SKIPPED: ${missing}`);
@@ -21,27 +22,10 @@ describe.skipIf(missing !== undefined)('Conduit in a real VS Code', () => {
   let fake: FakeProviderServer;
   let cs: CodeServer;
   let page: Page;
-  let closeBrowser: () => Promise<void>;
   let home: string;
 
-  beforeAll(async () => {
-    fake = await FakeProviderServer.start();
-    const setup = conduitEnv(fake.url, 'ui');
-    home = setup.home;
-    cs = await CodeServer.start({ name: 'ui', port: 8131, env: setup.env, vsix: vsixPath, files: { 'sample.js': SAMPLE } });
-    const browser = await launchBrowser();
-    page = browser.page;
-    closeBrowser = browser.close;
-    await openWorkbench(page, cs.url, cs.workspace);
-  });
-
-  afterAll(async () => {
-    if (page) await page.screenshot({ path: path.join(cs.dir, 'last.png') }).catch(() => undefined);
-    await closeBrowser?.();
-    await cs?.stop();
-    if (home) await stopDaemon(home);
-    await fake?.stop();
-  });
+  const w = useConduitWorkbench({ name: 'ui', files: { 'sample.js': SAMPLE } });
+  beforeAll(() => { ({ fake, cs, page, home } = w); });
 
   it('Ask from the palette streams the answer into the panel beside the editor', async () => {
     fake.setDefault('anthropic', { text: 'The answer is forty-two, streamed in pieces.' });
@@ -53,6 +37,17 @@ describe.skipIf(missing !== undefined)('Conduit in a real VS Code', () => {
     await expect.poll(() => footer.textContent(), { timeout: 10_000 }).toMatch(/^anthropic\/.+ · \$\d/);
     expect(fake.requests.at(-1)?.provider).toBe('anthropic');
     expect(fake.requests.at(-1)?.stream).toBe(true);
+  });
+
+  it('Retry in the answer panel asks again, and the daemon records the retried answer as such', async () => {
+    const asked = fake.requests.length;
+    fake.setDefault('anthropic', { text: 'A second try, streamed again.' });
+    await webview(page).locator('#retry').click();
+    await expect.poll(() => webview(page).locator('#answer').textContent(), { timeout: 60_000 }).toContain('A second try, streamed again.');
+    expect(fake.requests.length).toBe(asked + 1);
+    const log = () => fs.readFileSync(path.join(home, 'logs', 'daemon.log'), 'utf8').split('\n').filter((l) => l.includes('"answer rated"'));
+    await expect.poll(() => log().length, { timeout: 10_000 }).toBe(1);
+    expect(JSON.parse(log()[0]!)).toMatchObject({ rating: -1, reason: 'retry', feature: 'ask', client: 'vscode' });
   });
 
   it('the status bar shows the provider and today\'s cost after a request', async () => {

@@ -1,10 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeProviderServer } from '../fakes/fakeProvider';
-import { CodeServer } from './harness/codeServer';
-import { conduitEnv, stopDaemon } from './harness/env';
-import { e2eDir, missingTools, vsixPath } from './harness/tools';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CodeServer } from './harness/codeServer';
+import { useConduitWorkbench } from './harness/conduitWorkbench';
+import { hostTestsBundle, missingTools } from './harness/tools';
 import { launchBrowser } from './harness/workbench';
 
 const missing = missingTools();
@@ -18,28 +17,16 @@ if (missing) console.warn(`[e2e] extensionHost.e2e.ts SKIPPED: ${missing}`);
  * code-server installed it, not the source tree.
  */
 describe.skipIf(missing !== undefined)('extension integration tests in the real extension host', () => {
-  let fake: FakeProviderServer;
   let cs: CodeServer;
-  let home: string;
 
-  beforeAll(async () => {
-    fake = await FakeProviderServer.start({ control: true });
-    const setup = conduitEnv(fake.url, 'host');
-    home = setup.home;
-    cs = await CodeServer.start({ name: 'host', port: 8132, env: setup.env, vsix: vsixPath, extraArgs: ['--vscode-option', 'enable-smoke-test-driver'] });
-  });
-
-  afterAll(async () => {
-    await cs?.stop();
-    if (home) await stopDaemon(home);
-    await fake?.stop();
-  });
+  const w = useConduitWorkbench({ name: 'host', fake: { control: true }, extraArgs: ['--vscode-option', 'enable-smoke-test-driver'], browser: false });
+  beforeAll(() => { ({ cs } = w); });
 
   it('all pass', async () => {
     const installed = fs.readdirSync(path.join(cs.dir, 'ext')).find((d) => d.startsWith('conduit.conduit-'));
     expect(installed, 'the .vsix was not installed').toBeDefined();
     const devPath = path.join(cs.dir, 'ext', installed!);
-    const testsPath = path.join(e2eDir, 'build/host/index.js');
+    const testsPath = hostTestsBundle;
     const logFile = path.join(cs.dir, 'host-tests.log');
     const remote = (p: string) => `vscode-remote://${new URL(cs.url).host}${p}`;
     const payload = [

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { missingTools, repoRoot, e2eDir } from './harness/tools';
+import { e2eDir, hostTestsBundle, missingTools, repoRoot } from './harness/tools';
 
 /**
  * Packages the extension as users get it (`npm run package` → dist/conduit.vsix) and bundles the
@@ -20,7 +20,7 @@ export default async function setup(): Promise<void> {
   const esbuild = await import('esbuild');
   await esbuild.build({
     entryPoints: [path.join(repoRoot, 'extension/hostTests/index.ts')],
-    outfile: path.join(e2eDir, 'build/host/index.js'),
+    outfile: hostTestsBundle,
     bundle: true,
     platform: 'node',
     format: 'cjs',

@@ -1,11 +1,13 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeProviderServer } from '../fakes/fakeProvider';
-import { CodeServer } from './harness/codeServer';
-import { conduitEnv, stopDaemon } from './harness/env';
-import { missingTools, vsixPath } from './harness/tools';
-import { answerInput, launchBrowser, openWorkbench, runCommand } from './harness/workbench';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { FakeProviderServer } from '../fakes/fakeProvider';
+import type { CodeServer } from './harness/codeServer';
+import { ROW_CSV_HEADER } from '../../daemon/usage/usageCsv';
+import { useConduitWorkbench } from './harness/conduitWorkbench';
+import { missingTools } from './harness/tools';
+import { answerInput, runCommand } from './harness/workbench';
 
 const missing = missingTools();
 if (missing) console.warn(`[e2e] usagePanel.e2e.ts SKIPPED: ${missing}`);
@@ -26,35 +28,20 @@ const requestsToday = async (page: Page) => Number(((await (await usageFrame(pag
 
 /**
  * The usage & cost panel in code-server: opened from the palette and from the status bar, fed by
- * the real daemon's ledger, updated after a request goes through the fake provider.
+ * the real daemon's ledger, updated after a request goes through the fake provider, exported to
+ * a CSV file, and revived after a window reload.
  */
 describe.skipIf(missing !== undefined)('the usage panel in a real VS Code', () => {
   let fake: FakeProviderServer;
   let cs: CodeServer;
   let page: Page;
-  let closeBrowser: () => Promise<void>;
-  let home: string;
 
-  beforeAll(async () => {
-    fake = await FakeProviderServer.start();
-    const setup = conduitEnv(fake.url, 'panel');
-    home = setup.home;
-    cs = await CodeServer.start({ name: 'panel', port: 8133, env: setup.env, vsix: vsixPath });
-    const browser = await launchBrowser();
-    page = browser.page;
-    closeBrowser = browser.close;
-    await openWorkbench(page, cs.url, cs.workspace);
-  });
-
-  afterAll(async () => {
-    if (page) await page.screenshot({ path: path.join(cs.dir, 'last.png') }).catch(() => undefined);
-    await closeBrowser?.();
-    await cs?.stop();
-    if (home) await stopDaemon(home);
-    await fake?.stop();
-  });
+  const w = useConduitWorkbench({ name: 'panel' });
+  beforeAll(() => { ({ fake, cs, page } = w); });
 
   it('"Show Usage & Cost" opens the panel with the ledger\'s figures', async () => {
+    // The status bar item is there from startup, before any Conduit command (and no daemon runs yet).
+    await page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: /anthropic/ }).first().waitFor({ timeout: 30_000 });
     await runCommand(page, 'Conduit: Show Usage & Cost');
     const frame = await usageFrame(page);
     await expect.poll(() => frame.locator('#status').textContent(), { timeout: 30_000 }).toMatch(/^Updated /);
@@ -83,5 +70,49 @@ describe.skipIf(missing !== undefined)('the usage panel in a real VS Code', () =
     const frame = await usageFrame(page);
     expect(await frame.locator('table[data-table="recent"] tbody tr').first().locator('td').nth(1).textContent()).toBe('ask');
     expect(await frame.locator('[data-card="today-cost"] .value').textContent()).toMatch(/^\$\d/);
+  });
+
+  it('"Export CSV" writes the filtered ledger rows to the file picked in the save dialog', async () => {
+    const frame = await usageFrame(page);
+    const file = path.join(cs.workspace, `conduit-usage-${new Date().toISOString().slice(0, 10)}.csv`);
+    fs.rmSync(file, { force: true });
+    const started = Date.now();
+    await frame.locator('#export').click();
+    // code-server's save dialog is VS Code's own: a quick input holding the proposed path.
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await expect.poll(() => input.inputValue(), { timeout: 10_000 }).toContain('conduit-usage-');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => fs.existsSync(file), { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => frame.locator('#status').textContent(), { timeout: 15_000 }).toMatch(/^Exported 1 row\(s\) to .*conduit-usage-/);
+    const [header, ...rows] = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
+    expect(header).toBe(ROW_CSV_HEADER.join(','));
+    // The one request this file made (the panel's filters are the defaults: everything today).
+    expect(rows).toHaveLength(1);
+    const cells = rows[0]!.split(',');
+    expect(cells).toHaveLength(ROW_CSV_HEADER.length);
+    const row = Object.fromEntries(ROW_CSV_HEADER.map((h, i) => [h, cells[i]!]));
+    expect(row).toMatchObject({ client: 'vscode', feature: 'ask', provider: 'anthropic', error_code: '', cache: 'none', stream: 'true' });
+    expect(Number(row.output_tokens)).toBeGreaterThan(0);
+    expect(Number(row.cost_usd)).toBeGreaterThan(0);
+    expect(Date.parse(row.started_at!)).toBeLessThan(started);
+  });
+
+  it('after a window reload the panel comes back by itself and stays live', async () => {
+    const before = await requestsToday(page);
+    expect(before).toBeGreaterThan(0);
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    // No command runs: the serializer revives the panel (activation event onWebviewPanel:conduit.usage).
+    await expect.poll(() => page.locator('.tabs-container .tab', { hasText: 'Usage & Cost' }).count(), { timeout: 60_000 }).toBe(1);
+    const frame = await usageFrame(page, 90_000);
+    // "Updated" appears only when the extension sent fresh figures, not from the page's saved state.
+    await expect.poll(() => frame.locator('#status').textContent(), { timeout: 60_000 }).toMatch(/^Updated /);
+    expect(await requestsToday(page)).toBe(before);
+    // The revived panel is wired to the daemon like a new one: a request shows up by itself.
+    fake.setDefault('anthropic', { text: 'Counted after the reload.' });
+    await runCommand(page, 'Conduit: Ask');
+    await answerInput(page, 'Does the revived panel count this? (e2e reload)');
+    await expect.poll(() => requestsToday(page), { timeout: 60_000 }).toBe(before + 1);
   });
 });

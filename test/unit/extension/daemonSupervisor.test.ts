@@ -19,16 +19,19 @@ class FakeClient implements SupervisedClient {
   }
 }
 
-function setup(opts: { failConnects?: number; version?: (n: number) => string } = {}) {
+function setup(opts: { failConnects?: number; version?: (n: number) => string; existing?: () => FakeClient | undefined } = {}) {
   let t = 0;
   const clock = { now: () => t };
   const clients: FakeClient[] = [];
   const logs: string[] = [];
   const gaveUp: string[] = [];
   const states: DaemonState[] = [];
+  const setUp: FakeClient[] = [];
+  let spawns = 0;
   let failures = opts.failConnects ?? 0;
   const supervisor = new DaemonSupervisor<FakeClient>({
     connect: async () => {
+      spawns++;
       if (failures > 0) { failures--; throw new Error('spawn failed'); }
       const c = new FakeClient({ pid: 100 + clients.length, version: opts.version?.(clients.length) ?? '1.0.0' });
       clients.push(c);
@@ -40,10 +43,12 @@ function setup(opts: { failConnects?: number; version?: (n: number) => string } 
     isOutdated: (c) => c.hello.version !== '1.0.0',
     waitForExit: async () => undefined,
     schedule: (run) => run(),
+    onConnected: (c) => { setUp.push(c); },
+    ...(opts.existing ? { connectExisting: async () => opts.existing!() } : {}),
   });
   supervisor.onDidChangeState((s) => states.push(s));
   const settle = () => new Promise((r) => setTimeout(r, 0));
-  return { supervisor, clients, logs, gaveUp, states, settle, advance: (ms: number) => { t += ms; } };
+  return { supervisor, clients, logs, gaveUp, states, settle, setUp, spawns: () => spawns, advance: (ms: number) => { t += ms; } };
 }
 
 describe('DaemonSupervisor', () => {
@@ -148,5 +153,55 @@ describe('DaemonSupervisor', () => {
     expect(c.closed).toBe(true);
     expect(c.stopped).toBe(false);
     expect(clients).toHaveLength(1);
+  });
+
+  describe('attach (the status bar at startup)', () => {
+    it('leaves everything alone when no daemon is running: nothing is started', async () => {
+      const { supervisor, states, spawns } = setup({ existing: () => undefined });
+      expect(await supervisor.attach()).toBeUndefined();
+      expect(supervisor.state).toBe(DaemonState.Stopped);
+      expect(states).toEqual([]);
+      expect(spawns()).toBe(0);
+    });
+
+    it('adopts a running daemon, sets the connection up, and later commands use it', async () => {
+      const running = new FakeClient({ pid: 7, version: '1.0.0' });
+      const { supervisor, setUp, spawns } = setup({ existing: () => running });
+      expect(await supervisor.attach()).toBe(running);
+      expect(supervisor.state).toBe(DaemonState.Running);
+      expect(setUp).toEqual([running]);
+      expect(await supervisor.get()).toBe(running);
+      expect(spawns()).toBe(0);
+    });
+
+    it('does not replace an outdated daemon just to show status; the first command does', async () => {
+      const old = new FakeClient({ pid: 7, version: '0.9.0' });
+      const { supervisor, spawns } = setup({ existing: () => old });
+      expect(await supervisor.attach()).toBeUndefined();
+      expect(old.closed).toBe(true);
+      expect(old.stopped).toBe(false);
+      expect(supervisor.state).toBe(DaemonState.Stopped);
+      expect(spawns()).toBe(0);
+    });
+
+    it('does nothing while a connection exists, and a failed attach costs no restart budget', async () => {
+      const { supervisor, spawns } = setup({ existing: () => { throw new Error('refused'); } });
+      expect(await supervisor.attach()).toBeUndefined();
+      const first = await supervisor.get();
+      expect(await supervisor.attach()).toBeUndefined();
+      expect(await supervisor.get()).toBe(first);
+      expect(spawns()).toBe(1);
+    });
+
+    it('a crash of the adopted daemon is handled like any other: it is restarted', async () => {
+      const running = new FakeClient({ pid: 7, version: '1.0.0' });
+      const { supervisor, settle, spawns } = setup({ existing: () => running });
+      await supervisor.attach();
+      running.crash();
+      await settle();
+      const next = await supervisor.get();
+      expect(next).not.toBe(running);
+      expect(spawns()).toBe(1);
+    });
   });
 });

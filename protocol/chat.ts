@@ -9,9 +9,72 @@ export type Tier = 'simple' | 'moderate' | 'complex';
 export type Priority = 'interactive' | 'background';
 export type ClientKind = 'vscode' | 'cli' | 'other';
 
+/** An image in a user message: base64 bytes of a PNG, JPEG, GIF or WebP, checked before sending. */
+export interface ImagePart {
+  type: 'image';
+  mediaType: 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp';
+  /** Base64, without a `data:` prefix. */
+  data: string;
+}
+
+/** A call the model made to one of the request's tools (in an assistant message). */
+export interface ToolUsePart {
+  type: 'tool_use';
+  id: string;
+  name: string;
+  input: Record<string, unknown>;
+}
+
+/** The client's answer to a tool call (in a user message). */
+export interface ToolResultPart {
+  type: 'tool_result';
+  toolUseId: string;
+  content: string;
+  isError?: boolean;
+}
+
+export type ContentPart = { type: 'text'; text: string } | ImagePart | ToolUsePart | ToolResultPart;
+
 export interface ChatMessage {
   role: 'user' | 'assistant';
-  content: string;
+  /** Plain text, or parts for images and tool calls. */
+  content: string | ContentPart[];
+}
+
+/** A tool the model may call; `inputSchema` is a JSON Schema object. */
+export interface ToolDefinition {
+  name: string;
+  description?: string;
+  inputSchema: Record<string, unknown>;
+}
+
+/** `required`: some tool must be called; `{ name }`: that one. */
+export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
+
+/** The JSON Schema the answer must follow; checked with zod, repaired once, then refused. */
+export interface ResponseSchema {
+  name: string;
+  description?: string;
+  schema: Record<string, unknown>;
+}
+
+export type ReasoningEffort = 'low' | 'medium' | 'high';
+
+/** A complete tool call in a result. */
+export interface ToolCall {
+  id: string;
+  name: string;
+  input: Record<string, unknown>;
+}
+
+/** A piece of a streamed tool call: the first piece of each call carries its id and name. */
+export interface ToolCallDelta {
+  /** Which call of this answer, from 0. */
+  index: number;
+  id?: string;
+  name?: string;
+  /** More of the arguments' JSON text. */
+  argumentsDelta: string;
 }
 
 /** The canonical request: what a client asks for, before routing picks a provider and model. */
@@ -37,6 +100,12 @@ export interface ChatRequest {
    * retries an answer sends the same key, so the retry stays on the same arm.
    */
   experimentKey?: string;
+  tools?: ToolDefinition[];
+  toolChoice?: ToolChoice;
+  /** The answer must be JSON of this schema; implies the JSON check and its one repair. */
+  responseSchema?: ResponseSchema;
+  /** Extended thinking (Anthropic), reasoning_effort (OpenAI), a thinking budget (Gemini). */
+  reasoningEffort?: ReasoningEffort;
 }
 
 /** What the guard changed: kinds of secret or PII and how many of each. */
@@ -116,6 +185,12 @@ export interface ChatResult {
   route?: RouteInfo;
   /** Earlier context dropped to keep within the feature's context budget (never the last user message). */
   trimmed?: { droppedTokens: number; droppedMessages: number };
+  /** The tool calls the model made; `stopReason` then says so in the provider's words. */
+  toolCalls?: ToolCall[];
+  /** For a request with `responseSchema`: the answer parsed and checked against it. */
+  structured?: unknown;
+  /** The request was over the routed model's context window and went to this larger one instead. */
+  contextFallback?: { from: string; to: string };
 }
 
 export interface ChatSendParams {
@@ -130,6 +205,8 @@ export interface ChatChunk {
   /** Sequence number from 0, so a client can prove nothing was lost or reordered. */
   seq: number;
   delta: string;
+  /** Set on a tool-call piece, whose `delta` is then ''. */
+  toolCall?: ToolCallDelta;
 }
 
 export const ChatSendRequest = {

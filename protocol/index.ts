@@ -1,6 +1,7 @@
 export * from './version';
 export * from './errors';
 export * from './chat';
+export * from './content';
 export * from './daemon';
 export * from './jobs';
 export * from './usage';

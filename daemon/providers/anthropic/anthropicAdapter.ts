@@ -1,5 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { Message, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
+import type { ToolCall } from '../../../protocol';
 import { abortedError } from '../commonErrors';
 import { lowerCaseHeaders } from '../headers';
 import { createHttpFetch } from '../httpFetch';
@@ -11,8 +12,19 @@ import { toAnthropicParams } from './anthropicRequest';
 import { AnthropicStreamAccumulator } from './anthropicStream';
 import { fromAnthropicUsage } from './anthropicUsage';
 
-function textOf(message: Message): string {
-  return message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+/**
+ * The answer's text and tool calls. The tool standing in for a response schema is no tool call:
+ * its input is the answer, as JSON text.
+ */
+function answerOf(message: Message, schemaTool: string | undefined): { text: string; toolCalls: ToolCall[] } {
+  let text = '';
+  const toolCalls: ToolCall[] = [];
+  for (const block of message.content) {
+    if (block.type === 'text') text += block.text;
+    else if (block.type === 'tool_use' && block.name === schemaTool) text = JSON.stringify(block.input);
+    else if (block.type === 'tool_use') toolCalls.push({ id: block.id, name: block.name, input: block.input as Record<string, unknown> });
+  }
+  return { text, toolCalls };
 }
 
 export class AnthropicAdapter implements ProviderAdapter {
@@ -38,8 +50,10 @@ export class AnthropicAdapter implements ProviderAdapter {
       const { data, response } = await this.#client.messages
         .create({ ...toAnthropicParams(req), stream: false }, { signal })
         .withResponse();
+      const { text, toolCalls } = answerOf(data, req.responseSchema?.name);
       return {
-        text: textOf(data),
+        text,
+        ...(toolCalls.length ? { toolCalls } : {}),
         model: data.model,
         usage: fromAnthropicUsage(data.usage),
         stopReason: data.stop_reason,
@@ -55,7 +69,7 @@ export class AnthropicAdapter implements ProviderAdapter {
     return runStream<RawMessageStreamEvent>({
       provider: this.id,
       signal,
-      accumulator: new AnthropicStreamAccumulator(req.model),
+      accumulator: new AnthropicStreamAccumulator(req.model, req.responseSchema?.name),
       open: async () => {
         const { data, response } = await this.#client.messages
           .create({ ...toAnthropicParams(req), stream: true }, { signal })

@@ -1,6 +1,8 @@
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { fromAnthropicUsage, mergeAnthropicUsage, type AnthropicUsageFields } from './anthropicUsage';
+import type { ToolCallDelta } from '../../../protocol';
 import type { DoneEvent, StreamAccumulator } from '../streamRunner';
+import { ToolCallAssembler } from '../toolCalls';
 
 /** Folds Messages API stream events; message_stop is the end marker. */
 export class AnthropicStreamAccumulator implements StreamAccumulator<RawMessageStreamEvent> {
@@ -10,9 +12,16 @@ export class AnthropicStreamAccumulator implements StreamAccumulator<RawMessageS
   #responseId: string | undefined;
   #stopReason: string | null = null;
   #usage: AnthropicUsageFields = {};
+  readonly #tools = new ToolCallAssembler();
+  /** The content block that holds the response-schema tool's input: its JSON is the answer's text. */
+  #schemaBlock: number | undefined;
 
-  constructor(requestedModel: string) {
+  constructor(requestedModel: string, private readonly schemaTool?: string) {
     this.#model = requestedModel;
+  }
+
+  takeToolCalls(): ToolCallDelta[] {
+    return this.#tools.take();
   }
 
   push(event: RawMessageStreamEvent): string {
@@ -22,7 +31,19 @@ export class AnthropicStreamAccumulator implements StreamAccumulator<RawMessageS
         this.#responseId = event.message.id;
         this.#usage = event.message.usage;
         return '';
+      case 'content_block_start':
+        if (event.content_block.type === 'tool_use') {
+          if (event.content_block.name === this.schemaTool) this.#schemaBlock = event.index;
+          else this.#tools.start(event.index, event.content_block.id, event.content_block.name);
+        }
+        return '';
       case 'content_block_delta':
+        if (event.delta.type === 'input_json_delta') {
+          if (event.index === this.#schemaBlock) return event.delta.partial_json;
+          this.#tools.append(event.index, event.delta.partial_json);
+          return '';
+        }
+        // thinking_delta and signature_delta are the model's reasoning, not its answer.
         return event.delta.type === 'text_delta' ? event.delta.text : '';
       case 'message_delta':
         this.#stopReason = event.delta.stop_reason ?? this.#stopReason;
@@ -42,6 +63,7 @@ export class AnthropicStreamAccumulator implements StreamAccumulator<RawMessageS
       model: this.#model,
       usage: fromAnthropicUsage(this.#usage),
       stopReason: this.#stopReason,
+      ...(this.#tools.size ? { toolCalls: this.#tools.calls() } : {}),
       ...(this.#responseId !== undefined ? { responseId: this.#responseId } : {}),
       headers,
     };

@@ -9,9 +9,11 @@ import {
   type ProviderId,
   type RouteInfo,
   type RouterExplainResult,
+  type ToolCallDelta,
 } from '../../protocol';
 import type { ResponseCache } from '../cache/responseCache';
 import { resolveProvider, type ConduitConfig } from '../config/config';
+import { checkImageSizes } from '../guard/imageCheck';
 import { guardInput, guardRequest } from '../guard/inputGuard';
 import { enforceModeration } from '../guard/moderation';
 import { runWithOutputGuard } from '../guard/outputStep';
@@ -39,12 +41,13 @@ import { BudgetStep } from './budgetStep';
 import { CacheStep, round } from './cacheStep';
 import { shouldDegrade, shouldFallBack, shouldQueue } from './fallbackRules';
 import { limitedCall } from './limitedCall';
-import { callProvider, type CallOutcome } from './providerCall';
+import { callProvider, type CallOutcome, type StreamSink } from './providerCall';
 import { buildRecord } from './recordBuilder';
 import { RouteStep } from './routeStep';
 
 export interface ChatSink {
-  chunk(delta: string, seq: number): void;
+  /** A tool-call piece comes with `delta` ''. */
+  chunk(delta: string, seq: number, toolCall?: ToolCallDelta): void;
 }
 
 export interface SendContext {
@@ -182,7 +185,7 @@ export class Gateway {
       deadline: startDeadline(config.resilience.timeouts.requestMs),
     };
     let seq = 0;
-    const sink = ctx.sink ? { text: (delta: string) => ctx.sink!.chunk(delta, seq++) } : undefined;
+    const sink = ctx.sink ? { text: (delta: string, toolCall?: ToolCallDelta) => ctx.sink!.chunk(delta, seq++, toolCall) } : undefined;
 
     let lastError: ConduitErrorData | undefined;
     for (const [index, target] of [primary, ...plan.targets].entries()) {
@@ -230,7 +233,7 @@ export class Gateway {
   }
 
   /** One provider/model under the executor: breaker, attempts with timeouts, retries. */
-  private async runTarget(target: Target, request: ChatRequest, config: ConduitConfig, ctx: SendContext, policy: RunPolicy, sink: { text(d: string): void } | undefined, started: number, attempts: AttemptRecord[]): Promise<CallOutcome> {
+  private async runTarget(target: Target, request: ChatRequest, config: ConduitConfig, ctx: SendContext, policy: RunPolicy, sink: StreamSink | undefined, started: number, attempts: AttemptRecord[]): Promise<CallOutcome> {
     const profile = request.profile ?? config.profile;
     const candidates = this.deps.keys?.candidates(target.provider, profile, this.env) ?? keyFromEnv(target.provider, this.env);
     return withKeyRotation(target.provider, candidates, target.provider !== 'openaiCompatible',
@@ -251,7 +254,7 @@ export class Gateway {
     return key ? { apiKey: key, baseURL: resolveProvider(config, 'openai', this.env).baseURL } : undefined;
   }
 
-  private async runTargetWithKey(target: Target, request: ChatRequest, config: ConduitConfig, ctx: SendContext, policy: RunPolicy, sink: { text(d: string): void } | undefined, started: number, attempts: AttemptRecord[], key: string | undefined): Promise<CallOutcome> {
+  private async runTargetWithKey(target: Target, request: ChatRequest, config: ConduitConfig, ctx: SendContext, policy: RunPolicy, sink: StreamSink | undefined, started: number, attempts: AttemptRecord[], key: string | undefined): Promise<CallOutcome> {
     const resolved = resolveProvider(config, target.provider, this.env);
     const adapter = this.adapterFor(target.provider, key, resolved.baseURL, config.resilience.timeouts.connectMs);
     const providerRequest: ProviderRequest = {
@@ -261,7 +264,13 @@ export class Gateway {
       ...(request.system !== undefined ? { system: request.system } : {}),
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
       ...(cacheSystemPrompt(target.provider, request.system, config) ? { cacheSystem: true } : {}),
+      ...(request.tools?.length ? { tools: request.tools } : {}),
+      ...(request.toolChoice !== undefined ? { toolChoice: request.toolChoice } : {}),
+      ...(request.responseSchema ? { responseSchema: request.responseSchema } : {}),
+      ...(request.reasoningEffort ? { reasoningEffort: request.reasoningEffort } : {}),
     };
+    // Each target's own image limits, checked before its first attempt.
+    checkImageSizes(request.messages, target.provider);
     // Rate limit: a request over a whole minute's allowance fails here, before any attempt; each
     // attempt (a retry too) then waits for capacity with its own signal.
     const limiter = this.deps.rateLimiter?.limiterFor(target.provider, key);
@@ -308,6 +317,7 @@ export class Gateway {
       fallbacks: [...fallbacks],
       costUsd: cost.usd,
       ...(outcome.responseId !== undefined ? { responseId: outcome.responseId } : {}),
+      ...(outcome.toolCalls?.length ? { toolCalls: outcome.toolCalls } : {}),
     };
   }
 

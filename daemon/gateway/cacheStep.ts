@@ -33,7 +33,7 @@ export class CacheStep {
       const result = await upstream(c);
       // A budget downgrade answered with another model than the one this key names: not stored.
       // Nor an answer that calls a tool: the call acts on the client's world, which a replay cannot know.
-      if (result.cache === 'none' && !result.degraded && result.fallbacks.length === 0 && !result.route?.downgradedFrom && !result.toolCalls?.length && !result.contextFallback) {
+      if (result.cache === 'none' && !result.degraded && result.fallbacks.length === 0 && !result.route?.downgradedFrom && !result.toolCalls?.length) {
         // Secrets never rest on disk, whatever the output settings: a hit is redacted again on the way out anyway.
         const text = redactOutput(result.text, { secrets: true, pii: false }).text;
         cache.store(canonical, request, feature, { text, provider: result.provider, model: result.model, stopReason: result.stopReason, usage: result.usage, costUsd: result.costUsd ?? null });

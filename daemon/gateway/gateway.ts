@@ -13,6 +13,7 @@ import {
 } from '../../protocol';
 import type { ResponseCache } from '../cache/responseCache';
 import { resolveProvider, type ConduitConfig } from '../config/config';
+import { fitContextWindow } from '../router/contextWindow';
 import { checkImageSizes } from '../guard/imageCheck';
 import { guardInput, guardRequest } from '../guard/inputGuard';
 import { enforceModeration } from '../guard/moderation';
@@ -120,17 +121,20 @@ export class Gateway {
     try {
       const guarded = guardRequest(input, { maxPromptChars: config.maxPromptChars, guard: config.guard });
       const decision = this.routeStep.route({ ...guarded.request, profile: guarded.request.profile ?? config.profile }, config);
-      const req: ChatRequest = request = decision.request;
-      route = decision.route;
+      const fit = fitContextWindow(decision.request, config.defaultMaxTokens, config.routing.contextWindow);
+      const req: ChatRequest = request = fit.request;
+      route = fit.switched ? { ...decision.route, provider: fit.request.provider, model: fit.request.model } : decision.route;
       await enforceModeration(req, config.guard.moderationFeatures, () => this.moderationTarget(config, req), ctx.signal, (t) => this.deps.redactor.text(t));
       const result = await runWithOutputGuard(req, ctx.sink, {
         settings: config.guard,
         inputRedacted: guarded.redacted,
         requestId: ctx.requestId,
         log: (level, msg, fields) => this.deps.logger.write(level, msg, fields),
-      }, (r, sink) => this.run(r, decision.route, config, { ...ctx, ...(sink ? { sink } : { sink: undefined }) }, started, attempts, fallbacks));
-      route = result.route ??= decision.route;
-      if (decision.trimmed) result.trimmed = decision.trimmed;
+      }, (r, sink) => this.run(r, route!, config, { ...ctx, ...(sink ? { sink } : { sink: undefined }) }, started, attempts, fallbacks));
+      route = result.route ??= route;
+      const trimmed = addTrims(decision.trimmed, fit.trimmed);
+      if (trimmed) result.trimmed = trimmed;
+      if (fit.switched) result.contextFallback = fit.switched;
       await this.record(ctx, request, startedAt, started, result, undefined, [], [], route);
       return result;
     } catch (err) {
@@ -351,6 +355,11 @@ export class Gateway {
     if (this.deps.recorder) recorded = (await this.deps.recorder.record(record)).recorded;
     this.deps.logger.info('request', { ...record, sample: undefined, recorded });
   }
+}
+
+function addTrims(a: ChatResult['trimmed'], b: ChatResult['trimmed']): ChatResult['trimmed'] {
+  if (!a || !b) return a ?? b;
+  return { droppedTokens: a.droppedTokens + b.droppedTokens, droppedMessages: a.droppedMessages + b.droppedMessages };
 }
 
 /** Anthropic prompt caching pays off for a long system prompt that repeats across requests. */

@@ -1,0 +1,128 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConduitError, type ChatChunk, type ChatResult, type UsageRow } from '../../protocol';
+import { findModel } from '../../daemon/router/models';
+import { PNG_1PX } from '../fixtures/images';
+import { useDaemonAndFake } from './harness';
+
+const person = { type: 'object', properties: { name: { type: 'string' }, age: { type: 'integer', minimum: 0 } }, required: ['name', 'age'], additionalProperties: false };
+const weather = { name: 'get_weather', description: 'Weather for a city', inputSchema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
+
+describe('tools, structured output, images, reasoning and context windows through the real daemon', () => {
+  const env = useDaemonAndFake({
+    config: { routing: { contextWindow: { fallback: { provider: 'gemini', model: 'gemini-2.5-flash' } } }, cache: { enabled: false } },
+  });
+
+  it('ask --schema: a wrong first answer is repaired once, and the parsed value comes back', async () => {
+    const file = path.join(env.h.home, 'person.json');
+    fs.writeFileSync(file, JSON.stringify(person));
+    env.fake.enqueue('openai', { text: '{"name":"Ada"}' }, { text: '{"name":"Ada","age":36}' });
+    const r = await env.h.cli(['ask', '--provider', 'openai', '--model', 'gpt-5.4-mini', '--schema', file, '--json', 'Who wrote the first program?']);
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout) as ChatResult;
+    expect(result.structured).toEqual({ name: 'Ada', age: 36 });
+    expect(result.guard?.repaired).toBe(true);
+    const [first, second] = env.fake.requests.map((q) => q.body as { response_format: unknown; messages: { role: string; content: unknown }[] });
+    expect(first?.response_format).toEqual({ type: 'json_schema', json_schema: { name: 'person', schema: person, strict: true } });
+    expect(JSON.stringify(second?.messages.at(-1))).toContain('age');
+  });
+
+  it('a schema that is never met ends in invalid_output after exactly two calls', async () => {
+    env.fake.enqueue('anthropic', { text: 'no JSON here' }, { text: 'still none' });
+    const client = await env.h.connect();
+    try {
+      const err = await client.chat({ provider: 'anthropic', model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'q' }], responseSchema: { name: 'person', schema: person } }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConduitError);
+      expect((err as ConduitError).code).toBe('invalid_output');
+      expect(env.fake.requests).toHaveLength(2);
+      expect(env.fake.requests[0]?.body).toMatchObject({ tool_choice: { type: 'tool', name: 'person' } });
+    } finally { client.close(); }
+  });
+
+  it('a streamed tool call reaches the client as typed chunks, then whole in the result, and round-trips its result', async () => {
+    env.fake.enqueue('anthropic', { deltas: ['Checking the weather. '], toolCalls: [{ id: 'toolu_42', name: 'get_weather', input: { city: 'Oslo' } }] });
+    const client = await env.h.connect();
+    try {
+      const chunks: ChatChunk[] = [];
+      const result = await client.chat({ provider: 'anthropic', model: 'claude-sonnet-4-5', stream: true, tools: [weather], messages: [{ role: 'user', content: 'Weather in Oslo?' }] }, { onChunk: (c) => chunks.push(c) });
+      expect(result.toolCalls).toEqual([{ id: 'toolu_42', name: 'get_weather', input: { city: 'Oslo' } }]);
+      expect(result.stopReason).toBe('tool_use');
+      expect(chunks.map((c) => c.seq)).toEqual(chunks.map((_, i) => i));
+      expect(chunks.filter((c) => !c.toolCall).map((c) => c.delta).join('')).toBe('Checking the weather. ');
+      const pieces = chunks.filter((c) => c.toolCall);
+      expect(pieces[0]?.toolCall).toMatchObject({ id: 'toolu_42', name: 'get_weather' });
+      expect(pieces.every((c) => c.delta === '')).toBe(true);
+      expect(pieces.map((c) => c.toolCall?.argumentsDelta).join('')).toBe('{"city":"Oslo"}');
+
+      env.fake.enqueue('anthropic', { text: 'It rains in Oslo.' });
+      const followUp = await client.chat({
+        provider: 'anthropic', model: 'claude-sonnet-4-5', tools: [weather],
+        messages: [
+          { role: 'user', content: 'Weather in Oslo?' },
+          { role: 'assistant', content: [{ type: 'text', text: 'Checking the weather. ' }, { type: 'tool_use', ...result.toolCalls![0]! }] },
+          { role: 'user', content: [{ type: 'tool_result', toolUseId: 'toolu_42', content: 'rain, 8°C' }] },
+        ],
+      });
+      expect(followUp.text).toBe('It rains in Oslo.');
+      const sent = env.fake.lastRequest('anthropic')?.body as { messages: { content: unknown }[] };
+      expect(sent.messages[2]?.content).toEqual([{ type: 'tool_result', tool_use_id: 'toolu_42', content: 'rain, 8°C' }]);
+    } finally { client.close(); }
+  });
+
+  it('ask --image sends the picture in Gemini\'s inlineData; a fake image is refused before sending', async () => {
+    const png = path.join(env.h.home, 'shot.png');
+    fs.writeFileSync(png, Buffer.from(PNG_1PX, 'base64'));
+    env.fake.enqueue('gemini', { text: 'A single pixel.' });
+    const r = await env.h.cli(['ask', '--provider', 'gemini', '--model', 'gemini-2.5-flash', '--image', png, 'What is in this screenshot?']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('A single pixel.');
+    const body = env.fake.lastRequest('gemini')?.body as { contents: { parts: unknown[] }[] };
+    expect(body.contents[0]?.parts).toEqual([{ text: 'What is in this screenshot?' }, { inlineData: { mimeType: 'image/png', data: PNG_1PX } }]);
+
+    const client = await env.h.connect();
+    try {
+      const err = await client.chat({ provider: 'openai', messages: [{ role: 'user', content: [{ type: 'image', mediaType: 'image/png', data: Buffer.from('<html>').toString('base64') }] }] }).catch((e: unknown) => e);
+      expect((err as ConduitError).code).toBe('bad_request');
+      expect((err as ConduitError).message).toContain('not a PNG, JPEG, GIF or WebP');
+      expect(env.fake.requests).toHaveLength(1);
+    } finally { client.close(); }
+  });
+
+  it('ask --effort: thinking tokens are priced as output and shown in the ledger and `conduit usage`', async () => {
+    const usage = { input: 1000, output: 5000, reasoning: 4200 };
+    env.fake.enqueue('openai', { text: 'Forty-two.', usage });
+    const r = await env.h.cli(['ask', '--provider', 'openai', '--model', 'gpt-5.4-mini', '--effort', 'high', '--json', 'Think hard']);
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout) as ChatResult;
+    expect(env.fake.lastRequest('openai')?.body).toMatchObject({ reasoning_effort: 'high' });
+    expect(result.usage).toMatchObject({ output_tokens: 5000, reasoning_tokens: 4200 });
+    const prices = findModel('openai', 'gpt-5.4-mini')!.prices;
+    expect(result.costUsd).toBeCloseTo((usage.input * prices.input! + usage.output * prices.output!) / 1e6, 10);
+
+    const rows = JSON.parse((await env.h.cli(['usage', 'export', '--json', '-'])).stdout) as UsageRow[];
+    const row = rows.find((x) => x.requestId === result.requestId);
+    expect(row).toMatchObject({ reasoningTokens: 4200, outputTokens: 5000 });
+    expect(row?.costUsd).toBeCloseTo(result.costUsd!, 10);
+    const table = await env.h.cli(['usage']);
+    expect(table.stdout).toMatch(/Reasoning: 4,200 thinking tokens/);
+  });
+
+  it('a request over the model\'s context window moves to the larger-context fallback, or is refused before sending', async () => {
+    const client = await env.h.connect();
+    try {
+      env.fake.enqueue('gemini', { text: 'from the big window' });
+      // 300k of room for the answer: over claude-sonnet-4-5's 200k window, inside gemini-2.5-flash's 1M.
+      const moved = await client.chat({ provider: 'anthropic', model: 'claude-sonnet-4-5', max_tokens: 300_000, messages: [{ role: 'user', content: 'long one' }] });
+      expect(moved).toMatchObject({ provider: 'gemini', model: 'gemini-2.5-flash', text: 'from the big window', contextFallback: { from: 'anthropic/claude-sonnet-4-5', to: 'gemini/gemini-2.5-flash' } });
+      expect(env.fake.requests.map((q) => q.provider)).toEqual(['gemini']);
+
+      // ~60k tokens of prompt and 1M of answer: over both windows.
+      const err = await client.chat({ provider: 'anthropic', model: 'claude-sonnet-4-5', max_tokens: 1_000_000, messages: [{ role: 'user', content: 'too long for anyone '.repeat(12_000) }] }).catch((e: unknown) => e);
+      expect(err, String(err)).toBeInstanceOf(ConduitError);
+      expect((err as ConduitError).code).toBe('too_large');
+      expect((err as ConduitError).message).toContain("claude-sonnet-4-5's context window of 200,000");
+      expect(env.fake.requests).toHaveLength(1);
+    } finally { client.close(); }
+  });
+});

@@ -126,3 +126,37 @@ describe('tools, structured output, images, reasoning and context windows throug
     } finally { client.close(); }
   });
 });
+
+describe('with the cache on (the default)', () => {
+  const env = useDaemonAndFake();
+
+  it('a streamed OpenAI tool call passes through coalescing, and an answer that calls a tool is never replayed from the cache', async () => {
+    const client = await env.h.connect();
+    try {
+      const request = { provider: 'openai' as const, model: 'gpt-5.4-mini', temperature: 0, stream: true, tools: [weather], messages: [{ role: 'user' as const, content: 'Weather in Rome?' }] };
+      for (let i = 0; i < 2; i++) {
+        env.fake.enqueue('openai', { toolCalls: [{ id: `call_${i}`, name: 'get_weather', input: { city: 'Rome' } }] });
+        const chunks: ChatChunk[] = [];
+        const result = await client.chat(request, { onChunk: (c) => chunks.push(c) });
+        expect(result.cache).toBe('none');
+        expect(result.toolCalls).toEqual([{ id: `call_${i}`, name: 'get_weather', input: { city: 'Rome' } }]);
+        expect(chunks.find((c) => c.toolCall?.id)?.toolCall).toMatchObject({ index: 0, id: `call_${i}`, name: 'get_weather' });
+      }
+      expect(env.fake.requests).toHaveLength(2);
+    } finally { client.close(); }
+  });
+
+  it('the same text with another image is a different question: no cache hit', async () => {
+    const client = await env.h.connect();
+    try {
+      const ask = (data: string) => client.chat({ provider: 'anthropic', model: 'claude-sonnet-4-5', temperature: 0, messages: [{ role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image', mediaType: 'image/png', data }] }] });
+      env.fake.enqueue('anthropic', { text: 'first' }, { text: 'second' });
+      expect((await ask(PNG_1PX)).text).toBe('first');
+      expect((await ask(PNG_1PX)).cache).toBe('exact');
+      const other = Buffer.concat([Buffer.from(PNG_1PX, 'base64'), Buffer.from([0])]).toString('base64');
+      const third = await ask(other);
+      expect(third.cache).toBe('none');
+      expect(third.text).toBe('second');
+    } finally { client.close(); }
+  });
+});

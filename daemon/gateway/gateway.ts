@@ -20,6 +20,7 @@ import { enforceModeration } from '../guard/moderation';
 import { runWithOutputGuard } from '../guard/outputStep';
 import type { Redactor } from '../guard/redact';
 import type { Logger } from '../log/logger';
+import { outputLimit } from '../providers/reasoningBudget';
 import type { ProviderAdapter, ProviderRequest } from '../providers/types';
 import type { RateLimiter } from '../ratelimit/rateLimiter';
 import { estimateInputTokens } from '../ratelimit/tokenEstimate';
@@ -278,7 +279,7 @@ export class Gateway {
     // Rate limit: a request over a whole minute's allowance fails here, before any attempt; each
     // attempt (a retry too) then waits for capacity with its own signal.
     const limiter = this.deps.rateLimiter?.limiterFor(target.provider, key);
-    const estimate = { input: estimateInputTokens(request.messages, request.system), output: providerRequest.maxTokens };
+    const estimate = { input: estimateInputTokens(request.messages, request.system), output: outputLimit(providerRequest.maxTokens, request.reasoningEffort) };
     limiter?.assertCanEverFit(estimate);
     const limit = { priority: request.priority ?? 'interactive', deadlineAt: policy.deadline.at } as const;
     try {

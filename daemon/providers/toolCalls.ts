@@ -51,6 +51,3 @@ export function parseArguments(text: string): Record<string, unknown> {
     return { _unparsed: text };
   }
 }
-
-/** Effort as a token budget, for the providers that take one (Anthropic, Gemini). */
-export const THINKING_BUDGETS = { low: 1024, medium: 4096, high: 16_384 } as const;

@@ -1,4 +1,5 @@
 import { ConduitError, type ChatRequest, type ProviderId } from '../../protocol';
+import { outputLimit } from '../providers/reasoningBudget';
 import { CHARS_PER_TOKEN, estimateInputTokens } from '../ratelimit/tokenEstimate';
 import { trimContext } from './contextTrim';
 import { findModel } from './models';
@@ -38,7 +39,7 @@ export function tokensNeeded(request: ChatRequest, maxTokens: number): { prompt:
  */
 export function fitContextWindow(request: Routed, defaultMaxTokens: number, settings: RoutingSettings['contextWindow'], windowOf = contextWindowOf): ContextFit {
   const window = windowOf(request.provider, request.model);
-  const maxTokens = request.max_tokens ?? defaultMaxTokens;
+  const maxTokens = outputLimit(request.max_tokens ?? defaultMaxTokens, request.reasoningEffort);
   const need = tokensNeeded(request, maxTokens);
   if (window === null || need.total <= window) return { request };
 
@@ -62,7 +63,7 @@ export function fitContextWindow(request: Routed, defaultMaxTokens: number, sett
     code: 'too_large',
     provider: request.provider,
     model: request.model,
-    message: `The request needs about ${fmt(need.total)} tokens (a prompt of ~${fmt(need.prompt)} plus max_tokens ${fmt(maxTokens)}), more than ${request.model}'s context window of ${fmt(window)}; nothing was sent. ` +
+    message: `The request needs about ${fmt(need.total)} tokens (a prompt of ~${fmt(need.prompt)} plus ${fmt(maxTokens)} for the answer${request.reasoningEffort ? ' and its thinking budget' : ''}), more than ${request.model}'s context window of ${fmt(window)}; nothing was sent. ` +
       `Shorten the prompt or lower max_tokens, set routing.contextWindow.overflowByFeature["${feature}"] to "trim"${rule === 'trim' ? ' (trimming was tried: the last message alone is too long)' : ''}, or set routing.contextWindow.fallback to a model with a larger window.`,
   });
 }

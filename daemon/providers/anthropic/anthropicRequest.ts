@@ -1,6 +1,6 @@
 import type { ContentBlockParam, MessageCreateParamsBase, Tool, ToolChoice as AnthropicToolChoice } from '@anthropic-ai/sdk/resources/messages';
 import { partsOf, type ChatMessage, type ToolChoice } from '../../../protocol';
-import { THINKING_BUDGETS } from '../toolCalls';
+import { outputLimit, THINKING_BUDGETS } from '../reasoningBudget';
 import type { ProviderRequest } from '../types';
 
 /** The canonical request in Messages API terms; the system prompt has its own field there. */
@@ -18,7 +18,7 @@ export function toAnthropicParams(req: ProviderRequest): MessageCreateParamsBase
   return {
     model: req.model,
     // max_tokens covers thinking too and must exceed the budget: the answer keeps what was asked.
-    max_tokens: req.maxTokens + (budget ?? 0),
+    max_tokens: outputLimit(req.maxTokens, req.reasoningEffort),
     messages: req.messages.map((m) => ({ role: m.role, content: anthropicContent(m) })),
     // A long, stable system prompt marked ephemeral is read from Anthropic's prompt cache on the
     // next request within five minutes, at the cache-read price.

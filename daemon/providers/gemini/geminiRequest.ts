@@ -1,6 +1,6 @@
 import { FunctionCallingConfigMode, type Content, type GenerateContentConfig, type GenerateContentParameters, type Part, type ToolConfig } from '@google/genai';
 import { partsOf, type ChatMessage, type ToolChoice } from '../../../protocol';
-import { THINKING_BUDGETS } from '../toolCalls';
+import { outputLimit, THINKING_BUDGETS } from '../reasoningBudget';
 import type { ProviderRequest } from '../types';
 
 /** Gemini calls the assistant `model`, and takes the system prompt and limits in `config`. */
@@ -17,7 +17,8 @@ export function toGeminiParams(req: ProviderRequest, extra: GenerateContentConfi
     contents,
     config: {
       ...(req.system ? { systemInstruction: req.system } : {}),
-      maxOutputTokens: req.maxTokens,
+      // Thoughts count against maxOutputTokens, so the budget comes on top of the answer's share.
+      maxOutputTokens: outputLimit(req.maxTokens, req.reasoningEffort),
       ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
       ...(req.reasoningEffort ? { thinkingConfig: { thinkingBudget: THINKING_BUDGETS[req.reasoningEffort] } } : {}),
       ...(req.tools?.length

@@ -1,5 +1,6 @@
 import type { ChatCompletionContentPart, ChatCompletionCreateParamsBase, ChatCompletionMessageParam, ChatCompletionToolChoiceOption } from 'openai/resources/chat/completions';
 import { partsOf, type ChatMessage, type ToolChoice } from '../../../protocol';
+import { outputLimit } from '../reasoningBudget';
 import type { ProviderRequest } from '../types';
 import type { OpenAIChatOptions } from './openaiChatOptions';
 import { isStrictSchema } from './strictSchema';
@@ -18,7 +19,8 @@ export function toOpenAIParams(req: ProviderRequest, options: OpenAIChatOptions)
   return {
     model: req.model,
     messages,
-    [options.maxTokensField]: req.maxTokens,
+    // Reasoning tokens count against max_completion_tokens: the effort's budget comes on top.
+    [options.maxTokensField]: outputLimit(req.maxTokens, effort),
     ...(req.temperature !== undefined && effort === undefined ? { temperature: req.temperature } : {}),
     ...(effort ? { reasoning_effort: effort } : {}),
     ...(req.tools?.length

@@ -40,6 +40,8 @@ describe('context window', () => {
 
   it('counts max_tokens, tools and images in what the window must hold', () => {
     expect(() => fitContextWindow(routed([{ role: 'user', content: 'hi' }], { max_tokens: 999 }), 1024, settings(), windowOf)).toThrow(ConduitError);
+    // 200 for the answer fits; the thinking budget of 'low' (1,024) on top does not.
+    expect(() => fitContextWindow(routed([{ role: 'user', content: 'hi' }], { reasoningEffort: 'low' }), 1024, settings(), windowOf)).toThrow(/thinking budget/);
     const tools = [{ name: 't', inputSchema: { description: words(900) } }];
     expect(() => fitContextWindow(routed([{ role: 'user', content: 'hi' }], { tools }), 1024, settings(), windowOf)).toThrow(ConduitError);
   });

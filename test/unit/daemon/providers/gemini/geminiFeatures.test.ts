@@ -62,7 +62,7 @@ describe('GeminiAdapter: tools, images, schemas and thinking through @google/gen
     expect(res.text).toBe('Done.');
     expect(res.usage).toMatchObject({ output_tokens: 100, reasoning_tokens: 90 });
     const body = env.fake.lastRequest('gemini')?.body as GeminiBody;
-    expect(body.generationConfig).toMatchObject({ thinkingConfig: { thinkingBudget: 16384 } });
+    expect(body.generationConfig).toMatchObject({ thinkingConfig: { thinkingBudget: 16384 }, maxOutputTokens: 256 + 16384 });
   });
 
   it('stream: a thought part in the first chunk never reaches the text', async () => {

@@ -64,6 +64,8 @@ describe('OpenAI adapter: tools, images, schemas and reasoning through the opena
     const res = await env.adapter.chat(request({ reasoningEffort: 'high', temperature: 0.5 }), signal());
     const body = env.fake.lastRequest('openai')?.body as Record<string, unknown>;
     expect(body.reasoning_effort).toBe('high');
+    // Reasoning counts against max_completion_tokens: the effort's budget comes on top of the answer's 256.
+    expect(body.max_completion_tokens).toBe(256 + 16_384);
     expect(body.temperature).toBeUndefined();
     expect(res.usage).toMatchObject({ output_tokens: 40, reasoning_tokens: 25 });
   });

@@ -23,6 +23,8 @@ export interface ToolUsePart {
   id: string;
   name: string;
   input: Record<string, unknown>;
+  /** The provider's opaque signature of the call (Gemini's thoughtSignature): send it back as it came. */
+  signature?: string;
 }
 
 /** The client's answer to a tool call (in a user message). */
@@ -65,6 +67,8 @@ export interface ToolCall {
   id: string;
   name: string;
   input: Record<string, unknown>;
+  /** Opaque; a client replaying the call in a later request sends it back on the tool_use part. */
+  signature?: string;
 }
 
 /** A piece of a streamed tool call: the first piece of each call carries its id and name. */

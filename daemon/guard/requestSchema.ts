@@ -8,7 +8,7 @@ const jsonObject = z.record(z.string(), z.unknown());
 const part = z.discriminatedUnion('type', [
   z.object({ type: z.literal('text'), text: z.string() }).strict(),
   z.object({ type: z.literal('image'), mediaType: z.enum(['image/png', 'image/jpeg', 'image/gif', 'image/webp']), data: z.string().min(1) }).strict(),
-  z.object({ type: z.literal('tool_use'), id: z.string().min(1).max(200), name: toolName, input: jsonObject }).strict(),
+  z.object({ type: z.literal('tool_use'), id: z.string().min(1).max(200), name: toolName, input: jsonObject, signature: z.string().max(100_000).optional() }).strict(),
   z.object({ type: z.literal('tool_result'), toolUseId: z.string().min(1).max(200), content: z.string(), isError: z.boolean().optional() }).strict(),
 ]);
 

@@ -6,11 +6,11 @@ import type { ToolCall, ToolCallDelta } from '../../protocol';
  * also kept for the client, which sees them as they come.
  */
 export class ToolCallAssembler {
-  readonly #calls = new Map<number, { id: string; name: string; args: string }>();
+  readonly #calls = new Map<number, { id: string; name: string; args: string; signature?: string }>();
   #pending: ToolCallDelta[] = [];
 
-  start(index: number, id: string, name: string): void {
-    this.#calls.set(index, { id, name, args: '' });
+  start(index: number, id: string, name: string, signature?: string): void {
+    this.#calls.set(index, { id, name, args: '', ...(signature !== undefined ? { signature } : {}) });
     this.#pending.push({ index, id, name, argumentsDelta: '' });
   }
 
@@ -33,7 +33,7 @@ export class ToolCallAssembler {
   }
 
   calls(): ToolCall[] {
-    return [...this.#calls.entries()].sort(([a], [b]) => a - b).map(([, c]) => ({ id: c.id, name: c.name, input: parseArguments(c.args) }));
+    return [...this.#calls.entries()].sort(([a], [b]) => a - b).map(([, c]) => ({ id: c.id, name: c.name, input: parseArguments(c.args), ...(c.signature !== undefined ? { signature: c.signature } : {}) }));
   }
 }
 

@@ -81,7 +81,7 @@ function responseId(req: WireRequest): string {
 
 /** Gemini sends no call ids; a script's explicit id is sent, to test that it is kept. */
 function functionCallParts(req: WireRequest): unknown[] {
-  return (req.script.toolCalls ?? []).map((c) => ({ functionCall: { ...(c.id ? { id: c.id } : {}), name: c.name, args: c.input } }));
+  return (req.script.toolCalls ?? []).map((c) => ({ functionCall: { ...(c.id ? { id: c.id } : {}), name: c.name, args: c.input }, ...(c.signature ? { thoughtSignature: c.signature } : {}) }));
 }
 
 function chunkBody(req: WireRequest, text: string, usage: Record<string, unknown>, finishReason?: string, extraParts: unknown[] = [], thought?: string): unknown {

@@ -107,12 +107,14 @@ export interface FakeToolCall {
   id?: string;
   name: string;
   input: Record<string, unknown>;
+  /** Gemini: the part's thoughtSignature. */
+  signature?: string;
 }
 
 export const defaultText = 'Hello from the fake provider.';
 
 /** The script's tool calls with ids filled in (`prefix` + position). */
-export function scriptToolCalls(script: ScriptedResponse, prefix: string): Array<Required<FakeToolCall>> {
+export function scriptToolCalls(script: ScriptedResponse, prefix: string): Array<FakeToolCall & { id: string }> {
   return (script.toolCalls ?? []).map((c, i) => ({ ...c, id: c.id ?? `${prefix}${i}` }));
 }
 

@@ -5,7 +5,11 @@ import type { ProviderRequest } from '../types';
 
 /** The canonical request in Messages API terms; the system prompt has its own field there. */
 export function toAnthropicParams(req: ProviderRequest): MessageCreateParamsBase {
-  const budget = req.reasoningEffort ? THINKING_BUDGETS[req.reasoningEffort] : undefined;
+  // With thinking on, Anthropic wants each replayed tool call preceded by its signed thinking
+  // block, which the canonical messages do not carry; such a turn goes without thinking.
+  const replaysToolCall = req.messages.some((m) => m.role === 'assistant' && typeof m.content !== 'string' && m.content.some((p) => p.type === 'tool_use'));
+  const effort = replaysToolCall ? undefined : req.reasoningEffort;
+  const budget = effort ? THINKING_BUDGETS[effort] : undefined;
   const tools: Tool[] = (req.tools ?? []).map((t) => ({ name: t.name, ...(t.description ? { description: t.description } : {}), input_schema: t.inputSchema as Tool['input_schema'] }));
   let toolChoice = req.toolChoice ? anthropicToolChoice(req.toolChoice) : undefined;
   // Anthropic has no JSON-schema mode: the answer comes as the input of a tool whose input
@@ -18,7 +22,7 @@ export function toAnthropicParams(req: ProviderRequest): MessageCreateParamsBase
   return {
     model: req.model,
     // max_tokens covers thinking too and must exceed the budget: the answer keeps what was asked.
-    max_tokens: outputLimit(req.maxTokens, req.reasoningEffort),
+    max_tokens: outputLimit(req.maxTokens, effort),
     messages: req.messages.map((m) => ({ role: m.role, content: anthropicContent(m) })),
     // A long, stable system prompt marked ephemeral is read from Anthropic's prompt cache on the
     // next request within five minutes, at the cache-read price.

@@ -10,7 +10,7 @@ export function toGeminiParams(req: ProviderRequest, extra: GenerateContentConfi
   for (const m of req.messages) for (const p of partsOf(m.content)) if (p.type === 'tool_use') callNames.set(p.id, p.name);
   const contents: Content[] = req.messages.map((m) => ({
     role: m.role === 'assistant' ? 'model' : 'user',
-    parts: geminiParts(m, callNames),
+    parts: geminiParts(m, callNames, req.model),
   }));
   return {
     model: req.model,
@@ -31,12 +31,23 @@ export function toGeminiParams(req: ProviderRequest, extra: GenerateContentConfi
   };
 }
 
-function geminiParts(m: ChatMessage, callNames: ReadonlyMap<string, string>): Part[] {
+/**
+ * Gemini 3 refuses a replayed function call without its thoughtSignature. A call that lost it
+ * (history rebuilt by a client, or made by another provider) carries Google's documented
+ * sentinel instead, which tells the API to skip the check.
+ */
+const SKIP_SIGNATURE = 'skip_thought_signature_validator';
+
+function geminiParts(m: ChatMessage, callNames: ReadonlyMap<string, string>, model: string): Part[] {
+  const needsSignature = /^(models\/)?gemini-[3-9]/.test(model);
   return partsOf(m.content).map((p): Part => {
     switch (p.type) {
       case 'text': return { text: p.text };
       case 'image': return { inlineData: { mimeType: p.mediaType, data: p.data } };
-      case 'tool_use': return { functionCall: { id: p.id, name: p.name, args: p.input } };
+      case 'tool_use': {
+        const signature = p.signature ?? (needsSignature ? SKIP_SIGNATURE : undefined);
+        return { functionCall: { id: p.id, name: p.name, args: p.input }, ...(signature !== undefined ? { thoughtSignature: signature } : {}) };
+      }
       case 'tool_result': return {
         functionResponse: { id: p.toolUseId, name: callNames.get(p.toolUseId) ?? p.toolUseId, response: p.isError ? { error: p.content } : { output: p.content } },
       };

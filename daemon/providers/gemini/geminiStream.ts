@@ -34,7 +34,7 @@ export class GeminiStreamAccumulator implements StreamAccumulator<GenerateConten
     // Gemini sends each function call whole, in one chunk.
     for (const call of geminiFunctionCalls(chunk, this.#tools.size)) {
       const index = this.#tools.size;
-      this.#tools.start(index, call.id, call.name);
+      this.#tools.start(index, call.id, call.name, call.signature);
       this.#tools.append(index, JSON.stringify(call.input));
     }
     return geminiText(chunk);

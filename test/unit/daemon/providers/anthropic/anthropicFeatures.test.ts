@@ -73,6 +73,20 @@ describe('AnthropicAdapter: tools, images, schemas and thinking through @anthrop
     expect(body.temperature).toBeUndefined();
   });
 
+  it('a turn that replays a tool call goes without thinking, which would need the signed thinking block', async () => {
+    await env.adapter.chat(request({
+      reasoningEffort: 'high',
+      messages: [
+        { role: 'user', content: 'q' },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: {} }] },
+        { role: 'user', content: [{ type: 'tool_result', toolUseId: 'toolu_1', content: 'sun' }] },
+      ],
+    }), signal());
+    const body = env.fake.lastRequest('anthropic')?.body as Record<string, unknown>;
+    expect(body.thinking).toBeUndefined();
+    expect(body.max_tokens).toBe(256);
+  });
+
   it('stream: thinking_delta and signature_delta never reach the text', async () => {
     env.fake.enqueue('anthropic', { thinking: 'secret reasoning', deltas: ['An', 'swer'], usage: { reasoning: 12, output: 20 } });
     const { texts, done } = await drain(env.adapter.stream(request({ reasoningEffort: 'low' }), signal()));

@@ -47,6 +47,27 @@ describe('GeminiAdapter: tools, images, schemas and thinking through @google/gen
     ]);
   });
 
+  it('keeps a call\'s thoughtSignature and sends it back; a Gemini 3 call without one gets the skip sentinel', async () => {
+    env.fake.enqueue('gemini', { toolCalls: [{ name: 'get_weather', input: { city: 'Oslo' }, signature: 'c2lnLTE=' }] });
+    const { done } = await drain(env.adapter.stream(request({ tools: [weather] }), signal()));
+    expect(done.toolCalls?.[0]?.signature).toBe('c2lnLTE=');
+    const replay = (model: string, signature?: string) => env.adapter.chat(request({
+      model,
+      messages: [
+        { role: 'user', content: 'q' },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'call_0', name: 'get_weather', input: {}, ...(signature ? { signature } : {}) }] },
+        { role: 'user', content: [{ type: 'tool_result', toolUseId: 'call_0', content: 'sun' }] },
+      ],
+    }), signal());
+    const sentCall = () => ((env.fake.lastRequest('gemini')?.body as GeminiBody).contents[1] as { parts: Record<string, unknown>[] }).parts[0];
+    await replay('gemini-3.1-pro-preview', 'c2lnLTE=');
+    expect(sentCall()?.thoughtSignature).toBe('c2lnLTE=');
+    await replay('gemini-3.1-pro-preview');
+    expect(sentCall()?.thoughtSignature).toBe('skip_thought_signature_validator');
+    await replay('gemini-2.5-flash');
+    expect(sentCall()?.thoughtSignature).toBeUndefined();
+  });
+
   it('a response schema goes as responseMimeType and responseJsonSchema', async () => {
     const schema = { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] };
     env.fake.enqueue('gemini', { text: '{"n":3}' });

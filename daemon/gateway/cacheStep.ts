@@ -7,6 +7,7 @@ import type { ResponseCache } from '../cache/responseCache';
 import { SingleFlight } from '../cache/singleFlight';
 import { resolveProvider, type ConduitConfig } from '../config/config';
 import { redactOutput } from '../guard/outputGuard';
+import { apiFieldsOf } from './apiFields';
 import type { SendContext } from './gateway';
 
 export type Upstream = (ctx: SendContext) => Promise<ChatResult>;
@@ -81,10 +82,7 @@ export class CacheStep {
       ...(request.system !== undefined ? { system: request.system } : {}),
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
       ...(request.responseFormat !== undefined ? { responseFormat: request.responseFormat } : {}),
-      ...(request.tools?.length ? { tools: request.tools } : {}),
-      ...(request.toolChoice !== undefined ? { toolChoice: request.toolChoice } : {}),
-      ...(request.responseSchema ? { responseSchema: request.responseSchema } : {}),
-      ...(request.reasoningEffort ? { reasoningEffort: request.reasoningEffort } : {}),
+      ...apiFieldsOf(request),
     };
   }
 

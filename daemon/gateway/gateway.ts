@@ -39,6 +39,7 @@ import { costOf, isCostlier, type PriceOverrides } from '../usage/pricing';
 import type { RequestRecorder } from '../usage/requestRecord';
 import { sampleOf } from '../usage/sampling';
 import { AdapterPool } from './adapterPool';
+import { apiFieldsOf } from './apiFields';
 import { BudgetStep } from './budgetStep';
 import { CacheStep, round } from './cacheStep';
 import { shouldDegrade, shouldFallBack, shouldQueue } from './fallbackRules';
@@ -269,10 +270,7 @@ export class Gateway {
       ...(request.system !== undefined ? { system: request.system } : {}),
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
       ...(cacheSystemPrompt(target.provider, request.system, config) ? { cacheSystem: true } : {}),
-      ...(request.tools?.length ? { tools: request.tools } : {}),
-      ...(request.toolChoice !== undefined ? { toolChoice: request.toolChoice } : {}),
-      ...(request.responseSchema ? { responseSchema: request.responseSchema } : {}),
-      ...(request.reasoningEffort ? { reasoningEffort: request.reasoningEffort } : {}),
+      ...apiFieldsOf(request),
     };
     // Each target's own image limits, checked before its first attempt.
     checkImageSizes(request.messages, target.provider);

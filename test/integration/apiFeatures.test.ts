@@ -5,9 +5,10 @@ import { ConduitError, type ChatChunk, type ChatResult, type UsageRow } from '..
 import { findModel } from '../../daemon/router/models';
 import { PNG_1PX } from '../fixtures/images';
 import { useDaemonAndFake } from './harness';
+import { weatherTool, personSchema } from '../fixtures/tools';
 
-const person = { type: 'object', properties: { name: { type: 'string' }, age: { type: 'integer', minimum: 0 } }, required: ['name', 'age'], additionalProperties: false };
-const weather = { name: 'get_weather', description: 'Weather for a city', inputSchema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
+const person = personSchema;
+const weather = weatherTool;
 
 describe('tools, structured output, images, reasoning and context windows through the real daemon', () => {
   const env = useDaemonAndFake({

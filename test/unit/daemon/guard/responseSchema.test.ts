@@ -4,10 +4,11 @@ import { guardSettingsSchema } from '../../../../daemon/guard/guardSettings';
 import { guardRequest } from '../../../../daemon/guard/inputGuard';
 import { runWithOutputGuard, type TextSink } from '../../../../daemon/guard/outputStep';
 import { zodForResponseSchema } from '../../../../daemon/guard/responseSchema';
+import { personSchema } from '../../../fixtures/tools';
 
 const settings = guardSettingsSchema.parse({});
 const opts = { settings, inputRedacted: [], requestId: 'r', log: () => undefined };
-const person = { name: 'person', schema: { type: 'object', properties: { name: { type: 'string' }, age: { type: 'integer', minimum: 0 } }, required: ['name', 'age'], additionalProperties: false } };
+const person = { name: 'person', schema: personSchema };
 const request: ChatRequest = { messages: [{ role: 'user', content: 'who?' }], responseSchema: person, stream: true };
 
 function result(text: string, extra: Partial<ChatResult> = {}): ChatResult {

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { AnthropicAdapter } from '../../../../../daemon/providers/anthropic/anthropicAdapter';
 import { PNG_1PX } from '../../../../fixtures/images';
 import { drain, request, signal, useAdapter } from '../adapterHarness';
+import { weatherTool } from '../../../../fixtures/tools';
 
 const env = useAdapter<AnthropicAdapter>((fake) => new AnthropicAdapter({ apiKey: 'sk-ant-test', baseURL: fake.baseURL('anthropic') }));
-const weather = { name: 'get_weather', description: 'Weather for a city', inputSchema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
+const weather = weatherTool;
 const answerSchema = { name: 'answer', schema: { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] } };
 
 describe('AnthropicAdapter: tools, images, schemas and thinking through @anthropic-ai/sdk', () => {

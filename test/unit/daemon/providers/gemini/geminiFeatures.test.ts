@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { GeminiAdapter } from '../../../../../daemon/providers/gemini/geminiAdapter';
 import { PNG_1PX } from '../../../../fixtures/images';
 import { drain, request, signal, useAdapter } from '../adapterHarness';
+import { weatherTool } from '../../../../fixtures/tools';
 
 const env = useAdapter<GeminiAdapter>((fake) => new GeminiAdapter({ apiKey: 'AIza-test', baseURL: fake.baseURL('gemini') }));
-const weather = { name: 'get_weather', description: 'Weather for a city', inputSchema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
+const weather = weatherTool;
 
 interface GeminiBody {
   contents: unknown[];

@@ -5,9 +5,10 @@ import { createOpenAICompatibleAdapter } from '../../../../../daemon/providers/o
 import type { ProviderAdapter } from '../../../../../daemon/providers/types';
 import { PNG_1PX } from '../../../../fixtures/images';
 import { drain, request, signal, useAdapter } from '../adapterHarness';
+import { weatherTool } from '../../../../fixtures/tools';
 
 const env = useAdapter<ProviderAdapter>((fake) => createOpenAIAdapter({ apiKey: 'sk-test', baseURL: fake.baseURL('openai') }));
-const weather = { name: 'get_weather', description: 'Weather for a city', inputSchema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
+const weather = weatherTool;
 const strict = { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'], additionalProperties: false };
 
 describe('OpenAI adapter: tools, images, schemas and reasoning through the openai SDK', () => {

@@ -1,6 +1,8 @@
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { ConduitErrorData, ErrorCode } from './errors';
+import type { ContentPart } from './content';
 import type { RouteInfo } from './router';
+import type { ReasoningEffort, ResponseSchema, ToolCall, ToolCallDelta, ToolChoice, ToolDefinition } from './tools';
 
 export const ProviderIds = ['anthropic', 'openai', 'gemini', 'openaiCompatible'] as const;
 export type ProviderId = (typeof ProviderIds)[number];
@@ -9,76 +11,10 @@ export type Tier = 'simple' | 'moderate' | 'complex';
 export type Priority = 'interactive' | 'background';
 export type ClientKind = 'vscode' | 'cli' | 'other';
 
-/** An image in a user message: base64 bytes of a PNG, JPEG, GIF or WebP, checked before sending. */
-export interface ImagePart {
-  type: 'image';
-  mediaType: 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp';
-  /** Base64, without a `data:` prefix. */
-  data: string;
-}
-
-/** A call the model made to one of the request's tools (in an assistant message). */
-export interface ToolUsePart {
-  type: 'tool_use';
-  id: string;
-  name: string;
-  input: Record<string, unknown>;
-  /** The provider's opaque signature of the call (Gemini's thoughtSignature): send it back as it came. */
-  signature?: string;
-}
-
-/** The client's answer to a tool call (in a user message). */
-export interface ToolResultPart {
-  type: 'tool_result';
-  toolUseId: string;
-  content: string;
-  isError?: boolean;
-}
-
-export type ContentPart = { type: 'text'; text: string } | ImagePart | ToolUsePart | ToolResultPart;
-
 export interface ChatMessage {
   role: 'user' | 'assistant';
   /** Plain text, or parts for images and tool calls. */
   content: string | ContentPart[];
-}
-
-/** A tool the model may call; `inputSchema` is a JSON Schema object. */
-export interface ToolDefinition {
-  name: string;
-  description?: string;
-  inputSchema: Record<string, unknown>;
-}
-
-/** `required`: some tool must be called; `{ name }`: that one. */
-export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
-
-/** The JSON Schema the answer must follow; checked with zod, repaired once, then refused. */
-export interface ResponseSchema {
-  name: string;
-  description?: string;
-  schema: Record<string, unknown>;
-}
-
-export type ReasoningEffort = 'low' | 'medium' | 'high';
-
-/** A complete tool call in a result. */
-export interface ToolCall {
-  id: string;
-  name: string;
-  input: Record<string, unknown>;
-  /** Opaque; a client replaying the call in a later request sends it back on the tool_use part. */
-  signature?: string;
-}
-
-/** A piece of a streamed tool call: the first piece of each call carries its id and name. */
-export interface ToolCallDelta {
-  /** Which call of this answer, from 0. */
-  index: number;
-  id?: string;
-  name?: string;
-  /** More of the arguments' JSON text. */
-  argumentsDelta: string;
 }
 
 /** The canonical request: what a client asks for, before routing picks a provider and model. */

@@ -1,4 +1,32 @@
-import type { ChatMessage, ContentPart } from './chat';
+import type { ChatMessage } from './chat';
+
+/** An image in a user message: base64 bytes of a PNG, JPEG, GIF or WebP, checked before sending. */
+export interface ImagePart {
+  type: 'image';
+  mediaType: 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp';
+  /** Base64, without a `data:` prefix. */
+  data: string;
+}
+
+/** A call the model made to one of the request's tools (in an assistant message). */
+export interface ToolUsePart {
+  type: 'tool_use';
+  id: string;
+  name: string;
+  input: Record<string, unknown>;
+  /** The provider's opaque signature of the call (Gemini's thoughtSignature): send it back as it came. */
+  signature?: string;
+}
+
+/** The client's answer to a tool call (in a user message). */
+export interface ToolResultPart {
+  type: 'tool_result';
+  toolUseId: string;
+  content: string;
+  isError?: boolean;
+}
+
+export type ContentPart = { type: 'text'; text: string } | ImagePart | ToolUsePart | ToolResultPart;
 
 /** A message's content as parts: plain text becomes one text part. */
 export function partsOf(content: ChatMessage['content']): ContentPart[] {

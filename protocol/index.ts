@@ -2,6 +2,7 @@ export * from './version';
 export * from './errors';
 export * from './chat';
 export * from './content';
+export * from './tools';
 export * from './daemon';
 export * from './jobs';
 export * from './usage';

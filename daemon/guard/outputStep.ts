@@ -1,5 +1,5 @@
 import type { ZodType } from 'zod';
-import { ConduitError, type ChatRequest, type ChatResult, type GuardRedaction, type ToolCallDelta, type Usage } from '../../protocol';
+import { ConduitError, type ChatRequest, type ChatResult, type GuardRedaction, type ToolCall, type ToolCallDelta, type Usage } from '../../protocol';
 import { piiModeFor, type GuardSettings } from './guardSettings';
 import { checkJson, redactOutput, repairInstruction, StreamRedactor, suspicions, type OutputPolicy } from './outputGuard';
 import { zodForResponseSchema } from './responseSchema';
@@ -59,14 +59,14 @@ export async function runWithOutputGuard(request: ChatRequest, sink: TextSink | 
       }
     }
     if (request.responseSchema && check.value !== undefined) result = { ...result, structured: check.value };
-    const out = redactOutput(result.text, policy);
-    result = { ...result, text: out.text };
+    const out = redactAnswer(result, policy);
+    result = out.result;
     // What was redacted from the text is redacted from the parsed value too.
     if (result.structured !== undefined && out.redacted.length) {
-      const again = checkJson(out.text);
+      const again = checkJson(result.text);
       result.structured = again.ok ? again.value : undefined;
     }
-    sink?.chunk(out.text, 0);
+    sink?.chunk(result.text, 0);
     return finish(result, out.redacted, repaired, opts);
   }
 
@@ -88,8 +88,16 @@ export async function runWithOutputGuard(request: ChatRequest, sink: TextSink | 
     throw err;
   }
   streamer?.flush();
+  const out = redactAnswer(result, policy);
+  return finish(out.result, out.redacted, repaired, opts);
+}
+
+/** The answer's text and its tool calls' arguments, redacted by the same policy. */
+function redactAnswer(result: ChatResult, policy: OutputPolicy): { result: ChatResult; redacted: GuardRedaction[] } {
   const out = redactOutput(result.text, policy);
-  return finish({ ...result, text: out.text }, out.redacted, repaired, opts);
+  if (!result.toolCalls) return { result: { ...result, text: out.text }, redacted: out.redacted };
+  const calls = redactToolCalls(result.toolCalls, policy);
+  return { result: { ...result, text: out.text, toolCalls: calls.calls }, redacted: mergeRedactions([out.redacted, calls.redacted]) };
 }
 
 function finish(result: ChatResult, outputRedacted: GuardRedaction[], repaired: boolean, opts: OutputStepOptions): ChatResult {
@@ -105,6 +113,26 @@ function finish(result: ChatResult, outputRedacted: GuardRedaction[], repaired: 
     };
   }
   return result;
+}
+
+/**
+ * Tool-call arguments are answer text too: every string in them goes through the same
+ * redaction. (Their streamed pieces are JSON fragments and go out as they come.)
+ */
+function redactToolCalls(calls: readonly ToolCall[], policy: OutputPolicy): { calls: ToolCall[]; redacted: GuardRedaction[] } {
+  const found: GuardRedaction[][] = [];
+  const walk = (value: unknown): unknown => {
+    if (typeof value === 'string') {
+      const r = redactOutput(value, policy);
+      found.push(r.redacted);
+      return r.text;
+    }
+    if (Array.isArray(value)) return value.map(walk);
+    if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)]));
+    return value;
+  };
+  const out = calls.map((c) => ({ ...c, input: walk(c.input) as Record<string, unknown> }));
+  return { calls: out, redacted: mergeRedactions(found) };
 }
 
 function addUsage(a: Usage, b: Usage): Usage {

@@ -62,6 +62,18 @@ describe('response schema: checked with zod, repaired once, then refused', () =>
   });
 });
 
+describe('output guard: tool calls', () => {
+  it('redacts a secret from a tool call\'s arguments, and says so', async () => {
+    const key = 'AKIAIOSFODNN7EXAMPLE';
+    const call = { id: 'c', name: 'deploy', input: { env: { AWS_ACCESS_KEY_ID: key }, tags: ['x', `k=${key}`] } };
+    const s = scripted([result('', { toolCalls: [call] })]);
+    const r = await runWithOutputGuard({ messages: [{ role: 'user', content: 'go' }] }, undefined, opts, s.run);
+    expect(JSON.stringify(r.toolCalls)).not.toContain(key);
+    expect(r.toolCalls?.[0]?.input).toMatchObject({ env: { AWS_ACCESS_KEY_ID: expect.stringContaining('REDACTED') }, tags: ['x', expect.stringContaining('REDACTED')] });
+    expect(r.guard?.outputRedacted?.[0]?.count).toBe(2);
+  });
+});
+
 describe('input guard: content parts', () => {
   it('counts and redacts the text of parts and tool results, and leaves images and tool calls alone', () => {
     const secret = 'AKIAIOSFODNN7EXAMPLE';

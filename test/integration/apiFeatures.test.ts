@@ -109,6 +109,13 @@ describe('tools, structured output, images, reasoning and context windows throug
     expect(table.stdout).toMatch(/Reasoning: 4,200 thinking tokens/);
   });
 
+  it('ask --estimate counts the thinking budget as output the request may spend', async () => {
+    const r = await env.h.cli(['ask', '--estimate', '--provider', 'openai', '--model', 'gpt-5.4-mini', '--max-tokens', '100', '--effort', 'high', 'Think']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`${(100 + 16_384).toLocaleString('en-US')} max output`);
+    expect(env.fake.requests).toHaveLength(0);
+  });
+
   it('a request over the model\'s context window moves to the larger-context fallback, or is refused before sending', async () => {
     const client = await env.h.connect();
     try {

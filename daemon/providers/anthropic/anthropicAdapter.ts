@@ -10,7 +10,7 @@ import type { ProviderAdapter, ProviderConfig, ProviderRequest, ProviderResponse
 import { anthropicUpstreamError } from './anthropicError';
 import { toAnthropicParams } from './anthropicRequest';
 import { AnthropicStreamAccumulator } from './anthropicStream';
-import { fromAnthropicUsage } from './anthropicUsage';
+import { fromAnthropicUsage, withThinkingEstimate } from './anthropicUsage';
 
 /**
  * The answer's text and tool calls. The tool standing in for a response schema is no tool call:
@@ -25,6 +25,11 @@ function answerOf(message: Message, schemaTool: string | undefined): { text: str
     else if (block.type === 'tool_use') toolCalls.push({ id: block.id, name: block.name, input: block.input as Record<string, unknown> });
   }
   return { text, toolCalls };
+}
+
+/** The characters of the answer a reader sees: text, and tool-call input as JSON. */
+function visibleChars(message: Message): number {
+  return message.content.reduce((n, b) => n + (b.type === 'text' ? b.text.length : b.type === 'tool_use' ? JSON.stringify(b.input).length : 0), 0);
 }
 
 export class AnthropicAdapter implements ProviderAdapter {
@@ -55,7 +60,7 @@ export class AnthropicAdapter implements ProviderAdapter {
         text,
         ...(toolCalls.length ? { toolCalls } : {}),
         model: data.model,
-        usage: fromAnthropicUsage(data.usage),
+        usage: withThinkingEstimate(fromAnthropicUsage(data.usage), data.content.some((b) => b.type === 'thinking' || b.type === 'redacted_thinking'), visibleChars(data)),
         stopReason: data.stop_reason,
         responseId: data.id,
         headers: lowerCaseHeaders(response.headers),

@@ -1,5 +1,5 @@
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
-import { fromAnthropicUsage, mergeAnthropicUsage, type AnthropicUsageFields } from './anthropicUsage';
+import { fromAnthropicUsage, mergeAnthropicUsage, withThinkingEstimate, type AnthropicUsageFields } from './anthropicUsage';
 import type { ToolCallDelta } from '../../../protocol';
 import type { DoneEvent, StreamAccumulator } from '../streamRunner';
 import { ToolCallAssembler } from '../toolCalls';
@@ -15,6 +15,8 @@ export class AnthropicStreamAccumulator implements StreamAccumulator<RawMessageS
   readonly #tools = new ToolCallAssembler();
   /** The content block that holds the response-schema tool's input: its JSON is the answer's text. */
   #schemaBlock: number | undefined;
+  #sawThinking = false;
+  #visibleChars = 0;
 
   constructor(requestedModel: string, private readonly schemaTool?: string) {
     this.#model = requestedModel;
@@ -32,6 +34,7 @@ export class AnthropicStreamAccumulator implements StreamAccumulator<RawMessageS
         this.#usage = event.message.usage;
         return '';
       case 'content_block_start':
+        if (event.content_block.type === 'thinking' || event.content_block.type === 'redacted_thinking') this.#sawThinking = true;
         if (event.content_block.type === 'tool_use') {
           if (event.content_block.name === this.schemaTool) this.#schemaBlock = event.index;
           else this.#tools.start(event.index, event.content_block.id, event.content_block.name);
@@ -39,12 +42,15 @@ export class AnthropicStreamAccumulator implements StreamAccumulator<RawMessageS
         return '';
       case 'content_block_delta':
         if (event.delta.type === 'input_json_delta') {
+          this.#visibleChars += event.delta.partial_json.length;
           if (event.index === this.#schemaBlock) return event.delta.partial_json;
           this.#tools.append(event.index, event.delta.partial_json);
           return '';
         }
         // thinking_delta and signature_delta are the model's reasoning, not its answer.
-        return event.delta.type === 'text_delta' ? event.delta.text : '';
+        if (event.delta.type !== 'text_delta') return '';
+        this.#visibleChars += event.delta.text.length;
+        return event.delta.text;
       case 'message_delta':
         this.#stopReason = event.delta.stop_reason ?? this.#stopReason;
         this.#usage = mergeAnthropicUsage(this.#usage, event.usage);
@@ -61,7 +67,7 @@ export class AnthropicStreamAccumulator implements StreamAccumulator<RawMessageS
     return {
       type: 'done',
       model: this.#model,
-      usage: fromAnthropicUsage(this.#usage),
+      usage: withThinkingEstimate(fromAnthropicUsage(this.#usage), this.#sawThinking, this.#visibleChars),
       stopReason: this.#stopReason,
       ...(this.#tools.size ? { toolCalls: this.#tools.calls() } : {}),
       ...(this.#responseId !== undefined ? { responseId: this.#responseId } : {}),

@@ -88,6 +88,15 @@ describe('AnthropicAdapter: tools, images, schemas and thinking through @anthrop
     expect(body.max_tokens).toBe(256);
   });
 
+  it('with thinking and no thinking count (as Anthropic reports it), reasoning is the output less the visible answer', async () => {
+    env.fake.enqueue('anthropic', { thinking: 'summary', text: 'Four.', usage: { output: 500 } }, { thinking: 'summary', deltas: ['Fo', 'ur.'], usage: { output: 500 } }, { text: 'Four.', usage: { output: 500 } });
+    // 'Four.' is 5 characters: 2 tokens at four characters a token.
+    expect((await env.adapter.chat(request({ reasoningEffort: 'low' }), signal())).usage).toMatchObject({ output_tokens: 500, reasoning_tokens: 498 });
+    expect((await drain(env.adapter.stream(request({ reasoningEffort: 'low' }), signal()))).done.usage).toMatchObject({ output_tokens: 500, reasoning_tokens: 498 });
+    // No thinking block: nothing is estimated.
+    expect((await env.adapter.chat(request(), signal())).usage.reasoning_tokens).toBe(0);
+  });
+
   it('stream: thinking_delta and signature_delta never reach the text', async () => {
     env.fake.enqueue('anthropic', { thinking: 'secret reasoning', deltas: ['An', 'swer'], usage: { reasoning: 12, output: 20 } });
     const { texts, done } = await drain(env.adapter.stream(request({ reasoningEffort: 'low' }), signal()));

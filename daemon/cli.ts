@@ -21,6 +21,10 @@ Usage:
       --json prints the final result (text, model, usage, cost, latency, attempts,
       fallbacks). --background lets the request wait in the durable queue when
       every provider is down; \`conduit jobs\` shows it.
+  conduit ask [--schema FILE.json] [--image FILE]... [--effort low|medium|high] [...] PROMPT
+      --schema: the answer must be JSON of this JSON Schema (checked, repaired once);
+      --image: a PNG, JPEG, GIF or WebP sent with the prompt (repeatable);
+      --effort: reasoning effort (thinking tokens are priced as output).
   conduit ask --estimate [...] PROMPT
       Print the worst-case cost (estimated input + max tokens at the routed model's
       prices) and the routing decision; nothing is sent upstream.

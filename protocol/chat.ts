@@ -1,6 +1,8 @@
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { ConduitErrorData, ErrorCode } from './errors';
+import type { ContentPart } from './content';
 import type { RouteInfo } from './router';
+import type { ReasoningEffort, ResponseSchema, ToolCall, ToolCallDelta, ToolChoice, ToolDefinition } from './tools';
 
 export const ProviderIds = ['anthropic', 'openai', 'gemini', 'openaiCompatible'] as const;
 export type ProviderId = (typeof ProviderIds)[number];
@@ -11,7 +13,8 @@ export type ClientKind = 'vscode' | 'cli' | 'other';
 
 export interface ChatMessage {
   role: 'user' | 'assistant';
-  content: string;
+  /** Plain text, or parts for images and tool calls. */
+  content: string | ContentPart[];
 }
 
 /** The canonical request: what a client asks for, before routing picks a provider and model. */
@@ -37,6 +40,12 @@ export interface ChatRequest {
    * retries an answer sends the same key, so the retry stays on the same arm.
    */
   experimentKey?: string;
+  tools?: ToolDefinition[];
+  toolChoice?: ToolChoice;
+  /** The answer must be JSON of this schema; implies the JSON check and its one repair. */
+  responseSchema?: ResponseSchema;
+  /** Extended thinking (Anthropic), reasoning_effort (OpenAI), a thinking budget (Gemini). */
+  reasoningEffort?: ReasoningEffort;
 }
 
 /** What the guard changed: kinds of secret or PII and how many of each. */
@@ -116,6 +125,12 @@ export interface ChatResult {
   route?: RouteInfo;
   /** Earlier context dropped to keep within the feature's context budget (never the last user message). */
   trimmed?: { droppedTokens: number; droppedMessages: number };
+  /** The tool calls the model made; `stopReason` then says so in the provider's words. */
+  toolCalls?: ToolCall[];
+  /** For a request with `responseSchema`: the answer parsed and checked against it. */
+  structured?: unknown;
+  /** The request was over the routed model's context window and went to this larger one instead. */
+  contextFallback?: { from: string; to: string };
 }
 
 export interface ChatSendParams {
@@ -130,6 +145,8 @@ export interface ChatChunk {
   /** Sequence number from 0, so a client can prove nothing was lost or reordered. */
   seq: number;
   delta: string;
+  /** Set on a tool-call piece, whose `delta` is then ''. */
+  toolCall?: ToolCallDelta;
 }
 
 export const ChatSendRequest = {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ChatMessage, ProviderId } from '../../protocol';
+import type { ChatMessage, ProviderId, ReasoningEffort, ResponseSchema, ToolChoice, ToolDefinition } from '../../protocol';
 
 /** The parts of a request that decide its answer; everything else (feature, priority, stream) does not. */
 export interface CanonicalRequest {
@@ -13,6 +13,10 @@ export interface CanonicalRequest {
   maxTokens: number;
   /** An output format the answer must follow (e.g. "json"). */
   responseFormat?: string;
+  tools?: readonly ToolDefinition[];
+  toolChoice?: ToolChoice;
+  responseSchema?: ResponseSchema;
+  reasoningEffort?: ReasoningEffort;
 }
 
 /** Runs of whitespace become one space and the ends are trimmed: such differences never change an answer. */
@@ -25,6 +29,28 @@ function sha256(text: string): string {
 }
 
 /**
+ * A message's content for a key. Plain text keys exactly as it always has; an image by the hash
+ * of its bytes, so two screenshots never share an answer and the key stays small.
+ */
+function keyContent(content: ChatMessage['content']): unknown {
+  if (typeof content === 'string') return normalizeText(content);
+  return content.map((p) => {
+    switch (p.type) {
+      case 'text': return ['t', normalizeText(p.text)];
+      case 'image': return ['i', p.mediaType, sha256(p.data)];
+      case 'tool_use': return ['u', p.id, p.name, p.input];
+      case 'tool_result': return ['r', p.toolUseId, normalizeText(p.content), p.isError === true];
+    }
+  });
+}
+
+/** Tools, tool choice, schema and effort change the answer; absent, they leave older keys as they were. */
+function extras(req: CanonicalRequest): unknown[] {
+  if (!req.tools?.length && req.toolChoice === undefined && !req.responseSchema && !req.reasoningEffort) return [];
+  return [[req.tools ?? [], req.toolChoice ?? null, req.responseSchema ?? null, req.reasoningEffort ?? null]];
+}
+
+/**
  * The exact-cache key: sha256 over a JSON array in a fixed order (an object's key order could
  * vary with how a client built it). Tools join the array when requests carry them.
  */
@@ -34,10 +60,11 @@ export function exactKey(req: CanonicalRequest): string {
     req.provider,
     req.model,
     normalizeText(req.system ?? ''),
-    req.messages.map((m) => [m.role, normalizeText(m.content)]),
+    req.messages.map((m) => [m.role, keyContent(m.content)]),
     req.temperature ?? null,
     req.maxTokens,
     req.responseFormat ?? null,
+    ...extras(req),
   ]));
 }
 
@@ -52,15 +79,23 @@ export function semanticScope(req: CanonicalRequest): string {
     req.provider,
     req.model,
     sha256(normalizeText(req.system ?? '')),
-    req.messages.slice(0, -1).map((m) => [m.role, normalizeText(m.content)]),
+    req.messages.slice(0, -1).map((m) => [m.role, keyContent(m.content)]),
     req.temperature ?? null,
     req.maxTokens,
     req.responseFormat ?? null,
+    ...extras(req),
   ]));
 }
 
-/** The text a semantic lookup compares: the last user message, or null when the request ends otherwise. */
+/**
+ * The text a semantic lookup compares: the last user message, or null when the request ends
+ * otherwise, or when that message holds more than text (two prompts that read alike about
+ * different screenshots or tool results are not the same question).
+ */
 export function semanticText(req: CanonicalRequest): string | null {
   const last = req.messages[req.messages.length - 1];
-  return last && last.role === 'user' ? normalizeText(last.content) : null;
+  if (!last || last.role !== 'user') return null;
+  if (typeof last.content === 'string') return normalizeText(last.content);
+  if (last.content.some((p) => p.type !== 'text')) return null;
+  return normalizeText(last.content.map((p) => (p.type === 'text' ? p.text : '')).join(' '));
 }

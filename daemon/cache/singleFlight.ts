@@ -1,13 +1,15 @@
-/** Receives streamed text; each caller has its own (with its own sequence numbers). */
+import type { ToolCallDelta } from '../../protocol';
+
+/** Receives streamed text and tool-call pieces; each caller has its own (with its own sequence numbers). */
 export interface FlightSink {
-  text(delta: string): void;
+  text(delta: string, toolCall?: ToolCallDelta): void;
 }
 
 interface Flight<T> {
   controller: AbortController;
   promise: Promise<T>;
   /** Text sent so far, replayed to a streaming caller that joins late. */
-  sent: string[];
+  sent: Array<[string, ToolCallDelta | undefined]>;
   sinks: Set<FlightSink>;
   /** Callers still waiting (not cancelled). */
   waiting: number;
@@ -40,9 +42,9 @@ export class SingleFlight<T> {
       const controller = new AbortController();
       const f: Flight<T> = { controller, promise: Promise.resolve() as Promise<T>, sent: [], sinks: new Set(), waiting: 0 };
       const broadcast: FlightSink = {
-        text: (delta) => {
-          f.sent.push(delta);
-          for (const s of f.sinks) s.text(delta);
+        text: (delta, toolCall) => {
+          f.sent.push([delta, toolCall]);
+          for (const s of f.sinks) s.text(delta, toolCall);
         },
       };
       f.promise = start(controller.signal, broadcast).finally(() => {
@@ -54,7 +56,7 @@ export class SingleFlight<T> {
     const f = flight;
     f.waiting++;
     if (sink) {
-      for (const delta of f.sent) sink.text(delta);
+      for (const [delta, toolCall] of f.sent) sink.text(delta, toolCall);
       f.sinks.add(sink);
     }
     const result = new Promise<T>((resolve, reject) => {

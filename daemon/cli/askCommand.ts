@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
-import { RouterExplainRequest, type ChatRequest, type RouterExplainResult } from '../../protocol';
+import { RouterExplainRequest, textOf, type ChatRequest, type RouterExplainResult } from '../../protocol';
 import { toConduitError } from '../client/daemonClient';
 import { formatUsd } from '../usage/pricing';
+import { imagePart, parseEffort, schemaFromFile } from './attachments';
 import { connect, ExitCode, selectedProfile } from './context';
 import { parseNumber, PROMPT_OPTIONS, promptRequest } from './promptRequest';
 
@@ -15,6 +16,9 @@ export async function askCommand(argv: string[]): Promise<number> {
       background: { type: 'boolean', default: false },
       'no-stream': { type: 'boolean', default: false },
       estimate: { type: 'boolean', default: false },
+      schema: { type: 'string' },
+      image: { type: 'string', multiple: true },
+      effort: { type: 'string' },
     },
   });
   const request: ChatRequest = {
@@ -26,6 +30,12 @@ export async function askCommand(argv: string[]): Promise<number> {
   const profile = selectedProfile();
   if (profile !== undefined) request.profile = profile;
   if (values.temperature !== undefined) request.temperature = parseNumber(values.temperature, '--temperature');
+  if (values.schema !== undefined) request.responseSchema = schemaFromFile(values.schema);
+  if (values.effort !== undefined) request.reasoningEffort = parseEffort(values.effort);
+  if (values.image?.length) {
+    const prompt = request.messages[0]!;
+    prompt.content = [{ type: 'text', text: textOf(prompt.content) }, ...values.image.map(imagePart)];
+  }
   if (values.estimate) {
     // A dry run: the daemon routes and prices the request; nothing goes upstream.
     const e = await explain(request);
@@ -65,6 +75,7 @@ export async function askCommand(argv: string[]): Promise<number> {
       process.stderr.write(`conduit: note: redacted from the answer: ${result.guard.outputRedacted.map((r) => `${r.count} ${r.kind.replace(/_/g, ' ')}`).join(', ')}\n`);
     }
     if (result.route?.deprecation) process.stderr.write(`conduit: warning: ${result.route.deprecation.message}\n`);
+    if (result.contextFallback) process.stderr.write(`conduit: note: the request was over ${result.contextFallback.from}'s context window and went to ${result.contextFallback.to}\n`);
     if (result.trimmed) process.stderr.write(`conduit: note: ${result.trimmed.droppedMessages} earlier message(s) (~${result.trimmed.droppedTokens} tokens) were left out to fit the feature's context budget\n`);
     if (result.degraded) {
       process.stderr.write(`conduit: ${result.degraded.code}: ${result.degraded.message}\n`);

@@ -1,6 +1,7 @@
 import { ConduitError, type ChatRequest, type ChatResult, type ProviderId, type RouteInfo, type Tier } from '../../protocol';
 import type { ConduitConfig } from '../config/config';
 import { estimateInputTokens } from '../ratelimit/tokenEstimate';
+import { outputLimit } from '../providers/reasoningBudget';
 import { tiersBelow } from '../router/routeDecision';
 import type { BudgetRefusal, BudgetTable, Reservation } from '../usage/budgetTable';
 import { formatUsd, worstCaseCost } from '../usage/pricing';
@@ -30,7 +31,7 @@ export class BudgetStep {
     const provider = request.provider ?? config.provider;
     const model = request.model ?? route?.model ?? '';
     const inputTokens = estimateInputTokens(request.messages, request.system);
-    const maxTokens = request.max_tokens ?? config.defaultMaxTokens;
+    const maxTokens = outputLimit(request.max_tokens ?? config.defaultMaxTokens, request.reasoningEffort);
     // A model without a known price (a local server) cannot be budgeted; it reserves nothing.
     const worst = (m: string) => worstCaseCost(provider, m, inputTokens, maxTokens, config.prices).usd ?? 0;
 

@@ -1,4 +1,4 @@
-import { emptyUsage, type AttemptRecord, type ChatRequest, type ChatResult } from '../../protocol';
+import { emptyUsage, type AttemptRecord, type ChatRequest, type ChatResult, type ToolCallDelta } from '../../protocol';
 import type { CacheEntry } from '../cache/cacheEntry';
 import type { CanonicalRequest } from '../cache/cacheKey';
 import { temperatureAllowed } from '../cache/cacheSettings';
@@ -7,6 +7,7 @@ import type { ResponseCache } from '../cache/responseCache';
 import { SingleFlight } from '../cache/singleFlight';
 import { resolveProvider, type ConduitConfig } from '../config/config';
 import { redactOutput } from '../guard/outputGuard';
+import { apiFieldsOf } from './apiFields';
 import type { SendContext } from './gateway';
 
 export type Upstream = (ctx: SendContext) => Promise<ChatResult>;
@@ -32,7 +33,8 @@ export class CacheStep {
     const storing = async (c: SendContext): Promise<ChatResult> => {
       const result = await upstream(c);
       // A budget downgrade answered with another model than the one this key names: not stored.
-      if (result.cache === 'none' && !result.degraded && result.fallbacks.length === 0 && !result.route?.downgradedFrom) {
+      // Nor an answer that calls a tool: the call acts on the client's world, which a replay cannot know.
+      if (result.cache === 'none' && !result.degraded && result.fallbacks.length === 0 && !result.route?.downgradedFrom && !result.toolCalls?.length) {
         // Secrets never rest on disk, whatever the output settings: a hit is redacted again on the way out anyway.
         const text = redactOutput(result.text, { secrets: true, pii: false }).text;
         cache.store(canonical, request, feature, { text, provider: result.provider, model: result.model, stopReason: result.stopReason, usage: result.usage, costUsd: result.costUsd ?? null });
@@ -41,9 +43,9 @@ export class CacheStep {
     };
     if (!config.cache.coalesce) return storing(ctx);
     let seq = 0;
-    const own = ctx.sink ? { text: (delta: string) => ctx.sink!.chunk(delta, seq++) } : undefined;
+    const own = ctx.sink ? { text: (delta: string, toolCall?: ToolCallDelta) => ctx.sink!.chunk(delta, seq++, toolCall) } : undefined;
     const { leader, result } = this.flights.run(`${cache.keyOf(canonical)}:${ctx.sink ? 'stream' : 'call'}`, ctx.signal, own, (signal, shared) =>
-      storing({ ...ctx, signal, ...(ctx.sink ? { sink: { chunk: (delta: string) => shared.text(delta) } } : {}) }));
+      storing({ ...ctx, signal, ...(ctx.sink ? { sink: { chunk: (delta: string, _seq: number, toolCall?: ToolCallDelta) => shared.text(delta, toolCall) } } : {}) }));
     const value = await result;
     if (leader) return value;
     cache.noteCoalesced();
@@ -80,6 +82,7 @@ export class CacheStep {
       ...(request.system !== undefined ? { system: request.system } : {}),
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
       ...(request.responseFormat !== undefined ? { responseFormat: request.responseFormat } : {}),
+      ...apiFieldsOf(request),
     };
   }
 

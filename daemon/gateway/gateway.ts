@@ -9,14 +9,18 @@ import {
   type ProviderId,
   type RouteInfo,
   type RouterExplainResult,
+  type ToolCallDelta,
 } from '../../protocol';
 import type { ResponseCache } from '../cache/responseCache';
 import { resolveProvider, type ConduitConfig } from '../config/config';
+import { fitContextWindow } from '../router/contextWindow';
+import { checkImageSizes } from '../guard/imageCheck';
 import { guardInput, guardRequest } from '../guard/inputGuard';
 import { enforceModeration } from '../guard/moderation';
 import { runWithOutputGuard } from '../guard/outputStep';
 import type { Redactor } from '../guard/redact';
 import type { Logger } from '../log/logger';
+import { outputLimit } from '../providers/reasoningBudget';
 import type { ProviderAdapter, ProviderRequest } from '../providers/types';
 import type { RateLimiter } from '../ratelimit/rateLimiter';
 import { estimateInputTokens } from '../ratelimit/tokenEstimate';
@@ -35,16 +39,18 @@ import { costOf, isCostlier, type PriceOverrides } from '../usage/pricing';
 import type { RequestRecorder } from '../usage/requestRecord';
 import { sampleOf } from '../usage/sampling';
 import { AdapterPool } from './adapterPool';
+import { apiFieldsOf } from './apiFields';
 import { BudgetStep } from './budgetStep';
 import { CacheStep, round } from './cacheStep';
 import { shouldDegrade, shouldFallBack, shouldQueue } from './fallbackRules';
 import { limitedCall } from './limitedCall';
-import { callProvider, type CallOutcome } from './providerCall';
+import { callProvider, type CallOutcome, type StreamSink } from './providerCall';
 import { buildRecord } from './recordBuilder';
 import { RouteStep } from './routeStep';
 
 export interface ChatSink {
-  chunk(delta: string, seq: number): void;
+  /** A tool-call piece comes with `delta` ''. */
+  chunk(delta: string, seq: number, toolCall?: ToolCallDelta): void;
 }
 
 export interface SendContext {
@@ -117,17 +123,20 @@ export class Gateway {
     try {
       const guarded = guardRequest(input, { maxPromptChars: config.maxPromptChars, guard: config.guard });
       const decision = this.routeStep.route({ ...guarded.request, profile: guarded.request.profile ?? config.profile }, config);
-      const req: ChatRequest = request = decision.request;
-      route = decision.route;
+      const fit = fitContextWindow(decision.request, config.defaultMaxTokens, config.routing.contextWindow);
+      const req: ChatRequest = request = fit.request;
+      route = fit.switched ? { ...decision.route, provider: fit.request.provider, model: fit.request.model } : decision.route;
       await enforceModeration(req, config.guard.moderationFeatures, () => this.moderationTarget(config, req), ctx.signal, (t) => this.deps.redactor.text(t));
       const result = await runWithOutputGuard(req, ctx.sink, {
         settings: config.guard,
         inputRedacted: guarded.redacted,
         requestId: ctx.requestId,
         log: (level, msg, fields) => this.deps.logger.write(level, msg, fields),
-      }, (r, sink) => this.run(r, decision.route, config, { ...ctx, ...(sink ? { sink } : { sink: undefined }) }, started, attempts, fallbacks));
-      route = result.route ??= decision.route;
-      if (decision.trimmed) result.trimmed = decision.trimmed;
+      }, (r, sink) => this.run(r, route!, config, { ...ctx, ...(sink ? { sink } : { sink: undefined }) }, started, attempts, fallbacks));
+      route = result.route ??= route;
+      const trimmed = addTrims(decision.trimmed, fit.trimmed);
+      if (trimmed) result.trimmed = trimmed;
+      if (fit.switched) result.contextFallback = fit.switched;
       await this.record(ctx, request, startedAt, started, result, undefined, [], [], route);
       return result;
     } catch (err) {
@@ -182,7 +191,7 @@ export class Gateway {
       deadline: startDeadline(config.resilience.timeouts.requestMs),
     };
     let seq = 0;
-    const sink = ctx.sink ? { text: (delta: string) => ctx.sink!.chunk(delta, seq++) } : undefined;
+    const sink = ctx.sink ? { text: (delta: string, toolCall?: ToolCallDelta) => ctx.sink!.chunk(delta, seq++, toolCall) } : undefined;
 
     let lastError: ConduitErrorData | undefined;
     for (const [index, target] of [primary, ...plan.targets].entries()) {
@@ -230,7 +239,7 @@ export class Gateway {
   }
 
   /** One provider/model under the executor: breaker, attempts with timeouts, retries. */
-  private async runTarget(target: Target, request: ChatRequest, config: ConduitConfig, ctx: SendContext, policy: RunPolicy, sink: { text(d: string): void } | undefined, started: number, attempts: AttemptRecord[]): Promise<CallOutcome> {
+  private async runTarget(target: Target, request: ChatRequest, config: ConduitConfig, ctx: SendContext, policy: RunPolicy, sink: StreamSink | undefined, started: number, attempts: AttemptRecord[]): Promise<CallOutcome> {
     const profile = request.profile ?? config.profile;
     const candidates = this.deps.keys?.candidates(target.provider, profile, this.env) ?? keyFromEnv(target.provider, this.env);
     return withKeyRotation(target.provider, candidates, target.provider !== 'openaiCompatible',
@@ -251,7 +260,7 @@ export class Gateway {
     return key ? { apiKey: key, baseURL: resolveProvider(config, 'openai', this.env).baseURL } : undefined;
   }
 
-  private async runTargetWithKey(target: Target, request: ChatRequest, config: ConduitConfig, ctx: SendContext, policy: RunPolicy, sink: { text(d: string): void } | undefined, started: number, attempts: AttemptRecord[], key: string | undefined): Promise<CallOutcome> {
+  private async runTargetWithKey(target: Target, request: ChatRequest, config: ConduitConfig, ctx: SendContext, policy: RunPolicy, sink: StreamSink | undefined, started: number, attempts: AttemptRecord[], key: string | undefined): Promise<CallOutcome> {
     const resolved = resolveProvider(config, target.provider, this.env);
     const adapter = this.adapterFor(target.provider, key, resolved.baseURL, config.resilience.timeouts.connectMs);
     const providerRequest: ProviderRequest = {
@@ -261,11 +270,14 @@ export class Gateway {
       ...(request.system !== undefined ? { system: request.system } : {}),
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
       ...(cacheSystemPrompt(target.provider, request.system, config) ? { cacheSystem: true } : {}),
+      ...apiFieldsOf(request),
     };
+    // Each target's own image limits, checked before its first attempt.
+    checkImageSizes(request.messages, target.provider);
     // Rate limit: a request over a whole minute's allowance fails here, before any attempt; each
     // attempt (a retry too) then waits for capacity with its own signal.
     const limiter = this.deps.rateLimiter?.limiterFor(target.provider, key);
-    const estimate = { input: estimateInputTokens(request.messages, request.system), output: providerRequest.maxTokens };
+    const estimate = { input: estimateInputTokens(request.messages, request.system), output: outputLimit(providerRequest.maxTokens, request.reasoningEffort) };
     limiter?.assertCanEverFit(estimate);
     const limit = { priority: request.priority ?? 'interactive', deadlineAt: policy.deadline.at } as const;
     try {
@@ -308,6 +320,7 @@ export class Gateway {
       fallbacks: [...fallbacks],
       costUsd: cost.usd,
       ...(outcome.responseId !== undefined ? { responseId: outcome.responseId } : {}),
+      ...(outcome.toolCalls?.length ? { toolCalls: outcome.toolCalls } : {}),
     };
   }
 
@@ -341,6 +354,11 @@ export class Gateway {
     if (this.deps.recorder) recorded = (await this.deps.recorder.record(record)).recorded;
     this.deps.logger.info('request', { ...record, sample: undefined, recorded });
   }
+}
+
+function addTrims(a: ChatResult['trimmed'], b: ChatResult['trimmed']): ChatResult['trimmed'] {
+  if (!a || !b) return a ?? b;
+  return { droppedTokens: a.droppedTokens + b.droppedTokens, droppedMessages: a.droppedMessages + b.droppedMessages };
 }
 
 /** Anthropic prompt caching pays off for a long system prompt that repeats across requests. */

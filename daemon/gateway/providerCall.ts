@@ -1,3 +1,4 @@
+import type { ToolCallDelta } from '../../protocol';
 import { UpstreamError, type ProviderAdapter, type ProviderRequest, type ProviderResponse, type ProviderStreamEvent } from '../providers/types';
 
 /** What one successful provider call produced. */
@@ -7,8 +8,8 @@ export interface CallOutcome extends ProviderResponse {
 }
 
 export interface StreamSink {
-  /** Called for each piece of text, in order. */
-  text(delta: string): void;
+  /** Called for each piece of text, in order; a tool-call piece comes with `delta` ''. */
+  text(delta: string, toolCall?: ToolCallDelta): void;
 }
 
 /** The parts of the executor's attempt context a call uses. */
@@ -45,8 +46,12 @@ export async function callProvider(
         parts.push(ev.text);
         ctx.commit();
         sink.text(ev.text);
+      } else if (ev.type === 'tool_call') {
+        if (ttftMs === null) ttftMs = performance.now() - startedAt;
+        ctx.commit();
+        sink.text('', ev.delta);
       } else {
-        return { text: parts.join(''), model: ev.model, usage: ev.usage, stopReason: ev.stopReason, responseId: ev.responseId, headers: ev.headers, ttftMs };
+        return { text: parts.join(''), model: ev.model, usage: ev.usage, stopReason: ev.stopReason, responseId: ev.responseId, headers: ev.headers, ttftMs, ...(ev.toolCalls ? { toolCalls: ev.toolCalls } : {}) };
       }
     }
   } catch (err) {

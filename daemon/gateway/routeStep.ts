@@ -1,5 +1,6 @@
 import type { ChatRequest, ProviderId, RouterExplainResult, Tier } from '../../protocol';
 import { resolveProvider, type ConduitConfig } from '../config/config';
+import { outputLimit } from '../providers/reasoningBudget';
 import { estimateInputTokens } from '../ratelimit/tokenEstimate';
 import { decideRoute, tierModel, type RouteContext, type RouteDecision } from '../router/routeDecision';
 import { worstCaseCost } from '../usage/pricing';
@@ -38,7 +39,8 @@ export class RouteStep {
     const classifyMs = performance.now() - t0;
     const r = decision.request;
     const inputTokens = estimateInputTokens(r.messages, r.system);
-    const maxTokens = r.max_tokens ?? config.defaultMaxTokens;
+    // With reasoning effort, the thinking budget is output too, and is priced as output.
+    const maxTokens = outputLimit(r.max_tokens ?? config.defaultMaxTokens, r.reasoningEffort);
     const worst = worstCaseCost(r.provider, r.model, inputTokens, maxTokens, config.prices);
     return {
       route: decision.route,

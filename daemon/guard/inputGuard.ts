@@ -1,4 +1,6 @@
-import { ConduitError, type ChatRequest, type GuardRedaction } from '../../protocol';
+import { ConduitError, textOf, type ChatMessage, type ChatRequest, type GuardRedaction } from '../../protocol';
+import { checkImageParts } from './imageCheck';
+import { zodForResponseSchema } from './responseSchema';
 import { estimateTokens, secretModeFor, type GuardSettings } from './guardSettings';
 import { parseChatRequest } from './requestSchema';
 import { findSecrets, mergeRedactions, redactSecrets } from './secretScanner';
@@ -40,9 +42,12 @@ export function guardRequest(input: unknown, opts: InputGuardOptions): GuardedIn
   }
   const request = parsed.request;
   const feature = request.feature ?? 'ask';
-  let messages = request.messages.map((m) => ({ role: m.role, content: cleanText(m.content) }));
+  let messages = request.messages.map((m) => ({ role: m.role, content: mapText(m.content, cleanText) }));
   let system = request.system === undefined ? undefined : cleanText(request.system);
-  const chars = messages.reduce((n, m) => n + m.content.length, system?.length ?? 0);
+  checkImageParts(messages);
+  if (request.responseSchema) zodForResponseSchema(request.responseSchema);
+  // Images are not prompt characters: the token estimate and the provider's image limits cover them.
+  const chars = messages.reduce((n, m) => n + textOf(m.content).length, system?.length ?? 0);
   const featureChars = opts.guard?.maxCharsByFeature[feature];
   const maxChars = featureChars ?? opts.maxPromptChars;
   if (chars > maxChars) {
@@ -66,7 +71,7 @@ export function guardRequest(input: unknown, opts: InputGuardOptions): GuardedIn
   let redacted: GuardRedaction[] = [];
   const mode = opts.guard ? secretModeFor(opts.guard, feature) : 'allow';
   if (mode === 'block') {
-    const kinds = mergeRedactions([...messages.map((m) => m.content), system ?? ''].map((t) => countKinds(t)));
+    const kinds = mergeRedactions([...messages.map((m) => textOf(m.content)), system ?? ''].map((t) => countKinds(t)));
     if (kinds.length > 0) {
       throw new ConduitError({
         code: 'guard_blocked',
@@ -75,11 +80,14 @@ export function guardRequest(input: unknown, opts: InputGuardOptions): GuardedIn
     }
   } else if (mode === 'redact') {
     const parts: GuardRedaction[][] = [];
-    messages = messages.map((m) => {
-      const r = redactSecrets(m.content);
-      parts.push(r.redacted);
-      return { role: m.role, content: r.text };
-    });
+    messages = messages.map((m) => ({
+      role: m.role,
+      content: mapText(m.content, (text) => {
+        const r = redactSecrets(text);
+        parts.push(r.redacted);
+        return r.text;
+      }),
+    }));
     if (system !== undefined) {
       const r = redactSecrets(system);
       parts.push(r.redacted);
@@ -88,6 +96,12 @@ export function guardRequest(input: unknown, opts: InputGuardOptions): GuardedIn
     redacted = mergeRedactions(parts);
   }
   return { request: { ...request, messages, ...(system === undefined ? {} : { system }) }, redacted };
+}
+
+/** Applies `f` to every piece of text in a message (text parts and tool results), leaving images and tool calls as they are. */
+function mapText(content: ChatMessage['content'], f: (text: string) => string): ChatMessage['content'] {
+  if (typeof content === 'string') return f(content);
+  return content.map((p) => (p.type === 'text' ? { ...p, text: f(p.text) } : p.type === 'tool_result' ? { ...p, content: f(p.content) } : p));
 }
 
 function countKinds(text: string): GuardRedaction[] {

@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { ConduitError } from '../../protocol';
+import { ConduitError, textOf, type ChatMessage } from '../../protocol';
 
 export interface ModerationVerdict {
   flagged: boolean;
@@ -39,7 +39,7 @@ export async function moderate(text: string, target: ModerationTarget, signal: A
 
 /** Runs the check for features configured to use it; refuses a flagged prompt. */
 export async function enforceModeration(
-  request: { feature?: string; system?: string; messages: { content: string }[] },
+  request: { feature?: string; system?: string; messages: Pick<ChatMessage, 'content'>[] },
   features: readonly string[],
   target: () => ModerationTarget | undefined,
   signal: AbortSignal,
@@ -51,7 +51,7 @@ export async function enforceModeration(
   if (!to) {
     throw new ConduitError({ code: 'guard_blocked', message: `"${feature}" is set to use moderation, which needs an OpenAI key; none is set. Run \`conduit key set openai\`, or remove the feature from guard.moderationFeatures.` });
   }
-  const text = [request.system ?? '', ...request.messages.map((m) => m.content)].filter(Boolean).join('\n\n');
+  const text = [request.system ?? '', ...request.messages.map((m) => textOf(m.content))].filter(Boolean).join('\n\n');
   const verdict = await moderate(text, to, signal, redact);
   if (verdict.flagged) {
     throw new ConduitError({ code: 'guard_blocked', message: `The moderation check flagged the prompt (${verdict.categories.join(', ') || 'unspecified'}); nothing was sent.` });

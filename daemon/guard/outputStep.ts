@@ -1,12 +1,13 @@
 import type { ZodType } from 'zod';
-import { ConduitError, type ChatRequest, type ChatResult, type GuardRedaction, type Usage } from '../../protocol';
+import { ConduitError, type ChatRequest, type ChatResult, type GuardRedaction, type ToolCall, type ToolCallDelta, type Usage } from '../../protocol';
 import { piiModeFor, type GuardSettings } from './guardSettings';
 import { checkJson, redactOutput, repairInstruction, StreamRedactor, suspicions, type OutputPolicy } from './outputGuard';
+import { zodForResponseSchema } from './responseSchema';
 import { mergeRedactions } from './secretScanner';
 
 /** Where streamed text goes; the gateway's ChatSink has this shape. */
 export interface TextSink {
-  chunk(delta: string, seq: number): void;
+  chunk(delta: string, seq: number, toolCall?: ToolCallDelta): void;
 }
 
 export interface OutputStepOptions {
@@ -29,14 +30,17 @@ export type RunFn = (request: ChatRequest, sink: TextSink | undefined) => Promis
 export async function runWithOutputGuard(request: ChatRequest, sink: TextSink | undefined, opts: OutputStepOptions, run: RunFn): Promise<ChatResult> {
   const feature = request.feature ?? 'ask';
   const policy: OutputPolicy = { secrets: opts.settings.output.secrets === 'redact', pii: piiModeFor(opts.settings, feature) === 'redact' };
-  const wantsJson = request.responseFormat === 'json' || opts.settings.jsonFeatures.includes(feature);
+  const wantsJson = request.responseFormat === 'json' || request.responseSchema !== undefined || opts.settings.jsonFeatures.includes(feature);
+  const schema = request.responseSchema ? zodForResponseSchema(request.responseSchema) : opts.schema;
 
   let result: ChatResult;
   let repaired = false;
   if (wantsJson) {
     // A JSON answer is checked whole before the client sees any of it, so it is not streamed.
     result = await run(request, undefined);
-    let check = result.degraded ? { ok: true as const, value: null } : checkJson(result.text, opts.schema);
+    // An answer that calls a tool is not the final answer yet: the client runs the tool first.
+    const pass = result.degraded !== undefined || (result.toolCalls?.length ?? 0) > 0;
+    let check = pass ? { ok: true as const, value: undefined } : checkJson(result.text, schema);
     if (!check.ok) {
       opts.log('info', 'json repair', { requestId: opts.requestId, feature, problem: check.problem.slice(0, 200) });
       const retry: ChatRequest = {
@@ -48,21 +52,32 @@ export async function runWithOutputGuard(request: ChatRequest, sink: TextSink | 
       // The gateway's attempt log is shared by both runs, so `second` already counts every attempt.
       result = { ...second, usage: addUsage(result.usage, second.usage), costUsd: addCost(result.costUsd, second.costUsd) };
       repaired = true;
-      check = checkJson(result.text, opts.schema);
+      check = checkJson(result.text, schema);
       if (!check.ok) {
-        throw new ConduitError({ code: 'invalid_output', provider: result.provider, model: result.model, message: `The answer was not usable JSON after one repair attempt: ${check.problem}.` });
+        const what = request.responseSchema ? `JSON matching responseSchema "${request.responseSchema.name}"` : 'usable JSON';
+        throw new ConduitError({ code: 'invalid_output', provider: result.provider, model: result.model, message: `The answer was not ${what} after one repair attempt: ${check.problem}. Simplify the schema or try a stronger model.` });
       }
     }
-    const out = redactOutput(result.text, policy);
-    result = { ...result, text: out.text };
-    sink?.chunk(out.text, 0);
+    if (request.responseSchema && check.value !== undefined) result = { ...result, structured: check.value };
+    const out = redactAnswer(result, policy);
+    result = out.result;
+    // What was redacted from the text is redacted from the parsed value too.
+    if (result.structured !== undefined && out.redacted.length) {
+      const again = checkJson(result.text);
+      result.structured = again.ok ? again.value : undefined;
+    }
+    sink?.chunk(result.text, 0);
     return finish(result, out.redacted, repaired, opts);
   }
 
   let seq = 0;
   const streamer = sink ? new StreamRedactor(policy, (text) => sink.chunk(text, seq++)) : undefined;
   try {
-    result = await run(request, streamer ? { chunk: (delta) => streamer.push(delta) } : undefined);
+    // A tool-call piece goes out at once, after any text held back, so order and seq hold.
+    const forward: TextSink | undefined = sink && streamer
+      ? { chunk: (delta, _seq, toolCall) => { if (toolCall) { streamer.flush(); sink.chunk('', seq++, toolCall); } else streamer.push(delta); } }
+      : undefined;
+    result = await run(request, forward);
   } catch (err) {
     // A stream that broke midway: the client gets what was held back, so what it saw is
     // exactly the (redacted) partial text the error reports.
@@ -73,8 +88,16 @@ export async function runWithOutputGuard(request: ChatRequest, sink: TextSink | 
     throw err;
   }
   streamer?.flush();
+  const out = redactAnswer(result, policy);
+  return finish(out.result, out.redacted, repaired, opts);
+}
+
+/** The answer's text and its tool calls' arguments, redacted by the same policy. */
+function redactAnswer(result: ChatResult, policy: OutputPolicy): { result: ChatResult; redacted: GuardRedaction[] } {
   const out = redactOutput(result.text, policy);
-  return finish({ ...result, text: out.text }, out.redacted, repaired, opts);
+  if (!result.toolCalls) return { result: { ...result, text: out.text }, redacted: out.redacted };
+  const calls = redactToolCalls(result.toolCalls, policy);
+  return { result: { ...result, text: out.text, toolCalls: calls.calls }, redacted: mergeRedactions([out.redacted, calls.redacted]) };
 }
 
 function finish(result: ChatResult, outputRedacted: GuardRedaction[], repaired: boolean, opts: OutputStepOptions): ChatResult {
@@ -90,6 +113,26 @@ function finish(result: ChatResult, outputRedacted: GuardRedaction[], repaired: 
     };
   }
   return result;
+}
+
+/**
+ * Tool-call arguments are answer text too: every string in them goes through the same
+ * redaction. (Their streamed pieces are JSON fragments and go out as they come.)
+ */
+function redactToolCalls(calls: readonly ToolCall[], policy: OutputPolicy): { calls: ToolCall[]; redacted: GuardRedaction[] } {
+  const found: GuardRedaction[][] = [];
+  const walk = (value: unknown): unknown => {
+    if (typeof value === 'string') {
+      const r = redactOutput(value, policy);
+      found.push(r.redacted);
+      return r.text;
+    }
+    if (Array.isArray(value)) return value.map(walk);
+    if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)]));
+    return value;
+  };
+  const out = calls.map((c) => ({ ...c, input: walk(c.input) as Record<string, unknown> }));
+  return { calls: out, redacted: mergeRedactions(found) };
 }
 
 function addUsage(a: Usage, b: Usage): Usage {

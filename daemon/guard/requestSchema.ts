@@ -1,10 +1,23 @@
 import { z } from 'zod';
 import { PROFILE_NAME, ProviderIds, type ChatRequest } from '../../protocol';
 
+/** Anthropic's and OpenAI's rule for tool names, the stricter of the three. */
+const toolName = z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'a tool name is 1 to 64 letters, digits, "_" or "-"');
+const jsonObject = z.record(z.string(), z.unknown());
+
+const part = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text'), text: z.string() }).strict(),
+  z.object({ type: z.literal('image'), mediaType: z.enum(['image/png', 'image/jpeg', 'image/gif', 'image/webp']), data: z.string().min(1) }).strict(),
+  z.object({ type: z.literal('tool_use'), id: z.string().min(1).max(200), name: toolName, input: jsonObject, signature: z.string().max(100_000).optional() }).strict(),
+  z.object({ type: z.literal('tool_result'), toolUseId: z.string().min(1).max(200), content: z.string(), isError: z.boolean().optional() }).strict(),
+]);
+
 const message = z.object({
   role: z.enum(['user', 'assistant']),
-  content: z.string(),
+  content: z.union([z.string(), z.array(part).min(1, 'content parts may not be empty')]),
 }).strict();
+
+const tool = z.object({ name: toolName, description: z.string().max(10_000).optional(), inputSchema: jsonObject }).strict();
 
 /** The shape every ChatRequest must have; anything else is refused before routing. */
 export const chatRequestSchema = z.object({
@@ -22,6 +35,10 @@ export const chatRequestSchema = z.object({
   responseFormat: z.literal('json').optional(),
   /** What A/B assignment hashes; a client's retry sends the same one. */
   experimentKey: z.string().max(200).optional(),
+  tools: z.array(tool).max(128).optional(),
+  toolChoice: z.union([z.enum(['auto', 'none', 'required']), z.object({ name: toolName }).strict()]).optional(),
+  responseSchema: z.object({ name: toolName, description: z.string().max(10_000).optional(), schema: jsonObject }).strict().optional(),
+  reasoningEffort: z.enum(['low', 'medium', 'high']).optional(),
 }).strict();
 
 export function parseChatRequest(input: unknown): { ok: true; request: ChatRequest } | { ok: false; problem: string } {

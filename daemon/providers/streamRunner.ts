@@ -1,4 +1,4 @@
-import type { ProviderId } from '../../protocol';
+import type { ProviderId, ToolCallDelta } from '../../protocol';
 import { abortedError, truncatedError } from './commonErrors';
 import type { ProviderStreamEvent, UpstreamError } from './types';
 
@@ -8,6 +8,8 @@ export type DoneEvent = Extract<ProviderStreamEvent, { type: 'done' }>;
 export interface StreamAccumulator<Event> {
   /** Takes one event; returns the text it adds ('' when none). */
   push(event: Event): string;
+  /** Tool-call pieces the events so far added, taken once each; absent for text-only streams. */
+  takeToolCalls?(): ToolCallDelta[];
   /** True once the provider's end marker has arrived. */
   readonly complete: boolean;
   /** The end marker, named for the truncation message. */
@@ -49,6 +51,7 @@ export async function* runStream<Event>(run: StreamRun<Event>): AsyncGenerator<P
         partial += text;
         yield { type: 'text', text };
       }
+      for (const delta of accumulator.takeToolCalls?.() ?? []) yield { type: 'tool_call', delta };
     }
   } catch (err) {
     const upstream = signal.aborted ? abortedError(run.provider, err) : run.toError(err, started);

@@ -1,4 +1,4 @@
-import type { ChatMessage, ProviderId, Usage } from '../../protocol';
+import type { ChatMessage, ProviderId, ReasoningEffort, ResponseSchema, ToolCall, ToolCallDelta, ToolChoice, ToolDefinition, Usage } from '../../protocol';
 
 /** A request after routing: the provider and model are decided. */
 export interface ProviderRequest {
@@ -9,6 +9,11 @@ export interface ProviderRequest {
   temperature?: number;
   /** Anthropic: mark the system prompt for prompt caching (`cache_control: ephemeral`). */
   cacheSystem?: boolean;
+  tools?: ToolDefinition[];
+  toolChoice?: ToolChoice;
+  /** Ask the provider for JSON of this schema in its native way. */
+  responseSchema?: ResponseSchema;
+  reasoningEffort?: ReasoningEffort;
 }
 
 export interface ProviderResponse {
@@ -19,12 +24,14 @@ export interface ProviderResponse {
   responseId?: string;
   /** Response headers, lower-cased, for rate-limit headroom. */
   headers: Record<string, string>;
+  toolCalls?: ToolCall[];
 }
 
 /** What a streaming adapter yields. `done` is always last on a stream that completed. */
 export type ProviderStreamEvent =
   | { type: 'text'; text: string }
-  | { type: 'done'; model: string; usage: Usage; stopReason: string | null; responseId?: string; headers: Record<string, string> };
+  | { type: 'tool_call'; delta: ToolCallDelta }
+  | { type: 'done'; model: string; usage: Usage; stopReason: string | null; responseId?: string; headers: Record<string, string>; toolCalls?: ToolCall[] };
 
 export interface ProviderConfig {
   apiKey: string;

@@ -1,4 +1,4 @@
-import type { ChatMessage, ProviderId, Usage } from '../../protocol';
+import { imageCount, textOf, type ChatMessage, type ProviderId, type Usage } from '../../protocol';
 
 /**
  * Roughly four characters per token for English text and code, the rule of thumb every provider
@@ -7,11 +7,21 @@ import type { ChatMessage, ProviderId, Usage } from '../../protocol';
  */
 export const CHARS_PER_TOKEN = 4;
 
+/**
+ * What one image costs, without decoding it: about the most Anthropic charges for an image it
+ * has scaled down (~1,600), more than OpenAI's high-detail tile count for most screenshots.
+ */
+export const IMAGE_TOKENS = 1600;
+
 export function estimateInputTokens(messages: readonly ChatMessage[], system: string | undefined): number {
   let chars = system?.length ?? 0;
-  for (const m of messages) chars += m.content.length;
+  let images = 0;
+  for (const m of messages) {
+    chars += typeof m.content === 'string' ? m.content.length : textOf(m.content).length;
+    images += imageCount(m.content);
+  }
   // Each message carries a few tokens of framing (role, separators).
-  return Math.ceil(chars / CHARS_PER_TOKEN) + 4 * messages.length;
+  return Math.ceil(chars / CHARS_PER_TOKEN) + 4 * messages.length + IMAGE_TOKENS * images;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { ChatRequest, RouteSignals, Tier } from '../../protocol';
+import { textOf, type ChatRequest, type RouteSignals, type Tier } from '../../protocol';
 import { CHARS_PER_TOKEN, estimateInputTokens } from '../ratelimit/tokenEstimate';
 
 /**
@@ -60,7 +60,7 @@ export function classify(request: Pick<ChatRequest, 'messages' | 'system' | 'fea
   const last = lastUserText(messages);
   const estimatedTokens = estimateInputTokens(messages, request.system);
   let codeChars = 0;
-  for (const m of messages) codeChars += codeCharsIn(m.content);
+  for (const m of messages) codeChars += codeCharsIn(textOf(m.content));
   const codeTokens = Math.ceil(codeChars / CHARS_PER_TOKEN);
   const prose = last.replace(FENCE_RE, ' ').toLowerCase();
   const markers = findMarkers(prose);
@@ -90,7 +90,7 @@ export function classify(request: Pick<ChatRequest, 'messages' | 'system' | 'fea
 }
 
 function lastUserText(messages: ChatRequest['messages']): string {
-  for (let i = messages.length - 1; i >= 0; i--) if (messages[i]!.role === 'user') return messages[i]!.content;
+  for (let i = messages.length - 1; i >= 0; i--) if (messages[i]!.role === 'user') return textOf(messages[i]!.content);
   return '';
 }
 

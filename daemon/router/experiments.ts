@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ChatRequest } from '../../protocol';
+import { textOf, type ChatRequest } from '../../protocol';
 import type { ArmSettings, ExperimentSettings } from './experimentSettings';
 
 /**
@@ -17,7 +17,7 @@ export function experimentFor(feature: string, experiments: readonly ExperimentS
 export function experimentKeyOf(request: Pick<ChatRequest, 'messages' | 'system' | 'experimentKey'>): string {
   if (request.experimentKey !== undefined && request.experimentKey !== '') return request.experimentKey;
   const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
-  return JSON.stringify([norm(request.system ?? ''), request.messages.map((m) => [m.role, norm(m.content)])]);
+  return JSON.stringify([norm(request.system ?? ''), request.messages.map((m) => [m.role, norm(textOf(m.content))])]);
 }
 
 /** A point in [0, 1) from the first 48 bits of sha256(id + key). */

@@ -18,6 +18,7 @@ import {
   StopRequest,
   type ClientKind,
   type ConduitErrorData,
+  type ToolCallDelta,
 } from '../../protocol';
 import { tokensEqual } from '../home/token';
 import { DrainingWriter } from './drainingWriter';
@@ -31,7 +32,7 @@ export interface SessionHost {
   /** Resolves when the daemon has finished starting (ledger, queue); hellos wait for it. */
   readonly ready?: Promise<void>;
   hello(): { version: string; pid: number; capabilities: string[] };
-  chat: (params: unknown, client: ClientKind, signal: AbortSignal, onChunk: ((delta: string, seq: number) => void) | undefined) => Promise<unknown>;
+  chat: (params: unknown, client: ClientKind, signal: AbortSignal, onChunk: ((delta: string, seq: number, toolCall?: ToolCallDelta) => void) | undefined) => Promise<unknown>;
   status: (settleMemory: boolean) => unknown;
   stop: () => void;
   log: (level: 'info' | 'warn', msg: string, fields?: Record<string, unknown>) => void;
@@ -115,7 +116,7 @@ export class ClientSession {
         const stream = isStreaming(params);
         const requestId = typeof params?.requestId === 'string' ? params.requestId : '';
         const onChunk = stream
-          ? (delta: string, seq: number) => { void c.sendNotification(ChatChunkNotification.type, { requestId, seq, delta }); }
+          ? (delta: string, seq: number, toolCall?: ToolCallDelta) => { void c.sendNotification(ChatChunkNotification.type, { requestId, seq, delta, ...(toolCall ? { toolCall } : {}) }); }
           : undefined;
         return (await this.host.chat(params, this.client, controller.signal, onChunk)) as never;
       } catch (err) {

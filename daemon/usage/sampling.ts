@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ChatRequest } from '../../protocol';
+import { textOf, type ChatRequest } from '../../protocol';
 import { redactOutput } from '../guard/outputGuard';
 import type { Redactor } from '../guard/redact';
 
@@ -26,7 +26,8 @@ export function sampleOf(
   random: () => number = Math.random,
 ): { prompt: string; response: string } | null {
   if (!settings.enabled || !request || random() >= settings.rate) return null;
-  const last = [...request.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+  const lastMessage = [...request.messages].reverse().find((m) => m.role === 'user');
+  const last = lastMessage ? textOf(lastMessage.content) : '';
   const prompt = request.system ? `[system] ${request.system}\n[user] ${last}` : last;
   const clean = (text: string) => clip(redactor.text(redactOutput(text, { secrets: true, pii: true }).text), settings.maxChars);
   return { prompt: clean(prompt), response: clean(responseText ?? '') };

@@ -25,6 +25,11 @@ export function formatUsageTable(r: UsageQueryResult): string {
     const statuses = Object.entries(r.errorsByStatus).sort((a, b) => b[1] - a[1]).map(([s, n]) => `${s === 'none' ? 'no status' : `HTTP ${s}`} ×${n}`);
     out.push('', `Errors: ${codes.map(([c, n]) => `${c} ×${n}`).join(', ')} (${statuses.join(', ')})`);
   }
+  // Thinking is billed as output; the line shows how much of the output it was.
+  if (r.total.reasoningTokens > 0) {
+    const share = r.total.outputTokens > 0 ? ` (${Math.round((r.total.reasoningTokens / r.total.outputTokens) * 100)}% of output)` : '';
+    out.push('', `Reasoning: ${num(r.total.reasoningTokens)} thinking tokens${share}, counted in output tok and priced as output.`);
+  }
   const notes: string[] = [];
   if (r.total.unpricedRequests > 0) notes.push(`${r.total.unpricedRequests} request(s) used a model without a known price and are not in the cost`);
   if (r.total.estimatedCostRequests > 0) notes.push(`${r.total.estimatedCostRequests} cost(s) are estimates`);

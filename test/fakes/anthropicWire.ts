@@ -1,5 +1,5 @@
 import type { ScriptedError } from './script';
-import { resolvedUsage, scriptDeltas, scriptText } from './script';
+import { argumentPieces, resolvedUsage, scriptDeltas, scriptText, scriptToolCalls } from './script';
 import type { SseEvent } from './sse';
 import type { PlannedEvent, WireFormat, WireRequest } from './wireFormat';
 import { bearerToken, headerValue, isRecord } from './wireFormat';
@@ -65,6 +65,20 @@ function resetIn(ms: number): string {
   return new Date(Date.now() + ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+function stopReason(req: WireRequest): string {
+  return req.script.stopReason ?? (req.script.toolCalls?.length ? 'tool_use' : 'end_turn');
+}
+
+/** The content blocks of a whole message: thinking, then text, then tool_use. */
+function contentBlocks(req: WireRequest): unknown[] {
+  const blocks: unknown[] = [];
+  if (req.script.thinking !== undefined) blocks.push({ type: 'thinking', thinking: req.script.thinking, signature: 'sig-fake' });
+  const text = scriptText(req.script);
+  if (text || !req.script.toolCalls) blocks.push({ type: 'text', text });
+  for (const c of scriptToolCalls(req.script, 'toolu_fake_')) blocks.push({ type: 'tool_use', id: c.id, name: c.name, input: c.input });
+  return blocks;
+}
+
 export const anthropicWire: WireFormat = {
   provider: 'anthropic',
 
@@ -110,8 +124,8 @@ export const anthropicWire: WireFormat = {
     type: 'message',
     role: 'assistant',
     model: req.model,
-    content: [{ type: 'text', text: scriptText(req.script) }],
-    stop_reason: req.script.stopReason ?? 'end_turn',
+    content: contentBlocks(req),
+    stop_reason: stopReason(req),
     stop_sequence: null,
     usage: usageOf(req),
   }),
@@ -136,18 +150,39 @@ export const anthropicWire: WireFormat = {
           },
         }),
       },
-      { kind: 'head', sse: event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }) },
-      { kind: 'head', sse: { event: 'ping', data: '{"type": "ping"}' } },
     ];
-    for (const text of scriptDeltas(req.script)) {
-      events.push({ kind: 'delta', sse: event('content_block_delta', { index: 0, delta: { type: 'text_delta', text } }) });
+    let index = 0;
+    if (req.script.thinking !== undefined) {
+      events.push(
+        { kind: 'head', sse: event('content_block_start', { index, content_block: { type: 'thinking', thinking: '', signature: '' } }) },
+        { kind: 'head', sse: event('content_block_delta', { index, delta: { type: 'thinking_delta', thinking: req.script.thinking } }) },
+        { kind: 'head', sse: event('content_block_delta', { index, delta: { type: 'signature_delta', signature: 'sig-fake' } }) },
+        { kind: 'head', sse: event('content_block_stop', { index }) },
+      );
+      index++;
     }
+    const deltas = scriptDeltas(req.script);
+    if (deltas.length || !req.script.toolCalls) {
+      events.push({ kind: 'head', sse: event('content_block_start', { index, content_block: { type: 'text', text: '' } }) });
+      for (const text of deltas) events.push({ kind: 'delta', sse: event('content_block_delta', { index, delta: { type: 'text_delta', text } }) });
+      events.push({ kind: 'end', sse: event('content_block_stop', { index }) });
+      index++;
+    }
+    for (const call of scriptToolCalls(req.script, 'toolu_fake_')) {
+      events.push({ kind: 'delta', sse: event('content_block_start', { index, content_block: { type: 'tool_use', id: call.id, name: call.name, input: {} } }) });
+      for (const partial_json of argumentPieces(call.input)) {
+        events.push({ kind: 'delta', sse: event('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json } }) });
+      }
+      events.push({ kind: 'end', sse: event('content_block_stop', { index }) });
+      index++;
+    }
+    // Anthropic pings right after the first block opens.
+    events.splice(2, 0, { kind: 'head', sse: { event: 'ping', data: '{"type": "ping"}' } });
     events.push(
-      { kind: 'end', sse: event('content_block_stop', { index: 0 }) },
       {
         kind: 'end',
         sse: event('message_delta', {
-          delta: { stop_reason: req.script.stopReason ?? 'end_turn', stop_sequence: null },
+          delta: { stop_reason: stopReason(req), stop_sequence: null },
           usage: { output_tokens: outputTokens, ...(details ? { output_tokens_details: details } : {}) },
         }),
       },

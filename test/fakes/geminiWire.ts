@@ -79,11 +79,20 @@ function responseId(req: WireRequest): string {
   return req.script.responseId ?? `fake${req.requestId.slice(-16)}`;
 }
 
-function chunkBody(req: WireRequest, text: string, usage: Record<string, unknown>, finishReason?: string): unknown {
+/** Gemini sends no call ids; a script's explicit id is sent, to test that it is kept. */
+function functionCallParts(req: WireRequest): unknown[] {
+  return (req.script.toolCalls ?? []).map((c) => ({ functionCall: { ...(c.id ? { id: c.id } : {}), name: c.name, args: c.input }, ...(c.signature ? { thoughtSignature: c.signature } : {}) }));
+}
+
+function chunkBody(req: WireRequest, text: string, usage: Record<string, unknown>, finishReason?: string, extraParts: unknown[] = [], thought?: string): unknown {
+  const parts: unknown[] = [];
+  if (thought !== undefined) parts.push({ text: thought, thought: true });
+  if (text || extraParts.length === 0) parts.push({ text });
+  parts.push(...extraParts);
   return {
     candidates: [
       {
-        content: { parts: [{ text }], role: 'model' },
+        content: { parts, role: 'model' },
         ...(finishReason !== undefined ? { finishReason } : {}),
         index: 0,
       },
@@ -124,17 +133,19 @@ export const geminiWire: WireFormat = {
 
   json: (req) => {
     const u = resolvedUsage(req.script.usage);
-    return chunkBody(req, scriptText(req.script), usageMetadata(u, u.output), req.script.stopReason ?? 'STOP');
+    return chunkBody(req, scriptText(req.script), usageMetadata(u, u.output), req.script.stopReason ?? 'STOP', functionCallParts(req), req.script.thinking);
   },
 
   stream: (req) => {
     const u = resolvedUsage(req.script.usage);
     const deltas = scriptDeltas(req.script);
+    if (deltas.length === 0) deltas.push('');
     // Every chunk carries the running usage; the last one, with finishReason, the final counts.
+    // Thoughts come first, and function calls whole in the last chunk.
     return deltas.map((text, i): PlannedEvent => {
       const last = i === deltas.length - 1;
       const candidates = Math.round((u.output * (i + 1)) / deltas.length);
-      const body = chunkBody(req, text, usageMetadata(u, candidates), last ? req.script.stopReason ?? 'STOP' : undefined);
+      const body = chunkBody(req, text, usageMetadata(u, candidates), last ? req.script.stopReason ?? 'STOP' : undefined, last ? functionCallParts(req) : [], i === 0 ? req.script.thinking : undefined);
       return { kind: last ? 'end' : 'delta', sse: { data: JSON.stringify(body) } };
     });
   },

@@ -1,5 +1,5 @@
 import type { ScriptedError } from './script';
-import { resolvedUsage, scriptDeltas, scriptText } from './script';
+import { argumentPieces, resolvedUsage, scriptDeltas, scriptText, scriptToolCalls } from './script';
 import type { SseEvent } from './sse';
 import type { PlannedEvent, WireFormat, WireRequest } from './wireFormat';
 import { bearerToken, isRecord } from './wireFormat';
@@ -72,6 +72,10 @@ function includeUsage(body: unknown): boolean {
   return isRecord(body) && isRecord(body.stream_options) && body.stream_options.include_usage === true;
 }
 
+function finishReason(req: WireRequest): string {
+  return req.script.stopReason ?? (req.script.toolCalls?.length ? 'tool_calls' : 'stop');
+}
+
 export const openaiWire: WireFormat = {
   provider: 'openai',
 
@@ -115,9 +119,17 @@ export const openaiWire: WireFormat = {
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: scriptText(req.script), refusal: null, annotations: [] },
+        message: {
+          role: 'assistant',
+          content: scriptText(req.script) || (req.script.toolCalls ? null : ''),
+          refusal: null,
+          annotations: [],
+          ...(req.script.toolCalls
+            ? { tool_calls: scriptToolCalls(req.script, 'call_fake').map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: JSON.stringify(c.input) } })) }
+            : {}),
+        },
         logprobs: null,
-        finish_reason: req.script.stopReason ?? 'stop',
+        finish_reason: finishReason(req),
       },
     ],
     usage: usageOf(req),
@@ -149,7 +161,14 @@ export const openaiWire: WireFormat = {
     for (const text of scriptDeltas(req.script)) {
       events.push({ kind: 'delta', sse: chunk([choice({ content: text }, null)]) });
     }
-    events.push({ kind: 'end', sse: chunk([choice({}, req.script.stopReason ?? 'stop')]) });
+    // A call's first piece has its id, type and name; the rest only more arguments.
+    for (const [index, call] of scriptToolCalls(req.script, 'call_fake').entries()) {
+      events.push({ kind: 'delta', sse: chunk([choice({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }, null)]) });
+      for (const piece of argumentPieces(call.input)) {
+        events.push({ kind: 'delta', sse: chunk([choice({ tool_calls: [{ index, function: { arguments: piece } }] }, null)]) });
+      }
+    }
+    events.push({ kind: 'end', sse: chunk([choice({}, finishReason(req))]) });
     if (withUsage) events.push({ kind: 'end', sse: chunk([], usageOf(req)) });
     events.push({ kind: 'end', sse: { data: '[DONE]' } });
     return events;

@@ -69,6 +69,13 @@ export interface ScriptedResponse {
   /** Provider-native stop reason; defaults to end_turn / stop / STOP. */
   stopReason?: string;
   responseId?: string;
+  /**
+   * Tool calls the answer makes, after its text (which defaults to none when these are given).
+   * Anthropic tool_use blocks, OpenAI tool_calls, Gemini functionCall parts.
+   */
+  toolCalls?: FakeToolCall[];
+  /** Reasoning shown before the answer: an Anthropic thinking block, a Gemini thought part. */
+  thinking?: string;
 
   /** A non-2xx status answers with the provider's error body (or `rawBody`). */
   status?: number;
@@ -95,7 +102,33 @@ export interface ScriptedResponse {
   lineEnding?: '\n' | '\r\n';
 }
 
+export interface FakeToolCall {
+  /** Defaults to a provider-shaped id; Gemini sends none, as its API does. */
+  id?: string;
+  name: string;
+  input: Record<string, unknown>;
+  /** Gemini: the part's thoughtSignature. */
+  signature?: string;
+}
+
 export const defaultText = 'Hello from the fake provider.';
+
+/** The script's tool calls with ids filled in (`prefix` + position). */
+export function scriptToolCalls(script: ScriptedResponse, prefix: string): Array<FakeToolCall & { id: string }> {
+  return (script.toolCalls ?? []).map((c, i) => ({ ...c, id: c.id ?? `${prefix}${i}` }));
+}
+
+/** Arguments JSON in two pieces, as providers stream it. */
+export function argumentPieces(input: Record<string, unknown>): string[] {
+  const json = JSON.stringify(input);
+  const cut = Math.floor(json.length / 2);
+  return [json.slice(0, cut), json.slice(cut)];
+}
+
+/** A script that makes tool calls and names no text answers with none. */
+function textless(script: ScriptedResponse): boolean {
+  return script.toolCalls !== undefined && script.text === undefined && script.deltas === undefined;
+}
 
 export function resolvedUsage(usage: Partial<FakeUsage> | undefined): FakeUsage {
   return { input: 12, output: 7, cacheRead: 0, cacheWrite: 0, reasoning: 0, ...usage };
@@ -104,6 +137,7 @@ export function resolvedUsage(usage: Partial<FakeUsage> | undefined): FakeUsage 
 /** The deltas a script streams: explicit ones, or its text cut into `chunks` (or word) pieces. */
 export function scriptDeltas(script: ScriptedResponse): string[] {
   if (script.deltas) return script.deltas;
+  if (textless(script)) return [];
   const text = script.text ?? defaultText;
   if (script.chunks !== undefined) {
     // Code points, so a split never lands inside a surrogate pair.
@@ -123,5 +157,6 @@ export function scriptDeltas(script: ScriptedResponse): string[] {
 }
 
 export function scriptText(script: ScriptedResponse): string {
+  if (textless(script)) return '';
   return script.deltas ? script.deltas.join('') : script.text ?? defaultText;
 }

@@ -1,5 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { Message, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
+import type { ToolCall } from '../../../protocol';
 import { abortedError } from '../commonErrors';
 import { lowerCaseHeaders } from '../headers';
 import { createHttpFetch } from '../httpFetch';
@@ -9,11 +10,31 @@ import type { ProviderAdapter, ProviderConfig, ProviderRequest, ProviderResponse
 import { anthropicUpstreamError } from './anthropicError';
 import { toAnthropicParams } from './anthropicRequest';
 import { AnthropicStreamAccumulator } from './anthropicStream';
-import { fromAnthropicUsage } from './anthropicUsage';
+import { fromAnthropicUsage, withThinkingEstimate } from './anthropicUsage';
 
-/** The answer's text: the text blocks, in order (thinking and tool blocks left out). */
+/**
+ * The answer's text and tool calls. The tool standing in for a response schema is no tool call:
+ * its input is the answer, as JSON text.
+ */
+export function answerOf(message: Message, schemaTool: string | undefined): { text: string; toolCalls: ToolCall[] } {
+  let text = '';
+  const toolCalls: ToolCall[] = [];
+  for (const block of message.content) {
+    if (block.type === 'text') text += block.text;
+    else if (block.type === 'tool_use' && block.name === schemaTool) text = JSON.stringify(block.input);
+    else if (block.type === 'tool_use') toolCalls.push({ id: block.id, name: block.name, input: block.input as Record<string, unknown> });
+  }
+  return { text, toolCalls };
+}
+
+/** The answer's text alone (a batch result carries no request to name the schema tool). */
 export function textOf(message: Message): string {
-  return message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+  return answerOf(message, undefined).text;
+}
+
+/** The characters of the answer a reader sees: text, and tool-call input as JSON. */
+function visibleChars(message: Message): number {
+  return message.content.reduce((n, b) => n + (b.type === 'text' ? b.text.length : b.type === 'tool_use' ? JSON.stringify(b.input).length : 0), 0);
 }
 
 export class AnthropicAdapter implements ProviderAdapter {
@@ -39,10 +60,12 @@ export class AnthropicAdapter implements ProviderAdapter {
       const { data, response } = await this.#client.messages
         .create({ ...toAnthropicParams(req), stream: false }, { signal })
         .withResponse();
+      const { text, toolCalls } = answerOf(data, req.responseSchema?.name);
       return {
-        text: textOf(data),
+        text,
+        ...(toolCalls.length ? { toolCalls } : {}),
         model: data.model,
-        usage: fromAnthropicUsage(data.usage),
+        usage: withThinkingEstimate(fromAnthropicUsage(data.usage), data.content.some((b) => b.type === 'thinking' || b.type === 'redacted_thinking'), visibleChars(data)),
         stopReason: data.stop_reason,
         responseId: data.id,
         headers: lowerCaseHeaders(response.headers),
@@ -56,7 +79,7 @@ export class AnthropicAdapter implements ProviderAdapter {
     return runStream<RawMessageStreamEvent>({
       provider: this.id,
       signal,
-      accumulator: new AnthropicStreamAccumulator(req.model),
+      accumulator: new AnthropicStreamAccumulator(req.model, req.responseSchema?.name),
       open: async () => {
         const { data, response } = await this.#client.messages
           .create({ ...toAnthropicParams(req), stream: true }, { signal })

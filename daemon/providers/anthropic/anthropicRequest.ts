@@ -1,15 +1,53 @@
-import type { MessageCreateParamsBase } from '@anthropic-ai/sdk/resources/messages';
+import type { ContentBlockParam, MessageCreateParamsBase, Tool, ToolChoice as AnthropicToolChoice } from '@anthropic-ai/sdk/resources/messages';
+import { partsOf, type ChatMessage, type ToolChoice } from '../../../protocol';
+import { outputLimit, THINKING_BUDGETS } from '../reasoningBudget';
 import type { ProviderRequest } from '../types';
 
 /** The canonical request in Messages API terms; the system prompt has its own field there. */
 export function toAnthropicParams(req: ProviderRequest): MessageCreateParamsBase {
+  // With thinking on, Anthropic wants each replayed tool call preceded by its signed thinking
+  // block, which the canonical messages do not carry; such a turn goes without thinking.
+  const replaysToolCall = req.messages.some((m) => m.role === 'assistant' && typeof m.content !== 'string' && m.content.some((p) => p.type === 'tool_use'));
+  const effort = replaysToolCall ? undefined : req.reasoningEffort;
+  const budget = effort ? THINKING_BUDGETS[effort] : undefined;
+  const tools: Tool[] = (req.tools ?? []).map((t) => ({ name: t.name, ...(t.description ? { description: t.description } : {}), input_schema: t.inputSchema as Tool['input_schema'] }));
+  let toolChoice = req.toolChoice ? anthropicToolChoice(req.toolChoice) : undefined;
+  // Anthropic has no JSON-schema mode: the answer comes as the input of a tool whose input
+  // schema is the requested one, and the adapter hands that input back as the text.
+  if (req.responseSchema) {
+    tools.push({ name: req.responseSchema.name, description: req.responseSchema.description ?? 'Give the answer as this tool\'s input.', input_schema: req.responseSchema.schema as Tool['input_schema'] });
+    // With extended thinking only `auto` is allowed; the JSON check repairs a prose answer.
+    toolChoice = budget ? { type: 'auto' } : { type: 'tool', name: req.responseSchema.name };
+  }
   return {
     model: req.model,
-    max_tokens: req.maxTokens,
-    messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
+    // max_tokens covers thinking too and must exceed the budget: the answer keeps what was asked.
+    max_tokens: outputLimit(req.maxTokens, effort),
+    messages: req.messages.map((m) => ({ role: m.role, content: anthropicContent(m) })),
     // A long, stable system prompt marked ephemeral is read from Anthropic's prompt cache on the
     // next request within five minutes, at the cache-read price.
     ...(req.system ? { system: req.cacheSystem ? [{ type: 'text' as const, text: req.system, cache_control: { type: 'ephemeral' as const } }] : req.system } : {}),
-    ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
+    // Extended thinking refuses a temperature other than the default.
+    ...(req.temperature !== undefined && budget === undefined ? { temperature: req.temperature } : {}),
+    ...(budget !== undefined ? { thinking: { type: 'enabled' as const, budget_tokens: budget } } : {}),
+    ...(tools.length ? { tools } : {}),
+    ...(toolChoice ? { tool_choice: toolChoice } : {}),
   };
+}
+
+function anthropicContent(m: ChatMessage): string | ContentBlockParam[] {
+  if (typeof m.content === 'string') return m.content;
+  return partsOf(m.content).map((p): ContentBlockParam => {
+    switch (p.type) {
+      case 'text': return { type: 'text', text: p.text };
+      case 'image': return { type: 'image', source: { type: 'base64', media_type: p.mediaType, data: p.data } };
+      case 'tool_use': return { type: 'tool_use', id: p.id, name: p.name, input: p.input };
+      case 'tool_result': return { type: 'tool_result', tool_use_id: p.toolUseId, content: p.content, ...(p.isError ? { is_error: true } : {}) };
+    }
+  });
+}
+
+function anthropicToolChoice(choice: ToolChoice): AnthropicToolChoice {
+  if (typeof choice === 'object') return { type: 'tool', name: choice.name };
+  return choice === 'required' ? { type: 'any' } : { type: choice };
 }

@@ -1,6 +1,8 @@
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
-import { fromAnthropicUsage, mergeAnthropicUsage, type AnthropicUsageFields } from './anthropicUsage';
+import { fromAnthropicUsage, mergeAnthropicUsage, withThinkingEstimate, type AnthropicUsageFields } from './anthropicUsage';
+import type { ToolCallDelta } from '../../../protocol';
 import type { DoneEvent, StreamAccumulator } from '../streamRunner';
+import { ToolCallAssembler } from '../toolCalls';
 
 /** Folds Messages API stream events; message_stop is the end marker. */
 export class AnthropicStreamAccumulator implements StreamAccumulator<RawMessageStreamEvent> {
@@ -10,9 +12,18 @@ export class AnthropicStreamAccumulator implements StreamAccumulator<RawMessageS
   #responseId: string | undefined;
   #stopReason: string | null = null;
   #usage: AnthropicUsageFields = {};
+  readonly #tools = new ToolCallAssembler();
+  /** The content block that holds the response-schema tool's input: its JSON is the answer's text. */
+  #schemaBlock: number | undefined;
+  #sawThinking = false;
+  #visibleChars = 0;
 
-  constructor(requestedModel: string) {
+  constructor(requestedModel: string, private readonly schemaTool?: string) {
     this.#model = requestedModel;
+  }
+
+  takeToolCalls(): ToolCallDelta[] {
+    return this.#tools.take();
   }
 
   push(event: RawMessageStreamEvent): string {
@@ -22,8 +33,24 @@ export class AnthropicStreamAccumulator implements StreamAccumulator<RawMessageS
         this.#responseId = event.message.id;
         this.#usage = event.message.usage;
         return '';
+      case 'content_block_start':
+        if (event.content_block.type === 'thinking' || event.content_block.type === 'redacted_thinking') this.#sawThinking = true;
+        if (event.content_block.type === 'tool_use') {
+          if (event.content_block.name === this.schemaTool) this.#schemaBlock = event.index;
+          else this.#tools.start(event.index, event.content_block.id, event.content_block.name);
+        }
+        return '';
       case 'content_block_delta':
-        return event.delta.type === 'text_delta' ? event.delta.text : '';
+        if (event.delta.type === 'input_json_delta') {
+          this.#visibleChars += event.delta.partial_json.length;
+          if (event.index === this.#schemaBlock) return event.delta.partial_json;
+          this.#tools.append(event.index, event.delta.partial_json);
+          return '';
+        }
+        // thinking_delta and signature_delta are the model's reasoning, not its answer.
+        if (event.delta.type !== 'text_delta') return '';
+        this.#visibleChars += event.delta.text.length;
+        return event.delta.text;
       case 'message_delta':
         this.#stopReason = event.delta.stop_reason ?? this.#stopReason;
         this.#usage = mergeAnthropicUsage(this.#usage, event.usage);
@@ -40,8 +67,9 @@ export class AnthropicStreamAccumulator implements StreamAccumulator<RawMessageS
     return {
       type: 'done',
       model: this.#model,
-      usage: fromAnthropicUsage(this.#usage),
+      usage: withThinkingEstimate(fromAnthropicUsage(this.#usage), this.#sawThinking, this.#visibleChars),
       stopReason: this.#stopReason,
+      ...(this.#tools.size ? { toolCalls: this.#tools.calls() } : {}),
       ...(this.#responseId !== undefined ? { responseId: this.#responseId } : {}),
       headers,
     };

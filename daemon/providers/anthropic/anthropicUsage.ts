@@ -27,6 +27,18 @@ export function fromAnthropicUsage(u: AnthropicUsageFields): Usage {
 }
 
 /**
+ * Anthropic bills thinking inside output_tokens and reports no separate count (and with
+ * summarized thinking the thinking text is shorter than what was billed). When the answer had
+ * thinking and no count came, the thinking is estimated as the output less the visible answer
+ * (text and tool-call JSON, at the usual four characters a token). Cost is exact either way:
+ * output_tokens is what is priced.
+ */
+export function withThinkingEstimate(usage: Usage, sawThinking: boolean, visibleChars: number): Usage {
+  if (!sawThinking || usage.reasoning_tokens > 0) return usage;
+  return { ...usage, reasoning_tokens: Math.max(0, usage.output_tokens - Math.ceil(visibleChars / 4)) };
+}
+
+/**
  * message_delta carries cumulative counts; a field it leaves null keeps the value from
  * message_start.
  */

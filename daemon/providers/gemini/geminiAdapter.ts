@@ -9,7 +9,7 @@ import type { ProviderAdapter, ProviderConfig, ProviderRequest, ProviderResponse
 import { geminiUpstreamError } from './geminiError';
 import { toGeminiParams } from './geminiRequest';
 import { GeminiStreamAccumulator } from './geminiStream';
-import { geminiStopReason, geminiText } from './geminiText';
+import { geminiFunctionCalls, geminiStopReason, geminiText } from './geminiText';
 import { fromGeminiUsage } from './geminiUsage';
 import { ResponseCapture } from './responseCapture';
 
@@ -49,8 +49,10 @@ export class GeminiAdapter implements ProviderAdapter {
     const capture = new ResponseCapture(this.#fetch);
     try {
       const response = await this.#client.models.generateContent(toGeminiParams(req, callConfig(signal, capture)));
+      const toolCalls = geminiFunctionCalls(response);
       return {
         text: geminiText(response),
+        ...(toolCalls.length ? { toolCalls } : {}),
         model: response.modelVersion ?? req.model,
         usage: fromGeminiUsage(response.usageMetadata),
         stopReason: geminiStopReason(response),

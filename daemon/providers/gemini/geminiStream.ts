@@ -1,6 +1,8 @@
 import type { GenerateContentResponse, GenerateContentResponseUsageMetadata } from '@google/genai';
+import type { ToolCallDelta } from '../../../protocol';
 import type { DoneEvent, StreamAccumulator } from '../streamRunner';
-import { geminiStopReason, geminiText } from './geminiText';
+import { ToolCallAssembler } from '../toolCalls';
+import { geminiFunctionCalls, geminiStopReason, geminiText } from './geminiText';
 import { fromGeminiUsage } from './geminiUsage';
 
 /**
@@ -14,6 +16,7 @@ export class GeminiStreamAccumulator implements StreamAccumulator<GenerateConten
   #responseId: string | undefined;
   #stopReason: string | null = null;
   #usage: GenerateContentResponseUsageMetadata | undefined;
+  readonly #tools = new ToolCallAssembler();
 
   constructor(requestedModel: string) {
     this.#model = requestedModel;
@@ -28,7 +31,17 @@ export class GeminiStreamAccumulator implements StreamAccumulator<GenerateConten
     if (chunk.responseId) this.#responseId = chunk.responseId;
     if (chunk.usageMetadata) this.#usage = chunk.usageMetadata;
     this.#stopReason = geminiStopReason(chunk) ?? this.#stopReason;
+    // Gemini sends each function call whole, in one chunk.
+    for (const call of geminiFunctionCalls(chunk, this.#tools.size)) {
+      const index = this.#tools.size;
+      this.#tools.start(index, call.id, call.name, call.signature);
+      this.#tools.append(index, JSON.stringify(call.input));
+    }
     return geminiText(chunk);
+  }
+
+  takeToolCalls(): ToolCallDelta[] {
+    return this.#tools.take();
   }
 
   done(headers: Record<string, string>): DoneEvent {
@@ -37,6 +50,7 @@ export class GeminiStreamAccumulator implements StreamAccumulator<GenerateConten
       model: this.#model,
       usage: fromGeminiUsage(this.#usage),
       stopReason: this.#stopReason,
+      ...(this.#tools.size ? { toolCalls: this.#tools.calls() } : {}),
       ...(this.#responseId !== undefined ? { responseId: this.#responseId } : {}),
       headers,
     };

@@ -9,6 +9,7 @@ import type { ProviderAdapter, ProviderConfig, ProviderRequest, ProviderResponse
 import type { OpenAIChatOptions } from './openaiChatOptions';
 import { openaiUpstreamError } from './openaiError';
 import { toOpenAIParams } from './openaiRequest';
+import { parseArguments } from '../toolCalls';
 import { OpenAIStreamAccumulator } from './openaiStream';
 import { fromOpenAIUsage } from './openaiUsage';
 
@@ -45,8 +46,10 @@ export class OpenAIChatAdapter implements ProviderAdapter {
         .create({ ...toOpenAIParams(req, this.#options), stream: false }, { signal })
         .withResponse();
       const choice = data.choices[0];
+      const toolCalls = (choice?.message.tool_calls ?? []).flatMap((c) => (c.type === 'function' ? [{ id: c.id, name: c.function.name, input: parseArguments(c.function.arguments) }] : []));
       return {
         text: choice?.message.content ?? '',
+        ...(toolCalls.length ? { toolCalls } : {}),
         model: data.model,
         usage: fromOpenAIUsage(data.usage),
         stopReason: choice?.finish_reason ?? null,

@@ -1,6 +1,9 @@
-import type { ChatCompletionCreateParamsBase, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { ChatCompletionContentPart, ChatCompletionCreateParamsBase, ChatCompletionMessageParam, ChatCompletionToolChoiceOption } from 'openai/resources/chat/completions';
+import { partsOf, type ChatMessage, type ToolChoice } from '../../../protocol';
+import { outputLimit } from '../reasoningBudget';
 import type { ProviderRequest } from '../types';
 import type { OpenAIChatOptions } from './openaiChatOptions';
+import { isStrictSchema } from './strictSchema';
 
 /**
  * The canonical request as Chat Completions. The system prompt goes in as a `system` message:
@@ -10,11 +13,63 @@ import type { OpenAIChatOptions } from './openaiChatOptions';
 export function toOpenAIParams(req: ProviderRequest, options: OpenAIChatOptions): ChatCompletionCreateParamsBase {
   const messages: ChatCompletionMessageParam[] = [];
   if (req.system) messages.push({ role: 'system', content: req.system });
-  for (const m of req.messages) messages.push({ role: m.role, content: m.content });
+  for (const m of req.messages) messages.push(...openaiMessages(m));
+  // Reasoning models refuse a temperature; compatible servers may not know reasoning_effort.
+  const effort = req.reasoningEffort && options.id === 'openai' ? req.reasoningEffort : undefined;
   return {
     model: req.model,
     messages,
-    [options.maxTokensField]: req.maxTokens,
-    ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
+    // Reasoning tokens count against max_completion_tokens: the effort's budget comes on top.
+    [options.maxTokensField]: outputLimit(req.maxTokens, effort),
+    ...(req.temperature !== undefined && effort === undefined ? { temperature: req.temperature } : {}),
+    ...(effort ? { reasoning_effort: effort } : {}),
+    ...(req.tools?.length
+      ? { tools: req.tools.map((t) => ({ type: 'function' as const, function: { name: t.name, ...(t.description ? { description: t.description } : {}), parameters: t.inputSchema } })) }
+      : {}),
+    ...(req.toolChoice ? { tool_choice: openaiToolChoice(req.toolChoice) } : {}),
+    ...(req.responseSchema
+      ? {
+          response_format: {
+            type: 'json_schema' as const,
+            json_schema: {
+              name: req.responseSchema.name,
+              ...(req.responseSchema.description ? { description: req.responseSchema.description } : {}),
+              schema: req.responseSchema.schema,
+              // Strict mode guarantees the shape but accepts only a subset of JSON Schema; any
+              // other schema is still followed, and checked by the daemon afterwards.
+              strict: isStrictSchema(req.responseSchema.schema),
+            },
+          },
+        }
+      : {}),
   };
+}
+
+/**
+ * One canonical message as Chat Completions messages: tool results each become a `tool`
+ * message, tool calls ride on the assistant message, images are data URLs.
+ */
+function openaiMessages(m: ChatMessage): ChatCompletionMessageParam[] {
+  if (typeof m.content === 'string') return [{ role: m.role, content: m.content }];
+  const parts = partsOf(m.content);
+  if (m.role === 'assistant') {
+    const text = parts.map((p) => (p.type === 'text' ? p.text : '')).join('');
+    const calls = parts.flatMap((p) => (p.type === 'tool_use' ? [{ id: p.id, type: 'function' as const, function: { name: p.name, arguments: JSON.stringify(p.input) } }] : []));
+    return [{ role: 'assistant', content: text || null, ...(calls.length ? { tool_calls: calls } : {}) }];
+  }
+  const out: ChatCompletionMessageParam[] = [];
+  for (const p of parts) {
+    if (p.type === 'tool_result') out.push({ role: 'tool', tool_call_id: p.toolUseId, content: p.isError ? `Error: ${p.content}` : p.content });
+  }
+  const content: ChatCompletionContentPart[] = parts.flatMap((p): ChatCompletionContentPart[] => {
+    if (p.type === 'text') return [{ type: 'text', text: p.text }];
+    if (p.type === 'image') return [{ type: 'image_url', image_url: { url: `data:${p.mediaType};base64,${p.data}` } }];
+    return [];
+  });
+  if (content.length) out.push({ role: 'user', content });
+  return out;
+}
+
+function openaiToolChoice(choice: ToolChoice): ChatCompletionToolChoiceOption {
+  return typeof choice === 'object' ? { type: 'function', function: { name: choice.name } } : choice;
 }

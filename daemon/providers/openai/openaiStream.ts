@@ -1,6 +1,8 @@
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
+import type { ToolCallDelta } from '../../../protocol';
 import type { DoneEvent, StreamAccumulator } from '../streamRunner';
+import { ToolCallAssembler } from '../toolCalls';
 import { fromOpenAIUsage } from './openaiUsage';
 
 /**
@@ -14,6 +16,7 @@ export class OpenAIStreamAccumulator implements StreamAccumulator<ChatCompletion
   #finishReason: string | null = null;
   #usage: CompletionUsage | null = null;
   readonly #requireUsage: boolean;
+  readonly #tools = new ToolCallAssembler();
 
   constructor(requestedModel: string, requireUsage: boolean) {
     this.#model = requestedModel;
@@ -33,9 +36,18 @@ export class OpenAIStreamAccumulator implements StreamAccumulator<ChatCompletion
     for (const choice of chunk.choices ?? []) {
       if (choice.index !== 0) continue;
       if (choice.delta?.content) text += choice.delta.content;
+      // The first piece of each call has its id and name; later ones only more arguments.
+      for (const call of choice.delta?.tool_calls ?? []) {
+        if (call.id) this.#tools.start(call.index, call.id, call.function?.name ?? '');
+        this.#tools.append(call.index, call.function?.arguments ?? '');
+      }
       if (choice.finish_reason) this.#finishReason = choice.finish_reason;
     }
     return text;
+  }
+
+  takeToolCalls(): ToolCallDelta[] {
+    return this.#tools.take();
   }
 
   done(headers: Record<string, string>): DoneEvent {
@@ -44,6 +56,7 @@ export class OpenAIStreamAccumulator implements StreamAccumulator<ChatCompletion
       model: this.#model,
       usage: fromOpenAIUsage(this.#usage),
       stopReason: this.#finishReason,
+      ...(this.#tools.size ? { toolCalls: this.#tools.calls() } : {}),
       ...(this.#responseId !== undefined ? { responseId: this.#responseId } : {}),
       headers,
     };

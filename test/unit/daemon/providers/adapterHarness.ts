@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { FakeProviderServer } from '../../../fakes/fakeProvider';
+import type { ToolCallDelta } from '../../../../protocol';
 import type { ProviderRequest, ProviderStreamEvent } from '../../../../daemon/providers/types';
 import { UpstreamError } from '../../../../daemon/providers/types';
 
@@ -9,19 +10,21 @@ export function request(overrides: Partial<ProviderRequest> = {}): ProviderReque
   return { model: 'test-model', messages: [{ role: 'user', content: 'Say hello' }], maxTokens: 256, ...overrides };
 }
 
-/** Drains a stream that must complete: the text events, and the one `done` that ends it. */
-export async function drain(stream: AsyncIterable<ProviderStreamEvent>): Promise<{ texts: string[]; done: DoneEvent }> {
+/** Drains a stream that must complete: the text events, tool-call pieces, and the one `done` that ends it. */
+export async function drain(stream: AsyncIterable<ProviderStreamEvent>): Promise<{ texts: string[]; toolDeltas: ToolCallDelta[]; done: DoneEvent }> {
   const texts: string[] = [];
+  const toolDeltas: ToolCallDelta[] = [];
   const dones: DoneEvent[] = [];
   for await (const ev of stream) {
     expect(dones, 'nothing may follow done').toHaveLength(0);
     if (ev.type === 'text') texts.push(ev.text);
+    else if (ev.type === 'tool_call') toolDeltas.push(ev.delta);
     else dones.push(ev);
   }
   expect(dones).toHaveLength(1);
   const done = dones[0];
   if (!done) throw new Error('no done event');
-  return { texts, done };
+  return { texts, toolDeltas, done };
 }
 
 /** Drains a stream that must fail; returns the text that came first and the UpstreamError. */
@@ -30,7 +33,7 @@ export async function drainToError(stream: AsyncIterable<ProviderStreamEvent>): 
   try {
     for await (const ev of stream) {
       if (ev.type === 'text') texts.push(ev.text);
-      else throw new Error('stream completed but was expected to fail');
+      else if (ev.type === 'done') throw new Error('stream completed but was expected to fail');
     }
   } catch (err) {
     if (err instanceof UpstreamError) return { texts, error: err };

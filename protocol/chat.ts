@@ -2,7 +2,7 @@ import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { ConduitErrorData, ErrorCode } from './errors';
 import type { RouteInfo } from './router';
 
-export const ProviderIds = ['anthropic', 'openai', 'gemini', 'openaiCompatible'] as const;
+export const ProviderIds = ['anthropic', 'openai', 'gemini', 'openaiCompatible', 'anthropicBedrock', 'anthropicVertex', 'geminiVertex', 'azureOpenai'] as const;
 export type ProviderId = (typeof ProviderIds)[number];
 
 export type Tier = 'simple' | 'moderate' | 'complex';

@@ -1,11 +1,12 @@
 import Anthropic from '@anthropic-ai/sdk';
+import type { ProviderId } from '../../../protocol';
 import type { Message, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { abortedError } from '../commonErrors';
 import { lowerCaseHeaders } from '../headers';
 import { createHttpFetch } from '../httpFetch';
 import { SDK_TIMEOUT_MS } from '../sdkTimeout';
 import { runStream } from '../streamRunner';
-import type { ProviderAdapter, ProviderConfig, ProviderRequest, ProviderResponse, ProviderStreamEvent } from '../types';
+import type { ProviderAdapter, ProviderConfig, ProviderRequest, ProviderResponse, ProviderStreamEvent, UpstreamError } from '../types';
 import { anthropicUpstreamError } from './anthropicError';
 import { toAnthropicParams } from './anthropicRequest';
 import { AnthropicStreamAccumulator } from './anthropicStream';
@@ -15,14 +16,30 @@ function textOf(message: Message): string {
   return message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
 }
 
-export class AnthropicAdapter implements ProviderAdapter {
-  readonly id = 'anthropic' as const;
-  readonly #client: Anthropic;
-  readonly #apiKey: string;
+/** What the adapter needs of a client: Anthropic's own, or the Bedrock or Vertex one. */
+export interface AnthropicMessagesClient {
+  messages: Pick<Anthropic['messages'], 'create'>;
+}
 
-  constructor(cfg: ProviderConfig) {
+/** Another platform serving the Messages API through its own SDK client. */
+export interface AnthropicPlatform {
+  id: ProviderId;
+  client: AnthropicMessagesClient;
+  /** Adds what the platform's error shape says beyond Anthropic's (Bedrock's x-amzn-ErrorType…). */
+  refineError?: (mapped: UpstreamError, raw: unknown) => UpstreamError;
+}
+
+export class AnthropicAdapter implements ProviderAdapter {
+  readonly id: ProviderId;
+  readonly #client: AnthropicMessagesClient;
+  readonly #apiKey: string;
+  readonly #refine: NonNullable<AnthropicPlatform['refineError']>;
+
+  constructor(cfg: ProviderConfig, platform?: AnthropicPlatform) {
     this.#apiKey = cfg.apiKey;
-    this.#client = new Anthropic({
+    this.id = platform?.id ?? 'anthropic';
+    this.#refine = platform?.refineError ?? ((mapped) => mapped);
+    this.#client = platform?.client ?? new Anthropic({
       apiKey: cfg.apiKey,
       baseURL: cfg.baseURL,
       // Conduit's resilience layer owns retries and timeouts.
@@ -47,7 +64,7 @@ export class AnthropicAdapter implements ProviderAdapter {
         headers: lowerCaseHeaders(response.headers),
       };
     } catch (err) {
-      throw signal.aborted ? abortedError(this.id, err) : anthropicUpstreamError(err, this.#apiKey);
+      throw signal.aborted ? abortedError(this.id, err) : this.#toError(err, false);
     }
   }
 
@@ -62,7 +79,11 @@ export class AnthropicAdapter implements ProviderAdapter {
           .withResponse();
         return { events: data, headers: lowerCaseHeaders(response.headers) };
       },
-      toError: (err, started) => anthropicUpstreamError(err, this.#apiKey, started),
+      toError: (err, started) => this.#toError(err, started),
     });
+  }
+
+  #toError(err: unknown, started: boolean): UpstreamError {
+    return this.#refine(anthropicUpstreamError(err, this.#apiKey, started, this.id), err);
   }
 }

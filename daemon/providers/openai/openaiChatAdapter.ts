@@ -19,11 +19,13 @@ export class OpenAIChatAdapter implements ProviderAdapter {
   readonly #apiKey: string;
   readonly #options: OpenAIChatOptions;
 
-  constructor(cfg: ProviderConfig, options: OpenAIChatOptions, apiKeyForSdk: string = cfg.apiKey) {
+  /** `client` is an already-built one (Azure's), or the key the SDK gets in place of cfg.apiKey. */
+  constructor(cfg: ProviderConfig, options: OpenAIChatOptions, client: OpenAI | string = cfg.apiKey) {
     this.id = options.id;
     this.#options = options;
     this.#apiKey = cfg.apiKey;
-    this.#client = new OpenAI({
+    const apiKeyForSdk = typeof client === 'string' ? client : cfg.apiKey;
+    this.#client = typeof client !== 'string' ? client : new OpenAI({
       apiKey: apiKeyForSdk,
       baseURL: cfg.baseURL,
       // Conduit's resilience layer owns retries and timeouts.

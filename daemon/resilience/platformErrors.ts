@@ -1,0 +1,31 @@
+import type { ErrorCode } from '../../protocol';
+
+/**
+ * Amazon Bedrock's exceptions (x-amzn-ErrorType over HTTP, or the camel-cased name of an
+ * exception frame inside the event stream), lower-cased, in Conduit's taxonomy. Over HTTP most
+ * agree with their status; the ones that do not are why this table exists: ModelErrorException
+ * is a 424 the model caused, ServiceQuotaExceededException a 400 for a quota, and inside a stream
+ * there is no status at all. A missing credential chain is an auth failure.
+ */
+const BEDROCK: Readonly<Record<string, ErrorCode>> = {
+  throttlingexception: 'rate_limited',
+  servicequotaexceededexception: 'quota_exhausted',
+  serviceunavailableexception: 'overloaded',
+  modelnotreadyexception: 'overloaded',
+  internalserverexception: 'server_error',
+  modelerrorexception: 'server_error',
+  modelstreamerrorexception: 'server_error',
+  modeltimeoutexception: 'timeout',
+  validationexception: 'invalid_request',
+  accessdeniedexception: 'permission',
+  resourcenotfoundexception: 'not_found',
+  unrecognizedclientexception: 'auth',
+  invalidsignatureexception: 'auth',
+  expiredtokenexception: 'auth',
+  credentials_unavailable: 'auth',
+};
+
+/** The code a platform's own error type names, or undefined to classify by status as usual. */
+export function platformErrorCode(type: string): ErrorCode | undefined {
+  return BEDROCK[type];
+}

@@ -3,6 +3,10 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { anthropicWire } from './anthropicWire';
+import { azureWire } from './azureWire';
+import { bedrockWire } from './bedrockWire';
+import { handleGoogleToken, type GoogleTokenState } from './googleOAuth';
+import { vertexAnthropicWire, vertexGeminiWire } from './vertexWires';
 import { handleControl } from './control';
 import { RateLimitEnforcer, type EnforcedLimits } from './rateLimitEnforcer';
 import { handleExtraRoute } from './extraRoutes';
@@ -27,7 +31,14 @@ const wires: Record<WireProvider, WireFormat> = {
   anthropic: anthropicWire,
   openai: openaiWire,
   gemini: geminiWire,
+  bedrock: bedrockWire,
+  vertexAnthropic: vertexAnthropicWire,
+  vertexGemini: vertexGeminiWire,
+  azure: azureWire,
 };
+
+/** Gemini's JSON and its array-or-SSE streaming hold on Vertex AI too. */
+const isGeminiFamily = (provider: WireProvider) => provider === 'gemini' || provider === 'vertexGemini';
 
 export interface FakeProviderOptions {
   /** Serve the `/__fake/*` control endpoint, for scripting from another process (serve.ts). */
@@ -94,6 +105,8 @@ export class FakeProviderServer {
   readonly #rejected = new Set<string>();
   /** Words that make the moderation endpoint flag an input. */
   readonly moderationFlagWords: string[] = ['FLAG-ME'];
+  /** Google's token exchange: what it issued, which the Vertex routes require. */
+  readonly googleTokens: GoogleTokenState = { issued: new Set(), subjectTokens: [] };
 
   private constructor(options: FakeProviderOptions) {
     this.#options = options;
@@ -121,9 +134,17 @@ export class FakeProviderServer {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** The base URL each SDK expects: OpenAI's includes `/v1`, the others add their version themselves. */
+  /**
+   * The base URL each SDK expects: OpenAI's and the Anthropic Vertex SDK's include `/v1`, the
+   * others add their version (or, Bedrock and Azure, their paths) themselves.
+   */
   baseURL(provider: WireProvider, prefix = ''): string {
-    return provider === 'openai' ? `${this.url}${prefix}/v1` : `${this.url}${prefix}`;
+    return provider === 'openai' || provider === 'vertexAnthropic' ? `${this.url}${prefix}/v1` : `${this.url}${prefix}`;
+  }
+
+  /** Google's token endpoint, for an external_account credentials file's token_url. */
+  get googleTokenURL(): string {
+    return `${this.url}/v1/token`;
   }
 
   /** Queues answers for the next requests to this provider, first in first out. */
@@ -204,6 +225,7 @@ export class FakeProviderServer {
       return;
     }
 
+    if (handleGoogleToken(req, res, url, raw, this.googleTokens)) return;
     if (handleExtraRoute(req, res, url, body, { rejected: this.#rejected, flagWords: this.moderationFlagWords })) return;
 
     const route = matchRoute(url.pathname);
@@ -244,7 +266,7 @@ export class FakeProviderServer {
     const requestId = newRequestId(route.provider);
     if (recorded.apiKey === null) {
       const reply = wire.missingKey(requestId);
-      res.writeHead(reply.status, { ...wire.baseHeaders(requestId), 'content-type': 'application/json' });
+      res.writeHead(reply.status, { ...wire.baseHeaders(requestId), ...reply.headers, 'content-type': 'application/json' });
       res.end(JSON.stringify(reply.body));
       return;
     }
@@ -254,7 +276,9 @@ export class FakeProviderServer {
       await respond(res, this.#plan(wire, route, url, recorded, requestId, limited), ac.signal);
       return;
     }
-    const script = this.#rejected.has(recorded.apiKey)
+    // Vertex AI accepts only the access tokens Google's token endpoint issued.
+    const unissued = (route.provider === 'vertexAnthropic' || route.provider === 'vertexGemini') && !this.googleTokens.issued.has(recorded.apiKey);
+    const script = this.#rejected.has(recorded.apiKey) || unissued
       ? { status: 401, error: { message: 'invalid api key' } }
       : this.#queues.get(route.provider)?.shift() ?? this.#defaults.get(route.provider) ?? {};
     const plan = this.#plan(wire, route, url, recorded, requestId, script);
@@ -294,6 +318,7 @@ export class FakeProviderServer {
       fault: script.fault,
       faultEvent: script.fault?.kind === 'sseError' ? wire.streamError(script.fault.status, script.fault.error, requestId) : undefined,
       ping: wire.ping(),
+      ...(wire.encode ? { encode: wire.encode } : {}),
     } as const;
     const headersWith = (contentType: string | undefined): Record<string, string> => {
       const headers: Record<string, string> = { ...wire.baseHeaders(requestId) };
@@ -306,7 +331,8 @@ export class FakeProviderServer {
       return headers;
     };
     const sseType = 'text/event-stream; charset=utf-8';
-    const jsonType = route.provider === 'gemini' ? 'application/json; charset=UTF-8' : 'application/json';
+    const jsonType = wire.contentTypes?.json ?? (isGeminiFamily(route.provider) ? 'application/json; charset=UTF-8' : 'application/json');
+    const streamType = wire.contentTypes?.stream ?? sseType;
 
     if (script.rawBody !== undefined) {
       const defaultType = script.rawBody === '' ? undefined : failed ? 'text/html; charset=UTF-8' : recorded.stream ? sseType : jsonType;
@@ -315,7 +341,8 @@ export class FakeProviderServer {
       return { ...base, headers, body: isSse ? { kind: 'rawSse', events: splitSseBody(script.rawBody) } : { kind: 'fixed', text: script.rawBody } };
     }
     if (failed) {
-      return { ...base, headers: headersWith(jsonType), body: { kind: 'fixed', text: JSON.stringify(wire.errorBody(status, script.error, requestId)) } };
+      const headers = { ...headersWith(jsonType), ...wire.errorHeaders?.(status, script.error) };
+      return { ...base, headers, body: { kind: 'fixed', text: JSON.stringify(wire.errorBody(status, script.error, requestId)) } };
     }
     if (script.rawChunks !== undefined) {
       if (!recorded.stream) return { ...base, headers: headersWith(jsonType), body: { kind: 'fixed', text: JSON.stringify(script.rawChunks[0] ?? {}) } };
@@ -326,10 +353,10 @@ export class FakeProviderServer {
     }
     const events = wire.stream(wreq);
     // Without alt=sse, Gemini streams one JSON array instead of events.
-    if (route.provider === 'gemini' && url.searchParams.get('alt') !== 'sse') {
+    if (isGeminiFamily(route.provider) && url.searchParams.get('alt') !== 'sse') {
       const items = events.map((e) => e.sse.data ?? 'null').join(',\r\n');
       return { ...base, headers: headersWith(jsonType), body: { kind: 'fixed', text: `[${items}]` } };
     }
-    return { ...base, headers: headersWith(sseType), body: { kind: 'sse', events } };
+    return { ...base, headers: headersWith(streamType), body: { kind: 'sse', events } };
   }
 }

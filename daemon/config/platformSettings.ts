@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ProviderId } from '../../protocol';
+import { AZURE_DEFAULT_API_VERSION } from '../providers/azureOpenai/azureOpenaiAdapter';
 import type { PlatformSettings } from '../providers/types';
 
 /**
@@ -36,8 +37,6 @@ export interface ResolvedPlatform {
   platform: PlatformSettings;
 }
 
-/** Azure's current GA data-plane version of Chat Completions. */
-export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
 
 /** Vertex AI's host for a location: the global endpoint, a multi-region one, or a region's. */
 function vertexHost(location: string): string {

@@ -22,6 +22,7 @@ const BEDROCK: Readonly<Record<string, ErrorCode>> = {
   unrecognizedclientexception: 'auth',
   invalidsignatureexception: 'auth',
   expiredtokenexception: 'auth',
+  missingauthenticationtokenexception: 'auth',
   credentials_unavailable: 'auth',
 };
 

@@ -1,4 +1,5 @@
 import { AnthropicVertex } from '@anthropic-ai/vertex-sdk';
+import { GoogleAuth } from 'google-auth-library';
 import { AnthropicAdapter } from '../anthropic/anthropicAdapter';
 import { missingSetting, stainlessClientOptions } from '../sdkClientOptions';
 import type { ProviderConfig } from '../types';
@@ -16,6 +17,9 @@ export function createAnthropicVertexAdapter(cfg: ProviderConfig): AnthropicAdap
   }
   const client = new AnthropicVertex({
     projectId: project,
+    // The project is known, so google-auth-library need not look for one (gcloud, the metadata
+    // server, the resource manager) before the first request.
+    googleAuth: new GoogleAuth({ scopes: 'https://www.googleapis.com/auth/cloud-platform', projectId: project }),
     region: cfg.platform?.location ?? 'global',
     baseURL: cfg.baseURL,
     ...stainlessClientOptions(cfg),

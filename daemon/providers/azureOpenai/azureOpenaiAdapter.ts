@@ -3,6 +3,9 @@ import { OpenAIChatAdapter } from '../openai/openaiChatAdapter';
 import { missingSetting, stainlessClientOptions } from '../sdkClientOptions';
 import type { ProviderAdapter, ProviderConfig, ProviderRequest } from '../types';
 
+/** Azure's current GA data-plane version of Chat Completions. */
+export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
+
 /**
  * The deployment that serves a model: the configured one, else a deployment named after the
  * model (what the Azure portal suggests). Conduit's model ids stay OpenAI's, so prices, tiers and
@@ -24,7 +27,8 @@ export function createAzureOpenAIAdapter(cfg: ProviderConfig): ProviderAdapter {
   }
   const client = new AzureOpenAI({
     apiKey: cfg.apiKey,
-    apiVersion: cfg.platform?.apiVersion,
+    // Never the SDK's fallback to OPENAI_API_VERSION, which may be set for something else.
+    apiVersion: cfg.platform?.apiVersion ?? AZURE_DEFAULT_API_VERSION,
     // A baseURL, not `endpoint`: the SDK would otherwise also read OPENAI_BASE_URL, meant for OpenAI.
     baseURL: `${endpoint}/openai`,
     ...stainlessClientOptions(cfg),

@@ -31,6 +31,8 @@ export function createGeminiVertexAdapter(cfg: ProviderConfig): GeminiAdapter {
     project,
     location: cfg.platform?.location ?? 'global',
     apiVersion: cfg.platform?.apiVersion ?? 'v1',
+    // The project is known, so google-auth-library need not look for one before the first request.
+    googleAuthOptions: { scopes: 'https://www.googleapis.com/auth/cloud-platform', projectId: project },
     // No retryOptions: @google/genai retries only when given them.
     httpOptions: {
       baseUrl: cfg.baseURL,

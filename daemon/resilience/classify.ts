@@ -37,7 +37,7 @@ export function classifyCode(err: UpstreamError): ErrorCode {
   if (type === 'overloaded_error') return 'overloaded';
   if (type === 'content_filter' || code === 'content_filter' || code === 'content_policy_violation') return 'content_filtered';
   if (code === 'context_length_exceeded' || type === 'request_too_large') return 'too_large';
-  const platform = platformErrorCode(type);
+  const platform = platformErrorCode(type, code);
   if (platform) return platform;
   switch (err.status) {
     case undefined: return err.kind === 'stream_error' ? streamErrorCode(type) : 'network';

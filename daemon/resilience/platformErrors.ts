@@ -26,7 +26,17 @@ const BEDROCK: Readonly<Record<string, ErrorCode>> = {
   credentials_unavailable: 'auth',
 };
 
-/** The code a platform's own error type names, or undefined to classify by status as usual. */
-export function platformErrorCode(type: string): ErrorCode | undefined {
-  return BEDROCK[type];
+/**
+ * Google's ErrorInfo reasons (lower-cased) that say more than the status: a bad API key is a 400
+ * INVALID_ARGUMENT on the Gemini API, and must still count as a rejected key (auth) so that key
+ * rotation moves on.
+ */
+const GOOGLE_REASONS: Readonly<Record<string, ErrorCode>> = {
+  api_key_invalid: 'auth',
+  api_key_expired: 'auth',
+};
+
+/** The code a platform's own error type or reason names, or undefined to classify by status as usual. */
+export function platformErrorCode(type: string, code = ''): ErrorCode | undefined {
+  return BEDROCK[type] ?? GOOGLE_REASONS[code];
 }

@@ -21,3 +21,12 @@ describe('Bedrock exceptions in the taxonomy', () => {
     expect(classifyCode(inStream('something_else'))).toBe('stream_interrupted');
   });
 });
+
+describe('Google ErrorInfo reasons in the taxonomy', () => {
+  it('a 400 INVALID_ARGUMENT for an invalid API key is a rejected key (auth), other 400s stay invalid_request', () => {
+    const bad = new UpstreamError({ provider: 'gemini', message: 'API key not valid.', status: 400, providerType: 'INVALID_ARGUMENT', providerCode: 'API_KEY_INVALID' });
+    expect(classifyCode(bad)).toBe('auth');
+    const other = new UpstreamError({ provider: 'gemini', message: 'bad field', status: 400, providerType: 'INVALID_ARGUMENT' });
+    expect(classifyCode(other)).toBe('invalid_request');
+  });
+});

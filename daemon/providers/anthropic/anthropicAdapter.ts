@@ -3,8 +3,7 @@ import type { ProviderId } from '../../../protocol';
 import type { Message, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { abortedError } from '../commonErrors';
 import { lowerCaseHeaders } from '../headers';
-import { createHttpFetch } from '../httpFetch';
-import { SDK_TIMEOUT_MS } from '../sdkTimeout';
+import { stainlessClientOptions } from '../sdkClientOptions';
 import { runStream } from '../streamRunner';
 import type { ProviderAdapter, ProviderConfig, ProviderRequest, ProviderResponse, ProviderStreamEvent, UpstreamError } from '../types';
 import { anthropicUpstreamError } from './anthropicError';
@@ -43,10 +42,7 @@ export class AnthropicAdapter implements ProviderAdapter {
       apiKey: cfg.apiKey,
       baseURL: cfg.baseURL,
       // Conduit's resilience layer owns retries and timeouts.
-      maxRetries: 0,
-      timeout: SDK_TIMEOUT_MS,
-      ...(cfg.headers ? { defaultHeaders: cfg.headers } : {}),
-      ...(cfg.connectTimeoutMs !== undefined ? { fetch: createHttpFetch({ connectTimeoutMs: cfg.connectTimeoutMs }) } : {}),
+      ...stainlessClientOptions(cfg),
     });
   }
 

@@ -32,6 +32,10 @@ export function createAzureOpenAIAdapter(cfg: ProviderConfig): ProviderAdapter {
     // A baseURL, not `endpoint`: the SDK would otherwise also read OPENAI_BASE_URL, meant for OpenAI.
     baseURL: `${endpoint}/openai`,
     ...stainlessClientOptions(cfg),
+    // OPENAI_ORG_ID and friends in the daemon's environment are OpenAI's, never Azure's.
+    organization: null,
+    project: null,
+    adminAPIKey: null,
   });
   const inner = new OpenAIChatAdapter(cfg, { id: 'azureOpenai', maxTokensField: 'max_completion_tokens', requireUsageChunk: true }, client);
   const deployments = cfg.platform?.deployments;

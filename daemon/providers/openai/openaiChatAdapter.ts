@@ -2,8 +2,7 @@ import OpenAI from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { abortedError } from '../commonErrors';
 import { lowerCaseHeaders } from '../headers';
-import { createHttpFetch } from '../httpFetch';
-import { SDK_TIMEOUT_MS } from '../sdkTimeout';
+import { stainlessClientOptions } from '../sdkClientOptions';
 import { runStream } from '../streamRunner';
 import type { ProviderAdapter, ProviderConfig, ProviderRequest, ProviderResponse, ProviderStreamEvent } from '../types';
 import type { OpenAIChatOptions } from './openaiChatOptions';
@@ -29,15 +28,12 @@ export class OpenAIChatAdapter implements ProviderAdapter {
       apiKey: apiKeyForSdk,
       baseURL: cfg.baseURL,
       // Conduit's resilience layer owns retries and timeouts.
-      maxRetries: 0,
-      timeout: SDK_TIMEOUT_MS,
+      ...stainlessClientOptions(cfg),
       // Explicit nulls, so OPENAI_ORG_ID and friends in the daemon's environment never leak into
       // requests, least of all to a third-party compatible server.
       organization: null,
       project: null,
       adminAPIKey: null,
-      ...(cfg.headers ? { defaultHeaders: cfg.headers } : {}),
-      ...(cfg.connectTimeoutMs !== undefined ? { fetch: createHttpFetch({ connectTimeoutMs: cfg.connectTimeoutMs }) } : {}),
     });
   }
 

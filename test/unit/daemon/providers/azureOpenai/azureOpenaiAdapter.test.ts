@@ -4,6 +4,7 @@ import { createAzureOpenAIAdapter } from '../../../../../daemon/providers/azureO
 import { classifyCode, retryAfterMs } from '../../../../../daemon/resilience/classify';
 import type { ProviderAdapter } from '../../../../../daemon/providers/types';
 import { drain, drainToError, request, signal, upstreamError, useAdapter } from '../adapterHarness';
+import { withEnv } from '../platformEnv';
 
 const apiKey = 'azure-key-FAKE-0123456789abcdef';
 const env = useAdapter<ProviderAdapter>((fake) => createAzureOpenAIAdapter({
@@ -24,6 +25,17 @@ describe('Azure OpenAI through the openai SDK\'s AzureOpenAI client', () => {
     expect(rec?.headers.authorization).toBeUndefined();
     expect(rec?.body).toMatchObject({ max_completion_tokens: 16 });
     expect(res.headers['x-ratelimit-remaining-requests']).toBe('249');
+  });
+
+  it('OpenAI\'s organization and project variables never reach Azure', async () => {
+    await withEnv({ OPENAI_ORG_ID: 'org-FAKE', OPENAI_PROJECT_ID: 'proj_FAKE' }, async () => {
+      const adapter = createAzureOpenAIAdapter({ apiKey, baseURL: env.fake.baseURL('azure') });
+      await adapter.chat(request({ model: 'gpt-5.4-mini' }), signal());
+    });
+    const rec = env.fake.lastRequest('azure');
+    expect(rec?.headers['openai-organization']).toBeUndefined();
+    expect(rec?.headers['openai-project']).toBeUndefined();
+    expect(rec?.query['api-version']).toBe('2024-10-21');
   });
 
   it('a model without a configured deployment goes to a deployment of its own name', async () => {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -244,6 +244,7 @@ export class FakeProviderServer {
       stream: wire && route ? wire.wantsStream(body, route.action) : false,
       model: route?.model ?? (isRecord(body) && typeof body.model === 'string' ? body.model : null),
       remotePort: req.socket.remotePort ?? null,
+      bodySha256: createHash('sha256').update(raw).digest('hex'),
     });
     this.#recorder.add(recorded);
 

@@ -3,12 +3,14 @@ import { createAnthropicBedrockAdapter } from '../../../../../daemon/providers/a
 import { classifyCode } from '../../../../../daemon/resilience/classify';
 import type { ProviderAdapter } from '../../../../../daemon/providers/types';
 import { parseSigV4 } from '../../../../fakes/bedrockWire';
+import { verifySigV4 } from '../../../../fakes/sigv4';
 import { drain, drainToError, request, signal, upstreamError, useAdapter } from '../adapterHarness';
 import { useEnv, withEnv } from '../platformEnv';
 
 // Obviously fake AWS credentials, found by the SDK's own default chain (the environment).
 const accessKeyId = 'AKIAFAKEFAKEFAKE0001';
-useEnv({ AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: 'fake-secret-do-not-use-0000000000000000', AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined, AWS_BEARER_TOKEN_BEDROCK: undefined, AWS_EC2_METADATA_DISABLED: 'true' });
+const secretAccessKey = 'fake-secret-do-not-use-0000000000000000';
+useEnv({ AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined, AWS_BEARER_TOKEN_BEDROCK: undefined, AWS_EC2_METADATA_DISABLED: 'true' });
 
 const model = 'global.anthropic.claude-sonnet-5-5';
 const env = useAdapter<ProviderAdapter>((fake) => createAnthropicBedrockAdapter({ apiKey: '', baseURL: fake.baseURL('bedrock'), platform: { region: 'eu-west-3' } }));
@@ -22,6 +24,10 @@ describe('Claude on Bedrock through @anthropic-ai/bedrock-sdk', () => {
     expect(rec?.path).toBe(`/model/${model}/invoke`);
     const sig = parseSigV4(Object.fromEntries(Object.entries(rec?.headers ?? {})));
     expect(sig).toMatchObject({ accessKeyId, region: 'eu-west-3', service: 'bedrock' });
+    // The signature covers the request exactly as it arrived (path, headers, body)…
+    expect(rec && verifySigV4(rec, secretAccessKey)).toEqual({ ok: true });
+    // …and a different secret would not have produced it.
+    expect(rec && verifySigV4(rec, `${secretAccessKey}x`).ok).toBe(false);
     // Bedrock takes the API version in the body, where the SDK moves it from the header.
     expect(rec?.body).toMatchObject({ anthropic_version: expect.any(String), max_tokens: 16, system: 'Be brief' });
     expect(rec?.headers).not.toHaveProperty('anthropic-version');
@@ -37,6 +43,16 @@ describe('Claude on Bedrock through @anthropic-ai/bedrock-sdk', () => {
     const rec = env.fake.lastRequest('bedrock');
     expect(rec?.path).toBe(`/model/${model}/invoke-with-response-stream`);
     expect(rec?.body).not.toHaveProperty('stream');
+    expect(rec && verifySigV4(rec, secretAccessKey)).toEqual({ ok: true });
+  });
+
+  it('a versioned model id (with ":") is signed over the path as sent (encoded once more, as SigV4 wants)', async () => {
+    const versioned = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
+    await env.adapter.chat(request({ model: versioned }), signal());
+    const rec = env.fake.lastRequest('bedrock');
+    expect(rec?.model).toBe(versioned);
+    expect(rec?.path).toBe(`/model/${versioned}/invoke`);
+    expect(rec && verifySigV4(rec, secretAccessKey)).toEqual({ ok: true });
   });
 
   it('stream: frames split byte by byte still decode (prelude and CRCs checked by the SDK)', async () => {

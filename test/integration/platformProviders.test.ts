@@ -4,6 +4,7 @@ import type { ChatResult, UsageRow } from '../../protocol';
 import { costOf } from '../../daemon/usage/pricing';
 import { writeGoogleAdc, type GoogleAdcFiles } from '../fakes/googleAdc';
 import { parseSigV4 } from '../fakes/bedrockWire';
+import { verifySigV4 } from '../fakes/sigv4';
 import { useDaemonAndFake } from './harness';
 
 const AZURE_KEY = 'azure-FAKE-canary-key-000000000000';
@@ -68,6 +69,8 @@ describe('cloud platforms through the real daemon, SDKs and credential chains, a
     const rec = env.fake.lastRequest('bedrock');
     expect(rec?.path).toBe(`/model/${model}/invoke-with-response-stream`);
     expect(parseSigV4(rec?.headers ?? {})).toMatchObject({ accessKeyId: AWS_ACCESS_KEY_ID, region: 'ap-southeast-2', service: 'bedrock' });
+    // Signed as it arrived, through the daemon's own connection pool (the connect-timeout fetch).
+    expect(rec && verifySigV4(rec, AWS_SECRET)).toEqual({ ok: true });
 
     const row = await ledgerRow(result.requestId);
     expect(row).toMatchObject({ provider: 'anthropicBedrock', inputTokens: 1200, outputTokens: 300, errorCode: null, stream: true });

@@ -34,3 +34,11 @@ export function ambientCredentialsHelp(id: ProviderId): string | undefined {
   if (KINDS[id] !== 'ambient') return undefined;
   return `${id} uses Google Application Default Credentials, not an API key: run \`gcloud auth application-default login\`, or set GOOGLE_APPLICATION_CREDENTIALS to a credentials file, then \`conduit stop\` so the daemon restarts with them.`;
 }
+
+/**
+ * Secrets of the platforms' credential chains that sit in the environment: never Conduit's to
+ * use, but the log and error redactor must know them all the same.
+ */
+export function ambientSecrets(env: NodeJS.ProcessEnv): string[] {
+  return ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'].map((name) => env[name]?.trim() ?? '').filter((v) => v.length > 0);
+}

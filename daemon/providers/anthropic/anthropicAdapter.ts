@@ -23,14 +23,18 @@ export interface AnthropicMessagesClient {
 /** Another platform serving the Messages API through its own SDK client. */
 export interface AnthropicPlatform {
   id: ProviderId;
-  client: AnthropicMessagesClient;
+  /**
+   * Builds the platform's client on first use, so that its SDK (Bedrock's pulls in the AWS SDK)
+   * is loaded only by a daemon that uses the platform, not on every start.
+   */
+  client: () => Promise<AnthropicMessagesClient>;
   /** Adds what the platform's error shape says beyond Anthropic's (Bedrock's x-amzn-ErrorType…). */
   refineError?: (mapped: UpstreamError, raw: unknown) => UpstreamError;
 }
 
 export class AnthropicAdapter implements ProviderAdapter {
   readonly id: ProviderId;
-  readonly #client: AnthropicMessagesClient;
+  readonly #client: () => Promise<AnthropicMessagesClient> | AnthropicMessagesClient;
   readonly #apiKey: string;
   readonly #refine: NonNullable<AnthropicPlatform['refineError']>;
 
@@ -38,17 +42,24 @@ export class AnthropicAdapter implements ProviderAdapter {
     this.#apiKey = cfg.apiKey;
     this.id = platform?.id ?? 'anthropic';
     this.#refine = platform?.refineError ?? ((mapped) => mapped);
-    this.#client = platform?.client ?? new Anthropic({
+    if (platform) {
+      let built: Promise<AnthropicMessagesClient> | undefined;
+      // A failed build (a missing SDK) is tried again by the next request.
+      this.#client = () => (built ??= platform.client().catch((err: unknown) => { built = undefined; throw err; }));
+      return;
+    }
+    const client = new Anthropic({
       apiKey: cfg.apiKey,
       baseURL: cfg.baseURL,
       // Conduit's resilience layer owns retries and timeouts.
       ...stainlessClientOptions(cfg),
     });
+    this.#client = () => client;
   }
 
   async chat(req: ProviderRequest, signal: AbortSignal): Promise<ProviderResponse> {
     try {
-      const { data, response } = await this.#client.messages
+      const { data, response } = await (await this.#client()).messages
         .create({ ...toAnthropicParams(req), stream: false }, { signal })
         .withResponse();
       return {
@@ -70,7 +81,7 @@ export class AnthropicAdapter implements ProviderAdapter {
       signal,
       accumulator: new AnthropicStreamAccumulator(req.model),
       open: async () => {
-        const { data, response } = await this.#client.messages
+        const { data, response } = await (await this.#client()).messages
           .create({ ...toAnthropicParams(req), stream: true }, { signal })
           .withResponse();
         return { events: data, headers: lowerCaseHeaders(response.headers) };

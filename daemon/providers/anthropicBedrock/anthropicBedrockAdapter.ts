@@ -1,4 +1,3 @@
-import { AnthropicBedrock } from '@anthropic-ai/bedrock-sdk';
 import { AnthropicAdapter } from '../anthropic/anthropicAdapter';
 import { stainlessClientOptions } from '../sdkClientOptions';
 import type { ProviderConfig } from '../types';
@@ -10,12 +9,15 @@ import { bedrockError } from './bedrockError';
  * token; without one the SDK signs each request (SigV4) with the AWS credential chain.
  */
 export function createAnthropicBedrockAdapter(cfg: ProviderConfig): AnthropicAdapter {
-  const client = new AnthropicBedrock({
-    awsRegion: cfg.platform?.region ?? 'us-east-1',
-    baseURL: cfg.baseURL,
-    // null, not undefined: the SDK would otherwise read AWS_BEARER_TOKEN_BEDROCK by itself.
-    apiKey: cfg.apiKey || null,
-    ...stainlessClientOptions(cfg),
-  });
+  const client = async () => {
+    const { AnthropicBedrock } = await import('@anthropic-ai/bedrock-sdk');
+    return new AnthropicBedrock({
+      awsRegion: cfg.platform?.region ?? 'us-east-1',
+      baseURL: cfg.baseURL,
+      // null, not undefined: the SDK would otherwise read AWS_BEARER_TOKEN_BEDROCK by itself.
+      apiKey: cfg.apiKey || null,
+      ...stainlessClientOptions(cfg),
+    });
+  };
   return new AnthropicAdapter(cfg, { id: 'anthropicBedrock', client, refineError: bedrockError });
 }

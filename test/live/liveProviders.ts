@@ -11,6 +11,8 @@ export interface LiveTarget {
   rateLimitHeaders: boolean;
   /** A rejected credential can be presented through the adapter (an API key). */
   badKey?: string;
+  /** Or, for a credential chain, the environment that holds a rejected credential. */
+  badEnv?: Record<string, string | undefined>;
 }
 
 const model = (provider: ProviderId, fallback: string) => process.env[`CONDUIT_LIVE_MODEL_${provider.toUpperCase()}`] ?? fallback;
@@ -20,7 +22,11 @@ export const LIVE_TARGETS: readonly LiveTarget[] = [
   { provider: 'anthropic', model: model('anthropic', 'claude-haiku-5-5'), rateLimitHeaders: true, badKey: 'sk-ant-api03-conduit-live-INVALID-key-000000000000' },
   { provider: 'openai', model: model('openai', 'gpt-5.6-luna'), rateLimitHeaders: true, badKey: 'sk-proj-conduit-live-INVALID-key-0000000000000000' },
   { provider: 'gemini', model: model('gemini', 'gemini-3.5-flash-lite'), rateLimitHeaders: false, badKey: 'AIzaConduitLiveInvalidKey000000000000000' },
-  { provider: 'anthropicBedrock', model: model('anthropicBedrock', 'global.anthropic.claude-haiku-5-5'), rateLimitHeaders: false, badKey: 'conduit-live-INVALID-bedrock-api-key' },
+  {
+    provider: 'anthropicBedrock', model: model('anthropicBedrock', 'global.anthropic.claude-haiku-5-5'), rateLimitHeaders: false,
+    // AWS's documented example keys: well formed, never valid. SigV4 with them is refused.
+    badEnv: { AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined, AWS_BEARER_TOKEN_BEDROCK: undefined },
+  },
   { provider: 'anthropicVertex', model: model('anthropicVertex', 'claude-haiku-5-5'), rateLimitHeaders: false },
   { provider: 'geminiVertex', model: model('geminiVertex', 'gemini-3.5-flash-lite'), rateLimitHeaders: false },
   { provider: 'azureOpenai', model: model('azureOpenai', 'gpt-5.4-mini'), rateLimitHeaders: true, badKey: 'conduit-live-INVALID-azure-key-0000000000000000' },

@@ -8,6 +8,7 @@ import { UpstreamError } from '../../daemon/providers/types';
 import { classifyCode } from '../../daemon/resilience/classify';
 import { formatUsd } from '../../daemon/usage/pricing';
 import { DaemonHarness } from '../integration/harness';
+import { withEnv } from '../unit/daemon/providers/platformEnv';
 import { LIVE_TARGETS, missingCredentials } from './liveProviders';
 
 const MAX_TOKENS = '16';
@@ -121,22 +122,24 @@ describe.skipIf(inCI)('live: the real provider APIs (npm run test:live)', () => 
         expect(buckets.some((b) => b.limit < HUGE || b.remaining < HUGE - 1)).toBe(true);
       });
 
-      it.skipIf(target.badKey === undefined)('a rejected key has the error shape the taxonomy expects (auth, never retried, key not echoed)', async (ctx) => {
+      it.skipIf(target.badKey === undefined && target.badEnv === undefined)('a rejected key has the error shape the taxonomy expects (auth, never retried, key not echoed)', async (ctx) => {
         if (missing.has(target.provider)) ctx.skip();
         const resolved = resolveProvider(configSchema.parse(config), target.provider, h.env);
         const adapter = createAdapter(target.provider, { apiKey: target.badKey ?? '', baseURL: resolved.baseURL, ...(resolved.platform ? { platform: resolved.platform } : {}) });
         let error: unknown;
-        try {
-          await adapter.chat({ model: target.model, messages: [{ role: 'user', content: PROMPT }], maxTokens: Number(MAX_TOKENS) }, AbortSignal.timeout(30_000));
-        } catch (err) {
-          error = err;
-        }
+        await withEnv(target.badEnv ?? {}, async () => {
+          try {
+            await adapter.chat({ model: target.model, messages: [{ role: 'user', content: PROMPT }], maxTokens: Number(MAX_TOKENS) }, AbortSignal.timeout(30_000));
+          } catch (err) {
+            error = err;
+          }
+        });
         expect(error).toBeInstanceOf(UpstreamError);
         const upstream = error as UpstreamError;
         console.log(`${target.provider} bad key: HTTP ${upstream.status} ${upstream.providerType ?? ''} ${upstream.providerCode ?? ''}: ${upstream.message}`);
         expect([400, 401, 403]).toContain(upstream.status);
         expect(classifyCode(upstream)).toBe('auth');
-        expect(upstream.message).not.toContain(target.badKey);
+        for (const secret of [target.badKey, target.badEnv?.AWS_SECRET_ACCESS_KEY]) if (secret) expect(upstream.message).not.toContain(secret);
       });
     });
   }

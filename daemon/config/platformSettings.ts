@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ProviderId } from '../../protocol';
-import { AZURE_DEFAULT_API_VERSION } from '../providers/azureOpenai/azureOpenaiAdapter';
+import { AZURE_DEFAULT_API_VERSION } from '../providers/azureOpenai/azureApiVersion';
 import type { PlatformSettings } from '../providers/types';
 
 /**

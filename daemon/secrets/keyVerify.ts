@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import OpenAI, { AzureOpenAI } from 'openai';
-import { AZURE_DEFAULT_API_VERSION } from '../providers/azureOpenai/azureOpenaiAdapter';
+import { AZURE_DEFAULT_API_VERSION } from '../providers/azureOpenai/azureApiVersion';
 import type { ProviderId } from '../../protocol';
 
 export interface VerifyResult {

@@ -1,10 +1,8 @@
 import { AzureOpenAI } from 'openai';
 import { OpenAIChatAdapter } from '../openai/openaiChatAdapter';
+import { AZURE_DEFAULT_API_VERSION } from './azureApiVersion';
 import { missingSetting, stainlessClientOptions } from '../sdkClientOptions';
 import type { ProviderAdapter, ProviderConfig, ProviderRequest } from '../types';
-
-/** Azure's current GA data-plane version of Chat Completions. */
-export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
 
 /**
  * The deployment that serves a model: the configured one, else a deployment named after the

@@ -44,6 +44,7 @@ import { BreakerRegistry } from './resilience/breakerRegistry';
 import { openQueue } from './resilience/openQueue';
 import { QueueWorker } from './resilience/queueWorker';
 import { OsKeychain } from './secrets/keychain';
+import { ambientSecrets } from './secrets/credentialKind';
 import { keychainService } from './secrets/keychainService';
 import { KeyRing } from './secrets/keyRing';
 import { resolveKey } from './secrets/keySource';
@@ -81,6 +82,7 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   const redactor = new Redactor();
   redactor.addSecret(token);
   for (const id of ProviderIds) redactor.addSecret(resolveKey(id).key);
+  for (const secret of ambientSecrets(process.env)) redactor.addSecret(secret);
   // Keychain keys are read once, here, and kept in memory: requests never wait on D-Bus.
   const ring = new KeyRing(new OsKeychain(keychainService(layout.home)), (key) => redactor.addSecret(key));
   const keysLoaded = ring.load();

@@ -97,7 +97,31 @@ export function settingsToDaemonConfig(read: SettingsReader): BridgeResult {
       }
     }
   }
+  platforms(read('platforms'), settings, problems);
   return { settings, problems };
+}
+
+/** The fields `conduit.platforms.<id>` may set: where a cloud platform serves, never credentials. */
+const PLATFORM_FIELDS = new Set(['region', 'project', 'location', 'apiVersion', 'deployments']);
+
+/** `{"anthropicVertex": {"project": "p", "location": "us-east5"}}` → `providers.<id>.<field>`. */
+function platforms(value: unknown, settings: Record<string, unknown>, problems: string[]): void {
+  if (value === undefined || value === null) return;
+  if (!isRecord(value)) {
+    problems.push('conduit.platforms: must be an object of provider → { region, project, location, apiVersion, deployments }');
+    return;
+  }
+  for (const [provider, fields] of Object.entries(value)) {
+    if (!isProvider(provider) || !isRecord(fields)) {
+      problems.push(`conduit.platforms: "${provider}" must be a cloud provider id with an object of settings`);
+      continue;
+    }
+    for (const [field, v] of Object.entries(fields)) {
+      // Anything else (a key pasted here by mistake) is never sent, not even to be refused.
+      if (PLATFORM_FIELDS.has(field)) setPath(settings, ['providers', provider, field], v);
+      else problems.push(`conduit.platforms.${provider}.${field}: not a platform setting (${[...PLATFORM_FIELDS].join(', ')}); credentials never go in settings`);
+    }
+  }
 }
 
 /** `{"*": ["openai/gpt-5.4-mini", "gemini"]}` → the daemon's `{provider, model?}` targets. */
@@ -136,6 +160,7 @@ function chains(value: unknown, problems: string[]): unknown {
 export function settingFor(problem: string): string | undefined {
   const path = problem.split(':', 1)[0]?.trim() ?? '';
   const parts = path.split('.');
+  if (parts[0] === 'providers' && parts[1] && !['baseURL', 'model', 'models'].includes(parts[2] ?? '')) return `conduit.platforms.${parts[1]}`;
   if (parts[0] === 'providers' && parts[1]) return parts[2] === 'baseURL' ? `conduit.baseUrls.${parts[1]}` : `conduit.models.${parts[1]}`;
   let best: Mapping | undefined;
   for (const m of MAPPINGS) {

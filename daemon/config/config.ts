@@ -12,6 +12,8 @@ import { routingSchema, tierModelsSchema } from '../router/routingSettings';
 import { budgetSchema } from '../usage/budgetSettings';
 import { priceOverridesSchema } from '../usage/pricing';
 import { batchSettingsSchema } from '../batch/batchSettings';
+import type { PlatformSettings } from '../providers/types';
+import { isPlatformProvider, platformFields, PLATFORM_BASE_URL_ENV, resolvePlatform } from './platformSettings';
 
 const providerSettings = z.object({
   baseURL: z.string().url().optional(),
@@ -97,7 +99,11 @@ export const configSchema = z.object({
     openai: providerSettings.default({}),
     gemini: providerSettings.default({}),
     openaiCompatible: providerSettings.default({}),
-  }).strict().default({ anthropic: {}, openai: {}, gemini: {}, openaiCompatible: {} }),
+    anthropicBedrock: providerSettings.extend(platformFields.anthropicBedrock).default({}),
+    anthropicVertex: providerSettings.extend(platformFields.anthropicVertex).default({}),
+    geminiVertex: providerSettings.extend(platformFields.geminiVertex).default({}),
+    azureOpenai: providerSettings.extend(platformFields.azureOpenai).default({}),
+  }).strict().default({ anthropic: {}, openai: {}, gemini: {}, openaiCompatible: {}, anthropicBedrock: {}, anthropicVertex: {}, geminiVertex: {}, azureOpenai: {} }),
 }).strict();
 
 export type ConduitConfig = z.infer<typeof configSchema>;
@@ -106,9 +112,12 @@ export interface ResolvedProvider {
   id: ProviderId;
   baseURL: string;
   model: string;
+  /** Cloud platform providers: region, project, location, API version, deployments. */
+  platform?: PlatformSettings;
 }
 
-const DEFAULT_BASE_URLS: Record<ProviderId, string> = {
+/** Cloud platforms' defaults depend on their region or location; see platformSettings.ts. */
+const DEFAULT_BASE_URLS: Partial<Record<ProviderId, string>> = {
   anthropic: 'https://api.anthropic.com',
   openai: 'https://api.openai.com/v1',
   gemini: 'https://generativelanguage.googleapis.com',
@@ -127,14 +136,17 @@ const BASE_URL_ENV: Record<ProviderId, string> = {
   openai: 'OPENAI_BASE_URL',
   gemini: 'GOOGLE_GEMINI_BASE_URL',
   openaiCompatible: 'CONDUIT_OPENAI_COMPATIBLE_BASE_URL',
+  ...PLATFORM_BASE_URL_ENV,
 };
 
 export function resolveProvider(config: ConduitConfig, id: ProviderId, env: NodeJS.ProcessEnv = process.env): ResolvedProvider {
   const own = config.providers[id];
+  const platform = isPlatformProvider(id) ? resolvePlatform(id, own, env) : undefined;
   return {
     id,
-    baseURL: own.baseURL ?? env[BASE_URL_ENV[id]] ?? DEFAULT_BASE_URLS[id],
+    baseURL: own.baseURL ?? env[BASE_URL_ENV[id]] ?? platform?.baseURL ?? DEFAULT_BASE_URLS[id] ?? '',
     model: own.model ?? defaultModel(id),
+    ...(platform ? { platform: platform.platform } : {}),
   };
 }
 

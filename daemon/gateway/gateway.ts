@@ -21,7 +21,7 @@ import { runWithOutputGuard } from '../guard/outputStep';
 import type { Redactor } from '../guard/redact';
 import type { Logger } from '../log/logger';
 import { outputLimit } from '../providers/reasoningBudget';
-import type { ProviderAdapter, ProviderRequest } from '../providers/types';
+import type { PlatformSettings, ProviderAdapter, ProviderRequest } from '../providers/types';
 import type { RateLimiter } from '../ratelimit/rateLimiter';
 import { estimateInputTokens } from '../ratelimit/tokenEstimate';
 import type { BreakerRegistry } from '../resilience/breakerRegistry';
@@ -33,6 +33,7 @@ import { ResilienceError } from '../resilience/resilienceError';
 import { attemptTimeouts, retrySettings, startDeadline, type AttemptTimeouts, type Deadline, type RetrySettings } from '../resilience/resilienceSettings';
 import type { KeyCandidate, KeyRing } from '../secrets/keyRing';
 import { resolveKey } from '../secrets/keySource';
+import { keyRequired } from '../secrets/credentialKind';
 import { withKeyRotation } from '../secrets/keyRotation';
 import type { BudgetTable } from '../usage/budgetTable';
 import { costOf, isCostlier, type PriceOverrides } from '../usage/pricing';
@@ -242,7 +243,7 @@ export class Gateway {
   private async runTarget(target: Target, request: ChatRequest, config: ConduitConfig, ctx: SendContext, policy: RunPolicy, sink: StreamSink | undefined, started: number, attempts: AttemptRecord[]): Promise<CallOutcome> {
     const profile = request.profile ?? config.profile;
     const candidates = this.deps.keys?.candidates(target.provider, profile, this.env) ?? keyFromEnv(target.provider, this.env);
-    return withKeyRotation(target.provider, candidates, target.provider !== 'openaiCompatible',
+    return withKeyRotation(target.provider, candidates, keyRequired(target.provider),
       (key) => this.runTargetWithKey(target, request, config, ctx, policy, sink, started, attempts, key),
       { onRejected: (rejected, next) => this.keyRejected(ctx, target.provider, profile, rejected, next) },
       ctx.signal);
@@ -262,7 +263,7 @@ export class Gateway {
 
   private async runTargetWithKey(target: Target, request: ChatRequest, config: ConduitConfig, ctx: SendContext, policy: RunPolicy, sink: StreamSink | undefined, started: number, attempts: AttemptRecord[], key: string | undefined): Promise<CallOutcome> {
     const resolved = resolveProvider(config, target.provider, this.env);
-    const adapter = this.adapterFor(target.provider, key, resolved.baseURL, config.resilience.timeouts.connectMs);
+    const adapter = this.adapterFor(target.provider, key, resolved.baseURL, config.resilience.timeouts.connectMs, resolved.platform);
     const providerRequest: ProviderRequest = {
       model: target.model,
       messages: request.messages,
@@ -324,10 +325,10 @@ export class Gateway {
     };
   }
 
-  private adapterFor(id: ProviderId, key: string | undefined, baseURL: string, connectTimeoutMs: number): ProviderAdapter {
+  private adapterFor(id: ProviderId, key: string | undefined, baseURL: string, connectTimeoutMs: number, platform?: PlatformSettings): ProviderAdapter {
     this.deps.redactor.addSecret(key);
-    // Local servers ignore the key, but the OpenAI SDK refuses to build a client without one.
-    return this.pool.get(id, baseURL, key ?? 'not-needed', connectTimeoutMs);
+    // No key: a local server (its adapter puts in a placeholder) or a platform's own credential chain.
+    return this.pool.get(id, baseURL, key ?? '', connectTimeoutMs, platform);
   }
 
   private errorData(err: unknown, signal: AbortSignal, target?: Target): ConduitErrorData {

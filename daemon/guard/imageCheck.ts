@@ -41,6 +41,11 @@ export const IMAGE_LIMITS: Record<ProviderId, { perImageBytes: number; totalByte
   openai: { perImageBytes: 20 * 1_048_576, totalBytes: 50 * 1_048_576, count: 500 },
   gemini: { perImageBytes: 20 * 1_048_576, totalBytes: 20 * 1_048_576, count: 3000 },
   openaiCompatible: { perImageBytes: 20 * 1_048_576, totalBytes: 50 * 1_048_576, count: 500 },
+  // The cloud platforms serve the same models behind the makers' request formats and limits.
+  anthropicBedrock: { perImageBytes: 5 * 1_048_576, totalBytes: 32 * 1_048_576, count: 100 },
+  anthropicVertex: { perImageBytes: 5 * 1_048_576, totalBytes: 32 * 1_048_576, count: 100 },
+  geminiVertex: { perImageBytes: 20 * 1_048_576, totalBytes: 20 * 1_048_576, count: 3000 },
+  azureOpenai: { perImageBytes: 20 * 1_048_576, totalBytes: 50 * 1_048_576, count: 500 },
 };
 
 function decodedBytes(base64: string): number {

@@ -1,6 +1,10 @@
 import type { ProviderId } from '../../protocol';
 import { AnthropicAdapter } from './anthropic/anthropicAdapter';
+import { createAnthropicBedrockAdapter } from './anthropicBedrock/anthropicBedrockAdapter';
+import { createAnthropicVertexAdapter } from './anthropicVertex/anthropicVertexAdapter';
+import { createAzureOpenAIAdapter } from './azureOpenai/azureOpenaiAdapter';
 import { GeminiAdapter } from './gemini/geminiAdapter';
+import { createGeminiVertexAdapter } from './geminiVertex/geminiVertexAdapter';
 import { createOpenAIAdapter } from './openai/openaiAdapter';
 import { createOpenAICompatibleAdapter } from './openaiCompatible/openaiCompatibleAdapter';
 import type { ProviderAdapter, ProviderConfig } from './types';
@@ -16,5 +20,13 @@ export function createAdapter(id: ProviderId, cfg: ProviderConfig): ProviderAdap
       return new GeminiAdapter(cfg);
     case 'openaiCompatible':
       return createOpenAICompatibleAdapter(cfg);
+    case 'anthropicBedrock':
+      return createAnthropicBedrockAdapter(cfg);
+    case 'anthropicVertex':
+      return createAnthropicVertexAdapter(cfg);
+    case 'geminiVertex':
+      return createGeminiVertexAdapter(cfg);
+    case 'azureOpenai':
+      return createAzureOpenAIAdapter(cfg);
   }
 }

@@ -33,6 +33,23 @@ export type ProviderStreamEvent =
   | { type: 'tool_call'; delta: ToolCallDelta }
   | { type: 'done'; model: string; usage: Usage; stopReason: string | null; responseId?: string; headers: Record<string, string>; toolCalls?: ToolCall[] };
 
+/**
+ * Where a cloud platform serves the model (Bedrock, Vertex AI, Azure OpenAI). Never credentials:
+ * those come from the platform's own chain (AWS, Google ADC) or the keychain (Azure).
+ */
+export interface PlatformSettings {
+  /** AWS region (Bedrock). */
+  region?: string;
+  /** Google Cloud project (Vertex AI). */
+  project?: string;
+  /** Google Cloud location, e.g. "global" or "us-east5" (Vertex AI). */
+  location?: string;
+  /** The API version the platform is called with (Azure's api-version, Vertex's v1/v1beta1). */
+  apiVersion?: string;
+  /** Azure: the deployment serving each model id, { "gpt-5.4-mini": "my-deployment" }. */
+  deployments?: Record<string, string>;
+}
+
 export interface ProviderConfig {
   apiKey: string;
   baseURL: string;
@@ -40,6 +57,8 @@ export interface ProviderConfig {
   headers?: Record<string, string>;
   /** How long opening a connection may take; unset keeps the runtime's default. */
   connectTimeoutMs?: number;
+  /** Cloud platform providers only. */
+  platform?: PlatformSettings;
 }
 
 /**

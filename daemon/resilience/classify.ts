@@ -1,6 +1,7 @@
 import type { ConduitErrorData, ErrorCode } from '../../protocol';
 import { isConnectTimeout } from '../providers/httpFetch';
 import { UpstreamError } from '../providers/types';
+import { platformErrorCode } from './platformErrors';
 import { parseRetryHint } from './retryHint';
 
 const PROVIDER_NAMES: Record<string, string> = {
@@ -8,6 +9,10 @@ const PROVIDER_NAMES: Record<string, string> = {
   openai: 'OpenAI',
   gemini: 'Gemini',
   openaiCompatible: 'the OpenAI-compatible server',
+  anthropicBedrock: 'Anthropic on Bedrock',
+  anthropicVertex: 'Anthropic on Vertex AI',
+  geminiVertex: 'Gemini on Vertex AI',
+  azureOpenai: 'Azure OpenAI',
 };
 
 /** The provider as people call it: "OpenAI", "Gemini". */
@@ -32,6 +37,8 @@ export function classifyCode(err: UpstreamError): ErrorCode {
   if (type === 'overloaded_error') return 'overloaded';
   if (type === 'content_filter' || code === 'content_filter' || code === 'content_policy_violation') return 'content_filtered';
   if (code === 'context_length_exceeded' || type === 'request_too_large') return 'too_large';
+  const platform = platformErrorCode(type, code);
+  if (platform) return platform;
   switch (err.status) {
     case undefined: return err.kind === 'stream_error' ? streamErrorCode(type) : 'network';
     case 400: return 'invalid_request';

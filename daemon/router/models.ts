@@ -1,5 +1,6 @@
 import type { ProviderId, Tier } from '../../protocol';
 import { MODELS_CATALOGUE, type CatalogueModel, type CatalogueProvider, type PriceSchedule } from './modelsCatalogue';
+import { catalogueId, platformModelId, servedCatalogue } from './platformModels';
 
 export type { CatalogueModel, CatalogueProvider, PriceSchedule } from './modelsCatalogue';
 
@@ -45,9 +46,12 @@ function byId(provider: CatalogueProvider, id: string): CatalogueModel | undefin
  * The catalogue entry for a model id as a client or provider spells it: the exact id or a known
  * alias first, then the id with a dated snapshot suffix removed (claude-sonnet-4-5-20250929 →
  * claude-sonnet-4-5, gpt-5-mini-2025-08-07 → gpt-5-mini), and with a "models/" prefix removed.
- * Undefined for providers outside the catalogue (openaiCompatible) and unknown ids.
+ * A cloud platform's id is first read as the catalogue's (see platformModels.ts). Undefined for
+ * providers outside the catalogue (openaiCompatible) and unknown ids.
  */
 export function findModel(provider: ProviderId | string, id: string): CatalogueModel | undefined {
+  const served = servedCatalogue(provider);
+  if (served) return findModel(served, catalogueId(provider, id));
   if (!isCatalogueProvider(provider)) return undefined;
   const norm = normaliseId(id);
   if (norm === '') return undefined;
@@ -68,6 +72,8 @@ export function modelsFor(provider: CatalogueProvider): CatalogueModel[] {
 
 /** The model id for a tier; undefined for providers outside the catalogue. */
 export function defaultModelFor(provider: ProviderId | string, tier: Tier): string | undefined {
+  const served = servedCatalogue(provider);
+  if (served) return platformModelId(provider, DEFAULT_TIER_MODELS[served][tier]);
   if (!isCatalogueProvider(provider)) return undefined;
   return DEFAULT_TIER_MODELS[provider][tier];
 }

@@ -29,6 +29,11 @@ const KEY_ENV: Record<ProviderId, readonly string[]> = {
   openai: ['OPENAI_API_KEY'],
   gemini: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],
   openaiCompatible: ['OPENAI_COMPATIBLE_API_KEY'],
+  anthropicBedrock: ['AWS_BEARER_TOKEN_BEDROCK'],
+  // Google ADC is not a key: nothing in the environment is one.
+  anthropicVertex: [],
+  geminiVertex: [],
+  azureOpenai: ['AZURE_OPENAI_API_KEY'],
 };
 
 export function envKey(id: ProviderId, env: NodeJS.ProcessEnv): { name: string; key: string } | undefined {

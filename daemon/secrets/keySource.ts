@@ -1,4 +1,5 @@
 import type { ProviderId } from '../../protocol';
+import { keyRequired } from './credentialKind';
 import { DEFAULT_PROFILE, envKey, type KeyRing } from './keyRing';
 
 export type KeySourceKind = 'keychain' | 'env' | 'none' | 'not-required';
@@ -13,6 +14,12 @@ const KEY_ENV: Record<ProviderId, string> = {
   openai: 'OPENAI_API_KEY',
   gemini: 'GEMINI_API_KEY',
   openaiCompatible: 'OPENAI_COMPATIBLE_API_KEY',
+  // A Bedrock API key; without one, the AWS credential chain signs the requests.
+  anthropicBedrock: 'AWS_BEARER_TOKEN_BEDROCK',
+  // Vertex AI takes no key: Google Application Default Credentials.
+  anthropicVertex: 'GOOGLE_APPLICATION_CREDENTIALS',
+  geminiVertex: 'GOOGLE_APPLICATION_CREDENTIALS',
+  azureOpenai: 'AZURE_OPENAI_API_KEY',
 };
 
 export function keyEnvVar(id: ProviderId): string {
@@ -29,5 +36,5 @@ export function resolveKey(id: ProviderId, env: NodeJS.ProcessEnv = process.env,
   if (best) return { key: best.key, source: best.origin };
   const fromEnv = envKey(id, env);
   if (fromEnv) return { key: fromEnv.key, source: 'env' };
-  return { key: undefined, source: id === 'openaiCompatible' ? 'not-required' : 'none' };
+  return { key: undefined, source: keyRequired(id) ? 'none' : 'not-required' };
 }

@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
-import OpenAI from 'openai';
+import OpenAI, { AzureOpenAI } from 'openai';
+import { AZURE_DEFAULT_API_VERSION } from '../providers/azureOpenai/azureApiVersion';
 import type { ProviderId } from '../../protocol';
 
 export interface VerifyResult {
@@ -30,6 +31,17 @@ export async function verifyKey(provider: ProviderId, key: string, baseURL: stri
         await client.models.list({ signal });
         break;
       }
+      case 'azureOpenai': {
+        // The data-plane model list takes the key and costs nothing.
+        const client = new AzureOpenAI({ apiKey: key, baseURL: `${baseURL.replace(/\/+$/, '')}/openai`, apiVersion: AZURE_DEFAULT_API_VERSION, maxRetries: 0, timeout: VERIFY_TIMEOUT_MS });
+        await client.models.list({ signal });
+        break;
+      }
+      case 'anthropicBedrock':
+      case 'anthropicVertex':
+      case 'geminiVertex':
+        // Bedrock's model list is a control-plane call a Bedrock API key may not be allowed.
+        return { ok: false, message: `${provider} keys cannot be verified in advance; store it without --verify and try a request.` };
       case 'gemini': {
         const client = new GoogleGenAI({ apiKey: key, vertexai: false, httpOptions: { baseUrl: baseURL, timeout: VERIFY_TIMEOUT_MS } });
         await client.models.list({ config: { pageSize: 1, abortSignal: signal } });

@@ -190,13 +190,18 @@ export function formatUsd(usd: number | null): string {
 /**
  * What each provider's Batch API charges, as a share of its ordinary prices: Anthropic Message
  * Batches, OpenAI Batch and Gemini batch mode all bill 50% of the interactive rate, for input,
- * output and cache tokens alike. A local server has no batch mode.
+ * output and cache tokens alike. A local server has no batch mode, and Conduit does not submit
+ * batches through the cloud platforms (Bedrock, Vertex, Azure), so they keep full price.
  */
 export const BATCH_PRICE_FACTOR: Readonly<Record<ProviderId, number>> = {
   anthropic: 0.5,
   openai: 0.5,
   gemini: 0.5,
   openaiCompatible: 1,
+  anthropicBedrock: 1,
+  anthropicVertex: 1,
+  geminiVertex: 1,
+  azureOpenai: 1,
 };
 
 /** The cost of one request answered through the provider's Batch API. */

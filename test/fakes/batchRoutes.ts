@@ -22,14 +22,17 @@ export type BatchReply = { status: number; json: unknown } | { status: number; t
 
 export type BatchRoute = (req: BatchHttpRequest, batches: FakeBatches) => Promise<BatchReply | undefined> | BatchReply | undefined;
 
-const routes: Record<WireProvider, BatchRoute> = {
+/** The makers' own APIs: the cloud platforms' batch modes are not emulated. */
+type BatchWire = Extract<WireProvider, 'anthropic' | 'openai' | 'gemini'>;
+
+const routes: Record<BatchWire, BatchRoute> = {
   anthropic: anthropicBatchRoute,
   openai: openaiBatchRoute,
   gemini: geminiBatchRoute,
 };
 
 /** Which provider's batch API a path belongs to (prefix allowed, as for the chat routes). */
-function providerOf(path: string): WireProvider | undefined {
+function providerOf(path: string): BatchWire | undefined {
   if (path.startsWith('/v1/messages/batches')) return 'anthropic';
   if (path.startsWith('/v1/files') || path.startsWith('/v1/batches')) return 'openai';
   if (/^\/v1beta\/(models\/[^/]+:batchGenerateContent|batches\/)/.test(path)) return 'gemini';

@@ -14,6 +14,7 @@ export function keyOf(req: IncomingMessage, url: URL): string | null {
   const h = req.headers;
   const bearer = typeof h.authorization === 'string' ? /^Bearer\s+(.+)$/i.exec(h.authorization)?.[1] : undefined;
   return (typeof h['x-api-key'] === 'string' ? h['x-api-key'] : undefined)
+    ?? (typeof h['api-key'] === 'string' ? h['api-key'] : undefined)
     ?? (typeof h['x-goog-api-key'] === 'string' ? h['x-goog-api-key'] : undefined)
     ?? bearer ?? url.searchParams.get('key');
 }
@@ -26,7 +27,8 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 /** Answers and returns true when the request is for one of these endpoints. */
 export function handleExtraRoute(req: IncomingMessage, res: ServerResponse, url: URL, body: unknown, state: ExtraRouteState): boolean {
   const path = url.pathname.replace(/^.*?(\/v1(?:beta)?\/)/, '$1');
-  const isModels = req.method === 'GET' && (path === '/v1/models' || path === '/v1beta/models');
+  // Azure lists its models at /openai/models?api-version=….
+  const isModels = req.method === 'GET' && (path === '/v1/models' || path === '/v1beta/models' || url.pathname.endsWith('/openai/models'));
   const isModeration = req.method === 'POST' && path === '/v1/moderations';
   if (!isModels && !isModeration) return false;
   const key = keyOf(req, url);

@@ -1,9 +1,13 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { anthropicWire } from './anthropicWire';
 import { handleBatchRoute } from './batchRoutes';
+import { azureWire } from './azureWire';
+import { bedrockWire } from './bedrockWire';
+import { handleGoogleToken, type GoogleTokenState } from './googleOAuth';
+import { vertexAnthropicWire, vertexGeminiWire } from './vertexWires';
 import { handleControl } from './control';
 import { FakeBatches } from './fakeBatches';
 import { RateLimitEnforcer, type EnforcedLimits } from './rateLimitEnforcer';
@@ -29,7 +33,14 @@ const wires: Record<WireProvider, WireFormat> = {
   anthropic: anthropicWire,
   openai: openaiWire,
   gemini: geminiWire,
+  bedrock: bedrockWire,
+  vertexAnthropic: vertexAnthropicWire,
+  vertexGemini: vertexGeminiWire,
+  azure: azureWire,
 };
+
+/** Gemini's JSON and its array-or-SSE streaming hold on Vertex AI too. */
+const isGeminiFamily = (provider: WireProvider) => provider === 'gemini' || provider === 'vertexGemini';
 
 export interface FakeProviderOptions {
   /** Serve the `/__fake/*` control endpoint, for scripting from another process (serve.ts). */
@@ -98,6 +109,8 @@ export class FakeProviderServer {
   readonly batches = new FakeBatches();
   /** Words that make the moderation endpoint flag an input. */
   readonly moderationFlagWords: string[] = ['FLAG-ME'];
+  /** Google's token exchange: what it issued, which the Vertex routes require. */
+  readonly googleTokens: GoogleTokenState = { issued: new Set(), subjectTokens: [] };
 
   private constructor(options: FakeProviderOptions) {
     this.#options = options;
@@ -125,9 +138,17 @@ export class FakeProviderServer {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** The base URL each SDK expects: OpenAI's includes `/v1`, the others add their version themselves. */
+  /**
+   * The base URL each SDK expects: OpenAI's and the Anthropic Vertex SDK's include `/v1`, the
+   * others add their version (or, Bedrock and Azure, their paths) themselves.
+   */
   baseURL(provider: WireProvider, prefix = ''): string {
-    return provider === 'openai' ? `${this.url}${prefix}/v1` : `${this.url}${prefix}`;
+    return provider === 'openai' || provider === 'vertexAnthropic' ? `${this.url}${prefix}/v1` : `${this.url}${prefix}`;
+  }
+
+  /** Google's token endpoint, for an external_account credentials file's token_url. */
+  get googleTokenURL(): string {
+    return `${this.url}/v1/token`;
   }
 
   /** Queues answers for the next requests to this provider, first in first out. */
@@ -211,6 +232,7 @@ export class FakeProviderServer {
     }
 
     if (await handleBatchRoute(req, res, url, raw, body, this.batches, this.#rejected)) return;
+    if (handleGoogleToken(req, res, url, raw, this.googleTokens)) return;
     if (handleExtraRoute(req, res, url, body, { rejected: this.#rejected, flagWords: this.moderationFlagWords })) return;
 
     const route = matchRoute(url.pathname);
@@ -229,6 +251,7 @@ export class FakeProviderServer {
       stream: wire && route ? wire.wantsStream(body, route.action) : false,
       model: route?.model ?? (isRecord(body) && typeof body.model === 'string' ? body.model : null),
       remotePort: req.socket.remotePort ?? null,
+      bodySha256: createHash('sha256').update(raw).digest('hex'),
     });
     this.#recorder.add(recorded);
 
@@ -251,7 +274,7 @@ export class FakeProviderServer {
     const requestId = newRequestId(route.provider);
     if (recorded.apiKey === null) {
       const reply = wire.missingKey(requestId);
-      res.writeHead(reply.status, { ...wire.baseHeaders(requestId), 'content-type': 'application/json' });
+      res.writeHead(reply.status, { ...wire.baseHeaders(requestId), ...reply.headers, 'content-type': 'application/json' });
       res.end(JSON.stringify(reply.body));
       return;
     }
@@ -261,7 +284,9 @@ export class FakeProviderServer {
       await respond(res, this.#plan(wire, route, url, recorded, requestId, limited), ac.signal);
       return;
     }
-    const script = this.#rejected.has(recorded.apiKey)
+    // Vertex AI accepts only the access tokens Google's token endpoint issued.
+    const unissued = (route.provider === 'vertexAnthropic' || route.provider === 'vertexGemini') && !this.googleTokens.issued.has(recorded.apiKey);
+    const script = this.#rejected.has(recorded.apiKey) || unissued
       ? { status: 401, error: { message: 'invalid api key' } }
       : this.#queues.get(route.provider)?.shift() ?? this.#defaults.get(route.provider) ?? {};
     const plan = this.#plan(wire, route, url, recorded, requestId, script);
@@ -301,6 +326,7 @@ export class FakeProviderServer {
       fault: script.fault,
       faultEvent: script.fault?.kind === 'sseError' ? wire.streamError(script.fault.status, script.fault.error, requestId) : undefined,
       ping: wire.ping(),
+      ...(wire.encode ? { encode: wire.encode } : {}),
     } as const;
     const headersWith = (contentType: string | undefined): Record<string, string> => {
       const headers: Record<string, string> = { ...wire.baseHeaders(requestId) };
@@ -313,7 +339,8 @@ export class FakeProviderServer {
       return headers;
     };
     const sseType = 'text/event-stream; charset=utf-8';
-    const jsonType = route.provider === 'gemini' ? 'application/json; charset=UTF-8' : 'application/json';
+    const jsonType = wire.contentTypes?.json ?? (isGeminiFamily(route.provider) ? 'application/json; charset=UTF-8' : 'application/json');
+    const streamType = wire.contentTypes?.stream ?? sseType;
 
     if (script.rawBody !== undefined) {
       const defaultType = script.rawBody === '' ? undefined : failed ? 'text/html; charset=UTF-8' : recorded.stream ? sseType : jsonType;
@@ -322,7 +349,8 @@ export class FakeProviderServer {
       return { ...base, headers, body: isSse ? { kind: 'rawSse', events: splitSseBody(script.rawBody) } : { kind: 'fixed', text: script.rawBody } };
     }
     if (failed) {
-      return { ...base, headers: headersWith(jsonType), body: { kind: 'fixed', text: JSON.stringify(wire.errorBody(status, script.error, requestId)) } };
+      const headers = { ...headersWith(jsonType), ...wire.errorHeaders?.(status, script.error) };
+      return { ...base, headers, body: { kind: 'fixed', text: JSON.stringify(wire.errorBody(status, script.error, requestId)) } };
     }
     if (script.rawChunks !== undefined) {
       if (!recorded.stream) return { ...base, headers: headersWith(jsonType), body: { kind: 'fixed', text: JSON.stringify(script.rawChunks[0] ?? {}) } };
@@ -333,10 +361,10 @@ export class FakeProviderServer {
     }
     const events = wire.stream(wreq);
     // Without alt=sse, Gemini streams one JSON array instead of events.
-    if (route.provider === 'gemini' && url.searchParams.get('alt') !== 'sse') {
+    if (isGeminiFamily(route.provider) && url.searchParams.get('alt') !== 'sse') {
       const items = events.map((e) => e.sse.data ?? 'null').join(',\r\n');
       return { ...base, headers: headersWith(jsonType), body: { kind: 'fixed', text: `[${items}]` } };
     }
-    return { ...base, headers: headersWith(sseType), body: { kind: 'sse', events } };
+    return { ...base, headers: headersWith(streamType), body: { kind: 'sse', events } };
   }
 }

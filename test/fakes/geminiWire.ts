@@ -30,7 +30,7 @@ const defaultMessages: Record<string, string> = {
   DEADLINE_EXCEEDED: 'The request timed out. Please try again.',
 };
 
-function statusBody(code: number, error: ScriptedError | undefined): Record<string, unknown> {
+export function statusBody(code: number, error: ScriptedError | undefined): Record<string, unknown> {
   const status = error?.type ?? statusNames[code] ?? (code >= 500 ? 'INTERNAL' : 'FAILED_PRECONDITION');
   const details: unknown[] = [];
   // Real 429s always name the quota: a per-minute one for a plain 429, a daily one when the

@@ -18,6 +18,8 @@ export interface RecordedRequestInit {
   model: string | null;
   /** The client's port: the same port on two requests means a kept-alive connection. */
   remotePort: number | null;
+  /** sha256 (hex) of the body's bytes as they arrived, for checking a signature over them. */
+  bodySha256?: string;
 }
 
 const secretHeaders = new Set(['authorization', 'x-api-key', 'x-goog-api-key', 'api-key']);
@@ -40,6 +42,7 @@ export class RecordedRequest {
   readonly stream: boolean;
   readonly model: string | null;
   readonly remotePort: number | null;
+  readonly bodySha256: string | undefined;
   readonly receivedAt = Date.now();
   /** Resolves with Date.now() when the client closed the socket before the response finished. */
   readonly aborted: Promise<number>;
@@ -58,6 +61,7 @@ export class RecordedRequest {
     this.query = init.query;
     this.headers = init.headers;
     this.body = init.body;
+    this.bodySha256 = init.bodySha256;
     this.apiKey = init.apiKey;
     this.stream = init.stream;
     this.model = init.model;

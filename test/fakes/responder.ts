@@ -21,6 +21,13 @@ export interface ResponsePlan {
   /** The in-band error event for an `sseError` fault. */
   faultEvent?: SseEvent;
   ping: SseEvent;
+  /** Framing other than SSE: Bedrock's binary event stream. */
+  encode?: (event: SseEvent) => Uint8Array;
+}
+
+/** An event as its wire frame: the plan's own framing, or SSE. */
+function frame(plan: ResponsePlan, event: SseEvent): string | Uint8Array {
+  return plan.encode ? plan.encode(event) : frameSse(event, plan.eol);
 }
 
 /** Resolves after `ms`, or at once when the exchange is over (the client left, or the server stops). */
@@ -50,14 +57,14 @@ function reset(res: ServerResponse): void {
   else socket.destroy();
 }
 
-async function write(res: ServerResponse, text: string, plan: ResponsePlan, signal: AbortSignal): Promise<void> {
+async function write(res: ServerResponse, text: string | Uint8Array, plan: ResponsePlan, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return;
   if (!plan.byteByByte) {
     res.write(text);
     return;
   }
   // A turn of the event loop between bytes, so each one leaves in its own TCP segment.
-  for (const byte of Buffer.from(text, 'utf8')) {
+  for (const byte of typeof text === 'string' ? Buffer.from(text, 'utf8') : text) {
     if (signal.aborted) return;
     res.write(Buffer.from([byte]));
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -68,7 +75,7 @@ async function write(res: ServerResponse, text: string, plan: ResponsePlan, sign
 async function playFault(fault: StreamFault, res: ServerResponse, plan: ResponsePlan, signal: AbortSignal): Promise<void> {
   switch (fault.kind) {
     case 'sseError':
-      if (plan.faultEvent) await write(res, frameSse(plan.faultEvent, plan.eol), plan, signal);
+      if (plan.faultEvent) await write(res, frame(plan, plan.faultEvent), plan, signal);
       res.end();
       return;
     case 'reset':
@@ -85,7 +92,7 @@ async function playFault(fault: StreamFault, res: ServerResponse, plan: Response
       return;
     case 'pingForever':
       while (!signal.aborted) {
-        await write(res, frameSse(plan.ping, plan.eol), plan, signal);
+        await write(res, frame(plan, plan.ping), plan, signal);
         await sleep(fault.intervalMs ?? 50, signal);
       }
       return;
@@ -116,7 +123,7 @@ async function sendFixed(res: ServerResponse, text: string, plan: ResponsePlan, 
   res.end();
 }
 
-async function sendEvents(res: ServerResponse, events: Array<{ text: string; kind: PlannedEvent['kind'] }>, plan: ResponsePlan, signal: AbortSignal): Promise<void> {
+async function sendEvents(res: ServerResponse, events: Array<{ text: string | Uint8Array; kind: PlannedEvent['kind'] }>, plan: ResponsePlan, signal: AbortSignal): Promise<void> {
   res.writeHead(plan.status, plan.headers);
   res.flushHeaders();
   const fault = plan.fault;
@@ -149,7 +156,7 @@ export async function respond(res: ServerResponse, plan: ResponsePlan, signal: A
     case 'fixed':
       return sendFixed(res, plan.body.text, plan, signal);
     case 'sse':
-      return sendEvents(res, plan.body.events.map((e) => ({ text: frameSse(e.sse, plan.eol), kind: e.kind })), plan, signal);
+      return sendEvents(res, plan.body.events.map((e) => ({ text: frame(plan, e.sse), kind: e.kind })), plan, signal);
     case 'rawSse':
       // Every recorded event counts as a delta for fault placement.
       return sendEvents(res, plan.body.events.map((text) => ({ text, kind: 'delta' as const })), plan, signal);

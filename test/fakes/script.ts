@@ -4,8 +4,12 @@
  * queue is empty.
  */
 
-/** The three wire formats. An OpenAI-compatible server speaks the `openai` one. */
-export const WireProviders = ['anthropic', 'openai', 'gemini'] as const;
+/**
+ * The wire formats. An OpenAI-compatible server speaks the `openai` one; the cloud platforms
+ * (Bedrock, Vertex AI, Azure OpenAI) wrap one of the first three in their own paths, auth,
+ * framing and error shapes.
+ */
+export const WireProviders = ['anthropic', 'openai', 'gemini', 'bedrock', 'vertexAnthropic', 'vertexGemini', 'azure'] as const;
 export type WireProvider = (typeof WireProviders)[number];
 
 /**

@@ -24,6 +24,8 @@ export interface PlannedEvent {
 export interface ErrorReply {
   status: number;
   body: unknown;
+  /** Headers the platform adds to this error (Bedrock's x-amzn-ErrorType). */
+  headers?: Record<string, string>;
 }
 
 /** One provider's wire format: where it reads the key, and how its bodies and events look. */
@@ -45,6 +47,12 @@ export interface WireFormat {
   ping(): SseEvent;
   /** Frames one recorded JSON chunk as this provider would send it. */
   frameChunk(chunk: unknown): SseEvent;
+  /** Headers an error response carries besides the base ones (Bedrock names its exception). */
+  errorHeaders?(status: number, error: ScriptedError | undefined): Record<string, string>;
+  /** Content types other than JSON and SSE (Bedrock streams application/vnd.amazon.eventstream). */
+  contentTypes?: { json: string; stream: string };
+  /** Puts an event on the wire in a framing other than SSE (Bedrock's binary event stream). */
+  encode?(event: SseEvent): Uint8Array;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

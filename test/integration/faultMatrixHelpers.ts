@@ -5,7 +5,7 @@ import { ConduitError, type AttemptLogEntry, type ChatChunk, type ChatRequest, t
 import { FakeProviderServer, type RecordedRequest, type WireProvider } from '../fakes/fakeProvider';
 import { DaemonHarness } from './harness';
 
-export type Wire = WireProvider;
+export type Wire = Extract<WireProvider, 'anthropic' | 'openai' | 'gemini'>;
 export const WIRES: readonly Wire[] = ['anthropic', 'openai', 'gemini'];
 
 /** A partial `resilience` section of config.json; zod fills in the rest. */

@@ -4,20 +4,22 @@ import { isConnectTimeout } from '../httpFetch';
 import { lowerCaseHeaders } from '../headers';
 import { rawBodyMessage } from '../rawBodyMessage';
 import { redactSecret } from '../redact';
+import type { ProviderId } from '../../../protocol';
 import { UpstreamError } from '../types';
 
 /**
  * Anything @anthropic-ai/sdk threw, as an UpstreamError. `started` means the 200 had arrived, so an
- * APIError without a status is an `event: error` from inside the stream.
+ * APIError without a status is an `event: error` from inside the stream. `provider` is the id the
+ * error is reported under (Bedrock and Vertex serve the same API through the same SDK).
  */
-export function anthropicUpstreamError(err: unknown, apiKey: string, started = false): UpstreamError {
+export function anthropicUpstreamError(err: unknown, apiKey: string, started = false, provider: ProviderId = 'anthropic'): UpstreamError {
   if (err instanceof UpstreamError) return err;
-  if (err instanceof APIUserAbortError) return abortedError('anthropic', err);
-  if (isConnectTimeout(err)) return connectTimeoutError('anthropic', err);
+  if (err instanceof APIUserAbortError) return abortedError(provider, err);
+  if (isConnectTimeout(err)) return connectTimeoutError(provider, err);
   // Checked before APIConnectionError, which it extends.
-  if (err instanceof APIConnectionTimeoutError) return timeoutError('anthropic', err);
+  if (err instanceof APIConnectionTimeoutError) return timeoutError(provider, err);
   if (err instanceof APIConnectionError) {
-    return new UpstreamError({ provider: 'anthropic', kind: 'connection', message: redactSecret(messageOf(err), apiKey), cause: err });
+    return new UpstreamError({ provider, kind: 'connection', message: redactSecret(messageOf(err), apiKey), cause: err });
   }
   if (err instanceof APIError) {
     const headers = lowerCaseHeaders(err.headers);
@@ -25,7 +27,7 @@ export function anthropicUpstreamError(err: unknown, apiKey: string, started = f
     // A non-JSON body (a proxy's HTML page) reaches the SDK as the message itself.
     const message = err.apiMessage ?? (err.error === undefined ? rawBodyMessage(err.status, bodyText(err)) : err.message);
     return new UpstreamError({
-      provider: 'anthropic',
+      provider,
       kind: inBand && started ? 'stream_error' : 'http',
       message: redactSecret(message, apiKey),
       status: err.status,
@@ -36,8 +38,8 @@ export function anthropicUpstreamError(err: unknown, apiKey: string, started = f
       cause: err,
     });
   }
-  if (isAbortError(err)) return timeoutError('anthropic', err);
-  return new UpstreamError({ provider: 'anthropic', kind: 'connection', message: redactSecret(messageOf(err), apiKey), cause: err });
+  if (isAbortError(err)) return timeoutError(provider, err);
+  return new UpstreamError({ provider, kind: 'connection', message: redactSecret(messageOf(err), apiKey), cause: err });
 }
 
 /** The SDK prefixes the raw body with the status ("502 <html>…"); take the status back off. */

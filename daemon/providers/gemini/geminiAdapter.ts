@@ -1,11 +1,12 @@
 import type { GenerateContentConfig, GenerateContentResponse } from '@google/genai';
 import { GoogleGenAI } from '@google/genai';
+import type { ProviderId } from '../../../protocol';
 import { abortedError } from '../commonErrors';
 import { lowerCaseHeaders } from '../headers';
 import { createHttpFetch, type FetchFn } from '../httpFetch';
 import { SDK_TIMEOUT_MS } from '../sdkTimeout';
 import { runStream } from '../streamRunner';
-import type { ProviderAdapter, ProviderConfig, ProviderRequest, ProviderResponse, ProviderStreamEvent } from '../types';
+import type { ProviderAdapter, ProviderConfig, ProviderRequest, ProviderResponse, ProviderStreamEvent, UpstreamError } from '../types';
 import { geminiUpstreamError } from './geminiError';
 import { toGeminiParams } from './geminiRequest';
 import { GeminiStreamAccumulator } from './geminiStream';
@@ -23,16 +24,27 @@ function callConfig(signal: AbortSignal, capture: ResponseCapture): GenerateCont
   };
 }
 
+/** Gemini served elsewhere (Vertex AI) through a GoogleGenAI client built for it. */
+export interface GeminiPlatform {
+  id: ProviderId;
+  client: GoogleGenAI;
+  /** Adds what the platform's failures say beyond the Gemini API's (missing Google credentials…). */
+  refineError?: (mapped: UpstreamError, raw: unknown) => UpstreamError;
+}
+
 export class GeminiAdapter implements ProviderAdapter {
-  readonly id = 'gemini' as const;
+  readonly id: ProviderId;
   readonly #client: GoogleGenAI;
   readonly #apiKey: string;
   readonly #fetch: FetchFn | undefined;
+  readonly #refine: NonNullable<GeminiPlatform['refineError']>;
 
-  constructor(cfg: ProviderConfig) {
+  constructor(cfg: ProviderConfig, platform?: GeminiPlatform) {
     this.#apiKey = cfg.apiKey;
+    this.id = platform?.id ?? 'gemini';
+    this.#refine = platform?.refineError ?? ((mapped) => mapped);
     this.#fetch = cfg.connectTimeoutMs !== undefined ? createHttpFetch({ connectTimeoutMs: cfg.connectTimeoutMs }) : undefined;
-    this.#client = new GoogleGenAI({
+    this.#client = platform?.client ?? new GoogleGenAI({
       apiKey: cfg.apiKey,
       // Explicit, so GOOGLE_GENAI_USE_VERTEXAI in the environment cannot switch backends.
       vertexai: false,
@@ -60,7 +72,7 @@ export class GeminiAdapter implements ProviderAdapter {
         headers: headersOf(response, capture),
       };
     } catch (err) {
-      throw signal.aborted ? abortedError(this.id, err) : geminiUpstreamError(err, this.#apiKey, capture);
+      throw signal.aborted ? abortedError(this.id, err) : this.#refine(geminiUpstreamError(err, this.#apiKey, capture, false, this.id), err);
     }
   }
 
@@ -74,7 +86,7 @@ export class GeminiAdapter implements ProviderAdapter {
         const events = await this.#client.models.generateContentStream(toGeminiParams(req, callConfig(signal, capture)));
         return { events, headers: capture.headers };
       },
-      toError: (err, started) => geminiUpstreamError(err, this.#apiKey, capture, started),
+      toError: (err, started) => this.#refine(geminiUpstreamError(err, this.#apiKey, capture, started, this.id), err),
     });
   }
 }

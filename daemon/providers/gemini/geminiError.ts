@@ -3,6 +3,7 @@ import { connectTimeoutError, isAbortError, messageOf, timeoutError } from '../c
 import { isConnectTimeout } from '../httpFetch';
 import { rawBodyMessage } from '../rawBodyMessage';
 import { redactSecret } from '../redact';
+import type { ProviderId } from '../../../protocol';
 import { UpstreamError } from '../types';
 import { errorInfoReason, hasQuotaFailure, isStatusName, parseGoogleStatus, retryDelayMs } from './googleStatus';
 import type { ResponseCapture } from './responseCapture';
@@ -15,7 +16,7 @@ function isApiError(err: unknown): err is ApiError {
  * Anything @google/genai threw, as an UpstreamError. `started` means the 200 had arrived, so an
  * ApiError is an error object inside the stream; the HTTP status was 200 and is left out.
  */
-export function geminiUpstreamError(err: unknown, apiKey: string, capture: ResponseCapture, started = false): UpstreamError {
+export function geminiUpstreamError(err: unknown, apiKey: string, capture: ResponseCapture, started = false, provider: ProviderId = 'gemini'): UpstreamError {
   if (err instanceof UpstreamError) return err;
   if (isApiError(err)) {
     const parsed = parseGoogleStatus(err.message);
@@ -25,7 +26,7 @@ export function geminiUpstreamError(err: unknown, apiKey: string, capture: Respo
       ? parsed.message
       : rawBodyMessage(err.status, parsed?.message ?? '');
     return new UpstreamError({
-      provider: 'gemini',
+      provider,
       kind: started ? 'stream_error' : 'http',
       message: redactSecret(message, apiKey),
       status: started ? undefined : err.status,
@@ -38,12 +39,12 @@ export function geminiUpstreamError(err: unknown, apiKey: string, capture: Respo
       cause: err,
     });
   }
-  if (isConnectTimeout(err)) return connectTimeoutError('gemini', err);
-  if (isAbortError(err)) return timeoutError('gemini', err);
+  if (isConnectTimeout(err)) return connectTimeoutError(provider, err);
+  if (isAbortError(err)) return timeoutError(provider, err);
   // The SDK's own words for a body that stopped in the middle of an event.
   if (err instanceof Error && /Incomplete JSON segment/i.test(err.message)) {
-    return new UpstreamError({ provider: 'gemini', kind: 'truncated', message: 'The stream ended in the middle of an event.', cause: err });
+    return new UpstreamError({ provider, kind: 'truncated', message: 'The stream ended in the middle of an event.', cause: err });
   }
-  return new UpstreamError({ provider: 'gemini', kind: 'connection', message: redactSecret(messageOf(err), apiKey), cause: err });
+  return new UpstreamError({ provider, kind: 'connection', message: redactSecret(messageOf(err), apiKey), cause: err });
 }
 

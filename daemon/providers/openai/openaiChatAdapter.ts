@@ -2,8 +2,7 @@ import OpenAI from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { abortedError } from '../commonErrors';
 import { lowerCaseHeaders } from '../headers';
-import { createHttpFetch } from '../httpFetch';
-import { SDK_TIMEOUT_MS } from '../sdkTimeout';
+import { stainlessClientOptions } from '../sdkClientOptions';
 import { runStream } from '../streamRunner';
 import type { ProviderAdapter, ProviderConfig, ProviderRequest, ProviderResponse, ProviderStreamEvent } from '../types';
 import type { OpenAIChatOptions } from './openaiChatOptions';
@@ -20,23 +19,22 @@ export class OpenAIChatAdapter implements ProviderAdapter {
   readonly #apiKey: string;
   readonly #options: OpenAIChatOptions;
 
-  constructor(cfg: ProviderConfig, options: OpenAIChatOptions, apiKeyForSdk: string = cfg.apiKey) {
+  /** `client` is an already-built one (Azure's), or the key the SDK gets in place of cfg.apiKey. */
+  constructor(cfg: ProviderConfig, options: OpenAIChatOptions, client: OpenAI | string = cfg.apiKey) {
     this.id = options.id;
     this.#options = options;
     this.#apiKey = cfg.apiKey;
-    this.#client = new OpenAI({
+    const apiKeyForSdk = typeof client === 'string' ? client : cfg.apiKey;
+    this.#client = typeof client !== 'string' ? client : new OpenAI({
       apiKey: apiKeyForSdk,
       baseURL: cfg.baseURL,
       // Conduit's resilience layer owns retries and timeouts.
-      maxRetries: 0,
-      timeout: SDK_TIMEOUT_MS,
+      ...stainlessClientOptions(cfg),
       // Explicit nulls, so OPENAI_ORG_ID and friends in the daemon's environment never leak into
       // requests, least of all to a third-party compatible server.
       organization: null,
       project: null,
       adminAPIKey: null,
-      ...(cfg.headers ? { defaultHeaders: cfg.headers } : {}),
-      ...(cfg.connectTimeoutMs !== undefined ? { fetch: createHttpFetch({ connectTimeoutMs: cfg.connectTimeoutMs }) } : {}),
     });
   }
 

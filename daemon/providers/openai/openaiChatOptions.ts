@@ -2,7 +2,7 @@ import type { ProviderId } from '../../../protocol';
 
 /** What separates OpenAI itself from the servers that copy its API. */
 export interface OpenAIChatOptions {
-  id: Extract<ProviderId, 'openai' | 'openaiCompatible'>;
+  id: Extract<ProviderId, 'openai' | 'openaiCompatible' | 'azureOpenai'>;
   /**
    * OpenAI's newer models reject max_tokens and want max_completion_tokens; Ollama, vLLM and
    * LM Studio only know max_tokens.

@@ -1,5 +1,6 @@
 import { ConduitError, ProviderIds, type ConduitErrorData, type KeySetResult, type ProviderId } from '../../../protocol';
 import { KeysListRequest, KeysRemoveRequest, KeysSetRequest } from '../../../protocol/keys';
+import { ambientCredentialsHelp } from '../../secrets/credentialKind';
 import { KeychainError } from '../../secrets/keychain';
 import { checkKey, last4 } from '../../secrets/keyFormat';
 import { ProfileNameError, type KeyRing } from '../../secrets/keyRing';
@@ -24,6 +25,8 @@ export function keyHandlers(deps: KeyHandlerDeps): RegisterHandlers {
   return (connection, ctx) => {
     connection.onRequest(KeysSetRequest.type, (params) => answer(ctx.requireAuth, async (): Promise<KeySetResult> => {
       const provider = parseProvider(params?.provider);
+      const ambient = ambientCredentialsHelp(provider);
+      if (ambient) throw bad(`Nothing was stored: ${ambient}`);
       const profile = params?.profile ?? deps.defaultProfile();
       if (typeof params?.key !== 'string' || params.key.length > MAX_KEY_CHARS) throw bad(`keys/set needs the key as a string of at most ${MAX_KEY_CHARS} characters.`);
       const { key, warnings } = checkKey(provider, params.key);

@@ -4,7 +4,9 @@ import { createAdapter } from '../../../../daemon/providers/createAdapter';
 
 describe('createAdapter', () => {
   it.each(ProviderIds)('builds the %s adapter', (id) => {
-    expect(createAdapter(id, { apiKey: 'k', baseURL: 'http://127.0.0.1:9' }).id).toBe(id);
+    // Vertex AI needs its project; every setting a platform takes is given, as config.ts would.
+    const platform = { project: 'p', location: 'global', region: 'us-east-1' };
+    expect(createAdapter(id, { apiKey: 'k', baseURL: 'http://127.0.0.1:9', platform }).id).toBe(id);
   });
 
   it('builds an OpenAI-compatible adapter without a key', () => {

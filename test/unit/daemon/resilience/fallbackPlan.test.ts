@@ -4,7 +4,7 @@ import { planFallbacks, type PlanDeps, type Target } from '../../../../daemon/re
 
 const prices: Record<string, number> = { 'anthropic/a-mid': 10, 'openai/o-cheap': 2, 'openai/o-dear': 40, 'gemini/g-cheap': 1 };
 const deps: PlanDeps = {
-  defaultModel: (p) => ({ anthropic: 'a-mid', openai: 'o-cheap', gemini: 'g-cheap', openaiCompatible: 'local' })[p],
+  defaultModel: (p) => ({ anthropic: 'a-mid', openai: 'o-cheap', gemini: 'g-cheap' } as Record<string, string>)[p] ?? 'local',
   isCostlier: (c: Target, p: Target) => {
     const a = prices[`${c.provider}/${c.model}`];
     const b = prices[`${p.provider}/${p.model}`];

@@ -49,6 +49,10 @@ import { bindSingleInstance } from './server/singleInstance';
 import { RateLimiter } from './ratelimit/rateLimiter';
 import { AlertMonitor } from './usage/alertMonitor';
 import { UsageLedger } from './usage/usageLedger';
+import { teamHandlers } from './server/handlers/teamHandlers';
+import { Team } from './team/team';
+import { readTeamPassword, storeTeamPassword } from './team/teamPassword';
+import { teamRedisUrl } from './team/teamSettings';
 
 export interface DaemonOptions {
   foreground?: boolean;
@@ -104,12 +108,16 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   });
   // The bounds (entries, bytes) are fixed at start; the other cache settings follow config.json.
   const cache = new ResponseCache({ settings: () => config.cache, log });
+  // Team mode (opt-in): limits, cache, budgets and usage shared with the team through Redis.
+  const teamUrl = teamRedisUrl(config.team);
+  const team = teamUrl ? new Team({ url: teamUrl, settings: () => config.team, rateLimit: () => config.rateLimit, sampling: () => config.sampling.enabled, cache, onAlert: (e) => sendAlert(e), log }) : undefined;
+  let teamReady: Promise<void> = Promise.resolve();
   // One set of limits for every window and the CLI: this daemon is the only sender.
-  const rateLimiter = new RateLimiter({ settings: () => config.rateLimit });
+  const rateLimiter = new RateLimiter({ settings: () => (team ? team.localLimits(config.rateLimit) : config.rateLimit) });
   // Budget reservations, in memory; the spend before this start is read from the ledger below.
   const budgets = new BudgetTable({ settings: () => config.budgets });
   const budgetAlerts = new BudgetAlerts();
-  const gateway = new Gateway({ config: () => config, logger, redactor, breakers, recorder: ledger, cache, rateLimiter, ...(queue ? { queue } : {}), keys: ring, onKeyRejected: (e) => keyRejectedAlert(e), budgets, onBudgetSettled: () => checkBudgets() });
+  const gateway = new Gateway({ config: () => config, logger, redactor, breakers, recorder: team ? team.recorder(ledger) : ledger, cache, rateLimiter, ...(team ? { team: { limited: (p, k, s, fn) => team.limited(p, k, s, fn), budget: team.budget } } : {}), ...(queue ? { queue } : {}), keys: ring, onKeyRejected: (e) => keyRejectedAlert(e), budgets, onBudgetSettled: () => checkBudgets() });
   const warm = (requests: ChatRequest[], client: ClientKind) => warmCache(requests, {
     state: (request) => gateway.cacheState(request),
     send: (request, i) => gateway.send(request, { requestId: `warm_${Date.now()}_${i}`, client, signal: new AbortController().signal }),
@@ -178,6 +186,9 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
       explain: (request) => gateway.explain(request),
       budgets: () => ({ onExceed: config.budgets.onExceed, budgets: budgets.statuses() }),
       experiments: async (since) => ({ since, experiments: experimentResults(config.experiments, await experimentRows(ledger.reader(), since)) }),
+    }), teamHandlers({
+      usage: team ? (params) => team.usageTotals(params) : undefined,
+      storePassword: (password) => storeTeamPassword(new OsKeychain(keychainService(layout.home)), password),
     }), ...(queue ? [jobsHandlers(queue)] : [])],
     onIdleChange: (idle) => {
       if (idleTimer) { clearTimeout(idleTimer); idleTimer = undefined; }
@@ -211,7 +222,7 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
       memory: { rss: mem.rss, heapUsed: mem.heapUsed },
       circuits: breakers.snapshots(),
       ledger: ledger.status(),
-      alerts: [...alerts.list().active, ...budgetAlerts.list(), ...deprecationAlerts()],
+      alerts: [...alerts.list().active, ...budgetAlerts.list(), ...deprecationAlerts(), ...(team?.alerts() ?? [])],
       deprecations: configuredDeprecations(modelsInUse(config)),
       budgets: budgets.statuses(),
       rateLimits: rateLimiter.status(),
@@ -221,6 +232,7 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
       }),
       profile: config.profile,
       keychain: ring.state,
+      ...(team ? { team: team.status() } : {}),
     };
   }
 
@@ -275,6 +287,8 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
       await ledger.close();
       await queue?.close();
       await cacheReady;
+      await teamReady;
+      await team?.close();
       await cache.close();
       if (process.platform !== 'win32') fs.rmSync(address.path, { force: true });
       log('info', 'daemon stopped', { reason });
@@ -318,6 +332,13 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
       log('info', 'cache warmed after restart', { ...r });
     }
   }, (err: unknown) => log('warn', 'the cache could not start; requests go upstream', { err: err instanceof Error ? err.message : String(err) }));
+  if (team) {
+    // In the background: a Redis that is down costs a warning and local limits, never the start.
+    teamReady = readTeamPassword(new OsKeychain(keychainService(layout.home)), process.env).then((password) => {
+      redactor.addSecret(password);
+      return team.start(password);
+    }).catch((err: unknown) => log('warn', 'team mode could not start; running locally', { err: err instanceof Error ? err.message : String(err) }));
+  }
   alerts.start();
   worker?.start();
   markStarted();

@@ -13,3 +13,4 @@ export * from './router';
 export * from './budget';
 export * from './experiments';
 export * from './webview';
+export * from './team';

@@ -11,6 +11,7 @@ import { experimentsSchema } from '../router/experimentSettings';
 import { routingSchema, tierModelsSchema } from '../router/routingSettings';
 import { budgetSchema } from '../usage/budgetSettings';
 import { priceOverridesSchema } from '../usage/pricing';
+import { teamSchema } from '../team/teamSettings';
 
 const providerSettings = z.object({
   baseURL: z.string().url().optional(),
@@ -89,6 +90,8 @@ export const configSchema = z.object({
   experiments: experimentsSchema.default([]),
   /** Price overrides per model id, USD per million tokens; they win over the catalogue everywhere. */
   prices: priceOverridesSchema.default({}),
+  /** Team mode: shared limits, cache, budgets and usage on Redis; see daemon/team/teamSettings.ts. */
+  team: teamSchema.default(teamSchema.parse({})),
   providers: z.object({
     anthropic: providerSettings.default({}),
     openai: providerSettings.default({}),

@@ -14,6 +14,7 @@ import { csvLine, GROUP_CSV_HEADER, groupCsvCells, ROW_CSV_HEADER, rowCsvCells }
 import { formatUsageTable } from '../usage/usageTable';
 import { parseTimeSpec } from '../usage/timeSpec';
 import { connect, ExitCode, UsageError } from './context';
+import { teamUsageCommand } from './teamUsageCommand';
 
 /** What the command talks to; tests pass their own daemon connection and output. */
 export interface UsageCommandIo {
@@ -36,6 +37,7 @@ const FILTER_OPTIONS = {
 /** `conduit usage [--since 7d] [--by day|month|feature|model|provider] [--json|--csv]`, and `usage export`. */
 export async function usageCommand(argv: string[], io: UsageCommandIo = {}): Promise<number> {
   if (argv[0] === 'export') return usageExportCommand(argv.slice(1), io);
+  if (argv.includes('--team')) return teamUsageCommand(argv);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -138,25 +138,32 @@ export class TeamBudget {
 
   /** Writes what could not be written; the offline share starts afresh afterwards. */
   flush(): Promise<void> {
-    this.flushing ??= (async () => {
-      try {
-        while (this.pending.length > 0 && this.team.up) {
-          const op = this.pending[0]!;
-          const ttls = op.keys.map((key) => String(this.ttlOf(key)));
-          await this.call('conduitBudgetSettle', op.keys, [String(op.reserved), String(op.spent), ...ttls]);
-          this.pending.shift();
-        }
-        if (this.pending.length === 0) {
-          // Everything spent offline is in Redis now; reservations still running offline keep their hold.
-          for (const [key, o] of this.offline) this.offline.set(key, { spent: 0, reserved: o.reserved });
-        }
-      } catch {
-        // Still unreachable; the next reconnect tries again.
-      } finally {
-        this.flushing = undefined;
-      }
-    })();
+    this.flushing ??= this.drain().then((ok) => {
+      this.flushing = undefined;
+      // Work added after the last check runs now rather than waiting for the next trigger; after
+      // a failure it waits for the reconnect instead of spinning.
+      if (ok && this.pending.length > 0 && this.team.up) void this.flush();
+    });
     return this.flushing;
+  }
+
+  private async drain(): Promise<boolean> {
+    try {
+      while (this.pending.length > 0 && this.team.up) {
+        const op = this.pending[0]!;
+        const ttls = op.keys.map((key) => String(this.ttlOf(key)));
+        await this.call('conduitBudgetSettle', op.keys, [String(op.reserved), String(op.spent), ...ttls]);
+        this.pending.shift();
+      }
+      if (this.pending.length === 0) {
+        // Everything spent offline is in Redis now; reservations still running offline keep their hold.
+        for (const [key, o] of this.offline) this.offline.set(key, { spent: 0, reserved: o.reserved });
+      }
+      return true;
+    } catch {
+      // Still unreachable; the next reconnect tries again.
+      return false;
+    }
   }
 
   private reserveLocally(periods: Period[], micros: number): TeamReserveOutcome {

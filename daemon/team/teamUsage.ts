@@ -72,30 +72,37 @@ export class TeamUsage {
   }
 
   flush(): Promise<void> {
-    this.flushing ??= (async () => {
-      try {
-        while (this.pending.length > 0 && this.team.up) {
-          const batch = this.pending.slice(0, 200);
-          const s = this.settings();
-          const multi = this.team.client.multi();
-          for (const row of batch) {
-            multi.xadd(this.streamKey, 'MAXLEN', '~', String(s.usageMaxRows), '*', 'origin', this.origin, ...Object.entries(row).flatMap(([k, v]) => [k, String(v)]));
-          }
-          if ((this.appended += batch.length) % 1000 < batch.length) {
-            // Rows older than the age cap; stream ids are arrival times in ms.
-            multi.xtrim(this.streamKey, 'MINID', '~', String(Date.now() - s.usageMaxAgeDays * 86_400_000));
-          }
-          const replies = await multi.exec();
-          if (!replies || replies.some(([err]) => err)) throw new Error('team usage: append failed');
-          this.pending.splice(0, batch.length);
-        }
-      } catch {
-        // Redis went away; these rows stay pending until it is back.
-      } finally {
-        this.flushing = undefined;
-      }
-    })();
+    this.flushing ??= this.drain().then((ok) => {
+      this.flushing = undefined;
+      // Work added after the last check runs now rather than waiting for the next trigger; after
+      // a failure it waits for the reconnect instead of spinning.
+      if (ok && this.pending.length > 0 && this.team.up) void this.flush();
+    });
     return this.flushing;
+  }
+
+  private async drain(): Promise<boolean> {
+    try {
+      while (this.pending.length > 0 && this.team.up) {
+        const batch = this.pending.slice(0, 200);
+        const s = this.settings();
+        const multi = this.team.client.multi();
+        for (const row of batch) {
+          multi.xadd(this.streamKey, 'MAXLEN', '~', String(s.usageMaxRows), '*', 'origin', this.origin, ...Object.entries(row).flatMap(([k, v]) => [k, String(v)]));
+        }
+        if ((this.appended += batch.length) % 1000 < batch.length) {
+          // Rows older than the age cap; stream ids are arrival times in ms.
+          multi.xtrim(this.streamKey, 'MINID', '~', String(Date.now() - s.usageMaxAgeDays * 86_400_000));
+        }
+        const replies = await multi.exec();
+        if (!replies || replies.some(([err]) => err)) throw new Error('team usage: append failed');
+        this.pending.splice(0, batch.length);
+      }
+      return true;
+    } catch {
+      // Redis went away; these rows stay pending until it is back.
+      return false;
+    }
   }
 
   /** Team totals for [since, until), by person and by feature. */

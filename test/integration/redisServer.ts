@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import Redis from 'ioredis';
 
 const REDIS_SERVER = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => fs.existsSync(p))
   ?? (spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim() || undefined);
@@ -62,15 +63,27 @@ export class RedisServer {
     child.removeAllListeners('exit');
   }
 
-  /** Stops the server (as an outage would); its data goes with it. */
-  async pause(): Promise<void> {
+  /**
+   * Stops the server, as an outage would. By default it saves its data first (SHUTDOWN SAVE, as a
+   * Redis with persistence keeps it) and `resume` loads it again; `{ keepData: false }` kills it.
+   */
+  async pause(opts: { keepData?: boolean } = {}): Promise<void> {
     const child = this.child;
     this.child = undefined;
     if (!child || child.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    if (opts.keepData === false) {
       child.kill('SIGKILL');
-    });
+    } else {
+      const conn = new Redis(this.port, '127.0.0.1', { lazyConnect: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      conn.on('error', () => undefined);
+      await conn.call('SHUTDOWN', 'SAVE').catch(() => undefined);
+      conn.disconnect();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    await exited;
   }
 
   async stop(): Promise<void> {

@@ -1,31 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { SharedLimiter } from '../../../../daemon/team/sharedLimiter';
-import { TeamConnection } from '../../../../daemon/team/teamConnection';
-import { RedisServer, redisAvailable } from '../../../integration/redisServer';
+import { redisAvailable } from '../../../integration/redisServer';
+import { useRedis } from './teamRedis';
 
 function busiest(times: number[], windowMs: number): number {
   return Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + windowMs).length));
 }
 
 describe.skipIf(!redisAvailable())('SharedLimiter (Bottleneck clustering on a real redis-server)', () => {
-  let redis: RedisServer;
-  const conns: TeamConnection[] = [];
+  const env = useRedis();
   const limiters: SharedLimiter[] = [];
-  beforeAll(async () => { redis = await RedisServer.start(); });
-  afterAll(async () => {
-    for (const l of limiters) await l.close();
-    for (const c of conns) await c.close();
-    await redis.stop();
-  });
-
-  async function member(): Promise<SharedLimiter> {
-    const conn = new TeamConnection({ url: redis.url, teamId: 'unit', commandTimeoutMs: 1000 });
-    await conn.start();
-    conns.push(conn);
-    const l = new SharedLimiter(conn);
+  afterAll(async () => { for (const l of limiters) await l.close(); });
+  const member = async (team = 'unit') => {
+    const l = new SharedLimiter(await env.connect(team));
     limiters.push(l);
     return l;
-  }
+  };
 
   it('two members with the same key are paced as one: 1200 RPM (one per 50 ms) for 20 calls from both', async () => {
     const [x, y] = [await member(), await member()];
@@ -38,5 +28,39 @@ describe.skipIf(!redisAvailable())('SharedLimiter (Bottleneck clustering on a re
     // call really runs, so the check allows for it rather than demanding 50 ms between neighbours.
     expect(times[19]! - times[0]!).toBeGreaterThanOrEqual(19 * 50 - 60);
     expect(busiest(times, 250)).toBeLessThanOrEqual(6);
+  }, 30_000);
+
+  it('different keys do not wait for each other', async () => {
+    const x = await member();
+    const started = Date.now();
+    await Promise.all(Array.from({ length: 10 }, (_, i) => x.run({ provider: 'openai', keyId: `key${i}`, rpm: 60, margin: 0 }, new AbortController().signal, async () => undefined)));
+    // One per minute per key, but ten keys: all ten at once.
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('a cancelled wait rejects with the signal\'s reason and never runs', async () => {
+    const x = await member();
+    const limit = { provider: 'gemini', keyId: 'slow', rpm: 1, margin: 0 };
+    await x.run(limit, new AbortController().signal, async () => undefined);
+    const ac = new AbortController();
+    let ran = false;
+    const waiting = x.run(limit, ac.signal, async () => { ran = true; });
+    ac.abort(new Error('user cancelled'));
+    await expect(waiting).rejects.toThrow('user cancelled');
+    expect(ran).toBe(false);
+  });
+
+  it('calls waiting for the team\'s spacing run at once, locally, when Redis goes away', async () => {
+    const x = await member('outage');
+    const limit = { provider: 'anthropic', keyId: 'k', rpm: 1, margin: 0 };
+    await x.run(limit, new AbortController().signal, async () => undefined);
+    let ran = 0;
+    const waiting = Promise.all(Array.from({ length: 3 }, () => x.run(limit, new AbortController().signal, async () => { ran++; })));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(ran).toBe(0);
+    await env.redis.pause();
+    await waiting;
+    expect(ran).toBe(3);
+    await env.redis.resume();
   }, 30_000);
 });

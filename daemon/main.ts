@@ -109,15 +109,15 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   // The bounds (entries, bytes) are fixed at start; the other cache settings follow config.json.
   const cache = new ResponseCache({ settings: () => config.cache, log });
   // Team mode (opt-in): limits, cache, budgets and usage shared with the team through Redis.
-  const teamUrl = teamRedisUrl(config.team);
-  const team = teamUrl ? new Team({ url: teamUrl, settings: () => config.team, rateLimit: () => config.rateLimit, sampling: () => config.sampling.enabled, cache, onAlert: (e) => sendAlert(e), log }) : undefined;
+  // VS Code's settings arrive after start (config/apply), so team mode can also begin then.
+  let team: Team | undefined;
   let teamReady: Promise<void> = Promise.resolve();
   // One set of limits for every window and the CLI: this daemon is the only sender.
   const rateLimiter = new RateLimiter({ settings: () => (team ? team.localLimits(config.rateLimit) : config.rateLimit) });
   // Budget reservations, in memory; the spend before this start is read from the ledger below.
   const budgets = new BudgetTable({ settings: () => config.budgets });
   const budgetAlerts = new BudgetAlerts();
-  const gateway = new Gateway({ config: () => config, logger, redactor, breakers, recorder: team ? team.recorder(ledger) : ledger, cache, rateLimiter, ...(team ? { team: { limited: (p, k, s, fn) => team.limited(p, k, s, fn), budget: team.budget } } : {}), ...(queue ? { queue } : {}), keys: ring, onKeyRejected: (e) => keyRejectedAlert(e), budgets, onBudgetSettled: () => checkBudgets() });
+  const gateway = new Gateway({ config: () => config, logger, redactor, breakers, recorder: { record: async (r) => { const res = await ledger.record(r); team?.recordUsage(r); return res; } }, cache, rateLimiter, team: { limited: (p, k, s, fn) => (team ? team.limited(p, k, s, fn) : fn()), budget: () => team?.budget }, ...(queue ? { queue } : {}), keys: ring, onKeyRejected: (e) => keyRejectedAlert(e), budgets, onBudgetSettled: () => checkBudgets() });
   const warm = (requests: ChatRequest[], client: ClientKind) => warmCache(requests, {
     state: (request) => gateway.cacheState(request),
     send: (request, i) => gateway.send(request, { requestId: `warm_${Date.now()}_${i}`, client, signal: new AbortController().signal }),
@@ -175,7 +175,7 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
     }), cacheHandlers({ cache, enabled: () => config.cache.enabled, warm }), configHandlers({
       // Settings from VS Code lie over config.json; the size, idle and log-level limits stay as started.
       fileConfig: () => { try { return loadConfig(layout.configFile); } catch { return configSchema.parse({}); } },
-      apply: (next) => { config = next; announceDeprecations(); checkBudgets(); },
+      apply: (next) => { config = next; announceDeprecations(); checkBudgets(); startTeam(); },
       log: (level, msg, fields) => log(level, msg, fields),
     }), feedbackHandlers((msg, fields) => log('info', msg, fields), async (requestId, rating, feature) => {
       try { await saveRating(ledger.reader(), requestId, rating, feature, Date.now()); return true; } catch (err) {
@@ -187,7 +187,7 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
       budgets: () => ({ onExceed: config.budgets.onExceed, budgets: budgets.statuses() }),
       experiments: async (since) => ({ since, experiments: experimentResults(config.experiments, await experimentRows(ledger.reader(), since)) }),
     }), teamHandlers({
-      usage: team ? (params) => team.usageTotals(params) : undefined,
+      usage: (params) => team?.usageTotals(params),
       storePassword: (password) => storeTeamPassword(new OsKeychain(keychainService(layout.home)), password),
     }), ...(queue ? [jobsHandlers(queue)] : [])],
     onIdleChange: (idle) => {
@@ -234,6 +234,19 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
       keychain: ring.state,
       ...(team ? { team: team.status() } : {}),
     };
+  }
+
+  /** Team mode from the Redis URL in effect; a changed URL or team id needs a restart. */
+  function startTeam(): void {
+    const url = teamRedisUrl(config.team);
+    if (!url || stopping || team) return;
+    const started = new Team({ url, settings: () => config.team, rateLimit: () => config.rateLimit, sampling: () => config.sampling.enabled, cache, onAlert: (e) => sendAlert(e), log });
+    team = started;
+    // In the background: a Redis that is down costs a warning and local limits, never the start.
+    teamReady = readTeamPassword(new OsKeychain(keychainService(layout.home)), process.env).then((password) => {
+      redactor.addSecret(password);
+      return started.start(password);
+    }).catch((err: unknown) => log('warn', 'team mode could not start; running locally', { err: err instanceof Error ? err.message : String(err) }));
   }
 
   function sendAlert(e: AlertEvent): void {
@@ -332,13 +345,7 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
       log('info', 'cache warmed after restart', { ...r });
     }
   }, (err: unknown) => log('warn', 'the cache could not start; requests go upstream', { err: err instanceof Error ? err.message : String(err) }));
-  if (team) {
-    // In the background: a Redis that is down costs a warning and local limits, never the start.
-    teamReady = readTeamPassword(new OsKeychain(keychainService(layout.home)), process.env).then((password) => {
-      redactor.addSecret(password);
-      return team.start(password);
-    }).catch((err: unknown) => log('warn', 'team mode could not start; running locally', { err: err instanceof Error ? err.message : String(err) }));
-  }
+  startTeam();
   alerts.start();
   worker?.start();
   markStarted();

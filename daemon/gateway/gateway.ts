@@ -148,7 +148,7 @@ export class Gateway {
   /** Steps 3, 4, 5 and 11 (the cache, the budget, coalescing) around the upstream chain. */
   private run(request: ChatRequest, route: RouteInfo, config: ConduitConfig, ctx: SendContext, started: number, attempts: AttemptRecord[], fallbacks: string[]): Promise<ChatResult> {
     return this.cacheStep.run(request, config, ctx, started, (c) => {
-      const upstream = (r: ChatRequest) => withTeamBudget(this.deps.team?.budget, r, config, this.env, (t) => this.runUpstream(t, config, c, started, attempts, fallbacks));
+      const upstream = (r: ChatRequest) => withTeamBudget(this.deps.team?.budget(), r, config, this.env, (t) => this.runUpstream(t, config, c, started, attempts, fallbacks));
       return this.budgetStep ? this.budgetStep.run(request, route, config, upstream) : upstream(request);
     });
   }

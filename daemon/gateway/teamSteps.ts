@@ -8,7 +8,8 @@ import { formatUsd, worstCaseCost } from '../usage/pricing';
 export interface TeamHooks {
   /** One attempt under the team's shared request limit for this provider and key. */
   limited<T>(provider: ProviderId, apiKey: string | undefined, signal: AbortSignal, fn: () => Promise<T>): Promise<T>;
-  budget: TeamBudget;
+  /** The team budget, once team mode runs. */
+  budget(): TeamBudget | undefined;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { AlertEvent, BudgetStatus, ProviderId, TeamStatus, TeamUsageParams,
 import type { ResponseCache } from '../cache/responseCache';
 import { limitsFor, type RateLimitSettings } from '../ratelimit/rateLimitSettings';
 import { keyIdOf } from '../ratelimit/rateLimiter';
-import type { RequestRecorder } from '../usage/requestRecord';
+import type { RequestRecord } from '../usage/requestRecord';
 import { scaledLimits } from './scaledLimits';
 import { SharedLimiter } from './sharedLimiter';
 import { TeamAlert } from './teamAlert';
@@ -95,18 +95,12 @@ export class Team {
     return this.scaled.to;
   }
 
-  /** The ledger, plus a copy of each row (figures only) in the team's usage stream. */
-  recorder(inner: RequestRecorder): RequestRecorder {
-    return {
-      record: async (record) => {
-        const result = await inner.record(record);
-        this.usage.append(teamRow(record, this.person));
-        return result;
-      },
-    };
+  /** A copy of a ledger row (figures and names only) for the team's usage stream. */
+  recordUsage(record: RequestRecord): void {
+    this.usage.append(teamRow(record, this.person));
   }
 
-  usageTotals(params: TeamUsageParams): Promise<TeamUsageResult> {
+  async usageTotals(params: TeamUsageParams): Promise<TeamUsageResult> {
     if (!this.connection.up) throw new Error(`Team usage lives in Redis at ${this.connection.display}, which is unreachable (${this.connection.problem ?? 'no connection'}). Try again once it is back; \`conduit usage\` shows this daemon's own ledger meanwhile.`);
     return this.usage.totals(params, this.opts.settings().id);
   }

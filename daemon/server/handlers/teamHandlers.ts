@@ -1,10 +1,11 @@
 import { ConduitError, TeamPasswordRequest, TeamUsageRequest, type TeamUsageParams, type TeamUsageResult } from '../../../protocol';
+import { keychainError } from '../../secrets/keychain';
 import type { RegisterHandlers } from '../clientSession';
 import { answer } from './answer';
 
 export interface TeamHandlerDeps {
   /** Undefined while team mode is off. */
-  usage: ((params: TeamUsageParams) => Promise<TeamUsageResult>) | undefined;
+  usage: (params: TeamUsageParams) => Promise<TeamUsageResult> | undefined;
   /** Stores the Redis password in the keychain; the daemon reconnects with it. */
   storePassword: (password: string) => Promise<{ store: string }>;
 }
@@ -15,14 +16,15 @@ const OFF = 'Team mode is off: set conduit.team.redisUrl (or team.redisUrl in co
 export function teamHandlers(deps: TeamHandlerDeps): RegisterHandlers {
   return (connection, ctx) => {
     connection.onRequest(TeamUsageRequest.type, (params) => answer(ctx.requireAuth, async () => {
-      if (!deps.usage) throw new ConduitError({ code: 'invalid_request', message: OFF });
       const since = Number(params?.since);
       const until = Number(params?.until);
       if (!Number.isFinite(since) || !Number.isFinite(until) || since >= until) {
         throw new ConduitError({ code: 'invalid_request', message: 'team/usage needs since < until, in ms since the epoch.' });
       }
+      const totals = deps.usage({ since, until });
+      if (!totals) throw new ConduitError({ code: 'invalid_request', message: OFF });
       try {
-        return await deps.usage({ since, until });
+        return await totals;
       } catch (err) {
         throw new ConduitError({ code: 'network', message: err instanceof Error ? err.message : String(err) });
       }
@@ -32,8 +34,13 @@ export function teamHandlers(deps: TeamHandlerDeps): RegisterHandlers {
       if (typeof password !== 'string' || password.length === 0 || password.length > 4096) {
         throw new ConduitError({ code: 'invalid_request', message: 'team/setPassword needs the password as a non-empty string (at most 4096 characters).' });
       }
-      const { store } = await deps.storePassword(password);
-      return { stored: true as const, store };
+      try {
+        const { store } = await deps.storePassword(password);
+        return { stored: true as const, store };
+      } catch (err) {
+        // The keychain's own message says why and what to do; the password is not in it.
+        throw new ConduitError({ code: 'keychain_unavailable', message: `${keychainError(err).message} The team's Redis password was not stored; CONDUIT_REDIS_PASSWORD in the daemon's environment is the fallback.` });
+      }
     }));
   };
 }

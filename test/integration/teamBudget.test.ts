@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConduitError, type ChatRequest, type UsageRow } from '../../protocol';
 import { estimateInputTokens } from '../../daemon/ratelimit/tokenEstimate';
 import { worstCaseCost } from '../../daemon/usage/pricing';
+import { fetchLive, fetchSnapshot } from '../../extension/panelData';
 import { redisAvailable } from './redisServer';
 import { teamStatus, useTeam } from './teamHelpers';
 
@@ -53,5 +54,14 @@ describe.skipIf(!redisAvailable())('team mode: one team budget across two daemon
     expect(day.reservedUsd).toBeCloseTo(0, 9);
     expect(day.spentUsd).toBeCloseTo(spent, 5);
     expect(day.spentUsd).toBeLessThanOrEqual(BUDGET);
+
+    // The panel's data: the team's totals by person and feature, and the team's state.
+    const snapshot = await fetchSnapshot(team.b.client, { range: '24h' }, undefined);
+    expect(snapshot.team?.total).toMatchObject({ requests: 40, errors: 30 });
+    expect(snapshot.team?.total.costUsd).toBeCloseTo(spent, 6);
+    expect(snapshot.team?.byPerson.map((p) => [p.name, p.requests]).sort()).toEqual([['alice', 20], ['bob', 20]]);
+    const live = await fetchLive(team.b.client);
+    expect(live.status?.team).toMatchObject({ mode: 'connected', teamId: 'testteam', displayName: 'bob' });
+    expect(JSON.stringify(live)).not.toMatch(/sk-|AIza/);
   }, 60_000);
 });

@@ -84,7 +84,9 @@ export class SharedLimiter {
         datastore: 'ioredis',
         connection: this.connection,
         clearDatastore: false,
-        minTime: Math.ceil(60_000 / rate),
+        // Past 60,000 RPM the spacing is below Bottleneck's millisecond clock; the local buckets
+        // of each daemon are then the only limit.
+        minTime: rate >= 60_000 ? 0 : Math.ceil(60_000 / rate),
         maxConcurrent: null,
         // Forgotten by Redis after a day without requests.
         timeout: 86_400_000,

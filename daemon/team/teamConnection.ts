@@ -24,14 +24,21 @@ export class TeamConnection extends EventEmitter<{ up: []; down: [problem: strin
   private lastProblem: string | undefined;
   private readonly options: RedisOptions;
   private readonly extra: Redis[] = [];
+  private closing = false;
 
   constructor(private readonly opts: TeamConnectionOptions) {
     super();
     this.display = displayUrl(opts.url);
     this.options = redisOptions(opts.url, opts.password, opts.commandTimeoutMs);
     this.client = new Redis(this.options);
-    this.client.on('ready', () => this.setState('connected'));
-    this.client.on('error', (err: Error) => { this.lastProblem = err.message; });
+    this.client.on('ready', () => {
+      this.lastProblem = undefined;
+      this.setState('connected');
+    });
+    // The first reason is the telling one (WRONGPASS, ECONNREFUSED); "Connection is closed" follows it.
+    this.client.on('error', (err: Error) => {
+      if (!this.lastProblem || !/Connection is closed/.test(err.message)) this.lastProblem = err.message;
+    });
     this.client.on('close', () => this.setState('degraded'));
   }
 
@@ -44,7 +51,7 @@ export class TeamConnection extends EventEmitter<{ up: []; down: [problem: strin
   /** Starts connecting; resolves once connected or once the first attempt failed (then degraded). */
   async start(): Promise<void> {
     await this.client.connect().catch((err: unknown) => {
-      this.lastProblem = err instanceof Error ? err.message : String(err);
+      this.lastProblem ??= err instanceof Error ? err.message : String(err);
       this.setState('degraded');
     });
   }
@@ -94,12 +101,13 @@ export class TeamConnection extends EventEmitter<{ up: []; down: [problem: strin
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     this.removeAllListeners();
     for (const c of [this.client, ...this.extra]) c.disconnect();
   }
 
   private setState(next: TeamMode): void {
-    if (next === this.state) return;
+    if (next === this.state || this.closing) return;
     const was = this.state;
     this.state = next;
     this.changedAt = Date.now();

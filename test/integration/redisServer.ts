@@ -34,10 +34,11 @@ async function freePort(): Promise<number> {
 export class RedisServer {
   private child: ChildProcess | undefined;
 
-  private constructor(readonly port: number, readonly dir: string) {}
+  private constructor(readonly port: number, readonly dir: string, private readonly password?: string) {}
 
-  static async start(): Promise<RedisServer> {
-    const server = new RedisServer(await freePort(), fs.mkdtempSync(path.join(os.tmpdir(), 'cdt-redis-')));
+  /** `password` turns on Redis AUTH (requirepass), as a shared team Redis has. */
+  static async start(opts: { password?: string } = {}): Promise<RedisServer> {
+    const server = new RedisServer(await freePort(), fs.mkdtempSync(path.join(os.tmpdir(), 'cdt-redis-')), opts.password);
     await server.resume();
     return server;
   }
@@ -49,7 +50,7 @@ export class RedisServer {
   /** (Re)starts the server on its port; resolves once it accepts connections. */
   async resume(): Promise<void> {
     if (!REDIS_SERVER) throw new Error('redis-server is not installed');
-    const child = spawn(REDIS_SERVER, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(REDIS_SERVER, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir, ...(this.password ? ['--requirepass', this.password] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     let out = '';
     await new Promise<void>((resolve, reject) => {
@@ -75,7 +76,7 @@ export class RedisServer {
     if (opts.keepData === false) {
       child.kill('SIGKILL');
     } else {
-      const conn = new Redis(this.port, '127.0.0.1', { lazyConnect: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      const conn = new Redis(this.port, '127.0.0.1', { ...(this.password ? { password: this.password } : {}), lazyConnect: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
       conn.on('error', () => undefined);
       await conn.call('SHUTDOWN', 'SAVE').catch(() => undefined);
       conn.disconnect();

@@ -1,6 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keychainService } from '../../daemon/secrets/keychainService';
+import { OsKeychain } from '../../daemon/secrets/keychain';
+import { TEAM_PASSWORD_ACCOUNT } from '../../daemon/team/teamPassword';
+import { secretService } from '../unit/daemon/secrets/secretServiceGate';
 import { FakeProviderServer } from '../fakes/fakeProvider';
 import { DaemonHarness } from './harness';
 import { RedisServer, redisAvailable } from './redisServer';
@@ -53,5 +57,36 @@ describe.skipIf(!redisAvailable())('team mode with a Redis that needs a password
     } finally {
       client.close();
     }
+  }, 40_000);
+});
+
+describe.skipIf(!redisAvailable() || !secretService.run)(`team mode: the Redis password in the real OS keychain${secretService.reason ? ` ${secretService.reason}` : ''}`, () => {
+  let redis: RedisServer;
+  let fake: FakeProviderServer;
+  let h: DaemonHarness;
+  beforeAll(async () => {
+    redis = await RedisServer.start({ password: PASSWORD });
+    fake = await FakeProviderServer.start();
+  });
+  afterAll(async () => {
+    await new OsKeychain(keychainService(h.home)).delete(TEAM_PASSWORD_ACCOUNT).catch(() => undefined);
+    await h?.dispose();
+    await fake?.stop();
+    await redis?.stop();
+  });
+
+  it('`conduit team password` stores it; the daemon, restarted, connects with it; it is nowhere else', async () => {
+    h = new DaemonHarness(fake.url, { CONDUIT_REDIS_URL: redis.url });
+    fs.writeFileSync(path.join(h.home, 'config.json'), JSON.stringify({ team: { id: 'keychain' } }));
+    const stored = await h.cli(['team', 'password'], { input: `${PASSWORD}\n` });
+    expect(stored.code, stored.stderr).toBe(0);
+    expect(stored.stdout).toMatch(/Stored the team's Redis password in /);
+    expect(await new OsKeychain(keychainService(h.home)).get(TEAM_PASSWORD_ACCOUNT)).toBe(PASSWORD);
+    await h.cli(['stop']);
+    const client = await h.connect();
+    client.close();
+    await waitForMode(h, 'connected');
+    const status = await h.cli(['status', '--json']);
+    for (const text of [status.stdout, h.logText(), fs.readFileSync(path.join(h.home, 'config.json'), 'utf8')]) expect(text).not.toContain(PASSWORD);
   }, 40_000);
 });

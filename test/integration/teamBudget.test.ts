@@ -4,7 +4,8 @@ import { estimateInputTokens } from '../../daemon/ratelimit/tokenEstimate';
 import { worstCaseCost } from '../../daemon/usage/pricing';
 import { fetchLive, fetchSnapshot } from '../../extension/panelData';
 import { redisAvailable } from './redisServer';
-import { teamStatus, useTeam } from './teamHelpers';
+import { FAKE_KEYS } from './harness';
+import { redisDump, teamStatus, useTeam } from './teamHelpers';
 
 const MODEL = 'claude-sonnet-5-5';
 const MAX_TOKENS = 1000;
@@ -63,5 +64,11 @@ describe.skipIf(!redisAvailable())('team mode: one team budget across two daemon
     const live = await fetchLive(team.b.client);
     expect(live.status?.team).toMatchObject({ mode: 'connected', teamId: 'testteam', displayName: 'bob' });
     expect(JSON.stringify(live)).not.toMatch(/sk-|AIza/);
+
+    // With sampling off, Redis holds figures and names: no prompt text and no key.
+    const { text } = await redisDump(team.redis.port);
+    expect(text).toContain('alice');
+    expect(text).not.toContain('team budget request number');
+    for (const key of Object.values(FAKE_KEYS)) expect(text).not.toContain(key);
   }, 60_000);
 });

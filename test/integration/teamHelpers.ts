@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import Redis from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
 import type { DaemonClient } from '../../daemon/client/daemonClient';
 import type { StatusResult, TeamMode } from '../../protocol';
@@ -62,4 +63,26 @@ export async function teamStatus(h: DaemonHarness): Promise<NonNullable<StatusRe
 
 export async function waitForMode(h: DaemonHarness, mode: TeamMode, timeoutMs = 20_000): Promise<void> {
   await waitFor(async () => (await teamStatus(h)).mode === mode, timeoutMs, `team mode "${mode}"`);
+}
+
+/** Everything the team's Redis holds (strings, hashes, streams), as one text to search. */
+export async function redisDump(port: number): Promise<{ keys: string[]; text: string }> {
+  const redis = new Redis(port, '127.0.0.1');
+  try {
+    const keys = await redis.keys('*');
+    let text = '';
+    for (const k of keys) {
+      const type = await redis.type(k);
+      if (type === 'string') text += await redis.get(k);
+      else if (type === 'hash') text += JSON.stringify(await redis.hgetall(k));
+      else if (type === 'stream') text += JSON.stringify(await redis.xrange(k, '-', '+'));
+      else if (type === 'zset') text += JSON.stringify(await redis.zrange(k, 0, -1, 'WITHSCORES'));
+      else if (type === 'list') text += JSON.stringify(await redis.lrange(k, 0, -1));
+      else if (type === 'set') text += JSON.stringify(await redis.smembers(k));
+      text += `\n${k}\n`;
+    }
+    return { keys, text };
+  } finally {
+    redis.disconnect();
+  }
 }

@@ -26,7 +26,17 @@ export class SharedLimiter {
   private connection: Bottleneck.IORedisConnection | undefined;
   private readonly limiters = new Map<string, Bottleneck>();
 
-  constructor(private readonly team: TeamConnection, private readonly log?: (msg: string, fields: Record<string, unknown>) => void) {}
+  constructor(private readonly team: TeamConnection, private readonly log?: (msg: string, fields: Record<string, unknown>) => void) {
+    // A Redis that restarted may have lost the limiters' settings and client registrations.
+    // Bottleneck means to recover from that, but it matches the bare error text and Redis 7
+    // prefixes it with "ERR ", so the limiters are made afresh on every rejoin instead.
+    team.on('up', () => this.forget());
+  }
+
+  /** Whether the team's Redis answers (for tests and status). */
+  get connected(): boolean {
+    return this.team.up;
+  }
 
   async run<T>(limit: SharedLimit, signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
     if (!this.team.up || limit.rpm <= 0) return fn();
@@ -58,17 +68,24 @@ export class SharedLimiter {
         cleanup();
         await fn().then(resolve, reject);
       }).catch((err: unknown) => {
-        this.log?.('team: shared rate limit unavailable; this request goes under the local limit', { err: err instanceof Error ? err.message : String(err) });
+        const message = err instanceof Error ? err.message : String(err);
+        if (/SETTINGS_KEY_NOT_FOUND|UNKNOWN_CLIENT/.test(message)) this.forget();
+        this.log?.('team: shared rate limit unavailable; this request goes under the local limit', { err: message });
         local();
       });
     });
   }
 
   async close(): Promise<void> {
+    await this.forget();
+    await Promise.resolve(this.connection?.disconnect(true)).catch(() => undefined);
+  }
+
+  /** Drops the limiters; the next request makes new ones, which set up their state in Redis again. */
+  private async forget(): Promise<void> {
     const limiters = [...this.limiters.values()];
     this.limiters.clear();
     await Promise.all(limiters.map((l) => Promise.resolve(l.disconnect(true)).catch(() => undefined)));
-    await Promise.resolve(this.connection?.disconnect(true)).catch(() => undefined);
   }
 
   private limiterFor(limit: SharedLimit): Bottleneck {

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { SharedLimiter } from '../../../../daemon/team/sharedLimiter';
 import { redisAvailable } from '../../../integration/redisServer';
+import { waitFor } from '../../../integration/harness';
 import { useRedis } from './teamRedis';
 
 function busiest(times: number[], windowMs: number): number {
@@ -58,9 +59,22 @@ describe.skipIf(!redisAvailable())('SharedLimiter (Bottleneck clustering on a re
     const waiting = Promise.all(Array.from({ length: 3 }, () => x.run(limit, new AbortController().signal, async () => { ran++; })));
     await new Promise((r) => setTimeout(r, 200));
     expect(ran).toBe(0);
-    await env.redis.pause();
+    await env.redis.pause({ keepData: false });
     await waiting;
     expect(ran).toBe(3);
+  }, 30_000);
+
+  it('after Redis comes back empty, the members are paced together again', async () => {
     await env.redis.resume();
+    const [x, y] = [await member('rejoin'), await member('rejoin')];
+    const limit = { provider: 'openai', keyId: 'k2', rpm: 1200, margin: 0 };
+    await x.run(limit, new AbortController().signal, async () => undefined);
+    await env.redis.pause({ keepData: false });
+    await env.redis.resume();
+    await waitFor(() => x.connected && y.connected, 10_000, 'both members to reconnect');
+    const times: number[] = [];
+    await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? x : y).run(limit, new AbortController().signal, async () => { times.push(Date.now()); })));
+    times.sort((a, b) => a - b);
+    expect(times[9]! - times[0]!).toBeGreaterThanOrEqual(9 * 50 - 60);
   }, 30_000);
 });

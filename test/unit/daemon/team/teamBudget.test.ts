@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { TeamBudget, type TeamReservation } from '../../../../daemon/team/teamBudget';
 import { redisAvailable } from '../../../integration/redisServer';
-import { teamSettings, until, useRedis } from './teamRedis';
+import { waitFor } from '../../../integration/harness';
+import { teamSettings, useRedis } from './teamRedis';
 
 describe.skipIf(!redisAvailable())('TeamBudget (Lua reservations in a real Redis)', () => {
   const env = useRedis();
@@ -16,7 +17,7 @@ describe.skipIf(!redisAvailable())('TeamBudget (Lua reservations in a real Redis
     expect(refused).toMatchObject({ ok: false, neededUsd: 0.3, status: { scope: 'team', period: 'day', limitUsd: 1 } });
     // Settled for less than reserved: the difference comes back to the team.
     for (const o of granted) if (o.ok) members[0]!.settle(o.reservation, 0.1);
-    await until(() => members[0]!.pendingCount === 0);
+    await waitFor(() => members[0]!.pendingCount === 0, 10_000, 'members[0]!.pendingCount === 0');
     const [day] = await members[1]!.statuses();
     expect(day).toMatchObject({ spentUsd: 0.3, reservedUsd: 0 });
     expect((await members[2]!.reserve(0.7)).ok).toBe(true);
@@ -36,11 +37,11 @@ describe.skipIf(!redisAvailable())('TeamBudget (Lua reservations in a real Redis
     const first = await b.reserve(0.2);
     expect(first.ok).toBe(true);
     b.settle((first as { reservation: TeamReservation }).reservation, 0.2);
-    await until(() => b.pendingCount === 0);
+    await waitFor(() => b.pendingCount === 0, 10_000, 'b.pendingCount === 0');
     await b.statuses();
 
     await env.redis.pause();
-    await until(() => !conn.up);
+    await waitFor(() => !conn.up, 10_000, 'Redis to be gone');
     // 0.8 was left; a quarter of it is 0.2.
     const offline = await b.reserve(0.15);
     expect(offline).toMatchObject({ ok: true, reservation: { where: 'local' } });
@@ -49,8 +50,8 @@ describe.skipIf(!redisAvailable())('TeamBudget (Lua reservations in a real Redis
     expect(b.pendingCount).toBe(1);
 
     await env.redis.resume();
-    await until(() => conn.up);
-    await until(() => b.pendingCount === 0);
+    await waitFor(() => conn.up, 10_000, 'Redis to be back');
+    await waitFor(() => b.pendingCount === 0, 10_000, 'b.pendingCount === 0');
     const [day] = await b.statuses();
     expect(day!.spentUsd).toBeCloseTo(0.35, 9);
     expect(day!.reservedUsd).toBe(0);

@@ -27,11 +27,3 @@ export function useRedis(): { readonly redis: RedisServer; connect(teamId?: stri
 export function teamSettings(over: Partial<TeamSettings> = {}): TeamSettings {
   return { ...teamSchema.parse({}), ...over };
 }
-
-export async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -2,6 +2,8 @@ import Bottleneck from 'bottleneck';
 import Redis from 'ioredis';
 import type { TeamConnection } from './teamConnection';
 
+const TEAM_MARGIN = 0.05;
+
 /** What the shared limiter needs of one provider and key. */
 export interface SharedLimit {
   provider: string;
@@ -91,7 +93,9 @@ export class SharedLimiter {
   private limiterFor(limit: SharedLimit): Bottleneck {
     // The rate is part of the id: Bottleneck keeps the settings of whoever created the limiter in
     // Redis first, so a new rate must be a new limiter rather than a silent no-op.
-    const rate = Math.max(1, Math.floor(limit.rpm * (1 - limit.margin)));
+    // At least 5 % headroom: Redis spaces the starts exactly, but each machine's timers and its
+    // network path to the provider move the arrivals a little, more than within one process.
+    const rate = Math.max(1, Math.floor(limit.rpm * (1 - Math.max(limit.margin, TEAM_MARGIN))));
     const id = this.team.key('rl', limit.provider, limit.keyId, `rpm${rate}`);
     let limiter = this.limiters.get(id);
     if (!limiter) {

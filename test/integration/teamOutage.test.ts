@@ -11,7 +11,9 @@ describe.skipIf(!redisAvailable())('team mode: Redis stops in the middle of a ru
   const team = useTeam({
     // 600 RPM for the team: 10 requests a second, so the run spans the outage.
     config: { rateLimit: { tier: 'custom', overrides: { openai: { rpm: 600, tpm: 10_000_000, burst: 1 } } }, cache: { enabled: false } },
-    team: { offlineShare: 0.5 },
+    // A team budget far above the run's cost: reservations go to Redis, then to the offline
+    // share, and what was spent offline must reach Redis after the rejoin.
+    team: { offlineShare: 0.5, budgets: { dailyUsd: 100 } },
   });
 
   it('requests keep succeeding on local limits, the daemons warn and rejoin, and no ledger row is lost', async () => {
@@ -21,7 +23,7 @@ describe.skipIf(!redisAvailable())('team mode: Redis stops in the middle of a ru
     const loop = async (client: DaemonClient, name: string) => {
       for (let i = take(); i !== undefined; i = take()) {
         try {
-          await client.chat(ask('openai', `${name} outage ${i}`));
+          await client.chat(ask('openai', `${name} outage ${i}`, { model: 'gpt-5.4-mini' }));
         } catch (err) {
           failures.push(`${name} #${i}: ${String(err)}`);
         }
@@ -54,17 +56,29 @@ describe.skipIf(!redisAvailable())('team mode: Redis stops in the middle of a ru
 
     // Every ledger row, in each daemon's own ledger…
     let rows = 0;
+    let spent = 0;
     for (const m of [team.a, team.b]) {
       const out = await m.h.cli(['usage', 'export', '--json', '-']);
-      rows += (JSON.parse(out.stdout) as UsageRow[]).length;
+      const own = JSON.parse(out.stdout) as UsageRow[];
+      rows += own.length;
+      spent += own.reduce((s, r) => s + (r.costUsd ?? 0), 0);
     }
     expect(rows).toBe(TOTAL);
+    expect(spent).toBeGreaterThan(0);
     // …and in the team's stream once the rows held back during the outage went out.
     await waitForMode(team.a.h, 'connected');
     for (const m of [team.a, team.b]) {
       for (let i = 0; i < 50 && (await teamStatus(m.h)).pendingUsage > 0; i++) await new Promise((r) => setTimeout(r, 100));
       expect((await teamStatus(m.h)).pendingUsage).toBe(0);
     }
+    // The team budget counts every request, those made offline included, and holds nothing.
+    await teamStatus(team.b.h);
+    const day = (await teamStatus(team.b.h)).budgets.find((b) => b.period === 'day')!;
+    // Redis counts whole micro-dollars, rounded up per request: never less than the ledgers.
+    expect(day.spentUsd).toBeGreaterThanOrEqual(spent - 1e-12);
+    expect(day.spentUsd - spent).toBeLessThanOrEqual(TOTAL * 1e-6);
+    expect(day.reservedUsd).toBe(0);
+
     const out = await team.a.h.cli(['usage', '--team', '--since', '1h', '--json']);
     expect(out.stderr).toBe('');
     const totals = JSON.parse(out.stdout) as TeamUsageResult;

@@ -53,6 +53,8 @@ import { teamHandlers } from './server/handlers/teamHandlers';
 import { Team } from './team/team';
 import { readTeamPassword, storeTeamPassword } from './team/teamPassword';
 import { teamRedisUrl } from './team/teamSettings';
+import type { TeamHooks } from './gateway/teamSteps';
+import type { RequestRecorder } from './usage/requestRecord';
 
 export interface DaemonOptions {
   foreground?: boolean;
@@ -117,7 +119,10 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   // Budget reservations, in memory; the spend before this start is read from the ledger below.
   const budgets = new BudgetTable({ settings: () => config.budgets });
   const budgetAlerts = new BudgetAlerts();
-  const gateway = new Gateway({ config: () => config, logger, redactor, breakers, recorder: { record: async (r) => { const res = await ledger.record(r); team?.recordUsage(r); return res; } }, cache, rateLimiter, team: { limited: (p, k, s, fn) => (team ? team.limited(p, k, s, fn) : fn()), budget: () => team?.budget }, ...(queue ? { queue } : {}), keys: ring, onKeyRejected: (e) => keyRejectedAlert(e), budgets, onBudgetSettled: () => checkBudgets() });
+  // Each ledger row also goes to the team's usage stream; the team's limit and budget join the pipeline.
+  const recorder: RequestRecorder = { record: async (r) => { const res = await ledger.record(r); team?.recordUsage(r); return res; } };
+  const teamHooks: TeamHooks = { limited: (p, k, s, fn) => (team ? team.limited(p, k, s, fn) : fn()), budget: () => team?.budget };
+  const gateway = new Gateway({ config: () => config, logger, redactor, breakers, recorder, cache, rateLimiter, team: teamHooks, ...(queue ? { queue } : {}), keys: ring, onKeyRejected: (e) => keyRejectedAlert(e), budgets, onBudgetSettled: () => checkBudgets() });
   const warm = (requests: ChatRequest[], client: ClientKind) => warmCache(requests, {
     state: (request) => gateway.cacheState(request),
     send: (request, i) => gateway.send(request, { requestId: `warm_${Date.now()}_${i}`, client, signal: new AbortController().signal }),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { BudgetPeriod, BudgetStatus } from '../../protocol';
 import { dayKey, monthKey, startOfDay } from '../usage/calendarKey';
 import { startOfNextMonth } from '../usage/budgetTable';
@@ -21,6 +22,8 @@ interface Period {
 export interface TeamReservation {
   readonly micros: number;
   readonly keys: readonly string[];
+  /** Its entry in the periods' reservation sets ("<id>|<micros>"); empty offline. */
+  readonly member: string;
   /** Taken from Redis, or from this daemon's offline share while Redis was away. */
   readonly where: 'redis' | 'local';
   done: boolean;
@@ -48,10 +51,14 @@ export class TeamBudget {
   /** Offline: micro-dollars reserved and spent from this daemon's share, per period key. */
   private readonly offline = new Map<string, Known>();
   /** Settles that could not reach Redis: [reserved to give back, spent, keys]. */
-  private pending: Array<{ reserved: number; spent: number; keys: readonly string[] }> = [];
+  private pending: Array<{ reserved: number; spent: number; keys: readonly string[]; member: string }> = [];
   private flushing: Promise<void> | undefined;
 
-  constructor(private readonly team: TeamConnection, private readonly settings: () => TeamSettings, private readonly now: () => number = Date.now) {
+  /**
+   * @param lapseMs how long a reservation holds before Redis gives it back unsettled: longer than
+   * any request may run (resilience.timeouts.requestMs), so only a daemon that died loses its hold.
+   */
+  constructor(private readonly team: TeamConnection, private readonly settings: () => TeamSettings, private readonly now: () => number = Date.now, private readonly lapseMs = 15 * 60_000) {
     team.client.defineCommand('conduitBudgetReserve', { lua: RESERVE_LUA });
     team.client.defineCommand('conduitBudgetSettle', { lua: SETTLE_LUA });
     team.on('up', () => void this.flush());
@@ -71,10 +78,12 @@ export class TeamBudget {
       try {
         await this.flush();
         const ttls = periods.map((p) => String(Math.max(60_000, p.resetsAt - this.now() + 86_400_000)));
-        const reply = await this.call('conduitBudgetReserve', keys, [String(micros), ...periods.map((p) => String(p.limit === undefined ? -1 : toMicros(p.limit))), ...ttls]) as number[];
+        const now = this.now();
+        const member = `${randomUUID()}|${micros}`;
+        const reply = await this.call('conduitBudgetReserve', keys, [String(micros), ...periods.map((p) => String(p.limit === undefined ? -1 : toMicros(p.limit))), ...ttls, String(now), String(now + this.lapseMs), member]) as number[];
         if (reply[0] === 1) {
           periods.forEach((p, i) => this.known.set(p.key, { spent: Number(reply[1 + 2 * i]), reserved: Number(reply[2 + 2 * i]) }));
-          return { ok: true, reservation: { micros, keys, where: 'redis', done: false } };
+          return { ok: true, reservation: { micros, keys, member, where: 'redis', done: false } };
         }
         const p = periods[Number(reply[1]) - 1]!;
         const k = { spent: Number(reply[2]), reserved: Number(reply[3]) };
@@ -99,11 +108,11 @@ export class TeamBudget {
         this.offline.set(key, o);
       }
       // Offline spend counts in Redis too, once it is back.
-      this.pending.push({ reserved: 0, spent, keys: r.keys });
+      this.pending.push({ reserved: 0, spent, keys: r.keys, member: '' });
       if (this.team.up) void this.flush();
       return;
     }
-    this.pending.push({ reserved: r.micros, spent, keys: r.keys });
+    this.pending.push({ reserved: r.micros, spent, keys: r.keys, member: r.member });
     void this.flush();
   }
 
@@ -152,7 +161,7 @@ export class TeamBudget {
       while (this.pending.length > 0 && this.team.up) {
         const op = this.pending[0]!;
         const ttls = op.keys.map((key) => String(this.ttlOf(key)));
-        await this.call('conduitBudgetSettle', op.keys, [String(op.reserved), String(op.spent), ...ttls]);
+        await this.call('conduitBudgetSettle', op.keys, [String(op.reserved), String(op.spent), ...ttls, op.member]);
         this.pending.shift();
       }
       if (this.pending.length === 0) {
@@ -186,7 +195,7 @@ export class TeamBudget {
       o.reserved += micros;
       this.offline.set(key, o);
     }
-    return { ok: true, reservation: { micros, keys, where: 'local', done: false } };
+    return { ok: true, reservation: { micros, keys, member: '', where: 'local', done: false } };
   }
 
   private periods(): Period[] {
@@ -210,8 +219,10 @@ export class TeamBudget {
     return { scope: 'team', period: p.period, limitUsd: limit, spentUsd, reservedUsd, remainingUsd: Math.max(0, remaining ?? limit - spentUsd - reservedUsd), resetsAt: p.resetsAt };
   }
 
+  /** KEYS are the period hashes, then their reservation sets. */
   private call(command: 'conduitBudgetReserve' | 'conduitBudgetSettle', keys: readonly string[], args: string[]): Promise<unknown> {
     const client = this.team.client as unknown as Record<string, (n: number, ...a: string[]) => Promise<unknown>>;
-    return client[command]!(keys.length, ...keys, ...args);
+    const all = [...keys, ...keys.map((k) => `${k}:res`)];
+    return client[command]!(all.length, ...all, ...args);
   }
 }

@@ -24,6 +24,23 @@ describe.skipIf(!redisAvailable())('TeamBudget (Lua reservations in a real Redis
     expect((await members[2]!.reserve(0.01)).ok).toBe(false);
   });
 
+  it('a reservation that is never settled (its daemon died) lapses and gives its hold back; a late settle takes nothing twice', async () => {
+    const settings = () => teamSettings({ budgets: { dailyUsd: 1 } });
+    const dead = new TeamBudget(await env.connect('lapse'), settings, Date.now, 300);
+    const alive = new TeamBudget(await env.connect('lapse'), settings, Date.now, 60_000);
+    const held = await dead.reserve(0.9);
+    expect(held.ok).toBe(true);
+    expect((await alive.reserve(0.5)).ok).toBe(false);
+    await new Promise((r) => setTimeout(r, 400));
+    const after = await alive.reserve(0.5);
+    expect(after.ok).toBe(true);
+    // The "dead" daemon settles after all: its spend counts, its lapsed hold is not given back again.
+    dead.settle((held as { reservation: TeamReservation }).reservation, 0.2);
+    await waitFor(() => dead.pendingCount === 0, 10_000, 'pending writes to reach Redis');
+    const [day] = await alive.statuses();
+    expect(day).toMatchObject({ spentUsd: 0.2, reservedUsd: 0.5 });
+  });
+
   it('a month budget refuses even when the day has room', async () => {
     const b = new TeamBudget(await env.connect('month'), () => teamSettings({ budgets: { dailyUsd: 10, monthlyUsd: 0.5 } }));
     expect((await b.reserve(0.4)).ok).toBe(true);

@@ -58,7 +58,10 @@ export class Team {
     this.budget = new TeamBudget(this.connection, opts.settings);
     this.usage = new TeamUsage(this.connection, opts.settings, this.origin);
     this.connection.on('down', () => this.raise());
-    this.connection.on('up', () => this.raise());
+    this.connection.on('up', () => {
+      this.raise();
+      this.refreshBudgets();
+    });
   }
 
   /** Connects (with the keychain's password, when Redis needs one) and catches up on the shared cache. */
@@ -106,8 +109,8 @@ export class Team {
   }
 
   status(): TeamStatus {
-    // Status is synchronous; the budgets are refreshed for the next call.
-    void this.budget.statuses().then((b) => { this.lastBudgets = b; }, () => undefined);
+    // Status is synchronous: it shows the budgets as last read, and reads them for the next call.
+    this.refreshBudgets();
     const s = this.opts.settings();
     const problem = this.connection.problem;
     return {
@@ -121,6 +124,10 @@ export class Team {
       budgets: this.lastBudgets,
       pendingUsage: this.usage.pendingCount + this.budget.pendingCount,
     };
+  }
+
+  private refreshBudgets(): void {
+    void this.budget.statuses().then((b) => { this.lastBudgets = b; }, () => undefined);
   }
 
   alerts(): ReturnType<TeamAlert['active']> {

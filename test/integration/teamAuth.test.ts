@@ -6,7 +6,7 @@ import { OsKeychain } from '../../daemon/secrets/keychain';
 import { TEAM_PASSWORD_ACCOUNT } from '../../daemon/team/teamPassword';
 import { secretService } from '../unit/daemon/secrets/secretServiceGate';
 import { FakeProviderServer } from '../fakes/fakeProvider';
-import { DaemonHarness } from './harness';
+import { DaemonHarness, useDaemonAndFake } from './harness';
 import { RedisServer, redisAvailable } from './redisServer';
 import { teamStatus, waitForMode } from './teamHelpers';
 
@@ -89,4 +89,17 @@ describe.skipIf(!redisAvailable() || !secretService.run)(`team mode: the Redis p
     const status = await h.cli(['status', '--json']);
     for (const text of [status.stdout, h.logText(), fs.readFileSync(path.join(h.home, 'config.json'), 'utf8')]) expect(text).not.toContain(PASSWORD);
   }, 40_000);
+});
+
+describe('team mode off (no Redis URL)', () => {
+  const env = useDaemonAndFake();
+
+  it('status has no team section, and `usage --team` says how to turn it on', async () => {
+    const client = await env.h.connect();
+    client.close();
+    expect((await env.h.status()).team).toBeUndefined();
+    const r = await env.h.cli(['usage', '--team']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/Team mode is off: set conduit\.team\.redisUrl .*CONDUIT_REDIS_URL/);
+  }, 30_000);
 });

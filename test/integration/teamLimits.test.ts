@@ -19,7 +19,9 @@ let enforcer: RateLimitEnforcer;
 
 describe.skipIf(!redisAvailable())('team mode: two daemons share one rate limit through Redis', () => {
   const team = useTeam({
-    config: { rateLimit: { tier: 'custom', overrides: { openai: { rpm: 600, tpm: 10_000_000, burst: 1 } } }, cache: { enabled: false } },
+    // margin 0.1: scaled 10× in time, each machine's timer jitter (a few ms, more under load)
+    // weighs 10× more against the 100-ms spacing than it would against the real 1-s one.
+    config: { rateLimit: { tier: 'custom', overrides: { openai: { rpm: 600, tpm: 10_000_000, burst: 1 } }, margin: 0.1 }, cache: { enabled: false } },
     before: (fake) => { enforcer = fake.enforceLimits('openai', { requests: { limit: PER_WINDOW, windowMs: WINDOW_MS } })!; },
   });
 

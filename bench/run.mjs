@@ -10,7 +10,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, '.build');
 mkdirSync(out, { recursive: true });
 await build({
-  entryPoints: { suite: join(here, 'suite.ts'), cacheBench: join(here, 'cacheBench.ts'), limiterBench: join(here, 'limiterBench.ts'), profile: join(here, 'profile.ts'), mockServe: join(here, 'mockServe.ts'), echoServer: join(here, 'echoServer.ts'), peerBench: join(here, 'peerBench.ts'), extActivation: join(here, 'extActivation.ts') },
+  entryPoints: { suite: join(here, 'suite.ts'), cacheBench: join(here, 'cacheBench.ts'), limiterBench: join(here, 'limiterBench.ts'), profile: join(here, 'profile.ts'), mockServe: join(here, 'mockServe.ts'), echoServer: join(here, 'echoServer.ts'), peerBench: join(here, 'peerBench.ts'), extActivation: join(here, 'extActivation.ts'), teamBench: join(here, 'teamBench.ts') },
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -20,11 +20,11 @@ await build({
   external: ['sqlite3', '@napi-rs/keyring'],
   logLevel: 'warning',
 });
-// `--only suite`, `--only cache` or `--only limiter` runs one of them.
+// `--only suite`, `--only cache`, `--only limiter` or `--only team` runs one of them.
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 let status = 0;
-for (const [name, file] of [['suite', 'suite.js'], ['cache', 'cacheBench.js'], ['limiter', 'limiterBench.js'], ['profile', 'profile.js']]) {
+for (const [name, file] of [['suite', 'suite.js'], ['cache', 'cacheBench.js'], ['limiter', 'limiterBench.js'], ['team', 'teamBench.js'], ['profile', 'profile.js']]) {
   // The profiler is a tool, not a benchmark: it runs only when asked for.
   if (only ? only !== name : name === 'profile') continue;
   const r = spawnSync(process.execPath, [join(out, file), ...args], { stdio: 'inherit' });

@@ -4,6 +4,7 @@ import { cacheCommand } from './cli/cacheCommand';
 import { ExitCode, fail, takeProfileOption } from './cli/context';
 import { daemonCommand } from './cli/daemonCommand';
 import { experimentsCommand } from './cli/experimentsCommand';
+import { teamCommand } from './cli/teamCommand';
 import { routeCommand } from './cli/routeCommand';
 import { jobsCommand } from './cli/jobsCommand';
 import { keyCommand } from './cli/keyCommand';
@@ -39,6 +40,9 @@ Usage:
                 [--feature F] [--provider P] [--model M] [--json|--csv]
       Requests, tokens, cost, errors, latency and cache hits from the ledger.
   conduit usage export --csv FILE|--json FILE [--since T]   Raw ledger rows (FILE may be -).
+  conduit usage --team [--since 7d] [--until T] [--json]
+      Team mode: the team's requests and cost by person and by feature (from Redis).
+  conduit team password         Store the team's Redis password in the OS keychain (stdin or prompt).
   conduit logs [--follow] [--lines N] [--raw]   The daemon's log.
   conduit jobs [--json] [--state S]   Background requests waiting in the durable queue.
   conduit jobs show ID [--json]        One job, with its result once done.
@@ -101,6 +105,7 @@ async function main(args: string[]): Promise<number> {
     case 'batch': return batchCommand(rest);
     case 'route': return routeCommand(rest);
     case 'experiments': return experimentsCommand(rest);
+    case 'team': return teamCommand(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -60,6 +60,12 @@ import { bindSingleInstance } from './server/singleInstance';
 import { RateLimiter } from './ratelimit/rateLimiter';
 import { AlertMonitor } from './usage/alertMonitor';
 import { UsageLedger } from './usage/usageLedger';
+import { teamHandlers } from './server/handlers/teamHandlers';
+import { Team } from './team/team';
+import { readTeamPassword, storeTeamPassword } from './team/teamPassword';
+import { teamRedisUrl } from './team/teamSettings';
+import type { TeamHooks } from './gateway/teamSteps';
+import type { RequestRecorder } from './usage/requestRecord';
 
 export interface DaemonOptions {
   foreground?: boolean;
@@ -119,12 +125,19 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   });
   // The bounds (entries, bytes) are fixed at start; the other cache settings follow config.json.
   const cache = new ResponseCache({ settings: () => config.cache, log });
+  // Team mode (opt-in): limits, cache, budgets and usage shared with the team through Redis.
+  // VS Code's settings arrive after start (config/apply), so team mode can also begin then.
+  let team: Team | undefined;
+  let teamReady: Promise<void> = Promise.resolve();
   // One set of limits for every window and the CLI: this daemon is the only sender.
-  const rateLimiter = new RateLimiter({ settings: () => config.rateLimit });
+  const rateLimiter = new RateLimiter({ settings: () => (team ? team.localLimits(config.rateLimit) : config.rateLimit) });
   // Budget reservations, in memory; the spend before this start is read from the ledger below.
   const budgets = new BudgetTable({ settings: () => config.budgets });
   const budgetAlerts = new BudgetAlerts();
-  const gateway = new Gateway({ config: () => config, logger, redactor, breakers, recorder: ledger, cache, rateLimiter, ...(queue ? { queue } : {}), keys: ring, onKeyRejected: (e) => keyRejectedAlert(e), budgets, onBudgetSettled: () => checkBudgets() });
+  // Each ledger row also goes to the team's usage stream; the team's limit and budget join the pipeline.
+  const recorder: RequestRecorder = { record: async (r) => { const res = await ledger.record(r); team?.recordUsage(r); return res; } };
+  const teamHooks: TeamHooks = { limited: (p, k, s, fn) => (team ? team.limited(p, k, s, fn) : fn()), budget: () => team?.budget };
+  const gateway = new Gateway({ config: () => config, logger, redactor, breakers, recorder, cache, rateLimiter, team: teamHooks, ...(queue ? { queue } : {}), keys: ring, onKeyRejected: (e) => keyRejectedAlert(e), budgets, onBudgetSettled: () => checkBudgets() });
   const warm = (requests: ChatRequest[], client: ClientKind) => warmCache(requests, {
     state: (request) => gateway.cacheState(request),
     send: (request, i) => gateway.send(request, { requestId: `warm_${Date.now()}_${i}`, client, signal: new AbortController().signal }),
@@ -205,7 +218,7 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
       // Settings from VS Code lie over config.json. The log level applies at once; the message
       // size limit, the idle timeout and the cache's bounds and embedder stay as started.
       fileConfig: () => { try { return loadConfig(layout.configFile); } catch { return configSchema.parse({}); } },
-      apply: (next) => { config = next; logger.setLevel(next.logLevel); announceDeprecations(); checkBudgets(); },
+      apply: (next) => { config = next; logger.setLevel(next.logLevel); announceDeprecations(); checkBudgets(); startTeam(); },
       restartNeeded: (next) => restartNeeded(startedWith, next),
       log: (level, msg, fields) => log(level, msg, fields),
     }), feedbackHandlers((msg, fields) => log('info', msg, fields), async (requestId, rating, feature) => {
@@ -217,7 +230,10 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
       explain: (request) => gateway.explain(request),
       budgets: () => ({ onExceed: config.budgets.onExceed, budgets: budgets.statuses() }),
       experiments: async (since) => ({ since, experiments: experimentResults(config.experiments, await experimentRows(ledger.reader(), since)) }),
-    }), batchHandlers(batchService), ...(queue ? [jobsHandlers(queue)] : [])],
+    }), batchHandlers(batchService), teamHandlers({
+      usage: (params) => team?.usageTotals(params),
+      storePassword: (password) => storeTeamPassword(new OsKeychain(keychainService(layout.home)), password),
+    }), ...(queue ? [jobsHandlers(queue)] : [])],
     onIdleChange: (idle) => {
       if (idleTimer) { clearTimeout(idleTimer); idleTimer = undefined; }
       if (idle && !stopping) armIdleTimer();
@@ -252,7 +268,7 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
       memory: { rss: mem.rss, heapUsed: mem.heapUsed },
       circuits: breakers.snapshots(),
       ledger: ledger.status(),
-      alerts: [...alerts.list().active, ...budgetAlerts.list(), ...deprecationAlerts()],
+      alerts: [...alerts.list().active, ...budgetAlerts.list(), ...deprecationAlerts(), ...(team?.alerts() ?? [])],
       deprecations: configuredDeprecations(modelsInUse(config)),
       budgets: budgets.statuses(),
       rateLimits: rateLimiter.status(),
@@ -262,7 +278,21 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
       }),
       profile: config.profile,
       keychain: ring.state,
+      ...(team ? { team: team.status() } : {}),
     };
+  }
+
+  /** Team mode from the Redis URL in effect; a changed URL or team id needs a restart. */
+  function startTeam(): void {
+    const url = teamRedisUrl(config.team);
+    if (!url || stopping || team) return;
+    const started = new Team({ url, settings: () => config.team, rateLimit: () => config.rateLimit, sampling: () => config.sampling.enabled, cache, onAlert: (e) => sendAlert(e), log });
+    team = started;
+    // In the background: a Redis that is down costs a warning and local limits, never the start.
+    teamReady = readTeamPassword(new OsKeychain(keychainService(layout.home)), process.env).then((password) => {
+      redactor.addSecret(password);
+      return started.start(password);
+    }).catch((err: unknown) => log('warn', 'team mode could not start; running locally', { err: err instanceof Error ? err.message : String(err) }));
   }
 
   function sendAlert(e: AlertEvent): void {
@@ -318,6 +348,8 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
       await queue?.close();
       await batchStore?.close();
       await cacheReady;
+      await teamReady;
+      await team?.close();
       await cache.close();
       if (process.platform !== 'win32') fs.rmSync(address.path, { force: true });
       log('info', 'daemon stopped', { reason });
@@ -364,6 +396,7 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
       log('info', 'cache warmed after restart', { ...r });
     }
   }, (err: unknown) => log('warn', 'the cache could not start; requests go upstream', { err: err instanceof Error ? err.message : String(err) }));
+  startTeam();
   alerts.start();
   worker?.start();
   markStarted();

@@ -1,6 +1,6 @@
 import type { DaemonClient } from '../daemon/client/daemonClient';
 import {
-  AlertsListRequest, ExperimentsResultsRequest, PANEL_RANGE_MS, ProviderIds, UsageBreakdownRequest, UsageExportRequest, UsageLiveRequest, UsageQueryRequest,
+  AlertsListRequest, ExperimentsResultsRequest, PANEL_RANGE_MS, ProviderIds, TeamUsageRequest, UsageBreakdownRequest, UsageExportRequest, UsageLiveRequest, UsageQueryRequest,
   type PanelFilters, type PanelLive, type PanelSnapshot, type PanelStatus, type ProviderId, type StatusResult, type UsageFilters, type UsageRow,
 } from '../protocol';
 import { call } from './rpc';
@@ -34,15 +34,17 @@ export async function fetchSnapshot(client: DaemonClient, filters: PanelFilters,
   const utcOffsetMinutes = -new Date(now).getTimezoneOffset();
   const { since, until } = rangeOf(filters, now);
   const f = daemonFilters(filters);
-  const [daily, month, breakdown, recent, experiments] = await Promise.all([
+  const [daily, month, breakdown, recent, experiments, team] = await Promise.all([
     call(client, UsageQueryRequest.type, { since, until, groupBy: 'day', filters: f, utcOffsetMinutes }),
     call(client, UsageQueryRequest.type, { since: monthStart(now), until, groupBy: 'day', filters: f, utcOffsetMinutes }),
     call(client, UsageBreakdownRequest.type, { since, until, utcOffsetMinutes }),
     recentRows(client, since, until, f),
     // A daemon without experiments answers "method not found": the panel then hides the section.
     call(client, ExperimentsResultsRequest.type, { since }).catch(() => undefined),
+    // Team mode off, or Redis unreachable: the panel hides the team totals.
+    call(client, TeamUsageRequest.type, { since, until }).catch(() => undefined),
   ]);
-  return { generatedAt: now, filters, utcOffsetMinutes, daily, month, breakdown, recent, budgetSetting, ...(experiments ? { experiments } : {}) };
+  return { generatedAt: now, filters, utcOffsetMinutes, daily, month, breakdown, recent, budgetSetting, ...(experiments ? { experiments } : {}), ...(team ? { team } : {}) };
 }
 
 /**
@@ -94,5 +96,6 @@ function panelStatus(s: StatusResult & { budgets?: unknown; experiments?: unknow
     inFlight: s.inFlight,
     ...(s.budgets !== undefined ? { budgets: s.budgets } : {}),
     ...(s.experiments !== undefined ? { experiments: s.experiments } : {}),
+    ...(s.team !== undefined ? { team: s.team } : {}),
   };
 }

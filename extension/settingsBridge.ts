@@ -51,7 +51,18 @@ const MAPPINGS: readonly Mapping[] = [
   // daemon/usage/budgetSettings.ts); its schema reports a bad field by its path, e.g. "budgets.dailyUsd".
   { key: 'routing', path: ['routing'] },
   { key: 'budgets', path: ['budgets'] },
+  // Team mode (daemon/team/teamSettings.ts): shared limits, cache, budgets and usage on Redis.
+  { key: 'team.redisUrl', path: ['team', 'redisUrl'], convert: unlessEmpty },
+  { key: 'team.id', path: ['team', 'id'] },
+  { key: 'team.displayName', path: ['team', 'displayName'], convert: unlessEmpty },
+  { key: 'team.offlineShare', path: ['team', 'offlineShare'] },
+  { key: 'team.budgets', path: ['team', 'budgets'] },
 ];
+
+/** An empty text setting means "not set". */
+function unlessEmpty(value: unknown): unknown {
+  return value === '' ? undefined : value;
+}
 
 /** Per-provider settings: `conduit.models.<id>` and `conduit.baseUrls.<id>`. */
 const PER_PROVIDER: readonly { key: 'models' | 'baseUrls'; field: 'model' | 'baseURL' }[] = [

@@ -6,6 +6,7 @@ import type { KeychainState } from './keys';
 import type { Alert, LedgerStatus } from './usage';
 import type { BudgetStatus } from './budget';
 import type { ModelDeprecation } from './router';
+import type { TeamStatus } from './team';
 
 export interface HelloParams {
   protocolVersion: number;
@@ -81,6 +82,8 @@ export interface StatusResult {
   deprecations?: ModelDeprecation[];
   /** The budgets that are set, with what is spent and left. */
   budgets?: BudgetStatus[];
+  /** Team mode (shared limits, cache, budgets and usage on Redis); absent when it is off. */
+  team?: TeamStatus;
 }
 
 export const StatusRequest = {

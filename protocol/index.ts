@@ -16,3 +16,4 @@ export * from './budget';
 export * from './experiments';
 export * from './webview';
 export * from './batch';
+export * from './team';

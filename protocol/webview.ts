@@ -1,4 +1,5 @@
 import type { StatusResult } from './daemon';
+import type { TeamUsageResult } from './team';
 import type { AlertEvent, AlertsListResult, UsageBreakdownResult, UsageLiveResult, UsageQueryResult, UsageRow } from './usage';
 
 /**
@@ -45,10 +46,12 @@ export interface PanelSnapshot {
   budgetSetting: unknown;
   /** `experiments/results` for the range, when the daemon has experiments; read tolerantly. */
   experiments?: unknown;
+  /** Team mode: the team's totals for the range by person and feature (from Redis). */
+  team?: TeamUsageResult;
 }
 
 /** The status parts the panel shows; refreshed every couple of seconds while it is visible. */
-export type PanelStatus = Pick<StatusResult, 'circuits' | 'rateLimits' | 'alerts' | 'ledger' | 'providers' | 'requestsServed' | 'inFlight'> & {
+export type PanelStatus = Pick<StatusResult, 'circuits' | 'rateLimits' | 'alerts' | 'ledger' | 'providers' | 'requestsServed' | 'inFlight' | 'team'> & {
   /** Whatever the daemon reports under `budgets`, once it has budgets. */
   budgets?: unknown;
   /** Whatever the daemon reports under `experiments`, once it has experiments. */

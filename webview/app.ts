@@ -3,6 +3,7 @@ import { DEFAULT_PANEL_FILTERS, PanelRanges, type PanelFilters, type PanelLive, 
 import { chartFigure, drawChart, resizeCharts } from './charts';
 import { byId, el } from './dom';
 import { alertsList, cardsSection, experimentsTables, healthTable, limitsTable, recentTable } from './sections';
+import { teamSection } from './teamSection';
 import { experiments, snapshotView, type FilterOptions, type SnapshotView, type StackBy } from './viewModel';
 import type { VsCodeApi } from './vscodeApi';
 
@@ -102,9 +103,11 @@ export class PanelApp {
       section('health', 'Providers and circuits'),
       section('alerts', 'Alerts'),
       section('experiments', 'Experiments'),
+      section('team', 'Team'),
       section('recent', 'Recent requests'),
     );
     byId('experiments').hidden = true;
+    byId('team').hidden = true;
     this.fillSelect('f-range', PanelRanges.map((r) => [r, RANGE_LABELS[r]]), this.state.filters.range);
     this.fillOptions({ providers: [], models: [], features: [] });
   }
@@ -177,6 +180,14 @@ export class PanelApp {
     this.renderCharts();
     this.body('recent').replaceChildren(recentTable(s.recent, s.utcOffsetMinutes, this.view.today));
     this.renderExperiments();
+    this.renderTeam();
+  }
+
+  /** Team mode only: hidden while the daemon reports no team. */
+  private renderTeam(): void {
+    const parts = teamSection(this.state.snapshot?.team, this.state.live?.status?.team);
+    byId('team').hidden = parts.length === 0;
+    this.body('team').replaceChildren(...parts);
   }
 
   private renderExperiments(): void {

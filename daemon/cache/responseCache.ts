@@ -4,6 +4,7 @@ import { exactKey, semanticScope, semanticText, type CanonicalRequest } from './
 import { thresholdFor, ttlFor, type CacheSettings } from './cacheSettings';
 import type { CacheLog, CacheStore } from './cacheStore';
 import type { Embedder } from './embedder';
+import type { SharedCacheTier } from './sharedTier';
 import { ExactCache } from './exactCache';
 import { SemanticIndex } from './semanticIndex';
 import { AdaptiveIndex } from './usearchIndex';
@@ -38,6 +39,9 @@ export class ResponseCache {
   private readonly since: number;
   private readonly counts = { exact: 0, semantic: 0, stale: 0, misses: 0, coalesced: 0, savedUsd: 0 };
   private persisted: CacheStore | undefined;
+  private shared: SharedCacheTier | undefined;
+  /** Entries from the shared tier: near-cache copies, never written to cache.db (they may lack the prompt). */
+  private readonly adopted = new WeakSet<CacheEntry>();
 
   constructor(private readonly opts: ResponseCacheOptions) {
     this.now = opts.now ?? Date.now;
@@ -93,6 +97,26 @@ export class ResponseCache {
     this.semantic = index;
   }
 
+  /** Team mode: the shared tier behind the local LRU; undefined again turns it off. */
+  useSharedTier(tier: SharedCacheTier | undefined): void {
+    this.shared = tier;
+  }
+
+  /**
+   * An entry another daemon stored: kept in the local LRU as a near-cache copy and, when it
+   * carries its prompt, indexed for semantic lookups (with its vector when the embedders match).
+   */
+  async adopt(entry: CacheEntry): Promise<boolean> {
+    if (entry.expiresAt <= this.now() || this.exact.peek(entry.key)) return false;
+    this.adopted.add(entry);
+    if (!this.exact.set(entry)) return false;
+    const s = this.opts.settings();
+    if (this.semantic && s.semantic.enabled && entry.prompt && !s.semantic.disabledFeatures.includes(entry.feature)) {
+      await this.semantic.add(entry, () => this.exact.peek(entry.key) === entry).catch(() => undefined);
+    }
+    return true;
+  }
+
   keyOf(req: CanonicalRequest): string {
     return exactKey(req);
   }
@@ -102,6 +126,8 @@ export class ResponseCache {
     const key = exactKey(req);
     const entry = this.exact.get(key);
     if (entry) return this.hit('exact', entry);
+    const remote = this.shared ? await this.shared.get(key).catch(() => undefined) : undefined;
+    if (remote && await this.adopt(remote)) return this.hit('exact', remote);
     const s = this.opts.settings();
     const prompt = semanticText(req);
     if (this.semantic && s.semantic.enabled && prompt && !s.semantic.disabledFeatures.includes(feature)) {
@@ -154,9 +180,14 @@ export class ResponseCache {
       const alive = () => this.exact.peek(entry.key) === entry;
       void semantic.add(entry, alive).catch((err: unknown) => {
         this.opts.log?.('warn', 'could not embed a cached prompt', { err: err instanceof Error ? err.message : String(err) });
-      }).finally(() => { if (alive()) this.persisted?.put(entry); });
+      }).finally(() => {
+        if (!alive()) return;
+        this.persisted?.put(entry);
+        this.shared?.put(entry);
+      });
     } else {
       this.persisted?.put(entry);
+      this.shared?.put(entry);
     }
   }
 
@@ -218,7 +249,7 @@ export class ResponseCache {
     this.counts[kind]++;
     this.counts.savedUsd += entry.costUsd ?? 0;
     entry.hits++;
-    this.persisted?.put(entry);
+    if (!this.adopted.has(entry)) this.persisted?.put(entry);
     return { kind, entry };
   }
 }

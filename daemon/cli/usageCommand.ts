@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ProviderIds, type ProviderId } from '../../protocol/chat';
+import { TeamUsageRequest } from '../../protocol/team';
 import {
   UsageExportRequest,
   UsageQueryRequest,
@@ -14,6 +15,7 @@ import { csvLine, GROUP_CSV_HEADER, groupCsvCells, ROW_CSV_HEADER, rowCsvCells }
 import { formatUsageTable } from '../usage/usageTable';
 import { parseTimeSpec } from '../usage/timeSpec';
 import { connect, ExitCode, UsageError } from './context';
+import { formatTeamUsage } from '../usage/teamUsageTable';
 
 /** What the command talks to; tests pass their own daemon connection and output. */
 export interface UsageCommandIo {
@@ -39,8 +41,9 @@ export async function usageCommand(argv: string[], io: UsageCommandIo = {}): Pro
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ...FILTER_OPTIONS, by: { type: 'string', default: 'day' }, json: { type: 'boolean', default: false }, csv: { type: 'boolean', default: false } },
+    options: { ...FILTER_OPTIONS, by: { type: 'string', default: 'day' }, json: { type: 'boolean', default: false }, csv: { type: 'boolean', default: false }, team: { type: 'boolean', default: false } },
   });
+  if (values.team) return teamUsage(values, io);
   if (positionals.length > 0) throw new UsageError(`unexpected "${positionals[0]}"; did you mean \`conduit usage export --csv FILE\`?`);
   if (values.json && values.csv) throw new UsageError('choose one of --json and --csv.');
   if (!(GROUP_BY as readonly string[]).includes(values.by)) throw new UsageError(`--by must be one of ${GROUP_BY.join(', ')}, got "${values.by}".`);
@@ -57,6 +60,18 @@ export async function usageCommand(argv: string[], io: UsageCommandIo = {}): Pro
   else if (values.csv) out.write(csvLine(GROUP_CSV_HEADER) + result.groups.map((g) => csvLine(groupCsvCells(g))).join(''));
   else out.write(formatUsageTable(result));
   if (result.ledger.degraded) (io.stderr ?? process.stderr).write(`conduit: warning: ${result.ledger.degraded}\n`);
+  return ExitCode.ok;
+}
+
+/** `conduit usage --team`: the team's totals by person and by feature, from the team's Redis. */
+async function teamUsage(values: { since?: string; until?: string; json: boolean; csv: boolean; feature?: string; provider?: string; model?: string }, io: UsageCommandIo): Promise<number> {
+  if (values.csv || values.feature !== undefined || values.provider !== undefined || values.model !== undefined) {
+    throw new UsageError('usage --team takes --since, --until and --json only; the team stream is totalled by person and by feature.');
+  }
+  const now = (io.now ?? Date.now)();
+  const r = range(values.since ?? '7d', values.until, now);
+  const result = await withClient(io, (client) => call(() => client.connection.sendRequest(TeamUsageRequest.type, { since: r.since, until: r.until ?? now + 1 })));
+  (io.stdout ?? process.stdout).write(values.json ? JSON.stringify(result, null, 2) + '\n' : formatTeamUsage(result));
   return ExitCode.ok;
 }
 

@@ -14,6 +14,7 @@ import { priceOverridesSchema } from '../usage/pricing';
 import { batchSettingsSchema } from '../batch/batchSettings';
 import type { PlatformSettings } from '../providers/types';
 import { isPlatformProvider, platformFields, PLATFORM_BASE_URL_ENV, resolvePlatform } from './platformSettings';
+import { teamSchema } from '../team/teamSettings';
 
 const providerSettings = z.object({
   baseURL: z.string().url().optional(),
@@ -94,6 +95,8 @@ export const configSchema = z.object({
   prices: priceOverridesSchema.default({}),
   /** Batch jobs: how often to ask the provider; see daemon/batch/batchSettings.ts. */
   batch: batchSettingsSchema.default(batchSettingsSchema.parse({})),
+  /** Team mode: shared limits, cache, budgets and usage on Redis; see daemon/team/teamSettings.ts. */
+  team: teamSchema.default(teamSchema.parse({})),
   providers: z.object({
     anthropic: providerSettings.default({}),
     openai: providerSettings.default({}),

@@ -48,6 +48,7 @@ import { limitedCall } from './limitedCall';
 import { callProvider, type CallOutcome, type StreamSink } from './providerCall';
 import { buildRecord } from './recordBuilder';
 import { RouteStep } from './routeStep';
+import { withTeamBudget, type TeamHooks } from './teamSteps';
 
 export interface ChatSink {
   /** A tool-call piece comes with `delta` ''. */
@@ -84,6 +85,8 @@ export interface GatewayDeps {
   budgets?: BudgetTable;
   /** After each budgeted request settles: the daemon checks the budget warnings. */
   onBudgetSettled?: () => void;
+  /** Team mode: the shared request limit and the team budget; without it both stay local. */
+  team?: TeamHooks;
 }
 
 interface RunPolicy {
@@ -155,7 +158,7 @@ export class Gateway {
   /** Steps 3, 4, 5 and 11 (the cache, the budget, coalescing) around the upstream chain. */
   private run(request: ChatRequest, route: RouteInfo, config: ConduitConfig, ctx: SendContext, started: number, attempts: AttemptRecord[], fallbacks: string[]): Promise<ChatResult> {
     return this.cacheStep.run(request, config, ctx, started, (c) => {
-      const upstream = (r: ChatRequest) => this.runUpstream(r, config, c, started, attempts, fallbacks);
+      const upstream = (r: ChatRequest) => withTeamBudget(this.deps.team?.budget(), r, config, this.env, (t) => this.runUpstream(t, config, c, started, attempts, fallbacks));
       return this.budgetStep ? this.budgetStep.run(request, route, config, upstream) : upstream(request);
     });
   }
@@ -283,7 +286,9 @@ export class Gateway {
     const limit = { priority: request.priority ?? 'interactive', deadlineAt: policy.deadline.at } as const;
     try {
       const { value, attempts: made } = await executeWithRetry(
-        (attempt) => limitedCall(limiter, estimate, { ...limit, signal: attempt.signal }, () => callProvider(adapter, providerRequest, attempt, sink, started)),
+        (attempt) => limitedCall(limiter, estimate, { ...limit, signal: attempt.signal }, () => this.deps.team
+          ? this.deps.team.limited(target.provider, key, attempt.signal, () => callProvider(adapter, providerRequest, attempt, sink, started))
+          : callProvider(adapter, providerRequest, attempt, sink, started)),
         {
           provider: target.provider,
           model: target.model,

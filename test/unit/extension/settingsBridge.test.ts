@@ -100,3 +100,14 @@ describe('config/update: settings laid over config.json', () => {
     expect(configWithSettings(configSchema.parse({}), 'nope').problems).toEqual(['(root): settings must be an object']);
   });
 });
+
+describe('settings bridge: team mode', () => {
+  it('maps conduit.team.* onto the daemon\'s team section; empty text is "not set"', () => {
+    const { settings, problems } = settingsToDaemonConfig(reader({
+      'team.redisUrl': 'rediss://redis.internal:6380', 'team.id': 'platform', 'team.displayName': '', 'team.offlineShare': 0.25, 'team.budgets': { dailyUsd: 40 },
+    }));
+    expect(problems).toEqual([]);
+    expect(settings).toEqual({ team: { redisUrl: 'rediss://redis.internal:6380', id: 'platform', offlineShare: 0.25, budgets: { dailyUsd: 40 } } });
+    expect(configSchema.parse(settings).team).toMatchObject({ id: 'platform', offlineShare: 0.25 });
+  });
+});

@@ -1,0 +1,228 @@
+import { randomUUID } from 'node:crypto';
+import type { BudgetPeriod, BudgetStatus } from '../../protocol';
+import { dayKey, monthKey, startOfDay } from '../usage/calendarKey';
+import { startOfNextMonth } from '../usage/budgetTable';
+import { RESERVE_LUA, SETTLE_LUA } from './budgetScripts';
+import type { TeamConnection } from './teamConnection';
+import type { TeamSettings } from './teamSettings';
+
+const MICRO = 1_000_000;
+const toMicros = (usd: number) => Math.ceil(Math.max(0, Number.isFinite(usd) ? usd : 0) * MICRO);
+const fromMicros = (m: number) => m / MICRO;
+
+interface Period {
+  period: BudgetPeriod;
+  /** The Redis hash, e.g. conduit:team:budget:d:2026-11-28. */
+  key: string;
+  limit: number | undefined;
+  resetsAt: number;
+}
+
+/** One request's hold on the team budget. */
+export interface TeamReservation {
+  readonly micros: number;
+  readonly keys: readonly string[];
+  /** Its entry in the periods' reservation sets ("<id>|<micros>"); empty offline. */
+  readonly member: string;
+  /** Taken from Redis, or from this daemon's offline share while Redis was away. */
+  readonly where: 'redis' | 'local';
+  done: boolean;
+}
+
+export type TeamReserveOutcome = { ok: true; reservation: TeamReservation } | { ok: false; status: BudgetStatus; neededUsd: number };
+
+interface Known {
+  spent: number;
+  reserved: number;
+}
+
+/**
+ * The team's daily and monthly budgets, in Redis. A request reserves its worst case with one Lua
+ * script that checks every budget and takes from all of them at once, so daemons on any number
+ * of machines cannot together reserve more than a budget holds; the reservation then settles to
+ * the real cost.
+ *
+ * While Redis is away a daemon may spend only its `offlineShare` of what was left of each budget
+ * when it last heard from Redis. What it spends then, and settles it could not write, is kept and
+ * written when Redis is back, before anything else is reserved.
+ */
+export class TeamBudget {
+  private readonly known = new Map<string, Known>();
+  /** Offline: micro-dollars reserved and spent from this daemon's share, per period key. */
+  private readonly offline = new Map<string, Known>();
+  /** Settles that could not reach Redis: [reserved to give back, spent, keys]. */
+  private pending: Array<{ reserved: number; spent: number; keys: readonly string[]; member: string }> = [];
+  private flushing: Promise<void> | undefined;
+
+  /**
+   * @param lapseMs how long a reservation holds before Redis gives it back unsettled: longer than
+   * any request may run (resilience.timeouts.requestMs), so only a daemon that died loses its hold.
+   */
+  constructor(private readonly team: TeamConnection, private readonly settings: () => TeamSettings, private readonly now: () => number = Date.now, private readonly lapseMs = 15 * 60_000) {
+    team.client.defineCommand('conduitBudgetReserve', { lua: RESERVE_LUA });
+    team.client.defineCommand('conduitBudgetSettle', { lua: SETTLE_LUA });
+    team.on('up', () => void this.flush());
+  }
+
+  /** Whether any team budget is set. */
+  get active(): boolean {
+    const b = this.settings().budgets;
+    return b.dailyUsd !== undefined || b.monthlyUsd !== undefined;
+  }
+
+  async reserve(usd: number): Promise<TeamReserveOutcome> {
+    const periods = this.periods();
+    const micros = toMicros(usd);
+    const keys = periods.map((p) => p.key);
+    if (this.team.up) {
+      try {
+        await this.flush();
+        const ttls = periods.map((p) => String(Math.max(60_000, p.resetsAt - this.now() + 86_400_000)));
+        const now = this.now();
+        const member = `${randomUUID()}|${micros}`;
+        const reply = await this.call('conduitBudgetReserve', keys, [String(micros), ...periods.map((p) => String(p.limit === undefined ? -1 : toMicros(p.limit))), ...ttls, String(now), String(now + this.lapseMs), member]) as number[];
+        if (reply[0] === 1) {
+          periods.forEach((p, i) => this.known.set(p.key, { spent: Number(reply[1 + 2 * i]), reserved: Number(reply[2 + 2 * i]) }));
+          return { ok: true, reservation: { micros, keys, member, where: 'redis', done: false } };
+        }
+        const p = periods[Number(reply[1]) - 1]!;
+        const k = { spent: Number(reply[2]), reserved: Number(reply[3]) };
+        this.known.set(p.key, k);
+        return { ok: false, status: this.statusOf(p, k.spent, k.reserved, p.limit!), neededUsd: fromMicros(micros) };
+      } catch {
+        // Redis went away between the check and the call: the offline share decides.
+      }
+    }
+    return this.reserveLocally(periods, micros);
+  }
+
+  settle(r: TeamReservation, actualUsd: number | null | undefined): void {
+    if (r.done) return;
+    r.done = true;
+    const spent = toMicros(typeof actualUsd === 'number' ? actualUsd : 0);
+    if (r.where === 'local') {
+      for (const key of r.keys) {
+        const o = this.offline.get(key) ?? { spent: 0, reserved: 0 };
+        o.reserved -= r.micros;
+        o.spent += spent;
+        this.offline.set(key, o);
+      }
+      // Offline spend counts in Redis too, once it is back.
+      this.pending.push({ reserved: 0, spent, keys: r.keys, member: '' });
+      if (this.team.up) void this.flush();
+      return;
+    }
+    this.pending.push({ reserved: r.micros, spent, keys: r.keys, member: r.member });
+    void this.flush();
+  }
+
+  release(r: TeamReservation): void {
+    this.settle(r, 0);
+  }
+
+  /** The team budgets as last known (Redis when connected, plus this daemon's offline spend). */
+  async statuses(): Promise<BudgetStatus[]> {
+    const out: BudgetStatus[] = [];
+    for (const p of this.periods()) {
+      if (p.limit === undefined) continue;
+      let k = this.known.get(p.key) ?? { spent: 0, reserved: 0 };
+      if (this.team.up) {
+        try {
+          const h = await this.team.client.hmget(p.key, 'spent', 'reserved');
+          k = { spent: Number(h[0] ?? 0), reserved: Number(h[1] ?? 0) };
+          this.known.set(p.key, k);
+        } catch { /* last known */ }
+      }
+      const o = this.offline.get(p.key) ?? { spent: 0, reserved: 0 };
+      const unsynced = this.team.up ? 0 : o.spent;
+      out.push(this.statusOf(p, k.spent + unsynced, k.reserved + (this.team.up ? 0 : o.reserved), p.limit));
+    }
+    return out;
+  }
+
+  /** Settles and offline spend not yet in Redis. */
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+
+  /** Writes what could not be written; the offline share starts afresh afterwards. */
+  flush(): Promise<void> {
+    this.flushing ??= this.drain().then((ok) => {
+      this.flushing = undefined;
+      // Work added after the last check runs now rather than waiting for the next trigger; after
+      // a failure it waits for the reconnect instead of spinning.
+      if (ok && this.pending.length > 0 && this.team.up) void this.flush();
+    });
+    return this.flushing;
+  }
+
+  private async drain(): Promise<boolean> {
+    try {
+      while (this.pending.length > 0 && this.team.up) {
+        const op = this.pending[0]!;
+        const ttls = op.keys.map((key) => String(this.ttlOf(key)));
+        await this.call('conduitBudgetSettle', op.keys, [String(op.reserved), String(op.spent), ...ttls, op.member]);
+        this.pending.shift();
+      }
+      if (this.pending.length === 0) {
+        // Everything spent offline is in Redis now; reservations still running offline keep their hold.
+        for (const [key, o] of this.offline) this.offline.set(key, { spent: 0, reserved: o.reserved });
+      }
+      return true;
+    } catch {
+      // Still unreachable; the next reconnect tries again.
+      return false;
+    }
+  }
+
+  private reserveLocally(periods: Period[], micros: number): TeamReserveOutcome {
+    const share = this.settings().offlineShare;
+    for (const p of periods) {
+      if (p.limit === undefined) continue;
+      const k = this.known.get(p.key) ?? { spent: 0, reserved: 0 };
+      const o = this.offline.get(p.key) ?? { spent: 0, reserved: 0 };
+      // This daemon's share of what was left when it last heard from Redis, less its own
+      // reservations then (its share of them is its own), less what it spent since.
+      const left = toMicros(p.limit) - k.spent - k.reserved;
+      const allowance = Math.floor(Math.max(0, left) * share);
+      if (o.spent + o.reserved + micros > allowance) {
+        return { ok: false, status: this.statusOf(p, k.spent + o.spent, k.reserved + o.reserved, p.limit, fromMicros(allowance - o.spent - o.reserved)), neededUsd: fromMicros(micros) };
+      }
+    }
+    const keys = periods.map((p) => p.key);
+    for (const key of keys) {
+      const o = this.offline.get(key) ?? { spent: 0, reserved: 0 };
+      o.reserved += micros;
+      this.offline.set(key, o);
+    }
+    return { ok: true, reservation: { micros, keys, member: '', where: 'local', done: false } };
+  }
+
+  private periods(): Period[] {
+    const at = this.now();
+    const b = this.settings().budgets;
+    // UTC for everyone: the team's members may sit in different time zones.
+    return [
+      { period: 'day', key: this.team.key('budget', `d:${dayKey(at, 0)}`), limit: b.dailyUsd, resetsAt: startOfDay(at, 0) + 86_400_000 },
+      { period: 'month', key: this.team.key('budget', `m:${monthKey(at, 0)}`), limit: b.monthlyUsd, resetsAt: startOfNextMonth(at, 0) },
+    ];
+  }
+
+  private ttlOf(key: string): number {
+    // Kept a day past the period, for `conduit status` right after midnight.
+    return key.includes(':d:') ? 2 * 86_400_000 : 32 * 86_400_000;
+  }
+
+  private statusOf(p: Period, spentMicros: number, reservedMicros: number, limit: number, remaining?: number): BudgetStatus {
+    const spentUsd = fromMicros(spentMicros);
+    const reservedUsd = fromMicros(reservedMicros);
+    return { scope: 'team', period: p.period, limitUsd: limit, spentUsd, reservedUsd, remainingUsd: Math.max(0, remaining ?? limit - spentUsd - reservedUsd), resetsAt: p.resetsAt };
+  }
+
+  /** KEYS are the period hashes, then their reservation sets. */
+  private call(command: 'conduitBudgetReserve' | 'conduitBudgetSettle', keys: readonly string[], args: string[]): Promise<unknown> {
+    const client = this.team.client as unknown as Record<string, (n: number, ...a: string[]) => Promise<unknown>>;
+    const all = [...keys, ...keys.map((k) => `${k}:res`)];
+    return client[command]!(all.length, ...all, ...args);
+  }
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import type { DaemonClient } from '../../daemon/client/daemonClient';
+import type { TeamUsageResult, UsageRow } from '../../protocol';
+import { ask } from './rateLimitHelpers';
+import { redisAvailable } from './redisServer';
+import { teamStatus, useTeam, waitForMode } from './teamHelpers';
+
+const TOTAL = 120;
+
+describe.skipIf(!redisAvailable())('team mode: Redis stops in the middle of a run', () => {
+  const team = useTeam({
+    // 600 RPM for the team: 10 requests a second, so the run spans the outage.
+    config: { rateLimit: { tier: 'custom', overrides: { openai: { rpm: 600, tpm: 10_000_000, burst: 1 } } }, cache: { enabled: false } },
+    // A team budget far above the run's cost: reservations go to Redis, then to the offline
+    // share, and what was spent offline must reach Redis after the rejoin.
+    team: { offlineShare: 0.5, budgets: { dailyUsd: 100 } },
+  });
+
+  it('requests keep succeeding on local limits, the daemons warn and rejoin, and no ledger row is lost', async () => {
+    let next = 0;
+    const failures: string[] = [];
+    const take = () => (next < TOTAL ? next++ : undefined);
+    const loop = async (client: DaemonClient, name: string) => {
+      for (let i = take(); i !== undefined; i = take()) {
+        try {
+          await client.chat(ask('openai', `${name} outage ${i}`, { model: 'gpt-5.4-mini' }));
+        } catch (err) {
+          failures.push(`${name} #${i}: ${String(err)}`);
+        }
+      }
+    };
+    const run = Promise.all([...Array.from({ length: 4 }, () => loop(team.a.client, 'a')), ...Array.from({ length: 4 }, () => loop(team.b.client, 'b'))]);
+
+    await new Promise((r) => setTimeout(r, 2500));
+    await team.redis.pause();
+    await waitForMode(team.a.h, 'degraded', 10_000);
+    await waitForMode(team.b.h, 'degraded', 10_000);
+    const down = await team.a.h.status();
+    expect(down.team).toMatchObject({ mode: 'degraded', offlineShare: 0.5 });
+    // A clear warning: the alert, and the local limits at this daemon's share (300 of 600 RPM).
+    expect(down.alerts.find((a) => a.kind === 'team_redis')?.message).toMatch(/Redis at redis:\/\/127\.0\.0\.1:\d+ is unreachable .* local rate limits, its local cache and 50% of the team budget/);
+    expect(down.rateLimits.find((r) => r.provider === 'openai')?.buckets.find((b) => b.kind === 'requests')?.limit).toBeLessThanOrEqual(300);
+    const servedBefore = next;
+    await new Promise((r) => setTimeout(r, 2500));
+    // Requests went on while Redis was away.
+    expect(next).toBeGreaterThan(servedBefore);
+    await team.redis.resume();
+    await waitForMode(team.a.h, 'connected', 15_000);
+    await waitForMode(team.b.h, 'connected', 15_000);
+    await run;
+
+    expect(failures).toEqual([]);
+    expect(team.fake.requestsFor('openai')).toHaveLength(TOTAL);
+    const up = await team.a.h.status();
+    expect(up.alerts.some((a) => a.kind === 'team_redis')).toBe(false);
+
+    // Every ledger row, in each daemon's own ledger…
+    let rows = 0;
+    let spent = 0;
+    for (const m of [team.a, team.b]) {
+      const out = await m.h.cli(['usage', 'export', '--json', '-']);
+      const own = JSON.parse(out.stdout) as UsageRow[];
+      rows += own.length;
+      spent += own.reduce((s, r) => s + (r.costUsd ?? 0), 0);
+    }
+    expect(rows).toBe(TOTAL);
+    expect(spent).toBeGreaterThan(0);
+    // …and in the team's stream once the rows held back during the outage went out.
+    await waitForMode(team.a.h, 'connected');
+    for (const m of [team.a, team.b]) {
+      for (let i = 0; i < 50 && (await teamStatus(m.h)).pendingUsage > 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect((await teamStatus(m.h)).pendingUsage).toBe(0);
+    }
+    // The team budget counts every request, those made offline included, and holds nothing.
+    await teamStatus(team.b.h);
+    const day = (await teamStatus(team.b.h)).budgets.find((b) => b.period === 'day')!;
+    // Redis counts whole micro-dollars, rounded up per request: never less than the ledgers.
+    expect(day.spentUsd).toBeGreaterThanOrEqual(spent - 1e-12);
+    expect(day.spentUsd - spent).toBeLessThanOrEqual(TOTAL * 1e-6);
+    expect(day.reservedUsd).toBe(0);
+
+    const out = await team.a.h.cli(['usage', '--team', '--since', '1h', '--json']);
+    expect(out.stderr).toBe('');
+    const totals = JSON.parse(out.stdout) as TeamUsageResult;
+    expect(totals.total.requests).toBe(TOTAL);
+    expect(totals.byPerson.map((p) => p.name).sort()).toEqual(['alice', 'bob']);
+    expect(totals.byPerson.reduce((n, p) => n + p.requests, 0)).toBe(TOTAL);
+    expect(totals.byFeature).toEqual([expect.objectContaining({ name: 'ask', requests: TOTAL })]);
+    // The outage was handled, not thrown about.
+    for (const m of [team.a, team.b]) expect(m.h.logText()).not.toMatch(/unhandled rejection|uncaught exception/);
+    expect(team.a.h.logText()).toMatch(/team: Redis unreachable; local limits/);
+    expect(team.a.h.logText()).toMatch(/team: Redis is back/);
+  }, 90_000);
+});

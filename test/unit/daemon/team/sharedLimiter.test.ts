@@ -1,0 +1,80 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { SharedLimiter } from '../../../../daemon/team/sharedLimiter';
+import { redisAvailable } from '../../../integration/redisServer';
+import { waitFor } from '../../../integration/harness';
+import { useRedis } from './teamRedis';
+
+function busiest(times: number[], windowMs: number): number {
+  return Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + windowMs).length));
+}
+
+describe.skipIf(!redisAvailable())('SharedLimiter (Bottleneck clustering on a real redis-server)', () => {
+  const env = useRedis();
+  const limiters: SharedLimiter[] = [];
+  afterAll(async () => { for (const l of limiters) await l.close(); });
+  const member = async (team = 'unit') => {
+    const l = new SharedLimiter(await env.connect(team));
+    limiters.push(l);
+    return l;
+  };
+
+  it('two members with the same key are paced as one: 1200 RPM (one per 50 ms) for 20 calls from both', async () => {
+    const [x, y] = [await member(), await member()];
+    const times: number[] = [];
+    const limit = { provider: 'openai', keyId: 'k1', rpm: 1200, margin: 0 };
+    await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? x : y).run(limit, new AbortController().signal, async () => { times.push(Date.now()); })));
+    times.sort((a, b) => a - b);
+    expect(times).toHaveLength(20);
+    // Redis spaces the starts exactly; each process's timers add a few ms of jitter to when a
+    // call really runs, so the check allows for it rather than demanding 50 ms between neighbours.
+    expect(times[19]! - times[0]!).toBeGreaterThanOrEqual(19 * 50 - 60);
+    expect(busiest(times, 250)).toBeLessThanOrEqual(6);
+  }, 30_000);
+
+  it('different keys do not wait for each other', async () => {
+    const x = await member();
+    let ran = 0;
+    // One per minute per key: were the ten keys one limiter, this would wait nine minutes (and time out).
+    await Promise.all(Array.from({ length: 10 }, (_, i) => x.run({ provider: 'openai', keyId: `key${i}`, rpm: 1, margin: 0 }, new AbortController().signal, async () => { ran++; })));
+    expect(ran).toBe(10);
+  });
+
+  it('a cancelled wait rejects with the signal\'s reason and never runs', async () => {
+    const x = await member();
+    const limit = { provider: 'gemini', keyId: 'slow', rpm: 1, margin: 0 };
+    await x.run(limit, new AbortController().signal, async () => undefined);
+    const ac = new AbortController();
+    let ran = false;
+    const waiting = x.run(limit, ac.signal, async () => { ran = true; });
+    ac.abort(new Error('user cancelled'));
+    await expect(waiting).rejects.toThrow('user cancelled');
+    expect(ran).toBe(false);
+  });
+
+  it('calls waiting for the team\'s spacing run at once, locally, when Redis goes away', async () => {
+    const x = await member('outage');
+    const limit = { provider: 'anthropic', keyId: 'k', rpm: 1, margin: 0 };
+    await x.run(limit, new AbortController().signal, async () => undefined);
+    let ran = 0;
+    const waiting = Promise.all(Array.from({ length: 3 }, () => x.run(limit, new AbortController().signal, async () => { ran++; })));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(ran).toBe(0);
+    await env.redis.pause({ keepData: false });
+    await waiting;
+    expect(ran).toBe(3);
+  }, 30_000);
+
+  it('after Redis comes back empty, the members are paced together again', async () => {
+    await env.redis.resume();
+    const [x, y] = [await member('rejoin'), await member('rejoin')];
+    const limit = { provider: 'openai', keyId: 'k2', rpm: 1200, margin: 0 };
+    await x.run(limit, new AbortController().signal, async () => undefined);
+    await env.redis.pause({ keepData: false });
+    await env.redis.resume();
+    await waitFor(() => x.connected && y.connected, 10_000, 'both members to reconnect');
+    const times: number[] = [];
+    await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? x : y).run(limit, new AbortController().signal, async () => { times.push(Date.now()); })));
+    times.sort((a, b) => a - b);
+    expect(times[9]! - times[0]!).toBeGreaterThanOrEqual(9 * 50 - 60);
+  }, 30_000);
+});

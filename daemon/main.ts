@@ -208,7 +208,7 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
       home: layout.home,
       socket: address.path,
       idleTimeoutMs,
-      memory: { rss: mem.rss, heapUsed: mem.heapUsed },
+      memory: { rss: mem.rss, heapUsed: mem.heapUsed, heapTotal: mem.heapTotal, external: mem.external, arrayBuffers: mem.arrayBuffers },
       circuits: breakers.snapshots(),
       ledger: ledger.status(),
       alerts: [...alerts.list().active, ...budgetAlerts.list(), ...deprecationAlerts()],

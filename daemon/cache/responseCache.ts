@@ -154,7 +154,12 @@ export class ResponseCache {
       const alive = () => this.exact.peek(entry.key) === entry;
       void semantic.add(entry, alive).catch((err: unknown) => {
         this.opts.log?.('warn', 'could not embed a cached prompt', { err: err instanceof Error ? err.message : String(err) });
-      }).finally(() => { if (alive()) this.persisted?.put(entry); });
+      }).finally(() => {
+        if (!alive()) return;
+        // Stored before it was embedded: its size grows by the vector, which the bound must see.
+        const held = this.exact.resize(entry);
+        if (held) this.persisted?.put(held);
+      });
     } else {
       this.persisted?.put(entry);
     }

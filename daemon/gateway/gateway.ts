@@ -35,7 +35,7 @@ import { costOf, isCostlier, type PriceOverrides } from '../usage/pricing';
 import type { RequestRecorder } from '../usage/requestRecord';
 import { sampleOf } from '../usage/sampling';
 import { AdapterPool } from './adapterPool';
-import { BudgetStep } from './budgetStep';
+import { BudgetStep, type CoverTarget } from './budgetStep';
 import { CacheStep, round } from './cacheStep';
 import { shouldDegrade, shouldFallBack, shouldQueue } from './fallbackRules';
 import { limitedCall } from './limitedCall';
@@ -145,7 +145,7 @@ export class Gateway {
   /** Steps 3, 4, 5 and 11 (the cache, the budget, coalescing) around the upstream chain. */
   private run(request: ChatRequest, route: RouteInfo, config: ConduitConfig, ctx: SendContext, started: number, attempts: AttemptRecord[], fallbacks: string[]): Promise<ChatResult> {
     return this.cacheStep.run(request, config, ctx, started, (c) => {
-      const upstream = (r: ChatRequest) => this.runUpstream(r, config, c, started, attempts, fallbacks);
+      const upstream = (r: ChatRequest, cover?: CoverTarget) => this.runUpstream(r, config, c, started, attempts, fallbacks, cover);
       return this.budgetStep ? this.budgetStep.run(request, route, config, upstream) : upstream(request);
     });
   }
@@ -164,7 +164,7 @@ export class Gateway {
   }
 
   /** The chain of targets, then the last resorts: the queue, a stale cache entry, a simplified answer. */
-  private async runUpstream(request: ChatRequest, config: ConduitConfig, ctx: SendContext, started: number, attempts: AttemptRecord[], fallbacks: string[]): Promise<ChatResult> {
+  private async runUpstream(request: ChatRequest, config: ConduitConfig, ctx: SendContext, started: number, attempts: AttemptRecord[], fallbacks: string[], cover?: CoverTarget): Promise<ChatResult> {
     const feature = request.feature ?? 'ask';
     const primaryProvider = request.provider ?? config.provider;
     const primary: Target = { provider: primaryProvider, model: request.model ?? resolveProvider(config, primaryProvider, this.env).model };
@@ -186,6 +186,11 @@ export class Gateway {
 
     let lastError: ConduitErrorData | undefined;
     for (const [index, target] of [primary, ...plan.targets].entries()) {
+      // The budget reserved for the primary; a dearer fallback must fit too, or is not called.
+      if (index > 0 && cover && !cover(target)) {
+        this.deps.logger.info('fallback skipped', { requestId: ctx.requestId, target: targetLabel(target), reason: 'over budget' });
+        continue;
+      }
       if (index > 0) fallbacks.push(targetLabel(target));
       try {
         const outcome = await this.runTarget(target, request, config, ctx, policy, sink, started, attempts);

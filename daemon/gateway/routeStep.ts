@@ -1,6 +1,6 @@
 import type { ChatRequest, ProviderId, RouterExplainResult, Tier } from '../../protocol';
 import { resolveProvider, type ConduitConfig } from '../config/config';
-import { estimateInputTokens } from '../ratelimit/tokenEstimate';
+import { inputTokensUpperBound } from '../ratelimit/tokenEstimate';
 import { decideRoute, tierModel, type RouteContext, type RouteDecision } from '../router/routeDecision';
 import { worstCaseCost } from '../usage/pricing';
 
@@ -37,7 +37,8 @@ export class RouteStep {
     const decision = this.route(request, config);
     const classifyMs = performance.now() - t0;
     const r = decision.request;
-    const inputTokens = estimateInputTokens(r.messages, r.system);
+    // What the budget step would reserve: the upper bound of the input, not the estimate.
+    const inputTokens = inputTokensUpperBound(r.messages, r.system);
     const maxTokens = r.max_tokens ?? config.defaultMaxTokens;
     const worst = worstCaseCost(r.provider, r.model, inputTokens, maxTokens, config.prices);
     return {

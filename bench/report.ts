@@ -13,6 +13,8 @@ export interface Row {
   addedP50: number;
   addedP99: number;
   goal?: string;
+  /** The daemon's CPU time per request (scenario 1). */
+  daemonCpuUsPerRequest?: number;
 }
 
 export interface ThroughputRow { mockDelayMs: number; concurrency: number; directRps: number; conduitRps: number; ratio: number; mockCpuPct: number; daemonCpuMsPerRequest: number; conduitP50: number; conduitP99: number }
@@ -29,6 +31,8 @@ export function print(r: Record<string, unknown>, rows: Row[], quick: boolean): 
     console.log('| scenario | baseline p50 | baseline p99 | conduit p50 | conduit p99 | added p50 | added p99 | p50 ratio |');
     console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const x of rows) console.log(`| ${x.scenario} | ${fmt(x.baseline.p50)} | ${fmt(x.baseline.p99)} | ${fmt(x.conduit.p50)} | ${fmt(x.conduit.p99)} | ${fmt(x.addedP50)} | ${fmt(x.addedP99)} | ${(x.conduit.p50 / x.baseline.p50).toFixed(2)}× |`);
+    const cpu = rows.filter((x) => x.daemonCpuUsPerRequest !== undefined);
+    if (cpu.length) console.log(`\ndaemon CPU time per request (/proc, 10 ms ticks): ${cpu.map((x) => `${x.scenario.replace(/^1\. non-streaming /, '')}: ${x.daemonCpuUsPerRequest!.toFixed(0)} µs`).join('; ')}`);
     if (r.streamsLostOrMerged !== undefined) console.log(`\nstreams with a chunk lost, merged or reordered: ${String(r.streamsLostOrMerged)} of ${String(r.streams)}`);
   }
   const b = r.breakdown as BreakdownRow[] | undefined;

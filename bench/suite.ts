@@ -60,6 +60,9 @@ async function startDaemon(mock: Mock, config?: Record<string, unknown>, script 
 // 1. Overhead, non-streaming, concurrency 1. With a `before` daemon (BENCH_BEFORE_DAEMON), it
 // is measured too, in the same alternating blocks, so before and after share the machine's noise.
 async function overhead(mock: Mock, client: DaemonClient, sdk: OpenAI, before?: DaemonClient): Promise<Row[]> {
+  // The daemons' own CPU time per request (from /proc): a figure that the machine's other load
+  // disturbs far less than latency does.
+  const cpuPerRequest = (c: DaemonClient, cpu0: number, n: number) => ((cpuMsOf(c.hello.pid) - cpu0) * 1000) / n;
   const rows: Row[] = [];
   const n = quick ? 150 : 600;
   for (const size of [1400, 10_000]) {
@@ -70,9 +73,11 @@ async function overhead(mock: Mock, client: DaemonClient, sdk: OpenAI, before?: 
     const via = (c: DaemonClient) => timed(() => c.chat({ provider: 'openai', model: 'gpt-bench', messages, max_tokens: 64, stream: false }));
     const sides = [direct, via(client), ...(before ? [via(before)] : [])];
     for (let i = 0; i < 30; i++) for (const side of sides) await side();
+    const cpu0 = cpuMsOf(client.hello.pid);
+    const cpuBefore0 = before ? cpuMsOf(before.hello.pid) : NaN;
     const samples = await alternate(n, sides);
-    rows.push(row(`1. non-streaming ${size / 1000} KB, concurrency 1`, samples[0]!, samples[1]!, 'added ≤ 0.3 ms p50, ≤ 1 ms p99'));
-    if (before) rows.push(row(`1. non-streaming ${size / 1000} KB, concurrency 1, BEFORE (${path.basename(beforeScript!)})`, samples[0]!, samples[2]!));
+    rows.push({ ...row(`1. non-streaming ${size / 1000} KB, concurrency 1`, samples[0]!, samples[1]!, 'added ≤ 0.3 ms p50, ≤ 1 ms p99'), daemonCpuUsPerRequest: cpuPerRequest(client, cpu0, samples[1]!.length) });
+    if (before) rows.push({ ...row(`1. non-streaming ${size / 1000} KB, concurrency 1, BEFORE (${path.basename(beforeScript!)})`, samples[0]!, samples[2]!), daemonCpuUsPerRequest: cpuPerRequest(before, cpuBefore0, samples[2]!.length) });
   }
   return rows;
 }

@@ -13,11 +13,15 @@ export interface Row {
   addedP50: number;
   addedP99: number;
   goal?: string;
+  /** The daemon's CPU time per request (scenario 1). */
+  daemonCpuUsPerRequest?: number;
 }
 
 export interface ThroughputRow { mockDelayMs: number; concurrency: number; directRps: number; conduitRps: number; ratio: number; mockCpuPct: number; daemonCpuMsPerRequest: number; conduitP50: number; conduitP99: number }
 
-export interface MemoryResult { daemonStartMs: number; idleRss: number; afterRss: number; requests: number; cache: CacheStatsResult | null; heapUsedAfter: number }
+export interface MemorySample { requests: number; rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number }
+
+export interface MemoryResult { daemonStartMs: number; idleRss: number; afterRss: number; requests: number; cache: CacheStatsResult | null; heapUsedAfter: number; series: MemorySample[]; mallocArenaMax: string | null }
 
 export interface LimitResult { rpm: number; windowMs: number; perWindow: number; requests: number; answered: number; failed: number; upstream429: number; achievedPct: number; busiestWindow: number; seconds: number }
 
@@ -27,6 +31,8 @@ export function print(r: Record<string, unknown>, rows: Row[], quick: boolean): 
     console.log('| scenario | baseline p50 | baseline p99 | conduit p50 | conduit p99 | added p50 | added p99 | p50 ratio |');
     console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const x of rows) console.log(`| ${x.scenario} | ${fmt(x.baseline.p50)} | ${fmt(x.baseline.p99)} | ${fmt(x.conduit.p50)} | ${fmt(x.conduit.p99)} | ${fmt(x.addedP50)} | ${fmt(x.addedP99)} | ${(x.conduit.p50 / x.baseline.p50).toFixed(2)}× |`);
+    const cpu = rows.filter((x) => x.daemonCpuUsPerRequest !== undefined);
+    if (cpu.length) console.log(`\ndaemon CPU time per request (/proc, 10 ms ticks): ${cpu.map((x) => `${x.scenario.replace(/^1\. non-streaming /, '')}: ${x.daemonCpuUsPerRequest!.toFixed(0)} µs`).join('; ')}`);
     if (r.streamsLostOrMerged !== undefined) console.log(`\nstreams with a chunk lost, merged or reordered: ${String(r.streamsLostOrMerged)} of ${String(r.streams)}`);
   }
   const b = r.breakdown as BreakdownRow[] | undefined;
@@ -68,6 +74,10 @@ export function print(r: Record<string, unknown>, rows: Row[], quick: boolean): 
     console.log('\n8. Memory and start-up');
     console.log(`daemon start (spawn → accepting → hello answered): ${fmt(m.daemonStartMs)}`);
     console.log(`daemon RSS idle ${mb(m.idleRss)}; after ${m.requests.toLocaleString('en-US')} more requests (distinct cacheable prompts, 16 at a time) ${mb(m.afterRss)}, heap used ${mb(m.heapUsedAfter)}; cache ${m.cache ? `${m.cache.entries} entries, ${mb(m.cache.bytes)}` : 'n/a'}`);
+    console.log(`RSS over time (MALLOC_ARENA_MAX ${m.mallocArenaMax ?? 'unset'}): rss − heapTotal − external is native memory V8 does not know about`);
+    console.log('| requests | rss | heap used | heap total | external | of which array buffers | rss − heap total − external |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- |');
+    for (const x of m.series) console.log(`| ${x.requests.toLocaleString('en-US')} | ${mb(x.rss)} | ${mb(x.heapUsed)} | ${mb(x.heapTotal)} | ${mb(x.external)} | ${mb(x.arrayBuffers)} | ${mb(x.rss - x.heapTotal - x.external)} |`);
     const c = r.cliColdStart as { toMockMs: Summary; toExitMs: Summary };
     console.log(`CLI cold start (\`conduit ask\`, new node process, daemon running) → request at the mock: p50 ${fmt(c.toMockMs.p50)} (max ${fmt(c.toMockMs.p99)}); → process exit: p50 ${fmt(c.toExitMs.p50)}`);
     const e = r.extension as { requireMs: Summary; activateMs: Summary; error?: string };

@@ -21,28 +21,18 @@ import { breakdown, type BreakdownRow } from './breakdown';
 import { benchConfig, benchHome, cpuMsOf, daemonEnv, rssOf, startFake, textOfSize, type Mock } from './processes';
 import { fmt, percentile, summarize, type Summary } from './stats';
 import type { PeerResult } from './peerBench';
-import { print, type LimitResult, type MemoryResult, type Row, type ThroughputRow } from './report';
+import { print, type LimitResult, type MemoryResult, type MemorySample, type Row, type ThroughputRow } from './report';
 
 const quick = process.argv.includes('--quick');
 const buildDir = __dirname;
 const repo = path.resolve(buildDir, '..', '..');
-// BENCH_DAEMON_SCRIPT: run another build of the daemon (for before/after comparisons).
+// BENCH_DAEMON_SCRIPT: run another build of the daemon. BENCH_BEFORE_DAEMON: a second, earlier
+// build that scenario 1 measures in the same run, alternating with this one (before/after).
 const daemonScript = process.env.BENCH_DAEMON_SCRIPT ?? path.join(repo, 'dist', 'daemon.js');
+const beforeScript = process.env.BENCH_BEFORE_DAEMON;
 
 
 const log = (s: string): void => { process.stderr.write(`${s}\n`); };
-
-/** Alternates blocks of both sides so drift on a shared machine hits them equally. */
-async function sideBySide(n: number, a: () => Promise<number>, b: () => Promise<number>): Promise<{ a: number[]; b: number[] }> {
-  const xs: number[] = [];
-  const ys: number[] = [];
-  const block = 25;
-  for (let i = 0; i < Math.ceil(n / block); i++) {
-    for (let j = 0; j < block; j++) xs.push(await a());
-    for (let j = 0; j < block; j++) ys.push(await b());
-  }
-  return { a: xs, b: ys };
-}
 
 function row(scenario: string, a: number[], b: number[], goal?: string): Row {
   const baseline = summarize(a);
@@ -50,12 +40,12 @@ function row(scenario: string, a: number[], b: number[], goal?: string): Row {
   return { scenario, baseline, conduit, addedP50: conduit.p50 - baseline.p50, addedP99: conduit.p99 - baseline.p99, ...(goal ? { goal } : {}) };
 }
 
-async function startDaemon(mock: Mock, config?: Record<string, unknown>): Promise<{ client: DaemonClient; home: string; env: NodeJS.ProcessEnv; startMs: number; dispose(): Promise<void> }> {
+async function startDaemon(mock: Mock, config?: Record<string, unknown>, script = daemonScript): Promise<{ client: DaemonClient; home: string; env: NodeJS.ProcessEnv; startMs: number; dispose(): Promise<void> }> {
   const home = benchHome();
   benchConfig(home, config);
   const env = daemonEnv(home, mock.url);
   const t = performance.now();
-  const client = await DaemonClient.connect({ client: 'cli', home, autoStart: true, spawn: { daemonScript, env } });
+  const client = await DaemonClient.connect({ client: 'cli', home, autoStart: true, spawn: { daemonScript: script, env } });
   const startMs = performance.now() - t;
   return {
     client, home, env, startMs,
@@ -67,28 +57,39 @@ async function startDaemon(mock: Mock, config?: Record<string, unknown>): Promis
   };
 }
 
-// 1. Overhead, non-streaming, concurrency 1.
-async function overhead(mock: Mock, client: DaemonClient, sdk: OpenAI): Promise<Row[]> {
+// 1. Overhead, non-streaming, concurrency 1. With a `before` daemon (BENCH_BEFORE_DAEMON), it
+// is measured too, in the same alternating blocks, so before and after share the machine's noise.
+async function overhead(mock: Mock, client: DaemonClient, sdk: OpenAI, before?: DaemonClient): Promise<Row[]> {
+  // The daemons' own CPU time per request (from /proc): a figure that the machine's other load
+  // disturbs far less than latency does.
+  const cpuPerRequest = (c: DaemonClient, cpu0: number, n: number) => ((cpuMsOf(c.hello.pid) - cpu0) * 1000) / n;
   const rows: Row[] = [];
   const n = quick ? 150 : 600;
   for (const size of [1400, 10_000]) {
     await mock.control('/__fake/default', { provider: 'openai', script: { text: textOfSize(size), chunks: 1 } });
     const messages = [{ role: 'user' as const, content: 'benchmark' }];
-    const direct = async () => {
-      const t = performance.now();
-      await sdk.chat.completions.create({ model: 'gpt-bench', messages, max_completion_tokens: 64 });
-      return performance.now() - t;
-    };
-    const viaConduit = async () => {
-      const t = performance.now();
-      await client.chat({ provider: 'openai', model: 'gpt-bench', messages, max_tokens: 64, stream: false });
-      return performance.now() - t;
-    };
-    for (let i = 0; i < 30; i++) { await direct(); await viaConduit(); }
-    const { a, b } = await sideBySide(n, direct, viaConduit);
-    rows.push(row(`1. non-streaming ${size / 1000} KB, concurrency 1`, a, b, 'added ≤ 0.3 ms p50, ≤ 1 ms p99'));
+    const timed = (op: () => Promise<unknown>) => async () => { const t = performance.now(); await op(); return performance.now() - t; };
+    const direct = timed(() => sdk.chat.completions.create({ model: 'gpt-bench', messages, max_completion_tokens: 64 }));
+    const via = (c: DaemonClient) => timed(() => c.chat({ provider: 'openai', model: 'gpt-bench', messages, max_tokens: 64, stream: false }));
+    const sides = [direct, via(client), ...(before ? [via(before)] : [])];
+    for (let i = 0; i < 30; i++) for (const side of sides) await side();
+    const cpu0 = cpuMsOf(client.hello.pid);
+    const cpuBefore0 = before ? cpuMsOf(before.hello.pid) : NaN;
+    const samples = await alternate(n, sides);
+    rows.push({ ...row(`1. non-streaming ${size / 1000} KB, concurrency 1`, samples[0]!, samples[1]!, 'added ≤ 0.3 ms p50, ≤ 1 ms p99'), daemonCpuUsPerRequest: cpuPerRequest(client, cpu0, samples[1]!.length) });
+    if (before) rows.push({ ...row(`1. non-streaming ${size / 1000} KB, concurrency 1, BEFORE (${path.basename(beforeScript!)})`, samples[0]!, samples[2]!), daemonCpuUsPerRequest: cpuPerRequest(before, cpuBefore0, samples[2]!.length) });
   }
   return rows;
+}
+
+/** Alternates blocks of each side so drift on a shared machine hits them equally. */
+async function alternate(n: number, sides: Array<() => Promise<number>>): Promise<number[][]> {
+  const out = sides.map(() => [] as number[]);
+  const block = 25;
+  for (let i = 0; i < Math.ceil(n / block); i++) {
+    for (const [k, side] of sides.entries()) for (let j = 0; j < block; j++) out[k]!.push(await side());
+  }
+  return out;
 }
 
 // 4. Streaming: 64 chunks, 20 ms apart. Time to first token, gaps between chunks, none lost or merged.
@@ -145,7 +146,7 @@ async function ipc(client: DaemonClient): Promise<Row[]> {
       const direct = async () => { const t = performance.now(); await raw.sendRequest(PingRequest.type, { payload }); return performance.now() - t; };
       const viaDaemon = async () => { const t = performance.now(); await client.ping(payload); return performance.now() - t; };
       for (let i = 0; i < 200; i++) { await direct(); await viaDaemon(); }
-      const { a, b } = await sideBySide(n, direct, viaDaemon);
+      const [a, b] = await alternate(n, [direct, viaDaemon]) as [number[], number[]];
       rows.push(row(`7. IPC round trip, ${size / 1000} KB (raw vscode-jsonrpc echo → daemon/ping)`, a, b));
     }
     raw.dispose();
@@ -195,20 +196,33 @@ async function throughput(mock: Mock, client: DaemonClient, daemonPid: number, s
 }
 
 
-// 8a. Memory: RSS idle, then after N requests with distinct cacheable prompts (the cache fills to its bound).
+// 8a. Memory: RSS idle, then after N requests with distinct cacheable prompts (the cache fills to
+// its bound), sampled as it goes: RSS from /proc next to V8's heap and external memory, so a
+// growing gap between them (native memory: malloc arenas, sqlite, buffers) shows.
 async function memory(mock: Mock, client: DaemonClient, daemonPid: number, startMs: number, idleRss: number): Promise<MemoryResult> {
   const requests = quick ? 2000 : 10_000;
+  const every = requests / 10;
   await mock.control('/__fake/default', { provider: 'openai', script: { text: textOfSize(1400), chunks: 1 } });
+  const series: MemorySample[] = [await memorySample(client, daemonPid, 0)];
   let next = 0;
+  let sampling: Promise<void> = Promise.resolve();
   await Promise.all(Array.from({ length: 16 }, async () => {
     while (next < requests) {
       const i = next++;
       await client.chat({ provider: 'openai', model: 'gpt-bench', messages: [{ role: 'user', content: `memory ${i}: ${textOfSize(200)}` }], max_tokens: 64, temperature: 0, stream: false });
+      if ((i + 1) % every === 0) sampling = sampling.then(async () => { series.push(await memorySample(client, daemonPid, i + 1)); });
     }
   }));
+  await sampling;
   const st = await client.status(true);
   const cache = await client.connection.sendRequest(CacheStatsRequest.type, {}).catch(() => null);
-  return { daemonStartMs: startMs, idleRss, afterRss: rssOf(daemonPid) || st.memory.rss, requests, cache, heapUsedAfter: st.memory.heapUsed };
+  return { daemonStartMs: startMs, idleRss, afterRss: rssOf(daemonPid) || st.memory.rss, requests, cache, heapUsedAfter: st.memory.heapUsed, series, mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? null };
+}
+
+async function memorySample(client: DaemonClient, pid: number, requests: number): Promise<MemorySample> {
+  // Not settled by a GC: what the process holds as it runs is the figure that matters.
+  const { memory: m } = await client.status(false);
+  return { requests, rss: rssOf(pid) || m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal ?? NaN, external: m.external ?? NaN, arrayBuffers: m.arrayBuffers ?? NaN };
 }
 
 // 8b. The CLI's cold start (a new node process) to the request reaching the mock, daemon running.
@@ -304,7 +318,15 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const result: Record<string, unknown> = { when: new Date().toISOString(), node: process.version, quick, cpus: (await import('node:os')).cpus().map((c) => c.model)[0], cores: (await import('node:os')).cpus().length };
   try {
-    if (want('1')) { log('1. overhead…'); rows.push(...await overhead(mock, d.client, sdk)); }
+    if (want('1')) {
+      log('1. overhead…');
+      const before = beforeScript ? await startDaemon(mock, undefined, beforeScript) : undefined;
+      try {
+        rows.push(...await overhead(mock, d.client, sdk, before?.client));
+      } finally {
+        await before?.dispose();
+      }
+    }
     if (want('1')) { log('   breakdown…'); result.breakdown = await breakdown(quick); }
     if (want('4')) {
       log('4. streaming…');

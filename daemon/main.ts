@@ -113,7 +113,7 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
 
   const idleTimeoutMs = Number(process.env.CONDUIT_IDLE_TIMEOUT_MS) || config.idleTimeoutMinutes * 60_000;
   const startedAt = Date.now();
-  const ledger = UsageLedger.inHome(layout.home, { log });
+  const ledger = UsageLedger.inHome(layout.home, { log, ackAfterFsync: config.ledgerAck === 'disk' });
   const queue = await openQueue(layout.home, log);
   const batchStore = await openBatchStore(layout.home, log);
   const breakers = new BreakerRegistry(() => config.resilience.breaker, {
@@ -265,7 +265,7 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
       home: layout.home,
       socket: address.path,
       idleTimeoutMs,
-      memory: { rss: mem.rss, heapUsed: mem.heapUsed },
+      memory: { rss: mem.rss, heapUsed: mem.heapUsed, heapTotal: mem.heapTotal, external: mem.external, arrayBuffers: mem.arrayBuffers },
       circuits: breakers.snapshots(),
       ledger: ledger.status(),
       alerts: [...alerts.list().active, ...budgetAlerts.list(), ...deprecationAlerts(), ...(team?.alerts() ?? [])],

@@ -66,7 +66,8 @@ export interface StatusResult {
   home: string;
   socket: string;
   idleTimeoutMs: number;
-  memory: { rss: number; heapUsed: number };
+  /** Bytes. heapTotal, external and arrayBuffers tell V8's share of rss from native memory. */
+  memory: { rss: number; heapUsed: number; heapTotal?: number; external?: number; arrayBuffers?: number };
   circuits: CircuitStatus[];
   ledger: LedgerStatus;
   /** Alerts that are firing now. */

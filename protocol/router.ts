@@ -51,7 +51,7 @@ export interface RouterExplainParams {
 export interface RouterExplainResult {
   route: RouteInfo;
   signals: RouteSignals;
-  /** The worst case the budget would reserve: estimated input tokens plus max_tokens at the model's prices. */
+  /** The worst case the budget would reserve: an upper bound of the input tokens (UTF-8 bytes + framing) plus max_tokens at the model's prices. */
   estimate: { inputTokens: number; maxTokens: number; worstCaseUsd: number | null };
   /** What context trimming would drop. */
   trimmed?: { droppedTokens: number; droppedMessages: number };

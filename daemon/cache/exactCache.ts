@@ -73,6 +73,23 @@ export class ExactCache {
     return this.lru.has(entry.key);
   }
 
+  /**
+   * Counts an entry again after it grew (its vector arrives after it was stored, once embedded),
+   * evicting older entries if the bound is now passed. lru-cache sizes a value only when a
+   * different one is set, so a copy takes the entry's place (with no dispose: it is the same
+   * entry); the copy is returned, undefined when the entry is no longer held.
+   */
+  resize(entry: CacheEntry): CacheEntry | undefined {
+    if (this.lru.peek(entry.key) !== entry) return undefined;
+    if (entryBytes(entry) > this.opts.maxBytes) {
+      this.lru.delete(entry.key);
+      return undefined;
+    }
+    const copy = { ...entry };
+    this.lru.set(entry.key, copy, { noDisposeOnSet: true });
+    return this.lru.peek(entry.key) === copy ? copy : undefined;
+  }
+
   delete(key: string): void {
     this.lru.delete(key);
   }

@@ -182,8 +182,9 @@ export class ResponseCache {
         this.opts.log?.('warn', 'could not embed a cached prompt', { err: err instanceof Error ? err.message : String(err) });
       }).finally(() => {
         if (!alive()) return;
-        this.persisted?.put(entry);
-        this.shared?.put(entry);
+        // Stored before it was embedded: its size grows by the vector, which the bound must see.
+        const held = this.exact.resize(entry);
+        if (held) { this.persisted?.put(held); this.shared?.put(held); }
       });
     } else {
       this.persisted?.put(entry);

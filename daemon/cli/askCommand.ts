@@ -40,7 +40,7 @@ export async function askCommand(argv: string[]): Promise<number> {
     // A dry run: the daemon routes and prices the request; nothing goes upstream.
     const e = await explain(request);
     if (values.json) process.stdout.write(JSON.stringify(e, null, 2) + '\n');
-    else process.stdout.write(`${formatUsd(e.estimate.worstCaseUsd)} at most on ${e.route.provider}/${e.route.model} (${e.estimate.inputTokens.toLocaleString('en-US')} input tokens estimated + ${e.estimate.maxTokens.toLocaleString('en-US')} max output; ${e.route.reason}). Nothing was sent.\n`);
+    else process.stdout.write(`${formatUsd(e.estimate.worstCaseUsd)} at most on ${e.route.provider}/${e.route.model} (${e.estimate.inputTokens.toLocaleString('en-US')} input tokens at most + ${e.estimate.maxTokens.toLocaleString('en-US')} max output; ${e.route.reason}). Nothing was sent.\n`);
     return ExitCode.ok;
   }
 

@@ -24,7 +24,7 @@ export function formatExplain(r: RouterExplainResult): string {
     `tier       ${r.route.reason}`,
     `model      ${r.route.provider}/${r.route.model} (${sourceText(r.route.source)}${r.route.experiment ? ` ${r.route.experiment.id}, arm ${r.route.experiment.arm}` : ''})`,
     `signals    ~${s.estimatedTokens.toLocaleString('en-US')} tokens, ${s.codeTokens.toLocaleString('en-US')} of code; markers: ${s.reasoningMarkers.join(', ') || 'none'}; multi-step: ${s.multiStep ? 'yes' : 'no'}; ${s.turns} message(s); feature ${s.feature}; score ${s.score}`,
-    `worst case ${formatUsd(r.estimate.worstCaseUsd)} (${r.estimate.inputTokens.toLocaleString('en-US')} input tokens estimated + ${r.estimate.maxTokens.toLocaleString('en-US')} max output)`,
+    `worst case ${formatUsd(r.estimate.worstCaseUsd)} (${r.estimate.inputTokens.toLocaleString('en-US')} input tokens at most + ${r.estimate.maxTokens.toLocaleString('en-US')} max output)`,
     ...(r.trimmed ? [`trimmed    ${r.trimmed.droppedMessages} earlier message(s), ~${r.trimmed.droppedTokens} tokens`] : []),
     ...(r.route.deprecation ? [`warning    ${r.route.deprecation.message}`] : []),
     `classified in ${r.classifyMs} ms; nothing was sent`,

@@ -6,7 +6,6 @@ import {
   createMessageConnection,
   ResponseError,
   StreamMessageReader,
-  StreamMessageWriter,
   type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import {
@@ -27,6 +26,7 @@ import {
   type HelloResult,
   type StatusResult,
 } from '../../protocol';
+import { FrameWriter } from '../server/frameWriter';
 import { conduitHome, ensurePrivateDir, homeLayout } from '../home/conduitHome';
 import { socketAddress } from '../home/socketAddress';
 import { readOrCreateToken } from '../home/token';
@@ -91,7 +91,7 @@ export class DaemonClient {
         throw unavailable(`The Conduit daemon did not start within ${Math.round((opts.startTimeoutMs ?? 15_000) / 1000)} s. See ${path.join(layout.logsDir, 'daemon-stderr.log')} and ${path.join(layout.logsDir, 'daemon.log')}.`);
       }
     }
-    const connection = createMessageConnection(new StreamMessageReader(socket), new StreamMessageWriter(socket));
+    const connection = createMessageConnection(new StreamMessageReader(socket), new FrameWriter(socket));
     connection.listen();
     // A daemon that dies after accepting, or never answers, must not leave the caller waiting:
     // the socket closing or a deadline disposes the connection, which rejects the hello.

@@ -77,6 +77,13 @@ export const configSchema = z.object({
   maxPromptChars: z.number().int().positive().default(1_000_000),
   defaultMaxTokens: z.number().int().positive().default(1024),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /**
+   * When a request's answer may go back: once its ledger row is fsynced ("disk", the default:
+   * an answered request's row survives a power cut), or once it is written to the WAL
+   * ("written": it survives the daemon being killed, the fsync follows off the reply path, and a
+   * power cut can lose the last moment of rows). See daemon/usage/walSync.ts.
+   */
+  ledgerAck: z.enum(['disk', 'written']).default('disk'),
   resilience: resilienceSchema.default(resilienceSchema.parse({})),
   alerts: alertThresholdsSchema.default(alertThresholdsSchema.parse({})),
   /** Redacted prompt and answer text in the ledger, opt-in. */

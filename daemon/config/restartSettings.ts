@@ -9,6 +9,7 @@ import type { ConduitConfig } from './config';
 const FIXED_AT_START: readonly (readonly string[])[] = [
   ['maxMessageBytes'],
   ['idleTimeoutMinutes'],
+  ['ledgerAck'],
   ['cache', 'maxEntries'],
   ['cache', 'maxBytes'],
   ['cache', 'semantic', 'embedder'],

@@ -1,7 +1,8 @@
 import { ConduitError, type ChatRequest, type ChatResult, type ProviderId, type RouteInfo, type Tier } from '../../protocol';
 import type { ConduitConfig } from '../config/config';
-import { estimateInputTokens } from '../ratelimit/tokenEstimate';
 import { outputLimit } from '../providers/reasoningBudget';
+import { inputTokensUpperBound } from '../ratelimit/tokenEstimate';
+import type { Target } from '../resilience/fallbackPlan';
 import { tiersBelow } from '../router/routeDecision';
 import type { BudgetRefusal, BudgetTable, Reservation } from '../usage/budgetTable';
 import { formatUsd, worstCaseCost } from '../usage/pricing';
@@ -14,14 +15,22 @@ export interface BudgetStepDeps {
   onSettled?: () => void;
 }
 
-type Upstream = (request: ChatRequest) => Promise<ChatResult>;
+/**
+ * Before the chain calls a fallback target: true once the reservation covers that target's worst
+ * case (raised when it is dearer), false when the budget has no room for it (skip the target).
+ */
+export type CoverTarget = (target: Target) => boolean;
+
+type Upstream = (request: ChatRequest, cover?: CoverTarget) => Promise<ChatResult>;
 
 /**
- * Step 4: reserve the request's worst-case cost (estimated input + max_tokens at the model's
- * prices) against every budget that applies, before anything is sent; over budget, refuse with
- * `budget_exceeded`, or, with onExceed "downgrade", try the cheaper tiers of the same provider.
- * The reservation settles to the real cost when the answer is in, or is released on failure.
- * It runs on a cache miss, inside coalescing, so only the caller that goes upstream reserves.
+ * Step 4: reserve the request's worst-case cost (an upper bound of its input tokens +
+ * max_tokens at the model's prices) against every budget that applies, before anything is
+ * sent; over budget, refuse with `budget_exceeded`, or, with onExceed "downgrade", try the
+ * cheaper tiers of the same provider. A fallback to another model first raises the reservation
+ * to that model's worst case (`CoverTarget`). The reservation settles to the real cost when the
+ * answer is in, or is released on failure. It runs on a cache miss, inside coalescing, so only
+ * the caller that goes upstream reserves.
  */
 export class BudgetStep {
   constructor(private readonly deps: BudgetStepDeps) {}
@@ -30,10 +39,11 @@ export class BudgetStep {
     const feature = request.feature ?? 'ask';
     const provider = request.provider ?? config.provider;
     const model = request.model ?? route?.model ?? '';
-    const inputTokens = estimateInputTokens(request.messages, request.system);
+    const inputTokens = inputTokensUpperBound(request.messages, request.system, request);
     const maxTokens = outputLimit(request.max_tokens ?? config.defaultMaxTokens, request.reasoningEffort);
     // A model without a known price (a local server) cannot be budgeted; it reserves nothing.
-    const worst = (m: string) => worstCaseCost(provider, m, inputTokens, maxTokens, config.prices).usd ?? 0;
+    const worstOn = (p: ProviderId, m: string) => worstCaseCost(p, m, inputTokens, maxTokens, config.prices).usd ?? 0;
+    const worst = (m: string) => worstOn(provider, m);
 
     const needed = worst(model);
     const first = this.deps.table.tryReserve(feature, needed);
@@ -50,8 +60,9 @@ export class BudgetStep {
       downgrade = { tier: cheaper.tier, model: cheaper.model };
       sent = { ...request, model: cheaper.model, tier: cheaper.tier };
     }
+    const cover: CoverTarget = (target) => this.deps.table.tryRaise(reservation, worstOn(target.provider, target.model)).ok;
     try {
-      const result = await upstream(sent);
+      const result = await upstream(sent, cover);
       this.deps.table.settle(reservation, result.costUsd);
       if (downgrade && route) {
         result.route = { ...route, tier: downgrade.tier, model: downgrade.model, downgradedFrom: route.tier, reason: `${downgrade.tier}: downgraded from ${route.tier} to stay within budget (${route.reason})` };

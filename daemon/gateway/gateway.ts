@@ -41,7 +41,7 @@ import type { RequestRecorder } from '../usage/requestRecord';
 import { sampleOf } from '../usage/sampling';
 import { AdapterPool } from './adapterPool';
 import { apiFieldsOf } from './apiFields';
-import { BudgetStep } from './budgetStep';
+import { BudgetStep, type CoverTarget } from './budgetStep';
 import { CacheStep, round } from './cacheStep';
 import { shouldDegrade, shouldFallBack, shouldQueue } from './fallbackRules';
 import { limitedCall } from './limitedCall';
@@ -158,7 +158,7 @@ export class Gateway {
   /** Steps 3, 4, 5 and 11 (the cache, the budget, coalescing) around the upstream chain. */
   private run(request: ChatRequest, route: RouteInfo, config: ConduitConfig, ctx: SendContext, started: number, attempts: AttemptRecord[], fallbacks: string[]): Promise<ChatResult> {
     return this.cacheStep.run(request, config, ctx, started, (c) => {
-      const upstream = (r: ChatRequest) => withTeamBudget(this.deps.team?.budget(), r, config, this.env, (t) => this.runUpstream(t, config, c, started, attempts, fallbacks));
+      const upstream = (r: ChatRequest, cover?: CoverTarget) => withTeamBudget(this.deps.team?.budget(), r, config, this.env, (t) => this.runUpstream(t, config, c, started, attempts, fallbacks, cover));
       return this.budgetStep ? this.budgetStep.run(request, route, config, upstream) : upstream(request);
     });
   }
@@ -177,7 +177,7 @@ export class Gateway {
   }
 
   /** The chain of targets, then the last resorts: the queue, a stale cache entry, a simplified answer. */
-  private async runUpstream(request: ChatRequest, config: ConduitConfig, ctx: SendContext, started: number, attempts: AttemptRecord[], fallbacks: string[]): Promise<ChatResult> {
+  private async runUpstream(request: ChatRequest, config: ConduitConfig, ctx: SendContext, started: number, attempts: AttemptRecord[], fallbacks: string[], cover?: CoverTarget): Promise<ChatResult> {
     const feature = request.feature ?? 'ask';
     const primaryProvider = request.provider ?? config.provider;
     const primary: Target = { provider: primaryProvider, model: request.model ?? resolveProvider(config, primaryProvider, this.env).model };
@@ -199,6 +199,11 @@ export class Gateway {
 
     let lastError: ConduitErrorData | undefined;
     for (const [index, target] of [primary, ...plan.targets].entries()) {
+      // The budget reserved for the primary; a dearer fallback must fit too, or is not called.
+      if (index > 0 && cover && !cover(target)) {
+        this.deps.logger.info('fallback skipped', { requestId: ctx.requestId, target: targetLabel(target), reason: 'over budget' });
+        continue;
+      }
       if (index > 0) fallbacks.push(targetLabel(target));
       try {
         const outcome = await this.runTarget(target, request, config, ctx, policy, sink, started, attempts);
@@ -358,7 +363,9 @@ export class Gateway {
     const record = buildRecord({ ctx, request, startedAt, latencyMs: round(performance.now() - started), result, error, attempts, fallbacks, sample, ...(route ? { route } : {}) });
     let recorded = false;
     if (this.deps.recorder) recorded = (await this.deps.recorder.record(record)).recorded;
-    this.deps.logger.info('request', { ...record, sample: undefined, recorded });
+    // After the reply is on its way: the line (deep redaction, JSON, a write) is not what a crash
+    // must keep, the ledger row is, and it cost the reply tens of µs (bench/profile.ts).
+    setImmediate(() => this.deps.logger.info('request', { ...record, sample: undefined, recorded }));
   }
 }
 

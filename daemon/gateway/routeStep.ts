@@ -1,7 +1,7 @@
 import type { ChatRequest, ProviderId, RouterExplainResult, Tier } from '../../protocol';
 import { resolveProvider, type ConduitConfig } from '../config/config';
 import { outputLimit } from '../providers/reasoningBudget';
-import { estimateInputTokens } from '../ratelimit/tokenEstimate';
+import { inputTokensUpperBound } from '../ratelimit/tokenEstimate';
 import { decideRoute, tierModel, type RouteContext, type RouteDecision } from '../router/routeDecision';
 import { worstCaseCost } from '../usage/pricing';
 
@@ -38,8 +38,9 @@ export class RouteStep {
     const decision = this.route(request, config);
     const classifyMs = performance.now() - t0;
     const r = decision.request;
-    const inputTokens = estimateInputTokens(r.messages, r.system);
-    // With reasoning effort, the thinking budget is output too, and is priced as output.
+    // What the budget step would reserve: the upper bound of the input, not the estimate. With
+    // reasoning effort, the thinking budget is output too, and is priced as output.
+    const inputTokens = inputTokensUpperBound(r.messages, r.system, r);
     const maxTokens = outputLimit(r.max_tokens ?? config.defaultMaxTokens, r.reasoningEffort);
     const worst = worstCaseCost(r.provider, r.model, inputTokens, maxTokens, config.prices);
     return {

@@ -1,6 +1,7 @@
 import { ConduitError, type ChatRequest, type ChatResult, type ProviderId } from '../../protocol';
 import { resolveProvider, type ConduitConfig } from '../config/config';
-import { estimateInputTokens } from '../ratelimit/tokenEstimate';
+import { outputLimit } from '../providers/reasoningBudget';
+import { inputTokensUpperBound } from '../ratelimit/tokenEstimate';
 import type { TeamBudget } from '../team/teamBudget';
 import { formatUsd, worstCaseCost } from '../usage/pricing';
 
@@ -20,7 +21,9 @@ export async function withTeamBudget(budget: TeamBudget | undefined, request: Ch
   if (!budget?.active) return upstream(request);
   const provider = request.provider ?? config.provider;
   const model = request.model ?? resolveProvider(config, provider, env).model;
-  const worst = worstCaseCost(provider, model, estimateInputTokens(request.messages, request.system), request.max_tokens ?? config.defaultMaxTokens, config.prices).usd ?? 0;
+  // The same true upper bound as the local budget step, so a request never settles above it.
+  const inputTokens = inputTokensUpperBound(request.messages, request.system, request);
+  const worst = worstCaseCost(provider, model, inputTokens, outputLimit(request.max_tokens ?? config.defaultMaxTokens, request.reasoningEffort), config.prices).usd ?? 0;
   const outcome = await budget.reserve(worst);
   if (!outcome.ok) {
     const s = outcome.status;

@@ -16,9 +16,15 @@ export interface LoggerOptions {
   echo?: boolean;
 }
 
+/** How long lines wait to be appended together; warnings and errors go at once. */
+const FLUSH_MS = 20;
+const FLUSH_BYTES = 64 * 1024;
+
 /**
  * JSON-lines log. Writes go through an append stream so the request path never waits on the
- * disk; rotation happens between writes when the size passes the cap.
+ * disk; rotation happens between writes when the size passes the cap. Lines are appended in
+ * batches of up to 20 ms: each append is handed to the thread pool, which cost about 50 µs of the
+ * daemon's CPU per request when every request's line went alone (bench/profile.ts).
  */
 export class Logger {
   readonly file: string;
@@ -27,6 +33,9 @@ export class Logger {
   private level: number;
   private readonly maxBytes: number;
   private readonly keep: number;
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: LoggerOptions) {
     fs.mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
@@ -53,12 +62,29 @@ export class Logger {
     const record = { t: new Date().toISOString(), level, pid: process.pid, msg, ...fields };
     const line = JSON.stringify(this.opts.redactor.value(record)) + '\n';
     if (this.bytes + line.length > this.maxBytes) this.rotate();
-    this.bytes += Buffer.byteLength(line);
-    this.stream.write(line);
+    const bytes = Buffer.byteLength(line);
+    this.bytes += bytes;
+    this.pending.push(line);
+    this.pendingBytes += bytes;
+    if (LEVELS[level] >= LEVELS.warn || this.pendingBytes >= FLUSH_BYTES) this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(), FLUSH_MS);
+      this.timer.unref();
+    }
     if (this.opts.echo) process.stderr.write(line);
   }
 
+  /** Appends the lines waiting for their batch now. */
+  flush(): void {
+    if (this.timer) { clearTimeout(this.timer); this.timer = null; }
+    if (this.pending.length === 0) return;
+    this.stream.write(this.pending.join(''));
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+
   close(): Promise<void> {
+    this.flush();
     return new Promise((resolve) => this.stream.end(resolve));
   }
 
@@ -70,6 +96,7 @@ export class Logger {
   }
 
   private rotate(): void {
+    this.flush();
     this.stream.end();
     for (let i = this.keep - 1; i >= 1; i--) {
       tryRename(`${this.file}.${i}`, `${this.file}.${i + 1}`);

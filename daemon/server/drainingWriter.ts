@@ -1,11 +1,11 @@
-import { StreamMessageWriter, type Message } from 'vscode-jsonrpc/node';
+import type { Message } from 'vscode-jsonrpc/node';
+import { FrameWriter } from './frameWriter';
 
 /**
- * vscode-jsonrpc queues each write behind a semaphore that runs on a later tick, so ending the
- * socket right after a reply would drop it. This writer remembers pending writes so a closing
- * session can wait for them.
+ * A reply is on the socket only once its write callback runs, so ending the socket right after a
+ * reply could drop it. This writer remembers pending writes so a closing session can wait for them.
  */
-export class DrainingWriter extends StreamMessageWriter {
+export class DrainingWriter extends FrameWriter {
   private readonly pending = new Set<Promise<void>>();
   private writes = 0;
 

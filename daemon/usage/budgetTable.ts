@@ -12,7 +12,8 @@ interface Line {
 }
 
 export interface Reservation {
-  readonly usd: number;
+  /** Raised by tryRaise, when the request moves to a dearer model. */
+  usd: number;
   readonly feature: string;
   /** The spend keys this request counts against: its day and month, global and for its feature. */
   readonly keys: readonly string[];
@@ -94,6 +95,27 @@ export class BudgetTable {
     const keys = this.keysFor(feature, at);
     for (const key of keys) this.add(this.reserved, key, need);
     return { ok: true, reservation: { usd: need, feature, keys, done: false } };
+  }
+
+  /**
+   * Raises a held reservation to `usd` (a fallback to a dearer model), or refuses without taking
+   * anything: the same check as tryReserve, for the difference only, in one synchronous step.
+   */
+  tryRaise(reservation: Reservation, usd: number): ReserveOutcome {
+    const extra = (Number.isFinite(usd) ? usd : 0) - reservation.usd;
+    if (reservation.done || extra <= 0) return { ok: true, reservation };
+    const at = this.now();
+    for (const line of this.lines(reservation.feature, at)) {
+      const spent = this.spent.get(line.key) ?? 0;
+      const reserved = this.reserved.get(line.key) ?? 0;
+      const remaining = line.limitUsd - spent - reserved;
+      if (extra > remaining + EPSILON) {
+        return { ok: false, refusal: { scope: line.scope, period: line.period, limitUsd: line.limitUsd, spentUsd: spent, reservedUsd: reserved, remainingUsd: Math.max(0, remaining), resetsAt: this.resetsAt(line.period, at), neededUsd: extra } };
+      }
+    }
+    for (const key of reservation.keys) this.add(this.reserved, key, extra);
+    reservation.usd += extra;
+    return { ok: true, reservation };
   }
 
   /** The request finished: its reservation becomes what it really cost (a cache hit or an error: 0). */

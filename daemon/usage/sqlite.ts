@@ -17,6 +17,7 @@ export interface StorageError extends Error {
 export class SqliteDb {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private readonly statements = new Map<string, sqlite3.Statement>();
 
   private constructor(private readonly db: sqlite3.Database, readonly file: string) {}
 
@@ -51,6 +52,32 @@ export class SqliteDb {
         else resolve({ changes: this.changes });
       });
     });
+  }
+
+  /**
+   * run() for a statement that repeats (the ledger's INSERT): prepared once and kept, so each call
+   * is one trip to SQLite's thread instead of three (prepare, run, finalize).
+   */
+  runPrepared(sql: string, params: readonly SqlValue[] = []): Promise<{ changes: number }> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    const st = statement;
+    return new Promise((resolve, reject) => {
+      st.run(params, function (this: sqlite3.RunResult, err: Error | null) {
+        if (err) reject(err);
+        else resolve({ changes: this.changes });
+      });
+    }).catch((err: unknown) => {
+      // A statement that failed to prepare stays failed: the next call prepares afresh.
+      if (this.statements.get(sql) === st) {
+        this.statements.delete(sql);
+        st.finalize();
+      }
+      throw err;
+    }) as Promise<{ changes: number }>;
   }
 
   get<T>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
@@ -97,7 +124,12 @@ export class SqliteDb {
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.closed = true;
-    return this.queue.then(() => new Promise<void>((resolve, reject) => {
+    // Kept statements are finalized first: SQLite will not close a connection with one open.
+    return this.queue.then(() => {
+      const statements = [...this.statements.values()];
+      this.statements.clear();
+      return Promise.all(statements.map((st) => new Promise<void>((resolve) => st.finalize(() => resolve()))));
+    }).then(() => new Promise<void>((resolve, reject) => {
       this.db.close((err) => (err ? reject(err) : resolve()));
     }));
   }

@@ -10,6 +10,7 @@ import { openLedgerDb, type LedgerLog } from './openLedgerDb';
 import type { RequestRecord, RequestRecorder } from './requestRecord';
 import type { SqliteDb, SqlValue } from './sqlite';
 import { describeStorageFailure, isStorageFailure } from './storageFailure';
+import { WalSync } from './walSync';
 
 export const LEDGER_FILE = 'usage.db';
 
@@ -22,13 +23,24 @@ export interface UsageLedgerOptions {
   now?: () => number;
   /** After a failed open, how long before a record() tries to open again. */
   reopenAfterMs?: number;
+  /** How the WAL is fsynced after a commit (fdatasync); tests hold or fail it. */
+  syncFd?: (fd: number) => Promise<void>;
+  /**
+   * record() resolves only once the row is fsynced, as with synchronous=FULL (the default in
+   * the daemon, config `ledgerAck: "disk"`); concurrent rows still share one fsync. False
+   * answers once the row is in the WAL.
+   */
+  ackAfterFsync?: boolean;
 }
 
 /**
  * The usage ledger: one row per logical request, written exactly once. `record()` resolves
- * only once the row is committed with synchronous=FULL, so a request the client saw answered
- * always has its row; it never throws, and a store that cannot write (full, read-only, gone)
- * turns into `{ recorded: false }` and a degraded status instead of failed requests.
+ * once the row is committed to the WAL, so a request the client saw answered always has its
+ * row, even if the daemon is killed right after. With `ackAfterFsync` (the daemon's default) it
+ * also waits for the fsync that makes the row survive a power cut; without it that fsync
+ * follows at once, off the reply path (walSync.ts; `durable()` waits for it). It never throws,
+ * and a store that cannot write (full, read-only, gone) turns into `{ recorded: false }` and a
+ * degraded status instead of failed requests.
  */
 export class UsageLedger implements RequestRecorder {
   readonly live = new LiveWindow();
@@ -39,6 +51,9 @@ export class UsageLedger implements RequestRecorder {
   private opening: Promise<void> | null = null;
   private lastOpenAttempt = 0;
   private readonly writer = new BatchWriter<SqlValue[], boolean>((batch) => this.insert(batch));
+  /** Null when the WAL cannot be flushed by us: then SQLite fsyncs inside each commit (FULL). */
+  private walSync: WalSync | null = null;
+  private flushing: Promise<void> = Promise.resolve();
   private readonly log: LedgerLog;
   private readonly now: () => number;
 
@@ -89,13 +104,22 @@ export class UsageLedger implements RequestRecorder {
     return this.db;
   }
 
-  /** Waits for pending writes, then closes. Records after this are not written. */
+  /** Resolves once every row recorded so far is on disk (fsynced), not only written. */
+  async durable(): Promise<void> {
+    await this.writer.idle();
+    await this.flushing;
+  }
+
+  /** Waits for pending writes and their fsync, then closes. Records after this are not written. */
   async close(): Promise<void> {
     await this.opening;
-    await this.writer.idle();
+    await this.durable();
     this.state = 'closed';
     const db = this.db;
     this.db = null;
+    const walSync = this.walSync;
+    this.walSync = null;
+    await walSync?.close().catch(() => undefined);
     await db?.close().catch(() => undefined);
   }
 
@@ -104,6 +128,9 @@ export class UsageLedger implements RequestRecorder {
     try {
       const { db } = await openLedgerDb(this.opts.file, this.log, this.now);
       if (this.state === 'closed') { await db.close(); return; }
+      // The commit writes the WAL; walSync.ts fsyncs it right after, off the reply path.
+      await db.exec('PRAGMA synchronous = NORMAL');
+      this.walSync = new WalSync(`${this.opts.file}-wal`, this.opts.syncFd);
       this.db = db;
       // A read-only store still answers queries, so keep it open, but say now, before the
       // first request is lost, that nothing will be recorded.
@@ -139,15 +166,17 @@ export class UsageLedger implements RequestRecorder {
     if (!db) return this.unrecordedBatch(batch.length);
     try {
       if (batch.length === 1) {
-        // One row needs no explicit transaction: a lone INSERT commits itself (atomically,
-        // fsynced under synchronous=FULL) in one trip to SQLite's thread instead of three
-        // (BEGIN, INSERT, COMMIT). Measured in bench/ (README, Performance).
-        await db.write(() => db.run(INSERT_SQL, batch[0]!));
+        // One row needs no explicit transaction: a lone INSERT commits itself atomically in one
+        // trip to SQLite's thread instead of three (BEGIN, INSERT, COMMIT). Measured in bench/
+        // (README, Performance).
+        await db.write(() => db.runPrepared(INSERT_SQL, batch[0]!));
       } else {
         await db.transaction(async () => {
-          for (const params of batch) await db.run(INSERT_SQL, params);
+          for (const params of batch) await db.runPrepared(INSERT_SQL, params);
         });
       }
+      this.flushing = this.flush(db);
+      if (this.opts.ackAfterFsync) await this.flushing;
       this.setHealthy();
       return batch.map(() => true);
     } catch (err) {
@@ -159,6 +188,25 @@ export class UsageLedger implements RequestRecorder {
       }
       this.setDegraded(err);
       return this.unrecordedBatch(batch.length);
+    }
+  }
+
+  /**
+   * The fsync for what was just committed. Should our own fsync fail (the WAL cannot be opened,
+   * say), SQLite goes back to fsyncing inside each commit and the WAL is checkpointed, which
+   * fsyncs it, so rows already acknowledged reach the disk too.
+   */
+  private async flush(db: SqliteDb): Promise<void> {
+    const walSync = this.walSync;
+    if (!walSync) return;
+    try {
+      await walSync.sync();
+    } catch (err) {
+      if (this.walSync !== walSync) return;
+      this.walSync = null;
+      this.log('warn', 'usage ledger: could not fsync the WAL itself; SQLite fsyncs each commit from now on', { err: err instanceof Error ? err.message : String(err) });
+      await db.write(() => db.exec('PRAGMA synchronous = FULL; PRAGMA wal_checkpoint(FULL);')).catch(() => undefined);
+      await walSync.close().catch(() => undefined);
     }
   }
 

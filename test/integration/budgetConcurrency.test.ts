@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BudgetStatusRequest, ConduitError, type ChatRequest, type UsageRow } from '../../protocol';
-import { estimateInputTokens } from '../../daemon/ratelimit/tokenEstimate';
+import { inputTokensUpperBound } from '../../daemon/ratelimit/tokenEstimate';
 import { costOf, worstCaseCost } from '../../daemon/usage/pricing';
 import { FakeProviderServer } from '../fakes/fakeProvider';
 import { DaemonHarness, useDaemonAndFake } from './harness';
@@ -13,7 +13,8 @@ const ask = (i: number, extra: Partial<ChatRequest> = {}): ChatRequest => ({
   messages: [{ role: 'user', content: `budget request number ${String(i).padStart(3, '0')}` }],
   provider: 'anthropic', model: MODEL, max_tokens: MAX_TOKENS, feature: 'ask', ...extra,
 });
-const inputTokens = estimateInputTokens(ask(0).messages, undefined);
+// What the budget reserves for the prompt (its upper bound); the fake then bills exactly that.
+const inputTokens = inputTokensUpperBound(ask(0).messages, undefined);
 const WORST = worstCaseCost('anthropic', MODEL, inputTokens, MAX_TOKENS).usd!;
 
 async function outcomes(promises: Promise<unknown>[]): Promise<{ sent: number; refused: ConduitError[] }> {

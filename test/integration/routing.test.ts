@@ -36,7 +36,7 @@ describe('routing by complexity through the real daemon and CLI', () => {
     const before = env.fake.requests.length;
     const r = await env.h.cli(['ask', '--estimate', '--max-tokens', '2000', '--model', 'claude-sonnet-5-5', 'Explain monads']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^\$0\.\d+ at most on anthropic\/claude-sonnet-5-5 \(\d+ input tokens estimated \+ 2,000 max output; .*\)\. Nothing was sent\./);
+    expect(r.stdout).toMatch(/^\$0\.\d+ at most on anthropic\/claude-sonnet-5-5 \(\d+ input tokens at most \+ 2,000 max output; .*\)\. Nothing was sent\./);
     expect(env.fake.requests.length).toBe(before);
   });
 

@@ -38,6 +38,33 @@ describe('exact cache (LRU + TTL)', () => {
     expect(c.size).toBe(2);
   });
 
+  it('counts a vector that arrives after the entry was stored, twice (the entry and the index row), and evicts to stay in bounds', () => {
+    const plain = entryBytes(entry('a'));
+    const evicted: string[] = [];
+    const c = new ExactCache({ maxEntries: 100, maxBytes: plain * 2 + 4096 * 4 + 10, staleMaxAgeMs: 0, onEvict: (e) => evicted.push(e.key) });
+    const a = entry('a');
+    c.set(a);
+    c.set(entry('b'));
+    expect(c.bytes).toBe(plain * 2);
+    const b = c.peek('b')!;
+    b.vector = new Float32Array(1024);
+    const held = c.resize(b);
+    expect(held).toMatchObject({ key: 'b', vector: b.vector });
+    expect(c.peek('b')).toBe(held);
+    expect(evicted).toEqual([]);
+    expect(c.bytes).toBe(plain * 2 + 4096 * 2);
+    // A third entry with its vector no longer fits beside both: the least recently used goes.
+    const d = entry('d');
+    c.set(d);
+    d.vector = new Float32Array(1024);
+    c.resize(d);
+    expect(evicted).toEqual(['a']);
+    expect(c.bytes).toBe(plain * 2 + 4096 * 4);
+    // An entry that left the cache is not brought back by a late resize.
+    expect(c.resize(a)).toBeUndefined();
+    expect(c.peek('a')).toBeUndefined();
+  });
+
   it('expires by TTL on a fake clock, keeping the entry for the stale fallback until its stale window ends', () => {
     const clock = fakeClock();
     const c = new ExactCache({ maxEntries: 10, maxBytes: 1e9, staleMaxAgeMs: 1000, now: clock.now });

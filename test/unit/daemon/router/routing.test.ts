@@ -7,6 +7,7 @@ import { configuredDeprecations, deprecationOf } from '../../../../daemon/router
 import { DEFAULT_TIER_MODELS } from '../../../../daemon/router/models';
 import { tiersBelow } from '../../../../daemon/router/routeDecision';
 import { costOf, worstCaseCost } from '../../../../daemon/usage/pricing';
+import { FRAMING_TOKENS_PER_MESSAGE, FRAMING_TOKENS_PER_REQUEST } from '../../../../daemon/ratelimit/tokenEstimate';
 
 const env = {};
 const step = new RouteStep(env);
@@ -60,7 +61,9 @@ describe('explain: the decision and the worst case, nothing sent', () => {
   it('prices the worst case at the routed model with the settings\' price overrides', () => {
     const config = configSchema.parse({ prices: { [DEFAULT_TIER_MODELS.anthropic.simple]: { input: 10, output: 100 } } });
     const e = step.explain(ask('Hello!', { max_tokens: 1000 }), config);
-    expect(e.estimate).toEqual({ inputTokens: 6, maxTokens: 1000, worstCaseUsd: (6 * 10 + 1000 * 100) / 1e6 });
+    // The budget's bound: 6 UTF-8 bytes, one message's framing and the request's.
+    const bound = 6 + FRAMING_TOKENS_PER_MESSAGE + FRAMING_TOKENS_PER_REQUEST;
+    expect(e.estimate).toEqual({ inputTokens: bound, maxTokens: 1000, worstCaseUsd: (bound * 10 + 1000 * 100) / 1e6 });
     expect(e.classifyMs).toBeLessThan(50);
   });
 });

@@ -30,6 +30,27 @@ describe('the budget reservation table', () => {
     expect(t.tryReserve('ask', 0.1).ok).toBe(true);
   });
 
+  it('raises a held reservation for a dearer model only when the difference fits, and settles the raised amount', () => {
+    const t = table({ dailyUsd: 1, byFeature: { ask: { dailyUsd: 0.5 } } });
+    const a = t.tryReserve('ask', 0.1);
+    const b = t.tryReserve('ask', 0.1);
+    if (!a.ok || !b.ok) throw new Error('both fit');
+    expect(t.tryRaise(a.reservation, 0.35).ok).toBe(true);
+    expect(a.reservation.usd).toBeCloseTo(0.35, 12);
+    // 0.45 of the feature's 0.5 is held: b cannot rise to 0.35 too, and keeps what it had.
+    expect(t.tryRaise(b.reservation, 0.35)).toMatchObject({ ok: false, refusal: { scope: 'feature:ask', neededUsd: expect.closeTo(0.25, 12) } });
+    expect(b.reservation.usd).toBeCloseTo(0.1, 12);
+    expect(t.statuses().find((x) => x.scope === 'feature:ask')!.reservedUsd).toBeCloseTo(0.45, 12);
+    // A cheaper model needs no raise.
+    expect(t.tryRaise(b.reservation, 0.05).ok).toBe(true);
+    expect(b.reservation.usd).toBeCloseTo(0.1, 12);
+    t.settle(a.reservation, 0.3);
+    t.release(b.reservation);
+    const ask = t.statuses().find((x) => x.scope === 'feature:ask')!;
+    expect(ask.reservedUsd).toBeCloseTo(0, 12);
+    expect(ask.spentUsd).toBeCloseTo(0.3, 12);
+  });
+
   it('a refusal says which budget, what is left, what is held in flight and when it resets', () => {
     const t = table({ dailyUsd: 5, byFeature: { explain: { dailyUsd: 0.5 } } });
     const first = t.tryReserve('explain', 0.3);

@@ -3,7 +3,8 @@ import type { AnswerToStore, CacheEntry } from './cacheEntry';
 import { exactKey, semanticScope, semanticText, type CanonicalRequest } from './cacheKey';
 import { thresholdFor, ttlFor, type CacheSettings } from './cacheSettings';
 import type { CacheLog, CacheStore } from './cacheStore';
-import type { Embedder } from './embedder';
+import { EmbedBatcher, withBatching } from './embedBatcher';
+import type { EmbedPriority, Embedder } from './embedder';
 import { ExactCache } from './exactCache';
 import { SemanticIndex } from './semanticIndex';
 import { AdaptiveIndex } from './usearchIndex';
@@ -80,16 +81,18 @@ export class ResponseCache {
     const s = this.opts.settings();
     const entries = await this.persisted.load(this.now(), s.staleMaxAgeMs, s.maxEntries);
     for (const e of entries) this.exact.set(e);
-    if (this.semantic) {
-      for (const e of entries) await this.semantic.add(e, () => this.exact.peek(e.key) === e).catch(() => undefined);
-    }
+    await this.semantic?.addAll(entries, (e) => this.exact.peek(e.key) === e);
     return entries.length;
   }
 
-  /** Switches the embedder (e.g. once the local model has loaded); entries are embedded again. */
+  /**
+   * Switches the embedder (e.g. once the local model has loaded); entries are embedded again.
+   * Provider and local embedders go behind a batcher, so concurrent lookups, stores and warming
+   * share calls; its window and size follow the settings as they change.
+   */
   async useEmbedder(embedder: Embedder): Promise<void> {
-    const index = this.semanticIndex(embedder);
-    for (const e of [...this.exact.values()].reverse()) await index.add(e, () => this.exact.peek(e.key) === e).catch(() => undefined);
+    const index = this.semanticIndex(withBatching(embedder, () => this.opts.settings().semantic.batch));
+    await index.addAll([...this.exact.values()].reverse(), (e) => this.exact.peek(e.key) === e);
     this.semantic = index;
   }
 
@@ -98,7 +101,7 @@ export class ResponseCache {
   }
 
   /** Exact, then (when the feature allows) semantic. Counts a miss when both find nothing. */
-  async lookup(req: CanonicalRequest, feature: string, signal?: AbortSignal): Promise<CacheHit | undefined> {
+  async lookup(req: CanonicalRequest, feature: string, signal?: AbortSignal, priority: EmbedPriority = 'interactive'): Promise<CacheHit | undefined> {
     const key = exactKey(req);
     const entry = this.exact.get(key);
     if (entry) return this.hit('exact', entry);
@@ -106,7 +109,7 @@ export class ResponseCache {
     const prompt = semanticText(req);
     if (this.semantic && s.semantic.enabled && prompt && !s.semantic.disabledFeatures.includes(feature)) {
       try {
-        const match = await this.semantic.find(semanticScope(req), prompt, thresholdFor(s.semantic, feature), (k) => this.exact.get(k), signal);
+        const match = await this.semantic.find(semanticScope(req), prompt, thresholdFor(s.semantic, feature), (k) => this.exact.get(k), signal, priority);
         if (match) return { ...this.hit('semantic', match.entry), similarity: match.similarity };
       } catch (err) {
         // An embedder that fails (a provider outage) costs a semantic miss, never the request.
@@ -115,6 +118,19 @@ export class ResponseCache {
     }
     this.counts.misses++;
     return undefined;
+  }
+
+  /**
+   * Embeds the prompts these requests will look up, in one batched call ahead of them (warming
+   * sends its requests one by one, which would otherwise cost one embedding call each).
+   */
+  async prime(requests: readonly { req: CanonicalRequest; feature: string }[]): Promise<void> {
+    const s = this.opts.settings();
+    if (!this.semantic || !s.semantic.enabled) return;
+    const prompts = requests.filter((r) => !s.semantic.disabledFeatures.includes(r.feature)).map((r) => semanticText(r.req)).filter((p): p is string => !!p);
+    await this.semantic.prime(prompts).catch((err: unknown) => {
+      this.opts.log?.('warn', 'could not embed the prompts to warm ahead; each lookup embeds its own', { err: err instanceof Error ? err.message : String(err) });
+    });
   }
 
   /** Whether a fresh exact entry exists; neither counts nor reorders. */
@@ -205,6 +221,7 @@ export class ResponseCache {
         embedder: this.semantic?.embedderId ?? 'none',
         indexed: this.semantic?.size ?? 0,
         rejected: { ...(this.semantic?.rejected ?? {}) },
+        ...(this.semantic?.embedder instanceof EmbedBatcher ? { batching: this.semantic.embedder.stats } : {}),
       },
       since: this.since,
     };

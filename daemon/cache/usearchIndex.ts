@@ -30,7 +30,13 @@ export function loadUsearch(): UsearchModule | undefined {
  * near-duplicate queries was 100 % at 4k and 10k (0.3 ms per query at 10k); at 100k, with a
  * search expansion of 64, it fell to 77 %, hence 128.
  */
-export const HNSW = { connectivity: 16, expansionAdd: 64, expansionSearch: 128 } as const;
+export interface HnswParams {
+  connectivity: number;
+  expansionAdd: number;
+  expansionSearch: number;
+}
+
+export const HNSW: HnswParams = { connectivity: 16, expansionAdd: 64, expansionSearch: 128 };
 
 /**
  * One scope's vectors in a usearch HNSW index (cosine). usearch keys are integers, so each string
@@ -46,7 +52,7 @@ export class AnnPartition {
   private removed = 0;
   rebuilds = 0;
 
-  constructor(private readonly mod: UsearchModule, readonly dims: number) {
+  constructor(private readonly mod: UsearchModule, readonly dims: number, readonly params: HnswParams = HNSW) {
     this.index = this.create();
   }
 
@@ -145,9 +151,9 @@ export class AnnPartition {
       dimensions: this.dims,
       metric: 'cos',
       quantization: 'f32',
-      connectivity: HNSW.connectivity,
-      expansion_add: HNSW.expansionAdd,
-      expansion_search: HNSW.expansionSearch,
+      connectivity: this.params.connectivity,
+      expansion_add: this.params.expansionAdd,
+      expansion_search: this.params.expansionSearch,
       multi: false,
     });
   }

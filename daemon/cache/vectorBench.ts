@@ -1,5 +1,5 @@
 import { normalize } from './embedder';
-import { AnnPartition, loadUsearch } from './usearchIndex';
+import { AnnPartition, HNSW, loadUsearch, type HnswParams, type UsearchModule } from './usearchIndex';
 import { BruteForceIndex } from './vectorIndex';
 
 export interface VectorBenchOptions {
@@ -15,6 +15,8 @@ export interface VectorBenchOptions {
   queryKind?: 'near' | 'random';
   /** For `near`: the noise added to the stored vector (0.5 gives cosine ≈ 0.89, 0.33 ≈ 0.95). */
   noise?: number;
+  /** HNSW settings to compare, one row each per size (the shipped ones when absent). */
+  hnsw?: HnswParams[];
 }
 
 export interface VectorBenchRow {
@@ -22,6 +24,7 @@ export interface VectorBenchRow {
   dims: number;
   queries: number;
   queryKind: 'near' | 'random';
+  hnsw: HnswParams;
   bruteP50Ms: number;
   bruteP95Ms: number;
   /** Null when usearch could not load. */
@@ -86,30 +89,31 @@ export function benchVectorSearch(opts: VectorBenchOptions): VectorBenchRow[] {
       bruteTop.push(r[0]?.key);
     }
     bruteTimes.sort((x, y) => x - y);
-    const row: VectorBenchRow = {
-      entries: n, dims, queries: nq, queryKind,
-      bruteP50Ms: percentile(bruteTimes, 0.5), bruteP95Ms: percentile(bruteTimes, 0.95),
-      annP50Ms: null, annP95Ms: null, annBuildMs: null, top1Agreement: null,
-    };
-    if (usearch) {
-      const t0 = performance.now();
-      const ann = new AnnPartition(usearch, dims);
-      ann.addMany(data.map((_, i) => `k${i}`), data);
-      row.annBuildMs = performance.now() - t0;
-      const annTimes: number[] = [];
-      let agree = 0;
-      queries.forEach((q, i) => {
-        const t1 = performance.now();
-        const r = ann.search(q, 5, -1);
-        annTimes.push(performance.now() - t1);
-        if (r[0]?.key === bruteTop[i]) agree++;
+    for (const hnsw of opts.hnsw ?? [HNSW]) {
+      rows.push({
+        entries: n, dims, queries: nq, queryKind, hnsw,
+        bruteP50Ms: percentile(bruteTimes, 0.5), bruteP95Ms: percentile(bruteTimes, 0.95),
+        ...(usearch ? measureAnn(usearch, hnsw, dims, data, queries, bruteTop) : { annP50Ms: null, annP95Ms: null, annBuildMs: null, top1Agreement: null }),
       });
-      annTimes.sort((x, y) => x - y);
-      row.annP50Ms = percentile(annTimes, 0.5);
-      row.annP95Ms = percentile(annTimes, 0.95);
-      row.top1Agreement = agree / nq;
     }
-    rows.push(row);
   }
   return rows;
+}
+
+/** Builds one graph with these settings and searches it: timings, and top-1 agreement with `bruteTop`. */
+function measureAnn(usearch: UsearchModule, hnsw: HnswParams, dims: number, data: Float32Array[], queries: Float32Array[], bruteTop: (string | undefined)[]): Pick<VectorBenchRow, 'annP50Ms' | 'annP95Ms' | 'annBuildMs' | 'top1Agreement'> {
+  const t0 = performance.now();
+  const ann = new AnnPartition(usearch, dims, hnsw);
+  ann.addMany(data.map((_, i) => `k${i}`), data);
+  const annBuildMs = performance.now() - t0;
+  const annTimes: number[] = [];
+  let agree = 0;
+  queries.forEach((q, i) => {
+    const t1 = performance.now();
+    const r = ann.search(q, 5, -1);
+    annTimes.push(performance.now() - t1);
+    if (r[0]?.key === bruteTop[i]) agree++;
+  });
+  annTimes.sort((x, y) => x - y);
+  return { annP50Ms: percentile(annTimes, 0.5), annP95Ms: percentile(annTimes, 0.95), annBuildMs, top1Agreement: agree / queries.length };
 }

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { anthropicWire } from './anthropicWire';
 import { handleControl } from './control';
 import { RateLimitEnforcer, type EnforcedLimits } from './rateLimitEnforcer';
+import { FakeEmbeddings } from './embeddingRoutes';
 import { handleExtraRoute } from './extraRoutes';
 import { geminiWire } from './geminiWire';
 import { openaiWire } from './openaiWire';
@@ -94,6 +95,8 @@ export class FakeProviderServer {
   readonly #rejected = new Set<string>();
   /** Words that make the moderation endpoint flag an input. */
   readonly moderationFlagWords: string[] = ['FLAG-ME'];
+  /** OpenAI's and Gemini's embedding endpoints: calls recorded, latency and failures scripted. */
+  readonly embeddings = new FakeEmbeddings();
 
   private constructor(options: FakeProviderOptions) {
     this.#options = options;
@@ -183,6 +186,7 @@ export class FakeProviderServer {
     for (const queue of this.#queues.values()) queue.length = 0;
     this.#defaults.clear();
     this.#recorder.clear();
+    this.embeddings.reset();
   }
 
   async stop(): Promise<void> {
@@ -205,6 +209,7 @@ export class FakeProviderServer {
     }
 
     if (handleExtraRoute(req, res, url, body, { rejected: this.#rejected, flagWords: this.moderationFlagWords })) return;
+    if (await this.embeddings.handle(req, res, url, body, this.#rejected)) return;
 
     const route = matchRoute(url.pathname);
     const wire = route ? wires[route.provider] : undefined;

@@ -1,0 +1,44 @@
+/**
+ * Micro-batching of embeddings through the real daemon: with `cache.semantic.embedder:
+ * "provider"`, concurrent semantic lookups from several clients share one OpenAI embeddings call,
+ * and storing their answers embeds nothing again.
+ */
+import { describe, expect, it } from 'vitest';
+import type { CacheStatsResult, ChatRequest } from '../../protocol';
+import { CacheStatsRequest } from '../../protocol';
+import { DaemonHarness, useDaemonAndFake, waitFor } from './harness';
+
+function ask(content: string): ChatRequest {
+  return { messages: [{ role: 'user', content }], provider: 'openai', temperature: 0 };
+}
+
+async function stats(h: DaemonHarness): Promise<CacheStatsResult> {
+  const client = await h.connect(false);
+  try { return await client.connection.sendRequest(CacheStatsRequest.type, {}); } finally { client.close(); }
+}
+
+describe('embedding micro-batching through the real daemon', () => {
+  // The widest window the settings allow, so a loaded test machine still gathers every lookup.
+  const env = useDaemonAndFake({ config: { cache: { semantic: { embedder: 'provider', provider: 'openai', batch: { windowMs: 500 } } } } });
+
+  it('30 concurrent semantic lookups from three clients make one embeddings call', async () => {
+    const clients = await Promise.all([env.h.connect(), env.h.connect(), env.h.connect()]);
+    await waitFor(async () => (await stats(env.h)).semantic.embedder === 'provider:openai:text-embedding-3-small', 10_000, 'the provider embedder');
+    const prompts = Array.from({ length: 30 }, (_, i) => `Explain what configuration option number ${i} does`);
+    const results = await Promise.all(prompts.map((p, i) => clients[i % 3]!.chat(ask(p))));
+    expect(results.every((r) => r.cache === 'none')).toBe(true);
+    expect(env.fake.requestsFor('openai')).toHaveLength(30);
+
+    const calls = env.fake.embeddings.calls;
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.model).toBe('text-embedding-3-small');
+    expect([...calls[0]!.inputs].sort()).toEqual([...prompts].sort());
+
+    // The answers are indexed with the vectors their lookups fetched: no second call.
+    await waitFor(async () => (await stats(env.h)).semantic.indexed === 30, 10_000, 'the answers to be indexed');
+    const s = await stats(env.h);
+    expect(s.semantic.batching).toMatchObject({ requests: 30, texts: 30, upstreamCalls: 1, upstreamTexts: 30 });
+    expect(env.fake.embeddings.calls).toHaveLength(1);
+    for (const c of clients) c.close();
+  });
+});

@@ -36,6 +36,15 @@ export interface CacheStatsResult {
       /** Upstream calls aborted because every caller in them was cancelled. */
       abandoned: number;
     };
+    /** Scopes large enough to be searched in a usearch HNSW graph, and what they hold. */
+    ann?: {
+      scopes: number;
+      entries: number;
+      /** What this start loaded from the graphs saved at the last stop, instead of rebuilding. */
+      loadedFromDisk: { scopes: number; entries: number };
+      /** Why a saved graph was not used and its scope was rebuilt from the store. */
+      rebuildReasons: string[];
+    };
   };
   /** When these counters started, ms since the epoch. */
   since: number;

@@ -1,4 +1,5 @@
 import type { CacheStatsResult, ChatRequest, ProviderId, Usage } from '../../protocol';
+import { restoreAnnSnapshot, saveAnnSnapshot, type AnnRestore } from './annSnapshot';
 import type { AnswerToStore, CacheEntry } from './cacheEntry';
 import { exactKey, semanticScope, semanticText, type CanonicalRequest } from './cacheKey';
 import { thresholdFor, ttlFor, type CacheSettings } from './cacheSettings';
@@ -39,6 +40,10 @@ export class ResponseCache {
   private readonly since: number;
   private readonly counts = { exact: 0, semantic: 0, stale: 0, misses: 0, coalesced: 0, savedUsd: 0 };
   private persisted: CacheStore | undefined;
+  private adaptive: AdaptiveIndex | undefined;
+  /** Where the usearch graphs are saved at close and loaded at start (CONDUIT_HOME); unset: never saved. */
+  private annHome: string | undefined;
+  private annRestored: Omit<AnnRestore, 'keys'> | undefined;
 
   constructor(private readonly opts: ResponseCacheOptions) {
     this.now = opts.now ?? Date.now;
@@ -64,6 +69,7 @@ export class ResponseCache {
       annThreshold: this.opts.settings().semantic.annThreshold,
       onChange: (kind, scope, entries) => this.opts.log?.('info', `semantic cache: a scope moved to ${kind === 'ann' ? 'the usearch ANN index' : 'brute force'}`, { entries, scope: scope.slice(0, 12) }),
     });
+    this.adaptive = index;
     return new SemanticIndex(embedder, index);
   }
 
@@ -71,8 +77,9 @@ export class ResponseCache {
    * Attaches cache.db (opened once this daemon owns the socket) and loads what it holds, most
    * recently used last so the LRU order survives.
    */
-  async attach(store: CacheStore): Promise<number> {
+  async attach(store: CacheStore, opts: { annHome?: string } = {}): Promise<number> {
     this.persisted = store;
+    this.annHome = opts.annHome;
     return this.load();
   }
 
@@ -81,7 +88,10 @@ export class ResponseCache {
     const s = this.opts.settings();
     const entries = await this.persisted.load(this.now(), s.staleMaxAgeMs, s.maxEntries);
     for (const e of entries) this.exact.set(e);
-    await this.semantic?.addAll(entries, (e) => this.exact.peek(e.key) === e);
+    const alive = (e: CacheEntry) => this.exact.peek(e.key) === e;
+    const restored = await this.restoreAnn(entries);
+    for (const e of entries) if (restored.has(e.key) && !alive(e)) this.adaptive?.remove(e.key);
+    await this.semantic?.addAll(restored.size > 0 ? entries.filter((e) => !restored.has(e.key)) : entries, alive);
     return entries.length;
   }
 
@@ -222,13 +232,38 @@ export class ResponseCache {
         indexed: this.semantic?.size ?? 0,
         rejected: { ...(this.semantic?.rejected ?? {}) },
         ...(this.semantic?.embedder instanceof EmbedBatcher ? { batching: this.semantic.embedder.stats } : {}),
+        ...(this.adaptive && this.semantic ? { ann: { ...annCounts(this.adaptive), loadedFromDisk: { scopes: this.annRestored?.scopes ?? 0, entries: this.annRestored?.entries ?? 0 }, rebuildReasons: this.annRestored?.problems ?? [] } } : {}),
       },
       since: this.since,
     };
   }
 
   async close(): Promise<void> {
+    await this.saveAnn();
     await this.persisted?.close();
+  }
+
+  /** The usearch graphs saved at the last close, where they still match the store; the keys they hold. */
+  private async restoreAnn(entries: readonly CacheEntry[]): Promise<Set<string>> {
+    const semantic = this.semantic;
+    const index = this.adaptive;
+    if (!this.annHome || !semantic || !index?.usearch) return new Set();
+    const r = await restoreAnnSnapshot(this.annHome, semantic.embedderId, index.usearch, index, entries);
+    this.annRestored = { entries: r.entries, scopes: r.scopes, problems: r.problems };
+    if (r.scopes > 0) this.opts.log?.('info', 'semantic cache: loaded the saved ANN index', { scopes: r.scopes, entries: r.entries });
+    if (r.problems.length > 0) this.opts.log?.('warn', 'semantic cache: a saved ANN index was not used; rebuilding it from the cache store', { problems: r.problems });
+    return r.keys;
+  }
+
+  private async saveAnn(): Promise<void> {
+    if (!this.annHome || !this.semantic || !this.adaptive?.usearch) return;
+    try {
+      await this.adaptive.idle();
+      const saved = await saveAnnSnapshot(this.annHome, this.semantic.embedderId, this.adaptive);
+      if (saved.scopes > 0) this.opts.log?.('info', 'semantic cache: saved the ANN index', saved);
+    } catch (err) {
+      this.opts.log?.('warn', 'semantic cache: could not save the ANN index; the next start rebuilds it', { err: err instanceof Error ? err.message : String(err) });
+    }
   }
 
   private hit(kind: 'exact' | 'semantic', entry: CacheEntry): CacheHit {
@@ -238,4 +273,9 @@ export class ResponseCache {
     this.persisted?.put(entry);
     return { kind, entry };
   }
+}
+
+function annCounts(index: AdaptiveIndex): { scopes: number; entries: number } {
+  const d = index.describe();
+  return { scopes: d.annScopes, entries: d.ann };
 }

@@ -56,6 +56,37 @@ export class AnnPartition {
     this.index = this.create();
   }
 
+  /**
+   * A partition from a graph saved by `save`: `ids` are the usearch ids and their keys as saved,
+   * `vectorOf` gives each key's vector (from the cache store). The file must be checked first
+   * (annSnapshot.ts checks its sha256): usearch aborts the process on some damaged files.
+   */
+  static fromFile(mod: UsearchModule, dims: number, params: HnswParams, file: string, ids: readonly (readonly [number, string])[], vectorOf: (key: string) => Float32Array | undefined): AnnPartition {
+    const part = new AnnPartition(mod, dims, params);
+    part.index.load(file);
+    if (part.index.dimensions() !== dims) throw new Error(`the graph has ${part.index.dimensions()} dimensions, the vectors ${dims}`);
+    if (part.index.size() !== ids.length) throw new Error(`the graph holds ${part.index.size()} vectors, its key list ${ids.length}`);
+    for (const [n, key] of ids) {
+      const vector = vectorOf(key);
+      if (!vector || vector.length !== dims) throw new Error(`no vector of ${dims} dimensions for a saved key`);
+      const id = BigInt(n);
+      part.ids.set(key, id);
+      part.keys.set(id, key);
+      part.vectors.set(id, vector);
+      if (id >= part.nextId) part.nextId = id + 1n;
+    }
+    return part;
+  }
+
+  /** Writes the graph to `file` (usearch's own format); `idList` says which key each id is. */
+  save(file: string): void {
+    this.index.save(file);
+  }
+
+  idList(): [number, string][] {
+    return [...this.keys].map(([id, key]) => [Number(id), key]);
+  }
+
   get size(): number {
     return this.ids.size;
   }
@@ -186,7 +217,7 @@ export class AdaptiveIndex implements VectorIndex {
   /** For a scope being moved: what changed in it since the copy started. */
   private readonly changes = new Map<string, { added: Map<string, Float32Array>; removed: Set<string> }>();
   private generation = 0;
-  private readonly usearch: UsearchModule | undefined;
+  readonly usearch: UsearchModule | undefined;
 
   constructor(private readonly opts: AdaptiveIndexOptions) {
     this.usearch = opts.usearch === null ? undefined : (opts.usearch ?? loadUsearch());
@@ -258,6 +289,22 @@ export class AdaptiveIndex implements VectorIndex {
   /** Resolves once no scope is moving to usearch. */
   async idle(): Promise<void> {
     while (this.building.size > 0) await Promise.all([...this.building.values()]);
+  }
+
+  /** The scopes held in usearch graphs, to save them. */
+  annPartitions(): [string, AnnPartition][] {
+    return [...this.ann];
+  }
+
+  /** Takes a graph loaded from disk for `scope`, which must hold nothing yet. */
+  adopt(scope: string, part: AnnPartition): void {
+    if (this.ann.has(scope) || this.brute.scopeSize(scope) > 0) throw new Error('the scope is already indexed');
+    this.ann.set(scope, part);
+    for (const key of part.entries().keys) this.annScope.set(key, scope);
+  }
+
+  get annThreshold(): number {
+    return this.opts.annThreshold;
   }
 
   /** Entries per kind, for tests and logs. */

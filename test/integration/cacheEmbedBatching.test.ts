@@ -3,6 +3,8 @@
  * "provider"`, concurrent semantic lookups from several clients share one OpenAI embeddings call,
  * and storing their answers embeds nothing again.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CacheStatsResult, ChatRequest } from '../../protocol';
 import { CacheStatsRequest } from '../../protocol';
@@ -40,5 +42,16 @@ describe('embedding micro-batching through the real daemon', () => {
     expect(s.semantic.batching).toMatchObject({ requests: 30, texts: 30, upstreamCalls: 1, upstreamTexts: 30 });
     expect(env.fake.embeddings.calls).toHaveLength(1);
     for (const c of clients) c.close();
+  });
+
+  it('conduit cache warm embeds all its prompts in one call ahead, though it sends them one by one', async () => {
+    const prompts = Array.from({ length: 6 }, (_, i) => `Summarize the release notes of version ${i}`);
+    const file = path.join(env.h.home, 'warm-batch.jsonl');
+    fs.writeFileSync(file, prompts.map((p) => JSON.stringify(ask(p))).join('\n'));
+    const r = await env.h.cli(['cache', 'warm', file]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Warmed 6/);
+    expect(env.fake.requestsFor('openai')).toHaveLength(6);
+    expect(env.fake.embeddings.calls.map((c) => [...c.inputs].sort())).toEqual([[...prompts].sort()]);
   });
 });

@@ -15,6 +15,14 @@ export interface VectorBenchOptions {
   queryKind?: 'near' | 'random';
   /** For `near`: the noise added to the stored vector (0.5 gives cosine ≈ 0.89, 0.33 ≈ 0.95). */
   noise?: number;
+  /**
+   * `random`: independent unit vectors. `clustered`: families of `clusterSize` near-identical
+   * vectors (cosine ≈ 0.93 within a family), as templated prompts give ("explain error 1",
+   * "explain error 2", …): the hard case for HNSW, whose neighbour pruning keeps few links inside
+   * such a family.
+   */
+  dataKind?: 'random' | 'clustered';
+  clusterSize?: number;
   /** HNSW settings to compare, one row each per size (the shipped ones when absent). */
   hnsw?: HnswParams[];
 }
@@ -24,6 +32,7 @@ export interface VectorBenchRow {
   dims: number;
   queries: number;
   queryKind: 'near' | 'random';
+  dataKind: 'random' | 'clustered';
   hnsw: HnswParams;
   bruteP50Ms: number;
   bruteP95Ms: number;
@@ -54,6 +63,17 @@ export function randomUnitVectors(n: number, dims: number, seed: number): Float3
   return out;
 }
 
+/** Families of near-identical unit vectors: a random centre plus noise of 0.27 (cosine ≈ 0.93 between two members). */
+function clusteredVectors(n: number, dims: number, clusterSize: number, seed: number): Float32Array[] {
+  const centres = randomUnitVectors(Math.ceil(n / clusterSize), dims, seed + 101);
+  return randomUnitVectors(n, dims, seed).map((z, i) => {
+    const c = centres[Math.floor(i / clusterSize)]!;
+    const v = new Float32Array(dims);
+    for (let j = 0; j < dims; j++) v[j] = c[j]! + 0.27 * z[j]!;
+    return normalize(v);
+  });
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 }
@@ -68,8 +88,9 @@ export function benchVectorSearch(opts: VectorBenchOptions): VectorBenchRow[] {
   const queryKind = opts.queryKind ?? 'near';
   const usearch = loadUsearch();
   const rows: VectorBenchRow[] = [];
+  const dataKind = opts.dataKind ?? 'random';
   for (const n of opts.sizes) {
-    const data = randomUnitVectors(n, dims, opts.seed ?? 1);
+    const data = dataKind === 'clustered' ? clusteredVectors(n, dims, opts.clusterSize ?? 50, opts.seed ?? 1) : randomUnitVectors(n, dims, opts.seed ?? 1);
     const noise = randomUnitVectors(nq, dims, (opts.seed ?? 1) + 7);
     const queries = noise.map((z, i) => {
       if (queryKind === 'random') return z;
@@ -91,7 +112,7 @@ export function benchVectorSearch(opts: VectorBenchOptions): VectorBenchRow[] {
     bruteTimes.sort((x, y) => x - y);
     for (const hnsw of opts.hnsw ?? [HNSW]) {
       rows.push({
-        entries: n, dims, queries: nq, queryKind, hnsw,
+        entries: n, dims, queries: nq, queryKind, dataKind, hnsw,
         bruteP50Ms: percentile(bruteTimes, 0.5), bruteP95Ms: percentile(bruteTimes, 0.95),
         ...(usearch ? measureAnn(usearch, hnsw, dims, data, queries, bruteTop) : { annP50Ms: null, annP95Ms: null, annBuildMs: null, top1Agreement: null }),
       });

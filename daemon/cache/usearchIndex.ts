@@ -204,9 +204,9 @@ export interface AdaptiveIndexOptions {
  * Brute force for small scopes (exact, and cheap below a few thousand entries), usearch HNSW
  * for large ones. Building a graph of 5,000 vectors takes about half a second, so a scope that
  * crosses the threshold is copied over in chunks, one per event-loop turn, while brute force
- * keeps answering; what changed meanwhile is applied before the switch. The cache rebuilds its
- * semantic index from the stored vectors at start, so a large cache is back in usearch after a
- * restart without a file of its own.
+ * keeps answering; what changed meanwhile is applied before the switch. The graphs are saved
+ * when the daemon stops and loaded at start when they still match the store (annSnapshot.ts);
+ * otherwise the scope is rebuilt from the stored vectors this way.
  */
 export class AdaptiveIndex implements VectorIndex {
   private readonly brute = new BruteForceIndex();

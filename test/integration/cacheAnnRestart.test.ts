@@ -5,21 +5,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CacheStatsResult, ChatRequest } from '../../protocol';
-import { CacheStatsRequest } from '../../protocol';
-import { DaemonHarness, useDaemonAndFake, waitFor } from './harness';
+import type { ChatRequest } from '../../protocol';
+import { variedPrompt } from '../fixtures/semantic/variedPrompts';
+import { cacheStats as stats, useDaemonAndFake, waitFor, type DaemonHarness } from './harness';
 
 const ENTRIES = 30;
-const WORDS = 'apple river engine violet compiler garden socket thunder marble lantern python kernel meadow falcon ledger quartz harbor cipher walnut glacier tensor velvet beacon orchard pixel canyon'.split(' ');
-const prompt = (i: number) => `how does ${WORDS[i % 26]} ${WORDS[(i * 7 + 3) % 26]} relate to ${WORDS[(i * 11 + 5) % 26]} and ${WORDS[Math.floor(i / 26) % 26]}`;
+const prompt = variedPrompt;
 
 function ask(content: string): ChatRequest {
   return { messages: [{ role: 'user', content }], provider: 'openai', temperature: 0 };
-}
-
-async function stats(h: DaemonHarness): Promise<CacheStatsResult> {
-  const client = await h.connect(false);
-  try { return await client.connection.sendRequest(CacheStatsRequest.type, {}); } finally { client.close(); }
 }
 
 async function restart(h: DaemonHarness): Promise<void> {

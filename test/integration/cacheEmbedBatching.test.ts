@@ -6,17 +6,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CacheStatsResult, ChatRequest } from '../../protocol';
-import { CacheStatsRequest } from '../../protocol';
-import { DaemonHarness, useDaemonAndFake, waitFor } from './harness';
+import type { ChatRequest } from '../../protocol';
+import { cacheStats as stats, useDaemonAndFake, waitFor } from './harness';
 
 function ask(content: string): ChatRequest {
   return { messages: [{ role: 'user', content }], provider: 'openai', temperature: 0 };
-}
-
-async function stats(h: DaemonHarness): Promise<CacheStatsResult> {
-  const client = await h.connect(false);
-  try { return await client.connection.sendRequest(CacheStatsRequest.type, {}); } finally { client.close(); }
 }
 
 describe('embedding micro-batching through the real daemon', () => {

@@ -10,18 +10,13 @@ import { ANN_DIR } from '../../../../daemon/cache/annSnapshot';
 import { CACHE_FILE, CacheStore } from '../../../../daemon/cache/cacheStore';
 import { LexicalEmbedder } from '../../../../daemon/cache/lexicalEmbedder';
 import { ResponseCache } from '../../../../daemon/cache/responseCache';
+import { variedPrompt } from '../../../fixtures/semantic/variedPrompts';
 import { answer, req, settings } from './helpers';
 
 const ANN_THRESHOLD = 40;
 const ENTRIES = 90;
 const cacheSettings = () => settings({ semantic: { ...settings().semantic, annThreshold: ANN_THRESHOLD } });
-const WORDS = 'apple river engine violet compiler garden socket thunder marble lantern python kernel meadow falcon ledger quartz harbor cipher walnut glacier tensor velvet beacon orchard pixel canyon'.split(' ');
-/**
- * Prompts with different words: HNSW keeps few links inside a tight cluster of near-identical
- * prompts ("service number 1", "service number 2", …) and can miss some of them (see the README's
- * ANN figures), which is not what these tests are about.
- */
-const prompt = (i: number) => `how does ${WORDS[i % 26]} ${WORDS[(i * 7 + 3) % 26]} relate to ${WORDS[(i * 11 + 5) % 26]} and ${WORDS[Math.floor(i / 26) % 26]}`;
+const prompt = variedPrompt;
 
 type Logged = { level: string; msg: string; fields?: Record<string, unknown> }[];
 

@@ -40,7 +40,6 @@ export class ResponseCache {
   private readonly since: number;
   private readonly counts = { exact: 0, semantic: 0, stale: 0, misses: 0, coalesced: 0, savedUsd: 0 };
   private persisted: CacheStore | undefined;
-  private adaptive: AdaptiveIndex | undefined;
   /** Where the usearch graphs are saved at close and loaded at start (CONDUIT_HOME); unset: never saved. */
   private annHome: string | undefined;
   private annRestored: Omit<AnnRestore, 'keys'> | undefined;
@@ -63,13 +62,18 @@ export class ResponseCache {
     if (opts.embedder) this.semantic = this.semanticIndex(opts.embedder);
   }
 
+  /** The semantic index's vectors, when it holds them in an AdaptiveIndex (always, outside tests). */
+  private get adaptive(): AdaptiveIndex | undefined {
+    const index = this.semantic?.index;
+    return index instanceof AdaptiveIndex ? index : undefined;
+  }
+
   /** Brute force per scope, usearch for a scope past `annThreshold` (fixed at start). */
   private semanticIndex(embedder: Embedder): SemanticIndex {
     const index = new AdaptiveIndex({
       annThreshold: this.opts.settings().semantic.annThreshold,
       onChange: (kind, scope, entries) => this.opts.log?.('info', `semantic cache: a scope moved to ${kind === 'ann' ? 'the usearch ANN index' : 'brute force'}`, { entries, scope: scope.slice(0, 12) }),
     });
-    this.adaptive = index;
     return new SemanticIndex(embedder, index);
   }
 

@@ -15,7 +15,7 @@ export interface SemanticMatch {
  * cache, which decides freshness.
  */
 export class SemanticIndex {
-  private readonly index: VectorIndex;
+  readonly index: VectorIndex;
   /** Candidates looked at per query: the best one may fail a guard while the next passes. */
   private readonly k = 5;
   embedMs = 0;

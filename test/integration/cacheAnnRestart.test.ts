@@ -35,7 +35,7 @@ describe('the saved ANN graph across daemon restarts', () => {
     await waitFor(async () => (await stats(env.h)).semantic.ann?.entries === ENTRIES, 20_000, 'the scope to move to usearch');
 
     await restart(env.h);
-    await waitFor(async () => (await stats(env.h)).entries === ENTRIES, 10_000, 'the cache to load');
+    await waitFor(async () => (await stats(env.h)).entries === ENTRIES, 30_000, 'the cache to load');
     expect((await stats(env.h)).semantic.ann).toEqual({ scopes: 1, entries: ENTRIES, loadedFromDisk: { scopes: 1, entries: ENTRIES }, rebuildReasons: [] });
     expect(env.h.logText()).toMatch(/semantic cache: loaded the saved ANN index/);
     const c2 = await env.h.connect();
@@ -52,7 +52,7 @@ describe('the saved ANN graph across daemon restarts', () => {
     bytes.fill(0x5a, 64, 256);
     fs.writeFileSync(graph, bytes);
     (await env.h.connect()).close();
-    await waitFor(async () => (await stats(env.h)).entries === ENTRIES, 10_000, 'the cache to load');
+    await waitFor(async () => (await stats(env.h)).entries === ENTRIES, 30_000, 'the cache to load');
     const after = (await stats(env.h)).semantic.ann!;
     expect(after.loadedFromDisk).toEqual({ scopes: 0, entries: 0 });
     expect(after.rebuildReasons).toEqual([expect.stringMatching(/checksum does not match/) as string]);

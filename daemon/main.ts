@@ -141,6 +141,7 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   const warm = (requests: ChatRequest[], client: ClientKind) => warmCache(requests, {
     state: (request) => gateway.cacheState(request),
     send: (request, i) => gateway.send(request, { requestId: `warm_${Date.now()}_${i}`, client, signal: new AbortController().signal }),
+    prime: (requests) => gateway.cachePrime(requests),
   });
   let cacheReady: Promise<void> = Promise.resolve();
   const worker = queue

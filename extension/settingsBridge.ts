@@ -44,6 +44,8 @@ const MAPPINGS: readonly Mapping[] = [
   { key: 'cache.semantic.enabled', path: ['cache', 'semantic', 'enabled'] },
   { key: 'cache.semantic.threshold', path: ['cache', 'semantic', 'threshold'] },
   { key: 'cache.semantic.embedder', path: ['cache', 'semantic', 'embedder'] },
+  { key: 'cache.semantic.batch.windowMs', path: ['cache', 'semantic', 'batch', 'windowMs'] },
+  { key: 'cache.semantic.batch.backgroundWindowMs', path: ['cache', 'semantic', 'batch', 'backgroundWindowMs'] },
   { key: 'alerts.errorRate', path: ['alerts', 'errorRate', 'rate'] },
   { key: 'alerts.latencyP95Ms', path: ['alerts', 'latencyP95', 'thresholdMs'] },
   { key: 'alerts.costSpikeRatio', path: ['alerts', 'costSpike', 'ratio'] },

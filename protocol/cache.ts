@@ -25,6 +25,26 @@ export interface CacheStatsResult {
     indexed: number;
     /** Candidates the false-hit guards turned down, by reason. */
     rejected: Record<string, number>;
+    /** Micro-batching of embedding requests, when the embedder is batched (provider, local). */
+    batching?: {
+      /** Embedding requests from lookups, stores and warming, and the texts they asked for. */
+      requests: number;
+      texts: number;
+      /** Calls to the embedder (provider HTTP requests, local inference runs) they became. */
+      upstreamCalls: number;
+      upstreamTexts: number;
+      /** Upstream calls aborted because every caller in them was cancelled. */
+      abandoned: number;
+    };
+    /** Scopes large enough to be searched in a usearch HNSW graph, and what they hold. */
+    ann?: {
+      scopes: number;
+      entries: number;
+      /** What this start loaded from the graphs saved at the last stop, instead of rebuilding. */
+      loadedFromDisk: { scopes: number; entries: number };
+      /** Why a saved graph was not used and its scope was rebuilt from the store. */
+      rebuildReasons: string[];
+    };
   };
   /** When these counters started, ms since the epoch. */
   since: number;

@@ -10,6 +10,17 @@ const HOUR = 3_600_000;
  */
 export const MINILM_QUANTIZED_SHA256 = 'afdb6f1a0e45b715d0bb9b11772f032c399babd23bfc31fed1c170afc848bdb1';
 
+const batchSchema = z.object({
+  /** Concurrent embedding requests share one provider call or inference run (not lexical: it has no per-call cost). Fixed at start. */
+  enabled: z.boolean().default(true),
+  /** How long an interactive lookup's embedding waits for others, in ms. */
+  windowMs: z.number().int().min(0).max(500).default(20),
+  /** The same for background work (warming, storing answers), which can wait longer. */
+  backgroundWindowMs: z.number().int().min(0).max(500).default(200),
+  /** Texts that fill a batch: it goes at once. The provider's own limit per call applies too (OpenAI 2,048, Gemini 100). */
+  maxSize: z.number().int().min(1).max(2048).default(256),
+}).strict();
+
 const semanticSchema = z.object({
   enabled: z.boolean().default(true),
   /** Which embedder turns a prompt into a vector; `local` falls back to `lexical` when its model is missing. */
@@ -37,6 +48,8 @@ const semanticSchema = z.object({
    * HNSW); fixed at start. Brute force is exact and fast enough below it.
    */
   annThreshold: z.number().int().positive().default(5000),
+  /** Micro-batching of embedding requests (see embedBatcher.ts). */
+  batch: batchSchema.default(batchSchema.parse({})),
 }).strict();
 
 export const cacheSchema = z.object({

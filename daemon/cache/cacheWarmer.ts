@@ -3,6 +3,8 @@ import type { CacheWarmResult, ChatRequest, ChatResult } from '../../protocol';
 export interface WarmDeps {
   state(request: ChatRequest): 'cached' | 'missing' | 'uncacheable';
   send(request: ChatRequest, index: number): Promise<ChatResult>;
+  /** Embeds the prompts ahead in one batched call, so the lookups one by one find them ready. */
+  prime?(requests: readonly ChatRequest[]): Promise<void>;
 }
 
 /**
@@ -11,9 +13,11 @@ export interface WarmDeps {
  */
 export async function warmCache(requests: readonly ChatRequest[], deps: WarmDeps, signal?: AbortSignal): Promise<CacheWarmResult> {
   const out: CacheWarmResult = { warmed: 0, skipped: 0, failed: 0, errors: [] };
-  for (const [i, raw] of requests.entries()) {
+  const background = requests.map((raw): ChatRequest => ({ ...raw, priority: 'background', stream: false }));
+  // A request that cannot be primed (bad input) fails below with its own error.
+  await deps.prime?.(background.filter((r) => { try { return deps.state(r) === 'missing'; } catch { return false; } })).catch(() => undefined);
+  for (const [i, request] of background.entries()) {
     if (signal?.aborted) break;
-    const request: ChatRequest = { ...raw, priority: 'background', stream: false };
     try {
       if (deps.state(request) !== 'missing') { out.skipped++; continue; }
       const result = await deps.send(request, i);

@@ -6,8 +6,17 @@
 export interface Embedder {
   /** Names the kind, model and version: vectors from two different ids are never compared. */
   readonly id: string;
-  embed(texts: readonly string[], signal?: AbortSignal): Promise<Float32Array[]>;
+  /**
+   * The most texts one call takes, for embedders where one call for many texts costs much less
+   * than many calls (a provider request, an inference run); absent when batching gains nothing.
+   */
+  readonly maxBatch?: number;
+  /** `priority` tells a batching embedder how long the request may wait for company. */
+  embed(texts: readonly string[], signal?: AbortSignal, priority?: EmbedPriority): Promise<Float32Array[]>;
 }
+
+/** Interactive lookups wait a few ms for company; background work (warming, storing) longer. */
+export type EmbedPriority = 'interactive' | 'background';
 
 /** Scales `v` to unit length in place (a zero vector stays zero). */
 export function normalize(v: Float32Array): Float32Array {

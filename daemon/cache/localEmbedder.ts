@@ -154,6 +154,8 @@ export async function loadLocalEmbedder(opts: LocalEmbedderOptions): Promise<Emb
   return {
     // The hash names the weights: vectors from another model file are never compared.
     id: `local:${id}:${sha256.slice(0, 12)}`,
+    // A batcher in front sends at most one run's worth per call: each call is one inference run.
+    maxBatch: batchSize,
     sha256,
     dtype: onnx.dtype,
     embed(texts, signal) {

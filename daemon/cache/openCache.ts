@@ -28,5 +28,5 @@ export async function openCache(cache: ResponseCache, opts: OpenCacheOptions): P
     opts.log('warn', 'the cache cannot persist; it keeps entries in memory only', { file, err: err instanceof Error ? err.message : String(err) });
     return { loaded: 0, file: null };
   }
-  return { loaded: await cache.attach(store), file };
+  return { loaded: await cache.attach(store, { annHome: opts.home }), file };
 }

@@ -12,7 +12,14 @@ export interface ProviderEmbedderOptions {
 
 const DEFAULT_MODELS = { openai: 'text-embedding-3-small', gemini: 'gemini-embedding-001' } as const;
 
-/** OpenAI (`embeddings.create`) or Gemini (`models.embedContent`) embeddings, through the official SDKs. */
+/** Inputs one request may carry: OpenAI's embeddings endpoint takes 2,048, Gemini's batchEmbedContents 100. */
+export const MAX_INPUTS = { openai: 2048, gemini: 100 } as const;
+
+/**
+ * OpenAI (`embeddings.create` with an input array) or Gemini (`models.embedContent` with several
+ * contents, which @google/genai sends to `:batchEmbedContents`) embeddings, through the official
+ * SDKs: many texts go in one request.
+ */
 export function providerEmbedder(opts: ProviderEmbedderOptions): Embedder {
   const model = opts.model ?? DEFAULT_MODELS[opts.provider];
   if (opts.provider === 'openai') {
@@ -27,6 +34,7 @@ export function providerEmbedder(opts: ProviderEmbedderOptions): Embedder {
     });
     return {
       id: `provider:openai:${model}`,
+      maxBatch: MAX_INPUTS.openai,
       async embed(texts, signal) {
         if (texts.length === 0) return [];
         const res = await client.embeddings.create({ model, input: [...texts], encoding_format: 'float' }, signal ? { signal } : {});
@@ -38,6 +46,7 @@ export function providerEmbedder(opts: ProviderEmbedderOptions): Embedder {
   const client = new GoogleGenAI({ apiKey: opts.apiKey, vertexai: false, httpOptions: { baseUrl: opts.baseURL, timeout: 30_000 } });
   return {
     id: `provider:gemini:${model}`,
+    maxBatch: MAX_INPUTS.gemini,
     async embed(texts, signal) {
       if (texts.length === 0) return [];
       const res = await client.models.embedContent({ model, contents: [...texts], config: signal ? { abortSignal: signal } : {} });

@@ -1,9 +1,11 @@
 import type { CacheStatsResult, ChatRequest, ProviderId, Usage } from '../../protocol';
+import { restoreAnnSnapshot, saveAnnSnapshot, type AnnRestore } from './annSnapshot';
 import type { AnswerToStore, CacheEntry } from './cacheEntry';
 import { exactKey, semanticScope, semanticText, type CanonicalRequest } from './cacheKey';
 import { thresholdFor, ttlFor, type CacheSettings } from './cacheSettings';
 import type { CacheLog, CacheStore } from './cacheStore';
-import type { Embedder } from './embedder';
+import { EmbedBatcher, withBatching } from './embedBatcher';
+import type { EmbedPriority, Embedder } from './embedder';
 import type { SharedCacheTier } from './sharedTier';
 import { ExactCache } from './exactCache';
 import { SemanticIndex } from './semanticIndex';
@@ -42,6 +44,9 @@ export class ResponseCache {
   private shared: SharedCacheTier | undefined;
   /** Entries from the shared tier: near-cache copies, never written to cache.db (they may lack the prompt). */
   private readonly adopted = new WeakSet<CacheEntry>();
+  /** Where the usearch graphs are saved at close and loaded at start (CONDUIT_HOME); unset: never saved. */
+  private annHome: string | undefined;
+  private annRestored: Omit<AnnRestore, 'keys'> | undefined;
 
   constructor(private readonly opts: ResponseCacheOptions) {
     this.now = opts.now ?? Date.now;
@@ -61,6 +66,12 @@ export class ResponseCache {
     if (opts.embedder) this.semantic = this.semanticIndex(opts.embedder);
   }
 
+  /** The semantic index's vectors, when it holds them in an AdaptiveIndex (always, outside tests). */
+  private get adaptive(): AdaptiveIndex | undefined {
+    const index = this.semantic?.index;
+    return index instanceof AdaptiveIndex ? index : undefined;
+  }
+
   /** Brute force per scope, usearch for a scope past `annThreshold` (fixed at start). */
   private semanticIndex(embedder: Embedder): SemanticIndex {
     const index = new AdaptiveIndex({
@@ -74,8 +85,9 @@ export class ResponseCache {
    * Attaches cache.db (opened once this daemon owns the socket) and loads what it holds, most
    * recently used last so the LRU order survives.
    */
-  async attach(store: CacheStore): Promise<number> {
+  async attach(store: CacheStore, opts: { annHome?: string } = {}): Promise<number> {
     this.persisted = store;
+    this.annHome = opts.annHome;
     return this.load();
   }
 
@@ -84,16 +96,21 @@ export class ResponseCache {
     const s = this.opts.settings();
     const entries = await this.persisted.load(this.now(), s.staleMaxAgeMs, s.maxEntries);
     for (const e of entries) this.exact.set(e);
-    if (this.semantic) {
-      for (const e of entries) await this.semantic.add(e, () => this.exact.peek(e.key) === e).catch(() => undefined);
-    }
+    const alive = (e: CacheEntry) => this.exact.peek(e.key) === e;
+    const restored = await this.restoreAnn(entries);
+    for (const e of entries) if (restored.has(e.key) && !alive(e)) this.adaptive?.remove(e.key);
+    await this.semantic?.addAll(restored.size > 0 ? entries.filter((e) => !restored.has(e.key)) : entries, alive);
     return entries.length;
   }
 
-  /** Switches the embedder (e.g. once the local model has loaded); entries are embedded again. */
+  /**
+   * Switches the embedder (e.g. once the local model has loaded); entries are embedded again.
+   * Provider and local embedders go behind a batcher, so concurrent lookups, stores and warming
+   * share calls; its window and size follow the settings as they change.
+   */
   async useEmbedder(embedder: Embedder): Promise<void> {
-    const index = this.semanticIndex(embedder);
-    for (const e of [...this.exact.values()].reverse()) await index.add(e, () => this.exact.peek(e.key) === e).catch(() => undefined);
+    const index = this.semanticIndex(withBatching(embedder, () => this.opts.settings().semantic.batch));
+    await index.addAll([...this.exact.values()].reverse(), (e) => this.exact.peek(e.key) === e);
     this.semantic = index;
   }
 
@@ -122,7 +139,7 @@ export class ResponseCache {
   }
 
   /** Exact, then (when the feature allows) semantic. Counts a miss when both find nothing. */
-  async lookup(req: CanonicalRequest, feature: string, signal?: AbortSignal): Promise<CacheHit | undefined> {
+  async lookup(req: CanonicalRequest, feature: string, signal?: AbortSignal, priority: EmbedPriority = 'interactive'): Promise<CacheHit | undefined> {
     const key = exactKey(req);
     const entry = this.exact.get(key);
     if (entry) return this.hit('exact', entry);
@@ -132,7 +149,7 @@ export class ResponseCache {
     const prompt = semanticText(req);
     if (this.semantic && s.semantic.enabled && prompt && !s.semantic.disabledFeatures.includes(feature)) {
       try {
-        const match = await this.semantic.find(semanticScope(req), prompt, thresholdFor(s.semantic, feature), (k) => this.exact.get(k), signal);
+        const match = await this.semantic.find(semanticScope(req), prompt, thresholdFor(s.semantic, feature), (k) => this.exact.get(k), signal, priority);
         if (match) return { ...this.hit('semantic', match.entry), similarity: match.similarity };
       } catch (err) {
         // An embedder that fails (a provider outage) costs a semantic miss, never the request.
@@ -141,6 +158,19 @@ export class ResponseCache {
     }
     this.counts.misses++;
     return undefined;
+  }
+
+  /**
+   * Embeds the prompts these requests will look up, in one batched call ahead of them (warming
+   * sends its requests one by one, which would otherwise cost one embedding call each).
+   */
+  async prime(requests: readonly { req: CanonicalRequest; feature: string }[]): Promise<void> {
+    const s = this.opts.settings();
+    if (!this.semantic || !s.semantic.enabled) return;
+    const prompts = requests.filter((r) => !s.semantic.disabledFeatures.includes(r.feature)).map((r) => semanticText(r.req)).filter((p): p is string => !!p);
+    await this.semantic.prime(prompts).catch((err: unknown) => {
+      this.opts.log?.('warn', 'could not embed the prompts to warm ahead; each lookup embeds its own', { err: err instanceof Error ? err.message : String(err) });
+    });
   }
 
   /** Whether a fresh exact entry exists; neither counts nor reorders. */
@@ -237,13 +267,39 @@ export class ResponseCache {
         embedder: this.semantic?.embedderId ?? 'none',
         indexed: this.semantic?.size ?? 0,
         rejected: { ...(this.semantic?.rejected ?? {}) },
+        ...(this.semantic?.embedder instanceof EmbedBatcher ? { batching: this.semantic.embedder.stats } : {}),
+        ...(this.adaptive && this.semantic ? { ann: { ...annCounts(this.adaptive), loadedFromDisk: { scopes: this.annRestored?.scopes ?? 0, entries: this.annRestored?.entries ?? 0 }, rebuildReasons: this.annRestored?.problems ?? [] } } : {}),
       },
       since: this.since,
     };
   }
 
   async close(): Promise<void> {
+    await this.saveAnn();
     await this.persisted?.close();
+  }
+
+  /** The usearch graphs saved at the last close, where they still match the store; the keys they hold. */
+  private async restoreAnn(entries: readonly CacheEntry[]): Promise<Set<string>> {
+    const semantic = this.semantic;
+    const index = this.adaptive;
+    if (!this.annHome || !semantic || !index?.usearch) return new Set();
+    const r = await restoreAnnSnapshot(this.annHome, semantic.embedderId, index.usearch, index, entries);
+    this.annRestored = { entries: r.entries, scopes: r.scopes, problems: r.problems };
+    if (r.scopes > 0) this.opts.log?.('info', 'semantic cache: loaded the saved ANN index', { scopes: r.scopes, entries: r.entries });
+    if (r.problems.length > 0) this.opts.log?.('warn', 'semantic cache: a saved ANN index was not used; rebuilding it from the cache store', { problems: r.problems });
+    return r.keys;
+  }
+
+  private async saveAnn(): Promise<void> {
+    if (!this.annHome || !this.semantic || !this.adaptive?.usearch) return;
+    try {
+      await this.adaptive.idle();
+      const saved = await saveAnnSnapshot(this.annHome, this.semantic.embedderId, this.adaptive);
+      if (saved.scopes > 0) this.opts.log?.('info', 'semantic cache: saved the ANN index', saved);
+    } catch (err) {
+      this.opts.log?.('warn', 'semantic cache: could not save the ANN index; the next start rebuilds it', { err: err instanceof Error ? err.message : String(err) });
+    }
   }
 
   private hit(kind: 'exact' | 'semantic', entry: CacheEntry): CacheHit {
@@ -253,4 +309,9 @@ export class ResponseCache {
     if (!this.adopted.has(entry)) this.persisted?.put(entry);
     return { kind, entry };
   }
+}
+
+function annCounts(index: AdaptiveIndex): { scopes: number; entries: number } {
+  const d = index.describe();
+  return { scopes: d.annScopes, entries: d.ann };
 }

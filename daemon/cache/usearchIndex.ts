@@ -26,11 +26,19 @@ export function loadUsearch(): UsearchModule | undefined {
 }
 
 /**
- * HNSW parameters. On seeded random 384-dim vectors, top-1 agreement with brute force on
- * near-duplicate queries was 100 % at 4k and 10k (0.3 ms per query at 10k); at 100k, with a
- * search expansion of 64, it fell to 77 %, hence 128.
+ * HNSW parameters, from `npm run bench -- --only ann` (384 dims, near-duplicate queries). At 100k
+ * random vectors, top-1 agreement with exact search was 72 % with a search expansion of 64 and
+ * 92 % with 128; 256 gives 99 %. In families of near-identical vectors (templated prompts), an
+ * add expansion of 64 left some members hard to reach (94-97 % at 10k); 128 finds them all. A
+ * query stays a few ms at 100k, where exact search takes tens.
  */
-export const HNSW = { connectivity: 16, expansionAdd: 64, expansionSearch: 128 } as const;
+export interface HnswParams {
+  connectivity: number;
+  expansionAdd: number;
+  expansionSearch: number;
+}
+
+export const HNSW: HnswParams = { connectivity: 16, expansionAdd: 128, expansionSearch: 256 };
 
 /**
  * One scope's vectors in a usearch HNSW index (cosine). usearch keys are integers, so each string
@@ -46,8 +54,39 @@ export class AnnPartition {
   private removed = 0;
   rebuilds = 0;
 
-  constructor(private readonly mod: UsearchModule, readonly dims: number) {
+  constructor(private readonly mod: UsearchModule, readonly dims: number, readonly params: HnswParams = HNSW) {
     this.index = this.create();
+  }
+
+  /**
+   * A partition from a graph saved by `save`: `ids` are the usearch ids and their keys as saved,
+   * `vectorOf` gives each key's vector (from the cache store). The file must be checked first
+   * (annSnapshot.ts checks its sha256): usearch aborts the process on some damaged files.
+   */
+  static fromFile(mod: UsearchModule, dims: number, params: HnswParams, file: string, ids: readonly (readonly [number, string])[], vectorOf: (key: string) => Float32Array | undefined): AnnPartition {
+    const part = new AnnPartition(mod, dims, params);
+    part.index.load(file);
+    if (part.index.dimensions() !== dims) throw new Error(`the graph has ${part.index.dimensions()} dimensions, the vectors ${dims}`);
+    if (part.index.size() !== ids.length) throw new Error(`the graph holds ${part.index.size()} vectors, its key list ${ids.length}`);
+    for (const [n, key] of ids) {
+      const vector = vectorOf(key);
+      if (!vector || vector.length !== dims) throw new Error(`no vector of ${dims} dimensions for a saved key`);
+      const id = BigInt(n);
+      part.ids.set(key, id);
+      part.keys.set(id, key);
+      part.vectors.set(id, vector);
+      if (id >= part.nextId) part.nextId = id + 1n;
+    }
+    return part;
+  }
+
+  /** Writes the graph to `file` (usearch's own format); `idList` says which key each id is. */
+  save(file: string): void {
+    this.index.save(file);
+  }
+
+  idList(): [number, string][] {
+    return [...this.keys].map(([id, key]) => [Number(id), key]);
   }
 
   get size(): number {
@@ -145,9 +184,9 @@ export class AnnPartition {
       dimensions: this.dims,
       metric: 'cos',
       quantization: 'f32',
-      connectivity: HNSW.connectivity,
-      expansion_add: HNSW.expansionAdd,
-      expansion_search: HNSW.expansionSearch,
+      connectivity: this.params.connectivity,
+      expansion_add: this.params.expansionAdd,
+      expansion_search: this.params.expansionSearch,
       multi: false,
     });
   }
@@ -167,9 +206,9 @@ export interface AdaptiveIndexOptions {
  * Brute force for small scopes (exact, and cheap below a few thousand entries), usearch HNSW
  * for large ones. Building a graph of 5,000 vectors takes about half a second, so a scope that
  * crosses the threshold is copied over in chunks, one per event-loop turn, while brute force
- * keeps answering; what changed meanwhile is applied before the switch. The cache rebuilds its
- * semantic index from the stored vectors at start, so a large cache is back in usearch after a
- * restart without a file of its own.
+ * keeps answering; what changed meanwhile is applied before the switch. The graphs are saved
+ * when the daemon stops and loaded at start when they still match the store (annSnapshot.ts);
+ * otherwise the scope is rebuilt from the stored vectors this way.
  */
 export class AdaptiveIndex implements VectorIndex {
   private readonly brute = new BruteForceIndex();
@@ -180,7 +219,7 @@ export class AdaptiveIndex implements VectorIndex {
   /** For a scope being moved: what changed in it since the copy started. */
   private readonly changes = new Map<string, { added: Map<string, Float32Array>; removed: Set<string> }>();
   private generation = 0;
-  private readonly usearch: UsearchModule | undefined;
+  readonly usearch: UsearchModule | undefined;
 
   constructor(private readonly opts: AdaptiveIndexOptions) {
     this.usearch = opts.usearch === null ? undefined : (opts.usearch ?? loadUsearch());
@@ -252,6 +291,22 @@ export class AdaptiveIndex implements VectorIndex {
   /** Resolves once no scope is moving to usearch. */
   async idle(): Promise<void> {
     while (this.building.size > 0) await Promise.all([...this.building.values()]);
+  }
+
+  /** The scopes held in usearch graphs, to save them. */
+  annPartitions(): [string, AnnPartition][] {
+    return [...this.ann];
+  }
+
+  /** Takes a graph loaded from disk for `scope`, which must hold nothing yet. */
+  adopt(scope: string, part: AnnPartition): void {
+    if (this.ann.has(scope) || this.brute.scopeSize(scope) > 0) throw new Error('the scope is already indexed');
+    this.ann.set(scope, part);
+    for (const key of part.entries().keys) this.annScope.set(key, scope);
+  }
+
+  get annThreshold(): number {
+    return this.opts.annThreshold;
   }
 
   /** Entries per kind, for tests and logs. */

@@ -27,7 +27,7 @@ export class CacheStep {
     const feature = request.feature ?? 'ask';
     const canonical = this.cacheable(request, config);
     if (!cache || !canonical) return upstream(ctx);
-    const hit = await cache.lookup(canonical, feature, ctx.signal);
+    const hit = await cache.lookup(canonical, feature, ctx.signal, request.priority === 'background' ? 'background' : 'interactive');
     if (hit) return this.fromCache(ctx, hit.entry, hit.kind, started, [], [], hit.similarity);
     // Stored inside the shared call, so the answer is kept even when the caller who started it left.
     const storing = async (c: SendContext): Promise<ChatResult> => {
@@ -58,6 +58,15 @@ export class CacheStep {
     const canonical = this.cacheable(request, config);
     if (!canonical || !this.cache) return 'uncacheable';
     return this.cache.has(canonical) ? 'cached' : 'missing';
+  }
+
+  /** For warming: embeds the prompts of these requests ahead, in one batched call. */
+  async prime(requests: readonly ChatRequest[], config: ConduitConfig): Promise<void> {
+    const cacheable = requests.flatMap((request) => {
+      const req = this.cacheable(request, config);
+      return req ? [{ req, feature: request.feature ?? 'ask' }] : [];
+    });
+    await this.cache?.prime(cacheable);
   }
 
   /** The last resort before a simplified answer: an expired entry, labelled stale. */

@@ -176,6 +176,12 @@ export class Gateway {
     return this.cacheStep.state(this.routeStep.route(guardInput(input, { maxPromptChars: config.maxPromptChars }), config).request, config);
   }
 
+  /** For warming: embeds the requests' prompts ahead in one batched call, routed as a send would route them. */
+  cachePrime(inputs: readonly unknown[]): Promise<void> {
+    const config = this.deps.config();
+    return this.cacheStep.prime(inputs.map((input) => this.routeStep.route(guardInput(input, { maxPromptChars: config.maxPromptChars }), config).request), config);
+  }
+
   /** The chain of targets, then the last resorts: the queue, a stale cache entry, a simplified answer. */
   private async runUpstream(request: ChatRequest, config: ConduitConfig, ctx: SendContext, started: number, attempts: AttemptRecord[], fallbacks: string[], cover?: CoverTarget): Promise<ChatResult> {
     const feature = request.feature ?? 'ask';

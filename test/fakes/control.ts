@@ -19,13 +19,20 @@ function reply(res: ServerResponse, status: number, body: unknown): void {
  * - POST /__fake/default  {"provider":"openai","script":{...}}
  * - GET  /__fake/requests (keys and auth headers redacted by RecordedRequest.toJSON)
  * - POST /__fake/reset
+ * - GET  /__fake/embeddings (the embedding calls: provider, model, inputs)
+ * - POST /__fake/embeddings {"perCallMs":80,"perInputMs":0.2}  (their latency)
  * Scripts are trusted test input, so they are passed through without validation.
  */
 export function handleControl(fake: FakeProviderServer, method: string, path: string, body: unknown, res: ServerResponse): void {
   if (method === 'GET' && path === '/__fake/requests') return reply(res, 200, fake.requests);
+  if (method === 'GET' && path === '/__fake/embeddings') return reply(res, 200, fake.embeddings.calls);
   if (method !== 'POST') return reply(res, 405, { error: 'use POST' });
   if (path === '/__fake/reset') {
     fake.reset();
+    return reply(res, 200, { ok: true });
+  }
+  if (path === '/__fake/embeddings' && isRecord(body)) {
+    fake.embeddings.latency = { perCallMs: Number(body.perCallMs ?? 0), perInputMs: Number(body.perInputMs ?? 0) };
     return reply(res, 200, { ok: true });
   }
   if (!isRecord(body) || !isProvider(body.provider)) {

@@ -11,6 +11,7 @@ import { vertexAnthropicWire, vertexGeminiWire } from './vertexWires';
 import { handleControl } from './control';
 import { FakeBatches } from './fakeBatches';
 import { RateLimitEnforcer, type EnforcedLimits } from './rateLimitEnforcer';
+import { FakeEmbeddings } from './embeddingRoutes';
 import { handleExtraRoute } from './extraRoutes';
 import { geminiWire } from './geminiWire';
 import { openaiWire } from './openaiWire';
@@ -111,6 +112,8 @@ export class FakeProviderServer {
   readonly moderationFlagWords: string[] = ['FLAG-ME'];
   /** Google's token exchange: what it issued, which the Vertex routes require. */
   readonly googleTokens: GoogleTokenState = { issued: new Set(), subjectTokens: [] };
+  /** OpenAI's and Gemini's embedding endpoints: calls recorded, latency and failures scripted. */
+  readonly embeddings = new FakeEmbeddings();
 
   private constructor(options: FakeProviderOptions) {
     this.#options = options;
@@ -209,6 +212,7 @@ export class FakeProviderServer {
     this.#defaults.clear();
     this.#recorder.clear();
     this.batches.reset();
+    this.embeddings.reset();
   }
 
   async stop(): Promise<void> {
@@ -234,6 +238,7 @@ export class FakeProviderServer {
     if (await handleBatchRoute(req, res, url, raw, body, this.batches, this.#rejected)) return;
     if (handleGoogleToken(req, res, url, raw, this.googleTokens)) return;
     if (handleExtraRoute(req, res, url, body, { rejected: this.#rejected, flagWords: this.moderationFlagWords })) return;
+    if (await this.embeddings.handle(req, res, url, body, this.#rejected)) return;
 
     const route = matchRoute(url.pathname);
     const wire = route ? wires[route.provider] : undefined;

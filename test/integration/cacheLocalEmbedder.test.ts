@@ -44,7 +44,8 @@ describe('semantic cache with the local embedder, through the real daemon', () =
     const client = await h.connect();
     await waitFor(async () => (await stats(h)).semantic.embedder.startsWith('local:'), 15_000, 'the local embedder to load');
     expect((await stats(h)).semantic.embedder).toMatch(/^local:tiny-bert:[0-9a-f]{12}$/);
-    expect(h.logText()).toMatch(/semantic cache: local embedder loaded/);
+    // Log lines are appended in short batches, so the line may land just after the stats change.
+    await waitFor(async () => /semantic cache: local embedder loaded/.test(h.logText()), 5_000, 'the embedder-loaded log line');
 
     fake.enqueue('openai', { text: 'Use sorted(xs) or xs.sort().' });
     const first = await client.chat(ask('How do I sort a list in Python?'));

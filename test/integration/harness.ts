@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { DaemonClient } from '../../daemon/client/daemonClient';
 import { FakeProviderServer } from '../fakes/fakeProvider';
 import type { StatusResult } from '../../protocol';
+import { CacheStatsRequest, type CacheStatsResult } from '../../protocol';
 
 export const repoRoot = path.resolve(__dirname, '../..');
 export const cliPath = path.join(repoRoot, 'dist', 'cli.js');
@@ -152,4 +153,10 @@ export function useDaemonAndFake(opts: { env?: NodeJS.ProcessEnv; config?: unkno
   });
   if (opts.resetEachTest !== false) beforeEach(() => holder.fake.reset());
   return holder;
+}
+
+/** `cache/stats` over a connection of its own (which does not start the daemon). */
+export async function cacheStats(h: DaemonHarness): Promise<CacheStatsResult> {
+  const client = await h.connect(false);
+  try { return await client.connection.sendRequest(CacheStatsRequest.type, {}); } finally { client.close(); }
 }

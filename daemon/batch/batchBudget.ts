@@ -1,6 +1,6 @@
 import { ConduitError, type BatchProviderId } from '../../protocol';
 import type { ConduitConfig } from '../config/config';
-import { estimateInputTokens } from '../ratelimit/tokenEstimate';
+import { inputTokensUpperBound } from '../ratelimit/tokenEstimate';
 import type { BudgetTable, Reservation } from '../usage/budgetTable';
 import { BATCH_PRICE_FACTOR, formatUsd, worstCaseCost } from '../usage/pricing';
 import type { BatchEntry } from './batchTypes';
@@ -14,7 +14,7 @@ import type { BatchEntry } from './batchTypes';
 export function checkBatchBudget(table: BudgetTable, config: ConduitConfig, provider: BatchProviderId, model: string, entries: readonly BatchEntry[]): void {
   const byFeature = new Map<string, number>();
   for (const e of entries) {
-    const worst = worstCaseCost(provider, model, estimateInputTokens(e.request.messages, e.request.system), e.providerRequest.maxTokens, config.prices).usd ?? 0;
+    const worst = worstCaseCost(provider, model, inputTokensUpperBound(e.request.messages, e.request.system, e.request), e.providerRequest.maxTokens, config.prices).usd ?? 0;
     byFeature.set(e.feature, (byFeature.get(e.feature) ?? 0) + worst * BATCH_PRICE_FACTOR[provider]);
   }
   const held: Reservation[] = [];

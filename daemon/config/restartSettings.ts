@@ -17,6 +17,8 @@ const FIXED_AT_START: readonly (readonly string[])[] = [
   ['cache', 'semantic', 'provider'],
   ['cache', 'semantic', 'providerModel'],
   ['cache', 'semantic', 'annThreshold'],
+  // Whether embeddings are batched is decided when the embedder is built; the windows apply live.
+  ['cache', 'semantic', 'batch', 'enabled'],
 ];
 
 /**

@@ -64,12 +64,29 @@ export function daemonEnv(home: string, fakeUrl: string): NodeJS.ProcessEnv {
   };
 }
 
+/** The per-minute request and token limit the benchmarks configure and the mock announces. */
+const BENCH_LIMIT = 1_000_000_000;
+
+/**
+ * The mock's OpenAI rate-limit headers, announcing the benchmarks' own limit. The fake's defaults
+ * announce 10,000 requests a minute with 9,999 always left; the daemon's limiter rightly adopts
+ * a provider's lower limit, so after ~10,000 requests (mid-way through scenario 3) it held
+ * requests to ~163 a second, and throughput at concurrency 64 measured the limiter's refill
+ * instead of the daemon. Spread into every script a benchmark sets as the mock's default.
+ */
+export const roomyLimitHeaders: Record<string, string> = {
+  'x-ratelimit-limit-requests': String(BENCH_LIMIT),
+  'x-ratelimit-remaining-requests': String(BENCH_LIMIT - 1),
+  'x-ratelimit-limit-tokens': String(BENCH_LIMIT),
+  'x-ratelimit-remaining-tokens': String(BENCH_LIMIT - 10),
+};
+
 /**
  * The daemon's config.json for benchmarks: rate limits on (so the limiter's bookkeeping is in
  * the path) but far above anything a benchmark sends, so nothing ever waits.
  */
 export function benchConfig(home: string, extra: Record<string, unknown> = {}): void {
-  const rateLimit = { enabled: true, tier: 'custom', overrides: { openai: { rpm: 1_000_000_000, tpm: 1_000_000_000 } } };
+  const rateLimit = { enabled: true, tier: 'custom', overrides: { openai: { rpm: BENCH_LIMIT, tpm: BENCH_LIMIT } } };
   fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({ rateLimit, ...extra }, null, 2));
 }
 

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DaemonClient } from '../daemon/client/daemonClient';
-import { benchConfig, benchHome, daemonEnv, startFake, textOfSize } from './processes';
+import { benchConfig, benchHome, daemonEnv, roomyLimitHeaders, startFake, textOfSize } from './processes';
 
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
 interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     if (!client) await new Promise((r) => setTimeout(r, 25));
   }
   if (!client) throw new Error('daemon did not start');
-  await fake.control('/__fake/default', { provider: 'openai', script: { text: textOfSize(1400), chunks: 1 } });
+  await fake.control('/__fake/default', { provider: 'openai', script: { text: textOfSize(1400), chunks: 1, headers: roomyLimitHeaders } });
   const messages = [{ role: 'user' as const, content: 'benchmark' }];
   const t0 = performance.now();
   for (let i = 0; i < n; i++) await client.chat({ provider: 'openai', model: 'gpt-bench', messages, max_tokens: 64, stream: false });

@@ -18,7 +18,7 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter } fro
 import { CacheStatsRequest, PingRequest, type CacheStatsResult } from '../protocol';
 import { DaemonClient } from '../daemon/client/daemonClient';
 import { breakdown, type BreakdownRow } from './breakdown';
-import { benchConfig, benchHome, cpuMsOf, daemonEnv, rssOf, startFake, textOfSize, type Mock } from './processes';
+import { benchConfig, benchHome, cpuMsOf, daemonEnv, roomyLimitHeaders, rssOf, startFake, textOfSize, type Mock } from './processes';
 import { fmt, percentile, summarize, type Summary } from './stats';
 import type { PeerResult } from './peerBench';
 import { print, type LimitResult, type MemoryResult, type MemorySample, type Row, type ThroughputRow } from './report';
@@ -66,7 +66,7 @@ async function overhead(mock: Mock, client: DaemonClient, sdk: OpenAI, before?: 
   const rows: Row[] = [];
   const n = quick ? 150 : 600;
   for (const size of [1400, 10_000]) {
-    await mock.control('/__fake/default', { provider: 'openai', script: { text: textOfSize(size), chunks: 1 } });
+    await mock.control('/__fake/default', { provider: 'openai', script: { text: textOfSize(size), chunks: 1, headers: roomyLimitHeaders } });
     const messages = [{ role: 'user' as const, content: 'benchmark' }];
     const timed = (op: () => Promise<unknown>) => async () => { const t = performance.now(); await op(); return performance.now() - t; };
     const direct = timed(() => sdk.chat.completions.create({ model: 'gpt-bench', messages, max_completion_tokens: 64 }));
@@ -94,7 +94,7 @@ async function alternate(n: number, sides: Array<() => Promise<number>>): Promis
 
 // 4. Streaming: 64 chunks, 20 ms apart. Time to first token, gaps between chunks, none lost or merged.
 async function streaming(mock: Mock, client: DaemonClient, sdk: OpenAI): Promise<{ rows: Row[]; lost: number; streams: number }> {
-  await mock.control('/__fake/default', { provider: 'openai', script: { deltas: Array.from({ length: 64 }, (_, i) => `c${i} `), chunkDelayMs: 20 } });
+  await mock.control('/__fake/default', { provider: 'openai', script: { deltas: Array.from({ length: 64 }, (_, i) => `c${i} `), chunkDelayMs: 20, headers: roomyLimitHeaders } });
   const streams = quick ? 5 : 20;
   const ttftA: number[] = []; const ttftB: number[] = []; const gapA: number[] = []; const gapB: number[] = [];
   let lost = 0;
@@ -165,7 +165,7 @@ async function throughput(mock: Mock, client: DaemonClient, daemonPid: number, s
   const messages = [{ role: 'user' as const, content: 'throughput' }];
   const mockPid = mock.proc.pid!;
   for (const delay of [0, 20]) {
-    await mock.control('/__fake/default', { provider: 'openai', script: { text: textOfSize(1400), chunks: 1, ...(delay ? { headerDelayMs: delay } : {}) } });
+    await mock.control('/__fake/default', { provider: 'openai', script: { text: textOfSize(1400), chunks: 1, ...(delay ? { headerDelayMs: delay } : {}), headers: roomyLimitHeaders } });
     for (const concurrency of [1, 16, 64]) {
       const run = async (op: () => Promise<unknown>) => {
         const until = performance.now() + seconds * 1000;
@@ -202,7 +202,7 @@ async function throughput(mock: Mock, client: DaemonClient, daemonPid: number, s
 async function memory(mock: Mock, client: DaemonClient, daemonPid: number, startMs: number, idleRss: number): Promise<MemoryResult> {
   const requests = quick ? 2000 : 10_000;
   const every = requests / 10;
-  await mock.control('/__fake/default', { provider: 'openai', script: { text: textOfSize(1400), chunks: 1 } });
+  await mock.control('/__fake/default', { provider: 'openai', script: { text: textOfSize(1400), chunks: 1, headers: roomyLimitHeaders } });
   const series: MemorySample[] = [await memorySample(client, daemonPid, 0)];
   let next = 0;
   let sampling: Promise<void> = Promise.resolve();
@@ -229,7 +229,7 @@ async function memorySample(client: DaemonClient, pid: number, requests: number)
 async function cliColdStart(mock: Mock, env: NodeJS.ProcessEnv): Promise<{ toMockMs: Summary; toExitMs: Summary }> {
   const runs = quick ? 3 : 10;
   const toMock: number[] = []; const toExit: number[] = [];
-  await mock.control('/__fake/default', { provider: 'openai', script: { text: 'ok', chunks: 1 } });
+  await mock.control('/__fake/default', { provider: 'openai', script: { text: 'ok', chunks: 1, headers: roomyLimitHeaders } });
   for (let i = 0; i < runs; i++) {
     const { requests } = await mock.command<{ requests: number }>({ cmd: 'count' });
     const arrived = mock.command<{ at: number }>({ cmd: 'waitFor', n: requests + 1 });

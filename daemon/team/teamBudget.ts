@@ -3,6 +3,7 @@ import type { BudgetPeriod, BudgetStatus } from '../../protocol';
 import { dayKey, monthKey, startOfDay } from '../usage/calendarKey';
 import { startOfNextMonth } from '../usage/budgetTable';
 import { RESERVE_LUA, SETTLE_LUA } from './budgetScripts';
+import { BacklogDrainer } from './backlogDrainer';
 import type { TeamConnection } from './teamConnection';
 import type { TeamSettings } from './teamSettings';
 
@@ -52,7 +53,7 @@ export class TeamBudget {
   private readonly offline = new Map<string, Known>();
   /** Settles that could not reach Redis: [reserved to give back, spent, keys]. */
   private pending: Array<{ reserved: number; spent: number; keys: readonly string[]; member: string }> = [];
-  private flushing: Promise<void> | undefined;
+  private readonly drainer = new BacklogDrainer(() => this.drain(), () => this.pending.length > 0 && this.team.up);
 
   /**
    * @param lapseMs how long a reservation holds before Redis gives it back unsettled: longer than
@@ -147,13 +148,7 @@ export class TeamBudget {
 
   /** Writes what could not be written; the offline share starts afresh afterwards. */
   flush(): Promise<void> {
-    this.flushing ??= this.drain().then((ok) => {
-      this.flushing = undefined;
-      // Work added after the last check runs now rather than waiting for the next trigger; after
-      // a failure it waits for the reconnect instead of spinning.
-      if (ok && this.pending.length > 0 && this.team.up) void this.flush();
-    });
-    return this.flushing;
+    return this.drainer.run();
   }
 
   private async drain(): Promise<boolean> {

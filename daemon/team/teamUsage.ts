@@ -1,5 +1,6 @@
 import type { TeamUsageParams, TeamUsageResult, TeamUsageTotal } from '../../protocol';
 import type { RequestRecord } from '../usage/requestRecord';
+import { BacklogDrainer } from './backlogDrainer';
 import type { TeamConnection } from './teamConnection';
 import type { TeamSettings } from './teamSettings';
 
@@ -45,7 +46,7 @@ export function teamRow(record: RequestRecord, person: string): TeamUsageRow {
  */
 export class TeamUsage {
   private pending: TeamUsageRow[] = [];
-  private flushing: Promise<void> | undefined;
+  private readonly drainer = new BacklogDrainer(() => this.drain(), () => this.pending.length > 0 && this.team.up);
   private appended = 0;
   dropped = 0;
 
@@ -72,13 +73,7 @@ export class TeamUsage {
   }
 
   flush(): Promise<void> {
-    this.flushing ??= this.drain().then((ok) => {
-      this.flushing = undefined;
-      // Work added after the last check runs now rather than waiting for the next trigger; after
-      // a failure it waits for the reconnect instead of spinning.
-      if (ok && this.pending.length > 0 && this.team.up) void this.flush();
-    });
-    return this.flushing;
+    return this.drainer.run();
   }
 
   private async drain(): Promise<boolean> {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConduitError, type ChatRequest, type UsageRow } from '../../protocol';
+import { ConduitError, type ChatRequest } from '../../protocol';
 import { estimateInputTokens } from '../../daemon/ratelimit/tokenEstimate';
 import { worstCaseCost } from '../../daemon/usage/pricing';
 import { fetchLive, fetchSnapshot } from '../../extension/panelData';
 import { redisAvailable } from './redisServer';
 import { FAKE_KEYS } from './harness';
-import { redisDump, teamStatus, useTeam } from './teamHelpers';
+import { ledgerTotals, redisDump, teamStatus, useTeam } from './teamHelpers';
 
 const MODEL = 'claude-sonnet-5-5';
 const MAX_TOKENS = 1000;
@@ -36,14 +36,7 @@ describe.skipIf(!redisAvailable())('team mode: one team budget across two daemon
     expect(refused[0]!.message).toMatch(/team's daily budget of \$/);
 
     // The spend both ledgers recorded, together, stays within the team's budget.
-    let spent = 0;
-    let rows = 0;
-    for (const m of [team.a, team.b]) {
-      const out = await m.h.cli(['usage', 'export', '--json', '-']);
-      const own = JSON.parse(out.stdout) as UsageRow[];
-      rows += own.length;
-      spent += own.reduce((s, r) => s + (r.costUsd ?? 0), 0);
-    }
+    const { rows, spent } = await ledgerTotals([team.a, team.b]);
     expect(rows).toBe(40);
     expect(spent).toBeGreaterThan(0);
     expect(spent).toBeLessThanOrEqual(BUDGET);

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import Redis from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
 import type { DaemonClient } from '../../daemon/client/daemonClient';
-import type { StatusResult, TeamMode } from '../../protocol';
+import type { StatusResult, TeamMode, UsageRow } from '../../protocol';
 import { FakeProviderServer } from '../fakes/fakeProvider';
 import { DaemonHarness, waitFor } from './harness';
 import { RedisServer } from './redisServer';
@@ -85,4 +85,17 @@ export async function redisDump(port: number): Promise<{ keys: string[]; text: s
   } finally {
     redis.disconnect();
   }
+}
+
+/** What the members' own ledgers recorded, together: their rows and their spend. */
+export async function ledgerTotals(members: readonly TeamMember[]): Promise<{ rows: number; spent: number }> {
+  let rows = 0;
+  let spent = 0;
+  for (const m of members) {
+    const out = await m.h.cli(['usage', 'export', '--json', '-']);
+    const own = JSON.parse(out.stdout) as UsageRow[];
+    rows += own.length;
+    spent += own.reduce((s, r) => s + (r.costUsd ?? 0), 0);
+  }
+  return { rows, spent };
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { DaemonClient } from '../../daemon/client/daemonClient';
-import type { TeamUsageResult, UsageRow } from '../../protocol';
+import type { TeamUsageResult } from '../../protocol';
 import { ask } from './rateLimitHelpers';
 import { waitFor } from './harness';
 import { redisAvailable } from './redisServer';
-import { teamStatus, useTeam, waitForMode } from './teamHelpers';
+import { ledgerTotals, teamStatus, useTeam, waitForMode } from './teamHelpers';
 
 const TOTAL = 120;
 
@@ -56,14 +56,7 @@ describe.skipIf(!redisAvailable())('team mode: Redis stops in the middle of a ru
     expect(up.alerts.some((a) => a.kind === 'team_redis')).toBe(false);
 
     // Every ledger row, in each daemon's own ledger…
-    let rows = 0;
-    let spent = 0;
-    for (const m of [team.a, team.b]) {
-      const out = await m.h.cli(['usage', 'export', '--json', '-']);
-      const own = JSON.parse(out.stdout) as UsageRow[];
-      rows += own.length;
-      spent += own.reduce((s, r) => s + (r.costUsd ?? 0), 0);
-    }
+    const { rows, spent } = await ledgerTotals([team.a, team.b]);
     expect(rows).toBe(TOTAL);
     expect(spent).toBeGreaterThan(0);
     // …and in the team's stream once the rows held back during the outage went out.

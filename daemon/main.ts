@@ -1,23 +1,6 @@
 import * as fs from 'node:fs';
-import {
-  AlertsRaisedNotification,
-  BatchFinishedNotification,
-  CONDUIT_VERSION,
-  ConduitError,
-  JobFinishedNotification,
-  PROTOCOL_VERSION,
-  ProviderIds,
-  type Alert,
-  type BatchProviderId,
-  type AlertEvent,
-  type ChatRequest,
-  type ClientKind,
-  type StatusResult,
-} from '../protocol';
-import { BatchPoller } from './batch/batchPoller';
-import { BatchService } from './batch/batchService';
-import type { BatchProvider } from './batch/batchTypes';
-import { createBatchProvider } from './batch/createBatchProvider';
+import { AlertsRaisedNotification, BatchFinishedNotification, CONDUIT_VERSION, JobFinishedNotification, PROTOCOL_VERSION, ProviderIds, type Alert, type AlertEvent, type ChatRequest, type ClientKind, type StatusResult } from '../protocol';
+import { batchJobs } from './batch/batchJobs';
 import { openBatchStore } from './batch/openBatchStore';
 import { batchHandlers } from './server/handlers/batchHandlers';
 import { warmCache } from './cache/cacheWarmer';
@@ -59,6 +42,7 @@ import { usageHandlers } from './server/handlers/usageHandlers';
 import { bindSingleInstance } from './server/singleInstance';
 import { RateLimiter } from './ratelimit/rateLimiter';
 import { AlertMonitor } from './usage/alertMonitor';
+import { deprecationAlert, keyRejectedAlert, type KeyRejection } from './usage/eventAlerts';
 import { UsageLedger } from './usage/usageLedger';
 import { teamHandlers } from './server/handlers/teamHandlers';
 import { Team } from './team/team';
@@ -137,7 +121,7 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   // Each ledger row also goes to the team's usage stream; the team's limit and budget join the pipeline.
   const recorder: RequestRecorder = { record: async (r) => { const res = await ledger.record(r); team?.recordUsage(r); return res; } };
   const teamHooks: TeamHooks = { limited: (p, k, s, fn) => (team ? team.limited(p, k, s, fn) : fn()), budget: () => team?.budget };
-  const gateway = new Gateway({ config: () => config, logger, redactor, breakers, recorder, cache, rateLimiter, team: teamHooks, ...(queue ? { queue } : {}), keys: ring, onKeyRejected: (e) => keyRejectedAlert(e), budgets, onBudgetSettled: () => checkBudgets() });
+  const gateway = new Gateway({ config: () => config, logger, redactor, breakers, recorder, cache, rateLimiter, team: teamHooks, ...(queue ? { queue } : {}), keys: ring, onKeyRejected: (e) => keyRejected(e), budgets, onBudgetSettled: () => checkBudgets() });
   const warm = (requests: ChatRequest[], client: ClientKind) => warmCache(requests, {
     state: (request) => gateway.cacheState(request),
     send: (request, i) => gateway.send(request, { requestId: `warm_${Date.now()}_${i}`, client, signal: new AbortController().signal }),
@@ -153,28 +137,21 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
         log: (level, msg, fields) => log(level, msg, fields),
       })
     : undefined;
-  const batchPoller = batchStore
-    ? new BatchPoller({
+  const batches = batchStore
+    ? batchJobs({
         store: batchStore,
         recorder: ledger,
-        prices: () => config.prices,
+        config: () => config,
+        budgets,
+        keys: ring,
+        addSecret: (key) => redactor.addSecret(key),
         onSpend: (feature, usd) => { budgets.addSpend(feature, usd); checkBudgets(); },
-        settings: () => config.batch,
-        provider: (job) => batchProvider(job.provider, job.profile),
         log,
         onFinished: (job) => server.broadcast(BatchFinishedNotification.type, job),
       })
     : undefined;
-  const batchService = batchStore && batchPoller
-    ? new BatchService({ store: batchStore, poller: batchPoller, config: () => config, budgets, provider: (id, profile) => batchProvider(id, profile) })
-    : undefined;
-  /** A Batch API client with the profile's key; built per use, as polls are minutes apart. */
-  function batchProvider(id: BatchProviderId, profile: string): BatchProvider {
-    const { key } = resolveKey(id, process.env, ring, profile);
-    if (!key) throw new ConduitError({ code: 'no_api_key', message: `No ${id} key for profile "${profile}". Store one with \`conduit key set ${id}\`.`, provider: id });
-    redactor.addSecret(key);
-    return createBatchProvider(id, { apiKey: key, baseURL: resolveProvider(config, id).baseURL });
-  }
+  const batchPoller = batches?.poller;
+  const batchService = batches?.service;
   let idleTimer: NodeJS.Timeout | undefined;
   let stopping: Promise<void> | undefined;
   let resolveExit!: (exit: DaemonExit) => void;
@@ -309,10 +286,7 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
   /** A configured model past or near its end of life, as an alert; once per model while the daemon runs. */
   const announced = new Set<string>();
   function deprecationAlerts(): Alert[] {
-    return configuredDeprecations(modelsInUse(config)).map((d) => ({
-      id: `model_deprecated:${d.provider}/${d.model}`, kind: 'model_deprecated' as const, severity: d.state === 'past' ? 'critical' as const : 'warning' as const,
-      message: d.message, value: 1, threshold: 1, firedAt: startedAt, lastSentAt: startedAt, clearedAt: null,
-    }));
+    return configuredDeprecations(modelsInUse(config)).map((d) => deprecationAlert(d, startedAt));
   }
   function announceDeprecations(): void {
     for (const alert of deprecationAlerts()) {
@@ -323,14 +297,10 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
   }
 
   /** A 401 on a key: every client hears of it, once per key, as an alert. */
-  function keyRejectedAlert(e: { provider: string; profile: string; keyId: string; nextKeyId: string | undefined }): void {
-    const now = Date.now();
-    const message = `The ${e.provider} key ${e.keyId} (profile ${e.profile}) was rejected with 401; ${e.nextKeyId ? `requests now use ${e.nextKeyId}` : 'no other key is left'}. Replace it with \`conduit key set ${e.provider}\`.`;
-    server.broadcast(AlertsRaisedNotification.type, {
-      type: 'fired',
-      alert: { id: `key_rejected:${e.provider}:${e.profile}:${e.keyId}`, kind: 'key_rejected', severity: e.nextKeyId ? 'warning' : 'critical', message, value: 1, threshold: 1, firedAt: now, lastSentAt: now, clearedAt: null },
-    });
-    log('warn', `alert fired: ${message}`, { alert: 'key_rejected', provider: e.provider, profile: e.profile, keyId: e.keyId });
+  function keyRejected(e: KeyRejection): void {
+    const alert = keyRejectedAlert(e, Date.now());
+    server.broadcast(AlertsRaisedNotification.type, { type: 'fired', alert });
+    log('warn', `alert fired: ${alert.message}`, { alert: 'key_rejected', provider: e.provider, profile: e.profile, keyId: e.keyId });
   }
 
   async function shutdown(reason: string): Promise<void> {

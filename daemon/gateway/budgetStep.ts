@@ -19,7 +19,7 @@ export interface BudgetStepDeps {
  * Before the chain calls a fallback target: true once the reservation covers that target's worst
  * case (raised when it is dearer), false when the budget has no room for it (skip the target).
  */
-export type CoverTarget = (target: Target) => boolean;
+export type CoverTarget = (target: Target) => boolean | Promise<boolean>;
 
 type Upstream = (request: ChatRequest, cover?: CoverTarget) => Promise<ChatResult>;
 

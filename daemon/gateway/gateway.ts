@@ -158,7 +158,7 @@ export class Gateway {
   /** Steps 3, 4, 5 and 11 (the cache, the budget, coalescing) around the upstream chain. */
   private run(request: ChatRequest, route: RouteInfo, config: ConduitConfig, ctx: SendContext, started: number, attempts: AttemptRecord[], fallbacks: string[]): Promise<ChatResult> {
     return this.cacheStep.run(request, config, ctx, started, (c) => {
-      const upstream = (r: ChatRequest, cover?: CoverTarget) => withTeamBudget(this.deps.team?.budget(), r, config, this.env, (t) => this.runUpstream(t, config, c, started, attempts, fallbacks, cover));
+      const upstream = (r: ChatRequest, cover?: CoverTarget) => withTeamBudget(this.deps.team?.budget(), r, config, this.env, (t, both) => this.runUpstream(t, config, c, started, attempts, fallbacks, both), cover);
       return this.budgetStep ? this.budgetStep.run(request, route, config, upstream) : upstream(request);
     });
   }
@@ -206,7 +206,7 @@ export class Gateway {
     let lastError: ConduitErrorData | undefined;
     for (const [index, target] of [primary, ...plan.targets].entries()) {
       // The budget reserved for the primary; a dearer fallback must fit too, or is not called.
-      if (index > 0 && cover && !cover(target)) {
+      if (index > 0 && cover && !(await cover(target))) {
         this.deps.logger.info('fallback skipped', { requestId: ctx.requestId, target: targetLabel(target), reason: 'over budget' });
         continue;
       }

@@ -4,7 +4,7 @@
  * beside it: the reservations in flight, scored by when they lapse. A daemon that dies during a
  * request never settles; its reservation lapses, and the next reserve gives it back.
  *
- * KEYS, for both scripts: the n period hashes, then their n reservation sets.
+ * KEYS, for every script: the n period hashes, then their n reservation sets.
  */
 
 /** Gives back the reservations of one period that lapsed before `now`. */
@@ -45,6 +45,47 @@ for i = 1, n do
 end
 for i = 1, n do
   redis.call('HINCRBY', KEYS[i], 'reserved', amount)
+  redis.call('ZADD', KEYS[n + i], lapsesAt, member)
+  redis.call('PEXPIRE', KEYS[i], ARGV[1 + n + i])
+  redis.call('PEXPIRE', KEYS[n + i], ARGV[1 + n + i])
+end
+local out = { 1 }
+for _, v in ipairs(figures) do out[#out + 1] = v end
+return out
+`;
+
+/**
+ * raise: ARGV = the reservation's new amount, each period's limit (-1: none), each period's TTL,
+ * now, when it lapses, its old member and its new member ("<id>|<new amount>", so a lapse gives
+ * back the raised amount). Takes only the difference, or the whole new amount where the old hold
+ * had lapsed; checks every limit first and takes nothing on refusal. Replies as reserve does.
+ */
+export const RAISE_LUA = `${LAPSE}
+local n = #KEYS / 2
+local amount = tonumber(ARGV[1])
+local now = tonumber(ARGV[2 + 2 * n])
+local lapsesAt = tonumber(ARGV[3 + 2 * n])
+local old = ARGV[4 + 2 * n]
+local member = ARGV[5 + 2 * n]
+local oldAmount = tonumber(string.match(old, '|(%d+)$')) or 0
+local figures = {}
+local extra = {}
+for i = 1, n do
+  lapse(KEYS[i], KEYS[n + i], now)
+  extra[i] = amount
+  if redis.call('ZSCORE', KEYS[n + i], old) then extra[i] = amount - oldAmount end
+  local limit = tonumber(ARGV[1 + i])
+  local spent = tonumber(redis.call('HGET', KEYS[i], 'spent') or '0')
+  local reserved = tonumber(redis.call('HGET', KEYS[i], 'reserved') or '0')
+  if limit >= 0 and spent + reserved + extra[i] > limit then
+    return { 0, i, spent, reserved }
+  end
+  figures[#figures + 1] = spent
+  figures[#figures + 1] = reserved + extra[i]
+end
+for i = 1, n do
+  redis.call('ZREM', KEYS[n + i], old)
+  redis.call('HINCRBY', KEYS[i], 'reserved', extra[i])
   redis.call('ZADD', KEYS[n + i], lapsesAt, member)
   redis.call('PEXPIRE', KEYS[i], ARGV[1 + n + i])
   redis.call('PEXPIRE', KEYS[n + i], ARGV[1 + n + i])

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { BudgetPeriod, BudgetStatus } from '../../protocol';
 import { dayKey, monthKey, startOfDay } from '../usage/calendarKey';
 import { startOfNextMonth } from '../usage/budgetTable';
-import { RESERVE_LUA, SETTLE_LUA } from './budgetScripts';
+import { RAISE_LUA, RESERVE_LUA, SETTLE_LUA } from './budgetScripts';
 import { BacklogDrainer } from './backlogDrainer';
 import type { TeamConnection } from './teamConnection';
 import type { TeamSettings } from './teamSettings';
@@ -21,10 +21,13 @@ interface Period {
 
 /** One request's hold on the team budget. */
 export interface TeamReservation {
-  readonly micros: number;
+  /** Raised by `raise`, when the request moves to a dearer fallback model. */
+  micros: number;
   readonly keys: readonly string[];
   /** Its entry in the periods' reservation sets ("<id>|<micros>"); empty offline. */
-  readonly member: string;
+  member: string;
+  /** A Redis reservation raised while Redis was away: the part taken from the offline share. */
+  localMicros: number;
   /** Taken from Redis, or from this daemon's offline share while Redis was away. */
   readonly where: 'redis' | 'local';
   done: boolean;
@@ -62,6 +65,7 @@ export class TeamBudget {
   constructor(private readonly team: TeamConnection, private readonly settings: () => TeamSettings, private readonly now: () => number = Date.now, private readonly lapseMs = 15 * 60_000) {
     team.client.defineCommand('conduitBudgetReserve', { lua: RESERVE_LUA });
     team.client.defineCommand('conduitBudgetSettle', { lua: SETTLE_LUA });
+    team.client.defineCommand('conduitBudgetRaise', { lua: RAISE_LUA });
     team.on('up', () => void this.flush());
   }
 
@@ -78,29 +82,56 @@ export class TeamBudget {
     if (this.team.up) {
       try {
         await this.flush();
-        const ttls = periods.map((p) => String(Math.max(60_000, p.resetsAt - this.now() + 86_400_000)));
-        const now = this.now();
         const member = `${randomUUID()}|${micros}`;
-        const reply = await this.call('conduitBudgetReserve', keys, [String(micros), ...periods.map((p) => String(p.limit === undefined ? -1 : toMicros(p.limit))), ...ttls, String(now), String(now + this.lapseMs), member]) as number[];
-        if (reply[0] === 1) {
-          periods.forEach((p, i) => this.known.set(p.key, { spent: Number(reply[1 + 2 * i]), reserved: Number(reply[2 + 2 * i]) }));
-          return { ok: true, reservation: { micros, keys, member, where: 'redis', done: false } };
-        }
-        const p = periods[Number(reply[1]) - 1]!;
-        const k = { spent: Number(reply[2]), reserved: Number(reply[3]) };
-        this.known.set(p.key, k);
-        return { ok: false, status: this.statusOf(p, k.spent, k.reserved, p.limit!), neededUsd: fromMicros(micros) };
+        const refusal = await this.script('conduitBudgetReserve', periods, String(micros), [member], micros);
+        return refusal ?? { ok: true, reservation: { micros, keys, member, localMicros: 0, where: 'redis', done: false } };
       } catch {
         // Redis went away between the check and the call: the offline share decides.
       }
     }
-    return this.reserveLocally(periods, micros);
+    const refusal = this.fitsLocally(periods, micros);
+    if (refusal) return refusal;
+    this.holdLocally(keys, micros);
+    return { ok: true, reservation: { micros, keys, member: '', localMicros: 0, where: 'local', done: false } };
+  }
+
+  /**
+   * Before a dearer fallback model is called: raises the reservation to that model's worst case,
+   * atomically in Redis like a reserve, or from the offline share while Redis is away. False when
+   * the team budget has no room for the difference; the reservation then stays as it was.
+   */
+  async raise(r: TeamReservation, usd: number): Promise<boolean> {
+    const micros = toMicros(usd);
+    const extra = micros - r.micros - r.localMicros;
+    if (r.done || extra <= 0) return true;
+    // The reservation's own periods, even if a day or month has turned since it was taken.
+    const periods = this.periods().map((p, i) => ({ ...p, key: r.keys[i] ?? p.key }));
+    if (r.where === 'redis' && this.team.up) {
+      try {
+        await this.flush();
+        const total = r.micros + extra;
+        const member = `${r.member.slice(0, r.member.lastIndexOf('|'))}|${total}`;
+        const refusal = await this.script('conduitBudgetRaise', periods, String(total), [r.member, member], extra);
+        if (refusal) return false;
+        r.micros = total;
+        r.member = member;
+        return true;
+      } catch {
+        // Redis went away: the offline share decides, as for a reserve.
+      }
+    }
+    if (this.fitsLocally(periods, extra)) return false;
+    this.holdLocally(r.keys, extra);
+    if (r.where === 'local') r.micros += extra;
+    else r.localMicros += extra;
+    return true;
   }
 
   settle(r: TeamReservation, actualUsd: number | null | undefined): void {
     if (r.done) return;
     r.done = true;
     const spent = toMicros(typeof actualUsd === 'number' ? actualUsd : 0);
+    if (r.localMicros > 0) this.holdLocally(r.keys, -r.localMicros);
     if (r.where === 'local') {
       for (const key of r.keys) {
         const o = this.offline.get(key) ?? { spent: 0, reserved: 0 };
@@ -170,7 +201,26 @@ export class TeamBudget {
     }
   }
 
-  private reserveLocally(periods: Period[], micros: number): TeamReserveOutcome {
+  /**
+   * Reserve or raise in Redis: undefined when granted, else the refusal for `needed` micro-dollars.
+   * Either way the reply's figures become the last known state the offline share is cut from.
+   */
+  private async script(command: 'conduitBudgetReserve' | 'conduitBudgetRaise', periods: Period[], amount: string, members: string[], needed: number): Promise<Extract<TeamReserveOutcome, { ok: false }> | undefined> {
+    const ttls = periods.map((p) => String(Math.max(60_000, p.resetsAt - this.now() + 86_400_000)));
+    const now = this.now();
+    const reply = await this.call(command, periods.map((p) => p.key), [amount, ...periods.map((p) => String(p.limit === undefined ? -1 : toMicros(p.limit))), ...ttls, String(now), String(now + this.lapseMs), ...members]) as number[];
+    if (reply[0] === 1) {
+      periods.forEach((p, i) => this.known.set(p.key, { spent: Number(reply[1 + 2 * i]), reserved: Number(reply[2 + 2 * i]) }));
+      return undefined;
+    }
+    const p = periods[Number(reply[1]) - 1]!;
+    const k = { spent: Number(reply[2]), reserved: Number(reply[3]) };
+    this.known.set(p.key, k);
+    return { ok: false, status: this.statusOf(p, k.spent, k.reserved, p.limit!), neededUsd: fromMicros(needed) };
+  }
+
+  /** A refusal when this daemon's offline share has no room for `micros` more; undefined when it has. */
+  private fitsLocally(periods: Period[], micros: number): Extract<TeamReserveOutcome, { ok: false }> | undefined {
     const share = this.settings().offlineShare;
     for (const p of periods) {
       if (p.limit === undefined) continue;
@@ -184,13 +234,16 @@ export class TeamBudget {
         return { ok: false, status: this.statusOf(p, k.spent + o.spent, k.reserved + o.reserved, p.limit, fromMicros(allowance - o.spent - o.reserved)), neededUsd: fromMicros(micros) };
       }
     }
-    const keys = periods.map((p) => p.key);
+    return undefined;
+  }
+
+  /** Holds `micros` more (or gives back, when negative) of the offline share. */
+  private holdLocally(keys: readonly string[], micros: number): void {
     for (const key of keys) {
       const o = this.offline.get(key) ?? { spent: 0, reserved: 0 };
       o.reserved += micros;
       this.offline.set(key, o);
     }
-    return { ok: true, reservation: { micros, keys, member: '', where: 'local', done: false } };
   }
 
   private periods(): Period[] {
@@ -215,7 +268,7 @@ export class TeamBudget {
   }
 
   /** KEYS are the period hashes, then their reservation sets. */
-  private call(command: 'conduitBudgetReserve' | 'conduitBudgetSettle', keys: readonly string[], args: string[]): Promise<unknown> {
+  private call(command: 'conduitBudgetReserve' | 'conduitBudgetRaise' | 'conduitBudgetSettle', keys: readonly string[], args: string[]): Promise<unknown> {
     const client = this.team.client as unknown as Record<string, (n: number, ...a: string[]) => Promise<unknown>>;
     const all = [...keys, ...keys.map((k) => `${k}:res`)];
     return client[command]!(all.length, ...all, ...args);

@@ -74,3 +74,63 @@ describe.skipIf(!redisAvailable())('TeamBudget (Lua reservations in a real Redis
     expect(day!.reservedUsd).toBe(0);
   }, 30_000);
 });
+
+describe.skipIf(!redisAvailable())('TeamBudget.raise (a dearer fallback model, in a real Redis)', () => {
+  const env = useRedis();
+
+  it('raises by the difference only while the team has room, refuses without taking anything, and settles the raised hold', async () => {
+    const settings = () => teamSettings({ budgets: { dailyUsd: 1 } });
+    const a = new TeamBudget(await env.connect('raise'), settings);
+    const b = new TeamBudget(await env.connect('raise'), settings);
+    const held = await a.reserve(0.2);
+    expect(held.ok).toBe(true);
+    const r = (held as { reservation: TeamReservation }).reservation;
+    expect(await b.reserve(0.3)).toMatchObject({ ok: true });
+
+    // 0.5 is left: raising 0.2 to 0.6 takes 0.4 more; a second raise to 0.8 needs 0.2 more than is left.
+    expect(await a.raise(r, 0.6)).toBe(true);
+    expect(await b.statuses()).toMatchObject([{ reservedUsd: 0.9, spentUsd: 0 }]);
+    expect(await a.raise(r, 0.8)).toBe(false);
+    expect(await b.statuses()).toMatchObject([{ reservedUsd: 0.9 }]);
+    expect((await b.reserve(0.11)).ok).toBe(false);
+    // Raising to no more than is held takes nothing.
+    expect(await a.raise(r, 0.5)).toBe(true);
+
+    a.settle(r, 0.55);
+    await waitFor(() => a.pendingCount === 0, 10_000, 'the settle to reach Redis');
+    expect(await b.statuses()).toMatchObject([{ reservedUsd: 0.3, spentUsd: 0.55 }]);
+  });
+
+  it('a raised hold that lapses gives back the raised amount, not the first one', async () => {
+    const settings = () => teamSettings({ budgets: { dailyUsd: 1 } });
+    const dead = new TeamBudget(await env.connect('raiselapse'), settings, Date.now, 300);
+    const alive = new TeamBudget(await env.connect('raiselapse'), settings);
+    const held = await dead.reserve(0.1);
+    expect(await dead.raise((held as { reservation: TeamReservation }).reservation, 0.7)).toBe(true);
+    await new Promise((r) => setTimeout(r, 400));
+    expect((await alive.reserve(1)).ok).toBe(true);
+  });
+
+  it('while Redis is away a raise comes from the offline share, and is given back at settle', async () => {
+    const conn = await env.connect('raiseoffline');
+    const b = new TeamBudget(conn, () => teamSettings({ budgets: { dailyUsd: 1 }, offlineShare: 0.5 }));
+    const held = await b.reserve(0.1);
+    const r = (held as { reservation: TeamReservation }).reservation;
+    await env.redis.pause();
+    try {
+      await waitFor(() => !conn.up, 10_000, 'Redis to be gone');
+      // 0.9 was left; half of it is 0.45 for this daemon.
+      expect(await b.raise(r, 0.6)).toBe(false);
+      expect(await b.raise(r, 0.5)).toBe(true);
+      expect((await b.reserve(0.1)).ok).toBe(false);
+      b.settle(r, 0.3);
+      expect((await b.reserve(0.1)).ok).toBe(true);
+    } finally {
+      await env.redis.resume();
+    }
+    await waitFor(() => conn.up, 10_000, 'Redis to be back');
+    await waitFor(() => b.pendingCount === 0, 10_000, 'pending writes to reach Redis');
+    const [day] = await b.statuses();
+    expect(day!.spentUsd).toBeCloseTo(0.3, 9);
+  }, 30_000);
+});

@@ -54,6 +54,8 @@ Usage:
   conduit batch status ID [--json]     One job's state, counts and cost so far.
   conduit batch results ID [--out FILE] [--json]
       One JSON line per request (custom_id, state, text or error), once it ended.
+  conduit batch cancel ID [--json]     Ask the provider to stop a running job; what finished
+      keeps its results, the rest is recorded as cancelled at no cost.
   conduit cache stats [--json]  Cache entries, bytes, hits by kind, hit rate, cost saved.
   conduit cache clear           Forget every cached answer (memory and cache.db).
   conduit cache warm FILE       Send the requests in FILE (JSON lines of ChatRequests, or -

@@ -10,9 +10,10 @@ export type BatchProviderId = (typeof BatchProviderIds)[number];
  * A batch job's life: `submitting` until the provider accepted it, `in_progress` while Conduit
  * polls, then `ended` once every request's result is recorded. `failed` means the provider
  * refused or lost the whole batch; `expired` that it ran out of time (finished requests still
- * have their results).
+ * have their results); `canceled` that it was cancelled (`conduit batch cancel`) before every
+ * request ran (finished requests still have their results).
  */
-export type BatchJobState = 'submitting' | 'in_progress' | 'ended' | 'failed' | 'expired';
+export type BatchJobState = 'submitting' | 'in_progress' | 'ended' | 'failed' | 'expired' | 'canceled';
 
 /** One request's outcome; `pending` until the batch ends. */
 export type BatchItemState = 'pending' | 'succeeded' | 'errored' | 'expired' | 'canceled';
@@ -102,7 +103,17 @@ export const BatchResultsRequest = {
   type: new RequestType<{ id: string }, BatchItemResult[] | null, ConduitErrorData>('batch/results'),
 } as const;
 
-/** Sent to every client when a batch job is over (ended, failed or expired). */
+/**
+ * Asks the provider to cancel a running job and answers with the job as it stands. The job stays
+ * `in_progress` (provider status `canceling`/`cancelling`) until the provider says it ended; the
+ * requests that finished keep their results. A job that is already over is refused.
+ */
+export const BatchCancelRequest = {
+  method: 'batch/cancel',
+  type: new RequestType<{ id: string }, BatchJob, ConduitErrorData>('batch/cancel'),
+} as const;
+
+/** Sent to every client when a batch job is over (ended, failed, expired or canceled). */
 export const BatchFinishedNotification = {
   method: 'batch/finished',
   type: new NotificationType<BatchJob>('batch/finished'),

@@ -42,6 +42,14 @@ export class AnthropicBatch implements BatchProvider {
     }
   }
 
+  async cancel(providerBatchId: string, signal?: AbortSignal): Promise<string> {
+    try {
+      return (await this.#client.messages.batches.cancel(providerBatchId, {}, { ...(signal ? { signal } : {}) })).processing_status;
+    } catch (err) {
+      throw anthropicUpstreamError(err, this.#apiKey);
+    }
+  }
+
   async *results(providerBatchId: string, _customIds: readonly string[], signal?: AbortSignal): AsyncIterable<BatchOutcome> {
     let decoder: AsyncIterable<MessageBatchIndividualResponse>;
     try {

@@ -114,9 +114,13 @@ export class BatchPoller {
     const failure: ConduitErrorData | null = status.state === 'failed'
       ? { code: 'invalid_request', message: `${job.provider} failed batch ${id}: ${status.message ?? 'no reason given'}.`, provider: job.provider, model: job.model }
       : null;
-    // Anthropic ends an expired batch as "ended" with expired results; say expired either way.
-    const expired = status.state === 'ended' && ((await store.get(id))?.counts.expired ?? 0) > 0;
-    await store.end(id, expired ? 'expired' : status.state, status.providerStatus, failure);
+    // Anthropic ends an expired or cancelled batch as "ended" with expired or canceled results;
+    // say what happened either way. A cancel that came after every request ran changed nothing: ended.
+    const counts = (await store.get(id))?.counts;
+    const state = status.state !== 'ended' ? status.state
+      : (counts?.canceled ?? 0) > 0 ? 'canceled'
+      : (counts?.expired ?? 0) > 0 ? 'expired' : 'ended';
+    await store.end(id, state, status.providerStatus, failure);
     const ended = await store.get(id);
     this.deps.log('info', 'batch finished', { batch: id, provider: job.provider, state: status.state, counts: ended?.counts });
     if (ended) this.deps.onFinished(publicJob(ended));

@@ -65,6 +65,30 @@ export class BatchService {
     return (await this.deps.store.get(id)) ? this.deps.store.results(id) : null;
   }
 
+  /**
+   * Asks the provider to cancel, then polls at once: the job stays in progress until the provider
+   * says it ended, and the poller records what finished (and the rest as cancelled) as usual.
+   */
+  async cancel(id: string): Promise<BatchJob> {
+    const job = await this.deps.store.get(id);
+    if (!job) throw new ConduitError({ code: 'not_found', message: `No batch ${id}; \`conduit batch list\` shows them.` });
+    if (job.state !== 'in_progress' || !job.providerBatchId) {
+      const why = job.state === 'submitting' ? 'is still being submitted' : `already ended (${job.state})`;
+      throw new ConduitError({ code: 'bad_request', message: `Batch ${id} ${why}, so there is nothing to cancel; \`conduit batch status ${id}\` shows it.`, provider: job.provider, model: job.model });
+    }
+    let providerStatus: string | null;
+    try {
+      providerStatus = await this.deps.provider(job.provider, job.profile).cancel(job.providerBatchId);
+    } catch (err) {
+      const data = errorData(err, job.model);
+      throw new ConduitError({ ...data, message: `Batch ${id} was not cancelled: ${data.message}` });
+    }
+    if (providerStatus !== null) await this.deps.store.providerSaid(id, providerStatus);
+    const answer = await this.job(id);
+    this.deps.poller.schedule(id, this.now());
+    return answer;
+  }
+
   private async job(id: string): Promise<BatchJob> {
     const job = await this.deps.store.get(id);
     if (!job) throw new ConduitError({ code: 'internal', message: `Batch ${id} vanished from batch.db.` });

@@ -133,6 +133,11 @@ export class BatchStore {
     );
   }
 
+  /** What the provider answered a cancel with, until the next poll says more. */
+  async providerSaid(id: string, providerStatus: string): Promise<void> {
+    await this.db.run(`UPDATE batch_jobs SET provider_status = ?, updated_at = ? WHERE id = ? AND state = 'in_progress'`, [providerStatus, this.now(), id]);
+  }
+
   /** Stores one result unless the item already has one; true when this call stored it. */
   async finishItem(jobId: string, outcome: BatchOutcome, costUsd: number | null): Promise<boolean> {
     const now = this.now();

@@ -37,6 +37,8 @@ export interface BatchProvider {
   readonly id: BatchProviderId;
   submit(entries: readonly BatchEntry[], model: string, signal?: AbortSignal): Promise<string>;
   status(providerBatchId: string, signal?: AbortSignal): Promise<BatchRemoteStatus>;
+  /** Asks the provider to stop the batch; it ends later, with the results that finished. Returns the provider's word for it, null when it says none. */
+  cancel(providerBatchId: string, signal?: AbortSignal): Promise<string | null>;
   /** `customIds` in submission order, for providers that answer in order rather than by id. */
   results(providerBatchId: string, customIds: readonly string[], signal?: AbortSignal): AsyncIterable<BatchOutcome>;
 }

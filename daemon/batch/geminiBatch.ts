@@ -57,9 +57,22 @@ export class GeminiBatch implements BatchProvider {
     }
   }
 
+  /** Gemini answers a cancel with an empty body; the job's state says CANCELLED once it took. */
+  async cancel(providerBatchId: string, signal?: AbortSignal): Promise<string | null> {
+    const capture = new ResponseCapture();
+    try {
+      await this.#client.batches.cancel({ name: providerBatchId, config: { httpOptions: { fetch: capture.fetch }, ...(signal ? { abortSignal: signal } : {}) } });
+    } catch (err) {
+      throw geminiUpstreamError(err, this.#apiKey, capture);
+    }
+    return null;
+  }
+
   async *results(providerBatchId: string, customIds: readonly string[], signal?: AbortSignal): AsyncIterable<BatchOutcome> {
     const job = await this.get(providerBatchId, signal);
     const responses = job.dest?.inlinedResponses ?? [];
+    // A response with neither answer nor error is a request the job never reached before it ended.
+    const unfinished = job.state === 'JOB_STATE_CANCELLED' ? 'canceled' : 'expired';
     for (const [index, r] of responses.entries()) {
       // Gemini answers in request order. Its reference says each response carries the request's
       // metadata back, but in practice it often does not, so the order is the fallback.
@@ -79,7 +92,7 @@ export class GeminiBatch implements BatchProvider {
         const e = r.error as { code?: number; message?: string; status?: string };
         yield erroredOutcome('gemini', customId, { ...(e.code !== undefined ? { status: e.code } : {}), ...(e.status ? { type: e.status } : {}), message: e.message ?? 'the request failed inside the batch' });
       } else {
-        yield unprocessedOutcome(customId, 'expired');
+        yield unprocessedOutcome(customId, unfinished);
       }
     }
   }

@@ -29,7 +29,8 @@ export function unprocessedOutcome(customId: string, state: 'expired' | 'cancele
   return {
     customId,
     state,
-    errorCode: 'timeout',
+    // Ran out of time versus stopped on request: the ledger tells the two apart.
+    errorCode: state === 'expired' ? 'timeout' : 'cancelled',
     message: state === 'expired' ? 'The batch expired before this request ran; submit it again.' : 'The batch was cancelled before this request ran.',
     httpStatus: null,
   };

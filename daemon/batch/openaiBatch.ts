@@ -62,6 +62,14 @@ export class OpenAIBatch implements BatchProvider {
     }
   }
 
+  async cancel(providerBatchId: string, signal?: AbortSignal): Promise<string> {
+    try {
+      return (await this.#client.batches.cancel(providerBatchId, signal ? { signal } : {})).status;
+    } catch (err) {
+      throw openaiUpstreamError('openai', err, this.#apiKey);
+    }
+  }
+
   async *results(providerBatchId: string, _customIds: readonly string[], signal?: AbortSignal): AsyncIterable<BatchOutcome> {
     const opts = signal ? { signal } : {};
     let lines: OutputLine[];

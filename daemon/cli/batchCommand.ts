@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { BatchListRequest, BatchProviderIds, BatchResultsRequest, BatchStatusRequest, BatchSubmitRequest, type BatchJob, type BatchProviderId } from '../../protocol';
+import { BatchCancelRequest, BatchListRequest, BatchProviderIds, BatchResultsRequest, BatchStatusRequest, BatchSubmitRequest, type BatchJob, type BatchProviderId } from '../../protocol';
 import { toConduitError } from '../client/daemonClient';
 import { formatUsd } from '../usage/pricing';
 import { connect, ExitCode, selectedProfile, UsageError } from './context';
 
-/** `conduit batch submit|list|status|results`: bulk jobs through the providers' Batch APIs. */
+/** `conduit batch submit|list|status|results|cancel`: bulk jobs through the providers' Batch APIs. */
 export async function batchCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -20,8 +20,8 @@ export async function batchCommand(argv: string[]): Promise<number> {
     },
   });
   const [sub, arg] = positionals;
-  if (sub !== 'submit' && sub !== 'list' && sub !== 'status' && sub !== 'results') {
-    throw new UsageError(sub === undefined ? 'batch needs a command: submit FILE, list, status ID or results ID.' : `unknown batch command "${sub}".`);
+  if (sub !== 'submit' && sub !== 'list' && sub !== 'status' && sub !== 'results' && sub !== 'cancel') {
+    throw new UsageError(sub === undefined ? 'batch needs a command: submit FILE, list, status ID, results ID or cancel ID.' : `unknown batch command "${sub}".`);
   }
   if (sub !== 'list' && !arg) throw new UsageError(sub === 'submit' ? 'batch submit needs a file of JSON lines (or - for stdin).' : `batch ${sub} needs a batch id (see \`conduit batch list\`).`);
   const provider = values.provider === undefined ? undefined : batchProvider(values.provider);
@@ -47,6 +47,13 @@ export async function batchCommand(argv: string[]): Promise<number> {
       const jobs = await send(client.connection.sendRequest(BatchListRequest.type, {}));
       if (values.json) process.stdout.write(JSON.stringify(jobs, null, 2) + '\n');
       else process.stdout.write(jobs.length ? jobs.map(formatJob).join('') : 'No batch jobs.\n');
+      return ExitCode.ok;
+    }
+    if (sub === 'cancel') {
+      // Refusals (unknown id, job already over) come back as errors and exit 1 with their message.
+      const job = await send(client.connection.sendRequest(BatchCancelRequest.type, { id: arg! }));
+      if (values.json) process.stdout.write(JSON.stringify(job, null, 2) + '\n');
+      else process.stdout.write(`Asked ${job.provider} to cancel ${job.id} (provider says ${job.providerStatus ?? 'nothing yet'}). Requests that already finished keep their results; the rest are recorded as cancelled once ${job.provider} ends the batch. \`conduit batch status ${job.id}\` shows when.\n`);
       return ExitCode.ok;
     }
     const job = await send(client.connection.sendRequest(BatchStatusRequest.type, { id: arg! }));

@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { ScriptedError, WireProvider } from './script';
 
-/** Where a fake batch is in its life. `ended` covers Anthropic "ended", OpenAI "completed", Gemini SUCCEEDED. */
-export type FakeBatchPhase = 'in_progress' | 'ended' | 'expired' | 'canceled' | 'failed';
+/**
+ * Where a fake batch is in its life. `ended` covers Anthropic "ended", OpenAI "completed", Gemini
+ * SUCCEEDED. `canceling` is the moment between a client's cancel and the provider ending the batch.
+ */
+export type FakeBatchPhase = 'in_progress' | 'canceling' | 'ended' | 'expired' | 'canceled' | 'failed';
 
 export interface FakeBatchRequest {
   customId: string;
@@ -25,6 +28,8 @@ export interface FakeBatch {
   processed: ReadonlySet<string>;
   failure: string | null;
   statusPolls: number;
+  /** When a client asked to cancel it (the cancel endpoint), else null. */
+  cancelRequestedAt: number | null;
 }
 
 export interface FakeBatchItemError {
@@ -35,7 +40,9 @@ export interface FakeBatchItemError {
 /**
  * The batch side of the fake provider server, shared by the three providers' batch routes.
  * A batch stays in progress until a test ends it (`end`, `expire`, `cancel`, `fail`), or on its
- * own after `endAfterPolls` status polls or `endAfterMs`. `failRequest` makes chosen requests
+ * own after `endAfterPolls` status polls or `endAfterMs`. A client's cancel (`requestCancel`, from
+ * the cancel endpoints) puts it in `canceling`; the next status poll ends it as cancelled, with
+ * results for the requests `runSome` marked as finished. `failRequest` makes chosen requests
  * error inside an otherwise successful batch; `holdStatus` keeps status replies waiting, so a
  * test can kill the client while a poll is in flight.
  */
@@ -68,7 +75,7 @@ export class FakeBatches {
   }
 
   create(provider: WireProvider, model: string, requests: FakeBatchRequest[], id = newBatchId(provider)): FakeBatch {
-    const batch: FakeBatch = { provider, id, model, createdAt: Date.now(), endedAt: null, requests, phase: 'in_progress', processed: new Set(), failure: null, statusPolls: 0 };
+    const batch: FakeBatch = { provider, id, model, createdAt: Date.now(), endedAt: null, requests, phase: 'in_progress', processed: new Set(), failure: null, statusPolls: 0, cancelRequestedAt: null };
     this.batches.set(id, batch);
     return batch;
   }
@@ -97,6 +104,21 @@ export class FakeBatches {
     this.#finish(id, 'canceled', processed);
   }
 
+  /** Marks requests as finished while the batch runs, so a cancel or expiry keeps their results. */
+  runSome(id: string, customIds: readonly string[]): void {
+    const batch = this.#get(id);
+    batch.processed = new Set([...batch.processed, ...customIds]);
+  }
+
+  /** The provider side of a cancel: only a running batch can be cancelled; returns false otherwise. */
+  requestCancel(id: string): boolean {
+    const batch = this.#get(id);
+    if (batch.phase !== 'in_progress') return false;
+    batch.phase = 'canceling';
+    batch.cancelRequestedAt = Date.now();
+    return true;
+  }
+
   fail(id: string, message: string): void {
     this.#finish(id, 'failed');
     this.#get(id).failure = message;
@@ -112,6 +134,7 @@ export class FakeBatches {
     }
     this.statusCalls++;
     batch.statusPolls++;
+    if (batch.phase === 'canceling') this.cancel(id, [...batch.processed]);
     if (batch.phase === 'in_progress') {
       const byPolls = this.endAfterPolls !== null && batch.statusPolls >= this.endAfterPolls;
       const byTime = this.endAfterMs !== null && Date.now() - batch.createdAt >= this.endAfterMs;

@@ -7,6 +7,8 @@ import { isRecord } from './wireFormat';
 
 const STATE: Record<FakeBatch['phase'], string> = {
   in_progress: 'BATCH_STATE_RUNNING',
+  // Gemini's batch states have no "cancelling": the job runs until the cancel takes.
+  canceling: 'BATCH_STATE_RUNNING',
   ended: 'BATCH_STATE_SUCCEEDED',
   expired: 'BATCH_STATE_EXPIRED',
   canceled: 'BATCH_STATE_CANCELLED',
@@ -15,7 +17,7 @@ const STATE: Record<FakeBatch['phase'], string> = {
 
 /** The long-running operation Gemini returns for a batch: the batch itself rides in `metadata`. */
 function operation(batch: FakeBatch, batches: FakeBatches): unknown {
-  const over = batch.phase !== 'in_progress';
+  const over = batch.phase !== 'in_progress' && batch.phase !== 'canceling';
   const responses = over && batch.phase !== 'failed'
     ? batch.requests.map((r, i) => {
         const o = batches.outcome(batch, r);
@@ -40,7 +42,7 @@ function operation(batch: FakeBatch, batches: FakeBatches): unknown {
   return { name: `batches/${batch.id}`, metadata, ...(over ? { done: true } : {}), ...(batch.failure ? { error: { code: 400, message: batch.failure, status: 'INVALID_ARGUMENT' } } : {}) };
 }
 
-/** Gemini batch mode: POST models/{m}:batchGenerateContent with inlined requests, GET batches/{id}. */
+/** Gemini batch mode: POST models/{m}:batchGenerateContent with inlined requests, GET batches/{id}, POST batches/{id}:cancel. */
 export const geminiBatchRoute: BatchRoute = async (req, batches): Promise<BatchReply | undefined> => {
   const create = /^\/v1beta\/models\/([^/:]+):batchGenerateContent$/.exec(req.path);
   if (create && req.method === 'POST') {
@@ -58,6 +60,14 @@ export const geminiBatchRoute: BatchRoute = async (req, batches): Promise<BatchR
       prompt: lastUserText(item.request?.contents),
     }));
     return { status: 200, json: operation(batches.create('gemini', model, requests), batches) };
+  }
+  const cancel = /^\/v1beta\/batches\/([^/:]+):cancel$/.exec(req.path);
+  if (cancel && req.method === 'POST') {
+    const batch = batches.batches.get(cancel[1]!);
+    if (!batch) return notFound(`batches/${cancel[1]}`);
+    if (!batches.requestCancel(batch.id)) return { status: 400, json: geminiWire.errorBody(400, { message: `Batch batches/${batch.id} is already in a terminal state.` }, '') };
+    // google.longrunning Operations.CancelOperation answers with google.protobuf.Empty.
+    return { status: 200, json: {} };
   }
   const get = /^\/v1beta\/batches\/([^/:]+)$/.exec(req.path);
   if (get && req.method === 'GET') {

@@ -49,11 +49,11 @@ function create(req: Parameters<BatchRoute>[0], batches: FakeBatches): BatchRepl
   return { status: 200, json: batchObject(batch, batches, String(body.input_file_id)) };
 }
 
-const STATUS: Record<FakeBatch['phase'], string> = { in_progress: 'in_progress', ended: 'completed', expired: 'expired', canceled: 'cancelled', failed: 'failed' };
+const STATUS: Record<FakeBatch['phase'], string> = { in_progress: 'in_progress', canceling: 'cancelling', ended: 'completed', expired: 'expired', canceled: 'cancelled', failed: 'failed' };
 
 /** The output and error files appear once the batch is over, written on first look. */
 function batchObject(batch: FakeBatch, batches: FakeBatches, inputFileId: string): unknown {
-  const over = batch.phase !== 'in_progress';
+  const over = batch.phase !== 'in_progress' && batch.phase !== 'canceling';
   const files = over && batch.phase !== 'failed' ? writeFiles(batch, batches) : { output: undefined, error: undefined, completed: 0, failed: 0 };
   return {
     id: batch.id,
@@ -68,6 +68,8 @@ function batchObject(batch: FakeBatch, batches: FakeBatches, inputFileId: string
     ...(batch.phase === 'ended' && batch.endedAt ? { completed_at: secs(batch.endedAt) } : {}),
     ...(batch.phase === 'expired' && batch.endedAt ? { expired_at: secs(batch.endedAt) } : {}),
     ...(batch.phase === 'failed' && batch.endedAt ? { failed_at: secs(batch.endedAt) } : {}),
+    ...(batch.cancelRequestedAt ? { cancelling_at: secs(batch.cancelRequestedAt) } : {}),
+    ...(batch.phase === 'canceled' && batch.endedAt ? { cancelled_at: secs(batch.endedAt) } : {}),
     ...(files.output ? { output_file_id: files.output } : {}),
     ...(files.error ? { error_file_id: files.error } : {}),
     errors: batch.failure ? { object: 'list', data: [{ code: 'invalid_request', message: batch.failure, line: 1, param: null }] } : null,
@@ -101,7 +103,7 @@ function writeFiles(batch: FakeBatch, batches: FakeBatches): { output: string | 
   return { output: out.length ? outId : undefined, error: err.length ? errId : undefined, completed: out.length, failed: err.length };
 }
 
-/** OpenAI Batch: POST /v1/files, POST /v1/batches, GET /v1/batches/{id}, GET /v1/files/{id}/content. */
+/** OpenAI Batch: POST /v1/files, POST /v1/batches, GET /v1/batches/{id}, POST /v1/batches/{id}/cancel, GET /v1/files/{id}/content. */
 export const openaiBatchRoute: BatchRoute = async (req, batches): Promise<BatchReply | undefined> => {
   if (req.method === 'POST' && req.path === '/v1/files') return upload(req, batches);
   if (req.method === 'POST' && req.path === '/v1/batches') return create(req, batches);
@@ -110,12 +112,19 @@ export const openaiBatchRoute: BatchRoute = async (req, batches): Promise<BatchR
     const file = batches.files.get(content[1]!);
     return file ? { status: 200, text: file.content, contentType: 'application/octet-stream' } : notFound(`file ${content[1]}`);
   }
+  const input = () => [...batches.files.entries()].find(([, f]) => f.purpose === 'batch')?.[0] ?? '';
+  const cancel = /^\/v1\/batches\/([^/]+)\/cancel$/.exec(req.path);
+  if (req.method === 'POST' && cancel) {
+    const batch = batches.batches.get(cancel[1]!);
+    if (!batch) return notFound(`batch ${cancel[1]}`);
+    if (!batches.requestCancel(batch.id)) return error(400, `Cannot cancel a batch with status '${STATUS[batch.phase]}'.`);
+    return { status: 200, json: batchObject(batch, batches, input()) };
+  }
   const one = /^\/v1\/batches\/([^/]+)$/.exec(req.path);
   if (req.method === 'GET' && one) {
     const batch = await batches.onStatus(one[1]!);
     if (!batch) return notFound(`batch ${one[1]}`);
-    const input = [...batches.files.entries()].find(([, f]) => f.purpose === 'batch')?.[0] ?? '';
-    return { status: 200, json: batchObject(batch, batches, input) };
+    return { status: 200, json: batchObject(batch, batches, input()) };
   }
   return undefined;
 };

@@ -3,7 +3,8 @@
  * CLI, the real daemon, the official SDKs and the fake provider's batch endpoints: a batch runs
  * to the end with results matched to their lines by id; some requests fail inside a batch; the
  * daemon is killed with SIGKILL while a poll is in flight and picks the job up again without
- * losing or repeating a result; and the ledger prices each request at the batch rate.
+ * losing or repeating a result; a job cancelled mid-way keeps what finished and records the rest
+ * as cancelled; and the ledger prices each request at the batch rate.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -170,6 +171,41 @@ describe('batch jobs through the providers\' Batch APIs', () => {
       expect(rows.filter((r) => r.error_code === 'timeout')).toHaveLength(2);
     }, 60_000);
 
+    it('cancel mid-way: the provider ends the batch as cancelled; what finished is recorded once, the rest as cancelled at no cost', async () => {
+      const job = await submit(provider);
+      const remote = env.fake.batches.only(provider);
+      await waitFor(() => remote.statusPolls >= 1, 10_000, 'the daemon to poll');
+      env.fake.batches.runSome(remote.id, ['beta']);
+      const r = await env.h.cli(['batch', 'cancel', job.id, '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      const asked = JSON.parse(r.stdout) as BatchJob;
+      // The provider only heard the request; the job is not over until it says so.
+      expect(remote.cancelRequestedAt).not.toBeNull();
+      expect(asked).toMatchObject({ id: job.id, state: 'in_progress' });
+      // Gemini's cancel answers with an empty body, so its job shows the last poll's state.
+      expect(asked.providerStatus).toBe({ anthropic: 'canceling', openai: 'cancelling', gemini: 'JOB_STATE_RUNNING' }[provider]);
+      await waitForState(job.id, 'canceled');
+      const done = await status(job.id);
+      expect(done.counts).toMatchObject({ total: 3, succeeded: 1, canceled: 2, pending: 0 });
+      expect(done.costUsd).toBeCloseTo(batchPrice(provider, model), 12);
+      const items = Object.fromEntries((await results(job.id)).map((i) => [i.customId, i]));
+      expect(items.beta).toMatchObject({ state: 'succeeded', text: `Answer to: ${PROMPT_BY_ID.beta}` });
+      expect(items.alpha).toMatchObject({ state: 'canceled', errorCode: 'cancelled', text: null });
+      expect(items['line-3']).toMatchObject({ state: 'canceled', errorCode: 'cancelled' });
+
+      const rows = Object.fromEntries((await ledgerRows(job.id)).map((r) => [r.request_id.split(':')[1], r]));
+      expect(Object.keys(rows).sort()).toEqual(['alpha', 'beta', 'line-3']);
+      expect(rows.beta).toMatchObject({ n: 1, batch: 1, error_code: null, input_tokens: 1000, output_tokens: 200 });
+      expect(rows.beta?.cost_usd).toBeCloseTo(batchPrice(provider, model), 12);
+      for (const id of ['alpha', 'line-3']) expect(rows[id]).toMatchObject({ n: 1, batch: 1, error_code: 'cancelled', cost_usd: 0, input_tokens: 0 });
+
+      // Cancelling it again is refused with its state; the provider is not asked twice.
+      const again = await env.h.cli(['batch', 'cancel', job.id]);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain('already ended (canceled)');
+      expect((await ledgerRows(job.id)).map((r) => r.n)).toEqual([1, 1, 1]);
+    }, 60_000);
+
     it('kill -9 mid-poll: the next daemon resumes polling and records every result exactly once', async () => {
       const job = await submit(provider);
       const remote = env.fake.batches.only(provider);
@@ -196,6 +232,23 @@ describe('batch jobs through the providers\' Batch APIs', () => {
       expect((await results(job.id)).map((i) => i.text)).toEqual(['alpha', 'beta', 'line-3'].map((id) => `Answer to: ${PROMPT_BY_ID[id]}`));
     }, 60_000);
   });
+
+  it('cancelling a job that already ended, or an unknown id, is a clear error', async () => {
+    const job = await submit('anthropic');
+    env.fake.batches.end(env.fake.batches.only('anthropic').id);
+    await waitForState(job.id, 'ended');
+    const r = await env.h.cli(['batch', 'cancel', job.id]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`Batch ${job.id} already ended (ended)`);
+    expect(env.fake.batches.only('anthropic').cancelRequestedAt).toBeNull();
+    expect((await status(job.id)).counts).toMatchObject({ succeeded: 3, canceled: 0 });
+
+    const unknown = await env.h.cli(['batch', 'cancel', 'batch_nope']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('No batch batch_nope');
+    const missing = await env.h.cli(['batch', 'cancel']);
+    expect(missing.code).toBe(2);
+  }, 30_000);
 
   it('bad lines are reported by line number and nothing is submitted', async () => {
     const file = writeLines('bad.jsonl', [LINES[0], '{"messages": [', '', { messages: [] }, { custom_id: 'alpha', messages: [{ role: 'user', content: 'dup' }] }, { custom_id: 'has space', messages: [{ role: 'user', content: 'x' }] }]);

@@ -95,6 +95,24 @@ describe('BatchPoller', () => {
     expect(rows).toEqual([{ error_code: 'invalid_request', batch: 1 }, { error_code: 'invalid_request', batch: 1 }]);
   });
 
+  it('a cancelled batch ends as canceled when requests were cut, and as ended when every request had run', async () => {
+    const openai = new OpenAIBatch({ apiKey: KEY, baseURL: fakeHolder.fake.baseURL('openai') });
+    for (const [id, ran] of [['batch_cut_short', ['b']], ['batch_too_late', ['a', 'b']]] as const) {
+      const remoteId = await openai.submit(entries, 'gpt-5.4-mini');
+      await store.create({ id, provider: 'openai', model: 'gpt-5.4-mini', feature: 'batch', source: null, profile: 'default', client: 'cli', entries });
+      await store.submitted(id, remoteId, Date.now());
+      fakeHolder.fake.batches.runSome(remoteId, ran);
+      expect(await openai.cancel(remoteId)).toBe('cancelling');
+    }
+    await poller().start();
+    await until(() => finished.length === 2, 'both jobs to finish');
+    const byId = Object.fromEntries(finished.map((j) => [j.id, j]));
+    expect(byId.batch_cut_short).toMatchObject({ state: 'canceled', providerStatus: 'cancelled', counts: { succeeded: 1, canceled: 1, pending: 0 } });
+    expect(byId.batch_too_late).toMatchObject({ state: 'ended', providerStatus: 'cancelled', counts: { succeeded: 2, canceled: 0, pending: 0 } });
+    const rows = await ledger.reader().all<{ request_id: string; error_code: string | null; cost_usd: number | null }>(`SELECT request_id, error_code, cost_usd FROM requests WHERE batch_id = 'batch_cut_short' ORDER BY request_id`);
+    expect(rows).toMatchObject([{ request_id: 'batch_cut_short:a', error_code: 'cancelled', cost_usd: 0 }, { request_id: 'batch_cut_short:b', error_code: null }]);
+  });
+
   it('a failing poll is kept as the last error and retried later; the job stays in progress', async () => {
     const remoteId = await new AnthropicBatch({ apiKey: KEY, baseURL: fakeHolder.fake.baseURL('anthropic') }).submit(entries, 'claude-sonnet-4-6');
     await store.create({ id: 'batch_auth', provider: 'anthropic', model: 'claude-sonnet-4-6', feature: 'batch', source: null, profile: 'default', client: 'cli', entries });

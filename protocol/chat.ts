@@ -95,7 +95,10 @@ export interface ChatResult {
   attempts: number;
   attemptLog: AttemptRecord[];
   cache: CacheKind;
-  /** The fallbacks taken, in order: "provider/model", "stale-cache" or "simplified". */
+  /**
+   * The fallbacks taken, in order: "provider/model", "stale-cache" or "simplified"; a target that
+   * could not take the request (context window, image limits) as "skipped provider/model: why".
+   */
   fallbacks: string[];
   /**
    * Set on the simplified answer given when every provider failed: its text is Conduit's, not a

@@ -43,6 +43,7 @@ import { AdapterPool } from './adapterPool';
 import { apiFieldsOf } from './apiFields';
 import { BudgetStep, type CoverTarget } from './budgetStep';
 import { CacheStep, round } from './cacheStep';
+import { fitFallback, type FallbackFit } from './fallbackFit';
 import { shouldDegrade, shouldFallBack, shouldQueue } from './fallbackRules';
 import { limitedCall } from './limitedCall';
 import { callProvider, type CallOutcome, type StreamSink } from './providerCall';
@@ -138,7 +139,7 @@ export class Gateway {
         log: (level, msg, fields) => this.deps.logger.write(level, msg, fields),
       }, (r, sink) => this.run(r, route!, config, { ...ctx, ...(sink ? { sink } : { sink: undefined }) }, started, attempts, fallbacks));
       route = result.route ??= route;
-      const trimmed = addTrims(decision.trimmed, fit.trimmed);
+      const trimmed = addTrims(addTrims(decision.trimmed, fit.trimmed), result.trimmed);
       if (trimmed) result.trimmed = trimmed;
       if (fit.switched) result.contextFallback = fit.switched;
       await this.record(ctx, request, startedAt, started, result, undefined, [], [], route);
@@ -204,16 +205,26 @@ export class Gateway {
     const sink = ctx.sink ? { text: (delta: string, toolCall?: ToolCallDelta) => ctx.sink!.chunk(delta, seq++, toolCall) } : undefined;
 
     let lastError: ConduitErrorData | undefined;
+    // A fallback that cannot take the request (context window, image limits) is skipped, not called.
+    let unfit: ConduitErrorData | undefined;
+    let calledFallback = false;
     for (const [index, target] of [primary, ...plan.targets].entries()) {
       // The budget reserved for the primary; a dearer fallback must fit too, or is not called.
       if (index > 0 && cover && !(await cover(target))) {
         this.deps.logger.info('fallback skipped', { requestId: ctx.requestId, target: targetLabel(target), reason: 'over budget' });
         continue;
       }
-      if (index > 0) fallbacks.push(targetLabel(target));
+      const fit: FallbackFit = index > 0 ? fitFallback(request, target, config.defaultMaxTokens, config.routing.contextWindow) : { ok: true, request };
+      if (!fit.ok) {
+        unfit = this.errorData(fit.error, ctx.signal, target);
+        fallbacks.push(`skipped ${targetLabel(target)}: ${fit.reason}`);
+        this.deps.logger.info('fallback skipped', { requestId: ctx.requestId, target: targetLabel(target), reason: unfit.message });
+        continue;
+      }
+      if (index > 0) { fallbacks.push(targetLabel(target)); calledFallback = true; }
       try {
-        const outcome = await this.runTarget(target, request, config, ctx, policy, sink, started, attempts);
-        return this.result(ctx, target.provider, outcome, started, attempts, fallbacks, config.prices);
+        const outcome = await this.runTarget(target, fit.request, config, ctx, policy, sink, started, attempts);
+        return { ...this.result(ctx, target.provider, outcome, started, attempts, fallbacks, config.prices), ...(fit.trimmed ? { trimmed: fit.trimmed } : {}) };
       } catch (err) {
         lastError = this.errorData(err, ctx.signal, target);
         const committed = err instanceof ResilienceError && err.reason === 'committed';
@@ -250,7 +261,8 @@ export class Gateway {
       this.deps.logger.warn('degraded answer', { requestId: ctx.requestId, code: failure.code });
       return result;
     }
-    throw new ConduitError(failure);
+    // Every fallback was skipped as unfit: the limit that ruled them out is the clearer error.
+    throw new ConduitError(unfit && !calledFallback ? unfit : failure);
   }
 
   /** One provider/model under the executor: breaker, attempts with timeouts, retries. */

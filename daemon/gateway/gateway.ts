@@ -14,6 +14,7 @@ import {
 import type { ResponseCache } from '../cache/responseCache';
 import { resolveProvider, type ConduitConfig } from '../config/config';
 import { fitContextWindow } from '../router/contextWindow';
+import { addTrims } from '../router/contextTrim';
 import { checkImageSizes } from '../guard/imageCheck';
 import { guardInput, guardRequest } from '../guard/inputGuard';
 import { enforceModeration } from '../guard/moderation';
@@ -32,7 +33,7 @@ import { planFallbacks, targetLabel, type Target } from '../resilience/fallbackP
 import { ResilienceError } from '../resilience/resilienceError';
 import { attemptTimeouts, retrySettings, startDeadline, type AttemptTimeouts, type Deadline, type RetrySettings } from '../resilience/resilienceSettings';
 import type { KeyCandidate, KeyRing } from '../secrets/keyRing';
-import { resolveKey } from '../secrets/keySource';
+import { keyFromEnv, resolveKey } from '../secrets/keySource';
 import { keyRequired } from '../secrets/credentialKind';
 import { withKeyRotation } from '../secrets/keyRotation';
 import type { BudgetTable } from '../usage/budgetTable';
@@ -387,18 +388,8 @@ export class Gateway {
   }
 }
 
-function addTrims(a: ChatResult['trimmed'], b: ChatResult['trimmed']): ChatResult['trimmed'] {
-  if (!a || !b) return a ?? b;
-  return { droppedTokens: a.droppedTokens + b.droppedTokens, droppedMessages: a.droppedMessages + b.droppedMessages };
-}
-
 /** Anthropic prompt caching pays off for a long system prompt that repeats across requests. */
 function cacheSystemPrompt(provider: ProviderId, system: string | undefined, config: ConduitConfig): boolean {
   const caching = config.routing.promptCaching;
   return provider === 'anthropic' && caching.enabled && system !== undefined && estimateInputTokens([], system) >= caching.minSystemTokens;
-}
-
-function keyFromEnv(provider: ProviderId, env: NodeJS.ProcessEnv): KeyCandidate[] {
-  const { key } = resolveKey(provider, env);
-  return key ? [{ key, origin: 'env', id: 'env' }] : [];
 }

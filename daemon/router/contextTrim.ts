@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../protocol';
+import type { ChatMessage, ChatResult } from '../../protocol';
 import { estimateInputTokens } from '../ratelimit/tokenEstimate';
 
 export interface TrimResult {
@@ -28,4 +28,10 @@ export function trimContext(messages: readonly ChatMessage[], maxTokens: number)
     start++;
   }
   return { messages: messages.slice(start), droppedTokens: total - kept, droppedMessages: start };
+}
+
+/** Two trims of one request (the context window's and a fallback's), as one. */
+export function addTrims(a: ChatResult['trimmed'], b: ChatResult['trimmed']): ChatResult['trimmed'] {
+  if (!a || !b) return a ?? b;
+  return { droppedTokens: a.droppedTokens + b.droppedTokens, droppedMessages: a.droppedMessages + b.droppedMessages };
 }

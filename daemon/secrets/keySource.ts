@@ -1,6 +1,6 @@
 import type { ProviderId } from '../../protocol';
 import { keyRequired } from './credentialKind';
-import { DEFAULT_PROFILE, envKey, type KeyRing } from './keyRing';
+import { DEFAULT_PROFILE, envKey, type KeyCandidate, type KeyRing } from './keyRing';
 
 export type KeySourceKind = 'keychain' | 'env' | 'none' | 'not-required';
 
@@ -37,4 +37,10 @@ export function resolveKey(id: ProviderId, env: NodeJS.ProcessEnv = process.env,
   const fromEnv = envKey(id, env);
   if (fromEnv) return { key: fromEnv.key, source: 'env' };
   return { key: undefined, source: keyRequired(id) ? 'none' : 'not-required' };
+}
+
+/** The environment's key as the one candidate, for a daemon without a keychain. */
+export function keyFromEnv(provider: ProviderId, env: NodeJS.ProcessEnv): KeyCandidate[] {
+  const { key } = resolveKey(provider, env);
+  return key ? [{ key, origin: 'env', id: 'env' }] : [];
 }

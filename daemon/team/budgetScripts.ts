@@ -20,47 +20,15 @@ end
 `;
 
 /**
- * reserve: ARGV = amount, each period's limit (-1: none), each period's TTL in ms, now, when
- * the reservation lapses, and its member ("<id>|<amount>"). Checks every limit and takes from
- * all in one step, or takes nothing. Returns { 1, spent, reserved, ... } per period on success,
- * { 0, index, spent, reserved } on refusal, so the caller can keep its offline allowance fresh.
+ * reserve, or raise a reservation: ARGV = the reservation's (new) amount, each period's limit
+ * (-1: none), each period's TTL in ms, now, when it lapses, its old member ('' for a new
+ * reservation) and its member ("<id>|<amount>", so a lapse gives back what is held). Takes the
+ * whole amount, or only the difference where the old hold is still there; checks every limit
+ * first and takes from all in one step, or nothing. Returns { 1, spent, reserved, ... } per
+ * period on success, { 0, index, spent, reserved } on refusal, so the caller can keep its
+ * offline allowance fresh.
  */
 export const RESERVE_LUA = `${LAPSE}
-local n = #KEYS / 2
-local amount = tonumber(ARGV[1])
-local now = tonumber(ARGV[2 + 2 * n])
-local lapsesAt = tonumber(ARGV[3 + 2 * n])
-local member = ARGV[4 + 2 * n]
-local figures = {}
-for i = 1, n do
-  lapse(KEYS[i], KEYS[n + i], now)
-  local limit = tonumber(ARGV[1 + i])
-  local spent = tonumber(redis.call('HGET', KEYS[i], 'spent') or '0')
-  local reserved = tonumber(redis.call('HGET', KEYS[i], 'reserved') or '0')
-  if limit >= 0 and spent + reserved + amount > limit then
-    return { 0, i, spent, reserved }
-  end
-  figures[#figures + 1] = spent
-  figures[#figures + 1] = reserved + amount
-end
-for i = 1, n do
-  redis.call('HINCRBY', KEYS[i], 'reserved', amount)
-  redis.call('ZADD', KEYS[n + i], lapsesAt, member)
-  redis.call('PEXPIRE', KEYS[i], ARGV[1 + n + i])
-  redis.call('PEXPIRE', KEYS[n + i], ARGV[1 + n + i])
-end
-local out = { 1 }
-for _, v in ipairs(figures) do out[#out + 1] = v end
-return out
-`;
-
-/**
- * raise: ARGV = the reservation's new amount, each period's limit (-1: none), each period's TTL,
- * now, when it lapses, its old member and its new member ("<id>|<new amount>", so a lapse gives
- * back the raised amount). Takes only the difference, or the whole new amount where the old hold
- * had lapsed; checks every limit first and takes nothing on refusal. Replies as reserve does.
- */
-export const RAISE_LUA = `${LAPSE}
 local n = #KEYS / 2
 local amount = tonumber(ARGV[1])
 local now = tonumber(ARGV[2 + 2 * n])

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { BudgetPeriod, BudgetStatus } from '../../protocol';
 import { dayKey, monthKey, startOfDay } from '../usage/calendarKey';
 import { startOfNextMonth } from '../usage/budgetTable';
-import { RAISE_LUA, RESERVE_LUA, SETTLE_LUA } from './budgetScripts';
+import { RESERVE_LUA, SETTLE_LUA } from './budgetScripts';
 import { BacklogDrainer } from './backlogDrainer';
 import type { TeamConnection } from './teamConnection';
 import type { TeamSettings } from './teamSettings';
@@ -65,7 +65,6 @@ export class TeamBudget {
   constructor(private readonly team: TeamConnection, private readonly settings: () => TeamSettings, private readonly now: () => number = Date.now, private readonly lapseMs = 15 * 60_000) {
     team.client.defineCommand('conduitBudgetReserve', { lua: RESERVE_LUA });
     team.client.defineCommand('conduitBudgetSettle', { lua: SETTLE_LUA });
-    team.client.defineCommand('conduitBudgetRaise', { lua: RAISE_LUA });
     team.on('up', () => void this.flush());
   }
 
@@ -83,7 +82,8 @@ export class TeamBudget {
       try {
         await this.flush();
         const member = `${randomUUID()}|${micros}`;
-        const refusal = await this.script('conduitBudgetReserve', periods, String(micros), [member], micros);
+        // No old member: the whole amount is taken.
+        const refusal = await this.script('conduitBudgetReserve', periods, String(micros), ['', member], micros);
         return refusal ?? { ok: true, reservation: { micros, keys, member, localMicros: 0, where: 'redis', done: false } };
       } catch {
         // Redis went away between the check and the call: the offline share decides.
@@ -111,7 +111,7 @@ export class TeamBudget {
         await this.flush();
         const total = r.micros + extra;
         const member = `${r.member.slice(0, r.member.lastIndexOf('|'))}|${total}`;
-        const refusal = await this.script('conduitBudgetRaise', periods, String(total), [r.member, member], extra);
+        const refusal = await this.script('conduitBudgetReserve', periods, String(total), [r.member, member], extra);
         if (refusal) return false;
         r.micros = total;
         r.member = member;
@@ -205,7 +205,7 @@ export class TeamBudget {
    * Reserve or raise in Redis: undefined when granted, else the refusal for `needed` micro-dollars.
    * Either way the reply's figures become the last known state the offline share is cut from.
    */
-  private async script(command: 'conduitBudgetReserve' | 'conduitBudgetRaise', periods: Period[], amount: string, members: string[], needed: number): Promise<Extract<TeamReserveOutcome, { ok: false }> | undefined> {
+  private async script(command: 'conduitBudgetReserve', periods: Period[], amount: string, members: string[], needed: number): Promise<Extract<TeamReserveOutcome, { ok: false }> | undefined> {
     const ttls = periods.map((p) => String(Math.max(60_000, p.resetsAt - this.now() + 86_400_000)));
     const now = this.now();
     const reply = await this.call(command, periods.map((p) => p.key), [amount, ...periods.map((p) => String(p.limit === undefined ? -1 : toMicros(p.limit))), ...ttls, String(now), String(now + this.lapseMs), ...members]) as number[];
@@ -268,7 +268,7 @@ export class TeamBudget {
   }
 
   /** KEYS are the period hashes, then their reservation sets. */
-  private call(command: 'conduitBudgetReserve' | 'conduitBudgetRaise' | 'conduitBudgetSettle', keys: readonly string[], args: string[]): Promise<unknown> {
+  private call(command: 'conduitBudgetReserve' | 'conduitBudgetSettle', keys: readonly string[], args: string[]): Promise<unknown> {
     const client = this.team.client as unknown as Record<string, (n: number, ...a: string[]) => Promise<unknown>>;
     const all = [...keys, ...keys.map((k) => `${k}:res`)];
     return client[command]!(all.length, ...all, ...args);

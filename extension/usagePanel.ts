@@ -116,7 +116,9 @@ export class UsagePanel implements vscode.Disposable {
     const live = await fetchLive(client);
     this.post({ type: 'live', live });
     const served = live.status?.requestsServed;
-    const changed = served !== undefined && this.lastServed !== undefined && served !== this.lastServed;
+    // The first count seen may already include requests the last snapshot missed (a panel
+    // revived before the daemon connection was back), so it counts as a change too.
+    const changed = served !== undefined && served !== this.lastServed;
     if (served !== undefined) this.lastServed = served;
     if (changed || Date.now() - this.snapshotAt > SNAPSHOT_MAX_AGE_MS) await this.refreshSnapshot(false);
   }

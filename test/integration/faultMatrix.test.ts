@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import type { ErrorCode } from '../../protocol';
 import type { ScriptedResponse } from '../fakes/fakeProvider';
-import { FAST, FaultEnv, KeyedMutex, WIRES, attemptLogOf, chat, chunkText, codeOf, describeOutcome, type Wire } from './faultMatrixHelpers';
+import { FAST, FaultEnv, KeyedMutex, WIRES, attemptLogOf, chat, chunkText, codeOf, describeOutcome, type Wire, useFaultEnv } from './faultMatrixHelpers';
 
 /**
  * The fault matrix: HTTP status × headers × provider, through the real daemon process, its real
@@ -177,12 +177,7 @@ describe.concurrent('fault matrix: status × headers × provider, through the re
   let env: FaultEnv;
   const mutex = new KeyedMutex();
 
-  beforeAll(async () => {
-    env = await FaultEnv.start(FAST);
-  });
-  afterAll(async () => {
-    await env?.dispose();
-  });
+  useFaultEnv(FAST, (e) => { env = e; });
 
   it('has at least 40 cells, over all three providers', ({ expect }) => {
     expect(cells.length).toBeGreaterThanOrEqual(40);

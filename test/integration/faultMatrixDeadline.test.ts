@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { ConduitError } from '../../protocol';
-import { FAST, FaultEnv, KeyedMutex, WIRES, attemptLogOf, chat, codeOf, describeOutcome, sleep } from './faultMatrixHelpers';
+import { FAST, FaultEnv, KeyedMutex, WIRES, attemptLogOf, chat, codeOf, describeOutcome, sleep, useFaultEnv } from './faultMatrixHelpers';
 import { waitFor } from './harness';
 
 /**
@@ -16,12 +16,7 @@ describe.concurrent('request deadline and cancellation during waits, through the
   let env: FaultEnv;
   const mutex = new KeyedMutex();
 
-  beforeAll(async () => {
-    env = await FaultEnv.start(CONFIG);
-  });
-  afterAll(async () => {
-    await env?.dispose();
-  });
+  useFaultEnv(CONFIG, (e) => { env = e; });
 
   for (const wire of WIRES) {
     it(`${wire}: a retry-after (2 s) within the budget but past the deadline is not waited: one attempt`, async ({ expect }) => {

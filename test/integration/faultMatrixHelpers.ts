@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import type { DaemonClient } from '../../daemon/client/daemonClient';
 import { ConduitError, type AttemptLogEntry, type ChatChunk, type ChatRequest, type ChatResult, type CircuitStatus, type ErrorCode } from '../../protocol';
 import { FakeProviderServer, type RecordedRequest, type WireProvider } from '../fakes/fakeProvider';
@@ -40,6 +41,18 @@ export const FAST: Required<Pick<ResilienceOverrides, 'baseDelayMs' | 'maxDelayM
  * wire provider: each fake's FIFO queue then belongs to one provider, and a cell of one provider
  * can reset its fake without touching cells of the others running at the same time.
  */
+/** One FaultEnv for a file: started before its tests (handed to `set`), disposed after them. */
+export function useFaultEnv(config: ResilienceOverrides, set: (env: FaultEnv) => void): void {
+  let env: FaultEnv | undefined;
+  beforeAll(async () => {
+    env = await FaultEnv.start(config);
+    set(env);
+  });
+  afterAll(async () => {
+    await env?.dispose();
+  });
+}
+
 export class FaultEnv {
   private constructor(
     readonly h: DaemonHarness,

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
+import { describe, it, type ExpectStatic } from 'vitest';
 import type { ErrorCode } from '../../protocol';
 import type { RecordedRequest, ScriptedResponse } from '../fakes/fakeProvider';
-import { FAST, FaultEnv, KeyedMutex, WIRES, attemptLogOf, chat, chunkText, codeOf, describeOutcome, type Outcome, type Wire } from './faultMatrixHelpers';
+import { FAST, FaultEnv, KeyedMutex, WIRES, attemptLogOf, chat, chunkText, codeOf, describeOutcome, type Outcome, type Wire, useFaultEnv } from './faultMatrixHelpers';
 
 /**
  * Streams that break, through the real daemon and SDKs. Whatever happens, a streamed request ends
@@ -169,12 +169,7 @@ describe.concurrent('stream faults: a complete answer, a provider error or a tru
   let env: FaultEnv;
   const mutex = new KeyedMutex();
 
-  beforeAll(async () => {
-    env = await FaultEnv.start(CONFIG);
-  });
-  afterAll(async () => {
-    await env?.dispose();
-  });
+  useFaultEnv(CONFIG, (e) => { env = e; });
 
   for (const cell of cells) {
     const stream = cell.stream ?? true;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backoffCeiling, fullJitterDelay } from '../../../../daemon/resilience/backoff';
-import { seededRandom } from './seededRandom';
+import { seededRandom } from '../../../fixtures/seededRandom';
 
 const settings = { baseDelayMs: 1000, maxDelayMs: 30_000 };
 

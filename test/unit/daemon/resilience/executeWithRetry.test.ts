@@ -4,7 +4,7 @@ import { UpstreamError, type UpstreamErrorInit } from '../../../../daemon/provid
 import { CircuitBreaker } from '../../../../daemon/resilience/circuitBreaker';
 import { executeWithRetry, type AttemptContext, type ExecuteOptions } from '../../../../daemon/resilience/executeWithRetry';
 import { isCircuitOpen, ResilienceError } from '../../../../daemon/resilience/resilienceError';
-import { sequence } from './seededRandom';
+import { sequence } from '../../../fixtures/seededRandom';
 
 beforeEach(() => {
   vi.useFakeTimers();

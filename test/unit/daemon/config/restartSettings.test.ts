@@ -25,4 +25,10 @@ describe('restartNeeded', () => {
     const started = withOver({ cache: { semantic: { embedder: 'local' } } });
     expect(restartNeeded(started, withOver({ cache: { semantic: { embedder: 'local' } } }))).toEqual([]);
   });
+
+  it('the ledger acknowledgement and turning embedding batching on or off wait for a restart; the batch window does not', () => {
+    expect(restartNeeded(base, withOver({ ledgerAck: 'written', cache: { semantic: { batch: { enabled: false, windowMs: 5 } } } })))
+      .toEqual(['ledgerAck', 'cache.semantic.batch.enabled']);
+    expect(restartNeeded(base, withOver({ cache: { semantic: { batch: { windowMs: 5 } } } }))).toEqual([]);
+  });
 });

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { PreTrainedTokenizer } from '@huggingface/transformers';
 import { describe, expect, it } from 'vitest';
 import { textOf, type ChatMessage } from '../../../../protocol';
-import { estimateInputTokens, inputTokensUpperBound } from '../../../../daemon/ratelimit/tokenEstimate';
+import { estimateInputTokens, IMAGE_TOKENS_UPPER_BOUND, inputTokensUpperBound } from '../../../../daemon/ratelimit/tokenEstimate';
 import { worstCaseCost } from '../../../../daemon/usage/pricing';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -106,5 +106,16 @@ describe('inputTokensUpperBound: a true upper bound for the budget', () => {
     // Short prompts: max_tokens dominates, so the budget is not made uselessly strict.
     expect(median(costs)).toBeLessThan(1.1);
     for (const x of g) expect(x.cost).toBeGreaterThanOrEqual(1);
+  });
+
+  it('counts tool definitions, a response schema and every image, none of which the text carries', () => {
+    const text: ChatMessage[] = [{ role: 'user', content: 'What is in this screenshot?' }];
+    const base = inputTokensUpperBound(text, undefined);
+    const withImages: ChatMessage[] = [{ role: 'user', content: [{ type: 'text', text: 'What is in this screenshot?' }, { type: 'image', mediaType: 'image/png', data: 'iVBORw0KGgo=' }, { type: 'image', mediaType: 'image/png', data: 'iVBORw0KGgo=' }] }];
+    expect(inputTokensUpperBound(withImages, undefined)).toBe(base + 2 * IMAGE_TOKENS_UPPER_BOUND);
+    const tools = [{ name: 'lookup', description: 'Finds a symbol', inputSchema: { type: 'object', properties: { name: { type: 'string' } } } }];
+    const responseSchema = { name: 'answer', schema: { type: 'object', properties: { ok: { type: 'boolean' } } } };
+    expect(inputTokensUpperBound(text, undefined, { tools })).toBe(base + Buffer.byteLength(JSON.stringify(tools)));
+    expect(inputTokensUpperBound(text, undefined, { tools, responseSchema })).toBe(base + Buffer.byteLength(JSON.stringify(tools)) + Buffer.byteLength(JSON.stringify(responseSchema)));
   });
 });

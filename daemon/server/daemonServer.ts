@@ -3,7 +3,16 @@ import type { NotificationType } from 'vscode-jsonrpc';
 import type { ClientKind } from '../../protocol';
 import { ClientSession, type SessionHost } from './clientSession';
 
-export interface DaemonServerOptions extends Omit<SessionHost, 'requestStarted' | 'requestEnded'> {
+/** The connections and requests, as `daemon/status` reports them. */
+export interface ServerCounts {
+  clients: number;
+  inFlight: number;
+  served: number;
+}
+
+export interface DaemonServerOptions extends Omit<SessionHost, 'requestStarted' | 'requestEnded' | 'status'> {
+  /** Handed the server's own counts, so the status report need not reach back to the server. */
+  status: (settleMemory: boolean, counts: ServerCounts) => unknown;
   maxConnections: number;
   /** Called when the daemon becomes idle (no clients, no work) or busy again. */
   onIdleChange: (idle: boolean) => void;
@@ -43,6 +52,7 @@ export class DaemonServer {
     const host: SessionHost = {
       ...this.opts,
       chat: (params: unknown, client: ClientKind, signal: AbortSignal, onChunk) => this.opts.chat(params, client, signal, onChunk),
+      status: (settleMemory: boolean) => this.opts.status(settleMemory, { clients: this.clients, inFlight: this.inFlight, served: this.served }),
       requestStarted: () => { this.inFlight++; this.served++; this.updateIdle(); },
       requestEnded: () => { this.inFlight--; this.updateIdle(); },
     };

@@ -1,0 +1,74 @@
+import * as fs from 'node:fs';
+import type { ResponseCache } from '../cache/responseCache';
+import type { LogFn } from '../log/logFn';
+import type { Logger } from '../log/logger';
+import type { DaemonServer } from '../server/daemonServer';
+import type { AlertMonitor } from '../usage/alertMonitor';
+import type { CacheStartup } from './cacheStartup';
+import type { BackgroundWork } from './createBackgroundWork';
+import type { Lifecycle } from './lifecycle';
+import type { DaemonStores } from './openStores';
+import type { TeamMode } from './teamMode';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+export interface ShutdownDeps {
+  server: DaemonServer;
+  socketPath: string;
+  lifecycle: Lifecycle;
+  work: BackgroundWork;
+  monitor: AlertMonitor;
+  stores: DaemonStores;
+  cacheStartup: CacheStartup;
+  team: TeamMode;
+  cache: ResponseCache;
+  logger: Logger;
+  log: LogFn;
+  graceMs?: number;
+}
+
+export interface Shutdown {
+  /** Stops the daemon once; later calls share the first one's promise. */
+  stop(reason: string): Promise<void>;
+  /** Resolves when the daemon has stopped. */
+  readonly stopped: Promise<void>;
+}
+
+/**
+ * The stop sequence, in reverse order of use: no new connections, no new background work, the
+ * requests in flight get a grace period, then the connections, the stores and the log close.
+ */
+export function createShutdown(deps: ShutdownDeps): Shutdown {
+  const { server, stores, log } = deps;
+  let stopping: Promise<void> | undefined;
+  let markStopped!: () => void;
+  const stopped = new Promise<void>((resolve) => {
+    markStopped = resolve;
+  });
+  const stop = (reason: string): Promise<void> => {
+    stopping ??= (async () => {
+      log('info', 'daemon stopping', { reason, inFlight: server.requestsInFlight });
+      deps.lifecycle.idle.stop();
+      deps.team.preventStart();
+      server.server.close();
+      await deps.work.worker?.stop();
+      await deps.work.batchPoller?.stop();
+      const deadline = Date.now() + (deps.graceMs ?? SHUTDOWN_GRACE_MS);
+      while (server.requestsInFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await server.closeAll();
+      deps.monitor.stop();
+      await stores.ledger.close();
+      await stores.queue?.close();
+      await stores.batchStore?.close();
+      await deps.cacheStartup.settled();
+      await deps.team.close();
+      await deps.cache.close();
+      if (process.platform !== 'win32') fs.rmSync(deps.socketPath, { force: true });
+      log('info', 'daemon stopped', { reason });
+      await deps.logger.close();
+      markStopped();
+    })();
+    return stopping;
+  };
+  return { stop, stopped };
+}

@@ -1,0 +1,33 @@
+import { openBatchStore } from '../batch/openBatchStore';
+import type { ConduitConfig } from '../config/config';
+import type { LogFn } from '../log/logFn';
+import { openQueue } from '../resilience/openQueue';
+import { UsageLedger } from '../usage/usageLedger';
+
+export interface DaemonStores {
+  ledger: UsageLedger;
+  /** Absent when its database cannot be opened: background work then fails instead of waiting. */
+  queue: Awaited<ReturnType<typeof openQueue>>;
+  batchStore: Awaited<ReturnType<typeof openBatchStore>>;
+}
+
+/**
+ * The databases in the home. The ledger is only created here; it opens once this process owns the
+ * socket (see main.ts), so a second daemon never touches it.
+ */
+export async function openStores(
+  home: string,
+  ledgerAck: ConduitConfig['ledgerAck'],
+  log: LogFn,
+): Promise<DaemonStores> {
+  const ledger = UsageLedger.inHome(home, { log, ackAfterFsync: ledgerAck === 'disk' });
+  const queue = await openQueue(home, log);
+  const batchStore = await openBatchStore(home, log);
+  return { ledger, queue, batchStore };
+}
+
+/** For a daemon that exits before serving: the ledger was never opened. */
+export async function closeUnopenedStores(stores: DaemonStores): Promise<void> {
+  await stores.queue?.close();
+  await stores.batchStore?.close();
+}

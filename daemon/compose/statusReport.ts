@@ -1,0 +1,81 @@
+import { CONDUIT_VERSION, PROTOCOL_VERSION, ProviderIds, type StatusResult } from '../../protocol';
+import { resolveProvider } from '../config/config';
+import { modelsInUse } from '../gateway/routeStep';
+import type { Redactor } from '../guard/redact';
+import type { RateLimiter } from '../ratelimit/rateLimiter';
+import type { BreakerRegistry } from '../resilience/breakerRegistry';
+import { configuredDeprecations } from '../router/deprecations';
+import type { KeyRing } from '../secrets/keyRing';
+import { resolveKey } from '../secrets/keySource';
+import type { ServerCounts } from '../server/daemonServer';
+import type { AlertMonitor } from '../usage/alertMonitor';
+import type { BudgetTable } from '../usage/budgetTable';
+import type { UsageLedger } from '../usage/usageLedger';
+import type { DaemonAlerts } from './daemonAlerts';
+import type { DaemonHome } from './daemonHome';
+import type { LiveConfig } from './liveConfig';
+import type { TeamMode } from './teamMode';
+
+export interface StatusDeps {
+  home: DaemonHome;
+  startedAt: number;
+  idleTimeoutMs: number;
+  config: LiveConfig;
+  breakers: BreakerRegistry;
+  ledger: UsageLedger;
+  monitor: AlertMonitor;
+  alerts: DaemonAlerts;
+  team: TeamMode;
+  budgets: BudgetTable;
+  rateLimiter: RateLimiter;
+  ring: KeyRing;
+  redactor: Redactor;
+  env?: NodeJS.ProcessEnv;
+}
+
+export type StatusReport = (settleMemory: boolean, counts: ServerCounts) => StatusResult;
+
+/** What `daemon/status` answers: the process, the connections, and each part's state. */
+export function statusReport(deps: StatusDeps): StatusReport {
+  const env = deps.env ?? process.env;
+  return (settleMemory, counts) => {
+    const config = deps.config.get();
+    const team = deps.team.current;
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (settleMemory && gc) gc();
+    const mem = process.memoryUsage();
+    return {
+      pid: process.pid,
+      version: CONDUIT_VERSION,
+      protocolVersion: PROTOCOL_VERSION,
+      uptimeMs: Date.now() - deps.startedAt,
+      clients: counts.clients,
+      inFlight: counts.inFlight,
+      requestsServed: counts.served,
+      home: deps.home.layout.home,
+      socket: deps.home.address.path,
+      idleTimeoutMs: deps.idleTimeoutMs,
+      memory: {
+        rss: mem.rss,
+        heapUsed: mem.heapUsed,
+        heapTotal: mem.heapTotal,
+        external: mem.external,
+        arrayBuffers: mem.arrayBuffers,
+      },
+      circuits: deps.breakers.snapshots(),
+      ledger: deps.ledger.status(),
+      alerts: [...deps.monitor.list().active, ...deps.alerts.active(), ...(team?.alerts() ?? [])],
+      deprecations: configuredDeprecations(modelsInUse(config)),
+      budgets: deps.budgets.statuses(),
+      rateLimits: deps.rateLimiter.status(),
+      providers: ProviderIds.map((id) => {
+        const resolved = resolveProvider(config, id);
+        const keySource = resolveKey(id, env, deps.ring, config.profile).source;
+        return { id, keySource, baseURL: deps.redactor.text(resolved.baseURL), defaultModel: resolved.model };
+      }),
+      profile: config.profile,
+      keychain: deps.ring.state,
+      ...(team ? { team: team.status() } : {}),
+    };
+  };
+}

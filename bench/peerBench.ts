@@ -62,7 +62,7 @@ async function main(): Promise<PeerResult> {
   let stderr = '';
   // NODE_ENV=production: no dev log UI, nothing beyond the proxy itself.
   const portkey = spawn(process.execPath, [entry, '--headless', `--port=${port}`], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } });
-  portkey.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+  portkey.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
   const home = benchHome();
   benchConfig(home);
   let client: DaemonClient | undefined;

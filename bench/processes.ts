@@ -17,7 +17,7 @@ export interface Mock {
 /** The mock upstream (the fake provider) in its own process, so its work is billed to neither side. */
 export async function startFake(buildDir: string): Promise<Mock> {
   const proc = spawn(process.execPath, [path.join(buildDir, 'mockServe.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: proc.stdout! });
+  const lines = createInterface({ input: proc.stdout });
   const waiting: Array<(line: string) => void> = [];
   const first = new Promise<string>((resolve, reject) => {
     waiting.push(resolve);
@@ -37,7 +37,7 @@ export async function startFake(buildDir: string): Promise<Mock> {
     command<T>(cmd: Record<string, unknown>): Promise<T> {
       return new Promise<T>((resolve) => {
         waiting.push((line) => resolve(JSON.parse(line) as T));
-        proc.stdin!.write(`${JSON.stringify(cmd)}\n`);
+        proc.stdin.write(`${JSON.stringify(cmd)}\n`);
       });
     },
     stop() {

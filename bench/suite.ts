@@ -15,11 +15,11 @@ import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import OpenAI from 'openai';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
-import { CacheStatsRequest, PingRequest, type CacheStatsResult } from '../protocol';
+import { CacheStatsRequest, PingRequest } from '../protocol';
 import { DaemonClient } from '../daemon/client/daemonClient';
-import { breakdown, type BreakdownRow } from './breakdown';
+import { breakdown } from './breakdown';
 import { benchConfig, benchHome, cpuMsOf, daemonEnv, roomyLimitHeaders, rssOf, startFake, textOfSize, type Mock } from './processes';
-import { fmt, percentile, summarize, type Summary } from './stats';
+import { percentile, summarize, type Summary } from './stats';
 import type { PeerResult } from './peerBench';
 import { print, type LimitResult, type MemoryResult, type MemorySample, type Row, type ThroughputRow } from './report';
 
@@ -131,7 +131,7 @@ async function streaming(mock: Mock, client: DaemonClient, sdk: OpenAI): Promise
 async function ipc(client: DaemonClient): Promise<Row[]> {
   const echo = spawn(process.execPath, [path.join(buildDir, 'echoServer.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
-    const line = await new Promise<string>((resolve) => createInterface({ input: echo.stdout! }).once('line', resolve));
+    const line = await new Promise<string>((resolve) => createInterface({ input: echo.stdout }).once('line', resolve));
     const { socket: socketPath } = JSON.parse(line) as { socket: string };
     const socket = await new Promise<net.Socket>((resolve, reject) => {
       const s = net.connect(socketPath, () => { s.setNoDelay(true); resolve(s); });

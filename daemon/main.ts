@@ -65,7 +65,7 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   const shared = { ...core, ledger: stores.ledger, queue: stores.queue, broadcast, budgets, alerts, cache, team };
 
   const circuitClosed = new Emitter<void>();
-  const pipeline = createGateway({ ...shared, onCircuitClosed: () => circuitClosed.fire() });
+  const pipeline = createGateway({ ...shared, onCircuitClosed: () => void circuitClosed.fire() });
   const work = createBackgroundWork({ ...shared, gateway: pipeline.gateway });
   // A circuit closing again means its provider answers: run what waited for it.
   circuitClosed.event(() => work.wake());

@@ -34,7 +34,7 @@ export class DaemonConnection implements vscode.Disposable {
       log,
       isOutdated: (client) => client.hello.version !== CONDUIT_VERSION,
       waitForExit,
-      onConnected: async (client) => { await Promise.all([...this.connectedListeners].map((l) => l(client))); },
+      onConnected: async (client) => { await Promise.all([...this.connectedListeners].map(async (l) => l(client))); },
       onGaveUp: (reason) => void this.showGaveUp(reason),
     });
   }

@@ -1,5 +1,5 @@
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
-import type { ProviderId, Usage } from './chat';
+import type { Usage } from './chat';
 import type { ConduitErrorData, ErrorCode } from './errors';
 
 /** The providers that have a Batch API. */

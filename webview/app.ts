@@ -4,7 +4,7 @@ import { chartFigure, drawChart, resizeCharts } from './charts';
 import { byId, el } from './dom';
 import { alertsList, cardsSection, experimentsTables, healthTable, limitsTable, recentTable } from './sections';
 import { teamSection } from './teamSection';
-import { experiments, snapshotView, type FilterOptions, type SnapshotView, type StackBy } from './viewModel';
+import { experiments, snapshotView, type FilterOptions, type SnapshotView } from './viewModel';
 import type { VsCodeApi } from './vscodeApi';
 
 const RANGE_LABELS: Record<(typeof PanelRanges)[number], string> = { '24h': 'Last 24 hours', '7d': 'Last 7 days', '30d': 'Last 30 days', '90d': 'Last 90 days' };

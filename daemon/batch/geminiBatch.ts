@@ -1,4 +1,4 @@
-import { GoogleGenAI, type BatchJob, type InlinedRequest } from '@google/genai';
+import { GoogleGenAI, JobState, type BatchJob, type InlinedRequest } from '@google/genai';
 import { geminiUpstreamError } from '../providers/gemini/geminiError';
 import { toGeminiParams } from '../providers/gemini/geminiRequest';
 import { geminiStopReason, geminiText } from '../providers/gemini/geminiText';
@@ -47,12 +47,12 @@ export class GeminiBatch implements BatchProvider {
   }
 
   async status(providerBatchId: string, signal?: AbortSignal): Promise<BatchRemoteStatus> {
-    const state = (await this.get(providerBatchId, signal)).state ?? 'JOB_STATE_UNSPECIFIED';
+    const state = (await this.get(providerBatchId, signal)).state ?? JobState.JOB_STATE_UNSPECIFIED;
     switch (state) {
-      case 'JOB_STATE_SUCCEEDED': return { state: 'ended', providerStatus: state };
-      case 'JOB_STATE_CANCELLED': return { state: 'ended', providerStatus: state, unfinished: 'canceled' };
-      case 'JOB_STATE_EXPIRED': return { state: 'expired', providerStatus: state };
-      case 'JOB_STATE_FAILED': return { state: 'failed', providerStatus: state, message: 'Gemini failed the batch.' };
+      case JobState.JOB_STATE_SUCCEEDED: return { state: 'ended', providerStatus: state };
+      case JobState.JOB_STATE_CANCELLED: return { state: 'ended', providerStatus: state, unfinished: 'canceled' };
+      case JobState.JOB_STATE_EXPIRED: return { state: 'expired', providerStatus: state };
+      case JobState.JOB_STATE_FAILED: return { state: 'failed', providerStatus: state, message: 'Gemini failed the batch.' };
       default: return { state: 'in_progress', providerStatus: state };
     }
   }
@@ -72,7 +72,7 @@ export class GeminiBatch implements BatchProvider {
     const job = await this.get(providerBatchId, signal);
     const responses = job.dest?.inlinedResponses ?? [];
     // A response with neither answer nor error is a request the job never reached before it ended.
-    const unfinished = job.state === 'JOB_STATE_CANCELLED' ? 'canceled' : 'expired';
+    const unfinished = job.state === JobState.JOB_STATE_CANCELLED ? 'canceled' : 'expired';
     for (const [index, r] of responses.entries()) {
       // Gemini answers in request order. Its reference says each response carries the request's
       // metadata back, but in practice it often does not, so the order is the fallback.

@@ -107,7 +107,7 @@ export async function restoreAnnSnapshot(home: string, embedderId: string, usear
   for (const e of entries) {
     if (!e.vector || e.embedder !== embedderId) continue;
     let m = byScope.get(e.scope);
-    if (!m) byScope.set(e.scope, (m = new Map()));
+    if (!m) byScope.set(e.scope, (m = new Map<string, Float32Array>()));
     m.set(e.key, e.vector);
   }
   for (const saved of manifest.scopes) {

@@ -1,4 +1,4 @@
-import type { CacheStatsResult, ChatRequest, ProviderId, Usage } from '../../protocol';
+import type { CacheStatsResult, ChatRequest } from '../../protocol';
 import { restoreAnnSnapshot, saveAnnSnapshot, type AnnRestore } from './annSnapshot';
 import type { AnswerToStore, CacheEntry } from './cacheEntry';
 import { exactKey, semanticScope, semanticText, type CanonicalRequest } from './cacheKey';

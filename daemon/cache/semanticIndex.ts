@@ -84,7 +84,7 @@ export class SemanticIndex {
     const missing = [...new Set(prompts)].filter((p) => p && !this.recent.has(p));
     if (missing.length === 0) return;
     const vectors = await this.embedder.embed(missing, undefined, priority);
-    missing.forEach((p, i) => { if (vectors[i]) this.recent.set(p, vectors[i]!); });
+    missing.forEach((p, i) => { if (vectors[i]) this.recent.set(p, vectors[i]); });
   }
 
   private async vectorOf(prompt: string, priority: EmbedPriority, signal?: AbortSignal): Promise<Float32Array | undefined> {

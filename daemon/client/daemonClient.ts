@@ -111,7 +111,7 @@ export class DaemonClient {
         // An older (or newer) daemon from before an update: ask it to finish its work and exit,
         // then start one that speaks our version.
         await connection.sendRequest(StopRequest.type).catch(() => undefined);
-        await new Promise<void>((resolve) => { if (socket!.destroyed) resolve(); else socket!.once('close', () => resolve()); });
+        await new Promise<void>((resolve) => { if (socket.destroyed) resolve(); else socket.once('close', () => resolve()); });
         connection.dispose();
         await waitForGone(address.path, 15_000);
         return DaemonClient.connect({ ...opts, replacingOutdated: true });

@@ -8,7 +8,7 @@ import { ConduitError, type ResponseSchema } from '../../protocol';
  */
 export function zodForResponseSchema(rs: ResponseSchema): ZodType {
   try {
-    return z.fromJSONSchema(rs.schema as Parameters<typeof z.fromJSONSchema>[0]);
+    return z.fromJSONSchema(rs.schema);
   } catch (err) {
     throw new ConduitError({
       code: 'bad_request',

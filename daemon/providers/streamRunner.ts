@@ -40,7 +40,7 @@ export async function* runStream<Event>(run: StreamRun<Event>): AsyncGenerator<P
   const { accumulator, signal } = run;
   let partial = '';
   let started = false;
-  let headers: Record<string, string> = {};
+  let headers: Record<string, string>;
   try {
     const opened = await run.open();
     started = true;

@@ -40,7 +40,7 @@ export class RateLimiter {
       this.limiters.clear();
     }
     let byKey = this.limiters.get(provider);
-    if (!byKey) this.limiters.set(provider, (byKey = new Map()));
+    if (!byKey) this.limiters.set(provider, (byKey = new Map<string, ProviderLimiter | null>()));
     const id = apiKey ?? '';
     let limiter = byKey.get(id);
     if (limiter === undefined) {

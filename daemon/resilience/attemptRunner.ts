@@ -94,7 +94,7 @@ export async function runAttempt<T>(fn: (ctx: AttemptContext) => Promise<T>, set
     const value = await untilAborted(invoke(fn, ctx), controller.signal);
     return { ok: true, value };
   } catch (error) {
-    const abortReason = controller.signal.aborted ? controller.signal.reason : undefined;
+    const abortReason = controller.signal.aborted ? (controller.signal.reason as unknown) : undefined;
     // Whatever failed, the SDK call must not live on: this closes its socket.
     abortWith(error);
     return { ok: false, error, abortReason, committed, partialText };

@@ -9,7 +9,6 @@ import {
 import {
   ChatChunkNotification,
   ChatSendRequest,
-  ConduitError,
   HelloRequest,
   PingRequest,
   PROTOCOL_VERSION,
@@ -46,8 +45,8 @@ export interface SessionHost {
 export type RegisterHandlers = (connection: MessageConnection, ctx: HandlerContext) => void;
 
 export interface HandlerContext {
-  requireAuth(): void;
-  client(): ClientKind;
+  requireAuth: () => void;
+  client: () => ClientKind;
 }
 
 let nextSessionId = 1;

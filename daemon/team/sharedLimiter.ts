@@ -32,7 +32,7 @@ export class SharedLimiter {
     // A Redis that restarted may have lost the limiters' settings and client registrations.
     // Bottleneck means to recover from that, but it matches the bare error text and Redis 7
     // prefixes it with "ERR ", so the limiters are made afresh on every rejoin instead.
-    team.on('up', () => this.forget());
+    team.on('up', () => void this.forget());
   }
 
   /** Whether the team's Redis answers (for tests and status). */
@@ -71,7 +71,7 @@ export class SharedLimiter {
         await fn().then(resolve, reject);
       }).catch((err: unknown) => {
         const message = err instanceof Error ? err.message : String(err);
-        if (/SETTINGS_KEY_NOT_FOUND|UNKNOWN_CLIENT/.test(message)) this.forget();
+        if (/SETTINGS_KEY_NOT_FOUND|UNKNOWN_CLIENT/.test(message)) void this.forget();
         this.log?.('team: shared rate limit unavailable; this request goes under the local limit', { err: message });
         local();
       });
@@ -119,7 +119,7 @@ export class SharedLimiter {
   }
 
   private connect(): Bottleneck.IORedisConnection {
-    const connection = new Bottleneck.IORedisConnection({ client: this.team.bottleneckClient(), Redis } as Bottleneck.IORedisConnectionOptions);
+    const connection = new Bottleneck.IORedisConnection({ client: this.team.bottleneckClient(), Redis });
     connection.on('error', (err: unknown) => this.log?.('team: shared rate limiter connection error', { err: err instanceof Error ? err.message : String(err) }));
     return connection;
   }

@@ -169,7 +169,7 @@ export class UsageLedger implements RequestRecorder {
         // One row needs no explicit transaction: a lone INSERT commits itself atomically in one
         // trip to SQLite's thread instead of three (BEGIN, INSERT, COMMIT). Measured in bench/
         // (README, Performance).
-        await db.write(() => db.runPrepared(INSERT_SQL, batch[0]!));
+        await db.write(() => db.runPrepared(INSERT_SQL, batch[0]));
       } else {
         await db.transaction(async () => {
           for (const params of batch) await db.runPrepared(INSERT_SQL, params);

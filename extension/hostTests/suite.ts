@@ -187,7 +187,7 @@ export const tests: HostTest[] = [
       const shown = await until('the deprecation in the status bar', async () => { await api.refreshStatus(); return api.statusSummary(); }, (s) => (s?.deprecations.length ?? 0) > 0, 10_000);
       assert.equal(shown?.health, 'deprecated');
       assert.match(shown?.tooltip ?? '', /gemini\/gemini-2\.5-flash .*\[Switch to gemini-3\.5-flash-lite\]\(command:conduit\.replaceDeprecatedModel\?/);
-      const d = shown!.deprecations[0]!;
+      const d = shown.deprecations[0]!;
       const before = api.settingsResult();
       assert.equal(await vscode.commands.executeCommand('conduit.replaceDeprecatedModel', { provider: d.provider, model: d.model, replacement: d.replacement }), true);
       assert.deepEqual(vscode.workspace.getConfiguration('conduit').inspect('models')?.globalValue, { gemini: 'gemini-3.5-flash-lite' });

@@ -49,7 +49,7 @@ describe('budgets and fallbacks: a dearer fallback is reserved for before it is 
     const client = await env.h.connect();
     try {
       const settled = await Promise.allSettled([client.chat(ask('fallback request 0')), client.chat(ask('fallback request 1'))]);
-      const answered = settled.filter((s) => s.status === 'fulfilled').map((s) => (s as PromiseFulfilledResult<Awaited<ReturnType<DaemonClient['chat']>>>).value);
+      const answered = settled.filter((s) => s.status === 'fulfilled').map((s) => (s).value);
       const failed = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected').map((s) => s.reason as ConduitError);
       expect(answered).toHaveLength(1);
       expect(answered[0]!.fallbacks).toEqual([`${FALLBACK.provider}/${FALLBACK.model}`]);

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { ConduitError } from '../../protocol';
-import type { WireProvider } from '../fakes/fakeProvider';
 import { waitFor, useDaemonAndFake } from './harness';
 
 const slow = (n: number) => ({ deltas: Array.from({ length: n }, (_, i) => `tok${i} `), chunkDelayMs: 100 });
@@ -10,7 +9,7 @@ describe('cancelling a stream closes the upstream request', () => {
 
   for (const [provider, wire] of [['anthropic', 'anthropic'], ['openai', 'openai'], ['gemini', 'gemini']] as const) {
     it(`${provider}: $/cancelRequest aborts the SDK call and the fake sees the socket close`, async () => {
-      env.fake.enqueue(wire as WireProvider, slow(50));
+      env.fake.enqueue(wire, slow(50));
       const client = await env.h.connect();
       const controller = new AbortController();
       let chunks = 0;
@@ -20,7 +19,7 @@ describe('cancelling a stream closes the upstream request', () => {
       );
       await expect(pending).rejects.toSatisfy((e: unknown) => e instanceof ConduitError && e.code === 'cancelled');
       const cancelledAt = Date.now();
-      const upstream = env.fake.lastRequest(wire as WireProvider);
+      const upstream = env.fake.lastRequest(wire);
       expect(upstream).toBeDefined();
       const abortedAt = await upstream!.waitForAbort(2000);
       // The point is that it closes at all, promptly; the bound is loose for shared machines.

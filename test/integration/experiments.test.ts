@@ -16,7 +16,7 @@ describe('A/B experiments through the real daemon', () => {
     env.fake.setDefault('openai', { text: 'b', usage: { input: 100, output: 20 } });
     const client = await env.h.connect();
     const arms = new Map<string, string>();
-    let first: [string, string] = ['', ''];
+    let first: [string, string];
     try {
       for (let i = 0; i < 20; i++) {
         const r = await client.chat({ messages: [{ role: 'user', content: `What does function f${i} do?` }], feature: 'explain' });

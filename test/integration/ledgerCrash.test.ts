@@ -140,7 +140,6 @@ describe('ledger crash safety: SIGKILL of the real daemon while it records', () 
       // Nothing recorded that no client sent.
       expect([...counts.keys()].filter((id) => !acked.has(id) && !cut.has(id))).toEqual([]);
       const cutRecorded = [...cut].filter((id) => counts.get(id) === 1).length;
-      // eslint-disable-next-line no-console
       console.log(`[ledger crash] ${KILLS} SIGKILLs in ${(elapsed / 1000).toFixed(1)} s: ${acked.size} requests acknowledged (each exactly one row), ${cut.size} cut off by a kill (${cutRecorded} with a row, ${cut.size - cutRecorded} without), integrity_check ok; ${helloHangs} connects hung on hello and were retried`);
     } finally {
       await db.close();

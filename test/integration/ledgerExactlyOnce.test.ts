@@ -55,7 +55,7 @@ describe('the ledger: exactly one row per logical request, priced from reported 
     expect(await failed(client.chat(ask('cut me', { stream: true }), { onChunk: () => undefined }))).toBe('stream_interrupted');
     logical++;
     // H: refused before anything is sent.
-    expect(await failed(client.chat({ messages: [] } as unknown as ChatRequest))).toBe('bad_request');
+    expect(await failed(client.chat({ messages: [] }))).toBe('bad_request');
     logical++;
     client.close();
 

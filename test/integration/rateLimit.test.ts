@@ -94,11 +94,11 @@ describe('rate limits through the real daemon', () => {
     await client.chat(ask('openai', 'one'));
     const status = await h.status();
     expect(status.rateLimits).toEqual([{
-      provider: 'openai', keyId: expect.stringMatching(/^[0-9a-f]{8}$/) as unknown as string, tier: 'custom',
+      provider: 'openai', keyId: expect.stringMatching(/^[0-9a-f]{8}$/), tier: 'custom',
       buckets: [
-        { kind: 'requests', limit: 100, remaining: 9, fullAt: expect.any(Number) as unknown as number },
+        { kind: 'requests', limit: 100, remaining: 9, fullAt: expect.any(Number) },
         // The 19 tokens the answer used refill in about 0.1 s, so by now the bucket may be full again (fullAt null).
-        { kind: 'tokens', limit: 10_000, remaining: expect.any(Number) as unknown as number, fullAt: status.rateLimits[0]?.buckets[1]?.fullAt === null ? null : expect.any(Number) as unknown as number },
+        { kind: 'tokens', limit: 10_000, remaining: expect.any(Number), fullAt: status.rateLimits[0]?.buckets[1]?.fullAt === null ? null : expect.any(Number) as unknown as number },
       ],
       queued: { interactive: 0, background: 0 },
       pausedUntil: null,

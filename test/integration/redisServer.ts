@@ -55,7 +55,7 @@ export class RedisServer {
     let out = '';
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`redis-server did not start on port ${this.port}: ${out}`)), 10_000);
-      child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
         out += d;
         if (/Ready to accept connections/.test(out)) { clearTimeout(timer); resolve(); }
       });

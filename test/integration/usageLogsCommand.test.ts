@@ -41,7 +41,7 @@ describe('conduit logs', () => {
     expect(await logsCommand(['--lines', '3'], { home, stdout: human.out })).toBe(0);
     const lines = human.text().trim().split('\n');
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(/^\d{4}-\d{2}-\d{2}T\S+ INFO  line 28 n=28$/);
+    expect(lines[0]).toMatch(/^\d{4}-\d{2}-\d{2}T\S+ INFO {2}line 28 n=28$/);
     const raw = capture();
     await logsCommand(['-n', '2', '--raw'], { home, stdout: raw.out });
     expect(raw.text().trim().split('\n').map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(['line 29', 'line 30']);

@@ -56,7 +56,7 @@ export function seededRows(): UsageRow[] {
       rows.push(row(i++, t));
     }
   }
-  rows.push(row(i++, NOW - 60_000, { feature: HOSTILE_FEATURE, model: HOSTILE_MODEL, provider: 'anthropic', requestId: 'req-hostile', errorCode: null, costUsd: 0.5, cache: 'none', fallbackPath: [CANARY], sample: { prompt: `my key is ${CANARY} <b>bold</b>`, response: 'ok' } }));
+  rows.push(row(i, NOW - 60_000, { feature: HOSTILE_FEATURE, model: HOSTILE_MODEL, provider: 'anthropic', requestId: 'req-hostile', errorCode: null, costUsd: 0.5, cache: 'none', fallbackPath: [CANARY], sample: { prompt: `my key is ${CANARY} <b>bold</b>`, response: 'ok' } }));
   return rows;
 }
 

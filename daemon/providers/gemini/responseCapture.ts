@@ -16,7 +16,7 @@ export class ResponseCapture {
   constructor(private readonly inner?: FetchFn) {}
 
   readonly fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const response = await (this.inner ?? globalThis.fetch)(input as string | URL | Request, init);
+    const response = await (this.inner ?? globalThis.fetch)(input, init);
     this.status = response.status;
     this.headers = lowerCaseHeaders(response.headers);
     return response;

@@ -1,4 +1,4 @@
-import { BatchCancelRequest, BatchListRequest, BatchResultsRequest, BatchStatusRequest, BatchSubmitRequest, type BatchSubmitParams } from '../../../protocol/batch';
+import { BatchCancelRequest, BatchListRequest, BatchResultsRequest, BatchStatusRequest, BatchSubmitRequest } from '../../../protocol/batch';
 import { ConduitError } from '../../../protocol/errors';
 import type { BatchService } from '../../batch/batchService';
 import type { RegisterHandlers } from '../clientSession';
@@ -11,7 +11,7 @@ export function batchHandlers(service: BatchService | undefined): RegisterHandle
     return service;
   };
   return (connection, ctx) => {
-    connection.onRequest(BatchSubmitRequest.type, (params) => answer(ctx.requireAuth, () => use().submit((params ?? {}) as BatchSubmitParams, ctx.client())));
+    connection.onRequest(BatchSubmitRequest.type, (params) => answer(ctx.requireAuth, () => use().submit((params ?? {}), ctx.client())));
     connection.onRequest(BatchListRequest.type, (params) => answer(ctx.requireAuth, () => use().list(params?.limit ?? 100)));
     connection.onRequest(BatchStatusRequest.type, (params) => answer(ctx.requireAuth, () => use().status(String(params?.id ?? ''))));
     connection.onRequest(BatchCancelRequest.type, (params) => answer(ctx.requireAuth, () => use().cancel(String(params?.id ?? ''))));

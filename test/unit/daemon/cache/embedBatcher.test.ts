@@ -72,10 +72,10 @@ describe('EmbedBatcher over provider embeddings', () => {
     const [mine, other] = await Promise.all([b.embed(['c', 'a', 'b', 'a']), b.embed(['a'])]);
     expect(ctx.fake.embeddings.calls).toHaveLength(1);
     expect(ctx.fake.embeddings.calls[0]!.inputs).toEqual(['c', 'a', 'b']);
-    ['c', 'a', 'b', 'a'].forEach((t, i) => expectVectorOf(mine![i], t));
-    expectVectorOf(other![0], 'a');
+    ['c', 'a', 'b', 'a'].forEach((t, i) => expectVectorOf(mine[i], t));
+    expectVectorOf(other[0], 'a');
     // Shared texts come back as separate arrays: one caller cannot change another's vector.
-    expect(other![0]).not.toBe(mine![1]);
+    expect(other[0]).not.toBe(mine[1]);
   });
 
   it('a window boundary splits requests into two calls', async () => {

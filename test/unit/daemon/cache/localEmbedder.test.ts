@@ -46,7 +46,6 @@ describe('local embedder (transformers.js, generated tiny BERT)', () => {
 
   beforeAll(async () => {
     const m = generateTinyBert(modelDir);
-    // eslint-disable-next-line no-console
     console.log(`[tiny bert] ${m.bytes} bytes of ONNX, ${m.vocabSize} tokens, hidden ${TINY_BERT_SHAPE.hidden}`);
     embedder = await loadLocalEmbedder({ modelDir });
   });
@@ -130,7 +129,6 @@ describe('local embedder (transformers.js, generated tiny BERT)', () => {
     const t0 = performance.now();
     await embedder.embed(batch);
     const tBatch = performance.now() - t0;
-    // eslint-disable-next-line no-console
     console.log(`[local embedder timings] tiny BERT (1 layer, 16 hidden): 7 tokens ${t7.toFixed(2)} ms, 64 tokens ${t64.toFixed(2)} ms (median of 30); 16 texts in one batch ${tBatch.toFixed(2)} ms`);
   });
 
@@ -150,7 +148,6 @@ describe('local embedder (transformers.js, generated tiny BERT)', () => {
     const rss = (process.memoryUsage().rss - rss0) / 1024 / 1024;
     const [v] = await e.embed(['x']);
     expect(v).toHaveLength(384);
-    // eslint-disable-next-line no-console
     console.log(`[local embedder timings] MiniLM shapes (random weights): 7 tokens ${t7.toFixed(2)} ms, 64 tokens ${t64.toFixed(2)} ms (median of 20); generate ${tGen.toFixed(0)} ms, load ${tLoad.toFixed(0)} ms, RSS +${rss.toFixed(0)} MB`);
     fs.rmSync(dir, { recursive: true, force: true });
   }, 60_000);

@@ -42,7 +42,6 @@ describe('usearch ANN index', () => {
       // Unrelated queries: every neighbour is about as far; reported, not asserted.
       if (ann.search(z, 1, -1)[0]?.key === brute.search('s', z, 1, -1)[0]?.key) randomAgree++;
     });
-    // eslint-disable-next-line no-console
     console.log(`[usearch] top-1 agreement with brute force at 4k×384: near-duplicate queries ${(agree / noise.length * 100).toFixed(1)} %, unrelated random queries ${(randomAgree / noise.length * 100).toFixed(1)} %`);
     expect(agree / noise.length).toBeGreaterThanOrEqual(0.99);
   });
@@ -139,7 +138,6 @@ describe('usearch ANN index', () => {
 
   it('search timings, brute force against usearch, at 10k × 384 (printed, not asserted)', () => {
     const [row] = benchVectorSearch({ sizes: [10_000], queries: 100 });
-    // eslint-disable-next-line no-console
     console.log(`[vector search] ${JSON.stringify(row, (_, v: unknown) => (typeof v === 'number' ? Math.round(v * 1000) / 1000 : v))}`);
     expect(row!.annP50Ms).not.toBeNull();
   }, 60_000);

@@ -101,7 +101,6 @@ describe('inputTokensUpperBound: a true upper bound for the budget', () => {
     const code = growth(ADVERSARIAL.code!);
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const costs = g.map((x) => x.cost);
-    // eslint-disable-next-line no-console
     console.log(`[token bound] ${prompts.length} corpus prompts at ${MODEL}, max_tokens ${MAX_TOKENS}: input tokens reserved ×${median(g.map((x) => x.input)).toFixed(2)} (median); worst-case cost reserved ×${median(costs).toFixed(3)} median, ×${Math.max(...costs).toFixed(3)} max; a ${ADVERSARIAL.code!.length}-character source file: input ×${code.input.toFixed(2)}, cost ×${code.cost.toFixed(2)}`);
     // Short prompts: max_tokens dominates, so the budget is not made uselessly strict.
     expect(median(costs)).toBeLessThan(1.1);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AnthropicAdapter } from '../../../../daemon/providers/anthropic/anthropicAdapter';
 import { createOpenAIAdapter } from '../../../../daemon/providers/openai/openaiAdapter';
-import type { ProviderAdapter, ProviderStreamEvent } from '../../../../daemon/providers/types';
+import type { ProviderAdapter } from '../../../../daemon/providers/types';
 import { UpstreamError } from '../../../../daemon/providers/types';
 import { timeoutPhaseOf } from '../../../../daemon/resilience/attemptTimeout';
 import { classifyCode } from '../../../../daemon/resilience/classify';
@@ -97,7 +97,7 @@ describe('executeWithRetry with the real Anthropic adapter', () => {
   /** What the gateway does: read through ctx.guard, commit once a chunk goes to the client. */
   const streamTo = (sent: string[], commit: boolean) => async (ctx: AttemptContext): Promise<string> => {
     let text = '';
-    for await (const ev of ctx.guard(adapters.anthropic.stream(request, ctx.signal)) as AsyncIterable<ProviderStreamEvent>) {
+    for await (const ev of ctx.guard(adapters.anthropic.stream(request, ctx.signal))) {
       if (ev.type !== 'text') continue;
       text += ev.text;
       if (commit) {

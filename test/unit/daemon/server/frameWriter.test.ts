@@ -27,7 +27,7 @@ describe('FrameWriter', () => {
     const { writer, reader } = await socketPair();
     let writes = 0;
     const write = writer.write.bind(writer) as (...args: unknown[]) => boolean;
-    writer.write = ((...args: unknown[]) => { writes++; return write(...args); }) as typeof writer.write;
+    writer.write = ((...args: unknown[]) => { writes++; return write(...args); });
     const received: Message[] = [];
     const all = new Promise<void>((resolve) => {
       new StreamMessageReader(reader).listen((m) => { received.push(m); if (received.length === 3) resolve(); });

@@ -57,7 +57,6 @@ describe('ledger crash safety', () => {
       acked.push(...ids);
       runs++;
     }
-    // eslint-disable-next-line no-console
     console.log(`[crash safety] ${runs} SIGKILLs, ${acked.length} acknowledged rows`);
     expect(acked.length).toBeGreaterThanOrEqual(200);
 

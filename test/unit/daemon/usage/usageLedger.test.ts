@@ -105,7 +105,6 @@ describe('UsageLedger.record', () => {
     const t1 = performance.now();
     await Promise.all(Array.from({ length: n }, () => ledger.record(makeRecord())));
     const concurrent = (performance.now() - t1) / n;
-    // eslint-disable-next-line no-console
     console.log(`[ledger bench] record(): ${sequential.toFixed(3)} ms each, one at a time (one fsync each); ` +
       `${concurrent.toFixed(3)} ms each when ${n} arrive together (group commit) — ${path.dirname(ledger.file)}`);
     expect(await countRows(ledger.reader())).toBe(2 * n + 1);

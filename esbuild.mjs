@@ -9,7 +9,8 @@ const node = {
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  sourcemap: true,
+  // Production maps carry no sourceMappingURL: they are kept beside the VSIX, not in it.
+  sourcemap: production ? 'external' : true,
   minify: production,
   logLevel: 'warning',
   legalComments: 'none',
@@ -28,7 +29,7 @@ const builds = [
     platform: 'browser',
     target: 'es2022',
     format: 'iife',
-    sourcemap: true,
+    sourcemap: production ? 'external' : true,
     logLevel: 'warning',
     entryPoints: { webview: 'webview/main.ts' },
     outdir: 'dist',

@@ -50,6 +50,7 @@ import { readTeamPassword, storeTeamPassword } from './team/teamPassword';
 import { teamRedisUrl } from './team/teamSettings';
 import type { TeamHooks } from './gateway/teamSteps';
 import type { RequestRecorder } from './usage/requestRecord';
+import { platformStatus } from './platform/platformStatus';
 
 export interface DaemonOptions {
   foreground?: boolean;
@@ -257,6 +258,7 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
       profile: config.profile,
       keychain: ring.state,
       ...(team ? { team: team.status() } : {}),
+      ...platformStatus(),
     };
   }
 

@@ -9,16 +9,17 @@ const node = {
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  sourcemap: true,
+  // Production maps carry no sourceMappingURL: they are kept beside the VSIX, not in it.
+  sourcemap: production ? 'external' : true,
   minify: production,
   logLevel: 'warning',
   legalComments: 'none',
 };
 
 const builds = [
-  // sqlite3 and @napi-rs/keyring load their native bindings from their own package folders, so
-  // they cannot be bundled.
-  { ...node, entryPoints: { daemon: 'daemon/main.ts' }, outdir: 'dist', external: ['sqlite3', '@napi-rs/keyring'] },
+  // The SQLite binding and @napi-rs/keyring load their native binaries from their own package
+  // folders, so they cannot be bundled (the SQLite thread requires its binding by name).
+  { ...node, entryPoints: { daemon: 'daemon/main.ts' }, outdir: 'dist', external: ['@photostructure/sqlite', '@napi-rs/keyring'] },
   // The CLI loads dist/daemon.js only for `conduit daemon --foreground`, so the SDKs stay out
   // of its bundle and `conduit ask` starts fast.
   { ...node, entryPoints: { cli: 'daemon/cli.ts' }, outdir: 'dist' },
@@ -28,7 +29,7 @@ const builds = [
     platform: 'browser',
     target: 'es2022',
     format: 'iife',
-    sourcemap: true,
+    sourcemap: production ? 'external' : true,
     logLevel: 'warning',
     entryPoints: { webview: 'webview/main.ts' },
     outdir: 'dist',

@@ -1,3 +1,4 @@
+import { CONDUIT_VERSION, PROTOCOL_VERSION } from '../protocol/version';
 import { askCommand } from './cli/askCommand';
 import { batchCommand } from './cli/batchCommand';
 import { cacheCommand } from './cli/cacheCommand';
@@ -72,6 +73,7 @@ Usage:
                               (keychain or env), the last 4 characters; keychain state.
   conduit key remove PROVIDER [ID]   Remove one keychain key (k1, k2…) or all of them.
   conduit stop                Stop the daemon once its in-flight requests finish.
+  conduit --version           Conduit's version, the runtime and the platform.
   conduit daemon [--foreground]
       Start the daemon (it also starts on demand). --foreground runs it attached,
       logging to stderr, for debugging.
@@ -108,6 +110,11 @@ async function main(args: string[]): Promise<number> {
     case 'route': return routeCommand(rest);
     case 'experiments': return experimentsCommand(rest);
     case 'team': return teamCommand(rest);
+    case 'version':
+    case '--version':
+    case '-v':
+      process.stdout.write(`conduit ${CONDUIT_VERSION} (protocol ${PROTOCOL_VERSION}, Node ${process.version}, ${process.platform}-${process.arch})\n`);
+      return ExitCode.ok;
     case undefined:
     case 'help':
     case '--help':

@@ -11,6 +11,7 @@ import type { DaemonState } from './daemonState';
 import { explainAllSymbols, type ExplainAllArgs } from './explainAllCommand';
 import { ExplainCodeActionProvider, ExplainCodeLensProvider } from './explainProviders';
 import { Explanations, type ExplainArgs, type ExplanationInfo } from './explanations';
+import { installCliCommand, refreshCliShimSoon } from './installCliCommand';
 import { removeKeyCommand, setKeyCommand } from './keyCommands';
 import { PendingExplainBatches } from './pendingExplainBatches';
 import { call, describeError } from './rpc';
@@ -80,6 +81,8 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
     vscode.languages.registerCodeLensProvider(documents, codeLens),
     vscode.languages.registerCodeActionsProvider(documents, new ExplainCodeActionProvider(), { providedCodeActionKinds: [ExplainCodeActionProvider.kind] }),
     vscode.commands.registerCommand('conduit.ask', (args?: AskArgs) => asker.ask(args)),
+    vscode.commands.registerCommand('conduit.installCli', () => installCliCommand(context)),
+    refreshCliShimSoon(context, (msg) => log.info(msg)),
     vscode.commands.registerCommand('conduit.retryAnswer', () => asker.retry()),
     vscode.commands.registerCommand(REPLACE_MODEL_COMMAND, (args?: Partial<ReplaceModelArgs>) => replaceModelCommand(args)),
     vscode.commands.registerCommand('conduit.explainSelection', (args?: ExplainArgs) => explanations.explain(args)),

@@ -65,7 +65,8 @@ export function summarizeStatus(input: StatusInput): StatusSummary {
     const alerts = status.alerts.filter((a) => a.kind !== 'model_deprecated');
     const otherAlerts = alerts.filter((a) => !rateAlerts.includes(a) && !costAlerts.includes(a));
     const retired = deprecations.some((d) => d.state === 'past' && d.provider === input.provider);
-    if (open.length > 0 || otherAlerts.length > 0 || status.ledger.degraded || retired) health = 'degraded';
+    const native = status.nativeModules ?? [];
+    if (open.length > 0 || otherAlerts.length > 0 || status.ledger.degraded || retired || native.length > 0) health = 'degraded';
     else if (limited.length > 0 || rateAlerts.length > 0) health = 'rate-limited';
     else if (costAlerts.length > 0) health = 'budget';
     else if (deprecations.length > 0) health = 'deprecated';
@@ -73,6 +74,7 @@ export function summarizeStatus(input: StatusInput): StatusSummary {
     for (const r of limited) details.push(`${r.provider} is rate-limited${r.pausedUntil && r.pausedUntil > now ? ` for ${Math.ceil((r.pausedUntil - now) / 1000)} s` : ''}; ${r.queued.interactive + r.queued.background} waiting`);
     for (const d of deprecations) details.push(deprecationLine(d));
     for (const a of alerts) details.push(`${a.severity === 'critical' ? 'Critical' : 'Warning'}: ${a.message}`);
+    for (const m of native) details.push(m.message);
     if (status.ledger.degraded) details.push(`Ledger: ${status.ledger.degraded}`);
     const p = status.providers.find((x) => x.id === input.provider);
     if (p) details.push(`Model ${p.defaultModel}; key from ${p.keySource}`);

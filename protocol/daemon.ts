@@ -50,6 +50,24 @@ export interface CircuitStatus {
   lastFailure: string | null;
 }
 
+/** A native module that could not load: which, where, why and what to do (`message`). */
+export interface NativeModuleProblem {
+  module: string;
+  /** process.platform-process.arch, e.g. win32-arm64. */
+  platform: string;
+  /** 'wrong platform', 'missing file', 'ABI mismatch', 'not built for this platform' or 'load failed'. */
+  reason: string;
+  message: string;
+}
+
+/** The semantic cache's embedder and vector index in use, and why those. */
+export interface SemanticCacheStatus {
+  embedder: string;
+  embedderReason: string;
+  index: 'usearch HNSW + brute force' | 'brute force';
+  indexReason: string;
+}
+
 export interface StatusParams {
   /** Run a garbage collection first (when the daemon allows it) so memory figures are settled. */
   settleMemory?: boolean;
@@ -85,6 +103,12 @@ export interface StatusResult {
   budgets?: BudgetStatus[];
   /** Team mode (shared limits, cache, budgets and usage on Redis); absent when it is off. */
   team?: TeamStatus;
+  /** The daemon's platform (process.platform-process.arch) and runtime (process.version). */
+  platform?: string;
+  runtime?: string;
+  /** Native modules that could not load; absent or empty when every one loaded. */
+  nativeModules?: NativeModuleProblem[];
+  semanticCache?: SemanticCacheStatus;
 }
 
 export const StatusRequest = {

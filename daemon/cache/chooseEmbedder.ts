@@ -3,6 +3,7 @@ import type { Embedder } from './embedder';
 import { LexicalEmbedder } from './lexicalEmbedder';
 import { defaultLocalModelDir, loadLocalEmbedder, type LocalEmbedderOptions } from './localEmbedder';
 import { providerEmbedder } from './providerEmbedder';
+import { recordEmbedderChoice } from './semanticStatus';
 
 export interface EmbedderContext {
   home: string;
@@ -27,9 +28,12 @@ export async function chooseEmbedder(settings: SemanticSettings, ctx: EmbedderCo
         id: embedder.id, modelDir, dtype: embedder.dtype, sha256: embedder.sha256,
         pinned: embedder.sha256 === settings.localModelSha256, loadMs: Math.round(performance.now() - t0),
       });
+      recordEmbedderChoice(embedder.id, `the local model in ${modelDir} loaded (conduit.cache.semantic.embedder = local)`);
       return embedder;
     } catch (err) {
-      ctx.log('warn', `semantic cache: the local embedder is unavailable, using lexical instead: ${err instanceof Error ? err.message : String(err)}`);
+      const why = err instanceof Error ? err.message : String(err);
+      ctx.log('warn', `semantic cache: the local embedder is unavailable, using lexical instead: ${why}`);
+      recordEmbedderChoice('lexical', `local was asked for but is unavailable: ${why}. See docs/platforms.md (the local embedder is an optional install)`);
       return new LexicalEmbedder();
     }
   }
@@ -37,9 +41,12 @@ export async function chooseEmbedder(settings: SemanticSettings, ctx: EmbedderCo
     const access = ctx.providerAccess?.(settings.provider);
     if (!access?.apiKey) {
       ctx.log('warn', `semantic cache: no API key for ${settings.provider} embeddings, using lexical instead`);
+      recordEmbedderChoice('lexical', `provider embeddings were asked for but there is no ${settings.provider} API key`);
       return new LexicalEmbedder();
     }
+    recordEmbedderChoice(`provider:${settings.provider}`, `conduit.cache.semantic.embedder = provider (${settings.provider})`);
     return providerEmbedder({ provider: settings.provider, apiKey: access.apiKey, baseURL: access.baseURL, ...(settings.providerModel ? { model: settings.providerModel } : {}) });
   }
+  recordEmbedderChoice('lexical', 'conduit.cache.semantic.embedder = lexical (the default)');
   return new LexicalEmbedder();
 }

@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import type { Index as UsearchIndex } from 'usearch';
+import { loadNative } from '../platform/loadNative';
 import { BruteForceIndex, type VectorIndex } from './vectorIndex';
 
 /** The slice of usearch (pinned 2.25.3: 2.26 needs Node 22) this file uses. */
@@ -17,7 +17,7 @@ let loaded: UsearchModule | null | undefined;
 export function loadUsearch(): UsearchModule | undefined {
   if (loaded === undefined) {
     try {
-      loaded = createRequire(__filename)('usearch') as UsearchModule;
+      loaded = loadNative<UsearchModule>('usearch');
     } catch {
       loaded = null;
     }

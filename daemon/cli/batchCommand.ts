@@ -5,6 +5,7 @@ import { BatchCancelRequest, BatchListRequest, BatchProviderIds, BatchResultsReq
 import { toConduitError } from '../client/daemonClient';
 import { formatUsd } from '../usage/pricing';
 import { connect, ExitCode, selectedProfile, UsageError } from './context';
+import { readTextFile, splitLines } from '../platform/textFile';
 
 /** `conduit batch submit|list|status|results|cancel`: bulk jobs through the providers' Batch APIs. */
 export async function batchCommand(argv: string[]): Promise<number> {
@@ -93,7 +94,7 @@ function batchProvider(value: string): BatchProviderId {
 
 function readLines(file: string): string[] {
   try {
-    return fs.readFileSync(file === '-' ? 0 : file, 'utf8').split(/\r?\n/);
+    return splitLines(readTextFile(file === '-' ? 0 : file));
   } catch (err) {
     throw new UsageError(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
   }

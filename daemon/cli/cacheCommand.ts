@@ -8,6 +8,7 @@ import { toConduitError } from '../client/daemonClient';
 import { ConfigError, loadConfig } from '../config/config';
 import { conduitHome, homeLayout } from '../home/conduitHome';
 import { connect, ExitCode, UsageError } from './context';
+import { readTextFile, splitLines } from '../platform/textFile';
 
 /** Requests per cache/warm call: small enough to keep each message far below the frame limit. */
 const WARM_BATCH = 50;
@@ -97,12 +98,12 @@ function readRequests(file: string | undefined): ChatRequest[] {
   if (!file) throw new UsageError('cache warm needs a file of JSON lines (one ChatRequest per line), or - for stdin.');
   let text: string;
   try {
-    text = fs.readFileSync(file === '-' ? 0 : file, 'utf8');
+    text = readTextFile(file === '-' ? 0 : file);
   } catch (err) {
     throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
   }
   const out: ChatRequest[] = [];
-  text.split('\n').forEach((line, i) => {
+  splitLines(text).forEach((line, i) => {
     const t = line.trim();
     if (!t || t.startsWith('//')) return;
     let value: unknown;

@@ -30,6 +30,12 @@ function formatStatus(s: StatusResult): string {
     `  ledger     ${s.ledger.state}${s.ledger.degraded ? ` (${s.ledger.degraded})` : ''}`,
     ...(s.keychain ? [`  keychain   ${s.keychain.store}: ${s.keychain.available ? 'available' : `UNAVAILABLE: ${s.keychain.problem ?? 'unknown reason'}`}`] : []),
     ...(s.profile ? [`  profile    ${s.profile}`] : []),
+    ...(s.platform ? [`  platform   ${s.platform}, ${s.runtime ?? ''}`] : []),
+    ...(s.nativeModules ?? []).map((m) => `  NATIVE MODULE FAILED  ${m.message}`),
+    ...(s.semanticCache ? [
+      `  embedder   ${s.semanticCache.embedder}: ${s.semanticCache.embedderReason}`,
+      `  index      ${s.semanticCache.index}: ${s.semanticCache.indexReason}`,
+    ] : []),
     '  providers',
     ...s.providers.map((p) => `    ${p.id.padEnd(17)} key: ${p.keySource.padEnd(12)} model: ${p.defaultModel}  ${p.baseURL}`),
   ];

@@ -1,4 +1,5 @@
 import { CONDUIT_VERSION, PROTOCOL_VERSION, ProviderIds, type StatusResult } from '../../protocol';
+import { platformStatus } from '../platform/platformStatus';
 import { resolveProvider } from '../config/config';
 import { modelsInUse } from '../gateway/routeStep';
 import type { Redactor } from '../guard/redact';
@@ -76,6 +77,7 @@ export function statusReport(deps: StatusDeps): StatusReport {
       profile: config.profile,
       keychain: deps.ring.state,
       ...(team ? { team: team.status() } : {}),
+      ...platformStatus(),
     };
   };
 }

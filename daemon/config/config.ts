@@ -15,6 +15,7 @@ import { batchSettingsSchema } from '../batch/batchSettings';
 import type { PlatformSettings } from '../providers/types';
 import { isPlatformProvider, platformFields, PLATFORM_BASE_URL_ENV, resolvePlatform } from './platformSettings';
 import { teamSchema } from '../team/teamSettings';
+import { stripBom } from '../platform/textFile';
 
 const providerSettings = z.object({
   baseURL: z.string().url().optional(),
@@ -178,7 +179,7 @@ export function loadConfig(file: string): ConduitConfig {
   }
   let json: unknown;
   try {
-    json = JSON.parse(raw);
+    json = JSON.parse(stripBom(raw));
   } catch (err) {
     throw new ConfigError(`${file} is not valid JSON (${(err as Error).message}). Fix it or delete it to use the defaults.`);
   }

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { restrictToOwner } from './windowsAcl';
 
 /** The per-user data directory: CONDUIT_HOME, or the platform's usual place. */
 export function conduitHome(env: NodeJS.ProcessEnv = process.env): string {
@@ -22,7 +23,10 @@ export function conduitHome(env: NodeJS.ProcessEnv = process.env): string {
  */
 export function ensurePrivateDir(dir: string): void {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if (process.platform === 'win32') return;
+  if (process.platform === 'win32') {
+    restrictToOwner(dir);
+    return;
+  }
   const st = fs.statSync(dir);
   if (typeof process.getuid === 'function' && st.uid !== process.getuid()) {
     throw new Error(`${dir} belongs to another user (uid ${st.uid}). Set CONDUIT_HOME to a directory you own.`);

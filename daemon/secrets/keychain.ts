@@ -1,4 +1,6 @@
-import { AsyncEntry } from '@napi-rs/keyring';
+import type { AsyncEntry } from '@napi-rs/keyring';
+import { loadNative } from '../platform/loadNative';
+import { NativeModuleError } from '../platform/nativeModule';
 
 /** The few keychain operations Conduit needs; an in-memory one stands in for it in unit tests. */
 export interface KeychainBackend {
@@ -28,6 +30,7 @@ const ENV_HINT = 'or give the daemon the key in the environment instead (ANTHROP
 /** Turns the keyring library's error into one a user can act on. */
 export function keychainError(err: unknown): KeychainError {
   if (err instanceof KeychainError) return err;
+  if (err instanceof NativeModuleError) return new KeychainError('unavailable', err.message, err.failure.reason);
   const detail = describe(err);
   if (/DBUS_SESSION_BUS_ADDRESS|autolaunch|D-?Bus.*(connect|address|socket)|Failed to connect to socket|No such file or directory/i.test(detail)) {
     return new KeychainError('no-dbus', `The OS keychain is unavailable: there is no D-Bus session bus, so the Secret Service cannot be reached (${detail}). Run the daemon inside a desktop session with an unlocked keyring (GNOME Keyring or KWallet), ${ENV_HINT}.`, detail);
@@ -86,7 +89,8 @@ export class OsKeychain implements KeychainBackend {
     let timer: NodeJS.Timeout | undefined;
     try {
       // The constructor itself throws when there is no D-Bus session.
-      const entry = new AsyncEntry(this.service, account, { linux: { store: 'secret-service' } });
+      const { AsyncEntry: Entry } = loadNative<typeof import('@napi-rs/keyring')>('@napi-rs/keyring');
+      const entry = new Entry(this.service, account, { linux: { store: 'secret-service' } });
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new KeychainError('timeout', `The OS keychain did not answer within ${this.timeoutMs / 1000} s; it may be waiting for an unlock prompt. Unlock it, ${ENV_HINT}.`, 'timeout')), this.timeoutMs);
         timer.unref();

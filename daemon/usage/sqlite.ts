@@ -1,4 +1,7 @@
-import * as sqlite3 from 'sqlite3';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import { NativeModuleError } from '../platform/nativeModule';
+import { SQLITE_WORKER_SOURCE } from './sqliteWorkerSource';
 
 export type SqlValue = string | number | null;
 
@@ -8,29 +11,54 @@ export interface StorageError extends Error {
   errno?: number;
 }
 
+/** The SQLite binding: a Node-API module with prebuilt binaries for every target, so nothing is compiled. */
+export const SQLITE_MODULE = '@photostructure/sqlite';
+
+interface Reply { id: number; ok: boolean; value?: unknown; error?: { message: string; code?: string; errno?: number; name?: string } }
+type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void };
+
 /**
- * A promise layer over one sqlite3 connection. sqlite3's callbacks run on the libuv pool, so
- * statements from two async callers could interleave inside one another's transaction; every
- * write therefore goes through `write()`, which runs one unit of work at a time, in order.
- * Reads are not queued: SQLite gives them a consistent view without our help.
+ * Which module the SQLite thread loads. `CONDUIT_SQLITE_DRIVER=node:sqlite` runs the same code on
+ * the runtime's built-in SQLite (Node 22.5+), for comparing the two (bench/sqliteBench.ts).
+ */
+function driver(): { driver: string; requireFrom: string } {
+  const chosen = process.env.CONDUIT_SQLITE_DRIVER === 'node:sqlite' ? 'node:sqlite' : SQLITE_MODULE;
+  return { driver: chosen, requireFrom: __filename };
+}
+
+/**
+ * One SQLite connection on a thread of its own. The binding is synchronous (it has node:sqlite's
+ * API), so each connection runs on a worker thread and the daemon's event loop only posts
+ * messages: a slow query or an fsync inside a commit never holds up a reply. The thread answers
+ * messages one at a time, in order; still, statements from two async callers could interleave
+ * inside one another's transaction, so every write goes through `write()`, which runs one unit of
+ * work at a time, in order. Reads are not queued: SQLite gives them a consistent view.
  */
 export class SqliteDb {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
-  private readonly statements = new Map<string, sqlite3.Statement>();
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private dead: Error | null = null;
 
-  private constructor(private readonly db: sqlite3.Database, readonly file: string) {}
+  private constructor(private readonly worker: Worker, readonly file: string) {
+    // An idle connection must not keep a process alive (the CLI, tests); one with work in flight does.
+    worker.unref();
+    worker.on('message', (reply: Reply) => this.settle(reply));
+    worker.on('error', (err) => this.fail(err));
+    worker.on('exit', (code) => this.fail(new Error(`the SQLite thread for ${file} exited (code ${code})`)));
+  }
 
-  static open(file: string, opts: { readOnly?: boolean } = {}): Promise<SqliteDb> {
-    const mode = opts.readOnly ? sqlite3.OPEN_READONLY : sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE;
-    return new Promise((resolve, reject) => {
-      const db = new sqlite3.Database(file, mode, (err) => {
-        if (err) reject(err);
-        else resolve(new SqliteDb(db, file));
-      });
-      // Errors are reported through callbacks; an unhandled 'error' event must not crash the daemon.
-      db.on('error', () => undefined);
-    });
+  static async open(file: string, opts: { readOnly?: boolean } = {}): Promise<SqliteDb> {
+    const worker = new Worker(SQLITE_WORKER_SOURCE, { eval: true, workerData: driver() });
+    const db = new SqliteDb(worker, file);
+    try {
+      await db.call({ op: 'open', file, readOnly: opts.readOnly === true });
+    } catch (err) {
+      await worker.terminate();
+      throw err;
+    }
+    return db;
   }
 
   /** A database whose commits are on disk when they resolve: WAL, synchronous=FULL, a busy timeout. */
@@ -46,56 +74,27 @@ export class SqliteDb {
   }
 
   run(sql: string, params: readonly SqlValue[] = []): Promise<{ changes: number }> {
-    return new Promise((resolve, reject) => {
-      this.db.run(sql, params, function (this: sqlite3.RunResult, err: Error | null) {
-        if (err) reject(err);
-        else resolve({ changes: this.changes });
-      });
-    });
+    return this.call({ op: 'run', sql, params }) as Promise<{ changes: number }>;
   }
 
   /**
-   * run() for a statement that repeats (the ledger's INSERT): prepared once and kept, so each call
-   * is one trip to SQLite's thread instead of three (prepare, run, finalize).
+   * run() for a statement that repeats (the ledger's INSERT). The SQLite thread keeps every
+   * recent statement prepared, so this is run() under the name callers already use.
    */
   runPrepared(sql: string, params: readonly SqlValue[] = []): Promise<{ changes: number }> {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    const st = statement;
-    return new Promise((resolve, reject) => {
-      st.run(params, function (this: sqlite3.RunResult, err: Error | null) {
-        if (err) reject(err);
-        else resolve({ changes: this.changes });
-      });
-    }).catch((err: unknown) => {
-      // A statement that failed to prepare stays failed: the next call prepares afresh.
-      if (this.statements.get(sql) === st) {
-        this.statements.delete(sql);
-        st.finalize();
-      }
-      throw err;
-    }) as Promise<{ changes: number }>;
+    return this.run(sql, params);
   }
 
   get<T>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
-    return new Promise((resolve, reject) => {
-      this.db.get<T>(sql, params, (err: Error | null, row: T | undefined) => (err ? reject(err) : resolve(row)));
-    });
+    return this.call({ op: 'get', sql, params }) as Promise<T | undefined>;
   }
 
   all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
-    return new Promise((resolve, reject) => {
-      this.db.all<T>(sql, params, (err: Error | null, rows: T[]) => (err ? reject(err) : resolve(rows)));
-    });
+    return this.call({ op: 'all', sql, params }) as Promise<T[]>;
   }
 
   exec(sql: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.db.exec(sql, (err: Error | null) => (err ? reject(err) : resolve()));
-    });
+    return this.call({ op: 'exec', sql }) as Promise<void>;
   }
 
   /** Runs `work` after every earlier write has finished; one failing does not stop the next. */
@@ -124,13 +123,53 @@ export class SqliteDb {
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.closed = true;
-    // Kept statements are finalized first: SQLite will not close a connection with one open.
-    return this.queue.then(() => {
-      const statements = [...this.statements.values()];
-      this.statements.clear();
-      return Promise.all(statements.map((st) => new Promise<void>((resolve) => st.finalize(() => resolve()))));
-    }).then(() => new Promise<void>((resolve, reject) => {
-      this.db.close((err) => (err ? reject(err) : resolve()));
-    }));
+    return this.queue
+      .then(() => this.call({ op: 'close' }, true))
+      .then(() => undefined)
+      .finally(() => this.worker.terminate().then(() => undefined));
+  }
+
+  private call(message: Record<string, unknown>, closing = false): Promise<unknown> {
+    if (this.dead) return Promise.reject(this.dead);
+    if (this.closed && !closing) return Promise.reject(Object.assign(new Error('SQLITE_MISUSE: Database is closed'), { code: 'SQLITE_MISUSE' }));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      if (this.pending.size === 0) this.worker.ref();
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...message, id });
+    });
+  }
+
+  private settle(reply: Reply): void {
+    const p = this.pending.get(reply.id);
+    if (!p) return;
+    this.pending.delete(reply.id);
+    if (this.pending.size === 0) this.worker.unref();
+    if (reply.ok) p.resolve(reply.value);
+    else p.reject(toError(reply.error!));
+  }
+
+  private fail(err: Error): void {
+    if (this.closed && this.pending.size === 0) return;
+    this.dead ??= err;
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+  }
+}
+
+function toError(e: NonNullable<Reply['error']>): Error {
+  if (e.name === 'NativeModuleError') return new NativeModuleError(SQLITE_MODULE, e.message);
+  const err: StorageError = new Error(e.message);
+  if (e.code !== undefined) err.code = e.code;
+  if (e.errno !== undefined) err.errno = e.errno;
+  return err;
+}
+
+/** For a status line: where the binding was found (it loads on the SQLite thread). */
+export function sqliteModulePath(): string | null {
+  try {
+    return createRequire(__filename).resolve(SQLITE_MODULE);
+  } catch {
+    return null;
   }
 }

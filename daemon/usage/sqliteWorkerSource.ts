@@ -1,0 +1,99 @@
+/**
+ * The SQLite thread's code, as source text: a worker started with `eval: true` runs the same way
+ * from the bundle (dist/daemon.js, dist/cli.js) and from the TypeScript sources under the tests,
+ * with no separate file to find at run time. Plain CommonJS, no project imports: it holds one
+ * connection and answers one message at a time, in order.
+ *
+ * Messages in: { id, op: 'open' | 'run' | 'get' | 'all' | 'exec' | 'close', ... }.
+ * Messages out: { id, ok: true, value } or { id, ok: false, error: { message, code, errno, name } }.
+ */
+export const SQLITE_WORKER_SOURCE = String.raw`
+'use strict';
+const { parentPort, workerData } = require('node:worker_threads');
+const { createRequire } = require('node:module');
+
+// SQLite's primary result codes by number, so errors carry the same code names as before
+// (storageFailure.ts folds SQLITE_FULL, SQLITE_CORRUPT, ... into what the user can do).
+const NAMES = ['SQLITE_OK', 'SQLITE_ERROR', 'SQLITE_INTERNAL', 'SQLITE_PERM', 'SQLITE_ABORT', 'SQLITE_BUSY',
+  'SQLITE_LOCKED', 'SQLITE_NOMEM', 'SQLITE_READONLY', 'SQLITE_INTERRUPT', 'SQLITE_IOERR', 'SQLITE_CORRUPT',
+  'SQLITE_NOTFOUND', 'SQLITE_FULL', 'SQLITE_CANTOPEN', 'SQLITE_PROTOCOL', 'SQLITE_EMPTY', 'SQLITE_SCHEMA',
+  'SQLITE_TOOBIG', 'SQLITE_CONSTRAINT', 'SQLITE_MISMATCH', 'SQLITE_MISUSE', 'SQLITE_NOLFS', 'SQLITE_AUTH',
+  'SQLITE_FORMAT', 'SQLITE_RANGE', 'SQLITE_NOTADB'];
+const MAX_STATEMENTS = 128;
+
+let db = null;
+const statements = new Map();
+
+function load() {
+  const driver = workerData.driver;
+  if (driver === 'node:sqlite') return require('node:sqlite');
+  return createRequire(workerData.requireFrom)(driver);
+}
+
+function toError(e, op) {
+  const message = e && typeof e.message === 'string' ? e.message : String(e);
+  if (e && typeof e.errcode === 'number') {
+    const primary = e.errcode & 0xff;
+    const code = NAMES[primary] || 'SQLITE_ERROR';
+    return { message: code + ': ' + message, code, errno: primary, name: 'Error' };
+  }
+  const out = { message, name: op === 'load' ? 'NativeModuleError' : (e && e.name) || 'Error' };
+  if (e && typeof e.code === 'string') out.code = e.code;
+  if (e && typeof e.errno === 'number') out.errno = e.errno;
+  return out;
+}
+
+function statement(sql) {
+  let st = statements.get(sql);
+  if (st) {
+    // Most recently used last, so the oldest is dropped first.
+    statements.delete(sql);
+  } else {
+    st = db.prepare(sql);
+    if (statements.size >= MAX_STATEMENTS) statements.delete(statements.keys().next().value);
+  }
+  statements.set(sql, st);
+  return st;
+}
+
+function plain(row) {
+  return row === undefined ? undefined : Object.assign({}, row);
+}
+
+function handle(m) {
+  switch (m.op) {
+    case 'open': {
+      let mod;
+      try { mod = load(); } catch (e) { throw Object.assign(e instanceof Error ? e : new Error(String(e)), { conduitLoad: true }); }
+      // The options the previous binding (sqlite3) had: no foreign keys unless a database turns
+      // them on, and SQLite's default acceptance of double-quoted string literals.
+      db = new mod.DatabaseSync(m.file, {
+        readOnly: !!m.readOnly, enableForeignKeyConstraints: false, enableDoubleQuotedStringLiterals: true,
+      });
+      return undefined;
+    }
+    case 'run': {
+      const r = statement(m.sql).run(...m.params);
+      return { changes: Number(r.changes) };
+    }
+    case 'get': return plain(statement(m.sql).get(...m.params));
+    case 'all': return statement(m.sql).all(...m.params).map(plain);
+    case 'exec': db.exec(m.sql); return undefined;
+    case 'close': {
+      statements.clear();
+      if (db) db.close();
+      db = null;
+      return undefined;
+    }
+    default: throw new Error('unknown SQLite operation ' + m.op);
+  }
+}
+
+parentPort.on('message', (m) => {
+  try {
+    parentPort.postMessage({ id: m.id, ok: true, value: handle(m) });
+  } catch (e) {
+    parentPort.postMessage({ id: m.id, ok: false, error: toError(e, e && e.conduitLoad ? 'load' : m.op) });
+  }
+});
+`;

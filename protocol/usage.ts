@@ -102,6 +102,8 @@ export interface LedgerStatus {
   degraded: string | null;
   /** Requests that ended without a ledger row since the daemon started. */
   unrecorded: number;
+  /** While an older ledger's rows are added to the rollups at start: rows done of total. */
+  rollupMigration?: { done: number; total: number } | null;
 }
 
 export interface UsageQueryResult {
@@ -113,6 +115,18 @@ export interface UsageQueryResult {
   errorsByCode: Record<string, number>;
   errorsByStatus: Record<string, number>;
   ledger: LedgerStatus;
+  /** Where the figures came from, when not all from raw rows (docs/usage-at-scale.md). */
+  sources?: UsageSources;
+}
+
+/** How a usage answer was computed: rollups, raw rows, or both. */
+export interface UsageSources {
+  /** Raw rows before this time were deleted (usage.retentionDays); older figures are hourly totals. */
+  rawSince: number | null;
+  /** An edge of the range fell where raw rows are gone, and was answered by its whole hour. */
+  roundedToHour: boolean;
+  /** The rollups of an older ledger are still being built; this answer was read from the raw rows. */
+  migrating: boolean;
 }
 
 export interface UsageExportParams {

@@ -97,10 +97,13 @@ async function usageExportCommand(argv: string[], io: UsageCommandIo): Promise<n
       let after = 0;
       for (;;) {
         const page = await call(() => client.connection.sendRequest(UsageExportRequest.type, { ...base, after }));
+        // One write per page, as each page arrives: constant memory, and no syscall per row.
+        let text = '';
         for (const row of page.rows) {
-          sink.write(asCsv ? csvLine(rowCsvCells(row)) : `${count > 0 ? ',' : ''}\n${JSON.stringify(row)}`);
+          text += asCsv ? csvLine(rowCsvCells(row)) : `${count > 0 ? ',' : ''}\n${JSON.stringify(row)}`;
           count++;
         }
+        sink.write(text);
         if (page.next === null) break;
         after = page.next;
       }

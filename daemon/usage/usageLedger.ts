@@ -4,7 +4,7 @@ import { ConduitError } from '../../protocol/errors';
 import type { LedgerStatus } from '../../protocol/usage';
 import { BatchWriter } from './batchWriter';
 import { INSERT_SQL, recordParams, recordToUsageRow } from './ledgerRow';
-import { selectRows } from './ledgerQueries';
+import { selectRecentRows } from './ledgerQueries';
 import { LiveWindow } from './liveWindow';
 import { openLedgerDb, type LedgerLog } from './openLedgerDb';
 import type { RequestRecord, RequestRecorder } from './requestRecord';
@@ -154,7 +154,7 @@ export class UsageLedger implements RequestRecorder {
   private async seedLiveWindow(db: SqliteDb): Promise<void> {
     const now = this.now();
     try {
-      this.live.seed(await selectRows(db, { since: now - this.live.horizonMs, until: now + 1 }), now);
+      this.live.seed(await selectRecentRows(db, { since: now - this.live.horizonMs, until: now + 1 }, this.live.maxRows), now);
     } catch {
       // Live figures start empty; the ledger itself is fine.
     }

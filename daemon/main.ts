@@ -44,6 +44,7 @@ import { RateLimiter } from './ratelimit/rateLimiter';
 import { AlertMonitor } from './usage/alertMonitor';
 import { deprecationAlert, keyRejectedAlert, type KeyRejection } from './usage/eventAlerts';
 import { UsageLedger } from './usage/usageLedger';
+import { createUsageMaintenance } from './usage/usageMaintenance';
 import { teamHandlers } from './server/handlers/teamHandlers';
 import { Team } from './team/team';
 import { readTeamPassword, storeTeamPassword } from './team/teamPassword';
@@ -98,6 +99,7 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   const idleTimeoutMs = Number(process.env.CONDUIT_IDLE_TIMEOUT_MS) || config.idleTimeoutMinutes * 60_000;
   const startedAt = Date.now();
   const ledger = UsageLedger.inHome(layout.home, { log, ackAfterFsync: config.ledgerAck === 'disk' });
+  const usageMaintenance = createUsageMaintenance({ ledger, retentionDays: config.usage.retentionDays, log });
   const queue = await openQueue(layout.home, log);
   const batchStore = await openBatchStore(layout.home, log);
   const breakers = new BreakerRegistry(() => config.resilience.breaker, {
@@ -315,6 +317,7 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
       while (server.requestsInFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       await server.closeAll();
       alerts.stop();
+      await usageMaintenance.stop();
       await ledger.close();
       await queue?.close();
       await batchStore?.close();
@@ -347,6 +350,7 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
   } catch (err) {
     log('warn', 'budgets: could not read this period\'s spend from the ledger; counting from zero', { err: err instanceof Error ? err.message : String(err) });
   }
+  usageMaintenance.start();
   checkBudgets();
   announceDeprecations();
   await queue?.init();

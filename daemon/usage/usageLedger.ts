@@ -48,6 +48,7 @@ export class UsageLedger implements RequestRecorder {
   private state: LedgerStatus['state'] = 'opening';
   private degraded: string | null = null;
   private unrecorded = 0;
+  private rollupMigration: LedgerStatus['rollupMigration'] = null;
   private opening: Promise<void> | null = null;
   private lastOpenAttempt = 0;
   private readonly writer = new BatchWriter<SqlValue[], boolean>((batch) => this.insert(batch));
@@ -93,7 +94,12 @@ export class UsageLedger implements RequestRecorder {
   }
 
   status(): LedgerStatus {
-    return { file: this.opts.file, state: this.state, degraded: this.degraded, unrecorded: this.unrecorded };
+    return { file: this.opts.file, state: this.state, degraded: this.degraded, unrecorded: this.unrecorded, rollupMigration: this.rollupMigration };
+  }
+
+  /** Progress of the rollup backfill of an older ledger (usageMaintenance.ts); null when none runs. */
+  setRollupMigration(progress: LedgerStatus['rollupMigration']): void {
+    this.rollupMigration = progress;
   }
 
   /** The database for queries; a clear error when the ledger could not be opened at all. */

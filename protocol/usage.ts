@@ -139,10 +139,15 @@ export interface UsageExportParams {
   after?: number;
   /** Include the redacted prompt/response samples. */
   includeSamples?: boolean;
+  /** "csv": the page comes as `csv` text (no header), built by the daemon; `rows` is then empty. */
+  format?: 'rows' | 'csv';
 }
 
 export interface UsageExportResult {
   rows: UsageRow[];
+  /** The page as CSV lines, when the request asked for format "csv", and how many rows they hold. */
+  csv?: string;
+  csvRows?: number;
   /** Pass as `after` for the next page; null when this was the last. */
   next: number | null;
 }

@@ -96,9 +96,10 @@ async function usageExportCommand(argv: string[], io: UsageCommandIo): Promise<n
       sink.write(asCsv ? csvLine(ROW_CSV_HEADER) : '[');
       let after = 0;
       for (;;) {
-        const page = await call(() => client.connection.sendRequest(UsageExportRequest.type, { ...base, after }));
-        // One write per page, as each page arrives: constant memory, and no syscall per row.
-        let text = '';
+        // CSV pages come as text the daemon built; one write per page, as each arrives: constant memory.
+        const page = await call(() => client.connection.sendRequest(UsageExportRequest.type, { ...base, after, ...(asCsv ? { format: 'csv' as const } : {}) }));
+        let text = page.csv ?? '';
+        count += page.csvRows ?? 0;
         for (const row of page.rows) {
           text += asCsv ? csvLine(rowCsvCells(row)) : `${count > 0 ? ',' : ''}\n${JSON.stringify(row)}`;
           count++;
@@ -179,3 +180,4 @@ async function call<R>(request: () => Promise<R>): Promise<R> {
     throw toConduitError(err);
   }
 }
+

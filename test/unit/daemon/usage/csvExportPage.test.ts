@@ -22,7 +22,7 @@ describe('CSV export pages built by SQLite', () => {
         experimentArm: i % 3 === 0 ? 'exp/a,b' : null, costUsd: i % 5 === 0 ? null : i * 0.000137, latencyMs: i % 2 === 0 ? 500 : 123.456 + i,
         ttftMs: i % 3 === 0 ? null : 42.5, errorCode: i % 7 === 0 ? 'overloaded' : null, httpStatus: i % 7 === 0 ? 529 : 200,
         fallbackPath: i % 6 === 0 ? ['openai/gpt-x', 'gemini/"y"'] : [], costEstimated: i % 2 === 1, coalesced: i % 4 === 1,
-        sample: i % 5 === 2 ? { prompt: 'p, "q"', response: '=r' } : null, batchId: i % 8 === 3 ? 'batch-1' : null,
+        sample: i % 5 === 2 ? { prompt: 'p, "q"', response: '=r' } : null, ...(i % 8 === 3 ? { batchId: 'batch-1' } : {}),
       }));
     }
     const db = ledger.reader();

@@ -9,25 +9,44 @@ import { build } from 'esbuild';
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, '.build');
 mkdirSync(out, { recursive: true });
+
+// Each benchmark: its `--only` name, its entry file, and whether the default run includes it.
+// The profiler is a tool, not a benchmark; the ANN sweep and the usage ledger take minutes.
+const benches = [
+  { name: 'suite', entry: 'suite' },
+  { name: 'cache', entry: 'cacheBench' },
+  { name: 'limiter', entry: 'limiterBench' },
+  { name: 'team', entry: 'teamBench' },
+  { name: 'profile', entry: 'profile', onlyWhenAsked: true },
+  { name: 'ann', entry: 'annBench', onlyWhenAsked: true },
+  { name: 'embed', entry: 'embedBatchBench' },
+  { name: 'sqlite', entry: 'sqliteBench' },
+  { name: 'usage', entry: 'usageScaleBench', onlyWhenAsked: true },
+];
+// Helpers the benchmarks spawn as their own processes.
+const helpers = ['mockServe', 'echoServer', 'peerBench', 'extActivation'];
+
+const entryPoints = Object.fromEntries(
+  [...benches.map((b) => b.entry), ...helpers].map((name) => [name, join(here, `${name}.ts`)]),
+);
 await build({
-  entryPoints: { suite: join(here, 'suite.ts'), cacheBench: join(here, 'cacheBench.ts'), limiterBench: join(here, 'limiterBench.ts'), profile: join(here, 'profile.ts'), mockServe: join(here, 'mockServe.ts'), echoServer: join(here, 'echoServer.ts'), peerBench: join(here, 'peerBench.ts'), extActivation: join(here, 'extActivation.ts'), annBench: join(here, 'annBench.ts'), embedBatchBench: join(here, 'embedBatchBench.ts'), teamBench: join(here, 'teamBench.ts'), sqliteBench: join(here, 'sqliteBench.ts') },
+  entryPoints,
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'cjs',
   outdir: out,
   // Native bindings load from their own package folders.
-  external: ['sqlite3', '@napi-rs/keyring', 'usearch'],
+  external: ['sqlite3', '@photostructure/sqlite', '@napi-rs/keyring', 'usearch'],
   logLevel: 'warning',
 });
-// `--only NAME` runs one of them: suite, cache, limiter, team, embed, sqlite, ann or profile.
+// `--only NAME` runs one of them by name.
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 let status = 0;
-for (const [name, file] of [['suite', 'suite.js'], ['cache', 'cacheBench.js'], ['limiter', 'limiterBench.js'], ['team', 'teamBench.js'], ['profile', 'profile.js'], ['ann', 'annBench.js'], ['embed', 'embedBatchBench.js'], ['sqlite', 'sqliteBench.js']]) {
-  // The profiler is a tool, not a benchmark, and the ANN sweep takes minutes: they run only when asked for.
-  if (only ? only !== name : name === 'profile' || name === 'ann') continue;
-  const r = spawnSync(process.execPath, [join(out, file), ...args], { stdio: 'inherit' });
+for (const bench of benches) {
+  if (only ? only !== bench.name : bench.onlyWhenAsked) continue;
+  const r = spawnSync(process.execPath, [join(out, `${bench.entry}.js`), ...args], { stdio: 'inherit' });
   status ||= r.status ?? 1;
 }
 process.exit(status);

@@ -52,7 +52,7 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   const idleTimeoutMs = Number(process.env.CONDUIT_IDLE_TIMEOUT_MS) || config.get().idleTimeoutMinutes * 60_000;
   const startedAt = Date.now();
 
-  const stores = await openStores(home.layout.home, config.get().ledgerAck, log);
+  const stores = await openStores(home.layout.home, config.get(), log);
   const broadcast = new ClientBroadcast();
   // Budget reservations, in memory; the spend before this start is read from the ledger on start.
   const budgets = new BudgetTable({ settings: () => config.get().budgets });

@@ -102,6 +102,8 @@ export interface LedgerStatus {
   degraded: string | null;
   /** Requests that ended without a ledger row since the daemon started. */
   unrecorded: number;
+  /** While an older ledger's rows are added to the rollups at start: rows done of total. */
+  rollupMigration?: { done: number; total: number } | null;
 }
 
 export interface UsageQueryResult {
@@ -113,6 +115,18 @@ export interface UsageQueryResult {
   errorsByCode: Record<string, number>;
   errorsByStatus: Record<string, number>;
   ledger: LedgerStatus;
+  /** Where the figures came from, when not all from raw rows (docs/usage-at-scale.md). */
+  sources?: UsageSources;
+}
+
+/** How a usage answer was computed: rollups, raw rows, or both. */
+export interface UsageSources {
+  /** Raw rows before this time were deleted (usage.retentionDays); older figures are hourly totals. */
+  rawSince: number | null;
+  /** An edge of the range fell where raw rows are gone, and was answered by its whole hour. */
+  roundedToHour: boolean;
+  /** The rollups of an older ledger are still being built; this answer was read from the raw rows. */
+  migrating: boolean;
 }
 
 export interface UsageExportParams {
@@ -125,10 +139,15 @@ export interface UsageExportParams {
   after?: number;
   /** Include the redacted prompt/response samples. */
   includeSamples?: boolean;
+  /** "csv": the page comes as `csv` text (no header), built by the daemon; `rows` is then empty. */
+  format?: 'rows' | 'csv';
 }
 
 export interface UsageExportResult {
   rows: UsageRow[];
+  /** The page as CSV lines, when the request asked for format "csv", and how many rows they hold. */
+  csv?: string;
+  csvRows?: number;
   /** Pass as `after` for the next page; null when this was the last. */
   next: number | null;
 }

@@ -27,7 +27,7 @@ function formatStatus(s: StatusResult): string {
     `  memory     rss ${mb(s.memory.rss)}, heap ${mb(s.memory.heapUsed)}`,
     `  home       ${s.home}`,
     `  idle exit  after ${formatDuration(s.idleTimeoutMs)} without clients`,
-    `  ledger     ${s.ledger.state}${s.ledger.degraded ? ` (${s.ledger.degraded})` : ''}`,
+    `  ledger     ${s.ledger.state}${s.ledger.degraded ? ` (${s.ledger.degraded})` : ''}${rollupProgress(s.ledger.rollupMigration)}`,
     ...(s.keychain ? [`  keychain   ${s.keychain.store}: ${s.keychain.available ? 'available' : `UNAVAILABLE: ${s.keychain.problem ?? 'unknown reason'}`}`] : []),
     ...(s.profile ? [`  profile    ${s.profile}`] : []),
     ...(s.platform ? [`  platform   ${s.platform}, ${s.runtime ?? ''}`] : []),
@@ -64,4 +64,10 @@ function formatDuration(ms: number): string {
   const m = Math.floor(s / 60);
   if (m < 60) return `${m}m ${s % 60}s`;
   return `${Math.floor(m / 60)}h ${m % 60}m`;
+}
+
+/** While an older ledger's rows are added to the rollups (docs/usage-at-scale.md). */
+function rollupProgress(m: { done: number; total: number } | null | undefined): string {
+  if (!m) return '';
+  return `, building rollups ${Math.floor((m.done / Math.max(1, m.total)) * 100)}% (${m.done} of ${m.total} rows)`;
 }

@@ -96,11 +96,15 @@ async function usageExportCommand(argv: string[], io: UsageCommandIo): Promise<n
       sink.write(asCsv ? csvLine(ROW_CSV_HEADER) : '[');
       let after = 0;
       for (;;) {
-        const page = await call(() => client.connection.sendRequest(UsageExportRequest.type, { ...base, after }));
+        // CSV pages come as text the daemon built; one write per page, as each arrives: constant memory.
+        const page = await call(() => client.connection.sendRequest(UsageExportRequest.type, { ...base, after, ...(asCsv ? { format: 'csv' as const } : {}) }));
+        let text = page.csv ?? '';
+        count += page.csvRows ?? 0;
         for (const row of page.rows) {
-          sink.write(asCsv ? csvLine(rowCsvCells(row)) : `${count > 0 ? ',' : ''}\n${JSON.stringify(row)}`);
+          text += asCsv ? csvLine(rowCsvCells(row)) : `${count > 0 ? ',' : ''}\n${JSON.stringify(row)}`;
           count++;
         }
+        sink.write(text);
         if (page.next === null) break;
         after = page.next;
       }
@@ -176,3 +180,4 @@ async function call<R>(request: () => Promise<R>): Promise<R> {
     throw toConduitError(err);
   }
 }
+

@@ -57,6 +57,7 @@ export function createShutdown(deps: ShutdownDeps): Shutdown {
       while (server.requestsInFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       await server.closeAll();
       deps.monitor.stop();
+      await stores.usageMaintenance.stop();
       await stores.ledger.close();
       await stores.queue?.close();
       await stores.batchStore?.close();

@@ -3,12 +3,15 @@ import type { ConduitConfig } from '../config/config';
 import type { LogFn } from '../log/logFn';
 import { openQueue } from '../resilience/openQueue';
 import { UsageLedger } from '../usage/usageLedger';
+import { createUsageMaintenance, type UsageMaintenance } from '../usage/usageMaintenance';
 
 export interface DaemonStores {
   ledger: UsageLedger;
   /** Absent when its database cannot be opened: background work then fails instead of waiting. */
   queue: Awaited<ReturnType<typeof openQueue>>;
   batchStore: Awaited<ReturnType<typeof openBatchStore>>;
+  /** Rollup backfill and raw-row retention, in the background once the ledger is open. */
+  usageMaintenance: UsageMaintenance;
 }
 
 /**
@@ -17,13 +20,14 @@ export interface DaemonStores {
  */
 export async function openStores(
   home: string,
-  ledgerAck: ConduitConfig['ledgerAck'],
+  config: Pick<ConduitConfig, 'ledgerAck' | 'usage'>,
   log: LogFn,
 ): Promise<DaemonStores> {
-  const ledger = UsageLedger.inHome(home, { log, ackAfterFsync: ledgerAck === 'disk' });
+  const ledger = UsageLedger.inHome(home, { log, ackAfterFsync: config.ledgerAck === 'disk' });
+  const usageMaintenance = createUsageMaintenance({ ledger, retentionDays: config.usage.retentionDays, log });
   const queue = await openQueue(home, log);
   const batchStore = await openBatchStore(home, log);
-  return { ledger, queue, batchStore };
+  return { ledger, queue, batchStore, usageMaintenance };
 }
 
 /** For a daemon that exits before serving: the ledger was never opened. */

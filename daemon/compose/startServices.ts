@@ -35,6 +35,7 @@ export async function startServices(deps: StartDeps): Promise<void> {
       err: err instanceof Error ? err.message : String(err),
     });
   }
+  stores.usageMaintenance.start();
   alerts.checkBudgets();
   alerts.announceDeprecations();
   await stores.queue?.init();

@@ -87,6 +87,8 @@ export const configSchema = z.object({
   ledgerAck: z.enum(['disk', 'written']).default('disk'),
   resilience: resilienceSchema.default(resilienceSchema.parse({})),
   alerts: alertThresholdsSchema.default(alertThresholdsSchema.parse({})),
+  /** The ledger's raw rows are kept this many days; older figures stay in the rollups (docs/usage-at-scale.md). */
+  usage: z.object({ retentionDays: z.number().int().min(1).max(36_500).default(90) }).strict().default({ retentionDays: 90 }),
   /** Redacted prompt and answer text in the ledger, opt-in. */
   sampling: samplingSchema.default(samplingSchema.parse({})),
   /** Request and token buckets per provider and key; see daemon/ratelimit/rateLimitSettings.ts. */

@@ -19,6 +19,8 @@ const FIXED_AT_START: readonly (readonly string[])[] = [
   ['cache', 'semantic', 'annThreshold'],
   // Whether embeddings are batched is decided when the embedder is built; the windows apply live.
   ['cache', 'semantic', 'batch', 'enabled'],
+  // Retention is the background maintenance's, built at start (daemon/usage/usageMaintenance.ts).
+  ['usage', 'retentionDays'],
 ];
 
 /**

@@ -1,7 +1,7 @@
 import type { UsageRow } from '../../protocol/usage';
 import type { AlertThresholds } from './alertThresholds';
 import { localUtcOffsetMinutes, startOfDay, dayKey } from './calendarKey';
-import { cacheCounts, dailyCosts, selectRows } from './ledgerQueries';
+import { cacheCounts, dailyCosts, selectRecentRows } from './ledgerQueries';
 import type { UsageLedger } from './usageLedger';
 
 const DAY = 86_400_000;
@@ -53,10 +53,14 @@ export async function buildAlertSnapshot(src: SnapshotSources, t: AlertThreshold
   };
 }
 
-/** From memory when the live window reaches back far enough: it also holds unrecorded requests. */
+/**
+ * From memory when the live window reaches back far enough: it also holds unrecorded requests.
+ * A longer window reads at most the live window's count of the most recent rows.
+ */
 async function recentRows(ledger: UsageLedger, windowMs: number, now: number): Promise<UsageRow[]> {
   if (windowMs <= ledger.live.horizonMs) return ledger.live.since(windowMs, now);
-  return (await orNull(() => selectRows(ledger.reader(), { since: now - windowMs, until: now + 1 }))) ?? ledger.live.since(windowMs, now);
+  const read = () => selectRecentRows(ledger.reader(), { since: now - windowMs, until: now + 1 }, ledger.live.maxRows);
+  return (await orNull(read)) ?? ledger.live.since(windowMs, now);
 }
 
 async function costs(ledger: UsageLedger, baselineDays: number, offset: number, now: number): Promise<NonNullable<AlertSnapshot['cost']>> {

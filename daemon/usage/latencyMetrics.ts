@@ -1,5 +1,5 @@
 import type { LatencyBreakdownRow, MetricsWindow, UsageFilters, UsageMetricsResult, UsageRow } from '../../protocol/usage';
-import { selectRows } from './ledgerQueries';
+import { aggregateUsage } from './rollupAggregate';
 import { percentiles } from './percentiles';
 import { isError } from './usageGroups';
 import type { UsageLedger } from './usageLedger';
@@ -28,12 +28,24 @@ export function latencyBreakdown(rows: readonly UsageRow[]): LatencyBreakdownRow
   return out;
 }
 
-/** `usage/metrics`: one read of the last 7 days, sliced into the 1 h, 24 h and 7 d windows. */
+/**
+ * `usage/metrics`: the 1 h, 24 h and 7 d windows, each grouped by provider, model and feature
+ * in SQLite, with percentiles from the rollups' sketches (within 1%, latencySketch.ts).
+ */
 export async function latencyMetrics(ledger: UsageLedger, filters: UsageFilters | undefined, now: number): Promise<UsageMetricsResult> {
-  const rows = await selectRows(ledger.reader(), { since: now - METRICS_WINDOWS['7d'], until: now + 1, ...(filters ? { filters } : {}) });
   const windows = {} as Record<MetricsWindow, LatencyBreakdownRow[]>;
   for (const [name, ms] of Object.entries(METRICS_WINDOWS) as [MetricsWindow, number][]) {
-    windows[name] = latencyBreakdown(rows.filter((r) => r.startedAt >= now - ms));
+    const out: LatencyBreakdownRow[] = [];
+    for (const dimension of DIMENSIONS) {
+      const { groups } = await aggregateUsage(ledger.reader(), {
+        since: now - ms, until: now + 1, groupBy: [dimension], utcOffsetMinutes: 0, sketches: true, ...(filters ? { filters } : {}),
+      });
+      for (const g of [...groups.values()].sort((a, b) => a.keys[0]!.localeCompare(b.keys[0]!))) {
+        if (g.latency.count === 0) continue;
+        out.push({ dimension, key: g.keys[0]!, latencyMs: g.latency.percentiles(), ttftMs: g.ttft.percentiles() });
+      }
+    }
+    windows[name] = out;
   }
   return { windows, ledger: ledger.status() };
 }

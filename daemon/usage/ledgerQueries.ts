@@ -1,5 +1,6 @@
 import type { UsageFilters, UsageRow } from '../../protocol/usage';
 import { SELECT_COLUMNS, toUsageRow, type DbRow } from './ledgerRow';
+import { aggregateUsage, totalOf } from './rollupAggregate';
 import type { SqliteDb, SqlValue } from './sqlite';
 
 export interface RowRange {
@@ -10,11 +11,17 @@ export interface RowRange {
   filters?: UsageFilters;
 }
 
-/** The rows of a range, without samples, oldest first: what every aggregate is computed from. */
-export async function selectRows(db: SqliteDb, range: RowRange): Promise<UsageRow[]> {
+/**
+ * The most recent rows of a range, without samples, oldest first, at most `limit` of them: the
+ * live window's seed and the alerts' recent rows, bounded by count whatever the request rate.
+ */
+export async function selectRecentRows(db: SqliteDb, range: RowRange, limit: number): Promise<UsageRow[]> {
   const { where, params } = whereClause(range);
-  const rows = await db.all<DbRow>(`SELECT id, ${SELECT_COLUMNS.join(', ')} FROM requests WHERE ${where} ORDER BY started_at, id`, params);
-  return rows.map(toUsageRow);
+  const rows = await db.all<DbRow>(
+    `SELECT id, ${SELECT_COLUMNS.join(', ')} FROM requests WHERE ${where} ORDER BY started_at DESC, id DESC LIMIT ?`,
+    [...params, limit],
+  );
+  return rows.reverse().map(toUsageRow);
 }
 
 export interface PageParams extends RowRange {
@@ -28,8 +35,10 @@ export interface PageParams extends RowRange {
 export async function selectPage(db: SqliteDb, page: PageParams): Promise<{ rows: UsageRow[]; next: number | null }> {
   const { where, params } = whereClause(page);
   const columns = ['id', ...SELECT_COLUMNS, ...(page.includeSamples ? ['sample_prompt', 'sample_response'] : [])];
+  // Walked by id from the cursor (NOT INDEXED still seeks on the rowid): with the started_at
+  // index SQLite would sort the whole remaining range for every page, O(rows²) for an export.
   const rows = await db.all<DbRow>(
-    `SELECT ${columns.join(', ')} FROM requests WHERE ${where} AND id > ? ORDER BY id LIMIT ?`,
+    `SELECT ${columns.join(', ')} FROM requests NOT INDEXED WHERE ${where} AND id > ? ORDER BY id LIMIT ?`,
     [...params, page.after, page.limit + 1],
   );
   const more = rows.length > page.limit;
@@ -39,26 +48,18 @@ export async function selectPage(db: SqliteDb, page: PageParams): Promise<{ rows
 
 /**
  * Cost per calendar day (at `utcOffsetMinutes`) in a range; days without requests are absent.
- * Summed in SQL because the cost-spike alert looks back a week and needs nothing else.
+ * From the rollups: the cost-spike alert looks back a week and needs nothing else.
  */
 export async function dailyCosts(db: SqliteDb, range: RowRange, utcOffsetMinutes: number): Promise<Map<string, number>> {
-  const { where, params } = whereClause(range);
-  const rows = await db.all<{ day: string; cost: number | null }>(
-    `SELECT strftime('%Y-%m-%d', (started_at + ?) / 1000, 'unixepoch') AS day, SUM(cost_usd) AS cost
-     FROM requests WHERE ${where} GROUP BY day`,
-    [utcOffsetMinutes * 60_000, ...params],
-  );
-  return new Map(rows.map((r) => [r.day, r.cost ?? 0]));
+  const { groups } = await aggregateUsage(db, { ...range, groupBy: ['day'], utcOffsetMinutes, sketches: false });
+  return new Map([...groups.values()].map((g) => [g.keys[0]!, g.costUsd]));
 }
 
-/** Requests and cache hits in a range. */
+/** Requests and cache hits in a range, from the rollups. */
 export async function cacheCounts(db: SqliteDb, range: RowRange): Promise<{ requests: number; hits: number }> {
-  const { where, params } = whereClause(range);
-  const row = await db.get<{ requests: number; hits: number | null }>(
-    `SELECT COUNT(*) AS requests, SUM(CASE WHEN cache != 'none' THEN 1 ELSE 0 END) AS hits FROM requests WHERE ${where}`,
-    params,
-  );
-  return { requests: row?.requests ?? 0, hits: row?.hits ?? 0 };
+  const { groups } = await aggregateUsage(db, { ...range, groupBy: [], utcOffsetMinutes: 0, sketches: false });
+  const total = totalOf(groups.values());
+  return { requests: total.requests, hits: total.cacheHits };
 }
 
 export async function countRows(db: SqliteDb): Promise<number> {

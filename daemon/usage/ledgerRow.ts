@@ -1,4 +1,5 @@
 import type { UsageRow } from '../../protocol/usage';
+import { binOf } from './latencySketch';
 import type { RequestRecord } from './requestRecord';
 import type { SqlValue } from './sqlite';
 
@@ -8,13 +9,16 @@ export const INSERT_COLUMNS = [
   'experiment_arm', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens',
   'reasoning_tokens', 'cost_usd', 'cost_saved_usd', 'cost_estimated', 'latency_ms', 'ttft_ms', 'attempts', 'error_code',
   'http_status', 'fallback_path', 'cache', 'coalesced', 'stream', 'profile', 'sample_prompt', 'sample_response',
-  'batch', 'batch_id',
+  'batch', 'batch_id', 'latency_bin', 'ttft_bin',
 ] as const;
 
 export const INSERT_SQL = `INSERT OR IGNORE INTO requests (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})`;
 
+/** Samples are text; the sketch bins exist only for the rollup trigger (rollupSchema.ts). */
+const NOT_SELECTED = new Set<string>(['sample_prompt', 'sample_response', 'recorded_at', 'latency_bin', 'ttft_bin']);
+
 /** Everything but the samples: what queries and metrics read. */
-export const SELECT_COLUMNS = INSERT_COLUMNS.filter((c) => c !== 'sample_prompt' && c !== 'sample_response' && c !== 'recorded_at');
+export const SELECT_COLUMNS = INSERT_COLUMNS.filter((c) => !NOT_SELECTED.has(c));
 
 /** Labels come from clients; cap them so one odd request cannot bloat every query. */
 const MAX_LABEL = 200;
@@ -58,7 +62,15 @@ export function recordParams(record: RequestRecord, recordedAt: number): SqlValu
     record.sample ? record.sample.response : null,
     record.batchId ? 1 : 0,
     record.batchId ? label(record.batchId) : null,
+    ...sketchBins(record),
   ];
+}
+
+/** Latency and TTFT describe answers: a failure's bins are null, so the sketches skip it. */
+function sketchBins(record: RequestRecord): [number | null, number | null] {
+  if (record.errorCode !== null && record.errorCode !== 'cancelled') return [null, null];
+  const ttft = finiteOrNull(record.ttftMs);
+  return [binOf(finiteOrNull(record.latencyMs) ?? 0), ttft === null ? null : binOf(ttft)];
 }
 
 /** A row as SQLite returns it. */

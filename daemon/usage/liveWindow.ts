@@ -2,12 +2,14 @@ import type { UsageRow } from '../../protocol/usage';
 
 /**
  * The last hour of requests in memory, for live views and the short alert windows. It is fed
- * whether or not the ledger could write the row, so alerts keep working on a full disk.
+ * whether or not the ledger could write the row, so alerts keep working on a full disk. Bounded
+ * by count as well as by time: at most `maxRows` rows (a few MB), whatever the request rate;
+ * past that the window holds the most recent rows.
  */
 export class LiveWindow {
   private rows: UsageRow[] = [];
 
-  constructor(readonly horizonMs = 60 * 60_000, private readonly maxRows = 100_000) {}
+  constructor(readonly horizonMs = 60 * 60_000, readonly maxRows = 10_000) {}
 
   add(row: UsageRow, now: number): void {
     this.rows.push(row);
@@ -19,6 +21,7 @@ export class LiveWindow {
   seed(rows: readonly UsageRow[], now: number): void {
     const known = new Set(this.rows.map((r) => r.requestId));
     this.rows = [...rows.filter((r) => !known.has(r.requestId)), ...this.rows].sort((a, b) => a.startedAt - b.startedAt);
+    if (this.rows.length > this.maxRows) this.rows.splice(0, this.rows.length - this.maxRows);
     this.prune(now);
   }
 

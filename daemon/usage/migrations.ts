@@ -1,3 +1,4 @@
+import { ROLLUP_MIGRATION } from './rollupSchema';
 import type { SqliteDb } from './sqlite';
 
 /**
@@ -58,6 +59,8 @@ export const migrations: readonly string[] = [
   // the batch job each came from, so `conduit usage` can tell them apart.
   `ALTER TABLE requests ADD COLUMN batch INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE requests ADD COLUMN batch_id TEXT;`,
+  // 6: hourly and daily rollups kept by a trigger, with latency and TTFT sketches (rollupSchema.ts).
+  ROLLUP_MIGRATION,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -4,7 +4,7 @@ import { ConduitError } from '../../protocol/errors';
 import type { LedgerStatus } from '../../protocol/usage';
 import { BatchWriter } from './batchWriter';
 import { INSERT_SQL, recordParams, recordToUsageRow } from './ledgerRow';
-import { selectRows } from './ledgerQueries';
+import { selectRecentRows } from './ledgerQueries';
 import { LiveWindow } from './liveWindow';
 import { openLedgerDb, type LedgerLog } from './openLedgerDb';
 import type { RequestRecord, RequestRecorder } from './requestRecord';
@@ -48,6 +48,7 @@ export class UsageLedger implements RequestRecorder {
   private state: LedgerStatus['state'] = 'opening';
   private degraded: string | null = null;
   private unrecorded = 0;
+  private rollupMigration: LedgerStatus['rollupMigration'] = null;
   private opening: Promise<void> | null = null;
   private lastOpenAttempt = 0;
   private readonly writer = new BatchWriter<SqlValue[], boolean>((batch) => this.insert(batch));
@@ -93,7 +94,12 @@ export class UsageLedger implements RequestRecorder {
   }
 
   status(): LedgerStatus {
-    return { file: this.opts.file, state: this.state, degraded: this.degraded, unrecorded: this.unrecorded };
+    return { file: this.opts.file, state: this.state, degraded: this.degraded, unrecorded: this.unrecorded, rollupMigration: this.rollupMigration };
+  }
+
+  /** Progress of the rollup backfill of an older ledger (usageMaintenance.ts); null when none runs. */
+  setRollupMigration(progress: LedgerStatus['rollupMigration']): void {
+    this.rollupMigration = progress;
   }
 
   /** The database for queries; a clear error when the ledger could not be opened at all. */
@@ -154,7 +160,7 @@ export class UsageLedger implements RequestRecorder {
   private async seedLiveWindow(db: SqliteDb): Promise<void> {
     const now = this.now();
     try {
-      this.live.seed(await selectRows(db, { since: now - this.live.horizonMs, until: now + 1 }), now);
+      this.live.seed(await selectRecentRows(db, { since: now - this.live.horizonMs, until: now + 1 }, this.live.maxRows), now);
     } catch {
       // Live figures start empty; the ledger itself is fine.
     }

@@ -29,6 +29,7 @@ const exportParams = z.object({
   limit: z.number().int().min(1).optional(),
   after: z.number().int().min(0).optional(),
   includeSamples: z.boolean().optional(),
+  format: z.enum(['rows', 'csv']).optional(),
 }).strict();
 
 const metricsParams = z.object({ filters: filters.optional() }).strict();

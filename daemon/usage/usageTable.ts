@@ -34,6 +34,7 @@ export function formatUsageTable(r: UsageQueryResult): string {
   if (r.total.unpricedRequests > 0) notes.push(`${r.total.unpricedRequests} request(s) used a model without a known price and are not in the cost`);
   if (r.total.estimatedCostRequests > 0) notes.push(`${r.total.estimatedCostRequests} cost(s) are estimates`);
   if (notes.length > 0) out.push('', `Note: ${notes.join('; ')}.`);
+  out.push(...sourceNotes(r));
   return out.join('\n') + '\n';
 }
 
@@ -54,4 +55,16 @@ function when(t: number): string {
   const d = new Date(t);
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** Says when figures come from rollups because the raw rows are gone, or from raw rows during a migration. */
+function sourceNotes(r: UsageQueryResult): string[] {
+  const s = r.sources;
+  if (!s) return [];
+  if (s.migrating) {
+    return ['', 'Note: the ledger\'s rollups are still being built (see `conduit status`); these figures were read from the raw rows.'];
+  }
+  if (s.rawSince === null || r.since >= s.rawSince) return [];
+  const rounded = s.roundedToHour ? '; the edges of the range are rounded to whole hours there' : '';
+  return ['', `Note: requests before ${when(s.rawSince)} are past usage.retentionDays; their figures come from the hourly and daily rollups${rounded}.`];
 }

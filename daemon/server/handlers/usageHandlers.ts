@@ -3,7 +3,7 @@ import type { UsageBreakdownCell, UsageBreakdownParams, UsageBreakdownResult, Us
 import { AlertsListRequest, UsageBreakdownRequest, UsageExportRequest, UsageLiveRequest, UsageMetricsRequest, UsageQueryRequest } from '../../../protocol/usage';
 import type { AlertMonitor } from '../../usage/alertMonitor';
 import { dayKey, localUtcOffsetMinutes } from '../../usage/calendarKey';
-import { selectRows } from '../../usage/ledgerQueries';
+import { breakdownFromRollups } from '../../usage/usageBreakdown';
 import { isCacheHit, isError, roundUsd } from '../../usage/usageGroups';
 import { exportUsage } from '../../usage/usageExport';
 import { latencyMetrics } from '../../usage/latencyMetrics';
@@ -39,8 +39,8 @@ async function breakdown(ledger: UsageLedger, input: UsageBreakdownParams, now: 
   if (params.groupBy !== undefined) throw new UsageParamsError('invalid parameters: groupBy: not accepted by usage/breakdown');
   const until = params.until ?? now + 1;
   const offset = params.utcOffsetMinutes ?? localUtcOffsetMinutes(now);
-  const rows = await selectRows(ledger.reader(), { since: params.since, until, ...(params.filters ? { filters: params.filters } : {}) });
-  return { since: params.since, until, cells: breakdownCells(rows, offset), ledger: ledger.status() };
+  const range = { since: params.since, until, ...(params.filters ? { filters: params.filters } : {}) };
+  return { since: params.since, until, cells: await breakdownFromRollups(ledger.reader(), range, offset), ledger: ledger.status() };
 }
 
 export function breakdownCells(rows: readonly UsageRow[], utcOffsetMinutes: number): UsageBreakdownCell[] {

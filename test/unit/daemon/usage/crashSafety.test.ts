@@ -69,6 +69,12 @@ describe('ledger crash safety', () => {
       // Exactly once: no id twice (the UNIQUE constraint), and nothing invented.
       const dupes = await db.all('SELECT request_id, COUNT(*) AS n FROM requests GROUP BY request_id HAVING n > 1');
       expect(dupes).toEqual([]);
+      // The rollups were written in the rows' own statements: after every kill they still agree.
+      const raw = await db.get<{ n: number; tokens: number }>('SELECT COUNT(*) AS n, SUM(input_tokens) AS tokens FROM requests');
+      for (const table of ['usage_hourly', 'usage_daily']) {
+        const rollup = await db.get<{ n: number; tokens: number }>(`SELECT SUM(requests) AS n, SUM(input_tokens) AS tokens FROM ${table}`);
+        expect(rollup).toEqual(raw);
+      }
     } finally {
       await db.close();
     }

@@ -1,0 +1,213 @@
+/**
+ * Usage at scale (issue 27): a generated ledger of 1,000,000 rows over a year, then through the
+ * real daemon and the real CLI: `usage` for 7 days, 30 days by day and 365 days by month, and
+ * `usage export --csv` of the year, with the daemon's RSS sampled during and after each; then
+ * the added cost of writing a row with its rollups. Prints a table and JSON.
+ *
+ *   npm run build && node bench/run.mjs --only usage [--rows N] [--before DIST_DIR]
+ *
+ * --before runs the same queries against another build's daemon (e.g. main's dist/) on a
+ * ledger of the schema it knows; its 365-day questions are skipped unless --before-full.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DaemonClient } from '../daemon/client/daemonClient';
+import { INSERT_SQL, INSERT_COLUMNS, recordParams } from '../daemon/usage/ledgerRow';
+import { migrate, SCHEMA_VERSION } from '../daemon/usage/migrations';
+import { SqliteDb } from '../daemon/usage/sqlite';
+import { UsageQueryRequest, type UsageQueryParams } from '../protocol/usage';
+import { generateLedger, syntheticRecord } from '../test/fixtures/usage/generateLedger';
+import { seededRandom } from '../test/fixtures/seededRandom';
+import { benchHome, rssOf } from './processes';
+import { percentile } from './stats';
+
+const buildDir = __dirname;
+const repo = path.resolve(buildDir, '..', '..');
+const args = process.argv.slice(2);
+const arg = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const ROWS = Number(arg('--rows') ?? 1_000_000);
+const before = arg('--before');
+const log = (s: string): void => { process.stderr.write(`${s}\n`); };
+const MB = 1024 * 1024;
+const DAY = 86_400_000;
+
+interface Measure { name: string; daemonMs: number; cliMs: number; maxRssMb: number; afterRssMb: number; detail?: string }
+
+/** Samples the daemon's RSS every few ms while `work` runs. */
+async function sampled<T>(pid: number, work: () => Promise<T>): Promise<{ value: T; maxRss: number }> {
+  let maxRss = rssOf(pid);
+  const timer = setInterval(() => { maxRss = Math.max(maxRss, rssOf(pid)); }, 5);
+  try {
+    const value = await work();
+    return { value, maxRss: Math.max(maxRss, rssOf(pid)) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function runCli(cli: string, env: NodeJS.ProcessEnv, argv: string[]): Promise<{ ms: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const t = performance.now();
+    const child = spawn(process.execPath, [cli, ...argv], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = performance.now() - t;
+      if (code === 0) resolve({ ms, stdout, stderr });
+      else reject(new Error(`conduit ${argv.join(' ')} exited ${code}: ${stderr}`));
+    });
+  });
+}
+
+async function startDaemon(dist: string, home: string, env: NodeJS.ProcessEnv): Promise<{ client: DaemonClient; pid: number }> {
+  const client = await DaemonClient.connect({ client: 'cli', home, autoStart: true, spawn: { daemonScript: path.join(dist, 'daemon.js'), env } });
+  return { client, pid: (await client.status()).pid };
+}
+
+/** Waits until the daemon's background work (backfill, compaction) has nothing left. */
+async function settled(file: string): Promise<void> {
+  const db = await SqliteDb.open(file, { readOnly: true });
+  try {
+    for (;;) {
+      const state = await db.all<{ key: string; value: number }>('SELECT key, value FROM usage_rollup_state').catch(() => []);
+      const cursor = state.find((r) => r.key === 'backfill_cursor')?.value ?? 0;
+      const end = state.find((r) => r.key === 'backfill_end')?.value ?? 0;
+      const pending = (await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM usage_daily WHERE pending >= 64 OR bucket < ? AND pending > 0', [Date.now() - (Date.now() % DAY)]))?.n ?? 0;
+      if (cursor >= end && pending === 0) return;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  } finally {
+    await db.close();
+  }
+}
+
+async function queries(label: string, dist: string, home: string, skipYear: boolean): Promise<Measure[]> {
+  const env = { ...process.env, CONDUIT_HOME: home };
+  const cli = path.join(dist, 'cli.js');
+  const { client, pid } = await startDaemon(dist, home, env);
+  const out: Measure[] = [];
+  try {
+    if (dist === path.join(repo, 'dist')) {
+      const t = performance.now();
+      await settled(path.join(home, 'usage.db'));
+      log(`[${label}] background compaction done in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    }
+    const idle = rssOf(pid);
+    log(`[${label}] daemon pid ${pid}, idle RSS ${(idle / MB).toFixed(0)} MB`);
+    const now = Date.now();
+    const offset = -new Date(now).getTimezoneOffset();
+    const cases: [string, UsageQueryParams, string[]][] = [
+      ['usage (7 days)', { since: now - 7 * DAY, groupBy: 'day', utcOffsetMinutes: offset }, ['usage']],
+      ['usage --since 30d --by day', { since: now - 30 * DAY, groupBy: 'day', utcOffsetMinutes: offset }, ['usage', '--since', '30d', '--by', 'day']],
+      ['usage --since 365d --by month', { since: now - 365 * DAY, groupBy: 'month', utcOffsetMinutes: offset }, ['usage', '--since', '365d', '--by', 'month']],
+    ];
+    for (const [name, params, argv] of cases) {
+      if (skipYear && name.includes('365')) continue;
+      // The daemon's own answer time (median of 5), then the same question through the CLI.
+      const times: number[] = [];
+      let maxRss = 0;
+      for (let i = 0; i < 5; i++) {
+        const t = performance.now();
+        const r = await sampled(pid, () => client.connection.sendRequest(UsageQueryRequest.type, params));
+        times.push(performance.now() - t);
+        maxRss = Math.max(maxRss, r.maxRss);
+      }
+      const viaCli = await sampled(pid, () => runCli(cli, env, argv));
+      out.push({ name, daemonMs: percentile(times, 50), cliMs: viaCli.value.ms, maxRssMb: (Math.max(maxRss, viaCli.maxRss) - idle) / MB, afterRssMb: (rssOf(pid) - idle) / MB });
+      log(`[${label}] ${name}: daemon ${percentile(times, 50).toFixed(1)} ms, CLI ${viaCli.value.ms.toFixed(0)} ms`);
+    }
+    if (!skipYear) {
+      const file = path.join(home, 'export.csv');
+      const r = await sampled(pid, () => runCli(cli, env, ['usage', 'export', '--csv', file, '--since', '365d']));
+      const rows = Number(/Wrote (\d+) row/.exec(r.value.stderr)?.[1] ?? NaN);
+      out.push({
+        name: 'usage export --csv --since 365d', daemonMs: NaN, cliMs: r.value.ms, maxRssMb: (r.maxRss - idle) / MB, afterRssMb: (rssOf(pid) - idle) / MB,
+        detail: `${rows} rows, ${Math.round(rows / (r.value.ms / 1000))} rows/s, ${(fs.statSync(file).size / MB).toFixed(0)} MB`,
+      });
+      log(`[${label}] export: ${out[out.length - 1]!.detail}`);
+      fs.rmSync(file, { force: true });
+    }
+  } finally {
+    await client.stop().catch(() => undefined);
+    client.close();
+  }
+  return out;
+}
+
+/** The added time of the rollups on the reply path: a lone INSERT (as the ledger writes one row) with and without the trigger. */
+async function writeCost(dir: string): Promise<{ withoutUs: number; withUs: number; added: number }> {
+  const timeInserts = async (schema: number): Promise<number[]> => {
+    const db = await SqliteDb.open(path.join(dir, `write-${schema}.db`));
+    await db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
+    await migrate(db, schema);
+    const columns = schema >= SCHEMA_VERSION ? [...INSERT_COLUMNS] : INSERT_COLUMNS.filter((c) => c !== 'latency_bin' && c !== 'ttft_bin');
+    const sql = schema >= SCHEMA_VERSION ? INSERT_SQL : `INSERT OR IGNORE INTO requests (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+    const rand = seededRandom(5);
+    const times: number[] = [];
+    const start = Date.now() - 20 * DAY;
+    for (let i = 0; i < 20_000; i++) {
+      const record = syntheticRecord(rand, start + i * 60_000, i);
+      const t = process.hrtime.bigint();
+      // Binning is part of the cost: it runs in recordParams for every row.
+      await db.runPrepared(sql, recordParams(record, 0).slice(0, columns.length));
+      times.push(Number(process.hrtime.bigint() - t) / 1000);
+    }
+    await db.close();
+    return times.slice(2000);
+  };
+  // Alternate, so both share the machine's noise.
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let round = 0; round < 2; round++) {
+    a.push(...await timeInserts(5));
+    b.push(...await timeInserts(SCHEMA_VERSION));
+    for (const f of fs.readdirSync(dir)) if (f.startsWith('write-')) fs.rmSync(path.join(dir, f));
+  }
+  const withoutUs = percentile(a, 50);
+  const withUs = percentile(b, 50);
+  return { withoutUs, withUs, added: withUs - withoutUs };
+}
+
+async function main(): Promise<void> {
+  const results: Record<string, unknown> = { rows: ROWS };
+  const home = benchHome();
+  fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({ usage: { retentionDays: 400 }, idleTimeoutMinutes: 60 }));
+  try {
+    let t = performance.now();
+    await generateLedger(path.join(home, 'usage.db'), { rows: ROWS, days: 365, end: Date.now(), seed: 27 });
+    results.generateSeconds = (performance.now() - t) / 1000;
+    log(`generated ${ROWS} rows in ${(results.generateSeconds as number).toFixed(1)} s`);
+    const after = await queries('after', path.join(repo, 'dist'), home, false);
+    results.after = after;
+    t = performance.now();
+    results.write = await writeCost(home);
+    if (before) {
+      const oldHome = benchHome();
+      await generateLedger(path.join(oldHome, 'usage.db'), { rows: ROWS, days: 365, end: Date.now(), seed: 27, schema: 'before-rollups' });
+      results.before = await queries('before', before, oldHome, !args.includes('--before-full'));
+      fs.rmSync(oldHome, { recursive: true, force: true });
+    }
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+  const table = (label: string, rows: Measure[]) => [
+    `${label}`,
+    `  ${'question'.padEnd(34)} ${'daemon'.padStart(9)} ${'CLI'.padStart(9)} ${'RSS +max'.padStart(9)} ${'RSS +after'.padStart(10)}`,
+    ...rows.map((m) => `  ${m.name.padEnd(34)} ${(Number.isNaN(m.daemonMs) ? '-' : `${m.daemonMs.toFixed(1)} ms`).padStart(9)} ${`${m.cliMs.toFixed(0)} ms`.padStart(9)} ${`${m.maxRssMb.toFixed(1)} MB`.padStart(9)} ${`${m.afterRssMb.toFixed(1)} MB`.padStart(10)}${m.detail ? `  ${m.detail}` : ''}`),
+  ].join('\n');
+  const w = results.write as { withoutUs: number; withUs: number; added: number };
+  process.stdout.write([
+    `Usage at scale: ${ROWS} rows over 365 days (goals: each question <= 100 ms, export >= 200,000 rows/s, RSS within 50 MB of idle, row write +<= 20 us at p50)`,
+    table('after (this build)', results.after as Measure[]),
+    ...(results.before ? [table(`before (${before})`, results.before as Measure[])] : []),
+    `row write p50: ${w.withoutUs.toFixed(1)} us without rollups, ${w.withUs.toFixed(1)} us with (added ${w.added.toFixed(1)} us)`,
+    JSON.stringify(results),
+    '',
+  ].join('\n'));
+}
+
+void main().catch((err) => { log(String(err instanceof Error ? err.stack : err)); process.exit(1); });

@@ -1,0 +1,96 @@
+/**
+ * The hourly and daily rollups of the requests table (docs/usage-at-scale.md). A trigger adds
+ * each inserted row to both inside the INSERT statement itself, so a row and its rollups are
+ * committed together or not at all, and the reply path pays no extra trip to SQLite.
+ *
+ * The SQL of ROLLUP_MIGRATION is shipped schema: never edit it, add a migration instead.
+ */
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+
+export const ROLLUP_TABLES = { hour: 'usage_hourly', day: 'usage_daily' } as const;
+export type RollupGrain = keyof typeof ROLLUP_TABLES;
+
+/** The key of a rollup row: the bucket's start (UTC) and every dimension a query can filter or group on. */
+export const ROLLUP_KEY = ['bucket', 'client', 'feature', 'provider', 'model', 'error_code', 'http_status'] as const;
+
+/** The additive columns, in the order the backfill's upsert binds them. */
+export const ROLLUP_SUMS = [
+  'requests', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens',
+  'cost_usd', 'unpriced', 'estimated', 'cache_hits', 'cache_saved_usd',
+] as const;
+
+function table(name: string): string {
+  return `CREATE TABLE ${name} (
+    bucket INTEGER NOT NULL,
+    client TEXT NOT NULL,
+    feature TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    model TEXT NOT NULL,
+    error_code TEXT NOT NULL,
+    http_status INTEGER NOT NULL,
+    requests INTEGER NOT NULL,
+    input_tokens INTEGER NOT NULL,
+    output_tokens INTEGER NOT NULL,
+    cache_read_tokens INTEGER NOT NULL,
+    cache_write_tokens INTEGER NOT NULL,
+    reasoning_tokens INTEGER NOT NULL,
+    cost_usd REAL NOT NULL,
+    unpriced INTEGER NOT NULL,
+    estimated INTEGER NOT NULL,
+    cache_hits INTEGER NOT NULL,
+    cache_saved_usd REAL NOT NULL,
+    lat TEXT NOT NULL,
+    ttft TEXT NOT NULL,
+    pending INTEGER NOT NULL,
+    PRIMARY KEY (${ROLLUP_KEY.join(', ')})
+  ) WITHOUT ROWID;`;
+}
+
+/** `excluded` adds to the row in place; bins are appended and compacted later (rollupCompactor.ts). */
+function onConflictAdd(): string {
+  return `ON CONFLICT (${ROLLUP_KEY.join(', ')}) DO UPDATE SET
+    ${ROLLUP_SUMS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')},
+    lat = lat || excluded.lat, ttft = ttft || excluded.ttft, pending = pending + excluded.pending`;
+}
+
+function trigger(name: string, ms: number): string {
+  return `CREATE TRIGGER ${name}_add AFTER INSERT ON requests BEGIN
+    INSERT INTO ${name} VALUES (
+      NEW.started_at - NEW.started_at % ${ms}, NEW.client, NEW.feature, IFNULL(NEW.provider, ''), IFNULL(NEW.model, ''),
+      IFNULL(NEW.error_code, ''), IFNULL(NEW.http_status, 0),
+      1, NEW.input_tokens, NEW.output_tokens, NEW.cache_read_tokens, NEW.cache_write_tokens, NEW.reasoning_tokens,
+      IFNULL(NEW.cost_usd, 0), NEW.cost_usd IS NULL, NEW.cost_estimated != 0, NEW.cache != 'none',
+      CASE WHEN NEW.cache != 'none' THEN NEW.cost_saved_usd ELSE 0 END,
+      IFNULL(NEW.latency_bin || ' ', ''), IFNULL(NEW.ttft_bin || ' ', ''), 1
+    ) ${onConflictAdd()};
+  END;`;
+}
+
+/**
+ * Adds the rollups. latency_bin and ttft_bin are the row's sketch bins (latencySketch.ts),
+ * computed in JS at insert and null for a failed request. Rows already in the ledger are added
+ * by the background backfill (rollupBackfill.ts), up to `backfill_end`, the last id before the
+ * trigger existed; until it finishes, queries read the raw rows.
+ */
+export const ROLLUP_MIGRATION = `
+  ALTER TABLE requests ADD COLUMN latency_bin INTEGER;
+  ALTER TABLE requests ADD COLUMN ttft_bin INTEGER;
+  ${table(ROLLUP_TABLES.hour)}
+  ${table(ROLLUP_TABLES.day)}
+  CREATE INDEX usage_hourly_pending ON usage_hourly (pending) WHERE pending > 0;
+  CREATE INDEX usage_daily_pending ON usage_daily (pending) WHERE pending > 0;
+  ${trigger(ROLLUP_TABLES.hour, HOUR_MS)}
+  ${trigger(ROLLUP_TABLES.day, DAY_MS)}
+  CREATE TABLE usage_rollup_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+  INSERT INTO usage_rollup_state (key, value) VALUES
+    ('backfill_end', (SELECT IFNULL(MAX(id), 0) FROM requests)),
+    ('backfill_cursor', 0),
+    ('raw_since', 0);
+`;
+
+/** The backfill's upsert: the same addition the trigger makes, for a group of older rows at once. */
+export function upsertSql(grain: RollupGrain): string {
+  const columns = [...ROLLUP_KEY, ...ROLLUP_SUMS, 'lat', 'ttft', 'pending'];
+  return `INSERT INTO ${ROLLUP_TABLES[grain]} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ${onConflictAdd()}`;
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { binOf, binValue, LatencySketch, RELATIVE_ACCURACY, ZERO_BIN } from '../../../../daemon/usage/latencySketch';
+import { nearestRank } from '../../../../daemon/usage/percentiles';
+import { seededRandom } from '../../../fixtures/seededRandom';
+
+const DISTRIBUTIONS: Record<string, (r: () => number) => number> = {
+  uniform: (r) => 1 + r() * 10_000,
+  logUniform: (r) => Math.exp(r() * 14) / 100,
+  heavyTail: (r) => 50 / Math.pow(1 - r() * 0.999, 1.5),
+  clustered: (r) => (r() < 0.8 ? 120 + r() : 30_000 + r() * 10),
+};
+
+describe('LatencySketch (DDSketch, 1% relative accuracy)', () => {
+  for (const [name, draw] of Object.entries(DISTRIBUTIONS)) {
+    it(`p50, p95 and p99 of ${name} data are within 1% of the exact nearest-rank percentiles`, () => {
+      for (let seed = 1; seed <= 5; seed++) {
+        const rand = seededRandom(seed);
+        const values = Array.from({ length: 1 + Math.floor(rand() * 20_000) }, () => draw(rand));
+        const sketch = new LatencySketch();
+        for (const v of values) sketch.add(v);
+        const sorted = [...values].sort((a, b) => a - b);
+        for (const p of [50, 95, 99]) {
+          const exact = nearestRank(sorted, p)!;
+          expect(Math.abs(sketch.quantile(p)! - exact)).toBeLessThanOrEqual(RELATIVE_ACCURACY * exact * (1 + 1e-9));
+        }
+      }
+    });
+  }
+
+  it('merging sketches of the parts, through their text form, answers as one sketch of the whole', () => {
+    const rand = seededRandom(7);
+    const whole = new LatencySketch();
+    const merged = new LatencySketch();
+    for (let part = 0; part < 50; part++) {
+      const sketch = new LatencySketch();
+      let appended = '';
+      for (let i = 0; i < 200; i++) {
+        const v = Math.exp(rand() * 10);
+        whole.add(v);
+        if (i % 2 === 0) sketch.add(v);
+        else appended += `${binOf(v)} `;
+      }
+      merged.addText(sketch.toText() + appended);
+    }
+    expect(merged.count).toBe(whole.count);
+    for (const p of [1, 50, 95, 99, 100]) expect(merged.quantile(p)).toBe(whole.quantile(p));
+  });
+
+  it('keeps zero and sub-microsecond values in a zero bin, and says null when empty', () => {
+    const s = new LatencySketch();
+    expect(s.percentiles()).toEqual({ count: 0, p50: null, p95: null, p99: null });
+    s.add(0);
+    s.add(1e-9);
+    expect(binOf(0)).toBe(ZERO_BIN);
+    expect(binValue(ZERO_BIN)).toBe(0);
+    expect(s.percentiles()).toEqual({ count: 2, p50: 0, p95: 0, p99: 0 });
+  });
+});

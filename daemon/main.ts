@@ -42,7 +42,8 @@ import { usageHandlers } from './server/handlers/usageHandlers';
 import { bindSingleInstance } from './server/singleInstance';
 import { RateLimiter } from './ratelimit/rateLimiter';
 import { AlertMonitor } from './usage/alertMonitor';
-import { deprecationAlert, keyRejectedAlert, type KeyRejection } from './usage/eventAlerts';
+import { deprecationAlert, keyRejectedAlert, unpricedModelAlert, type KeyRejection } from './usage/eventAlerts';
+import { UnpricedSpend } from './usage/unpricedSpend';
 import { UsageLedger } from './usage/usageLedger';
 import { teamHandlers } from './server/handlers/teamHandlers';
 import { Team } from './team/team';
@@ -121,7 +122,8 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   // Each ledger row also goes to the team's usage stream; the team's limit and budget join the pipeline.
   const recorder: RequestRecorder = { record: async (r) => { const res = await ledger.record(r); team?.recordUsage(r); return res; } };
   const teamHooks: TeamHooks = { limited: (p, k, s, fn) => (team ? team.limited(p, k, s, fn) : fn()), budget: () => team?.budget };
-  const gateway = new Gateway({ config: () => config, logger, redactor, breakers, recorder, cache, rateLimiter, team: teamHooks, ...(queue ? { queue } : {}), keys: ring, onKeyRejected: (e) => keyRejected(e), budgets, onBudgetSettled: () => checkBudgets() });
+  const unpriced = new UnpricedSpend();
+  const gateway = new Gateway({ config: () => config, logger, redactor, breakers, recorder, cache, rateLimiter, team: teamHooks, ...(queue ? { queue } : {}), keys: ring, onKeyRejected: (e) => keyRejected(e), budgets, onBudgetSettled: () => checkBudgets(), unpriced, onUnpricedModel: (e) => sendAlert({ type: 'fired', alert: unpricedModelAlert(e, Date.now()) }) });
   const warm = (requests: ChatRequest[], client: ClientKind) => warmCache(requests, {
     state: (request) => gateway.cacheState(request),
     send: (request, i) => gateway.send(request, { requestId: `warm_${Date.now()}_${i}`, client, signal: new AbortController().signal }),
@@ -228,7 +230,8 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
     idleTimer.unref();
   }
 
-  function status(settleMemory: boolean): StatusResult {
+  async function status(settleMemory: boolean): Promise<StatusResult> {
+    const teamStatus = team ? await team.freshStatus() : undefined;
     const gc = (globalThis as { gc?: () => void }).gc;
     if (settleMemory && gc) gc();
     const mem = process.memoryUsage();
@@ -249,6 +252,7 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
       alerts: [...alerts.list().active, ...budgetAlerts.list(), ...deprecationAlerts(), ...(team?.alerts() ?? [])],
       deprecations: configuredDeprecations(modelsInUse(config)),
       budgets: budgets.statuses(),
+      ...(unpriced.status() ? { unpricedSpend: unpriced.status() } : {}),
       rateLimits: rateLimiter.status(),
       providers: ProviderIds.map((id) => {
         const resolved = resolveProvider(config, id);
@@ -256,7 +260,7 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
       }),
       profile: config.profile,
       keychain: ring.state,
-      ...(team ? { team: team.status() } : {}),
+      ...(teamStatus ? { team: teamStatus } : {}),
     };
   }
 

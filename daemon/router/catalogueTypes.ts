@@ -41,7 +41,10 @@ export interface TokenPrices {
   input: number | null;
   output: number | null;
   cacheRead: number | null;
+  /** Anthropic: the 5-minute cache write; others: their one cache-write price. */
   cacheWrite: number | null;
+  /** Anthropic's 1-hour cache write (2× input); absent where the provider has no such price. */
+  cacheWrite1h?: number | null;
 }
 
 /** Prices that replace the base ones for the whole request when the prompt is above a size. */

@@ -176,6 +176,14 @@ describe('costOf — unknown prices and overrides', () => {
     expect(formatUsd(12.3456)).toBe('$12.35');
     expect(formatUsd(null)).toBe('unknown price');
   });
+
+  it('below a dollar shows enough digits that "$X left ($Y spent)" adds up (the issue: $0.045 read as $0.05)', () => {
+    expect(formatUsd(0.045271)).toBe('$0.0453');
+    expect(formatUsd(0.045)).toBe('$0.045');
+    expect(formatUsd(0.004729)).toBe('$0.004729');
+    expect(formatUsd(0.55)).toBe('$0.55');
+    expect(formatUsd(0.5)).toBe('$0.50');
+  });
 });
 
 describe('worstCaseCost', () => {

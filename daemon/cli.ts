@@ -11,6 +11,7 @@ import { keyCommand } from './cli/keyCommand';
 import { logsCommand } from './cli/logsCommand';
 import { usageCommand } from './cli/usageCommand';
 import { statusCommand } from './cli/statusCommand';
+import { modelsCommand } from './cli/modelsCommand';
 import { stopCommand } from './cli/stopCommand';
 
 const HELP = `conduit: a resilient, cost-aware gateway to Anthropic, OpenAI and Gemini
@@ -71,6 +72,12 @@ Usage:
   conduit key list [--json]   Which providers have keys, where each comes from
                               (keychain or env), the last 4 characters; keychain state.
   conduit key remove PROVIDER [ID]   Remove one keychain key (k1, k2…) or all of them.
+  conduit models [--provider P] [--json]
+      The price catalogue in use: prices per million tokens, cache and long-prompt prices,
+      context window, batch price, end of life and replacement, each with its source.
+  conduit models update --from FILE|URL [--yes]
+      Load a newer catalogue in the models.dev api.json format and keep it under
+      CONDUIT_HOME; every changed price is printed, and a lowered one needs --yes.
   conduit stop                Stop the daemon once its in-flight requests finish.
   conduit daemon [--foreground]
       Start the daemon (it also starts on demand). --foreground runs it attached,
@@ -108,6 +115,7 @@ async function main(args: string[]): Promise<number> {
     case 'route': return routeCommand(rest);
     case 'experiments': return experimentsCommand(rest);
     case 'team': return teamCommand(rest);
+    case 'models': return modelsCommand(rest);
     case undefined:
     case 'help':
     case '--help':

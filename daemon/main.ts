@@ -44,6 +44,7 @@ import { RateLimiter } from './ratelimit/rateLimiter';
 import { AlertMonitor } from './usage/alertMonitor';
 import { deprecationAlert, keyRejectedAlert, unpricedModelAlert, type KeyRejection } from './usage/eventAlerts';
 import { UnpricedSpend } from './usage/unpricedSpend';
+import { loadOverlay } from './router/catalogueOverlay';
 import { UsageLedger } from './usage/usageLedger';
 import { teamHandlers } from './server/handlers/teamHandlers';
 import { Team } from './team/team';
@@ -92,6 +93,8 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   const startedWith = config;
   if (configProblem) logger.error('config invalid; using defaults', { problem: configProblem });
   const log = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => logger.write(level, msg, fields);
+  // A newer price catalogue `conduit models update` kept, over the bundled snapshot.
+  loadOverlay(layout.home, (msg, fields) => log('warn', msg, fields));
 
   const address = socketAddress(layout.runDir, token);
   if (address.dir) ensurePrivateDir(address.dir);

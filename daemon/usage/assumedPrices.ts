@@ -2,6 +2,7 @@ import type { ProviderId } from '../../protocol';
 import { isCatalogueProvider, modelsFor, pricesAt } from '../router/models';
 import type { TokenPrices } from '../router/modelsCatalogue';
 import { servedCatalogue } from '../router/platformModels';
+import { catalogueVersion } from '../router/catalogueOverlay';
 
 /** The stated conservative price for a model the catalogue has no price for. */
 export interface AssumedPrices {
@@ -20,7 +21,7 @@ export function assumedPrices(provider: ProviderId, at: Date = new Date()): Assu
   const catalogue = servedCatalogue(provider) ?? (isCatalogueProvider(provider) ? provider : undefined);
   if (!catalogue) return undefined;
   const day = at.toISOString().slice(0, 10);
-  const key = `${catalogue}|${day}`;
+  const key = `${catalogue}|${day}|${catalogueVersion()}`;
   const known = cache.get(key);
   if (known) return known;
   let input = 0;

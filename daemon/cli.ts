@@ -28,8 +28,9 @@ Usage:
       --image: a PNG, JPEG, GIF or WebP sent with the prompt (repeatable);
       --effort: reasoning effort (thinking tokens are priced as output).
   conduit ask --estimate [...] PROMPT
-      Print the worst-case cost (estimated input + max tokens at the routed model's
-      prices) and the routing decision; nothing is sent upstream.
+      Print the expected cost (the prompt's tokens + the feature's median output in the
+      ledger, or a stated default), the worst case (what a budget reserves) and the
+      routing decision, each labelled; nothing is sent upstream.
   conduit route [--feature F] [--provider P] [--model M] [--max-tokens N] [--json] PROMPT
       Which tier, provider and model the request would get, and why. Sends nothing.
   conduit experiments [--since 30d] [--json]

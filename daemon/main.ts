@@ -44,6 +44,7 @@ import { RateLimiter } from './ratelimit/rateLimiter';
 import { AlertMonitor } from './usage/alertMonitor';
 import { deprecationAlert, keyRejectedAlert, unpricedModelAlert, type KeyRejection } from './usage/eventAlerts';
 import { UnpricedSpend } from './usage/unpricedSpend';
+import { withExpectedCost } from './usage/expectedCost';
 import { loadOverlay } from './router/catalogueOverlay';
 import { UsageLedger } from './usage/usageLedger';
 import { teamHandlers } from './server/handlers/teamHandlers';
@@ -210,7 +211,7 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
         return false;
       }
     }), routerHandlers({
-      explain: (request) => gateway.explain(request),
+      explain: async (request) => withExpectedCost(gateway.explain(request), request as ChatRequest, () => ledger.reader(), config.prices),
       budgets: () => ({ onExceed: config.budgets.onExceed, budgets: budgets.statuses() }),
       experiments: async (since) => ({ since, experiments: experimentResults(config.experiments, await experimentRows(ledger.reader(), since)) }),
     }), batchHandlers(batchService), teamHandlers({

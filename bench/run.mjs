@@ -20,6 +20,7 @@ const benches = [
   { name: 'profile', entry: 'profile', onlyWhenAsked: true },
   { name: 'ann', entry: 'annBench', onlyWhenAsked: true },
   { name: 'embed', entry: 'embedBatchBench' },
+  { name: 'refill', entry: 'refillBench' },
   { name: 'sqlite', entry: 'sqliteBench' },
   { name: 'usage', entry: 'usageScaleBench', onlyWhenAsked: true },
 ];

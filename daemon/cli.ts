@@ -12,6 +12,7 @@ import { keyCommand } from './cli/keyCommand';
 import { logsCommand } from './cli/logsCommand';
 import { usageCommand } from './cli/usageCommand';
 import { statusCommand } from './cli/statusCommand';
+import { modelsCommand } from './cli/modelsCommand';
 import { stopCommand } from './cli/stopCommand';
 
 const HELP = `conduit: a resilient, cost-aware gateway to Anthropic, OpenAI and Gemini
@@ -28,8 +29,9 @@ Usage:
       --image: a PNG, JPEG, GIF or WebP sent with the prompt (repeatable);
       --effort: reasoning effort (thinking tokens are priced as output).
   conduit ask --estimate [...] PROMPT
-      Print the worst-case cost (estimated input + max tokens at the routed model's
-      prices) and the routing decision; nothing is sent upstream.
+      Print the expected cost (the prompt's tokens + the feature's median output in the
+      ledger, or a stated default), the worst case (what a budget reserves) and the
+      routing decision, each labelled; nothing is sent upstream.
   conduit route [--feature F] [--provider P] [--model M] [--max-tokens N] [--json] PROMPT
       Which tier, provider and model the request would get, and why. Sends nothing.
   conduit experiments [--since 30d] [--json]
@@ -72,6 +74,12 @@ Usage:
   conduit key list [--json]   Which providers have keys, where each comes from
                               (keychain or env), the last 4 characters; keychain state.
   conduit key remove PROVIDER [ID]   Remove one keychain key (k1, k2…) or all of them.
+  conduit models [--provider P] [--json]
+      The price catalogue in use: prices per million tokens, cache and long-prompt prices,
+      context window, batch price, end of life and replacement, each with its source.
+  conduit models update --from FILE|URL [--yes]
+      Load a newer catalogue in the models.dev api.json format and keep it under
+      CONDUIT_HOME; every changed price is printed, and a lowered one needs --yes.
   conduit stop                Stop the daemon once its in-flight requests finish.
   conduit --version           Conduit's version, the runtime and the platform.
   conduit daemon [--foreground]
@@ -115,6 +123,7 @@ async function main(args: string[]): Promise<number> {
     case '-v':
       process.stdout.write(`conduit ${CONDUIT_VERSION} (protocol ${PROTOCOL_VERSION}, Node ${process.version}, ${process.platform}-${process.arch})\n`);
       return ExitCode.ok;
+    case 'models': return modelsCommand(rest);
     case undefined:
     case 'help':
     case '--help':

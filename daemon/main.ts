@@ -20,6 +20,7 @@ import { startServices } from './compose/startServices';
 import { statusReport } from './compose/statusReport';
 import { TeamMode } from './compose/teamMode';
 import { logFn } from './log/logFn';
+import { loadOverlay } from './router/catalogueOverlay';
 import { Logger } from './log/logger';
 import { bindSingleInstance } from './server/singleInstance';
 import { BudgetTable } from './usage/budgetTable';
@@ -48,6 +49,8 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
     echo: opts.foreground === true,
   });
   const log = logFn(logger);
+  // A newer price catalogue `conduit models update` kept, over the bundled snapshot.
+  loadOverlay(home.layout.home, (msg, fields) => log('warn', msg, fields));
   if (config.problem) log('error', 'config invalid; using defaults', { problem: config.problem });
   const idleTimeoutMs = Number(process.env.CONDUIT_IDLE_TIMEOUT_MS) || config.get().idleTimeoutMinutes * 60_000;
   const startedAt = Date.now();

@@ -63,6 +63,11 @@ export interface Usage {
   cache_read_tokens: number;
   /** Input tokens written to the provider's prompt cache. */
   cache_write_tokens: number;
+  /**
+   * Of cache_write_tokens, those written with a 1-hour lifetime (Anthropic's
+   * usage.cache_creation.ephemeral_1h_input_tokens), billed at their own price; absent means none.
+   */
+  cache_write_1h_tokens?: number;
   /** Output tokens spent on reasoning (already included in output_tokens). */
   reasoning_tokens: number;
 }
@@ -105,8 +110,13 @@ export interface ChatResult {
    * model's, and this says why.
    */
   degraded?: { code: ErrorCode; message: string };
-  /** USD, from provider-reported usage; null when the model's price is unknown. */
+  /**
+   * USD, from provider-reported usage; for a model without a known price, at its provider's
+   * dearest prices (then costAssumedFrom names that model); null when no price can be stated.
+   */
   costUsd?: number | null;
+  /** Set when costUsd is at assumed prices: the dearest model of the provider they come from. */
+  costAssumedFrom?: string;
   /** The provider's response id, when it gave one. */
   responseId?: string;
   /**

@@ -101,6 +101,8 @@ export interface StatusResult {
   deprecations?: ModelDeprecation[];
   /** The budgets that are set, with what is spent and left. */
   budgets?: BudgetStatus[];
+  /** Today's spend on models without a known price, at their provider's dearest prices; absent when none. */
+  unpricedSpend?: UnpricedSpendStatus;
   /** Team mode (shared limits, cache, budgets and usage on Redis); absent when it is off. */
   team?: TeamStatus;
   /** The daemon's platform (process.platform-process.arch) and runtime (process.version). */
@@ -132,3 +134,12 @@ export const PingRequest = {
   method: 'daemon/ping',
   type: new RequestType<PingParams, PingParams, ConduitErrorData>('daemon/ping'),
 } as const;
+
+/** Spend on models without a known price today (the daemon's local day), billed at assumed prices. */
+export interface UnpricedSpendStatus {
+  day: string;
+  usd: number;
+  requests: number;
+  /** "provider/model" and the dearest model whose prices were assumed for it. */
+  models: Array<{ model: string; assumedFrom: string }>;
+}

@@ -55,6 +55,12 @@ export interface RouterExplainResult {
   estimate: { inputTokens: number; maxTokens: number; worstCaseUsd: number | null };
   /** What context trimming would drop. */
   trimmed?: { droppedTokens: number; droppedMessages: number };
+  /**
+   * The expected cost: the prompt's estimated input tokens, and as output the median output of
+   * the feature's earlier answers in the ledger (`outputFrom: 'ledger'`, over `samples` answers)
+   * or a stated default (`'default'`), at the routed model's prices. Absent where not computed.
+   */
+  expected?: { usd: number | null; inputTokens: number; outputTokens: number; outputFrom: 'ledger' | 'default'; samples: number; approximate: boolean };
   /** How long the classification took, in ms. */
   classifyMs: number;
 }

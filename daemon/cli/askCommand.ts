@@ -40,7 +40,7 @@ export async function askCommand(argv: string[]): Promise<number> {
     // A dry run: the daemon routes and prices the request; nothing goes upstream.
     const e = await explain(request);
     if (values.json) process.stdout.write(JSON.stringify(e, null, 2) + '\n');
-    else process.stdout.write(`${formatUsd(e.estimate.worstCaseUsd)} at most on ${e.route.provider}/${e.route.model} (${e.estimate.inputTokens.toLocaleString('en-US')} input tokens at most + ${e.estimate.maxTokens.toLocaleString('en-US')} max output; ${e.route.reason}). Nothing was sent.\n`);
+    else process.stdout.write(formatEstimate(e));
     return ExitCode.ok;
   }
 
@@ -98,4 +98,20 @@ export async function explain(request: ChatRequest): Promise<RouterExplainResult
   } finally {
     client.close();
   }
+}
+
+/** `ask --estimate`: the expected cost and the worst case, each labelled, so neither reads as the other. */
+export function formatEstimate(e: RouterExplainResult): string {
+  const n = (v: number) => v.toLocaleString('en-US');
+  const lines: string[] = [];
+  const x = e.expected;
+  if (x) {
+    const output = x.outputFrom === 'ledger'
+      ? `${n(x.outputTokens)} output tokens (the median of this feature's last ${n(x.samples)} answers)`
+      : `${n(x.outputTokens)} output tokens (a default: this feature has too few answers in the ledger)`;
+    lines.push(`expected   ${formatUsd(x.usd)}${x.approximate ? ' (approximate)' : ''}: ~${n(x.inputTokens)} input tokens + ${output}`);
+  }
+  lines.push(`worst case ${formatUsd(e.estimate.worstCaseUsd)}: ${n(e.estimate.inputTokens)} input tokens at most + ${n(e.estimate.maxTokens)} max output (what a budget reserves)`);
+  lines.push(`route      ${e.route.provider}/${e.route.model} (${e.route.reason}). Nothing was sent.`);
+  return lines.join('\n') + '\n';
 }

@@ -44,6 +44,10 @@ function formatStatus(s: StatusResult): string {
   if (s.alerts.length) lines.push('  alerts', ...s.alerts.map((a) => `    [${a.severity}] ${a.message}`));
   if (s.rateLimits?.length) lines.push('  rate limits', ...s.rateLimits.map(formatRateLimit));
   if (s.budgets?.length) lines.push('  budgets', ...s.budgets.map((b) => `    ${b.scope} ${b.period}: ${formatUsd(b.spentUsd)} of ${formatUsd(b.limitUsd)} spent, ${formatUsd(b.remainingUsd)} left${b.reservedUsd > 0 ? ` (${formatUsd(b.reservedUsd)} reserved)` : ''}; resets ${new Date(b.resetsAt).toISOString()}`));
+  if (s.unpricedSpend) {
+    const u = s.unpricedSpend;
+    lines.push(`  unpriced   ${formatUsd(u.usd)} today at assumed prices (approximate; ${u.requests} request(s)): ${u.models.map((m) => `${m.model} at ${m.assumedFrom}'s prices`).join(', ')}`);
+  }
   if (s.team) lines.push(`  team       ${s.team.teamId} as ${s.team.displayName}: ${s.team.mode} (${s.team.redis})${s.team.problem ? `: ${s.team.problem}` : ''}${s.team.pendingUsage ? `; ${s.team.pendingUsage} usage row(s) waiting for Redis` : ''}`, ...s.team.budgets.map((b) => `    team ${b.period}: ${formatUsd(b.spentUsd)} of ${formatUsd(b.limitUsd)} spent, ${formatUsd(b.remainingUsd)} left`));
   if (s.deprecations?.length) lines.push('  deprecated models', ...s.deprecations.map((d) => `    [${d.state === 'past' ? 'retired' : 'soon'}] ${d.message}`));
   return lines.join('\n') + '\n';

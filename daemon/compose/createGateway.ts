@@ -11,6 +11,8 @@ import type { KeyRing } from '../secrets/keyRing';
 import type { BudgetTable } from '../usage/budgetTable';
 import type { RequestRecorder } from '../usage/requestRecord';
 import type { UsageLedger } from '../usage/usageLedger';
+import { unpricedModelAlert } from '../usage/eventAlerts';
+import { UnpricedSpend } from '../usage/unpricedSpend';
 import type { DaemonAlerts } from './daemonAlerts';
 import type { LiveConfig } from './liveConfig';
 import type { DaemonStores } from './openStores';
@@ -38,6 +40,8 @@ export interface GatewayParts {
   gateway: Gateway;
   breakers: BreakerRegistry;
   rateLimiter: RateLimiter;
+  /** Spend on models without a known price, shown apart in `status`. */
+  unpriced: UnpricedSpend;
   /** Sends each request that is not cached yet through the gateway (cache/warm, warm on start). */
   warm: WarmFn;
 }
@@ -62,6 +66,7 @@ export function createGateway(deps: GatewayDeps): GatewayParts {
       return res;
     },
   };
+  const unpriced = new UnpricedSpend();
   const gateway = new Gateway({
     config,
     logger: deps.logger,
@@ -76,6 +81,8 @@ export function createGateway(deps: GatewayDeps): GatewayParts {
     onKeyRejected: (e) => alerts.keyRejected(e),
     budgets: deps.budgets,
     onBudgetSettled: () => alerts.checkBudgets(),
+    unpriced,
+    onUnpricedModel: (e) => alerts.send({ type: 'fired', alert: unpricedModelAlert(e, Date.now()) }),
   });
   const warm: WarmFn = (requests, client) =>
     warmCache(requests, {
@@ -84,5 +91,5 @@ export function createGateway(deps: GatewayDeps): GatewayParts {
         gateway.send(request, { requestId: `warm_${Date.now()}_${i}`, client, signal: new AbortController().signal }),
       prime: (requests) => gateway.cachePrime(requests),
     });
-  return { gateway, breakers, rateLimiter, warm };
+  return { gateway, breakers, rateLimiter, unpriced, warm };
 }

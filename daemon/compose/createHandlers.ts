@@ -1,3 +1,4 @@
+import type { ChatRequest } from '../../protocol';
 import { resolveProvider } from '../config/config';
 import { restartNeeded } from '../config/restartSettings';
 import type { BatchService } from '../batch/batchService';
@@ -17,6 +18,7 @@ import { feedbackHandlers } from '../server/handlers/feedbackHandlers';
 import { jobsHandlers } from '../server/handlers/jobsHandlers';
 import { keyHandlers } from '../server/handlers/keyHandlers';
 import { routerHandlers } from '../server/handlers/routerHandlers';
+import { withExpectedCost } from '../usage/expectedCost';
 import { teamHandlers } from '../server/handlers/teamHandlers';
 import { usageHandlers } from '../server/handlers/usageHandlers';
 import { storeTeamPassword } from '../team/teamPassword';
@@ -82,7 +84,8 @@ export function createHandlers(deps: HandlerDeps): RegisterHandlers[] {
       },
     ),
     routerHandlers({
-      explain: (request) => deps.gateway.explain(request),
+      explain: async (request) =>
+        withExpectedCost(deps.gateway.explain(request), request as ChatRequest, () => deps.ledger.reader(), deps.config.get().prices),
       budgets: () => ({ onExceed: config.get().budgets.onExceed, budgets: deps.budgets.statuses() }),
       experiments: async (since) => ({
         since,

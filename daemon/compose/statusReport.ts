@@ -16,6 +16,7 @@ import type { DaemonAlerts } from './daemonAlerts';
 import type { DaemonHome } from './daemonHome';
 import type { LiveConfig } from './liveConfig';
 import type { TeamMode } from './teamMode';
+import type { UnpricedSpend } from '../usage/unpricedSpend';
 
 export interface StatusDeps {
   home: DaemonHome;
@@ -27,6 +28,7 @@ export interface StatusDeps {
   monitor: AlertMonitor;
   alerts: DaemonAlerts;
   team: TeamMode;
+  unpriced: UnpricedSpend;
   budgets: BudgetTable;
   rateLimiter: RateLimiter;
   ring: KeyRing;
@@ -34,14 +36,16 @@ export interface StatusDeps {
   env?: NodeJS.ProcessEnv;
 }
 
-export type StatusReport = (settleMemory: boolean, counts: ServerCounts) => StatusResult;
+export type StatusReport = (settleMemory: boolean, counts: ServerCounts) => Promise<StatusResult>;
 
 /** What `daemon/status` answers: the process, the connections, and each part's state. */
 export function statusReport(deps: StatusDeps): StatusReport {
   const env = deps.env ?? process.env;
-  return (settleMemory, counts) => {
+  return async (settleMemory, counts) => {
     const config = deps.config.get();
     const team = deps.team.current;
+    // The first `status` after spending shows the team budgets read now, not as last read.
+    const teamStatus = team ? await team.freshStatus() : undefined;
     const gc = (globalThis as { gc?: () => void }).gc;
     if (settleMemory && gc) gc();
     const mem = process.memoryUsage();
@@ -68,6 +72,7 @@ export function statusReport(deps: StatusDeps): StatusReport {
       alerts: [...deps.monitor.list().active, ...deps.alerts.active(), ...(team?.alerts() ?? [])],
       deprecations: configuredDeprecations(modelsInUse(config)),
       budgets: deps.budgets.statuses(),
+      ...(deps.unpriced.status() ? { unpricedSpend: deps.unpriced.status() } : {}),
       rateLimits: deps.rateLimiter.status(),
       providers: ProviderIds.map((id) => {
         const resolved = resolveProvider(config, id);
@@ -76,7 +81,7 @@ export function statusReport(deps: StatusDeps): StatusReport {
       }),
       profile: config.profile,
       keychain: deps.ring.state,
-      ...(team ? { team: team.status() } : {}),
+      ...(teamStatus ? { team: teamStatus } : {}),
       ...platformStatus(),
     };
   };

@@ -5,7 +5,9 @@ import { inputTokensUpperBound } from '../ratelimit/tokenEstimate';
 import type { Target } from '../resilience/fallbackPlan';
 import { tiersBelow } from '../router/routeDecision';
 import type { BudgetRefusal, BudgetTable, Reservation } from '../usage/budgetTable';
-import { formatUsd, worstCaseCost } from '../usage/pricing';
+import type { UnpricedUse } from '../usage/eventAlerts';
+import { budgetWorstCase, formatUsd } from '../usage/pricing';
+import type { UnpricedSpend } from '../usage/unpricedSpend';
 
 export interface BudgetStepDeps {
   table: BudgetTable;
@@ -13,6 +15,10 @@ export interface BudgetStepDeps {
   modelFor: (config: ConduitConfig, provider: ProviderId, tier: Tier) => string;
   /** After each settle: the daemon checks the warning thresholds. */
   onSettled?: () => void;
+  /** Today's spend on models without a known price, kept apart for `status`. */
+  unpriced?: UnpricedSpend;
+  /** A model without a known price, the first time it is used or refused: the daemon raises an alert. */
+  onUnpriced?: (e: UnpricedUse) => void;
 }
 
 /**
@@ -41,11 +47,26 @@ export class BudgetStep {
     const model = request.model ?? route?.model ?? '';
     const inputTokens = inputTokensUpperBound(request.messages, request.system, request);
     const maxTokens = outputLimit(request.max_tokens ?? config.defaultMaxTokens, request.reasoningEffort);
-    // A model without a known price (a local server) cannot be budgeted; it reserves nothing.
-    const worstOn = (p: ProviderId, m: string) => worstCaseCost(p, m, inputTokens, maxTokens, config.prices).usd ?? 0;
+    // A model without a known price reserves at its provider's dearest prices, or is refused
+    // (budgets.unpricedModels); only a local server, which has no price at all, reserves nothing.
+    const refuseUnpriced = config.budgets.unpricedModels === 'refuse' && this.deps.table.applies(feature);
+    const worstOn = (p: ProviderId, m: string) => {
+      const w = budgetWorstCase(p, m, inputTokens, maxTokens, config.prices);
+      return w.assumedFrom !== null && refuseUnpriced ? Infinity : w.usd ?? 0;
+    };
     const worst = (m: string) => worstOn(provider, m);
 
-    const needed = worst(model);
+    const own = budgetWorstCase(provider, model, inputTokens, maxTokens, config.prices);
+    if (own.assumedFrom !== null && refuseUnpriced) {
+      this.firstUnpriced(provider, model, own.assumedFrom, 'refuse');
+      throw new ConduitError({
+        code: 'budget_exceeded',
+        provider,
+        model,
+        message: `${provider}/${model} has no known price, and budgets.unpricedModels is "refuse", so it is not sent while a budget applies. Add its price under \`prices\` in config.json (USD per million tokens), run \`conduit models update\` for a newer catalogue, or set budgets.unpricedModels to "reserve-dearest" to reserve it at ${provider}'s dearest prices (${own.assumedFrom}).`,
+      });
+    }
+    const needed = own.usd ?? 0;
     const first = this.deps.table.tryReserve(feature, needed);
     let reservation: Reservation;
     let sent = request;
@@ -64,6 +85,10 @@ export class BudgetStep {
     try {
       const result = await upstream(sent, cover);
       this.deps.table.settle(reservation, result.costUsd);
+      if (result.costAssumedFrom !== undefined && result.cache === 'none' && !result.coalesced) {
+        this.deps.unpriced?.add(result.provider, result.model, result.costUsd ?? 0, result.costAssumedFrom);
+        this.firstUnpriced(result.provider, result.model, result.costAssumedFrom, 'reserve-dearest');
+      }
       if (downgrade && route) {
         result.route = { ...route, tier: downgrade.tier, model: downgrade.model, downgradedFrom: route.tier, reason: `${downgrade.tier}: downgraded from ${route.tier} to stay within budget (${route.reason})` };
       }
@@ -74,6 +99,15 @@ export class BudgetStep {
     } finally {
       this.deps.onSettled?.();
     }
+  }
+
+  private readonly announced = new Set<string>();
+
+  private firstUnpriced(provider: ProviderId, model: string, assumedFrom: string, policy: UnpricedUse['policy']): void {
+    const id = `${policy}|${provider}/${model}`;
+    if (this.announced.has(id)) return;
+    this.announced.add(id);
+    this.deps.onUnpriced?.({ provider, model, assumedFrom, policy });
   }
 
   /** The nearest cheaper tier whose worst case fits, reserved; undefined when none does. */

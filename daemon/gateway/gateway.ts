@@ -37,7 +37,9 @@ import { keyFromEnv, resolveKey } from '../secrets/keySource';
 import { keyRequired } from '../secrets/credentialKind';
 import { withKeyRotation } from '../secrets/keyRotation';
 import type { BudgetTable } from '../usage/budgetTable';
-import { costOf, isCostlier, type PriceOverrides } from '../usage/pricing';
+import { billedCostOf, isCostlier, type PriceOverrides } from '../usage/pricing';
+import type { UnpricedUse } from '../usage/eventAlerts';
+import type { UnpricedSpend } from '../usage/unpricedSpend';
 import type { RequestRecorder } from '../usage/requestRecord';
 import { sampleOf } from '../usage/sampling';
 import { AdapterPool } from './adapterPool';
@@ -87,6 +89,10 @@ export interface GatewayDeps {
   budgets?: BudgetTable;
   /** After each budgeted request settles: the daemon checks the budget warnings. */
   onBudgetSettled?: () => void;
+  /** Today's spend on models without a known price, for `status`. */
+  unpriced?: UnpricedSpend;
+  /** A model without a known price, once per model: for an alert. */
+  onUnpricedModel?: (e: UnpricedUse) => void;
   /** Team mode: the shared request limit and the team budget; without it both stay local. */
   team?: TeamHooks;
 }
@@ -114,7 +120,13 @@ export class Gateway {
     this.cacheStep = new CacheStep(deps.cache, this.env);
     this.routeStep = new RouteStep(this.env);
     this.budgetStep = deps.budgets
-      ? new BudgetStep({ table: deps.budgets, modelFor: (c, p, t) => this.routeStep.modelFor(c, p, t), ...(deps.onBudgetSettled ? { onSettled: deps.onBudgetSettled } : {}) })
+      ? new BudgetStep({
+        table: deps.budgets,
+        modelFor: (c, p, t) => this.routeStep.modelFor(c, p, t),
+        ...(deps.onBudgetSettled ? { onSettled: deps.onBudgetSettled } : {}),
+        ...(deps.unpriced ? { unpriced: deps.unpriced } : {}),
+        ...(deps.onUnpricedModel ? { onUnpriced: deps.onUnpricedModel } : {}),
+      })
       : undefined;
   }
 
@@ -334,7 +346,7 @@ export class Gateway {
   }
 
   private result(ctx: SendContext, provider: ProviderId, outcome: CallOutcome, started: number, attempts: AttemptRecord[], fallbacks: string[], prices?: PriceOverrides): ChatResult {
-    const cost = costOf(provider, outcome.model, outcome.usage, prices);
+    const cost = billedCostOf(provider, outcome.model, outcome.usage, prices);
     return {
       requestId: ctx.requestId,
       text: outcome.text,
@@ -349,6 +361,7 @@ export class Gateway {
       cache: 'none',
       fallbacks: [...fallbacks],
       costUsd: cost.usd,
+      ...(cost.assumedFrom !== undefined ? { costAssumedFrom: cost.assumedFrom } : {}),
       ...(outcome.responseId !== undefined ? { responseId: outcome.responseId } : {}),
       ...(outcome.toolCalls?.length ? { toolCalls: outcome.toolCalls } : {}),
     };
@@ -379,7 +392,8 @@ export class Gateway {
   /** Exactly one ledger row and one log line per logical request, whatever happened. */
   private async record(ctx: SendContext, request: ChatRequest | undefined, startedAt: number, started: number, result: ChatResult | undefined, error: ConduitErrorData | undefined, attempts: AttemptRecord[] = [], fallbacks: string[] = [], route?: RouteInfo): Promise<void> {
     const sample = sampleOf(request, result?.text ?? error?.partialText, this.deps.config().sampling, this.deps.redactor);
-    const record = buildRecord({ ctx, request, startedAt, latencyMs: round(performance.now() - started), result, error, attempts, fallbacks, sample, ...(route ? { route } : {}) });
+    const prices = this.deps.config().prices;
+    const record = buildRecord({ ctx, request, startedAt, latencyMs: round(performance.now() - started), result, error, attempts, fallbacks, sample, ...(route ? { route } : {}), ...(prices ? { prices } : {}) });
     let recorded = false;
     if (this.deps.recorder) recorded = (await this.deps.recorder.record(record)).recorded;
     // After the reply is on its way: the line (deep redaction, JSON, a write) is not what a crash

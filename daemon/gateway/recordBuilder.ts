@@ -1,6 +1,6 @@
 import { emptyUsage, type AttemptRecord, type ChatRequest, type ChatResult, type ConduitErrorData, type ProviderId, type RouteInfo, type Usage } from '../../protocol';
 import { CHARS_PER_TOKEN, estimateInputTokens } from '../ratelimit/tokenEstimate';
-import { costOf } from '../usage/pricing';
+import { billedCostOf, type PriceOverrides } from '../usage/pricing';
 import { armLabel } from '../router/experiments';
 import type { RequestRecord } from '../usage/requestRecord';
 import type { SendContext } from './gateway';
@@ -19,6 +19,8 @@ export interface RecordInput {
   sample?: { prompt: string; response: string } | null;
   /** The routing decision (as the budget may have changed it): the tier and experiment arm. */
   route?: RouteInfo;
+  /** The `prices` overrides in effect, for a broken stream's estimated cost. */
+  prices?: PriceOverrides;
 }
 
 /** The ledger row for one logical request. Prompt text goes in only as a redacted sample. */
@@ -28,7 +30,7 @@ export function buildRecord(input: RecordInput): RequestRecord {
   const last = attempts[attempts.length - 1];
   const provider = (result?.provider ?? error?.provider ?? last?.provider ?? request?.provider ?? null) as ProviderId | null;
   const model = result?.model ?? error?.model ?? last?.model ?? request?.model ?? null;
-  const estimate = result ? undefined : estimatedSpend(request, error, provider, model);
+  const estimate = result ? undefined : estimatedSpend(request, error, provider, model, input.prices);
   return {
     requestId: ctx.requestId,
     startedAt: input.startedAt,
@@ -43,7 +45,8 @@ export function buildRecord(input: RecordInput): RequestRecord {
     // A cached answer bills nothing; what it would have cost is money saved.
     costUsd: result ? result.costUsd ?? null : estimate ? estimate.usd : 0,
     costSavedUsd: result?.costSavedUsd ?? 0,
-    costEstimated: estimate !== undefined,
+    // An estimate from a broken stream, or an unpriced model billed at its provider's dearest prices.
+    costEstimated: estimate !== undefined || result?.costAssumedFrom !== undefined,
     latencyMs: result?.latencyMs ?? input.latencyMs,
     ttftMs: result?.ttftMs ?? null,
     attempts: attempts.length,
@@ -62,12 +65,12 @@ export function buildRecord(input: RecordInput): RequestRecord {
  * A stream that broke (or was cancelled) after text arrived was billed, but its final usage never
  * came. Its cost is estimated from the prompt and the partial text, and the row says so.
  */
-function estimatedSpend(request: ChatRequest | undefined, error: ConduitErrorData | undefined, provider: ProviderId | null, model: string | null): { usage: Usage; usd: number | null } | undefined {
+function estimatedSpend(request: ChatRequest | undefined, error: ConduitErrorData | undefined, provider: ProviderId | null, model: string | null, prices?: PriceOverrides): { usage: Usage; usd: number | null } | undefined {
   if (!request || !error?.partialText || !provider || !model) return undefined;
   const usage: Usage = {
     ...emptyUsage(),
     input_tokens: estimateInputTokens(request.messages, request.system),
     output_tokens: Math.ceil(error.partialText.length / CHARS_PER_TOKEN),
   };
-  return { usage, usd: costOf(provider, model, usage).usd };
+  return { usage, usd: billedCostOf(provider, model, usage, prices).usd };
 }

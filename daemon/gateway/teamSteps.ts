@@ -3,7 +3,7 @@ import { resolveProvider, type ConduitConfig } from '../config/config';
 import { outputLimit } from '../providers/reasoningBudget';
 import { inputTokensUpperBound } from '../ratelimit/tokenEstimate';
 import type { TeamBudget } from '../team/teamBudget';
-import { formatUsd, worstCaseCost } from '../usage/pricing';
+import { budgetWorstCase, formatUsd } from '../usage/pricing';
 import type { CoverTarget } from './budgetStep';
 
 /** What team mode lends the pipeline; absent when team mode is off. */
@@ -27,7 +27,8 @@ export async function withTeamBudget(budget: TeamBudget | undefined, request: Ch
   // The same true upper bound as the local budget step, so a request never settles above it.
   const inputTokens = inputTokensUpperBound(request.messages, request.system, request);
   const maxTokens = outputLimit(request.max_tokens ?? config.defaultMaxTokens, request.reasoningEffort);
-  const worstOn = (p: ProviderId, m: string) => worstCaseCost(p, m, inputTokens, maxTokens, config.prices).usd ?? 0;
+  // A model without a known price reserves at its provider's dearest prices, as the local budget does.
+  const worstOn = (p: ProviderId, m: string) => budgetWorstCase(p, m, inputTokens, maxTokens, config.prices).usd ?? 0;
   const worst = worstOn(provider, model);
   const outcome = await budget.reserve(worst);
   if (!outcome.ok) {

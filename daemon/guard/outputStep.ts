@@ -142,6 +142,7 @@ function addUsage(a: Usage, b: Usage): Usage {
     cache_read_tokens: a.cache_read_tokens + b.cache_read_tokens,
     cache_write_tokens: a.cache_write_tokens + b.cache_write_tokens,
     reasoning_tokens: a.reasoning_tokens + b.reasoning_tokens,
+    ...(a.cache_write_1h_tokens || b.cache_write_1h_tokens ? { cache_write_1h_tokens: (a.cache_write_1h_tokens ?? 0) + (b.cache_write_1h_tokens ?? 0) } : {}),
   };
 }
 

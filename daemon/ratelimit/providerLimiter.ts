@@ -51,6 +51,8 @@ export interface ProviderLimiterOptions {
   now?: () => number;
   timers?: Timers;
   pressure?: LimitPressure;
+  /** The length of the providers' minute (tests scale it). */
+  windowMs?: number;
 }
 
 /** What a failed call tells the limiter. */
@@ -112,7 +114,7 @@ export class ProviderLimiter {
     this.keyId = opts.keyId;
     this.now = opts.now ?? Date.now;
     this.timers = opts.timers ?? systemTimers;
-    this.slots = slotsFor(opts.provider, opts.limits, opts.margin, this.now());
+    this.slots = slotsFor(opts.provider, opts.limits, opts.margin, this.now(), opts.windowMs);
   }
 
   /** Capacity now, or undefined: then call `acquire` to wait for it. Never queues, never waits. */
@@ -310,9 +312,9 @@ export class ProviderLimiter {
  */
 const EARLY_MS = 5;
 
-function slotsFor(provider: ProviderId, limits: ProviderLimits, margin: number, now: number): Slot[] {
+function slotsFor(provider: ProviderId, limits: ProviderLimits, margin: number, now: number, windowMs?: number): Slot[] {
   const slots: Slot[] = [];
-  const bucket = (limit: number, burst: number) => new TokenBucket(limit, burst, margin, now);
+  const bucket = (limit: number, burst: number) => new TokenBucket(limit, burst, margin, now, windowMs);
   if (limits.rpm !== undefined) slots.push({ kind: 'requests', bucket: bucket(limits.rpm, limits.burst ?? limits.rpm), units: () => 1 });
   // A token bucket holds a whole minute's allowance: a request up to the limit must fit.
   if (limits.itpm !== undefined) slots.push({ kind: 'input_tokens', bucket: bucket(limits.itpm, limits.itpm), units: (t) => t.input });

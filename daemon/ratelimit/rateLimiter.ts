@@ -4,12 +4,15 @@ import type { Timers } from '../resilience/timers';
 import { LimitPressure } from './limitPressure';
 import { ProviderLimiter } from './providerLimiter';
 import { limitsFor, type RateLimitSettings } from './rateLimitSettings';
+import { limitWindowMs } from './tokenBucket';
 
 export interface RateLimiterDeps {
   /** Read on each lookup, so a new config takes effect for requests that start after it. */
   settings: () => RateLimitSettings;
   now?: () => number;
   timers?: Timers;
+  /** The length of the providers' minute; by default 60 s, or CONDUIT_LIMIT_WINDOW_MS (tests). */
+  windowMs?: number;
 }
 
 /** A short, stable name for a key that reveals nothing of it. */
@@ -25,10 +28,12 @@ export class RateLimiter {
   private readonly limiters = new Map<ProviderId, Map<string, ProviderLimiter | null>>();
   private readonly pressure = new LimitPressure();
   private readonly now: () => number;
+  private readonly windowMs: number;
   private settings: RateLimitSettings | undefined;
 
   constructor(private readonly deps: RateLimiterDeps) {
     this.now = deps.now ?? Date.now;
+    this.windowMs = deps.windowMs ?? limitWindowMs();
   }
 
   /** The limiter for this provider and key; undefined when it is not limited. */
@@ -55,6 +60,7 @@ export class RateLimiter {
             maxQueue: settings.maxQueue,
             now: this.now,
             pressure: this.pressure,
+            windowMs: this.windowMs,
             ...(this.deps.timers ? { timers: this.deps.timers } : {}),
           })
         : null;

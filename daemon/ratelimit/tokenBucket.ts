@@ -1,6 +1,15 @@
 /** Every limit Conduit knows is per minute, as the providers publish them. */
 export const LIMIT_WINDOW_MS = 60_000;
 
+/**
+ * The length of the providers' "minute", normally 60 s. Tests shrink it (and their fake's minute
+ * with it) to run a minute of traffic in seconds: a scaled clock both sides share.
+ */
+export function limitWindowMs(env: Record<string, string | undefined> = process.env): number {
+  const raw = Number(env.CONDUIT_LIMIT_WINDOW_MS);
+  return Number.isFinite(raw) && raw >= 100 ? raw : LIMIT_WINDOW_MS;
+}
+
 export interface BucketSnapshot {
   /** The limit per minute in force: the configured one, or less when the provider said so. */
   limit: number;
@@ -15,6 +24,10 @@ export interface BucketSnapshot {
  * per minute. Plain arithmetic on a caller-supplied clock, so the fast path costs no timer and
  * tests need no fake timers. Units may go negative: a request that used more than its estimate
  * is charged in full, and later requests wait for the debt to refill.
+ *
+ * The provider's buckets work the same way (Anthropic and OpenAI both document a bucket that
+ * refills continuously, `remaining` being its level now and `reset` the moment it is full again),
+ * so its headers map onto this one directly: they lower the level, never stop the refill.
  */
 export class TokenBucket {
   private tokens: number;
@@ -22,19 +35,17 @@ export class TokenBucket {
   private limit: number;
   private capacity: number;
   private ratePerMs: number;
-  /** No refill before this time: the provider said its own bucket refills only then. */
-  private holdUntil = 0;
-
   constructor(
     /** The configured limit per minute: adaptation only ever goes below it. */
     readonly configuredLimit: number,
     private readonly configuredBurst: number,
     private readonly margin: number,
     now: number,
+    private readonly windowMs: number = LIMIT_WINDOW_MS,
   ) {
     this.limit = configuredLimit;
     this.capacity = Math.min(configuredBurst, configuredLimit);
-    this.ratePerMs = (configuredLimit * (1 - margin)) / LIMIT_WINDOW_MS;
+    this.ratePerMs = (configuredLimit * (1 - margin)) / windowMs;
     this.tokens = this.capacity;
     this.updatedAt = now;
   }
@@ -54,10 +65,15 @@ export class TokenBucket {
     return this.tokens >= units;
   }
 
-  /** Whether `units` will be available within `earlyMs` from now (what a waiter's timer may use). */
+  /**
+   * Whether `units` will be available within `earlyMs` from now (what a waiter's timer may use).
+   * Only a bucket of burst 1 borrows: a larger one banks a late timer's lateness, and serving
+   * early against a provider's continuous bucket would arrive before its token does.
+   */
   fitsWithin(units: number, earlyMs: number, now: number): boolean {
     this.refill(now);
-    return now >= this.holdUntil && this.tokens + earlyMs * this.ratePerMs >= units;
+    const early = this.capacity < 2 ? earlyMs : 0;
+    return this.tokens + early * this.ratePerMs >= units;
   }
 
   /** Takes `units` unconditionally (the caller checked `fits`, or is paying a correction). */
@@ -78,8 +94,7 @@ export class TokenBucket {
     if (units > this.capacity) return Infinity;
     const deficit = units - this.tokens;
     if (deficit <= 0) return 0;
-    const start = Math.max(now, this.holdUntil);
-    return start - now + deficit / this.ratePerMs;
+    return deficit / this.ratePerMs;
   }
 
   /**
@@ -90,28 +105,28 @@ export class TokenBucket {
     this.refill(now);
     const deficit = units - this.tokens;
     if (deficit <= 0) return 0;
-    return Math.max(now, this.holdUntil) - now + deficit / this.ratePerMs;
+    return deficit / this.ratePerMs;
   }
 
   /**
    * What the provider reported about its own bucket. It can only tighten ours: a lower limit
-   * lowers the rate and capacity (never above the configured ones), a lower `remaining` lowers
-   * what is available, and nothing left with a reset time holds the refill until then.
+   * lowers the rate and capacity (never above the configured ones), and a lower level lowers what
+   * is available. `remaining` is the provider's level rounded down; with `resetAt` (when its
+   * bucket is full again, refilling at its limit per minute) the fraction is recovered, so a
+   * bucket reported empty a moment before its next token is not treated as a whole token short.
+   * The refill goes on from there; nothing waits for `resetAt`.
    */
   observe(report: { limit?: number; remaining?: number; resetAt?: number }, now: number): void {
     this.refill(now);
     if (report.limit !== undefined && report.limit > 0 && report.limit < this.limit) {
       this.limit = report.limit;
       this.capacity = Math.min(this.configuredBurst, report.limit);
-      this.ratePerMs = (report.limit * (1 - this.margin)) / LIMIT_WINDOW_MS;
+      this.ratePerMs = (report.limit * (1 - this.margin)) / this.windowMs;
       this.tokens = Math.min(this.tokens, this.capacity);
     }
-    if (report.remaining !== undefined && report.remaining < this.tokens) {
-      this.tokens = Math.max(0, report.remaining);
-    }
-    if (report.remaining !== undefined && report.remaining <= 0 && report.resetAt !== undefined && report.resetAt > now) {
-      this.holdUntil = Math.max(this.holdUntil, report.resetAt);
-    }
+    if (report.remaining === undefined) return;
+    const level = providerLevel(report.remaining, report.limit ?? this.limit, report.resetAt, now, this.windowMs);
+    if (level < this.tokens) this.tokens = level;
   }
 
   snapshot(now: number): BucketSnapshot {
@@ -120,15 +135,27 @@ export class TokenBucket {
     return {
       limit: this.limit,
       remaining: Math.floor(this.tokens),
-      fullAt: missing <= 0 ? null : Math.round(Math.max(now, this.holdUntil) + missing / this.ratePerMs),
+      fullAt: missing <= 0 ? null : Math.round(now + missing / this.ratePerMs),
     };
   }
 
   private refill(now: number): void {
-    const from = Math.max(this.updatedAt, this.holdUntil);
-    if (now > from && this.tokens < this.capacity) {
-      this.tokens = Math.min(this.capacity, this.tokens + (now - from) * this.ratePerMs);
+    if (now > this.updatedAt && this.tokens < this.capacity) {
+      this.tokens = Math.min(this.capacity, this.tokens + (now - this.updatedAt) * this.ratePerMs);
     }
     if (now > this.updatedAt) this.updatedAt = now;
   }
+}
+
+/**
+ * The provider's level now: `remaining` plus the fraction `resetAt` implies. A bucket refilling at
+ * `limit` per window is full at `resetAt`, so it holds `limit − (resetAt − now) × rate` now; the
+ * answer stays within [remaining, remaining + 1), so a coarse or odd reset time can move it by
+ * less than one unit.
+ */
+function providerLevel(remaining: number, limit: number, resetAt: number | undefined, now: number, windowMs: number): number {
+  const floor = Math.max(0, remaining);
+  if (resetAt === undefined) return floor;
+  const implied = limit - (Math.max(0, resetAt - now) * limit) / windowMs;
+  return Math.min(floor + 0.999, Math.max(floor, implied));
 }

@@ -13,9 +13,9 @@
  *   output_tokens (reasoning/thinking included)                             → `output`
  *
  * Provider notes
- * - Anthropic: cache writes have a 5-minute and a 1-hour price. The canonical Usage does not say
- *   which TTL was used, and the 5-minute one is the API default, so `cacheWrite` is the 5-minute
- *   price. (1-hour writes cost 2× input, 5-minute writes 1.25× input.)
+ * - Anthropic: cache writes have a 5-minute and a 1-hour price: `cacheWrite` (1.25× input) and
+ *   `cacheWrite1h` (2× input). The canonical Usage counts the 1-hour ones apart
+ *   (cache_write_1h_tokens, from usage.cache_creation.ephemeral_1h_input_tokens).
  * - OpenAI: prompt caching is automatic; cached input has its own ("Cached input") price. For
  *   the GPT-5.4 and older models there is no charge for writing the cache, so `cacheWrite` is
  *   null and written tokens are ordinary input. The GPT-5.6 family bills cache writes at 1.25×
@@ -41,7 +41,10 @@ export interface TokenPrices {
   input: number | null;
   output: number | null;
   cacheRead: number | null;
+  /** Anthropic: the 5-minute cache write; others: their one cache-write price. */
   cacheWrite: number | null;
+  /** Anthropic's 1-hour cache write (2× input); absent where the provider has no such price. */
+  cacheWrite1h?: number | null;
 }
 
 /** Prices that replace the base ones for the whole request when the prompt is above a size. */
@@ -84,5 +87,8 @@ export interface CatalogueModel {
   note?: string;
 }
 
-/** The date every price in the provider tables was read. */
+/** The date the older prices in the provider tables were read. */
 export const AS_OF = '2026-11-27';
+
+/** The date the entries added or corrected for issue #21 were read. */
+export const READ_2026_12_06 = '2026-12-06';

@@ -1,4 +1,4 @@
-import { AS_OF, type CatalogueModel } from './catalogueTypes';
+import { AS_OF, READ_2026_12_06, type CatalogueModel } from './catalogueTypes';
 
 /** Gemini models: prices per million tokens, context windows, end-of-life dates, each with its source. */
 const GEMINI_PRICING = 'https://ai.google.dev/gemini-api/docs/pricing';
@@ -24,7 +24,8 @@ export const GEMINI_MODELS: readonly CatalogueModel[] = [
     tier: 'simple',
     contextWindow: 1_048_576,
     maxOutputTokens: 65_536,
-    prices: { input: 0.1, output: 0.4, cacheRead: null, cacheWrite: null },
+    // Context caching $0.01 (text / image / video), as read from the pricing page.
+    prices: { input: 0.1, output: 0.4, cacheRead: 0.01, cacheWrite: null },
     batchDiscount: 0.5,
     // "Not deprecated and remains available through the API until further notice."
     endOfLife: null,
@@ -59,7 +60,8 @@ export const GEMINI_MODELS: readonly CatalogueModel[] = [
     tier: 'moderate',
     contextWindow: 1_048_576,
     maxOutputTokens: 65_536,
-    prices: { input: 0.3, output: 2.5, cacheRead: null, cacheWrite: null },
+    // Context caching $0.03 (text / image / video) on the pricing page.
+    prices: { input: 0.3, output: 2.5, cacheRead: 0.03, cacheWrite: null },
     batchDiscount: 0.5,
     // Shutdown 2026-12-01 on the Gemini API deprecations page (as read on 2026-11-10);
     // requests are then routed to gemini-3.5-flash-lite and billed at its rates.
@@ -101,5 +103,37 @@ export const GEMINI_MODELS: readonly CatalogueModel[] = [
     replacement: 'gemini-3.8-flash',
     source: GEMINI_PRICING,
     asOf: AS_OF,
+  },
+  {
+    provider: 'gemini',
+    id: 'gemini-3.5-flash',
+    tier: 'moderate',
+    contextWindow: 1_048_576,
+    maxOutputTokens: 65_536,
+    // Pricing page (as transcribed on 2026-10-07): input $1.50, output $9.00. Its context
+    // caching price was not in what we read: cache hits bill at the input price (approximate).
+    prices: { input: 1.5, output: 9, cacheRead: null, cacheWrite: null },
+    batchDiscount: 0.5,
+    endOfLife: null,
+    replacement: null,
+    source: GEMINI_PRICING,
+    asOf: READ_2026_12_06,
+  },
+  {
+    provider: 'gemini',
+    id: 'gemini-4-argon',
+    tier: 'complex',
+    // One 1,048,576-token limit for input and output together; 65,536 output tokens by default.
+    contextWindow: 1_048_576,
+    maxOutputTokens: 65_536,
+    // Latest-model guide: $2 / $10 at launch through 2026-11-30, then $4 / $20. The caching
+    // price is not in what we read: cache hits bill at the input price (approximate).
+    prices: { input: 2, output: 10, cacheRead: null, cacheWrite: null },
+    priceChanges: [{ from: '2026-12-01', prices: { input: 4, output: 20, cacheRead: null, cacheWrite: null }, note: 'End of the launch price.' }],
+    batchDiscount: 0.5,
+    endOfLife: null,
+    replacement: null,
+    source: 'https://ai.google.dev/gemini-api/docs/generate-content/latest-model',
+    asOf: READ_2026_12_06,
   },
 ];

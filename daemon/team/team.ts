@@ -60,7 +60,7 @@ export class Team {
     this.connection.on('down', () => this.raise());
     this.connection.on('up', () => {
       this.raise();
-      this.refreshBudgets();
+      void this.refreshBudgets();
     });
   }
 
@@ -109,8 +109,8 @@ export class Team {
   }
 
   status(): TeamStatus {
-    // Status is synchronous: it shows the budgets as last read, and reads them for the next call.
-    this.refreshBudgets();
+    // Synchronous: the budgets as last read, and a read for the next call (freshStatus awaits one).
+    void this.refreshBudgets();
     const s = this.opts.settings();
     const problem = this.connection.problem;
     return {
@@ -126,8 +126,20 @@ export class Team {
     };
   }
 
-  private refreshBudgets(): void {
-    void this.budget.statuses().then((b) => { this.lastBudgets = b; }, () => undefined);
+  /**
+   * The status with the team budgets read now, so the first `status` after spending shows it;
+   * when Redis does not answer within `waitMs`, the budgets as last read.
+   */
+  async freshStatus(waitMs = 1000): Promise<TeamStatus> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => { timer = setTimeout(resolve, waitMs); });
+    await Promise.race([this.refreshBudgets(), late]);
+    clearTimeout(timer);
+    return this.status();
+  }
+
+  private refreshBudgets(): Promise<void> {
+    return this.budget.statuses().then((b) => { this.lastBudgets = b; }, () => undefined);
   }
 
   alerts(): ReturnType<TeamAlert['active']> {

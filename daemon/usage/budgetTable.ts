@@ -154,6 +154,11 @@ export class BudgetTable {
     return out;
   }
 
+  /** Whether any budget applies to a feature's request now. */
+  applies(feature: string): boolean {
+    return this.lines(feature, this.now()).length > 0;
+  }
+
   /** Settled spend now, for a scope ("global" or "feature:x") and period. */
   spentUsd(scope: string, period: BudgetPeriod): number {
     const at = this.now();

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ProviderId, Usage } from '../../protocol';
 import { findModel, pricesAt } from '../router/models';
 import type { PriceSchedule, TokenPrices } from '../router/modelsCatalogue';
+import { assumedPrices } from './assumedPrices';
 
 /**
  * What requests cost, from the canonical Usage and the models catalogue.
@@ -10,7 +11,8 @@ import type { PriceSchedule, TokenPrices } from '../router/modelsCatalogue';
  * and reasoning inside output_tokens, on every provider, so:
  *   input      = (input_tokens − cache_read_tokens − cache_write_tokens) × input price
  *   cacheRead  = cache_read_tokens  × cache-read price
- *   cacheWrite = cache_write_tokens × cache-write price (Anthropic: the 5-minute price)
+ *   cacheWrite = 5-minute writes × cache-write price + 1-hour writes (cache_write_1h_tokens) ×
+ *                the 1-hour price (Anthropic: 1.25× and 2× input)
  *   output     = output_tokens × output price (reasoning is not added again)
  * with the long-prompt prices for the whole request when the model has them and input_tokens
  * is above the threshold.
@@ -33,6 +35,7 @@ export const priceOverridesSchema = z.record(z.string().min(1), z.object({
   output: z.number().nonnegative().optional(),
   cacheRead: z.number().nonnegative().optional(),
   cacheWrite: z.number().nonnegative().optional(),
+  cacheWrite1h: z.number().nonnegative().optional(),
 }).strict());
 
 export interface CostBreakdown {
@@ -52,8 +55,14 @@ export interface CostResult {
   model: string | null;
   /** True when the long-prompt prices applied. */
   longPrompt: boolean;
-  /** True when cache tokens were billed at the input price because their own price is unconfirmed. */
+  /**
+   * True when the figure is not the model's own price: cache tokens billed at the input price
+   * because their own price is unconfirmed, or (with assumedFrom) the whole request at the
+   * provider's dearest prices because the model has none.
+   */
   approximate: boolean;
+  /** The dearest model of the provider whose prices were assumed for an unpriced model. */
+  assumedFrom?: string;
 }
 
 export interface PriceRef {
@@ -87,20 +96,17 @@ export function effectivePrices(
   at: Date = new Date(),
 ): { prices: TokenPrices; model: string | null; longPrompt: boolean } {
   const { model: resolved, schedule } = resolve(provider, model, at);
-  let prices: TokenPrices = { input: null, output: null, cacheRead: null, cacheWrite: null };
+  let prices: TokenPrices = { input: null, output: null, cacheRead: null, cacheWrite: null, cacheWrite1h: null };
   let longPrompt = false;
   if (schedule) {
     const long = schedule.longPrompt;
-    if (long && promptTokens > long.aboveInputTokens) {
-      prices = { input: long.input, output: long.output, cacheRead: long.cacheRead, cacheWrite: long.cacheWrite };
-      longPrompt = true;
-    } else {
-      prices = { input: schedule.input, output: schedule.output, cacheRead: schedule.cacheRead, cacheWrite: schedule.cacheWrite };
-    }
+    const from = long && promptTokens > long.aboveInputTokens ? long : schedule;
+    longPrompt = from === long;
+    prices = { input: from.input, output: from.output, cacheRead: from.cacheRead, cacheWrite: from.cacheWrite, cacheWrite1h: from.cacheWrite1h ?? null };
   }
   const override = overrideFor(overrides, model, resolved);
   if (override) {
-    for (const key of ['input', 'output', 'cacheRead', 'cacheWrite'] as const) {
+    for (const key of ['input', 'output', 'cacheRead', 'cacheWrite', 'cacheWrite1h'] as const) {
       const value = override[key];
       if (value !== undefined) prices[key] = value;
     }
@@ -115,25 +121,48 @@ function count(n: number): number {
 /** The cost of one request's usage. Unknown models (and unknown input/output prices) give usd null. */
 export function costOf(provider: ProviderId, model: string, usage: Usage, overrides?: PriceOverrides, at: Date = new Date()): CostResult {
   const prompt = count(usage.input_tokens);
-  const read = count(usage.cache_read_tokens);
-  const write = count(usage.cache_write_tokens);
-  const out = count(usage.output_tokens);
   const { prices, model: resolved, longPrompt } = effectivePrices(provider, model, prompt, overrides, at);
   if (prices.input === null || prices.output === null) {
     return { usd: null, unknownPrice: true, breakdown: null, model: resolved, longPrompt, approximate: false };
   }
-  const uncached = Math.max(0, prompt - read - write);
+  const read = count(usage.cache_read_tokens);
   // Cache writes without their own price are ordinary input (OpenAI before GPT-5.6, Gemini), so
   // only cache reads billed at the input price make the figure an upper bound.
   const approximate = read > 0 && prices.cacheRead === null;
-  const breakdown: CostBreakdown = {
-    input: (uncached * prices.input) / PER_MILLION,
-    cacheRead: (read * (prices.cacheRead ?? prices.input)) / PER_MILLION,
-    cacheWrite: (write * (prices.cacheWrite ?? prices.input)) / PER_MILLION,
-    output: (out * prices.output) / PER_MILLION,
-  };
+  const breakdown = breakdownAt({ ...prices, input: prices.input, output: prices.output }, usage);
   const usd = breakdown.input + breakdown.cacheRead + breakdown.cacheWrite + breakdown.output;
   return { usd, unknownPrice: false, breakdown, model: resolved, longPrompt, approximate };
+}
+
+function breakdownAt(prices: TokenPrices & { input: number; output: number }, usage: Usage): CostBreakdown {
+  const prompt = count(usage.input_tokens);
+  const read = count(usage.cache_read_tokens);
+  const write = count(usage.cache_write_tokens);
+  const write1h = Math.min(write, count(usage.cache_write_1h_tokens ?? 0));
+  const uncached = Math.max(0, prompt - read - write);
+  const write5m = prices.cacheWrite ?? prices.input;
+  return {
+    input: (uncached * prices.input) / PER_MILLION,
+    cacheRead: (read * (prices.cacheRead ?? prices.input)) / PER_MILLION,
+    cacheWrite: ((write - write1h) * write5m + write1h * (prices.cacheWrite1h ?? write5m)) / PER_MILLION,
+    output: (count(usage.output_tokens) * prices.output) / PER_MILLION,
+  };
+}
+
+/**
+ * What a request is billed at in the ledger and against budgets: its model's price, or for a
+ * model the catalogue has no price for, its provider's dearest prices (see assumedPrices.ts),
+ * marked approximate with the model they were assumed from. usd stays null only where no price
+ * can be stated at all (a local server).
+ */
+export function billedCostOf(provider: ProviderId, model: string, usage: Usage, overrides?: PriceOverrides, at: Date = new Date()): CostResult {
+  const known = costOf(provider, model, usage, overrides, at);
+  if (!known.unknownPrice) return known;
+  const assumed = assumedPrices(provider, at);
+  if (!assumed) return known;
+  const breakdown = breakdownAt(assumed.prices, usage);
+  const usd = breakdown.input + breakdown.cacheRead + breakdown.cacheWrite + breakdown.output;
+  return { ...known, usd, breakdown, approximate: true, assumedFrom: assumed.dearestModel };
 }
 
 /**
@@ -153,8 +182,30 @@ export function worstCaseCost(
   const prompt = count(estimatedInputTokens);
   const { prices } = effectivePrices(provider, model, prompt, overrides, at);
   if (prices.input === null || prices.output === null) return { usd: null, unknownPrice: true };
-  const inputRate = Math.max(prices.input, prices.cacheWrite ?? 0);
+  const inputRate = Math.max(prices.input, prices.cacheWrite ?? 0, prices.cacheWrite1h ?? 0);
   return { usd: (prompt * inputRate + count(maxTokens) * prices.output) / PER_MILLION, unknownPrice: false };
+}
+
+/**
+ * The worst case a budget reserves: worstCaseCost, or for a model without a known price the
+ * same bound at its provider's dearest prices (`assumedFrom` names the model they come from).
+ * usd is null only where no price can be stated (a local server).
+ */
+export function budgetWorstCase(
+  provider: ProviderId,
+  model: string,
+  estimatedInputTokens: number,
+  maxTokens: number,
+  overrides?: PriceOverrides,
+  at: Date = new Date(),
+): { usd: number | null; assumedFrom: string | null } {
+  const known = worstCaseCost(provider, model, estimatedInputTokens, maxTokens, overrides, at);
+  if (!known.unknownPrice) return { usd: known.usd, assumedFrom: null };
+  const assumed = assumedPrices(provider, at);
+  if (!assumed) return { usd: null, assumedFrom: null };
+  const p = assumed.prices;
+  const inputRate = Math.max(p.input, p.cacheWrite ?? 0, p.cacheWrite1h ?? 0);
+  return { usd: (count(estimatedInputTokens) * inputRate + count(maxTokens) * p.output) / PER_MILLION, assumedFrom: assumed.dearestModel };
 }
 
 /**
@@ -184,6 +235,8 @@ export function isCostlier(candidate: PriceRef, primary: PriceRef, overrides?: P
 export function formatUsd(usd: number | null): string {
   if (usd === null) return 'unknown price';
   if (usd !== 0 && Math.abs(usd) < 0.01) return `$${usd.toFixed(6)}`;
+  // Below a dollar, cents alone mislead: $0.045 spent must not read as $0.05 next to "$0.0047 left".
+  if (usd !== 0 && Math.abs(usd) < 1) return `$${usd.toFixed(4).replace(/(\.\d\d\d*?)0+$/, '$1')}`;
   return `$${usd.toFixed(2)}`;
 }
 

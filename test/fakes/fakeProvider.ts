@@ -11,6 +11,7 @@ import { vertexAnthropicWire, vertexGeminiWire } from './vertexWires';
 import { handleControl } from './control';
 import { FakeBatches } from './fakeBatches';
 import { RateLimitEnforcer, type EnforcedLimits } from './rateLimitEnforcer';
+import { ProviderBuckets, type BucketLimits } from './providerBucket';
 import { FakeEmbeddings } from './embeddingRoutes';
 import { handleExtraRoute } from './extraRoutes';
 import { geminiWire } from './geminiWire';
@@ -28,6 +29,7 @@ import { isRecord } from './wireFormat';
 
 export { RecordedRequest } from './recording';
 export type { EnforcedLimits, WindowLimit } from './rateLimitEnforcer';
+export type { BucketLimits, BucketLimit } from './providerBucket';
 export type { ScriptedResponse, StreamFault, ScriptedError, FakeUsage, WireProvider } from './script';
 
 const wires: Record<WireProvider, WireFormat> = {
@@ -104,6 +106,8 @@ export class FakeProviderServer {
   #stopping = false;
   /** Providers whose limits the fake enforces (see enforceLimits). */
   readonly #enforcers = new Map<WireProvider, RateLimitEnforcer>();
+  /** Providers whose documented continuous buckets the fake emulates (see emulateBuckets). */
+  readonly #buckets = new Map<WireProvider, ProviderBuckets>();
   /** Keys the fake answers with 401, on every route (see rejectKey). */
   readonly #rejected = new Set<string>();
   /** The three providers' batch endpoints: jobs, their phases, failures and held polls. */
@@ -182,6 +186,21 @@ export class FakeProviderServer {
     const enforcer = new RateLimitEnforcer(limits);
     this.#enforcers.set(provider, enforcer);
     return enforcer;
+  }
+
+  /**
+   * From now on, keep this provider's rate limits as it documents them: continuously refilled
+   * buckets, reported in its own headers on every answer, and a 429 with `retry-after` for a
+   * request that does not fit; null stops. Returns the buckets, which record what they let through.
+   */
+  emulateBuckets(provider: WireProvider, limits: BucketLimits | null): ProviderBuckets | undefined {
+    if (!limits) {
+      this.#buckets.delete(provider);
+      return undefined;
+    }
+    const buckets = new ProviderBuckets(provider, limits);
+    this.#buckets.set(provider, buckets);
+    return buckets;
   }
 
   /** How many queued answers are still unused. */
@@ -289,12 +308,14 @@ export class FakeProviderServer {
       await respond(res, this.#plan(wire, route, url, recorded, requestId, limited), ac.signal);
       return;
     }
+    const bucketHeaders = this.#buckets.get(route.provider)?.headers(Date.now());
     // Vertex AI accepts only the access tokens Google's token endpoint issued.
     const unissued = (route.provider === 'vertexAnthropic' || route.provider === 'vertexGemini') && !this.googleTokens.issued.has(recorded.apiKey);
     const script = this.#rejected.has(recorded.apiKey) || unissued
       ? { status: 401, error: { message: 'invalid api key' } }
       : this.#queues.get(route.provider)?.shift() ?? this.#defaults.get(route.provider) ?? {};
-    const plan = this.#plan(wire, route, url, recorded, requestId, script);
+    const withLimits = bucketHeaders ? { ...script, headers: { ...bucketHeaders, ...script.headers } } : script;
+    const plan = this.#plan(wire, route, url, recorded, requestId, withLimits);
     droppedByUs = plan.fault?.kind === 'reset';
     await respond(res, plan, ac.signal);
   }
@@ -302,16 +323,26 @@ export class FakeProviderServer {
   /** The 429 an enforcing provider sends, or undefined when the request is within its limits. */
   #enforce(provider: WireProvider): ScriptedResponse | undefined {
     const enforcer = this.#enforcers.get(provider);
-    if (!enforcer) return undefined;
+    const buckets = this.#buckets.get(provider);
+    if (!enforcer && !buckets) return undefined;
     // Tokens count as the usage the answer would report.
     const next = this.#queues.get(provider)?.[0] ?? this.#defaults.get(provider) ?? {};
     const usage = resolvedUsage(next.usage);
-    const verdict = enforcer.check(Date.now(), usage.input + usage.output);
+    const now = Date.now();
+    const verdict = buckets ? buckets.check(now, usage) : enforcer!.check(now, usage.input + usage.output);
     if (verdict.ok) return undefined;
     const seconds = Math.ceil(verdict.retryAfterMs / 1000);
+    if (buckets && isGeminiFamily(provider)) {
+      // Gemini sends no rate-limit headers, only RetryInfo, a protobuf Duration that may be fractional.
+      return { status: 429, error: { quotaFailure: false, retryDelay: `${(verdict.retryAfterMs / 1000).toFixed(3)}s` } };
+    }
     return {
       status: 429,
-      headers: { 'retry-after': String(seconds), ...(provider === 'openai' ? { 'retry-after-ms': String(verdict.retryAfterMs) } : {}) },
+      headers: {
+        ...buckets?.headers(now),
+        'retry-after': String(seconds),
+        ...(provider === 'openai' ? { 'retry-after-ms': String(verdict.retryAfterMs) } : {}),
+      },
       error: provider === 'gemini'
         ? { quotaFailure: false, retryDelay: `${seconds}s` }
         : { message: `Rate limit reached: ${verdict.which} per window exceeded (enforced by the fake provider).` },

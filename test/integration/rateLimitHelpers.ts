@@ -6,8 +6,8 @@ import type { RecordedRequest } from '../fakes/fakeProvider';
 import { DaemonHarness } from './harness';
 
 /** A daemon whose config.json holds this `rateLimit` section, written before it starts. */
-export async function limitedDaemon(fakeUrl: string, rateLimit: unknown): Promise<{ h: DaemonHarness; client: DaemonClient }> {
-  const h = new DaemonHarness(fakeUrl);
+export async function limitedDaemon(fakeUrl: string, rateLimit: unknown, env: NodeJS.ProcessEnv = {}): Promise<{ h: DaemonHarness; client: DaemonClient }> {
+  const h = new DaemonHarness(fakeUrl, env);
   fs.writeFileSync(path.join(h.home, 'config.json'), JSON.stringify({ rateLimit }, null, 2));
   const client = await h.connect();
   if (/config invalid/.test(h.logText())) throw new Error(`the daemon refused config.json:\n${h.logText()}`);

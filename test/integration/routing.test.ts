@@ -32,11 +32,12 @@ describe('routing by complexity through the real daemon and CLI', () => {
     expect(env.fake.requests.length).toBe(before);
   });
 
-  it('`conduit ask --estimate` prints the worst-case cost and asks nothing upstream', async () => {
+  it('`conduit ask --estimate` prints the expected and the worst-case cost, labelled, and asks nothing upstream', async () => {
     const before = env.fake.requests.length;
     const r = await env.h.cli(['ask', '--estimate', '--max-tokens', '2000', '--model', 'claude-sonnet-5-5', 'Explain monads']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^\$0\.\d+ at most on anthropic\/claude-sonnet-5-5 \(\d+ input tokens at most \+ 2,000 max output; .*\)\. Nothing was sent\./);
+    expect(r.stdout).toMatch(/^expected +\$0\.\d+: ~\d+ input tokens \+ [\d,]+ output tokens/);
+    expect(r.stdout).toMatch(/\nworst case \$0\.\d+: [\d,]+ input tokens at most \+ 2,000 max output \(what a budget reserves\)\nroute +anthropic\/claude-sonnet-5-5 \(.*\)\. Nothing was sent\./);
     expect(env.fake.requests.length).toBe(before);
   });
 

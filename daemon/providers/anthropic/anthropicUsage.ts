@@ -7,6 +7,8 @@ export interface AnthropicUsageFields {
   cache_read_input_tokens?: number | null;
   cache_creation_input_tokens?: number | null;
   output_tokens_details?: { thinking_tokens?: number | null } | null;
+  /** The cache writes by lifetime; their sum is cache_creation_input_tokens. */
+  cache_creation?: { ephemeral_5m_input_tokens?: number | null; ephemeral_1h_input_tokens?: number | null } | null;
 }
 
 /**
@@ -17,12 +19,15 @@ export interface AnthropicUsageFields {
 export function fromAnthropicUsage(u: AnthropicUsageFields): Usage {
   const read = u.cache_read_input_tokens ?? 0;
   const write = u.cache_creation_input_tokens ?? 0;
+  // 1-hour writes cost 2× input, 5-minute ones 1.25×: priced apart (see pricing.ts).
+  const write1h = Math.min(write, u.cache_creation?.ephemeral_1h_input_tokens ?? 0);
   return {
     input_tokens: (u.input_tokens ?? 0) + read + write,
     output_tokens: u.output_tokens ?? 0,
     cache_read_tokens: read,
     cache_write_tokens: write,
     reasoning_tokens: u.output_tokens_details?.thinking_tokens ?? 0,
+    ...(write1h > 0 ? { cache_write_1h_tokens: write1h } : {}),
   };
 }
 
@@ -49,5 +54,6 @@ export function mergeAnthropicUsage(base: AnthropicUsageFields, update: Anthropi
     if (value !== null && value !== undefined) merged[key] = value;
   }
   if (update.output_tokens_details) merged.output_tokens_details = update.output_tokens_details;
+  if (update.cache_creation) merged.cache_creation = update.cache_creation;
   return merged;
 }

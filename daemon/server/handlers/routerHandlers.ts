@@ -11,7 +11,7 @@ import { answer } from './answer';
 
 export interface RouterHandlerDeps {
   /** The routing decision and worst-case cost for a request; nothing is sent. */
-  explain: (request: unknown) => RouterExplainResult;
+  explain: (request: unknown) => RouterExplainResult | Promise<RouterExplainResult>;
   budgets: () => BudgetStatusResult;
   /** Per-arm results since a time. */
   experiments: (since: number) => Promise<ExperimentsResultsResult>;

@@ -163,17 +163,18 @@ describe('ProviderLimiter', () => {
   it('headers reporting less headroom slow the limiter (Anthropic and OpenAI formats)', async () => {
     const { l, clock } = limiter({ rpm: 600, burst: 100 }, { provider: 'anthropic' });
     const p = l.tryAcquire(small, 'interactive')!;
+    // Empty, and full again in a minute: the next request may go one refill interval (100 ms) later, not at the reset.
     p.settle(small, {
       'anthropic-ratelimit-requests-limit': '600',
       'anthropic-ratelimit-requests-remaining': '0',
-      'anthropic-ratelimit-requests-reset': new Date(clock.now() + 2000).toISOString(),
+      'anthropic-ratelimit-requests-reset': new Date(clock.now() + 60_000).toISOString(),
     });
     expect(l.tryAcquire(small, 'interactive')).toBeUndefined();
     const order: string[] = [];
     void acquire(l, 'after', order);
-    await clock.advance(2000);
+    await clock.advance(90);
     expect(order).toEqual([]);
-    await clock.advance(100);
+    await clock.advance(10);
     expect(order).toEqual(['after']);
 
     const o = limiter({ rpm: 600, burst: 100, tpm: 100_000 }).l;

@@ -59,12 +59,27 @@ describe('TokenBucket', () => {
     expect(b.maxRequest).toBe(50);
   });
 
-  it('holds the refill until the reset when the provider says nothing is left', () => {
+  it('an empty report does not stop the refill: the next unit comes one interval later, and the bucket is full at the reset', () => {
     const b = new TokenBucket(60, 60, 0, T0);
-    b.observe({ remaining: 0, resetAt: T0 + 5000 }, T0);
-    expect(b.available(T0 + 4000)).toBe(0);
-    expect(b.msUntil(1, T0)).toBeCloseTo(6000);
-    expect(b.available(T0 + 6000)).toBeCloseTo(1);
+    // Empty, full again in a minute: the provider's continuous bucket, as Anthropic and OpenAI document it.
+    b.observe({ limit: 60, remaining: 0, resetAt: T0 + 60_000 }, T0);
+    expect(b.available(T0)).toBe(0);
+    expect(b.msUntil(1, T0)).toBeCloseTo(1000);
+    expect(b.available(T0 + 30_000)).toBeCloseTo(30);
+    expect(b.available(T0 + 60_000)).toBeCloseTo(60);
+  });
+
+  it('recovers the fraction of a unit the reset time implies, never a whole unit more than remaining', () => {
+    const b = new TokenBucket(60, 60, 0, T0);
+    // 0 left, but full in 59.5 s: the provider already holds half of the next unit.
+    b.observe({ limit: 60, remaining: 0, resetAt: T0 + 59_500 }, T0);
+    expect(b.available(T0)).toBeCloseTo(0.5);
+    expect(b.msUntil(1, T0)).toBeCloseTo(500);
+    // A reset that says "full almost at once" cannot lift the level by a whole unit.
+    const c = new TokenBucket(60, 60, 0, T0);
+    c.observe({ limit: 60, remaining: 2, resetAt: T0 + 10 }, T0);
+    expect(c.available(T0)).toBeLessThan(3);
+    expect(c.snapshot(T0).remaining).toBe(2);
   });
 
   it('reports when it will be full again', () => {

@@ -97,7 +97,7 @@ describe('deprecationStatus', () => {
   });
 
   it('reports the pinned older models as they stand on 2026-11-27', () => {
-    expect(deprecationStatus(model('openai', 'gpt-5'), TODAY)).toEqual({ state: 'soon', endOfLife: '2026-12-11', replacement: 'gpt-5.6-sol' });
+    expect(deprecationStatus(model('openai', 'gpt-5'), TODAY)).toEqual({ state: 'soon', endOfLife: '2026-12-11', replacement: 'gpt-6.1-sol' });
     expect(deprecationStatus(model('openai', 'gpt-5-mini'), TODAY).state).toBe('soon');
     expect(deprecationStatus(model('gemini', 'gemini-2.5-pro'), TODAY)).toEqual({ state: 'soon', endOfLife: '2026-12-01', replacement: 'gemini-3.8-flash' });
     expect(deprecationStatus(model('gemini', 'gemini-2.5-flash'), TODAY)).toEqual({ state: 'soon', endOfLife: '2026-12-01', replacement: 'gemini-3.5-flash-lite' });

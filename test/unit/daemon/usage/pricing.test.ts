@@ -123,11 +123,18 @@ describe('costOf — Gemini', () => {
     expectUsd(c.usd, 200000 * 1.25 / M + 1000 * 10 / M);
   });
 
-  it('bills cached tokens at the input price, flagged approximate, when the caching price is unconfirmed', () => {
+  it('bills Gemini 2.5 Flash implicit-cache hits at its context caching price ($0.03), not the input price', () => {
     const u = fromGeminiUsage(geminiFlash.usageMetadata);
     const c = costOf('gemini', geminiFlash.model, u, undefined, NOW);
+    expect(c.approximate).toBe(false);
+    expectUsd(c.usd, (6000 - 4096) * 0.3 / M + 4096 * 0.03 / M + (300 + 700) * 2.5 / M);
+  });
+
+  it('bills cached tokens at the input price, flagged approximate, when the caching price is unconfirmed', () => {
+    const u = fromGeminiUsage(geminiFlash.usageMetadata);
+    const c = costOf('gemini', 'gemini-3.5-flash', u, undefined, NOW);
     expect(c.approximate).toBe(true);
-    expectUsd(c.usd, (6000 - 4096) * 0.3 / M + 4096 * 0.3 / M + (300 + 700) * 2.5 / M);
+    expectUsd(c.usd, (6000 - 4096) * 1.5 / M + 4096 * 1.5 / M + (300 + 700) * 9 / M);
   });
 
   it('follows the end of the Gemini 3.8 Flash launch promotion', () => {
@@ -148,7 +155,7 @@ describe('costOf — unknown prices and overrides', () => {
   });
 
   it('reports a catalogued model with unconfirmed prices as unknown price', () => {
-    expect(costOf('openai', 'gpt-5.6-terra', u, undefined, NOW)).toMatchObject({ usd: null, unknownPrice: true, model: 'gpt-5.6-terra' });
+    expect(costOf('openai', 'gpt-6.1-terra', u, undefined, NOW)).toMatchObject({ usd: null, unknownPrice: true, model: 'gpt-6.1-terra' });
   });
 
   it('lets overrides from the settings win, field by field', () => {
@@ -165,7 +172,7 @@ describe('costOf — unknown prices and overrides', () => {
 
   it('prices unknown models (a local server, an unconfirmed model) from overrides', () => {
     expectUsd(costOf('openaiCompatible', 'llama3.2', u, { 'llama3.2': { input: 0, output: 0 } }, NOW).usd, 0);
-    const terra = costOf('openai', 'gpt-5.6-terra', u, { 'gpt-5.6-terra': { input: 2, output: 12, cacheRead: 0.2 } }, NOW);
+    const terra = costOf('openai', 'gpt-6.1-terra', u, { 'gpt-6.1-terra': { input: 2, output: 12, cacheRead: 0.2 } }, NOW);
     expectUsd(terra.usd, 800 * 2 / M + 200 * 0.2 / M + 100 * 12 / M);
   });
 
@@ -176,11 +183,20 @@ describe('costOf — unknown prices and overrides', () => {
     expect(formatUsd(12.3456)).toBe('$12.35');
     expect(formatUsd(null)).toBe('unknown price');
   });
+
+  it('below a dollar shows enough digits that "$X left ($Y spent)" adds up (the issue: $0.045 read as $0.05)', () => {
+    expect(formatUsd(0.045271)).toBe('$0.0453');
+    expect(formatUsd(0.045)).toBe('$0.045');
+    expect(formatUsd(0.004729)).toBe('$0.004729');
+    expect(formatUsd(0.55)).toBe('$0.55');
+    expect(formatUsd(0.5)).toBe('$0.50');
+  });
 });
 
 describe('worstCaseCost', () => {
   it('assumes no cache hits, the dearer of input and cache-write prices, and all of maxTokens', () => {
-    expectUsd(worstCaseCost('anthropic', 'claude-sonnet-4-6', 10000, 1000, undefined, NOW).usd, 10000 * 3.75 / M + 1000 * 15 / M);
+    // The dearest input rate is the 1-hour cache write ($6 = 2 × $3): the whole prompt may be written for an hour.
+    expectUsd(worstCaseCost('anthropic', 'claude-sonnet-4-6', 10000, 1000, undefined, NOW).usd, 10000 * 6 / M + 1000 * 15 / M);
     expectUsd(worstCaseCost('openai', 'gpt-5.4-mini', 10000, 1000, undefined, NOW).usd, 10000 * 0.75 / M + 1000 * 4.5 / M);
   });
 
@@ -203,7 +219,7 @@ describe('isCostlier and blendedPrice', () => {
   });
 
   it('is null when either price is unknown, and honours overrides', () => {
-    expect(isCostlier({ provider: 'openai', model: 'gpt-5.6-terra' }, { provider: 'openai', model: 'gpt-5.4' }, undefined, NOW)).toBeNull();
+    expect(isCostlier({ provider: 'openai', model: 'gpt-6.1-terra' }, { provider: 'openai', model: 'gpt-5.4' }, undefined, NOW)).toBeNull();
     expect(isCostlier({ provider: 'openai', model: 'gpt-5.4' }, { provider: 'openai', model: 'gpt-9' }, undefined, NOW)).toBeNull();
     expect(isCostlier({ provider: 'openai', model: 'gpt-5.4' }, { provider: 'openai', model: 'gpt-5.4-mini' }, { 'gpt-5.4-mini': { input: 10, output: 40 } }, NOW)).toBe(false);
   });

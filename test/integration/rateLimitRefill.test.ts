@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DaemonClient } from '../../daemon/client/daemonClient';
+import { FakeProviderServer } from '../fakes/fakeProvider';
+import type { ProviderBuckets } from '../fakes/providerBucket';
+import type { DaemonHarness } from './harness';
+import { ask, limitedDaemon } from './rateLimitHelpers';
+
+/**
+ * The issue's run: 30 requests a minute against a provider whose bucket refills continuously, as
+ * Anthropic and OpenAI document theirs, and a burst sent right after the bucket ran out. Scaled
+ * 10× in time: the daemon's minute and the fake's are both 6 s (CONDUIT_LIMIT_WINDOW_MS), so one
+ * refill interval is 200 ms and the burst of two minutes' worth takes about 12 s, not 120 s.
+ * Before the fix the daemon held every bucket until the reset (the fake's bucket full again, a
+ * whole minute) and then refilled from zero, so the first request of the burst left a minute late.
+ */
+const WINDOW_MS = 6000;
+const LIMIT = 30;
+const INTERVAL_MS = WINDOW_MS / LIMIT;
+const BURST = 2 * LIMIT;
+
+describe.each([
+  { provider: 'anthropic' as const, headers: 'anthropic-ratelimit-* (RFC 3339 reset)' },
+  { provider: 'openai' as const, headers: 'x-ratelimit-* (duration reset)' },
+  { provider: 'gemini' as const, headers: 'none (429 with RetryInfo only)' },
+])('a continuous provider bucket through the real daemon: $provider, headers $headers', ({ provider }) => {
+  let fake: FakeProviderServer;
+  let buckets: ProviderBuckets;
+  let h: DaemonHarness;
+  let client: DaemonClient;
+
+  beforeAll(async () => {
+    fake = await FakeProviderServer.start();
+    buckets = fake.emulateBuckets(provider, { requests: { limit: LIMIT, windowMs: WINDOW_MS } })!;
+    // The daemon knows the provider's limit and bucket; margin 1% covers millisecond rounding.
+    ({ h, client } = await limitedDaemon(
+      fake.url,
+      { tier: 'custom', overrides: { [provider]: { rpm: LIMIT, burst: LIMIT, tpm: 10_000_000, itpm: 10_000_000, otpm: 10_000_000 } }, margin: 0.01 },
+      { CONDUIT_LIMIT_WINDOW_MS: String(WINDOW_MS) },
+    ));
+  });
+  afterAll(async () => {
+    client?.close();
+    await h?.dispose();
+    await fake?.stop();
+  });
+
+  it('after exhaustion the first request goes out within a refill interval, the burst runs at ≥ 95% of the limit, ≤ 1 upstream 429', async () => {
+    // A full bucket's worth first: it goes at once, and its answers tell the daemon the level.
+    await Promise.all(Array.from({ length: LIMIT }, (_, i) => client.chat(ask(provider, `fill ${i}`))));
+    expect(buckets.accepted).toHaveLength(LIMIT);
+    // Then two minutes' worth at once: what refilled meanwhile goes first, and once the bucket
+    // is empty the rest can only go as it refills.
+    await Promise.all(Array.from({ length: BURST }, (_, i) => client.chat(ask(provider, `burst ${i}`))));
+    expect(buckets.accepted).toHaveLength(LIMIT + BURST);
+    const emptied = LIMIT + buckets.accepted.slice(LIMIT).findIndex((a) => a.levelAfter < 1);
+    expect(emptied).toBeGreaterThanOrEqual(LIMIT);
+    const emptiedAt = buckets.accepted[emptied]!.at;
+    const after = buckets.accepted.slice(emptied + 1);
+    expect(after.length).toBeGreaterThanOrEqual(LIMIT);
+    const first = after[0]!;
+    const last = after[after.length - 1]!;
+    const perSecond = after.length / ((last.at - emptiedAt) / 1000);
+    const limitPerSecond = LIMIT / (WINDOW_MS / 1000);
+    console.log(
+      `[refill ${provider}] first request ${first.at - emptiedAt} ms after the bucket emptied (one interval ${INTERVAL_MS} ms); ` +
+        `${after.length} requests at ${perSecond.toFixed(2)}/s of ${limitPerSecond}/s (${((perSecond / limitPerSecond) * 100).toFixed(1)}%); ` +
+        `upstream 429s ${buckets.rejected.length}`,
+    );
+    // The fake's own bucket says how long the first waited once it could have gone: it held less
+    // than two units when it arrived, so it was sent within one interval of its unit's refill.
+    expect(first.levelAfter + 1).toBeLessThan(2);
+    expect(perSecond).toBeGreaterThanOrEqual(0.95 * limitPerSecond);
+    expect(buckets.rejected.length).toBeLessThanOrEqual(1);
+  }, 60_000);
+});

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import { emptyUsage } from '../protocol';
-import { selectRows } from '../daemon/usage/ledgerQueries';
+import { selectPage } from '../daemon/usage/ledgerQueries';
 import type { RequestRecord } from '../daemon/usage/requestRecord';
 import { SqliteDb } from '../daemon/usage/sqlite';
 import { UsageLedger } from '../daemon/usage/usageLedger';
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     const synced = await time(n, async (i) => { await ledger.record(record(100_000 + i, t0 + 100_000 + i)); await ledger.durable(); });
     await ledger.close();
     const db = await SqliteDb.open(`${home}/usage.db`, { readOnly: true });
-    const query = await time(quick ? 20 : 50, () => selectRows(db, { since: t0, until: t0 + 86_400_000 }));
+    const query = await time(quick ? 20 : 50, () => selectPage(db, { since: t0, until: t0 + 86_400_000, limit: 1000, after: 0, includeSamples: false }));
     const rows = (await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM requests'))!.n;
     await db.close();
     console.log(`\nSQLite backend (Node ${process.version}, ${process.platform}-${process.arch})`);

@@ -351,6 +351,7 @@ export class Gateway {
       costUsd: cost.usd,
       ...(outcome.responseId !== undefined ? { responseId: outcome.responseId } : {}),
       ...(outcome.toolCalls?.length ? { toolCalls: outcome.toolCalls } : {}),
+      ...(outcome.adjusted?.length ? { adjusted: outcome.adjusted } : {}),
     };
   }
 

@@ -87,4 +87,16 @@ export const ANTHROPIC_FAMILIES: readonly CapabilityRow[] = [
     ...common,
     sources: [`${DOCS}/about-claude/models/overview`, TOOLS, VISION],
   },
+  {
+    // An id that names no Claude generation (a proxy's alias): the rules Conduit always sent by.
+    family: 'anthropic (unknown id)',
+    matches: () => true,
+    thinking: { kind: 'anthropicBudget' },
+    sampling: 'notWithThinking',
+    structuredOutput: 'anthropicTool',
+    defaultWindow: null,
+    defaultMaxOutput: null,
+    ...common,
+    sources: [EXTENDED, TOOLS],
+  },
 ];

@@ -66,4 +66,15 @@ export const GEMINI_FAMILIES: readonly CapabilityRow[] = [
     defaultMaxOutput: 8_192,
     sources: [MODELS, STRUCTURED, VISION, TOOLS],
   },
+  {
+    // An id that names no Gemini generation (a tuned model): a thinking budget, as before.
+    family: 'gemini (unknown id)',
+    matches: () => true,
+    thinking: { kind: 'geminiBudget' },
+    sampling: 'any',
+    ...common,
+    defaultWindow: null,
+    defaultMaxOutput: null,
+    sources: [THINKING, STRUCTURED],
+  },
 ];

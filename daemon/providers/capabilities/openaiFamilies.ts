@@ -66,6 +66,19 @@ export const OPENAI_FAMILIES: readonly CapabilityRow[] = [
     inputLimit: 'sharedWindow',
     sources: [`${DOCS}/models`, STRUCTURED, VISION, TOOLS],
   },
+  {
+    // An id that names no known family (a fine-tune, an alias): reasoning_effort is passed on
+    // and then no temperature, as Conduit always did.
+    family: 'openai (unknown id)',
+    matches: () => true,
+    thinking: { kind: 'openaiEffort', efforts: ['low', 'medium', 'high'] },
+    sampling: 'notWithThinking',
+    ...common,
+    defaultWindow: null,
+    defaultMaxOutput: null,
+    inputLimit: 'sharedWindow',
+    sources: [REASONING, STRUCTURED],
+  },
 ];
 
 /**

@@ -41,6 +41,7 @@ import { jobsHandlers } from './server/handlers/jobsHandlers';
 import { usageHandlers } from './server/handlers/usageHandlers';
 import { bindSingleInstance } from './server/singleInstance';
 import { RateLimiter } from './ratelimit/rateLimiter';
+import { LearnedLimits, learnedLimitsFile } from './ratelimit/learnedLimits';
 import { AlertMonitor } from './usage/alertMonitor';
 import { deprecationAlert, keyRejectedAlert, type KeyRejection } from './usage/eventAlerts';
 import { UsageLedger } from './usage/usageLedger';
@@ -114,7 +115,10 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   let team: Team | undefined;
   let teamReady: Promise<void> = Promise.resolve();
   // One set of limits for every window and the CLI: this daemon is the only sender.
-  const rateLimiter = new RateLimiter({ settings: () => (team ? team.localLimits(config.rateLimit) : config.rateLimit) });
+  const rateLimiter = new RateLimiter({
+    settings: () => (team ? team.localLimits(config.rateLimit) : config.rateLimit),
+    learned: new LearnedLimits(learnedLimitsFile(layout.home)),
+  });
   // Budget reservations, in memory; the spend before this start is read from the ledger below.
   const budgets = new BudgetTable({ settings: () => config.budgets });
   const budgetAlerts = new BudgetAlerts();

@@ -51,6 +51,8 @@ export interface ProviderLimiterOptions {
   now?: () => number;
   timers?: Timers;
   pressure?: LimitPressure;
+  /** Every response's headers, for the limits the key really has (see learnedLimits.ts). */
+  onObserve?: (headers: Record<string, string>) => void;
 }
 
 /** What a failed call tells the limiter. */
@@ -186,6 +188,7 @@ export class ProviderLimiter {
       const r = report[s.kind];
       if (r) s.bucket.observe(r, now);
     }
+    this.opts.onObserve?.(headers);
   }
 
   /** Nothing is sent before `until`: every client of this daemon backs off together. */

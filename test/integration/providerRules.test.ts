@@ -1,6 +1,9 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { keyIdOf } from '../../daemon/ratelimit/rateLimiter';
 import { ConduitError, type ChatChunk, type ChatRequest, type ChatResult, type ProviderId } from '../../protocol';
 import type { WireProvider } from '../fakes/script';
 import { personSchema, weatherTool } from '../fixtures/tools';
@@ -42,12 +45,23 @@ describe('provider rules per model family, through the real daemon', () => {
   describe('Anthropic, Claude 5 (adaptive thinking only, no sampling parameters)', () => {
     const model = 'claude-haiku-5-5';
 
-    it('--effort high: adaptive thinking with output_config.effort, not a manual budget', async () => {
-      env.fake.enqueue('anthropic', { text: 'thought it through' });
+    it('--effort high: the key\'s real limits are learned first, then adaptive thinking with output_config.effort', async () => {
+      // The tier-1 preset allows 8,000 output tokens a minute, less than --effort high needs: before
+      // refusing, the daemon asks with a one-token request, whose headers state 80,000 (the fake's).
+      env.fake.enqueue('anthropic', { text: 'p' }, { text: 'thought it through' });
       const result = await chat(ask('anthropic', model, { reasoningEffort: 'high' }));
       expect(result.text).toBe('thought it through');
-      expect(sent('anthropic')).toMatchObject({ thinking: { type: 'adaptive' }, output_config: { effort: 'high' } });
-      expect(JSON.stringify(sent('anthropic'))).not.toContain('budget_tokens');
+      const [probe, real] = env.fake.requests.map((r) => r.body as Body);
+      expect(probe).toMatchObject({ model, max_tokens: 1 });
+      expect(real).toMatchObject({ thinking: { type: 'adaptive' }, output_config: { effort: 'high' } });
+      expect(JSON.stringify(real)).not.toContain('budget_tokens');
+      // Kept per hashed key under CONDUIT_HOME: the next request goes without asking again.
+      const saved = fs.readFileSync(path.join(env.h.home, 'ratelimit', 'learned-limits.json'), 'utf8');
+      expect(JSON.parse(saved)).toMatchObject({ [`anthropic:${keyIdOf(env.fake.requests[0]!.apiKey!)}`]: { otpm: 80_000, itpm: 400_000 } });
+      expect(saved).not.toContain(env.fake.requests[0]!.apiKey!);
+      env.fake.enqueue('anthropic', { text: 'again' });
+      await chat(ask('anthropic', model, { reasoningEffort: 'high' }));
+      expect(env.fake.requests).toHaveLength(3);
     });
 
     it('a temperature is dropped, and the result says so', async () => {

@@ -39,6 +39,8 @@ export class StreamingUnwrapper {
   #opened = false;
   #tail = '';
   #passthrough = false;
+  /** Whether the inner value has begun: whitespace before it is the wrapper's. */
+  #begun = false;
 
   constructor(private readonly key: string) {}
 
@@ -55,6 +57,11 @@ export class StreamingUnwrapper {
       if (m[1] !== this.key) return this.#giveUp();
       this.#opened = true;
       piece = this.#head.slice(m[0].length);
+    }
+    if (!this.#begun) {
+      piece = piece.trimStart();
+      if (!piece) return '';
+      this.#begun = true;
     }
     const text = this.#tail + piece;
     const end = /\s*\}?\s*$/.exec(text);

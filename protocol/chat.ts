@@ -144,6 +144,12 @@ export interface ChatResult {
   structured?: unknown;
   /** The request was over the routed model's context window and went to this larger one instead. */
   contextFallback?: { from: string; to: string };
+  /**
+   * What was changed so the model would take the request, one plain sentence each: a sampling
+   * parameter it does not take dropped, an effort it names differently, a non-object schema
+   * root wrapped (and the answer unwrapped), max_tokens lowered to its most output.
+   */
+  adjusted?: string[];
 }
 
 export interface ChatSendParams {

@@ -5,6 +5,7 @@ import { Gateway } from '../gateway/gateway';
 import type { Redactor } from '../guard/redact';
 import type { LogFn } from '../log/logFn';
 import type { Logger } from '../log/logger';
+import { LearnedLimits, learnedLimitsFile } from '../ratelimit/learnedLimits';
 import { RateLimiter } from '../ratelimit/rateLimiter';
 import { BreakerRegistry } from '../resilience/breakerRegistry';
 import type { KeyRing } from '../secrets/keyRing';
@@ -14,11 +15,13 @@ import type { UsageLedger } from '../usage/usageLedger';
 import { unpricedModelAlert } from '../usage/eventAlerts';
 import { UnpricedSpend } from '../usage/unpricedSpend';
 import type { DaemonAlerts } from './daemonAlerts';
+import type { DaemonHome } from './daemonHome';
 import type { LiveConfig } from './liveConfig';
 import type { DaemonStores } from './openStores';
 import type { TeamMode } from './teamMode';
 
 export interface GatewayDeps {
+  home: DaemonHome;
   config: LiveConfig;
   logger: Logger;
   log: LogFn;
@@ -57,7 +60,11 @@ export function createGateway(deps: GatewayDeps): GatewayParts {
     },
   });
   // One set of limits for every window and the CLI: this daemon is the only sender.
-  const rateLimiter = new RateLimiter({ settings: () => team.localLimits(config().rateLimit) });
+  const rateLimiter = new RateLimiter({
+    settings: () => team.localLimits(config().rateLimit),
+    // The limits each key's responses stated, kept across restarts (never the key itself).
+    learned: new LearnedLimits(learnedLimitsFile(deps.home.layout.home)),
+  });
   // Each ledger row also goes to the team's usage stream.
   const recorder: RequestRecorder = {
     record: async (r) => {

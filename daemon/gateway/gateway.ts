@@ -49,6 +49,7 @@ import { CacheStep, round } from './cacheStep';
 import { fitFallback, type FallbackFit } from './fallbackFit';
 import { shouldDegrade, shouldFallBack, shouldQueue } from './fallbackRules';
 import { limitedCall } from './limitedCall';
+import { limiterThatFits } from './learnLimits';
 import { callProvider, type CallOutcome, type StreamSink } from './providerCall';
 import { buildRecord } from './recordBuilder';
 import { RouteStep } from './routeStep';
@@ -316,9 +317,8 @@ export class Gateway {
     checkImageSizes(request.messages, target.provider);
     // Rate limit: a request over a whole minute's allowance fails here, before any attempt; each
     // attempt (a retry too) then waits for capacity with its own signal.
-    const limiter = this.deps.rateLimiter?.limiterFor(target.provider, key);
     const estimate = { input: estimateInputTokens(request.messages, request.system), output: outputLimit(providerRequest.maxTokens, request.reasoningEffort) };
-    limiter?.assertCanEverFit(estimate);
+    const limiter = await limiterThatFits(this.deps.rateLimiter, target, key, estimate, adapter, ctx.signal);
     const limit = { priority: request.priority ?? 'interactive', deadlineAt: policy.deadline.at } as const;
     try {
       const { value, attempts: made } = await executeWithRetry(
@@ -364,6 +364,7 @@ export class Gateway {
       ...(cost.assumedFrom !== undefined ? { costAssumedFrom: cost.assumedFrom } : {}),
       ...(outcome.responseId !== undefined ? { responseId: outcome.responseId } : {}),
       ...(outcome.toolCalls?.length ? { toolCalls: outcome.toolCalls } : {}),
+      ...(outcome.adjusted?.length ? { adjusted: outcome.adjusted } : {}),
     };
   }
 

@@ -51,7 +51,7 @@ export async function callProvider(
         ctx.commit();
         sink.text('', ev.delta);
       } else {
-        return { text: parts.join(''), model: ev.model, usage: ev.usage, stopReason: ev.stopReason, responseId: ev.responseId, headers: ev.headers, ttftMs, ...(ev.toolCalls ? { toolCalls: ev.toolCalls } : {}) };
+        return { text: parts.join(''), model: ev.model, usage: ev.usage, stopReason: ev.stopReason, responseId: ev.responseId, headers: ev.headers, ttftMs, ...(ev.toolCalls ? { toolCalls: ev.toolCalls } : {}), ...(ev.adjusted ? { adjusted: ev.adjusted } : {}) };
       }
     }
   } catch (err) {

@@ -8,9 +8,14 @@ import { createGeminiVertexAdapter } from './geminiVertex/geminiVertexAdapter';
 import { createOpenAIAdapter } from './openai/openaiAdapter';
 import { createOpenAICompatibleAdapter } from './openaiCompatible/openaiCompatibleAdapter';
 import type { ProviderAdapter, ProviderConfig } from './types';
+import { withCapabilities } from './capabilities/withCapabilities';
 
 /** One adapter, and so one SDK client and its connection pool, per call: callers keep it. */
 export function createAdapter(id: ProviderId, cfg: ProviderConfig): ProviderAdapter {
+  return withCapabilities(bareAdapter(id, cfg));
+}
+
+function bareAdapter(id: ProviderId, cfg: ProviderConfig): ProviderAdapter {
   switch (id) {
     case 'anthropic':
       return new AnthropicAdapter(cfg);

@@ -6,19 +6,22 @@ import type { ToolCall, ToolCallDelta } from '../../protocol';
  * also kept for the client, which sees them as they come.
  */
 export class ToolCallAssembler {
-  readonly #calls = new Map<number, { id: string; name: string; args: string; signature?: string }>();
+  /** By the provider's index, which for Anthropic is the content block's (1 after a text block). */
+  readonly #calls = new Map<number, { ordinal: number; id: string; name: string; args: string; signature?: string }>();
   #pending: ToolCallDelta[] = [];
 
+  /** `index` is the provider's; the client sees calls numbered from 0 in the order they start. */
   start(index: number, id: string, name: string, signature?: string): void {
-    this.#calls.set(index, { id, name, args: '', ...(signature !== undefined ? { signature } : {}) });
-    this.#pending.push({ index, id, name, argumentsDelta: '' });
+    const ordinal = this.#calls.get(index)?.ordinal ?? this.#calls.size;
+    this.#calls.set(index, { ordinal, id, name, args: '', ...(signature !== undefined ? { signature } : {}) });
+    this.#pending.push({ index: ordinal, id, name, argumentsDelta: '' });
   }
 
   append(index: number, argumentsDelta: string): void {
     const call = this.#calls.get(index);
     if (!call || !argumentsDelta) return;
     call.args += argumentsDelta;
-    this.#pending.push({ index, argumentsDelta });
+    this.#pending.push({ index: call.ordinal, argumentsDelta });
   }
 
   /** The pieces since the last call; the stream runner passes them on. */

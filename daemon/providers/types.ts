@@ -1,4 +1,5 @@
 import type { ChatMessage, ProviderId, ReasoningEffort, ResponseSchema, ToolCall, ToolCallDelta, ToolChoice, ToolDefinition, Usage } from '../../protocol';
+import type { ResolvedCapabilities } from './capabilities/modelCapabilities';
 
 /** A request after routing: the provider and model are decided. */
 export interface ProviderRequest {
@@ -14,6 +15,11 @@ export interface ProviderRequest {
   /** Ask the provider for JSON of this schema in its native way. */
   responseSchema?: ResponseSchema;
   reasoningEffort?: ReasoningEffort;
+  /**
+   * The served model's rules, set by withCapabilities from the model id the request was routed
+   * to (before Azure swaps it for a deployment name); builders look them up when absent.
+   */
+  capabilities?: ResolvedCapabilities;
 }
 
 export interface ProviderResponse {
@@ -25,13 +31,18 @@ export interface ProviderResponse {
   /** Response headers, lower-cased, for rate-limit headroom. */
   headers: Record<string, string>;
   toolCalls?: ToolCall[];
+  /** What was changed so the model would take the request (see capabilities/requestPlan.ts). */
+  adjusted?: string[];
 }
 
 /** What a streaming adapter yields. `done` is always last on a stream that completed. */
 export type ProviderStreamEvent =
   | { type: 'text'; text: string }
   | { type: 'tool_call'; delta: ToolCallDelta }
-  | { type: 'done'; model: string; usage: Usage; stopReason: string | null; responseId?: string; headers: Record<string, string>; toolCalls?: ToolCall[] };
+  | {
+      type: 'done'; model: string; usage: Usage; stopReason: string | null; responseId?: string; headers: Record<string, string>;
+      toolCalls?: ToolCall[]; adjusted?: string[];
+    };
 
 /**
  * Where a cloud platform serves the model (Bedrock, Vertex AI, Azure OpenAI). Never credentials:

@@ -53,6 +53,8 @@ export interface ProviderLimiterOptions {
   pressure?: LimitPressure;
   /** The length of the providers' minute (tests scale it). */
   windowMs?: number;
+  /** Every response's headers, for the limits the key really has (see learnedLimits.ts). */
+  onObserve?: (headers: Record<string, string>) => void;
 }
 
 /** What a failed call tells the limiter. */
@@ -188,6 +190,7 @@ export class ProviderLimiter {
       const r = report[s.kind];
       if (r) s.bucket.observe(r, now);
     }
+    this.opts.onObserve?.(headers);
   }
 
   /** Nothing is sent before `until`: every client of this daemon backs off together. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ProviderId, RateLimitStatus } from '../../protocol';
 import type { Timers } from '../resilience/timers';
+import type { LearnedLimits } from './learnedLimits';
 import { LimitPressure } from './limitPressure';
 import { ProviderLimiter } from './providerLimiter';
 import { limitsFor, type RateLimitSettings } from './rateLimitSettings';
@@ -13,6 +14,8 @@ export interface RateLimiterDeps {
   timers?: Timers;
   /** The length of the providers' minute; by default 60 s, or CONDUIT_LIMIT_WINDOW_MS (tests). */
   windowMs?: number;
+  /** The limits keys' responses stated; they replace the tier preset (settings' overrides still win). */
+  learned?: LearnedLimits;
 }
 
 /** A short, stable name for a key that reveals nothing of it. */
@@ -49,7 +52,7 @@ export class RateLimiter {
     const id = apiKey ?? '';
     let limiter = byKey.get(id);
     if (limiter === undefined) {
-      const limits = limitsFor(settings, provider);
+      const limits = this.withLearned(settings, provider, keyIdOf(apiKey), limitsFor(settings, provider));
       limiter = limits
         ? new ProviderLimiter({
             provider,
@@ -62,11 +65,35 @@ export class RateLimiter {
             pressure: this.pressure,
             windowMs: this.windowMs,
             ...(this.deps.timers ? { timers: this.deps.timers } : {}),
+            ...(this.deps.learned ? { onObserve: (headers: Record<string, string>) => this.learn(provider, apiKey, headers) } : {}),
           })
         : null;
       byKey.set(id, limiter);
     }
     return limiter ?? undefined;
+  }
+
+  /** Whether this key's limits have been read from its provider (or set by hand), not guessed. */
+  knowsLimits(provider: ProviderId, apiKey: string | undefined): boolean {
+    return this.deps.learned?.get(provider, keyIdOf(apiKey)) !== undefined || this.deps.settings().overrides[provider] !== undefined;
+  }
+
+  /**
+   * Records the limits a response's headers state for this key. Buckets in use keep their size
+   * (their queue and pauses must hold): the limits apply to buckets built from now on.
+   */
+  learn(provider: ProviderId, apiKey: string | undefined, headers: Record<string, string>): void {
+    this.deps.learned?.learn(provider, keyIdOf(apiKey), headers);
+  }
+
+  /** New buckets for this key from its next request, of the limits learned so far. */
+  rebuild(provider: ProviderId, apiKey: string | undefined): void {
+    this.limiters.get(provider)?.delete(apiKey ?? '');
+  }
+
+  private withLearned(settings: RateLimitSettings, provider: ProviderId, keyId: string, limits: ReturnType<typeof limitsFor>): ReturnType<typeof limitsFor> {
+    const learned = limits ? this.deps.learned?.get(provider, keyId) : undefined;
+    return learned ? { ...limits, ...learned, ...settings.overrides[provider] } : limits;
   }
 
   /** Headroom of every limiter in use, for `conduit status`. */

@@ -1,5 +1,10 @@
 import type { ChatMessage, ChatResult } from '../../protocol';
-import { estimateInputTokens } from '../ratelimit/tokenEstimate';
+import { FRAMING_TOKENS_PER_REQUEST, inputTokensUpperBound } from '../ratelimit/tokenEstimate';
+
+/** Messages' tokens by the budgets' bound (one a byte of UTF-8), so trimming never undercounts CJK text. */
+function boundOf(messages: readonly ChatMessage[]): number {
+  return inputTokensUpperBound(messages, undefined) - FRAMING_TOKENS_PER_REQUEST;
+}
 
 export interface TrimResult {
   messages: ChatMessage[];
@@ -8,23 +13,23 @@ export interface TrimResult {
 }
 
 /**
- * Keeps a conversation within `maxTokens` (estimated, system prompt excluded) by dropping the
+ * Keeps a conversation within `maxTokens` (an upper bound, system prompt excluded) by dropping the
  * earliest messages first. The last user message is never dropped, even when it alone is over
  * the budget. The kept part starts with a user message, as every provider requires.
  */
 export function trimContext(messages: readonly ChatMessage[], maxTokens: number): TrimResult {
-  const total = estimateInputTokens(messages, undefined);
+  const total = boundOf(messages);
   if (total <= maxTokens || messages.length <= 1) return { messages: [...messages], droppedTokens: 0, droppedMessages: 0 };
   let lastUser = messages.length - 1;
   while (lastUser > 0 && messages[lastUser]!.role !== 'user') lastUser--;
   let start = 0;
   let kept = total;
   while (start < lastUser && kept > maxTokens) {
-    kept -= estimateInputTokens([messages[start]!], undefined);
+    kept -= boundOf([messages[start]!]);
     start++;
   }
   while (start < lastUser && messages[start]!.role !== 'user') {
-    kept -= estimateInputTokens([messages[start]!], undefined);
+    kept -= boundOf([messages[start]!]);
     start++;
   }
   return { messages: messages.slice(start), droppedTokens: total - kept, droppedMessages: start };

@@ -1,6 +1,7 @@
-import { ConduitError, type ChatRequest, type ProviderId } from '../../protocol';
+import { ConduitError, type ChatMessage, type ChatRequest, type ProviderId } from '../../protocol';
+import { capabilitiesOf } from '../providers/capabilities/modelCapabilities';
 import { outputLimit } from '../providers/reasoningBudget';
-import { CHARS_PER_TOKEN, estimateInputTokens } from '../ratelimit/tokenEstimate';
+import { FRAMING_TOKENS_PER_REQUEST, inputTokensUpperBound } from '../ratelimit/tokenEstimate';
 import { trimContext } from './contextTrim';
 import { findModel } from './models';
 import type { RoutingSettings } from './routingSettings';
@@ -14,56 +15,114 @@ export interface ContextFit {
   switched?: { from: string; to: string };
 }
 
+/**
+ * What a model holds: `window` for prompt and output together (null when they are counted
+ * apart, as Gemini does), `maxInput` for the prompt alone (OpenAI's GPT-5: a 400k window, of
+ * which 272k may be prompt).
+ */
+export interface ContextLimits {
+  window: number | null;
+  maxInput: number | null;
+}
+
 /** The model's context window from the catalogue; null for a model the catalogue does not know. */
 export function contextWindowOf(provider: ProviderId, model: string): number | null {
   return findModel(provider, model)?.contextWindow ?? null;
 }
 
+/**
+ * The model's limits from its capability row, only for models the catalogue knows: an unknown
+ * model (a local server's) is sent as it is and the server says what it holds.
+ */
+export function contextLimitsOf(provider: ProviderId, model: string): ContextLimits | null {
+  if (!findModel(provider, model)) return null;
+  const caps = capabilitiesOf(provider, model);
+  if (caps.window === null) return null;
+  return { window: caps.inputLimit === 'separate' ? null : caps.window, maxInput: caps.maxInput };
+}
+
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 /**
- * What a request needs of a context window: the estimated prompt (messages, system prompt, tool
- * definitions and response schema) plus the room the answer may take.
+ * What a request needs of a model: the prompt (messages, system prompt, tool definitions and
+ * response schema) as a true upper bound, one token per byte of UTF-8, the bound the budgets
+ * reserve by, so a prompt of CJK text (three bytes a character, often a token each) is never
+ * taken for a quarter of its size; plus the room the answer may take.
  */
 export function tokensNeeded(request: ChatRequest, maxTokens: number): { prompt: number; total: number } {
-  const extras = JSON.stringify([request.tools ?? [], request.responseSchema ?? null]).length;
-  const prompt = estimateInputTokens(request.messages, request.system) + Math.ceil(extras / CHARS_PER_TOKEN);
+  const prompt = inputTokensUpperBound(request.messages, request.system, { tools: request.tools ?? [], responseSchema: request.responseSchema ?? null });
   return { prompt, total: prompt + maxTokens };
 }
 
+/** The bound on messages alone: what trimming can take away. */
+function messagesBound(messages: readonly ChatMessage[]): number {
+  return inputTokensUpperBound(messages, undefined) - FRAMING_TOKENS_PER_REQUEST;
+}
+
+type LimitsOf = (provider: ProviderId, model: string) => ContextLimits | number | null;
+
+function limitsFrom(found: ContextLimits | number | null): ContextLimits | null {
+  return typeof found === 'number' ? { window: found, maxInput: found } : found;
+}
+
+/** Which limit a request is over, or null when it fits. */
+function overflow(limits: ContextLimits, need: { prompt: number; total: number }): { what: 'input' | 'window'; limit: number } | null {
+  if (limits.maxInput !== null && need.prompt > limits.maxInput) return { what: 'input', limit: limits.maxInput };
+  if (limits.window !== null && need.total > limits.window) return { what: 'window', limit: limits.window };
+  return null;
+}
+
+/** The most the messages may take: what the input limit and the window leave once the rest is counted. */
+function roomForMessages(limits: ContextLimits, need: { prompt: number; total: number }, messages: number): number {
+  const fixedPrompt = need.prompt - messages;
+  const byInput = limits.maxInput !== null ? limits.maxInput - fixedPrompt : Infinity;
+  const byWindow = limits.window !== null ? limits.window - (need.total - messages) : Infinity;
+  return Math.max(0, Math.min(byInput, byWindow));
+}
+
 /**
- * Keeps a routed request inside its model's context window, before anything is sent: a
- * request that fits goes as it is; one that does not moves to the configured larger-context
- * model, or has its earliest messages dropped when its feature's rule is "trim", or is refused
- * with the sizes and what to change.
+ * Keeps a routed request inside its model's limits, before anything is sent: the prompt within
+ * the input limit, and prompt plus answer within the window where the two share it. A request
+ * that fits goes as it is; one that does not moves to the configured larger-context model, or
+ * has its earliest messages dropped when its feature's rule is "trim", or is refused with the
+ * sizes and what to change.
  */
-export function fitContextWindow(request: Routed, defaultMaxTokens: number, settings: RoutingSettings['contextWindow'], windowOf = contextWindowOf): ContextFit {
-  const window = windowOf(request.provider, request.model);
+export function fitContextWindow(request: Routed, defaultMaxTokens: number, settings: RoutingSettings['contextWindow'], limitsOf: LimitsOf = contextLimitsOf): ContextFit {
+  const limits = limitsFrom(limitsOf(request.provider, request.model));
   const maxTokens = outputLimit(request.max_tokens ?? defaultMaxTokens, request.reasoningEffort);
   const need = tokensNeeded(request, maxTokens);
-  if (window === null || need.total <= window) return { request };
+  const over = limits ? overflow(limits, need) : null;
+  if (!limits || !over) return { request };
 
   const fallback = settings.fallback;
-  const fallbackWindow = fallback ? windowOf(fallback.provider, fallback.model) : null;
-  if (fallback && fallbackWindow !== null && need.total <= fallbackWindow) {
+  const fallbackLimits = fallback ? limitsFrom(limitsOf(fallback.provider, fallback.model)) : null;
+  if (fallback && fallbackLimits && !overflow(fallbackLimits, need)) {
     return { request: { ...request, provider: fallback.provider, model: fallback.model }, switched: { from: `${request.provider}/${request.model}`, to: `${fallback.provider}/${fallback.model}` } };
   }
 
   const feature = request.feature ?? 'ask';
   const rule = settings.overflowByFeature[feature] ?? settings.onOverflow;
   if (rule === 'trim') {
-    const fixed = need.total - estimateInputTokens(request.messages, undefined);
-    const trim = trimContext(request.messages, Math.max(0, window - fixed));
+    const trim = trimContext(request.messages, roomForMessages(limits, need, messagesBound(request.messages)));
     const trimmed = { ...request, messages: trim.messages };
-    if (trim.droppedMessages > 0 && tokensNeeded(trimmed, maxTokens).total <= window) {
+    if (trim.droppedMessages > 0 && !overflow(limits, tokensNeeded(trimmed, maxTokens))) {
       return { request: trimmed, trimmed: { droppedTokens: trim.droppedTokens, droppedMessages: trim.droppedMessages } };
     }
   }
+  const limitText = over.what === 'input' && limits.window !== null && limits.window !== over.limit
+    ? `${request.model}'s input limit of ${fmt(over.limit)} (its context window of ${fmt(limits.window)} less the room kept for output)`
+    : over.what === 'input' && limits.window === null
+      ? `${request.model}'s input limit of ${fmt(over.limit)}`
+      : `${request.model}'s context window of ${fmt(over.limit)}`;
+  const needText = over.what === 'input'
+    ? `a prompt of up to ${fmt(need.prompt)} tokens`
+    : `up to ${fmt(need.total)} tokens (a prompt of up to ${fmt(need.prompt)} plus ${fmt(maxTokens)} for the answer${request.reasoningEffort ? ' and its thinking budget' : ''})`;
   throw new ConduitError({
     code: 'too_large',
     provider: request.provider,
     model: request.model,
-    message: `The request needs about ${fmt(need.total)} tokens (a prompt of ~${fmt(need.prompt)} plus ${fmt(maxTokens)} for the answer${request.reasoningEffort ? ' and its thinking budget' : ''}), more than ${request.model}'s context window of ${fmt(window)}; nothing was sent. ` +
+    message: `The request needs ${needText}, more than ${limitText}; nothing was sent. ` +
+      'The prompt is counted as one token per byte of UTF-8, a bound no tokenizer exceeds (CJK text takes about a token a character). ' +
       `Shorten the prompt or lower max_tokens, set routing.contextWindow.overflowByFeature["${feature}"] to "trim"${rule === 'trim' ? ' (trimming was tried: the last message alone is too long)' : ''}, or set routing.contextWindow.fallback to a model with a larger window.`,
   });
 }

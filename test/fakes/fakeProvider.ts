@@ -9,6 +9,7 @@ import { bedrockWire } from './bedrockWire';
 import { handleGoogleToken, type GoogleTokenState } from './googleOAuth';
 import { vertexAnthropicWire, vertexGeminiWire } from './vertexWires';
 import { handleControl } from './control';
+import { documentedRefusal } from './requestRules';
 import { FakeBatches } from './fakeBatches';
 import { RateLimitEnforcer, type EnforcedLimits } from './rateLimitEnforcer';
 import { ProviderBuckets, type BucketLimits } from './providerBucket';
@@ -300,6 +301,13 @@ export class FakeProviderServer {
       const reply = wire.missingKey(requestId);
       res.writeHead(reply.status, { ...wire.baseHeaders(requestId), ...reply.headers, 'content-type': 'application/json' });
       res.end(JSON.stringify(reply.body));
+      return;
+    }
+
+    // The 400 the real API would give a request its documented rules refuse; queued scripts wait.
+    const refusal = documentedRefusal(route.provider, recorded.model, body);
+    if (refusal) {
+      await respond(res, this.#plan(wire, route, url, recorded, requestId, refusal), ac.signal);
       return;
     }
 

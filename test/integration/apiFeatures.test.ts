@@ -125,8 +125,9 @@ describe('tools, structured output, images, reasoning and context windows throug
       expect(moved).toMatchObject({ provider: 'gemini', model: 'gemini-2.5-flash', text: 'from the big window', contextFallback: { from: 'anthropic/claude-sonnet-4-5', to: 'gemini/gemini-2.5-flash' } });
       expect(env.fake.requests.map((q) => q.provider)).toEqual(['gemini']);
 
-      // ~60k tokens of prompt and 1M of answer: over both windows.
-      const err = await client.chat({ provider: 'anthropic', model: 'claude-sonnet-4-5', max_tokens: 1_000_000, messages: [{ role: 'user', content: 'too long for anyone '.repeat(12_000) }] }).catch((e: unknown) => e);
+      // 460k Japanese characters: 115k tokens at four characters a token, but up to 1.38M (one a
+      // byte) and about 460k in fact: over both windows.
+      const err = await client.chat({ provider: 'anthropic', model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'あ'.repeat(460_000) }] }).catch((e: unknown) => e);
       expect(err, String(err)).toBeInstanceOf(ConduitError);
       expect((err as ConduitError).code).toBe('too_large');
       expect((err as ConduitError).message).toContain("claude-sonnet-4-5's context window of 200,000");

@@ -29,8 +29,9 @@ describe('fallback targets that cannot take the request are skipped, through the
     },
   });
 
-  // ~225k tokens: inside the primary's and the large fallback's windows, over the small one's.
-  const long = 'word '.repeat(180_000);
+  // Up to 240k tokens by the byte bound the limits use: inside the primary's 272k input limit and
+  // the large fallback's window, over the small one's 200k.
+  const long = 'word '.repeat(48_000);
   const chat = async (request: ChatRequest) => {
     const client = await env.h.connect();
     try { return await client.chat(request); } finally { client.close(); }
@@ -38,7 +39,7 @@ describe('fallback targets that cannot take the request are skipped, through the
   const modelsCalled = () => env.fake.requests.map((r) => r.provider);
 
   it('a request over the first fallback\'s context window skips it; the second fallback answers', async () => {
-    expect(findModel(SMALL.provider, SMALL.model)?.contextWindow).toBeLessThan(long.length / 4);
+    expect(findModel(SMALL.provider, SMALL.model)?.contextWindow).toBeLessThan(Buffer.byteLength(long));
     env.fake.enqueue('openai', { status: 503 });
     env.fake.enqueue('gemini', { text: 'from the large window' });
     const result = await chat({ ...PRIMARY, max_tokens: 16, messages: [{ role: 'user', content: long }] });

@@ -1,10 +1,17 @@
-import { FunctionCallingConfigMode, type Content, type GenerateContentConfig, type GenerateContentParameters, type Part, type ToolConfig } from '@google/genai';
-import { partsOf, type ChatMessage, type ToolChoice } from '../../../protocol';
+import {
+  FunctionCallingConfigMode, ThinkingLevel, type Content, type GenerateContentConfig, type GenerateContentParameters, type Part,
+  type ThinkingConfig, type ToolConfig,
+} from '@google/genai';
+import { partsOf, type ChatMessage, type ReasoningEffort, type ToolChoice } from '../../../protocol';
+import { capabilitiesOf, type ResolvedCapabilities } from '../capabilities/modelCapabilities';
+import { planRequest } from '../capabilities/requestPlan';
 import { outputLimit, THINKING_BUDGETS } from '../reasoningBudget';
 import type { ProviderRequest } from '../types';
 
 /** Gemini calls the assistant `model`, and takes the system prompt and limits in `config`. */
-export function toGeminiParams(req: ProviderRequest, extra: GenerateContentConfig): GenerateContentParameters {
+export function toGeminiParams(request: ProviderRequest, extra: GenerateContentConfig): GenerateContentParameters {
+  const caps = request.capabilities ?? capabilitiesOf('gemini', request.model);
+  const req = planRequest(caps, request).request;
   // A function response names its function, not the call's id: the name comes from the call.
   const callNames = new Map<string, string>();
   for (const m of req.messages) for (const p of partsOf(m.content)) if (p.type === 'tool_use') callNames.set(p.id, p.name);
@@ -18,9 +25,9 @@ export function toGeminiParams(req: ProviderRequest, extra: GenerateContentConfi
     config: {
       ...(req.system ? { systemInstruction: req.system } : {}),
       // Thoughts count against maxOutputTokens, so the budget comes on top of the answer's share.
-      maxOutputTokens: outputLimit(req.maxTokens, req.reasoningEffort),
+      maxOutputTokens: outputLimit(req.maxTokens, req.reasoningEffort, caps.maxOutput),
       ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
-      ...(req.reasoningEffort ? { thinkingConfig: { thinkingBudget: THINKING_BUDGETS[req.reasoningEffort] } } : {}),
+      ...(req.reasoningEffort ? { thinkingConfig: thinkingConfig(caps, req.reasoningEffort) } : {}),
       ...(req.tools?.length
         ? { tools: [{ functionDeclarations: req.tools.map((t) => ({ name: t.name, ...(t.description ? { description: t.description } : {}), parametersJsonSchema: t.inputSchema })) }] }
         : {}),
@@ -30,6 +37,14 @@ export function toGeminiParams(req: ProviderRequest, extra: GenerateContentConfi
     },
   };
 }
+
+/** Gemini 3 and later take a thinking level; 2.5 a budget in tokens (the two together are a 400). */
+function thinkingConfig(caps: ResolvedCapabilities, effort: ReasoningEffort): ThinkingConfig {
+  if (caps.thinking.kind === 'geminiLevel') return { thinkingLevel: LEVELS[effort] };
+  return { thinkingBudget: THINKING_BUDGETS[effort] };
+}
+
+const LEVELS: Record<ReasoningEffort, ThinkingLevel> = { low: ThinkingLevel.LOW, medium: ThinkingLevel.MEDIUM, high: ThinkingLevel.HIGH };
 
 /**
  * Gemini 3 refuses a replayed function call without its thoughtSignature. A call that lost it

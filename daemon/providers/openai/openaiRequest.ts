@@ -4,25 +4,32 @@ import { outputLimit } from '../reasoningBudget';
 import type { ProviderRequest } from '../types';
 import type { OpenAIChatOptions } from './openaiChatOptions';
 import { isStrictSchema } from './strictSchema';
+import { capabilitiesOf } from '../capabilities/modelCapabilities';
+import { planRequest } from '../capabilities/requestPlan';
 
 /**
  * The canonical request as Chat Completions. The system prompt goes in as a `system` message:
  * OpenAI maps it to `developer` for reasoning models itself, and every compatible server knows
  * `system` while many do not know `developer`.
  */
-export function toOpenAIParams(req: ProviderRequest, options: OpenAIChatOptions): ChatCompletionCreateParamsBase {
+export function toOpenAIParams(request: ProviderRequest, options: OpenAIChatOptions): ChatCompletionCreateParamsBase {
+  const caps = request.capabilities ?? capabilitiesOf(options.id, request.model);
+  const req = planRequest(caps, request).request;
   const messages: ChatCompletionMessageParam[] = [];
   if (req.system) messages.push({ role: 'system', content: req.system });
   for (const m of req.messages) messages.push(...openaiMessages(m));
-  // Reasoning models refuse a temperature; compatible servers may not know reasoning_effort.
-  const effort = req.reasoningEffort && options.id === 'openai' ? req.reasoningEffort : undefined;
+  // planRequest leaves an effort only where the model takes reasoning_effort.
+  const effort = caps.thinking.kind === 'openaiEffort' ? req.reasoningEffort : undefined;
+  // GPT-5.4 and later take a temperature only at effort "none", which is then said outright.
+  const noReasoning = req.temperature !== undefined && caps.sampling === 'onlyWithoutReasoning';
+  const maxTokensField = caps.maxTokensField === 'maxOutputTokens' ? options.maxTokensField : caps.maxTokensField;
   return {
     model: req.model,
     messages,
     // Reasoning tokens count against max_completion_tokens: the effort's budget comes on top.
-    [options.maxTokensField]: outputLimit(req.maxTokens, effort),
-    ...(req.temperature !== undefined && effort === undefined ? { temperature: req.temperature } : {}),
-    ...(effort ? { reasoning_effort: effort } : {}),
+    [maxTokensField]: outputLimit(req.maxTokens, effort, caps.maxOutput),
+    ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
+    ...(effort ? { reasoning_effort: effort } : noReasoning ? { reasoning_effort: 'none' as const } : {}),
     ...(req.tools?.length
       ? { tools: req.tools.map((t) => ({ type: 'function' as const, function: { name: t.name, ...(t.description ? { description: t.description } : {}), parameters: t.inputSchema } })) }
       : {}),

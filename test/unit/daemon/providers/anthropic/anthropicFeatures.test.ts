@@ -23,7 +23,9 @@ describe('AnthropicAdapter: tools, images, schemas and thinking through @anthrop
     env.fake.enqueue('anthropic', { deltas: ['Let me look.'], toolCalls: [{ id: 'toolu_2', name: 'get_weather', input: { city: 'Bergen', days: 3 } }] });
     const { texts, toolDeltas, done } = await drain(env.adapter.stream(request({ tools: [weather] }), signal()));
     expect(texts.join('')).toBe('Let me look.');
-    expect(toolDeltas[0]).toEqual({ index: 1, id: 'toolu_2', name: 'get_weather', argumentsDelta: '' });
+    // The call is content block 1 (after the text block), but calls are numbered from 0 for the client.
+    expect(toolDeltas[0]).toEqual({ index: 0, id: 'toolu_2', name: 'get_weather', argumentsDelta: '' });
+    expect(toolDeltas.every((d) => d.index === 0)).toBe(true);
     expect(toolDeltas.length).toBeGreaterThan(2);
     expect(toolDeltas.map((d) => d.argumentsDelta).join('')).toBe(JSON.stringify({ city: 'Bergen', days: 3 }));
     expect(done.toolCalls).toEqual([{ id: 'toolu_2', name: 'get_weather', input: { city: 'Bergen', days: 3 } }]);

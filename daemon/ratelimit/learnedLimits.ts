@@ -1,0 +1,82 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ProviderId } from '../../protocol';
+import { parseRateLimitHeaders } from './rateLimitHeaders';
+import type { ProviderLimits } from './tierPresets';
+
+interface Entry extends ProviderLimits {
+  /** When the limits were last read from a response, ISO 8601. */
+  learnedAt: string;
+}
+
+/**
+ * The per-minute limits each key really has, as its provider's response headers state them
+ * (Anthropic's `anthropic-ratelimit-*-limit`, OpenAI's `x-ratelimit-limit-*`). They replace the
+ * tier preset, which is only a guess: a key on a higher tier than the preset must not be told
+ * that a request can never fit. Kept under CONDUIT_HOME by provider and hashed key id (never
+ * the key), so a restart does not go back to the guess.
+ */
+export class LearnedLimits {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly file: string | undefined, private readonly now: () => number = Date.now) {
+    if (!file) return;
+    try {
+      const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, Entry>;
+      for (const [k, v] of Object.entries(saved)) if (typeof v === 'object' && v !== null) this.entries.set(k, v);
+    } catch {
+      // None yet, or unreadable: the presets hold until a response says otherwise.
+    }
+  }
+
+  get(provider: ProviderId, keyId: string): ProviderLimits | undefined {
+    const e = this.entries.get(`${provider}:${keyId}`);
+    if (!e) return undefined;
+    const { learnedAt: _at, ...limits } = e;
+    return limits;
+  }
+
+  /** Records what the headers state; true when that changed the key's limits. */
+  learn(provider: ProviderId, keyId: string, headers: Record<string, string>): boolean {
+    const stated = limitsFromHeaders(provider, headers);
+    if (!stated) return false;
+    const key = `${provider}:${keyId}`;
+    const before = this.entries.get(key);
+    const merged = { ...before, ...stated };
+    const changed = !before || (['rpm', 'itpm', 'otpm', 'tpm'] as const).some((k) => before[k] !== merged[k]);
+    if (!changed) return false;
+    this.entries.set(key, { ...merged, learnedAt: new Date(this.now()).toISOString() });
+    this.save();
+    return true;
+  }
+
+  private save(): void {
+    if (!this.file) return;
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    try {
+      fs.mkdirSync(path.dirname(this.file), { recursive: true });
+      fs.writeFileSync(tmp, JSON.stringify(Object.fromEntries(this.entries), null, 2), { mode: 0o600 });
+      fs.renameSync(tmp, this.file);
+    } catch {
+      // A read-only home loses only the memory across restarts; the limits in use are unchanged.
+      fs.rmSync(tmp, { force: true });
+    }
+  }
+}
+
+/** The per-minute limits the headers state, in the presets' terms; undefined when they state none. */
+export function limitsFromHeaders(provider: ProviderId, headers: Record<string, string>): ProviderLimits | undefined {
+  const report = parseRateLimitHeaders(headers, 0);
+  const out: ProviderLimits = {};
+  if (report.requests?.limit) out.rpm = report.requests.limit;
+  if (report.input_tokens?.limit) out.itpm = report.input_tokens.limit;
+  if (report.output_tokens?.limit) out.otpm = report.output_tokens.limit;
+  // Anthropic's combined tokens header is input plus output; its limiter keeps ITPM and OTPM.
+  if (report.tokens?.limit && provider !== 'anthropic') out.tpm = report.tokens.limit;
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** The file the learned limits live in. */
+export function learnedLimitsFile(home: string): string {
+  return path.join(home, 'ratelimit', 'learned-limits.json');
+}

@@ -48,7 +48,7 @@ describe('response cache through the real daemon and SDK', () => {
     expect(second.costSavedUsd).toBe(first.costUsd);
 
     const chunks: string[] = [];
-    const streamed = await client.chat(ask('What  is the capital of France? ', { stream: true }), { onChunk: (c) => chunks.push(c.delta) });
+    const streamed = await client.chat(ask('What is the capital of France?  \r\n', { stream: true }), { onChunk: (c) => chunks.push(c.delta) });
     expect(streamed.cache).toBe('exact');
     expect(chunks.length).toBeGreaterThan(1);
     expect(chunks.join('')).toBe(first.text);

@@ -149,7 +149,7 @@ export class ResponseCache {
     const prompt = semanticText(req);
     if (this.semantic && s.semantic.enabled && prompt && !s.semantic.disabledFeatures.includes(feature)) {
       try {
-        const match = await this.semantic.find(semanticScope(req), prompt, thresholdFor(s.semantic, feature), (k) => this.exact.get(k), signal, priority);
+        const match = await this.semantic.find(semanticScope(req), prompt, thresholdFor(s.semantic, feature, this.semantic.embedderId), (k) => this.exact.get(k), signal, priority);
         if (match) return { ...this.hit('semantic', match.entry), similarity: match.similarity };
       } catch (err) {
         // An embedder that fails (a provider outage) costs a semantic miss, never the request.

@@ -124,7 +124,7 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   const gateway = new Gateway({ config: () => config, logger, redactor, breakers, recorder, cache, rateLimiter, team: teamHooks, ...(queue ? { queue } : {}), keys: ring, onKeyRejected: (e) => keyRejected(e), budgets, onBudgetSettled: () => checkBudgets() });
   const warm = (requests: ChatRequest[], client: ClientKind) => warmCache(requests, {
     state: (request) => gateway.cacheState(request),
-    send: (request, i) => gateway.send(request, { requestId: `warm_${Date.now()}_${i}`, client, signal: new AbortController().signal }),
+    send: (request, i) => gateway.send(request, { requestId: `warm_${Date.now()}_${i}`, client, signal: new AbortController().signal, warming: true }),
     prime: (requests) => gateway.cachePrime(requests),
   });
   let cacheReady: Promise<void> = Promise.resolve();

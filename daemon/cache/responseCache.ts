@@ -138,8 +138,8 @@ export class ResponseCache {
     return exactKey(req);
   }
 
-  /** Exact, then (when the feature allows) semantic. Counts a miss when both find nothing. */
-  async lookup(req: CanonicalRequest, feature: string, signal?: AbortSignal, priority: EmbedPriority = 'interactive'): Promise<CacheHit | undefined> {
+  /** Exact, then (when the feature allows) semantic. Counts a miss when both find nothing, unless told not to (warming). */
+  async lookup(req: CanonicalRequest, feature: string, signal?: AbortSignal, priority: EmbedPriority = 'interactive', countMiss = true): Promise<CacheHit | undefined> {
     const key = exactKey(req);
     const entry = this.exact.get(key);
     if (entry) return this.hit('exact', entry);
@@ -156,7 +156,7 @@ export class ResponseCache {
         this.opts.log?.('warn', 'semantic cache lookup failed', { err: err instanceof Error ? err.message : String(err) });
       }
     }
-    this.counts.misses++;
+    if (countMiss) this.counts.misses++;
     return undefined;
   }
 

@@ -36,18 +36,20 @@ export async function cacheCommand(argv: string[]): Promise<number> {
       process.stdout.write(values.json ? JSON.stringify(r) + '\n' : `Cleared ${r.removed} cache entries.\n`);
       return ExitCode.ok;
     }
-    const total = { warmed: 0, skipped: 0, failed: 0, errors: [] as string[] };
+    const total = { warmed: 0, skipped: 0, alreadyCached: 0, notCacheable: 0, failed: 0, errors: [] as string[] };
     for (let i = 0; i < requests.length; i += WARM_BATCH) {
       const r = await send(client.connection.sendRequest(CacheWarmRequest.type, { requests: requests.slice(i, i + WARM_BATCH) }));
       total.warmed += r.warmed;
       total.skipped += r.skipped;
+      total.alreadyCached += r.alreadyCached ?? 0;
+      total.notCacheable += r.notCacheable ?? 0;
       total.failed += r.failed;
       // Renumber the batch's "#n" to the line in FILE.
       total.errors.push(...r.errors.map((e) => e.replace(/^#(\d+)/, (_, n: string) => `line ${Number(n) + i}`)));
     }
     if (values.json) process.stdout.write(JSON.stringify(total, null, 2) + '\n');
     else {
-      process.stdout.write(`Warmed ${total.warmed}, skipped ${total.skipped} (already cached or not cacheable), failed ${total.failed}.\n`);
+      process.stdout.write(`Warmed ${total.warmed}, already cached ${total.alreadyCached}, not cacheable (temperature not 0) ${total.notCacheable}, failed ${total.failed}.\n`);
       for (const e of total.errors) process.stderr.write(`conduit: warm ${e}\n`);
     }
     return total.failed > 0 ? ExitCode.failed : ExitCode.ok;

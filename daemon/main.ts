@@ -4,6 +4,7 @@ import { batchJobs } from './batch/batchJobs';
 import { openBatchStore } from './batch/openBatchStore';
 import { batchHandlers } from './server/handlers/batchHandlers';
 import { warmCache } from './cache/cacheWarmer';
+import { embeddingRecord } from './cache/embeddingUsage';
 import { openCache } from './cache/openCache';
 import { ResponseCache } from './cache/responseCache';
 import { configSchema, ConfigError, loadConfig, resolveProvider, type ConduitConfig } from './config/config';
@@ -359,6 +360,7 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
     settings: config.cache,
     log,
     providerAccess: (p) => ({ baseURL: resolveProvider(config, p).baseURL, apiKey: resolveKey(p).key }),
+    onEmbeddingCall: (call) => void recorder.record(embeddingRecord(call)),
   }).then(async ({ loaded, file }) => {
     log('info', 'cache ready', { loaded, file });
     if (config.cache.enabled && config.cache.warmOnStart.enabled) {

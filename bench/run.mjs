@@ -23,6 +23,8 @@ const benches = [
   { name: 'refill', entry: 'refillBench' },
   { name: 'sqlite', entry: 'sqliteBench' },
   { name: 'usage', entry: 'usageScaleBench', onlyWhenAsked: true },
+  { name: 'pairs', entry: 'pairsBench' },
+  { name: 'routing', entry: 'routingBench' },
 ];
 // Helpers the benchmarks spawn as their own processes.
 const helpers = ['mockServe', 'echoServer', 'peerBench', 'extActivation'];

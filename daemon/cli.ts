@@ -64,9 +64,12 @@ Usage:
   conduit cache warm FILE       Send the requests in FILE (JSON lines of ChatRequests, or -
                                 for stdin) at background priority, skipping cached ones.
   conduit cache model install --from FOLDER_OR_ZIP [--sha256 HEX]
+  conduit cache model install --download [--repo R] [--revision REV] [--sha256 HEX]
                                 Install the local embedding model (all-MiniLM-L6-v2) from a
-                                folder or zip you downloaded; its ONNX file must match the
-                                pinned sha256 (cache.semantic.localModelSha256, or --sha256).
+                                folder or zip you downloaded, or (--download, opt-in) fetch it
+                                from the Hugging Face hub, resuming an interrupted download;
+                                its ONNX file must match the pinned sha256
+                                (cache.semantic.localModelSha256, or --sha256).
   conduit key set PROVIDER [--add] [--verify]
       Store an API key in the OS keychain, read from stdin or a hidden prompt (never
       an argument). --add keeps the current keys and adds this one as the next to try

@@ -73,7 +73,7 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   // A circuit closing again means its provider answers: run what waited for it.
   circuitClosed.event(() => work.wake());
   const monitor = createAlertMonitor({ ...shared, rateLimiter: pipeline.rateLimiter });
-  const cacheStartup = new CacheStartup({ ...shared, warm: pipeline.warm });
+  const cacheStartup = new CacheStartup({ ...shared, warm: pipeline.warm, recorder: pipeline.recorder });
   config.onChange((next) => {
     logger.setLevel(next.logLevel);
     alerts.announceDeprecations();

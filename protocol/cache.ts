@@ -63,6 +63,10 @@ export interface CacheWarmResult {
   warmed: number;
   /** Already cached, or not cacheable (temperature, feature). */
   skipped: number;
+  /** Of the skipped: an answer was cached already. */
+  alreadyCached?: number;
+  /** Of the skipped: never cacheable, because its temperature is not 0 (and the feature does not cache sampled answers). */
+  notCacheable?: number;
   failed: number;
   /** One line per failure: the index in `requests` and why. */
   errors: string[];

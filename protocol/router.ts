@@ -42,6 +42,14 @@ export interface RouteSignals {
   turns: number;
   feature: string;
   score: number;
+  /** Asks to write, create, implement, build or generate something. */
+  generation?: boolean;
+  /** Requirements listed beyond the first clause. */
+  requirements?: number;
+  /** Non-blank lines of code in fenced blocks. */
+  codeLines?: number;
+  /** What the code is: configuration, code, or code with threads, locks or channels. */
+  codeKind?: 'none' | 'config' | 'code' | 'concurrent';
 }
 
 export interface RouterExplainParams {

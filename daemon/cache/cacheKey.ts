@@ -19,9 +19,18 @@ export interface CanonicalRequest {
   reasoningEffort?: ReasoningEffort;
 }
 
-/** Runs of whitespace become one space and the ends are trimmed: such differences never change an answer. */
+/**
+ * Only what never changes an answer is normalized: line-ending style (CRLF and CR become LF),
+ * spaces and tabs at the end of a line, and blank lines before and after the text. Everything
+ * else is kept, because in code whitespace carries meaning: Python or YAML indented one level
+ * deeper is another program, and so is a string literal with two spaces instead of one.
+ */
 export function normalizeText(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/[ \t\f\v\u00a0]+$/gm, '')
+    .replace(/^\n+/, '')
+    .replace(/\n+$/, '');
 }
 
 function sha256(text: string): string {
@@ -56,7 +65,8 @@ function extras(req: CanonicalRequest): unknown[] {
  */
 export function exactKey(req: CanonicalRequest): string {
   return sha256(JSON.stringify([
-    'v1',
+    // v2: whitespace inside the text became part of the key; v1 keys folded it away.
+    'v2',
     req.provider,
     req.model,
     normalizeText(req.system ?? ''),
@@ -75,7 +85,7 @@ export function exactKey(req: CanonicalRequest): string {
  */
 export function semanticScope(req: CanonicalRequest): string {
   return sha256(JSON.stringify([
-    'scope-v1',
+    'scope-v2',
     req.provider,
     req.model,
     sha256(normalizeText(req.system ?? '')),
@@ -97,5 +107,5 @@ export function semanticText(req: CanonicalRequest): string | null {
   if (!last || last.role !== 'user') return null;
   if (typeof last.content === 'string') return normalizeText(last.content);
   if (last.content.some((p) => p.type !== 'text')) return null;
-  return normalizeText(last.content.map((p) => (p.type === 'text' ? p.text : '')).join(' '));
+  return normalizeText(last.content.map((p) => (p.type === 'text' ? p.text : '')).join('\n'));
 }

@@ -38,8 +38,12 @@ const semanticSchema = z.object({
   /** For `provider`: OpenAI or Gemini embeddings, through the same base URL and key as chat. */
   provider: z.enum(['openai', 'gemini']).default('openai'),
   providerModel: z.string().min(1).optional(),
-  /** Cosine similarity a match must reach; 1 would be the same text. */
-  threshold: z.number().min(0).max(1).default(0.95),
+  /**
+   * Cosine similarity a match must reach; 1 would be the same text. Absent: the embedder's own
+   * default (DEFAULT_THRESHOLDS). With `lexical` it trades recall only: the guards, not the
+   * similarity, keep wrong hits out (docs/cache-and-routing.md has the measured curve).
+   */
+  threshold: z.number().min(0).max(1).optional(),
   thresholdByFeature: z.record(z.string(), z.number().min(0).max(1)).default({}),
   /** Features where a near answer is a wrong answer: code edits, commit messages, tests, fixes. */
   disabledFeatures: z.array(z.string()).default(['edit', 'commit', 'refactor', 'fix', 'test', 'generate']),
@@ -87,8 +91,17 @@ export function ttlFor(settings: CacheSettings, feature: string): number {
   return settings.ttlMsByFeature[feature] ?? settings.ttlMs;
 }
 
-export function thresholdFor(settings: SemanticSettings, feature: string): number {
-  return settings.thresholdByFeature[feature] ?? settings.threshold;
+/**
+ * The similarity a match needs when the settings name none. Lexical similarity falls fast with a
+ * typo or a framing word the filler list lacks, while the guards catch what it cannot tell apart:
+ * 0.7 is where its recall on the labelled corpus stops rising (bench: `--only pairs`). Learned
+ * embeddings rate unrelated prompts higher, so they keep the stricter 0.95.
+ */
+export const DEFAULT_THRESHOLDS: Readonly<Record<SemanticSettings['embedder'], number>> = { lexical: 0.7, local: 0.95, provider: 0.95 };
+
+export function thresholdFor(settings: SemanticSettings, feature: string, embedderId?: string): number {
+  const kind = embedderId === undefined ? settings.embedder : embedderId.startsWith('lexical') ? 'lexical' : settings.embedder;
+  return settings.thresholdByFeature[feature] ?? settings.threshold ?? DEFAULT_THRESHOLDS[kind];
 }
 
 /** Whether a request at this temperature may be served from (and stored in) the cache. */

@@ -1,5 +1,6 @@
 import type { SemanticSettings } from './cacheSettings';
 import type { Embedder } from './embedder';
+import type { EmbeddingCall } from './embeddingUsage';
 import { LexicalEmbedder } from './lexicalEmbedder';
 import { defaultLocalModelDir, loadLocalEmbedder, type LocalEmbedderOptions } from './localEmbedder';
 import { providerEmbedder } from './providerEmbedder';
@@ -11,6 +12,8 @@ export interface EmbedderContext {
   providerAccess?: (provider: 'openai' | 'gemini') => { baseURL: string; apiKey: string | undefined };
   log: (level: 'info' | 'warn', msg: string, fields?: Record<string, unknown>) => void;
   importModule?: LocalEmbedderOptions['importModule'];
+  /** Each provider embedding call, for the ledger. */
+  onEmbeddingCall?: (call: EmbeddingCall) => void;
 }
 
 /**
@@ -45,7 +48,11 @@ export async function chooseEmbedder(settings: SemanticSettings, ctx: EmbedderCo
       return new LexicalEmbedder();
     }
     recordEmbedderChoice(`provider:${settings.provider}`, `conduit.cache.semantic.embedder = provider (${settings.provider})`);
-    return providerEmbedder({ provider: settings.provider, apiKey: access.apiKey, baseURL: access.baseURL, ...(settings.providerModel ? { model: settings.providerModel } : {}) });
+    return providerEmbedder({
+      provider: settings.provider, apiKey: access.apiKey, baseURL: access.baseURL,
+      ...(settings.providerModel ? { model: settings.providerModel } : {}),
+      ...(ctx.onEmbeddingCall ? { onCall: ctx.onEmbeddingCall } : {}),
+    });
   }
   recordEmbedderChoice('lexical', 'conduit.cache.semantic.embedder = lexical (the default)');
   return new LexicalEmbedder();

@@ -9,6 +9,7 @@ export interface OpenCacheOptions {
   settings: CacheSettings;
   log: CacheLog;
   providerAccess?: EmbedderContext['providerAccess'];
+  onEmbeddingCall?: EmbedderContext['onEmbeddingCall'];
 }
 
 /**
@@ -17,7 +18,11 @@ export interface OpenCacheOptions {
  */
 export async function openCache(cache: ResponseCache, opts: OpenCacheOptions): Promise<{ loaded: number; file: string | null }> {
   if (opts.settings.semantic.enabled) {
-    const embedder = await chooseEmbedder(opts.settings.semantic, { home: opts.home, log: opts.log, ...(opts.providerAccess ? { providerAccess: opts.providerAccess } : {}) });
+    const embedder = await chooseEmbedder(opts.settings.semantic, {
+      home: opts.home, log: opts.log,
+      ...(opts.providerAccess ? { providerAccess: opts.providerAccess } : {}),
+      ...(opts.onEmbeddingCall ? { onEmbeddingCall: opts.onEmbeddingCall } : {}),
+    });
     await cache.useEmbedder(embedder);
   }
   const file = path.join(opts.home, CACHE_FILE);

@@ -138,8 +138,8 @@ export class ResponseCache {
     return exactKey(req);
   }
 
-  /** Exact, then (when the feature allows) semantic. Counts a miss when both find nothing. */
-  async lookup(req: CanonicalRequest, feature: string, signal?: AbortSignal, priority: EmbedPriority = 'interactive'): Promise<CacheHit | undefined> {
+  /** Exact, then (when the feature allows) semantic. Counts a miss when both find nothing, unless told not to (warming). */
+  async lookup(req: CanonicalRequest, feature: string, signal?: AbortSignal, priority: EmbedPriority = 'interactive', countMiss = true): Promise<CacheHit | undefined> {
     const key = exactKey(req);
     const entry = this.exact.get(key);
     if (entry) return this.hit('exact', entry);
@@ -149,14 +149,14 @@ export class ResponseCache {
     const prompt = semanticText(req);
     if (this.semantic && s.semantic.enabled && prompt && !s.semantic.disabledFeatures.includes(feature)) {
       try {
-        const match = await this.semantic.find(semanticScope(req), prompt, thresholdFor(s.semantic, feature), (k) => this.exact.get(k), signal, priority);
+        const match = await this.semantic.find(semanticScope(req), prompt, thresholdFor(s.semantic, feature, this.semantic.embedderId), (k) => this.exact.get(k), signal, priority);
         if (match) return { ...this.hit('semantic', match.entry), similarity: match.similarity };
       } catch (err) {
         // An embedder that fails (a provider outage) costs a semantic miss, never the request.
         this.opts.log?.('warn', 'semantic cache lookup failed', { err: err instanceof Error ? err.message : String(err) });
       }
     }
-    this.counts.misses++;
+    if (countMiss) this.counts.misses++;
     return undefined;
   }
 

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CacheClearRequest, CacheStatsRequest, CacheWarmRequest, type CacheStatsResult, type ChatRequest } from '../../protocol';
 import type { SemanticSettings } from '../cache/cacheSettings';
+import { downloadModel, hubBaseUrl, MINILM_REPO, MINILM_REVISION, type DownloadProgress } from '../cache/modelDownload';
 import { installModel, ModelInstallError } from '../cache/modelInstall';
 import { defaultLocalModelDir } from '../cache/localEmbedder';
 import { toConduitError } from '../client/daemonClient';
@@ -17,7 +18,10 @@ export async function cacheCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { json: { type: 'boolean', default: false }, from: { type: 'string' }, sha256: { type: 'string' } },
+    options: {
+      json: { type: 'boolean', default: false }, from: { type: 'string' }, sha256: { type: 'string' },
+      download: { type: 'boolean', default: false }, repo: { type: 'string' }, revision: { type: 'string' },
+    },
   });
   const [sub, file] = positionals;
   if (sub === 'model') return modelCommand(file, values);
@@ -37,18 +41,20 @@ export async function cacheCommand(argv: string[]): Promise<number> {
       process.stdout.write(values.json ? JSON.stringify(r) + '\n' : `Cleared ${r.removed} cache entries.\n`);
       return ExitCode.ok;
     }
-    const total = { warmed: 0, skipped: 0, failed: 0, errors: [] as string[] };
+    const total = { warmed: 0, skipped: 0, alreadyCached: 0, notCacheable: 0, failed: 0, errors: [] as string[] };
     for (let i = 0; i < requests.length; i += WARM_BATCH) {
       const r = await send(client.connection.sendRequest(CacheWarmRequest.type, { requests: requests.slice(i, i + WARM_BATCH) }));
       total.warmed += r.warmed;
       total.skipped += r.skipped;
+      total.alreadyCached += r.alreadyCached ?? 0;
+      total.notCacheable += r.notCacheable ?? 0;
       total.failed += r.failed;
       // Renumber the batch's "#n" to the line in FILE.
       total.errors.push(...r.errors.map((e) => e.replace(/^#(\d+)/, (_, n: string) => `line ${Number(n) + i}`)));
     }
     if (values.json) process.stdout.write(JSON.stringify(total, null, 2) + '\n');
     else {
-      process.stdout.write(`Warmed ${total.warmed}, skipped ${total.skipped} (already cached or not cacheable), failed ${total.failed}.\n`);
+      process.stdout.write(`Warmed ${total.warmed}, already cached ${total.alreadyCached}, not cacheable (temperature not 0) ${total.notCacheable}, failed ${total.failed}.\n`);
       for (const e of total.errors) process.stderr.write(`conduit: warm ${e}\n`);
     }
     return total.failed > 0 ? ExitCode.failed : ExitCode.ok;
@@ -58,14 +64,17 @@ export async function cacheCommand(argv: string[]): Promise<number> {
 }
 
 /**
- * `conduit cache model install --from FOLDER_OR_ZIP [--sha256 HEX]`: no daemon needed. The model
+ * `conduit cache model install --from FOLDER_OR_ZIP | --download [--repo R --revision REV] [--sha256 HEX]`:
+ * no daemon needed. --download fetches the files from the Hugging Face hub's URL layout
+ * (CONDUIT_MODEL_BASE_URL or HF_ENDPOINT for a mirror), resuming an interrupted download. The model
  * goes to cache.semantic.localModelDir; the ONNX file must match --sha256, else
  * cache.semantic.localModelSha256 (by default the published hash of all-MiniLM-L6-v2's
  * onnx/model_quantized.onnx).
  */
-async function modelCommand(action: string | undefined, values: { json?: boolean; from?: string; sha256?: string }): Promise<number> {
-  if (action !== 'install') throw new UsageError('cache model needs a command: install --from FOLDER_OR_ZIP [--sha256 HEX].');
-  if (!values.from) throw new UsageError('cache model install needs --from FOLDER_OR_ZIP: the all-MiniLM-L6-v2 folder (config.json, tokenizer.json, onnx/model_quantized.onnx) or a zip of it.');
+async function modelCommand(action: string | undefined, values: ModelValues): Promise<number> {
+  if (action !== 'install') throw new UsageError('cache model needs a command: install --from FOLDER_OR_ZIP | --download [--sha256 HEX].');
+  if (values.from && values.download) throw new UsageError('cache model install takes --from FOLDER_OR_ZIP or --download, not both.');
+  if (!values.from && !values.download) throw new UsageError('cache model install needs --from FOLDER_OR_ZIP (the all-MiniLM-L6-v2 folder or a zip of it), or --download to fetch it from the Hugging Face hub.');
   const layout = homeLayout(conduitHome());
   let semantic: SemanticSettings;
   try {
@@ -76,7 +85,13 @@ async function modelCommand(action: string | undefined, values: { json?: boolean
   }
   const dest = semantic.localModelDir ?? defaultLocalModelDir(layout.home);
   try {
-    const r = await installModel({ from: values.from, dest, sha256: values.sha256 ?? semantic.localModelSha256 });
+    const sha256 = values.sha256 ?? semantic.localModelSha256;
+    const r = values.download
+      ? await downloadModel({
+          dest, sha256, repo: values.repo ?? MINILM_REPO, revision: values.revision ?? MINILM_REVISION, baseUrl: hubBaseUrl(),
+          onProgress: values.json ? undefined : progressLine(),
+        })
+      : await installModel({ from: values.from!, dest, sha256 });
     if (values.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
     else {
       process.stdout.write(`Installed the model in ${r.dest} (${r.files.join(', ')}); ${r.onnxFile} has the expected sha256 ${r.sha256}.\n`);
@@ -91,6 +106,25 @@ async function modelCommand(action: string | undefined, values: { json?: boolean
     }
     throw err;
   }
+}
+
+interface ModelValues { json?: boolean; from?: string; sha256?: string; download?: boolean; repo?: string; revision?: string }
+
+/** Progress on stderr: one line per file, redrawn in place on a terminal, every 10% otherwise. */
+function progressLine(): (p: DownloadProgress) => void {
+  const tty = process.stderr.isTTY === true;
+  let lastFile = '';
+  let lastTenth = -1;
+  return (p) => {
+    const pct = p.total ? Math.floor((100 * p.received) / p.total) : null;
+    const tenth = pct === null ? -1 : Math.floor(pct / 10);
+    const resumed = p.resumedFrom > 0 ? `, resumed at ${p.resumedFrom} bytes` : '';
+    const line = `downloading ${p.file}: ${p.received}${p.total ? ` of ${p.total} bytes (${pct}%)` : ' bytes'}${resumed}`;
+    if (tty) process.stderr.write(`\r${line}\x1b[K${p.total !== null && p.received >= p.total ? '\n' : ''}`);
+    else if (p.file !== lastFile || tenth !== lastTenth) process.stderr.write(`${line}\n`);
+    lastFile = p.file;
+    lastTenth = tenth;
+  };
 }
 
 /** JSON lines, one ChatRequest each; blank lines and lines starting with // are skipped. */

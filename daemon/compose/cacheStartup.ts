@@ -3,6 +3,8 @@ import { openCache } from '../cache/openCache';
 import type { ResponseCache } from '../cache/responseCache';
 import type { LogFn } from '../log/logFn';
 import { resolveKey } from '../secrets/keySource';
+import { embeddingRecord } from '../cache/embeddingUsage';
+import type { RequestRecorder } from '../usage/requestRecord';
 import type { WarmFn } from './createGateway';
 import type { DaemonHome } from './daemonHome';
 import type { LiveConfig } from './liveConfig';
@@ -12,6 +14,8 @@ export interface CacheStartupDeps {
   home: DaemonHome;
   config: LiveConfig;
   warm: WarmFn;
+  /** Provider embedding calls are ledger rows too (feature `embedding`). */
+  recorder: RequestRecorder;
   log: LogFn;
 }
 
@@ -33,6 +37,7 @@ export class CacheStartup {
       settings: config().cache,
       log,
       providerAccess: (p) => ({ baseURL: resolveProvider(config(), p).baseURL, apiKey: resolveKey(p).key }),
+      onEmbeddingCall: (call) => void this.deps.recorder.record(embeddingRecord(call)),
     }).then(
       async ({ loaded, file }) => {
         log('info', 'cache ready', { loaded, file });

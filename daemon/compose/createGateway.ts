@@ -45,6 +45,8 @@ export interface GatewayParts {
   rateLimiter: RateLimiter;
   /** Spend on models without a known price, shown apart in `status`. */
   unpriced: UnpricedSpend;
+  /** The ledger, and the team's usage stream when team mode is on. */
+  recorder: RequestRecorder;
   /** Sends each request that is not cached yet through the gateway (cache/warm, warm on start). */
   warm: WarmFn;
 }
@@ -95,8 +97,8 @@ export function createGateway(deps: GatewayDeps): GatewayParts {
     warmCache(requests, {
       state: (request) => gateway.cacheState(request),
       send: (request, i) =>
-        gateway.send(request, { requestId: `warm_${Date.now()}_${i}`, client, signal: new AbortController().signal }),
+        gateway.send(request, { requestId: `warm_${Date.now()}_${i}`, client, signal: new AbortController().signal, warming: true }),
       prime: (requests) => gateway.cachePrime(requests),
     });
-  return { gateway, breakers, rateLimiter, unpriced, warm };
+  return { gateway, breakers, rateLimiter, unpriced, recorder, warm };
 }

@@ -27,7 +27,7 @@ export class CacheStep {
     const feature = request.feature ?? 'ask';
     const canonical = this.cacheable(request, config);
     if (!cache || !canonical) return upstream(ctx);
-    const hit = await cache.lookup(canonical, feature, ctx.signal, request.priority === 'background' ? 'background' : 'interactive');
+    const hit = await cache.lookup(canonical, feature, ctx.signal, request.priority === 'background' ? 'background' : 'interactive', ctx.warming !== true);
     if (hit) return this.fromCache(ctx, hit.entry, hit.kind, started, [], [], hit.similarity);
     // Stored inside the shared call, so the answer is kept even when the caller who started it left.
     const storing = async (c: SendContext): Promise<ChatResult> => {

@@ -68,6 +68,8 @@ export interface SendContext {
   sink?: ChatSink;
   /** Set by the queue worker: a failure goes back to the worker, not into the queue again. */
   fromQueue?: boolean;
+  /** Set by cache warming: its lookup is known to miss, and is not counted as a miss. */
+  warming?: boolean;
 }
 
 export interface GatewayDeps {

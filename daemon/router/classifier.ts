@@ -1,52 +1,39 @@
 import { textOf, type ChatRequest, type RouteSignals, type Tier } from '../../protocol';
 import { CHARS_PER_TOKEN, estimateInputTokens } from '../ratelimit/tokenEstimate';
+import { readSignals, type RequestSignals } from './requestSignals';
 
 /**
- * The complexity classifier: a handful of cheap signals, each worth a few points, summed into a
- * score that picks the tier. No model and no tokenizer, so it is deterministic, explainable and
- * runs in microseconds; the reason names the signals that counted.
+ * The complexity classifier: signals read from the request (requestSignals.ts), each worth a few
+ * points, summed into a score that picks the tier. No model and no tokenizer, so it is
+ * deterministic, explainable and runs in microseconds; the reason names the signals that counted.
  *
- *   code             any +1, ≥ 400 tokens of it +2, ≥ 1,500 +3
- *   other text       ≥ 300 tokens +1, ≥ 1,500 +2, ≥ 6,000 +3
- *   reasoning words  strong ("prove", "design", "refactor"…) +3.5 each, light ("why", "compare"…) +1 each; at most 5
- *   multi-step ask   +1.5 (three or more numbered steps, "first … then", three or more questions)
- *   feature          commit −1.5, explain/ask 0, edit/fix/test/refactor +1, generate +1.5, review/design +2
- *   conversation     ≥ 6 messages +1, ≥ 12 +2, ≥ 16 +3.5 (a long thread needs the model that keeps context)
+ *   generation       "write/create/implement … a function, query, workflow…": +0.5 alone,
+ *                    +1.5 with a requirement, +2.5 with five, +3.5 with seven (a one-liner,
+ *                    command or regex: +1 only with two or more requirements)
+ *   requirements     other requests: +0.5 with three, +1 with five, +2 with seven
+ *   code             3–15 lines +1, 16–60 +1.5, 61–150 +2.5, more +3.5 (config ×0.7);
+ *                    threads, locks or channels in it +1; ≥ 1,500 tokens at least +3
+ *   asks             two different tasks (convert and test, find and fix) +1, three or more +1.5
+ *   markers          strong ("design", "prove", "root cause", "trade-offs"…) +2 each, at most 4;
+ *                    light ("compare", "explain how", "performance"…) +1 each, at most 2
+ *   prose            ≥ 35 words +0.5, ≥ 60 +1, ≥ 100 +1.5; two or more questions +0.5
+ *   brief            "in one sentence", "yes or no" −2
+ *   feature          commit −1.5, complete −1, edit/fix/test/refactor +0.5, review +1, generate +1, design +2
+ *   conversation     ≥ 6 messages +1, ≥ 12 +2, ≥ 16 +3.5
  *
- * score < 1 → simple, < 3.5 → moderate, else complex. A strong marker alone makes a request
- * complex; one light marker or a little code makes it moderate.
+ * score < 1 → simple, < 3.5 → moderate, else complex. No single word reaches complex: a strong
+ * marker is worth 2, and needs another signal (a second marker, code, requirements, length).
  */
 
 export const TIER_THRESHOLDS = { moderate: 1, complex: 3.5 } as const;
-
-const STRONG_MARKERS = [
-  'prove', 'proof', 'design', 'architect', 'architecture', 'refactor', 'trade-off', 'tradeoff', 'trade-offs', 'tradeoffs',
-  'root cause', 'race condition', 'deadlock', 'derive', 'formally', 'invariant', 'threat model', 'migration plan',
-] as const;
-
-const LIGHT_MARKERS = [
-  'why', 'compare', 'debug', 'analyze', 'analyse', 'difference between', 'pros and cons', 'evaluate', 'complexity',
-  'performance', 'security', 'edge cases', 'review', 'implement', 'rewrite', 'explain how', 'optimize', 'optimise',
-  'scalable', 'concurrency', 'step by step',
-] as const;
-
-const STRONG_POINTS = 3.5;
-const MAX_MARKER_POINTS = 5;
+const STRONG_POINTS = 2.5;
 
 const FEATURE_POINTS: Readonly<Record<string, number>> = {
   commit: -1.5, 'commit-message': -1.5, commitMessage: -1.5, complete: -1, completion: -1,
   explain: 0, 'explain-selection': 0, ask: 0,
-  edit: 1, fix: 1, test: 1, refactor: 1, generate: 1.5,
-  review: 2, design: 2,
+  edit: 0.5, fix: 0.5, test: 0.5, refactor: 0.5, generate: 1,
+  review: 1, design: 2,
 };
-
-const MARKER_RE = buildMarkerRe([...STRONG_MARKERS, ...LIGHT_MARKERS]);
-const STRONG = new Set<string>(STRONG_MARKERS);
-const FENCE_RE = /```[^\n]*\n([\s\S]*?)(?:```|$)/g;
-// A line that reads as code: statements, braces, declarations, calls, tags.
-const CODE_LINE_RE = /(^\s*(?:def |class |function |const |let |var |import |from |return |if \(|for \(|while \(|public |private |#include|package |fn |func |SELECT |INSERT |<\/?[a-z][\w-]*[ >]))|[;{}]\s*$|=>|\)\s*\{|\w\(\S*\)\s*;?$/;
-const NUMBERED_RE = /(?:^|\n)\s*(?:\d+[.)]|[-*]) +\S/g;
-const SEQUENCE_RE = /\b(?:first\b[\s\S]{0,200}\bthen\b|and then\b|after that\b|finally\b)/i;
 
 export interface Classification {
   tier: Tier;
@@ -54,39 +41,97 @@ export interface Classification {
   signals: RouteSignals;
 }
 
+interface Part { points: number; text: string }
+
 export function classify(request: Pick<ChatRequest, 'messages' | 'system' | 'feature'>): Classification {
   const feature = request.feature ?? 'ask';
   const messages = request.messages;
   const last = lastUserText(messages);
   const estimatedTokens = estimateInputTokens(messages, request.system);
+  const s = readSignals(last);
   let codeChars = 0;
-  for (const m of messages) codeChars += codeCharsIn(textOf(m.content));
+  for (const m of messages) codeChars += fencedChars(textOf(m.content));
   const codeTokens = Math.ceil(codeChars / CHARS_PER_TOKEN);
-  const prose = last.replace(FENCE_RE, ' ').toLowerCase();
-  const markers = findMarkers(prose);
-  const multiStep = isMultiStep(prose);
   const turns = messages.length;
 
-  const parts: { points: number; text: string }[] = [];
-  const textTokens = Math.max(0, estimatedTokens - codeTokens);
-  if (codeTokens > 0) parts.push({ points: codeTokens >= 1500 ? 3 : codeTokens >= 400 ? 2 : 1, text: `${fmt(codeTokens)} tokens of code` });
-  const size = textTokens >= 6000 ? 3 : textTokens >= 1500 ? 2 : textTokens >= 300 ? 1 : 0;
-  if (size > 0) parts.push({ points: size, text: `${fmt(textTokens)} tokens${codeTokens > 0 ? ' of text' : ''}` });
-  let markerPoints = 0;
-  for (const m of markers) markerPoints += STRONG.has(m) ? STRONG_POINTS : 1;
-  if (markers.length) parts.push({ points: Math.min(MAX_MARKER_POINTS, markerPoints), text: markers.map((m) => `'${m}'`).join(' + ') });
-  if (multiStep) parts.push({ points: 1.5, text: 'multi-step' });
+  const parts: Part[] = [
+    ...generationParts(s),
+    ...codeParts(s, codeTokens),
+    ...markerParts(s),
+    ...proseParts(s, Math.max(0, estimatedTokens - codeTokens)),
+  ];
   const featurePoints = FEATURE_POINTS[feature] ?? 0;
   if (featurePoints !== 0) parts.push({ points: featurePoints, text: `feature ${feature}` });
   if (turns >= 6) parts.push({ points: turns >= 16 ? 3.5 : turns >= 12 ? 2 : 1, text: `${turns} messages` });
 
-  const score = parts.reduce((s, p) => s + p.points, 0);
+  const score = parts.reduce((sum, p) => sum + p.points, 0);
   const tier: Tier = score >= TIER_THRESHOLDS.complex ? 'complex' : score >= TIER_THRESHOLDS.moderate ? 'moderate' : 'simple';
   const counted = parts.filter((p) => p.points > 0).map((p) => p.text);
   const lowered = parts.filter((p) => p.points < 0).map((p) => p.text);
-  const because = counted.length ? counted.join(' + ') : 'short, no code or reasoning markers';
+  const because = counted.length ? counted.join(' + ') : 'short, no code, no requirements or reasoning markers';
   const reason = `${tier}: ${because}${lowered.length ? ` (lowered by ${lowered.join(', ')})` : ''}`;
-  return { tier, reason, signals: { estimatedTokens, codeTokens, reasoningMarkers: markers, multiStep, turns, feature, score } };
+  return {
+    tier,
+    reason,
+    signals: {
+      estimatedTokens, codeTokens, reasoningMarkers: [...s.strongMarkers, ...s.lightMarkers], multiStep: s.asks.length >= 2 || s.requirements >= 3,
+      turns, feature, score, generation: s.generation, requirements: s.requirements, codeLines: s.codeLines, codeKind: s.codeKind,
+    },
+  };
+}
+
+function generationParts(s: RequestSignals): Part[] {
+  const reqs = `${s.requirements} requirement${s.requirements === 1 ? '' : 's'}`;
+  if (s.generation && s.smallArtifact) {
+    return s.requirements >= 2 ? [{ points: 1, text: `asks for a small piece of code with ${reqs}` }] : [];
+  }
+  if (s.generation) {
+    // Over code it was given, a request is an edit: the code's size speaks for it, and only many requirements add.
+    const points = s.codeLines > 0 ? (s.requirements >= 4 ? 1.5 : 0.5)
+      : s.requirements >= 6 ? 3.5 : s.requirements >= 4 ? 2.5 : s.requirements >= 1 ? 1.5 : 0.5;
+    const out = [{ points, text: s.requirements ? `asks to write code with ${reqs}` : 'asks to write code' }];
+    if (s.algorithmic && s.codeLines === 0) out.push({ points: 0.5, text: 'an algorithm or data structure' });
+    return out;
+  }
+  const points = s.requirements >= 7 ? 2.5 : s.requirements >= 5 ? 1.5 : s.requirements >= 3 ? 1 : s.requirements >= 2 ? 0.5 : 0;
+  return points ? [{ points, text: reqs }] : [];
+}
+
+function codeParts(s: RequestSignals, codeTokens: number): Part[] {
+  const out: Part[] = [];
+  if (s.codeLines >= 3 || codeTokens >= 1500) {
+    let points = s.codeLines > 150 ? 3.5 : s.codeLines > 60 ? 2.5 : s.codeLines > 15 ? 1.5 : s.codeLines >= 3 ? 1 : 0;
+    if (s.codeKind === 'config') points *= 0.7;
+    if (codeTokens >= 1500) points = Math.max(points, 3);
+    out.push({ points, text: `${s.codeLines} lines of ${s.codeKind === 'config' ? 'configuration' : 'code'}` });
+    if (s.codeKind === 'concurrent') out.push({ points: 0.5, text: 'threads, locks or channels in the code' });
+  }
+  const asks = s.asks.filter((a) => a !== 'add' || s.codeLines > 0);
+  if (asks.length >= 2) out.push({ points: asks.length >= 3 ? 1.5 : 0.5, text: `asks to ${asks.join(', ')}` });
+  return out;
+}
+
+function markerParts(s: RequestSignals): Part[] {
+  const out: Part[] = [];
+  if (s.strongMarkers.length) {
+    // In a short factual question ("what's the architecture of x86 called?") the word names a topic, not a task.
+    const lookup = s.proseWords <= 12 && s.codeLines === 0 && !s.generation && /^\W*(what|which|who|when|where|is|does|do)\b/i.test(s.firstWords);
+    const each = lookup ? 0.5 : STRONG_POINTS;
+    out.push({ points: Math.min(2 * STRONG_POINTS, each * s.strongMarkers.length), text: s.strongMarkers.map((m) => `'${m}'`).join(' + ') });
+  }
+  if (s.lightMarkers.length) out.push({ points: Math.min(2, s.lightMarkers.length), text: s.lightMarkers.map((m) => `'${m}'`).join(' + ') });
+  if (s.brief) out.push({ points: -2, text: 'a short answer asked for' });
+  return out;
+}
+
+function proseParts(s: RequestSignals, textTokens: number): Part[] {
+  const out: Part[] = [];
+  const words = s.proseWords >= 100 ? 1.5 : s.proseWords >= 60 ? 1 : s.proseWords >= 35 ? 0.5 : 0;
+  if (words) out.push({ points: words, text: `${s.proseWords} words` });
+  if (s.questions >= 2) out.push({ points: 0.5, text: `${s.questions} questions` });
+  const size = textTokens >= 6000 ? 3 : textTokens >= 1500 ? 2 : 0;
+  if (size) out.push({ points: size, text: `${fmt(textTokens)} tokens of text` });
+  return out;
 }
 
 function lastUserText(messages: ChatRequest['messages']): string {
@@ -94,37 +139,10 @@ function lastUserText(messages: ChatRequest['messages']): string {
   return '';
 }
 
-/** Fenced blocks count whole; outside them, lines that read as code (two or more, so one stray brace does not count). */
-function codeCharsIn(text: string): number {
+function fencedChars(text: string): number {
   let chars = 0;
-  let rest = text;
-  if (text.includes('```')) {
-    rest = text.replace(FENCE_RE, (_m, body: string) => { chars += body.length; return '\n'; });
-  }
-  let loose = 0;
-  let lines = 0;
-  for (const line of rest.split('\n')) {
-    if (line.trim().length > 1 && CODE_LINE_RE.test(line)) { loose += line.length + 1; lines++; }
-  }
-  return chars + (lines >= 2 ? loose : 0);
-}
-
-function findMarkers(prose: string): string[] {
-  const found = new Set<string>();
-  for (const m of prose.matchAll(MARKER_RE)) found.add(m[1]!.replace(/\s+/g, ' '));
-  return [...found].sort((a, b) => prose.indexOf(a) - prose.indexOf(b));
-}
-
-function isMultiStep(prose: string): boolean {
-  const numbered = prose.match(NUMBERED_RE)?.length ?? 0;
-  if (numbered >= 3) return true;
-  if (SEQUENCE_RE.test(prose)) return true;
-  return (prose.match(/\?/g)?.length ?? 0) >= 3;
-}
-
-function buildMarkerRe(words: readonly string[]): RegExp {
-  const alternatives = [...words].sort((a, b) => b.length - a.length).map((w) => w.replace(/[-]/g, '\\-').replace(/ /g, '\\s+'));
-  return new RegExp(`\\b(${alternatives.join('|')})(?:s|d|ed|ing|ly)?\\b`, 'g');
+  for (const m of text.matchAll(/```[^\n]*\n([\s\S]*?)(?:```|$)/g)) chars += m[1]!.length;
+  return chars;
 }
 
 function fmt(n: number): string {

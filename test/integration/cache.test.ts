@@ -48,7 +48,7 @@ describe('response cache through the real daemon and SDK', () => {
     expect(second.costSavedUsd).toBe(first.costUsd);
 
     const chunks: string[] = [];
-    const streamed = await client.chat(ask('What  is the capital of France? ', { stream: true }), { onChunk: (c) => chunks.push(c.delta) });
+    const streamed = await client.chat(ask('What is the capital of France?  \r\n', { stream: true }), { onChunk: (c) => chunks.push(c.delta) });
     expect(streamed.cache).toBe('exact');
     expect(chunks.length).toBeGreaterThan(1);
     expect(chunks.join('')).toBe(first.text);
@@ -140,13 +140,17 @@ describe('response cache through the real daemon and SDK', () => {
     expect((await stats(env.h)).entries).toBe(0);
   });
 
-  it('conduit cache warm sends what is not cached yet, at background priority, and skips the rest', async () => {
+  it('conduit cache warm sends what is not cached yet, at background priority, and says why it skipped the rest', async () => {
     const file = path.join(env.h.home, 'warm.jsonl');
-    fs.writeFileSync(file, [JSON.stringify(ask('warm one')), JSON.stringify(ask('warm two')), '', JSON.stringify(ask('warm one'))].join('\n'));
+    const sampled = { ...ask('warm three'), temperature: 0.7 };
+    fs.writeFileSync(file, [JSON.stringify(ask('warm one')), JSON.stringify(ask('warm two')), '', JSON.stringify(ask('warm one')), JSON.stringify(sampled)].join('\n'));
+    const before = await stats(env.h);
     const r = await env.h.cli(['cache', 'warm', file]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/Warmed 2, skipped 1/);
+    expect(r.stdout).toMatch(/Warmed 2, already cached 1, not cacheable \(temperature not 0\) 1, failed 0/);
     expect(env.fake.requestsFor('openai')).toHaveLength(2);
+    // The two lookups that found nothing were warming, not misses.
+    expect((await stats(env.h)).misses).toBe(before.misses);
     const client = await env.h.connect();
     expect((await client.chat(ask('warm two'))).cache).toBe('exact');
     client.close();

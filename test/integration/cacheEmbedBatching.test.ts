@@ -6,8 +6,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ChatRequest } from '../../protocol';
+import type { ChatRequest, UsageRow } from '../../protocol';
 import { cacheStats as stats, useDaemonAndFake, waitFor } from './harness';
+
+function embeddingRows(r: { stdout: string }): UsageRow[] {
+  return (JSON.parse(r.stdout) as UsageRow[]).filter((u) => u.feature === 'embedding');
+}
 
 function ask(content: string): ChatRequest {
   return { messages: [{ role: 'user', content }], provider: 'openai', temperature: 0 };
@@ -36,6 +40,13 @@ describe('embedding micro-batching through the real daemon', () => {
     expect(s.semantic.batching).toMatchObject({ requests: 30, texts: 30, upstreamCalls: 1, upstreamTexts: 30 });
     expect(env.fake.embeddings.calls).toHaveLength(1);
     for (const c of clients) c.close();
+
+    // The one call is in the ledger as feature `embedding`, with the tokens the provider reported and their price.
+    await waitFor(async () => embeddingRows(await env.h.cli(['usage', 'export', '--json', '-'])).length === 1, 10_000, 'the embedding row');
+    const [row] = embeddingRows(await env.h.cli(['usage', 'export', '--json', '-']));
+    expect(row).toMatchObject({ feature: 'embedding', provider: 'openai', model: 'text-embedding-3-small', errorCode: null });
+    expect(row!.inputTokens).toBeGreaterThan(0);
+    expect(row!.costUsd).toBeCloseTo((0.02 * row!.inputTokens) / 1_000_000, 12);
   });
 
   it('conduit cache warm embeds all its prompts in one call ahead, though it sends them one by one', async () => {

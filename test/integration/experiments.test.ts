@@ -54,6 +54,11 @@ describe('A/B experiments through the real daemon', () => {
     const text = await env.h.cli(['experiments']);
     expect(text.stdout).toMatch(/explain-ab \(feature explain\)/);
     expect(text.stdout).toMatch(/claude +anthropic\/claude-haiku-5-5 +50\.0%/);
+    // Three ratings in 21 requests say nothing yet: intervals are shown, and no winner on thumbs up.
+    expect(arm('claude').latencyCi).not.toBeNull();
+    expect(result.experiments[0]!.comparisons!.find((c) => c.metric === 'thumbsUp')!.winner).toBeNull();
+    expect(text.stdout).toMatch(/95% intervals/);
+    expect(text.stdout).toMatch(/👍 rate \(Wilson\): no winner/);
   }, 60_000);
 
   it('an explicit experimentKey (what a retry sends) decides the arm, whatever the prompt says', async () => {

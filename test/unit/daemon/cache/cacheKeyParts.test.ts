@@ -32,7 +32,7 @@ describe('cache keys for images, tools, schemas and effort', () => {
   });
 
   it('never matches by meaning a message that holds an image or a tool result', () => {
-    expect(semanticText(req('x', { messages: [{ role: 'user', content: [{ type: 'text', text: 'Describe  this' }] }] }))).toBe('Describe this');
+    expect(semanticText(req('x', { messages: [{ role: 'user', content: [{ type: 'text', text: 'Describe this  ' }] }] }))).toBe('Describe this');
     expect(semanticText(req('x', { messages: [{ role: 'user', content: [{ type: 'text', text: 'Describe' }, { type: 'image', mediaType: 'image/png', data: PNG_1PX }] }] }))).toBeNull();
     expect(semanticText(req('x', { messages: [{ role: 'user', content: [{ type: 'tool_result', toolUseId: 't', content: 'rain' }] }] }))).toBeNull();
   });

@@ -21,7 +21,7 @@ describe('response cache', () => {
     const cache = new ResponseCache({ settings: () => settings() });
     expect(await cache.lookup(req('What is a monad?'), 'ask')).toBeUndefined();
     cache.store(req('What is a monad?'), { messages: [] }, 'ask', answer('A monad is…', 0.002));
-    const hit = await cache.lookup(req('What  is a monad? '), 'ask');
+    const hit = await cache.lookup(req('What is a monad?  \r\n'), 'ask');
     expect(hit?.kind).toBe('exact');
     expect(hit?.entry.text).toBe('A monad is…');
     const stats = cache.stats(true);

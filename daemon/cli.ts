@@ -87,7 +87,7 @@ Environment:
   CONDUIT_OPENAI_COMPATIBLE_BASE_URL
 
 Exit codes: 0 ok, 1 request failed, 2 bad usage, 3 daemon unavailable,
-4 degraded answer (every provider failed), 5 queued, 130 cancelled.
+4 degraded answer (every provider failed), 5 queued, 6 unsafe CONDUIT_HOME entry, 130 cancelled.
 `;
 
 async function main(args: string[]): Promise<number> {

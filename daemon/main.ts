@@ -19,7 +19,8 @@ import { readSpend } from './usage/budgetSpend';
 import { BudgetTable } from './usage/budgetTable';
 import { experimentRows, saveRating } from './usage/ratings';
 import { Redactor } from './guard/redact';
-import { conduitHome, ensurePrivateDir, homeLayout } from './home/conduitHome';
+import { conduitHome, homeLayout } from './home/conduitHome';
+import { auditHome, securePrivateDir } from './home/safePath';
 import { socketAddress } from './home/socketAddress';
 import { readOrCreateToken } from './home/token';
 import { Logger } from './log/logger';
@@ -67,7 +68,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
  */
 export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   const layout = homeLayout(conduitHome());
-  ensurePrivateDir(layout.home);
+  auditHome(layout.home);
   const token = readOrCreateToken(layout.tokenFile);
   const redactor = new Redactor();
   redactor.addSecret(token);
@@ -93,7 +94,7 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   const log = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => logger.write(level, msg, fields);
 
   const address = socketAddress(layout.runDir, token);
-  if (address.dir) ensurePrivateDir(address.dir);
+  if (address.dir) securePrivateDir(address.dir);
 
   const idleTimeoutMs = Number(process.env.CONDUIT_IDLE_TIMEOUT_MS) || config.idleTimeoutMinutes * 60_000;
   const startedAt = Date.now();

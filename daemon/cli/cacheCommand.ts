@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CacheClearRequest, CacheStatsRequest, CacheWarmRequest, type CacheStatsResult, type ChatRequest } from '../../protocol';
 import type { SemanticSettings } from '../cache/cacheSettings';
@@ -7,6 +8,7 @@ import { defaultLocalModelDir } from '../cache/localEmbedder';
 import { toConduitError } from '../client/daemonClient';
 import { ConfigError, loadConfig } from '../config/config';
 import { conduitHome, homeLayout } from '../home/conduitHome';
+import { securePrivateDir } from '../home/safePath';
 import { connect, ExitCode, UsageError } from './context';
 
 /** Requests per cache/warm call: small enough to keep each message far below the frame limit. */
@@ -74,6 +76,8 @@ async function modelCommand(action: string | undefined, values: { json?: boolean
     throw err;
   }
   const dest = semantic.localModelDir ?? defaultLocalModelDir(layout.home);
+  // The home's models/ folder follows the home's rules; a folder the user chose is theirs to keep.
+  if (!semantic.localModelDir) securePrivateDir(path.dirname(dest));
   try {
     const r = await installModel({ from: values.from, dest, sha256: values.sha256 ?? semantic.localModelSha256 });
     if (values.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');

@@ -27,7 +27,8 @@ import {
   type StatusResult,
 } from '../../protocol';
 import { FrameWriter } from '../server/frameWriter';
-import { conduitHome, ensurePrivateDir, homeLayout } from '../home/conduitHome';
+import { conduitHome, homeLayout } from '../home/conduitHome';
+import { auditHome } from '../home/safePath';
 import { socketAddress } from '../home/socketAddress';
 import { readOrCreateToken } from '../home/token';
 import { spawnDaemon, type SpawnOptions } from './spawnDaemon';
@@ -78,7 +79,8 @@ export class DaemonClient {
 
   static async connect(opts: ConnectOptions): Promise<DaemonClient> {
     const layout = homeLayout(opts.home ?? conduitHome());
-    ensurePrivateDir(layout.home);
+    // Checked here, before any daemon starts: a home problem is named at once, with its path.
+    auditHome(layout.home);
     const token = readOrCreateToken(layout.tokenFile);
     const address = socketAddress(layout.runDir, token);
     let socket = await tryConnect(address.path);

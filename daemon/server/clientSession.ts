@@ -60,6 +60,7 @@ let nextSessionId = 1;
 export class ClientSession {
   readonly id = nextSessionId++;
   private readonly connection: MessageConnection;
+  private readonly guard: FrameGuard;
   private readonly writer: DrainingWriter;
   private authed = false;
   private client: ClientKind = 'other';
@@ -71,6 +72,7 @@ export class ClientSession {
   constructor(private readonly socket: net.Socket, private readonly host: SessionHost, private readonly onClosed: (s: ClientSession) => void) {
     socket.setNoDelay(true);
     const guard = new FrameGuard(host.maxMessageBytes);
+    this.guard = guard;
     guard.on('error', (err) => this.drop(`malformed frame: ${err.message}`));
     socket.on('error', () => void this.close());
     socket.on('close', () => void this.close());
@@ -98,6 +100,7 @@ export class ClientSession {
         return new ResponseError(RpcErrorCodes.unauthorized, 'Unauthorized: the token does not match. Restart the client so it rereads CONDUIT_HOME/token.', errorData('unauthorized', 'The token does not match.'));
       }
       clearTimeout(this.deadline);
+      this.guard.authenticated();
       // The socket is up before the ledger and the queue are open; the hello waits for them, so
       // no request can arrive at a half-started daemon.
       await this.host.ready;

@@ -21,6 +21,8 @@ export interface HelloResult {
   version: string;
   pid: number;
   capabilities: string[];
+  /** The largest message the daemon accepts; a client checks a request against it before sending. */
+  maxMessageBytes?: number;
 }
 
 /** Must be the first request on every connection; anything else closes it. */

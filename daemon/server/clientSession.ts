@@ -23,6 +23,7 @@ import {
 import { tokensEqual } from '../home/token';
 import { DrainingWriter } from './drainingWriter';
 import { FrameGuard } from './frameGuard';
+import { validatingConnection } from './validatingConnection';
 import { toResponseError } from './handlers/answer';
 
 export interface SessionHost {
@@ -92,7 +93,8 @@ export class ClientSession {
   }
 
   private register(): void {
-    const c = this.connection;
+    // Every method's params are checked against its schema before its handler runs.
+    const c = validatingConnection(this.connection, () => this.requireAuth());
     c.onRequest(HelloRequest.type, async (params) => {
       if (!params || typeof params.token !== 'string' || !tokensEqual(params.token, this.host.token)) {
         // Answer first so an honest client with a stale token learns why, then hang up.
@@ -107,7 +109,7 @@ export class ClientSession {
       this.authed = true;
       this.client = params.client === 'vscode' || params.client === 'cli' ? params.client : 'other';
       const info = this.host.hello();
-      return { protocolVersion: PROTOCOL_VERSION, ...info };
+      return { protocolVersion: PROTOCOL_VERSION, ...info, maxMessageBytes: this.host.maxMessageBytes };
     });
     c.onRequest(ChatSendRequest.type, async (params, token) => {
       this.requireAuth();

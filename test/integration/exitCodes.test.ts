@@ -92,7 +92,7 @@ describe('the CLI exit codes and the error codes behind them', () => {
       expect(isConduitErrorData(data) && data.code).toBe('invalid_request');
       expect((data as { message: string }).message).toMatch(/^jobs\/list: states: /);
       const keyErr = await client.connection.sendRequest('keys/set', { provider: 'openai', key: 42 }).then(() => undefined, (e: unknown) => e);
-      expect(((keyErr as ResponseError<{ code: string }>).data).code).toBe('invalid_request');
+      expect((keyErr as ResponseError<{ code: string }>).data?.code).toBe('invalid_request');
       // The connection is still good afterwards.
       expect((await client.status()).pid).toBeGreaterThan(0);
     } finally {

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { BatchCancelRequest, BatchListRequest, BatchProviderIds, BatchResultsRequest, BatchStatusRequest, BatchSubmitRequest, type BatchJob, type BatchProviderId } from '../../protocol';
 import { toConduitError } from '../client/daemonClient';
 import { formatUsd } from '../usage/pricing';
+import { FILE_LIMITS, readUserFile } from './readUserFile';
 import { connect, ExitCode, selectedProfile, UsageError } from './context';
 
 /** `conduit batch submit|list|status|results|cancel`: bulk jobs through the providers' Batch APIs. */
@@ -92,8 +93,9 @@ function batchProvider(value: string): BatchProviderId {
 }
 
 function readLines(file: string): string[] {
+  if (file !== '-') return readUserFile(file, 'batch file', FILE_LIMITS.batch).toString('utf8').split(/\r?\n/);
   try {
-    return fs.readFileSync(file === '-' ? 0 : file, 'utf8').split(/\r?\n/);
+    return fs.readFileSync(0, 'utf8').split(/\r?\n/);
   } catch (err) {
     throw new UsageError(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
   }

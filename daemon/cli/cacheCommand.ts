@@ -9,6 +9,7 @@ import { toConduitError } from '../client/daemonClient';
 import { ConfigError, loadConfig } from '../config/config';
 import { conduitHome, homeLayout } from '../home/conduitHome';
 import { securePrivateDir } from '../home/safePath';
+import { FILE_LIMITS, readUserFile } from './readUserFile';
 import { connect, ExitCode, UsageError } from './context';
 
 /** Requests per cache/warm call: small enough to keep each message far below the frame limit. */
@@ -101,8 +102,9 @@ function readRequests(file: string | undefined): ChatRequest[] {
   if (!file) throw new UsageError('cache warm needs a file of JSON lines (one ChatRequest per line), or - for stdin.');
   let text: string;
   try {
-    text = fs.readFileSync(file === '-' ? 0 : file, 'utf8');
+    text = file === '-' ? fs.readFileSync(0, 'utf8') : readUserFile(file, 'warm file', FILE_LIMITS.warm).toString('utf8');
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
   }
   const out: ChatRequest[] = [];

@@ -6,7 +6,8 @@ import { batchHandlers } from './server/handlers/batchHandlers';
 import { warmCache } from './cache/cacheWarmer';
 import { openCache } from './cache/openCache';
 import { ResponseCache } from './cache/responseCache';
-import { configSchema, ConfigError, loadConfig, resolveProvider, type ConduitConfig } from './config/config';
+import { resolveProvider, type ConduitConfig } from './config/config';
+import { configAlert, loadConfigReport } from './config/configReport';
 import { restartNeeded } from './config/restartSettings';
 import { shouldQueue } from './gateway/fallbackRules';
 import { Gateway } from './gateway/gateway';
@@ -78,19 +79,14 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   const ring = new KeyRing(new OsKeychain(keychainService(layout.home)), (key) => redactor.addSecret(key));
   const keysLoaded = ring.load();
 
-  let config: ConduitConfig;
-  let configProblem: string | undefined;
-  try {
-    config = loadConfig(layout.configFile);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    configProblem = err.message;
-    config = configSchema.parse({});
-  }
+  // A bad key takes its default and is reported (status, alert); the rest of the file applies.
+  let configReport = loadConfigReport(layout.configFile);
+  for (const secret of configReport.secrets) redactor.addSecret(secret);
+  let config: ConduitConfig = configReport.config;
   const logger = new Logger({ dir: layout.logsDir, redactor, level: config.logLevel, echo: opts.foreground === true });
   // What the parts built at start were built with; see config/restartSettings.ts.
   const startedWith = config;
-  if (configProblem) logger.error('config invalid; using defaults', { problem: configProblem });
+  if (configReport.problems.length) logger.error('config.json has problems; the valid settings apply, the others are at their defaults', { problems: configReport.problems.map((p) => p.message) });
   const log = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => logger.write(level, msg, fields);
 
   const address = socketAddress(layout.runDir, token);
@@ -196,7 +192,11 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
     }), cacheHandlers({ cache, enabled: () => config.cache.enabled, warm }), configHandlers({
       // Settings from VS Code lie over config.json. The log level applies at once; the message
       // size limit, the idle timeout and the cache's bounds and embedder stay as started.
-      fileConfig: () => { try { return loadConfig(layout.configFile); } catch { return configSchema.parse({}); } },
+      fileConfig: () => {
+        configReport = loadConfigReport(layout.configFile);
+        for (const secret of configReport.secrets) redactor.addSecret(secret);
+        return configReport.config;
+      },
       apply: (next) => { config = next; logger.setLevel(next.logLevel); announceDeprecations(); checkBudgets(); startTeam(); },
       restartNeeded: (next) => restartNeeded(startedWith, next),
       log: (level, msg, fields) => log(level, msg, fields),
@@ -247,7 +247,8 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
       memory: { rss: mem.rss, heapUsed: mem.heapUsed, heapTotal: mem.heapTotal, external: mem.external, arrayBuffers: mem.arrayBuffers },
       circuits: breakers.snapshots(),
       ledger: ledger.status(),
-      alerts: [...alerts.list().active, ...budgetAlerts.list(), ...deprecationAlerts(), ...(team?.alerts() ?? [])],
+      alerts: [...alerts.list().active, ...budgetAlerts.list(), ...deprecationAlerts(), ...(team?.alerts() ?? []), ...[configAlert(configReport, layout.configFile, startedAt)].filter((a) => a !== undefined)],
+      config: { file: layout.configFile, problems: configReport.problems },
       deprecations: configuredDeprecations(modelsInUse(config)),
       budgets: budgets.statuses(),
       rateLimits: rateLimiter.status(),

@@ -87,6 +87,8 @@ export interface StatusResult {
   budgets?: BudgetStatus[];
   /** Team mode (shared limits, cache, budgets and usage on Redis); absent when it is off. */
   team?: TeamStatus;
+  /** Settings in config.json that could not be used (their defaults apply) or should change. */
+  config?: { file: string; problems: { path: string; severity: 'invalid' | 'warning'; message: string }[] };
 }
 
 export const StatusRequest = {

@@ -86,7 +86,11 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   const logger = new Logger({ dir: layout.logsDir, redactor, level: config.logLevel, echo: opts.foreground === true });
   // What the parts built at start were built with; see config/restartSettings.ts.
   const startedWith = config;
-  if (configReport.problems.length) logger.error('config.json has problems; the valid settings apply, the others are at their defaults', { problems: configReport.problems.map((p) => p.message) });
+  // "config invalid" is what tests and users grep for; a warning alone is not invalid.
+  if (configReport.problems.length) {
+    const invalid = configReport.problems.some((p) => p.severity === 'invalid');
+    logger.write(invalid ? 'error' : 'warn', invalid ? 'config invalid; the valid settings apply, the others are at their defaults' : 'config warning', { problems: configReport.problems.map((p) => p.message) });
+  }
   const log = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => logger.write(level, msg, fields);
 
   const address = socketAddress(layout.runDir, token);

@@ -3,6 +3,7 @@ import { batchCommand } from './cli/batchCommand';
 import { cacheCommand } from './cli/cacheCommand';
 import { ExitCode, fail, takeProfileOption } from './cli/context';
 import { daemonCommand } from './cli/daemonCommand';
+import { joinNegativeValues } from './cli/negativeValues';
 import { experimentsCommand } from './cli/experimentsCommand';
 import { teamCommand } from './cli/teamCommand';
 import { routeCommand } from './cli/routeCommand';
@@ -91,7 +92,7 @@ Exit codes: 0 ok, 1 request failed, 2 bad usage, 3 daemon unavailable,
 `;
 
 async function main(args: string[]): Promise<number> {
-  const argv = takeProfileOption(args);
+  const argv = joinNegativeValues(takeProfileOption(args));
   const [command, ...rest] = argv;
   switch (command) {
     case 'ask': return askCommand(rest);

@@ -8,6 +8,7 @@ import { openCache } from './cache/openCache';
 import { ResponseCache } from './cache/responseCache';
 import { resolveProvider, type ConduitConfig } from './config/config';
 import { configAlert, loadConfigReport } from './config/configReport';
+import { chainStatus } from './resilience/defaultChain';
 import { restartNeeded } from './config/restartSettings';
 import { shouldQueue } from './gateway/fallbackRules';
 import { Gateway } from './gateway/gateway';
@@ -253,6 +254,7 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
       ledger: ledger.status(),
       alerts: [...alerts.list().active, ...budgetAlerts.list(), ...deprecationAlerts(), ...(team?.alerts() ?? []), ...[configAlert(configReport, layout.configFile, startedAt)].filter((a) => a !== undefined)],
       config: { file: layout.configFile, problems: configReport.problems },
+      fallback: chainStatus(config.resilience.fallback, config.provider, (id) => resolveKey(id, process.env, ring, config.profile).source !== 'none', process.env),
       deprecations: configuredDeprecations(modelsInUse(config)),
       budgets: budgets.statuses(),
       rateLimits: rateLimiter.status(),

@@ -87,6 +87,8 @@ export interface StatusResult {
   budgets?: BudgetStatus[];
   /** Team mode (shared limits, cache, budgets and usage on Redis); absent when it is off. */
   team?: TeamStatus;
+  /** The fallback chains in force per feature ("*" for all); `automatic` when none is configured. */
+  fallback?: { automatic: boolean; chains: Record<string, string[]> };
   /** Settings in config.json that could not be used (their defaults apply) or should change. */
   config?: { file: string; problems: { path: string; severity: 'invalid' | 'warning'; message: string }[] };
 }

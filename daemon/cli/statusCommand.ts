@@ -33,6 +33,11 @@ function formatStatus(s: StatusResult): string {
     '  providers',
     ...s.providers.map((p) => `    ${p.id.padEnd(17)} key: ${p.keySource.padEnd(12)} model: ${p.defaultModel}  ${p.baseURL}`),
   ];
+  if (s.fallback) {
+    const entries = Object.entries(s.fallback.chains);
+    const how = s.fallback.automatic ? ' (automatic: the other providers with a key, same tier, within the cost guard)' : '';
+    lines.push(`  fallback   ${entries.length ? entries.map(([f, c]) => `${f}: ${c.length ? c.join(' → ') : 'none'}`).join('; ') : 'none'}${how}`);
+  }
   const tripped = s.circuits.filter((c) => c.state !== 'closed');
   if (tripped.length) lines.push('  circuits', ...tripped.map((c) => `    ${c.key}: ${c.state}${c.lastFailure ? ` (last: ${c.lastFailure})` : ''}${c.nextProbeAt ? `, next probe ${new Date(c.nextProbeAt).toISOString()}` : ''}`));
   if (s.config?.problems.length) {

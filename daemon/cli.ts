@@ -4,6 +4,7 @@ import { batchCommand } from './cli/batchCommand';
 import { cacheCommand } from './cli/cacheCommand';
 import { ExitCode, fail, takeProfileOption } from './cli/context';
 import { daemonCommand } from './cli/daemonCommand';
+import { joinNegativeValues } from './cli/negativeValues';
 import { experimentsCommand } from './cli/experimentsCommand';
 import { teamCommand } from './cli/teamCommand';
 import { routeCommand } from './cli/routeCommand';
@@ -100,11 +101,11 @@ Environment:
   CONDUIT_OPENAI_COMPATIBLE_BASE_URL
 
 Exit codes: 0 ok, 1 request failed, 2 bad usage, 3 daemon unavailable,
-4 degraded answer (every provider failed), 5 queued, 130 cancelled.
+4 degraded answer (every provider failed), 5 queued, 6 unsafe CONDUIT_HOME entry, 130 cancelled.
 `;
 
 async function main(args: string[]): Promise<number> {
-  const argv = takeProfileOption(args);
+  const argv = joinNegativeValues(takeProfileOption(args));
   const [command, ...rest] = argv;
   switch (command) {
     case 'ask': return askCommand(rest);

@@ -21,6 +21,8 @@ export interface HelloResult {
   version: string;
   pid: number;
   capabilities: string[];
+  /** The largest message the daemon accepts; a client checks a request against it before sending. */
+  maxMessageBytes?: number;
 }
 
 /** Must be the first request on every connection; anything else closes it. */
@@ -111,6 +113,10 @@ export interface StatusResult {
   /** Native modules that could not load; absent or empty when every one loaded. */
   nativeModules?: NativeModuleProblem[];
   semanticCache?: SemanticCacheStatus;
+  /** The fallback chains in force per feature ("*" for all); `automatic` when none is configured. */
+  fallback?: { automatic: boolean; chains: Record<string, string[]> };
+  /** Settings in config.json that could not be used (their defaults apply) or should change. */
+  config?: { file: string; problems: { path: string; severity: 'invalid' | 'warning'; message: string }[] };
 }
 
 export const StatusRequest = {

@@ -33,6 +33,8 @@ export const ErrorCodes = [
   /** The answer failed its format check (JSON) even after one repair attempt. */
   'invalid_output',
   'config_invalid',
+  /** An entry in CONDUIT_HOME is not safe to use (another user's, a link, the wrong kind); the message names it. */
+  'home_unsafe',
   'unknown_provider',
   // The IPC layer.
   'unauthorized',

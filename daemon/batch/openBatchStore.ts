@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { prepareDatabaseFile, tightenDatabaseFiles } from '../home/safePath';
 import { SqliteDb } from '../usage/sqlite';
 import { BatchStore } from './batchStore';
 
@@ -13,7 +14,9 @@ export const BATCH_FILE = 'batch.db';
 export async function openBatchStore(home: string, log: (level: 'warn', msg: string, fields?: Record<string, unknown>) => void): Promise<(BatchStore & { close(): Promise<void> }) | undefined> {
   const file = path.join(home, BATCH_FILE);
   try {
+    prepareDatabaseFile(file);
     const db = await SqliteDb.openDurable(file);
+    tightenDatabaseFiles(file);
     const store = new BatchStore(db) as BatchStore & { close(): Promise<void> };
     store.close = () => db.close();
     await store.init().catch(async (err: unknown) => { await store.close().catch(() => undefined); throw err; });

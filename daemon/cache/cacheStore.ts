@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ChatRequest, ProviderId, Usage } from '../../protocol';
+import { prepareDatabaseFile, tightenDatabaseFiles } from '../home/safePath';
 import { SqliteDb } from '../usage/sqlite';
 import type { CacheEntry } from './cacheEntry';
 
@@ -160,6 +161,7 @@ ON CONFLICT(key) DO UPDATE SET scope = excluded.scope, feature = excluded.featur
   last_used = excluded.last_used, vector = excluded.vector, embedder = excluded.embedder`;
 
 async function openChecked(file: string): Promise<SqliteDb> {
+  prepareDatabaseFile(file);
   const db = await SqliteDb.open(file);
   try {
     // NORMAL, not FULL: a crash may drop the last commits but never corrupts the file, and a
@@ -168,6 +170,7 @@ async function openChecked(file: string): Promise<SqliteDb> {
     const rows = await db.all<{ quick_check: string }>('PRAGMA quick_check');
     if (rows.some((r) => r.quick_check !== 'ok')) throw new Error('quick_check failed');
     await db.exec(SCHEMA);
+    tightenDatabaseFiles(file);
     return db;
   } catch (err) {
     await db.close().catch(() => undefined);

@@ -1,7 +1,9 @@
+import * as path from 'node:path';
 import type { SemanticSettings } from './cacheSettings';
 import type { Embedder } from './embedder';
 import type { EmbeddingCall } from './embeddingUsage';
 import { LexicalEmbedder } from './lexicalEmbedder';
+import { securePrivateDir } from '../home/safePath';
 import { defaultLocalModelDir, loadLocalEmbedder, type LocalEmbedderOptions } from './localEmbedder';
 import { providerEmbedder } from './providerEmbedder';
 import { recordEmbedderChoice } from './semanticStatus';
@@ -25,6 +27,8 @@ export async function chooseEmbedder(settings: SemanticSettings, ctx: EmbedderCo
   if (settings.embedder === 'local') {
     const modelDir = settings.localModelDir ?? defaultLocalModelDir(ctx.home);
     try {
+      // A models/ folder planted in the home (a link, another user's) must not load its ONNX file.
+      if (!settings.localModelDir) securePrivateDir(path.dirname(modelDir));
       const t0 = performance.now();
       const embedder = await loadLocalEmbedder({ modelDir, ...(ctx.importModule ? { importModule: ctx.importModule } : {}) });
       ctx.log('info', 'semantic cache: local embedder loaded', {

@@ -29,7 +29,7 @@ export async function askCommand(argv: string[]): Promise<number> {
   };
   const profile = selectedProfile();
   if (profile !== undefined) request.profile = profile;
-  if (values.temperature !== undefined) request.temperature = parseNumber(values.temperature, '--temperature');
+  if (values.temperature !== undefined) request.temperature = parseNumber(values.temperature, '--temperature', { min: 0, max: 2 });
   if (values.schema !== undefined) request.responseSchema = schemaFromFile(values.schema);
   if (values.effort !== undefined) request.reasoningEffort = parseEffort(values.effort);
   if (values.image?.length) {

@@ -4,8 +4,9 @@ import { parseArgs } from 'node:util';
 import { BatchCancelRequest, BatchListRequest, BatchProviderIds, BatchResultsRequest, BatchStatusRequest, BatchSubmitRequest, type BatchJob, type BatchProviderId } from '../../protocol';
 import { toConduitError } from '../client/daemonClient';
 import { formatUsd } from '../usage/pricing';
+import { FILE_LIMITS, readUserFile } from './readUserFile';
 import { connect, ExitCode, selectedProfile, UsageError } from './context';
-import { readTextFile, splitLines } from '../platform/textFile';
+import { readTextFile, splitLines, stripBom } from '../platform/textFile';
 
 /** `conduit batch submit|list|status|results|cancel`: bulk jobs through the providers' Batch APIs. */
 export async function batchCommand(argv: string[]): Promise<number> {
@@ -93,8 +94,9 @@ function batchProvider(value: string): BatchProviderId {
 }
 
 function readLines(file: string): string[] {
+  if (file !== '-') return splitLines(stripBom(readUserFile(file, 'batch file', FILE_LIMITS.batch).toString('utf8')));
   try {
-    return splitLines(readTextFile(file === '-' ? 0 : file));
+    return splitLines(readTextFile(0));
   } catch (err) {
     throw new UsageError(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
   }

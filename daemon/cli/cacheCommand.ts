@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CacheClearRequest, CacheStatsRequest, CacheWarmRequest, type CacheStatsResult, type ChatRequest } from '../../protocol';
 import type { SemanticSettings } from '../cache/cacheSettings';
@@ -8,8 +9,10 @@ import { defaultLocalModelDir } from '../cache/localEmbedder';
 import { toConduitError } from '../client/daemonClient';
 import { ConfigError, loadConfig } from '../config/config';
 import { conduitHome, homeLayout } from '../home/conduitHome';
+import { securePrivateDir } from '../home/safePath';
+import { FILE_LIMITS, readUserFile } from './readUserFile';
 import { connect, ExitCode, UsageError } from './context';
-import { readTextFile, splitLines } from '../platform/textFile';
+import { readTextFile, splitLines, stripBom } from '../platform/textFile';
 
 /** Requests per cache/warm call: small enough to keep each message far below the frame limit. */
 const WARM_BATCH = 50;
@@ -84,6 +87,8 @@ async function modelCommand(action: string | undefined, values: ModelValues): Pr
     throw err;
   }
   const dest = semantic.localModelDir ?? defaultLocalModelDir(layout.home);
+  // The home's models/ folder follows the home's rules; a folder the user chose is theirs to keep.
+  if (!semantic.localModelDir) securePrivateDir(path.dirname(dest));
   try {
     const sha256 = values.sha256 ?? semantic.localModelSha256;
     const r = values.download
@@ -132,8 +137,9 @@ function readRequests(file: string | undefined): ChatRequest[] {
   if (!file) throw new UsageError('cache warm needs a file of JSON lines (one ChatRequest per line), or - for stdin.');
   let text: string;
   try {
-    text = readTextFile(file === '-' ? 0 : file);
+    text = file === '-' ? readTextFile(0) : stripBom(readUserFile(file, 'warm file', FILE_LIMITS.warm).toString('utf8'));
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
   }
   const out: ChatRequest[] = [];

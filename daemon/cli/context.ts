@@ -12,6 +12,8 @@ export const ExitCode = {
   degraded: 4,
   /** A background request waits in the durable queue; stderr names the job. */
   queued: 5,
+  /** A file or folder in CONDUIT_HOME is not safe to use; stderr names it and what to do. */
+  homeUnsafe: 6,
   cancelled: 130,
 } as const;
 
@@ -71,6 +73,7 @@ export function fail(err: unknown): number {
     if (err.code === 'cancelled') return ExitCode.cancelled;
     if (err.code === 'daemon_unavailable') return ExitCode.daemonUnavailable;
     if (err.code === 'queued') return ExitCode.queued;
+    if (err.code === 'home_unsafe') return ExitCode.homeUnsafe;
     return ExitCode.failed;
   }
   process.stderr.write(`conduit: internal: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -29,7 +29,7 @@ export async function logsCommand(argv: string[], io: LogsCommandIo = {}): Promi
   });
   if (positionals.length > 0) throw new UsageError(`unexpected "${positionals[0]}"; usage: conduit logs [--follow] [--lines N] [--raw]`);
   const lines = Number(values.lines);
-  if (!Number.isInteger(lines) || lines < 0) throw new UsageError(`--lines must be a whole number, got "${values.lines}".`);
+  if (!Number.isInteger(lines) || lines < 0) throw new UsageError(`--lines must be a whole number ≥ 0, got "${values.lines}".`);
   const file = path.join(homeLayout(io.home ?? conduitHome()).logsDir, 'daemon.log');
   const out = io.stdout ?? process.stdout;
   const print = (line: string) => { if (line) out.write((values.raw ? line : formatLogLine(line)) + '\n'); };

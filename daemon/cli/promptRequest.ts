@@ -38,13 +38,15 @@ export function parseProvider(value: string): ProviderId {
 
 export function parsePositiveInt(value: string, flag: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer, got "${value}".`);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a whole number ≥ 1, got "${value}".`);
   return n;
 }
 
-export function parseNumber(value: string, flag: string): number {
+export function parseNumber(value: string, flag: string, range?: { min: number; max: number }): number {
   const n = Number(value);
-  if (!Number.isFinite(n)) throw new UsageError(`${flag} must be a number, got "${value}".`);
+  if (!Number.isFinite(n) || value.trim() === '') throw new UsageError(`${flag} must be a number, got "${value}".`);
+  if (range && n < range.min) throw new UsageError(`${flag} must be ≥ ${range.min}${range.max !== Infinity ? ` and ≤ ${range.max}` : ''}, got ${value}.`);
+  if (range && n > range.max) throw new UsageError(`${flag} must be ≤ ${range.max} (and ≥ ${range.min}), got ${value}.`);
   return n;
 }
 

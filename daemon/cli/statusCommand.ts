@@ -39,9 +39,19 @@ function formatStatus(s: StatusResult): string {
     '  providers',
     ...s.providers.map((p) => `    ${p.id.padEnd(17)} key: ${p.keySource.padEnd(12)} model: ${p.defaultModel}  ${p.baseURL}`),
   ];
+  if (s.fallback) {
+    const entries = Object.entries(s.fallback.chains);
+    const how = s.fallback.automatic ? ' (automatic: the other providers with a key, same tier, within the cost guard)' : '';
+    lines.push(`  fallback   ${entries.length ? entries.map(([f, c]) => `${f}: ${c.length ? c.join(' → ') : 'none'}`).join('; ') : 'none'}${how}`);
+  }
   const tripped = s.circuits.filter((c) => c.state !== 'closed');
   if (tripped.length) lines.push('  circuits', ...tripped.map((c) => `    ${c.key}: ${c.state}${c.lastFailure ? ` (last: ${c.lastFailure})` : ''}${c.nextProbeAt ? `, next probe ${new Date(c.nextProbeAt).toISOString()}` : ''}`));
-  if (s.alerts.length) lines.push('  alerts', ...s.alerts.map((a) => `    [${a.severity}] ${a.message}`));
+  if (s.config?.problems.length) {
+    lines.push(`  config     ${s.config.file}: the settings below are not used as written; everything else applies`, ...s.config.problems.map((p) => `    [${p.severity}] ${p.message}`));
+  }
+  // The config alert says the same as the config section above.
+  const alerts = s.alerts.filter((a) => a.kind !== 'config_invalid');
+  if (alerts.length) lines.push('  alerts', ...alerts.map((a) => `    [${a.severity}] ${a.message}`));
   if (s.rateLimits?.length) lines.push('  rate limits', ...s.rateLimits.map(formatRateLimit));
   if (s.budgets?.length) lines.push('  budgets', ...s.budgets.map((b) => `    ${b.scope} ${b.period}: ${formatUsd(b.spentUsd)} of ${formatUsd(b.limitUsd)} spent, ${formatUsd(b.remainingUsd)} left${b.reservedUsd > 0 ? ` (${formatUsd(b.reservedUsd)} reserved)` : ''}; resets ${new Date(b.resetsAt).toISOString()}`));
   if (s.unpricedSpend) {

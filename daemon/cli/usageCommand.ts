@@ -142,6 +142,9 @@ function openSink(file: string, io: UsageCommandIo): Sink {
 }
 
 function range(since: string | undefined, until: string | undefined, now: number): { since: number; until?: number } {
+  for (const [flag, v] of [['--since', since], ['--until', until]] as const) {
+    if (v !== undefined && /^-\d/.test(v.trim())) throw new UsageError(`${flag} ${v}: a duration back from now must be ≥ 0; write ${v.trim().slice(1)} for "${v.trim().slice(1)} ago".`);
+  }
   const from = since === undefined ? 0 : parseTimeSpec(since, now);
   if (from === null) throw new UsageError(`--since: "${since}" is not a time; use e.g. 24h, 7d, 2w, today or 2025-03-01.`);
   if (until === undefined) return { since: from };

@@ -27,7 +27,8 @@ import {
   type StatusResult,
 } from '../../protocol';
 import { FrameWriter } from '../server/frameWriter';
-import { conduitHome, ensurePrivateDir, homeLayout } from '../home/conduitHome';
+import { conduitHome, homeLayout } from '../home/conduitHome';
+import { auditHome } from '../home/safePath';
 import { socketAddress } from '../home/socketAddress';
 import { readOrCreateToken } from '../home/token';
 import { spawnDaemon, type SpawnOptions } from './spawnDaemon';
@@ -78,7 +79,8 @@ export class DaemonClient {
 
   static async connect(opts: ConnectOptions): Promise<DaemonClient> {
     const layout = homeLayout(opts.home ?? conduitHome());
-    ensurePrivateDir(layout.home);
+    // Checked here, before any daemon starts: a home problem is named at once, with its path.
+    auditHome(layout.home);
     const token = readOrCreateToken(layout.tokenFile);
     const address = socketAddress(layout.runDir, token);
     let socket = await tryConnect(address.path);
@@ -131,6 +133,7 @@ export class DaemonClient {
     const onAbort = () => source.cancel();
     if (opts.signal?.aborted) throw new ConduitError({ code: 'cancelled', message: 'The request was cancelled.' });
     opts.signal?.addEventListener('abort', onAbort, { once: true });
+    checkSize(request, this.hello.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES);
     if (opts.onChunk) this.chunkHandlers.set(requestId, opts.onChunk);
     try {
       return await this.connection.sendRequest(ChatSendRequest.type, { requestId, request }, source.token);
@@ -174,8 +177,39 @@ export class DaemonClient {
   }
 }
 
+/** The daemon's default cap, for a daemon too old to say its own in the hello. */
+const DEFAULT_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+/** Room for the JSON-RPC envelope and the frame header around the request. */
+const ENVELOPE_BYTES = 1024;
+
+/**
+ * A request larger than the daemon accepts would be cut off mid-write (EPIPE); say so before
+ * sending, with the limit and what to do.
+ */
+function checkSize(request: ChatRequest, maxBytes: number): void {
+  const bytes = Buffer.byteLength(JSON.stringify(request));
+  if (bytes + ENVELOPE_BYTES <= maxBytes) return;
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+  throw new ConduitError({
+    code: 'too_large',
+    message: `The request is ${mb(bytes)}; the daemon accepts messages up to ${mb(maxBytes)} (maxMessageBytes in config.json). Shorten the prompt or attachments, or raise maxMessageBytes and restart the daemon.`,
+  });
+}
+
+/** vscode-jsonrpc's own codes for a connection that broke: the daemon went away, not a bug of ours. */
+const CONNECTION_LOST_CODES = new Set([
+  -32099, // MessageWriteError
+  -32098, // MessageReadError
+  -32097, // PendingResponseRejected: "connection got disposed"
+  -32096, // ConnectionInactive
+]);
+
 function unavailable(message: string): ConduitError {
   return new ConduitError({ code: 'daemon_unavailable', message });
+}
+
+function lost(reason: string): ConduitError {
+  return unavailable(`Lost the connection to the Conduit daemon (${reason}). Run the command again; the daemon restarts on demand.`);
 }
 
 /** Turns whatever vscode-jsonrpc threw into a ConduitError with a stable code. */
@@ -184,12 +218,11 @@ export function toConduitError(err: unknown): ConduitError {
   if (err instanceof ResponseError) {
     if (isConduitErrorData(err.data)) return new ConduitError(err.data);
     if (err.code === -32800) return new ConduitError({ code: 'cancelled', message: 'The request was cancelled.' });
+    if (CONNECTION_LOST_CODES.has(err.code)) return lost(err.message);
     return new ConduitError({ code: 'internal', message: err.message });
   }
   const message = err instanceof Error ? err.message : String(err);
-  if (/connection (got disposed|is closed|is disposed)|socket|EPIPE|ECONNRESET/i.test(message)) {
-    return unavailable(`Lost the connection to the Conduit daemon (${message}). Run the command again; the daemon restarts on demand.`);
-  }
+  if (/connection (got disposed|is closed|is disposed)|socket|EPIPE|ECONNRESET/i.test(message)) return lost(message);
   return new ConduitError({ code: 'internal', message });
 }
 

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { openPrivateFile, securePrivateDir } from '../home/safePath';
 
 export interface SpawnOptions {
   /** The bundled daemon entry, dist/daemon.js. */
@@ -19,9 +20,8 @@ export interface SpawnOptions {
  * there.
  */
 export function spawnDaemon(opts: SpawnOptions): number | undefined {
-  fs.mkdirSync(opts.logsDir, { recursive: true, mode: 0o700 });
-  const stderrFile = path.join(opts.logsDir, 'daemon-stderr.log');
-  const err = fs.openSync(stderrFile, 'a', 0o600);
+  securePrivateDir(opts.logsDir);
+  const err = openPrivateFile(path.join(opts.logsDir, 'daemon-stderr.log'), 'a');
   const env: NodeJS.ProcessEnv = { ...(opts.env ?? process.env) };
   if (opts.electronRunAsNode) env.ELECTRON_RUN_AS_NODE = '1';
   try {

@@ -1,4 +1,6 @@
-import { conduitHome, ensurePrivateDir, homeLayout, type HomeLayout } from '../home/conduitHome';
+import { conduitHome, homeLayout, type HomeLayout } from '../home/conduitHome';
+import { restrictToOwner } from '../home/windowsAcl';
+import { auditHome, securePrivateDir } from '../home/safePath';
 import { socketAddress } from '../home/socketAddress';
 import { readOrCreateToken } from '../home/token';
 
@@ -14,9 +16,11 @@ export interface DaemonHome {
  */
 export function prepareHome(env: NodeJS.ProcessEnv = process.env): DaemonHome {
   const layout = homeLayout(conduitHome(env));
-  ensurePrivateDir(layout.home);
+  // The home and every entry Conduit keeps there: ours, not links, private (see safePath.ts).
+  auditHome(layout.home);
+  if (process.platform === 'win32') restrictToOwner(layout.home);
   const token = readOrCreateToken(layout.tokenFile);
   const address = socketAddress(layout.runDir, token);
-  if (address.dir) ensurePrivateDir(address.dir);
+  if (address.dir) securePrivateDir(address.dir);
   return { layout, token, address };
 }

@@ -1,48 +1,52 @@
 import { Emitter, type Event } from 'vscode-jsonrpc/node';
-import { configSchema, ConfigError, loadConfig, type ConduitConfig } from '../config/config';
+import type { ConduitConfig } from '../config/config';
+import { loadConfigReport, type ConfigReport } from '../config/configReport';
 
 /**
- * The configuration in effect. It starts as config.json (or the defaults, when the file is
- * invalid) and is replaced whenever VS Code's settings arrive (config/apply); the parts read it
- * through `get`, so a change reaches them without rebuilding anything.
+ * The configuration in effect. It starts as config.json (a setting that is invalid takes its
+ * default and is reported; the rest of the file applies) and is replaced whenever VS Code's
+ * settings arrive (config/apply); the parts read it through `get`, so a change reaches them
+ * without rebuilding anything.
  */
 export class LiveConfig {
   /** What the parts built at start were built with; see config/restartSettings.ts. */
   readonly startedWith: ConduitConfig;
-  /** Why config.json was not used, when it was not. */
-  readonly problem: string | undefined;
   private current: ConduitConfig;
+  private lastReport: ConfigReport;
   private readonly changed = new Emitter<ConduitConfig>();
   readonly onChange: Event<ConduitConfig> = this.changed.event;
 
-  constructor(private readonly file: string) {
-    let problem: string | undefined;
-    let config: ConduitConfig;
-    try {
-      config = loadConfig(file);
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      problem = err.message;
-      config = configSchema.parse({});
-    }
-    this.current = config;
-    this.startedWith = config;
-    this.problem = problem;
+  /** `addSecret` learns the secrets found in the file (a Redis password), so no log shows them. */
+  constructor(
+    private readonly file: string,
+    private readonly addSecret: (secret: string) => void = () => undefined,
+  ) {
+    this.lastReport = this.load();
+    this.current = this.lastReport.config;
+    this.startedWith = this.current;
   }
 
   readonly get = (): ConduitConfig => this.current;
 
-  /** config.json as it is now, or the defaults when it cannot be read. */
+  /** config.json's settings that could not be used or should change, as last read. */
+  get report(): ConfigReport {
+    return this.lastReport;
+  }
+
+  /** config.json as it is now (read again), invalid settings at their defaults. */
   readonly fromFile = (): ConduitConfig => {
-    try {
-      return loadConfig(this.file);
-    } catch {
-      return configSchema.parse({});
-    }
+    this.lastReport = this.load();
+    return this.lastReport.config;
   };
 
   set(next: ConduitConfig): void {
     this.current = next;
     this.changed.fire(next);
+  }
+
+  private load(): ConfigReport {
+    const report = loadConfigReport(this.file);
+    for (const secret of report.secrets) this.addSecret(secret);
+    return report;
   }
 }

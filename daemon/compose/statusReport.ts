@@ -1,6 +1,8 @@
 import { CONDUIT_VERSION, PROTOCOL_VERSION, ProviderIds, type StatusResult } from '../../protocol';
 import { platformStatus } from '../platform/platformStatus';
 import { resolveProvider } from '../config/config';
+import { configAlert } from '../config/configReport';
+import { chainStatus } from '../resilience/defaultChain';
 import { modelsInUse } from '../gateway/routeStep';
 import type { Redactor } from '../guard/redact';
 import type { RateLimiter } from '../ratelimit/rateLimiter';
@@ -69,7 +71,19 @@ export function statusReport(deps: StatusDeps): StatusReport {
       },
       circuits: deps.breakers.snapshots(),
       ledger: deps.ledger.status(),
-      alerts: [...deps.monitor.list().active, ...deps.alerts.active(), ...(team?.alerts() ?? [])],
+      alerts: [
+        ...deps.monitor.list().active,
+        ...deps.alerts.active(),
+        ...(team?.alerts() ?? []),
+        ...[configAlert(deps.config.report, deps.home.layout.configFile, deps.startedAt)].filter((a) => a !== undefined),
+      ],
+      config: { file: deps.home.layout.configFile, problems: deps.config.report.problems },
+      fallback: chainStatus(
+        config.resilience.fallback,
+        config.provider,
+        (id) => resolveKey(id, env, deps.ring, config.profile).source !== 'none',
+        env,
+      ),
       deprecations: configuredDeprecations(modelsInUse(config)),
       budgets: deps.budgets.statuses(),
       ...(deps.unpriced.status() ? { unpricedSpend: deps.unpriced.status() } : {}),

@@ -64,7 +64,12 @@ export const resilienceSchema = z.object({
     allowCostlier: z.boolean().default(false),
     staleCache: z.boolean().default(true),
     simplifiedResponse: z.boolean().default(true),
-  }).strict().default({ chains: {}, allowCostlier: false, staleCache: true, simplifiedResponse: true }),
+    /**
+     * With no chain configured, fall back across the other providers that have a key, at the
+     * same tier and within the cost guard (resilience/defaultChain.ts).
+     */
+    automatic: z.boolean().default(true),
+  }).strict().default({ chains: {}, allowCostlier: false, staleCache: true, simplifiedResponse: true, automatic: true }),
 }).strict();
 
 export type ResilienceConfig = z.infer<typeof resilienceSchema>;

@@ -29,6 +29,7 @@ import type { BreakerRegistry } from '../resilience/breakerRegistry';
 import { degradedAnswer } from '../resilience/degradedAnswer';
 import type { DurableQueue } from '../resilience/durableQueue';
 import { executeWithRetry } from '../resilience/executeWithRetry';
+import { fallbackInForce } from '../resilience/defaultChain';
 import { planFallbacks, targetLabel, type Target } from '../resilience/fallbackPlan';
 import { ResilienceError } from '../resilience/resilienceError';
 import { attemptTimeouts, retrySettings, startDeadline, type AttemptTimeouts, type Deadline, type RetrySettings } from '../resilience/resilienceSettings';
@@ -204,10 +205,11 @@ export class Gateway {
     const feature = request.feature ?? 'ask';
     const primaryProvider = request.provider ?? config.provider;
     const primary: Target = { provider: primaryProvider, model: request.model ?? resolveProvider(config, primaryProvider, this.env).model };
-    const plan = planFallbacks(primary, feature, config.resilience.fallback, {
+    const hasKey = (p: ProviderId) => resolveKey(p, this.env, this.deps.keys, request.profile ?? config.profile).source !== 'none';
+    const plan = planFallbacks(primary, feature, fallbackInForce(config.resilience.fallback, primary.provider, hasKey, this.env), {
       defaultModel: (p) => this.routeStep.modelFor(config, p, request.tier),
       isCostlier: (a, b) => isCostlier(a, b, config.prices),
-      hasKey: (p) => resolveKey(p, this.env, this.deps.keys, request.profile ?? config.profile).source !== 'none',
+      hasKey,
     });
     for (const skipped of plan.skipped) {
       this.deps.logger.debug('fallback skipped', { requestId: ctx.requestId, target: targetLabel(skipped.target), reason: skipped.reason });

@@ -1,3 +1,4 @@
+import { imageDimensions, saneSize } from './imageDimensions';
 import { ConduitError, partsOf, type ChatMessage, type ImagePart, type ProviderId } from '../../protocol';
 
 const fmtMb = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`;
@@ -10,6 +11,8 @@ export function sniffImage(bytes: Buffer): ImagePart['mediaType'] | undefined {
   if (bytes.length >= 12 && bytes.subarray(0, 4).toString('latin1') === 'RIFF' && bytes.subarray(8, 12).toString('latin1') === 'WEBP') return 'image/webp';
   return undefined;
 }
+
+const HEADER_BASE64_CHARS = 96 * 1024;
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -28,6 +31,9 @@ export function checkImageParts(messages: readonly ChatMessage[]): void {
       const actual = sniffImage(Buffer.from(p.data.slice(0, 64), 'base64'));
       if (!actual) throw new ConduitError({ code: 'bad_request', message: `${where}: the data is not a PNG, JPEG, GIF or WebP image; convert it to one of those and send it again.` });
       if (actual !== p.mediaType) throw new ConduitError({ code: 'bad_request', message: `${where}: the image is declared ${p.mediaType} but its bytes are ${actual}; send mediaType "${actual}".` });
+      // A JPEG's frame header may follow up to 64 KB of EXIF; the first 96 KB of base64 covers it.
+      const size = imageDimensions(Buffer.from(p.data.slice(0, HEADER_BASE64_CHARS), 'base64'), actual);
+      if (!saneSize(size)) throw new ConduitError({ code: 'bad_request', message: `${where}: the image ${size ? `declares ${size.width}×${size.height} pixels` : 'has no readable header (cut short or damaged)'}; send a complete image.` });
     });
   });
 }

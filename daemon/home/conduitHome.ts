@@ -1,7 +1,7 @@
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { restrictToOwner } from './windowsAcl';
+import { secureHomeDir } from './safePath';
 
 /** The per-user data directory: CONDUIT_HOME, or the platform's usual place. */
 export function conduitHome(env: NodeJS.ProcessEnv = process.env): string {
@@ -18,20 +18,14 @@ export function conduitHome(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
- * Creates `dir` (and parents) and makes sure it is private to this user. A directory that
- * another user owns is refused: someone could be waiting there for our socket or token.
+ * Creates the home (and parents) and makes sure it is private to this user. A directory that
+ * another user owns is refused: someone could be waiting there for our socket or token. The
+ * entries inside are checked by safePath.ts when each is opened.
  */
 export function ensurePrivateDir(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if (process.platform === 'win32') {
-    restrictToOwner(dir);
-    return;
-  }
-  const st = fs.statSync(dir);
-  if (typeof process.getuid === 'function' && st.uid !== process.getuid()) {
-    throw new Error(`${dir} belongs to another user (uid ${st.uid}). Set CONDUIT_HOME to a directory you own.`);
-  }
-  if ((st.mode & 0o777) !== 0o700) fs.chmodSync(dir, 0o700);
+  secureHomeDir(dir);
+  // chmod does nothing on Windows: an ACL that names the user alone does its work there.
+  if (process.platform === 'win32') restrictToOwner(dir);
 }
 
 export interface HomeLayout {

@@ -2,6 +2,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensurePrivateDir } from './conduitHome';
+import { openPrivateFile } from './safePath';
 
 const TOKEN_BYTES = 32;
 
@@ -15,7 +16,8 @@ export function readOrCreateToken(tokenFile: string): string {
   if (existing) return existing;
   ensurePrivateDir(path.dirname(tokenFile));
   const tmp = `${tokenFile}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
-  fs.writeFileSync(tmp, crypto.randomBytes(TOKEN_BYTES).toString('hex'), { mode: 0o600 });
+  // wx: a name planted in the meantime (a link) makes this fail instead of writing through it.
+  fs.writeFileSync(tmp, crypto.randomBytes(TOKEN_BYTES).toString('hex'), { mode: 0o600, flag: 'wx' });
   try {
     fs.linkSync(tmp, tokenFile);
   } catch (err) {
@@ -28,15 +30,20 @@ export function readOrCreateToken(tokenFile: string): string {
   return token;
 }
 
+/** The token, when the file exists; one that is a link or another user's is refused (HomeError). */
 export function readToken(tokenFile: string): string | undefined {
+  let fd: number;
   try {
-    const st = fs.statSync(tokenFile);
-    if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) fs.chmodSync(tokenFile, 0o600);
-    const value = fs.readFileSync(tokenFile, 'utf8').trim();
-    return value.length >= 32 ? value : undefined;
+    fd = openPrivateFile(tokenFile, 'r');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
+  }
+  try {
+    const value = fs.readFileSync(fd, 'utf8').trim();
+    return value.length >= 32 ? value : undefined;
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

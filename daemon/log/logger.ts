@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Redactor } from '../guard/redact';
+import { openPrivateFile, securePrivateDir } from '../home/safePath';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -38,7 +39,7 @@ export class Logger {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: LoggerOptions) {
-    fs.mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
+    securePrivateDir(opts.dir);
     this.file = path.join(opts.dir, 'daemon.log');
     this.level = LEVELS[opts.level ?? 'info'];
     this.maxBytes = opts.maxBytes ?? 10 * 1024 * 1024;
@@ -89,7 +90,8 @@ export class Logger {
   }
 
   private open(): fs.WriteStream {
-    const stream = fs.createWriteStream(this.file, { flags: 'a', mode: 0o600 });
+    // Never through a link, never into another user's file: see home/safePath.ts.
+    const stream = fs.createWriteStream('', { fd: openPrivateFile(this.file, 'a') });
     // A full disk must not crash the daemon; requests go on without their log lines.
     stream.on('error', () => undefined);
     return stream;

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { prepareDatabaseFile, tightenDatabaseFiles } from '../home/safePath';
 import { SqliteDb } from '../usage/sqlite';
 import { DurableQueue } from './durableQueue';
 
@@ -12,7 +13,9 @@ export const QUEUE_FILE = 'queue.db';
 export async function openQueue(home: string, log: (level: 'warn', msg: string, fields?: Record<string, unknown>) => void): Promise<(DurableQueue & { close(): Promise<void> }) | undefined> {
   const file = path.join(home, QUEUE_FILE);
   try {
+    prepareDatabaseFile(file);
     const db = await SqliteDb.openDurable(file);
+    tightenDatabaseFiles(file);
     const queue = new DurableQueue(db) as DurableQueue & { close(): Promise<void> };
     queue.close = () => db.close();
     return queue;

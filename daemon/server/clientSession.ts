@@ -22,6 +22,7 @@ import {
 import { tokensEqual } from '../home/token';
 import { DrainingWriter } from './drainingWriter';
 import { FrameGuard } from './frameGuard';
+import { validatingConnection } from './validatingConnection';
 import { toResponseError } from './handlers/answer';
 
 export interface SessionHost {
@@ -59,6 +60,7 @@ let nextSessionId = 1;
 export class ClientSession {
   readonly id = nextSessionId++;
   private readonly connection: MessageConnection;
+  private readonly guard: FrameGuard;
   private readonly writer: DrainingWriter;
   private authed = false;
   private client: ClientKind = 'other';
@@ -70,6 +72,7 @@ export class ClientSession {
   constructor(private readonly socket: net.Socket, private readonly host: SessionHost, private readonly onClosed: (s: ClientSession) => void) {
     socket.setNoDelay(true);
     const guard = new FrameGuard(host.maxMessageBytes);
+    this.guard = guard;
     guard.on('error', (err) => this.drop(`malformed frame: ${err.message}`));
     socket.on('error', () => void this.close());
     socket.on('close', () => void this.close());
@@ -89,7 +92,8 @@ export class ClientSession {
   }
 
   private register(): void {
-    const c = this.connection;
+    // Every method's params are checked against its schema before its handler runs.
+    const c = validatingConnection(this.connection, () => this.requireAuth());
     c.onRequest(HelloRequest.type, async (params) => {
       if (!params || typeof params.token !== 'string' || !tokensEqual(params.token, this.host.token)) {
         // Answer first so an honest client with a stale token learns why, then hang up.
@@ -97,13 +101,14 @@ export class ClientSession {
         return new ResponseError(RpcErrorCodes.unauthorized, 'Unauthorized: the token does not match. Restart the client so it rereads CONDUIT_HOME/token.', errorData('unauthorized', 'The token does not match.'));
       }
       clearTimeout(this.deadline);
+      this.guard.authenticated();
       // The socket is up before the ledger and the queue are open; the hello waits for them, so
       // no request can arrive at a half-started daemon.
       await this.host.ready;
       this.authed = true;
       this.client = params.client === 'vscode' || params.client === 'cli' ? params.client : 'other';
       const info = this.host.hello();
-      return { protocolVersion: PROTOCOL_VERSION, ...info };
+      return { protocolVersion: PROTOCOL_VERSION, ...info, maxMessageBytes: this.host.maxMessageBytes };
     });
     c.onRequest(ChatSendRequest.type, async (params, token) => {
       this.requireAuth();

@@ -3,6 +3,13 @@ import { Transform, type TransformCallback } from 'node:stream';
 const HEADER_END = Buffer.from('\r\n\r\n');
 const MAX_HEADER_BYTES = 1024;
 
+/**
+ * The largest frame a connection may send before its handshake succeeds. A hello (token, client
+ * and version strings) is a few hundred bytes; without this a stranger could make the daemon
+ * buffer the full message cap on each of many connections.
+ */
+export const PRE_AUTH_MAX_BYTES = 8 * 1024;
+
 export class FrameError extends Error {
   override name = 'FrameError';
 }
@@ -15,9 +22,18 @@ export class FrameError extends Error {
 export class FrameGuard extends Transform {
   private header = Buffer.alloc(0);
   private bodyLeft = 0;
+  private limit: number;
+  private limitLabel = 'before the handshake';
 
-  constructor(private readonly maxMessageBytes: number) {
+  constructor(private readonly maxMessageBytes: number, preAuthMaxBytes = PRE_AUTH_MAX_BYTES) {
     super();
+    this.limit = Math.min(preAuthMaxBytes, maxMessageBytes);
+  }
+
+  /** The client proved it holds the token: frames up to the normal cap are accepted from now on. */
+  authenticated(): void {
+    this.limit = this.maxMessageBytes;
+    this.limitLabel = '';
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
@@ -41,8 +57,9 @@ export class FrameGuard extends Transform {
       const headerBytes = joined.subarray(0, end + HEADER_END.length);
       const length = parseContentLength(headerBytes.toString('ascii'));
       if (length === undefined) return done(new FrameError('frame header has no valid Content-Length'));
-      if (length > this.maxMessageBytes) {
-        return done(new FrameError(`message of ${length} bytes exceeds the ${this.maxMessageBytes}-byte limit`));
+      if (length > this.limit) {
+        const when = this.limitLabel ? ` ${this.limitLabel}` : '';
+        return done(new FrameError(`message of ${length} bytes exceeds the ${this.limit}-byte limit${when}`));
       }
       this.push(headerBytes);
       this.bodyLeft = length;

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 
-/** A Redis URL with the scheme team mode speaks, and no password: the password lives in the keychain. */
-const redisUrl = z.string().url().refine((u) => /^rediss?:\/\//.test(u), { message: 'must start with redis:// or rediss:// (TLS)' })
-  .refine((u) => !new URL(u).password, { message: 'must not hold a password: store it in the OS keychain with `conduit team password` (or CONDUIT_REDIS_PASSWORD for a headless daemon) and leave it out of the URL' });
+/**
+ * A Redis URL with the scheme team mode speaks. A password in it is accepted (and used), with a
+ * warning from config/configReport.ts: it belongs in the keychain, and a URL with one must not
+ * make the whole config invalid.
+ */
+const redisUrl = z.string().url().refine((u) => /^rediss?:\/\//.test(u), { message: 'must start with redis:// or rediss:// (TLS)' });
 
 /**
  * Team mode. Off unless `redisUrl` (or CONDUIT_REDIS_URL) is set: then the daemons of `id` share

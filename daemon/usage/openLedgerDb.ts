@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { prepareDatabaseFile, tightenDatabaseFiles } from '../home/safePath';
 import { migrate } from './migrations';
 import { SqliteDb } from './sqlite';
 import { describeStorageFailure } from './storageFailure';
@@ -38,6 +39,7 @@ export async function openLedgerDb(file: string, log: LedgerLog, now: () => numb
 }
 
 async function openChecked(file: string): Promise<SqliteDb> {
+  prepareDatabaseFile(file);
   const db = await SqliteDb.open(file);
   try {
     // Durability first: each commit is fsynced before record() resolves (DESIGN.md: nothing is lost).
@@ -47,6 +49,7 @@ async function openChecked(file: string): Promise<SqliteDb> {
     const problems = rows.map((r) => r.quick_check).filter((r) => r !== 'ok');
     if (problems.length > 0 || rows.length === 0) throw new CorruptLedgerError(`quick_check failed: ${problems.slice(0, 3).join('; ')}`);
     await migrate(db);
+    tightenDatabaseFiles(file);
     return db;
   } catch (err) {
     await db.close().catch(() => undefined);

@@ -49,6 +49,9 @@ export class DaemonHarness {
       OPENAI_BASE_URL: `${fakeBaseUrl}/v1`,
       GOOGLE_GEMINI_BASE_URL: fakeBaseUrl,
       CONDUIT_OPENAI_COMPATIBLE_BASE_URL: `${fakeBaseUrl}/compat/v1`,
+      // Every fake key is set, so the automatic fallback chain would reach every provider; the
+      // tests that count one provider's requests predate it. defaultChain.test.ts turns it on.
+      CONDUIT_AUTO_FALLBACK: '0',
       ...extraEnv,
     };
   }

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../protocol';
 import type { DaemonClient } from '../../daemon/client/daemonClient';
-import { DaemonHarness } from './harness';
+import { DaemonHarness, waitFor } from './harness';
 import { RawSocket } from './rawSocket';
 
 /** A loose bound: a healthy daemon answers status in a few ms; this only catches starvation. */
@@ -63,6 +63,16 @@ describe.skipIf(process.platform === 'win32')('the daemon keeps serving a well-b
     for (const s of [huge, garbage, badHeader, notJson]) expect(await s.closedWithin(2000)).toBe(true);
     await servedWithin();
     expect((await good.status()).memory.rss - before).toBeLessThan(256 * 1024 * 1024);
+  });
+
+  it('refuses a frame over a few KB before the handshake from its header alone, body never sent', async () => {
+    const logBefore = h.logText().length;
+    const big = await RawSocket.open(h.socketPath());
+    // Only the header goes out: the daemon can close this connection only by judging the header.
+    big.write('Content-Length: 1048576\r\n\r\n');
+    await big.closed;
+    await waitFor(() => h.logText().length > logBefore && /exceeds the 8192-byte limit before the handshake/.test(h.logText().slice(logBefore)), 10_000, 'the drop logged');
+    await servedWithin();
   });
 
   it('holds 500 idle connections and a slowloris client while serving, then drops them at the deadline', async () => {

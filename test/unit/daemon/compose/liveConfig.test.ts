@@ -19,7 +19,7 @@ afterEach(() => {
 describe('LiveConfig', () => {
   it('starts from config.json and keeps what it started with after a change', () => {
     const config = new LiveConfig(configFile(JSON.stringify({ logLevel: 'debug' })));
-    expect(config.problem).toBeUndefined();
+    expect(config.report.problems).toEqual([]);
     expect(config.get().logLevel).toBe('debug');
     const seen: string[] = [];
     config.onChange((next) => seen.push(next.logLevel));
@@ -29,10 +29,11 @@ describe('LiveConfig', () => {
     expect(seen).toEqual(['warn']);
   });
 
-  it('uses the defaults, with the reason, when config.json is invalid', () => {
-    const config = new LiveConfig(configFile(JSON.stringify({ logLevel: 'loud' })));
-    expect(config.problem).toMatch(/logLevel/);
+  it('keeps the valid settings and reports the invalid one, which takes its default', () => {
+    const config = new LiveConfig(configFile(JSON.stringify({ logLevel: 'loud', idleTimeoutMinutes: 7 })));
+    expect(config.report.problems.map((p) => p.path).join(' ')).toMatch(/logLevel/);
     expect(config.get().logLevel).toBe('info');
+    expect(config.get().idleTimeoutMinutes).toBe(7);
     expect(config.fromFile().logLevel).toBe('info');
   });
 });

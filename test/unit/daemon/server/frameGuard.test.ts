@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { FrameGuard } from '../../../../daemon/server/frameGuard';
+import { FrameGuard, PRE_AUTH_MAX_BYTES } from '../../../../daemon/server/frameGuard';
 
 function frame(body: string, extraHeaders = ''): Buffer {
   return Buffer.from(`Content-Length: ${Buffer.byteLength(body)}\r\n${extraHeaders}\r\n${body}`);
 }
 
-function run(max: number, chunks: Buffer[]): Promise<{ out: Buffer; error?: Error }> {
+function run(max: number, chunks: Buffer[], authed = true): Promise<{ out: Buffer; error?: Error }> {
   return new Promise((resolve) => {
     const guard = new FrameGuard(max);
+    if (authed) guard.authenticated();
     const out: Buffer[] = [];
     guard.on('data', (d: Buffer) => out.push(d));
     guard.on('error', (error) => resolve({ out: Buffer.concat(out), error }));
@@ -46,5 +47,16 @@ describe('FrameGuard', () => {
   it('rejects a header without Content-Length, or with a non-numeric one', async () => {
     expect((await run(1024, [Buffer.from('Content-Type: x\r\n\r\n{}')])).error?.message).toMatch(/Content-Length/);
     expect((await run(1024, [Buffer.from('Content-Length: 12abc\r\n\r\n{}')])).error?.message).toMatch(/Content-Length/);
+  });
+
+  it('caps frames at a few KB until the handshake, then at the normal limit', async () => {
+    const big = frame(JSON.stringify({ pad: 'x'.repeat(PRE_AUTH_MAX_BYTES) }));
+    const before = await run(1 << 20, [Buffer.from(`Content-Length: ${PRE_AUTH_MAX_BYTES + 1}\r\n\r\n`)], false);
+    expect(before.error?.message).toMatch(new RegExp(`exceeds the ${PRE_AUTH_MAX_BYTES}-byte limit before the handshake`));
+    const small = frame('{"jsonrpc":"2.0"}');
+    expect((await run(1 << 20, [small], false)).error).toBeUndefined();
+    const after = await run(1 << 20, [big], true);
+    expect(after.error).toBeUndefined();
+    expect(after.out.equals(big)).toBe(true);
   });
 });

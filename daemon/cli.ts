@@ -11,6 +11,7 @@ import { keyCommand } from './cli/keyCommand';
 import { logsCommand } from './cli/logsCommand';
 import { usageCommand } from './cli/usageCommand';
 import { statusCommand } from './cli/statusCommand';
+import { serveCommand } from './cli/serveCommand';
 import { stopCommand } from './cli/stopCommand';
 
 const HELP = `conduit: a resilient, cost-aware gateway to Anthropic, OpenAI and Gemini
@@ -71,6 +72,9 @@ Usage:
   conduit key list [--json]   Which providers have keys, where each comes from
                               (keychain or env), the last 4 characters; keychain state.
   conduit key remove PROVIDER [ID]   Remove one keychain key (k1, k2…) or all of them.
+  conduit serve [--show-token] [--json]
+      The local OpenAI/Anthropic endpoint (server.enabled): its state and base URLs;
+      --show-token also prints the token other tools use as their API key.
   conduit stop                Stop the daemon once its in-flight requests finish.
   conduit daemon [--foreground]
       Start the daemon (it also starts on demand). --foreground runs it attached,
@@ -108,6 +112,7 @@ async function main(args: string[]): Promise<number> {
     case 'route': return routeCommand(rest);
     case 'experiments': return experimentsCommand(rest);
     case 'team': return teamCommand(rest);
+    case 'serve': return serveCommand(rest);
     case undefined:
     case 'help':
     case '--help':

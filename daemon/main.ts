@@ -34,6 +34,7 @@ import { resolveKey } from './secrets/keySource';
 import { verifyKey } from './secrets/keyVerify';
 import { keyHandlers } from './server/handlers/keyHandlers';
 import { DaemonServer } from './server/daemonServer';
+import { createLocalEndpoint } from './http/createLocalEndpoint';
 import { cacheHandlers } from './server/handlers/cacheHandlers';
 import { configHandlers } from './server/handlers/configHandlers';
 import { feedbackHandlers } from './server/handlers/feedbackHandlers';
@@ -122,6 +123,7 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   const recorder: RequestRecorder = { record: async (r) => { const res = await ledger.record(r); team?.recordUsage(r); return res; } };
   const teamHooks: TeamHooks = { limited: (p, k, s, fn) => (team ? team.limited(p, k, s, fn) : fn()), budget: () => team?.budget };
   const gateway = new Gateway({ config: () => config, logger, redactor, breakers, recorder, cache, rateLimiter, team: teamHooks, ...(queue ? { queue } : {}), keys: ring, onKeyRejected: (e) => keyRejected(e), budgets, onBudgetSettled: () => checkBudgets() });
+  const local = createLocalEndpoint({ home: layout.home, config: () => config, gateway, budgets, recorder, keys: ring, redactor, log });
   const warm = (requests: ChatRequest[], client: ClientKind) => warmCache(requests, {
     state: (request) => gateway.cacheState(request),
     send: (request, i) => gateway.send(request, { requestId: `warm_${Date.now()}_${i}`, client, signal: new AbortController().signal }),
@@ -196,7 +198,7 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
       // Settings from VS Code lie over config.json. The log level applies at once; the message
       // size limit, the idle timeout and the cache's bounds and embedder stay as started.
       fileConfig: () => { try { return loadConfig(layout.configFile); } catch { return configSchema.parse({}); } },
-      apply: (next) => { config = next; logger.setLevel(next.logLevel); announceDeprecations(); checkBudgets(); startTeam(); },
+      apply: (next) => { config = next; logger.setLevel(next.logLevel); announceDeprecations(); checkBudgets(); startTeam(); void local.apply(); },
       restartNeeded: (next) => restartNeeded(startedWith, next),
       log: (level, msg, fields) => log(level, msg, fields),
     }), feedbackHandlers((msg, fields) => log('info', msg, fields), async (requestId, rating, feature) => {
@@ -257,6 +259,7 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
       profile: config.profile,
       keychain: ring.state,
       ...(team ? { team: team.status() } : {}),
+      localEndpoint: local.endpoint.state(),
     };
   }
 
@@ -309,6 +312,7 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
       log('info', 'daemon stopping', { reason, inFlight: server.requestsInFlight });
       if (idleTimer) clearTimeout(idleTimer);
       server.server.close();
+      await local.endpoint.close();
       await worker?.stop();
       await batchPoller?.stop();
       const deadline = Date.now() + SHUTDOWN_GRACE_MS;
@@ -370,6 +374,7 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
   startTeam();
   alerts.start();
   worker?.start();
+  await local.apply();
   markStarted();
   log('info', 'daemon listening', { socket: address.path, version: CONDUIT_VERSION, protocolVersion: PROTOCOL_VERSION, node: process.version, idleTimeoutMs });
   server.server.on('error', (err) => log('error', 'server error', { err: err.message }));

@@ -85,6 +85,17 @@ export interface StatusResult {
   budgets?: BudgetStatus[];
   /** Team mode (shared limits, cache, budgets and usage on Redis); absent when it is off. */
   team?: TeamStatus;
+  /** The local OpenAI/Anthropic HTTP endpoint (off unless server.enabled). */
+  localEndpoint?: LocalEndpointStatus;
+}
+
+export interface LocalEndpointStatus {
+  enabled: boolean;
+  listening: boolean;
+  host: string;
+  port: number;
+  /** Why it is enabled but not listening (the port is in use…). */
+  problem?: string;
 }
 
 export const StatusRequest = {

@@ -15,6 +15,7 @@ import { batchSettingsSchema } from '../batch/batchSettings';
 import type { PlatformSettings } from '../providers/types';
 import { isPlatformProvider, platformFields, PLATFORM_BASE_URL_ENV, resolvePlatform } from './platformSettings';
 import { teamSchema } from '../team/teamSettings';
+import { serverSchema } from '../http/serverSettings';
 
 const providerSettings = z.object({
   baseURL: z.string().url().optional(),
@@ -104,6 +105,8 @@ export const configSchema = z.object({
   batch: batchSettingsSchema.default(batchSettingsSchema.parse({})),
   /** Team mode: shared limits, cache, budgets and usage on Redis; see daemon/team/teamSettings.ts. */
   team: teamSchema.default(teamSchema.parse({})),
+  /** The opt-in local OpenAI/Anthropic endpoint; see daemon/http/serverSettings.ts. */
+  server: serverSchema.default(serverSchema.parse({})),
   providers: z.object({
     anthropic: providerSettings.default({}),
     openai: providerSettings.default({}),

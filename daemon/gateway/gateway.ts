@@ -65,6 +65,10 @@ export interface SendContext {
   sink?: ChatSink;
   /** Set by the queue worker: a failure goes back to the worker, not into the queue again. */
   fromQueue?: boolean;
+  /** The calling tool by name (the local endpoint's User-Agent or x-conduit-client), for the ledger. */
+  clientName?: string;
+  /** No simplified answer: an HTTP client cannot tell Conduit's text from a model's, so it gets the error. */
+  noSimplified?: boolean;
 }
 
 export interface GatewayDeps {
@@ -252,7 +256,7 @@ export class Gateway {
       this.deps.logger.warn('stale cache answer', { requestId: ctx.requestId, code: failure.code });
       return stale;
     }
-    if (config.resilience.fallback.simplifiedResponse && !ctx.fromQueue && shouldDegrade(failure.code)) {
+    if (config.resilience.fallback.simplifiedResponse && !ctx.fromQueue && !ctx.noSimplified && shouldDegrade(failure.code)) {
       fallbacks.push('simplified');
       const text = degradedAnswer(primary, attempts, failure);
       sink?.text(text);

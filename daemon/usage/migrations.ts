@@ -58,6 +58,9 @@ export const migrations: readonly string[] = [
   // the batch job each came from, so `conduit usage` can tell them apart.
   `ALTER TABLE requests ADD COLUMN batch INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE requests ADD COLUMN batch_id TEXT;`,
+  // 6: the calling tool's name for requests through the local HTTP endpoint (User-Agent or
+  // x-conduit-client), so usage can be told apart by tool.
+  `ALTER TABLE requests ADD COLUMN client_name TEXT;`,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

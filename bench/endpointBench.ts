@@ -10,6 +10,9 @@
  * Conduit's cache is off, so every Conduit request goes upstream. Portkey binds every interface,
  * so this re-runs itself in a network namespace of its own (`unshare -n`) when it can.
  * `npm run bench -- --only endpoint [--quick]`. Prints a table, then one JSON line.
+ *
+ * Measured 2026-12-06 (n=1000, 2 loaded cores), p50 added over direct: endpoint +21.5 ms,
+ * Anthropic shape +23.7 ms, IPC +19.0 ms, Portkey +44.1 ms (docs/local-endpoint.md has the table).
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';

@@ -5,6 +5,9 @@
  * over keep-alive connections; (b) bundle size, each minimal server bundled by esbuild as the
  * daemon is; (c) start cost, a fresh node process from start to listening, alternated.
  * `npm run bench -- --only httpserver [--quick]`.
+ *
+ * Measured 2026-12-06 (--quick, 2 loaded cores): request p50 0.094 ms (node:http) vs 0.264 ms
+ * (Hono); bundle 0.1 KiB vs 37.3 KiB; process start p50 576 ms vs 811 ms.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';

@@ -223,8 +223,8 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
   function armIdleTimer(): void {
     idleTimer = setTimeout(() => {
       // Queued background work and running batches keep the daemon up: it is the only process
-      // that can run or collect them.
-      const pendingWork = async () => (await (queue?.pendingCount() ?? 0)) + (await (batchStore?.activeCount() ?? 0));
+      // that can run or collect them. So does a listening local endpoint: its tools are not IPC clients.
+      const pendingWork = async () => (await (queue?.pendingCount() ?? 0)) + (await (batchStore?.activeCount() ?? 0)) + (local.endpoint.state().listening ? 1 : 0);
       void pendingWork().then((pending) => (pending > 0 ? armIdleTimer() : shutdown('idle')), () => shutdown('idle'));
     }, idleTimeoutMs);
     idleTimer.unref();

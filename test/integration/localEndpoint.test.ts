@@ -135,6 +135,25 @@ describe('local endpoint: the official SDKs through the daemon', () => {
     expect(env.fake.requests).toHaveLength(upstream);
   });
 
+  it('openai: embeddings come from the provider with the daemon key, in the OpenAI shape', async () => {
+    const r = await openai.embeddings.create({ model: 'text-embedding-3-small', input: ['alpha', 'beta'] });
+    expect(r.data.map((d) => d.index)).toEqual([0, 1]);
+    expect(r.data[0]!.embedding.length).toBeGreaterThan(0);
+    expect(env.fake.embeddings.calls).toMatchObject([{ provider: 'openai', model: 'text-embedding-3-small', inputs: ['alpha', 'beta'] }]);
+  });
+
+  it('a stream cut by the provider after text has gone out ends with an in-band error the SDK raises', async () => {
+    // Reset after the first delta: the text is committed, so no retry, and the error travels in the stream.
+    env.fake.enqueue('anthropic', { deltas: ['partial ', 'answer'], fault: { kind: 'reset', afterDeltas: 1 } });
+    const stream = anthropic.messages.stream({ model: 'claude-haiku-5-5', max_tokens: 50, messages: [{ role: 'user', content: 'cut me off' }] });
+    const texts: string[] = [];
+    stream.on('text', (t) => texts.push(t));
+    const err = await stream.finalMessage().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Anthropic.APIError);
+    expect(texts.join('')).toBe('partial ');
+    expect(env.fake.requestsFor('anthropic')).toHaveLength(1);
+  });
+
   it('the ledger has a row per request with the client named and the feature from x-conduit-feature', async () => {
     env.fake.enqueue('anthropic', { text: 'named' });
     const named = new OpenAI({ apiKey: endpointToken(env.h), baseURL: `http://127.0.0.1:${port}/v1`, maxRetries: 0, defaultHeaders: { 'x-conduit-client': 'aider' } });

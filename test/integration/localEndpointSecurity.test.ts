@@ -15,7 +15,7 @@ describe('local endpoint: refusals', () => {
 
   beforeAll(async () => {
     port = await freePort();
-    writeConfig(env.h, { server: { enabled: true, port, maxBodyBytes: 4096, allowedOrigins: ['http://localhost:5173'] } });
+    writeConfig(env.h, { server: { enabled: true, port, maxBodyBytes: 4096, allowedOrigins: ['http://localhost:5173'] }, resilience: { maxAttempts: 1 } });
     const client = await env.h.connect();
     pid = client.hello.pid;
     client.close();
@@ -84,6 +84,15 @@ describe('local endpoint: refusals', () => {
     const unknownPath = await rawRequest(port, { method: 'GET', path: '/v1/files', headers: { authorization: `Bearer ${token}` } });
     expect(unknownPath.status).toBe(404);
     expect(env.fake.requests).toHaveLength(0);
+  });
+
+  it('a provider outage is the error in the API shape, not the simplified answer IPC clients get', async () => {
+    env.fake.enqueue('openai', { status: 429, headers: { 'retry-after': '7' } });
+    const r = await rawRequest(port, { path: '/v1/chat/completions', headers: { ...json, authorization: `Bearer ${token}` }, body: JSON.stringify({ model: 'gpt-5.4-mini', messages: [{ role: 'user', content: 'outage' }] }) });
+    expect(r.status).toBe(429);
+    expect(r.headers['retry-after']).toBe('7');
+    expect(r.json()).toMatchObject({ error: { code: 'rate_limited' } });
+    expect(env.fake.requests).toHaveLength(1);
   });
 
   it('after all that the daemon is the same process and still answers through the endpoint', async () => {

@@ -25,6 +25,8 @@ const benches = [
   { name: 'usage', entry: 'usageScaleBench', onlyWhenAsked: true },
   { name: 'pairs', entry: 'pairsBench' },
   { name: 'routing', entry: 'routingBench' },
+  { name: 'endpoint', entry: 'endpointBench' },
+  { name: 'httpserver', entry: 'httpServerBench', onlyWhenAsked: true },
 ];
 // Helpers the benchmarks spawn as their own processes.
 const helpers = ['mockServe', 'echoServer', 'peerBench', 'extActivation'];
@@ -40,7 +42,7 @@ await build({
   format: 'cjs',
   outdir: out,
   // Native bindings load from their own package folders.
-  external: ['sqlite3', '@photostructure/sqlite', '@napi-rs/keyring', 'usearch'],
+  external: ['sqlite3', '@photostructure/sqlite', '@napi-rs/keyring', 'usearch', 'esbuild'],
   logLevel: 'warning',
 });
 // `--only NAME` runs one of them by name.

@@ -14,6 +14,7 @@ import { logsCommand } from './cli/logsCommand';
 import { usageCommand } from './cli/usageCommand';
 import { statusCommand } from './cli/statusCommand';
 import { modelsCommand } from './cli/modelsCommand';
+import { serveCommand } from './cli/serveCommand';
 import { stopCommand } from './cli/stopCommand';
 
 const HELP = `conduit: a resilient, cost-aware gateway to Anthropic, OpenAI and Gemini
@@ -84,6 +85,9 @@ Usage:
   conduit models update --from FILE|URL [--yes]
       Load a newer catalogue in the models.dev api.json format and keep it under
       CONDUIT_HOME; every changed price is printed, and a lowered one needs --yes.
+  conduit serve [--show-token] [--json]
+      The local OpenAI/Anthropic endpoint (server.enabled): its state and base URLs;
+      --show-token also prints the token other tools use as their API key.
   conduit stop                Stop the daemon once its in-flight requests finish.
   conduit --version           Conduit's version, the runtime and the platform.
   conduit daemon [--foreground]
@@ -128,6 +132,7 @@ async function main(args: string[]): Promise<number> {
       process.stdout.write(`conduit ${CONDUIT_VERSION} (protocol ${PROTOCOL_VERSION}, Node ${process.version}, ${process.platform}-${process.arch})\n`);
       return ExitCode.ok;
     case 'models': return modelsCommand(rest);
+    case 'serve': return serveCommand(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -20,6 +20,7 @@ import { installProcessHooks } from './compose/processHooks';
 import { startServices } from './compose/startServices';
 import { statusReport } from './compose/statusReport';
 import { TeamMode } from './compose/teamMode';
+import { createLocalEndpoint } from './http/createLocalEndpoint';
 import { logFn } from './log/logFn';
 import { loadOverlay } from './router/catalogueOverlay';
 =======
@@ -135,6 +136,17 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   const work = createBackgroundWork({ ...shared, gateway: pipeline.gateway });
   // A circuit closing again means its provider answers: run what waited for it.
   circuitClosed.event(() => work.wake());
+  // The opt-in local OpenAI/Anthropic endpoint (server.enabled); nothing listens until then.
+  const local = createLocalEndpoint({
+    home: home.layout.home,
+    config: config.get,
+    gateway: pipeline.gateway,
+    budgets,
+    recorder: pipeline.recorder,
+    keys: ring,
+    redactor,
+    log,
+  });
   const monitor = createAlertMonitor({ ...shared, rateLimiter: pipeline.rateLimiter });
   const cacheStartup = new CacheStartup({ ...shared, warm: pipeline.warm, recorder: pipeline.recorder });
   config.onChange((next) => {
@@ -142,17 +154,22 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
     alerts.announceDeprecations();
     alerts.checkBudgets();
     team.start();
+    void local.apply();
   });
 
 <<<<<<< HEAD
-  const lifecycle = new Lifecycle({ idleTimeoutMs, pendingWork: () => work.pending() });
+  const lifecycle = new Lifecycle({
+    idleTimeoutMs,
+    // A listening local endpoint keeps the daemon up too: its tools are not IPC clients.
+    pendingWork: async () => (await work.pending()) + (local.endpoint.state().listening ? 1 : 0),
+  });
   const server = createServer({
     ...shared,
     token: home.token,
     maxMessageBytes: config.get().maxMessageBytes,
     ready: lifecycle.started,
     gateway: pipeline.gateway,
-    status: statusReport({ ...shared, ...pipeline, monitor }),
+    status: statusReport({ ...shared, ...pipeline, monitor, localEndpoint: () => local.endpoint.state() }),
     handlers: createHandlers({ ...shared, ...pipeline, monitor, batchService: work.batchService }),
     stop: () => lifecycle.requestStop('stop requested'),
     onIdleChange: lifecycle.idleChanged,
@@ -166,6 +183,7 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
     work,
     monitor,
     cacheStartup,
+    localEndpoint: local.endpoint,
   });
   lifecycle.onStopRequested((reason) => void shutdown.stop(reason));
 =======
@@ -348,6 +366,7 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
     return 'already-running';
   }
   await startServices({ ...shared, work, cacheStartup, monitor });
+  await local.apply();
   lifecycle.markReady();
   log('info', 'daemon listening', {
     socket: home.address.path,

@@ -59,6 +59,11 @@ const MAPPINGS: readonly Mapping[] = [
   { key: 'team.displayName', path: ['team', 'displayName'], convert: unlessEmpty },
   { key: 'team.offlineShare', path: ['team', 'offlineShare'] },
   { key: 'team.budgets', path: ['team', 'budgets'] },
+  // The local endpoint (daemon/http/serverSettings.ts); applied live.
+  { key: 'server.enabled', path: ['server', 'enabled'] },
+  { key: 'server.port', path: ['server', 'port'] },
+  { key: 'server.host', path: ['server', 'host'] },
+  { key: 'server.allowedOrigins', path: ['server', 'allowedOrigins'] },
 ];
 
 /** An empty text setting means "not set". */

@@ -117,6 +117,17 @@ export interface StatusResult {
   fallback?: { automatic: boolean; chains: Record<string, string[]> };
   /** Settings in config.json that could not be used (their defaults apply) or should change. */
   config?: { file: string; problems: { path: string; severity: 'invalid' | 'warning'; message: string }[] };
+  /** The local OpenAI/Anthropic HTTP endpoint (off unless server.enabled). */
+  localEndpoint?: LocalEndpointStatus;
+}
+
+export interface LocalEndpointStatus {
+  enabled: boolean;
+  listening: boolean;
+  host: string;
+  port: number;
+  /** Why it is enabled but not listening (the port is in use…). */
+  problem?: string;
 }
 
 export const StatusRequest = {

@@ -39,6 +39,8 @@ export interface UsageRow {
   sample: { prompt: string; response: string } | null;
   /** True for a request sent through a provider's Batch API, priced at its batch rate. */
   batch?: boolean;
+  /** The calling tool (User-Agent or x-conduit-client), for requests through the local HTTP endpoint. */
+  clientName?: string;
 }
 
 export type UsageGroupBy = 'day' | 'month' | 'feature' | 'model' | 'provider';

@@ -4,6 +4,7 @@ import type { LogFn } from '../log/logFn';
 import type { Logger } from '../log/logger';
 import type { DaemonServer } from '../server/daemonServer';
 import type { AlertMonitor } from '../usage/alertMonitor';
+import type { LocalEndpoint } from '../http/localEndpoint';
 import type { CacheStartup } from './cacheStartup';
 import type { BackgroundWork } from './createBackgroundWork';
 import type { Lifecycle } from './lifecycle';
@@ -20,6 +21,7 @@ export interface ShutdownDeps {
   monitor: AlertMonitor;
   stores: DaemonStores;
   cacheStartup: CacheStartup;
+  localEndpoint: LocalEndpoint;
   team: TeamMode;
   cache: ResponseCache;
   logger: Logger;
@@ -51,6 +53,7 @@ export function createShutdown(deps: ShutdownDeps): Shutdown {
       deps.lifecycle.idle.stop();
       deps.team.preventStart();
       server.server.close();
+      await deps.localEndpoint.close();
       await deps.work.worker?.stop();
       await deps.work.batchPoller?.stop();
       const deadline = Date.now() + (deps.graceMs ?? SHUTDOWN_GRACE_MS);

@@ -1,4 +1,4 @@
-import { CONDUIT_VERSION, PROTOCOL_VERSION, ProviderIds, type StatusResult } from '../../protocol';
+import { CONDUIT_VERSION, PROTOCOL_VERSION, ProviderIds, type LocalEndpointStatus, type StatusResult } from '../../protocol';
 import { platformStatus } from '../platform/platformStatus';
 import { resolveProvider } from '../config/config';
 import { configAlert } from '../config/configReport';
@@ -31,6 +31,7 @@ export interface StatusDeps {
   alerts: DaemonAlerts;
   team: TeamMode;
   unpriced: UnpricedSpend;
+  localEndpoint: () => LocalEndpointStatus;
   budgets: BudgetTable;
   rateLimiter: RateLimiter;
   ring: KeyRing;
@@ -97,6 +98,7 @@ export function statusReport(deps: StatusDeps): StatusReport {
       keychain: deps.ring.state,
       ...(teamStatus ? { team: teamStatus } : {}),
       ...platformStatus(),
+      localEndpoint: deps.localEndpoint(),
     };
   };
 }

@@ -16,6 +16,7 @@ import type { PlatformSettings } from '../providers/types';
 import { isPlatformProvider, platformFields, PLATFORM_BASE_URL_ENV, resolvePlatform } from './platformSettings';
 import { teamSchema } from '../team/teamSettings';
 import { stripBom } from '../platform/textFile';
+import { serverSchema } from '../http/serverSettings';
 
 const providerSettings = z.object({
   baseURL: z.string().url().optional(),
@@ -112,6 +113,8 @@ export const configSchema = z.object({
   batch: batchSettingsSchema.default(batchSettingsSchema.parse({})),
   /** Team mode: shared limits, cache, budgets and usage on Redis; see daemon/team/teamSettings.ts. */
   team: teamSchema.default(teamSchema.parse({})),
+  /** The opt-in local OpenAI/Anthropic endpoint; see daemon/http/serverSettings.ts. */
+  server: serverSchema.default(serverSchema.parse({})),
   providers: z.object({
     anthropic: providerSettings.default({}),
     openai: providerSettings.default({}),

@@ -71,6 +71,10 @@ export interface SendContext {
   fromQueue?: boolean;
   /** Set by cache warming: its lookup is known to miss, and is not counted as a miss. */
   warming?: boolean;
+  /** The calling tool by name (the local endpoint's User-Agent or x-conduit-client), for the ledger. */
+  clientName?: string;
+  /** No simplified answer: an HTTP client cannot tell Conduit's text from a model's, so it gets the error. */
+  noSimplified?: boolean;
 }
 
 export interface GatewayDeps {
@@ -269,7 +273,7 @@ export class Gateway {
       this.deps.logger.warn('stale cache answer', { requestId: ctx.requestId, code: failure.code });
       return stale;
     }
-    if (config.resilience.fallback.simplifiedResponse && !ctx.fromQueue && shouldDegrade(failure.code)) {
+    if (config.resilience.fallback.simplifiedResponse && !ctx.fromQueue && !ctx.noSimplified && shouldDegrade(failure.code)) {
       fallbacks.push('simplified');
       const text = degradedAnswer(primary, attempts, failure);
       sink?.text(text);

@@ -35,6 +35,7 @@ export function buildRecord(input: RecordInput): RequestRecord {
     requestId: ctx.requestId,
     startedAt: input.startedAt,
     client: ctx.client,
+    ...(ctx.clientName ? { clientName: ctx.clientName } : {}),
     feature: request?.feature ?? 'ask',
     priority: request?.priority ?? 'interactive',
     provider,

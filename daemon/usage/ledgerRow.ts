@@ -9,7 +9,7 @@ export const INSERT_COLUMNS = [
   'experiment_arm', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens',
   'reasoning_tokens', 'cost_usd', 'cost_saved_usd', 'cost_estimated', 'latency_ms', 'ttft_ms', 'attempts', 'error_code',
   'http_status', 'fallback_path', 'cache', 'coalesced', 'stream', 'profile', 'sample_prompt', 'sample_response',
-  'batch', 'batch_id', 'latency_bin', 'ttft_bin',
+  'batch', 'batch_id', 'latency_bin', 'ttft_bin', 'client_name',
 ] as const;
 
 export const INSERT_SQL = `INSERT OR IGNORE INTO requests (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})`;
@@ -63,6 +63,7 @@ export function recordParams(record: RequestRecord, recordedAt: number): SqlValu
     record.batchId ? 1 : 0,
     record.batchId ? label(record.batchId) : null,
     ...sketchBins(record),
+    record.clientName ? label(record.clientName, 100) : null,
   ];
 }
 
@@ -107,6 +108,7 @@ export interface DbRow {
   sample_response?: string | null;
   batch?: number;
   batch_id?: string | null;
+  client_name?: string | null;
 }
 
 /** The database holds what this code wrote, so the string columns are cast back to their unions. */
@@ -143,6 +145,7 @@ export function toUsageRow(r: DbRow): UsageRow {
       ? { prompt: r.sample_prompt ?? '', response: r.sample_response ?? '' }
       : null,
     ...(r.batch === 1 ? { batch: true } : {}),
+    ...(typeof r.client_name === 'string' ? { clientName: r.client_name } : {}),
   };
 }
 
@@ -180,6 +183,7 @@ export function recordToUsageRow(record: RequestRecord): UsageRow {
     // The live window is for figures; it never holds text.
     sample: null,
     ...(record.batchId ? { batch: true } : {}),
+    ...(record.clientName ? { clientName: record.clientName } : {}),
   };
 }
 

@@ -61,6 +61,9 @@ export const migrations: readonly string[] = [
    ALTER TABLE requests ADD COLUMN batch_id TEXT;`,
   // 6: hourly and daily rollups kept by a trigger, with latency and TTFT sketches (rollupSchema.ts).
   ROLLUP_MIGRATION,
+  // 7: the calling tool's name for requests through the local HTTP endpoint (User-Agent or
+  // x-conduit-client), so usage can be told apart by tool.
+  `ALTER TABLE requests ADD COLUMN client_name TEXT;`,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

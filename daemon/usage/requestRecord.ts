@@ -9,6 +9,8 @@ export interface RequestRecord {
   /** When the request arrived, ms since the epoch. */
   startedAt: number;
   client: ClientKind;
+  /** The calling tool's name, for requests through the local HTTP endpoint. */
+  clientName?: string;
   feature: string;
   priority: Priority;
   /** The provider and model that answered, or that were last tried when nothing answered. */

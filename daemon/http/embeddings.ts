@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { badRequest } from './errorStatus';
+import { failureFromError, sendFailure, sendJson, type EndpointDeps, type Exchange } from './exchange';
+
+const MAX_INPUTS = 2048;
+
+const embeddingsSchema = z.object({
+  model: z.string().min(1),
+  input: z.union([z.string(), z.array(z.string()).min(1).max(MAX_INPUTS)]),
+  encoding_format: z.enum(['float', 'base64']).optional(),
+});
+
+/** POST /v1/embeddings: OpenAI's shape, answered by the provider that serves the model. */
+export async function embeddings(ex: Exchange, deps: EndpointDeps): Promise<void> {
+  const parsed = embeddingsSchema.safeParse(ex.body);
+  if (!parsed.success) {
+    return sendFailure(ex, badRequest(`The embeddings request is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}. Token-array inputs are not supported; send text.`));
+  }
+  const inputs = typeof parsed.data.input === 'string' ? [parsed.data.input] : parsed.data.input;
+  try {
+    const out = await deps.embed(parsed.data.model, inputs, ex);
+    const base64 = parsed.data.encoding_format === 'base64';
+    sendJson(ex, 200, {
+      object: 'list',
+      data: out.vectors.map((v, index) => ({ object: 'embedding', index, embedding: base64 ? Buffer.from(Float32Array.from(v).buffer).toString('base64') : v })),
+      model: out.model,
+      usage: { prompt_tokens: out.promptTokens, total_tokens: out.promptTokens },
+    });
+  } catch (err) {
+    sendFailure(ex, failureFromError(err, deps));
+  }
+}

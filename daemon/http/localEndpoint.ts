@@ -1,0 +1,109 @@
+import * as http from 'node:http';
+import type { Socket } from 'node:net';
+import type { EndpointDeps } from './exchange';
+import { handleRequest } from './handleRequest';
+import { allowedHosts } from './requestChecks';
+import type { ServerSettings } from './serverSettings';
+
+/** What `status` reports about the endpoint. */
+export interface EndpointState {
+  enabled: boolean;
+  listening: boolean;
+  host: string;
+  port: number;
+  /** Set when enabled but the port could not be bound (in use, not permitted). */
+  problem?: string;
+}
+
+export interface LocalEndpointOptions {
+  token: string;
+  deps: EndpointDeps;
+  log: (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+}
+
+/**
+ * The loopback HTTP listener, started, moved or stopped to match the `server` settings each time
+ * they change. Plain node:http: five routes need no framework (bench/httpServerBench.ts).
+ */
+export class LocalEndpoint {
+  private server: http.Server | undefined;
+  private bound: { host: string; port: number } | undefined;
+  private settings: ServerSettings | undefined;
+  private problem: string | undefined;
+  private readonly sockets = new Set<Socket>();
+  /** Settings changes run one after another, so a quick off-on never leaves two listeners. */
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(private readonly opts: LocalEndpointOptions) {}
+
+  apply(settings: ServerSettings): Promise<void> {
+    this.chain = this.chain.then(() => this.reconcile(settings), () => this.reconcile(settings));
+    return this.chain;
+  }
+
+  state(): EndpointState {
+    const s = this.settings;
+    return {
+      enabled: s?.enabled ?? false,
+      listening: this.server?.listening ?? false,
+      host: this.bound?.host ?? s?.host ?? '127.0.0.1',
+      port: this.bound?.port ?? s?.port ?? 4141,
+      ...(this.problem ? { problem: this.problem } : {}),
+    };
+  }
+
+  close(): Promise<void> {
+    this.chain = this.chain.then(() => this.stop(), () => this.stop());
+    return this.chain;
+  }
+
+  private async reconcile(settings: ServerSettings): Promise<void> {
+    this.settings = settings;
+    const wanted = settings.enabled ? { host: settings.host, port: settings.port } : undefined;
+    if (this.server && wanted && this.bound?.host === wanted.host && this.bound.port === wanted.port) return;
+    await this.stop();
+    if (!wanted) return;
+    this.problem = undefined;
+    const server = http.createServer({ requestTimeout: 0, headersTimeout: 30_000 }, (req, res) => {
+      const current = this.settings!;
+      const policy = { token: this.opts.token, allowedHosts: allowedHosts(wanted.host, wanted.port), allowedOrigins: current.allowedOrigins, maxBodyBytes: current.maxBodyBytes };
+      handleRequest(req, res, policy, this.opts.deps).catch((err: unknown) => {
+        this.opts.log('error', 'local endpoint: request failed', { err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) });
+        if (!res.headersSent) { res.writeHead(500, { 'content-type': 'application/json' }); res.end('{"error":{"message":"internal error; see the daemon log","type":"server_error"}}'); } else res.destroy();
+      });
+    });
+    server.on('connection', (socket) => { this.sockets.add(socket); socket.on('close', () => this.sockets.delete(socket)); });
+    server.on('clientError', (_err, socket) => { if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n'); else socket.destroy(); });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ host: wanted.host, port: wanted.port, exclusive: true }, () => { server.off('error', reject); resolve(); });
+      });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      this.problem = code === 'EADDRINUSE'
+        ? `port ${wanted.port} on ${wanted.host} is in use by another program; set server.port to a free port`
+        : `could not listen on ${wanted.host}:${wanted.port} (${code ?? (err as Error).message}); check server.host and server.port`;
+      this.opts.log('warn', `local endpoint not started: ${this.problem}`);
+      return;
+    }
+    server.on('error', (err) => this.opts.log('error', 'local endpoint error', { err: err.message }));
+    this.server = server;
+    this.bound = wanted;
+    const loopback = ['127.0.0.1', 'localhost', '::1'].includes(wanted.host);
+    this.opts.log(loopback ? 'info' : 'warn', 'local endpoint listening', { host: wanted.host, port: wanted.port, ...(loopback ? {} : { warning: 'not a loopback address: reachable from the network' }) });
+  }
+
+  private async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    this.bound = undefined;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Idle keep-alive sockets would hold the port; requests in flight are cut (their clients see a reset).
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    await closed;
+    this.opts.log('info', 'local endpoint stopped');
+  }
+}

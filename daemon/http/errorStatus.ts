@@ -39,6 +39,8 @@ const STATUS: Record<ErrorCode, number> = {
   invalid_output: 502,
   cancelled: 499,
   config_invalid: 500,
+  // The daemon's own home is unsafe: the operator must fix it, not the calling tool.
+  home_unsafe: 500,
   unauthorized: 401,
   protocol_mismatch: 400,
   daemon_unavailable: 503,

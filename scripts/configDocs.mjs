@@ -16,7 +16,12 @@ function typeOf(schema) {
   if (schema.anyOf) return schema.anyOf.map(typeOf).join(' or ');
   if (schema.enum) return schema.enum.map((v) => `\`${JSON.stringify(v)}\``).join(' \\| ');
   if (schema.type === 'array') return `array of ${schema.items ? typeOf(schema.items) : 'values'}`;
-  if (schema.type === 'object' && !schema.properties && schema.additionalProperties && typeof schema.additionalProperties === 'object') {
+  if (
+    schema.type === 'object' &&
+    !schema.properties &&
+    schema.additionalProperties &&
+    typeof schema.additionalProperties === 'object'
+  ) {
     return `object of ${typeOf(schema.additionalProperties)}`;
   }
   return schema.type ?? 'any';
@@ -33,7 +38,9 @@ function limits(schema) {
 }
 
 function oneLine(text) {
-  return String(text ?? '').replace(/\s*\n\s*/g, ' ').trim();
+  return String(text ?? '')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
 }
 
 /** The fields of an object schema, nested ones indented under their parent. */
@@ -44,7 +51,8 @@ function fields(schema, depth) {
     const object = field.type === 'object' || field.anyOf?.some((s) => s.type === 'object');
     const about = oneLine(field.description ?? field.markdownDescription);
     const dflt = field.default !== undefined && !object ? ` Default \`${JSON.stringify(field.default)}\`.` : '';
-    lines.push(`${indent}- \`${name}\`: ${object && field.properties ? 'object' : typeOf(field)}${limits(field)}.${about ? ` ${about}` : ''}${dflt}`);
+    const type = object && field.properties ? 'object' : typeOf(field);
+    lines.push(`${indent}- \`${name}\`: ${type}${limits(field)}.${about ? ` ${about}` : ''}${dflt}`);
     if (field.enum && field.enumDescriptions) {
       field.enum.forEach((v, i) => lines.push(`${indent}  - \`${JSON.stringify(v)}\`: ${field.enumDescriptions[i]}`));
     }
@@ -85,8 +93,12 @@ export function renderConfigurationDocs(pkg) {
     '| --- | --- | --- | --- |',
   ];
   for (const [name, schema] of Object.entries(settings)) {
-    const anchor = name.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-');
-    out.push(`| [\`${name}\`](#${anchor}) | ${typeOf(schema)} | \`${JSON.stringify(schema.default)}\` | ${schema.scope ?? 'window'} |`);
+    const anchor = name
+      .toLowerCase()
+      .replace(/[^a-z0-9 -]/g, '')
+      .replace(/ /g, '-');
+    const dflt = `\`${JSON.stringify(schema.default)}\``;
+    out.push(`| [\`${name}\`](#${anchor}) | ${typeOf(schema)} | ${dflt} | ${schema.scope ?? 'window'} |`);
   }
   for (const [name, schema] of Object.entries(settings)) {
     out.push('', `## ${name}`, '', oneLine(schema.markdownDescription ?? schema.description), '');

@@ -16,7 +16,19 @@ function shape(schema: unknown): unknown {
   if (!schema || typeof schema !== 'object') return schema;
   const out: Schema = {};
   for (const [k, v] of Object.entries(schema)) {
-    if (['$schema', 'propertyNames', 'description', 'markdownDescription', 'enumDescriptions', 'scope', 'default', 'order'].includes(k)) continue;
+    if (
+      [
+        '$schema',
+        'propertyNames',
+        'description',
+        'markdownDescription',
+        'enumDescriptions',
+        'scope',
+        'default',
+        'order',
+      ].includes(k)
+    )
+      continue;
     if (k === 'maximum' && v === Number.MAX_SAFE_INTEGER) continue;
     out[k] = shape(v);
   }
@@ -46,7 +58,8 @@ describe('contributes.configuration', () => {
     };
     for (const [name, schema] of Object.entries(settings)) walk(name, schema);
     expect(enums.length).toBeGreaterThan(0);
-    for (const [path, s] of enums) expect((s.enumDescriptions as unknown[] | undefined)?.length, path).toBe((s.enum as unknown[]).length);
+    for (const [path, s] of enums)
+      expect((s.enumDescriptions as unknown[] | undefined)?.length, path).toBe((s.enum as unknown[]).length);
   });
 
   it('gives the object settings the daemon schema of the part that reads them', () => {

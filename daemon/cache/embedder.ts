@@ -1,5 +1,5 @@
 /**
- * Turns prompts into unit-length vectors for the semantic cache. Three kinds (DESIGN.md):
+ * Turns prompts into unit-length vectors for the semantic cache. Three kinds (docs/caching.md):
  * `local` (all-MiniLM-L6-v2 through @huggingface/transformers), `provider` (OpenAI or Gemini
  * embeddings) and `lexical` (hashed character n-grams, always available).
  */

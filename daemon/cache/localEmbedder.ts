@@ -95,7 +95,7 @@ interface Pending {
  */
 export async function loadLocalEmbedder(opts: LocalEmbedderOptions): Promise<Embedder & { readonly sha256: string; readonly dtype: 'q8' | 'fp32' }> {
   const dir = path.resolve(opts.modelDir);
-  const hint = `Install it with \`conduit cache model install --from FOLDER_OR_ZIP\` (see README, "Caching"), or set cache.semantic.embedder to "lexical" or "provider".`;
+  const hint = `Install it with \`conduit cache model install --from FOLDER_OR_ZIP\` (see docs/caching.md), or set cache.semantic.embedder to "lexical" or "provider".`;
   for (const f of ['config.json', 'tokenizer.json']) {
     if (!fs.existsSync(path.join(dir, f))) throw new LocalEmbedderUnavailable(`the local embedding model is missing: no ${path.join(dir, f)}. ${hint}`);
   }

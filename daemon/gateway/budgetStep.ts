@@ -30,7 +30,8 @@ export type CoverTarget = (target: Target) => boolean | Promise<boolean>;
 type Upstream = (request: ChatRequest, cover?: CoverTarget) => Promise<ChatResult>;
 
 /**
- * Step 4: reserve the request's worst-case cost (an upper bound of its input tokens +
+ * The budget step (docs/architecture.md, inside the coalesced call):
+ * reserve the request's worst-case cost (an upper bound of its input tokens +
  * max_tokens at the model's prices) against every budget that applies, before anything is
  * sent; over budget, refuse with `budget_exceeded`, or, with onExceed "downgrade", try the
  * cheaper tiers of the same provider. A fallback to another model first raises the reservation

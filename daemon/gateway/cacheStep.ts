@@ -13,7 +13,8 @@ import type { SendContext } from './gateway';
 export type Upstream = (ctx: SendContext) => Promise<ChatResult>;
 
 /**
- * Steps 3, 5 and 11 of the pipeline: the cache (exact, then semantic), coalescing with
+ * The pipeline's cache and coalesce steps (docs/architecture.md, "The request pipeline"):
+ * the cache (exact, then semantic), coalescing with
  * identical requests in flight, and storing a complete answer. Also serves the stale entry that
  * the fallback chain may use as a last resort.
  */

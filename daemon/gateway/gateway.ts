@@ -112,7 +112,7 @@ interface RunPolicy {
 }
 
 /**
- * The request pipeline. It composes the parts in the order DESIGN.md gives and holds no policy
+ * The request pipeline. It composes the parts in the order docs/architecture.md lists and holds no policy
  * of its own: guard, route, then each target of the fallback chain under the resilience
  * executor, then the last resorts (the durable queue, a simplified answer), then the record.
  */
@@ -177,7 +177,7 @@ export class Gateway {
     }
   }
 
-  /** Steps 3, 4, 5 and 11 (the cache, the budget, coalescing) around the upstream chain. */
+  /** The cache, coalesce and budget steps (docs/architecture.md) around the upstream chain. */
   private run(request: ChatRequest, route: RouteInfo, config: ConduitConfig, ctx: SendContext, started: number, attempts: AttemptRecord[], fallbacks: string[]): Promise<ChatResult> {
     return this.cacheStep.run(request, config, ctx, started, (c) => {
       const upstream = (r: ChatRequest, cover?: CoverTarget) => withTeamBudget(this.deps.team?.budget(), r, config, this.env, (t, both) => this.runUpstream(t, config, c, started, attempts, fallbacks, both), cover);

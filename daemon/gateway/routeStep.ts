@@ -6,7 +6,8 @@ import { decideRoute, tierModel, type RouteContext, type RouteDecision } from '.
 import { worstCaseCost } from '../usage/pricing';
 
 /**
- * Step 2 of the pipeline: the complexity tier, then the provider and model, then the experiment
+ * The pipeline's route step (docs/architecture.md, "The request pipeline"):
+ * the complexity tier, then the provider and model, then the experiment
  * arm (daemon/router decides; this binds it to the configuration). Also answers `router/explain`.
  */
 export class RouteStep {

@@ -30,7 +30,7 @@ function cleanText(text: string): string {
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
-/** Step 1 of the pipeline: a request that fails here is never sent anywhere. */
+/** The guard-in step (docs/architecture.md): a request that fails here is never sent anywhere. */
 export function guardInput(input: unknown, opts: InputGuardOptions): ChatRequest {
   return guardRequest(input, opts).request;
 }

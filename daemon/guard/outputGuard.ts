@@ -15,7 +15,7 @@ function findings(text: string, policy: OutputPolicy): Finding[] {
   return dedupe(all);
 }
 
-/** Step 10: secrets (and PII, when asked) removed from an answer. */
+/** The guard-out step (docs/architecture.md): secrets (and PII, when asked) removed from an answer. */
 export function redactOutput(text: string, policy: OutputPolicy): { text: string; redacted: GuardRedaction[] } {
   if (!policy.secrets && !policy.pii) return { text, redacted: [] };
   return applyRedactions(text, findings(text, policy));

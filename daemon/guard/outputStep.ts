@@ -23,7 +23,8 @@ export interface OutputStepOptions {
 export type RunFn = (request: ChatRequest, sink: TextSink | undefined) => Promise<ChatResult>;
 
 /**
- * Step 10, around everything upstream of it: answers that must be JSON are checked and, once,
+ * The guard-out step (docs/architecture.md),
+ * around everything upstream of it: answers that must be JSON are checked and, once,
  * sent back for repair; secrets (and PII, when set) are redacted from the answer, and from each
  * streamed chunk as it passes, holding back only a tail that could still become a secret; suspicious answers are logged, by metadata.
  */

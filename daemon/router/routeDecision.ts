@@ -35,7 +35,8 @@ export function tierModel(ctx: RouteContext, provider: ProviderId, tier: Tier): 
 }
 
 /**
- * Step 2: the tier, then the provider and model, then the experiment arm. What wins, in order:
+ * The route step (docs/architecture.md):
+ * the tier, then the provider and model, then the experiment arm. What wins, in order:
  * a model named in the request; the feature's model in settings; the feature's experiment arm;
  * the tier's model (routing on) or the provider's configured model (routing off). A tier in the
  * request or the feature's settings wins over the classifier's.

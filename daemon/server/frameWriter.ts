@@ -6,7 +6,7 @@ import { AbstractMessageWriter, type Message, type MessageWriter } from 'vscode-
  * vscode-jsonrpc's StreamMessageWriter writes the header, waits for it to be flushed, then writes
  * the body: two system calls per message, and the reader on the other end wakes up twice, once for
  * a header it cannot use yet. On the reply path of every request that cost more than the rest of
- * the daemon's JavaScript (bench/profile.ts; README, Performance). The frame format is the same
+ * the daemon's JavaScript (bench/profile.ts; docs/performance.md). The frame format is the same
  * (`Content-Length: N\r\n\r\n` + UTF-8 JSON), so either end may still use the stock writer.
  */
 export class FrameWriter extends AbstractMessageWriter implements MessageWriter {

@@ -42,7 +42,7 @@ async function openChecked(file: string): Promise<SqliteDb> {
   prepareDatabaseFile(file);
   const db = await SqliteDb.open(file);
   try {
-    // Durability first: each commit is fsynced before record() resolves (DESIGN.md: nothing is lost).
+    // Durability first: each commit is fsynced before record() resolves (docs/usage-and-alerts.md: nothing is lost).
     await db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
     // quick_check reads every page but skips the index cross-checks, so startup stays fast.
     const rows = await db.all<{ quick_check: string }>('PRAGMA quick_check');

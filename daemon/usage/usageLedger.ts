@@ -174,7 +174,7 @@ export class UsageLedger implements RequestRecorder {
       if (batch.length === 1) {
         // One row needs no explicit transaction: a lone INSERT commits itself atomically in one
         // trip to SQLite's thread instead of three (BEGIN, INSERT, COMMIT). Measured in bench/
-        // (README, Performance).
+        // (docs/performance.md).
         await db.write(() => db.runPrepared(INSERT_SQL, batch[0]));
       } else {
         await db.transaction(async () => {

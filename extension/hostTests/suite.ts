@@ -168,9 +168,11 @@ export const tests: HostTest[] = [
     async run() {
       await setAndPush('budgets', { dailyUsd: 9 }, vscode.ConfigurationTarget.Global);
       assert.equal(dailyBudget(await daemonStatus()), 9);
-      await setAndPush('budgets', { dailyUsd: 7 }, vscode.ConfigurationTarget.Workspace);
+      // conduit.budgets is an application setting (package.json `scope`): VS Code refuses a workspace value.
+      await assert.rejects(
+        Promise.resolve(vscode.workspace.getConfiguration('conduit').update('budgets', { dailyUsd: 7 }, vscode.ConfigurationTarget.Workspace)),
+      );
       assert.equal(dailyBudget(await daemonStatus()), 9, 'a workspace value reached the shared daemon');
-      await setAndPush('budgets', undefined, vscode.ConfigurationTarget.Workspace);
       await setAndPush('budgets', undefined, vscode.ConfigurationTarget.Global);
       assert.equal(dailyBudget(await daemonStatus()), undefined);
       await setAndPush('provider', 'gemini', vscode.ConfigurationTarget.Workspace);

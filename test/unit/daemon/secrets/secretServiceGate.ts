@@ -1,6 +1,6 @@
 /**
  * Whether tests that need a real Secret Service run. They need a D-Bus session bus with an
- * unlocked keyring (see .ci/run and the README). Outside CI they skip, with this reason, when
+ * unlocked keyring (see .ci/run and docs/development.md). Outside CI they skip, with this reason, when
  * there is no session bus; in CI (CI=true) they always run, so a broken setup fails loudly.
  */
 const hasBus = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS) || process.platform !== 'linux';

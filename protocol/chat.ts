@@ -44,7 +44,11 @@ export interface ChatRequest {
   toolChoice?: ToolChoice;
   /** The answer must be JSON of this schema; implies the JSON check and its one repair. */
   responseSchema?: ResponseSchema;
-  /** Extended thinking (Anthropic), reasoning_effort (OpenAI), a thinking budget (Gemini). */
+  /**
+   * Sent in the form the model documents: adaptive thinking with output_config.effort or a thinking
+   * budget (Anthropic), reasoning_effort (OpenAI), thinkingLevel or thinkingBudget (Gemini). See
+   * docs/providers.md; what had to change comes back in the result's `adjusted`.
+   */
   reasoningEffort?: ReasoningEffort;
 }
 

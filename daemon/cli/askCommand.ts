@@ -77,6 +77,7 @@ export async function askCommand(argv: string[]): Promise<number> {
     if (result.route?.deprecation) process.stderr.write(`conduit: warning: ${result.route.deprecation.message}\n`);
     if (result.contextFallback) process.stderr.write(`conduit: note: the request was over ${result.contextFallback.from}'s context window and went to ${result.contextFallback.to}\n`);
     if (result.trimmed) process.stderr.write(`conduit: note: ${result.trimmed.droppedMessages} earlier message(s) (~${result.trimmed.droppedTokens} tokens) were left out to fit the feature's context budget\n`);
+    for (const note of result.adjusted ?? []) process.stderr.write(`conduit: note: ${note}\n`);
     if (result.degraded) {
       process.stderr.write(`conduit: ${result.degraded.code}: ${result.degraded.message}\n`);
       return ExitCode.degraded;

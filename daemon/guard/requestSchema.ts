@@ -17,7 +17,11 @@ const message = z.object({
   content: z.union([z.string(), z.array(part).min(1, 'content parts may not be empty')]),
 }).strict();
 
-const tool = z.object({ name: toolName, description: z.string().max(10_000).optional(), inputSchema: jsonObject }).strict();
+/** Every provider takes a tool's arguments as an object (Anthropic's input_schema must say type "object"). */
+const toolInputSchema = jsonObject.refine((s) => s.type === undefined || s.type === 'object', {
+  message: 'a tool\'s inputSchema must describe an object (type "object"): every provider passes tool arguments as an object; put the value in a property',
+});
+const tool = z.object({ name: toolName, description: z.string().max(10_000).optional(), inputSchema: toolInputSchema }).strict();
 
 /** The shape every ChatRequest must have; anything else is refused before routing. */
 export const chatRequestSchema = z.object({

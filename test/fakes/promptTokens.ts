@@ -9,8 +9,8 @@ export function promptTokens(body: unknown): number {
   let other = 0;
   const walk = (v: unknown): void => {
     if (typeof v === 'string') {
-      // Base64 image data is not text; providers count images apart.
-      if (v.length > 512 && /^[A-Za-z0-9+/=]+$/.test(v)) return;
+      // Base64 image data (bare, or OpenAI's data URLs) is not text; providers count images apart.
+      if (v.startsWith('data:') || (v.length > 512 && /^[A-Za-z0-9+/=]+$/.test(v))) return;
       for (const ch of v) {
         if (ch.charCodeAt(0) < 128) ascii++;
         else other++;

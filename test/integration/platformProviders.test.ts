@@ -77,6 +77,19 @@ describe('cloud platforms through the real daemon, SDKs and credential chains, a
     expect(row.costUsd).toBeCloseTo(expected ?? 0, 12);
   });
 
+  it('Bedrock and Vertex AI take the thinking mode of the model they serve (the fake refuses the wrong one)', async () => {
+    env.fake.enqueue('bedrock', { text: 'adaptive' });
+    await ask(['--provider', 'anthropicBedrock', '--model', 'global.anthropic.claude-sonnet-5-5', '--effort', 'low', '--temperature', '0.3', '--no-stream', 'q']);
+    expect(env.fake.lastRequest('bedrock')?.body).toMatchObject({ thinking: { type: 'adaptive' }, output_config: { effort: 'low' } });
+    expect((env.fake.lastRequest('bedrock')?.body as Record<string, unknown>).temperature).toBeUndefined();
+    env.fake.enqueue('vertexAnthropic', { text: 'budget' });
+    await ask(['--provider', 'anthropicVertex', '--model', 'claude-sonnet-4-5@20250929', '--effort', 'low', '--no-stream', 'q']);
+    expect(env.fake.lastRequest('vertexAnthropic')?.body).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 1024 } });
+    env.fake.enqueue('vertexGemini', { text: 'level' });
+    await ask(['--provider', 'geminiVertex', '--model', 'gemini-3.8-flash', '--effort', 'high', '--no-stream', 'q']);
+    expect(env.fake.lastRequest('vertexGemini')?.body).toMatchObject({ generationConfig: { thinkingConfig: { thinkingLevel: 'HIGH' } } });
+  });
+
   it('Bedrock: a ThrottlingException is retried after its wait, like any provider\'s 429', async () => {
     env.fake.enqueue('bedrock', { status: 429, headers: { 'retry-after': '0' } }, { text: 'after the throttle' });
     const result = await ask(['--provider', 'anthropicBedrock', '--model', 'global.anthropic.claude-haiku-5-5', '--no-stream', 'again']);

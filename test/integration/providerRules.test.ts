@@ -168,6 +168,28 @@ describe('provider rules per model family, through the real daemon', () => {
     });
   });
 
+  describe('Anthropic, Claude 4.6 (adaptive thinking, a temperature only without it)', () => {
+    it('--effort: adaptive thinking, and the temperature dropped; without an effort the temperature goes', async () => {
+      env.fake.enqueue('anthropic', { text: 'ok' }, { text: 'ok' });
+      await chat(ask('anthropic', 'claude-sonnet-4-6', { reasoningEffort: 'medium', temperature: 0.3 }));
+      expect(sent('anthropic')).toMatchObject({ thinking: { type: 'adaptive' }, output_config: { effort: 'medium' } });
+      expect(sent('anthropic').temperature).toBeUndefined();
+      await chat(ask('anthropic', 'claude-sonnet-4-6', { temperature: 0.3 }));
+      expect(sent('anthropic')).toMatchObject({ temperature: 0.3 });
+      expect(sent('anthropic').thinking).toBeUndefined();
+    });
+  });
+
+  describe('the CLI shows what was adjusted', () => {
+    it('conduit ask --model gpt-5 --temperature 0.5 answers, with a note that the temperature was dropped', async () => {
+      env.fake.enqueue('openai', { text: 'fine' });
+      const r = await env.h.cli(['ask', '--provider', 'openai', '--model', 'gpt-5', '--temperature', '0.5', '--no-stream', 'q']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('fine');
+      expect(r.stderr).toContain('conduit: note: temperature 0.5 dropped: gpt-5 takes only the default temperature');
+    });
+  });
+
   describe('OpenAI, GPT-5.4 (a temperature only at reasoning effort "none")', () => {
     it('a temperature alone goes with reasoning_effort "none"; with an effort it is dropped', async () => {
       env.fake.enqueue('openai', { text: 'ok' }, { text: 'ok' });

@@ -21,14 +21,27 @@ const common = {
 } as const;
 
 /**
- * OpenAI, newest first. GPT-5.4 and later default to `reasoning_effort: "none"` and take
+ * OpenAI, newest first. GPT-5.1 and later (the row is named for GPT-5.4, the oldest in the catalogue) default to `reasoning_effort: "none"` and take
  * temperature and top_p only at that effort; GPT-5, GPT-5 mini and nano (and the o-series)
  * always reason and take only the default temperature.
  */
 export const OPENAI_FAMILIES: readonly CapabilityRow[] = [
   {
+    // ChatGPT's snapshots (gpt-5-chat-latest, gpt-5.1-chat-latest) take no reasoning_effort.
+    family: 'gpt-5 chat',
+    matches: (id) => /^gpt-5(\.\d+)?-chat/.test(id),
+    thinking: { kind: 'none' },
+    sampling: 'defaultOnly',
+    defaultWindow: 128_000,
+    ...common,
+    defaultMaxOutput: 16_384,
+    inputLimit: 'sharedWindow',
+    sources: [`${DOCS}/models/gpt-5-chat-latest`, STRUCTURED, TOOLS],
+  },
+  {
+    // GPT-5.1 brought reasoning effort "none" (its default) and sampling at that effort.
     family: 'gpt-5.4+',
-    matches: (id) => /^gpt-5\.([4-9]|\d\d)/.test(id) || /^gpt-([6-9]|\d\d)/.test(id),
+    matches: (id) => /^gpt-5\.([1-9]|\d\d)/.test(id) || /^gpt-([6-9]|\d\d)/.test(id),
     thinking: { kind: 'openaiEffort', efforts: ['low', 'medium', 'high'] },
     sampling: 'onlyWithoutReasoning',
     defaultWindow: 1_050_000,
@@ -37,7 +50,7 @@ export const OPENAI_FAMILIES: readonly CapabilityRow[] = [
   },
   {
     family: 'gpt-5',
-    matches: (id) => /^gpt-5(?:$|[-.])/.test(id) && !id.includes('-chat'),
+    matches: (id) => /^gpt-5(?:$|-)/.test(id),
     thinking: { kind: 'openaiEffort', efforts: ['low', 'medium', 'high'] },
     sampling: 'defaultOnly',
     defaultWindow: 400_000,

@@ -24,6 +24,14 @@ describe('guardInput', () => {
     expect(codeOf(() => guardInput({ messages: [{ role: 'assistant', content: 'x' }] }, opts))).toBe('bad_request');
   });
 
+  it('refuses a tool whose input schema is not an object, saying why (every provider would answer 400)', () => {
+    const tools = [{ name: 'list', inputSchema: { type: 'array', items: { type: 'string' } } }];
+    let message = '';
+    try { guardInput({ messages: [{ role: 'user', content: 'x' }], tools }, opts); } catch (err) { message = err instanceof Error ? err.message : ''; }
+    expect(message).toContain('inputSchema must describe an object');
+    expect(codeOf(() => guardInput({ messages: [{ role: 'user', content: 'x' }], tools: [{ name: 'ok', inputSchema: { properties: {} } }] }, opts))).toBeUndefined();
+  });
+
   it('refuses an oversized prompt with the limit in the message', () => {
     try {
       guardInput({ messages: [{ role: 'user', content: 'x'.repeat(90) }], system: 'y'.repeat(20) }, opts);

@@ -144,8 +144,22 @@ export class ResponseCache {
     return exactKey(req);
   }
 
-  /** Exact, then (when the feature allows) semantic. Counts a miss when both find nothing, unless told not to (warming). */
-  async lookup(req: CanonicalRequest, feature: string, signal?: AbortSignal, priority: EmbedPriority = 'interactive', countMiss = true): Promise<CacheHit | undefined> {
+  /**
+   * Exact, then (when the feature allows) semantic. Counts a miss when both find nothing, unless
+   * told not to (warming). `strongerModels`: models of higher tiers the router could have chosen
+   * for this request; their answers serve it too (never the other way round), so a paraphrase the
+   * router scored one tier lower still finds the answer to its twin.
+   */
+  async lookup(req: CanonicalRequest, feature: string, signal?: AbortSignal, priority: EmbedPriority = 'interactive', countMiss = true, strongerModels: readonly string[] = []): Promise<CacheHit | undefined> {
+    for (const r of [req, ...strongerModels.filter((m) => m !== req.model).map((model) => ({ ...req, model }))]) {
+      const hit = await this.lookupIn(r, feature, signal, priority);
+      if (hit) return hit;
+    }
+    if (countMiss) this.counts.misses++;
+    return undefined;
+  }
+
+  private async lookupIn(req: CanonicalRequest, feature: string, signal: AbortSignal | undefined, priority: EmbedPriority): Promise<CacheHit | undefined> {
     const key = exactKey(req);
     const entry = this.exact.get(key);
     if (entry) return this.hit('exact', entry);
@@ -162,7 +176,6 @@ export class ResponseCache {
         this.opts.log?.('warn', 'semantic cache lookup failed', { err: err instanceof Error ? err.message : String(err) });
       }
     }
-    if (countMiss) this.counts.misses++;
     return undefined;
   }
 

@@ -25,6 +25,21 @@ export interface CacheStatsResult {
     indexed: number;
     /** Candidates the false-hit guards turned down, by reason. */
     rejected: Record<string, number>;
+    /** The similarity a match needs for feature `ask`: the setting, or the embedder's default. */
+    threshold?: number;
+    /**
+     * What the lexical embedder gives on the labelled pairs at its default threshold (measured by
+     * the bench): paraphrases found, and wrong hits as a share of all hits.
+     */
+    lexicalFigures?: {
+      threshold: number;
+      corpus: { pairs: number; recall: number; wrongShareOfHits: number };
+      unseen: { pairs: number; recall: number; wrongShareOfHits: number };
+    };
+    /** Providers whose embeddings could be used now (a key is set), when the embedder is not already `provider`. */
+    providerAvailable?: ('openai' | 'gemini')[];
+    /** What is known of the embedder in use on the labelled pairs, in a sentence. */
+    qualityNote?: string;
     /** Micro-batching of embedding requests, when the embedder is batched (provider, local). */
     batching?: {
       /** Embedding requests from lookups, stores and warming, and the texts they asked for. */

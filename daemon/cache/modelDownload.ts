@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { installModel, ModelInstallError, type ModelInstallResult } from './modelInstall';
 
 /** Where all-MiniLM-L6-v2 comes from: the repository and the commit the pinned sha256 belongs to. */
@@ -119,10 +118,17 @@ async function fetchResumable(doFetch: typeof fetch, url: string, target: string
     received += chunk.length;
     onProgress?.({ file: name, received, total, resumedFrom });
   });
-  try {
-    await pipeline(body, out);
-  } catch (err) {
-    throw new ModelInstallError(`the download of ${name} stopped after ${received} bytes (${err instanceof Error ? err.message : String(err)}). Run the command again to resume it.`);
+  // Not pipeline(): when the connection drops, what arrived must still reach the .part file, so the
+  // next run resumes from there instead of from what happened to be flushed.
+  const failed = await new Promise<Error | undefined>((resolve, reject) => {
+    let error: Error | undefined;
+    body.on('error', (err) => { error = err; out.end(); });
+    out.on('error', reject);
+    out.on('close', () => resolve(error));
+    body.pipe(out);
+  });
+  if (failed) {
+    throw new ModelInstallError(`the download of ${name} stopped after ${received} bytes (${failed.message}). Run the command again to resume it.`);
   }
   if (total !== null && received !== total) {
     throw new ModelInstallError(`the download of ${name} stopped after ${received} of ${total} bytes. Run the command again to resume it.`);

@@ -17,6 +17,8 @@ export interface OpenCacheOptions {
  * leaves an in-memory cache: requests never fail because of the cache.
  */
 export async function openCache(cache: ResponseCache, opts: OpenCacheOptions): Promise<{ loaded: number; file: string | null }> {
+  const access = opts.providerAccess;
+  if (access) cache.providersWithKeys = () => (['openai', 'gemini'] as const).filter((p) => !!access(p).apiKey);
   if (opts.settings.semantic.enabled) {
     const embedder = await chooseEmbedder(opts.settings.semantic, {
       home: opts.home, log: opts.log,

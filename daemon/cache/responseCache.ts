@@ -2,6 +2,7 @@ import type { CacheStatsResult, ChatRequest } from '../../protocol';
 import { restoreAnnSnapshot, saveAnnSnapshot, type AnnRestore } from './annSnapshot';
 import type { AnswerToStore, CacheEntry } from './cacheEntry';
 import { exactKey, semanticScope, semanticText, type CanonicalRequest } from './cacheKey';
+import { LEXICAL_FIGURES } from './corpusFigures';
 import { thresholdFor, ttlFor, type CacheSettings } from './cacheSettings';
 import type { CacheLog, CacheStore } from './cacheStore';
 import { EmbedBatcher, withBatching } from './embedBatcher';
@@ -20,6 +21,8 @@ export interface CacheHit {
 
 export type { AnswerToStore } from './cacheEntry';
 
+const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
+
 export interface ResponseCacheOptions {
   /** Read at each call, so thresholds, TTLs and switches follow config.json; the bounds are fixed at start. */
   settings: () => CacheSettings;
@@ -27,6 +30,8 @@ export interface ResponseCacheOptions {
   embedder?: Embedder;
   log?: CacheLog;
   now?: () => number;
+  /** The providers with a key whose embeddings `cache stats` can offer. */
+  providersWithKeys?: () => ('openai' | 'gemini')[];
 }
 
 /**
@@ -50,6 +55,7 @@ export class ResponseCache {
 
   constructor(private readonly opts: ResponseCacheOptions) {
     this.now = opts.now ?? Date.now;
+    if (opts.providersWithKeys) this.providersWithKeys = opts.providersWithKeys;
     this.since = this.now();
     this.persisted = opts.store;
     const s = opts.settings();
@@ -138,8 +144,22 @@ export class ResponseCache {
     return exactKey(req);
   }
 
-  /** Exact, then (when the feature allows) semantic. Counts a miss when both find nothing, unless told not to (warming). */
-  async lookup(req: CanonicalRequest, feature: string, signal?: AbortSignal, priority: EmbedPriority = 'interactive', countMiss = true): Promise<CacheHit | undefined> {
+  /**
+   * Exact, then (when the feature allows) semantic. Counts a miss when both find nothing, unless
+   * told not to (warming). `strongerModels`: models of higher tiers the router could have chosen
+   * for this request; their answers serve it too (never the other way round), so a paraphrase the
+   * router scored one tier lower still finds the answer to its twin.
+   */
+  async lookup(req: CanonicalRequest, feature: string, signal?: AbortSignal, priority: EmbedPriority = 'interactive', countMiss = true, strongerModels: readonly string[] = []): Promise<CacheHit | undefined> {
+    for (const r of [req, ...strongerModels.filter((m) => m !== req.model).map((model) => ({ ...req, model }))]) {
+      const hit = await this.lookupIn(r, feature, signal, priority);
+      if (hit) return hit;
+    }
+    if (countMiss) this.counts.misses++;
+    return undefined;
+  }
+
+  private async lookupIn(req: CanonicalRequest, feature: string, signal: AbortSignal | undefined, priority: EmbedPriority): Promise<CacheHit | undefined> {
     const key = exactKey(req);
     const entry = this.exact.get(key);
     if (entry) return this.hit('exact', entry);
@@ -156,7 +176,6 @@ export class ResponseCache {
         this.opts.log?.('warn', 'semantic cache lookup failed', { err: err instanceof Error ? err.message : String(err) });
       }
     }
-    if (countMiss) this.counts.misses++;
     return undefined;
   }
 
@@ -267,12 +286,33 @@ export class ResponseCache {
         embedder: this.semantic?.embedderId ?? 'none',
         indexed: this.semantic?.size ?? 0,
         rejected: { ...(this.semantic?.rejected ?? {}) },
+        ...this.quality(s),
         ...(this.semantic?.embedder instanceof EmbedBatcher ? { batching: this.semantic.embedder.stats } : {}),
         ...(this.adaptive && this.semantic ? { ann: { ...annCounts(this.adaptive), loadedFromDisk: { scopes: this.annRestored?.scopes ?? 0, entries: this.annRestored?.entries ?? 0 }, rebuildReasons: this.annRestored?.problems ?? [] } } : {}),
       },
       since: this.since,
     };
   }
+
+  /** The threshold in force, the measured lexical figures, and whether provider embeddings are on offer. */
+  private quality(s: CacheSettings): Pick<CacheStatsResult['semantic'], 'threshold' | 'lexicalFigures' | 'providerAvailable' | 'qualityNote'> {
+    const id = this.semantic?.embedderId ?? 'none';
+    const kind = id.startsWith('lexical') ? 'lexical' : id.startsWith('provider') ? 'provider' : id === 'none' ? 'none' : 'local';
+    const available = kind === 'provider' ? [] : (this.providersWithKeys?.() ?? []);
+    const note = kind === 'lexical'
+      ? `lexical finds ${pct(LEXICAL_FIGURES.corpus.recall)} of the paraphrases in the labelled corpus and ${pct(LEXICAL_FIGURES.unseen.recall)} in the unseen set at ${LEXICAL_FIGURES.threshold}, with ${pct(LEXICAL_FIGURES.corpus.wrongShareOfHits)} wrong hits; it misses rewordings with other words`
+      : kind === 'provider' ? 'provider embeddings are not measured on the labelled pairs here: that needs a live key (npm run test:live); the guards still keep wrong hits out'
+      : kind === 'local' ? 'the local model is not measured on the labelled pairs here: run the pairs bench with it installed' : 'no embedder';
+    return {
+      ...(this.semantic ? { threshold: thresholdFor(s.semantic, 'ask', id) } : {}),
+      lexicalFigures: LEXICAL_FIGURES,
+      ...(available.length ? { providerAvailable: available } : {}),
+      qualityNote: note,
+    };
+  }
+
+  /** Set by openCache from the keys the daemon can read. */
+  providersWithKeys?: () => ('openai' | 'gemini')[];
 
   async close(): Promise<void> {
     await this.saveAnn();

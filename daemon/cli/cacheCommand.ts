@@ -173,6 +173,11 @@ function formatStats(s: CacheStatsResult): string {
     `  cost saved  $${s.costSavedUsd.toFixed(4)}`,
     `  coalesced   ${s.coalesced}`,
     `  semantic    ${s.semantic.enabled ? `on, ${s.semantic.embedder}, ${s.semantic.indexed} indexed; guards rejected: ${rejected}` : 'off'}`,
+    ...(s.semantic.threshold !== undefined ? [`  threshold   ${s.semantic.threshold}`] : []),
+    ...(s.semantic.qualityNote ? [`  quality     ${s.semantic.qualityNote}`] : []),
+    ...(s.semantic.providerAvailable?.length
+      ? [`  offer       ${s.semantic.providerAvailable.join(' and ')} embeddings can be used (a key is set): set cache.semantic.embedder to "provider"; each call is billed and recorded as feature embedding, and their recall on the labelled pairs needs a live run (npm run test:live)`]
+      : []),
     '',
   ].join('\n');
 }

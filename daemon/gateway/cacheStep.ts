@@ -1,4 +1,4 @@
-import { emptyUsage, type AttemptRecord, type ChatRequest, type ChatResult, type ToolCallDelta } from '../../protocol';
+import { emptyUsage, type AttemptRecord, type ChatRequest, type ChatResult, type RouteInfo, type ToolCallDelta } from '../../protocol';
 import type { CacheEntry } from '../cache/cacheEntry';
 import type { CanonicalRequest } from '../cache/cacheKey';
 import { temperatureAllowed } from '../cache/cacheSettings';
@@ -7,7 +7,9 @@ import type { ResponseCache } from '../cache/responseCache';
 import { SingleFlight } from '../cache/singleFlight';
 import { resolveProvider, type ConduitConfig } from '../config/config';
 import { redactOutput } from '../guard/outputGuard';
+import { TIERS } from '../router/routeDecision';
 import { apiFieldsOf } from './apiFields';
+import { RouteStep } from './routeStep';
 import type { SendContext } from './gateway';
 
 export type Upstream = (ctx: SendContext) => Promise<ChatResult>;
@@ -20,15 +22,18 @@ export type Upstream = (ctx: SendContext) => Promise<ChatResult>;
  */
 export class CacheStep {
   private readonly flights = new SingleFlight<ChatResult>();
+  private readonly routes: RouteStep;
 
-  constructor(private readonly cache: ResponseCache | undefined, private readonly env: NodeJS.ProcessEnv) {}
+  constructor(private readonly cache: ResponseCache | undefined, private readonly env: NodeJS.ProcessEnv) {
+    this.routes = new RouteStep(env);
+  }
 
-  async run(request: ChatRequest, config: ConduitConfig, ctx: SendContext, started: number, upstream: Upstream): Promise<ChatResult> {
+  async run(request: ChatRequest, config: ConduitConfig, ctx: SendContext, started: number, upstream: Upstream, route?: RouteInfo): Promise<ChatResult> {
     const cache = this.cache;
     const feature = request.feature ?? 'ask';
     const canonical = this.cacheable(request, config);
     if (!cache || !canonical) return upstream(ctx);
-    const hit = await cache.lookup(canonical, feature, ctx.signal, request.priority === 'background' ? 'background' : 'interactive', ctx.warming !== true);
+    const hit = await cache.lookup(canonical, feature, ctx.signal, request.priority === 'background' ? 'background' : 'interactive', ctx.warming !== true, this.strongerModels(request, route, config));
     if (hit) return this.fromCache(ctx, hit.entry, hit.kind, started, [], [], hit.similarity);
     // Stored inside the shared call, so the answer is kept even when the caller who started it left.
     const storing = async (c: SendContext): Promise<ChatResult> => {
@@ -52,6 +57,17 @@ export class CacheStep {
     cache.noteCoalesced();
     // A follower bills nothing: the leader's row carries the call.
     return { ...value, requestId: ctx.requestId, latencyMs: round(performance.now() - started), usage: emptyUsage(), costUsd: 0, coalesced: true };
+  }
+
+  /**
+   * When the router picked the model by tier, the models of the tiers above it: their answers may
+   * serve this request (a paraphrase scored one tier lower still finds its twin's answer), while
+   * a cheaper tier's answer never serves a request the router judged to need more.
+   */
+  private strongerModels(request: ChatRequest, route: RouteInfo | undefined, config: ConduitConfig): string[] {
+    if (route?.source !== 'tier' || !config.routing.enabled || request.provider === undefined) return [];
+    const provider = request.provider;
+    return TIERS.slice(TIERS.indexOf(route.tier) + 1).map((t) => this.routes.modelFor(config, provider, t));
   }
 
   /** For warming: whether this request's answer is cached already, or could never be. Counts nothing. */

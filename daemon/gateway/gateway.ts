@@ -182,7 +182,7 @@ export class Gateway {
     return this.cacheStep.run(request, config, ctx, started, (c) => {
       const upstream = (r: ChatRequest, cover?: CoverTarget) => withTeamBudget(this.deps.team?.budget(), r, config, this.env, (t, both) => this.runUpstream(t, config, c, started, attempts, fallbacks, both), cover);
       return this.budgetStep ? this.budgetStep.run(request, route, config, upstream) : upstream(request);
-    });
+    }, route);
   }
 
   /** `router/explain`: the routing decision and worst-case cost; nothing is sent. */

@@ -8,21 +8,23 @@ import { readSignals, type RequestSignals } from './requestSignals';
  * deterministic, explainable and runs in microseconds; the reason names the signals that counted.
  *
  *   generation       "write/create/implement … a function, query, workflow…": +0.5 alone,
- *                    +1.5 with a requirement, +2.5 with five, +3.5 with seven (a one-liner,
- *                    command or regex: +1 only with two or more requirements)
- *   requirements     other requests: +0.5 with three, +1 with five, +2 with seven
- *   code             3–15 lines +1, 16–60 +1.5, 61–150 +2.5, more +3.5 (config ×0.7);
- *                    threads, locks or channels in it +1; ≥ 1,500 tokens at least +3
- *   asks             two different tasks (convert and test, find and fix) +1, three or more +1.5
- *   markers          strong ("design", "prove", "root cause", "trade-offs"…) +2 each, at most 4;
- *                    light ("compare", "explain how", "performance"…) +1 each, at most 2
+ *                    +1.5 with a requirement, +2.5 with four, +3.5 with six; over code it was
+ *                    given +0.5 (+1.5 with four); a one-liner, command or regex +1 only with two
+ *                    requirements; an algorithm or data structure +0.5
+ *   requirements     other requests: +0.5 with two, +1 with three, +1.5 with five, +2.5 with seven
+ *   code             3–15 lines +1, 16–60 +1.5, 61–150 +2.5, more +3.5 (configuration ×0.7);
+ *                    threads, locks or channels in it +0.5; ≥ 1,500 tokens at least +3
+ *   asks             two different tasks (convert and test, find and fix) +0.5, three or more +1.5
+ *   markers          strong ("design", "prove", "root cause", "trade-offs"…) +2.5 each, at most 5
+ *                    (+0.5 in a short factual question); light ("compare", "refactor"…) +1 each, at most 2
  *   prose            ≥ 35 words +0.5, ≥ 60 +1, ≥ 100 +1.5; two or more questions +0.5
  *   brief            "in one sentence", "yes or no" −2
  *   feature          commit −1.5, complete −1, edit/fix/test/refactor +0.5, review +1, generate +1, design +2
  *   conversation     ≥ 6 messages +1, ≥ 12 +2, ≥ 16 +3.5
  *
  * score < 1 → simple, < 3.5 → moderate, else complex. No single word reaches complex: a strong
- * marker is worth 2, and needs another signal (a second marker, code, requirements, length).
+ * marker is worth 2.5 and needs another signal (a second marker, code, requirements, length).
+ * docs/cache-and-routing.md has the corpus figures.
  */
 
 export const TIER_THRESHOLDS = { moderate: 1, complex: 3.5 } as const;

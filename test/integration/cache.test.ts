@@ -132,8 +132,14 @@ describe('response cache through the real daemon and SDK', () => {
     const s = JSON.parse(r.stdout) as CacheStatsResult;
     expect(s.entries).toBeGreaterThan(0);
     expect(s.semantic.embedder).toMatch(/^lexical/);
+    expect(s.semantic.threshold).toBe(0.7);
+    expect(s.semantic.lexicalFigures?.corpus.pairs).toBeGreaterThanOrEqual(400);
     const text = await env.h.cli(['cache', 'stats']);
     expect(text.stdout).toMatch(/hit rate/);
+    expect(text.stdout).toMatch(/quality +lexical finds \d+\.\d% of the paraphrases in the labelled corpus/);
+    // The harness sets (fake) OpenAI and Gemini keys: their embeddings are offered.
+    expect(s.semantic.providerAvailable).toEqual(['openai', 'gemini']);
+    expect(text.stdout).toMatch(/offer +openai and gemini embeddings can be used .*recorded as feature embedding/);
     const cleared = await env.h.cli(['cache', 'clear']);
     expect(cleared.code, cleared.stderr).toBe(0);
     expect(cleared.stdout).toMatch(/Cleared \d+ cache entries/);

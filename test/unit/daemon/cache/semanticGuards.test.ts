@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultCacheSettings, thresholdFor } from '../../../../daemon/cache/cacheSettings';
 import { lexicalVector } from '../../../../daemon/cache/lexicalEmbedder';
+import { LEXICAL_FIGURES } from '../../../../daemon/cache/corpusFigures';
 import { figuresAt, scorePairs, type LabelledPair } from '../../../../daemon/cache/pairEval';
 import {
   codeGuard, contentWordGuard, directionGuard, identifierGuard, negationGuard, numberGuard, pathGuard, quotedGuard,
@@ -146,6 +147,14 @@ describe('the labelled corpus, lexical embedder, default threshold', () => {
 
   it('the guards earn their place: without them the embedder alone serves wrong answers', () => {
     expect(figuresAt(scored, threshold, false).wrongShareOfHits).toBeGreaterThan(0.2);
+  });
+
+  it('the figures cache stats quotes are the ones measured now, on both sets', () => {
+    expect(LEXICAL_FIGURES.threshold).toBe(threshold);
+    for (const set of ['corpus', 'unseen'] as const) {
+      const f = figuresAt(scorePairs(corpus(set), (texts) => texts.map(lexicalVector)), LEXICAL_FIGURES.threshold);
+      expect({ pairs: f.pairs, recall: Math.round(f.recall * 1000) / 1000, wrongShareOfHits: Math.round(f.wrongShareOfHits * 1000) / 1000 }).toEqual(LEXICAL_FIGURES[set]);
+    }
   });
 
   it('the threshold moves recall with lexical: lower finds more paraphrases', () => {

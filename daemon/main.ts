@@ -125,7 +125,7 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   const budgetAlerts = new BudgetAlerts();
   // Each ledger row also goes to the team's usage stream; the team's limit and budget join the pipeline.
   const recorder: RequestRecorder = { record: async (r) => { const res = await ledger.record(r); team?.recordUsage(r); return res; } };
-  const teamHooks: TeamHooks = { limited: (p, k, s, fn) => (team ? team.limited(p, k, s, fn) : fn()), budget: () => team?.budget };
+  const teamHooks: TeamHooks = { limited: (p, k, s, fn, t) => (team ? team.limited(p, k, s, fn, t) : fn()), budget: () => team?.budget };
   const unpriced = new UnpricedSpend();
   const gateway = new Gateway({ config: () => config, logger, redactor, breakers, recorder, cache, rateLimiter, team: teamHooks, ...(queue ? { queue } : {}), keys: ring, onKeyRejected: (e) => keyRejected(e), budgets, onBudgetSettled: () => checkBudgets(), unpriced, onUnpricedModel: (e) => sendAlert({ type: 'fired', alert: unpricedModelAlert(e, Date.now()) }) });
   const warm = (requests: ChatRequest[], client: ClientKind) => warmCache(requests, {

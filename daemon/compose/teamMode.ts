@@ -76,8 +76,13 @@ export class TeamMode {
 
   /** The team's shared request limit and budget, for the gateway. */
   readonly hooks: TeamHooks = {
-    limited: <T>(provider: ProviderId, apiKey: string | undefined, signal: AbortSignal, fn: () => Promise<T>) =>
-      this.team ? this.team.limited(provider, apiKey, signal, fn) : fn(),
+    limited: <T>(
+      provider: ProviderId,
+      apiKey: string | undefined,
+      signal: AbortSignal,
+      fn: () => Promise<T>,
+      tokens?: Parameters<TeamHooks['limited']>[4],
+    ) => (this.team ? this.team.limited(provider, apiKey, signal, fn, tokens) : fn()),
     budget: () => this.team?.budget,
   };
 

@@ -331,7 +331,7 @@ export class Gateway {
     try {
       const { value, attempts: made } = await executeWithRetry(
         (attempt) => limitedCall(limiter, estimate, { ...limit, signal: attempt.signal }, () => this.deps.team
-          ? this.deps.team.limited(target.provider, key, attempt.signal, () => callProvider(adapter, providerRequest, attempt, sink, started))
+          ? this.deps.team.limited(target.provider, key, attempt.signal, () => callProvider(adapter, providerRequest, attempt, sink, started), estimate)
           : callProvider(adapter, providerRequest, attempt, sink, started)),
         {
           provider: target.provider,

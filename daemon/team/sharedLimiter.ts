@@ -1,8 +1,11 @@
-import Bottleneck from 'bottleneck';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+import { limitWindowMs } from '../ratelimit/tokenBucket';
+import { TAKE_LUA } from './teamBucketScript';
 import type { TeamConnection } from './teamConnection';
 
 const TEAM_MARGIN = 0.05;
+/** Keys of buckets nobody used for a day go. */
+const IDLE_TTL_MS = 86_400_000;
 
 /** What the shared limiter needs of one provider and key. */
 export interface SharedLimit {
@@ -13,114 +16,140 @@ export interface SharedLimit {
   rpm: number;
   /** Share left unused, as the local limiter's margin. */
   margin: number;
+  /** Requests that may go at once from a full bucket: the provider's bucket size (rpm when absent). */
+  burst?: number;
+  /** Token limits per minute, shared the same way: Anthropic's input and output, or OpenAI's and Gemini's total. */
+  itpm?: number;
+  otpm?: number;
+  tpm?: number;
+  /** Gemini's TPM counts input tokens only; OpenAI's counts input and output. */
+  tpmCountsOutput?: boolean;
+}
+
+/** The request's estimated tokens, for the token buckets. */
+export interface SharedTokens {
+  input: number;
+  output: number;
+}
+
+interface TakeClient extends Redis {
+  conduitTake(...args: Array<string | number>): Promise<number>;
+}
+
+interface Bucket {
+  key: string;
+  capacity: number;
+  perMs: number;
+  units: number;
 }
 
 /**
- * The team's request limit per provider and key, kept by Bottleneck's own Redis clustering: one
- * Bottleneck id per provider, key and rate, and `minTime` spacing, so every daemon of the team
- * together sends at most `rpm` requests in any minute. It sits behind the local token buckets,
- * which stay the fast path; a request only waits here for the team's spacing.
+ * The team's rate limits per provider and key, kept in Redis as continuously refilled token
+ * buckets (teamBucketScript.ts): an idle team may send a whole bucket at once, as the provider
+ * allows, and under contention every daemon's requests take turns in the order they asked, so
+ * each gets a fair share. Requests, and tokens where the provider limits them, are shared alike.
+ * It sits behind the local token buckets, which stay the fast path; a request waits here only
+ * for the team's turn.
  *
  * While Redis is away the call runs at once, under the local limits alone (which the team scales
  * down to this daemon's share).
  */
 export class SharedLimiter {
-  private connection: Bottleneck.IORedisConnection | undefined;
-  private readonly limiters = new Map<string, Bottleneck>();
+  private defined = false;
+  private readonly windowMs = limitWindowMs();
 
-  constructor(private readonly team: TeamConnection, private readonly log?: (msg: string, fields: Record<string, unknown>) => void) {
-    // A Redis that restarted may have lost the limiters' settings and client registrations.
-    // Bottleneck means to recover from that, but it matches the bare error text and Redis 7
-    // prefixes it with "ERR ", so the limiters are made afresh on every rejoin instead.
-    team.on('up', () => void this.forget());
-  }
+  constructor(private readonly team: TeamConnection, private readonly log?: (msg: string, fields: Record<string, unknown>) => void) {}
 
   /** Whether the team's Redis answers (for tests and status). */
   get connected(): boolean {
     return this.team.up;
   }
 
-  async run<T>(limit: SharedLimit, signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
+  async run<T>(limit: SharedLimit, signal: AbortSignal, fn: () => Promise<T>, tokens?: SharedTokens): Promise<T> {
     if (!this.team.up || limit.rpm <= 0) return fn();
-    const limiter = this.limiterFor(limit);
-    let claimed = false;
-    const claim = () => (claimed ? false : (claimed = true));
-    return new Promise<T>((resolve, reject) => {
-      const local = () => {
-        if (!claim()) return;
-        cleanup();
-        fn().then(resolve, reject);
+    if (signal.aborted) throw abortError(signal);
+    const buckets = this.bucketsOf(limit, tokens);
+    let waitMs: number;
+    try {
+      waitMs = await this.take(buckets);
+    } catch (err) {
+      this.log?.('team: shared rate limit unavailable; this request goes under the local limit', { err: err instanceof Error ? err.message : String(err) });
+      return fn();
+    }
+    // The turn is ours from now on: waiting for it needs no further word with Redis. Should Redis
+    // go away meanwhile, the call goes at once under the local limits, as every other call then does.
+    if (waitMs > 0) await this.wait(waitMs, signal);
+    if (signal.aborted) throw abortError(signal);
+    return fn();
+  }
+
+  private wait(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal.aborted) return reject(abortError(signal));
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        this.team.off('down', onDown);
       };
       const onAbort = () => {
-        if (!claim()) return;
-        cleanup();
-        reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+        done();
+        reject(abortError(signal));
       };
-      const cleanup = () => {
-        this.team.off('down', local);
-        signal.removeEventListener('abort', onAbort);
+      const onDown = () => {
+        done();
+        resolve();
       };
-      if (signal.aborted) return onAbort();
-      this.team.once('down', local);
+      const timer = setTimeout(() => {
+        done();
+        resolve();
+      }, ms);
       signal.addEventListener('abort', onAbort, { once: true });
-      // A job whose request was cancelled, or ran locally after Redis left, still takes its slot
-      // when its turn comes; it just returns at once.
-      limiter.schedule(async () => {
-        if (!claim()) return;
-        cleanup();
-        await fn().then(resolve, reject);
-      }).catch((err: unknown) => {
-        const message = err instanceof Error ? err.message : String(err);
-        if (/SETTINGS_KEY_NOT_FOUND|UNKNOWN_CLIENT/.test(message)) void this.forget();
-        this.log?.('team: shared rate limit unavailable; this request goes under the local limit', { err: message });
-        local();
-      });
+      this.team.once('down', onDown);
     });
   }
 
   async close(): Promise<void> {
-    await this.forget();
-    await Promise.resolve(this.connection?.disconnect(true)).catch(() => undefined);
+    // The buckets live in Redis; nothing here holds a connection of its own.
   }
 
-  /** Drops the limiters; the next request makes new ones, which set up their state in Redis again. */
-  private async forget(): Promise<void> {
-    const limiters = [...this.limiters.values()];
-    this.limiters.clear();
-    await Promise.all(limiters.map((l) => Promise.resolve(l.disconnect(true)).catch(() => undefined)));
-  }
-
-  private limiterFor(limit: SharedLimit): Bottleneck {
-    // The rate is part of the id: Bottleneck keeps the settings of whoever created the limiter in
-    // Redis first, so a new rate must be a new limiter rather than a silent no-op.
-    // At least 5 % headroom: Redis spaces the starts exactly, but each machine's timers and its
-    // network path to the provider move the arrivals a little, more than within one process.
-    const rate = Math.max(1, Math.floor(limit.rpm * (1 - Math.max(limit.margin, TEAM_MARGIN))));
-    const id = this.team.key('rl', limit.provider, limit.keyId, `rpm${rate}`);
-    let limiter = this.limiters.get(id);
-    if (!limiter) {
-      this.connection ??= this.connect();
-      limiter = new Bottleneck({
-        id,
-        datastore: 'ioredis',
-        connection: this.connection,
-        clearDatastore: false,
-        // Past 60,000 RPM the spacing is below Bottleneck's millisecond clock; the local buckets
-        // of each daemon are then the only limit.
-        minTime: rate >= 60_000 ? 0 : Math.ceil(60_000 / rate),
-        maxConcurrent: null,
-        // Forgotten by Redis after a day without requests.
-        timeout: 86_400_000,
-      });
-      limiter.on('error', (err: unknown) => this.log?.('team: shared rate limiter error', { err: err instanceof Error ? err.message : String(err) }));
-      this.limiters.set(id, limiter);
+  private take(buckets: Bucket[]): Promise<number> {
+    const client = this.team.client as TakeClient;
+    if (!this.defined) {
+      client.defineCommand('conduitTake', { lua: TAKE_LUA });
+      this.defined = true;
     }
-    return limiter;
+    const args: Array<string | number> = [buckets.length, ...buckets.map((b) => b.key)];
+    for (const b of buckets) args.push(b.capacity, b.perMs, b.units);
+    args.push(IDLE_TTL_MS);
+    return client.conduitTake(...args).then(Number);
   }
 
-  private connect(): Bottleneck.IORedisConnection {
-    const connection = new Bottleneck.IORedisConnection({ client: this.team.bottleneckClient(), Redis });
-    connection.on('error', (err: unknown) => this.log?.('team: shared rate limiter connection error', { err: err instanceof Error ? err.message : String(err) }));
-    return connection;
+  private bucketsOf(limit: SharedLimit, tokens: SharedTokens | undefined): Bucket[] {
+    // At least 5 % headroom: Redis orders the turns exactly, but each machine's path to the
+    // provider moves the arrivals a little, more than within one process.
+    const share = 1 - Math.max(limit.margin, TEAM_MARGIN);
+    const bucket = (kind: string, perMinute: number, capacity: number, units: number): Bucket => {
+      const rate = perMinute * share;
+      // The rate and size are part of the key: a changed setting starts a fresh bucket rather
+      // than reading one kept at other numbers.
+      return { key: this.team.key('rl', limit.provider, limit.keyId, kind, `${capacity}@${rate}`), capacity, perMs: rate / this.windowMs, units };
+    };
+    const out = [bucket('requests', limit.rpm, Math.max(1, Math.min(limit.burst ?? limit.rpm, limit.rpm)), 1)];
+    if (tokens) {
+      // A request larger than a whole bucket would wait forever: cap it at the bucket (the local
+      // limiter refuses such requests before they get here anyway).
+      const add = (kind: string, perMinute: number | undefined, units: number) => {
+        if (perMinute !== undefined && perMinute > 0 && units > 0) out.push(bucket(kind, perMinute, perMinute, Math.min(units, perMinute)));
+      };
+      add('input_tokens', limit.itpm, tokens.input);
+      add('output_tokens', limit.otpm, tokens.output);
+      add('tokens', limit.tpm, tokens.input + (limit.tpmCountsOutput === false ? 0 : tokens.output));
+    }
+    return out;
   }
+}
+
+
+function abortError(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('aborted');
 }

@@ -6,7 +6,7 @@ import { limitsFor, type RateLimitSettings } from '../ratelimit/rateLimitSetting
 import { keyIdOf } from '../ratelimit/rateLimiter';
 import type { RequestRecord } from '../usage/requestRecord';
 import { scaledLimits } from './scaledLimits';
-import { SharedLimiter } from './sharedLimiter';
+import { SharedLimiter, type SharedLimit, type SharedTokens } from './sharedLimiter';
 import { TeamAlert } from './teamAlert';
 import { TeamBudget } from './teamBudget';
 import { TeamCache } from './teamCache';
@@ -81,12 +81,14 @@ export class Team {
     await this.connection.close();
   }
 
-  /** One attempt under the team's request limit for its provider and key (the local one came first). */
-  limited<T>(provider: ProviderId, apiKey: string | undefined, signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
+  /** One attempt under the team's request and token limits for its provider and key (the local one came first). */
+  limited<T>(provider: ProviderId, apiKey: string | undefined, signal: AbortSignal, fn: () => Promise<T>, tokens?: SharedTokens): Promise<T> {
     const settings = this.opts.rateLimit();
-    const rpm = limitsFor(settings, provider)?.rpm;
-    if (rpm === undefined) return fn();
-    return this.limiter.run({ provider, keyId: keyIdOf(apiKey), rpm, margin: settings.margin }, signal, fn);
+    const limits = limitsFor(settings, provider);
+    if (limits?.rpm === undefined) return fn();
+    const shared: SharedLimit = { provider, keyId: keyIdOf(apiKey), rpm: limits.rpm, margin: settings.margin, tpmCountsOutput: provider !== 'gemini' };
+    for (const k of ['burst', 'itpm', 'otpm', 'tpm'] as const) if (limits[k] !== undefined) shared[k] = limits[k];
+    return this.limiter.run(shared, signal, fn, tokens);
   }
 
   /** The local limits: as configured while Redis answers, this daemon's share of them while not. */

@@ -90,6 +90,11 @@ export class ProviderBuckets {
     return { ok: true };
   }
 
+  /** A bucket's level now (requests when `kind` is absent). */
+  level(kind: Kind = 'requests', at: number = Date.now()): number {
+    return this.buckets.get(kind)?.levelAt(at) ?? 0;
+  }
+
   /** The rate-limit headers this provider sends with every answer, success or 429. */
   headers(at: number): Record<string, string> {
     const out: Record<string, string> = {};

@@ -26,14 +26,14 @@ export interface TeamFrame {
  * (separate homes, so separate ledgers, caches and locks) configured as one team. `config` is
  * each daemon's config.json apart from `team`, which the frame fills in.
  */
-export function useTeam(opts: { config?: Record<string, unknown>; team?: Record<string, unknown>; before?: (fake: FakeProviderServer) => void }): TeamFrame {
+export function useTeam(opts: { config?: Record<string, unknown>; team?: Record<string, unknown>; before?: (fake: FakeProviderServer) => void; env?: NodeJS.ProcessEnv }): TeamFrame {
   const frame = {} as { redis: RedisServer; fake: FakeProviderServer; a: TeamMember; b: TeamMember };
   beforeAll(async () => {
     frame.redis = await RedisServer.start();
     frame.fake = await FakeProviderServer.start();
     opts.before?.(frame.fake);
     const member = async (name: string): Promise<TeamMember> => {
-      const h = new DaemonHarness(frame.fake.url, { CONDUIT_REDIS_URL: frame.redis.url });
+      const h = new DaemonHarness(frame.fake.url, { CONDUIT_REDIS_URL: frame.redis.url, ...opts.env });
       const config = { ...opts.config, team: { id: 'testteam', displayName: name, ...opts.team } };
       fs.writeFileSync(path.join(h.home, 'config.json'), JSON.stringify(config, null, 2));
       const client = await h.connect();

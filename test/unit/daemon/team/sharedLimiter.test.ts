@@ -8,7 +8,7 @@ function busiest(times: number[], windowMs: number): number {
   return Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + windowMs).length));
 }
 
-describe.skipIf(!redisAvailable())('SharedLimiter (Bottleneck clustering on a real redis-server)', () => {
+describe.skipIf(!redisAvailable())('SharedLimiter (a token bucket in a real redis-server)', () => {
   const env = useRedis();
   const limiters: SharedLimiter[] = [];
   afterAll(async () => { for (const l of limiters) await l.close(); });
@@ -18,10 +18,10 @@ describe.skipIf(!redisAvailable())('SharedLimiter (Bottleneck clustering on a re
     return l;
   };
 
-  it('two members with the same key are paced as one: 1200 RPM (one per 50 ms) for 20 calls from both', async () => {
+  it('two members with the same key are paced as one: 1200 RPM with a bucket of 1 (one per ~53 ms after the 5 % team margin) for 20 calls from both', async () => {
     const [x, y] = [await member(), await member()];
     const times: number[] = [];
-    const limit = { provider: 'openai', keyId: 'k1', rpm: 1200, margin: 0 };
+    const limit = { provider: 'openai', keyId: 'k1', rpm: 1200, burst: 1, margin: 0 };
     await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? x : y).run(limit, new AbortController().signal, async () => { times.push(Date.now()); })));
     times.sort((a, b) => a - b);
     expect(times).toHaveLength(20);
@@ -29,6 +29,38 @@ describe.skipIf(!redisAvailable())('SharedLimiter (Bottleneck clustering on a re
     // call really runs, so the check allows for it rather than demanding 50 ms between neighbours.
     expect(times[19]! - times[0]!).toBeGreaterThanOrEqual(19 * 50 - 60);
     expect(busiest(times, 250)).toBeLessThanOrEqual(6);
+  }, 30_000);
+
+  it('an idle team spends a whole bucket at once, then waits for the refill; both members share it', async () => {
+    const [x, y] = [await member('burst'), await member('burst')];
+    // 600 RPM less the 5 % margin: one unit per ~105 ms; a bucket of 10.
+    const limit = { provider: 'openai', keyId: 'kb', rpm: 600, burst: 10, margin: 0 };
+    const started: Array<{ who: string; at: number }> = [];
+    const t0 = Date.now();
+    await Promise.all(Array.from({ length: 14 }, (_, i) => (i % 2 ? x : y).run(limit, new AbortController().signal, async () => { started.push({ who: i % 2 ? 'x' : 'y', at: Date.now() - t0 }); })));
+    started.sort((a, b) => a.at - b.at);
+    // The first 10 went without waiting for any refill; the 11th to 14th one interval apart after.
+    expect(started[10]!.at - started[9]!.at).toBeGreaterThanOrEqual(60);
+    expect(started[13]!.at - started[10]!.at).toBeGreaterThanOrEqual(3 * 105 - 60);
+    expect(started[9]!.at).toBeLessThan(started[10]!.at);
+    expect(started.filter((s) => s.who === 'x')).toHaveLength(7);
+  }, 30_000);
+
+  it('shares token-per-minute limits too: a request\'s tokens wait for the team\'s token bucket', async () => {
+    const x = await member('tokens');
+    // 6,000 tokens a minute (100 a second, 95 after the margin): two requests of 3,000 fit at
+    // once, a third waits for ~3,000 more tokens to refill (about 30 s), and is cancelled.
+    const limit = { provider: 'openai', keyId: 'kt', rpm: 1000, margin: 0, tpm: 6000 };
+    const tokens = { input: 1000, output: 2000 };
+    let ran = 0;
+    await x.run(limit, new AbortController().signal, async () => { ran++; }, tokens);
+    await x.run(limit, new AbortController().signal, async () => { ran++; }, tokens);
+    const ac = new AbortController();
+    const third = x.run(limit, ac.signal, async () => { ran++; }, tokens);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(ran).toBe(2);
+    ac.abort(new Error('enough'));
+    await expect(third).rejects.toThrow('enough');
   }, 30_000);
 
   it('different keys do not wait for each other', async () => {
@@ -67,7 +99,7 @@ describe.skipIf(!redisAvailable())('SharedLimiter (Bottleneck clustering on a re
   it('after Redis comes back empty, the members are paced together again', async () => {
     await env.redis.resume();
     const [x, y] = [await member('rejoin'), await member('rejoin')];
-    const limit = { provider: 'openai', keyId: 'k2', rpm: 1200, margin: 0 };
+    const limit = { provider: 'openai', keyId: 'k2', rpm: 1200, burst: 1, margin: 0 };
     await x.run(limit, new AbortController().signal, async () => undefined);
     await env.redis.pause({ keepData: false });
     await env.redis.resume();

@@ -72,6 +72,8 @@ function packageTarget(target) {
   delete manifest.devDependencies;
   delete manifest.scripts;
   delete manifest.allowScripts;
+  // `files` is for npm pack; vsce takes the .vscodeignore below and refuses both at once.
+  delete manifest.files;
   // vsce lists what to pack with `npm list`: the staged tree must be complete, so the manifest
   // names exactly the packages laid out above.
   manifest.dependencies = Object.fromEntries(natives.filter((p) => p.root).map((p) => [p.name, p.version]));

@@ -17,7 +17,8 @@ export function binaryFormat(bytes: Buffer): BinaryFormat | undefined {
   if (bytes.readUInt32BE(0) === 0x7f454c46) {
     // e_machine at 18, little-endian (EI_DATA = 1 on both targets).
     const text = bytes.toString('latin1');
-    const libc = text.includes('libc.musl-') || text.includes('ld-musl-') ? 'musl' : text.includes('libc.so.6') ? 'glibc' : 'unknown';
+    // glibc's soname is libc.so.6; musl's is libc.musl-<arch>.so.1, or plain libc.so as Rust's musl targets link it.
+    const libc = text.includes('libc.so.6\0') ? 'glibc' : text.includes('libc.musl-') || text.includes('libc.so\0') ? 'musl' : 'unknown';
     return { os: 'linux', archs: [ELF_MACHINE[bytes.readUInt16LE(18)] ?? 'other'], libc };
   }
   const le = bytes.readUInt32LE(0);

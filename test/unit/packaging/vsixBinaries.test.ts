@@ -75,3 +75,29 @@ describe('binary formats', () => {
     expect(binaryFormat(Buffer.from('{"name": "not a binary"}'.padEnd(80)))).toBeUndefined();
   });
 });
+
+describe('a package for another platform', () => {
+  it('run anyway (the darwin-arm64 VSIX here), names each native module that failed, the platform and the package to install', () => {
+    const dir = fs.mkdtempSync(path.join(repoRoot, 'dist', 'wrong-target-'));
+    const home = path.join(dir, 'home');
+    try {
+      for (const [name, bytes] of contents.get('darwin-arm64')!) {
+        fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+        fs.writeFileSync(path.join(dir, name), bytes);
+      }
+      const cli = path.join(dir, 'extension', 'dist', 'cli.js');
+      const env = { ...process.env, CONDUIT_HOME: home };
+      execFileSync(process.execPath, [cli, 'daemon'], { env, stdio: 'pipe' });
+      const status = JSON.parse(execFileSync(process.execPath, [cli, 'status', '--json'], { env, encoding: 'utf8' })) as { nativeModules: Array<{ module: string; reason: string; message: string }>; ledger: { state: string } };
+      execFileSync(process.execPath, [cli, 'stop'], { env, stdio: 'pipe' });
+      const sqlite = status.nativeModules.find((m) => m.module === '@photostructure/sqlite');
+      expect(sqlite?.reason).toBe('missing file');
+      expect(sqlite?.message).toContain(`conduit-${process.arch === 'x64' ? 'linux-x64' : 'linux-arm64'}.vsix`);
+      // usearch loads when status is asked (the keychain only on first use, so it is not checked here).
+      expect(status.nativeModules.find((m) => m.module === 'usearch')?.reason).toBe('wrong platform');
+      expect(status.ledger.state).toBe('degraded');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

@@ -94,7 +94,7 @@ describe('a package for another platform', () => {
       expect(sqlite?.reason).toBe('missing file');
       expect(sqlite?.message).toContain(`conduit-${process.arch === 'x64' ? 'linux-x64' : 'linux-arm64'}.vsix`);
       // usearch loads when status is asked (the keychain only on first use, so it is not checked here).
-      expect(status.nativeModules.find((m) => m.module === 'usearch')?.reason).toBe('wrong platform');
+      expect(status.nativeModules.find((m) => m.module === 'usearch')?.reason).toBe('missing file');
       expect(status.ledger.state).toBe('degraded');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -59,6 +59,9 @@ function packageTarget(target) {
     fs.copyFileSync(path.join(dist, f), path.join(stage, 'dist', f));
   }
   for (const f of ['README.md', 'LICENSE']) fs.copyFileSync(path.join(root, f), path.join(stage, f));
+  // The extension's icon (package.json `icon`), which vsce requires to exist.
+  fs.mkdirSync(path.join(stage, 'media'), { recursive: true });
+  fs.copyFileSync(path.join(root, 'media', 'icon.png'), path.join(stage, 'media', 'icon.png'));
 
   const natives = nativePackages(target);
   const shipped = [];
@@ -72,6 +75,8 @@ function packageTarget(target) {
   delete manifest.devDependencies;
   delete manifest.scripts;
   delete manifest.allowScripts;
+  // `files` is for npm pack; vsce takes the .vscodeignore below and refuses both at once.
+  delete manifest.files;
   // vsce lists what to pack with `npm list`: the staged tree must be complete, so the manifest
   // names exactly the packages laid out above.
   manifest.dependencies = Object.fromEntries(natives.filter((p) => p.root).map((p) => [p.name, p.version]));
@@ -82,6 +87,7 @@ function packageTarget(target) {
     '!dist/webview.css',
     '!README.md',
     '!LICENSE',
+    '!media/icon.png',
     '!package.json',
     ...shipped.map((name) => `!node_modules/${name}/**`),
     '**/*.map',

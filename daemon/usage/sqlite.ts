@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { NativeModuleError } from '../platform/nativeModule';
 import { SQLITE_WORKER_SOURCE } from './sqliteWorkerSource';
@@ -163,13 +162,4 @@ function toError(e: NonNullable<Reply['error']>): Error {
   if (e.code !== undefined) err.code = e.code;
   if (e.errno !== undefined) err.errno = e.errno;
   return err;
-}
-
-/** For a status line: where the binding was found (it loads on the SQLite thread). */
-export function sqliteModulePath(): string | null {
-  try {
-    return createRequire(__filename).resolve(SQLITE_MODULE);
-  } catch {
-    return null;
-  }
 }

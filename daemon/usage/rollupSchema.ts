@@ -9,6 +9,12 @@ export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 
 export const ROLLUP_TABLES = { hour: 'usage_hourly', day: 'usage_daily' } as const;
+
+/**
+ * The same sketches without dimensions, one row per bucket: an unfiltered question over a
+ * year merges 365 of these instead of tens of thousands of per-dimension ones.
+ */
+export const SKETCH_TABLES = { hour: 'usage_hourly_sketch', day: 'usage_daily_sketch' } as const;
 export type RollupGrain = keyof typeof ROLLUP_TABLES;
 
 /** The key of a rollup row: the bucket's start (UTC) and every dimension a query can filter or group on. */
@@ -67,6 +73,21 @@ function trigger(name: string, ms: number): string {
   END;`;
 }
 
+function sketchTable(name: string): string {
+  return `CREATE TABLE ${name} (
+    bucket INTEGER PRIMARY KEY, lat TEXT NOT NULL, ttft TEXT NOT NULL, pending INTEGER NOT NULL
+  ) WITHOUT ROWID;`;
+}
+
+const SKETCH_CONFLICT = 'ON CONFLICT (bucket) DO UPDATE SET lat = lat || excluded.lat, ttft = ttft || excluded.ttft, pending = pending + excluded.pending';
+
+function sketchTrigger(name: string, ms: number): string {
+  return `CREATE TRIGGER ${name}_add AFTER INSERT ON requests WHEN NEW.latency_bin IS NOT NULL BEGIN
+    INSERT INTO ${name} VALUES (NEW.started_at - NEW.started_at % ${ms}, NEW.latency_bin || ' ', IFNULL(NEW.ttft_bin || ' ', ''), 1)
+    ${SKETCH_CONFLICT};
+  END;`;
+}
+
 /**
  * Adds the rollups. latency_bin and ttft_bin are the row's sketch bins (latencySketch.ts),
  * computed in JS at insert and null for a failed request. Rows already in the ledger are added
@@ -82,6 +103,12 @@ export const ROLLUP_MIGRATION = `
   CREATE INDEX usage_daily_pending ON usage_daily (pending) WHERE pending > 0;
   ${trigger(ROLLUP_TABLES.hour, HOUR_MS)}
   ${trigger(ROLLUP_TABLES.day, DAY_MS)}
+  ${sketchTable(SKETCH_TABLES.hour)}
+  ${sketchTable(SKETCH_TABLES.day)}
+  CREATE INDEX usage_hourly_sketch_pending ON usage_hourly_sketch (pending) WHERE pending > 0;
+  CREATE INDEX usage_daily_sketch_pending ON usage_daily_sketch (pending) WHERE pending > 0;
+  ${sketchTrigger(SKETCH_TABLES.hour, HOUR_MS)}
+  ${sketchTrigger(SKETCH_TABLES.day, DAY_MS)}
   CREATE TABLE usage_rollup_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
   INSERT INTO usage_rollup_state (key, value) VALUES
     ('backfill_end', (SELECT IFNULL(MAX(id), 0) FROM requests)),
@@ -93,4 +120,8 @@ export const ROLLUP_MIGRATION = `
 export function upsertSql(grain: RollupGrain): string {
   const columns = [...ROLLUP_KEY, ...ROLLUP_SUMS, 'lat', 'ttft', 'pending'];
   return `INSERT INTO ${ROLLUP_TABLES[grain]} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ${onConflictAdd()}`;
+}
+
+export function upsertSketchSql(grain: RollupGrain): string {
+  return `INSERT INTO ${SKETCH_TABLES[grain]} (bucket, lat, ttft, pending) VALUES (?, ?, ?, ?) ${SKETCH_CONFLICT}`;
 }

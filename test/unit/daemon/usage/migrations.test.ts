@@ -31,7 +31,7 @@ describe('ledger migrations', () => {
       expect((await db.get<{ synchronous: number }>('PRAGMA synchronous'))?.synchronous).toBe(2);
       expect(await indexes(db)).toEqual([
         'requests_feature_started_at', 'requests_model_started_at', 'requests_started_at',
-        'usage_daily_pending', 'usage_hourly_pending',
+        'usage_daily_pending', 'usage_daily_sketch_pending', 'usage_hourly_pending', 'usage_hourly_sketch_pending',
       ]);
     } finally {
       await db.close();
@@ -53,7 +53,7 @@ describe('ledger migrations', () => {
     expect(ledger.status().state).toBe('ok');
     const db = ledger.reader();
     expect(await schemaVersion(db)).toBe(SCHEMA_VERSION);
-    expect(await indexes(db)).toHaveLength(5);
+    expect(await indexes(db)).toHaveLength(7);
     expect(await db.get('SELECT request_id, latency_ms FROM requests')).toEqual({ request_id: 'old-row', latency_ms: 42 });
     await ledger.close();
   });

@@ -56,7 +56,7 @@ function squeeze(line: string, dropSemicolons = false): string {
   for (const m of line.matchAll(STRING_LITERAL)) {
     out += outside(line.slice(last, m.index));
     out += m[0];
-    last = m.index! + m[0].length;
+    last = m.index + m[0].length;
   }
   return out + outside(line.slice(last));
 }

@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CacheClearRequest, CacheStatsRequest, CacheWarmRequest, type CacheStatsResult, type ChatRequest } from '../../protocol';

@@ -49,7 +49,7 @@ export function restrictToOwner(dir: string, env: NodeJS.ProcessEnv = process.en
   } catch (err) {
     const detail = (err as { stderr?: Buffer }).stderr?.toString().trim() || (err instanceof Error ? err.message : String(err));
     throw new Error(`Cannot make ${dir} private to ${env.USERNAME} (icacls failed: ${detail}). `
-      + 'Check that you own the folder, or set CONDUIT_HOME to a folder only you can read.');
+      + 'Check that you own the folder, or set CONDUIT_HOME to a folder only you can read.', { cause: err });
   }
   fs.writeFileSync(marker, '');
   return true;

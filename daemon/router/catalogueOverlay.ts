@@ -49,7 +49,7 @@ export function readOverlay(home: string): StoredOverlay | undefined {
     if (!Array.isArray(parsed.models)) throw new Error('no models');
     return parsed;
   } catch (err) {
-    throw new Error(`${file} is not a catalogue Conduit wrote (${err instanceof Error ? err.message : String(err)}); delete it to use the bundled prices, or run \`conduit models update\` again.`);
+    throw new Error(`${file} is not a catalogue Conduit wrote (${err instanceof Error ? err.message : String(err)}); delete it to use the bundled prices, or run \`conduit models update\` again.`, { cause: err });
   }
 }
 

@@ -89,7 +89,7 @@ function add(map: Map<string, Bucket>, r: OldRow, ms: number): void {
     1, r.input_tokens, r.output_tokens, r.cache_read_tokens, r.cache_write_tokens, r.reasoning_tokens,
     r.cost_usd ?? 0, r.cost_usd === null ? 1 : 0, r.cost_estimated !== 0 ? 1 : 0, hit ? 1 : 0, hit ? r.cost_saved_usd : 0,
   ];
-  values.forEach((v, i) => { b!.sums[i]! += v; });
+  values.forEach((v, i) => { b.sums[i]! += v; });
   if (r.error_code === null || r.error_code === 'cancelled') {
     b.lat.addBin(binOf(r.latency_ms));
     if (r.ttft_ms !== null) b.ttft.addBin(binOf(r.ttft_ms));

@@ -33,6 +33,7 @@ describe('a model without a known price under a budget (reserve-dearest, the def
     expect(findModel('anthropic', MODEL)).toBeUndefined();
     env.fake.setDefault('anthropic', { text: 'ok', usage: USAGE, headerDelayMs: 100 });
     const client = await env.h.connect();
+    // eslint-disable-next-line no-useless-assignment -- the count the checks after the try read if it throws first
     let sent = 0;
     try {
       const outcome = await settle(Array.from({ length: 20 }, (_, i) => client.chat(ask(i))));

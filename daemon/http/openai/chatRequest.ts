@@ -112,7 +112,7 @@ function userParts(content: z.infer<typeof contentSchema>): ContentPart[] | Http
   for (const p of content) {
     if (p.type === 'text' && 'text' in p && typeof p.text === 'string') parts.push({ type: 'text', text: p.text });
     else if (p.type === 'image_url' && 'image_url' in p) {
-      const image = dataUrlImage((p.image_url as { url: string }).url);
+      const image = dataUrlImage((p.image_url).url);
       if (!image) return badRequest('messages: an image_url must be a data: URL of a PNG, JPEG, GIF or WebP image (Conduit does not fetch URLs).');
       parts.push(image);
     } else return badRequest(`messages: content parts of type ${JSON.stringify(p.type)} are not supported; send text or image_url.`);

@@ -17,7 +17,7 @@ function brokenStream(prices?: Record<string, { input?: number; output?: number 
     attempts: [],
     fallbacks: [],
     ...(prices ? { prices } : {}),
-  } as Parameters<typeof buildRecord>[0]);
+  });
 }
 
 describe('buildRecord: a broken stream\'s estimated cost', () => {

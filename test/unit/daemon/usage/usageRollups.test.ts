@@ -36,7 +36,7 @@ function expectSameGroup(actual: UsageGroup, exact: UsageGroup): void {
     expect(a.count).toBe(e.count);
     for (const p of ['p50', 'p95', 'p99'] as const) {
       if (e[p] === null) expect(a[p]).toBeNull();
-      else expect(Math.abs(a[p]! - e[p]!)).toBeLessThanOrEqual(0.01 * e[p]! + 1e-9);
+      else expect(Math.abs(a[p]! - e[p])).toBeLessThanOrEqual(0.01 * e[p] + 1e-9);
     }
   }
 }

@@ -43,9 +43,16 @@ export const resilienceSchema = z.object({
     firstByteMsByFeature: z.record(z.string(), z.number().int().positive()).default({}),
     /** No stream event (pings excluded) for this long fails the attempt. */
     streamIdleMs: z.number().int().positive().default(30_000),
-    /** The whole request, all attempts and waits included. */
+    /** The whole request, all attempts and waits included (background requests). */
     requestMs: z.number().int().positive().default(300_000),
-  }).strict().default({ connectMs: 10_000, firstByteMs: 60_000, firstByteMsByFeature: {}, streamIdleMs: 30_000, requestMs: 300_000 }),
+    /** The whole interactive request: someone is waiting (resilience/interactiveDeadlines.ts). */
+    interactiveRequestMs: z.number().int().positive().default(60_000),
+    /** An interactive stream's first event; past it the request moves to the next fallback. */
+    interactiveFirstByteMs: z.number().int().positive().default(15_000),
+  }).strict().default({
+    connectMs: 10_000, firstByteMs: 60_000, firstByteMsByFeature: {}, streamIdleMs: 30_000, requestMs: 300_000,
+    interactiveRequestMs: 60_000, interactiveFirstByteMs: 15_000,
+  }),
   breaker: z.object({
     consecutiveFailures: z.number().int().min(1).default(5),
     /** Opens when at least this share of the last `windowMs` requests failed… */

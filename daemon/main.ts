@@ -357,7 +357,7 @@ extraHandlers: [usageHandlers({ ledger, alerts }), keyHandlers({
   }
   checkBudgets();
   announceDeprecations();
-  await queue?.init();
+  await queue?.init(config.queue.rerunUnfinished);
   // Running batches resume where the last daemon left them, with the same backoff.
   await batchPoller?.start();
   // In the background: a local embedding model can take a second to load, and lookups before

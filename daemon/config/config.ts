@@ -85,6 +85,8 @@ export const configSchema = z.object({
   idleTimeoutMinutes: z.number().positive().max(7 * 24 * 60).default(30),
   /** The largest JSON-RPC message the daemon accepts, in bytes. */
   maxMessageBytes: z.number().int().min(64 * 1024).max(256 * 1024 * 1024).default(8 * 1024 * 1024),
+  /** The durable queue: a job the daemon stopped during (sent, never recorded) is held unless this re-runs it. */
+  queue: z.object({ rerunUnfinished: z.boolean().default(false) }).strict().default({ rerunUnfinished: false }),
   /** The largest prompt (system + messages) in characters; the guard refuses more. */
   maxPromptChars: z.number().int().positive().default(1_000_000),
   defaultMaxTokens: z.number().int().positive().default(1024),

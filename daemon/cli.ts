@@ -51,6 +51,8 @@ Usage:
   conduit logs [--follow] [--lines N] [--raw]   The daemon's log.
   conduit jobs [--json] [--state S]   Background requests waiting in the durable queue.
   conduit jobs show ID [--json]        One job, with its result once done.
+  conduit jobs retry ID                Send a held job again (the daemon stopped after sending
+                                       it; the provider may have billed it once already).
   conduit batch submit FILE [--provider P] [--model M] [--feature F] [--json]
       Send FILE's JSON lines (one ChatRequest each, with an optional custom_id)
       through the provider's Batch API: about half the price, results within hours.

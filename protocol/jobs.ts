@@ -2,7 +2,12 @@ import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { ChatRequest, ChatResult } from './chat';
 import type { ConduitErrorData } from './errors';
 
-export type JobState = 'queued' | 'running' | 'done' | 'failed';
+/**
+ * `held`: the daemon stopped after the job was sent upstream and before its answer was recorded.
+ * The provider may have answered and billed it, so it is not sent again until the user says so
+ * (`jobs/retry`), unless `queue.rerunUnfinished` is on.
+ */
+export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'held';
 
 /** A background request kept in the durable queue until its provider is healthy again. */
 export interface Job {
@@ -31,6 +36,12 @@ export const JobsListRequest = {
 export const JobsGetRequest = {
   method: 'jobs/get',
   type: new RequestType<{ id: string }, Job | null, ConduitErrorData>('jobs/get'),
+} as const;
+
+/** Sends a held (or failed) job again: the user accepts that it may be billed twice. */
+export const JobsRetryRequest = {
+  method: 'jobs/retry',
+  type: new RequestType<{ id: string }, Job | null, ConduitErrorData>('jobs/retry'),
 } as const;
 
 /** Sent to every client when a queued job finishes, either way. */

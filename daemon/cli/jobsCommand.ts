@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import { JobsGetRequest, JobsListRequest, type Job, type JobState } from '../../protocol';
+import { JobsGetRequest, JobsListRequest, JobsRetryRequest, type Job, type JobState } from '../../protocol';
 import { toConduitError } from '../client/daemonClient';
 import { connect, ExitCode, UsageError } from './context';
 
-const STATES: readonly JobState[] = ['queued', 'running', 'done', 'failed'];
+const STATES: readonly JobState[] = ['queued', 'running', 'done', 'failed', 'held'];
 
 export async function jobsCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -26,6 +26,16 @@ export async function jobsCommand(argv: string[]): Promise<number> {
         return ExitCode.failed;
       }
       process.stdout.write(values.json ? JSON.stringify(job, null, 2) + '\n' : formatJob(job, true));
+      return ExitCode.ok;
+    }
+    if (sub === 'retry') {
+      if (!id) throw new UsageError('jobs retry needs a job id (see `conduit jobs --state held`).');
+      const job = await client.connection.sendRequest(JobsRetryRequest.type, { id }).catch((e: unknown) => { throw toConduitError(e); });
+      if (!job) {
+        process.stderr.write(`conduit: job ${id} is not held or failed (see \`conduit jobs show ${id}\`); nothing was changed.\n`);
+        return ExitCode.failed;
+      }
+      process.stdout.write(values.json ? JSON.stringify(job, null, 2) + '\n' : `Job ${id} is queued again and runs shortly.\n`);
       return ExitCode.ok;
     }
     if (sub !== undefined) throw new UsageError(`unknown jobs command "${sub}".`);

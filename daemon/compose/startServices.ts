@@ -5,6 +5,7 @@ import type { BudgetTable } from '../usage/budgetTable';
 import type { CacheStartup } from './cacheStartup';
 import type { BackgroundWork } from './createBackgroundWork';
 import type { DaemonAlerts } from './daemonAlerts';
+import type { LiveConfig } from './liveConfig';
 import type { DaemonStores } from './openStores';
 import type { TeamMode } from './teamMode';
 
@@ -16,6 +17,7 @@ export interface StartDeps {
   cacheStartup: CacheStartup;
   team: TeamMode;
   monitor: AlertMonitor;
+  config: LiveConfig;
   startedAt: number;
   log: LogFn;
 }
@@ -38,7 +40,7 @@ export async function startServices(deps: StartDeps): Promise<void> {
   stores.usageMaintenance.start();
   alerts.checkBudgets();
   alerts.announceDeprecations();
-  await stores.queue?.init();
+  await stores.queue?.init(deps.config.get().queue.rerunUnfinished);
   // Running batches resume where the last daemon left them, with the same backoff.
   await deps.work.batchPoller?.start();
   deps.cacheStartup.start();

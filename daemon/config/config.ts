@@ -45,9 +45,16 @@ export const resilienceSchema = z.object({
     firstByteMsByFeature: z.record(z.string(), z.number().int().positive()).default({}),
     /** No stream event (pings excluded) for this long fails the attempt. */
     streamIdleMs: z.number().int().positive().default(30_000),
-    /** The whole request, all attempts and waits included. */
+    /** The whole request, all attempts and waits included (background requests). */
     requestMs: z.number().int().positive().default(300_000),
-  }).strict().default({ connectMs: 10_000, firstByteMs: 60_000, firstByteMsByFeature: {}, streamIdleMs: 30_000, requestMs: 300_000 }),
+    /** The whole interactive request: someone is waiting (resilience/interactiveDeadlines.ts). */
+    interactiveRequestMs: z.number().int().positive().default(60_000),
+    /** An interactive stream's first event; past it the request moves to the next fallback. */
+    interactiveFirstByteMs: z.number().int().positive().default(15_000),
+  }).strict().default({
+    connectMs: 10_000, firstByteMs: 60_000, firstByteMsByFeature: {}, streamIdleMs: 30_000, requestMs: 300_000,
+    interactiveRequestMs: 60_000, interactiveFirstByteMs: 15_000,
+  }),
   breaker: z.object({
     consecutiveFailures: z.number().int().min(1).default(5),
     /** Opens when at least this share of the last `windowMs` requests failed… */
@@ -80,6 +87,8 @@ export const configSchema = z.object({
   idleTimeoutMinutes: z.number().positive().max(7 * 24 * 60).default(30),
   /** The largest JSON-RPC message the daemon accepts, in bytes. */
   maxMessageBytes: z.number().int().min(64 * 1024).max(256 * 1024 * 1024).default(8 * 1024 * 1024),
+  /** The durable queue: a job the daemon stopped during (sent, never recorded) is held unless this re-runs it. */
+  queue: z.object({ rerunUnfinished: z.boolean().default(false) }).strict().default({ rerunUnfinished: false }),
   /** The largest prompt (system + messages) in characters; the guard refuses more. */
   maxPromptChars: z.number().int().positive().default(1_000_000),
   defaultMaxTokens: z.number().int().positive().default(1024),

@@ -30,9 +30,10 @@ import { degradedAnswer } from '../resilience/degradedAnswer';
 import type { DurableQueue } from '../resilience/durableQueue';
 import { executeWithRetry } from '../resilience/executeWithRetry';
 import { fallbackInForce } from '../resilience/defaultChain';
+import { deadlinePolicy } from '../resilience/interactiveDeadlines';
 import { planFallbacks, targetLabel, type Target } from '../resilience/fallbackPlan';
 import { ResilienceError } from '../resilience/resilienceError';
-import { attemptTimeouts, retrySettings, startDeadline, type AttemptTimeouts, type Deadline, type RetrySettings } from '../resilience/resilienceSettings';
+import { retrySettings, startDeadline, type AttemptTimeouts, type Deadline, type RetrySettings } from '../resilience/resilienceSettings';
 import type { KeyCandidate, KeyRing } from '../secrets/keyRing';
 import { keyFromEnv, resolveKey } from '../secrets/keySource';
 import { keyRequired } from '../secrets/credentialKind';
@@ -109,6 +110,7 @@ interface RunPolicy {
   retry: RetrySettings;
   timeouts: AttemptTimeouts;
   deadline: Deadline;
+  firstByteFailsOver: boolean;
 }
 
 /**
@@ -218,10 +220,12 @@ export class Gateway {
     for (const skipped of plan.skipped) {
       this.deps.logger.debug('fallback skipped', { requestId: ctx.requestId, target: targetLabel(skipped.target), reason: skipped.reason });
     }
+    const deadlines = deadlinePolicy(config.resilience.timeouts, feature, request.priority);
     const policy: RunPolicy = {
       retry: retrySettings(config.resilience),
-      timeouts: attemptTimeouts(config.resilience.timeouts, feature),
-      deadline: startDeadline(config.resilience.timeouts.requestMs),
+      timeouts: deadlines.timeouts,
+      deadline: startDeadline(deadlines.requestMs),
+      firstByteFailsOver: deadlines.firstByteFailsOver,
     };
     let seq = 0;
     const sink = ctx.sink ? { text: (delta: string, toolCall?: ToolCallDelta) => ctx.sink!.chunk(delta, seq++, toolCall) } : undefined;
@@ -245,7 +249,9 @@ export class Gateway {
       }
       if (index > 0) { fallbacks.push(targetLabel(target)); calledFallback = true; }
       try {
-        const outcome = await this.runTarget(target, fit.request, config, ctx, policy, sink, started, attempts);
+        // The last target has nothing to fail over to: it keeps retrying within the deadline.
+        const failOver = policy.firstByteFailsOver && index < plan.targets.length;
+        const outcome = await this.runTarget(target, fit.request, config, ctx, { ...policy, firstByteFailsOver: failOver }, sink, started, attempts);
         return { ...this.result(ctx, target.provider, outcome, started, attempts, fallbacks, config.prices), ...(fit.trimmed ? { trimmed: fit.trimmed } : {}) };
       } catch (err) {
         lastError = this.errorData(err, ctx.signal, target);
@@ -340,6 +346,7 @@ export class Gateway {
           retry: policy.retry,
           timeouts: policy.timeouts,
           deadline: policy.deadline,
+          firstByteFailsOver: policy.firstByteFailsOver,
           breaker: this.deps.breakers.get(target.provider, target.model),
           log: (event, fields) => this.deps.logger.write(event === 'retry' || event === 'attempt_failed' ? 'info' : 'warn', event, { requestId: ctx.requestId, ...fields }),
         },

@@ -21,6 +21,11 @@ interface JobRow {
   next_run_at: number;
 }
 
+const HELD_ERROR: ConduitErrorData = {
+  code: 'internal',
+  message: 'The daemon stopped after this job was sent upstream and before its answer was recorded; the provider may have answered and billed it. It is held: run `conduit jobs retry ID` to send it again (set queue.rerunUnfinished to re-run such jobs automatically).',
+};
+
 const FIRST_RETRY_MS = 5_000;
 const MAX_RETRY_MS = 5 * 60_000;
 /** A queued job that keeps failing for this long is given up, with its last error. */
@@ -35,7 +40,7 @@ const GIVE_UP_AFTER_MS = 24 * 60 * 60_000;
 export class DurableQueue {
   constructor(private readonly db: QueueDb, private readonly now: () => number = Date.now) {}
 
-  async init(): Promise<void> {
+  async init(rerunUnfinished = false): Promise<void> {
     await this.db.exec(`CREATE TABLE IF NOT EXISTS jobs (
       id TEXT PRIMARY KEY,
       state TEXT NOT NULL,
@@ -48,7 +53,14 @@ export class DurableQueue {
       next_run_at INTEGER NOT NULL
     );
     CREATE INDEX IF NOT EXISTS jobs_due ON jobs(state, next_run_at);`);
-    await this.db.run(`UPDATE jobs SET state = 'queued', updated_at = ? WHERE state = 'running'`, [this.now()]);
+    // A job still 'running' was claimed (marked sent) and may have reached the provider, which
+    // may have billed it; no provider documents idempotency for message creation, so it is held
+    // for the user's decision (`conduit jobs retry ID`) unless the setting allows a blind re-run.
+    if (rerunUnfinished) {
+      await this.db.run(`UPDATE jobs SET state = 'queued', updated_at = ? WHERE state = 'running'`, [this.now()]);
+    } else {
+      await this.db.run(`UPDATE jobs SET state = 'held', last_error = ?, updated_at = ? WHERE state = 'running'`, [JSON.stringify(HELD_ERROR), this.now()]);
+    }
   }
 
   /** Counts jobs still waiting; the daemon stays up for them rather than idling out. */
@@ -95,6 +107,13 @@ export class DurableQueue {
   }
 
   /** Makes every queued job due now: the provider looks healthy again. */
+  /** A held or failed job goes back to the queue, due now; the user accepts a possible second bill. */
+  async retry(id: string): Promise<Job | null> {
+    const now = this.now();
+    const { changes } = await this.db.run(`UPDATE jobs SET state = 'queued', next_run_at = ?, updated_at = ? WHERE id = ? AND state IN ('held', 'failed')`, [now, now, id]);
+    return changes === 1 ? this.get(id) : null;
+  }
+
   async wake(): Promise<void> {
     await this.db.run(`UPDATE jobs SET next_run_at = ? WHERE state = 'queued' AND next_run_at > ?`, [this.now(), this.now()]);
   }

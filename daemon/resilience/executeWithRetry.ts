@@ -28,6 +28,12 @@ export interface ExecuteOptions {
   timeouts: AttemptTimeouts;
   /** The whole request's deadline, shared by every provider/model of the fallback chain. */
   deadline?: Deadline;
+  /**
+   * A first-byte timeout ends this provider/model's run instead of retrying it: a provider that
+   * accepts connections and never answers would otherwise hold an interactive request through
+   * every retry (resilience/interactiveDeadlines.ts).
+   */
+  firstByteFailsOver?: boolean;
   breaker?: CircuitBreaker;
   timers?: Timers;
   /** In [0, 1), for the jitter; seeded in tests. */
@@ -99,6 +105,7 @@ export async function executeWithRetry<T>(
 
     if (outcome.committed) throw fail.upstream('committed', upstream);
     if (phase === 'deadline') throw fail.upstream('deadline', upstream);
+    if (phase === 'first byte' && options.firstByteFailsOver) throw fail.upstream('first_byte', upstream);
     const verdict = retryVerdict(upstream, { committed: outcome.committed });
     if (!verdict.retry) throw fail.upstream(code === 'cancelled' ? 'cancelled' : 'not_retryable', upstream);
     if (attempt >= options.retry.maxAttempts) throw fail.upstream('attempts_exhausted', upstream);

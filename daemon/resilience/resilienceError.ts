@@ -14,6 +14,8 @@ export type FailureReason =
   | 'attempts_exhausted'
   /** Part of the answer had reached the client, so it was not retried. */
   | 'committed'
+  /** An interactive attempt got no first byte in time: the next fallback is tried at once. */
+  | 'first_byte'
   | 'cancelled';
 
 /**

@@ -4,11 +4,15 @@ import { FAST, FaultEnv, KeyedMutex, WIRES, attemptLogOf, chat, codeOf, describe
 import { waitFor } from './harness';
 
 /**
- * The circuit breaker, through the real daemon: consecutiveFailures 3, openMs 1500, one attempt per
+ * The circuit breaker, through the real daemon: consecutiveFailures 3, openMs 8000, one attempt per
  * request so each failing request is one failure. Each test uses its own model, so its own circuit.
  */
 
-const OPEN_MS = 1500;
+/**
+ * Long enough that a loaded machine (test:stress) cannot let the circuit turn half-open between
+ * the failures that open it and the checks that it is open; the tests wait for nextProbeAt.
+ */
+const OPEN_MS = 8000;
 const ONE_ATTEMPT = { ...FAST, maxAttempts: 1, breaker: { consecutiveFailures: 3, openMs: OPEN_MS, minRequests: 1000 } };
 /** Retries on, to see how per-attempt failure counting meets a retrying request. */
 const FOUR_ATTEMPTS = { ...FAST, maxAttempts: 4, breaker: { consecutiveFailures: 3, openMs: OPEN_MS, minRequests: 1000 } };
@@ -44,7 +48,7 @@ describe.concurrent('circuit breaker per provider/model, through the real daemon
         // Open: refused at once, nothing sent.
         const refused = await chat(env.client, ask(wire, model));
         expect(codeOf(refused), describeOutcome(refused)).toBe('circuit_open');
-        expect(refused.elapsedMs).toBeLessThan(300);
+        // Refused unsent: no attempt and no request at the fake (a wall-clock bound fails under load).
         expect(attemptLogOf(refused)).toEqual([]);
         expect(env.requests(wire, model)).toHaveLength(3);
         if (!refused.ok) {
@@ -68,7 +72,6 @@ describe.concurrent('circuit breaker per provider/model, through the real daemon
         expect(during?.state).toBe('half-open');
         const second = await chat(env.client, ask(wire, model, 'second'));
         expect(codeOf(second), describeOutcome(second)).toBe('circuit_open');
-        expect(second.elapsedMs).toBeLessThan(300);
         if (!second.ok) expect(second.error.message).toMatch(/a probe request is checking whether it has recovered/);
         const probed = await probe;
         expect(codeOf(probed), describeOutcome(probed)).toBe('ok');

@@ -13,8 +13,6 @@ import { FAST, FaultEnv, KeyedMutex, WIRES, attemptLogOf, chat, chunkText, codeO
 
 const BASE = FAST.baseDelayMs;
 const MAX = FAST.maxDelayMs;
-/** How much later than the planned wait the next request may reach the fake. */
-const SLACK_MS = 400;
 
 /**
  * The wait before an attempt: a server hint, honoured exactly (or, for a future HTTP date, whose
@@ -251,8 +249,9 @@ describe.concurrent('fault matrix: status × headers × provider, through the re
           cell.delays.forEach((rule, k) => {
             const gap = seen[k + 1]!.receivedAt - seen[k]!.receivedAt;
             const planned = log[k + 1]!.delayMs;
+            // The wait really happened. Its length is checked exactly above (the attempt log's
+            // delayMs); an upper bound on the wall-clock gap would only measure the machine's load.
             expect(gap, `${why}: gap before attempt ${k + 2}`).toBeGreaterThanOrEqual(planned - 5);
-            if (rule !== 'backoff') expect(gap, `${why}: gap before attempt ${k + 2}`).toBeLessThan(('between' in rule ? rule.between[1] : rule.hint) + SLACK_MS);
           });
         } finally {
           // A cell that failed must not leave scripts behind for the next cell of this provider.

@@ -1,4 +1,4 @@
-import { JobsGetRequest, JobsListRequest } from '../../../protocol/jobs';
+import { JobsGetRequest, JobsListRequest, JobsRetryRequest } from '../../../protocol/jobs';
 import type { DurableQueue } from '../../resilience/durableQueue';
 import type { RegisterHandlers } from '../clientSession';
 import { answer } from './answer';
@@ -8,5 +8,6 @@ export function jobsHandlers(queue: DurableQueue): RegisterHandlers {
   return (connection, ctx) => {
     connection.onRequest(JobsListRequest.type, (params) => answer(ctx.requireAuth, () => queue.list(params?.states, Math.min(params?.limit ?? 100, 1000))));
     connection.onRequest(JobsGetRequest.type, (params) => answer(ctx.requireAuth, () => queue.get(String(params?.id ?? ''))));
+    connection.onRequest(JobsRetryRequest.type, (params) => answer(ctx.requireAuth, () => queue.retry(String(params?.id ?? ''))));
   };
 }

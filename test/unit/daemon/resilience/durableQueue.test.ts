@@ -60,7 +60,20 @@ describe('DurableQueue (real SQLite)', () => {
     expect((await queue.get(id))?.lastError?.code).toBe('invalid_request');
   });
 
-  it('re-queues a job a crashed daemon was running, and survives reopening the file', async () => {
+  it('with queue.rerunUnfinished, re-queues a job a crashed daemon was running, and survives reopening the file', async () => {
+    const id = await queue.enqueue(request, outage);
+    now += 60_000;
+    await queue.claimDue();
+    await db.close();
+    db = await SqliteDb.open(path.join(dir, 'queue.db'));
+    queue = new DurableQueue(db, () => now);
+    await queue.init(true);
+    expect((await queue.get(id))?.state).toBe('queued');
+    expect(await queue.pendingCount()).toBe(1);
+    expect((await queue.claimDue())?.id).toBe(id);
+  });
+
+  it('by default holds a job a crashed daemon had sent, until retry() (at most one bill without consent)', async () => {
     const id = await queue.enqueue(request, outage);
     now += 60_000;
     await queue.claimDue();
@@ -68,9 +81,14 @@ describe('DurableQueue (real SQLite)', () => {
     db = await SqliteDb.open(path.join(dir, 'queue.db'));
     queue = new DurableQueue(db, () => now);
     await queue.init();
-    expect((await queue.get(id))?.state).toBe('queued');
-    expect(await queue.pendingCount()).toBe(1);
+    const held = await queue.get(id);
+    expect(held?.state).toBe('held');
+    expect(held?.lastError?.message).toMatch(/conduit jobs retry/);
+    expect(await queue.claimDue()).toBeUndefined();
+    expect(await queue.pendingCount()).toBe(0);
+    expect((await queue.retry(id))?.state).toBe('queued');
     expect((await queue.claimDue())?.id).toBe(id);
+    expect(await queue.retry(id)).toBeNull();
   });
 
   it('wake() makes waiting jobs due at once', async () => {

@@ -85,11 +85,11 @@ describe('usage/* and alerts/* over the daemon protocol', () => {
     }
   });
 
-  it('bad parameters get bad_request, naming the field', async () => {
+  it('bad parameters get invalid_request, naming the field', async () => {
     const client = await connect();
     try {
       const err = await client.connection.sendRequest(UsageQueryRequest.type, { since: 'yesterday' } as never).catch((e: unknown) => e);
-      expect(err).toMatchObject({ code: RpcErrorCodes.conduitError, data: { code: 'bad_request' } });
+      expect(err).toMatchObject({ code: RpcErrorCodes.conduitError, data: { code: 'invalid_request' } });
       expect((err as Error).message).toMatch(/since/);
     } finally {
       client.close();

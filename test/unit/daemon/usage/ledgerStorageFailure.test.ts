@@ -23,8 +23,9 @@ function bigSample(): { prompt: string; response: string } {
 }
 
 describe('a ledger that cannot write', () => {
-  it.skipIf(!isRoot || !onPosix)('full disk (a 160 KiB tmpfs): record() returns recorded:false, never throws, and says why; freeing space recovers', async () => {
-    const dir = smallTmpfs(160);
+  it.skipIf(!isRoot || !onPosix)('full disk (a 640 KiB tmpfs): record() returns recorded:false, never throws, and says why; freeing space recovers', async () => {
+    // Room for the schema (the rollup tables and their indexes) and a few big rows, then full.
+    const dir = smallTmpfs(640);
     const { lines, log } = captureLog();
     const ledger = UsageLedger.inHome(dir, { log });
     cleanups.push(() => void ledger.close());

@@ -6,6 +6,7 @@ import { AlertNotifier } from './alertNotifier';
 import { AnswerPanel } from './answerPanel';
 import { rateAnswer } from './answerRating';
 import { AskRunner, type AskArgs } from './askCommand';
+import { registerChatModelProvider } from './chatModelProvider';
 import { DaemonConnection } from './daemonConnection';
 import type { DaemonState } from './daemonState';
 import { explainAllSymbols, type ExplainAllArgs } from './explainAllCommand';
@@ -77,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
       if (client) await settings.push(client);
       refresh();
     }),
+    ...registerChatModelProvider(daemon),
     vscode.languages.registerCodeLensProvider(documents, codeLens),
     vscode.languages.registerCodeActionsProvider(documents, new ExplainCodeActionProvider(), { providedCodeActionKinds: [ExplainCodeActionProvider.kind] }),
     vscode.commands.registerCommand('conduit.ask', (args?: AskArgs) => asker.ask(args)),

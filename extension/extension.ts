@@ -7,6 +7,7 @@ import { AnswerPanel } from './answerPanel';
 import { rateAnswer } from './answerRating';
 import { AskRunner, type AskArgs } from './askCommand';
 import { registerChatModelProvider } from './chatModelProvider';
+import { registerChatParticipant, type ConduitParticipant } from './chatParticipant';
 import { DaemonConnection } from './daemonConnection';
 import type { DaemonState } from './daemonState';
 import { explainAllSymbols, type ExplainAllArgs } from './explainAllCommand';
@@ -32,6 +33,8 @@ export interface ConduitApi {
   settingsProblems(): string[] | undefined;
   /** The daemon's last answer to this window's settings: problems, values waiting for a restart, conflicts. */
   settingsResult(): ConfigUpdateResult | undefined;
+  /** The `@conduit` chat participant's handler, for tests where the Chat view cannot be driven. */
+  chatParticipant: ConduitParticipant['handle'];
 }
 
 /**
@@ -56,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
   const codeLens = new ExplainCodeLensProvider();
   const explainBatches = new PendingExplainBatches(context.workspaceState, daemon, explanations, log);
   const documents = [{ scheme: 'file' }, { scheme: 'untitled' }];
+  const participant = registerChatParticipant(daemon);
 
   context.subscriptions.push(
     log,
@@ -79,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
       refresh();
     }),
     ...registerChatModelProvider(daemon),
+    participant.disposable,
     vscode.languages.registerCodeLensProvider(documents, codeLens),
     vscode.languages.registerCodeActionsProvider(documents, new ExplainCodeActionProvider(), { providedCodeActionKinds: [ExplainCodeActionProvider.kind] }),
     vscode.commands.registerCommand('conduit.ask', (args?: AskArgs) => asker.ask(args)),
@@ -133,6 +138,7 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
     explanations: () => explanations.list(),
     settingsProblems: () => settings.last?.problems,
     settingsResult: () => settings.last,
+    chatParticipant: participant.participant.handle,
   };
 }
 

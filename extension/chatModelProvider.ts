@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { DaemonClient } from '../daemon/client/daemonClient';
 import type { ChatRequest, ProviderId, ProviderStatus } from '../protocol';
 import { toCanonicalChat, toCanonicalOptions, toCanonicalTools, tokenUpperBound, toolCallsOut } from './chatMessages';
 import { conduitModels, VENDOR, type ConduitModelInfo } from './chatModels';
@@ -21,17 +22,26 @@ export class ConduitChatModelProvider implements vscode.LanguageModelChatProvide
 
   constructor(private readonly daemon: DaemonConnection) {}
 
-  /** The list may have changed: a new daemon connection, a key set or removed, another provider or model setting. */
+  /** The list may have changed: another provider or model setting, or keys set or removed. */
   refresh(): void {
     this.providers = undefined;
     this.changed.fire();
   }
 
+  /** A new daemon connection: its providers, read off the activation path, then VS Code asks again. */
+  connected(client: DaemonClient): void {
+    void client.status().then((s) => {
+      this.providers = s.providers;
+      this.changed.fire();
+    }, () => undefined);
+  }
+
   async provideLanguageModelChatInformation(options: vscode.PrepareLanguageModelChatModelOptions): Promise<ConduitModelInfo[]> {
-    if (!this.providers) {
-      // A silent listing (VS Code asking at startup) must not start a daemon; the tiers need none.
+    // A silent listing (VS Code asking at startup) must not start a daemon; the tiers need none.
+    // Asked aloud (the model picker's management), the daemon's current providers are read.
+    if (!options.silent || !this.providers) {
       const client = options.silent ? await this.daemon.ifRunning() : await this.daemon.get().catch(() => undefined);
-      this.providers = await client?.status().then((s) => s.providers, () => undefined);
+      this.providers = (await client?.status().then((s) => s.providers, () => undefined)) ?? this.providers;
     }
     return conduitModels(windowProvider(), this.providers);
   }
@@ -105,7 +115,7 @@ export function registerChatModelProvider(daemon: DaemonConnection): vscode.Disp
   return [
     provider,
     vscode.lm.registerLanguageModelChatProvider(VENDOR, provider),
-    daemon.onConnected(() => provider.refresh()),
+    daemon.onConnected((client) => provider.connected(client)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('conduit.provider') || e.affectsConfiguration('conduit.models')) provider.refresh();
     }),

@@ -43,6 +43,14 @@ async function sendAndRead(model: vscode.LanguageModelChat, prompt: string): Pro
   }
 }
 
+/** Queues the fake provider's next answers for one provider (its control endpoint). */
+async function enqueue(provider: string, script: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`${process.env.ANTHROPIC_BASE_URL}/__fake/enqueue`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ provider, script }),
+  });
+  assert.equal(res.status, 200, await res.text());
+}
+
 /** A response stream that keeps what the participant wrote. */
 function recordingStream(): { stream: vscode.ChatResponseStream; markdown: string[]; references: unknown[] } {
   const markdown: string[] = [];
@@ -121,6 +129,36 @@ export function chatTests(kit: HostTestKit): HostTest[] {
         } finally {
           await kit.setAndPush('budgets', undefined, vscode.ConfigurationTarget.Global);
         }
+      },
+    },
+    {
+      name: 'cancelling a vscode.lm request closes the upstream connection',
+      async run() {
+        const [model] = (await vscode.lm.selectChatModels({ vendor: 'conduit' })).filter((m) => m.id === 'conduit/moderate');
+        assert.ok(model);
+        // One delta, then the fake sends nothing more until the client hangs up.
+        await enqueue('anthropic', { deltas: ['The first part. '], fault: { kind: 'hang', afterDeltas: 1 } });
+        const asked = (await kit.fakeRequests()).length;
+        const source = new vscode.CancellationTokenSource();
+        let text = '';
+        try {
+          const response = await model.sendRequest([vscode.LanguageModelChatMessage.User('host test: cancel me halfway')], {}, source.token);
+          await (async () => {
+            for await (const part of response.stream) {
+              if (part instanceof vscode.LanguageModelTextPart) text += part.value;
+              if (text !== '') source.cancel();
+            }
+          })().catch((err: unknown) => {
+            // Ending the stream with a cancellation error is as good as ending it quietly.
+            if (!(err instanceof vscode.CancellationError) && !/cancel/i.test(String(err))) throw err;
+          });
+        } finally {
+          source.dispose();
+        }
+        assert.equal(text, 'The first part. ');
+        const requests = await kit.until('the upstream request to be aborted', () => kit.fakeRequests(),
+          (r) => r.length > asked && (r[asked] as { abortedAt?: number | null }).abortedAt != null, 10_000);
+        assert.equal(requests.length, asked + 1, 'the cancelled request was retried upstream');
       },
     },
     {

@@ -110,14 +110,14 @@ function windowProvider(): ProviderId {
 }
 
 /** Registers the provider; no I/O until VS Code asks for the models. */
-export function registerChatModelProvider(daemon: DaemonConnection): vscode.Disposable[] {
+export function registerChatModelProvider(daemon: DaemonConnection): { provider: ConduitChatModelProvider; disposables: vscode.Disposable[] } {
   const provider = new ConduitChatModelProvider(daemon);
-  return [
+  return { provider, disposables: [
     provider,
     vscode.lm.registerLanguageModelChatProvider(VENDOR, provider),
     daemon.onConnected((client) => provider.connected(client)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('conduit.provider') || e.affectsConfiguration('conduit.models')) provider.refresh();
     }),
-  ];
+  ] };
 }

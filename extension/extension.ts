@@ -60,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
   const explainBatches = new PendingExplainBatches(context.workspaceState, daemon, explanations, log);
   const documents = [{ scheme: 'file' }, { scheme: 'untitled' }];
   const participant = registerChatParticipant(daemon);
+  const chatModels = registerChatModelProvider(daemon);
 
   context.subscriptions.push(
     log,
@@ -82,7 +83,7 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
       if (client) await settings.push(client);
       refresh();
     }),
-    ...registerChatModelProvider(daemon),
+    ...chatModels.disposables,
     participant.disposable,
     vscode.languages.registerCodeLensProvider(documents, codeLens),
     vscode.languages.registerCodeActionsProvider(documents, new ExplainCodeActionProvider(), { providedCodeActionKinds: [ExplainCodeActionProvider.kind] }),
@@ -93,8 +94,9 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
     vscode.commands.registerCommand('conduit.explainAllSymbols', (args?: ExplainAllArgs) => explainAllSymbols(daemon, explanations, explainBatches, args)),
     vscode.commands.registerCommand('conduit.dismissExplanation', (thread?: vscode.CommentThread) => (thread ? explanations.dismiss(thread) : explanations.dismissAll())),
     vscode.commands.registerCommand('conduit.switchProvider', (args?: { provider?: ProviderId }) => switchProviderCommand(daemon, args)),
-    vscode.commands.registerCommand('conduit.setApiKey', (args?: { provider?: ProviderId; key?: string }) => setKeyCommand(daemon, args)),
-    vscode.commands.registerCommand('conduit.removeApiKey', (args?: { provider?: ProviderId }) => removeKeyCommand(daemon, args)),
+    // A key set or removed adds or drops that provider's model in VS Code's model picker.
+    vscode.commands.registerCommand('conduit.setApiKey', (args?: { provider?: ProviderId; key?: string }) => setKeyCommand(daemon, args).finally(() => chatModels.provider.refresh())),
+    vscode.commands.registerCommand('conduit.removeApiKey', (args?: { provider?: ProviderId }) => removeKeyCommand(daemon, args).finally(() => chatModels.provider.refresh())),
     UsagePanel.registerSerializer(panelDeps),
     vscode.commands.registerCommand('conduit.showUsage', () => { UsagePanel.createOrShow(panelDeps); }),
     vscode.commands.registerCommand('conduit.clearCache', async () => {

@@ -1,5 +1,12 @@
 import type * as vscode from 'vscode';
-import { textOf, type ChatMessage, type ContentPart, type ImagePart, type ToolChoice, type ToolDefinition } from '../protocol';
+import {
+  textOf,
+  type ChatMessage,
+  type ContentPart,
+  type ImagePart,
+  type ToolChoice,
+  type ToolDefinition,
+} from '../protocol';
 
 /**
  * VS Code's language model messages to Conduit's canonical request, and back. Only types come
@@ -64,12 +71,15 @@ function dataText(p: { mimeType: string; data: Uint8Array }): string | undefined
 
 /** A tool result's content parts as the one string the canonical request carries. */
 function toolResultText(content: readonly unknown[]): string {
-  return content.map((c) => {
-    if (isText(c)) return c.value;
-    if (isData(c)) return dataText(c) ?? '';
-    // A prompt-tsx part holds a rendered prompt element; its JSON is the closest text it has.
-    return isRecord(c) && 'value' in c ? JSON.stringify(c.value) : '';
-  }).filter(Boolean).join('\n');
+  return content
+    .map((c) => {
+      if (isText(c)) return c.value;
+      if (isData(c)) return dataText(c) ?? '';
+      // A prompt-tsx part holds a rendered prompt element; its JSON is the closest text it has.
+      return isRecord(c) && 'value' in c ? JSON.stringify(c.value) : '';
+    })
+    .filter(Boolean)
+    .join('\n');
 }
 
 function toParts(content: readonly unknown[]): ContentPart[] {
@@ -117,21 +127,29 @@ export function toCanonicalChat(messages: readonly RequestMessage[]): CanonicalC
 }
 
 /** The request's tools and tool mode as canonical definitions and choice. */
-export function toCanonicalTools(
-  options: Pick<vscode.ProvideLanguageModelChatResponseOptions, 'tools' | 'toolMode'>,
-): { tools?: ToolDefinition[]; toolChoice?: ToolChoice } {
+export function toCanonicalTools(options: Pick<vscode.ProvideLanguageModelChatResponseOptions, 'tools' | 'toolMode'>): {
+  tools?: ToolDefinition[];
+  toolChoice?: ToolChoice;
+} {
   if (!options.tools || options.tools.length === 0) return {};
-  const tools = options.tools.map((t): ToolDefinition => ({
-    name: t.name,
-    ...(t.description ? { description: t.description } : {}),
-    // A tool without a schema takes no arguments; providers want an object schema regardless.
-    inputSchema: isRecord(t.inputSchema) ? (t.inputSchema as Record<string, unknown>) : { type: 'object', properties: {} },
-  }));
+  const tools = options.tools.map(
+    (t): ToolDefinition => ({
+      name: t.name,
+      ...(t.description ? { description: t.description } : {}),
+      // A tool without a schema takes no arguments; providers want an object schema regardless.
+      inputSchema: isRecord(t.inputSchema)
+        ? (t.inputSchema as Record<string, unknown>)
+        : { type: 'object', properties: {} },
+    }),
+  );
   return { tools, toolChoice: (options.toolMode as number) === TOOL_MODE_REQUIRED ? 'required' : 'auto' };
 }
 
 /** The numeric model options a caller may set; anything else is ignored, never forwarded. */
-export function toCanonicalOptions(modelOptions: { readonly [name: string]: unknown } | undefined): { max_tokens?: number; temperature?: number } {
+export function toCanonicalOptions(modelOptions: { readonly [name: string]: unknown } | undefined): {
+  max_tokens?: number;
+  temperature?: number;
+} {
   const out: { max_tokens?: number; temperature?: number } = {};
   const max = modelOptions?.max_tokens ?? modelOptions?.maxTokens;
   if (typeof max === 'number' && Number.isInteger(max) && max > 0) out.max_tokens = max;
@@ -141,7 +159,9 @@ export function toCanonicalOptions(modelOptions: { readonly [name: string]: unkn
 }
 
 /** Tool calls of a result as VS Code's tool-call parts take them. */
-export function toolCallsOut(calls: readonly { id: string; name: string; input: Record<string, unknown> }[] | undefined): ToolCallOut[] {
+export function toolCallsOut(
+  calls: readonly { id: string; name: string; input: Record<string, unknown> }[] | undefined,
+): ToolCallOut[] {
   return (calls ?? []).map((c) => ({ callId: c.id, name: c.name, input: c.input }));
 }
 

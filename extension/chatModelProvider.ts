@@ -30,18 +30,27 @@ export class ConduitChatModelProvider implements vscode.LanguageModelChatProvide
 
   /** A new daemon connection: its providers, read off the activation path, then VS Code asks again. */
   connected(client: DaemonClient): void {
-    void client.status().then((s) => {
-      this.providers = s.providers;
-      this.changed.fire();
-    }, () => undefined);
+    void client.status().then(
+      (s) => {
+        this.providers = s.providers;
+        this.changed.fire();
+      },
+      () => undefined,
+    );
   }
 
-  async provideLanguageModelChatInformation(options: vscode.PrepareLanguageModelChatModelOptions): Promise<ConduitModelInfo[]> {
+  async provideLanguageModelChatInformation(
+    options: vscode.PrepareLanguageModelChatModelOptions,
+  ): Promise<ConduitModelInfo[]> {
     // A silent listing (VS Code asking at startup) must not start a daemon; the tiers need none.
     // Asked aloud (the model picker's management), the daemon's current providers are read.
     if (!options.silent || !this.providers) {
       const client = options.silent ? await this.daemon.ifRunning() : await this.daemon.get().catch(() => undefined);
-      this.providers = (await client?.status().then((s) => s.providers, () => undefined)) ?? this.providers;
+      this.providers =
+        (await client?.status().then(
+          (s) => s.providers,
+          () => undefined,
+        )) ?? this.providers;
     }
     return conduitModels(windowProvider(), this.providers);
   }
@@ -110,14 +119,20 @@ function windowProvider(): ProviderId {
 }
 
 /** Registers the provider; no I/O until VS Code asks for the models. */
-export function registerChatModelProvider(daemon: DaemonConnection): { provider: ConduitChatModelProvider; disposables: vscode.Disposable[] } {
+export function registerChatModelProvider(daemon: DaemonConnection): {
+  provider: ConduitChatModelProvider;
+  disposables: vscode.Disposable[];
+} {
   const provider = new ConduitChatModelProvider(daemon);
-  return { provider, disposables: [
+  return {
     provider,
-    vscode.lm.registerLanguageModelChatProvider(VENDOR, provider),
-    daemon.onConnected((client) => provider.connected(client)),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('conduit.provider') || e.affectsConfiguration('conduit.models')) provider.refresh();
-    }),
-  ] };
+    disposables: [
+      provider,
+      vscode.lm.registerLanguageModelChatProvider(VENDOR, provider),
+      daemon.onConnected((client) => provider.connected(client)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('conduit.provider') || e.affectsConfiguration('conduit.models')) provider.refresh();
+      }),
+    ],
+  };
 }

@@ -29,7 +29,10 @@ function limits(provider: ProviderId, model: string | undefined): { maxInputToke
  * provider, with fallbacks), then each usable provider's configured default model. A provider
  * without a key is left out: choosing it could only fail.
  */
-export function conduitModels(windowProvider: ProviderId, providers: readonly ProviderStatus[] | undefined): ConduitModelInfo[] {
+export function conduitModels(
+  windowProvider: ProviderId,
+  providers: readonly ProviderStatus[] | undefined,
+): ConduitModelInfo[] {
   const tierModels: ConduitModelInfo[] = TIERS.map((tier) => {
     const model = defaultModelFor(windowProvider, tier);
     return {
@@ -38,7 +41,9 @@ export function conduitModels(windowProvider: ProviderId, providers: readonly Pr
       family: 'conduit',
       version: tier,
       detail: `${windowProvider}, routed`,
-      tooltip: `Conduit routes each request by complexity; ${tier} work goes to ${model ?? `${windowProvider}'s ${tier} model`}, with your budgets, cache and fallbacks.`,
+      tooltip:
+        `Conduit routes each request by complexity; ${tier} work goes to ` +
+        `${model ?? `${windowProvider}'s ${tier} model`}, with your budgets, cache and fallbacks.`,
       ...limits(windowProvider, model),
       capabilities: { toolCalling: true, imageInput: true },
       target: { tier },
@@ -46,16 +51,18 @@ export function conduitModels(windowProvider: ProviderId, providers: readonly Pr
   });
   const providerModels = (providers ?? [])
     .filter((p) => p.keySource !== 'none' && p.defaultModel !== '')
-    .map((p): ConduitModelInfo => ({
-      id: `${p.id}/${p.defaultModel}`,
-      name: p.defaultModel,
-      family: p.defaultModel,
-      version: p.defaultModel,
-      detail: `${p.id} via Conduit`,
-      tooltip: `${p.id}'s configured model, through Conduit's budgets, cache and retries.`,
-      ...limits(p.id, p.defaultModel),
-      capabilities: { toolCalling: true, imageInput: true },
-      target: { provider: p.id, model: p.defaultModel },
-    }));
+    .map(
+      (p): ConduitModelInfo => ({
+        id: `${p.id}/${p.defaultModel}`,
+        name: p.defaultModel,
+        family: p.defaultModel,
+        version: p.defaultModel,
+        detail: `${p.id} via Conduit`,
+        tooltip: `${p.id}'s configured model, through Conduit's budgets, cache and retries.`,
+        ...limits(p.id, p.defaultModel),
+        capabilities: { toolCalling: true, imageInput: true },
+        target: { provider: p.id, model: p.defaultModel },
+      }),
+    );
   return [...tierModels, ...providerModels];
 }

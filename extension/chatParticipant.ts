@@ -36,10 +36,14 @@ export class ConduitParticipant {
     const command = request.command ?? 'ask';
     try {
       switch (command) {
-        case 'explain': return await this.explain(request, response, token);
-        case 'usage': return await this.usage(response);
-        case 'route': return await this.route(request, context, response);
-        default: return await this.ask(request, context, response, token);
+        case 'explain':
+          return await this.explain(request, response, token);
+        case 'usage':
+          return await this.usage(response);
+        case 'route':
+          return await this.route(request, context, response);
+        default:
+          return await this.ask(request, context, response, token);
       }
     } catch (err) {
       if (token.isCancellationRequested || isCancelled(err)) return { metadata: { command } };
@@ -47,12 +51,21 @@ export class ConduitParticipant {
     }
   };
 
-  private async ask(request: vscode.ChatRequest, context: vscode.ChatContext, response: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<vscode.ChatResult> {
+  private async ask(
+    request: vscode.ChatRequest,
+    context: vscode.ChatContext,
+    response: vscode.ChatResponseStream,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.ChatResult> {
     const messages = [...historyMessages(context), { role: 'user' as const, content: request.prompt }];
     return this.stream({ messages, feature: CHAT_FEATURE, provider: windowProvider() }, 'ask', response, token);
   }
 
-  private async explain(request: vscode.ChatRequest, response: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<vscode.ChatResult> {
+  private async explain(
+    request: vscode.ChatRequest,
+    response: vscode.ChatResponseStream,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.ChatResult> {
     const editor = vscode.window.activeTextEditor;
     if (!editor) {
       response.markdown('Open a file (or select some code in it), then ask `@conduit /explain` again.');
@@ -78,20 +91,32 @@ export class ConduitParticipant {
     start.setHours(0, 0, 0, 0);
     const [status, today] = await Promise.all([
       client.status(),
-      call(client, UsageQueryRequest.type, { since: start.getTime(), groupBy: 'provider', utcOffsetMinutes: -start.getTimezoneOffset() }),
+      call(client, UsageQueryRequest.type, {
+        since: start.getTime(),
+        groupBy: 'provider',
+        utcOffsetMinutes: -start.getTimezoneOffset(),
+      }),
     ]);
-    response.markdown(usageMarkdown({
-      today,
-      budgets: status.budgets ?? [],
-      rateLimits: status.rateLimits,
-      formatTime: (ms) => new Date(ms).toLocaleString(),
-    }));
+    response.markdown(
+      usageMarkdown({
+        today,
+        budgets: status.budgets ?? [],
+        rateLimits: status.rateLimits,
+        formatTime: (ms) => new Date(ms).toLocaleString(),
+      }),
+    );
     return { metadata: { command: 'usage' } };
   }
 
-  private async route(request: vscode.ChatRequest, context: vscode.ChatContext, response: vscode.ChatResponseStream): Promise<vscode.ChatResult> {
+  private async route(
+    request: vscode.ChatRequest,
+    context: vscode.ChatContext,
+    response: vscode.ChatResponseStream,
+  ): Promise<vscode.ChatResult> {
     if (!request.prompt.trim()) {
-      response.markdown('Write the prompt after `/route`, e.g. `@conduit /route refactor this module into smaller files`.');
+      response.markdown(
+        'Write the prompt after `/route`, e.g. `@conduit /route refactor this module into smaller files`.',
+      );
       return { metadata: { command: 'route' } };
     }
     const messages = [...historyMessages(context), { role: 'user' as const, content: request.prompt }];
@@ -102,21 +127,34 @@ export class ConduitParticipant {
     return { metadata: { command: 'route', provider: result.route.provider, model: result.route.model } };
   }
 
-  private async stream(request: ChatRequest, command: string, response: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<vscode.ChatResult> {
+  private async stream(
+    request: ChatRequest,
+    command: string,
+    response: vscode.ChatResponseStream,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.ChatResult> {
     const controller = new AbortController();
     const sub = token.onCancellationRequested(() => controller.abort());
     let streamed = false;
     try {
       const client = await this.daemon.get();
-      const result = await client.chat({ ...request, stream: true, priority: 'interactive' }, {
-        signal: controller.signal,
-        onChunk: (chunk) => {
-          if (chunk.delta === '') return;
-          streamed = true;
-          response.markdown(chunk.delta);
+      const result = await client.chat(
+        { ...request, stream: true, priority: 'interactive' },
+        {
+          signal: controller.signal,
+          onChunk: (chunk) => {
+            if (chunk.delta === '') return;
+            streamed = true;
+            response.markdown(chunk.delta);
+          },
         },
-      });
-      const metadata: ParticipantMetadata = { command, requestId: result.requestId, provider: result.provider, model: result.model };
+      );
+      const metadata: ParticipantMetadata = {
+        command,
+        requestId: result.requestId,
+        provider: result.provider,
+        model: result.model,
+      };
       if (result.degraded) return { errorDetails: { message: `Conduit: ${result.degraded.message}` }, metadata };
       if (!streamed) response.markdown(result.text);
       return { metadata };
@@ -133,7 +171,9 @@ function historyMessages(context: vscode.ChatContext): ChatMessage[] {
     if (turn instanceof vscode.ChatRequestTurn) {
       out.push({ role: 'user', content: turn.prompt });
     } else if (turn instanceof vscode.ChatResponseTurn) {
-      const text = turn.response.map((p) => (p instanceof vscode.ChatResponseMarkdownPart ? p.value.value : '')).join('');
+      const text = turn.response
+        .map((p) => (p instanceof vscode.ChatResponseMarkdownPart ? p.value.value : ''))
+        .join('');
       if (text) out.push({ role: 'assistant', content: text });
     }
   }
@@ -145,7 +185,10 @@ function windowProvider(): ProviderId {
 }
 
 /** Creates the participant; no I/O until the first request. */
-export function registerChatParticipant(daemon: DaemonConnection): { participant: ConduitParticipant; disposable: vscode.Disposable } {
+export function registerChatParticipant(daemon: DaemonConnection): {
+  participant: ConduitParticipant;
+  disposable: vscode.Disposable;
+} {
   const participant = new ConduitParticipant(daemon);
   const chat = vscode.chat.createChatParticipant(PARTICIPANT_ID, participant.handle);
   chat.iconPath = new vscode.ThemeIcon('pulse');

@@ -95,8 +95,10 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
     vscode.commands.registerCommand('conduit.dismissExplanation', (thread?: vscode.CommentThread) => (thread ? explanations.dismiss(thread) : explanations.dismissAll())),
     vscode.commands.registerCommand('conduit.switchProvider', (args?: { provider?: ProviderId }) => switchProviderCommand(daemon, args)),
     // A key set or removed adds or drops that provider's model in VS Code's model picker.
-    vscode.commands.registerCommand('conduit.setApiKey', (args?: { provider?: ProviderId; key?: string }) => setKeyCommand(daemon, args).finally(() => chatModels.provider.refresh())),
-    vscode.commands.registerCommand('conduit.removeApiKey', (args?: { provider?: ProviderId }) => removeKeyCommand(daemon, args).finally(() => chatModels.provider.refresh())),
+    vscode.commands.registerCommand('conduit.setApiKey', (args?: { provider?: ProviderId; key?: string }) =>
+      setKeyCommand(daemon, args).finally(() => chatModels.provider.refresh())),
+    vscode.commands.registerCommand('conduit.removeApiKey', (args?: { provider?: ProviderId }) =>
+      removeKeyCommand(daemon, args).finally(() => chatModels.provider.refresh())),
     UsagePanel.registerSerializer(panelDeps),
     vscode.commands.registerCommand('conduit.showUsage', () => { UsagePanel.createOrShow(panelDeps); }),
     vscode.commands.registerCommand('conduit.clearCache', async () => {

@@ -19,7 +19,12 @@ function cell(text: string): string {
 }
 
 function budgetName(b: BudgetStatus): string {
-  const scope = b.scope === 'global' ? 'All requests' : b.scope.startsWith('feature:') ? `Feature ${b.scope.slice('feature:'.length)}` : b.scope;
+  const scope =
+    b.scope === 'global'
+      ? 'All requests'
+      : b.scope.startsWith('feature:')
+        ? `Feature ${b.scope.slice('feature:'.length)}`
+        : b.scope;
   return `${scope}, per ${b.period}`;
 }
 
@@ -37,10 +42,15 @@ export function usageMarkdown(f: UsageFacts): string {
   if (t.requests === 0) {
     lines.push('', 'No requests yet today.');
   } else {
-    lines.push('', `**${usd(t.costUsd)}** over ${t.requests} request${t.requests === 1 ? '' : 's'}` +
-      (t.cacheHits > 0 ? `, ${t.cacheHits} from the cache (saved ${usd(t.cacheSavedUsd)})` : '') +
-      (t.errors > 0 ? `, ${t.errors} failed` : '') + '.');
-    if (t.unpricedRequests > 0) lines.push('', `${t.unpricedRequests} request(s) used a model without a known price and are not in the total.`);
+    lines.push(
+      '',
+      `**${usd(t.costUsd)}** over ${t.requests} request${t.requests === 1 ? '' : 's'}` +
+        (t.cacheHits > 0 ? `, ${t.cacheHits} from the cache (saved ${usd(t.cacheSavedUsd)})` : '') +
+        (t.errors > 0 ? `, ${t.errors} failed` : '') +
+        '.',
+    );
+    if (t.unpricedRequests > 0)
+      lines.push('', `${t.unpricedRequests} request(s) used a model without a known price and are not in the total.`);
     if (f.today.groups.length > 0) {
       lines.push('', '| Provider | Requests | Cost |', '| --- | ---: | ---: |');
       for (const g of f.today.groups) lines.push(`| ${cell(g.key)} | ${g.requests} | ${usd(g.costUsd)} |`);
@@ -52,7 +62,10 @@ export function usageMarkdown(f: UsageFacts): string {
   } else {
     lines.push('', '| Budget | Spent | Left | Resets |', '| --- | ---: | ---: | --- |');
     for (const b of f.budgets) {
-      lines.push(`| ${cell(budgetName(b))} | ${usd(b.spentUsd)} of ${usd(b.limitUsd)} | ${usd(Math.max(0, b.remainingUsd))} | ${cell(f.formatTime(b.resetsAt))} |`);
+      lines.push(
+        `| ${cell(budgetName(b))} | ${usd(b.spentUsd)} of ${usd(b.limitUsd)} ` +
+          `| ${usd(Math.max(0, b.remainingUsd))} | ${cell(f.formatTime(b.resetsAt))} |`,
+      );
     }
   }
   lines.push('', '### Rate-limit headroom');
@@ -64,7 +77,10 @@ export function usageMarkdown(f: UsageFacts): string {
       const req = r.buckets.find((b) => b.kind === 'requests');
       const tok = r.buckets.find((b) => b.kind === 'tokens' || b.kind === 'input_tokens');
       const left = (b: typeof req) => (b ? `${Math.max(0, Math.floor(b.remaining))} / ${b.limit} a minute` : '–');
-      lines.push(`| ${cell(r.provider)} | ${cell(r.keyId)} | ${left(req)} | ${left(tok)} | ${r.queued.interactive + r.queued.background} |`);
+      lines.push(
+        `| ${cell(r.provider)} | ${cell(r.keyId)} | ${left(req)} | ${left(tok)} ` +
+          `| ${r.queued.interactive + r.queued.background} |`,
+      );
     }
   }
   return lines.join('\n');
@@ -74,7 +90,7 @@ const SOURCE_TEXT: Record<string, string> = {
   request: 'the request named the model',
   feature: 'a per-feature setting',
   experiment: 'an A/B experiment',
-  tier: 'the tier\'s model',
+  tier: "the tier's model",
   configured: 'the configured model (routing is off)',
 };
 
@@ -89,14 +105,18 @@ export function routeMarkdown(r: RouterExplainResult): string {
   if (route.experiment) lines.push(`- Experiment ${cell(route.experiment.id)}, arm ${cell(route.experiment.arm)}`);
   if (route.deprecation) lines.push(`- ${cell(route.deprecation.message)}`);
   const s = r.signals;
+  const worst = r.estimate.worstCaseUsd === null ? 'unknown (no price for this model)' : usd(r.estimate.worstCaseUsd);
   lines.push(
     `- About ${s.estimatedTokens} tokens (${s.codeTokens} of code), ${s.turns} turn${s.turns === 1 ? '' : 's'}` +
       (s.multiStep ? ', several steps' : '') +
       (s.reasoningMarkers.length > 0 ? `, reasoning words: ${s.reasoningMarkers.map(cell).join(', ')}` : ''),
-    `- Worst case: ${r.estimate.worstCaseUsd === null ? 'unknown (no price for this model)' : usd(r.estimate.worstCaseUsd)} ` +
+    `- Worst case: ${worst} ` +
       `(${r.estimate.inputTokens} input tokens at most, ${r.estimate.maxTokens} output)`,
   );
-  if (r.trimmed) lines.push(`- Context trimming would drop ${r.trimmed.droppedMessages} message(s), ${r.trimmed.droppedTokens} tokens`);
+  if (r.trimmed)
+    lines.push(
+      `- Context trimming would drop ${r.trimmed.droppedMessages} message(s), ${r.trimmed.droppedTokens} tokens`,
+    );
   lines.push('', 'Nothing was sent.');
   return lines.join('\n');
 }

@@ -84,11 +84,13 @@ export function summarizeStatus(input: StatusInput): StatusSummary {
   if (input.restartPending?.length) details.push(`$(debug-restart) Applies when the daemon restarts ("Conduit: Restart Daemon"): ${input.restartPending.join(', ')}`);
   const cost = input.todayCostUsd === undefined ? '' : ` · ${formatUsd(input.todayCostUsd)}`;
   const tooltip = [`**Conduit**: ${input.provider}${input.todayCostUsd === undefined ? '' : `, ${formatUsd(input.todayCostUsd)} today`}`, ...details, '', 'Click for usage and cost.'].join('\n\n');
+  const todayText = input.todayCostUsd === undefined ? '' : `, ${formatUsd(input.todayCostUsd)} today`;
   const label = [
-    `Conduit: ${input.provider}${input.todayCostUsd === undefined ? '' : `, ${formatUsd(input.todayCostUsd)} today`}, ${HEALTH_WORDS[health]}`,
+    `Conduit: ${input.provider}${todayText}, ${HEALTH_WORDS[health]}`,
     ...details.map(plainText),
   ].join('. ');
-  return { health, text: `${ICONS[health]} ${input.provider}${cost}`, tooltip, accessibilityLabel: label, deprecations };
+  const text = `${ICONS[health]} ${input.provider}${cost}`;
+  return { health, text, tooltip, accessibilityLabel: label, deprecations };
 }
 
 const HEALTH_WORDS: Record<Health, string> = {

@@ -6,6 +6,8 @@ import { AlertNotifier } from './alertNotifier';
 import { AnswerPanel } from './answerPanel';
 import { rateAnswer } from './answerRating';
 import { AskRunner, type AskArgs } from './askCommand';
+import { registerChatModelProvider } from './chatModelProvider';
+import { registerChatParticipant, type ConduitParticipant } from './chatParticipant';
 import { DaemonConnection } from './daemonConnection';
 import type { DaemonState } from './daemonState';
 import { explainAllSymbols, type ExplainAllArgs } from './explainAllCommand';
@@ -32,6 +34,8 @@ export interface ConduitApi {
   settingsProblems(): string[] | undefined;
   /** The daemon's last answer to this window's settings: problems, values waiting for a restart, conflicts. */
   settingsResult(): ConfigUpdateResult | undefined;
+  /** The `@conduit` chat participant's handler, for tests where the Chat view cannot be driven. */
+  chatParticipant: ConduitParticipant['handle'];
 }
 
 /**
@@ -56,6 +60,8 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
   const codeLens = new ExplainCodeLensProvider();
   const explainBatches = new PendingExplainBatches(context.workspaceState, daemon, explanations, log);
   const documents = [{ scheme: 'file' }, { scheme: 'untitled' }];
+  const participant = registerChatParticipant(daemon);
+  const chatModels = registerChatModelProvider(daemon);
 
   context.subscriptions.push(
     log,
@@ -78,6 +84,8 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
       if (client) await settings.push(client);
       refresh();
     }),
+    ...chatModels.disposables,
+    participant.disposable,
     vscode.languages.registerCodeLensProvider(documents, codeLens),
     vscode.languages.registerCodeActionsProvider(documents, new ExplainCodeActionProvider(), { providedCodeActionKinds: [ExplainCodeActionProvider.kind] }),
     vscode.commands.registerCommand('conduit.ask', (args?: AskArgs) => asker.ask(args)),
@@ -89,8 +97,11 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
     vscode.commands.registerCommand('conduit.explainAllSymbols', (args?: ExplainAllArgs) => explainAllSymbols(daemon, explanations, explainBatches, args)),
     vscode.commands.registerCommand('conduit.dismissExplanation', (thread?: vscode.CommentThread) => (thread ? explanations.dismiss(thread) : explanations.dismissAll())),
     vscode.commands.registerCommand('conduit.switchProvider', (args?: { provider?: ProviderId }) => switchProviderCommand(daemon, args)),
-    vscode.commands.registerCommand('conduit.setApiKey', (args?: { provider?: ProviderId; key?: string }) => setKeyCommand(daemon, args)),
-    vscode.commands.registerCommand('conduit.removeApiKey', (args?: { provider?: ProviderId }) => removeKeyCommand(daemon, args)),
+    // A key set or removed adds or drops that provider's model in VS Code's model picker.
+    vscode.commands.registerCommand('conduit.setApiKey', (args?: { provider?: ProviderId; key?: string }) =>
+      setKeyCommand(daemon, args).finally(() => chatModels.provider.refresh())),
+    vscode.commands.registerCommand('conduit.removeApiKey', (args?: { provider?: ProviderId }) =>
+      removeKeyCommand(daemon, args).finally(() => chatModels.provider.refresh())),
     UsagePanel.registerSerializer(panelDeps),
     vscode.commands.registerCommand('conduit.showUsage', () => { UsagePanel.createOrShow(panelDeps); }),
     vscode.commands.registerCommand('conduit.clearCache', async () => {
@@ -134,6 +145,7 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
     explanations: () => explanations.list(),
     settingsProblems: () => settings.last?.problems,
     settingsResult: () => settings.last,
+    chatParticipant: participant.participant.handle,
   };
 }
 

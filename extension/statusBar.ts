@@ -87,6 +87,7 @@ export class ConduitStatusBar implements vscode.Disposable {
     // Only the "Switch to …" link of a retiring model may run a command.
     tooltip.isTrusted = { enabledCommands: [REPLACE_MODEL_COMMAND] };
     this.item.tooltip = tooltip;
+    this.item.accessibilityInformation = { label: this.summary.accessibilityLabel, role: 'button' };
     this.item.backgroundColor = this.summary.health === 'stopped' ? new vscode.ThemeColor('statusBarItem.errorBackground')
       : this.summary.health === 'degraded' || this.summary.health === 'budget' || this.summary.health === 'deprecated' ? new vscode.ThemeColor('statusBarItem.warningBackground')
       : undefined;

@@ -21,6 +21,8 @@ export interface StatusSummary {
   text: string;
   /** Markdown. */
   tooltip: string;
+  /** What a screen reader says: plain words, no markdown, codicons or links. */
+  accessibilityLabel: string;
   /** Configured models near or past their end of life, the one the provider uses first. */
   deprecations: ModelDeprecation[];
 }
@@ -84,7 +86,33 @@ export function summarizeStatus(input: StatusInput): StatusSummary {
   if (input.restartPending?.length) details.push(`$(debug-restart) Applies when the daemon restarts ("Conduit: Restart Daemon"): ${input.restartPending.join(', ')}`);
   const cost = input.todayCostUsd === undefined ? '' : ` · ${formatUsd(input.todayCostUsd)}`;
   const tooltip = [`**Conduit**: ${input.provider}${input.todayCostUsd === undefined ? '' : `, ${formatUsd(input.todayCostUsd)} today`}`, ...details, '', 'Click for usage and cost.'].join('\n\n');
-  return { health, text: `${ICONS[health]} ${input.provider}${cost}`, tooltip, deprecations };
+  const todayText = input.todayCostUsd === undefined ? '' : `, ${formatUsd(input.todayCostUsd)} today`;
+  const label = [
+    `Conduit: ${input.provider}${todayText}, ${HEALTH_WORDS[health]}`,
+    ...details.map(plainText),
+  ].join('. ');
+  const text = `${ICONS[health]} ${input.provider}${cost}`;
+  return { health, text, tooltip, accessibilityLabel: label, deprecations };
+}
+
+const HEALTH_WORDS: Record<Health, string> = {
+  ok: 'healthy',
+  'rate-limited': 'rate-limited',
+  degraded: 'degraded',
+  budget: 'spending above normal',
+  deprecated: 'a configured model is retiring',
+  starting: 'connecting',
+  stopped: 'daemon stopped',
+};
+
+/** A tooltip line as speech: links become their text, codicons and emphasis go, escapes are undone. */
+function plainText(markdown: string): string {
+  return markdown
+    .replace(/\$\([a-z-~]+\)\s*/g, '')
+    .replace(/\[((?:\\.|[^\]])*)\]\([^)]*\)/g, '$1')
+    .replace(/\*\*/g, '')
+    .replace(/\\(.)/g, '$1')
+    .trim();
 }
 
 /** "$(history) Retiring: …message… [Switch to X](command:…)": the link swaps the model in conduit.models. */

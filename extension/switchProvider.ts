@@ -1,11 +1,14 @@
 import * as vscode from 'vscode';
 import { findModel, pricesAt } from '../daemon/router/models';
-import { ProviderIds, type ProviderId, type StatusResult } from '../protocol';
+import type { ProviderId, StatusResult } from '../protocol';
 import type { DaemonConnection } from './daemonConnection';
+import { setKeyCommand } from './keyCommands';
+import { providerReadiness } from './providerReadiness';
 import { describeError } from './rpc';
 
 interface ProviderItem extends vscode.QuickPickItem {
-  id: ProviderId;
+  id?: ProviderId;
+  notSetUp?: boolean;
 }
 
 const KEY_TEXT: Record<string, string> = { env: 'key from environment', keychain: 'key in keychain', none: 'no key', 'not-required': 'no key needed' };
@@ -21,9 +24,16 @@ export async function switchProviderCommand(daemon: DaemonConnection, args?: { p
       void vscode.window.showWarningMessage(`Conduit: the daemon did not answer (${describeError(err)}); showing providers without their state.`);
     }
     const current = vscode.workspace.getConfiguration('conduit').get<ProviderId>('provider', 'anthropic');
-    const items: ProviderItem[] = ProviderIds.map((id) => describe(id, status, current));
+    const { usable, notSetUp } = providerReadiness(status);
+    const items: ProviderItem[] = usable.map((id) => describe(id, status, current));
+    if (notSetUp.length > 0) {
+      items.push({ label: 'Not set up', kind: vscode.QuickPickItemKind.Separator });
+      items.push(...notSetUp.map((id) => notSetUpItem(id, status, current)));
+    }
     const pick = await vscode.window.showQuickPick(items, { title: 'Conduit: Switch Provider', placeHolder: `Now: ${current}`, matchOnDescription: true, matchOnDetail: true });
     chosen = pick?.id;
+    // A provider without a key could only fail: set one up first, and switch only if that worked.
+    if (chosen && pick?.notSetUp && !(await setKeyCommand(daemon, { provider: chosen }))) return undefined;
   }
   if (!chosen) return undefined;
   const config = vscode.workspace.getConfiguration('conduit');
@@ -35,6 +45,11 @@ export async function switchProviderCommand(daemon: DaemonConnection, args?: { p
   await config.update('provider', chosen, target);
   void vscode.window.setStatusBarMessage(`Conduit: now using ${chosen}`, 3000);
   return chosen;
+}
+
+function notSetUpItem(id: ProviderId, status: StatusResult | undefined, current: ProviderId): ProviderItem {
+  const item = describe(id, status, current);
+  return { ...item, notSetUp: true, detail: '$(key) not set up: no key. Choose it to set one.' };
 }
 
 function describe(id: ProviderId, status: StatusResult | undefined, current: ProviderId): ProviderItem {

@@ -8,6 +8,7 @@ import type { AskOutcome } from '../askCommand';
 import { DaemonState } from '../daemonState';
 import type { ConduitApi } from '../extension';
 import type { ExplanationInfo } from '../explanations';
+import { chatTests } from './chatSuite';
 
 /**
  * Integration tests inside the real extension host (code-server), against the real daemon the
@@ -230,4 +231,5 @@ export const tests: HostTest[] = [
       assert.equal(api.daemonState(), DaemonState.Running);
     },
   },
+  ...chatTests({ api: () => api, until, fakeRequests, setAndPush }),
 ];

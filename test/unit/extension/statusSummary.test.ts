@@ -76,6 +76,15 @@ describe('status bar summary', () => {
     expect(formatUsd(0.00042)).toBe('$0.0004');
     expect(formatUsd(1.5)).toBe('$1.50');
   });
+
+  it('gives screen readers plain words: no markdown, codicons or link targets', () => {
+    const soon = { provider: 'anthropic' as const, model: 'claude-old', state: 'soon' as const, endOfLife: '2026-12-01', replacement: 'claude-new', message: 'anthropic/claude-old ends on 2026-12-01.' };
+    const s = summarizeStatus({ provider: 'anthropic', state: DaemonState.Running, status: status({ deprecations: [soon] }), todayCostUsd: 0.5, restartPending: ['logLevel'] });
+    expect(s.accessibilityLabel).toMatch(/^Conduit: anthropic, \$0\.50 today, a configured model is retiring\. Model retiring: anthropic\/claude-old ends on 2026-12-01\. Switch to claude-new\./);
+    expect(s.accessibilityLabel).toContain('Applies when the daemon restarts');
+    expect(s.accessibilityLabel).not.toMatch(/\*\*|\$\(|command:|\\/);
+    expect(summarizeStatus({ provider: 'openai', state: DaemonState.Stopped, failure: 'it crashed' }).accessibilityLabel).toBe('Conduit: openai, daemon stopped. Daemon stopped: it crashed');
+  });
 });
 
 describe('answer footer', () => {

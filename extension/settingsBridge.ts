@@ -60,6 +60,7 @@ const MAPPINGS: readonly Mapping[] = [
   { key: 'team.offlineShare', path: ['team', 'offlineShare'] },
   { key: 'team.budgets', path: ['team', 'budgets'] },
   // The local endpoint (daemon/http/serverSettings.ts); applied live.
+  { key: 'usage.retentionDays', path: ['usage', 'retentionDays'] },
   { key: 'server.enabled', path: ['server', 'enabled'] },
   { key: 'server.port', path: ['server', 'port'] },
   { key: 'server.host', path: ['server', 'host'] },

@@ -46,6 +46,8 @@ export class ResponseCache {
   private readonly since: number;
   private readonly counts = { exact: 0, semantic: 0, stale: 0, misses: 0, coalesced: 0, savedUsd: 0 };
   private persisted: CacheStore | undefined;
+  /** Entries being embedded; stored once their vector is known. */
+  private readonly adding = new Set<Promise<void>>();
   private shared: SharedCacheTier | undefined;
   /** Entries from the shared tier: near-cache copies, never written to cache.db (they may lack the prompt). */
   private readonly adopted = new WeakSet<CacheEntry>();
@@ -227,7 +229,7 @@ export class ResponseCache {
       // Embedding is off the reply path; the store waits for the vector so it persists too. An
       // entry evicted while it was being embedded is neither indexed nor written.
       const alive = () => this.exact.peek(entry.key) === entry;
-      void semantic.add(entry, alive).catch((err: unknown) => {
+      const adding = semantic.add(entry, alive).catch((err: unknown) => {
         this.opts.log?.('warn', 'could not embed a cached prompt', { err: err instanceof Error ? err.message : String(err) });
       }).finally(() => {
         if (!alive()) return;
@@ -235,6 +237,9 @@ export class ResponseCache {
         const held = this.exact.resize(entry);
         if (held) { this.persisted?.put(held); this.shared?.put(held); }
       });
+      // A clean stop waits for these, so an answer being embedded still reaches cache.db.
+      this.adding.add(adding);
+      void adding.finally(() => this.adding.delete(adding));
     } else {
       this.persisted?.put(entry);
       this.shared?.put(entry);
@@ -315,6 +320,7 @@ export class ResponseCache {
   providersWithKeys?: () => ('openai' | 'gemini')[];
 
   async close(): Promise<void> {
+    await Promise.allSettled([...this.adding]);
     await this.saveAnn();
     await this.persisted?.close();
   }

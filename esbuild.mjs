@@ -19,7 +19,12 @@ const node = {
 const builds = [
   // The SQLite binding and @napi-rs/keyring load their native binaries from their own package
   // folders, so they cannot be bundled (the SQLite thread requires its binding by name).
-  { ...node, entryPoints: { daemon: 'daemon/main.ts' }, outdir: 'dist', external: ['@photostructure/sqlite', '@napi-rs/keyring'] },
+  {
+    ...node,
+    entryPoints: { daemon: 'daemon/main.ts' },
+    outdir: 'dist',
+    external: ['@photostructure/sqlite', '@napi-rs/keyring'],
+  },
   // The CLI loads dist/daemon.js only for `conduit daemon --foreground`, so the SDKs stay out
   // of its bundle and `conduit ask` starts fast.
   { ...node, entryPoints: { cli: 'daemon/cli.ts' }, outdir: 'dist' },

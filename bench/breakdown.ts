@@ -15,27 +15,64 @@ import { UsageLedger } from '../daemon/usage/usageLedger';
 import { benchHome } from './processes';
 import { summarize, type Summary } from './stats';
 
-export interface BreakdownRow { step: string; p50us: number; p99us: number; n: number }
+export interface BreakdownRow {
+  step: string;
+  p50us: number;
+  p99us: number;
+  n: number;
+}
 
 function record(i: number): RequestRecord {
   return {
-    requestId: `0b6c1c2e-8a1f-4f1e-9d3c-${String(i).padStart(12, '0')}`, startedAt: Date.now(), client: 'cli', feature: 'ask', priority: 'interactive',
-    provider: 'openai', model: 'gpt-bench', tier: null, experimentArm: null, usage: { ...emptyUsage(), input_tokens: 12, output_tokens: 300 },
-    costUsd: 0.00012, costSavedUsd: 0, costEstimated: false, latencyMs: 1.234, ttftMs: null, attempts: 1, errorCode: null, httpStatus: null,
-    fallbackPath: [], cache: 'none', coalesced: false, stream: false, profile: 'default', sample: null,
+    requestId: `0b6c1c2e-8a1f-4f1e-9d3c-${String(i).padStart(12, '0')}`,
+    startedAt: Date.now(),
+    client: 'cli',
+    feature: 'ask',
+    priority: 'interactive',
+    provider: 'openai',
+    model: 'gpt-bench',
+    tier: null,
+    experimentArm: null,
+    usage: { ...emptyUsage(), input_tokens: 12, output_tokens: 300 },
+    costUsd: 0.00012,
+    costSavedUsd: 0,
+    costEstimated: false,
+    latencyMs: 1.234,
+    ttftMs: null,
+    attempts: 1,
+    errorCode: null,
+    httpStatus: null,
+    fallbackPath: [],
+    cache: 'none',
+    coalesced: false,
+    stream: false,
+    profile: 'default',
+    sample: null,
   };
 }
 
-const us = (s: Summary): { p50us: number; p99us: number; n: number } => ({ p50us: +(s.p50 * 1000).toFixed(1), p99us: +(s.p99 * 1000).toFixed(1), n: s.n });
+const us = (s: Summary): { p50us: number; p99us: number; n: number } => ({
+  p50us: +(s.p50 * 1000).toFixed(1),
+  p99us: +(s.p99 * 1000).toFixed(1),
+  n: s.n,
+});
 
 async function timeAsync(n: number, op: (i: number) => Promise<unknown>): Promise<Summary> {
   const xs: number[] = [];
-  for (let i = 0; i < n; i++) { const t = performance.now(); await op(i); xs.push(performance.now() - t); }
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await op(i);
+    xs.push(performance.now() - t);
+  }
   return summarize(xs);
 }
 function timeSync(n: number, op: (i: number) => unknown): Summary {
   const xs: number[] = [];
-  for (let i = 0; i < n; i++) { const t = performance.now(); op(i); xs.push(performance.now() - t); }
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    op(i);
+    xs.push(performance.now() - t);
+  }
   return summarize(xs);
 }
 
@@ -48,8 +85,19 @@ export async function breakdown(quick: boolean): Promise<BreakdownRow[]> {
     await ledger.open();
     for (let i = 0; i < 50; i++) await ledger.record(record(i));
     // What the reply waits for (the row in the WAL), and what it used to wait for (that and the fsync).
-    rows.push({ step: 'ledger row written (the reply waits for this)', ...us(await timeAsync(n, (i) => ledger.record(record(1000 + i)))) });
-    rows.push({ step: 'ledger row written + fsynced (off the reply path)', ...us(await timeAsync(n, async (i) => { await ledger.record(record(100_000 + i)); await ledger.durable(); })) });
+    rows.push({
+      step: 'ledger row written (the reply waits for this)',
+      ...us(await timeAsync(n, (i) => ledger.record(record(1000 + i)))),
+    });
+    rows.push({
+      step: 'ledger row written + fsynced (off the reply path)',
+      ...us(
+        await timeAsync(n, async (i) => {
+          await ledger.record(record(100_000 + i));
+          await ledger.durable();
+        }),
+      ),
+    });
     await ledger.close();
 
     const redactor = new Redactor();
@@ -58,13 +106,28 @@ export async function breakdown(quick: boolean): Promise<BreakdownRow[]> {
     const logger = new Logger({ dir: path.join(home, 'logs'), redactor });
     const fields = { ...record(1), sample: undefined, recorded: true };
     for (let i = 0; i < 200; i++) logger.info('request', fields);
-    rows.push({ step: 'request log line (redact + JSON + append)', ...us(timeSync(n * 4, () => logger.info('request', fields))) });
-    rows.push({ step: '  of which deep redaction of the record', ...us(timeSync(n * 4, () => redactor.value(fields))) });
+    rows.push({
+      step: 'request log line (redact + JSON + append)',
+      ...us(timeSync(n * 4, () => logger.info('request', fields))),
+    });
+    rows.push({
+      step: '  of which deep redaction of the record',
+      ...us(timeSync(n * 4, () => redactor.value(fields))),
+    });
     await logger.close();
 
-    const input: ChatRequest = { provider: 'openai', model: 'gpt-bench', messages: [{ role: 'user', content: 'benchmark' }], max_tokens: 64, stream: false };
+    const input: ChatRequest = {
+      provider: 'openai',
+      model: 'gpt-bench',
+      messages: [{ role: 'user', content: 'benchmark' }],
+      max_tokens: 64,
+      stream: false,
+    };
     for (let i = 0; i < 500; i++) guardRequest(input, { maxPromptChars: 200_000 });
-    rows.push({ step: 'request schema + input guard (zod)', ...us(timeSync(n * 4, () => guardRequest(input, { maxPromptChars: 200_000 }))) });
+    rows.push({
+      step: 'request schema + input guard (zod)',
+      ...us(timeSync(n * 4, () => guardRequest(input, { maxPromptChars: 200_000 }))),
+    });
   } finally {
     fs.rmSync(home, { recursive: true, force: true });
   }

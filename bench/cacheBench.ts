@@ -17,9 +17,19 @@ const buildDir = __dirname;
 const repo = path.resolve(buildDir, '..', '..');
 const daemonScript = path.join(repo, 'dist', 'daemon.js');
 
-interface Pair { a: string; b: string; same: boolean }
+interface Pair {
+  a: string;
+  b: string;
+  same: boolean;
+}
 
-function accuracy(): { threshold: number; hitRate: number; wrongHitRate: number; hitRateNoGuards: number; wrongHitRateNoGuards: number }[] {
+function accuracy(): {
+  threshold: number;
+  hitRate: number;
+  wrongHitRate: number;
+  hitRateNoGuards: number;
+  wrongHitRateNoGuards: number;
+}[] {
   const file = path.join(repo, 'test', 'fixtures', 'semantic', 'pairs.json');
   const pairs = (JSON.parse(fs.readFileSync(file, 'utf8')) as { pairs: Pair[] }).pairs;
   const scored = pairs.map((p) => {
@@ -75,7 +85,11 @@ async function embedTime(): Promise<{ p50: number; p99: number }> {
   return { p50: s.p50, p99: s.p99 };
 }
 
-async function exactHitPath(): Promise<{ uncached: ReturnType<typeof summarize>; hit: ReturnType<typeof summarize>; ratioP50: number }> {
+async function exactHitPath(): Promise<{
+  uncached: ReturnType<typeof summarize>;
+  hit: ReturnType<typeof summarize>;
+  ratioP50: number;
+}> {
   const fake = await startFake(buildDir);
   const home = benchHome();
   const env = daemonEnv(home, fake.url);
@@ -84,8 +98,12 @@ async function exactHitPath(): Promise<{ uncached: ReturnType<typeof summarize>;
   const uncached: number[] = [];
   const hit: number[] = [];
   try {
-    await fake.control('/__fake/default', { provider: 'openai', script: { text: 'lorem ipsum '.repeat(100), chunks: 1 } });
-    const ask = (content: string) => client.chat({ messages: [{ role: 'user', content }], provider: 'openai', temperature: 0 });
+    await fake.control('/__fake/default', {
+      provider: 'openai',
+      script: { text: 'lorem ipsum '.repeat(100), chunks: 1 },
+    });
+    const ask = (content: string) =>
+      client.chat({ messages: [{ role: 'user', content }], provider: 'openai', temperature: 0 });
     await ask('warm the cached prompt');
     for (let i = 0; i < 20; i++) await ask(`warm-up ${i}`);
     // Alternating blocks, so drift on a shared machine hits both sides alike.
@@ -118,7 +136,9 @@ async function main(): Promise<void> {
   console.log('threshold | hit rate | wrong-hit rate | without guards: hit | wrong-hit');
   for (const r of acc) {
     const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-    console.log(`${r.threshold.toFixed(2)}      | ${pct(r.hitRate).padStart(8)} | ${pct(r.wrongHitRate).padStart(14)} | ${pct(r.hitRateNoGuards).padStart(19)} | ${pct(r.wrongHitRateNoGuards).padStart(9)}`);
+    console.log(
+      `${r.threshold.toFixed(2)}      | ${pct(r.hitRate).padStart(8)} | ${pct(r.wrongHitRate).padStart(14)} | ${pct(r.hitRateNoGuards).padStart(19)} | ${pct(r.wrongHitRateNoGuards).padStart(9)}`,
+    );
   }
   const embed = await embedTime();
   console.log(`\nLexical embedding of one prompt: p50 ${fmt(embed.p50)}, p99 ${fmt(embed.p99)} (not included below)`);
@@ -128,15 +148,27 @@ async function main(): Promise<void> {
   for (const l of lookups) console.log(`${String(l.entries).padStart(7)} | ${fmt(l.p50)} | ${fmt(l.p99)}`);
   const e2e = await exactHitPath();
   console.log('\nExact hit end to end through IPC (client → daemon → cache → client), non-streaming');
-  console.log(`uncached call p50 ${fmt(e2e.uncached.p50)} p99 ${fmt(e2e.uncached.p99)}; exact hit p50 ${fmt(e2e.hit.p50)} p99 ${fmt(e2e.hit.p99)}; hit/uncached p50 ratio ${e2e.ratioP50.toFixed(2)}`);
+  console.log(
+    `uncached call p50 ${fmt(e2e.uncached.p50)} p99 ${fmt(e2e.uncached.p99)}; exact hit p50 ${fmt(e2e.hit.p50)} p99 ${fmt(e2e.hit.p99)}; hit/uncached p50 ratio ${e2e.ratioP50.toFixed(2)}`,
+  );
   const resultsDir = path.join(repo, 'bench', 'results');
   fs.mkdirSync(resultsDir, { recursive: true });
   const file = path.join(resultsDir, `cache-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  fs.writeFileSync(file, JSON.stringify({ when: new Date().toISOString(), node: process.version, quick, accuracy: acc, embed, lookups, exactHit: e2e }, null, 2));
+  fs.writeFileSync(
+    file,
+    JSON.stringify(
+      { when: new Date().toISOString(), node: process.version, quick, accuracy: acc, embed, lookups, exactHit: e2e },
+      null,
+      2,
+    ),
+  );
   console.log(`\nWrote ${path.relative(repo, file)}`);
 }
 
-main().then(() => process.exit(0), (err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

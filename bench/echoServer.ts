@@ -20,6 +20,10 @@ const server = net.createServer((socket) => {
   socket.on('close', () => c.dispose());
 });
 server.listen(socketPath, () => process.stdout.write(`${JSON.stringify({ socket: socketPath })}\n`));
-const stop = (): void => { server.close(); fs.rmSync(dir, { recursive: true, force: true }); process.exit(0); };
+const stop = (): void => {
+  server.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+};
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

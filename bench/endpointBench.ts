@@ -42,17 +42,27 @@ function freePort(): Promise<number> {
 async function waitForHttp(url: string, proc: ChildProcess, timeoutMs: number): Promise<string | undefined> {
   const deadline = Date.now() + timeoutMs;
   let exited: string | undefined;
-  proc.once('exit', (code, signal) => { exited = `exited with ${code ?? signal}`; });
+  proc.once('exit', (code, signal) => {
+    exited = `exited with ${code ?? signal}`;
+  });
   while (Date.now() < deadline) {
     if (exited) return exited;
-    try { await fetch(url, { signal: AbortSignal.timeout(500) }); return undefined; } catch { await new Promise((r) => setTimeout(r, 100)); }
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(500) });
+      return undefined;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
   return `did not accept connections within ${timeoutMs} ms`;
 }
 
 async function run(): Promise<Record<string, unknown>> {
   const fake = await startFake(buildDir);
-  await fake.control('/__fake/default', { provider: 'openai', script: { text: textOfSize(1400), chunks: 1, headers: roomyLimitHeaders } });
+  await fake.control('/__fake/default', {
+    provider: 'openai',
+    script: { text: textOfSize(1400), chunks: 1, headers: roomyLimitHeaders },
+  });
   const home = benchHome();
   const port = await freePort();
   benchConfig(home, { server: { enabled: true, port }, cache: { enabled: false } });
@@ -60,11 +70,19 @@ async function run(): Promise<Record<string, unknown>> {
   const entry = path.join(repo, 'node_modules', '@portkey-ai', 'gateway', 'build', 'start-server.js');
   const portkeyPort = await freePort();
   const portkey = fs.existsSync(entry)
-    ? spawn(process.execPath, [entry, '--headless', `--port=${portkeyPort}`], { stdio: ['ignore', 'ignore', 'ignore'], env: { ...process.env, NODE_ENV: 'production' } })
+    ? spawn(process.execPath, [entry, '--headless', `--port=${portkeyPort}`], {
+        stdio: ['ignore', 'ignore', 'ignore'],
+        env: { ...process.env, NODE_ENV: 'production' },
+      })
     : undefined;
   let client: DaemonClient | undefined;
   try {
-    client = await DaemonClient.connect({ client: 'cli', home, autoStart: true, spawn: { daemonScript: path.join(repo, 'dist', 'daemon.js'), env } });
+    client = await DaemonClient.connect({
+      client: 'cli',
+      home,
+      autoStart: true,
+      spawn: { daemonScript: path.join(repo, 'dist', 'daemon.js'), env },
+    });
     const token = fs.readFileSync(path.join(home, 'endpoint-token'), 'utf8').trim();
     const direct = new OpenAI({ apiKey: env.OPENAI_API_KEY!, baseURL: `${fake.url}/v1`, maxRetries: 0 });
     const endpoint = new OpenAI({ apiKey: token, baseURL: `http://127.0.0.1:${port}/v1`, maxRetries: 0 });
@@ -75,16 +93,23 @@ async function run(): Promise<Record<string, unknown>> {
       ['direct', () => direct.chat.completions.create(body)],
       ['endpoint', () => endpoint.chat.completions.create(body)],
       ['messages', () => anthropic.messages.create({ model: 'gpt-5.4-mini', max_tokens: 64, messages })],
-      ['ipc', () => client!.chat({ provider: 'openai', model: 'gpt-5.4-mini', messages, max_tokens: 64, stream: false })],
+      [
+        'ipc',
+        () => client!.chat({ provider: 'openai', model: 'gpt-5.4-mini', messages, max_tokens: 64, stream: false }),
+      ],
     ];
     let portkeyNote: string | undefined;
     if (portkey) {
       portkeyNote = await waitForHttp(`http://127.0.0.1:${portkeyPort}/`, portkey, 20_000);
       const viaPortkey = new OpenAI({
-        apiKey: env.OPENAI_API_KEY!, baseURL: `http://127.0.0.1:${portkeyPort}/v1`, maxRetries: 0,
+        apiKey: env.OPENAI_API_KEY!,
+        baseURL: `http://127.0.0.1:${portkeyPort}/v1`,
+        maxRetries: 0,
         defaultHeaders: { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${fake.url}/v1` },
       });
-      const first = portkeyNote ? undefined : await viaPortkey.chat.completions.create(body).catch((err: unknown) => err);
+      const first = portkeyNote
+        ? undefined
+        : await viaPortkey.chat.completions.create(body).catch((err: unknown) => err);
       if (first instanceof Error) portkeyNote = `did not relay: ${first.message}`;
       if (!portkeyNote) sides.push(['portkey', () => viaPortkey.chat.completions.create(body)]);
     } else {
@@ -115,12 +140,19 @@ async function run(): Promise<Record<string, unknown>> {
 
 function print(r: Record<string, unknown>, isolation: string): void {
   const s = r.summary as Record<string, Summary> | undefined;
-  if (!s) { console.log(`endpoint bench: ${JSON.stringify(r)}`); return; }
+  if (!s) {
+    console.log(`endpoint bench: ${JSON.stringify(r)}`);
+    return;
+  }
   const d = s.direct!;
-  console.log(`\nLocal endpoint: added latency over a direct SDK call (n=${String(r.n)} each, interleaved one by one; ${isolation})`);
+  console.log(
+    `\nLocal endpoint: added latency over a direct SDK call (n=${String(r.n)} each, interleaved one by one; ${isolation})`,
+  );
   console.log('side       p50          p99          +p50 vs direct  +p99 vs direct');
   for (const [name, x] of Object.entries(s)) {
-    console.log(`${name.padEnd(10)} ${fmt(x.p50).padEnd(12)} ${fmt(x.p99).padEnd(12)} ${fmt(x.p50 - d.p50).padEnd(15)} ${fmt(x.p99 - d.p99)}`);
+    console.log(
+      `${name.padEnd(10)} ${fmt(x.p50).padEnd(12)} ${fmt(x.p99).padEnd(12)} ${fmt(x.p50 - d.p50).padEnd(15)} ${fmt(x.p99 - d.p99)}`,
+    );
   }
   if (r.portkey) console.log(`portkey: ${String(r.portkey)}`);
 }
@@ -129,7 +161,11 @@ async function main(): Promise<void> {
   // Re-run inside a network namespace of its own (loopback only), so Portkey's all-interfaces
   // listener is never reachable from outside; fall back to the host for the length of the run.
   if (!process.env.CONDUIT_BENCH_IN_NS) {
-    const ns = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', process.execPath, __filename, ...process.argv.slice(2)], { encoding: 'utf8', env: { ...process.env, CONDUIT_BENCH_IN_NS: '1' } });
+    const ns = spawnSync(
+      'unshare',
+      ['-n', 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', process.execPath, __filename, ...process.argv.slice(2)],
+      { encoding: 'utf8', env: { ...process.env, CONDUIT_BENCH_IN_NS: '1' } },
+    );
     const last = ns.status === 0 ? ns.stdout.trim().split('\n').pop() : undefined;
     if (last) {
       const r = JSON.parse(last) as Record<string, unknown>;
@@ -139,9 +175,18 @@ async function main(): Promise<void> {
     }
   }
   const r = await run();
-  if (process.env.CONDUIT_BENCH_IN_NS) { console.log(JSON.stringify(r)); return; }
+  if (process.env.CONDUIT_BENCH_IN_NS) {
+    console.log(JSON.stringify(r));
+    return;
+  }
   print(r, 'host');
   console.log(JSON.stringify(r));
 }
 
-main().then(() => process.exit(0), (err: unknown) => { console.error(err); process.exit(1); });
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

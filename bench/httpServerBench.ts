@@ -21,7 +21,11 @@ import { fmt, summarize, type Summary } from './stats';
 import { textOfSize } from './processes';
 
 const quick = process.argv.includes('--quick');
-const answer = JSON.stringify({ id: 'chatcmpl-x', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: textOfSize(1400) }, finish_reason: 'stop' }] });
+const answer = JSON.stringify({
+  id: 'chatcmpl-x',
+  object: 'chat.completion',
+  choices: [{ index: 0, message: { role: 'assistant', content: textOfSize(1400) }, finish_reason: 'stop' }],
+});
 
 function nodeServer(): http.Server {
   return http.createServer((req, res) => {
@@ -45,15 +49,27 @@ function honoApp(): Hono {
 }
 
 function listen(server: http.Server): Promise<number> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
+  );
 }
 
 function post(agent: http.Agent, port: number, body: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/chat/completions', agent, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve());
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/v1/chat/completions',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve());
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -67,7 +83,10 @@ async function latency(): Promise<Record<string, Summary>> {
   const honoPort = (hono.address() as { port: number }).port;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const body = JSON.stringify({ model: 'gpt-5.4-mini', messages: [{ role: 'user', content: 'benchmark' }] });
-  const sides: Array<[string, number]> = [['node:http', plainPort], ['hono', honoPort]];
+  const sides: Array<[string, number]> = [
+    ['node:http', plainPort],
+    ['hono', honoPort],
+  ];
   for (let i = 0; i < 500; i++) for (const [, port] of sides) await post(agent, port, body);
   const samples: Record<string, number[]> = { 'node:http': [], hono: [] };
   const n = quick ? 2000 : 10_000;
@@ -95,7 +114,17 @@ async function bundles(dir: string): Promise<Record<string, { bytes: number; fil
     const src = path.join(dir, `${name === 'hono' ? 'hono' : 'plain'}.js`);
     fs.writeFileSync(src, code);
     const file = path.join(dir, `${name === 'hono' ? 'hono' : 'plain'}.bundle.js`);
-    await build({ entryPoints: [src], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: file, minify: true, logLevel: 'error', nodePaths: [path.resolve(__dirname, '..', '..', 'node_modules')] });
+    await build({
+      entryPoints: [src],
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      outfile: file,
+      minify: true,
+      logLevel: 'error',
+      nodePaths: [path.resolve(__dirname, '..', '..', 'node_modules')],
+    });
     out[name] = { bytes: fs.statSync(file).size, file };
   }
   return out;
@@ -124,12 +153,26 @@ async function main(): Promise<void> {
     console.log(`\nHTTP server for the local endpoint: node:http vs Hono (@hono/node-server), same handler`);
     console.log('server      req p50       req p99       bundle        process start p50');
     for (const name of ['node:http', 'hono']) {
-      console.log(`${name.padEnd(11)} ${fmt(lat[name]!.p50).padEnd(13)} ${fmt(lat[name]!.p99).padEnd(13)} ${(files[name]!.bytes / 1024).toFixed(1).padStart(6)} KiB    ${fmt(start[name]!.p50)}`);
+      console.log(
+        `${name.padEnd(11)} ${fmt(lat[name]!.p50).padEnd(13)} ${fmt(lat[name]!.p99).padEnd(13)} ${(files[name]!.bytes / 1024).toFixed(1).padStart(6)} KiB    ${fmt(start[name]!.p50)}`,
+      );
     }
-    console.log(JSON.stringify({ latency: lat, bundleBytes: Object.fromEntries(Object.entries(files).map(([k, v]) => [k, v.bytes])), start }));
+    console.log(
+      JSON.stringify({
+        latency: lat,
+        bundleBytes: Object.fromEntries(Object.entries(files).map(([k, v]) => [k, v.bytes])),
+        start,
+      }),
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-main().then(() => process.exit(0), (err: unknown) => { console.error(err); process.exit(1); });
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -21,16 +21,37 @@ const reset = new Date(Date.now() + 1000).toISOString();
 // Every header is parsed, as in the daemon; the numbers are above the limits so nothing tightens.
 const big = String(1e16);
 const headers: Record<string, string> = {
-  'anthropic-ratelimit-requests-limit': big, 'anthropic-ratelimit-requests-remaining': big, 'anthropic-ratelimit-requests-reset': reset,
-  'anthropic-ratelimit-input-tokens-limit': big, 'anthropic-ratelimit-input-tokens-remaining': big, 'anthropic-ratelimit-input-tokens-reset': reset,
-  'anthropic-ratelimit-output-tokens-limit': big, 'anthropic-ratelimit-output-tokens-remaining': big, 'anthropic-ratelimit-output-tokens-reset': reset,
+  'anthropic-ratelimit-requests-limit': big,
+  'anthropic-ratelimit-requests-remaining': big,
+  'anthropic-ratelimit-requests-reset': reset,
+  'anthropic-ratelimit-input-tokens-limit': big,
+  'anthropic-ratelimit-input-tokens-remaining': big,
+  'anthropic-ratelimit-input-tokens-reset': reset,
+  'anthropic-ratelimit-output-tokens-limit': big,
+  'anthropic-ratelimit-output-tokens-remaining': big,
+  'anthropic-ratelimit-output-tokens-reset': reset,
 };
-const outcome: CallOutcome = { text: 'hi', model: 'm', usage: { ...emptyUsage(), input_tokens: 40, output_tokens: 20 }, stopReason: 'end_turn', headers, ttftMs: null };
+const outcome: CallOutcome = {
+  text: 'hi',
+  model: 'm',
+  usage: { ...emptyUsage(), input_tokens: 40, output_tokens: 20 },
+  stopReason: 'end_turn',
+  headers,
+  ttftMs: null,
+};
 const estimate = { input: 50, output: 1024 };
 const signal = new AbortController().signal;
 
 // Limits so high that nothing ever waits: this measures the bookkeeping alone.
-const huge = () => new ProviderLimiter({ provider: 'anthropic', keyId: 'bench', tier: 'custom', limits: { rpm: 1e12, itpm: 1e15, otpm: 1e15 }, margin: 0.02, maxQueue: 100 });
+const huge = () =>
+  new ProviderLimiter({
+    provider: 'anthropic',
+    keyId: 'bench',
+    tier: 'custom',
+    limits: { rpm: 1e12, itpm: 1e15, otpm: 1e15 },
+    margin: 0.02,
+    maxQueue: 100,
+  });
 
 async function timeAsync(n: number, op: () => Promise<unknown>): Promise<number> {
   const t = process.hrtime.bigint();
@@ -58,30 +79,56 @@ async function main(): Promise<void> {
   const ours = huge();
   const bottleneck = new Bottleneck();
   const call = () => Promise.resolve(outcome);
-  const sides: Record<string, number[]> = { 'no limiter (wrapper only)': [], 'our fast path (acquire + settle, in the wrapper)': [], 'our fast path alone (sync acquire + settle)': [], 'bottleneck schedule, empty limiter': [] };
+  const sides: Record<string, number[]> = {
+    'no limiter (wrapper only)': [],
+    'our fast path (acquire + settle, in the wrapper)': [],
+    'our fast path alone (sync acquire + settle)': [],
+    'bottleneck schedule, empty limiter': [],
+  };
   // Warm-up, so the JIT has compiled every side before it is timed.
   await timeAsync(n / 10, () => limitedCall(undefined, estimate, { priority: 'interactive', signal }, call));
   await timeAsync(n / 10, () => limitedCall(ours, estimate, { priority: 'interactive', signal }, call));
   await timeAsync(20, () => bottleneck.schedule(call));
   for (let r = 0; r < rounds; r++) {
-    sides['no limiter (wrapper only)']!.push(await timeAsync(n, () => limitedCall(undefined, estimate, { priority: 'interactive', signal }, call)));
-    sides['our fast path (acquire + settle, in the wrapper)']!.push(await timeAsync(n, () => limitedCall(ours, estimate, { priority: 'interactive', signal }, call)));
-    sides['our fast path alone (sync acquire + settle)']!.push(timeSync(n, () => ours.tryAcquire(estimate, 'interactive')!.settle({ input: 40, output: 20 }, headers)));
+    sides['no limiter (wrapper only)']!.push(
+      await timeAsync(n, () => limitedCall(undefined, estimate, { priority: 'interactive', signal }, call)),
+    );
+    sides['our fast path (acquire + settle, in the wrapper)']!.push(
+      await timeAsync(n, () => limitedCall(ours, estimate, { priority: 'interactive', signal }, call)),
+    );
+    sides['our fast path alone (sync acquire + settle)']!.push(
+      timeSync(n, () => ours.tryAcquire(estimate, 'interactive')!.settle({ input: 40, output: 20 }, headers)),
+    );
     sides['bottleneck schedule, empty limiter']!.push(await timeAsync(nBottleneck, () => bottleneck.schedule(call)));
   }
   await bottleneck.stop({ dropWaitingJobs: true }).catch(() => undefined);
   clearInterval(keepAlive);
 
-  const rows = Object.entries(sides).map(([side, xs]) => ({ side, nsPerOp: Math.round(median(xs)), min: Math.round(Math.min(...xs)), max: Math.round(Math.max(...xs)) }));
+  const rows = Object.entries(sides).map(([side, xs]) => ({
+    side,
+    nsPerOp: Math.round(median(xs)),
+    min: Math.round(Math.min(...xs)),
+    max: Math.round(Math.max(...xs)),
+  }));
   const base = rows[0]!.nsPerOp;
   console.log(`\nRate limiter cost when not limiting (${quick ? 'quick' : 'full'} run; median of ${rounds} rounds)\n`);
   console.log('| side | ns/op (median) | min | max | added vs no limiter |');
   console.log('| --- | --- | --- | --- | --- |');
-  for (const r of rows) console.log(`| ${r.side} | ${r.nsPerOp.toLocaleString('en-US')} | ${r.min.toLocaleString('en-US')} | ${r.max.toLocaleString('en-US')} | ${r.side.includes('alone') ? '(itself)' : (r.nsPerOp - base).toLocaleString('en-US')} |`);
+  for (const r of rows)
+    console.log(
+      `| ${r.side} | ${r.nsPerOp.toLocaleString('en-US')} | ${r.min.toLocaleString('en-US')} | ${r.max.toLocaleString('en-US')} | ${r.side.includes('alone') ? '(itself)' : (r.nsPerOp - base).toLocaleString('en-US')} |`,
+    );
   const dir = path.join(repo, 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `limiter-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  fs.writeFileSync(file, JSON.stringify({ when: new Date().toISOString(), node: process.version, quick, rounds, n, nBottleneck, rows }, null, 2));
+  fs.writeFileSync(
+    file,
+    JSON.stringify(
+      { when: new Date().toISOString(), node: process.version, quick, rounds, n, nBottleneck, rows },
+      null,
+      2,
+    ),
+  );
   console.log(`\nwrote ${path.relative(repo, file)}`);
 }
 

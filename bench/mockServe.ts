@@ -15,10 +15,17 @@ import type { RateLimitEnforcer } from '../test/fakes/rateLimitEnforcer';
 async function main(): Promise<void> {
   const fake = await FakeProviderServer.start({ control: true });
   let enforcer: RateLimitEnforcer | undefined;
-  const reply = (body: unknown): void => { process.stdout.write(`${JSON.stringify(body)}\n`); };
+  const reply = (body: unknown): void => {
+    process.stdout.write(`${JSON.stringify(body)}\n`);
+  };
   reply({ port: fake.port });
   createInterface({ input: process.stdin }).on('line', (line) => {
-    const msg = JSON.parse(line) as { cmd: string; provider?: 'openai'; limits?: Parameters<FakeProviderServer['enforceLimits']>[1]; n?: number };
+    const msg = JSON.parse(line) as {
+      cmd: string;
+      provider?: 'openai';
+      limits?: Parameters<FakeProviderServer['enforceLimits']>[1];
+      n?: number;
+    };
     switch (msg.cmd) {
       case 'enforce':
         enforcer = fake.enforceLimits(msg.provider ?? 'openai', msg.limits ?? null);
@@ -28,7 +35,10 @@ async function main(): Promise<void> {
       case 'count':
         return reply({ requests: fake.requests.length });
       case 'waitFor':
-        void fake.waitForRequests(msg.n ?? 1, 60_000).then(() => reply({ at: Date.now() }), () => reply({ at: null }));
+        void fake.waitForRequests(msg.n ?? 1, 60_000).then(
+          () => reply({ at: Date.now() }),
+          () => reply({ at: null }),
+        );
         return;
       case 'cpu': {
         const c = process.cpuUsage();
@@ -38,7 +48,9 @@ async function main(): Promise<void> {
         return reply({ error: `unknown command ${msg.cmd}` });
     }
   });
-  const stop = (): void => { void fake.stop().then(() => process.exit(0)); };
+  const stop = (): void => {
+    void fake.stop().then(() => process.exit(0));
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   process.stdin.on('end', stop);

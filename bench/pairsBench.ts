@@ -5,7 +5,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_THRESHOLDS } from '../daemon/cache/cacheSettings';
 import { lexicalVector } from '../daemon/cache/lexicalEmbedder';
-import { figuresAt, figuresByCategory, scorePairs, type LabelledPair, type PairFigures } from '../daemon/cache/pairEval';
+import {
+  figuresAt,
+  figuresByCategory,
+  scorePairs,
+  type LabelledPair,
+  type PairFigures,
+} from '../daemon/cache/pairEval';
 
 const repo = path.resolve(__dirname, '..', '..');
 const SETS = ['corpus', 'unseen'] as const;
@@ -38,9 +44,15 @@ for (const set of SETS) {
   for (const [c, f] of cats) console.log(row(c, f));
   out[set] = { byThreshold, noGuards, byCategory: Object.fromEntries(cats) };
 }
-console.log('\n[local] the model the tests load is a tiny generated BERT with random weights: its figures mean nothing,');
-console.log('        and all-MiniLM-L6-v2 is not on this machine. Install it (conduit cache model install) and rerun to measure.');
-console.log('[provider] OpenAI or Gemini embeddings need a live key: against the fake provider the vectors are made up.');
+console.log(
+  '\n[local] the model the tests load is a tiny generated BERT with random weights: its figures mean nothing,',
+);
+console.log(
+  '        and all-MiniLM-L6-v2 is not on this machine. Install it (conduit cache model install) and rerun to measure.',
+);
+console.log(
+  '[provider] OpenAI or Gemini embeddings need a live key: against the fake provider the vectors are made up.',
+);
 console.log('        `npm run test:live` measures them on these same sets.');
 
 const resultsDir = path.join(repo, 'bench', 'results');

@@ -91,7 +91,9 @@ export function benchConfig(home: string, extra: Record<string, unknown> = {}): 
 }
 
 export function textOfSize(bytes: number): string {
-  const words = 'lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor '.repeat(Math.ceil(bytes / 70));
+  const words = 'lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor '.repeat(
+    Math.ceil(bytes / 70),
+  );
   return words.slice(0, bytes);
 }
 

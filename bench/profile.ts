@@ -10,8 +10,16 @@ import * as path from 'node:path';
 import { DaemonClient } from '../daemon/client/daemonClient';
 import { benchConfig, benchHome, daemonEnv, roomyLimitHeaders, startFake, textOfSize } from './processes';
 
-interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
-interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
 
 const buildDir = __dirname;
 const repo = path.resolve(buildDir, '..', '..');
@@ -24,7 +32,11 @@ async function main(): Promise<void> {
   benchConfig(home);
   const profDir = path.join(home, 'prof');
   const env = daemonEnv(home, fake.url);
-  const daemon = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=50', path.join(repo, 'dist', 'daemon.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const daemon = spawn(
+    process.execPath,
+    ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=50', path.join(repo, 'dist', 'daemon.js')],
+    { env, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   const exited = new Promise<void>((resolve) => daemon.once('exit', () => resolve()));
   let client: DaemonClient | undefined;
   for (let i = 0; i < 200 && !client; i++) {
@@ -32,23 +44,33 @@ async function main(): Promise<void> {
     if (!client) await new Promise((r) => setTimeout(r, 25));
   }
   if (!client) throw new Error('daemon did not start');
-  await fake.control('/__fake/default', { provider: 'openai', script: { text: textOfSize(1400), chunks: 1, headers: roomyLimitHeaders } });
+  await fake.control('/__fake/default', {
+    provider: 'openai',
+    script: { text: textOfSize(1400), chunks: 1, headers: roomyLimitHeaders },
+  });
   const messages = [{ role: 'user' as const, content: 'benchmark' }];
   const t0 = performance.now();
-  for (let i = 0; i < n; i++) await client.chat({ provider: 'openai', model: 'gpt-bench', messages, max_tokens: 64, stream: false });
+  for (let i = 0; i < n; i++)
+    await client.chat({ provider: 'openai', model: 'gpt-bench', messages, max_tokens: 64, stream: false });
   const wall = performance.now() - t0;
   await client.stop().catch(() => undefined);
   client.close();
   await exited;
   fake.proc.kill('SIGTERM');
   const file = fs.readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'))!;
-  const keep = path.join(repo, 'bench', 'results', `daemon-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
+  const keep = path.join(
+    repo,
+    'bench',
+    'results',
+    `daemon-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`,
+  );
   fs.mkdirSync(path.dirname(keep), { recursive: true });
   fs.copyFileSync(path.join(profDir, file), keep);
   const prof = JSON.parse(fs.readFileSync(path.join(profDir, file), 'utf8')) as CpuProfile;
   fs.rmSync(home, { recursive: true, force: true });
   const self = new Map<number, number>();
-  for (let i = 0; i < prof.samples.length; i++) self.set(prof.samples[i]!, (self.get(prof.samples[i]!) ?? 0) + (prof.timeDeltas[i] ?? 0));
+  for (let i = 0; i < prof.samples.length; i++)
+    self.set(prof.samples[i]!, (self.get(prof.samples[i]!) ?? 0) + (prof.timeDeltas[i] ?? 0));
   const byNode = new Map(prof.nodes.map((nd) => [nd.id, nd]));
   const byFn = new Map<string, number>();
   let total = 0;
@@ -60,9 +82,15 @@ async function main(): Promise<void> {
     byFn.set(key, (byFn.get(key) ?? 0) + us);
   }
   const busy = [...byFn].filter(([k]) => !k.startsWith('(idle)')).reduce((s, [, v]) => s + v, 0);
-  console.log(`${n} requests in ${wall.toFixed(0)} ms (${(wall / n).toFixed(3)} ms each); daemon busy ${(busy / 1000).toFixed(0)} ms of ${(total / 1000).toFixed(0)} ms sampled = ${(busy / n).toFixed(1)} µs CPU per request`);
-  for (const [k, us] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`${(us / n).toFixed(1).padStart(7)} µs/req  ${k}`);
+  console.log(
+    `${n} requests in ${wall.toFixed(0)} ms (${(wall / n).toFixed(3)} ms each); daemon busy ${(busy / 1000).toFixed(0)} ms of ${(total / 1000).toFixed(0)} ms sampled = ${(busy / n).toFixed(1)} µs CPU per request`,
+  );
+  for (const [k, us] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 30))
+    console.log(`${(us / n).toFixed(1).padStart(7)} µs/req  ${k}`);
   console.log(`profile: ${path.relative(repo, keep)}`);
 }
 
-main().catch((err: unknown) => { console.error(err); process.exit(1); });
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -63,7 +63,16 @@ interface Outcome {
 async function scenario(provider: 'anthropic' | 'openai' | 'gemini'): Promise<Outcome> {
   const time = new VirtualTime();
   const fake = new ProviderBuckets(provider, { requests: { limit: LIMIT, windowMs: WINDOW } }, time.now());
-  const limiter = new ProviderLimiter({ provider, keyId: 'bench', tier: 'custom', limits: { rpm: LIMIT, burst: LIMIT }, margin: 0.02, maxQueue: 10_000, now: time.now, timers: time });
+  const limiter = new ProviderLimiter({
+    provider,
+    keyId: 'bench',
+    tier: 'custom',
+    limits: { rpm: LIMIT, burst: LIMIT },
+    margin: 0.02,
+    maxQueue: 10_000,
+    now: time.now,
+    timers: time,
+  });
   const signal = new AbortController().signal;
   setMaxListeners(0, signal);
   const estimate = { input: 10, output: 10 };
@@ -71,7 +80,9 @@ async function scenario(provider: 'anthropic' | 'openai' | 'gemini'): Promise<Ou
 
   const send = async (): Promise<void> => {
     for (;;) {
-      const permit: Permit = limiter.tryAcquire(estimate, 'interactive') ?? (await limiter.acquire(estimate, { priority: 'interactive', signal }));
+      const permit: Permit =
+        limiter.tryAcquire(estimate, 'interactive') ??
+        (await limiter.acquire(estimate, { priority: 'interactive', signal }));
       const answer = await new Promise<{ ok: boolean; headers: Record<string, string>; retryMs: number }>((resolve) => {
         time.setTimeout(() => {
           const v = fake.check(time.now(), estimate);
@@ -107,20 +118,35 @@ async function scenario(provider: 'anthropic' | 'openai' | 'gemini'): Promise<Ou
   const sentInMinute = fake.accepted.filter((a) => a.at >= start && a.at < start + WINDOW).length;
   await time.run(start + 10 * WINDOW);
   await Promise.all(minute);
-  return { provider, firstAfterEmptyMs, eightTookMs, minuteUtilization: sentInMinute / LIMIT, upstream429: fake.rejected.length };
+  return {
+    provider,
+    firstAfterEmptyMs,
+    eightTookMs,
+    minuteUtilization: sentInMinute / LIMIT,
+    upstream429: fake.rejected.length,
+  };
 }
 
 async function main(): Promise<void> {
   const rows: Outcome[] = [];
   for (const p of ['anthropic', 'openai', 'gemini'] as const) rows.push(await scenario(p));
-  console.log(`\nRefill after exhaustion (virtual time; ${LIMIT} requests/min, continuous provider bucket, ${LATENCY} ms each way, margin 2%)`);
-  console.log('provider   | first request after empty | 8 requests took | limit used over the next minute | upstream 429s');
+  console.log(
+    `\nRefill after exhaustion (virtual time; ${LIMIT} requests/min, continuous provider bucket, ${LATENCY} ms each way, margin 2%)`,
+  );
+  console.log(
+    'provider   | first request after empty | 8 requests took | limit used over the next minute | upstream 429s',
+  );
   for (const r of rows) {
-    console.log(`${r.provider.padEnd(10)} | ${`${(r.firstAfterEmptyMs / 1000).toFixed(2)} s`.padStart(25)} | ${`${(r.eightTookMs / 1000).toFixed(2)} s`.padStart(15)} | ${`${(r.minuteUtilization * 100).toFixed(1)} %`.padStart(30)} | ${String(r.upstream429).padStart(13)}`);
+    console.log(
+      `${r.provider.padEnd(10)} | ${`${(r.firstAfterEmptyMs / 1000).toFixed(2)} s`.padStart(25)} | ${`${(r.eightTookMs / 1000).toFixed(2)} s`.padStart(15)} | ${`${(r.minuteUtilization * 100).toFixed(1)} %`.padStart(30)} | ${String(r.upstream429).padStart(13)}`,
+    );
   }
   const dir = path.resolve(__dirname, '..', '..', 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'refill.json'), JSON.stringify({ limitPerMinute: LIMIT, latencyMs: LATENCY, rows }, null, 2));
+  fs.writeFileSync(
+    path.join(dir, 'refill.json'),
+    JSON.stringify({ limitPerMinute: LIMIT, latencyMs: LATENCY, rows }, null, 2),
+  );
 }
 
 void main();

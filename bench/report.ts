@@ -17,34 +17,86 @@ export interface Row {
   daemonCpuUsPerRequest?: number;
 }
 
-export interface ThroughputRow { mockDelayMs: number; concurrency: number; directRps: number; conduitRps: number; ratio: number; mockCpuPct: number; daemonCpuMsPerRequest: number; conduitP50: number; conduitP99: number }
+export interface ThroughputRow {
+  mockDelayMs: number;
+  concurrency: number;
+  directRps: number;
+  conduitRps: number;
+  ratio: number;
+  mockCpuPct: number;
+  daemonCpuMsPerRequest: number;
+  conduitP50: number;
+  conduitP99: number;
+}
 
-export interface MemorySample { requests: number; rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number }
+export interface MemorySample {
+  requests: number;
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+}
 
-export interface MemoryResult { daemonStartMs: number; idleRss: number; afterRss: number; requests: number; cache: CacheStatsResult | null; heapUsedAfter: number; series: MemorySample[]; mallocArenaMax: string | null }
+export interface MemoryResult {
+  daemonStartMs: number;
+  idleRss: number;
+  afterRss: number;
+  requests: number;
+  cache: CacheStatsResult | null;
+  heapUsedAfter: number;
+  series: MemorySample[];
+  mallocArenaMax: string | null;
+}
 
-export interface LimitResult { rpm: number; windowMs: number; perWindow: number; requests: number; answered: number; failed: number; upstream429: number; achievedPct: number; busiestWindow: number; seconds: number }
+export interface LimitResult {
+  rpm: number;
+  windowMs: number;
+  perWindow: number;
+  requests: number;
+  answered: number;
+  failed: number;
+  upstream429: number;
+  achievedPct: number;
+  busiestWindow: number;
+  seconds: number;
+}
 
 export function print(r: Record<string, unknown>, rows: Row[], quick: boolean): void {
-  console.log(`\nConduit against its baselines, measured side by side in one run (mock upstream on loopback; ${quick ? 'quick' : 'full'} run; ${String(r.cores)} × ${String(r.cpus)}, Node ${process.version})\n`);
+  console.log(
+    `\nConduit against its baselines, measured side by side in one run (mock upstream on loopback; ${quick ? 'quick' : 'full'} run; ${String(r.cores)} × ${String(r.cpus)}, Node ${process.version})\n`,
+  );
   if (rows.length) {
-    console.log('| scenario | baseline p50 | baseline p99 | conduit p50 | conduit p99 | added p50 | added p99 | p50 ratio |');
+    console.log(
+      '| scenario | baseline p50 | baseline p99 | conduit p50 | conduit p99 | added p50 | added p99 | p50 ratio |',
+    );
     console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
-    for (const x of rows) console.log(`| ${x.scenario} | ${fmt(x.baseline.p50)} | ${fmt(x.baseline.p99)} | ${fmt(x.conduit.p50)} | ${fmt(x.conduit.p99)} | ${fmt(x.addedP50)} | ${fmt(x.addedP99)} | ${(x.conduit.p50 / x.baseline.p50).toFixed(2)}× |`);
+    for (const x of rows)
+      console.log(
+        `| ${x.scenario} | ${fmt(x.baseline.p50)} | ${fmt(x.baseline.p99)} | ${fmt(x.conduit.p50)} | ${fmt(x.conduit.p99)} | ${fmt(x.addedP50)} | ${fmt(x.addedP99)} | ${(x.conduit.p50 / x.baseline.p50).toFixed(2)}× |`,
+      );
     const cpu = rows.filter((x) => x.daemonCpuUsPerRequest !== undefined);
-    if (cpu.length) console.log(`\ndaemon CPU time per request (/proc, 10 ms ticks): ${cpu.map((x) => `${x.scenario.replace(/^1\. non-streaming /, '')}: ${x.daemonCpuUsPerRequest!.toFixed(0)} µs`).join('; ')}`);
-    if (r.streamsLostOrMerged !== undefined) console.log(`\nstreams with a chunk lost, merged or reordered: ${String(r.streamsLostOrMerged)} of ${String(r.streams)}`);
+    if (cpu.length)
+      console.log(
+        `\ndaemon CPU time per request (/proc, 10 ms ticks): ${cpu.map((x) => `${x.scenario.replace(/^1\. non-streaming /, '')}: ${x.daemonCpuUsPerRequest!.toFixed(0)} µs`).join('; ')}`,
+      );
+    if (r.streamsLostOrMerged !== undefined)
+      console.log(
+        `\nstreams with a chunk lost, merged or reordered: ${String(r.streamsLostOrMerged)} of ${String(r.streams)}`,
+      );
   }
   const b = r.breakdown as BreakdownRow[] | undefined;
   if (b) {
-    console.log('\nPieces of the daemon\'s reply path, timed alone in-process');
+    console.log("\nPieces of the daemon's reply path, timed alone in-process");
     console.log('| step | p50 | p99 |');
     console.log('| --- | --- | --- |');
     for (const x of b) console.log(`| ${x.step} | ${x.p50us} µs | ${x.p99us} µs |`);
   }
   const p = r.peer as PeerResult | undefined;
   if (p) {
-    console.log('\n2. Peer gateway: the same mock behind Portkey (@portkey-ai/gateway 1.15.2), non-streaming 1.4 KB, concurrency 1');
+    console.log(
+      '\n2. Peer gateway: the same mock behind Portkey (@portkey-ai/gateway 1.15.2), non-streaming 1.4 KB, concurrency 1',
+    );
     if (!p.ok || !p.direct || !p.portkey || !p.conduit) console.log(`skipped: ${p.skipped ?? 'unknown reason'}`);
     else {
       const pk = { p50: p.portkey.p50 - p.direct.p50, p99: p.portkey.p99 - p.direct.p99 };
@@ -52,35 +104,63 @@ export function print(r: Record<string, unknown>, rows: Row[], quick: boolean): 
       console.log('| side | p50 | p99 | added p50 | added p99 |');
       console.log('| --- | --- | --- | --- | --- |');
       console.log(`| direct SDK → mock | ${fmt(p.direct.p50)} | ${fmt(p.direct.p99)} | | |`);
-      console.log(`| SDK → Portkey → mock | ${fmt(p.portkey.p50)} | ${fmt(p.portkey.p99)} | ${fmt(pk.p50)} | ${fmt(pk.p99)} |`);
-      console.log(`| client → Conduit daemon → SDK → mock | ${fmt(p.conduit.p50)} | ${fmt(p.conduit.p99)} | ${fmt(cd.p50)} | ${fmt(cd.p99)} |`);
-      console.log(`Conduit's added latency as a fraction of Portkey's: p50 ${(cd.p50 / pk.p50).toFixed(2)}, p99 ${(cd.p99 / pk.p99).toFixed(2)} (goal ≤ 0.20); ${p.isolation ?? ''}`);
+      console.log(
+        `| SDK → Portkey → mock | ${fmt(p.portkey.p50)} | ${fmt(p.portkey.p99)} | ${fmt(pk.p50)} | ${fmt(pk.p99)} |`,
+      );
+      console.log(
+        `| client → Conduit daemon → SDK → mock | ${fmt(p.conduit.p50)} | ${fmt(p.conduit.p99)} | ${fmt(cd.p50)} | ${fmt(cd.p99)} |`,
+      );
+      console.log(
+        `Conduit's added latency as a fraction of Portkey's: p50 ${(cd.p50 / pk.p50).toFixed(2)}, p99 ${(cd.p99 / pk.p99).toFixed(2)} (goal ≤ 0.20); ${p.isolation ?? ''}`,
+      );
     }
   }
   const t = r.throughput as ThroughputRow[] | undefined;
   if (t) {
     console.log('\n3. Throughput (closed loop, 1.4 KB answers)');
-    console.log('| mock delay | concurrency | direct RPS | conduit RPS | ratio | conduit p50 | conduit p99 | daemon CPU / request | mock CPU (of one core) |');
+    console.log(
+      '| mock delay | concurrency | direct RPS | conduit RPS | ratio | conduit p50 | conduit p99 | daemon CPU / request | mock CPU (of one core) |',
+    );
     console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-    for (const x of t) console.log(`| ${x.mockDelayMs} ms | ${x.concurrency} | ${x.directRps.toFixed(0)} | ${x.conduitRps.toFixed(0)} | ${x.ratio.toFixed(2)} | ${fmt(x.conduitP50)} | ${fmt(x.conduitP99)} | ${x.daemonCpuMsPerRequest.toFixed(3)} ms | ${x.mockCpuPct.toFixed(0)}% |`);
+    for (const x of t)
+      console.log(
+        `| ${x.mockDelayMs} ms | ${x.concurrency} | ${x.directRps.toFixed(0)} | ${x.conduitRps.toFixed(0)} | ${x.ratio.toFixed(2)} | ${fmt(x.conduitP50)} | ${fmt(x.conduitP99)} | ${x.daemonCpuMsPerRequest.toFixed(3)} ms | ${x.mockCpuPct.toFixed(0)}% |`,
+      );
   }
   const l = r.limitUse as LimitResult | undefined;
   if (l) {
-    console.log(`\n6. Rate limit use: the fake enforces ${l.perWindow} requests per ${l.windowMs / 1000} s (= RPM ${l.rpm}, time scaled), the daemon is set to RPM ${l.rpm}; ${l.requests} requests from 16 concurrent callers`);
-    console.log(`achieved ${l.achievedPct.toFixed(1)}% of the limit after the first window; upstream 429s ${l.upstream429}; busiest window ${l.busiestWindow}/${l.perWindow}; answered ${l.answered}, failed ${l.failed}; ${l.seconds.toFixed(1)} s`);
+    console.log(
+      `\n6. Rate limit use: the fake enforces ${l.perWindow} requests per ${l.windowMs / 1000} s (= RPM ${l.rpm}, time scaled), the daemon is set to RPM ${l.rpm}; ${l.requests} requests from 16 concurrent callers`,
+    );
+    console.log(
+      `achieved ${l.achievedPct.toFixed(1)}% of the limit after the first window; upstream 429s ${l.upstream429}; busiest window ${l.busiestWindow}/${l.perWindow}; answered ${l.answered}, failed ${l.failed}; ${l.seconds.toFixed(1)} s`,
+    );
   }
   const m = r.memory as MemoryResult | undefined;
   if (m) {
     console.log('\n8. Memory and start-up');
     console.log(`daemon start (spawn → accepting → hello answered): ${fmt(m.daemonStartMs)}`);
-    console.log(`daemon RSS idle ${mb(m.idleRss)}; after ${m.requests.toLocaleString('en-US')} more requests (distinct cacheable prompts, 16 at a time) ${mb(m.afterRss)}, heap used ${mb(m.heapUsedAfter)}; cache ${m.cache ? `${m.cache.entries} entries, ${mb(m.cache.bytes)}` : 'n/a'}`);
-    console.log(`RSS over time (MALLOC_ARENA_MAX ${m.mallocArenaMax ?? 'unset'}): rss − heapTotal − external is native memory V8 does not know about`);
-    console.log('| requests | rss | heap used | heap total | external | of which array buffers | rss − heap total − external |');
+    console.log(
+      `daemon RSS idle ${mb(m.idleRss)}; after ${m.requests.toLocaleString('en-US')} more requests (distinct cacheable prompts, 16 at a time) ${mb(m.afterRss)}, heap used ${mb(m.heapUsedAfter)}; cache ${m.cache ? `${m.cache.entries} entries, ${mb(m.cache.bytes)}` : 'n/a'}`,
+    );
+    console.log(
+      `RSS over time (MALLOC_ARENA_MAX ${m.mallocArenaMax ?? 'unset'}): rss − heapTotal − external is native memory V8 does not know about`,
+    );
+    console.log(
+      '| requests | rss | heap used | heap total | external | of which array buffers | rss − heap total − external |',
+    );
     console.log('| --- | --- | --- | --- | --- | --- | --- |');
-    for (const x of m.series) console.log(`| ${x.requests.toLocaleString('en-US')} | ${mb(x.rss)} | ${mb(x.heapUsed)} | ${mb(x.heapTotal)} | ${mb(x.external)} | ${mb(x.arrayBuffers)} | ${mb(x.rss - x.heapTotal - x.external)} |`);
+    for (const x of m.series)
+      console.log(
+        `| ${x.requests.toLocaleString('en-US')} | ${mb(x.rss)} | ${mb(x.heapUsed)} | ${mb(x.heapTotal)} | ${mb(x.external)} | ${mb(x.arrayBuffers)} | ${mb(x.rss - x.heapTotal - x.external)} |`,
+      );
     const c = r.cliColdStart as { toMockMs: Summary; toExitMs: Summary };
-    console.log(`CLI cold start (\`conduit ask\`, new node process, daemon running) → request at the mock: p50 ${fmt(c.toMockMs.p50)} (max ${fmt(c.toMockMs.p99)}); → process exit: p50 ${fmt(c.toExitMs.p50)}`);
+    console.log(
+      `CLI cold start (\`conduit ask\`, new node process, daemon running) → request at the mock: p50 ${fmt(c.toMockMs.p50)} (max ${fmt(c.toMockMs.p99)}); → process exit: p50 ${fmt(c.toExitMs.p50)}`,
+    );
     const e = r.extension as { requireMs: Summary; activateMs: Summary; error?: string };
-    console.log(`extension activation (require dist/extension.js + activate() with a stub vscode module, new process): require p50 ${fmt(e.requireMs.p50)}, activate() p50 ${fmt(e.activateMs.p50)}${e.error ? ` (activate threw under the stub: ${e.error})` : ''}`);
+    console.log(
+      `extension activation (require dist/extension.js + activate() with a stub vscode module, new process): require p50 ${fmt(e.requireMs.p50)}, activate() p50 ${fmt(e.activateMs.p50)}${e.error ? ` (activate threw under the stub: ${e.error})` : ''}`,
+    );
   }
 }

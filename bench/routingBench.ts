@@ -9,7 +9,13 @@ import { classify } from '../daemon/router/classifier';
 const repo = path.resolve(__dirname, '..', '..');
 const TIERS: readonly Tier[] = ['simple', 'moderate', 'complex'];
 
-interface Labelled { prompt: string; tier: Tier; feature?: string; turns?: number; why?: string }
+interface Labelled {
+  prompt: string;
+  tier: Tier;
+  feature?: string;
+  turns?: number;
+  why?: string;
+}
 
 function load(name: string): Labelled[] {
   const file = path.join(repo, 'test', 'fixtures', 'router', `${name}.json`);
@@ -20,7 +26,11 @@ function load(name: string): Labelled[] {
 export function requestOf(p: Labelled): ChatRequest {
   const messages: ChatMessage[] = [];
   for (let i = 0; i < (p.turns ?? 1) - 1; i++) {
-    messages.push({ role: i % 2 === 0 ? 'user' : 'assistant', content: i % 2 === 0 ? `Question ${i} about the ingestion design.` : `Answer ${i}: the backfill shares the queue.` });
+    messages.push({
+      role: i % 2 === 0 ? 'user' : 'assistant',
+      content:
+        i % 2 === 0 ? `Question ${i} about the ingestion design.` : `Answer ${i}: the backfill shares the queue.`,
+    });
   }
   messages.push({ role: 'user', content: p.prompt });
   return { messages, ...(p.feature ? { feature: p.feature } : {}) };
@@ -45,7 +55,9 @@ for (const set of ['corpus', 'unseen']) {
     if (Math.abs(want - have) === 2) twoOff++;
   }
   const pct = (n: number) => `${((100 * n) / rows.length).toFixed(1)}%`;
-  console.log(`\n${set}.json: ${rows.length} requests, right tier ${right} (${pct(right)}), two tiers off ${twoOff} (${pct(twoOff)})`);
+  console.log(
+    `\n${set}.json: ${rows.length} requests, right tier ${right} (${pct(right)}), two tiers off ${twoOff} (${pct(twoOff)})`,
+  );
   console.log(`  labelled \\ routed ${TIERS.map((t) => t.padStart(9)).join('')}`);
   TIERS.forEach((t, i) => console.log(`  ${t.padEnd(17)} ${matrix[i]!.map((n) => String(n).padStart(9)).join('')}`));
   if (showMisses) console.log(misses.join('\n'));
@@ -53,4 +65,7 @@ for (const set of ['corpus', 'unseen']) {
 }
 const resultsDir = path.join(repo, 'bench', 'results');
 fs.mkdirSync(resultsDir, { recursive: true });
-fs.writeFileSync(path.join(resultsDir, `routing-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify(out, null, 2));
+fs.writeFileSync(
+  path.join(resultsDir, `routing-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
+  JSON.stringify(out, null, 2),
+);

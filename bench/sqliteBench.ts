@@ -14,17 +14,40 @@ import { summarize, type Summary } from './stats';
 
 function record(i: number, at: number): RequestRecord {
   return {
-    requestId: `0b6c1c2e-8a1f-4f1e-9d3c-${String(i).padStart(12, '0')}`, startedAt: at, client: 'cli', feature: 'ask',
-    priority: 'interactive', provider: 'openai', model: 'gpt-bench', tier: null, experimentArm: null,
-    usage: { ...emptyUsage(), input_tokens: 12, output_tokens: 300 }, costUsd: 0.00012, costSavedUsd: 0,
-    costEstimated: false, latencyMs: 1.234, ttftMs: null, attempts: 1, errorCode: null, httpStatus: null,
-    fallbackPath: [], cache: 'none', coalesced: false, stream: false, profile: 'default', sample: null,
+    requestId: `0b6c1c2e-8a1f-4f1e-9d3c-${String(i).padStart(12, '0')}`,
+    startedAt: at,
+    client: 'cli',
+    feature: 'ask',
+    priority: 'interactive',
+    provider: 'openai',
+    model: 'gpt-bench',
+    tier: null,
+    experimentArm: null,
+    usage: { ...emptyUsage(), input_tokens: 12, output_tokens: 300 },
+    costUsd: 0.00012,
+    costSavedUsd: 0,
+    costEstimated: false,
+    latencyMs: 1.234,
+    ttftMs: null,
+    attempts: 1,
+    errorCode: null,
+    httpStatus: null,
+    fallbackPath: [],
+    cache: 'none',
+    coalesced: false,
+    stream: false,
+    profile: 'default',
+    sample: null,
   };
 }
 
 async function time(n: number, op: (i: number) => Promise<unknown>): Promise<Summary> {
   const xs: number[] = [];
-  for (let i = 0; i < n; i++) { const t = performance.now(); await op(i); xs.push(performance.now() - t); }
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await op(i);
+    xs.push(performance.now() - t);
+  }
   return summarize(xs);
 }
 
@@ -40,10 +63,15 @@ async function main(): Promise<void> {
     const t0 = Date.UTC(2026, 0, 1);
     for (let i = 0; i < 50; i++) await ledger.record(record(i, t0 + i));
     const written = await time(n, (i) => ledger.record(record(1000 + i, t0 + 1000 + i)));
-    const synced = await time(n, async (i) => { await ledger.record(record(100_000 + i, t0 + 100_000 + i)); await ledger.durable(); });
+    const synced = await time(n, async (i) => {
+      await ledger.record(record(100_000 + i, t0 + 100_000 + i));
+      await ledger.durable();
+    });
     await ledger.close();
     const db = await SqliteDb.open(`${home}/usage.db`, { readOnly: true });
-    const query = await time(quick ? 20 : 50, () => selectPage(db, { since: t0, until: t0 + 86_400_000, limit: 1000, after: 0, includeSamples: false }));
+    const query = await time(quick ? 20 : 50, () =>
+      selectPage(db, { since: t0, until: t0 + 86_400_000, limit: 1000, after: 0, includeSamples: false }),
+    );
     const rows = (await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM requests'))!.n;
     await db.close();
     console.log(`\nSQLite backend (Node ${process.version}, ${process.platform}-${process.arch})`);

@@ -41,40 +41,94 @@ async function main(): Promise<void> {
   conn.setMaxListeners(0);
   await conn.start();
   const settings = () => teamSchema.parse({ budgets: { dailyUsd: 1e9 } });
-  const local = new ProviderLimiter({ provider: 'openai', keyId: 'bench', tier: 'custom', limits: { rpm: 1e12, tpm: 1e15 }, margin: 0.02, maxQueue: 100 });
+  const local = new ProviderLimiter({
+    provider: 'openai',
+    keyId: 'bench',
+    tier: 'custom',
+    limits: { rpm: 1e12, tpm: 1e15 },
+    margin: 0.02,
+    maxQueue: 100,
+  });
   const shared = new SharedLimiter(conn);
-  const cache = new TeamCache(conn, { origin: 'bench', sharePrompts: () => false, maxStreamEntries: () => 1000, adopt: async () => undefined });
+  const cache = new TeamCache(conn, {
+    origin: 'bench',
+    sharePrompts: () => false,
+    maxStreamEntries: () => 1000,
+    adopt: async () => undefined,
+  });
   const budget = new TeamBudget(conn, settings);
   const usage = new TeamUsage(conn, settings, 'bench');
-  const record = { requestId: 'r', startedAt: Date.now(), client: 'cli' as const, feature: 'ask', priority: 'interactive' as const, provider: 'openai' as const, model: 'm', tier: null, experimentArm: null, usage: emptyUsage(), costUsd: 0.001, costSavedUsd: 0, costEstimated: false, latencyMs: 1, ttftMs: null, attempts: 1, errorCode: null, httpStatus: 200, fallbackPath: [], cache: 'none' as const, coalesced: false, stream: false, profile: 'default', sample: null };
+  const record = {
+    requestId: 'r',
+    startedAt: Date.now(),
+    client: 'cli' as const,
+    feature: 'ask',
+    priority: 'interactive' as const,
+    provider: 'openai' as const,
+    model: 'm',
+    tier: null,
+    experimentArm: null,
+    usage: emptyUsage(),
+    costUsd: 0.001,
+    costSavedUsd: 0,
+    costEstimated: false,
+    latencyMs: 1,
+    ttftMs: null,
+    attempts: 1,
+    errorCode: null,
+    httpStatus: 200,
+    fallbackPath: [],
+    cache: 'none' as const,
+    coalesced: false,
+    stream: false,
+    profile: 'default',
+    sample: null,
+  };
   const signal = new AbortController().signal;
   const limit = { provider: 'openai', keyId: 'bench', rpm: 1e9, margin: 0 };
   const n = quick ? 200 : 2000;
   const rounds = quick ? 3 : 5;
   const sides: Record<string, () => Promise<unknown> | unknown> = {
-    'local fast path (sync token buckets)': () => local.tryAcquire({ input: 50, output: 100 }, 'interactive')!.settle({ input: 40, output: 20 }, {}),
+    'local fast path (sync token buckets)': () =>
+      local.tryAcquire({ input: 50, output: 100 }, 'interactive')!.settle({ input: 40, output: 20 }, {}),
     'shared limiter (Bottleneck on Redis)': () => shared.run(limit, signal, async () => undefined),
     'shared cache miss (GET)': () => cache.get('missing-key'),
     'team budget (reserve + settle, Lua)': async () => {
       const r = await budget.reserve(0.001);
-      if (r.ok) { budget.settle(r.reservation, 0.0005); await budget.flush(); }
+      if (r.ok) {
+        budget.settle(r.reservation, 0.0005);
+        await budget.flush();
+      }
     },
-    'usage row (XADD)': async () => { usage.append(teamRow(record, 'bench')); await usage.flush(); },
+    'usage row (XADD)': async () => {
+      usage.append(teamRow(record, 'bench'));
+      await usage.flush();
+    },
   };
   const results: Record<string, number[]> = {};
   for (const op of Object.values(sides)) await time(Math.ceil(n / 10), op);
   for (let r = 0; r < rounds; r++) {
     for (const [name, op] of Object.entries(sides)) (results[name] ??= []).push(await time(n, op));
   }
-  const rows = Object.entries(results).map(([side, xs]) => ({ side, usPerOp: Math.round(median(xs) * 100) / 100, min: Math.round(Math.min(...xs) * 100) / 100, max: Math.round(Math.max(...xs) * 100) / 100 }));
-  console.log(`\nTeam mode: what the Redis path adds per request (${quick ? 'quick' : 'full'} run, loopback redis-server, median of ${rounds} rounds of ${n})\n`);
+  const rows = Object.entries(results).map(([side, xs]) => ({
+    side,
+    usPerOp: Math.round(median(xs) * 100) / 100,
+    min: Math.round(Math.min(...xs) * 100) / 100,
+    max: Math.round(Math.max(...xs) * 100) / 100,
+  }));
+  console.log(
+    `\nTeam mode: what the Redis path adds per request (${quick ? 'quick' : 'full'} run, loopback redis-server, median of ${rounds} rounds of ${n})\n`,
+  );
   console.log('| side | µs/op (median) | min | max |');
   console.log('| --- | --- | --- | --- |');
   for (const r of rows) console.log(`| ${r.side} | ${r.usPerOp} | ${r.min} | ${r.max} |`);
   const dir = path.join(repo, 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `team-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  fs.writeFileSync(file, JSON.stringify({ when: new Date().toISOString(), node: process.version, quick, rounds, n, rows }, null, 2));
+  fs.writeFileSync(
+    file,
+    JSON.stringify({ when: new Date().toISOString(), node: process.version, quick, rounds, n, rows }, null, 2),
+  );
   console.log(`\nwrote ${path.relative(repo, file)}`);
   await shared.close();
   await conn.close();

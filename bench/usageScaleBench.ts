@@ -28,16 +28,27 @@ const args = process.argv.slice(2);
 const arg = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const ROWS = Number(arg('--rows') ?? 1_000_000);
 const before = arg('--before');
-const log = (s: string): void => { process.stderr.write(`${s}\n`); };
+const log = (s: string): void => {
+  process.stderr.write(`${s}\n`);
+};
 const MB = 1024 * 1024;
 const DAY = 86_400_000;
 
-interface Measure { name: string; daemonMs: number; cliMs: number; maxRssMb: number; afterRssMb: number; detail?: string }
+interface Measure {
+  name: string;
+  daemonMs: number;
+  cliMs: number;
+  maxRssMb: number;
+  afterRssMb: number;
+  detail?: string;
+}
 
 /** Samples the daemon's RSS every few ms while `work` runs. */
 async function sampled<T>(pid: number, work: () => Promise<T>): Promise<{ value: T; maxRss: number }> {
   let maxRss = rssOf(pid);
-  const timer = setInterval(() => { maxRss = Math.max(maxRss, rssOf(pid)); }, 5);
+  const timer = setInterval(() => {
+    maxRss = Math.max(maxRss, rssOf(pid));
+  }, 5);
   try {
     const value = await work();
     return { value, maxRss: Math.max(maxRss, rssOf(pid)) };
@@ -46,14 +57,22 @@ async function sampled<T>(pid: number, work: () => Promise<T>): Promise<{ value:
   }
 }
 
-function runCli(cli: string, env: NodeJS.ProcessEnv, argv: string[]): Promise<{ ms: number; stdout: string; stderr: string }> {
+function runCli(
+  cli: string,
+  env: NodeJS.ProcessEnv,
+  argv: string[],
+): Promise<{ ms: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const t = performance.now();
     const child = spawn(process.execPath, [cli, ...argv], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
     child.on('error', reject);
     child.on('close', (code) => {
       const ms = performance.now() - t;
@@ -63,8 +82,17 @@ function runCli(cli: string, env: NodeJS.ProcessEnv, argv: string[]): Promise<{ 
   });
 }
 
-async function startDaemon(dist: string, home: string, env: NodeJS.ProcessEnv): Promise<{ client: DaemonClient; pid: number }> {
-  const client = await DaemonClient.connect({ client: 'cli', home, autoStart: true, spawn: { daemonScript: path.join(dist, 'daemon.js'), env } });
+async function startDaemon(
+  dist: string,
+  home: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ client: DaemonClient; pid: number }> {
+  const client = await DaemonClient.connect({
+    client: 'cli',
+    home,
+    autoStart: true,
+    spawn: { daemonScript: path.join(dist, 'daemon.js'), env },
+  });
   return { client, pid: (await client.status()).pid };
 }
 
@@ -73,10 +101,18 @@ async function settled(file: string): Promise<void> {
   const db = await SqliteDb.open(file, { readOnly: true });
   try {
     for (;;) {
-      const state = await db.all<{ key: string; value: number }>('SELECT key, value FROM usage_rollup_state').catch(() => []);
+      const state = await db
+        .all<{ key: string; value: number }>('SELECT key, value FROM usage_rollup_state')
+        .catch(() => []);
       const cursor = state.find((r) => r.key === 'backfill_cursor')?.value ?? 0;
       const end = state.find((r) => r.key === 'backfill_end')?.value ?? 0;
-      const pending = (await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM usage_daily WHERE pending >= 64 OR bucket < ? AND pending > 0', [Date.now() - (Date.now() % DAY)]))?.n ?? 0;
+      const pending =
+        (
+          await db.get<{ n: number }>(
+            'SELECT COUNT(*) AS n FROM usage_daily WHERE pending >= 64 OR bucket < ? AND pending > 0',
+            [Date.now() - (Date.now() % DAY)],
+          )
+        )?.n ?? 0;
       if (cursor >= end && pending === 0) return;
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -102,8 +138,16 @@ async function queries(label: string, dist: string, home: string, skipYear: bool
     const offset = -new Date(now).getTimezoneOffset();
     const cases: [string, UsageQueryParams, string[]][] = [
       ['usage (7 days)', { since: now - 7 * DAY, groupBy: 'day', utcOffsetMinutes: offset }, ['usage']],
-      ['usage --since 30d --by day', { since: now - 30 * DAY, groupBy: 'day', utcOffsetMinutes: offset }, ['usage', '--since', '30d', '--by', 'day']],
-      ['usage --since 365d --by month', { since: now - 365 * DAY, groupBy: 'month', utcOffsetMinutes: offset }, ['usage', '--since', '365d', '--by', 'month']],
+      [
+        'usage --since 30d --by day',
+        { since: now - 30 * DAY, groupBy: 'day', utcOffsetMinutes: offset },
+        ['usage', '--since', '30d', '--by', 'day'],
+      ],
+      [
+        'usage --since 365d --by month',
+        { since: now - 365 * DAY, groupBy: 'month', utcOffsetMinutes: offset },
+        ['usage', '--since', '365d', '--by', 'month'],
+      ],
     ];
     for (const [name, params, argv] of cases) {
       if (skipYear && name.includes('365')) continue;
@@ -117,7 +161,13 @@ async function queries(label: string, dist: string, home: string, skipYear: bool
         maxRss = Math.max(maxRss, r.maxRss);
       }
       const viaCli = await sampled(pid, () => runCli(cli, env, argv));
-      out.push({ name, daemonMs: percentile(times, 50), cliMs: viaCli.value.ms, maxRssMb: (Math.max(maxRss, viaCli.maxRss) - idle) / MB, afterRssMb: (rssOf(pid) - idle) / MB });
+      out.push({
+        name,
+        daemonMs: percentile(times, 50),
+        cliMs: viaCli.value.ms,
+        maxRssMb: (Math.max(maxRss, viaCli.maxRss) - idle) / MB,
+        afterRssMb: (rssOf(pid) - idle) / MB,
+      });
       log(`[${label}] ${name}: daemon ${percentile(times, 50).toFixed(1)} ms, CLI ${viaCli.value.ms.toFixed(0)} ms`);
     }
     if (!skipYear) {
@@ -125,7 +175,11 @@ async function queries(label: string, dist: string, home: string, skipYear: bool
       const r = await sampled(pid, () => runCli(cli, env, ['usage', 'export', '--csv', file, '--since', '365d']));
       const rows = Number(/Wrote (\d+) row/.exec(r.value.stderr)?.[1] ?? NaN);
       out.push({
-        name: 'usage export --csv --since 365d', daemonMs: NaN, cliMs: r.value.ms, maxRssMb: (r.maxRss - idle) / MB, afterRssMb: (rssOf(pid) - idle) / MB,
+        name: 'usage export --csv --since 365d',
+        daemonMs: NaN,
+        cliMs: r.value.ms,
+        maxRssMb: (r.maxRss - idle) / MB,
+        afterRssMb: (rssOf(pid) - idle) / MB,
         detail: `${rows} rows, ${Math.round(rows / (r.value.ms / 1000))} rows/s, ${(fs.statSync(file).size / MB).toFixed(0)} MB`,
       });
       log(`[${label}] export: ${out[out.length - 1]!.detail}`);
@@ -144,8 +198,14 @@ async function writeCost(dir: string): Promise<{ withoutUs: number; withUs: numb
     const db = await SqliteDb.open(path.join(dir, `write-${schema}.db`));
     await db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
     await migrate(db, schema);
-    const columns = schema >= SCHEMA_VERSION ? [...INSERT_COLUMNS] : INSERT_COLUMNS.filter((c) => c !== 'latency_bin' && c !== 'ttft_bin');
-    const sql = schema >= SCHEMA_VERSION ? INSERT_SQL : `INSERT OR IGNORE INTO requests (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+    const columns =
+      schema >= SCHEMA_VERSION
+        ? [...INSERT_COLUMNS]
+        : INSERT_COLUMNS.filter((c) => c !== 'latency_bin' && c !== 'ttft_bin');
+    const sql =
+      schema >= SCHEMA_VERSION
+        ? INSERT_SQL
+        : `INSERT OR IGNORE INTO requests (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
     const rand = seededRandom(5);
     const times: number[] = [];
     const start = Date.now() - 20 * DAY;
@@ -163,8 +223,8 @@ async function writeCost(dir: string): Promise<{ withoutUs: number; withUs: numb
   const a: number[] = [];
   const b: number[] = [];
   for (let round = 0; round < 2; round++) {
-    a.push(...await timeInserts(5));
-    b.push(...await timeInserts(SCHEMA_VERSION));
+    a.push(...(await timeInserts(5)));
+    b.push(...(await timeInserts(SCHEMA_VERSION)));
     for (const f of fs.readdirSync(dir)) if (f.startsWith('write-')) fs.rmSync(path.join(dir, f));
   }
   const withoutUs = percentile(a, 50);
@@ -175,7 +235,10 @@ async function writeCost(dir: string): Promise<{ withoutUs: number; withUs: numb
 async function main(): Promise<void> {
   const results: Record<string, unknown> = { rows: ROWS };
   const home = benchHome();
-  fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({ usage: { retentionDays: 400 }, idleTimeoutMinutes: 60 }));
+  fs.writeFileSync(
+    path.join(home, 'config.json'),
+    JSON.stringify({ usage: { retentionDays: 400 }, idleTimeoutMinutes: 60 }),
+  );
   try {
     let t = performance.now();
     await generateLedger(path.join(home, 'usage.db'), { rows: ROWS, days: 365, end: Date.now(), seed: 27 });
@@ -187,27 +250,42 @@ async function main(): Promise<void> {
     results.write = await writeCost(home);
     if (before) {
       const oldHome = benchHome();
-      await generateLedger(path.join(oldHome, 'usage.db'), { rows: ROWS, days: 365, end: Date.now(), seed: 27, schema: 'before-rollups' });
+      await generateLedger(path.join(oldHome, 'usage.db'), {
+        rows: ROWS,
+        days: 365,
+        end: Date.now(),
+        seed: 27,
+        schema: 'before-rollups',
+      });
       results.before = await queries('before', before, oldHome, !args.includes('--before-full'));
       fs.rmSync(oldHome, { recursive: true, force: true });
     }
   } finally {
     fs.rmSync(home, { recursive: true, force: true });
   }
-  const table = (label: string, rows: Measure[]) => [
-    `${label}`,
-    `  ${'question'.padEnd(34)} ${'daemon'.padStart(9)} ${'CLI'.padStart(9)} ${'RSS +max'.padStart(9)} ${'RSS +after'.padStart(10)}`,
-    ...rows.map((m) => `  ${m.name.padEnd(34)} ${(Number.isNaN(m.daemonMs) ? '-' : `${m.daemonMs.toFixed(1)} ms`).padStart(9)} ${`${m.cliMs.toFixed(0)} ms`.padStart(9)} ${`${m.maxRssMb.toFixed(1)} MB`.padStart(9)} ${`${m.afterRssMb.toFixed(1)} MB`.padStart(10)}${m.detail ? `  ${m.detail}` : ''}`),
-  ].join('\n');
+  const table = (label: string, rows: Measure[]) =>
+    [
+      `${label}`,
+      `  ${'question'.padEnd(34)} ${'daemon'.padStart(9)} ${'CLI'.padStart(9)} ${'RSS +max'.padStart(9)} ${'RSS +after'.padStart(10)}`,
+      ...rows.map(
+        (m) =>
+          `  ${m.name.padEnd(34)} ${(Number.isNaN(m.daemonMs) ? '-' : `${m.daemonMs.toFixed(1)} ms`).padStart(9)} ${`${m.cliMs.toFixed(0)} ms`.padStart(9)} ${`${m.maxRssMb.toFixed(1)} MB`.padStart(9)} ${`${m.afterRssMb.toFixed(1)} MB`.padStart(10)}${m.detail ? `  ${m.detail}` : ''}`,
+      ),
+    ].join('\n');
   const w = results.write as { withoutUs: number; withUs: number; added: number };
-  process.stdout.write([
-    `Usage at scale: ${ROWS} rows over 365 days (goals: each question <= 100 ms, export >= 200,000 rows/s, RSS within 50 MB of idle, row write +<= 20 us at p50)`,
-    table('after (this build)', results.after as Measure[]),
-    ...(results.before ? [table(`before (${before})`, results.before as Measure[])] : []),
-    `row write p50: ${w.withoutUs.toFixed(1)} us without rollups, ${w.withUs.toFixed(1)} us with (added ${w.added.toFixed(1)} us)`,
-    JSON.stringify(results),
-    '',
-  ].join('\n'));
+  process.stdout.write(
+    [
+      `Usage at scale: ${ROWS} rows over 365 days (goals: each question <= 100 ms, export >= 200,000 rows/s, RSS within 50 MB of idle, row write +<= 20 us at p50)`,
+      table('after (this build)', results.after as Measure[]),
+      ...(results.before ? [table(`before (${before})`, results.before as Measure[])] : []),
+      `row write p50: ${w.withoutUs.toFixed(1)} us without rollups, ${w.withUs.toFixed(1)} us with (added ${w.added.toFixed(1)} us)`,
+      JSON.stringify(results),
+      '',
+    ].join('\n'),
+  );
 }
 
-void main().catch((err) => { log(String(err instanceof Error ? err.stack : err)); process.exit(1); });
+void main().catch((err) => {
+  log(String(err instanceof Error ? err.stack : err));
+  process.exit(1);
+});

@@ -114,27 +114,44 @@ async function main(args: string[]): Promise<number> {
   const argv = joinNegativeValues(takeProfileOption(args));
   const [command, ...rest] = argv;
   switch (command) {
-    case 'ask': return askCommand(rest);
-    case 'status': return statusCommand(rest);
-    case 'stop': return stopCommand();
-    case 'daemon': return daemonCommand(rest);
-    case 'usage': return usageCommand(rest);
-    case 'logs': return logsCommand(rest);
-    case 'jobs': return jobsCommand(rest);
+    case 'ask':
+      return askCommand(rest);
+    case 'status':
+      return statusCommand(rest);
+    case 'stop':
+      return stopCommand();
+    case 'daemon':
+      return daemonCommand(rest);
+    case 'usage':
+      return usageCommand(rest);
+    case 'logs':
+      return logsCommand(rest);
+    case 'jobs':
+      return jobsCommand(rest);
     case 'key':
-    case 'keys': return keyCommand(rest);
-    case 'cache': return cacheCommand(rest);
-    case 'batch': return batchCommand(rest);
-    case 'route': return routeCommand(rest);
-    case 'experiments': return experimentsCommand(rest);
-    case 'team': return teamCommand(rest);
+    case 'keys':
+      return keyCommand(rest);
+    case 'cache':
+      return cacheCommand(rest);
+    case 'batch':
+      return batchCommand(rest);
+    case 'route':
+      return routeCommand(rest);
+    case 'experiments':
+      return experimentsCommand(rest);
+    case 'team':
+      return teamCommand(rest);
     case 'version':
     case '--version':
     case '-v':
-      process.stdout.write(`conduit ${CONDUIT_VERSION} (protocol ${PROTOCOL_VERSION}, Node ${process.version}, ${process.platform}-${process.arch})\n`);
+      process.stdout.write(
+        `conduit ${CONDUIT_VERSION} (protocol ${PROTOCOL_VERSION}, Node ${process.version}, ${process.platform}-${process.arch})\n`,
+      );
       return ExitCode.ok;
-    case 'models': return modelsCommand(rest);
-    case 'serve': return serveCommand(rest);
+    case 'models':
+      return modelsCommand(rest);
+    case 'serve':
+      return serveCommand(rest);
     case undefined:
     case 'help':
     case '--help':
@@ -158,7 +175,15 @@ process.on('beforeExit', () => {
   }
 });
 
-main(process.argv.slice(2)).finally(() => { settled = true; }).then(
-  (code) => { process.exitCode = code; },
-  (err: unknown) => { process.exitCode = fail(err); },
-);
+main(process.argv.slice(2))
+  .finally(() => {
+    settled = true;
+  })
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.exitCode = fail(err);
+    },
+  );

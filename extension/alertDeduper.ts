@@ -8,7 +8,10 @@ import type { AlertEvent } from '../protocol';
 export class AlertDeduper {
   private readonly shownAt = new Map<string, number>();
 
-  constructor(private readonly repeatAfterMs = 30 * 60_000, private readonly now: () => number = () => Date.now()) {}
+  constructor(
+    private readonly repeatAfterMs = 30 * 60_000,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
 
   shouldShow(event: AlertEvent): boolean {
     const id = event.alert.id;

@@ -16,7 +16,8 @@ export class AlertNotifier {
   private received(event: AlertEvent): void {
     this.onAlert(event);
     if (!this.deduper.shouldShow(event)) return;
-    const show = event.alert.severity === 'critical' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
+    const show =
+      event.alert.severity === 'critical' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
     void show(`Conduit: ${event.alert.message}`, 'Open Panel', 'Show Logs').then((choice) => {
       if (choice === 'Open Panel') void vscode.commands.executeCommand('conduit.showUsage');
       if (choice === 'Show Logs') void vscode.commands.executeCommand('conduit.showDaemonLog');

@@ -46,13 +46,24 @@ export class AnswerPanel implements vscode.Disposable {
   show(question: string, context: string): void {
     this.state = { question, context, text: '', footer: '', error: '', done: false, requestId: '', rated: 0 };
     if (!this.panel) {
-      this.panel = vscode.window.createWebviewPanel('conduit.answer', 'Conduit Answer', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-        enableScripts: true,
-        retainContextWhenHidden: true,
-        localResourceRoots: [],
-      });
+      this.panel = vscode.window.createWebviewPanel(
+        'conduit.answer',
+        'Conduit Answer',
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        {
+          enableScripts: true,
+          retainContextWhenHidden: true,
+          localResourceRoots: [],
+        },
+      );
       this.panel.webview.html = page(this.panel.webview.cspSource);
-      this.panel.onDidDispose(() => { this.panel = undefined; }, null, this.disposables);
+      this.panel.onDidDispose(
+        () => {
+          this.panel = undefined;
+        },
+        null,
+        this.disposables,
+      );
       this.panel.webview.onDidReceiveMessage((m: unknown) => this.received(m), null, this.disposables);
     } else {
       this.panel.reveal(vscode.ViewColumn.Beside, true);

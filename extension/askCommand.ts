@@ -49,13 +49,17 @@ export class AskRunner {
   async ask(args?: AskArgs): Promise<AskOutcome | undefined> {
     const settings = vscode.workspace.getConfiguration('conduit');
     const context = contextFor(vscode.window.activeTextEditor, settings.get<string>('ask.context', 'selection'));
-    const prompt = args?.prompt ?? await vscode.window.showInputBox({
-      title: 'Conduit: Ask',
-      prompt: context ? `Ask a question (${context.label} is included)` : 'Ask a question',
-      ignoreFocusOut: true,
-    });
+    const prompt =
+      args?.prompt ??
+      (await vscode.window.showInputBox({
+        title: 'Conduit: Ask',
+        prompt: context ? `Ask a question (${context.label} is included)` : 'Ask a question',
+        ignoreFocusOut: true,
+      }));
     if (!prompt?.trim()) return undefined;
-    const content = context ? `${prompt}\n\n${context.label}:\n\`\`\`${context.languageId}\n${context.text}\n\`\`\`` : prompt;
+    const content = context
+      ? `${prompt}\n\n${context.label}:\n\`\`\`${context.languageId}\n${context.text}\n\`\`\``
+      : prompt;
     this.last = {
       question: prompt,
       contextLabel: context ? `Context: ${context.label}` : '',
@@ -90,15 +94,33 @@ export class AskRunner {
         try {
           const client = await this.daemon.get();
           const result = await client.chat(
-            { messages: [{ role: 'user', content: job.content }], stream: true, feature: 'ask', experimentKey: job.experimentKey, ...(job.provider ? { provider: job.provider } : {}) },
-            { signal: controller.signal, onChunk: (chunk) => { text += chunk.delta; this.panel.update({ text }); } },
+            {
+              messages: [{ role: 'user', content: job.content }],
+              stream: true,
+              feature: 'ask',
+              experimentKey: job.experimentKey,
+              ...(job.provider ? { provider: job.provider } : {}),
+            },
+            {
+              signal: controller.signal,
+              onChunk: (chunk) => {
+                text += chunk.delta;
+                this.panel.update({ text });
+              },
+            },
           );
-          this.panel.update({ text: result.text, footer: answerFooter(result), done: true, requestId: result.requestId }, true);
+          this.panel.update(
+            { text: result.text, footer: answerFooter(result), done: true, requestId: result.requestId },
+            true,
+          );
           return { requestId: result.requestId, text: result.text, provider: result.provider, model: result.model };
         } catch (err) {
           const cancelled = isCancelled(err);
           this.panel.update({ error: cancelled ? 'Cancelled.' : describeError(err), done: true }, true);
-          if (!cancelled) void vscode.window.showErrorMessage(`Conduit: ${describeError(err)}`, 'Show Logs').then((c) => c && vscode.commands.executeCommand('conduit.showLogs'));
+          if (!cancelled)
+            void vscode.window
+              .showErrorMessage(`Conduit: ${describeError(err)}`, 'Show Logs')
+              .then((c) => c && vscode.commands.executeCommand('conduit.showLogs'));
           return undefined;
         } finally {
           sub.dispose();
@@ -109,13 +131,21 @@ export class AskRunner {
   }
 }
 
-function contextFor(editor: vscode.TextEditor | undefined, mode: string | undefined): { label: string; text: string; languageId: string } | undefined {
+function contextFor(
+  editor: vscode.TextEditor | undefined,
+  mode: string | undefined,
+): { label: string; text: string; languageId: string } | undefined {
   if (!editor || mode === 'none') return undefined;
   const doc = editor.document;
   const name = path.basename(doc.fileName);
   if (!editor.selection.isEmpty) {
-    return { label: `the selection from ${name}`, text: doc.getText(editor.selection).slice(0, MAX_CONTEXT_CHARS), languageId: doc.languageId };
+    return {
+      label: `the selection from ${name}`,
+      text: doc.getText(editor.selection).slice(0, MAX_CONTEXT_CHARS),
+      languageId: doc.languageId,
+    };
   }
-  if (mode === 'selectionOrFile') return { label: `the file ${name}`, text: doc.getText().slice(0, MAX_CONTEXT_CHARS), languageId: doc.languageId };
+  if (mode === 'selectionOrFile')
+    return { label: `the file ${name}`, text: doc.getText().slice(0, MAX_CONTEXT_CHARS), languageId: doc.languageId };
   return undefined;
 }

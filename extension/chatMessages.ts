@@ -132,16 +132,12 @@ export function toCanonicalTools(options: Pick<vscode.ProvideLanguageModelChatRe
   toolChoice?: ToolChoice;
 } {
   if (!options.tools || options.tools.length === 0) return {};
-  const tools = options.tools.map(
-    (t): ToolDefinition => ({
-      name: t.name,
-      ...(t.description ? { description: t.description } : {}),
-      // A tool without a schema takes no arguments; providers want an object schema regardless.
-      inputSchema: isRecord(t.inputSchema)
-        ? (t.inputSchema as Record<string, unknown>)
-        : { type: 'object', properties: {} },
-    }),
-  );
+  const tools = options.tools.map((t): ToolDefinition => ({
+    name: t.name,
+    ...(t.description ? { description: t.description } : {}),
+    // A tool without a schema takes no arguments; providers want an object schema regardless.
+    inputSchema: isRecord(t.inputSchema) ? t.inputSchema : { type: 'object', properties: {} },
+  }));
   return { tools, toolChoice: (options.toolMode as number) === TOOL_MODE_REQUIRED ? 'required' : 'auto' };
 }
 

@@ -99,7 +99,7 @@ export class ConduitChatModelProvider implements vscode.LanguageModelChatProvide
     } catch (err) {
       if (token.isCancellationRequested || isCancelled(err)) throw new vscode.CancellationError();
       if (err instanceof Error && err.message.startsWith('Conduit: ')) throw err;
-      throw new Error(`Conduit: ${describeError(err)}`);
+      throw new Error(`Conduit: ${describeError(err)}`, { cause: err });
     } finally {
       sub.dispose();
     }

@@ -51,18 +51,16 @@ export function conduitModels(
   });
   const providerModels = (providers ?? [])
     .filter((p) => p.keySource !== 'none' && p.defaultModel !== '')
-    .map(
-      (p): ConduitModelInfo => ({
-        id: `${p.id}/${p.defaultModel}`,
-        name: p.defaultModel,
-        family: p.defaultModel,
-        version: p.defaultModel,
-        detail: `${p.id} via Conduit`,
-        tooltip: `${p.id}'s configured model, through Conduit's budgets, cache and retries.`,
-        ...limits(p.id, p.defaultModel),
-        capabilities: { toolCalling: true, imageInput: true },
-        target: { provider: p.id, model: p.defaultModel },
-      }),
-    );
+    .map((p): ConduitModelInfo => ({
+      id: `${p.id}/${p.defaultModel}`,
+      name: p.defaultModel,
+      family: p.defaultModel,
+      version: p.defaultModel,
+      detail: `${p.id} via Conduit`,
+      tooltip: `${p.id}'s configured model, through Conduit's budgets, cache and retries.`,
+      ...limits(p.id, p.defaultModel),
+      capabilities: { toolCalling: true, imageInput: true },
+      target: { provider: p.id, model: p.defaultModel },
+    }));
   return [...tierModels, ...providerModels];
 }

@@ -32,12 +32,20 @@ export const SHIM_MARKER = 'Installed by Conduit: Install Command Line Tool';
 
 export function planShim(i: ShimInputs): ShimPlan {
   const pathDirs = (i.env.PATH ?? i.env.Path ?? '').split(i.platform === 'win32' ? ';' : ':').filter(Boolean);
-  const norm = (d: string) => (i.platform === 'win32' ? path.win32.normalize(d).toLowerCase().replace(/\\$/, '') : path.posix.normalize(d).replace(/\/$/, ''));
+  const norm = (d: string) =>
+    i.platform === 'win32'
+      ? path.win32.normalize(d).toLowerCase().replace(/\\$/, '')
+      : path.posix.normalize(d).replace(/\/$/, '');
   const onPath = (d: string) => pathDirs.some((p) => norm(p) === norm(d));
   if (i.platform === 'win32') {
     const local = i.env.LOCALAPPDATA ?? path.win32.join(i.homedir, 'AppData', 'Local');
     const dir = path.win32.join(local, 'Programs', 'Conduit', 'bin');
-    return { dir, file: path.win32.join(dir, 'conduit.cmd'), content: cmdShim(i.execPath, i.cliJs), onPath: onPath(dir) };
+    return {
+      dir,
+      file: path.win32.join(dir, 'conduit.cmd'),
+      content: cmdShim(i.execPath, i.cliJs),
+      onPath: onPath(dir),
+    };
   }
   const writable = i.writable ?? isWritable;
   const userBin = path.posix.join(i.homedir, '.local', 'bin');
@@ -59,7 +67,12 @@ export function shShim(execPath: string, cliJs: string): string {
 export function cmdShim(execPath: string, cliJs: string): string {
   const q = (s: string) => `"${s.replace(/%/g, '%%')}"`;
   const ascii = /^[\x20-\x7e]*$/.test(execPath + cliJs);
-  const lines = ['@echo off', `rem ${SHIM_MARKER}. Runs Conduit's CLI with VS Code's runtime.`, 'setlocal', 'set ELECTRON_RUN_AS_NODE=1'];
+  const lines = [
+    '@echo off',
+    `rem ${SHIM_MARKER}. Runs Conduit's CLI with VS Code's runtime.`,
+    'setlocal',
+    'set ELECTRON_RUN_AS_NODE=1',
+  ];
   if (ascii) {
     lines.push(`${q(execPath)} ${q(cliJs)} %*`);
   } else {
@@ -83,7 +96,9 @@ export class ShimConflictError extends Error {
 export function writeShim(plan: ShimPlan): void {
   fs.mkdirSync(plan.dir, { recursive: true });
   if (fs.existsSync(plan.file) && !fs.readFileSync(plan.file, 'utf8').includes(SHIM_MARKER)) {
-    throw new ShimConflictError(`${plan.file} exists and was not installed by Conduit; remove it first, or keep using it.`);
+    throw new ShimConflictError(
+      `${plan.file} exists and was not installed by Conduit; remove it first, or keep using it.`,
+    );
   }
   const utf8 = plan.file.endsWith('.cmd') ? Buffer.from(plan.content, 'utf8') : plan.content;
   fs.writeFileSync(plan.file, utf8, { mode: 0o755 });
@@ -102,12 +117,16 @@ export function refreshShim(plan: ShimPlan): boolean {
 }
 
 /** The PowerShell call that appends `dir` to the user's PATH (never setx: it truncates at 1024 characters). */
-export function addToUserPathCommand(dir: string, env: NodeJS.ProcessEnv): { file: string; args: string[]; env: NodeJS.ProcessEnv } {
+export function addToUserPathCommand(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+): { file: string; args: string[]; env: NodeJS.ProcessEnv } {
   const system32 = path.win32.join(env.SystemRoot ?? 'C:\\Windows', 'System32');
   // The folder travels in an environment variable, never inside the script text.
-  const script = "$d=$env:CONDUIT_BIN_DIR; $p=[Environment]::GetEnvironmentVariable('Path','User'); "
-    + "if (-not $p) { $p='' }; if (($p -split ';') -notcontains $d) { "
-    + "[Environment]::SetEnvironmentVariable('Path', ($(if ($p) { $p.TrimEnd(';') + ';' } else { '' }) + $d), 'User') }";
+  const script =
+    "$d=$env:CONDUIT_BIN_DIR; $p=[Environment]::GetEnvironmentVariable('Path','User'); " +
+    "if (-not $p) { $p='' }; if (($p -split ';') -notcontains $d) { " +
+    "[Environment]::SetEnvironmentVariable('Path', ($(if ($p) { $p.TrimEnd(';') + ';' } else { '' }) + $d), 'User') }";
   return {
     file: path.win32.join(system32, 'WindowsPowerShell', 'v1.0', 'powershell.exe'),
     args: ['-NoProfile', '-NonInteractive', '-Command', script],

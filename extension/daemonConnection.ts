@@ -17,24 +17,30 @@ export class DaemonConnection implements vscode.Disposable {
   readonly supervisor: DaemonSupervisor<DaemonClient>;
   private readonly connectedListeners = new Set<(client: DaemonClient) => void | Promise<void>>();
 
-  constructor(context: vscode.ExtensionContext, private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     this.supervisor = new DaemonSupervisor<DaemonClient>({
-      connect: () => DaemonClient.connect({
-        client: 'vscode',
-        autoStart: true,
-        spawn: {
-          daemonScript: path.join(context.extensionPath, 'dist', 'daemon.js'),
-          // VS Code's own runtime, acting as Node; the user's node may be missing or another ABI.
-          execPath: process.execPath,
-          electronRunAsNode: true,
-        },
-      }),
+      connect: () =>
+        DaemonClient.connect({
+          client: 'vscode',
+          autoStart: true,
+          spawn: {
+            daemonScript: path.join(context.extensionPath, 'dist', 'daemon.js'),
+            // VS Code's own runtime, acting as Node; the user's node may be missing or another ABI.
+            execPath: process.execPath,
+            electronRunAsNode: true,
+          },
+        }),
       connectExisting: connectIfRunning,
       policy: new RestartPolicy(),
       log,
       isOutdated: (client) => client.hello.version !== CONDUIT_VERSION,
       waitForExit,
-      onConnected: async (client) => { await Promise.all([...this.connectedListeners].map(async (l) => l(client))); },
+      onConnected: async (client) => {
+        await Promise.all([...this.connectedListeners].map(async (l) => l(client)));
+      },
       onGaveUp: (reason) => void this.showGaveUp(reason),
     });
   }
@@ -88,7 +94,10 @@ export class DaemonConnection implements vscode.Disposable {
     if (choice === 'Restart') {
       await this.supervisor.restart().then(
         () => vscode.window.showInformationMessage('Conduit: the daemon was restarted.'),
-        (err: unknown) => vscode.window.showErrorMessage(`Conduit: the daemon could not be restarted: ${err instanceof Error ? err.message : String(err)}`),
+        (err: unknown) =>
+          vscode.window.showErrorMessage(
+            `Conduit: the daemon could not be restarted: ${err instanceof Error ? err.message : String(err)}`,
+          ),
       );
     }
   }
@@ -105,7 +114,10 @@ const ATTACH_DELAY_MS = 1500;
 /** No token file: no daemon has ever run in this home, so there is nothing to connect to. */
 async function connectIfRunning(): Promise<DaemonClient | undefined> {
   const layout = homeLayout(conduitHome());
-  const exists = await fs.promises.access(layout.tokenFile).then(() => true, () => false);
+  const exists = await fs.promises.access(layout.tokenFile).then(
+    () => true,
+    () => false,
+  );
   if (!exists) return undefined;
   return DaemonClient.connect({ client: 'vscode', autoStart: false, helloTimeoutMs: 3000 }).catch(() => undefined);
 }

@@ -70,12 +70,15 @@ export class DaemonSupervisor<C extends SupervisedClient> {
 
   /** The live connection, connecting (and starting the daemon) when there is none. */
   get(): Promise<C> {
-    if (this.disposed) return Promise.reject(new ConduitError({ code: 'daemon_unavailable', message: 'Conduit is shutting down.' }));
+    if (this.disposed)
+      return Promise.reject(new ConduitError({ code: 'daemon_unavailable', message: 'Conduit is shutting down.' }));
     if (this.gaveUp) {
-      return Promise.reject(new ConduitError({
-        code: 'daemon_unavailable',
-        message: `The Conduit daemon stopped and was not restarted (${this.gaveUp}). Run "Conduit: Restart Daemon" to try again.`,
-      }));
+      return Promise.reject(
+        new ConduitError({
+          code: 'daemon_unavailable',
+          message: `The Conduit daemon stopped and was not restarted (${this.gaveUp}). Run "Conduit: Restart Daemon" to try again.`,
+        }),
+      );
     }
     return this.current ?? this.start(false);
   }
@@ -87,21 +90,30 @@ export class DaemonSupervisor<C extends SupervisedClient> {
    * restart budget.
    */
   async attach(): Promise<C | undefined> {
-    if (!this.opts.connectExisting || this.disposed || this.gaveUp || this.current || this.stateValue !== DaemonState.Stopped) return undefined;
+    if (
+      !this.opts.connectExisting ||
+      this.disposed ||
+      this.gaveUp ||
+      this.current ||
+      this.stateValue !== DaemonState.Stopped
+    )
+      return undefined;
     const client = await this.opts.connectExisting().catch(() => undefined);
     if (!client) return undefined;
     if (this.disposed || this.gaveUp || this.current || this.opts.isOutdated?.(client)) {
       client.close();
       return undefined;
     }
-    const pending: Promise<C> = Promise.resolve().then(() => this.connected(pending, client)).catch((err: unknown) => {
-      client.close();
-      if (this.current === pending) {
-        this.current = undefined;
-        this.setState(DaemonState.Stopped);
-      }
-      throw err;
-    });
+    const pending: Promise<C> = Promise.resolve()
+      .then(() => this.connected(pending, client))
+      .catch((err: unknown) => {
+        client.close();
+        if (this.current === pending) {
+          this.current = undefined;
+          this.setState(DaemonState.Stopped);
+        }
+        throw err;
+      });
     this.current = pending;
     this.setState(DaemonState.Starting);
     return pending.catch(() => undefined);
@@ -127,7 +139,10 @@ export class DaemonSupervisor<C extends SupervisedClient> {
     this.current = undefined;
     this.setState(DaemonState.Stopping);
     // The daemon outlives the window on purpose: other windows and the CLI share it.
-    void old?.then((c) => c.close(), () => undefined);
+    void old?.then(
+      (c) => c.close(),
+      () => undefined,
+    );
     this.setState(DaemonState.Stopped);
   }
 
@@ -153,7 +168,8 @@ export class DaemonSupervisor<C extends SupervisedClient> {
       client.close();
       throw new ConduitError({ code: 'cancelled', message: 'The connection was replaced.' });
     }
-    if (client.closed) throw new ConduitError({ code: 'daemon_unavailable', message: 'The daemon closed the connection at once.' });
+    if (client.closed)
+      throw new ConduitError({ code: 'daemon_unavailable', message: 'The daemon closed the connection at once.' });
     client.onClose(() => this.closed(pending));
     this.opts.log.info(`connected to the Conduit daemon (pid ${client.hello.pid}, version ${client.hello.version})`);
     if (!this.replacedOutdated && this.opts.isOutdated?.(client)) {
@@ -165,7 +181,9 @@ export class DaemonSupervisor<C extends SupervisedClient> {
     // Settings are pushed before the first request goes out.
     return Promise.resolve()
       .then(() => this.opts.onConnected?.(client))
-      .catch((err: unknown) => this.opts.log.warn(`setting up the connection failed: ${err instanceof Error ? err.message : String(err)}`))
+      .catch((err: unknown) =>
+        this.opts.log.warn(`setting up the connection failed: ${err instanceof Error ? err.message : String(err)}`),
+      )
       .then(() => client);
   }
 
@@ -217,9 +235,15 @@ export class DaemonSupervisor<C extends SupervisedClient> {
       this.setState(DaemonState.Stopped);
       return;
     }
-    this.opts.log.warn(`${reason}; restarting it (${this.opts.policy.recentRestarts()} of ${this.opts.policy.maxRestarts} restarts allowed in ${Math.round(this.opts.policy.windowMs / 60_000)} minutes)`);
+    this.opts.log.warn(
+      `${reason}; restarting it (${this.opts.policy.recentRestarts()} of ${this.opts.policy.maxRestarts} restarts allowed in ${Math.round(this.opts.policy.windowMs / 60_000)} minutes)`,
+    );
     this.setState(DaemonState.Starting);
-    const schedule = this.opts.schedule ?? ((run) => { setTimeout(run, 100); });
+    const schedule =
+      this.opts.schedule ??
+      ((run) => {
+        setTimeout(run, 100);
+      });
     schedule(() => {
       if (this.disposed || this.current || this.gaveUp) return;
       this.start(true).catch(() => undefined);

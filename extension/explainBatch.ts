@@ -27,7 +27,10 @@ export type MatchedExplanation =
   | { customId: string; target: SymbolTarget; ok: false; message: string };
 
 /** The batch's JSON lines, one per symbol, each with an id its result comes back under. Pure. */
-export function explainBatchLines(targets: readonly SymbolTarget[], languageId: string): { lines: string[]; byId: Record<string, SymbolTarget> } {
+export function explainBatchLines(
+  targets: readonly SymbolTarget[],
+  languageId: string,
+): { lines: string[]; byId: Record<string, SymbolTarget> } {
   const byId: Record<string, SymbolTarget> = {};
   const lines = targets.map((t, i) => {
     const customId = `sym-${i + 1}`;
@@ -38,19 +41,33 @@ export function explainBatchLines(targets: readonly SymbolTarget[], languageId: 
 }
 
 /** Results back to their symbols by custom id; a result for an unknown id is dropped. Pure. */
-export function matchExplanations(pending: PendingExplainBatch, results: readonly BatchItemResult[]): MatchedExplanation[] {
+export function matchExplanations(
+  pending: PendingExplainBatch,
+  results: readonly BatchItemResult[],
+): MatchedExplanation[] {
   const out: MatchedExplanation[] = [];
   for (const r of results) {
     const target = pending.targets[r.customId];
     if (!target) continue;
-    if (r.state === 'succeeded' && r.text !== null) out.push({ customId: r.customId, target, ok: true, text: r.text, model: r.model });
-    else out.push({ customId: r.customId, target, ok: false, message: r.errorMessage ?? `the request ${r.state === 'pending' ? 'has no result yet' : r.state}` });
+    if (r.state === 'succeeded' && r.text !== null)
+      out.push({ customId: r.customId, target, ok: true, text: r.text, model: r.model });
+    else
+      out.push({
+        customId: r.customId,
+        target,
+        ok: false,
+        message: r.errorMessage ?? `the request ${r.state === 'pending' ? 'has no result yet' : r.state}`,
+      });
   }
   return out;
 }
 
 /** Runs `work` over `items` with at most `limit` at once, in order of start. Pure. */
-export async function inParallel<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function inParallel<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const lane = async (): Promise<void> => {
     while (next < items.length) {

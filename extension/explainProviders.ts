@@ -1,11 +1,19 @@
 import * as vscode from 'vscode';
 import type { ExplainArgs } from './explanations';
 
-const EXPLAINABLE = new Set([vscode.SymbolKind.Function, vscode.SymbolKind.Method, vscode.SymbolKind.Class, vscode.SymbolKind.Constructor, vscode.SymbolKind.Interface]);
+const EXPLAINABLE = new Set([
+  vscode.SymbolKind.Function,
+  vscode.SymbolKind.Method,
+  vscode.SymbolKind.Class,
+  vscode.SymbolKind.Constructor,
+  vscode.SymbolKind.Interface,
+]);
 
 /** The functions, methods, classes and interfaces of a document, from the language's own symbols, nested ones included. */
 export async function explainableSymbols(doc: vscode.TextDocument): Promise<{ name: string; range: vscode.Range }[]> {
-  const symbols = await vscode.commands.executeCommand<(vscode.DocumentSymbol | vscode.SymbolInformation)[] | undefined>('vscode.executeDocumentSymbolProvider', doc.uri);
+  const symbols = await vscode.commands.executeCommand<
+    (vscode.DocumentSymbol | vscode.SymbolInformation)[] | undefined
+  >('vscode.executeDocumentSymbolProvider', doc.uri);
   const out: { name: string; range: vscode.Range }[] = [];
   const visit = (list: readonly (vscode.DocumentSymbol | vscode.SymbolInformation)[]) => {
     for (const s of list) {
@@ -32,7 +40,12 @@ export class ExplainCodeLensProvider implements vscode.CodeLensProvider {
     if (token.isCancellationRequested) return [];
     return symbols.map(({ name, range }) => {
       const args: ExplainArgs = { uri: doc.uri, range };
-      return new vscode.CodeLens(new vscode.Range(range.start, range.start), { title: 'Explain', tooltip: `Explain ${name} with Conduit`, command: 'conduit.explainSelection', arguments: [args] });
+      return new vscode.CodeLens(new vscode.Range(range.start, range.start), {
+        title: 'Explain',
+        tooltip: `Explain ${name} with Conduit`,
+        command: 'conduit.explainSelection',
+        arguments: [args],
+      });
     });
   }
 

@@ -43,7 +43,10 @@ export class Explanations implements vscode.Disposable {
   private readonly shown = new Set<Shown>();
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly daemon: DaemonConnection, private readonly onDone: () => void) {
+  constructor(
+    private readonly daemon: DaemonConnection,
+    private readonly onDone: () => void,
+  ) {
     this.controller.options = { placeHolder: 'Explanations are read-only', prompt: 'Conduit explanation' };
     this.disposables.push(
       vscode.workspace.onDidChangeTextDocument((e) => this.markStale(e.document)),
@@ -88,14 +91,23 @@ export class Explanations implements vscode.Disposable {
               signal: shown.cancel.signal,
               onChunk: (chunk) => {
                 shown.text += chunk.delta;
-                pending ??= setTimeout(() => { pending = undefined; if (!shown.done) this.render(shown, 'explaining…'); }, 80);
+                pending ??= setTimeout(() => {
+                  pending = undefined;
+                  if (!shown.done) this.render(shown, 'explaining…');
+                }, 80);
               },
             },
           );
           shown.text = result.text;
           shown.done = true;
           const model = `${result.provider}/${result.model}`;
-          this.cache.set({ hash: shown.hash, text: result.text, model, requestId: result.requestId, createdAt: Date.now() });
+          this.cache.set({
+            hash: shown.hash,
+            text: result.text,
+            model,
+            requestId: result.requestId,
+            createdAt: Date.now(),
+          });
           this.render(shown, `${model}${result.cache !== 'none' ? ` · cached (${result.cache})` : ''}`);
         } catch (err) {
           shown.done = true;
@@ -119,10 +131,18 @@ export class Explanations implements vscode.Disposable {
    * way a single one appears. `hash` is the code's hash when it was sent: code edited since
    * gets the explanation labelled stale rather than silently wrong.
    */
-  present(doc: vscode.TextDocument, range: vscode.Range, hash: string, text: string, note: string, opts: { failed?: boolean; model?: string; requestId?: string } = {}): ExplanationInfo {
+  present(
+    doc: vscode.TextDocument,
+    range: vscode.Range,
+    hash: string,
+    text: string,
+    note: string,
+    opts: { failed?: boolean; model?: string; requestId?: string } = {},
+  ): ExplanationInfo {
     const shown = this.open(doc, range, hash);
     Object.assign(shown, { text, done: true });
-    if (!opts.failed && opts.model) this.cache.set({ hash, text, model: opts.model, requestId: opts.requestId ?? '', createdAt: Date.now() });
+    if (!opts.failed && opts.model)
+      this.cache.set({ hash, text, model: opts.model, requestId: opts.requestId ?? '', createdAt: Date.now() });
     shown.stale = !opts.failed && isStale(hash, doc.getText(range), doc.languageId);
     this.render(shown, shown.stale ? `${note} · stale: the code changed since it was sent` : note);
     return this.info(shown);
@@ -130,12 +150,22 @@ export class Explanations implements vscode.Disposable {
 
   /** A fresh thread on the range; explaining a range again replaces its explanation. */
   private open(doc: vscode.TextDocument, range: vscode.Range, hash: string): Shown {
-    for (const s of this.shown) if (s.thread.uri.toString() === doc.uri.toString() && s.thread.range?.isEqual(range)) this.dismiss(s.thread);
+    for (const s of this.shown)
+      if (s.thread.uri.toString() === doc.uri.toString() && s.thread.range?.isEqual(range)) this.dismiss(s.thread);
     const thread = this.controller.createCommentThread(doc.uri, range, []);
     thread.canReply = false;
     thread.contextValue = 'conduitExplanation';
     thread.collapsibleState = vscode.CommentThreadCollapsibleState.Expanded;
-    const shown: Shown = { thread, hash, languageId: doc.languageId, text: '', done: false, stale: false, fromCache: false, cancel: new AbortController() };
+    const shown: Shown = {
+      thread,
+      hash,
+      languageId: doc.languageId,
+      text: '',
+      done: false,
+      stale: false,
+      fromCache: false,
+      cancel: new AbortController(),
+    };
     this.shown.add(shown);
     return shown;
   }
@@ -159,13 +189,23 @@ export class Explanations implements vscode.Disposable {
   }
 
   private info(s: Shown): ExplanationInfo {
-    return { uri: s.thread.uri.toString(), startLine: s.thread.range?.start.line ?? 0, hash: s.hash, text: s.text, stale: s.stale, done: s.done, fromCache: s.fromCache };
+    return {
+      uri: s.thread.uri.toString(),
+      startLine: s.thread.range?.start.line ?? 0,
+      hash: s.hash,
+      text: s.text,
+      stale: s.stale,
+      done: s.done,
+      fromCache: s.fromCache,
+    };
   }
 
   private render(s: Shown, note: string): void {
     s.thread.label = s.stale ? 'Conduit explanation (stale: the code changed since)' : 'Conduit explanation';
     const body = new vscode.MarkdownString(`${s.text || '…'}\n\n---\n_${note}_`);
-    s.thread.comments = [{ body, mode: vscode.CommentMode.Preview, author: { name: 'Conduit' }, contextValue: 'conduitExplanation' }];
+    s.thread.comments = [
+      { body, mode: vscode.CommentMode.Preview, author: { name: 'Conduit' }, contextValue: 'conduitExplanation' },
+    ];
   }
 
   private markStale(doc: vscode.TextDocument): void {
@@ -188,7 +228,10 @@ export class Explanations implements vscode.Disposable {
       const uri = typeof args.uri === 'string' ? vscode.Uri.parse(args.uri) : args.uri;
       const doc = await vscode.workspace.openTextDocument(uri);
       const r = args.range;
-      return { doc, range: doc.validateRange(new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character)) };
+      return {
+        doc,
+        range: doc.validateRange(new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character)),
+      };
     }
     const editor = vscode.window.activeTextEditor;
     if (!editor) return undefined;

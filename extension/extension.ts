@@ -54,8 +54,13 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
     refresh();
     UsagePanel.alert(event);
   });
-  const answers = new AnswerPanel({ rate: (requestId, rating) => void rateAnswer(daemon, log, requestId, rating), retry: () => void asker.retry() });
-  const asker = new AskRunner(daemon, answers, refresh, (requestId, rating, reason) => rateAnswer(daemon, log, requestId, rating, reason));
+  const answers = new AnswerPanel({
+    rate: (requestId, rating) => void rateAnswer(daemon, log, requestId, rating),
+    retry: () => void asker.retry(),
+  });
+  const asker = new AskRunner(daemon, answers, refresh, (requestId, rating, reason) =>
+    rateAnswer(daemon, log, requestId, rating, reason),
+  );
   const explanations = new Explanations(daemon, refresh);
   const codeLens = new ExplainCodeLensProvider();
   const explainBatches = new PendingExplainBatches(context.workspaceState, daemon, explanations, log);
@@ -87,23 +92,37 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
     ...chatModels.disposables,
     participant.disposable,
     vscode.languages.registerCodeLensProvider(documents, codeLens),
-    vscode.languages.registerCodeActionsProvider(documents, new ExplainCodeActionProvider(), { providedCodeActionKinds: [ExplainCodeActionProvider.kind] }),
+    vscode.languages.registerCodeActionsProvider(documents, new ExplainCodeActionProvider(), {
+      providedCodeActionKinds: [ExplainCodeActionProvider.kind],
+    }),
     vscode.commands.registerCommand('conduit.ask', (args?: AskArgs) => asker.ask(args)),
     vscode.commands.registerCommand('conduit.installCli', () => installCliCommand(context)),
     refreshCliShimSoon(context, (msg) => log.info(msg)),
     vscode.commands.registerCommand('conduit.retryAnswer', () => asker.retry()),
-    vscode.commands.registerCommand(REPLACE_MODEL_COMMAND, (args?: Partial<ReplaceModelArgs>) => replaceModelCommand(args)),
+    vscode.commands.registerCommand(REPLACE_MODEL_COMMAND, (args?: Partial<ReplaceModelArgs>) =>
+      replaceModelCommand(args),
+    ),
     vscode.commands.registerCommand('conduit.explainSelection', (args?: ExplainArgs) => explanations.explain(args)),
-    vscode.commands.registerCommand('conduit.explainAllSymbols', (args?: ExplainAllArgs) => explainAllSymbols(daemon, explanations, explainBatches, args)),
-    vscode.commands.registerCommand('conduit.dismissExplanation', (thread?: vscode.CommentThread) => (thread ? explanations.dismiss(thread) : explanations.dismissAll())),
-    vscode.commands.registerCommand('conduit.switchProvider', (args?: { provider?: ProviderId }) => switchProviderCommand(daemon, args)),
+    vscode.commands.registerCommand('conduit.explainAllSymbols', (args?: ExplainAllArgs) =>
+      explainAllSymbols(daemon, explanations, explainBatches, args),
+    ),
+    vscode.commands.registerCommand('conduit.dismissExplanation', (thread?: vscode.CommentThread) =>
+      thread ? explanations.dismiss(thread) : explanations.dismissAll(),
+    ),
+    vscode.commands.registerCommand('conduit.switchProvider', (args?: { provider?: ProviderId }) =>
+      switchProviderCommand(daemon, args),
+    ),
     // A key set or removed adds or drops that provider's model in VS Code's model picker.
     vscode.commands.registerCommand('conduit.setApiKey', (args?: { provider?: ProviderId; key?: string }) =>
-      setKeyCommand(daemon, args).finally(() => chatModels.provider.refresh())),
+      setKeyCommand(daemon, args).finally(() => chatModels.provider.refresh()),
+    ),
     vscode.commands.registerCommand('conduit.removeApiKey', (args?: { provider?: ProviderId }) =>
-      removeKeyCommand(daemon, args).finally(() => chatModels.provider.refresh())),
+      removeKeyCommand(daemon, args).finally(() => chatModels.provider.refresh()),
+    ),
     UsagePanel.registerSerializer(panelDeps),
-    vscode.commands.registerCommand('conduit.showUsage', () => { UsagePanel.createOrShow(panelDeps); }),
+    vscode.commands.registerCommand('conduit.showUsage', () => {
+      UsagePanel.createOrShow(panelDeps);
+    }),
     vscode.commands.registerCommand('conduit.clearCache', async () => {
       try {
         const { removed } = await call(await daemon.get(), CacheClearRequest.type, {});
@@ -120,7 +139,9 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
         void vscode.window.showInformationMessage(`Conduit: the daemon was restarted (pid ${client.hello.pid}).`);
         return client.hello.pid;
       } catch (err) {
-        void vscode.window.showErrorMessage(`Conduit: the daemon could not be restarted: ${describeError(err)}`, 'Show Logs').then((c) => c && vscode.commands.executeCommand('conduit.showDaemonLog'));
+        void vscode.window
+          .showErrorMessage(`Conduit: the daemon could not be restarted: ${describeError(err)}`, 'Show Logs')
+          .then((c) => c && vscode.commands.executeCommand('conduit.showDaemonLog'));
         return undefined;
       }
     }),

@@ -6,8 +6,16 @@ import type { ProviderId } from '../protocol';
  * not name it: it then comes from config.json or the catalogue, and only the user can decide
  * which tiers the replacement should take. Pure.
  */
-export function withReplacedModel(models: unknown, provider: ProviderId, model: string, replacement: string): Record<string, unknown> | undefined {
-  const all: Record<string, unknown> = typeof models === 'object' && models !== null && !Array.isArray(models) ? { ...(models as Record<string, unknown>) } : {};
+export function withReplacedModel(
+  models: unknown,
+  provider: ProviderId,
+  model: string,
+  replacement: string,
+): Record<string, unknown> | undefined {
+  const all: Record<string, unknown> =
+    typeof models === 'object' && models !== null && !Array.isArray(models)
+      ? { ...(models as Record<string, unknown>) }
+      : {};
   const own = all[provider];
   if (typeof own === 'string') {
     if (own.trim() !== model) return undefined;

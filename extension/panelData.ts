@@ -1,7 +1,22 @@
 import type { DaemonClient } from '../daemon/client/daemonClient';
 import {
-  AlertsListRequest, ExperimentsResultsRequest, PANEL_RANGE_MS, ProviderIds, TeamUsageRequest, UsageBreakdownRequest, UsageExportRequest, UsageLiveRequest, UsageQueryRequest,
-  type PanelFilters, type PanelLive, type PanelSnapshot, type PanelStatus, type ProviderId, type StatusResult, type UsageFilters, type UsageRow,
+  AlertsListRequest,
+  ExperimentsResultsRequest,
+  PANEL_RANGE_MS,
+  ProviderIds,
+  TeamUsageRequest,
+  UsageBreakdownRequest,
+  UsageExportRequest,
+  UsageLiveRequest,
+  UsageQueryRequest,
+  type PanelFilters,
+  type PanelLive,
+  type PanelSnapshot,
+  type PanelStatus,
+  type ProviderId,
+  type StatusResult,
+  type UsageFilters,
+  type UsageRow,
 } from '../protocol';
 import { call } from './rpc';
 
@@ -13,7 +28,8 @@ const RECENT_WINDOWS_MS = [15 * 60_000, 3_600_000, 6 * 3_600_000, 86_400_000, 7 
 /** The panel's filters as the daemon takes them; a provider the daemon does not know is dropped. */
 export function daemonFilters(filters: PanelFilters): UsageFilters {
   const out: UsageFilters = {};
-  if (filters.provider && (ProviderIds as readonly string[]).includes(filters.provider)) out.provider = filters.provider as ProviderId;
+  if (filters.provider && (ProviderIds as readonly string[]).includes(filters.provider))
+    out.provider = filters.provider as ProviderId;
   if (filters.model) out.model = filters.model;
   if (filters.feature) out.feature = filters.feature;
   return out;
@@ -30,13 +46,24 @@ export function monthStart(now: number): number {
 }
 
 /** Everything the panel draws from the ledger, in parallel. */
-export async function fetchSnapshot(client: DaemonClient, filters: PanelFilters, budgetSetting: unknown, now = Date.now()): Promise<PanelSnapshot> {
+export async function fetchSnapshot(
+  client: DaemonClient,
+  filters: PanelFilters,
+  budgetSetting: unknown,
+  now = Date.now(),
+): Promise<PanelSnapshot> {
   const utcOffsetMinutes = -new Date(now).getTimezoneOffset();
   const { since, until } = rangeOf(filters, now);
   const f = daemonFilters(filters);
   const [daily, month, breakdown, recent, experiments, team] = await Promise.all([
     call(client, UsageQueryRequest.type, { since, until, groupBy: 'day', filters: f, utcOffsetMinutes }),
-    call(client, UsageQueryRequest.type, { since: monthStart(now), until, groupBy: 'day', filters: f, utcOffsetMinutes }),
+    call(client, UsageQueryRequest.type, {
+      since: monthStart(now),
+      until,
+      groupBy: 'day',
+      filters: f,
+      utcOffsetMinutes,
+    }),
     call(client, UsageBreakdownRequest.type, { since, until, utcOffsetMinutes }),
     recentRows(client, since, until, f),
     // A daemon without experiments answers "method not found": the panel then hides the section.
@@ -44,7 +71,18 @@ export async function fetchSnapshot(client: DaemonClient, filters: PanelFilters,
     // Team mode off, or Redis unreachable: the panel hides the team totals.
     call(client, TeamUsageRequest.type, { since, until }).catch(() => undefined),
   ]);
-  return { generatedAt: now, filters, utcOffsetMinutes, daily, month, breakdown, recent, budgetSetting, ...(experiments ? { experiments } : {}), ...(team ? { team } : {}) };
+  return {
+    generatedAt: now,
+    filters,
+    utcOffsetMinutes,
+    daily,
+    month,
+    breakdown,
+    recent,
+    budgetSetting,
+    ...(experiments ? { experiments } : {}),
+    ...(team ? { team } : {}),
+  };
 }
 
 /**
@@ -52,13 +90,25 @@ export async function fetchSnapshot(client: DaemonClient, filters: PanelFilters,
  * end in widening windows (15 minutes, an hour, … all of it) until one holds enough rows; each
  * window grows a few times over the last, so the pages read stay near what is shown.
  */
-export async function recentRows(client: DaemonClient, since: number, until: number, filters: UsageFilters, limit = RECENT_ROWS): Promise<UsageRow[]> {
+export async function recentRows(
+  client: DaemonClient,
+  since: number,
+  until: number,
+  filters: UsageFilters,
+  limit = RECENT_ROWS,
+): Promise<UsageRow[]> {
   for (const windowMs of RECENT_WINDOWS_MS) {
     const from = Math.max(since, until - windowMs);
     let kept: UsageRow[] = [];
     let after = 0;
     for (;;) {
-      const res = await call(client, UsageExportRequest.type, { since: from, until, filters, includeSamples: true, ...(after ? { after } : {}) });
+      const res = await call(client, UsageExportRequest.type, {
+        since: from,
+        until,
+        filters,
+        includeSamples: true,
+        ...(after ? { after } : {}),
+      });
       kept = kept.concat(res.rows).slice(-limit);
       if (res.next === null) break;
       after = res.next;

@@ -110,8 +110,7 @@ export function routeMarkdown(r: RouterExplainResult): string {
     `- About ${s.estimatedTokens} tokens (${s.codeTokens} of code), ${s.turns} turn${s.turns === 1 ? '' : 's'}` +
       (s.multiStep ? ', several steps' : '') +
       (s.reasoningMarkers.length > 0 ? `, reasoning words: ${s.reasoningMarkers.map(cell).join(', ')}` : ''),
-    `- Worst case: ${worst} ` +
-      `(${r.estimate.inputTokens} input tokens at most, ${r.estimate.maxTokens} output)`,
+    `- Worst case: ${worst} ` + `(${r.estimate.inputTokens} input tokens at most, ${r.estimate.maxTokens} output)`,
   );
   if (r.trimmed)
     lines.push(

@@ -59,12 +59,26 @@ export class PendingExplainBatches {
       for (const m of matched) {
         const t = m.target;
         const range = doc.validateRange(new vscode.Range(t.startLine, t.startCharacter, t.endLine, t.endCharacter));
-        if (m.ok) this.explanations.present(doc, range, t.hash, m.text, `${job.provider}/${m.model ?? job.model} · batch`, { model: `${job.provider}/${m.model ?? job.model}` });
-        else this.explanations.present(doc, range, t.hash, `**Could not explain ${t.name}:** ${m.message}`, 'batch · failed', { failed: true });
+        if (m.ok)
+          this.explanations.present(doc, range, t.hash, m.text, `${job.provider}/${m.model ?? job.model} · batch`, {
+            model: `${job.provider}/${m.model ?? job.model}`,
+          });
+        else
+          this.explanations.present(
+            doc,
+            range,
+            t.hash,
+            `**Could not explain ${t.name}:** ${m.message}`,
+            'batch · failed',
+            { failed: true },
+          );
       }
       const ok = matched.filter((m) => m.ok).length;
       const file = path.basename(doc.uri.fsPath || doc.uri.path);
-      const choice = await vscode.window.showInformationMessage(`Conduit: batch explanations for ${file} are ready (${ok} of ${matched.length} explained).`, 'Show');
+      const choice = await vscode.window.showInformationMessage(
+        `Conduit: batch explanations for ${file} are ready (${ok} of ${matched.length} explained).`,
+        'Show',
+      );
       if (choice === 'Show') await vscode.window.showTextDocument(doc);
     } catch (err) {
       void vscode.window.showErrorMessage(`Conduit: the batch explanations could not be shown: ${describeError(err)}`);
@@ -72,6 +86,9 @@ export class PendingExplainBatches {
   }
 
   private async forget(jobId: string): Promise<void> {
-    await this.memento.update(STATE_KEY, this.list().filter((p) => p.jobId !== jobId));
+    await this.memento.update(
+      STATE_KEY,
+      this.list().filter((p) => p.jobId !== jobId),
+    );
   }
 }

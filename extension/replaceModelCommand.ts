@@ -14,7 +14,13 @@ export interface ReplaceModelArgs {
  * config.json or the catalogue), it opens the setting and says what to put there.
  */
 export async function replaceModelCommand(args?: Partial<ReplaceModelArgs>): Promise<boolean> {
-  if (!args || !ProviderIds.includes(args.provider as ProviderId) || typeof args.model !== 'string' || typeof args.replacement !== 'string') return false;
+  if (
+    !args ||
+    !ProviderIds.includes(args.provider as ProviderId) ||
+    typeof args.model !== 'string' ||
+    typeof args.replacement !== 'string'
+  )
+    return false;
   const { provider, model, replacement } = args as ReplaceModelArgs;
   const config = vscode.workspace.getConfiguration('conduit');
   const inspected = config.inspect<unknown>('models');
@@ -30,9 +36,11 @@ export async function replaceModelCommand(args?: Partial<ReplaceModelArgs>): Pro
     void vscode.window.showInformationMessage(`Conduit: ${provider} now uses ${replacement} instead of ${model}.`);
     return true;
   }
-  void vscode.window.showWarningMessage(
-    `Conduit: ${provider}/${model} is not named in conduit.models (it comes from config.json or the built-in defaults). Set "conduit.models": { "${provider}": "${replacement}" } or one model per tier.`,
-    'Open Settings',
-  ).then((c) => c && vscode.commands.executeCommand('workbench.action.openSettings', 'conduit.models'));
+  void vscode.window
+    .showWarningMessage(
+      `Conduit: ${provider}/${model} is not named in conduit.models (it comes from config.json or the built-in defaults). Set "conduit.models": { "${provider}": "${replacement}" } or one model per tier.`,
+      'Open Settings',
+    )
+    .then((c) => c && vscode.commands.executeCommand('workbench.action.openSettings', 'conduit.models'));
   return false;
 }

@@ -3,7 +3,11 @@ import { toConduitError, type DaemonClient } from '../daemon/client/daemonClient
 import { ConduitError, type ConduitErrorData } from '../protocol';
 
 /** A typed request on the daemon connection, with failures as ConduitError. */
-export async function call<P, R>(client: DaemonClient, type: RequestType<P, R, ConduitErrorData>, params: RequestParam<P>): Promise<R> {
+export async function call<P, R>(
+  client: DaemonClient,
+  type: RequestType<P, R, ConduitErrorData>,
+  params: RequestParam<P>,
+): Promise<R> {
   try {
     return await client.connection.sendRequest(type, params);
   } catch (err) {

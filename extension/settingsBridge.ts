@@ -40,7 +40,11 @@ const MAPPINGS: readonly Mapping[] = [
   { key: 'rateLimit.tier', path: ['rateLimit', 'tier'] },
   { key: 'rateLimit.enabled', path: ['rateLimit', 'enabled'] },
   { key: 'cache.enabled', path: ['cache', 'enabled'] },
-  { key: 'cache.ttlMinutes', path: ['cache', 'ttlMs'], convert: (v) => (typeof v === 'number' ? Math.round(v * MINUTE_MS) : v) },
+  {
+    key: 'cache.ttlMinutes',
+    path: ['cache', 'ttlMs'],
+    convert: (v) => (typeof v === 'number' ? Math.round(v * MINUTE_MS) : v),
+  },
   { key: 'cache.semantic.enabled', path: ['cache', 'semantic', 'enabled'] },
   { key: 'cache.semantic.threshold', path: ['cache', 'semantic', 'threshold'] },
   { key: 'cache.semantic.embedder', path: ['cache', 'semantic', 'embedder'] },
@@ -127,7 +131,9 @@ const PLATFORM_FIELDS = new Set(['region', 'project', 'location', 'apiVersion', 
 function platforms(value: unknown, settings: Record<string, unknown>, problems: string[]): void {
   if (value === undefined || value === null) return;
   if (!isRecord(value)) {
-    problems.push('conduit.platforms: must be an object of provider → { region, project, location, apiVersion, deployments }');
+    problems.push(
+      'conduit.platforms: must be an object of provider → { region, project, location, apiVersion, deployments }',
+    );
     return;
   }
   for (const [provider, fields] of Object.entries(value)) {
@@ -138,7 +144,10 @@ function platforms(value: unknown, settings: Record<string, unknown>, problems: 
     for (const [field, v] of Object.entries(fields)) {
       // Anything else (a key pasted here by mistake) is never sent, not even to be refused.
       if (PLATFORM_FIELDS.has(field)) setPath(settings, ['providers', provider, field], v);
-      else problems.push(`conduit.platforms.${provider}.${field}: not a platform setting (${[...PLATFORM_FIELDS].join(', ')}); credentials never go in settings`);
+      else
+        problems.push(
+          `conduit.platforms.${provider}.${field}: not a platform setting (${[...PLATFORM_FIELDS].join(', ')}); credentials never go in settings`,
+        );
     }
   }
 }
@@ -162,7 +171,9 @@ function chains(value: unknown, problems: string[]): unknown {
       const provider = slash === -1 ? text : text.slice(0, slash);
       const model = slash === -1 ? '' : text.slice(slash + 1).trim();
       if (!isProvider(provider)) {
-        problems.push(`conduit.fallback.chains.${feature}: "${String(item)}" does not start with a provider (${ProviderIds.join(', ')})`);
+        problems.push(
+          `conduit.fallback.chains.${feature}: "${String(item)}" does not start with a provider (${ProviderIds.join(', ')})`,
+        );
         continue;
       }
       targets.push(model ? { provider, model } : { provider });
@@ -179,8 +190,10 @@ function chains(value: unknown, problems: string[]): unknown {
 export function settingFor(problem: string): string | undefined {
   const path = problem.split(':', 1)[0]?.trim() ?? '';
   const parts = path.split('.');
-  if (parts[0] === 'providers' && parts[1] && !['baseURL', 'model', 'models'].includes(parts[2] ?? '')) return `conduit.platforms.${parts[1]}`;
-  if (parts[0] === 'providers' && parts[1]) return parts[2] === 'baseURL' ? `conduit.baseUrls.${parts[1]}` : `conduit.models.${parts[1]}`;
+  if (parts[0] === 'providers' && parts[1] && !['baseURL', 'model', 'models'].includes(parts[2] ?? ''))
+    return `conduit.platforms.${parts[1]}`;
+  if (parts[0] === 'providers' && parts[1])
+    return parts[2] === 'baseURL' ? `conduit.baseUrls.${parts[1]}` : `conduit.models.${parts[1]}`;
   let best: Mapping | undefined;
   for (const m of MAPPINGS) {
     const prefix = m.path.every((p, i) => parts[i] === p);

@@ -26,13 +26,17 @@ export interface UserLevel {
   workspaceOnly: string[];
 }
 
-export function userLevelSettings(inspect: (key: string) => ScopedValue | undefined, keys: readonly string[]): UserLevel {
+export function userLevelSettings(
+  inspect: (key: string) => ScopedValue | undefined,
+  keys: readonly string[],
+): UserLevel {
   const workspaceOnly: string[] = [];
   for (const key of keys) {
     if (PER_WINDOW_SETTINGS.includes(key)) continue;
     const levels = inspect(key);
     const local = levels?.workspaceFolderValue ?? levels?.workspaceValue;
-    if (local !== undefined && JSON.stringify(local) !== JSON.stringify(levels?.globalValue)) workspaceOnly.push(`conduit.${key}`);
+    if (local !== undefined && JSON.stringify(local) !== JSON.stringify(levels?.globalValue))
+      workspaceOnly.push(`conduit.${key}`);
   }
   return { read: (key) => inspect(key)?.globalValue, workspaceOnly };
 }

@@ -42,7 +42,9 @@ export class SettingsSync implements vscode.Disposable {
     this.last = { ...result, problems };
     if (problems.length > 0) {
       this.log.warn(`settings problems: ${problems.join('; ')}`);
-      const what = result.applied ? 'Some Conduit settings were ignored' : 'Conduit settings were not applied; the last valid configuration stays in force';
+      const what = result.applied
+        ? 'Some Conduit settings were ignored'
+        : 'Conduit settings were not applied; the last valid configuration stays in force';
       void vscode.window.showWarningMessage(`${what}: ${problems.join('; ')}`, 'Open Settings').then((c) => {
         if (c) void vscode.commands.executeCommand('workbench.action.openSettings', 'conduit.');
       });
@@ -59,10 +61,14 @@ export class SettingsSync implements vscode.Disposable {
     if (!this.firstTime('workspace', names)) return;
     const list = names.join(', ');
     this.log.warn(`workspace values not sent to the shared daemon (it follows User settings): ${list}`);
-    void vscode.window.showWarningMessage(
-      `Conduit: ${list} ${names.length === 1 ? 'is' : 'are'} set for this workspace, but the daemon serves every window, so it follows your User settings. Move ${names.length === 1 ? 'it' : 'them'} to User settings. (Only conduit.provider may differ per workspace: it steers this window's requests.)`,
-      'Open Workspace Settings',
-    ).then((c) => c && vscode.commands.executeCommand('workbench.action.openWorkspaceSettings', { query: 'conduit.' }));
+    void vscode.window
+      .showWarningMessage(
+        `Conduit: ${list} ${names.length === 1 ? 'is' : 'are'} set for this workspace, but the daemon serves every window, so it follows your User settings. Move ${names.length === 1 ? 'it' : 'them'} to User settings. (Only conduit.provider may differ per workspace: it steers this window's requests.)`,
+        'Open Workspace Settings',
+      )
+      .then(
+        (c) => c && vscode.commands.executeCommand('workbench.action.openWorkspaceSettings', { query: 'conduit.' }),
+      );
   }
 
   private tellRestartNeeded(paths: string[]): void {
@@ -73,10 +79,12 @@ export class SettingsSync implements vscode.Disposable {
     this.log.info(`applied at once except ${list}, which take effect when the daemon restarts`);
     // Every window pushes the same change; only the one the user is looking at says so.
     if (!vscode.window.state.focused) return;
-    void vscode.window.showInformationMessage(
-      `Conduit: settings applied, except ${list}, which ${names.length === 1 ? 'takes' : 'take'} effect when the daemon restarts.`,
-      'Restart Daemon',
-    ).then((c) => c && vscode.commands.executeCommand('conduit.restartDaemon'));
+    void vscode.window
+      .showInformationMessage(
+        `Conduit: settings applied, except ${list}, which ${names.length === 1 ? 'takes' : 'take'} effect when the daemon restarts.`,
+        'Restart Daemon',
+      )
+      .then((c) => c && vscode.commands.executeCommand('conduit.restartDaemon'));
   }
 
   /**
@@ -91,7 +99,10 @@ export class SettingsSync implements vscode.Disposable {
     }
     if (!again) {
       if (this.recheck) clearTimeout(this.recheck);
-      this.recheck = setTimeout(() => { this.recheck = undefined; if (!client.closed) void this.push(client, true); }, CONFLICT_RECHECK_MS);
+      this.recheck = setTimeout(() => {
+        this.recheck = undefined;
+        if (!client.closed) void this.push(client, true);
+      }, CONFLICT_RECHECK_MS);
       this.recheck.unref?.();
       return;
     }
@@ -99,10 +110,12 @@ export class SettingsSync implements vscode.Disposable {
     if (!this.firstTime('conflict', names)) return;
     const list = names.join(', ');
     this.log.warn(`another window has different user settings for ${list}; the daemon follows the last one saved`);
-    void vscode.window.showWarningMessage(
-      `Conduit: another VS Code window (another profile or install) has different user settings for ${list}. The daemon is shared and follows the window that saved last, here this one.`,
-      'Open User Settings',
-    ).then((c) => c && vscode.commands.executeCommand('workbench.action.openSettings', 'conduit.'));
+    void vscode.window
+      .showWarningMessage(
+        `Conduit: another VS Code window (another profile or install) has different user settings for ${list}. The daemon is shared and follows the window that saved last, here this one.`,
+        'Open User Settings',
+      )
+      .then((c) => c && vscode.commands.executeCommand('workbench.action.openSettings', 'conduit.'));
   }
 
   /** True once per distinct non-empty list of each kind; an empty list resets it. */

@@ -29,7 +29,9 @@ export class ConduitStatusBar implements vscode.Disposable {
         this.render();
         if (state === DaemonState.Running) void this.refresh();
       }),
-      vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('conduit.provider')) this.render(); }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('conduit.provider')) this.render();
+      }),
     );
     this.timer = setInterval(() => void this.refresh(), REFRESH_MS);
     this.timer.unref?.();
@@ -50,7 +52,9 @@ export class ConduitStatusBar implements vscode.Disposable {
         if (client) await this.fetch(client);
         this.render();
       } while (this.again);
-    })().finally(() => { this.refreshing = undefined; });
+    })().finally(() => {
+      this.refreshing = undefined;
+    });
     return this.refreshing;
   }
 
@@ -65,7 +69,11 @@ export class ConduitStatusBar implements vscode.Disposable {
     dayStart.setHours(0, 0, 0, 0);
     const [status, usage] = await Promise.allSettled([
       client.status(),
-      call(client, UsageQueryRequest.type, { since: dayStart.getTime(), groupBy: 'day', utcOffsetMinutes: -dayStart.getTimezoneOffset() }),
+      call(client, UsageQueryRequest.type, {
+        since: dayStart.getTime(),
+        groupBy: 'day',
+        utcOffsetMinutes: -dayStart.getTimezoneOffset(),
+      }),
     ]);
     if (status.status === 'fulfilled') this.status = status.value;
     if (usage.status === 'fulfilled') this.todayCostUsd = usage.value.total.costUsd;
@@ -88,9 +96,12 @@ export class ConduitStatusBar implements vscode.Disposable {
     tooltip.isTrusted = { enabledCommands: [REPLACE_MODEL_COMMAND] };
     this.item.tooltip = tooltip;
     this.item.accessibilityInformation = { label: this.summary.accessibilityLabel, role: 'button' };
-    this.item.backgroundColor = this.summary.health === 'stopped' ? new vscode.ThemeColor('statusBarItem.errorBackground')
-      : this.summary.health === 'degraded' || this.summary.health === 'budget' || this.summary.health === 'deprecated' ? new vscode.ThemeColor('statusBarItem.warningBackground')
-      : undefined;
+    this.item.backgroundColor =
+      this.summary.health === 'stopped'
+        ? new vscode.ThemeColor('statusBarItem.errorBackground')
+        : this.summary.health === 'degraded' || this.summary.health === 'budget' || this.summary.health === 'deprecated'
+          ? new vscode.ThemeColor('statusBarItem.warningBackground')
+          : undefined;
   }
 
   dispose(): void {

@@ -51,7 +51,9 @@ export function summarizeStatus(input: StatusInput): StatusSummary {
   const details: string[] = [];
   let health: Health = 'ok';
   const status = input.status;
-  const deprecations = [...(status?.deprecations ?? [])].sort((a, b) => Number(b.provider === input.provider) - Number(a.provider === input.provider));
+  const deprecations = [...(status?.deprecations ?? [])].sort(
+    (a, b) => Number(b.provider === input.provider) - Number(a.provider === input.provider),
+  );
   if (input.state === DaemonState.Stopped && input.failure) {
     health = 'stopped';
     details.push(`**Daemon stopped**: ${input.failure}`);
@@ -60,7 +62,9 @@ export function summarizeStatus(input: StatusInput): StatusSummary {
     details.push(input.state === DaemonState.Starting ? 'Connecting to the daemon…' : 'Stopping the daemon…');
   } else if (status) {
     const open = status.circuits.filter((c) => c.state !== 'closed');
-    const limited = status.rateLimits.filter((r) => (r.pausedUntil !== null && r.pausedUntil > now) || r.queued.interactive + r.queued.background > 0);
+    const limited = status.rateLimits.filter(
+      (r) => (r.pausedUntil !== null && r.pausedUntil > now) || r.queued.interactive + r.queued.background > 0,
+    );
     const rateAlerts = status.alerts.filter((a) => a.kind === 'rate_limited' || a.kind === 'queueing');
     const costAlerts = status.alerts.filter((a) => a.kind === 'cost_spike');
     // Deprecations get their own lines below, with what to switch to.
@@ -68,12 +72,16 @@ export function summarizeStatus(input: StatusInput): StatusSummary {
     const otherAlerts = alerts.filter((a) => !rateAlerts.includes(a) && !costAlerts.includes(a));
     const retired = deprecations.some((d) => d.state === 'past' && d.provider === input.provider);
     const native = status.nativeModules ?? [];
-    if (open.length > 0 || otherAlerts.length > 0 || status.ledger.degraded || retired || native.length > 0) health = 'degraded';
+    if (open.length > 0 || otherAlerts.length > 0 || status.ledger.degraded || retired || native.length > 0)
+      health = 'degraded';
     else if (limited.length > 0 || rateAlerts.length > 0) health = 'rate-limited';
     else if (costAlerts.length > 0) health = 'budget';
     else if (deprecations.length > 0) health = 'deprecated';
     for (const c of open) details.push(`Circuit ${c.key} is ${c.state}${c.lastFailure ? ` (${c.lastFailure})` : ''}`);
-    for (const r of limited) details.push(`${r.provider} is rate-limited${r.pausedUntil && r.pausedUntil > now ? ` for ${Math.ceil((r.pausedUntil - now) / 1000)} s` : ''}; ${r.queued.interactive + r.queued.background} waiting`);
+    for (const r of limited)
+      details.push(
+        `${r.provider} is rate-limited${r.pausedUntil && r.pausedUntil > now ? ` for ${Math.ceil((r.pausedUntil - now) / 1000)} s` : ''}; ${r.queued.interactive + r.queued.background} waiting`,
+      );
     for (const d of deprecations) details.push(deprecationLine(d));
     for (const a of alerts) details.push(`${a.severity === 'critical' ? 'Critical' : 'Warning'}: ${a.message}`);
     for (const m of native) details.push(m.message);
@@ -83,14 +91,21 @@ export function summarizeStatus(input: StatusInput): StatusSummary {
   } else {
     details.push('Not connected yet: the daemon starts with the first request.');
   }
-  if (input.restartPending?.length) details.push(`$(debug-restart) Applies when the daemon restarts ("Conduit: Restart Daemon"): ${input.restartPending.join(', ')}`);
+  if (input.restartPending?.length)
+    details.push(
+      `$(debug-restart) Applies when the daemon restarts ("Conduit: Restart Daemon"): ${input.restartPending.join(', ')}`,
+    );
   const cost = input.todayCostUsd === undefined ? '' : ` · ${formatUsd(input.todayCostUsd)}`;
-  const tooltip = [`**Conduit**: ${input.provider}${input.todayCostUsd === undefined ? '' : `, ${formatUsd(input.todayCostUsd)} today`}`, ...details, '', 'Click for usage and cost.'].join('\n\n');
+  const tooltip = [
+    `**Conduit**: ${input.provider}${input.todayCostUsd === undefined ? '' : `, ${formatUsd(input.todayCostUsd)} today`}`,
+    ...details,
+    '',
+    'Click for usage and cost.',
+  ].join('\n\n');
   const todayText = input.todayCostUsd === undefined ? '' : `, ${formatUsd(input.todayCostUsd)} today`;
-  const label = [
-    `Conduit: ${input.provider}${todayText}, ${HEALTH_WORDS[health]}`,
-    ...details.map(plainText),
-  ].join('. ');
+  const label = [`Conduit: ${input.provider}${todayText}, ${HEALTH_WORDS[health]}`, ...details.map(plainText)].join(
+    '. ',
+  );
   const text = `${ICONS[health]} ${input.provider}${cost}`;
   return { health, text, tooltip, accessibilityLabel: label, deprecations };
 }
@@ -119,7 +134,9 @@ function plainText(markdown: string): string {
 function deprecationLine(d: ModelDeprecation): string {
   const head = d.state === 'past' ? '$(error) **Model retired**' : '$(history) **Model retiring**';
   if (!d.replacement) return `${head}: ${escapeMarkdown(d.message)}`;
-  const args = encodeURIComponent(JSON.stringify([{ provider: d.provider, model: d.model, replacement: d.replacement }]));
+  const args = encodeURIComponent(
+    JSON.stringify([{ provider: d.provider, model: d.model, replacement: d.replacement }]),
+  );
   return `${head}: ${escapeMarkdown(d.message)} [Switch to ${escapeMarkdown(d.replacement)}](command:${REPLACE_MODEL_COMMAND}?${args})`;
 }
 

@@ -1,7 +1,12 @@
 import * as vscode from 'vscode';
 import {
-  DEFAULT_PANEL_FILTERS, parseFromWebview, parsePanelFilters,
-  type AlertEvent, type FromWebview, type PanelFilters, type ToWebview,
+  DEFAULT_PANEL_FILTERS,
+  parseFromWebview,
+  parsePanelFilters,
+  type AlertEvent,
+  type FromWebview,
+  type PanelFilters,
+  type ToWebview,
 } from '../protocol';
 import type { DaemonConnection } from './daemonConnection';
 import { exportCsv } from './panelCsv';
@@ -42,7 +47,12 @@ export class UsagePanel implements vscode.Disposable {
       UsagePanel.current.panel.reveal();
       return UsagePanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(UsagePanel.viewType, 'Conduit: Usage & Cost', vscode.ViewColumn.Active, UsagePanel.options(deps.extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      UsagePanel.viewType,
+      'Conduit: Usage & Cost',
+      vscode.ViewColumn.Active,
+      UsagePanel.options(deps.extensionUri),
+    );
     UsagePanel.current = new UsagePanel(panel, deps);
     return UsagePanel.current;
   }
@@ -50,7 +60,10 @@ export class UsagePanel implements vscode.Disposable {
   /** After a reload: the serializer hands back the panel and the page's last saved state. */
   static revive(panel: vscode.WebviewPanel, deps: UsagePanelDeps, state: unknown): UsagePanel {
     UsagePanel.current?.dispose();
-    const filters = typeof state === 'object' && state !== null ? parsePanelFilters((state as { filters?: unknown }).filters) : undefined;
+    const filters =
+      typeof state === 'object' && state !== null
+        ? parsePanelFilters((state as { filters?: unknown }).filters)
+        : undefined;
     panel.webview.options = UsagePanel.options(deps.extensionUri);
     UsagePanel.current = new UsagePanel(panel, deps, filters);
     return UsagePanel.current;
@@ -58,7 +71,9 @@ export class UsagePanel implements vscode.Disposable {
 
   static registerSerializer(deps: UsagePanelDeps): vscode.Disposable {
     return vscode.window.registerWebviewPanelSerializer(UsagePanel.viewType, {
-      deserializeWebviewPanel: async (panel, state: unknown) => { UsagePanel.revive(panel, deps, state); },
+      deserializeWebviewPanel: async (panel, state: unknown) => {
+        UsagePanel.revive(panel, deps, state);
+      },
     });
   }
 
@@ -74,7 +89,11 @@ export class UsagePanel implements vscode.Disposable {
     return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist')] };
   }
 
-  private constructor(private readonly panel: vscode.WebviewPanel, private readonly deps: UsagePanelDeps, filters?: PanelFilters) {
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly deps: UsagePanelDeps,
+    filters?: PanelFilters,
+  ) {
     if (filters) this.filters = filters;
     panel.webview.html = panelHtml(panel.webview, deps.extensionUri);
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
@@ -144,7 +163,9 @@ export class UsagePanel implements vscode.Disposable {
           this.post({ type: 'error', message: `The usage figures could not be read: ${describeError(err)}` });
         }
       } while (this.snapshotAgain);
-    })().finally(() => { this.snapshotting = undefined; });
+    })().finally(() => {
+      this.snapshotting = undefined;
+    });
     return this.snapshotting;
   }
 

@@ -4,7 +4,16 @@ import type { ContentPart } from './content';
 import type { RouteInfo } from './router';
 import type { ReasoningEffort, ResponseSchema, ToolCall, ToolCallDelta, ToolChoice, ToolDefinition } from './tools';
 
-export const ProviderIds = ['anthropic', 'openai', 'gemini', 'openaiCompatible', 'anthropicBedrock', 'anthropicVertex', 'geminiVertex', 'azureOpenai'] as const;
+export const ProviderIds = [
+  'anthropic',
+  'openai',
+  'gemini',
+  'openaiCompatible',
+  'anthropicBedrock',
+  'anthropicVertex',
+  'geminiVertex',
+  'azureOpenai',
+] as const;
 export type ProviderId = (typeof ProviderIds)[number];
 
 export type Tier = 'simple' | 'moderate' | 'complex';

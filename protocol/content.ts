@@ -39,14 +39,21 @@ export function partsOf(content: ChatMessage['content']): ContentPart[] {
  */
 export function textOf(content: ChatMessage['content']): string {
   if (typeof content === 'string') return content;
-  return content.map((p) => {
-    switch (p.type) {
-      case 'text': return p.text;
-      case 'tool_result': return p.content;
-      case 'tool_use': return JSON.stringify(p.input);
-      case 'image': return '';
-    }
-  }).filter(Boolean).join('\n');
+  return content
+    .map((p) => {
+      switch (p.type) {
+        case 'text':
+          return p.text;
+        case 'tool_result':
+          return p.content;
+        case 'tool_use':
+          return JSON.stringify(p.input);
+        case 'image':
+          return '';
+      }
+    })
+    .filter(Boolean)
+    .join('\n');
 }
 
 /** How many images a message carries. */

@@ -94,8 +94,9 @@ export const RpcErrorCodes = {
 export function isConduitErrorData(value: unknown): value is ConduitErrorData {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.code === 'string' && typeof v.message === 'string' &&
-    (ErrorCodes as readonly string[]).includes(v.code);
+  return (
+    typeof v.code === 'string' && typeof v.message === 'string' && (ErrorCodes as readonly string[]).includes(v.code)
+  );
 }
 
 /** An error that carries ConduitErrorData across a throw. Plain JS, so both ends can use it. */

@@ -68,7 +68,14 @@ export interface RouterExplainResult {
    * the feature's earlier answers in the ledger (`outputFrom: 'ledger'`, over `samples` answers)
    * or a stated default (`'default'`), at the routed model's prices. Absent where not computed.
    */
-  expected?: { usd: number | null; inputTokens: number; outputTokens: number; outputFrom: 'ledger' | 'default'; samples: number; approximate: boolean };
+  expected?: {
+    usd: number | null;
+    inputTokens: number;
+    outputTokens: number;
+    outputFrom: 'ledger' | 'default';
+    samples: number;
+    approximate: boolean;
+  };
   /** How long the classification took, in ms. */
   classifyMs: number;
 }

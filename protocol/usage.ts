@@ -183,7 +183,19 @@ export interface UsageLiveResult {
   ledger: LedgerStatus;
 }
 
-export type AlertKind = 'error_rate' | 'latency_p95' | 'cost_spike' | 'rate_limited' | 'queueing' | 'cache_hit_drop' | 'ledger_degraded' | 'key_rejected' | 'budget' | 'model_deprecated' | 'team_redis' | 'model_unpriced'
+export type AlertKind =
+  | 'error_rate'
+  | 'latency_p95'
+  | 'cost_spike'
+  | 'rate_limited'
+  | 'queueing'
+  | 'cache_hit_drop'
+  | 'ledger_degraded'
+  | 'key_rejected'
+  | 'budget'
+  | 'model_deprecated'
+  | 'team_redis'
+  | 'model_unpriced'
   /** config.json has settings that could not be used (their defaults apply) or should change. */
   | 'config_invalid';
 

@@ -1,6 +1,13 @@
 import type { StatusResult } from './daemon';
 import type { TeamUsageResult } from './team';
-import type { AlertEvent, AlertsListResult, UsageBreakdownResult, UsageLiveResult, UsageQueryResult, UsageRow } from './usage';
+import type {
+  AlertEvent,
+  AlertsListResult,
+  UsageBreakdownResult,
+  UsageLiveResult,
+  UsageQueryResult,
+  UsageRow,
+} from './usage';
 
 /**
  * The usage & cost panel's messages, extension <-> webview (postMessage). Type-only imports, so
@@ -51,7 +58,10 @@ export interface PanelSnapshot {
 }
 
 /** The status parts the panel shows; refreshed every couple of seconds while it is visible. */
-export type PanelStatus = Pick<StatusResult, 'circuits' | 'rateLimits' | 'alerts' | 'ledger' | 'providers' | 'requestsServed' | 'inFlight' | 'team'> & {
+export type PanelStatus = Pick<
+  StatusResult,
+  'circuits' | 'rateLimits' | 'alerts' | 'ledger' | 'providers' | 'requestsServed' | 'inFlight' | 'team'
+> & {
   /** Whatever the daemon reports under `budgets`, once it has budgets. */
   budgets?: unknown;
   /** Whatever the daemon reports under `experiments`, once it has experiments. */
@@ -94,14 +104,16 @@ export function parseFromWebview(value: unknown): FromWebview | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const v = value as Record<string, unknown>;
   switch (v.type) {
-    case 'refresh': return { type: 'refresh' };
+    case 'refresh':
+      return { type: 'refresh' };
     case 'ready':
     case 'filters':
     case 'exportCsv': {
       const filters = parsePanelFilters(v.filters);
       return filters ? { type: v.type, filters } : undefined;
     }
-    default: return undefined;
+    default:
+      return undefined;
   }
 }
 

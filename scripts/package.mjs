@@ -38,9 +38,12 @@ const started = Date.now();
 for (const id of targets) {
   const t0 = Date.now();
   const out = packageTarget(TARGETS.find((t) => t.id === id));
-  console.log(`package: ${path.relative(root, out)} ${(fs.statSync(out).size / 1024 / 1024).toFixed(2)} MB (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  console.log(
+    `package: ${path.relative(root, out)} ${(fs.statSync(out).size / 1024 / 1024).toFixed(2)} MB (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+  );
 }
-if (targets.length > 1) console.log(`package: ${targets.length} targets in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+if (targets.length > 1)
+  console.log(`package: ${targets.length} targets in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
 /** Source maps stay beside the packages for reading stack traces; the VSIX carries none. */
 function moveSourceMaps() {
@@ -81,24 +84,30 @@ function packageTarget(target) {
   // names exactly the packages laid out above.
   manifest.dependencies = Object.fromEntries(natives.filter((p) => p.root).map((p) => [p.name, p.version]));
   fs.writeFileSync(path.join(stage, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
-  fs.writeFileSync(path.join(stage, '.vscodeignore'), [
-    '**',
-    '!dist/*.js',
-    '!dist/webview.css',
-    '!README.md',
-    '!LICENSE',
-    '!media/icon.png',
-    '!package.json',
-    ...shipped.map((name) => `!node_modules/${name}/**`),
-    '**/*.map',
-    '',
-  ].join('\n'));
+  fs.writeFileSync(
+    path.join(stage, '.vscodeignore'),
+    [
+      '**',
+      '!dist/*.js',
+      '!dist/webview.css',
+      '!README.md',
+      '!LICENSE',
+      '!media/icon.png',
+      '!package.json',
+      ...shipped.map((name) => `!node_modules/${name}/**`),
+      '**/*.map',
+      '',
+    ].join('\n'),
+  );
 
   const out = path.join(dist, `conduit-${target.id}.vsix`);
   fs.rmSync(out, { force: true });
   const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-  execFileSync(process.execPath, [vsce, 'package', '--target', target.id, '--allow-missing-repository',
-    '--no-rewrite-relative-links', '--out', out], { cwd: stage, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(
+    process.execPath,
+    [vsce, 'package', '--target', target.id, '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out],
+    { cwd: stage, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   return out;
 }
 
@@ -108,7 +117,11 @@ function fetchFromNpm(name, version, stage) {
   fs.mkdirSync(cache, { recursive: true });
   const tgz = path.join(cache, `${name.replace('@', '').replace('/', '-')}-${version}.tgz`);
   if (!fs.existsSync(tgz)) {
-    execFileSync(npm, ['pack', `${name}@${version}`, '--pack-destination', cache, '--silent'], { cwd: cache, stdio: ['ignore', 'ignore', 'inherit'], shell: process.platform === 'win32' });
+    execFileSync(npm, ['pack', `${name}@${version}`, '--pack-destination', cache, '--silent'], {
+      cwd: cache,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      shell: process.platform === 'win32',
+    });
   }
   const unpacked = path.join(stage, '.unpacked', name);
   fs.mkdirSync(unpacked, { recursive: true });

@@ -41,16 +41,30 @@ export function nativePackages(target) {
   const keyringName = `@napi-rs/keyring-${target.keyring}`;
   const keyringVersion = installedVersion('@napi-rs/keyring');
   const pkgs = [
-    { name: '@photostructure/sqlite', root: true, files: ['LICENSE', 'dist/index.cjs', `prebuilds/${sqliteDir}/@photostructure+sqlite.${libc}.node`] },
+    {
+      name: '@photostructure/sqlite',
+      root: true,
+      files: ['LICENSE', 'dist/index.cjs', `prebuilds/${sqliteDir}/@photostructure+sqlite.${libc}.node`],
+    },
     { name: 'node-gyp-build', files: ['LICENSE', 'index.js', 'node-gyp-build.js'] },
     // Only nested copies are installed; one at the top satisfies both dependents for `npm list`.
     { name: 'node-addon-api', dir: '@photostructure/sqlite/node_modules/node-addon-api', files: [] },
     { name: '@napi-rs/keyring', root: true, files: ['index.js'] },
-    { name: keyringName, root: true, files: ['**'], fromNpm: installedVersion(keyringName) !== keyringVersion, version: keyringVersion },
+    {
+      name: keyringName,
+      root: true,
+      files: ['**'],
+      fromNpm: installedVersion(keyringName) !== keyringVersion,
+      version: keyringVersion,
+    },
   ];
   if (target.usearch) {
     pkgs.push(
-      { name: 'usearch', root: true, files: ['LICENSE', 'javascript/dist/cjs/**', `prebuilds/${target.usearch}/usearch.node`] },
+      {
+        name: 'usearch',
+        root: true,
+        files: ['LICENSE', 'javascript/dist/cjs/**', `prebuilds/${target.usearch}/usearch.node`],
+      },
       { name: 'bindings', files: ['LICENSE.md', 'bindings.js'] },
       { name: 'file-uri-to-path', files: ['LICENSE', 'index.js'] },
     );

@@ -1,5 +1,13 @@
 import type { AlertEvent } from '../protocol/usage';
-import { DEFAULT_PANEL_FILTERS, PanelRanges, type PanelFilters, type PanelLive, type PanelSnapshot, type PanelWebviewState, type ToWebview } from '../protocol/webview';
+import {
+  DEFAULT_PANEL_FILTERS,
+  PanelRanges,
+  type PanelFilters,
+  type PanelLive,
+  type PanelSnapshot,
+  type PanelWebviewState,
+  type ToWebview,
+} from '../protocol/webview';
 import { chartFigure, drawChart, resizeCharts } from './charts';
 import { byId, el } from './dom';
 import { alertsList, cardsSection, experimentsTables, healthTable, limitsTable, recentTable } from './sections';
@@ -7,7 +15,12 @@ import { teamSection } from './teamSection';
 import { experiments, snapshotView, type FilterOptions, type SnapshotView } from './viewModel';
 import type { VsCodeApi } from './vscodeApi';
 
-const RANGE_LABELS: Record<(typeof PanelRanges)[number], string> = { '24h': 'Last 24 hours', '7d': 'Last 7 days', '30d': 'Last 30 days', '90d': 'Last 90 days' };
+const RANGE_LABELS: Record<(typeof PanelRanges)[number], string> = {
+  '24h': 'Last 24 hours',
+  '7d': 'Last 7 days',
+  '30d': 'Last 30 days',
+  '90d': 'Last 90 days',
+};
 
 /**
  * The page: a fixed skeleton built once (so focus stays put), whose sections are refilled
@@ -19,9 +32,17 @@ export class PanelApp {
   private optionsKey = '';
   private readonly pushed = new Map<string, AlertEvent>();
 
-  constructor(private readonly api: VsCodeApi, private readonly root: HTMLElement) {
+  constructor(
+    private readonly api: VsCodeApi,
+    private readonly root: HTMLElement,
+  ) {
     const saved = api.getState();
-    this.state = { filters: saved?.filters ?? DEFAULT_PANEL_FILTERS, stackBy: saved?.stackBy ?? 'model', ...(saved?.snapshot ? { snapshot: saved.snapshot } : {}), ...(saved?.live ? { live: saved.live } : {}) };
+    this.state = {
+      filters: saved?.filters ?? DEFAULT_PANEL_FILTERS,
+      stackBy: saved?.stackBy ?? 'model',
+      ...(saved?.snapshot ? { snapshot: saved.snapshot } : {}),
+      ...(saved?.live ? { live: saved.live } : {}),
+    };
   }
 
   start(): void {
@@ -31,7 +52,10 @@ export class PanelApp {
     window.addEventListener('message', (e: MessageEvent<ToWebview>) => this.received(e.data));
     new ResizeObserver(() => resizeCharts()).observe(byId('charts'));
     // A theme change (body class) redraws the charts in the new colours.
-    new MutationObserver(() => this.renderCharts()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    new MutationObserver(() => this.renderCharts()).observe(document.body, {
+      attributes: true,
+      attributeFilter: ['class'],
+    });
     this.api.postMessage({ type: 'ready', filters: this.state.filters });
   }
 
@@ -85,20 +109,41 @@ export class PanelApp {
       b.addEventListener('click', onClick);
       return b;
     };
-    const section = (id: string, title: string, ...extra: HTMLElement[]) => el('section', { id, 'aria-labelledby': `${id}-h` }, el('h2', { id: `${id}-h` }, title), ...extra, el('div', { class: 'body' }));
+    const section = (id: string, title: string, ...extra: HTMLElement[]) =>
+      el(
+        'section',
+        { id, 'aria-labelledby': `${id}-h` },
+        el('h2', { id: `${id}-h` }, title),
+        ...extra,
+        el('div', { class: 'body' }),
+      );
     this.root.replaceChildren(
-      el('header', {},
+      el(
+        'header',
+        {},
         el('h1', {}, 'Usage & cost'),
-        el('div', { class: 'filters', role: 'group', 'aria-label': 'Filters' },
-          select('f-range', 'Time range'), select('f-provider', 'Provider'), select('f-model', 'Model'), select('f-feature', 'Feature'),
+        el(
+          'div',
+          { class: 'filters', role: 'group', 'aria-label': 'Filters' },
+          select('f-range', 'Time range'),
+          select('f-provider', 'Provider'),
+          select('f-model', 'Model'),
+          select('f-feature', 'Feature'),
           button('refresh', 'Refresh', true, () => this.api.postMessage({ type: 'refresh' })),
-          button('export', 'Export CSV', false, () => this.api.postMessage({ type: 'exportCsv', filters: this.state.filters }))),
-        el('p', { id: 'status', role: 'status', 'aria-live': 'polite' }, 'Loading…')),
+          button('export', 'Export CSV', false, () =>
+            this.api.postMessage({ type: 'exportCsv', filters: this.state.filters }),
+          ),
+        ),
+        el('p', { id: 'status', role: 'status', 'aria-live': 'polite' }, 'Loading…'),
+      ),
       el('section', { id: 'cards', 'aria-label': 'Summary' }),
-      el('section', { id: 'charts-section', 'aria-labelledby': 'charts-h' },
+      el(
+        'section',
+        { id: 'charts-section', 'aria-labelledby': 'charts-h' },
         el('h2', { id: 'charts-h' }, 'Charts'),
         el('label', { class: 'filter' }, el('span', {}, 'Stack cost by'), this.stackSelect()),
-        el('div', { id: 'charts' })),
+        el('div', { id: 'charts' }),
+      ),
       section('limits', 'Rate limits'),
       section('health', 'Providers and circuits'),
       section('alerts', 'Alerts'),
@@ -108,7 +153,11 @@ export class PanelApp {
     );
     byId('experiments').hidden = true;
     byId('team').hidden = true;
-    this.fillSelect('f-range', PanelRanges.map((r) => [r, RANGE_LABELS[r]]), this.state.filters.range);
+    this.fillSelect(
+      'f-range',
+      PanelRanges.map((r) => [r, RANGE_LABELS[r]]),
+      this.state.filters.range,
+    );
     this.fillOptions({ providers: [], models: [], features: [] });
   }
 
@@ -134,12 +183,14 @@ export class PanelApp {
 
   private fillSelect(id: string, options: [string, string][], value: string): void {
     const s = byId(id) as HTMLElement & { value: string };
-    s.replaceChildren(...options.map(([v, label]) => {
-      const o = document.createElement('vscode-option');
-      o.value = v;
-      o.textContent = label;
-      return o;
-    }));
+    s.replaceChildren(
+      ...options.map(([v, label]) => {
+        const o = document.createElement('vscode-option');
+        o.value = v;
+        o.textContent = label;
+        return o;
+      }),
+    );
     s.value = value;
   }
 
@@ -148,7 +199,10 @@ export class PanelApp {
     if (key === this.optionsKey) return;
     this.optionsKey = key;
     const f = this.state.filters;
-    const all = (values: string[], what: string): [string, string][] => [['', `All ${what}`], ...values.map((v): [string, string] => [v, v])];
+    const all = (values: string[], what: string): [string, string][] => [
+      ['', `All ${what}`],
+      ...values.map((v): [string, string] => [v, v]),
+    ];
     this.fillSelect('f-provider', all(options.providers, 'providers'), f.provider ?? '');
     this.fillSelect('f-model', all(options.models, 'models'), f.model ?? '');
     this.fillSelect('f-feature', all(options.features, 'features'), f.feature ?? '');
@@ -158,7 +212,11 @@ export class PanelApp {
     const value = (id: string) => (byId(id) as HTMLElement & { value: string }).value;
     const range = PanelRanges.find((r) => r === value('f-range')) ?? this.state.filters.range;
     const filters: PanelFilters = { range };
-    for (const [key, id] of [['provider', 'f-provider'], ['model', 'f-model'], ['feature', 'f-feature']] as const) {
+    for (const [key, id] of [
+      ['provider', 'f-provider'],
+      ['model', 'f-model'],
+      ['feature', 'f-feature'],
+    ] as const) {
       const v = value(id);
       if (v) filters[key] = v;
     }
@@ -217,12 +275,26 @@ export class PanelApp {
     for (const e of this.pushed.values()) {
       const known = active.get(e.alert.id) ?? recent.get(e.alert.id);
       if (known && known.lastSentAt > e.alert.lastSentAt) continue;
-      if (e.type === 'cleared') { active.delete(e.alert.id); recent.set(e.alert.id, e.alert); } else { recent.delete(e.alert.id); active.set(e.alert.id, e.alert); }
+      if (e.type === 'cleared') {
+        active.delete(e.alert.id);
+        recent.set(e.alert.id, e.alert);
+      } else {
+        recent.delete(e.alert.id);
+        active.set(e.alert.id, e.alert);
+      }
     }
-    this.body('alerts').replaceChildren(alertsList([...active.values()], [...recent.values()].sort((a, b) => (b.clearedAt ?? 0) - (a.clearedAt ?? 0)), offset, today));
+    this.body('alerts').replaceChildren(
+      alertsList(
+        [...active.values()],
+        [...recent.values()].sort((a, b) => (b.clearedAt ?? 0) - (a.clearedAt ?? 0)),
+        offset,
+        today,
+      ),
+    );
     this.renderExperiments();
     // The error-rate card's "last 5 minutes" and a budget from the daemon come with live data.
-    if (this.state.snapshot) byId('cards').replaceChildren(...cardsSection(snapshotView(this.state.snapshot, this.state.stackBy, live).cards));
+    if (this.state.snapshot)
+      byId('cards').replaceChildren(...cardsSection(snapshotView(this.state.snapshot, this.state.stackBy, live).cards));
     this.root.dataset.liveAt = String(live.at);
   }
 

@@ -15,8 +15,12 @@ function palette(): { series: string[]; text: string; grid: string } {
   const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
   return {
     series: [
-      v('--vscode-charts-blue', '#3794ff'), v('--vscode-charts-orange', '#d18616'), v('--vscode-charts-green', '#89d185'),
-      v('--vscode-charts-purple', '#b180d7'), v('--vscode-charts-red', '#f14c4c'), v('--vscode-charts-yellow', '#cca700'),
+      v('--vscode-charts-blue', '#3794ff'),
+      v('--vscode-charts-orange', '#d18616'),
+      v('--vscode-charts-green', '#89d185'),
+      v('--vscode-charts-purple', '#b180d7'),
+      v('--vscode-charts-red', '#f14c4c'),
+      v('--vscode-charts-yellow', '#cca700'),
       v('--vscode-charts-foreground', '#cccccc'),
     ],
     text: v('--vscode-charts-foreground', v('--vscode-foreground', '#cccccc')),
@@ -27,20 +31,45 @@ function palette(): { series: string[]; text: string; grid: string } {
 export function chartFigure(chart: ChartView): HTMLElement {
   const plotted = chart.series.filter((s) => !s.tableOnly);
   const colors = palette().series;
-  const legend = el('ul', { class: 'legend', 'aria-hidden': 'true' },
+  const legend = el(
+    'ul',
+    { class: 'legend', 'aria-hidden': 'true' },
     ...plotted.map((s, i) => {
       const swatch = el('span', { class: 'swatch' });
       swatch.style.background = colors[i % colors.length]!;
       return el('li', {}, swatch, s.label);
-    }));
-  const plot = el('div', { class: 'plot', role: 'img', 'aria-label': `${chart.title}: ${chart.description}. The table below has the values.` });
-  const rows = chart.x.map((x, i) => [x, ...chart.series.map((s) => chartValue(s.unit ?? chart.unit, s.values[i] ?? null))]);
-  const figure = el('figure', { class: 'chart', 'data-chart': chart.id, 'data-points': JSON.stringify({ x: chart.x, series: chart.series.map((s) => ({ label: s.label, values: s.values })) }) },
+    }),
+  );
+  const plot = el('div', {
+    class: 'plot',
+    role: 'img',
+    'aria-label': `${chart.title}: ${chart.description}. The table below has the values.`,
+  });
+  const rows = chart.x.map((x, i) => [
+    x,
+    ...chart.series.map((s) => chartValue(s.unit ?? chart.unit, s.values[i] ?? null)),
+  ]);
+  const figure = el(
+    'figure',
+    {
+      class: 'chart',
+      'data-chart': chart.id,
+      'data-points': JSON.stringify({
+        x: chart.x,
+        series: chart.series.map((s) => ({ label: s.label, values: s.values })),
+      }),
+    },
     el('figcaption', {}, chart.title),
     chart.x.length === 0 ? el('p', { class: 'empty' }, 'Nothing to show for this range.') : plot,
     chart.x.length === 0 ? null : legend,
-    el('details', {}, el('summary', {}, 'Show as table'),
-      table(chart.title, [chart.id === 'errors' ? 'code' : 'day', ...chart.series.map((s) => s.label)], rows, { 'data-table': chart.id })),
+    el(
+      'details',
+      {},
+      el('summary', {}, 'Show as table'),
+      table(chart.title, [chart.id === 'errors' ? 'code' : 'day', ...chart.series.map((s) => s.label)], rows, {
+        'data-table': chart.id,
+      }),
+    ),
   );
   return figure;
 }
@@ -59,7 +88,11 @@ export function drawChart(chart: ChartView, figure: HTMLElement): void {
   if (chart.kind === 'stacked') {
     // Each series is drawn as the running sum; the tallest goes first so the others paint over it.
     const sums = plotted.map(() => xs.map(() => 0));
-    plotted.forEach((s, k) => xs.forEach((i) => { sums[k]![i] = (k > 0 ? sums[k - 1]![i]! : 0) + (s.values[i] ?? 0); }));
+    plotted.forEach((s, k) =>
+      xs.forEach((i) => {
+        sums[k]![i] = (k > 0 ? sums[k - 1]![i]! : 0) + (s.values[i] ?? 0);
+      }),
+    );
     data = sums;
     order = order.reverse();
   }
@@ -76,14 +109,32 @@ export function drawChart(chart: ChartView, figure: HTMLElement): void {
     },
     axes: [
       // Whole steps only: each tick is one day or one category.
-      { stroke: theme.text, grid: { show: false }, ticks: { stroke: theme.grid }, incrs: [1, 2, 3, 5, 7, 10, 14, 30], values: (_u, splits) => splits.map((i) => shortLabel(chart.x[Math.round(i)] ?? '')) },
-      { stroke: theme.text, grid: { stroke: theme.grid }, ticks: { stroke: theme.grid }, size: 60, values: (_u, splits) => splits.map((v) => chartValue(chart.unit, v)) },
+      {
+        stroke: theme.text,
+        grid: { show: false },
+        ticks: { stroke: theme.grid },
+        incrs: [1, 2, 3, 5, 7, 10, 14, 30],
+        values: (_u, splits) => splits.map((i) => shortLabel(chart.x[Math.round(i)] ?? '')),
+      },
+      {
+        stroke: theme.text,
+        grid: { stroke: theme.grid },
+        ticks: { stroke: theme.grid },
+        size: 60,
+        values: (_u, splits) => splits.map((v) => chartValue(chart.unit, v)),
+      },
     ],
     series: [
       {},
       ...order.map((k) => {
         const color = theme.series[k % theme.series.length]!;
-        const series: uPlot.Series = { label: plotted[k]!.label, stroke: color, width: bars ? 0 : 2, points: { show: !bars, size: 4 }, spanGaps: false };
+        const series: uPlot.Series = {
+          label: plotted[k]!.label,
+          stroke: color,
+          width: bars ? 0 : 2,
+          points: { show: !bars, size: 4 },
+          spanGaps: false,
+        };
         if (bars) {
           series.fill = color;
           series.paths = uPlot.paths.bars!({ size: [0.7, 60], align: 0 });

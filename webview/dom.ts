@@ -5,7 +5,11 @@
 
 export type Child = Node | string | number | null | undefined | false;
 
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string | undefined> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | undefined> = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) if (value !== undefined) node.setAttribute(name, value);
   append(node, children);
@@ -20,8 +24,15 @@ export function append(parent: Node, children: Child[]): void {
 }
 
 /** A table with a caption, header cells and rows of text. */
-export function table(caption: string, head: string[], rows: Child[][], attrs: Record<string, string> = {}): HTMLTableElement {
-  return el('table', attrs,
+export function table(
+  caption: string,
+  head: string[],
+  rows: Child[][],
+  attrs: Record<string, string> = {},
+): HTMLTableElement {
+  return el(
+    'table',
+    attrs,
     el('caption', {}, caption),
     el('thead', {}, el('tr', {}, ...head.map((h) => el('th', { scope: 'col' }, h)))),
     el('tbody', {}, ...rows.map((r) => el('tr', {}, ...r.map((c) => el('td', {}, c))))),

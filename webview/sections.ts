@@ -10,10 +10,15 @@ import type { CardView } from './viewModel';
 /** The panel's sections as DOM, from view data. Text only (see dom.ts). */
 
 export function cardsSection(cards: CardView[]): HTMLElement[] {
-  return cards.map((c) => el('div', { class: 'card', 'data-card': c.id, role: 'group', 'aria-label': c.label },
-    el('div', { class: 'label' }, c.label),
-    el('div', { class: 'value', 'data-value': '' }, c.value),
-    el('div', { class: 'detail' }, c.detail)));
+  return cards.map((c) =>
+    el(
+      'div',
+      { class: 'card', 'data-card': c.id, role: 'group', 'aria-label': c.label },
+      el('div', { class: 'label' }, c.label),
+      el('div', { class: 'value', 'data-value': '' }, c.value),
+      el('div', { class: 'detail' }, c.detail),
+    ),
+  );
 }
 
 function bucket(l: RateLimitStatus, kind: RateLimitBucketStatus['kind'], now: number): string {
@@ -24,13 +29,28 @@ function bucket(l: RateLimitStatus, kind: RateLimitBucketStatus['kind'], now: nu
 
 export function limitsTable(live: PanelLive): HTMLElement {
   const limits = live.status?.rateLimits ?? [];
-  if (limits.length === 0) return el('p', { class: 'empty' }, live.status ? 'No provider has been limited yet.' : 'The daemon is not running.');
-  return table('Rate-limit headroom per provider and key (per minute)',
+  if (limits.length === 0)
+    return el(
+      'p',
+      { class: 'empty' },
+      live.status ? 'No provider has been limited yet.' : 'The daemon is not running.',
+    );
+  return table(
+    'Rate-limit headroom per provider and key (per minute)',
     ['provider', 'key', 'tier', 'requests', 'input tokens', 'output tokens', 'tokens', 'queued', 'paused'],
-    limits.map((l) => [l.provider, l.keyId, l.tier, bucket(l, 'requests', live.at), bucket(l, 'input_tokens', live.at), bucket(l, 'output_tokens', live.at),
-      bucket(l, 'tokens', live.at), `${count(l.queued.interactive)} interactive, ${count(l.queued.background)} background`,
-      l.pausedUntil !== null && l.pausedUntil > live.at ? `until ${until(l.pausedUntil, live.at)}` : 'no']),
-    { 'data-table': 'limits' });
+    limits.map((l) => [
+      l.provider,
+      l.keyId,
+      l.tier,
+      bucket(l, 'requests', live.at),
+      bucket(l, 'input_tokens', live.at),
+      bucket(l, 'output_tokens', live.at),
+      bucket(l, 'tokens', live.at),
+      `${count(l.queued.interactive)} interactive, ${count(l.queued.background)} background`,
+      l.pausedUntil !== null && l.pausedUntil > live.at ? `until ${until(l.pausedUntil, live.at)}` : 'no',
+    ]),
+    { 'data-table': 'limits' },
+  );
 }
 
 export function healthTable(live: PanelLive): HTMLElement {
@@ -43,39 +63,106 @@ export function healthTable(live: PanelLive): HTMLElement {
     const health = open.length > 0 ? open.map((c) => `${c.key} ${c.state}`).join(', ') : 'healthy';
     return [p.id, p.defaultModel, p.keySource, health];
   });
-  const circuitRows: Child[][] = status.circuits.map((c) => [c.key, c.state, count(c.failures), `${count(c.windowFailures)} of ${count(c.windowRequests)}`,
-    c.nextProbeAt !== null ? until(c.nextProbeAt, live.at) : '—', c.lastFailure ?? '—']);
+  const circuitRows: Child[][] = status.circuits.map((c) => [
+    c.key,
+    c.state,
+    count(c.failures),
+    `${count(c.windowFailures)} of ${count(c.windowRequests)}`,
+    c.nextProbeAt !== null ? until(c.nextProbeAt, live.at) : '—',
+    c.lastFailure ?? '—',
+  ]);
   const ledger = status.ledger.degraded ? el('p', { class: 'warning' }, `Ledger: ${status.ledger.degraded}`) : null;
-  return el('div', {},
+  return el(
+    'div',
+    {},
     table('Providers', ['provider', 'model', 'key from', 'health'], provRows, { 'data-table': 'providers' }),
-    circuitRows.length > 0 ? table('Circuit breakers', ['provider/model', 'state', 'consecutive failures', 'failures in window', 'next probe', 'last failure'], circuitRows, { 'data-table': 'circuits' }) : null,
+    circuitRows.length > 0
+      ? table(
+          'Circuit breakers',
+          ['provider/model', 'state', 'consecutive failures', 'failures in window', 'next probe', 'last failure'],
+          circuitRows,
+          { 'data-table': 'circuits' },
+        )
+      : null,
     ledger,
-    el('p', { class: 'muted' }, `${count(status.inFlight)} in flight · ${count(status.requestsServed)} served since the daemon started`));
+    el(
+      'p',
+      { class: 'muted' },
+      `${count(status.inFlight)} in flight · ${count(status.requestsServed)} served since the daemon started`,
+    ),
+  );
 }
 
 export function alertsList(active: Alert[], recent: Alert[], offset: number, today: string): HTMLElement {
   if (active.length === 0 && recent.length === 0) return el('p', { class: 'empty' }, 'No alerts.');
-  const row = (a: Alert, state: string): Child[] => [state, a.severity, a.message, clock(a.firedAt, offset, today), a.clearedAt !== null ? clock(a.clearedAt, offset, today) : '—'];
-  return table('Alerts', ['state', 'severity', 'message', 'since', 'cleared'],
-    [...active.map((a) => row(a, 'firing')), ...recent.slice(0, 10).map((a) => row(a, 'cleared'))], { 'data-table': 'alerts' });
+  const row = (a: Alert, state: string): Child[] => [
+    state,
+    a.severity,
+    a.message,
+    clock(a.firedAt, offset, today),
+    a.clearedAt !== null ? clock(a.clearedAt, offset, today) : '—',
+  ];
+  return table(
+    'Alerts',
+    ['state', 'severity', 'message', 'since', 'cleared'],
+    [...active.map((a) => row(a, 'firing')), ...recent.slice(0, 10).map((a) => row(a, 'cleared'))],
+    { 'data-table': 'alerts' },
+  );
 }
 
 export function experimentsTables(list: ExperimentView[]): HTMLElement[] {
   const opt = (v: number | null, f: (n: number) => string) => (v === null ? '—' : f(v));
-  return list.map((e) => table(`Experiment ${e.name}`, ['arm', 'requests', 'cost / request', 'latency p50', 'errors', 'rated 👍', 'rated 👎'],
-    e.arms.map((a) => [a.name, opt(a.requests, count), opt(a.costPerRequestUsd, usd), opt(a.latencyP50Ms, ms), opt(a.errors, count), opt(a.ratingsUp, count), opt(a.ratingsDown, count)]),
-    { 'data-table': 'experiment', 'data-experiment': e.name }));
+  return list.map((e) =>
+    table(
+      `Experiment ${e.name}`,
+      ['arm', 'requests', 'cost / request', 'latency p50', 'errors', 'rated 👍', 'rated 👎'],
+      e.arms.map((a) => [
+        a.name,
+        opt(a.requests, count),
+        opt(a.costPerRequestUsd, usd),
+        opt(a.latencyP50Ms, ms),
+        opt(a.errors, count),
+        opt(a.ratingsUp, count),
+        opt(a.ratingsDown, count),
+      ]),
+      { 'data-table': 'experiment', 'data-experiment': e.name },
+    ),
+  );
 }
 
 export function recentTable(rows: UsageRow[], offset: number, today: string): HTMLElement {
   if (rows.length === 0) return el('p', { class: 'empty' }, 'No requests in this range.');
   // Prompt text exists only when the daemon's sampling recorded it (already redacted there).
   const samples = rows.some((r) => r.sample !== null);
-  const head = ['time', 'feature', 'model', 'tokens in → out', 'cost', 'latency', 'cache', 'attempts', 'fallback', 'error', ...(samples ? ['prompt (sampled)'] : [])];
-  return table('Recent requests, newest first', head, rows.map((r) => [
-    clock(r.startedAt, offset, today), r.feature, r.model ?? '—', `${count(r.inputTokens)} → ${count(r.outputTokens)}`,
-    r.costUsd === null ? 'unknown' : usd(r.costUsd), ms(r.latencyMs), r.cache, count(r.attempts),
-    r.fallbackPath.length > 0 ? r.fallbackPath.join(' → ') : '—', r.errorCode ?? '—',
-    ...(samples ? [r.sample ? r.sample.prompt.slice(0, 200) : '—'] : []),
-  ]), { 'data-table': 'recent' });
+  const head = [
+    'time',
+    'feature',
+    'model',
+    'tokens in → out',
+    'cost',
+    'latency',
+    'cache',
+    'attempts',
+    'fallback',
+    'error',
+    ...(samples ? ['prompt (sampled)'] : []),
+  ];
+  return table(
+    'Recent requests, newest first',
+    head,
+    rows.map((r) => [
+      clock(r.startedAt, offset, today),
+      r.feature,
+      r.model ?? '—',
+      `${count(r.inputTokens)} → ${count(r.outputTokens)}`,
+      r.costUsd === null ? 'unknown' : usd(r.costUsd),
+      ms(r.latencyMs),
+      r.cache,
+      count(r.attempts),
+      r.fallbackPath.length > 0 ? r.fallbackPath.join(' → ') : '—',
+      r.errorCode ?? '—',
+      ...(samples ? [r.sample ? r.sample.prompt.slice(0, 200) : '—'] : []),
+    ]),
+    { 'data-table': 'recent' },
+  );
 }

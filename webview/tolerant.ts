@@ -89,9 +89,14 @@ export interface ExperimentView {
 /** Experiments with at least one arm; [] when there are none or the shape is unknown. */
 export function experimentsFrom(value: unknown): ExperimentView[] {
   const r = rec(value);
-  const list: unknown = Array.isArray(value) ? value : r && (Array.isArray(r.experiments) ? r.experiments : Array.isArray(r.active) ? r.active : undefined);
-  const entries: [string | undefined, unknown][] = Array.isArray(list) ? list.map((e) => [undefined, e])
-    : r ? Object.entries(r) : [];
+  const list: unknown = Array.isArray(value)
+    ? value
+    : r && (Array.isArray(r.experiments) ? r.experiments : Array.isArray(r.active) ? r.active : undefined);
+  const entries: [string | undefined, unknown][] = Array.isArray(list)
+    ? list.map((e) => [undefined, e])
+    : r
+      ? Object.entries(r)
+      : [];
   const out: ExperimentView[] = [];
   for (const [key, entry] of entries) {
     const e = rec(entry);
@@ -106,8 +111,11 @@ export function experimentsFrom(value: unknown): ExperimentView[] {
 }
 
 function armsFrom(value: unknown): ExperimentArmView[] {
-  const entries: [string | undefined, unknown][] = Array.isArray(value) ? value.map((a) => [undefined, a])
-    : rec(value) ? Object.entries(rec(value)!) : [];
+  const entries: [string | undefined, unknown][] = Array.isArray(value)
+    ? value.map((a) => [undefined, a])
+    : rec(value)
+      ? Object.entries(rec(value)!)
+      : [];
   const arms: ExperimentArmView[] = [];
   for (const [key, entry] of entries) {
     const a = rec(entry);
@@ -121,11 +129,22 @@ function armsFrom(value: unknown): ExperimentArmView[] {
     arms.push({
       name,
       requests,
-      costPerRequestUsd: firstNum(a, ['costPerRequestUsd', 'meanCostUsd', 'avgCostUsd']) ?? (total !== undefined && requests ? total / requests : null),
-      latencyP50Ms: (latency && firstNum(latency, ['p50', 'median'])) ?? firstNum(a, ['latencyP50Ms', 'p50Ms', 'latencyMs']) ?? null,
+      costPerRequestUsd:
+        firstNum(a, ['costPerRequestUsd', 'meanCostUsd', 'avgCostUsd']) ??
+        (total !== undefined && requests ? total / requests : null),
+      latencyP50Ms:
+        (latency && firstNum(latency, ['p50', 'median'])) ??
+        firstNum(a, ['latencyP50Ms', 'p50Ms', 'latencyMs']) ??
+        null,
       errors: firstNum(a, ['errors', 'errorCount', 'failures']) ?? null,
-      ratingsUp: (ratings && firstNum(ratings, ['up', 'positive', 'thumbsUp', 'good'])) ?? firstNum(a, ['ratingsUp', 'thumbsUp', 'up']) ?? null,
-      ratingsDown: (ratings && firstNum(ratings, ['down', 'negative', 'thumbsDown', 'bad'])) ?? firstNum(a, ['ratingsDown', 'thumbsDown', 'down']) ?? null,
+      ratingsUp:
+        (ratings && firstNum(ratings, ['up', 'positive', 'thumbsUp', 'good'])) ??
+        firstNum(a, ['ratingsUp', 'thumbsUp', 'up']) ??
+        null,
+      ratingsDown:
+        (ratings && firstNum(ratings, ['down', 'negative', 'thumbsDown', 'bad'])) ??
+        firstNum(a, ['ratingsDown', 'thumbsDown', 'down']) ??
+        null,
     });
   }
   return arms;

@@ -71,17 +71,30 @@ export function snapshotView(s: PanelSnapshot, stackBy: StackBy, live?: PanelLiv
       id: 'month-cost',
       label: 'This month',
       value: usd(monthCost),
-      detail: budgetUsd !== undefined
-        ? `of ${usd(budgetUsd)} budget (${percent(ratio(monthCost, budgetUsd))}) · projected ${usd(projected)}`
-        : `projected ${usd(projected)} by month end`,
+      detail:
+        budgetUsd !== undefined
+          ? `of ${usd(budgetUsd)} budget (${percent(ratio(monthCost, budgetUsd))}) · projected ${usd(projected)}`
+          : `projected ${usd(projected)} by month end`,
     },
-    { id: 'requests-today', label: 'Requests today', value: count(todayGroup?.requests ?? 0), detail: `${count(todayGroup?.errors ?? 0)} failed` },
-    { id: 'cache', label: 'Cache hit rate', value: percent(ratio(total.cacheHits, total.requests)), detail: `${usd(total.cacheSavedUsd)} saved · ${count(total.cacheHits)} hits` },
+    {
+      id: 'requests-today',
+      label: 'Requests today',
+      value: count(todayGroup?.requests ?? 0),
+      detail: `${count(todayGroup?.errors ?? 0)} failed`,
+    },
+    {
+      id: 'cache',
+      label: 'Cache hit rate',
+      value: percent(ratio(total.cacheHits, total.requests)),
+      detail: `${usd(total.cacheSavedUsd)} saved · ${count(total.cacheHits)} hits`,
+    },
     {
       id: 'error-rate',
       label: 'Error rate',
       value: percent(ratio(total.errors, total.requests)),
-      detail: `${count(total.errors)} of ${count(total.requests)}` + (fiveMin ? ` · last 5 min ${percent(ratio(fiveMin.errors, fiveMin.requests))}` : ''),
+      detail:
+        `${count(total.errors)} of ${count(total.requests)}` +
+        (fiveMin ? ` · last 5 min ${percent(ratio(fiveMin.errors, fiveMin.requests))}` : ''),
     },
   ];
 
@@ -92,14 +105,24 @@ export function snapshotView(s: PanelSnapshot, stackBy: StackBy, live?: PanelLiv
     costStack(days, cells, stackBy),
     burnDown(s, month.dayKeys, today, projected, budgetUsd),
     {
-      id: 'tokens', title: 'Tokens per day', description: 'Input and output tokens per day, stacked', kind: 'stacked', unit: 'tokens', x: days,
+      id: 'tokens',
+      title: 'Tokens per day',
+      description: 'Input and output tokens per day, stacked',
+      kind: 'stacked',
+      unit: 'tokens',
+      x: days,
       series: [
         { label: 'input', values: days.map((d) => byDay.get(d)?.inputTokens ?? 0) },
         { label: 'output', values: days.map((d) => byDay.get(d)?.outputTokens ?? 0) },
       ],
     },
     {
-      id: 'latency', title: 'Latency per day', description: 'Latency p50, p95, p99 and time to first token p50 per day, in milliseconds', kind: 'lines', unit: 'ms', x: days,
+      id: 'latency',
+      title: 'Latency per day',
+      description: 'Latency p50, p95, p99 and time to first token p50 per day, in milliseconds',
+      kind: 'lines',
+      unit: 'ms',
+      x: days,
       series: [
         { label: 'p50', values: days.map((d) => byDay.get(d)?.latencyMs.p50 ?? null) },
         { label: 'p95', values: days.map((d) => byDay.get(d)?.latencyMs.p95 ?? null) },
@@ -121,11 +144,18 @@ export function projectMonth(spentUsd: number, elapsedDays: number, daysInMonth:
 
 function unpriced(g: UsageGroup | undefined): string {
   if (!g) return 'no requests yet';
-  return g.unpricedRequests > 0 ? `${count(g.unpricedRequests)} request(s) of unknown price not included` : `${count(g.requests)} request(s)`;
+  return g.unpricedRequests > 0
+    ? `${count(g.unpricedRequests)} request(s) of unknown price not included`
+    : `${count(g.requests)} request(s)`;
 }
 
 export function filterCells(cells: readonly UsageBreakdownCell[], f: PanelFilters): UsageBreakdownCell[] {
-  return cells.filter((c) => (!f.provider || c.provider === f.provider) && (!f.model || c.model === f.model) && (!f.feature || c.feature === f.feature));
+  return cells.filter(
+    (c) =>
+      (!f.provider || c.provider === f.provider) &&
+      (!f.model || c.model === f.model) &&
+      (!f.feature || c.feature === f.feature),
+  );
 }
 
 function costStack(days: string[], cells: UsageBreakdownCell[], by: StackBy): ChartView {
@@ -144,12 +174,23 @@ function costStack(days: string[], cells: UsageBreakdownCell[], by: StackBy): Ch
     row[i] = round6(row[i]! + c.costUsd);
   }
   return {
-    id: 'cost', title: `Cost per day by ${by}`, description: `Cost in USD per day, stacked by ${by}`, kind: 'stacked', unit: 'usd', x: days,
+    id: 'cost',
+    title: `Cost per day by ${by}`,
+    description: `Cost in USD per day, stacked by ${by}`,
+    kind: 'stacked',
+    unit: 'usd',
+    x: days,
     series: keys.map((label, k) => ({ label, values: values[k]! })),
   };
 }
 
-function burnDown(s: PanelSnapshot, dayKeys: string[], today: string, projected: number, budgetUsd: number | undefined): ChartView {
+function burnDown(
+  s: PanelSnapshot,
+  dayKeys: string[],
+  today: string,
+  projected: number,
+  budgetUsd: number | undefined,
+): ChartView {
   const byDay = new Map(s.month.groups.map((g) => [g.key, g.costUsd]));
   let sum = 0;
   const actual = dayKeys.map((d) => {
@@ -162,12 +203,19 @@ function burnDown(s: PanelSnapshot, dayKeys: string[], today: string, projected:
   // The projection starts from today's spend and reaches the projected total on the last day.
   const perDay = dayKeys.length - 1 - todayIndex > 0 ? (projected - spent) / (dayKeys.length - 1 - todayIndex) : 0;
   const projection = dayKeys.map((_, i) => (i < todayIndex ? null : round6(spent + perDay * (i - todayIndex))));
-  const series: ChartSeries[] = [{ label: 'spent', values: actual }, { label: 'projected', values: projection }];
+  const series: ChartSeries[] = [
+    { label: 'spent', values: actual },
+    { label: 'projected', values: projection },
+  ];
   if (budgetUsd !== undefined) series.push({ label: 'budget', values: dayKeys.map(() => budgetUsd) });
   return {
-    id: 'month', title: budgetUsd !== undefined ? 'This month against the budget' : 'This month so far',
+    id: 'month',
+    title: budgetUsd !== undefined ? 'This month against the budget' : 'This month so far',
     description: `Cumulative cost this month, with the projection to the month end${budgetUsd !== undefined ? ' and the budget' : ''}, in USD`,
-    kind: 'lines', unit: 'usd', x: dayKeys, series,
+    kind: 'lines',
+    unit: 'usd',
+    x: dayKeys,
+    series,
   };
 }
 
@@ -175,11 +223,20 @@ function errorsByCode(s: PanelSnapshot): ChartView {
   const codes = Object.entries(s.daily.errorsByCode).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const requests = s.daily.total.requests;
   return {
-    id: 'errors', title: 'Errors by code', description: 'Failed requests by error code, as a share of all requests in the range', kind: 'bars', unit: 'count',
+    id: 'errors',
+    title: 'Errors by code',
+    description: 'Failed requests by error code, as a share of all requests in the range',
+    kind: 'bars',
+    unit: 'count',
     x: codes.map(([code]) => code),
     series: [
       { label: 'errors', values: codes.map(([, n]) => n) },
-      { label: 'share of requests', unit: 'percent', tableOnly: true, values: codes.map(([, n]) => (requests > 0 ? round6(n / requests) : null)) },
+      {
+        label: 'share of requests',
+        unit: 'percent',
+        tableOnly: true,
+        values: codes.map(([, n]) => (requests > 0 ? round6(n / requests) : null)),
+      },
     ],
   };
 }
@@ -206,11 +263,15 @@ export function experiments(snapshot: PanelSnapshot | undefined, live: PanelLive
 
 export function chartValue(unit: ChartUnit, v: number | null): string {
   switch (unit) {
-    case 'usd': return usd(v);
-    case 'ms': return ms(v);
+    case 'usd':
+      return usd(v);
+    case 'ms':
+      return ms(v);
     case 'tokens':
-    case 'count': return count(v);
-    case 'percent': return percent(v);
+    case 'count':
+      return count(v);
+    case 'percent':
+      return percent(v);
   }
 }
 

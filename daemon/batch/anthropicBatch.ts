@@ -17,13 +17,24 @@ export class AnthropicBatch implements BatchProvider {
 
   constructor(cfg: ProviderConfig) {
     this.#apiKey = cfg.apiKey;
-    this.#client = new Anthropic({ apiKey: cfg.apiKey, baseURL: cfg.baseURL, maxRetries: 0, timeout: SDK_TIMEOUT_MS, ...(cfg.headers ? { defaultHeaders: cfg.headers } : {}) });
+    this.#client = new Anthropic({
+      apiKey: cfg.apiKey,
+      baseURL: cfg.baseURL,
+      maxRetries: 0,
+      timeout: SDK_TIMEOUT_MS,
+      ...(cfg.headers ? { defaultHeaders: cfg.headers } : {}),
+    });
   }
 
   async submit(entries: readonly BatchEntry[], _model: string, signal?: AbortSignal): Promise<string> {
     try {
       const batch = await this.#client.messages.batches.create(
-        { requests: entries.map((e) => ({ custom_id: e.customId, params: { ...toAnthropicParams(e.providerRequest), stream: false } })) },
+        {
+          requests: entries.map((e) => ({
+            custom_id: e.customId,
+            params: { ...toAnthropicParams(e.providerRequest), stream: false },
+          })),
+        },
         { ...(signal ? { signal } : {}) },
       );
       return batch.id;
@@ -34,9 +45,16 @@ export class AnthropicBatch implements BatchProvider {
 
   async status(providerBatchId: string, signal?: AbortSignal): Promise<BatchRemoteStatus> {
     try {
-      const batch = await this.#client.messages.batches.retrieve(providerBatchId, {}, { ...(signal ? { signal } : {}) });
+      const batch = await this.#client.messages.batches.retrieve(
+        providerBatchId,
+        {},
+        { ...(signal ? { signal } : {}) },
+      );
       // An ended batch holds every outcome, expired and cancelled requests included, in its results.
-      return { state: batch.processing_status === 'ended' ? 'ended' : 'in_progress', providerStatus: batch.processing_status };
+      return {
+        state: batch.processing_status === 'ended' ? 'ended' : 'in_progress',
+        providerStatus: batch.processing_status,
+      };
     } catch (err) {
       throw anthropicUpstreamError(err, this.#apiKey);
     }
@@ -44,13 +62,18 @@ export class AnthropicBatch implements BatchProvider {
 
   async cancel(providerBatchId: string, signal?: AbortSignal): Promise<string> {
     try {
-      return (await this.#client.messages.batches.cancel(providerBatchId, {}, { ...(signal ? { signal } : {}) })).processing_status;
+      return (await this.#client.messages.batches.cancel(providerBatchId, {}, { ...(signal ? { signal } : {}) }))
+        .processing_status;
     } catch (err) {
       throw anthropicUpstreamError(err, this.#apiKey);
     }
   }
 
-  async *results(providerBatchId: string, _customIds: readonly string[], signal?: AbortSignal): AsyncIterable<BatchOutcome> {
+  async *results(
+    providerBatchId: string,
+    _customIds: readonly string[],
+    signal?: AbortSignal,
+  ): AsyncIterable<BatchOutcome> {
     let decoder: AsyncIterable<MessageBatchIndividualResponse>;
     try {
       decoder = await this.#client.messages.batches.results(providerBatchId, {}, { ...(signal ? { signal } : {}) });
@@ -78,7 +101,11 @@ function outcomeOf(line: MessageBatchIndividualResponse): BatchOutcome {
     }
     case 'errored': {
       const e = r.error.error;
-      return erroredOutcome('anthropic', line.custom_id, { type: e.type, message: e.message, ...(statusOfType(e.type) !== undefined ? { status: statusOfType(e.type)! } : {}) });
+      return erroredOutcome('anthropic', line.custom_id, {
+        type: e.type,
+        message: e.message,
+        ...(statusOfType(e.type) !== undefined ? { status: statusOfType(e.type)! } : {}),
+      });
     }
     case 'expired':
     case 'canceled':
@@ -89,8 +116,16 @@ function outcomeOf(line: MessageBatchIndividualResponse): BatchOutcome {
 /** Batch results carry the error type but not the status a live call would have had. */
 function statusOfType(type: string): number | undefined {
   const statuses: Record<string, number> = {
-    invalid_request_error: 400, authentication_error: 401, billing_error: 402, permission_error: 403, not_found_error: 404,
-    request_too_large: 413, rate_limit_error: 429, api_error: 500, timeout_error: 504, overloaded_error: 529,
+    invalid_request_error: 400,
+    authentication_error: 401,
+    billing_error: 402,
+    permission_error: 403,
+    not_found_error: 404,
+    request_too_large: 413,
+    rate_limit_error: 429,
+    api_error: 500,
+    timeout_error: 504,
+    overloaded_error: 529,
   };
   return statuses[type];
 }

@@ -11,10 +11,23 @@ import type { BatchEntry } from './batchTypes';
  * by feature. Nothing stays reserved: the spend is counted as each result arrives
  * (BudgetTable.addSpend), hours later.
  */
-export function checkBatchBudget(table: BudgetTable, config: ConduitConfig, provider: BatchProviderId, model: string, entries: readonly BatchEntry[]): void {
+export function checkBatchBudget(
+  table: BudgetTable,
+  config: ConduitConfig,
+  provider: BatchProviderId,
+  model: string,
+  entries: readonly BatchEntry[],
+): void {
   const byFeature = new Map<string, number>();
   for (const e of entries) {
-    const worst = worstCaseCost(provider, model, inputTokensUpperBound(e.request.messages, e.request.system, e.request), e.providerRequest.maxTokens, config.prices).usd ?? 0;
+    const worst =
+      worstCaseCost(
+        provider,
+        model,
+        inputTokensUpperBound(e.request.messages, e.request.system, e.request),
+        e.providerRequest.maxTokens,
+        config.prices,
+      ).usd ?? 0;
     byFeature.set(e.feature, (byFeature.get(e.feature) ?? 0) + worst * BATCH_PRICE_FACTOR[provider]);
   }
   const held: Reservation[] = [];

@@ -21,7 +21,12 @@ export function batchJobs(deps: BatchJobsDeps): { poller: BatchPoller; service: 
   // A Batch API client with the profile's key; built per use, as polls are minutes apart.
   const provider = (id: BatchProviderId, profile: string): BatchProvider => {
     const { key } = resolveKey(id, process.env, deps.keys, profile);
-    if (!key) throw new ConduitError({ code: 'no_api_key', message: `No ${id} key for profile "${profile}". Store one with \`conduit key set ${id}\`.`, provider: id });
+    if (!key)
+      throw new ConduitError({
+        code: 'no_api_key',
+        message: `No ${id} key for profile "${profile}". Store one with \`conduit key set ${id}\`.`,
+        provider: id,
+      });
     deps.addSecret(key);
     return createBatchProvider(id, { apiKey: key, baseURL: resolveProvider(deps.config(), id).baseURL });
   };

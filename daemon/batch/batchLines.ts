@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { BatchProviderIds, ConduitError, PROFILE_NAME, type BatchProviderId, type BatchSubmitParams } from '../../protocol';
+import {
+  BatchProviderIds,
+  ConduitError,
+  PROFILE_NAME,
+  type BatchProviderId,
+  type BatchSubmitParams,
+} from '../../protocol';
 import { resolveProvider, type ConduitConfig } from '../config/config';
 import { guardRequest } from '../guard/inputGuard';
 import type { BatchEntry } from './batchTypes';
@@ -11,14 +17,16 @@ export const MAX_BATCH_LINES = 50_000;
 const MAX_PROBLEMS_SHOWN = 20;
 
 /** The params themselves, from any client; the lines are checked one by one below. */
-const paramsSchema = z.object({
-  lines: z.array(z.string()).min(1, 'at least one line is required'),
-  provider: z.string().optional(),
-  model: z.string().min(1).max(200).optional(),
-  feature: z.string().min(1).max(100).optional(),
-  source: z.string().max(500).optional(),
-  profile: z.string().regex(PROFILE_NAME).optional(),
-}).strict();
+const paramsSchema = z
+  .object({
+    lines: z.array(z.string()).min(1, 'at least one line is required'),
+    provider: z.string().optional(),
+    model: z.string().min(1).max(200).optional(),
+    feature: z.string().min(1).max(100).optional(),
+    source: z.string().max(500).optional(),
+    profile: z.string().regex(PROFILE_NAME).optional(),
+  })
+  .strict();
 
 export interface ParsedBatch {
   provider: BatchProviderId;
@@ -32,10 +40,17 @@ export interface ParsedBatch {
  * goes to the batch's one provider and model. Any problem refuses the whole batch, naming each
  * bad line, so a fixed file can simply be submitted again.
  */
-export function parseBatchLines(params: BatchSubmitParams, config: ConduitConfig, env: NodeJS.ProcessEnv = process.env): ParsedBatch {
+export function parseBatchLines(
+  params: BatchSubmitParams,
+  config: ConduitConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): ParsedBatch {
   const checked = paramsSchema.safeParse(params);
   if (!checked.success) {
-    throw new ConduitError({ code: 'bad_request', message: `The batch request is malformed: ${checked.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ')}.` });
+    throw new ConduitError({
+      code: 'bad_request',
+      message: `The batch request is malformed: ${checked.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ')}.`,
+    });
   }
   const lines = checked.data.lines;
   const problems: string[] = [];
@@ -44,7 +59,10 @@ export function parseBatchLines(params: BatchSubmitParams, config: ConduitConfig
   const entries: BatchEntry[] = [];
   const seen = new Map<string, number>();
   if (lines.length > MAX_BATCH_LINES) {
-    throw new ConduitError({ code: 'too_large', message: `The batch has ${lines.length} lines; the most one batch takes is ${MAX_BATCH_LINES}. Split the file.` });
+    throw new ConduitError({
+      code: 'too_large',
+      message: `The batch has ${lines.length} lines; the most one batch takes is ${MAX_BATCH_LINES}. Split the file.`,
+    });
   }
   lines.forEach((text, index) => {
     const line = index + 1;
@@ -111,12 +129,18 @@ export function parseBatchLines(params: BatchSubmitParams, config: ConduitConfig
     });
   }
   if (entries.length === 0) {
-    throw new ConduitError({ code: 'bad_request', message: 'The batch has no requests: every line is blank. Put one ChatRequest per line (JSON lines).' });
+    throw new ConduitError({
+      code: 'bad_request',
+      message: 'The batch has no requests: every line is blank. Put one ChatRequest per line (JSON lines).',
+    });
   }
   return { provider, model, entries };
 }
 
 function batchProvider(id: string): BatchProviderId {
   if ((BatchProviderIds as readonly string[]).includes(id)) return id as BatchProviderId;
-  throw new ConduitError({ code: 'bad_request', message: `${id} has no Batch API; choose --provider ${BatchProviderIds.join(', ')}.` });
+  throw new ConduitError({
+    code: 'bad_request',
+    message: `${id} has no Batch API; choose --provider ${BatchProviderIds.join(', ')}.`,
+  });
 }

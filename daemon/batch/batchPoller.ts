@@ -54,10 +54,13 @@ export class BatchPoller {
   schedule(id: string, at: number): void {
     if (this.abort.signal.aborted) return;
     clearTimeout(this.timers.get(id));
-    const timer = setTimeout(() => {
-      this.timers.delete(id);
-      void this.pollNow(id);
-    }, Math.max(0, at - this.now()));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(id);
+        void this.pollNow(id);
+      },
+      Math.max(0, at - this.now()),
+    );
     timer.unref();
     this.timers.set(id, timer);
   }
@@ -66,9 +69,14 @@ export class BatchPoller {
   pollNow(id: string): Promise<void> {
     let run = this.running.get(id);
     if (!run) {
-      run = this.poll(id).catch((err: unknown) => {
-        this.deps.log('error', 'batch poll failed unexpectedly', { batch: id, err: err instanceof Error ? err.message : String(err) });
-      }).finally(() => this.running.delete(id));
+      run = this.poll(id)
+        .catch((err: unknown) => {
+          this.deps.log('error', 'batch poll failed unexpectedly', {
+            batch: id,
+            err: err instanceof Error ? err.message : String(err),
+          });
+        })
+        .finally(() => this.running.delete(id));
       this.running.set(id, run);
     }
     return run;
@@ -102,27 +110,52 @@ export class BatchPoller {
     } catch (err) {
       if (signal.aborted) return;
       const data = errorData(err, job.model);
-      this.deps.log('warn', 'batch poll failed; trying again later', { batch: id, provider: job.provider, code: data.code, message: data.message });
+      this.deps.log('warn', 'batch poll failed; trying again later', {
+        batch: id,
+        provider: job.provider,
+        code: data.code,
+        message: data.message,
+      });
       await this.again(job, null, data);
       return;
     }
     // Whatever has no result by now never will: the batch failed, expired or was cancelled first.
-    const fill = (customId: string): BatchOutcome => status.state === 'failed'
-      ? erroredOutcome(job.provider, customId, { status: 400, message: status.message ?? 'the provider failed the whole batch' })
-      : unprocessedOutcome(customId, status.unfinished ?? 'expired');
+    const fill = (customId: string): BatchOutcome =>
+      status.state === 'failed'
+        ? erroredOutcome(job.provider, customId, {
+            status: 400,
+            message: status.message ?? 'the provider failed the whole batch',
+          })
+        : unprocessedOutcome(customId, status.unfinished ?? 'expired');
     for (const customId of await store.pendingIds(id)) await ingestOutcome(job, fill(customId), this.deps);
-    const failure: ConduitErrorData | null = status.state === 'failed'
-      ? { code: 'invalid_request', message: `${job.provider} failed batch ${id}: ${status.message ?? 'no reason given'}.`, provider: job.provider, model: job.model }
-      : null;
+    const failure: ConduitErrorData | null =
+      status.state === 'failed'
+        ? {
+            code: 'invalid_request',
+            message: `${job.provider} failed batch ${id}: ${status.message ?? 'no reason given'}.`,
+            provider: job.provider,
+            model: job.model,
+          }
+        : null;
     // Anthropic ends an expired or cancelled batch as "ended" with expired or canceled results;
     // say what happened either way. A cancel that came after every request ran changed nothing: ended.
     const counts = (await store.get(id))?.counts;
-    const state = status.state !== 'ended' ? status.state
-      : (counts?.canceled ?? 0) > 0 ? 'canceled'
-      : (counts?.expired ?? 0) > 0 ? 'expired' : 'ended';
+    const state =
+      status.state !== 'ended'
+        ? status.state
+        : (counts?.canceled ?? 0) > 0
+          ? 'canceled'
+          : (counts?.expired ?? 0) > 0
+            ? 'expired'
+            : 'ended';
     await store.end(id, state, status.providerStatus, failure);
     const ended = await store.get(id);
-    this.deps.log('info', 'batch finished', { batch: id, provider: job.provider, state: status.state, counts: ended?.counts });
+    this.deps.log('info', 'batch finished', {
+      batch: id,
+      provider: job.provider,
+      state: status.state,
+      counts: ended?.counts,
+    });
     if (ended) this.deps.onFinished(publicJob(ended));
   }
 
@@ -136,5 +169,8 @@ export class BatchPoller {
 export function errorData(err: unknown, model?: string): ConduitErrorData {
   if (err instanceof ConduitError) return err.data;
   if (err instanceof UpstreamError) return toErrorData(err, model);
-  return { code: 'internal', message: `Conduit hit an internal error: ${err instanceof Error ? err.message : String(err)}. See the daemon log.` };
+  return {
+    code: 'internal',
+    message: `Conduit hit an internal error: ${err instanceof Error ? err.message : String(err)}. See the daemon log.`,
+  };
 }

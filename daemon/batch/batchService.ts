@@ -1,5 +1,12 @@
 import * as crypto from 'node:crypto';
-import { ConduitError, type BatchItemResult, type BatchJob, type BatchProviderId, type BatchSubmitParams, type ClientKind } from '../../protocol';
+import {
+  ConduitError,
+  type BatchItemResult,
+  type BatchJob,
+  type BatchProviderId,
+  type BatchSubmitParams,
+  type ClientKind,
+} from '../../protocol';
 import type { ConduitConfig } from '../config/config';
 import type { BudgetTable } from '../usage/budgetTable';
 import { checkBatchBudget } from './batchBudget';
@@ -37,7 +44,16 @@ export class BatchService {
     const id = `batch_${crypto.randomUUID()}`;
     const { store, poller } = this.deps;
     // The job is on disk before the provider hears of it, so a crash mid-submit is noticed at the next start.
-    await store.create({ id, provider: parsed.provider, model: parsed.model, feature: params.feature ?? 'batch', source: params.source ?? null, profile, client, entries: parsed.entries });
+    await store.create({
+      id,
+      provider: parsed.provider,
+      model: parsed.model,
+      feature: params.feature ?? 'batch',
+      source: params.source ?? null,
+      profile,
+      client,
+      entries: parsed.entries,
+    });
     let providerBatchId: string;
     try {
       providerBatchId = await provider.submit(parsed.entries, parsed.model);
@@ -71,10 +87,16 @@ export class BatchService {
    */
   async cancel(id: string): Promise<BatchJob> {
     const job = await this.deps.store.get(id);
-    if (!job) throw new ConduitError({ code: 'not_found', message: `No batch ${id}; \`conduit batch list\` shows them.` });
+    if (!job)
+      throw new ConduitError({ code: 'not_found', message: `No batch ${id}; \`conduit batch list\` shows them.` });
     if (job.state !== 'in_progress' || !job.providerBatchId) {
       const why = job.state === 'submitting' ? 'is still being submitted' : `already ended (${job.state})`;
-      throw new ConduitError({ code: 'bad_request', message: `Batch ${id} ${why}, so there is nothing to cancel; \`conduit batch status ${id}\` shows it.`, provider: job.provider, model: job.model });
+      throw new ConduitError({
+        code: 'bad_request',
+        message: `Batch ${id} ${why}, so there is nothing to cancel; \`conduit batch status ${id}\` shows it.`,
+        provider: job.provider,
+        model: job.model,
+      });
     }
     let providerStatus: string | null;
     try {

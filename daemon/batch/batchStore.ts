@@ -1,4 +1,15 @@
-import type { BatchCounts, BatchItemResult, BatchItemState, BatchJob, BatchJobState, BatchProviderId, ClientKind, ConduitErrorData, ErrorCode, Usage } from '../../protocol';
+import type {
+  BatchCounts,
+  BatchItemResult,
+  BatchItemState,
+  BatchJob,
+  BatchJobState,
+  BatchProviderId,
+  ClientKind,
+  ConduitErrorData,
+  ErrorCode,
+  Usage,
+} from '../../protocol';
 import type { SqlValue } from '../usage/sqlite';
 import type { BatchEntry, BatchOutcome } from './batchTypes';
 
@@ -67,7 +78,10 @@ export interface NewJob {
  * UPDATE guarded by `state = 'pending'`, so a result read twice (after a crash) lands once.
  */
 export class BatchStore {
-  constructor(private readonly db: BatchDb, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly db: BatchDb,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async init(): Promise<void> {
     await this.db.exec(`CREATE TABLE IF NOT EXISTS batch_jobs (
@@ -116,17 +130,30 @@ export class BatchStore {
         [job.id, job.provider, job.model, job.feature, job.source, job.profile, job.client, now, now],
       );
       for (const e of job.entries) {
-        await this.db.run(`INSERT INTO batch_items (job_id, custom_id, line, feature) VALUES (?, ?, ?, ?)`, [job.id, e.customId, e.line, e.feature]);
+        await this.db.run(`INSERT INTO batch_items (job_id, custom_id, line, feature) VALUES (?, ?, ?, ?)`, [
+          job.id,
+          e.customId,
+          e.line,
+          e.feature,
+        ]);
       }
     });
   }
 
   async submitted(id: string, providerBatchId: string, nextPollAt: number): Promise<void> {
-    await this.db.run(`UPDATE batch_jobs SET state = 'in_progress', provider_batch_id = ?, next_poll_at = ?, updated_at = ? WHERE id = ? AND state = 'submitting'`, [providerBatchId, nextPollAt, this.now(), id]);
+    await this.db.run(
+      `UPDATE batch_jobs SET state = 'in_progress', provider_batch_id = ?, next_poll_at = ?, updated_at = ? WHERE id = ? AND state = 'submitting'`,
+      [providerBatchId, nextPollAt, this.now(), id],
+    );
   }
 
   /** After a poll that found the batch still running, or a poll that failed. */
-  async polled(id: string, providerStatus: string | null, nextPollAt: number, error: ConduitErrorData | null): Promise<void> {
+  async polled(
+    id: string,
+    providerStatus: string | null,
+    nextPollAt: number,
+    error: ConduitErrorData | null,
+  ): Promise<void> {
     await this.db.run(
       `UPDATE batch_jobs SET polls = polls + 1, provider_status = COALESCE(?, provider_status), next_poll_at = ?, last_error = ?, updated_at = ? WHERE id = ? AND state = 'in_progress'`,
       [providerStatus, nextPollAt, error ? JSON.stringify(error) : null, this.now(), id],
@@ -135,7 +162,10 @@ export class BatchStore {
 
   /** What the provider answered a cancel with, until the next poll says more. */
   async providerSaid(id: string, providerStatus: string): Promise<void> {
-    await this.db.run(`UPDATE batch_jobs SET provider_status = ?, updated_at = ? WHERE id = ? AND state = 'in_progress'`, [providerStatus, this.now(), id]);
+    await this.db.run(
+      `UPDATE batch_jobs SET provider_status = ?, updated_at = ? WHERE id = ? AND state = 'in_progress'`,
+      [providerStatus, this.now(), id],
+    );
   }
 
   /** Stores one result unless the item already has one; true when this call stored it. */
@@ -161,7 +191,12 @@ export class BatchStore {
     return changes === 1;
   }
 
-  async end(id: string, state: Exclude<BatchJobState, 'submitting' | 'in_progress'>, providerStatus: string | null, error: ConduitErrorData | null): Promise<void> {
+  async end(
+    id: string,
+    state: Exclude<BatchJobState, 'submitting' | 'in_progress'>,
+    providerStatus: string | null,
+    error: ConduitErrorData | null,
+  ): Promise<void> {
     const now = this.now();
     await this.db.run(
       `UPDATE batch_jobs SET state = ?, provider_status = COALESCE(?, provider_status), last_error = ?, ended_at = ?, next_poll_at = NULL, updated_at = ? WHERE id = ? AND state IN ('submitting', 'in_progress')`,
@@ -169,16 +204,33 @@ export class BatchStore {
     );
   }
 
-  async item(jobId: string, customId: string): Promise<{ state: BatchItemState; feature: string; line: number } | undefined> {
-    return (await this.db.all<{ state: BatchItemState; feature: string; line: number }>(`SELECT state, feature, line FROM batch_items WHERE job_id = ? AND custom_id = ?`, [jobId, customId]))[0];
+  async item(
+    jobId: string,
+    customId: string,
+  ): Promise<{ state: BatchItemState; feature: string; line: number } | undefined> {
+    return (
+      await this.db.all<{ state: BatchItemState; feature: string; line: number }>(
+        `SELECT state, feature, line FROM batch_items WHERE job_id = ? AND custom_id = ?`,
+        [jobId, customId],
+      )
+    )[0];
   }
 
   async pendingIds(jobId: string): Promise<string[]> {
-    return (await this.db.all<{ custom_id: string }>(`SELECT custom_id FROM batch_items WHERE job_id = ? AND state = 'pending' ORDER BY line`, [jobId])).map((r) => r.custom_id);
+    return (
+      await this.db.all<{ custom_id: string }>(
+        `SELECT custom_id FROM batch_items WHERE job_id = ? AND state = 'pending' ORDER BY line`,
+        [jobId],
+      )
+    ).map((r) => r.custom_id);
   }
 
   async customIds(jobId: string): Promise<string[]> {
-    return (await this.db.all<{ custom_id: string }>(`SELECT custom_id FROM batch_items WHERE job_id = ? ORDER BY line`, [jobId])).map((r) => r.custom_id);
+    return (
+      await this.db.all<{ custom_id: string }>(`SELECT custom_id FROM batch_items WHERE job_id = ? ORDER BY line`, [
+        jobId,
+      ])
+    ).map((r) => r.custom_id);
   }
 
   async get(id: string): Promise<StoredJob | null> {
@@ -187,7 +239,9 @@ export class BatchStore {
   }
 
   async list(limit = 100): Promise<StoredJob[]> {
-    const rows = await this.db.all<JobRow>(`SELECT * FROM batch_jobs ORDER BY created_at DESC, id DESC LIMIT ?`, [limit]);
+    const rows = await this.db.all<JobRow>(`SELECT * FROM batch_jobs ORDER BY created_at DESC, id DESC LIMIT ?`, [
+      limit,
+    ]);
     return Promise.all(rows.map((r) => this.toJob(r)));
   }
 
@@ -197,7 +251,13 @@ export class BatchStore {
   }
 
   async activeCount(): Promise<number> {
-    return (await this.db.all<{ n: number }>(`SELECT COUNT(*) AS n FROM batch_jobs WHERE state IN ('submitting', 'in_progress')`))[0]?.n ?? 0;
+    return (
+      (
+        await this.db.all<{ n: number }>(
+          `SELECT COUNT(*) AS n FROM batch_jobs WHERE state IN ('submitting', 'in_progress')`,
+        )
+      )[0]?.n ?? 0
+    );
   }
 
   async results(jobId: string): Promise<BatchItemResult[]> {

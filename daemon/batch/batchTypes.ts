@@ -25,8 +25,22 @@ export interface BatchRemoteStatus {
 
 /** One request's result, matched by custom id. */
 export type BatchOutcome =
-  | { customId: string; state: 'succeeded'; text: string; model: string; usage: Usage; stopReason: string | null; responseId?: string }
-  | { customId: string; state: 'errored' | 'expired' | 'canceled'; errorCode: ErrorCode; message: string; httpStatus: number | null };
+  | {
+      customId: string;
+      state: 'succeeded';
+      text: string;
+      model: string;
+      usage: Usage;
+      stopReason: string | null;
+      responseId?: string;
+    }
+  | {
+      customId: string;
+      state: 'errored' | 'expired' | 'canceled';
+      errorCode: ErrorCode;
+      message: string;
+      httpStatus: number | null;
+    };
 
 /**
  * One provider's Batch API through its official SDK. Each module builds the body of every

@@ -7,8 +7,11 @@ import { OpenAIBatch } from './openaiBatch';
 
 export function createBatchProvider(id: BatchProviderId, cfg: ProviderConfig): BatchProvider {
   switch (id) {
-    case 'anthropic': return new AnthropicBatch(cfg);
-    case 'openai': return new OpenAIBatch(cfg);
-    case 'gemini': return new GeminiBatch(cfg);
+    case 'anthropic':
+      return new AnthropicBatch(cfg);
+    case 'openai':
+      return new OpenAIBatch(cfg);
+    case 'gemini':
+      return new GeminiBatch(cfg);
   }
 }

@@ -31,13 +31,21 @@ export class GeminiBatch implements BatchProvider {
     const capture = new ResponseCapture();
     const src: InlinedRequest[] = entries.map((e) => {
       const params = toGeminiParams(e.providerRequest, {});
-      return { contents: params.contents, ...(params.config ? { config: params.config } : {}), metadata: { [ID_KEY]: e.customId } };
+      return {
+        contents: params.contents,
+        ...(params.config ? { config: params.config } : {}),
+        metadata: { [ID_KEY]: e.customId },
+      };
     });
     try {
       const job = await this.#client.batches.create({
         model,
         src,
-        config: { displayName: `conduit-${entries.length}`, httpOptions: { fetch: capture.fetch }, ...(signal ? { abortSignal: signal } : {}) },
+        config: {
+          displayName: `conduit-${entries.length}`,
+          httpOptions: { fetch: capture.fetch },
+          ...(signal ? { abortSignal: signal } : {}),
+        },
       });
       if (!job.name) throw new Error('Gemini created the batch without naming it.');
       return job.name;
@@ -49,11 +57,16 @@ export class GeminiBatch implements BatchProvider {
   async status(providerBatchId: string, signal?: AbortSignal): Promise<BatchRemoteStatus> {
     const state = (await this.get(providerBatchId, signal)).state ?? JobState.JOB_STATE_UNSPECIFIED;
     switch (state) {
-      case JobState.JOB_STATE_SUCCEEDED: return { state: 'ended', providerStatus: state };
-      case JobState.JOB_STATE_CANCELLED: return { state: 'ended', providerStatus: state, unfinished: 'canceled' };
-      case JobState.JOB_STATE_EXPIRED: return { state: 'expired', providerStatus: state };
-      case JobState.JOB_STATE_FAILED: return { state: 'failed', providerStatus: state, message: 'Gemini failed the batch.' };
-      default: return { state: 'in_progress', providerStatus: state };
+      case JobState.JOB_STATE_SUCCEEDED:
+        return { state: 'ended', providerStatus: state };
+      case JobState.JOB_STATE_CANCELLED:
+        return { state: 'ended', providerStatus: state, unfinished: 'canceled' };
+      case JobState.JOB_STATE_EXPIRED:
+        return { state: 'expired', providerStatus: state };
+      case JobState.JOB_STATE_FAILED:
+        return { state: 'failed', providerStatus: state, message: 'Gemini failed the batch.' };
+      default:
+        return { state: 'in_progress', providerStatus: state };
     }
   }
 
@@ -61,14 +74,21 @@ export class GeminiBatch implements BatchProvider {
   async cancel(providerBatchId: string, signal?: AbortSignal): Promise<string | null> {
     const capture = new ResponseCapture();
     try {
-      await this.#client.batches.cancel({ name: providerBatchId, config: { httpOptions: { fetch: capture.fetch }, ...(signal ? { abortSignal: signal } : {}) } });
+      await this.#client.batches.cancel({
+        name: providerBatchId,
+        config: { httpOptions: { fetch: capture.fetch }, ...(signal ? { abortSignal: signal } : {}) },
+      });
     } catch (err) {
       throw geminiUpstreamError(err, this.#apiKey, capture);
     }
     return null;
   }
 
-  async *results(providerBatchId: string, customIds: readonly string[], signal?: AbortSignal): AsyncIterable<BatchOutcome> {
+  async *results(
+    providerBatchId: string,
+    customIds: readonly string[],
+    signal?: AbortSignal,
+  ): AsyncIterable<BatchOutcome> {
     const job = await this.get(providerBatchId, signal);
     const responses = job.dest?.inlinedResponses ?? [];
     // A response with neither answer nor error is a request the job never reached before it ended.
@@ -90,7 +110,11 @@ export class GeminiBatch implements BatchProvider {
         };
       } else if (r.error) {
         const e = r.error as { code?: number; message?: string; status?: string };
-        yield erroredOutcome('gemini', customId, { ...(e.code !== undefined ? { status: e.code } : {}), ...(e.status ? { type: e.status } : {}), message: e.message ?? 'the request failed inside the batch' });
+        yield erroredOutcome('gemini', customId, {
+          ...(e.code !== undefined ? { status: e.code } : {}),
+          ...(e.status ? { type: e.status } : {}),
+          message: e.message ?? 'the request failed inside the batch',
+        });
       } else {
         yield unprocessedOutcome(customId, unfinished);
       }
@@ -100,7 +124,10 @@ export class GeminiBatch implements BatchProvider {
   private async get(name: string, signal?: AbortSignal): Promise<BatchJob> {
     const capture = new ResponseCapture();
     try {
-      return await this.#client.batches.get({ name, config: { httpOptions: { fetch: capture.fetch }, ...(signal ? { abortSignal: signal } : {}) } });
+      return await this.#client.batches.get({
+        name,
+        config: { httpOptions: { fetch: capture.fetch }, ...(signal ? { abortSignal: signal } : {}) },
+      });
     } catch (err) {
       throw geminiUpstreamError(err, this.#apiKey, capture);
     }

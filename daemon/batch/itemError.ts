@@ -21,7 +21,13 @@ export function erroredOutcome(provider: BatchProviderId, customId: string, fact
     ...(facts.type !== undefined ? { providerType: facts.type } : {}),
     ...(facts.code !== undefined ? { providerCode: facts.code } : {}),
   });
-  return { customId, state: 'errored', errorCode: classifyCode(err), message: err.message, httpStatus: facts.status ?? null };
+  return {
+    customId,
+    state: 'errored',
+    errorCode: classifyCode(err),
+    message: err.message,
+    httpStatus: facts.status ?? null,
+  };
 }
 
 /** A request the provider never ran: the batch expired (or was cancelled) before reaching it. */
@@ -31,7 +37,10 @@ export function unprocessedOutcome(customId: string, state: 'expired' | 'cancele
     state,
     // Ran out of time versus stopped on request: the ledger tells the two apart.
     errorCode: state === 'expired' ? 'timeout' : 'cancelled',
-    message: state === 'expired' ? 'The batch expired before this request ran; submit it again.' : 'The batch was cancelled before this request ran.',
+    message:
+      state === 'expired'
+        ? 'The batch expired before this request ran; submit it again.'
+        : 'The batch was cancelled before this request ran.',
     httpStatus: null,
   };
 }

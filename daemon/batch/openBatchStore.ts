@@ -11,7 +11,10 @@ export const BATCH_FILE = 'batch.db';
  * (a result's ledger row is idempotent by request id, see batchIngest). A store that cannot open
  * leaves the daemon serving; `batch` commands then say so.
  */
-export async function openBatchStore(home: string, log: (level: 'warn', msg: string, fields?: Record<string, unknown>) => void): Promise<(BatchStore & { close(): Promise<void> }) | undefined> {
+export async function openBatchStore(
+  home: string,
+  log: (level: 'warn', msg: string, fields?: Record<string, unknown>) => void,
+): Promise<(BatchStore & { close(): Promise<void> }) | undefined> {
   const file = path.join(home, BATCH_FILE);
   try {
     prepareDatabaseFile(file);
@@ -19,10 +22,16 @@ export async function openBatchStore(home: string, log: (level: 'warn', msg: str
     tightenDatabaseFiles(file);
     const store = new BatchStore(db) as BatchStore & { close(): Promise<void> };
     store.close = () => db.close();
-    await store.init().catch(async (err: unknown) => { await store.close().catch(() => undefined); throw err; });
+    await store.init().catch(async (err: unknown) => {
+      await store.close().catch(() => undefined);
+      throw err;
+    });
     return store;
   } catch (err) {
-    log('warn', 'the batch job store is unavailable; `conduit batch` will not work until it opens', { file, err: err instanceof Error ? err.message : String(err) });
+    log('warn', 'the batch job store is unavailable; `conduit batch` will not work until it opens', {
+      file,
+      err: err instanceof Error ? err.message : String(err),
+    });
     return undefined;
   }
 }

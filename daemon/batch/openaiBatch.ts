@@ -27,20 +27,38 @@ export class OpenAIBatch implements BatchProvider {
   constructor(cfg: ProviderConfig) {
     this.#apiKey = cfg.apiKey;
     this.#client = new OpenAI({
-      apiKey: cfg.apiKey, baseURL: cfg.baseURL, maxRetries: 0, timeout: SDK_TIMEOUT_MS,
-      organization: null, project: null, adminAPIKey: null,
+      apiKey: cfg.apiKey,
+      baseURL: cfg.baseURL,
+      maxRetries: 0,
+      timeout: SDK_TIMEOUT_MS,
+      organization: null,
+      project: null,
+      adminAPIKey: null,
       ...(cfg.headers ? { defaultHeaders: cfg.headers } : {}),
     });
   }
 
   async submit(entries: readonly BatchEntry[], _model: string, signal?: AbortSignal): Promise<string> {
     const jsonl = entries
-      .map((e) => JSON.stringify({ custom_id: e.customId, method: 'POST', url: ENDPOINT, body: toOpenAIParams(e.providerRequest, OPENAI_CHAT_OPTIONS) }))
+      .map((e) =>
+        JSON.stringify({
+          custom_id: e.customId,
+          method: 'POST',
+          url: ENDPOINT,
+          body: toOpenAIParams(e.providerRequest, OPENAI_CHAT_OPTIONS),
+        }),
+      )
       .join('\n');
     const opts = signal ? { signal } : {};
     try {
-      const file = await this.#client.files.create({ file: await toFile(Buffer.from(jsonl, 'utf8'), 'conduit-batch.jsonl'), purpose: 'batch' }, opts);
-      const batch = await this.#client.batches.create({ input_file_id: file.id, endpoint: ENDPOINT, completion_window: '24h' }, opts);
+      const file = await this.#client.files.create(
+        { file: await toFile(Buffer.from(jsonl, 'utf8'), 'conduit-batch.jsonl'), purpose: 'batch' },
+        opts,
+      );
+      const batch = await this.#client.batches.create(
+        { input_file_id: file.id, endpoint: ENDPOINT, completion_window: '24h' },
+        opts,
+      );
       return batch.id;
     } catch (err) {
       throw openaiUpstreamError('openai', err, this.#apiKey);
@@ -51,11 +69,23 @@ export class OpenAIBatch implements BatchProvider {
     try {
       const batch = await this.#client.batches.retrieve(providerBatchId, signal ? { signal } : {});
       switch (batch.status) {
-        case 'completed': return { state: 'ended', providerStatus: batch.status };
-        case 'cancelled': return { state: 'ended', providerStatus: batch.status, unfinished: 'canceled' };
-        case 'expired': return { state: 'expired', providerStatus: batch.status };
-        case 'failed': return { state: 'failed', providerStatus: batch.status, message: batch.errors?.data?.map((e) => `${e.line ? `line ${e.line}: ` : ''}${e.message ?? e.code ?? ''}`).join('; ') || 'OpenAI failed the batch.' };
-        default: return { state: 'in_progress', providerStatus: batch.status };
+        case 'completed':
+          return { state: 'ended', providerStatus: batch.status };
+        case 'cancelled':
+          return { state: 'ended', providerStatus: batch.status, unfinished: 'canceled' };
+        case 'expired':
+          return { state: 'expired', providerStatus: batch.status };
+        case 'failed':
+          return {
+            state: 'failed',
+            providerStatus: batch.status,
+            message:
+              batch.errors?.data
+                ?.map((e) => `${e.line ? `line ${e.line}: ` : ''}${e.message ?? e.code ?? ''}`)
+                .join('; ') || 'OpenAI failed the batch.',
+          };
+        default:
+          return { state: 'in_progress', providerStatus: batch.status };
       }
     } catch (err) {
       throw openaiUpstreamError('openai', err, this.#apiKey);
@@ -70,7 +100,11 @@ export class OpenAIBatch implements BatchProvider {
     }
   }
 
-  async *results(providerBatchId: string, _customIds: readonly string[], signal?: AbortSignal): AsyncIterable<BatchOutcome> {
+  async *results(
+    providerBatchId: string,
+    _customIds: readonly string[],
+    signal?: AbortSignal,
+  ): AsyncIterable<BatchOutcome> {
     const opts = signal ? { signal } : {};
     let lines: OutputLine[];
     try {
@@ -110,11 +144,13 @@ function outcomeOf(line: OutputLine): BatchOutcome | undefined {
   }
   if (line.error?.code === 'batch_expired') return unprocessedOutcome(customId, 'expired');
   if (line.error?.code === 'batch_cancelled') return unprocessedOutcome(customId, 'canceled');
-  const bodyError = (line.response?.body as { error?: { message?: string; type?: string; code?: string | null } } | undefined)?.error;
+  const bodyError = (
+    line.response?.body as { error?: { message?: string; type?: string; code?: string | null } } | undefined
+  )?.error;
   return erroredOutcome('openai', customId, {
     ...(status !== undefined ? { status } : {}),
     ...(bodyError?.type ? { type: bodyError.type } : {}),
-    ...(bodyError?.code ?? line.error?.code ? { code: (bodyError?.code ?? line.error?.code)! } : {}),
+    ...((bodyError?.code ?? line.error?.code) ? { code: (bodyError?.code ?? line.error?.code)! } : {}),
     message: bodyError?.message ?? line.error?.message ?? 'the request failed inside the batch',
   });
 }

@@ -58,7 +58,11 @@ function graphFile(scope: string): string {
  * temporary name and renamed, the manifest last; the manifest names each graph's sha256, so a
  * graph from a save that never finished is caught at load.
  */
-export async function saveAnnSnapshot(home: string, embedderId: string, index: AdaptiveIndex): Promise<{ scopes: number; entries: number }> {
+export async function saveAnnSnapshot(
+  home: string,
+  embedderId: string,
+  index: AdaptiveIndex,
+): Promise<{ scopes: number; entries: number }> {
   const dir = path.join(home, ANN_DIR);
   const parts = index.annPartitions();
   if (parts.length === 0) {
@@ -71,7 +75,14 @@ export async function saveAnnSnapshot(home: string, embedderId: string, index: A
     const file = graphFile(scope);
     writeAtomic(path.join(dir, file), (tmp) => part.save(tmp));
     const full = path.join(dir, file);
-    scopes.push({ scope, file, sha256: await sha256File(full), bytes: fs.statSync(full).size, dims: part.dims, ids: part.idList() });
+    scopes.push({
+      scope,
+      file,
+      sha256: await sha256File(full),
+      bytes: fs.statSync(full).size,
+      dims: part.dims,
+      ids: part.idList(),
+    });
   }
   const manifest: Manifest = { version: VERSION, embedder: embedderId, hnsw: { ...HNSW }, scopes };
   writeAtomic(path.join(dir, MANIFEST), (tmp) => fs.writeFileSync(tmp, JSON.stringify(manifest), { mode: 0o600 }));
@@ -86,7 +97,13 @@ export async function saveAnnSnapshot(home: string, embedderId: string, index: A
  * embedder, in a file whose sha256 matches. Anything else is reported in `problems` and left for
  * the caller to rebuild from the store.
  */
-export async function restoreAnnSnapshot(home: string, embedderId: string, usearch: UsearchModule, index: AdaptiveIndex, entries: readonly CacheEntry[]): Promise<AnnRestore> {
+export async function restoreAnnSnapshot(
+  home: string,
+  embedderId: string,
+  usearch: UsearchModule,
+  index: AdaptiveIndex,
+  entries: readonly CacheEntry[],
+): Promise<AnnRestore> {
   const out: AnnRestore = { entries: 0, scopes: 0, problems: [], keys: new Set() };
   const dir = path.join(home, ANN_DIR);
   const manifestFile = path.join(dir, MANIFEST);
@@ -99,9 +116,15 @@ export async function restoreAnnSnapshot(home: string, embedderId: string, usear
     out.problems.push(`the saved index's manifest is unreadable (${err instanceof Error ? err.message : String(err)})`);
     return out;
   }
-  if (manifest.version !== VERSION) return { ...out, problems: [`the saved index has format ${manifest.version}, this version reads ${VERSION}`] };
-  if (manifest.embedder !== embedderId) return { ...out, problems: [`the saved index was built from ${manifest.embedder} vectors, the cache now uses ${embedderId}`] };
-  if (JSON.stringify(manifest.hnsw) !== JSON.stringify(HNSW)) return { ...out, problems: ['the saved index was built with other HNSW settings'] };
+  if (manifest.version !== VERSION)
+    return { ...out, problems: [`the saved index has format ${manifest.version}, this version reads ${VERSION}`] };
+  if (manifest.embedder !== embedderId)
+    return {
+      ...out,
+      problems: [`the saved index was built from ${manifest.embedder} vectors, the cache now uses ${embedderId}`],
+    };
+  if (JSON.stringify(manifest.hnsw) !== JSON.stringify(HNSW))
+    return { ...out, problems: ['the saved index was built with other HNSW settings'] };
 
   const byScope = new Map<string, Map<string, Float32Array>>();
   for (const e of entries) {
@@ -125,14 +148,17 @@ export async function restoreAnnSnapshot(home: string, embedderId: string, usear
     const file = path.join(dir, path.basename(saved.file));
     try {
       // usearch aborts the whole process on some damaged files, so nothing unchecked reaches it.
-      if (fs.statSync(file).size !== saved.bytes || (await sha256File(file)) !== saved.sha256) throw new Error('its checksum does not match (damaged or half-written)');
+      if (fs.statSync(file).size !== saved.bytes || (await sha256File(file)) !== saved.sha256)
+        throw new Error('its checksum does not match (damaged or half-written)');
       const part = AnnPartition.fromFile(usearch, saved.dims, HNSW, file, saved.ids, (k) => stored.get(k));
       index.adopt(saved.scope, part);
       out.scopes++;
       out.entries += part.size;
       for (const [, key] of saved.ids) out.keys.add(key);
     } catch (err) {
-      out.problems.push(`${label}: the saved graph cannot be used: ${err instanceof Error ? err.message : String(err)}`);
+      out.problems.push(
+        `${label}: the saved graph cannot be used: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   }
   return out;

@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { ChatMessage, ProviderId, ReasoningEffort, ResponseSchema, ToolChoice, ToolDefinition } from '../../protocol';
+import type {
+  ChatMessage,
+  ProviderId,
+  ReasoningEffort,
+  ResponseSchema,
+  ToolChoice,
+  ToolDefinition,
+} from '../../protocol';
 
 /** The parts of a request that decide its answer; everything else (feature, priority, stream) does not. */
 export interface CanonicalRequest {
@@ -45,10 +52,14 @@ function keyContent(content: ChatMessage['content']): unknown {
   if (typeof content === 'string') return normalizeText(content);
   return content.map((p) => {
     switch (p.type) {
-      case 'text': return ['t', normalizeText(p.text)];
-      case 'image': return ['i', p.mediaType, sha256(p.data)];
-      case 'tool_use': return ['u', p.id, p.name, p.input];
-      case 'tool_result': return ['r', p.toolUseId, normalizeText(p.content), p.isError === true];
+      case 'text':
+        return ['t', normalizeText(p.text)];
+      case 'image':
+        return ['i', p.mediaType, sha256(p.data)];
+      case 'tool_use':
+        return ['u', p.id, p.name, p.input];
+      case 'tool_result':
+        return ['r', p.toolUseId, normalizeText(p.content), p.isError === true];
     }
   });
 }
@@ -64,18 +75,20 @@ function extras(req: CanonicalRequest): unknown[] {
  * vary with how a client built it). Tools join the array when requests carry them.
  */
 export function exactKey(req: CanonicalRequest): string {
-  return sha256(JSON.stringify([
-    // v2: whitespace inside the text became part of the key; v1 keys folded it away.
-    'v2',
-    req.provider,
-    req.model,
-    normalizeText(req.system ?? ''),
-    req.messages.map((m) => [m.role, keyContent(m.content)]),
-    req.temperature ?? null,
-    req.maxTokens,
-    req.responseFormat ?? null,
-    ...extras(req),
-  ]));
+  return sha256(
+    JSON.stringify([
+      // v2: whitespace inside the text became part of the key; v1 keys folded it away.
+      'v2',
+      req.provider,
+      req.model,
+      normalizeText(req.system ?? ''),
+      req.messages.map((m) => [m.role, keyContent(m.content)]),
+      req.temperature ?? null,
+      req.maxTokens,
+      req.responseFormat ?? null,
+      ...extras(req),
+    ]),
+  );
 }
 
 /**
@@ -84,17 +97,19 @@ export function exactKey(req: CanonicalRequest): string {
  * last message is compared by meaning.
  */
 export function semanticScope(req: CanonicalRequest): string {
-  return sha256(JSON.stringify([
-    'scope-v2',
-    req.provider,
-    req.model,
-    sha256(normalizeText(req.system ?? '')),
-    req.messages.slice(0, -1).map((m) => [m.role, keyContent(m.content)]),
-    req.temperature ?? null,
-    req.maxTokens,
-    req.responseFormat ?? null,
-    ...extras(req),
-  ]));
+  return sha256(
+    JSON.stringify([
+      'scope-v2',
+      req.provider,
+      req.model,
+      sha256(normalizeText(req.system ?? '')),
+      req.messages.slice(0, -1).map((m) => [m.role, keyContent(m.content)]),
+      req.temperature ?? null,
+      req.maxTokens,
+      req.responseFormat ?? null,
+      ...extras(req),
+    ]),
+  );
 }
 
 /**

@@ -63,7 +63,11 @@ export class CacheStore {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
 
-  private constructor(private readonly db: SqliteDb, private readonly flushMs: number, private readonly log: CacheLog) {}
+  private constructor(
+    private readonly db: SqliteDb,
+    private readonly flushMs: number,
+    private readonly log: CacheLog,
+  ) {}
 
   static async open(file: string, log: CacheLog, opts: { flushMs?: number } = {}): Promise<CacheStore> {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
@@ -72,7 +76,10 @@ export class CacheStore {
       db = await openChecked(file);
     } catch (err) {
       // A damaged cache holds nothing that cannot be fetched again: start afresh.
-      log('warn', 'the cache database could not be opened; starting an empty one', { file, err: err instanceof Error ? err.message : String(err) });
+      log('warn', 'the cache database could not be opened; starting an empty one', {
+        file,
+        err: err instanceof Error ? err.message : String(err),
+      });
       for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
       db = await openChecked(file);
     }
@@ -91,13 +98,18 @@ export class CacheStore {
       if (e) entries.push(e);
     }
     // Rows past even the stale window are of no use to anyone.
-    await this.db.write(() => this.db.run('DELETE FROM entries WHERE expires_at + ? <= ?', [staleMaxAgeMs, now])).catch(() => undefined);
+    await this.db
+      .write(() => this.db.run('DELETE FROM entries WHERE expires_at + ? <= ?', [staleMaxAgeMs, now]))
+      .catch(() => undefined);
     return entries;
   }
 
   /** The requests answered most often, for warming after a restart. */
   async mostUsed(limit: number): Promise<{ request: ChatRequest; key: string; hits: number }[]> {
-    const rows = await this.db.all<{ key: string; request: string; hits: number }>('SELECT key, request, hits FROM entries WHERE hits > 0 ORDER BY hits DESC LIMIT ?', [limit]);
+    const rows = await this.db.all<{ key: string; request: string; hits: number }>(
+      'SELECT key, request, hits FROM entries WHERE hits > 0 ORDER BY hits DESC LIMIT ?',
+      [limit],
+    );
     return rows.map((r) => ({ key: r.key, request: JSON.parse(r.request) as ChatRequest, hits: r.hits }));
   }
 
@@ -124,18 +136,28 @@ export class CacheStore {
 
   /** Writes whatever is pending now; resolves once it is committed. */
   flush(): Promise<void> {
-    if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
     const batch = this.pending;
     if (batch.size === 0) return this.flushing;
     this.pending = new Map();
-    const done = this.flushing.then(() => this.db.transaction(async () => {
-      for (const [key, entry] of batch) {
-        if (entry === null) await this.db.run('DELETE FROM entries WHERE key = ?', [key]);
-        else await this.db.run(UPSERT, toRow(entry));
-      }
-    })).catch((err: unknown) => {
-      this.log('warn', 'cache entries could not be written; they stay in memory only', { entries: batch.size, err: err instanceof Error ? err.message : String(err) });
-    });
+    const done = this.flushing
+      .then(() =>
+        this.db.transaction(async () => {
+          for (const [key, entry] of batch) {
+            if (entry === null) await this.db.run('DELETE FROM entries WHERE key = ?', [key]);
+            else await this.db.run(UPSERT, toRow(entry));
+          }
+        }),
+      )
+      .catch((err: unknown) => {
+        this.log('warn', 'cache entries could not be written; they stay in memory only', {
+          entries: batch.size,
+          err: err instanceof Error ? err.message : String(err),
+        });
+      });
     this.flushing = done;
     return done;
   }
@@ -146,9 +168,15 @@ export class CacheStore {
   }
 
   private schedule(): void {
-    if (this.pending.size >= 500) { void this.flush(); return; }
+    if (this.pending.size >= 500) {
+      void this.flush();
+      return;
+    }
     if (this.timer) return;
-    this.timer = setTimeout(() => { this.timer = undefined; void this.flush(); }, this.flushMs);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, this.flushMs);
     this.timer.unref();
   }
 }
@@ -180,8 +208,21 @@ async function openChecked(file: string): Promise<SqliteDb> {
 
 function toRow(e: CacheEntry): (string | number | null)[] {
   return [
-    e.key, e.scope, e.feature, JSON.stringify(e.request), e.prompt, e.text, e.provider, e.model, e.stopReason,
-    JSON.stringify(e.usage), e.costUsd, e.createdAt, e.expiresAt, e.hits, Date.now(),
+    e.key,
+    e.scope,
+    e.feature,
+    JSON.stringify(e.request),
+    e.prompt,
+    e.text,
+    e.provider,
+    e.model,
+    e.stopReason,
+    JSON.stringify(e.usage),
+    e.costUsd,
+    e.createdAt,
+    e.expiresAt,
+    e.hits,
+    Date.now(),
     e.vector ? Buffer.from(e.vector.buffer, e.vector.byteOffset, e.vector.byteLength).toString('base64') : null,
     e.embedder ?? null,
   ];
@@ -190,9 +231,20 @@ function toRow(e: CacheEntry): (string | number | null)[] {
 function fromRow(r: EntryRow): CacheEntry | undefined {
   try {
     const entry: CacheEntry = {
-      key: r.key, scope: r.scope, feature: r.feature, request: JSON.parse(r.request) as ChatRequest, prompt: r.prompt, text: r.text,
-      provider: r.provider as ProviderId, model: r.model, stopReason: r.stop_reason, usage: JSON.parse(r.usage) as Usage,
-      costUsd: r.cost_usd, createdAt: r.created_at, expiresAt: r.expires_at, hits: r.hits,
+      key: r.key,
+      scope: r.scope,
+      feature: r.feature,
+      request: JSON.parse(r.request) as ChatRequest,
+      prompt: r.prompt,
+      text: r.text,
+      provider: r.provider as ProviderId,
+      model: r.model,
+      stopReason: r.stop_reason,
+      usage: JSON.parse(r.usage) as Usage,
+      costUsd: r.cost_usd,
+      createdAt: r.created_at,
+      expiresAt: r.expires_at,
+      hits: r.hits,
     };
     if (r.vector && r.embedder) {
       const buf = Buffer.from(r.vector, 'base64');

@@ -12,11 +12,25 @@ export interface WarmDeps {
  * Sends each request that is not cached yet, one at a time and at background priority, so warming
  * never competes with interactive work for the rate limits.
  */
-export async function warmCache(requests: readonly ChatRequest[], deps: WarmDeps, signal?: AbortSignal): Promise<CacheWarmResult> {
+export async function warmCache(
+  requests: readonly ChatRequest[],
+  deps: WarmDeps,
+  signal?: AbortSignal,
+): Promise<CacheWarmResult> {
   const out: CacheWarmResult = { warmed: 0, skipped: 0, alreadyCached: 0, notCacheable: 0, failed: 0, errors: [] };
   const background = requests.map((raw): ChatRequest => ({ ...raw, priority: 'background', stream: false }));
   // A request that cannot be primed (bad input) fails below with its own error.
-  await deps.prime?.(background.filter((r) => { try { return deps.state(r) === 'missing'; } catch { return false; } })).catch(() => undefined);
+  await deps
+    .prime?.(
+      background.filter((r) => {
+        try {
+          return deps.state(r) === 'missing';
+        } catch {
+          return false;
+        }
+      }),
+    )
+    .catch(() => undefined);
   for (const [i, request] of background.entries()) {
     if (signal?.aborted) break;
     try {

@@ -30,17 +30,30 @@ export async function chooseEmbedder(settings: SemanticSettings, ctx: EmbedderCo
       // A models/ folder planted in the home (a link, another user's) must not load its ONNX file.
       if (!settings.localModelDir) securePrivateDir(path.dirname(modelDir));
       const t0 = performance.now();
-      const embedder = await loadLocalEmbedder({ modelDir, ...(ctx.importModule ? { importModule: ctx.importModule } : {}) });
-      ctx.log('info', 'semantic cache: local embedder loaded', {
-        id: embedder.id, modelDir, dtype: embedder.dtype, sha256: embedder.sha256,
-        pinned: embedder.sha256 === settings.localModelSha256, loadMs: Math.round(performance.now() - t0),
+      const embedder = await loadLocalEmbedder({
+        modelDir,
+        ...(ctx.importModule ? { importModule: ctx.importModule } : {}),
       });
-      recordEmbedderChoice(embedder.id, `the local model in ${modelDir} loaded (conduit.cache.semantic.embedder = local)`);
+      ctx.log('info', 'semantic cache: local embedder loaded', {
+        id: embedder.id,
+        modelDir,
+        dtype: embedder.dtype,
+        sha256: embedder.sha256,
+        pinned: embedder.sha256 === settings.localModelSha256,
+        loadMs: Math.round(performance.now() - t0),
+      });
+      recordEmbedderChoice(
+        embedder.id,
+        `the local model in ${modelDir} loaded (conduit.cache.semantic.embedder = local)`,
+      );
       return embedder;
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
       ctx.log('warn', `semantic cache: the local embedder is unavailable, using lexical instead: ${why}`);
-      recordEmbedderChoice('lexical', `local was asked for but is unavailable: ${why}. See docs/platforms.md (the local embedder is an optional install)`);
+      recordEmbedderChoice(
+        'lexical',
+        `local was asked for but is unavailable: ${why}. See docs/platforms.md (the local embedder is an optional install)`,
+      );
       return new LexicalEmbedder();
     }
   }
@@ -48,12 +61,20 @@ export async function chooseEmbedder(settings: SemanticSettings, ctx: EmbedderCo
     const access = ctx.providerAccess?.(settings.provider);
     if (!access?.apiKey) {
       ctx.log('warn', `semantic cache: no API key for ${settings.provider} embeddings, using lexical instead`);
-      recordEmbedderChoice('lexical', `provider embeddings were asked for but there is no ${settings.provider} API key`);
+      recordEmbedderChoice(
+        'lexical',
+        `provider embeddings were asked for but there is no ${settings.provider} API key`,
+      );
       return new LexicalEmbedder();
     }
-    recordEmbedderChoice(`provider:${settings.provider}`, `conduit.cache.semantic.embedder = provider (${settings.provider})`);
+    recordEmbedderChoice(
+      `provider:${settings.provider}`,
+      `conduit.cache.semantic.embedder = provider (${settings.provider})`,
+    );
     return providerEmbedder({
-      provider: settings.provider, apiKey: access.apiKey, baseURL: access.baseURL,
+      provider: settings.provider,
+      apiKey: access.apiKey,
+      baseURL: access.baseURL,
       ...(settings.providerModel ? { model: settings.providerModel } : {}),
       ...(ctx.onEmbeddingCall ? { onCall: ctx.onEmbeddingCall } : {}),
     });

@@ -18,7 +18,25 @@ export interface PromptParts {
 
 const FENCE = /(^|\n)[ \t]*(```|~~~)[ \t]*([\w+#.-]*)[^\n]*\n([\s\S]*?)(?:\n[ \t]*\2[ \t]*(?=\n|$)|$)/g;
 /** Indentation is syntax in these; everything else is assumed to use braces, keywords or tags. */
-const INDENT_LANGS = new Set(['python', 'py', 'python3', 'yaml', 'yml', 'haskell', 'hs', 'coffee', 'coffeescript', 'nim', 'sass', 'pug', 'fsharp', 'f#', 'elm', 'gdscript', 'toml']);
+const INDENT_LANGS = new Set([
+  'python',
+  'py',
+  'python3',
+  'yaml',
+  'yml',
+  'haskell',
+  'hs',
+  'coffee',
+  'coffeescript',
+  'nim',
+  'sass',
+  'pug',
+  'fsharp',
+  'f#',
+  'elm',
+  'gdscript',
+  'toml',
+]);
 const EXACT_LANGS = new Set(['make', 'makefile', 'mk', 'diff', 'patch', 'text', 'txt']);
 
 /** Fenced blocks, then runs of lines indented by a tab or four spaces (Markdown's indented code). */
@@ -86,7 +104,10 @@ function depths(lines: readonly string[]): number[] {
 
 /** What must be equal for two pieces of code to be the same code. */
 export function codeFingerprint(block: CodeBlock): string {
-  const lines = block.text.split('\n').map((l) => l.replace(/\s+$/, '')).filter((l) => l.length > 0);
+  const lines = block.text
+    .split('\n')
+    .map((l) => l.replace(/\s+$/, ''))
+    .filter((l) => l.length > 0);
   // A tab against spaces is another Makefile; a diff's columns are its content.
   if (EXACT_LANGS.has(block.lang)) return `x:${lines.join('\n')}`;
   if (indentIsSyntax(block)) {

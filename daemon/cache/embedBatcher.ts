@@ -61,9 +61,18 @@ export class EmbedBatcher implements Embedder {
   readonly id: string;
   private readonly lanes: Record<EmbedPriority, Item[]> = { interactive: [], background: [] };
   private readonly timers: Partial<Record<EmbedPriority, NodeJS.Timeout>> = {};
-  private readonly counts: EmbedBatcherStats = { requests: 0, texts: 0, upstreamCalls: 0, upstreamTexts: 0, abandoned: 0 };
+  private readonly counts: EmbedBatcherStats = {
+    requests: 0,
+    texts: 0,
+    upstreamCalls: 0,
+    upstreamTexts: 0,
+    abandoned: 0,
+  };
 
-  constructor(private readonly inner: Embedder, private readonly settings: () => EmbedBatchSettings) {
+  constructor(
+    private readonly inner: Embedder,
+    private readonly settings: () => EmbedBatchSettings,
+  ) {
     // The same vectors as the wrapped embedder: entries embedded either way compare.
     this.id = inner.id;
   }
@@ -77,7 +86,11 @@ export class EmbedBatcher implements Embedder {
     return Math.max(1, Math.min(this.settings().maxSize, this.inner.maxBatch ?? Infinity));
   }
 
-  embed(texts: readonly string[], signal?: AbortSignal, priority: EmbedPriority = 'interactive'): Promise<Float32Array[]> {
+  embed(
+    texts: readonly string[],
+    signal?: AbortSignal,
+    priority: EmbedPriority = 'interactive',
+  ): Promise<Float32Array[]> {
     if (texts.length === 0) return Promise.resolve([]);
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     this.counts.requests++;
@@ -85,8 +98,13 @@ export class EmbedBatcher implements Embedder {
     return new Promise<Float32Array[]>((resolve, reject) => {
       const onAbort = (): void => this.drop(caller, abortReason(signal!));
       const caller: Caller = {
-        texts, results: new Array<Float32Array>(texts.length), remaining: texts.length, done: false, inFlight: new Set(),
-        resolve, reject,
+        texts,
+        results: new Array<Float32Array>(texts.length),
+        remaining: texts.length,
+        done: false,
+        inFlight: new Set(),
+        resolve,
+        reject,
         release: () => signal?.removeEventListener('abort', onAbort),
       };
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -95,7 +113,10 @@ export class EmbedBatcher implements Embedder {
       this.flushFull();
       if (lane.length > 0 && !this.timers[priority]) {
         const s = this.settings();
-        this.timers[priority] = setTimeout(() => this.windowOver(priority), priority === 'interactive' ? s.windowMs : s.backgroundWindowMs);
+        this.timers[priority] = setTimeout(
+          () => this.windowOver(priority),
+          priority === 'interactive' ? s.windowMs : s.backgroundWindowMs,
+        );
       }
     });
   }
@@ -149,21 +170,25 @@ export class EmbedBatcher implements Embedder {
     } catch (err) {
       call = Promise.reject(err);
     }
-    call.then((vectors) => {
-      if (vectors.length !== texts.length) throw new Error(`the embedder returned ${vectors.length} vectors for ${texts.length} texts`);
-      const used = new Set<number>();
-      for (const { caller, index } of items) {
-        const at = unique.get(caller.texts[index]!)!;
-        // A vector shared by two callers is copied, so neither can change the other's.
-        const v = used.has(at) ? vectors[at]!.slice() : vectors[at]!;
-        used.add(at);
-        this.put(caller, index, v);
-      }
-    }).catch((err: unknown) => {
-      for (const c of [...batch.waiting]) this.fail(c, err);
-    }).finally(() => {
-      for (const c of batch.waiting) c.inFlight.delete(batch);
-    });
+    call
+      .then((vectors) => {
+        if (vectors.length !== texts.length)
+          throw new Error(`the embedder returned ${vectors.length} vectors for ${texts.length} texts`);
+        const used = new Set<number>();
+        for (const { caller, index } of items) {
+          const at = unique.get(caller.texts[index]!)!;
+          // A vector shared by two callers is copied, so neither can change the other's.
+          const v = used.has(at) ? vectors[at]!.slice() : vectors[at]!;
+          used.add(at);
+          this.put(caller, index, v);
+        }
+      })
+      .catch((err: unknown) => {
+        for (const c of [...batch.waiting]) this.fail(c, err);
+      })
+      .finally(() => {
+        for (const c of batch.waiting) c.inFlight.delete(batch);
+      });
   }
 
   private put(caller: Caller, index: number, vector: Float32Array): void {

@@ -98,7 +98,10 @@ export class ExactCache {
   purge(): number {
     let n = 0;
     for (const [key, e] of this.lru.entries()) {
-      if (this.classify(e) === undefined) { this.lru.delete(key); n++; }
+      if (this.classify(e) === undefined) {
+        this.lru.delete(key);
+        n++;
+      }
     }
     return n;
   }

@@ -25,14 +25,22 @@ interface TensorLike {
   data: ArrayLike<number | bigint>;
   dims: number[];
 }
-type Tokenizer = (texts: string[], opts: { padding: boolean; truncation: boolean; max_length: number }) => Record<string, TensorLike>;
+type Tokenizer = (
+  texts: string[],
+  opts: { padding: boolean; truncation: boolean; max_length: number },
+) => Record<string, TensorLike>;
 type Model = (inputs: Record<string, TensorLike>) => Promise<Record<string, TensorLike | undefined>>;
 
 /** The slice of @huggingface/transformers this file uses, so nothing else of its types leaks in. */
 interface TransformersModule {
   env: { allowRemoteModels: boolean; allowLocalModels: boolean; localModelPath: string; useFSCache: boolean };
   AutoTokenizer: { from_pretrained(id: string, opts: { local_files_only: boolean }): Promise<Tokenizer> };
-  AutoModel: { from_pretrained(id: string, opts: { dtype: 'fp32' | 'q8'; device: 'cpu'; local_files_only: boolean }): Promise<Model> };
+  AutoModel: {
+    from_pretrained(
+      id: string,
+      opts: { dtype: 'fp32' | 'q8'; device: 'cpu'; local_files_only: boolean },
+    ): Promise<Model>;
+  };
 }
 
 export class LocalEmbedderUnavailable extends Error {
@@ -60,7 +68,13 @@ export async function sha256File(file: string): Promise<string> {
  * Mean pooling over the tokens the attention mask keeps, then L2 normalization: what
  * sentence-transformers does for all-MiniLM-L6-v2. `hidden` is [batch, seq, dims], `mask` [batch, seq].
  */
-export function meanPoolNormalize(hidden: ArrayLike<number>, mask: ArrayLike<number | bigint>, batch: number, seq: number, dims: number): Float32Array[] {
+export function meanPoolNormalize(
+  hidden: ArrayLike<number>,
+  mask: ArrayLike<number | bigint>,
+  batch: number,
+  seq: number,
+  dims: number,
+): Float32Array[] {
   const out: Float32Array[] = [];
   for (let b = 0; b < batch; b++) {
     const v = new Float32Array(dims);
@@ -93,21 +107,30 @@ interface Pending {
  * Inference is one run at a time; texts that arrive while a run is going are embedded together
  * in the next run (up to `batchSize`), padded to the longest, pooled over the attention mask.
  */
-export async function loadLocalEmbedder(opts: LocalEmbedderOptions): Promise<Embedder & { readonly sha256: string; readonly dtype: 'q8' | 'fp32' }> {
+export async function loadLocalEmbedder(
+  opts: LocalEmbedderOptions,
+): Promise<Embedder & { readonly sha256: string; readonly dtype: 'q8' | 'fp32' }> {
   const dir = path.resolve(opts.modelDir);
   const hint = `Install it with \`conduit cache model install --from FOLDER_OR_ZIP\` (see docs/caching.md), or set cache.semantic.embedder to "lexical" or "provider".`;
   for (const f of ['config.json', 'tokenizer.json']) {
-    if (!fs.existsSync(path.join(dir, f))) throw new LocalEmbedderUnavailable(`the local embedding model is missing: no ${path.join(dir, f)}. ${hint}`);
+    if (!fs.existsSync(path.join(dir, f)))
+      throw new LocalEmbedderUnavailable(`the local embedding model is missing: no ${path.join(dir, f)}. ${hint}`);
   }
   const onnx = findOnnxFile(dir);
-  if (!onnx) throw new LocalEmbedderUnavailable(`the local embedding model is missing: no ${path.join(dir, 'onnx', 'model_quantized.onnx')} (or model.onnx). ${hint}`);
+  if (!onnx)
+    throw new LocalEmbedderUnavailable(
+      `the local embedding model is missing: no ${path.join(dir, 'onnx', 'model_quantized.onnx')} (or model.onnx). ${hint}`,
+    );
 
-  const importModule = opts.importModule ?? ((name: string) => import(/* webpackIgnore: true */ name) as Promise<unknown>);
+  const importModule =
+    opts.importModule ?? ((name: string) => import(/* webpackIgnore: true */ name) as Promise<unknown>);
   let mod: TransformersModule;
   try {
     mod = (await importModule(PACKAGE)) as TransformersModule;
   } catch (err) {
-    throw new LocalEmbedderUnavailable(`${PACKAGE} is not installed (${err instanceof Error ? err.message : String(err)}). Install it with ONNXRUNTIME_NODE_INSTALL=skip npm install ${PACKAGE}, or set cache.semantic.embedder to "lexical" or "provider".`);
+    throw new LocalEmbedderUnavailable(
+      `${PACKAGE} is not installed (${err instanceof Error ? err.message : String(err)}). Install it with ONNXRUNTIME_NODE_INSTALL=skip npm install ${PACKAGE}, or set cache.semantic.embedder to "lexical" or "provider".`,
+    );
   }
   mod.env.allowRemoteModels = false;
   mod.env.allowLocalModels = true;
@@ -115,7 +138,9 @@ export async function loadLocalEmbedder(opts: LocalEmbedderOptions): Promise<Emb
   // transformers.js finds a model by id under localModelPath: the folder's parent and its name.
   mod.env.localModelPath = path.dirname(dir);
   const id = path.basename(dir);
-  const config = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as { max_position_embeddings?: number };
+  const config = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as {
+    max_position_embeddings?: number;
+  };
   const maxLength = Math.min(MAX_TOKENS, config.max_position_embeddings ?? MAX_TOKENS);
   const [tokenizer, model, sha256] = await Promise.all([
     mod.AutoTokenizer.from_pretrained(id, { local_files_only: true }),
@@ -132,7 +157,8 @@ export async function loadLocalEmbedder(opts: LocalEmbedderOptions): Promise<Emb
     const outputs = await model(inputs);
     const hidden = outputs['last_hidden_state'] ?? outputs['token_embeddings'];
     const mask = inputs['attention_mask'];
-    if (!hidden || !mask || hidden.dims.length !== 3) throw new Error('the local model gave no last_hidden_state [batch, seq, dims]');
+    if (!hidden || !mask || hidden.dims.length !== 3)
+      throw new Error('the local model gave no last_hidden_state [batch, seq, dims]');
     const [batch, seq, dims] = hidden.dims as [number, number, number];
     return meanPoolNormalize(hidden.data as ArrayLike<number>, mask.data, batch, seq, dims);
   };
@@ -142,13 +168,15 @@ export async function loadLocalEmbedder(opts: LocalEmbedderOptions): Promise<Emb
     running = true;
     const take = queue.slice(0, batchSize);
     queue = queue.slice(batchSize);
-    runBatch(take.map((p) => p.text)).then(
-      (vectors) => take.forEach((p, i) => p.resolve(vectors[i]!)),
-      (err: unknown) => take.forEach((p) => p.reject(err)),
-    ).finally(() => {
-      running = false;
-      pump();
-    });
+    runBatch(take.map((p) => p.text))
+      .then(
+        (vectors) => take.forEach((p, i) => p.resolve(vectors[i]!)),
+        (err: unknown) => take.forEach((p) => p.reject(err)),
+      )
+      .finally(() => {
+        running = false;
+        pump();
+      });
   };
 
   return {
@@ -161,7 +189,12 @@ export async function loadLocalEmbedder(opts: LocalEmbedderOptions): Promise<Emb
     embed(texts, signal) {
       if (texts.length === 0) return Promise.resolve([]);
       if (signal?.aborted) return Promise.reject(signal.reason ?? new Error('aborted'));
-      const all = texts.map((text) => new Promise<Float32Array>((resolve, reject) => { queue.push({ text, resolve, reject }); }));
+      const all = texts.map(
+        (text) =>
+          new Promise<Float32Array>((resolve, reject) => {
+            queue.push({ text, resolve, reject });
+          }),
+      );
       pump();
       return Promise.all(all);
     },

@@ -53,7 +53,9 @@ export function hubFileUrl(baseUrl: string, repo: string, revision: string, file
  * that stops keeps its `.part` files, and the next run asks for the rest (HTTP Range). A file
  * whose checksum is wrong is deleted, so the next run fetches it anew rather than resuming it.
  */
-export async function downloadModel(opts: ModelDownloadOptions): Promise<ModelInstallResult & { downloaded: string[] }> {
+export async function downloadModel(
+  opts: ModelDownloadOptions,
+): Promise<ModelInstallResult & { downloaded: string[] }> {
   const repo = opts.repo ?? MINILM_REPO;
   const revision = opts.revision ?? MINILM_REVISION;
   const base = (opts.baseUrl ?? hubBaseUrl()).replace(/\/+$/, '');
@@ -80,14 +82,22 @@ export async function downloadModel(opts: ModelDownloadOptions): Promise<ModelIn
   } catch (err) {
     if (err instanceof ModelInstallError && /sha256 mismatch/.test(err.message)) {
       fs.rmSync(path.join(work, 'onnx'), { recursive: true, force: true });
-      throw new ModelInstallError(`${err.message} The downloaded file was deleted; the next --download fetches it again.`);
+      throw new ModelInstallError(
+        `${err.message} The downloaded file was deleted; the next --download fetches it again.`,
+      );
     }
     throw err;
   }
 }
 
 /** Downloads `url` to `target` through `target.part`, resuming from what the part file holds. */
-async function fetchResumable(doFetch: typeof fetch, url: string, target: string, name: string, onProgress?: (p: DownloadProgress) => void): Promise<'ok' | 'missing'> {
+async function fetchResumable(
+  doFetch: typeof fetch,
+  url: string,
+  target: string,
+  name: string,
+  onProgress?: (p: DownloadProgress) => void,
+): Promise<'ok' | 'missing'> {
   const part = `${target}.part`;
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const have = fs.existsSync(part) ? fs.statSync(part).size : 0;
@@ -95,7 +105,9 @@ async function fetchResumable(doFetch: typeof fetch, url: string, target: string
   try {
     res = await doFetch(url, { headers: have > 0 ? { Range: `bytes=${have}-` } : {}, redirect: 'follow' });
   } catch (err) {
-    throw new ModelInstallError(`could not reach ${url}: ${err instanceof Error ? err.message : String(err)}. Nothing was installed; run the command again to resume.`);
+    throw new ModelInstallError(
+      `could not reach ${url}: ${err instanceof Error ? err.message : String(err)}. Nothing was installed; run the command again to resume.`,
+    );
   }
   if (res.status === 404) return 'missing';
   // The part file already holds the whole file.
@@ -122,16 +134,23 @@ async function fetchResumable(doFetch: typeof fetch, url: string, target: string
   // next run resumes from there instead of from what happened to be flushed.
   const failed = await new Promise<Error | undefined>((resolve, reject) => {
     let error: Error | undefined;
-    body.on('error', (err) => { error = err; out.end(); });
+    body.on('error', (err) => {
+      error = err;
+      out.end();
+    });
     out.on('error', reject);
     out.on('close', () => resolve(error));
     body.pipe(out);
   });
   if (failed) {
-    throw new ModelInstallError(`the download of ${name} stopped after ${received} bytes (${failed.message}). Run the command again to resume it.`);
+    throw new ModelInstallError(
+      `the download of ${name} stopped after ${received} bytes (${failed.message}). Run the command again to resume it.`,
+    );
   }
   if (total !== null && received !== total) {
-    throw new ModelInstallError(`the download of ${name} stopped after ${received} of ${total} bytes. Run the command again to resume it.`);
+    throw new ModelInstallError(
+      `the download of ${name} stopped after ${received} of ${total} bytes. Run the command again to resume it.`,
+    );
   }
   fs.renameSync(part, target);
   return 'ok';

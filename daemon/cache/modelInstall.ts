@@ -36,7 +36,8 @@ export interface ModelInstallResult {
  */
 export async function installModel(opts: ModelInstallOptions): Promise<ModelInstallResult> {
   const expected = opts.sha256.toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(expected)) throw new ModelInstallError(`the expected sha256 must be 64 hex digits, not "${opts.sha256}".`);
+  if (!/^[0-9a-f]{64}$/.test(expected))
+    throw new ModelInstallError(`the expected sha256 must be 64 hex digits, not "${opts.sha256}".`);
   if (!fs.existsSync(opts.from)) throw new ModelInstallError(`${opts.from} does not exist.`);
   const dest = path.resolve(opts.dest);
   fs.mkdirSync(path.dirname(dest), { recursive: true, mode: 0o700 });
@@ -49,14 +50,21 @@ export async function installModel(opts: ModelInstallOptions): Promise<ModelInst
       source = path.join(staging, 'unzipped');
       extractZip(fs.readFileSync(opts.from), source);
     } else {
-      throw new ModelInstallError(`${opts.from} is neither a folder nor a .zip. Give the model folder (config.json, tokenizer.json, onnx/model_quantized.onnx) or a zip of it.`);
+      throw new ModelInstallError(
+        `${opts.from} is neither a folder nor a .zip. Give the model folder (config.json, tokenizer.json, onnx/model_quantized.onnx) or a zip of it.`,
+      );
     }
     const root = findModelRoot(source);
-    if (!root) throw new ModelInstallError(`${opts.from} holds no model: it needs ${REQUIRED.join(', ')} and onnx/model_quantized.onnx (or onnx/model.onnx), at its top or one folder down.`);
+    if (!root)
+      throw new ModelInstallError(
+        `${opts.from} holds no model: it needs ${REQUIRED.join(', ')} and onnx/model_quantized.onnx (or onnx/model.onnx), at its top or one folder down.`,
+      );
     const onnx = findOnnxFile(root)!;
     const actual = await sha256File(onnx.file);
     if (actual !== expected) {
-      throw new ModelInstallError(`sha256 mismatch for ${path.relative(root, onnx.file)}: expected ${expected}, got ${actual}. The file is not the pinned model (a different build, or damaged); nothing was installed.`);
+      throw new ModelInstallError(
+        `sha256 mismatch for ${path.relative(root, onnx.file)}: expected ${expected}, got ${actual}. The file is not the pinned model (a different build, or damaged); nothing was installed.`,
+      );
     }
     const out = path.join(staging, 'model');
     fs.mkdirSync(path.join(out, 'onnx'), { recursive: true });
@@ -70,13 +78,27 @@ export async function installModel(opts: ModelInstallOptions): Promise<ModelInst
     fs.copyFileSync(onnx.file, path.join(out, onnxRel));
     files.push(onnxRel);
     // The copy is what gets used: check it too, then say where it came from.
-    if (await sha256File(path.join(out, onnxRel)) !== expected) throw new ModelInstallError('the copied ONNX file does not match its source; nothing was installed.');
-    fs.writeFileSync(path.join(out, 'conduit-model.json'), JSON.stringify({ onnx: onnxRel, sha256: expected, source: path.resolve(opts.from), installedAt: new Date().toISOString() }, null, 2) + '\n');
+    if ((await sha256File(path.join(out, onnxRel))) !== expected)
+      throw new ModelInstallError('the copied ONNX file does not match its source; nothing was installed.');
+    fs.writeFileSync(
+      path.join(out, 'conduit-model.json'),
+      JSON.stringify(
+        { onnx: onnxRel, sha256: expected, source: path.resolve(opts.from), installedAt: new Date().toISOString() },
+        null,
+        2,
+      ) + '\n',
+    );
     const old = `${staging}-old`;
     if (fs.existsSync(dest)) fs.renameSync(dest, old);
     fs.renameSync(out, dest);
     fs.rmSync(old, { recursive: true, force: true });
-    return { dest, onnxFile: path.join(dest, onnxRel), sha256: actual, bytes: fs.statSync(path.join(dest, onnxRel)).size, files };
+    return {
+      dest,
+      onnxFile: path.join(dest, onnxRel),
+      sha256: actual,
+      bytes: fs.statSync(path.join(dest, onnxRel)).size,
+      files,
+    };
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
@@ -86,7 +108,11 @@ export async function installModel(opts: ModelInstallOptions): Promise<ModelInst
 function findModelRoot(dir: string): string | undefined {
   const isModel = (d: string) => REQUIRED.every((f) => fs.existsSync(path.join(d, f))) && findOnnxFile(d) !== undefined;
   if (isModel(dir)) return dir;
-  const subs = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => path.join(dir, e.name)).filter(isModel);
+  const subs = fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => path.join(dir, e.name))
+    .filter(isModel);
   return subs.length === 1 ? subs[0] : undefined;
 }
 
@@ -98,12 +124,16 @@ export function extractZip(buf: Buffer, out: string): void {
   // The end-of-central-directory record: its signature, within the last 64 kB + 22 bytes.
   let eocd = -1;
   for (let i = buf.length - 22; i >= Math.max(0, buf.length - 65_557); i--) {
-    if (buf.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
+    if (buf.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
   }
   if (eocd < 0) throw new ModelInstallError('not a zip file (no central directory).');
   const entries = buf.readUInt16LE(eocd + 10);
   let p = buf.readUInt32LE(eocd + 16);
-  if (entries === 0xffff || p === 0xffffffff) throw new ModelInstallError('zip64 archives are not supported; unzip it and give the folder.');
+  if (entries === 0xffff || p === 0xffffffff)
+    throw new ModelInstallError('zip64 archives are not supported; unzip it and give the folder.');
   const root = path.resolve(out);
   fs.mkdirSync(root, { recursive: true });
   for (let n = 0; n < entries; n++) {
@@ -118,16 +148,25 @@ export function extractZip(buf: Buffer, out: string): void {
     const name = buf.toString('utf8', p + 46, p + 46 + nameLen);
     p += 46 + nameLen + extraLen + commentLen;
     const target = path.resolve(root, name);
-    if (target !== root && !target.startsWith(root + path.sep)) throw new ModelInstallError(`the zip entry "${name}" points outside the folder; refused.`);
-    if (name.endsWith('/')) { fs.mkdirSync(target, { recursive: true }); continue; }
-    if (buf.readUInt32LE(local) !== 0x04034b50) throw new ModelInstallError(`damaged zip (no local header for ${name}).`);
+    if (target !== root && !target.startsWith(root + path.sep))
+      throw new ModelInstallError(`the zip entry "${name}" points outside the folder; refused.`);
+    if (name.endsWith('/')) {
+      fs.mkdirSync(target, { recursive: true });
+      continue;
+    }
+    if (buf.readUInt32LE(local) !== 0x04034b50)
+      throw new ModelInstallError(`damaged zip (no local header for ${name}).`);
     const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
     const raw = buf.subarray(start, start + compressedSize);
     let data: Buffer;
     if (method === 0) data = Buffer.from(raw);
     else if (method === 8) data = zlib.inflateRawSync(raw);
-    else throw new ModelInstallError(`the zip entry ${name} uses compression method ${method}; only stored and deflate are supported.`);
-    if (data.length !== size) throw new ModelInstallError(`damaged zip (${name}: ${data.length} bytes, expected ${size}).`);
+    else
+      throw new ModelInstallError(
+        `the zip entry ${name} uses compression method ${method}; only stored and deflate are supported.`,
+      );
+    if (data.length !== size)
+      throw new ModelInstallError(`damaged zip (${name}: ${data.length} bytes, expected ${size}).`);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, data);
   }

@@ -3,9 +3,19 @@ import { normalizeText } from './cacheKey';
 import { rejectReason } from './semanticGuards';
 
 /** A labelled prompt pair: `same` when one cached answer is right for both. */
-export interface LabelledPair { a: string; b: string; same: boolean; category?: string; why?: string }
+export interface LabelledPair {
+  a: string;
+  b: string;
+  same: boolean;
+  category?: string;
+  why?: string;
+}
 
-export interface ScoredPair { pair: LabelledPair; similarity: number; rejected: string | null }
+export interface ScoredPair {
+  pair: LabelledPair;
+  similarity: number;
+  rejected: string | null;
+}
 
 export interface PairFigures {
   pairs: number;
@@ -52,6 +62,13 @@ export function figuresAt(scored: readonly ScoredPair[], threshold: number, guar
 export function figuresByCategory(scored: readonly ScoredPair[], threshold: number): Map<string, PairFigures> {
   const out = new Map<string, PairFigures>();
   const cats = [...new Set(scored.map((s) => s.pair.category ?? 'none'))].sort();
-  for (const c of cats) out.set(c, figuresAt(scored.filter((s) => (s.pair.category ?? 'none') === c), threshold));
+  for (const c of cats)
+    out.set(
+      c,
+      figuresAt(
+        scored.filter((s) => (s.pair.category ?? 'none') === c),
+        threshold,
+      ),
+    );
   return out;
 }

@@ -5,9 +5,21 @@
  */
 
 const CONTRACTIONS: [RegExp, string][] = [
-  [/\bcan't\b/g, 'can not'], [/\bwon't\b/g, 'will not'], [/\bshan't\b/g, 'shall not'],
-  [/n't\b/g, ' not'], [/'re\b/g, ' are'], [/\bwhat's\b/g, 'what is'], [/\bwhats\b/g, 'what is'], [/\bhows\b/g, 'how is'], [/\bit's\b/g, 'it is'], [/\bthat's\b/g, 'that is'],
-  [/'d\b/g, ' would'], [/'ll\b/g, ' will'], [/'ve\b/g, ' have'], [/'m\b/g, ' am'], [/'s\b/g, ''],
+  [/\bcan't\b/g, 'can not'],
+  [/\bwon't\b/g, 'will not'],
+  [/\bshan't\b/g, 'shall not'],
+  [/n't\b/g, ' not'],
+  [/'re\b/g, ' are'],
+  [/\bwhat's\b/g, 'what is'],
+  [/\bwhats\b/g, 'what is'],
+  [/\bhows\b/g, 'how is'],
+  [/\bit's\b/g, 'it is'],
+  [/\bthat's\b/g, 'that is'],
+  [/'d\b/g, ' would'],
+  [/'ll\b/g, ' will'],
+  [/'ve\b/g, ' have'],
+  [/'m\b/g, ' am'],
+  [/'s\b/g, ''],
 ];
 
 /**
@@ -33,40 +45,129 @@ const FRAMING: RegExp[] = [
  * Words that carry no part of what is asked: "please", "tell me", "the". Negations, direction and
  * relation words are deliberately absent; they have their own guards.
  */
-const FILLER = new Set(`a an the is are was were be been being am do does did doing can could would should will shall may might must
+const FILLER = new Set(
+  `a an the is are was were be been being am do does did doing can could would should will shall may might must
 i me my mine we us our you your yours it its this that these those there here how what why when where which who whom whose
 please tell show explain describe give help want need like know let just also really briefly simply way ways possible
 for on at about as and or so if some any thing things hi hello hey thanks thank kindly correct proper properly best good
 get make use using used via within someone anyone understand idea trying figure out quick question advance
-syntax purpose meaning mean means work works working explained explanation nowadays now mine see between`.split(/\s+/));
+syntax purpose meaning mean means work works working explained explanation nowadays now mine see between`.split(/\s+/),
+);
 
 /** Equivalences developers use interchangeably, canonical form on the right. A wrong entry makes wrong hits. */
 const SYNONYMS: Record<string, string> = {
-  remove: 'delete', erase: 'delete', eliminate: 'delete', rm: 'delete',
-  quick: 'fast', quicker: 'fast', faster: 'fast', quickest: 'fast', fastest: 'fast', quickly: 'fast', speedy: 'fast',
-  method: 'function', func: 'function', fn: 'function',
-  dir: 'directory', folder: 'directory', folders: 'directory', directories: 'directory',
-  js: 'javascript', ts: 'typescript', py: 'python', python3: 'python', golang: 'go', postgresql: 'postgres',
-  k8s: 'kubernetes', osx: 'macos', mac: 'macos', repo: 'repository', repos: 'repository', db: 'database',
-  dict: 'dictionary', dicts: 'dictionary', dictionaries: 'dictionary', params: 'parameter', param: 'parameter', parameters: 'parameter',
-  args: 'argument', arg: 'argument', arguments: 'argument', lib: 'library', libs: 'library', config: 'configuration',
-  env: 'environment', vars: 'variable', var: 'variable', variables: 'variable',
-  mistake: 'error', bug: 'error', bugs: 'error', errors: 'error', exception: 'error', exceptions: 'error',
-  difference: 'differ', differences: 'differ', different: 'differ', differs: 'differ', vs: 'versus',
-  create: 'create', creating: 'create', build: 'create', generate: 'create', building: 'create', generating: 'create',
-  obtain: 'get', retrieve: 'get', fetching: 'get',
-  combine: 'merge', concatenate: 'join', concat: 'join',
-  terminate: 'kill', execute: 'run', launch: 'run', quit: 'exit',
-  modify: 'change', alter: 'change', edit: 'change', verify: 'check', detect: 'find', determine: 'check', whether: 'if',
-  dependencies: 'package', dependency: 'package', packages: 'package', call: 'request',
-  into: 'to', onto: 'onto',
-  declaration: 'declare', installation: 'install', deletion: 'delete',
+  remove: 'delete',
+  erase: 'delete',
+  eliminate: 'delete',
+  rm: 'delete',
+  quick: 'fast',
+  quicker: 'fast',
+  faster: 'fast',
+  quickest: 'fast',
+  fastest: 'fast',
+  quickly: 'fast',
+  speedy: 'fast',
+  method: 'function',
+  func: 'function',
+  fn: 'function',
+  dir: 'directory',
+  folder: 'directory',
+  folders: 'directory',
+  directories: 'directory',
+  js: 'javascript',
+  ts: 'typescript',
+  py: 'python',
+  python3: 'python',
+  golang: 'go',
+  postgresql: 'postgres',
+  k8s: 'kubernetes',
+  osx: 'macos',
+  mac: 'macos',
+  repo: 'repository',
+  repos: 'repository',
+  db: 'database',
+  dict: 'dictionary',
+  dicts: 'dictionary',
+  dictionaries: 'dictionary',
+  params: 'parameter',
+  param: 'parameter',
+  parameters: 'parameter',
+  args: 'argument',
+  arg: 'argument',
+  arguments: 'argument',
+  lib: 'library',
+  libs: 'library',
+  config: 'configuration',
+  env: 'environment',
+  vars: 'variable',
+  var: 'variable',
+  variables: 'variable',
+  mistake: 'error',
+  bug: 'error',
+  bugs: 'error',
+  errors: 'error',
+  exception: 'error',
+  exceptions: 'error',
+  difference: 'differ',
+  differences: 'differ',
+  different: 'differ',
+  differs: 'differ',
+  vs: 'versus',
+  create: 'create',
+  creating: 'create',
+  build: 'create',
+  generate: 'create',
+  building: 'create',
+  generating: 'create',
+  obtain: 'get',
+  retrieve: 'get',
+  fetching: 'get',
+  combine: 'merge',
+  concatenate: 'join',
+  concat: 'join',
+  terminate: 'kill',
+  execute: 'run',
+  launch: 'run',
+  quit: 'exit',
+  modify: 'change',
+  alter: 'change',
+  edit: 'change',
+  verify: 'check',
+  detect: 'find',
+  determine: 'check',
+  whether: 'if',
+  dependencies: 'package',
+  dependency: 'package',
+  packages: 'package',
+  call: 'request',
+  into: 'to',
+  onto: 'onto',
+  declaration: 'declare',
+  installation: 'install',
+  deletion: 'delete',
 };
 
 /** Number words as digits, so "two parts" and "2 parts" are one request and "2" against "3" is not. */
 export const NUMBER_WORDS: Readonly<Record<string, string>> = {
-  zero: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10',
-  eleven: '11', twelve: '12', fifteen: '15', twenty: '20', thirty: '30', fifty: '50', hundred: '100', thousand: '1000',
+  zero: '0',
+  one: '1',
+  two: '2',
+  three: '3',
+  four: '4',
+  five: '5',
+  six: '6',
+  seven: '7',
+  eight: '8',
+  nine: '9',
+  ten: '10',
+  eleven: '11',
+  twelve: '12',
+  fifteen: '15',
+  twenty: '20',
+  thirty: '30',
+  fifty: '50',
+  hundred: '100',
+  thousand: '1000',
 };
 
 /** Lower case, contractions expanded, framing dropped, punctuation (except inside identifiers) turned into spaces. */
@@ -84,20 +185,27 @@ export function dropFraming(text: string): string {
 
 /** Words of already lowered text. C++, C# and F# keep their sign: they are other languages than C and F. */
 function rawWords(t: string): string[] {
-  return t
-    .replace(/\b([a-z])\+\+/g, '$1plusplus')
-    .replace(/\b([a-z])#/g, '$1sharp')
-    // A version glued to a name is a name and a number: "python3" is "python 3".
-    .replace(/\b(python|php|node|java|vue|angular|react|ruby|perl|html|http|ipv|tls|es|webpack|ubuntu)(\d+(?:\.\d+)*)\b/g, '$1 $2')
-    .split(/[^a-z0-9_.$/\\]+/)
-    .map((w) => w.replace(/^[.\-/\\]+|[.\-/\\]+$/g, ''))
-    .filter((w) => w.length > 0);
+  return (
+    t
+      .replace(/\b([a-z])\+\+/g, '$1plusplus')
+      .replace(/\b([a-z])#/g, '$1sharp')
+      // A version glued to a name is a name and a number: "python3" is "python 3".
+      .replace(
+        /\b(python|php|node|java|vue|angular|react|ruby|perl|html|http|ipv|tls|es|webpack|ubuntu)(\d+(?:\.\d+)*)\b/g,
+        '$1 $2',
+      )
+      .split(/[^a-z0-9_.$/\\]+/)
+      .map((w) => w.replace(/^[.\-/\\]+|[.\-/\\]+$/g, ''))
+      .filter((w) => w.length > 0)
+  );
 }
 
 /** Words that end like a plural or a tense and are neither: "https" is not "http", "windows" not "window". */
-const NO_STEM = new Set(`https http2 redis axios postgres kubernetes jenkins status canvas alias analysis basis chaos express
+const NO_STEM = new Set(
+  `https http2 redis axios postgres kubernetes jenkins status canvas alias analysis basis chaos express
 windows macos aws dns less sass css unless previous various bonus corpus news series always across process access
-address success class pass glass boss bias`.split(/\s+/));
+address success class pass glass boss bias`.split(/\s+/),
+);
 
 /** Crude suffix stripping: enough to make "sorting", "sorts" and "sorted" one word. */
 export function stem(word: string): string {
@@ -130,7 +238,10 @@ export function contentWords(text: string): string[] {
 
 /** Content words with the word as typed beside its normal form, so a typo can be matched on either. */
 export function contentTokens(text: string): { raw: string; word: string }[] {
-  return words(text).filter((w) => !FILLER.has(w)).map((raw) => ({ raw, word: canonical(raw) })).filter((t) => !FILLER.has(t.word));
+  return words(text)
+    .filter((w) => !FILLER.has(w))
+    .map((raw) => ({ raw, word: canonical(raw) }))
+    .filter((t) => !FILLER.has(t.word));
 }
 
 /** Words as a sequence, filler kept (for guards that look at what follows a preposition). */

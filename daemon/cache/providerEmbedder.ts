@@ -45,12 +45,23 @@ export function providerEmbedder(opts: ProviderEmbedderOptions): Embedder {
         if (texts.length === 0) return [];
         const startedAt = Date.now();
         const t0 = performance.now();
-        const report = (inputTokens: number, estimated: boolean, error: string | null) => opts.onCall?.({
-          provider: 'openai', model, texts: texts.length, inputTokens, estimated, startedAt, latencyMs: Math.round(performance.now() - t0), error,
-        });
+        const report = (inputTokens: number, estimated: boolean, error: string | null) =>
+          opts.onCall?.({
+            provider: 'openai',
+            model,
+            texts: texts.length,
+            inputTokens,
+            estimated,
+            startedAt,
+            latencyMs: Math.round(performance.now() - t0),
+            error,
+          });
         let res;
         try {
-          res = await client.embeddings.create({ model, input: [...texts], encoding_format: 'float' }, signal ? { signal } : {});
+          res = await client.embeddings.create(
+            { model, input: [...texts], encoding_format: 'float' },
+            signal ? { signal } : {},
+          );
         } catch (err) {
           report(0, true, err instanceof Error ? err.message : String(err));
           throw err;
@@ -61,7 +72,11 @@ export function providerEmbedder(opts: ProviderEmbedderOptions): Embedder {
       },
     };
   }
-  const client = new GoogleGenAI({ apiKey: opts.apiKey, vertexai: false, httpOptions: { baseUrl: opts.baseURL, timeout: 30_000 } });
+  const client = new GoogleGenAI({
+    apiKey: opts.apiKey,
+    vertexai: false,
+    httpOptions: { baseUrl: opts.baseURL, timeout: 30_000 },
+  });
   return {
     id: `provider:gemini:${model}`,
     maxBatch: MAX_INPUTS.gemini,
@@ -69,20 +84,32 @@ export function providerEmbedder(opts: ProviderEmbedderOptions): Embedder {
       if (texts.length === 0) return [];
       const startedAt = Date.now();
       const t0 = performance.now();
-      const report = (error: string | null) => opts.onCall?.({
-        provider: 'gemini', model, texts: texts.length, inputTokens: error ? 0 : estimateTokens(texts), estimated: true, startedAt,
-        latencyMs: Math.round(performance.now() - t0), error,
-      });
+      const report = (error: string | null) =>
+        opts.onCall?.({
+          provider: 'gemini',
+          model,
+          texts: texts.length,
+          inputTokens: error ? 0 : estimateTokens(texts),
+          estimated: true,
+          startedAt,
+          latencyMs: Math.round(performance.now() - t0),
+          error,
+        });
       let res;
       try {
-        res = await client.models.embedContent({ model, contents: [...texts], config: signal ? { abortSignal: signal } : {} });
+        res = await client.models.embedContent({
+          model,
+          contents: [...texts],
+          config: signal ? { abortSignal: signal } : {},
+        });
       } catch (err) {
         report(err instanceof Error ? err.message : String(err));
         throw err;
       }
       report(null);
       const vectors = res.embeddings ?? [];
-      if (vectors.length !== texts.length) throw new Error(`Gemini returned ${vectors.length} embeddings for ${texts.length} texts`);
+      if (vectors.length !== texts.length)
+        throw new Error(`Gemini returned ${vectors.length} embeddings for ${texts.length} texts`);
       return vectors.map((e) => normalize(Float32Array.from(e.values ?? [])));
     },
   };

@@ -84,7 +84,12 @@ export class ResponseCache {
   private semanticIndex(embedder: Embedder): SemanticIndex {
     const index = new AdaptiveIndex({
       annThreshold: this.opts.settings().semantic.annThreshold,
-      onChange: (kind, scope, entries) => this.opts.log?.('info', `semantic cache: a scope moved to ${kind === 'ann' ? 'the usearch ANN index' : 'brute force'}`, { entries, scope: scope.slice(0, 12) }),
+      onChange: (kind, scope, entries) =>
+        this.opts.log?.(
+          'info',
+          `semantic cache: a scope moved to ${kind === 'ann' ? 'the usearch ANN index' : 'brute force'}`,
+          { entries, scope: scope.slice(0, 12) },
+        ),
     });
     return new SemanticIndex(embedder, index);
   }
@@ -152,7 +157,14 @@ export class ResponseCache {
    * for this request; their answers serve it too (never the other way round), so a paraphrase the
    * router scored one tier lower still finds the answer to its twin.
    */
-  async lookup(req: CanonicalRequest, feature: string, signal?: AbortSignal, priority: EmbedPriority = 'interactive', countMiss = true, strongerModels: readonly string[] = []): Promise<CacheHit | undefined> {
+  async lookup(
+    req: CanonicalRequest,
+    feature: string,
+    signal?: AbortSignal,
+    priority: EmbedPriority = 'interactive',
+    countMiss = true,
+    strongerModels: readonly string[] = [],
+  ): Promise<CacheHit | undefined> {
     for (const r of [req, ...strongerModels.filter((m) => m !== req.model).map((model) => ({ ...req, model }))]) {
       const hit = await this.lookupIn(r, feature, signal, priority);
       if (hit) return hit;
@@ -161,21 +173,35 @@ export class ResponseCache {
     return undefined;
   }
 
-  private async lookupIn(req: CanonicalRequest, feature: string, signal: AbortSignal | undefined, priority: EmbedPriority): Promise<CacheHit | undefined> {
+  private async lookupIn(
+    req: CanonicalRequest,
+    feature: string,
+    signal: AbortSignal | undefined,
+    priority: EmbedPriority,
+  ): Promise<CacheHit | undefined> {
     const key = exactKey(req);
     const entry = this.exact.get(key);
     if (entry) return this.hit('exact', entry);
     const remote = this.shared ? await this.shared.get(key).catch(() => undefined) : undefined;
-    if (remote && await this.adopt(remote)) return this.hit('exact', remote);
+    if (remote && (await this.adopt(remote))) return this.hit('exact', remote);
     const s = this.opts.settings();
     const prompt = semanticText(req);
     if (this.semantic && s.semantic.enabled && prompt && !s.semantic.disabledFeatures.includes(feature)) {
       try {
-        const match = await this.semantic.find(semanticScope(req), prompt, thresholdFor(s.semantic, feature, this.semantic.embedderId), (k) => this.exact.get(k), signal, priority);
+        const match = await this.semantic.find(
+          semanticScope(req),
+          prompt,
+          thresholdFor(s.semantic, feature, this.semantic.embedderId),
+          (k) => this.exact.get(k),
+          signal,
+          priority,
+        );
         if (match) return { ...this.hit('semantic', match.entry), similarity: match.similarity };
       } catch (err) {
         // An embedder that fails (a provider outage) costs a semantic miss, never the request.
-        this.opts.log?.('warn', 'semantic cache lookup failed', { err: err instanceof Error ? err.message : String(err) });
+        this.opts.log?.('warn', 'semantic cache lookup failed', {
+          err: err instanceof Error ? err.message : String(err),
+        });
       }
     }
     return undefined;
@@ -188,9 +214,14 @@ export class ResponseCache {
   async prime(requests: readonly { req: CanonicalRequest; feature: string }[]): Promise<void> {
     const s = this.opts.settings();
     if (!this.semantic || !s.semantic.enabled) return;
-    const prompts = requests.filter((r) => !s.semantic.disabledFeatures.includes(r.feature)).map((r) => semanticText(r.req)).filter((p): p is string => !!p);
+    const prompts = requests
+      .filter((r) => !s.semantic.disabledFeatures.includes(r.feature))
+      .map((r) => semanticText(r.req))
+      .filter((p): p is string => !!p);
     await this.semantic.prime(prompts).catch((err: unknown) => {
-      this.opts.log?.('warn', 'could not embed the prompts to warm ahead; each lookup embeds its own', { err: err instanceof Error ? err.message : String(err) });
+      this.opts.log?.('warn', 'could not embed the prompts to warm ahead; each lookup embeds its own', {
+        err: err instanceof Error ? err.message : String(err),
+      });
     });
   }
 
@@ -229,14 +260,22 @@ export class ResponseCache {
       // Embedding is off the reply path; the store waits for the vector so it persists too. An
       // entry evicted while it was being embedded is neither indexed nor written.
       const alive = () => this.exact.peek(entry.key) === entry;
-      const adding = semantic.add(entry, alive).catch((err: unknown) => {
-        this.opts.log?.('warn', 'could not embed a cached prompt', { err: err instanceof Error ? err.message : String(err) });
-      }).finally(() => {
-        if (!alive()) return;
-        // Stored before it was embedded: its size grows by the vector, which the bound must see.
-        const held = this.exact.resize(entry);
-        if (held) { this.persisted?.put(held); this.shared?.put(held); }
-      });
+      const adding = semantic
+        .add(entry, alive)
+        .catch((err: unknown) => {
+          this.opts.log?.('warn', 'could not embed a cached prompt', {
+            err: err instanceof Error ? err.message : String(err),
+          });
+        })
+        .finally(() => {
+          if (!alive()) return;
+          // Stored before it was embedded: its size grows by the vector, which the bound must see.
+          const held = this.exact.resize(entry);
+          if (held) {
+            this.persisted?.put(held);
+            this.shared?.put(held);
+          }
+        });
       // A clean stop waits for these, so an answer being embedded still reaches cache.db.
       this.adding.add(adding);
       void adding.finally(() => this.adding.delete(adding));
@@ -293,21 +332,41 @@ export class ResponseCache {
         rejected: { ...(this.semantic?.rejected ?? {}) },
         ...this.quality(s),
         ...(this.semantic?.embedder instanceof EmbedBatcher ? { batching: this.semantic.embedder.stats } : {}),
-        ...(this.adaptive && this.semantic ? { ann: { ...annCounts(this.adaptive), loadedFromDisk: { scopes: this.annRestored?.scopes ?? 0, entries: this.annRestored?.entries ?? 0 }, rebuildReasons: this.annRestored?.problems ?? [] } } : {}),
+        ...(this.adaptive && this.semantic
+          ? {
+              ann: {
+                ...annCounts(this.adaptive),
+                loadedFromDisk: { scopes: this.annRestored?.scopes ?? 0, entries: this.annRestored?.entries ?? 0 },
+                rebuildReasons: this.annRestored?.problems ?? [],
+              },
+            }
+          : {}),
       },
       since: this.since,
     };
   }
 
   /** The threshold in force, the measured lexical figures, and whether provider embeddings are on offer. */
-  private quality(s: CacheSettings): Pick<CacheStatsResult['semantic'], 'threshold' | 'lexicalFigures' | 'providerAvailable' | 'qualityNote'> {
+  private quality(
+    s: CacheSettings,
+  ): Pick<CacheStatsResult['semantic'], 'threshold' | 'lexicalFigures' | 'providerAvailable' | 'qualityNote'> {
     const id = this.semantic?.embedderId ?? 'none';
-    const kind = id.startsWith('lexical') ? 'lexical' : id.startsWith('provider') ? 'provider' : id === 'none' ? 'none' : 'local';
+    const kind = id.startsWith('lexical')
+      ? 'lexical'
+      : id.startsWith('provider')
+        ? 'provider'
+        : id === 'none'
+          ? 'none'
+          : 'local';
     const available = kind === 'provider' ? [] : (this.providersWithKeys?.() ?? []);
-    const note = kind === 'lexical'
-      ? `lexical finds ${pct(LEXICAL_FIGURES.corpus.recall)} of the paraphrases in the labelled corpus and ${pct(LEXICAL_FIGURES.unseen.recall)} in the unseen set at ${LEXICAL_FIGURES.threshold}, with ${pct(LEXICAL_FIGURES.corpus.wrongShareOfHits)} wrong hits; it misses rewordings with other words`
-      : kind === 'provider' ? 'provider embeddings are not measured on the labelled pairs here: that needs a live key (npm run test:live); the guards still keep wrong hits out'
-      : kind === 'local' ? 'the local model is not measured on the labelled pairs here: run the pairs bench with it installed' : 'no embedder';
+    const note =
+      kind === 'lexical'
+        ? `lexical finds ${pct(LEXICAL_FIGURES.corpus.recall)} of the paraphrases in the labelled corpus and ${pct(LEXICAL_FIGURES.unseen.recall)} in the unseen set at ${LEXICAL_FIGURES.threshold}, with ${pct(LEXICAL_FIGURES.corpus.wrongShareOfHits)} wrong hits; it misses rewordings with other words`
+        : kind === 'provider'
+          ? 'provider embeddings are not measured on the labelled pairs here: that needs a live key (npm run test:live); the guards still keep wrong hits out'
+          : kind === 'local'
+            ? 'the local model is not measured on the labelled pairs here: run the pairs bench with it installed'
+            : 'no embedder';
     return {
       ...(this.semantic ? { threshold: thresholdFor(s.semantic, 'ask', id) } : {}),
       lexicalFigures: LEXICAL_FIGURES,
@@ -332,8 +391,12 @@ export class ResponseCache {
     if (!this.annHome || !semantic || !index?.usearch) return new Set();
     const r = await restoreAnnSnapshot(this.annHome, semantic.embedderId, index.usearch, index, entries);
     this.annRestored = { entries: r.entries, scopes: r.scopes, problems: r.problems };
-    if (r.scopes > 0) this.opts.log?.('info', 'semantic cache: loaded the saved ANN index', { scopes: r.scopes, entries: r.entries });
-    if (r.problems.length > 0) this.opts.log?.('warn', 'semantic cache: a saved ANN index was not used; rebuilding it from the cache store', { problems: r.problems });
+    if (r.scopes > 0)
+      this.opts.log?.('info', 'semantic cache: loaded the saved ANN index', { scopes: r.scopes, entries: r.entries });
+    if (r.problems.length > 0)
+      this.opts.log?.('warn', 'semantic cache: a saved ANN index was not used; rebuilding it from the cache store', {
+        problems: r.problems,
+      });
     return r.keys;
   }
 
@@ -344,7 +407,9 @@ export class ResponseCache {
       const saved = await saveAnnSnapshot(this.annHome, this.semantic.embedderId, this.adaptive);
       if (saved.scopes > 0) this.opts.log?.('info', 'semantic cache: saved the ANN index', saved);
     } catch (err) {
-      this.opts.log?.('warn', 'semantic cache: could not save the ANN index; the next start rebuilds it', { err: err instanceof Error ? err.message : String(err) });
+      this.opts.log?.('warn', 'semantic cache: could not save the ANN index; the next start rebuilds it', {
+        err: err instanceof Error ? err.message : String(err),
+      });
     }
   }
 

@@ -10,7 +10,25 @@ import { contentTokens, dropFraming, NUMBER_WORDS, sameWord, synonym, taggedWord
  */
 export type Guard = (a: string, b: string) => string | null;
 
-const NEGATIONS = new Set(['not', 'never', 'no', 'none', 'nothing', 'nobody', 'nowhere', 'neither', 'nor', 'without', 'except', 'excluding', 'exclude', 'cannot', 'avoid', 'unless', 'non']);
+const NEGATIONS = new Set([
+  'not',
+  'never',
+  'no',
+  'none',
+  'nothing',
+  'nobody',
+  'nowhere',
+  'neither',
+  'nor',
+  'without',
+  'except',
+  'excluding',
+  'exclude',
+  'cannot',
+  'avoid',
+  'unless',
+  'non',
+]);
 
 /** Each group holds words that point opposite ways; when both prompts use words of a group, they must be the same words. */
 const DIRECTIONS: string[][] = [
@@ -19,12 +37,67 @@ const DIRECTIONS: string[][] = [
   ['increase', 'increment', 'decrease', 'decrement', 'grow', 'shrink'],
   ['min', 'minimum', 'max', 'maximum', 'smallest', 'largest', 'biggest', 'lowest', 'highest', 'least', 'most'],
   ['first', 'last', 'earliest', 'latest', 'oldest', 'newest', 'older', 'newer', 'previous', 'next'],
-  ['up', 'down', 'upward', 'downward', 'left', 'right', 'above', 'below', 'top', 'bottom', 'upper', 'lower', 'uppercase', 'lowercase'],
-  ['start', 'begin', 'beginning', 'end', 'ending', 'prefix', 'suffix', 'head', 'tail', 'leading', 'trailing', 'starts', 'ends'],
+  [
+    'up',
+    'down',
+    'upward',
+    'downward',
+    'left',
+    'right',
+    'above',
+    'below',
+    'top',
+    'bottom',
+    'upper',
+    'lower',
+    'uppercase',
+    'lowercase',
+  ],
+  [
+    'start',
+    'begin',
+    'beginning',
+    'end',
+    'ending',
+    'prefix',
+    'suffix',
+    'head',
+    'tail',
+    'leading',
+    'trailing',
+    'starts',
+    'ends',
+  ],
   ['enable', 'disable', 'off', 'open', 'close', 'lock', 'unlock', 'show', 'hide'],
   ['add', 'insert', 'append', 'prepend', 'delete', 'drop', 'pop', 'install', 'uninstall'],
-  ['encode', 'decode', 'encrypt', 'decrypt', 'compress', 'decompress', 'serialize', 'deserialize', 'parse', 'stringify'],
-  ['import', 'export', 'upload', 'download', 'push', 'pull', 'send', 'receive', 'read', 'write', 'input', 'output', 'load', 'save'],
+  [
+    'encode',
+    'decode',
+    'encrypt',
+    'decrypt',
+    'compress',
+    'decompress',
+    'serialize',
+    'deserialize',
+    'parse',
+    'stringify',
+  ],
+  [
+    'import',
+    'export',
+    'upload',
+    'download',
+    'push',
+    'pull',
+    'send',
+    'receive',
+    'read',
+    'write',
+    'input',
+    'output',
+    'load',
+    'save',
+  ],
   ['more', 'less', 'fewer', 'greater', 'higher', 'larger', 'smaller', 'longer', 'shorter', 'fast', 'slower'],
   ['true', 'false', 'yes'],
   ['sync', 'synchronous', 'async', 'asynchronous'],
@@ -44,7 +117,23 @@ DIRECTIONS.forEach((group, i) => group.forEach((w) => DIRECTION_WORDS.set(w, i))
  * "convert X to Y", "replace X with Y", "X faster than Y", "A subset of B", "build then test".
  * "into" reads as "to" (promptWords' synonyms); "instead of" is one relation.
  */
-const RELATIONS = new Set(['to', 'from', 'than', 'versus', 'over', 'instead', 'with', 'by', 'of', 'onto', 'in', 'then', 'before', 'after', 'per']);
+const RELATIONS = new Set([
+  'to',
+  'from',
+  'than',
+  'versus',
+  'over',
+  'instead',
+  'with',
+  'by',
+  'of',
+  'onto',
+  'in',
+  'then',
+  'before',
+  'after',
+  'per',
+]);
 /** Relations whose left side is as much part of the question as the right: "a set of X" is not "a subset of X". */
 const LEFT_MATTERS = new Set(['of', 'per']);
 
@@ -56,7 +145,10 @@ function sameSet(a: Iterable<string>, b: Iterable<string>): boolean {
   return multiset(new Set(a)) === multiset(new Set(b));
 }
 
-interface Token { raw: string; word: string }
+interface Token {
+  raw: string;
+  word: string;
+}
 
 /** Every word of `small` pairs with its own word of `big`. */
 function subBag(small: readonly Token[], big: readonly Token[]): boolean {
@@ -105,7 +197,8 @@ const QUOTED = /"([^"\n]*)"|'([^'\s][^'\n]*[^'\s]|[^'\s])'|`([^`\n]*)`|\u201c([^
  * the same, "a  b" and "a b" do not. Case counts only inside camelCase and other mixed-case text.
  */
 export const quotedGuard: Guard = (a, b) => {
-  const quoted = (t: string) => [...prose(t).matchAll(QUOTED)].map((m) => m[1] ?? m[2] ?? m[3] ?? m[4] ?? '').filter((q) => q.trim());
+  const quoted = (t: string) =>
+    [...prose(t).matchAll(QUOTED)].map((m) => m[1] ?? m[2] ?? m[3] ?? m[4] ?? '').filter((q) => q.trim());
   const found = (q: string, other: string) => {
     const text = prose(other);
     if (text.includes(q)) return true;
@@ -116,7 +209,8 @@ export const quotedGuard: Guard = (a, b) => {
 };
 
 /** camelCase, PascalCase with an inner capital, snake_case, dotted.names, calls(), $vars, CONSTANTS. */
-const IDENTIFIER = /\b[a-z]+(?:[A-Z][a-z0-9]*)+\b|\b[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+\b|\b\w+_\w+\b|\b[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+\b|\b[A-Za-z_$][\w$]*(?=\s*\()|\$\w+|\b[A-Z]{2,}[A-Z0-9_]*\b/g;
+const IDENTIFIER =
+  /\b[a-z]+(?:[A-Z][a-z0-9]*)+\b|\b[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+\b|\b\w+_\w+\b|\b[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+\b|\b[A-Za-z_$][\w$]*(?=\s*\()|\$\w+|\b[A-Z]{2,}[A-Z0-9_]*\b/g;
 export const identifierGuard: Guard = (a, b) => {
   const ids = (t: string) => new Set(prose(t).match(IDENTIFIER) ?? []);
   const ia = ids(a);
@@ -126,15 +220,18 @@ export const identifierGuard: Guard = (a, b) => {
   // A capitalized single word ("TypeScript", "GraphQL", "JS", "SIGTERM") is a name: the content-word
   // guard compares it, case aside and with its synonyms.
   const plain = (id: string) => /^[A-Z][A-Za-z0-9]*$/.test(id);
-  const called = (id: string, text: string) => prose(text).includes(id) || (!/[a-z][A-Z]/.test(id) && prose(text).toLowerCase().includes(id.toLowerCase()));
-  const only = (x: Set<string>, y: Set<string>, other: string) => [...x].filter((id) => !y.has(id) && !plain(id) && !called(id, other));
+  const called = (id: string, text: string) =>
+    prose(text).includes(id) || (!/[a-z][A-Z]/.test(id) && prose(text).toLowerCase().includes(id.toLowerCase()));
+  const only = (x: Set<string>, y: Set<string>, other: string) =>
+    [...x].filter((id) => !y.has(id) && !plain(id) && !called(id, other));
   return only(ia, ib, b).length === 0 && only(ib, ia, a).length === 0 ? null : 'code identifiers';
 };
 
 /** Paths (with a slash) and file names (with a short extension). */
 const PATH = /(?:[\w.~-]*[/\\][\w.\-/\\]*)|\b[\w-]+\.[a-z][a-z0-9]{0,5}\b/gi;
 export const pathGuard: Guard = (a, b) => {
-  const paths = (t: string) => (prose(t).match(PATH) ?? []).map((p) => p.replace(/[/\\]+$/, '').toLowerCase()).filter((p) => p.length > 1);
+  const paths = (t: string) =>
+    (prose(t).match(PATH) ?? []).map((p) => p.replace(/[/\\]+$/, '').toLowerCase()).filter((p) => p.length > 1);
   return sameSet(paths(a), paths(b)) ? null : 'file names or paths';
 };
 
@@ -158,7 +255,11 @@ export const directionGuard: Guard = (a, b) => {
   return null;
 };
 
-interface Relation { word: string; left: string[]; right: string[] }
+interface Relation {
+  word: string;
+  left: string[];
+  right: string[];
+}
 
 /**
  * Each relation word with the phrase on either side: the content words back to the previous
@@ -166,7 +267,9 @@ interface Relation { word: string; left: string[]; right: string[] }
  * of "how to" is never a relation.
  */
 export function relationsOf(text: string): Relation[] {
-  const clauses = dropFraming(prose(text)).replace(/\binstead of\b/g, 'instead').split(/[,;:?!\n]|\.(?:\s|$)/);
+  const clauses = dropFraming(prose(text))
+    .replace(/\binstead of\b/g, 'instead')
+    .split(/[,;:?!\n]|\.(?:\s|$)/);
   const out: Relation[] = [];
   for (const clause of clauses) {
     let phrase: string[] = [];
@@ -200,11 +303,18 @@ export const relationGuard: Guard = (a, b) => {
       // The content-word guard has already matched the words overall, so a phrase that holds the
       // other's words and more only took a modifier from elsewhere ("in a PostgreSQL database"
       // against "PostgreSQL ... in a database"); two phrases that do not contain each other swapped.
-      if (p.right.length && q.right.length && !subBag(p.right.map(token), q.right.map(token)) && !subBag(q.right.map(token), p.right.map(token))) {
+      if (
+        p.right.length &&
+        q.right.length &&
+        !subBag(p.right.map(token), q.right.map(token)) &&
+        !subBag(q.right.map(token), p.right.map(token))
+      ) {
         return `what "${word}" refers to`;
       }
-      if ((p.right.length === 0) !== (q.right.length === 0) && p.left.length && q.left.length) return `what "${word}" refers to`;
-      if (LEFT_MATTERS.has(word) && p.left.length && q.left.length && !sameWord(p.left.at(-1)!, q.left.at(-1)!)) return `what "${word}" refers to`;
+      if ((p.right.length === 0) !== (q.right.length === 0) && p.left.length && q.left.length)
+        return `what "${word}" refers to`;
+      if (LEFT_MATTERS.has(word) && p.left.length && q.left.length && !sameWord(p.left.at(-1)!, q.left.at(-1)!))
+        return `what "${word}" refers to`;
     }
   }
   return null;
@@ -229,7 +339,17 @@ export const codeGuard: Guard = (a, b) => {
   return fa.length === fb.length && fa.every((f, i) => f === fb[i]) ? null : 'different code';
 };
 
-export const GUARDS: readonly Guard[] = [codeGuard, negationGuard, numberGuard, quotedGuard, pathGuard, identifierGuard, directionGuard, contentWordGuard, relationGuard];
+export const GUARDS: readonly Guard[] = [
+  codeGuard,
+  negationGuard,
+  numberGuard,
+  quotedGuard,
+  pathGuard,
+  identifierGuard,
+  directionGuard,
+  contentWordGuard,
+  relationGuard,
+];
 
 /** The first reason to reject the pair, or null when every guard passes. */
 export function rejectReason(a: string, b: string, guards: readonly Guard[] = GUARDS): string | null {

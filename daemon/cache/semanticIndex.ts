@@ -27,7 +27,10 @@ export class SemanticIndex {
    */
   private readonly recent = new LRUCache<string, Float32Array>({ max: 2048 });
 
-  constructor(readonly embedder: Embedder, index?: VectorIndex) {
+  constructor(
+    readonly embedder: Embedder,
+    index?: VectorIndex,
+  ) {
     this.index = index ?? new BruteForceIndex();
   }
 
@@ -64,7 +67,11 @@ export class SemanticIndex {
     for (let i = 0; i < need.length; i += chunk) {
       const part = need.slice(i, i + chunk);
       try {
-        const vectors = await this.embedder.embed(part.map((e) => e.prompt), undefined, 'background');
+        const vectors = await this.embedder.embed(
+          part.map((e) => e.prompt),
+          undefined,
+          'background',
+        );
         part.forEach((e, j) => {
           if (!vectors[j]) return;
           e.vector = vectors[j];
@@ -84,10 +91,16 @@ export class SemanticIndex {
     const missing = [...new Set(prompts)].filter((p) => p && !this.recent.has(p));
     if (missing.length === 0) return;
     const vectors = await this.embedder.embed(missing, undefined, priority);
-    missing.forEach((p, i) => { if (vectors[i]) this.recent.set(p, vectors[i]); });
+    missing.forEach((p, i) => {
+      if (vectors[i]) this.recent.set(p, vectors[i]);
+    });
   }
 
-  private async vectorOf(prompt: string, priority: EmbedPriority, signal?: AbortSignal): Promise<Float32Array | undefined> {
+  private async vectorOf(
+    prompt: string,
+    priority: EmbedPriority,
+    signal?: AbortSignal,
+  ): Promise<Float32Array | undefined> {
     const known = this.recent.get(prompt);
     if (known) return known;
     const [vector] = await this.embedder.embed([prompt], signal, priority);
@@ -107,7 +120,14 @@ export class SemanticIndex {
    * The best entry in `scope` whose similarity reaches `threshold` and that passes every guard.
    * `resolve` maps a key to a usable (fresh) entry.
    */
-  async find(scope: string, prompt: string, threshold: number, resolve: (key: string) => CacheEntry | undefined, signal?: AbortSignal, priority: EmbedPriority = 'interactive'): Promise<SemanticMatch | undefined> {
+  async find(
+    scope: string,
+    prompt: string,
+    threshold: number,
+    resolve: (key: string) => CacheEntry | undefined,
+    signal?: AbortSignal,
+    priority: EmbedPriority = 'interactive',
+  ): Promise<SemanticMatch | undefined> {
     const t0 = performance.now();
     const query = await this.vectorOf(prompt, priority, signal);
     const t1 = performance.now();

@@ -2,7 +2,10 @@ import type { SemanticCacheStatus } from '../../protocol/daemon';
 import { describeNativeFailure, nativeFailures } from '../platform/nativeModule';
 import { loadUsearch } from './usearchIndex';
 
-let embedderChoice: { embedder: string; reason: string } = { embedder: 'lexical', reason: 'the default (conduit.cache.semantic.embedder = lexical)' };
+let embedderChoice: { embedder: string; reason: string } = {
+  embedder: 'lexical',
+  reason: 'the default (conduit.cache.semantic.embedder = lexical)',
+};
 
 /** chooseEmbedder() says here what it chose and why, for `conduit status` and the panel. */
 export function recordEmbedderChoice(embedder: string, reason: string): void {

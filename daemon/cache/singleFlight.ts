@@ -35,12 +35,23 @@ export class SingleFlight<T> {
    * Joins the flight for `key`, or starts it with `start`. A caller's own abort rejects only its
    * own promise, at once.
    */
-  run(key: string, signal: AbortSignal, sink: FlightSink | undefined, start: (signal: AbortSignal, sink: FlightSink) => Promise<T>): { leader: boolean; result: Promise<T> } {
+  run(
+    key: string,
+    signal: AbortSignal,
+    sink: FlightSink | undefined,
+    start: (signal: AbortSignal, sink: FlightSink) => Promise<T>,
+  ): { leader: boolean; result: Promise<T> } {
     let flight = this.flights.get(key);
     const leader = flight === undefined;
     if (!flight) {
       const controller = new AbortController();
-      const f: Flight<T> = { controller, promise: Promise.resolve() as Promise<T>, sent: [], sinks: new Set(), waiting: 0 };
+      const f: Flight<T> = {
+        controller,
+        promise: Promise.resolve() as Promise<T>,
+        sent: [],
+        sinks: new Set(),
+        waiting: 0,
+      };
       const broadcast: FlightSink = {
         text: (delta, toolCall) => {
           f.sent.push([delta, toolCall]);
@@ -77,9 +88,21 @@ export class SingleFlight<T> {
           f.controller.abort();
         }
       };
-      if (signal.aborted) { onAbort(); return; }
+      if (signal.aborted) {
+        onAbort();
+        return;
+      }
       signal.addEventListener('abort', onAbort, { once: true });
-      f.promise.then((v) => { leave(); resolve(v); }, (err: unknown) => { leave(); reject(err); });
+      f.promise.then(
+        (v) => {
+          leave();
+          resolve(v);
+        },
+        (err: unknown) => {
+          leave();
+          reject(err);
+        },
+      );
     });
     return { leader, result };
   }

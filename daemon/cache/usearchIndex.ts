@@ -4,7 +4,15 @@ import { BruteForceIndex, type VectorIndex } from './vectorIndex';
 
 /** The slice of usearch (pinned 2.25.3: 2.26 needs Node 22) this file uses. */
 export interface UsearchModule {
-  Index: new (config: { dimensions: number; metric: 'cos'; quantization: 'f32'; connectivity: number; expansion_add: number; expansion_search: number; multi: boolean }) => UsearchIndex;
+  Index: new (config: {
+    dimensions: number;
+    metric: 'cos';
+    quantization: 'f32';
+    connectivity: number;
+    expansion_add: number;
+    expansion_search: number;
+    multi: boolean;
+  }) => UsearchIndex;
 }
 
 let loaded: UsearchModule | null | undefined;
@@ -54,7 +62,11 @@ export class AnnPartition {
   private removed = 0;
   rebuilds = 0;
 
-  constructor(private readonly mod: UsearchModule, readonly dims: number, readonly params: HnswParams = HNSW) {
+  constructor(
+    private readonly mod: UsearchModule,
+    readonly dims: number,
+    readonly params: HnswParams = HNSW,
+  ) {
     this.index = this.create();
   }
 
@@ -63,11 +75,20 @@ export class AnnPartition {
    * `vectorOf` gives each key's vector (from the cache store). The file must be checked first
    * (annSnapshot.ts checks its sha256): usearch aborts the process on some damaged files.
    */
-  static fromFile(mod: UsearchModule, dims: number, params: HnswParams, file: string, ids: readonly (readonly [number, string])[], vectorOf: (key: string) => Float32Array | undefined): AnnPartition {
+  static fromFile(
+    mod: UsearchModule,
+    dims: number,
+    params: HnswParams,
+    file: string,
+    ids: readonly (readonly [number, string])[],
+    vectorOf: (key: string) => Float32Array | undefined,
+  ): AnnPartition {
     const part = new AnnPartition(mod, dims, params);
     part.index.load(file);
-    if (part.index.dimensions() !== dims) throw new Error(`the graph has ${part.index.dimensions()} dimensions, the vectors ${dims}`);
-    if (part.index.size() !== ids.length) throw new Error(`the graph holds ${part.index.size()} vectors, its key list ${ids.length}`);
+    if (part.index.dimensions() !== dims)
+      throw new Error(`the graph has ${part.index.dimensions()} dimensions, the vectors ${dims}`);
+    if (part.index.size() !== ids.length)
+      throw new Error(`the graph holds ${part.index.size()} vectors, its key list ${ids.length}`);
     for (const [n, key] of ids) {
       const vector = vectorOf(key);
       if (!vector || vector.length !== dims) throw new Error(`no vector of ${dims} dimensions for a saved key`);
@@ -335,7 +356,10 @@ export class AdaptiveIndex implements VectorIndex {
       while (changes.added.size > chunk) {
         const batch = [...changes.added].slice(0, chunk);
         for (const [k] of batch) changes.added.delete(k);
-        part.addMany(batch.map(([k]) => k), batch.map(([, v]) => v));
+        part.addMany(
+          batch.map(([k]) => k),
+          batch.map(([, v]) => v),
+        );
         if (!(await pause())) return;
       }
       // Brute force kept answering; apply the last changes, then switch.

@@ -93,7 +93,10 @@ export function benchVectorSearch(opts: VectorBenchOptions): VectorBenchRow[] {
   const rows: VectorBenchRow[] = [];
   const dataKind = opts.dataKind ?? 'random';
   for (const n of opts.sizes) {
-    const data = dataKind === 'clustered' ? clusteredVectors(n, dims, opts.clusterSize ?? 50, opts.seed ?? 1) : randomUnitVectors(n, dims, opts.seed ?? 1);
+    const data =
+      dataKind === 'clustered'
+        ? clusteredVectors(n, dims, opts.clusterSize ?? 50, opts.seed ?? 1)
+        : randomUnitVectors(n, dims, opts.seed ?? 1);
     const noise = randomUnitVectors(nq, dims, (opts.seed ?? 1) + 7);
     const queries = noise.map((z, i) => {
       if (queryKind === 'random') return z;
@@ -113,12 +116,23 @@ export function benchVectorSearch(opts: VectorBenchOptions): VectorBenchRow[] {
       bruteTop.push(r[0]?.key);
     }
     bruteTimes.sort((x, y) => x - y);
-    const base = { entries: n, dims, queries: nq, queryKind, dataKind, bruteP50Ms: percentile(bruteTimes, 0.5), bruteP95Ms: percentile(bruteTimes, 0.95) };
+    const base = {
+      entries: n,
+      dims,
+      queries: nq,
+      queryKind,
+      dataKind,
+      bruteP50Ms: percentile(bruteTimes, 0.5),
+      bruteP95Ms: percentile(bruteTimes, 0.95),
+    };
     if (!usearch) {
-      for (const hnsw of opts.hnsw ?? [HNSW]) rows.push({ ...base, hnsw, annP50Ms: null, annP95Ms: null, annBuildMs: null, top1Agreement: null });
+      for (const hnsw of opts.hnsw ?? [HNSW])
+        rows.push({ ...base, hnsw, annP50Ms: null, annP95Ms: null, annBuildMs: null, top1Agreement: null });
       continue;
     }
-    rows.push(...measureAnn(usearch, opts.hnsw ?? [HNSW], dims, data, queries, bruteTop).map((r) => ({ ...base, ...r })));
+    rows.push(
+      ...measureAnn(usearch, opts.hnsw ?? [HNSW], dims, data, queries, bruteTop).map((r) => ({ ...base, ...r })),
+    );
   }
   return rows;
 }
@@ -130,7 +144,14 @@ type AnnFigures = Pick<VectorBenchRow, 'hnsw' | 'annP50Ms' | 'annP95Ms' | 'annBu
  * expansion asked for (the graph is saved once and loaded with each: usearch keeps the search
  * expansion it was created with), timing searches and counting top-1 agreement with `bruteTop`.
  */
-function measureAnn(usearch: UsearchModule, settings: HnswParams[], dims: number, data: Float32Array[], queries: Float32Array[], bruteTop: (string | undefined)[]): AnnFigures[] {
+function measureAnn(
+  usearch: UsearchModule,
+  settings: HnswParams[],
+  dims: number,
+  data: Float32Array[],
+  queries: Float32Array[],
+  bruteTop: (string | undefined)[],
+): AnnFigures[] {
   const keys = data.map((_, i) => `k${i}`);
   const out: AnnFigures[] = [];
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdt-vbench-'));
@@ -159,7 +180,13 @@ function measureAnn(usearch: UsearchModule, settings: HnswParams[], dims: number
         if (r[0]?.key === bruteTop[i]) agree++;
       });
       annTimes.sort((x, y) => x - y);
-      out.push({ hnsw, annP50Ms: percentile(annTimes, 0.5), annP95Ms: percentile(annTimes, 0.95), annBuildMs: graph.buildMs, top1Agreement: agree / queries.length });
+      out.push({
+        hnsw,
+        annP50Ms: percentile(annTimes, 0.5),
+        annP95Ms: percentile(annTimes, 0.95),
+        annBuildMs: graph.buildMs,
+        top1Agreement: agree / queries.length,
+      });
     }
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

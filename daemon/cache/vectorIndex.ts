@@ -97,7 +97,10 @@ export class BruteForceIndex implements VectorIndex {
   scopeEntries(scope: string): { keys: string[]; vectors: Float32Array[] } {
     const part = this.parts.get(scope);
     if (!part) return { keys: [], vectors: [] };
-    return { keys: [...part.keys], vectors: part.keys.map((_, i) => part.data.slice(i * part.dims, (i + 1) * part.dims)) };
+    return {
+      keys: [...part.keys],
+      vectors: part.keys.map((_, i) => part.data.slice(i * part.dims, (i + 1) * part.dims)),
+    };
   }
 
   scopeOf(key: string): string | undefined {

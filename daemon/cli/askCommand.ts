@@ -29,7 +29,8 @@ export async function askCommand(argv: string[]): Promise<number> {
   };
   const profile = selectedProfile();
   if (profile !== undefined) request.profile = profile;
-  if (values.temperature !== undefined) request.temperature = parseNumber(values.temperature, '--temperature', { min: 0, max: 2 });
+  if (values.temperature !== undefined)
+    request.temperature = parseNumber(values.temperature, '--temperature', { min: 0, max: 2 });
   if (values.schema !== undefined) request.responseSchema = schemaFromFile(values.schema);
   if (values.effort !== undefined) request.reasoningEffort = parseEffort(values.effort);
   if (values.image?.length) {
@@ -52,12 +53,14 @@ export async function askCommand(argv: string[]): Promise<number> {
   try {
     const result = await client.chat(request, {
       signal: controller.signal,
-      ...(values.json ? {} : {
-        onChunk: (chunk) => {
-          process.stdout.write(chunk.delta);
-          endedWithNewline = chunk.delta.endsWith('\n');
-        },
-      }),
+      ...(values.json
+        ? {}
+        : {
+            onChunk: (chunk) => {
+              process.stdout.write(chunk.delta);
+              endedWithNewline = chunk.delta.endsWith('\n');
+            },
+          }),
     });
     if (values.json) {
       process.stdout.write(JSON.stringify(result, null, 2) + '\n');
@@ -69,14 +72,24 @@ export async function askCommand(argv: string[]): Promise<number> {
       if (!endedWithNewline && process.stdout.isTTY) process.stdout.write('\n');
     }
     if (result.guard?.redacted.length) {
-      process.stderr.write(`conduit: note: redacted from the prompt before sending: ${result.guard.redacted.map((r) => `${r.count} ${r.kind.replace(/_/g, ' ')}`).join(', ')}\n`);
+      process.stderr.write(
+        `conduit: note: redacted from the prompt before sending: ${result.guard.redacted.map((r) => `${r.count} ${r.kind.replace(/_/g, ' ')}`).join(', ')}\n`,
+      );
     }
     if (result.guard?.outputRedacted?.length) {
-      process.stderr.write(`conduit: note: redacted from the answer: ${result.guard.outputRedacted.map((r) => `${r.count} ${r.kind.replace(/_/g, ' ')}`).join(', ')}\n`);
+      process.stderr.write(
+        `conduit: note: redacted from the answer: ${result.guard.outputRedacted.map((r) => `${r.count} ${r.kind.replace(/_/g, ' ')}`).join(', ')}\n`,
+      );
     }
     if (result.route?.deprecation) process.stderr.write(`conduit: warning: ${result.route.deprecation.message}\n`);
-    if (result.contextFallback) process.stderr.write(`conduit: note: the request was over ${result.contextFallback.from}'s context window and went to ${result.contextFallback.to}\n`);
-    if (result.trimmed) process.stderr.write(`conduit: note: ${result.trimmed.droppedMessages} earlier message(s) (~${result.trimmed.droppedTokens} tokens) were left out to fit the feature's context budget\n`);
+    if (result.contextFallback)
+      process.stderr.write(
+        `conduit: note: the request was over ${result.contextFallback.from}'s context window and went to ${result.contextFallback.to}\n`,
+      );
+    if (result.trimmed)
+      process.stderr.write(
+        `conduit: note: ${result.trimmed.droppedMessages} earlier message(s) (~${result.trimmed.droppedTokens} tokens) were left out to fit the feature's context budget\n`,
+      );
     for (const note of result.adjusted ?? []) process.stderr.write(`conduit: note: ${note}\n`);
     if (result.degraded) {
       process.stderr.write(`conduit: ${result.degraded.code}: ${result.degraded.message}\n`);
@@ -107,12 +120,17 @@ export function formatEstimate(e: RouterExplainResult): string {
   const lines: string[] = [];
   const x = e.expected;
   if (x) {
-    const output = x.outputFrom === 'ledger'
-      ? `${n(x.outputTokens)} output tokens (the median of this feature's last ${n(x.samples)} answers)`
-      : `${n(x.outputTokens)} output tokens (a default: this feature has too few answers in the ledger)`;
-    lines.push(`expected   ${formatUsd(x.usd)}${x.approximate ? ' (approximate)' : ''}: ~${n(x.inputTokens)} input tokens + ${output}`);
+    const output =
+      x.outputFrom === 'ledger'
+        ? `${n(x.outputTokens)} output tokens (the median of this feature's last ${n(x.samples)} answers)`
+        : `${n(x.outputTokens)} output tokens (a default: this feature has too few answers in the ledger)`;
+    lines.push(
+      `expected   ${formatUsd(x.usd)}${x.approximate ? ' (approximate)' : ''}: ~${n(x.inputTokens)} input tokens + ${output}`,
+    );
   }
-  lines.push(`worst case ${formatUsd(e.estimate.worstCaseUsd)}: ${n(e.estimate.inputTokens)} input tokens at most + ${n(e.estimate.maxTokens)} max output (what a budget reserves)`);
+  lines.push(
+    `worst case ${formatUsd(e.estimate.worstCaseUsd)}: ${n(e.estimate.inputTokens)} input tokens at most + ${n(e.estimate.maxTokens)} max output (what a budget reserves)`,
+  );
   lines.push(`route      ${e.route.provider}/${e.route.model} (${e.route.reason}). Nothing was sent.`);
   return lines.join('\n') + '\n';
 }

@@ -12,7 +12,9 @@ export function imagePart(file: string): ContentPart {
   if (!mediaType) throw new UsageError(`--image ${file}: not a PNG, JPEG, GIF or WebP image.`);
   const size = imageDimensions(bytes, mediaType);
   if (!saneSize(size)) {
-    const what = size ? `declares ${size.width}×${size.height} pixels` : 'has no readable image header (cut short or damaged)';
+    const what = size
+      ? `declares ${size.width}×${size.height} pixels`
+      : 'has no readable image header (cut short or damaged)';
     throw new UsageError(`--image ${file}: ${what}; open it in an image viewer and save it again.`);
   }
   return { type: 'image', mediaType, data: bytes.toString('base64') };
@@ -25,15 +27,29 @@ export function imagePart(file: string): ContentPart {
 export function schemaFromFile(file: string): ResponseSchema {
   const text = readUserFile(file, '--schema', FILE_LIMITS.schema).toString('utf8');
   let value: unknown;
-  try { value = JSON.parse(text); } catch (err) {
-    throw new UsageError(`--schema ${file}: not a readable JSON file (${err instanceof Error ? err.message : String(err)}).`);
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(
+      `--schema ${file}: not a readable JSON file (${err instanceof Error ? err.message : String(err)}).`,
+    );
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError(`--schema ${file}: the file must hold a JSON Schema object.`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new UsageError(`--schema ${file}: the file must hold a JSON Schema object.`);
   const obj = value as Record<string, unknown>;
   if (typeof obj.name === 'string' && typeof obj.schema === 'object' && obj.schema !== null) {
-    return { name: obj.name, schema: obj.schema as Record<string, unknown>, ...(typeof obj.description === 'string' ? { description: obj.description } : {}) };
+    return {
+      name: obj.name,
+      schema: obj.schema as Record<string, unknown>,
+      ...(typeof obj.description === 'string' ? { description: obj.description } : {}),
+    };
   }
-  const name = path.basename(file).replace(/\.[^.]*$/, '').replace(/[^a-zA-Z0-9_-]/g, '_').slice(0, 64) || 'answer';
+  const name =
+    path
+      .basename(file)
+      .replace(/\.[^.]*$/, '')
+      .replace(/[^a-zA-Z0-9_-]/g, '_')
+      .slice(0, 64) || 'answer';
   return { name, schema: obj };
 }
 

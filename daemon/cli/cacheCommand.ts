@@ -1,6 +1,12 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CacheClearRequest, CacheStatsRequest, CacheWarmRequest, type CacheStatsResult, type ChatRequest } from '../../protocol';
+import {
+  CacheClearRequest,
+  CacheStatsRequest,
+  CacheWarmRequest,
+  type CacheStatsResult,
+  type ChatRequest,
+} from '../../protocol';
 import type { SemanticSettings } from '../cache/cacheSettings';
 import { downloadModel, hubBaseUrl, MINILM_REPO, MINILM_REVISION, type DownloadProgress } from '../cache/modelDownload';
 import { installModel, ModelInstallError } from '../cache/modelInstall';
@@ -21,17 +27,27 @@ export async function cacheCommand(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
-      json: { type: 'boolean', default: false }, from: { type: 'string' }, sha256: { type: 'string' },
-      download: { type: 'boolean', default: false }, repo: { type: 'string' }, revision: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      from: { type: 'string' },
+      sha256: { type: 'string' },
+      download: { type: 'boolean', default: false },
+      repo: { type: 'string' },
+      revision: { type: 'string' },
     },
   });
   const [sub, file] = positionals;
   if (sub === 'model') return modelCommand(file, values);
-  if (sub !== 'stats' && sub !== 'clear' && sub !== 'warm') throw new UsageError(sub === undefined ? 'cache needs a command: stats, clear or warm FILE.' : `unknown cache command "${sub}".`);
+  if (sub !== 'stats' && sub !== 'clear' && sub !== 'warm')
+    throw new UsageError(
+      sub === undefined ? 'cache needs a command: stats, clear or warm FILE.' : `unknown cache command "${sub}".`,
+    );
   const requests = sub === 'warm' ? readRequests(file) : [];
   // stats and clear about a daemon that is not running have nothing to report or clear.
   const client = await connect(sub === 'warm');
-  const send = <R>(p: Promise<R>) => p.catch((e: unknown) => { throw toConduitError(e); });
+  const send = <R>(p: Promise<R>) =>
+    p.catch((e: unknown) => {
+      throw toConduitError(e);
+    });
   try {
     if (sub === 'stats') {
       const stats = await send(client.connection.sendRequest(CacheStatsRequest.type, {}));
@@ -45,7 +61,9 @@ export async function cacheCommand(argv: string[]): Promise<number> {
     }
     const total = { warmed: 0, skipped: 0, alreadyCached: 0, notCacheable: 0, failed: 0, errors: [] as string[] };
     for (let i = 0; i < requests.length; i += WARM_BATCH) {
-      const r = await send(client.connection.sendRequest(CacheWarmRequest.type, { requests: requests.slice(i, i + WARM_BATCH) }));
+      const r = await send(
+        client.connection.sendRequest(CacheWarmRequest.type, { requests: requests.slice(i, i + WARM_BATCH) }),
+      );
       total.warmed += r.warmed;
       total.skipped += r.skipped;
       total.alreadyCached += r.alreadyCached ?? 0;
@@ -56,7 +74,9 @@ export async function cacheCommand(argv: string[]): Promise<number> {
     }
     if (values.json) process.stdout.write(JSON.stringify(total, null, 2) + '\n');
     else {
-      process.stdout.write(`Warmed ${total.warmed}, already cached ${total.alreadyCached}, not cacheable (temperature not 0) ${total.notCacheable}, failed ${total.failed}.\n`);
+      process.stdout.write(
+        `Warmed ${total.warmed}, already cached ${total.alreadyCached}, not cacheable (temperature not 0) ${total.notCacheable}, failed ${total.failed}.\n`,
+      );
       for (const e of total.errors) process.stderr.write(`conduit: warm ${e}\n`);
     }
     return total.failed > 0 ? ExitCode.failed : ExitCode.ok;
@@ -74,9 +94,14 @@ export async function cacheCommand(argv: string[]): Promise<number> {
  * onnx/model_quantized.onnx).
  */
 async function modelCommand(action: string | undefined, values: ModelValues): Promise<number> {
-  if (action !== 'install') throw new UsageError('cache model needs a command: install --from FOLDER_OR_ZIP | --download [--sha256 HEX].');
-  if (values.from && values.download) throw new UsageError('cache model install takes --from FOLDER_OR_ZIP or --download, not both.');
-  if (!values.from && !values.download) throw new UsageError('cache model install needs --from FOLDER_OR_ZIP (the all-MiniLM-L6-v2 folder or a zip of it), or --download to fetch it from the Hugging Face hub.');
+  if (action !== 'install')
+    throw new UsageError('cache model needs a command: install --from FOLDER_OR_ZIP | --download [--sha256 HEX].');
+  if (values.from && values.download)
+    throw new UsageError('cache model install takes --from FOLDER_OR_ZIP or --download, not both.');
+  if (!values.from && !values.download)
+    throw new UsageError(
+      'cache model install needs --from FOLDER_OR_ZIP (the all-MiniLM-L6-v2 folder or a zip of it), or --download to fetch it from the Hugging Face hub.',
+    );
   const layout = homeLayout(conduitHome());
   let semantic: SemanticSettings;
   try {
@@ -92,14 +117,23 @@ async function modelCommand(action: string | undefined, values: ModelValues): Pr
     const sha256 = values.sha256 ?? semantic.localModelSha256;
     const r = values.download
       ? await downloadModel({
-          dest, sha256, repo: values.repo ?? MINILM_REPO, revision: values.revision ?? MINILM_REVISION, baseUrl: hubBaseUrl(),
+          dest,
+          sha256,
+          repo: values.repo ?? MINILM_REPO,
+          revision: values.revision ?? MINILM_REVISION,
+          baseUrl: hubBaseUrl(),
           onProgress: values.json ? undefined : progressLine(),
         })
       : await installModel({ from: values.from!, dest, sha256 });
     if (values.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
     else {
-      process.stdout.write(`Installed the model in ${r.dest} (${r.files.join(', ')}); ${r.onnxFile} has the expected sha256 ${r.sha256}.\n`);
-      if (semantic.embedder !== 'local') process.stdout.write('Set cache.semantic.embedder to "local" in config.json to use it, then restart the daemon (conduit stop).\n');
+      process.stdout.write(
+        `Installed the model in ${r.dest} (${r.files.join(', ')}); ${r.onnxFile} has the expected sha256 ${r.sha256}.\n`,
+      );
+      if (semantic.embedder !== 'local')
+        process.stdout.write(
+          'Set cache.semantic.embedder to "local" in config.json to use it, then restart the daemon (conduit stop).\n',
+        );
       else process.stdout.write('Restart the daemon (conduit stop) to load it.\n');
     }
     return ExitCode.ok;
@@ -112,7 +146,14 @@ async function modelCommand(action: string | undefined, values: ModelValues): Pr
   }
 }
 
-interface ModelValues { json?: boolean; from?: string; sha256?: string; download?: boolean; repo?: string; revision?: string }
+interface ModelValues {
+  json?: boolean;
+  from?: string;
+  sha256?: string;
+  download?: boolean;
+  repo?: string;
+  revision?: string;
+}
 
 /** Progress on stderr: one line per file, redrawn in place on a terminal, every 10% otherwise. */
 function progressLine(): (p: DownloadProgress) => void {
@@ -136,7 +177,8 @@ function readRequests(file: string | undefined): ChatRequest[] {
   if (!file) throw new UsageError('cache warm needs a file of JSON lines (one ChatRequest per line), or - for stdin.');
   let text: string;
   try {
-    text = file === '-' ? readTextFile(0) : stripBom(readUserFile(file, 'warm file', FILE_LIMITS.warm).toString('utf8'));
+    text =
+      file === '-' ? readTextFile(0) : stripBom(readUserFile(file, 'warm file', FILE_LIMITS.warm).toString('utf8'));
   } catch (err) {
     if (err instanceof UsageError) throw err;
     throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
@@ -162,7 +204,10 @@ function readRequests(file: string | undefined): ChatRequest[] {
 function formatStats(s: CacheStatsResult): string {
   const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
   const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
-  const rejected = Object.entries(s.semantic.rejected).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+  const rejected =
+    Object.entries(s.semantic.rejected)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ') || 'none';
   return [
     `Cache ${s.enabled ? 'on' : 'off'} (since ${new Date(s.since).toISOString()})`,
     `  entries     ${s.entries} of ${s.maxEntries}, ${mb(s.bytes)} of ${mb(s.maxBytes)}`,
@@ -175,7 +220,9 @@ function formatStats(s: CacheStatsResult): string {
     ...(s.semantic.threshold !== undefined ? [`  threshold   ${s.semantic.threshold}`] : []),
     ...(s.semantic.qualityNote ? [`  quality     ${s.semantic.qualityNote}`] : []),
     ...(s.semantic.providerAvailable?.length
-      ? [`  offer       ${s.semantic.providerAvailable.join(' and ')} embeddings can be used (a key is set): set cache.semantic.embedder to "provider"; each call is billed and recorded as feature embedding, and their recall on the labelled pairs needs a live run (npm run test:live)`]
+      ? [
+          `  offer       ${s.semantic.providerAvailable.join(' and ')} embeddings can be used (a key is set): set cache.semantic.embedder to "provider"; each call is billed and recorded as feature embedding, and their recall on the labelled pairs needs a live run (npm run test:live)`,
+        ]
       : []),
     '',
   ].join('\n');

@@ -37,10 +37,14 @@ export function takeProfileOption(argv: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === '--') { out.push(...argv.slice(i)); break; }
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
     if (arg === '--profile') {
       const value = argv[i + 1];
-      if (value === undefined || value.startsWith('-')) throw new UsageError('--profile needs a name, e.g. --profile prod.');
+      if (value === undefined || value.startsWith('-'))
+        throw new UsageError('--profile needs a name, e.g. --profile prod.');
       profile = value;
       i++;
     } else if (arg.startsWith('--profile=')) {

@@ -16,7 +16,8 @@ export function readHidden(prompt: string): Promise<string> {
       stdin.pause();
       stdin.off('data', onData);
       process.stderr.write('\n');
-      if (err) reject(err); else resolve(value);
+      if (err) reject(err);
+      else resolve(value);
     };
     const onData = (chunk: string) => {
       for (const ch of chunk) {

@@ -33,43 +33,65 @@ export async function keyCommand(argv: string[]): Promise<number> {
     case 'set': {
       const provider = parseProvider(providerArg, 'key set');
       if (rest.length > 0) {
-        throw new UsageError('key set takes no key argument: a key on the command line ends up in your shell history. Pipe it (`conduit key set openai < keyfile`) or type it at the prompt.');
+        throw new UsageError(
+          'key set takes no key argument: a key on the command line ends up in your shell history. Pipe it (`conduit key set openai < keyfile`) or type it at the prompt.',
+        );
       }
       const key = await readKey(provider);
       if (!key.trim()) throw new UsageError('no key given: pipe it on stdin or type it at the prompt.');
-      const result = await withClient((client) => client.connection.sendRequest(KeysSetRequest.type, {
-        provider, key, add: values.add, verify: values.verify, ...(profile ? { profile } : {}),
-      }));
+      const result = await withClient((client) =>
+        client.connection.sendRequest(KeysSetRequest.type, {
+          provider,
+          key,
+          add: values.add,
+          verify: values.verify,
+          ...(profile ? { profile } : {}),
+        }),
+      );
       if (values.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
       else process.stdout.write(formatSet(result));
       for (const w of result.warnings) process.stderr.write(`conduit: warning: ${w}\n`);
       return ExitCode.ok;
     }
     case 'list': {
-      const result = await withClient((client) => client.connection.sendRequest(KeysListRequest.type, profile ? { profile } : {}));
+      const result = await withClient((client) =>
+        client.connection.sendRequest(KeysListRequest.type, profile ? { profile } : {}),
+      );
       process.stdout.write(values.json ? JSON.stringify(result, null, 2) + '\n' : formatList(result));
       return ExitCode.ok;
     }
     case 'remove': {
       const provider = parseProvider(providerArg, 'key remove');
       const id = rest[0];
-      const result = await withClient((client) => client.connection.sendRequest(KeysRemoveRequest.type, {
-        provider, ...(id !== undefined ? { id } : {}), ...(profile ? { profile } : {}),
-      }));
+      const result = await withClient((client) =>
+        client.connection.sendRequest(KeysRemoveRequest.type, {
+          provider,
+          ...(id !== undefined ? { id } : {}),
+          ...(profile ? { profile } : {}),
+        }),
+      );
       if (values.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-      else if (result.removed === 0) process.stdout.write(`No ${id ? `key ${id}` : 'keychain key'} for ${provider} in profile ${result.profile}.\n`);
-      else process.stdout.write(`Removed ${result.removed} ${provider} key${result.removed > 1 ? 's' : ''} from the keychain (profile ${result.profile}); ${result.remaining} left.\n`);
+      else if (result.removed === 0)
+        process.stdout.write(`No ${id ? `key ${id}` : 'keychain key'} for ${provider} in profile ${result.profile}.\n`);
+      else
+        process.stdout.write(
+          `Removed ${result.removed} ${provider} key${result.removed > 1 ? 's' : ''} from the keychain (profile ${result.profile}); ${result.remaining} left.\n`,
+        );
       return result.removed === 0 ? ExitCode.failed : ExitCode.ok;
     }
     default:
-      throw new UsageError(sub === undefined ? 'key needs a command: set, list or remove.' : `unknown key command "${sub}".`);
+      throw new UsageError(
+        sub === undefined ? 'key needs a command: set, list or remove.' : `unknown key command "${sub}".`,
+      );
   }
 }
 
 async function withClient<T>(work: (client: Awaited<ReturnType<typeof connect>>) => Promise<T>): Promise<T> {
   const client = await connect(true);
   try {
-    return await work(client).catch((e: unknown) => { throw toConduitError(e); });
+    return await work(client).catch((e: unknown) => {
+      throw toConduitError(e);
+    });
   } finally {
     client.close();
   }
@@ -94,15 +116,22 @@ function formatSet(r: KeySetResult): string {
 
 function formatList(r: KeysListResult): string {
   const lines = [
-    r.keychain.available ? `Keychain: ${r.keychain.store} (available)` : `Keychain: ${r.keychain.store} UNAVAILABLE: ${r.keychain.problem ?? 'unknown reason'}`,
+    r.keychain.available
+      ? `Keychain: ${r.keychain.store} (available)`
+      : `Keychain: ${r.keychain.store} UNAVAILABLE: ${r.keychain.problem ?? 'unknown reason'}`,
     `Profile: ${r.profile}${r.profiles.length ? ` (profiles with keys: ${r.profiles.join(', ')})` : ''}`,
   ];
   for (const p of r.providers) {
-    if (p.keys.length === 0) { lines.push(`  ${p.provider.padEnd(17)} no key`); continue; }
+    if (p.keys.length === 0) {
+      lines.push(`  ${p.provider.padEnd(17)} no key`);
+      continue;
+    }
     p.keys.forEach((k, i) => {
       const where = k.origin === 'keychain' ? `keychain ${k.id}` : `env ${k.id}`;
       const flags = [k.active ? 'active' : '', k.rejected ? 'rejected (401)' : ''].filter(Boolean).join(', ');
-      lines.push(`  ${(i === 0 ? p.provider : '').padEnd(17)} ${where.padEnd(28)} …${k.last4 || '(short)'}${flags ? `  (${flags})` : ''}`);
+      lines.push(
+        `  ${(i === 0 ? p.provider : '').padEnd(17)} ${where.padEnd(28)} …${k.last4 || '(short)'}${flags ? `  (${flags})` : ''}`,
+      );
     });
   }
   return lines.join('\n') + '\n';

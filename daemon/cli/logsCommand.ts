@@ -27,15 +27,21 @@ export async function logsCommand(argv: string[], io: LogsCommandIo = {}): Promi
       raw: { type: 'boolean', default: false },
     },
   });
-  if (positionals.length > 0) throw new UsageError(`unexpected "${positionals[0]}"; usage: conduit logs [--follow] [--lines N] [--raw]`);
+  if (positionals.length > 0)
+    throw new UsageError(`unexpected "${positionals[0]}"; usage: conduit logs [--follow] [--lines N] [--raw]`);
   const lines = Number(values.lines);
-  if (!Number.isInteger(lines) || lines < 0) throw new UsageError(`--lines must be a whole number ≥ 0, got "${values.lines}".`);
+  if (!Number.isInteger(lines) || lines < 0)
+    throw new UsageError(`--lines must be a whole number ≥ 0, got "${values.lines}".`);
   const file = path.join(homeLayout(io.home ?? conduitHome()).logsDir, 'daemon.log');
   const out = io.stdout ?? process.stdout;
-  const print = (line: string) => { if (line) out.write((values.raw ? line : formatLogLine(line)) + '\n'); };
+  const print = (line: string) => {
+    if (line) out.write((values.raw ? line : formatLogLine(line)) + '\n');
+  };
 
   if (!fs.existsSync(file)) {
-    (io.stderr ?? process.stderr).write(`conduit: no daemon log yet at ${file}.${values.follow ? ' Waiting for it…' : ''}\n`);
+    (io.stderr ?? process.stderr).write(
+      `conduit: no daemon log yet at ${file}.${values.follow ? ' Waiting for it…' : ''}\n`,
+    );
     if (!values.follow) return ExitCode.ok;
   } else {
     for (const line of readLastLines(file, lines)) print(line);
@@ -47,12 +53,27 @@ export async function logsCommand(argv: string[], io: LogsCommandIo = {}): Promi
 /** One JSON log line as `time LEVEL message key=value…`; anything else passes through unchanged. */
 export function formatLogLine(line: string): string {
   let record: unknown;
-  try { record = JSON.parse(line); } catch { return line; }
+  try {
+    record = JSON.parse(line);
+  } catch {
+    return line;
+  }
   if (!record || typeof record !== 'object' || Array.isArray(record)) return line;
   const { t, level, msg, pid, ...fields } = record as Record<string, unknown>;
   void pid;
-  const rest = Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ');
-  return [String(t ?? ''), String(level ?? '').toUpperCase().padEnd(5), String(msg ?? ''), rest].filter(Boolean).join(' ');
+  const rest = Object.entries(fields)
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' ');
+  return [
+    String(t ?? ''),
+    String(level ?? '')
+      .toUpperCase()
+      .padEnd(5),
+    String(msg ?? ''),
+    rest,
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
 
 /** The last `n` lines, read backwards in chunks so a large log is not read whole. */
@@ -129,13 +150,24 @@ async function follow(file: string, print: (line: string) => void, io: LogsComma
 }
 
 function statOrNull(file: string): fs.Stats | null {
-  try { return fs.statSync(file); } catch { return null; }
+  try {
+    return fs.statSync(file);
+  } catch {
+    return null;
+  }
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }
 

@@ -15,7 +15,10 @@ export function joinNegativeValues(argv: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === '--') { out.push(...argv.slice(i)); break; }
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
     const next = argv[i + 1];
     if (VALUE_OPTIONS.has(arg) && next !== undefined && NEGATIVE.test(next)) {
       out.push(arg.startsWith('--') ? `${arg}=${next}` : `${arg}${next}`);

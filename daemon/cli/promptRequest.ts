@@ -20,7 +20,11 @@ export interface PromptValues {
 }
 
 /** The request a prompt command sends: the prompt from the arguments or stdin, and the shared flags. */
-export async function promptRequest(command: string, values: PromptValues, positionals: string[]): Promise<ChatRequest> {
+export async function promptRequest(
+  command: string,
+  values: PromptValues,
+  positionals: string[],
+): Promise<ChatRequest> {
   const prompt = positionals.length > 0 ? positionals.join(' ') : await readStdin();
   if (!prompt.trim()) throw new UsageError(`${command} needs a prompt: conduit ${command} "…", or pipe it on stdin.`);
   const request: ChatRequest = { messages: [{ role: 'user', content: prompt }], feature: values.feature ?? 'ask' };
@@ -45,8 +49,12 @@ export function parsePositiveInt(value: string, flag: string): number {
 export function parseNumber(value: string, flag: string, range?: { min: number; max: number }): number {
   const n = Number(value);
   if (!Number.isFinite(n) || value.trim() === '') throw new UsageError(`${flag} must be a number, got "${value}".`);
-  if (range && n < range.min) throw new UsageError(`${flag} must be ≥ ${range.min}${range.max !== Infinity ? ` and ≤ ${range.max}` : ''}, got ${value}.`);
-  if (range && n > range.max) throw new UsageError(`${flag} must be ≤ ${range.max} (and ≥ ${range.min}), got ${value}.`);
+  if (range && n < range.min)
+    throw new UsageError(
+      `${flag} must be ≥ ${range.min}${range.max !== Infinity ? ` and ≤ ${range.max}` : ''}, got ${value}.`,
+    );
+  if (range && n > range.max)
+    throw new UsageError(`${flag} must be ≤ ${range.max} (and ≥ ${range.min}), got ${value}.`);
   return n;
 }
 

@@ -4,7 +4,8 @@ import { UsageError } from './context';
 /** O_NONBLOCK so that opening a FIFO with no writer returns at once instead of hanging the CLI. */
 const NONBLOCK = fs.constants.O_NONBLOCK ?? 0;
 
-const fmt = (bytes: number) => bytes >= 1_048_576 ? `${(bytes / 1_048_576).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+const fmt = (bytes: number) =>
+  bytes >= 1_048_576 ? `${(bytes / 1_048_576).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 
 /**
  * Reads a file the user named on the command line (`--image`, `--schema`, a batch or warm file).
@@ -19,12 +20,17 @@ export function readUserFile(file: string, what: string, maxBytes: number): Buff
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EISDIR') throw new UsageError(`${what} ${file}: is a folder; give a file.`);
-    throw new UsageError(`${what} ${file}: cannot read it (${code ?? (err instanceof Error ? err.message : String(err))}).`);
+    throw new UsageError(
+      `${what} ${file}: cannot read it (${code ?? (err instanceof Error ? err.message : String(err))}).`,
+    );
   }
   try {
     const st = fs.fstatSync(fd);
     if (st.isDirectory()) throw new UsageError(`${what} ${file}: is a folder; give a file.`);
-    if (!st.isFile()) throw new UsageError(`${what} ${file}: is not a regular file (a device, pipe or socket); save the content to a file and give that.`);
+    if (!st.isFile())
+      throw new UsageError(
+        `${what} ${file}: is not a regular file (a device, pipe or socket); save the content to a file and give that.`,
+      );
     if (st.size > maxBytes) throw new UsageError(`${what} ${file}: is ${fmt(st.size)}; the limit is ${fmt(maxBytes)}.`);
     // Read at most one byte past the cap, in case the file grew since fstat.
     const buf = Buffer.alloc(Math.min(st.size, maxBytes) + 1);
@@ -33,7 +39,8 @@ export function readUserFile(file: string, what: string, maxBytes: number): Buff
       const r = fs.readSync(fd, buf, n, buf.length - n, null);
       if (r === 0) break;
       n += r;
-      if (n > maxBytes) throw new UsageError(`${what} ${file}: grew past the limit of ${fmt(maxBytes)} while being read.`);
+      if (n > maxBytes)
+        throw new UsageError(`${what} ${file}: grew past the limit of ${fmt(maxBytes)} while being read.`);
     }
     return buf.subarray(0, n);
   } finally {

@@ -6,11 +6,19 @@ import { connect, ExitCode } from './context';
 
 /** `conduit serve [--show-token] [--json]`: the local endpoint's state, base URLs and (on request) token. */
 export async function serveCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { 'show-token': { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { 'show-token': { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+  });
   const client = await connect(true);
   let state: LocalEndpointStatus;
   try {
-    state = (await client.status()).localEndpoint ?? { enabled: false, listening: false, host: '127.0.0.1', port: 4141 };
+    state = (await client.status()).localEndpoint ?? {
+      enabled: false,
+      listening: false,
+      host: '127.0.0.1',
+      port: 4141,
+    };
   } finally {
     client.close();
   }
@@ -23,9 +31,11 @@ export async function serveCommand(argv: string[]): Promise<number> {
     return ExitCode.ok;
   }
   const lines = [
-    state.listening ? `Conduit's local endpoint is listening on ${state.host}:${state.port}.`
-      : state.enabled ? `Conduit's local endpoint is enabled but not listening: ${state.problem ?? 'see `conduit logs`'}.`
-      : 'Conduit\'s local endpoint is off. Turn it on with "server": { "enabled": true } in config.json or the conduit.server.enabled setting.',
+    state.listening
+      ? `Conduit's local endpoint is listening on ${state.host}:${state.port}.`
+      : state.enabled
+        ? `Conduit's local endpoint is enabled but not listening: ${state.problem ?? 'see `conduit logs`'}.`
+        : 'Conduit\'s local endpoint is off. Turn it on with "server": { "enabled": true } in config.json or the conduit.server.enabled setting.',
     `  OpenAI base URL:     ${urls.openai}`,
     `  Anthropic base URL:  ${urls.anthropic}`,
     token ? `  API key (token):     ${token}` : '  API key (token):     run `conduit serve --show-token` to print it',

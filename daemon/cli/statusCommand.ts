@@ -4,7 +4,10 @@ import { formatUsd } from '../usage/pricing';
 import { connect, ExitCode } from './context';
 
 export async function statusCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false }, 'settle-memory': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { json: { type: 'boolean', default: false }, 'settle-memory': { type: 'boolean', default: false } },
+  });
   // Status never starts a daemon: "not running" is an answer, not an error to fix by starting one.
   const client = await connect(false);
   try {
@@ -28,38 +31,80 @@ function formatStatus(s: StatusResult): string {
     `  home       ${s.home}`,
     `  idle exit  after ${formatDuration(s.idleTimeoutMs)} without clients`,
     `  ledger     ${s.ledger.state}${s.ledger.degraded ? ` (${s.ledger.degraded})` : ''}${rollupProgress(s.ledger.rollupMigration)}`,
-    ...(s.keychain ? [`  keychain   ${s.keychain.store}: ${s.keychain.available ? 'available' : `UNAVAILABLE: ${s.keychain.problem ?? 'unknown reason'}`}`] : []),
+    ...(s.keychain
+      ? [
+          `  keychain   ${s.keychain.store}: ${s.keychain.available ? 'available' : `UNAVAILABLE: ${s.keychain.problem ?? 'unknown reason'}`}`,
+        ]
+      : []),
     ...(s.profile ? [`  profile    ${s.profile}`] : []),
     ...(s.platform ? [`  platform   ${s.platform}, ${s.runtime ?? ''}`] : []),
     ...(s.nativeModules ?? []).map((m) => `  NATIVE MODULE FAILED  ${m.message}`),
-    ...(s.semanticCache ? [
-      `  embedder   ${s.semanticCache.embedder}: ${s.semanticCache.embedderReason}`,
-      `  index      ${s.semanticCache.index}: ${s.semanticCache.indexReason}`,
-    ] : []),
+    ...(s.semanticCache
+      ? [
+          `  embedder   ${s.semanticCache.embedder}: ${s.semanticCache.embedderReason}`,
+          `  index      ${s.semanticCache.index}: ${s.semanticCache.indexReason}`,
+        ]
+      : []),
     '  providers',
-    ...s.providers.map((p) => `    ${p.id.padEnd(17)} key: ${p.keySource.padEnd(12)} model: ${p.defaultModel}  ${p.baseURL}`),
+    ...s.providers.map(
+      (p) => `    ${p.id.padEnd(17)} key: ${p.keySource.padEnd(12)} model: ${p.defaultModel}  ${p.baseURL}`,
+    ),
   ];
   if (s.fallback) {
     const entries = Object.entries(s.fallback.chains);
-    const how = s.fallback.automatic ? ' (automatic: the other providers with a key, same tier, within the cost guard)' : '';
-    lines.push(`  fallback   ${entries.length ? entries.map(([f, c]) => `${f}: ${c.length ? c.join(' → ') : 'none'}`).join('; ') : 'none'}${how}`);
+    const how = s.fallback.automatic
+      ? ' (automatic: the other providers with a key, same tier, within the cost guard)'
+      : '';
+    lines.push(
+      `  fallback   ${entries.length ? entries.map(([f, c]) => `${f}: ${c.length ? c.join(' → ') : 'none'}`).join('; ') : 'none'}${how}`,
+    );
   }
   const tripped = s.circuits.filter((c) => c.state !== 'closed');
-  if (tripped.length) lines.push('  circuits', ...tripped.map((c) => `    ${c.key}: ${c.state}${c.lastFailure ? ` (last: ${c.lastFailure})` : ''}${c.nextProbeAt ? `, next probe ${new Date(c.nextProbeAt).toISOString()}` : ''}`));
+  if (tripped.length)
+    lines.push(
+      '  circuits',
+      ...tripped.map(
+        (c) =>
+          `    ${c.key}: ${c.state}${c.lastFailure ? ` (last: ${c.lastFailure})` : ''}${c.nextProbeAt ? `, next probe ${new Date(c.nextProbeAt).toISOString()}` : ''}`,
+      ),
+    );
   if (s.config?.problems.length) {
-    lines.push(`  config     ${s.config.file}: the settings below are not used as written; everything else applies`, ...s.config.problems.map((p) => `    [${p.severity}] ${p.message}`));
+    lines.push(
+      `  config     ${s.config.file}: the settings below are not used as written; everything else applies`,
+      ...s.config.problems.map((p) => `    [${p.severity}] ${p.message}`),
+    );
   }
   // The config alert says the same as the config section above.
   const alerts = s.alerts.filter((a) => a.kind !== 'config_invalid');
   if (alerts.length) lines.push('  alerts', ...alerts.map((a) => `    [${a.severity}] ${a.message}`));
   if (s.rateLimits?.length) lines.push('  rate limits', ...s.rateLimits.map(formatRateLimit));
-  if (s.budgets?.length) lines.push('  budgets', ...s.budgets.map((b) => `    ${b.scope} ${b.period}: ${formatUsd(b.spentUsd)} of ${formatUsd(b.limitUsd)} spent, ${formatUsd(b.remainingUsd)} left${b.reservedUsd > 0 ? ` (${formatUsd(b.reservedUsd)} reserved)` : ''}; resets ${new Date(b.resetsAt).toISOString()}`));
+  if (s.budgets?.length)
+    lines.push(
+      '  budgets',
+      ...s.budgets.map(
+        (b) =>
+          `    ${b.scope} ${b.period}: ${formatUsd(b.spentUsd)} of ${formatUsd(b.limitUsd)} spent, ${formatUsd(b.remainingUsd)} left${b.reservedUsd > 0 ? ` (${formatUsd(b.reservedUsd)} reserved)` : ''}; resets ${new Date(b.resetsAt).toISOString()}`,
+      ),
+    );
   if (s.unpricedSpend) {
     const u = s.unpricedSpend;
-    lines.push(`  unpriced   ${formatUsd(u.usd)} today at assumed prices (approximate; ${u.requests} request(s)): ${u.models.map((m) => `${m.model} at ${m.assumedFrom}'s prices`).join(', ')}`);
+    lines.push(
+      `  unpriced   ${formatUsd(u.usd)} today at assumed prices (approximate; ${u.requests} request(s)): ${u.models.map((m) => `${m.model} at ${m.assumedFrom}'s prices`).join(', ')}`,
+    );
   }
-  if (s.team) lines.push(`  team       ${s.team.teamId} as ${s.team.displayName}: ${s.team.mode} (${s.team.redis})${s.team.problem ? `: ${s.team.problem}` : ''}${s.team.pendingUsage ? `; ${s.team.pendingUsage} usage row(s) waiting for Redis` : ''}`, ...s.team.budgets.map((b) => `    team ${b.period}: ${formatUsd(b.spentUsd)} of ${formatUsd(b.limitUsd)} spent, ${formatUsd(b.remainingUsd)} left`));
-  if (s.deprecations?.length) lines.push('  deprecated models', ...s.deprecations.map((d) => `    [${d.state === 'past' ? 'retired' : 'soon'}] ${d.message}`));
+  if (s.team)
+    lines.push(
+      `  team       ${s.team.teamId} as ${s.team.displayName}: ${s.team.mode} (${s.team.redis})${s.team.problem ? `: ${s.team.problem}` : ''}${s.team.pendingUsage ? `; ${s.team.pendingUsage} usage row(s) waiting for Redis` : ''}`,
+      ...s.team.budgets.map(
+        (b) =>
+          `    team ${b.period}: ${formatUsd(b.spentUsd)} of ${formatUsd(b.limitUsd)} spent, ${formatUsd(b.remainingUsd)} left`,
+      ),
+    );
+  if (s.deprecations?.length)
+    lines.push(
+      '  deprecated models',
+      ...s.deprecations.map((d) => `    [${d.state === 'past' ? 'retired' : 'soon'}] ${d.message}`),
+    );
   return lines.join('\n') + '\n';
 }
 

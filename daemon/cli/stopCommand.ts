@@ -14,7 +14,10 @@ export async function stopCommand(): Promise<number> {
   }
   try {
     const { pid } = await client.stop();
-    await new Promise<void>((resolve) => { if (client.closed) resolve(); else client.onClose(resolve); });
+    await new Promise<void>((resolve) => {
+      if (client.closed) resolve();
+      else client.onClose(resolve);
+    });
     process.stdout.write(`Stopped the Conduit daemon (pid ${pid}).\n`);
     return ExitCode.ok;
   } finally {

@@ -41,12 +41,20 @@ export async function usageCommand(argv: string[], io: UsageCommandIo = {}): Pro
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ...FILTER_OPTIONS, by: { type: 'string', default: 'day' }, json: { type: 'boolean', default: false }, csv: { type: 'boolean', default: false }, team: { type: 'boolean', default: false } },
+    options: {
+      ...FILTER_OPTIONS,
+      by: { type: 'string', default: 'day' },
+      json: { type: 'boolean', default: false },
+      csv: { type: 'boolean', default: false },
+      team: { type: 'boolean', default: false },
+    },
   });
   if (values.team) return teamUsage(values, io);
-  if (positionals.length > 0) throw new UsageError(`unexpected "${positionals[0]}"; did you mean \`conduit usage export --csv FILE\`?`);
+  if (positionals.length > 0)
+    throw new UsageError(`unexpected "${positionals[0]}"; did you mean \`conduit usage export --csv FILE\`?`);
   if (values.json && values.csv) throw new UsageError('choose one of --json and --csv.');
-  if (!(GROUP_BY as readonly string[]).includes(values.by)) throw new UsageError(`--by must be one of ${GROUP_BY.join(', ')}, got "${values.by}".`);
+  if (!(GROUP_BY as readonly string[]).includes(values.by))
+    throw new UsageError(`--by must be one of ${GROUP_BY.join(', ')}, got "${values.by}".`);
   const now = (io.now ?? Date.now)();
   const params: UsageQueryParams = {
     ...range(values.since ?? '7d', values.until, now),
@@ -55,22 +63,40 @@ export async function usageCommand(argv: string[], io: UsageCommandIo = {}): Pro
     utcOffsetMinutes: localUtcOffsetMinutes(now),
   };
   const out = io.stdout ?? process.stdout;
-  const result = await withClient(io, (client) => call(() => client.connection.sendRequest(UsageQueryRequest.type, params)));
+  const result = await withClient(io, (client) =>
+    call(() => client.connection.sendRequest(UsageQueryRequest.type, params)),
+  );
   if (values.json) out.write(JSON.stringify(result, null, 2) + '\n');
-  else if (values.csv) out.write(csvLine(GROUP_CSV_HEADER) + result.groups.map((g) => csvLine(groupCsvCells(g))).join(''));
+  else if (values.csv)
+    out.write(csvLine(GROUP_CSV_HEADER) + result.groups.map((g) => csvLine(groupCsvCells(g))).join(''));
   else out.write(formatUsageTable(result));
   if (result.ledger.degraded) (io.stderr ?? process.stderr).write(`conduit: warning: ${result.ledger.degraded}\n`);
   return ExitCode.ok;
 }
 
 /** `conduit usage --team`: the team's totals by person and by feature, from the team's Redis. */
-async function teamUsage(values: { since?: string; until?: string; json: boolean; csv: boolean; feature?: string; provider?: string; model?: string }, io: UsageCommandIo): Promise<number> {
+async function teamUsage(
+  values: {
+    since?: string;
+    until?: string;
+    json: boolean;
+    csv: boolean;
+    feature?: string;
+    provider?: string;
+    model?: string;
+  },
+  io: UsageCommandIo,
+): Promise<number> {
   if (values.csv || values.feature !== undefined || values.provider !== undefined || values.model !== undefined) {
-    throw new UsageError('usage --team takes --since, --until and --json only; the team stream is totalled by person and by feature.');
+    throw new UsageError(
+      'usage --team takes --since, --until and --json only; the team stream is totalled by person and by feature.',
+    );
   }
   const now = (io.now ?? Date.now)();
   const r = range(values.since ?? '7d', values.until, now);
-  const result = await withClient(io, (client) => call(() => client.connection.sendRequest(TeamUsageRequest.type, { since: r.since, until: r.until ?? now + 1 })));
+  const result = await withClient(io, (client) =>
+    call(() => client.connection.sendRequest(TeamUsageRequest.type, { since: r.since, until: r.until ?? now + 1 })),
+  );
   (io.stdout ?? process.stdout).write(values.json ? JSON.stringify(result, null, 2) + '\n' : formatTeamUsage(result));
   return ExitCode.ok;
 }
@@ -80,11 +106,18 @@ async function usageExportCommand(argv: string[], io: UsageCommandIo): Promise<n
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ...FILTER_OPTIONS, csv: { type: 'string' }, json: { type: 'string' }, samples: { type: 'boolean', default: false } },
+    options: {
+      ...FILTER_OPTIONS,
+      csv: { type: 'string' },
+      json: { type: 'string' },
+      samples: { type: 'boolean', default: false },
+    },
   });
-  if (positionals.length > 0) throw new UsageError(`unexpected "${positionals[0]}"; usage: conduit usage export --csv FILE`);
+  if (positionals.length > 0)
+    throw new UsageError(`unexpected "${positionals[0]}"; usage: conduit usage export --csv FILE`);
   const file = values.csv ?? values.json;
-  if (file === undefined || (values.csv !== undefined && values.json !== undefined)) throw new UsageError('usage export needs one of --csv FILE or --json FILE ("-" for stdout).');
+  if (file === undefined || (values.csv !== undefined && values.json !== undefined))
+    throw new UsageError('usage export needs one of --csv FILE or --json FILE ("-" for stdout).');
   const asCsv = values.csv !== undefined;
   const now = (io.now ?? Date.now)();
   // Without --since, an export is the whole ledger.
@@ -97,7 +130,13 @@ async function usageExportCommand(argv: string[], io: UsageCommandIo): Promise<n
       let after = 0;
       for (;;) {
         // CSV pages come as text the daemon built; one write per page, as each arrives: constant memory.
-        const page = await call(() => client.connection.sendRequest(UsageExportRequest.type, { ...base, after, ...(asCsv ? { format: 'csv' as const } : {}) }));
+        const page = await call(() =>
+          client.connection.sendRequest(UsageExportRequest.type, {
+            ...base,
+            after,
+            ...(asCsv ? { format: 'csv' as const } : {}),
+          }),
+        );
         let text = page.csv ?? '';
         count += page.csvRows ?? 0;
         for (const row of page.rows) {
@@ -135,18 +174,38 @@ function openSink(file: string, io: UsageCommandIo): Sink {
   // 0600: exports can hold prompt samples.
   const fd = fs.openSync(partial, 'w', 0o600);
   return {
-    write: (t) => { fs.writeSync(fd, t); },
-    finish: async () => { fs.fsyncSync(fd); fs.closeSync(fd); fs.renameSync(partial, file); },
-    abort: () => { try { fs.closeSync(fd); } catch { /* already closed */ } fs.rmSync(partial, { force: true }); },
+    write: (t) => {
+      fs.writeSync(fd, t);
+    },
+    finish: async () => {
+      fs.fsyncSync(fd);
+      fs.closeSync(fd);
+      fs.renameSync(partial, file);
+    },
+    abort: () => {
+      try {
+        fs.closeSync(fd);
+      } catch {
+        /* already closed */
+      }
+      fs.rmSync(partial, { force: true });
+    },
   };
 }
 
 function range(since: string | undefined, until: string | undefined, now: number): { since: number; until?: number } {
-  for (const [flag, v] of [['--since', since], ['--until', until]] as const) {
-    if (v !== undefined && /^-\d/.test(v.trim())) throw new UsageError(`${flag} ${v}: a duration back from now must be ≥ 0; write ${v.trim().slice(1)} for "${v.trim().slice(1)} ago".`);
+  for (const [flag, v] of [
+    ['--since', since],
+    ['--until', until],
+  ] as const) {
+    if (v !== undefined && /^-\d/.test(v.trim()))
+      throw new UsageError(
+        `${flag} ${v}: a duration back from now must be ≥ 0; write ${v.trim().slice(1)} for "${v.trim().slice(1)} ago".`,
+      );
   }
   const from = since === undefined ? 0 : parseTimeSpec(since, now);
-  if (from === null) throw new UsageError(`--since: "${since}" is not a time; use e.g. 24h, 7d, 2w, today or 2025-03-01.`);
+  if (from === null)
+    throw new UsageError(`--since: "${since}" is not a time; use e.g. 24h, 7d, 2w, today or 2025-03-01.`);
   if (until === undefined) return { since: from };
   const to = parseTimeSpec(until, now);
   if (to === null) throw new UsageError(`--until: "${until}" is not a time; use e.g. 24h, today or 2025-03-01.`);
@@ -159,7 +218,8 @@ function filters(values: { feature?: string; provider?: string; model?: string }
   if (values.feature !== undefined) f.feature = values.feature;
   if (values.model !== undefined) f.model = values.model;
   if (values.provider !== undefined) {
-    if (!(ProviderIds as readonly string[]).includes(values.provider)) throw new UsageError(`unknown provider "${values.provider}"; expected one of ${ProviderIds.join(', ')}.`);
+    if (!(ProviderIds as readonly string[]).includes(values.provider))
+      throw new UsageError(`unknown provider "${values.provider}"; expected one of ${ProviderIds.join(', ')}.`);
     f.provider = values.provider as ProviderId;
   }
   return f;
@@ -183,4 +243,3 @@ async function call<R>(request: () => Promise<R>): Promise<R> {
     throw toConduitError(err);
   }
 }
-

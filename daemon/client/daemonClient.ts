@@ -60,11 +60,18 @@ export class DaemonClient {
   private readonly chunkHandlers = new Map<string, (chunk: ChatChunk) => void>();
   private closedFlag = false;
 
-  private constructor(readonly connection: MessageConnection, private readonly socket: net.Socket, readonly hello: HelloResult) {
+  private constructor(
+    readonly connection: MessageConnection,
+    private readonly socket: net.Socket,
+    readonly hello: HelloResult,
+  ) {
     connection.onNotification(ChatChunkNotification.type, (chunk) => this.chunkHandlers.get(chunk.requestId)?.(chunk));
     // vscode-jsonrpc leaves pending requests waiting when the peer hangs up; disposing the
     // connection rejects them, so a caller never waits on a daemon that is gone.
-    const closed = () => { this.closedFlag = true; connection.dispose(); };
+    const closed = () => {
+      this.closedFlag = true;
+      connection.dispose();
+    };
     connection.onClose(closed);
     socket.on('close', closed);
   }
@@ -85,12 +92,15 @@ export class DaemonClient {
     const address = socketAddress(layout.runDir, token);
     let socket = await tryConnect(address.path);
     if (!socket) {
-      if (!opts.autoStart) throw unavailable(`No Conduit daemon is running (socket ${address.path}). Start one with \`conduit daemon\`.`);
+      if (!opts.autoStart)
+        throw unavailable(`No Conduit daemon is running (socket ${address.path}). Start one with \`conduit daemon\`.`);
       if (!opts.spawn) throw new Error('autoStart needs spawn options');
       spawnDaemon({ ...opts.spawn, logsDir: layout.logsDir });
       socket = await waitForSocket(address.path, opts.startTimeoutMs ?? 15_000);
       if (!socket) {
-        throw unavailable(`The Conduit daemon did not start within ${Math.round((opts.startTimeoutMs ?? 15_000) / 1000)} s. See ${path.join(layout.logsDir, 'daemon-stderr.log')} and ${path.join(layout.logsDir, 'daemon.log')}.`);
+        throw unavailable(
+          `The Conduit daemon did not start within ${Math.round((opts.startTimeoutMs ?? 15_000) / 1000)} s. See ${path.join(layout.logsDir, 'daemon-stderr.log')} and ${path.join(layout.logsDir, 'daemon.log')}.`,
+        );
       }
     }
     const connection = createMessageConnection(new StreamMessageReader(socket), new FrameWriter(socket));
@@ -113,7 +123,10 @@ export class DaemonClient {
         // An older (or newer) daemon from before an update: ask it to finish its work and exit,
         // then start one that speaks our version.
         await connection.sendRequest(StopRequest.type).catch(() => undefined);
-        await new Promise<void>((resolve) => { if (socket.destroyed) resolve(); else socket.once('close', () => resolve()); });
+        await new Promise<void>((resolve) => {
+          if (socket.destroyed) resolve();
+          else socket.once('close', () => resolve());
+        });
         connection.dispose();
         await waitForGone(address.path, 15_000);
         return DaemonClient.connect({ ...opts, replacingOutdated: true });
@@ -209,7 +222,9 @@ function unavailable(message: string): ConduitError {
 }
 
 function lost(reason: string): ConduitError {
-  return unavailable(`Lost the connection to the Conduit daemon (${reason}). Run the command again; the daemon restarts on demand.`);
+  return unavailable(
+    `Lost the connection to the Conduit daemon (${reason}). Run the command again; the daemon restarts on demand.`,
+  );
 }
 
 /** Turns whatever vscode-jsonrpc threw into a ConduitError with a stable code. */
@@ -229,8 +244,15 @@ export function toConduitError(err: unknown): ConduitError {
 function tryConnect(address: string): Promise<net.Socket | undefined> {
   return new Promise((resolve) => {
     const socket = net.connect(address);
-    socket.once('connect', () => { socket.removeAllListeners('error'); socket.setNoDelay(true); resolve(socket); });
-    socket.once('error', () => { socket.destroy(); resolve(undefined); });
+    socket.once('connect', () => {
+      socket.removeAllListeners('error');
+      socket.setNoDelay(true);
+      resolve(socket);
+    });
+    socket.once('error', () => {
+      socket.destroy();
+      resolve(undefined);
+    });
   });
 }
 

@@ -97,7 +97,12 @@ export function createGateway(deps: GatewayDeps): GatewayParts {
     warmCache(requests, {
       state: (request) => gateway.cacheState(request),
       send: (request, i) =>
-        gateway.send(request, { requestId: `warm_${Date.now()}_${i}`, client, signal: new AbortController().signal, warming: true }),
+        gateway.send(request, {
+          requestId: `warm_${Date.now()}_${i}`,
+          client,
+          signal: new AbortController().signal,
+          warming: true,
+        }),
       prime: (requests) => gateway.cachePrime(requests),
     });
   return { gateway, breakers, rateLimiter, unpriced, recorder, warm };

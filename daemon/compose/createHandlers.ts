@@ -85,7 +85,12 @@ export function createHandlers(deps: HandlerDeps): RegisterHandlers[] {
     ),
     routerHandlers({
       explain: async (request) =>
-        withExpectedCost(deps.gateway.explain(request), request as ChatRequest, () => deps.ledger.reader(), deps.config.get().prices),
+        withExpectedCost(
+          deps.gateway.explain(request),
+          request as ChatRequest,
+          () => deps.ledger.reader(),
+          deps.config.get().prices,
+        ),
       budgets: () => ({ onExceed: config.get().budgets.onExceed, budgets: deps.budgets.statuses() }),
       experiments: async (since) => ({
         since,

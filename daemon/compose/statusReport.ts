@@ -1,4 +1,10 @@
-import { CONDUIT_VERSION, PROTOCOL_VERSION, ProviderIds, type LocalEndpointStatus, type StatusResult } from '../../protocol';
+import {
+  CONDUIT_VERSION,
+  PROTOCOL_VERSION,
+  ProviderIds,
+  type LocalEndpointStatus,
+  type StatusResult,
+} from '../../protocol';
 import { platformStatus } from '../platform/platformStatus';
 import { resolveProvider } from '../config/config';
 import { configAlert } from '../config/configReport';
@@ -76,7 +82,9 @@ export function statusReport(deps: StatusDeps): StatusReport {
         ...deps.monitor.list().active,
         ...deps.alerts.active(),
         ...(team?.alerts() ?? []),
-        ...[configAlert(deps.config.report, deps.home.layout.configFile, deps.startedAt)].filter((a) => a !== undefined),
+        ...[configAlert(deps.config.report, deps.home.layout.configFile, deps.startedAt)].filter(
+          (a) => a !== undefined,
+        ),
       ],
       config: { file: deps.home.layout.configFile, problems: deps.config.report.problems },
       fallback: chainStatus(

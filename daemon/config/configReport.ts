@@ -32,16 +32,22 @@ export function loadConfigReport(file: string): ConfigReport {
   try {
     raw = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { config: configSchema.parse({}), problems: [], secrets: [] };
-    return wholeFile(`cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); every setting is at its default`);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      return { config: configSchema.parse({}), problems: [], secrets: [] };
+    return wholeFile(
+      `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); every setting is at its default`,
+    );
   }
   let json: unknown;
   try {
     json = JSON.parse(raw);
   } catch (err) {
-    return wholeFile(`is not valid JSON (${(err as Error).message}); every setting is at its default until it is fixed`);
+    return wholeFile(
+      `is not valid JSON (${(err as Error).message}); every setting is at its default until it is fixed`,
+    );
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return wholeFile('must hold a JSON object; every setting is at its default');
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    return wholeFile('must hold a JSON object; every setting is at its default');
   const { value, dropped } = dropInvalid(json as Record<string, unknown>);
   const config = value ?? configSchema.parse({});
   const problems: ConfigProblem[] = dropped.map((d) => ({
@@ -54,8 +60,10 @@ export function loadConfigReport(file: string): ConfigReport {
   if (password) {
     secrets.push(password, encodeURIComponent(password));
     problems.push({
-      path: 'team.redisUrl', severity: 'warning',
-      message: 'team.redisUrl holds a password. It is used, but it belongs in the OS keychain: run `conduit team password`, then remove it from the URL.',
+      path: 'team.redisUrl',
+      severity: 'warning',
+      message:
+        'team.redisUrl holds a password. It is used, but it belongs in the OS keychain: run `conduit team password`, then remove it from the URL.',
     });
   }
   return { config, problems, secrets };
@@ -64,7 +72,8 @@ export function loadConfigReport(file: string): ConfigReport {
 /** The strict parse, as before, for callers that must refuse a file with any bad key. */
 export function throwIfInvalid(report: ConfigReport, file: string): ConduitConfig {
   const invalid = report.problems.filter((p) => p.severity === 'invalid');
-  if (invalid.length > 0) throw new ConfigError(`${file} has invalid settings: ${invalid.map((p) => p.message).join(' ')}`);
+  if (invalid.length > 0)
+    throw new ConfigError(`${file} has invalid settings: ${invalid.map((p) => p.message).join(' ')}`);
   return report.config;
 }
 
@@ -74,16 +83,30 @@ export function configAlert(report: ConfigReport, file: string, at: number): Ale
   const invalid = report.problems.some((p) => p.severity === 'invalid');
   const message = `${file}: ${report.problems.map((p) => p.message).join(' ')}`;
   return {
-    id: 'config_invalid', kind: 'config_invalid', severity: invalid ? 'critical' : 'warning',
-    message, value: report.problems.length, threshold: 1, firedAt: at, lastSentAt: at, clearedAt: null,
+    id: 'config_invalid',
+    kind: 'config_invalid',
+    severity: invalid ? 'critical' : 'warning',
+    message,
+    value: report.problems.length,
+    threshold: 1,
+    firedAt: at,
+    lastSentAt: at,
+    clearedAt: null,
   };
 }
 
 function wholeFile(problem: string): ConfigReport {
-  return { config: configSchema.parse({}), problems: [{ path: '(file)', severity: 'invalid', message: `config.json ${problem}.` }], secrets: [] };
+  return {
+    config: configSchema.parse({}),
+    problems: [{ path: '(file)', severity: 'invalid', message: `config.json ${problem}.` }],
+    secrets: [],
+  };
 }
 
-function dropInvalid(json: Record<string, unknown>): { value: ConduitConfig | undefined; dropped: { path: string; message: string }[] } {
+function dropInvalid(json: Record<string, unknown>): {
+  value: ConduitConfig | undefined;
+  dropped: { path: string; message: string }[];
+} {
   const copy = structuredClone(json);
   const dropped: { path: string; message: string }[] = [];
   for (let round = 0; round < MAX_ROUNDS; round++) {
@@ -100,7 +123,10 @@ function dropInvalid(json: Record<string, unknown>): { value: ConduitConfig | un
     }
     if (removed === 0) break;
   }
-  return { value: undefined, dropped: dropped.length ? dropped : [{ path: '(file)', message: 'cannot be read as settings' }] };
+  return {
+    value: undefined,
+    dropped: dropped.length ? dropped : [{ path: '(file)', message: 'cannot be read as settings' }],
+  };
 }
 
 function describe(issue: z.core.$ZodIssue): string {
@@ -128,7 +154,10 @@ function removeAt(root: Record<string, unknown>, path: PropertyKey[]): boolean {
 function inForce(config: ConduitConfig, path: string): string {
   let node: unknown = config;
   for (const part of path.split('.')) {
-    if (typeof node !== 'object' || node === null) { node = undefined; break; }
+    if (typeof node !== 'object' || node === null) {
+      node = undefined;
+      break;
+    }
     node = (node as Record<string, unknown>)[part];
   }
   if (node === undefined) return 'it is ignored (no default: unset)';

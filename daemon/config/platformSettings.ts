@@ -37,7 +37,6 @@ export interface ResolvedPlatform {
   platform: PlatformSettings;
 }
 
-
 /** Vertex AI's host for a location: the global endpoint, a multi-region one, or a region's. */
 function vertexHost(location: string): string {
   if (location === 'global') return 'https://aiplatform.googleapis.com';
@@ -61,8 +60,14 @@ export function resolvePlatform(id: PlatformProvider, own: PlatformInput, env: N
     }
     case 'anthropicVertex':
     case 'geminiVertex': {
-      const project = first(own.project, env.GOOGLE_CLOUD_PROJECT, id === 'anthropicVertex' ? env.ANTHROPIC_VERTEX_PROJECT_ID : undefined);
-      const location = first(own.location, env.GOOGLE_CLOUD_LOCATION, id === 'anthropicVertex' ? env.CLOUD_ML_REGION : undefined) ?? 'global';
+      const project = first(
+        own.project,
+        env.GOOGLE_CLOUD_PROJECT,
+        id === 'anthropicVertex' ? env.ANTHROPIC_VERTEX_PROJECT_ID : undefined,
+      );
+      const location =
+        first(own.location, env.GOOGLE_CLOUD_LOCATION, id === 'anthropicVertex' ? env.CLOUD_ML_REGION : undefined) ??
+        'global';
       const platform: PlatformSettings = { location, ...(project ? { project } : {}) };
       // The Anthropic Vertex SDK wants the version in the base URL; @google/genai adds its own.
       if (id === 'anthropicVertex') return { baseURL: `${vertexHost(location)}/v1`, platform };
@@ -72,7 +77,10 @@ export function resolvePlatform(id: PlatformProvider, own: PlatformInput, env: N
       return {
         // No default: every Azure resource has its own endpoint (AZURE_OPENAI_ENDPOINT).
         baseURL: '',
-        platform: { apiVersion: first(own.apiVersion, env.OPENAI_API_VERSION) ?? AZURE_DEFAULT_API_VERSION, deployments: own.deployments ?? {} },
+        platform: {
+          apiVersion: first(own.apiVersion, env.OPENAI_API_VERSION) ?? AZURE_DEFAULT_API_VERSION,
+          deployments: own.deployments ?? {},
+        },
       };
   }
 }

@@ -39,6 +39,7 @@ export function restartNeeded(started: ConduitConfig, next: ConduitConfig): stri
 
 function at(value: unknown, path: readonly string[]): unknown {
   let node = value;
-  for (const key of path) node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined;
+  for (const key of path)
+    node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined;
   return node;
 }

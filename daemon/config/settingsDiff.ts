@@ -11,7 +11,8 @@ export function isPlainObject(value: unknown): value is Json {
 export function settingsDiff(a: unknown, b: unknown, prefix = ''): string[] {
   if (isPlainObject(a) && isPlainObject(b)) {
     const out: string[] = [];
-    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) out.push(...settingsDiff(a[key], b[key], prefix ? `${prefix}.${key}` : key));
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)]))
+      out.push(...settingsDiff(a[key], b[key], prefix ? `${prefix}.${key}` : key));
     return out.sort();
   }
   if (isPlainObject(a) || isPlainObject(b)) {

@@ -11,7 +11,13 @@ import type { PlatformSettings, ProviderAdapter } from '../providers/types';
 export class AdapterPool {
   private readonly adapters = new Map<string, ProviderAdapter>();
 
-  get(id: ProviderId, baseURL: string, apiKey: string, connectTimeoutMs: number, platform?: PlatformSettings): ProviderAdapter {
+  get(
+    id: ProviderId,
+    baseURL: string,
+    apiKey: string,
+    connectTimeoutMs: number,
+    platform?: PlatformSettings,
+  ): ProviderAdapter {
     // The map key holds a digest, not the key itself, so a heap dump of the map reveals nothing.
     const digest = crypto.createHash('sha256').update(apiKey).digest('hex').slice(0, 16);
     const mapKey = `${id}\u0000${baseURL}\u0000${digest}\u0000${connectTimeoutMs}\u0000${platform ? JSON.stringify(platform) : ''}`;

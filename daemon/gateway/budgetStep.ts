@@ -1,4 +1,11 @@
-import { ConduitError, type ChatRequest, type ChatResult, type ProviderId, type RouteInfo, type Tier } from '../../protocol';
+import {
+  ConduitError,
+  type ChatRequest,
+  type ChatResult,
+  type ProviderId,
+  type RouteInfo,
+  type Tier,
+} from '../../protocol';
 import type { ConduitConfig } from '../config/config';
 import { outputLimit } from '../providers/reasoningBudget';
 import { inputTokensUpperBound } from '../ratelimit/tokenEstimate';
@@ -42,7 +49,12 @@ type Upstream = (request: ChatRequest, cover?: CoverTarget) => Promise<ChatResul
 export class BudgetStep {
   constructor(private readonly deps: BudgetStepDeps) {}
 
-  async run(request: ChatRequest, route: RouteInfo | undefined, config: ConduitConfig, upstream: Upstream): Promise<ChatResult> {
+  async run(
+    request: ChatRequest,
+    route: RouteInfo | undefined,
+    config: ConduitConfig,
+    upstream: Upstream,
+  ): Promise<ChatResult> {
     const feature = request.feature ?? 'ask';
     const provider = request.provider ?? config.provider;
     const model = request.model ?? route?.model ?? '';
@@ -53,7 +65,7 @@ export class BudgetStep {
     const refuseUnpriced = config.budgets.unpricedModels === 'refuse' && this.deps.table.applies(feature);
     const worstOn = (p: ProviderId, m: string) => {
       const w = budgetWorstCase(p, m, inputTokens, maxTokens, config.prices);
-      return w.assumedFrom !== null && refuseUnpriced ? Infinity : w.usd ?? 0;
+      return w.assumedFrom !== null && refuseUnpriced ? Infinity : (w.usd ?? 0);
     };
     const worst = (m: string) => worstOn(provider, m);
 
@@ -75,14 +87,23 @@ export class BudgetStep {
     if (first.ok) {
       reservation = first.reservation;
     } else {
-      const cheaper = config.budgets.onExceed === 'downgrade' && route && (route.source === 'tier' || route.source === 'configured')
-        ? this.downgrade(config, feature, provider, route, needed, worst) : undefined;
-      if (!cheaper) throw new ConduitError({ code: 'budget_exceeded', message: refusalMessage(first.refusal, feature, provider, model), provider, model });
+      const cheaper =
+        config.budgets.onExceed === 'downgrade' && route && (route.source === 'tier' || route.source === 'configured')
+          ? this.downgrade(config, feature, provider, route, needed, worst)
+          : undefined;
+      if (!cheaper)
+        throw new ConduitError({
+          code: 'budget_exceeded',
+          message: refusalMessage(first.refusal, feature, provider, model),
+          provider,
+          model,
+        });
       reservation = cheaper.reservation;
       downgrade = { tier: cheaper.tier, model: cheaper.model };
       sent = { ...request, model: cheaper.model, tier: cheaper.tier };
     }
-    const cover: CoverTarget = (target) => this.deps.table.tryRaise(reservation, worstOn(target.provider, target.model)).ok;
+    const cover: CoverTarget = (target) =>
+      this.deps.table.tryRaise(reservation, worstOn(target.provider, target.model)).ok;
     try {
       const result = await upstream(sent, cover);
       this.deps.table.settle(reservation, result.costUsd);
@@ -91,7 +112,13 @@ export class BudgetStep {
         this.firstUnpriced(result.provider, result.model, result.costAssumedFrom, 'reserve-dearest');
       }
       if (downgrade && route) {
-        result.route = { ...route, tier: downgrade.tier, model: downgrade.model, downgradedFrom: route.tier, reason: `${downgrade.tier}: downgraded from ${route.tier} to stay within budget (${route.reason})` };
+        result.route = {
+          ...route,
+          tier: downgrade.tier,
+          model: downgrade.model,
+          downgradedFrom: route.tier,
+          reason: `${downgrade.tier}: downgraded from ${route.tier} to stay within budget (${route.reason})`,
+        };
       }
       return result;
     } catch (err) {
@@ -112,7 +139,14 @@ export class BudgetStep {
   }
 
   /** The nearest cheaper tier whose worst case fits, reserved; undefined when none does. */
-  private downgrade(config: ConduitConfig, feature: string, provider: ProviderId, route: RouteInfo, needed: number, worst: (m: string) => number): { reservation: Reservation; tier: Tier; model: string } | undefined {
+  private downgrade(
+    config: ConduitConfig,
+    feature: string,
+    provider: ProviderId,
+    route: RouteInfo,
+    needed: number,
+    worst: (m: string) => number,
+  ): { reservation: Reservation; tier: Tier; model: string } | undefined {
     for (const tier of tiersBelow(route.tier)) {
       const model = this.deps.modelFor(config, provider, tier);
       const usd = worst(model);

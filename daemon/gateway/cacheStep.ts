@@ -1,4 +1,11 @@
-import { emptyUsage, type AttemptRecord, type ChatRequest, type ChatResult, type RouteInfo, type ToolCallDelta } from '../../protocol';
+import {
+  emptyUsage,
+  type AttemptRecord,
+  type ChatRequest,
+  type ChatResult,
+  type RouteInfo,
+  type ToolCallDelta,
+} from '../../protocol';
 import type { CacheEntry } from '../cache/cacheEntry';
 import type { CanonicalRequest } from '../cache/cacheKey';
 import { temperatureAllowed } from '../cache/cacheSettings';
@@ -24,39 +31,93 @@ export class CacheStep {
   private readonly flights = new SingleFlight<ChatResult>();
   private readonly routes: RouteStep;
 
-  constructor(private readonly cache: ResponseCache | undefined, private readonly env: NodeJS.ProcessEnv) {
+  constructor(
+    private readonly cache: ResponseCache | undefined,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {
     this.routes = new RouteStep(env);
   }
 
-  async run(request: ChatRequest, config: ConduitConfig, ctx: SendContext, started: number, upstream: Upstream, route?: RouteInfo): Promise<ChatResult> {
+  async run(
+    request: ChatRequest,
+    config: ConduitConfig,
+    ctx: SendContext,
+    started: number,
+    upstream: Upstream,
+    route?: RouteInfo,
+  ): Promise<ChatResult> {
     const cache = this.cache;
     const feature = request.feature ?? 'ask';
     const canonical = this.cacheable(request, config);
     if (!cache || !canonical) return upstream(ctx);
-    const hit = await cache.lookup(canonical, feature, ctx.signal, request.priority === 'background' ? 'background' : 'interactive', ctx.warming !== true, this.strongerModels(request, route, config));
+    const hit = await cache.lookup(
+      canonical,
+      feature,
+      ctx.signal,
+      request.priority === 'background' ? 'background' : 'interactive',
+      ctx.warming !== true,
+      this.strongerModels(request, route, config),
+    );
     if (hit) return this.fromCache(ctx, hit.entry, hit.kind, started, [], [], hit.similarity);
     // Stored inside the shared call, so the answer is kept even when the caller who started it left.
     const storing = async (c: SendContext): Promise<ChatResult> => {
       const result = await upstream(c);
       // A budget downgrade answered with another model than the one this key names: not stored.
       // Nor an answer that calls a tool: the call acts on the client's world, which a replay cannot know.
-      if (result.cache === 'none' && !result.degraded && result.fallbacks.length === 0 && !result.route?.downgradedFrom && !result.toolCalls?.length) {
+      if (
+        result.cache === 'none' &&
+        !result.degraded &&
+        result.fallbacks.length === 0 &&
+        !result.route?.downgradedFrom &&
+        !result.toolCalls?.length
+      ) {
         // Secrets never rest on disk, whatever the output settings: a hit is redacted again on the way out anyway.
         const text = redactOutput(result.text, { secrets: true, pii: false }).text;
-        cache.store(canonical, request, feature, { text, provider: result.provider, model: result.model, stopReason: result.stopReason, usage: result.usage, costUsd: result.costUsd ?? null });
+        cache.store(canonical, request, feature, {
+          text,
+          provider: result.provider,
+          model: result.model,
+          stopReason: result.stopReason,
+          usage: result.usage,
+          costUsd: result.costUsd ?? null,
+        });
       }
       return result;
     };
     if (!config.cache.coalesce) return storing(ctx);
     let seq = 0;
-    const own = ctx.sink ? { text: (delta: string, toolCall?: ToolCallDelta) => ctx.sink!.chunk(delta, seq++, toolCall) } : undefined;
-    const { leader, result } = this.flights.run(`${cache.keyOf(canonical)}:${ctx.sink ? 'stream' : 'call'}`, ctx.signal, own, (signal, shared) =>
-      storing({ ...ctx, signal, ...(ctx.sink ? { sink: { chunk: (delta: string, _seq: number, toolCall?: ToolCallDelta) => shared.text(delta, toolCall) } } : {}) }));
+    const own = ctx.sink
+      ? { text: (delta: string, toolCall?: ToolCallDelta) => ctx.sink!.chunk(delta, seq++, toolCall) }
+      : undefined;
+    const { leader, result } = this.flights.run(
+      `${cache.keyOf(canonical)}:${ctx.sink ? 'stream' : 'call'}`,
+      ctx.signal,
+      own,
+      (signal, shared) =>
+        storing({
+          ...ctx,
+          signal,
+          ...(ctx.sink
+            ? {
+                sink: {
+                  chunk: (delta: string, _seq: number, toolCall?: ToolCallDelta) => shared.text(delta, toolCall),
+                },
+              }
+            : {}),
+        }),
+    );
     const value = await result;
     if (leader) return value;
     cache.noteCoalesced();
     // A follower bills nothing: the leader's row carries the call.
-    return { ...value, requestId: ctx.requestId, latencyMs: round(performance.now() - started), usage: emptyUsage(), costUsd: 0, coalesced: true };
+    return {
+      ...value,
+      requestId: ctx.requestId,
+      latencyMs: round(performance.now() - started),
+      usage: emptyUsage(),
+      costUsd: 0,
+      coalesced: true,
+    };
   }
 
   /**
@@ -87,7 +148,14 @@ export class CacheStep {
   }
 
   /** The last resort before a simplified answer: an expired entry, labelled stale. */
-  stale(request: ChatRequest, config: ConduitConfig, ctx: SendContext, started: number, attempts: AttemptRecord[], fallbacks: string[]): ChatResult | undefined {
+  stale(
+    request: ChatRequest,
+    config: ConduitConfig,
+    ctx: SendContext,
+    started: number,
+    attempts: AttemptRecord[],
+    fallbacks: string[],
+  ): ChatResult | undefined {
     const canonical = this.cacheable(request, config);
     const entry = canonical ? this.cache?.stale(canonical) : undefined;
     if (!entry) return undefined;
@@ -113,7 +181,15 @@ export class CacheStep {
   }
 
   /** An answer from the cache: replayed as chunks to a streaming client, billing nothing. */
-  private fromCache(ctx: SendContext, entry: CacheEntry, kind: 'exact' | 'semantic' | 'stale', started: number, attempts: AttemptRecord[], fallbacks: string[], similarity?: number): ChatResult {
+  private fromCache(
+    ctx: SendContext,
+    entry: CacheEntry,
+    kind: 'exact' | 'semantic' | 'stale',
+    started: number,
+    attempts: AttemptRecord[],
+    fallbacks: string[],
+    similarity?: number,
+  ): ChatResult {
     let seq = 0;
     if (ctx.sink) for (const piece of replayChunks(entry.text)) ctx.sink.chunk(piece, seq++);
     const latencyMs = round(performance.now() - started);
@@ -132,7 +208,9 @@ export class CacheStep {
       fallbacks: [...fallbacks],
       costUsd: 0,
       costSavedUsd: entry.costUsd,
-      ...(kind === 'semantic' ? { cacheMatch: { similarity: Math.round((similarity ?? 0) * 10_000) / 10_000, prompt: entry.prompt } } : {}),
+      ...(kind === 'semantic'
+        ? { cacheMatch: { similarity: Math.round((similarity ?? 0) * 10_000) / 10_000, prompt: entry.prompt } }
+        : {}),
     };
   }
 }

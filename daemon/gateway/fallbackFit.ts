@@ -15,7 +15,12 @@ export type FallbackFit =
  * that cannot would only refuse it, and such a refusal must not end the chain as a provider's
  * 400 would, so the caller skips it and moves on.
  */
-export function fitFallback(request: ChatRequest, target: Target, defaultMaxTokens: number, settings: RoutingSettings['contextWindow']): FallbackFit {
+export function fitFallback(
+  request: ChatRequest,
+  target: Target,
+  defaultMaxTokens: number,
+  settings: RoutingSettings['contextWindow'],
+): FallbackFit {
   try {
     checkImageSizes(request.messages, target.provider);
   } catch (err) {
@@ -25,7 +30,11 @@ export function fitFallback(request: ChatRequest, target: Target, defaultMaxToke
     // The chain names this exact model, so no switch to routing.contextWindow.fallback here:
     // only the feature's trimming rule, or a refusal.
     const { fallback: _switch, ...ownWindow } = settings;
-    const fit = fitContextWindow({ ...request, provider: target.provider, model: target.model }, defaultMaxTokens, ownWindow);
+    const fit = fitContextWindow(
+      { ...request, provider: target.provider, model: target.model },
+      defaultMaxTokens,
+      ownWindow,
+    );
     return { ok: true, request: fit.request, ...(fit.trimmed ? { trimmed: fit.trimmed } : {}) };
   } catch (err) {
     return refused(err, 'context window too small');
@@ -33,6 +42,7 @@ export function fitFallback(request: ChatRequest, target: Target, defaultMaxToke
 }
 
 function refused(err: unknown, reason: string): FallbackFit {
-  if (err instanceof ConduitError && (err.code === 'too_large' || err.code === 'bad_request')) return { ok: false, reason, error: err };
+  if (err instanceof ConduitError && (err.code === 'too_large' || err.code === 'bad_request'))
+    return { ok: false, reason, error: err };
   throw err;
 }

@@ -6,13 +6,28 @@ import type { ErrorCode } from '../../protocol';
  * way everywhere, so those end the chain.
  */
 const FALL_BACK_ON: ReadonlySet<ErrorCode> = new Set([
-  'rate_limited', 'quota_exhausted', 'overloaded', 'server_error', 'timeout', 'network',
-  'circuit_open', 'stream_interrupted', 'auth', 'permission', 'not_found', 'no_api_key',
+  'rate_limited',
+  'quota_exhausted',
+  'overloaded',
+  'server_error',
+  'timeout',
+  'network',
+  'circuit_open',
+  'stream_interrupted',
+  'auth',
+  'permission',
+  'not_found',
+  'no_api_key',
 ]);
 
 /** Outages, where a short "unavailable" answer helps more than a bare error. */
 const DEGRADE_ON: ReadonlySet<ErrorCode> = new Set([
-  'rate_limited', 'overloaded', 'server_error', 'timeout', 'network', 'circuit_open',
+  'rate_limited',
+  'overloaded',
+  'server_error',
+  'timeout',
+  'network',
+  'circuit_open',
 ]);
 
 export function shouldFallBack(code: ErrorCode): boolean {

@@ -28,7 +28,8 @@ export async function limiterThatFits(
   }
   // Limits read from an earlier response may not be in these buckets yet (they keep their size
   // while in use); without any, the provider is asked.
-  if (!rateLimiter.knowsLimits(target.provider, key)) rateLimiter.learn(target.provider, key, await probeHeaders(adapter, target.model, signal));
+  if (!rateLimiter.knowsLimits(target.provider, key))
+    rateLimiter.learn(target.provider, key, await probeHeaders(adapter, target.model, signal));
   rateLimiter.rebuild(target.provider, key);
   const learned = rateLimiter.limiterFor(target.provider, key);
   learned?.assertCanEverFit(estimate);
@@ -36,7 +37,11 @@ export async function limiterThatFits(
 }
 
 /** The headers of a one-token request; an error's headers state the limits too. */
-async function probeHeaders(adapter: ProviderAdapter, model: string, signal: AbortSignal): Promise<Record<string, string>> {
+async function probeHeaders(
+  adapter: ProviderAdapter,
+  model: string,
+  signal: AbortSignal,
+): Promise<Record<string, string>> {
   try {
     const res = await adapter.chat({ model, messages: [{ role: 'user', content: 'hi' }], maxTokens: 1 }, signal);
     return res.headers;

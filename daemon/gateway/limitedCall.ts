@@ -24,7 +24,7 @@ export async function limitedCall(
   call: () => Promise<CallOutcome>,
 ): Promise<CallOutcome> {
   if (!limiter) return call();
-  const permit = limiter.tryAcquire(estimate, opts.priority) ?? await limiter.acquire(estimate, opts);
+  const permit = limiter.tryAcquire(estimate, opts.priority) ?? (await limiter.acquire(estimate, opts));
   try {
     const outcome = await call();
     permit.settle(usedTokens(limiter.provider, outcome.usage), outcome.headers);

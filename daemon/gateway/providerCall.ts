@@ -1,5 +1,11 @@
 import type { ToolCallDelta } from '../../protocol';
-import { UpstreamError, type ProviderAdapter, type ProviderRequest, type ProviderResponse, type ProviderStreamEvent } from '../providers/types';
+import {
+  UpstreamError,
+  type ProviderAdapter,
+  type ProviderRequest,
+  type ProviderResponse,
+  type ProviderStreamEvent,
+} from '../providers/types';
 
 /** What one successful provider call produced. */
 export interface CallOutcome extends ProviderResponse {
@@ -51,13 +57,29 @@ export async function callProvider(
         ctx.commit();
         sink.text('', ev.delta);
       } else {
-        return { text: parts.join(''), model: ev.model, usage: ev.usage, stopReason: ev.stopReason, responseId: ev.responseId, headers: ev.headers, ttftMs, ...(ev.toolCalls ? { toolCalls: ev.toolCalls } : {}), ...(ev.adjusted ? { adjusted: ev.adjusted } : {}) };
+        return {
+          text: parts.join(''),
+          model: ev.model,
+          usage: ev.usage,
+          stopReason: ev.stopReason,
+          responseId: ev.responseId,
+          headers: ev.headers,
+          ttftMs,
+          ...(ev.toolCalls ? { toolCalls: ev.toolCalls } : {}),
+          ...(ev.adjusted ? { adjusted: ev.adjusted } : {}),
+        };
       }
     }
   } catch (err) {
-    if (err instanceof UpstreamError && err.partialText === undefined && parts.length > 0) err.partialText = parts.join('');
+    if (err instanceof UpstreamError && err.partialText === undefined && parts.length > 0)
+      err.partialText = parts.join('');
     throw err;
   }
   // Adapters promise a final `done`; a stream without one is incomplete, never a success.
-  throw new UpstreamError({ provider: adapter.id, kind: 'truncated', message: 'The stream ended before the provider finished the answer.', partialText: parts.join('') });
+  throw new UpstreamError({
+    provider: adapter.id,
+    kind: 'truncated',
+    message: 'The stream ended before the provider finished the answer.',
+    partialText: parts.join(''),
+  });
 }

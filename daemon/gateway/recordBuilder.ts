@@ -1,4 +1,13 @@
-import { emptyUsage, type AttemptRecord, type ChatRequest, type ChatResult, type ConduitErrorData, type ProviderId, type RouteInfo, type Usage } from '../../protocol';
+import {
+  emptyUsage,
+  type AttemptRecord,
+  type ChatRequest,
+  type ChatResult,
+  type ConduitErrorData,
+  type ProviderId,
+  type RouteInfo,
+  type Usage,
+} from '../../protocol';
 import { CHARS_PER_TOKEN, estimateInputTokens } from '../ratelimit/tokenEstimate';
 import { billedCostOf, type PriceOverrides } from '../usage/pricing';
 import { armLabel } from '../router/experiments';
@@ -28,7 +37,11 @@ export function buildRecord(input: RecordInput): RequestRecord {
   const { ctx, request, result, error } = input;
   const attempts = result?.attemptLog ?? input.attempts;
   const last = attempts[attempts.length - 1];
-  const provider = (result?.provider ?? error?.provider ?? last?.provider ?? request?.provider ?? null) as ProviderId | null;
+  const provider = (result?.provider ??
+    error?.provider ??
+    last?.provider ??
+    request?.provider ??
+    null) as ProviderId | null;
   const model = result?.model ?? error?.model ?? last?.model ?? request?.model ?? null;
   const estimate = result ? undefined : estimatedSpend(request, error, provider, model, input.prices);
   return {
@@ -44,7 +57,7 @@ export function buildRecord(input: RecordInput): RequestRecord {
     experimentArm: input.route?.experiment ? armLabel(input.route.experiment.id, input.route.experiment.arm) : null,
     usage: result?.usage ?? estimate?.usage ?? emptyUsage(),
     // A cached answer bills nothing; what it would have cost is money saved.
-    costUsd: result ? result.costUsd ?? null : estimate ? estimate.usd : 0,
+    costUsd: result ? (result.costUsd ?? null) : estimate ? estimate.usd : 0,
     costSavedUsd: result?.costSavedUsd ?? 0,
     // An estimate from a broken stream, or an unpriced model billed at its provider's dearest prices.
     costEstimated: estimate !== undefined || result?.costAssumedFrom !== undefined,
@@ -66,7 +79,13 @@ export function buildRecord(input: RecordInput): RequestRecord {
  * A stream that broke (or was cancelled) after text arrived was billed, but its final usage never
  * came. Its cost is estimated from the prompt and the partial text, and the row says so.
  */
-function estimatedSpend(request: ChatRequest | undefined, error: ConduitErrorData | undefined, provider: ProviderId | null, model: string | null, prices?: PriceOverrides): { usage: Usage; usd: number | null } | undefined {
+function estimatedSpend(
+  request: ChatRequest | undefined,
+  error: ConduitErrorData | undefined,
+  provider: ProviderId | null,
+  model: string | null,
+  prices?: PriceOverrides,
+): { usage: Usage; usd: number | null } | undefined {
   if (!request || !error?.partialText || !provider || !model) return undefined;
   const usage: Usage = {
     ...emptyUsage(),

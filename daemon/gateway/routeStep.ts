@@ -20,7 +20,9 @@ export class RouteStep {
   /** A fallback target without a model takes its provider's model for the same tier. */
   modelFor(config: ConduitConfig, provider: ProviderId, tier: Tier | undefined): string {
     const ctx = this.context(config);
-    return config.routing.enabled && tier !== undefined ? tierModel(ctx, provider, tier) : ctx.configuredModel(provider);
+    return config.routing.enabled && tier !== undefined
+      ? tierModel(ctx, provider, tier)
+      : ctx.configuredModel(provider);
   }
 
   context(config: ConduitConfig): RouteContext {
@@ -59,19 +61,25 @@ export class RouteStep {
  * configured model, routing off), per-feature models, experiment arms and fallback targets. For
  * the deprecation warnings.
  */
-export function modelsInUse(config: ConduitConfig, env: NodeJS.ProcessEnv = process.env): { provider: ProviderId; model: string }[] {
+export function modelsInUse(
+  config: ConduitConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): { provider: ProviderId; model: string }[] {
   const step = new RouteStep(env);
   const ctx = step.context(config);
   const out: { provider: ProviderId; model: string }[] = [];
   const tiers: readonly Tier[] = ['simple', 'moderate', 'complex'];
-  const providerModels = (p: ProviderId) => (config.routing.enabled ? tiers.map((t) => tierModel(ctx, p, t)) : [ctx.configuredModel(p)]);
+  const providerModels = (p: ProviderId) =>
+    config.routing.enabled ? tiers.map((t) => tierModel(ctx, p, t)) : [ctx.configuredModel(p)];
   for (const model of providerModels(config.provider)) out.push({ provider: config.provider, model });
   for (const [id, own] of Object.entries(config.providers) as [ProviderId, ConduitConfig['providers'][ProviderId]][]) {
     if (own.model !== undefined) out.push({ provider: id, model: own.model });
     for (const model of Object.values(own.models ?? {})) if (model !== undefined) out.push({ provider: id, model });
   }
-  for (const f of Object.values(config.routing.byFeature)) if (f.model !== undefined) out.push({ provider: f.provider ?? config.provider, model: f.model });
+  for (const f of Object.values(config.routing.byFeature))
+    if (f.model !== undefined) out.push({ provider: f.provider ?? config.provider, model: f.model });
   for (const e of config.experiments) for (const a of e.arms) out.push({ provider: a.provider, model: a.model });
-  for (const chain of Object.values(config.resilience.fallback.chains)) for (const t of chain) if (t.model !== undefined) out.push({ provider: t.provider, model: t.model });
+  for (const chain of Object.values(config.resilience.fallback.chains))
+    for (const t of chain) if (t.model !== undefined) out.push({ provider: t.provider, model: t.model });
   return out;
 }

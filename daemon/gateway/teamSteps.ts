@@ -9,7 +9,13 @@ import type { CoverTarget } from './budgetStep';
 /** What team mode lends the pipeline; absent when team mode is off. */
 export interface TeamHooks {
   /** One attempt under the team's shared request (and token) limits for this provider and key. */
-  limited<T>(provider: ProviderId, apiKey: string | undefined, signal: AbortSignal, fn: () => Promise<T>, tokens?: { input: number; output: number }): Promise<T>;
+  limited<T>(
+    provider: ProviderId,
+    apiKey: string | undefined,
+    signal: AbortSignal,
+    fn: () => Promise<T>,
+    tokens?: { input: number; output: number },
+  ): Promise<T>;
   /** The team budget, once team mode runs. */
   budget(): TeamBudget | undefined;
 }
@@ -20,7 +26,14 @@ export interface TeamHooks {
  * dearer fallback model is called, the reservation is raised to its worst case, after the local
  * budget's `cover` has raised its own; a target either budget has no room for is skipped.
  */
-export async function withTeamBudget(budget: TeamBudget | undefined, request: ChatRequest, config: ConduitConfig, env: NodeJS.ProcessEnv, upstream: (r: ChatRequest, cover?: CoverTarget) => Promise<ChatResult>, cover?: CoverTarget): Promise<ChatResult> {
+export async function withTeamBudget(
+  budget: TeamBudget | undefined,
+  request: ChatRequest,
+  config: ConduitConfig,
+  env: NodeJS.ProcessEnv,
+  upstream: (r: ChatRequest, cover?: CoverTarget) => Promise<ChatResult>,
+  cover?: CoverTarget,
+): Promise<ChatResult> {
   if (!budget?.active) return upstream(request, cover);
   const provider = request.provider ?? config.provider;
   const model = request.model ?? resolveProvider(config, provider, env).model;
@@ -41,7 +54,8 @@ export async function withTeamBudget(budget: TeamBudget | undefined, request: Ch
     });
   }
   const reservation = outcome.reservation;
-  const both: CoverTarget = async (target) => (!cover || await cover(target)) && budget.raise(reservation, worstOn(target.provider, target.model));
+  const both: CoverTarget = async (target) =>
+    (!cover || (await cover(target))) && budget.raise(reservation, worstOn(target.provider, target.model));
   try {
     const result = await upstream(request, both);
     budget.settle(outcome.reservation, result.costUsd);

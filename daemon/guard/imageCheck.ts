@@ -5,10 +5,16 @@ const fmtMb = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`;
 
 /** The image kinds every provider takes, told apart by their first bytes. */
 export function sniffImage(bytes: Buffer): ImagePart['mediaType'] | undefined {
-  if (bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
+  if (bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+    return 'image/png';
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
   if (bytes.length >= 6 && /^GIF8[79]a$/.test(bytes.subarray(0, 6).toString('latin1'))) return 'image/gif';
-  if (bytes.length >= 12 && bytes.subarray(0, 4).toString('latin1') === 'RIFF' && bytes.subarray(8, 12).toString('latin1') === 'WEBP') return 'image/webp';
+  if (
+    bytes.length >= 12 &&
+    bytes.subarray(0, 4).toString('latin1') === 'RIFF' &&
+    bytes.subarray(8, 12).toString('latin1') === 'WEBP'
+  )
+    return 'image/webp';
   return undefined;
 }
 
@@ -25,15 +31,33 @@ export function checkImageParts(messages: readonly ChatMessage[]): void {
     partsOf(m.content).forEach((p, j) => {
       if (p.type !== 'image') return;
       const where = `messages.${i}.content.${j}`;
-      if (m.role !== 'user') throw new ConduitError({ code: 'bad_request', message: `${where}: an image can only be in a user message.` });
-      if (p.data.startsWith('data:')) throw new ConduitError({ code: 'bad_request', message: `${where}: send the image as plain base64, without the "data:…;base64," prefix.` });
-      if (!BASE64.test(p.data) || p.data.length % 4 === 1) throw new ConduitError({ code: 'bad_request', message: `${where}: the image data is not valid base64.` });
+      if (m.role !== 'user')
+        throw new ConduitError({ code: 'bad_request', message: `${where}: an image can only be in a user message.` });
+      if (p.data.startsWith('data:'))
+        throw new ConduitError({
+          code: 'bad_request',
+          message: `${where}: send the image as plain base64, without the "data:…;base64," prefix.`,
+        });
+      if (!BASE64.test(p.data) || p.data.length % 4 === 1)
+        throw new ConduitError({ code: 'bad_request', message: `${where}: the image data is not valid base64.` });
       const actual = sniffImage(Buffer.from(p.data.slice(0, 64), 'base64'));
-      if (!actual) throw new ConduitError({ code: 'bad_request', message: `${where}: the data is not a PNG, JPEG, GIF or WebP image; convert it to one of those and send it again.` });
-      if (actual !== p.mediaType) throw new ConduitError({ code: 'bad_request', message: `${where}: the image is declared ${p.mediaType} but its bytes are ${actual}; send mediaType "${actual}".` });
+      if (!actual)
+        throw new ConduitError({
+          code: 'bad_request',
+          message: `${where}: the data is not a PNG, JPEG, GIF or WebP image; convert it to one of those and send it again.`,
+        });
+      if (actual !== p.mediaType)
+        throw new ConduitError({
+          code: 'bad_request',
+          message: `${where}: the image is declared ${p.mediaType} but its bytes are ${actual}; send mediaType "${actual}".`,
+        });
       // A JPEG's frame header may follow up to 64 KB of EXIF; the first 96 KB of base64 covers it.
       const size = imageDimensions(Buffer.from(p.data.slice(0, HEADER_BASE64_CHARS), 'base64'), actual);
-      if (!saneSize(size)) throw new ConduitError({ code: 'bad_request', message: `${where}: the image ${size ? `declares ${size.width}×${size.height} pixels` : 'has no readable header (cut short or damaged)'}; send a complete image.` });
+      if (!saneSize(size))
+        throw new ConduitError({
+          code: 'bad_request',
+          message: `${where}: the image ${size ? `declares ${size.width}×${size.height} pixels` : 'has no readable header (cut short or damaged)'}; send a complete image.`,
+        });
     });
   });
 }
@@ -71,10 +95,24 @@ export function checkImageSizes(messages: readonly ChatMessage[], provider: Prov
       total += bytes;
       count++;
       if (bytes > limit.perImageBytes) {
-        throw new ConduitError({ code: 'too_large', provider, message: `messages.${i}.content.${j}: the image is ${fmtMb(bytes)}; ${provider} takes at most ${fmtMb(limit.perImageBytes)} an image. Scale it down or crop it, then send it again.` });
+        throw new ConduitError({
+          code: 'too_large',
+          provider,
+          message: `messages.${i}.content.${j}: the image is ${fmtMb(bytes)}; ${provider} takes at most ${fmtMb(limit.perImageBytes)} an image. Scale it down or crop it, then send it again.`,
+        });
       }
     });
   });
-  if (count > limit.count) throw new ConduitError({ code: 'too_large', provider, message: `The request has ${count} images; ${provider} takes at most ${limit.count}.` });
-  if (total > limit.totalBytes) throw new ConduitError({ code: 'too_large', provider, message: `The request's images add up to ${fmtMb(total)}; ${provider} takes at most ${fmtMb(limit.totalBytes)} in one request. Send fewer or smaller images.` });
+  if (count > limit.count)
+    throw new ConduitError({
+      code: 'too_large',
+      provider,
+      message: `The request has ${count} images; ${provider} takes at most ${limit.count}.`,
+    });
+  if (total > limit.totalBytes)
+    throw new ConduitError({
+      code: 'too_large',
+      provider,
+      message: `The request's images add up to ${fmtMb(total)}; ${provider} takes at most ${fmtMb(limit.totalBytes)} in one request. Send fewer or smaller images.`,
+    });
 }

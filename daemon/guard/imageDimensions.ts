@@ -15,17 +15,28 @@ export interface ImageSize {
  */
 export function imageDimensions(bytes: Buffer, type: ImagePart['mediaType']): ImageSize | undefined {
   switch (type) {
-    case 'image/png': return png(bytes);
-    case 'image/jpeg': return jpeg(bytes);
-    case 'image/gif': return bytes.length >= 10 ? { width: bytes.readUInt16LE(6), height: bytes.readUInt16LE(8) } : undefined;
-    case 'image/webp': return webp(bytes);
-    default: return undefined;
+    case 'image/png':
+      return png(bytes);
+    case 'image/jpeg':
+      return jpeg(bytes);
+    case 'image/gif':
+      return bytes.length >= 10 ? { width: bytes.readUInt16LE(6), height: bytes.readUInt16LE(8) } : undefined;
+    case 'image/webp':
+      return webp(bytes);
+    default:
+      return undefined;
   }
 }
 
 /** Declared dimensions that a real image can have. */
 export function saneSize(size: ImageSize | undefined): boolean {
-  return size !== undefined && size.width >= 1 && size.height >= 1 && size.width <= MAX_IMAGE_SIDE && size.height <= MAX_IMAGE_SIDE;
+  return (
+    size !== undefined &&
+    size.width >= 1 &&
+    size.height >= 1 &&
+    size.width <= MAX_IMAGE_SIDE &&
+    size.height <= MAX_IMAGE_SIDE
+  );
 }
 
 function png(b: Buffer): ImageSize | undefined {
@@ -39,8 +50,14 @@ function jpeg(b: Buffer): ImageSize | undefined {
   while (i + 4 <= b.length) {
     if (b[i] !== 0xff) return undefined;
     const marker = b[i + 1]!;
-    if (marker === 0xff) { i++; continue; } // fill byte
-    if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) { i += 2; continue; }
+    if (marker === 0xff) {
+      i++;
+      continue;
+    } // fill byte
+    if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      i += 2;
+      continue;
+    }
     if (marker === 0xd9 || marker === 0xda) return undefined; // end of image or scan data before any frame header
     const length = b.readUInt16BE(i + 2);
     if (length < 2) return undefined;

@@ -101,7 +101,9 @@ export function guardRequest(input: unknown, opts: InputGuardOptions): GuardedIn
 /** Applies `f` to every piece of text in a message (text parts and tool results), leaving images and tool calls as they are. */
 function mapText(content: ChatMessage['content'], f: (text: string) => string): ChatMessage['content'] {
   if (typeof content === 'string') return f(content);
-  return content.map((p) => (p.type === 'text' ? { ...p, text: f(p.text) } : p.type === 'tool_result' ? { ...p, content: f(p.content) } : p));
+  return content.map((p) =>
+    p.type === 'text' ? { ...p, text: f(p.text) } : p.type === 'tool_result' ? { ...p, content: f(p.content) } : p,
+  );
 }
 
 function countKinds(text: string): GuardRedaction[] {

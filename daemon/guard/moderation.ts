@@ -16,7 +16,12 @@ export interface ModerationTarget {
  * prompt goes anywhere; a flagged prompt is refused. A moderation call that fails refuses too:
  * a feature that asked for moderation is not sent unchecked.
  */
-export async function moderate(text: string, target: ModerationTarget, signal: AbortSignal, redact: (s: string) => string): Promise<ModerationVerdict> {
+export async function moderate(
+  text: string,
+  target: ModerationTarget,
+  signal: AbortSignal,
+  redact: (s: string) => string,
+): Promise<ModerationVerdict> {
   const client = new OpenAI({ apiKey: target.apiKey, baseURL: target.baseURL, maxRetries: 0, timeout: 15_000 });
   try {
     const res = await client.moderations.create({ model: 'omni-moderation-latest', input: text }, { signal });
@@ -49,11 +54,17 @@ export async function enforceModeration(
   if (!features.includes(feature)) return;
   const to = target();
   if (!to) {
-    throw new ConduitError({ code: 'guard_blocked', message: `"${feature}" is set to use moderation, which needs an OpenAI key; none is set. Run \`conduit key set openai\`, or remove the feature from guard.moderationFeatures.` });
+    throw new ConduitError({
+      code: 'guard_blocked',
+      message: `"${feature}" is set to use moderation, which needs an OpenAI key; none is set. Run \`conduit key set openai\`, or remove the feature from guard.moderationFeatures.`,
+    });
   }
   const text = [request.system ?? '', ...request.messages.map((m) => textOf(m.content))].filter(Boolean).join('\n\n');
   const verdict = await moderate(text, to, signal, redact);
   if (verdict.flagged) {
-    throw new ConduitError({ code: 'guard_blocked', message: `The moderation check flagged the prompt (${verdict.categories.join(', ') || 'unspecified'}); nothing was sent.` });
+    throw new ConduitError({
+      code: 'guard_blocked',
+      message: `The moderation check flagged the prompt (${verdict.categories.join(', ') || 'unspecified'}); nothing was sent.`,
+    });
   }
 }

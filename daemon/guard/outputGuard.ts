@@ -33,14 +33,21 @@ export class StreamRedactor {
   private pending = '';
   readonly counts = new Map<string, number>();
 
-  constructor(private readonly policy: OutputPolicy, private readonly emit: (text: string) => void, private readonly maxHold = 16_384) {}
+  constructor(
+    private readonly policy: OutputPolicy,
+    private readonly emit: (text: string) => void,
+    private readonly maxHold = 16_384,
+  ) {}
 
   get active(): boolean {
     return this.policy.secrets || this.policy.pii;
   }
 
   push(delta: string): void {
-    if (!this.active) { this.emit(delta); return; }
+    if (!this.active) {
+      this.emit(delta);
+      return;
+    }
     this.pending += delta;
     let cut = this.safePrefix(this.pending);
     for (const f of findings(this.pending, this.policy)) if (f.start < cut && f.end >= cut) cut = f.start;
@@ -81,7 +88,7 @@ export type JsonCheck = { ok: true; value: unknown } | { ok: false; problem: str
 /** Does the answer hold JSON (optionally of a shape)? A single ```json fence around it is allowed. */
 export function checkJson(text: string, schema?: ZodType): JsonCheck {
   const fenced = /^\s*```(?:json)?\s*\n([\s\S]*?)\n?```\s*$/i.exec(text);
-  const body = fenced ? fenced[1] ?? '' : text;
+  const body = fenced ? (fenced[1] ?? '') : text;
   let value: unknown;
   try {
     value = JSON.parse(body);
@@ -90,7 +97,11 @@ export function checkJson(text: string, schema?: ZodType): JsonCheck {
   }
   if (schema) {
     const parsed = schema.safeParse(value);
-    if (!parsed.success) return { ok: false, problem: `the JSON does not match the expected shape (${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')})` };
+    if (!parsed.success)
+      return {
+        ok: false,
+        problem: `the JSON does not match the expected shape (${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')})`,
+      };
     return { ok: true, value: parsed.data };
   }
   return { ok: true, value };
@@ -112,7 +123,10 @@ export function suspicions(text: string, redacted: readonly GuardRedaction[]): s
   if (text.length >= 4000) {
     const windows = new Set<string>();
     let total = 0;
-    for (let i = 0; i + 64 <= text.length; i += 64) { windows.add(text.slice(i, i + 64)); total++; }
+    for (let i = 0; i + 64 <= text.length; i += 64) {
+      windows.add(text.slice(i, i + 64));
+      total++;
+    }
     if (total > 0 && windows.size / total < 0.2) reasons.push('repetitive_output');
   }
   return reasons;

@@ -1,7 +1,22 @@
 import type { ZodType } from 'zod';
-import { ConduitError, type ChatRequest, type ChatResult, type GuardRedaction, type ToolCall, type ToolCallDelta, type Usage } from '../../protocol';
+import {
+  ConduitError,
+  type ChatRequest,
+  type ChatResult,
+  type GuardRedaction,
+  type ToolCall,
+  type ToolCallDelta,
+  type Usage,
+} from '../../protocol';
 import { piiModeFor, type GuardSettings } from './guardSettings';
-import { checkJson, redactOutput, repairInstruction, StreamRedactor, suspicions, type OutputPolicy } from './outputGuard';
+import {
+  checkJson,
+  redactOutput,
+  repairInstruction,
+  StreamRedactor,
+  suspicions,
+  type OutputPolicy,
+} from './outputGuard';
 import { zodForResponseSchema } from './responseSchema';
 import { mergeRedactions } from './secretScanner';
 
@@ -28,10 +43,21 @@ export type RunFn = (request: ChatRequest, sink: TextSink | undefined) => Promis
  * sent back for repair; secrets (and PII, when set) are redacted from the answer, and from each
  * streamed chunk as it passes, holding back only a tail that could still become a secret; suspicious answers are logged, by metadata.
  */
-export async function runWithOutputGuard(request: ChatRequest, sink: TextSink | undefined, opts: OutputStepOptions, run: RunFn): Promise<ChatResult> {
+export async function runWithOutputGuard(
+  request: ChatRequest,
+  sink: TextSink | undefined,
+  opts: OutputStepOptions,
+  run: RunFn,
+): Promise<ChatResult> {
   const feature = request.feature ?? 'ask';
-  const policy: OutputPolicy = { secrets: opts.settings.output.secrets === 'redact', pii: piiModeFor(opts.settings, feature) === 'redact' };
-  const wantsJson = request.responseFormat === 'json' || request.responseSchema !== undefined || opts.settings.jsonFeatures.includes(feature);
+  const policy: OutputPolicy = {
+    secrets: opts.settings.output.secrets === 'redact',
+    pii: piiModeFor(opts.settings, feature) === 'redact',
+  };
+  const wantsJson =
+    request.responseFormat === 'json' ||
+    request.responseSchema !== undefined ||
+    opts.settings.jsonFeatures.includes(feature);
   const schema = request.responseSchema ? zodForResponseSchema(request.responseSchema) : opts.schema;
 
   let result: ChatResult;
@@ -47,16 +73,31 @@ export async function runWithOutputGuard(request: ChatRequest, sink: TextSink | 
       const retry: ChatRequest = {
         ...request,
         stream: false,
-        messages: [...request.messages, { role: 'assistant', content: result.text }, { role: 'user', content: repairInstruction(check.problem) }],
+        messages: [
+          ...request.messages,
+          { role: 'assistant', content: result.text },
+          { role: 'user', content: repairInstruction(check.problem) },
+        ],
       };
       const second = await run(retry, undefined);
       // The gateway's attempt log is shared by both runs, so `second` already counts every attempt.
-      result = { ...second, usage: addUsage(result.usage, second.usage), costUsd: addCost(result.costUsd, second.costUsd) };
+      result = {
+        ...second,
+        usage: addUsage(result.usage, second.usage),
+        costUsd: addCost(result.costUsd, second.costUsd),
+      };
       repaired = true;
       check = checkJson(result.text, schema);
       if (!check.ok) {
-        const what = request.responseSchema ? `JSON matching responseSchema "${request.responseSchema.name}"` : 'usable JSON';
-        throw new ConduitError({ code: 'invalid_output', provider: result.provider, model: result.model, message: `The answer was not ${what} after one repair attempt: ${check.problem}. Simplify the schema or try a stronger model.` });
+        const what = request.responseSchema
+          ? `JSON matching responseSchema "${request.responseSchema.name}"`
+          : 'usable JSON';
+        throw new ConduitError({
+          code: 'invalid_output',
+          provider: result.provider,
+          model: result.model,
+          message: `The answer was not ${what} after one repair attempt: ${check.problem}. Simplify the schema or try a stronger model.`,
+        });
       }
     }
     if (request.responseSchema && check.value !== undefined) result = { ...result, structured: check.value };
@@ -75,9 +116,17 @@ export async function runWithOutputGuard(request: ChatRequest, sink: TextSink | 
   const streamer = sink ? new StreamRedactor(policy, (text) => sink.chunk(text, seq++)) : undefined;
   try {
     // A tool-call piece goes out at once, after any text held back, so order and seq hold.
-    const forward: TextSink | undefined = sink && streamer
-      ? { chunk: (delta, _seq, toolCall) => { if (toolCall) { streamer.flush(); sink.chunk('', seq++, toolCall); } else streamer.push(delta); } }
-      : undefined;
+    const forward: TextSink | undefined =
+      sink && streamer
+        ? {
+            chunk: (delta, _seq, toolCall) => {
+              if (toolCall) {
+                streamer.flush();
+                sink.chunk('', seq++, toolCall);
+              } else streamer.push(delta);
+            },
+          }
+        : undefined;
     result = await run(request, forward);
   } catch (err) {
     // A stream that broke midway: the client gets what was held back, so what it saw is
@@ -98,13 +147,28 @@ function redactAnswer(result: ChatResult, policy: OutputPolicy): { result: ChatR
   const out = redactOutput(result.text, policy);
   if (!result.toolCalls) return { result: { ...result, text: out.text }, redacted: out.redacted };
   const calls = redactToolCalls(result.toolCalls, policy);
-  return { result: { ...result, text: out.text, toolCalls: calls.calls }, redacted: mergeRedactions([out.redacted, calls.redacted]) };
+  return {
+    result: { ...result, text: out.text, toolCalls: calls.calls },
+    redacted: mergeRedactions([out.redacted, calls.redacted]),
+  };
 }
 
-function finish(result: ChatResult, outputRedacted: GuardRedaction[], repaired: boolean, opts: OutputStepOptions): ChatResult {
+function finish(
+  result: ChatResult,
+  outputRedacted: GuardRedaction[],
+  repaired: boolean,
+  opts: OutputStepOptions,
+): ChatResult {
   const reasons = suspicions(result.text, outputRedacted);
   if (reasons.length) {
-    opts.log('warn', 'suspicious response', { requestId: opts.requestId, provider: result.provider, model: result.model, reasons, chars: result.text.length, redacted: outputRedacted });
+    opts.log('warn', 'suspicious response', {
+      requestId: opts.requestId,
+      provider: result.provider,
+      model: result.model,
+      reasons,
+      chars: result.text.length,
+      redacted: outputRedacted,
+    });
   }
   if (opts.inputRedacted.length || outputRedacted.length || repaired) {
     result.guard = {
@@ -120,7 +184,10 @@ function finish(result: ChatResult, outputRedacted: GuardRedaction[], repaired: 
  * Tool-call arguments are answer text too: every string in them goes through the same
  * redaction. (Their streamed pieces are JSON fragments and go out as they come.)
  */
-function redactToolCalls(calls: readonly ToolCall[], policy: OutputPolicy): { calls: ToolCall[]; redacted: GuardRedaction[] } {
+function redactToolCalls(
+  calls: readonly ToolCall[],
+  policy: OutputPolicy,
+): { calls: ToolCall[]; redacted: GuardRedaction[] } {
   const found: GuardRedaction[][] = [];
   const walk = (value: unknown): unknown => {
     if (typeof value === 'string') {
@@ -129,7 +196,8 @@ function redactToolCalls(calls: readonly ToolCall[], policy: OutputPolicy): { ca
       return r.text;
     }
     if (Array.isArray(value)) return value.map(walk);
-    if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)]));
+    if (typeof value === 'object' && value !== null)
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)]));
     return value;
   };
   const out = calls.map((c) => ({ ...c, input: walk(c.input) as Record<string, unknown> }));
@@ -143,7 +211,9 @@ function addUsage(a: Usage, b: Usage): Usage {
     cache_read_tokens: a.cache_read_tokens + b.cache_read_tokens,
     cache_write_tokens: a.cache_write_tokens + b.cache_write_tokens,
     reasoning_tokens: a.reasoning_tokens + b.reasoning_tokens,
-    ...(a.cache_write_1h_tokens || b.cache_write_1h_tokens ? { cache_write_1h_tokens: (a.cache_write_1h_tokens ?? 0) + (b.cache_write_1h_tokens ?? 0) } : {}),
+    ...(a.cache_write_1h_tokens || b.cache_write_1h_tokens
+      ? { cache_write_1h_tokens: (a.cache_write_1h_tokens ?? 0) + (b.cache_write_1h_tokens ?? 0) }
+      : {}),
   };
 }
 

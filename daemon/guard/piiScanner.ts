@@ -4,7 +4,8 @@ import { dedupe, type Finding } from './secretScanner';
  * Personal data in model output: email addresses, phone numbers and payment card numbers (only
  * those that pass the Luhn check, so order numbers and timestamps stay).
  */
-const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}(?![A-Za-z0-9-])/g;
+const EMAIL =
+  /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}(?![A-Za-z0-9-])/g;
 // International (+CC …) or grouped national numbers, 9 to 15 digits in all.
 const PHONE = /(?<![\w+.-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,4}(?:[ .-]\d{2,4}){1,4}(?![\w.-]*\d)/g;
 const CARD = /(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)/g;
@@ -14,7 +15,10 @@ export function luhnValid(digits: string): boolean {
   let double = false;
   for (let i = digits.length - 1; i >= 0; i--) {
     let d = digits.charCodeAt(i) - 48;
-    if (double) { d *= 2; if (d > 9) d -= 9; }
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
     sum += d;
     double = !double;
   }
@@ -26,7 +30,8 @@ export function findPii(text: string): Finding[] {
   for (const m of text.matchAll(EMAIL)) found.push({ kind: 'email', start: m.index, end: m.index + m[0].length });
   for (const m of text.matchAll(CARD)) {
     const digits = m[0].replace(/\D/g, '');
-    if (digits.length >= 13 && digits.length <= 19 && luhnValid(digits)) found.push({ kind: 'card_number', start: m.index, end: m.index + m[0].length });
+    if (digits.length >= 13 && digits.length <= 19 && luhnValid(digits))
+      found.push({ kind: 'card_number', start: m.index, end: m.index + m[0].length });
   }
   for (const m of text.matchAll(PHONE)) {
     const digits = m[0].replace(/\D/g, '');

@@ -1,7 +1,15 @@
 import { findSecrets } from './secretScanner';
 
 /** Scanner kinds exact enough to redact from every log line and message, not just prompts. */
-const SCANNED_KINDS: ReadonlySet<string> = new Set(['private_key', 'aws_access_key', 'github_token', 'slack_token', 'slack_webhook', 'stripe_key', 'jwt']);
+const SCANNED_KINDS: ReadonlySet<string> = new Set([
+  'private_key',
+  'aws_access_key',
+  'github_token',
+  'slack_token',
+  'slack_webhook',
+  'stripe_key',
+  'jwt',
+]);
 
 /**
  * The one redactor. Everything that leaves the daemon as text (logs, error messages, status)
@@ -19,7 +27,14 @@ const KEY_PATTERNS: RegExp[] = [
   /(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/g,
 ];
 
-const SECRET_HEADERS = new Set(['authorization', 'x-api-key', 'x-goog-api-key', 'api-key', 'proxy-authorization', 'cookie']);
+const SECRET_HEADERS = new Set([
+  'authorization',
+  'x-api-key',
+  'x-goog-api-key',
+  'api-key',
+  'proxy-authorization',
+  'cookie',
+]);
 
 export const REDACTED = '[REDACTED]';
 
@@ -39,7 +54,8 @@ export class Redactor {
     for (const re of KEY_PATTERNS) {
       re.lastIndex = 0;
       out = out.replace(re, (match: string, prefix?: string) =>
-        typeof prefix === 'string' && match.startsWith(prefix) ? prefix + REDACTED : REDACTED);
+        typeof prefix === 'string' && match.startsWith(prefix) ? prefix + REDACTED : REDACTED,
+      );
     }
     // Other well-known credential shapes (cloud, chat and code-hosting tokens, private keys).
     const found = findSecrets(out).filter((f) => SCANNED_KINDS.has(f.kind));
@@ -69,9 +85,10 @@ export class Redactor {
     if (input && typeof input === 'object') {
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(input as Record<string, unknown>)) {
-        out[k] = SECRET_HEADERS.has(k.toLowerCase()) || /api[-_]?key|token|secret|password/i.test(k)
-          ? REDACTED
-          : this.value(v, depth + 1);
+        out[k] =
+          SECRET_HEADERS.has(k.toLowerCase()) || /api[-_]?key|token|secret|password/i.test(k)
+            ? REDACTED
+            : this.value(v, depth + 1);
       }
       return out;
     }

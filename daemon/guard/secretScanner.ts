@@ -26,9 +26,15 @@ const ENV_NAME = String.raw`(?:[A-Za-z_][A-Za-z0-9_.-]*?)?(?:SECRET|PASSWORD|PAS
 // Ordered: the specific kinds first, so that an Anthropic key is reported as one, not as an
 // OpenAI-style "sk-" key.
 const PATTERNS: readonly Pattern[] = [
-  { kind: 'private_key', re: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|$)/g },
+  {
+    kind: 'private_key',
+    re: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|$)/g,
+  },
   { kind: 'anthropic_key', re: /(?<![A-Za-z0-9_-])sk-ant-(?:api\d\d-|admin\d\d-)?[A-Za-z0-9_-]{16,}/g },
-  { kind: 'openai_key', re: /(?<![A-Za-z0-9_-])sk-(?:proj-|svcacct-|admin-|None-)?(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{20,}/g },
+  {
+    kind: 'openai_key',
+    re: /(?<![A-Za-z0-9_-])sk-(?:proj-|svcacct-|admin-|None-)?(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{20,}/g,
+  },
   { kind: 'google_api_key', re: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{30,}/g },
   { kind: 'aws_access_key', re: /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}(?![A-Za-z0-9])/g },
   { kind: 'github_token', re: /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})/g },
@@ -37,11 +43,19 @@ const PATTERNS: readonly Pattern[] = [
   { kind: 'stripe_key', re: /(?<![A-Za-z0-9_])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}/g },
   { kind: 'jwt', re: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/g },
   // Credentials in a URL: scheme://user:password@host. Only the password goes.
-  { kind: 'url_password', re: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/]{1,64}:([^\s@/]{3,128})@[A-Za-z0-9.-]/g, group: 1, accept: (v) => !isPlaceholder(v) },
+  {
+    kind: 'url_password',
+    re: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/]{1,64}:([^\s@/]{3,128})@[A-Za-z0-9.-]/g,
+    group: 1,
+    accept: (v) => !isPlaceholder(v),
+  },
   // .env lines and shell exports: NAME=value where NAME says it is a secret. Only the value goes.
   {
     kind: 'env_secret',
-    re: new RegExp(String.raw`(?:^|[\s;])(?:export\s+)?${ENV_NAME}[ \t]*=[ \t]*("[^"\n]{4,}"|'[^'\n]{4,}'|[^\s"'#;]{4,})`, 'gim'),
+    re: new RegExp(
+      String.raw`(?:^|[\s;])(?:export\s+)?${ENV_NAME}[ \t]*=[ \t]*("[^"\n]{4,}"|'[^'\n]{4,}'|[^\s"'#;]{4,})`,
+      'gim',
+    ),
     group: 1,
     accept: (v) => !isPlaceholder(v.replace(/^["']|["']$/g, '')),
   },
@@ -55,7 +69,12 @@ function isPlaceholder(value: string): boolean {
   if (/^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(v) || /^\$\(.*\)$/.test(v) || /^%[A-Za-z_]+%$/.test(v)) return true;
   if (/^<[^>]*>$/.test(v) || /^\[[^\]]*\]$/.test(v) || /^\{\{.*\}\}$/.test(v)) return true;
   if (/^(.)\1+$/.test(v)) return true;
-  if (/^(?:x+|\*+|\.\.\.|…|null|none|undefined|true|false|changeme|change_me|placeholder|redacted|\[REDACTED(?::[a-z_]+)?\]|your[-_ ].*|my[-_ ].*|example.*|dummy.*|todo)$/i.test(v)) return true;
+  if (
+    /^(?:x+|\*+|\.\.\.|…|null|none|undefined|true|false|changeme|change_me|placeholder|redacted|\[REDACTED(?::[a-z_]+)?\]|your[-_ ].*|my[-_ ].*|example.*|dummy.*|todo)$/i.test(
+      v,
+    )
+  )
+    return true;
   if (/^(?:process\.env|os\.environ|getenv|env\(|secrets\.|vault:|ssm:|arn:)/i.test(v)) return true;
   if (/^\d{1,6}$/.test(v)) return true;
   return false;
@@ -69,7 +88,10 @@ export function findSecrets(text: string): Finding[] {
   for (const p of [...PATTERNS].sort((a, b) => Number(a.group !== undefined) - Number(b.group !== undefined))) {
     p.re.lastIndex = 0;
     for (let m = p.re.exec(text); m !== null; m = p.re.exec(text)) {
-      if (m[0].length === 0) { p.re.lastIndex++; continue; }
+      if (m[0].length === 0) {
+        p.re.lastIndex++;
+        continue;
+      }
       const value = p.group !== undefined ? m[p.group] : m[0];
       if (value === undefined || (p.accept && !p.accept(value))) continue;
       const start = p.group !== undefined ? m.index + m[0].lastIndexOf(value) : m.index;
@@ -97,7 +119,10 @@ export function placeholder(kind: string): string {
 }
 
 /** Replaces each finding with a placeholder naming its kind, and counts them by kind. */
-export function applyRedactions(text: string, findings: readonly Finding[]): { text: string; redacted: GuardRedaction[] } {
+export function applyRedactions(
+  text: string,
+  findings: readonly Finding[],
+): { text: string; redacted: GuardRedaction[] } {
   if (findings.length === 0) return { text, redacted: [] };
   let out = '';
   let at = 0;

@@ -13,7 +13,11 @@ import { ConduitError } from '../../protocol';
  * user's profile) is what protects it, so only the "no link, right kind of entry" rules apply.
  */
 export class HomeError extends ConduitError {
-  constructor(readonly path: string, problem: string, fix: string) {
+  constructor(
+    readonly path: string,
+    problem: string,
+    fix: string,
+  ) {
     super({ code: 'home_unsafe', message: `${path} ${problem}. ${fix}` });
     this.name = 'HomeError';
   }
@@ -118,9 +122,12 @@ const NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
  */
 export function openPrivateFile(file: string, flags: 'r' | 'a' | 'w', plat: HomePlatform = currentPlatform()): number {
   secureExistingFile(file, plat);
-  const base = flags === 'r' ? fs.constants.O_RDONLY
-    : flags === 'a' ? fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT
-      : fs.constants.O_WRONLY | fs.constants.O_TRUNC | fs.constants.O_CREAT;
+  const base =
+    flags === 'r'
+      ? fs.constants.O_RDONLY
+      : flags === 'a'
+        ? fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT
+        : fs.constants.O_WRONLY | fs.constants.O_TRUNC | fs.constants.O_CREAT;
   let fd: number;
   try {
     fd = fs.openSync(file, base | NOFOLLOW, 0o600);
@@ -151,7 +158,9 @@ export function prepareDatabaseFile(file: string, plat: HomePlatform = currentPl
   securePrivateDir(path.dirname(file), plat);
   if (!secureExistingFile(file, plat)) {
     try {
-      fs.closeSync(fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | NOFOLLOW, 0o600));
+      fs.closeSync(
+        fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | NOFOLLOW, 0o600),
+      );
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       secureExistingFile(file, plat);

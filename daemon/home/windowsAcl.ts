@@ -22,7 +22,8 @@ export const ACL_MARKER = '.owner-only';
  */
 export function ownerOnlyAclCommand(dir: string, env: NodeJS.ProcessEnv = process.env): AclCommand {
   const user = env.USERNAME;
-  if (!user) throw new Error(`Cannot make ${dir} private: USERNAME is not set. Set CONDUIT_HOME to a folder only you can read.`);
+  if (!user)
+    throw new Error(`Cannot make ${dir} private: USERNAME is not set. Set CONDUIT_HOME to a folder only you can read.`);
   const account = env.USERDOMAIN ? `${env.USERDOMAIN}\\${user}` : user;
   const system32 = path.win32.join(env.SystemRoot ?? env.windir ?? 'C:\\Windows', 'System32');
   return {
@@ -40,16 +41,24 @@ const runIcacls: RunCommand = (cmd) => {
  * leaves a marker. A failure names the folder and what to do; it never leaves the folder open
  * without saying so.
  */
-export function restrictToOwner(dir: string, env: NodeJS.ProcessEnv = process.env, run: RunCommand = runIcacls): boolean {
+export function restrictToOwner(
+  dir: string,
+  env: NodeJS.ProcessEnv = process.env,
+  run: RunCommand = runIcacls,
+): boolean {
   const marker = path.join(dir, ACL_MARKER);
   if (fs.existsSync(marker)) return false;
   const cmd = ownerOnlyAclCommand(dir, env);
   try {
     run(cmd);
   } catch (err) {
-    const detail = (err as { stderr?: Buffer }).stderr?.toString().trim() || (err instanceof Error ? err.message : String(err));
-    throw new Error(`Cannot make ${dir} private to ${env.USERNAME} (icacls failed: ${detail}). `
-      + 'Check that you own the folder, or set CONDUIT_HOME to a folder only you can read.', { cause: err });
+    const detail =
+      (err as { stderr?: Buffer }).stderr?.toString().trim() || (err instanceof Error ? err.message : String(err));
+    throw new Error(
+      `Cannot make ${dir} private to ${env.USERNAME} (icacls failed: ${detail}). ` +
+        'Check that you own the folder, or set CONDUIT_HOME to a folder only you can read.',
+      { cause: err },
+    );
   }
   fs.writeFileSync(marker, '');
   return true;

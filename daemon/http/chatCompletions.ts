@@ -19,7 +19,12 @@ export async function chatCompletions(ex: Exchange, deps: EndpointDeps): Promise
     return;
   }
   const sse = new SseResponse(ex.res, ex.headers);
-  const writer = new ChatStreamWriter(sse, { requestId: ex.requestId, model: mapped.model, created, includeUsage: mapped.includeUsage });
+  const writer = new ChatStreamWriter(sse, {
+    requestId: ex.requestId,
+    model: mapped.model,
+    created,
+    includeUsage: mapped.includeUsage,
+  });
   try {
     const result = await deps.send(mapped.request, ex, (delta, toolCall) => writer.chunk(delta, toolCall));
     writer.finish(result);

@@ -34,7 +34,10 @@ export interface LocalEndpointParts {
  * resilience and ledger. It starts listening only when `server.enabled` is set; call `apply()`
  * after each settings change.
  */
-export function createLocalEndpoint(parts: LocalEndpointParts): { endpoint: LocalEndpoint; apply: () => Promise<void> } {
+export function createLocalEndpoint(parts: LocalEndpointParts): {
+  endpoint: LocalEndpoint;
+  apply: () => Promise<void>;
+} {
   const token = readOrCreateEndpointToken(parts.home);
   parts.redactor.addSecret(token);
   const deps: EndpointDeps = {
@@ -47,14 +50,21 @@ export function createLocalEndpoint(parts: LocalEndpointParts): { endpoint: Loca
   return { endpoint, apply: () => endpoint.apply(parts.config().server) };
 }
 
-function send(parts: LocalEndpointParts, request: ChatRequest, ex: Exchange, onChunk?: (delta: string, toolCall?: ToolCallDelta) => void): Promise<ChatResult> {
+function send(
+  parts: LocalEndpointParts,
+  request: ChatRequest,
+  ex: Exchange,
+  onChunk?: (delta: string, toolCall?: ToolCallDelta) => void,
+): Promise<ChatResult> {
   return parts.gateway.send(request, {
     requestId: ex.requestId,
     client: 'other',
     clientName: ex.clientName,
     signal: ex.signal,
     noSimplified: true,
-    ...(onChunk ? { sink: { chunk: (delta: string, _seq: number, toolCall?: ToolCallDelta) => onChunk(delta, toolCall) } } : {}),
+    ...(onChunk
+      ? { sink: { chunk: (delta: string, _seq: number, toolCall?: ToolCallDelta) => onChunk(delta, toolCall) } }
+      : {}),
   });
 }
 
@@ -87,27 +97,85 @@ function modelIds(config: ConduitConfig): { id: string; ownedBy: string }[] {
 }
 
 /** Embeddings go straight to the provider with Conduit's key, and get their own ledger row. */
-async function embed(parts: LocalEndpointParts, name: string, input: string[], ex: Exchange): Promise<{ vectors: number[][]; model: string; promptTokens: number }> {
+async function embed(
+  parts: LocalEndpointParts,
+  name: string,
+  input: string[],
+  ex: Exchange,
+): Promise<{ vectors: number[][]; model: string; promptTokens: number }> {
   const config = parts.config();
   const { provider, model } = embeddingProvider(name);
   const startedAt = Date.now();
   const started = performance.now();
   const { key } = resolveKey(provider, process.env, parts.keys, config.profile);
-  const base = { requestId: ex.requestId, startedAt, client: 'other' as const, clientName: ex.clientName, feature: ex.feature, priority: 'interactive' as const, provider, model, tier: null, experimentArm: null, costSavedUsd: 0, costEstimated: false, ttftMs: null, attempts: 1, fallbackPath: [], cache: 'none' as const, coalesced: false, stream: false, profile: config.profile, sample: null };
+  const base = {
+    requestId: ex.requestId,
+    startedAt,
+    client: 'other' as const,
+    clientName: ex.clientName,
+    feature: ex.feature,
+    priority: 'interactive' as const,
+    provider,
+    model,
+    tier: null,
+    experimentArm: null,
+    costSavedUsd: 0,
+    costEstimated: false,
+    ttftMs: null,
+    attempts: 1,
+    fallbackPath: [],
+    cache: 'none' as const,
+    coalesced: false,
+    stream: false,
+    profile: config.profile,
+    sample: null,
+  };
   if (!key) {
-    const err = new ConduitError({ code: 'no_api_key', provider, model, message: `No ${provider} key is set for embeddings; run \`conduit key set ${provider}\`.` });
-    await parts.recorder.record({ ...base, usage: emptyUsage(), costUsd: 0, latencyMs: performance.now() - started, errorCode: 'no_api_key', httpStatus: null });
+    const err = new ConduitError({
+      code: 'no_api_key',
+      provider,
+      model,
+      message: `No ${provider} key is set for embeddings; run \`conduit key set ${provider}\`.`,
+    });
+    await parts.recorder.record({
+      ...base,
+      usage: emptyUsage(),
+      costUsd: 0,
+      latencyMs: performance.now() - started,
+      errorCode: 'no_api_key',
+      httpStatus: null,
+    });
     throw err;
   }
   parts.redactor.addSecret(key);
   try {
-    const answer = await upstreamEmbeddings(provider, model, input, { apiKey: key, baseURL: resolveProvider(config, provider).baseURL }, ex.signal);
+    const answer = await upstreamEmbeddings(
+      provider,
+      model,
+      input,
+      { apiKey: key, baseURL: resolveProvider(config, provider).baseURL },
+      ex.signal,
+    );
     const usage = { ...emptyUsage(), input_tokens: answer.promptTokens };
-    await parts.recorder.record({ ...base, usage, costUsd: costOf(provider, model, usage, config.prices).usd, latencyMs: performance.now() - started, errorCode: null, httpStatus: null });
+    await parts.recorder.record({
+      ...base,
+      usage,
+      costUsd: costOf(provider, model, usage, config.prices).usd,
+      latencyMs: performance.now() - started,
+      errorCode: null,
+      httpStatus: null,
+    });
     return answer;
   } catch (err) {
     const data = err instanceof ConduitError ? err.data : undefined;
-    await parts.recorder.record({ ...base, usage: emptyUsage(), costUsd: 0, latencyMs: performance.now() - started, errorCode: data?.code ?? 'internal', httpStatus: data?.status ?? null });
+    await parts.recorder.record({
+      ...base,
+      usage: emptyUsage(),
+      costUsd: 0,
+      latencyMs: performance.now() - started,
+      errorCode: data?.code ?? 'internal',
+      httpStatus: data?.status ?? null,
+    });
     throw err;
   }
 }

@@ -14,7 +14,12 @@ const embeddingsSchema = z.object({
 export async function embeddings(ex: Exchange, deps: EndpointDeps): Promise<void> {
   const parsed = embeddingsSchema.safeParse(ex.body);
   if (!parsed.success) {
-    return sendFailure(ex, badRequest(`The embeddings request is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}. Token-array inputs are not supported; send text.`));
+    return sendFailure(
+      ex,
+      badRequest(
+        `The embeddings request is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}. Token-array inputs are not supported; send text.`,
+      ),
+    );
   }
   const inputs = typeof parsed.data.input === 'string' ? [parsed.data.input] : parsed.data.input;
   try {
@@ -22,7 +27,11 @@ export async function embeddings(ex: Exchange, deps: EndpointDeps): Promise<void
     const base64 = parsed.data.encoding_format === 'base64';
     sendJson(ex, 200, {
       object: 'list',
-      data: out.vectors.map((v, index) => ({ object: 'embedding', index, embedding: base64 ? Buffer.from(Float32Array.from(v).buffer).toString('base64') : v })),
+      data: out.vectors.map((v, index) => ({
+        object: 'embedding',
+        index,
+        embedding: base64 ? Buffer.from(Float32Array.from(v).buffer).toString('base64') : v,
+      })),
       model: out.model,
       usage: { prompt_tokens: out.promptTokens, total_tokens: out.promptTokens },
     });

@@ -51,7 +51,8 @@ const STATUS: Record<ErrorCode, number> = {
 export function failureOf(data: ConduitErrorData, budgetRetryAfterS?: () => number | undefined): HttpFailure {
   const status = STATUS[data.code] ?? 500;
   const failure: HttpFailure = { status, message: data.message, code: data.code };
-  if (data.retryAfterMs !== undefined && (status === 429 || status >= 500)) failure.retryAfterS = Math.max(1, Math.ceil(data.retryAfterMs / 1000));
+  if (data.retryAfterMs !== undefined && (status === 429 || status >= 500))
+    failure.retryAfterS = Math.max(1, Math.ceil(data.retryAfterMs / 1000));
   if (data.code === 'budget_exceeded') {
     const after = budgetRetryAfterS?.();
     if (after !== undefined) failure.retryAfterS = after;

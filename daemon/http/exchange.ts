@@ -27,18 +27,31 @@ export interface Exchange {
 /** What the endpoint handlers need from the daemon. */
 export interface EndpointDeps {
   /** The gateway's send: guard, route, cache, budget, limits, resilience and the ledger. */
-  send(request: ChatRequest, ex: Exchange, onChunk?: (delta: string, toolCall?: ToolCallDelta) => void): Promise<ChatResult>;
+  send(
+    request: ChatRequest,
+    ex: Exchange,
+    onChunk?: (delta: string, toolCall?: ToolCallDelta) => void,
+  ): Promise<ChatResult>;
   /** Seconds until the soonest budget period turns, for retry-after on a budget refusal. */
   budgetRetryAfterS(): number | undefined;
   /** Model ids to list: Conduit's tiers, then the catalogue's and the configured ones. */
   modelIds(): { id: string; ownedBy: string }[];
-  embed(model: string, input: string[], ex: Exchange): Promise<{ vectors: number[][]; model: string; promptTokens: number }>;
+  embed(
+    model: string,
+    input: string[],
+    ex: Exchange,
+  ): Promise<{ vectors: number[][]; model: string; promptTokens: number }>;
 }
 
 export function sendJson(ex: Exchange, status: number, body: unknown, extra: Record<string, string> = {}): void {
   if (ex.res.headersSent || ex.res.destroyed) return;
   const text = JSON.stringify(body);
-  ex.res.writeHead(status, { ...ex.headers, ...extra, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
+  ex.res.writeHead(status, {
+    ...ex.headers,
+    ...extra,
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(text)),
+  });
   ex.res.end(text);
 }
 
@@ -61,7 +74,11 @@ export function sendFailure(ex: Pick<Exchange, 'res' | 'api' | 'requestId' | 'he
 /** A thrown gateway error as an HTTP failure; anything else is an internal error with no detail leaked. */
 export function failureFromError(err: unknown, deps: Pick<EndpointDeps, 'budgetRetryAfterS'>): HttpFailure {
   if (err instanceof ConduitError) return failureOf(err.data, () => deps.budgetRetryAfterS());
-  return { status: 500, code: 'internal', message: 'Conduit hit an internal error; see the daemon log (`conduit logs`).' };
+  return {
+    status: 500,
+    code: 'internal',
+    message: 'Conduit hit an internal error; see the daemon log (`conduit logs`).',
+  };
 }
 
 /** Headers that say what Conduit did with the request. */
@@ -70,6 +87,8 @@ export function resultHeaders(result: ChatResult): Record<string, string> {
     'x-conduit-provider': result.provider,
     'x-conduit-model': result.model,
     'x-conduit-cache': result.cache,
-    ...(result.costUsd !== undefined && result.costUsd !== null ? { 'x-conduit-cost-usd': String(result.costUsd) } : {}),
+    ...(result.costUsd !== undefined && result.costUsd !== null
+      ? { 'x-conduit-cost-usd': String(result.costUsd) }
+      : {}),
   };
 }

@@ -17,19 +17,29 @@ export interface RequestPolicy {
   maxBodyBytes: number;
 }
 
-const CORS_EXPOSED = 'request-id, x-request-id, retry-after, x-conduit-request-id, x-conduit-provider, x-conduit-model, x-conduit-cache, x-conduit-cost-usd, x-conduit-error-code';
+const CORS_EXPOSED =
+  'request-id, x-request-id, retry-after, x-conduit-request-id, x-conduit-provider, x-conduit-model, x-conduit-cache, x-conduit-cost-usd, x-conduit-error-code';
 
 /**
  * One request: Host (DNS rebinding), then Origin (browser pages), then the token, then the body
  * limit, and only then an API handler. Each refusal is in the called API's error shape.
  */
-export async function handleRequest(req: IncomingMessage, res: ServerResponse, policy: RequestPolicy, deps: EndpointDeps): Promise<void> {
+export async function handleRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  policy: RequestPolicy,
+  deps: EndpointDeps,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://endpoint');
   const path = url.pathname.replace(/\/+$/, '');
-  const api: ApiKind = path.startsWith('/v1/messages') || req.headers['anthropic-version'] !== undefined ? 'anthropic' : 'openai';
+  const api: ApiKind =
+    path.startsWith('/v1/messages') || req.headers['anthropic-version'] !== undefined ? 'anthropic' : 'openai';
   const requestId = `http_${Date.now().toString(36)}_${crypto.randomBytes(6).toString('hex')}`;
   const origin = req.headers.origin;
-  const headers: Record<string, string> = { 'x-conduit-request-id': requestId, [api === 'anthropic' ? 'request-id' : 'x-request-id']: requestId };
+  const headers: Record<string, string> = {
+    'x-conduit-request-id': requestId,
+    [api === 'anthropic' ? 'request-id' : 'x-request-id']: requestId,
+  };
   const early = { res, api, requestId, headers };
 
   const hostRefusal = checkHost(req.headers.host, policy.allowedHosts);
@@ -37,12 +47,17 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, p
   const originRefusal = checkOrigin(origin, policy.allowedOrigins);
   if (originRefusal) return refuse(early, originRefusal.status, originRefusal.message);
   if (origin !== undefined) {
-    Object.assign(headers, { 'access-control-allow-origin': origin, vary: 'Origin', 'access-control-expose-headers': CORS_EXPOSED });
+    Object.assign(headers, {
+      'access-control-allow-origin': origin,
+      vary: 'Origin',
+      'access-control-expose-headers': CORS_EXPOSED,
+    });
     if (req.method === 'OPTIONS') {
       res.writeHead(204, {
         ...headers,
         'access-control-allow-methods': 'GET, POST, OPTIONS',
-        'access-control-allow-headers': 'authorization, x-api-key, content-type, anthropic-version, anthropic-beta, x-conduit-feature, x-conduit-client, x-stainless-arch, x-stainless-lang, x-stainless-os, x-stainless-package-version, x-stainless-retry-count, x-stainless-runtime, x-stainless-runtime-version, x-stainless-timeout, anthropic-dangerous-direct-browser-access',
+        'access-control-allow-headers':
+          'authorization, x-api-key, content-type, anthropic-version, anthropic-beta, x-conduit-feature, x-conduit-client, x-stainless-arch, x-stainless-lang, x-stainless-os, x-stainless-package-version, x-stainless-retry-count, x-stainless-runtime, x-stainless-runtime-version, x-stainless-timeout, anthropic-dangerous-direct-browser-access',
         'access-control-max-age': '600',
       });
       res.end();
@@ -55,7 +70,12 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, p
   const route = routeOf(req.method ?? 'GET', path);
   if (!route) {
     req.resume();
-    return sendFailure(early, notFound(`${req.method} ${path} is not an endpoint of Conduit. It serves POST /v1/chat/completions, GET /v1/models, POST /v1/embeddings, POST /v1/messages and POST /v1/messages/count_tokens.`));
+    return sendFailure(
+      early,
+      notFound(
+        `${req.method} ${path} is not an endpoint of Conduit. It serves POST /v1/chat/completions, GET /v1/models, POST /v1/embeddings, POST /v1/messages and POST /v1/messages/count_tokens.`,
+      ),
+    );
   }
   let body: unknown = {};
   if (req.method === 'POST') {
@@ -69,18 +89,31 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, p
   }
 
   const abort = new AbortController();
-  res.on('close', () => { if (!res.writableFinished) abort.abort(); });
+  res.on('close', () => {
+    if (!res.writableFinished) abort.abort();
+  });
   const ex: Exchange = {
-    req, res, api, requestId, headers, body, signal: abort.signal,
+    req,
+    res,
+    api,
+    requestId,
+    headers,
+    body,
+    signal: abort.signal,
     feature: headerLabel(req.headers['x-conduit-feature']) ?? 'endpoint',
     clientName: headerLabel(req.headers['x-conduit-client']) ?? headerLabel(req.headers['user-agent']) ?? 'unknown',
   };
   switch (route.name) {
-    case 'chat': return chatCompletions(ex, deps);
-    case 'messages': return messages(ex, deps);
-    case 'countTokens': return countTokens(ex);
-    case 'embeddings': return embeddings(ex, deps);
-    case 'models': return models(ex, deps, route.id);
+    case 'chat':
+      return chatCompletions(ex, deps);
+    case 'messages':
+      return messages(ex, deps);
+    case 'countTokens':
+      return countTokens(ex);
+    case 'embeddings':
+      return embeddings(ex, deps);
+    case 'models':
+      return models(ex, deps, route.id);
   }
 }
 
@@ -110,6 +143,9 @@ function refuse(early: Pick<Exchange, 'res' | 'api' | 'requestId' | 'headers'>, 
 /** A label from a header: printable ASCII, at most 100 characters. */
 function headerLabel(value: string | string[] | undefined): string | undefined {
   const text = Array.isArray(value) ? value[0] : value;
-  const clean = text?.replace(/[^\x20-\x7e]/g, '').trim().slice(0, 100);
+  const clean = text
+    ?.replace(/[^\x20-\x7e]/g, '')
+    .trim()
+    .slice(0, 100);
   return clean ? clean : undefined;
 }

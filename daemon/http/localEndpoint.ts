@@ -37,7 +37,10 @@ export class LocalEndpoint {
   constructor(private readonly opts: LocalEndpointOptions) {}
 
   apply(settings: ServerSettings): Promise<void> {
-    this.chain = this.chain.then(() => this.reconcile(settings), () => this.reconcile(settings));
+    this.chain = this.chain.then(
+      () => this.reconcile(settings),
+      () => this.reconcile(settings),
+    );
     return this.chain;
   }
 
@@ -53,7 +56,10 @@ export class LocalEndpoint {
   }
 
   close(): Promise<void> {
-    this.chain = this.chain.then(() => this.stop(), () => this.stop());
+    this.chain = this.chain.then(
+      () => this.stop(),
+      () => this.stop(),
+    );
     return this.chain;
   }
 
@@ -66,24 +72,44 @@ export class LocalEndpoint {
     this.problem = undefined;
     const server = http.createServer({ requestTimeout: 0, headersTimeout: 30_000 }, (req, res) => {
       const current = this.settings!;
-      const policy = { token: this.opts.token, allowedHosts: allowedHosts(wanted.host, wanted.port), allowedOrigins: current.allowedOrigins, maxBodyBytes: current.maxBodyBytes };
+      const policy = {
+        token: this.opts.token,
+        allowedHosts: allowedHosts(wanted.host, wanted.port),
+        allowedOrigins: current.allowedOrigins,
+        maxBodyBytes: current.maxBodyBytes,
+      };
       handleRequest(req, res, policy, this.opts.deps).catch((err: unknown) => {
-        this.opts.log('error', 'local endpoint: request failed', { err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) });
-        if (!res.headersSent) { res.writeHead(500, { 'content-type': 'application/json' }); res.end('{"error":{"message":"internal error; see the daemon log","type":"server_error"}}'); } else res.destroy();
+        this.opts.log('error', 'local endpoint: request failed', {
+          err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err),
+        });
+        if (!res.headersSent) {
+          res.writeHead(500, { 'content-type': 'application/json' });
+          res.end('{"error":{"message":"internal error; see the daemon log","type":"server_error"}}');
+        } else res.destroy();
       });
     });
-    server.on('connection', (socket) => { this.sockets.add(socket); socket.on('close', () => this.sockets.delete(socket)); });
-    server.on('clientError', (_err, socket) => { if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n'); else socket.destroy(); });
+    server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    server.on('clientError', (_err, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+      else socket.destroy();
+    });
     try {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
-        server.listen({ host: wanted.host, port: wanted.port, exclusive: true }, () => { server.off('error', reject); resolve(); });
+        server.listen({ host: wanted.host, port: wanted.port, exclusive: true }, () => {
+          server.off('error', reject);
+          resolve();
+        });
       });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      this.problem = code === 'EADDRINUSE'
-        ? `port ${wanted.port} on ${wanted.host} is in use by another program; set server.port to a free port`
-        : `could not listen on ${wanted.host}:${wanted.port} (${code ?? (err as Error).message}); check server.host and server.port`;
+      this.problem =
+        code === 'EADDRINUSE'
+          ? `port ${wanted.port} on ${wanted.host} is in use by another program; set server.port to a free port`
+          : `could not listen on ${wanted.host}:${wanted.port} (${code ?? (err as Error).message}); check server.host and server.port`;
       this.opts.log('warn', `local endpoint not started: ${this.problem}`);
       return;
     }
@@ -91,7 +117,11 @@ export class LocalEndpoint {
     this.server = server;
     this.bound = wanted;
     const loopback = ['127.0.0.1', 'localhost', '::1'].includes(wanted.host);
-    this.opts.log(loopback ? 'info' : 'warn', 'local endpoint listening', { host: wanted.host, port: wanted.port, ...(loopback ? {} : { warning: 'not a loopback address: reachable from the network' }) });
+    this.opts.log(loopback ? 'info' : 'warn', 'local endpoint listening', {
+      host: wanted.host,
+      port: wanted.port,
+      ...(loopback ? {} : { warning: 'not a loopback address: reachable from the network' }),
+    });
   }
 
   private async stop(): Promise<void> {

@@ -9,7 +9,9 @@ export function mergeTurns(messages: readonly ChatMessage[]): ChatMessage[] {
   for (const m of messages) {
     const last = out[out.length - 1];
     if (last && last.role === m.role) {
-      last.content = [...partsOf(last.content), ...partsOf(m.content)].filter((p) => p.type !== 'text' || p.text !== '');
+      last.content = [...partsOf(last.content), ...partsOf(m.content)].filter(
+        (p) => p.type !== 'text' || p.text !== '',
+      );
       if (last.content.length === 0) last.content = '';
     } else {
       out.push({ role: m.role, content: m.content });

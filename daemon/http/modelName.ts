@@ -30,7 +30,8 @@ export function resolveModelName(name: string): ModelChoice | undefined {
       if (rest === 'auto') return {};
       return TIERS.includes(rest) ? { tier: rest as Tier } : undefined;
     }
-    if ((ProviderIds as readonly string[]).includes(prefix) && rest.length > 0) return { provider: prefix as ProviderId, model: rest };
+    if ((ProviderIds as readonly string[]).includes(prefix) && rest.length > 0)
+      return { provider: prefix as ProviderId, model: rest };
   }
   for (const provider of ['anthropic', 'openai', 'gemini'] as const) {
     if (findModel(provider, trimmed)) return { provider, model: trimmed };

@@ -11,11 +11,25 @@ const CREATED_S = 1_700_000_000;
 export function models(ex: Exchange, deps: EndpointDeps, id: string | undefined): void {
   const all = deps.modelIds();
   const listed = id === undefined ? all : all.filter((m) => m.id === id);
-  if (id !== undefined && listed.length === 0) return sendFailure(ex, notFound(`The model ${JSON.stringify(id)} is not listed; GET /v1/models lists the names Conduit takes.`));
+  if (id !== undefined && listed.length === 0)
+    return sendFailure(
+      ex,
+      notFound(`The model ${JSON.stringify(id)} is not listed; GET /v1/models lists the names Conduit takes.`),
+    );
   if (ex.api === 'anthropic') {
-    const data = listed.map((m) => ({ type: 'model', id: m.id, display_name: m.id, created_at: new Date(CREATED_S * 1000).toISOString() }));
+    const data = listed.map((m) => ({
+      type: 'model',
+      id: m.id,
+      display_name: m.id,
+      created_at: new Date(CREATED_S * 1000).toISOString(),
+    }));
     if (id !== undefined) return sendJson(ex, 200, data[0]);
-    return sendJson(ex, 200, { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data[data.length - 1]?.id ?? null });
+    return sendJson(ex, 200, {
+      data,
+      has_more: false,
+      first_id: data[0]?.id ?? null,
+      last_id: data[data.length - 1]?.id ?? null,
+    });
   }
   const data = listed.map((m) => ({ id: m.id, object: 'model', created: CREATED_S, owned_by: m.ownedBy }));
   if (id !== undefined) return sendJson(ex, 200, data[0]);

@@ -16,7 +16,8 @@ const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
  */
 export function allowedHosts(host: string, port: number): Set<string> {
   const names = new Set(LOOPBACK_NAMES);
-  if (!LOOPBACK_NAMES.includes(host) && host !== '::1') names.add(host.includes(':') && !host.startsWith('[') ? `[${host}]` : host);
+  if (!LOOPBACK_NAMES.includes(host) && host !== '::1')
+    names.add(host.includes(':') && !host.startsWith('[') ? `[${host}]` : host);
   return new Set([...names].map((n) => `${n.toLowerCase()}:${port}`));
 }
 
@@ -42,7 +43,10 @@ export function checkOrigin(origin: string | undefined, allowedOrigins: readonly
 }
 
 /** The presented token: `Authorization: Bearer T` (OpenAI, newer Anthropic SDKs) or `x-api-key: T` (Anthropic). */
-export function presentedToken(headers: { authorization?: string | undefined; 'x-api-key'?: string | string[] | undefined }): string | undefined {
+export function presentedToken(headers: {
+  authorization?: string | undefined;
+  'x-api-key'?: string | string[] | undefined;
+}): string | undefined {
   const auth = headers.authorization;
   if (auth !== undefined) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
@@ -56,8 +60,9 @@ export function checkToken(presented: string | undefined, token: string): Refusa
   if (presented !== undefined && tokensEqual(presented, token)) return undefined;
   return {
     status: 401,
-    message: presented === undefined
-      ? 'No token. Send the endpoint token as the API key (Authorization: Bearer or x-api-key); `conduit serve --show-token` prints it.'
-      : 'Wrong token. Use the endpoint token that `conduit serve --show-token` prints (not a provider key, not the IPC token).',
+    message:
+      presented === undefined
+        ? 'No token. Send the endpoint token as the API key (Authorization: Bearer or x-api-key); `conduit serve --show-token` prints it.'
+        : 'Wrong token. Use the endpoint token that `conduit serve --show-token` prints (not a provider key, not the IPC token).',
   };
 }

@@ -7,7 +7,10 @@ import type { ServerResponse } from 'node:http';
 export class SseResponse {
   private opened = false;
 
-  constructor(private readonly res: ServerResponse, private readonly headers: Record<string, string>) {}
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly headers: Record<string, string>,
+  ) {}
 
   get started(): boolean {
     return this.opened;
@@ -33,7 +36,12 @@ export class SseResponse {
   private open(): void {
     if (this.opened) return;
     this.opened = true;
-    this.res.writeHead(200, { ...this.headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    this.res.writeHead(200, {
+      ...this.headers,
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+    });
     this.res.flushHeaders();
   }
 }

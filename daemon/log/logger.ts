@@ -53,10 +53,18 @@ export class Logger {
     this.level = LEVELS[level];
   }
 
-  debug(msg: string, fields?: Record<string, unknown>): void { this.write('debug', msg, fields); }
-  info(msg: string, fields?: Record<string, unknown>): void { this.write('info', msg, fields); }
-  warn(msg: string, fields?: Record<string, unknown>): void { this.write('warn', msg, fields); }
-  error(msg: string, fields?: Record<string, unknown>): void { this.write('error', msg, fields); }
+  debug(msg: string, fields?: Record<string, unknown>): void {
+    this.write('debug', msg, fields);
+  }
+  info(msg: string, fields?: Record<string, unknown>): void {
+    this.write('info', msg, fields);
+  }
+  warn(msg: string, fields?: Record<string, unknown>): void {
+    this.write('warn', msg, fields);
+  }
+  error(msg: string, fields?: Record<string, unknown>): void {
+    this.write('error', msg, fields);
+  }
 
   write(level: LogLevel, msg: string, fields?: Record<string, unknown>): void {
     if (LEVELS[level] < this.level) return;
@@ -77,7 +85,10 @@ export class Logger {
 
   /** Appends the lines waiting for their batch now. */
   flush(): void {
-    if (this.timer) { clearTimeout(this.timer); this.timer = null; }
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
     if (this.pending.length === 0) return;
     this.stream.write(this.pending.join(''));
     this.pending = [];
@@ -110,9 +121,17 @@ export class Logger {
 }
 
 function fileSize(file: string): number {
-  try { return fs.statSync(file).size; } catch { return 0; }
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
 }
 
 function tryRename(from: string, to: string): void {
-  try { fs.renameSync(from, to); } catch { /* nothing to rotate */ }
+  try {
+    fs.renameSync(from, to);
+  } catch {
+    /* nothing to rotate */
+  }
 }

@@ -35,24 +35,41 @@ export function shippedOn(module: string, where: PlatformId): boolean {
 
 /** The loader's message, sorted into the reasons a user can act on. */
 export function classifyLoadError(detail: string): string {
-  if (/NODE_MODULE_VERSION|was compiled against a different Node\.js version|napi_|symbol lookup error/i.test(detail)) return 'ABI mismatch';
-  if (/wrong ELF class|invalid ELF header|incompatible architecture|not a valid Win32 application|mach-o file, but is an incompatible|exec format error|%1 is not a valid/i.test(detail)) return 'wrong platform';
-  if (/No native build was found|Cannot find native binding|Cannot find module|MODULE_NOT_FOUND|ENOENT|no such file/i.test(detail)) return 'missing file';
+  if (/NODE_MODULE_VERSION|was compiled against a different Node\.js version|napi_|symbol lookup error/i.test(detail))
+    return 'ABI mismatch';
+  if (
+    /wrong ELF class|invalid ELF header|incompatible architecture|not a valid Win32 application|mach-o file, but is an incompatible|exec format error|%1 is not a valid/i.test(
+      detail,
+    )
+  )
+    return 'wrong platform';
+  if (
+    /No native build was found|Cannot find native binding|Cannot find module|MODULE_NOT_FOUND|ENOENT|no such file/i.test(
+      detail,
+    )
+  )
+    return 'missing file';
   return 'load failed';
 }
 
-export function describeNativeFailure(module: string, detail: string, where: PlatformId = currentPlatform()): NativeModuleFailure {
+export function describeNativeFailure(
+  module: string,
+  detail: string,
+  where: PlatformId = currentPlatform(),
+): NativeModuleFailure {
   const platform = `${where.platform}-${where.arch}`;
   const firstLine = detail.split(/\r?\n/)[0]!.slice(0, 300);
   if (!shippedOn(module, where)) {
-    const message = `${module} has no prebuilt binary for ${vsixTarget(where)}, so Conduit does not ship it there: ${consequence(module)}. `
-      + 'Nothing to do; exact search stays fast up to about ten thousand entries per scope.';
+    const message =
+      `${module} has no prebuilt binary for ${vsixTarget(where)}, so Conduit does not ship it there: ${consequence(module)}. ` +
+      'Nothing to do; exact search stays fast up to about ten thousand entries per scope.';
     return { module, platform, reason: 'not built for this platform', message };
   }
   const reason = classifyLoadError(detail);
-  const message = `Conduit could not load its native module ${module} on ${platform} (${reason}: ${firstLine}). `
-    + `Install the Conduit package built for ${platform}: in VS Code, uninstall Conduit and install it again from the Marketplace, `
-    + `or install conduit-${vsixTarget(where)}.vsix with "Extensions: Install from VSIX...". Until then ${consequence(module)}.`;
+  const message =
+    `Conduit could not load its native module ${module} on ${platform} (${reason}: ${firstLine}). ` +
+    `Install the Conduit package built for ${platform}: in VS Code, uninstall Conduit and install it again from the Marketplace, ` +
+    `or install conduit-${vsixTarget(where)}.vsix with "Extensions: Install from VSIX...". Until then ${consequence(module)}.`;
   return { module, platform, reason, message };
 }
 
@@ -62,9 +79,12 @@ export function vsixTarget(where: PlatformId): string {
 }
 
 function consequence(module: string): string {
-  if (module.includes('sqlite')) return 'requests are not recorded in the usage ledger, and queued work and batch jobs are not kept';
-  if (module.includes('keyring')) return 'API keys cannot be read from the OS keychain (environment variables still work)';
-  if (module.includes('usearch')) return 'the semantic cache searches every scope exactly (brute force), without its ANN index';
+  if (module.includes('sqlite'))
+    return 'requests are not recorded in the usage ledger, and queued work and batch jobs are not kept';
+  if (module.includes('keyring'))
+    return 'API keys cannot be read from the OS keychain (environment variables still work)';
+  if (module.includes('usearch'))
+    return 'the semantic cache searches every scope exactly (brute force), without its ANN index';
   return 'the features that need it are off';
 }
 

@@ -4,7 +4,7 @@ import { UpstreamError } from './types';
 
 /** fetch, undici and the SDKs all signal an abort with an error named AbortError. */
 export function isAbortError(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && 'name' in err && (err).name === 'AbortError';
+  return typeof err === 'object' && err !== null && 'name' in err && err.name === 'AbortError';
 }
 
 export function abortedError(provider: ProviderId, cause?: unknown): UpstreamError {

@@ -20,6 +20,9 @@ export function lowerCaseHeaders(headers: HeadersLike): Record<string, string> {
 }
 
 function isHeaders(headers: object): headers is Headers {
-  return (typeof Headers !== 'undefined' && headers instanceof Headers) ||
-    (typeof (headers as { forEach?: unknown }).forEach === 'function' && typeof (headers as { get?: unknown }).get === 'function');
+  return (
+    (typeof Headers !== 'undefined' && headers instanceof Headers) ||
+    (typeof (headers as { forEach?: unknown }).forEach === 'function' &&
+      typeof (headers as { get?: unknown }).get === 'function')
+  );
 }

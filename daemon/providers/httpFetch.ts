@@ -18,11 +18,14 @@ export function createHttpFetch(options: HttpFetchOptions): FetchFn {
   return async (input, init) => {
     // The SDKs pass a URL string; a Request from Node's global undici is not one undici@7 knows.
     const url = typeof input === 'string' || input instanceof URL ? input : input.url;
-    const fromRequest = typeof input === 'string' || input instanceof URL
-      ? {}
-      : { method: input.method, headers: input.headers, body: input.body, duplex: 'half' };
+    const fromRequest =
+      typeof input === 'string' || input instanceof URL
+        ? {}
+        : { method: input.method, headers: input.headers, body: input.body, duplex: 'half' };
     try {
-      const response = await undiciFetch(url, { ...fromRequest, ...init, dispatcher } as Parameters<typeof undiciFetch>[1]);
+      const response = await undiciFetch(url, { ...fromRequest, ...init, dispatcher } as Parameters<
+        typeof undiciFetch
+      >[1]);
       return response as unknown as Response;
     } catch (err) {
       const connect = connectTimeoutCause(err);
@@ -43,7 +46,10 @@ export class SlowConnectError extends Error {
   override name = 'SlowConnectError';
   readonly code = CONNECT_TIMEOUT;
 
-  constructor(readonly undiciError: Error, readonly connectTimeoutMs: number) {
+  constructor(
+    readonly undiciError: Error,
+    readonly connectTimeoutMs: number,
+  ) {
     const address = /attempted address: ([^,)]+)/.exec(undiciError.message)?.[1];
     super(`Could not connect${address ? ` to ${address}` : ''} within ${connectTimeoutMs} ms`);
   }

@@ -13,7 +13,9 @@ export function stainlessClientOptions(cfg: ProviderConfig) {
     maxRetries: 0,
     timeout: SDK_TIMEOUT_MS,
     ...(cfg.headers ? { defaultHeaders: cfg.headers } : {}),
-    ...(cfg.connectTimeoutMs !== undefined ? { fetch: createHttpFetch({ connectTimeoutMs: cfg.connectTimeoutMs }) } : {}),
+    ...(cfg.connectTimeoutMs !== undefined
+      ? { fetch: createHttpFetch({ connectTimeoutMs: cfg.connectTimeoutMs }) }
+      : {}),
   };
 }
 

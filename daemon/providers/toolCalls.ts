@@ -36,7 +36,14 @@ export class ToolCallAssembler {
   }
 
   calls(): ToolCall[] {
-    return [...this.#calls.entries()].sort(([a], [b]) => a - b).map(([, c]) => ({ id: c.id, name: c.name, input: parseArguments(c.args), ...(c.signature !== undefined ? { signature: c.signature } : {}) }));
+    return [...this.#calls.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([, c]) => ({
+        id: c.id,
+        name: c.name,
+        input: parseArguments(c.args),
+        ...(c.signature !== undefined ? { signature: c.signature } : {}),
+      }));
   }
 }
 

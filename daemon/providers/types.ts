@@ -1,4 +1,14 @@
-import type { ChatMessage, ProviderId, ReasoningEffort, ResponseSchema, ToolCall, ToolCallDelta, ToolChoice, ToolDefinition, Usage } from '../../protocol';
+import type {
+  ChatMessage,
+  ProviderId,
+  ReasoningEffort,
+  ResponseSchema,
+  ToolCall,
+  ToolCallDelta,
+  ToolChoice,
+  ToolDefinition,
+  Usage,
+} from '../../protocol';
 import type { ResolvedCapabilities } from './capabilities/modelCapabilities';
 
 /** A request after routing: the provider and model are decided. */
@@ -40,8 +50,14 @@ export type ProviderStreamEvent =
   | { type: 'text'; text: string }
   | { type: 'tool_call'; delta: ToolCallDelta }
   | {
-      type: 'done'; model: string; usage: Usage; stopReason: string | null; responseId?: string; headers: Record<string, string>;
-      toolCalls?: ToolCall[]; adjusted?: string[];
+      type: 'done';
+      model: string;
+      usage: Usage;
+      stopReason: string | null;
+      responseId?: string;
+      headers: Record<string, string>;
+      toolCalls?: ToolCall[];
+      adjusted?: string[];
     };
 
 /**

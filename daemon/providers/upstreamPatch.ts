@@ -25,5 +25,10 @@ export function withFacts(err: UpstreamError, patch: Partial<UpstreamErrorInit>)
  * auth failure, never retried, with what to do. The SDKs report it as a connection error.
  */
 export function credentialsError(err: UpstreamError, detail: string, help: string): UpstreamError {
-  return withFacts(err, { kind: 'http', status: 401, providerType: 'credentials_unavailable', message: `${detail} ${help}` });
+  return withFacts(err, {
+    kind: 'http',
+    status: 401,
+    providerType: 'credentials_unavailable',
+    message: `${detail} ${help}`,
+  });
 }

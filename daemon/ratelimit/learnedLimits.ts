@@ -19,7 +19,10 @@ interface Entry extends ProviderLimits {
 export class LearnedLimits {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly file: string | undefined, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly file: string | undefined,
+    private readonly now: () => number = Date.now,
+  ) {
     if (!file) return;
     try {
       const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, Entry>;

@@ -25,7 +25,13 @@ export function whenCapacityReturns(waitMs: number, now: number): string {
  * A request bigger than a whole minute's allowance: it could never be sent, so it fails at once
  * as `too_large` (not `rate_limited`, which would invite a retry or the durable queue).
  */
-export function tooLargeError(provider: string, kind: BucketKind, needed: number, limit: number, detail: string): ConduitError {
+export function tooLargeError(
+  provider: string,
+  kind: BucketKind,
+  needed: number,
+  limit: number,
+  detail: string,
+): ConduitError {
   return new ConduitError({
     code: 'too_large',
     provider,

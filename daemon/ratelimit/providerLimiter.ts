@@ -178,7 +178,13 @@ export class ProviderLimiter {
     for (const s of this.slots) {
       const units = s.units(estimate);
       if (units > s.bucket.maxRequest) {
-        throw tooLargeError(this.provider, s.kind, units, s.bucket.maxRequest, `an estimated ${estimate.input.toLocaleString('en-US')} prompt tokens and max_tokens ${estimate.output.toLocaleString('en-US')}`);
+        throw tooLargeError(
+          this.provider,
+          s.kind,
+          units,
+          s.bucket.maxRequest,
+          `an estimated ${estimate.input.toLocaleString('en-US')} prompt tokens and max_tokens ${estimate.output.toLocaleString('en-US')}`,
+        );
       }
     }
   }
@@ -299,10 +305,13 @@ export class ProviderLimiter {
     let ms = Math.max(0, this.pausedUntil - now);
     for (const s of this.slots) ms = Math.max(ms, s.bucket.msUntil(s.units(head.item.tokens), now));
     if (!Number.isFinite(ms)) ms = 0; // drain rejects it
-    const handle = this.timers.setTimeout(() => {
-      this.timer = undefined;
-      this.drain();
-    }, Math.max(1, Math.floor(ms - EARLY_MS)));
+    const handle = this.timers.setTimeout(
+      () => {
+        this.timer = undefined;
+        this.drain();
+      },
+      Math.max(1, Math.floor(ms - EARLY_MS)),
+    );
     (handle as { unref?: () => void }).unref?.();
     this.timer = handle;
   }
@@ -315,13 +324,22 @@ export class ProviderLimiter {
  */
 const EARLY_MS = 5;
 
-function slotsFor(provider: ProviderId, limits: ProviderLimits, margin: number, now: number, windowMs?: number): Slot[] {
+function slotsFor(
+  provider: ProviderId,
+  limits: ProviderLimits,
+  margin: number,
+  now: number,
+  windowMs?: number,
+): Slot[] {
   const slots: Slot[] = [];
   const bucket = (limit: number, burst: number) => new TokenBucket(limit, burst, margin, now, windowMs);
-  if (limits.rpm !== undefined) slots.push({ kind: 'requests', bucket: bucket(limits.rpm, limits.burst ?? limits.rpm), units: () => 1 });
+  if (limits.rpm !== undefined)
+    slots.push({ kind: 'requests', bucket: bucket(limits.rpm, limits.burst ?? limits.rpm), units: () => 1 });
   // A token bucket holds a whole minute's allowance: a request up to the limit must fit.
-  if (limits.itpm !== undefined) slots.push({ kind: 'input_tokens', bucket: bucket(limits.itpm, limits.itpm), units: (t) => t.input });
-  if (limits.otpm !== undefined) slots.push({ kind: 'output_tokens', bucket: bucket(limits.otpm, limits.otpm), units: (t) => t.output });
+  if (limits.itpm !== undefined)
+    slots.push({ kind: 'input_tokens', bucket: bucket(limits.itpm, limits.itpm), units: (t) => t.input });
+  if (limits.otpm !== undefined)
+    slots.push({ kind: 'output_tokens', bucket: bucket(limits.otpm, limits.otpm), units: (t) => t.output });
   if (limits.tpm !== undefined) {
     // Gemini's published TPM counts input tokens; OpenAI's counts input and output together.
     const units = provider === 'gemini' ? (t: TokenCount) => t.input : (t: TokenCount) => t.input + t.output;

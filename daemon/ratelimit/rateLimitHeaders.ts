@@ -54,7 +54,11 @@ export function parseRateLimitHeaders(headers: Record<string, string>, now: numb
   return report;
 }
 
-function bucket(limit: string | undefined, remaining: string | undefined, resetAt: number | undefined): BucketReport | undefined {
+function bucket(
+  limit: string | undefined,
+  remaining: string | undefined,
+  resetAt: number | undefined,
+): BucketReport | undefined {
   const l = count(limit);
   const r = count(remaining);
   if (l === undefined && r === undefined && resetAt === undefined) return undefined;
@@ -87,7 +91,7 @@ function rfc3339(raw: string | undefined): number | undefined {
   return at;
 }
 
-const UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, 'µs': 0.001, ns: 0.000001 };
+const UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, µs: 0.001, ns: 0.000001 };
 const DURATION = /^(?:\d+(?:\.\d+)?(?:h|ms|m|s|us|µs|ns))+$/;
 const PART = /(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/g;
 

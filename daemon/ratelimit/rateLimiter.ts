@@ -65,7 +65,9 @@ export class RateLimiter {
             pressure: this.pressure,
             windowMs: this.windowMs,
             ...(this.deps.timers ? { timers: this.deps.timers } : {}),
-            ...(this.deps.learned ? { onObserve: (headers: Record<string, string>) => this.learn(provider, apiKey, headers) } : {}),
+            ...(this.deps.learned
+              ? { onObserve: (headers: Record<string, string>) => this.learn(provider, apiKey, headers) }
+              : {}),
           })
         : null;
       byKey.set(id, limiter);
@@ -75,7 +77,10 @@ export class RateLimiter {
 
   /** Whether this key's limits have been read from its provider (or set by hand), not guessed. */
   knowsLimits(provider: ProviderId, apiKey: string | undefined): boolean {
-    return this.deps.learned?.get(provider, keyIdOf(apiKey)) !== undefined || this.deps.settings().overrides[provider] !== undefined;
+    return (
+      this.deps.learned?.get(provider, keyIdOf(apiKey)) !== undefined ||
+      this.deps.settings().overrides[provider] !== undefined
+    );
   }
 
   /**
@@ -91,7 +96,12 @@ export class RateLimiter {
     this.limiters.get(provider)?.delete(apiKey ?? '');
   }
 
-  private withLearned(settings: RateLimitSettings, provider: ProviderId, keyId: string, limits: ReturnType<typeof limitsFor>): ReturnType<typeof limitsFor> {
+  private withLearned(
+    settings: RateLimitSettings,
+    provider: ProviderId,
+    keyId: string,
+    limits: ReturnType<typeof limitsFor>,
+  ): ReturnType<typeof limitsFor> {
     const learned = limits ? this.deps.learned?.get(provider, keyId) : undefined;
     return learned ? { ...limits, ...learned, ...settings.overrides[provider] } : limits;
   }

@@ -153,7 +153,13 @@ export class TokenBucket {
  * answer stays within [remaining, remaining + 1), so a coarse or odd reset time can move it by
  * less than one unit.
  */
-function providerLevel(remaining: number, limit: number, resetAt: number | undefined, now: number, windowMs: number): number {
+function providerLevel(
+  remaining: number,
+  limit: number,
+  resetAt: number | undefined,
+  now: number,
+  windowMs: number,
+): number {
   const floor = Math.max(0, remaining);
   if (resetAt === undefined) return floor;
   const implied = limit - (Math.max(0, resetAt - now) * limit) / windowMs;

@@ -44,16 +44,24 @@ export const FRAMING_TOKENS_PER_REQUEST = 16;
  * four times the estimate (test/unit/daemon/ratelimit/tokenBound.test.ts prints the growth).
  * Not for the rate limiter's buckets, which want a close figure: see estimateInputTokens.
  */
-export function inputTokensUpperBound(messages: readonly ChatMessage[], system: string | undefined, definitions?: { tools?: unknown; responseSchema?: unknown }): number {
+export function inputTokensUpperBound(
+  messages: readonly ChatMessage[],
+  system: string | undefined,
+  definitions?: { tools?: unknown; responseSchema?: unknown },
+): number {
   let tokens = FRAMING_TOKENS_PER_REQUEST;
   if (system !== undefined) tokens += Buffer.byteLength(system, 'utf8') + FRAMING_TOKENS_PER_MESSAGE;
   for (const m of messages) {
     // textOf covers text, tool results and tool-call arguments (as JSON); images are counted apart.
-    tokens += Buffer.byteLength(textOf(m.content), 'utf8') + FRAMING_TOKENS_PER_MESSAGE + IMAGE_TOKENS_UPPER_BOUND * imageCount(m.content);
+    tokens +=
+      Buffer.byteLength(textOf(m.content), 'utf8') +
+      FRAMING_TOKENS_PER_MESSAGE +
+      IMAGE_TOKENS_UPPER_BOUND * imageCount(m.content);
   }
   // Tool definitions and a response schema reach the model as text too, at most one token a byte.
   if (definitions?.tools !== undefined) tokens += Buffer.byteLength(JSON.stringify(definitions.tools), 'utf8');
-  if (definitions?.responseSchema !== undefined) tokens += Buffer.byteLength(JSON.stringify(definitions.responseSchema), 'utf8');
+  if (definitions?.responseSchema !== undefined)
+    tokens += Buffer.byteLength(JSON.stringify(definitions.responseSchema), 'utf8');
   return tokens;
 }
 

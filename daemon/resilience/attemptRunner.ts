@@ -48,7 +48,10 @@ export type AttemptOutcome<T> =
  * deadline and (for non-streamed calls) the response timer. It settles the moment the attempt's
  * signal aborts, whether or not the attempt function has noticed yet.
  */
-export async function runAttempt<T>(fn: (ctx: AttemptContext) => Promise<T>, setup: AttemptSetup): Promise<AttemptOutcome<T>> {
+export async function runAttempt<T>(
+  fn: (ctx: AttemptContext) => Promise<T>,
+  setup: AttemptSetup,
+): Promise<AttemptOutcome<T>> {
   const { timers, callerSignal, timeouts } = setup;
   const controller = new AbortController();
   const abortWith = (reason: unknown): void => {
@@ -61,10 +64,14 @@ export async function runAttempt<T>(fn: (ctx: AttemptContext) => Promise<T>, set
   const handles: unknown[] = [];
   if (setup.deadline) {
     const { at, totalMs } = setup.deadline;
-    handles.push(timers.setTimeout(() => abortWith(new AttemptTimeout('deadline', totalMs)), Math.max(0, at - timers.now())));
+    handles.push(
+      timers.setTimeout(() => abortWith(new AttemptTimeout('deadline', totalMs)), Math.max(0, at - timers.now())),
+    );
   }
   if (setup.mode === 'call') {
-    handles.push(timers.setTimeout(() => abortWith(new AttemptTimeout('first byte', timeouts.callMs)), timeouts.callMs));
+    handles.push(
+      timers.setTimeout(() => abortWith(new AttemptTimeout('first byte', timeouts.callMs)), timeouts.callMs),
+    );
   }
 
   let committed = false;
@@ -78,16 +85,17 @@ export async function runAttempt<T>(fn: (ctx: AttemptContext) => Promise<T>, set
     get committed() {
       return committed;
     },
-    guard: (events) => guardStream(events, {
-      provider: setup.provider,
-      firstByteMs: timeouts.firstByteMs,
-      idleMs: timeouts.streamIdleMs,
-      onTimeout: abortWith,
-      onText: (text) => {
-        partialText += text;
-      },
-      timers,
-    }),
+    guard: (events) =>
+      guardStream(events, {
+        provider: setup.provider,
+        firstByteMs: timeouts.firstByteMs,
+        idleMs: timeouts.streamIdleMs,
+        onTimeout: abortWith,
+        onText: (text) => {
+          partialText += text;
+        },
+        timers,
+      }),
   };
 
   try {

@@ -20,7 +20,10 @@ const SETTING: Record<TimeoutPhase, string> = {
 export class AttemptTimeout extends Error {
   override name = 'AttemptTimeout';
 
-  constructor(readonly phase: TimeoutPhase, readonly ms: number) {
+  constructor(
+    readonly phase: TimeoutPhase,
+    readonly ms: number,
+  ) {
     super(describe(phase, ms));
   }
 }
@@ -28,16 +31,30 @@ export class AttemptTimeout extends Error {
 function describe(phase: TimeoutPhase, ms: number): string {
   const limit = `${formatDuration(ms)}, ${SETTING[phase]}`;
   switch (phase) {
-    case 'connect': return `Could not connect in time (connect timeout, ${limit}).`;
-    case 'first byte': return `No answer arrived in time (first byte timeout, ${limit}).`;
-    case 'stream idle': return `The stream went silent (stream idle timeout, ${limit}).`;
-    case 'deadline': return `The request ran out of time (deadline, ${limit}).`;
+    case 'connect':
+      return `Could not connect in time (connect timeout, ${limit}).`;
+    case 'first byte':
+      return `No answer arrived in time (first byte timeout, ${limit}).`;
+    case 'stream idle':
+      return `The stream went silent (stream idle timeout, ${limit}).`;
+    case 'deadline':
+      return `The request ran out of time (deadline, ${limit}).`;
   }
 }
 
 /** The UpstreamError an attempt that timed out ends with; its message names the phase. */
-export function timeoutUpstreamError(provider: ProviderId, timeout: AttemptTimeout, partialText?: string): UpstreamError {
-  return new UpstreamError({ provider, kind: 'timeout', message: timeout.message, cause: timeout, ...(partialText ? { partialText } : {}) });
+export function timeoutUpstreamError(
+  provider: ProviderId,
+  timeout: AttemptTimeout,
+  partialText?: string,
+): UpstreamError {
+  return new UpstreamError({
+    provider,
+    kind: 'timeout',
+    message: timeout.message,
+    cause: timeout,
+    ...(partialText ? { partialText } : {}),
+  });
 }
 
 /** The phase of a timeout, when it was one of ours or undici's connect timeout. */

@@ -13,6 +13,10 @@ export function backoffCeiling(retryIndex: number, settings: BackoffSettings): n
  * "Full jitter": a uniform wait between 0 and the ceiling. Spreading retries over the whole range
  * keeps many clients that failed together from coming back together.
  */
-export function fullJitterDelay(retryIndex: number, settings: BackoffSettings, random: () => number = Math.random): number {
+export function fullJitterDelay(
+  retryIndex: number,
+  settings: BackoffSettings,
+  random: () => number = Math.random,
+): number {
   return Math.round(random() * backoffCeiling(retryIndex, settings));
 }

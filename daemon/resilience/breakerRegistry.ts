@@ -16,7 +16,10 @@ export class BreakerRegistry {
   readonly #breakers = new Map<string, CircuitBreaker>();
   readonly #settings: () => BreakerSettings;
 
-  constructor(settings: BreakerSettings | (() => BreakerSettings), private readonly options: BreakerRegistryOptions = {}) {
+  constructor(
+    settings: BreakerSettings | (() => BreakerSettings),
+    private readonly options: BreakerRegistryOptions = {},
+  ) {
     this.#settings = typeof settings === 'function' ? settings : () => settings;
   }
 

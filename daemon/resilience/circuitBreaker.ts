@@ -62,7 +62,11 @@ export class CircuitBreaker {
   readonly #now: () => number;
   readonly #isFailure: (code: ErrorCode) => boolean;
   readonly #settings: () => BreakerSettings;
-  readonly #listeners = { break: new Set<BreakerListener>(), halfOpen: new Set<BreakerListener>(), reset: new Set<BreakerListener>() };
+  readonly #listeners = {
+    break: new Set<BreakerListener>(),
+    halfOpen: new Set<BreakerListener>(),
+    reset: new Set<BreakerListener>(),
+  };
   #state: BreakerState = 'closed';
   /** Bumped on every state change, so stale permits are ignored. */
   #generation = 0;
@@ -72,7 +76,11 @@ export class CircuitBreaker {
   #probeInFlight = false;
   #lastFailure: ErrorCode | null = null;
 
-  constructor(readonly key: string, settings: BreakerSettings | (() => BreakerSettings), options: BreakerOptions = {}) {
+  constructor(
+    readonly key: string,
+    settings: BreakerSettings | (() => BreakerSettings),
+    options: BreakerOptions = {},
+  ) {
     this.#settings = typeof settings === 'function' ? settings : () => settings;
     this.#now = options.now ?? Date.now;
     this.#isFailure = options.isFailure ?? isHealthFailure;

@@ -25,35 +25,55 @@ export function classifyCode(err: UpstreamError): ErrorCode {
   // undici's connect timeout arrives wrapped as a connection error unless the adapter unwrapped it.
   if (err.kind === 'connection' && isConnectTimeout(err.cause)) return 'timeout';
   switch (err.kind) {
-    case 'aborted': return 'cancelled';
-    case 'timeout': return 'timeout';
-    case 'connection': return 'network';
-    case 'truncated': return 'stream_interrupted';
-    default: break;
+    case 'aborted':
+      return 'cancelled';
+    case 'timeout':
+      return 'timeout';
+    case 'connection':
+      return 'network';
+    case 'truncated':
+      return 'stream_interrupted';
+    default:
+      break;
   }
   const type = (err.providerType ?? '').toLowerCase();
   const code = (err.providerCode ?? '').toLowerCase();
   if (code === 'insufficient_quota' || type === 'billing_error' || err.quotaFailure) return 'quota_exhausted';
   if (type === 'overloaded_error') return 'overloaded';
-  if (type === 'content_filter' || code === 'content_filter' || code === 'content_policy_violation') return 'content_filtered';
+  if (type === 'content_filter' || code === 'content_filter' || code === 'content_policy_violation')
+    return 'content_filtered';
   if (code === 'context_length_exceeded' || type === 'request_too_large') return 'too_large';
   const platform = platformErrorCode(type, code);
   if (platform) return platform;
   switch (err.status) {
-    case undefined: return err.kind === 'stream_error' ? streamErrorCode(type) : 'network';
-    case 400: return 'invalid_request';
-    case 401: return 'auth';
-    case 402: return 'quota_exhausted';
-    case 403: return 'permission';
-    case 404: return 'not_found';
-    case 408: return 'timeout';
-    case 413: return 'too_large';
-    case 422: return 'invalid_request';
-    case 429: return 'rate_limited';
-    case 503: return type === 'unavailable' ? 'overloaded' : 'server_error';
-    case 504: return 'timeout';
-    case 529: return 'overloaded';
-    default: return err.status >= 500 ? 'server_error' : 'invalid_request';
+    case undefined:
+      return err.kind === 'stream_error' ? streamErrorCode(type) : 'network';
+    case 400:
+      return 'invalid_request';
+    case 401:
+      return 'auth';
+    case 402:
+      return 'quota_exhausted';
+    case 403:
+      return 'permission';
+    case 404:
+      return 'not_found';
+    case 408:
+      return 'timeout';
+    case 413:
+      return 'too_large';
+    case 422:
+      return 'invalid_request';
+    case 429:
+      return 'rate_limited';
+    case 503:
+      return type === 'unavailable' ? 'overloaded' : 'server_error';
+    case 504:
+      return 'timeout';
+    case 529:
+      return 'overloaded';
+    default:
+      return err.status >= 500 ? 'server_error' : 'invalid_request';
   }
 }
 
@@ -73,10 +93,11 @@ export function retryAfterMs(err: UpstreamError, now: number = Date.now()): numb
 }
 
 const ADVICE: Partial<Record<ErrorCode, string>> = {
-  auth: 'Check the API key: run `conduit key set PROVIDER`, or set the provider\'s API key environment variable.',
-  permission: 'The key is valid but not allowed to use this model or feature; check the key\'s project and permissions.',
-  quota_exhausted: 'The account is out of credit or over its spend limit; add credit or raise the limit in the provider\'s console.',
-  rate_limited: 'The provider is rate-limiting this key; wait and retry, or raise the account\'s tier.',
+  auth: "Check the API key: run `conduit key set PROVIDER`, or set the provider's API key environment variable.",
+  permission: "The key is valid but not allowed to use this model or feature; check the key's project and permissions.",
+  quota_exhausted:
+    "The account is out of credit or over its spend limit; add credit or raise the limit in the provider's console.",
+  rate_limited: "The provider is rate-limiting this key; wait and retry, or raise the account's tier.",
   overloaded: 'The provider is overloaded; retry shortly or switch provider.',
   server_error: 'The provider had an internal error; retry shortly.',
   timeout: 'The provider did not answer in time; retry, or raise the timeout in settings.',
@@ -84,14 +105,15 @@ const ADVICE: Partial<Record<ErrorCode, string>> = {
   not_found: 'The model or endpoint does not exist; check the model name and the base URL.',
   invalid_request: 'The provider rejected the request; check the model and parameters.',
   too_large: 'The request is too large for this model; shorten the prompt or pick a model with a larger context.',
-  content_filtered: 'The provider\'s content filter blocked this request or its answer.',
+  content_filtered: "The provider's content filter blocked this request or its answer.",
   stream_interrupted: 'The answer stopped before it was complete; the partial text is incomplete. Retry the request.',
 };
 
 export function toErrorData(err: UpstreamError, model?: string): ConduitErrorData {
   const code = classifyCode(err);
   const name = providerName(err.provider);
-  const status = err.status !== undefined ? ` (HTTP ${err.status}${err.providerType ? ` ${err.providerType}` : ''})` : '';
+  const status =
+    err.status !== undefined ? ` (HTTP ${err.status}${err.providerType ? ` ${err.providerType}` : ''})` : '';
   const advice = ADVICE[code];
   const data: ConduitErrorData = {
     code,

@@ -20,16 +20,27 @@ function automaticOn(cfg: FallbackSettings, env: NodeJS.ProcessEnv): boolean {
  * model for the request's tier (no model named, so the route's tier picks it) and under the same
  * cost guard as a configured chain: resilient by default, never dearer by default.
  */
-export function fallbackInForce(cfg: FallbackSettings, primary: ProviderId, hasKey: (p: ProviderId) => boolean, env: NodeJS.ProcessEnv): FallbackSettings {
+export function fallbackInForce(
+  cfg: FallbackSettings,
+  primary: ProviderId,
+  hasKey: (p: ProviderId) => boolean,
+  env: NodeJS.ProcessEnv,
+): FallbackSettings {
   if (Object.keys(cfg.chains).length > 0 || !automaticOn(cfg, env)) return cfg;
   const others = AUTO_FALLBACK_PROVIDERS.filter((p) => p !== primary && hasKey(p));
   return { ...cfg, chains: { '*': others.map((provider) => ({ provider })) } };
 }
 
 /** What `conduit status` shows: each feature's chain as provider[/model] labels, and whether it is the automatic one. */
-export function chainStatus(cfg: FallbackSettings, primary: ProviderId, hasKey: (p: ProviderId) => boolean, env: NodeJS.ProcessEnv): { automatic: boolean; chains: Record<string, string[]> } {
+export function chainStatus(
+  cfg: FallbackSettings,
+  primary: ProviderId,
+  hasKey: (p: ProviderId) => boolean,
+  env: NodeJS.ProcessEnv,
+): { automatic: boolean; chains: Record<string, string[]> } {
   const inForce = fallbackInForce(cfg, primary, hasKey, env);
   const chains: Record<string, string[]> = {};
-  for (const [feature, chain] of Object.entries(inForce.chains)) chains[feature] = chain.map((t) => (t.model ? `${t.provider}/${t.model}` : t.provider));
+  for (const [feature, chain] of Object.entries(inForce.chains))
+    chains[feature] = chain.map((t) => (t.model ? `${t.provider}/${t.model}` : t.provider));
   return { automatic: inForce !== cfg, chains };
 }

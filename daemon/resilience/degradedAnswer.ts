@@ -14,11 +14,16 @@ export function degradedAnswer(primary: Target, attempts: AttemptRecord[], error
     if (a.error) entry.last = a.error;
     tried.set(label, entry);
   }
-  const lines = [...tried].map(([label, t]) => `${label} (${t.count} attempt${t.count === 1 ? '' : 's'}${t.last ? `, ${t.last}` : ''})`);
-  const wait = error.retryAfterMs !== undefined ? ` The provider asked to wait ${Math.ceil(error.retryAfterMs / 1000)} s.` : '';
+  const lines = [...tried].map(
+    ([label, t]) => `${label} (${t.count} attempt${t.count === 1 ? '' : 's'}${t.last ? `, ${t.last}` : ''})`,
+  );
+  const wait =
+    error.retryAfterMs !== undefined ? ` The provider asked to wait ${Math.ceil(error.retryAfterMs / 1000)} s.` : '';
   return [
     `[Conduit] No answer is available right now: ${targetLabel(primary)} is unavailable (${error.code}).`,
     lines.length ? `Tried: ${lines.join('; ')}.` : '',
     `${wait} Try again shortly, or switch provider.`.trim(),
-  ].filter(Boolean).join(' ');
+  ]
+    .filter(Boolean)
+    .join(' ');
 }

@@ -23,7 +23,8 @@ interface JobRow {
 
 const HELD_ERROR: ConduitErrorData = {
   code: 'internal',
-  message: 'The daemon stopped after this job was sent upstream and before its answer was recorded; the provider may have answered and billed it. It is held: run `conduit jobs retry ID` to send it again (set queue.rerunUnfinished to re-run such jobs automatically).',
+  message:
+    'The daemon stopped after this job was sent upstream and before its answer was recorded; the provider may have answered and billed it. It is held: run `conduit jobs retry ID` to send it again (set queue.rerunUnfinished to re-run such jobs automatically).',
 };
 
 const FIRST_RETRY_MS = 5_000;
@@ -38,7 +39,10 @@ const GIVE_UP_AFTER_MS = 24 * 60 * 60_000;
  * simply queued again at the next start: it never completed, so running it again is right.
  */
 export class DurableQueue {
-  constructor(private readonly db: QueueDb, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly db: QueueDb,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async init(rerunUnfinished = false): Promise<void> {
     await this.db.exec(`CREATE TABLE IF NOT EXISTS jobs (
@@ -59,13 +63,18 @@ export class DurableQueue {
     if (rerunUnfinished) {
       await this.db.run(`UPDATE jobs SET state = 'queued', updated_at = ? WHERE state = 'running'`, [this.now()]);
     } else {
-      await this.db.run(`UPDATE jobs SET state = 'held', last_error = ?, updated_at = ? WHERE state = 'running'`, [JSON.stringify(HELD_ERROR), this.now()]);
+      await this.db.run(`UPDATE jobs SET state = 'held', last_error = ?, updated_at = ? WHERE state = 'running'`, [
+        JSON.stringify(HELD_ERROR),
+        this.now(),
+      ]);
     }
   }
 
   /** Counts jobs still waiting; the daemon stays up for them rather than idling out. */
   async pendingCount(): Promise<number> {
-    const rows = await this.db.all<{ n: number }>(`SELECT COUNT(*) AS n FROM jobs WHERE state IN ('queued', 'running')`);
+    const rows = await this.db.all<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM jobs WHERE state IN ('queued', 'running')`,
+    );
     return rows[0]?.n ?? 0;
   }
 
@@ -83,16 +92,25 @@ export class DurableQueue {
   /** Takes the next due job, marking it running; undefined when none is due. */
   async claimDue(): Promise<Job | undefined> {
     const now = this.now();
-    const rows = await this.db.all<JobRow>(`SELECT * FROM jobs WHERE state = 'queued' AND next_run_at <= ? ORDER BY next_run_at LIMIT 1`, [now]);
+    const rows = await this.db.all<JobRow>(
+      `SELECT * FROM jobs WHERE state = 'queued' AND next_run_at <= ? ORDER BY next_run_at LIMIT 1`,
+      [now],
+    );
     const row = rows[0];
     if (!row) return undefined;
-    const { changes } = await this.db.run(`UPDATE jobs SET state = 'running', runs = runs + 1, updated_at = ? WHERE id = ? AND state = 'queued'`, [now, row.id]);
+    const { changes } = await this.db.run(
+      `UPDATE jobs SET state = 'running', runs = runs + 1, updated_at = ? WHERE id = ? AND state = 'queued'`,
+      [now, row.id],
+    );
     if (changes !== 1) return undefined;
     return toJob({ ...row, state: 'running', runs: row.runs + 1, updated_at: now });
   }
 
   async complete(id: string, result: ChatResult): Promise<boolean> {
-    const { changes } = await this.db.run(`UPDATE jobs SET state = 'done', result = ?, updated_at = ? WHERE id = ? AND state = 'running'`, [JSON.stringify(result), this.now(), id]);
+    const { changes } = await this.db.run(
+      `UPDATE jobs SET state = 'done', result = ?, updated_at = ? WHERE id = ? AND state = 'running'`,
+      [JSON.stringify(result), this.now(), id],
+    );
     return changes === 1;
   }
 
@@ -102,7 +120,10 @@ export class DurableQueue {
     const giveUp = final || now - job.createdAt > GIVE_UP_AFTER_MS;
     const wait = Math.max(Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** job.runs), error.retryAfterMs ?? 0);
     const state: JobState = giveUp ? 'failed' : 'queued';
-    await this.db.run(`UPDATE jobs SET state = ?, last_error = ?, updated_at = ?, next_run_at = ? WHERE id = ? AND state = 'running'`, [state, JSON.stringify(error), now, now + wait, job.id]);
+    await this.db.run(
+      `UPDATE jobs SET state = ?, last_error = ?, updated_at = ?, next_run_at = ? WHERE id = ? AND state = 'running'`,
+      [state, JSON.stringify(error), now, now + wait, job.id],
+    );
     return state;
   }
 
@@ -110,12 +131,18 @@ export class DurableQueue {
   /** A held or failed job goes back to the queue, due now; the user accepts a possible second bill. */
   async retry(id: string): Promise<Job | null> {
     const now = this.now();
-    const { changes } = await this.db.run(`UPDATE jobs SET state = 'queued', next_run_at = ?, updated_at = ? WHERE id = ? AND state IN ('held', 'failed')`, [now, now, id]);
+    const { changes } = await this.db.run(
+      `UPDATE jobs SET state = 'queued', next_run_at = ?, updated_at = ? WHERE id = ? AND state IN ('held', 'failed')`,
+      [now, now, id],
+    );
     return changes === 1 ? this.get(id) : null;
   }
 
   async wake(): Promise<void> {
-    await this.db.run(`UPDATE jobs SET next_run_at = ? WHERE state = 'queued' AND next_run_at > ?`, [this.now(), this.now()]);
+    await this.db.run(`UPDATE jobs SET next_run_at = ? WHERE state = 'queued' AND next_run_at > ?`, [
+      this.now(),
+      this.now(),
+    ]);
   }
 
   async get(id: string): Promise<Job | null> {
@@ -125,7 +152,10 @@ export class DurableQueue {
 
   async list(states?: JobState[], limit = 100): Promise<Job[]> {
     const filter = states && states.length ? `WHERE state IN (${states.map(() => '?').join(', ')})` : '';
-    const rows = await this.db.all<JobRow>(`SELECT * FROM jobs ${filter} ORDER BY created_at DESC LIMIT ?`, [...(states ?? []), limit]);
+    const rows = await this.db.all<JobRow>(`SELECT * FROM jobs ${filter} ORDER BY created_at DESC LIMIT ?`, [
+      ...(states ?? []),
+      limit,
+    ]);
     return rows.map(toJob);
   }
 }

@@ -76,7 +76,15 @@ export async function executeWithRetry<T>(
     if (breaker && !permit) throw fail.circuitOpen(breaker, lastUpstream);
 
     const started = timers.now();
-    const outcome = await runAttempt(attemptFn, { provider, attempt, mode: options.mode, timeouts: options.timeouts, timers, callerSignal, ...(deadline ? { deadline } : {}) });
+    const outcome = await runAttempt(attemptFn, {
+      provider,
+      attempt,
+      mode: options.mode,
+      timeouts: options.timeouts,
+      timers,
+      callerSignal,
+      ...(deadline ? { deadline } : {}),
+    });
     const durationMs = timers.now() - started;
     if (outcome.ok) {
       permit?.success();
@@ -89,14 +97,25 @@ export async function executeWithRetry<T>(
     if (!upstream) {
       permit?.release();
       // A ConduitError here is Conduit's own refusal (the rate limiter's queue_full or rate_limited).
-      const error = callerSignal.aborted ? 'cancelled' : outcome.error instanceof ConduitError ? outcome.error.code : 'internal';
+      const error = callerSignal.aborted
+        ? 'cancelled'
+        : outcome.error instanceof ConduitError
+          ? outcome.error.code
+          : 'internal';
       attempts.push({ provider, model, error, delayMs, durationMs });
       throw callerSignal.aborted ? fail.cancelled() : fail.internal(outcome.error);
     }
     const code = classifyCode(upstream);
     if (code === 'cancelled') permit?.release();
     else permit?.failure(code);
-    attempts.push({ provider, model, error: code, ...(upstream.status !== undefined ? { status: upstream.status } : {}), delayMs, durationMs });
+    attempts.push({
+      provider,
+      model,
+      error: code,
+      ...(upstream.status !== undefined ? { status: upstream.status } : {}),
+      delayMs,
+      durationMs,
+    });
 
     const phase = timeoutPhaseOf(upstream);
     const fields = { provider, model, attempt, code, status: upstream.status, durationMs };
@@ -120,13 +139,26 @@ export async function executeWithRetry<T>(
       now: timers.now(),
       random,
     });
-    if (wait.kind === 'give_up') throw fail.upstream(wait.reason, upstream, wait.message, wait.reason === 'hint_over_budget' ? wait.waitMs : undefined);
+    if (wait.kind === 'give_up')
+      throw fail.upstream(
+        wait.reason,
+        upstream,
+        wait.message,
+        wait.reason === 'hint_over_budget' ? wait.waitMs : undefined,
+      );
     // An open circuit that will still be open after the wait: fall back now rather than wait for a refusal.
     const circuit = breaker?.snapshot();
-    if (breaker && circuit?.state === 'open' && (circuit.nextProbeAt ?? 0) > timers.now() + wait.ms) throw fail.circuitOpen(breaker, upstream);
+    if (breaker && circuit?.state === 'open' && (circuit.nextProbeAt ?? 0) > timers.now() + wait.ms)
+      throw fail.circuitOpen(breaker, upstream);
 
     log('retry', {
-      provider, model, attempt: attempt + 1, code, why: verdict.why, delayMs: wait.ms, source: wait.source,
+      provider,
+      model,
+      attempt: attempt + 1,
+      code,
+      why: verdict.why,
+      delayMs: wait.ms,
+      source: wait.source,
       ...(wait.source === 'hint' ? { hint: wait.hint } : {}),
       ...(wait.source === 'backoff' && wait.ignoredHint ? { ignoredHint: wait.ignoredHint } : {}),
     });
@@ -141,9 +173,13 @@ export async function executeWithRetry<T>(
 }
 
 /** The failure as an UpstreamError; undefined when it was no upstream failure at all (a bug). */
-function toUpstream(outcome: Extract<AttemptOutcome<unknown>, { ok: false }>, provider: ProviderId): UpstreamError | undefined {
+function toUpstream(
+  outcome: Extract<AttemptOutcome<unknown>, { ok: false }>,
+  provider: ProviderId,
+): UpstreamError | undefined {
   const { abortReason, error, partialText } = outcome;
-  if (abortReason instanceof AttemptTimeout) return timeoutUpstreamError(provider, abortReason, partialText || partialOf(error));
+  if (abortReason instanceof AttemptTimeout)
+    return timeoutUpstreamError(provider, abortReason, partialText || partialOf(error));
   if (error instanceof UpstreamError) {
     if (!error.partialText && partialText) error.partialText = partialText;
     return error;
@@ -158,7 +194,12 @@ function partialOf(err: unknown): string | undefined {
 function failureBuilder(options: ExecuteOptions, attempts: AttemptRecord[], log: ResilienceLog, timers: Timers) {
   const { provider, model } = options;
   const name = providerName(provider);
-  const done = (reason: FailureReason, data: ConduitErrorData, upstream?: UpstreamError, cause?: unknown): ResilienceError => {
+  const done = (
+    reason: FailureReason,
+    data: ConduitErrorData,
+    upstream?: UpstreamError,
+    cause?: unknown,
+  ): ResilienceError => {
     log('give_up', { provider, model, reason, code: data.code, attempts: attempts.length });
     return new ResilienceError(data, reason, attempts, upstream, cause ?? upstream);
   };
@@ -173,9 +214,10 @@ function failureBuilder(options: ExecuteOptions, attempts: AttemptRecord[], log:
       const s = breaker.snapshot();
       const now = timers.now();
       const why = s.lastFailure ? ` after repeated ${s.lastFailure} failures` : '';
-      const when = s.state === 'half-open'
-        ? 'a probe request is checking whether it has recovered'
-        : `it will be tried again in ${formatDuration(Math.max(0, (s.nextProbeAt ?? now) - now))}`;
+      const when =
+        s.state === 'half-open'
+          ? 'a probe request is checking whether it has recovered'
+          : `it will be tried again in ${formatDuration(Math.max(0, (s.nextProbeAt ?? now) - now))}`;
       log('circuit_open', { provider, model, state: s.state, nextProbeAt: s.nextProbeAt, lastFailure: s.lastFailure });
       if (attempts.length > 0 && lastUpstream) {
         const data = toErrorData(lastUpstream, model);
@@ -195,7 +237,8 @@ function failureBuilder(options: ExecuteOptions, attempts: AttemptRecord[], log:
       const data = toErrorData(upstream, model);
       if (reason === 'committed') {
         data.code = 'stream_interrupted';
-        data.message += ' Part of the answer had already reached the client, so it was not retried; the partial text is incomplete.';
+        data.message +=
+          ' Part of the answer had already reached the client, so it was not retried; the partial text is incomplete.';
         data.partialText = upstream.partialText ?? '';
       }
       if (prefix) data.message = `${prefix} ${data.message}`;
@@ -205,11 +248,16 @@ function failureBuilder(options: ExecuteOptions, attempts: AttemptRecord[], log:
     },
 
     internal(err: unknown): ResilienceError {
-      const data: ConduitErrorData = err instanceof ConduitError
-        ? { ...err.data }
-        : { code: 'internal', message: `Conduit hit an internal error: ${err instanceof Error ? err.message : String(err)}. See the daemon log.`, provider, model };
+      const data: ConduitErrorData =
+        err instanceof ConduitError
+          ? { ...err.data }
+          : {
+              code: 'internal',
+              message: `Conduit hit an internal error: ${err instanceof Error ? err.message : String(err)}. See the daemon log.`,
+              provider,
+              model,
+            };
       return done('not_retryable', data, undefined, err);
     },
   };
 }
-

@@ -37,7 +37,12 @@ export function targetLabel(t: Target): string {
  * price is unknown is left out too, since we cannot show it is not dearer. A local
  * OpenAI-compatible server costs nothing, so it always passes the guard.
  */
-export function planFallbacks(primary: Target, feature: string, cfg: ResilienceConfig['fallback'], deps: PlanDeps): FallbackPlan {
+export function planFallbacks(
+  primary: Target,
+  feature: string,
+  cfg: ResilienceConfig['fallback'],
+  deps: PlanDeps,
+): FallbackPlan {
   const chain = cfg.chains[feature] ?? cfg.chains['*'] ?? [];
   const seen = new Set([targetLabel(primary)]);
   const plan: FallbackPlan = { targets: [], skipped: [] };
@@ -53,7 +58,10 @@ export function planFallbacks(primary: Target, feature: string, cfg: ResilienceC
     if (!cfg.allowCostlier && target.provider !== 'openaiCompatible') {
       const costlier = deps.isCostlier(target, primary);
       if (costlier !== false) {
-        plan.skipped.push({ target, reason: costlier === null ? 'unknown price (cost guard)' : 'costlier than the primary (cost guard)' });
+        plan.skipped.push({
+          target,
+          reason: costlier === null ? 'unknown price (cost guard)' : 'costlier than the primary (cost guard)',
+        });
         continue;
       }
     }

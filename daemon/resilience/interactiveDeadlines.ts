@@ -20,10 +20,15 @@ export interface DeadlinePolicy {
  * deadline. Background requests keep the long defaults (`requestMs` 300 s, `firstByteMs` 60 s)
  * and retry as before. A per-feature first-byte setting wins for both.
  */
-export function deadlinePolicy(cfg: ResilienceConfig['timeouts'], feature: string | undefined, priority: 'interactive' | 'background' | undefined): DeadlinePolicy {
+export function deadlinePolicy(
+  cfg: ResilienceConfig['timeouts'],
+  feature: string | undefined,
+  priority: 'interactive' | 'background' | undefined,
+): DeadlinePolicy {
   const interactive = priority !== 'background';
   const byFeature = feature !== undefined ? cfg.firstByteMsByFeature[feature] : undefined;
-  const firstByteMs = byFeature ?? (interactive ? Math.min(cfg.interactiveFirstByteMs, cfg.firstByteMs) : cfg.firstByteMs);
+  const firstByteMs =
+    byFeature ?? (interactive ? Math.min(cfg.interactiveFirstByteMs, cfg.firstByteMs) : cfg.firstByteMs);
   const requestMs = interactive ? Math.min(cfg.interactiveRequestMs, cfg.requestMs) : cfg.requestMs;
   return {
     timeouts: { firstByteMs, streamIdleMs: cfg.streamIdleMs, callMs: Math.max(firstByteMs, MIN_CALL_TIMEOUT_MS) },

@@ -10,7 +10,10 @@ export const QUEUE_FILE = 'queue.db';
  * be moved aside on corruption without touching the other. A queue that cannot open leaves the
  * daemon serving; background requests then fail instead of waiting.
  */
-export async function openQueue(home: string, log: (level: 'warn', msg: string, fields?: Record<string, unknown>) => void): Promise<(DurableQueue & { close(): Promise<void> }) | undefined> {
+export async function openQueue(
+  home: string,
+  log: (level: 'warn', msg: string, fields?: Record<string, unknown>) => void,
+): Promise<(DurableQueue & { close(): Promise<void> }) | undefined> {
   const file = path.join(home, QUEUE_FILE);
   try {
     prepareDatabaseFile(file);
@@ -20,7 +23,10 @@ export async function openQueue(home: string, log: (level: 'warn', msg: string, 
     queue.close = () => db.close();
     return queue;
   } catch (err) {
-    log('warn', 'the durable queue is unavailable; background requests will not be queued', { file, err: err instanceof Error ? err.message : String(err) });
+    log('warn', 'the durable queue is unavailable; background requests will not be queued', {
+      file,
+      err: err instanceof Error ? err.message : String(err),
+    });
     return undefined;
   }
 }

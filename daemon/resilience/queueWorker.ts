@@ -38,7 +38,9 @@ export class QueueWorker {
 
   /** Runs every due job; concurrent calls share one pass. */
   drain(): Promise<void> {
-    this.running ??= this.pass().finally(() => { this.running = undefined; });
+    this.running ??= this.pass().finally(() => {
+      this.running = undefined;
+    });
     return this.running;
   }
 
@@ -54,10 +56,15 @@ export class QueueWorker {
           this.deps.onFinished({ ...job, state: 'done', result, updatedAt: Date.now() });
         }
       } catch (err) {
-        const data: ConduitErrorData = err instanceof ConduitError ? err.data : { code: 'internal', message: String(err) };
+        const data: ConduitErrorData =
+          err instanceof ConduitError ? err.data : { code: 'internal', message: String(err) };
         if (data.code === 'cancelled' && this.controller.signal.aborted) return; // shutting down; it runs next start
         const state = await this.deps.queue.failed(job, data, !this.deps.retryable(data.code));
-        this.deps.log('warn', state === 'failed' ? 'queued job failed for good' : 'queued job waits again', { job: job.id, code: data.code, runs: job.runs });
+        this.deps.log('warn', state === 'failed' ? 'queued job failed for good' : 'queued job waits again', {
+          job: job.id,
+          code: data.code,
+          runs: job.runs,
+        });
         if (state === 'failed') this.deps.onFinished({ ...job, state, lastError: data, updatedAt: Date.now() });
         // The provider is still down: leave the rest for a later pass.
         return;

@@ -33,7 +33,12 @@ export interface Deadline {
 export const MIN_CALL_TIMEOUT_MS = 120_000;
 
 export function retrySettings(cfg: ResilienceConfig): RetrySettings {
-  return { maxAttempts: cfg.maxAttempts, baseDelayMs: cfg.baseDelayMs, maxDelayMs: cfg.maxDelayMs, retryBudgetMs: cfg.retryBudgetMs };
+  return {
+    maxAttempts: cfg.maxAttempts,
+    baseDelayMs: cfg.baseDelayMs,
+    maxDelayMs: cfg.maxDelayMs,
+    retryBudgetMs: cfg.retryBudgetMs,
+  };
 }
 
 export function attemptTimeouts(cfg: ResilienceConfig['timeouts'], feature?: string): AttemptTimeouts {

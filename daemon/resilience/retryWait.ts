@@ -41,7 +41,10 @@ export function retryWait(input: RetryWaitInput): RetryWait {
   let wait: RetryWait;
   if (hint.kind === 'wait') {
     if (hint.ms > left) {
-      const budget = left === budgetMs ? `the ${formatDuration(budgetMs)} retry budget` : `the ${formatDuration(left)} left of the ${formatDuration(budgetMs)} retry budget`;
+      const budget =
+        left === budgetMs
+          ? `the ${formatDuration(budgetMs)} retry budget`
+          : `the ${formatDuration(left)} left of the ${formatDuration(budgetMs)} retry budget`;
       return {
         kind: 'give_up',
         reason: 'hint_over_budget',
@@ -52,12 +55,18 @@ export function retryWait(input: RetryWaitInput): RetryWait {
     wait = { kind: 'wait', ms: hint.ms, source: 'hint', hint: hint.source };
   } else {
     if (left <= 0) {
-      return { kind: 'give_up', reason: 'budget_exhausted', waitMs: 0, message: `The ${formatDuration(budgetMs)} retry budget is spent; not retrying.` };
+      return {
+        kind: 'give_up',
+        reason: 'budget_exhausted',
+        waitMs: 0,
+        message: `The ${formatDuration(budgetMs)} retry budget is spent; not retrying.`,
+      };
     }
     const ms = Math.min(left, fullJitterDelay(input.retryIndex, input.backoff, input.random));
-    wait = hint.kind === 'invalid'
-      ? { kind: 'wait', ms, source: 'backoff', ignoredHint: `${hint.source}: ${hint.raw}` }
-      : { kind: 'wait', ms, source: 'backoff' };
+    wait =
+      hint.kind === 'invalid'
+        ? { kind: 'wait', ms, source: 'backoff', ignoredHint: `${hint.source}: ${hint.raw}` }
+        : { kind: 'wait', ms, source: 'backoff' };
   }
   if (deadlineLeftMs !== undefined && wait.ms >= deadlineLeftMs) {
     return {

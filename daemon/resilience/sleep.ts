@@ -14,10 +14,13 @@ export function sleep(ms: number, signal?: AbortSignal, timers: Timers = systemT
       timers.clearTimeout(handle);
       reject(signal?.reason);
     };
-    const handle = timers.setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, ms));
+    const handle = timers.setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.max(0, ms),
+    );
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -19,8 +19,19 @@ export const ANTHROPIC_MODELS: readonly CatalogueModel[] = [
     // Input/output/5m-write from the model overview page; cache-read rates ($0.01 / $0.05) as
     // reported from the pricing page by several price trackers after the 2026-10-07 launch.
     prices: {
-      input: 0.1, output: 0.5, cacheRead: 0.01, cacheWrite: 0.125, cacheWrite1h: 0.2,
-      longPrompt: { aboveInputTokens: 100_000, input: 0.5, output: 2.5, cacheRead: 0.05, cacheWrite: 0.625, cacheWrite1h: 1 },
+      input: 0.1,
+      output: 0.5,
+      cacheRead: 0.01,
+      cacheWrite: 0.125,
+      cacheWrite1h: 0.2,
+      longPrompt: {
+        aboveInputTokens: 100_000,
+        input: 0.5,
+        output: 2.5,
+        cacheRead: 0.05,
+        cacheWrite: 0.625,
+        cacheWrite1h: 1,
+      },
     },
     batchDiscount: 0.5,
     endOfLife: null,
@@ -50,11 +61,13 @@ export const ANTHROPIC_MODELS: readonly CatalogueModel[] = [
     contextWindow: 1_000_000,
     maxOutputTokens: 128_000,
     prices: { input: 2, output: 10, cacheRead: 0.2, cacheWrite: 2.5, cacheWrite1h: 4 },
-    priceChanges: [{
-      from: '2026-10-07',
-      prices: { input: 2, output: 10, cacheRead: 0.1, cacheWrite: 2.5, cacheWrite1h: 4 },
-      note: 'Cache hits cut from $0.20 to $0.10 (0.05× input) on 2026-10-07, as read from the pricing page by price trackers; the model page snapshot we found still showed $0.20.',
-    }],
+    priceChanges: [
+      {
+        from: '2026-10-07',
+        prices: { input: 2, output: 10, cacheRead: 0.1, cacheWrite: 2.5, cacheWrite1h: 4 },
+        note: 'Cache hits cut from $0.20 to $0.10 (0.05× input) on 2026-10-07, as read from the pricing page by price trackers; the model page snapshot we found still showed $0.20.',
+      },
+    ],
     batchDiscount: 0.5,
     endOfLife: null,
     replacement: null,
@@ -180,5 +193,4 @@ export const ANTHROPIC_MODELS: readonly CatalogueModel[] = [
     source: 'https://platform.claude.com/docs/id/models/opus-5/overview',
     asOf: READ_2026_12_06,
   },
-
 ];

@@ -49,7 +49,10 @@ export function readOverlay(home: string): StoredOverlay | undefined {
     if (!Array.isArray(parsed.models)) throw new Error('no models');
     return parsed;
   } catch (err) {
-    throw new Error(`${file} is not a catalogue Conduit wrote (${err instanceof Error ? err.message : String(err)}); delete it to use the bundled prices, or run \`conduit models update\` again.`, { cause: err });
+    throw new Error(
+      `${file} is not a catalogue Conduit wrote (${err instanceof Error ? err.message : String(err)}); delete it to use the bundled prices, or run \`conduit models update\` again.`,
+      { cause: err },
+    );
   }
 }
 
@@ -59,7 +62,9 @@ export function loadOverlay(home: string, log?: (msg: string, fields: Record<str
     const stored = readOverlay(home);
     if (stored) applyOverlay(stored.models);
   } catch (err) {
-    log?.('models: the stored catalogue could not be read; using the bundled one', { err: err instanceof Error ? err.message : String(err) });
+    log?.('models: the stored catalogue could not be read; using the bundled one', {
+      err: err instanceof Error ? err.message : String(err),
+    });
   }
 }
 
@@ -92,12 +97,19 @@ export function priceDiff(current: readonly CatalogueModel[], next: readonly Cat
       continue;
     }
     compare(key, '', old.prices, m.prices, out);
-    if (old.prices.longPrompt || m.prices.longPrompt) compare(key, 'long-prompt ', old.prices.longPrompt, m.prices.longPrompt, out);
+    if (old.prices.longPrompt || m.prices.longPrompt)
+      compare(key, 'long-prompt ', old.prices.longPrompt, m.prices.longPrompt, out);
   }
   return out;
 }
 
-function compare(model: string, prefix: string, a: PriceSchedule | undefined, b: PriceSchedule | undefined, out: PriceChangeLine[]): void {
+function compare(
+  model: string,
+  prefix: string,
+  a: PriceSchedule | undefined,
+  b: PriceSchedule | undefined,
+  out: PriceChangeLine[],
+): void {
   for (const f of FIELDS) {
     const from = a?.[f] ?? null;
     const to = b?.[f] ?? null;

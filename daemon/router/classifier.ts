@@ -31,10 +31,21 @@ export const TIER_THRESHOLDS = { moderate: 1, complex: 3.5 } as const;
 const STRONG_POINTS = 2.5;
 
 const FEATURE_POINTS: Readonly<Record<string, number>> = {
-  commit: -1.5, 'commit-message': -1.5, commitMessage: -1.5, complete: -1, completion: -1,
-  explain: 0, 'explain-selection': 0, ask: 0,
-  edit: 0.5, fix: 0.5, test: 0.5, refactor: 0.5, generate: 1,
-  review: 1, design: 2,
+  commit: -1.5,
+  'commit-message': -1.5,
+  commitMessage: -1.5,
+  complete: -1,
+  completion: -1,
+  explain: 0,
+  'explain-selection': 0,
+  ask: 0,
+  edit: 0.5,
+  fix: 0.5,
+  test: 0.5,
+  refactor: 0.5,
+  generate: 1,
+  review: 1,
+  design: 2,
 };
 
 export interface Classification {
@@ -43,7 +54,10 @@ export interface Classification {
   signals: RouteSignals;
 }
 
-interface Part { points: number; text: string }
+interface Part {
+  points: number;
+  text: string;
+}
 
 export function classify(request: Pick<ChatRequest, 'messages' | 'system' | 'feature'>): Classification {
   const feature = request.feature ?? 'ask';
@@ -67,7 +81,8 @@ export function classify(request: Pick<ChatRequest, 'messages' | 'system' | 'fea
   if (turns >= 6) parts.push({ points: turns >= 16 ? 3.5 : turns >= 12 ? 2 : 1, text: `${turns} messages` });
 
   const score = parts.reduce((sum, p) => sum + p.points, 0);
-  const tier: Tier = score >= TIER_THRESHOLDS.complex ? 'complex' : score >= TIER_THRESHOLDS.moderate ? 'moderate' : 'simple';
+  const tier: Tier =
+    score >= TIER_THRESHOLDS.complex ? 'complex' : score >= TIER_THRESHOLDS.moderate ? 'moderate' : 'simple';
   const counted = parts.filter((p) => p.points > 0).map((p) => p.text);
   const lowered = parts.filter((p) => p.points < 0).map((p) => p.text);
   const because = counted.length ? counted.join(' + ') : 'short, no code, no requirements or reasoning markers';
@@ -76,8 +91,17 @@ export function classify(request: Pick<ChatRequest, 'messages' | 'system' | 'fea
     tier,
     reason,
     signals: {
-      estimatedTokens, codeTokens, reasoningMarkers: [...s.strongMarkers, ...s.lightMarkers], multiStep: s.asks.length >= 2 || s.requirements >= 3,
-      turns, feature, score, generation: s.generation, requirements: s.requirements, codeLines: s.codeLines, codeKind: s.codeKind,
+      estimatedTokens,
+      codeTokens,
+      reasoningMarkers: [...s.strongMarkers, ...s.lightMarkers],
+      multiStep: s.asks.length >= 2 || s.requirements >= 3,
+      turns,
+      feature,
+      score,
+      generation: s.generation,
+      requirements: s.requirements,
+      codeLines: s.codeLines,
+      codeKind: s.codeKind,
     },
   };
 }
@@ -89,13 +113,24 @@ function generationParts(s: RequestSignals): Part[] {
   }
   if (s.generation) {
     // Over code it was given, a request is an edit: the code's size speaks for it, and only many requirements add.
-    const points = s.codeLines > 0 ? (s.requirements >= 4 ? 1.5 : 0.5)
-      : s.requirements >= 6 ? 3.5 : s.requirements >= 4 ? 2.5 : s.requirements >= 1 ? 1.5 : 0.5;
+    const points =
+      s.codeLines > 0
+        ? s.requirements >= 4
+          ? 1.5
+          : 0.5
+        : s.requirements >= 6
+          ? 3.5
+          : s.requirements >= 4
+            ? 2.5
+            : s.requirements >= 1
+              ? 1.5
+              : 0.5;
     const out = [{ points, text: s.requirements ? `asks to write code with ${reqs}` : 'asks to write code' }];
     if (s.algorithmic && s.codeLines === 0) out.push({ points: 0.5, text: 'an algorithm or data structure' });
     return out;
   }
-  const points = s.requirements >= 7 ? 2.5 : s.requirements >= 5 ? 1.5 : s.requirements >= 3 ? 1 : s.requirements >= 2 ? 0.5 : 0;
+  const points =
+    s.requirements >= 7 ? 2.5 : s.requirements >= 5 ? 1.5 : s.requirements >= 3 ? 1 : s.requirements >= 2 ? 0.5 : 0;
   return points ? [{ points, text: reqs }] : [];
 }
 
@@ -117,11 +152,19 @@ function markerParts(s: RequestSignals): Part[] {
   const out: Part[] = [];
   if (s.strongMarkers.length) {
     // In a short factual question ("what's the architecture of x86 called?") the word names a topic, not a task.
-    const lookup = s.proseWords <= 12 && s.codeLines === 0 && !s.generation && /^\W*(what|which|who|when|where|is|does|do)\b/i.test(s.firstWords);
+    const lookup =
+      s.proseWords <= 12 &&
+      s.codeLines === 0 &&
+      !s.generation &&
+      /^\W*(what|which|who|when|where|is|does|do)\b/i.test(s.firstWords);
     const each = lookup ? 0.5 : STRONG_POINTS;
-    out.push({ points: Math.min(2 * STRONG_POINTS, each * s.strongMarkers.length), text: s.strongMarkers.map((m) => `'${m}'`).join(' + ') });
+    out.push({
+      points: Math.min(2 * STRONG_POINTS, each * s.strongMarkers.length),
+      text: s.strongMarkers.map((m) => `'${m}'`).join(' + '),
+    });
   }
-  if (s.lightMarkers.length) out.push({ points: Math.min(2, s.lightMarkers.length), text: s.lightMarkers.map((m) => `'${m}'`).join(' + ') });
+  if (s.lightMarkers.length)
+    out.push({ points: Math.min(2, s.lightMarkers.length), text: s.lightMarkers.map((m) => `'${m}'`).join(' + ') });
   if (s.brief) out.push({ points: -2, text: 'a short answer asked for' });
   return out;
 }

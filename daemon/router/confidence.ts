@@ -35,7 +35,10 @@ export function meanInterval(values: readonly number[], z = Z95): { mean: number
  * Non-overlapping 95% intervals is stricter than a test at the 5% level: a winner named here is
  * a real difference, and a real but small difference may go unnamed until more data comes in.
  */
-export function clearWinner(arms: readonly { name: string; ci: Interval | null }[], higherIsBetter: boolean): string | null {
+export function clearWinner(
+  arms: readonly { name: string; ci: Interval | null }[],
+  higherIsBetter: boolean,
+): string | null {
   const known = arms.filter((a): a is { name: string; ci: Interval } => a.ci !== null);
   if (known.length < 2 || known.length < arms.length) return null;
   for (const a of known) {

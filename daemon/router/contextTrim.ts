@@ -19,7 +19,8 @@ export interface TrimResult {
  */
 export function trimContext(messages: readonly ChatMessage[], maxTokens: number): TrimResult {
   const total = boundOf(messages);
-  if (total <= maxTokens || messages.length <= 1) return { messages: [...messages], droppedTokens: 0, droppedMessages: 0 };
+  if (total <= maxTokens || messages.length <= 1)
+    return { messages: [...messages], droppedTokens: 0, droppedMessages: 0 };
   let lastUser = messages.length - 1;
   while (lastUser > 0 && messages[lastUser]!.role !== 'user') lastUser--;
   let start = 0;

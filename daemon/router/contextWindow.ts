@@ -50,7 +50,10 @@ const fmt = (n: number) => n.toLocaleString('en-US');
  * taken for a quarter of its size; plus the room the answer may take.
  */
 export function tokensNeeded(request: ChatRequest, maxTokens: number): { prompt: number; total: number } {
-  const prompt = inputTokensUpperBound(request.messages, request.system, { tools: request.tools ?? [], responseSchema: request.responseSchema ?? null });
+  const prompt = inputTokensUpperBound(request.messages, request.system, {
+    tools: request.tools ?? [],
+    responseSchema: request.responseSchema ?? null,
+  });
   return { prompt, total: prompt + maxTokens };
 }
 
@@ -66,7 +69,10 @@ function limitsFrom(found: ContextLimits | number | null): ContextLimits | null 
 }
 
 /** Which limit a request is over, or null when it fits. */
-function overflow(limits: ContextLimits, need: { prompt: number; total: number }): { what: 'input' | 'window'; limit: number } | null {
+function overflow(
+  limits: ContextLimits,
+  need: { prompt: number; total: number },
+): { what: 'input' | 'window'; limit: number } | null {
   if (limits.maxInput !== null && need.prompt > limits.maxInput) return { what: 'input', limit: limits.maxInput };
   if (limits.window !== null && need.total > limits.window) return { what: 'window', limit: limits.window };
   return null;
@@ -87,7 +93,12 @@ function roomForMessages(limits: ContextLimits, need: { prompt: number; total: n
  * has its earliest messages dropped when its feature's rule is "trim", or is refused with the
  * sizes and what to change.
  */
-export function fitContextWindow(request: Routed, defaultMaxTokens: number, settings: RoutingSettings['contextWindow'], limitsOf: LimitsOf = contextLimitsOf): ContextFit {
+export function fitContextWindow(
+  request: Routed,
+  defaultMaxTokens: number,
+  settings: RoutingSettings['contextWindow'],
+  limitsOf: LimitsOf = contextLimitsOf,
+): ContextFit {
   const limits = limitsFrom(limitsOf(request.provider, request.model));
   const maxTokens = outputLimit(request.max_tokens ?? defaultMaxTokens, request.reasoningEffort);
   const need = tokensNeeded(request, maxTokens);
@@ -97,7 +108,10 @@ export function fitContextWindow(request: Routed, defaultMaxTokens: number, sett
   const fallback = settings.fallback;
   const fallbackLimits = fallback ? limitsFrom(limitsOf(fallback.provider, fallback.model)) : null;
   if (fallback && fallbackLimits && !overflow(fallbackLimits, need)) {
-    return { request: { ...request, provider: fallback.provider, model: fallback.model }, switched: { from: `${request.provider}/${request.model}`, to: `${fallback.provider}/${fallback.model}` } };
+    return {
+      request: { ...request, provider: fallback.provider, model: fallback.model },
+      switched: { from: `${request.provider}/${request.model}`, to: `${fallback.provider}/${fallback.model}` },
+    };
   }
 
   const feature = request.feature ?? 'ask';
@@ -106,22 +120,28 @@ export function fitContextWindow(request: Routed, defaultMaxTokens: number, sett
     const trim = trimContext(request.messages, roomForMessages(limits, need, messagesBound(request.messages)));
     const trimmed = { ...request, messages: trim.messages };
     if (trim.droppedMessages > 0 && !overflow(limits, tokensNeeded(trimmed, maxTokens))) {
-      return { request: trimmed, trimmed: { droppedTokens: trim.droppedTokens, droppedMessages: trim.droppedMessages } };
+      return {
+        request: trimmed,
+        trimmed: { droppedTokens: trim.droppedTokens, droppedMessages: trim.droppedMessages },
+      };
     }
   }
-  const limitText = over.what === 'input' && limits.window !== null && limits.window !== over.limit
-    ? `${request.model}'s input limit of ${fmt(over.limit)} (its context window of ${fmt(limits.window)} less the room kept for output)`
-    : over.what === 'input' && limits.window === null
-      ? `${request.model}'s input limit of ${fmt(over.limit)}`
-      : `${request.model}'s context window of ${fmt(over.limit)}`;
-  const needText = over.what === 'input'
-    ? `a prompt of up to ${fmt(need.prompt)} tokens`
-    : `up to ${fmt(need.total)} tokens (a prompt of up to ${fmt(need.prompt)} plus ${fmt(maxTokens)} for the answer${request.reasoningEffort ? ' and its thinking budget' : ''})`;
+  const limitText =
+    over.what === 'input' && limits.window !== null && limits.window !== over.limit
+      ? `${request.model}'s input limit of ${fmt(over.limit)} (its context window of ${fmt(limits.window)} less the room kept for output)`
+      : over.what === 'input' && limits.window === null
+        ? `${request.model}'s input limit of ${fmt(over.limit)}`
+        : `${request.model}'s context window of ${fmt(over.limit)}`;
+  const needText =
+    over.what === 'input'
+      ? `a prompt of up to ${fmt(need.prompt)} tokens`
+      : `up to ${fmt(need.total)} tokens (a prompt of up to ${fmt(need.prompt)} plus ${fmt(maxTokens)} for the answer${request.reasoningEffort ? ' and its thinking budget' : ''})`;
   throw new ConduitError({
     code: 'too_large',
     provider: request.provider,
     model: request.model,
-    message: `The request needs ${needText}, more than ${limitText}; nothing was sent. ` +
+    message:
+      `The request needs ${needText}, more than ${limitText}; nothing was sent. ` +
       'The prompt is counted as one token per byte of UTF-8, a bound no tokenizer exceeds (CJK text takes about a token a character). ' +
       `Shorten the prompt or lower max_tokens, set routing.contextWindow.overflowByFeature["${feature}"] to "trim"${rule === 'trim' ? ' (trimming was tried: the last message alone is too long)' : ''}, or set routing.contextWindow.fallback to a model with a larger window.`,
   });

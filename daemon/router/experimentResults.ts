@@ -11,7 +11,10 @@ import { armLabel } from './experiments';
  * and per measure the arm that wins, named only when its interval clears every other arm's.
  * Arms no longer configured are left out.
  */
-export function experimentResults(experiments: readonly ExperimentSettings[], rows: readonly ExperimentRow[]): ExperimentResult[] {
+export function experimentResults(
+  experiments: readonly ExperimentSettings[],
+  rows: readonly ExperimentRow[],
+): ExperimentResult[] {
   const byArm = new Map<string, ExperimentRow[]>();
   for (const row of rows) {
     const list = byArm.get(row.experimentArm);
@@ -57,13 +60,20 @@ export function experimentResults(experiments: readonly ExperimentSettings[], ro
 }
 
 function compare(arms: readonly ArmResult[]): ArmComparison[] {
-  const measure = (metric: ArmComparison['metric'], ci: (a: ArmResult) => ArmResult['upRateCi'], higherIsBetter: boolean, what: string): ArmComparison => {
+  const measure = (
+    metric: ArmComparison['metric'],
+    ci: (a: ArmResult) => ArmResult['upRateCi'],
+    higherIsBetter: boolean,
+    what: string,
+  ): ArmComparison => {
     const named = arms.map((a) => ({ name: a.arm, ci: ci(a) ?? null }));
     const winner = clearWinner(named, higherIsBetter);
     const missing = named.filter((a) => a.ci === null).map((a) => a.name);
-    const note = winner ? `winner ${winner} (its 95% interval clears every other arm's)`
-      : missing.length ? `no winner: too little data for ${missing.join(', ')}`
-      : 'no winner: the 95% intervals overlap';
+    const note = winner
+      ? `winner ${winner} (its 95% interval clears every other arm's)`
+      : missing.length
+        ? `no winner: too little data for ${missing.join(', ')}`
+        : 'no winner: the 95% intervals overlap';
     return { metric, winner, note: `${what}: ${note}` };
   };
   return [

@@ -9,7 +9,10 @@ import type { ArmSettings, ExperimentSettings } from './experimentSettings';
  */
 
 /** The experiment that applies to a feature: the first enabled one that names it. */
-export function experimentFor(feature: string, experiments: readonly ExperimentSettings[]): ExperimentSettings | undefined {
+export function experimentFor(
+  feature: string,
+  experiments: readonly ExperimentSettings[],
+): ExperimentSettings | undefined {
   return experiments.find((e) => e.enabled && e.feature === feature);
 }
 

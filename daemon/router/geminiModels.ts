@@ -43,11 +43,13 @@ export const GEMINI_MODELS: readonly CatalogueModel[] = [
     // (both stated on the pricing page). Cache reads $0.075 during the promotion (as reported
     // with the launch); the post-promotion caching price is not published in what we read.
     prices: { input: 0.75, output: 3.75, cacheRead: 0.075, cacheWrite: null },
-    priceChanges: [{
-      from: '2027-01-01',
-      prices: { input: 1.5, output: 7.5, cacheRead: null, cacheWrite: null },
-      note: 'End of the launch promotion.',
-    }],
+    priceChanges: [
+      {
+        from: '2027-01-01',
+        prices: { input: 1.5, output: 7.5, cacheRead: null, cacheWrite: null },
+        note: 'End of the launch promotion.',
+      },
+    ],
     batchDiscount: 0.5,
     endOfLife: null,
     replacement: null,
@@ -78,7 +80,10 @@ export const GEMINI_MODELS: readonly CatalogueModel[] = [
     maxOutputTokens: null,
     // Preview model, no shutdown date announced. Caching price not confirmed.
     prices: {
-      input: 2, output: 12, cacheRead: null, cacheWrite: null,
+      input: 2,
+      output: 12,
+      cacheRead: null,
+      cacheWrite: null,
       longPrompt: { aboveInputTokens: 200_000, input: 4, output: 18, cacheRead: null, cacheWrite: null },
     },
     batchDiscount: 0.5,
@@ -94,7 +99,10 @@ export const GEMINI_MODELS: readonly CatalogueModel[] = [
     contextWindow: 1_048_576,
     maxOutputTokens: 65_536,
     prices: {
-      input: 1.25, output: 10, cacheRead: 0.125, cacheWrite: null,
+      input: 1.25,
+      output: 10,
+      cacheRead: 0.125,
+      cacheWrite: null,
       longPrompt: { aboveInputTokens: 200_000, input: 2.5, output: 15, cacheRead: 0.25, cacheWrite: null },
     },
     batchDiscount: 0.5,
@@ -129,7 +137,13 @@ export const GEMINI_MODELS: readonly CatalogueModel[] = [
     // Latest-model guide: $2 / $10 at launch through 2026-11-30, then $4 / $20. The caching
     // price is not in what we read: cache hits bill at the input price (approximate).
     prices: { input: 2, output: 10, cacheRead: null, cacheWrite: null },
-    priceChanges: [{ from: '2026-12-01', prices: { input: 4, output: 20, cacheRead: null, cacheWrite: null }, note: 'End of the launch price.' }],
+    priceChanges: [
+      {
+        from: '2026-12-01',
+        prices: { input: 4, output: 20, cacheRead: null, cacheWrite: null },
+        note: 'End of the launch price.',
+      },
+    ],
     batchDiscount: 0.5,
     endOfLife: null,
     replacement: null,

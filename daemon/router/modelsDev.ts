@@ -11,21 +11,36 @@ import type { CatalogueModel, CatalogueProvider, LongPromptPrices, PriceSchedule
  * the format grows; the ones read here must have the right types.
  */
 const price = z.number().nonnegative().finite();
-const costSchema = z.object({
-  input: price.optional(),
-  output: price.optional(),
-  cache_read: price.optional(),
-  cache_write: price.optional(),
-  context_over_200k: z.object({ input: price.optional(), output: price.optional(), cache_read: price.optional(), cache_write: price.optional() }).loose().optional(),
-}).loose();
+const costSchema = z
+  .object({
+    input: price.optional(),
+    output: price.optional(),
+    cache_read: price.optional(),
+    cache_write: price.optional(),
+    context_over_200k: z
+      .object({
+        input: price.optional(),
+        output: price.optional(),
+        cache_read: price.optional(),
+        cache_write: price.optional(),
+      })
+      .loose()
+      .optional(),
+  })
+  .loose();
 
-const modelSchema = z.object({
-  id: z.string().min(1),
-  name: z.string().optional(),
-  cost: costSchema.optional(),
-  limit: z.object({ context: z.number().int().nonnegative().optional(), output: z.number().int().nonnegative().optional() }).loose().optional(),
-  status: z.string().optional(),
-}).loose();
+const modelSchema = z
+  .object({
+    id: z.string().min(1),
+    name: z.string().optional(),
+    cost: costSchema.optional(),
+    limit: z
+      .object({ context: z.number().int().nonnegative().optional(), output: z.number().int().nonnegative().optional() })
+      .loose()
+      .optional(),
+    status: z.string().optional(),
+  })
+  .loose();
 
 const providerSchema = z.object({ id: z.string().optional(), models: z.record(z.string(), modelSchema) }).loose();
 
@@ -35,14 +50,23 @@ export const modelsDevSchema = z.union([
 ]);
 
 /** models.dev's provider ids for the catalogue's providers. */
-const MODELS_DEV_IDS: Readonly<Record<CatalogueProvider, string>> = { anthropic: 'anthropic', openai: 'openai', gemini: 'google' };
+const MODELS_DEV_IDS: Readonly<Record<CatalogueProvider, string>> = {
+  anthropic: 'anthropic',
+  openai: 'openai',
+  gemini: 'google',
+};
 
 /**
  * The catalogue entries a models.dev file gives for the three providers, validated. Throws an
  * error that names the first bad field. Models without an input and output price are left out
  * (they would say nothing a price could be built on).
  */
-export function catalogueFromModelsDev(json: unknown, origin: string, readAt: string, known: (p: CatalogueProvider, id: string) => CatalogueModel | undefined): CatalogueModel[] {
+export function catalogueFromModelsDev(
+  json: unknown,
+  origin: string,
+  readAt: string,
+  known: (p: CatalogueProvider, id: string) => CatalogueModel | undefined,
+): CatalogueModel[] {
   const parsed = modelsDevSchema.safeParse(json);
   if (!parsed.success) throw new Error(`not a models.dev api.json: ${parsed.error.issues[0]?.message ?? 'unreadable'}`);
   const root = (parsed.data as { providers?: unknown }).providers ?? parsed.data;
@@ -53,19 +77,32 @@ export function catalogueFromModelsDev(json: unknown, origin: string, readAt: st
     const p = providerSchema.safeParse(raw);
     if (!p.success) {
       const issue = p.error.issues[0];
-      throw new Error(`models.dev file: ${MODELS_DEV_IDS[provider]}.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+      throw new Error(
+        `models.dev file: ${MODELS_DEV_IDS[provider]}.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
+      );
     }
     for (const [key, m] of Object.entries(p.data.models)) {
       const cost = m.cost;
       if (cost?.input === undefined || cost.output === undefined) continue;
       const id = m.id || key;
       const base = known(provider, id);
-      const prices: PriceSchedule = { input: cost.input, output: cost.output, cacheRead: cost.cache_read ?? null, cacheWrite: cost.cache_write ?? null };
+      const prices: PriceSchedule = {
+        input: cost.input,
+        output: cost.output,
+        cacheRead: cost.cache_read ?? null,
+        cacheWrite: cost.cache_write ?? null,
+      };
       // models.dev has no 1-hour write field: keep Anthropic's documented 2× input.
       if (provider === 'anthropic') prices.cacheWrite1h = cost.input * 2;
       const over = cost.context_over_200k;
       if (over?.input !== undefined && over.output !== undefined) {
-        const long: LongPromptPrices = { aboveInputTokens: 200_000, input: over.input, output: over.output, cacheRead: over.cache_read ?? null, cacheWrite: over.cache_write ?? null };
+        const long: LongPromptPrices = {
+          aboveInputTokens: 200_000,
+          input: over.input,
+          output: over.output,
+          cacheRead: over.cache_read ?? null,
+          cacheWrite: over.cache_write ?? null,
+        };
         if (provider === 'anthropic') long.cacheWrite1h = over.input * 2;
         prices.longPrompt = long;
       }

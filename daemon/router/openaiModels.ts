@@ -14,7 +14,10 @@ export const OPENAI_MODELS: readonly CatalogueModel[] = [
     // full request (both stated on the model page). The page does not give the long-prompt
     // cached-input rate, so it is null there (cache hits then bill at the long input rate).
     prices: {
-      input: 0.2, output: 1.2, cacheRead: 0.02, cacheWrite: 0.25,
+      input: 0.2,
+      output: 1.2,
+      cacheRead: 0.02,
+      cacheWrite: 0.25,
       longPrompt: { aboveInputTokens: 272_000, input: 0.4, output: 1.8, cacheRead: null, cacheWrite: 0.5 },
     },
     batchDiscount: null,
@@ -77,7 +80,10 @@ export const OPENAI_MODELS: readonly CatalogueModel[] = [
     // input rate; >272K input tokens: 2× input and 1.5× output for the full request (the page
     // gives no long-prompt cached-input rate, so it is null there).
     prices: {
-      input: 2, output: 12, cacheRead: 0.2, cacheWrite: 2.5,
+      input: 2,
+      output: 12,
+      cacheRead: 0.2,
+      cacheWrite: 2.5,
       longPrompt: { aboveInputTokens: 272_000, input: 4, output: 18, cacheRead: null, cacheWrite: 5 },
     },
     batchDiscount: null,
@@ -112,7 +118,10 @@ export const OPENAI_MODELS: readonly CatalogueModel[] = [
     // price it was reduced from ($5 / $30 / $0.50): an upper bound for budgets and the cost
     // guard. Override it in settings if the promotion is still running for you.
     prices: {
-      input: 5, output: 30, cacheRead: 0.5, cacheWrite: 6.25,
+      input: 5,
+      output: 30,
+      cacheRead: 0.5,
+      cacheWrite: 6.25,
       longPrompt: { aboveInputTokens: 272_000, input: 10, output: 45, cacheRead: null, cacheWrite: 12.5 },
     },
     batchDiscount: null,
@@ -128,7 +137,10 @@ export const OPENAI_MODELS: readonly CatalogueModel[] = [
     contextWindow: 1_050_000,
     maxOutputTokens: 128_000,
     prices: {
-      input: 2.5, output: 15, cacheRead: 0.25, cacheWrite: null,
+      input: 2.5,
+      output: 15,
+      cacheRead: 0.25,
+      cacheWrite: null,
       longPrompt: { aboveInputTokens: 272_000, input: 5, output: 22.5, cacheRead: null, cacheWrite: null },
     },
     batchDiscount: 0.5,
@@ -161,7 +173,10 @@ export const OPENAI_MODELS: readonly CatalogueModel[] = [
     // Model page: input $0.10, cached input $0.01, cache writes $0.125, output $0.50; >272K input
     // tokens: input and cache rates 2×, output 1.5× for the whole request; Batch and Flex 50%.
     prices: {
-      input: 0.1, output: 0.5, cacheRead: 0.01, cacheWrite: 0.125,
+      input: 0.1,
+      output: 0.5,
+      cacheRead: 0.01,
+      cacheWrite: 0.125,
       longPrompt: { aboveInputTokens: 272_000, input: 0.2, output: 0.75, cacheRead: 0.02, cacheWrite: 0.25 },
     },
     batchDiscount: 0.5,
@@ -195,7 +210,10 @@ export const OPENAI_MODELS: readonly CatalogueModel[] = [
     // $10; >272K input tokens: input and cache rates double, output 1.5× for the full request;
     // Batch 50%.
     prices: {
-      input: 2, output: 10, cacheRead: 0.1, cacheWrite: 2.5,
+      input: 2,
+      output: 10,
+      cacheRead: 0.1,
+      cacheWrite: 2.5,
       longPrompt: { aboveInputTokens: 272_000, input: 4, output: 15, cacheRead: 0.2, cacheWrite: 5 },
     },
     batchDiscount: 0.5,
@@ -234,5 +252,4 @@ export const OPENAI_MODELS: readonly CatalogueModel[] = [
     source: 'https://developers.openai.com/api/docs/deprecations',
     asOf: READ_2026_12_06,
   },
-
 ];

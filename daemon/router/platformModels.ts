@@ -33,7 +33,11 @@ const BEDROCK_GEOGRAPHY = /^(?:global|us|us-gov|eu|apac|jp|au|ca)\./;
 export function catalogueId(provider: ProviderId | string, id: string): string {
   let s = id.trim();
   if (provider === 'anthropicBedrock') {
-    s = s.slice(s.lastIndexOf('/') + 1).replace(BEDROCK_GEOGRAPHY, '').replace(/^anthropic\./, '').replace(/-v\d+(?::\d+)?$/, '');
+    s = s
+      .slice(s.lastIndexOf('/') + 1)
+      .replace(BEDROCK_GEOGRAPHY, '')
+      .replace(/^anthropic\./, '')
+      .replace(/-v\d+(?::\d+)?$/, '');
   } else if (provider === 'anthropicVertex' || provider === 'geminiVertex') {
     s = s.slice(s.lastIndexOf('/') + 1).replace('@', '-');
   }

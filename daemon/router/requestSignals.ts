@@ -33,35 +33,108 @@ export interface RequestSignals {
 const FENCE_RE = /```([^\n]*)\n([\s\S]*?)(?:```|$)/g;
 
 /** A request that opens (or opens a sentence) with a verb of making: "Write a…", "Can you implement…". */
-const GENERATE_VERBS = /(?:^|[.:!?]\s+|\n)\s*(?:please\s+|(?:can|could) you\s+)?(write|create|implement|build|generate|make|scaffold|set up|add|develop)\b/;
-const SMALL_ARTIFACTS = /\b(one[- ]liners?|one line|single line|command|regex|regular expression|expression|alias|cron|a line|\.gitignore line)\b/;
-const ALGORITHMIC = /\b(parser|lexer|cache|lru|trie|tree|heap|queue|graph|sort|search|algorithm|linked list|interpreter|compiler|scheduler|allocator|limiter|diff|hash|matrix|sudoku|intervals?)\b/;
+const GENERATE_VERBS =
+  /(?:^|[.:!?]\s+|\n)\s*(?:please\s+|(?:can|could) you\s+)?(write|create|implement|build|generate|make|scaffold|set up|add|develop)\b/;
+const SMALL_ARTIFACTS =
+  /\b(one[- ]liners?|one line|single line|command|regex|regular expression|expression|alias|cron|a line|\.gitignore line)\b/;
+const ALGORITHMIC =
+  /\b(parser|lexer|cache|lru|trie|tree|heap|queue|graph|sort|search|algorithm|linked list|interpreter|compiler|scheduler|allocator|limiter|diff|hash|matrix|sudoku|intervals?)\b/;
 const TEST_ARTIFACT = /^\s*(?:\w+\s+){0,3}(?:unit |integration |table-driven |e2e )?tests?\b/;
-const CONFIG_LANGS = /^(ya?ml|json|toml|ini|dockerfile|docker|make|makefile|nginx|conf|hcl|terraform|tf|properties|env|xml|diff|csv|gitignore)$/;
-const CONCURRENCY = /\b(mutex|rwmutex|sync\.|lock\(|unlock\(|synchronized|threading|thread|goroutine|go func|chan\b|channel|atomic|__sync_|compare_and_swap|semaphore|await|wg\.|waitgroup)/i;
+const CONFIG_LANGS =
+  /^(ya?ml|json|toml|ini|dockerfile|docker|make|makefile|nginx|conf|hcl|terraform|tf|properties|env|xml|diff|csv|gitignore)$/;
+const CONCURRENCY =
+  /\b(mutex|rwmutex|sync\.|lock\(|unlock\(|synchronized|threading|thread|goroutine|go func|chan\b|channel|atomic|__sync_|compare_and_swap|semaphore|await|wg\.|waitgroup)/i;
 
 const STRONG_MARKERS = [
-  'prove', 'proof', 'design', 'architect', 'architecture', 'redesign', 'trade-off', 'tradeoff', 'trade-offs', 'tradeoffs',
-  'root cause', 'race condition', 'deadlock', 'derive', 'formally', 'invariant', 'threat model', 'migration plan', 'distributed',
-  'exactly-once', 'scalab', 'consistency', 'concurrency', 'zero downtime', 'zero-downtime', 'memory leak', 'security review',
+  'prove',
+  'proof',
+  'design',
+  'architect',
+  'architecture',
+  'redesign',
+  'trade-off',
+  'tradeoff',
+  'trade-offs',
+  'tradeoffs',
+  'root cause',
+  'race condition',
+  'deadlock',
+  'derive',
+  'formally',
+  'invariant',
+  'threat model',
+  'migration plan',
+  'distributed',
+  'exactly-once',
+  'scalab',
+  'consistency',
+  'concurrency',
+  'zero downtime',
+  'zero-downtime',
+  'memory leak',
+  'security review',
 ] as const;
 /** Several markers that are one word in two spellings count once. */
-const SAME_MARKER: Readonly<Record<string, string>> = { architect: 'architecture', tradeoff: 'trade-off', 'trade-offs': 'trade-off', tradeoffs: 'trade-off', proof: 'prove', 'zero-downtime': 'zero downtime' };
+const SAME_MARKER: Readonly<Record<string, string>> = {
+  architect: 'architecture',
+  tradeoff: 'trade-off',
+  'trade-offs': 'trade-off',
+  tradeoffs: 'trade-off',
+  proof: 'prove',
+  'zero-downtime': 'zero downtime',
+};
 /** A strong word inside one of these names a thing, not a task: "design pattern", "design system". */
 const NOT_STRONG = /\bdesign (pattern|system)s?\b/g;
 const LIGHT_MARKERS = [
-  'compare', 'explain how', 'how does', 'walk me through', 'pros and cons', 'example', 'refactor', 'restructure',
-  'in depth', 'analyze', 'analyse', 'optimize', 'optimise', 'performance', 'security', 'edge cases', 'when to use', 'step by step',
-  'when would', 'options', 'best practices', 'investigate', 'bottleneck', 'worst case', 'average case', 'expected number',
-  'lower bound', 'upper bound', 'counterexample', 'causes',
+  'compare',
+  'explain how',
+  'how does',
+  'walk me through',
+  'pros and cons',
+  'example',
+  'refactor',
+  'restructure',
+  'in depth',
+  'analyze',
+  'analyse',
+  'optimize',
+  'optimise',
+  'performance',
+  'security',
+  'edge cases',
+  'when to use',
+  'step by step',
+  'when would',
+  'options',
+  'best practices',
+  'investigate',
+  'bottleneck',
+  'worst case',
+  'average case',
+  'expected number',
+  'lower bound',
+  'upper bound',
+  'counterexample',
+  'causes',
 ] as const;
-const BRIEF = /\b(in one sentence|one sentence|in one line|one word|briefly|in short|tl;?dr|yes or no|just yes|one-line answer)\b/;
+const BRIEF =
+  /\b(in one sentence|one sentence|in one line|one word|briefly|in short|tl;?dr|yes or no|just yes|one-line answer)\b/;
 const ASK_VERBS: readonly [string, RegExp][] = [
-  ['write', /\b(write|implement|create|build|generate)\b/], ['test', /\b(tests?|testing)\b/], ['convert', /\b(convert|translate|port|rewrite|migrate)\b/],
-  ['fix', /\b(fix|debug)\b/], ['explain', /\b(explain|walk me through|describe)\b/], ['refactor', /\b(refactor|restructure|redesign|extract)\b/],
-  ['review', /\b(review|audit)\b/], ['propose', /\b(propose|suggest|recommend|choose|justify)\b/], ['find', /\b(find|identify|list)\b/],
-  ['compare', /\b(compare|versus|vs)\b/], ['prove', /\b(prove|derive|verify)\b/], ['analyze', /\b(analy[sz]e|investigate)\b/],
-  ['benchmark', /\b(benchmarks?|measure)\b/], ['add', /\badd\b/], ['plan', /\b(plan|strategy)\b/],
+  ['write', /\b(write|implement|create|build|generate)\b/],
+  ['test', /\b(tests?|testing)\b/],
+  ['convert', /\b(convert|translate|port|rewrite|migrate)\b/],
+  ['fix', /\b(fix|debug)\b/],
+  ['explain', /\b(explain|walk me through|describe)\b/],
+  ['refactor', /\b(refactor|restructure|redesign|extract)\b/],
+  ['review', /\b(review|audit)\b/],
+  ['propose', /\b(propose|suggest|recommend|choose|justify)\b/],
+  ['find', /\b(find|identify|list)\b/],
+  ['compare', /\b(compare|versus|vs)\b/],
+  ['prove', /\b(prove|derive|verify)\b/],
+  ['analyze', /\b(analy[sz]e|investigate)\b/],
+  ['benchmark', /\b(benchmarks?|measure)\b/],
+  ['add', /\badd\b/],
+  ['plan', /\b(plan|strategy)\b/],
 ];
 
 export function readSignals(text: string): RequestSignals {
@@ -78,9 +151,13 @@ export function readSignals(text: string): RequestSignals {
   });
   const lower = prose.toLowerCase();
   const withoutNames = lower.replace(NOT_STRONG, ' ');
-  const strongMarkers = [...new Set(STRONG_MARKERS
-    .filter((m) => new RegExp(`\\b${m.replace(/[-]/g, '\\-').replace(/ /g, '\\s+')}`).test(withoutNames))
-    .map((m) => SAME_MARKER[m] ?? m))];
+  const strongMarkers = [
+    ...new Set(
+      STRONG_MARKERS.filter((m) =>
+        new RegExp(`\\b${m.replace(/[-]/g, '\\-').replace(/ /g, '\\s+')}`).test(withoutNames),
+      ).map((m) => SAME_MARKER[m] ?? m),
+    ),
+  ];
   const lightMarkers = LIGHT_MARKERS.filter((m) => new RegExp(`\\b${m.replace(/ /g, '\\s+')}`).test(lower));
   const firstSentence = lower.split(/[.?!:\n]/)[0] ?? '';
   const verb = GENERATE_VERBS.exec(lower);
@@ -88,7 +165,8 @@ export function readSignals(text: string): RequestSignals {
   const object = verb ? lower.slice(verb.index + verb[0].length, verb.index + verb[0].length + 80) : '';
   const smallArtifact = generation && SMALL_ARTIFACTS.test(firstSentence) && !/\bscript\b/.test(firstSentence);
   const writesTests = generation && TEST_ARTIFACT.test(object);
-  const codeKind: CodeKind = codeLines === 0 ? 'none' : concurrent ? 'concurrent' : configLines * 2 >= codeLines ? 'config' : 'code';
+  const codeKind: CodeKind =
+    codeLines === 0 ? 'none' : concurrent ? 'concurrent' : configLines * 2 >= codeLines ? 'config' : 'code';
   return {
     generation,
     smallArtifact,

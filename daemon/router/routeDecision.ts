@@ -50,16 +50,21 @@ export function decideRoute(request: ChatRequest, ctx: RouteContext): RouteDecis
   const byFeature = ctx.routing.byFeature[feature];
   const forcedTier = request.tier ?? byFeature?.tier;
   const tier = forcedTier ?? classified.tier;
-  const reason = request.tier !== undefined ? `${tier}: asked for by the request (classifier: ${classified.reason})`
-    : byFeature?.tier !== undefined ? `${tier}: set for feature ${feature} (classifier: ${classified.reason})`
-    : classified.reason;
+  const reason =
+    request.tier !== undefined
+      ? `${tier}: asked for by the request (classifier: ${classified.reason})`
+      : byFeature?.tier !== undefined
+        ? `${tier}: set for feature ${feature} (classifier: ${classified.reason})`
+        : classified.reason;
 
   let provider: ProviderId = request.provider ?? byFeature?.provider ?? ctx.defaultProvider;
   let model: string;
   let source: RouteInfo['source'];
   let experiment: RouteInfo['experiment'];
-  const trial = request.model === undefined && byFeature?.model === undefined && request.provider === undefined
-    ? experimentFor(feature, ctx.experiments) : undefined;
+  const trial =
+    request.model === undefined && byFeature?.model === undefined && request.provider === undefined
+      ? experimentFor(feature, ctx.experiments)
+      : undefined;
   if (request.model !== undefined) {
     model = request.model;
     source = 'request';
@@ -80,12 +85,22 @@ export function decideRoute(request: ChatRequest, ctx: RouteContext): RouteDecis
     source = 'configured';
   }
   const deprecation = deprecationOf(provider, model, ctx.now);
-  const route: RouteInfo = { tier, reason, provider, model, source, ...(experiment ? { experiment } : {}), ...(deprecation ? { deprecation } : {}) };
+  const route: RouteInfo = {
+    tier,
+    reason,
+    provider,
+    model,
+    source,
+    ...(experiment ? { experiment } : {}),
+    ...(deprecation ? { deprecation } : {}),
+  };
   return {
     request: { ...request, messages, provider, model, tier },
     route,
     signals: classified.signals,
-    ...(trim && trim.droppedMessages > 0 ? { trimmed: { droppedTokens: trim.droppedTokens, droppedMessages: trim.droppedMessages } } : {}),
+    ...(trim && trim.droppedMessages > 0
+      ? { trimmed: { droppedTokens: trim.droppedTokens, droppedMessages: trim.droppedMessages } }
+      : {}),
   };
 }
 

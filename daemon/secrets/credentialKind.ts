@@ -40,5 +40,7 @@ export function ambientCredentialsHelp(id: ProviderId): string | undefined {
  * use, but the log and error redactor must know them all the same.
  */
 export function ambientSecrets(env: NodeJS.ProcessEnv): string[] {
-  return ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'].map((name) => env[name]?.trim() ?? '').filter((v) => v.length > 0);
+  return ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']
+    .map((name) => env[name]?.trim() ?? '')
+    .filter((v) => v.length > 0);
 }

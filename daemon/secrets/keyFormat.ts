@@ -25,7 +25,8 @@ export function checkKey(provider: ProviderId, raw: string): CheckedKey {
   if (format && !/\s/.test(key) && !format.test.test(key)) {
     warnings.push(`this does not look like a ${provider} key (expected ${format.looks}).`);
   }
-  if (provider === 'openai' && key.startsWith('sk-ant-')) warnings.push('this looks like an Anthropic key, not an OpenAI one.');
+  if (provider === 'openai' && key.startsWith('sk-ant-'))
+    warnings.push('this looks like an Anthropic key, not an OpenAI one.');
   return { key, warnings };
 }
 

@@ -1,5 +1,13 @@
 import * as crypto from 'node:crypto';
-import { DEFAULT_PROFILE, PROFILE_NAME, ProviderIds, type KeychainState, type KeyInfo, type ProviderId, type ProviderKeys } from '../../protocol';
+import {
+  DEFAULT_PROFILE,
+  PROFILE_NAME,
+  ProviderIds,
+  type KeychainState,
+  type KeyInfo,
+  type ProviderId,
+  type ProviderKeys,
+} from '../../protocol';
 import { keychainError, type KeychainBackend, type KeychainError } from './keychain';
 import { last4 } from './keyFormat';
 
@@ -49,7 +57,10 @@ export class ProfileNameError extends Error {
 }
 
 export function checkProfile(profile: string): string {
-  if (!PROFILE_NAME.test(profile)) throw new ProfileNameError(`"${profile.slice(0, 50)}" is not a valid profile name: use letters, digits, ".", "_" and "-" (up to 40).`);
+  if (!PROFILE_NAME.test(profile))
+    throw new ProfileNameError(
+      `"${profile.slice(0, 50)}" is not a valid profile name: use letters, digits, ".", "_" and "-" (up to 40).`,
+    );
   return profile;
 }
 
@@ -67,7 +78,10 @@ export class KeyRing {
   private problem: KeychainError | undefined;
   private writes: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly backend: KeychainBackend, private readonly onKey: (key: string) => void = () => undefined) {}
+  constructor(
+    private readonly backend: KeychainBackend,
+    private readonly onKey: (key: string) => void = () => undefined,
+  ) {}
 
   /** Reads every profile. A keychain that cannot be read leaves the ring empty, with the reason. */
   async load(): Promise<void> {
@@ -94,9 +108,14 @@ export class KeyRing {
 
   /** Keys to try for a provider, best first: the keychain's, then the environment's. Sync. */
   candidates(provider: ProviderId, profile: string, env: NodeJS.ProcessEnv): KeyCandidate[] {
-    const all: KeyCandidate[] = (this.profiles.get(profile)?.[provider] ?? []).map((k) => ({ key: k.key, origin: 'keychain' as const, id: k.id }));
+    const all: KeyCandidate[] = (this.profiles.get(profile)?.[provider] ?? []).map((k) => ({
+      key: k.key,
+      origin: 'keychain' as const,
+      id: k.id,
+    }));
     const fromEnv = envKey(provider, env);
-    if (fromEnv && !all.some((c) => c.key === fromEnv.key)) all.push({ key: fromEnv.key, origin: 'env', id: fromEnv.name });
+    if (fromEnv && !all.some((c) => c.key === fromEnv.key))
+      all.push({ key: fromEnv.key, origin: 'env', id: fromEnv.name });
     // A key the provider rejected is skipped while another remains; with none left, try them all.
     const good = all.filter((c) => !this.rejected.has(digest(c.key)));
     return good.length > 0 ? good : all;
@@ -112,7 +131,9 @@ export class KeyRing {
   }
 
   profileNames(): string[] {
-    return [...this.profiles.keys()].filter((p) => Object.values(this.profiles.get(p) ?? {}).some((l) => (l?.length ?? 0) > 0)).sort();
+    return [...this.profiles.keys()]
+      .filter((p) => Object.values(this.profiles.get(p) ?? {}).some((l) => (l?.length ?? 0) > 0))
+      .sort();
   }
 
   list(profile: string, env: NodeJS.ProcessEnv): ProviderKeys[] {
@@ -120,11 +141,22 @@ export class KeyRing {
       const active = this.candidates(provider, profile, env)[0];
       const stored = this.profiles.get(profile)?.[provider] ?? [];
       const keys: KeyInfo[] = stored.map((k) => ({
-        origin: 'keychain', id: k.id, last4: last4(k.key), active: active?.key === k.key, rejected: this.isRejected(k.key), addedAt: k.addedAt,
+        origin: 'keychain',
+        id: k.id,
+        last4: last4(k.key),
+        active: active?.key === k.key,
+        rejected: this.isRejected(k.key),
+        addedAt: k.addedAt,
       }));
       const fromEnv = envKey(provider, env);
       if (fromEnv && !stored.some((k) => k.key === fromEnv.key)) {
-        keys.push({ origin: 'env', id: fromEnv.name, last4: last4(fromEnv.key), active: active?.key === fromEnv.key, rejected: this.isRejected(fromEnv.key) });
+        keys.push({
+          origin: 'env',
+          id: fromEnv.name,
+          last4: last4(fromEnv.key),
+          active: active?.key === fromEnv.key,
+          rejected: this.isRejected(fromEnv.key),
+        });
       }
       return { provider, keys };
     });
@@ -135,7 +167,13 @@ export class KeyRing {
    * try. Written to the keychain first; memory changes only once the keychain has it, so a
    * keychain failure stores nothing anywhere.
    */
-  set(profile: string, provider: ProviderId, key: string, add: boolean, now = Date.now()): Promise<{ id: string; count: number }> {
+  set(
+    profile: string,
+    provider: ProviderId,
+    key: string,
+    add: boolean,
+    now = Date.now(),
+  ): Promise<{ id: string; count: number }> {
     return this.serialize(async () => {
       checkProfile(profile);
       await this.ensureLoaded();
@@ -150,7 +188,11 @@ export class KeyRing {
     });
   }
 
-  remove(profile: string, provider: ProviderId, id: string | undefined): Promise<{ removed: number; remaining: number }> {
+  remove(
+    profile: string,
+    provider: ProviderId,
+    id: string | undefined,
+  ): Promise<{ removed: number; remaining: number }> {
     return this.serialize(async () => {
       checkProfile(profile);
       await this.ensureLoaded();
@@ -214,7 +256,9 @@ function parseIndex(raw: string | null): string[] {
   if (!raw) return [];
   try {
     const parsed: unknown = JSON.parse(raw);
-    return Array.isArray(parsed) ? parsed.filter((p): p is string => typeof p === 'string' && PROFILE_NAME.test(p)) : [];
+    return Array.isArray(parsed)
+      ? parsed.filter((p): p is string => typeof p === 'string' && PROFILE_NAME.test(p))
+      : [];
   } catch {
     return [];
   }
@@ -234,7 +278,15 @@ function parseProfile(raw: string | null): ProfileKeys {
   for (const id of ProviderIds) {
     const list = (providers as Record<string, unknown>)[id];
     if (!Array.isArray(list)) continue;
-    const keys = list.filter((k): k is StoredKey => !!k && typeof k === 'object' && typeof (k as StoredKey).id === 'string' && typeof (k as StoredKey).key === 'string' && (k as StoredKey).key.length > 0)
+    const keys = list
+      .filter(
+        (k): k is StoredKey =>
+          !!k &&
+          typeof k === 'object' &&
+          typeof (k as StoredKey).id === 'string' &&
+          typeof (k as StoredKey).key === 'string' &&
+          (k as StoredKey).key.length > 0,
+      )
       .map((k) => ({ id: k.id, key: k.key, addedAt: typeof k.addedAt === 'number' ? k.addedAt : 0 }));
     if (keys.length) out[id] = keys;
   }

@@ -31,7 +31,12 @@ export function keyEnvVar(id: ProviderId): string {
  * synchronous and never waits on D-Bus), then the environment. Local OpenAI-compatible servers
  * usually need no key at all.
  */
-export function resolveKey(id: ProviderId, env: NodeJS.ProcessEnv = process.env, ring?: KeyRing, profile: string = DEFAULT_PROFILE): ResolvedKey {
+export function resolveKey(
+  id: ProviderId,
+  env: NodeJS.ProcessEnv = process.env,
+  ring?: KeyRing,
+  profile: string = DEFAULT_PROFILE,
+): ResolvedKey {
   const best = ring?.candidates(id, profile, env)[0];
   if (best) return { key: best.key, source: best.origin };
   const fromEnv = envKey(id, env);

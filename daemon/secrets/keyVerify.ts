@@ -16,7 +16,12 @@ const VERIFY_TIMEOUT_MS = 15_000;
  * against the configured base URL. Listing models costs nothing and needs only a valid key.
  * `redact` cleans the provider's message, which may quote the key back.
  */
-export async function verifyKey(provider: ProviderId, key: string, baseURL: string, redact: (s: string) => string): Promise<VerifyResult> {
+export async function verifyKey(
+  provider: ProviderId,
+  key: string,
+  baseURL: string,
+  redact: (s: string) => string,
+): Promise<VerifyResult> {
   const signal = AbortSignal.timeout(VERIFY_TIMEOUT_MS);
   try {
     switch (provider) {
@@ -33,7 +38,13 @@ export async function verifyKey(provider: ProviderId, key: string, baseURL: stri
       }
       case 'azureOpenai': {
         // The data-plane model list takes the key and costs nothing.
-        const client = new AzureOpenAI({ apiKey: key, baseURL: `${baseURL.replace(/\/+$/, '')}/openai`, apiVersion: AZURE_DEFAULT_API_VERSION, maxRetries: 0, timeout: VERIFY_TIMEOUT_MS });
+        const client = new AzureOpenAI({
+          apiKey: key,
+          baseURL: `${baseURL.replace(/\/+$/, '')}/openai`,
+          apiVersion: AZURE_DEFAULT_API_VERSION,
+          maxRetries: 0,
+          timeout: VERIFY_TIMEOUT_MS,
+        });
         await client.models.list({ signal });
         break;
       }
@@ -41,9 +52,16 @@ export async function verifyKey(provider: ProviderId, key: string, baseURL: stri
       case 'anthropicVertex':
       case 'geminiVertex':
         // Bedrock's model list is a control-plane call a Bedrock API key may not be allowed.
-        return { ok: false, message: `${provider} keys cannot be verified in advance; store it without --verify and try a request.` };
+        return {
+          ok: false,
+          message: `${provider} keys cannot be verified in advance; store it without --verify and try a request.`,
+        };
       case 'gemini': {
-        const client = new GoogleGenAI({ apiKey: key, vertexai: false, httpOptions: { baseUrl: baseURL, timeout: VERIFY_TIMEOUT_MS } });
+        const client = new GoogleGenAI({
+          apiKey: key,
+          vertexai: false,
+          httpOptions: { baseUrl: baseURL, timeout: VERIFY_TIMEOUT_MS },
+        });
         await client.models.list({ config: { pageSize: 1, abortSignal: signal } });
         break;
       }
@@ -52,7 +70,8 @@ export async function verifyKey(provider: ProviderId, key: string, baseURL: stri
   } catch (err) {
     const status = (err as { status?: unknown }).status;
     const why = redact(err instanceof Error ? err.message : String(err)).slice(0, 300);
-    if (status === 401 || status === 403) return { ok: false, message: `the ${provider} API refused the key (HTTP ${status}): ${why}` };
+    if (status === 401 || status === 403)
+      return { ok: false, message: `the ${provider} API refused the key (HTTP ${status}): ${why}` };
     return { ok: false, message: `could not verify the key against ${redact(baseURL)}: ${why}` };
   }
 }

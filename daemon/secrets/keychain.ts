@@ -20,28 +20,53 @@ export type KeychainProblemKind = 'no-dbus' | 'locked' | 'denied' | 'timeout' | 
 export class KeychainError extends Error {
   override name = 'KeychainError';
 
-  constructor(readonly kind: KeychainProblemKind, message: string, readonly detail: string) {
+  constructor(
+    readonly kind: KeychainProblemKind,
+    message: string,
+    readonly detail: string,
+  ) {
     super(message);
   }
 }
 
-const ENV_HINT = 'or give the daemon the key in the environment instead (ANTHROPIC_API_KEY, OPENAI_API_KEY or GEMINI_API_KEY), then `conduit stop` so it restarts with it';
+const ENV_HINT =
+  'or give the daemon the key in the environment instead (ANTHROPIC_API_KEY, OPENAI_API_KEY or GEMINI_API_KEY), then `conduit stop` so it restarts with it';
 
 /** Turns the keyring library's error into one a user can act on. */
 export function keychainError(err: unknown): KeychainError {
   if (err instanceof KeychainError) return err;
   if (err instanceof NativeModuleError) return new KeychainError('unavailable', err.message, err.failure.reason);
   const detail = describe(err);
-  if (/DBUS_SESSION_BUS_ADDRESS|autolaunch|D-?Bus.*(connect|address|socket)|Failed to connect to socket|No such file or directory/i.test(detail)) {
-    return new KeychainError('no-dbus', `The OS keychain is unavailable: there is no D-Bus session bus, so the Secret Service cannot be reached (${detail}). Run the daemon inside a desktop session with an unlocked keyring (GNOME Keyring or KWallet), ${ENV_HINT}.`, detail);
+  if (
+    /DBUS_SESSION_BUS_ADDRESS|autolaunch|D-?Bus.*(connect|address|socket)|Failed to connect to socket|No such file or directory/i.test(
+      detail,
+    )
+  ) {
+    return new KeychainError(
+      'no-dbus',
+      `The OS keychain is unavailable: there is no D-Bus session bus, so the Secret Service cannot be reached (${detail}). Run the daemon inside a desktop session with an unlocked keyring (GNOME Keyring or KWallet), ${ENV_HINT}.`,
+      detail,
+    );
   }
   if (/locked|prompt.*dismiss|dismissed|no result found|unlock/i.test(detail)) {
-    return new KeychainError('locked', `The OS keychain is locked (${detail}). Unlock your login keyring (log in to the desktop, or open "Passwords and Keys" / Keychain Access and unlock it), ${ENV_HINT}.`, detail);
+    return new KeychainError(
+      'locked',
+      `The OS keychain is locked (${detail}). Unlock your login keyring (log in to the desktop, or open "Passwords and Keys" / Keychain Access and unlock it), ${ENV_HINT}.`,
+      detail,
+    );
   }
   if (/denied|not permitted|permission|authoriz/i.test(detail)) {
-    return new KeychainError('denied', `Access to the OS keychain was denied (${detail}). Allow Conduit (the Node or VS Code process) to use the keychain, ${ENV_HINT}.`, detail);
+    return new KeychainError(
+      'denied',
+      `Access to the OS keychain was denied (${detail}). Allow Conduit (the Node or VS Code process) to use the keychain, ${ENV_HINT}.`,
+      detail,
+    );
   }
-  return new KeychainError('unavailable', `The OS keychain is unavailable (${detail}). Make sure a keychain service is running and unlocked, ${ENV_HINT}.`, detail);
+  return new KeychainError(
+    'unavailable',
+    `The OS keychain is unavailable (${detail}). Make sure a keychain service is running and unlocked, ${ENV_HINT}.`,
+    detail,
+  );
 }
 
 function describe(err: unknown): string {
@@ -71,7 +96,10 @@ function storeName(): string {
 export class OsKeychain implements KeychainBackend {
   readonly store = storeName();
 
-  constructor(private readonly service: string, private readonly timeoutMs = 5000) {}
+  constructor(
+    private readonly service: string,
+    private readonly timeoutMs = 5000,
+  ) {}
 
   get(account: string): Promise<string | null> {
     return this.call(account, (e) => e.getPassword());
@@ -92,7 +120,17 @@ export class OsKeychain implements KeychainBackend {
       const { AsyncEntry: Entry } = loadNative<typeof import('@napi-rs/keyring')>('@napi-rs/keyring');
       const entry = new Entry(this.service, account, { linux: { store: 'secret-service' } });
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new KeychainError('timeout', `The OS keychain did not answer within ${this.timeoutMs / 1000} s; it may be waiting for an unlock prompt. Unlock it, ${ENV_HINT}.`, 'timeout')), this.timeoutMs);
+        timer = setTimeout(
+          () =>
+            reject(
+              new KeychainError(
+                'timeout',
+                `The OS keychain did not answer within ${this.timeoutMs / 1000} s; it may be waiting for an unlock prompt. Unlock it, ${ENV_HINT}.`,
+                'timeout',
+              ),
+            ),
+          this.timeoutMs,
+        );
         timer.unref();
       });
       return await Promise.race([op(entry), timeout]);

@@ -32,7 +32,12 @@ export interface SessionHost {
   /** Resolves when the daemon has finished starting (ledger, queue); hellos wait for it. */
   readonly ready?: Promise<void>;
   hello(): { version: string; pid: number; capabilities: string[] };
-  chat: (params: unknown, client: ClientKind, signal: AbortSignal, onChunk: ((delta: string, seq: number, toolCall?: ToolCallDelta) => void) | undefined) => Promise<unknown>;
+  chat: (
+    params: unknown,
+    client: ClientKind,
+    signal: AbortSignal,
+    onChunk: ((delta: string, seq: number, toolCall?: ToolCallDelta) => void) | undefined,
+  ) => Promise<unknown>;
   status: (settleMemory: boolean) => unknown;
   stop: () => void;
   log: (level: 'info' | 'warn', msg: string, fields?: Record<string, unknown>) => void;
@@ -69,7 +74,11 @@ export class ClientSession {
   private closed = false;
   private flushed: Promise<void> = Promise.resolve();
 
-  constructor(private readonly socket: net.Socket, private readonly host: SessionHost, private readonly onClosed: (s: ClientSession) => void) {
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly host: SessionHost,
+    private readonly onClosed: (s: ClientSession) => void,
+  ) {
     socket.setNoDelay(true);
     const guard = new FrameGuard(host.maxMessageBytes);
     this.guard = guard;
@@ -81,7 +90,9 @@ export class ClientSession {
     this.connection = createMessageConnection(new StreamMessageReader(guard), this.writer);
     this.connection.onError(([err]) => this.drop(`protocol error: ${err.message}`));
     this.connection.onClose(() => void this.close());
-    this.deadline = setTimeout(() => { if (!this.authed) this.drop('no handshake before the deadline'); }, host.handshakeTimeoutMs);
+    this.deadline = setTimeout(() => {
+      if (!this.authed) this.drop('no handshake before the deadline');
+    }, host.handshakeTimeoutMs);
     this.deadline.unref();
     this.register();
     this.connection.listen();
@@ -98,7 +109,11 @@ export class ClientSession {
       if (!params || typeof params.token !== 'string' || !tokensEqual(params.token, this.host.token)) {
         // Answer first so an honest client with a stale token learns why, then hang up.
         this.writer.afterNextWrite(() => this.drop('bad token'));
-        return new ResponseError(RpcErrorCodes.unauthorized, 'Unauthorized: the token does not match. Restart the client so it rereads CONDUIT_HOME/token.', errorData('unauthorized', 'The token does not match.'));
+        return new ResponseError(
+          RpcErrorCodes.unauthorized,
+          'Unauthorized: the token does not match. Restart the client so it rereads CONDUIT_HOME/token.',
+          errorData('unauthorized', 'The token does not match.'),
+        );
       }
       clearTimeout(this.deadline);
       this.guard.authenticated();
@@ -120,7 +135,14 @@ export class ClientSession {
         const stream = isStreaming(params);
         const requestId = typeof params?.requestId === 'string' ? params.requestId : '';
         const onChunk = stream
-          ? (delta: string, seq: number, toolCall?: ToolCallDelta) => { void c.sendNotification(ChatChunkNotification.type, { requestId, seq, delta, ...(toolCall ? { toolCall } : {}) }); }
+          ? (delta: string, seq: number, toolCall?: ToolCallDelta) => {
+              void c.sendNotification(ChatChunkNotification.type, {
+                requestId,
+                seq,
+                delta,
+                ...(toolCall ? { toolCall } : {}),
+              });
+            }
           : undefined;
         return (await this.host.chat(params, this.client, controller.signal, onChunk)) as never;
       } catch (err) {
@@ -151,7 +173,11 @@ export class ClientSession {
   private requireAuth(): void {
     if (!this.authed) {
       this.writer.afterNextWrite(() => this.drop('request before handshake'));
-      throw new ResponseError(RpcErrorCodes.unauthorized, 'Unauthorized: send daemon/hello with the token first.', errorData('unauthorized', 'Handshake required.'));
+      throw new ResponseError(
+        RpcErrorCodes.unauthorized,
+        'Unauthorized: send daemon/hello with the token first.',
+        errorData('unauthorized', 'Handshake required.'),
+      );
     }
   }
 
@@ -194,4 +220,3 @@ function isStreaming(params: unknown): boolean {
 function errorData(code: ConduitErrorData['code'], message: string): ConduitErrorData {
   return { code, message };
 }
-

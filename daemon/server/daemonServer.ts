@@ -51,12 +51,24 @@ export class DaemonServer {
     }
     const host: SessionHost = {
       ...this.opts,
-      chat: (params: unknown, client: ClientKind, signal: AbortSignal, onChunk) => this.opts.chat(params, client, signal, onChunk),
-      status: (settleMemory: boolean) => this.opts.status(settleMemory, { clients: this.clients, inFlight: this.inFlight, served: this.served }),
-      requestStarted: () => { this.inFlight++; this.served++; this.updateIdle(); },
-      requestEnded: () => { this.inFlight--; this.updateIdle(); },
+      chat: (params: unknown, client: ClientKind, signal: AbortSignal, onChunk) =>
+        this.opts.chat(params, client, signal, onChunk),
+      status: (settleMemory: boolean) =>
+        this.opts.status(settleMemory, { clients: this.clients, inFlight: this.inFlight, served: this.served }),
+      requestStarted: () => {
+        this.inFlight++;
+        this.served++;
+        this.updateIdle();
+      },
+      requestEnded: () => {
+        this.inFlight--;
+        this.updateIdle();
+      },
     };
-    const session = new ClientSession(socket, host, (s) => { this.sessions.delete(s); this.updateIdle(); });
+    const session = new ClientSession(socket, host, (s) => {
+      this.sessions.delete(s);
+      this.updateIdle();
+    });
     this.sessions.add(session);
     this.updateIdle();
   }

@@ -36,7 +36,9 @@ export class DrainingWriter extends FrameWriter {
   async drain(timeoutMs = 1000): Promise<void> {
     if (this.pending.size === 0) return;
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs); });
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    });
     await Promise.race([Promise.allSettled([...this.pending]), timeout]);
     clearTimeout(timer);
   }

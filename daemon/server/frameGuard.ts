@@ -25,7 +25,10 @@ export class FrameGuard extends Transform {
   private limit: number;
   private limitLabel = 'before the handshake';
 
-  constructor(private readonly maxMessageBytes: number, preAuthMaxBytes = PRE_AUTH_MAX_BYTES) {
+  constructor(
+    private readonly maxMessageBytes: number,
+    preAuthMaxBytes = PRE_AUTH_MAX_BYTES,
+  ) {
     super();
     this.limit = Math.min(preAuthMaxBytes, maxMessageBytes);
   }

@@ -19,43 +19,77 @@ export const paramSchemas: Readonly<Record<string, z.ZodType>> = {
   'daemon/status': z.object({ settleMemory: z.boolean().optional() }).loose(),
   'daemon/ping': none,
   'daemon/stop': none,
-  'jobs/list': z.object({ states: z.array(z.enum(jobStates)).optional(), limit: z.number().int().min(1).optional() }).loose(),
+  'jobs/list': z
+    .object({ states: z.array(z.enum(jobStates)).optional(), limit: z.number().int().min(1).optional() })
+    .loose(),
   'jobs/get': id,
   'jobs/retry': id,
-  'batch/submit': z.object({
-    lines: z.array(z.string()), provider: z.enum(BatchProviderIds).optional(), model: z.string().optional(),
-    feature: z.string().optional(), source: z.string().optional(),
-  }).loose(),
+  'batch/submit': z
+    .object({
+      lines: z.array(z.string()),
+      provider: z.enum(BatchProviderIds).optional(),
+      model: z.string().optional(),
+      feature: z.string().optional(),
+      source: z.string().optional(),
+    })
+    .loose(),
   'batch/list': z.object({ limit: z.number().int().min(1).optional() }).loose(),
   'batch/status': id,
   'batch/results': id,
   'batch/cancel': id,
   'config/update': z.object({ settings: z.record(z.string(), z.unknown()), source: z.string().optional() }).loose(),
-  'keys/set': z.object({
-    provider: z.enum(ProviderIds), key: z.string(), profile: z.string().optional(),
-    add: z.boolean().optional(), verify: z.boolean().optional(),
-  }).loose(),
+  'keys/set': z
+    .object({
+      provider: z.enum(ProviderIds),
+      key: z.string(),
+      profile: z.string().optional(),
+      add: z.boolean().optional(),
+      verify: z.boolean().optional(),
+    })
+    .loose(),
   'keys/list': z.object({ profile: z.string().optional() }).loose(),
-  'keys/remove': z.object({ provider: z.enum(ProviderIds), profile: z.string().optional(), id: z.string().optional() }).loose(),
+  'keys/remove': z
+    .object({ provider: z.enum(ProviderIds), profile: z.string().optional(), id: z.string().optional() })
+    .loose(),
   'router/explain': z.object({ request: z.object({}).loose() }).loose(),
-  'usage/query': z.object({ since: time, until: time.optional(), groupBy: z.string().optional(), filters, utcOffsetMinutes: z.number().optional() }).loose(),
-  'usage/export': z.object({
-    since: time, until: time.optional(), filters, limit: z.number().int().min(1).optional(),
-    after: z.number().optional(), includeSamples: z.boolean().optional(),
-  }).loose(),
+  'usage/query': z
+    .object({
+      since: time,
+      until: time.optional(),
+      groupBy: z.string().optional(),
+      filters,
+      utcOffsetMinutes: z.number().optional(),
+    })
+    .loose(),
+  'usage/export': z
+    .object({
+      since: time,
+      until: time.optional(),
+      filters,
+      limit: z.number().int().min(1).optional(),
+      after: z.number().optional(),
+      includeSamples: z.boolean().optional(),
+    })
+    .loose(),
   'usage/metrics': z.object({ filters }).loose(),
   'usage/live': none,
-  'usage/breakdown': z.object({ since: time, until: time.optional(), filters, utcOffsetMinutes: z.number().optional() }).loose(),
+  'usage/breakdown': z
+    .object({ since: time, until: time.optional(), filters, utcOffsetMinutes: z.number().optional() })
+    .loose(),
   'alerts/list': none,
   'experiments/results': z.object({ since: time.optional() }).loose(),
   'budget/status': none,
   'cache/stats': none,
   'cache/clear': none,
   'cache/warm': z.object({ requests: z.array(z.object({}).loose()) }).loose(),
-  'feedback/rate': z.object({
-    requestId: z.string(), rating: z.union([z.literal(1), z.literal(-1)]), feature: z.string().optional(),
-    reason: z.enum(['retry', 'user']).optional(),
-  }).loose(),
+  'feedback/rate': z
+    .object({
+      requestId: z.string(),
+      rating: z.union([z.literal(1), z.literal(-1)]),
+      feature: z.string().optional(),
+      reason: z.enum(['retry', 'user']).optional(),
+    })
+    .loose(),
   'team/usage': z.object({ since: time, until: time }).loose(),
   'team/setPassword': z.object({ password: z.string() }).loose(),
 };
@@ -69,6 +103,8 @@ export function paramsProblem(method: string, params: unknown): string | undefin
   if (!schema) return undefined;
   const result = schema.safeParse(params ?? {});
   if (result.success) return undefined;
-  const issues = result.error.issues.slice(0, 3).map((i) => `${i.path.length ? i.path.join('.') : 'params'}: ${i.message}`);
+  const issues = result.error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.length ? i.path.join('.') : 'params'}: ${i.message}`);
   return `${method}: ${issues.join('; ')}. The request was not run; fix the params and send it again.`;
 }

@@ -46,7 +46,11 @@ async function bindPipe(pipe: string, createServer: () => net.Server): Promise<B
 export function isAlive(socketPath: string, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(socketPath);
-    const done = (alive: boolean) => { clearTimeout(timer); socket.destroy(); resolve(alive); };
+    const done = (alive: boolean) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(alive);
+    };
     // A daemon that accepts but is wedged counts as alive: replacing its socket would orphan it.
     const timer = setTimeout(() => done(true), timeoutMs);
     socket.once('connect', () => done(true));
@@ -58,7 +62,10 @@ function listen(server: net.Server, address: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error) => reject(err);
     server.once('error', onError);
-    server.listen(address, () => { server.off('error', onError); resolve(); });
+    server.listen(address, () => {
+      server.off('error', onError);
+      resolve();
+    });
   });
 }
 
@@ -76,8 +83,13 @@ async function acquireMutex(dir: string): Promise<void> {
         fs.rmSync(dir, { recursive: true, force: true });
         continue;
       }
-    } catch { continue; /* it went away between the calls */ }
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${dir}; another daemon seems stuck starting. Remove it if no conduit daemon is running.`);
+    } catch {
+      continue; /* it went away between the calls */
+    }
+    if (Date.now() > deadline)
+      throw new Error(
+        `Timed out waiting for ${dir}; another daemon seems stuck starting. Remove it if no conduit daemon is running.`,
+      );
     await new Promise((r) => setTimeout(r, 25 + Math.random() * 50));
   }
 }

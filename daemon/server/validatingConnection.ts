@@ -11,7 +11,8 @@ export function validatingConnection(c: MessageConnection, requireAuth: () => vo
   const wrapped = Object.create(c) as MessageConnection;
   const onRequest = (type: unknown, handler: unknown): unknown => {
     const method = typeof type === 'string' ? type : (type as { method?: string } | null)?.method;
-    if (typeof handler !== 'function' || method === undefined) return (c.onRequest as (...a: unknown[]) => unknown)(type, handler);
+    if (typeof handler !== 'function' || method === undefined)
+      return (c.onRequest as (...a: unknown[]) => unknown)(type, handler);
     const run = handler as (...args: unknown[]) => unknown;
     return (c.onRequest as (...a: unknown[]) => unknown)(type, (...args: unknown[]) => {
       const problem = paramsProblem(method, args.length > 1 ? args[0] : undefined);

@@ -8,7 +8,10 @@ export class BacklogDrainer {
   private running: Promise<void> | undefined;
 
   /** `drain` resolves false when it stopped on a failure; `more` says whether work is left to do now. */
-  constructor(private readonly drain: () => Promise<boolean>, private readonly more: () => boolean) {}
+  constructor(
+    private readonly drain: () => Promise<boolean>,
+    private readonly more: () => boolean,
+  ) {}
 
   run(): Promise<void> {
     this.running ??= this.drain().then((ok) => {

@@ -14,14 +14,17 @@ export function encodeEntry(entry: CacheEntry, withPrompt: boolean): string {
     request,
     prompt: withPrompt ? entry.prompt : '',
     // Without the prompt the vector is useless to others (and is a fingerprint of the prompt).
-    ...(withPrompt && vector ? { vector: Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64') } : {}),
+    ...(withPrompt && vector
+      ? { vector: Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64') }
+      : {}),
   });
 }
 
 export function decodeEntry(text: string): CacheEntry | undefined {
   try {
     const raw = JSON.parse(text) as Omit<CacheEntry, 'vector' | 'hits'> & { vector?: string };
-    if (typeof raw.key !== 'string' || typeof raw.text !== 'string' || typeof raw.expiresAt !== 'number') return undefined;
+    if (typeof raw.key !== 'string' || typeof raw.text !== 'string' || typeof raw.expiresAt !== 'number')
+      return undefined;
     const { vector, ...rest } = raw;
     const entry: CacheEntry = { ...rest, hits: 0 };
     if (typeof vector === 'string' && raw.embedder) {

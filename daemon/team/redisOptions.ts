@@ -4,13 +4,14 @@ import type { RedisOptions } from 'ioredis';
 export function redisOptions(url: string, password: string | undefined, commandTimeoutMs: number): RedisOptions {
   const u = new URL(url);
   const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0;
-  if (!Number.isInteger(db) || db < 0) throw new Error(`The Redis URL names database "${u.pathname.slice(1)}"; use a number, e.g. redis://host:6379/0.`);
+  if (!Number.isInteger(db) || db < 0)
+    throw new Error(`The Redis URL names database "${u.pathname.slice(1)}"; use a number, e.g. redis://host:6379/0.`);
   const fromUrl = u.password ? decodeURIComponent(u.password) : undefined;
   return {
     host: u.hostname,
     port: u.port ? Number(u.port) : 6379,
     ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
-    ...(password ?? fromUrl ? { password: password ?? fromUrl } : {}),
+    ...((password ?? fromUrl) ? { password: password ?? fromUrl } : {}),
     db,
     ...(u.protocol === 'rediss:' ? { tls: { servername: u.hostname } } : {}),
     // Fail fast while Redis is away instead of queueing: the caller falls back to its local part.

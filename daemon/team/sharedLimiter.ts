@@ -58,7 +58,10 @@ export class SharedLimiter {
   private defined = false;
   private readonly windowMs = limitWindowMs();
 
-  constructor(private readonly team: TeamConnection, private readonly log?: (msg: string, fields: Record<string, unknown>) => void) {}
+  constructor(
+    private readonly team: TeamConnection,
+    private readonly log?: (msg: string, fields: Record<string, unknown>) => void,
+  ) {}
 
   /** Whether the team's Redis answers (for tests and status). */
   get connected(): boolean {
@@ -73,7 +76,9 @@ export class SharedLimiter {
     try {
       waitMs = await this.take(buckets);
     } catch (err) {
-      this.log?.('team: shared rate limit unavailable; this request goes under the local limit', { err: err instanceof Error ? err.message : String(err) });
+      this.log?.('team: shared rate limit unavailable; this request goes under the local limit', {
+        err: err instanceof Error ? err.message : String(err),
+      });
       return fn();
     }
     // The turn is ours from now on: waiting for it needs no further word with Redis. Should Redis
@@ -132,14 +137,20 @@ export class SharedLimiter {
       const rate = perMinute * share;
       // The rate and size are part of the key: a changed setting starts a fresh bucket rather
       // than reading one kept at other numbers.
-      return { key: this.team.key('rl', limit.provider, limit.keyId, kind, `${capacity}@${rate}`), capacity, perMs: rate / this.windowMs, units };
+      return {
+        key: this.team.key('rl', limit.provider, limit.keyId, kind, `${capacity}@${rate}`),
+        capacity,
+        perMs: rate / this.windowMs,
+        units,
+      };
     };
     const out = [bucket('requests', limit.rpm, Math.max(1, Math.min(limit.burst ?? limit.rpm, limit.rpm)), 1)];
     if (tokens) {
       // A request larger than a whole bucket would wait forever: cap it at the bucket (the local
       // limiter refuses such requests before they get here anyway).
       const add = (kind: string, perMinute: number | undefined, units: number) => {
-        if (perMinute !== undefined && perMinute > 0 && units > 0) out.push(bucket(kind, perMinute, perMinute, Math.min(units, perMinute)));
+        if (perMinute !== undefined && perMinute > 0 && units > 0)
+          out.push(bucket(kind, perMinute, perMinute, Math.min(units, perMinute)));
       };
       add('input_tokens', limit.itpm, tokens.input);
       add('output_tokens', limit.otpm, tokens.output);
@@ -148,7 +159,6 @@ export class SharedLimiter {
     return out;
   }
 }
-
 
 function abortError(signal: AbortSignal): Error {
   return signal.reason instanceof Error ? signal.reason : new Error('aborted');

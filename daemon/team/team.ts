@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
-import type { AlertEvent, BudgetStatus, ProviderId, TeamStatus, TeamUsageParams, TeamUsageResult } from '../../protocol';
+import type {
+  AlertEvent,
+  BudgetStatus,
+  ProviderId,
+  TeamStatus,
+  TeamUsageParams,
+  TeamUsageResult,
+} from '../../protocol';
 import type { ResponseCache } from '../cache/responseCache';
 import { limitsFor, type RateLimitSettings } from '../ratelimit/rateLimitSettings';
 import { keyIdOf } from '../ratelimit/rateLimiter';
@@ -45,7 +52,12 @@ export class Team {
   constructor(private readonly opts: TeamOptions) {
     const s = opts.settings();
     this.person = s.displayName ?? safeUserName();
-    this.connection = new TeamConnection({ url: opts.url, teamId: s.id, commandTimeoutMs: s.commandTimeoutMs, log: opts.log });
+    this.connection = new TeamConnection({
+      url: opts.url,
+      teamId: s.id,
+      commandTimeoutMs: s.commandTimeoutMs,
+      log: opts.log,
+    });
     this.connection.setMaxListeners(0);
     this.limiter = new SharedLimiter(this.connection, (msg, fields) => opts.log('warn', msg, fields));
     this.cache = new TeamCache(this.connection, {
@@ -82,11 +94,23 @@ export class Team {
   }
 
   /** One attempt under the team's request and token limits for its provider and key (the local one came first). */
-  limited<T>(provider: ProviderId, apiKey: string | undefined, signal: AbortSignal, fn: () => Promise<T>, tokens?: SharedTokens): Promise<T> {
+  limited<T>(
+    provider: ProviderId,
+    apiKey: string | undefined,
+    signal: AbortSignal,
+    fn: () => Promise<T>,
+    tokens?: SharedTokens,
+  ): Promise<T> {
     const settings = this.opts.rateLimit();
     const limits = limitsFor(settings, provider);
     if (limits?.rpm === undefined) return fn();
-    const shared: SharedLimit = { provider, keyId: keyIdOf(apiKey), rpm: limits.rpm, margin: settings.margin, tpmCountsOutput: provider !== 'gemini' };
+    const shared: SharedLimit = {
+      provider,
+      keyId: keyIdOf(apiKey),
+      rpm: limits.rpm,
+      margin: settings.margin,
+      tpmCountsOutput: provider !== 'gemini',
+    };
     for (const k of ['burst', 'itpm', 'otpm', 'tpm'] as const) if (limits[k] !== undefined) shared[k] = limits[k];
     return this.limiter.run(shared, signal, fn, tokens);
   }
@@ -96,7 +120,8 @@ export class Team {
     if (this.connection.up) return settings;
     const share = this.opts.settings().offlineShare;
     // The same object while nothing changes: a new one makes the rate limiter start new buckets.
-    if (this.scaled?.from !== settings || this.scaled.share !== share) this.scaled = { from: settings, share, to: scaledLimits(settings, share) };
+    if (this.scaled?.from !== settings || this.scaled.share !== share)
+      this.scaled = { from: settings, share, to: scaledLimits(settings, share) };
     return this.scaled.to;
   }
 
@@ -106,7 +131,10 @@ export class Team {
   }
 
   async usageTotals(params: TeamUsageParams): Promise<TeamUsageResult> {
-    if (!this.connection.up) throw new Error(`Team usage lives in Redis at ${this.connection.display}, which is unreachable (${this.connection.problem ?? 'no connection'}). Try again once it is back; \`conduit usage\` shows this daemon's own ledger meanwhile.`);
+    if (!this.connection.up)
+      throw new Error(
+        `Team usage lives in Redis at ${this.connection.display}, which is unreachable (${this.connection.problem ?? 'no connection'}). Try again once it is back; \`conduit usage\` shows this daemon's own ledger meanwhile.`,
+      );
     return this.usage.totals(params, this.opts.settings().id);
   }
 
@@ -134,14 +162,21 @@ export class Team {
    */
   async freshStatus(waitMs = 1000): Promise<TeamStatus> {
     let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<void>((resolve) => { timer = setTimeout(resolve, waitMs); });
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, waitMs);
+    });
     await Promise.race([this.refreshBudgets(), late]);
     clearTimeout(timer);
     return this.status();
   }
 
   private refreshBudgets(): Promise<void> {
-    return this.budget.statuses().then((b) => { this.lastBudgets = b; }, () => undefined);
+    return this.budget.statuses().then(
+      (b) => {
+        this.lastBudgets = b;
+      },
+      () => undefined,
+    );
   }
 
   alerts(): ReturnType<TeamAlert['active']> {
@@ -150,10 +185,15 @@ export class Team {
 
   private raise(): void {
     const down = this.connection.mode === 'degraded' ? (this.connection.problem ?? 'the connection closed') : undefined;
-    for (const e of this.alert.update(down, this.connection.display, this.opts.settings().offlineShare)) this.opts.onAlert(e);
+    for (const e of this.alert.update(down, this.connection.display, this.opts.settings().offlineShare))
+      this.opts.onAlert(e);
   }
 }
 
 function safeUserName(): string {
-  try { return os.userInfo().username; } catch { return 'unknown'; }
+  try {
+    return os.userInfo().username;
+  } catch {
+    return 'unknown';
+  }
 }

@@ -33,7 +33,8 @@ export interface TeamReservation {
   done: boolean;
 }
 
-export type TeamReserveOutcome = { ok: true; reservation: TeamReservation } | { ok: false; status: BudgetStatus; neededUsd: number };
+export type TeamReserveOutcome =
+  { ok: true; reservation: TeamReservation } | { ok: false; status: BudgetStatus; neededUsd: number };
 
 interface Known {
   spent: number;
@@ -56,13 +57,21 @@ export class TeamBudget {
   private readonly offline = new Map<string, Known>();
   /** Settles that could not reach Redis: [reserved to give back, spent, keys]. */
   private pending: Array<{ reserved: number; spent: number; keys: readonly string[]; member: string }> = [];
-  private readonly drainer = new BacklogDrainer(() => this.drain(), () => this.pending.length > 0 && this.team.up);
+  private readonly drainer = new BacklogDrainer(
+    () => this.drain(),
+    () => this.pending.length > 0 && this.team.up,
+  );
 
   /**
    * @param lapseMs how long a reservation holds before Redis gives it back unsettled: longer than
    * any request may run (resilience.timeouts.requestMs), so only a daemon that died loses its hold.
    */
-  constructor(private readonly team: TeamConnection, private readonly settings: () => TeamSettings, private readonly now: () => number = Date.now, private readonly lapseMs = 15 * 60_000) {
+  constructor(
+    private readonly team: TeamConnection,
+    private readonly settings: () => TeamSettings,
+    private readonly now: () => number = Date.now,
+    private readonly lapseMs = 15 * 60_000,
+  ) {
     team.client.defineCommand('conduitBudgetReserve', { lua: RESERVE_LUA });
     team.client.defineCommand('conduitBudgetSettle', { lua: SETTLE_LUA });
     team.on('up', () => void this.flush());
@@ -84,7 +93,9 @@ export class TeamBudget {
         const member = `${randomUUID()}|${micros}`;
         // No old member: the whole amount is taken.
         const refusal = await this.script('conduitBudgetReserve', periods, String(micros), ['', member], micros);
-        return refusal ?? { ok: true, reservation: { micros, keys, member, localMicros: 0, where: 'redis', done: false } };
+        return (
+          refusal ?? { ok: true, reservation: { micros, keys, member, localMicros: 0, where: 'redis', done: false } }
+        );
       } catch {
         // Redis went away between the check and the call: the offline share decides.
       }
@@ -163,7 +174,9 @@ export class TeamBudget {
           const h = await this.team.client.hmget(p.key, 'spent', 'reserved');
           k = { spent: Number(h[0] ?? 0), reserved: Number(h[1] ?? 0) };
           this.known.set(p.key, k);
-        } catch { /* last known */ }
+        } catch {
+          /* last known */
+        }
       }
       const o = this.offline.get(p.key) ?? { spent: 0, reserved: 0 };
       const unsynced = this.team.up ? 0 : o.spent;
@@ -205,12 +218,31 @@ export class TeamBudget {
    * Reserve or raise in Redis: undefined when granted, else the refusal for `needed` micro-dollars.
    * Either way the reply's figures become the last known state the offline share is cut from.
    */
-  private async script(command: 'conduitBudgetReserve', periods: Period[], amount: string, members: string[], needed: number): Promise<Extract<TeamReserveOutcome, { ok: false }> | undefined> {
+  private async script(
+    command: 'conduitBudgetReserve',
+    periods: Period[],
+    amount: string,
+    members: string[],
+    needed: number,
+  ): Promise<Extract<TeamReserveOutcome, { ok: false }> | undefined> {
     const ttls = periods.map((p) => String(Math.max(60_000, p.resetsAt - this.now() + 86_400_000)));
     const now = this.now();
-    const reply = await this.call(command, periods.map((p) => p.key), [amount, ...periods.map((p) => String(p.limit === undefined ? -1 : toMicros(p.limit))), ...ttls, String(now), String(now + this.lapseMs), ...members]) as number[];
+    const reply = (await this.call(
+      command,
+      periods.map((p) => p.key),
+      [
+        amount,
+        ...periods.map((p) => String(p.limit === undefined ? -1 : toMicros(p.limit))),
+        ...ttls,
+        String(now),
+        String(now + this.lapseMs),
+        ...members,
+      ],
+    )) as number[];
     if (reply[0] === 1) {
-      periods.forEach((p, i) => this.known.set(p.key, { spent: Number(reply[1 + 2 * i]), reserved: Number(reply[2 + 2 * i]) }));
+      periods.forEach((p, i) =>
+        this.known.set(p.key, { spent: Number(reply[1 + 2 * i]), reserved: Number(reply[2 + 2 * i]) }),
+      );
       return undefined;
     }
     const p = periods[Number(reply[1]) - 1]!;
@@ -231,7 +263,17 @@ export class TeamBudget {
       const left = toMicros(p.limit) - k.spent - k.reserved;
       const allowance = Math.floor(Math.max(0, left) * share);
       if (o.spent + o.reserved + micros > allowance) {
-        return { ok: false, status: this.statusOf(p, k.spent + o.spent, k.reserved + o.reserved, p.limit, fromMicros(allowance - o.spent - o.reserved)), neededUsd: fromMicros(micros) };
+        return {
+          ok: false,
+          status: this.statusOf(
+            p,
+            k.spent + o.spent,
+            k.reserved + o.reserved,
+            p.limit,
+            fromMicros(allowance - o.spent - o.reserved),
+          ),
+          neededUsd: fromMicros(micros),
+        };
       }
     }
     return undefined;
@@ -251,8 +293,18 @@ export class TeamBudget {
     const b = this.settings().budgets;
     // UTC for everyone: the team's members may sit in different time zones.
     return [
-      { period: 'day', key: this.team.key('budget', `d:${dayKey(at, 0)}`), limit: b.dailyUsd, resetsAt: startOfDay(at, 0) + 86_400_000 },
-      { period: 'month', key: this.team.key('budget', `m:${monthKey(at, 0)}`), limit: b.monthlyUsd, resetsAt: startOfNextMonth(at, 0) },
+      {
+        period: 'day',
+        key: this.team.key('budget', `d:${dayKey(at, 0)}`),
+        limit: b.dailyUsd,
+        resetsAt: startOfDay(at, 0) + 86_400_000,
+      },
+      {
+        period: 'month',
+        key: this.team.key('budget', `m:${monthKey(at, 0)}`),
+        limit: b.monthlyUsd,
+        resetsAt: startOfNextMonth(at, 0),
+      },
     ];
   }
 
@@ -261,14 +313,32 @@ export class TeamBudget {
     return key.includes(':d:') ? 2 * 86_400_000 : 32 * 86_400_000;
   }
 
-  private statusOf(p: Period, spentMicros: number, reservedMicros: number, limit: number, remaining?: number): BudgetStatus {
+  private statusOf(
+    p: Period,
+    spentMicros: number,
+    reservedMicros: number,
+    limit: number,
+    remaining?: number,
+  ): BudgetStatus {
     const spentUsd = fromMicros(spentMicros);
     const reservedUsd = fromMicros(reservedMicros);
-    return { scope: 'team', period: p.period, limitUsd: limit, spentUsd, reservedUsd, remainingUsd: Math.max(0, remaining ?? limit - spentUsd - reservedUsd), resetsAt: p.resetsAt };
+    return {
+      scope: 'team',
+      period: p.period,
+      limitUsd: limit,
+      spentUsd,
+      reservedUsd,
+      remainingUsd: Math.max(0, remaining ?? limit - spentUsd - reservedUsd),
+      resetsAt: p.resetsAt,
+    };
   }
 
   /** KEYS are the period hashes, then their reservation sets. */
-  private call(command: 'conduitBudgetReserve' | 'conduitBudgetSettle', keys: readonly string[], args: string[]): Promise<unknown> {
+  private call(
+    command: 'conduitBudgetReserve' | 'conduitBudgetSettle',
+    keys: readonly string[],
+    args: string[],
+  ): Promise<unknown> {
     const client = this.team.client as unknown as Record<string, (n: number, ...a: string[]) => Promise<unknown>>;
     const all = [...keys, ...keys.map((k) => `${k}:res`)];
     return client[command]!(all.length, ...all, ...args);

@@ -28,7 +28,10 @@ export class TeamCache implements SharedCacheTier {
   private following: Promise<void> | undefined;
   adopted = 0;
 
-  constructor(private readonly team: TeamConnection, private readonly opts: TeamCacheOptions) {}
+  constructor(
+    private readonly team: TeamConnection,
+    private readonly opts: TeamCacheOptions,
+  ) {}
 
   private entryKey(key: string): string {
     return this.team.key('cache', key);
@@ -49,18 +52,35 @@ export class TeamCache implements SharedCacheTier {
     const ttlMs = Math.floor(entry.expiresAt - Date.now());
     if (!this.team.up || ttlMs <= 0) return;
     const wire = encodeEntry(entry, this.opts.sharePrompts());
-    this.team.client.multi()
+    this.team.client
+      .multi()
       .set(this.entryKey(entry.key), wire, 'PX', ttlMs)
-      .xadd(this.streamKey, 'MAXLEN', '~', String(this.opts.maxStreamEntries()), '*', 'origin', this.opts.origin, 'entry', wire)
+      .xadd(
+        this.streamKey,
+        'MAXLEN',
+        '~',
+        String(this.opts.maxStreamEntries()),
+        '*',
+        'origin',
+        this.opts.origin,
+        'entry',
+        wire,
+      )
       .exec()
-      .catch((err: unknown) => this.opts.log?.('warn', 'team cache: could not share an entry', { err: err instanceof Error ? err.message : String(err) }));
+      .catch((err: unknown) =>
+        this.opts.log?.('warn', 'team cache: could not share an entry', {
+          err: err instanceof Error ? err.message : String(err),
+        }),
+      );
   }
 
   /** Follows the stream until `stop`; resolves once the backlog (what this daemon missed) is in. */
   async start(): Promise<void> {
     this.reader ??= this.team.duplicate();
     let caughtUp!: () => void;
-    const ready = new Promise<void>((r) => { caughtUp = r; });
+    const ready = new Promise<void>((r) => {
+      caughtUp = r;
+    });
     this.following = this.follow(caughtUp);
     await Promise.race([ready, new Promise((r) => setTimeout(r, 5000).unref())]);
   }
@@ -91,7 +111,9 @@ export class TeamCache implements SharedCacheTier {
         }
       } catch (err) {
         if (this.stopped) break;
-        this.opts.log?.('warn', 'team cache: stream read failed; retrying', { err: err instanceof Error ? err.message : String(err) });
+        this.opts.log?.('warn', 'team cache: stream read failed; retrying', {
+          err: err instanceof Error ? err.message : String(err),
+        });
         // After an outage, read what was missed before blocking again.
         backlog = true;
         await new Promise((r) => setTimeout(r, 500));
@@ -101,7 +123,10 @@ export class TeamCache implements SharedCacheTier {
   }
 
   private async take(fields: string[]): Promise<void> {
-    const field = (name: string) => { const i = fields.indexOf(name); return i >= 0 && i % 2 === 0 ? fields[i + 1] : undefined; };
+    const field = (name: string) => {
+      const i = fields.indexOf(name);
+      return i >= 0 && i % 2 === 0 ? fields[i + 1] : undefined;
+    };
     if (field('origin') === this.opts.origin) return;
     const wire = field('entry');
     const entry = wire ? decodeEntry(wire) : undefined;

@@ -112,11 +112,21 @@ export class TeamConnection extends EventEmitter<{ up: []; down: [problem: strin
     this.state = next;
     this.changedAt = Date.now();
     if (next === 'connected') {
-      this.opts.log?.('info', was === 'degraded' ? 'team: Redis is back; shared limits, cache and budgets resume' : 'team: connected to Redis', { redis: this.display });
+      this.opts.log?.(
+        'info',
+        was === 'degraded'
+          ? 'team: Redis is back; shared limits, cache and budgets resume'
+          : 'team: connected to Redis',
+        { redis: this.display },
+      );
       this.emit('up');
     } else if (next === 'degraded') {
       const problem = this.lastProblem ?? 'the connection closed';
-      this.opts.log?.('warn', 'team: Redis unreachable; local limits, local cache and this daemon\'s share of the team budget until it returns', { redis: this.display, problem });
+      this.opts.log?.(
+        'warn',
+        "team: Redis unreachable; local limits, local cache and this daemon's share of the team budget until it returns",
+        { redis: this.display, problem },
+      );
       this.emit('down', problem);
     }
   }

@@ -46,11 +46,18 @@ export function teamRow(record: RequestRecord, person: string): TeamUsageRow {
  */
 export class TeamUsage {
   private pending: TeamUsageRow[] = [];
-  private readonly drainer = new BacklogDrainer(() => this.drain(), () => this.pending.length > 0 && this.team.up);
+  private readonly drainer = new BacklogDrainer(
+    () => this.drain(),
+    () => this.pending.length > 0 && this.team.up,
+  );
   private appended = 0;
   dropped = 0;
 
-  constructor(private readonly team: TeamConnection, private readonly settings: () => TeamSettings, private readonly origin: string) {
+  constructor(
+    private readonly team: TeamConnection,
+    private readonly settings: () => TeamSettings,
+    private readonly origin: string,
+  ) {
     team.on('up', () => void this.flush());
   }
 
@@ -83,7 +90,16 @@ export class TeamUsage {
         const s = this.settings();
         const multi = this.team.client.multi();
         for (const row of batch) {
-          multi.xadd(this.streamKey, 'MAXLEN', '~', String(s.usageMaxRows), '*', 'origin', this.origin, ...Object.entries(row).flatMap(([k, v]) => [k, String(v)]));
+          multi.xadd(
+            this.streamKey,
+            'MAXLEN',
+            '~',
+            String(s.usageMaxRows),
+            '*',
+            'origin',
+            this.origin,
+            ...Object.entries(row).flatMap(([k, v]) => [k, String(v)]),
+          );
         }
         if ((this.appended += batch.length) % 1000 < batch.length) {
           // Rows older than the age cap; stream ids are arrival times in ms.
@@ -129,8 +145,17 @@ export class TeamUsage {
       if (page.length < 1000) break;
       start = `(${page[page.length - 1]![0]}`;
     }
-    const sorted = (m: Map<string, TeamUsageTotal>) => [...m.values()].sort((a, b) => b.costUsd - a.costUsd || a.name.localeCompare(b.name));
-    return { teamId, since: params.since, until: params.until, total, byPerson: sorted(byPerson), byFeature: sorted(byFeature), oldestAt };
+    const sorted = (m: Map<string, TeamUsageTotal>) =>
+      [...m.values()].sort((a, b) => b.costUsd - a.costUsd || a.name.localeCompare(b.name));
+    return {
+      teamId,
+      since: params.since,
+      until: params.until,
+      total,
+      byPerson: sorted(byPerson),
+      byFeature: sorted(byFeature),
+      oldestAt,
+    };
   }
 }
 
@@ -159,7 +184,18 @@ function parseRow(fields: string[]): (TeamUsageRow & { origin: string }) | undef
   if (!f.requestId || !f.at) return undefined;
   const n = (k: string) => Number(f[k] ?? 0) || 0;
   return {
-    origin: f.origin ?? '', requestId: f.requestId, at: n('at'), person: f.person ?? '?', feature: f.feature ?? '?', provider: f.provider ?? '', model: f.model ?? '',
-    costUsd: n('costUsd'), costSavedUsd: n('costSavedUsd'), inputTokens: n('inputTokens'), outputTokens: n('outputTokens'), error: f.error ?? '', cache: f.cache ?? '',
+    origin: f.origin ?? '',
+    requestId: f.requestId,
+    at: n('at'),
+    person: f.person ?? '?',
+    feature: f.feature ?? '?',
+    provider: f.provider ?? '',
+    model: f.model ?? '',
+    costUsd: n('costUsd'),
+    costSavedUsd: n('costSavedUsd'),
+    inputTokens: n('inputTokens'),
+    outputTokens: n('outputTokens'),
+    error: f.error ?? '',
+    cache: f.cache ?? '',
   };
 }

@@ -47,7 +47,9 @@ export class AlertMonitor {
 
   /** One evaluation; overlapping calls share the one in progress. Never throws. */
   evaluate(): Promise<AlertEvent[]> {
-    this.running ??= this.run().finally(() => { this.running = null; });
+    this.running ??= this.run().finally(() => {
+      this.running = null;
+    });
     return this.running;
   }
 
@@ -59,10 +61,22 @@ export class AlertMonitor {
     try {
       const thresholds = this.deps.thresholds();
       const now = this.now();
-      const snapshot = await buildAlertSnapshot({ ledger: this.deps.ledger, ...(this.deps.queueingForMs ? { queueingForMs: this.deps.queueingForMs } : {}), ...(this.deps.limitPressure ? { limitPressure: this.deps.limitPressure } : {}) }, thresholds, now);
+      const snapshot = await buildAlertSnapshot(
+        {
+          ledger: this.deps.ledger,
+          ...(this.deps.queueingForMs ? { queueingForMs: this.deps.queueingForMs } : {}),
+          ...(this.deps.limitPressure ? { limitPressure: this.deps.limitPressure } : {}),
+        },
+        thresholds,
+        now,
+      );
       const events = this.manager.update(evaluateAlerts(snapshot, thresholds, now), now, thresholds.cooldownMs);
       for (const e of events) {
-        try { this.deps.onEvent(e); } catch { /* a listener's failure must not stop the others */ }
+        try {
+          this.deps.onEvent(e);
+        } catch {
+          /* a listener's failure must not stop the others */
+        }
       }
       return events;
     } catch {

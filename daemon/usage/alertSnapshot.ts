@@ -36,17 +36,23 @@ export interface SnapshotSources {
   utcOffsetMinutes?: number;
 }
 
-export async function buildAlertSnapshot(src: SnapshotSources, t: AlertThresholds, now: number): Promise<AlertSnapshot> {
+export async function buildAlertSnapshot(
+  src: SnapshotSources,
+  t: AlertThresholds,
+  now: number,
+): Promise<AlertSnapshot> {
   const { ledger } = src;
   const offset = src.utcOffsetMinutes ?? localUtcOffsetMinutes(now);
   const recentMs = Math.max(t.errorRate.windowMs, t.latencyP95.windowMs, t.rateLimit.windowMs, t.cacheHitDrop.windowMs);
   return {
     recent: await recentRows(ledger, recentMs, now),
     cost: await orNull(() => costs(ledger, t.costSpike.baselineDays, offset, now)),
-    cacheBaseline: await orNull(() => cacheCounts(ledger.reader(), {
-      since: now - t.cacheHitDrop.baselineDays * DAY,
-      until: now - t.cacheHitDrop.windowMs,
-    })),
+    cacheBaseline: await orNull(() =>
+      cacheCounts(ledger.reader(), {
+        since: now - t.cacheHitDrop.baselineDays * DAY,
+        until: now - t.cacheHitDrop.windowMs,
+      }),
+    ),
     queueingForMs: src.queueingForMs?.() ?? null,
     limitPressure: src.limitPressure?.(t.rateLimit.pressureWindowMs) ?? null,
     ledgerDegraded: ledger.status().degraded,
@@ -63,7 +69,12 @@ async function recentRows(ledger: UsageLedger, windowMs: number, now: number): P
   return (await orNull(read)) ?? ledger.live.since(windowMs, now);
 }
 
-async function costs(ledger: UsageLedger, baselineDays: number, offset: number, now: number): Promise<NonNullable<AlertSnapshot['cost']>> {
+async function costs(
+  ledger: UsageLedger,
+  baselineDays: number,
+  offset: number,
+  now: number,
+): Promise<NonNullable<AlertSnapshot['cost']>> {
   const today = startOfDay(now, offset);
   const byDay = await dailyCosts(ledger.reader(), { since: today - baselineDays * DAY, until: now + 1 }, offset);
   const todayKey = dayKey(now, offset);
@@ -74,5 +85,9 @@ async function costs(ledger: UsageLedger, baselineDays: number, offset: number, 
 }
 
 async function orNull<T>(read: () => Promise<T>): Promise<T | null> {
-  try { return await read(); } catch { return null; }
+  try {
+    return await read();
+  } catch {
+    return null;
+  }
 }

@@ -7,7 +7,10 @@ export class BatchWriter<T, R> {
   private pending: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
   private flushing: Promise<void> | null = null;
 
-  constructor(private readonly writeBatch: (items: T[]) => Promise<R[]>, private readonly maxBatch = 256) {}
+  constructor(
+    private readonly writeBatch: (items: T[]) => Promise<R[]>,
+    private readonly maxBatch = 256,
+  ) {}
 
   add(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {

@@ -27,9 +27,20 @@ export class BudgetAlerts {
       this.sent.add(dedupe);
       const previous = this.active.get(id);
       const scope = s.scope === 'global' ? 'The' : `Feature ${s.scope.slice('feature:'.length)}'s`;
-      const message = `${scope} ${s.period === 'day' ? 'daily' : 'monthly'} budget is ${Math.round(share * 100)} % spent: ${formatUsd(s.spentUsd)} of ${formatUsd(s.limitUsd)}; it resets ${new Date(s.resetsAt).toISOString()}.` +
+      const message =
+        `${scope} ${s.period === 'day' ? 'daily' : 'monthly'} budget is ${Math.round(share * 100)} % spent: ${formatUsd(s.spentUsd)} of ${formatUsd(s.limitUsd)}; it resets ${new Date(s.resetsAt).toISOString()}.` +
         (crossed >= 1 ? ' Requests that could exceed it are refused (or downgraded, with onExceed "downgrade").' : '');
-      const alert: Alert = { id, kind: 'budget', severity: crossed >= 1 ? 'critical' : 'warning', message, value: share, threshold: crossed, firedAt: previous?.resetsAt === s.resetsAt ? previous.alert.firedAt : at, lastSentAt: at, clearedAt: null };
+      const alert: Alert = {
+        id,
+        kind: 'budget',
+        severity: crossed >= 1 ? 'critical' : 'warning',
+        message,
+        value: share,
+        threshold: crossed,
+        firedAt: previous?.resetsAt === s.resetsAt ? previous.alert.firedAt : at,
+        lastSentAt: at,
+        clearedAt: null,
+      };
       events.push({ type: previous?.resetsAt === s.resetsAt ? 'repeated' : 'fired', alert: { ...alert } });
       this.active.set(id, { alert, resetsAt: s.resetsAt });
     }

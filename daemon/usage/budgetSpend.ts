@@ -8,9 +8,19 @@ import type { SqliteDb } from './sqlite';
  * daemon's start: later requests are counted in memory as they settle). Read once at start.
  * A cache hit's cost_usd is 0 (its would-have-been cost is in cost_saved_usd), so it adds nothing.
  */
-export async function readSpend(db: SqliteDb, until: number, utcOffsetMinutes: number = localUtcOffsetMinutes(until)): Promise<SpendSeed> {
+export async function readSpend(
+  db: SqliteDb,
+  until: number,
+  utcOffsetMinutes: number = localUtcOffsetMinutes(until),
+): Promise<SpendSeed> {
   const byFeature = async (since: number) => {
-    const { groups } = await aggregateUsage(db, { since, until, groupBy: ['feature'], utcOffsetMinutes, sketches: false });
+    const { groups } = await aggregateUsage(db, {
+      since,
+      until,
+      groupBy: ['feature'],
+      utcOffsetMinutes,
+      sketches: false,
+    });
     return new Map([...groups.values()].filter((g) => g.costUsd > 0).map((g) => [g.keys[0]!, g.costUsd]));
   };
   return {

@@ -88,7 +88,16 @@ export class BudgetTable {
       const reserved = this.reserved.get(line.key) ?? 0;
       const remaining = line.limitUsd - spent - reserved;
       if (need > remaining + EPSILON && (!worst || remaining < worst.remainingUsd)) {
-        worst = { scope: line.scope, period: line.period, limitUsd: line.limitUsd, spentUsd: spent, reservedUsd: reserved, remainingUsd: Math.max(0, remaining), resetsAt: this.resetsAt(line.period, at), neededUsd: need };
+        worst = {
+          scope: line.scope,
+          period: line.period,
+          limitUsd: line.limitUsd,
+          spentUsd: spent,
+          reservedUsd: reserved,
+          remainingUsd: Math.max(0, remaining),
+          resetsAt: this.resetsAt(line.period, at),
+          neededUsd: need,
+        };
       }
     }
     if (worst) return { ok: false, refusal: worst };
@@ -110,7 +119,19 @@ export class BudgetTable {
       const reserved = this.reserved.get(line.key) ?? 0;
       const remaining = line.limitUsd - spent - reserved;
       if (extra > remaining + EPSILON) {
-        return { ok: false, refusal: { scope: line.scope, period: line.period, limitUsd: line.limitUsd, spentUsd: spent, reservedUsd: reserved, remainingUsd: Math.max(0, remaining), resetsAt: this.resetsAt(line.period, at), neededUsd: extra } };
+        return {
+          ok: false,
+          refusal: {
+            scope: line.scope,
+            period: line.period,
+            limitUsd: line.limitUsd,
+            spentUsd: spent,
+            reservedUsd: reserved,
+            remainingUsd: Math.max(0, remaining),
+            resetsAt: this.resetsAt(line.period, at),
+            neededUsd: extra,
+          },
+        };
       }
     }
     for (const key of reservation.keys) this.add(this.reserved, key, extra);
@@ -143,12 +164,23 @@ export class BudgetTable {
     const at = this.now();
     const settings = this.opts.settings();
     const out: BudgetStatus[] = [];
-    const scopes: { scope: string; feature?: string }[] = [{ scope: 'global' }, ...Object.keys(settings.byFeature).map((f) => ({ scope: `feature:${f}`, feature: f }))];
+    const scopes: { scope: string; feature?: string }[] = [
+      { scope: 'global' },
+      ...Object.keys(settings.byFeature).map((f) => ({ scope: `feature:${f}`, feature: f })),
+    ];
     for (const { scope, feature } of scopes) {
       for (const line of this.lines(feature, at).filter((l) => l.scope === scope)) {
         const spent = this.spent.get(line.key) ?? 0;
         const reserved = this.reserved.get(line.key) ?? 0;
-        out.push({ scope, period: line.period, limitUsd: line.limitUsd, spentUsd: spent, reservedUsd: reserved, remainingUsd: Math.max(0, line.limitUsd - spent - reserved), resetsAt: this.resetsAt(line.period, at) });
+        out.push({
+          scope,
+          period: line.period,
+          limitUsd: line.limitUsd,
+          spentUsd: spent,
+          reservedUsd: reserved,
+          remainingUsd: Math.max(0, line.limitUsd - spent - reserved),
+          resetsAt: this.resetsAt(line.period, at),
+        });
       }
     }
     return out;
@@ -170,7 +202,8 @@ export class BudgetTable {
     const s = this.opts.settings();
     const out: Line[] = [];
     const push = (scope: string, period: BudgetPeriod, limit: number | undefined) => {
-      if (limit !== undefined) out.push({ scope, period, key: `${scope}|${this.periodKey(period, at)}`, limitUsd: limit });
+      if (limit !== undefined)
+        out.push({ scope, period, key: `${scope}|${this.periodKey(period, at)}`, limitUsd: limit });
     };
     push('global', 'day', s.dailyUsd);
     push('global', 'month', s.monthlyUsd);

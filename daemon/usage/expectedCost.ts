@@ -15,7 +15,11 @@ const MAX_SAMPLES = 2000;
  * most the latest 2,000), or undefined with fewer than 5. Cache hits and errors are left out:
  * they say nothing of how long this feature's answers run.
  */
-export async function medianOutputTokens(db: SqliteDb, feature: string, now: number): Promise<{ median: number; samples: number } | undefined> {
+export async function medianOutputTokens(
+  db: SqliteDb,
+  feature: string,
+  now: number,
+): Promise<{ median: number; samples: number } | undefined> {
   const rows = await db.all<{ output_tokens: number }>(
     `SELECT output_tokens FROM requests
      WHERE feature = ? AND started_at >= ? AND error_code IS NULL AND cache = 'none' AND output_tokens > 0
@@ -43,12 +47,29 @@ export async function withExpectedCost(
 ): Promise<RouterExplainResult> {
   const inputTokens = estimateInputTokens(request.messages, request.system);
   // The ledger may be unavailable (degraded, closing): the stated default is used then.
-  const seen = db ? await Promise.resolve().then(() => medianOutputTokens(db(), request.feature ?? 'ask', now)).catch(() => undefined) : undefined;
+  const seen = db
+    ? await Promise.resolve()
+        .then(() => medianOutputTokens(db(), request.feature ?? 'ask', now))
+        .catch(() => undefined)
+    : undefined;
   const outputTokens = Math.min(explained.estimate.maxTokens, seen?.median ?? DEFAULT_EXPECTED_OUTPUT_TOKENS);
-  const usage = { input_tokens: inputTokens, output_tokens: outputTokens, cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0 };
+  const usage = {
+    input_tokens: inputTokens,
+    output_tokens: outputTokens,
+    cache_read_tokens: 0,
+    cache_write_tokens: 0,
+    reasoning_tokens: 0,
+  };
   const cost = billedCostOf(explained.route.provider, explained.route.model, usage, prices);
   return {
     ...explained,
-    expected: { usd: cost.usd, inputTokens, outputTokens, outputFrom: seen ? 'ledger' : 'default', samples: seen?.samples ?? 0, approximate: cost.approximate },
+    expected: {
+      usd: cost.usd,
+      inputTokens,
+      outputTokens,
+      outputFrom: seen ? 'ledger' : 'default',
+      samples: seen?.samples ?? 0,
+      approximate: cost.approximate,
+    },
   };
 }

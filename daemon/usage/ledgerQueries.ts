@@ -50,7 +50,11 @@ export async function selectPage(db: SqliteDb, page: PageParams): Promise<{ rows
  * Cost per calendar day (at `utcOffsetMinutes`) in a range; days without requests are absent.
  * From the rollups: the cost-spike alert looks back a week and needs nothing else.
  */
-export async function dailyCosts(db: SqliteDb, range: RowRange, utcOffsetMinutes: number): Promise<Map<string, number>> {
+export async function dailyCosts(
+  db: SqliteDb,
+  range: RowRange,
+  utcOffsetMinutes: number,
+): Promise<Map<string, number>> {
   const { groups } = await aggregateUsage(db, { ...range, groupBy: ['day'], utcOffsetMinutes, sketches: false });
   return new Map([...groups.values()].map((g) => [g.keys[0]!, g.costUsd]));
 }
@@ -70,9 +74,21 @@ function whereClause(range: RowRange): { where: string; params: SqlValue[] } {
   const parts = ['started_at >= ?', 'started_at < ?'];
   const params: SqlValue[] = [range.since, range.until];
   const f = range.filters ?? {};
-  if (f.feature !== undefined) { parts.push('feature = ?'); params.push(f.feature); }
-  if (f.provider !== undefined) { parts.push('provider = ?'); params.push(f.provider); }
-  if (f.model !== undefined) { parts.push('model = ?'); params.push(f.model); }
-  if (f.client !== undefined) { parts.push('client = ?'); params.push(f.client); }
+  if (f.feature !== undefined) {
+    parts.push('feature = ?');
+    params.push(f.feature);
+  }
+  if (f.provider !== undefined) {
+    parts.push('provider = ?');
+    params.push(f.provider);
+  }
+  if (f.model !== undefined) {
+    parts.push('model = ?');
+    params.push(f.model);
+  }
+  if (f.client !== undefined) {
+    parts.push('client = ?');
+    params.push(f.client);
+  }
   return { where: parts.join(' AND '), params };
 }

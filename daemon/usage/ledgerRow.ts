@@ -5,11 +5,41 @@ import type { SqlValue } from './sqlite';
 
 /** The columns written for one record, in INSERT order. */
 export const INSERT_COLUMNS = [
-  'request_id', 'started_at', 'recorded_at', 'client', 'feature', 'priority', 'provider', 'model', 'tier',
-  'experiment_arm', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens',
-  'reasoning_tokens', 'cost_usd', 'cost_saved_usd', 'cost_estimated', 'latency_ms', 'ttft_ms', 'attempts', 'error_code',
-  'http_status', 'fallback_path', 'cache', 'coalesced', 'stream', 'profile', 'sample_prompt', 'sample_response',
-  'batch', 'batch_id', 'latency_bin', 'ttft_bin', 'client_name',
+  'request_id',
+  'started_at',
+  'recorded_at',
+  'client',
+  'feature',
+  'priority',
+  'provider',
+  'model',
+  'tier',
+  'experiment_arm',
+  'input_tokens',
+  'output_tokens',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'reasoning_tokens',
+  'cost_usd',
+  'cost_saved_usd',
+  'cost_estimated',
+  'latency_ms',
+  'ttft_ms',
+  'attempts',
+  'error_code',
+  'http_status',
+  'fallback_path',
+  'cache',
+  'coalesced',
+  'stream',
+  'profile',
+  'sample_prompt',
+  'sample_response',
+  'batch',
+  'batch_id',
+  'latency_bin',
+  'ttft_bin',
+  'client_name',
 ] as const;
 
 export const INSERT_SQL = `INSERT OR IGNORE INTO requests (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})`;
@@ -141,9 +171,10 @@ export function toUsageRow(r: DbRow): UsageRow {
     coalesced: r.coalesced === 1,
     stream: r.stream === 1,
     profile: r.profile,
-    sample: typeof r.sample_prompt === 'string' || typeof r.sample_response === 'string'
-      ? { prompt: r.sample_prompt ?? '', response: r.sample_response ?? '' }
-      : null,
+    sample:
+      typeof r.sample_prompt === 'string' || typeof r.sample_response === 'string'
+        ? { prompt: r.sample_prompt ?? '', response: r.sample_response ?? '' }
+        : null,
     ...(r.batch === 1 ? { batch: true } : {}),
     ...(typeof r.client_name === 'string' ? { clientName: r.client_name } : {}),
   };

@@ -9,7 +9,14 @@ export function liveUsage(ledger: UsageLedger, now: number): UsageLiveResult {
   return {
     windows: LIVE_WINDOWS_MS.map((windowMs) => {
       const g = summarizeRows('live', ledger.live.since(windowMs, now));
-      return { windowMs, requests: g.requests, errors: g.errors, costUsd: g.costUsd, latencyMs: g.latencyMs, ttftMs: g.ttftMs };
+      return {
+        windowMs,
+        requests: g.requests,
+        errors: g.errors,
+        costUsd: g.costUsd,
+        latencyMs: g.latencyMs,
+        ttftMs: g.ttftMs,
+      };
     }),
     ledger: ledger.status(),
   };

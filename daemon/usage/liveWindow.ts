@@ -9,7 +9,10 @@ import type { UsageRow } from '../../protocol/usage';
 export class LiveWindow {
   private rows: UsageRow[] = [];
 
-  constructor(readonly horizonMs = 60 * 60_000, readonly maxRows = 10_000) {}
+  constructor(
+    readonly horizonMs = 60 * 60_000,
+    readonly maxRows = 10_000,
+  ) {}
 
   add(row: UsageRow, now: number): void {
     this.rows.push(row);
@@ -20,7 +23,9 @@ export class LiveWindow {
   /** Fills the window from the ledger at startup, so a restart does not blind the alerts. */
   seed(rows: readonly UsageRow[], now: number): void {
     const known = new Set(this.rows.map((r) => r.requestId));
-    this.rows = [...rows.filter((r) => !known.has(r.requestId)), ...this.rows].sort((a, b) => a.startedAt - b.startedAt);
+    this.rows = [...rows.filter((r) => !known.has(r.requestId)), ...this.rows].sort(
+      (a, b) => a.startedAt - b.startedAt,
+    );
     if (this.rows.length > this.maxRows) this.rows.splice(0, this.rows.length - this.maxRows);
     this.prune(now);
   }

@@ -86,7 +86,9 @@ export async function migrate(db: SqliteDb, target: number = SCHEMA_VERSION): Pr
   const current = await schemaVersion(db);
   if (current > SCHEMA_VERSION) {
     // Written by a newer Conduit: do not touch it, a downgrade would lose columns.
-    throw new SchemaTooNewError(`${db.file} has schema version ${current}, newer than this Conduit knows (${SCHEMA_VERSION}). Update Conduit.`);
+    throw new SchemaTooNewError(
+      `${db.file} has schema version ${current}, newer than this Conduit knows (${SCHEMA_VERSION}). Update Conduit.`,
+    );
   }
   for (let version = current + 1; version <= target; version++) {
     const sql = migrations[version - 1]!;

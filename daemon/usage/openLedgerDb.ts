@@ -24,16 +24,26 @@ export type LedgerLog = (level: 'info' | 'warn' | 'error', msg: string, fields?:
  * (or support) to inspect, and a fresh one takes its place: losing history beats losing every
  * request from now on.
  */
-export async function openLedgerDb(file: string, log: LedgerLog, now: () => number = Date.now): Promise<OpenedLedgerDb> {
+export async function openLedgerDb(
+  file: string,
+  log: LedgerLog,
+  now: () => number = Date.now,
+): Promise<OpenedLedgerDb> {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   try {
     return { db: await openChecked(file), movedAside: null };
   } catch (err) {
     if (describeStorageFailure(err, file).kind !== 'corrupt') throw err;
     const movedAside = moveAside(file, now());
-    log('error', `the usage ledger was damaged and has been moved aside; a new, empty ledger was created. The old file is kept at ${movedAside}.`, {
-      file, movedAside, reason: err instanceof Error ? err.message : String(err),
-    });
+    log(
+      'error',
+      `the usage ledger was damaged and has been moved aside; a new, empty ledger was created. The old file is kept at ${movedAside}.`,
+      {
+        file,
+        movedAside,
+        reason: err instanceof Error ? err.message : String(err),
+      },
+    );
     return { db: await openChecked(file), movedAside };
   }
 }
@@ -43,11 +53,14 @@ async function openChecked(file: string): Promise<SqliteDb> {
   const db = await SqliteDb.open(file);
   try {
     // Durability first: each commit is fsynced before record() resolves (docs/usage-and-alerts.md: nothing is lost).
-    await db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
+    await db.exec(
+      'PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;',
+    );
     // quick_check reads every page but skips the index cross-checks, so startup stays fast.
     const rows = await db.all<{ quick_check: string }>('PRAGMA quick_check');
     const problems = rows.map((r) => r.quick_check).filter((r) => r !== 'ok');
-    if (problems.length > 0 || rows.length === 0) throw new CorruptLedgerError(`quick_check failed: ${problems.slice(0, 3).join('; ')}`);
+    if (problems.length > 0 || rows.length === 0)
+      throw new CorruptLedgerError(`quick_check failed: ${problems.slice(0, 3).join('; ')}`);
     await migrate(db);
     tightenDatabaseFiles(file);
     return db;

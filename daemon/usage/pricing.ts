@@ -30,13 +30,18 @@ import { assumedPrices } from './assumedPrices';
 export type PriceOverrides = Readonly<Record<string, Partial<TokenPrices>>>;
 
 /** `prices` in config.json: USD per million tokens, e.g. { "gpt-5.4-mini": { "input": 0.2 } }. */
-export const priceOverridesSchema = z.record(z.string().min(1), z.object({
-  input: z.number().nonnegative().optional(),
-  output: z.number().nonnegative().optional(),
-  cacheRead: z.number().nonnegative().optional(),
-  cacheWrite: z.number().nonnegative().optional(),
-  cacheWrite1h: z.number().nonnegative().optional(),
-}).strict());
+export const priceOverridesSchema = z.record(
+  z.string().min(1),
+  z
+    .object({
+      input: z.number().nonnegative().optional(),
+      output: z.number().nonnegative().optional(),
+      cacheRead: z.number().nonnegative().optional(),
+      cacheWrite: z.number().nonnegative().optional(),
+      cacheWrite1h: z.number().nonnegative().optional(),
+    })
+    .strict(),
+);
 
 export interface CostBreakdown {
   input: number;
@@ -77,7 +82,11 @@ interface ResolvedPrices {
   schedule: PriceSchedule | null;
 }
 
-function overrideFor(overrides: PriceOverrides | undefined, requested: string, resolved: string | null): Partial<TokenPrices> | undefined {
+function overrideFor(
+  overrides: PriceOverrides | undefined,
+  requested: string,
+  resolved: string | null,
+): Partial<TokenPrices> | undefined {
   if (!overrides) return undefined;
   return overrides[requested] ?? (resolved !== null ? overrides[resolved] : undefined);
 }
@@ -102,7 +111,13 @@ export function effectivePrices(
     const long = schedule.longPrompt;
     const from = long && promptTokens > long.aboveInputTokens ? long : schedule;
     longPrompt = from === long;
-    prices = { input: from.input, output: from.output, cacheRead: from.cacheRead, cacheWrite: from.cacheWrite, cacheWrite1h: from.cacheWrite1h ?? null };
+    prices = {
+      input: from.input,
+      output: from.output,
+      cacheRead: from.cacheRead,
+      cacheWrite: from.cacheWrite,
+      cacheWrite1h: from.cacheWrite1h ?? null,
+    };
   }
   const override = overrideFor(overrides, model, resolved);
   if (override) {
@@ -119,7 +134,13 @@ function count(n: number): number {
 }
 
 /** The cost of one request's usage. Unknown models (and unknown input/output prices) give usd null. */
-export function costOf(provider: ProviderId, model: string, usage: Usage, overrides?: PriceOverrides, at: Date = new Date()): CostResult {
+export function costOf(
+  provider: ProviderId,
+  model: string,
+  usage: Usage,
+  overrides?: PriceOverrides,
+  at: Date = new Date(),
+): CostResult {
   const prompt = count(usage.input_tokens);
   const { prices, model: resolved, longPrompt } = effectivePrices(provider, model, prompt, overrides, at);
   if (prices.input === null || prices.output === null) {
@@ -155,7 +176,13 @@ function breakdownAt(prices: TokenPrices & { input: number; output: number }, us
  * marked approximate with the model they were assumed from. usd stays null only where no price
  * can be stated at all (a local server).
  */
-export function billedCostOf(provider: ProviderId, model: string, usage: Usage, overrides?: PriceOverrides, at: Date = new Date()): CostResult {
+export function billedCostOf(
+  provider: ProviderId,
+  model: string,
+  usage: Usage,
+  overrides?: PriceOverrides,
+  at: Date = new Date(),
+): CostResult {
   const known = costOf(provider, model, usage, overrides, at);
   if (!known.unknownPrice) return known;
   const assumed = assumedPrices(provider, at);
@@ -205,7 +232,10 @@ export function budgetWorstCase(
   if (!assumed) return { usd: null, assumedFrom: null };
   const p = assumed.prices;
   const inputRate = Math.max(p.input, p.cacheWrite ?? 0, p.cacheWrite1h ?? 0);
-  return { usd: (count(estimatedInputTokens) * inputRate + count(maxTokens) * p.output) / PER_MILLION, assumedFrom: assumed.dearestModel };
+  return {
+    usd: (count(estimatedInputTokens) * inputRate + count(maxTokens) * p.output) / PER_MILLION,
+    assumedFrom: assumed.dearestModel,
+  };
 }
 
 /**
@@ -214,7 +244,12 @@ export function budgetWorstCase(
  * any fixed mix for models whose output/input ratio is alike (4–8× everywhere in the catalogue)
  * and needs no assumption about a request's shape. Null when either price is unknown.
  */
-export function blendedPrice(provider: ProviderId, model: string, overrides?: PriceOverrides, at: Date = new Date()): number | null {
+export function blendedPrice(
+  provider: ProviderId,
+  model: string,
+  overrides?: PriceOverrides,
+  at: Date = new Date(),
+): number | null {
   const { prices } = effectivePrices(provider, model, 0, overrides, at);
   if (prices.input === null || prices.output === null) return null;
   return prices.input + prices.output;
@@ -224,7 +259,12 @@ export function blendedPrice(provider: ProviderId, model: string, overrides?: Pr
  * For the fallback cost guard: true when `candidate` is dearer than `primary` by blended price,
  * false when it is not, null when either price is unknown (the guard then leaves it out).
  */
-export function isCostlier(candidate: PriceRef, primary: PriceRef, overrides?: PriceOverrides, at: Date = new Date()): boolean | null {
+export function isCostlier(
+  candidate: PriceRef,
+  primary: PriceRef,
+  overrides?: PriceOverrides,
+  at: Date = new Date(),
+): boolean | null {
   const a = blendedPrice(candidate.provider, candidate.model, overrides, at);
   const b = blendedPrice(primary.provider, primary.model, overrides, at);
   if (a === null || b === null) return null;
@@ -258,7 +298,13 @@ export const BATCH_PRICE_FACTOR: Readonly<Record<ProviderId, number>> = {
 };
 
 /** The cost of one request answered through the provider's Batch API. */
-export function batchCostOf(provider: ProviderId, model: string, usage: Usage, overrides?: PriceOverrides, at: Date = new Date()): CostResult {
+export function batchCostOf(
+  provider: ProviderId,
+  model: string,
+  usage: Usage,
+  overrides?: PriceOverrides,
+  at: Date = new Date(),
+): CostResult {
   const full = costOf(provider, model, usage, overrides, at);
   const factor = BATCH_PRICE_FACTOR[provider];
   if (full.usd === null || full.breakdown === null) return full;
@@ -266,6 +312,11 @@ export function batchCostOf(provider: ProviderId, model: string, usage: Usage, o
   return {
     ...full,
     usd: full.usd * factor,
-    breakdown: { input: b.input * factor, output: b.output * factor, cacheRead: b.cacheRead * factor, cacheWrite: b.cacheWrite * factor },
+    breakdown: {
+      input: b.input * factor,
+      output: b.output * factor,
+      cacheRead: b.cacheRead * factor,
+      cacheWrite: b.cacheWrite * factor,
+    },
   };
 }

@@ -55,7 +55,10 @@ export interface AggregateResult {
 }
 
 interface SumRow {
-  k0?: string; k1?: string; k2?: string; k3?: string;
+  k0?: string;
+  k1?: string;
+  k2?: string;
+  k3?: string;
   error_code: string;
   http_status: number;
   requests: number;
@@ -85,15 +88,23 @@ export async function aggregateUsage(db: SqliteDb, q: AggregateQuery): Promise<A
   const state = await readRollupState(db);
   const timeGroup = q.groupBy.includes('day') ? 'day' : q.groupBy.includes('month') ? 'month' : null;
   const plan: RollupPlan = planRollups({
-    since: q.since, until: q.until, timeGroup, utcOffsetMinutes: q.utcOffsetMinutes,
-    rawSince: state.rawSince, rollupsReady: state.ready,
+    since: q.since,
+    until: q.until,
+    timeGroup,
+    utcOffsetMinutes: q.utcOffsetMinutes,
+    rawSince: state.rawSince,
+    rollupsReady: state.ready,
   });
   const groups = new Map<string, Aggregate>();
   // Unfiltered and grouped by time only: the dimension-free sketches answer the percentiles.
   const bucketSketches = q.sketches && !hasFilters(q.filters) && q.groupBy.every((d) => d === 'day' || d === 'month');
   for (const grain of ['day', 'hour'] as RollupGrain[]) {
     if (plan[grain].length === 0) continue;
-    addSumRows(groups, await rollupRows(db, grain, plan[grain], { ...q, sketches: q.sketches && !bucketSketches }), q.groupBy.length);
+    addSumRows(
+      groups,
+      await rollupRows(db, grain, plan[grain], { ...q, sketches: q.sketches && !bucketSketches }),
+      q.groupBy.length,
+    );
     if (bucketSketches) addSumRows(groups, await sketchRows(db, grain, plan[grain], q), q.groupBy.length);
   }
   if (plan.raw.length > 0) {
@@ -105,28 +116,56 @@ export async function aggregateUsage(db: SqliteDb, q: AggregateQuery): Promise<A
 
 function keyExpressions(q: AggregateQuery, source: 'rollup' | 'raw'): { select: string[]; params: SqlValue[] } {
   const time = source === 'rollup' ? 'bucket' : 'started_at';
-  const none = (column: string) => (source === 'rollup' ? `CASE ${column} WHEN '' THEN '(none)' ELSE ${column} END` : `IFNULL(${column}, '(none)')`);
+  const none = (column: string) =>
+    source === 'rollup' ? `CASE ${column} WHEN '' THEN '(none)' ELSE ${column} END` : `IFNULL(${column}, '(none)')`;
   const select: string[] = [];
   const params: SqlValue[] = [];
   q.groupBy.forEach((dim, i) => {
     switch (dim) {
-      case 'day': select.push(`strftime('%Y-%m-%d', (${time} + ?) / 1000, 'unixepoch') AS k${i}`); params.push(q.utcOffsetMinutes * 60_000); break;
-      case 'month': select.push(`strftime('%Y-%m', (${time} + ?) / 1000, 'unixepoch') AS k${i}`); params.push(q.utcOffsetMinutes * 60_000); break;
-      case 'feature': select.push(`feature AS k${i}`); break;
-      case 'model': select.push(`${none('model')} AS k${i}`); break;
-      case 'provider': select.push(`${none('provider')} AS k${i}`); break;
+      case 'day':
+        select.push(`strftime('%Y-%m-%d', (${time} + ?) / 1000, 'unixepoch') AS k${i}`);
+        params.push(q.utcOffsetMinutes * 60_000);
+        break;
+      case 'month':
+        select.push(`strftime('%Y-%m', (${time} + ?) / 1000, 'unixepoch') AS k${i}`);
+        params.push(q.utcOffsetMinutes * 60_000);
+        break;
+      case 'feature':
+        select.push(`feature AS k${i}`);
+        break;
+      case 'model':
+        select.push(`${none('model')} AS k${i}`);
+        break;
+      case 'provider':
+        select.push(`${none('provider')} AS k${i}`);
+        break;
     }
   });
   return { select, params };
 }
 
-function whereClause(column: string, ranges: readonly TimeRange[], filters: UsageFilters | undefined): { where: string; params: SqlValue[] } {
+function whereClause(
+  column: string,
+  ranges: readonly TimeRange[],
+  filters: UsageFilters | undefined,
+): { where: string; params: SqlValue[] } {
   const params: SqlValue[] = [];
-  const terms = ranges.map((r) => { params.push(r.from, r.to); return `(${column} >= ? AND ${column} < ?)`; });
+  const terms = ranges.map((r) => {
+    params.push(r.from, r.to);
+    return `(${column} >= ? AND ${column} < ?)`;
+  });
   const parts = [`(${terms.join(' OR ')})`];
   const f = filters ?? {};
-  for (const [name, value] of [['feature', f.feature], ['provider', f.provider], ['model', f.model], ['client', f.client]] as const) {
-    if (value !== undefined) { parts.push(`${name} = ?`); params.push(value); }
+  for (const [name, value] of [
+    ['feature', f.feature],
+    ['provider', f.provider],
+    ['model', f.model],
+    ['client', f.client],
+  ] as const) {
+    if (value !== undefined) {
+      parts.push(`${name} = ?`);
+      params.push(value);
+    }
   }
   return { where: parts.join(' AND '), params };
 }
@@ -135,7 +174,12 @@ function groupClause(q: AggregateQuery): string {
   return ['error_code', 'http_status', ...q.groupBy.map((_, i) => `k${i}`)].join(', ');
 }
 
-async function rollupRows(db: SqliteDb, grain: RollupGrain, ranges: readonly TimeRange[], q: AggregateQuery): Promise<SumRow[]> {
+async function rollupRows(
+  db: SqliteDb,
+  grain: RollupGrain,
+  ranges: readonly TimeRange[],
+  q: AggregateQuery,
+): Promise<SumRow[]> {
   const keys = keyExpressions(q, 'rollup');
   const where = whereClause('bucket', ranges, q.filters);
   const sketches = q.sketches ? ", group_concat(lat, '') AS lat, group_concat(ttft, '') AS ttft" : '';
@@ -155,7 +199,12 @@ function hasFilters(f: UsageFilters | undefined): boolean {
 }
 
 /** Sketch-only rows (every sum zero), from SKETCH_TABLES, grouped by the time key. */
-async function sketchRows(db: SqliteDb, grain: RollupGrain, ranges: readonly TimeRange[], q: AggregateQuery): Promise<SumRow[]> {
+async function sketchRows(
+  db: SqliteDb,
+  grain: RollupGrain,
+  ranges: readonly TimeRange[],
+  q: AggregateQuery,
+): Promise<SumRow[]> {
   const keys = keyExpressions(q, 'rollup');
   const where = whereClause('bucket', ranges, undefined);
   return db.all<SumRow>(
@@ -184,12 +233,26 @@ async function rawSumRows(db: SqliteDb, ranges: readonly TimeRange[], q: Aggrega
 }
 
 /** Raw latencies go into the sketches a page at a time (keyset on started_at, id). */
-async function addRawSketches(db: SqliteDb, range: TimeRange, q: AggregateQuery, groups: Map<string, Aggregate>): Promise<void> {
+async function addRawSketches(
+  db: SqliteDb,
+  range: TimeRange,
+  q: AggregateQuery,
+  groups: Map<string, Aggregate>,
+): Promise<void> {
   const keys = keyExpressions(q, 'raw');
   const where = whereClause('started_at', [range], q.filters);
   let cursor: { at: number; id: number } = { at: range.from, id: -1 };
   for (;;) {
-    const rows = await db.all<{ k0?: string; k1?: string; k2?: string; k3?: string; id: number; started_at: number; latency_ms: number; ttft_ms: number | null }>(
+    const rows = await db.all<{
+      k0?: string;
+      k1?: string;
+      k2?: string;
+      k3?: string;
+      id: number;
+      started_at: number;
+      latency_ms: number;
+      ttft_ms: number | null;
+    }>(
       `SELECT ${[...keys.select, 'id', 'started_at', 'latency_ms', 'ttft_ms'].join(', ')} FROM requests
        WHERE ${where.where} AND (error_code IS NULL OR error_code = 'cancelled') AND (started_at > ? OR (started_at = ? AND id > ?))
        ORDER BY started_at, id LIMIT ${RAW_PAGE}`,
@@ -213,14 +276,35 @@ function rowKeys(r: { k0?: string; k1?: string; k2?: string; k3?: string }, n: n
 function groupFor(groups: Map<string, Aggregate>, keys: string[]): Aggregate {
   const id = JSON.stringify(keys);
   let g = groups.get(id);
-  if (!g) groups.set(id, g = { keys, ...emptySums(), errorsByCode: {}, errorsByStatus: {}, latency: new LatencySketch(), ttft: new LatencySketch() });
+  if (!g)
+    groups.set(
+      id,
+      (g = {
+        keys,
+        ...emptySums(),
+        errorsByCode: {},
+        errorsByStatus: {},
+        latency: new LatencySketch(),
+        ttft: new LatencySketch(),
+      }),
+    );
   return g;
 }
 
 export function emptySums(): UsageSums {
   return {
-    requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0,
-    reasoningTokens: 0, costUsd: 0, estimated: 0, unpriced: 0, cacheHits: 0, cacheSavedUsd: 0,
+    requests: 0,
+    errors: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    reasoningTokens: 0,
+    costUsd: 0,
+    estimated: 0,
+    unpriced: 0,
+    cacheHits: 0,
+    cacheSavedUsd: 0,
   };
 }
 
@@ -252,7 +336,14 @@ function addSumRows(groups: Map<string, Aggregate>, rows: readonly SumRow[], nKe
 
 /** Merges every group into one: the total of a grouped answer. */
 export function totalOf(groups: Iterable<Aggregate>): Aggregate {
-  const t: Aggregate = { keys: [], ...emptySums(), errorsByCode: {}, errorsByStatus: {}, latency: new LatencySketch(), ttft: new LatencySketch() };
+  const t: Aggregate = {
+    keys: [],
+    ...emptySums(),
+    errorsByCode: {},
+    errorsByStatus: {},
+    latency: new LatencySketch(),
+    ttft: new LatencySketch(),
+  };
   for (const g of groups) {
     for (const k of Object.keys(emptySums()) as (keyof UsageSums)[]) t[k] += g[k];
     for (const [c, n] of Object.entries(g.errorsByCode)) t.errorsByCode[c] = (t.errorsByCode[c] ?? 0) + n;

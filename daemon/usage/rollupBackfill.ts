@@ -68,7 +68,8 @@ export async function backfillBatch(db: SqliteDb, batchRows = 2000): Promise<Bac
         await db.runPrepared(upsertSql(grain), [...b.key, ...b.sums, b.lat.toText(), b.ttft.toText(), 0]);
       }
       for (const b of sketches[grain].values()) {
-        if (b.lat.count > 0) await db.runPrepared(upsertSketchSql(grain), [b.key[0]!, b.lat.toText(), b.ttft.toText(), 0]);
+        if (b.lat.count > 0)
+          await db.runPrepared(upsertSketchSql(grain), [b.key[0]!, b.lat.toText(), b.ttft.toText(), 0]);
       }
     }
     await setRollupState(db, 'backfill_cursor', cursor);
@@ -79,17 +80,43 @@ export async function backfillBatch(db: SqliteDb, batchRows = 2000): Promise<Bac
 /** The same addition the trigger makes (rollupSchema.ts), for one row. */
 function add(map: Map<string, Bucket>, r: OldRow, ms: number): void {
   const key: SqlValue[] = [
-    r.started_at - (r.started_at % ms), r.client, r.feature, r.provider ?? '', r.model ?? '', r.error_code ?? '', r.http_status ?? 0,
+    r.started_at - (r.started_at % ms),
+    r.client,
+    r.feature,
+    r.provider ?? '',
+    r.model ?? '',
+    r.error_code ?? '',
+    r.http_status ?? 0,
   ];
   const id = JSON.stringify(key);
   let b = map.get(id);
-  if (!b) map.set(id, b = { key, sums: new Array<number>(ROLLUP_SUMS.length).fill(0), lat: new LatencySketch(), ttft: new LatencySketch() });
+  if (!b)
+    map.set(
+      id,
+      (b = {
+        key,
+        sums: new Array<number>(ROLLUP_SUMS.length).fill(0),
+        lat: new LatencySketch(),
+        ttft: new LatencySketch(),
+      }),
+    );
   const hit = r.cache !== 'none';
   const values = [
-    1, r.input_tokens, r.output_tokens, r.cache_read_tokens, r.cache_write_tokens, r.reasoning_tokens,
-    r.cost_usd ?? 0, r.cost_usd === null ? 1 : 0, r.cost_estimated !== 0 ? 1 : 0, hit ? 1 : 0, hit ? r.cost_saved_usd : 0,
+    1,
+    r.input_tokens,
+    r.output_tokens,
+    r.cache_read_tokens,
+    r.cache_write_tokens,
+    r.reasoning_tokens,
+    r.cost_usd ?? 0,
+    r.cost_usd === null ? 1 : 0,
+    r.cost_estimated !== 0 ? 1 : 0,
+    hit ? 1 : 0,
+    hit ? r.cost_saved_usd : 0,
   ];
-  values.forEach((v, i) => { b.sums[i]! += v; });
+  values.forEach((v, i) => {
+    b.sums[i]! += v;
+  });
   if (r.error_code === null || r.error_code === 'cancelled') {
     b.lat.addBin(binOf(r.latency_ms));
     if (r.ttft_ms !== null) b.ttft.addBin(binOf(r.ttft_ms));
@@ -101,7 +128,7 @@ function addSketch(map: Map<number, Bucket>, r: OldRow, ms: number): void {
   if (r.error_code !== null && r.error_code !== 'cancelled') return;
   const bucket = r.started_at - (r.started_at % ms);
   let b = map.get(bucket);
-  if (!b) map.set(bucket, b = { key: [bucket], sums: [], lat: new LatencySketch(), ttft: new LatencySketch() });
+  if (!b) map.set(bucket, (b = { key: [bucket], sums: [], lat: new LatencySketch(), ttft: new LatencySketch() }));
   b.lat.addBin(binOf(r.latency_ms));
   if (r.ttft_ms !== null) b.ttft.addBin(binOf(r.ttft_ms));
 }

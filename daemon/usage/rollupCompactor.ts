@@ -12,11 +12,19 @@ const PENDING_LIMIT = 64;
  */
 export async function compactBatch(db: SqliteDb, grain: RollupGrain, now: number, limit = 200): Promise<number> {
   const open = now - (now % (grain === 'hour' ? HOUR_MS : DAY_MS));
-  return (await compactTable(db, ROLLUP_TABLES[grain], ROLLUP_KEY, open, limit))
-    + (await compactTable(db, SKETCH_TABLES[grain], ['bucket'], open, limit));
+  return (
+    (await compactTable(db, ROLLUP_TABLES[grain], ROLLUP_KEY, open, limit)) +
+    (await compactTable(db, SKETCH_TABLES[grain], ['bucket'], open, limit))
+  );
 }
 
-async function compactTable(db: SqliteDb, table: string, key: readonly string[], open: number, limit: number): Promise<number> {
+async function compactTable(
+  db: SqliteDb,
+  table: string,
+  key: readonly string[],
+  open: number,
+  limit: number,
+): Promise<number> {
   return db.transaction(async () => {
     const rows = await db.all<Record<string, string | number>>(
       `SELECT ${key.join(', ')}, lat, ttft FROM ${table} WHERE pending > 0 AND (pending >= ? OR bucket < ?) LIMIT ?`,

@@ -94,9 +94,10 @@ function groupBoundaries(input: PlanInput): number[] {
 function nextGroupStart(t: number, input: PlanInput): number {
   const offset = input.utcOffsetMinutes * 60_000;
   const local = new Date(t + offset);
-  const next = input.timeGroup === 'day'
-    ? Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() + 1)
-    : Date.UTC(local.getUTCFullYear(), local.getUTCMonth() + 1, 1);
+  const next =
+    input.timeGroup === 'day'
+      ? Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() + 1)
+      : Date.UTC(local.getUTCFullYear(), local.getUTCMonth() + 1, 1);
   return next - offset;
 }
 

@@ -22,8 +22,17 @@ export const ROLLUP_KEY = ['bucket', 'client', 'feature', 'provider', 'model', '
 
 /** The additive columns, in the order the backfill's upsert binds them. */
 export const ROLLUP_SUMS = [
-  'requests', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens',
-  'cost_usd', 'unpriced', 'estimated', 'cache_hits', 'cache_saved_usd',
+  'requests',
+  'input_tokens',
+  'output_tokens',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'reasoning_tokens',
+  'cost_usd',
+  'unpriced',
+  'estimated',
+  'cache_hits',
+  'cache_saved_usd',
 ] as const;
 
 function table(name: string): string {
@@ -79,7 +88,8 @@ function sketchTable(name: string): string {
   ) WITHOUT ROWID;`;
 }
 
-const SKETCH_CONFLICT = 'ON CONFLICT (bucket) DO UPDATE SET lat = lat || excluded.lat, ttft = ttft || excluded.ttft, pending = pending + excluded.pending';
+const SKETCH_CONFLICT =
+  'ON CONFLICT (bucket) DO UPDATE SET lat = lat || excluded.lat, ttft = ttft || excluded.ttft, pending = pending + excluded.pending';
 
 function sketchTrigger(name: string, ms: number): string {
   return `CREATE TRIGGER ${name}_add AFTER INSERT ON requests WHEN NEW.latency_bin IS NOT NULL BEGIN

@@ -3,14 +3,16 @@ import { textOf, type ChatRequest } from '../../protocol';
 import { redactOutput } from '../guard/outputGuard';
 import type { Redactor } from '../guard/redact';
 
-export const samplingSchema = z.object({
-  /** Off by default: the ledger holds no prompt or response text unless the user asks. */
-  enabled: z.boolean().default(false),
-  /** The share of requests sampled, 0 to 1. */
-  rate: z.number().min(0).max(1).default(1),
-  /** Each sampled text is cut to this many characters. */
-  maxChars: z.number().int().min(100).max(100_000).default(4000),
-}).strict();
+export const samplingSchema = z
+  .object({
+    /** Off by default: the ledger holds no prompt or response text unless the user asks. */
+    enabled: z.boolean().default(false),
+    /** The share of requests sampled, 0 to 1. */
+    rate: z.number().min(0).max(1).default(1),
+    /** Each sampled text is cut to this many characters. */
+    maxChars: z.number().int().min(100).max(100_000).default(4000),
+  })
+  .strict();
 
 export type SamplingSettings = z.infer<typeof samplingSchema>;
 
@@ -29,7 +31,8 @@ export function sampleOf(
   const lastMessage = [...request.messages].reverse().find((m) => m.role === 'user');
   const last = lastMessage ? textOf(lastMessage.content) : '';
   const prompt = request.system ? `[system] ${request.system}\n[user] ${last}` : last;
-  const clean = (text: string) => clip(redactor.text(redactOutput(text, { secrets: true, pii: true }).text), settings.maxChars);
+  const clean = (text: string) =>
+    clip(redactor.text(redactOutput(text, { secrets: true, pii: true }).text), settings.maxChars);
   return { prompt: clean(prompt), response: clean(responseText ?? '') };
 }
 

@@ -13,7 +13,12 @@ export interface StorageError extends Error {
 /** The SQLite binding: a Node-API module with prebuilt binaries for every target, so nothing is compiled. */
 export const SQLITE_MODULE = '@photostructure/sqlite';
 
-interface Reply { id: number; ok: boolean; value?: unknown; error?: { message: string; code?: string; errno?: number; name?: string } }
+interface Reply {
+  id: number;
+  ok: boolean;
+  value?: unknown;
+  error?: { message: string; code?: string; errno?: number; name?: string };
+}
 type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void };
 
 /**
@@ -40,7 +45,10 @@ export class SqliteDb {
   private readonly pending = new Map<number, Pending>();
   private dead: Error | null = null;
 
-  private constructor(private readonly worker: Worker, readonly file: string) {
+  private constructor(
+    private readonly worker: Worker,
+    readonly file: string,
+  ) {
     // An idle connection must not keep a process alive (the CLI, tests); one with work in flight does.
     worker.unref();
     worker.on('message', (reply: Reply) => this.settle(reply));
@@ -130,7 +138,8 @@ export class SqliteDb {
 
   private call(message: Record<string, unknown>, closing = false): Promise<unknown> {
     if (this.dead) return Promise.reject(this.dead);
-    if (this.closed && !closing) return Promise.reject(Object.assign(new Error('SQLITE_MISUSE: Database is closed'), { code: 'SQLITE_MISUSE' }));
+    if (this.closed && !closing)
+      return Promise.reject(Object.assign(new Error('SQLITE_MISUSE: Database is closed'), { code: 'SQLITE_MISUSE' }));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       if (this.pending.size === 0) this.worker.ref();

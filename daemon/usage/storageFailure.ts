@@ -32,16 +32,29 @@ const KINDS: Record<string, StorageFailureKind> = {
 export function describeStorageFailure(err: unknown, file: string): StorageFailure {
   const dir = path.dirname(file);
   const code = errorCode(err);
-  const kind = err instanceof Error && err.name === 'SchemaTooNewError' ? 'too-new' : (code && KINDS[code]) ?? guessFromMessage(err);
+  const kind =
+    err instanceof Error && err.name === 'SchemaTooNewError'
+      ? 'too-new'
+      : ((code && KINDS[code]) ?? guessFromMessage(err));
   const tail = 'requests are not being recorded';
   switch (kind) {
-    case 'full': return { kind, message: `disk full — ${tail}; free space in ${dir}` };
-    case 'readonly': return { kind, message: `read-only store — ${tail}; make ${dir} and ${file} writable` };
-    case 'cantopen': return { kind, message: `cannot open ${file} — ${tail}; check that ${dir} exists and is writable` };
-    case 'io': return { kind, message: `disk I/O error on ${file} — ${tail}; check the disk` };
-    case 'corrupt': return { kind, message: `${file} is damaged — ${tail}; restart the daemon to move it aside and start a new ledger` };
-    case 'too-new': return { kind, message: `${messageOf(err)} — ${tail}` };
-    default: return { kind: 'other', message: `ledger error (${code ?? 'unknown'}: ${messageOf(err)}) — ${tail}` };
+    case 'full':
+      return { kind, message: `disk full — ${tail}; free space in ${dir}` };
+    case 'readonly':
+      return { kind, message: `read-only store — ${tail}; make ${dir} and ${file} writable` };
+    case 'cantopen':
+      return { kind, message: `cannot open ${file} — ${tail}; check that ${dir} exists and is writable` };
+    case 'io':
+      return { kind, message: `disk I/O error on ${file} — ${tail}; check the disk` };
+    case 'corrupt':
+      return {
+        kind,
+        message: `${file} is damaged — ${tail}; restart the daemon to move it aside and start a new ledger`,
+      };
+    case 'too-new':
+      return { kind, message: `${messageOf(err)} — ${tail}` };
+    default:
+      return { kind: 'other', message: `ledger error (${code ?? 'unknown'}: ${messageOf(err)}) — ${tail}` };
   }
 }
 

@@ -8,14 +8,29 @@ import type { SqliteDb } from './sqlite';
  * a year of requests is a few thousand cells, never the rows themselves.
  */
 export async function breakdownFromRollups(
-  db: SqliteDb, range: { since: number; until: number; filters?: UsageFilters }, utcOffsetMinutes: number,
+  db: SqliteDb,
+  range: { since: number; until: number; filters?: UsageFilters },
+  utcOffsetMinutes: number,
 ): Promise<UsageBreakdownCell[]> {
-  const { groups } = await aggregateUsage(db, { ...range, groupBy: ['day', 'provider', 'model', 'feature'], utcOffsetMinutes, sketches: false });
+  const { groups } = await aggregateUsage(db, {
+    ...range,
+    groupBy: ['day', 'provider', 'model', 'feature'],
+    utcOffsetMinutes,
+    sketches: false,
+  });
   return [...groups.values()]
     .map((g) => ({
-      day: g.keys[0]!, provider: g.keys[1]!, model: g.keys[2]!, feature: g.keys[3]!,
-      requests: g.requests, errors: g.errors, inputTokens: g.inputTokens, outputTokens: g.outputTokens,
-      costUsd: roundUsd(g.costUsd), cacheHits: g.cacheHits, cacheSavedUsd: roundUsd(g.cacheSavedUsd),
+      day: g.keys[0]!,
+      provider: g.keys[1]!,
+      model: g.keys[2]!,
+      feature: g.keys[3]!,
+      requests: g.requests,
+      errors: g.errors,
+      inputTokens: g.inputTokens,
+      outputTokens: g.outputTokens,
+      costUsd: roundUsd(g.costUsd),
+      cacheHits: g.cacheHits,
+      cacheSavedUsd: roundUsd(g.cacheSavedUsd),
     }))
     .sort((a, b) => a.day.localeCompare(b.day));
 }

@@ -5,7 +5,11 @@ import { MAX_EXPORT_PAGE } from './usageParams';
 import type { UsageLedger } from './usageLedger';
 
 /** `usage/export`: raw rows, a page at a time so no single message grows without bound. */
-export async function exportUsage(ledger: UsageLedger, params: UsageExportParams, now: number): Promise<UsageExportResult> {
+export async function exportUsage(
+  ledger: UsageLedger,
+  params: UsageExportParams,
+  now: number,
+): Promise<UsageExportResult> {
   const page = {
     since: params.since,
     until: params.until ?? now + 1,

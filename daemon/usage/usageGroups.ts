@@ -14,9 +14,21 @@ export function isCacheHit(row: UsageRow): boolean {
 /** Sums and percentiles for one set of rows. Cost is what was spent; savings are apart. */
 export function summarizeRows(key: string, rows: readonly UsageRow[]): UsageGroup {
   const g: UsageGroup = {
-    key, requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0,
-    reasoningTokens: 0, costUsd: 0, estimatedCostRequests: 0, unpricedRequests: 0, cacheHits: 0, cacheSavedUsd: 0,
-    latencyMs: percentiles([]), ttftMs: percentiles([]),
+    key,
+    requests: 0,
+    errors: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    reasoningTokens: 0,
+    costUsd: 0,
+    estimatedCostRequests: 0,
+    unpricedRequests: 0,
+    cacheHits: 0,
+    cacheSavedUsd: 0,
+    latencyMs: percentiles([]),
+    ttftMs: percentiles([]),
   };
   const latencies: number[] = [];
   const ttfts: number[] = [];
@@ -50,11 +62,16 @@ export function summarizeRows(key: string, rows: readonly UsageRow[]): UsageGrou
 
 export function groupKey(row: UsageRow, by: UsageGroupBy, utcOffsetMinutes: number): string {
   switch (by) {
-    case 'day': return dayKey(row.startedAt, utcOffsetMinutes);
-    case 'month': return monthKey(row.startedAt, utcOffsetMinutes);
-    case 'feature': return row.feature;
-    case 'model': return row.model ?? '(none)';
-    case 'provider': return row.provider ?? '(none)';
+    case 'day':
+      return dayKey(row.startedAt, utcOffsetMinutes);
+    case 'month':
+      return monthKey(row.startedAt, utcOffsetMinutes);
+    case 'feature':
+      return row.feature;
+    case 'model':
+      return row.model ?? '(none)';
+    case 'provider':
+      return row.provider ?? '(none)';
   }
 }
 
@@ -64,7 +81,7 @@ export function groupRows(rows: readonly UsageRow[], by: UsageGroupBy, utcOffset
   for (const r of rows) {
     const key = groupKey(r, by, utcOffsetMinutes);
     let bucket = buckets.get(key);
-    if (!bucket) buckets.set(key, bucket = []);
+    if (!bucket) buckets.set(key, (bucket = []));
     bucket.push(r);
   }
   const groups = [...buckets].map(([key, bucket]) => summarizeRows(key, bucket));
@@ -72,7 +89,10 @@ export function groupRows(rows: readonly UsageRow[], by: UsageGroupBy, utcOffset
   return groups.sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests || a.key.localeCompare(b.key));
 }
 
-export function countErrors(rows: readonly UsageRow[]): { byCode: Record<string, number>; byStatus: Record<string, number> } {
+export function countErrors(rows: readonly UsageRow[]): {
+  byCode: Record<string, number>;
+  byStatus: Record<string, number>;
+} {
   const byCode: Record<string, number> = {};
   const byStatus: Record<string, number> = {};
   for (const r of rows) {

@@ -73,7 +73,9 @@ export class UsageLedger implements RequestRecorder {
 
   /** Opens the database; never throws (a failure leaves the ledger degraded). */
   open(): Promise<void> {
-    this.opening ??= this.doOpen().finally(() => { this.opening = null; });
+    this.opening ??= this.doOpen().finally(() => {
+      this.opening = null;
+    });
     return this.opening;
   }
 
@@ -88,13 +90,21 @@ export class UsageLedger implements RequestRecorder {
       return { recorded };
     } catch (err) {
       // The contract: never throw into the request path.
-      this.log('error', 'usage ledger: unexpected error while recording', { err: err instanceof Error ? err.message : String(err) });
+      this.log('error', 'usage ledger: unexpected error while recording', {
+        err: err instanceof Error ? err.message : String(err),
+      });
       return this.notRecorded(1);
     }
   }
 
   status(): LedgerStatus {
-    return { file: this.opts.file, state: this.state, degraded: this.degraded, unrecorded: this.unrecorded, rollupMigration: this.rollupMigration };
+    return {
+      file: this.opts.file,
+      state: this.state,
+      degraded: this.degraded,
+      unrecorded: this.unrecorded,
+      rollupMigration: this.rollupMigration,
+    };
   }
 
   /** Progress of the rollup backfill of an older ledger (usageMaintenance.ts); null when none runs. */
@@ -105,7 +115,10 @@ export class UsageLedger implements RequestRecorder {
   /** The database for queries; a clear error when the ledger could not be opened at all. */
   reader(): SqliteDb {
     if (!this.db) {
-      throw new ConduitError({ code: 'internal', message: `The usage ledger is unavailable: ${this.degraded ?? 'it is not open yet'}.` });
+      throw new ConduitError({
+        code: 'internal',
+        message: `The usage ledger is unavailable: ${this.degraded ?? 'it is not open yet'}.`,
+      });
     }
     return this.db;
   }
@@ -133,7 +146,10 @@ export class UsageLedger implements RequestRecorder {
     this.lastOpenAttempt = this.now();
     try {
       const { db } = await openLedgerDb(this.opts.file, this.log, this.now);
-      if (this.state === 'closed') { await db.close(); return; }
+      if (this.state === 'closed') {
+        await db.close();
+        return;
+      }
       // The commit writes the WAL; walSync.ts fsyncs it right after, off the reply path.
       await db.exec('PRAGMA synchronous = NORMAL');
       this.walSync = new WalSync(`${this.opts.file}-wal`, this.opts.syncFd);
@@ -160,7 +176,10 @@ export class UsageLedger implements RequestRecorder {
   private async seedLiveWindow(db: SqliteDb): Promise<void> {
     const now = this.now();
     try {
-      this.live.seed(await selectRecentRows(db, { since: now - this.live.horizonMs, until: now + 1 }, this.live.maxRows), now);
+      this.live.seed(
+        await selectRecentRows(db, { since: now - this.live.horizonMs, until: now + 1 }, this.live.maxRows),
+        now,
+      );
     } catch {
       // Live figures start empty; the ledger itself is fine.
     }
@@ -210,7 +229,9 @@ export class UsageLedger implements RequestRecorder {
     } catch (err) {
       if (this.walSync !== walSync) return;
       this.walSync = null;
-      this.log('warn', 'usage ledger: could not fsync the WAL itself; SQLite fsyncs each commit from now on', { err: err instanceof Error ? err.message : String(err) });
+      this.log('warn', 'usage ledger: could not fsync the WAL itself; SQLite fsyncs each commit from now on', {
+        err: err instanceof Error ? err.message : String(err),
+      });
       await db.write(() => db.exec('PRAGMA synchronous = FULL; PRAGMA wal_checkpoint(FULL);')).catch(() => undefined);
       await walSync.close().catch(() => undefined);
     }
@@ -227,7 +248,8 @@ export class UsageLedger implements RequestRecorder {
   }
 
   private setHealthy(): void {
-    if (this.state === 'degraded') this.log('info', 'usage ledger: recording again', { file: this.opts.file, unrecorded: this.unrecorded });
+    if (this.state === 'degraded')
+      this.log('info', 'usage ledger: recording again', { file: this.opts.file, unrecorded: this.unrecorded });
     this.state = 'ok';
     this.degraded = null;
   }
@@ -236,7 +258,11 @@ export class UsageLedger implements RequestRecorder {
     const { message } = describeStorageFailure(err, this.opts.file);
     // Log the transition, not every request, or a full disk would also fill the log.
     if (this.degraded !== message) {
-      this.log('error', `usage ledger: ${message}`, { file: this.opts.file, code: (err as { code?: unknown } | null)?.code, err: err instanceof Error ? err.message : String(err) });
+      this.log('error', `usage ledger: ${message}`, {
+        file: this.opts.file,
+        code: (err as { code?: unknown } | null)?.code,
+        err: err instanceof Error ? err.message : String(err),
+      });
     }
     this.state = 'degraded';
     this.degraded = message;

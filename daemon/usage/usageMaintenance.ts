@@ -56,12 +56,15 @@ export class UsageMaintenance {
     try {
       await this.backfill();
       for (const grain of ['hour', 'day'] as const) {
-        while (!this.stopped && (await compactBatch(this.opts.ledger.reader(), grain, this.now())) > 0) await yieldToIo();
+        while (!this.stopped && (await compactBatch(this.opts.ledger.reader(), grain, this.now())) > 0)
+          await yieldToIo();
       }
       await this.retain();
     } catch (err) {
       // The ledger may be degraded or closing; the next round tries again.
-      this.log('warn', 'usage maintenance: a round failed; it runs again later', { err: err instanceof Error ? err.message : String(err) });
+      this.log('warn', 'usage maintenance: a round failed; it runs again later', {
+        err: err instanceof Error ? err.message : String(err),
+      });
     }
   }
 
@@ -69,7 +72,10 @@ export class UsageMaintenance {
     const db = this.opts.ledger.reader();
     const state = await readRollupState(db);
     if (state.ready) return;
-    this.log('info', 'usage ledger: adding existing rows to the rollups in the background', { done: state.backfillCursor, total: state.backfillEnd });
+    this.log('info', 'usage ledger: adding existing rows to the rollups in the background', {
+      done: state.backfillCursor,
+      total: state.backfillEnd,
+    });
     let progress;
     let lastLogged = 0;
     while (!this.stopped) {
@@ -98,7 +104,11 @@ export class UsageMaintenance {
       if (n === 0) break;
       await yieldToIo();
     }
-    if (deleted > 0) this.log('info', 'usage ledger: deleted raw rows past usage.retentionDays; their figures stay in the rollups', { deleted, before: new Date(cutoff).toISOString() });
+    if (deleted > 0)
+      this.log('info', 'usage ledger: deleted raw rows past usage.retentionDays; their figures stay in the rollups', {
+        deleted,
+        before: new Date(cutoff).toISOString(),
+      });
   }
 }
 

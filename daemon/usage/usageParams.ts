@@ -4,33 +4,44 @@ import type { UsageExportParams, UsageFilters, UsageQueryParams } from '../../pr
 
 const time = z.number().finite().min(0);
 
-const filters = z.object({
-  feature: z.string().min(1).max(200).optional(),
-  provider: z.enum(ProviderIds).optional(),
-  model: z.string().min(1).max(200).optional(),
-  client: z.enum(['vscode', 'cli', 'other']).optional(),
-}).strict();
+const filters = z
+  .object({
+    feature: z.string().min(1).max(200).optional(),
+    provider: z.enum(ProviderIds).optional(),
+    model: z.string().min(1).max(200).optional(),
+    client: z.enum(['vscode', 'cli', 'other']).optional(),
+  })
+  .strict();
 
-const queryParams = z.object({
-  since: time,
-  until: time.optional(),
-  groupBy: z.enum(['day', 'month', 'feature', 'model', 'provider']).optional(),
-  filters: filters.optional(),
-  utcOffsetMinutes: z.number().int().min(-14 * 60).max(14 * 60).optional(),
-}).strict();
+const queryParams = z
+  .object({
+    since: time,
+    until: time.optional(),
+    groupBy: z.enum(['day', 'month', 'feature', 'model', 'provider']).optional(),
+    filters: filters.optional(),
+    utcOffsetMinutes: z
+      .number()
+      .int()
+      .min(-14 * 60)
+      .max(14 * 60)
+      .optional(),
+  })
+  .strict();
 
 /** The daemon sends at most this many rows in one message; the CLI pages through the rest. */
 export const MAX_EXPORT_PAGE = 5000;
 
-const exportParams = z.object({
-  since: time,
-  until: time.optional(),
-  filters: filters.optional(),
-  limit: z.number().int().min(1).optional(),
-  after: z.number().int().min(0).optional(),
-  includeSamples: z.boolean().optional(),
-  format: z.enum(['rows', 'csv']).optional(),
-}).strict();
+const exportParams = z
+  .object({
+    since: time,
+    until: time.optional(),
+    filters: filters.optional(),
+    limit: z.number().int().min(1).optional(),
+    after: z.number().int().min(0).optional(),
+    includeSamples: z.boolean().optional(),
+    format: z.enum(['rows', 'csv']).optional(),
+  })
+  .strict();
 
 const metricsParams = z.object({ filters: filters.optional() }).strict();
 

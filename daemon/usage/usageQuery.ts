@@ -9,12 +9,20 @@ import type { UsageLedger } from './usageLedger';
  * rows at sub-hour edges); percentiles come from merged sketches, within 1% of exact
  * (latencySketch.ts). Memory does not grow with the range (docs/usage-at-scale.md).
  */
-export async function queryUsage(ledger: UsageLedger, params: UsageQueryParams, now: number): Promise<UsageQueryResult> {
+export async function queryUsage(
+  ledger: UsageLedger,
+  params: UsageQueryParams,
+  now: number,
+): Promise<UsageQueryResult> {
   const until = params.until ?? now + 1;
   const groupBy = params.groupBy ?? 'day';
   const offset = params.utcOffsetMinutes ?? localUtcOffsetMinutes(now);
   const result = await aggregateUsage(ledger.reader(), {
-    since: params.since, until, groupBy: [groupBy], utcOffsetMinutes: offset, sketches: true,
+    since: params.since,
+    until,
+    groupBy: [groupBy],
+    utcOffsetMinutes: offset,
+    sketches: true,
     ...(params.filters ? { filters: params.filters } : {}),
   });
   const aggregates = [...result.groups.values()];

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 
-const fdatasync = (fd: number): Promise<void> => new Promise((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+const fdatasync = (fd: number): Promise<void> =>
+  new Promise((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve())));
 
 /**
  * Flushes the ledger's write-ahead log to disk, on request, after the rows were written.
@@ -23,7 +24,10 @@ export class WalSync {
   private next: Promise<void> | null = null;
   private closed = false;
 
-  constructor(readonly walFile: string, private readonly syncFd: (fd: number) => Promise<void> = fdatasync) {}
+  constructor(
+    readonly walFile: string,
+    private readonly syncFd: (fd: number) => Promise<void> = fdatasync,
+  ) {}
 
   /**
    * Resolves once everything written to the WAL before the call is on disk. Calls that arrive
@@ -31,10 +35,21 @@ export class WalSync {
    */
   sync(): Promise<void> {
     if (!this.running) {
-      this.running = this.run().finally(() => { this.running = null; });
+      this.running = this.run().finally(() => {
+        this.running = null;
+      });
       return this.running;
     }
-    this.next ??= this.running.then(() => { this.next = null; return this.sync(); }, () => { this.next = null; return this.sync(); });
+    this.next ??= this.running.then(
+      () => {
+        this.next = null;
+        return this.sync();
+      },
+      () => {
+        this.next = null;
+        return this.sync();
+      },
+    );
     return this.next;
   }
 

@@ -222,7 +222,7 @@ export function chatTests(kit: HostTestKit): HostTest[] {
           ref instanceof vscode.Location && ref.uri.toString() === doc.uri.toString(),
           'the selection is not shown as a reference',
         );
-        assert.equal((ref as vscode.Location).range.end.character, 12);
+        assert.equal(ref.range.end.character, 12);
         await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
       },
     },

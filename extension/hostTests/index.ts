@@ -17,11 +17,14 @@ export async function run(): Promise<void> {
   for (const t of tests) {
     const start = Date.now();
     try {
-      await Promise.race([t.run(), new Promise((_, reject) => setTimeout(() => reject(new Error('timed out after 60 s')), 60_000))]);
+      await Promise.race([
+        t.run(),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('timed out after 60 s')), 60_000)),
+      ]);
       out(`PASS ${t.name} (${Date.now() - start} ms)`);
     } catch (err) {
       failed++;
-      out(`FAIL ${t.name}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      out(`FAIL ${t.name}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     }
   }
   out(`${tests.length - failed} passed, ${failed} failed`);

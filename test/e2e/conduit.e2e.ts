@@ -25,14 +25,18 @@ describe.skipIf(missing !== undefined)('Conduit in a real VS Code', () => {
   let home: string;
 
   const w = useConduitWorkbench({ name: 'ui', files: { 'sample.js': SAMPLE } });
-  beforeAll(() => { ({ fake, cs, page, home } = w); });
+  beforeAll(() => {
+    ({ fake, cs, page, home } = w);
+  });
 
   it('Ask from the palette streams the answer into the panel beside the editor', async () => {
     fake.setDefault('anthropic', { text: 'The answer is forty-two, streamed in pieces.' });
     await runCommand(page, 'Conduit: Ask');
     await answerInput(page, 'What is the answer? (e2e ask)');
     const answer = webview(page).locator('#answer');
-    await expect.poll(() => answer.textContent(), { timeout: 60_000 }).toContain('The answer is forty-two, streamed in pieces.');
+    await expect
+      .poll(() => answer.textContent(), { timeout: 60_000 })
+      .toContain('The answer is forty-two, streamed in pieces.');
     const footer = webview(page).locator('#footer');
     await expect.poll(() => footer.textContent(), { timeout: 10_000 }).toMatch(/^anthropic\/.+ · \$\d/);
     expect(fake.requests.at(-1)?.provider).toBe('anthropic');
@@ -43,14 +47,20 @@ describe.skipIf(missing !== undefined)('Conduit in a real VS Code', () => {
     const asked = fake.requests.length;
     fake.setDefault('anthropic', { text: 'A second try, streamed again.' });
     await webview(page).locator('#retry').click();
-    await expect.poll(() => webview(page).locator('#answer').textContent(), { timeout: 60_000 }).toContain('A second try, streamed again.');
+    await expect
+      .poll(() => webview(page).locator('#answer').textContent(), { timeout: 60_000 })
+      .toContain('A second try, streamed again.');
     expect(fake.requests.length).toBe(asked + 1);
-    const log = () => fs.readFileSync(path.join(home, 'logs', 'daemon.log'), 'utf8').split('\n').filter((l) => l.includes('"answer rated"'));
+    const log = () =>
+      fs
+        .readFileSync(path.join(home, 'logs', 'daemon.log'), 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('"answer rated"'));
     await expect.poll(() => log().length, { timeout: 10_000 }).toBe(1);
     expect(JSON.parse(log()[0]!)).toMatchObject({ rating: -1, reason: 'retry', feature: 'ask', client: 'vscode' });
   });
 
-  it('the status bar shows the provider and today\'s cost after a request', async () => {
+  it("the status bar shows the provider and today's cost after a request", async () => {
     const item = page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: /anthropic · \$\d/ });
     await item.first().waitFor({ timeout: 30_000 });
     expect(await item.first().textContent()).toMatch(/anthropic · \$\d+\.\d+/);
@@ -64,7 +74,9 @@ describe.skipIf(missing !== undefined)('Conduit in a real VS Code', () => {
     await runCommand(page, 'Conduit: Explain Selection');
     await page.getByText('It adds a and b and returns the sum.').first().waitFor({ timeout: 60_000 });
     // The comment thread widget sits in the editor, under the explained code.
-    expect(await page.locator('.monaco-editor .review-widget', { hasText: 'It adds a and b' }).count()).toBeGreaterThan(0);
+    expect(await page.locator('.monaco-editor .review-widget', { hasText: 'It adds a and b' }).count()).toBeGreaterThan(
+      0,
+    );
   });
 
   it('Switch Provider changes the setting and the next request goes to the new provider', async () => {
@@ -73,10 +85,15 @@ describe.skipIf(missing !== undefined)('Conduit in a real VS Code', () => {
     await answerInput(page, 'openai', 'openai');
     await expect.poll(() => cs.userSettings()['conduit.provider'], { timeout: 15_000 }).toBe('openai');
     // The extension host hears of the change a moment after the file is written; the status bar shows it.
-    await page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: /openai/ }).first().waitFor({ timeout: 15_000 });
+    await page
+      .locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: /openai/ })
+      .first()
+      .waitFor({ timeout: 15_000 });
     await runCommand(page, 'Conduit: Ask');
     await answerInput(page, 'Who answers? (e2e switch)');
-    await expect.poll(() => webview(page).locator('#answer').textContent(), { timeout: 60_000 }).toContain('OpenAI answers now.');
+    await expect
+      .poll(() => webview(page).locator('#answer').textContent(), { timeout: 60_000 })
+      .toContain('OpenAI answers now.');
     expect(fake.requests.at(-1)?.provider).toBe('openai');
   });
 
@@ -89,7 +106,8 @@ describe.skipIf(missing !== undefined)('Conduit in a real VS Code', () => {
     const reply = toast(page, /gemini key (ending …\w{4} is set|was not set: .*keychain)/i);
     await reply.first().waitFor({ timeout: 30_000 });
     const text = (await reply.first().textContent()) ?? '';
-    if (/is set/.test(text)) expect(fs.readFileSync(path.join(home, 'logs', 'daemon.log'), 'utf8')).toContain('key stored');
+    if (/is set/.test(text))
+      expect(fs.readFileSync(path.join(home, 'logs', 'daemon.log'), 'utf8')).toContain('key stored');
     expect(text).not.toContain('e2e-set-key');
   });
 
@@ -102,7 +120,9 @@ describe.skipIf(missing !== undefined)('Conduit in a real VS Code', () => {
     fake.setDefault('openai', { text: 'Back after a crash.' });
     await runCommand(page, 'Conduit: Ask');
     await answerInput(page, 'Are you back? (e2e restart)');
-    await expect.poll(() => webview(page).locator('#answer').textContent(), { timeout: 60_000 }).toContain('Back after a crash.');
+    await expect
+      .poll(() => webview(page).locator('#answer').textContent(), { timeout: 60_000 })
+      .toContain('Back after a crash.');
     const after = await daemonIn(home);
     expect(after?.hello.pid).toBeDefined();
     expect(after?.hello.pid).not.toBe(pid);

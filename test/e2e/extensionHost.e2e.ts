@@ -19,8 +19,15 @@ if (missing) console.warn(`[e2e] extensionHost.e2e.ts SKIPPED: ${missing}`);
 describe.skipIf(missing !== undefined)('extension integration tests in the real extension host', () => {
   let cs: CodeServer;
 
-  const w = useConduitWorkbench({ name: 'host', fake: { control: true }, extraArgs: ['--vscode-option', 'enable-smoke-test-driver'], browser: false });
-  beforeAll(() => { ({ cs } = w); });
+  const w = useConduitWorkbench({
+    name: 'host',
+    fake: { control: true },
+    extraArgs: ['--vscode-option', 'enable-smoke-test-driver'],
+    browser: false,
+  });
+  beforeAll(() => {
+    ({ cs } = w);
+  });
 
   it('all pass', async () => {
     const installed = fs.readdirSync(path.join(cs.dir, 'ext')).find((d) => d.startsWith('conduit.conduit-'));
@@ -38,10 +45,14 @@ describe.skipIf(missing !== undefined)('extension integration tests in the real 
     const { page, close } = await launchBrowser();
     try {
       let resolveExit!: (code: number) => void;
-      const exited = new Promise<number>((r) => { resolveExit = r; });
+      const exited = new Promise<number>((r) => {
+        resolveExit = r;
+      });
       await page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
       await page.exposeFunction('codeAutomationLog', () => undefined);
-      await page.goto(`${cs.url}?folder=${encodeURIComponent(cs.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+      await page.goto(
+        `${cs.url}?folder=${encodeURIComponent(cs.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
+      );
       const code = await Promise.race([exited, new Promise<number>((r) => setTimeout(() => r(-1), 110_000))]);
       const report = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '(no report)';
       console.log(`[e2e] extension host tests:\n${report}`);

@@ -17,7 +17,11 @@ export default async function setup(): Promise<void> {
     return;
   }
   const t0 = Date.now();
-  execFileSync('npm', ['run', 'package', '--', '--target', 'linux-x64'], { cwd: repoRoot, stdio: 'pipe', timeout: 300_000 });
+  execFileSync('npm', ['run', 'package', '--', '--target', 'linux-x64'], {
+    cwd: repoRoot,
+    stdio: 'pipe',
+    timeout: 300_000,
+  });
   const esbuild = await import('esbuild');
   await esbuild.build({
     entryPoints: [path.join(repoRoot, 'extension/hostTests/index.ts')],

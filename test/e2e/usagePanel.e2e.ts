@@ -17,14 +17,26 @@ async function usageFrame(page: Page, timeoutMs = 60_000): Promise<Frame> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     for (const f of page.frames()) {
-      if (await f.locator('[data-card="requests-today"]').count().catch(() => 0)) return f;
+      if (
+        await f
+          .locator('[data-card="requests-today"]')
+          .count()
+          .catch(() => 0)
+      )
+        return f;
     }
     if (Date.now() > end) throw new Error('the usage panel never showed its cards');
     await page.waitForTimeout(250);
   }
 }
 
-const requestsToday = async (page: Page) => Number(((await (await usageFrame(page)).locator('[data-card="requests-today"] .value').textContent()) ?? '').replace(/,/g, ''));
+const requestsToday = async (page: Page) =>
+  Number(
+    ((await (await usageFrame(page)).locator('[data-card="requests-today"] .value').textContent()) ?? '').replace(
+      /,/g,
+      '',
+    ),
+  );
 
 /**
  * The usage & cost panel in code-server: opened from the palette and from the status bar, fed by
@@ -37,11 +49,16 @@ describe.skipIf(missing !== undefined)('the usage panel in a real VS Code', () =
   let page: Page;
 
   const w = useConduitWorkbench({ name: 'panel' });
-  beforeAll(() => { ({ fake, cs, page } = w); });
+  beforeAll(() => {
+    ({ fake, cs, page } = w);
+  });
 
   it('"Show Usage & Cost" opens the panel with the ledger\'s figures', async () => {
     // The status bar item is there from startup, before any Conduit command (and no daemon runs yet).
-    await page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: /anthropic/ }).first().waitFor({ timeout: 30_000 });
+    await page
+      .locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: /anthropic/ })
+      .first()
+      .waitFor({ timeout: 30_000 });
     await runCommand(page, 'Conduit: Show Usage & Cost');
     const frame = await usageFrame(page);
     await expect.poll(() => frame.locator('#status').textContent(), { timeout: 30_000 }).toMatch(/^Updated /);
@@ -52,8 +69,13 @@ describe.skipIf(missing !== undefined)('the usage panel in a real VS Code', () =
 
   it('the status bar item opens it too', async () => {
     await page.keyboard.press('Control+W');
-    await expect.poll(() => page.locator('.tabs-container .tab', { hasText: 'Usage & Cost' }).count(), { timeout: 10_000 }).toBe(0);
-    await page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: /anthropic/ }).first().click();
+    await expect
+      .poll(() => page.locator('.tabs-container .tab', { hasText: 'Usage & Cost' }).count(), { timeout: 10_000 })
+      .toBe(0);
+    await page
+      .locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: /anthropic/ })
+      .first()
+      .click();
     const frame = await usageFrame(page);
     await expect.poll(() => frame.locator('#status').textContent(), { timeout: 30_000 }).toMatch(/^Updated /);
   });
@@ -65,10 +87,14 @@ describe.skipIf(missing !== undefined)('the usage panel in a real VS Code', () =
     await answerInput(page, 'Does the panel count this? (e2e panel)');
     // Nobody touches the panel: its live refresh sees the daemon serve the request.
     await expect.poll(() => requestsToday(page), { timeout: 60_000 }).toBe(before + 1);
-    const answers = await Promise.all(page.frames().map((f) => f.evaluate(() => document.querySelector('#answer')?.textContent ?? '').catch(() => '')));
+    const answers = await Promise.all(
+      page.frames().map((f) => f.evaluate(() => document.querySelector('#answer')?.textContent ?? '').catch(() => '')),
+    );
     expect(answers.some((a) => a.includes('Counted in the panel.'))).toBe(true);
     const frame = await usageFrame(page);
-    expect(await frame.locator('table[data-table="recent"] tbody tr').first().locator('td').nth(1).textContent()).toBe('ask');
+    expect(await frame.locator('table[data-table="recent"] tbody tr').first().locator('td').nth(1).textContent()).toBe(
+      'ask',
+    );
     expect(await frame.locator('[data-card="today-cost"] .value').textContent()).toMatch(/^\$\d/);
   });
 
@@ -84,7 +110,9 @@ describe.skipIf(missing !== undefined)('the usage panel in a real VS Code', () =
     await expect.poll(() => input.inputValue(), { timeout: 10_000 }).toContain('conduit-usage-');
     await page.keyboard.press('Enter');
     await expect.poll(() => fs.existsSync(file), { timeout: 30_000 }).toBe(true);
-    await expect.poll(() => frame.locator('#status').textContent(), { timeout: 15_000 }).toMatch(/^Exported 1 row\(s\) to .*conduit-usage-/);
+    await expect
+      .poll(() => frame.locator('#status').textContent(), { timeout: 15_000 })
+      .toMatch(/^Exported 1 row\(s\) to .*conduit-usage-/);
     const [header, ...rows] = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
     expect(header).toBe(ROW_CSV_HEADER.join(','));
     // The one request this file made (the panel's filters are the defaults: everything today).
@@ -92,7 +120,14 @@ describe.skipIf(missing !== undefined)('the usage panel in a real VS Code', () =
     const cells = rows[0]!.split(',');
     expect(cells).toHaveLength(ROW_CSV_HEADER.length);
     const row = Object.fromEntries(ROW_CSV_HEADER.map((h, i) => [h, cells[i]!]));
-    expect(row).toMatchObject({ client: 'vscode', feature: 'ask', provider: 'anthropic', error_code: '', cache: 'none', stream: 'true' });
+    expect(row).toMatchObject({
+      client: 'vscode',
+      feature: 'ask',
+      provider: 'anthropic',
+      error_code: '',
+      cache: 'none',
+      stream: 'true',
+    });
     expect(Number(row.output_tokens)).toBeGreaterThan(0);
     expect(Number(row.cost_usd)).toBeGreaterThan(0);
     expect(Date.parse(row.started_at!)).toBeLessThan(started);
@@ -104,7 +139,9 @@ describe.skipIf(missing !== undefined)('the usage panel in a real VS Code', () =
     await page.reload();
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     // No command runs: the serializer revives the panel (activation event onWebviewPanel:conduit.usage).
-    await expect.poll(() => page.locator('.tabs-container .tab', { hasText: 'Usage & Cost' }).count(), { timeout: 60_000 }).toBe(1);
+    await expect
+      .poll(() => page.locator('.tabs-container .tab', { hasText: 'Usage & Cost' }).count(), { timeout: 60_000 })
+      .toBe(1);
     const frame = await usageFrame(page, 90_000);
     // "Updated" appears only when the extension sent fresh figures, not from the page's saved state.
     await expect.poll(() => frame.locator('#status').textContent(), { timeout: 60_000 }).toMatch(/^Updated /);

@@ -72,10 +72,12 @@ function stopReason(req: WireRequest): string {
 /** The content blocks of a whole message: thinking, then text, then tool_use. */
 function contentBlocks(req: WireRequest): unknown[] {
   const blocks: unknown[] = [];
-  if (req.script.thinking !== undefined) blocks.push({ type: 'thinking', thinking: req.script.thinking, signature: 'sig-fake' });
+  if (req.script.thinking !== undefined)
+    blocks.push({ type: 'thinking', thinking: req.script.thinking, signature: 'sig-fake' });
   const text = scriptText(req.script);
   if (text || !req.script.toolCalls) blocks.push({ type: 'text', text });
-  for (const c of scriptToolCalls(req.script, 'toolu_fake_')) blocks.push({ type: 'tool_use', id: c.id, name: c.name, input: c.input });
+  for (const c of scriptToolCalls(req.script, 'toolu_fake_'))
+    blocks.push({ type: 'tool_use', id: c.id, name: c.name, input: c.input });
   return blocks;
 }
 
@@ -154,24 +156,55 @@ export const anthropicWire: WireFormat = {
     let index = 0;
     if (req.script.thinking !== undefined) {
       events.push(
-        { kind: 'head', sse: event('content_block_start', { index, content_block: { type: 'thinking', thinking: '', signature: '' } }) },
-        { kind: 'head', sse: event('content_block_delta', { index, delta: { type: 'thinking_delta', thinking: req.script.thinking } }) },
-        { kind: 'head', sse: event('content_block_delta', { index, delta: { type: 'signature_delta', signature: 'sig-fake' } }) },
+        {
+          kind: 'head',
+          sse: event('content_block_start', {
+            index,
+            content_block: { type: 'thinking', thinking: '', signature: '' },
+          }),
+        },
+        {
+          kind: 'head',
+          sse: event('content_block_delta', {
+            index,
+            delta: { type: 'thinking_delta', thinking: req.script.thinking },
+          }),
+        },
+        {
+          kind: 'head',
+          sse: event('content_block_delta', { index, delta: { type: 'signature_delta', signature: 'sig-fake' } }),
+        },
         { kind: 'head', sse: event('content_block_stop', { index }) },
       );
       index++;
     }
     const deltas = scriptDeltas(req.script);
     if (deltas.length || !req.script.toolCalls) {
-      events.push({ kind: 'head', sse: event('content_block_start', { index, content_block: { type: 'text', text: '' } }) });
-      for (const text of deltas) events.push({ kind: 'delta', sse: event('content_block_delta', { index, delta: { type: 'text_delta', text } }) });
+      events.push({
+        kind: 'head',
+        sse: event('content_block_start', { index, content_block: { type: 'text', text: '' } }),
+      });
+      for (const text of deltas)
+        events.push({
+          kind: 'delta',
+          sse: event('content_block_delta', { index, delta: { type: 'text_delta', text } }),
+        });
       events.push({ kind: 'end', sse: event('content_block_stop', { index }) });
       index++;
     }
     for (const call of scriptToolCalls(req.script, 'toolu_fake_')) {
-      events.push({ kind: 'delta', sse: event('content_block_start', { index, content_block: { type: 'tool_use', id: call.id, name: call.name, input: {} } }) });
+      events.push({
+        kind: 'delta',
+        sse: event('content_block_start', {
+          index,
+          content_block: { type: 'tool_use', id: call.id, name: call.name, input: {} },
+        }),
+      });
       for (const partial_json of argumentPieces(call.input)) {
-        events.push({ kind: 'delta', sse: event('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json } }) });
+        events.push({
+          kind: 'delta',
+          sse: event('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json } }),
+        });
       }
       events.push({ kind: 'end', sse: event('content_block_stop', { index }) });
       index++;

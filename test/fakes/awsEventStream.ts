@@ -38,11 +38,17 @@ export function encodeEventStreamMessage(headers: Record<string, string>, payloa
 /** One InvokeModelWithResponseStream chunk: the model's JSON event, base64 in `bytes`. */
 export function chunkFrame(json: string): Buffer {
   const payload = Buffer.from(JSON.stringify({ bytes: Buffer.from(json, 'utf8').toString('base64') }), 'utf8');
-  return encodeEventStreamMessage({ ':event-type': 'chunk', ':content-type': 'application/json', ':message-type': 'event' }, payload);
+  return encodeEventStreamMessage(
+    { ':event-type': 'chunk', ':content-type': 'application/json', ':message-type': 'event' },
+    payload,
+  );
 }
 
 /** An exception inside the stream, e.g. `throttlingException`, as Bedrock sends it after the 200. */
 export function exceptionFrame(exceptionType: string, message: string): Buffer {
   const payload = Buffer.from(JSON.stringify({ message }), 'utf8');
-  return encodeEventStreamMessage({ ':exception-type': exceptionType, ':content-type': 'application/json', ':message-type': 'exception' }, payload);
+  return encodeEventStreamMessage(
+    { ':exception-type': exceptionType, ':content-type': 'application/json', ':message-type': 'exception' },
+    payload,
+  );
 }

@@ -20,7 +20,10 @@ export interface BatchHttpRequest {
 
 export type BatchReply = { status: number; json: unknown } | { status: number; text: string; contentType: string };
 
-export type BatchRoute = (req: BatchHttpRequest, batches: FakeBatches) => Promise<BatchReply | undefined> | BatchReply | undefined;
+export type BatchRoute = (
+  req: BatchHttpRequest,
+  batches: FakeBatches,
+) => Promise<BatchReply | undefined> | BatchReply | undefined;
 
 /** The makers' own APIs: the cloud platforms' batch modes are not emulated. */
 type BatchWire = Extract<WireProvider, 'anthropic' | 'openai' | 'gemini'>;
@@ -40,26 +43,54 @@ function providerOf(path: string): BatchWire | undefined {
 }
 
 /** Answers and returns true when the request is for a batch endpoint. Keys in `rejected` get a 401. */
-export async function handleBatchRoute(req: IncomingMessage, res: ServerResponse, url: URL, raw: Buffer, body: unknown, batches: FakeBatches, rejected: ReadonlySet<string>): Promise<boolean> {
+export async function handleBatchRoute(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  raw: Buffer,
+  body: unknown,
+  batches: FakeBatches,
+  rejected: ReadonlySet<string>,
+): Promise<boolean> {
   const m = /^(.*?)(\/v1(?:beta)?\/.*)$/.exec(url.pathname);
   const path = m?.[2] ?? '';
   const provider = providerOf(path);
   if (!provider) return false;
   const key = keyOf(req, url);
   if (!key || rejected.has(key)) {
-    send(res, { status: 401, json: { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key', code: 'invalid_api_key', status: 'UNAUTHENTICATED' } } });
+    send(res, {
+      status: 401,
+      json: {
+        type: 'error',
+        error: {
+          type: 'authentication_error',
+          message: 'invalid x-api-key',
+          code: 'invalid_api_key',
+          status: 'UNAUTHENTICATED',
+        },
+      },
+    });
     return true;
   }
-  const reply = await routes[provider]({
-    method: req.method ?? 'GET',
-    path,
-    body,
-    raw,
-    contentType: String(req.headers['content-type'] ?? ''),
-    origin: `http://${req.headers.host ?? '127.0.0.1'}${m?.[1] ?? ''}`,
-  }, batches);
+  const reply = await routes[provider](
+    {
+      method: req.method ?? 'GET',
+      path,
+      body,
+      raw,
+      contentType: String(req.headers['content-type'] ?? ''),
+      origin: `http://${req.headers.host ?? '127.0.0.1'}${m?.[1] ?? ''}`,
+    },
+    batches,
+  );
   if (res.destroyed) return true;
-  send(res, reply ?? { status: 404, json: { error: { message: `No batch route for ${req.method} ${path}`, type: 'not_found_error' } } });
+  send(
+    res,
+    reply ?? {
+      status: 404,
+      json: { error: { message: `No batch route for ${req.method} ${path}`, type: 'not_found_error' } },
+    },
+  );
   return true;
 }
 
@@ -74,5 +105,11 @@ function send(res: ServerResponse, reply: BatchReply): void {
 }
 
 export function notFound(what: string): BatchReply {
-  return { status: 404, json: { type: 'error', error: { type: 'not_found_error', message: `${what} not found`, code: 404, status: 'NOT_FOUND' } } };
+  return {
+    status: 404,
+    json: {
+      type: 'error',
+      error: { type: 'not_found_error', message: `${what} not found`, code: 404, status: 'NOT_FOUND' },
+    },
+  };
 }

@@ -19,7 +19,7 @@ const exceptions: Record<number, string> = {
 
 const messages: Record<string, string> = {
   ValidationException: 'Malformed input request, please reformat your input and try again.',
-  AccessDeniedException: 'You don\'t have access to the model with the specified model ID.',
+  AccessDeniedException: "You don't have access to the model with the specified model ID.",
   ResourceNotFoundException: 'Could not resolve the foundation model from the provided model identifier.',
   ThrottlingException: 'Too many requests, please wait before trying again.',
   ServiceUnavailableException: 'Bedrock is unable to process your request.',
@@ -38,7 +38,8 @@ export interface SigV4Credential {
   service: string;
 }
 
-const sigv4 = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=[a-z0-9;-]+, ?Signature=[0-9a-f]{64}$/;
+const sigv4 =
+  /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=[a-z0-9;-]+, ?Signature=[0-9a-f]{64}$/;
 
 export function parseSigV4(headers: IncomingHttpHeaders): SigV4Credential | null {
   const auth = headerValue(headers, 'authorization');
@@ -51,7 +52,10 @@ export function parseSigV4(headers: IncomingHttpHeaders): SigV4Credential | null
 function frame(ev: SseEvent): Buffer {
   if (ev.event?.startsWith('exception:')) {
     const data: unknown = JSON.parse(ev.data ?? '{}');
-    return exceptionFrame(ev.event.slice('exception:'.length), isRecord(data) && typeof data.message === 'string' ? data.message : 'error');
+    return exceptionFrame(
+      ev.event.slice('exception:'.length),
+      isRecord(data) && typeof data.message === 'string' ? data.message : 'error',
+    );
   }
   return chunkFrame(ev.data ?? '{}');
 }
@@ -64,9 +68,15 @@ function frame(ev: SseEvent): Buffer {
 export const bedrockWire: WireFormat = {
   provider: 'bedrock',
   apiKey: (headers) => parseSigV4(headers)?.accessKeyId ?? bearerToken(headers),
-  missingKey: (requestId) => ({ status: 403, body: { message: 'Missing Authentication Token' }, headers: { 'x-amzn-errortype': 'MissingAuthenticationTokenException', 'x-amzn-requestid': requestId } }),
+  missingKey: (requestId) => ({
+    status: 403,
+    body: { message: 'Missing Authentication Token' },
+    headers: { 'x-amzn-errortype': 'MissingAuthenticationTokenException', 'x-amzn-requestid': requestId },
+  }),
   baseHeaders: (requestId) => ({ 'x-amzn-requestid': requestId }),
-  errorHeaders: (status, error) => ({ 'x-amzn-errortype': `${bedrockException(status, error)}:http://internal.amazon.com/coral/com.amazon.bedrock/` }),
+  errorHeaders: (status, error) => ({
+    'x-amzn-errortype': `${bedrockException(status, error)}:http://internal.amazon.com/coral/com.amazon.bedrock/`,
+  }),
   errorBody: (status, error) => ({ message: error?.message ?? messages[bedrockException(status, error)] ?? 'Error' }),
   // The path says whether to stream; the body has no `stream` field.
   wantsStream: (_body, action) => action === 'invoke-with-response-stream',
@@ -76,12 +86,27 @@ export const bedrockWire: WireFormat = {
     const last = events[events.length - 1];
     const u = resolvedUsage(req.script.usage);
     // Bedrock adds its invocation metrics to the last event.
-    if (last) last.sse = { event: 'message_stop', data: JSON.stringify({ type: 'message_stop', 'amazon-bedrock-invocationMetrics': { inputTokenCount: u.input, outputTokenCount: u.output, invocationLatency: 5, firstByteLatency: 2 } }) };
+    if (last)
+      last.sse = {
+        event: 'message_stop',
+        data: JSON.stringify({
+          type: 'message_stop',
+          'amazon-bedrock-invocationMetrics': {
+            inputTokenCount: u.input,
+            outputTokenCount: u.output,
+            invocationLatency: 5,
+            firstByteLatency: 2,
+          },
+        }),
+      };
     return events;
   },
   streamError: (status, error) => {
     const name = bedrockException(status ?? 429, error);
-    return { event: `exception:${name.charAt(0).toLowerCase()}${name.slice(1)}`, data: JSON.stringify({ message: error?.message ?? messages[name] ?? 'error' }) };
+    return {
+      event: `exception:${name.charAt(0).toLowerCase()}${name.slice(1)}`,
+      data: JSON.stringify({ message: error?.message ?? messages[name] ?? 'error' }),
+    };
   },
   ping: () => anthropicWire.ping(),
   frameChunk: (chunk) => anthropicWire.frameChunk(chunk),

@@ -23,7 +23,13 @@ function reply(res: ServerResponse, status: number, body: unknown): void {
  * - POST /__fake/embeddings {"perCallMs":80,"perInputMs":0.2}  (their latency)
  * Scripts are trusted test input, so they are passed through without validation.
  */
-export function handleControl(fake: FakeProviderServer, method: string, path: string, body: unknown, res: ServerResponse): void {
+export function handleControl(
+  fake: FakeProviderServer,
+  method: string,
+  path: string,
+  body: unknown,
+  res: ServerResponse,
+): void {
   if (method === 'GET' && path === '/__fake/requests') return reply(res, 200, fake.requests);
   if (method === 'GET' && path === '/__fake/embeddings') return reply(res, 200, fake.embeddings.calls);
   if (method !== 'POST') return reply(res, 405, { error: 'use POST' });

@@ -57,22 +57,39 @@ export class FakeEmbeddings {
   }
 
   /** Answers and returns true when the request is for an embeddings endpoint. */
-  async handle(req: IncomingMessage, res: ServerResponse, url: URL, body: unknown, rejected: ReadonlySet<string>): Promise<boolean> {
+  async handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    body: unknown,
+    rejected: ReadonlySet<string>,
+  ): Promise<boolean> {
     if (req.method !== 'POST') return false;
     const gemini = geminiPath.exec(url.pathname);
     if (!gemini && !openaiPath.test(url.pathname)) return false;
     const provider = gemini ? 'gemini' : 'openai';
     const wire = gemini ? geminiWire : openaiWire;
     const inputs = gemini ? geminiInputs(body) : openaiInputs(body);
-    const call: EmbeddingCall = { provider, model: gemini ? decodeURIComponent(gemini[1]!) : (isRecord(body) && typeof body.model === 'string' ? body.model : ''), inputs };
+    const call: EmbeddingCall = {
+      provider,
+      model: gemini
+        ? decodeURIComponent(gemini[1]!)
+        : isRecord(body) && typeof body.model === 'string'
+          ? body.model
+          : '',
+      inputs,
+    };
     this.calls.push(call);
     for (const w of this.waiters.filter((x) => this.calls.length >= x.n)) {
       this.waiters.splice(this.waiters.indexOf(w), 1);
       w.resolve();
     }
-    res.on('close', () => { call.outcome = res.writableFinished ? 'finished' : 'aborted'; });
+    res.on('close', () => {
+      call.outcome = res.writableFinished ? 'finished' : 'aborted';
+    });
     const key = wire.apiKey(req.headers, url.searchParams);
-    const failure = !key || rejected.has(key) ? { status: 401, error: { message: 'invalid api key' } } : this.failures.shift();
+    const failure =
+      !key || rejected.has(key) ? { status: 401, error: { message: 'invalid api key' } } : this.failures.shift();
     const delay = this.latency.perCallMs + this.latency.perInputMs * inputs.length;
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     if (res.destroyed) return true;
@@ -83,9 +100,18 @@ export class FakeEmbeddings {
       return true;
     }
     res.writeHead(200, headers);
-    res.end(JSON.stringify(gemini
-      ? { embeddings: inputs.map((t) => ({ values: fakeEmbedding(t, this.dims) })) }
-      : { object: 'list', model: call.model, data: inputs.map((t, index) => ({ object: 'embedding', index, embedding: fakeEmbedding(t, this.dims) })), usage: { prompt_tokens: inputs.length, total_tokens: inputs.length } }));
+    res.end(
+      JSON.stringify(
+        gemini
+          ? { embeddings: inputs.map((t) => ({ values: fakeEmbedding(t, this.dims) })) }
+          : {
+              object: 'list',
+              model: call.model,
+              data: inputs.map((t, index) => ({ object: 'embedding', index, embedding: fakeEmbedding(t, this.dims) })),
+              usage: { prompt_tokens: inputs.length, total_tokens: inputs.length },
+            },
+      ),
+    );
     return true;
   }
 }

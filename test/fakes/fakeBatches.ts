@@ -75,7 +75,19 @@ export class FakeBatches {
   }
 
   create(provider: WireProvider, model: string, requests: FakeBatchRequest[], id = newBatchId(provider)): FakeBatch {
-    const batch: FakeBatch = { provider, id, model, createdAt: Date.now(), endedAt: null, requests, phase: 'in_progress', processed: new Set(), failure: null, statusPolls: 0, cancelRequestedAt: null };
+    const batch: FakeBatch = {
+      provider,
+      id,
+      model,
+      createdAt: Date.now(),
+      endedAt: null,
+      requests,
+      phase: 'in_progress',
+      processed: new Set(),
+      failure: null,
+      statusPolls: 0,
+      cancelRequestedAt: null,
+    };
     this.batches.set(id, batch);
     return batch;
   }
@@ -130,7 +142,11 @@ export class FakeBatches {
     if (!batch) return undefined;
     if (this.#held) {
       this.heldStatus++;
-      try { await this.#held.promise; } finally { this.heldStatus--; }
+      try {
+        await this.#held.promise;
+      } finally {
+        this.heldStatus--;
+      }
     }
     this.statusCalls++;
     batch.statusPolls++;
@@ -146,7 +162,9 @@ export class FakeBatches {
   holdStatus(): void {
     if (this.#held) return;
     let release!: () => void;
-    const promise = new Promise<void>((r) => { release = r; });
+    const promise = new Promise<void>((r) => {
+      release = r;
+    });
     this.#held = { release, promise };
   }
 
@@ -156,7 +174,10 @@ export class FakeBatches {
   }
 
   /** The answer the fake gives one request, or its error; undefined when it never ran. */
-  outcome(batch: FakeBatch, request: FakeBatchRequest): { ok: true; text: string } | { ok: false; error: FakeBatchItemError } | undefined {
+  outcome(
+    batch: FakeBatch,
+    request: FakeBatchRequest,
+  ): { ok: true; text: string } | { ok: false; error: FakeBatchItemError } | undefined {
     const ran = batch.phase === 'ended' || batch.processed.has(request.customId);
     if (!ran || batch.phase === 'failed') return undefined;
     const error = this.#errors.get(request.customId);
@@ -200,7 +221,8 @@ export function lastUserText(messages: unknown): string {
     const m = messages[i] as { role?: unknown; content?: unknown; parts?: unknown };
     if (m.role !== 'user') continue;
     if (typeof m.content === 'string') return m.content;
-    if (Array.isArray(m.parts)) return m.parts.map((p: { text?: unknown }) => (typeof p.text === 'string' ? p.text : '')).join('');
+    if (Array.isArray(m.parts))
+      return m.parts.map((p: { text?: unknown }) => (typeof p.text === 'string' ? p.text : '')).join('');
   }
   return '';
 }

@@ -257,7 +257,8 @@ export class FakeProviderServer {
 
     if (await handleBatchRoute(req, res, url, raw, body, this.batches, this.#rejected)) return;
     if (handleGoogleToken(req, res, url, raw, this.googleTokens)) return;
-    if (handleExtraRoute(req, res, url, body, { rejected: this.#rejected, flagWords: this.moderationFlagWords })) return;
+    if (handleExtraRoute(req, res, url, body, { rejected: this.#rejected, flagWords: this.moderationFlagWords }))
+      return;
     if (await this.embeddings.handle(req, res, url, body, this.#rejected)) return;
 
     const route = matchRoute(url.pathname);
@@ -299,7 +300,11 @@ export class FakeProviderServer {
     const requestId = newRequestId(route.provider);
     if (recorded.apiKey === null) {
       const reply = wire.missingKey(requestId);
-      res.writeHead(reply.status, { ...wire.baseHeaders(requestId), ...reply.headers, 'content-type': 'application/json' });
+      res.writeHead(reply.status, {
+        ...wire.baseHeaders(requestId),
+        ...reply.headers,
+        'content-type': 'application/json',
+      });
       res.end(JSON.stringify(reply.body));
       return;
     }
@@ -318,10 +323,13 @@ export class FakeProviderServer {
     }
     const bucketHeaders = this.#buckets.get(route.provider)?.headers(Date.now());
     // Vertex AI accepts only the access tokens Google's token endpoint issued.
-    const unissued = (route.provider === 'vertexAnthropic' || route.provider === 'vertexGemini') && !this.googleTokens.issued.has(recorded.apiKey);
-    const script = this.#rejected.has(recorded.apiKey) || unissued
-      ? { status: 401, error: { message: 'invalid api key' } }
-      : this.#queues.get(route.provider)?.shift() ?? this.#defaults.get(route.provider) ?? {};
+    const unissued =
+      (route.provider === 'vertexAnthropic' || route.provider === 'vertexGemini') &&
+      !this.googleTokens.issued.has(recorded.apiKey);
+    const script =
+      this.#rejected.has(recorded.apiKey) || unissued
+        ? { status: 401, error: { message: 'invalid api key' } }
+        : (this.#queues.get(route.provider)?.shift() ?? this.#defaults.get(route.provider) ?? {});
     const withLimits = bucketHeaders ? { ...script, headers: { ...bucketHeaders, ...script.headers } } : script;
     const plan = this.#plan(wire, route, url, recorded, requestId, withLimits);
     droppedByUs = plan.fault?.kind === 'reset';
@@ -342,7 +350,10 @@ export class FakeProviderServer {
     const seconds = Math.ceil(verdict.retryAfterMs / 1000);
     if (buckets && isGeminiFamily(provider)) {
       // Gemini sends no rate-limit headers, only RetryInfo, a protobuf Duration that may be fractional.
-      return { status: 429, error: { quotaFailure: false, retryDelay: `${(verdict.retryAfterMs / 1000).toFixed(3)}s` } };
+      return {
+        status: 429,
+        error: { quotaFailure: false, retryDelay: `${(verdict.retryAfterMs / 1000).toFixed(3)}s` },
+      };
     }
     return {
       status: 429,
@@ -351,16 +362,29 @@ export class FakeProviderServer {
         'retry-after': String(seconds),
         ...(provider === 'openai' ? { 'retry-after-ms': String(verdict.retryAfterMs) } : {}),
       },
-      error: provider === 'gemini'
-        ? { quotaFailure: false, retryDelay: `${seconds}s` }
-        : { message: `Rate limit reached: ${verdict.which} per window exceeded (enforced by the fake provider).` },
+      error:
+        provider === 'gemini'
+          ? { quotaFailure: false, retryDelay: `${seconds}s` }
+          : { message: `Rate limit reached: ${verdict.which} per window exceeded (enforced by the fake provider).` },
     };
   }
 
-  #plan(wire: WireFormat, route: Route, url: URL, recorded: RecordedRequest, requestId: string, script: ScriptedResponse): ResponsePlan {
+  #plan(
+    wire: WireFormat,
+    route: Route,
+    url: URL,
+    recorded: RecordedRequest,
+    requestId: string,
+    script: ScriptedResponse,
+  ): ResponsePlan {
     const status = script.status ?? 200;
     const failed = status < 200 || status >= 300;
-    const wreq: WireRequest = { requestId, model: script.model ?? recorded.model ?? 'unknown-model', body: recorded.body, script };
+    const wreq: WireRequest = {
+      requestId,
+      model: script.model ?? recorded.model ?? 'unknown-model',
+      body: recorded.body,
+      script,
+    };
     const base = {
       status,
       headerDelayMs: script.headerDelayMs ?? 0,
@@ -368,7 +392,10 @@ export class FakeProviderServer {
       byteByByte: script.byteByByte ?? false,
       eol: script.lineEnding ?? '\n',
       fault: script.fault,
-      faultEvent: script.fault?.kind === 'sseError' ? wire.streamError(script.fault.status, script.fault.error, requestId) : undefined,
+      faultEvent:
+        script.fault?.kind === 'sseError'
+          ? wire.streamError(script.fault.status, script.fault.error, requestId)
+          : undefined,
       ping: wire.ping(),
       ...(wire.encode ? { encode: wire.encode } : {}),
     } as const;
@@ -383,25 +410,51 @@ export class FakeProviderServer {
       return headers;
     };
     const sseType = 'text/event-stream; charset=utf-8';
-    const jsonType = wire.contentTypes?.json ?? (isGeminiFamily(route.provider) ? 'application/json; charset=UTF-8' : 'application/json');
+    const jsonType =
+      wire.contentTypes?.json ??
+      (isGeminiFamily(route.provider) ? 'application/json; charset=UTF-8' : 'application/json');
     const streamType = wire.contentTypes?.stream ?? sseType;
 
     if (script.rawBody !== undefined) {
-      const defaultType = script.rawBody === '' ? undefined : failed ? 'text/html; charset=UTF-8' : recorded.stream ? sseType : jsonType;
+      const defaultType =
+        script.rawBody === '' ? undefined : failed ? 'text/html; charset=UTF-8' : recorded.stream ? sseType : jsonType;
       const headers = headersWith(defaultType);
       const isSse = (headers['content-type'] ?? '').includes('text/event-stream');
-      return { ...base, headers, body: isSse ? { kind: 'rawSse', events: splitSseBody(script.rawBody) } : { kind: 'fixed', text: script.rawBody } };
+      return {
+        ...base,
+        headers,
+        body: isSse
+          ? { kind: 'rawSse', events: splitSseBody(script.rawBody) }
+          : { kind: 'fixed', text: script.rawBody },
+      };
     }
     if (failed) {
       const headers = { ...headersWith(jsonType), ...wire.errorHeaders?.(status, script.error) };
-      return { ...base, headers, body: { kind: 'fixed', text: JSON.stringify(wire.errorBody(status, script.error, requestId)) } };
+      return {
+        ...base,
+        headers,
+        body: { kind: 'fixed', text: JSON.stringify(wire.errorBody(status, script.error, requestId)) },
+      };
     }
     if (script.rawChunks !== undefined) {
-      if (!recorded.stream) return { ...base, headers: headersWith(jsonType), body: { kind: 'fixed', text: JSON.stringify(script.rawChunks[0] ?? {}) } };
-      return { ...base, headers: headersWith(sseType), body: { kind: 'sse', events: script.rawChunks.map((c) => ({ kind: 'delta', sse: wire.frameChunk(c) })) } };
+      if (!recorded.stream)
+        return {
+          ...base,
+          headers: headersWith(jsonType),
+          body: { kind: 'fixed', text: JSON.stringify(script.rawChunks[0] ?? {}) },
+        };
+      return {
+        ...base,
+        headers: headersWith(sseType),
+        body: { kind: 'sse', events: script.rawChunks.map((c) => ({ kind: 'delta', sse: wire.frameChunk(c) })) },
+      };
     }
     if (!recorded.stream) {
-      return { ...base, headers: headersWith(jsonType), body: { kind: 'fixed', text: JSON.stringify(wire.json(wreq)) } };
+      return {
+        ...base,
+        headers: headersWith(jsonType),
+        body: { kind: 'fixed', text: JSON.stringify(wire.json(wreq)) },
+      };
     }
     const events = wire.stream(wreq);
     // Without alt=sse, Gemini streams one JSON array instead of events.

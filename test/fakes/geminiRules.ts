@@ -16,15 +16,20 @@ export function geminiRefusal(model: string, body: unknown): ScriptedResponse | 
   const config = isRecord(body.generationConfig) ? body.generationConfig : {};
   const thinking = isRecord(config.thinkingConfig) ? config.thinkingConfig : undefined;
   const level = typeof thinking?.thinkingLevel === 'string' ? thinking.thinkingLevel.toLowerCase() : undefined;
-  if (level !== undefined && thinking?.thinkingBudget !== undefined) return bad('You can only set one of thinking budget and thinking level.');
+  if (level !== undefined && thinking?.thinkingBudget !== undefined)
+    return bad('You can only set one of thinking budget and thinking level.');
   if (level !== undefined && version < 3) return bad('Thinking level is not supported for this model.');
-  if (level !== undefined && /gemini-3-pro/.test(model) && !['low', 'high'].includes(level)) return bad(`Thinking level ${level.toUpperCase()} is not supported for this model.`);
+  if (level !== undefined && /gemini-3-pro/.test(model) && !['low', 'high'].includes(level))
+    return bad(`Thinking level ${level.toUpperCase()} is not supported for this model.`);
   const maxOut = typeof config.maxOutputTokens === 'number' ? config.maxOutputTokens : undefined;
   if (maxOut !== undefined && maxOut > 65_536) {
-    return bad(`Unable to submit request because it has a maxOutputTokens value of ${maxOut} but the supported range is from 1 (inclusive) to 65537 (exclusive). Update the value and try again.`);
+    return bad(
+      `Unable to submit request because it has a maxOutputTokens value of ${maxOut} but the supported range is from 1 (inclusive) to 65537 (exclusive). Update the value and try again.`,
+    );
   }
   const prompt = promptTokens(body.contents) + promptTokens(body.systemInstruction) + promptTokens(body.tools);
-  if (prompt > 1_048_576) return bad(`The input token count (${prompt}) exceeds the maximum number of tokens allowed (1048576).`);
+  if (prompt > 1_048_576)
+    return bad(`The input token count (${prompt}) exceeds the maximum number of tokens allowed (1048576).`);
   return undefined;
 }
 

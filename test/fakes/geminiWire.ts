@@ -25,7 +25,8 @@ const defaultMessages: Record<string, string> = {
   NOT_FOUND: 'Requested entity was not found.',
   RESOURCE_EXHAUSTED:
     'You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.',
-  INTERNAL: 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting',
+  INTERNAL:
+    'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting',
   UNAVAILABLE: 'The model is overloaded. Please try again later.',
   DEADLINE_EXCEEDED: 'The request timed out. Please try again.',
 };
@@ -42,7 +43,9 @@ export function statusBody(code: number, error: ScriptedError | undefined): Reco
       violations: [
         {
           quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests',
-          quotaId: daily ? 'GenerateRequestsPerDayPerProjectPerModel-FreeTier' : 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier',
+          quotaId: daily
+            ? 'GenerateRequestsPerDayPerProjectPerModel-FreeTier'
+            : 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier',
           quotaDimensions: { location: 'global', model: 'gemini-2.5-flash' },
           quotaValue: '10',
         },
@@ -81,10 +84,20 @@ function responseId(req: WireRequest): string {
 
 /** Gemini sends no call ids; a script's explicit id is sent, to test that it is kept. */
 function functionCallParts(req: WireRequest): unknown[] {
-  return (req.script.toolCalls ?? []).map((c) => ({ functionCall: { ...(c.id ? { id: c.id } : {}), name: c.name, args: c.input }, ...(c.signature ? { thoughtSignature: c.signature } : {}) }));
+  return (req.script.toolCalls ?? []).map((c) => ({
+    functionCall: { ...(c.id ? { id: c.id } : {}), name: c.name, args: c.input },
+    ...(c.signature ? { thoughtSignature: c.signature } : {}),
+  }));
 }
 
-function chunkBody(req: WireRequest, text: string, usage: Record<string, unknown>, finishReason?: string, extraParts: unknown[] = [], thought?: string): unknown {
+function chunkBody(
+  req: WireRequest,
+  text: string,
+  usage: Record<string, unknown>,
+  finishReason?: string,
+  extraParts: unknown[] = [],
+  thought?: string,
+): unknown {
   const parts: unknown[] = [];
   if (thought !== undefined) parts.push({ text: thought, thought: true });
   if (text || extraParts.length === 0) parts.push({ text });
@@ -133,7 +146,14 @@ export const geminiWire: WireFormat = {
 
   json: (req) => {
     const u = resolvedUsage(req.script.usage);
-    return chunkBody(req, scriptText(req.script), usageMetadata(u, u.output), req.script.stopReason ?? 'STOP', functionCallParts(req), req.script.thinking);
+    return chunkBody(
+      req,
+      scriptText(req.script),
+      usageMetadata(u, u.output),
+      req.script.stopReason ?? 'STOP',
+      functionCallParts(req),
+      req.script.thinking,
+    );
   },
 
   stream: (req) => {
@@ -145,7 +165,14 @@ export const geminiWire: WireFormat = {
     return deltas.map((text, i): PlannedEvent => {
       const last = i === deltas.length - 1;
       const candidates = Math.round((u.output * (i + 1)) / deltas.length);
-      const body = chunkBody(req, text, usageMetadata(u, candidates), last ? req.script.stopReason ?? 'STOP' : undefined, last ? functionCallParts(req) : [], i === 0 ? req.script.thinking : undefined);
+      const body = chunkBody(
+        req,
+        text,
+        usageMetadata(u, candidates),
+        last ? (req.script.stopReason ?? 'STOP') : undefined,
+        last ? functionCallParts(req) : [],
+        i === 0 ? req.script.thinking : undefined,
+      );
       return { kind: last ? 'end' : 'delta', sse: { data: JSON.stringify(body) } };
     });
   },

@@ -24,12 +24,17 @@ export function writeGoogleAdc(tokenURL: string): GoogleAdcFiles {
   const subjectFile = path.join(dir, 'subject-token');
   fs.writeFileSync(subjectFile, subjectToken, { mode: 0o600 });
   const credentialsFile = path.join(dir, 'credentials.json');
-  fs.writeFileSync(credentialsFile, JSON.stringify({
-    type: 'external_account',
-    audience: '//iam.googleapis.com/projects/123456789/locations/global/workloadIdentityPools/fake-pool/providers/fake-provider',
-    subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
-    token_url: tokenURL,
-    credential_source: { file: subjectFile },
-  }), { mode: 0o600 });
+  fs.writeFileSync(
+    credentialsFile,
+    JSON.stringify({
+      type: 'external_account',
+      audience:
+        '//iam.googleapis.com/projects/123456789/locations/global/workloadIdentityPools/fake-pool/providers/fake-provider',
+      subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+      token_url: tokenURL,
+      credential_source: { file: subjectFile },
+    }),
+    { mode: 0o600 },
+  );
   return { credentialsFile, subjectToken, dir };
 }

@@ -11,10 +11,17 @@ import { isRecord } from './wireFormat';
  */
 export function openaiRefusal(model: string, body: unknown): ScriptedResponse | undefined {
   if (!isRecord(body)) return undefined;
-  const format = isRecord(body.response_format) && isRecord(body.response_format.json_schema) ? body.response_format.json_schema : undefined;
+  const format =
+    isRecord(body.response_format) && isRecord(body.response_format.json_schema)
+      ? body.response_format.json_schema
+      : undefined;
   if (format && isRecord(format.schema) && format.schema.type !== 'object') {
     const got = typeof format.schema.type === 'string' ? `'type: "${format.schema.type}"'` : 'no type';
-    return bad(`Invalid schema for response_format '${String(format.name)}': schema must be a JSON Schema of 'type: "object"', got ${got}.`, 'response_format', 'invalid_json_schema');
+    return bad(
+      `Invalid schema for response_format '${String(format.name)}': schema must be a JSON Schema of 'type: "object"', got ${got}.`,
+      'response_format',
+      'invalid_json_schema',
+    );
   }
   const legacy = /^gpt-5(-mini|-nano)?(-\d{4}-\d{2}-\d{2})?$/.test(model);
   const current = /^gpt-5\.([4-9]|\d\d)/.test(model);
@@ -22,23 +29,46 @@ export function openaiRefusal(model: string, body: unknown): ScriptedResponse | 
   const effort = typeof body.reasoning_effort === 'string' ? body.reasoning_effort : undefined;
   if (legacy) {
     if (body.temperature !== undefined && body.temperature !== 1) {
-      return bad(`Unsupported value: 'temperature' does not support ${String(body.temperature)} with this model. Only the default (1) value is supported.`, 'temperature', 'unsupported_value');
+      return bad(
+        `Unsupported value: 'temperature' does not support ${String(body.temperature)} with this model. Only the default (1) value is supported.`,
+        'temperature',
+        'unsupported_value',
+      );
     }
-    if (effort === 'none') return bad(`Unsupported value: 'reasoning_effort' does not support 'none' with this model.`, 'reasoning_effort', 'unsupported_value');
+    if (effort === 'none')
+      return bad(
+        `Unsupported value: 'reasoning_effort' does not support 'none' with this model.`,
+        'reasoning_effort',
+        'unsupported_value',
+      );
   }
   if (current && effort !== undefined && effort !== 'none') {
     for (const p of ['temperature', 'top_p']) {
-      if (body[p] !== undefined) return bad(`Unsupported parameter: '${p}' is not supported with this model when reasoning_effort is not 'none'.`, p, 'unsupported_parameter');
+      if (body[p] !== undefined)
+        return bad(
+          `Unsupported parameter: '${p}' is not supported with this model when reasoning_effort is not 'none'.`,
+          p,
+          'unsupported_parameter',
+        );
     }
   }
   if (body.max_tokens !== undefined) {
-    return bad(`Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.`, 'max_tokens', 'unsupported_parameter');
+    return bad(
+      `Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.`,
+      'max_tokens',
+      'unsupported_parameter',
+    );
   }
-  const window = current && /^gpt-5\.(4|[5-9]|\d\d)(?!-mini|-nano)/.test(model) && !/-(mini|nano)/.test(model) ? 1_050_000 : 400_000;
+  const window =
+    current && /^gpt-5\.(4|[5-9]|\d\d)(?!-mini|-nano)/.test(model) && !/-(mini|nano)/.test(model) ? 1_050_000 : 400_000;
   const maxInput = window - 128_000;
   const prompt = promptTokens(body.messages) + promptTokens(body.tools) + promptTokens(body.response_format);
   if (prompt > maxInput) {
-    return bad(`This model's maximum input length is ${maxInput} tokens. However, your messages resulted in ${prompt} tokens. Please reduce the length of the messages.`, 'messages', 'context_length_exceeded');
+    return bad(
+      `This model's maximum input length is ${maxInput} tokens. However, your messages resulted in ${prompt} tokens. Please reduce the length of the messages.`,
+      'messages',
+      'context_length_exceeded',
+    );
   }
   return undefined;
 }

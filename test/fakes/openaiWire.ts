@@ -17,29 +17,55 @@ function defaultError(status: number): OpenAIErrorObject {
     case 400:
       return { message: 'Invalid request.', type: 'invalid_request_error', param: null, code: null };
     case 401:
-      return { message: 'Incorrect API key provided.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' };
+      return {
+        message: 'Incorrect API key provided.',
+        type: 'invalid_request_error',
+        param: null,
+        code: 'invalid_api_key',
+      };
     case 403:
-      return { message: 'You are not allowed to sample from this model', type: 'invalid_request_error', param: null, code: null };
+      return {
+        message: 'You are not allowed to sample from this model',
+        type: 'invalid_request_error',
+        param: null,
+        code: null,
+      };
     case 404:
-      return { message: 'The model does not exist or you do not have access to it.', type: 'invalid_request_error', param: null, code: 'model_not_found' };
+      return {
+        message: 'The model does not exist or you do not have access to it.',
+        type: 'invalid_request_error',
+        param: null,
+        code: 'model_not_found',
+      };
     case 429:
-      return { message: 'Rate limit reached for requests.', type: 'requests', param: null, code: 'rate_limit_exceeded' };
+      return {
+        message: 'Rate limit reached for requests.',
+        type: 'requests',
+        param: null,
+        code: 'rate_limit_exceeded',
+      };
     default:
       return status >= 500
-        ? { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null }
+        ? {
+            message: 'The server had an error while processing your request. Sorry about that!',
+            type: 'server_error',
+            param: null,
+            code: null,
+          }
         : { message: 'Request failed.', type: 'invalid_request_error', param: null, code: null };
   }
 }
 
 function errorObject(status: number, error: ScriptedError | undefined): OpenAIErrorObject {
-  const base = error?.code === 'insufficient_quota'
-    ? {
-        message: 'You exceeded your current quota, please check your plan and billing details.',
-        type: 'insufficient_quota',
-        param: null,
-        code: 'insufficient_quota',
-      }
-    : defaultError(status);
+  const base =
+    error?.code === 'insufficient_quota'
+      ? {
+          message: 'You exceeded your current quota, please check your plan and billing details.',
+          type: 'insufficient_quota',
+          param: null,
+          code: 'insufficient_quota',
+        }
+      : defaultError(status);
   return {
     message: error?.message ?? base.message,
     type: error?.type ?? base.type,
@@ -125,7 +151,13 @@ export const openaiWire: WireFormat = {
           refusal: null,
           annotations: [],
           ...(req.script.toolCalls
-            ? { tool_calls: scriptToolCalls(req.script, 'call_fake').map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: JSON.stringify(c.input) } })) }
+            ? {
+                tool_calls: scriptToolCalls(req.script, 'call_fake').map((c) => ({
+                  id: c.id,
+                  type: 'function',
+                  function: { name: c.name, arguments: JSON.stringify(c.input) },
+                })),
+              }
             : {}),
         },
         logprobs: null,
@@ -153,7 +185,12 @@ export const openaiWire: WireFormat = {
         ...(withUsage ? { usage } : {}),
       }),
     });
-    const choice = (delta: unknown, finishReason: string | null) => ({ index: 0, delta, logprobs: null, finish_reason: finishReason });
+    const choice = (delta: unknown, finishReason: string | null) => ({
+      index: 0,
+      delta,
+      logprobs: null,
+      finish_reason: finishReason,
+    });
 
     const events: PlannedEvent[] = [
       { kind: 'head', sse: chunk([choice({ role: 'assistant', content: '', refusal: null }, null)]) },
@@ -163,9 +200,20 @@ export const openaiWire: WireFormat = {
     }
     // A call's first piece has its id, type and name; the rest only more arguments.
     for (const [index, call] of scriptToolCalls(req.script, 'call_fake').entries()) {
-      events.push({ kind: 'delta', sse: chunk([choice({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }, null)]) });
+      events.push({
+        kind: 'delta',
+        sse: chunk([
+          choice(
+            { tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] },
+            null,
+          ),
+        ]),
+      });
       for (const piece of argumentPieces(call.input)) {
-        events.push({ kind: 'delta', sse: chunk([choice({ tool_calls: [{ index, function: { arguments: piece } }] }, null)]) });
+        events.push({
+          kind: 'delta',
+          sse: chunk([choice({ tool_calls: [{ index, function: { arguments: piece } }] }, null)]),
+        });
       }
     }
     events.push({ kind: 'end', sse: chunk([choice({}, finishReason(req))]) });

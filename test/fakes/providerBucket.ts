@@ -36,7 +36,10 @@ class Bucket {
   private level: number;
   private at: number;
 
-  constructor(readonly limit: BucketLimit, now: number) {
+  constructor(
+    readonly limit: BucketLimit,
+    now: number,
+  ) {
     this.level = limit.limit;
     this.at = now;
   }
@@ -70,14 +73,23 @@ export class ProviderBuckets {
   readonly rejected: number[] = [];
   private readonly buckets = new Map<Kind, Bucket>();
 
-  constructor(readonly provider: WireProvider, limits: BucketLimits, now: number = Date.now()) {
+  constructor(
+    readonly provider: WireProvider,
+    limits: BucketLimits,
+    now: number = Date.now(),
+  ) {
     for (const [kind, limit] of Object.entries(limits) as Array<[Kind, BucketLimit | undefined]>) {
       if (limit) this.buckets.set(kind, new Bucket(limit, now));
     }
   }
 
   check(at: number, usage: { input: number; output: number }): BucketVerdict {
-    const need: Record<Kind, number> = { requests: 1, tokens: usage.input + usage.output, input_tokens: usage.input, output_tokens: usage.output };
+    const need: Record<Kind, number> = {
+      requests: 1,
+      tokens: usage.input + usage.output,
+      input_tokens: usage.input,
+      output_tokens: usage.output,
+    };
     for (const [kind, bucket] of this.buckets) {
       const wait = bucket.msUntil(need[kind], at);
       if (wait > 0) {

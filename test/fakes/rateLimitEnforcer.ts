@@ -29,7 +29,8 @@ export class RateLimitEnforcer {
     const { requests, tokens: tpm } = this.limits;
     if (requests) {
       const inWindow = this.accepted.filter((a) => a.at > at - requests.windowMs);
-      if (inWindow.length + 1 > requests.limit) return this.reject(at, 'requests', inWindow[inWindow.length - requests.limit]!.at + requests.windowMs - at);
+      if (inWindow.length + 1 > requests.limit)
+        return this.reject(at, 'requests', inWindow[inWindow.length - requests.limit]!.at + requests.windowMs - at);
     }
     if (tpm) {
       const inWindow = this.accepted.filter((a) => a.at > at - tpm.windowMs);

@@ -8,7 +8,10 @@ import { isRecord } from './wireFormat';
  * copied in (their licences and size). Tests replay them when the folder is there and skip
  * otherwise, e.g. in a user's own clone.
  */
-export const realTranscriptsDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../shared/fixtures/real-transcripts');
+export const realTranscriptsDir = resolve(
+  fileURLToPath(new URL('.', import.meta.url)),
+  '../../../shared/fixtures/real-transcripts',
+);
 
 export const hasRealTranscripts = existsSync(realTranscriptsDir);
 

@@ -154,7 +154,11 @@ export class Recorder {
   async waitForRequests(n: number, timeoutMs = 5000): Promise<RecordedRequest[]> {
     if (this.requests.length < n) {
       const arrived = new Promise<void>((resolve) => this.#waiters.push({ n, resolve }));
-      await withTimeout(arrived, timeoutMs, `expected ${n} requests within ${timeoutMs} ms, got ${this.requests.length}`);
+      await withTimeout(
+        arrived,
+        timeoutMs,
+        `expected ${n} requests within ${timeoutMs} ms, got ${this.requests.length}`,
+      );
     }
     return this.requests.slice(0, n);
   }

@@ -8,7 +8,11 @@ import type { ScriptedResponse, WireProvider } from './script';
  * fake checks each request by the provider's documented rules, apart from Conduit's capability
  * table, so a regression in the table fails a test instead of passing silently.
  */
-export function documentedRefusal(provider: WireProvider, model: string | null, body: unknown): ScriptedResponse | undefined {
+export function documentedRefusal(
+  provider: WireProvider,
+  model: string | null,
+  body: unknown,
+): ScriptedResponse | undefined {
   if (model === null) return undefined;
   switch (provider) {
     case 'anthropic':

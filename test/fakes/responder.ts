@@ -57,7 +57,12 @@ function reset(res: ServerResponse): void {
   else socket.destroy();
 }
 
-async function write(res: ServerResponse, text: string | Uint8Array, plan: ResponsePlan, signal: AbortSignal): Promise<void> {
+async function write(
+  res: ServerResponse,
+  text: string | Uint8Array,
+  plan: ResponsePlan,
+  signal: AbortSignal,
+): Promise<void> {
   if (signal.aborted) return;
   if (!plan.byteByByte) {
     res.write(text);
@@ -72,7 +77,12 @@ async function write(res: ServerResponse, text: string | Uint8Array, plan: Respo
 }
 
 /** Plays the fault; the response goes no further after it. */
-async function playFault(fault: StreamFault, res: ServerResponse, plan: ResponsePlan, signal: AbortSignal): Promise<void> {
+async function playFault(
+  fault: StreamFault,
+  res: ServerResponse,
+  plan: ResponsePlan,
+  signal: AbortSignal,
+): Promise<void> {
   switch (fault.kind) {
     case 'sseError':
       if (plan.faultEvent) await write(res, frame(plan, plan.faultEvent), plan, signal);
@@ -123,11 +133,16 @@ async function sendFixed(res: ServerResponse, text: string, plan: ResponsePlan, 
   res.end();
 }
 
-async function sendEvents(res: ServerResponse, events: Array<{ text: string | Uint8Array; kind: PlannedEvent['kind'] }>, plan: ResponsePlan, signal: AbortSignal): Promise<void> {
+async function sendEvents(
+  res: ServerResponse,
+  events: Array<{ text: string | Uint8Array; kind: PlannedEvent['kind'] }>,
+  plan: ResponsePlan,
+  signal: AbortSignal,
+): Promise<void> {
   res.writeHead(plan.status, plan.headers);
   res.flushHeaders();
   const fault = plan.fault;
-  const faultAfter = fault === undefined ? Infinity : fault.afterDeltas ?? 0;
+  const faultAfter = fault === undefined ? Infinity : (fault.afterDeltas ?? 0);
   let deltas = 0;
   let first = true;
   for (const ev of events) {
@@ -156,9 +171,19 @@ export async function respond(res: ServerResponse, plan: ResponsePlan, signal: A
     case 'fixed':
       return sendFixed(res, plan.body.text, plan, signal);
     case 'sse':
-      return sendEvents(res, plan.body.events.map((e) => ({ text: frame(plan, e.sse), kind: e.kind })), plan, signal);
+      return sendEvents(
+        res,
+        plan.body.events.map((e) => ({ text: frame(plan, e.sse), kind: e.kind })),
+        plan,
+        signal,
+      );
     case 'rawSse':
       // Every recorded event counts as a delta for fault placement.
-      return sendEvents(res, plan.body.events.map((text) => ({ text, kind: 'delta' as const })), plan, signal);
+      return sendEvents(
+        res,
+        plan.body.events.map((text) => ({ text, kind: 'delta' as const })),
+        plan,
+        signal,
+      );
   }
 }

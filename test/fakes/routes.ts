@@ -18,12 +18,20 @@ const geminiPath = /^\/v1(?:beta)?\/models\/([^/:]+):(generateContent|streamGene
 
 const bedrockPath = /^(.*?)(\/model\/([^/]+)\/(invoke|invoke-with-response-stream))$/;
 const azurePath = /^(.*?)(\/openai\/deployments\/([^/]+)\/chat\/completions)$/;
-const vertexPath = /^\/v1(?:beta1)?\/projects\/[^/]+\/locations\/[^/]+\/publishers\/(anthropic|google)\/models\/([^/:]+):(rawPredict|streamRawPredict|generateContent|streamGenerateContent)$/;
+const vertexPath =
+  /^\/v1(?:beta1)?\/projects\/[^/]+\/locations\/[^/]+\/publishers\/(anthropic|google)\/models\/([^/:]+):(rawPredict|streamRawPredict|generateContent|streamGenerateContent)$/;
 
 /** The cloud platforms' paths: Bedrock's and Azure's carry no API version in the path. */
 function matchPlatform(pathname: string): Route | null {
   const b = bedrockPath.exec(pathname);
-  if (b) return { provider: 'bedrock', prefix: b[1] ?? '', path: b[2] ?? '', model: decodeURIComponent(b[3] ?? ''), action: b[4] };
+  if (b)
+    return {
+      provider: 'bedrock',
+      prefix: b[1] ?? '',
+      path: b[2] ?? '',
+      model: decodeURIComponent(b[3] ?? ''),
+      action: b[4],
+    };
   const a = azurePath.exec(pathname);
   if (a) return { provider: 'azure', prefix: a[1] ?? '', path: a[2] ?? '', model: decodeURIComponent(a[3] ?? '') };
   return null;
@@ -40,7 +48,14 @@ export function matchRoute(pathname: string): Route | null {
   if (path === '/v1/messages') return { provider: 'anthropic', prefix, path };
   if (path === '/v1/chat/completions') return { provider: 'openai', prefix, path };
   const v = vertexPath.exec(path);
-  if (v) return { provider: v[1] === 'anthropic' ? 'vertexAnthropic' : 'vertexGemini', prefix, path, model: decodeURIComponent(v[2] ?? ''), action: v[3] };
+  if (v)
+    return {
+      provider: v[1] === 'anthropic' ? 'vertexAnthropic' : 'vertexGemini',
+      prefix,
+      path,
+      model: decodeURIComponent(v[2] ?? ''),
+      action: v[3],
+    };
   const g = geminiPath.exec(path);
   if (g) return { provider: 'gemini', prefix, path, model: decodeURIComponent(g[1] ?? ''), action: g[2] };
   return null;

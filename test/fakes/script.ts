@@ -9,7 +9,15 @@
  * (Bedrock, Vertex AI, Azure OpenAI) wrap one of the first three in their own paths, auth,
  * framing and error shapes.
  */
-export const WireProviders = ['anthropic', 'openai', 'gemini', 'bedrock', 'vertexAnthropic', 'vertexGemini', 'azure'] as const;
+export const WireProviders = [
+  'anthropic',
+  'openai',
+  'gemini',
+  'bedrock',
+  'vertexAnthropic',
+  'vertexGemini',
+  'azure',
+] as const;
 export type WireProvider = (typeof WireProviders)[number];
 
 /**
@@ -162,5 +170,5 @@ export function scriptDeltas(script: ScriptedResponse): string[] {
 
 export function scriptText(script: ScriptedResponse): string {
   if (textless(script)) return '';
-  return script.deltas ? script.deltas.join('') : script.text ?? defaultText;
+  return script.deltas ? script.deltas.join('') : (script.text ?? defaultText);
 }

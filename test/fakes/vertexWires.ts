@@ -5,7 +5,10 @@ import { bearerToken, type WireFormat } from './wireFormat';
 /** Vertex AI refuses a call without an OAuth token in google.rpc's words. */
 const missingToken = () => ({
   status: 401,
-  body: statusBody(401, { message: 'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential.' }),
+  body: statusBody(401, {
+    message:
+      'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
+  }),
 });
 
 /** Statuses the Vertex platform itself answers (Google's error shape) rather than the model. */
@@ -23,7 +26,10 @@ export const vertexAnthropicWire: WireFormat = {
   apiKey: (headers) => bearerToken(headers),
   missingKey: missingToken,
   baseHeaders: () => ({ 'x-vertex-ai-llm-request-type': 'shared', server: 'scaffolding on HTTPServer2' }),
-  errorBody: (status, error, requestId) => platformStatuses.has(status) ? statusBody(status, { quotaFailure: false, ...error }) : anthropicWire.errorBody(status, error, requestId),
+  errorBody: (status, error, requestId) =>
+    platformStatuses.has(status)
+      ? statusBody(status, { quotaFailure: false, ...error })
+      : anthropicWire.errorBody(status, error, requestId),
   wantsStream: (_body, action) => action === 'streamRawPredict',
 };
 

@@ -17,9 +17,26 @@ describe('conduit ask through the real daemon and SDKs, against the fake provide
     for (const stream of [true, false]) {
       it(`${provider}, ${stream ? 'streamed' : 'not streamed'}: text and usage in --json equal what the fake sent`, async () => {
         const text = `Answer from ${provider} ${stream ? 'stream' : 'json'}: ${Math.random().toString(36).slice(2)}`;
-        const usage = { input: 101 + text.length, output: 37, cacheRead: provider === 'openaiCompatible' ? 0 : 11, cacheWrite: provider === 'anthropic' ? 5 : 0, reasoning: 0 };
+        const usage = {
+          input: 101 + text.length,
+          output: 37,
+          cacheRead: provider === 'openaiCompatible' ? 0 : 11,
+          cacheWrite: provider === 'anthropic' ? 5 : 0,
+          reasoning: 0,
+        };
         env.fake.enqueue(wire, { text, usage, chunks: 5 });
-        const args = ['ask', '--provider', provider, '--model', `model-${provider}`, '--system', 'Be brief.', '--max-tokens', '64', '--json'];
+        const args = [
+          'ask',
+          '--provider',
+          provider,
+          '--model',
+          `model-${provider}`,
+          '--system',
+          'Be brief.',
+          '--max-tokens',
+          '64',
+          '--json',
+        ];
         if (!stream) args.push('--no-stream');
         const r = await env.h.cli([...args, 'What is 2+2?']);
         expect(r.code, r.stderr).toBe(0);
@@ -69,7 +86,10 @@ describe('conduit ask through the real daemon and SDKs, against the fake provide
   });
 
   it('exits non-zero with the error code on stderr, without the key, when the provider refuses', async () => {
-    env.fake.enqueue('openai', { status: 401, error: { message: `Incorrect API key provided: ${FAKE_KEYS.OPENAI_API_KEY}` } });
+    env.fake.enqueue('openai', {
+      status: 401,
+      error: { message: `Incorrect API key provided: ${FAKE_KEYS.OPENAI_API_KEY}` },
+    });
     const r = await env.h.cli(['ask', '--provider', 'openai', 'hello']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^conduit: auth: OpenAI \(HTTP 401/);
@@ -78,7 +98,10 @@ describe('conduit ask through the real daemon and SDKs, against the fake provide
   });
 
   it('reports a stream cut short as stream_interrupted, never as a short success', async () => {
-    env.fake.enqueue('gemini', { deltas: ['partial ', 'answer ', 'never finished'], fault: { kind: 'truncate', afterDeltas: 2 } });
+    env.fake.enqueue('gemini', {
+      deltas: ['partial ', 'answer ', 'never finished'],
+      fault: { kind: 'truncate', afterDeltas: 2 },
+    });
     const r = await env.h.cli(['ask', '--provider', 'gemini', '--json', 'hello']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/stream_interrupted/);

@@ -8,7 +8,18 @@ import { useDaemonAndFake } from './harness';
  * prompt's tokens plus the feature's median output from the ledger, or a stated default.
  * Claude Sonnet 4.6 is priced at $3 input / $15 output per million tokens.
  */
-const ARGS = ['ask', '--estimate', '--provider', 'anthropic', '--model', 'claude-sonnet-4-6', '--max-tokens', '4000', '--feature', 'review'];
+const ARGS = [
+  'ask',
+  '--estimate',
+  '--provider',
+  'anthropic',
+  '--model',
+  'claude-sonnet-4-6',
+  '--max-tokens',
+  '4000',
+  '--feature',
+  'review',
+];
 
 describe('ask --estimate: expected cost and worst case, labelled', () => {
   const env = useDaemonAndFake({ config: { rateLimit: { enabled: false } }, resetEachTest: false });
@@ -25,8 +36,12 @@ describe('ask --estimate: expected cost and worst case, labelled', () => {
     expect(e.expected!.usd).toBeCloseTo((e.expected!.inputTokens * 3 + 400 * 15) / 1e6, 12);
     expect(e.expected!.usd!).toBeLessThan(e.estimate.worstCaseUsd!);
     const text = await env.h.cli([...ARGS, 'Review this function for off-by-one errors.']);
-    expect(text.stdout).toMatch(/^expected +\$0\.\d+: ~\d+ input tokens \+ 400 output tokens \(a default: this feature has too few answers in the ledger\)\n/);
-    expect(text.stdout).toMatch(/\nworst case \$0\.\d+: [\d,]+ input tokens at most \+ 4,000 max output \(what a budget reserves\)\n/);
+    expect(text.stdout).toMatch(
+      /^expected +\$0\.\d+: ~\d+ input tokens \+ 400 output tokens \(a default: this feature has too few answers in the ledger\)\n/,
+    );
+    expect(text.stdout).toMatch(
+      /\nworst case \$0\.\d+: [\d,]+ input tokens at most \+ 4,000 max output \(what a budget reserves\)\n/,
+    );
     expect(text.stdout).toMatch(/\nroute +anthropic\/claude-sonnet-4-6 .*Nothing was sent\.\n$/);
     expect(env.fake.requestsFor('anthropic')).toHaveLength(0);
   });
@@ -36,7 +51,14 @@ describe('ask --estimate: expected cost and worst case, labelled', () => {
     try {
       for (const output of [90, 120, 150, 130, 110, 2000]) {
         env.fake.enqueue('anthropic', { text: 'ok', usage: { input: 20, output } });
-        await client.chat({ provider: 'anthropic', model: 'claude-sonnet-4-6', feature: 'review', max_tokens: 4000, stream: false, messages: [{ role: 'user', content: `answer ${output}` }] });
+        await client.chat({
+          provider: 'anthropic',
+          model: 'claude-sonnet-4-6',
+          feature: 'review',
+          max_tokens: 4000,
+          stream: false,
+          messages: [{ role: 'user', content: `answer ${output}` }],
+        });
       }
     } finally {
       client.close();

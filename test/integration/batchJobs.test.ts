@@ -32,12 +32,21 @@ interface LedgerRow {
 const PROVIDERS: readonly BatchProviderId[] = ['anthropic', 'openai', 'gemini'];
 const LINES = [
   { custom_id: 'alpha', messages: [{ role: 'user', content: 'What does the alpha function do?' }], max_tokens: 300 },
-  { custom_id: 'beta', system: 'Be brief.', messages: [{ role: 'user', content: 'Explain the beta class.' }], feature: 'explain' },
+  {
+    custom_id: 'beta',
+    system: 'Be brief.',
+    messages: [{ role: 'user', content: 'Explain the beta class.' }],
+    feature: 'explain',
+  },
   { messages: [{ role: 'user', content: 'And the third one, without an id?' }] },
 ];
-const PROMPT_BY_ID: Record<string, string> = { alpha: LINES[0]!.messages[0]!.content, beta: LINES[1]!.messages[0]!.content, 'line-3': LINES[2]!.messages[0]!.content };
+const PROMPT_BY_ID: Record<string, string> = {
+  alpha: LINES[0]!.messages[0]!.content,
+  beta: LINES[1]!.messages[0]!.content,
+  'line-3': LINES[2]!.messages[0]!.content,
+};
 
-describe('batch jobs through the providers\' Batch APIs', () => {
+describe("batch jobs through the providers' Batch APIs", () => {
   const env = useDaemonAndFake({ config: { batch: { pollInitialMs: 40, pollMaxMs: 150 }, cache: { enabled: false } } });
 
   function writeLines(name: string, lines: readonly unknown[]): string {
@@ -47,7 +56,14 @@ describe('batch jobs through the providers\' Batch APIs', () => {
   }
 
   async function submit(provider: BatchProviderId, lines: readonly unknown[] = LINES): Promise<BatchJob> {
-    const r = await env.h.cli(['batch', 'submit', writeLines(`${provider}-${Date.now()}.jsonl`, lines), '--provider', provider, '--json']);
+    const r = await env.h.cli([
+      'batch',
+      'submit',
+      writeLines(`${provider}-${Date.now()}.jsonl`, lines),
+      '--provider',
+      provider,
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     return JSON.parse(r.stdout) as BatchJob;
   }
@@ -62,7 +78,11 @@ describe('batch jobs through the providers\' Batch APIs', () => {
     const out = path.join(env.h.home, `${id}.results.jsonl`);
     const r = await env.h.cli(['batch', 'results', id, '--out', out, '--json']);
     expect(r.code, r.stderr).toBe(0);
-    return fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as BatchItemResult);
+    return fs
+      .readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as BatchItemResult);
   }
 
   async function ledgerRows(jobId: string): Promise<LedgerRow[]> {
@@ -70,17 +90,26 @@ describe('batch jobs through the providers\' Batch APIs', () => {
     try {
       return await db.all<LedgerRow>(
         `SELECT request_id, provider, model, feature, batch, batch_id, error_code, cost_usd, input_tokens, output_tokens, COUNT(*) OVER (PARTITION BY request_id) AS n
-         FROM requests WHERE batch_id = ? ORDER BY request_id`, [jobId]);
+         FROM requests WHERE batch_id = ? ORDER BY request_id`,
+        [jobId],
+      );
     } finally {
       await db.close();
     }
   }
 
-  const waitForState = (id: string, state: BatchJob['state']) => waitFor(async () => (await status(id)).state === state, 20_000, `batch ${id} to be ${state}`);
+  const waitForState = (id: string, state: BatchJob['state']) =>
+    waitFor(async () => (await status(id)).state === state, 20_000, `batch ${id} to be ${state}`);
 
   /** What a request with the fake's usage (1000 in, 200 out) costs at half the model's prices. */
   function batchPrice(provider: BatchProviderId, model: string): number {
-    const full = costOf(provider, model, { input_tokens: 1000, output_tokens: 200, cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0 }).usd;
+    const full = costOf(provider, model, {
+      input_tokens: 1000,
+      output_tokens: 200,
+      cache_read_tokens: 0,
+      cache_write_tokens: 0,
+      reasoning_tokens: 0,
+    }).usd;
     expect(full, `the catalogue prices ${provider}/${model}`).not.toBeNull();
     return full! / 2;
   }
@@ -122,7 +151,14 @@ describe('batch jobs through the providers\' Batch APIs', () => {
       expect(rows.map((r) => r.request_id)).toEqual([`${job.id}:alpha`, `${job.id}:beta`, `${job.id}:line-3`]);
       const price = batchPrice(provider, model);
       for (const row of rows) {
-        expect(row).toMatchObject({ n: 1, batch: 1, provider, error_code: null, input_tokens: 1000, output_tokens: 200 });
+        expect(row).toMatchObject({
+          n: 1,
+          batch: 1,
+          provider,
+          error_code: null,
+          input_tokens: 1000,
+          output_tokens: 200,
+        });
         expect(row.cost_usd).toBeCloseTo(price, 12);
       }
       expect(rows.find((r) => r.request_id.endsWith(':beta'))?.feature).toBe('explain');
@@ -183,7 +219,9 @@ describe('batch jobs through the providers\' Batch APIs', () => {
       expect(remote.cancelRequestedAt).not.toBeNull();
       expect(asked).toMatchObject({ id: job.id, state: 'in_progress' });
       // Gemini's cancel answers with an empty body, so its job shows the last poll's state.
-      expect(asked.providerStatus).toBe({ anthropic: 'canceling', openai: 'cancelling', gemini: 'JOB_STATE_RUNNING' }[provider]);
+      expect(asked.providerStatus).toBe(
+        { anthropic: 'canceling', openai: 'cancelling', gemini: 'JOB_STATE_RUNNING' }[provider],
+      );
       await waitForState(job.id, 'canceled');
       const done = await status(job.id);
       expect(done.counts).toMatchObject({ total: 3, succeeded: 1, canceled: 2, pending: 0 });
@@ -197,7 +235,8 @@ describe('batch jobs through the providers\' Batch APIs', () => {
       expect(Object.keys(rows).sort()).toEqual(['alpha', 'beta', 'line-3']);
       expect(rows.beta).toMatchObject({ n: 1, batch: 1, error_code: null, input_tokens: 1000, output_tokens: 200 });
       expect(rows.beta?.cost_usd).toBeCloseTo(batchPrice(provider, model), 12);
-      for (const id of ['alpha', 'line-3']) expect(rows[id]).toMatchObject({ n: 1, batch: 1, error_code: 'cancelled', cost_usd: 0, input_tokens: 0 });
+      for (const id of ['alpha', 'line-3'])
+        expect(rows[id]).toMatchObject({ n: 1, batch: 1, error_code: 'cancelled', cost_usd: 0, input_tokens: 0 });
 
       // Cancelling it again is refused with its state; the provider is not asked twice.
       const again = await env.h.cli(['batch', 'cancel', job.id]);
@@ -222,14 +261,20 @@ describe('batch jobs through the providers\' Batch APIs', () => {
       const second = (await env.h.status()).pid;
       expect(second).not.toBe(pid);
       const rows = await ledgerRows(job.id);
-      expect(rows.map((r) => [r.request_id, r.n])).toEqual([[`${job.id}:alpha`, 1], [`${job.id}:beta`, 1], [`${job.id}:line-3`, 1]]);
+      expect(rows.map((r) => [r.request_id, r.n])).toEqual([
+        [`${job.id}:alpha`, 1],
+        [`${job.id}:beta`, 1],
+        [`${job.id}:line-3`, 1],
+      ]);
 
       // And once more, after the results landed: nothing is read or recorded again.
       process.kill(second, 'SIGKILL');
       await waitFor(() => !isRunning(second), 5000, 'the second daemon to die');
       expect((await status(job.id)).counts).toMatchObject({ succeeded: 3, pending: 0 });
       expect((await ledgerRows(job.id)).map((r) => r.n)).toEqual([1, 1, 1]);
-      expect((await results(job.id)).map((i) => i.text)).toEqual(['alpha', 'beta', 'line-3'].map((id) => `Answer to: ${PROMPT_BY_ID[id]}`));
+      expect((await results(job.id)).map((i) => i.text)).toEqual(
+        ['alpha', 'beta', 'line-3'].map((id) => `Answer to: ${PROMPT_BY_ID[id]}`),
+      );
     }, 60_000);
   });
 
@@ -251,7 +296,14 @@ describe('batch jobs through the providers\' Batch APIs', () => {
   }, 30_000);
 
   it('bad lines are reported by line number and nothing is submitted', async () => {
-    const file = writeLines('bad.jsonl', [LINES[0], '{"messages": [', '', { messages: [] }, { custom_id: 'alpha', messages: [{ role: 'user', content: 'dup' }] }, { custom_id: 'has space', messages: [{ role: 'user', content: 'x' }] }]);
+    const file = writeLines('bad.jsonl', [
+      LINES[0],
+      '{"messages": [',
+      '',
+      { messages: [] },
+      { custom_id: 'alpha', messages: [{ role: 'user', content: 'dup' }] },
+      { custom_id: 'has space', messages: [{ role: 'user', content: 'x' }] },
+    ]);
     const r = await env.h.cli(['batch', 'submit', file, '--provider', 'anthropic']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('line 2: not valid JSON');
@@ -275,7 +327,13 @@ describe('batch jobs through the providers\' Batch APIs', () => {
   });
 
   it('a provider without a Batch API is refused with the ones that have one', async () => {
-    const r = await env.h.cli(['batch', 'submit', writeLines('compat.jsonl', [LINES[0]]), '--provider', 'openaiCompatible']);
+    const r = await env.h.cli([
+      'batch',
+      'submit',
+      writeLines('compat.jsonl', [LINES[0]]),
+      '--provider',
+      'openaiCompatible',
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('anthropic, openai, gemini');
   }, 30_000);

@@ -11,7 +11,11 @@ const MODEL = 'claude-sonnet-5-5';
 const MAX_TOKENS = 1000;
 const ask = (i: number, extra: Partial<ChatRequest> = {}): ChatRequest => ({
   messages: [{ role: 'user', content: `budget request number ${String(i).padStart(3, '0')}` }],
-  provider: 'anthropic', model: MODEL, max_tokens: MAX_TOKENS, feature: 'ask', ...extra,
+  provider: 'anthropic',
+  model: MODEL,
+  max_tokens: MAX_TOKENS,
+  feature: 'ask',
+  ...extra,
 });
 // What the budget reserves for the prompt (its upper bound); the fake then bills exactly that.
 const inputTokens = inputTokensUpperBound(ask(0).messages, undefined);
@@ -19,20 +23,29 @@ const WORST = worstCaseCost('anthropic', MODEL, inputTokens, MAX_TOKENS).usd!;
 
 async function outcomes(promises: Promise<unknown>[]): Promise<{ sent: number; refused: ConduitError[] }> {
   const settled = await Promise.allSettled(promises);
-  const refused = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected').map((s) => s.reason as ConduitError);
+  const refused = settled
+    .filter((s): s is PromiseRejectedResult => s.status === 'rejected')
+    .map((s) => s.reason as ConduitError);
   return { sent: settled.length - refused.length, refused };
 }
 
 describe('budgets through the real daemon: reservations make overshoot impossible', () => {
-  const env = useDaemonAndFake({ config: {
+  const env = useDaemonAndFake({
+    config: {
       rateLimit: { enabled: false },
       // Room for exactly 10 worst cases (and not 11).
       budgets: { dailyUsd: WORST * 10.5, onExceed: 'block' },
-    }, resetEachTest: false });
+    },
+    resetEachTest: false,
+  });
 
   it('50 concurrent requests against a budget that fits 10 worst cases: 10 are sent, 40 refused, spend ≤ budget', async () => {
     // Each answer uses its whole worst case, held in flight long enough for all 50 to overlap.
-    env.fake.setDefault('anthropic', { text: 'ok', usage: { input: inputTokens, output: MAX_TOKENS }, headerDelayMs: 150 });
+    env.fake.setDefault('anthropic', {
+      text: 'ok',
+      usage: { input: inputTokens, output: MAX_TOKENS },
+      headerDelayMs: 150,
+    });
     const client = await env.h.connect();
     try {
       const { sent, refused } = await outcomes(Array.from({ length: 50 }, (_, i) => client.chat(ask(i))));
@@ -40,13 +53,21 @@ describe('budgets through the real daemon: reservations make overshoot impossibl
       expect(env.fake.requestsFor('anthropic')).toHaveLength(10);
       expect(refused).toHaveLength(40);
       expect(new Set(refused.map((e) => e.code))).toEqual(new Set(['budget_exceeded']));
-      expect(refused[0]!.message).toMatch(/could cost up to \$0\.\d+ on anthropic\/claude-sonnet-5-5, more than is left of the daily budget of \$0\.\d+: \$0\.\d+ left .* It resets at \d{4}-/);
+      expect(refused[0]!.message).toMatch(
+        /could cost up to \$0\.\d+ on anthropic\/claude-sonnet-5-5, more than is left of the daily budget of \$0\.\d+: \$0\.\d+ left .* It resets at \d{4}-/,
+      );
 
       const budgets = await client.connection.sendRequest(BudgetStatusRequest.type, {});
       const day = budgets.budgets.find((b) => b.scope === 'global' && b.period === 'day')!;
       expect(day.reservedUsd).toBeCloseTo(0, 12);
       // The worst case prices every prompt token as a cache write; the answers billed plain input.
-      const actual = costOf('anthropic', MODEL, { input_tokens: inputTokens, output_tokens: MAX_TOKENS, cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0 }).usd!;
+      const actual = costOf('anthropic', MODEL, {
+        input_tokens: inputTokens,
+        output_tokens: MAX_TOKENS,
+        cache_read_tokens: 0,
+        cache_write_tokens: 0,
+        reasoning_tokens: 0,
+      }).usd!;
       expect(day.spentUsd).toBeCloseTo(actual * 10, 10);
       expect(day.spentUsd).toBeLessThanOrEqual(day.limitUsd);
     } finally {
@@ -66,7 +87,7 @@ describe('budgets through the real daemon: reservations make overshoot impossibl
     expect(s.alerts.filter((a) => a.kind === 'budget').map((a) => a.threshold)).toEqual([0.8]);
   }, 60_000);
 
-  it('a restarted daemon reads today\'s spend from the ledger and keeps refusing', async () => {
+  it("a restarted daemon reads today's spend from the ledger and keeps refusing", async () => {
     await env.h.cli(['stop']);
     env.fake.setDefault('anthropic', { text: 'ok', usage: { input: inputTokens, output: MAX_TOKENS } });
     const before = env.fake.requestsFor('anthropic').length;
@@ -89,11 +110,14 @@ describe('budgets with onExceed "downgrade"', () => {
     fake = await FakeProviderServer.start();
     h = new DaemonHarness(fake.url);
     const complexWorst = worstCaseCost('anthropic', 'claude-opus-5-5', 40, MAX_TOKENS).usd!;
-    fs.writeFileSync(path.join(h.home, 'config.json'), JSON.stringify({
-      rateLimit: { enabled: false },
-      // Less than one complex (Opus) worst case, more than a few cheaper ones.
-      budgets: { byFeature: { ask: { dailyUsd: complexWorst * 0.9 } }, onExceed: 'downgrade' },
-    }));
+    fs.writeFileSync(
+      path.join(h.home, 'config.json'),
+      JSON.stringify({
+        rateLimit: { enabled: false },
+        // Less than one complex (Opus) worst case, more than a few cheaper ones.
+        budgets: { byFeature: { ask: { dailyUsd: complexWorst * 0.9 } }, onExceed: 'downgrade' },
+      }),
+    );
   });
   afterAll(async () => {
     await h.dispose();
@@ -104,16 +128,31 @@ describe('budgets with onExceed "downgrade"', () => {
     fake.setDefault('anthropic', { text: 'ok', usage: { input: 30, output: 50 } });
     const client = await h.connect();
     try {
-      const result = await client.chat({ messages: [{ role: 'user', content: design }], max_tokens: MAX_TOKENS, feature: 'ask' });
+      const result = await client.chat({
+        messages: [{ role: 'user', content: design }],
+        max_tokens: MAX_TOKENS,
+        feature: 'ask',
+      });
       expect(result.route).toMatchObject({ downgradedFrom: 'complex', tier: 'moderate', model: 'claude-sonnet-5-5' });
-      expect(result.route!.reason).toMatch(/^moderate: downgraded from complex to stay within budget \(complex: 'design'/);
+      expect(result.route!.reason).toMatch(
+        /^moderate: downgraded from complex to stay within budget \(complex: 'design'/,
+      );
       expect(fake.lastRequest('anthropic')!.model).toBe('claude-sonnet-5-5');
       // An explicit model is never downgraded: it is refused instead.
-      await expect(client.chat({ messages: [{ role: 'user', content: design }], model: 'claude-opus-5-5', max_tokens: MAX_TOKENS })).rejects.toMatchObject({ code: 'budget_exceeded' });
+      await expect(
+        client.chat({
+          messages: [{ role: 'user', content: design }],
+          model: 'claude-opus-5-5',
+          max_tokens: MAX_TOKENS,
+        }),
+      ).rejects.toMatchObject({ code: 'budget_exceeded' });
     } finally {
       client.close();
     }
     const rows = JSON.parse((await h.cli(['usage', 'export', '--json', '-'])).stdout) as UsageRow[];
-    expect(rows.map((r) => [r.tier, r.model, r.errorCode])).toEqual([['moderate', 'claude-sonnet-5-5', null], ['complex', 'claude-opus-5-5', 'budget_exceeded']]);
+    expect(rows.map((r) => [r.tier, r.model, r.errorCode])).toEqual([
+      ['moderate', 'claude-sonnet-5-5', null],
+      ['complex', 'claude-opus-5-5', 'budget_exceeded'],
+    ]);
   }, 30_000);
 });

@@ -16,11 +16,21 @@ const FALLBACK = { provider: 'openai' as const, model: 'gpt-5.4-mini' };
 // Set here so the test does not depend on the catalogue: the fallback is ten times dearer.
 const PRICES = { [PRIMARY.model]: { input: 1, output: 10 }, [FALLBACK.model]: { input: 10, output: 100 } };
 const MAX_TOKENS = 500;
-const ask = (content: string): ChatRequest => ({ messages: [{ role: 'user', content }], ...PRIMARY, max_tokens: MAX_TOKENS, feature: 'ask' });
+const ask = (content: string): ChatRequest => ({
+  messages: [{ role: 'user', content }],
+  ...PRIMARY,
+  max_tokens: MAX_TOKENS,
+  feature: 'ask',
+});
 const bound = inputTokensUpperBound(ask('fallback request 0').messages, undefined);
 const PRIMARY_WORST = worstCaseCost(PRIMARY.provider, PRIMARY.model, bound, MAX_TOKENS, PRICES).usd!;
 const FALLBACK_WORST = worstCaseCost(FALLBACK.provider, FALLBACK.model, bound, MAX_TOKENS, PRICES).usd!;
-const FALLBACK_ACTUAL = costOf(FALLBACK.provider, FALLBACK.model, { input_tokens: bound, output_tokens: MAX_TOKENS, cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0 }, PRICES).usd!;
+const FALLBACK_ACTUAL = costOf(
+  FALLBACK.provider,
+  FALLBACK.model,
+  { input_tokens: bound, output_tokens: MAX_TOKENS, cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0 },
+  PRICES,
+).usd!;
 
 function config(dailyUsd: number): unknown {
   return {
@@ -28,7 +38,11 @@ function config(dailyUsd: number): unknown {
     cache: { enabled: false },
     prices: PRICES,
     budgets: { dailyUsd, onExceed: 'block' },
-    resilience: { maxAttempts: 1, breaker: { consecutiveFailures: 100 }, fallback: { chains: { '*': [FALLBACK] }, allowCostlier: true, staleCache: false, simplifiedResponse: false } },
+    resilience: {
+      maxAttempts: 1,
+      breaker: { consecutiveFailures: 100 },
+      fallback: { chains: { '*': [FALLBACK] }, allowCostlier: true, staleCache: false, simplifiedResponse: false },
+    },
   };
 }
 
@@ -45,12 +59,21 @@ describe('budgets and fallbacks: a dearer fallback is reserved for before it is 
     expect(FALLBACK_WORST).toBeGreaterThan(PRIMARY_WORST * 5);
     env.fake.setDefault('anthropic', { status: 503 });
     // Each fallback bills its whole worst-case usage, and is held long enough for both to overlap.
-    env.fake.setDefault('openai', { text: 'fallback answer', usage: { input: bound, output: MAX_TOKENS }, headerDelayMs: 300 });
+    env.fake.setDefault('openai', {
+      text: 'fallback answer',
+      usage: { input: bound, output: MAX_TOKENS },
+      headerDelayMs: 300,
+    });
     const client = await env.h.connect();
     try {
-      const settled = await Promise.allSettled([client.chat(ask('fallback request 0')), client.chat(ask('fallback request 1'))]);
-      const answered = settled.filter((s) => s.status === 'fulfilled').map((s) => (s).value);
-      const failed = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected').map((s) => s.reason as ConduitError);
+      const settled = await Promise.allSettled([
+        client.chat(ask('fallback request 0')),
+        client.chat(ask('fallback request 1')),
+      ]);
+      const answered = settled.filter((s) => s.status === 'fulfilled').map((s) => s.value);
+      const failed = settled
+        .filter((s): s is PromiseRejectedResult => s.status === 'rejected')
+        .map((s) => s.reason as ConduitError);
       expect(answered).toHaveLength(1);
       expect(answered[0]!.fallbacks).toEqual([`${FALLBACK.provider}/${FALLBACK.model}`]);
       expect(answered[0]!.provider).toBe('openai');

@@ -12,7 +12,11 @@ function ask(content: string, extra: Partial<ChatRequest> = {}): ChatRequest {
 
 async function stats(h: DaemonHarness): Promise<CacheStatsResult> {
   const client = await h.connect(false);
-  try { return await client.connection.sendRequest(CacheStatsRequest.type, {}); } finally { client.close(); }
+  try {
+    return await client.connection.sendRequest(CacheStatsRequest.type, {});
+  } finally {
+    client.close();
+  }
 }
 
 describe('response cache through the real daemon and SDK', () => {
@@ -32,7 +36,8 @@ describe('response cache through the real daemon and SDK', () => {
     await waitFor(() => !fs.existsSync(env.h.socketPath()), 10_000, 'the daemon to stop');
     const files = fs.readdirSync(env.h.home).filter((f) => f.startsWith('cache.db'));
     expect(files.length).toBeGreaterThan(0);
-    for (const f of files) expect(fs.readFileSync(path.join(env.h.home, f)).includes(Buffer.from(secret)), f).toBe(false);
+    for (const f of files)
+      expect(fs.readFileSync(path.join(env.h.home, f)).includes(Buffer.from(secret)), f).toBe(false);
   });
 
   it('answers the second identical request from the cache, streamed as chunks; a restart keeps the entry', async () => {
@@ -44,11 +49,19 @@ describe('response cache through the real daemon and SDK', () => {
     expect(first.cache).toBe('none');
     const second = await client.chat(ask('What is the capital of France?'));
     expect(env.fake.requestsFor('openai')).toHaveLength(1);
-    expect(second).toMatchObject({ cache: 'exact', text: first.text, attempts: 0, costUsd: 0, usage: { input_tokens: 0, output_tokens: 0 } });
+    expect(second).toMatchObject({
+      cache: 'exact',
+      text: first.text,
+      attempts: 0,
+      costUsd: 0,
+      usage: { input_tokens: 0, output_tokens: 0 },
+    });
     expect(second.costSavedUsd).toBe(first.costUsd);
 
     const chunks: string[] = [];
-    const streamed = await client.chat(ask('What is the capital of France?  \r\n', { stream: true }), { onChunk: (c) => chunks.push(c.delta) });
+    const streamed = await client.chat(ask('What is the capital of France?  \r\n', { stream: true }), {
+      onChunk: (c) => chunks.push(c.delta),
+    });
     expect(streamed.cache).toBe('exact');
     expect(chunks.length).toBeGreaterThan(1);
     expect(chunks.join('')).toBe(first.text);
@@ -74,12 +87,16 @@ describe('response cache through the real daemon and SDK', () => {
     env.fake.enqueue('openai', { text: 'one shared answer for everyone', headerDelayMs: 400 });
     const client = await env.h.connect();
     const cancel = new AbortController();
-    const calls = Array.from({ length: 10 }, (_, i) => client.chat(ask('Explain coalescing in one line'), i === 3 ? { signal: cancel.signal } : {}));
+    const calls = Array.from({ length: 10 }, (_, i) =>
+      client.chat(ask('Explain coalescing in one line'), i === 3 ? { signal: cancel.signal } : {}),
+    );
     await waitFor(async () => (await env.h.status()).inFlight >= 10, 5000, 'all ten requests in the daemon');
     cancel.abort();
     const settled = await Promise.allSettled(calls);
     client.close();
-    const served = settled.filter((s): s is PromiseFulfilledResult<ChatResult> => s.status === 'fulfilled').map((s) => s.value);
+    const served = settled
+      .filter((s): s is PromiseFulfilledResult<ChatResult> => s.status === 'fulfilled')
+      .map((s) => s.value);
     expect(served).toHaveLength(9);
     expect(served.every((r) => r.text === 'one shared answer for everyone')).toBe(true);
     expect(served.filter((r) => r.coalesced === true)).toHaveLength(8);
@@ -93,7 +110,9 @@ describe('response cache through the real daemon and SDK', () => {
     env.fake.enqueue('openai', { deltas: ['a ', 'b ', 'c ', 'd'], chunkDelayMs: 80 });
     const client = await env.h.connect();
     const seen: string[][] = [[], [], []];
-    const results = await Promise.all(seen.map((into) => client.chat(ask('stream to three', { stream: true }), { onChunk: (c) => into.push(c.delta) })));
+    const results = await Promise.all(
+      seen.map((into) => client.chat(ask('stream to three', { stream: true }), { onChunk: (c) => into.push(c.delta) })),
+    );
     client.close();
     expect(env.fake.requestsFor('openai')).toHaveLength(1);
     for (const [i, r] of results.entries()) {
@@ -106,7 +125,9 @@ describe('response cache through the real daemon and SDK', () => {
     env.fake.enqueue('openai', { deltas: ['partial ', 'answer ', 'cut'], fault: { kind: 'truncate', afterDeltas: 2 } });
     env.fake.enqueue('openai', { text: 'the complete answer' });
     const client = await env.h.connect();
-    await expect(client.chat(ask('please do not cache a cut stream', { stream: true }))).rejects.toSatisfy((e: unknown) => e instanceof ConduitError && e.code === 'stream_interrupted');
+    await expect(client.chat(ask('please do not cache a cut stream', { stream: true }))).rejects.toSatisfy(
+      (e: unknown) => e instanceof ConduitError && e.code === 'stream_interrupted',
+    );
     const next = await client.chat(ask('please do not cache a cut stream', { stream: true }));
     client.close();
     expect(next.cache).toBe('none');
@@ -149,7 +170,16 @@ describe('response cache through the real daemon and SDK', () => {
   it('conduit cache warm sends what is not cached yet, at background priority, and says why it skipped the rest', async () => {
     const file = path.join(env.h.home, 'warm.jsonl');
     const sampled = { ...ask('warm three'), temperature: 0.7 };
-    fs.writeFileSync(file, [JSON.stringify(ask('warm one')), JSON.stringify(ask('warm two')), '', JSON.stringify(ask('warm one')), JSON.stringify(sampled)].join('\n'));
+    fs.writeFileSync(
+      file,
+      [
+        JSON.stringify(ask('warm one')),
+        JSON.stringify(ask('warm two')),
+        '',
+        JSON.stringify(ask('warm one')),
+        JSON.stringify(sampled),
+      ].join('\n'),
+    );
     const before = await stats(env.h);
     const r = await env.h.cli(['cache', 'warm', file]);
     expect(r.code, r.stderr).toBe(0);
@@ -164,10 +194,13 @@ describe('response cache through the real daemon and SDK', () => {
 });
 
 describe('stale-cache fallback', () => {
-  const env = useDaemonAndFake({ config: {
+  const env = useDaemonAndFake({
+    config: {
       cache: { ttlMsByFeature: { news: 300 } },
       resilience: { maxAttempts: 1 },
-    }, resetEachTest: false });
+    },
+    resetEachTest: false,
+  });
 
   it('with the provider down and the entry expired, answers from it labelled stale', async () => {
     env.fake.enqueue('openai', { text: 'yesterday’s answer' });

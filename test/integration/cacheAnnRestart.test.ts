@@ -45,12 +45,25 @@ describe('the saved ANN graph across daemon restarts', () => {
       await client.chat(ask(prompt(i)));
     }
     client.close();
-    await waitFor(async () => (await stats(env.h)).semantic.ann?.entries === ENTRIES, 20_000, 'the scope to move to usearch');
+    await waitFor(
+      async () => (await stats(env.h)).semantic.ann?.entries === ENTRIES,
+      20_000,
+      'the scope to move to usearch',
+    );
 
     await restart(env.h);
     await waitFor(async () => (await stats(env.h)).entries === ENTRIES, 30_000, 'the cache to load');
-    expect((await stats(env.h)).semantic.ann).toEqual({ scopes: 1, entries: ENTRIES, loadedFromDisk: { scopes: 1, entries: ENTRIES }, rebuildReasons: [] });
-    await waitFor(async () => /semantic cache: loaded the saved ANN index/.test(env.h.logText()), 5_000, 'the ANN-loaded log line');
+    expect((await stats(env.h)).semantic.ann).toEqual({
+      scopes: 1,
+      entries: ENTRIES,
+      loadedFromDisk: { scopes: 1, entries: ENTRIES },
+      rebuildReasons: [],
+    });
+    await waitFor(
+      async () => /semantic cache: loaded the saved ANN index/.test(env.h.logText()),
+      5_000,
+      'the ANN-loaded log line',
+    );
     const c2 = await env.h.connect();
     const hit = await c2.chat(ask(`${prompt(7).toUpperCase()}?`));
     expect(hit).toMatchObject({ cache: 'semantic', text: 'answer 7' });
@@ -59,7 +72,10 @@ describe('the saved ANN graph across daemon restarts', () => {
     // Damage the saved graph while the daemon is stopped.
     await stop(env.h);
     const dir = path.join(env.h.home, 'cache-ann');
-    const graph = path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('.usearch'))!);
+    const graph = path.join(
+      dir,
+      fs.readdirSync(dir).find((f) => f.endsWith('.usearch'))!,
+    );
     const bytes = fs.readFileSync(graph);
     bytes.fill(0x5a, 64, 256);
     fs.writeFileSync(graph, bytes);
@@ -68,7 +84,11 @@ describe('the saved ANN graph across daemon restarts', () => {
     const after = (await stats(env.h)).semantic.ann!;
     expect(after.loadedFromDisk).toEqual({ scopes: 0, entries: 0 });
     expect(after.rebuildReasons).toEqual([expect.stringMatching(/checksum does not match/) as string]);
-    await waitFor(async () => /saved ANN index was not used; rebuilding it from the cache store/.test(env.h.logText()), 5_000, 'the rebuild log line');
+    await waitFor(
+      async () => /saved ANN index was not used; rebuilding it from the cache store/.test(env.h.logText()),
+      5_000,
+      'the rebuild log line',
+    );
     await waitFor(async () => (await stats(env.h)).semantic.ann?.entries === ENTRIES, 20_000, 'the rebuilt graph');
     const c3 = await env.h.connect();
     expect(await c3.chat(ask(`${prompt(12).toUpperCase()}?`))).toMatchObject({ cache: 'semantic', text: 'answer 12' });

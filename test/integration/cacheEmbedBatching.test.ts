@@ -19,11 +19,17 @@ function ask(content: string): ChatRequest {
 
 describe('embedding micro-batching through the real daemon', () => {
   // The widest window the settings allow, so a loaded test machine still gathers every lookup.
-  const env = useDaemonAndFake({ config: { cache: { semantic: { embedder: 'provider', provider: 'openai', batch: { windowMs: 500 } } } } });
+  const env = useDaemonAndFake({
+    config: { cache: { semantic: { embedder: 'provider', provider: 'openai', batch: { windowMs: 500 } } } },
+  });
 
   it('30 concurrent semantic lookups from three clients make one embeddings call', async () => {
     const clients = await Promise.all([env.h.connect(), env.h.connect(), env.h.connect()]);
-    await waitFor(async () => (await stats(env.h)).semantic.embedder === 'provider:openai:text-embedding-3-small', 10_000, 'the provider embedder');
+    await waitFor(
+      async () => (await stats(env.h)).semantic.embedder === 'provider:openai:text-embedding-3-small',
+      10_000,
+      'the provider embedder',
+    );
     const prompts = Array.from({ length: 30 }, (_, i) => `Explain what configuration option number ${i} does`);
     const results = await Promise.all(prompts.map((p, i) => clients[i % 3]!.chat(ask(p))));
     expect(results.every((r) => r.cache === 'none')).toBe(true);
@@ -42,9 +48,18 @@ describe('embedding micro-batching through the real daemon', () => {
     for (const c of clients) c.close();
 
     // The one call is in the ledger as feature `embedding`, with the tokens the provider reported and their price.
-    await waitFor(async () => embeddingRows(await env.h.cli(['usage', 'export', '--json', '-'])).length === 1, 10_000, 'the embedding row');
+    await waitFor(
+      async () => embeddingRows(await env.h.cli(['usage', 'export', '--json', '-'])).length === 1,
+      10_000,
+      'the embedding row',
+    );
     const [row] = embeddingRows(await env.h.cli(['usage', 'export', '--json', '-']));
-    expect(row).toMatchObject({ feature: 'embedding', provider: 'openai', model: 'text-embedding-3-small', errorCode: null });
+    expect(row).toMatchObject({
+      feature: 'embedding',
+      provider: 'openai',
+      model: 'text-embedding-3-small',
+      errorCode: null,
+    });
     expect(row!.inputTokens).toBeGreaterThan(0);
     expect(row!.costUsd).toBeCloseTo((0.02 * row!.inputTokens) / 1_000_000, 12);
   });

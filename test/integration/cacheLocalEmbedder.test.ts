@@ -20,7 +20,11 @@ function ask(content: string, extra: Partial<ChatRequest> = {}): ChatRequest {
 
 async function stats(h: DaemonHarness): Promise<CacheStatsResult> {
   const client = await h.connect(false);
-  try { return await client.connection.sendRequest(CacheStatsRequest.type, {}); } finally { client.close(); }
+  try {
+    return await client.connection.sendRequest(CacheStatsRequest.type, {});
+  } finally {
+    client.close();
+  }
 }
 
 describe('semantic cache with the local embedder, through the real daemon', () => {
@@ -33,7 +37,10 @@ describe('semantic cache with the local embedder, through the real daemon', () =
     h = new DaemonHarness(fake.url);
     modelDir = path.join(h.home, 'generated', 'tiny-bert');
     generateTinyBert(modelDir);
-    fs.writeFileSync(path.join(h.home, 'config.json'), JSON.stringify({ cache: { semantic: { embedder: 'local', localModelDir: modelDir } } }));
+    fs.writeFileSync(
+      path.join(h.home, 'config.json'),
+      JSON.stringify({ cache: { semantic: { embedder: 'local', localModelDir: modelDir } } }),
+    );
   });
   afterAll(async () => {
     await h.dispose();
@@ -42,10 +49,18 @@ describe('semantic cache with the local embedder, through the real daemon', () =
 
   it('loads the local model, hits near-duplicates as semantic, keeps scopes apart', async () => {
     const client = await h.connect();
-    await waitFor(async () => (await stats(h)).semantic.embedder.startsWith('local:'), 15_000, 'the local embedder to load');
+    await waitFor(
+      async () => (await stats(h)).semantic.embedder.startsWith('local:'),
+      15_000,
+      'the local embedder to load',
+    );
     expect((await stats(h)).semantic.embedder).toMatch(/^local:tiny-bert:[0-9a-f]{12}$/);
     // Log lines are appended in short batches, so the line may land just after the stats change.
-    await waitFor(async () => /semantic cache: local embedder loaded/.test(h.logText()), 5_000, 'the embedder-loaded log line');
+    await waitFor(
+      async () => /semantic cache: local embedder loaded/.test(h.logText()),
+      5_000,
+      'the embedder-loaded log line',
+    );
 
     fake.enqueue('openai', { text: 'Use sorted(xs) or xs.sort().' });
     const first = await client.chat(ask('How do I sort a list in Python?'));
@@ -83,6 +98,10 @@ describe('semantic cache with the local embedder, through the real daemon', () =
     expect(ok.code, ok.stderr).toBe(0);
     // config.json points the daemon at the generated folder; the install goes there too.
     expect(ok.stdout).toContain(`Installed the model in ${modelDir}`);
-    expect(createHash('sha256').update(fs.readFileSync(path.join(modelDir, 'onnx', 'model_quantized.onnx'))).digest('hex')).toBe(sha);
+    expect(
+      createHash('sha256')
+        .update(fs.readFileSync(path.join(modelDir, 'onnx', 'model_quantized.onnx')))
+        .digest('hex'),
+    ).toBe(sha);
   });
 });

@@ -13,7 +13,11 @@ function filesUnder(dir: string): string[] {
 }
 
 describe('a canary key never leaves the daemon', () => {
-  const env = useDaemonAndFake({ env: { ANTHROPIC_API_KEY: CANARY }, config: { logLevel: 'debug', resilience: { baseDelayMs: 10, maxDelayMs: 20 } }, resetEachTest: false });
+  const env = useDaemonAndFake({
+    env: { ANTHROPIC_API_KEY: CANARY },
+    config: { logLevel: 'debug', resilience: { baseDelayMs: 10, maxDelayMs: 20 } },
+    resetEachTest: false,
+  });
 
   it('is absent from every output, log line and database page after success, 401, retries, streams and queued work', async () => {
     const outputs: string[] = [];
@@ -27,9 +31,16 @@ describe('a canary key never leaves the daemon', () => {
     // Providers echo the key they were given in their 401 message.
     env.fake.enqueue('anthropic', { status: 401, error: { message: `invalid x-api-key: ${CANARY}` } });
     expect((await run(['ask', '--provider', 'anthropic', 'hello'])).code).toBe(1);
-    env.fake.enqueue('anthropic', { status: 429, headers: { 'retry-after': '0' }, error: { message: `rate limited for key ${CANARY}` } }, { text: 'after retry' });
+    env.fake.enqueue(
+      'anthropic',
+      { status: 429, headers: { 'retry-after': '0' }, error: { message: `rate limited for key ${CANARY}` } },
+      { text: 'after retry' },
+    );
     expect((await run(['ask', '--provider', 'anthropic', '--json', 'again'])).code).toBe(0);
-    env.fake.enqueue('anthropic', { deltas: ['a', 'b'], fault: { kind: 'sseError', afterDeltas: 1, error: { message: `stream broke for ${CANARY}` } } });
+    env.fake.enqueue('anthropic', {
+      deltas: ['a', 'b'],
+      fault: { kind: 'sseError', afterDeltas: 1, error: { message: `stream broke for ${CANARY}` } },
+    });
     await run(['ask', '--provider', 'anthropic', 'stream']);
     env.fake.setDefault('anthropic', { status: 503, error: { message: `down (key ${CANARY})` } });
     await run(['ask', '--provider', 'anthropic', '--background', 'later']);

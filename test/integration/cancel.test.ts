@@ -7,7 +7,11 @@ const slow = (n: number) => ({ deltas: Array.from({ length: n }, (_, i) => `tok$
 describe('cancelling a stream closes the upstream request', () => {
   const env = useDaemonAndFake();
 
-  for (const [provider, wire] of [['anthropic', 'anthropic'], ['openai', 'openai'], ['gemini', 'gemini']] as const) {
+  for (const [provider, wire] of [
+    ['anthropic', 'anthropic'],
+    ['openai', 'openai'],
+    ['gemini', 'gemini'],
+  ] as const) {
     it(`${provider}: $/cancelRequest aborts the SDK call and the fake sees the socket close`, async () => {
       env.fake.enqueue(wire, slow(50));
       const client = await env.h.connect();
@@ -15,7 +19,13 @@ describe('cancelling a stream closes the upstream request', () => {
       let chunks = 0;
       const pending = client.chat(
         { messages: [{ role: 'user', content: 'long answer please' }], provider, stream: true },
-        { signal: controller.signal, onChunk: () => { chunks++; if (chunks === 2) controller.abort(); } },
+        {
+          signal: controller.signal,
+          onChunk: () => {
+            chunks++;
+            if (chunks === 2) controller.abort();
+          },
+        },
       );
       await expect(pending).rejects.toSatisfy((e: unknown) => e instanceof ConduitError && e.code === 'cancelled');
       const cancelledAt = Date.now();
@@ -33,8 +43,15 @@ describe('cancelling a stream closes the upstream request', () => {
     env.fake.enqueue('openai', slow(50));
     const client = await env.h.connect();
     let first: () => void;
-    const gotChunk = new Promise<void>((r) => { first = r; });
-    void client.chat({ messages: [{ role: 'user', content: 'x' }], provider: 'openai', stream: true }, { onChunk: () => first() }).catch(() => undefined);
+    const gotChunk = new Promise<void>((r) => {
+      first = r;
+    });
+    void client
+      .chat(
+        { messages: [{ role: 'user', content: 'x' }], provider: 'openai', stream: true },
+        { onChunk: () => first() },
+      )
+      .catch(() => undefined);
     await gotChunk;
     client.close();
     await env.fake.lastRequest('openai')!.waitForAbort(2000);
@@ -45,7 +62,9 @@ describe('cancelling a stream closes the upstream request', () => {
     const child = env.h.spawnCli(['ask', '--provider', 'anthropic', 'stream for a while']);
     child.stdin?.end();
     let out = '';
-    child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
     await waitFor(() => out.includes('tok1'), 10_000, 'the first chunks on stdout');
     const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
     child.kill('SIGINT');

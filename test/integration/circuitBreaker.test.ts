@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { ConduitError } from '../../protocol';
-import { FAST, FaultEnv, KeyedMutex, WIRES, attemptLogOf, chat, codeOf, describeOutcome, sleep, type Wire } from './faultMatrixHelpers';
+import {
+  FAST,
+  FaultEnv,
+  KeyedMutex,
+  WIRES,
+  attemptLogOf,
+  chat,
+  codeOf,
+  describeOutcome,
+  sleep,
+  type Wire,
+} from './faultMatrixHelpers';
 import { waitFor } from './harness';
 
 /**
@@ -13,11 +24,24 @@ import { waitFor } from './harness';
  * the failures that open it and the checks that it is open; the tests wait for nextProbeAt.
  */
 const OPEN_MS = 8000;
-const ONE_ATTEMPT = { ...FAST, maxAttempts: 1, breaker: { consecutiveFailures: 3, openMs: OPEN_MS, minRequests: 1000 } };
+const ONE_ATTEMPT = {
+  ...FAST,
+  maxAttempts: 1,
+  breaker: { consecutiveFailures: 3, openMs: OPEN_MS, minRequests: 1000 },
+};
 /** Retries on, to see how per-attempt failure counting meets a retrying request. */
-const FOUR_ATTEMPTS = { ...FAST, maxAttempts: 4, breaker: { consecutiveFailures: 3, openMs: OPEN_MS, minRequests: 1000 } };
+const FOUR_ATTEMPTS = {
+  ...FAST,
+  maxAttempts: 4,
+  breaker: { consecutiveFailures: 3, openMs: OPEN_MS, minRequests: 1000 },
+};
 
-const ask = (wire: Wire, model: string, content = 'hello') => ({ messages: [{ role: 'user' as const, content }], provider: wire, model, max_tokens: 16 });
+const ask = (wire: Wire, model: string, content = 'hello') => ({
+  messages: [{ role: 'user' as const, content }],
+  provider: wire,
+  model,
+  max_tokens: 16,
+});
 
 describe.concurrent('circuit breaker per provider/model, through the real daemon', () => {
   let env: FaultEnv;
@@ -32,7 +56,9 @@ describe.concurrent('circuit breaker per provider/model, through the real daemon
   });
 
   for (const wire of WIRES) {
-    it(`${wire}: 3 failures open it, the next request is refused unsent, after openMs one probe goes through and its success closes it`, async ({ expect }) => {
+    it(`${wire}: 3 failures open it, the next request is refused unsent, after openMs one probe goes through and its success closes it`, async ({
+      expect,
+    }) => {
       const model = `m-cb-open-${wire}`;
       const key = `${wire}/${model}`;
       const fake = env.fakes[wire];
@@ -130,7 +156,10 @@ describe.concurrent('circuit breaker per provider/model, through the real daemon
 
       fake.enqueue(wire, { text: 'too slow', headerDelayMs: 5000 }, { text: 'second probe' });
       const controller = new AbortController();
-      const probe = env.client.chat(ask(wire, model, 'probe'), { signal: controller.signal }).then(() => 'ok', (e: unknown) => (e instanceof ConduitError ? e.code : String(e)));
+      const probe = env.client.chat(ask(wire, model, 'probe'), { signal: controller.signal }).then(
+        () => 'ok',
+        (e: unknown) => (e instanceof ConduitError ? e.code : String(e)),
+      );
       await waitFor(() => env.requests(wire, model).length >= 4, 3000, 'the probe at the fake');
       controller.abort();
       expect(await probe).toBe('cancelled');
@@ -149,10 +178,35 @@ describe.concurrent('circuit breaker per provider/model, through the real daemon
     const model = 'm-cb-healthy';
     const fake = env.fakes[wire];
     await mutex.run(wire, async () => {
-      fake.enqueue(wire, { status: 429 }, { status: 429 }, { status: 429 }, { status: 400 }, { status: 401 }, { status: 500 }, { status: 500 }, {}, { status: 500 }, { status: 500 }, {});
+      fake.enqueue(
+        wire,
+        { status: 429 },
+        { status: 429 },
+        { status: 429 },
+        { status: 400 },
+        { status: 401 },
+        { status: 500 },
+        { status: 500 },
+        {},
+        { status: 500 },
+        { status: 500 },
+        {},
+      );
       const codes: string[] = [];
       for (let i = 0; i < 11; i++) codes.push(codeOf(await chat(env.client, ask(wire, model))));
-      expect(codes).toEqual(['rate_limited', 'rate_limited', 'rate_limited', 'invalid_request', 'auth', 'server_error', 'server_error', 'ok', 'server_error', 'server_error', 'ok']);
+      expect(codes).toEqual([
+        'rate_limited',
+        'rate_limited',
+        'rate_limited',
+        'invalid_request',
+        'auth',
+        'server_error',
+        'server_error',
+        'ok',
+        'server_error',
+        'server_error',
+        'ok',
+      ]);
       expect(env.requests(wire, model)).toHaveLength(11);
       const c = await env.circuit(`${wire}/${model}`);
       expect(c?.state ?? 'closed').toBe('closed');
@@ -184,7 +238,9 @@ describe.concurrent('circuit breaker per provider/model, through the real daemon
 
   // Failures count per attempt, so with retries on, one request can trip its own circuit.
   for (const wire of WIRES) {
-    it(`${wire}: with 4 attempts allowed, the 3rd failed attempt of one request opens the circuit and the request stops there`, async ({ expect }) => {
+    it(`${wire}: with 4 attempts allowed, the 3rd failed attempt of one request opens the circuit and the request stops there`, async ({
+      expect,
+    }) => {
       const model = `m-cb-self-${wire}`;
       const fake = retrying.fakes[wire];
       await mutex.run(`retrying-${wire}`, async () => {
@@ -203,7 +259,9 @@ describe.concurrent('circuit breaker per provider/model, through the real daemon
     });
   }
 
-  it('anthropic: a request whose own attempts tripped the circuit keeps their error and says the circuit is now open', async ({ expect }) => {
+  it('anthropic: a request whose own attempts tripped the circuit keeps their error and says the circuit is now open', async ({
+    expect,
+  }) => {
     const wire: Wire = 'anthropic';
     const model = 'm-cb-claim';
     const fake = retrying.fakes[wire];

@@ -14,7 +14,9 @@ describe('the files the CLI reads', () => {
   };
 
   it.skipIf(process.platform === 'win32')('--image /dev/zero is refused at once instead of hanging', async () => {
-    const r = await env.h.cli(['ask', '--provider', 'openai', '--image', '/dev/zero', 'what is this'], { timeoutMs: 15_000 });
+    const r = await env.h.cli(['ask', '--provider', 'openai', '--image', '/dev/zero', 'what is this'], {
+      timeoutMs: 15_000,
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--image /dev/zero: is not a regular file');
   });

@@ -5,7 +5,9 @@ import { DaemonHarness } from './harness';
 /** Every case fails in argument checking, before any daemon is needed. */
 describe('negative numbers on the command line get a range message, not "ambiguous"', () => {
   const h = new DaemonHarness('http://127.0.0.1:9');
-  afterAll(() => { fs.rmSync(h.home, { recursive: true, force: true }); });
+  afterAll(() => {
+    fs.rmSync(h.home, { recursive: true, force: true });
+  });
 
   const cases: [string[], RegExp][] = [
     [['ask', '--max-tokens', '-1', 'hi'], /--max-tokens must be a whole number ≥ 1, got "-1"/],

@@ -18,8 +18,13 @@ describe('invalid config is loud, and isolated to its key', () => {
     const r = await env.h.cli(['status', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const s = JSON.parse(r.stdout) as StatusResult;
-    expect(s.config?.problems.map((p) => `${p.severity} ${p.path}`).sort()).toEqual(['invalid budgets.dailyUsd', 'warning team.redisUrl']);
-    expect(s.alerts.find((a) => a.kind === 'config_invalid')?.message).toMatch(/budgets\.dailyUsd: .*(default is in force|ignored)/);
+    expect(s.config?.problems.map((p) => `${p.severity} ${p.path}`).sort()).toEqual([
+      'invalid budgets.dailyUsd',
+      'warning team.redisUrl',
+    ]);
+    expect(s.alerts.find((a) => a.kind === 'config_invalid')?.message).toMatch(
+      /budgets\.dailyUsd: .*(default is in force|ignored)/,
+    );
     // The monthly budget beside the bad daily one is in force.
     expect(s.budgets?.some((b) => b.period === 'month' && b.limitUsd === 42)).toBe(true);
     const text = await env.h.cli(['status']);

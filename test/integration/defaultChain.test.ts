@@ -4,7 +4,10 @@ import { useDaemonAndFake } from './harness';
 
 /** No chain configured and several providers with keys: a failing primary falls back to them. */
 describe('resilient by default: the automatic fallback chain', () => {
-  const env = useDaemonAndFake({ env: { CONDUIT_AUTO_FALLBACK: '1' }, config: { provider: 'openai', resilience: { maxAttempts: 1 } } });
+  const env = useDaemonAndFake({
+    env: { CONDUIT_AUTO_FALLBACK: '1' },
+    config: { provider: 'openai', resilience: { maxAttempts: 1 } },
+  });
 
   it('an OpenAI outage is answered by another provider with a key, at the same tier, and status shows the chain', async () => {
     env.fake.setDefault('openai', { status: 503 });

@@ -5,7 +5,13 @@ import { isRunning, waitFor, useDaemonAndFake } from './harness';
 describe('background requests wait in the durable queue through an outage and a kill -9', () => {
   // rerunUnfinished: a job the worker happens to be retrying at the kill is re-run, as this test
   // (written for at-least-once) expects; holding it is jobsHeld.test.ts's subject.
-  const env = useDaemonAndFake({ config: { queue: { rerunUnfinished: true }, resilience: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 50, breaker: { consecutiveFailures: 100 } } }, resetEachTest: false });
+  const env = useDaemonAndFake({
+    config: {
+      queue: { rerunUnfinished: true },
+      resilience: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 50, breaker: { consecutiveFailures: 100 } },
+    },
+    resetEachTest: false,
+  });
 
   it('queues, survives the crash, runs once after recovery, and records one ledger row', async () => {
     env.fake.setDefault('openai', { status: 503, error: { message: 'upstream down' } });
@@ -33,7 +39,11 @@ describe('background requests wait in the durable queue through an outage and a 
       expect(r.code, r.stderr).toBe(0);
       return JSON.parse(r.stdout) as Job;
     };
-    await waitFor(async () => (await Promise.all(jobIds.map(show))).every((j) => j.state === 'done'), 30_000, 'every job to be done');
+    await waitFor(
+      async () => (await Promise.all(jobIds.map(show))).every((j) => j.state === 'done'),
+      30_000,
+      'every job to be done',
+    );
     for (const id of jobIds) expect((await show(id)).result?.text).toBe('the summary');
 
     // Nothing run twice: one upstream request per job after recovery.

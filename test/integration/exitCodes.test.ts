@@ -25,11 +25,16 @@ describe('the CLI exit codes and the error codes behind them', () => {
     expect(r.stderr).toMatch(/^conduit: invalid_request: /m);
   });
 
-  it('1: a prompt over the daemon\'s message cap is too_large, named with the limit, before anything is sent', async () => {
+  it("1: a prompt over the daemon's message cap is too_large, named with the limit, before anything is sent", async () => {
     const before = env.fake.requests.length;
-    const r = await env.h.cli(['ask', '--provider', 'openai'], { input: 'x'.repeat(10 * 1024 * 1024), timeoutMs: 120_000 });
+    const r = await env.h.cli(['ask', '--provider', 'openai'], {
+      input: 'x'.repeat(10 * 1024 * 1024),
+      timeoutMs: 120_000,
+    });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/too_large: The request is 10\.0 MB; the daemon accepts messages up to 8\.0 MB \(maxMessageBytes/);
+    expect(r.stderr).toMatch(
+      /too_large: The request is 10\.0 MB; the daemon accepts messages up to 8\.0 MB \(maxMessageBytes/,
+    );
     expect(r.stderr).not.toMatch(/EPIPE|internal/);
     expect(env.fake.requests.length).toBe(before);
   }, 150_000);
@@ -44,7 +49,9 @@ describe('the CLI exit codes and the error codes behind them', () => {
     const child = env.h.spawnCli(['ask', '--provider', 'openai', '--model', 'gpt-test', 'hang here']);
     child.stdin?.end();
     let stderr = '';
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     // Generous: under load the CLI and a daemon start take seconds. The request reaching the
     // fake is the event waited for; no assertion depends on how long it took.
@@ -88,12 +95,18 @@ describe('the CLI exit codes and the error codes behind them', () => {
   it('IPC params of the wrong shape are invalid_request naming the field, never internal', async () => {
     const client = await env.h.connect(false);
     try {
-      const err = await client.connection.sendRequest(JobsListRequest.type, { states: 'queued' as never }).then(() => undefined, (e: unknown) => e);
+      const err = await client.connection.sendRequest(JobsListRequest.type, { states: 'queued' as never }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(ResponseError);
       const data = (err as ResponseError<unknown>).data;
       expect(isConduitErrorData(data) && data.code).toBe('invalid_request');
       expect((data as { message: string }).message).toMatch(/^jobs\/list: states: /);
-      const keyErr = await client.connection.sendRequest('keys/set', { provider: 'openai', key: 42 }).then(() => undefined, (e: unknown) => e);
+      const keyErr = await client.connection.sendRequest('keys/set', { provider: 'openai', key: 42 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect((keyErr as ResponseError<{ code: string }>).data?.code).toBe('invalid_request');
       // The connection is still good afterwards.
       expect((await client.status()).pid).toBeGreaterThan(0);

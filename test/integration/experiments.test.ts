@@ -3,13 +3,22 @@ import { FeedbackRateRequest, type ExperimentsResultsResult, type UsageRow } fro
 import { useDaemonAndFake } from './harness';
 
 describe('A/B experiments through the real daemon', () => {
-  const env = useDaemonAndFake({ config: {
+  const env = useDaemonAndFake({
+    config: {
       rateLimit: { enabled: false },
-      experiments: [{ id: 'explain-ab', feature: 'explain', arms: [
-        { name: 'claude', provider: 'anthropic', model: 'claude-haiku-5-5', weight: 1 },
-        { name: 'gpt', provider: 'openai', model: 'gpt-5.4-mini', weight: 1 },
-      ] }],
-    }, resetEachTest: false });
+      experiments: [
+        {
+          id: 'explain-ab',
+          feature: 'explain',
+          arms: [
+            { name: 'claude', provider: 'anthropic', model: 'claude-haiku-5-5', weight: 1 },
+            { name: 'gpt', provider: 'openai', model: 'gpt-5.4-mini', weight: 1 },
+          ],
+        },
+      ],
+    },
+    resetEachTest: false,
+  });
 
   it('assigns each request an arm (a retry keeps it), records it, stores ratings and reports per arm', async () => {
     env.fake.setDefault('anthropic', { text: 'a', usage: { input: 100, output: 20 } });
@@ -19,18 +28,31 @@ describe('A/B experiments through the real daemon', () => {
     let first: [string, string];
     try {
       for (let i = 0; i < 20; i++) {
-        const r = await client.chat({ messages: [{ role: 'user', content: `What does function f${i} do?` }], feature: 'explain' });
+        const r = await client.chat({
+          messages: [{ role: 'user', content: `What does function f${i} do?` }],
+          feature: 'explain',
+        });
         expect(r.route?.experiment?.id).toBe('explain-ab');
         expect(r.provider).toBe(r.route!.experiment!.arm === 'claude' ? 'anthropic' : 'openai');
         arms.set(r.requestId, r.route!.experiment!.arm);
       }
       // The same prompt again (a retry) lands on the same arm.
-      const again = await client.chat({ messages: [{ role: 'user', content: 'What does function f0 do?' }], feature: 'explain' });
+      const again = await client.chat({
+        messages: [{ role: 'user', content: 'What does function f0 do?' }],
+        feature: 'explain',
+      });
       first = [...arms.entries()][0]!;
       expect(again.route!.experiment!.arm).toBe(first[1]);
-      await client.connection.sendRequest(FeedbackRateRequest.type, { requestId: first[0], rating: -1, reason: 'retry', feature: 'explain' });
+      await client.connection.sendRequest(FeedbackRateRequest.type, {
+        requestId: first[0],
+        rating: -1,
+        reason: 'retry',
+        feature: 'explain',
+      });
       const [second, third] = [...arms.keys()].slice(1, 3);
-      expect(await client.connection.sendRequest(FeedbackRateRequest.type, { requestId: second!, rating: 1 })).toEqual({ recorded: true });
+      expect(await client.connection.sendRequest(FeedbackRateRequest.type, { requestId: second!, rating: 1 })).toEqual({
+        recorded: true,
+      });
       await client.connection.sendRequest(FeedbackRateRequest.type, { requestId: third!, rating: 1 });
       // Not in an experiment: never assigned.
       const plain = await client.chat({ messages: [{ role: 'user', content: 'hello' }], feature: 'ask' });
@@ -68,7 +90,11 @@ describe('A/B experiments through the real daemon', () => {
       for (let k = 0; k < 6; k++) {
         const arms = new Set<string>();
         for (let i = 0; i < 3; i++) {
-          const r = await client.chat({ messages: [{ role: 'user', content: `What does g${k}_${i} do?` }], feature: 'explain', experimentKey: `ask:key-${k}` });
+          const r = await client.chat({
+            messages: [{ role: 'user', content: `What does g${k}_${i} do?` }],
+            feature: 'explain',
+            experimentKey: `ask:key-${k}`,
+          });
           arms.add(r.route!.experiment!.arm);
         }
         byKey.set(`key-${k}`, arms);

@@ -24,7 +24,12 @@ describe('fallback targets that cannot take the request are skipped, through the
       routing: { contextWindow: { overflowByFeature: { trimmed: 'trim' } } },
       resilience: {
         maxAttempts: 1,
-        fallback: { chains: { '*': [SMALL, LARGE], solo: [SMALL], trimmed: [SMALL] }, allowCostlier: true, staleCache: false, simplifiedResponse: false },
+        fallback: {
+          chains: { '*': [SMALL, LARGE], solo: [SMALL], trimmed: [SMALL] },
+          allowCostlier: true,
+          staleCache: false,
+          simplifiedResponse: false,
+        },
       },
     },
   });
@@ -34,39 +39,65 @@ describe('fallback targets that cannot take the request are skipped, through the
   const long = 'word '.repeat(48_000);
   const chat = async (request: ChatRequest) => {
     const client = await env.h.connect();
-    try { return await client.chat(request); } finally { client.close(); }
+    try {
+      return await client.chat(request);
+    } finally {
+      client.close();
+    }
   };
   const modelsCalled = () => env.fake.requests.map((r) => r.provider);
 
-  it('a request over the first fallback\'s context window skips it; the second fallback answers', async () => {
+  it("a request over the first fallback's context window skips it; the second fallback answers", async () => {
     expect(findModel(SMALL.provider, SMALL.model)?.contextWindow).toBeLessThan(Buffer.byteLength(long));
     env.fake.enqueue('openai', { status: 503 });
     env.fake.enqueue('gemini', { text: 'from the large window' });
     const result = await chat({ ...PRIMARY, max_tokens: 16, messages: [{ role: 'user', content: long }] });
     expect(result).toMatchObject({ provider: 'gemini', model: LARGE.model, text: 'from the large window' });
-    expect(result.fallbacks).toEqual([`skipped ${SMALL.provider}/${SMALL.model}: context window too small`, `${LARGE.provider}/${LARGE.model}`]);
-    expect(result.attemptLog.map((a) => [a.provider, a.error ?? 'ok'])).toEqual([['openai', 'server_error'], ['gemini', 'ok']]);
+    expect(result.fallbacks).toEqual([
+      `skipped ${SMALL.provider}/${SMALL.model}: context window too small`,
+      `${LARGE.provider}/${LARGE.model}`,
+    ]);
+    expect(result.attemptLog.map((a) => [a.provider, a.error ?? 'ok'])).toEqual([
+      ['openai', 'server_error'],
+      ['gemini', 'ok'],
+    ]);
     // Never sent to the model that could not hold it.
     expect(modelsCalled()).toEqual(['openai', 'gemini']);
   });
 
-  it('an image over the first fallback\'s provider limit skips it; the second fallback answers', async () => {
+  it("an image over the first fallback's provider limit skips it; the second fallback answers", async () => {
     const image = pngOf(IMAGE_LIMITS.anthropic.perImageBytes + 100_000);
     expect(IMAGE_LIMITS.gemini.perImageBytes).toBeGreaterThan(IMAGE_LIMITS.anthropic.perImageBytes + 100_000);
     env.fake.enqueue('openai', { status: 503 });
     env.fake.enqueue('gemini', { text: 'a big picture' });
-    const messages: ChatMessage[] = [{ role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image', mediaType: 'image/png', data: image }] }];
+    const messages: ChatMessage[] = [
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'What is this?' },
+          { type: 'image', mediaType: 'image/png', data: image },
+        ],
+      },
+    ];
     const result = await chat({ ...PRIMARY, max_tokens: 16, messages });
     expect(result).toMatchObject({ provider: 'gemini', text: 'a big picture' });
-    expect(result.fallbacks).toEqual([`skipped ${SMALL.provider}/${SMALL.model}: images over anthropic's limits`, `${LARGE.provider}/${LARGE.model}`]);
+    expect(result.fallbacks).toEqual([
+      `skipped ${SMALL.provider}/${SMALL.model}: images over anthropic's limits`,
+      `${LARGE.provider}/${LARGE.model}`,
+    ]);
     expect(modelsCalled()).toEqual(['openai', 'gemini']);
     const sent = JSON.stringify(env.fake.requests[1]?.body);
     expect(sent).toContain(image.slice(0, 200));
   });
 
-  it('when no fallback fits, the error is the limit that ruled it out, with the primary\'s failure in the log', async () => {
+  it("when no fallback fits, the error is the limit that ruled it out, with the primary's failure in the log", async () => {
     env.fake.enqueue('openai', { status: 503 });
-    const err = await chat({ ...PRIMARY, feature: 'solo', max_tokens: 16, messages: [{ role: 'user', content: long }] }).catch((e: unknown) => e);
+    const err = await chat({
+      ...PRIMARY,
+      feature: 'solo',
+      max_tokens: 16,
+      messages: [{ role: 'user', content: long }],
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConduitError);
     const data = (err as ConduitError).data;
     expect(data).toMatchObject({ code: 'too_large', provider: SMALL.provider, model: SMALL.model });

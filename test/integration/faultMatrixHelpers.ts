@@ -2,7 +2,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import type { DaemonClient } from '../../daemon/client/daemonClient';
-import { ConduitError, type AttemptLogEntry, type ChatChunk, type ChatRequest, type ChatResult, type CircuitStatus, type ErrorCode } from '../../protocol';
+import {
+  ConduitError,
+  type AttemptLogEntry,
+  type ChatChunk,
+  type ChatRequest,
+  type ChatResult,
+  type CircuitStatus,
+  type ErrorCode,
+} from '../../protocol';
 import { FakeProviderServer, type RecordedRequest, type WireProvider } from '../fakes/fakeProvider';
 import { DaemonHarness } from './harness';
 
@@ -16,9 +24,18 @@ export interface ResilienceOverrides {
   retryBudgetMs?: number;
   maxAttempts?: number;
   timeouts?: { connectMs?: number; firstByteMs?: number; streamIdleMs?: number; requestMs?: number };
-  breaker?: { consecutiveFailures?: number; failureRate?: number; minRequests?: number; windowMs?: number; openMs?: number };
+  breaker?: {
+    consecutiveFailures?: number;
+    failureRate?: number;
+    minRequests?: number;
+    windowMs?: number;
+    openMs?: number;
+  };
   fallback?: {
-    chains?: Record<string, Array<{ provider: 'anthropic' | 'openai' | 'gemini' | 'openaiCompatible'; model?: string }>>;
+    chains?: Record<
+      string,
+      Array<{ provider: 'anthropic' | 'openai' | 'gemini' | 'openaiCompatible'; model?: string }>
+    >;
     allowCostlier?: boolean;
     staleCache?: boolean;
     simplifiedResponse?: boolean;
@@ -26,7 +43,8 @@ export interface ResilienceOverrides {
 }
 
 /** Small delays, so a whole matrix runs in seconds; a breaker that a matrix cell cannot trip. */
-export const FAST: Required<Pick<ResilienceOverrides, 'baseDelayMs' | 'maxDelayMs' | 'retryBudgetMs' | 'maxAttempts'>> & ResilienceOverrides = {
+export const FAST: Required<Pick<ResilienceOverrides, 'baseDelayMs' | 'maxDelayMs' | 'retryBudgetMs' | 'maxAttempts'>> &
+  ResilienceOverrides = {
   baseDelayMs: 40,
   maxDelayMs: 200,
   retryBudgetMs: 5000,
@@ -72,7 +90,10 @@ export class FaultEnv {
     // Read once, when the daemon starts: it must be in place before the first connect.
     // Rate limiting off: a scripted 429 with a retry-after would pause the provider for the
     // cells after it (every client backs off together); test/integration/rateLimit*.test.ts cover that.
-    fs.writeFileSync(path.join(h.home, 'config.json'), JSON.stringify({ resilience, rateLimit: { enabled: false } }, null, 2));
+    fs.writeFileSync(
+      path.join(h.home, 'config.json'),
+      JSON.stringify({ resilience, rateLimit: { enabled: false } }, null, 2),
+    );
     const client = await h.connect();
     const env = new FaultEnv(h, fakes, client, resilience);
     // A config the daemon refused would silently mean the 1 s/30 s defaults.
@@ -109,7 +130,13 @@ export class KeyedMutex {
   run<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const tail = this.#tails.get(key) ?? Promise.resolve();
     const result = tail.then(fn);
-    this.#tails.set(key, result.then(() => undefined, () => undefined));
+    this.#tails.set(
+      key,
+      result.then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
     return result;
   }
 }
@@ -143,8 +170,12 @@ export function codeOf(o: Outcome): 'ok' | ErrorCode {
 
 /** A readable one-liner for assertion messages. */
 export function describeOutcome(o: Outcome): string {
-  const log = attemptLogOf(o).map((a) => `${a.error ?? 'ok'}${a.status !== undefined ? `/${a.status}` : ''}+${a.delayMs}ms`).join(', ');
-  return o.ok ? `ok after [${log}]: ${JSON.stringify(o.result.text)}` : `${o.error.code} after [${log}]: ${o.error.message}`;
+  const log = attemptLogOf(o)
+    .map((a) => `${a.error ?? 'ok'}${a.status !== undefined ? `/${a.status}` : ''}+${a.delayMs}ms`)
+    .join(', ');
+  return o.ok
+    ? `ok after [${log}]: ${JSON.stringify(o.result.text)}`
+    : `${o.error.code} after [${log}]: ${o.error.message}`;
 }
 
 /** The streamed text the client received, after checking the chunks are in order and gap-free. */

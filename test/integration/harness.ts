@@ -74,7 +74,10 @@ export class DaemonHarness {
 
   /** A daemon in the foreground, for tests that need its process handle or extra node flags. */
   spawnDaemon(nodeArgs: string[] = []): ChildProcess {
-    return spawn(process.execPath, [...nodeArgs, daemonPath, '--foreground'], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    return spawn(process.execPath, [...nodeArgs, daemonPath, '--foreground'], {
+      env: this.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   }
 
   async connect(autoStart = true): Promise<DaemonClient> {
@@ -88,13 +91,20 @@ export class DaemonHarness {
 
   async status(): Promise<StatusResult> {
     const client = await this.connect(false);
-    try { return await client.status(); } finally { client.close(); }
+    try {
+      return await client.status();
+    } finally {
+      client.close();
+    }
   }
 
   logText(): string {
     const dir = path.join(this.home, 'logs');
     if (!fs.existsSync(dir)) return '';
-    return fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
+    return fs
+      .readdirSync(dir)
+      .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))
+      .join('\n');
   }
 
   socketPath(): string {
@@ -103,7 +113,11 @@ export class DaemonHarness {
 
   async dispose(): Promise<void> {
     let pid: number | undefined;
-    try { pid = (await this.status()).pid; } catch { /* not running */ }
+    try {
+      pid = (await this.status()).pid;
+    } catch {
+      /* not running */
+    }
     await this.cli(['stop'], { timeoutMs: 15_000 }).catch(() => undefined);
     if (pid !== undefined && isRunning(pid)) process.kill(pid, 'SIGKILL');
     fs.rmSync(this.home, { recursive: true, force: true });
@@ -114,19 +128,31 @@ export function collect(child: ChildProcess, timeoutMs: number): Promise<CliResu
   return new Promise((resolve, reject) => {
     let stdout = '';
     let stderr = '';
-    child.stdout?.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+    });
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`process timed out after ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
     }, timeoutMs);
     child.on('error', reject);
-    child.on('close', (code, signal) => { clearTimeout(timer); resolve({ code, signal, stdout, stderr }); });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
   });
 }
 
 export function isRunning(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch { return false; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
@@ -148,12 +174,15 @@ export interface DaemonAndFake {
  * optional config.json written before any daemon starts), the daemon stopped and the home
  * removed afterwards, and the fake's scripts cleared before each test.
  */
-export function useDaemonAndFake(opts: { env?: NodeJS.ProcessEnv; config?: unknown; resetEachTest?: boolean } = {}): DaemonAndFake {
+export function useDaemonAndFake(
+  opts: { env?: NodeJS.ProcessEnv; config?: unknown; resetEachTest?: boolean } = {},
+): DaemonAndFake {
   const holder = {} as { fake: FakeProviderServer; h: DaemonHarness };
   beforeAll(async () => {
     holder.fake = await FakeProviderServer.start();
     holder.h = new DaemonHarness(holder.fake.url, opts.env);
-    if (opts.config !== undefined) fs.writeFileSync(path.join(holder.h.home, 'config.json'), JSON.stringify(opts.config));
+    if (opts.config !== undefined)
+      fs.writeFileSync(path.join(holder.h.home, 'config.json'), JSON.stringify(opts.config));
   });
   afterAll(async () => {
     await holder.h.dispose();
@@ -166,5 +195,9 @@ export function useDaemonAndFake(opts: { env?: NodeJS.ProcessEnv; config?: unkno
 /** `cache/stats` over a connection of its own (which does not start the daemon). */
 export async function cacheStats(h: DaemonHarness): Promise<CacheStatsResult> {
   const client = await h.connect(false);
-  try { return await client.connection.sendRequest(CacheStatsRequest.type, {}); } finally { client.close(); }
+  try {
+    return await client.connection.sendRequest(CacheStatsRequest.type, {});
+  } finally {
+    client.close();
+  }
 }

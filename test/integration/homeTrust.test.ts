@@ -7,7 +7,10 @@ import { FakeProviderServer } from '../fakes/fakeProvider';
 import { cliPath, collect, DaemonHarness, type CliResult } from './harness';
 
 function cliWithHome(d: DaemonHarness, home: string, args: string[]): Promise<CliResult> {
-  const child = spawn(process.execPath, [cliPath, ...args], { env: { ...d.env, CONDUIT_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cliPath, ...args], {
+    env: { ...d.env, CONDUIT_HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return collect(child, 20_000);
 }
 
@@ -36,7 +39,15 @@ describe.skipIf(!posix)('CONDUIT_HOME trust, through the real CLI and daemon', (
     fake!.enqueue('anthropic', { text: 'ok', usage: { input: 5, output: 2 } });
     const r = await d.cli(['ask', '--provider', 'anthropic', '--model', 'm', 'hello']);
     expect(r.code, r.stderr).toBe(0);
-    for (const name of ['token', 'usage.db', 'usage.db-wal', 'usage.db-shm', 'queue.db', 'queue.db-wal', 'logs/daemon.log']) {
+    for (const name of [
+      'token',
+      'usage.db',
+      'usage.db-wal',
+      'usage.db-shm',
+      'queue.db',
+      'queue.db-wal',
+      'logs/daemon.log',
+    ]) {
       const file = path.join(d.home, name);
       expect(fs.existsSync(file), name).toBe(true);
       expect(mode(file), name).toBe(0o600);
@@ -72,19 +83,22 @@ describe.skipIf(!posix)('CONDUIT_HOME trust, through the real CLI and daemon', (
     expect(r.stderr).toMatch(/dangling-home is a symbolic link to .*gone, which does not exist/);
   });
 
-  it.skipIf(!isRoot)('refuses another user\'s usage.db and run/ with the path (not "the daemon did not start")', async () => {
-    const d = await harness();
-    fs.writeFileSync(path.join(d.home, 'usage.db'), '');
-    fs.chownSync(path.join(d.home, 'usage.db'), 65534, 65534);
-    let r = await d.cli(['status']);
-    expect(r.code).toBe(6);
-    expect(r.stderr).toContain(`${path.join(d.home, 'usage.db')} belongs to another user (uid 65534)`);
-    fs.rmSync(path.join(d.home, 'usage.db'));
-    fs.mkdirSync(path.join(d.home, 'run'));
-    fs.chownSync(path.join(d.home, 'run'), 65534, 65534);
-    r = await d.cli(['ask', 'hi']);
-    expect(r.code).toBe(6);
-    expect(r.stderr).not.toMatch(/did not start/);
-    expect(r.stderr).toContain(`${path.join(d.home, 'run')} belongs to another user`);
-  });
+  it.skipIf(!isRoot)(
+    'refuses another user\'s usage.db and run/ with the path (not "the daemon did not start")',
+    async () => {
+      const d = await harness();
+      fs.writeFileSync(path.join(d.home, 'usage.db'), '');
+      fs.chownSync(path.join(d.home, 'usage.db'), 65534, 65534);
+      let r = await d.cli(['status']);
+      expect(r.code).toBe(6);
+      expect(r.stderr).toContain(`${path.join(d.home, 'usage.db')} belongs to another user (uid 65534)`);
+      fs.rmSync(path.join(d.home, 'usage.db'));
+      fs.mkdirSync(path.join(d.home, 'run'));
+      fs.chownSync(path.join(d.home, 'run'), 65534, 65534);
+      r = await d.cli(['ask', 'hi']);
+      expect(r.code).toBe(6);
+      expect(r.stderr).not.toMatch(/did not start/);
+      expect(r.stderr).toContain(`${path.join(d.home, 'run')} belongs to another user`);
+    },
+  );
 });

@@ -11,7 +11,9 @@ describe('interactive deadlines: a hung provider fails over at the first-byte ti
     config: {
       provider: 'anthropic',
       resilience: {
-        maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 20,
+        maxAttempts: 3,
+        baseDelayMs: 10,
+        maxDelayMs: 20,
         timeouts: { interactiveFirstByteMs: 1000 },
         fallback: { chains: { '*': [{ provider: 'openai' }] }, allowCostlier: true },
       },

@@ -10,108 +10,136 @@ import { RawSocket } from './rawSocket';
 /** A loose bound: a healthy daemon answers status in a few ms; this only catches starvation. */
 const SERVE_BOUND_MS = 2000;
 
-describe.skipIf(process.platform === 'win32')('the daemon keeps serving a well-behaved client through abuse of its socket', () => {
-  let h: DaemonHarness;
-  let good: DaemonClient;
+describe.skipIf(process.platform === 'win32')(
+  'the daemon keeps serving a well-behaved client through abuse of its socket',
+  () => {
+    let h: DaemonHarness;
+    let good: DaemonClient;
 
-  beforeAll(async () => {
-    // Nothing listens at this address; these tests never reach a provider.
-    h = new DaemonHarness('http://127.0.0.1:9', { CONDUIT_HANDSHAKE_TIMEOUT_MS: '1500' });
-    const r = await h.cli(['daemon']);
-    expect(r.code, r.stderr).toBe(0);
-    good = await h.connect(false);
-  });
-  afterAll(async () => {
-    good.close();
-    await h.dispose();
-  });
+    beforeAll(async () => {
+      // Nothing listens at this address; these tests never reach a provider.
+      h = new DaemonHarness('http://127.0.0.1:9', { CONDUIT_HANDSHAKE_TIMEOUT_MS: '1500' });
+      const r = await h.cli(['daemon']);
+      expect(r.code, r.stderr).toBe(0);
+      good = await h.connect(false);
+    });
+    afterAll(async () => {
+      good.close();
+      await h.dispose();
+    });
 
-  async function servedWithin(): Promise<number> {
-    const started = performance.now();
-    const status = await good.status();
-    expect(status.pid).toBeGreaterThan(0);
-    const ms = performance.now() - started;
-    expect(ms).toBeLessThan(SERVE_BOUND_MS);
-    return ms;
-  }
-
-  it('closes a connection that sends no token, or a wrong one', async () => {
-    const noToken = await RawSocket.open(h.socketPath());
-    noToken.send({ jsonrpc: '2.0', id: 1, method: 'daemon/hello', params: { protocolVersion: PROTOCOL_VERSION, client: 'other', clientVersion: 'x' } });
-    const wrong = await RawSocket.open(h.socketPath());
-    wrong.send({ jsonrpc: '2.0', id: 1, method: 'daemon/hello', params: { protocolVersion: PROTOCOL_VERSION, token: 'a'.repeat(64), client: 'other', clientVersion: 'x' } });
-    expect(await noToken.closedWithin(2000)).toBe(true);
-    expect(await wrong.closedWithin(2000)).toBe(true);
-    expect(noToken.received).toMatch(/"code":-32002/);
-    expect(wrong.received).toMatch(/"code":-32002/);
-    // Nothing but the refusal came back.
-    expect(wrong.received).not.toMatch(/"pid"|keys|providers/);
-    await servedWithin();
-  });
-
-  it('closes a 2 GB length prefix and garbage frames at once, without buffering them', async () => {
-    const before = (await good.status()).memory.rss;
-    const huge = await RawSocket.open(h.socketPath());
-    huge.write('Content-Length: 2147483648\r\n\r\n');
-    huge.write(Buffer.alloc(64 * 1024, 0x7b));
-    const garbage = await RawSocket.open(h.socketPath());
-    garbage.write(Buffer.alloc(16 * 1024, 0x00));
-    const badHeader = await RawSocket.open(h.socketPath());
-    badHeader.write('Content-Length: -5\r\n\r\n');
-    const notJson = await RawSocket.open(h.socketPath());
-    notJson.write('Content-Length: 9\r\n\r\n{"a":,,,}');
-    for (const s of [huge, garbage, badHeader, notJson]) expect(await s.closedWithin(2000)).toBe(true);
-    await servedWithin();
-    expect((await good.status()).memory.rss - before).toBeLessThan(256 * 1024 * 1024);
-  });
-
-  it('refuses a frame over a few KB before the handshake from its header alone, body never sent', async () => {
-    const logBefore = h.logText().length;
-    const big = await RawSocket.open(h.socketPath());
-    // Only the header goes out: the daemon can close this connection only by judging the header.
-    big.write('Content-Length: 1048576\r\n\r\n');
-    await big.closed;
-    await waitFor(() => h.logText().length > logBefore && /exceeds the 8192-byte limit before the handshake/.test(h.logText().slice(logBefore)), 10_000, 'the drop logged');
-    await servedWithin();
-  });
-
-  it('holds 500 idle connections and a slowloris client while serving, then drops them at the deadline', async () => {
-    const idle: net.Socket[] = [];
-    const closed: Promise<void>[] = [];
-    for (let i = 0; i < 500; i++) {
-      const s = net.connect(h.socketPath());
-      s.on('error', () => undefined);
-      closed.push(new Promise((r) => s.on('close', () => r())));
-      idle.push(s);
+    async function servedWithin(): Promise<number> {
+      const started = performance.now();
+      const status = await good.status();
+      expect(status.pid).toBeGreaterThan(0);
+      const ms = performance.now() - started;
+      expect(ms).toBeLessThan(SERVE_BOUND_MS);
+      return ms;
     }
-    await Promise.all(idle.map((s) => new Promise<void>((r) => (s.readyState === 'open' ? r() : s.once('connect', () => r())))));
 
-    // Slowloris: a valid-looking frame, one byte every 50 ms.
-    const slow = await RawSocket.open(h.socketPath());
-    const frame = 'Content-Length: 80\r\n\r\n{"jsonrpc":"2.0","id":1,"method":"daemon/status","params":{}}';
-    let i = 0;
-    const drip = setInterval(() => { if (i < frame.length) slow.write(frame[i++]!); }, 50);
+    it('closes a connection that sends no token, or a wrong one', async () => {
+      const noToken = await RawSocket.open(h.socketPath());
+      noToken.send({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'daemon/hello',
+        params: { protocolVersion: PROTOCOL_VERSION, client: 'other', clientVersion: 'x' },
+      });
+      const wrong = await RawSocket.open(h.socketPath());
+      wrong.send({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'daemon/hello',
+        params: { protocolVersion: PROTOCOL_VERSION, token: 'a'.repeat(64), client: 'other', clientVersion: 'x' },
+      });
+      expect(await noToken.closedWithin(2000)).toBe(true);
+      expect(await wrong.closedWithin(2000)).toBe(true);
+      expect(noToken.received).toMatch(/"code":-32002/);
+      expect(wrong.received).toMatch(/"code":-32002/);
+      // Nothing but the refusal came back.
+      expect(wrong.received).not.toMatch(/"pid"|keys|providers/);
+      await servedWithin();
+    });
 
-    const times: number[] = [];
-    for (let n = 0; n < 5; n++) times.push(await servedWithin());
-    // The cap of 1024 is not reached, and the honest client is one of those counted.
-    expect((await good.status()).clients).toBeGreaterThanOrEqual(1);
+    it('closes a 2 GB length prefix and garbage frames at once, without buffering them', async () => {
+      const before = (await good.status()).memory.rss;
+      const huge = await RawSocket.open(h.socketPath());
+      huge.write('Content-Length: 2147483648\r\n\r\n');
+      huge.write(Buffer.alloc(64 * 1024, 0x7b));
+      const garbage = await RawSocket.open(h.socketPath());
+      garbage.write(Buffer.alloc(16 * 1024, 0x00));
+      const badHeader = await RawSocket.open(h.socketPath());
+      badHeader.write('Content-Length: -5\r\n\r\n');
+      const notJson = await RawSocket.open(h.socketPath());
+      notJson.write('Content-Length: 9\r\n\r\n{"a":,,,}');
+      for (const s of [huge, garbage, badHeader, notJson]) expect(await s.closedWithin(2000)).toBe(true);
+      await servedWithin();
+      expect((await good.status()).memory.rss - before).toBeLessThan(256 * 1024 * 1024);
+    });
 
-    // Nobody that failed to authenticate outlives the handshake deadline.
-    expect(await slow.closedWithin(4000)).toBe(true);
-    clearInterval(drip);
-    await Promise.race([Promise.all(closed), new Promise((_, reject) => setTimeout(() => reject(new Error('idle connections outlived the deadline')), 5000))]);
-    await servedWithin();
-    expect(Math.max(...times)).toBeLessThan(SERVE_BOUND_MS);
-  }, 30_000);
+    it('refuses a frame over a few KB before the handshake from its header alone, body never sent', async () => {
+      const logBefore = h.logText().length;
+      const big = await RawSocket.open(h.socketPath());
+      // Only the header goes out: the daemon can close this connection only by judging the header.
+      big.write('Content-Length: 1048576\r\n\r\n');
+      await big.closed;
+      await waitFor(
+        () =>
+          h.logText().length > logBefore &&
+          /exceeds the 8192-byte limit before the handshake/.test(h.logText().slice(logBefore)),
+        10_000,
+        'the drop logged',
+      );
+      await servedWithin();
+    });
 
-  it('survives a burst of clients that connect and vanish mid-frame', async () => {
-    const token = fs.readFileSync(path.join(h.home, 'token'), 'utf8').trim();
-    for (let n = 0; n < 50; n++) {
-      const s = await RawSocket.open(h.socketPath());
-      s.write(`Content-Length: 500\r\n\r\n{"jsonrpc":"2.0","id":1,"method":"daemon/hello","params":{"token":"${token}"`);
-      s.destroy();
-    }
-    await servedWithin();
-  });
-});
+    it('holds 500 idle connections and a slowloris client while serving, then drops them at the deadline', async () => {
+      const idle: net.Socket[] = [];
+      const closed: Promise<void>[] = [];
+      for (let i = 0; i < 500; i++) {
+        const s = net.connect(h.socketPath());
+        s.on('error', () => undefined);
+        closed.push(new Promise((r) => s.on('close', () => r())));
+        idle.push(s);
+      }
+      await Promise.all(
+        idle.map((s) => new Promise<void>((r) => (s.readyState === 'open' ? r() : s.once('connect', () => r())))),
+      );
+
+      // Slowloris: a valid-looking frame, one byte every 50 ms.
+      const slow = await RawSocket.open(h.socketPath());
+      const frame = 'Content-Length: 80\r\n\r\n{"jsonrpc":"2.0","id":1,"method":"daemon/status","params":{}}';
+      let i = 0;
+      const drip = setInterval(() => {
+        if (i < frame.length) slow.write(frame[i++]!);
+      }, 50);
+
+      const times: number[] = [];
+      for (let n = 0; n < 5; n++) times.push(await servedWithin());
+      // The cap of 1024 is not reached, and the honest client is one of those counted.
+      expect((await good.status()).clients).toBeGreaterThanOrEqual(1);
+
+      // Nobody that failed to authenticate outlives the handshake deadline.
+      expect(await slow.closedWithin(4000)).toBe(true);
+      clearInterval(drip);
+      await Promise.race([
+        Promise.all(closed),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('idle connections outlived the deadline')), 5000)),
+      ]);
+      await servedWithin();
+      expect(Math.max(...times)).toBeLessThan(SERVE_BOUND_MS);
+    }, 30_000);
+
+    it('survives a burst of clients that connect and vanish mid-frame', async () => {
+      const token = fs.readFileSync(path.join(h.home, 'token'), 'utf8').trim();
+      for (let n = 0; n < 50; n++) {
+        const s = await RawSocket.open(h.socketPath());
+        s.write(
+          `Content-Length: 500\r\n\r\n{"jsonrpc":"2.0","id":1,"method":"daemon/hello","params":{"token":"${token}"`,
+        );
+        s.destroy();
+      }
+      await servedWithin();
+    });
+  },
+);

@@ -7,7 +7,10 @@ import { isRunning, useDaemonAndFake, waitFor } from './harness';
  * the job was marked done leaves it held, not re-sent, until `conduit jobs retry ID`.
  */
 describe('a queued job the daemon died during is held for the user, not re-sent', () => {
-  const env = useDaemonAndFake({ config: { resilience: { maxAttempts: 1, breaker: { consecutiveFailures: 100 } } }, resetEachTest: false });
+  const env = useDaemonAndFake({
+    config: { resilience: { maxAttempts: 1, breaker: { consecutiveFailures: 100 } } },
+    resetEachTest: false,
+  });
   const show = async (id: string): Promise<Job> => {
     const r = await env.h.cli(['jobs', 'show', id, '--json']);
     expect(r.code, r.stderr).toBe(0);

@@ -30,11 +30,14 @@ describe('ledger crash safety: SIGKILL of the real daemon while it records', () 
     fake = await FakeProviderServer.start();
     fake.setDefault('openai', { text: 'ok', usage: { input: 10, output: 2 } });
     h = new DaemonHarness(fake.url);
-    fs.writeFileSync(path.join(h.home, 'config.json'), JSON.stringify({
-      rateLimit: { enabled: false },
-      cache: { enabled: false },
-      resilience: { maxAttempts: 1 },
-    }));
+    fs.writeFileSync(
+      path.join(h.home, 'config.json'),
+      JSON.stringify({
+        rateLimit: { enabled: false },
+        cache: { enabled: false },
+        resilience: { maxAttempts: 1 },
+      }),
+    );
   });
   afterAll(async () => {
     await h.dispose();
@@ -46,7 +49,11 @@ describe('ledger crash safety: SIGKILL of the real daemon while it records', () 
     const cut = new Set<string>();
     let seq = 0;
     let stopping = false;
-    const ask = (requestId: string): ChatRequest => ({ messages: [{ role: 'user', content: `crash test ${requestId}` }], provider: 'openai', feature: 'crash-test' });
+    const ask = (requestId: string): ChatRequest => ({
+      messages: [{ role: 'user', content: `crash test ${requestId}` }],
+      provider: 'openai',
+      feature: 'crash-test',
+    });
 
     const send = async (client: DaemonClient, lane: number): Promise<void> => {
       const requestId = `crash-${lane}-${seq++}`;
@@ -68,12 +75,17 @@ describe('ledger crash safety: SIGKILL of the real daemon while it records', () 
     const connectWithin = async (ms: number): Promise<DaemonClient | undefined> => {
       let timer: NodeJS.Timeout | undefined;
       const attempt = h.connect();
-      const timeout = new Promise<'timeout'>((r) => { timer = setTimeout(() => r('timeout'), ms); });
+      const timeout = new Promise<'timeout'>((r) => {
+        timer = setTimeout(() => r('timeout'), ms);
+      });
       try {
         const r = await Promise.race([attempt, timeout]);
         if (r === 'timeout') {
           helloHangs++;
-          void attempt.then((c) => c.close(), () => undefined);
+          void attempt.then(
+            (c) => c.close(),
+            () => undefined,
+          );
           return undefined;
         }
         return r;
@@ -92,7 +104,10 @@ describe('ledger crash safety: SIGKILL of the real daemon while it records', () 
           // autoStart: the first lane to notice a dead daemon starts the next one; a daemon
           // started twice at once exits as 'already-running'.
           client = await connectWithin(5000);
-          if (!client) { await sleep(20); continue; }
+          if (!client) {
+            await sleep(20);
+            continue;
+          }
         }
         const c = client;
         await Promise.all(Array.from({ length: IN_FLIGHT_PER_LANE }, () => send(c, id)));
@@ -130,9 +145,13 @@ describe('ledger crash safety: SIGKILL of the real daemon while it records', () 
     const db = await SqliteDb.open(path.join(h.home, 'usage.db'));
     try {
       expect(await db.all('PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
-      const counts = new Map((await db.all<{ request_id: string; n: number }>(
-        "SELECT request_id, COUNT(*) AS n FROM requests WHERE request_id LIKE 'crash-%' GROUP BY request_id",
-      )).map((r) => [r.request_id, r.n]));
+      const counts = new Map(
+        (
+          await db.all<{ request_id: string; n: number }>(
+            "SELECT request_id, COUNT(*) AS n FROM requests WHERE request_id LIKE 'crash-%' GROUP BY request_id",
+          )
+        ).map((r) => [r.request_id, r.n]),
+      );
       const missing = [...acked].filter((id) => counts.get(id) !== 1);
       expect(missing).toEqual([]);
       const twice = [...cut].filter((id) => (counts.get(id) ?? 0) > 1);
@@ -140,7 +159,9 @@ describe('ledger crash safety: SIGKILL of the real daemon while it records', () 
       // Nothing recorded that no client sent.
       expect([...counts.keys()].filter((id) => !acked.has(id) && !cut.has(id))).toEqual([]);
       const cutRecorded = [...cut].filter((id) => counts.get(id) === 1).length;
-      console.log(`[ledger crash] ${KILLS} SIGKILLs in ${(elapsed / 1000).toFixed(1)} s: ${acked.size} requests acknowledged (each exactly one row), ${cut.size} cut off by a kill (${cutRecorded} with a row, ${cut.size - cutRecorded} without), integrity_check ok; ${helloHangs} connects hung on hello and were retried`);
+      console.log(
+        `[ledger crash] ${KILLS} SIGKILLs in ${(elapsed / 1000).toFixed(1)} s: ${acked.size} requests acknowledged (each exactly one row), ${cut.size} cut off by a kill (${cutRecorded} with a row, ${cut.size - cutRecorded} without), integrity_check ok; ${helloHangs} connects hung on hello and were retried`,
+      );
     } finally {
       await db.close();
     }

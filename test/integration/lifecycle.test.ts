@@ -8,7 +8,9 @@ import { collect, daemonPath, DaemonHarness, isRunning, waitFor } from './harnes
 describe.skipIf(process.platform === 'win32')('one daemon per user', () => {
   let fake: FakeProviderServer;
 
-  beforeAll(async () => { fake = await FakeProviderServer.start(); });
+  beforeAll(async () => {
+    fake = await FakeProviderServer.start();
+  });
   afterAll(() => fake.stop());
   beforeEach(() => fake.reset());
 
@@ -58,7 +60,18 @@ describe.skipIf(process.platform === 'win32')('one daemon per user', () => {
         // Collect from the start: a loser may exit before the test looks at it.
         return { pid: child.pid, done: collect(child, 20_000) };
       });
-      await waitFor(async () => { try { await h.status(); return true; } catch { return false; } }, 10_000, 'a daemon to answer');
+      await waitFor(
+        async () => {
+          try {
+            await h.status();
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        10_000,
+        'a daemon to answer',
+      );
       const winner = (await h.status()).pid;
       // The losers find a live daemon and exit on their own.
       const losers = racers.filter((r) => r.pid !== winner);

@@ -15,11 +15,22 @@ describe('local endpoint: off by default, turned on and off live', () => {
       expect(await probePort(4141)).toBe('refused');
 
       const port = await freePort();
-      expect(await client.connection.sendRequest(ConfigUpdateRequest.type, { settings: { server: { enabled: true, port } } })).toMatchObject({ applied: true, problems: [] });
+      expect(
+        await client.connection.sendRequest(ConfigUpdateRequest.type, {
+          settings: { server: { enabled: true, port } },
+        }),
+      ).toMatchObject({ applied: true, problems: [] });
       await waitListening(client, true);
       expect((await client.status()).localEndpoint).toMatchObject({ enabled: true, listening: true, port });
-      const openai = new OpenAI({ apiKey: endpointToken(env.h), baseURL: `http://127.0.0.1:${port}/v1`, maxRetries: 0 });
-      const answer = await openai.chat.completions.create({ model: 'gpt-5.4-mini', messages: [{ role: 'user', content: 'live' }] });
+      const openai = new OpenAI({
+        apiKey: endpointToken(env.h),
+        baseURL: `http://127.0.0.1:${port}/v1`,
+        maxRetries: 0,
+      });
+      const answer = await openai.chat.completions.create({
+        model: 'gpt-5.4-mini',
+        messages: [{ role: 'user', content: 'live' }],
+      });
       expect(answer.choices[0]!.message.content).toBe('Hello from the fake provider.');
 
       const cli = await env.h.cli(['serve', '--show-token']);
@@ -38,7 +49,10 @@ describe('local endpoint: off by default, turned on and off live', () => {
   });
 });
 
-async function waitListening(client: Awaited<ReturnType<ReturnType<typeof useDaemonAndFake>['h']['connect']>>, listening: boolean): Promise<void> {
+async function waitListening(
+  client: Awaited<ReturnType<ReturnType<typeof useDaemonAndFake>['h']['connect']>>,
+  listening: boolean,
+): Promise<void> {
   // The listener follows config/apply in the background; status says when it is bound.
   for (let i = 0; i < 400; i++) {
     if ((await client.status()).localEndpoint?.listening === listening) return;

@@ -18,14 +18,30 @@ function apiJson(models: Record<string, Record<string, unknown>>): string {
 const RAISED = apiJson({
   openai: {
     // gpt-5.4-mini: $0.75 / $4.50 bundled; this file says $0.80 / $4.80.
-    'gpt-5.4-mini': { id: 'gpt-5.4-mini', name: 'GPT-5.4 mini', cost: { input: 0.8, output: 4.8, cache_read: 0.08 }, limit: { context: 400000, output: 128000 } },
+    'gpt-5.4-mini': {
+      id: 'gpt-5.4-mini',
+      name: 'GPT-5.4 mini',
+      cost: { input: 0.8, output: 4.8, cache_read: 0.08 },
+      limit: { context: 400000, output: 128000 },
+    },
     // A model the bundled catalogue lacks.
-    'gpt-6-zephyr': { id: 'gpt-6-zephyr', name: 'GPT-6 Zephyr', cost: { input: 3, output: 15, cache_read: 0.3 }, limit: { context: 1050000, output: 128000 } },
+    'gpt-6-zephyr': {
+      id: 'gpt-6-zephyr',
+      name: 'GPT-6 Zephyr',
+      cost: { input: 3, output: 15, cache_read: 0.3 },
+      limit: { context: 1050000, output: 128000 },
+    },
   },
 });
 
 const LOWERED = apiJson({
-  anthropic: { 'claude-opus-5': { id: 'claude-opus-5', cost: { input: 4, output: 20, cache_read: 0.4, cache_write: 5 }, limit: { context: 1000000, output: 128000 } } },
+  anthropic: {
+    'claude-opus-5': {
+      id: 'claude-opus-5',
+      cost: { input: 4, output: 20, cache_read: 0.4, cache_write: 5 },
+      limit: { context: 1000000, output: 128000 },
+    },
+  },
 });
 
 describe('conduit models and conduit models update', () => {
@@ -52,7 +68,15 @@ describe('conduit models and conduit models update', () => {
   const listed = async (provider: string) => {
     const r = await env.h.cli(['models', '--provider', provider, '--json']);
     expect(r.code).toBe(0);
-    return JSON.parse(r.stdout) as { catalogue: unknown; models: Array<{ id: string; prices: { input: number | null; output: number | null; cacheWrite1h?: number }; source: string; asOf: string }> };
+    return JSON.parse(r.stdout) as {
+      catalogue: unknown;
+      models: Array<{
+        id: string;
+        prices: { input: number | null; output: number | null; cacheWrite1h?: number };
+        source: string;
+        asOf: string;
+      }>;
+    };
   };
 
   it('lists the bundled catalogue, with sources and read dates, as text and JSON', async () => {
@@ -62,7 +86,9 @@ describe('conduit models and conduit models update', () => {
     expect(opus5.prices).toMatchObject({ input: 5, output: 25, cacheWrite1h: 10 });
     expect(opus5.source).toMatch(/platform\.claude\.com/);
     const text = await env.h.cli(['models', '--provider', 'openai']);
-    expect(text.stdout).toMatch(/openai\/gpt-5\.6-terra +\$2 in \/ \$12 out; cache read \$0\.2, write \$2\.5; above 272,000 prompt tokens \$4 \/ \$18/);
+    expect(text.stdout).toMatch(
+      /openai\/gpt-5\.6-terra +\$2 in \/ \$12 out; cache read \$0\.2, write \$2\.5; above 272,000 prompt tokens \$4 \/ \$18/,
+    );
     expect(text.stdout).toMatch(/openai\/gpt-6\.1-sol +unpriced/);
     const bad = await env.h.cli(['models', '--provider', 'mistral']);
     expect(bad.code).toBe(2);
@@ -81,7 +107,16 @@ describe('conduit models and conduit models update', () => {
     expect(openai.models.find((m) => m.id === 'gpt-6-zephyr')!.source).toBe(`models.dev api.json (${url})`);
 
     // A daemon started now prices the new model: the fake reports 12 input and 7 output tokens.
-    const ask = await env.h.cli(['ask', '--provider', 'openai', '--model', 'gpt-6-zephyr', '--no-stream', '--json', 'hello']);
+    const ask = await env.h.cli([
+      'ask',
+      '--provider',
+      'openai',
+      '--model',
+      'gpt-6-zephyr',
+      '--no-stream',
+      '--json',
+      'hello',
+    ]);
     expect(ask.code).toBe(0);
     const result = JSON.parse(ask.stdout) as { costUsd: number };
     expect(result.costUsd).toBeCloseTo((12 * 3 + 7 * 15) / 1e6, 9);
@@ -106,7 +141,10 @@ describe('conduit models and conduit models update', () => {
 
   it('refuses a file that is not a valid models.dev catalogue, naming the field, and changes nothing', async () => {
     const file = path.join(env.h.home, 'bad-api.json');
-    fs.writeFileSync(file, JSON.stringify({ openai: { models: { 'gpt-x': { id: 'gpt-x', cost: { input: 'cheap', output: 1 } } } } }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ openai: { models: { 'gpt-x': { id: 'gpt-x', cost: { input: 'cheap', output: 1 } } } } }),
+    );
     const r = await env.h.cli(['models', 'update', '--from', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/openai\.models\.gpt-x\.cost\.input: .*Nothing was changed/);

@@ -40,7 +40,8 @@ describe('cloud platforms through the real daemon, SDKs and credential chains, a
       AZURE_OPENAI_ENDPOINT: env.fake.baseURL('azure'),
       AZURE_OPENAI_API_KEY: AZURE_KEY,
     });
-    for (const k of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_BEARER_TOKEN_BEDROCK', 'OPENAI_API_VERSION']) delete env.h.env[k];
+    for (const k of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_BEARER_TOKEN_BEDROCK', 'OPENAI_API_VERSION'])
+      delete env.h.env[k];
   });
   afterAll(() => fs.rmSync(adc.dir, { recursive: true, force: true }));
 
@@ -68,40 +69,93 @@ describe('cloud platforms through the real daemon, SDKs and credential chains, a
 
     const rec = env.fake.lastRequest('bedrock');
     expect(rec?.path).toBe(`/model/${model}/invoke-with-response-stream`);
-    expect(parseSigV4(rec?.headers ?? {})).toMatchObject({ accessKeyId: AWS_ACCESS_KEY_ID, region: 'ap-southeast-2', service: 'bedrock' });
+    expect(parseSigV4(rec?.headers ?? {})).toMatchObject({
+      accessKeyId: AWS_ACCESS_KEY_ID,
+      region: 'ap-southeast-2',
+      service: 'bedrock',
+    });
     // Signed as it arrived, through the daemon's own connection pool (the connect-timeout fetch).
     expect(rec && verifySigV4(rec, AWS_SECRET)).toEqual({ ok: true });
 
     const row = await ledgerRow(result.requestId);
-    expect(row).toMatchObject({ provider: 'anthropicBedrock', inputTokens: 1200, outputTokens: 300, errorCode: null, stream: true });
+    expect(row).toMatchObject({
+      provider: 'anthropicBedrock',
+      inputTokens: 1200,
+      outputTokens: 300,
+      errorCode: null,
+      stream: true,
+    });
     expect(row.costUsd).toBeCloseTo(expected ?? 0, 12);
   });
 
   it('Bedrock and Vertex AI take the thinking mode of the model they serve (the fake refuses the wrong one)', async () => {
     env.fake.enqueue('bedrock', { text: 'adaptive' });
-    await ask(['--provider', 'anthropicBedrock', '--model', 'global.anthropic.claude-sonnet-5-5', '--effort', 'low', '--temperature', '0.3', '--no-stream', 'q']);
-    expect(env.fake.lastRequest('bedrock')?.body).toMatchObject({ thinking: { type: 'adaptive' }, output_config: { effort: 'low' } });
+    await ask([
+      '--provider',
+      'anthropicBedrock',
+      '--model',
+      'global.anthropic.claude-sonnet-5-5',
+      '--effort',
+      'low',
+      '--temperature',
+      '0.3',
+      '--no-stream',
+      'q',
+    ]);
+    expect(env.fake.lastRequest('bedrock')?.body).toMatchObject({
+      thinking: { type: 'adaptive' },
+      output_config: { effort: 'low' },
+    });
     expect((env.fake.lastRequest('bedrock')?.body as Record<string, unknown>).temperature).toBeUndefined();
     env.fake.enqueue('vertexAnthropic', { text: 'budget' });
-    await ask(['--provider', 'anthropicVertex', '--model', 'claude-sonnet-4-5@20250929', '--effort', 'low', '--no-stream', 'q']);
-    expect(env.fake.lastRequest('vertexAnthropic')?.body).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 1024 } });
+    await ask([
+      '--provider',
+      'anthropicVertex',
+      '--model',
+      'claude-sonnet-4-5@20250929',
+      '--effort',
+      'low',
+      '--no-stream',
+      'q',
+    ]);
+    expect(env.fake.lastRequest('vertexAnthropic')?.body).toMatchObject({
+      thinking: { type: 'enabled', budget_tokens: 1024 },
+    });
     env.fake.enqueue('vertexGemini', { text: 'level' });
     await ask(['--provider', 'geminiVertex', '--model', 'gemini-3.8-flash', '--effort', 'high', '--no-stream', 'q']);
-    expect(env.fake.lastRequest('vertexGemini')?.body).toMatchObject({ generationConfig: { thinkingConfig: { thinkingLevel: 'HIGH' } } });
+    expect(env.fake.lastRequest('vertexGemini')?.body).toMatchObject({
+      generationConfig: { thinkingConfig: { thinkingLevel: 'HIGH' } },
+    });
   });
 
-  it('Bedrock: a ThrottlingException is retried after its wait, like any provider\'s 429', async () => {
+  it("Bedrock: a ThrottlingException is retried after its wait, like any provider's 429", async () => {
     env.fake.enqueue('bedrock', { status: 429, headers: { 'retry-after': '0' } }, { text: 'after the throttle' });
-    const result = await ask(['--provider', 'anthropicBedrock', '--model', 'global.anthropic.claude-haiku-5-5', '--no-stream', 'again']);
+    const result = await ask([
+      '--provider',
+      'anthropicBedrock',
+      '--model',
+      'global.anthropic.claude-haiku-5-5',
+      '--no-stream',
+      'again',
+    ]);
     expect(result).toMatchObject({ text: 'after the throttle', attempts: 2 });
     expect(env.fake.requestsFor('bedrock')).toHaveLength(2);
   });
 
-  it('Bedrock: an AccessDeniedException fails at once as permission, not retried, with Bedrock\'s words', async () => {
+  it("Bedrock: an AccessDeniedException fails at once as permission, not retried, with Bedrock's words", async () => {
     env.fake.enqueue('bedrock', { status: 403 });
-    const r = await env.h.cli(['ask', '--provider', 'anthropicBedrock', '--model', 'global.anthropic.claude-haiku-5-5', 'no']);
+    const r = await env.h.cli([
+      'ask',
+      '--provider',
+      'anthropicBedrock',
+      '--model',
+      'global.anthropic.claude-haiku-5-5',
+      'no',
+    ]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^conduit: permission: Anthropic on Bedrock \(HTTP 403 AccessDeniedException\): You don't have access/);
+    expect(r.stderr).toMatch(
+      /^conduit: permission: Anthropic on Bedrock \(HTTP 403 AccessDeniedException\): You don't have access/,
+    );
     expect(env.fake.requestsFor('bedrock')).toHaveLength(1);
     expect(r.stderr).not.toContain(AWS_SECRET);
   });
@@ -112,7 +166,9 @@ describe('cloud platforms through the real daemon, SDKs and credential chains, a
     expect(result).toMatchObject({ text: 'Vertex says hi', provider: 'anthropicVertex' });
     expect(result.costUsd).toBeCloseTo(costOf('anthropic', 'claude-haiku-5-5', result.usage).usd ?? -1, 12);
     const rec = env.fake.lastRequest('vertexAnthropic');
-    expect(rec?.path).toBe('/v1/projects/conduit-test/locations/us-east5/publishers/anthropic/models/claude-haiku-5-5:rawPredict');
+    expect(rec?.path).toBe(
+      '/v1/projects/conduit-test/locations/us-east5/publishers/anthropic/models/claude-haiku-5-5:rawPredict',
+    );
     expect(env.fake.googleTokens.subjectTokens).toContain(adc.subjectToken);
   });
 
@@ -121,11 +177,17 @@ describe('cloud platforms through the real daemon, SDKs and credential chains, a
     const result = await ask(['--provider', 'geminiVertex', '--model', 'gemini-3.8-flash', 'hi']);
     expect(result).toMatchObject({ text: 'Gemini', provider: 'geminiVertex' });
     expect(result.costUsd).toBeCloseTo(costOf('gemini', 'gemini-3.8-flash', result.usage).usd ?? -1, 12);
-    expect(env.fake.lastRequest('vertexGemini')?.path).toBe('/v1/projects/conduit-test/locations/europe-west4/publishers/google/models/gemini-3.8-flash:streamGenerateContent');
+    expect(env.fake.lastRequest('vertexGemini')?.path).toBe(
+      '/v1/projects/conduit-test/locations/europe-west4/publishers/google/models/gemini-3.8-flash:streamGenerateContent',
+    );
   });
 
-  it('Azure OpenAI: the deployment configured for the model, the key from the environment, OpenAI\'s price', async () => {
-    env.fake.enqueue('azure', { text: 'Azure says hi', model: 'gpt-5.4-mini-2026-03-17', usage: { input: 40, output: 4 } });
+  it("Azure OpenAI: the deployment configured for the model, the key from the environment, OpenAI's price", async () => {
+    env.fake.enqueue('azure', {
+      text: 'Azure says hi',
+      model: 'gpt-5.4-mini-2026-03-17',
+      usage: { input: 40, output: 4 },
+    });
     const result = await ask(['--provider', 'azureOpenai', '--model', 'gpt-5.4-mini', '--no-stream', 'hi']);
     expect(result).toMatchObject({ text: 'Azure says hi', provider: 'azureOpenai' });
     expect(result.costUsd).toBeCloseTo(costOf('openai', 'gpt-5.4-mini', result.usage).usd ?? -1, 12);

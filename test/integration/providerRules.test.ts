@@ -28,7 +28,9 @@ describe('provider rules per model family, through the real daemon', () => {
     const client = await env.h.connect();
     try {
       return await client.chat(request, chunks ? { onChunk: (c) => chunks.push(c) } : undefined);
-    } finally { client.close(); }
+    } finally {
+      client.close();
+    }
   }
   async function refusal(request: ChatRequest): Promise<ConduitError> {
     const err = await chat(request).catch((e: unknown) => e);
@@ -36,16 +38,20 @@ describe('provider rules per model family, through the real daemon', () => {
     return err as ConduitError;
   }
   const sent = (provider: WireProvider): Body => env.fake.lastRequest(provider)?.body as Body;
-  const ask = (provider: ProviderId, model: string, over: Partial<ChatRequest> = {}): ChatRequest => (
-    { provider, model, max_tokens: 64, messages: [{ role: 'user', content: 'q' }], ...over }
-  );
+  const ask = (provider: ProviderId, model: string, over: Partial<ChatRequest> = {}): ChatRequest => ({
+    provider,
+    model,
+    max_tokens: 64,
+    messages: [{ role: 'user', content: 'q' }],
+    ...over,
+  });
   /** 460k Japanese characters: ~115k tokens at four characters a token, ~460k in fact. */
   const japanese = 'あ'.repeat(460_000);
 
   describe('Anthropic, Claude 5 (adaptive thinking only, no sampling parameters)', () => {
     const model = 'claude-haiku-5-5';
 
-    it('--effort high: the key\'s real limits are learned first, then adaptive thinking with output_config.effort', async () => {
+    it("--effort high: the key's real limits are learned first, then adaptive thinking with output_config.effort", async () => {
       // The tier-1 preset allows 8,000 output tokens a minute, less than --effort high needs: before
       // refusing, the daemon asks with a one-token request, whose headers state 80,000 (the fake's).
       env.fake.enqueue('anthropic', { text: 'p' }, { text: 'thought it through' });
@@ -57,7 +63,9 @@ describe('provider rules per model family, through the real daemon', () => {
       expect(JSON.stringify(real)).not.toContain('budget_tokens');
       // Kept per hashed key under CONDUIT_HOME: the next request goes without asking again.
       const saved = fs.readFileSync(path.join(env.h.home, 'ratelimit', 'learned-limits.json'), 'utf8');
-      expect(JSON.parse(saved)).toMatchObject({ [`anthropic:${keyIdOf(env.fake.requests[0]!.apiKey!)}`]: { otpm: 80_000, itpm: 400_000 } });
+      expect(JSON.parse(saved)).toMatchObject({
+        [`anthropic:${keyIdOf(env.fake.requests[0]!.apiKey!)}`]: { otpm: 80_000, itpm: 400_000 },
+      });
       expect(saved).not.toContain(env.fake.requests[0]!.apiKey!);
       env.fake.enqueue('anthropic', { text: 'again' });
       await chat(ask('anthropic', model, { reasoningEffort: 'high' }));
@@ -68,35 +76,52 @@ describe('provider rules per model family, through the real daemon', () => {
       env.fake.enqueue('anthropic', { text: 'ok' });
       const result = await chat(ask('anthropic', model, { temperature: 0.5 }));
       expect(sent('anthropic').temperature).toBeUndefined();
-      expect(result.adjusted).toEqual([expect.stringMatching(/^temperature 0.5 dropped: claude-haiku-5-5 takes no sampling parameters/)]);
+      expect(result.adjusted).toEqual([
+        expect.stringMatching(/^temperature 0.5 dropped: claude-haiku-5-5 takes no sampling parameters/),
+      ]);
     });
 
     it('structured output goes as output_config.format; an array root is wrapped and unwrapped', async () => {
       env.fake.enqueue('anthropic', { text: '{"name":"Ada","age":36}' });
       const obj = await chat(ask('anthropic', model, { responseSchema: { name: 'person', schema: personSchema } }));
       expect(obj.structured).toEqual({ name: 'Ada', age: 36 });
-      expect(sent('anthropic')).toMatchObject({ output_config: { format: { type: 'json_schema', schema: personSchema } } });
+      expect(sent('anthropic')).toMatchObject({
+        output_config: { format: { type: 'json_schema', schema: personSchema } },
+      });
       expect(sent('anthropic').tools).toBeUndefined();
 
       env.fake.enqueue('anthropic', { deltas: ['{"items": ["a",', ' "b"]', '}'] });
       const chunks: ChatChunk[] = [];
-      const list = await chat(ask('anthropic', model, { stream: true, responseSchema: { name: 'names', schema: listSchema } }), chunks);
+      const list = await chat(
+        ask('anthropic', model, { stream: true, responseSchema: { name: 'names', schema: listSchema } }),
+        chunks,
+      );
       expect(list.structured).toEqual(['a', 'b']);
       expect(JSON.parse(chunks.map((c) => c.delta).join(''))).toEqual(['a', 'b']);
-      expect(sent('anthropic')).toMatchObject({ output_config: { format: { schema: { type: 'object', properties: { items: listSchema }, required: ['items'] } } } });
+      expect(sent('anthropic')).toMatchObject({
+        output_config: {
+          format: { schema: { type: 'object', properties: { items: listSchema }, required: ['items'] } },
+        },
+      });
       expect(list.adjusted?.[0]).toMatch(/wrapped|inside an object/);
     });
 
     it('streamed tool calls after a text block are numbered from 0', async () => {
       env.fake.enqueue('anthropic', {
         deltas: ['Checking both. '],
-        toolCalls: [{ id: 'toolu_a', name: 'get_weather', input: { city: 'Oslo' } }, { id: 'toolu_b', name: 'get_weather', input: { city: 'Rome' } }],
+        toolCalls: [
+          { id: 'toolu_a', name: 'get_weather', input: { city: 'Oslo' } },
+          { id: 'toolu_b', name: 'get_weather', input: { city: 'Rome' } },
+        ],
       });
       const chunks: ChatChunk[] = [];
       const result = await chat(ask('anthropic', model, { stream: true, tools: [weatherTool] }), chunks);
       expect(result.toolCalls?.map((c) => c.id)).toEqual(['toolu_a', 'toolu_b']);
       const starts = chunks.flatMap((c) => (c.toolCall?.id ? [[c.toolCall.index, c.toolCall.id]] : []));
-      expect(starts).toEqual([[0, 'toolu_a'], [1, 'toolu_b']]);
+      expect(starts).toEqual([
+        [0, 'toolu_a'],
+        [1, 'toolu_b'],
+      ]);
     });
 
     it('a CJK prompt over the window is refused before sending', async () => {
@@ -113,7 +138,10 @@ describe('provider rules per model family, through the real daemon', () => {
     it('--effort: thinking enabled with a budget below max_tokens; a temperature goes only without thinking', async () => {
       env.fake.enqueue('anthropic', { text: 'ok' }, { text: 'ok' });
       const thinking = await chat(ask('anthropic', model, { reasoningEffort: 'low', temperature: 0.2 }));
-      expect(sent('anthropic')).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 1024 }, max_tokens: 64 + 1024 });
+      expect(sent('anthropic')).toMatchObject({
+        thinking: { type: 'enabled', budget_tokens: 1024 },
+        max_tokens: 64 + 1024,
+      });
       expect(sent('anthropic').temperature).toBeUndefined();
       expect(thinking.adjusted).toEqual([expect.stringContaining('takes no temperature while thinking')]);
       const plain = await chat(ask('anthropic', model, { temperature: 0.2 }));
@@ -121,11 +149,14 @@ describe('provider rules per model family, through the real daemon', () => {
       expect(plain.adjusted).toBeUndefined();
     });
 
-    it('an array root is wrapped in the forced tool\'s object schema, and unwrapped', async () => {
+    it("an array root is wrapped in the forced tool's object schema, and unwrapped", async () => {
       env.fake.enqueue('anthropic', { toolCalls: [{ id: 'toolu_1', name: 'names', input: { items: ['x', 'y'] } }] });
       const result = await chat(ask('anthropic', model, { responseSchema: { name: 'names', schema: listSchema } }));
       expect(result.structured).toEqual(['x', 'y']);
-      expect(sent('anthropic')).toMatchObject({ tool_choice: { type: 'tool', name: 'names' }, tools: [{ name: 'names', input_schema: { type: 'object' } }] });
+      expect(sent('anthropic')).toMatchObject({
+        tool_choice: { type: 'tool', name: 'names' },
+        tools: [{ name: 'names', input_schema: { type: 'object' } }],
+      });
     });
 
     it('460k Japanese characters are refused for its 200k window, though four characters a token would call them 115k', async () => {
@@ -150,19 +181,33 @@ describe('provider rules per model family, through the real daemon', () => {
       expect(result.structured).toEqual(['p', 'q']);
       expect(sent('openai').response_format).toEqual({
         type: 'json_schema',
-        json_schema: { name: 'names', strict: true, schema: { type: 'object', properties: { items: listSchema }, required: ['items'], additionalProperties: false } },
+        json_schema: {
+          name: 'names',
+          strict: true,
+          schema: {
+            type: 'object',
+            properties: { items: listSchema },
+            required: ['items'],
+            additionalProperties: false,
+          },
+        },
       });
     });
 
     it('streamed tool calls are numbered from 0', async () => {
-      env.fake.enqueue('openai', { deltas: ['Looking. '], toolCalls: [{ id: 'call_a', name: 'get_weather', input: { city: 'Oslo' } }] });
+      env.fake.enqueue('openai', {
+        deltas: ['Looking. '],
+        toolCalls: [{ id: 'call_a', name: 'get_weather', input: { city: 'Oslo' } }],
+      });
       const chunks: ChatChunk[] = [];
       await chat(ask('openai', 'gpt-5', { stream: true, tools: [weatherTool] }), chunks);
       expect(chunks.find((c) => c.toolCall?.id)?.toolCall).toMatchObject({ index: 0, id: 'call_a' });
     });
 
     it('a prompt over the 272k input limit is refused though it is under the 400k window', async () => {
-      const err = await refusal(ask('openai', 'gpt-5', { messages: [{ role: 'user', content: 'あ'.repeat(100_000) }] }));
+      const err = await refusal(
+        ask('openai', 'gpt-5', { messages: [{ role: 'user', content: 'あ'.repeat(100_000) }] }),
+      );
       expect(err.message).toContain("gpt-5's input limit of 272,000 (its context window of 400,000");
       expect(env.fake.requests).toHaveLength(0);
     });
@@ -183,7 +228,17 @@ describe('provider rules per model family, through the real daemon', () => {
   describe('the CLI shows what was adjusted', () => {
     it('conduit ask --model gpt-5 --temperature 0.5 answers, with a note that the temperature was dropped', async () => {
       env.fake.enqueue('openai', { text: 'fine' });
-      const r = await env.h.cli(['ask', '--provider', 'openai', '--model', 'gpt-5', '--temperature', '0.5', '--no-stream', 'q']);
+      const r = await env.h.cli([
+        'ask',
+        '--provider',
+        'openai',
+        '--model',
+        'gpt-5',
+        '--temperature',
+        '0.5',
+        '--no-stream',
+        'q',
+      ]);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain('fine');
       expect(r.stderr).toContain('conduit: note: temperature 0.5 dropped: gpt-5 takes only the default temperature');
@@ -204,7 +259,7 @@ describe('provider rules per model family, through the real daemon', () => {
   });
 
   describe('Azure OpenAI inherits the row of the model its deployment serves', () => {
-    it('--effort reaches Azure as reasoning_effort, and gpt-5\'s temperature is dropped there too', async () => {
+    it("--effort reaches Azure as reasoning_effort, and gpt-5's temperature is dropped there too", async () => {
       env.fake.enqueue('azure', { text: 'ok' });
       const result = await chat(ask('azureOpenai', 'gpt-5', { temperature: 0.5, reasoningEffort: 'low' }));
       expect(env.fake.lastRequest('azure')?.path).toBe('/openai/deployments/gpt-5/chat/completions');
@@ -225,22 +280,34 @@ describe('provider rules per model family, through the real daemon', () => {
 
     it('responseJsonSchema takes an array root as it is; a temperature is kept', async () => {
       env.fake.enqueue('gemini', { text: '["m","n"]' });
-      const result = await chat(ask('gemini', 'gemini-3.8-flash', { temperature: 0.4, responseSchema: { name: 'names', schema: listSchema } }));
+      const result = await chat(
+        ask('gemini', 'gemini-3.8-flash', { temperature: 0.4, responseSchema: { name: 'names', schema: listSchema } }),
+      );
       expect(result.structured).toEqual(['m', 'n']);
-      expect(sent('gemini').generationConfig).toMatchObject({ temperature: 0.4, responseMimeType: 'application/json', responseJsonSchema: listSchema });
+      expect(sent('gemini').generationConfig).toMatchObject({
+        temperature: 0.4,
+        responseMimeType: 'application/json',
+        responseJsonSchema: listSchema,
+      });
       expect(result.adjusted).toBeUndefined();
     });
 
     it('max_tokens above the 65,536 output limit is lowered, not refused; streamed tool calls from 0', async () => {
-      env.fake.enqueue('gemini', { deltas: ['Looking. '], toolCalls: [{ id: 'c1', name: 'get_weather', input: { city: 'Oslo' } }] });
+      env.fake.enqueue('gemini', {
+        deltas: ['Looking. '],
+        toolCalls: [{ id: 'c1', name: 'get_weather', input: { city: 'Oslo' } }],
+      });
       const chunks: ChatChunk[] = [];
-      const result = await chat(ask('gemini', 'gemini-2.5-flash', { stream: true, max_tokens: 100_000, tools: [weatherTool] }), chunks);
+      const result = await chat(
+        ask('gemini', 'gemini-2.5-flash', { stream: true, max_tokens: 100_000, tools: [weatherTool] }),
+        chunks,
+      );
       expect((sent('gemini').generationConfig as Body).maxOutputTokens).toBe(65_536);
-      expect(result.adjusted).toEqual(['max_tokens 100000 lowered to 65536, gemini-2.5-flash\'s most output']);
+      expect(result.adjusted).toEqual(["max_tokens 100000 lowered to 65536, gemini-2.5-flash's most output"]);
       expect(chunks.find((c) => c.toolCall?.id)?.toolCall).toMatchObject({ index: 0, name: 'get_weather' });
     });
 
-    it('460k Japanese characters fit Gemini\'s 1,048,576 input limit only if counted wrongly: refused', async () => {
+    it("460k Japanese characters fit Gemini's 1,048,576 input limit only if counted wrongly: refused", async () => {
       const err = await refusal(ask('gemini', 'gemini-3.8-flash', { messages: [{ role: 'user', content: japanese }] }));
       expect(err.message).toContain("gemini-3.8-flash's input limit of 1,048,576");
       expect(env.fake.requests).toHaveLength(0);
@@ -249,21 +316,38 @@ describe('provider rules per model family, through the real daemon', () => {
 
   describe('the fake refuses what the real APIs refuse, with their error bodies', () => {
     it('Anthropic: a manual thinking budget on Claude 5; OpenAI: an array root, and a temperature on gpt-5', async () => {
-      const anthropic = new Anthropic({ apiKey: 'sk-ant-FAKE-rules', baseURL: env.fake.baseURL('anthropic'), maxRetries: 0 });
-      const a = await anthropic.messages.create({
-        model: 'claude-opus-5-5', max_tokens: 4096, thinking: { type: 'enabled', budget_tokens: 1024 }, messages: [{ role: 'user', content: 'q' }],
-      }).catch((e: unknown) => e);
+      const anthropic = new Anthropic({
+        apiKey: 'sk-ant-FAKE-rules',
+        baseURL: env.fake.baseURL('anthropic'),
+        maxRetries: 0,
+      });
+      const a = await anthropic.messages
+        .create({
+          model: 'claude-opus-5-5',
+          max_tokens: 4096,
+          thinking: { type: 'enabled', budget_tokens: 1024 },
+          messages: [{ role: 'user', content: 'q' }],
+        })
+        .catch((e: unknown) => e);
       expect(a).toBeInstanceOf(Anthropic.BadRequestError);
-      expect((a as InstanceType<typeof Anthropic.BadRequestError>).error).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('adaptive') } });
+      expect((a as InstanceType<typeof Anthropic.BadRequestError>).error).toMatchObject({
+        type: 'error',
+        error: { type: 'invalid_request_error', message: expect.stringContaining('adaptive') },
+      });
 
       const openai = new OpenAI({ apiKey: 'sk-FAKE-rules', baseURL: env.fake.baseURL('openai'), maxRetries: 0 });
-      const schema = await openai.chat.completions.create({
-        model: 'gpt-5.4', messages: [{ role: 'user', content: 'q' }],
-        response_format: { type: 'json_schema', json_schema: { name: 'names', schema: listSchema, strict: true } },
-      }).catch((e: unknown) => e);
+      const schema = await openai.chat.completions
+        .create({
+          model: 'gpt-5.4',
+          messages: [{ role: 'user', content: 'q' }],
+          response_format: { type: 'json_schema', json_schema: { name: 'names', schema: listSchema, strict: true } },
+        })
+        .catch((e: unknown) => e);
       expect(schema).toBeInstanceOf(OpenAI.BadRequestError);
       expect((schema as InstanceType<typeof OpenAI.BadRequestError>).code).toBe('invalid_json_schema');
-      const temperature = await openai.chat.completions.create({ model: 'gpt-5-mini', temperature: 0.5, messages: [{ role: 'user', content: 'q' }] }).catch((e: unknown) => e);
+      const temperature = await openai.chat.completions
+        .create({ model: 'gpt-5-mini', temperature: 0.5, messages: [{ role: 'user', content: 'q' }] })
+        .catch((e: unknown) => e);
       expect((temperature as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('temperature');
     });
   });

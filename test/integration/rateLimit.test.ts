@@ -34,18 +34,35 @@ describe('rate limits through the real daemon', () => {
     const { h, client } = await daemon({ tier: 'custom', overrides: { openai: { rpm: 60, burst: 1 } } });
     const results: Array<Promise<ChatResult>> = [];
     for (let i = 0; i < 4; i++) results.push(client.chat(ask('openai', `background ${i}`, { priority: 'background' })));
-    await waitFor(async () => (await h.status()).rateLimits[0]?.queued.background === 3, 5000, 'three background requests queued');
+    await waitFor(
+      async () => (await h.status()).rateLimits[0]?.queued.background === 3,
+      5000,
+      'three background requests queued',
+    );
     for (let i = 0; i < 2; i++) results.push(client.chat(ask('openai', `interactive ${i}`)));
     await Promise.all(results);
-    expect(fake.requestsFor('openai').map(promptOf)).toEqual(['background 0', 'interactive 0', 'interactive 1', 'background 1', 'background 2', 'background 3']);
+    expect(fake.requestsFor('openai').map(promptOf)).toEqual([
+      'background 0',
+      'interactive 0',
+      'interactive 1',
+      'background 1',
+      'background 2',
+      'background 3',
+    ]);
   }, 20_000);
 
-  it('headers reporting no capacity left slow the limiter to the provider\'s refill, without holding until the reset', async () => {
+  it("headers reporting no capacity left slow the limiter to the provider's refill, without holding until the reset", async () => {
     // 60 RPM, a bucket of 100... tightened by the provider: its limit is 60 and it is empty, full
     // again in a minute, so the next request may go one refill interval (1 s) later, not at the reset.
     const { client } = await daemon({ tier: 'custom', overrides: { anthropic: { rpm: 6000, burst: 100 } } });
     const reset = new Date(Date.now() + 60_000).toISOString();
-    fake.enqueue('anthropic', { headers: { 'anthropic-ratelimit-requests-limit': '60', 'anthropic-ratelimit-requests-remaining': '0', 'anthropic-ratelimit-requests-reset': reset } });
+    fake.enqueue('anthropic', {
+      headers: {
+        'anthropic-ratelimit-requests-limit': '60',
+        'anthropic-ratelimit-requests-remaining': '0',
+        'anthropic-ratelimit-requests-reset': reset,
+      },
+    });
     await client.chat(ask('anthropic', 'first'));
     await client.chat(ask('anthropic', 'second'));
     const [first, second] = fake.requestsFor('anthropic');
@@ -75,14 +92,19 @@ describe('rate limits through the real daemon', () => {
     }
   }, 20_000);
 
-  it('a request over a whole minute\'s token allowance fails at once with too_large, and nothing is sent', async () => {
+  it("a request over a whole minute's token allowance fails at once with too_large, and nothing is sent", async () => {
     const { h, client } = await daemon({ tier: 'custom', overrides: { openai: { rpm: 100, tpm: 1000 } } });
     const started = Date.now();
-    const err = await client.chat(ask('openai', 'write a novel', { max_tokens: 2000 })).then(() => undefined, (e: unknown) => e);
+    const err = await client.chat(ask('openai', 'write a novel', { max_tokens: 2000 })).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ConduitError);
     const data = (err as ConduitError).data;
     expect(data.code).toBe('too_large');
-    expect(data.message).toMatch(/OpenAI's tokens-per-minute limit .* but the limit for this key is 1,000, so it can never be sent\. Lower max_tokens/);
+    expect(data.message).toMatch(
+      /OpenAI's tokens-per-minute limit .* but the limit for this key is 1,000, so it can never be sent\. Lower max_tokens/,
+    );
     expect(Date.now() - started).toBeLessThan(1000);
     expect(fake.requestsFor('openai')).toHaveLength(0);
     const cli = await h.cli(['ask', '--provider', 'openai', '--max-tokens', '5000', '--no-stream', 'too big']);
@@ -95,19 +117,31 @@ describe('rate limits through the real daemon', () => {
     const { h, client } = await daemon({ tier: 'custom', overrides: { openai: { rpm: 100, burst: 10, tpm: 10_000 } } });
     await client.chat(ask('openai', 'one'));
     const status = await h.status();
-    expect(status.rateLimits).toEqual([{
-      provider: 'openai', keyId: expect.stringMatching(/^[0-9a-f]{8}$/), tier: 'custom',
-      buckets: [
-        { kind: 'requests', limit: 100, remaining: 9, fullAt: expect.any(Number) },
-        // The 19 tokens the answer used refill in about 0.1 s, so by now the bucket may be full again (fullAt null).
-        { kind: 'tokens', limit: 10_000, remaining: expect.any(Number), fullAt: status.rateLimits[0]?.buckets[1]?.fullAt === null ? null : expect.any(Number) as unknown as number },
-      ],
-      queued: { interactive: 0, background: 0 },
-      pausedUntil: null,
-    }]);
+    expect(status.rateLimits).toEqual([
+      {
+        provider: 'openai',
+        keyId: expect.stringMatching(/^[0-9a-f]{8}$/),
+        tier: 'custom',
+        buckets: [
+          { kind: 'requests', limit: 100, remaining: 9, fullAt: expect.any(Number) },
+          // The 19 tokens the answer used refill in about 0.1 s, so by now the bucket may be full again (fullAt null).
+          {
+            kind: 'tokens',
+            limit: 10_000,
+            remaining: expect.any(Number),
+            fullAt:
+              status.rateLimits[0]?.buckets[1]?.fullAt === null ? null : (expect.any(Number) as unknown as number),
+          },
+        ],
+        queued: { interactive: 0, background: 0 },
+        pausedUntil: null,
+      },
+    ]);
     const human = await h.cli(['status']);
     // One request refills in 0.6 s, so by the time the CLI asks the bucket may be full again.
-    expect(human.stdout).toMatch(/rate limits\n {4}openai key [0-9a-f]{8} \(custom\): requests (9|10)\/100, tokens \w+\/10k; queued 0/);
+    expect(human.stdout).toMatch(
+      /rate limits\n {4}openai key [0-9a-f]{8} \(custom\): requests (9|10)\/100, tokens \w+\/10k; queued 0/,
+    );
     expect(JSON.stringify(status)).not.toContain('sk-test-FAKE');
   }, 20_000);
 });

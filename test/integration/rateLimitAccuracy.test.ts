@@ -24,8 +24,14 @@ describe('rate limit accuracy, scaled 10× in time (RPM 600 = 60 per 6-s window,
 
   beforeAll(async () => {
     fake = await FakeProviderServer.start();
-    enforcer = fake.enforceLimits('openai', { requests: { limit: PER_WINDOW, windowMs: WINDOW_MS }, tokens: { limit: 3000, windowMs: WINDOW_MS } })!;
-    ({ h, client: a } = await limitedDaemon(fake.url, { tier: 'custom', overrides: { openai: { rpm: 600, tpm: 30_000, burst: 1 } } }));
+    enforcer = fake.enforceLimits('openai', {
+      requests: { limit: PER_WINDOW, windowMs: WINDOW_MS },
+      tokens: { limit: 3000, windowMs: WINDOW_MS },
+    })!;
+    ({ h, client: a } = await limitedDaemon(fake.url, {
+      tier: 'custom',
+      overrides: { openai: { rpm: 600, tpm: 30_000, burst: 1 } },
+    }));
     b = await h.connect();
   });
   afterAll(async () => {
@@ -52,7 +58,10 @@ describe('rate limit accuracy, scaled 10× in time (RPM 600 = 60 per 6-s window,
     };
     const cliLoop = async () => {
       for (let i = take(); i !== undefined; i = take()) {
-        const r = await h.cli(['ask', '--provider', 'openai', '--model', 'gpt-rl', '--max-tokens', '16', '--no-stream', `cli ${i}`], { timeoutMs: 60_000 });
+        const r = await h.cli(
+          ['ask', '--provider', 'openai', '--model', 'gpt-rl', '--max-tokens', '16', '--no-stream', `cli ${i}`],
+          { timeoutMs: 60_000 },
+        );
         if (r.code === 0) answered.push(r.stdout);
         else failures.push(`cli #${i}: ${r.stderr}`);
       }
@@ -72,9 +81,14 @@ describe('rate limit accuracy, scaled 10× in time (RPM 600 = 60 per 6-s window,
     expect(busiestWindow(times, WINDOW_MS)).toBeLessThanOrEqual(PER_WINDOW);
     const perSecond = (TOTAL - 1) / ((Math.max(...times) - Math.min(...times)) / 1000);
     const limitPerSecond = PER_WINDOW / (WINDOW_MS / 1000);
-    console.log(`rate limit accuracy: ${perSecond.toFixed(2)} requests/s against a limit of ${limitPerSecond}/s (${((perSecond / limitPerSecond) * 100).toFixed(1)}%), busiest 6-s window ${busiestWindow(times, WINDOW_MS)}/${PER_WINDOW}`);
+    console.log(
+      `rate limit accuracy: ${perSecond.toFixed(2)} requests/s against a limit of ${limitPerSecond}/s (${((perSecond / limitPerSecond) * 100).toFixed(1)}%), busiest 6-s window ${busiestWindow(times, WINDOW_MS)}/${PER_WINDOW}`,
+    );
     expect(perSecond).toBeGreaterThanOrEqual(0.95 * limitPerSecond);
     const status = await h.status();
-    expect(status.rateLimits.find((r) => r.provider === 'openai')).toMatchObject({ tier: 'custom', queued: { interactive: 0, background: 0 } });
+    expect(status.rateLimits.find((r) => r.provider === 'openai')).toMatchObject({
+      tier: 'custom',
+      queued: { interactive: 0, background: 0 },
+    });
   }, 90_000);
 });

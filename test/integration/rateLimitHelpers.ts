@@ -6,7 +6,11 @@ import type { RecordedRequest } from '../fakes/fakeProvider';
 import { DaemonHarness } from './harness';
 
 /** A daemon whose config.json holds this `rateLimit` section, written before it starts. */
-export async function limitedDaemon(fakeUrl: string, rateLimit: unknown, env: NodeJS.ProcessEnv = {}): Promise<{ h: DaemonHarness; client: DaemonClient }> {
+export async function limitedDaemon(
+  fakeUrl: string,
+  rateLimit: unknown,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ h: DaemonHarness; client: DaemonClient }> {
   const h = new DaemonHarness(fakeUrl, env);
   fs.writeFileSync(path.join(h.home, 'config.json'), JSON.stringify({ rateLimit }, null, 2));
   const client = await h.connect();
@@ -15,7 +19,14 @@ export async function limitedDaemon(fakeUrl: string, rateLimit: unknown, env: No
 }
 
 export function ask(provider: ChatRequest['provider'], prompt: string, extra: Partial<ChatRequest> = {}): ChatRequest {
-  return { provider, model: 'gpt-rl', messages: [{ role: 'user', content: prompt }], max_tokens: 16, stream: false, ...extra };
+  return {
+    provider,
+    model: 'gpt-rl',
+    messages: [{ role: 'user', content: prompt }],
+    max_tokens: 16,
+    stream: false,
+    ...extra,
+  };
 }
 
 /** The prompt a recorded request carried (Anthropic and OpenAI bodies). */

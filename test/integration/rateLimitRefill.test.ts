@@ -34,7 +34,11 @@ describe.each([
     // The daemon knows the provider's limit and bucket; margin 1% covers millisecond rounding.
     ({ h, client } = await limitedDaemon(
       fake.url,
-      { tier: 'custom', overrides: { [provider]: { rpm: LIMIT, burst: LIMIT, tpm: 10_000_000, itpm: 10_000_000, otpm: 10_000_000 } }, margin: 0.01 },
+      {
+        tier: 'custom',
+        overrides: { [provider]: { rpm: LIMIT, burst: LIMIT, tpm: 10_000_000, itpm: 10_000_000, otpm: 10_000_000 } },
+        margin: 0.01,
+      },
       { CONDUIT_LIMIT_WINDOW_MS: String(WINDOW_MS) },
     ));
   });

@@ -7,7 +7,9 @@ export class RawSocket {
 
   private constructor(readonly socket: net.Socket) {
     socket.setEncoding('utf8');
-    socket.on('data', (d: string) => { this.buffer += d; });
+    socket.on('data', (d: string) => {
+      this.buffer += d;
+    });
     socket.on('error', () => undefined);
     this.closed = new Promise((resolve) => socket.on('close', () => resolve()));
   }

@@ -35,14 +35,24 @@ describe.skipIf(process.platform === 'win32')('the daemon socket is private and 
 
   it('refuses a wrong token and closes the connection', async () => {
     const s = await RawSocket.open(h.socketPath());
-    s.send({ jsonrpc: '2.0', id: 1, method: 'daemon/hello', params: { protocolVersion: PROTOCOL_VERSION, token: 'f'.repeat(64), client: 'other', clientVersion: 'x' } });
+    s.send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'daemon/hello',
+      params: { protocolVersion: PROTOCOL_VERSION, token: 'f'.repeat(64), client: 'other', clientVersion: 'x' },
+    });
     expect(await s.closedWithin(2000)).toBe(true);
     expect(s.received).toMatch(/"code":-32002/);
   });
 
   it('accepts the right token', async () => {
     const s = await RawSocket.open(h.socketPath());
-    s.send({ jsonrpc: '2.0', id: 1, method: 'daemon/hello', params: { protocolVersion: PROTOCOL_VERSION, token, client: 'other', clientVersion: 'x' } });
+    s.send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'daemon/hello',
+      params: { protocolVersion: PROTOCOL_VERSION, token, client: 'other', clientVersion: 'x' },
+    });
     s.send({ jsonrpc: '2.0', id: 2, method: 'daemon/status', params: {} });
     await new Promise((r) => setTimeout(r, 300));
     expect(s.received).toMatch(/"pid":\d+/);

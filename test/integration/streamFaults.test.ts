@@ -1,7 +1,20 @@
 import { describe, it, type ExpectStatic } from 'vitest';
 import type { ErrorCode } from '../../protocol';
 import type { RecordedRequest, ScriptedResponse } from '../fakes/fakeProvider';
-import { FAST, FaultEnv, KeyedMutex, WIRES, attemptLogOf, chat, chunkText, codeOf, describeOutcome, type Outcome, type Wire, useFaultEnv } from './faultMatrixHelpers';
+import {
+  FAST,
+  FaultEnv,
+  KeyedMutex,
+  WIRES,
+  attemptLogOf,
+  chat,
+  chunkText,
+  codeOf,
+  describeOutcome,
+  type Outcome,
+  type Wire,
+  useFaultEnv,
+} from './faultMatrixHelpers';
 
 /**
  * Streams that break, through the real daemon and SDKs. Whatever happens, a streamed request ends
@@ -35,7 +48,11 @@ interface StreamCell {
 }
 
 function cellsFor(wire: Wire): StreamCell[] {
-  const c = (id: string, rest: Omit<StreamCell, 'id' | 'wire'>): StreamCell => ({ id: `${wire.slice(0, 2)}-${id}`, wire, ...rest });
+  const c = (id: string, rest: Omit<StreamCell, 'id' | 'wire'>): StreamCell => ({
+    id: `${wire.slice(0, 2)}-${id}`,
+    wire,
+    ...rest,
+  });
   const good: ScriptedResponse = { deltas: DELTAS };
   // An in-band error before any text: Anthropic's default is overloaded_error, OpenAI's and Gemini's an internal error.
   const inBandCode: ErrorCode = wire === 'anthropic' ? 'overloaded' : 'stream_interrupted';
@@ -45,54 +62,78 @@ function cellsFor(wire: Wire): StreamCell[] {
     c('sseerr2', {
       what: 'HTTP 200, then an in-band error after 2 deltas: stream_interrupted with the 2 deltas, not retried',
       scripts: [{ deltas: DELTAS, fault: { kind: 'sseError', afterDeltas: 2 } }],
-      outcome: 'stream_interrupted', failed: [inBandCode], text: 'Alpha beta ', message: /it was not retried/,
+      outcome: 'stream_interrupted',
+      failed: [inBandCode],
+      text: 'Alpha beta ',
+      message: /it was not retried/,
     }),
     c('sseerr0', {
       what: 'HTTP 200, then an in-band error before any delta: retried, then the whole answer once',
       scripts: [{ deltas: DELTAS, fault: { kind: 'sseError', afterDeltas: 0 } }, good],
-      outcome: 'ok', failed: [inBandCode], text: FULL,
+      outcome: 'ok',
+      failed: [inBandCode],
+      text: FULL,
     }),
     c('resethdr', {
       what: 'a connection reset right after the headers: retried, then the whole answer',
       scripts: [{ deltas: DELTAS, fault: { kind: 'reset', afterDeltas: 0 } }, good],
-      outcome: 'ok', failed: ['network'], text: FULL,
+      outcome: 'ok',
+      failed: ['network'],
+      text: FULL,
     }),
     c('resetmid', {
       what: 'a connection reset after 2 deltas: stream_interrupted with the 2 deltas',
       scripts: [{ deltas: DELTAS, fault: { kind: 'reset', afterDeltas: 2 } }],
-      outcome: 'stream_interrupted', failed: ['network'], text: 'Alpha beta ', message: /it was not retried/,
+      outcome: 'stream_interrupted',
+      failed: ['network'],
+      text: 'Alpha beta ',
+      message: /it was not retried/,
     }),
     c('resetjson', {
       what: 'not streamed: a reset before any byte of the JSON: retried',
       stream: false,
       scripts: [{ text: FULL, fault: { kind: 'reset', afterDeltas: 0 } }, { text: FULL }],
-      outcome: 'ok', failed: ['network'], text: FULL,
+      outcome: 'ok',
+      failed: ['network'],
+      text: FULL,
     }),
     c('truncjson', {
       what: 'not streamed: a clean close in the middle of the JSON object: retried',
       stream: false,
       scripts: [{ text: FULL, fault: { kind: 'truncate', afterDeltas: 0 } }, { text: FULL }],
-      outcome: 'ok', failed: ['network'], text: FULL,
+      outcome: 'ok',
+      failed: ['network'],
+      text: FULL,
     }),
     c('trunc0', {
       what: 'a clean close before any delta and without the end marker: retried, then the whole answer',
       scripts: [{ deltas: DELTAS, fault: { kind: 'truncate', afterDeltas: 0 } }, good],
-      outcome: 'ok', failed: ['stream_interrupted'], text: FULL,
+      outcome: 'ok',
+      failed: ['stream_interrupted'],
+      text: FULL,
     }),
     c('truncmid', {
       what: 'a clean close after 2 deltas: stream_interrupted with the 2 deltas',
       scripts: [{ deltas: DELTAS, fault: { kind: 'truncate', afterDeltas: 2 } }],
-      outcome: 'stream_interrupted', failed: ['stream_interrupted'], text: 'Alpha beta ', message: /it was not retried/,
+      outcome: 'stream_interrupted',
+      failed: ['stream_interrupted'],
+      text: 'Alpha beta ',
+      message: /it was not retried/,
     }),
     c('truncend', {
       what: 'a clean close after every delta but before message_stop / finish_reason+[DONE] / finishReason: stream_interrupted, never a short success',
       scripts: [{ deltas: DELTAS, fault: { kind: 'truncate', afterDeltas: 99 } }],
-      outcome: 'stream_interrupted', failed: ['stream_interrupted'], text: beforeEnd, message: /stream ended before/,
+      outcome: 'stream_interrupted',
+      failed: ['stream_interrupted'],
+      text: beforeEnd,
+      message: /stream ended before/,
     }),
     c('hang', {
       what: 'headers, then silence: first-byte timeout, the socket is closed, retried',
       scripts: [{ deltas: DELTAS, fault: { kind: 'hang' } }, good],
-      outcome: 'ok', failed: ['timeout'], text: FULL,
+      outcome: 'ok',
+      failed: ['timeout'],
+      text: FULL,
       extra: async ({ o, seen, expect, why }) => {
         const log = attemptLogOf(o);
         expect(log[0]!.durationMs, why).toBeGreaterThanOrEqual(FIRST_BYTE_MS - 5);
@@ -107,7 +148,10 @@ function cellsFor(wire: Wire): StreamCell[] {
     c('hangmid', {
       what: 'silence after 2 deltas: stream idle timeout, stream_interrupted with the 2 deltas, the socket is closed',
       scripts: [{ deltas: DELTAS, fault: { kind: 'hang', afterDeltas: 2 } }],
-      outcome: 'stream_interrupted', failed: ['timeout'], text: 'Alpha beta ', message: /stream idle timeout/,
+      outcome: 'stream_interrupted',
+      failed: ['timeout'],
+      text: 'Alpha beta ',
+      message: /stream idle timeout/,
       extra: async ({ seen }) => {
         await seen[0]!.waitForAbort(2000);
       },
@@ -115,7 +159,10 @@ function cellsFor(wire: Wire): StreamCell[] {
     c('ping', {
       what: 'pings forever after 1 delta: pings do not count, stream idle timeout, stream_interrupted with the delta',
       scripts: [{ deltas: DELTAS, fault: { kind: 'pingForever', afterDeltas: 1, intervalMs: 50 } }],
-      outcome: 'stream_interrupted', failed: ['timeout'], text: 'Alpha ', message: /stream idle timeout/,
+      outcome: 'stream_interrupted',
+      failed: ['timeout'],
+      text: 'Alpha ',
+      message: /stream idle timeout/,
       extra: async ({ o, seen, expect, why }) => {
         const log = attemptLogOf(o);
         expect(log[0]!.durationMs, why).toBeGreaterThanOrEqual(IDLE_MS - 5);
@@ -123,37 +170,73 @@ function cellsFor(wire: Wire): StreamCell[] {
         await seen[0]!.waitForAbort(2000);
       },
     }),
-    c('bytes', { what: '1-byte chunks: the whole answer, exact', scripts: [{ deltas: UNICODE, byteByByte: true }], outcome: 'ok', failed: [], text: UNICODE.join('') }),
-    c('crlf', { what: 'CRLF framing: the whole answer, exact', scripts: [{ deltas: UNICODE, lineEnding: '\r\n' }], outcome: 'ok', failed: [], text: UNICODE.join('') }),
+    c('bytes', {
+      what: '1-byte chunks: the whole answer, exact',
+      scripts: [{ deltas: UNICODE, byteByByte: true }],
+      outcome: 'ok',
+      failed: [],
+      text: UNICODE.join(''),
+    }),
+    c('crlf', {
+      what: 'CRLF framing: the whole answer, exact',
+      scripts: [{ deltas: UNICODE, lineEnding: '\r\n' }],
+      outcome: 'ok',
+      failed: [],
+      text: UNICODE.join(''),
+    }),
     c('bytescrlf', {
       what: '1-byte chunks with CRLF framing, slowly: the whole answer, exact',
       scripts: [{ deltas: UNICODE, byteByByte: true, lineEnding: '\r\n', chunkDelayMs: 5 }],
-      outcome: 'ok', failed: [], text: UNICODE.join(''),
+      outcome: 'ok',
+      failed: [],
+      text: UNICODE.join(''),
     }),
   ];
   if (wire !== 'openai') {
     // Anthropic's `event: error` rate_limit_error; Gemini's RESOURCE_EXHAUSTED without a QuotaFailure.
-    const error = wire === 'anthropic' ? { type: 'rate_limit_error' } : { type: 'RESOURCE_EXHAUSTED', quotaFailure: false };
-    cells.push(c('sseerr-rl', {
-      what: 'an in-band rate-limit error before any delta: rate_limited, retried',
-      scripts: [{ deltas: DELTAS, fault: { kind: 'sseError', afterDeltas: 0, status: 429, error } }, good],
-      outcome: 'ok', failed: ['rate_limited'], text: FULL,
-    }));
+    const error =
+      wire === 'anthropic' ? { type: 'rate_limit_error' } : { type: 'RESOURCE_EXHAUSTED', quotaFailure: false };
+    cells.push(
+      c('sseerr-rl', {
+        what: 'an in-band rate-limit error before any delta: rate_limited, retried',
+        scripts: [{ deltas: DELTAS, fault: { kind: 'sseError', afterDeltas: 0, status: 429, error } }, good],
+        outcome: 'ok',
+        failed: ['rate_limited'],
+        text: FULL,
+      }),
+    );
   }
   if (wire === 'anthropic') {
-    cells.push(c('nostop', {
-      what: 'every event but message_stop (message_delta with end_turn included): stream_interrupted',
-      scripts: [{ rawBody: anthropicWithoutMessageStop(['Alpha ', 'beta.']) }],
-      outcome: 'stream_interrupted', failed: ['stream_interrupted'], text: 'Alpha beta.', message: /message_stop/,
-    }));
+    cells.push(
+      c('nostop', {
+        what: 'every event but message_stop (message_delta with end_turn included): stream_interrupted',
+        scripts: [{ rawBody: anthropicWithoutMessageStop(['Alpha ', 'beta.']) }],
+        outcome: 'stream_interrupted',
+        failed: ['stream_interrupted'],
+        text: 'Alpha beta.',
+        message: /message_stop/,
+      }),
+    );
   }
   return cells;
 }
 
 function anthropicWithoutMessageStop(deltas: string[]): string {
-  const ev = (type: string, payload: Record<string, unknown>): string => `event: ${type}\ndata: ${JSON.stringify({ type, ...payload })}\n\n`;
+  const ev = (type: string, payload: Record<string, unknown>): string =>
+    `event: ${type}\ndata: ${JSON.stringify({ type, ...payload })}\n\n`;
   return [
-    ev('message_start', { message: { id: 'msg_fake_nostop', type: 'message', role: 'assistant', model: 'm-an-nostop', content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 5, output_tokens: 1 } } }),
+    ev('message_start', {
+      message: {
+        id: 'msg_fake_nostop',
+        type: 'message',
+        role: 'assistant',
+        model: 'm-an-nostop',
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: 5, output_tokens: 1 },
+      },
+    }),
     ev('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
     ...deltas.map((text) => ev('content_block_delta', { index: 0, delta: { type: 'text_delta', text } })),
     ev('content_block_stop', { index: 0 }),
@@ -163,64 +246,79 @@ function anthropicWithoutMessageStop(deltas: string[]): string {
 
 const byWire = WIRES.map(cellsFor);
 const cells: StreamCell[] = [];
-for (let i = 0; i < Math.max(...byWire.map((l) => l.length)); i++) for (const list of byWire) if (list[i]) cells.push(list[i]!);
+for (let i = 0; i < Math.max(...byWire.map((l) => l.length)); i++)
+  for (const list of byWire) if (list[i]) cells.push(list[i]!);
 
-describe.concurrent('stream faults: a complete answer, a provider error or a truncation error, never a short success', () => {
-  let env: FaultEnv;
-  const mutex = new KeyedMutex();
+describe.concurrent(
+  'stream faults: a complete answer, a provider error or a truncation error, never a short success',
+  () => {
+    let env: FaultEnv;
+    const mutex = new KeyedMutex();
 
-  useFaultEnv(CONFIG, (e) => { env = e; });
-
-  for (const cell of cells) {
-    const stream = cell.stream ?? true;
-    it(`${cell.wire} ${cell.id}: ${cell.what}`, async ({ expect }) => {
-      const { wire, id } = cell;
-      const model = `m-${id}`;
-      const fake = env.fakes[wire];
-      await mutex.run(wire, async () => {
-        try {
-          fake.enqueue(wire, ...cell.scripts);
-          const o = await chat(env.client, { messages: [{ role: 'user', content: `cell ${id}` }], provider: wire, model, stream, max_tokens: 64 });
-          const why = `${cell.id}: ${describeOutcome(o)}`;
-          const attempts = cell.failed.length + (cell.outcome === 'ok' ? 1 : 0);
-          const log = attemptLogOf(o);
-
-          expect(codeOf(o), why).toBe(cell.outcome);
-          expect(log.length, why).toBe(attempts);
-          expect(log.map((a) => a.error), why).toEqual([...cell.failed, ...(cell.outcome === 'ok' ? [undefined] : [])]);
-          for (const a of log) expect(a).toMatchObject({ provider: wire, model });
-          // A retry after a stream broke before any text waits the normal backoff.
-          log.slice(1).forEach((a, k) => {
-            expect(a.delayMs, why).toBeGreaterThanOrEqual(0);
-            expect(a.delayMs, why).toBeLessThanOrEqual(Math.min(FAST.maxDelayMs, FAST.baseDelayMs * 2 ** k));
-          });
-          const received = stream ? chunkText(o.chunks) : '';
-          if (o.ok) {
-            expect(o.result.text, why).toBe(cell.text);
-            expect(o.result.attempts).toBe(attempts);
-            expect(o.result.stopReason).not.toBeNull();
-            // The failed attempt sent nothing to the client, so the answer arrived once, whole.
-            if (stream) expect(received).toBe(cell.text);
-            else expect(o.chunks).toEqual([]);
-          } else {
-            const data = o.error.data;
-            expect(data.provider).toBe(wire);
-            expect(data.model).toBe(model);
-            // Exactly what reached the client, and nothing more.
-            expect(data.partialText, why).toBe(cell.text);
-            expect(received, why).toBe(cell.text);
-            if (cell.message) expect(o.error.message).toMatch(cell.message);
-          }
-
-          const seen = env.requests(wire, model);
-          expect(seen.length, why).toBe(attempts);
-          expect(fake.pending(wire), `${why}: scripts left unused`).toBe(0);
-          for (const r of seen) expect(r.stream).toBe(stream);
-          await cell.extra?.({ o, seen, expect, why });
-        } finally {
-          if (fake.pending(wire) > 0) fake.reset();
-        }
-      });
+    useFaultEnv(CONFIG, (e) => {
+      env = e;
     });
-  }
-});
+
+    for (const cell of cells) {
+      const stream = cell.stream ?? true;
+      it(`${cell.wire} ${cell.id}: ${cell.what}`, async ({ expect }) => {
+        const { wire, id } = cell;
+        const model = `m-${id}`;
+        const fake = env.fakes[wire];
+        await mutex.run(wire, async () => {
+          try {
+            fake.enqueue(wire, ...cell.scripts);
+            const o = await chat(env.client, {
+              messages: [{ role: 'user', content: `cell ${id}` }],
+              provider: wire,
+              model,
+              stream,
+              max_tokens: 64,
+            });
+            const why = `${cell.id}: ${describeOutcome(o)}`;
+            const attempts = cell.failed.length + (cell.outcome === 'ok' ? 1 : 0);
+            const log = attemptLogOf(o);
+
+            expect(codeOf(o), why).toBe(cell.outcome);
+            expect(log.length, why).toBe(attempts);
+            expect(
+              log.map((a) => a.error),
+              why,
+            ).toEqual([...cell.failed, ...(cell.outcome === 'ok' ? [undefined] : [])]);
+            for (const a of log) expect(a).toMatchObject({ provider: wire, model });
+            // A retry after a stream broke before any text waits the normal backoff.
+            log.slice(1).forEach((a, k) => {
+              expect(a.delayMs, why).toBeGreaterThanOrEqual(0);
+              expect(a.delayMs, why).toBeLessThanOrEqual(Math.min(FAST.maxDelayMs, FAST.baseDelayMs * 2 ** k));
+            });
+            const received = stream ? chunkText(o.chunks) : '';
+            if (o.ok) {
+              expect(o.result.text, why).toBe(cell.text);
+              expect(o.result.attempts).toBe(attempts);
+              expect(o.result.stopReason).not.toBeNull();
+              // The failed attempt sent nothing to the client, so the answer arrived once, whole.
+              if (stream) expect(received).toBe(cell.text);
+              else expect(o.chunks).toEqual([]);
+            } else {
+              const data = o.error.data;
+              expect(data.provider).toBe(wire);
+              expect(data.model).toBe(model);
+              // Exactly what reached the client, and nothing more.
+              expect(data.partialText, why).toBe(cell.text);
+              expect(received, why).toBe(cell.text);
+              if (cell.message) expect(o.error.message).toMatch(cell.message);
+            }
+
+            const seen = env.requests(wire, model);
+            expect(seen.length, why).toBe(attempts);
+            expect(fake.pending(wire), `${why}: scripts left unused`).toBe(0);
+            for (const r of seen) expect(r.stream).toBe(stream);
+            await cell.extra?.({ o, seen, expect, why });
+          } finally {
+            if (fake.pending(wire) > 0) fake.reset();
+          }
+        });
+      });
+    }
+  },
+);

@@ -30,11 +30,18 @@ describe.skipIf(!redisAvailable())('team mode with a Redis that needs a password
 
   it('connects with the password from the environment (the headless fallback to the keychain); the password shows up nowhere', async () => {
     h = new DaemonHarness(fake.url, { CONDUIT_REDIS_URL: redis.url, CONDUIT_REDIS_PASSWORD: PASSWORD });
-    fs.writeFileSync(path.join(h.home, 'config.json'), JSON.stringify({ team: { id: 'auth', displayName: 'dana' }, sampling: { enabled: false } }));
+    fs.writeFileSync(
+      path.join(h.home, 'config.json'),
+      JSON.stringify({ team: { id: 'auth', displayName: 'dana' }, sampling: { enabled: false } }),
+    );
     const client = await h.connect();
     try {
       await waitForMode(h, 'connected');
-      const r = await client.chat({ provider: 'openai', messages: [{ role: 'user', content: 'hello team' }], temperature: 0 });
+      const r = await client.chat({
+        provider: 'openai',
+        messages: [{ role: 'user', content: 'hello team' }],
+        temperature: 0,
+      });
       expect(r.text.length).toBeGreaterThan(0);
     } finally {
       client.close();
@@ -52,7 +59,11 @@ describe.skipIf(!redisAvailable())('team mode with a Redis that needs a password
     try {
       await waitForMode(wrong, 'degraded');
       expect((await teamStatus(wrong)).problem).toMatch(/WRONGPASS|invalid username-password|NOAUTH/i);
-      const r = await client.chat({ provider: 'openai', messages: [{ role: 'user', content: 'still works' }], temperature: 0 });
+      const r = await client.chat({
+        provider: 'openai',
+        messages: [{ role: 'user', content: 'still works' }],
+        temperature: 0,
+      });
       expect(r.text.length).toBeGreaterThan(0);
     } finally {
       client.close();
@@ -60,36 +71,40 @@ describe.skipIf(!redisAvailable())('team mode with a Redis that needs a password
   }, 40_000);
 });
 
-describe.skipIf(!redisAvailable() || !secretService.run)(`team mode: the Redis password in the real OS keychain${secretService.reason ? ` ${secretService.reason}` : ''}`, () => {
-  let redis: RedisServer;
-  let fake: FakeProviderServer;
-  let h: DaemonHarness;
-  beforeAll(async () => {
-    redis = await RedisServer.start({ password: PASSWORD });
-    fake = await FakeProviderServer.start();
-  });
-  afterAll(async () => {
-    await new OsKeychain(keychainService(h.home)).delete(TEAM_PASSWORD_ACCOUNT).catch(() => undefined);
-    await h?.dispose();
-    await fake?.stop();
-    await redis?.stop();
-  });
+describe.skipIf(!redisAvailable() || !secretService.run)(
+  `team mode: the Redis password in the real OS keychain${secretService.reason ? ` ${secretService.reason}` : ''}`,
+  () => {
+    let redis: RedisServer;
+    let fake: FakeProviderServer;
+    let h: DaemonHarness;
+    beforeAll(async () => {
+      redis = await RedisServer.start({ password: PASSWORD });
+      fake = await FakeProviderServer.start();
+    });
+    afterAll(async () => {
+      await new OsKeychain(keychainService(h.home)).delete(TEAM_PASSWORD_ACCOUNT).catch(() => undefined);
+      await h?.dispose();
+      await fake?.stop();
+      await redis?.stop();
+    });
 
-  it('`conduit team password` stores it; the daemon, restarted, connects with it; it is nowhere else', async () => {
-    h = new DaemonHarness(fake.url, { CONDUIT_REDIS_URL: redis.url });
-    fs.writeFileSync(path.join(h.home, 'config.json'), JSON.stringify({ team: { id: 'keychain' } }));
-    const stored = await h.cli(['team', 'password'], { input: `${PASSWORD}\n` });
-    expect(stored.code, stored.stderr).toBe(0);
-    expect(stored.stdout).toMatch(/Stored the team's Redis password in /);
-    expect(await new OsKeychain(keychainService(h.home)).get(TEAM_PASSWORD_ACCOUNT)).toBe(PASSWORD);
-    await h.cli(['stop']);
-    const client = await h.connect();
-    client.close();
-    await waitForMode(h, 'connected');
-    const status = await h.cli(['status', '--json']);
-    for (const text of [status.stdout, h.logText(), fs.readFileSync(path.join(h.home, 'config.json'), 'utf8')]) expect(text).not.toContain(PASSWORD);
-  }, 40_000);
-});
+    it('`conduit team password` stores it; the daemon, restarted, connects with it; it is nowhere else', async () => {
+      h = new DaemonHarness(fake.url, { CONDUIT_REDIS_URL: redis.url });
+      fs.writeFileSync(path.join(h.home, 'config.json'), JSON.stringify({ team: { id: 'keychain' } }));
+      const stored = await h.cli(['team', 'password'], { input: `${PASSWORD}\n` });
+      expect(stored.code, stored.stderr).toBe(0);
+      expect(stored.stdout).toMatch(/Stored the team's Redis password in /);
+      expect(await new OsKeychain(keychainService(h.home)).get(TEAM_PASSWORD_ACCOUNT)).toBe(PASSWORD);
+      await h.cli(['stop']);
+      const client = await h.connect();
+      client.close();
+      await waitForMode(h, 'connected');
+      const status = await h.cli(['status', '--json']);
+      for (const text of [status.stdout, h.logText(), fs.readFileSync(path.join(h.home, 'config.json'), 'utf8')])
+        expect(text).not.toContain(PASSWORD);
+    }, 40_000);
+  },
+);
 
 describe('team mode off (no Redis URL)', () => {
   const env = useDaemonAndFake();

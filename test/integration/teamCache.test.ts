@@ -5,7 +5,11 @@ import { redisAvailable } from './redisServer';
 import { redisDump, useTeam } from './teamHelpers';
 
 /** temperature 0: deterministic, so cacheable under the default settings. */
-const ask = (content: string): ChatRequest => ({ messages: [{ role: 'user', content }], provider: 'openai', temperature: 0 });
+const ask = (content: string): ChatRequest => ({
+  messages: [{ role: 'user', content }],
+  provider: 'openai',
+  temperature: 0,
+});
 
 describe.skipIf(!redisAvailable())('team mode: an answer cached through one daemon answers through the other', () => {
   describe('sampling off (the default): exact hits only, and no prompt text in Redis', () => {
@@ -72,7 +76,14 @@ describe.skipIf(!redisAvailable())('team mode: an answer cached through one daem
       const fs = await import('node:fs');
       const path = await import('node:path');
       const c = new DaemonHarness(team.fake.url, { CONDUIT_REDIS_URL: team.redis.url });
-      fs.writeFileSync(path.join(c.home, 'config.json'), JSON.stringify({ rateLimit: { enabled: false }, sampling: { enabled: true }, team: { id: 'testteam', displayName: 'carol' } }));
+      fs.writeFileSync(
+        path.join(c.home, 'config.json'),
+        JSON.stringify({
+          rateLimit: { enabled: false },
+          sampling: { enabled: true },
+          team: { id: 'testteam', displayName: 'carol' },
+        }),
+      );
       const client = await c.connect();
       try {
         await waitFor(async () => (await c.status()).team?.mode === 'connected', 20_000, 'C to join the team');

@@ -26,7 +26,12 @@ export interface TeamFrame {
  * (separate homes, so separate ledgers, caches and locks) configured as one team. `config` is
  * each daemon's config.json apart from `team`, which the frame fills in.
  */
-export function useTeam(opts: { config?: Record<string, unknown>; team?: Record<string, unknown>; before?: (fake: FakeProviderServer) => void; env?: NodeJS.ProcessEnv }): TeamFrame {
+export function useTeam(opts: {
+  config?: Record<string, unknown>;
+  team?: Record<string, unknown>;
+  before?: (fake: FakeProviderServer) => void;
+  env?: NodeJS.ProcessEnv;
+}): TeamFrame {
   const frame = {} as { redis: RedisServer; fake: FakeProviderServer; a: TeamMember; b: TeamMember };
   beforeAll(async () => {
     frame.redis = await RedisServer.start();

@@ -21,8 +21,13 @@ describe.skipIf(!redisAvailable())('team mode: two daemons share one rate limit 
   const team = useTeam({
     // margin 0.1: scaled 10× in time, each machine's timer jitter (a few ms, more under load)
     // weighs 10× more against the 100-ms spacing than it would against the real 1-s one.
-    config: { rateLimit: { tier: 'custom', overrides: { openai: { rpm: 600, tpm: 10_000_000, burst: 1 } }, margin: 0.1 }, cache: { enabled: false } },
-    before: (fake) => { enforcer = fake.enforceLimits('openai', { requests: { limit: PER_WINDOW, windowMs: WINDOW_MS } })!; },
+    config: {
+      rateLimit: { tier: 'custom', overrides: { openai: { rpm: 600, tpm: 10_000_000, burst: 1 } }, margin: 0.1 },
+      cache: { enabled: false },
+    },
+    before: (fake) => {
+      enforcer = fake.enforceLimits('openai', { requests: { limit: PER_WINDOW, windowMs: WINDOW_MS } })!;
+    },
   });
 
   it('150 requests from both daemons: never more than 60 in any window, no 429, every one answered', async () => {
@@ -40,7 +45,10 @@ describe.skipIf(!redisAvailable())('team mode: two daemons share one rate limit 
         }
       }
     };
-    await Promise.all([...Array.from({ length: 8 }, () => loop(team.a.client, 'a')), ...Array.from({ length: 8 }, () => loop(team.b.client, 'b'))]);
+    await Promise.all([
+      ...Array.from({ length: 8 }, () => loop(team.a.client, 'a')),
+      ...Array.from({ length: 8 }, () => loop(team.b.client, 'b')),
+    ]);
 
     expect(failures).toEqual([]);
     // Both daemons really took part.
@@ -50,7 +58,9 @@ describe.skipIf(!redisAvailable())('team mode: two daemons share one rate limit 
     const times = enforcer.accepted.map((x) => x.at);
     expect(times).toHaveLength(TOTAL);
     const busiest = busiestWindow(times, WINDOW_MS);
-    console.log(`team rate limit: busiest 6-s window ${busiest}/${PER_WINDOW}, ${((TOTAL - 1) / ((Math.max(...times) - Math.min(...times)) / 1000)).toFixed(2)} requests/s against ${PER_WINDOW / (WINDOW_MS / 1000)}/s`);
+    console.log(
+      `team rate limit: busiest 6-s window ${busiest}/${PER_WINDOW}, ${((TOTAL - 1) / ((Math.max(...times) - Math.min(...times)) / 1000)).toFixed(2)} requests/s against ${PER_WINDOW / (WINDOW_MS / 1000)}/s`,
+    );
     expect(busiest).toBeLessThanOrEqual(PER_WINDOW);
   }, 90_000);
 });

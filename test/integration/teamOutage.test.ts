@@ -11,7 +11,10 @@ const TOTAL = 120;
 describe.skipIf(!redisAvailable())('team mode: Redis stops in the middle of a run', () => {
   const team = useTeam({
     // 600 RPM for the team: 10 requests a second, so the run spans the outage.
-    config: { rateLimit: { tier: 'custom', overrides: { openai: { rpm: 600, tpm: 10_000_000, burst: 1 } } }, cache: { enabled: false } },
+    config: {
+      rateLimit: { tier: 'custom', overrides: { openai: { rpm: 600, tpm: 10_000_000, burst: 1 } } },
+      cache: { enabled: false },
+    },
     // A team budget far above the run's cost: reservations go to Redis, then to the offline
     // share, and what was spent offline must reach Redis after the rejoin.
     team: { offlineShare: 0.5, budgets: { dailyUsd: 100 } },
@@ -30,7 +33,10 @@ describe.skipIf(!redisAvailable())('team mode: Redis stops in the middle of a ru
         }
       }
     };
-    const run = Promise.all([...Array.from({ length: 4 }, () => loop(team.a.client, 'a')), ...Array.from({ length: 4 }, () => loop(team.b.client, 'b'))]);
+    const run = Promise.all([
+      ...Array.from({ length: 4 }, () => loop(team.a.client, 'a')),
+      ...Array.from({ length: 4 }, () => loop(team.b.client, 'b')),
+    ]);
 
     await new Promise((r) => setTimeout(r, 2500));
     await team.redis.pause();
@@ -39,8 +45,12 @@ describe.skipIf(!redisAvailable())('team mode: Redis stops in the middle of a ru
     const down = await team.a.h.status();
     expect(down.team).toMatchObject({ mode: 'degraded', offlineShare: 0.5 });
     // A clear warning: the alert, and the local limits at this daemon's share (300 of 600 RPM).
-    expect(down.alerts.find((a) => a.kind === 'team_redis')?.message).toMatch(/Redis at redis:\/\/127\.0\.0\.1:\d+ is unreachable .* local rate limits, its local cache and 50% of the team budget/);
-    expect(down.rateLimits.find((r) => r.provider === 'openai')?.buckets.find((b) => b.kind === 'requests')?.limit).toBeLessThanOrEqual(300);
+    expect(down.alerts.find((a) => a.kind === 'team_redis')?.message).toMatch(
+      /Redis at redis:\/\/127\.0\.0\.1:\d+ is unreachable .* local rate limits, its local cache and 50% of the team budget/,
+    );
+    expect(
+      down.rateLimits.find((r) => r.provider === 'openai')?.buckets.find((b) => b.kind === 'requests')?.limit,
+    ).toBeLessThanOrEqual(300);
     const servedBefore = next;
     await new Promise((r) => setTimeout(r, 2500));
     // Requests went on while Redis was away.
@@ -62,7 +72,8 @@ describe.skipIf(!redisAvailable())('team mode: Redis stops in the middle of a ru
     // …and in the team's stream once the rows held back during the outage went out.
     await waitForMode(team.a.h, 'connected');
     for (const m of [team.a, team.b]) {
-      for (let i = 0; i < 50 && (await teamStatus(m.h)).pendingUsage > 0; i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 50 && (await teamStatus(m.h)).pendingUsage > 0; i++)
+        await new Promise((r) => setTimeout(r, 100));
       expect((await teamStatus(m.h)).pendingUsage).toBe(0);
     }
     // The team budget counts every request, those made offline included, and holds nothing.

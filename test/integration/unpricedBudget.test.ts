@@ -15,19 +15,28 @@ const MODEL = 'claude-unlisted-9';
 const BUDGET = 0.05;
 const MAX_TOKENS = 400;
 const ask = (i: number): ChatRequest => ({
-  messages: [{ role: 'user', content: `unpriced request ${String(i).padStart(2, '0')}` }], provider: 'anthropic', model: MODEL, max_tokens: MAX_TOKENS, feature: 'ask',
+  messages: [{ role: 'user', content: `unpriced request ${String(i).padStart(2, '0')}` }],
+  provider: 'anthropic',
+  model: MODEL,
+  max_tokens: MAX_TOKENS,
+  feature: 'ask',
 });
 // The provider bills the prompt it got (at most the upper bound the budget reserves) and every output token.
 const USAGE = { input: inputTokensUpperBound(ask(0).messages, undefined), output: MAX_TOKENS };
 
 async function settle(promises: Promise<unknown>[]): Promise<{ sent: number; refused: ConduitError[] }> {
   const all = await Promise.allSettled(promises);
-  const refused = all.filter((s): s is PromiseRejectedResult => s.status === 'rejected').map((s) => s.reason as ConduitError);
+  const refused = all
+    .filter((s): s is PromiseRejectedResult => s.status === 'rejected')
+    .map((s) => s.reason as ConduitError);
   return { sent: all.length - refused.length, refused };
 }
 
 describe('a model without a known price under a budget (reserve-dearest, the default)', () => {
-  const env = useDaemonAndFake({ config: { rateLimit: { enabled: false }, budgets: { dailyUsd: BUDGET } }, resetEachTest: false });
+  const env = useDaemonAndFake({
+    config: { rateLimit: { enabled: false }, budgets: { dailyUsd: BUDGET } },
+    resetEachTest: false,
+  });
 
   it('20 concurrent asks: spend at the stated conservative price stays within $0.05, recorded as approximate, one alert, status shows it apart', async () => {
     expect(findModel('anthropic', MODEL)).toBeUndefined();
@@ -60,7 +69,11 @@ describe('a model without a known price under a budget (reserve-dearest, the def
       expect(day.spentUsd).toBeLessThanOrEqual(BUDGET);
 
       const text = await env.h.cli(['status']);
-      expect(text.stdout).toMatch(new RegExp(`unpriced +\\$0\\.\\d+ today at assumed prices \\(approximate; ${sent} request\\(s\\)\\): anthropic/${MODEL} at ${assumed.dearestModel}'s prices`));
+      expect(text.stdout).toMatch(
+        new RegExp(
+          `unpriced +\\$0\\.\\d+ today at assumed prices \\(approximate; ${sent} request\\(s\\)\\): anthropic/${MODEL} at ${assumed.dearestModel}'s prices`,
+        ),
+      );
       expect(env.h.logText().match(/alert fired: anthropic\/claude-unlisted-9 has no known price/g)).toHaveLength(1);
     } finally {
       client.close();
@@ -80,14 +93,21 @@ function assumed(): { input: number; output: number } {
 }
 
 describe('a model without a known price under a budget, with budgets.unpricedModels "refuse"', () => {
-  const env = useDaemonAndFake({ config: { rateLimit: { enabled: false }, budgets: { dailyUsd: BUDGET, unpricedModels: 'refuse' } } });
+  const env = useDaemonAndFake({
+    config: { rateLimit: { enabled: false }, budgets: { dailyUsd: BUDGET, unpricedModels: 'refuse' } },
+  });
 
   it('is refused with a message that says what to do, and nothing is sent', async () => {
     const client = await env.h.connect();
     try {
-      const err = await client.chat(ask(0)).then(() => undefined, (e: unknown) => e as ConduitError);
+      const err = await client.chat(ask(0)).then(
+        () => undefined,
+        (e: unknown) => e as ConduitError,
+      );
       expect(err?.code).toBe('budget_exceeded');
-      expect(err?.message).toMatch(/anthropic\/claude-unlisted-9 has no known price, and budgets\.unpricedModels is "refuse".*`prices` in config\.json/);
+      expect(err?.message).toMatch(
+        /anthropic\/claude-unlisted-9 has no known price, and budgets\.unpricedModels is "refuse".*`prices` in config\.json/,
+      );
       expect(env.fake.requestsFor('anthropic')).toHaveLength(0);
     } finally {
       client.close();

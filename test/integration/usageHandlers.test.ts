@@ -16,7 +16,14 @@ import { AlertMonitor } from '../../daemon/usage/alertMonitor';
 import { defaultAlertThresholds } from '../../daemon/usage/alertThresholds';
 import { UsageLedger } from '../../daemon/usage/usageLedger';
 import { RpcErrorCodes } from '../../protocol/errors';
-import { AlertsListRequest, AlertsRaisedNotification, UsageExportRequest, UsageQueryRequest, type AlertEvent, type UsageRow } from '../../protocol/usage';
+import {
+  AlertsListRequest,
+  AlertsRaisedNotification,
+  UsageExportRequest,
+  UsageQueryRequest,
+  type AlertEvent,
+  type UsageRow,
+} from '../../protocol/usage';
 import { makeRecord } from '../unit/daemon/usage/records';
 
 /**
@@ -40,9 +47,16 @@ describe('usage/* and alerts/* over the daemon protocol', () => {
     socketPath = address.path;
     ledger = UsageLedger.inHome(home);
     await ledger.open();
-    alerts = new AlertMonitor({ ledger, thresholds: () => defaultAlertThresholds, onEvent: (e) => server.broadcast(AlertsRaisedNotification.type, e) });
+    alerts = new AlertMonitor({
+      ledger,
+      thresholds: () => defaultAlertThresholds,
+      onEvent: (e) => server.broadcast(AlertsRaisedNotification.type, e),
+    });
     server = new DaemonServer({
-      token, maxMessageBytes: 8 * 1024 * 1024, handshakeTimeoutMs: 3000, maxConnections: 16,
+      token,
+      maxMessageBytes: 8 * 1024 * 1024,
+      handshakeTimeoutMs: 3000,
+      maxConnections: 16,
       hello: () => ({ version: 'test', pid: process.pid, capabilities: [] }),
       chat: () => Promise.reject(new Error('not in this test')),
       status: () => ({}),
@@ -57,7 +71,12 @@ describe('usage/* and alerts/* over the daemon protocol', () => {
       { feature: 'ask', costUsd: 0.5, startedAt: now - 3 * 60_000 },
       { feature: 'ask', costUsd: 0, costSavedUsd: 0.25, startedAt: now - 2 * 60_000, cache: 'exact' as const },
       { feature: 'explain', costUsd: 1, startedAt: now - 60_000, errorCode: 'rate_limited' as const, httpStatus: 429 },
-      { feature: 'commit, "msg"', costUsd: 0.125, startedAt: now - 30_000, sample: { prompt: 'the prompt', response: 'the answer' } },
+      {
+        feature: 'commit, "msg"',
+        costUsd: 0.125,
+        startedAt: now - 30_000,
+        sample: { prompt: 'the prompt', response: 'the answer' },
+      },
     ];
     for (const r of rows) expect(await ledger.record(makeRecord(r))).toEqual({ recorded: true });
   });
@@ -75,8 +94,15 @@ describe('usage/* and alerts/* over the daemon protocol', () => {
   it('usage/query answers with typed groups and the ledger status', async () => {
     const client = await connect();
     try {
-      const r = await client.connection.sendRequest(UsageQueryRequest.type, { since: now - 3_600_000, groupBy: 'feature' });
-      expect(r.groups.map((g) => [g.key, g.requests])).toEqual([['explain', 1], ['ask', 2], ['commit, "msg"', 1]]);
+      const r = await client.connection.sendRequest(UsageQueryRequest.type, {
+        since: now - 3_600_000,
+        groupBy: 'feature',
+      });
+      expect(r.groups.map((g) => [g.key, g.requests])).toEqual([
+        ['explain', 1],
+        ['ask', 2],
+        ['commit, "msg"', 1],
+      ]);
       expect(r.total).toMatchObject({ requests: 4, costUsd: 1.625, cacheHits: 1, cacheSavedUsd: 0.25, errors: 1 });
       expect(r.errorsByCode).toEqual({ rate_limited: 1 });
       expect(r.ledger).toMatchObject({ state: 'ok', degraded: null, file: path.join(home, 'usage.db') });
@@ -88,7 +114,9 @@ describe('usage/* and alerts/* over the daemon protocol', () => {
   it('bad parameters get invalid_request, naming the field', async () => {
     const client = await connect();
     try {
-      const err = await client.connection.sendRequest(UsageQueryRequest.type, { since: 'yesterday' } as never).catch((e: unknown) => e);
+      const err = await client.connection
+        .sendRequest(UsageQueryRequest.type, { since: 'yesterday' } as never)
+        .catch((e: unknown) => e);
       expect(err).toMatchObject({ code: RpcErrorCodes.conduitError, data: { code: 'invalid_request' } });
       expect((err as Error).message).toMatch(/since/);
     } finally {
@@ -102,12 +130,21 @@ describe('usage/* and alerts/* over the daemon protocol', () => {
       const first = await client.connection.sendRequest(UsageExportRequest.type, { since: 0, limit: 3 });
       expect(first.rows).toHaveLength(3);
       expect(first.next).not.toBeNull();
-      const second = await client.connection.sendRequest(UsageExportRequest.type, { since: 0, limit: 3, after: first.next! });
+      const second = await client.connection.sendRequest(UsageExportRequest.type, {
+        since: 0,
+        limit: 3,
+        after: first.next!,
+      });
       expect(second).toMatchObject({ next: null });
       expect(second.rows).toHaveLength(1);
       expect([...first.rows, ...second.rows].every((r) => r.sample === null)).toBe(true);
-      const withSamples = await client.connection.sendRequest(UsageExportRequest.type, { since: 0, includeSamples: true });
-      expect(withSamples.rows.filter((r) => r.sample !== null).map((r) => r.sample)).toEqual([{ prompt: 'the prompt', response: 'the answer' }]);
+      const withSamples = await client.connection.sendRequest(UsageExportRequest.type, {
+        since: 0,
+        includeSamples: true,
+      });
+      expect(withSamples.rows.filter((r) => r.sample !== null).map((r) => r.sample)).toEqual([
+        { prompt: 'the prompt', response: 'the answer' },
+      ]);
     } finally {
       client.close();
     }
@@ -117,7 +154,9 @@ describe('usage/* and alerts/* over the daemon protocol', () => {
     const client = await connect();
     try {
       const received: AlertEvent[] = [];
-      client.connection.onNotification(AlertsRaisedNotification.type, (e: AlertEvent) => { received.push(e); });
+      client.connection.onNotification(AlertsRaisedNotification.type, (e: AlertEvent) => {
+        received.push(e);
+      });
       await alerts.evaluate();
       await new Promise((r) => setTimeout(r, 100));
       expect(received.map((e) => `${e.type}:${e.alert.kind}`)).toEqual(['fired:rate_limited']);
@@ -144,7 +183,9 @@ describe('usage/* and alerts/* over the daemon protocol', () => {
     const run = async (argv: string[]) => {
       const out = new PassThrough();
       let text = '';
-      out.on('data', (d: Buffer) => { text += d.toString('utf8'); });
+      out.on('data', (d: Buffer) => {
+        text += d.toString('utf8');
+      });
       const code = await usageCommand(argv, { connect, stdout: out, stderr: new PassThrough() });
       return { code, text };
     };
@@ -165,7 +206,11 @@ describe('usage/* and alerts/* over the daemon protocol', () => {
 
   it('`conduit usage export --csv FILE` writes every raw row', async () => {
     const file = path.join(home, 'export.csv');
-    const code = await usageCommand(['export', '--csv', file], { connect, stdout: new PassThrough(), stderr: new PassThrough() });
+    const code = await usageCommand(['export', '--csv', file], {
+      connect,
+      stdout: new PassThrough(),
+      stderr: new PassThrough(),
+    });
     expect(code).toBe(0);
     const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
     expect(lines[0]).toMatch(/^request_id,started_at,client,feature,/);
@@ -175,7 +220,11 @@ describe('usage/* and alerts/* over the daemon protocol', () => {
     expect(fs.readFileSync(file, 'utf8')).not.toContain('the prompt');
 
     const jsonFile = path.join(home, 'export.json');
-    await usageCommand(['export', '--json', jsonFile, '--samples'], { connect, stdout: new PassThrough(), stderr: new PassThrough() });
+    await usageCommand(['export', '--json', jsonFile, '--samples'], {
+      connect,
+      stdout: new PassThrough(),
+      stderr: new PassThrough(),
+    });
     const rows = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as UsageRow[];
     expect(rows).toHaveLength(4);
     expect(rows.some((r) => r.sample?.prompt === 'the prompt')).toBe(true);

@@ -8,7 +8,9 @@ import { Redactor } from '../../daemon/guard/redact';
 import { Logger } from '../../daemon/log/logger';
 
 const homes: string[] = [];
-afterEach(() => { for (const h of homes.splice(0)) fs.rmSync(h, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const h of homes.splice(0)) fs.rmSync(h, { recursive: true, force: true });
+});
 
 function setup(): { home: string; logs: string } {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cdl-'));
@@ -19,7 +21,9 @@ function setup(): { home: string; logs: string } {
 function capture(): { out: PassThrough; text: () => string } {
   const out = new PassThrough();
   let text = '';
-  out.on('data', (d: Buffer) => { text += d.toString('utf8'); });
+  out.on('data', (d: Buffer) => {
+    text += d.toString('utf8');
+  });
   return { out, text: () => text };
 }
 
@@ -44,7 +48,13 @@ describe('conduit logs', () => {
     expect(lines[0]).toMatch(/^\d{4}-\d{2}-\d{2}T\S+ INFO {2}line 28 n=28$/);
     const raw = capture();
     await logsCommand(['-n', '2', '--raw'], { home, stdout: raw.out });
-    expect(raw.text().trim().split('\n').map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(['line 29', 'line 30']);
+    expect(
+      raw
+        .text()
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { msg: string }).msg),
+    ).toEqual(['line 29', 'line 30']);
   });
 
   it('says so when there is no log yet', async () => {
@@ -61,7 +71,12 @@ describe('conduit logs', () => {
     logger.info('before follow');
     const controller = new AbortController();
     const out = capture();
-    const done = logsCommand(['--follow', '--lines', '1'], { home, stdout: out.out, signal: controller.signal, pollMs: 20 });
+    const done = logsCommand(['--follow', '--lines', '1'], {
+      home,
+      stdout: out.out,
+      signal: controller.signal,
+      pollMs: 20,
+    });
     await until(() => out.text().includes('before follow'), 'the initial line');
     for (let i = 1; i <= 12; i++) {
       logger.info(`followed ${i}`, { pad: 'x'.repeat(60) });
@@ -76,7 +91,9 @@ describe('conduit logs', () => {
   });
 
   it('formats a JSON line and leaves anything else alone', () => {
-    expect(formatLogLine('{"t":"2025-01-01T00:00:00.000Z","level":"warn","pid":1,"msg":"hi","a":1,"b":"two"}')).toBe('2025-01-01T00:00:00.000Z WARN  hi a=1 b=two');
+    expect(formatLogLine('{"t":"2025-01-01T00:00:00.000Z","level":"warn","pid":1,"msg":"hi","a":1,"b":"two"}')).toBe(
+      '2025-01-01T00:00:00.000Z WARN  hi a=1 b=two',
+    );
     expect(formatLogLine('not json')).toBe('not json');
   });
 

@@ -23,14 +23,26 @@ describe('rollup migration of an existing ledger', () => {
     h = new DaemonHarness('http://127.0.0.1:9');
     // The generated year stays raw: retention would delete rows while the totals are compared.
     fs.writeFileSync(path.join(h.home, 'config.json'), JSON.stringify({ usage: { retentionDays: 400 } }));
-    await generateLedger(path.join(h.home, 'usage.db'), { rows: ROWS, days: 365, end: END, seed: 27, schema: 'before-rollups' });
+    await generateLedger(path.join(h.home, 'usage.db'), {
+      rows: ROWS,
+      days: 365,
+      end: END,
+      seed: 27,
+      schema: 'before-rollups',
+    });
   }, 300_000);
-  afterAll(async () => { await h.dispose(); });
+  afterAll(async () => {
+    await h.dispose();
+  });
 
   it('survives a SIGKILL mid-way, serves queries meanwhile, and ends with every row counted once', async () => {
     let client = await h.connect();
     const pid = (await client.status()).pid;
-    await waitFor(async () => ((await client.status()).ledger.rollupMigration?.done ?? 0) > 0, 120_000, 'backfill progress');
+    await waitFor(
+      async () => ((await client.status()).ledger.rollupMigration?.done ?? 0) > 0,
+      120_000,
+      'backfill progress',
+    );
     process.kill(pid, 'SIGKILL');
     client.close();
     await waitFor(() => !isRunning(pid), 10_000, 'the daemon to die');
@@ -42,24 +54,41 @@ describe('rollup migration of an existing ledger', () => {
     expect(mid.backfillCursor).toBeLessThan(ROWS);
 
     client = await h.connect();
-    const during = await client.connection.sendRequest(UsageQueryRequest.type, { since: 0, groupBy: 'month', utcOffsetMinutes: 0 });
+    const during = await client.connection.sendRequest(UsageQueryRequest.type, {
+      since: 0,
+      groupBy: 'month',
+      utcOffsetMinutes: 0,
+    });
     expect(during.total.requests).toBe(ROWS);
-    await waitFor(async () => (await client.status()).ledger.rollupMigration === null && /rollups complete/.test(h.logText()), 240_000, 'the backfill to finish');
+    await waitFor(
+      async () => (await client.status()).ledger.rollupMigration === null && /rollups complete/.test(h.logText()),
+      240_000,
+      'the backfill to finish',
+    );
     expect(h.logText()).toMatch(/rollup migration \d+%/);
-    const after = await client.connection.sendRequest(UsageQueryRequest.type, { since: 0, groupBy: 'month', utcOffsetMinutes: 0 });
+    const after = await client.connection.sendRequest(UsageQueryRequest.type, {
+      since: 0,
+      groupBy: 'month',
+      utcOffsetMinutes: 0,
+    });
     expect(after.sources?.migrating).toBe(false);
     expect(after.total.requests).toBe(ROWS);
     // The same figures from the rollups as from the raw rows (cost summed in another order).
-    const sums = (r: typeof after) => r.groups.map((g) => [g.key, g.requests, g.errors, g.inputTokens, g.outputTokens, g.cacheHits, g.latencyMs.count]);
+    const sums = (r: typeof after) =>
+      r.groups.map((g) => [g.key, g.requests, g.errors, g.inputTokens, g.outputTokens, g.cacheHits, g.latencyMs.count]);
     expect(sums(after)).toEqual(sums(during));
     after.groups.forEach((g, i) => expect(g.costUsd).toBeCloseTo(during.groups[i]!.costUsd, 4));
     client.close();
 
     const db = await SqliteDb.open(path.join(h.home, 'usage.db'), { readOnly: true });
     try {
-      const raw = await db.get<{ n: number; tokens: number; cost: number }>('SELECT COUNT(*) AS n, SUM(input_tokens) AS tokens, ROUND(SUM(IFNULL(cost_usd, 0)), 4) AS cost FROM requests');
+      const raw = await db.get<{ n: number; tokens: number; cost: number }>(
+        'SELECT COUNT(*) AS n, SUM(input_tokens) AS tokens, ROUND(SUM(IFNULL(cost_usd, 0)), 4) AS cost FROM requests',
+      );
       for (const table of ['usage_hourly', 'usage_daily']) {
-        const sums = await db.get<object>(`SELECT SUM(requests) AS n, SUM(input_tokens) AS tokens, ROUND(SUM(cost_usd), 4) AS cost FROM ${table}`);
+        const sums = await db.get<object>(
+          `SELECT SUM(requests) AS n, SUM(input_tokens) AS tokens, ROUND(SUM(cost_usd), 4) AS cost FROM ${table}`,
+        );
         expect({ table, ...sums }).toEqual({ table, ...raw });
       }
     } finally {

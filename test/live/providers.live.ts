@@ -17,7 +17,10 @@ const PROMPT = 'Reply with the single word OK.';
 const HUGE = 1_000_000;
 
 const inCI = !!process.env.CI && process.env.CI !== 'false';
-if (inCI) console.log('Live tests skipped: CI is set. They call the real provider APIs and spend money, so they never run in CI.');
+if (inCI)
+  console.log(
+    'Live tests skipped: CI is set. They call the real provider APIs and spend money, so they never run in CI.',
+  );
 
 /** The daemon as a user runs it: the real environment and keychain, a throwaway data directory. */
 function liveHarness(): DaemonHarness {
@@ -47,7 +50,14 @@ const config = {
     },
   },
   providers: process.env.CONDUIT_LIVE_AZURE_DEPLOYMENT
-    ? { azureOpenai: { deployments: { [LIVE_TARGETS.find((t) => t.provider === 'azureOpenai')?.model ?? '']: process.env.CONDUIT_LIVE_AZURE_DEPLOYMENT } } }
+    ? {
+        azureOpenai: {
+          deployments: {
+            [LIVE_TARGETS.find((t) => t.provider === 'azureOpenai')?.model ?? '']:
+              process.env.CONDUIT_LIVE_AZURE_DEPLOYMENT,
+          },
+        },
+      }
     : {},
 };
 
@@ -66,9 +76,11 @@ describe.skipIf(inCI)('live: the real provider APIs (npm run test:live)', () => 
     }
     const running = LIVE_TARGETS.filter((t) => !missing.has(t.provider)).map((t) => `${t.provider} (${t.model})`);
     const lines = [...missing].map(([p, why]) => `  ${p}: skipped, ${why}`);
-    console.log(running.length === 0
-      ? `Live tests skipped: no provider has credentials here.\n${lines.join('\n')}\nSet a key (conduit key set PROVIDER, or the provider's environment variable) to run them.`
-      : `Live tests run for: ${running.join(', ')}${lines.length ? `\n${lines.join('\n')}` : ''}`);
+    console.log(
+      running.length === 0
+        ? `Live tests skipped: no provider has credentials here.\n${lines.join('\n')}\nSet a key (conduit key set PROVIDER, or the provider's environment variable) to run them.`
+        : `Live tests run for: ${running.join(', ')}${lines.length ? `\n${lines.join('\n')}` : ''}`,
+    );
   });
 
   afterAll(async () => {
@@ -76,12 +88,25 @@ describe.skipIf(inCI)('live: the real provider APIs (npm run test:live)', () => 
     const rows = JSON.parse((await h.cli(['usage', 'export', '--json', '-'])).stdout || '[]') as UsageRow[];
     const spent = rows.reduce((sum, r) => sum + (r.costUsd ?? 0), 0);
     const unknown = rows.filter((r) => r.costUsd === null && r.errorCode === null).length;
-    console.log(`Live tests spent ${formatUsd(spent)} in ${rows.length} request(s), from the ledger${unknown ? ` (${unknown} at an unknown price)` : ''}.`);
+    console.log(
+      `Live tests spent ${formatUsd(spent)} in ${rows.length} request(s), from the ledger${unknown ? ` (${unknown} at an unknown price)` : ''}.`,
+    );
     await h.dispose();
   });
 
   async function ask(provider: string, model: string, stream: boolean): Promise<ChatResult> {
-    const args = ['ask', '--json', '--provider', provider, '--model', model, '--max-tokens', MAX_TOKENS, '--temperature', '0'];
+    const args = [
+      'ask',
+      '--json',
+      '--provider',
+      provider,
+      '--model',
+      model,
+      '--max-tokens',
+      MAX_TOKENS,
+      '--temperature',
+      '0',
+    ];
     if (!stream) args.push('--no-stream');
     const r = await h.cli([...args, PROMPT], { timeoutMs: 60_000 });
     expect(r.code, r.stderr).toBe(0);
@@ -112,35 +137,53 @@ describe.skipIf(inCI)('live: the real provider APIs (npm run test:live)', () => 
         expect(result.usage.output_tokens).toBeLessThanOrEqual(Number(MAX_TOKENS));
       });
 
-      it.skipIf(!target.rateLimitHeaders)('real rate-limit headers lower the daemon\'s buckets to the provider\'s limits', async (ctx) => {
-        if (missing.has(target.provider)) ctx.skip();
-        await ask(target.provider, target.model, false);
-        const status = JSON.parse((await h.cli(['status', '--json'])).stdout) as StatusResult & { rateLimits: { provider: string; buckets: { kind: string; limit: number; remaining: number }[] }[] };
-        const buckets = status.rateLimits.filter((r) => r.provider === target.provider).flatMap((r) => r.buckets);
-        expect(buckets.length).toBeGreaterThan(0);
-        // Azure reports only what remains; the others also report their limits.
-        expect(buckets.some((b) => b.limit < HUGE || b.remaining < HUGE - 1)).toBe(true);
-      });
+      it.skipIf(!target.rateLimitHeaders)(
+        "real rate-limit headers lower the daemon's buckets to the provider's limits",
+        async (ctx) => {
+          if (missing.has(target.provider)) ctx.skip();
+          await ask(target.provider, target.model, false);
+          const status = JSON.parse((await h.cli(['status', '--json'])).stdout) as StatusResult & {
+            rateLimits: { provider: string; buckets: { kind: string; limit: number; remaining: number }[] }[];
+          };
+          const buckets = status.rateLimits.filter((r) => r.provider === target.provider).flatMap((r) => r.buckets);
+          expect(buckets.length).toBeGreaterThan(0);
+          // Azure reports only what remains; the others also report their limits.
+          expect(buckets.some((b) => b.limit < HUGE || b.remaining < HUGE - 1)).toBe(true);
+        },
+      );
 
-      it.skipIf(target.badKey === undefined && target.badEnv === undefined)('a rejected key has the error shape the taxonomy expects (auth, never retried, key not echoed)', async (ctx) => {
-        if (missing.has(target.provider)) ctx.skip();
-        const resolved = resolveProvider(configSchema.parse(config), target.provider, h.env);
-        const adapter = createAdapter(target.provider, { apiKey: target.badKey ?? '', baseURL: resolved.baseURL, ...(resolved.platform ? { platform: resolved.platform } : {}) });
-        let error: unknown;
-        await withEnv(target.badEnv ?? {}, async () => {
-          try {
-            await adapter.chat({ model: target.model, messages: [{ role: 'user', content: PROMPT }], maxTokens: Number(MAX_TOKENS) }, AbortSignal.timeout(30_000));
-          } catch (err) {
-            error = err;
-          }
-        });
-        expect(error).toBeInstanceOf(UpstreamError);
-        const upstream = error as UpstreamError;
-        console.log(`${target.provider} bad key: HTTP ${upstream.status} ${upstream.providerType ?? ''} ${upstream.providerCode ?? ''}: ${upstream.message}`);
-        expect([400, 401, 403]).toContain(upstream.status);
-        expect(classifyCode(upstream)).toBe('auth');
-        for (const secret of [target.badKey, target.badEnv?.AWS_SECRET_ACCESS_KEY]) if (secret) expect(upstream.message).not.toContain(secret);
-      });
+      it.skipIf(target.badKey === undefined && target.badEnv === undefined)(
+        'a rejected key has the error shape the taxonomy expects (auth, never retried, key not echoed)',
+        async (ctx) => {
+          if (missing.has(target.provider)) ctx.skip();
+          const resolved = resolveProvider(configSchema.parse(config), target.provider, h.env);
+          const adapter = createAdapter(target.provider, {
+            apiKey: target.badKey ?? '',
+            baseURL: resolved.baseURL,
+            ...(resolved.platform ? { platform: resolved.platform } : {}),
+          });
+          let error: unknown;
+          await withEnv(target.badEnv ?? {}, async () => {
+            try {
+              await adapter.chat(
+                { model: target.model, messages: [{ role: 'user', content: PROMPT }], maxTokens: Number(MAX_TOKENS) },
+                AbortSignal.timeout(30_000),
+              );
+            } catch (err) {
+              error = err;
+            }
+          });
+          expect(error).toBeInstanceOf(UpstreamError);
+          const upstream = error as UpstreamError;
+          console.log(
+            `${target.provider} bad key: HTTP ${upstream.status} ${upstream.providerType ?? ''} ${upstream.providerCode ?? ''}: ${upstream.message}`,
+          );
+          expect([400, 401, 403]).toContain(upstream.status);
+          expect(classifyCode(upstream)).toBe('auth');
+          for (const secret of [target.badKey, target.badEnv?.AWS_SECRET_ACCESS_KEY])
+            if (secret) expect(upstream.message).not.toContain(secret);
+        },
+      );
     });
   }
 });

@@ -8,7 +8,10 @@ import { artifactsDir, chromiumPath, launch, openPanel, ORIGIN, violations, type
 import { CANARY, HOSTILE_FEATURE, HOSTILE_MODEL, NOW, seededLive, seededRows, seededSnapshot } from './seededLedger';
 
 const chromium = chromiumPath();
-if (!chromium) console.warn('[webview] test/webview/panel.test.ts SKIPPED: chromium not found (/usr/bin/chromium or CHROMIUM_PATH); CI installs it');
+if (!chromium)
+  console.warn(
+    '[webview] test/webview/panel.test.ts SKIPPED: chromium not found (/usr/bin/chromium or CHROMIUM_PATH); CI installs it',
+  );
 const bundle = path.resolve(__dirname, '../../dist/webview.js');
 
 /** The panel's bundle in real Chromium, fed the seeded ledger as the extension would send it. */
@@ -34,7 +37,11 @@ describe.skipIf(!chromium)('usage panel in Chromium', () => {
 
   const card = (id: string) => panel.page.locator(`[data-card="${id}"] .value`).textContent();
   const detail = (id: string) => panel.page.locator(`[data-card="${id}"] .detail`).textContent();
-  const points = async (id: string) => JSON.parse((await panel.page.locator(`figure[data-chart="${id}"]`).getAttribute('data-points'))!) as { x: string[]; series: { label: string; values: (number | null)[] }[] };
+  const points = async (id: string) =>
+    JSON.parse((await panel.page.locator(`figure[data-chart="${id}"]`).getAttribute('data-points'))!) as {
+      x: string[];
+      series: { label: string; values: (number | null)[] }[];
+    };
 
   it('asks for data once loaded, with its filters', async () => {
     expect(await panel.posted()).toEqual([{ type: 'ready', filters: { range: '30d' } }]);
@@ -49,7 +56,9 @@ describe.skipIf(!chromium)('usage panel in Chromium', () => {
     const monthCost = monthRows.reduce((s, r) => s + (r.costUsd ?? 0), 0);
     expect(await card('month-cost')).toBe(usd(monthCost));
     const elapsedDays = (NOW - Date.UTC(2026, 2, 1)) / 86_400_000;
-    expect(await detail('month-cost')).toBe(`of $5.00 budget (${percent(monthCost / 5)}) · projected ${usd((monthCost / elapsedDays) * 31)}`);
+    expect(await detail('month-cost')).toBe(
+      `of $5.00 budget (${percent(monthCost / 5)}) · projected ${usd((monthCost / elapsedDays) * 31)}`,
+    );
     const hits = rows.filter((r) => r.cache !== 'none');
     expect(await card('cache')).toBe(percent(hits.length / rows.length));
     expect(await detail('cache')).toContain(usd(hits.reduce((s, r) => s + r.costSavedUsd, 0)));
@@ -70,8 +79,12 @@ describe.skipIf(!chromium)('usage panel in Chromium', () => {
     expect(cost.series.map((s) => s.label)).toContain('claude-sonnet-5-5');
     const tokens = await points('tokens');
     const day = cost.x[20]!;
-    expect(tokens.series[0]!.values[20]).toBe(rows.filter((r) => dayKey(r.startedAt, 0) === day).reduce((s, r) => s + r.inputTokens, 0));
-    expect(tokens.series[1]!.values[20]).toBe(rows.filter((r) => dayKey(r.startedAt, 0) === day).reduce((s, r) => s + r.outputTokens, 0));
+    expect(tokens.series[0]!.values[20]).toBe(
+      rows.filter((r) => dayKey(r.startedAt, 0) === day).reduce((s, r) => s + r.inputTokens, 0),
+    );
+    expect(tokens.series[1]!.values[20]).toBe(
+      rows.filter((r) => dayKey(r.startedAt, 0) === day).reduce((s, r) => s + r.outputTokens, 0),
+    );
     const latency = await points('latency');
     expect(latency.series.map((s) => s.label)).toEqual(['p50', 'p95', 'p99', 'TTFT p50']);
     const group = snapshot.daily.groups.find((g) => g.key === day)!;
@@ -112,8 +125,22 @@ describe.skipIf(!chromium)('usage panel in Chromium', () => {
   });
 
   it('rate-limit headroom, circuits, alerts and recent requests render from the live data', async () => {
-    const limits = await panel.page.locator('table[data-table="limits"] tbody tr').first().locator('td').allTextContents();
-    expect(limits).toEqual(['anthropic', 'k1a2b3', 'tier1', '42 / 50 (full in 9 s)', '27,500 / 30,000 (full in 5 s)', '8,000 / 8,000', '—', '1 interactive, 2 background', 'no']);
+    const limits = await panel.page
+      .locator('table[data-table="limits"] tbody tr')
+      .first()
+      .locator('td')
+      .allTextContents();
+    expect(limits).toEqual([
+      'anthropic',
+      'k1a2b3',
+      'tier1',
+      '42 / 50 (full in 9 s)',
+      '27,500 / 30,000 (full in 5 s)',
+      '8,000 / 8,000',
+      '—',
+      '1 interactive, 2 background',
+      'no',
+    ]);
     const circuits = await panel.page.locator('table[data-table="providers"] tbody tr').allTextContents();
     expect(circuits[1]).toContain('openai/gpt-5.4-mini open');
     expect(await panel.page.locator('table[data-table="alerts"]').textContent()).toContain('Error rate 12 %');
@@ -127,17 +154,58 @@ describe.skipIf(!chromium)('usage panel in Chromium', () => {
 
   it('hides experiments until the daemon reports some, then shows their arms', async () => {
     expect(await panel.page.locator('#experiments').isHidden()).toBe(true);
-    const arm = (name: string, requests: number, cost: number, p50: number, errors: number, up: number, down: number) => ({
-      arm: name, provider: 'openai', model: 'gpt-5.4-mini', share: 0.5, requests, errors, errorRate: errors / requests, latencyP50Ms: p50, latencyP95Ms: p50 * 2,
-      costPerRequestUsd: cost, ratingsUp: up, ratingsDown: down, retries: 0, ratingScore: (up - down) / (up + down),
+    const arm = (
+      name: string,
+      requests: number,
+      cost: number,
+      p50: number,
+      errors: number,
+      up: number,
+      down: number,
+    ) => ({
+      arm: name,
+      provider: 'openai',
+      model: 'gpt-5.4-mini',
+      share: 0.5,
+      requests,
+      errors,
+      errorRate: errors / requests,
+      latencyP50Ms: p50,
+      latencyP95Ms: p50 * 2,
+      costPerRequestUsd: cost,
+      ratingsUp: up,
+      ratingsDown: down,
+      retries: 0,
+      ratingScore: (up - down) / (up + down),
     });
-    await panel.send({ type: 'snapshot', snapshot: { ...snapshot, experiments: { since: 0, experiments: [{ id: 'cheap-vs-smart', feature: 'ask', arms: [
-      arm('control', 120, 0.0125, 800, 2, 10, 3), arm('mini', 118, 0.0025, 450, 5, 7, 6),
-    ] }] } } });
+    await panel.send({
+      type: 'snapshot',
+      snapshot: {
+        ...snapshot,
+        experiments: {
+          since: 0,
+          experiments: [
+            {
+              id: 'cheap-vs-smart',
+              feature: 'ask',
+              arms: [arm('control', 120, 0.0125, 800, 2, 10, 3), arm('mini', 118, 0.0025, 450, 5, 7, 6)],
+            },
+          ],
+        },
+      },
+    });
     expect(await panel.page.locator('#experiments').isVisible()).toBe(true);
     const table = panel.page.locator('table[data-experiment="cheap-vs-smart (ask)"] tbody tr');
     expect(await table.count()).toBe(2);
-    expect(await table.nth(1).locator('td').allTextContents()).toEqual(['mini', '118', '$0.0025', '450 ms', '5', '7', '6']);
+    expect(await table.nth(1).locator('td').allTextContents()).toEqual([
+      'mini',
+      '118',
+      '$0.0025',
+      '450 ms',
+      '5',
+      '7',
+      '6',
+    ]);
     await panel.send({ type: 'snapshot', snapshot });
     expect(await panel.page.locator('#experiments').isHidden()).toBe(true);
   });
@@ -149,7 +217,12 @@ describe.skipIf(!chromium)('usage panel in Chromium', () => {
     expect(recentText).toContain(CANARY);
     expect(await panel.page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
     expect(await panel.page.locator('#root img, #root script, #root b').count()).toBe(0);
-    expect(panel.requests.every((u) => [`${ORIGIN}/index.html`, `${ORIGIN}/dist/webview.js`, `${ORIGIN}/dist/webview.css`].includes(u)), panel.requests.join('\n')).toBe(true);
+    expect(
+      panel.requests.every((u) =>
+        [`${ORIGIN}/index.html`, `${ORIGIN}/dist/webview.js`, `${ORIGIN}/dist/webview.css`].includes(u),
+      ),
+      panel.requests.join('\n'),
+    ).toBe(true);
     expect(await violations(panel)).toEqual([]);
   });
 
@@ -178,9 +251,14 @@ describe.skipIf(!chromium)('usage panel in Chromium', () => {
     await panel.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     for (let i = 0; i < 30; i++) {
       await panel.page.keyboard.press('Tab');
-      reached.add(await panel.page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName.toLowerCase() || ''));
+      reached.add(
+        await panel.page.evaluate(
+          () => document.activeElement?.id || document.activeElement?.tagName.toLowerCase() || '',
+        ),
+      );
     }
-    for (const id of ['f-range', 'f-provider', 'f-model', 'f-feature', 'refresh', 'export', 'stack-by']) expect([...reached], id).toContain(id);
+    for (const id of ['f-range', 'f-provider', 'f-model', 'f-feature', 'refresh', 'export', 'stack-by'])
+      expect([...reached], id).toContain(id);
   });
 
   it('comes back from its saved state before any message arrives (reload, hidden panel)', async () => {

@@ -27,30 +27,78 @@ export type Theme = 'light' | 'dark' | 'high-contrast';
 /** A few of the variables VS Code sets on a webview's <html>, per theme kind. */
 const THEMES: Record<Theme, Record<string, string>> = {
   light: {
-    '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px', '--vscode-foreground': '#3b3b3b', '--vscode-editor-background': '#ffffff',
-    '--vscode-descriptionForeground': '#717171', '--vscode-sideBar-background': '#f8f8f8', '--vscode-widget-border': '#e5e5e5',
-    '--vscode-charts-foreground': '#616161', '--vscode-charts-lines': 'rgba(97,97,97,0.3)', '--vscode-charts-blue': '#1a85ff', '--vscode-charts-orange': '#d18616',
-    '--vscode-charts-green': '#388a34', '--vscode-charts-purple': '#652d90', '--vscode-charts-red': '#e51400', '--vscode-charts-yellow': '#bf8803',
-    '--vscode-textLink-foreground': '#005fb8', '--vscode-errorForeground': '#e51400', '--vscode-focusBorder': '#005fb8',
-    '--vscode-button-background': '#005fb8', '--vscode-button-foreground': '#ffffff',
-    '--vscode-settings-dropdownBackground': '#ffffff', '--vscode-settings-dropdownForeground': '#3b3b3b', '--vscode-settings-dropdownBorder': '#cecece',
-    '--vscode-settings-dropdownListBorder': '#cecece', '--vscode-button-secondaryBackground': '#e5e5e5', '--vscode-button-secondaryForeground': '#3b3b3b',
+    '--vscode-font-family': 'sans-serif',
+    '--vscode-font-size': '13px',
+    '--vscode-foreground': '#3b3b3b',
+    '--vscode-editor-background': '#ffffff',
+    '--vscode-descriptionForeground': '#717171',
+    '--vscode-sideBar-background': '#f8f8f8',
+    '--vscode-widget-border': '#e5e5e5',
+    '--vscode-charts-foreground': '#616161',
+    '--vscode-charts-lines': 'rgba(97,97,97,0.3)',
+    '--vscode-charts-blue': '#1a85ff',
+    '--vscode-charts-orange': '#d18616',
+    '--vscode-charts-green': '#388a34',
+    '--vscode-charts-purple': '#652d90',
+    '--vscode-charts-red': '#e51400',
+    '--vscode-charts-yellow': '#bf8803',
+    '--vscode-textLink-foreground': '#005fb8',
+    '--vscode-errorForeground': '#e51400',
+    '--vscode-focusBorder': '#005fb8',
+    '--vscode-button-background': '#005fb8',
+    '--vscode-button-foreground': '#ffffff',
+    '--vscode-settings-dropdownBackground': '#ffffff',
+    '--vscode-settings-dropdownForeground': '#3b3b3b',
+    '--vscode-settings-dropdownBorder': '#cecece',
+    '--vscode-settings-dropdownListBorder': '#cecece',
+    '--vscode-button-secondaryBackground': '#e5e5e5',
+    '--vscode-button-secondaryForeground': '#3b3b3b',
   },
   dark: {
-    '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px', '--vscode-foreground': '#cccccc', '--vscode-editor-background': '#1f1f1f',
-    '--vscode-descriptionForeground': '#9d9d9d', '--vscode-sideBar-background': '#181818', '--vscode-widget-border': '#313131',
-    '--vscode-charts-foreground': '#cccccc', '--vscode-charts-lines': 'rgba(204,204,204,0.3)', '--vscode-charts-blue': '#3794ff', '--vscode-charts-orange': '#d18616',
-    '--vscode-charts-green': '#89d185', '--vscode-charts-purple': '#b180d7', '--vscode-charts-red': '#f14c4c', '--vscode-charts-yellow': '#cca700',
-    '--vscode-textLink-foreground': '#4daafc', '--vscode-errorForeground': '#f85149', '--vscode-focusBorder': '#0078d4',
-    '--vscode-button-background': '#0078d4', '--vscode-button-foreground': '#ffffff',
-    '--vscode-settings-dropdownBackground': '#313131', '--vscode-settings-dropdownForeground': '#cccccc', '--vscode-settings-dropdownBorder': '#3c3c3c',
-    '--vscode-settings-dropdownListBorder': '#454545', '--vscode-button-secondaryBackground': '#313131', '--vscode-button-secondaryForeground': '#cccccc',
+    '--vscode-font-family': 'sans-serif',
+    '--vscode-font-size': '13px',
+    '--vscode-foreground': '#cccccc',
+    '--vscode-editor-background': '#1f1f1f',
+    '--vscode-descriptionForeground': '#9d9d9d',
+    '--vscode-sideBar-background': '#181818',
+    '--vscode-widget-border': '#313131',
+    '--vscode-charts-foreground': '#cccccc',
+    '--vscode-charts-lines': 'rgba(204,204,204,0.3)',
+    '--vscode-charts-blue': '#3794ff',
+    '--vscode-charts-orange': '#d18616',
+    '--vscode-charts-green': '#89d185',
+    '--vscode-charts-purple': '#b180d7',
+    '--vscode-charts-red': '#f14c4c',
+    '--vscode-charts-yellow': '#cca700',
+    '--vscode-textLink-foreground': '#4daafc',
+    '--vscode-errorForeground': '#f85149',
+    '--vscode-focusBorder': '#0078d4',
+    '--vscode-button-background': '#0078d4',
+    '--vscode-button-foreground': '#ffffff',
+    '--vscode-settings-dropdownBackground': '#313131',
+    '--vscode-settings-dropdownForeground': '#cccccc',
+    '--vscode-settings-dropdownBorder': '#3c3c3c',
+    '--vscode-settings-dropdownListBorder': '#454545',
+    '--vscode-button-secondaryBackground': '#313131',
+    '--vscode-button-secondaryForeground': '#cccccc',
   },
   'high-contrast': {
-    '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px', '--vscode-foreground': '#ffffff', '--vscode-editor-background': '#000000',
-    '--vscode-descriptionForeground': '#ffffff', '--vscode-contrastBorder': '#6fc3df', '--vscode-charts-foreground': '#ffffff', '--vscode-charts-lines': '#ffffff',
-    '--vscode-charts-blue': '#3794ff', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#89d185', '--vscode-charts-purple': '#b180d7',
-    '--vscode-charts-red': '#f14c4c', '--vscode-charts-yellow': '#ffff00', '--vscode-textLink-foreground': '#21a6ff', '--vscode-focusBorder': '#f38518',
+    '--vscode-font-family': 'sans-serif',
+    '--vscode-font-size': '13px',
+    '--vscode-foreground': '#ffffff',
+    '--vscode-editor-background': '#000000',
+    '--vscode-descriptionForeground': '#ffffff',
+    '--vscode-contrastBorder': '#6fc3df',
+    '--vscode-charts-foreground': '#ffffff',
+    '--vscode-charts-lines': '#ffffff',
+    '--vscode-charts-blue': '#3794ff',
+    '--vscode-charts-orange': '#d18616',
+    '--vscode-charts-green': '#89d185',
+    '--vscode-charts-purple': '#b180d7',
+    '--vscode-charts-red': '#f14c4c',
+    '--vscode-charts-yellow': '#ffff00',
+    '--vscode-textLink-foreground': '#21a6ff',
+    '--vscode-focusBorder': '#f38518',
   },
 };
 
@@ -68,11 +116,22 @@ export async function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath()!,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
-export async function openPanel(browser: Browser, opts: { state?: PanelWebviewState; theme?: Theme } = {}): Promise<PanelPage> {
+export async function openPanel(
+  browser: Browser,
+  opts: { state?: PanelWebviewState; theme?: Theme } = {},
+): Promise<PanelPage> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
   const page = await context.newPage();
   const requests: string[] = [];
@@ -86,8 +145,10 @@ export async function openPanel(browser: Browser, opts: { state?: PanelWebviewSt
     const url = new URL(route.request().url());
     if (url.origin !== ORIGIN) return route.abort();
     if (url.pathname === '/index.html') return route.fulfill({ contentType: 'text/html', body: html });
-    if (url.pathname === '/dist/webview.js') return route.fulfill({ contentType: 'text/javascript', body: fs.readFileSync(path.join(dist, 'webview.js')) });
-    if (url.pathname === '/dist/webview.css') return route.fulfill({ contentType: 'text/css', body: fs.readFileSync(path.join(dist, 'webview.css')) });
+    if (url.pathname === '/dist/webview.js')
+      return route.fulfill({ contentType: 'text/javascript', body: fs.readFileSync(path.join(dist, 'webview.js')) });
+    if (url.pathname === '/dist/webview.css')
+      return route.fulfill({ contentType: 'text/css', body: fs.readFileSync(path.join(dist, 'webview.css')) });
     return route.fulfill({ status: 404, body: '' });
   });
   // VS Code's stand-in: acquireVsCodeApi once, a message log, a state slot. Injected before the
@@ -97,7 +158,9 @@ export async function openPanel(browser: Browser, opts: { state?: PanelWebviewSt
     w.__posted = [];
     w.__state = initial;
     w.__violations = [];
-    document.addEventListener('securitypolicyviolation', (e) => (w.__violations as string[]).push(`${e.violatedDirective} ${e.blockedURI}`));
+    document.addEventListener('securitypolicyviolation', (e) =>
+      (w.__violations as string[]).push(`${e.violatedDirective} ${e.blockedURI}`),
+    );
     let acquired = false;
     w.acquireVsCodeApi = () => {
       if (acquired) throw new Error('acquireVsCodeApi called twice');
@@ -105,7 +168,9 @@ export async function openPanel(browser: Browser, opts: { state?: PanelWebviewSt
       return {
         postMessage: (m: unknown) => (w.__posted as unknown[]).push(m),
         getState: () => w.__state,
-        setState: (s: unknown) => { w.__state = s; },
+        setState: (s: unknown) => {
+          w.__state = s;
+        },
       };
     };
   }, opts.state);
@@ -121,10 +186,13 @@ export async function openPanel(browser: Browser, opts: { state?: PanelWebviewSt
     posted: () => page.evaluate(() => (window as unknown as { __posted: FromWebview[] }).__posted),
     state: () => page.evaluate(() => (window as unknown as { __state: PanelWebviewState | undefined }).__state),
     setTheme: async (theme) => {
-      await page.evaluate(([vars, kind]) => {
-        for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
-        document.body.className = `vscode-${kind}`;
-      }, [THEMES[theme], theme] as const);
+      await page.evaluate(
+        ([vars, kind]) => {
+          for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
+          document.body.className = `vscode-${kind}`;
+        },
+        [THEMES[theme], theme] as const,
+      );
     },
   };
   await panel.setTheme(opts.theme ?? 'dark');

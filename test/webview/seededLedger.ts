@@ -30,15 +30,34 @@ function row(i: number, startedAt: number, over: Partial<UsageRow> = {}): UsageR
   const error: ErrorCode | null = i % 11 === 5 ? 'rate_limited' : i % 17 === 9 ? 'server_error' : null;
   const cost = cacheHit || error ? 0 : Math.round((0.002 + (i % 5) * 0.0015) * 1e6) / 1e6;
   return {
-    requestId: `req-${i}`, startedAt, client: 'vscode', feature: FEATURES[Math.floor(i / 3) % 3]!, priority: 'interactive',
-    provider: m.provider, model: m.model, tier: 'moderate', experimentArm: null,
-    inputTokens: cacheHit || error ? 0 : 400 + (i % 9) * 50, outputTokens: cacheHit || error ? 0 : 100 + (i % 4) * 25,
-    cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0,
-    costUsd: cost, costSavedUsd: cacheHit ? 0.004 : 0, costEstimated: false,
-    latencyMs: cacheHit ? 2 : 300 + (i % 13) * 40, ttftMs: cacheHit ? 1 : 120 + (i % 7) * 15,
-    attempts: error ? 4 : cacheHit ? 0 : 1 + (i % 19 === 0 ? 1 : 0), errorCode: error, httpStatus: error === 'rate_limited' ? 429 : error ? 500 : 200,
+    requestId: `req-${i}`,
+    startedAt,
+    client: 'vscode',
+    feature: FEATURES[Math.floor(i / 3) % 3]!,
+    priority: 'interactive',
+    provider: m.provider,
+    model: m.model,
+    tier: 'moderate',
+    experimentArm: null,
+    inputTokens: cacheHit || error ? 0 : 400 + (i % 9) * 50,
+    outputTokens: cacheHit || error ? 0 : 100 + (i % 4) * 25,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    reasoningTokens: 0,
+    costUsd: cost,
+    costSavedUsd: cacheHit ? 0.004 : 0,
+    costEstimated: false,
+    latencyMs: cacheHit ? 2 : 300 + (i % 13) * 40,
+    ttftMs: cacheHit ? 1 : 120 + (i % 7) * 15,
+    attempts: error ? 4 : cacheHit ? 0 : 1 + (i % 19 === 0 ? 1 : 0),
+    errorCode: error,
+    httpStatus: error === 'rate_limited' ? 429 : error ? 500 : 200,
     fallbackPath: i % 23 === 0 ? ['anthropic/claude-sonnet-5-5', 'openai/gpt-5.4-mini'] : [],
-    cache: cacheHit ? 'exact' : 'none', coalesced: false, stream: true, profile: 'default', sample: null,
+    cache: cacheHit ? 'exact' : 'none',
+    coalesced: false,
+    stream: true,
+    profile: 'default',
+    sample: null,
     ...over,
   };
 }
@@ -56,17 +75,42 @@ export function seededRows(): UsageRow[] {
       rows.push(row(i++, t));
     }
   }
-  rows.push(row(i, NOW - 60_000, { feature: HOSTILE_FEATURE, model: HOSTILE_MODEL, provider: 'anthropic', requestId: 'req-hostile', errorCode: null, costUsd: 0.5, cache: 'none', fallbackPath: [CANARY], sample: { prompt: `my key is ${CANARY} <b>bold</b>`, response: 'ok' } }));
+  rows.push(
+    row(i, NOW - 60_000, {
+      feature: HOSTILE_FEATURE,
+      model: HOSTILE_MODEL,
+      provider: 'anthropic',
+      requestId: 'req-hostile',
+      errorCode: null,
+      costUsd: 0.5,
+      cache: 'none',
+      fallbackPath: [CANARY],
+      sample: { prompt: `my key is ${CANARY} <b>bold</b>`, response: 'ok' },
+    }),
+  );
   return rows;
 }
 
 function query(rows: UsageRow[], since: number, until: number): UsageQueryResult {
   const inRange = rows.filter((r) => r.startedAt >= since && r.startedAt < until);
   const errors = countErrors(inRange);
-  return { since, until, groupBy: 'day', groups: groupRows(inRange, 'day', OFFSET), total: summarizeRows('total', inRange), errorsByCode: errors.byCode, errorsByStatus: errors.byStatus, ledger: LEDGER };
+  return {
+    since,
+    until,
+    groupBy: 'day',
+    groups: groupRows(inRange, 'day', OFFSET),
+    total: summarizeRows('total', inRange),
+    errorsByCode: errors.byCode,
+    errorsByStatus: errors.byStatus,
+    ledger: LEDGER,
+  };
 }
 
-export function seededSnapshot(rows = seededRows(), filters: PanelFilters = { range: '30d' }, budgetSetting: unknown = { monthlyUsd: 5 }): PanelSnapshot {
+export function seededSnapshot(
+  rows = seededRows(),
+  filters: PanelFilters = { range: '30d' },
+  budgetSetting: unknown = { monthlyUsd: 5 },
+): PanelSnapshot {
   const since = NOW - 30 * 86_400_000;
   const until = NOW + 1;
   const inRange = rows.filter((r) => r.startedAt >= since && r.startedAt < until);
@@ -87,18 +131,41 @@ export function seededLive(): PanelLive {
     at: NOW,
     status: {
       circuits: [
-        { key: 'openai/gpt-5.4-mini', state: 'open', failures: 5, windowRequests: 12, windowFailures: 7, openedAt: NOW - 10_000, nextProbeAt: NOW + 20_000, lastFailure: 'server_error: 500' },
-        { key: 'anthropic/claude-sonnet-5-5', state: 'closed', failures: 0, windowRequests: 30, windowFailures: 0, openedAt: null, nextProbeAt: null, lastFailure: null },
+        {
+          key: 'openai/gpt-5.4-mini',
+          state: 'open',
+          failures: 5,
+          windowRequests: 12,
+          windowFailures: 7,
+          openedAt: NOW - 10_000,
+          nextProbeAt: NOW + 20_000,
+          lastFailure: 'server_error: 500',
+        },
+        {
+          key: 'anthropic/claude-sonnet-5-5',
+          state: 'closed',
+          failures: 0,
+          windowRequests: 30,
+          windowFailures: 0,
+          openedAt: null,
+          nextProbeAt: null,
+          lastFailure: null,
+        },
       ],
-      rateLimits: [{
-        provider: 'anthropic', keyId: 'k1a2b3', tier: 'tier1',
-        buckets: [
-          { kind: 'requests', limit: 50, remaining: 42, fullAt: NOW + 9_000 },
-          { kind: 'input_tokens', limit: 30000, remaining: 27500, fullAt: NOW + 5_000 },
-          { kind: 'output_tokens', limit: 8000, remaining: 8000, fullAt: null },
-        ],
-        queued: { interactive: 1, background: 2 }, pausedUntil: null,
-      }],
+      rateLimits: [
+        {
+          provider: 'anthropic',
+          keyId: 'k1a2b3',
+          tier: 'tier1',
+          buckets: [
+            { kind: 'requests', limit: 50, remaining: 42, fullAt: NOW + 9_000 },
+            { kind: 'input_tokens', limit: 30000, remaining: 27500, fullAt: NOW + 5_000 },
+            { kind: 'output_tokens', limit: 8000, remaining: 8000, fullAt: null },
+          ],
+          queued: { interactive: 1, background: 2 },
+          pausedUntil: null,
+        },
+      ],
       alerts: [],
       ledger: LEDGER,
       providers: [
@@ -109,11 +176,32 @@ export function seededLive(): PanelLive {
       inFlight: 0,
     },
     live: {
-      windows: [{ windowMs: 300_000, requests: 10, errors: 1, costUsd: 0.02, latencyMs: { count: 9, p50: 300, p95: 500, p99: 600 }, ttftMs: { count: 9, p50: 100, p95: 200, p99: 210 } }],
+      windows: [
+        {
+          windowMs: 300_000,
+          requests: 10,
+          errors: 1,
+          costUsd: 0.02,
+          latencyMs: { count: 9, p50: 300, p95: 500, p99: 600 },
+          ttftMs: { count: 9, p50: 100, p95: 200, p99: 210 },
+        },
+      ],
       ledger: LEDGER,
     },
     alerts: {
-      active: [{ id: 'error_rate', kind: 'error_rate', severity: 'warning', message: 'Error rate 12 % over 15 minutes <script>window.__pwned="alert"</script>', value: 0.12, threshold: 0.05, firedAt: NOW - 120_000, lastSentAt: NOW - 120_000, clearedAt: null }],
+      active: [
+        {
+          id: 'error_rate',
+          kind: 'error_rate',
+          severity: 'warning',
+          message: 'Error rate 12 % over 15 minutes <script>window.__pwned="alert"</script>',
+          value: 0.12,
+          threshold: 0.05,
+          firedAt: NOW - 120_000,
+          lastSentAt: NOW - 120_000,
+          clearedAt: null,
+        },
+      ],
       recent: [],
       ledger: LEDGER,
     },

@@ -18,6 +18,13 @@ export function anthropicErrorType(status: number): string {
 }
 
 /** `{"type":"error","error":{"type","message"},"request_id"}`, as the Anthropic API answers. */
-export function anthropicErrorBody(failure: HttpFailure, requestId: string): { type: 'error'; error: { type: string; message: string }; request_id: string } {
-  return { type: 'error', error: { type: anthropicErrorType(failure.status), message: failure.message }, request_id: requestId };
+export function anthropicErrorBody(
+  failure: HttpFailure,
+  requestId: string,
+): { type: 'error'; error: { type: string; message: string }; request_id: string } {
+  return {
+    type: 'error',
+    error: { type: anthropicErrorType(failure.status), message: failure.message },
+    request_id: requestId,
+  };
 }

@@ -5,8 +5,16 @@ import { mergeTurns } from '../mergeTurns';
 import { resolveModelName, unknownModelMessage } from '../modelName';
 
 const textBlock = z.object({ type: z.literal('text'), text: z.string() });
-const imageBlock = z.object({ type: z.literal('image'), source: z.object({ type: z.string(), media_type: z.string().optional(), data: z.string().optional() }) });
-const toolUseBlock = z.object({ type: z.literal('tool_use'), id: z.string(), name: z.string(), input: z.record(z.string(), z.unknown()) });
+const imageBlock = z.object({
+  type: z.literal('image'),
+  source: z.object({ type: z.string(), media_type: z.string().optional(), data: z.string().optional() }),
+});
+const toolUseBlock = z.object({
+  type: z.literal('tool_use'),
+  id: z.string(),
+  name: z.string(),
+  input: z.record(z.string(), z.unknown()),
+});
 const toolResultBlock = z.object({
   type: z.literal('tool_result'),
   tool_use_id: z.string(),
@@ -20,11 +28,21 @@ const block = z.union([textBlock, imageBlock, toolUseBlock, toolResultBlock, oth
 export const messagesSchema = z.object({
   model: z.string().min(1),
   max_tokens: z.number().int().positive(),
-  messages: z.array(z.object({ role: z.enum(['user', 'assistant']), content: z.union([z.string(), z.array(block)]) })).min(1),
+  messages: z
+    .array(z.object({ role: z.enum(['user', 'assistant']), content: z.union([z.string(), z.array(block)]) }))
+    .min(1),
   system: z.union([z.string(), z.array(z.object({ type: z.literal('text'), text: z.string() }))]).optional(),
   temperature: z.number().optional(),
   stream: z.boolean().optional(),
-  tools: z.array(z.object({ name: z.string(), description: z.string().optional(), input_schema: z.record(z.string(), z.unknown()) })).optional(),
+  tools: z
+    .array(
+      z.object({
+        name: z.string(),
+        description: z.string().optional(),
+        input_schema: z.record(z.string(), z.unknown()),
+      }),
+    )
+    .optional(),
   tool_choice: z.object({ type: z.enum(['auto', 'any', 'tool', 'none']), name: z.string().optional() }).optional(),
   thinking: z.object({ type: z.string(), budget_tokens: z.number().optional() }).optional(),
 });
@@ -68,7 +86,10 @@ function mapCommon(b: z.infer<typeof countTokensSchema>, feature: string): ChatR
   if (!choice) return notFound(unknownModelMessage(b.model));
   const turns: ChatMessage[] = [];
   for (const m of b.messages) {
-    if (typeof m.content === 'string') { turns.push({ role: m.role, content: m.content }); continue; }
+    if (typeof m.content === 'string') {
+      turns.push({ role: m.role, content: m.content });
+      continue;
+    }
     const parts: ContentPart[] = [];
     for (const p of m.content) {
       const part = partOf(p);
@@ -84,7 +105,15 @@ function mapCommon(b: z.infer<typeof countTokensSchema>, feature: string): ChatR
     feature,
     ...choice,
     ...(system ? { system } : {}),
-    ...(b.tools?.length ? { tools: b.tools.map((t) => ({ name: t.name, ...(t.description ? { description: t.description } : {}), inputSchema: t.input_schema })) } : {}),
+    ...(b.tools?.length
+      ? {
+          tools: b.tools.map((t) => ({
+            name: t.name,
+            ...(t.description ? { description: t.description } : {}),
+            inputSchema: t.input_schema,
+          })),
+        }
+      : {}),
     ...(b.tool_choice ? { toolChoice: toolChoiceOf(b.tool_choice) } : {}),
   };
 }
@@ -92,12 +121,15 @@ function mapCommon(b: z.infer<typeof countTokensSchema>, feature: string): ChatR
 /** Undefined for blocks the canonical request has no place for (thinking, documents): left out. */
 function partOf(p: z.infer<typeof block>): ContentPart | HttpFailure | undefined {
   switch (p.type) {
-    case 'text': return { type: 'text', text: (p as z.infer<typeof textBlock>).text };
+    case 'text':
+      return { type: 'text', text: (p as z.infer<typeof textBlock>).text };
     case 'image': {
       const src = (p as z.infer<typeof imageBlock>).source;
       const types = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
       if (src.type !== 'base64' || !src.data || !src.media_type || !types.includes(src.media_type)) {
-        return badRequest('messages: an image must have a base64 source of a PNG, JPEG, GIF or WebP image (Conduit does not fetch URLs).');
+        return badRequest(
+          'messages: an image must have a base64 source of a PNG, JPEG, GIF or WebP image (Conduit does not fetch URLs).',
+        );
       }
       return { type: 'image', mediaType: src.media_type as 'image/png', data: src.data };
     }
@@ -114,7 +146,9 @@ function partOf(p: z.infer<typeof block>): ContentPart | HttpFailure | undefined
     case 'redacted_thinking':
       return undefined;
     default:
-      return badRequest(`messages: content blocks of type ${JSON.stringify(p.type)} are not supported by Conduit; send text, image, tool_use or tool_result.`);
+      return badRequest(
+        `messages: content blocks of type ${JSON.stringify(p.type)} are not supported by Conduit; send text, image, tool_use or tool_result.`,
+      );
   }
 }
 
@@ -124,7 +158,9 @@ function toolChoiceOf(c: { type: 'auto' | 'any' | 'tool' | 'none'; name?: string
 }
 
 /** A thinking budget as the canonical effort: the daemon turns it back into a budget per provider. */
-function effortOf(thinking: { type: string; budget_tokens?: number | undefined } | undefined): ReasoningEffort | undefined {
+function effortOf(
+  thinking: { type: string; budget_tokens?: number | undefined } | undefined,
+): ReasoningEffort | undefined {
   if (!thinking || thinking.type !== 'enabled') return undefined;
   const budget = thinking.budget_tokens ?? 0;
   return budget >= 16_000 ? 'high' : budget >= 4_000 ? 'medium' : 'low';

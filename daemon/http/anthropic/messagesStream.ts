@@ -31,7 +31,15 @@ export class MessagesStreamWriter {
     if (toolCall) {
       const { ordinal, first } = this.tools.place(toolCall);
       if (first || this.open?.kind !== 'tool' || this.open.call !== ordinal) {
-        this.openBlock({ kind: 'tool', call: ordinal }, { type: 'tool_use', id: toolCall.id ?? `toolu_${this.meta.requestId}_${ordinal}`, name: toolCall.name ?? '', input: {} });
+        this.openBlock(
+          { kind: 'tool', call: ordinal },
+          {
+            type: 'tool_use',
+            id: toolCall.id ?? `toolu_${this.meta.requestId}_${ordinal}`,
+            name: toolCall.name ?? '',
+            input: {},
+          },
+        );
       }
       if (toolCall.argumentsDelta) this.delta({ type: 'input_json_delta', partial_json: toolCall.argumentsDelta });
       return;
@@ -50,15 +58,21 @@ export class MessagesStreamWriter {
     }
     calls.forEach((c, i) => {
       if (this.tools.streamed(c.id)) return;
-      this.openBlock({ kind: 'tool', call: this.tools.count + i }, { type: 'tool_use', id: c.id, name: c.name, input: {} });
+      this.openBlock(
+        { kind: 'tool', call: this.tools.count + i },
+        { type: 'tool_use', id: c.id, name: c.name, input: {} },
+      );
       this.delta({ type: 'input_json_delta', partial_json: JSON.stringify(c.input) });
     });
     this.closeBlock();
-    this.sse.send({
-      type: 'message_delta',
-      delta: { stop_reason: anthropicStopReason(result.stopReason, calls.length > 0), stop_sequence: null },
-      usage: anthropicUsage(result.usage),
-    }, 'message_delta');
+    this.sse.send(
+      {
+        type: 'message_delta',
+        delta: { stop_reason: anthropicStopReason(result.stopReason, calls.length > 0), stop_sequence: null },
+        usage: anthropicUsage(result.usage),
+      },
+      'message_delta',
+    );
     this.sse.send({ type: 'message_stop' }, 'message_stop');
     this.sse.end();
   }
@@ -72,21 +86,37 @@ export class MessagesStreamWriter {
   private begin(): void {
     if (this.began) return;
     this.began = true;
-    this.sse.send({
-      type: 'message_start',
-      message: {
-        id: messageId(this.meta.requestId), type: 'message', role: 'assistant', model: this.meta.model, content: [],
-        stop_reason: null, stop_sequence: null,
-        usage: { input_tokens: this.meta.estimatedInputTokens, output_tokens: 1, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 },
+    this.sse.send(
+      {
+        type: 'message_start',
+        message: {
+          id: messageId(this.meta.requestId),
+          type: 'message',
+          role: 'assistant',
+          model: this.meta.model,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: {
+            input_tokens: this.meta.estimatedInputTokens,
+            output_tokens: 1,
+            cache_read_input_tokens: 0,
+            cache_creation_input_tokens: 0,
+          },
+        },
       },
-    }, 'message_start');
+      'message_start',
+    );
   }
 
   private openBlock(block: OpenBlock, contentBlock: Record<string, unknown>): void {
     this.closeBlock();
     this.index++;
     this.open = block;
-    this.sse.send({ type: 'content_block_start', index: this.index, content_block: contentBlock }, 'content_block_start');
+    this.sse.send(
+      { type: 'content_block_start', index: this.index, content_block: contentBlock },
+      'content_block_start',
+    );
     if (!this.pinged) {
       this.pinged = true;
       this.sse.send({ type: 'ping' }, 'ping');

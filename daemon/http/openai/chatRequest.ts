@@ -6,14 +6,26 @@ import { resolveModelName, unknownModelMessage } from '../modelName';
 
 const textPart = z.object({ type: z.literal('text'), text: z.string() });
 const imagePart = z.object({ type: z.literal('image_url'), image_url: z.object({ url: z.string() }) });
-const contentSchema = z.union([z.string(), z.array(z.union([textPart, imagePart, z.object({ type: z.string() })])), z.null()]);
-const toolCall = z.object({ id: z.string(), type: z.literal('function').optional(), function: z.object({ name: z.string(), arguments: z.string() }) });
+const contentSchema = z.union([
+  z.string(),
+  z.array(z.union([textPart, imagePart, z.object({ type: z.string() })])),
+  z.null(),
+]);
+const toolCall = z.object({
+  id: z.string(),
+  type: z.literal('function').optional(),
+  function: z.object({ name: z.string(), arguments: z.string() }),
+});
 
 const messageSchema = z.discriminatedUnion('role', [
   z.object({ role: z.literal('system'), content: contentSchema }),
   z.object({ role: z.literal('developer'), content: contentSchema }),
   z.object({ role: z.literal('user'), content: contentSchema }),
-  z.object({ role: z.literal('assistant'), content: contentSchema.optional(), tool_calls: z.array(toolCall).optional() }),
+  z.object({
+    role: z.literal('assistant'),
+    content: contentSchema.optional(),
+    tool_calls: z.array(toolCall).optional(),
+  }),
   z.object({ role: z.literal('tool'), tool_call_id: z.string(), content: contentSchema }),
 ]);
 
@@ -27,12 +39,37 @@ export const chatCompletionSchema = z.object({
   stream: z.boolean().nullish(),
   stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
   n: z.number().int().nullish(),
-  tools: z.array(z.object({ type: z.literal('function'), function: z.object({ name: z.string(), description: z.string().optional(), parameters: z.record(z.string(), z.unknown()).optional() }) })).nullish(),
-  tool_choice: z.union([z.enum(['auto', 'none', 'required']), z.object({ type: z.literal('function'), function: z.object({ name: z.string() }) })]).nullish(),
-  response_format: z.union([
-    z.object({ type: z.enum(['text', 'json_object']) }),
-    z.object({ type: z.literal('json_schema'), json_schema: z.object({ name: z.string(), description: z.string().optional(), schema: z.record(z.string(), z.unknown()).optional() }) }),
-  ]).nullish(),
+  tools: z
+    .array(
+      z.object({
+        type: z.literal('function'),
+        function: z.object({
+          name: z.string(),
+          description: z.string().optional(),
+          parameters: z.record(z.string(), z.unknown()).optional(),
+        }),
+      }),
+    )
+    .nullish(),
+  tool_choice: z
+    .union([
+      z.enum(['auto', 'none', 'required']),
+      z.object({ type: z.literal('function'), function: z.object({ name: z.string() }) }),
+    ])
+    .nullish(),
+  response_format: z
+    .union([
+      z.object({ type: z.enum(['text', 'json_object']) }),
+      z.object({
+        type: z.literal('json_schema'),
+        json_schema: z.object({
+          name: z.string(),
+          description: z.string().optional(),
+          schema: z.record(z.string(), z.unknown()).optional(),
+        }),
+      }),
+    ])
+    .nullish(),
   reasoning_effort: z.enum(['minimal', 'low', 'medium', 'high']).nullish(),
 });
 
@@ -49,16 +86,29 @@ export interface MappedChat {
 /** An OpenAI chat completion request as the canonical request; a failure says which field is wrong. */
 export function mapChatCompletion(body: unknown, feature: string): MappedChat | HttpFailure {
   const parsed = chatCompletionSchema.safeParse(body);
-  if (!parsed.success) return badRequest(`The chat completion request is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}.`);
+  if (!parsed.success)
+    return badRequest(
+      `The chat completion request is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}.`,
+    );
   const b = parsed.data;
-  if (b.n !== undefined && b.n !== null && b.n !== 1) return badRequest('n other than 1 is not supported by Conduit; send one request per choice.');
+  if (b.n !== undefined && b.n !== null && b.n !== 1)
+    return badRequest('n other than 1 is not supported by Conduit; send one request per choice.');
   const choice = resolveModelName(b.model);
   if (!choice) return notFound(unknownModelMessage(b.model));
   const system: string[] = [];
   const turns: ChatMessage[] = [];
   for (const m of b.messages) {
-    if (m.role === 'system' || m.role === 'developer') { system.push(textOnly(m.content)); continue; }
-    if (m.role === 'tool') { turns.push({ role: 'user', content: [{ type: 'tool_result', toolUseId: m.tool_call_id, content: textOnly(m.content) }] }); continue; }
+    if (m.role === 'system' || m.role === 'developer') {
+      system.push(textOnly(m.content));
+      continue;
+    }
+    if (m.role === 'tool') {
+      turns.push({
+        role: 'user',
+        content: [{ type: 'tool_result', toolUseId: m.tool_call_id, content: textOnly(m.content) }],
+      });
+      continue;
+    }
     if (m.role === 'user') {
       const parts = userParts(m.content);
       if ('status' in parts) return parts;
@@ -84,14 +134,26 @@ export function mapChatCompletion(body: unknown, feature: string): MappedChat | 
     ...(maxTokens ? { max_tokens: maxTokens } : {}),
     ...(b.temperature !== undefined && b.temperature !== null ? { temperature: b.temperature } : {}),
     ...(b.stream ? { stream: true } : {}),
-    ...(b.tools?.length ? { tools: b.tools.map((t) => ({ name: t.function.name, ...(t.function.description ? { description: t.function.description } : {}), inputSchema: t.function.parameters ?? { type: 'object', properties: {} } })) } : {}),
+    ...(b.tools?.length
+      ? {
+          tools: b.tools.map((t) => ({
+            name: t.function.name,
+            ...(t.function.description ? { description: t.function.description } : {}),
+            inputSchema: t.function.parameters ?? { type: 'object', properties: {} },
+          })),
+        }
+      : {}),
     ...(b.tool_choice ? { toolChoice: toolChoiceOf(b.tool_choice) } : {}),
     ...(b.reasoning_effort ? { reasoningEffort: b.reasoning_effort === 'minimal' ? 'low' : b.reasoning_effort } : {}),
   };
   const format = b.response_format;
   if (format?.type === 'json_object') request.responseFormat = 'json';
   if (format?.type === 'json_schema') {
-    request.responseSchema = { name: format.json_schema.name, ...(format.json_schema.description ? { description: format.json_schema.description } : {}), schema: format.json_schema.schema ?? { type: 'object' } };
+    request.responseSchema = {
+      name: format.json_schema.name,
+      ...(format.json_schema.description ? { description: format.json_schema.description } : {}),
+      schema: format.json_schema.schema ?? { type: 'object' },
+    };
   }
   return { request, model: b.model, stream: b.stream === true, includeUsage: b.stream_options?.include_usage === true };
 }
@@ -112,10 +174,16 @@ function userParts(content: z.infer<typeof contentSchema>): ContentPart[] | Http
   for (const p of content) {
     if (p.type === 'text' && 'text' in p && typeof p.text === 'string') parts.push({ type: 'text', text: p.text });
     else if (p.type === 'image_url' && 'image_url' in p) {
-      const image = dataUrlImage((p.image_url).url);
-      if (!image) return badRequest('messages: an image_url must be a data: URL of a PNG, JPEG, GIF or WebP image (Conduit does not fetch URLs).');
+      const image = dataUrlImage(p.image_url.url);
+      if (!image)
+        return badRequest(
+          'messages: an image_url must be a data: URL of a PNG, JPEG, GIF or WebP image (Conduit does not fetch URLs).',
+        );
       parts.push(image);
-    } else return badRequest(`messages: content parts of type ${JSON.stringify(p.type)} are not supported; send text or image_url.`);
+    } else
+      return badRequest(
+        `messages: content parts of type ${JSON.stringify(p.type)} are not supported; send text or image_url.`,
+      );
   }
   return parts.length ? parts : [{ type: 'text', text: '' }];
 }
@@ -128,7 +196,9 @@ function dataUrlImage(url: string): ImagePart | undefined {
 function parseArguments(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text || '{}');
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }

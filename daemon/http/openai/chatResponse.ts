@@ -33,17 +33,27 @@ export function chatCompletionOf(result: ChatResult, created: number): Record<st
     object: 'chat.completion',
     created,
     model: result.model,
-    choices: [{
-      index: 0,
-      message: {
-        role: 'assistant',
-        content: toolCalls.length && !content ? null : content,
-        refusal: null,
-        ...(toolCalls.length ? { tool_calls: toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: JSON.stringify(c.input) } })) } : {}),
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: toolCalls.length && !content ? null : content,
+          refusal: null,
+          ...(toolCalls.length
+            ? {
+                tool_calls: toolCalls.map((c) => ({
+                  id: c.id,
+                  type: 'function',
+                  function: { name: c.name, arguments: JSON.stringify(c.input) },
+                })),
+              }
+            : {}),
+        },
+        logprobs: null,
+        finish_reason: openaiFinishReason(result.stopReason, toolCalls.length > 0),
       },
-      logprobs: null,
-      finish_reason: openaiFinishReason(result.stopReason, toolCalls.length > 0),
-    }],
+    ],
     usage: openaiUsage(result.usage),
   };
 }

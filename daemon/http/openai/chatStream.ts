@@ -26,8 +26,14 @@ export class ChatStreamWriter {
     if (toolCall) {
       const { ordinal } = this.tools.place(toolCall);
       const call: Record<string, unknown> = { index: ordinal };
-      if (toolCall.id !== undefined) { call.id = toolCall.id; call.type = 'function'; }
-      call.function = { ...(toolCall.name !== undefined ? { name: toolCall.name } : {}), arguments: toolCall.argumentsDelta };
+      if (toolCall.id !== undefined) {
+        call.id = toolCall.id;
+        call.type = 'function';
+      }
+      call.function = {
+        ...(toolCall.name !== undefined ? { name: toolCall.name } : {}),
+        arguments: toolCall.argumentsDelta,
+      };
       this.write({ tool_calls: [call] }, null);
     } else if (delta) {
       this.write({ content: delta }, null);
@@ -41,10 +47,23 @@ export class ChatStreamWriter {
     let next = this.tools.count;
     (result.toolCalls ?? []).forEach((c) => {
       if (this.tools.streamed(c.id)) return;
-      this.write({ tool_calls: [{ index: next++, id: c.id, type: 'function', function: { name: c.name, arguments: JSON.stringify(c.input) } }] }, null);
+      this.write(
+        {
+          tool_calls: [
+            {
+              index: next++,
+              id: c.id,
+              type: 'function',
+              function: { name: c.name, arguments: JSON.stringify(c.input) },
+            },
+          ],
+        },
+        null,
+      );
     });
     this.write({}, openaiFinishReason(result.stopReason, (result.toolCalls?.length ?? 0) > 0), result.model);
-    if (this.meta.includeUsage) this.sse.send({ ...this.base(result.model), choices: [], usage: openaiUsage(result.usage) });
+    if (this.meta.includeUsage)
+      this.sse.send({ ...this.base(result.model), choices: [], usage: openaiUsage(result.usage) });
     this.sse.send('[DONE]');
     this.sse.end();
   }
@@ -70,6 +89,12 @@ export class ChatStreamWriter {
   }
 
   private base(model: string): Record<string, unknown> {
-    return { id: completionId(this.meta.requestId), object: 'chat.completion.chunk', created: this.meta.created, model, system_fingerprint: null };
+    return {
+      id: completionId(this.meta.requestId),
+      object: 'chat.completion.chunk',
+      created: this.meta.created,
+      model,
+      system_fingerprint: null,
+    };
   }
 }

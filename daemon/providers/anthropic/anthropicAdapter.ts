@@ -6,7 +6,14 @@ import { abortedError } from '../commonErrors';
 import { lowerCaseHeaders } from '../headers';
 import { stainlessClientOptions } from '../sdkClientOptions';
 import { runStream } from '../streamRunner';
-import type { ProviderAdapter, ProviderConfig, ProviderRequest, ProviderResponse, ProviderStreamEvent, UpstreamError } from '../types';
+import type {
+  ProviderAdapter,
+  ProviderConfig,
+  ProviderRequest,
+  ProviderResponse,
+  ProviderStreamEvent,
+  UpstreamError,
+} from '../types';
 import { anthropicUpstreamError } from './anthropicError';
 import { toAnthropicParams } from './anthropicRequest';
 import { AnthropicStreamAccumulator } from './anthropicStream';
@@ -22,7 +29,8 @@ export function answerOf(message: Message, schemaTool: string | undefined): { te
   for (const block of message.content) {
     if (block.type === 'text') text += block.text;
     else if (block.type === 'tool_use' && block.name === schemaTool) text = JSON.stringify(block.input);
-    else if (block.type === 'tool_use') toolCalls.push({ id: block.id, name: block.name, input: block.input as Record<string, unknown> });
+    else if (block.type === 'tool_use')
+      toolCalls.push({ id: block.id, name: block.name, input: block.input as Record<string, unknown> });
   }
   return { text, toolCalls };
 }
@@ -34,7 +42,10 @@ export function textOf(message: Message): string {
 
 /** The characters of the answer a reader sees: text, and tool-call input as JSON. */
 function visibleChars(message: Message): number {
-  return message.content.reduce((n, b) => n + (b.type === 'text' ? b.text.length : b.type === 'tool_use' ? JSON.stringify(b.input).length : 0), 0);
+  return message.content.reduce(
+    (n, b) => n + (b.type === 'text' ? b.text.length : b.type === 'tool_use' ? JSON.stringify(b.input).length : 0),
+    0,
+  );
 }
 
 /** What the adapter needs of a client: Anthropic's own, or the Bedrock or Vertex one. */
@@ -67,7 +78,11 @@ export class AnthropicAdapter implements ProviderAdapter {
     if (platform) {
       let built: Promise<AnthropicMessagesClient> | undefined;
       // A failed build (a missing SDK) is tried again by the next request.
-      this.#client = () => (built ??= platform.client().catch((err: unknown) => { built = undefined; throw err; }));
+      this.#client = () =>
+        (built ??= platform.client().catch((err: unknown) => {
+          built = undefined;
+          throw err;
+        }));
       return;
     }
     const client = new Anthropic({
@@ -81,7 +96,9 @@ export class AnthropicAdapter implements ProviderAdapter {
 
   async chat(req: ProviderRequest, signal: AbortSignal): Promise<ProviderResponse> {
     try {
-      const { data, response } = await (await this.#client()).messages
+      const { data, response } = await (
+        await this.#client()
+      ).messages
         .create({ ...toAnthropicParams(req), stream: false }, { signal })
         .withResponse();
       const { text, toolCalls } = answerOf(data, req.responseSchema?.name);
@@ -89,7 +106,11 @@ export class AnthropicAdapter implements ProviderAdapter {
         text,
         ...(toolCalls.length ? { toolCalls } : {}),
         model: data.model,
-        usage: withThinkingEstimate(fromAnthropicUsage(data.usage), data.content.some((b) => b.type === 'thinking' || b.type === 'redacted_thinking'), visibleChars(data)),
+        usage: withThinkingEstimate(
+          fromAnthropicUsage(data.usage),
+          data.content.some((b) => b.type === 'thinking' || b.type === 'redacted_thinking'),
+          visibleChars(data),
+        ),
         stopReason: data.stop_reason,
         responseId: data.id,
         headers: lowerCaseHeaders(response.headers),
@@ -105,7 +126,9 @@ export class AnthropicAdapter implements ProviderAdapter {
       signal,
       accumulator: new AnthropicStreamAccumulator(req.model, req.responseSchema?.name),
       open: async () => {
-        const { data, response } = await (await this.#client()).messages
+        const { data, response } = await (
+          await this.#client()
+        ).messages
           .create({ ...toAnthropicParams(req), stream: true }, { signal })
           .withResponse();
         return { events: data, headers: lowerCaseHeaders(response.headers) };

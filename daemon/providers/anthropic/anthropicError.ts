@@ -12,20 +12,31 @@ import { UpstreamError } from '../types';
  * APIError without a status is an `event: error` from inside the stream. `provider` is the id the
  * error is reported under (Bedrock and Vertex serve the same API through the same SDK).
  */
-export function anthropicUpstreamError(err: unknown, apiKey: string, started = false, provider: ProviderId = 'anthropic'): UpstreamError {
+export function anthropicUpstreamError(
+  err: unknown,
+  apiKey: string,
+  started = false,
+  provider: ProviderId = 'anthropic',
+): UpstreamError {
   if (err instanceof UpstreamError) return err;
   if (err instanceof APIUserAbortError) return abortedError(provider, err);
   if (isConnectTimeout(err)) return connectTimeoutError(provider, err);
   // Checked before APIConnectionError, which it extends.
   if (err instanceof APIConnectionTimeoutError) return timeoutError(provider, err);
   if (err instanceof APIConnectionError) {
-    return new UpstreamError({ provider, kind: 'connection', message: redactSecret(messageOf(err), apiKey), cause: err });
+    return new UpstreamError({
+      provider,
+      kind: 'connection',
+      message: redactSecret(messageOf(err), apiKey),
+      cause: err,
+    });
   }
   if (err instanceof APIError) {
     const headers = lowerCaseHeaders(err.headers);
     const inBand = err.status === undefined;
     // A non-JSON body (a proxy's HTML page) reaches the SDK as the message itself.
-    const message = err.apiMessage ?? (err.error === undefined ? rawBodyMessage(err.status, bodyText(err)) : err.message);
+    const message =
+      err.apiMessage ?? (err.error === undefined ? rawBodyMessage(err.status, bodyText(err)) : err.message);
     return new UpstreamError({
       provider,
       kind: inBand && started ? 'stream_error' : 'http',

@@ -1,5 +1,10 @@
 import type {
-  ContentBlockParam, MessageCreateParamsBase, OutputConfig, ThinkingConfigParam, Tool, ToolChoice as AnthropicToolChoice,
+  ContentBlockParam,
+  MessageCreateParamsBase,
+  OutputConfig,
+  ThinkingConfigParam,
+  Tool,
+  ToolChoice as AnthropicToolChoice,
 } from '@anthropic-ai/sdk/resources/messages';
 import { partsOf, type ChatMessage, type ReasoningEffort, type ToolChoice } from '../../../protocol';
 import { capabilitiesOf, type ResolvedCapabilities } from '../capabilities/modelCapabilities';
@@ -13,16 +18,27 @@ export function toAnthropicParams(request: ProviderRequest): MessageCreateParams
   const req = planRequest(caps, request).request;
   // With thinking on, Anthropic wants each replayed tool call preceded by its signed thinking
   // block, which the canonical messages do not carry; such a turn goes without thinking.
-  const replaysToolCall = req.messages.some((m) => m.role === 'assistant' && typeof m.content !== 'string' && m.content.some((p) => p.type === 'tool_use'));
+  const replaysToolCall = req.messages.some(
+    (m) => m.role === 'assistant' && typeof m.content !== 'string' && m.content.some((p) => p.type === 'tool_use'),
+  );
   const effort = replaysToolCall ? undefined : req.reasoningEffort;
   const thinking = effort ? thinkingFor(caps, effort) : undefined;
-  const tools: Tool[] = (req.tools ?? []).map((t) => ({ name: t.name, ...(t.description ? { description: t.description } : {}), input_schema: t.inputSchema as Tool['input_schema'] }));
+  const tools: Tool[] = (req.tools ?? []).map((t) => ({
+    name: t.name,
+    ...(t.description ? { description: t.description } : {}),
+    input_schema: t.inputSchema as Tool['input_schema'],
+  }));
   let toolChoice = req.toolChoice ? anthropicToolChoice(req.toolChoice) : undefined;
-  const nativeFormat = req.responseSchema && caps.structuredOutput === 'anthropicFormat' ? req.responseSchema.schema : undefined;
+  const nativeFormat =
+    req.responseSchema && caps.structuredOutput === 'anthropicFormat' ? req.responseSchema.schema : undefined;
   // Models without structured outputs give the answer as the input of a tool whose input
   // schema is the requested one, and the adapter hands that input back as the text.
   if (req.responseSchema && !nativeFormat) {
-    tools.push({ name: req.responseSchema.name, description: req.responseSchema.description ?? 'Give the answer as this tool\'s input.', input_schema: req.responseSchema.schema as Tool['input_schema'] });
+    tools.push({
+      name: req.responseSchema.name,
+      description: req.responseSchema.description ?? "Give the answer as this tool's input.",
+      input_schema: req.responseSchema.schema as Tool['input_schema'],
+    });
     // With extended thinking only `auto` is allowed; the JSON check repairs a prose answer.
     toolChoice = thinking ? { type: 'auto' } : { type: 'tool', name: req.responseSchema.name };
   }
@@ -37,7 +53,13 @@ export function toAnthropicParams(request: ProviderRequest): MessageCreateParams
     messages: req.messages.map((m) => ({ role: m.role, content: anthropicContent(m) })),
     // A long, stable system prompt marked ephemeral is read from Anthropic's prompt cache on the
     // next request within five minutes, at the cache-read price.
-    ...(req.system ? { system: req.cacheSystem ? [{ type: 'text' as const, text: req.system, cache_control: { type: 'ephemeral' as const } }] : req.system } : {}),
+    ...(req.system
+      ? {
+          system: req.cacheSystem
+            ? [{ type: 'text' as const, text: req.system, cache_control: { type: 'ephemeral' as const } }]
+            : req.system,
+        }
+      : {}),
     // planRequest has dropped a temperature the model does not take with or without thinking.
     ...(req.temperature !== undefined && thinking === undefined ? { temperature: req.temperature } : {}),
     ...(thinking ? { thinking } : {}),
@@ -61,10 +83,19 @@ function anthropicContent(m: ChatMessage): string | ContentBlockParam[] {
   if (typeof m.content === 'string') return m.content;
   return partsOf(m.content).map((p): ContentBlockParam => {
     switch (p.type) {
-      case 'text': return { type: 'text', text: p.text };
-      case 'image': return { type: 'image', source: { type: 'base64', media_type: p.mediaType, data: p.data } };
-      case 'tool_use': return { type: 'tool_use', id: p.id, name: p.name, input: p.input };
-      case 'tool_result': return { type: 'tool_result', tool_use_id: p.toolUseId, content: p.content, ...(p.isError ? { is_error: true } : {}) };
+      case 'text':
+        return { type: 'text', text: p.text };
+      case 'image':
+        return { type: 'image', source: { type: 'base64', media_type: p.mediaType, data: p.data } };
+      case 'tool_use':
+        return { type: 'tool_use', id: p.id, name: p.name, input: p.input };
+      case 'tool_result':
+        return {
+          type: 'tool_result',
+          tool_use_id: p.toolUseId,
+          content: p.content,
+          ...(p.isError ? { is_error: true } : {}),
+        };
     }
   });
 }

@@ -1,5 +1,10 @@
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
-import { fromAnthropicUsage, mergeAnthropicUsage, withThinkingEstimate, type AnthropicUsageFields } from './anthropicUsage';
+import {
+  fromAnthropicUsage,
+  mergeAnthropicUsage,
+  withThinkingEstimate,
+  type AnthropicUsageFields,
+} from './anthropicUsage';
 import type { ToolCallDelta } from '../../../protocol';
 import type { DoneEvent, StreamAccumulator } from '../streamRunner';
 import { ToolCallAssembler } from '../toolCalls';
@@ -18,7 +23,10 @@ export class AnthropicStreamAccumulator implements StreamAccumulator<RawMessageS
   #sawThinking = false;
   #visibleChars = 0;
 
-  constructor(requestedModel: string, private readonly schemaTool?: string) {
+  constructor(
+    requestedModel: string,
+    private readonly schemaTool?: string,
+  ) {
     this.#model = requestedModel;
   }
 
@@ -34,7 +42,8 @@ export class AnthropicStreamAccumulator implements StreamAccumulator<RawMessageS
         this.#usage = event.message.usage;
         return '';
       case 'content_block_start':
-        if (event.content_block.type === 'thinking' || event.content_block.type === 'redacted_thinking') this.#sawThinking = true;
+        if (event.content_block.type === 'thinking' || event.content_block.type === 'redacted_thinking')
+          this.#sawThinking = true;
         if (event.content_block.type === 'tool_use') {
           if (event.content_block.name === this.schemaTool) this.#schemaBlock = event.index;
           else this.#tools.start(event.index, event.content_block.id, event.content_block.name);

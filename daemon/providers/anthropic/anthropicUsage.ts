@@ -49,7 +49,12 @@ export function withThinkingEstimate(usage: Usage, sawThinking: boolean, visible
  */
 export function mergeAnthropicUsage(base: AnthropicUsageFields, update: AnthropicUsageFields): AnthropicUsageFields {
   const merged: AnthropicUsageFields = { ...base };
-  for (const key of ['input_tokens', 'output_tokens', 'cache_read_input_tokens', 'cache_creation_input_tokens'] as const) {
+  for (const key of [
+    'input_tokens',
+    'output_tokens',
+    'cache_read_input_tokens',
+    'cache_creation_input_tokens',
+  ] as const) {
     const value = update[key];
     if (value !== null && value !== undefined) merged[key] = value;
   }

@@ -3,7 +3,8 @@ import { messageOf } from '../commonErrors';
 import { credentialsError, withFacts } from '../upstreamPatch';
 import type { UpstreamError } from '../types';
 
-const CREDENTIALS_HELP = 'Set up AWS credentials the AWS CLI would find (AWS_PROFILE, `aws sso login`, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or an instance role), or store a Bedrock API key with `conduit key set anthropicBedrock`; then `conduit stop` so the daemon restarts with them.';
+const CREDENTIALS_HELP =
+  'Set up AWS credentials the AWS CLI would find (AWS_PROFILE, `aws sso login`, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or an instance role), or store a Bedrock API key with `conduit key set anthropicBedrock`; then `conduit stop` so the daemon restarts with them.';
 
 function bodyMessage(body: unknown): string | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
@@ -29,6 +30,8 @@ export function bedrockError(mapped: UpstreamError, raw: unknown): UpstreamError
   return withFacts(mapped, {
     ...(exception ? { providerType: exception } : {}),
     ...(message ? { message } : {}),
-    ...(mapped.requestId === undefined && mapped.headers['x-amzn-requestid'] ? { requestId: mapped.headers['x-amzn-requestid'] } : {}),
+    ...(mapped.requestId === undefined && mapped.headers['x-amzn-requestid']
+      ? { requestId: mapped.headers['x-amzn-requestid'] }
+      : {}),
   });
 }

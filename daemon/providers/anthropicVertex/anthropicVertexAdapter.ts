@@ -11,10 +11,16 @@ import { vertexAnthropicError } from './vertexAnthropicError';
 export function createAnthropicVertexAdapter(cfg: ProviderConfig): AnthropicAdapter {
   const project = cfg.platform?.project;
   if (!project) {
-    throw missingSetting('anthropicVertex', 'No Google Cloud project is set for anthropicVertex: set providers.anthropicVertex.project in config.json, or GOOGLE_CLOUD_PROJECT in the daemon\'s environment. Nothing was sent.');
+    throw missingSetting(
+      'anthropicVertex',
+      "No Google Cloud project is set for anthropicVertex: set providers.anthropicVertex.project in config.json, or GOOGLE_CLOUD_PROJECT in the daemon's environment. Nothing was sent.",
+    );
   }
   const client = async () => {
-    const [{ AnthropicVertex }, { GoogleAuth }] = await Promise.all([import('@anthropic-ai/vertex-sdk'), import('google-auth-library')]);
+    const [{ AnthropicVertex }, { GoogleAuth }] = await Promise.all([
+      import('@anthropic-ai/vertex-sdk'),
+      import('google-auth-library'),
+    ]);
     const vertex = new AnthropicVertex({
       projectId: project,
       // The project is known, so google-auth-library need not look for one (gcloud, the metadata

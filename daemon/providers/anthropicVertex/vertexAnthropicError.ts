@@ -1,6 +1,12 @@
 import { APIConnectionError, APIError } from '@anthropic-ai/sdk';
 import { messageOf } from '../commonErrors';
-import { errorInfoReason, hasQuotaFailure, isStatusName, parseGoogleStatus, retryDelayMs } from '../gemini/googleStatus';
+import {
+  errorInfoReason,
+  hasQuotaFailure,
+  isStatusName,
+  parseGoogleStatus,
+  retryDelayMs,
+} from '../gemini/googleStatus';
 import type { UpstreamError } from '../types';
 import { credentialsError, withFacts } from '../upstreamPatch';
 import { GOOGLE_ADC_HELP } from '../vertexCredentials';

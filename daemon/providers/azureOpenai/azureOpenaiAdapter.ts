@@ -21,7 +21,10 @@ export function deploymentFor(model: string, deployments: Record<string, string>
 export function createAzureOpenAIAdapter(cfg: ProviderConfig): ProviderAdapter {
   const endpoint = cfg.baseURL.replace(/\/+$/, '');
   if (!endpoint) {
-    throw missingSetting('azureOpenai', 'No Azure OpenAI endpoint is set: set providers.azureOpenai.baseURL in config.json (or conduit.baseUrls.azureOpenai) to your resource\'s endpoint, e.g. https://NAME.openai.azure.com, or AZURE_OPENAI_ENDPOINT in the daemon\'s environment. Nothing was sent.');
+    throw missingSetting(
+      'azureOpenai',
+      "No Azure OpenAI endpoint is set: set providers.azureOpenai.baseURL in config.json (or conduit.baseUrls.azureOpenai) to your resource's endpoint, e.g. https://NAME.openai.azure.com, or AZURE_OPENAI_ENDPOINT in the daemon's environment. Nothing was sent.",
+    );
   }
   const client = new AzureOpenAI({
     apiKey: cfg.apiKey,
@@ -35,9 +38,16 @@ export function createAzureOpenAIAdapter(cfg: ProviderConfig): ProviderAdapter {
     project: null,
     adminAPIKey: null,
   });
-  const inner = new OpenAIChatAdapter(cfg, { id: 'azureOpenai', maxTokensField: 'max_completion_tokens', requireUsageChunk: true }, client);
+  const inner = new OpenAIChatAdapter(
+    cfg,
+    { id: 'azureOpenai', maxTokensField: 'max_completion_tokens', requireUsageChunk: true },
+    client,
+  );
   const deployments = cfg.platform?.deployments;
-  const onDeployment = (req: ProviderRequest): ProviderRequest => ({ ...req, model: deploymentFor(req.model, deployments) });
+  const onDeployment = (req: ProviderRequest): ProviderRequest => ({
+    ...req,
+    model: deploymentFor(req.model, deployments),
+  });
   return {
     id: inner.id,
     chat: (req, signal) => inner.chat(onDeployment(req), signal),

@@ -55,7 +55,11 @@ export function capabilitiesOf(provider: ProviderId | string, model: string): Re
   return { ...caps, model: id, window, maxOutput, maxInput: inputLimit(caps.inputLimit, window, maxOutput) };
 }
 
-function inputLimit(rule: ModelCapabilities['inputLimit'], window: number | null, maxOutput: number | null): number | null {
+function inputLimit(
+  rule: ModelCapabilities['inputLimit'],
+  window: number | null,
+  maxOutput: number | null,
+): number | null {
   if (window === null) return null;
   if (rule === 'windowMinusOutput' && maxOutput !== null) return window - maxOutput;
   return window;
@@ -66,8 +70,13 @@ function inputLimit(rule: ModelCapabilities['inputLimit'], window: number | null
  * prompt plus output against the window where the two share it. `separate` models (Gemini)
  * count output apart; an output over their limit is lowered, not refused.
  */
-export function overLimit(caps: ResolvedCapabilities, prompt: number, maxTokens: number): { limit: number; what: 'input' | 'window' } | null {
+export function overLimit(
+  caps: ResolvedCapabilities,
+  prompt: number,
+  maxTokens: number,
+): { limit: number; what: 'input' | 'window' } | null {
   if (caps.maxInput !== null && prompt > caps.maxInput) return { limit: caps.maxInput, what: 'input' };
-  if (caps.inputLimit !== 'separate' && caps.window !== null && prompt + maxTokens > caps.window) return { limit: caps.window, what: 'window' };
+  if (caps.inputLimit !== 'separate' && caps.window !== null && prompt + maxTokens > caps.window)
+    return { limit: caps.window, what: 'window' };
   return null;
 }

@@ -23,9 +23,11 @@ export function planRequest(caps: ResolvedCapabilities, req: ProviderRequest): R
 
   const effort = req.reasoningEffort ? effortFor(caps, req.reasoningEffort) : undefined;
   if (req.reasoningEffort && effort !== req.reasoningEffort) {
-    adjusted.push(effort
-      ? `reasoning effort "${req.reasoningEffort}" sent as "${effort}": ${caps.model} takes ${levelsOf(caps).join(', ')}`
-      : `reasoning effort dropped: ${caps.model} takes no reasoning effort`);
+    adjusted.push(
+      effort
+        ? `reasoning effort "${req.reasoningEffort}" sent as "${effort}": ${caps.model} takes ${levelsOf(caps).join(', ')}`
+        : `reasoning effort dropped: ${caps.model} takes no reasoning effort`,
+    );
     out = withOptional(out, 'reasoningEffort', effort);
   }
 
@@ -38,7 +40,9 @@ export function planRequest(caps: ResolvedCapabilities, req: ProviderRequest): R
   if (req.responseSchema && caps.objectRootOnly && !isObjectRoot(req.responseSchema.schema)) {
     wrapKey = wrapKeyFor(req.responseSchema.schema);
     out = { ...out, responseSchema: { ...req.responseSchema, schema: wrapSchema(req.responseSchema.schema, wrapKey) } };
-    adjusted.push(`response schema sent inside an object as "${wrapKey}" (${caps.model} takes only an object root); the answer is unwrapped`);
+    adjusted.push(
+      `response schema sent inside an object as "${wrapKey}" (${caps.model} takes only an object root); the answer is unwrapped`,
+    );
   }
 
   if (caps.maxOutput !== null && req.maxTokens > caps.maxOutput) {
@@ -68,24 +72,35 @@ function effortFor(caps: ResolvedCapabilities, asked: ReasoningEffort): Reasonin
 
 function takesTemperature(caps: ResolvedCapabilities, effort: ReasoningEffort | undefined): boolean {
   switch (caps.sampling) {
-    case 'any': return true;
+    case 'any':
+      return true;
     case 'notWithThinking':
-    case 'onlyWithoutReasoning': return effort === undefined;
+    case 'onlyWithoutReasoning':
+      return effort === undefined;
     case 'defaultOnly':
-    case 'removed': return false;
+    case 'removed':
+      return false;
   }
 }
 
 function whyNoTemperature(caps: ResolvedCapabilities): string {
   switch (caps.sampling) {
-    case 'notWithThinking': return 'takes no temperature while thinking';
-    case 'onlyWithoutReasoning': return 'takes a temperature only with reasoning effort "none"';
-    case 'defaultOnly': return 'takes only the default temperature';
-    default: return 'takes no sampling parameters';
+    case 'notWithThinking':
+      return 'takes no temperature while thinking';
+    case 'onlyWithoutReasoning':
+      return 'takes a temperature only with reasoning effort "none"';
+    case 'defaultOnly':
+      return 'takes only the default temperature';
+    default:
+      return 'takes no sampling parameters';
   }
 }
 
-function withOptional<K extends 'reasoningEffort' | 'temperature'>(req: ProviderRequest, key: K, value: ProviderRequest[K] | undefined): ProviderRequest {
+function withOptional<K extends 'reasoningEffort' | 'temperature'>(
+  req: ProviderRequest,
+  key: K,
+  value: ProviderRequest[K] | undefined,
+): ProviderRequest {
   const out: ProviderRequest = { ...req };
   if (value === undefined) delete out[key];
   else out[key] = value;

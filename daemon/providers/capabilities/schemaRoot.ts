@@ -4,7 +4,13 @@
  * required property, and the answer is unwrapped before anyone sees it.
  */
 export function isObjectRoot(schema: Record<string, unknown>): boolean {
-  return schema.type === 'object' || (schema.type === undefined && typeof schema.properties === 'object' && schema.anyOf === undefined && schema.oneOf === undefined);
+  return (
+    schema.type === 'object' ||
+    (schema.type === undefined &&
+      typeof schema.properties === 'object' &&
+      schema.anyOf === undefined &&
+      schema.oneOf === undefined)
+  );
 }
 
 /** The property a non-object root is wrapped in: "items" for a list, "value" for anything else. */

@@ -10,7 +10,8 @@ import { StreamingUnwrapper, unwrapAnswer } from './schemaRoot';
  * it to a deployment name, so a deployment inherits the row of the model it serves.
  */
 export function withCapabilities(inner: ProviderAdapter): ProviderAdapter {
-  const plan = (req: ProviderRequest): RequestPlan => planRequest(req.capabilities ?? capabilitiesOf(inner.id, req.model), req);
+  const plan = (req: ProviderRequest): RequestPlan =>
+    planRequest(req.capabilities ?? capabilitiesOf(inner.id, req.model), req);
   return {
     id: inner.id,
     async chat(req, signal): Promise<ProviderResponse> {

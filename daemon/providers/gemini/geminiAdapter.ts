@@ -6,7 +6,14 @@ import { lowerCaseHeaders } from '../headers';
 import { createHttpFetch, type FetchFn } from '../httpFetch';
 import { SDK_TIMEOUT_MS } from '../sdkTimeout';
 import { runStream } from '../streamRunner';
-import type { ProviderAdapter, ProviderConfig, ProviderRequest, ProviderResponse, ProviderStreamEvent, UpstreamError } from '../types';
+import type {
+  ProviderAdapter,
+  ProviderConfig,
+  ProviderRequest,
+  ProviderResponse,
+  ProviderStreamEvent,
+  UpstreamError,
+} from '../types';
 import { geminiUpstreamError } from './geminiError';
 import { toGeminiParams } from './geminiRequest';
 import { GeminiStreamAccumulator } from './geminiStream';
@@ -43,18 +50,21 @@ export class GeminiAdapter implements ProviderAdapter {
     this.#apiKey = cfg.apiKey;
     this.id = platform?.id ?? 'gemini';
     this.#refine = platform?.refineError ?? ((mapped) => mapped);
-    this.#fetch = cfg.connectTimeoutMs !== undefined ? createHttpFetch({ connectTimeoutMs: cfg.connectTimeoutMs }) : undefined;
-    this.#client = platform?.client ?? new GoogleGenAI({
-      apiKey: cfg.apiKey,
-      // Explicit, so GOOGLE_GENAI_USE_VERTEXAI in the environment cannot switch backends.
-      vertexai: false,
-      // No retryOptions: @google/genai retries only when given them.
-      httpOptions: {
-        baseUrl: cfg.baseURL,
-        timeout: SDK_TIMEOUT_MS,
-        ...(cfg.headers ? { headers: cfg.headers } : {}),
-      },
-    });
+    this.#fetch =
+      cfg.connectTimeoutMs !== undefined ? createHttpFetch({ connectTimeoutMs: cfg.connectTimeoutMs }) : undefined;
+    this.#client =
+      platform?.client ??
+      new GoogleGenAI({
+        apiKey: cfg.apiKey,
+        // Explicit, so GOOGLE_GENAI_USE_VERTEXAI in the environment cannot switch backends.
+        vertexai: false,
+        // No retryOptions: @google/genai retries only when given them.
+        httpOptions: {
+          baseUrl: cfg.baseURL,
+          timeout: SDK_TIMEOUT_MS,
+          ...(cfg.headers ? { headers: cfg.headers } : {}),
+        },
+      });
   }
 
   async chat(req: ProviderRequest, signal: AbortSignal): Promise<ProviderResponse> {
@@ -72,7 +82,9 @@ export class GeminiAdapter implements ProviderAdapter {
         headers: headersOf(response, capture),
       };
     } catch (err) {
-      throw signal.aborted ? abortedError(this.id, err) : this.#refine(geminiUpstreamError(err, this.#apiKey, capture, false, this.id), err);
+      throw signal.aborted
+        ? abortedError(this.id, err)
+        : this.#refine(geminiUpstreamError(err, this.#apiKey, capture, false, this.id), err);
     }
   }
 
@@ -83,7 +95,9 @@ export class GeminiAdapter implements ProviderAdapter {
       signal,
       accumulator: new GeminiStreamAccumulator(req.model),
       open: async () => {
-        const events = await this.#client.models.generateContentStream(toGeminiParams(req, callConfig(signal, capture)));
+        const events = await this.#client.models.generateContentStream(
+          toGeminiParams(req, callConfig(signal, capture)),
+        );
         return { events, headers: capture.headers };
       },
       toError: (err, started) => this.#refine(geminiUpstreamError(err, this.#apiKey, capture, started, this.id), err),

@@ -16,15 +16,22 @@ function isApiError(err: unknown): err is ApiError {
  * Anything @google/genai threw, as an UpstreamError. `started` means the 200 had arrived, so an
  * ApiError is an error object inside the stream; the HTTP status was 200 and is left out.
  */
-export function geminiUpstreamError(err: unknown, apiKey: string, capture: ResponseCapture, started = false, provider: ProviderId = 'gemini'): UpstreamError {
+export function geminiUpstreamError(
+  err: unknown,
+  apiKey: string,
+  capture: ResponseCapture,
+  started = false,
+  provider: ProviderId = 'gemini',
+): UpstreamError {
   if (err instanceof UpstreamError) return err;
   if (isApiError(err)) {
     const parsed = parseGoogleStatus(err.message);
     const details = parsed?.details ?? [];
     const providerType = isStatusName(parsed?.status) ? parsed.status : undefined;
-    const message = providerType !== undefined && parsed?.message !== undefined
-      ? parsed.message
-      : rawBodyMessage(err.status, parsed?.message ?? '');
+    const message =
+      providerType !== undefined && parsed?.message !== undefined
+        ? parsed.message
+        : rawBodyMessage(err.status, parsed?.message ?? '');
     return new UpstreamError({
       provider,
       kind: started ? 'stream_error' : 'http',
@@ -43,8 +50,12 @@ export function geminiUpstreamError(err: unknown, apiKey: string, capture: Respo
   if (isAbortError(err)) return timeoutError(provider, err);
   // The SDK's own words for a body that stopped in the middle of an event.
   if (err instanceof Error && /Incomplete JSON segment/i.test(err.message)) {
-    return new UpstreamError({ provider, kind: 'truncated', message: 'The stream ended in the middle of an event.', cause: err });
+    return new UpstreamError({
+      provider,
+      kind: 'truncated',
+      message: 'The stream ended in the middle of an event.',
+      cause: err,
+    });
   }
   return new UpstreamError({ provider, kind: 'connection', message: redactSecret(messageOf(err), apiKey), cause: err });
 }
-

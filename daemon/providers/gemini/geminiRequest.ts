@@ -1,6 +1,12 @@
 import {
-  FunctionCallingConfigMode, ThinkingLevel, type Content, type GenerateContentConfig, type GenerateContentParameters, type Part,
-  type ThinkingConfig, type ToolConfig,
+  FunctionCallingConfigMode,
+  ThinkingLevel,
+  type Content,
+  type GenerateContentConfig,
+  type GenerateContentParameters,
+  type Part,
+  type ThinkingConfig,
+  type ToolConfig,
 } from '@google/genai';
 import { partsOf, type ChatMessage, type ReasoningEffort, type ToolChoice } from '../../../protocol';
 import { capabilitiesOf, type ResolvedCapabilities } from '../capabilities/modelCapabilities';
@@ -14,7 +20,8 @@ export function toGeminiParams(request: ProviderRequest, extra: GenerateContentC
   const req = planRequest(caps, request).request;
   // A function response names its function, not the call's id: the name comes from the call.
   const callNames = new Map<string, string>();
-  for (const m of req.messages) for (const p of partsOf(m.content)) if (p.type === 'tool_use') callNames.set(p.id, p.name);
+  for (const m of req.messages)
+    for (const p of partsOf(m.content)) if (p.type === 'tool_use') callNames.set(p.id, p.name);
   const contents: Content[] = req.messages.map((m) => ({
     role: m.role === 'assistant' ? 'model' : 'user',
     parts: geminiParts(m, callNames, req.model),
@@ -29,10 +36,22 @@ export function toGeminiParams(request: ProviderRequest, extra: GenerateContentC
       ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
       ...(req.reasoningEffort ? { thinkingConfig: thinkingConfig(caps, req.reasoningEffort) } : {}),
       ...(req.tools?.length
-        ? { tools: [{ functionDeclarations: req.tools.map((t) => ({ name: t.name, ...(t.description ? { description: t.description } : {}), parametersJsonSchema: t.inputSchema })) }] }
+        ? {
+            tools: [
+              {
+                functionDeclarations: req.tools.map((t) => ({
+                  name: t.name,
+                  ...(t.description ? { description: t.description } : {}),
+                  parametersJsonSchema: t.inputSchema,
+                })),
+              },
+            ],
+          }
         : {}),
       ...(req.toolChoice ? { toolConfig: geminiToolConfig(req.toolChoice) } : {}),
-      ...(req.responseSchema ? { responseMimeType: 'application/json', responseJsonSchema: req.responseSchema.schema } : {}),
+      ...(req.responseSchema
+        ? { responseMimeType: 'application/json', responseJsonSchema: req.responseSchema.schema }
+        : {}),
       ...extra,
     },
   };
@@ -44,7 +63,11 @@ function thinkingConfig(caps: ResolvedCapabilities, effort: ReasoningEffort): Th
   return { thinkingBudget: THINKING_BUDGETS[effort] };
 }
 
-const LEVELS: Record<ReasoningEffort, ThinkingLevel> = { low: ThinkingLevel.LOW, medium: ThinkingLevel.MEDIUM, high: ThinkingLevel.HIGH };
+const LEVELS: Record<ReasoningEffort, ThinkingLevel> = {
+  low: ThinkingLevel.LOW,
+  medium: ThinkingLevel.MEDIUM,
+  high: ThinkingLevel.HIGH,
+};
 
 /**
  * Gemini 3 refuses a replayed function call without its thoughtSignature. A call that lost it
@@ -57,21 +80,37 @@ function geminiParts(m: ChatMessage, callNames: ReadonlyMap<string, string>, mod
   const needsSignature = /^(models\/)?gemini-[3-9]/.test(model);
   return partsOf(m.content).map((p): Part => {
     switch (p.type) {
-      case 'text': return { text: p.text };
-      case 'image': return { inlineData: { mimeType: p.mediaType, data: p.data } };
+      case 'text':
+        return { text: p.text };
+      case 'image':
+        return { inlineData: { mimeType: p.mediaType, data: p.data } };
       case 'tool_use': {
         const signature = p.signature ?? (needsSignature ? SKIP_SIGNATURE : undefined);
-        return { functionCall: { id: p.id, name: p.name, args: p.input }, ...(signature !== undefined ? { thoughtSignature: signature } : {}) };
+        return {
+          functionCall: { id: p.id, name: p.name, args: p.input },
+          ...(signature !== undefined ? { thoughtSignature: signature } : {}),
+        };
       }
-      case 'tool_result': return {
-        functionResponse: { id: p.toolUseId, name: callNames.get(p.toolUseId) ?? p.toolUseId, response: p.isError ? { error: p.content } : { output: p.content } },
-      };
+      case 'tool_result':
+        return {
+          functionResponse: {
+            id: p.toolUseId,
+            name: callNames.get(p.toolUseId) ?? p.toolUseId,
+            response: p.isError ? { error: p.content } : { output: p.content },
+          },
+        };
     }
   });
 }
 
 function geminiToolConfig(choice: ToolChoice): ToolConfig {
-  if (typeof choice === 'object') return { functionCallingConfig: { mode: FunctionCallingConfigMode.ANY, allowedFunctionNames: [choice.name] } };
-  const mode = choice === 'required' ? FunctionCallingConfigMode.ANY : choice === 'none' ? FunctionCallingConfigMode.NONE : FunctionCallingConfigMode.AUTO;
+  if (typeof choice === 'object')
+    return { functionCallingConfig: { mode: FunctionCallingConfigMode.ANY, allowedFunctionNames: [choice.name] } };
+  const mode =
+    choice === 'required'
+      ? FunctionCallingConfigMode.ANY
+      : choice === 'none'
+        ? FunctionCallingConfigMode.NONE
+        : FunctionCallingConfigMode.AUTO;
   return { functionCallingConfig: { mode } };
 }

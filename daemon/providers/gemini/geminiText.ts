@@ -18,10 +18,12 @@ export function geminiStopReason(response: GenerateContentResponse): string | nu
 /** The function calls in the first candidate. Gemini may leave out ids, so those are made from the position. */
 export function geminiFunctionCalls(response: GenerateContentResponse, firstIndex = 0): ToolCall[] {
   const parts = response.candidates?.[0]?.content?.parts ?? [];
-  return parts.flatMap((p) => (p.functionCall ? [{ call: p.functionCall, signature: p.thoughtSignature }] : [])).map(({ call, signature }, i) => ({
-    id: call.id ?? `call_${firstIndex + i}`,
-    name: call.name ?? '',
-    input: call.args ?? {},
-    ...(signature !== undefined ? { signature } : {}),
-  }));
+  return parts
+    .flatMap((p) => (p.functionCall ? [{ call: p.functionCall, signature: p.thoughtSignature }] : []))
+    .map(({ call, signature }, i) => ({
+      id: call.id ?? `call_${firstIndex + i}`,
+      name: call.name ?? '',
+      input: call.args ?? {},
+      ...(signature !== undefined ? { signature } : {}),
+    }));
 }

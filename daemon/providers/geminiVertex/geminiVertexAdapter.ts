@@ -24,7 +24,10 @@ function vertexGeminiError(mapped: UpstreamError, raw: unknown): UpstreamError {
 export function createGeminiVertexAdapter(cfg: ProviderConfig): GeminiAdapter {
   const project = cfg.platform?.project;
   if (!project) {
-    throw missingSetting('geminiVertex', 'No Google Cloud project is set for geminiVertex: set providers.geminiVertex.project in config.json, or GOOGLE_CLOUD_PROJECT in the daemon\'s environment. Nothing was sent.');
+    throw missingSetting(
+      'geminiVertex',
+      "No Google Cloud project is set for geminiVertex: set providers.geminiVertex.project in config.json, or GOOGLE_CLOUD_PROJECT in the daemon's environment. Nothing was sent.",
+    );
   }
   const client = new GoogleGenAI({
     vertexai: true,

@@ -25,17 +25,20 @@ export class OpenAIChatAdapter implements ProviderAdapter {
     this.#options = options;
     this.#apiKey = cfg.apiKey;
     const apiKeyForSdk = typeof client === 'string' ? client : cfg.apiKey;
-    this.#client = typeof client !== 'string' ? client : new OpenAI({
-      apiKey: apiKeyForSdk,
-      baseURL: cfg.baseURL,
-      // Conduit's resilience layer owns retries and timeouts.
-      ...stainlessClientOptions(cfg),
-      // Explicit nulls, so OPENAI_ORG_ID and friends in the daemon's environment never leak into
-      // requests, least of all to a third-party compatible server.
-      organization: null,
-      project: null,
-      adminAPIKey: null,
-    });
+    this.#client =
+      typeof client !== 'string'
+        ? client
+        : new OpenAI({
+            apiKey: apiKeyForSdk,
+            baseURL: cfg.baseURL,
+            // Conduit's resilience layer owns retries and timeouts.
+            ...stainlessClientOptions(cfg),
+            // Explicit nulls, so OPENAI_ORG_ID and friends in the daemon's environment never leak into
+            // requests, least of all to a third-party compatible server.
+            organization: null,
+            project: null,
+            adminAPIKey: null,
+          });
   }
 
   async chat(req: ProviderRequest, signal: AbortSignal): Promise<ProviderResponse> {
@@ -44,7 +47,9 @@ export class OpenAIChatAdapter implements ProviderAdapter {
         .create({ ...toOpenAIParams(req, this.#options), stream: false }, { signal })
         .withResponse();
       const choice = data.choices[0];
-      const toolCalls = (choice?.message.tool_calls ?? []).flatMap((c) => (c.type === 'function' ? [{ id: c.id, name: c.function.name, input: parseArguments(c.function.arguments) }] : []));
+      const toolCalls = (choice?.message.tool_calls ?? []).flatMap((c) =>
+        c.type === 'function' ? [{ id: c.id, name: c.function.name, input: parseArguments(c.function.arguments) }] : [],
+      );
       return {
         text: choice?.message.content ?? '',
         ...(toolCalls.length ? { toolCalls } : {}),
@@ -66,7 +71,10 @@ export class OpenAIChatAdapter implements ProviderAdapter {
       accumulator: new OpenAIStreamAccumulator(req.model, this.#options.requireUsageChunk),
       open: async () => {
         const { data, response } = await this.#client.chat.completions
-          .create({ ...toOpenAIParams(req, this.#options), stream: true, stream_options: { include_usage: true } }, { signal })
+          .create(
+            { ...toOpenAIParams(req, this.#options), stream: true, stream_options: { include_usage: true } },
+            { signal },
+          )
           .withResponse();
         return { events: data, headers: lowerCaseHeaders(response.headers) };
       },

@@ -18,20 +18,31 @@ function errorField(err: APIError, name: 'message'): string | undefined {
  * Anything the openai SDK threw, as an UpstreamError. `started` means the 200 had arrived, so an
  * APIError without a status is an error object sent inside the stream.
  */
-export function openaiUpstreamError(provider: ProviderId, err: unknown, apiKey: string, started = false): UpstreamError {
+export function openaiUpstreamError(
+  provider: ProviderId,
+  err: unknown,
+  apiKey: string,
+  started = false,
+): UpstreamError {
   if (err instanceof UpstreamError) return err;
   if (err instanceof APIUserAbortError) return abortedError(provider, err);
   if (isConnectTimeout(err)) return connectTimeoutError(provider, err);
   // Checked before APIConnectionError, which it extends.
   if (err instanceof APIConnectionTimeoutError) return timeoutError(provider, err);
   if (err instanceof APIConnectionError) {
-    return new UpstreamError({ provider, kind: 'connection', message: redactSecret(messageOf(err), apiKey), cause: err });
+    return new UpstreamError({
+      provider,
+      kind: 'connection',
+      message: redactSecret(messageOf(err), apiKey),
+      cause: err,
+    });
   }
   if (err instanceof APIError) {
     const headers = lowerCaseHeaders(err.headers);
     const inBand = err.status === undefined;
     // A non-JSON body (a proxy's HTML page, an empty 503) reaches the SDK as the message itself.
-    const message = errorField(err, 'message') ?? (err.error === undefined ? rawBodyMessage(err.status, bodyText(err)) : err.message);
+    const message =
+      errorField(err, 'message') ?? (err.error === undefined ? rawBodyMessage(err.status, bodyText(err)) : err.message);
     return new UpstreamError({
       provider,
       kind: inBand && started ? 'stream_error' : 'http',

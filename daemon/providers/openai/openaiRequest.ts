@@ -1,4 +1,9 @@
-import type { ChatCompletionContentPart, ChatCompletionCreateParamsBase, ChatCompletionMessageParam, ChatCompletionToolChoiceOption } from 'openai/resources/chat/completions';
+import type {
+  ChatCompletionContentPart,
+  ChatCompletionCreateParamsBase,
+  ChatCompletionMessageParam,
+  ChatCompletionToolChoiceOption,
+} from 'openai/resources/chat/completions';
 import { partsOf, type ChatMessage, type ToolChoice } from '../../../protocol';
 import { outputLimit } from '../reasoningBudget';
 import type { ProviderRequest } from '../types';
@@ -31,7 +36,16 @@ export function toOpenAIParams(request: ProviderRequest, options: OpenAIChatOpti
     ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
     ...(effort ? { reasoning_effort: effort } : noReasoning ? { reasoning_effort: 'none' as const } : {}),
     ...(req.tools?.length
-      ? { tools: req.tools.map((t) => ({ type: 'function' as const, function: { name: t.name, ...(t.description ? { description: t.description } : {}), parameters: t.inputSchema } })) }
+      ? {
+          tools: req.tools.map((t) => ({
+            type: 'function' as const,
+            function: {
+              name: t.name,
+              ...(t.description ? { description: t.description } : {}),
+              parameters: t.inputSchema,
+            },
+          })),
+        }
       : {}),
     ...(req.toolChoice ? { tool_choice: openaiToolChoice(req.toolChoice) } : {}),
     ...(req.responseSchema
@@ -61,12 +75,17 @@ function openaiMessages(m: ChatMessage): ChatCompletionMessageParam[] {
   const parts = partsOf(m.content);
   if (m.role === 'assistant') {
     const text = parts.map((p) => (p.type === 'text' ? p.text : '')).join('');
-    const calls = parts.flatMap((p) => (p.type === 'tool_use' ? [{ id: p.id, type: 'function' as const, function: { name: p.name, arguments: JSON.stringify(p.input) } }] : []));
+    const calls = parts.flatMap((p) =>
+      p.type === 'tool_use'
+        ? [{ id: p.id, type: 'function' as const, function: { name: p.name, arguments: JSON.stringify(p.input) } }]
+        : [],
+    );
     return [{ role: 'assistant', content: text || null, ...(calls.length ? { tool_calls: calls } : {}) }];
   }
   const out: ChatCompletionMessageParam[] = [];
   for (const p of parts) {
-    if (p.type === 'tool_result') out.push({ role: 'tool', tool_call_id: p.toolUseId, content: p.isError ? `Error: ${p.content}` : p.content });
+    if (p.type === 'tool_result')
+      out.push({ role: 'tool', tool_call_id: p.toolUseId, content: p.isError ? `Error: ${p.content}` : p.content });
   }
   const content: ChatCompletionContentPart[] = parts.flatMap((p): ChatCompletionContentPart[] => {
     if (p.type === 'text') return [{ type: 'text', text: p.text }];

@@ -20,5 +20,7 @@ function isStrictPart(schema: unknown): boolean {
     const required = Array.isArray(s.required) ? s.required : [];
     if (s.additionalProperties !== false || props.some((p) => !required.includes(p))) return false;
   }
-  return Object.entries(s).every(([key, value]) => key === 'required' || key === 'enum' || key === 'const' || isStrictPart(value));
+  return Object.entries(s).every(
+    ([key, value]) => key === 'required' || key === 'enum' || key === 'const' || isStrictPart(value),
+  );
 }

@@ -19,8 +19,13 @@ export async function answer<R>(
   }
 }
 
-export function toResponseError(err: unknown, toData?: (err: unknown) => ConduitErrorData | undefined): ResponseError<ConduitErrorData> {
-  const data: ConduitErrorData = err instanceof ConduitError ? err.data
-    : toData?.(err) ?? { code: 'internal', message: err instanceof Error ? err.message : String(err) };
+export function toResponseError(
+  err: unknown,
+  toData?: (err: unknown) => ConduitErrorData | undefined,
+): ResponseError<ConduitErrorData> {
+  const data: ConduitErrorData =
+    err instanceof ConduitError
+      ? err.data
+      : (toData?.(err) ?? { code: 'internal', message: err instanceof Error ? err.message : String(err) });
   return new ResponseError(RpcErrorCodes.conduitError, data.message, data);
 }

@@ -29,11 +29,17 @@ export function layOver(base: unknown, over: unknown): unknown {
  * The settings laid over config.json and validated as one config. Invalid settings change
  * nothing: the caller keeps the configuration in force and shows the problems.
  */
-export function configWithSettings(file: ConduitConfig, settings: unknown): { config: ConduitConfig; problems: [] } | { config: undefined; problems: string[] } {
+export function configWithSettings(
+  file: ConduitConfig,
+  settings: unknown,
+): { config: ConduitConfig; problems: [] } | { config: undefined; problems: string[] } {
   if (!isPlainObject(settings)) return { config: undefined, problems: ['(root): settings must be an object'] };
   const parsed = configSchema.safeParse(layOver(file, settings));
   if (parsed.success) return { config: parsed.data, problems: [] };
-  return { config: undefined, problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`) };
+  return {
+    config: undefined,
+    problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+  };
 }
 
 /**
@@ -45,20 +51,37 @@ export function configHandlers(deps: ConfigHandlerDeps): RegisterHandlers {
   const pushed = new Map<MessageConnection, unknown>();
   return (connection, ctx) => {
     connection.onClose(() => pushed.delete(connection));
-    connection.onRequest(ConfigUpdateRequest.type, (params) => answer(ctx.requireAuth, async (): Promise<ConfigUpdateResult> => {
-      const result = configWithSettings(deps.fileConfig(), params?.settings);
-      const source = typeof params?.source === 'string' ? params.source.slice(0, 40) : ctx.client();
-      if (!result.config) {
-        deps.log('warn', 'config update rejected; the previous configuration stays', { source, problems: result.problems });
-        return { applied: false, problems: result.problems };
-      }
-      deps.apply(result.config);
-      const others = [...pushed].filter(([c]) => c !== connection);
-      const conflicts = [...new Set(others.flatMap(([, settings]) => settingsDiff(params.settings, settings)))].sort();
-      pushed.set(connection, params.settings);
-      const restartNeeded = deps.restartNeeded?.(result.config) ?? [];
-      deps.log('info', 'config updated', { source, keys: Object.keys(params.settings), ...(restartNeeded.length ? { restartNeeded } : {}), ...(conflicts.length ? { conflicts } : {}) });
-      return { applied: true, problems: [], ...(restartNeeded.length ? { restartNeeded } : {}), ...(conflicts.length ? { conflicts } : {}) };
-    }));
+    connection.onRequest(ConfigUpdateRequest.type, (params) =>
+      answer(ctx.requireAuth, async (): Promise<ConfigUpdateResult> => {
+        const result = configWithSettings(deps.fileConfig(), params?.settings);
+        const source = typeof params?.source === 'string' ? params.source.slice(0, 40) : ctx.client();
+        if (!result.config) {
+          deps.log('warn', 'config update rejected; the previous configuration stays', {
+            source,
+            problems: result.problems,
+          });
+          return { applied: false, problems: result.problems };
+        }
+        deps.apply(result.config);
+        const others = [...pushed].filter(([c]) => c !== connection);
+        const conflicts = [
+          ...new Set(others.flatMap(([, settings]) => settingsDiff(params.settings, settings))),
+        ].sort();
+        pushed.set(connection, params.settings);
+        const restartNeeded = deps.restartNeeded?.(result.config) ?? [];
+        deps.log('info', 'config updated', {
+          source,
+          keys: Object.keys(params.settings),
+          ...(restartNeeded.length ? { restartNeeded } : {}),
+          ...(conflicts.length ? { conflicts } : {}),
+        });
+        return {
+          applied: true,
+          problems: [],
+          ...(restartNeeded.length ? { restartNeeded } : {}),
+          ...(conflicts.length ? { conflicts } : {}),
+        };
+      }),
+    );
   };
 }

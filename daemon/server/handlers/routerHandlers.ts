@@ -24,11 +24,16 @@ const THIRTY_DAYS_MS = 30 * 24 * 60 * 60 * 1000;
 export function routerHandlers(deps: RouterHandlerDeps): RegisterHandlers {
   const now = deps.now ?? Date.now;
   return (connection, ctx) => {
-    connection.onRequest(RouterExplainRequest.type, (params) => answer(ctx.requireAuth, async () => deps.explain(params?.request)));
+    connection.onRequest(RouterExplainRequest.type, (params) =>
+      answer(ctx.requireAuth, async () => deps.explain(params?.request)),
+    );
     connection.onRequest(BudgetStatusRequest.type, () => answer(ctx.requireAuth, async () => deps.budgets()));
-    connection.onRequest(ExperimentsResultsRequest.type, (params) => answer(ctx.requireAuth, () => {
-      const since = typeof params?.since === 'number' && Number.isFinite(params.since) ? params.since : now() - THIRTY_DAYS_MS;
-      return deps.experiments(since);
-    }));
+    connection.onRequest(ExperimentsResultsRequest.type, (params) =>
+      answer(ctx.requireAuth, () => {
+        const since =
+          typeof params?.since === 'number' && Number.isFinite(params.since) ? params.since : now() - THIRTY_DAYS_MS;
+        return deps.experiments(since);
+      }),
+    );
   };
 }

@@ -1,6 +1,13 @@
 import type { ConduitErrorData } from '../../../protocol/errors';
 import type { UsageBreakdownCell, UsageBreakdownParams, UsageBreakdownResult, UsageRow } from '../../../protocol/usage';
-import { AlertsListRequest, UsageBreakdownRequest, UsageExportRequest, UsageLiveRequest, UsageMetricsRequest, UsageQueryRequest } from '../../../protocol/usage';
+import {
+  AlertsListRequest,
+  UsageBreakdownRequest,
+  UsageExportRequest,
+  UsageLiveRequest,
+  UsageMetricsRequest,
+  UsageQueryRequest,
+} from '../../../protocol/usage';
 import type { AlertMonitor } from '../../usage/alertMonitor';
 import { dayKey, localUtcOffsetMinutes } from '../../usage/calendarKey';
 import { breakdownFromRollups } from '../../usage/usageBreakdown';
@@ -24,23 +31,45 @@ export interface UsageHandlerDeps {
 export function usageHandlers(deps: UsageHandlerDeps): RegisterHandlers {
   const now = deps.now ?? Date.now;
   return (connection, ctx) => {
-    connection.onRequest(UsageQueryRequest.type, (params) => answer(ctx.requireAuth, () => queryUsage(deps.ledger, parseQueryParams(params), now()), usageErrorData));
-    connection.onRequest(UsageExportRequest.type, (params) => answer(ctx.requireAuth, () => exportUsage(deps.ledger, parseExportParams(params), now()), usageErrorData));
-    connection.onRequest(UsageMetricsRequest.type, (params) => answer(ctx.requireAuth, () => latencyMetrics(deps.ledger, parseMetricsParams(params).filters, now()), usageErrorData));
-    connection.onRequest(UsageLiveRequest.type, () => answer(ctx.requireAuth, async () => liveUsage(deps.ledger, now()), usageErrorData));
-    connection.onRequest(UsageBreakdownRequest.type, (params) => answer(ctx.requireAuth, () => breakdown(deps.ledger, params, now()), usageErrorData));
-    connection.onRequest(AlertsListRequest.type, () => answer(ctx.requireAuth, async () => deps.alerts.list(), usageErrorData));
+    connection.onRequest(UsageQueryRequest.type, (params) =>
+      answer(ctx.requireAuth, () => queryUsage(deps.ledger, parseQueryParams(params), now()), usageErrorData),
+    );
+    connection.onRequest(UsageExportRequest.type, (params) =>
+      answer(ctx.requireAuth, () => exportUsage(deps.ledger, parseExportParams(params), now()), usageErrorData),
+    );
+    connection.onRequest(UsageMetricsRequest.type, (params) =>
+      answer(
+        ctx.requireAuth,
+        () => latencyMetrics(deps.ledger, parseMetricsParams(params).filters, now()),
+        usageErrorData,
+      ),
+    );
+    connection.onRequest(UsageLiveRequest.type, () =>
+      answer(ctx.requireAuth, async () => liveUsage(deps.ledger, now()), usageErrorData),
+    );
+    connection.onRequest(UsageBreakdownRequest.type, (params) =>
+      answer(ctx.requireAuth, () => breakdown(deps.ledger, params, now()), usageErrorData),
+    );
+    connection.onRequest(AlertsListRequest.type, () =>
+      answer(ctx.requireAuth, async () => deps.alerts.list(), usageErrorData),
+    );
   };
 }
 
 /** `usage/breakdown`: the same parameters as `usage/query` (less groupBy), one pass over the rows. */
 async function breakdown(ledger: UsageLedger, input: UsageBreakdownParams, now: number): Promise<UsageBreakdownResult> {
   const params = parseQueryParams(input);
-  if (params.groupBy !== undefined) throw new UsageParamsError('invalid parameters: groupBy: not accepted by usage/breakdown');
+  if (params.groupBy !== undefined)
+    throw new UsageParamsError('invalid parameters: groupBy: not accepted by usage/breakdown');
   const until = params.until ?? now + 1;
   const offset = params.utcOffsetMinutes ?? localUtcOffsetMinutes(now);
   const range = { since: params.since, until, ...(params.filters ? { filters: params.filters } : {}) };
-  return { since: params.since, until, cells: await breakdownFromRollups(ledger.reader(), range, offset), ledger: ledger.status() };
+  return {
+    since: params.since,
+    until,
+    cells: await breakdownFromRollups(ledger.reader(), range, offset),
+    ledger: ledger.status(),
+  };
 }
 
 export function breakdownCells(rows: readonly UsageRow[], utcOffsetMinutes: number): UsageBreakdownCell[] {
@@ -51,7 +80,23 @@ export function breakdownCells(rows: readonly UsageRow[], utcOffsetMinutes: numb
     const model = r.model ?? '(none)';
     const key = JSON.stringify([day, provider, model, r.feature]);
     let c = cells.get(key);
-    if (!c) cells.set(key, c = { day, provider, model, feature: r.feature, requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, cacheHits: 0, cacheSavedUsd: 0 });
+    if (!c)
+      cells.set(
+        key,
+        (c = {
+          day,
+          provider,
+          model,
+          feature: r.feature,
+          requests: 0,
+          errors: 0,
+          inputTokens: 0,
+          outputTokens: 0,
+          costUsd: 0,
+          cacheHits: 0,
+          cacheSavedUsd: 0,
+        }),
+      );
     c.requests++;
     if (isError(r)) c.errors++;
     c.inputTokens += r.inputTokens;
@@ -68,6 +113,7 @@ export function breakdownCells(rows: readonly UsageRow[], utcOffsetMinutes: numb
 }
 
 function usageErrorData(err: unknown): ConduitErrorData {
-  return err instanceof UsageParamsError ? { code: 'bad_request', message: err.message }
+  return err instanceof UsageParamsError
+    ? { code: 'bad_request', message: err.message }
     : { code: 'internal', message: `The usage query failed: ${err instanceof Error ? err.message : String(err)}` };
 }

@@ -52,7 +52,14 @@ export class CodeServer {
   }
 
   private common(): string[] {
-    return ['--config', path.join(this.dir, 'config.yaml'), '--user-data-dir', this.userData, '--extensions-dir', path.join(this.dir, 'ext')];
+    return [
+      '--config',
+      path.join(this.dir, 'config.yaml'),
+      '--user-data-dir',
+      this.userData,
+      '--extensions-dir',
+      path.join(this.dir, 'ext'),
+    ];
   }
 
   private async boot(): Promise<void> {
@@ -61,34 +68,65 @@ export class CodeServer {
     fs.mkdirSync(path.join(e2eDir, 'tmp'), { recursive: true });
     fs.mkdirSync(path.join(this.userData, 'User'), { recursive: true });
     // No welcome page, no trust prompt, no telemetry notice in the way of the palette.
-    fs.writeFileSync(path.join(this.userData, 'User', 'settings.json'), JSON.stringify({
-      'workbench.startupEditor': 'none',
-      'security.workspace.trust.enabled': false,
-      'telemetry.telemetryLevel': 'off',
-      'workbench.tips.enabled': false,
-      'extensions.autoCheckUpdates': false,
-      'extensions.autoUpdate': false,
-    }, null, 2));
-    for (const [name, text] of Object.entries(this.opts.files ?? {})) fs.writeFileSync(path.join(this.workspace, name), text);
-    fs.writeFileSync(path.join(this.dir, 'config.yaml'), `bind-addr: 127.0.0.1:${this.opts.port}\nauth: none\ncert: false\n`);
+    fs.writeFileSync(
+      path.join(this.userData, 'User', 'settings.json'),
+      JSON.stringify(
+        {
+          'workbench.startupEditor': 'none',
+          'security.workspace.trust.enabled': false,
+          'telemetry.telemetryLevel': 'off',
+          'workbench.tips.enabled': false,
+          'extensions.autoCheckUpdates': false,
+          'extensions.autoUpdate': false,
+        },
+        null,
+        2,
+      ),
+    );
+    for (const [name, text] of Object.entries(this.opts.files ?? {}))
+      fs.writeFileSync(path.join(this.workspace, name), text);
+    fs.writeFileSync(
+      path.join(this.dir, 'config.yaml'),
+      `bind-addr: 127.0.0.1:${this.opts.port}\nauth: none\ncert: false\n`,
+    );
     const node = path.join(node24Bin, 'node');
     if (this.opts.vsix) {
-      execFileSync(node, [codeServerEntry, ...this.common(), '--install-extension', this.opts.vsix], { env: this.baseEnv(), stdio: 'pipe', timeout: 120_000 });
+      execFileSync(node, [codeServerEntry, ...this.common(), '--install-extension', this.opts.vsix], {
+        env: this.baseEnv(),
+        stdio: 'pipe',
+        timeout: 120_000,
+      });
     }
     const log = fs.openSync(path.join(this.dir, 'server.log'), 'w');
-    const child = spawn(node, [codeServerEntry, ...this.common(),
-      '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
-      '--reconnection-grace-time', '10', ...(this.opts.extraArgs ?? []), this.workspace], {
-      env: this.baseEnv(),
-      detached: true, // its own process group: stop() takes the extension hosts with it
-      stdio: ['ignore', log, log],
-    });
+    const child = spawn(
+      node,
+      [
+        codeServerEntry,
+        ...this.common(),
+        '--disable-telemetry',
+        '--disable-update-check',
+        '--disable-workspace-trust',
+        '--disable-getting-started-override',
+        '--reconnection-grace-time',
+        '10',
+        ...(this.opts.extraArgs ?? []),
+        this.workspace,
+      ],
+      {
+        env: this.baseEnv(),
+        detached: true, // its own process group: stop() takes the extension hosts with it
+        stdio: ['ignore', log, log],
+      },
+    );
     fs.closeSync(log);
     child.unref();
     this.pgid = child.pid;
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
-      const ok = await fetch(`${this.url}healthz`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${this.url}healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) return;
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -96,22 +134,41 @@ export class CodeServer {
   }
 
   serverLog(): string {
-    try { return fs.readFileSync(path.join(this.dir, 'server.log'), 'utf8').slice(-4000); } catch { return ''; }
+    try {
+      return fs.readFileSync(path.join(this.dir, 'server.log'), 'utf8').slice(-4000);
+    } catch {
+      return '';
+    }
   }
 
   userSettings(): Record<string, unknown> {
-    return JSON.parse(fs.readFileSync(path.join(this.userData, 'User', 'settings.json'), 'utf8')) as Record<string, unknown>;
+    return JSON.parse(fs.readFileSync(path.join(this.userData, 'User', 'settings.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
   }
 
   async stop(): Promise<void> {
     if (this.pgid === undefined) return;
     const pgid = this.pgid;
     this.pgid = undefined;
-    try { process.kill(-pgid, 'SIGTERM'); } catch { return; }
+    try {
+      process.kill(-pgid, 'SIGTERM');
+    } catch {
+      return;
+    }
     for (let i = 0; i < 40; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      try { process.kill(-pgid, 0); } catch { return; }
+      try {
+        process.kill(-pgid, 0);
+      } catch {
+        return;
+      }
     }
-    try { process.kill(-pgid, 'SIGKILL'); } catch { /* gone */ }
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
   }
 }

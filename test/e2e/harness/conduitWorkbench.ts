@@ -47,8 +47,12 @@ export function useConduitWorkbench(opts: ConduitWorkbenchOptions): ConduitWorkb
     const setup = conduitEnv(holder.fake.url, name);
     holder.home = setup.home;
     holder.cs = await CodeServer.start({
-      name, port: await freePort(), env: setup.env, vsix: vsixPath,
-      ...(opts.files ? { files: opts.files } : {}), ...(opts.extraArgs ? { extraArgs: opts.extraArgs } : {}),
+      name,
+      port: await freePort(),
+      env: setup.env,
+      vsix: vsixPath,
+      ...(opts.files ? { files: opts.files } : {}),
+      ...(opts.extraArgs ? { extraArgs: opts.extraArgs } : {}),
     });
     if (opts.browser === false) return;
     const browser = await launchBrowser();
@@ -57,7 +61,8 @@ export function useConduitWorkbench(opts: ConduitWorkbenchOptions): ConduitWorkb
     await openWorkbench(holder.page, holder.cs.url, holder.cs.workspace);
   });
   afterAll(async () => {
-    if (holder.page && holder.cs) await holder.page.screenshot({ path: path.join(holder.cs.dir, 'last.png') }).catch(() => undefined);
+    if (holder.page && holder.cs)
+      await holder.page.screenshot({ path: path.join(holder.cs.dir, 'last.png') }).catch(() => undefined);
     await closeBrowser?.();
     await holder.cs?.stop();
     if (holder.home) await stopDaemon(holder.home);

@@ -43,8 +43,16 @@ export async function stopDaemon(home: string): Promise<void> {
   const { pid } = await client.stop().catch(() => ({ pid: client.hello.pid }));
   client.close();
   for (let i = 0; i < 100; i++) {
-    try { process.kill(pid, 0); } catch { return; }
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
-  try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    /* gone */
+  }
 }

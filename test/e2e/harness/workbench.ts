@@ -14,10 +14,25 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; page: 
     executablePath,
     headless: true,
     viewport: { width: 1400, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
-  const page = context.pages()[0] ?? await context.newPage();
-  return { context, page, close: async () => { await context.close(); fs.rmSync(profile, { recursive: true, force: true }); } };
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    close: async () => {
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
 }
 
 export async function openWorkbench(page: Page, url: string, folder: string): Promise<void> {
@@ -54,7 +69,8 @@ export async function runCommand(page: Page, title: string, timeoutMs = 60_000):
 export async function answerInput(page: Page, text: string, pickRow?: string): Promise<void> {
   await quickInput(page).waitFor({ state: 'visible', timeout: 15_000 });
   await quickInput(page).fill(text);
-  if (pickRow) await page.locator('.quick-input-list .monaco-list-row', { hasText: pickRow }).first().waitFor({ timeout: 15_000 });
+  if (pickRow)
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: pickRow }).first().waitFor({ timeout: 15_000 });
   await page.keyboard.press('Enter');
 }
 

@@ -3,7 +3,20 @@ import { AlertDeduper } from '../../../extension/alertDeduper';
 import type { AlertEvent } from '../../../protocol';
 
 function event(type: AlertEvent['type'], id = 'error_rate'): AlertEvent {
-  return { type, alert: { id, kind: 'error_rate', severity: 'warning', message: 'errors', value: 0.1, threshold: 0.05, firedAt: 0, lastSentAt: 0, clearedAt: null } };
+  return {
+    type,
+    alert: {
+      id,
+      kind: 'error_rate',
+      severity: 'warning',
+      message: 'errors',
+      value: 0.1,
+      threshold: 0.05,
+      firedAt: 0,
+      lastSentAt: 0,
+      clearedAt: null,
+    },
+  };
 }
 
 describe('AlertDeduper', () => {

@@ -87,7 +87,7 @@ describe('toCanonicalTools', () => {
         { name: 'add', description: '', inputSchema: { type: 'object', properties: { a: { type: 'number' } } } },
       ],
       toolMode: 2,
-    } as never);
+    });
     expect(out).toEqual({
       tools: [
         { name: 'now', description: 'The time', inputSchema: { type: 'object', properties: {} } },
@@ -95,10 +95,8 @@ describe('toCanonicalTools', () => {
       ],
       toolChoice: 'required',
     });
-    expect(toCanonicalTools({ tools: [{ name: 'now', description: 'x' }], toolMode: 1 } as never).toolChoice).toBe(
-      'auto',
-    );
-    expect(toCanonicalTools({ tools: [], toolMode: 1 } as never)).toEqual({});
+    expect(toCanonicalTools({ tools: [{ name: 'now', description: 'x' }], toolMode: 1 }).toolChoice).toBe('auto');
+    expect(toCanonicalTools({ tools: [], toolMode: 1 })).toEqual({});
   });
 });
 

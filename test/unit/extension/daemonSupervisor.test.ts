@@ -8,9 +8,17 @@ class FakeClient implements SupervisedClient {
   stopped = false;
   private readonly listeners: (() => void)[] = [];
   constructor(readonly hello: { pid: number; version: string }) {}
-  onClose(listener: () => void): void { this.listeners.push(listener); }
-  async stop(): Promise<unknown> { this.stopped = true; this.crash(); return { pid: this.hello.pid }; }
-  close(): void { this.closed = true; }
+  onClose(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+  async stop(): Promise<unknown> {
+    this.stopped = true;
+    this.crash();
+    return { pid: this.hello.pid };
+  }
+  close(): void {
+    this.closed = true;
+  }
   /** The daemon went away. */
   crash(): void {
     if (this.closed) return;
@@ -19,7 +27,9 @@ class FakeClient implements SupervisedClient {
   }
 }
 
-function setup(opts: { failConnects?: number; version?: (n: number) => string; existing?: () => FakeClient | undefined } = {}) {
+function setup(
+  opts: { failConnects?: number; version?: (n: number) => string; existing?: () => FakeClient | undefined } = {},
+) {
   let t = 0;
   const clock = { now: () => t };
   const clients: FakeClient[] = [];
@@ -32,7 +42,10 @@ function setup(opts: { failConnects?: number; version?: (n: number) => string; e
   const supervisor = new DaemonSupervisor<FakeClient>({
     connect: async () => {
       spawns++;
-      if (failures > 0) { failures--; throw new Error('spawn failed'); }
+      if (failures > 0) {
+        failures--;
+        throw new Error('spawn failed');
+      }
       const c = new FakeClient({ pid: 100 + clients.length, version: opts.version?.(clients.length) ?? '1.0.0' });
       clients.push(c);
       return c;
@@ -43,12 +56,26 @@ function setup(opts: { failConnects?: number; version?: (n: number) => string; e
     isOutdated: (c) => c.hello.version !== '1.0.0',
     waitForExit: async () => undefined,
     schedule: (run) => run(),
-    onConnected: (c) => { setUp.push(c); },
+    onConnected: (c) => {
+      setUp.push(c);
+    },
     ...(opts.existing ? { connectExisting: async () => opts.existing!() } : {}),
   });
   supervisor.onDidChangeState((s) => states.push(s));
   const settle = () => new Promise((r) => setTimeout(r, 0));
-  return { supervisor, clients, logs, gaveUp, states, settle, setUp, spawns: () => spawns, advance: (ms: number) => { t += ms; } };
+  return {
+    supervisor,
+    clients,
+    logs,
+    gaveUp,
+    states,
+    settle,
+    setUp,
+    spawns: () => spawns,
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
 }
 
 describe('DaemonSupervisor', () => {
@@ -101,7 +128,10 @@ describe('DaemonSupervisor', () => {
   it('restart() after giving up resets the budget and connects again', async () => {
     const { supervisor, clients, settle } = setup();
     await supervisor.get();
-    for (let i = 0; i < 6; i++) { clients[clients.length - 1]!.crash(); await settle(); }
+    for (let i = 0; i < 6; i++) {
+      clients[clients.length - 1]!.crash();
+      await settle();
+    }
     expect(supervisor.state).toBe(DaemonState.Stopped);
     const c = await supervisor.restart();
     expect(c).toBe(clients[clients.length - 1]);
@@ -117,7 +147,13 @@ describe('DaemonSupervisor', () => {
     expect(first.stopped).toBe(true);
     expect(second).not.toBe(first);
     expect(clients).toHaveLength(2); // no extra crash-restart
-    expect(states).toEqual([DaemonState.Starting, DaemonState.Running, DaemonState.Stopping, DaemonState.Starting, DaemonState.Running]);
+    expect(states).toEqual([
+      DaemonState.Starting,
+      DaemonState.Running,
+      DaemonState.Stopping,
+      DaemonState.Starting,
+      DaemonState.Running,
+    ]);
   });
 
   it('a failed start the user asked for is reported, counted, and not retried behind their back', async () => {
@@ -185,7 +221,11 @@ describe('DaemonSupervisor', () => {
     });
 
     it('does nothing while a connection exists, and a failed attach costs no restart budget', async () => {
-      const { supervisor, spawns } = setup({ existing: () => { throw new Error('refused'); } });
+      const { supervisor, spawns } = setup({
+        existing: () => {
+          throw new Error('refused');
+        },
+      });
       expect(await supervisor.attach()).toBeUndefined();
       const first = await supervisor.get();
       expect(await supervisor.attach()).toBeUndefined();

@@ -2,16 +2,43 @@ import { describe, expect, it } from 'vitest';
 import type { BatchItemResult } from '../../../protocol';
 import { parseBatchLines } from '../../../daemon/batch/batchLines';
 import { configSchema } from '../../../daemon/config/config';
-import { explainBatchLines, inParallel, matchExplanations, type PendingExplainBatch, type SymbolTarget } from '../../../extension/explainBatch';
+import {
+  explainBatchLines,
+  inParallel,
+  matchExplanations,
+  type PendingExplainBatch,
+  type SymbolTarget,
+} from '../../../extension/explainBatch';
 import { explainRequest } from '../../../extension/explainPrompt';
 import { symbolHash } from '../../../extension/symbolHash';
 
 function target(name: string, line: number, code: string): SymbolTarget {
-  return { name, startLine: line, startCharacter: 0, endLine: line + 2, endCharacter: 1, code, hash: symbolHash(code, 'typescript') };
+  return {
+    name,
+    startLine: line,
+    startCharacter: 0,
+    endLine: line + 2,
+    endCharacter: 1,
+    code,
+    hash: symbolHash(code, 'typescript'),
+  };
 }
 
 function result(customId: string, over: Partial<BatchItemResult> = {}): BatchItemResult {
-  return { customId, line: 0, state: 'succeeded', text: `about ${customId}`, model: 'm', usage: null, costUsd: 0, stopReason: null, errorCode: null, errorMessage: null, requestId: `b:${customId}`, ...over };
+  return {
+    customId,
+    line: 0,
+    state: 'succeeded',
+    text: `about ${customId}`,
+    model: 'm',
+    usage: null,
+    costUsd: 0,
+    stopReason: null,
+    errorCode: null,
+    errorMessage: null,
+    requestId: `b:${customId}`,
+    ...over,
+  };
 }
 
 describe('explain-all batches', () => {
@@ -34,7 +61,13 @@ describe('explain-all batches', () => {
   it('matches results to symbols by id whatever their order, and keeps failures with their reason', () => {
     const { byId } = explainBatchLines(targets, 'typescript');
     const [a, b] = Object.keys(byId);
-    const pending: PendingExplainBatch = { jobId: 'batch_1', uri: 'file:///x.ts', languageId: 'typescript', submittedAt: 0, targets: byId };
+    const pending: PendingExplainBatch = {
+      jobId: 'batch_1',
+      uri: 'file:///x.ts',
+      languageId: 'typescript',
+      submittedAt: 0,
+      targets: byId,
+    };
     const matched = matchExplanations(pending, [
       result(b!, { state: 'errored', text: null, errorCode: 'invalid_request', errorMessage: 'too long' }),
       result('stranger'),

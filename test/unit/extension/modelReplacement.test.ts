@@ -3,12 +3,16 @@ import { withReplacedModel } from '../../../extension/modelReplacement';
 
 describe('withReplacedModel', () => {
   it('swaps the one model named for every tier, leaving other providers alone', () => {
-    expect(withReplacedModel({ anthropic: 'claude-old', openai: 'gpt-x' }, 'anthropic', 'claude-old', 'claude-new')).toEqual({ anthropic: 'claude-new', openai: 'gpt-x' });
+    expect(
+      withReplacedModel({ anthropic: 'claude-old', openai: 'gpt-x' }, 'anthropic', 'claude-old', 'claude-new'),
+    ).toEqual({ anthropic: 'claude-new', openai: 'gpt-x' });
   });
 
   it('swaps only the tiers that name the retiring model', () => {
     const models = { anthropic: { simple: 'claude-old', moderate: 'claude-mid', complex: 'claude-old' } };
-    expect(withReplacedModel(models, 'anthropic', 'claude-old', 'claude-new')).toEqual({ anthropic: { simple: 'claude-new', moderate: 'claude-mid', complex: 'claude-new' } });
+    expect(withReplacedModel(models, 'anthropic', 'claude-old', 'claude-new')).toEqual({
+      anthropic: { simple: 'claude-new', moderate: 'claude-mid', complex: 'claude-new' },
+    });
     // The setting's value is not changed in place: VS Code compares old and new.
     expect(models.anthropic.simple).toBe('claude-old');
   });
@@ -17,6 +21,8 @@ describe('withReplacedModel', () => {
     expect(withReplacedModel(undefined, 'anthropic', 'claude-old', 'claude-new')).toBeUndefined();
     expect(withReplacedModel({ anthropic: 'claude-other' }, 'anthropic', 'claude-old', 'claude-new')).toBeUndefined();
     expect(withReplacedModel({ openai: 'claude-old' }, 'anthropic', 'claude-old', 'claude-new')).toBeUndefined();
-    expect(withReplacedModel({ anthropic: { simple: 'claude-mid' } }, 'anthropic', 'claude-old', 'claude-new')).toBeUndefined();
+    expect(
+      withReplacedModel({ anthropic: { simple: 'claude-mid' } }, 'anthropic', 'claude-old', 'claude-new'),
+    ).toBeUndefined();
   });
 });

@@ -10,7 +10,9 @@ function exportingDaemon(rows: UsageRow[], pageSize: number): { client: DaemonCl
   const connection = {
     sendRequest: async (_type: unknown, p: UsageExportParams): Promise<UsageExportResult> => {
       calls.push(p);
-      const inRange = rows.map((r, id) => ({ r, id: id + 1 })).filter(({ r, id }) => r.startedAt >= p.since && r.startedAt < (p.until ?? Infinity) && id > (p.after ?? 0));
+      const inRange = rows
+        .map((r, id) => ({ r, id: id + 1 }))
+        .filter(({ r, id }) => r.startedAt >= p.since && r.startedAt < (p.until ?? Infinity) && id > (p.after ?? 0));
       const page = inRange.slice(0, pageSize);
       return { rows: page.map((x) => x.r), next: inRange.length > pageSize ? page.at(-1)!.id : null };
     },
@@ -18,26 +20,40 @@ function exportingDaemon(rows: UsageRow[], pageSize: number): { client: DaemonCl
   return { client: { connection } as unknown as DaemonClient, calls };
 }
 
-describe('the panel\'s data from the daemon', () => {
+describe("the panel's data from the daemon", () => {
   const rows = seededRows();
   const until = rows.at(-1)!.startedAt + 1;
   const since = rows[0]!.startedAt;
 
-  it('finds the newest rows, newest first, widening the window from the range\'s end', async () => {
+  it("finds the newest rows, newest first, widening the window from the range's end", async () => {
     const { client, calls } = exportingDaemon(rows, 7);
     const recent = await recentRows(client, since, until, {}, 10);
-    expect(recent.map((r) => r.requestId)).toEqual(rows.slice(-10).reverse().map((r) => r.requestId));
+    expect(recent.map((r) => r.requestId)).toEqual(
+      rows
+        .slice(-10)
+        .reverse()
+        .map((r) => r.requestId),
+    );
     expect(calls[0]!.since).toBe(until - 15 * 60_000);
     expect(calls.every((c) => c.includeSamples === true)).toBe(true);
   });
 
   it('returns what there is when the range holds fewer rows than asked', async () => {
     const { client } = exportingDaemon(rows.slice(0, 3), 2);
-    expect((await recentRows(client, since, until, {}, 10)).map((r) => r.requestId)).toEqual(rows.slice(0, 3).reverse().map((r) => r.requestId));
+    expect((await recentRows(client, since, until, {}, 10)).map((r) => r.requestId)).toEqual(
+      rows
+        .slice(0, 3)
+        .reverse()
+        .map((r) => r.requestId),
+    );
   });
 
   it('passes only filters the daemon accepts', () => {
-    expect(daemonFilters({ range: '7d', provider: 'openai', model: 'gpt-5.4-mini', feature: 'ask' })).toEqual({ provider: 'openai', model: 'gpt-5.4-mini', feature: 'ask' });
+    expect(daemonFilters({ range: '7d', provider: 'openai', model: 'gpt-5.4-mini', feature: 'ask' })).toEqual({
+      provider: 'openai',
+      model: 'gpt-5.4-mini',
+      feature: 'ask',
+    });
     expect(daemonFilters({ range: '7d', provider: '(none)' })).toEqual({});
   });
 });

@@ -3,14 +3,22 @@ import { RestartAction, RestartPolicy } from '../../../extension/restartPolicy';
 
 function fakeClock(start = 1_000_000) {
   let t = start;
-  return { now: () => t, advance: (ms: number) => { t += ms; } };
+  return {
+    now: () => t,
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
 }
 
 describe('RestartPolicy (5 restarts in 3 minutes, like vscode-languageserver-node)', () => {
   it('restarts after each of the first five crashes, then gives up on the sixth within 3 minutes', () => {
     const clock = fakeClock();
     const policy = new RestartPolicy({ clock });
-    const actions = Array.from({ length: 6 }, () => { clock.advance(10_000); return policy.closed(); });
+    const actions = Array.from({ length: 6 }, () => {
+      clock.advance(10_000);
+      return policy.closed();
+    });
     expect(actions.slice(0, 5)).toEqual(Array(5).fill(RestartAction.Restart));
     expect(actions[5]).toBe(RestartAction.DoNotRestart);
   });

@@ -11,37 +11,50 @@ describe('settings bridge: VS Code settings → daemon config', () => {
   });
 
   it('maps every setting onto the daemon config shape', () => {
-    const { settings, problems } = settingsToDaemonConfig(reader({
-      provider: 'openai',
-      logLevel: 'debug',
-      'fallback.chains': { '*': ['gemini', 'anthropic/claude-haiku-4-5'] },
-      'fallback.allowCostlier': true,
-      'timeouts.connectMs': 5000,
-      'timeouts.requestMs': 120000,
-      'rateLimit.tier': 'tier3',
-      'cache.enabled': false,
-      'cache.ttlMinutes': 30,
-      'cache.semantic.threshold': 0.9,
-      'cache.semantic.embedder': 'local',
-      'alerts.errorRate': 0.1,
-      'alerts.latencyP95Ms': 5000,
-      'alerts.costSpikeRatio': 2,
-      models: { openai: 'gpt-5.4-mini', gemini: '  ', anthropic: { simple: 'claude-haiku-5-5', complex: 'claude-opus-5-5' } },
-      baseUrls: { openai: 'http://127.0.0.1:9/v1' },
-    }));
+    const { settings, problems } = settingsToDaemonConfig(
+      reader({
+        provider: 'openai',
+        logLevel: 'debug',
+        'fallback.chains': { '*': ['gemini', 'anthropic/claude-haiku-4-5'] },
+        'fallback.allowCostlier': true,
+        'timeouts.connectMs': 5000,
+        'timeouts.requestMs': 120000,
+        'rateLimit.tier': 'tier3',
+        'cache.enabled': false,
+        'cache.ttlMinutes': 30,
+        'cache.semantic.threshold': 0.9,
+        'cache.semantic.embedder': 'local',
+        'alerts.errorRate': 0.1,
+        'alerts.latencyP95Ms': 5000,
+        'alerts.costSpikeRatio': 2,
+        models: {
+          openai: 'gpt-5.4-mini',
+          gemini: '  ',
+          anthropic: { simple: 'claude-haiku-5-5', complex: 'claude-opus-5-5' },
+        },
+        baseUrls: { openai: 'http://127.0.0.1:9/v1' },
+      }),
+    );
     expect(problems).toEqual([]);
     expect(settings).toEqual({
       provider: 'openai',
       logLevel: 'debug',
       resilience: {
-        fallback: { chains: { '*': [{ provider: 'gemini' }, { provider: 'anthropic', model: 'claude-haiku-4-5' }] }, allowCostlier: true },
+        fallback: {
+          chains: { '*': [{ provider: 'gemini' }, { provider: 'anthropic', model: 'claude-haiku-4-5' }] },
+          allowCostlier: true,
+        },
         timeouts: { connectMs: 5000, requestMs: 120000 },
       },
       rateLimit: { tier: 'tier3' },
       cache: { enabled: false, ttlMs: 30 * 60_000, semantic: { threshold: 0.9, embedder: 'local' } },
       alerts: { errorRate: { rate: 0.1 }, latencyP95: { thresholdMs: 5000 }, costSpike: { ratio: 2 } },
       providers: {
-        openai: { model: 'gpt-5.4-mini', models: { simple: 'gpt-5.4-mini', moderate: 'gpt-5.4-mini', complex: 'gpt-5.4-mini' }, baseURL: 'http://127.0.0.1:9/v1' },
+        openai: {
+          model: 'gpt-5.4-mini',
+          models: { simple: 'gpt-5.4-mini', moderate: 'gpt-5.4-mini', complex: 'gpt-5.4-mini' },
+          baseURL: 'http://127.0.0.1:9/v1',
+        },
         anthropic: { models: { simple: 'claude-haiku-5-5', complex: 'claude-opus-5-5' } },
       },
     });
@@ -54,24 +67,35 @@ describe('settings bridge: VS Code settings → daemon config', () => {
   });
 
   it('reports what it cannot read, naming the setting, and sends the rest', () => {
-    const { settings, problems } = settingsToDaemonConfig(reader({
-      provider: 'gemini',
-      'fallback.chains': { '*': ['nobody/x', 'openai'] },
-      models: { mistral: 'x' },
-    }));
+    const { settings, problems } = settingsToDaemonConfig(
+      reader({
+        provider: 'gemini',
+        'fallback.chains': { '*': ['nobody/x', 'openai'] },
+        models: { mistral: 'x' },
+      }),
+    );
     expect(problems).toHaveLength(2);
     expect(problems[0]).toMatch(/^conduit\.fallback\.chains\.\*: "nobody\/x"/);
     expect(problems[1]).toMatch(/^conduit\.models: unknown provider "mistral"/);
-    expect(settings).toEqual({ provider: 'gemini', resilience: { fallback: { chains: { '*': [{ provider: 'openai' }] } } } });
+    expect(settings).toEqual({
+      provider: 'gemini',
+      resilience: { fallback: { chains: { '*': [{ provider: 'openai' }] } } },
+    });
   });
 
   it('lets the daemon reject invalid values, and keeps the previous config in force', () => {
-    const { settings } = settingsToDaemonConfig(reader({ 'timeouts.connectMs': -1, 'cache.semantic.threshold': 3, provider: 'openai', budgets: { daily: 1 } }));
+    const { settings } = settingsToDaemonConfig(
+      reader({ 'timeouts.connectMs': -1, 'cache.semantic.threshold': 3, provider: 'openai', budgets: { daily: 1 } }),
+    );
     const result = configWithSettings(configSchema.parse({}), settings);
     expect(result.config).toBeUndefined();
     const described = result.problems.map(describeProblem);
-    expect(described.some((p) => p.startsWith('conduit.timeouts.connectMs (resilience.timeouts.connectMs:'))).toBe(true);
-    expect(described.some((p) => p.startsWith('conduit.cache.semantic.threshold (cache.semantic.threshold:'))).toBe(true);
+    expect(described.some((p) => p.startsWith('conduit.timeouts.connectMs (resilience.timeouts.connectMs:'))).toBe(
+      true,
+    );
+    expect(described.some((p) => p.startsWith('conduit.cache.semantic.threshold (cache.semantic.threshold:'))).toBe(
+      true,
+    );
     expect(described.some((p) => /budgets/.test(p))).toBe(true); // not in the daemon's schema yet: said so
   });
 
@@ -103,11 +127,19 @@ describe('config/update: settings laid over config.json', () => {
 
 describe('settings bridge: team mode', () => {
   it('maps conduit.team.* onto the daemon\'s team section; empty text is "not set"', () => {
-    const { settings, problems } = settingsToDaemonConfig(reader({
-      'team.redisUrl': 'rediss://redis.internal:6380', 'team.id': 'platform', 'team.displayName': '', 'team.offlineShare': 0.25, 'team.budgets': { dailyUsd: 40 },
-    }));
+    const { settings, problems } = settingsToDaemonConfig(
+      reader({
+        'team.redisUrl': 'rediss://redis.internal:6380',
+        'team.id': 'platform',
+        'team.displayName': '',
+        'team.offlineShare': 0.25,
+        'team.budgets': { dailyUsd: 40 },
+      }),
+    );
     expect(problems).toEqual([]);
-    expect(settings).toEqual({ team: { redisUrl: 'rediss://redis.internal:6380', id: 'platform', offlineShare: 0.25, budgets: { dailyUsd: 40 } } });
+    expect(settings).toEqual({
+      team: { redisUrl: 'rediss://redis.internal:6380', id: 'platform', offlineShare: 0.25, budgets: { dailyUsd: 40 } },
+    });
     expect(configSchema.parse(settings).team).toMatchObject({ id: 'platform', offlineShare: 0.25 });
   });
 });

@@ -7,20 +7,26 @@ const reader = (values: Record<string, unknown>) => (key: string) => values[key]
 
 describe('settings bridge: conduit.platforms', () => {
   it('maps region, project, location, apiVersion and deployments onto providers.<id>, which the daemon accepts', () => {
-    const { settings, problems } = settingsToDaemonConfig(reader({
-      provider: 'anthropicVertex',
-      platforms: {
-        anthropicBedrock: { region: 'eu-west-1' },
-        anthropicVertex: { project: 'my-proj', location: 'us-east5' },
-        azureOpenai: { apiVersion: '2024-10-21', deployments: { 'gpt-5.4-mini': 'team-mini' } },
-      },
-      baseUrls: { azureOpenai: 'https://res.openai.azure.com' },
-    }));
+    const { settings, problems } = settingsToDaemonConfig(
+      reader({
+        provider: 'anthropicVertex',
+        platforms: {
+          anthropicBedrock: { region: 'eu-west-1' },
+          anthropicVertex: { project: 'my-proj', location: 'us-east5' },
+          azureOpenai: { apiVersion: '2024-10-21', deployments: { 'gpt-5.4-mini': 'team-mini' } },
+        },
+        baseUrls: { azureOpenai: 'https://res.openai.azure.com' },
+      }),
+    );
     expect(problems).toEqual([]);
     expect(settings.providers).toEqual({
       anthropicBedrock: { region: 'eu-west-1' },
       anthropicVertex: { project: 'my-proj', location: 'us-east5' },
-      azureOpenai: { apiVersion: '2024-10-21', deployments: { 'gpt-5.4-mini': 'team-mini' }, baseURL: 'https://res.openai.azure.com' },
+      azureOpenai: {
+        apiVersion: '2024-10-21',
+        deployments: { 'gpt-5.4-mini': 'team-mini' },
+        baseURL: 'https://res.openai.azure.com',
+      },
     });
     const applied = configWithSettings(configSchema.parse({}), settings);
     expect(applied.problems).toEqual([]);
@@ -28,9 +34,13 @@ describe('settings bridge: conduit.platforms', () => {
   });
 
   it('never sends a credential put in the platform settings, and says why', () => {
-    const { settings, problems } = settingsToDaemonConfig(reader({ platforms: { azureOpenai: { apiKey: 'secret-value-123', apiVersion: '2024-10-21' } } }));
+    const { settings, problems } = settingsToDaemonConfig(
+      reader({ platforms: { azureOpenai: { apiKey: 'secret-value-123', apiVersion: '2024-10-21' } } }),
+    );
     expect(JSON.stringify(settings)).not.toContain('secret-value-123');
-    expect(problems).toEqual([expect.stringMatching(/^conduit\.platforms\.azureOpenai\.apiKey: not a platform setting/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/^conduit\.platforms\.azureOpenai\.apiKey: not a platform setting/),
+    ]);
     expect(problems[0]).not.toContain('secret-value-123');
   });
 

@@ -6,26 +6,77 @@ import { emptyUsage, type StatusResult } from '../../../protocol';
 
 function status(over: Partial<StatusResult> = {}): StatusResult {
   return {
-    pid: 1, version: '0.1.0', protocolVersion: 1, uptimeMs: 1, clients: 1, inFlight: 0, requestsServed: 0, home: '/h', socket: '/s', idleTimeoutMs: 1,
-    memory: { rss: 0, heapUsed: 0 }, circuits: [], ledger: { file: 'f', state: 'ok', degraded: null, unrecorded: 0 }, alerts: [],
-    providers: [{ id: 'anthropic', keySource: 'env', baseURL: 'http://x', defaultModel: 'claude-x' }], rateLimits: [],
+    pid: 1,
+    version: '0.1.0',
+    protocolVersion: 1,
+    uptimeMs: 1,
+    clients: 1,
+    inFlight: 0,
+    requestsServed: 0,
+    home: '/h',
+    socket: '/s',
+    idleTimeoutMs: 1,
+    memory: { rss: 0, heapUsed: 0 },
+    circuits: [],
+    ledger: { file: 'f', state: 'ok', degraded: null, unrecorded: 0 },
+    alerts: [],
+    providers: [{ id: 'anthropic', keySource: 'env', baseURL: 'http://x', defaultModel: 'claude-x' }],
+    rateLimits: [],
     ...over,
   };
 }
 
 describe('status bar summary', () => {
-  it('shows provider, today\'s cost and an ok icon', () => {
-    const s = summarizeStatus({ provider: 'anthropic', state: DaemonState.Running, status: status(), todayCostUsd: 0.0123 });
+  it("shows provider, today's cost and an ok icon", () => {
+    const s = summarizeStatus({
+      provider: 'anthropic',
+      state: DaemonState.Running,
+      status: status(),
+      todayCostUsd: 0.0123,
+    });
     expect(s.health).toBe('ok');
     expect(s.text).toBe('$(pass) anthropic · $0.01');
     expect(s.tooltip).toContain('claude-x');
   });
 
   it('is degraded while a circuit is open, rate-limited while requests wait', () => {
-    const open = summarizeStatus({ provider: 'anthropic', state: DaemonState.Running, status: status({ circuits: [{ key: 'anthropic/m', state: 'open', failures: 5, windowRequests: 5, windowFailures: 5, openedAt: 1, nextProbeAt: 2, lastFailure: 'overloaded' }] }) });
+    const open = summarizeStatus({
+      provider: 'anthropic',
+      state: DaemonState.Running,
+      status: status({
+        circuits: [
+          {
+            key: 'anthropic/m',
+            state: 'open',
+            failures: 5,
+            windowRequests: 5,
+            windowFailures: 5,
+            openedAt: 1,
+            nextProbeAt: 2,
+            lastFailure: 'overloaded',
+          },
+        ],
+      }),
+    });
     expect(open.health).toBe('degraded');
     expect(open.tooltip).toContain('Circuit anthropic/m is open');
-    const limited = summarizeStatus({ provider: 'anthropic', state: DaemonState.Running, now: 0, status: status({ rateLimits: [{ provider: 'anthropic', keyId: 'k', tier: 'tier1', buckets: [], queued: { interactive: 2, background: 0 }, pausedUntil: null }] }) });
+    const limited = summarizeStatus({
+      provider: 'anthropic',
+      state: DaemonState.Running,
+      now: 0,
+      status: status({
+        rateLimits: [
+          {
+            provider: 'anthropic',
+            keyId: 'k',
+            tier: 'tier1',
+            buckets: [],
+            queued: { interactive: 2, background: 0 },
+            pausedUntil: null,
+          },
+        ],
+      }),
+    });
     expect(limited.health).toBe('rate-limited');
   });
 
@@ -36,9 +87,30 @@ describe('status bar summary', () => {
   });
 
   it('shows a retiring model with its end date and a link that switches to the replacement', () => {
-    const soon = { provider: 'anthropic' as const, model: 'claude-old', state: 'soon' as const, endOfLife: '2026-12-01', replacement: 'claude-new', message: 'anthropic/claude-old reaches its end of life on 2026-12-01. Use claude-new instead.' };
-    const alert = { id: 'model_deprecated:anthropic/claude-old', kind: 'model_deprecated' as const, severity: 'warning' as const, message: soon.message, value: 1, threshold: 1, firedAt: 0, lastSentAt: 0, clearedAt: null };
-    const s = summarizeStatus({ provider: 'anthropic', state: DaemonState.Running, status: status({ deprecations: [soon], alerts: [alert] }) });
+    const soon = {
+      provider: 'anthropic' as const,
+      model: 'claude-old',
+      state: 'soon' as const,
+      endOfLife: '2026-12-01',
+      replacement: 'claude-new',
+      message: 'anthropic/claude-old reaches its end of life on 2026-12-01. Use claude-new instead.',
+    };
+    const alert = {
+      id: 'model_deprecated:anthropic/claude-old',
+      kind: 'model_deprecated' as const,
+      severity: 'warning' as const,
+      message: soon.message,
+      value: 1,
+      threshold: 1,
+      firedAt: 0,
+      lastSentAt: 0,
+      clearedAt: null,
+    };
+    const s = summarizeStatus({
+      provider: 'anthropic',
+      state: DaemonState.Running,
+      status: status({ deprecations: [soon], alerts: [alert] }),
+    });
     expect(s.health).toBe('deprecated');
     expect(s.text).toBe('$(history) anthropic');
     expect(s.tooltip).toContain('**Model retiring**: anthropic/claude-old reaches its end of life on 2026-12-01');
@@ -46,29 +118,72 @@ describe('status bar summary', () => {
     expect(s.tooltip).not.toContain('Warning:');
     const link = /\[Switch to claude-new\]\(command:conduit\.replaceDeprecatedModel\?([^)]+)\)/.exec(s.tooltip);
     expect(link).not.toBeNull();
-    expect(JSON.parse(decodeURIComponent(link![1]!))).toEqual([{ provider: 'anthropic', model: 'claude-old', replacement: 'claude-new' }]);
+    expect(JSON.parse(decodeURIComponent(link![1]!))).toEqual([
+      { provider: 'anthropic', model: 'claude-old', replacement: 'claude-new' },
+    ]);
     expect(s.deprecations).toEqual([soon]);
   });
 
   it('a retired model of the provider in use is degraded; other problems still win over a deprecation', () => {
-    const past = { provider: 'anthropic' as const, model: 'claude-gone', state: 'past' as const, endOfLife: '2026-01-01', message: 'anthropic/claude-gone reached its end of life.' };
-    const retired = summarizeStatus({ provider: 'anthropic', state: DaemonState.Running, status: status({ deprecations: [past] }) });
+    const past = {
+      provider: 'anthropic' as const,
+      model: 'claude-gone',
+      state: 'past' as const,
+      endOfLife: '2026-01-01',
+      message: 'anthropic/claude-gone reached its end of life.',
+    };
+    const retired = summarizeStatus({
+      provider: 'anthropic',
+      state: DaemonState.Running,
+      status: status({ deprecations: [past] }),
+    });
     expect(retired.health).toBe('degraded');
     expect(retired.tooltip).toContain('**Model retired**');
     expect(retired.tooltip).not.toContain('command:');
     // Another provider's retired fallback is worth a mention, not a red status.
-    const elsewhere = summarizeStatus({ provider: 'openai', state: DaemonState.Running, status: status({ deprecations: [past] }) });
+    const elsewhere = summarizeStatus({
+      provider: 'openai',
+      state: DaemonState.Running,
+      status: status({ deprecations: [past] }),
+    });
     expect(elsewhere.health).toBe('deprecated');
-    const limited = summarizeStatus({ provider: 'anthropic', state: DaemonState.Running, now: 0, status: status({ deprecations: [{ ...past, state: 'soon' }], rateLimits: [{ provider: 'anthropic', keyId: 'k', tier: 'tier1', buckets: [], queued: { interactive: 1, background: 0 }, pausedUntil: null }] }) });
+    const limited = summarizeStatus({
+      provider: 'anthropic',
+      state: DaemonState.Running,
+      now: 0,
+      status: status({
+        deprecations: [{ ...past, state: 'soon' }],
+        rateLimits: [
+          {
+            provider: 'anthropic',
+            keyId: 'k',
+            tier: 'tier1',
+            buckets: [],
+            queued: { interactive: 1, background: 0 },
+            pausedUntil: null,
+          },
+        ],
+      }),
+    });
     expect(limited.health).toBe('rate-limited');
     expect(limited.tooltip).toContain('Model retiring');
   });
 
   it('names the settings that wait for a daemon restart, and nothing when none do', () => {
-    const pending = summarizeStatus({ provider: 'anthropic', state: DaemonState.Running, status: status(), restartPending: ['conduit.cache.semantic.embedder'] });
-    expect(pending.tooltip).toContain('Applies when the daemon restarts ("Conduit: Restart Daemon"): conduit.cache.semantic.embedder');
+    const pending = summarizeStatus({
+      provider: 'anthropic',
+      state: DaemonState.Running,
+      status: status(),
+      restartPending: ['conduit.cache.semantic.embedder'],
+    });
+    expect(pending.tooltip).toContain(
+      'Applies when the daemon restarts ("Conduit: Restart Daemon"): conduit.cache.semantic.embedder',
+    );
     expect(pending.health).toBe('ok');
-    expect(summarizeStatus({ provider: 'anthropic', state: DaemonState.Running, status: status(), restartPending: [] }).tooltip).not.toContain('restarts');
+    expect(
+      summarizeStatus({ provider: 'anthropic', state: DaemonState.Running, status: status(), restartPending: [] })
+        .tooltip,
+    ).not.toContain('restarts');
   });
 
   it('formats small costs with more digits', () => {
@@ -78,20 +193,48 @@ describe('status bar summary', () => {
   });
 
   it('gives screen readers plain words: no markdown, codicons or link targets', () => {
-    const soon = { provider: 'anthropic' as const, model: 'claude-old', state: 'soon' as const, endOfLife: '2026-12-01', replacement: 'claude-new', message: 'anthropic/claude-old ends on 2026-12-01.' };
-    const s = summarizeStatus({ provider: 'anthropic', state: DaemonState.Running, status: status({ deprecations: [soon] }), todayCostUsd: 0.5, restartPending: ['logLevel'] });
-    expect(s.accessibilityLabel).toMatch(/^Conduit: anthropic, \$0\.50 today, a configured model is retiring\. Model retiring: anthropic\/claude-old ends on 2026-12-01\. Switch to claude-new\./);
+    const soon = {
+      provider: 'anthropic' as const,
+      model: 'claude-old',
+      state: 'soon' as const,
+      endOfLife: '2026-12-01',
+      replacement: 'claude-new',
+      message: 'anthropic/claude-old ends on 2026-12-01.',
+    };
+    const s = summarizeStatus({
+      provider: 'anthropic',
+      state: DaemonState.Running,
+      status: status({ deprecations: [soon] }),
+      todayCostUsd: 0.5,
+      restartPending: ['logLevel'],
+    });
+    expect(s.accessibilityLabel).toMatch(
+      /^Conduit: anthropic, \$0\.50 today, a configured model is retiring\. Model retiring: anthropic\/claude-old ends on 2026-12-01\. Switch to claude-new\./,
+    );
     expect(s.accessibilityLabel).toContain('Applies when the daemon restarts');
     expect(s.accessibilityLabel).not.toMatch(/\*\*|\$\(|command:|\\/);
-    expect(summarizeStatus({ provider: 'openai', state: DaemonState.Stopped, failure: 'it crashed' }).accessibilityLabel).toBe('Conduit: openai, daemon stopped. Daemon stopped: it crashed');
+    expect(
+      summarizeStatus({ provider: 'openai', state: DaemonState.Stopped, failure: 'it crashed' }).accessibilityLabel,
+    ).toBe('Conduit: openai, daemon stopped. Daemon stopped: it crashed');
   });
 });
 
 describe('answer footer', () => {
   it('names model, cost, cache and fallbacks', () => {
     const footer = answerFooter({
-      requestId: 'r', text: 't', provider: 'openai', model: 'gpt-x', usage: emptyUsage(), stopReason: null, latencyMs: 1234, ttftMs: 10,
-      attempts: 2, attemptLog: [], cache: 'none', fallbacks: ['openai/gpt-x'], costUsd: 0.002,
+      requestId: 'r',
+      text: 't',
+      provider: 'openai',
+      model: 'gpt-x',
+      usage: emptyUsage(),
+      stopReason: null,
+      latencyMs: 1234,
+      ttftMs: 10,
+      attempts: 2,
+      attemptLog: [],
+      cache: 'none',
+      fallbacks: ['openai/gpt-x'],
+      costUsd: 0.002,
     });
     expect(footer).toBe('openai/gpt-x · $0.0020 · not cached · fallbacks: openai/gpt-x · 1.2 s');
   });

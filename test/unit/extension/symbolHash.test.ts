@@ -14,7 +14,10 @@ describe('symbolHash and the staleness rule', () => {
       fn.replace(/\n/g, '\r\n'),
       fn.replace(/\{$/m, '{   '),
       `\n\n${fn}\n\n`,
-      fn.split('\n').map((l) => `    ${l}`).join('\n'),
+      fn
+        .split('\n')
+        .map((l) => `    ${l}`)
+        .join('\n'),
     ];
     for (const variant of same) expect(isStale(symbolHash(fn, 'js'), variant, 'js')).toBe(false);
   });
@@ -40,13 +43,22 @@ describe('ExplanationCache', () => {
   it('finds an explanation by the code it explained, even after a whitespace-only edit', () => {
     const cache = new ExplanationCache();
     cache.set({ hash: symbolHash(fn, 'js'), text: 'Adds.', model: 'anthropic/m', requestId: 'r1', createdAt: 1 });
-    expect(cache.get(`\n${fn.split('\n').map((l) => `  ${l}`).join('\r\n')}\n`, 'js')?.text).toBe('Adds.');
+    expect(
+      cache.get(
+        `\n${fn
+          .split('\n')
+          .map((l) => `  ${l}`)
+          .join('\r\n')}\n`,
+        'js',
+      )?.text,
+    ).toBe('Adds.');
     expect(cache.get(fn.replace('+', '*'), 'js')).toBeUndefined();
   });
 
   it('keeps the most recently used entries', () => {
     const cache = new ExplanationCache(2);
-    for (const code of ['a()', 'b()', 'c()']) cache.set({ hash: symbolHash(code), text: code, model: 'm', requestId: code, createdAt: 0 });
+    for (const code of ['a()', 'b()', 'c()'])
+      cache.set({ hash: symbolHash(code), text: code, model: 'm', requestId: code, createdAt: 0 });
     expect(cache.size).toBe(2);
     expect(cache.get('a()')).toBeUndefined();
     expect(cache.get('c()')?.text).toBe('c()');

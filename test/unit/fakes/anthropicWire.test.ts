@@ -34,7 +34,10 @@ describe('fake Anthropic /v1/messages', () => {
   });
 
   it('streams message_start, blocks, deltas, message_delta and message_stop', async () => {
-    env.fake.enqueue('anthropic', { deltas: ['He', 'llo'], usage: { input: 9, output: 5, cacheRead: 1, cacheWrite: 2 } });
+    env.fake.enqueue('anthropic', {
+      deltas: ['He', 'llo'],
+      usage: { input: 9, output: 5, cacheRead: 1, cacheWrite: 2 },
+    });
     const res = await post({ ...request, stream: true });
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const events = parseSse(await res.text());
@@ -49,7 +52,9 @@ describe('fake Anthropic /v1/messages', () => {
       'message_stop',
     ]);
     const [start, , , d1, d2, , delta] = events.map((e) => JSON.parse(e.data) as unknown);
-    expect(start).toMatchObject({ message: { usage: { input_tokens: 9, cache_read_input_tokens: 1, cache_creation_input_tokens: 2 } } });
+    expect(start).toMatchObject({
+      message: { usage: { input_tokens: 9, cache_read_input_tokens: 1, cache_creation_input_tokens: 2 } },
+    });
     expect(d1).toMatchObject({ delta: { type: 'text_delta', text: 'He' } });
     expect(d2).toMatchObject({ delta: { type: 'text_delta', text: 'llo' } });
     expect(delta).toMatchObject({ delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 5 } });
@@ -84,7 +89,11 @@ describe('fake Anthropic /v1/messages', () => {
     const res = await post(request);
     expect(res.status).toBe(status);
     expect(res.headers.get('retry-after')).toBe('3');
-    expect(await res.json()).toMatchObject({ type: 'error', error: { type }, request_id: res.headers.get('request-id') });
+    expect(await res.json()).toMatchObject({
+      type: 'error',
+      error: { type },
+      request_id: res.headers.get('request-id'),
+    });
   });
 
   it('sends event: error mid-stream after N deltas', async () => {

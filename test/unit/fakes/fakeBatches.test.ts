@@ -2,10 +2,19 @@ import Anthropic from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
 import { useFakeProvider } from '../../fakes/useFakeProvider';
 
-describe('the fake provider\'s batch endpoints', () => {
+describe("the fake provider's batch endpoints", () => {
   const holder = useFakeProvider();
-  const client = () => new Anthropic({ apiKey: 'sk-ant-test-fake-batches', baseURL: holder.fake.baseURL('anthropic'), maxRetries: 0 });
-  const create = () => client().messages.batches.create({ requests: [{ custom_id: 'a', params: { model: 'claude-sonnet-4-6', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] } }] });
+  const client = () =>
+    new Anthropic({ apiKey: 'sk-ant-test-fake-batches', baseURL: holder.fake.baseURL('anthropic'), maxRetries: 0 });
+  const create = () =>
+    client().messages.batches.create({
+      requests: [
+        {
+          custom_id: 'a',
+          params: { model: 'claude-sonnet-4-6', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] },
+        },
+      ],
+    });
 
   it('ends a batch on its own once it is older than endAfterMs, and serves its results', async () => {
     holder.fake.batches.endAfterMs = 60 * 60_000;
@@ -17,19 +26,29 @@ describe('the fake provider\'s batch endpoints', () => {
     expect(ended).toMatchObject({ processing_status: 'ended', request_counts: { succeeded: 1, processing: 0 } });
     const lines = [];
     for await (const line of await client().messages.batches.results(batch.id)) lines.push(line);
-    expect(lines).toMatchObject([{ custom_id: 'a', result: { type: 'succeeded', message: { content: [{ type: 'text', text: 'Answer to: hi' }] } } }]);
+    expect(lines).toMatchObject([
+      {
+        custom_id: 'a',
+        result: { type: 'succeeded', message: { content: [{ type: 'text', text: 'Answer to: hi' }] } },
+      },
+    ]);
   });
 
   it('stays in progress until told, without a rule', async () => {
     const batch = await create();
-    for (let i = 0; i < 3; i++) expect((await client().messages.batches.retrieve(batch.id)).processing_status).toBe('in_progress');
+    for (let i = 0; i < 3; i++)
+      expect((await client().messages.batches.retrieve(batch.id)).processing_status).toBe('in_progress');
     holder.fake.batches.end(batch.id);
     expect((await client().messages.batches.retrieve(batch.id)).processing_status).toBe('ended');
   });
 
   it('answers a revoked key with 401', async () => {
     holder.fake.rejectKey('sk-ant-test-fake-batches-revoked');
-    const revoked = new Anthropic({ apiKey: 'sk-ant-test-fake-batches-revoked', baseURL: holder.fake.baseURL('anthropic'), maxRetries: 0 });
+    const revoked = new Anthropic({
+      apiKey: 'sk-ant-test-fake-batches-revoked',
+      baseURL: holder.fake.baseURL('anthropic'),
+      maxRetries: 0,
+    });
     await expect(revoked.messages.batches.list()).rejects.toMatchObject({ status: 401 });
   });
 });

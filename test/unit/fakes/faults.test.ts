@@ -21,7 +21,8 @@ async function readChunks(res: Response): Promise<string[]> {
   if (!reader) throw new Error('no body');
   const decoder = new TextDecoder();
   const chunks: string[] = [];
-  for (let r = await reader.read(); !r.done; r = await reader.read()) chunks.push(decoder.decode(r.value, { stream: true }));
+  for (let r = await reader.read(); !r.done; r = await reader.read())
+    chunks.push(decoder.decode(r.value, { stream: true }));
   return chunks;
 }
 
@@ -71,7 +72,11 @@ describe('fake provider stream faults', () => {
 
   it('truncates a JSON body mid-way', async () => {
     env.fake.enqueue('openai', { fault: { kind: 'truncate', afterDeltas: 0 } });
-    const res = await fetch(`${env.fake.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: 'Bearer k' }, body: '{}' });
+    const res = await fetch(`${env.fake.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer k' },
+      body: '{}',
+    });
     const text = await res.text();
     expect(() => JSON.parse(text) as unknown).toThrow();
   });
@@ -144,8 +149,16 @@ describe('fake provider stream faults', () => {
   });
 
   it('serves recorded chunks in the provider framing', async () => {
-    env.fake.enqueue('gemini', { rawChunks: [{ candidates: [{ content: { parts: [{ text: 'x' }] }, finishReason: 'STOP' }] }] });
-    const res = await fetch(`${env.fake.url}/v1beta/models/g:streamGenerateContent?alt=sse`, { method: 'POST', headers: { 'x-goog-api-key': 'k' }, body: '{}' });
-    expect(parseSse(await res.text())).toEqual([{ event: null, data: '{"candidates":[{"content":{"parts":[{"text":"x"}]},"finishReason":"STOP"}]}' }]);
+    env.fake.enqueue('gemini', {
+      rawChunks: [{ candidates: [{ content: { parts: [{ text: 'x' }] }, finishReason: 'STOP' }] }],
+    });
+    const res = await fetch(`${env.fake.url}/v1beta/models/g:streamGenerateContent?alt=sse`, {
+      method: 'POST',
+      headers: { 'x-goog-api-key': 'k' },
+      body: '{}',
+    });
+    expect(parseSse(await res.text())).toEqual([
+      { event: null, data: '{"candidates":[{"content":{"parts":[{"text":"x"}]},"finishReason":"STOP"}]}' },
+    ]);
   });
 });

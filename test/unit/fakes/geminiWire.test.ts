@@ -14,7 +14,11 @@ function post(action: string, headers: Record<string, string> = { 'x-goog-api-ke
 
 describe('fake Gemini generateContent', () => {
   it('answers JSON with candidates, finishReason and usageMetadata', async () => {
-    env.fake.enqueue('gemini', { text: 'Hello', usage: { input: 5, output: 2, cacheRead: 3, reasoning: 7 }, responseId: 'resp-1' });
+    env.fake.enqueue('gemini', {
+      text: 'Hello',
+      usage: { input: 5, output: 2, cacheRead: 3, reasoning: 7 },
+      responseId: 'resp-1',
+    });
     const res = await post('generateContent');
     expect(await res.json()).toEqual({
       candidates: [{ content: { parts: [{ text: 'Hello' }], role: 'model' }, finishReason: 'STOP', index: 0 }],
@@ -35,7 +39,13 @@ describe('fake Gemini generateContent', () => {
   it('streams data chunks with running usage and finishReason only on the last', async () => {
     env.fake.enqueue('gemini', { deltas: ['a', 'b', 'c'], usage: { output: 6 } });
     const res = await post('streamGenerateContent?alt=sse');
-    const chunks = parseSse(await res.text()).map((e) => JSON.parse(e.data) as { candidates: Array<{ finishReason?: string }>; usageMetadata: { candidatesTokenCount: number } });
+    const chunks = parseSse(await res.text()).map(
+      (e) =>
+        JSON.parse(e.data) as {
+          candidates: Array<{ finishReason?: string }>;
+          usageMetadata: { candidatesTokenCount: number };
+        },
+    );
     expect(chunks).toHaveLength(3);
     expect(chunks.map((c) => c.candidates[0]?.finishReason)).toEqual([undefined, undefined, 'STOP']);
     expect(chunks.map((c) => c.usageMetadata.candidatesTokenCount)).toEqual([2, 4, 6]);
@@ -43,7 +53,10 @@ describe('fake Gemini generateContent', () => {
   });
 
   it('accepts the key as ?key= too', async () => {
-    const res = await fetch(`${env.fake.url}/v1beta/models/gemini-test:generateContent?key=AIza-query`, { method: 'POST', body: '{}' });
+    const res = await fetch(`${env.fake.url}/v1beta/models/gemini-test:generateContent?key=AIza-query`, {
+      method: 'POST',
+      body: '{}',
+    });
     expect(res.status).toBe(200);
     expect(env.fake.lastRequest('gemini')?.apiKey).toBe('AIza-query');
   });
@@ -60,7 +73,10 @@ describe('fake Gemini generateContent', () => {
     expect(res.status).toBe(429);
     const body = (await res.json()) as { error: { status: string; details: Array<Record<string, unknown>> } };
     expect(body.error.status).toBe('RESOURCE_EXHAUSTED');
-    expect(body.error.details).toContainEqual({ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '37s' });
+    expect(body.error.details).toContainEqual({
+      '@type': 'type.googleapis.com/google.rpc.RetryInfo',
+      retryDelay: '37s',
+    });
     expect(body.error.details.some((d) => d['@type'] === 'type.googleapis.com/google.rpc.QuotaFailure')).toBe(true);
   });
 

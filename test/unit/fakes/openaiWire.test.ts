@@ -4,7 +4,11 @@ import { parseSse } from '../../fakes/parseSse';
 
 const env = useFakeProvider();
 
-function post(body: unknown, prefix = '', headers: Record<string, string> = { authorization: 'Bearer sk-test' }): Promise<Response> {
+function post(
+  body: unknown,
+  prefix = '',
+  headers: Record<string, string> = { authorization: 'Bearer sk-test' },
+): Promise<Response> {
   return fetch(`${env.fake.url}${prefix}/v1/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -36,7 +40,9 @@ describe('fake OpenAI /v1/chat/completions', () => {
 
   it('streams chunks with usage: null, then the choices: [] usage chunk, then [DONE]', async () => {
     env.fake.enqueue('openai', { deltas: ['A', 'B'], usage: { input: 3, output: 2 } });
-    const events = parseSse(await (await post({ ...request, stream: true, stream_options: { include_usage: true } })).text());
+    const events = parseSse(
+      await (await post({ ...request, stream: true, stream_options: { include_usage: true } })).text(),
+    );
     expect(events[events.length - 1]?.data).toBe('[DONE]');
     const chunks = events.slice(0, -1).map((e) => JSON.parse(e.data) as Record<string, unknown>);
     for (const chunk of chunks) expect(chunk.object).toBe('chat.completion.chunk');

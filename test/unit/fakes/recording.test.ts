@@ -46,7 +46,9 @@ describe('fake provider recording', () => {
     env.fake.setDefault('openai', { text: 'default' });
     const texts: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const body = (await (await openai({ model: 'm' })).json()) as { choices: Array<{ message: { content: string } }> };
+      const body = (await (await openai({ model: 'm' })).json()) as {
+        choices: Array<{ message: { content: string } }>;
+      };
       texts.push(body.choices[0]?.message.content ?? '');
     }
     expect(texts).toEqual(['one', 'two', 'default']);

@@ -14,7 +14,14 @@ afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 describe('serve.ts, the standalone fake', () => {
   it('prints its port as one JSON line and takes scripts over the control endpoint', async () => {
     const outfile = join(outDir, 'serve.js');
-    await build({ entryPoints: [servePath], bundle: true, platform: 'node', format: 'esm', outfile, logLevel: 'silent' });
+    await build({
+      entryPoints: [servePath],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile,
+      logLevel: 'silent',
+    });
     const child = spawn(process.execPath, [outfile], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       const firstLine = await new Promise<string>((resolveLine, reject) => {
@@ -31,7 +38,11 @@ describe('serve.ts, the standalone fake', () => {
       });
       expect(await enqueue.json()).toEqual({ ok: true, pending: 1 });
 
-      const res = await fetch(`${base}/compat/v1/chat/completions`, { method: 'POST', headers: { authorization: 'Bearer sk-never-shown' }, body: '{}' });
+      const res = await fetch(`${base}/compat/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer sk-never-shown' },
+        body: '{}',
+      });
       expect(res.status).toBe(429);
 
       const recorded = await (await fetch(`${base}/__fake/requests`)).text();

@@ -18,17 +18,25 @@ export function binaryFormat(bytes: Buffer): BinaryFormat | undefined {
     // e_machine at 18, little-endian (EI_DATA = 1 on both targets).
     const text = bytes.toString('latin1');
     // glibc's soname is libc.so.6; musl's is libc.musl-<arch>.so.1, or plain libc.so as Rust's musl targets link it.
-    const libc = text.includes('libc.so.6\0') ? 'glibc' : text.includes('libc.musl-') || text.includes('libc.so\0') ? 'musl' : 'unknown';
+    const libc = text.includes('libc.so.6\0')
+      ? 'glibc'
+      : text.includes('libc.musl-') || text.includes('libc.so\0')
+        ? 'musl'
+        : 'unknown';
     return { os: 'linux', archs: [ELF_MACHINE[bytes.readUInt16LE(18)] ?? 'other'], libc };
   }
   const le = bytes.readUInt32LE(0);
-  if (le === 0xfeedfacf || le === 0xfeedface) return { os: 'darwin', archs: [MACHO_CPU[bytes.readUInt32LE(4)] ?? 'other'] };
+  if (le === 0xfeedfacf || le === 0xfeedface)
+    return { os: 'darwin', archs: [MACHO_CPU[bytes.readUInt32LE(4)] ?? 'other'] };
   const be = bytes.readUInt32BE(0);
   if (be === 0xcafebabe || be === 0xcafebabf) {
     // fat_header, big-endian: nfat_arch, then fat_arch entries of 20 bytes (32 for fat64), cputype first.
     const n = bytes.readUInt32BE(4);
     const size = be === 0xcafebabf ? 32 : 20;
-    const archs = Array.from({ length: n }, (_, i) => MACHO_CPU[bytes.readUInt32BE(8 + i * size)] ?? ('other' as const));
+    const archs = Array.from(
+      { length: n },
+      (_, i) => MACHO_CPU[bytes.readUInt32BE(8 + i * size)] ?? ('other' as const),
+    );
     return { os: 'darwin', archs };
   }
   if (bytes.readUInt16LE(0) === 0x5a4d) {

@@ -18,9 +18,15 @@ const contents = new Map<string, Map<string, Buffer>>();
 beforeAll(async () => {
   const missing = TARGETS.filter((t) => !fs.existsSync(vsixOf(t)));
   if (missing.length > 0) {
-    execFileSync(process.execPath, [path.join(repoRoot, 'scripts/package.mjs'), '--target', missing[0]!.id], { cwd: repoRoot, stdio: 'pipe' });
+    execFileSync(process.execPath, [path.join(repoRoot, 'scripts/package.mjs'), '--target', missing[0]!.id], {
+      cwd: repoRoot,
+      stdio: 'pipe',
+    });
     for (const t of missing.slice(1)) {
-      execFileSync(process.execPath, [path.join(repoRoot, 'scripts/package.mjs'), '--no-build', '--target', t.id], { cwd: repoRoot, stdio: 'pipe' });
+      execFileSync(process.execPath, [path.join(repoRoot, 'scripts/package.mjs'), '--no-build', '--target', t.id], {
+        cwd: repoRoot,
+        stdio: 'pipe',
+      });
     }
   }
   for (const t of TARGETS) contents.set(t.id, await readVsix(vsixOf(t)));
@@ -42,7 +48,10 @@ describe.each(TARGETS.map((t) => [t.id, t] as const))('the %s VSIX', (_id, targe
       if (target.os === 'linux') expect(b.libc, b.name).toBe(target.libc);
     }
     for (const expected of expectedBinaries(target)) {
-      expect(binaries.map((b) => b.name), `${expected} is missing`).toContain(`extension/${expected}`);
+      expect(
+        binaries.map((b) => b.name),
+        `${expected} is missing`,
+      ).toContain(`extension/${expected}`);
     }
   });
 
@@ -50,7 +59,9 @@ describe.each(TARGETS.map((t) => [t.id, t] as const))('the %s VSIX', (_id, targe
     const files = contents.get(target.id)!;
     expect(files.get('extension.vsixmanifest')!.toString()).toContain(`TargetPlatform="${target.id}"`);
     expect([...files.keys()].filter((f) => f.endsWith('.map'))).toEqual([]);
-    expect([...files.keys()]).toEqual(expect.arrayContaining(['extension/dist/extension.js', 'extension/dist/daemon.js', 'extension/dist/cli.js']));
+    expect([...files.keys()]).toEqual(
+      expect.arrayContaining(['extension/dist/extension.js', 'extension/dist/daemon.js', 'extension/dist/cli.js']),
+    );
   });
 });
 
@@ -88,7 +99,9 @@ describe('a package for another platform', () => {
       const cli = path.join(dir, 'extension', 'dist', 'cli.js');
       const env = { ...process.env, CONDUIT_HOME: home };
       execFileSync(process.execPath, [cli, 'daemon'], { env, stdio: 'pipe' });
-      const status = JSON.parse(execFileSync(process.execPath, [cli, 'status', '--json'], { env, encoding: 'utf8' })) as { nativeModules: Array<{ module: string; reason: string; message: string }>; ledger: { state: string } };
+      const status = JSON.parse(
+        execFileSync(process.execPath, [cli, 'status', '--json'], { env, encoding: 'utf8' }),
+      ) as { nativeModules: Array<{ module: string; reason: string; message: string }>; ledger: { state: string } };
       execFileSync(process.execPath, [cli, 'stop'], { env, stdio: 'pipe' });
       const sqlite = status.nativeModules.find((m) => m.module === '@photostructure/sqlite');
       expect(sqlite?.reason).toBe('missing file');

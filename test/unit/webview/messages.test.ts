@@ -4,9 +4,13 @@ import { parseFromWebview } from '../../../protocol/webview';
 describe('messages from the panel page', () => {
   it('accepts the typed messages', () => {
     expect(parseFromWebview({ type: 'refresh' })).toEqual({ type: 'refresh' });
-    expect(parseFromWebview({ type: 'ready', filters: { range: '7d' } })).toEqual({ type: 'ready', filters: { range: '7d' } });
-    expect(parseFromWebview({ type: 'exportCsv', filters: { range: '30d', provider: 'openai', model: '', feature: 'ask' } }))
-      .toEqual({ type: 'exportCsv', filters: { range: '30d', provider: 'openai', feature: 'ask' } });
+    expect(parseFromWebview({ type: 'ready', filters: { range: '7d' } })).toEqual({
+      type: 'ready',
+      filters: { range: '7d' },
+    });
+    expect(
+      parseFromWebview({ type: 'exportCsv', filters: { range: '30d', provider: 'openai', model: '', feature: 'ask' } }),
+    ).toEqual({ type: 'exportCsv', filters: { range: '30d', provider: 'openai', feature: 'ask' } });
   });
 
   it('refuses anything else', () => {

@@ -10,7 +10,7 @@ describe('the panel view model', () => {
     expect(projectMonth(4, 0, 31)).toBe(4);
   });
 
-  it('knows the month at the client\'s offset', () => {
+  it("knows the month at the client's offset", () => {
     const m = monthOf(Date.UTC(2026, 1, 28, 23, 30), 60); // 00:30 on 1 March at UTC+1
     expect(m.key).toBe('2026-03');
     expect(m.days).toBe(31);
@@ -19,7 +19,12 @@ describe('the panel view model', () => {
   });
 
   it('lists every day of a range, empty days included', () => {
-    expect(daysBetween(Date.UTC(2026, 2, 1, 12), Date.UTC(2026, 2, 4, 1), 0)).toEqual(['2026-03-01', '2026-03-02', '2026-03-03', '2026-03-04']);
+    expect(daysBetween(Date.UTC(2026, 2, 1, 12), Date.UTC(2026, 2, 4, 1), 0)).toEqual([
+      '2026-03-01',
+      '2026-03-02',
+      '2026-03-03',
+      '2026-03-04',
+    ]);
   });
 
   it('shows the month without a budget line when no budget is known', () => {
@@ -29,7 +34,7 @@ describe('the panel view model', () => {
     expect(view.charts.find((c) => c.id === 'month')?.series.map((s) => s.label)).toEqual(['spent', 'projected']);
   });
 
-  it('takes the daemon\'s budget over the setting', () => {
+  it("takes the daemon's budget over the setting", () => {
     const live = seededLive();
     live.status!.budgets = { monthly: { limitUsd: 40 } };
     expect(snapshotView(seededSnapshot(), 'model', live).budgetUsd).toBe(40);

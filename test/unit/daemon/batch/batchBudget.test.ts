@@ -12,7 +12,9 @@ const config = configSchema.parse({});
 
 function entries(n: number, maxTokens: number, feature = 'docs'): BatchEntry[] {
   return Array.from({ length: n }, (_, i) => ({
-    customId: `r${i}`, line: i + 1, feature,
+    customId: `r${i}`,
+    line: i + 1,
+    feature,
     request: { messages: [{ role: 'user', content: 'x'.repeat(400) }] },
     providerRequest: { model: MODEL, messages: [{ role: 'user', content: 'x'.repeat(400) }], maxTokens },
   }));
@@ -23,9 +25,15 @@ describe('checkBatchBudget', () => {
   const worstOfTen = (10 * worstCaseCost('anthropic', MODEL, 100, 4000).usd!) / 2;
 
   it('refuses a batch whose worst case at batch prices is over what the budget has left, and reserves nothing', () => {
-    const table = new BudgetTable({ settings: () => budgetSchema.parse({ byFeature: { docs: { dailyUsd: worstOfTen * 0.9 } } }) });
+    const table = new BudgetTable({
+      settings: () => budgetSchema.parse({ byFeature: { docs: { dailyUsd: worstOfTen * 0.9 } } }),
+    });
     let error: unknown;
-    try { checkBatchBudget(table, config, 'anthropic', MODEL, entries(10, 4000)); } catch (err) { error = err; }
+    try {
+      checkBatchBudget(table, config, 'anthropic', MODEL, entries(10, 4000));
+    } catch (err) {
+      error = err;
+    }
     expect(error).toBeInstanceOf(ConduitError);
     expect((error as ConduitError).data.code).toBe('budget_exceeded');
     expect((error as ConduitError).message).toMatch(/"docs" daily budget has \$[\d.]+ left/);

@@ -11,10 +11,22 @@ import { UsageLedger } from '../../../../daemon/usage/usageLedger';
 import { makeRecord } from '../usage/records';
 
 const MODEL = 'claude-sonnet-4-6';
-const usage = { input_tokens: 2000, output_tokens: 500, cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0 };
+const usage = {
+  input_tokens: 2000,
+  output_tokens: 500,
+  cache_read_tokens: 0,
+  cache_write_tokens: 0,
+  reasoning_tokens: 0,
+};
 
 function entry(customId: string, line: number): BatchEntry {
-  return { customId, line, feature: 'docs', request: { messages: [{ role: 'user', content: customId }] }, providerRequest: { model: MODEL, messages: [{ role: 'user', content: customId }], maxTokens: 100 } };
+  return {
+    customId,
+    line,
+    feature: 'docs',
+    request: { messages: [{ role: 'user', content: customId }] },
+    providerRequest: { model: MODEL, messages: [{ role: 'user', content: customId }], maxTokens: 100 },
+  };
 }
 
 describe('ingestOutcome: one ledger row per batch request, exactly once', () => {
@@ -31,7 +43,16 @@ describe('ingestOutcome: one ledger row per batch request, exactly once', () => 
     await store.init();
     ledger = UsageLedger.inHome(dir);
     await ledger.open();
-    await store.create({ id: 'batch_t1', provider: 'anthropic', model: MODEL, feature: 'batch', source: 'x.jsonl', profile: 'default', client: 'cli', entries: [entry('a', 1), entry('b', 2)] });
+    await store.create({
+      id: 'batch_t1',
+      provider: 'anthropic',
+      model: MODEL,
+      feature: 'batch',
+      source: 'x.jsonl',
+      profile: 'default',
+      client: 'cli',
+      entries: [entry('a', 1), entry('b', 2)],
+    });
     await store.submitted('batch_t1', 'msgbatch_1', Date.now());
     job = (await store.get('batch_t1'))!;
   });
@@ -42,21 +63,53 @@ describe('ingestOutcome: one ledger row per batch request, exactly once', () => 
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  async function rows(): Promise<{ request_id: string; batch: number; batch_id: string; cost_usd: number; error_code: string | null; feature: string; attempts: number }[]> {
-    return ledger.reader().all(`SELECT request_id, batch, batch_id, cost_usd, error_code, feature, attempts FROM requests ORDER BY request_id`);
+  async function rows(): Promise<
+    {
+      request_id: string;
+      batch: number;
+      batch_id: string;
+      cost_usd: number;
+      error_code: string | null;
+      feature: string;
+      attempts: number;
+    }[]
+  > {
+    return ledger
+      .reader()
+      .all(
+        `SELECT request_id, batch, batch_id, cost_usd, error_code, feature, attempts FROM requests ORDER BY request_id`,
+      );
   }
 
-  const ok: BatchOutcome = { customId: 'a', state: 'succeeded', text: 'answer a', model: MODEL, usage, stopReason: 'end_turn' };
+  const ok: BatchOutcome = {
+    customId: 'a',
+    state: 'succeeded',
+    text: 'answer a',
+    model: MODEL,
+    usage,
+    stopReason: 'end_turn',
+  };
 
   it('records a success at half the interactive price, and a second read of the same result changes nothing', async () => {
     expect(await ingestOutcome(job, ok, { store, recorder: ledger, prices: () => undefined })).toBe(true);
     expect(await ingestOutcome(job, ok, { store, recorder: ledger, prices: () => undefined })).toBe(false);
     const [row] = await rows();
     expect(await rows()).toHaveLength(1);
-    expect(row).toMatchObject({ request_id: batchRequestId('batch_t1', 'a'), batch: 1, batch_id: 'batch_t1', error_code: null, feature: 'docs', attempts: 1 });
+    expect(row).toMatchObject({
+      request_id: batchRequestId('batch_t1', 'a'),
+      batch: 1,
+      batch_id: 'batch_t1',
+      error_code: null,
+      feature: 'docs',
+      attempts: 1,
+    });
     const full = costOf('anthropic', MODEL, usage).usd!;
     expect(row!.cost_usd).toBeCloseTo(full / 2, 12);
-    expect((await store.results('batch_t1'))[0]).toMatchObject({ state: 'succeeded', text: 'answer a', costUsd: row!.cost_usd });
+    expect((await store.results('batch_t1'))[0]).toMatchObject({
+      state: 'succeeded',
+      text: 'answer a',
+      costUsd: row!.cost_usd,
+    });
   });
 
   it('a crash after the ledger row but before the item was marked: the next read finishes the item without a second row', async () => {
@@ -68,14 +121,27 @@ describe('ingestOutcome: one ledger row per batch request, exactly once', () => 
   });
 
   it('an errored request costs nothing and keeps its error code; an expired one counts no attempt', async () => {
-    await ingestOutcome(job, { customId: 'a', state: 'errored', errorCode: 'invalid_request', message: 'bad', httpStatus: 400 }, { store, recorder: ledger, prices: () => undefined });
-    await ingestOutcome(job, { customId: 'b', state: 'expired', errorCode: 'timeout', message: 'expired', httpStatus: null }, { store, recorder: ledger, prices: () => undefined });
-    expect((await rows()).map((r) => [r.error_code, r.cost_usd, r.attempts])).toEqual([['invalid_request', 0, 1], ['timeout', 0, 0]]);
+    await ingestOutcome(
+      job,
+      { customId: 'a', state: 'errored', errorCode: 'invalid_request', message: 'bad', httpStatus: 400 },
+      { store, recorder: ledger, prices: () => undefined },
+    );
+    await ingestOutcome(
+      job,
+      { customId: 'b', state: 'expired', errorCode: 'timeout', message: 'expired', httpStatus: null },
+      { store, recorder: ledger, prices: () => undefined },
+    );
+    expect((await rows()).map((r) => [r.error_code, r.cost_usd, r.attempts])).toEqual([
+      ['invalid_request', 0, 1],
+      ['timeout', 0, 0],
+    ]);
     expect((await store.get('batch_t1'))!.counts).toMatchObject({ errored: 1, expired: 1, pending: 0 });
   });
 
   it('a result for an id the batch never had is ignored', async () => {
-    expect(await ingestOutcome(job, { ...ok, customId: 'zzz' }, { store, recorder: ledger, prices: () => undefined })).toBe(false);
+    expect(
+      await ingestOutcome(job, { ...ok, customId: 'zzz' }, { store, recorder: ledger, prices: () => undefined }),
+    ).toBe(false);
     expect(await rows()).toHaveLength(0);
   });
 });

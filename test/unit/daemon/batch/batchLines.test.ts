@@ -5,7 +5,8 @@ import { configSchema } from '../../../../daemon/config/config';
 
 const config = configSchema.parse({ provider: 'openai', defaultMaxTokens: 777, maxPromptChars: 200 });
 const line = (o: unknown) => JSON.stringify(o);
-const ask = (content: string, extra: Record<string, unknown> = {}) => line({ messages: [{ role: 'user', content }], ...extra });
+const ask = (content: string, extra: Record<string, unknown> = {}) =>
+  line({ messages: [{ role: 'user', content }], ...extra });
 
 function problems(lines: string[], params: Record<string, unknown> = {}): string {
   try {
@@ -20,12 +21,38 @@ function problems(lines: string[], params: Record<string, unknown> = {}): string
 
 describe('parseBatchLines', () => {
   it('turns each line into the provider request a live call would make, with ids by line when none is given', () => {
-    const parsed = parseBatchLines({ lines: [ask('one', { custom_id: 'first', max_tokens: 50 }), '', ask('two', { system: 'terse', temperature: 0.2 })], provider: 'anthropic', model: 'claude-sonnet-4-6', feature: 'docs' }, config, {});
+    const parsed = parseBatchLines(
+      {
+        lines: [
+          ask('one', { custom_id: 'first', max_tokens: 50 }),
+          '',
+          ask('two', { system: 'terse', temperature: 0.2 }),
+        ],
+        provider: 'anthropic',
+        model: 'claude-sonnet-4-6',
+        feature: 'docs',
+      },
+      config,
+      {},
+    );
     expect(parsed.provider).toBe('anthropic');
     expect(parsed.model).toBe('claude-sonnet-4-6');
-    expect(parsed.entries.map((e) => [e.customId, e.line, e.feature])).toEqual([['first', 1, 'docs'], ['line-3', 3, 'docs']]);
-    expect(parsed.entries[0]!.providerRequest).toEqual({ model: 'claude-sonnet-4-6', messages: [{ role: 'user', content: 'one' }], maxTokens: 50 });
-    expect(parsed.entries[1]!.providerRequest).toEqual({ model: 'claude-sonnet-4-6', messages: [{ role: 'user', content: 'two' }], maxTokens: 777, system: 'terse', temperature: 0.2 });
+    expect(parsed.entries.map((e) => [e.customId, e.line, e.feature])).toEqual([
+      ['first', 1, 'docs'],
+      ['line-3', 3, 'docs'],
+    ]);
+    expect(parsed.entries[0]!.providerRequest).toEqual({
+      model: 'claude-sonnet-4-6',
+      messages: [{ role: 'user', content: 'one' }],
+      maxTokens: 50,
+    });
+    expect(parsed.entries[1]!.providerRequest).toEqual({
+      model: 'claude-sonnet-4-6',
+      messages: [{ role: 'user', content: 'two' }],
+      maxTokens: 777,
+      system: 'terse',
+      temperature: 0.2,
+    });
   });
 
   it('takes the configured provider and its model when the batch names neither', () => {
@@ -36,18 +63,21 @@ describe('parseBatchLines', () => {
   });
 
   it('names every bad line by its number and keeps the good ones out of the message', () => {
-    const message = problems([
-      ask('fine'),
-      '{not json',
-      line([1, 2]),
-      line({ messages: [] }),
-      ask('dup', { custom_id: 'line-1' }),
-      ask('bad id', { custom_id: 'a/b' }),
-      ask('x'.repeat(300)),
-      ask('elsewhere', { provider: 'gemini' }),
-      ask('other model', { model: 'gpt-other' }),
-      ask('unknown field', { colour: 'red' }),
-    ], { model: 'gpt-5.4-mini' });
+    const message = problems(
+      [
+        ask('fine'),
+        '{not json',
+        line([1, 2]),
+        line({ messages: [] }),
+        ask('dup', { custom_id: 'line-1' }),
+        ask('bad id', { custom_id: 'a/b' }),
+        ask('x'.repeat(300)),
+        ask('elsewhere', { provider: 'gemini' }),
+        ask('other model', { model: 'gpt-other' }),
+        ask('unknown field', { colour: 'red' }),
+      ],
+      { model: 'gpt-5.4-mini' },
+    );
     expect(message).toContain('9 lines have problems');
     expect(message).not.toMatch(/line 1:/);
     expect(message).toContain('line 2: not valid JSON');
@@ -62,7 +92,9 @@ describe('parseBatchLines', () => {
   });
 
   it('refuses a provider without a Batch API and an empty file', () => {
-    expect(() => parseBatchLines({ lines: [ask('x')], provider: 'openaiCompatible' as never }, config, {})).toThrow(/anthropic, openai, gemini/);
+    expect(() => parseBatchLines({ lines: [ask('x')], provider: 'openaiCompatible' as never }, config, {})).toThrow(
+      /anthropic, openai, gemini/,
+    );
     expect(problems(['', '  '])).toContain('no requests');
   });
 

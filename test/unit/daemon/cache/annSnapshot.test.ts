@@ -21,10 +21,14 @@ const prompt = variedPrompt;
 type Logged = { level: string; msg: string; fields?: Record<string, unknown> }[];
 
 const homes: string[] = [];
-afterEach(() => { for (const h of homes.splice(0)) fs.rmSync(h, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const h of homes.splice(0)) fs.rmSync(h, { recursive: true, force: true });
+});
 
 async function open(home: string, logged: Logged = []): Promise<ResponseCache> {
-  const log = (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => { logged.push({ level, msg, ...(fields ? { fields } : {}) }); };
+  const log = (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => {
+    logged.push({ level, msg, ...(fields ? { fields } : {}) });
+  };
   const cache = new ResponseCache({ settings: cacheSettings, log });
   await cache.useEmbedder(new LexicalEmbedder());
   await cache.attach(await CacheStore.open(path.join(home, CACHE_FILE), log, { flushMs: 10 }), { annHome: home });
@@ -57,7 +61,12 @@ describe('saved ANN graphs', () => {
     const cache = await open(home, logged);
     const ann = cache.stats(true).semantic.ann;
     // Straight after attach, before any build could have run: the graph came from the file.
-    expect(ann).toEqual({ scopes: 1, entries: ENTRIES, loadedFromDisk: { scopes: 1, entries: ENTRIES }, rebuildReasons: [] });
+    expect(ann).toEqual({
+      scopes: 1,
+      entries: ENTRIES,
+      loadedFromDisk: { scopes: 1, entries: ENTRIES },
+      rebuildReasons: [],
+    });
     expect(logged.some((l) => l.msg === 'semantic cache: loaded the saved ANN index')).toBe(true);
     await expectLookupsRight(cache);
     await cache.close();
@@ -66,7 +75,10 @@ describe('saved ANN graphs', () => {
   it('a damaged graph file is not handed to usearch: the scope is rebuilt from the store, and why is logged', async () => {
     const home = await savedHome();
     const dir = path.join(home, ANN_DIR);
-    const graph = path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('.usearch'))!);
+    const graph = path.join(
+      dir,
+      fs.readdirSync(dir).find((f) => f.endsWith('.usearch'))!,
+    );
     const bytes = fs.readFileSync(graph);
     // Cut short, as a crash mid-write would leave it (usearch itself aborts the process on this file).
     fs.writeFileSync(graph, bytes.subarray(0, Math.floor(bytes.length / 3)));
@@ -90,19 +102,25 @@ describe('saved ANN graphs', () => {
     store.delete(gone!.key);
     await store.close();
     const cache = await open(home);
-    expect(cache.stats(true).semantic.ann?.rebuildReasons).toEqual([expect.stringMatching(new RegExp(`the store holds ${ENTRIES - 1} entries, the saved graph ${ENTRIES}`)) as string]);
+    expect(cache.stats(true).semantic.ann?.rebuildReasons).toEqual([
+      expect.stringMatching(new RegExp(`the store holds ${ENTRIES - 1} entries, the saved graph ${ENTRIES}`)) as string,
+    ]);
     await cache.close();
 
     const manifest = path.join(home, ANN_DIR, 'manifest.json');
     const saved = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { embedder: string };
     fs.writeFileSync(manifest, JSON.stringify({ ...saved, embedder: 'local:other-model:000000000000' }));
     const other = await open(home);
-    expect(other.stats(true).semantic.ann?.rebuildReasons).toEqual([`the saved index was built from local:other-model:000000000000 vectors, the cache now uses ${new LexicalEmbedder().id}`]);
+    expect(other.stats(true).semantic.ann?.rebuildReasons).toEqual([
+      `the saved index was built from local:other-model:000000000000 vectors, the cache now uses ${new LexicalEmbedder().id}`,
+    ]);
     await other.close();
 
     fs.writeFileSync(manifest, '{"version": 1, "scop');
     const unreadable = await open(home);
-    expect(unreadable.stats(true).semantic.ann?.rebuildReasons).toEqual([expect.stringMatching(/manifest is unreadable/) as string]);
+    expect(unreadable.stats(true).semantic.ann?.rebuildReasons).toEqual([
+      expect.stringMatching(/manifest is unreadable/) as string,
+    ]);
     await expectLookupsRight(unreadable);
     await unreadable.close();
   }, 90_000);

@@ -6,7 +6,9 @@ describe('cache keys', () => {
   it('normalizes only line endings, trailing spaces and surrounding blank lines', () => {
     expect(normalizeText('\n  how   do I\r\n\tsort  \r\n\r\n')).toBe('  how   do I\n\tsort');
     expect(exactKey(req('How do I sort?'))).toBe(exactKey(req('How do I sort?  \n')));
-    expect(exactKey(req('x', { system: 'be brief\r\nand exact' }))).toBe(exactKey(req('x', { system: 'be brief \nand exact' })));
+    expect(exactKey(req('x', { system: 'be brief\r\nand exact' }))).toBe(
+      exactKey(req('x', { system: 'be brief \nand exact' })),
+    );
     expect(exactKey(req('How do I sort?'))).not.toBe(exactKey(req('How  do I sort?')));
   });
 
@@ -24,7 +26,9 @@ describe('cache keys', () => {
   });
 
   it('keeps whitespace inside string literals', () => {
-    expect(exactKey(req('Why is `"a  b".split(" ")` three items?'))).not.toBe(exactKey(req('Why is `"a b".split(" ")` three items?')));
+    expect(exactKey(req('Why is `"a  b".split(" ")` three items?'))).not.toBe(
+      exactKey(req('Why is `"a b".split(" ")` three items?')),
+    );
   });
 
   it('treats CRLF against LF and trailing spaces as the same code', () => {
@@ -64,7 +68,13 @@ describe('cache keys', () => {
     expect(semanticScope(req('a', { system: 's' }))).not.toBe(semanticScope(req('a')));
     expect(semanticScope(req('a', { temperature: 1 }))).not.toBe(semanticScope(req('a')));
     expect(semanticScope(req('a', { maxTokens: 1 }))).not.toBe(semanticScope(req('a')));
-    const twoTurns = req('x', { messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }, { role: 'user', content: 'a' }] });
+    const twoTurns = req('x', {
+      messages: [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: 'hello' },
+        { role: 'user', content: 'a' },
+      ],
+    });
     expect(semanticScope(twoTurns)).not.toBe(semanticScope(req('a')));
     expect(semanticText(twoTurns)).toBe('a');
   });

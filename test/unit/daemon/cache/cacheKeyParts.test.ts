@@ -11,7 +11,18 @@ describe('cache keys for images, tools, schemas and effort', () => {
   });
 
   it('changes with the image bytes, tools, tool choice, schema and effort', () => {
-    const withImage = (data: string) => req('what is this?', { messages: [{ role: 'user', content: [{ type: 'text', text: 'what is this?' }, { type: 'image', mediaType: 'image/png', data }] }] });
+    const withImage = (data: string) =>
+      req('what is this?', {
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'what is this?' },
+              { type: 'image', mediaType: 'image/png', data },
+            ],
+          },
+        ],
+      });
     const keys = [
       exactKey(req('what is this?')),
       exactKey(withImage(PNG_1PX)),
@@ -27,13 +38,35 @@ describe('cache keys for images, tools, schemas and effort', () => {
   });
 
   it('keys an image by a hash, not its bytes', () => {
-    const big = req('x', { messages: [{ role: 'user', content: [{ type: 'image', mediaType: 'image/jpeg', data: jpegOf(300_000) }] }] });
+    const big = req('x', {
+      messages: [{ role: 'user', content: [{ type: 'image', mediaType: 'image/jpeg', data: jpegOf(300_000) }] }],
+    });
     expect(exactKey(big)).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('never matches by meaning a message that holds an image or a tool result', () => {
-    expect(semanticText(req('x', { messages: [{ role: 'user', content: [{ type: 'text', text: 'Describe this  ' }] }] }))).toBe('Describe this');
-    expect(semanticText(req('x', { messages: [{ role: 'user', content: [{ type: 'text', text: 'Describe' }, { type: 'image', mediaType: 'image/png', data: PNG_1PX }] }] }))).toBeNull();
-    expect(semanticText(req('x', { messages: [{ role: 'user', content: [{ type: 'tool_result', toolUseId: 't', content: 'rain' }] }] }))).toBeNull();
+    expect(
+      semanticText(req('x', { messages: [{ role: 'user', content: [{ type: 'text', text: 'Describe this  ' }] }] })),
+    ).toBe('Describe this');
+    expect(
+      semanticText(
+        req('x', {
+          messages: [
+            {
+              role: 'user',
+              content: [
+                { type: 'text', text: 'Describe' },
+                { type: 'image', mediaType: 'image/png', data: PNG_1PX },
+              ],
+            },
+          ],
+        }),
+      ),
+    ).toBeNull();
+    expect(
+      semanticText(
+        req('x', { messages: [{ role: 'user', content: [{ type: 'tool_result', toolUseId: 't', content: 'rain' }] }] }),
+      ),
+    ).toBeNull();
   });
 });

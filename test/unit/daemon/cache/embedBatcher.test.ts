@@ -114,7 +114,10 @@ describe('EmbedBatcher over provider embeddings', () => {
     expect(ctx.fake.embeddings.calls).toHaveLength(1);
     for (const r of settled) {
       expect(r.status).toBe('rejected');
-      expect((r as PromiseRejectedResult).reason).toMatchObject({ status: 500, message: expect.stringMatching(/embedding backend down/) as string });
+      expect((r as PromiseRejectedResult).reason).toMatchObject({
+        status: 500,
+        message: expect.stringMatching(/embedding backend down/) as string,
+      });
     }
     const [[v]] = await Promise.all([b.embed(['after the outage'])]);
     expectVectorOf(v, 'after the outage');
@@ -189,9 +192,23 @@ describe('EmbedBatcher over the local model', () => {
     const local = await loadLocalEmbedder({ modelDir, batchSize: 64 });
     const runs: number[] = [];
     // Counts the calls the batcher makes into the real local embedder: each is one inference run.
-    const counted: Embedder = { id: local.id, maxBatch: local.maxBatch!, embed: (texts, signal) => { runs.push(texts.length); return local.embed(texts, signal); } };
+    const counted: Embedder = {
+      id: local.id,
+      maxBatch: local.maxBatch!,
+      embed: (texts, signal) => {
+        runs.push(texts.length);
+        return local.embed(texts, signal);
+      },
+    };
     const b = batched(counted);
-    const texts = ['how do I sort a list', 'explain this error', 'read a file in python', 'what does this function do', 'sort', 'a much longer prompt about how to configure the production service'];
+    const texts = [
+      'how do I sort a list',
+      'explain this error',
+      'read a file in python',
+      'what does this function do',
+      'sort',
+      'a much longer prompt about how to configure the production service',
+    ];
     const together = await Promise.all(texts.map((t) => b.embed([t])));
     expect(runs).toEqual([texts.length]);
     for (const [i, t] of texts.entries()) {

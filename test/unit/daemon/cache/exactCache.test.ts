@@ -6,9 +6,20 @@ import { fakeClock } from './helpers';
 
 function entry(key: string, text = 'answer', expiresAt = Number.MAX_SAFE_INTEGER): CacheEntry {
   return {
-    key, scope: 's', feature: 'ask', request: { messages: [{ role: 'user', content: key }] }, prompt: key, text, provider: 'openai', model: 'm',
-    stopReason: 'stop', usage: { input_tokens: 1, output_tokens: 1, cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0 }, costUsd: 0.01,
-    createdAt: 0, expiresAt, hits: 0,
+    key,
+    scope: 's',
+    feature: 'ask',
+    request: { messages: [{ role: 'user', content: key }] },
+    prompt: key,
+    text,
+    provider: 'openai',
+    model: 'm',
+    stopReason: 'stop',
+    usage: { input_tokens: 1, output_tokens: 1, cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0 },
+    costUsd: 0.01,
+    createdAt: 0,
+    expiresAt,
+    hits: 0,
   };
 }
 
@@ -41,7 +52,12 @@ describe('exact cache (LRU + TTL)', () => {
   it('counts a vector that arrives after the entry was stored, twice (the entry and the index row), and evicts to stay in bounds', () => {
     const plain = entryBytes(entry('a'));
     const evicted: string[] = [];
-    const c = new ExactCache({ maxEntries: 100, maxBytes: plain * 2 + 4096 * 4 + 10, staleMaxAgeMs: 0, onEvict: (e) => evicted.push(e.key) });
+    const c = new ExactCache({
+      maxEntries: 100,
+      maxBytes: plain * 2 + 4096 * 4 + 10,
+      staleMaxAgeMs: 0,
+      onEvict: (e) => evicted.push(e.key),
+    });
     const a = entry('a');
     c.set(a);
     c.set(entry('b'));

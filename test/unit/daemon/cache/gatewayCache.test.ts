@@ -44,10 +44,19 @@ describe('gateway cache step', () => {
 
   const send = (request: ChatRequest, stream = false) => {
     const chunks: string[] = [];
-    const result = gateway.send(request, { requestId: `r${Math.random()}`, client: 'other', signal: new AbortController().signal, ...(stream ? { sink: { chunk: (d: string) => chunks.push(d) } } : {}) });
+    const result = gateway.send(request, {
+      requestId: `r${Math.random()}`,
+      client: 'other',
+      signal: new AbortController().signal,
+      ...(stream ? { sink: { chunk: (d: string) => chunks.push(d) } } : {}),
+    });
     return { result, chunks };
   };
-  const ask = (content: string): ChatRequest => ({ messages: [{ role: 'user', content }], provider: 'openai', temperature: 0 });
+  const ask = (content: string): ChatRequest => ({
+    messages: [{ role: 'user', content }],
+    provider: 'openai',
+    temperature: 0,
+  });
 
   it('a truncated stream is never cached', async () => {
     fake.enqueue('openai', { deltas: ['one ', 'two ', 'three'], fault: { kind: 'truncate', afterDeltas: 2 } });

@@ -4,11 +4,25 @@ import { defaultCacheSettings, type CacheSettings } from '../../../../daemon/cac
 import type { AnswerToStore } from '../../../../daemon/cache/responseCache';
 
 export function req(prompt: string, extra: Partial<CanonicalRequest> = {}): CanonicalRequest {
-  return { provider: 'openai', model: 'gpt-5.4-mini', messages: [{ role: 'user', content: prompt }], temperature: 0, maxTokens: 256, ...extra };
+  return {
+    provider: 'openai',
+    model: 'gpt-5.4-mini',
+    messages: [{ role: 'user', content: prompt }],
+    temperature: 0,
+    maxTokens: 256,
+    ...extra,
+  };
 }
 
 export function answer(text: string, costUsd = 0.001): AnswerToStore {
-  return { text, provider: 'openai', model: 'gpt-5.4-mini', stopReason: 'stop', usage: { ...emptyUsage(), input_tokens: 10, output_tokens: 5 }, costUsd };
+  return {
+    text,
+    provider: 'openai',
+    model: 'gpt-5.4-mini',
+    stopReason: 'stop',
+    usage: { ...emptyUsage(), input_tokens: 10, output_tokens: 5 },
+    costUsd,
+  };
 }
 
 export function settings(over: Partial<CacheSettings> = {}): CacheSettings {
@@ -18,7 +32,12 @@ export function settings(over: Partial<CacheSettings> = {}): CacheSettings {
 /** A clock the test moves by hand. */
 export function fakeClock(start = 1_700_000_000_000): { now: () => number; advance: (ms: number) => void } {
   let t = start;
-  return { now: () => t, advance: (ms) => { t += ms; } };
+  return {
+    now: () => t,
+    advance: (ms) => {
+      t += ms;
+    },
+  };
 }
 
 /** Lets the fire-and-forget embedding of a stored entry finish. */

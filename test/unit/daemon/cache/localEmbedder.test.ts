@@ -52,15 +52,31 @@ describe('local embedder (transformers.js, generated tiny BERT)', () => {
 
   it('chooseEmbedder loads it from cache.semantic.localModelDir and names model and weights', async () => {
     const logged: { level: string; msg: string; fields?: Record<string, unknown> }[] = [];
-    const e = await chooseEmbedder({ ...defaultCacheSettings().semantic, embedder: 'local', localModelDir: modelDir }, { home: root, log: (level, msg, fields) => { logged.push({ level, msg, ...(fields ? { fields } : {}) }); } });
+    const e = await chooseEmbedder(
+      { ...defaultCacheSettings().semantic, embedder: 'local', localModelDir: modelDir },
+      {
+        home: root,
+        log: (level, msg, fields) => {
+          logged.push({ level, msg, ...(fields ? { fields } : {}) });
+        },
+      },
+    );
     expect(e.id).toMatch(/^local:tiny-bert:[0-9a-f]{12}$/);
     expect(e.id).toBe(embedder.id);
     expect(logged).toHaveLength(1);
-    expect(logged[0]).toMatchObject({ level: 'info', msg: 'semantic cache: local embedder loaded', fields: { dtype: 'fp32', pinned: false } });
+    expect(logged[0]).toMatchObject({
+      level: 'info',
+      msg: 'semantic cache: local embedder loaded',
+      fields: { dtype: 'fp32', pinned: false },
+    });
   });
 
   it('gives unit vectors of the hidden size; the tokenizer lowercases, so case does not matter', async () => {
-    const [a, b, c] = await embedder.embed(['How do I sort a list in Python?', 'how do i SORT a list in python ?', 'What is the capital of France?']);
+    const [a, b, c] = await embedder.embed([
+      'How do I sort a list in Python?',
+      'how do i SORT a list in python ?',
+      'What is the capital of France?',
+    ]);
     expect(a).toHaveLength(TINY_BERT_SHAPE.hidden);
     expect(dot(a!, a!)).toBeCloseTo(1, 5);
     expect(dot(a!, b!)).toBeCloseTo(1, 5);
@@ -116,7 +132,9 @@ describe('local embedder (transformers.js, generated tiny BERT)', () => {
     expect(hit?.similarity).toBeGreaterThan(0.999);
     // The same words in another scope: another model, another system prompt.
     expect(await cache.lookup(req('how do i sort a LIST in python ?', { model: 'gpt-5.4' }), 'ask')).toBeUndefined();
-    expect(await cache.lookup(req('how do i sort a LIST in python ?', { system: 'Answer in French.' }), 'ask')).toBeUndefined();
+    expect(
+      await cache.lookup(req('how do i sort a LIST in python ?', { system: 'Answer in French.' }), 'ask'),
+    ).toBeUndefined();
     // A feature where a near answer is a wrong answer.
     expect(await cache.lookup(req('how do i sort a LIST in python ?'), 'edit')).toBeUndefined();
     expect(cache.stats(true).hits.semantic).toBe(1);
@@ -129,26 +147,34 @@ describe('local embedder (transformers.js, generated tiny BERT)', () => {
     const t0 = performance.now();
     await embedder.embed(batch);
     const tBatch = performance.now() - t0;
-    console.log(`[local embedder timings] tiny BERT (1 layer, 16 hidden): 7 tokens ${t7.toFixed(2)} ms, 64 tokens ${t64.toFixed(2)} ms (median of 30); 16 texts in one batch ${tBatch.toFixed(2)} ms`);
+    console.log(
+      `[local embedder timings] tiny BERT (1 layer, 16 hidden): 7 tokens ${t7.toFixed(2)} ms, 64 tokens ${t64.toFixed(2)} ms (median of 30); 16 texts in one batch ${tBatch.toFixed(2)} ms`,
+    );
   });
 
   // Generates and loads a 90 MB graph: on demand only (CONDUIT_MINILM_TIMINGS=1), so the suite
   // stays light for the timing-sensitive integration tests that run beside it.
-  it.runIf(process.env.CONDUIT_MINILM_TIMINGS === '1')('inference timings with all-MiniLM-L6-v2 shapes (6 layers, 384 hidden; printed, not asserted)', async () => {
-    const dir = path.join(root, 'minilm-shape');
-    const t0 = performance.now();
-    generateTinyBert(dir, { shape: TINY_BERT_MINILM_SHAPE });
-    const tGen = performance.now() - t0;
-    const rss0 = process.memoryUsage().rss;
-    const t1 = performance.now();
-    const e = await loadLocalEmbedder({ modelDir: dir });
-    const tLoad = performance.now() - t1;
-    const t7 = await timeEmbed(e, textOfTokens(7), 20);
-    const t64 = await timeEmbed(e, textOfTokens(64), 20);
-    const rss = (process.memoryUsage().rss - rss0) / 1024 / 1024;
-    const [v] = await e.embed(['x']);
-    expect(v).toHaveLength(384);
-    console.log(`[local embedder timings] MiniLM shapes (random weights): 7 tokens ${t7.toFixed(2)} ms, 64 tokens ${t64.toFixed(2)} ms (median of 20); generate ${tGen.toFixed(0)} ms, load ${tLoad.toFixed(0)} ms, RSS +${rss.toFixed(0)} MB`);
-    fs.rmSync(dir, { recursive: true, force: true });
-  }, 60_000);
+  it.runIf(process.env.CONDUIT_MINILM_TIMINGS === '1')(
+    'inference timings with all-MiniLM-L6-v2 shapes (6 layers, 384 hidden; printed, not asserted)',
+    async () => {
+      const dir = path.join(root, 'minilm-shape');
+      const t0 = performance.now();
+      generateTinyBert(dir, { shape: TINY_BERT_MINILM_SHAPE });
+      const tGen = performance.now() - t0;
+      const rss0 = process.memoryUsage().rss;
+      const t1 = performance.now();
+      const e = await loadLocalEmbedder({ modelDir: dir });
+      const tLoad = performance.now() - t1;
+      const t7 = await timeEmbed(e, textOfTokens(7), 20);
+      const t64 = await timeEmbed(e, textOfTokens(64), 20);
+      const rss = (process.memoryUsage().rss - rss0) / 1024 / 1024;
+      const [v] = await e.embed(['x']);
+      expect(v).toHaveLength(384);
+      console.log(
+        `[local embedder timings] MiniLM shapes (random weights): 7 tokens ${t7.toFixed(2)} ms, 64 tokens ${t64.toFixed(2)} ms (median of 20); generate ${tGen.toFixed(0)} ms, load ${tLoad.toFixed(0)} ms, RSS +${rss.toFixed(0)} MB`,
+      );
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+    60_000,
+  );
 });

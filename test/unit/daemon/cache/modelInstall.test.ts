@@ -34,11 +34,22 @@ function zipFolder(dir: string, prefix: string, extra: { name: string; data: Buf
     const name = Buffer.from(f.name);
     const crc = zlib.crc32(f.data);
     const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0); local.writeUInt16LE(20, 4); local.writeUInt16LE(method, 8);
-    local.writeUInt32LE(crc, 14); local.writeUInt32LE(body.length, 18); local.writeUInt32LE(f.data.length, 22); local.writeUInt16LE(name.length, 26);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(method, 8);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(body.length, 18);
+    local.writeUInt32LE(f.data.length, 22);
+    local.writeUInt16LE(name.length, 26);
     const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0); central.writeUInt16LE(20, 4); central.writeUInt16LE(20, 6); central.writeUInt16LE(method, 10);
-    central.writeUInt32LE(crc, 16); central.writeUInt32LE(body.length, 20); central.writeUInt32LE(f.data.length, 24); central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(method, 10);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(body.length, 20);
+    central.writeUInt32LE(f.data.length, 24);
+    central.writeUInt16LE(name.length, 28);
     central.writeUInt32LE(offset, 42);
     locals.push(local, name, body);
     centrals.push(central, name);
@@ -46,8 +57,11 @@ function zipFolder(dir: string, prefix: string, extra: { name: string; data: Buf
   });
   const cd = Buffer.concat(centrals);
   const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(files.length, 8); end.writeUInt16LE(files.length, 10);
-  end.writeUInt32LE(cd.length, 12); end.writeUInt32LE(offset, 16);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(files.length, 8);
+  end.writeUInt16LE(files.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, cd, end]);
 }
 
@@ -65,7 +79,9 @@ describe('conduit cache model install (the copy and the sha256 check)', () => {
   it('refuses a file whose sha256 is not the pinned one, and installs nothing', async () => {
     const err = await installModel({ from: source, dest, sha256: MINILM_QUANTIZED_SHA256 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ModelInstallError);
-    expect((err as Error).message).toContain(`sha256 mismatch for onnx/model_quantized.onnx: expected ${MINILM_QUANTIZED_SHA256}, got ${expected}`);
+    expect((err as Error).message).toContain(
+      `sha256 mismatch for onnx/model_quantized.onnx: expected ${MINILM_QUANTIZED_SHA256}, got ${expected}`,
+    );
     expect(fs.existsSync(dest)).toBe(false);
     expect(fs.readdirSync(path.dirname(dest))).toEqual([]);
   });
@@ -73,8 +89,15 @@ describe('conduit cache model install (the copy and the sha256 check)', () => {
   it('copies a folder whose ONNX file matches; the installed model loads and embeds', async () => {
     const r = await installModel({ from: source, dest, sha256: expected.toUpperCase() });
     expect(r).toMatchObject({ dest, sha256: expected, bytes: model.bytes });
-    expect(r.files.sort()).toEqual(['config.json', path.join('onnx', 'model_quantized.onnx'), 'tokenizer.json', 'tokenizer_config.json']);
-    expect(JSON.parse(fs.readFileSync(path.join(dest, 'conduit-model.json'), 'utf8'))).toMatchObject({ sha256: expected });
+    expect(r.files.sort()).toEqual([
+      'config.json',
+      path.join('onnx', 'model_quantized.onnx'),
+      'tokenizer.json',
+      'tokenizer_config.json',
+    ]);
+    expect(JSON.parse(fs.readFileSync(path.join(dest, 'conduit-model.json'), 'utf8'))).toMatchObject({
+      sha256: expected,
+    });
     const e = await loadLocalEmbedder({ modelDir: dest });
     expect(e.dtype).toBe('q8');
     expect(e.sha256).toBe(expected);
@@ -95,20 +118,30 @@ describe('conduit cache model install (the copy and the sha256 check)', () => {
     const into = path.join(root, 'home2', 'models', 'm');
     const r = await installModel({ from: zip, dest: into, sha256: expected });
     expect(sha(r.onnxFile)).toBe(expected);
-    expect(fs.readFileSync(path.join(into, 'tokenizer.json'))).toEqual(fs.readFileSync(path.join(source, 'tokenizer.json')));
+    expect(fs.readFileSync(path.join(into, 'tokenizer.json'))).toEqual(
+      fs.readFileSync(path.join(source, 'tokenizer.json')),
+    );
   });
 
   it('refuses a zip entry that points outside the folder', async () => {
     const zip = path.join(root, 'evil.zip');
     fs.writeFileSync(zip, zipFolder(source, 'm/', [{ name: '../../escaped.txt', data: Buffer.from('x') }]));
-    await expect(installModel({ from: zip, dest: path.join(root, 'home3', 'm'), sha256: expected })).rejects.toThrow(/points outside the folder/);
+    await expect(installModel({ from: zip, dest: path.join(root, 'home3', 'm'), sha256: expected })).rejects.toThrow(
+      /points outside the folder/,
+    );
     expect(fs.existsSync(path.join(root, 'escaped.txt'))).toBe(false);
   });
 
   it('says what a model folder needs when given something else', async () => {
     const empty = fs.mkdtempSync(path.join(root, 'empty-'));
-    await expect(installModel({ from: empty, dest: path.join(root, 'home4', 'm'), sha256: expected })).rejects.toThrow(/holds no model: it needs config\.json, tokenizer\.json and onnx\/model_quantized\.onnx/);
-    await expect(installModel({ from: path.join(root, 'nope'), dest: path.join(root, 'home4', 'm'), sha256: expected })).rejects.toThrow(/does not exist/);
-    await expect(installModel({ from: source, dest: path.join(root, 'home4', 'm'), sha256: 'abc' })).rejects.toThrow(/64 hex digits/);
+    await expect(installModel({ from: empty, dest: path.join(root, 'home4', 'm'), sha256: expected })).rejects.toThrow(
+      /holds no model: it needs config\.json, tokenizer\.json and onnx\/model_quantized\.onnx/,
+    );
+    await expect(
+      installModel({ from: path.join(root, 'nope'), dest: path.join(root, 'home4', 'm'), sha256: expected }),
+    ).rejects.toThrow(/does not exist/);
+    await expect(installModel({ from: source, dest: path.join(root, 'home4', 'm'), sha256: 'abc' })).rejects.toThrow(
+      /64 hex digits/,
+    );
   });
 });

@@ -13,7 +13,9 @@ function tmpDb(): string {
   dirs.push(dir);
   return path.join(dir, 'cache.db');
 }
-afterEach(() => { for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
 const log = () => undefined;
 
 describe('response cache', () => {
@@ -25,7 +27,13 @@ describe('response cache', () => {
     expect(hit?.kind).toBe('exact');
     expect(hit?.entry.text).toBe('A monad is…');
     const stats = cache.stats(true);
-    expect(stats).toMatchObject({ entries: 1, misses: 1, hits: { exact: 1, semantic: 0, stale: 0 }, hitRate: 0.5, costSavedUsd: 0.002 });
+    expect(stats).toMatchObject({
+      entries: 1,
+      misses: 1,
+      hits: { exact: 1, semantic: 0, stale: 0 },
+      hitRate: 0.5,
+      costSavedUsd: 0.002,
+    });
   });
 
   it('survives a restart through cache.db, with the absolute expiry still holding', async () => {
@@ -56,7 +64,12 @@ describe('response cache', () => {
     const clock = fakeClock();
     const first = new ResponseCache({ settings: () => settings({ ttlMs: 1000 }), now: clock.now });
     await first.attach(await CacheStore.open(file, log));
-    first.store(req('popular'), { messages: [{ role: 'user', content: 'popular' }], feature: 'ask' }, 'ask', answer('p'));
+    first.store(
+      req('popular'),
+      { messages: [{ role: 'user', content: 'popular' }], feature: 'ask' },
+      'ask',
+      answer('p'),
+    );
     first.store(req('rare'), { messages: [{ role: 'user', content: 'rare' }] }, 'ask', answer('r'));
     for (let i = 0; i < 3; i++) await first.lookup(req('popular'), 'ask');
     await first.close();
@@ -64,7 +77,15 @@ describe('response cache', () => {
     const second = new ResponseCache({ settings: () => settings({ ttlMs: 1000 }), now: clock.now });
     await second.attach(await CacheStore.open(file, log));
     const warm = await second.warmCandidates(5);
-    expect(warm).toEqual([{ messages: [{ role: 'user', content: 'popular' }], feature: 'ask', provider: 'openai', model: 'gpt-5.4-mini', stream: false }]);
+    expect(warm).toEqual([
+      {
+        messages: [{ role: 'user', content: 'popular' }],
+        feature: 'ask',
+        provider: 'openai',
+        model: 'gpt-5.4-mini',
+        stream: false,
+      },
+    ]);
     await second.close();
   });
 

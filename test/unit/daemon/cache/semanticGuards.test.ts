@@ -6,8 +6,17 @@ import { lexicalVector } from '../../../../daemon/cache/lexicalEmbedder';
 import { LEXICAL_FIGURES } from '../../../../daemon/cache/corpusFigures';
 import { figuresAt, scorePairs, type LabelledPair } from '../../../../daemon/cache/pairEval';
 import {
-  codeGuard, contentWordGuard, directionGuard, identifierGuard, negationGuard, numberGuard, pathGuard, quotedGuard,
-  rejectReason, relationGuard, relationsOf,
+  codeGuard,
+  contentWordGuard,
+  directionGuard,
+  identifierGuard,
+  negationGuard,
+  numberGuard,
+  pathGuard,
+  quotedGuard,
+  rejectReason,
+  relationGuard,
+  relationsOf,
 } from '../../../../daemon/cache/semanticGuards';
 
 function corpus(name: string): LabelledPair[] {
@@ -36,12 +45,24 @@ describe('relation guard: the phrase on each side of to/with/than/of/then…', (
   it('drops question framing first: the "to" of "how to" is not a relation', () => {
     expect(relationsOf('how to undo git add').map((r) => r.word)).toEqual([]);
     expect(relationsOf("What's the way to list all git tags?").map((r) => r.word)).toEqual([]);
-    expect(rejectReason('How do I set up ESLint in a TypeScript project?', "What's the way to set up ESLint in a TypeScript project?")).toBeNull();
-    expect(rejectReason('Is it possible to return multiple values from a function in Python?', 'how to return multiple values from a function in python')).toBeNull();
+    expect(
+      rejectReason(
+        'How do I set up ESLint in a TypeScript project?',
+        "What's the way to set up ESLint in a TypeScript project?",
+      ),
+    ).toBeNull();
+    expect(
+      rejectReason(
+        'Is it possible to return multiple values from a function in Python?',
+        'how to return multiple values from a function in python',
+      ),
+    ).toBeNull();
   });
 
   it('lets a modifier move out of a phrase: "in a PostgreSQL database" and "postgres … in a database"', () => {
-    expect(rejectReason('How do I list all the tables in a PostgreSQL database?', 'postgres list all tables in a database')).toBeNull();
+    expect(
+      rejectReason('How do I list all the tables in a PostgreSQL database?', 'postgres list all tables in a database'),
+    ).toBeNull();
     expect(rejectReason('How do I read a YAML file in Python?', 'In Python, how can I read a YAML file?')).toBeNull();
   });
 });
@@ -51,7 +72,10 @@ describe('content words: a multiset, with synonyms and typos', () => {
     ['How do I remove duplicates from a list?', 'How do I delete duplicates from a list?'],
     ['how to obtain the file extension in python', 'how to get the file extension in python'],
     ['How do I kill a running docker container', 'how do I terminate a running docker container'],
-    ['What is the differnce between git merge and git rebase?', 'What is the difference between git merge and git rebase?'],
+    [
+      'What is the differnce between git merge and git rebase?',
+      'What is the difference between git merge and git rebase?',
+    ],
     ['how to delete a branch in git?', 'how to delet a branch in git'],
     ['Split a string into 2 parts in Python', 'split a string into two parts in python'],
     ['Convert a timestamp to a date in Python 3', 'convert a timestamp to a date in python3'],
@@ -85,9 +109,19 @@ describe('the other guards, each with the pair that motivated it', () => {
     [quotedGuard, 'Why is this string different? `"a  b"`', 'Why is this string different? `"a b"`', 'quoted strings'],
     [identifierGuard, 'What does useEffect do?', 'What does useLayoutEffect do?', 'code identifiers'],
     [identifierGuard, 'What is the MAX_SAFE_INTEGER?', 'What is the MIN_SAFE_INTEGER?', 'code identifiers'],
-    [pathGuard, 'explain the settings in src/config/dev.yaml', 'explain the settings in src/config/prod.yaml', 'file names or paths'],
+    [
+      pathGuard,
+      'explain the settings in src/config/dev.yaml',
+      'explain the settings in src/config/prod.yaml',
+      'file names or paths',
+    ],
     [pathGuard, 'Open main.go', 'Open main.rs', 'file names or paths'],
-    [directionGuard, 'Sort a list in ascending order in Python', 'Sort a list in descending order in Python', 'direction words'],
+    [
+      directionGuard,
+      'Sort a list in ascending order in Python',
+      'Sort a list in descending order in Python',
+      'direction words',
+    ],
     [directionGuard, 'How do I add a remote in git', 'How do I remove a remote in git', 'direction words'],
   ] as const)('%#: %s / %s → %s', (guard, a, b, reason) => {
     expect(guard(a, b)).toBe(reason);
@@ -100,32 +134,60 @@ describe('the other guards, each with the pair that motivated it', () => {
   });
 
   it('names are not identifiers: "TypeScript" and "typescript", "JS" and "javascript"', () => {
-    expect(rejectReason('How to verify if a number is even in JS?', 'how to check if a number is even in javascript')).toBeNull();
+    expect(
+      rejectReason('How to verify if a number is even in JS?', 'how to check if a number is even in javascript'),
+    ).toBeNull();
     expect(rejectReason('what is graphql?!', 'What is GraphQL?')).toBeNull();
   });
 });
 
 describe('code guard: whitespace that carries meaning', () => {
   it('Python or YAML that differs only in indentation is other code', () => {
-    const loop = (print: string) => `What does this print?\n\`\`\`python\nfor i in range(3):\n    x = i\n${print}print(x)\n\`\`\``;
+    const loop = (print: string) =>
+      `What does this print?\n\`\`\`python\nfor i in range(3):\n    x = i\n${print}print(x)\n\`\`\``;
     expect(codeGuard(loop('    '), loop(''))).toBe('different code');
-    const yaml = (ports: string) => `Is this valid?\n\`\`\`yaml\nservices:\n  web:\n    image: nginx\n${ports}ports: [80]\n\`\`\``;
+    const yaml = (ports: string) =>
+      `Is this valid?\n\`\`\`yaml\nservices:\n  web:\n    image: nginx\n${ports}ports: [80]\n\`\`\``;
     expect(codeGuard(yaml('    '), yaml('  '))).toBe('different code');
-    expect(codeGuard('Where?\n    for x in xs:\n        total += x\n        n += 1', 'Where?\n    for x in xs:\n        total += x\n    n += 1')).toBe('different code');
+    expect(
+      codeGuard(
+        'Where?\n    for x in xs:\n        total += x\n        n += 1',
+        'Where?\n    for x in xs:\n        total += x\n    n += 1',
+      ),
+    ).toBe('different code');
   });
 
   it('a Makefile recipe with a tab is not one with spaces', () => {
-    expect(codeGuard('Fix:\n```make\nbuild:\n\tgo build\n```', 'Fix:\n```make\nbuild:\n    go build\n```')).toBe('different code');
+    expect(codeGuard('Fix:\n```make\nbuild:\n\tgo build\n```', 'Fix:\n```make\nbuild:\n    go build\n```')).toBe(
+      'different code',
+    );
   });
 
   it('brace code reformatted is the same code; Python spacing inside a line too', () => {
-    expect(codeGuard('Why?\n```js\nfunction add(a,b){return a+b}\n```', 'Why?\n```js\nfunction add(a, b) {\n  return a + b;\n}\n```')).toBeNull();
-    expect(codeGuard('Fix:\n```python\ndef f(a,b):\n    return a+b\n```', 'Fix:\n```python\ndef f(a, b):\n    return a + b\n```')).toBeNull();
-    expect(codeGuard('Go?\n```go\nif err != nil {\n\treturn err\n}\n```', 'Go?\n```go\nif err != nil {\n    return err\n}\n```')).toBeNull();
+    expect(
+      codeGuard(
+        'Why?\n```js\nfunction add(a,b){return a+b}\n```',
+        'Why?\n```js\nfunction add(a, b) {\n  return a + b;\n}\n```',
+      ),
+    ).toBeNull();
+    expect(
+      codeGuard(
+        'Fix:\n```python\ndef f(a,b):\n    return a+b\n```',
+        'Fix:\n```python\ndef f(a, b):\n    return a + b\n```',
+      ),
+    ).toBeNull();
+    expect(
+      codeGuard(
+        'Go?\n```go\nif err != nil {\n\treturn err\n}\n```',
+        'Go?\n```go\nif err != nil {\n    return err\n}\n```',
+      ),
+    ).toBeNull();
   });
 
   it('whitespace inside a string literal counts, in any language', () => {
-    expect(codeGuard("Out?\n```python\nprint('x' + '  ' + 'y')\n```", "Out?\n```python\nprint('x' + ' ' + 'y')\n```")).toBe('different code');
+    expect(
+      codeGuard("Out?\n```python\nprint('x' + '  ' + 'y')\n```", "Out?\n```python\nprint('x' + ' ' + 'y')\n```"),
+    ).toBe('different code');
     expect(codeGuard('Out?\n```js\nlog("a  b")\n```', 'Out?\n```js\nlog("a b")\n```')).toBe('different code');
   });
 });
@@ -141,7 +203,9 @@ describe('the labelled corpus, lexical embedder, default threshold', () => {
   });
 
   it('wrong hits stay at most 1% of all hits', () => {
-    const wrong = scored.filter((s) => !s.pair.same && s.similarity >= threshold && s.rejected === null).map((s) => `${s.pair.a} / ${s.pair.b}`);
+    const wrong = scored
+      .filter((s) => !s.pair.same && s.similarity >= threshold && s.rejected === null)
+      .map((s) => `${s.pair.a} / ${s.pair.b}`);
     expect(figuresAt(scored, threshold).wrongShareOfHits, wrong.join('\n')).toBeLessThanOrEqual(0.01);
   });
 
@@ -152,8 +216,15 @@ describe('the labelled corpus, lexical embedder, default threshold', () => {
   it('the figures cache stats quotes are the ones measured now, on both sets', () => {
     expect(LEXICAL_FIGURES.threshold).toBe(threshold);
     for (const set of ['corpus', 'unseen'] as const) {
-      const f = figuresAt(scorePairs(corpus(set), (texts) => texts.map(lexicalVector)), LEXICAL_FIGURES.threshold);
-      expect({ pairs: f.pairs, recall: Math.round(f.recall * 1000) / 1000, wrongShareOfHits: Math.round(f.wrongShareOfHits * 1000) / 1000 }).toEqual(LEXICAL_FIGURES[set]);
+      const f = figuresAt(
+        scorePairs(corpus(set), (texts) => texts.map(lexicalVector)),
+        LEXICAL_FIGURES.threshold,
+      );
+      expect({
+        pairs: f.pairs,
+        recall: Math.round(f.recall * 1000) / 1000,
+        wrongShareOfHits: Math.round(f.wrongShareOfHits * 1000) / 1000,
+      }).toEqual(LEXICAL_FIGURES[set]);
     }
   });
 

@@ -3,7 +3,9 @@ import { FlightCancelled, SingleFlight } from '../../../../daemon/cache/singleFl
 
 function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
   let resolve!: (v: T) => void;
-  const promise = new Promise<T>((r) => { resolve = r; });
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
   return { promise, resolve };
 }
 
@@ -12,13 +14,19 @@ describe('single flight', () => {
     const sf = new SingleFlight<string>();
     let calls = 0;
     const gate = deferred<string>();
-    const start = async () => { calls++; return gate.promise; };
+    const start = async () => {
+      calls++;
+      return gate.promise;
+    };
     const runs = Array.from({ length: 10 }, () => sf.run('k', new AbortController().signal, undefined, start));
     expect(runs.filter((r) => r.leader)).toHaveLength(1);
     gate.resolve('answer');
     expect(await Promise.all(runs.map((r) => r.result))).toEqual(Array(10).fill('answer'));
     expect(calls).toBe(1);
-    await sf.run('k', new AbortController().signal, undefined, async () => { calls++; return 'again'; }).result;
+    await sf.run('k', new AbortController().signal, undefined, async () => {
+      calls++;
+      return 'again';
+    }).result;
     expect(calls).toBe(2);
   });
 
@@ -26,7 +34,10 @@ describe('single flight', () => {
     const sf = new SingleFlight<string>();
     let upstream: AbortSignal | undefined;
     const gate = deferred<string>();
-    const start = async (signal: AbortSignal) => { upstream = signal; return gate.promise; };
+    const start = async (signal: AbortSignal) => {
+      upstream = signal;
+      return gate.promise;
+    };
     const a = new AbortController();
     const b = new AbortController();
     const ra = sf.run('k', a.signal, undefined, start);
@@ -40,7 +51,10 @@ describe('single flight', () => {
     const gate2 = deferred<string>();
     const c = new AbortController();
     const d = new AbortController();
-    const rc = sf.run('k2', c.signal, undefined, async (s) => { upstream = s; return gate2.promise; });
+    const rc = sf.run('k2', c.signal, undefined, async (s) => {
+      upstream = s;
+      return gate2.promise;
+    });
     const rd = sf.run('k2', d.signal, undefined, async () => 'never');
     c.abort();
     d.abort();
@@ -55,10 +69,18 @@ describe('single flight', () => {
     let push!: (d: string) => void;
     const leaderSeen: string[] = [];
     const followerSeen: string[] = [];
-    const leader = sf.run('k', new AbortController().signal, { text: (d) => leaderSeen.push(d) }, async (_s, sink) => { push = (d) => sink.text(d); return gate.promise; });
+    const leader = sf.run('k', new AbortController().signal, { text: (d) => leaderSeen.push(d) }, async (_s, sink) => {
+      push = (d) => sink.text(d);
+      return gate.promise;
+    });
     push('Hel');
     push('lo ');
-    const follower = sf.run('k', new AbortController().signal, { text: (d) => followerSeen.push(d) }, async () => 'unused');
+    const follower = sf.run(
+      'k',
+      new AbortController().signal,
+      { text: (d) => followerSeen.push(d) },
+      async () => 'unused',
+    );
     push('world');
     gate.resolve('Hello world');
     await Promise.all([leader.result, follower.result]);

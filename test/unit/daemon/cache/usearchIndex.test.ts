@@ -28,7 +28,10 @@ describe('usearch ANN index', () => {
     const brute = new BruteForceIndex();
     const ann = new AnnPartition(usearch!, dims);
     data.forEach((v, i) => brute.add('s', `k${i}`, v));
-    ann.addMany(data.map((_, i) => `k${i}`), data);
+    ann.addMany(
+      data.map((_, i) => `k${i}`),
+      data,
+    );
     let agree = 0;
     let randomAgree = 0;
     noise.forEach((z, i) => {
@@ -42,7 +45,9 @@ describe('usearch ANN index', () => {
       // Unrelated queries: every neighbour is about as far; reported, not asserted.
       if (ann.search(z, 1, -1)[0]?.key === brute.search('s', z, 1, -1)[0]?.key) randomAgree++;
     });
-    console.log(`[usearch] top-1 agreement with brute force at 4k×384: near-duplicate queries ${(agree / noise.length * 100).toFixed(1)} %, unrelated random queries ${(randomAgree / noise.length * 100).toFixed(1)} %`);
+    console.log(
+      `[usearch] top-1 agreement with brute force at 4k×384: near-duplicate queries ${((agree / noise.length) * 100).toFixed(1)} %, unrelated random queries ${((randomAgree / noise.length) * 100).toFixed(1)} %`,
+    );
     expect(agree / noise.length).toBeGreaterThanOrEqual(0.99);
   });
 
@@ -50,7 +55,10 @@ describe('usearch ANN index', () => {
     const dims = 32;
     const data = randomUnitVectors(3000, dims, 21);
     const ann = new AnnPartition(usearch!, dims);
-    ann.addMany(data.map((_, i) => `k${i}`), data);
+    ann.addMany(
+      data.map((_, i) => `k${i}`),
+      data,
+    );
     expect(ann.search(data[5]!, 3, 0.999)).toEqual([{ key: 'k5', score: expect.closeTo(1, 4) as number }]);
     ann.remove('k5');
     expect(ann.has('k5')).toBe(false);
@@ -64,7 +72,13 @@ describe('usearch ANN index', () => {
     let found = 0;
     for (let i = 2000; i < 2050; i++) if (ann.search(data[i]!, 1, 0.999)[0]?.key === `k${i}`) found++;
     expect(found).toBeGreaterThanOrEqual(47);
-    for (let i = 0; i < 50; i++) expect(ann.search(data[i]!, 5, -1).map((r) => r.key).every((k) => Number(k.slice(1)) >= 2000)).toBe(true);
+    for (let i = 0; i < 50; i++)
+      expect(
+        ann
+          .search(data[i]!, 5, -1)
+          .map((r) => r.key)
+          .every((k) => Number(k.slice(1)) >= 2000),
+      ).toBe(true);
     // Re-adding a key replaces its vector.
     ann.add('k2000', data[1]!);
     expect(ann.search(data[1]!, 1, 0.999)[0]?.key).toBe('k2000');
@@ -75,7 +89,11 @@ describe('usearch ANN index', () => {
     const dims = 64;
     const data = randomUnitVectors(400, dims, 31);
     const events: string[] = [];
-    const index = new AdaptiveIndex({ annThreshold: 200, buildChunk: 50, onChange: (kind, scope, n) => events.push(`${kind}:${scope}:${n}`) });
+    const index = new AdaptiveIndex({
+      annThreshold: 200,
+      buildChunk: 50,
+      onChange: (kind, scope, n) => events.push(`${kind}:${scope}:${n}`),
+    });
     data.slice(0, 200).forEach((v, i) => index.add('a', `k${i}`, v));
     index.add('b', 'other', data[399]!);
     expect(index.describe()).toEqual({ bruteForce: 201, ann: 0, annScopes: 0 });
@@ -123,8 +141,17 @@ describe('usearch ANN index', () => {
   });
 
   it('in the response cache: evictions leave the ANN index, lookups still hit', async () => {
-    const cache = new ResponseCache({ settings: () => settings({ maxEntries: 150, semantic: { ...settings().semantic, annThreshold: 60 } }), embedder: new LexicalEmbedder() });
-    for (let i = 0; i < 200; i++) cache.store(req(`how do I configure service number ${i} for production`), { messages: [] }, 'ask', answer(`answer ${i}`));
+    const cache = new ResponseCache({
+      settings: () => settings({ maxEntries: 150, semantic: { ...settings().semantic, annThreshold: 60 } }),
+      embedder: new LexicalEmbedder(),
+    });
+    for (let i = 0; i < 200; i++)
+      cache.store(
+        req(`how do I configure service number ${i} for production`),
+        { messages: [] },
+        'ask',
+        answer(`answer ${i}`),
+      );
     await settle();
     await new Promise((r) => setTimeout(r, 100));
     const stats = cache.stats(true);
@@ -138,7 +165,9 @@ describe('usearch ANN index', () => {
 
   it('search timings, brute force against usearch, at 10k × 384 (printed, not asserted)', () => {
     const [row] = benchVectorSearch({ sizes: [10_000], queries: 100 });
-    console.log(`[vector search] ${JSON.stringify(row, (_, v: unknown) => (typeof v === 'number' ? Math.round(v * 1000) / 1000 : v))}`);
+    console.log(
+      `[vector search] ${JSON.stringify(row, (_, v: unknown) => (typeof v === 'number' ? Math.round(v * 1000) / 1000 : v))}`,
+    );
     expect(row!.annP50Ms).not.toBeNull();
   }, 60_000);
 });

@@ -6,8 +6,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readUserFile } from '../../../../daemon/cli/readUserFile';
 
 let dir: string;
-beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdt-ruf-')); });
-afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdt-ruf-'));
+});
+afterEach(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
 
 describe('readUserFile', () => {
   it('reads a regular file within the cap', () => {
@@ -17,7 +21,9 @@ describe('readUserFile', () => {
 
   it('refuses a file over the cap before reading it, naming the limit', () => {
     fs.writeFileSync(path.join(dir, 'big'), Buffer.alloc(2048));
-    expect(() => readUserFile(path.join(dir, 'big'), '--schema', 1024)).toThrow(/--schema .*big: is 2 KB; the limit is 1 KB/);
+    expect(() => readUserFile(path.join(dir, 'big'), '--schema', 1024)).toThrow(
+      /--schema .*big: is 2 KB; the limit is 1 KB/,
+    );
   });
 
   it('refuses a folder', () => {

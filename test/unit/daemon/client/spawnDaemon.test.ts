@@ -12,13 +12,18 @@ describe('spawnDaemon', () => {
     const script = path.join(dir, 'fake daemon é.js');
     const out = path.join(dir, 'out.json');
     // The child reports what it was given, then says so on stderr (which must reach the log file).
-    fs.writeFileSync(script, `require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify({ argv: process.argv.slice(1), asNode: process.env.ELECTRON_RUN_AS_NODE ?? null, stdinIsTTY: !!process.stdin.isTTY }));
-      process.stderr.write('started\\n');`);
+    fs.writeFileSync(
+      script,
+      `require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify({ argv: process.argv.slice(1), asNode: process.env.ELECTRON_RUN_AS_NODE ?? null, stdinIsTTY: !!process.stdin.isTTY }));
+      process.stderr.write('started\\n');`,
+    );
     const logs = path.join(dir, 'logs');
     const pid = spawnDaemon({ daemonScript: script, logsDir: logs, electronRunAsNode: true });
     expect(pid).toBeGreaterThan(0);
     const stderrLog = path.join(logs, 'daemon-stderr.log');
-    await expect.poll(() => fs.existsSync(stderrLog) && fs.readFileSync(stderrLog, 'utf8'), { timeout: 20_000 }).toBe('started\n');
+    await expect
+      .poll(() => fs.existsSync(stderrLog) && fs.readFileSync(stderrLog, 'utf8'), { timeout: 20_000 })
+      .toBe('started\n');
     expect(JSON.parse(fs.readFileSync(out, 'utf8'))).toEqual({ argv: [script], asNode: '1', stdinIsTTY: false });
   });
 

@@ -6,7 +6,9 @@ import { ConfigError, loadConfig, resolveProvider } from '../../../../daemon/con
 
 describe('config', () => {
   let dir: string;
-  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdt-')); });
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdt-'));
+  });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('uses defaults when there is no file', () => {
@@ -30,10 +32,17 @@ describe('config', () => {
 
   it('prefers the config file, then the standard env var, then the default base URL', () => {
     const file = path.join(dir, 'config.json');
-    fs.writeFileSync(file, JSON.stringify({ providers: { openai: { baseURL: 'http://proxy.internal/v1', model: 'gpt-x' } } }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ providers: { openai: { baseURL: 'http://proxy.internal/v1', model: 'gpt-x' } } }),
+    );
     const c = loadConfig(file);
     const env = { OPENAI_BASE_URL: 'http://env/v1', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9/' };
-    expect(resolveProvider(c, 'openai', env)).toEqual({ id: 'openai', baseURL: 'http://proxy.internal/v1', model: 'gpt-x' });
+    expect(resolveProvider(c, 'openai', env)).toEqual({
+      id: 'openai',
+      baseURL: 'http://proxy.internal/v1',
+      model: 'gpt-x',
+    });
     expect(resolveProvider(c, 'anthropic', env).baseURL).toBe('http://127.0.0.1:9/');
     expect(resolveProvider(c, 'gemini', {}).baseURL).toBe('https://generativelanguage.googleapis.com');
   });

@@ -7,8 +7,13 @@ import { configSchema } from '../../../../daemon/config/config';
 
 let dir: string;
 let file: string;
-beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdt-cfg-')); file = path.join(dir, 'config.json'); });
-afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdt-cfg-'));
+  file = path.join(dir, 'config.json');
+});
+afterEach(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
 const write = (v: unknown) => fs.writeFileSync(file, typeof v === 'string' ? v : JSON.stringify(v));
 const defaults = configSchema.parse({});
 

@@ -7,12 +7,27 @@ const withOver = (over: unknown) => configSchema.parse(over);
 
 describe('restartNeeded', () => {
   it('is empty for settings that apply with the next request, the log level included', () => {
-    expect(restartNeeded(base, withOver({ logLevel: 'debug', provider: 'openai', budgets: { dailyUsd: 1 }, cache: { ttlMs: 1000, semantic: { threshold: 0.9 } }, resilience: { timeouts: { connectMs: 5 } } }))).toEqual([]);
+    expect(
+      restartNeeded(
+        base,
+        withOver({
+          logLevel: 'debug',
+          provider: 'openai',
+          budgets: { dailyUsd: 1 },
+          cache: { ttlMs: 1000, semantic: { threshold: 0.9 } },
+          resilience: { timeouts: { connectMs: 5 } },
+        }),
+      ),
+    ).toEqual([]);
   });
 
   it('names what the daemon built at start: the embedder, the cache bounds, the message limit', () => {
-    expect(restartNeeded(base, withOver({ maxMessageBytes: 1024 * 1024, cache: { maxEntries: 10, semantic: { embedder: 'local' } } })))
-      .toEqual(['maxMessageBytes', 'cache.maxEntries', 'cache.semantic.embedder']);
+    expect(
+      restartNeeded(
+        base,
+        withOver({ maxMessageBytes: 1024 * 1024, cache: { maxEntries: 10, semantic: { embedder: 'local' } } }),
+      ),
+    ).toEqual(['maxMessageBytes', 'cache.maxEntries', 'cache.semantic.embedder']);
   });
 
   it('turning the semantic cache on needs a restart when it started off; turning it off does not', () => {
@@ -27,8 +42,12 @@ describe('restartNeeded', () => {
   });
 
   it('the ledger acknowledgement and turning embedding batching on or off wait for a restart; the batch window does not', () => {
-    expect(restartNeeded(base, withOver({ ledgerAck: 'written', cache: { semantic: { batch: { enabled: false, windowMs: 5 } } } })))
-      .toEqual(['ledgerAck', 'cache.semantic.batch.enabled']);
+    expect(
+      restartNeeded(
+        base,
+        withOver({ ledgerAck: 'written', cache: { semantic: { batch: { enabled: false, windowMs: 5 } } } }),
+      ),
+    ).toEqual(['ledgerAck', 'cache.semantic.batch.enabled']);
     expect(restartNeeded(base, withOver({ cache: { semantic: { batch: { windowMs: 5 } } } }))).toEqual([]);
   });
 });

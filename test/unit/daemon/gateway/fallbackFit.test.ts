@@ -19,7 +19,7 @@ describe('fitFallback', () => {
     expect(fit.ok && fit.trimmed).toBeFalsy();
   });
 
-  it('a request over the target\'s window is refused with the window in the message', () => {
+  it("a request over the target's window is refused with the window in the message", () => {
     const fit = fitFallback({ messages: [{ role: 'user', content: long }], max_tokens: 16 }, SMALL, 1024, settings());
     expect(fit.ok).toBe(false);
     if (fit.ok) return;
@@ -29,13 +29,27 @@ describe('fitFallback', () => {
   });
 
   it('does not switch to routing.contextWindow.fallback: the chain named this model', () => {
-    const fit = fitFallback({ messages: [{ role: 'user', content: long }], max_tokens: 16 }, SMALL, 1024, settings({ fallback: LARGE }));
+    const fit = fitFallback(
+      { messages: [{ role: 'user', content: long }], max_tokens: 16 },
+      SMALL,
+      1024,
+      settings({ fallback: LARGE }),
+    );
     expect(fit.ok).toBe(false);
   });
 
   it('the feature\'s "trim" rule drops the earliest messages to fit', () => {
-    const messages: ChatMessage[] = [{ role: 'user', content: long }, { role: 'assistant', content: 'ok' }, { role: 'user', content: 'short?' }];
-    const fit = fitFallback({ messages, feature: 'chat', max_tokens: 16 }, SMALL, 1024, settings({ overflowByFeature: { chat: 'trim' } }));
+    const messages: ChatMessage[] = [
+      { role: 'user', content: long },
+      { role: 'assistant', content: 'ok' },
+      { role: 'user', content: 'short?' },
+    ];
+    const fit = fitFallback(
+      { messages, feature: 'chat', max_tokens: 16 },
+      SMALL,
+      1024,
+      settings({ overflowByFeature: { chat: 'trim' } }),
+    );
     expect(fit.ok).toBe(true);
     if (!fit.ok) return;
     expect(fit.trimmed?.droppedMessages).toBeGreaterThanOrEqual(1);
@@ -43,8 +57,13 @@ describe('fitFallback', () => {
     expect(JSON.stringify(fit.request.messages)).not.toContain(long.slice(0, 100));
   });
 
-  it('an image over the target provider\'s limit is refused; the same image fits a provider that takes it', () => {
-    const messages: ChatMessage[] = [{ role: 'user', content: [{ type: 'image', mediaType: 'image/png', data: pngOf(IMAGE_LIMITS.anthropic.perImageBytes + 1024) }] }];
+  it("an image over the target provider's limit is refused; the same image fits a provider that takes it", () => {
+    const messages: ChatMessage[] = [
+      {
+        role: 'user',
+        content: [{ type: 'image', mediaType: 'image/png', data: pngOf(IMAGE_LIMITS.anthropic.perImageBytes + 1024) }],
+      },
+    ];
     const refused = fitFallback({ messages }, SMALL, 1024, settings());
     expect(refused.ok).toBe(false);
     if (!refused.ok) {

@@ -3,7 +3,11 @@ import type { ChatRequest } from '../../../../protocol';
 import { buildRecord } from '../../../../daemon/gateway/recordBuilder';
 import { CHARS_PER_TOKEN, estimateInputTokens } from '../../../../daemon/ratelimit/tokenEstimate';
 
-const request: ChatRequest = { provider: 'openai', model: 'gpt-5.4-mini', messages: [{ role: 'user', content: 'Summarise the design document in three bullet points.' }] };
+const request: ChatRequest = {
+  provider: 'openai',
+  model: 'gpt-5.4-mini',
+  messages: [{ role: 'user', content: 'Summarise the design document in three bullet points.' }],
+};
 const partialText = 'x'.repeat(400);
 
 function brokenStream(prices?: Record<string, { input?: number; output?: number }>) {
@@ -20,7 +24,7 @@ function brokenStream(prices?: Record<string, { input?: number; output?: number 
   });
 }
 
-describe('buildRecord: a broken stream\'s estimated cost', () => {
+describe("buildRecord: a broken stream's estimated cost", () => {
   const input = estimateInputTokens(request.messages, undefined);
   const output = Math.ceil(partialText.length / CHARS_PER_TOKEN);
 

@@ -6,8 +6,13 @@ import { findPii, luhnValid } from '../../../../daemon/guard/piiScanner';
 describe('guard out: redaction', () => {
   it('removes secrets by default and leaves PII unless asked', () => {
     const text = 'Use sk-proj-FAKE1111111111111111111111111111 and mail ann@example.com';
-    expect(redactOutput(text, { secrets: true, pii: false })).toEqual({ text: 'Use [REDACTED:openai_key] and mail ann@example.com', redacted: [{ kind: 'openai_key', count: 1 }] });
-    expect(redactOutput(text, { secrets: true, pii: true }).text).toBe('Use [REDACTED:openai_key] and mail [REDACTED:email]');
+    expect(redactOutput(text, { secrets: true, pii: false })).toEqual({
+      text: 'Use [REDACTED:openai_key] and mail ann@example.com',
+      redacted: [{ kind: 'openai_key', count: 1 }],
+    });
+    expect(redactOutput(text, { secrets: true, pii: true }).text).toBe(
+      'Use [REDACTED:openai_key] and mail [REDACTED:email]',
+    );
   });
 
   it('finds emails, phone numbers and Luhn-valid card numbers, not lookalikes', () => {
@@ -21,7 +26,10 @@ describe('guard out: redaction', () => {
 });
 
 describe('guard out: streamed chunks', () => {
-  function stream(chunks: string[], policy = { secrets: true, pii: false }): { out: string[]; counts: Map<string, number> } {
+  function stream(
+    chunks: string[],
+    policy = { secrets: true, pii: false },
+  ): { out: string[]; counts: Map<string, number> } {
     const out: string[] = [];
     const r = new StreamRedactor(policy, (t) => out.push(t));
     for (const c of chunks) r.push(c);
@@ -51,7 +59,8 @@ describe('guard out: streamed chunks', () => {
 
   it('never lets PII or a named secret through when split at every point', () => {
     const policy = { secrets: true, pii: true };
-    const text = 'Mail ada@example.com or call +44 20 7946 0958, card 4111 1111 1111 1111.\nAPI_SECRET = hunter2hunter2hunter2 done';
+    const text =
+      'Mail ada@example.com or call +44 20 7946 0958, card 4111 1111 1111 1111.\nAPI_SECRET = hunter2hunter2hunter2 done';
     for (const size of [1, 2, 5, 9]) {
       const { out } = stream(text.match(new RegExp(`[\\s\\S]{1,${size}}`, 'g'))!, policy);
       const joined = out.join('');
@@ -82,7 +91,10 @@ describe('guard out: JSON and suspicion', () => {
     expect(checkJson('{"a":1}')).toEqual({ ok: true, value: { a: 1 } });
     expect(checkJson('```json\n{"a":1}\n```')).toEqual({ ok: true, value: { a: 1 } });
     expect(checkJson('Sure! {"a":1}')).toMatchObject({ ok: false, problem: expect.stringMatching(/not valid JSON/) });
-    expect(checkJson('{"a":"x"}', z.object({ a: z.number() }))).toMatchObject({ ok: false, problem: expect.stringMatching(/a: /) });
+    expect(checkJson('{"a":"x"}', z.object({ a: z.number() }))).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/a: /),
+    });
   });
 
   it('flags answers that held a secret or loop on themselves', () => {

@@ -9,12 +9,35 @@ const settings = guardSettingsSchema.parse({});
 const request: ChatRequest = { messages: [{ role: 'user', content: 'give me JSON' }], responseFormat: 'json' };
 
 function result(text: string): ChatResult {
-  return { requestId: 'r', text, provider: 'openai', model: 'm', usage: { ...emptyUsage(), input_tokens: 10, output_tokens: 5 }, stopReason: 'stop', latencyMs: 1, ttftMs: null, attempts: 1, attemptLog: [], cache: 'none', fallbacks: [], costUsd: 0.001 };
+  return {
+    requestId: 'r',
+    text,
+    provider: 'openai',
+    model: 'm',
+    usage: { ...emptyUsage(), input_tokens: 10, output_tokens: 5 },
+    stopReason: 'stop',
+    latencyMs: 1,
+    ttftMs: null,
+    attempts: 1,
+    attemptLog: [],
+    cache: 'none',
+    fallbacks: [],
+    costUsd: 0.001,
+  };
 }
 
-function scripted(answers: string[]): { run: (r: ChatRequest, s: TextSink | undefined) => Promise<ChatResult>; seen: ChatRequest[] } {
+function scripted(answers: string[]): {
+  run: (r: ChatRequest, s: TextSink | undefined) => Promise<ChatResult>;
+  seen: ChatRequest[];
+} {
   const seen: ChatRequest[] = [];
-  return { seen, run: async (r) => { seen.push(r); return result(answers.shift() ?? ''); } };
+  return {
+    seen,
+    run: async (r) => {
+      seen.push(r);
+      return result(answers.shift() ?? '');
+    },
+  };
 }
 
 const opts = { settings, inputRedacted: [], requestId: 'r', log: () => undefined };
@@ -56,10 +79,15 @@ describe('guard out: JSON answers', () => {
     const s = scripted(['key: AKIAFAKEFAKEFAKE0009 ok']);
     const chunks: string[] = [];
     const logs: string[] = [];
-    const r = await runWithOutputGuard({ messages: request.messages }, { chunk: (d) => chunks.push(d) }, { ...opts, log: (_l, msg) => logs.push(msg) }, async (req, sink) => {
-      for (const piece of ['key: AKIAFA', 'KEFAKEFAKE0009 ok']) sink?.chunk(piece, 0);
-      return s.run(req, sink);
-    });
+    const r = await runWithOutputGuard(
+      { messages: request.messages },
+      { chunk: (d) => chunks.push(d) },
+      { ...opts, log: (_l, msg) => logs.push(msg) },
+      async (req, sink) => {
+        for (const piece of ['key: AKIAFA', 'KEFAKEFAKE0009 ok']) sink?.chunk(piece, 0);
+        return s.run(req, sink);
+      },
+    );
     expect(r.text).toBe('key: [REDACTED:aws_access_key] ok');
     expect(chunks.join('')).toBe(r.text);
     expect(r.guard).toEqual({ redacted: [], outputRedacted: [{ kind: 'aws_access_key', count: 1 }] });
@@ -69,27 +97,51 @@ describe('guard out: JSON answers', () => {
 
 describe('guard in: moderation (against the fake)', () => {
   let fake: FakeProviderServer;
-  beforeAll(async () => { fake = await FakeProviderServer.start(); });
+  beforeAll(async () => {
+    fake = await FakeProviderServer.start();
+  });
   afterAll(() => fake.stop());
   const target = () => ({ apiKey: 'sk-test-FAKE-moderation-0000000000000001', baseURL: fake.baseURL('openai') });
   const signal = new AbortController().signal;
 
   it('does nothing for features not set to use it', async () => {
-    await expect(enforceModeration({ feature: 'ask', messages: [{ content: 'FLAG-ME' }] }, ['chat'], target, signal, (t) => t)).resolves.toBeUndefined();
+    await expect(
+      enforceModeration({ feature: 'ask', messages: [{ content: 'FLAG-ME' }] }, ['chat'], target, signal, (t) => t),
+    ).resolves.toBeUndefined();
   });
 
   it('passes a clean prompt and refuses a flagged one', async () => {
-    await expect(enforceModeration({ feature: 'chat', messages: [{ content: 'hello' }] }, ['chat'], target, signal, (t) => t)).resolves.toBeUndefined();
-    const err = await enforceModeration({ feature: 'chat', messages: [{ content: 'please FLAG-ME' }] }, ['chat'], target, signal, (t) => t).catch((e: unknown) => e);
+    await expect(
+      enforceModeration({ feature: 'chat', messages: [{ content: 'hello' }] }, ['chat'], target, signal, (t) => t),
+    ).resolves.toBeUndefined();
+    const err = await enforceModeration(
+      { feature: 'chat', messages: [{ content: 'please FLAG-ME' }] },
+      ['chat'],
+      target,
+      signal,
+      (t) => t,
+    ).catch((e: unknown) => e);
     expect((err as ConduitError).code).toBe('guard_blocked');
     expect((err as ConduitError).message).toMatch(/flagged the prompt \(harassment\)/);
   });
 
   it('refuses when it cannot check (no key, or the endpoint refuses the key)', async () => {
-    const noKey = await enforceModeration({ feature: 'chat', messages: [{ content: 'hi' }] }, ['chat'], () => undefined, signal, (t) => t).catch((e: unknown) => e);
+    const noKey = await enforceModeration(
+      { feature: 'chat', messages: [{ content: 'hi' }] },
+      ['chat'],
+      () => undefined,
+      signal,
+      (t) => t,
+    ).catch((e: unknown) => e);
     expect((noKey as ConduitError).message).toMatch(/needs an OpenAI key/);
     fake.rejectKey(target().apiKey);
-    const refused = await enforceModeration({ feature: 'chat', messages: [{ content: 'hi' }] }, ['chat'], target, signal, (t) => t.replaceAll(target().apiKey, '[K]')).catch((e: unknown) => e);
+    const refused = await enforceModeration(
+      { feature: 'chat', messages: [{ content: 'hi' }] },
+      ['chat'],
+      target,
+      signal,
+      (t) => t.replaceAll(target().apiKey, '[K]'),
+    ).catch((e: unknown) => e);
     expect((refused as ConduitError).code).toBe('guard_blocked');
     expect((refused as ConduitError).message).toMatch(/moderation check failed/);
   });
@@ -99,11 +151,21 @@ describe('guard out: a stream that breaks midway', () => {
   it('releases the held-back text, so the client saw exactly the (redacted) partial text', async () => {
     const chunks: string[] = [];
     const partial = 'Alpha beta. key AKIAFAKEFAKEFAKE0003';
-    const err = await runWithOutputGuard({ messages: request.messages }, { chunk: (d) => chunks.push(d) }, opts, async (_r, sink) => {
-      sink?.chunk('Alpha beta.', 0);
-      sink?.chunk(' key AKIAFAKEFAKEFAKE0003', 1);
-      throw new ConduitError({ code: 'stream_interrupted', message: 'broke', partialText: partial });
-    }).then(() => { throw new Error('expected the stream to fail'); }, (e: unknown) => e as ConduitError);
+    const err = await runWithOutputGuard(
+      { messages: request.messages },
+      { chunk: (d) => chunks.push(d) },
+      opts,
+      async (_r, sink) => {
+        sink?.chunk('Alpha beta.', 0);
+        sink?.chunk(' key AKIAFAKEFAKEFAKE0003', 1);
+        throw new ConduitError({ code: 'stream_interrupted', message: 'broke', partialText: partial });
+      },
+    ).then(
+      () => {
+        throw new Error('expected the stream to fail');
+      },
+      (e: unknown) => e as ConduitError,
+    );
     expect(chunks.join('')).toBe('Alpha beta. key [REDACTED:aws_access_key]');
     expect(err.data.partialText).toBe(chunks.join(''));
   });

@@ -29,8 +29,16 @@ describe('Redactor', () => {
 
   it('blanks secret headers and secret-looking fields in structured values', () => {
     const r = new Redactor();
-    const out = r.value({ headers: { Authorization: 'Bearer abcdefghijkl', 'x-api-key': 'zzz', accept: 'json' }, apiKey: 'short', nested: [{ token: 't' }] });
-    expect(out).toEqual({ headers: { Authorization: REDACTED, 'x-api-key': REDACTED, accept: 'json' }, apiKey: REDACTED, nested: [{ token: REDACTED }] });
+    const out = r.value({
+      headers: { Authorization: 'Bearer abcdefghijkl', 'x-api-key': 'zzz', accept: 'json' },
+      apiKey: 'short',
+      nested: [{ token: 't' }],
+    });
+    expect(out).toEqual({
+      headers: { Authorization: REDACTED, 'x-api-key': REDACTED, accept: 'json' },
+      apiKey: REDACTED,
+      nested: [{ token: REDACTED }],
+    });
   });
 
   it('leaves ordinary text alone', () => {
@@ -41,7 +49,9 @@ describe('Redactor', () => {
 
 describe('Redactor: other credential shapes from the scanner', () => {
   it('removes AWS, GitHub and Slack tokens and private-key blocks from log text', () => {
-    const out = new Redactor().text('keys AKIAFAKEFAKEFAKE0001 ghp_FAKE0000000000000000000000000000000000 xoxb-000000000000-000000000000-FAKEFAKEFAKEFAKE -----BEGIN PRIVATE KEY-----\nMIIFAKE\n-----END PRIVATE KEY----- end');
+    const out = new Redactor().text(
+      'keys AKIAFAKEFAKEFAKE0001 ghp_FAKE0000000000000000000000000000000000 xoxb-000000000000-000000000000-FAKEFAKEFAKEFAKE -----BEGIN PRIVATE KEY-----\nMIIFAKE\n-----END PRIVATE KEY----- end',
+    );
     expect(out).toBe(`keys ${REDACTED} ${REDACTED} ${REDACTED} ${REDACTED} end`);
   });
 });

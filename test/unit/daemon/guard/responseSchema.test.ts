@@ -12,12 +12,36 @@ const person = { name: 'person', schema: personSchema };
 const request: ChatRequest = { messages: [{ role: 'user', content: 'who?' }], responseSchema: person, stream: true };
 
 function result(text: string, extra: Partial<ChatResult> = {}): ChatResult {
-  return { requestId: 'r', text, provider: 'openai', model: 'm', usage: { ...emptyUsage(), input_tokens: 10, output_tokens: 5, reasoning_tokens: 2 }, stopReason: 'stop', latencyMs: 1, ttftMs: null, attempts: 1, attemptLog: [], cache: 'none', fallbacks: [], costUsd: 0.001, ...extra };
+  return {
+    requestId: 'r',
+    text,
+    provider: 'openai',
+    model: 'm',
+    usage: { ...emptyUsage(), input_tokens: 10, output_tokens: 5, reasoning_tokens: 2 },
+    stopReason: 'stop',
+    latencyMs: 1,
+    ttftMs: null,
+    attempts: 1,
+    attemptLog: [],
+    cache: 'none',
+    fallbacks: [],
+    costUsd: 0.001,
+    ...extra,
+  };
 }
 
-function scripted(answers: ChatResult[]): { run: (r: ChatRequest, s: TextSink | undefined) => Promise<ChatResult>; seen: ChatRequest[] } {
+function scripted(answers: ChatResult[]): {
+  run: (r: ChatRequest, s: TextSink | undefined) => Promise<ChatResult>;
+  seen: ChatRequest[];
+} {
   const seen: ChatRequest[] = [];
-  return { seen, run: async (r) => { seen.push(r); return answers.shift() ?? result(''); } };
+  return {
+    seen,
+    run: async (r) => {
+      seen.push(r);
+      return answers.shift() ?? result('');
+    },
+  };
 }
 
 describe('response schema: checked with zod, repaired once, then refused', () => {
@@ -29,7 +53,7 @@ describe('response schema: checked with zod, repaired once, then refused', () =>
     expect(s.seen[0]?.stream).toBe(true);
   });
 
-  it('an answer of the wrong shape is sent back once with zod\'s complaint, and reasoning tokens add up', async () => {
+  it("an answer of the wrong shape is sent back once with zod's complaint, and reasoning tokens add up", async () => {
     const s = scripted([result('{"name":"Ada","age":-1}'), result('{"name":"Ada","age":36}')]);
     const r = await runWithOutputGuard(request, undefined, opts, s.run);
     expect(r.structured).toEqual({ name: 'Ada', age: 36 });
@@ -57,19 +81,29 @@ describe('response schema: checked with zod, repaired once, then refused', () =>
   });
 
   it('a schema with a keyword zod cannot check is refused before sending', () => {
-    expect(() => zodForResponseSchema({ name: 'x', schema: { type: 'object', if: {}, then: {} } })).toThrow(/cannot be checked: Conditional schemas/);
-    expect(() => guardRequest({ messages: [{ role: 'user', content: 'q' }], responseSchema: { name: 'x', schema: { type: 'strin' } } }, { maxPromptChars: 1000 })).toThrow(ConduitError);
+    expect(() => zodForResponseSchema({ name: 'x', schema: { type: 'object', if: {}, then: {} } })).toThrow(
+      /cannot be checked: Conditional schemas/,
+    );
+    expect(() =>
+      guardRequest(
+        { messages: [{ role: 'user', content: 'q' }], responseSchema: { name: 'x', schema: { type: 'strin' } } },
+        { maxPromptChars: 1000 },
+      ),
+    ).toThrow(ConduitError);
   });
 });
 
 describe('output guard: tool calls', () => {
-  it('redacts a secret from a tool call\'s arguments, and says so', async () => {
+  it("redacts a secret from a tool call's arguments, and says so", async () => {
     const key = 'AKIAIOSFODNN7EXAMPLE';
     const call = { id: 'c', name: 'deploy', input: { env: { AWS_ACCESS_KEY_ID: key }, tags: ['x', `k=${key}`] } };
     const s = scripted([result('', { toolCalls: [call] })]);
     const r = await runWithOutputGuard({ messages: [{ role: 'user', content: 'go' }] }, undefined, opts, s.run);
     expect(JSON.stringify(r.toolCalls)).not.toContain(key);
-    expect(r.toolCalls?.[0]?.input).toMatchObject({ env: { AWS_ACCESS_KEY_ID: expect.stringContaining('REDACTED') }, tags: ['x', expect.stringContaining('REDACTED')] });
+    expect(r.toolCalls?.[0]?.input).toMatchObject({
+      env: { AWS_ACCESS_KEY_ID: expect.stringContaining('REDACTED') },
+      tags: ['x', expect.stringContaining('REDACTED')],
+    });
     expect(r.guard?.outputRedacted?.[0]?.count).toBe(2);
   });
 });
@@ -77,21 +111,33 @@ describe('output guard: tool calls', () => {
 describe('input guard: content parts', () => {
   it('counts and redacts the text of parts and tool results, and leaves images and tool calls alone', () => {
     const secret = 'AKIAIOSFODNN7EXAMPLE';
-    const guarded = guardRequest({
-      messages: [
-        { role: 'user', content: [{ type: 'text', text: `key ${secret}` }] },
-        { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'read_env', input: { name: 'AWS' } }] },
-        { role: 'user', content: [{ type: 'tool_result', toolUseId: 't1', content: `value ${secret}` }] },
-      ],
-    }, { maxPromptChars: 1000, guard: guardSettingsSchema.parse({ secretsByFeature: { ask: 'redact' } }) });
+    const guarded = guardRequest(
+      {
+        messages: [
+          { role: 'user', content: [{ type: 'text', text: `key ${secret}` }] },
+          { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'read_env', input: { name: 'AWS' } }] },
+          { role: 'user', content: [{ type: 'tool_result', toolUseId: 't1', content: `value ${secret}` }] },
+        ],
+      },
+      { maxPromptChars: 1000, guard: guardSettingsSchema.parse({ secretsByFeature: { ask: 'redact' } }) },
+    );
     const text = JSON.stringify(guarded.request.messages);
     expect(text).not.toContain(secret);
     expect(guarded.redacted.reduce((n, r) => n + r.count, 0)).toBe(2);
-    expect(guarded.request.messages[1]?.content).toEqual([{ type: 'tool_use', id: 't1', name: 'read_env', input: { name: 'AWS' } }]);
+    expect(guarded.request.messages[1]?.content).toEqual([
+      { type: 'tool_use', id: 't1', name: 'read_env', input: { name: 'AWS' } },
+    ]);
   });
 
   it('refuses a bad tool name and an unknown part type with the path', () => {
-    expect(() => guardRequest({ messages: [{ role: 'user', content: 'q' }], tools: [{ name: 'has space', inputSchema: {} }] }, { maxPromptChars: 1000 })).toThrow(/tools\.0\.name/);
-    expect(() => guardRequest({ messages: [{ role: 'user', content: [{ type: 'audio', data: '' }] }] }, { maxPromptChars: 1000 })).toThrow(/messages\.0\.content/);
+    expect(() =>
+      guardRequest(
+        { messages: [{ role: 'user', content: 'q' }], tools: [{ name: 'has space', inputSchema: {} }] },
+        { maxPromptChars: 1000 },
+      ),
+    ).toThrow(/tools\.0\.name/);
+    expect(() =>
+      guardRequest({ messages: [{ role: 'user', content: [{ type: 'audio', data: '' }] }] }, { maxPromptChars: 1000 }),
+    ).toThrow(/messages\.0\.content/);
   });
 });

@@ -3,7 +3,11 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findSecrets, redactSecrets } from '../../../../daemon/guard/secretScanner';
 
-interface Snippet { name: string; text: string; kinds: string[] }
+interface Snippet {
+  name: string;
+  text: string;
+  kinds: string[];
+}
 
 const dir = path.resolve(__dirname, '../../../fixtures/secrets');
 const load = (file: string) => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Snippet[];

@@ -4,7 +4,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  auditHome, HomeError, openPrivateFile, prepareDatabaseFile, secureExistingFile, secureHomeDir, securePrivateDir,
+  auditHome,
+  HomeError,
+  openPrivateFile,
+  prepareDatabaseFile,
+  secureExistingFile,
+  secureHomeDir,
+  securePrivateDir,
   type HomePlatform,
 } from '../../../../daemon/home/safePath';
 
@@ -15,15 +21,21 @@ const someoneElse: HomePlatform = { posix: true, uid: (process.getuid?.() ?? 0) 
 const windows: HomePlatform = { posix: false, uid: undefined };
 
 let home: string;
-beforeEach(() => { home = fs.mkdtempSync(path.join(os.tmpdir(), 'cdt-safe-')); });
-afterEach(() => { fs.rmSync(home, { recursive: true, force: true }); });
+beforeEach(() => {
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'cdt-safe-'));
+});
+afterEach(() => {
+  fs.rmSync(home, { recursive: true, force: true });
+});
 
 function mode(p: string): number {
   return fs.lstatSync(p).mode & 0o777;
 }
 
 function homeError(fn: () => unknown): HomeError {
-  try { fn(); } catch (err) {
+  try {
+    fn();
+  } catch (err) {
     expect(err).toBeInstanceOf(HomeError);
     return err as HomeError;
   }
@@ -62,7 +74,11 @@ describe.skipIf(!posix)('safePath on POSIX', () => {
   it('creates a new database file 0600 before SQLite opens it', () => {
     const file = path.join(home, 'usage.db');
     const old = process.umask(0o022);
-    try { prepareDatabaseFile(file, me); } finally { process.umask(old); }
+    try {
+      prepareDatabaseFile(file, me);
+    } finally {
+      process.umask(old);
+    }
     expect(mode(file)).toBe(0o600);
     expect(fs.statSync(file).size).toBe(0);
   });
@@ -74,14 +90,18 @@ describe.skipIf(!posix)('safePath on POSIX', () => {
     expect(() => openPrivateFile(path.join(home, 'token'), 'r', me)).toThrow(HomeError);
   });
 
-  it('refuses a home that is a file, a dangling link, or another user\'s, with the path', () => {
+  it("refuses a home that is a file, a dangling link, or another user's, with the path", () => {
     const file = path.join(home, 'afile');
     fs.writeFileSync(file, '');
     expect(homeError(() => secureHomeDir(file, me)).message).toContain(`${file} is not a folder`);
     const dangling = path.join(home, 'dangling');
     fs.symlinkSync(path.join(home, 'nowhere'), dangling);
-    expect(homeError(() => secureHomeDir(dangling, me)).message).toMatch(/symbolic link to .*nowhere, which does not exist/);
-    expect(homeError(() => secureHomeDir(home, someoneElse)).message).toMatch(/belongs to another user.*Set CONDUIT_HOME/);
+    expect(homeError(() => secureHomeDir(dangling, me)).message).toMatch(
+      /symbolic link to .*nowhere, which does not exist/,
+    );
+    expect(homeError(() => secureHomeDir(home, someoneElse)).message).toMatch(
+      /belongs to another user.*Set CONDUIT_HOME/,
+    );
   });
 
   it('accepts a home that is a link to a folder of ours', () => {

@@ -6,7 +6,9 @@ import { readOrCreateToken, readToken, tokensEqual } from '../../../../daemon/ho
 
 describe('token', () => {
   let dir: string;
-  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdt-')); });
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdt-'));
+  });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('creates a 0600 random token once and then reads the same one', () => {

@@ -40,8 +40,12 @@ describe('owner-only CONDUIT_HOME on Windows', () => {
   it('a failed icacls is an error naming the folder, and leaves no marker', () => {
     const dir = path.join(root, 'fails');
     fs.mkdirSync(dir);
-    const fail = () => { throw Object.assign(new Error('exit 5'), { stderr: Buffer.from('Access is denied.') }); };
-    expect(() => restrictToOwner(dir, env, fail)).toThrow(/Cannot make .*fails private to Zoë Müller \(icacls failed: Access is denied\.\)/);
+    const fail = () => {
+      throw Object.assign(new Error('exit 5'), { stderr: Buffer.from('Access is denied.') });
+    };
+    expect(() => restrictToOwner(dir, env, fail)).toThrow(
+      /Cannot make .*fails private to Zoë Müller \(icacls failed: Access is denied\.\)/,
+    );
     expect(fs.existsSync(path.join(dir, ACL_MARKER))).toBe(false);
   });
 

@@ -1,11 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { allowedHosts, checkHost, checkOrigin, checkToken, presentedToken } from '../../../../daemon/http/requestChecks';
+import {
+  allowedHosts,
+  checkHost,
+  checkOrigin,
+  checkToken,
+  presentedToken,
+} from '../../../../daemon/http/requestChecks';
 
 describe('request checks', () => {
   it('Host: loopback names with the port only, plus an explicitly configured host', () => {
     const loop = allowedHosts('127.0.0.1', 4141);
-    for (const ok of ['127.0.0.1:4141', 'localhost:4141', 'LOCALHOST:4141', '[::1]:4141']) expect(checkHost(ok, loop), ok).toBeUndefined();
-    for (const bad of ['evil.example:4141', 'localhost', '127.0.0.1:80', undefined]) expect(checkHost(bad, loop)?.status, String(bad)).toBe(421);
+    for (const ok of ['127.0.0.1:4141', 'localhost:4141', 'LOCALHOST:4141', '[::1]:4141'])
+      expect(checkHost(ok, loop), ok).toBeUndefined();
+    for (const bad of ['evil.example:4141', 'localhost', '127.0.0.1:80', undefined])
+      expect(checkHost(bad, loop)?.status, String(bad)).toBe(421);
     const lan = allowedHosts('192.168.1.5', 4141);
     expect(checkHost('192.168.1.5:4141', lan)).toBeUndefined();
     expect(checkHost('192.168.1.5:4141', loop)?.status).toBe(421);

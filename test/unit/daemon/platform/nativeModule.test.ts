@@ -4,18 +4,30 @@ import { classifyLoadError, describeNativeFailure, vsixTarget } from '../../../.
 describe('native module failures', () => {
   it.each([
     ['/x/keyring.node: invalid ELF header', 'wrong platform'],
-    ['dlopen(/x/usearch.node, 0x0001): tried: ... (mach-o file, but is an incompatible architecture (have (x86_64), need (arm64)))', 'wrong platform'],
+    [
+      'dlopen(/x/usearch.node, 0x0001): tried: ... (mach-o file, but is an incompatible architecture (have (x86_64), need (arm64)))',
+      'wrong platform',
+    ],
     ['\\\\?\\C:\\x\\sqlite.node is not a valid Win32 application.', 'wrong platform'],
-    ['No native build was found for platform=linux arch=x64 runtime=node abi=115 uv=1 libc=glibc node=20.20.2', 'missing file'],
+    [
+      'No native build was found for platform=linux arch=x64 runtime=node abi=115 uv=1 libc=glibc node=20.20.2',
+      'missing file',
+    ],
     ['Cannot find native binding. npm has a bug related to optional dependencies', 'missing file'],
-    ["The module was compiled against a different Node.js version using NODE_MODULE_VERSION 108. This version requires NODE_MODULE_VERSION 115.", 'ABI mismatch'],
+    [
+      'The module was compiled against a different Node.js version using NODE_MODULE_VERSION 108. This version requires NODE_MODULE_VERSION 115.',
+      'ABI mismatch',
+    ],
     ['something else entirely', 'load failed'],
   ])('%s -> %s', (detail, reason) => {
     expect(classifyLoadError(detail)).toBe(reason);
   });
 
   it('names the module, the platform, the VSIX to install and what stops working', () => {
-    const f = describeNativeFailure('@photostructure/sqlite', 'invalid ELF header', { platform: 'win32', arch: 'arm64' });
+    const f = describeNativeFailure('@photostructure/sqlite', 'invalid ELF header', {
+      platform: 'win32',
+      arch: 'arm64',
+    });
     expect(f).toMatchObject({ module: '@photostructure/sqlite', platform: 'win32-arm64', reason: 'wrong platform' });
     expect(f.message).toContain('conduit-win32-arm64.vsix');
     expect(f.message).toContain('usage ledger');
@@ -27,12 +39,17 @@ describe('native module failures', () => {
   });
 
   it('usearch where it is not built (Windows, musl) is a fact, not a broken install', () => {
-    for (const where of [{ platform: 'win32' as const, arch: 'x64' }, { platform: 'linux' as const, arch: 'x64', musl: true }]) {
+    for (const where of [
+      { platform: 'win32' as const, arch: 'x64' },
+      { platform: 'linux' as const, arch: 'x64', musl: true },
+    ]) {
       const f = describeNativeFailure('usearch', 'Cannot find module', where);
       expect(f.reason).toBe('not built for this platform');
       expect(f.message).toContain('brute force');
       expect(f.message).not.toContain('uninstall');
     }
-    expect(describeNativeFailure('usearch', 'invalid ELF header', { platform: 'darwin', arch: 'arm64' }).reason).toBe('wrong platform');
+    expect(describeNativeFailure('usearch', 'invalid ELF header', { platform: 'darwin', arch: 'arm64' }).reason).toBe(
+      'wrong platform',
+    );
   });
 });

@@ -11,7 +11,9 @@ export function request(overrides: Partial<ProviderRequest> = {}): ProviderReque
 }
 
 /** Drains a stream that must complete: the text events, tool-call pieces, and the one `done` that ends it. */
-export async function drain(stream: AsyncIterable<ProviderStreamEvent>): Promise<{ texts: string[]; toolDeltas: ToolCallDelta[]; done: DoneEvent }> {
+export async function drain(
+  stream: AsyncIterable<ProviderStreamEvent>,
+): Promise<{ texts: string[]; toolDeltas: ToolCallDelta[]; done: DoneEvent }> {
   const texts: string[] = [];
   const toolDeltas: ToolCallDelta[] = [];
   const dones: DoneEvent[] = [];
@@ -28,7 +30,9 @@ export async function drain(stream: AsyncIterable<ProviderStreamEvent>): Promise
 }
 
 /** Drains a stream that must fail; returns the text that came first and the UpstreamError. */
-export async function drainToError(stream: AsyncIterable<ProviderStreamEvent>): Promise<{ texts: string[]; error: UpstreamError }> {
+export async function drainToError(
+  stream: AsyncIterable<ProviderStreamEvent>,
+): Promise<{ texts: string[]; error: UpstreamError }> {
   const texts: string[] = [];
   try {
     for await (const ev of stream) {
@@ -77,7 +81,10 @@ export const closedPortURL = 'http://127.0.0.1:9';
  * The frame of an adapter test file: a fake provider started once and reset before each test,
  * and the adapter under test built against it. Read both through the returned holder.
  */
-export function useAdapter<A>(make: (fake: FakeProviderServer) => A): { readonly fake: FakeProviderServer; readonly adapter: A } {
+export function useAdapter<A>(make: (fake: FakeProviderServer) => A): {
+  readonly fake: FakeProviderServer;
+  readonly adapter: A;
+} {
   const holder = {} as { fake: FakeProviderServer; adapter: A };
   beforeAll(async () => {
     holder.fake = await FakeProviderServer.start();

@@ -25,7 +25,14 @@ describe('SDK timeouts', () => {
 
 describe('Gemini ApiError parsing', () => {
   it('reads the status JSON behind the "got status" prefix of an in-stream error', () => {
-    const body = { error: { code: 429, message: 'slow down', status: 'RESOURCE_EXHAUSTED', details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '2s' }] } };
+    const body = {
+      error: {
+        code: 429,
+        message: 'slow down',
+        status: 'RESOURCE_EXHAUSTED',
+        details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '2s' }],
+      },
+    };
     const err = new ApiError({ message: `got status: RESOURCE_EXHAUSTED. ${JSON.stringify(body)}`, status: 429 });
     expect(geminiUpstreamError(err, 'k', new ResponseCapture(), true)).toMatchObject({
       kind: 'stream_error',
@@ -37,7 +44,11 @@ describe('Gemini ApiError parsing', () => {
 
   it('keeps the status when the message is not JSON at all', () => {
     const err = new ApiError({ message: 'something odd', status: 500 });
-    expect(geminiUpstreamError(err, 'k', new ResponseCapture())).toMatchObject({ kind: 'http', status: 500, providerType: undefined });
+    expect(geminiUpstreamError(err, 'k', new ResponseCapture())).toMatchObject({
+      kind: 'http',
+      status: 500,
+      providerType: undefined,
+    });
   });
 });
 

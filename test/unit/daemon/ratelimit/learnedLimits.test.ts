@@ -5,8 +5,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LearnedLimits, learnedLimitsFile, limitsFromHeaders } from '../../../../daemon/ratelimit/learnedLimits';
 
 const dirs: string[] = [];
-afterEach(() => { for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true }); });
-const home = () => { const d = fs.mkdtempSync(path.join(os.tmpdir(), 'learned-')); dirs.push(d); return d; };
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+const home = () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'learned-'));
+  dirs.push(d);
+  return d;
+};
 
 const anthropicHeaders = {
   'anthropic-ratelimit-requests-limit': '4000',
@@ -16,9 +22,11 @@ const anthropicHeaders = {
 };
 
 describe('limits learned from response headers', () => {
-  it('reads each provider\'s limit headers in the presets\' terms', () => {
+  it("reads each provider's limit headers in the presets' terms", () => {
     expect(limitsFromHeaders('anthropic', anthropicHeaders)).toEqual({ rpm: 4000, itpm: 400_000, otpm: 80_000 });
-    expect(limitsFromHeaders('openai', { 'x-ratelimit-limit-requests': '5000', 'x-ratelimit-limit-tokens': '2000000' })).toEqual({ rpm: 5000, tpm: 2_000_000 });
+    expect(
+      limitsFromHeaders('openai', { 'x-ratelimit-limit-requests': '5000', 'x-ratelimit-limit-tokens': '2000000' }),
+    ).toEqual({ rpm: 5000, tpm: 2_000_000 });
     expect(limitsFromHeaders('gemini', {})).toBeUndefined();
   });
 

@@ -7,25 +7,52 @@ import { FakeClock, flush } from './fakeClock';
 
 const small: TokenCount = { input: 10, output: 10 };
 
-function limiter(limits: ProviderLimits, opts: { maxQueue?: number; provider?: 'anthropic' | 'openai' | 'gemini' } = {}) {
+function limiter(
+  limits: ProviderLimits,
+  opts: { maxQueue?: number; provider?: 'anthropic' | 'openai' | 'gemini' } = {},
+) {
   const clock = new FakeClock();
   const pressure = new LimitPressure();
   const l = new ProviderLimiter({
-    provider: opts.provider ?? 'openai', keyId: 'k1', tier: 'custom', limits, margin: 0,
-    maxQueue: opts.maxQueue ?? 100, now: clock.now, timers: clock, pressure,
+    provider: opts.provider ?? 'openai',
+    keyId: 'k1',
+    tier: 'custom',
+    limits,
+    margin: 0,
+    maxQueue: opts.maxQueue ?? 100,
+    now: clock.now,
+    timers: clock,
+    pressure,
   });
   return { l, clock, pressure };
 }
 
 /** Acquires, fast path first, and records the order in which permits are granted. */
-function acquire(l: ProviderLimiter, name: string, order: string[], priority: Priority = 'interactive', signal = new AbortController().signal, tokens = small): Promise<Permit> {
+function acquire(
+  l: ProviderLimiter,
+  name: string,
+  order: string[],
+  priority: Priority = 'interactive',
+  signal = new AbortController().signal,
+  tokens = small,
+): Promise<Permit> {
   const fast = l.tryAcquire(tokens, priority);
-  if (fast) { order.push(name); return Promise.resolve(fast); }
-  return l.acquire(tokens, { priority, signal }).then((p) => { order.push(name); return p; });
+  if (fast) {
+    order.push(name);
+    return Promise.resolve(fast);
+  }
+  return l.acquire(tokens, { priority, signal }).then((p) => {
+    order.push(name);
+    return p;
+  });
 }
 
 function codeOf(fn: () => unknown): string | undefined {
-  try { fn(); } catch (err) { return err instanceof ConduitError ? err.code : 'other'; }
+  try {
+    fn();
+  } catch (err) {
+    return err instanceof ConduitError ? err.code : 'other';
+  }
   return undefined;
 }
 
@@ -113,7 +140,9 @@ describe('ProviderLimiter', () => {
       expect(err).toBeInstanceOf(ConduitError);
       const data = (err as ConduitError).data;
       expect(data.code).toBe('queue_full');
-      expect(data.message).toMatch(/^2 requests are already waiting for OpenAI's rate limit \(rateLimit\.maxQueue\); capacity for another returns in 3 s \(at \d\d:\d\d:\d\d UTC\)\. Nothing was sent/);
+      expect(data.message).toMatch(
+        /^2 requests are already waiting for OpenAI's rate limit \(rateLimit\.maxQueue\); capacity for another returns in 3 s \(at \d\d:\d\d:\d\d UTC\)\. Nothing was sent/,
+      );
       expect(data.retryAfterMs).toBe(3000);
     }
   });
@@ -123,16 +152,29 @@ describe('ProviderLimiter', () => {
     l.tryAcquire(small, 'interactive');
     void l.acquire(small, { priority: 'interactive', signal: new AbortController().signal });
     try {
-      void l.acquire(small, { priority: 'interactive', signal: new AbortController().signal, deadlineAt: clock.now() + 1500 });
+      void l.acquire(small, {
+        priority: 'interactive',
+        signal: new AbortController().signal,
+        deadlineAt: clock.now() + 1500,
+      });
       expect.unreachable();
     } catch (err) {
       const data = (err as ConduitError).data;
       expect(data.code).toBe('rate_limited');
-      expect(data.message).toMatch(/^OpenAI's rate limit for this key will have room for this request only in 2 s \(at \d\d:\d\d:\d\d UTC\), past the request's deadline \(1\.5 s left\), so it was not queued\. Nothing was sent/);
+      expect(data.message).toMatch(
+        /^OpenAI's rate limit for this key will have room for this request only in 2 s \(at \d\d:\d\d:\d\d UTC\), past the request's deadline \(1\.5 s left\), so it was not queued\. Nothing was sent/,
+      );
       expect(data.retryAfterMs).toBe(2000);
     }
     // Within the deadline it waits instead.
-    expect(() => void l.acquire(small, { priority: 'interactive', signal: new AbortController().signal, deadlineAt: clock.now() + 2500 })).not.toThrow();
+    expect(
+      () =>
+        void l.acquire(small, {
+          priority: 'interactive',
+          signal: new AbortController().signal,
+          deadlineAt: clock.now() + 2500,
+        }),
+    ).not.toThrow();
   });
 
   it('cancelling a queued request takes it out of the queue at once', async () => {
@@ -150,12 +192,20 @@ describe('ProviderLimiter', () => {
     expect(order).toEqual(['a', 'c']);
   });
 
-  it('a request larger than a whole minute\'s allowance fails at once with too_large', () => {
+  it("a request larger than a whole minute's allowance fails at once with too_large", () => {
     const { l } = limiter({ itpm: 1000, otpm: 500 }, { provider: 'anthropic' });
     expect(codeOf(() => l.assertCanEverFit({ input: 100, output: 600 }))).toBe('too_large');
-    expect(codeOf(() => l.acquire({ input: 2000, output: 10 }, { priority: 'interactive', signal: new AbortController().signal }))).toBe('too_large');
-    try { l.assertCanEverFit({ input: 100, output: 600 }); } catch (err) {
-      expect((err as ConduitError).message).toMatch(/needs about 600 tokens of Anthropic's output-tokens-per-minute limit .* but the limit for this key is 500, so it can never be sent/);
+    expect(
+      codeOf(() =>
+        l.acquire({ input: 2000, output: 10 }, { priority: 'interactive', signal: new AbortController().signal }),
+      ),
+    ).toBe('too_large');
+    try {
+      l.assertCanEverFit({ input: 100, output: 600 });
+    } catch (err) {
+      expect((err as ConduitError).message).toMatch(
+        /needs about 600 tokens of Anthropic's output-tokens-per-minute limit .* but the limit for this key is 500, so it can never be sent/,
+      );
     }
     expect(l.tryAcquire({ input: 100, output: 400 }, 'interactive')).toBeDefined();
   });
@@ -178,8 +228,17 @@ describe('ProviderLimiter', () => {
     expect(order).toEqual(['after']);
 
     const o = limiter({ rpm: 600, burst: 100, tpm: 100_000 }).l;
-    o.tryAcquire(small, 'interactive')!.settle(small, { 'x-ratelimit-limit-requests': '60', 'x-ratelimit-remaining-requests': '2', 'x-ratelimit-reset-requests': '1s', 'x-ratelimit-remaining-tokens': '50', 'x-ratelimit-reset-tokens': '6m0s' });
-    expect(o.status().buckets).toMatchObject([{ kind: 'requests', limit: 60, remaining: 2 }, { kind: 'tokens', limit: 100_000, remaining: 50 }]);
+    o.tryAcquire(small, 'interactive')!.settle(small, {
+      'x-ratelimit-limit-requests': '60',
+      'x-ratelimit-remaining-requests': '2',
+      'x-ratelimit-reset-requests': '1s',
+      'x-ratelimit-remaining-tokens': '50',
+      'x-ratelimit-reset-tokens': '6m0s',
+    });
+    expect(o.status().buckets).toMatchObject([
+      { kind: 'requests', limit: 60, remaining: 2 },
+      { kind: 'tokens', limit: 100_000, remaining: 50 },
+    ]);
   });
 
   it('a 429 with a hint pauses the limiter for everyone until then', async () => {

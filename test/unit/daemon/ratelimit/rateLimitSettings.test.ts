@@ -8,7 +8,13 @@ import { defaultAlertThresholds } from '../../../../daemon/usage/alertThresholds
 describe('rate-limit settings', () => {
   it('default to tier 1, enabled, in the daemon config', () => {
     const config = configSchema.parse({});
-    expect(config.rateLimit).toMatchObject({ enabled: true, tier: 'tier1', maxQueue: 200, margin: 0.02, overrides: {} });
+    expect(config.rateLimit).toMatchObject({
+      enabled: true,
+      tier: 'tier1',
+      maxQueue: 200,
+      margin: 0.02,
+      overrides: {},
+    });
     expect(limitsFor(config.rateLimit, 'anthropic')).toEqual({ rpm: 50, itpm: 30_000, otpm: 8_000 });
     expect(limitsFor(config.rateLimit, 'openai')).toEqual({ rpm: 500, tpm: 500_000 });
     expect(limitsFor(config.rateLimit, 'gemini')).toEqual({ rpm: 1_000, tpm: 1_000_000 });
@@ -17,10 +23,16 @@ describe('rate-limit settings', () => {
   });
 
   it('overrides replace single numbers of the tier; custom uses only overrides; disabled limits nothing', () => {
-    const s = rateLimitSettingsSchema.parse({ tier: 'tier2', overrides: { anthropic: { otpm: 5000, burst: 10 }, openaiCompatible: { rpm: 30 } } });
+    const s = rateLimitSettingsSchema.parse({
+      tier: 'tier2',
+      overrides: { anthropic: { otpm: 5000, burst: 10 }, openaiCompatible: { rpm: 30 } },
+    });
     expect(limitsFor(s, 'anthropic')).toEqual({ rpm: 1_000, itpm: 450_000, otpm: 5000, burst: 10 });
     expect(limitsFor(s, 'openaiCompatible')).toEqual({ rpm: 30 });
-    const custom = rateLimitSettingsSchema.parse({ tier: 'custom', overrides: { openai: { rpm: 600, tpm: 20_000, burst: 1 } } });
+    const custom = rateLimitSettingsSchema.parse({
+      tier: 'custom',
+      overrides: { openai: { rpm: 600, tpm: 20_000, burst: 1 } },
+    });
     expect(limitsFor(custom, 'openai')).toEqual({ rpm: 600, tpm: 20_000, burst: 1 });
     expect(limitsFor(custom, 'anthropic')).toBeUndefined();
     expect(limitsFor(rateLimitSettingsSchema.parse({ enabled: false }), 'openai')).toBeUndefined();
@@ -43,12 +55,21 @@ describe('rate-limit settings', () => {
 });
 
 describe('the "consistently hitting limits" alert', () => {
-  const snapshot = (requests: number, limited: number) => ({ recent: [], cost: null, cacheBaseline: null, queueingForMs: null, ledgerDegraded: null, limitPressure: { requests, limited } });
+  const snapshot = (requests: number, limited: number) => ({
+    recent: [],
+    cost: null,
+    cacheBaseline: null,
+    queueingForMs: null,
+    ledgerDegraded: null,
+    limitPressure: { requests, limited },
+  });
 
   it('fires when more than 20% of requests in the window waited or got a 429, and suggests a higher tier', () => {
     const [alert] = evaluateAlerts(snapshot(50, 11), defaultAlertThresholds, Date.now());
     expect(alert).toMatchObject({ id: 'queueing_pressure', kind: 'queueing', severity: 'warning', threshold: 0.2 });
-    expect(alert!.message).toMatch(/^Consistently hitting rate limits: 22% of requests in the last 10 min waited for capacity or got a 429 \(11 of 50\)\. A higher tier would help/);
+    expect(alert!.message).toMatch(
+      /^Consistently hitting rate limits: 22% of requests in the last 10 min waited for capacity or got a 429 \(11 of 50\)\. A higher tier would help/,
+    );
   });
 
   it('stays quiet at 20% or below, and with too few requests to tell', () => {

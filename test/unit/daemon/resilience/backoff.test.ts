@@ -6,7 +6,9 @@ const settings = { baseDelayMs: 1000, maxDelayMs: 30_000 };
 
 describe('exponential backoff with full jitter', () => {
   it('starts at 1 s and doubles, up to the cap', () => {
-    expect([0, 1, 2, 3, 4, 5, 6].map((n) => backoffCeiling(n, settings))).toEqual([1000, 2000, 4000, 8000, 16_000, 30_000, 30_000]);
+    expect([0, 1, 2, 3, 4, 5, 6].map((n) => backoffCeiling(n, settings))).toEqual([
+      1000, 2000, 4000, 8000, 16_000, 30_000, 30_000,
+    ]);
     expect(backoffCeiling(2000, settings)).toBe(30_000);
   });
 

@@ -16,12 +16,18 @@ describe('BreakerRegistry', () => {
   it('lists snapshots by key and reports every transition', () => {
     let t = 0;
     const events: string[] = [];
-    const registry = new BreakerRegistry(settings, { now: () => t, onEvent: (event, s) => events.push(`${event} ${s.key}`) });
+    const registry = new BreakerRegistry(settings, {
+      now: () => t,
+      onEvent: (event, s) => events.push(`${event} ${s.key}`),
+    });
     registry.get('openai', 'gpt-b');
     registry.get('anthropic', 'claude').tryAcquire()?.failure('overloaded');
     t = 30_000;
     registry.get('anthropic', 'claude').tryAcquire()?.success();
     expect(events).toEqual(['break anthropic/claude', 'half-open anthropic/claude', 'reset anthropic/claude']);
-    expect(registry.snapshots().map((s) => [s.key, s.state])).toEqual([['anthropic/claude', 'closed'], ['openai/gpt-b', 'closed']]);
+    expect(registry.snapshots().map((s) => [s.key, s.state])).toEqual([
+      ['anthropic/claude', 'closed'],
+      ['openai/gpt-b', 'closed'],
+    ]);
   });
 });

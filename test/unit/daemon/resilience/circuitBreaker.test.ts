@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { CircuitBreaker, type BreakerSettings, type BreakerSnapshot } from '../../../../daemon/resilience/circuitBreaker';
+import {
+  CircuitBreaker,
+  type BreakerSettings,
+  type BreakerSnapshot,
+} from '../../../../daemon/resilience/circuitBreaker';
 
-const settings: BreakerSettings = { consecutiveFailures: 3, failureRate: 0.5, minRequests: 6, windowMs: 60_000, openMs: 30_000 };
+const settings: BreakerSettings = {
+  consecutiveFailures: 3,
+  failureRate: 0.5,
+  minRequests: 6,
+  windowMs: 60_000,
+  openMs: 30_000,
+};
 
 function setup(over: Partial<BreakerSettings> = {}) {
   let t = 1_000_000;
@@ -12,7 +22,9 @@ function setup(over: Partial<BreakerSettings> = {}) {
   breaker.onHalfOpen(() => events.push('half-open'));
   breaker.onReset(() => events.push('reset'));
   const succeed = () => breaker.tryAcquire()?.success();
-  const fail = (code: Parameters<NonNullable<ReturnType<CircuitBreaker['tryAcquire']>>['failure']>[0] = 'server_error') => breaker.tryAcquire()?.failure(code);
+  const fail = (
+    code: Parameters<NonNullable<ReturnType<CircuitBreaker['tryAcquire']>>['failure']>[0] = 'server_error',
+  ) => breaker.tryAcquire()?.failure(code);
   return { breaker, clock, events, succeed, fail };
 }
 
@@ -64,7 +76,11 @@ describe('CircuitBreaker', () => {
   it('opens on the failure rate over the window, once there are enough calls', () => {
     const { breaker, fail, succeed } = setup({ consecutiveFailures: 100 });
     // 2 of 5 failed: below minRequests anyway.
-    succeed(); fail(); succeed(); fail(); succeed();
+    succeed();
+    fail();
+    succeed();
+    fail();
+    succeed();
     expect(breaker.state).toBe('closed');
     // 3 of 6 failed: 50 % ≥ failureRate.
     fail();
@@ -74,16 +90,27 @@ describe('CircuitBreaker', () => {
 
   it('forgets calls older than the window', () => {
     const { breaker, clock, fail, succeed } = setup({ consecutiveFailures: 100 });
-    fail(); fail(); fail(); succeed(); succeed();
+    fail();
+    fail();
+    fail();
+    succeed();
+    succeed();
     clock.advance(60_001);
-    succeed(); succeed(); succeed(); succeed(); succeed(); fail();
+    succeed();
+    succeed();
+    succeed();
+    succeed();
+    succeed();
+    fail();
     expect(breaker.state).toBe('closed');
     expect(breaker.snapshot()).toMatchObject({ windowRequests: 6, windowFailures: 1 });
   });
 
   it('after openMs lets exactly one probe through; a concurrent caller is refused at once', () => {
     const { breaker, clock, events, fail } = setup();
-    fail(); fail(); fail();
+    fail();
+    fail();
+    fail();
     clock.advance(29_999);
     expect(breaker.tryAcquire()).toBeNull();
     clock.advance(1);
@@ -100,7 +127,9 @@ describe('CircuitBreaker', () => {
 
   it('a failed probe opens it again for another openMs', () => {
     const { breaker, clock, events, fail } = setup();
-    fail(); fail(); fail();
+    fail();
+    fail();
+    fail();
     clock.advance(30_000);
     breaker.tryAcquire()?.failure('server_error');
     expect(breaker.state).toBe('open');
@@ -110,7 +139,9 @@ describe('CircuitBreaker', () => {
 
   it('a cancelled probe frees the slot for another probe', () => {
     const { breaker, clock, fail } = setup();
-    fail(); fail(); fail();
+    fail();
+    fail();
+    fail();
     clock.advance(30_000);
     breaker.tryAcquire()?.release();
     expect(breaker.state).toBe('half-open');
@@ -119,7 +150,9 @@ describe('CircuitBreaker', () => {
 
   it('a probe answered with a client error proves the provider answers, and closes it', () => {
     const { breaker, clock, fail } = setup();
-    fail(); fail(); fail();
+    fail();
+    fail();
+    fail();
     clock.advance(30_000);
     breaker.tryAcquire()?.failure('invalid_request');
     expect(breaker.state).toBe('closed');
@@ -128,7 +161,9 @@ describe('CircuitBreaker', () => {
   it('ignores the outcome of calls that started before it opened', () => {
     const { breaker, clock, fail } = setup();
     const slow = breaker.tryAcquire();
-    fail(); fail(); fail();
+    fail();
+    fail();
+    fail();
     slow?.success();
     expect(breaker.state).toBe('open');
     clock.advance(30_000);
@@ -148,11 +183,29 @@ describe('CircuitBreaker', () => {
   it('has a JSON snapshot for conduit status', () => {
     const { breaker, clock, fail } = setup();
     const closed: BreakerSnapshot = breaker.snapshot();
-    expect(closed).toEqual({ key: 'anthropic/claude-x', state: 'closed', failures: 0, windowRequests: 0, windowFailures: 0, openedAt: null, nextProbeAt: null, lastFailure: null });
-    fail(); fail(); fail('timeout');
+    expect(closed).toEqual({
+      key: 'anthropic/claude-x',
+      state: 'closed',
+      failures: 0,
+      windowRequests: 0,
+      windowFailures: 0,
+      openedAt: null,
+      nextProbeAt: null,
+      lastFailure: null,
+    });
+    fail();
+    fail();
+    fail('timeout');
     const openedAt = clock.now();
     expect(JSON.parse(JSON.stringify(breaker.snapshot()))).toEqual({
-      key: 'anthropic/claude-x', state: 'open', failures: 3, windowRequests: 3, windowFailures: 3, openedAt, nextProbeAt: openedAt + 30_000, lastFailure: 'timeout',
+      key: 'anthropic/claude-x',
+      state: 'open',
+      failures: 3,
+      windowRequests: 3,
+      windowFailures: 3,
+      openedAt,
+      nextProbeAt: openedAt + 30_000,
+      lastFailure: 'timeout',
     });
     clock.advance(30_000);
     expect(breaker.snapshot()).toMatchObject({ state: 'half-open', openedAt, nextProbeAt: openedAt + 30_000 });

@@ -47,8 +47,25 @@ describe('retryAfterMs', () => {
 
 describe('toErrorData', () => {
   it('keeps status, provider code and request id, and says what to do', () => {
-    const d = toErrorData(e({ status: 429, providerType: 'insufficient_quota', providerCode: 'insufficient_quota', requestId: 'req_1', headers: { 'retry-after': '3' } }), 'gpt-x');
-    expect(d).toMatchObject({ code: 'quota_exhausted', status: 429, providerCode: 'insufficient_quota', requestId: 'req_1', retryAfterMs: 3000, model: 'gpt-x', provider: 'openai' });
+    const d = toErrorData(
+      e({
+        status: 429,
+        providerType: 'insufficient_quota',
+        providerCode: 'insufficient_quota',
+        requestId: 'req_1',
+        headers: { 'retry-after': '3' },
+      }),
+      'gpt-x',
+    );
+    expect(d).toMatchObject({
+      code: 'quota_exhausted',
+      status: 429,
+      providerCode: 'insufficient_quota',
+      requestId: 'req_1',
+      retryAfterMs: 3000,
+      model: 'gpt-x',
+      provider: 'openai',
+    });
     expect(d.message).toMatch(/OpenAI \(HTTP 429/);
     expect(d.message).toMatch(/add credit/);
   });

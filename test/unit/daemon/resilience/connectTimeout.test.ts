@@ -17,14 +17,17 @@ import { FakeProviderServer } from '../../../fakes/fakeProvider';
  * is a real connect timeout without touching any address outside 127.0.0.0/8.
  */
 async function blackhole(): Promise<{ port: number; close(): Promise<void> }> {
-  const worker = new Worker(`
+  const worker = new Worker(
+    `
     const { parentPort } = require('node:worker_threads');
     const server = require('node:net').createServer();
     server.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
       parentPort.postMessage(server.address().port);
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60000);
     });
-  `, { eval: true });
+  `,
+    { eval: true },
+  );
   const port = await new Promise<number>((resolve) => worker.once('message', resolve));
   // Fill the accept queue, so the next connect really hangs.
   const fillers = [0, 1, 2].map(() => net.connect(port, '127.0.0.1').on('error', () => undefined));
@@ -57,37 +60,46 @@ afterAll(async () => {
 });
 
 describe('connect timeout (connectMs) through undici', () => {
-  it('the fetch gives up connecting after connectTimeoutMs, with undici\'s own error', async () => {
+  it("the fetch gives up connecting after connectTimeoutMs, with undici's own error", async () => {
     const fetch = createHttpFetch({ connectTimeoutMs: 200 });
     const err = await fetch(`http://127.0.0.1:${hole.port}/`).catch((e: unknown) => e);
     expect(isConnectTimeout(err)).toBe(true);
   });
 
-  it.each(['anthropic', 'openai', 'gemini'] as const)('%s: a connect timeout is a timeout in the connect phase', async (provider) => {
-    const baseURL = provider === 'openai' ? `http://127.0.0.1:${hole.port}/v1` : `http://127.0.0.1:${hole.port}`;
-    const adapter = build[provider]({ apiKey: 'key-1234567890', baseURL, connectTimeoutMs: 200 });
-    const started = Date.now();
-    const err = await adapter.chat(request, new AbortController().signal).catch((e: unknown) => e);
-    expect(Date.now() - started).toBeLessThan(5000);
-    expect(err).toBeInstanceOf(UpstreamError);
-    const upstream = err as UpstreamError;
-    expect(upstream.kind).toBe('timeout');
-    expect(classifyCode(upstream)).toBe('timeout');
-    expect(timeoutPhaseOf(upstream)).toBe('connect');
-    expect(upstream.message).toMatch(/\(connect timeout\): Could not connect to 127\.0\.0\.1:\d+ within 200 ms\.$/);
-    expect(toErrorData(upstream).message).not.toContain('key-1234567890');
-  });
+  it.each(['anthropic', 'openai', 'gemini'] as const)(
+    '%s: a connect timeout is a timeout in the connect phase',
+    async (provider) => {
+      const baseURL = provider === 'openai' ? `http://127.0.0.1:${hole.port}/v1` : `http://127.0.0.1:${hole.port}`;
+      const adapter = build[provider]({ apiKey: 'key-1234567890', baseURL, connectTimeoutMs: 200 });
+      const started = Date.now();
+      const err = await adapter.chat(request, new AbortController().signal).catch((e: unknown) => e);
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(err).toBeInstanceOf(UpstreamError);
+      const upstream = err as UpstreamError;
+      expect(upstream.kind).toBe('timeout');
+      expect(classifyCode(upstream)).toBe('timeout');
+      expect(timeoutPhaseOf(upstream)).toBe('connect');
+      expect(upstream.message).toMatch(/\(connect timeout\): Could not connect to 127\.0\.0\.1:\d+ within 200 ms\.$/);
+      expect(toErrorData(upstream).message).not.toContain('key-1234567890');
+    },
+  );
 
-  it('an unmapped connect timeout (a connection error wrapping undici\'s) still classifies as timeout/connect', () => {
+  it("an unmapped connect timeout (a connection error wrapping undici's) still classifies as timeout/connect", () => {
     const cause = Object.assign(new Error('Connect Timeout Error'), { code: 'UND_ERR_CONNECT_TIMEOUT' });
-    const err = new UpstreamError({ provider: 'openai', kind: 'connection', message: 'fetch failed', cause: new TypeError('fetch failed', { cause }) });
+    const err = new UpstreamError({
+      provider: 'openai',
+      kind: 'connection',
+      message: 'fetch failed',
+      cause: new TypeError('fetch failed', { cause }),
+    });
     expect(classifyCode(err)).toBe('timeout');
     expect(timeoutPhaseOf(err)).toBe('connect');
   });
 });
 
 describe.each(['anthropic', 'openai', 'gemini'] as const)('%s adapter over the undici fetch', (provider) => {
-  const adapter = (): ProviderAdapter => build[provider]({ apiKey: 'key-1234567890', baseURL: fake.baseURL(provider), connectTimeoutMs: 1000 });
+  const adapter = (): ProviderAdapter =>
+    build[provider]({ apiKey: 'key-1234567890', baseURL: fake.baseURL(provider), connectTimeoutMs: 1000 });
 
   it('chats and streams as before', async () => {
     fake.enqueue(provider, { text: 'Hi there' }, { deltas: ['Hel', 'lo'] });
@@ -104,7 +116,9 @@ describe.each(['anthropic', 'openai', 'gemini'] as const)('%s adapter over the u
 
   it('keeps the error status and headers a retry decision needs', async () => {
     fake.enqueue(provider, { status: 429, headers: { 'retry-after': '7' } });
-    const err = await adapter().chat(request, new AbortController().signal).catch((e: unknown) => e);
+    const err = await adapter()
+      .chat(request, new AbortController().signal)
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ status: 429 });
     expect((err as UpstreamError).headers['retry-after']).toBe('7');
   });

@@ -3,11 +3,16 @@ import { configSchema } from '../../../../daemon/config/config';
 import { chainStatus, fallbackInForce } from '../../../../daemon/resilience/defaultChain';
 
 const fallback = configSchema.parse({}).resilience.fallback;
-const keyed = (...ids: string[]) => (p: string) => ids.includes(p);
+const keyed =
+  (...ids: string[]) =>
+  (p: string) =>
+    ids.includes(p);
 
 describe('fallbackInForce', () => {
   it('without a chain: the other keyed makers, in order, no model (the tier picks it)', () => {
-    expect(fallbackInForce(fallback, 'openai', keyed('openai', 'gemini', 'anthropic', 'azureOpenai'), {}).chains).toEqual({ '*': [{ provider: 'anthropic' }, { provider: 'gemini' }] });
+    expect(
+      fallbackInForce(fallback, 'openai', keyed('openai', 'gemini', 'anthropic', 'azureOpenai'), {}).chains,
+    ).toEqual({ '*': [{ provider: 'anthropic' }, { provider: 'gemini' }] });
     expect(fallbackInForce(fallback, 'openai', keyed('openai'), {}).chains).toEqual({ '*': [] });
   });
 
@@ -19,8 +24,14 @@ describe('fallbackInForce', () => {
   });
 
   it('chainStatus labels the chain and says whether it is automatic', () => {
-    expect(chainStatus(fallback, 'anthropic', keyed('openai'), {})).toEqual({ automatic: true, chains: { '*': ['openai'] } });
+    expect(chainStatus(fallback, 'anthropic', keyed('openai'), {})).toEqual({
+      automatic: true,
+      chains: { '*': ['openai'] },
+    });
     const chained = { ...fallback, chains: { '*': [{ provider: 'gemini' as const, model: 'g-1' }] } };
-    expect(chainStatus(chained, 'anthropic', keyed('openai'), {})).toEqual({ automatic: false, chains: { '*': ['gemini/g-1'] } });
+    expect(chainStatus(chained, 'anthropic', keyed('openai'), {})).toEqual({
+      automatic: false,
+      chains: { '*': ['gemini/g-1'] },
+    });
   });
 });

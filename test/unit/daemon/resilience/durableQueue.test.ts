@@ -6,7 +6,11 @@ import type { ChatResult, ConduitErrorData } from '../../../../protocol';
 import { DurableQueue } from '../../../../daemon/resilience/durableQueue';
 import { SqliteDb } from '../../../../daemon/usage/sqlite';
 
-const request = { messages: [{ role: 'user' as const, content: 'summarize the repo' }], priority: 'background' as const, stream: true };
+const request = {
+  messages: [{ role: 'user' as const, content: 'summarize the repo' }],
+  priority: 'background' as const,
+  stream: true,
+};
 const outage: ConduitErrorData = { code: 'overloaded', message: 'down' };
 const result = { text: 'done', provider: 'openai', model: 'm' } as ChatResult;
 

@@ -2,7 +2,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ProviderStreamEvent } from '../../../../daemon/providers/types';
 import { UpstreamError, type UpstreamErrorInit } from '../../../../daemon/providers/types';
 import { CircuitBreaker } from '../../../../daemon/resilience/circuitBreaker';
-import { executeWithRetry, type AttemptContext, type ExecuteOptions } from '../../../../daemon/resilience/executeWithRetry';
+import {
+  executeWithRetry,
+  type AttemptContext,
+  type ExecuteOptions,
+} from '../../../../daemon/resilience/executeWithRetry';
 import { isCircuitOpen, ResilienceError } from '../../../../daemon/resilience/resilienceError';
 import { sequence } from '../../../fixtures/seededRandom';
 
@@ -12,7 +16,8 @@ beforeEach(() => {
 });
 afterEach(() => vi.useRealTimers());
 
-const upstream = (init: Partial<UpstreamErrorInit>) => new UpstreamError({ provider: 'openai', message: 'Upstream said no.', ...init });
+const upstream = (init: Partial<UpstreamErrorInit>) =>
+  new UpstreamError({ provider: 'openai', message: 'Upstream said no.', ...init });
 const e503 = () => upstream({ status: 503 });
 
 type Step = UpstreamError | Error | string;
@@ -38,9 +43,17 @@ const base: ExecuteOptions = {
   random: () => 0.5,
 };
 
-interface Settled<T> { value?: { value: T; attempts: unknown[] }; error?: ResilienceError; elapsedMs: number }
+interface Settled<T> {
+  value?: { value: T; attempts: unknown[] };
+  error?: ResilienceError;
+  elapsedMs: number;
+}
 
-async function run<T>(fn: (ctx: AttemptContext) => Promise<T>, over: Partial<ExecuteOptions> = {}, signal = new AbortController().signal): Promise<Settled<T>> {
+async function run<T>(
+  fn: (ctx: AttemptContext) => Promise<T>,
+  over: Partial<ExecuteOptions> = {},
+  signal = new AbortController().signal,
+): Promise<Settled<T>> {
   const start = Date.now();
   const settled = executeWithRetry(fn, { ...base, ...over }, signal).then(
     (value) => ({ value, elapsedMs: Date.now() - start }),
@@ -53,13 +66,17 @@ async function run<T>(fn: (ctx: AttemptContext) => Promise<T>, over: Partial<Exe
   return settled;
 }
 
-const delays = (s: Settled<unknown>) => (s.value?.attempts ?? s.error?.attempts ?? []).map((a) => (a as { delayMs: number }).delayMs);
+const delays = (s: Settled<unknown>) =>
+  (s.value?.attempts ?? s.error?.attempts ?? []).map((a) => (a as { delayMs: number }).delayMs);
 
 describe('executeWithRetry: what is retried', () => {
   it('returns the first success with a one-line attempt log', async () => {
     const { fn } = script('hello');
     const s = await run(fn);
-    expect(s.value).toEqual({ value: 'hello', attempts: [{ provider: 'openai', model: 'gpt-x', delayMs: 0, durationMs: 0 }] });
+    expect(s.value).toEqual({
+      value: 'hello',
+      attempts: [{ provider: 'openai', model: 'gpt-x', delayMs: 0, durationMs: 0 }],
+    });
   });
 
   it('retries a 503 with full-jitter backoff and records each wait', async () => {
@@ -69,7 +86,11 @@ describe('executeWithRetry: what is retried', () => {
     expect(calls.map((c) => c.attempt)).toEqual([1, 2, 3]);
     // random·1000, then random·2000.
     expect(delays(s)).toEqual([0, 250, 1500]);
-    expect(s.value?.attempts).toMatchObject([{ error: 'server_error', status: 503 }, { error: 'server_error', status: 503 }, {}]);
+    expect(s.value?.attempts).toMatchObject([
+      { error: 'server_error', status: 503 },
+      { error: 'server_error', status: 503 },
+      {},
+    ]);
     expect(s.elapsedMs).toBe(1750);
   });
 
@@ -78,13 +99,20 @@ describe('executeWithRetry: what is retried', () => {
     const s = await run(fn);
     expect(calls).toHaveLength(4);
     expect(delays(s)).toEqual([0, 500, 1000, 2000]);
-    expect(s.error).toMatchObject({ reason: 'attempts_exhausted', data: { code: 'server_error', status: 503, provider: 'openai', model: 'gpt-x' } });
+    expect(s.error).toMatchObject({
+      reason: 'attempts_exhausted',
+      data: { code: 'server_error', status: 503, provider: 'openai', model: 'gpt-x' },
+    });
     expect(s.error?.message).toMatch(/Gave up after 4 attempts\.$/);
     expect(s.error?.data.attemptLog).toHaveLength(4);
   });
 
   it.each([
-    ['quota 429', upstream({ status: 429, providerCode: 'insufficient_quota', headers: { 'retry-after': '1' } }), 'quota_exhausted'],
+    [
+      'quota 429',
+      upstream({ status: 429, providerCode: 'insufficient_quota', headers: { 'retry-after': '1' } }),
+      'quota_exhausted',
+    ],
     ['400', upstream({ status: 400 }), 'invalid_request'],
     ['401', upstream({ status: 401 }), 'auth'],
     ['403', upstream({ status: 403 }), 'permission'],
@@ -92,7 +120,11 @@ describe('executeWithRetry: what is retried', () => {
     ['413', upstream({ status: 413 }), 'too_large'],
     ['422', upstream({ status: 422 }), 'invalid_request'],
     ['content filter', upstream({ status: 400, providerCode: 'content_filter' }), 'content_filtered'],
-    ['503 with x-should-retry: false', upstream({ status: 503, headers: { 'x-should-retry': 'false' } }), 'server_error'],
+    [
+      '503 with x-should-retry: false',
+      upstream({ status: 503, headers: { 'x-should-retry': 'false' } }),
+      'server_error',
+    ],
   ])('never retries %s', async (_, err, code) => {
     const { fn, calls } = script(err);
     const s = await run(fn);
@@ -134,23 +166,34 @@ describe('executeWithRetry: server hints', () => {
   });
 
   it('Gemini RetryInfo 37s is waited, and a second one past the budget fails fast', async () => {
-    const gemini429 = () => upstream({ provider: 'gemini', status: 429, providerType: 'RESOURCE_EXHAUSTED', retryDelayMs: 37_000 });
+    const gemini429 = () =>
+      upstream({ provider: 'gemini', status: 429, providerType: 'RESOURCE_EXHAUSTED', retryDelayMs: 37_000 });
     const { fn, calls } = script(gemini429(), gemini429(), 'ok');
     const s = await run(fn, { provider: 'gemini', model: 'gemini-x' });
     expect(calls).toHaveLength(2);
     expect(delays(s)).toEqual([0, 37_000]);
     expect(s.error).toMatchObject({ reason: 'hint_over_budget', data: { code: 'rate_limited', retryAfterMs: 37_000 } });
-    expect(s.error?.message).toMatch(/^Gemini asks to wait 37 s \(RetryInfo: 37000\), more than the 23 s left of the 60 s retry budget/);
+    expect(s.error?.message).toMatch(
+      /^Gemini asks to wait 37 s \(RetryInfo: 37000\), more than the 23 s left of the 60 s retry budget/,
+    );
     expect(s.elapsedMs).toBe(37_000);
   });
 
   it('retry-after: 120 over a 60 s budget fails at once, naming the wait, without sleeping', async () => {
-    const { fn, calls } = script(upstream({ status: 429, providerType: 'rate_limit_error', headers: { 'retry-after': '120' } }), 'ok');
+    const { fn, calls } = script(
+      upstream({ status: 429, providerType: 'rate_limit_error', headers: { 'retry-after': '120' } }),
+      'ok',
+    );
     const s = await run(fn);
     expect(calls).toHaveLength(1);
     expect(s.elapsedMs).toBe(0);
-    expect(s.error).toMatchObject({ reason: 'hint_over_budget', data: { code: 'rate_limited', retryAfterMs: 120_000 } });
-    expect(s.error?.message).toMatch(/^OpenAI asks to wait 120 s \(retry-after: 120\), more than the 60 s retry budget; not waiting, so a fallback can answer sooner\. OpenAI \(HTTP 429/);
+    expect(s.error).toMatchObject({
+      reason: 'hint_over_budget',
+      data: { code: 'rate_limited', retryAfterMs: 120_000 },
+    });
+    expect(s.error?.message).toMatch(
+      /^OpenAI asks to wait 120 s \(retry-after: 120\), more than the 60 s retry budget; not waiting, so a fallback can answer sooner\. OpenAI \(HTTP 429/,
+    );
   });
 
   it('all the backoff waits together stay inside the retry budget', async () => {
@@ -167,7 +210,9 @@ describe('executeWithRetry: cancellation', () => {
     const ac = new AbortController();
     const { fn, calls } = script(upstream({ status: 429, headers: { 'retry-after': '30' } }), 'ok');
     const log: string[] = [];
-    const settled = executeWithRetry(fn, { ...base, log: (event) => log.push(event) }, ac.signal).catch((e: unknown) => e);
+    const settled = executeWithRetry(fn, { ...base, log: (event) => log.push(event) }, ac.signal).catch(
+      (e: unknown) => e,
+    );
     await vi.advanceTimersByTimeAsync(1000);
     expect(log).toContain('retry');
     ac.abort();
@@ -182,10 +227,14 @@ describe('executeWithRetry: cancellation', () => {
   it('a cancel during an attempt aborts its signal and returns at once, even if the attempt ignores it', async () => {
     const ac = new AbortController();
     let attemptSignal: AbortSignal | undefined;
-    const settled = executeWithRetry((ctx) => {
-      attemptSignal = ctx.signal;
-      return new Promise<string>(() => undefined);
-    }, base, ac.signal).catch((e: unknown) => e);
+    const settled = executeWithRetry(
+      (ctx) => {
+        attemptSignal = ctx.signal;
+        return new Promise<string>(() => undefined);
+      },
+      base,
+      ac.signal,
+    ).catch((e: unknown) => e);
     await vi.advanceTimersByTimeAsync(10);
     ac.abort();
     expect(attemptSignal?.aborted).toBe(true);
@@ -204,10 +253,18 @@ describe('executeWithRetry: cancellation', () => {
 /** A stream that yields `texts`, then waits forever (like a server sending only pings). */
 async function* stalls(texts: string[], signal: AbortSignal): AsyncGenerator<ProviderStreamEvent> {
   for (const text of texts) yield { type: 'text', text };
-  await new Promise((_, reject) => signal.addEventListener('abort', () => reject(new UpstreamError({ provider: 'openai', kind: 'aborted', message: 'aborted' }))));
+  await new Promise((_, reject) =>
+    signal.addEventListener('abort', () =>
+      reject(new UpstreamError({ provider: 'openai', kind: 'aborted', message: 'aborted' })),
+    ),
+  );
 }
 
-async function consume(ctx: AttemptContext, events: AsyncIterable<ProviderStreamEvent>, commit: boolean): Promise<string> {
+async function consume(
+  ctx: AttemptContext,
+  events: AsyncIterable<ProviderStreamEvent>,
+  commit: boolean,
+): Promise<string> {
   let text = '';
   for await (const ev of ctx.guard(events)) {
     if (ev.type === 'text') {
@@ -222,14 +279,31 @@ describe('executeWithRetry: timeouts', () => {
   it('a non-streamed call gets callMs, then is retried; the log names the phase', async () => {
     const log: Array<[string, Record<string, unknown>]> = [];
     let calls = 0;
-    const s = await run((ctx) => {
-      calls++;
-      return calls === 1 ? new Promise<string>((_, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('aborted')))) : Promise.resolve('ok');
-    }, { log: (event, fields) => log.push([event, fields]) });
+    const s = await run(
+      (ctx) => {
+        calls++;
+        return calls === 1
+          ? new Promise<string>((_, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('aborted'))))
+          : Promise.resolve('ok');
+      },
+      { log: (event, fields) => log.push([event, fields]) },
+    );
     expect(s.value?.value).toBe('ok');
     expect(s.value?.attempts).toMatchObject([{ error: 'timeout', durationMs: 120_000 }, { delayMs: 500 }]);
-    expect(log.find(([e]) => e === 'timeout')?.[1]).toMatchObject({ provider: 'openai', model: 'gpt-x', attempt: 1, phase: 'first byte' });
-    expect(log.find(([e]) => e === 'retry')?.[1]).toMatchObject({ provider: 'openai', model: 'gpt-x', attempt: 2, delayMs: 500, source: 'backoff', code: 'timeout' });
+    expect(log.find(([e]) => e === 'timeout')?.[1]).toMatchObject({
+      provider: 'openai',
+      model: 'gpt-x',
+      attempt: 1,
+      phase: 'first byte',
+    });
+    expect(log.find(([e]) => e === 'retry')?.[1]).toMatchObject({
+      provider: 'openai',
+      model: 'gpt-x',
+      attempt: 2,
+      delayMs: 500,
+      source: 'backoff',
+      code: 'timeout',
+    });
   });
 
   it('the request deadline covers attempts and waits, and is not retried past', async () => {
@@ -252,21 +326,30 @@ describe('executeWithRetry: timeouts', () => {
 
   it('a stream that goes idle before anything reached the client is retried', async () => {
     let n = 0;
-    const s = await run((ctx) => consume(ctx, n++ === 0 ? stalls(['Hel'], ctx.signal) : stalls([], ctx.signal), false), {
-      mode: 'stream',
-      timeouts: { ...base.timeouts, streamIdleMs: 1000, firstByteMs: 2000 },
-      retry: { ...base.retry, maxAttempts: 2 },
-    });
-    expect(s.error?.attempts).toMatchObject([{ error: 'timeout', durationMs: 1000 }, { error: 'timeout', durationMs: 2000 }]);
+    const s = await run(
+      (ctx) => consume(ctx, n++ === 0 ? stalls(['Hel'], ctx.signal) : stalls([], ctx.signal), false),
+      {
+        mode: 'stream',
+        timeouts: { ...base.timeouts, streamIdleMs: 1000, firstByteMs: 2000 },
+        retry: { ...base.retry, maxAttempts: 2 },
+      },
+    );
+    expect(s.error?.attempts).toMatchObject([
+      { error: 'timeout', durationMs: 1000 },
+      { error: 'timeout', durationMs: 2000 },
+    ]);
     expect(s.error?.message).toMatch(/first byte timeout, 2 s/);
   });
 
   it('a stream that fails after a chunk reached the client is not retried: stream_interrupted with the partial text', async () => {
     const { fn, calls } = script('unused');
-    const s = await run(async (ctx) => {
-      await fn(ctx);
-      return consume(ctx, stalls(['Hel', 'lo'], ctx.signal), true);
-    }, { mode: 'stream', timeouts: { ...base.timeouts, streamIdleMs: 1000 } });
+    const s = await run(
+      async (ctx) => {
+        await fn(ctx);
+        return consume(ctx, stalls(['Hel', 'lo'], ctx.signal), true);
+      },
+      { mode: 'stream', timeouts: { ...base.timeouts, streamIdleMs: 1000 } },
+    );
     expect(calls).toHaveLength(1);
     expect(s.error).toMatchObject({ reason: 'committed', data: { code: 'stream_interrupted', partialText: 'Hello' } });
     expect(s.error?.message).toMatch(/stream idle timeout.*not retried/);
@@ -281,7 +364,13 @@ describe('executeWithRetry: timeouts', () => {
 });
 
 describe('executeWithRetry: circuit breaker', () => {
-  const breakerSettings = { consecutiveFailures: 2, failureRate: 1, minRequests: 100, windowMs: 60_000, openMs: 30_000 };
+  const breakerSettings = {
+    consecutiveFailures: 2,
+    failureRate: 1,
+    minRequests: 100,
+    windowMs: 60_000,
+    openMs: 30_000,
+  };
 
   it('an open circuit fails at once, with a distinct signal and no attempt', async () => {
     const breaker = new CircuitBreaker('openai/gpt-x', { ...breakerSettings, consecutiveFailures: 1 });

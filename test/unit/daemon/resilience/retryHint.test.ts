@@ -3,7 +3,8 @@ import { UpstreamError, type UpstreamErrorInit } from '../../../../daemon/provid
 import { parseRetryHint } from '../../../../daemon/resilience/retryHint';
 
 const now = Date.parse('2026-01-01T00:00:00Z');
-const hint = (init: Partial<UpstreamErrorInit>) => parseRetryHint(new UpstreamError({ provider: 'openai', message: 'x', status: 429, ...init }), now);
+const hint = (init: Partial<UpstreamErrorInit>) =>
+  parseRetryHint(new UpstreamError({ provider: 'openai', message: 'x', status: 429, ...init }), now);
 
 describe('parseRetryHint', () => {
   it.each([
@@ -18,7 +19,10 @@ describe('parseRetryHint', () => {
   });
 
   it('a date in the past means retry now', () => {
-    expect(hint({ headers: { 'retry-after': 'Wed, 31 Dec 2025 23:00:00 GMT' } })).toMatchObject({ kind: 'wait', ms: 0 });
+    expect(hint({ headers: { 'retry-after': 'Wed, 31 Dec 2025 23:00:00 GMT' } })).toMatchObject({
+      kind: 'wait',
+      ms: 0,
+    });
   });
 
   it('reads Gemini RetryInfo', () => {
@@ -26,8 +30,14 @@ describe('parseRetryHint', () => {
   });
 
   it('prefers retry-after-ms, then retry-after, then RetryInfo', () => {
-    expect(hint({ headers: { 'retry-after-ms': '250', 'retry-after': '9' }, retryDelayMs: 1 })).toMatchObject({ ms: 250, source: 'retry-after-ms' });
-    expect(hint({ headers: { 'retry-after': '9' }, retryDelayMs: 1 })).toMatchObject({ ms: 9000, source: 'retry-after' });
+    expect(hint({ headers: { 'retry-after-ms': '250', 'retry-after': '9' }, retryDelayMs: 1 })).toMatchObject({
+      ms: 250,
+      source: 'retry-after-ms',
+    });
+    expect(hint({ headers: { 'retry-after': '9' }, retryDelayMs: 1 })).toMatchObject({
+      ms: 9000,
+      source: 'retry-after',
+    });
   });
 
   it.each(['abc', '-5', 'NaN', '', '1e3', 'Infinity'])('retry-after %j is invalid: normal backoff applies', (raw) => {
@@ -35,7 +45,11 @@ describe('parseRetryHint', () => {
   });
 
   it('an invalid hint does not hide a valid one after it', () => {
-    expect(hint({ headers: { 'retry-after-ms': '-1', 'retry-after': '3' } })).toMatchObject({ kind: 'wait', ms: 3000, source: 'retry-after' });
+    expect(hint({ headers: { 'retry-after-ms': '-1', 'retry-after': '3' } })).toMatchObject({
+      kind: 'wait',
+      ms: 3000,
+      source: 'retry-after',
+    });
   });
 
   it('no hint at all', () => {

@@ -31,7 +31,12 @@ describe('retryWait', () => {
   });
 
   it('Gemini RetryInfo 37s is waited', () => {
-    expect(wait({ provider: 'gemini', retryDelayMs: 37_000 })).toMatchObject({ kind: 'wait', ms: 37_000, source: 'hint', hint: 'RetryInfo' });
+    expect(wait({ provider: 'gemini', retryDelayMs: 37_000 })).toMatchObject({
+      kind: 'wait',
+      ms: 37_000,
+      source: 'hint',
+      hint: 'RetryInfo',
+    });
   });
 
   it('retry-after: 120 with a 60 s budget fails fast, saying how long it asked for', () => {
@@ -54,11 +59,20 @@ describe('retryWait', () => {
   });
 
   it.each(['abc', '-5'])('retry-after: %s falls back to the normal backoff', (raw) => {
-    expect(wait({ headers: { 'retry-after': raw } })).toEqual({ kind: 'wait', ms: 500, source: 'backoff', ignoredHint: `retry-after: ${raw}` });
+    expect(wait({ headers: { 'retry-after': raw } })).toEqual({
+      kind: 'wait',
+      ms: 500,
+      source: 'backoff',
+      ignoredHint: `retry-after: ${raw}`,
+    });
   });
 
   it('529 without a hint backs off', () => {
-    expect(wait({ status: 529, providerType: 'overloaded_error' }, { retryIndex: 2 })).toEqual({ kind: 'wait', ms: 2000, source: 'backoff' });
+    expect(wait({ status: 529, providerType: 'overloaded_error' }, { retryIndex: 2 })).toEqual({
+      kind: 'wait',
+      ms: 2000,
+      source: 'backoff',
+    });
   });
 
   it('the backoff is cut to what is left of the budget, and stops when none is left', () => {

@@ -5,7 +5,11 @@ import type { ProviderAdapter } from '../../../../daemon/providers/types';
 import { UpstreamError } from '../../../../daemon/providers/types';
 import { timeoutPhaseOf } from '../../../../daemon/resilience/attemptTimeout';
 import { classifyCode } from '../../../../daemon/resilience/classify';
-import { executeWithRetry, type AttemptContext, type ExecuteOptions } from '../../../../daemon/resilience/executeWithRetry';
+import {
+  executeWithRetry,
+  type AttemptContext,
+  type ExecuteOptions,
+} from '../../../../daemon/resilience/executeWithRetry';
 import { ResilienceError } from '../../../../daemon/resilience/resilienceError';
 import { guardStream } from '../../../../daemon/resilience/streamTimeouts';
 import { FakeProviderServer } from '../../../fakes/fakeProvider';
@@ -34,7 +38,11 @@ async function guarded(provider: 'anthropic' | 'openai', limits: { firstByteMs: 
   const texts: string[] = [];
   const started = Date.now();
   try {
-    for await (const ev of guardStream(adapters[provider].stream(request, ac.signal), { provider, ...limits, onTimeout: (t) => ac.abort(t) })) {
+    for await (const ev of guardStream(adapters[provider].stream(request, ac.signal), {
+      provider,
+      ...limits,
+      onTimeout: (t) => ac.abort(t),
+    })) {
       if (ev.type === 'text') texts.push(ev.text);
     }
   } catch (err) {
@@ -95,21 +103,27 @@ describe('executeWithRetry with the real Anthropic adapter', () => {
   };
 
   /** What the gateway does: read through ctx.guard, commit once a chunk goes to the client. */
-  const streamTo = (sent: string[], commit: boolean) => async (ctx: AttemptContext): Promise<string> => {
-    let text = '';
-    for await (const ev of ctx.guard(adapters.anthropic.stream(request, ctx.signal))) {
-      if (ev.type !== 'text') continue;
-      text += ev.text;
-      if (commit) {
-        sent.push(ev.text);
-        ctx.commit();
+  const streamTo =
+    (sent: string[], commit: boolean) =>
+    async (ctx: AttemptContext): Promise<string> => {
+      let text = '';
+      for await (const ev of ctx.guard(adapters.anthropic.stream(request, ctx.signal))) {
+        if (ev.type !== 'text') continue;
+        text += ev.text;
+        if (commit) {
+          sent.push(ev.text);
+          ctx.commit();
+        }
       }
-    }
-    return text;
-  };
+      return text;
+    };
 
   it('retries a stream that stalled before anything reached the client, and the first socket is closed', async () => {
-    fake.enqueue('anthropic', { deltas: ['Hel', 'lo'], fault: { kind: 'pingForever', afterDeltas: 1, intervalMs: 50 } }, { deltas: ['Hi', '!'] });
+    fake.enqueue(
+      'anthropic',
+      { deltas: ['Hel', 'lo'], fault: { kind: 'pingForever', afterDeltas: 1, intervalMs: 50 } },
+      { deltas: ['Hi', '!'] },
+    );
     const result = await executeWithRetry(streamTo([], false), options, new AbortController().signal);
     expect(result.value).toBe('Hi!');
     expect(result.attempts).toMatchObject([{ error: 'timeout' }, {}]);
@@ -117,9 +131,15 @@ describe('executeWithRetry with the real Anthropic adapter', () => {
   });
 
   it('does not retry once a chunk reached the client: stream_interrupted with the partial text', async () => {
-    fake.enqueue('anthropic', { deltas: ['Hel', 'lo'], fault: { kind: 'pingForever', afterDeltas: 1, intervalMs: 50 } }, { deltas: ['Hi'] });
+    fake.enqueue(
+      'anthropic',
+      { deltas: ['Hel', 'lo'], fault: { kind: 'pingForever', afterDeltas: 1, intervalMs: 50 } },
+      { deltas: ['Hi'] },
+    );
     const sent: string[] = [];
-    const err = await executeWithRetry(streamTo(sent, true), options, new AbortController().signal).catch((e: unknown) => e);
+    const err = await executeWithRetry(streamTo(sent, true), options, new AbortController().signal).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ResilienceError);
     expect(err).toMatchObject({ reason: 'committed', data: { code: 'stream_interrupted', partialText: 'Hel' } });
     expect(sent).toEqual(['Hel']);
@@ -129,7 +149,11 @@ describe('executeWithRetry with the real Anthropic adapter', () => {
 
   it('a non-streamed call that never answers times out, is retried, and each socket is closed', async () => {
     fake.enqueue('anthropic', { headerDelayMs: 10_000 }, { text: 'late but fine' });
-    const result = await executeWithRetry((ctx) => adapters.anthropic.chat(request, ctx.signal), { ...options, mode: 'call' }, new AbortController().signal);
+    const result = await executeWithRetry(
+      (ctx) => adapters.anthropic.chat(request, ctx.signal),
+      { ...options, mode: 'call' },
+      new AbortController().signal,
+    );
     expect(result.value.text).toBe('late but fine');
     expect(result.attempts[0]).toMatchObject({ error: 'timeout' });
     await fake.requestsFor('anthropic')[0]?.waitForAbort();
@@ -138,9 +162,16 @@ describe('executeWithRetry with the real Anthropic adapter', () => {
   it('a real 429 with retry-after: 120 fails fast for the fallback to take over', async () => {
     fake.enqueue('anthropic', { status: 429, headers: { 'retry-after': '120' } });
     const started = Date.now();
-    const err = await executeWithRetry((ctx) => adapters.anthropic.chat(request, ctx.signal), { ...options, mode: 'call', retry: { ...options.retry, retryBudgetMs: 60_000 } }, new AbortController().signal).catch((e: unknown) => e);
+    const err = await executeWithRetry(
+      (ctx) => adapters.anthropic.chat(request, ctx.signal),
+      { ...options, mode: 'call', retry: { ...options.retry, retryBudgetMs: 60_000 } },
+      new AbortController().signal,
+    ).catch((e: unknown) => e);
     expect(Date.now() - started).toBeLessThan(2000);
-    expect(err).toMatchObject({ reason: 'hint_over_budget', data: { code: 'rate_limited', status: 429, retryAfterMs: 120_000 } });
+    expect(err).toMatchObject({
+      reason: 'hint_over_budget',
+      data: { code: 'rate_limited', status: 429, retryAfterMs: 120_000 },
+    });
     expect((err as Error).message).toMatch(/^Anthropic asks to wait 120 s/);
     expect(fake.requestsFor('anthropic')).toHaveLength(1);
   });
@@ -148,12 +179,16 @@ describe('executeWithRetry with the real Anthropic adapter', () => {
   it('cancelling mid-stream closes the socket and makes no further attempt', async () => {
     fake.enqueue('anthropic', { deltas: ['a', 'b'], fault: { kind: 'hang', afterDeltas: 1 } });
     const ac = new AbortController();
-    const pending = executeWithRetry(async (ctx) => {
-      for await (const ev of ctx.guard(adapters.anthropic.stream(request, ctx.signal))) {
-        if (ev.type === 'text') ac.abort();
-      }
-      return 'done';
-    }, options, ac.signal).catch((e: unknown) => e);
+    const pending = executeWithRetry(
+      async (ctx) => {
+        for await (const ev of ctx.guard(adapters.anthropic.stream(request, ctx.signal))) {
+          if (ev.type === 'text') ac.abort();
+        }
+        return 'done';
+      },
+      options,
+      ac.signal,
+    ).catch((e: unknown) => e);
     expect(await pending).toMatchObject({ reason: 'cancelled', data: { code: 'cancelled' } });
     await fake.lastRequest('anthropic')?.waitForAbort();
     expect(fake.requestsFor('anthropic')).toHaveLength(1);

@@ -5,23 +5,38 @@ import type { ChatMessage, ChatRequest, Tier } from '../../../../protocol';
 import { classify } from '../../../../daemon/router/classifier';
 import { countRequirements, readSignals } from '../../../../daemon/router/requestSignals';
 
-interface Labelled { prompt: string; tier: Tier; feature?: string; turns?: number; why?: string }
+interface Labelled {
+  prompt: string;
+  tier: Tier;
+  feature?: string;
+  turns?: number;
+  why?: string;
+}
 
 function load(name: string): Labelled[] {
-  return (JSON.parse(fs.readFileSync(path.join(__dirname, '../../../fixtures/router', `${name}.json`), 'utf8')) as { requests: Labelled[] }).requests;
+  return (
+    JSON.parse(fs.readFileSync(path.join(__dirname, '../../../fixtures/router', `${name}.json`), 'utf8')) as {
+      requests: Labelled[];
+    }
+  ).requests;
 }
 
 /** A labelled request as the IDE sends it; `turns` puts an earlier conversation of that many messages before it. */
 export function requestOf(p: Labelled): ChatRequest {
   const messages: ChatMessage[] = [];
   for (let i = 0; i < (p.turns ?? 1) - 1; i++) {
-    messages.push({ role: i % 2 === 0 ? 'user' : 'assistant', content: i % 2 === 0 ? `Question ${i} about the ingestion design.` : `Answer ${i}: the backfill shares the queue.` });
+    messages.push({
+      role: i % 2 === 0 ? 'user' : 'assistant',
+      content:
+        i % 2 === 0 ? `Question ${i} about the ingestion design.` : `Answer ${i}: the backfill shares the queue.`,
+    });
   }
   messages.push({ role: 'user', content: p.prompt });
   return { messages, ...(p.feature ? { feature: p.feature } : {}) };
 }
 
-const tierOf = (prompt: string, feature?: string) => classify({ messages: [{ role: 'user', content: prompt }], ...(feature ? { feature } : {}) });
+const tierOf = (prompt: string, feature?: string) =>
+  classify({ messages: [{ role: 'user', content: prompt }], ...(feature ? { feature } : {}) });
 const fence = (lang: string, lines: string[]) => `\`\`\`${lang}\n${lines.join('\n')}\n\`\`\``;
 
 describe('the complexity classifier on the labelled corpora', () => {
@@ -31,7 +46,9 @@ describe('the complexity classifier on the labelled corpora', () => {
     expect(rows.length).toBeGreaterThanOrEqual(name === 'corpus' ? 300 : 80);
     for (const tier of TIERS) expect(rows.filter((r) => r.tier === tier).length).toBeGreaterThanOrEqual(15);
     const got = rows.map((r) => ({ r, c: classify(requestOf(r)) }));
-    const misses = got.filter(({ r, c }) => c.tier !== r.tier).map(({ r, c }) => `${r.tier} → ${c.reason} :: ${r.prompt.slice(0, 60)}`);
+    const misses = got
+      .filter(({ r, c }) => c.tier !== r.tier)
+      .map(({ r, c }) => `${r.tier} → ${c.reason} :: ${r.prompt.slice(0, 60)}`);
     const twoOff = got.filter(({ r, c }) => Math.abs(TIERS.indexOf(r.tier) - TIERS.indexOf(c.tier)) === 2);
     expect(1 - misses.length / rows.length, misses.join('\n')).toBeGreaterThanOrEqual(0.9);
     expect(twoOff.length / rows.length).toBeLessThanOrEqual(0.02);
@@ -44,12 +61,20 @@ describe('the complexity classifier on the labelled corpora', () => {
 
 describe('signals, each with the requests that motivated it', () => {
   it('a "write a …" request with requirements is moderate however short its verb', () => {
-    const workflow = tierOf('Write a GitHub Actions workflow that runs `npm test` on push and pull_request for Node 20, with npm caching.');
+    const workflow = tierOf(
+      'Write a GitHub Actions workflow that runs `npm test` on push and pull_request for Node 20, with npm caching.',
+    );
     expect(workflow.tier).toBe('moderate');
     expect(workflow.signals).toMatchObject({ generation: true });
     expect(workflow.reason).toMatch(/asks to write code with \d requirements/);
-    expect(tierOf('Write a Dockerfile for a Go service: build in a golang image, run in distroless, non-root.').tier).toBe('moderate');
-    expect(tierOf('Write a parser for key=value lines in TypeScript that skips comments starting with # and trims whitespace.').tier).toBe('moderate');
+    expect(
+      tierOf('Write a Dockerfile for a Go service: build in a golang image, run in distroless, non-root.').tier,
+    ).toBe('moderate');
+    expect(
+      tierOf(
+        'Write a parser for key=value lines in TypeScript that skips comments starting with # and trims whitespace.',
+      ).tier,
+    ).toBe('moderate');
   });
 
   it('a one-liner, a command or a bare query stays simple', () => {
@@ -59,7 +84,9 @@ describe('signals, each with the requests that motivated it', () => {
   });
 
   it('many requirements make a generation request complex', () => {
-    const pool = tierOf('Implement a concurrent, bounded worker pool in Go with context cancellation, graceful shutdown that drains in-flight jobs, per-job timeouts, panics recovered into errors, and metrics hooks; include tests for shutdown and cancellation.');
+    const pool = tierOf(
+      'Implement a concurrent, bounded worker pool in Go with context cancellation, graceful shutdown that drains in-flight jobs, per-job timeouts, panics recovered into errors, and metrics hooks; include tests for shutdown and cancellation.',
+    );
     expect(pool.tier).toBe('complex');
     expect(pool.signals.requirements).toBeGreaterThanOrEqual(6);
   });
@@ -74,25 +101,38 @@ describe('signals, each with the requests that motivated it', () => {
   it('no single keyword makes a request complex', () => {
     expect(tierOf('refactor').tier).not.toBe('complex');
     expect(tierOf('Design the REST endpoints for a simple todo app').tier).toBe('moderate');
-    expect(tierOf('What are the trade-offs between JWT and session cookies for a small web app?').tier).toBe('moderate');
+    expect(tierOf('What are the trade-offs between JWT and session cookies for a small web app?').tier).toBe(
+      'moderate',
+    );
     expect(tierOf("What's the architecture of x86 called, CISC or RISC?").tier).toBe('simple');
     expect(tierOf('In one sentence, what is a deadlock?').tier).toBe('simple');
   });
 
   it('code size counts in lines as well as tokens: a 40-line component to convert and test is complex', () => {
-    const component = fence('jsx', Array.from({ length: 40 }, (_, i) => `  const v${i} = useThing(${i});`));
+    const component = fence(
+      'jsx',
+      Array.from({ length: 40 }, (_, i) => `  const v${i} = useThing(${i});`),
+    );
     const explain = tierOf(`Explain this component:\n${component}`);
     expect(explain.tier).toBe('moderate');
     expect(explain.signals.codeLines).toBe(40);
     expect(explain.reason).toContain('40 lines of code');
-    const convert = tierOf(`Convert this class component to a function component with hooks, keep the behaviour identical, and write tests for adding an item:\n${component}`);
+    const convert = tierOf(
+      `Convert this class component to a function component with hooks, keep the behaviour identical, and write tests for adding an item:\n${component}`,
+    );
     expect(convert.tier).toBe('complex');
     expect(convert.reason).toMatch(/asks to .*(convert|test)/);
   });
 
   it('the kind of code counts: configuration weighs less than an algorithm, threads and locks more', () => {
-    const yaml = fence('yaml', Array.from({ length: 20 }, (_, i) => `  key${i}: value${i}`));
-    const algo = fence('python', Array.from({ length: 20 }, (_, i) => `    total += weights[${i}] * xs[i - ${i}]`));
+    const yaml = fence(
+      'yaml',
+      Array.from({ length: 20 }, (_, i) => `  key${i}: value${i}`),
+    );
+    const algo = fence(
+      'python',
+      Array.from({ length: 20 }, (_, i) => `    total += weights[${i}] * xs[i - ${i}]`),
+    );
     expect(readSignals(`Explain:\n${yaml}`).codeKind).toBe('config');
     expect(readSignals(`Explain:\n${algo}`).codeKind).toBe('code');
     expect(readSignals('Explain:\n```go\nmu.Lock()\ndefer mu.Unlock()\nx++\n```').codeKind).toBe('concurrent');
@@ -100,7 +140,9 @@ describe('signals, each with the requests that motivated it', () => {
   });
 
   it('a bit of code is not a reason to leave the simple tier', () => {
-    expect(tierOf('What does this do?\n```js\nconst total = items.reduce((sum, i) => sum + i.price, 0);\n```').tier).toBe('simple');
+    expect(
+      tierOf('What does this do?\n```js\nconst total = items.reduce((sum, i) => sum + i.price, 0);\n```').tier,
+    ).toBe('simple');
   });
 
   it('explains itself with the signals that counted', () => {
@@ -111,16 +153,28 @@ describe('signals, each with the requests that motivated it', () => {
     expect(c.signals.codeTokens).toBeGreaterThan(1500);
     expect(c.signals.reasoningMarkers).toEqual(['refactor']);
     const short = classify({ messages: [{ role: 'user', content: 'Hi there' }] });
-    expect(short).toMatchObject({ tier: 'simple', reason: 'simple: short, no code, no requirements or reasoning markers' });
+    expect(short).toMatchObject({
+      tier: 'simple',
+      reason: 'simple: short, no code, no requirements or reasoning markers',
+    });
   });
 
   it('a commit message is pulled down a tier, and says so', () => {
-    const c = classify({ messages: [{ role: 'user', content: 'Why did we change the retry policy? Summarize the diff.' }], feature: 'commit' });
+    const c = classify({
+      messages: [{ role: 'user', content: 'Why did we change the retry policy? Summarize the diff.' }],
+      feature: 'commit',
+    });
     expect(c.reason).toContain('lowered by feature commit');
   });
 
   it('only the last user message counts for markers, so an earlier "refactor" does not stick', () => {
-    const c = classify({ messages: [{ role: 'user', content: 'refactor everything' }, { role: 'assistant', content: 'Done.' }, { role: 'user', content: 'thanks' }] });
+    const c = classify({
+      messages: [
+        { role: 'user', content: 'refactor everything' },
+        { role: 'assistant', content: 'Done.' },
+        { role: 'user', content: 'thanks' },
+      ],
+    });
     expect(c.signals.reasoningMarkers).toEqual([]);
   });
 });

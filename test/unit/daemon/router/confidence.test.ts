@@ -24,29 +24,92 @@ describe('confidence intervals', () => {
   });
 
   it('names a winner only when its interval clears every other arm', () => {
-    expect(clearWinner([{ name: 'a', ci: { low: 0.6, high: 0.8 } }, { name: 'b', ci: { low: 0.2, high: 0.5 } }], true)).toBe('a');
-    expect(clearWinner([{ name: 'a', ci: { low: 0.4, high: 0.8 } }, { name: 'b', ci: { low: 0.2, high: 0.5 } }], true)).toBeNull();
-    expect(clearWinner([{ name: 'a', ci: { low: 1, high: 2 } }, { name: 'b', ci: { low: 3, high: 4 } }], false)).toBe('a');
-    expect(clearWinner([{ name: 'a', ci: { low: 0.6, high: 0.8 } }, { name: 'b', ci: null }], true)).toBeNull();
+    expect(
+      clearWinner(
+        [
+          { name: 'a', ci: { low: 0.6, high: 0.8 } },
+          { name: 'b', ci: { low: 0.2, high: 0.5 } },
+        ],
+        true,
+      ),
+    ).toBe('a');
+    expect(
+      clearWinner(
+        [
+          { name: 'a', ci: { low: 0.4, high: 0.8 } },
+          { name: 'b', ci: { low: 0.2, high: 0.5 } },
+        ],
+        true,
+      ),
+    ).toBeNull();
+    expect(
+      clearWinner(
+        [
+          { name: 'a', ci: { low: 1, high: 2 } },
+          { name: 'b', ci: { low: 3, high: 4 } },
+        ],
+        false,
+      ),
+    ).toBe('a');
+    expect(
+      clearWinner(
+        [
+          { name: 'a', ci: { low: 0.6, high: 0.8 } },
+          { name: 'b', ci: null },
+        ],
+        true,
+      ),
+    ).toBeNull();
   });
 });
 
 describe('experiment results say when they mean something', () => {
-  const [trial] = experimentsSchema.parse([{
-    id: 'ab', feature: 'explain',
-    arms: [
-      { name: 'cheap', provider: 'openai', model: 'gpt-5.4-mini', weight: 1 },
-      { name: 'dear', provider: 'anthropic', model: 'claude-sonnet-5-5', weight: 1 },
-    ],
-  }]);
-  const rows = (arm: string, n: number, up: number, cost: (i: number) => number, latency: (i: number) => number): ExperimentRow[] =>
+  const [trial] = experimentsSchema.parse([
+    {
+      id: 'ab',
+      feature: 'explain',
+      arms: [
+        { name: 'cheap', provider: 'openai', model: 'gpt-5.4-mini', weight: 1 },
+        { name: 'dear', provider: 'anthropic', model: 'claude-sonnet-5-5', weight: 1 },
+      ],
+    },
+  ]);
+  const rows = (
+    arm: string,
+    n: number,
+    up: number,
+    cost: (i: number) => number,
+    latency: (i: number) => number,
+  ): ExperimentRow[] =>
     Array.from({ length: n }, (_, i) => ({
-      requestId: `${arm}-${i}`, experimentArm: armLabel('ab', arm), latencyMs: latency(i), errorCode: null, costUsd: cost(i),
+      requestId: `${arm}-${i}`,
+      experimentArm: armLabel('ab', arm),
+      latencyMs: latency(i),
+      errorCode: null,
+      costUsd: cost(i),
       rating: { rating: i < up ? 1 : -1, reason: 'user' },
     }));
 
   it('few ratings: intervals for every arm, and no winner because they overlap', () => {
-    const [r] = experimentResults([trial!], [...rows('cheap', 6, 3, () => 0.001, (i) => 100 + i), ...rows('dear', 6, 5, () => 0.01, (i) => 400 + i)]);
+    const [r] = experimentResults(
+      [trial!],
+      [
+        ...rows(
+          'cheap',
+          6,
+          3,
+          () => 0.001,
+          (i) => 100 + i,
+        ),
+        ...rows(
+          'dear',
+          6,
+          5,
+          () => 0.01,
+          (i) => 400 + i,
+        ),
+      ],
+    );
     const [cheap, dear] = r!.arms;
     expect(cheap!.upRateCi!.low).toBeLessThan(cheap!.upRate!);
     expect(dear!.upRateCi!.high).toBeGreaterThan(dear!.upRate!);
@@ -59,12 +122,39 @@ describe('experiment results say when they mean something', () => {
   });
 
   it('many ratings with a real difference: a winner on thumbs up', () => {
-    const [r] = experimentResults([trial!], [...rows('cheap', 400, 200, () => 0.001, () => 100), ...rows('dear', 400, 320, () => 0.01, () => 400)]);
+    const [r] = experimentResults(
+      [trial!],
+      [
+        ...rows(
+          'cheap',
+          400,
+          200,
+          () => 0.001,
+          () => 100,
+        ),
+        ...rows(
+          'dear',
+          400,
+          320,
+          () => 0.01,
+          () => 400,
+        ),
+      ],
+    );
     expect(r!.comparisons!.find((c) => c.metric === 'thumbsUp')).toMatchObject({ winner: 'dear' });
   });
 
   it('an arm without data is named as the reason there is no winner', () => {
-    const [r] = experimentResults([trial!], rows('cheap', 10, 5, () => 0.001, () => 100));
+    const [r] = experimentResults(
+      [trial!],
+      rows(
+        'cheap',
+        10,
+        5,
+        () => 0.001,
+        () => 100,
+      ),
+    );
     expect(r!.comparisons!.find((c) => c.metric === 'thumbsUp')!.note).toMatch(/too little data for dear/);
   });
 });

@@ -87,36 +87,66 @@ describe('deprecationStatus', () => {
   const sonnet45 = model('anthropic', 'claude-sonnet-4-5');
 
   it('is ok with the date more than 30 days ahead, soon within 30 days, past from the day itself', () => {
-    expect(deprecationStatus(sonnet45, new Date('2026-10-01T00:00:00Z'))).toEqual({ state: 'ok', endOfLife: '2026-11-30', replacement: 'claude-sonnet-5-5' });
+    expect(deprecationStatus(sonnet45, new Date('2026-10-01T00:00:00Z'))).toEqual({
+      state: 'ok',
+      endOfLife: '2026-11-30',
+      replacement: 'claude-sonnet-5-5',
+    });
     expect(deprecationStatus(sonnet45, new Date('2026-10-31T00:00:00Z')).state).toBe('soon');
     expect(deprecationStatus(sonnet45, new Date('2026-10-30T23:59:59Z')).state).toBe('ok');
-    expect(deprecationStatus(sonnet45, TODAY)).toEqual({ state: 'soon', endOfLife: '2026-11-30', replacement: 'claude-sonnet-5-5' });
+    expect(deprecationStatus(sonnet45, TODAY)).toEqual({
+      state: 'soon',
+      endOfLife: '2026-11-30',
+      replacement: 'claude-sonnet-5-5',
+    });
     expect(deprecationStatus(sonnet45, new Date('2026-11-29T23:59:59Z')).state).toBe('soon');
     expect(deprecationStatus(sonnet45, new Date('2026-11-30T00:00:00Z')).state).toBe('past');
     expect(deprecationStatus(sonnet45, new Date('2027-03-01T00:00:00Z')).state).toBe('past');
   });
 
   it('reports the pinned older models as they stand on 2026-11-27', () => {
-    expect(deprecationStatus(model('openai', 'gpt-5'), TODAY)).toEqual({ state: 'soon', endOfLife: '2026-12-11', replacement: 'gpt-6.1-sol' });
+    expect(deprecationStatus(model('openai', 'gpt-5'), TODAY)).toEqual({
+      state: 'soon',
+      endOfLife: '2026-12-11',
+      replacement: 'gpt-6.1-sol',
+    });
     expect(deprecationStatus(model('openai', 'gpt-5-mini'), TODAY).state).toBe('soon');
-    expect(deprecationStatus(model('gemini', 'gemini-2.5-pro'), TODAY)).toEqual({ state: 'soon', endOfLife: '2026-12-01', replacement: 'gemini-3.8-flash' });
-    expect(deprecationStatus(model('gemini', 'gemini-2.5-flash'), TODAY)).toEqual({ state: 'soon', endOfLife: '2026-12-01', replacement: 'gemini-3.5-flash-lite' });
+    expect(deprecationStatus(model('gemini', 'gemini-2.5-pro'), TODAY)).toEqual({
+      state: 'soon',
+      endOfLife: '2026-12-01',
+      replacement: 'gemini-3.8-flash',
+    });
+    expect(deprecationStatus(model('gemini', 'gemini-2.5-flash'), TODAY)).toEqual({
+      state: 'soon',
+      endOfLife: '2026-12-01',
+      replacement: 'gemini-3.5-flash-lite',
+    });
     // Deprecated, but more than 30 days left, and no replacement named.
-    expect(deprecationStatus(model('anthropic', 'claude-opus-4-5'), TODAY)).toEqual({ state: 'ok', endOfLife: '2027-01-22' });
+    expect(deprecationStatus(model('anthropic', 'claude-opus-4-5'), TODAY)).toEqual({
+      state: 'ok',
+      endOfLife: '2027-01-22',
+    });
     expect(deprecationStatus(model('anthropic', 'claude-haiku-4-5'), TODAY)).toEqual({ state: 'ok' });
   });
 
   it('is ok with no date for models without an announced end of life', () => {
-    expect(deprecationStatus(model('anthropic', 'claude-sonnet-4-6'), new Date('2030-01-01T00:00:00Z'))).toEqual({ state: 'ok' });
+    expect(deprecationStatus(model('anthropic', 'claude-sonnet-4-6'), new Date('2030-01-01T00:00:00Z'))).toEqual({
+      state: 'ok',
+    });
   });
 });
 
 describe('the catalogue as data', () => {
   it('keeps the models users pin and the current configured defaults', () => {
     for (const [provider, id] of [
-      ['anthropic', 'claude-sonnet-4-5'], ['anthropic', 'claude-haiku-4-5'], ['anthropic', 'claude-sonnet-4-6'],
-      ['openai', 'gpt-5'], ['openai', 'gpt-5-mini'], ['openai', 'gpt-5.4-mini'],
-      ['gemini', 'gemini-2.5-pro'], ['gemini', 'gemini-2.5-flash'],
+      ['anthropic', 'claude-sonnet-4-5'],
+      ['anthropic', 'claude-haiku-4-5'],
+      ['anthropic', 'claude-sonnet-4-6'],
+      ['openai', 'gpt-5'],
+      ['openai', 'gpt-5-mini'],
+      ['openai', 'gpt-5.4-mini'],
+      ['gemini', 'gemini-2.5-pro'],
+      ['gemini', 'gemini-2.5-flash'],
     ] as const) {
       expect(findModel(provider, id)?.id, `${provider}/${id}`).toBe(id);
     }
@@ -130,7 +160,9 @@ describe('the catalogue as data', () => {
   it('has at least one current model per tier for every provider', () => {
     for (const provider of CATALOGUE_PROVIDERS) {
       for (const tier of TIERS) {
-        const current = modelsFor(provider).filter((m) => m.tier === tier && deprecationStatus(m, TODAY).state === 'ok' && m.endOfLife === null);
+        const current = modelsFor(provider).filter(
+          (m) => m.tier === tier && deprecationStatus(m, TODAY).state === 'ok' && m.endOfLife === null,
+        );
         expect(current.length, `${provider}/${tier}`).toBeGreaterThan(0);
       }
     }
@@ -160,7 +192,8 @@ describe('the catalogue as data', () => {
         }
         if (s.longPrompt) {
           expect(s.longPrompt.aboveInputTokens, where).toBeGreaterThan(0);
-          if (s.input !== null && s.longPrompt.input !== null) expect(s.longPrompt.input, where).toBeGreaterThanOrEqual(s.input);
+          if (s.input !== null && s.longPrompt.input !== null)
+            expect(s.longPrompt.input, where).toBeGreaterThanOrEqual(s.input);
         }
       }
       const froms = (m.priceChanges ?? []).map((c) => c.from);

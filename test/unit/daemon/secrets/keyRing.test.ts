@@ -8,7 +8,9 @@ const K2 = 'sk-test-FAKE-ring-key-two-0000000000000002';
 const ENV_KEY = 'sk-test-FAKE-ring-env-key-000000000000003';
 const locked = () => new KeychainError('locked', 'The OS keychain is locked (test). Unlock it.', 'test');
 
-async function ring(backend = new MemoryKeychain()): Promise<{ ring: KeyRing; backend: MemoryKeychain; seen: string[] }> {
+async function ring(
+  backend = new MemoryKeychain(),
+): Promise<{ ring: KeyRing; backend: MemoryKeychain; seen: string[] }> {
   const seen: string[] = [];
   const r = new KeyRing(backend, (k) => seen.push(k));
   await r.load();
@@ -70,7 +72,10 @@ describe('KeyRing: keychain keys held in memory', () => {
     r.markRejected(K1);
     expect(r.candidates('openai', 'default', {}).map((c) => c.key)).toEqual([K2]);
     const listed = r.list('default', {}).find((p) => p.provider === 'openai')!.keys;
-    expect(listed.map((k) => [k.id, k.active, k.rejected])).toEqual([['k1', false, true], ['k2', true, false]]);
+    expect(listed.map((k) => [k.id, k.active, k.rejected])).toEqual([
+      ['k1', false, true],
+      ['k2', true, false],
+    ]);
     // With every key rejected, they are all tried again rather than none.
     r.markRejected(K2);
     expect(r.candidates('openai', 'default', {})).toHaveLength(2);

@@ -8,7 +8,11 @@ const inCi = process.env.CI === 'true' || process.env.CI === '1';
 
 export const secretService = {
   run: hasBus || inCi,
-  reason: hasBus ? '' : inCi ? '' : 'SKIPPED: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS unset). Run under `dbus-run-session` with an unlocked gnome-keyring, as .ci/run does, to test the real keychain.',
+  reason: hasBus
+    ? ''
+    : inCi
+      ? ''
+      : 'SKIPPED: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS unset). Run under `dbus-run-session` with an unlocked gnome-keyring, as .ci/run does, to test the real keychain.',
 };
 
 if (!secretService.run) process.stderr.write(`[keychain tests] ${secretService.reason}\n`);

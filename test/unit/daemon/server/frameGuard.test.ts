@@ -20,7 +20,10 @@ function run(max: number, chunks: Buffer[], authed = true): Promise<{ out: Buffe
 
 describe('FrameGuard', () => {
   it('passes well-formed frames through byte for byte', async () => {
-    const input = Buffer.concat([frame('{"a":1}'), frame('{"b":"é"}', 'Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n')]);
+    const input = Buffer.concat([
+      frame('{"a":1}'),
+      frame('{"b":"é"}', 'Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n'),
+    ]);
     const { out, error } = await run(1024, [input]);
     expect(error).toBeUndefined();
     expect(out.equals(input)).toBe(true);
@@ -46,13 +49,17 @@ describe('FrameGuard', () => {
 
   it('rejects a header without Content-Length, or with a non-numeric one', async () => {
     expect((await run(1024, [Buffer.from('Content-Type: x\r\n\r\n{}')])).error?.message).toMatch(/Content-Length/);
-    expect((await run(1024, [Buffer.from('Content-Length: 12abc\r\n\r\n{}')])).error?.message).toMatch(/Content-Length/);
+    expect((await run(1024, [Buffer.from('Content-Length: 12abc\r\n\r\n{}')])).error?.message).toMatch(
+      /Content-Length/,
+    );
   });
 
   it('caps frames at a few KB until the handshake, then at the normal limit', async () => {
     const big = frame(JSON.stringify({ pad: 'x'.repeat(PRE_AUTH_MAX_BYTES) }));
     const before = await run(1 << 20, [Buffer.from(`Content-Length: ${PRE_AUTH_MAX_BYTES + 1}\r\n\r\n`)], false);
-    expect(before.error?.message).toMatch(new RegExp(`exceeds the ${PRE_AUTH_MAX_BYTES}-byte limit before the handshake`));
+    expect(before.error?.message).toMatch(
+      new RegExp(`exceeds the ${PRE_AUTH_MAX_BYTES}-byte limit before the handshake`),
+    );
     const small = frame('{"jsonrpc":"2.0"}');
     expect((await run(1 << 20, [small], false)).error).toBeUndefined();
     const after = await run(1 << 20, [big], true);

@@ -7,7 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FrameWriter } from '../../../../daemon/server/frameWriter';
 
 const cleanup: Array<() => void> = [];
-afterEach(() => { for (const c of cleanup.splice(0)) c(); });
+afterEach(() => {
+  for (const c of cleanup.splice(0)) c();
+});
 
 /** Two ends of a real Unix socket. */
 async function socketPair(): Promise<{ writer: net.Socket; reader: net.Socket }> {
@@ -18,7 +20,12 @@ async function socketPair(): Promise<{ writer: net.Socket; reader: net.Socket }>
   const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
   const reader = net.connect(file);
   const writer = await accepted;
-  cleanup.push(() => { reader.destroy(); writer.destroy(); server.close(); fs.rmSync(dir, { recursive: true, force: true }); });
+  cleanup.push(() => {
+    reader.destroy();
+    writer.destroy();
+    server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
   return { writer, reader };
 }
 
@@ -27,10 +34,16 @@ describe('FrameWriter', () => {
     const { writer, reader } = await socketPair();
     let writes = 0;
     const write = writer.write.bind(writer) as (...args: unknown[]) => boolean;
-    writer.write = ((...args: unknown[]) => { writes++; return write(...args); });
+    writer.write = (...args: unknown[]) => {
+      writes++;
+      return write(...args);
+    };
     const received: Message[] = [];
     const all = new Promise<void>((resolve) => {
-      new StreamMessageReader(reader).listen((m) => { received.push(m); if (received.length === 3) resolve(); });
+      new StreamMessageReader(reader).listen((m) => {
+        received.push(m);
+        if (received.length === 3) resolve();
+      });
     });
     const fw = new FrameWriter(writer);
     const messages: NotificationMessage[] = [

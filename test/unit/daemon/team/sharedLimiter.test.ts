@@ -11,7 +11,9 @@ function busiest(times: number[], windowMs: number): number {
 describe.skipIf(!redisAvailable())('SharedLimiter (a token bucket in a real redis-server)', () => {
   const env = useRedis();
   const limiters: SharedLimiter[] = [];
-  afterAll(async () => { for (const l of limiters) await l.close(); });
+  afterAll(async () => {
+    for (const l of limiters) await l.close();
+  });
   const member = async (team = 'unit') => {
     const l = new SharedLimiter(await env.connect(team));
     limiters.push(l);
@@ -22,7 +24,13 @@ describe.skipIf(!redisAvailable())('SharedLimiter (a token bucket in a real redi
     const [x, y] = [await member(), await member()];
     const times: number[] = [];
     const limit = { provider: 'openai', keyId: 'k1', rpm: 1200, burst: 1, margin: 0 };
-    await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? x : y).run(limit, new AbortController().signal, async () => { times.push(Date.now()); })));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        (i % 2 ? x : y).run(limit, new AbortController().signal, async () => {
+          times.push(Date.now());
+        }),
+      ),
+    );
     times.sort((a, b) => a - b);
     expect(times).toHaveLength(20);
     // Redis spaces the starts exactly; each process's timers add a few ms of jitter to when a
@@ -37,7 +45,13 @@ describe.skipIf(!redisAvailable())('SharedLimiter (a token bucket in a real redi
     const limit = { provider: 'openai', keyId: 'kb', rpm: 600, burst: 10, margin: 0 };
     const started: Array<{ who: string; at: number }> = [];
     const t0 = Date.now();
-    await Promise.all(Array.from({ length: 14 }, (_, i) => (i % 2 ? x : y).run(limit, new AbortController().signal, async () => { started.push({ who: i % 2 ? 'x' : 'y', at: Date.now() - t0 }); })));
+    await Promise.all(
+      Array.from({ length: 14 }, (_, i) =>
+        (i % 2 ? x : y).run(limit, new AbortController().signal, async () => {
+          started.push({ who: i % 2 ? 'x' : 'y', at: Date.now() - t0 });
+        }),
+      ),
+    );
     started.sort((a, b) => a.at - b.at);
     // The first 10 went without waiting for any refill; the 11th to 14th one interval apart after.
     expect(started[10]!.at - started[9]!.at).toBeGreaterThanOrEqual(60);
@@ -46,17 +60,38 @@ describe.skipIf(!redisAvailable())('SharedLimiter (a token bucket in a real redi
     expect(started.filter((s) => s.who === 'x')).toHaveLength(7);
   }, 30_000);
 
-  it('shares token-per-minute limits too: a request\'s tokens wait for the team\'s token bucket', async () => {
+  it("shares token-per-minute limits too: a request's tokens wait for the team's token bucket", async () => {
     const x = await member('tokens');
     // 6,000 tokens a minute (100 a second, 95 after the margin): two requests of 3,000 fit at
     // once, a third waits for ~3,000 more tokens to refill (about 30 s), and is cancelled.
     const limit = { provider: 'openai', keyId: 'kt', rpm: 1000, margin: 0, tpm: 6000 };
     const tokens = { input: 1000, output: 2000 };
     let ran = 0;
-    await x.run(limit, new AbortController().signal, async () => { ran++; }, tokens);
-    await x.run(limit, new AbortController().signal, async () => { ran++; }, tokens);
+    await x.run(
+      limit,
+      new AbortController().signal,
+      async () => {
+        ran++;
+      },
+      tokens,
+    );
+    await x.run(
+      limit,
+      new AbortController().signal,
+      async () => {
+        ran++;
+      },
+      tokens,
+    );
     const ac = new AbortController();
-    const third = x.run(limit, ac.signal, async () => { ran++; }, tokens);
+    const third = x.run(
+      limit,
+      ac.signal,
+      async () => {
+        ran++;
+      },
+      tokens,
+    );
     await new Promise((r) => setTimeout(r, 300));
     expect(ran).toBe(2);
     ac.abort(new Error('enough'));
@@ -67,28 +102,42 @@ describe.skipIf(!redisAvailable())('SharedLimiter (a token bucket in a real redi
     const x = await member();
     let ran = 0;
     // One per minute per key: were the ten keys one limiter, this would wait nine minutes (and time out).
-    await Promise.all(Array.from({ length: 10 }, (_, i) => x.run({ provider: 'openai', keyId: `key${i}`, rpm: 1, margin: 0 }, new AbortController().signal, async () => { ran++; })));
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        x.run({ provider: 'openai', keyId: `key${i}`, rpm: 1, margin: 0 }, new AbortController().signal, async () => {
+          ran++;
+        }),
+      ),
+    );
     expect(ran).toBe(10);
   });
 
-  it('a cancelled wait rejects with the signal\'s reason and never runs', async () => {
+  it("a cancelled wait rejects with the signal's reason and never runs", async () => {
     const x = await member();
     const limit = { provider: 'gemini', keyId: 'slow', rpm: 1, margin: 0 };
     await x.run(limit, new AbortController().signal, async () => undefined);
     const ac = new AbortController();
     let ran = false;
-    const waiting = x.run(limit, ac.signal, async () => { ran = true; });
+    const waiting = x.run(limit, ac.signal, async () => {
+      ran = true;
+    });
     ac.abort(new Error('user cancelled'));
     await expect(waiting).rejects.toThrow('user cancelled');
     expect(ran).toBe(false);
   });
 
-  it('calls waiting for the team\'s spacing run at once, locally, when Redis goes away', async () => {
+  it("calls waiting for the team's spacing run at once, locally, when Redis goes away", async () => {
     const x = await member('outage');
     const limit = { provider: 'anthropic', keyId: 'k', rpm: 1, margin: 0 };
     await x.run(limit, new AbortController().signal, async () => undefined);
     let ran = 0;
-    const waiting = Promise.all(Array.from({ length: 3 }, () => x.run(limit, new AbortController().signal, async () => { ran++; })));
+    const waiting = Promise.all(
+      Array.from({ length: 3 }, () =>
+        x.run(limit, new AbortController().signal, async () => {
+          ran++;
+        }),
+      ),
+    );
     await new Promise((r) => setTimeout(r, 200));
     expect(ran).toBe(0);
     await env.redis.pause({ keepData: false });
@@ -105,7 +154,13 @@ describe.skipIf(!redisAvailable())('SharedLimiter (a token bucket in a real redi
     await env.redis.resume();
     await waitFor(() => x.connected && y.connected, 10_000, 'both members to reconnect');
     const times: number[] = [];
-    await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? x : y).run(limit, new AbortController().signal, async () => { times.push(Date.now()); })));
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 ? x : y).run(limit, new AbortController().signal, async () => {
+          times.push(Date.now());
+        }),
+      ),
+    );
     times.sort((a, b) => a - b);
     expect(times[9]! - times[0]!).toBeGreaterThanOrEqual(9 * 50 - 60);
   }, 30_000);

@@ -9,7 +9,11 @@ describe.skipIf(!redisAvailable())('TeamBudget (Lua reservations in a real Redis
 
   it('members racing for one budget together reserve at most what it holds, and settles make room again', async () => {
     const settings = () => teamSettings({ budgets: { dailyUsd: 1 } });
-    const members = [new TeamBudget(await env.connect('race'), settings), new TeamBudget(await env.connect('race'), settings), new TeamBudget(await env.connect('race'), settings)];
+    const members = [
+      new TeamBudget(await env.connect('race'), settings),
+      new TeamBudget(await env.connect('race'), settings),
+      new TeamBudget(await env.connect('race'), settings),
+    ];
     const outcomes = await Promise.all(Array.from({ length: 30 }, (_, i) => members[i % 3]!.reserve(0.3)));
     const granted = outcomes.filter((o) => o.ok);
     expect(granted).toHaveLength(3);
@@ -42,7 +46,9 @@ describe.skipIf(!redisAvailable())('TeamBudget (Lua reservations in a real Redis
   });
 
   it('a month budget refuses even when the day has room', async () => {
-    const b = new TeamBudget(await env.connect('month'), () => teamSettings({ budgets: { dailyUsd: 10, monthlyUsd: 0.5 } }));
+    const b = new TeamBudget(await env.connect('month'), () =>
+      teamSettings({ budgets: { dailyUsd: 10, monthlyUsd: 0.5 } }),
+    );
     expect((await b.reserve(0.4)).ok).toBe(true);
     const second = await b.reserve(0.2);
     expect(second).toMatchObject({ ok: false, status: { period: 'month' } });

@@ -33,7 +33,7 @@ describe.skipIf(!redisAvailable())('TeamConnection: health and rejoin', () => {
     await waitFor(() => conn.up, 10_000, 'the connection to come back');
   }, 20_000);
 
-  it('keys are the team\'s own', async () => {
+  it("keys are the team's own", async () => {
     const conn = await env.connect('platform');
     expect(conn.key('budget', 'd:2026-01-01')).toBe('conduit:platform:budget:d:2026-01-01');
   });

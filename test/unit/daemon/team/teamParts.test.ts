@@ -8,9 +8,27 @@ import { scaledLimits } from '../../../../daemon/team/scaledLimits';
 import { teamRedisUrl, teamSchema } from '../../../../daemon/team/teamSettings';
 
 const entry = (): CacheEntry => ({
-  key: 'k1', scope: 's1', feature: 'ask', request: { messages: [{ role: 'user', content: 'the prompt words' }], system: 'the system prompt', provider: 'openai', model: 'm' },
-  prompt: 'the prompt words', text: 'the answer', provider: 'openai', model: 'm', stopReason: 'stop', usage: emptyUsage(), costUsd: 0.01,
-  createdAt: 1, expiresAt: Date.now() + 60_000, hits: 3, vector: new Float32Array([0.6, 0.8]), embedder: 'lexical-v1',
+  key: 'k1',
+  scope: 's1',
+  feature: 'ask',
+  request: {
+    messages: [{ role: 'user', content: 'the prompt words' }],
+    system: 'the system prompt',
+    provider: 'openai',
+    model: 'm',
+  },
+  prompt: 'the prompt words',
+  text: 'the answer',
+  provider: 'openai',
+  model: 'm',
+  stopReason: 'stop',
+  usage: emptyUsage(),
+  costUsd: 0.01,
+  createdAt: 1,
+  expiresAt: Date.now() + 60_000,
+  hits: 3,
+  vector: new Float32Array([0.6, 0.8]),
+  embedder: 'lexical-v1',
 });
 
 describe('team settings', () => {
@@ -31,7 +49,15 @@ describe('team settings', () => {
 describe('Redis connection options', () => {
   it('rediss:// turns TLS on; the keychain password is used, and the shown URL has no credentials', () => {
     const o = redisOptions('rediss://team@redis.internal:6380/2', 's3cret', 1000);
-    expect(o).toMatchObject({ host: 'redis.internal', port: 6380, username: 'team', password: 's3cret', db: 2, tls: { servername: 'redis.internal' }, enableOfflineQueue: false });
+    expect(o).toMatchObject({
+      host: 'redis.internal',
+      port: 6380,
+      username: 'team',
+      password: 's3cret',
+      db: 2,
+      tls: { servername: 'redis.internal' },
+      enableOfflineQueue: false,
+    });
     expect(redisOptions('redis://127.0.0.1:6379', undefined, 1000).tls).toBeUndefined();
     expect(displayUrl('rediss://team:s3cret@redis.internal:6380/2')).toBe('rediss://redis.internal:6380/2');
   });
@@ -63,11 +89,17 @@ describe('cache entries on the wire', () => {
 
 describe('local limits while Redis is away', () => {
   it('are the configured limits times the share, per provider', () => {
-    const settings = rateLimitSettingsSchema.parse({ tier: 'tier1', overrides: { openai: { rpm: 600, tpm: 100_000 } } });
+    const settings = rateLimitSettingsSchema.parse({
+      tier: 'tier1',
+      overrides: { openai: { rpm: 600, tpm: 100_000 } },
+    });
     const half = scaledLimits(settings, 0.5);
     expect(limitsFor(half, 'openai')).toMatchObject({ rpm: 300, tpm: 50_000 });
     const anthropic = limitsFor(settings, 'anthropic')!;
-    expect(limitsFor(half, 'anthropic')).toMatchObject({ rpm: Math.floor(anthropic.rpm! / 2), itpm: Math.floor(anthropic.itpm! / 2) });
+    expect(limitsFor(half, 'anthropic')).toMatchObject({
+      rpm: Math.floor(anthropic.rpm! / 2),
+      itpm: Math.floor(anthropic.itpm! / 2),
+    });
     expect(scaledLimits(settings, 1)).toBe(settings);
   });
 });

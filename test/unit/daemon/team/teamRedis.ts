@@ -16,7 +16,9 @@ export function useRedis(): { readonly redis: RedisServer; connect(teamId?: stri
       return conn;
     },
   };
-  beforeAll(async () => { holder.redis = await RedisServer.start(); });
+  beforeAll(async () => {
+    holder.redis = await RedisServer.start();
+  });
   afterAll(async () => {
     for (const c of conns) await c.close();
     await holder.redis?.stop();

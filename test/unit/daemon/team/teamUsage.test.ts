@@ -8,10 +8,31 @@ import { teamSettings, useRedis } from './teamRedis';
 
 function record(i: number, feature: string, costUsd: number, over: Partial<RequestRecord> = {}): RequestRecord {
   return {
-    requestId: `req_${i}`, startedAt: Date.now(), client: 'cli', feature, priority: 'interactive', provider: 'openai', model: 'gpt-x', tier: null, experimentArm: null,
-    usage: { ...emptyUsage(), input_tokens: 10, output_tokens: 5 }, costUsd, costSavedUsd: 0, costEstimated: false, latencyMs: 1, ttftMs: null, attempts: 1,
-    errorCode: null, httpStatus: 200, fallbackPath: [], cache: 'none', coalesced: false, stream: false, profile: 'default',
-    sample: { prompt: 'SECRET PROMPT TEXT', response: 'SECRET ANSWER TEXT' }, ...over,
+    requestId: `req_${i}`,
+    startedAt: Date.now(),
+    client: 'cli',
+    feature,
+    priority: 'interactive',
+    provider: 'openai',
+    model: 'gpt-x',
+    tier: null,
+    experimentArm: null,
+    usage: { ...emptyUsage(), input_tokens: 10, output_tokens: 5 },
+    costUsd,
+    costSavedUsd: 0,
+    costEstimated: false,
+    latencyMs: 1,
+    ttftMs: null,
+    attempts: 1,
+    errorCode: null,
+    httpStatus: 200,
+    fallbackPath: [],
+    cache: 'none',
+    coalesced: false,
+    stream: false,
+    profile: 'default',
+    sample: { prompt: 'SECRET PROMPT TEXT', response: 'SECRET ANSWER TEXT' },
+    ...over,
   };
 }
 
@@ -25,11 +46,21 @@ describe.skipIf(!redisAvailable())('TeamUsage (a capped Redis stream)', () => {
     alice.append(teamRow(record(1, 'ask', 0.5), 'alice'));
     alice.append(teamRow(record(2, 'commit', 0.25), 'alice'));
     bob.append(teamRow(record(3, 'ask', 1, { errorCode: 'timeout' }), 'bob'));
-    await waitFor(() => alice.pendingCount === 0 && bob.pendingCount === 0, 10_000, 'alice.pendingCount === 0 && bob.pendingCount === 0');
+    await waitFor(
+      () => alice.pendingCount === 0 && bob.pendingCount === 0,
+      10_000,
+      'alice.pendingCount === 0 && bob.pendingCount === 0',
+    );
     const t = await alice.totals({ since: Date.now() - 60_000, until: Date.now() + 1 }, 'totals');
     expect(t.total).toMatchObject({ requests: 3, costUsd: 1.75, errors: 1, inputTokens: 30, outputTokens: 15 });
-    expect(t.byPerson.map((p) => [p.name, p.requests, p.costUsd])).toEqual([['bob', 1, 1], ['alice', 2, 0.75]]);
-    expect(t.byFeature.map((f) => [f.name, f.requests])).toEqual([['ask', 2], ['commit', 1]]);
+    expect(t.byPerson.map((p) => [p.name, p.requests, p.costUsd])).toEqual([
+      ['bob', 1, 1],
+      ['alice', 2, 0.75],
+    ]);
+    expect(t.byFeature.map((f) => [f.name, f.requests])).toEqual([
+      ['ask', 2],
+      ['commit', 1],
+    ]);
     const raw = JSON.stringify(await conn.client.xrange(alice.streamKey, '-', '+'));
     expect(raw).not.toMatch(/SECRET/);
   });

@@ -19,17 +19,25 @@ function snapshot(recent: UsageRow[], extra: Partial<AlertSnapshot> = {}): Alert
 }
 
 /** n requests spread over the last `spanMs`, the first `failed` of them failing. */
-function traffic(n: number, opts: { failed?: number; code?: UsageRow['errorCode']; latencyMs?: number; hits?: number; spanMs?: number } = {}): UsageRow[] {
-  return Array.from({ length: n }, (_, i) => makeRow({
-    startedAt: NOW - Math.floor(((i + 1) / (n + 1)) * (opts.spanMs ?? 10 * MIN)),
-    errorCode: i < (opts.failed ?? 0) ? (opts.code ?? 'server_error') : null,
-    httpStatus: i < (opts.failed ?? 0) ? 500 : 200,
-    latencyMs: opts.latencyMs ?? 800,
-    cache: i < (opts.hits ?? 0) ? 'exact' : 'none',
-  }));
+function traffic(
+  n: number,
+  opts: { failed?: number; code?: UsageRow['errorCode']; latencyMs?: number; hits?: number; spanMs?: number } = {},
+): UsageRow[] {
+  return Array.from({ length: n }, (_, i) =>
+    makeRow({
+      startedAt: NOW - Math.floor(((i + 1) / (n + 1)) * (opts.spanMs ?? 10 * MIN)),
+      errorCode: i < (opts.failed ?? 0) ? (opts.code ?? 'server_error') : null,
+      httpStatus: i < (opts.failed ?? 0) ? 500 : 200,
+      latencyMs: opts.latencyMs ?? 800,
+      cache: i < (opts.hits ?? 0) ? 'exact' : 'none',
+    }),
+  );
 }
 
-const kinds = (s: AlertSnapshot, now = NOW) => evaluateAlerts(s, T, now).map((a) => a.kind).sort();
+const kinds = (s: AlertSnapshot, now = NOW) =>
+  evaluateAlerts(s, T, now)
+    .map((a) => a.kind)
+    .sort();
 
 describe('alert rules', () => {
   it('defaults follow the guide', () => {
@@ -84,13 +92,19 @@ describe('alert rules', () => {
 
   it('cache hit rate halved against its 7-day level fires', () => {
     const baseline = { requests: 1000, hits: 400 }; // 40%
-    expect(kinds(snapshot(traffic(50, { hits: 5, spanMs: 50 * MIN }), { cacheBaseline: baseline }))).toEqual(['cache_hit_drop']); // 10%
+    expect(kinds(snapshot(traffic(50, { hits: 5, spanMs: 50 * MIN }), { cacheBaseline: baseline }))).toEqual([
+      'cache_hit_drop',
+    ]); // 10%
     expect(kinds(snapshot(traffic(50, { hits: 15, spanMs: 50 * MIN }), { cacheBaseline: baseline }))).toEqual([]); // 30%
     expect(kinds(snapshot(traffic(50, { hits: 0 }), { cacheBaseline: { requests: 1000, hits: 0 } }))).toEqual([]); // never cached
   });
 
   it('a degraded ledger is a critical alert with its message', () => {
-    const [alert] = evaluateAlerts(snapshot([], { ledgerDegraded: 'disk full — requests are not being recorded; free space in /x' }), T, NOW);
+    const [alert] = evaluateAlerts(
+      snapshot([], { ledgerDegraded: 'disk full — requests are not being recorded; free space in /x' }),
+      T,
+      NOW,
+    );
     expect(alert).toMatchObject({ kind: 'ledger_degraded', severity: 'critical' });
     expect(alert!.message).toContain('disk full');
   });
@@ -123,12 +137,17 @@ describe('AlertManager', () => {
 
 describe('alerts over a real ledger', () => {
   const cleanups: (() => Promise<void> | void)[] = [];
-  afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
 
   async function ledger(): Promise<UsageLedger> {
     const dir = tempDir();
     const l = UsageLedger.inHome(dir);
-    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }), () => l.close());
+    cleanups.push(
+      () => fs.rmSync(dir, { recursive: true, force: true }),
+      () => l.close(),
+    );
     await l.open();
     return l;
   }
@@ -152,15 +171,32 @@ describe('alerts over a real ledger', () => {
     const l = await ledger();
     let now = Date.now();
     const events: string[] = [];
-    const monitor = new AlertMonitor({ ledger: l, thresholds: () => T, onEvent: (e) => events.push(`${e.type}:${e.alert.kind}`), now: () => now });
-    for (let i = 0; i < 30; i++) await l.record(makeRecord({ startedAt: now - i * 1000, errorCode: i < 6 ? 'rate_limited' : null, httpStatus: i < 6 ? 429 : 200 }));
+    const monitor = new AlertMonitor({
+      ledger: l,
+      thresholds: () => T,
+      onEvent: (e) => events.push(`${e.type}:${e.alert.kind}`),
+      now: () => now,
+    });
+    for (let i = 0; i < 30; i++)
+      await l.record(
+        makeRecord({
+          startedAt: now - i * 1000,
+          errorCode: i < 6 ? 'rate_limited' : null,
+          httpStatus: i < 6 ? 429 : 200,
+        }),
+      );
     await monitor.evaluate();
     expect(events.sort()).toEqual(['fired:error_rate', 'fired:rate_limited']);
     events.length = 0;
     now += 5 * MIN;
     await monitor.evaluate();
     expect(events).toEqual([]);
-    expect(monitor.list().active.map((a) => a.kind).sort()).toEqual(['error_rate', 'rate_limited']);
+    expect(
+      monitor
+        .list()
+        .active.map((a) => a.kind)
+        .sort(),
+    ).toEqual(['error_rate', 'rate_limited']);
     now += 15 * MIN;
     await monitor.evaluate();
     expect(events.sort()).toEqual(['cleared:error_rate', 'cleared:rate_limited']);

@@ -7,7 +7,10 @@ describe('BatchWriter (group commit)', () => {
     let release!: () => void;
     const writer = new BatchWriter<number, boolean>(async (items) => {
       batches.push(items);
-      if (batches.length === 1) await new Promise<void>((r) => { release = r; });
+      if (batches.length === 1)
+        await new Promise<void>((r) => {
+          release = r;
+        });
       return items.map(() => true);
     });
     const first = writer.add(0);
@@ -23,7 +26,9 @@ describe('BatchWriter (group commit)', () => {
     // sees an empty queue and ends.
     let chain: Promise<number> = writer.add(0);
     for (let i = 1; i <= 200; i++) chain = chain.then(() => writer.add(i));
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('an item was never written')), 2000));
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error('an item was never written')), 2000),
+    );
     expect(await Promise.race([chain, timeout])).toBe(400);
   });
 

@@ -17,13 +17,15 @@ describe('the budget reservation table', () => {
     const t = table({ dailyUsd: 1 });
     const worst = 0.1;
     // Each "request" reserves, then awaits its upstream call, then settles to less than it reserved.
-    const outcomes = await Promise.all(Array.from({ length: 50 }, async (_, i) => {
-      const r = t.tryReserve('ask', worst);
-      if (!r.ok) return 'refused';
-      await new Promise((res) => setTimeout(res, 5 + (i % 7)));
-      t.settle(r.reservation, 0.06 + (i % 4) * 0.01);
-      return 'sent';
-    }));
+    const outcomes = await Promise.all(
+      Array.from({ length: 50 }, async (_, i) => {
+        const r = t.tryReserve('ask', worst);
+        if (!r.ok) return 'refused';
+        await new Promise((res) => setTimeout(res, 5 + (i % 7)));
+        t.settle(r.reservation, 0.06 + (i % 4) * 0.01);
+        return 'sent';
+      }),
+    );
     expect(outcomes.filter((o) => o === 'sent')).toHaveLength(10);
     expect(t.spentUsd('global', 'day')).toBeLessThanOrEqual(1);
     // What the settled requests did not use is free again.
@@ -38,7 +40,10 @@ describe('the budget reservation table', () => {
     expect(t.tryRaise(a.reservation, 0.35).ok).toBe(true);
     expect(a.reservation.usd).toBeCloseTo(0.35, 12);
     // 0.45 of the feature's 0.5 is held: b cannot rise to 0.35 too, and keeps what it had.
-    expect(t.tryRaise(b.reservation, 0.35)).toMatchObject({ ok: false, refusal: { scope: 'feature:ask', neededUsd: expect.closeTo(0.25, 12) } });
+    expect(t.tryRaise(b.reservation, 0.35)).toMatchObject({
+      ok: false,
+      refusal: { scope: 'feature:ask', neededUsd: expect.closeTo(0.25, 12) },
+    });
     expect(b.reservation.usd).toBeCloseTo(0.1, 12);
     expect(t.statuses().find((x) => x.scope === 'feature:ask')!.reservedUsd).toBeCloseTo(0.45, 12);
     // A cheaper model needs no raise.
@@ -56,7 +61,17 @@ describe('the budget reservation table', () => {
     const first = t.tryReserve('explain', 0.3);
     expect(first.ok).toBe(true);
     const second = t.tryReserve('explain', 0.3);
-    expect(second).toMatchObject({ ok: false, refusal: { scope: 'feature:explain', period: 'day', limitUsd: 0.5, spentUsd: 0, reservedUsd: 0.3, neededUsd: 0.3 } });
+    expect(second).toMatchObject({
+      ok: false,
+      refusal: {
+        scope: 'feature:explain',
+        period: 'day',
+        limitUsd: 0.5,
+        spentUsd: 0,
+        reservedUsd: 0.3,
+        neededUsd: 0.3,
+      },
+    });
     if (!second.ok) {
       expect(second.refusal.remainingUsd).toBeCloseTo(0.2, 10);
       expect(second.refusal.resetsAt).toBe(Date.UTC(2026, 2, 11));
@@ -71,18 +86,32 @@ describe('the budget reservation table', () => {
     expect(t.tryReserve('ask', 0.2).ok).toBe(false);
     if (a.ok) t.release(a.reservation);
     const b = t.tryReserve('ask', 0.9);
-    if (b.ok) { t.settle(b.reservation, null); t.settle(b.reservation, 5); } // settling twice counts once
+    if (b.ok) {
+      t.settle(b.reservation, null);
+      t.settle(b.reservation, 5);
+    } // settling twice counts once
     expect(t.spentUsd('global', 'day')).toBe(0);
   });
 
   it('counts the spend the ledger had at start, per day and per month, and a new day starts afresh', () => {
     let now = NOON;
     const t = table({ dailyUsd: 1, monthlyUsd: 3 }, () => now);
-    t.seed({ day: '2026-03-10', month: '2026-03', dayByFeature: new Map([['ask', 0.95]]), monthByFeature: new Map([['ask', 2.5], ['explain', 0.4]]) });
+    t.seed({
+      day: '2026-03-10',
+      month: '2026-03',
+      dayByFeature: new Map([['ask', 0.95]]),
+      monthByFeature: new Map([
+        ['ask', 2.5],
+        ['explain', 0.4],
+      ]),
+    });
     expect(t.tryReserve('ask', 0.1)).toMatchObject({ ok: false, refusal: { period: 'day' } });
     now = NOON + DAY;
     expect(t.tryReserve('ask', 0.05).ok).toBe(true);
-    expect(t.tryReserve('ask', 0.1)).toMatchObject({ ok: false, refusal: { period: 'month', resetsAt: Date.UTC(2026, 3, 1) } });
+    expect(t.tryReserve('ask', 0.1)).toMatchObject({
+      ok: false,
+      refusal: { period: 'month', resetsAt: Date.UTC(2026, 3, 1) },
+    });
   });
 
   it('lists every configured budget with spent, reserved and left', () => {
@@ -90,8 +119,24 @@ describe('the budget reservation table', () => {
     const r = t.tryReserve('ask', 0.5);
     expect(r.ok).toBe(true);
     expect(t.statuses()).toEqual([
-      { scope: 'global', period: 'month', limitUsd: 10, spentUsd: 0, reservedUsd: 0.5, remainingUsd: 9.5, resetsAt: Date.UTC(2026, 3, 1) },
-      { scope: 'feature:ask', period: 'day', limitUsd: 2, spentUsd: 0, reservedUsd: 0.5, remainingUsd: 1.5, resetsAt: Date.UTC(2026, 2, 11) },
+      {
+        scope: 'global',
+        period: 'month',
+        limitUsd: 10,
+        spentUsd: 0,
+        reservedUsd: 0.5,
+        remainingUsd: 9.5,
+        resetsAt: Date.UTC(2026, 3, 1),
+      },
+      {
+        scope: 'feature:ask',
+        period: 'day',
+        limitUsd: 2,
+        spentUsd: 0,
+        reservedUsd: 0.5,
+        remainingUsd: 1.5,
+        resetsAt: Date.UTC(2026, 2, 11),
+      },
     ]);
   });
 });
@@ -100,11 +145,18 @@ describe('budget warnings', () => {
   it('fire at 50, 80 and 100 %, once each per budget and period', () => {
     const t = table({ dailyUsd: 1 });
     const alerts = new BudgetAlerts(() => NOON);
-    const spend = (usd: number) => { const r = t.tryReserve('ask', usd); if (r.ok) t.settle(r.reservation, usd); return alerts.check(t.statuses(), [0.5, 0.8, 1]); };
+    const spend = (usd: number) => {
+      const r = t.tryReserve('ask', usd);
+      if (r.ok) t.settle(r.reservation, usd);
+      return alerts.check(t.statuses(), [0.5, 0.8, 1]);
+    };
     expect(spend(0.3)).toEqual([]);
     const half = spend(0.25);
     expect(half).toHaveLength(1);
-    expect(half[0]).toMatchObject({ type: 'fired', alert: { id: 'budget:global:day', kind: 'budget', severity: 'warning', threshold: 0.5 } });
+    expect(half[0]).toMatchObject({
+      type: 'fired',
+      alert: { id: 'budget:global:day', kind: 'budget', severity: 'warning', threshold: 0.5 },
+    });
     expect(half[0]!.alert.message).toMatch(/daily budget is 55 % spent: \$0\.55 of \$1\.00/);
     expect(spend(0.01)).toEqual([]);
     expect(spend(0.3)[0]).toMatchObject({ type: 'repeated', alert: { threshold: 0.8 } });

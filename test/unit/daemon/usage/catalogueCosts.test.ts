@@ -24,49 +24,98 @@ function expectUsd(actual: number | null, expected: number): void {
 
 // A request with every kind of token: 40,000 prompt tokens of which 20,000 read from the cache
 // and 8,000 written to it, and 3,000 output tokens.
-const MIXED = usage({ input_tokens: 40_000, cache_read_tokens: 20_000, cache_write_tokens: 8_000, output_tokens: 3_000 });
+const MIXED = usage({
+  input_tokens: 40_000,
+  cache_read_tokens: 20_000,
+  cache_write_tokens: 8_000,
+  output_tokens: 3_000,
+});
 
 describe('Anthropic 1-hour cache writes (usage.cache_creation.ephemeral_1h_input_tokens, 2× input)', () => {
   it('are read from the response apart from 5-minute writes', () => {
     const u = fromAnthropicUsage({
-      input_tokens: 1_000, output_tokens: 500, cache_read_input_tokens: 2_000, cache_creation_input_tokens: 6_000,
+      input_tokens: 1_000,
+      output_tokens: 500,
+      cache_read_input_tokens: 2_000,
+      cache_creation_input_tokens: 6_000,
       cache_creation: { ephemeral_5m_input_tokens: 2_000, ephemeral_1h_input_tokens: 4_000 },
     });
-    expect(u).toEqual({ input_tokens: 9_000, output_tokens: 500, cache_read_tokens: 2_000, cache_write_tokens: 6_000, cache_write_1h_tokens: 4_000, reasoning_tokens: 0 });
+    expect(u).toEqual({
+      input_tokens: 9_000,
+      output_tokens: 500,
+      cache_read_tokens: 2_000,
+      cache_write_tokens: 6_000,
+      cache_write_1h_tokens: 4_000,
+      reasoning_tokens: 0,
+    });
   });
 
   it('Claude Opus 5: $5 input, $6.25 5m write, $10 1h write, $0.50 read, $25 output', () => {
-    const u = usage({ input_tokens: 9_000, cache_read_tokens: 2_000, cache_write_tokens: 6_000, cache_write_1h_tokens: 4_000, output_tokens: 500 });
+    const u = usage({
+      input_tokens: 9_000,
+      cache_read_tokens: 2_000,
+      cache_write_tokens: 6_000,
+      cache_write_1h_tokens: 4_000,
+      output_tokens: 500,
+    });
     const c = costOf('anthropic', 'claude-opus-5', u, undefined, NOW);
-    expectUsd(c.breakdown!.cacheWrite, 2_000 * 6.25 / M + 4_000 * 10 / M);
-    expectUsd(c.usd, 1_000 * 5 / M + 2_000 * 0.5 / M + 2_000 * 6.25 / M + 4_000 * 10 / M + 500 * 25 / M);
+    expectUsd(c.breakdown!.cacheWrite, (2_000 * 6.25) / M + (4_000 * 10) / M);
+    expectUsd(c.usd, (1_000 * 5) / M + (2_000 * 0.5) / M + (2_000 * 6.25) / M + (4_000 * 10) / M + (500 * 25) / M);
   });
 
   it('Claude Sonnet 4.6: 1-hour writes at $6 (2 × $3), not the 5-minute $3.75', () => {
-    const u = usage({ input_tokens: 10_000, cache_write_tokens: 10_000, cache_write_1h_tokens: 10_000, output_tokens: 0 });
-    expectUsd(costOf('anthropic', 'claude-sonnet-4-6', u, undefined, NOW).usd, 10_000 * 6 / M);
+    const u = usage({
+      input_tokens: 10_000,
+      cache_write_tokens: 10_000,
+      cache_write_1h_tokens: 10_000,
+      output_tokens: 0,
+    });
+    expectUsd(costOf('anthropic', 'claude-sonnet-4-6', u, undefined, NOW).usd, (10_000 * 6) / M);
   });
 
   it('Claude Haiku 5.5 over 100k prompt tokens: 1-hour writes at 2 × the long input price ($0.50)', () => {
-    const u = usage({ input_tokens: 150_000, cache_write_tokens: 100_000, cache_write_1h_tokens: 100_000, output_tokens: 1_000 });
-    expectUsd(costOf('anthropic', 'claude-haiku-5-5', u, undefined, NOW).usd, 50_000 * 0.5 / M + 100_000 * 1 / M + 1_000 * 2.5 / M);
+    const u = usage({
+      input_tokens: 150_000,
+      cache_write_tokens: 100_000,
+      cache_write_1h_tokens: 100_000,
+      output_tokens: 1_000,
+    });
+    expectUsd(
+      costOf('anthropic', 'claude-haiku-5-5', u, undefined, NOW).usd,
+      (50_000 * 0.5) / M + (100_000 * 1) / M + (1_000 * 2.5) / M,
+    );
   });
 
   it('a budget reserves the 1-hour write price as the dearest input rate', () => {
-    expectUsd(budgetWorstCase('anthropic', 'claude-opus-5', 10_000, 1_000, undefined, NOW).usd, 10_000 * 10 / M + 1_000 * 25 / M);
+    expectUsd(
+      budgetWorstCase('anthropic', 'claude-opus-5', 10_000, 1_000, undefined, NOW).usd,
+      (10_000 * 10) / M + (1_000 * 25) / M,
+    );
   });
 });
 
 describe('Gemini cache reads at their own price', () => {
   it('Gemini 2.5 Flash: $0.30 input, $0.03 context caching, $2.50 output', () => {
-    const c = costOf('gemini', 'gemini-2.5-flash', usage({ input_tokens: 40_000, cache_read_tokens: 30_000, output_tokens: 2_000 }), undefined, NOW);
+    const c = costOf(
+      'gemini',
+      'gemini-2.5-flash',
+      usage({ input_tokens: 40_000, cache_read_tokens: 30_000, output_tokens: 2_000 }),
+      undefined,
+      NOW,
+    );
     expect(c.approximate).toBe(false);
-    expectUsd(c.usd, 10_000 * 0.3 / M + 30_000 * 0.03 / M + 2_000 * 2.5 / M);
+    expectUsd(c.usd, (10_000 * 0.3) / M + (30_000 * 0.03) / M + (2_000 * 2.5) / M);
   });
 
   it('Gemini 2.5 Flash-Lite: $0.10 input, $0.01 context caching, $0.40 output', () => {
-    const c = costOf('gemini', 'gemini-2.5-flash-lite', usage({ input_tokens: 40_000, cache_read_tokens: 30_000, output_tokens: 2_000 }), undefined, NOW);
-    expectUsd(c.usd, 10_000 * 0.1 / M + 30_000 * 0.01 / M + 2_000 * 0.4 / M);
+    const c = costOf(
+      'gemini',
+      'gemini-2.5-flash-lite',
+      usage({ input_tokens: 40_000, cache_read_tokens: 30_000, output_tokens: 2_000 }),
+      undefined,
+      NOW,
+    );
+    expectUsd(c.usd, (10_000 * 0.1) / M + (30_000 * 0.01) / M + (2_000 * 0.4) / M);
   });
 });
 
@@ -90,18 +139,34 @@ describe('every newly added model, one mixed request each', () => {
   for (const [provider, model, p] of CELLS) {
     it(`${provider}/${model}`, () => {
       expect(findModel(provider, model)?.id).toBe(model);
-      const expected = (40_000 - 20_000 - 8_000) * p.input / M + 20_000 * p.read / M + 8_000 * p.write / M + 3_000 * p.output / M;
+      const expected =
+        ((40_000 - 20_000 - 8_000) * p.input) / M +
+        (20_000 * p.read) / M +
+        (8_000 * p.write) / M +
+        (3_000 * p.output) / M;
       expectUsd(costOf(provider, model, MIXED, undefined, NOW).usd, expected);
     });
   }
 
   it('Gemini 4 Argon was $2 / $10 before 2026-12-01', () => {
-    expectUsd(costOf('gemini', 'gemini-4-argon', usage({ input_tokens: 10_000, output_tokens: 1_000 }), undefined, new Date('2026-11-20T00:00:00Z')).usd, 10_000 * 2 / M + 1_000 * 10 / M);
+    expectUsd(
+      costOf(
+        'gemini',
+        'gemini-4-argon',
+        usage({ input_tokens: 10_000, output_tokens: 1_000 }),
+        undefined,
+        new Date('2026-11-20T00:00:00Z'),
+      ).usd,
+      (10_000 * 2) / M + (1_000 * 10) / M,
+    );
   });
 
   it('GPT-6.2 Sol above 272K prompt tokens: input and cache 2×, output 1.5× for the whole request', () => {
     const u = usage({ input_tokens: 300_000, cache_read_tokens: 100_000, output_tokens: 1_000 });
-    expectUsd(costOf('openai', 'gpt-6.2-sol', u, undefined, NOW).usd, 200_000 * 4 / M + 100_000 * 0.2 / M + 1_000 * 15 / M);
+    expectUsd(
+      costOf('openai', 'gpt-6.2-sol', u, undefined, NOW).usd,
+      (200_000 * 4) / M + (100_000 * 0.2) / M + (1_000 * 15) / M,
+    );
   });
 });
 
@@ -119,7 +184,7 @@ describe('replacements and unpriced entries', () => {
     const billed = billedCostOf('openai', 'gpt-6.1-sol', u, undefined, NOW);
     expect(billed.approximate).toBe(true);
     expect(billed.assumedFrom).toBe(assumed.dearestModel);
-    expectUsd(billed.usd, 1_000 * assumed.prices.input / M + 100 * assumed.prices.output / M);
+    expectUsd(billed.usd, (1_000 * assumed.prices.input) / M + (100 * assumed.prices.output) / M);
     // The dearest OpenAI prices in the catalogue: GPT-5.6 Sol's long-prompt $10 input and $45 output.
     expect(assumed.prices.input).toBe(10);
     expect(assumed.prices.output).toBe(45);

@@ -24,7 +24,9 @@ function runAndKill(script: string, file: string, runId: string, killAfterAcks: 
     let buffer = '';
     let stderr = '';
     let killed = false;
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       buffer += d;
       const lines = buffer.split('\n');
@@ -40,14 +42,28 @@ function runAndKill(script: string, file: string, runId: string, killAfterAcks: 
       if (signal === 'SIGKILL') resolve(acked);
       else reject(new Error(`writer exited on its own (code ${code}): ${stderr}`));
     });
-    setTimeout(() => { if (!killed) { killed = true; child.kill('SIGKILL'); } }, 10_000).unref();
+    setTimeout(() => {
+      if (!killed) {
+        killed = true;
+        child.kill('SIGKILL');
+      }
+    }, 10_000).unref();
   });
 }
 
 describe('ledger crash safety', () => {
   it('SIGKILL at random points: the database stays intact and every acknowledged row is there', async () => {
     const script = path.join(dir, 'crashWriter.js');
-    await build({ entryPoints: [path.join(here, 'crashWriter.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['sqlite3'], outfile: script, logLevel: 'silent' });
+    await build({
+      entryPoints: [path.join(here, 'crashWriter.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['sqlite3'],
+      outfile: script,
+      logLevel: 'silent',
+    });
     const file = path.join(dir, 'usage.db');
     const acked: string[] = [];
     let runs = 0;
@@ -63,16 +79,22 @@ describe('ledger crash safety', () => {
     const db = await SqliteDb.open(file);
     try {
       expect(await db.all('PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
-      const present = new Set((await db.all<{ request_id: string }>('SELECT request_id FROM requests')).map((r) => r.request_id));
+      const present = new Set(
+        (await db.all<{ request_id: string }>('SELECT request_id FROM requests')).map((r) => r.request_id),
+      );
       const missing = acked.filter((id) => !present.has(id));
       expect(missing).toEqual([]);
       // Exactly once: no id twice (the UNIQUE constraint), and nothing invented.
       const dupes = await db.all('SELECT request_id, COUNT(*) AS n FROM requests GROUP BY request_id HAVING n > 1');
       expect(dupes).toEqual([]);
       // The rollups were written in the rows' own statements: after every kill they still agree.
-      const raw = await db.get<{ n: number; tokens: number }>('SELECT COUNT(*) AS n, SUM(input_tokens) AS tokens FROM requests');
+      const raw = await db.get<{ n: number; tokens: number }>(
+        'SELECT COUNT(*) AS n, SUM(input_tokens) AS tokens FROM requests',
+      );
       for (const table of ['usage_hourly', 'usage_daily']) {
-        const rollup = await db.get<{ n: number; tokens: number }>(`SELECT SUM(requests) AS n, SUM(input_tokens) AS tokens FROM ${table}`);
+        const rollup = await db.get<{ n: number; tokens: number }>(
+          `SELECT SUM(requests) AS n, SUM(input_tokens) AS tokens FROM ${table}`,
+        );
         expect(rollup).toEqual(raw);
       }
     } finally {

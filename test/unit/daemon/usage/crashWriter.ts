@@ -19,7 +19,9 @@ async function main(): Promise<void> {
   const lane = async () => {
     for (;;) {
       const requestId = `${runId}-${n++}`;
-      const { recorded } = await ledger.record(makeRecord({ requestId, sample: n % 7 === 0 ? { prompt: 'p'.repeat(2000), response: 'r'.repeat(500) } : null }));
+      const { recorded } = await ledger.record(
+        makeRecord({ requestId, sample: n % 7 === 0 ? { prompt: 'p'.repeat(2000), response: 'r'.repeat(500) } : null }),
+      );
       if (recorded) process.stdout.write(`${requestId}\n`);
     }
   };

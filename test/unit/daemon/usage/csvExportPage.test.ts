@@ -17,13 +17,25 @@ describe('CSV export pages built by SQLite', () => {
     const at = Date.UTC(2026, 2, 1, 12, 0, 0, 7);
     const awkward = ['=SUM(A1)', 'a,b', 'say "hi"', 'two\nlines', '-1', '@x', 'plain', '\ttab', 'ünïcode ✓'];
     for (let i = 0; i < 23; i++) {
-      await ledger.record(makeRecord({
-        requestId: `r${i}`, startedAt: at + i * 1013, feature: awkward[i % awkward.length]!, model: i % 4 === 0 ? null : awkward[(i + 3) % awkward.length]!,
-        experimentArm: i % 3 === 0 ? 'exp/a,b' : null, costUsd: i % 5 === 0 ? null : i * 0.000137, latencyMs: i % 2 === 0 ? 500 : 123.456 + i,
-        ttftMs: i % 3 === 0 ? null : 42.5, errorCode: i % 7 === 0 ? 'overloaded' : null, httpStatus: i % 7 === 0 ? 529 : 200,
-        fallbackPath: i % 6 === 0 ? ['openai/gpt-x', 'gemini/"y"'] : [], costEstimated: i % 2 === 1, coalesced: i % 4 === 1,
-        sample: i % 5 === 2 ? { prompt: 'p, "q"', response: '=r' } : null, ...(i % 8 === 3 ? { batchId: 'batch-1' } : {}),
-      }));
+      await ledger.record(
+        makeRecord({
+          requestId: `r${i}`,
+          startedAt: at + i * 1013,
+          feature: awkward[i % awkward.length]!,
+          model: i % 4 === 0 ? null : awkward[(i + 3) % awkward.length]!,
+          experimentArm: i % 3 === 0 ? 'exp/a,b' : null,
+          costUsd: i % 5 === 0 ? null : i * 0.000137,
+          latencyMs: i % 2 === 0 ? 500 : 123.456 + i,
+          ttftMs: i % 3 === 0 ? null : 42.5,
+          errorCode: i % 7 === 0 ? 'overloaded' : null,
+          httpStatus: i % 7 === 0 ? 529 : 200,
+          fallbackPath: i % 6 === 0 ? ['openai/gpt-x', 'gemini/"y"'] : [],
+          costEstimated: i % 2 === 1,
+          coalesced: i % 4 === 1,
+          sample: i % 5 === 2 ? { prompt: 'p, "q"', response: '=r' } : null,
+          ...(i % 8 === 3 ? { batchId: 'batch-1' } : {}),
+        }),
+      );
     }
     const db = ledger.reader();
     for (const includeSamples of [false, true]) {

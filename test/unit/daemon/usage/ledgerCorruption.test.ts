@@ -6,7 +6,9 @@ import { UsageLedger } from '../../../../daemon/usage/usageLedger';
 import { captureLog, makeRecord, tempDir } from './records';
 
 const dirs: string[] = [];
-afterEach(() => { for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
 
 function home(): string {
   const dir = tempDir();

@@ -8,7 +8,9 @@ import { UsageLedger } from '../../../../daemon/usage/usageLedger';
 import { captureLog, makeRecord, tempDir } from './records';
 
 const dirs: string[] = [];
-afterEach(() => { for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
 
 function dbFile(): string {
   const dir = tempDir();
@@ -17,7 +19,11 @@ function dbFile(): string {
 }
 
 async function indexes(db: SqliteDb): Promise<string[]> {
-  return (await db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name")).map((r) => r.name);
+  return (
+    await db.all<{ name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )
+  ).map((r) => r.name);
 }
 
 describe('ledger migrations', () => {
@@ -30,8 +36,13 @@ describe('ledger migrations', () => {
       // 2 = FULL
       expect((await db.get<{ synchronous: number }>('PRAGMA synchronous'))?.synchronous).toBe(2);
       expect(await indexes(db)).toEqual([
-        'requests_feature_started_at', 'requests_model_started_at', 'requests_started_at',
-        'usage_daily_pending', 'usage_daily_sketch_pending', 'usage_hourly_pending', 'usage_hourly_sketch_pending',
+        'requests_feature_started_at',
+        'requests_model_started_at',
+        'requests_started_at',
+        'usage_daily_pending',
+        'usage_daily_sketch_pending',
+        'usage_hourly_pending',
+        'usage_hourly_sketch_pending',
       ]);
     } finally {
       await db.close();
@@ -54,7 +65,10 @@ describe('ledger migrations', () => {
     const db = ledger.reader();
     expect(await schemaVersion(db)).toBe(SCHEMA_VERSION);
     expect(await indexes(db)).toHaveLength(7);
-    expect(await db.get('SELECT request_id, latency_ms FROM requests')).toEqual({ request_id: 'old-row', latency_ms: 42 });
+    expect(await db.get('SELECT request_id, latency_ms FROM requests')).toEqual({
+      request_id: 'old-row',
+      latency_ms: 42,
+    });
     await ledger.close();
   });
 

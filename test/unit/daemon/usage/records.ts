@@ -47,9 +47,21 @@ export function tempDir(prefix = 'conduit-usage-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export interface LogLine { level: string; msg: string; fields?: Record<string, unknown> }
+export interface LogLine {
+  level: string;
+  msg: string;
+  fields?: Record<string, unknown>;
+}
 
-export function captureLog(): { lines: LogLine[]; log: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void } {
+export function captureLog(): {
+  lines: LogLine[];
+  log: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+} {
   const lines: LogLine[] = [];
-  return { lines, log: (level, msg, fields) => { lines.push({ level, msg, ...(fields ? { fields } : {}) }); } };
+  return {
+    lines,
+    log: (level, msg, fields) => {
+      lines.push({ level, msg, ...(fields ? { fields } : {}) });
+    },
+  };
 }

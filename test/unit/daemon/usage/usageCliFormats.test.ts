@@ -18,7 +18,9 @@ describe('parseTimeSpec', () => {
 
 describe('csvLine', () => {
   it('quotes commas, quotes and newlines, and defuses spreadsheet formulas in text', () => {
-    expect(csvLine(['a', 1, null, true, 'x,y', 'say "hi"', 'two\nlines'])).toBe('a,1,,true,"x,y","say ""hi""","two\nlines"\n');
+    expect(csvLine(['a', 1, null, true, 'x,y', 'say "hi"', 'two\nlines'])).toBe(
+      'a,1,,true,"x,y","say ""hi""","two\nlines"\n',
+    );
     expect(csvLine(['=HYPERLINK("x")', -1.5, '@sum'])).toBe(`"'=HYPERLINK(""x"")",-1.5,'@sum\n`);
   });
 });

@@ -37,21 +37,64 @@ describe('UsageLedger.record', () => {
   it('keeps every field of the record', async () => {
     const ledger = await newLedger();
     const record = makeRecord({
-      startedAt: 1_700_000_000_123, client: 'vscode', feature: 'explain', priority: 'background', provider: 'openai', model: 'gpt-5.4-mini',
-      tier: 'moderate', experimentArm: 'B', usage: { input_tokens: 11, output_tokens: 22, cache_read_tokens: 3, cache_write_tokens: 4, reasoning_tokens: 5 },
-      costUsd: 0.0123, costSavedUsd: 0.5, costEstimated: true, latencyMs: 1234.5, ttftMs: 99.25, attempts: 3, errorCode: 'stream_interrupted', httpStatus: 502,
-      fallbackPath: ['gemini/gemini-2.5-flash', 'stale-cache'], cache: 'stale', coalesced: true, stream: false, profile: 'work',
+      startedAt: 1_700_000_000_123,
+      client: 'vscode',
+      feature: 'explain',
+      priority: 'background',
+      provider: 'openai',
+      model: 'gpt-5.4-mini',
+      tier: 'moderate',
+      experimentArm: 'B',
+      usage: { input_tokens: 11, output_tokens: 22, cache_read_tokens: 3, cache_write_tokens: 4, reasoning_tokens: 5 },
+      costUsd: 0.0123,
+      costSavedUsd: 0.5,
+      costEstimated: true,
+      latencyMs: 1234.5,
+      ttftMs: 99.25,
+      attempts: 3,
+      errorCode: 'stream_interrupted',
+      httpStatus: 502,
+      fallbackPath: ['gemini/gemini-2.5-flash', 'stale-cache'],
+      cache: 'stale',
+      coalesced: true,
+      stream: false,
+      profile: 'work',
       sample: { prompt: 'p', response: 'r' },
     });
     await ledger.record(record);
     const page = await exportUsage(ledger, { since: 0, includeSamples: true }, Date.now());
-    expect(page.rows).toEqual([{
-      requestId: record.requestId, startedAt: 1_700_000_000_123, client: 'vscode', feature: 'explain', priority: 'background',
-      provider: 'openai', model: 'gpt-5.4-mini', tier: 'moderate', experimentArm: 'B', inputTokens: 11, outputTokens: 22,
-      cacheReadTokens: 3, cacheWriteTokens: 4, reasoningTokens: 5, costUsd: 0.0123, costSavedUsd: 0.5, costEstimated: true, latencyMs: 1234.5,
-      ttftMs: 99.25, attempts: 3, errorCode: 'stream_interrupted', httpStatus: 502, fallbackPath: ['gemini/gemini-2.5-flash', 'stale-cache'],
-      cache: 'stale', coalesced: true, stream: false, profile: 'work', sample: { prompt: 'p', response: 'r' },
-    }]);
+    expect(page.rows).toEqual([
+      {
+        requestId: record.requestId,
+        startedAt: 1_700_000_000_123,
+        client: 'vscode',
+        feature: 'explain',
+        priority: 'background',
+        provider: 'openai',
+        model: 'gpt-5.4-mini',
+        tier: 'moderate',
+        experimentArm: 'B',
+        inputTokens: 11,
+        outputTokens: 22,
+        cacheReadTokens: 3,
+        cacheWriteTokens: 4,
+        reasoningTokens: 5,
+        costUsd: 0.0123,
+        costSavedUsd: 0.5,
+        costEstimated: true,
+        latencyMs: 1234.5,
+        ttftMs: 99.25,
+        attempts: 3,
+        errorCode: 'stream_interrupted',
+        httpStatus: 502,
+        fallbackPath: ['gemini/gemini-2.5-flash', 'stale-cache'],
+        cache: 'stale',
+        coalesced: true,
+        stream: false,
+        profile: 'work',
+        sample: { prompt: 'p', response: 'r' },
+      },
+    ]);
     // Without includeSamples an export carries no text.
     expect((await exportUsage(ledger, { since: 0 }, Date.now())).rows[0]!.sample).toBeNull();
   });
@@ -59,12 +102,19 @@ describe('UsageLedger.record', () => {
   it('writes prompt text only from `sample`: no other column and no record without one carries it', async () => {
     const ledger = await newLedger();
     for (let i = 0; i < 20; i++) await ledger.record(makeRecord({ errorCode: i % 2 ? 'rate_limited' : null }));
-    await ledger.record(makeRecord({ requestId: 'sampled', sample: { prompt: `prompt ${CANARY}`, response: 'answer' } }));
+    await ledger.record(
+      makeRecord({ requestId: 'sampled', sample: { prompt: `prompt ${CANARY}`, response: 'answer' } }),
+    );
     const db = ledger.reader();
-    const unsampled = await db.get<{ n: number }>("SELECT COUNT(*) AS n FROM requests WHERE request_id != 'sampled' AND (sample_prompt IS NOT NULL OR sample_response IS NOT NULL)");
+    const unsampled = await db.get<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM requests WHERE request_id != 'sampled' AND (sample_prompt IS NOT NULL OR sample_response IS NOT NULL)",
+    );
     expect(unsampled?.n).toBe(0);
     // The only place the text appears is the sample column of the one sampled row.
-    const hits = await db.all<{ request_id: string }>(`SELECT request_id FROM requests WHERE instr(sample_prompt, ?) > 0`, [CANARY]);
+    const hits = await db.all<{ request_id: string }>(
+      `SELECT request_id FROM requests WHERE instr(sample_prompt, ?) > 0`,
+      [CANARY],
+    );
     expect(hits).toEqual([{ request_id: 'sampled' }]);
     // With the sampled row gone, nothing on disk holds the text: the other rows never had it.
     await db.exec("DELETE FROM requests WHERE request_id = 'sampled'; VACUUM; PRAGMA wal_checkpoint(TRUNCATE);");
@@ -105,8 +155,10 @@ describe('UsageLedger.record', () => {
     const t1 = performance.now();
     await Promise.all(Array.from({ length: n }, () => ledger.record(makeRecord())));
     const concurrent = (performance.now() - t1) / n;
-    console.log(`[ledger bench] record(): ${sequential.toFixed(3)} ms each, one at a time (one fsync each); ` +
-      `${concurrent.toFixed(3)} ms each when ${n} arrive together (group commit) — ${path.dirname(ledger.file)}`);
+    console.log(
+      `[ledger bench] record(): ${sequential.toFixed(3)} ms each, one at a time (one fsync each); ` +
+        `${concurrent.toFixed(3)} ms each when ${n} arrive together (group commit) — ${path.dirname(ledger.file)}`,
+    );
     expect(await countRows(ledger.reader())).toBe(2 * n + 1);
   });
 });

@@ -21,7 +21,10 @@ const dir = tempDir('conduit-rollups-');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 async function rawRows(db: SqliteDb, since: number, until: number): Promise<UsageRow[]> {
-  const rows = await db.all<DbRow>(`SELECT id, ${SELECT_COLUMNS.join(', ')} FROM requests WHERE started_at >= ? AND started_at < ?`, [since, until]);
+  const rows = await db.all<DbRow>(
+    `SELECT id, ${SELECT_COLUMNS.join(', ')} FROM requests WHERE started_at >= ? AND started_at < ?`,
+    [since, until],
+  );
   return rows.map(toUsageRow);
 }
 
@@ -32,7 +35,10 @@ function expectSameGroup(actual: UsageGroup, exact: UsageGroup): void {
   expect(sums).toEqual(eSums);
   expect(costUsd).toBeCloseTo(eCost, 5);
   expect(cacheSavedUsd).toBeCloseTo(eSaved, 5);
-  for (const [a, e] of [[latencyMs, eLatency], [ttftMs, eTtft]] as const) {
+  for (const [a, e] of [
+    [latencyMs, eLatency],
+    [ttftMs, eTtft],
+  ] as const) {
     expect(a.count).toBe(e.count);
     for (const p of ['p50', 'p95', 'p99'] as const) {
       if (e[p] === null) expect(a[p]).toBeNull();
@@ -41,10 +47,19 @@ function expectSameGroup(actual: UsageGroup, exact: UsageGroup): void {
   }
 }
 
-function expectMatchesRows(result: UsageQueryResult, rows: readonly UsageRow[], by: UsageGroupBy, offset: number): void {
+function expectMatchesRows(
+  result: UsageQueryResult,
+  rows: readonly UsageRow[],
+  by: UsageGroupBy,
+  offset: number,
+): void {
   const exact = groupRows(rows, by, offset);
   expect(result.groups.map((g) => g.key).sort()).toEqual(exact.map((g) => g.key).sort());
-  for (const g of exact) expectSameGroup(result.groups.find((r) => r.key === g.key)!, g);
+  for (const g of exact)
+    expectSameGroup(
+      result.groups.find((r) => r.key === g.key)!,
+      g,
+    );
   expectSameGroup(result.total, summarizeRows('total', rows));
 }
 
@@ -56,7 +71,17 @@ describe('usage from the rollups', () => {
     await ledger.open();
     const db = ledger.reader();
     const rand = seededRandom(11);
-    const cases: [UsageGroupBy, number][] = [['day', 0], ['day', 60], ['day', 330], ['day', -345], ['month', 0], ['month', 120], ['feature', 0], ['model', 0], ['provider', 0]];
+    const cases: [UsageGroupBy, number][] = [
+      ['day', 0],
+      ['day', 60],
+      ['day', 330],
+      ['day', -345],
+      ['month', 0],
+      ['month', 120],
+      ['feature', 0],
+      ['model', 0],
+      ['provider', 0],
+    ];
     for (const [by, offset] of cases) {
       const since = END - Math.floor(rand() * 40 * DAY);
       const until = since + Math.floor(rand() * (END - since)) + 1;
@@ -64,7 +89,17 @@ describe('usage from the rollups', () => {
       expectMatchesRows(result, await rawRows(db, since, until), by, offset);
       expect(result.sources).toEqual({ rawSince: null, roundedToHour: false, migrating: false });
     }
-    const filtered = await queryUsage(ledger, { since: END - 30 * DAY, until: END, groupBy: 'day', utcOffsetMinutes: 0, filters: { feature: 'ask', client: 'cli' } }, END);
+    const filtered = await queryUsage(
+      ledger,
+      {
+        since: END - 30 * DAY,
+        until: END,
+        groupBy: 'day',
+        utcOffsetMinutes: 0,
+        filters: { feature: 'ask', client: 'cli' },
+      },
+      END,
+    );
     const rows = (await rawRows(db, END - 30 * DAY, END)).filter((r) => r.feature === 'ask' && r.client === 'cli');
     expectMatchesRows(filtered, rows, 'day', 0);
     await ledger.close();
@@ -80,12 +115,19 @@ describe('usage from the rollups', () => {
     const maintenance = new UsageMaintenance({ ledger, retentionDays: 10, now: () => END });
     await maintenance.round();
     const db = ledger.reader();
-    expect((await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM requests WHERE started_at < ?', [END - 10 * DAY - HOUR]))!.n).toBe(0);
+    expect(
+      (await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM requests WHERE started_at < ?', [END - 10 * DAY - HOUR]))!
+        .n,
+    ).toBe(0);
     const after = await queryUsage(ledger, { since, until: END, groupBy: 'day', utcOffsetMinutes: 0 }, END);
     expect(after.groups).toEqual(before.groups);
     expect(after.sources).toMatchObject({ roundedToHour: false, migrating: false });
     expect(after.sources!.rawSince).toBe(END - 10 * DAY - (END % HOUR));
-    const midHour = await queryUsage(ledger, { since: since + 20 * 60_000, until: END, groupBy: 'day', utcOffsetMinutes: 0 }, END);
+    const midHour = await queryUsage(
+      ledger,
+      { since: since + 20 * 60_000, until: END, groupBy: 'day', utcOffsetMinutes: 0 },
+      END,
+    );
     expect(midHour.sources!.roundedToHour).toBe(true);
     // The edge's whole hour answers: at least what the exact range holds.
     expect(midHour.total.requests).toBe(before.total.requests);

@@ -25,17 +25,30 @@ function heldFsync(): { syncFd: (fd: number) => Promise<void>; calls: number; re
     failNext: undefined as Error | undefined,
     syncFd: (_fd: number) => {
       h.calls++;
-      if (h.failNext) { const err = h.failNext; h.failNext = undefined; return Promise.reject(err); }
+      if (h.failNext) {
+        const err = h.failNext;
+        h.failNext = undefined;
+        return Promise.reject(err);
+      }
       return new Promise<void>((resolve) => waiting.push(resolve));
     },
-    releaseAll: () => { for (const r of waiting.splice(0)) r(); },
+    releaseAll: () => {
+      for (const r of waiting.splice(0)) r();
+    },
   };
   return h;
 }
 
 const settled = async (p: Promise<unknown>): Promise<boolean> => {
   let done = false;
-  void p.then(() => { done = true; }, () => { done = true; });
+  void p.then(
+    () => {
+      done = true;
+    },
+    () => {
+      done = true;
+    },
+  );
   for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
   return done;
 };
@@ -78,7 +91,9 @@ describe('UsageLedger durability off the reply path', () => {
     await ledger.open();
     expect((await ledger.reader().get<{ synchronous: number }>('PRAGMA synchronous'))?.synchronous).toBe(1);
     // Every record() resolves while the fsync is still held: the reply does not wait for the disk.
-    expect(await Promise.all(Array.from({ length: 5 }, () => ledger.record(makeRecord())))).toEqual(Array(5).fill({ recorded: true }));
+    expect(await Promise.all(Array.from({ length: 5 }, () => ledger.record(makeRecord())))).toEqual(
+      Array(5).fill({ recorded: true }),
+    );
     expect(await countRows(ledger.reader())).toBe(5);
     expect(fsync.calls).toBeGreaterThanOrEqual(1);
     const durable = ledger.durable();
@@ -94,7 +109,11 @@ describe('UsageLedger durability off the reply path', () => {
     const fsync = heldFsync();
     fsync.failNext = Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
     const logs: string[] = [];
-    const ledger = new UsageLedger({ file: path.join(dir(), 'usage.db'), syncFd: fsync.syncFd, log: (_l, msg) => logs.push(msg) });
+    const ledger = new UsageLedger({
+      file: path.join(dir(), 'usage.db'),
+      syncFd: fsync.syncFd,
+      log: (_l, msg) => logs.push(msg),
+    });
     await ledger.open();
     expect(await ledger.record(makeRecord())).toEqual({ recorded: true });
     await ledger.durable();

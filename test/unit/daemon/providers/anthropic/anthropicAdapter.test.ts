@@ -1,14 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { AnthropicAdapter } from '../../../../../daemon/providers/anthropic/anthropicAdapter';
 import { anthropicTranscript, hasRealTranscripts, skipReason } from '../../../../fakes/realTranscripts';
-import { abortAfterFirstText, closedPortURL, drain, drainToError, request, upstreamError, signal, useAdapter } from '../adapterHarness';
+import {
+  abortAfterFirstText,
+  closedPortURL,
+  drain,
+  drainToError,
+  request,
+  upstreamError,
+  signal,
+  useAdapter,
+} from '../adapterHarness';
 
 const apiKey = 'sk-ant-secret-KEY-0123456789';
-const env = useAdapter<AnthropicAdapter>((fake) => new AnthropicAdapter({ apiKey, baseURL: fake.baseURL('anthropic') }));
+const env = useAdapter<AnthropicAdapter>(
+  (fake) => new AnthropicAdapter({ apiKey, baseURL: fake.baseURL('anthropic') }),
+);
 
 describe('AnthropicAdapter through @anthropic-ai/sdk', () => {
   it('chat: returns the text, usage, stop reason, id and lower-cased headers the fake sent', async () => {
-    env.fake.enqueue('anthropic', { text: 'Hi there', usage: { input: 11, output: 4, cacheRead: 5, cacheWrite: 3, reasoning: 2 }, responseId: 'msg_1', headers: { 'Retry-After': '1' } });
+    env.fake.enqueue('anthropic', {
+      text: 'Hi there',
+      usage: { input: 11, output: 4, cacheRead: 5, cacheWrite: 3, reasoning: 2 },
+      responseId: 'msg_1',
+      headers: { 'Retry-After': '1' },
+    });
     const res = await env.adapter.chat(request({ system: 'Be brief', maxTokens: 99, temperature: 0.3 }), signal());
     expect(res).toMatchObject({
       text: 'Hi there',
@@ -24,20 +40,39 @@ describe('AnthropicAdapter through @anthropic-ai/sdk', () => {
   });
 
   it('puts the system prompt, max_tokens, temperature and messages in their wire fields', async () => {
-    await env.adapter.chat(request({ system: 'Be brief', maxTokens: 99, temperature: 0.3, messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }, { role: 'user', content: 'c' }] }), signal());
+    await env.adapter.chat(
+      request({
+        system: 'Be brief',
+        maxTokens: 99,
+        temperature: 0.3,
+        messages: [
+          { role: 'user', content: 'a' },
+          { role: 'assistant', content: 'b' },
+          { role: 'user', content: 'c' },
+        ],
+      }),
+      signal(),
+    );
     const rec = env.fake.lastRequest('anthropic');
     expect(rec?.body).toMatchObject({
       model: 'test-model',
       system: 'Be brief',
       max_tokens: 99,
       temperature: 0.3,
-      messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }, { role: 'user', content: 'c' }],
+      messages: [
+        { role: 'user', content: 'a' },
+        { role: 'assistant', content: 'b' },
+        { role: 'user', content: 'c' },
+      ],
     });
     expect(rec?.apiKey).toBe(apiKey);
   });
 
   it('stream: yields each delta and exactly one done with the final usage', async () => {
-    env.fake.enqueue('anthropic', { deltas: ['Hel', 'lo', ' world'], usage: { input: 8, output: 3, cacheRead: 2, cacheWrite: 1 } });
+    env.fake.enqueue('anthropic', {
+      deltas: ['Hel', 'lo', ' world'],
+      usage: { input: 8, output: 3, cacheRead: 2, cacheWrite: 1 },
+    });
     const { texts, done } = await drain(env.adapter.stream(request(), signal()));
     expect(texts).toEqual(['Hel', 'lo', ' world']);
     expect(done).toMatchObject({
@@ -58,7 +93,12 @@ describe('AnthropicAdapter through @anthropic-ai/sdk', () => {
   it('maps a 401 to authentication_error with the request id, and never echoes the key', async () => {
     env.fake.enqueue('anthropic', { status: 401, error: { message: `invalid x-api-key ${apiKey}` } });
     const err = await upstreamError(env.adapter.chat(request(), signal()));
-    expect(err).toMatchObject({ provider: 'anthropic', kind: 'http', status: 401, providerType: 'authentication_error' });
+    expect(err).toMatchObject({
+      provider: 'anthropic',
+      kind: 'http',
+      status: 401,
+      providerType: 'authentication_error',
+    });
     expect(err.requestId).toMatch(/^req_/);
     expect(err.message).not.toContain(apiKey);
   });
@@ -74,11 +114,21 @@ describe('AnthropicAdapter through @anthropic-ai/sdk', () => {
 
   it('maps 529 overloaded_error', async () => {
     env.fake.enqueue('anthropic', { status: 529 });
-    expect(await upstreamError(env.adapter.chat(request(), signal()))).toMatchObject({ status: 529, providerType: 'overloaded_error' });
+    expect(await upstreamError(env.adapter.chat(request(), signal()))).toMatchObject({
+      status: 529,
+      providerType: 'overloaded_error',
+    });
   });
 
   it('keeps the status of an HTML 502 and an empty 503', async () => {
-    env.fake.enqueue('anthropic', { status: 502, rawBody: '<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>' }, { status: 503, rawBody: '' });
+    env.fake.enqueue(
+      'anthropic',
+      {
+        status: 502,
+        rawBody: '<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>',
+      },
+      { status: 503, rawBody: '' },
+    );
     const html = await upstreamError(env.adapter.chat(request(), signal()));
     expect(html).toMatchObject({ kind: 'http', status: 502, providerType: undefined });
     expect(html.message).toContain('Bad Gateway');
@@ -98,7 +148,12 @@ describe('AnthropicAdapter through @anthropic-ai/sdk', () => {
   it('turns an event: error after two deltas into a stream_error with the provider type', async () => {
     env.fake.enqueue('anthropic', { deltas: ['a', 'b', 'c'], fault: { kind: 'sseError', afterDeltas: 2 } });
     const { error } = await drainToError(env.adapter.stream(request(), signal()));
-    expect(error).toMatchObject({ kind: 'stream_error', providerType: 'overloaded_error', partialText: 'ab', message: 'Overloaded' });
+    expect(error).toMatchObject({
+      kind: 'stream_error',
+      providerType: 'overloaded_error',
+      partialText: 'ab',
+      message: 'Overloaded',
+    });
   });
 
   it('reports a connection reset mid-stream as a connection error with the partial text', async () => {
@@ -109,7 +164,10 @@ describe('AnthropicAdapter through @anthropic-ai/sdk', () => {
 
   it('reports an unreachable server as a connection error', async () => {
     const offline = new AnthropicAdapter({ apiKey, baseURL: closedPortURL });
-    expect(await upstreamError(offline.chat(request(), signal()))).toMatchObject({ kind: 'connection', status: undefined });
+    expect(await upstreamError(offline.chat(request(), signal()))).toMatchObject({
+      kind: 'connection',
+      status: undefined,
+    });
   });
 
   it('aborting mid-stream closes the upstream socket promptly', async () => {
@@ -140,22 +198,28 @@ describe('AnthropicAdapter through @anthropic-ai/sdk', () => {
   });
 });
 
-describe.skipIf(!hasRealTranscripts)(`AnthropicAdapter on real transcripts${hasRealTranscripts ? '' : ` (skipped: ${skipReason})`}`, () => {
-  it('streams anthropic/basic_response.txt', async () => {
-    env.fake.enqueue('anthropic', { rawBody: anthropicTranscript('basic_response.txt') });
-    const { texts, done } = await drain(env.adapter.stream(request(), signal()));
-    expect(texts.join('')).toBe('Hello there!');
-    expect(done).toMatchObject({
-      model: 'claude-opus-4-8',
-      stopReason: 'end_turn',
-      responseId: 'msg_4QpJur2dWWDjF6C758FbBw5vm12BaVipnK',
-      usage: { input_tokens: 11, output_tokens: 6 },
+describe.skipIf(!hasRealTranscripts)(
+  `AnthropicAdapter on real transcripts${hasRealTranscripts ? '' : ` (skipped: ${skipReason})`}`,
+  () => {
+    it('streams anthropic/basic_response.txt', async () => {
+      env.fake.enqueue('anthropic', { rawBody: anthropicTranscript('basic_response.txt') });
+      const { texts, done } = await drain(env.adapter.stream(request(), signal()));
+      expect(texts.join('')).toBe('Hello there!');
+      expect(done).toMatchObject({
+        model: 'claude-opus-4-8',
+        stopReason: 'end_turn',
+        responseId: 'msg_4QpJur2dWWDjF6C758FbBw5vm12BaVipnK',
+        usage: { input_tokens: 11, output_tokens: 6 },
+      });
     });
-  });
 
-  it('reports the same transcript cut before message_stop as truncated', async () => {
-    env.fake.enqueue('anthropic', { rawBody: anthropicTranscript('basic_response.txt'), fault: { kind: 'truncate', afterDeltas: 8 } });
-    const { error } = await drainToError(env.adapter.stream(request(), signal()));
-    expect(error).toMatchObject({ kind: 'truncated', partialText: 'Hello there!' });
-  });
-});
+    it('reports the same transcript cut before message_stop as truncated', async () => {
+      env.fake.enqueue('anthropic', {
+        rawBody: anthropicTranscript('basic_response.txt'),
+        fault: { kind: 'truncate', afterDeltas: 8 },
+      });
+      const { error } = await drainToError(env.adapter.stream(request(), signal()));
+      expect(error).toMatchObject({ kind: 'truncated', partialText: 'Hello there!' });
+    });
+  },
+);

@@ -10,16 +10,29 @@ import { useEnv, withEnv } from '../platformEnv';
 // Obviously fake AWS credentials, found by the SDK's own default chain (the environment).
 const accessKeyId = 'AKIAFAKEFAKEFAKE0001';
 const secretAccessKey = 'fake-secret-do-not-use-0000000000000000';
-useEnv({ AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined, AWS_BEARER_TOKEN_BEDROCK: undefined, AWS_EC2_METADATA_DISABLED: 'true' });
+useEnv({
+  AWS_ACCESS_KEY_ID: accessKeyId,
+  AWS_SECRET_ACCESS_KEY: secretAccessKey,
+  AWS_SESSION_TOKEN: undefined,
+  AWS_PROFILE: undefined,
+  AWS_BEARER_TOKEN_BEDROCK: undefined,
+  AWS_EC2_METADATA_DISABLED: 'true',
+});
 
 const model = 'global.anthropic.claude-sonnet-5-5';
-const env = useAdapter<ProviderAdapter>((fake) => createAnthropicBedrockAdapter({ apiKey: '', baseURL: fake.baseURL('bedrock'), platform: { region: 'eu-west-3' } }));
+const env = useAdapter<ProviderAdapter>((fake) =>
+  createAnthropicBedrockAdapter({ apiKey: '', baseURL: fake.baseURL('bedrock'), platform: { region: 'eu-west-3' } }),
+);
 
 describe('Claude on Bedrock through @anthropic-ai/bedrock-sdk', () => {
   it('chat: InvokeModel, SigV4-signed with the AWS chain for the configured region, Anthropic body without the model', async () => {
     env.fake.enqueue('bedrock', { text: 'Hi from Bedrock', usage: { input: 9, output: 4, cacheRead: 2 } });
     const res = await env.adapter.chat(request({ model, maxTokens: 16, system: 'Be brief' }), signal());
-    expect(res).toMatchObject({ text: 'Hi from Bedrock', stopReason: 'end_turn', usage: { input_tokens: 11, output_tokens: 4, cache_read_tokens: 2 } });
+    expect(res).toMatchObject({
+      text: 'Hi from Bedrock',
+      stopReason: 'end_turn',
+      usage: { input_tokens: 11, output_tokens: 4, cache_read_tokens: 2 },
+    });
     const rec = env.fake.lastRequest('bedrock');
     expect(rec?.path).toBe(`/model/${model}/invoke`);
     const sig = parseSigV4(Object.fromEntries(Object.entries(rec?.headers ?? {})));
@@ -61,10 +74,15 @@ describe('Claude on Bedrock through @anthropic-ai/bedrock-sdk', () => {
     expect(texts.join('')).toBe('naïve café ☕ ok');
   });
 
-  it('a ThrottlingException (429, x-amzn-ErrorType) is rate_limited, with Bedrock\'s message and request id', async () => {
+  it("a ThrottlingException (429, x-amzn-ErrorType) is rate_limited, with Bedrock's message and request id", async () => {
     env.fake.enqueue('bedrock', { status: 429, headers: { 'retry-after': '2' } });
     const err = await upstreamError(env.adapter.chat(request({ model }), signal()));
-    expect(err).toMatchObject({ provider: 'anthropicBedrock', status: 429, providerType: 'ThrottlingException', message: 'Too many requests, please wait before trying again.' });
+    expect(err).toMatchObject({
+      provider: 'anthropicBedrock',
+      status: 429,
+      providerType: 'ThrottlingException',
+      message: 'Too many requests, please wait before trying again.',
+    });
     expect(err.requestId).toBeTruthy();
     expect(classifyCode(err)).toBe('rate_limited');
   });
@@ -84,7 +102,10 @@ describe('Claude on Bedrock through @anthropic-ai/bedrock-sdk', () => {
   });
 
   it('an exception frame after two deltas is an in-band error carrying the partial text', async () => {
-    env.fake.enqueue('bedrock', { deltas: ['one ', 'two ', 'three'], fault: { kind: 'sseError', afterDeltas: 2, status: 429 } });
+    env.fake.enqueue('bedrock', {
+      deltas: ['one ', 'two ', 'three'],
+      fault: { kind: 'sseError', afterDeltas: 2, status: 429 },
+    });
     const { texts, error } = await drainToError(env.adapter.stream(request({ model }), signal()));
     expect(texts).toEqual(['one ', 'two ']);
     expect(error).toMatchObject({ kind: 'stream_error', providerType: 'throttlingException', partialText: 'one two ' });
@@ -99,7 +120,11 @@ describe('Claude on Bedrock through @anthropic-ai/bedrock-sdk', () => {
   });
 
   it('a stored Bedrock API key is sent as a bearer token instead of a signature', async () => {
-    const adapter = createAnthropicBedrockAdapter({ apiKey: 'bedrock-api-key-FAKE-1234567890', baseURL: env.fake.baseURL('bedrock'), platform: { region: 'us-east-1' } });
+    const adapter = createAnthropicBedrockAdapter({
+      apiKey: 'bedrock-api-key-FAKE-1234567890',
+      baseURL: env.fake.baseURL('bedrock'),
+      platform: { region: 'us-east-1' },
+    });
     await adapter.chat(request({ model }), signal());
     const rec = env.fake.lastRequest('bedrock');
     expect(rec?.headers.authorization).toBe('Bearer bedrock-api-key-FAKE-1234567890');
@@ -107,13 +132,28 @@ describe('Claude on Bedrock through @anthropic-ai/bedrock-sdk', () => {
   });
 
   it('no AWS credentials anywhere is an auth failure that says how to set them up, and nothing is sent', async () => {
-    await withEnv({ AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', AWS_CONFIG_FILE: '/nonexistent/config', AWS_WEB_IDENTITY_TOKEN_FILE: undefined, AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined, AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined }, async () => {
-      const adapter = createAnthropicBedrockAdapter({ apiKey: '', baseURL: env.fake.baseURL('bedrock'), platform: { region: 'us-east-1' } });
-      const err = await upstreamError(adapter.chat(request({ model }), signal()));
-      expect(classifyCode(err)).toBe('auth');
-      expect(err.message).toMatch(/AWS credentials/);
-      expect(err.message).toMatch(/conduit key set anthropicBedrock/);
-    });
+    await withEnv(
+      {
+        AWS_ACCESS_KEY_ID: undefined,
+        AWS_SECRET_ACCESS_KEY: undefined,
+        AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+        AWS_CONFIG_FILE: '/nonexistent/config',
+        AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
+        AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
+      },
+      async () => {
+        const adapter = createAnthropicBedrockAdapter({
+          apiKey: '',
+          baseURL: env.fake.baseURL('bedrock'),
+          platform: { region: 'us-east-1' },
+        });
+        const err = await upstreamError(adapter.chat(request({ model }), signal()));
+        expect(classifyCode(err)).toBe('auth');
+        expect(err.message).toMatch(/AWS credentials/);
+        expect(err.message).toMatch(/conduit key set anthropicBedrock/);
+      },
+    );
     expect(env.fake.requestsFor('bedrock')).toHaveLength(0);
   });
 });

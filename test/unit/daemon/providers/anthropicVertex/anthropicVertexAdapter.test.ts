@@ -14,7 +14,11 @@ const saved = process.env.GOOGLE_APPLICATION_CREDENTIALS;
 const env = useAdapter<ProviderAdapter>((fake) => {
   adc = writeGoogleAdc(fake.googleTokenURL);
   process.env.GOOGLE_APPLICATION_CREDENTIALS = adc.credentialsFile;
-  return createAnthropicVertexAdapter({ apiKey: '', baseURL: fake.baseURL('vertexAnthropic'), platform: { project: 'fake-proj', location: 'us-east5' } });
+  return createAnthropicVertexAdapter({
+    apiKey: '',
+    baseURL: fake.baseURL('vertexAnthropic'),
+    platform: { project: 'fake-proj', location: 'us-east5' },
+  });
 });
 afterAll(() => {
   if (saved === undefined) delete process.env.GOOGLE_APPLICATION_CREDENTIALS;
@@ -26,7 +30,10 @@ describe('Claude on Vertex AI through @anthropic-ai/vertex-sdk and Google ADC', 
   it('chat: :rawPredict under the project and location, with the access token the ADC flow obtained', async () => {
     env.fake.enqueue('vertexAnthropic', { text: 'Hi from Vertex', usage: { input: 6, output: 2, cacheWrite: 3 } });
     const res = await env.adapter.chat(request({ model, maxTokens: 16 }), signal());
-    expect(res).toMatchObject({ text: 'Hi from Vertex', usage: { input_tokens: 9, output_tokens: 2, cache_write_tokens: 3 } });
+    expect(res).toMatchObject({
+      text: 'Hi from Vertex',
+      usage: { input_tokens: 9, output_tokens: 2, cache_write_tokens: 3 },
+    });
     const rec = env.fake.lastRequest('vertexAnthropic');
     expect(rec?.path).toBe(`/v1/projects/fake-proj/locations/us-east5/publishers/anthropic/models/${model}:rawPredict`);
     // The token was issued by the exchange, for the subject token the credentials file named.
@@ -36,7 +43,7 @@ describe('Claude on Vertex AI through @anthropic-ai/vertex-sdk and Google ADC', 
     expect(rec?.body).not.toHaveProperty('model');
   });
 
-  it('stream: :streamRawPredict, Anthropic\'s SSE', async () => {
+  it("stream: :streamRawPredict, Anthropic's SSE", async () => {
     env.fake.enqueue('vertexAnthropic', { deltas: ['Ver', 'tex'], usage: { input: 4, output: 2 } });
     const { texts, done } = await drain(env.adapter.stream(request({ model }), signal()));
     expect(texts).toEqual(['Ver', 'tex']);
@@ -45,9 +52,20 @@ describe('Claude on Vertex AI through @anthropic-ai/vertex-sdk and Google ADC', 
   });
 
   it('a platform 429 (google.rpc RESOURCE_EXHAUSTED with RetryInfo) is rate_limited with the wait', async () => {
-    env.fake.enqueue('vertexAnthropic', { status: 429, error: { message: 'Quota exceeded for aiplatform.googleapis.com/online_prediction_requests_per_base_model.', retryDelay: '7s' } });
+    env.fake.enqueue('vertexAnthropic', {
+      status: 429,
+      error: {
+        message: 'Quota exceeded for aiplatform.googleapis.com/online_prediction_requests_per_base_model.',
+        retryDelay: '7s',
+      },
+    });
     const err = await upstreamError(env.adapter.chat(request({ model }), signal()));
-    expect(err).toMatchObject({ provider: 'anthropicVertex', status: 429, providerType: 'RESOURCE_EXHAUSTED', retryDelayMs: 7000 });
+    expect(err).toMatchObject({
+      provider: 'anthropicVertex',
+      status: 429,
+      providerType: 'RESOURCE_EXHAUSTED',
+      retryDelayMs: 7000,
+    });
     expect(err.message).toMatch(/^Quota exceeded/);
     expect(classifyCode(err)).toBe('rate_limited');
   });
@@ -75,7 +93,11 @@ describe('Claude on Vertex AI through @anthropic-ai/vertex-sdk and Google ADC', 
   it('without usable credentials: an auth failure that says how to log in, nothing sent', async () => {
     const before = env.fake.requestsFor('vertexAnthropic').length;
     await withEnv({ GOOGLE_APPLICATION_CREDENTIALS: `${adc.dir}/missing.json` }, async () => {
-      const adapter = createAnthropicVertexAdapter({ apiKey: '', baseURL: env.fake.baseURL('vertexAnthropic'), platform: { project: 'fake-proj', location: 'global' } });
+      const adapter = createAnthropicVertexAdapter({
+        apiKey: '',
+        baseURL: env.fake.baseURL('vertexAnthropic'),
+        platform: { project: 'fake-proj', location: 'global' },
+      });
       const err = await upstreamError(adapter.chat(request({ model }), signal()));
       expect(classifyCode(err)).toBe('auth');
       expect(err.message).toMatch(/gcloud auth application-default login/);
@@ -84,8 +106,15 @@ describe('Claude on Vertex AI through @anthropic-ai/vertex-sdk and Google ADC', 
   });
 
   it('without a project it refuses to build, naming the setting', () => {
-    expect(() => createAnthropicVertexAdapter({ apiKey: '', baseURL: env.fake.baseURL('vertexAnthropic'), platform: { location: 'global' } }))
-      .toThrow(ConduitError);
-    expect(() => createAnthropicVertexAdapter({ apiKey: '', baseURL: env.fake.baseURL('vertexAnthropic') })).toThrow(/providers\.anthropicVertex\.project/);
+    expect(() =>
+      createAnthropicVertexAdapter({
+        apiKey: '',
+        baseURL: env.fake.baseURL('vertexAnthropic'),
+        platform: { location: 'global' },
+      }),
+    ).toThrow(ConduitError);
+    expect(() => createAnthropicVertexAdapter({ apiKey: '', baseURL: env.fake.baseURL('vertexAnthropic') })).toThrow(
+      /providers\.anthropicVertex\.project/,
+    );
   });
 });

@@ -7,17 +7,27 @@ import { drain, drainToError, request, signal, upstreamError, useAdapter } from 
 import { withEnv } from '../platformEnv';
 
 const apiKey = 'azure-key-FAKE-0123456789abcdef';
-const env = useAdapter<ProviderAdapter>((fake) => createAzureOpenAIAdapter({
-  apiKey,
-  baseURL: fake.baseURL('azure'),
-  platform: { apiVersion: '2024-10-21', deployments: { 'gpt-5.4-mini': 'prod-mini' } },
-}));
+const env = useAdapter<ProviderAdapter>((fake) =>
+  createAzureOpenAIAdapter({
+    apiKey,
+    baseURL: fake.baseURL('azure'),
+    platform: { apiVersion: '2024-10-21', deployments: { 'gpt-5.4-mini': 'prod-mini' } },
+  }),
+);
 
-describe('Azure OpenAI through the openai SDK\'s AzureOpenAI client', () => {
+describe("Azure OpenAI through the openai SDK's AzureOpenAI client", () => {
   it('chat: the deployment configured for the model, the api-version and the api-key header', async () => {
-    env.fake.enqueue('azure', { text: 'Hi from Azure', model: 'gpt-5.4-mini-2026-03-17', usage: { input: 10, output: 3, cacheRead: 4 } });
+    env.fake.enqueue('azure', {
+      text: 'Hi from Azure',
+      model: 'gpt-5.4-mini-2026-03-17',
+      usage: { input: 10, output: 3, cacheRead: 4 },
+    });
     const res = await env.adapter.chat(request({ model: 'gpt-5.4-mini', maxTokens: 16 }), signal());
-    expect(res).toMatchObject({ text: 'Hi from Azure', model: 'gpt-5.4-mini-2026-03-17', usage: { input_tokens: 10, output_tokens: 3, cache_read_tokens: 4 } });
+    expect(res).toMatchObject({
+      text: 'Hi from Azure',
+      model: 'gpt-5.4-mini-2026-03-17',
+      usage: { input_tokens: 10, output_tokens: 3, cache_read_tokens: 4 },
+    });
     const rec = env.fake.lastRequest('azure');
     expect(rec?.path).toBe('/openai/deployments/prod-mini/chat/completions');
     expect(rec?.query['api-version']).toBe('2024-10-21');
@@ -27,7 +37,7 @@ describe('Azure OpenAI through the openai SDK\'s AzureOpenAI client', () => {
     expect(res.headers['x-ratelimit-remaining-requests']).toBe('249');
   });
 
-  it('OpenAI\'s organization and project variables never reach Azure', async () => {
+  it("OpenAI's organization and project variables never reach Azure", async () => {
     await withEnv({ OPENAI_ORG_ID: 'org-FAKE', OPENAI_PROJECT_ID: 'proj_FAKE' }, async () => {
       const adapter = createAzureOpenAIAdapter({ apiKey, baseURL: env.fake.baseURL('azure') });
       await adapter.chat(request({ model: 'gpt-5.4-mini' }), signal());
@@ -48,7 +58,10 @@ describe('Azure OpenAI through the openai SDK\'s AzureOpenAI client', () => {
     const { texts, done } = await drain(env.adapter.stream(request({ model: 'gpt-5.4-mini' }), signal()));
     expect(texts).toEqual(['Az', 'ure']);
     expect(done).toMatchObject({ stopReason: 'stop', usage: { input_tokens: 5, output_tokens: 2 } });
-    expect(env.fake.lastRequest('azure')?.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+    expect(env.fake.lastRequest('azure')?.body).toMatchObject({
+      stream: true,
+      stream_options: { include_usage: true },
+    });
   });
 
   it('a stream that ends after the finish but before the usage chunk is truncated', async () => {

@@ -25,24 +25,54 @@ describe('the capability table', () => {
   });
 
   it('OpenAI: GPT-5 takes only the default temperature and 272k of input; GPT-5.4 a temperature at effort "none"', () => {
-    expect(capabilitiesOf('openai', 'gpt-5-mini-2025-08-07')).toMatchObject({ sampling: 'defaultOnly', window: 400_000, maxInput: 272_000, maxTokensField: 'max_completion_tokens' });
-    expect(capabilitiesOf('openai', 'gpt-5.4')).toMatchObject({ sampling: 'onlyWithoutReasoning', window: 1_050_000, maxInput: 922_000 });
+    expect(capabilitiesOf('openai', 'gpt-5-mini-2025-08-07')).toMatchObject({
+      sampling: 'defaultOnly',
+      window: 400_000,
+      maxInput: 272_000,
+      maxTokensField: 'max_completion_tokens',
+    });
+    expect(capabilitiesOf('openai', 'gpt-5.4')).toMatchObject({
+      sampling: 'onlyWithoutReasoning',
+      window: 1_050_000,
+      maxInput: 922_000,
+    });
     expect(capabilitiesOf('openai', 'gpt-5.6-sol')).toMatchObject({ family: 'gpt-5.4+', objectRootOnly: true });
     expect(capabilitiesOf('openai', 'gpt-4.1')).toMatchObject({ sampling: 'any', thinking: { kind: 'none' } });
   });
 
   it('Gemini: thinkingLevel from 3 on (Gemini 3 Pro: low and high only), thinkingBudget on 2.5; output counted apart', () => {
-    expect(capabilitiesOf('gemini', 'gemini-3.8-flash').thinking).toEqual({ kind: 'geminiLevel', levels: ['low', 'medium', 'high'] });
-    expect(capabilitiesOf('gemini', 'models/gemini-3-pro-preview').thinking).toEqual({ kind: 'geminiLevel', levels: ['low', 'high'] });
-    expect(capabilitiesOf('gemini', 'gemini-2.5-pro')).toMatchObject({ thinking: { kind: 'geminiBudget' }, inputLimit: 'separate', maxInput: 1_048_576, objectRootOnly: false });
+    expect(capabilitiesOf('gemini', 'gemini-3.8-flash').thinking).toEqual({
+      kind: 'geminiLevel',
+      levels: ['low', 'medium', 'high'],
+    });
+    expect(capabilitiesOf('gemini', 'models/gemini-3-pro-preview').thinking).toEqual({
+      kind: 'geminiLevel',
+      levels: ['low', 'high'],
+    });
+    expect(capabilitiesOf('gemini', 'gemini-2.5-pro')).toMatchObject({
+      thinking: { kind: 'geminiBudget' },
+      inputLimit: 'separate',
+      maxInput: 1_048_576,
+      objectRootOnly: false,
+    });
   });
 
   it('platforms inherit the row of the model they serve', () => {
-    expect(capabilitiesOf('anthropicBedrock', 'global.anthropic.claude-sonnet-5-5')).toMatchObject({ family: 'claude-4.7+', window: 1_000_000 });
-    expect(capabilitiesOf('anthropicBedrock', 'anthropic.claude-sonnet-4-5-20250929-v1:0')).toMatchObject({ family: 'claude-3.7..4.5', window: 200_000 });
+    expect(capabilitiesOf('anthropicBedrock', 'global.anthropic.claude-sonnet-5-5')).toMatchObject({
+      family: 'claude-4.7+',
+      window: 1_000_000,
+    });
+    expect(capabilitiesOf('anthropicBedrock', 'anthropic.claude-sonnet-4-5-20250929-v1:0')).toMatchObject({
+      family: 'claude-3.7..4.5',
+      window: 200_000,
+    });
     expect(capabilitiesOf('anthropicVertex', 'claude-haiku-4-5@20251001').thinking.kind).toBe('anthropicBudget');
     expect(capabilitiesOf('geminiVertex', 'gemini-3.8-flash').thinking.kind).toBe('geminiLevel');
     expect(capabilitiesOf('azureOpenai', 'gpt-5')).toMatchObject({ sampling: 'defaultOnly', maxInput: 272_000 });
-    expect(capabilitiesOf('openaiCompatible', 'llama3.3')).toMatchObject({ family: 'openai-compatible', maxTokensField: 'max_tokens', window: null });
+    expect(capabilitiesOf('openaiCompatible', 'llama3.3')).toMatchObject({
+      family: 'openai-compatible',
+      maxTokensField: 'max_tokens',
+      window: null,
+    });
   });
 });

@@ -13,7 +13,11 @@ const saved = process.env.GOOGLE_APPLICATION_CREDENTIALS;
 const env = useAdapter<ProviderAdapter>((fake) => {
   adc = writeGoogleAdc(fake.googleTokenURL);
   process.env.GOOGLE_APPLICATION_CREDENTIALS = adc.credentialsFile;
-  return createGeminiVertexAdapter({ apiKey: '', baseURL: fake.baseURL('vertexGemini'), platform: { project: 'fake-proj', location: 'europe-west4', apiVersion: 'v1' } });
+  return createGeminiVertexAdapter({
+    apiKey: '',
+    baseURL: fake.baseURL('vertexGemini'),
+    platform: { project: 'fake-proj', location: 'europe-west4', apiVersion: 'v1' },
+  });
 });
 afterAll(() => {
   if (saved === undefined) delete process.env.GOOGLE_APPLICATION_CREDENTIALS;
@@ -25,9 +29,15 @@ describe('Gemini on Vertex AI through @google/genai (vertexai: true) and Google 
   it('chat: :generateContent under the project and location, with the ADC access token and no API key', async () => {
     env.fake.enqueue('vertexGemini', { text: 'Hi from Vertex Gemini', usage: { input: 8, output: 3, reasoning: 2 } });
     const res = await env.adapter.chat(request({ model, maxTokens: 16 }), signal());
-    expect(res).toMatchObject({ text: 'Hi from Vertex Gemini', stopReason: 'STOP', usage: { input_tokens: 8, output_tokens: 5, reasoning_tokens: 2 } });
+    expect(res).toMatchObject({
+      text: 'Hi from Vertex Gemini',
+      stopReason: 'STOP',
+      usage: { input_tokens: 8, output_tokens: 5, reasoning_tokens: 2 },
+    });
     const rec = env.fake.lastRequest('vertexGemini');
-    expect(rec?.path).toBe(`/v1/projects/fake-proj/locations/europe-west4/publishers/google/models/${model}:generateContent`);
+    expect(rec?.path).toBe(
+      `/v1/projects/fake-proj/locations/europe-west4/publishers/google/models/${model}:generateContent`,
+    );
     expect(env.fake.googleTokens.issued.has(rec?.apiKey ?? '')).toBe(true);
     expect(rec?.headers['x-goog-api-key']).toBeUndefined();
     expect(rec?.body).toMatchObject({ generationConfig: { maxOutputTokens: 16 } });
@@ -72,7 +82,11 @@ describe('Gemini on Vertex AI through @google/genai (vertexai: true) and Google 
   it('without usable credentials: an auth failure that says how to log in, nothing sent', async () => {
     const before = env.fake.requestsFor('vertexGemini').length;
     await withEnv({ GOOGLE_APPLICATION_CREDENTIALS: `${adc.dir}/missing.json` }, async () => {
-      const adapter = createGeminiVertexAdapter({ apiKey: '', baseURL: env.fake.baseURL('vertexGemini'), platform: { project: 'fake-proj', location: 'global' } });
+      const adapter = createGeminiVertexAdapter({
+        apiKey: '',
+        baseURL: env.fake.baseURL('vertexGemini'),
+        platform: { project: 'fake-proj', location: 'global' },
+      });
       const err = await upstreamError(adapter.chat(request({ model }), signal()));
       expect(classifyCode(err)).toBe('auth');
       expect(err.message).toMatch(/gcloud auth application-default login/);

@@ -1,14 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { createOpenAIAdapter } from '../../../../../daemon/providers/openai/openaiAdapter';
 import type { ProviderAdapter } from '../../../../../daemon/providers/types';
-import { abortAfterFirstText, closedPortURL, drain, drainToError, request, upstreamError, signal, useAdapter } from '../adapterHarness';
+import {
+  abortAfterFirstText,
+  closedPortURL,
+  drain,
+  drainToError,
+  request,
+  upstreamError,
+  signal,
+  useAdapter,
+} from '../adapterHarness';
 
 const apiKey = 'sk-proj-secret-KEY-abcdef0123';
 const env = useAdapter<ProviderAdapter>((fake) => createOpenAIAdapter({ apiKey, baseURL: fake.baseURL('openai') }));
 
 describe('OpenAI adapter through the openai SDK', () => {
   it('chat: returns text, usage with cached and reasoning tokens, id and headers', async () => {
-    env.fake.enqueue('openai', { text: 'Hi!', usage: { input: 30, output: 12, cacheRead: 10, reasoning: 5 }, responseId: 'chatcmpl-1' });
+    env.fake.enqueue('openai', {
+      text: 'Hi!',
+      usage: { input: 30, output: 12, cacheRead: 10, reasoning: 5 },
+      responseId: 'chatcmpl-1',
+    });
     const res = await env.adapter.chat(request(), signal());
     expect(res).toMatchObject({
       text: 'Hi!',
@@ -28,7 +41,10 @@ describe('OpenAI adapter through the openai SDK', () => {
       model: 'test-model',
       max_completion_tokens: 77,
       temperature: 0,
-      messages: [{ role: 'system', content: 'Be brief' }, { role: 'user', content: 'Say hello' }],
+      messages: [
+        { role: 'system', content: 'Be brief' },
+        { role: 'user', content: 'Say hello' },
+      ],
     });
     expect(rec?.body).not.toHaveProperty('max_tokens');
     expect(rec?.apiKey).toBe(apiKey);
@@ -38,7 +54,10 @@ describe('OpenAI adapter through the openai SDK', () => {
     env.fake.enqueue('openai', { deltas: ['A', 'B', 'C'], usage: { input: 4, output: 3, cacheRead: 1, reasoning: 1 } });
     const { texts, done } = await drain(env.adapter.stream(request(), signal()));
     expect(texts).toEqual(['A', 'B', 'C']);
-    expect(done).toMatchObject({ stopReason: 'stop', usage: { input_tokens: 4, output_tokens: 3, cache_read_tokens: 1, reasoning_tokens: 1 } });
+    expect(done).toMatchObject({
+      stopReason: 'stop',
+      usage: { input_tokens: 4, output_tokens: 3, cache_read_tokens: 1, reasoning_tokens: 1 },
+    });
     expect(done.headers['x-request-id']).toMatch(/^req_/);
     expect(env.fake.lastRequest()?.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
   });
@@ -52,7 +71,12 @@ describe('OpenAI adapter through the openai SDK', () => {
   it('maps insufficient_quota to its type and code', async () => {
     env.fake.enqueue('openai', { status: 429, error: { code: 'insufficient_quota' } });
     const err = await upstreamError(env.adapter.chat(request(), signal()));
-    expect(err).toMatchObject({ kind: 'http', status: 429, providerType: 'insufficient_quota', providerCode: 'insufficient_quota' });
+    expect(err).toMatchObject({
+      kind: 'http',
+      status: 429,
+      providerType: 'insufficient_quota',
+      providerCode: 'insufficient_quota',
+    });
     expect(err.requestId).toMatch(/^req_/);
   });
 
@@ -72,7 +96,11 @@ describe('OpenAI adapter through the openai SDK', () => {
   });
 
   it('keeps the status of an HTML 502 and an empty 503', async () => {
-    env.fake.enqueue('openai', { status: 502, rawBody: '<html><body><center><h1>502 Bad Gateway</h1></center></body></html>' }, { status: 503, rawBody: '' });
+    env.fake.enqueue(
+      'openai',
+      { status: 502, rawBody: '<html><body><center><h1>502 Bad Gateway</h1></center></body></html>' },
+      { status: 503, rawBody: '' },
+    );
     const html = await upstreamError(env.adapter.chat(request(), signal()));
     expect(html).toMatchObject({ kind: 'http', status: 502 });
     expect(html.message).toContain('Bad Gateway');
@@ -86,18 +114,36 @@ describe('OpenAI adapter through the openai SDK', () => {
   });
 
   it('reports a stream with finish_reason but without the usage chunk as truncated', async () => {
-    const chunk = (choices: unknown[]): unknown => ({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'test-model', choices, usage: null });
+    const chunk = (choices: unknown[]): unknown => ({
+      id: 'c1',
+      object: 'chat.completion.chunk',
+      created: 1,
+      model: 'test-model',
+      choices,
+      usage: null,
+    });
     env.fake.enqueue('openai', {
-      rawChunks: [chunk([{ index: 0, delta: { role: 'assistant', content: 'hi' }, finish_reason: null }]), chunk([{ index: 0, delta: {}, finish_reason: 'stop' }])],
+      rawChunks: [
+        chunk([{ index: 0, delta: { role: 'assistant', content: 'hi' }, finish_reason: null }]),
+        chunk([{ index: 0, delta: {}, finish_reason: 'stop' }]),
+      ],
     });
     const { error } = await drainToError(env.adapter.stream(request(), signal()));
     expect(error).toMatchObject({ kind: 'truncated', partialText: 'hi' });
   });
 
   it('turns an error object after N deltas into a stream_error with the partial text', async () => {
-    env.fake.enqueue('openai', { deltas: ['a', 'b', 'c'], fault: { kind: 'sseError', afterDeltas: 1, error: { type: 'server_error', message: 'boom' } } });
+    env.fake.enqueue('openai', {
+      deltas: ['a', 'b', 'c'],
+      fault: { kind: 'sseError', afterDeltas: 1, error: { type: 'server_error', message: 'boom' } },
+    });
     const { error } = await drainToError(env.adapter.stream(request(), signal()));
-    expect(error).toMatchObject({ kind: 'stream_error', providerType: 'server_error', message: 'boom', partialText: 'a' });
+    expect(error).toMatchObject({
+      kind: 'stream_error',
+      providerType: 'server_error',
+      message: 'boom',
+      partialText: 'a',
+    });
   });
 
   it('reports an unreachable server as a connection error', async () => {

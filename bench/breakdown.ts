@@ -6,12 +6,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { emptyUsage, type ChatRequest } from '../protocol';
+import type { ChatRequest } from '../protocol';
 import { guardRequest } from '../daemon/guard/inputGuard';
 import { Redactor } from '../daemon/guard/redact';
 import { Logger } from '../daemon/log/logger';
-import type { RequestRecord } from '../daemon/usage/requestRecord';
 import { UsageLedger } from '../daemon/usage/usageLedger';
+import { benchRecord as record } from './benchRecord';
 import { benchHome } from './processes';
 import { summarize, type Summary } from './stats';
 
@@ -20,35 +20,6 @@ export interface BreakdownRow {
   p50us: number;
   p99us: number;
   n: number;
-}
-
-function record(i: number): RequestRecord {
-  return {
-    requestId: `0b6c1c2e-8a1f-4f1e-9d3c-${String(i).padStart(12, '0')}`,
-    startedAt: Date.now(),
-    client: 'cli',
-    feature: 'ask',
-    priority: 'interactive',
-    provider: 'openai',
-    model: 'gpt-bench',
-    tier: null,
-    experimentArm: null,
-    usage: { ...emptyUsage(), input_tokens: 12, output_tokens: 300 },
-    costUsd: 0.00012,
-    costSavedUsd: 0,
-    costEstimated: false,
-    latencyMs: 1.234,
-    ttftMs: null,
-    attempts: 1,
-    errorCode: null,
-    httpStatus: null,
-    fallbackPath: [],
-    cache: 'none',
-    coalesced: false,
-    stream: false,
-    profile: 'default',
-    sample: null,
-  };
 }
 
 const us = (s: Summary): { p50us: number; p99us: number; n: number } => ({

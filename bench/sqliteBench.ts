@@ -4,42 +4,12 @@
  * run). Written to compare SQLite bindings before and after a change of backend; prints µs.
  */
 import * as fs from 'node:fs';
-import { emptyUsage } from '../protocol';
 import { selectPage } from '../daemon/usage/ledgerQueries';
-import type { RequestRecord } from '../daemon/usage/requestRecord';
 import { SqliteDb } from '../daemon/usage/sqlite';
 import { UsageLedger } from '../daemon/usage/usageLedger';
+import { benchRecord as record } from './benchRecord';
 import { benchHome } from './processes';
 import { summarize, type Summary } from './stats';
-
-function record(i: number, at: number): RequestRecord {
-  return {
-    requestId: `0b6c1c2e-8a1f-4f1e-9d3c-${String(i).padStart(12, '0')}`,
-    startedAt: at,
-    client: 'cli',
-    feature: 'ask',
-    priority: 'interactive',
-    provider: 'openai',
-    model: 'gpt-bench',
-    tier: null,
-    experimentArm: null,
-    usage: { ...emptyUsage(), input_tokens: 12, output_tokens: 300 },
-    costUsd: 0.00012,
-    costSavedUsd: 0,
-    costEstimated: false,
-    latencyMs: 1.234,
-    ttftMs: null,
-    attempts: 1,
-    errorCode: null,
-    httpStatus: null,
-    fallbackPath: [],
-    cache: 'none',
-    coalesced: false,
-    stream: false,
-    profile: 'default',
-    sample: null,
-  };
-}
 
 async function time(n: number, op: (i: number) => Promise<unknown>): Promise<Summary> {
   const xs: number[] = [];

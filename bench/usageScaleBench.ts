@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DaemonClient } from '../daemon/client/daemonClient';
-import { INSERT_SQL, INSERT_COLUMNS, recordParams } from '../daemon/usage/ledgerRow';
+import { INSERT_COLUMNS, recordParams } from '../daemon/usage/ledgerRow';
 import { migrate, SCHEMA_VERSION } from '../daemon/usage/migrations';
 import { SqliteDb } from '../daemon/usage/sqlite';
 import { UsageQueryRequest, type UsageQueryParams } from '../protocol/usage';
@@ -198,14 +198,10 @@ async function writeCost(dir: string): Promise<{ withoutUs: number; withUs: numb
     const db = await SqliteDb.open(path.join(dir, `write-${schema}.db`));
     await db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
     await migrate(db, schema);
-    const columns =
-      schema >= SCHEMA_VERSION
-        ? [...INSERT_COLUMNS]
-        : INSERT_COLUMNS.filter((c) => c !== 'latency_bin' && c !== 'ttft_bin');
-    const sql =
-      schema >= SCHEMA_VERSION
-        ? INSERT_SQL
-        : `INSERT OR IGNORE INTO requests (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+    // The columns this schema has: the sketch bins (and later columns) came with the rollups.
+    const present = new Set((await db.all<{ name: string }>('PRAGMA table_info(requests)')).map((c) => c.name));
+    const columns = INSERT_COLUMNS.filter((c) => present.has(c));
+    const sql = `INSERT OR IGNORE INTO requests (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
     const rand = seededRandom(5);
     const times: number[] = [];
     const start = Date.now() - 20 * DAY;

@@ -17,7 +17,7 @@ import { redactOutput } from '../guard/outputGuard';
 import { TIERS } from '../router/routeDecision';
 import { apiFieldsOf } from './apiFields';
 import { RouteStep } from './routeStep';
-import type { SendContext } from './gateway';
+import type { SendContext } from './gatewayTypes';
 
 export type Upstream = (ctx: SendContext) => Promise<ChatResult>;
 

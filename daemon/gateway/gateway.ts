@@ -4,14 +4,12 @@ import {
   type AttemptRecord,
   type ChatRequest,
   type ChatResult,
-  type ClientKind,
   type ConduitErrorData,
   type ProviderId,
   type RouteInfo,
   type RouterExplainResult,
   type ToolCallDelta,
 } from '../../protocol';
-import type { ResponseCache } from '../cache/responseCache';
 import { resolveProvider, type ConduitConfig } from '../config/config';
 import { fitContextWindow } from '../router/contextWindow';
 import { addTrims } from '../router/contextTrim';
@@ -19,111 +17,38 @@ import { checkImageSizes } from '../guard/imageCheck';
 import { guardInput, guardRequest } from '../guard/inputGuard';
 import { enforceModeration } from '../guard/moderation';
 import { runWithOutputGuard } from '../guard/outputStep';
-import type { Redactor } from '../guard/redact';
-import type { Logger } from '../log/logger';
 import { outputLimit } from '../providers/reasoningBudget';
 import type { PlatformSettings, ProviderAdapter, ProviderRequest } from '../providers/types';
-import type { RateLimiter } from '../ratelimit/rateLimiter';
 import { estimateInputTokens } from '../ratelimit/tokenEstimate';
-import type { BreakerRegistry } from '../resilience/breakerRegistry';
 import { degradedAnswer } from '../resilience/degradedAnswer';
-import type { DurableQueue } from '../resilience/durableQueue';
 import { executeWithRetry } from '../resilience/executeWithRetry';
 import { fallbackInForce } from '../resilience/defaultChain';
 import { deadlinePolicy } from '../resilience/interactiveDeadlines';
 import { planFallbacks, targetLabel, type Target } from '../resilience/fallbackPlan';
 import { ResilienceError } from '../resilience/resilienceError';
-import {
-  retrySettings,
-  startDeadline,
-  type AttemptTimeouts,
-  type Deadline,
-  type RetrySettings,
-} from '../resilience/resilienceSettings';
-import type { KeyCandidate, KeyRing } from '../secrets/keyRing';
+import { retrySettings, startDeadline } from '../resilience/resilienceSettings';
+import type { KeyCandidate } from '../secrets/keyRing';
 import { keyFromEnv, resolveKey } from '../secrets/keySource';
 import { keyRequired } from '../secrets/credentialKind';
 import { withKeyRotation } from '../secrets/keyRotation';
-import type { BudgetTable } from '../usage/budgetTable';
-import { billedCostOf, isCostlier, type PriceOverrides } from '../usage/pricing';
-import type { UnpricedUse } from '../usage/eventAlerts';
-import type { UnpricedSpend } from '../usage/unpricedSpend';
-import type { RequestRecorder } from '../usage/requestRecord';
-import { sampleOf } from '../usage/sampling';
+import { isCostlier } from '../usage/pricing';
 import { AdapterPool } from './adapterPool';
+import { callResult } from './callResult';
+import { toErrorData } from './errorData';
+import type { GatewayDeps, RunPolicy, SendContext } from './gatewayTypes';
+import { recordRequest } from './recordRequest';
 import { apiFieldsOf } from './apiFields';
 import { BudgetStep, type CoverTarget } from './budgetStep';
-import { CacheStep, round } from './cacheStep';
+import { CacheStep } from './cacheStep';
 import { fitFallback, type FallbackFit } from './fallbackFit';
 import { shouldDegrade, shouldFallBack, shouldQueue } from './fallbackRules';
 import { limitedCall } from './limitedCall';
 import { limiterThatFits } from './learnLimits';
 import { callProvider, type CallOutcome, type StreamSink } from './providerCall';
-import { buildRecord } from './recordBuilder';
 import { RouteStep } from './routeStep';
-import { withTeamBudget, type TeamHooks } from './teamSteps';
+import { withTeamBudget } from './teamSteps';
 
-export interface ChatSink {
-  /** A tool-call piece comes with `delta` ''. */
-  chunk(delta: string, seq: number, toolCall?: ToolCallDelta): void;
-}
-
-export interface SendContext {
-  requestId: string;
-  client: ClientKind;
-  signal: AbortSignal;
-  /** Present when the client asked to stream. */
-  sink?: ChatSink;
-  /** Set by the queue worker: a failure goes back to the worker, not into the queue again. */
-  fromQueue?: boolean;
-  /** Set by cache warming: its lookup is known to miss, and is not counted as a miss. */
-  warming?: boolean;
-  /** The calling tool by name (the local endpoint's User-Agent or x-conduit-client), for the ledger. */
-  clientName?: string;
-  /** No simplified answer: an HTTP client cannot tell Conduit's text from a model's, so it gets the error. */
-  noSimplified?: boolean;
-}
-
-export interface GatewayDeps {
-  config: () => ConduitConfig;
-  logger: Logger;
-  redactor: Redactor;
-  breakers: BreakerRegistry;
-  recorder?: RequestRecorder;
-  queue?: DurableQueue;
-  /** The response cache; without it every request goes upstream. */
-  cache?: ResponseCache;
-  /** Request and token buckets per provider and key; without it nothing is limited. */
-  rateLimiter?: RateLimiter;
-  env?: NodeJS.ProcessEnv;
-  /** Keychain keys in memory; without it only the environment's keys are used. */
-  keys?: KeyRing;
-  /** A provider refused a key (401): the next request skips it. For alerts. */
-  onKeyRejected?: (event: {
-    provider: ProviderId;
-    profile: string;
-    keyId: string;
-    origin: KeyCandidate['origin'];
-    nextKeyId: string | undefined;
-  }) => void;
-  /** Budget reservations; without it nothing is budgeted. */
-  budgets?: BudgetTable;
-  /** After each budgeted request settles: the daemon checks the budget warnings. */
-  onBudgetSettled?: () => void;
-  /** Today's spend on models without a known price, for `status`. */
-  unpriced?: UnpricedSpend;
-  /** A model without a known price, once per model: for an alert. */
-  onUnpricedModel?: (e: UnpricedUse) => void;
-  /** Team mode: the shared request limit and the team budget; without it both stay local. */
-  team?: TeamHooks;
-}
-
-interface RunPolicy {
-  retry: RetrySettings;
-  timeouts: AttemptTimeouts;
-  deadline: Deadline;
-  firstByteFailsOver: boolean;
-}
+export type { ChatSink, GatewayDeps, SendContext } from './gatewayTypes';
 
 /**
  * The request pipeline. It composes the parts in the order docs/architecture.md lists and holds no policy
@@ -202,16 +127,17 @@ export class Gateway {
       const trimmed = addTrims(addTrims(decision.trimmed, fit.trimmed), result.trimmed);
       if (trimmed) result.trimmed = trimmed;
       if (fit.switched) result.contextFallback = fit.switched;
-      await this.record(ctx, request, startedAt, started, result, undefined, [], [], route);
+      await recordRequest(this.deps, { ctx, request, startedAt, started, result, route });
       return result;
     } catch (err) {
-      const data = this.errorData(err, ctx.signal);
+      const data = toErrorData(err, ctx.signal, this.deps);
       data.attemptLog = attempts;
       if (fallbacks.length) data.fallbacks = fallbacks;
       // A queued request is still one logical request: its row is written once, when the
       // job finally ends, not now and not at every run that finds the provider still down.
       const pending = data.code === 'queued' || (ctx.fromQueue === true && shouldQueue(data.code));
-      if (!pending) await this.record(ctx, request, startedAt, started, undefined, data, attempts, fallbacks, route);
+      if (!pending)
+        await recordRequest(this.deps, { ctx, request, startedAt, started, error: data, attempts, fallbacks, route });
       throw new ConduitError(data);
     }
   }
@@ -340,7 +266,7 @@ export class Gateway {
           ? fitFallback(request, target, config.defaultMaxTokens, config.routing.contextWindow)
           : { ok: true, request };
       if (!fit.ok) {
-        unfit = this.errorData(fit.error, ctx.signal, target);
+        unfit = toErrorData(fit.error, ctx.signal, this.deps, target);
         fallbacks.push(`skipped ${targetLabel(target)}: ${fit.reason}`);
         this.deps.logger.info('fallback skipped', {
           requestId: ctx.requestId,
@@ -367,11 +293,11 @@ export class Gateway {
           attempts,
         );
         return {
-          ...this.result(ctx, target.provider, outcome, started, attempts, fallbacks, config.prices),
+          ...callResult(ctx, target.provider, outcome, started, attempts, fallbacks, config.prices),
           ...(fit.trimmed ? { trimmed: fit.trimmed } : {}),
         };
       } catch (err) {
-        lastError = this.errorData(err, ctx.signal, target);
+        lastError = toErrorData(err, ctx.signal, this.deps, target);
         const committed = err instanceof ResilienceError && err.reason === 'committed';
         if (committed || !shouldFallBack(lastError.code)) throw new ConduitError(lastError);
         this.deps.logger.info('falling back', {
@@ -410,7 +336,7 @@ export class Gateway {
       fallbacks.push('simplified');
       const text = degradedAnswer(primary, attempts, failure);
       sink?.text(text);
-      const result = this.result(
+      const result = callResult(
         ctx,
         primary.provider,
         { text, model: primary.model, usage: emptyUsage(), stopReason: null, headers: {}, ttftMs: null },
@@ -556,37 +482,6 @@ export class Gateway {
     }
   }
 
-  private result(
-    ctx: SendContext,
-    provider: ProviderId,
-    outcome: CallOutcome,
-    started: number,
-    attempts: AttemptRecord[],
-    fallbacks: string[],
-    prices?: PriceOverrides,
-  ): ChatResult {
-    const cost = billedCostOf(provider, outcome.model, outcome.usage, prices);
-    return {
-      requestId: ctx.requestId,
-      text: outcome.text,
-      provider,
-      model: outcome.model,
-      usage: outcome.usage,
-      stopReason: outcome.stopReason,
-      latencyMs: round(performance.now() - started),
-      ttftMs: outcome.ttftMs === null ? null : round(outcome.ttftMs),
-      attempts: attempts.length,
-      attemptLog: [...attempts],
-      cache: 'none',
-      fallbacks: [...fallbacks],
-      costUsd: cost.usd,
-      ...(cost.assumedFrom !== undefined ? { costAssumedFrom: cost.assumedFrom } : {}),
-      ...(outcome.responseId !== undefined ? { responseId: outcome.responseId } : {}),
-      ...(outcome.toolCalls?.length ? { toolCalls: outcome.toolCalls } : {}),
-      ...(outcome.adjusted?.length ? { adjusted: outcome.adjusted } : {}),
-    };
-  }
-
   private adapterFor(
     id: ProviderId,
     key: string | undefined,
@@ -597,68 +492,6 @@ export class Gateway {
     this.deps.redactor.addSecret(key);
     // No key: a local server (its adapter puts in a placeholder) or a platform's own credential chain.
     return this.pool.get(id, baseURL, key ?? '', connectTimeoutMs, platform);
-  }
-
-  private errorData(err: unknown, signal: AbortSignal, target?: Target): ConduitErrorData {
-    const model = target?.model;
-    if (signal.aborted)
-      return {
-        code: 'cancelled',
-        message: 'The request was cancelled.',
-        ...(target ? { provider: target.provider, model: target.model } : {}),
-      };
-    if (err instanceof ConduitError) {
-      const data = { ...err.data, message: this.deps.redactor.text(err.data.message) };
-      if (model !== undefined && data.model === undefined) data.model = model;
-      return data;
-    }
-    this.deps.logger.error('unexpected gateway error', {
-      err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err),
-    });
-    return {
-      code: 'internal',
-      message: `Conduit hit an internal error: ${this.deps.redactor.text(err instanceof Error ? err.message : String(err))}. See the daemon log.`,
-      ...(target ? { provider: target.provider, model: target.model } : {}),
-    };
-  }
-
-  /** Exactly one ledger row and one log line per logical request, whatever happened. */
-  private async record(
-    ctx: SendContext,
-    request: ChatRequest | undefined,
-    startedAt: number,
-    started: number,
-    result: ChatResult | undefined,
-    error: ConduitErrorData | undefined,
-    attempts: AttemptRecord[] = [],
-    fallbacks: string[] = [],
-    route?: RouteInfo,
-  ): Promise<void> {
-    const sample = sampleOf(
-      request,
-      result?.text ?? error?.partialText,
-      this.deps.config().sampling,
-      this.deps.redactor,
-    );
-    const prices = this.deps.config().prices;
-    const record = buildRecord({
-      ctx,
-      request,
-      startedAt,
-      latencyMs: round(performance.now() - started),
-      result,
-      error,
-      attempts,
-      fallbacks,
-      sample,
-      ...(route ? { route } : {}),
-      ...(prices ? { prices } : {}),
-    });
-    let recorded = false;
-    if (this.deps.recorder) recorded = (await this.deps.recorder.record(record)).recorded;
-    // After the reply is on its way: the line (deep redaction, JSON, a write) is not what a crash
-    // must keep, the ledger row is, and it cost the reply tens of µs (bench/profile.ts).
-    setImmediate(() => this.deps.logger.info('request', { ...record, sample: undefined, recorded }));
   }
 }
 

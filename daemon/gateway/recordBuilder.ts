@@ -12,7 +12,7 @@ import { CHARS_PER_TOKEN, estimateInputTokens } from '../ratelimit/tokenEstimate
 import { billedCostOf, type PriceOverrides } from '../usage/pricing';
 import { armLabel } from '../router/experiments';
 import type { RequestRecord } from '../usage/requestRecord';
-import type { SendContext } from './gateway';
+import type { SendContext } from './gatewayTypes';
 
 export interface RecordInput {
   ctx: SendContext;

@@ -2,7 +2,7 @@ import type { CacheStatsResult, ChatRequest } from '../../protocol';
 import { restoreAnnSnapshot, saveAnnSnapshot, type AnnRestore } from './annSnapshot';
 import type { AnswerToStore, CacheEntry } from './cacheEntry';
 import { exactKey, semanticScope, semanticText, type CanonicalRequest } from './cacheKey';
-import { LEXICAL_FIGURES } from './corpusFigures';
+import { cacheQuality } from './cacheQuality';
 import { thresholdFor, ttlFor, type CacheSettings } from './cacheSettings';
 import type { CacheLog, CacheStore } from './cacheStore';
 import { EmbedBatcher, withBatching } from './embedBatcher';
@@ -20,8 +20,6 @@ export interface CacheHit {
 }
 
 export type { AnswerToStore } from './cacheEntry';
-
-const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
 
 export interface ResponseCacheOptions {
   /** Read at each call, so thresholds, TTLs and switches follow config.json; the bounds are fixed at start. */
@@ -330,7 +328,7 @@ export class ResponseCache {
         embedder: this.semantic?.embedderId ?? 'none',
         indexed: this.semantic?.size ?? 0,
         rejected: { ...(this.semantic?.rejected ?? {}) },
-        ...this.quality(s),
+        ...cacheQuality(s, this.semantic?.embedderId, this.providersWithKeys?.() ?? []),
         ...(this.semantic?.embedder instanceof EmbedBatcher ? { batching: this.semantic.embedder.stats } : {}),
         ...(this.adaptive && this.semantic
           ? {
@@ -343,35 +341,6 @@ export class ResponseCache {
           : {}),
       },
       since: this.since,
-    };
-  }
-
-  /** The threshold in force, the measured lexical figures, and whether provider embeddings are on offer. */
-  private quality(
-    s: CacheSettings,
-  ): Pick<CacheStatsResult['semantic'], 'threshold' | 'lexicalFigures' | 'providerAvailable' | 'qualityNote'> {
-    const id = this.semantic?.embedderId ?? 'none';
-    const kind = id.startsWith('lexical')
-      ? 'lexical'
-      : id.startsWith('provider')
-        ? 'provider'
-        : id === 'none'
-          ? 'none'
-          : 'local';
-    const available = kind === 'provider' ? [] : (this.providersWithKeys?.() ?? []);
-    const note =
-      kind === 'lexical'
-        ? `lexical finds ${pct(LEXICAL_FIGURES.corpus.recall)} of the paraphrases in the labelled corpus and ${pct(LEXICAL_FIGURES.unseen.recall)} in the unseen set at ${LEXICAL_FIGURES.threshold}, with ${pct(LEXICAL_FIGURES.corpus.wrongShareOfHits)} wrong hits; it misses rewordings with other words`
-        : kind === 'provider'
-          ? 'provider embeddings are not measured on the labelled pairs here: that needs a live key (npm run test:live); the guards still keep wrong hits out'
-          : kind === 'local'
-            ? 'the local model is not measured on the labelled pairs here: run the pairs bench with it installed'
-            : 'no embedder';
-    return {
-      ...(this.semantic ? { threshold: thresholdFor(s.semantic, 'ask', id) } : {}),
-      lexicalFigures: LEXICAL_FIGURES,
-      ...(available.length ? { providerAvailable: available } : {}),
-      qualityNote: note,
     };
   }
 

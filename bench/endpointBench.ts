@@ -15,47 +15,26 @@
  * Anthropic shape +23.7 ms, IPC +19.0 ms, Portkey +44.1 ms (docs/local-endpoint.md has the table).
  */
 import Anthropic from '@anthropic-ai/sdk';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import OpenAI from 'openai';
 import { DaemonClient } from '../daemon/client/daemonClient';
-import { benchConfig, benchHome, daemonEnv, roomyLimitHeaders, startFake, textOfSize } from './processes';
+import {
+  benchConfig,
+  benchHome,
+  daemonEnv,
+  roomyLimitHeaders,
+  startFake,
+  textOfSize,
+  freePort,
+  waitForHttp,
+} from './processes';
 import { fmt, summarize, type Summary } from './stats';
 
 const quick = process.argv.includes('--quick');
 const buildDir = __dirname;
 const repo = path.resolve(buildDir, '..', '..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHttp(url: string, proc: ChildProcess, timeoutMs: number): Promise<string | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  let exited: string | undefined;
-  proc.once('exit', (code, signal) => {
-    exited = `exited with ${code ?? signal}`;
-  });
-  while (Date.now() < deadline) {
-    if (exited) return exited;
-    try {
-      await fetch(url, { signal: AbortSignal.timeout(500) });
-      return undefined;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  return `did not accept connections within ${timeoutMs} ms`;
-}
 
 async function run(): Promise<Record<string, unknown>> {
   const fake = await startFake(buildDir);

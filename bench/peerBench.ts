@@ -5,13 +5,12 @@
  * namespace of its own (`unshare -n`, loopback only) when it can; otherwise Portkey lives only for
  * the length of this run. All traffic goes to 127.0.0.1. Prints one JSON line (the result) last.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import OpenAI from 'openai';
 import { DaemonClient } from '../daemon/client/daemonClient';
-import { benchConfig, benchHome, daemonEnv, startFake, textOfSize } from './processes';
+import { benchConfig, benchHome, daemonEnv, startFake, textOfSize, freePort, waitForHttp } from './processes';
 import { summarize, type Summary } from './stats';
 
 const quick = process.argv.includes('--quick');
@@ -25,35 +24,6 @@ export interface PeerResult {
   direct?: Summary;
   portkey?: Summary;
   conduit?: Summary;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHttp(url: string, proc: ChildProcess, timeoutMs: number): Promise<string | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  let exited: string | undefined;
-  proc.once('exit', (code, signal) => {
-    exited = `exited with ${code ?? signal}`;
-  });
-  while (Date.now() < deadline) {
-    if (exited) return exited;
-    try {
-      await fetch(url, { signal: AbortSignal.timeout(500) });
-      return undefined;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  return `did not accept connections within ${timeoutMs} ms`;
 }
 
 async function main(): Promise<PeerResult> {

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as net from 'node:net';
 import { createInterface } from 'node:readline';
 
 export interface Mock {
@@ -116,4 +117,35 @@ export function rssOf(pid: number): number {
   } catch {
     return NaN;
   }
+}
+
+/** A TCP port on 127.0.0.1 that nothing listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Waits until `url` answers over HTTP; the reason it never did, or undefined once it does. */
+export async function waitForHttp(url: string, proc: ChildProcess, timeoutMs: number): Promise<string | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  let exited: string | undefined;
+  proc.once('exit', (code, signal) => {
+    exited = `exited with ${code ?? signal}`;
+  });
+  while (Date.now() < deadline) {
+    if (exited) return exited;
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(500) });
+      return undefined;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return `did not accept connections within ${timeoutMs} ms`;
 }

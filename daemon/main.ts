@@ -24,6 +24,7 @@ import { logFn } from './log/logFn';
 import { loadOverlay } from './router/catalogueOverlay';
 import { Logger } from './log/logger';
 import { bindSingleInstance } from './server/singleInstance';
+import { waitForPredecessor } from './server/stoppingMarker';
 import { BudgetTable } from './usage/budgetTable';
 
 export interface DaemonOptions {
@@ -123,7 +124,6 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   const shutdown = createShutdown({
     ...shared,
     server,
-    socketPath: home.address.path,
     lifecycle,
     work,
     monitor,
@@ -141,6 +141,12 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
     await logger.close();
     return 'already-running';
   }
+  // A daemon that is still stopping freed the socket before its last writes; read after them.
+  const predecessor = await waitForPredecessor(home.layout.home, {
+    onWait: (pid) => log('info', 'waiting for the previous daemon to finish stopping', { pid }),
+  });
+  if (predecessor.gaveUp)
+    log('warn', 'the previous daemon did not finish stopping; starting anyway', { home: home.layout.home });
   await startServices({ ...shared, work, cacheStartup, monitor });
   await local.apply();
   lifecycle.markReady();

@@ -97,8 +97,13 @@ export class ResponseCache {
    * recently used last so the LRU order survives.
    */
   async attach(store: CacheStore, opts: { annHome?: string } = {}): Promise<number> {
+    // Answers stored while cache.db was still opening (the daemon serves before it is): written
+    // now, or they would live in memory only and be gone after the next restart. One still being
+    // embedded is written again, with its vector, when that ends.
+    const early = [...this.exact.values()];
     this.persisted = store;
     this.annHome = opts.annHome;
+    for (const e of early) if (this.exact.peek(e.key) === e) store.put(e);
     return this.load();
   }
 
@@ -106,7 +111,8 @@ export class ResponseCache {
     if (!this.persisted) return 0;
     const s = this.opts.settings();
     const entries = await this.persisted.load(this.now(), s.staleMaxAgeMs, s.maxEntries);
-    for (const e of entries) this.exact.set(e);
+    // What is in memory already was answered since this start: newer than any row on disk.
+    for (const e of entries) if (!this.exact.peek(e.key)) this.exact.set(e);
     const alive = (e: CacheEntry) => this.exact.peek(e.key) === e;
     const restored = await this.restoreAnn(entries);
     for (const e of entries) if (restored.has(e.key) && !alive(e)) this.adaptive?.remove(e.key);

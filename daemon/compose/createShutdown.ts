@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import type { ResponseCache } from '../cache/responseCache';
 import type { LogFn } from '../log/logFn';
 import type { Logger } from '../log/logger';
@@ -10,12 +9,14 @@ import type { BackgroundWork } from './createBackgroundWork';
 import type { Lifecycle } from './lifecycle';
 import type { DaemonStores } from './openStores';
 import type { TeamMode } from './teamMode';
+import type { DaemonHome } from './daemonHome';
+import { clearStopping, markStopping } from '../server/stoppingMarker';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
 export interface ShutdownDeps {
+  home: DaemonHome;
   server: DaemonServer;
-  socketPath: string;
   lifecycle: Lifecycle;
   work: BackgroundWork;
   monitor: AlertMonitor;
@@ -39,6 +40,7 @@ export interface Shutdown {
 /**
  * The stop sequence, in reverse order of use: no new connections, no new background work, the
  * requests in flight get a grace period, then the connections, the stores and the log close.
+ * A daemon started meanwhile waits on the stopping marker before it opens what this one writes.
  */
 export function createShutdown(deps: ShutdownDeps): Shutdown {
   const { server, stores, log } = deps;
@@ -52,11 +54,15 @@ export function createShutdown(deps: ShutdownDeps): Shutdown {
       log('info', 'daemon stopping', { reason, inFlight: server.requestsInFlight });
       deps.lifecycle.idle.stop();
       deps.team.preventStart();
+      // Closing the server frees the socket at once; the marker keeps a successor from reading
+      // the databases until the writes below are done.
+      markStopping(deps.home.layout.home);
       server.server.close();
       await deps.localEndpoint.close();
       await deps.work.worker?.stop();
       await deps.work.batchPoller?.stop();
-      const deadline = Date.now() + (deps.graceMs ?? SHUTDOWN_GRACE_MS);
+      const deadline =
+        Date.now() + (deps.graceMs ?? (Number(process.env.CONDUIT_SHUTDOWN_GRACE_MS) || SHUTDOWN_GRACE_MS));
       while (server.requestsInFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       await server.closeAll();
       deps.monitor.stop();
@@ -67,7 +73,9 @@ export function createShutdown(deps: ShutdownDeps): Shutdown {
       await deps.cacheStartup.settled();
       await deps.team.close();
       await deps.cache.close();
-      if (process.platform !== 'win32') fs.rmSync(deps.socketPath, { force: true });
+      // No removal of the socket path here: server.close() unlinked ours, and the path may by now
+      // be a successor's socket.
+      clearStopping(deps.home.layout.home);
       log('info', 'daemon stopped', { reason });
       await deps.logger.close();
       markStopped();

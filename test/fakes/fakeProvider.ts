@@ -388,6 +388,7 @@ export class FakeProviderServer {
     const base = {
       status,
       headerDelayMs: script.headerDelayMs ?? 0,
+      hold: script.hold,
       chunkDelayMs: script.chunkDelayMs ?? 0,
       byteByByte: script.byteByByte ?? false,
       eol: script.lineEnding ?? '\n',

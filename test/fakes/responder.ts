@@ -14,6 +14,7 @@ export interface ResponsePlan {
     /** A recorded SSE body, already framed, one string per event. */
     | { kind: 'rawSse'; events: string[] };
   headerDelayMs: number;
+  hold?: Promise<unknown>;
   chunkDelayMs: number;
   byteByByte: boolean;
   eol: '\n' | '\r\n';
@@ -165,6 +166,7 @@ async function sendEvents(
 
 /** Sends the plan; `signal` fires when the client goes away or the server stops. */
 export async function respond(res: ServerResponse, plan: ResponsePlan, signal: AbortSignal): Promise<void> {
+  if (plan.hold) await untilSettledOrAborted(plan.hold, signal);
   await sleep(plan.headerDelayMs, signal);
   if (signal.aborted) return;
   switch (plan.body.kind) {
@@ -186,4 +188,15 @@ export async function respond(res: ServerResponse, plan: ResponsePlan, signal: A
         signal,
       );
   }
+}
+
+function untilSettledOrAborted(hold: Promise<unknown>, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    signal.addEventListener('abort', () => resolve(), { once: true });
+    hold.then(
+      () => resolve(),
+      () => resolve(),
+    );
+  });
 }

@@ -105,6 +105,8 @@ export interface ScriptedResponse {
   headers?: Record<string, string | null>;
   /** Wait this long before sending headers. */
   headerDelayMs?: number;
+  /** Send nothing until this settles (the test decides when the answer comes, not a timer). */
+  hold?: Promise<unknown>;
   /** Wait this long between SSE events. */
   chunkDelayMs?: number;
   fault?: StreamFault;

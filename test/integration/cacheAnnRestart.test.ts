@@ -35,10 +35,7 @@ async function restart(h: DaemonHarness): Promise<void> {
 describe('the saved ANN graph across daemon restarts', () => {
   const env = useDaemonAndFake({ config: { cache: { semantic: { annThreshold: 20 } } } });
 
-  // Skipped: since cache.db moved to the SQLite worker, about 1 run in 5 finds 29 of the 30 entries
-  // in cache.db after a clean stop (the graph saved 30), so the graph is rebuilt instead of loaded.
-  // A lost entry only costs a future miss, but the cause is not found yet; see the closing note.
-  it.skip('loads the graph saved at stop; a damaged file is rebuilt from the cache and lookups still hit', async () => {
+  it('loads the graph saved at stop; a damaged file is rebuilt from the cache and lookups still hit', async () => {
     const client = await env.h.connect();
     for (let i = 0; i < ENTRIES; i++) {
       env.fake.enqueue('openai', { text: `answer ${i}` });

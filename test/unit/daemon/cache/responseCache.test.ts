@@ -59,6 +59,29 @@ describe('response cache', () => {
     await third.close();
   });
 
+  it('writes answers stored while cache.db was still opening; a newer answer in memory beats the row on disk', async () => {
+    const file = tmpDb();
+    const clock = fakeClock();
+    const before = new ResponseCache({ settings: () => settings({ ttlMs: 10_000 }), now: clock.now });
+    await before.attach(await CacheStore.open(file, log));
+    before.store(req('both'), { messages: [{ role: 'user', content: 'both' }] }, 'ask', answer('old answer'));
+    await before.close();
+
+    // The daemon serves before its cache.db is open: these two are stored first, then it attaches.
+    const early = new ResponseCache({ settings: () => settings({ ttlMs: 10_000 }), now: clock.now });
+    early.store(req('early'), { messages: [{ role: 'user', content: 'early' }] }, 'ask', answer('early answer'));
+    early.store(req('both'), { messages: [{ role: 'user', content: 'both' }] }, 'ask', answer('new answer'));
+    await early.attach(await CacheStore.open(file, log));
+    expect((await early.lookup(req('both'), 'ask'))?.entry.text).toBe('new answer');
+    await early.close();
+
+    const after = new ResponseCache({ settings: () => settings({ ttlMs: 10_000 }), now: clock.now });
+    expect(await after.attach(await CacheStore.open(file, log))).toBe(2);
+    expect((await after.lookup(req('early'), 'ask'))?.entry.text).toBe('early answer');
+    expect((await after.lookup(req('both'), 'ask'))?.entry.text).toBe('new answer');
+    await after.close();
+  });
+
   it('offers the most used expired prompts for warming after a restart, from cache.db', async () => {
     const file = tmpDb();
     const clock = fakeClock();

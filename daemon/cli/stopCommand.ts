@@ -1,4 +1,5 @@
 import { ConduitError } from '../../protocol';
+import { waitForExit } from '../server/stoppingMarker';
 import { connect, ExitCode } from './context';
 
 export async function stopCommand(): Promise<number> {
@@ -18,6 +19,13 @@ export async function stopCommand(): Promise<number> {
       if (client.closed) resolve();
       else client.onClose(resolve);
     });
+    if (!(await waitForExit(pid))) {
+      process.stdout.write(
+        `The Conduit daemon (pid ${pid}) closed its connections but is still finishing its writes; ` +
+          'a new one started meanwhile waits for it.\n',
+      );
+      return ExitCode.ok;
+    }
     process.stdout.write(`Stopped the Conduit daemon (pid ${pid}).\n`);
     return ExitCode.ok;
   } finally {

@@ -72,11 +72,29 @@ function readPid(home: string): number | undefined {
 }
 
 /** Signal 0 tests for existence on every platform; EPERM means it exists but is another user's. */
-function processExists(pid: number): boolean {
+export function processExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * Resolves true once the process has exited, false if it still runs after `maxChecks`. For
+ * `conduit stop`: the daemon closes its connections before its last writes, and "stopped" should
+ * mean they are done.
+ */
+export async function waitForExit(
+  pid: number,
+  opts: { alive?: (pid: number) => boolean; pause?: () => Promise<void>; maxChecks?: number } = {},
+): Promise<boolean> {
+  const alive = opts.alive ?? processExists;
+  const pause = opts.pause ?? (() => new Promise<void>((r) => setTimeout(r, 25)));
+  for (let i = 0; i < (opts.maxChecks ?? 2400); i++) {
+    if (!alive(pid)) return true;
+    await pause();
+  }
+  return !alive(pid);
 }

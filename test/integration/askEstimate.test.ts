@@ -67,5 +67,5 @@ describe('ask --estimate: expected cost and worst case, labelled', () => {
     // 90, 110, 120, 130, 150, 2000: the median is (120 + 130) / 2.
     expect(e.expected).toMatchObject({ outputFrom: 'ledger', outputTokens: 125, samples: 6 });
     expect(e.expected!.usd).toBeCloseTo((e.expected!.inputTokens * 3 + 125 * 15) / 1e6, 12);
-  }, 60_000);
+  });
 });

@@ -85,7 +85,7 @@ describe('budgets through the real daemon: reservations make overshoot impossibl
     const s = JSON.parse(status.stdout) as { alerts: { kind: string; threshold: number }[] };
     // 10 worst cases of 10.5 is 95 %: the 50 % and 80 % warnings went out, not the 100 % one.
     expect(s.alerts.filter((a) => a.kind === 'budget').map((a) => a.threshold)).toEqual([0.8]);
-  }, 60_000);
+  });
 
   it("a restarted daemon reads today's spend from the ledger and keeps refusing", async () => {
     await env.h.cli(['stop']);
@@ -98,7 +98,7 @@ describe('budgets through the real daemon: reservations make overshoot impossibl
     } finally {
       client.close();
     }
-  }, 30_000);
+  });
 });
 
 describe('budgets with onExceed "downgrade"', () => {
@@ -154,5 +154,5 @@ describe('budgets with onExceed "downgrade"', () => {
       ['moderate', 'claude-sonnet-5-5', null],
       ['complex', 'claude-opus-5-5', 'budget_exceeded'],
     ]);
-  }, 30_000);
+  });
 });

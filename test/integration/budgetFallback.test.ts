@@ -91,7 +91,7 @@ describe('budgets and fallbacks: a dearer fallback is reserved for before it is 
     }
     const rows = JSON.parse((await env.h.cli(['usage', 'export', '--json', '-'])).stdout) as UsageRow[];
     expect(rows.reduce((s, r) => s + (r.costUsd ?? 0), 0)).toBeLessThanOrEqual(FALLBACK_WORST * 1.5);
-  }, 30_000);
+  });
 
   it('a request whose fallback does not fit is answered by neither, and reserves nothing afterwards', async () => {
     env.fake.setDefault('anthropic', { status: 503 });
@@ -111,5 +111,5 @@ describe('budgets and fallbacks: a dearer fallback is reserved for before it is 
     } finally {
       client.close();
     }
-  }, 30_000);
+  });
 });

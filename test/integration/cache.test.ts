@@ -84,7 +84,10 @@ describe('response cache through the real daemon and SDK', () => {
   });
 
   it('10 identical concurrent requests make one upstream call; cancelling one leaves the other 9 served', async () => {
-    env.fake.enqueue('openai', { text: 'one shared answer for everyone', headerDelayMs: 400 });
+    // The answer waits until the cancelled caller has gone: no timer decides the order.
+    let release!: () => void;
+    const hold = new Promise<void>((r) => (release = r));
+    env.fake.enqueue('openai', { text: 'one shared answer for everyone', hold });
     const client = await env.h.connect();
     const cancel = new AbortController();
     const calls = Array.from({ length: 10 }, (_, i) =>
@@ -92,6 +95,8 @@ describe('response cache through the real daemon and SDK', () => {
     );
     await waitFor(async () => (await env.h.status()).inFlight >= 10, 5000, 'all ten requests in the daemon');
     cancel.abort();
+    await calls[3]!.catch(() => undefined);
+    release();
     const settled = await Promise.allSettled(calls);
     client.close();
     const served = settled
@@ -107,12 +112,18 @@ describe('response cache through the real daemon and SDK', () => {
   });
 
   it('streaming followers receive the chunks too', async () => {
-    env.fake.enqueue('openai', { deltas: ['a ', 'b ', 'c ', 'd'], chunkDelayMs: 80 });
+    // The stream starts once all three callers are in: a follower never arrives after it ended.
+    let release!: () => void;
+    const hold = new Promise<void>((r) => (release = r));
+    env.fake.enqueue('openai', { deltas: ['a ', 'b ', 'c ', 'd'], chunkDelayMs: 20, hold });
     const client = await env.h.connect();
     const seen: string[][] = [[], [], []];
-    const results = await Promise.all(
-      seen.map((into) => client.chat(ask('stream to three', { stream: true }), { onChunk: (c) => into.push(c.delta) })),
+    const calls = seen.map((into) =>
+      client.chat(ask('stream to three', { stream: true }), { onChunk: (c) => into.push(c.delta) }),
     );
+    await waitFor(async () => (await env.h.status()).inFlight >= 3, 5000, 'all three streams in the daemon');
+    release();
+    const results = await Promise.all(calls);
     client.close();
     expect(env.fake.requestsFor('openai')).toHaveLength(1);
     for (const [i, r] of results.entries()) {

@@ -91,5 +91,5 @@ describe('the saved ANN graph across daemon restarts', () => {
     expect(await c3.chat(ask(`${prompt(12).toUpperCase()}?`))).toMatchObject({ cache: 'semantic', text: 'answer 12' });
     c3.close();
     expect(env.fake.requestsFor('openai')).toHaveLength(ENTRIES);
-  }, 120_000);
+  });
 });

@@ -60,5 +60,5 @@ describe('background requests wait in the durable queue through an outage and a 
       expect(mine[0]?.errorCode).toBeNull();
     }
     expect(rows.filter((r) => r.errorCode === 'queued')).toHaveLength(0);
-  }, 60_000);
+  });
 });

@@ -14,6 +14,7 @@ export const repoRoot = path.resolve(__dirname, '../..');
  * daemon start can take tens of seconds on a machine loaded at many times its core count.
  */
 export const TIMEOUT_SCALE = Number(process.env.CONDUIT_TEST_TIMEOUT_SCALE) || 1;
+const MIN_WAIT_MS = 60_000;
 export const cliPath = path.join(repoRoot, 'dist', 'cli.js');
 export const daemonPath = path.join(repoRoot, 'dist', 'daemon.js');
 
@@ -65,7 +66,7 @@ export class DaemonHarness {
     const child = this.spawnCli(args);
     if (opts.input !== undefined) child.stdin?.end(opts.input);
     else child.stdin?.end();
-    return collect(child, (opts.timeoutMs ?? 20_000) * TIMEOUT_SCALE);
+    return collect(child, Math.max(opts.timeoutMs ?? 0, MIN_WAIT_MS) * TIMEOUT_SCALE);
   }
 
   spawnCli(args: string[], nodeArgs: string[] = []): ChildProcess {
@@ -155,7 +156,13 @@ export function isRunning(pid: number): boolean {
   }
 }
 
+/**
+ * Waits for an observable event. The timeout is a safety net, never an assertion: on a machine
+ * loaded at several times its cores a daemon can take many seconds to start, so no wait gives up
+ * before a minute (the test's own timeout is larger still).
+ */
 export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  timeoutMs = Math.max(timeoutMs, MIN_WAIT_MS) * TIMEOUT_SCALE;
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;

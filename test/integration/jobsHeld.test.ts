@@ -48,5 +48,5 @@ describe('a queued job the daemon died during is held for the user, not re-sent'
     expect((await show(id)).result?.text).toBe('the report');
     expect(env.fake.requestsFor('openai')).toHaveLength(1);
     expect((await env.h.cli(['jobs', 'retry', id])).code).toBe(1);
-  }, 120_000);
+  });
 });

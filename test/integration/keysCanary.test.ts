@@ -124,6 +124,6 @@ describe.skipIf(!secretService.run)(
       const files = filesUnder(h.home).filter((f) => !f.endsWith('daemon.sock'));
       expect(files.some((f) => f.endsWith('usage.db'))).toBe(true);
       for (const f of files) expect(fs.readFileSync(f).includes(Buffer.from(CANARY)), f).toBe(false);
-    }, 60_000);
+    });
   },
 );

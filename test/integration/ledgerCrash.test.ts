@@ -165,5 +165,5 @@ describe('ledger crash safety: SIGKILL of the real daemon while it records', () 
     } finally {
       await db.close();
     }
-  }, 90_000);
+  });
 });

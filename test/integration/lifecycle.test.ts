@@ -58,7 +58,7 @@ describe.skipIf(process.platform === 'win32')('one daemon per user', () => {
       const racers = Array.from({ length: 4 }, () => {
         const child = spawn(process.execPath, [daemonPath], { env: h.env, stdio: ['ignore', 'pipe', 'pipe'] });
         // Collect from the start: a loser may exit before the test looks at it.
-        return { pid: child.pid, done: collect(child, 20_000) };
+        return { pid: child.pid, done: collect(child, 120_000) };
       });
       await waitFor(
         async () => {

@@ -120,7 +120,7 @@ describe('conduit models and conduit models update', () => {
     expect(ask.code).toBe(0);
     const result = JSON.parse(ask.stdout) as { costUsd: number };
     expect(result.costUsd).toBeCloseTo((12 * 3 + 7 * 15) / 1e6, 9);
-  }, 60_000);
+  });
 
   it('never lowers a price silently: a file that lowers one is refused until --yes', async () => {
     const file = path.join(env.h.home, 'lowered-api.json');

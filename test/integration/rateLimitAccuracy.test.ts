@@ -90,5 +90,5 @@ describe('rate limit accuracy, scaled 10× in time (RPM 600 = 60 per 6-s window,
       tier: 'custom',
       queued: { interactive: 0, background: 0 },
     });
-  }, 90_000);
+  });
 });

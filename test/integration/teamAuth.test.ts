@@ -50,7 +50,7 @@ describe.skipIf(!redisAvailable())('team mode with a Redis that needs a password
     const usage = await h.cli(['usage', '--team', '--json']);
     expect(JSON.parse(usage.stdout).byPerson).toEqual([expect.objectContaining({ name: 'dana', requests: 1 })]);
     for (const text of [status.stdout, usage.stdout, h.logText()]) expect(text).not.toContain(PASSWORD);
-  }, 40_000);
+  });
 
   it('a wrong password leaves the daemon degraded with the reason, and requests still succeed', async () => {
     wrong = new DaemonHarness(fake.url, { CONDUIT_REDIS_URL: redis.url, CONDUIT_REDIS_PASSWORD: 'not-the-password' });
@@ -68,7 +68,7 @@ describe.skipIf(!redisAvailable())('team mode with a Redis that needs a password
     } finally {
       client.close();
     }
-  }, 40_000);
+  });
 });
 
 describe.skipIf(!redisAvailable() || !secretService.run)(
@@ -102,7 +102,7 @@ describe.skipIf(!redisAvailable() || !secretService.run)(
       const status = await h.cli(['status', '--json']);
       for (const text of [status.stdout, h.logText(), fs.readFileSync(path.join(h.home, 'config.json'), 'utf8')])
         expect(text).not.toContain(PASSWORD);
-    }, 40_000);
+    });
   },
 );
 
@@ -116,5 +116,5 @@ describe('team mode off (no Redis URL)', () => {
     const r = await env.h.cli(['usage', '--team']);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/Team mode is off: set conduit\.team\.redisUrl .*CONDUIT_REDIS_URL/);
-  }, 30_000);
+  });
 });

@@ -102,7 +102,7 @@ describe.skipIf(!redisAvailable())(
       expect(d.reservedUsd).toBeCloseTo(0, 9);
       expect(d.spentUsd).toBeCloseTo(FALLBACK_ACTUAL, 5);
       expect(d.spentUsd).toBeLessThanOrEqual(BUDGET);
-    }, 30_000);
+    });
 
     it('what is left covers the primary but not the fallback: the fallback is skipped and nothing stays held', async () => {
       const before = team.fake.requestsFor('openai').length;
@@ -114,6 +114,6 @@ describe.skipIf(!redisAvailable())(
       const d = await day();
       expect(d.reservedUsd).toBeCloseTo(0, 9);
       expect(d.spentUsd).toBeLessThanOrEqual(BUDGET);
-    }, 30_000);
+    });
   },
 );

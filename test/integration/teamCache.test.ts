@@ -32,7 +32,7 @@ describe.skipIf(!redisAvailable())('team mode: an answer cached through one daem
       expect(keys.some((k) => k.startsWith('conduit:testteam:cache'))).toBe(true);
       expect(text).toContain('Paris.');
       expect(text).not.toContain('capital of France');
-    }, 30_000);
+    });
 
     it('a reworded prompt does not hit through the other daemon: the guards need the prompt, which stays local', async () => {
       team.fake.enqueue('openai', { text: 'Use s[::-1].' });
@@ -41,7 +41,7 @@ describe.skipIf(!redisAvailable())('team mode: an answer cached through one daem
       team.fake.enqueue('openai', { text: 'Slice it backwards.' });
       const r = await team.b.client.chat(ask('how can I reverse a string in python'));
       expect(r.cache).toBe('none');
-    }, 30_000);
+    });
   });
 
   describe('sampling on: semantic hits across daemons', () => {
@@ -58,7 +58,7 @@ describe.skipIf(!redisAvailable())('team mode: an answer cached through one daem
       expect(r.text).toBe('Use s[::-1].');
       expect(r.cacheMatch?.prompt).toBe('How do I reverse a string in Python?');
       expect(team.fake.requestsFor('openai')).toHaveLength(1);
-    }, 30_000);
+    });
 
     it('the false-hit guards still hold across daemons: a different number is a miss', async () => {
       team.fake.enqueue('openai', { text: 'Ten items.' });
@@ -68,7 +68,7 @@ describe.skipIf(!redisAvailable())('team mode: an answer cached through one daem
       const r = await team.b.client.chat(ask('List the first 12 prime numbers'));
       expect(r.cache).toBe('none');
       expect(r.text).toBe('Twelve items.');
-    }, 30_000);
+    });
 
     it('a daemon that joins late loads the entries it missed and hits semantically at once', async () => {
       // C starts after A stored its entries: it reads the stream from the start.
@@ -96,6 +96,6 @@ describe.skipIf(!redisAvailable())('team mode: an answer cached through one daem
         client.close();
         await c.dispose();
       }
-    }, 40_000);
+    });
   });
 });

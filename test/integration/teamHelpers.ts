@@ -48,7 +48,7 @@ export function useTeam(opts: {
     };
     frame.a = await member('alice');
     frame.b = await member('bob');
-  }, 60_000);
+  });
   afterAll(async () => {
     for (const m of [frame.a, frame.b]) {
       m?.client.close();
@@ -56,7 +56,7 @@ export function useTeam(opts: {
     }
     await frame.fake?.stop();
     await frame.redis?.stop();
-  }, 60_000);
+  });
   return frame;
 }
 

@@ -95,5 +95,5 @@ describe.skipIf(!redisAvailable())('team mode: Redis stops in the middle of a ru
     for (const m of [team.a, team.b]) expect(m.h.logText()).not.toMatch(/unhandled rejection|uncaught exception/);
     expect(team.a.h.logText()).toMatch(/team: Redis unreachable; local limits/);
     await waitFor(async () => /team: Redis is back/.test(team.a.h.logText()), 5_000, 'the rejoin log line');
-  }, 90_000);
+  });
 });

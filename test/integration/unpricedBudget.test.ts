@@ -85,7 +85,7 @@ describe('a model without a known price under a budget (reserve-dearest, the def
       expect(r.costEstimated).toBe(true);
       expect(r.costUsd).toBeCloseTo((USAGE.input * assumed().input + USAGE.output * assumed().output) / 1e6, 12);
     }
-  }, 60_000);
+  });
 });
 
 function assumed(): { input: number; output: number } {
@@ -112,5 +112,5 @@ describe('a model without a known price under a budget, with budgets.unpricedMod
     } finally {
       client.close();
     }
-  }, 30_000);
+  });
 });

@@ -25,5 +25,5 @@ describe('the conduit CLI bundle', () => {
     expect(sdks).toEqual([]);
     // The CLI does read the settings, which is how the SDKs once slipped in.
     expect(inputs.some((p) => p.endsWith('daemon/config/platformSettings.ts'))).toBe(true);
-  }, 60_000);
+  });
 });

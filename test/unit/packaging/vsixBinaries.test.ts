@@ -112,5 +112,5 @@ describe('a package for another platform', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  }, 60_000);
+  });
 });

@@ -70,7 +70,7 @@ describe('saved ANN graphs', () => {
     expect(logged.some((l) => l.msg === 'semantic cache: loaded the saved ANN index')).toBe(true);
     await expectLookupsRight(cache);
     await cache.close();
-  }, 60_000);
+  });
 
   it('a damaged graph file is not handed to usearch: the scope is rebuilt from the store, and why is logged', async () => {
     const home = await savedHome();
@@ -93,7 +93,7 @@ describe('saved ANN graphs', () => {
     await expect.poll(() => cache.stats(true).semantic.ann?.entries, { timeout: 20_000 }).toBe(ENTRIES);
     await expectLookupsRight(cache);
     await cache.close();
-  }, 60_000);
+  });
 
   it('a graph that no longer matches the store (an entry gone, another embedder, a bad manifest) is rebuilt', async () => {
     const home = await savedHome();
@@ -123,5 +123,5 @@ describe('saved ANN graphs', () => {
     ]);
     await expectLookupsRight(unreadable);
     await unreadable.close();
-  }, 90_000);
+  });
 });

@@ -169,5 +169,5 @@ describe('usearch ANN index', () => {
       `[vector search] ${JSON.stringify(row, (_, v: unknown) => (typeof v === 'number' ? Math.round(v * 1000) / 1000 : v))}`,
     );
     expect(row!.annP50Ms).not.toBeNull();
-  }, 60_000);
+  });
 });

@@ -6,6 +6,7 @@ import {
   clearStopping,
   markStopping,
   STOPPING_FILE,
+  waitForExit,
   waitForPredecessor,
 } from '../../../../daemon/server/stoppingMarker';
 
@@ -65,5 +66,12 @@ describe('stopping marker', () => {
   it('treats a damaged marker as no marker', async () => {
     fs.writeFileSync(path.join(home, STOPPING_FILE), 'not a pid');
     expect(await waitForPredecessor(home, { alive: () => true })).toEqual({ waited: false, gaveUp: false });
+  });
+
+  it('waitForExit: true once the process is gone, false when it outlives the bound', async () => {
+    let checks = 0;
+    expect(await waitForExit(7, { alive: () => ++checks < 4, pause: async () => undefined })).toBe(true);
+    expect(checks).toBe(4);
+    expect(await waitForExit(7, { alive: () => true, pause: async () => undefined, maxChecks: 3 })).toBe(false);
   });
 });

@@ -37,7 +37,7 @@ describe.skipIf(!redisAvailable())('SharedLimiter (a token bucket in a real redi
     // call really runs, so the check allows for it rather than demanding 50 ms between neighbours.
     expect(times[19]! - times[0]!).toBeGreaterThanOrEqual(19 * 50 - 60);
     expect(busiest(times, 250)).toBeLessThanOrEqual(6);
-  }, 30_000);
+  });
 
   it('an idle team spends a whole bucket at once, then waits for the refill; both members share it', async () => {
     const [x, y] = [await member('burst'), await member('burst')];
@@ -58,7 +58,7 @@ describe.skipIf(!redisAvailable())('SharedLimiter (a token bucket in a real redi
     expect(started[13]!.at - started[10]!.at).toBeGreaterThanOrEqual(3 * 105 - 60);
     expect(started[9]!.at).toBeLessThan(started[10]!.at);
     expect(started.filter((s) => s.who === 'x')).toHaveLength(7);
-  }, 30_000);
+  });
 
   it("shares token-per-minute limits too: a request's tokens wait for the team's token bucket", async () => {
     const x = await member('tokens');
@@ -96,7 +96,7 @@ describe.skipIf(!redisAvailable())('SharedLimiter (a token bucket in a real redi
     expect(ran).toBe(2);
     ac.abort(new Error('enough'));
     await expect(third).rejects.toThrow('enough');
-  }, 30_000);
+  });
 
   it('different keys do not wait for each other', async () => {
     const x = await member();
@@ -143,7 +143,7 @@ describe.skipIf(!redisAvailable())('SharedLimiter (a token bucket in a real redi
     await env.redis.pause({ keepData: false });
     await waiting;
     expect(ran).toBe(3);
-  }, 30_000);
+  });
 
   it('after Redis comes back empty, the members are paced together again', async () => {
     await env.redis.resume();
@@ -163,5 +163,5 @@ describe.skipIf(!redisAvailable())('SharedLimiter (a token bucket in a real redi
     );
     times.sort((a, b) => a - b);
     expect(times[9]! - times[0]!).toBeGreaterThanOrEqual(9 * 50 - 60);
-  }, 30_000);
+  });
 });

@@ -78,7 +78,7 @@ describe.skipIf(!redisAvailable())('TeamBudget (Lua reservations in a real Redis
     const [day] = await b.statuses();
     expect(day!.spentUsd).toBeCloseTo(0.35, 9);
     expect(day!.reservedUsd).toBe(0);
-  }, 30_000);
+  });
 });
 
 describe.skipIf(!redisAvailable())('TeamBudget.raise (a dearer fallback model, in a real Redis)', () => {
@@ -138,5 +138,5 @@ describe.skipIf(!redisAvailable())('TeamBudget.raise (a dearer fallback model, i
     await waitFor(() => b.pendingCount === 0, 10_000, 'pending writes to reach Redis');
     const [day] = await b.statuses();
     expect(day!.spentUsd).toBeCloseTo(0.3, 9);
-  }, 30_000);
+  });
 });

@@ -18,7 +18,7 @@ describe.skipIf(!redisAvailable())('TeamConnection: health and rejoin', () => {
     expect(ups).toBe(1);
     expect(conn.problem).toBeUndefined();
     expect(await conn.client.ping()).toBe('PONG');
-  }, 20_000);
+  });
 
   it('says down once when Redis goes, and commands fail at once instead of queueing', async () => {
     const conn = await env.connect('down');
@@ -31,7 +31,7 @@ describe.skipIf(!redisAvailable())('TeamConnection: health and rejoin', () => {
     expect(downs).toHaveLength(1);
     await env.redis.resume();
     await waitFor(() => conn.up, 10_000, 'the connection to come back');
-  }, 20_000);
+  });
 
   it("keys are the team's own", async () => {
     const conn = await env.connect('platform');

@@ -81,7 +81,7 @@ describe.skipIf(!redisAvailable())('TeamUsage (a capped Redis stream)', () => {
     expect(t.total.requests).toBe(6);
     const ids = (await conn.client.xrange(u.streamKey, '-', '+')).map(([, f]) => f[f.indexOf('requestId') + 1]);
     expect(ids).toEqual(['req_1', 'req_2', 'req_3', 'req_4', 'req_5', 'req_6']);
-  }, 30_000);
+  });
 
   it('the stream is capped by length', async () => {
     const conn = await env.connect('capped');

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConduitError, emptyUsage, type ChatResult } from '../../../../protocol';
 import { ResponseCache } from '../../../../daemon/cache/responseCache';
@@ -168,6 +169,20 @@ describe('the request pipeline', () => {
     expect(p.upstream).toHaveLength(1);
     expect([a.coalesced, b.coalesced].filter(Boolean)).toHaveLength(1);
     expect([a.costUsd, b.costUsd]).toContain(0);
+  });
+
+  it("docs/architecture.md's step list is the code's: requestSteps, in the same order", () => {
+    const doc = fs.readFileSync(
+      path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../../docs/architecture.md'),
+      'utf8',
+    );
+    const block = /```text\n(record[\s\S]*?)```/.exec(doc)?.[1] ?? '';
+    const lines = block.split('\n');
+    const from = lines.findIndex((l) => l.startsWith('requestSteps'));
+    const to = lines.findIndex((l) => l.startsWith('fallbackChain'));
+    const listed = lines.slice(from + 1, to).map((l) => l.trim().split(/\s+/)[0]);
+    expect(from).toBeGreaterThan(0);
+    expect(listed).toEqual(requestSteps.map((step) => step.name));
   });
 
   it('a queued failure is not recorded now (its job records it when it ends)', async () => {

@@ -89,7 +89,7 @@ export class BudgetStep {
     } else {
       const cheaper =
         config.budgets.onExceed === 'downgrade' && route && (route.source === 'tier' || route.source === 'configured')
-          ? this.downgrade(config, feature, provider, route, needed, worst)
+          ? this.downgrade({ config, feature, provider, route, needed, worst })
           : undefined;
       if (!cheaper)
         throw new ConduitError({
@@ -139,14 +139,15 @@ export class BudgetStep {
   }
 
   /** The nearest cheaper tier whose worst case fits, reserved; undefined when none does. */
-  private downgrade(
-    config: ConduitConfig,
-    feature: string,
-    provider: ProviderId,
-    route: RouteInfo,
-    needed: number,
-    worst: (m: string) => number,
-  ): { reservation: Reservation; tier: Tier; model: string } | undefined {
+  private downgrade(d: {
+    config: ConduitConfig;
+    feature: string;
+    provider: ProviderId;
+    route: RouteInfo;
+    needed: number;
+    worst: (m: string) => number;
+  }): { reservation: Reservation; tier: Tier; model: string } | undefined {
+    const { config, feature, provider, route, needed, worst } = d;
     for (const tier of tiersBelow(route.tier)) {
       const model = this.deps.modelFor(config, provider, tier);
       const usd = worst(model);

@@ -21,6 +21,24 @@ import type { SendContext } from './gatewayTypes';
 
 export type Upstream = (ctx: SendContext) => Promise<ChatResult>;
 
+/** The parts of the request's context the cache step reads. */
+export interface CacheRun {
+  request: ChatRequest;
+  config: ConduitConfig;
+  call: SendContext;
+  /** performance.now() at the start, for the latency. */
+  started: number;
+  route?: RouteInfo;
+}
+
+/** The request's path so far, for an answer served from the cache. */
+export interface CachePath {
+  call: SendContext;
+  started: number;
+  attempts: AttemptRecord[];
+  fallbacks: string[];
+}
+
 /**
  * The pipeline's cache and coalesce steps (docs/architecture.md, "The request pipeline"):
  * the cache (exact, then semantic), coalescing with
@@ -38,14 +56,8 @@ export class CacheStep {
     this.routes = new RouteStep(env);
   }
 
-  async run(
-    request: ChatRequest,
-    config: ConduitConfig,
-    ctx: SendContext,
-    started: number,
-    upstream: Upstream,
-    route?: RouteInfo,
-  ): Promise<ChatResult> {
+  async run(run: CacheRun, upstream: Upstream): Promise<ChatResult> {
+    const { request, config, call: ctx, started, route } = run;
     const cache = this.cache;
     const feature = request.feature ?? 'ask';
     const canonical = this.cacheable(request, config);
@@ -58,7 +70,7 @@ export class CacheStep {
       ctx.warming !== true,
       this.strongerModels(request, route, config),
     );
-    if (hit) return this.fromCache(ctx, hit.entry, hit.kind, started, [], [], hit.similarity);
+    if (hit) return this.fromCache({ call: ctx, started, attempts: [], fallbacks: [] }, hit);
     // Stored inside the shared call, so the answer is kept even when the caller who started it left.
     const storing = async (c: SendContext): Promise<ChatResult> => {
       const result = await upstream(c);
@@ -148,19 +160,13 @@ export class CacheStep {
   }
 
   /** The last resort before a simplified answer: an expired entry, labelled stale. */
-  stale(
-    request: ChatRequest,
-    config: ConduitConfig,
-    ctx: SendContext,
-    started: number,
-    attempts: AttemptRecord[],
-    fallbacks: string[],
-  ): ChatResult | undefined {
+  stale(run: CachePath & { request: ChatRequest; config: ConduitConfig }): ChatResult | undefined {
+    const { request, config, fallbacks } = run;
     const canonical = this.cacheable(request, config);
     const entry = canonical ? this.cache?.stale(canonical) : undefined;
     if (!entry) return undefined;
     fallbacks.push('stale-cache');
-    return this.fromCache(ctx, entry, 'stale', started, attempts, fallbacks);
+    return this.fromCache(run, { entry, kind: 'stale' });
   }
 
   /** The request as the cache keys it, or undefined when it may not be cached at all. */
@@ -182,14 +188,11 @@ export class CacheStep {
 
   /** An answer from the cache: replayed as chunks to a streaming client, billing nothing. */
   private fromCache(
-    ctx: SendContext,
-    entry: CacheEntry,
-    kind: 'exact' | 'semantic' | 'stale',
-    started: number,
-    attempts: AttemptRecord[],
-    fallbacks: string[],
-    similarity?: number,
+    path: CachePath,
+    hit: { entry: CacheEntry; kind: 'exact' | 'semantic' | 'stale'; similarity?: number },
   ): ChatResult {
+    const { call: ctx, started, attempts, fallbacks } = path;
+    const { entry, kind, similarity } = hit;
     let seq = 0;
     if (ctx.sink) for (const piece of replayChunks(entry.text)) ctx.sink.chunk(piece, seq++);
     const latencyMs = round(performance.now() - started);

@@ -4,16 +4,23 @@ import { round } from './cacheStep';
 import type { CallOutcome } from './providerCall';
 import type { SendContext } from './gatewayTypes';
 
+/** The request's path to this answer: who asked, when it started, the attempts and fallbacks. */
+export interface ResultPath {
+  call: SendContext;
+  /** performance.now() at the start. */
+  started: number;
+  attempts: AttemptRecord[];
+  fallbacks: string[];
+}
+
 /** What the caller gets for an upstream answer: the outcome with its cost, timings and path. */
 export function callResult(
-  ctx: SendContext,
+  path: ResultPath,
   provider: ProviderId,
   outcome: CallOutcome,
-  started: number,
-  attempts: AttemptRecord[],
-  fallbacks: string[],
   prices?: PriceOverrides,
 ): ChatResult {
+  const { call: ctx, started, attempts, fallbacks } = path;
   const cost = billedCostOf(provider, outcome.model, outcome.usage, prices);
   return {
     requestId: ctx.requestId,

@@ -13,6 +13,7 @@ import type { UnpricedUse } from '../usage/eventAlerts';
 import type { RequestRecorder } from '../usage/requestRecord';
 import type { UnpricedSpend } from '../usage/unpricedSpend';
 import type { TeamHooks } from './teamSteps';
+import type { AdapterSource } from './adapterSource';
 
 // The types the gateway and its steps share, apart from the Gateway class, so the steps need not
 // import the file that imports them.
@@ -70,6 +71,8 @@ export interface GatewayDeps {
   onUnpricedModel?: (e: UnpricedUse) => void;
   /** Team mode: the shared request limit and the team budget; without it both stay local. */
   team?: TeamHooks;
+  /** The provider adapters; an AdapterPool (the real SDKs) unless given. */
+  adapters?: AdapterSource;
 }
 
 export interface RunPolicy {

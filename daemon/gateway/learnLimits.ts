@@ -3,6 +3,15 @@ import { UpstreamError, type ProviderAdapter } from '../providers/types';
 import type { ProviderLimiter, TokenCount } from '../ratelimit/providerLimiter';
 import type { RateLimiter } from '../ratelimit/rateLimiter';
 
+export interface LimitFit {
+  rateLimiter: RateLimiter | undefined;
+  target: { provider: ProviderId; model: string };
+  key: string | undefined;
+  estimate: TokenCount;
+  adapter: ProviderAdapter;
+  signal: AbortSignal;
+}
+
 /**
  * The limiter for a request that fits a whole minute's allowance. The allowance starts as the
  * tier preset's guess (tier 1: 8,000 output tokens a minute on Anthropic, less than one
@@ -11,14 +20,8 @@ import type { RateLimiter } from '../ratelimit/rateLimiter';
  * whose response headers state them. They are kept (ratelimit/learnedLimits.ts), and only a
  * request over the real limits is refused.
  */
-export async function limiterThatFits(
-  rateLimiter: RateLimiter | undefined,
-  target: { provider: ProviderId; model: string },
-  key: string | undefined,
-  estimate: TokenCount,
-  adapter: ProviderAdapter,
-  signal: AbortSignal,
-): Promise<ProviderLimiter | undefined> {
+export async function limiterThatFits(fit: LimitFit): Promise<ProviderLimiter | undefined> {
+  const { rateLimiter, target, key, estimate, adapter, signal } = fit;
   const limiter = rateLimiter?.limiterFor(target.provider, key);
   try {
     limiter?.assertCanEverFit(estimate);

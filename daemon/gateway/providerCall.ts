@@ -18,6 +18,15 @@ export interface StreamSink {
   text(delta: string, toolCall?: ToolCallDelta): void;
 }
 
+/** One call's fixed parts: the adapter, the request, where streamed text goes, and when the request started. */
+export interface ProviderCall {
+  adapter: ProviderAdapter;
+  req: ProviderRequest;
+  sink: StreamSink | undefined;
+  /** performance.now() at the request's start, for the time to first token. */
+  startedAt: number;
+}
+
 /** The parts of the executor's attempt context a call uses. */
 export interface CallContext {
   signal: AbortSignal;
@@ -32,13 +41,8 @@ export interface CallContext {
  * a failure carries the text that already reached the sink so the caller can tell whether the
  * client saw anything.
  */
-export async function callProvider(
-  adapter: ProviderAdapter,
-  req: ProviderRequest,
-  ctx: CallContext,
-  sink: StreamSink | undefined,
-  startedAt: number,
-): Promise<CallOutcome> {
+export async function callProvider(call: ProviderCall, ctx: CallContext): Promise<CallOutcome> {
+  const { adapter, req, sink, startedAt } = call;
   if (!sink) {
     const res = await adapter.chat(req, ctx.signal);
     return { ...res, ttftMs: null };

@@ -1,0 +1,103 @@
+import type { ProviderId } from '../../../protocol';
+import { resolveProvider, type ConduitConfig } from '../../config/config';
+import { checkImageSizes } from '../../guard/imageCheck';
+import { outputLimit } from '../../providers/reasoningBudget';
+import type { ProviderRequest } from '../../providers/types';
+import { estimateInputTokens } from '../../ratelimit/tokenEstimate';
+import { executeWithRetry } from '../../resilience/executeWithRetry';
+import { ResilienceError } from '../../resilience/resilienceError';
+import { apiFieldsOf } from '../apiFields';
+import { limitedCall } from '../limitedCall';
+import { limiterThatFits } from '../learnLimits';
+import { callProvider, type CallOutcome } from '../providerCall';
+import type { KeyedTarget } from '../requestContext';
+
+/**
+ * One provider/model with one key: its image limits, the rate limit's first check (a request over
+ * a whole minute's allowance fails before any attempt), then the resilience executor (breaker,
+ * attempts with timeouts, retries), each attempt under the rate limit (and the team's), then the
+ * provider's SDK call through the adapter for that provider, base URL and key.
+ */
+export async function callTarget(ctx: KeyedTarget): Promise<CallOutcome> {
+  const { target, request, config, policy, sink, started, attempts, key } = ctx;
+  const { deps, env, adapters } = ctx.parts;
+  const resolved = resolveProvider(config, target.provider, env);
+  deps.redactor.addSecret(key);
+  // No key: a local server (its adapter puts in a placeholder) or a platform's own credential chain.
+  const adapter = adapters.get({
+    id: target.provider,
+    baseURL: resolved.baseURL,
+    apiKey: key ?? '',
+    connectTimeoutMs: config.resilience.timeouts.connectMs,
+    ...(resolved.platform ? { platform: resolved.platform } : {}),
+  });
+  const providerRequest: ProviderRequest = {
+    model: target.model,
+    messages: request.messages,
+    maxTokens: request.max_tokens ?? config.defaultMaxTokens,
+    ...(request.system !== undefined ? { system: request.system } : {}),
+    ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+    ...(cacheSystemPrompt(target.provider, request.system, config) ? { cacheSystem: true } : {}),
+    ...apiFieldsOf(request),
+  };
+  // Each target's own image limits, checked before its first attempt.
+  checkImageSizes(request.messages, target.provider);
+  // Rate limit: a request over a whole minute's allowance fails here, before any attempt; each
+  // attempt (a retry too) then waits for capacity with its own signal.
+  const estimate = {
+    input: estimateInputTokens(request.messages, request.system),
+    output: outputLimit(providerRequest.maxTokens, request.reasoningEffort),
+  };
+  const limiter = await limiterThatFits({
+    rateLimiter: deps.rateLimiter,
+    target,
+    key,
+    estimate,
+    adapter,
+    signal: ctx.call.signal,
+  });
+  const limit = { priority: request.priority ?? 'interactive', deadlineAt: policy.deadline.at } as const;
+  const call = { adapter, req: providerRequest, sink, startedAt: started };
+  try {
+    const { value, attempts: made } = await executeWithRetry(
+      (attempt) =>
+        limitedCall(limiter, estimate, { ...limit, signal: attempt.signal }, () =>
+          deps.team
+            ? deps.team.limited(target.provider, key, attempt.signal, () => callProvider(call, attempt), estimate)
+            : callProvider(call, attempt),
+        ),
+      {
+        provider: target.provider,
+        model: target.model,
+        mode: sink ? 'stream' : 'call',
+        retry: policy.retry,
+        timeouts: policy.timeouts,
+        deadline: policy.deadline,
+        firstByteFailsOver: policy.firstByteFailsOver,
+        breaker: deps.breakers.get(target.provider, target.model),
+        log: (event, fields) =>
+          deps.logger.write(event === 'retry' || event === 'attempt_failed' ? 'info' : 'warn', event, {
+            requestId: ctx.call.requestId,
+            ...fields,
+          }),
+      },
+      ctx.call.signal,
+    );
+    attempts.push(...made);
+    return value;
+  } catch (err) {
+    if (err instanceof ResilienceError) attempts.push(...err.attempts);
+    throw err;
+  }
+}
+
+/** Anthropic prompt caching pays off for a long system prompt that repeats across requests. */
+function cacheSystemPrompt(provider: ProviderId, system: string | undefined, config: ConduitConfig): boolean {
+  const caching = config.routing.promptCaching;
+  return (
+    provider === 'anthropic' &&
+    caching.enabled &&
+    system !== undefined &&
+    estimateInputTokens([], system) >= caching.minSystemTokens
+  );
+}

@@ -120,7 +120,8 @@ async function main(): Promise<void> {
     script: { text: 'ok', chunks: 1, headers: roomyLimitHeaders },
   });
   const builds = [makeBuild('current', path.join(repo, 'dist'), mock)];
-  if (process.env.BENCH_BEFORE_DIST) builds.push(makeBuild('before', path.resolve(process.env.BENCH_BEFORE_DIST), mock));
+  if (process.env.BENCH_BEFORE_DIST)
+    builds.push(makeBuild('before', path.resolve(process.env.BENCH_BEFORE_DIST), mock));
   const load = os.loadavg()[0]!;
   try {
     // One ask each first, so the first round does not also pay for cold disk caches.
@@ -176,7 +177,9 @@ function report(names: string[], loadBefore: number): void {
   for (const name of names) {
     for (const [fig, label, goal] of rows) {
       const key = `${name}:${fig}`;
-      lines.push(`| ${name} | ${label} | ${f(p50(key))} | ${f(p90(key))} | ${(p50(key) / node).toFixed(2)}× | ${goal} |`);
+      lines.push(
+        `| ${name} | ${label} | ${f(p50(key))} | ${f(p90(key))} | ${(p50(key) / node).toFixed(2)}× | ${goal} |`,
+      );
     }
   }
   console.log(lines.join('\n'));

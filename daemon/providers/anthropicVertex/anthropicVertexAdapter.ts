@@ -1,5 +1,6 @@
 import { AnthropicAdapter } from '../anthropic/anthropicAdapter';
-import { missingSetting, stainlessClientOptions } from '../sdkClientOptions';
+import { requireProject } from '../requiredSettings';
+import { stainlessClientOptions } from '../sdkClientOptions';
 import type { ProviderConfig } from '../types';
 import { vertexAnthropicError } from './vertexAnthropicError';
 
@@ -9,13 +10,7 @@ import { vertexAnthropicError } from './vertexAnthropicError';
  * Default Credentials, found by google-auth-library; Conduit never holds them.
  */
 export function createAnthropicVertexAdapter(cfg: ProviderConfig): AnthropicAdapter {
-  const project = cfg.platform?.project;
-  if (!project) {
-    throw missingSetting(
-      'anthropicVertex',
-      "No Google Cloud project is set for anthropicVertex: set providers.anthropicVertex.project in config.json, or GOOGLE_CLOUD_PROJECT in the daemon's environment. Nothing was sent.",
-    );
-  }
+  const project = requireProject('anthropicVertex', cfg);
   const client = async () => {
     const [{ AnthropicVertex }, { GoogleAuth }] = await Promise.all([
       import('@anthropic-ai/vertex-sdk'),

@@ -156,13 +156,3 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   await shutdown.stopped;
   return 'stopped';
 }
-
-// Run when this file is the entry point (dist/daemon.js), not when the CLI loads it.
-if (require.main === module) {
-  runDaemon({ foreground: process.argv.includes('--foreground') })
-    .then(() => process.exit(0))
-    .catch((err: unknown) => {
-      process.stderr.write(`conduit daemon: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exit(1);
-    });
-}

@@ -1,7 +1,7 @@
 import type { Agent } from 'undici';
 
 /** undici (a megabyte of code) loads with the first request, not with the daemon; then once. */
-let undici: Promise<typeof import('undici')> | undefined;
+let undici: Promise<typeof import('./undici')> | undefined;
 
 /** The fetch signature the three SDKs accept. */
 export type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -19,7 +19,7 @@ export interface HttpFetchOptions {
 export function createHttpFetch(options: HttpFetchOptions): FetchFn {
   let dispatcher: Agent | undefined;
   return async (input, init) => {
-    const { Agent, fetch: undiciFetch } = await (undici ??= import('undici'));
+    const { Agent, fetch: undiciFetch } = await (undici ??= import('./undici'));
     dispatcher ??= new Agent({ connect: { timeout: options.connectTimeoutMs } });
     // The SDKs pass a URL string; a Request from Node's global undici is not one undici@7 knows.
     const url = typeof input === 'string' || input instanceof URL ? input : input.url;

@@ -1,3 +1,6 @@
+// Static: this module itself loads on first use (createAdapter.ts), and google-auth-library is
+// CommonJS, whose dynamic import in the daemon's ESM chunks would only have `default`.
+import { GoogleAuth } from 'google-auth-library';
 import { AnthropicAdapter } from '../anthropic/anthropicAdapter';
 import { requireProject } from '../requiredSettings';
 import { stainlessClientOptions } from '../sdkClientOptions';
@@ -12,10 +15,7 @@ import { vertexAnthropicError } from './vertexAnthropicError';
 export function createAnthropicVertexAdapter(cfg: ProviderConfig): AnthropicAdapter {
   const project = requireProject('anthropicVertex', cfg);
   const client = async () => {
-    const [{ AnthropicVertex }, { GoogleAuth }] = await Promise.all([
-      import('@anthropic-ai/vertex-sdk'),
-      import('google-auth-library'),
-    ]);
+    const { AnthropicVertex } = await import('@anthropic-ai/vertex-sdk');
     const vertex = new AnthropicVertex({
       projectId: project,
       // The project is known, so google-auth-library need not look for one (gcloud, the metadata

@@ -9,7 +9,7 @@ import type {
 
 const req: ProviderRequest = { model: 'm', messages: [{ role: 'user', content: 'hi' }], maxTokens: 8 };
 const signal = new AbortController().signal;
-const usage = { input_tokens: 1, output_tokens: 1 };
+const usage = { input_tokens: 1, output_tokens: 1, cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0 };
 const answer: ProviderResponse = { text: 'ok', model: 'm', usage, stopReason: 'stop', headers: {} };
 
 function realAdapter(): ProviderAdapter {

@@ -24,6 +24,7 @@ import { logFn } from './log/logFn';
 import { loadOverlay } from './router/catalogueOverlay';
 import { Logger } from './log/logger';
 import { bindSingleInstance } from './server/singleInstance';
+import { signalSpawner } from './server/startSignal';
 import { BudgetTable } from './usage/budgetTable';
 
 export interface DaemonOptions {
@@ -135,6 +136,8 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   await keysLoaded;
   logKeychainState(ring, log);
   const bound = await bindSingleInstance(home.address.path, () => server.server);
+  // The spawner connects as soon as it hears this; a hello waits for the services below.
+  signalSpawner(bound.kind);
   if (bound.kind === 'already-running') {
     log('info', 'another daemon is already running; exiting', { socket: home.address.path });
     await closeUnopenedStores(stores);

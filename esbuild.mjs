@@ -1,4 +1,5 @@
 import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -9,9 +10,13 @@ const node = {
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  // Production maps carry no sourceMappingURL: they are kept beside the VSIX, not in it.
-  sourcemap: production ? 'external' : true,
-  minify: production,
+  // Maps are files beside the bundles, never inline. Production maps carry no sourceMappingURL:
+  // they are kept beside the VSIX, not in it; other builds link them (node --enable-source-maps).
+  sourcemap: production ? 'external' : 'linked',
+  // Minified in every build: V8 parses the whole daemon bundle at each start, and half of the
+  // daemon's start was that parse. keepNames keeps function and class names for stack traces.
+  minify: true,
+  keepNames: true,
   logLevel: 'warning',
   legalComments: 'none',
 };
@@ -24,7 +29,25 @@ const builds = [
     entryPoints: { daemon: 'daemon/main.ts' },
     outdir: 'dist',
     external: ['@photostructure/sqlite', '@napi-rs/keyring'],
+    // ESM split into chunks: each import() (a provider's SDK, undici, ioredis, batch) is a chunk
+    // that is read and compiled only when first used. dist/daemon.js is the entry (below).
+    format: 'esm',
+    splitting: true,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    // What CommonJS code in the bundle (and loadNative's requireFrom) expects to find.
+    banner: {
+      js: [
+        "import{createRequire as __conduitRequire}from'node:module';",
+        "import{fileURLToPath as __conduitPath}from'node:url';",
+        'const require=__conduitRequire(import.meta.url);',
+        'const __filename=__conduitPath(import.meta.url);',
+        "const __dirname=__conduitPath(new URL('.',import.meta.url));",
+      ].join(''),
+    },
   },
+  // The daemon's entry point, CommonJS, which imports dist/daemon.mjs (see daemon/daemonEntry.ts).
+  { ...node, entryPoints: { daemon: 'daemon/daemonEntry.ts' }, outdir: 'dist' },
   // The CLI loads dist/daemon.js only for `conduit daemon --foreground`, so the SDKs stay out
   // of its bundle and `conduit ask` starts fast.
   { ...node, entryPoints: { cli: 'daemon/cli.ts' }, outdir: 'dist' },
@@ -45,6 +68,9 @@ const builds = [
   // The panel's CSS, with uPlot's, as one file the page loads under its CSP (no inline styles).
   { bundle: true, entryPoints: { webview: 'webview/panel.css' }, outdir: 'dist', minify: true, logLevel: 'warning' },
 ];
+
+// Chunk names carry a content hash: the previous build's must not linger beside the new ones.
+fs.rmSync('dist/chunks', { recursive: true, force: true });
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

@@ -27,6 +27,8 @@ const benches = [
   { name: 'routing', entry: 'routingBench' },
   { name: 'endpoint', entry: 'endpointBench' },
   { name: 'httpserver', entry: 'httpServerBench', onlyWhenAsked: true },
+  { name: 'startup', entry: 'startup', onlyWhenAsked: true },
+  { name: 'memory', entry: 'memory', onlyWhenAsked: true },
 ];
 // Helpers the benchmarks spawn as their own processes.
 const helpers = ['mockServe', 'echoServer', 'peerBench', 'extActivation'];

@@ -24,6 +24,7 @@ import { logFn } from './log/logFn';
 import { loadOverlay } from './router/catalogueOverlay';
 import { Logger } from './log/logger';
 import { bindSingleInstance } from './server/singleInstance';
+import { signalSpawner } from './server/startSignal';
 import { waitForPredecessor } from './server/stoppingMarker';
 import { BudgetTable } from './usage/budgetTable';
 
@@ -135,6 +136,8 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   await keysLoaded;
   logKeychainState(ring, log);
   const bound = await bindSingleInstance(home.address.path, () => server.server);
+  // The spawner connects as soon as it hears this; a hello waits for the services below.
+  signalSpawner(bound.kind);
   if (bound.kind === 'already-running') {
     log('info', 'another daemon is already running; exiting', { socket: home.address.path });
     await closeUnopenedStores(stores);
@@ -161,14 +164,4 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   installProcessHooks({ stop: lifecycle.requestStop, logger, log });
   await shutdown.stopped;
   return 'stopped';
-}
-
-// Run when this file is the entry point (dist/daemon.js), not when the CLI loads it.
-if (require.main === module) {
-  runDaemon({ foreground: process.argv.includes('--foreground') })
-    .then(() => process.exit(0))
-    .catch((err: unknown) => {
-      process.stderr.write(`conduit daemon: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exit(1);
-    });
 }

@@ -52,14 +52,27 @@ function moveSourceMaps() {
   for (const f of fs.readdirSync(dist)) {
     if (f.endsWith('.map')) fs.renameSync(path.join(dist, f), path.join(maps, f));
   }
+  // The daemon's chunks (dist/chunks/, see esbuild.mjs) have maps of their own.
+  const chunks = path.join(dist, 'chunks');
+  if (fs.existsSync(chunks)) {
+    fs.mkdirSync(path.join(maps, 'chunks'), { recursive: true });
+    for (const f of fs.readdirSync(chunks)) {
+      if (f.endsWith('.map')) fs.renameSync(path.join(chunks, f), path.join(maps, 'chunks', f));
+    }
+  }
 }
 
 function packageTarget(target) {
   const stage = path.join(dist, 'stage', target.id);
   fs.rmSync(stage, { recursive: true, force: true });
   fs.mkdirSync(path.join(stage, 'dist'), { recursive: true });
-  for (const f of ['extension.js', 'daemon.js', 'cli.js', 'webview.js', 'webview.css']) {
+  for (const f of ['extension.js', 'daemon.js', 'daemon.mjs', 'cli.js', 'webview.js', 'webview.css']) {
     fs.copyFileSync(path.join(dist, f), path.join(stage, 'dist', f));
+  }
+  // The daemon's lazily loaded chunks.
+  fs.mkdirSync(path.join(stage, 'dist', 'chunks'));
+  for (const f of fs.readdirSync(path.join(dist, 'chunks')).filter((f) => f.endsWith('.mjs'))) {
+    fs.copyFileSync(path.join(dist, 'chunks', f), path.join(stage, 'dist', 'chunks', f));
   }
   for (const f of ['README.md', 'LICENSE']) fs.copyFileSync(path.join(root, f), path.join(stage, f));
   // The extension's icon (package.json `icon`), which vsce requires to exist.
@@ -89,6 +102,8 @@ function packageTarget(target) {
     [
       '**',
       '!dist/*.js',
+      '!dist/daemon.mjs',
+      '!dist/chunks/*.mjs',
       '!dist/webview.css',
       '!README.md',
       '!LICENSE',

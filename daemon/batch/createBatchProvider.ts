@@ -1,17 +1,36 @@
 import type { BatchProviderId } from '../../protocol';
 import type { ProviderConfig } from '../providers/types';
-import { AnthropicBatch } from './anthropicBatch';
 import type { BatchProvider } from './batchTypes';
-import { GeminiBatch } from './geminiBatch';
-import { OpenAIBatch } from './openaiBatch';
 
+/**
+ * A provider's Batch API client. Its module, and the SDK it uses, load on the first call: most
+ * daemons never submit a batch, and the SDKs cost tens of milliseconds and megabytes to load.
+ */
 export function createBatchProvider(id: BatchProviderId, cfg: ProviderConfig): BatchProvider {
+  let loading: Promise<BatchProvider> | undefined;
+  const provider = (): Promise<BatchProvider> =>
+    (loading ??= loadBatchProvider(id, cfg).catch((err: unknown) => {
+      loading = undefined;
+      throw err;
+    }));
+  return {
+    id,
+    submit: async (entries, model, signal) => (await provider()).submit(entries, model, signal),
+    status: async (batchId, signal) => (await provider()).status(batchId, signal),
+    cancel: async (batchId, signal) => (await provider()).cancel(batchId, signal),
+    async *results(batchId, customIds, signal) {
+      yield* (await provider()).results(batchId, customIds, signal);
+    },
+  };
+}
+
+async function loadBatchProvider(id: BatchProviderId, cfg: ProviderConfig): Promise<BatchProvider> {
   switch (id) {
     case 'anthropic':
-      return new AnthropicBatch(cfg);
+      return new (await import('./anthropicBatch')).AnthropicBatch(cfg);
     case 'openai':
-      return new OpenAIBatch(cfg);
+      return new (await import('./openaiBatch')).OpenAIBatch(cfg);
     case 'gemini':
-      return new GeminiBatch(cfg);
+      return new (await import('./geminiBatch')).GeminiBatch(cfg);
   }
 }

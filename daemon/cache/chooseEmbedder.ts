@@ -5,7 +5,6 @@ import type { EmbeddingCall } from './embeddingUsage';
 import { LexicalEmbedder } from './lexicalEmbedder';
 import { securePrivateDir } from '../home/safePath';
 import { defaultLocalModelDir, loadLocalEmbedder, type LocalEmbedderOptions } from './localEmbedder';
-import { providerEmbedder } from './providerEmbedder';
 import { recordEmbedderChoice } from './semanticStatus';
 
 export interface EmbedderContext {
@@ -71,6 +70,8 @@ export async function chooseEmbedder(settings: SemanticSettings, ctx: EmbedderCo
       `provider:${settings.provider}`,
       `conduit.cache.semantic.embedder = provider (${settings.provider})`,
     );
+    // Its SDK loads only for a daemon that embeds through a provider.
+    const { providerEmbedder } = await import('./providerEmbedder');
     return providerEmbedder({
       provider: settings.provider,
       apiKey: access.apiKey,

@@ -32,6 +32,7 @@ import { auditHome } from '../home/safePath';
 import { socketAddress } from '../home/socketAddress';
 import { readOrCreateToken } from '../home/token';
 import { spawnDaemon, type SpawnOptions } from './spawnDaemon';
+import { tryConnect, waitForDaemon } from './waitForDaemon';
 
 export interface ConnectOptions {
   client: ClientKind;
@@ -95,11 +96,12 @@ export class DaemonClient {
       if (!opts.autoStart)
         throw unavailable(`No Conduit daemon is running (socket ${address.path}). Start one with \`conduit daemon\`.`);
       if (!opts.spawn) throw new Error('autoStart needs spawn options');
-      spawnDaemon({ ...opts.spawn, logsDir: layout.logsDir });
-      socket = await waitForSocket(address.path, opts.startTimeoutMs ?? 15_000);
+      const started = spawnDaemon({ ...opts.spawn, logsDir: layout.logsDir });
+      socket = await waitForDaemon(address.path, started, { timeoutMs: opts.startTimeoutMs ?? 15_000 });
       if (!socket) {
+        const exited = await Promise.race([started.outcome, Promise.resolve(undefined)]);
         throw unavailable(
-          `The Conduit daemon did not start within ${Math.round((opts.startTimeoutMs ?? 15_000) / 1000)} s. See ${path.join(layout.logsDir, 'daemon-stderr.log')} and ${path.join(layout.logsDir, 'daemon.log')}.`,
+          `${exited === 'exited' ? 'The Conduit daemon exited before it accepted connections' : `The Conduit daemon did not start within ${Math.round((opts.startTimeoutMs ?? 15_000) / 1000)} s`}. See ${path.join(layout.logsDir, 'daemon-stderr.log')} and ${path.join(layout.logsDir, 'daemon.log')}.`,
         );
       }
     }
@@ -239,33 +241,6 @@ export function toConduitError(err: unknown): ConduitError {
   const message = err instanceof Error ? err.message : String(err);
   if (/connection (got disposed|is closed|is disposed)|socket|EPIPE|ECONNRESET/i.test(message)) return lost(message);
   return new ConduitError({ code: 'internal', message });
-}
-
-function tryConnect(address: string): Promise<net.Socket | undefined> {
-  return new Promise((resolve) => {
-    const socket = net.connect(address);
-    socket.once('connect', () => {
-      socket.removeAllListeners('error');
-      socket.setNoDelay(true);
-      resolve(socket);
-    });
-    socket.once('error', () => {
-      socket.destroy();
-      resolve(undefined);
-    });
-  });
-}
-
-async function waitForSocket(address: string, timeoutMs: number): Promise<net.Socket | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  let delay = 10;
-  while (Date.now() < deadline) {
-    const socket = await tryConnect(address);
-    if (socket) return socket;
-    await new Promise((r) => setTimeout(r, delay));
-    delay = Math.min(delay * 2, 200);
-  }
-  return undefined;
 }
 
 async function waitForGone(address: string, timeoutMs: number): Promise<void> {

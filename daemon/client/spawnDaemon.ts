@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openPrivateFile, securePrivateDir } from '../home/safePath';
+import { isStartSignal, START_SIGNAL_ENV, type StartState } from '../server/startSignal';
 
 export interface SpawnOptions {
   /** The bundled daemon entry, dist/daemon.js. */
@@ -14,25 +15,47 @@ export interface SpawnOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** What the daemon reported over IPC, or `exited` when it ended (or could not start) first. */
+export type StartOutcome = StartState | 'exited';
+
+export interface StartedDaemon {
+  pid: number | undefined;
+  /** Settles once: the daemon's report, or its exit. */
+  outcome: Promise<StartOutcome>;
+  /** Stops waiting for the report, so the channel no longer keeps this process alive. */
+  release(): void;
+}
+
 /**
  * Starts the daemon as a detached process so it outlives the window or command that started
  * it. Its stderr goes to a file, because a daemon that dies at startup can only explain itself
- * there.
+ * there. An IPC channel carries its one start report (daemon/server/startSignal.ts).
  */
-export function spawnDaemon(opts: SpawnOptions): number | undefined {
+export function spawnDaemon(opts: SpawnOptions): StartedDaemon {
   securePrivateDir(opts.logsDir);
   const err = openPrivateFile(path.join(opts.logsDir, 'daemon-stderr.log'), 'a');
-  const env: NodeJS.ProcessEnv = { ...(opts.env ?? process.env) };
+  const env: NodeJS.ProcessEnv = { ...(opts.env ?? process.env), [START_SIGNAL_ENV]: 'ipc' };
   if (opts.electronRunAsNode) env.ELECTRON_RUN_AS_NODE = '1';
   try {
     const child = spawn(opts.execPath ?? process.execPath, [opts.daemonScript], {
       detached: true,
-      stdio: ['ignore', 'ignore', err],
+      stdio: ['ignore', 'ignore', err, 'ipc'],
       env,
       windowsHide: true,
     });
     child.unref();
-    return child.pid;
+    const release = (): void => {
+      if (child.connected) child.disconnect();
+    };
+    const outcome = new Promise<StartOutcome>((resolve) => {
+      child.on('message', (message) => {
+        if (isStartSignal(message)) resolve(message.conduitDaemon);
+      });
+      child.once('exit', () => resolve('exited'));
+      child.once('error', () => resolve('exited'));
+    });
+    void outcome.then(release);
+    return { pid: child.pid, outcome, release };
   } finally {
     fs.closeSync(err);
   }

@@ -9,7 +9,6 @@ import type { LogFn } from '../log/logFn';
 import { experimentResults } from '../router/experimentResults';
 import type { KeychainBackend } from '../secrets/keychain';
 import type { KeyRing } from '../secrets/keyRing';
-import { verifyKey } from '../secrets/keyVerify';
 import type { RegisterHandlers } from '../server/clientSession';
 import { batchHandlers } from '../server/handlers/batchHandlers';
 import { cacheHandlers } from '../server/handlers/cacheHandlers';
@@ -59,7 +58,9 @@ export function createHandlers(deps: HandlerDeps): RegisterHandlers[] {
       env: deps.env ?? process.env,
       defaultProfile: () => config.get().profile,
       baseURL: (id) => resolveProvider(config.get(), id).baseURL,
-      verify: (id, key, baseURL) => verifyKey(id, key, baseURL, (t) => redactor.text(t)),
+      // keyVerify loads every provider's SDK: only when a key is verified, not at start.
+      verify: async (id, key, baseURL) =>
+        (await import('../secrets/keyVerify')).verifyKey(id, key, baseURL, (t) => redactor.text(t)),
       log,
     }),
     cacheHandlers({ cache: deps.cache, enabled: () => config.get().cache.enabled, warm: deps.warm }),

@@ -6,7 +6,7 @@ import type { Redactor } from '../guard/redact';
 import type { LogFn } from '../log/logFn';
 import type { RateLimitSettings } from '../ratelimit/rateLimitSettings';
 import type { KeychainBackend } from '../secrets/keychain';
-import { Team } from '../team/team';
+import type { Team } from '../team/team';
 import { readTeamPassword } from '../team/teamPassword';
 import { teamRedisUrl } from '../team/teamSettings';
 import type { RequestRecord } from '../usage/requestRecord';
@@ -28,6 +28,7 @@ export interface TeamModeDeps {
  */
 export class TeamMode {
   private team: Team | undefined;
+  private loading = false;
   private starting: Promise<void> = Promise.resolve();
   private stopped = false;
 
@@ -41,24 +42,31 @@ export class TeamMode {
   start(): void {
     const config = this.deps.config;
     const url = teamRedisUrl(config().team, this.deps.env ?? process.env);
-    if (!url || this.stopped || this.team) return;
-    const started = new Team({
-      url,
-      settings: () => config().team,
-      rateLimit: () => config().rateLimit,
-      sampling: () => config().sampling.enabled,
-      cache: this.deps.cache,
-      onAlert: this.deps.onAlert,
-      log: this.deps.log,
-    });
-    this.team = started;
-    // In the background: a Redis that is down costs a warning and local limits, never the start.
-    this.starting = readTeamPassword(this.deps.keychain, this.deps.env ?? process.env)
-      .then((password) => {
-        this.deps.redactor.addSecret(password);
-        return started.start(password);
+    if (!url || this.stopped || this.team || this.loading) return;
+    this.loading = true;
+    // The team code and ioredis load only for a daemon in team mode. In the background: a Redis
+    // that is down costs a warning and local limits, never the start.
+    this.starting = import('../team/team')
+      .then(({ Team }) => {
+        if (this.stopped) return undefined;
+        const started = new Team({
+          url,
+          settings: () => config().team,
+          rateLimit: () => config().rateLimit,
+          sampling: () => config().sampling.enabled,
+          cache: this.deps.cache,
+          onAlert: this.deps.onAlert,
+          log: this.deps.log,
+        });
+        this.team = started;
+        return readTeamPassword(this.deps.keychain, this.deps.env ?? process.env).then((password) => {
+          this.deps.redactor.addSecret(password);
+          return started.start(password);
+        });
       })
       .catch((err: unknown) => {
+        // Not built at all: a later config change may try again.
+        if (!this.team) this.loading = false;
         this.deps.log('warn', 'team mode could not start; running locally', {
           err: err instanceof Error ? err.message : String(err),
         });

@@ -1,4 +1,3 @@
-import OpenAI from 'openai';
 import { ConduitError, textOf, type ChatMessage } from '../../protocol';
 
 export interface ModerationVerdict {
@@ -11,6 +10,9 @@ export interface ModerationTarget {
   baseURL: string;
 }
 
+/** The SDK loads for the first moderated request, not when the daemon starts; then once. */
+let openai: Promise<typeof import('openai')> | undefined;
+
 /**
  * OpenAI's moderation endpoint, for the features configured to use it. It runs before the
  * prompt goes anywhere; a flagged prompt is refused. A moderation call that fails refuses too:
@@ -22,6 +24,7 @@ export async function moderate(
   signal: AbortSignal,
   redact: (s: string) => string,
 ): Promise<ModerationVerdict> {
+  const { default: OpenAI } = await (openai ??= import('openai'));
   const client = new OpenAI({ apiKey: target.apiKey, baseURL: target.baseURL, maxRetries: 0, timeout: 15_000 });
   try {
     const res = await client.moderations.create({ model: 'omni-moderation-latest', input: text }, { signal });

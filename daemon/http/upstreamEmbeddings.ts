@@ -1,5 +1,3 @@
-import { GoogleGenAI } from '@google/genai';
-import OpenAI from 'openai';
 import { ConduitError, type ErrorCode, type ProviderId } from '../../protocol';
 
 export interface EmbeddingAnswer {
@@ -7,6 +5,10 @@ export interface EmbeddingAnswer {
   model: string;
   promptTokens: number;
 }
+
+// The SDKs load on the first embeddings call, not when the daemon starts; then once.
+let genai: Promise<typeof import('@google/genai')> | undefined;
+let openai: Promise<typeof import('openai')> | undefined;
 
 /** Which provider serves an embedding model: `gemini…` and `text-embedding-004` are Gemini's. */
 export function embeddingProvider(model: string): { provider: 'openai' | 'gemini'; model: string } {
@@ -30,6 +32,7 @@ export async function upstreamEmbeddings(
 ): Promise<EmbeddingAnswer> {
   try {
     if (provider === 'gemini') {
+      const { GoogleGenAI } = await (genai ??= import('@google/genai'));
       const client = new GoogleGenAI({
         apiKey: access.apiKey,
         vertexai: false,
@@ -39,6 +42,7 @@ export async function upstreamEmbeddings(
       const vectors = (res.embeddings ?? []).map((e) => e.values ?? []);
       return { vectors, model, promptTokens: Math.ceil(inputs.join('').length / 4) };
     }
+    const { default: OpenAI } = await (openai ??= import('openai'));
     const client = new OpenAI({
       apiKey: access.apiKey,
       baseURL: access.baseURL,

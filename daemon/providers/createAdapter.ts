@@ -1,37 +1,37 @@
 import type { ProviderId } from '../../protocol';
-import { AnthropicAdapter } from './anthropic/anthropicAdapter';
-import { createAnthropicBedrockAdapter } from './anthropicBedrock/anthropicBedrockAdapter';
-import { createAnthropicVertexAdapter } from './anthropicVertex/anthropicVertexAdapter';
-import { createAzureOpenAIAdapter } from './azureOpenai/azureOpenaiAdapter';
-import { GeminiAdapter } from './gemini/geminiAdapter';
-import { createGeminiVertexAdapter } from './geminiVertex/geminiVertexAdapter';
-import { createOpenAIAdapter } from './openai/openaiAdapter';
-import { createOpenAICompatibleAdapter } from './openaiCompatible/openaiCompatibleAdapter';
 import type { ProviderAdapter, ProviderConfig } from './types';
 import { withCapabilities } from './capabilities/withCapabilities';
+import { lazyAdapter } from './lazyAdapter';
+import { checkRequiredSettings } from './requiredSettings';
 
-/** One adapter, and so one SDK client and its connection pool, per call: callers keep it. */
+/**
+ * One adapter, and so one SDK client and its connection pool, per call: callers keep it. The
+ * adapter's module, and its SDK, load on its first request (see lazyAdapter.ts); a missing
+ * platform setting is refused here, at once.
+ */
 export function createAdapter(id: ProviderId, cfg: ProviderConfig): ProviderAdapter {
-  return withCapabilities(bareAdapter(id, cfg));
+  checkRequiredSettings(id, cfg);
+  return withCapabilities(lazyAdapter(id, () => loadAdapter(id, cfg)));
 }
 
-function bareAdapter(id: ProviderId, cfg: ProviderConfig): ProviderAdapter {
+/** Each import() is a separate lazily evaluated module in the bundle: only the providers used load. */
+async function loadAdapter(id: ProviderId, cfg: ProviderConfig): Promise<ProviderAdapter> {
   switch (id) {
     case 'anthropic':
-      return new AnthropicAdapter(cfg);
+      return new (await import('./anthropic/anthropicAdapter')).AnthropicAdapter(cfg);
     case 'openai':
-      return createOpenAIAdapter(cfg);
+      return (await import('./openai/openaiAdapter')).createOpenAIAdapter(cfg);
     case 'gemini':
-      return new GeminiAdapter(cfg);
+      return new (await import('./gemini/geminiAdapter')).GeminiAdapter(cfg);
     case 'openaiCompatible':
-      return createOpenAICompatibleAdapter(cfg);
+      return (await import('./openaiCompatible/openaiCompatibleAdapter')).createOpenAICompatibleAdapter(cfg);
     case 'anthropicBedrock':
-      return createAnthropicBedrockAdapter(cfg);
+      return (await import('./anthropicBedrock/anthropicBedrockAdapter')).createAnthropicBedrockAdapter(cfg);
     case 'anthropicVertex':
-      return createAnthropicVertexAdapter(cfg);
+      return (await import('./anthropicVertex/anthropicVertexAdapter')).createAnthropicVertexAdapter(cfg);
     case 'geminiVertex':
-      return createGeminiVertexAdapter(cfg);
+      return (await import('./geminiVertex/geminiVertexAdapter')).createGeminiVertexAdapter(cfg);
     case 'azureOpenai':
-      return createAzureOpenAIAdapter(cfg);
+      return (await import('./azureOpenai/azureOpenaiAdapter')).createAzureOpenAIAdapter(cfg);
   }
 }

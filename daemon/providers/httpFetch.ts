@@ -1,4 +1,7 @@
-import { Agent, fetch as undiciFetch } from 'undici';
+import type { Agent } from 'undici';
+
+/** undici (a megabyte of code) loads with the first request, not with the daemon; then once. */
+let undici: Promise<typeof import('./undici')> | undefined;
 
 /** The fetch signature the three SDKs accept. */
 export type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -14,8 +17,10 @@ export interface HttpFetchOptions {
  * contract need not match the package's. One per adapter, so each SDK client keeps its pool.
  */
 export function createHttpFetch(options: HttpFetchOptions): FetchFn {
-  const dispatcher = new Agent({ connect: { timeout: options.connectTimeoutMs } });
+  let dispatcher: Agent | undefined;
   return async (input, init) => {
+    const { Agent, fetch: undiciFetch } = await (undici ??= import('./undici'));
+    dispatcher ??= new Agent({ connect: { timeout: options.connectTimeoutMs } });
     // The SDKs pass a URL string; a Request from Node's global undici is not one undici@7 knows.
     const url = typeof input === 'string' || input instanceof URL ? input : input.url;
     const fromRequest =

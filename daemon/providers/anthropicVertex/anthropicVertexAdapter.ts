@@ -1,5 +1,9 @@
+// Static: this module itself loads on first use (createAdapter.ts), and google-auth-library is
+// CommonJS, whose dynamic import in the daemon's ESM chunks would only have `default`.
+import { GoogleAuth } from 'google-auth-library';
 import { AnthropicAdapter } from '../anthropic/anthropicAdapter';
-import { missingSetting, stainlessClientOptions } from '../sdkClientOptions';
+import { requireProject } from '../requiredSettings';
+import { stainlessClientOptions } from '../sdkClientOptions';
 import type { ProviderConfig } from '../types';
 import { vertexAnthropicError } from './vertexAnthropicError';
 
@@ -9,18 +13,9 @@ import { vertexAnthropicError } from './vertexAnthropicError';
  * Default Credentials, found by google-auth-library; Conduit never holds them.
  */
 export function createAnthropicVertexAdapter(cfg: ProviderConfig): AnthropicAdapter {
-  const project = cfg.platform?.project;
-  if (!project) {
-    throw missingSetting(
-      'anthropicVertex',
-      "No Google Cloud project is set for anthropicVertex: set providers.anthropicVertex.project in config.json, or GOOGLE_CLOUD_PROJECT in the daemon's environment. Nothing was sent.",
-    );
-  }
+  const project = requireProject('anthropicVertex', cfg);
   const client = async () => {
-    const [{ AnthropicVertex }, { GoogleAuth }] = await Promise.all([
-      import('@anthropic-ai/vertex-sdk'),
-      import('google-auth-library'),
-    ]);
+    const { AnthropicVertex } = await import('@anthropic-ai/vertex-sdk');
     const vertex = new AnthropicVertex({
       projectId: project,
       // The project is known, so google-auth-library need not look for one (gcloud, the metadata

@@ -1,7 +1,8 @@
 import { AzureOpenAI } from 'openai';
 import { OpenAIChatAdapter } from '../openai/openaiChatAdapter';
 import { AZURE_DEFAULT_API_VERSION } from './azureApiVersion';
-import { missingSetting, stainlessClientOptions } from '../sdkClientOptions';
+import { requireAzureEndpoint } from '../requiredSettings';
+import { stainlessClientOptions } from '../sdkClientOptions';
 import type { ProviderAdapter, ProviderConfig, ProviderRequest } from '../types';
 
 /**
@@ -19,13 +20,7 @@ export function deploymentFor(model: string, deployments: Record<string, string>
  * `api-key` header. Requests, streams, usage and errors map exactly as OpenAI's.
  */
 export function createAzureOpenAIAdapter(cfg: ProviderConfig): ProviderAdapter {
-  const endpoint = cfg.baseURL.replace(/\/+$/, '');
-  if (!endpoint) {
-    throw missingSetting(
-      'azureOpenai',
-      "No Azure OpenAI endpoint is set: set providers.azureOpenai.baseURL in config.json (or conduit.baseUrls.azureOpenai) to your resource's endpoint, e.g. https://NAME.openai.azure.com, or AZURE_OPENAI_ENDPOINT in the daemon's environment. Nothing was sent.",
-    );
-  }
+  const endpoint = requireAzureEndpoint(cfg);
   const client = new AzureOpenAI({
     apiKey: cfg.apiKey,
     // Never the SDK's fallback to OPENAI_API_VERSION, which may be set for something else.

@@ -2,7 +2,7 @@ import { GoogleGenAI } from '@google/genai';
 import { messageOf } from '../commonErrors';
 import { GeminiAdapter } from '../gemini/geminiAdapter';
 import { SDK_TIMEOUT_MS } from '../sdkTimeout';
-import { missingSetting } from '../sdkClientOptions';
+import { requireProject } from '../requiredSettings';
 import type { ProviderConfig, UpstreamError } from '../types';
 import { credentialsError } from '../upstreamPatch';
 import { GOOGLE_ADC_HELP, isMissingGoogleCredentials } from '../vertexCredentials';
@@ -22,13 +22,7 @@ function vertexGeminiError(mapped: UpstreamError, raw: unknown): UpstreamError {
  * Credentials are Google Application Default Credentials.
  */
 export function createGeminiVertexAdapter(cfg: ProviderConfig): GeminiAdapter {
-  const project = cfg.platform?.project;
-  if (!project) {
-    throw missingSetting(
-      'geminiVertex',
-      "No Google Cloud project is set for geminiVertex: set providers.geminiVertex.project in config.json, or GOOGLE_CLOUD_PROJECT in the daemon's environment. Nothing was sent.",
-    );
-  }
+  const project = requireProject('geminiVertex', cfg);
   const client = new GoogleGenAI({
     vertexai: true,
     project,

@@ -18,7 +18,7 @@ describe('spawnDaemon', () => {
       process.stderr.write('started\\n');`,
     );
     const logs = path.join(dir, 'logs');
-    const pid = spawnDaemon({ daemonScript: script, logsDir: logs, electronRunAsNode: true });
+    const { pid } = spawnDaemon({ daemonScript: script, logsDir: logs, electronRunAsNode: true });
     expect(pid).toBeGreaterThan(0);
     const stderrLog = path.join(logs, 'daemon-stderr.log');
     await expect
@@ -31,7 +31,7 @@ describe('spawnDaemon', () => {
     it('on Linux the child leads a session of its own (detached), so closing the window does not end it', async () => {
       const script = path.join(dir, 'sleeper.js');
       fs.writeFileSync(script, 'setTimeout(() => {}, 30_000);');
-      const pid = spawnDaemon({ daemonScript: script, logsDir: path.join(dir, 'logs2') })!;
+      const pid = spawnDaemon({ daemonScript: script, logsDir: path.join(dir, 'logs2') }).pid!;
       try {
         // /proc/PID/stat: field 6 is the session id; a detached child is its own session leader.
         const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -1,0 +1,165 @@
+/**
+ * Memory (issue #23): the daemon's RSS idle, its heap after a forced GC over N uncached requests
+ * against the mock (the fake provider from test/fakes), its peak RSS under load, and its RSS
+ * while idle again afterwards.
+ *   node bench/run.mjs --only memory [--requests N] [--warmup W] [--concurrency C] [--settle-s S]
+ *                                    [--no-cache] [--quick]
+ * Every prompt is new, so none is answered from the cache; the warm-up (by default more requests
+ * than the cache holds) fills the cache to its bound first, so what grows afterwards is not the
+ * cache doing its job. The daemon runs with --expose-gc so `daemon/status` can settle the heap.
+ * BENCH_DAEMON_SCRIPT=path runs another build of the daemon.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DaemonClient } from '../daemon/client/daemonClient';
+import { benchConfig, benchHome, daemonEnv, roomyLimitHeaders, rssOf, startFake, textOfSize } from './processes';
+
+const buildDir = __dirname;
+const repo = path.resolve(buildDir, '..', '..');
+const argValue = (name: string): number | undefined =>
+  process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : undefined;
+const quick = process.argv.includes('--quick');
+const requests = argValue('--requests') ?? (quick ? 5_000 : 50_000);
+const warmup = argValue('--warmup') ?? (quick ? 2_000 : 6_000);
+const concurrency = argValue('--concurrency') ?? 16;
+const settleS = argValue('--settle-s') ?? (quick ? 20 : 120);
+const noCache = process.argv.includes('--no-cache');
+const daemonScript = process.env.BENCH_DAEMON_SCRIPT ?? path.join(repo, 'dist', 'daemon.js');
+
+const MB = 1024 * 1024;
+const mb = (n: number): string => `${(n / MB).toFixed(1)} MB`;
+const log = (s: string): void => {
+  process.stderr.write(`${s}\n`);
+};
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+let seq = 0;
+
+/** `count` requests, each with a prompt never sent before, `concurrency` at a time. */
+async function load(client: DaemonClient, count: number): Promise<void> {
+  let left = count;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (left > 0) {
+        left--;
+        await client.chat({
+          provider: 'openai',
+          model: 'gpt-bench',
+          messages: [{ role: 'user', content: `memory ${seq++}: ${textOfSize(200)}` }],
+          max_tokens: 64,
+          temperature: 0,
+          stream: false,
+        });
+      }
+    }),
+  );
+}
+
+/** The heap in use after a full GC, twice over so weak references and finalizers have settled. */
+async function heapAfterGc(client: DaemonClient): Promise<number> {
+  await client.status(true);
+  return (await client.status(true)).memory.heapUsed;
+}
+
+/** Least-squares slope of y over x. */
+function slope(xs: number[], ys: number[]): number {
+  const n = xs.length;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    num += (xs[i]! - mx) * (ys[i]! - my);
+    den += (xs[i]! - mx) ** 2;
+  }
+  return den === 0 ? NaN : num / den;
+}
+
+async function main(): Promise<void> {
+  const mock = await startFake(buildDir);
+  await mock.control('/__fake/default', {
+    provider: 'openai',
+    script: { text: textOfSize(1400), chunks: 1, headers: roomyLimitHeaders },
+  });
+  const home = benchHome();
+  benchConfig(home, noCache ? { cache: { enabled: false } } : {});
+  const env = { ...daemonEnv(home, mock.url), CONDUIT_AUTO_FALLBACK: '0', NODE_OPTIONS: '--expose-gc' };
+  const loadBefore = os.loadavg()[0]!;
+  const client = await DaemonClient.connect({ client: 'cli', home, autoStart: true, spawn: { daemonScript, env } });
+  const pid = client.hello.pid;
+  const result: Record<string, unknown> = {
+    when: new Date().toISOString(),
+    node: process.version,
+    cores: os.cpus().length,
+    daemonScript: path.relative(repo, daemonScript),
+    requests,
+    warmup,
+    concurrency,
+    cache: !noCache,
+  };
+  try {
+    // Start-up work (cache restore, ledger checks) finishes within the first second or two.
+    await sleep(2000);
+    const idle = (await client.status(true)).memory;
+    const idleRss = rssOf(pid) || idle.rss;
+    result.idle = { rss: idleRss, heapUsed: idle.heapUsed, heapTotal: idle.heapTotal, external: idle.external };
+    log(`idle: RSS ${mb(idleRss)}, heap ${mb(idle.heapUsed)}; warm-up ${warmup} requests…`);
+
+    let peakRss = idleRss;
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, rssOf(pid) || 0);
+    }, 100);
+    await load(client, warmup);
+    const xs = [0];
+    const heaps = [await heapAfterGc(client)];
+    const steps = 10;
+    for (let s = 1; s <= steps; s++) {
+      await load(client, Math.round(requests / steps));
+      xs.push(Math.round((requests * s) / steps));
+      heaps.push(await heapAfterGc(client));
+      log(`${xs.at(-1)} requests: heap after GC ${mb(heaps.at(-1)!)}, RSS ${mb(rssOf(pid))}`);
+    }
+    clearInterval(sampler);
+    const afterLoad = rssOf(pid);
+    const settle: Array<{ s: number; rss: number }> = [{ s: 0, rss: afterLoad }];
+    for (let s = 10; s <= settleS; s += 10) {
+      await sleep(10_000);
+      settle.push({ s, rss: rssOf(pid) });
+    }
+    const settled = settle.at(-1)!.rss;
+    const growth = heaps.at(-1)! - heaps[0]!;
+    const perThousand = slope(xs, heaps) * 1000;
+    Object.assign(result, { heaps: xs.map((x, i) => ({ requests: x, heapUsed: heaps[i] })), peakRss, settle });
+    const lines = [
+      `Memory: ${requests} uncached requests after ${warmup} of warm-up, concurrency ${concurrency}, cache ${noCache ? 'off' : 'on'}; Node ${process.version}, ${os.cpus().length} cores, load ${loadBefore.toFixed(2)} → ${os.loadavg()[0]!.toFixed(2)}`,
+      '',
+      '| figure | value | goal |',
+      '| --- | --- | --- |',
+      `| idle RSS (no local model) | ${mb(idleRss)} | ≤ 60 MB |`,
+      `| heap after GC: growth over ${requests} requests | ${mb(growth)} | < 1 MB |`,
+      `| heap after GC: growth per 1,000 requests (slope) | ${(perThousand / 1024).toFixed(1)} kB | |`,
+      `| peak RSS under load | ${mb(peakRss)} | |`,
+      `| RSS when load ends | ${mb(afterLoad)} | |`,
+      `| RSS ${settleS} s after load | ${mb(settled)} (${(settled / idleRss).toFixed(2)}× idle) | ≤ 1.3× idle |`,
+    ];
+    console.log(lines.join('\n'));
+  } finally {
+    await client.stop().catch(() => undefined);
+    client.close();
+    mock.stop();
+  }
+  const resultsDir = path.join(repo, 'bench', 'results');
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const file = path.join(resultsDir, `memory-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(file, JSON.stringify(result, null, 2));
+  console.log(`\nwrote ${path.relative(repo, file)}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

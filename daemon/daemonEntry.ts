@@ -1,0 +1,30 @@
+/**
+ * dist/daemon.js: the daemon's entry point. It stays CommonJS, so `node dist/daemon.js`, VS Code's
+ * runtime and the CLI's `require()` (`conduit daemon --foreground`) all load it as before. The
+ * daemon itself is ESM split into chunks (dist/daemon.mjs, dist/chunks/): what it does not use at
+ * start (the provider SDKs, undici, ioredis, the batch providers) is neither read nor compiled
+ * until first used, and compiling one large bundle was half of the daemon's start.
+ */
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { DaemonExit, DaemonOptions } from './main';
+
+type DaemonModule = typeof import('./main');
+
+// A URL, not a path: import() takes a Windows path's drive letter for a URL scheme.
+const bundle = pathToFileURL(path.join(__dirname, 'daemon.mjs')).href;
+
+export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
+  const daemon = (await import(bundle)) as DaemonModule;
+  return daemon.runDaemon(opts);
+}
+
+// Run when this file is the entry point (dist/daemon.js), not when the CLI loads it.
+if (require.main === module) {
+  runDaemon({ foreground: process.argv.includes('--foreground') })
+    .then(() => process.exit(0))
+    .catch((err: unknown) => {
+      process.stderr.write(`conduit daemon: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    });
+}

@@ -1,107 +1,92 @@
 /**
- * Scenario 2, the peer gateway: the same mock behind Portkey's open-source gateway
- * (@portkey-ai/gateway, `--headless --port=N`), against Conduit and a direct SDK call, in
- * alternating blocks. Portkey binds every interface, so suite.ts runs this file inside a network
- * namespace of its own (`unshare -n`, loopback only) when it can; otherwise Portkey lives only for
- * the length of this run. All traffic goes to 127.0.0.1. Prints one JSON line (the result) last.
+ * Scenario 2, added latency against the peer gateway (issue #23): direct SDK call, Conduit over
+ * IPC, Conduit's local endpoint and Portkey, one request at a time in a rotated order
+ * (comparison.ts), first on the machine as it is ("quiet"), then with a busy-looping process on
+ * every core ("loaded", cpuHogs.ts). Portkey binds every interface, so suite.ts runs this file
+ * inside a network namespace of its own (`unshare -n`, loopback only) when it can. All traffic
+ * goes to 127.0.0.1. Prints one JSON line (the result) last.
  */
-import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import OpenAI from 'openai';
-import { DaemonClient } from '../daemon/client/daemonClient';
-import { benchConfig, benchHome, daemonEnv, startFake, textOfSize, freePort, waitForHttp } from './processes';
-import { summarize, type Summary } from './stats';
+import { compare, compareStreams, streamScript, type ComparisonResult, type ComparisonSides } from './comparison';
+import { startDaemon, type BenchDaemon } from './conduitSides';
+import { startCpuHogs } from './cpuHogs';
+import { directSdk } from './directBaseline';
+import { measuredAt } from './machine';
+import { startPortkey, type PortkeyPeer } from './portkeyPeer';
+import { roomyLimitHeaders, startFake, textOfSize } from './processes';
 
 const quick = process.argv.includes('--quick');
 const buildDir = __dirname;
 const repo = path.resolve(buildDir, '..', '..');
+const daemonScript = process.env.BENCH_DAEMON_SCRIPT ?? path.join(repo, 'dist', 'daemon.js');
+const beforeScript = process.env.BENCH_BEFORE_DAEMON;
 
 export interface PeerResult {
   ok: boolean;
   skipped?: string;
   isolation?: string;
-  direct?: Summary;
-  portkey?: Summary;
-  conduit?: Summary;
+  portkey?: string;
+  quiet?: ComparisonResult;
+  loaded?: ComparisonResult & { hogs: number };
 }
 
 async function main(): Promise<PeerResult> {
-  const entry = path.join(repo, 'node_modules', '@portkey-ai', 'gateway', 'build', 'start-server.js');
-  if (!fs.existsSync(entry))
-    return { ok: false, skipped: `${path.relative(repo, entry)} is missing (@portkey-ai/gateway not installed)` };
   const fake = await startFake(buildDir);
-  const port = await freePort();
-  let stderr = '';
-  // NODE_ENV=production: no dev log UI, nothing beyond the proxy itself.
-  const portkey = spawn(process.execPath, [entry, '--headless', `--port=${port}`], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  portkey.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const home = benchHome();
-  benchConfig(home);
-  let client: DaemonClient | undefined;
+  const nonStreaming = {
+    provider: 'openai',
+    script: { text: textOfSize(1400), chunks: 1, headers: roomyLimitHeaders },
+  };
+  await fake.control('/__fake/default', nonStreaming);
+  // Conduit's cache is off, so every Conduit request goes upstream, as every Portkey one does.
+  const config = { cache: { enabled: false } };
+  const daemons: BenchDaemon[] = [];
+  let portkey: PortkeyPeer | string | undefined;
   try {
-    const problem = await waitForHttp(`http://127.0.0.1:${port}/`, portkey, 20_000);
-    if (problem)
-      return {
-        ok: false,
-        skipped: `Portkey ${problem}${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' / ')}` : ''}`,
-      };
-    await fake.control('/__fake/default', { provider: 'openai', script: { text: textOfSize(1400), chunks: 1 } });
-    const env = daemonEnv(home, fake.url);
-    client = await DaemonClient.connect({
-      client: 'cli',
-      home,
-      autoStart: true,
-      spawn: { daemonScript: path.join(repo, 'dist', 'daemon.js'), env },
-    });
-    const direct = new OpenAI({ apiKey: env.OPENAI_API_KEY!, baseURL: `${fake.url}/v1`, maxRetries: 0 });
-    const viaPortkey = new OpenAI({
-      apiKey: env.OPENAI_API_KEY!,
-      baseURL: `http://127.0.0.1:${port}/v1`,
-      maxRetries: 0,
-      defaultHeaders: { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${fake.url}/v1` },
-    });
-    const messages = [{ role: 'user' as const, content: 'benchmark' }];
-    const body = { model: 'gpt-bench', messages, max_completion_tokens: 64 };
-    const timed = async (op: () => Promise<unknown>): Promise<number> => {
-      const t = performance.now();
-      await op();
-      return performance.now() - t;
+    const d = await startDaemon(fake.url, daemonScript, { config, endpoint: true });
+    daemons.push(d);
+    const before = beforeScript ? await startDaemon(fake.url, beforeScript, { config }) : undefined;
+    if (before) daemons.push(before);
+    const apiKey = d.env.OPENAI_API_KEY!;
+    portkey = await startPortkey(repo, fake.url, apiKey);
+    const sides: ComparisonSides = {
+      direct: directSdk(fake.url, apiKey),
+      conduit: d.client,
+      ...(d.endpoint ? { endpoint: d.endpoint } : {}),
+      ...(typeof portkey === 'string' ? {} : { portkey: portkey.sdk }),
+      ...(before ? { before: before.client } : {}),
     };
-    const sides: Array<[string, () => Promise<unknown>]> = [
-      ['direct', () => direct.chat.completions.create(body)],
-      ['portkey', () => viaPortkey.chat.completions.create(body)],
-      [
-        'conduit',
-        () => client!.chat({ provider: 'openai', model: 'gpt-bench', messages, max_tokens: 64, stream: false }),
-      ],
-    ];
-    // Prove Portkey really relays (a wrong header set answers with an error, not the mock's text).
-    const first = await viaPortkey.chat.completions.create(body).catch((err: unknown) => err);
-    if (first instanceof Error)
-      return { ok: false, skipped: `Portkey started but did not relay to the mock: ${first.message}` };
-    for (let i = 0; i < 30; i++) for (const [, op] of sides) await op();
-    const samples: Record<string, number[]> = { direct: [], portkey: [], conduit: [] };
-    const n = quick ? 150 : 600;
-    for (let b = 0; b < n / 25; b++)
-      for (const [name, op] of sides) for (let j = 0; j < 25; j++) samples[name]!.push(await timed(op));
+    const n = quick ? 200 : 1000;
+    const streams = quick ? 10 : 40;
+    const run = async (): Promise<ComparisonResult> => {
+      await fake.control('/__fake/default', nonStreaming);
+      const r = await compare(sides, n);
+      await fake.control('/__fake/default', {
+        provider: 'openai',
+        script: { ...streamScript, headers: roomyLimitHeaders },
+      });
+      const streaming = await compareStreams(sides, streams);
+      return { ...r, streaming, at: measuredAt() };
+    };
+    process.stderr.write('   quiet…\n');
+    const quiet = await run();
+    process.stderr.write('   loaded (a busy loop on every core)…\n');
+    const hogs = startCpuHogs();
+    let loaded: ComparisonResult;
+    try {
+      loaded = await run();
+    } finally {
+      await hogs.stop();
+    }
     return {
       ok: true,
-      direct: summarize(samples.direct!),
-      portkey: summarize(samples.portkey!),
-      conduit: summarize(samples.conduit!),
+      ...(typeof portkey === 'string' ? { portkey: `skipped: ${portkey}` } : {}),
+      quiet,
+      loaded: { ...loaded, hogs: hogs.count },
     };
   } finally {
-    await client?.stop().catch(() => undefined);
-    client?.close();
-    portkey.kill('SIGTERM');
+    for (const d of daemons) await d.dispose();
+    if (portkey && typeof portkey !== 'string') portkey.stop();
     fake.stop();
-    fs.rmSync(home, { recursive: true, force: true });
   }
 }
 

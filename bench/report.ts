@@ -1,5 +1,7 @@
 import type { CacheStatsResult } from '../protocol';
 import type { BreakdownRow } from './breakdown';
+import type { ComparisonResult } from './comparison';
+import { describeMeasuredAt, type MeasuredAt } from './machine';
 import type { PeerResult } from './peerBench';
 import { fmt, type Summary } from './stats';
 
@@ -15,6 +17,7 @@ export interface Row {
   goal?: string;
   /** The daemon's CPU time per request (scenario 1). */
   daemonCpuUsPerRequest?: number;
+  at: MeasuredAt;
 }
 
 export interface ThroughputRow {
@@ -64,58 +67,35 @@ export interface LimitResult {
 
 export function print(r: Record<string, unknown>, rows: Row[], quick: boolean): void {
   console.log(
-    `\nConduit against its baselines, measured side by side in one run (mock upstream on loopback; ${quick ? 'quick' : 'full'} run; ${String(r.cores)} × ${String(r.cpus)}, Node ${process.version})\n`,
+    `\nConduit against its baselines, measured side by side in one run (mock upstream on loopback; ${quick ? 'quick' : 'full'} run; ${JSON.stringify(r.machine)})\n`,
   );
   if (rows.length) {
     console.log(
-      '| scenario | baseline p50 | baseline p99 | conduit p50 | conduit p99 | added p50 | added p99 | p50 ratio |',
+      '| scenario | baseline p50 | baseline p99 | conduit p50 | conduit p99 | added p50 | added p99 | p50 ratio | measured at |',
     );
-    console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const x of rows)
       console.log(
-        `| ${x.scenario} | ${fmt(x.baseline.p50)} | ${fmt(x.baseline.p99)} | ${fmt(x.conduit.p50)} | ${fmt(x.conduit.p99)} | ${fmt(x.addedP50)} | ${fmt(x.addedP99)} | ${(x.conduit.p50 / x.baseline.p50).toFixed(2)}× |`,
+        `| ${x.scenario} | ${fmt(x.baseline.p50)} | ${fmt(x.baseline.p99)} | ${fmt(x.conduit.p50)} | ${fmt(x.conduit.p99)} | ${fmt(x.addedP50)} | ${fmt(x.addedP99)} | ${(x.conduit.p50 / x.baseline.p50).toFixed(2)}× | ${describeMeasuredAt(x.at)} |`,
       );
     const cpu = rows.filter((x) => x.daemonCpuUsPerRequest !== undefined);
     if (cpu.length)
       console.log(
         `\ndaemon CPU time per request (/proc, 10 ms ticks): ${cpu.map((x) => `${x.scenario.replace(/^1\. non-streaming /, '')}: ${x.daemonCpuUsPerRequest!.toFixed(0)} µs`).join('; ')}`,
       );
-    if (r.streamsLostOrMerged !== undefined)
-      console.log(
-        `\nstreams with a chunk lost, merged or reordered: ${String(r.streamsLostOrMerged)} of ${String(r.streams)}`,
-      );
   }
-  const b = r.breakdown as BreakdownRow[] | undefined;
+  const b = (r.breakdown as { rows: BreakdownRow[] } | undefined)?.rows;
   if (b) {
     console.log("\nPieces of the daemon's reply path, timed alone in-process");
     console.log('| step | p50 | p99 |');
     console.log('| --- | --- | --- |');
     for (const x of b) console.log(`| ${x.step} | ${x.p50us} µs | ${x.p99us} µs |`);
+    console.log(describeMeasuredAt((r.breakdown as { at: MeasuredAt }).at));
   }
   const p = r.peer as PeerResult | undefined;
-  if (p) {
-    console.log(
-      '\n2. Peer gateway: the same mock behind Portkey (@portkey-ai/gateway 1.15.2), non-streaming 1.4 KB, concurrency 1',
-    );
-    if (!p.ok || !p.direct || !p.portkey || !p.conduit) console.log(`skipped: ${p.skipped ?? 'unknown reason'}`);
-    else {
-      const pk = { p50: p.portkey.p50 - p.direct.p50, p99: p.portkey.p99 - p.direct.p99 };
-      const cd = { p50: p.conduit.p50 - p.direct.p50, p99: p.conduit.p99 - p.direct.p99 };
-      console.log('| side | p50 | p99 | added p50 | added p99 |');
-      console.log('| --- | --- | --- | --- | --- |');
-      console.log(`| direct SDK → mock | ${fmt(p.direct.p50)} | ${fmt(p.direct.p99)} | | |`);
-      console.log(
-        `| SDK → Portkey → mock | ${fmt(p.portkey.p50)} | ${fmt(p.portkey.p99)} | ${fmt(pk.p50)} | ${fmt(pk.p99)} |`,
-      );
-      console.log(
-        `| client → Conduit daemon → SDK → mock | ${fmt(p.conduit.p50)} | ${fmt(p.conduit.p99)} | ${fmt(cd.p50)} | ${fmt(cd.p99)} |`,
-      );
-      console.log(
-        `Conduit's added latency as a fraction of Portkey's: p50 ${(cd.p50 / pk.p50).toFixed(2)}, p99 ${(cd.p99 / pk.p99).toFixed(2)} (goal ≤ 0.20); ${p.isolation ?? ''}`,
-      );
-    }
-  }
-  const t = r.throughput as ThroughputRow[] | undefined;
+  if (p) printPeer(p);
+  const tp = r.throughput as { rows: ThroughputRow[]; at: MeasuredAt } | undefined;
+  const t = tp?.rows;
   if (t) {
     console.log('\n3. Throughput (closed loop, 1.4 KB answers)');
     console.log(
@@ -126,8 +106,9 @@ export function print(r: Record<string, unknown>, rows: Row[], quick: boolean): 
       console.log(
         `| ${x.mockDelayMs} ms | ${x.concurrency} | ${x.directRps.toFixed(0)} | ${x.conduitRps.toFixed(0)} | ${x.ratio.toFixed(2)} | ${fmt(x.conduitP50)} | ${fmt(x.conduitP99)} | ${x.daemonCpuMsPerRequest.toFixed(3)} ms | ${x.mockCpuPct.toFixed(0)}% |`,
       );
+    console.log(describeMeasuredAt(tp.at));
   }
-  const l = r.limitUse as LimitResult | undefined;
+  const l = r.limitUse as (LimitResult & { at: MeasuredAt }) | undefined;
   if (l) {
     console.log(
       `\n6. Rate limit use: the fake enforces ${l.perWindow} requests per ${l.windowMs / 1000} s (= RPM ${l.rpm}, time scaled), the daemon is set to RPM ${l.rpm}; ${l.requests} requests from 16 concurrent callers`,
@@ -135,6 +116,7 @@ export function print(r: Record<string, unknown>, rows: Row[], quick: boolean): 
     console.log(
       `achieved ${l.achievedPct.toFixed(1)}% of the limit after the first window; upstream 429s ${l.upstream429}; busiest window ${l.busiestWindow}/${l.perWindow}; answered ${l.answered}, failed ${l.failed}; ${l.seconds.toFixed(1)} s`,
     );
+    console.log(describeMeasuredAt(l.at));
   }
   const m = r.memory as MemoryResult | undefined;
   if (m) {
@@ -162,5 +144,49 @@ export function print(r: Record<string, unknown>, rows: Row[], quick: boolean): 
     console.log(
       `extension activation (require dist/extension.js + activate() with a stub vscode module, new process): require p50 ${fmt(e.requireMs.p50)}, activate() p50 ${fmt(e.activateMs.p50)}${e.error ? ` (activate threw under the stub: ${e.error})` : ''}`,
     );
+    console.log(describeMeasuredAt(r.memoryAt as MeasuredAt));
   }
+}
+
+/** Scenario 2: each side's added latency, and Conduit's as a fraction of Portkey's, quiet and loaded. */
+function printPeer(p: PeerResult): void {
+  console.log('\n2. Added latency over a direct SDK call, non-streaming 1.4 KB, concurrency 1, one request at a time');
+  if (!p.ok || !p.quiet) {
+    console.log(`skipped: ${p.skipped ?? 'unknown reason'}`);
+    return;
+  }
+  if (p.portkey) console.log(`portkey: ${p.portkey}`);
+  printComparison('quiet (the machine as it is)', p.quiet);
+  if (p.loaded) printComparison(`loaded (${p.loaded.hogs} busy-looping processes, one per core)`, p.loaded);
+  console.log(p.isolation ?? '');
+}
+
+export function printComparison(title: string, c: ComparisonResult): void {
+  const d = c.sides.direct!;
+  console.log(`\n${title}: n=${c.n} per side; ${describeMeasuredAt(c.at)}`);
+  console.log('| side | p50 | p99 | added p50 | added p99 |');
+  console.log('| --- | --- | --- | --- | --- |');
+  for (const [name, x] of Object.entries(c.sides))
+    console.log(
+      `| ${name} | ${fmt(x.p50)} | ${fmt(x.p99)} | ${name === 'direct' ? '' : fmt(x.p50 - d.p50)} | ${name === 'direct' ? '' : fmt(x.p99 - d.p99)} |`,
+    );
+  const pk = c.sides.portkey;
+  if (pk) {
+    const added = (x: Summary) => ({ p50: x.p50 - d.p50, p99: x.p99 - d.p99 });
+    const pa = added(pk);
+    for (const name of ['conduit ipc', 'conduit endpoint', 'conduit ipc (before)']) {
+      const x = c.sides[name];
+      if (!x) continue;
+      const a = added(x);
+      console.log(
+        `${name}: added latency as a fraction of Portkey's: p50 ${(a.p50 / pa.p50).toFixed(2)}, p99 ${(a.p99 / pa.p99).toFixed(2)} (goal ≤ 0.50)`,
+      );
+    }
+  }
+  const s = c.streaming;
+  const sd = s.ttft.direct!;
+  const sc = s.ttft['conduit ipc']!;
+  console.log(
+    `streaming (${s.streams} streams per side, ${s.chunksPerStream} chunks 10 ms apart): time to first token direct p50 ${fmt(sd.p50)} p99 ${fmt(sd.p99)}, Conduit p50 ${fmt(sc.p50)} p99 ${fmt(sc.p99)}; added p50 ${fmt(sc.p50 - sd.p50)}, added p99 ${fmt(sc.p99 - sd.p99)} (goal ≤ 1 ms p99); gap between chunks added p50 ${fmt(s.gap['conduit ipc']!.p50 - s.gap.direct!.p50)}; streams with a chunk lost, merged or out of order: ${s.lostOrMerged} of ${s.streams}`,
+  );
 }

@@ -76,6 +76,7 @@ export function createHandlers(deps: HandlerDeps): RegisterHandlers[] {
       (msg, fields) => log('info', msg, fields),
       async (requestId, rating, feature) => {
         try {
+          await ledger.settled();
           await saveRating(ledger.reader(), requestId, rating, feature, Date.now());
           return true;
         } catch (err) {
@@ -95,7 +96,10 @@ export function createHandlers(deps: HandlerDeps): RegisterHandlers[] {
       budgets: () => ({ onExceed: config.get().budgets.onExceed, budgets: deps.budgets.statuses() }),
       experiments: async (since) => ({
         since,
-        experiments: experimentResults(config.get().experiments, await experimentRows(ledger.reader(), since)),
+        experiments: experimentResults(
+          config.get().experiments,
+          await ledger.settled().then(() => experimentRows(ledger.reader(), since)),
+        ),
       }),
     }),
     batchHandlers(deps.batchService),

@@ -23,7 +23,7 @@ export async function openStores(
   config: Pick<ConduitConfig, 'ledgerAck' | 'usage'>,
   log: LogFn,
 ): Promise<DaemonStores> {
-  const ledger = UsageLedger.inHome(home, { log, ackAfterFsync: config.ledgerAck === 'disk' });
+  const ledger = UsageLedger.inHome(home, { log, ackAfterFsync: config.ledgerAck === 'disk', journal: true });
   const usageMaintenance = createUsageMaintenance({ ledger, retentionDays: config.usage.retentionDays, log });
   const queue = await openQueue(home, log);
   const batchStore = await openBatchStore(home, log);

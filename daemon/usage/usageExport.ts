@@ -18,6 +18,7 @@ export async function exportUsage(
     after: params.after ?? 0,
     includeSamples: params.includeSamples === true,
   };
+  await ledger.settled();
   if (params.format === 'csv') {
     const { csv, csvRows, next } = await selectCsvPage(ledger.reader(), page);
     return { rows: [], csv, csvRows, next };

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { ConduitError } from '../../protocol/errors';
 import type { LedgerStatus } from '../../protocol/usage';
 import { BatchWriter } from './batchWriter';
+import { LedgerJournal, type JournalSegment } from './ledgerJournal';
 import { INSERT_SQL, recordParams, recordToUsageRow } from './ledgerRow';
 import { selectRecentRows } from './ledgerQueries';
 import { LiveWindow } from './liveWindow';
@@ -31,6 +32,23 @@ export interface UsageLedgerOptions {
    * answers once the row is in the WAL.
    */
   ackAfterFsync?: boolean;
+  /**
+   * Rows go to the write-ahead journal (ledgerJournal.ts) before the reply, and to SQLite after
+   * it (the daemon turns it on). Off, the reply waits for SQLite's commit (and, with
+   * ackAfterFsync, its fsync); segments a crash left are replayed at open either way.
+   */
+  journal?: boolean;
+  /** The journal's fdatasync (synchronous, on this thread); tests count or fail it. */
+  syncJournal?: (fd: number) => void;
+  /** A journal segment with no new row for this long is retired. */
+  journalIdleMs?: number;
+  journalSegmentBytes?: number;
+}
+
+/** A row on its way to SQLite; one already in the journal needs no fsync of its own. */
+interface LedgerWrite {
+  params: SqlValue[];
+  journaled: boolean;
 }
 
 /**
@@ -51,7 +69,12 @@ export class UsageLedger implements RequestRecorder {
   private rollupMigration: LedgerStatus['rollupMigration'] = null;
   private opening: Promise<void> | null = null;
   private lastOpenAttempt = 0;
-  private readonly writer = new BatchWriter<SqlValue[], boolean>((batch) => this.insert(batch));
+  private readonly writer = new BatchWriter<LedgerWrite, boolean>((batch) => this.insert(batch));
+  private journal: LedgerJournal | null = null;
+  private retiring: Promise<void> = Promise.resolve();
+  private idleSeal: NodeJS.Timeout | null = null;
+  /** Journaled rows on their way into SQLite. */
+  private readonly handoffs = new Set<Promise<boolean>>();
   /** Null when the WAL cannot be flushed by us: then SQLite fsyncs inside each commit (FULL). */
   private walSync: WalSync | null = null;
   private flushing: Promise<void> = Promise.resolve();
@@ -86,7 +109,22 @@ export class UsageLedger implements RequestRecorder {
       if (this.state === 'closed') return this.notRecorded(1);
       if (!this.db) await this.reopenIfDue(now);
       if (!this.db) return this.notRecorded(1);
-      const recorded = await this.writer.add(recordParams(record, now));
+      const params = recordParams(record, now);
+      if (this.journal) {
+        const seg = await this.journaled(params);
+        if (seg) {
+          // The row is durable now; SQLite gets it after the reply has gone out (the next turn).
+          const insert = new Promise<boolean>((resolve) =>
+            setImmediate(() => resolve(this.writer.add({ params, journaled: true }).catch(() => false))),
+          );
+          seg.inserts.push(insert);
+          this.handoffs.add(insert);
+          void insert.finally(() => this.handoffs.delete(insert));
+          this.armIdleSeal();
+          return { recorded: true };
+        }
+      }
+      const recorded = await this.writer.add({ params, journaled: false });
       return { recorded };
     } catch (err) {
       // The contract: never throw into the request path.
@@ -123,8 +161,18 @@ export class UsageLedger implements RequestRecorder {
     return this.db;
   }
 
+  /**
+   * Resolves once every row recorded so far is in SQLite. With the journal, record() resolves
+   * before that (the row is durable in the journal), so a query that must see the rows answered
+   * so far (usage, export, a rating of the last answer) waits for this first.
+   */
+  async settled(): Promise<void> {
+    if (this.handoffs.size > 0) await Promise.all([...this.handoffs]);
+  }
+
   /** Resolves once every row recorded so far is on disk (fsynced), not only written. */
   async durable(): Promise<void> {
+    await this.settled();
     await this.writer.idle();
     await this.flushing;
   }
@@ -132,6 +180,13 @@ export class UsageLedger implements RequestRecorder {
   /** Waits for pending writes and their fsync, then closes. Records after this are not written. */
   async close(): Promise<void> {
     await this.opening;
+    if (this.idleSeal) clearTimeout(this.idleSeal);
+    this.idleSeal = null;
+    await this.writer.idle();
+    const last = this.journal?.seal();
+    this.journal = null;
+    if (last) this.retire(last);
+    await this.retiring;
     await this.durable();
     this.state = 'closed';
     const db = this.db;
@@ -153,6 +208,25 @@ export class UsageLedger implements RequestRecorder {
       // The commit writes the WAL; walSync.ts fsyncs it right after, off the reply path.
       await db.exec('PRAGMA synchronous = NORMAL');
       this.walSync = new WalSync(`${this.opts.file}-wal`, this.opts.syncFd);
+      const left = LedgerJournal.leftBehind(this.opts.file);
+      if (left.length > 0)
+        await this.replay(db, left).catch((err: unknown) => {
+          // Kept for the next start; new rows go to new segments after them.
+          this.log('error', 'usage ledger: could not replay the journal; it is kept for the next start', {
+            err: err instanceof Error ? err.message : String(err),
+          });
+        });
+      if (this.opts.journal === true)
+        this.journal = new LedgerJournal(
+          {
+            dbFile: this.opts.file,
+            durable: this.opts.ackAfterFsync === true,
+            ...(this.opts.syncJournal ? { syncFd: this.opts.syncJournal } : {}),
+            ...(this.opts.journalSegmentBytes ? { segmentBytes: this.opts.journalSegmentBytes } : {}),
+            onSealed: (seg) => this.retire(seg),
+          },
+          left,
+        );
       this.db = db;
       // A read-only store still answers queries, so keep it open, but say now, before the
       // first request is lost, that nothing will be recorded.
@@ -185,8 +259,83 @@ export class UsageLedger implements RequestRecorder {
     }
   }
 
-  /** Writes one batch in one transaction: one fsync for all of it. */
-  private async insert(batch: SqlValue[][]): Promise<boolean[]> {
+  /** The row's journal segment once the row is in it; null when the journal failed (SQLite takes the row). */
+  private async journaled(params: SqlValue[]): Promise<JournalSegment | null> {
+    const journal = this.journal;
+    try {
+      return await journal!.append(params);
+    } catch (err) {
+      if (this.journal === journal) {
+        this.journal = null;
+        this.log(
+          'warn',
+          'usage ledger: the journal cannot be written; rows go to SQLite before the reply from now on',
+          {
+            err: err instanceof Error ? err.message : String(err),
+          },
+        );
+      }
+      return null;
+    }
+  }
+
+  /** Seals the journal's segment once no row arrived for a while, so an idle daemon keeps none. */
+  private armIdleSeal(): void {
+    if (this.idleSeal) {
+      this.idleSeal.refresh();
+      return;
+    }
+    this.idleSeal = setTimeout(() => {
+      this.idleSeal = null;
+      const seg = this.journal?.seal();
+      if (seg) this.retire(seg);
+    }, this.opts.journalIdleMs ?? 1000);
+    this.idleSeal.unref();
+  }
+
+  /**
+   * Deletes a sealed segment once every row in it is committed and the WAL holding them is on
+   * disk. A row SQLite could not take keeps its segment, to be replayed at the next open.
+   */
+  private retire(seg: JournalSegment): void {
+    this.retiring = this.retiring
+      .then(async () => {
+        const committed = await Promise.all(seg.inserts);
+        if (!committed.every(Boolean)) return;
+        await this.walSync?.sync();
+        fs.rmSync(seg.file, { force: true });
+      })
+      .catch((err: unknown) => {
+        this.log('warn', 'usage ledger: a journal segment was kept, to be replayed at the next start', {
+          file: seg.file,
+          err: err instanceof Error ? err.message : String(err),
+        });
+      });
+  }
+
+  /** Rows a crash left in the journal go into SQLite (a row already there is ignored), then the segments go. */
+  private async replay(db: SqliteDb, files: string[]): Promise<void> {
+    let rows = 0;
+    for (const file of files) {
+      const params = LedgerJournal.read(file);
+      rows += params.length;
+      if (params.length > 0)
+        await db.transaction(async () => {
+          for (const p of params) await db.runPrepared(INSERT_SQL, p);
+        });
+    }
+    await this.walSync?.sync();
+    for (const file of files) fs.rmSync(file, { force: true });
+    this.log('info', 'usage ledger: rows from the journal replayed after an unclean stop', {
+      rows,
+      segments: files.length,
+    });
+  }
+
+  /** Writes one batch in one transaction; rows not already in the journal get an fsync. */
+  private async insert(writes: LedgerWrite[]): Promise<boolean[]> {
+    const batch = writes.map((w) => w.params);
+    const needsSync = writes.some((w) => !w.journaled);
     const db = this.db;
     if (!db) return this.unrecordedBatch(batch.length);
     try {
@@ -200,15 +349,17 @@ export class UsageLedger implements RequestRecorder {
           for (const params of batch) await db.runPrepared(INSERT_SQL, params);
         });
       }
-      this.flushing = this.flush(db);
-      if (this.opts.ackAfterFsync) await this.flushing;
+      if (needsSync) {
+        this.flushing = this.flush(db);
+        if (this.opts.ackAfterFsync) await this.flushing;
+      }
       this.setHealthy();
       return batch.map(() => true);
     } catch (err) {
       if (batch.length > 1 && !isStorageFailure(err)) {
         // One bad row must not cost the others theirs.
         const results: boolean[] = [];
-        for (const params of batch) results.push((await this.insert([params]))[0]!);
+        for (const w of writes) results.push((await this.insert([w]))[0]!);
         return results;
       }
       this.setDegraded(err);

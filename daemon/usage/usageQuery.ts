@@ -17,6 +17,7 @@ export async function queryUsage(
   const until = params.until ?? now + 1;
   const groupBy = params.groupBy ?? 'day';
   const offset = params.utcOffsetMinutes ?? localUtcOffsetMinutes(now);
+  await ledger.settled();
   const result = await aggregateUsage(ledger.reader(), {
     since: params.since,
     until,

@@ -64,6 +64,7 @@ async function breakdown(ledger: UsageLedger, input: UsageBreakdownParams, now: 
   const until = params.until ?? now + 1;
   const offset = params.utcOffsetMinutes ?? localUtcOffsetMinutes(now);
   const range = { since: params.since, until, ...(params.filters ? { filters: params.filters } : {}) };
+  await ledger.settled();
   return {
     since: params.since,
     until,

@@ -7,8 +7,10 @@ import { UsageLedger } from '../../../../daemon/usage/usageLedger';
 import { makeRecord } from './records';
 
 async function main(): Promise<void> {
-  const [file, runId] = process.argv.slice(2) as [string, string];
-  const ledger = new UsageLedger({ file });
+  const [file, runId, mode] = process.argv.slice(2) as [string, string, string | undefined];
+  // "journal": the daemon's default, rows acknowledged once fsynced in the journal (ledgerJournal.ts).
+  const journal = mode === 'journal';
+  const ledger = new UsageLedger({ file, journal, ackAfterFsync: journal });
   await ledger.open();
   if (ledger.status().state !== 'ok') {
     process.stderr.write(`ledger not ok: ${ledger.status().degraded}\n`);

@@ -1,0 +1,112 @@
+import type OpenAI from 'openai';
+import type { DaemonClient } from '../daemon/client/daemonClient';
+import { benchBody, benchMessages } from './directBaseline';
+import { interleave, warmUp, type Side } from './interleave';
+import type { MeasuredAt } from './machine';
+import { summarize, type Summary } from './stats';
+
+/**
+ * The side-by-side comparison of added latency (issue #23): the same non-streaming chat
+ * completion sent by a direct SDK call, through Conduit over IPC, through Conduit's local
+ * endpoint and through Portkey, interleaved one request at a time in a rotated order; then the
+ * same for streams (direct and Conduit over IPC: Portkey's streaming fails on Node 20).
+ */
+export interface ComparisonSides {
+  direct: OpenAI;
+  conduit: DaemonClient;
+  endpoint?: OpenAI;
+  portkey?: OpenAI;
+  /** An earlier build of the daemon (BENCH_BEFORE_DAEMON), for before/after in the same run. */
+  before?: DaemonClient;
+}
+
+export interface ComparisonResult {
+  at: MeasuredAt;
+  n: number;
+  /** Latency per side; "added" figures are a side's percentile minus the direct side's. */
+  sides: Record<string, Summary>;
+  streaming: StreamingResult;
+}
+
+export interface StreamingResult {
+  streams: number;
+  chunksPerStream: number;
+  ttft: Record<string, Summary>;
+  gap: Record<string, Summary>;
+  /** Streams through Conduit with a chunk lost, merged or out of order. */
+  lostOrMerged: number;
+}
+
+const CHUNKS = 32;
+export const streamScript = {
+  deltas: Array.from({ length: CHUNKS }, (_, i) => `c${i} `),
+  chunkDelayMs: 10,
+};
+
+export async function compare(s: ComparisonSides, n: number): Promise<{ n: number; sides: Record<string, Summary> }> {
+  const viaIpc = (c: DaemonClient) => () =>
+    c.chat({ provider: 'openai', model: 'gpt-bench', messages: benchMessages, max_tokens: 64, stream: false });
+  const sides: Side[] = [{ name: 'direct', run: () => s.direct.chat.completions.create(benchBody) }];
+  sides.push({ name: 'conduit ipc', run: viaIpc(s.conduit) });
+  if (s.endpoint) sides.push({ name: 'conduit endpoint', run: () => s.endpoint!.chat.completions.create(benchBody) });
+  if (s.portkey) sides.push({ name: 'portkey', run: () => s.portkey!.chat.completions.create(benchBody) });
+  if (s.before) sides.push({ name: 'conduit ipc (before)', run: viaIpc(s.before) });
+  await warmUp(sides, 40);
+  const samples = await interleave(n, sides);
+  const summary: Record<string, Summary> = {};
+  for (const [name, xs] of Object.entries(samples)) summary[name] = summarize(xs);
+  return { n, sides: summary };
+}
+
+/** Streams, direct and through Conduit, rotated one stream at a time; the mock must stream `streamScript`. */
+export async function compareStreams(s: ComparisonSides, streams: number): Promise<StreamingResult> {
+  const ttft: Record<string, number[]> = { direct: [], 'conduit ipc': [] };
+  const gap: Record<string, number[]> = { direct: [], 'conduit ipc': [] };
+  let lostOrMerged = 0;
+  const direct = async () => {
+    const t = performance.now();
+    let last = 0;
+    const stream = await s.direct.chat.completions.create({ ...benchBody, stream: true });
+    for await (const chunk of stream) {
+      if (!chunk.choices[0]?.delta?.content) continue;
+      const now = performance.now();
+      (last === 0 ? ttft.direct! : gap.direct!).push(now - (last || t));
+      last = now;
+    }
+  };
+  const viaConduit = async () => {
+    const t = performance.now();
+    let last = 0;
+    let seen = 0;
+    let text = '';
+    let broken = false;
+    const r = await s.conduit.chat(
+      { provider: 'openai', model: 'gpt-bench', messages: benchMessages, max_tokens: 64, stream: true },
+      {
+        onChunk: (c) => {
+          const now = performance.now();
+          if (c.seq !== seen || c.delta !== `c${seen} `) broken = true;
+          seen++;
+          text += c.delta;
+          (last === 0 ? ttft['conduit ipc']! : gap['conduit ipc']!).push(now - (last || t));
+          last = now;
+        },
+      },
+    );
+    if (broken || seen !== CHUNKS || r.text !== text) lostOrMerged++;
+  };
+  const sides: Side[] = [
+    { name: 'direct', run: direct },
+    { name: 'conduit ipc', run: viaConduit },
+  ];
+  await warmUp(sides, 2);
+  ttft.direct = [];
+  ttft['conduit ipc'] = [];
+  gap.direct = [];
+  gap['conduit ipc'] = [];
+  lostOrMerged = 0;
+  await interleave(streams, sides);
+  const sum = (r: Record<string, number[]>) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, summarize(v)])) as Record<string, Summary>;
+  return { streams, chunksPerStream: CHUNKS, ttft: sum(ttft), gap: sum(gap), lostOrMerged };
+}

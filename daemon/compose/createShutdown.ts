@@ -53,11 +53,13 @@ export function createShutdown(deps: ShutdownDeps): Shutdown {
       deps.lifecycle.idle.stop();
       deps.team.preventStart();
       server.server.close();
-      await deps.localEndpoint.close();
+      const deadline = Date.now() + (deps.graceMs ?? SHUTDOWN_GRACE_MS);
+      // The endpoint's requests (streams too) get the same grace as IPC ones, alongside them.
+      const endpointClosed = deps.localEndpoint.close(deadline);
       await deps.work.worker?.stop();
       await deps.work.batchPoller?.stop();
-      const deadline = Date.now() + (deps.graceMs ?? SHUTDOWN_GRACE_MS);
       while (server.requestsInFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await endpointClosed;
       await server.closeAll();
       deps.monitor.stop();
       await stores.usageMaintenance.stop();

@@ -392,6 +392,7 @@ export class FakeProviderServer {
       byteByByte: script.byteByByte ?? false,
       eol: script.lineEnding ?? '\n',
       fault: script.fault,
+      ...(script.hold ? { hold: script.hold } : {}),
       faultEvent:
         script.fault?.kind === 'sseError'
           ? wire.streamError(script.fault.status, script.fault.error, requestId)

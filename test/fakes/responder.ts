@@ -18,6 +18,7 @@ export interface ResponsePlan {
   byteByByte: boolean;
   eol: '\n' | '\r\n';
   fault?: StreamFault;
+  hold?: { afterDeltas: number; until: Promise<void> };
   /** The in-band error event for an `sseError` fault. */
   faultEvent?: SseEvent;
   ping: SseEvent;
@@ -155,6 +156,8 @@ async function sendEvents(
     first = false;
     await write(res, ev.text, plan, signal);
     if (ev.kind === 'delta') deltas++;
+    if (plan.hold && ev.kind === 'delta' && deltas === plan.hold.afterDeltas)
+      await Promise.race([plan.hold.until, untilAborted(signal)]);
   }
   if (fault) {
     await playFault(fault, res, plan, signal);

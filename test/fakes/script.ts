@@ -107,6 +107,11 @@ export interface ScriptedResponse {
   headerDelayMs?: number;
   /** Wait this long between SSE events. */
   chunkDelayMs?: number;
+  /**
+   * Stop after `afterDeltas` text deltas until `until` resolves, then send the rest: a stream
+   * that is certainly still in flight while the test does something (the fake runs in-process).
+   */
+  hold?: { afterDeltas: number; until: Promise<void> };
   fault?: StreamFault;
   /** Write the body one byte at a time, to prove clients reassemble split frames. */
   byteByByte?: boolean;

@@ -93,6 +93,9 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
     recorder: pipeline.recorder,
     keys: ring,
     redactor,
+    rateLimiter: pipeline.rateLimiter,
+    breakers: pipeline.breakers,
+    onBudgetSettled: () => alerts.checkBudgets(),
     log,
   });
   const monitor = createAlertMonitor({ ...shared, rateLimiter: pipeline.rateLimiter });

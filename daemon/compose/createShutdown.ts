@@ -58,12 +58,14 @@ export function createShutdown(deps: ShutdownDeps): Shutdown {
       // the databases until the writes below are done.
       markStopping(deps.home.layout.home);
       server.server.close();
-      await deps.localEndpoint.close();
-      await deps.work.worker?.stop();
-      await deps.work.batchPoller?.stop();
       const deadline =
         Date.now() + (deps.graceMs ?? (Number(process.env.CONDUIT_SHUTDOWN_GRACE_MS) || SHUTDOWN_GRACE_MS));
+      // The endpoint's requests (streams too) get the same grace as IPC ones, alongside them.
+      const endpointClosed = deps.localEndpoint.close(deadline);
+      await deps.work.worker?.stop();
+      await deps.work.batchPoller?.stop();
       while (server.requestsInFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await endpointClosed;
       await server.closeAll();
       deps.monitor.stop();
       await stores.usageMaintenance.stop();

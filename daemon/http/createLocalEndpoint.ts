@@ -1,21 +1,20 @@
-import { ConduitError, type ChatRequest, type ChatResult, type ToolCallDelta } from '../../protocol';
-import { resolveProvider, type ConduitConfig } from '../config/config';
+import type { ChatRequest, ChatResult, ToolCallDelta } from '../../protocol';
+import type { ConduitConfig } from '../config/config';
+import { EmbeddingGateway } from '../gateway/embeddingGateway';
 import type { Gateway } from '../gateway/gateway';
 import { modelsInUse } from '../gateway/routeStep';
 import type { Redactor } from '../guard/redact';
 import { MODELS_CATALOGUE } from '../router/modelsCatalogue';
 import { deprecationStatus } from '../router/models';
+import type { RateLimiter } from '../ratelimit/rateLimiter';
+import type { BreakerRegistry } from '../resilience/breakerRegistry';
 import type { KeyRing } from '../secrets/keyRing';
-import { resolveKey } from '../secrets/keySource';
 import type { BudgetTable } from '../usage/budgetTable';
-import { emptyUsage } from '../../protocol';
-import { costOf } from '../usage/pricing';
 import type { RequestRecorder } from '../usage/requestRecord';
 import { readOrCreateEndpointToken } from './endpointToken';
 import type { EndpointDeps, Exchange } from './exchange';
 import { LocalEndpoint } from './localEndpoint';
 import { CONDUIT_MODELS } from './modelName';
-import { embeddingProvider, upstreamEmbeddings } from './upstreamEmbeddings';
 
 export interface LocalEndpointParts {
   home: string;
@@ -25,6 +24,10 @@ export interface LocalEndpointParts {
   recorder: RequestRecorder;
   keys: KeyRing;
   redactor: Redactor;
+  /** The gateway's own limiter and breakers: embeddings share the providers' limits and circuits. */
+  rateLimiter: RateLimiter;
+  breakers: BreakerRegistry;
+  onBudgetSettled?: () => void;
   log: (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -40,11 +43,30 @@ export function createLocalEndpoint(parts: LocalEndpointParts): {
 } {
   const token = readOrCreateEndpointToken(parts.home);
   parts.redactor.addSecret(token);
+  const embeddings = new EmbeddingGateway({
+    config: parts.config,
+    redactor: parts.redactor,
+    recorder: parts.recorder,
+    budgets: parts.budgets,
+    rateLimiter: parts.rateLimiter,
+    breakers: parts.breakers,
+    keys: parts.keys,
+    log: parts.log,
+    ...(parts.onBudgetSettled ? { onBudgetSettled: parts.onBudgetSettled } : {}),
+  });
   const deps: EndpointDeps = {
     send: (request, ex, onChunk) => send(parts, request, ex, onChunk),
     budgetRetryAfterS: () => budgetRetryAfterS(parts.budgets, Date.now()),
     modelIds: () => modelIds(parts.config()),
-    embed: (model, input, ex) => embed(parts, model, input, ex),
+    embed: (model, inputs, ex) =>
+      embeddings.embed({
+        model,
+        inputs,
+        requestId: ex.requestId,
+        feature: ex.feature,
+        clientName: ex.clientName,
+        signal: ex.signal,
+      }),
   };
   const endpoint = new LocalEndpoint({ token, deps, log: parts.log });
   return { endpoint, apply: () => endpoint.apply(parts.config().server) };
@@ -94,88 +116,4 @@ function modelIds(config: ConduitConfig): { id: string; ownedBy: string }[] {
     out.push({ id, ownedBy: m.provider });
   }
   return out;
-}
-
-/** Embeddings go straight to the provider with Conduit's key, and get their own ledger row. */
-async function embed(
-  parts: LocalEndpointParts,
-  name: string,
-  input: string[],
-  ex: Exchange,
-): Promise<{ vectors: number[][]; model: string; promptTokens: number }> {
-  const config = parts.config();
-  const { provider, model } = embeddingProvider(name);
-  const startedAt = Date.now();
-  const started = performance.now();
-  const { key } = resolveKey(provider, process.env, parts.keys, config.profile);
-  const base = {
-    requestId: ex.requestId,
-    startedAt,
-    client: 'other' as const,
-    clientName: ex.clientName,
-    feature: ex.feature,
-    priority: 'interactive' as const,
-    provider,
-    model,
-    tier: null,
-    experimentArm: null,
-    costSavedUsd: 0,
-    costEstimated: false,
-    ttftMs: null,
-    attempts: 1,
-    fallbackPath: [],
-    cache: 'none' as const,
-    coalesced: false,
-    stream: false,
-    profile: config.profile,
-    sample: null,
-  };
-  if (!key) {
-    const err = new ConduitError({
-      code: 'no_api_key',
-      provider,
-      model,
-      message: `No ${provider} key is set for embeddings; run \`conduit key set ${provider}\`.`,
-    });
-    await parts.recorder.record({
-      ...base,
-      usage: emptyUsage(),
-      costUsd: 0,
-      latencyMs: performance.now() - started,
-      errorCode: 'no_api_key',
-      httpStatus: null,
-    });
-    throw err;
-  }
-  parts.redactor.addSecret(key);
-  try {
-    const answer = await upstreamEmbeddings(
-      provider,
-      model,
-      input,
-      { apiKey: key, baseURL: resolveProvider(config, provider).baseURL },
-      ex.signal,
-    );
-    const usage = { ...emptyUsage(), input_tokens: answer.promptTokens };
-    await parts.recorder.record({
-      ...base,
-      usage,
-      costUsd: costOf(provider, model, usage, config.prices).usd,
-      latencyMs: performance.now() - started,
-      errorCode: null,
-      httpStatus: null,
-    });
-    return answer;
-  } catch (err) {
-    const data = err instanceof ConduitError ? err.data : undefined;
-    await parts.recorder.record({
-      ...base,
-      usage: emptyUsage(),
-      costUsd: 0,
-      latencyMs: performance.now() - started,
-      errorCode: data?.code ?? 'internal',
-      httpStatus: data?.status ?? null,
-    });
-    throw err;
-  }
 }

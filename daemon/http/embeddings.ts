@@ -25,16 +25,26 @@ export async function embeddings(ex: Exchange, deps: EndpointDeps): Promise<void
   try {
     const out = await deps.embed(parsed.data.model, inputs, ex);
     const base64 = parsed.data.encoding_format === 'base64';
-    sendJson(ex, 200, {
-      object: 'list',
-      data: out.vectors.map((v, index) => ({
-        object: 'embedding',
-        index,
-        embedding: base64 ? Buffer.from(Float32Array.from(v).buffer).toString('base64') : v,
-      })),
-      model: out.model,
-      usage: { prompt_tokens: out.promptTokens, total_tokens: out.promptTokens },
-    });
+    sendJson(
+      ex,
+      200,
+      {
+        object: 'list',
+        data: out.vectors.map((v, index) => ({
+          object: 'embedding',
+          index,
+          embedding: base64 ? Buffer.from(Float32Array.from(v).buffer).toString('base64') : v,
+        })),
+        model: out.model,
+        usage: { prompt_tokens: out.promptTokens, total_tokens: out.promptTokens },
+      },
+      {
+        'x-conduit-provider': out.provider,
+        'x-conduit-model': out.model,
+        'x-conduit-cache': out.cache,
+        ...(out.costUsd !== null ? { 'x-conduit-cost-usd': String(out.costUsd) } : {}),
+      },
+    );
   } catch (err) {
     sendFailure(ex, failureFromError(err, deps));
   }

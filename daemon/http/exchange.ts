@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ConduitError, type ChatRequest, type ChatResult, type ToolCallDelta } from '../../protocol';
+import type { EmbedResult } from '../gateway/embeddingGateway';
 import { anthropicErrorBody } from './anthropic/anthropicError';
 import { failureOf, type HttpFailure } from './errorStatus';
 import { openaiErrorBody } from './openai/openaiError';
@@ -36,11 +37,8 @@ export interface EndpointDeps {
   budgetRetryAfterS(): number | undefined;
   /** Model ids to list: Conduit's tiers, then the catalogue's and the configured ones. */
   modelIds(): { id: string; ownedBy: string }[];
-  embed(
-    model: string,
-    input: string[],
-    ex: Exchange,
-  ): Promise<{ vectors: number[][]; model: string; promptTokens: number }>;
+  /** Embeddings through the cache, budgets, limits and resilience, with a ledger row. */
+  embed(model: string, input: string[], ex: Exchange): Promise<EmbedResult>;
 }
 
 export function sendJson(ex: Exchange, status: number, body: unknown, extra: Record<string, string> = {}): void {

@@ -15,6 +15,8 @@ export interface RequestPolicy {
   allowedHosts: Set<string>;
   allowedOrigins: readonly string[];
   maxBodyBytes: number;
+  /** The daemon is stopping: requests still arriving on open connections get 503. */
+  stopping?: boolean;
 }
 
 const CORS_EXPOSED =
@@ -44,6 +46,16 @@ export async function handleRequest(
 
   const hostRefusal = checkHost(req.headers.host, policy.allowedHosts);
   if (hostRefusal) return refuse(early, hostRefusal.status, hostRefusal.message);
+  if (policy.stopping) {
+    req.resume();
+    return sendFailure(early, {
+      status: 503,
+      code: 'daemon_unavailable',
+      retryAfterS: 1,
+      message:
+        "Conduit's daemon is stopping and takes no new requests. Send the request again once it is back (any `conduit` command or VS Code starts it).",
+    });
+  }
   const originRefusal = checkOrigin(origin, policy.allowedOrigins);
   if (originRefusal) return refuse(early, originRefusal.status, originRefusal.message);
   if (origin !== undefined) {

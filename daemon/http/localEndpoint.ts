@@ -1,7 +1,7 @@
 import * as http from 'node:http';
-import type { Socket } from 'node:net';
+import { ConnectionDrain } from './connectionDrain';
 import type { EndpointDeps } from './exchange';
-import { handleRequest } from './handleRequest';
+import { handleRequest, type RequestPolicy } from './handleRequest';
 import { allowedHosts } from './requestChecks';
 import type { ServerSettings } from './serverSettings';
 
@@ -30,7 +30,9 @@ export class LocalEndpoint {
   private bound: { host: string; port: number } | undefined;
   private settings: ServerSettings | undefined;
   private problem: string | undefined;
-  private readonly sockets = new Set<Socket>();
+  private connections: ConnectionDrain | undefined;
+  /** Rebuilt on each settings change, not per request. */
+  private policy: RequestPolicy | undefined;
   /** Settings changes run one after another, so a quick off-on never leaves two listeners. */
   private chain: Promise<void> = Promise.resolve();
 
@@ -55,10 +57,15 @@ export class LocalEndpoint {
     };
   }
 
-  close(): Promise<void> {
+  /**
+   * Stops listening. With `drainUntil` (Date.now() ms), the daemon's stop: requests in flight,
+   * streams included, finish up to then, and new requests on open connections get 503. Without
+   * it, as when the settings turn the endpoint off, open connections are cut at once.
+   */
+  close(drainUntil?: number): Promise<void> {
     this.chain = this.chain.then(
-      () => this.stop(),
-      () => this.stop(),
+      () => this.stop(drainUntil),
+      () => this.stop(drainUntil),
     );
     return this.chain;
   }
@@ -66,18 +73,16 @@ export class LocalEndpoint {
   private async reconcile(settings: ServerSettings): Promise<void> {
     this.settings = settings;
     const wanted = settings.enabled ? { host: settings.host, port: settings.port } : undefined;
-    if (this.server && wanted && this.bound?.host === wanted.host && this.bound.port === wanted.port) return;
+    if (this.server && wanted && this.bound?.host === wanted.host && this.bound.port === wanted.port) {
+      this.configure(this.server, settings, wanted);
+      return;
+    }
     await this.stop();
     if (!wanted) return;
     this.problem = undefined;
     const server = http.createServer({ requestTimeout: 0, headersTimeout: 30_000 }, (req, res) => {
-      const current = this.settings!;
-      const policy = {
-        token: this.opts.token,
-        allowedHosts: allowedHosts(wanted.host, wanted.port),
-        allowedOrigins: current.allowedOrigins,
-        maxBodyBytes: current.maxBodyBytes,
-      };
+      connections.track(req, res);
+      const policy = connections.isDraining ? { ...this.policy!, stopping: true } : this.policy!;
       handleRequest(req, res, policy, this.opts.deps).catch((err: unknown) => {
         this.opts.log('error', 'local endpoint: request failed', {
           err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err),
@@ -88,10 +93,9 @@ export class LocalEndpoint {
         } else res.destroy();
       });
     });
-    server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
+    const connections = new ConnectionDrain(server);
+    this.connections = connections;
+    this.configure(server, settings, wanted);
     server.on('clientError', (_err, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
       else socket.destroy();
@@ -124,15 +128,32 @@ export class LocalEndpoint {
     });
   }
 
-  private async stop(): Promise<void> {
+  /** What may change without a new listener: the request policy and the keep-alive timeout. */
+  private configure(server: http.Server, settings: ServerSettings, bound: { host: string; port: number }): void {
+    this.policy = {
+      token: this.opts.token,
+      allowedHosts: allowedHosts(bound.host, bound.port),
+      allowedOrigins: settings.allowedOrigins,
+      maxBodyBytes: settings.maxBodyBytes,
+    };
+    server.keepAliveTimeout = settings.keepAliveTimeoutMs;
+  }
+
+  private async stop(drainUntil?: number): Promise<void> {
     const server = this.server;
-    if (!server) return;
+    const connections = this.connections;
+    if (!server || !connections) return;
     this.server = undefined;
     this.bound = undefined;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    // Idle keep-alive sockets would hold the port; requests in flight are cut (their clients see a reset).
-    for (const socket of this.sockets) socket.destroy();
-    this.sockets.clear();
+    if (drainUntil === undefined) {
+      // Idle keep-alive sockets would hold the port; requests in flight are cut (their clients see a reset).
+      connections.destroyAll();
+    } else {
+      this.opts.log('info', 'local endpoint draining', { inFlight: connections.requestsInFlight });
+      const { cut } = await connections.drain(drainUntil);
+      if (cut > 0) this.opts.log('warn', 'local endpoint: requests cut at the stop deadline', { cut });
+    }
     await closed;
     this.opts.log('info', 'local endpoint stopped');
   }

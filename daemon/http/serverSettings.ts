@@ -21,6 +21,8 @@ export const serverSchema = z
       .min(1024)
       .max(256 * 1024 * 1024)
       .default(8 * 1024 * 1024),
+    /** How long an idle keep-alive connection stays open after its last answer (Node's default). */
+    keepAliveTimeoutMs: z.number().int().min(100).max(600_000).default(5_000),
   })
   .strict();
 

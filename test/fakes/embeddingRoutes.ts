@@ -37,11 +37,12 @@ export class FakeEmbeddings {
   readonly calls: EmbeddingCall[] = [];
   latency = { perCallMs: 0, perInputMs: 0 };
   dims = 16;
-  private readonly failures: { status: number; error?: ScriptedError }[] = [];
+  private readonly failures: { status: number; error?: ScriptedError; headers?: Record<string, string> }[] = [];
   private readonly waiters: { n: number; resolve: () => void }[] = [];
 
-  failNext(status: number, error?: ScriptedError): void {
-    this.failures.push({ status, ...(error ? { error } : {}) });
+  /** `headers` go on the error response too (retry-after, rate-limit headers). */
+  failNext(status: number, error?: ScriptedError, headers?: Record<string, string>): void {
+    this.failures.push({ status, ...(error ? { error } : {}), ...(headers ? { headers } : {}) });
   }
 
   reset(): void {
@@ -88,14 +89,14 @@ export class FakeEmbeddings {
       call.outcome = res.writableFinished ? 'finished' : 'aborted';
     });
     const key = wire.apiKey(req.headers, url.searchParams);
-    const failure =
+    const failure: { status: number; error?: ScriptedError; headers?: Record<string, string> } | undefined =
       !key || rejected.has(key) ? { status: 401, error: { message: 'invalid api key' } } : this.failures.shift();
     const delay = this.latency.perCallMs + this.latency.perInputMs * inputs.length;
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     if (res.destroyed) return true;
     const headers = { ...wire.baseHeaders('req_fake_embeddings'), 'content-type': 'application/json' };
     if (failure) {
-      res.writeHead(failure.status, headers);
+      res.writeHead(failure.status, { ...headers, ...failure.headers });
       res.end(JSON.stringify(wire.errorBody(failure.status, failure.error, 'req_fake_embeddings')));
       return true;
     }

@@ -388,11 +388,12 @@ export class FakeProviderServer {
     const base = {
       status,
       headerDelayMs: script.headerDelayMs ?? 0,
-      hold: script.hold,
+      holdReply: script.holdReply,
       chunkDelayMs: script.chunkDelayMs ?? 0,
       byteByByte: script.byteByByte ?? false,
       eol: script.lineEnding ?? '\n',
       fault: script.fault,
+      ...(script.hold ? { hold: script.hold } : {}),
       faultEvent:
         script.fault?.kind === 'sseError'
           ? wire.streamError(script.fault.status, script.fault.error, requestId)

@@ -14,11 +14,12 @@ export interface ResponsePlan {
     /** A recorded SSE body, already framed, one string per event. */
     | { kind: 'rawSse'; events: string[] };
   headerDelayMs: number;
-  hold?: Promise<unknown>;
+  holdReply?: Promise<unknown>;
   chunkDelayMs: number;
   byteByByte: boolean;
   eol: '\n' | '\r\n';
   fault?: StreamFault;
+  hold?: { afterDeltas: number; until: Promise<void> };
   /** The in-band error event for an `sseError` fault. */
   faultEvent?: SseEvent;
   ping: SseEvent;
@@ -156,6 +157,8 @@ async function sendEvents(
     first = false;
     await write(res, ev.text, plan, signal);
     if (ev.kind === 'delta') deltas++;
+    if (plan.hold && ev.kind === 'delta' && deltas === plan.hold.afterDeltas)
+      await Promise.race([plan.hold.until, untilAborted(signal)]);
   }
   if (fault) {
     await playFault(fault, res, plan, signal);
@@ -166,7 +169,7 @@ async function sendEvents(
 
 /** Sends the plan; `signal` fires when the client goes away or the server stops. */
 export async function respond(res: ServerResponse, plan: ResponsePlan, signal: AbortSignal): Promise<void> {
-  if (plan.hold) await untilSettledOrAborted(plan.hold, signal);
+  if (plan.holdReply) await untilSettledOrAborted(plan.holdReply, signal);
   await sleep(plan.headerDelayMs, signal);
   if (signal.aborted) return;
   switch (plan.body.kind) {

@@ -106,9 +106,14 @@ export interface ScriptedResponse {
   /** Wait this long before sending headers. */
   headerDelayMs?: number;
   /** Send nothing until this settles (the test decides when the answer comes, not a timer). */
-  hold?: Promise<unknown>;
+  holdReply?: Promise<unknown>;
   /** Wait this long between SSE events. */
   chunkDelayMs?: number;
+  /**
+   * Stop after `afterDeltas` text deltas until `until` resolves, then send the rest: a stream
+   * that is certainly still in flight while the test does something (the fake runs in-process).
+   */
+  hold?: { afterDeltas: number; until: Promise<void> };
   fault?: StreamFault;
   /** Write the body one byte at a time, to prove clients reassemble split frames. */
   byteByByte?: boolean;

@@ -18,7 +18,11 @@ describe('a daemon started while the previous one is still stopping', () => {
   it('waits for its writes: the spend and the cached answer it finished during the stop are there', async () => {
     let release!: () => void;
     const hold = new Promise<void>((r) => (release = r));
-    env.fake.enqueue('openai', { text: 'finished during the stop', usage: { input: 200_000, output: 100_000 }, hold });
+    env.fake.enqueue('openai', {
+      text: 'finished during the stop',
+      usage: { input: 200_000, output: 100_000 },
+      holdReply: hold,
+    });
     const first = await env.h.connect();
     const oldPid = (await env.h.status()).pid;
     const ask: ChatRequest = {

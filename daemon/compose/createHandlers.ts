@@ -24,7 +24,7 @@ import { usageHandlers } from '../server/handlers/usageHandlers';
 import { storeTeamPassword } from '../team/teamPassword';
 import type { AlertMonitor } from '../usage/alertMonitor';
 import type { BudgetTable } from '../usage/budgetTable';
-import { experimentRows, saveRating } from '../usage/ratings';
+import { experimentStats, saveRating } from '../usage/ratings';
 import type { UsageLedger } from '../usage/usageLedger';
 import type { WarmFn } from './createGateway';
 import type { LiveConfig } from './liveConfig';
@@ -94,7 +94,7 @@ export function createHandlers(deps: HandlerDeps): RegisterHandlers[] {
       budgets: () => ({ onExceed: config.get().budgets.onExceed, budgets: deps.budgets.statuses() }),
       experiments: async (since) => ({
         since,
-        experiments: experimentResults(config.get().experiments, await experimentRows(ledger.reader(), since)),
+        experiments: experimentResults(config.get().experiments, await experimentStats(ledger.reader(), since)),
       }),
     }),
     batchHandlers(deps.batchService),

@@ -126,7 +126,7 @@ async function usageExportCommand(argv: string[], io: UsageCommandIo): Promise<n
   let count = 0;
   try {
     await withClient(io, async (client) => {
-      sink.write(asCsv ? csvLine(ROW_CSV_HEADER) : '[');
+      await sink.write(asCsv ? csvLine(ROW_CSV_HEADER) : '[');
       const fetchPage = (after: number) =>
         call(() =>
           client.connection.sendRequest(UsageExportRequest.type, {
@@ -138,7 +138,7 @@ async function usageExportCommand(argv: string[], io: UsageCommandIo): Promise<n
       // CSV pages come as text the daemon built; one write per page, as each arrives: constant
       // memory. The next page is asked for before this one is written, so the daemon reads it
       // while this process writes (at most two pages in flight).
-      for (let page = await fetchPage(0); ; ) {
+      for (let page = await fetchPage(0); ;) {
         const next = page.next === null ? null : fetchPage(page.next);
         // Awaited below; this only keeps a failure while this page is written from going unhandled.
         next?.catch(() => undefined);
@@ -152,7 +152,7 @@ async function usageExportCommand(argv: string[], io: UsageCommandIo): Promise<n
         if (next === null) break;
         page = await next;
       }
-      if (!asCsv) sink.write('\n]\n');
+      if (!asCsv) await sink.write('\n]\n');
     });
     await sink.finish();
   } catch (err) {

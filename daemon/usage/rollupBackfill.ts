@@ -27,4 +27,3 @@ export async function backfillBatch(db: SqliteDb, batchRows = 2000): Promise<Bac
   });
   return { done: cursor, total: state.backfillEnd, finished: cursor >= state.backfillEnd };
 }
-

@@ -56,7 +56,8 @@ export async function foldIntoRollups(db: SqliteDb, rows: readonly FoldRow[]): P
       await db.runPrepared(upsertSql(grain), [...b.key, ...b.sums, b.lat.toText(), b.ttft.toText(), 0]);
     }
     for (const b of sketches[grain].values()) {
-      if (b.lat.count > 0) await db.runPrepared(upsertSketchSql(grain), [b.key[0]!, b.lat.toText(), b.ttft.toText(), 0]);
+      if (b.lat.count > 0)
+        await db.runPrepared(upsertSketchSql(grain), [b.key[0]!, b.lat.toText(), b.ttft.toText(), 0]);
     }
   }
 }

@@ -32,6 +32,10 @@ export async function readRollupState(db: SqliteDb): Promise<RollupState> {
 }
 
 /** Called inside the transaction that does the work the value records. */
-export async function setRollupState(db: SqliteDb, key: 'backfill_cursor' | 'raw_since' | 'rolled_to', value: number): Promise<void> {
+export async function setRollupState(
+  db: SqliteDb,
+  key: 'backfill_cursor' | 'raw_since' | 'rolled_to',
+  value: number,
+): Promise<void> {
   await db.run('UPDATE usage_rollup_state SET value = ? WHERE key = ?', [value, key]);
 }

@@ -23,6 +23,7 @@ const benches = [
   { name: 'refill', entry: 'refillBench' },
   { name: 'sqlite', entry: 'sqliteBench' },
   { name: 'usage', entry: 'usageScaleBench', onlyWhenAsked: true },
+  { name: 'usage-hot', entry: 'usageHotPathBench', onlyWhenAsked: true },
   { name: 'pairs', entry: 'pairsBench' },
   { name: 'routing', entry: 'routingBench' },
   { name: 'endpoint', entry: 'endpointBench' },

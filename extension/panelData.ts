@@ -45,17 +45,22 @@ export function monthStart(now: number): number {
   return new Date(d.getFullYear(), d.getMonth(), 1).getTime();
 }
 
-/** Everything the panel draws from the ledger, in parallel. */
+/**
+ * Everything the panel draws from the ledger, in parallel. `onFirstPaint` gets the cards' and
+ * charts' part as soon as it is in (a `partial` snapshot: a few rollup queries), so the panel
+ * draws while the recent rows, experiments and team totals are still being read.
+ */
 export async function fetchSnapshot(
   client: DaemonClient,
   filters: PanelFilters,
   budgetSetting: unknown,
   now = Date.now(),
+  onFirstPaint?: (partial: PanelSnapshot) => void,
 ): Promise<PanelSnapshot> {
   const utcOffsetMinutes = -new Date(now).getTimezoneOffset();
   const { since, until } = rangeOf(filters, now);
   const f = daemonFilters(filters);
-  const [daily, month, breakdown, recent, experiments, team] = await Promise.all([
+  const first = Promise.all([
     call(client, UsageQueryRequest.type, { since, until, groupBy: 'day', filters: f, utcOffsetMinutes }),
     call(client, UsageQueryRequest.type, {
       since: monthStart(now),
@@ -65,21 +70,23 @@ export async function fetchSnapshot(
       utcOffsetMinutes,
     }),
     call(client, UsageBreakdownRequest.type, { since, until, utcOffsetMinutes }),
+  ]);
+  const rest = Promise.all([
     recentRows(client, since, until, f),
     // A daemon without experiments answers "method not found": the panel then hides the section.
     call(client, ExperimentsResultsRequest.type, { since }).catch(() => undefined),
     // Team mode off, or Redis unreachable: the panel hides the team totals.
     call(client, TeamUsageRequest.type, { since, until }).catch(() => undefined),
   ]);
+  // Awaited below; this only keeps an early failure of the rest from going unhandled meanwhile.
+  rest.catch(() => undefined);
+  const [daily, month, breakdown] = await first;
+  const base = { generatedAt: now, filters, utcOffsetMinutes, daily, month, breakdown, budgetSetting };
+  onFirstPaint?.({ ...base, recent: [], partial: true });
+  const [recent, experiments, team] = await rest;
   return {
-    generatedAt: now,
-    filters,
-    utcOffsetMinutes,
-    daily,
-    month,
-    breakdown,
+    ...base,
     recent,
-    budgetSetting,
     ...(experiments ? { experiments } : {}),
     ...(team ? { team } : {}),
   };

@@ -55,6 +55,11 @@ export interface PanelSnapshot {
   experiments?: unknown;
   /** Team mode: the team's totals for the range by person and feature (from Redis). */
   team?: TeamUsageResult;
+  /**
+   * The first paint's part only (cards and charts, from the rollups): `recent`, experiments and
+   * team are still coming, in a full snapshot right after.
+   */
+  partial?: boolean;
 }
 
 /** The status parts the panel shows; refreshed every couple of seconds while it is visible. */

@@ -64,6 +64,7 @@ export class PanelApp {
       case 'snapshot':
         this.state.snapshot = m.snapshot;
         this.renderSnapshot();
+        if (m.snapshot.partial) return;
         this.status(`Updated ${new Date(m.snapshot.generatedAt).toLocaleTimeString('en-GB')}`);
         break;
       case 'live':
@@ -236,6 +237,11 @@ export class PanelApp {
     byId('cards').replaceChildren(...cardsSection(this.view.cards));
     this.fillOptions(this.view.options);
     this.renderCharts();
+    // A first-paint snapshot has the cards and charts only; the rest follows in a moment.
+    if (s.partial) {
+      this.body('recent').replaceChildren(el('p', { class: 'empty' }, 'Loading…'));
+      return;
+    }
     this.body('recent').replaceChildren(recentTable(s.recent, s.utcOffsetMinutes, this.view.today));
     this.renderExperiments();
     this.renderTeam();

@@ -1,6 +1,8 @@
 import uPlot from 'uplot';
 import { el, table } from './dom';
-import { chartValue, type ChartView } from './viewModel';
+import { seriesColours } from './contrast';
+import { niceTicks, tickLabels, usdColumn, msColumn } from './ticks';
+import { chartValue, type ChartUnit, type ChartView } from './viewModel';
 
 /**
  * A chart is a figure: a title, the uPlot canvas (role img with an aria-label), a legend, and the
@@ -9,20 +11,37 @@ import { chartValue, type ChartView } from './viewModel';
 
 const live = new Map<string, uPlot>();
 
-/** Theme colours: VS Code's chart variables, read at draw time so a theme change redraws right. */
+/**
+ * Theme colours: VS Code's chart variables, read at draw time so a theme change redraws right,
+ * each checked for contrast against the page's computed background (contrast.ts).
+ */
 function palette(): { series: string[]; text: string; grid: string } {
   const css = getComputedStyle(document.body);
   const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
+  const background = css.backgroundColor || v('--vscode-editor-background', '#1e1e1e');
   return {
-    series: [
-      v('--vscode-charts-blue', '#3794ff'),
-      v('--vscode-charts-orange', '#d18616'),
-      v('--vscode-charts-green', '#89d185'),
-      v('--vscode-charts-purple', '#b180d7'),
-      v('--vscode-charts-red', '#f14c4c'),
-      v('--vscode-charts-yellow', '#cca700'),
-      v('--vscode-charts-foreground', '#cccccc'),
-    ],
+    series: seriesColours(
+      [
+        v('--vscode-charts-blue', '#3794ff'),
+        v('--vscode-charts-orange', '#d18616'),
+        v('--vscode-charts-green', '#89d185'),
+        v('--vscode-charts-purple', '#b180d7'),
+        v('--vscode-charts-red', '#f14c4c'),
+        v('--vscode-charts-yellow', '#cca700'),
+        v('--vscode-charts-foreground', '#cccccc'),
+      ],
+      // Other colours of the same theme, for a chart colour the background swallows.
+      [
+        v('--vscode-terminal-ansiYellow', '#e5e510'),
+        v('--vscode-terminal-ansiBrightYellow', '#f5f543'),
+        v('--vscode-terminal-ansiMagenta', '#bc3fbc'),
+        v('--vscode-terminal-ansiCyan', '#11a8cd'),
+        v('--vscode-editorWarning-foreground', '#cca700'),
+        v('--vscode-textLink-foreground', '#3794ff'),
+        v('--vscode-foreground', '#cccccc'),
+      ],
+      background,
+    ),
     text: v('--vscode-charts-foreground', v('--vscode-foreground', '#cccccc')),
     grid: v('--vscode-charts-lines', 'rgba(128,128,128,0.35)'),
   };
@@ -45,10 +64,9 @@ export function chartFigure(chart: ChartView): HTMLElement {
     role: 'img',
     'aria-label': `${chart.title}: ${chart.description}. The table below has the values.`,
   });
-  const rows = chart.x.map((x, i) => [
-    x,
-    ...chart.series.map((s) => chartValue(s.unit ?? chart.unit, s.values[i] ?? null)),
-  ]);
+  // One precision per column: each series' column is formatted together.
+  const columns = chart.series.map((s) => columnFormat(s.unit ?? chart.unit, s.values));
+  const rows = chart.x.map((x, i) => [x, ...chart.series.map((s, k) => columns[k]!(s.values[i] ?? null))]);
   const figure = el(
     'figure',
     {
@@ -97,6 +115,8 @@ export function drawChart(chart: ChartView, figure: HTMLElement): void {
     order = order.reverse();
   }
   const bars = chart.kind !== 'lines';
+  const top = Math.max(0, ...data.flat().filter((v): v is number => typeof v === 'number' && Number.isFinite(v)));
+  const yTicks = niceTicks(top);
   const opts: uPlot.Options = {
     width: Math.max(280, target.clientWidth || 600),
     height: 200,
@@ -104,8 +124,8 @@ export function drawChart(chart: ChartView, figure: HTMLElement): void {
     cursor: { show: false },
     scales: {
       x: { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] },
-      // Amounts start at zero, so bar heights compare honestly.
-      y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
+      // Amounts start at zero, so bar heights compare honestly; the top is the last tick.
+      y: { range: () => [0, yTicks[yTicks.length - 1]!] },
     },
     axes: [
       // Whole steps only: each tick is one day or one category.
@@ -120,8 +140,10 @@ export function drawChart(chart: ChartView, figure: HTMLElement): void {
         stroke: theme.text,
         grid: { stroke: theme.grid },
         ticks: { stroke: theme.grid },
-        size: 60,
-        values: (_u, splits) => splits.map((v) => chartValue(chart.unit, v)),
+        // Wide enough for the longest label, measured in the axis's own font: nothing is cut.
+        size: (u, values, axisIdx, cycle) => axisWidth(u, values, axisIdx, cycle),
+        splits: () => yTicks,
+        values: (_u, splits) => tickLabels(chart.unit, splits),
       },
     ],
     series: [
@@ -145,6 +167,32 @@ export function drawChart(chart: ChartView, figure: HTMLElement): void {
   };
   const plot = new uPlot(opts, [xs, ...order.map((k) => data[k]!)] as uPlot.AlignedData, target);
   live.set(chart.id, plot);
+}
+
+/**
+ * The y axis's width: its tick marks, the gap, and the widest label as the canvas measures it in
+ * the axis font (uPlot's own default is a fixed 50 px, which cuts "$0.0030" and "1,000 ms").
+ */
+function axisWidth(u: uPlot, values: string[] | null, axisIdx: number, cycle: number): number {
+  const axis = u.axes[axisIdx]!;
+  const current = (axis as { _size?: number })._size;
+  if (cycle > 1 && current !== undefined) return current;
+  const longest = (values ?? []).reduce((a, v) => (v.length > a.length ? v : a), '');
+  let width = (axis.ticks?.size ?? 10) + (axis.gap ?? 5) + 4;
+  if (longest !== '') {
+    const font = Array.isArray(axis.font) ? String(axis.font[0]) : '12px system-ui, sans-serif';
+    u.ctx.font = font;
+    const widest = Math.max(...(values ?? []).map((v) => u.ctx.measureText(v).width));
+    width += widest / (window.devicePixelRatio || 1);
+  }
+  return Math.ceil(width);
+}
+
+/** A table column's formatter: one precision for all its values. */
+function columnFormat(unit: ChartUnit, values: readonly (number | null)[]): (v: number | null) => string {
+  if (unit === 'usd') return usdColumn(values);
+  if (unit === 'ms') return msColumn(values);
+  return (v) => chartValue(unit, v);
 }
 
 /** "2026-03-14" → "03-14"; categories pass through. */

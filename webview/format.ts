@@ -1,8 +1,10 @@
 /** Number formats for the panel: fixed locale (en-US) so tests and screenshots are stable. */
 
+/** Dollars: 2 decimals, 4 below a cent, and "< $0.0001" for less (never "$0.0000" for a cost that is not zero). */
 export function usd(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
   const abs = Math.abs(value);
+  if (abs > 0 && abs < 0.0001) return value < 0 ? '> -$0.0001' : '< $0.0001';
   const digits = abs === 0 ? 2 : abs < 0.01 ? 4 : 2;
   return `$${value.toFixed(digits)}`;
 }

@@ -3,8 +3,9 @@ import type { RateLimitBucketStatus, RateLimitStatus } from '../protocol/rateLim
 import type { Alert, UsageRow } from '../protocol/usage';
 import type { PanelLive } from '../protocol/webview';
 import { el, table, type Child } from './dom';
-import { clock, count, ms, usd, until } from './format';
-import type { ExperimentView } from './tolerant';
+import { clock, count, until } from './format';
+import { msColumn, usdColumn } from './ticks';
+import type { ExperimentView, IntervalView } from './tolerant';
 import type { CardView } from './viewModel';
 
 /** The panel's sections as DOM, from view data. Text only (see dom.ts). */
@@ -112,22 +113,52 @@ export function alertsList(active: Alert[], recent: Alert[], offset: number, tod
 
 export function experimentsTables(list: ExperimentView[]): HTMLElement[] {
   const opt = (v: number | null, f: (n: number) => string) => (v === null ? '—' : f(v));
-  return list.map((e) =>
-    table(
-      `Experiment ${e.name}`,
-      ['arm', 'requests', 'cost / request', 'latency p50', 'errors', 'rated 👍', 'rated 👎'],
-      e.arms.map((a) => [
-        a.name,
-        opt(a.requests, count),
-        opt(a.costPerRequestUsd, usd),
-        opt(a.latencyP50Ms, ms),
-        opt(a.errors, count),
-        opt(a.ratingsUp, count),
-        opt(a.ratingsDown, count),
-      ]),
-      { 'data-table': 'experiment', 'data-experiment': e.name },
-    ),
-  );
+  // "value (low–high)": each arm's 95% interval beside its figure, as `conduit experiments` gives it.
+  const withCi = (v: number | null, ci: IntervalView | null, f: (n: number) => string) =>
+    v === null ? '—' : ci ? `${f(v)} (${f(ci.low)}–${f(ci.high)})` : f(v);
+  return list.flatMap((e) => {
+    // One precision per column, intervals included.
+    const cost = usdColumn(e.arms.flatMap((a) => [a.costPerRequestUsd, a.costCi?.low, a.costCi?.high]));
+    const lat = msColumn(e.arms.flatMap((a) => [a.latencyMeanMs, a.latencyCi?.low, a.latencyCi?.high]));
+    const share = (v: number) => `${(v * 100).toFixed(0)} %`;
+    return [
+      table(
+        `Experiment ${e.name}`,
+        [
+          'arm',
+          'requests',
+          'cost / request (95% CI)',
+          'mean latency (95% CI)',
+          'latency p50',
+          'errors',
+          '👍 rate (95% CI)',
+          'rated 👍',
+          'rated 👎',
+        ],
+        e.arms.map((a) => [
+          a.name,
+          opt(a.requests, count),
+          withCi(a.costPerRequestUsd, a.costCi, (v) => cost(Math.max(0, v))),
+          withCi(a.latencyMeanMs, a.latencyCi, (v) => lat(Math.max(0, v))),
+          opt(a.latencyP50Ms, lat),
+          opt(a.errors, count),
+          withCi(a.upRate, a.upRateCi, share),
+          opt(a.ratingsUp, count),
+          opt(a.ratingsDown, count),
+        ]),
+        { 'data-table': 'experiment', 'data-experiment': e.name },
+      ),
+      ...(e.notes.length > 0
+        ? [
+            el(
+              'ul',
+              { class: 'experiment-notes', 'data-experiment-notes': e.name },
+              ...e.notes.map((n) => el('li', {}, n)),
+            ),
+          ]
+        : []),
+    ];
+  });
 }
 
 export function recentTable(rows: UsageRow[], offset: number, today: string): HTMLElement {
@@ -147,6 +178,8 @@ export function recentTable(rows: UsageRow[], offset: number, today: string): HT
     'error',
     ...(samples ? ['prompt (sampled)'] : []),
   ];
+  const cost = usdColumn(rows.map((r) => r.costUsd));
+  const latency = msColumn(rows.map((r) => r.latencyMs));
   return table(
     'Recent requests, newest first',
     head,
@@ -155,8 +188,8 @@ export function recentTable(rows: UsageRow[], offset: number, today: string): HT
       r.feature,
       r.model ?? '—',
       `${count(r.inputTokens)} → ${count(r.outputTokens)}`,
-      r.costUsd === null ? 'unknown' : usd(r.costUsd),
-      ms(r.latencyMs),
+      r.costUsd === null ? 'unknown' : cost(r.costUsd),
+      latency(r.latencyMs),
       r.cache,
       count(r.attempts),
       r.fallbackPath.length > 0 ? r.fallbackPath.join(' → ') : '—',

@@ -79,11 +79,31 @@ export interface ExperimentArmView {
   errors: number | null;
   ratingsUp: number | null;
   ratingsDown: number | null;
+  /** 👍 share of the rated answers, with its 95% interval (the daemon's, experimentResults.ts). */
+  upRate: number | null;
+  upRateCi: IntervalView | null;
+  costCi: IntervalView | null;
+  latencyMeanMs: number | null;
+  latencyCi: IntervalView | null;
+}
+
+export interface IntervalView {
+  low: number;
+  high: number;
+}
+
+function interval(v: unknown): IntervalView | null {
+  const r = rec(v);
+  const low = r && num(r.low);
+  const high = r && num(r.high);
+  return low !== undefined && high !== undefined ? { low, high } : null;
 }
 
 export interface ExperimentView {
   name: string;
   arms: ExperimentArmView[];
+  /** Per measure, the winner or why there is none ("👍 rate (Wilson): no winner: the 95% intervals overlap"). */
+  notes: string[];
 }
 
 /** Experiments with at least one arm; [] when there are none or the shape is unknown. */
@@ -105,7 +125,10 @@ export function experimentsFrom(value: unknown): ExperimentView[] {
     const feature = str(e.feature);
     const name = id !== undefined && feature !== undefined ? `${id} (${feature})` : id;
     const arms = armsFrom(e.arms ?? e.variants);
-    if (name !== undefined && arms.length > 0) out.push({ name, arms });
+    const notes = Array.isArray(e.comparisons)
+      ? e.comparisons.map((c) => str(rec(c)?.note)).filter((n): n is string => n !== undefined)
+      : [];
+    if (name !== undefined && arms.length > 0) out.push({ name, arms, notes });
   }
   return out;
 }
@@ -145,6 +168,11 @@ function armsFrom(value: unknown): ExperimentArmView[] {
         (ratings && firstNum(ratings, ['down', 'negative', 'thumbsDown', 'bad'])) ??
         firstNum(a, ['ratingsDown', 'thumbsDown', 'down']) ??
         null,
+      upRate: num(a.upRate) ?? null,
+      upRateCi: interval(a.upRateCi),
+      costCi: interval(a.costCi),
+      latencyMeanMs: num(a.latencyMeanMs) ?? null,
+      latencyCi: interval(a.latencyCi),
     });
   }
   return arms;

@@ -126,28 +126,33 @@ async function usageExportCommand(argv: string[], io: UsageCommandIo): Promise<n
   let count = 0;
   try {
     await withClient(io, async (client) => {
-      sink.write(asCsv ? csvLine(ROW_CSV_HEADER) : '[');
-      let after = 0;
-      for (;;) {
-        // CSV pages come as text the daemon built; one write per page, as each arrives: constant memory.
-        const page = await call(() =>
+      await sink.write(asCsv ? csvLine(ROW_CSV_HEADER) : '[');
+      const fetchPage = (after: number) =>
+        call(() =>
           client.connection.sendRequest(UsageExportRequest.type, {
             ...base,
             after,
             ...(asCsv ? { format: 'csv' as const } : {}),
           }),
         );
+      // CSV pages come as text the daemon built; one write per page, as each arrives: constant
+      // memory. The next page is asked for before this one is written, so the daemon reads it
+      // while this process writes (at most two pages in flight).
+      for (let page = await fetchPage(0); ;) {
+        const next = page.next === null ? null : fetchPage(page.next);
+        // Awaited below; this only keeps a failure while this page is written from going unhandled.
+        next?.catch(() => undefined);
         let text = page.csv ?? '';
         count += page.csvRows ?? 0;
         for (const row of page.rows) {
           text += asCsv ? csvLine(rowCsvCells(row)) : `${count > 0 ? ',' : ''}\n${JSON.stringify(row)}`;
           count++;
         }
-        sink.write(text);
-        if (page.next === null) break;
-        after = page.next;
+        await sink.write(text);
+        if (next === null) break;
+        page = await next;
       }
-      if (!asCsv) sink.write('\n]\n');
+      if (!asCsv) await sink.write('\n]\n');
     });
     await sink.finish();
   } catch (err) {
@@ -159,7 +164,8 @@ async function usageExportCommand(argv: string[], io: UsageCommandIo): Promise<n
 }
 
 interface Sink {
-  write(text: string): void;
+  /** Resolves when the text may be followed by more: a slow reader of stdout holds the export back. */
+  write(text: string): void | Promise<void>;
   finish(): Promise<void>;
   abort(): void;
 }
@@ -168,7 +174,14 @@ interface Sink {
 function openSink(file: string, io: UsageCommandIo): Sink {
   if (file === '-') {
     const out = io.stdout ?? process.stdout;
-    return { write: (t) => void out.write(t), finish: async () => undefined, abort: () => undefined };
+    return {
+      write: (t) => {
+        if (out.write(t)) return;
+        return new Promise<void>((resolve) => out.once('drain', () => resolve()));
+      },
+      finish: async () => undefined,
+      abort: () => undefined,
+    };
   }
   const partial = `${file}.partial`;
   // 0600: exports can hold prompt samples.

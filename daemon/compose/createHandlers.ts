@@ -23,7 +23,7 @@ import { usageHandlers } from '../server/handlers/usageHandlers';
 import { storeTeamPassword } from '../team/teamPassword';
 import type { AlertMonitor } from '../usage/alertMonitor';
 import type { BudgetTable } from '../usage/budgetTable';
-import { experimentRows, saveRating } from '../usage/ratings';
+import { experimentStats, saveRating } from '../usage/ratings';
 import type { UsageLedger } from '../usage/usageLedger';
 import type { WarmFn } from './createGateway';
 import type { LiveConfig } from './liveConfig';
@@ -98,7 +98,7 @@ export function createHandlers(deps: HandlerDeps): RegisterHandlers[] {
         since,
         experiments: experimentResults(
           config.get().experiments,
-          await ledger.settled().then(() => experimentRows(ledger.reader(), since)),
+          await ledger.settled().then(() => experimentStats(ledger.reader(), since)),
         ),
       }),
     }),

@@ -31,6 +31,23 @@ export function meanInterval(values: readonly number[], z = Z95): { mean: number
 }
 
 /**
+ * meanInterval() from a count, a sum and a sum of squares, as SQL gives them: no values held.
+ * The variance is clamped at 0 (rounding can make sum² / n exceed the sum of squares a little).
+ */
+export function meanIntervalOfSums(
+  n: number,
+  sum: number,
+  sumSq: number,
+  z = Z95,
+): { mean: number; ci: Interval } | null {
+  if (n < 2) return null;
+  const mean = sum / n;
+  const variance = Math.max(0, (sumSq - (sum * sum) / n) / (n - 1));
+  const half = z * Math.sqrt(variance / n);
+  return { mean, ci: { low: mean - half, high: mean + half } };
+}
+
+/**
  * The arm whose interval lies wholly on the better side of every other arm's interval, or null.
  * Non-overlapping 95% intervals is stricter than a test at the 5% level: a winner named here is
  * a real difference, and a real but small difference may go unnamed until more data comes in.

@@ -1,8 +1,7 @@
 import type { ArmComparison, ArmResult, ExperimentResult } from '../../protocol';
-import { percentiles } from '../usage/percentiles';
-import type { ExperimentRow } from '../usage/ratings';
+import type { ArmStats } from '../usage/ratings';
 import type { ExperimentSettings } from './experimentSettings';
-import { clearWinner, meanInterval, wilson } from './confidence';
+import { clearWinner, meanIntervalOfSums, wilson } from './confidence';
 import { armLabel } from './experiments';
 
 /**
@@ -13,43 +12,31 @@ import { armLabel } from './experiments';
  */
 export function experimentResults(
   experiments: readonly ExperimentSettings[],
-  rows: readonly ExperimentRow[],
+  stats: ReadonlyMap<string, ArmStats>,
 ): ExperimentResult[] {
-  const byArm = new Map<string, ExperimentRow[]>();
-  for (const row of rows) {
-    const list = byArm.get(row.experimentArm);
-    if (list) list.push(row);
-    else byArm.set(row.experimentArm, [row]);
-  }
   return experiments.map((e) => {
     const total = e.arms.reduce((s, a) => s + a.weight, 0);
     const arms = e.arms.map((arm): ArmResult => {
-      const list = byArm.get(armLabel(e.id, arm.name)) ?? [];
-      const errors = list.filter((r) => r.errorCode !== null).length;
-      const latency = percentiles(list.filter((r) => r.errorCode === null).map((r) => r.latencyMs));
-      const priced = list.filter((r) => r.costUsd !== null);
-      const up = list.filter((r) => r.rating?.rating === 1).length;
-      const down = list.filter((r) => r.rating?.rating === -1).length;
-      const retries = list.filter((r) => r.rating?.reason === 'retry').length;
-      const cost = meanInterval(priced.map((r) => r.costUsd ?? 0));
-      const lat = meanInterval(list.filter((r) => r.errorCode === null).map((r) => r.latencyMs));
+      const a = stats.get(armLabel(e.id, arm.name)) ?? EMPTY;
+      const cost = meanIntervalOfSums(a.priced, a.costSum, a.costSumSq);
+      const lat = meanIntervalOfSums(a.ok, a.latencySum, a.latencySumSq);
       return {
         arm: arm.name,
         provider: arm.provider,
         model: arm.model,
         share: arm.weight / total,
-        requests: list.length,
-        errors,
-        errorRate: list.length ? errors / list.length : null,
-        latencyP50Ms: latency.p50,
-        latencyP95Ms: latency.p95,
-        costPerRequestUsd: priced.length ? priced.reduce((s, r) => s + (r.costUsd ?? 0), 0) / priced.length : null,
-        ratingsUp: up,
-        ratingsDown: down,
-        retries,
-        ratingScore: up + down > 0 ? (up - down) / (up + down) : null,
-        upRate: up + down > 0 ? up / (up + down) : null,
-        upRateCi: wilson(up, up + down),
+        requests: a.requests,
+        errors: a.errors,
+        errorRate: a.requests ? a.errors / a.requests : null,
+        latencyP50Ms: a.latencyP50Ms,
+        latencyP95Ms: a.latencyP95Ms,
+        costPerRequestUsd: a.priced ? a.costSum / a.priced : null,
+        ratingsUp: a.up,
+        ratingsDown: a.down,
+        retries: a.retries,
+        ratingScore: a.up + a.down > 0 ? (a.up - a.down) / (a.up + a.down) : null,
+        upRate: a.up + a.down > 0 ? a.up / (a.up + a.down) : null,
+        upRateCi: wilson(a.up, a.up + a.down),
         costCi: cost?.ci ?? null,
         latencyMeanMs: lat?.mean ?? null,
         latencyCi: lat?.ci ?? null,
@@ -58,6 +45,22 @@ export function experimentResults(
     return { id: e.id, feature: e.feature, arms, comparisons: compare(arms) };
   });
 }
+
+const EMPTY: ArmStats = {
+  requests: 0,
+  errors: 0,
+  ok: 0,
+  latencySum: 0,
+  latencySumSq: 0,
+  latencyP50Ms: null,
+  latencyP95Ms: null,
+  priced: 0,
+  costSum: 0,
+  costSumSq: 0,
+  up: 0,
+  down: 0,
+  retries: 0,
+};
 
 function compare(arms: readonly ArmResult[]): ArmComparison[] {
   const measure = (

@@ -1,4 +1,4 @@
-import { ROLLUP_MIGRATION } from './rollupSchema';
+import { LAZY_ROLLUP_MIGRATION, ROLLUP_MIGRATION } from './rollupSchema';
 import type { SqliteDb } from './sqlite';
 
 /**
@@ -64,6 +64,8 @@ export const migrations: readonly string[] = [
   // 7: the calling tool's name for requests through the local HTTP endpoint (User-Agent or
   // x-conduit-client), so usage can be told apart by tool.
   `ALTER TABLE requests ADD COLUMN client_name TEXT;`,
+  // 8: the rollups are folded in by a background roller instead of four triggers per INSERT.
+  LAZY_ROLLUP_MIGRATION,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

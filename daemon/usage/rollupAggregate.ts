@@ -1,5 +1,6 @@
 import type { UsageFilters } from '../../protocol/usage';
 import { LatencySketch } from './latencySketch';
+import { rollupGate } from './rollupGate';
 import { planRollups, type RollupPlan, type TimeRange } from './rollupPlan';
 import { readRollupState } from './rollupState';
 import { ROLLUP_TABLES, SKETCH_TABLES, type RollupGrain } from './rollupSchema';
@@ -84,7 +85,11 @@ const RAW_PAGE = 5000;
  * (for the edges finer than an hour) the raw rows: nothing proportional to the range's rows is
  * held in memory. See rollupPlan.ts for which store answers which part.
  */
-export async function aggregateUsage(db: SqliteDb, q: AggregateQuery): Promise<AggregateResult> {
+export function aggregateUsage(db: SqliteDb, q: AggregateQuery): Promise<AggregateResult> {
+  return rollupGate(db).read(() => aggregate(db, q));
+}
+
+async function aggregate(db: SqliteDb, q: AggregateQuery): Promise<AggregateResult> {
   const state = await readRollupState(db);
   const timeGroup = q.groupBy.includes('day') ? 'day' : q.groupBy.includes('month') ? 'month' : null;
   const plan: RollupPlan = planRollups({
@@ -110,6 +115,12 @@ export async function aggregateUsage(db: SqliteDb, q: AggregateQuery): Promise<A
   if (plan.raw.length > 0) {
     addSumRows(groups, await rawSumRows(db, plan.raw, q), q.groupBy.length);
     if (q.sketches) for (const range of plan.raw) await addRawSketches(db, range, q, groups);
+  }
+  // The tail: rows written since the roller's last fold, inside the parts the rollups answered.
+  const rolled = [...plan.hour, ...plan.day];
+  if (state.ready && rolled.length > 0) {
+    addSumRows(groups, await rawSumRows(db, rolled, q, state.rolledTo), q.groupBy.length);
+    if (q.sketches) for (const range of rolled) await addRawSketches(db, range, q, groups, state.rolledTo);
   }
   return { groups, rawSince: state.rawSince, roundedToHour: plan.roundedToHour, migrating: !state.ready };
 }
@@ -217,9 +228,16 @@ async function sketchRows(
   );
 }
 
-async function rawSumRows(db: SqliteDb, ranges: readonly TimeRange[], q: AggregateQuery): Promise<SumRow[]> {
+/** Raw rows' sums; with `afterId`, only the rows after it, found by id (the tail is short). */
+async function rawSumRows(
+  db: SqliteDb,
+  ranges: readonly TimeRange[],
+  q: AggregateQuery,
+  afterId?: number,
+): Promise<SumRow[]> {
   const keys = keyExpressions(q, 'raw');
   const where = whereClause('started_at', ranges, q.filters);
+  const from = tailFrom(where, afterId);
   return db.all<SumRow>(
     `SELECT ${[...keys.select, "IFNULL(error_code, '') AS error_code", 'IFNULL(http_status, 0) AS http_status'].join(', ')},
        COUNT(*) AS requests, SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens,
@@ -227,9 +245,20 @@ async function rawSumRows(db: SqliteDb, ranges: readonly TimeRange[], q: Aggrega
        SUM(reasoning_tokens) AS reasoning_tokens, SUM(IFNULL(cost_usd, 0)) AS cost_usd,
        SUM(cost_usd IS NULL) AS unpriced, SUM(cost_estimated != 0) AS estimated, SUM(cache != 'none') AS cache_hits,
        SUM(CASE WHEN cache != 'none' THEN cost_saved_usd ELSE 0 END) AS cache_saved_usd
-     FROM requests WHERE ${where.where} GROUP BY ${groupClause(q)}`,
+     FROM ${from} WHERE ${where.where} GROUP BY ${groupClause(q)}`,
     [...keys.params, ...where.params],
   );
+}
+
+/**
+ * The FROM of a raw read. For the tail, NOT INDEXED keeps SQLite on the id range (a few rows)
+ * instead of a time index over the whole range; the id condition joins the WHERE's params.
+ */
+function tailFrom(where: { where: string; params: SqlValue[] }, afterId: number | undefined): string {
+  if (afterId === undefined) return 'requests';
+  where.where = `id > ? AND ${where.where}`;
+  where.params.unshift(afterId);
+  return 'requests NOT INDEXED';
 }
 
 /** Raw latencies go into the sketches a page at a time (keyset on started_at, id). */
@@ -238,9 +267,11 @@ async function addRawSketches(
   range: TimeRange,
   q: AggregateQuery,
   groups: Map<string, Aggregate>,
+  afterId?: number,
 ): Promise<void> {
   const keys = keyExpressions(q, 'raw');
   const where = whereClause('started_at', [range], q.filters);
+  const from = tailFrom(where, afterId);
   let cursor: { at: number; id: number } = { at: range.from, id: -1 };
   for (;;) {
     const rows = await db.all<{
@@ -253,7 +284,7 @@ async function addRawSketches(
       latency_ms: number;
       ttft_ms: number | null;
     }>(
-      `SELECT ${[...keys.select, 'id', 'started_at', 'latency_ms', 'ttft_ms'].join(', ')} FROM requests
+      `SELECT ${[...keys.select, 'id', 'started_at', 'latency_ms', 'ttft_ms'].join(', ')} FROM ${from}
        WHERE ${where.where} AND (error_code IS NULL OR error_code = 'cancelled') AND (started_at > ? OR (started_at = ? AND id > ?))
        ORDER BY started_at, id LIMIT ${RAW_PAGE}`,
       [...keys.params, ...where.params, cursor.at, cursor.at, cursor.id],

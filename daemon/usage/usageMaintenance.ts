@@ -1,6 +1,7 @@
 import type { LedgerLog } from './openLedgerDb';
 import { backfillBatch } from './rollupBackfill';
 import { compactBatch } from './rollupCompactor';
+import { rollBatch } from './rollupRoll';
 import { readRollupState } from './rollupState';
 import type { UsageLedger } from './usageLedger';
 import { retentionBatch, retentionCutoff } from './usageRetention';
@@ -13,17 +14,22 @@ export interface UsageMaintenanceOptions {
   now?: () => number;
   /** Between rounds of compaction and retention. */
   intervalMs?: number;
+  /** Between folds of the newest rows into the rollups (queries read the rows not yet folded raw). */
+  rollIntervalMs?: number;
 }
 
 /**
- * The ledger's background work, never on the reply path: first the backfill of an older
- * ledger into the rollups (resumable; progress in the log and `conduit status`), then, every
- * interval, compaction of the rollups' sketches and deletion of raw rows past retention, each
+ * The ledger's background work, never on the reply path: every few seconds, folding the newest
+ * rows into the rollups (rollupRoll.ts); first the backfill of an older ledger into the rollups
+ * (resumable; progress in the log and `conduit status`), then, every interval, compaction of the rollups' sketches and deletion of raw rows past retention, each
  * in small batches that let requests' writes through between them.
  */
 export class UsageMaintenance {
   private timer: NodeJS.Timeout | null = null;
+  private rollTimer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  private rolling: Promise<void> | null = null;
+  private lastRollError: string | null = null;
   private stopped = false;
   private readonly log: LedgerLog;
   private readonly now: () => number;
@@ -34,6 +40,7 @@ export class UsageMaintenance {
   }
 
   start(): void {
+    this.startRolling();
     if (this.stopped || this.running) return;
     this.running = this.round().finally(() => {
       this.running = null;
@@ -48,12 +55,43 @@ export class UsageMaintenance {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.rollTimer) clearTimeout(this.rollTimer);
     await this.running;
+    await this.rolling;
+  }
+
+  /** Folds the newest rows into the rollups; exposed for tests, which drive it without the timer. */
+  async roll(): Promise<void> {
+    while (!this.stopped && (await rollBatch(this.opts.ledger.reader())) > 0) await yieldToIo();
+  }
+
+  private startRolling(): void {
+    if (this.stopped || this.rolling || this.rollTimer) return;
+    this.rolling = this.roll()
+      .catch((err: unknown) => {
+        // Once per cause: a degraded ledger would otherwise log this every few seconds.
+        const message = err instanceof Error ? err.message : String(err);
+        if (message === this.lastRollError) return;
+        this.lastRollError = message;
+        this.log('warn', 'usage maintenance: folding new rows into the rollups failed; it runs again later', {
+          err: message,
+        });
+      })
+      .finally(() => {
+        this.rolling = null;
+        if (this.stopped) return;
+        this.rollTimer = setTimeout(() => {
+          this.rollTimer = null;
+          this.startRolling();
+        }, this.opts.rollIntervalMs ?? 5_000);
+        this.rollTimer.unref();
+      });
   }
 
   /** One round; exposed for tests, which drive it without the timer. */
   async round(): Promise<void> {
     try {
+      await this.roll();
       await this.backfill();
       for (const grain of ['hour', 'day'] as const) {
         while (!this.stopped && (await compactBatch(this.opts.ledger.reader(), grain, this.now())) > 0)

@@ -18,8 +18,11 @@ export async function retentionBatch(db: SqliteDb, cutoff: number, batchRows = 5
   if (!state.ready) return 0;
   return db.transaction(async () => {
     const { changes } = await db.run(
-      'DELETE FROM requests WHERE id IN (SELECT id FROM requests WHERE started_at < ? ORDER BY started_at LIMIT ?)',
-      [Math.max(cutoff, state.rawSince), batchRows],
+      // Only rows already in the rollups, and never the last of them: ids are max + 1, so were
+      // every row deleted, new ones would reuse ids at or below rolled_to and never be folded.
+      `DELETE FROM requests WHERE id IN (
+         SELECT id FROM requests WHERE started_at < ? AND id < ? ORDER BY started_at LIMIT ?)`,
+      [Math.max(cutoff, state.rawSince), state.rolledTo, batchRows],
     );
     // Only a deletion moves raw_since: with nothing old to delete, every answer stays raw-exact.
     if (changes > 0 && cutoff > state.rawSince) await setRollupState(db, 'raw_since', cutoff);

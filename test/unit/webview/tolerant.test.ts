@@ -51,8 +51,14 @@ describe('budgets and experiments, read tolerantly', () => {
             errors: 1,
             ratingsUp: 4,
             ratingsDown: 1,
+            upRate: null,
+            upRateCi: null,
+            costCi: null,
+            latencyMeanMs: null,
+            latencyCi: null,
           },
         ],
+        notes: [],
       },
     ];
     expect(experimentsFrom([{ id: 'e1', arms: [{ arm: 'a', ...arm }] }])).toEqual(expected);
@@ -76,8 +82,18 @@ describe('budgets and experiments, read tolerantly', () => {
       ratingsDown: 2,
       retries: 1,
       ratingScore: 0.5,
+      upRate: 0.75,
+      upRateCi: { low: 0.41, high: 0.93 },
+      costCi: { low: 0.0017, high: 0.0025 },
+      latencyMeanMs: 450,
+      latencyCi: { low: 400, high: 500 },
     };
-    expect(experimentsFrom({ since: 0, experiments: [{ id: 'cheap', feature: 'ask', arms: [arm] }] })).toEqual([
+    const comparisons = [
+      { metric: 'thumbsUp', winner: null, note: '👍 rate (Wilson): no winner: the 95% intervals overlap' },
+    ];
+    expect(
+      experimentsFrom({ since: 0, experiments: [{ id: 'cheap', feature: 'ask', arms: [arm], comparisons }] }),
+    ).toEqual([
       {
         name: 'cheap (ask)',
         arms: [
@@ -89,8 +105,14 @@ describe('budgets and experiments, read tolerantly', () => {
             errors: 2,
             ratingsUp: 6,
             ratingsDown: 2,
+            upRate: 0.75,
+            upRateCi: { low: 0.41, high: 0.93 },
+            costCi: { low: 0.0017, high: 0.0025 },
+            latencyMeanMs: 450,
+            latencyCi: { low: 400, high: 500 },
           },
         ],
+        notes: ['👍 rate (Wilson): no winner: the 95% intervals overlap'],
       },
     ]);
   });
@@ -108,8 +130,14 @@ describe('budgets and experiments, read tolerantly', () => {
             errors: null,
             ratingsUp: null,
             ratingsDown: null,
+            upRate: null,
+            upRateCi: null,
+            costCi: null,
+            latencyMeanMs: null,
+            latencyCi: null,
           },
         ],
+        notes: [],
       },
     ]);
     expect(experimentsFrom([{ id: 'e', arms: [] }])).toEqual([]);

@@ -1,9 +1,45 @@
 import { describe, expect, it } from 'vitest';
-import { clearWinner, meanInterval, wilson } from '../../../../daemon/router/confidence';
+import { clearWinner, meanInterval, meanIntervalOfSums, wilson } from '../../../../daemon/router/confidence';
 import { experimentResults } from '../../../../daemon/router/experimentResults';
 import { experimentsSchema } from '../../../../daemon/router/experimentSettings';
 import { armLabel } from '../../../../daemon/router/experiments';
-import type { ExperimentRow } from '../../../../daemon/usage/ratings';
+import type { ArmStats } from '../../../../daemon/usage/ratings';
+
+/** A request of an arm, as the ledger holds it: what ArmStats sums (the SQL side is tested in experiments.test.ts). */
+interface ExperimentRow {
+  experimentArm: string;
+  latencyMs: number;
+  errorCode: string | null;
+  costUsd: number | null;
+  rating: { rating: 1 | -1; reason: 'user' | 'retry' } | null;
+}
+
+function statsOf(rows: readonly ExperimentRow[]): Map<string, ArmStats> {
+  const out = new Map<string, ArmStats>();
+  for (const r of rows) {
+    const a = out.get(r.experimentArm) ?? {
+      ...{ requests: 0, errors: 0, ok: 0, latencySum: 0, latencySumSq: 0, latencyP50Ms: null, latencyP95Ms: null },
+      ...{ priced: 0, costSum: 0, costSumSq: 0, up: 0, down: 0, retries: 0 },
+    };
+    out.set(r.experimentArm, a);
+    a.requests++;
+    if (r.errorCode !== null) a.errors++;
+    else {
+      a.ok++;
+      a.latencySum += r.latencyMs;
+      a.latencySumSq += r.latencyMs ** 2;
+    }
+    if (r.costUsd !== null) {
+      a.priced++;
+      a.costSum += r.costUsd;
+      a.costSumSq += r.costUsd ** 2;
+    }
+    if (r.rating?.rating === 1) a.up++;
+    if (r.rating?.rating === -1) a.down++;
+    if (r.rating?.reason === 'retry') a.retries++;
+  }
+  return out;
+}
 
 describe('confidence intervals', () => {
   it('Wilson: the textbook values, inside [0, 1] even at 0 of n', () => {
@@ -21,6 +57,12 @@ describe('confidence intervals', () => {
     expect(m.mean).toBe(3);
     expect(m.ci.low).toBeCloseTo(3 - 1.96 * Math.sqrt(2.5 / 5), 2);
     expect(meanInterval([1])).toBeNull();
+    // The same interval from a count, a sum and a sum of squares, as SQLite gives them.
+    const sums = meanIntervalOfSums(5, 15, 55)!;
+    expect(sums.mean).toBe(m.mean);
+    expect(sums.ci.low).toBeCloseTo(m.ci.low, 12);
+    expect(sums.ci.high).toBeCloseTo(m.ci.high, 12);
+    expect(meanIntervalOfSums(1, 3, 9)).toBeNull();
   });
 
   it('names a winner only when its interval clears every other arm', () => {
@@ -82,7 +124,6 @@ describe('experiment results say when they mean something', () => {
     latency: (i: number) => number,
   ): ExperimentRow[] =>
     Array.from({ length: n }, (_, i) => ({
-      requestId: `${arm}-${i}`,
       experimentArm: armLabel('ab', arm),
       latencyMs: latency(i),
       errorCode: null,
@@ -93,7 +134,7 @@ describe('experiment results say when they mean something', () => {
   it('few ratings: intervals for every arm, and no winner because they overlap', () => {
     const [r] = experimentResults(
       [trial!],
-      [
+      statsOf([
         ...rows(
           'cheap',
           6,
@@ -108,7 +149,7 @@ describe('experiment results say when they mean something', () => {
           () => 0.01,
           (i) => 400 + i,
         ),
-      ],
+      ]),
     );
     const [cheap, dear] = r!.arms;
     expect(cheap!.upRateCi!.low).toBeLessThan(cheap!.upRate!);
@@ -124,7 +165,7 @@ describe('experiment results say when they mean something', () => {
   it('many ratings with a real difference: a winner on thumbs up', () => {
     const [r] = experimentResults(
       [trial!],
-      [
+      statsOf([
         ...rows(
           'cheap',
           400,
@@ -139,7 +180,7 @@ describe('experiment results say when they mean something', () => {
           () => 0.01,
           () => 400,
         ),
-      ],
+      ]),
     );
     expect(r!.comparisons!.find((c) => c.metric === 'thumbsUp')).toMatchObject({ winner: 'dear' });
   });
@@ -147,12 +188,14 @@ describe('experiment results say when they mean something', () => {
   it('an arm without data is named as the reason there is no winner', () => {
     const [r] = experimentResults(
       [trial!],
-      rows(
-        'cheap',
-        10,
-        5,
-        () => 0.001,
-        () => 100,
+      statsOf(
+        rows(
+          'cheap',
+          10,
+          5,
+          () => 0.001,
+          () => 100,
+        ),
       ),
     );
     expect(r!.comparisons!.find((c) => c.metric === 'thumbsUp')!.note).toMatch(/too little data for dear/);

@@ -8,7 +8,7 @@ import { experimentResults } from '../../../../daemon/router/experimentResults';
 import { experimentsSchema } from '../../../../daemon/router/experimentSettings';
 import { armLabel, assignArm, experimentKeyOf } from '../../../../daemon/router/experiments';
 import { migrate } from '../../../../daemon/usage/migrations';
-import { experimentRows, saveRating } from '../../../../daemon/usage/ratings';
+import { experimentStats, saveRating } from '../../../../daemon/usage/ratings';
 import { SqliteDb } from '../../../../daemon/usage/sqlite';
 
 const [trial] = experimentsSchema.parse([
@@ -107,7 +107,7 @@ describe('per-arm results on a synthetic ledger', () => {
       await saveRating(db, 'm1', { rating: 1, reason: 'user' }, 'explain', 2000);
       await saveRating(db, 'm1', { rating: -1, reason: 'user' }, 'explain', 2001); // the latest rating wins
 
-      const [result] = experimentResults([trial!], await experimentRows(db, 0));
+      const [result] = experimentResults([trial!], await experimentStats(db, 0));
       const [haiku, mini] = result!.arms;
       expect(haiku).toMatchObject({
         arm: 'haiku',

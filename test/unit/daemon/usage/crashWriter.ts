@@ -1,8 +1,10 @@
 /**
  * Child process for the crash-safety test: records rows as fast as it can on a few concurrent
  * lanes and prints each requestId only after record() resolved, i.e. after the row is durable.
- * The parent kills it with SIGKILL at a random moment.
+ * The parent kills it with SIGKILL at a random moment. The roller folds rows into the rollups
+ * meanwhile.
  */
+import { rollBatch } from '../../../../daemon/usage/rollupRoll';
 import { UsageLedger } from '../../../../daemon/usage/usageLedger';
 import { makeRecord } from './records';
 
@@ -27,7 +29,14 @@ async function main(): Promise<void> {
       if (recorded) process.stdout.write(`${requestId}\n`);
     }
   };
-  await Promise.all([lane(), lane(), lane(), lane()]);
+  // The roller folds rows into the rollups all the while, so some kills land mid-fold.
+  const roller = async () => {
+    for (;;) {
+      await rollBatch(ledger.reader(), 7);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  };
+  await Promise.all([lane(), lane(), lane(), lane(), roller()]);
 }
 
 void main();

@@ -36,6 +36,7 @@ describe('ledger migrations', () => {
       // 2 = FULL
       expect((await db.get<{ synchronous: number }>('PRAGMA synchronous'))?.synchronous).toBe(2);
       expect(await indexes(db)).toEqual([
+        'requests_experiment_arm',
         'requests_feature_started_at',
         'requests_model_started_at',
         'requests_started_at',
@@ -64,7 +65,7 @@ describe('ledger migrations', () => {
     expect(ledger.status().state).toBe('ok');
     const db = ledger.reader();
     expect(await schemaVersion(db)).toBe(SCHEMA_VERSION);
-    expect(await indexes(db)).toHaveLength(7);
+    expect(await indexes(db)).toHaveLength(8);
     expect(await db.get('SELECT request_id, latency_ms FROM requests')).toEqual({
       request_id: 'old-row',
       latency_ms: 42,

@@ -5,6 +5,7 @@ import type { UsageGroup, UsageGroupBy, UsageQueryResult, UsageRow } from '../..
 import { SELECT_COLUMNS, toUsageRow, type DbRow } from '../../../../daemon/usage/ledgerRow';
 import { backfillBatch } from '../../../../daemon/usage/rollupBackfill';
 import { readRollupState } from '../../../../daemon/usage/rollupState';
+import { rollBatch } from '../../../../daemon/usage/rollupRoll';
 import type { SqliteDb } from '../../../../daemon/usage/sqlite';
 import { groupRows, summarizeRows } from '../../../../daemon/usage/usageGroups';
 import { UsageLedger } from '../../../../daemon/usage/usageLedger';
@@ -144,7 +145,7 @@ describe('usage from the rollups', () => {
     const q = { since: END - 21 * DAY, until: END + 1, groupBy: 'day' as const, utcOffsetMinutes: 0 };
     const during = await queryUsage(ledger, q, END);
     expect(during.sources!.migrating).toBe(true);
-    // Rows recorded during the backfill reach the rollups through the trigger, not twice.
+    // Rows recorded during the backfill are the roller's tail, read raw until folded: counted once.
     const rand = seededRandom(2);
     for (let i = 0; ; i++) {
       await ledger.record(syntheticRecord(rand, END - i * 60_000, 100_000 + i));
@@ -154,7 +155,45 @@ describe('usage from the rollups', () => {
     const after = await queryUsage(ledger, q, END);
     expect(after.sources!.migrating).toBe(false);
     expectMatchesRows(after, await rawRows(db, q.since, q.until), 'day', 0);
+    while ((await rollBatch(db, 50)) > 0);
+    expectMatchesRows(await queryUsage(ledger, q, END), await rawRows(db, q.since, q.until), 'day', 0);
     const rollupTotal = (await db.get<{ n: number }>('SELECT SUM(requests) AS n FROM usage_daily'))!.n;
+    expect(rollupTotal).toBe((await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM requests'))!.n);
+    await ledger.close();
+  });
+
+  it('rows not yet folded into the rollups are counted once, before, during and after the fold', async () => {
+    const file = path.join(dir, 'tail.db');
+    await generateLedger(file, { rows: 3000, days: 10, end: END, seed: 8 });
+    const ledger = new UsageLedger({ file });
+    await ledger.open();
+    const db = ledger.reader();
+    const rand = seededRandom(21);
+    // The tail: rows recorded since the last fold, spread over the whole range so that both
+    // the daily and the hourly parts of each question have some.
+    for (let i = 0; i < 400; i++) await ledger.record(syntheticRecord(rand, END - 1 - i * 37 * 60_000, 200_000 + i));
+    const { rolledTo } = await readRollupState(db);
+    expect((await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM requests WHERE id > ?', [rolledTo]))!.n).toBe(400);
+    const cases: [UsageGroupBy, number, number][] = [
+      ['day', 0, END - 9 * DAY - 17 * 60_000],
+      ['month', 90, END - 10 * DAY],
+      ['model', 0, END - 3 * DAY - 5 * HOUR],
+    ];
+    const check = async () => {
+      for (const [by, offset, since] of cases) {
+        const result = await queryUsage(ledger, { since, until: END, groupBy: by, utcOffsetMinutes: offset }, END);
+        expectMatchesRows(result, await rawRows(db, since, END), by, offset);
+      }
+    };
+    await check();
+    // A fold and queries at the same time: the gate keeps each query on one side of it.
+    const folds = (async () => {
+      while ((await rollBatch(db, 90)) > 0);
+    })();
+    await Promise.all([check(), folds]);
+    expect((await readRollupState(db)).rolledTo).toBeGreaterThan(rolledTo);
+    await check();
+    const rollupTotal = (await db.get<{ n: number }>('SELECT SUM(requests) AS n FROM usage_hourly'))!.n;
     expect(rollupTotal).toBe((await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM requests'))!.n);
     await ledger.close();
   });

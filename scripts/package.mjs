@@ -58,7 +58,16 @@ function packageTarget(target) {
   const stage = path.join(dist, 'stage', target.id);
   fs.rmSync(stage, { recursive: true, force: true });
   fs.mkdirSync(path.join(stage, 'dist'), { recursive: true });
-  for (const f of ['extension.js', 'daemon.js', 'cli.js', 'webview.js', 'webview.css']) {
+  for (const f of [
+    'extension.js',
+    'daemon.js',
+    'cli.js',
+    'webview.js',
+    'webview.css',
+    'answer.js',
+    'answer.css',
+    'codicon.ttf',
+  ]) {
     fs.copyFileSync(path.join(dist, f), path.join(stage, 'dist', f));
   }
   for (const f of ['README.md', 'LICENSE']) fs.copyFileSync(path.join(root, f), path.join(stage, f));

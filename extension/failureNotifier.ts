@@ -49,6 +49,7 @@ export function runFailureAction(action: FailureAction, provider: string | undef
 /** The gate's kind for a daemon alert that a failed request of this window reports too. */
 function alertKind(alert: Alert): FailureKind | undefined {
   if (alert.kind === 'key_rejected') return 'auth';
+  if (alert.kind === 'error_rate') return 'outage';
   if (alert.kind === 'budget' && alert.severity === 'critical') return 'budget';
   return undefined;
 }

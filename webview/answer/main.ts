@@ -76,6 +76,7 @@ function render(s: AnswerState): void {
   // The failure box has its own Retry.
   $('retry').hidden = !s.done || !!s.failure?.actions.includes('retry');
   document.body.dataset.done = String(s.done);
+  document.body.dataset.requestId = s.requestId;
   document.body.dataset.state = s.failure ? s.failure.severity : s.done ? 'answered' : 'streaming';
   vscode.setState(s);
 }

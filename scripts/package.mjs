@@ -99,6 +99,8 @@ function packageTarget(target) {
       '**',
       '!dist/*.js',
       '!dist/webview.css',
+      '!dist/answer.css',
+      '!dist/codicon.ttf',
       '!README.md',
       '!LICENSE',
       '!media/icon.png',

@@ -65,6 +65,29 @@ const builds = [
     minify: true,
     legalComments: 'none',
   },
+  // The answer panel's page: markdown-it and highlight.js run in the page, as the usage panel's code does.
+  {
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    sourcemap: production ? 'external' : true,
+    logLevel: 'warning',
+    entryPoints: { answer: 'webview/answer/main.ts' },
+    outdir: 'dist',
+    minify: true,
+    legalComments: 'none',
+  },
+  // Its CSS with the codicon font (dist/codicon.ttf, loaded under the page's font-src).
+  {
+    bundle: true,
+    entryPoints: { answer: 'webview/answer/answer.css' },
+    outdir: 'dist',
+    minify: true,
+    logLevel: 'warning',
+    loader: { '.ttf': 'file' },
+    assetNames: '[name]',
+  },
   // The panel's CSS, with uPlot's, as one file the page loads under its CSP (no inline styles).
   { bundle: true, entryPoints: { webview: 'webview/panel.css' }, outdir: 'dist', minify: true, logLevel: 'warning' },
 ];

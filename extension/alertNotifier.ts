@@ -1,13 +1,19 @@
-import * as vscode from 'vscode';
 import type { DaemonClient } from '../daemon/client/daemonClient';
 import { AlertsRaisedNotification, type AlertEvent } from '../protocol';
 import { AlertDeduper } from './alertDeduper';
+import type { FailureNotifier } from './failureNotifier';
 
-/** `alerts/raised` from the daemon as notifications, deduplicated, with "Open Panel". */
+/**
+ * `alerts/raised` from the daemon as notifications, deduplicated, through the failure notifier
+ * (so that an alert and a failed request about the same cause make one notification).
+ */
 export class AlertNotifier {
   private readonly deduper = new AlertDeduper();
 
-  constructor(private readonly onAlert: (event: AlertEvent) => void) {}
+  constructor(
+    private readonly onAlert: (event: AlertEvent) => void,
+    private readonly notices: FailureNotifier,
+  ) {}
 
   attach(client: DaemonClient): void {
     client.connection.onNotification(AlertsRaisedNotification.type, (event) => this.received(event));
@@ -16,11 +22,6 @@ export class AlertNotifier {
   private received(event: AlertEvent): void {
     this.onAlert(event);
     if (!this.deduper.shouldShow(event)) return;
-    const show =
-      event.alert.severity === 'critical' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
-    void show(`Conduit: ${event.alert.message}`, 'Open Panel', 'Show Logs').then((choice) => {
-      if (choice === 'Open Panel') void vscode.commands.executeCommand('conduit.showUsage');
-      if (choice === 'Show Logs') void vscode.commands.executeCommand('conduit.showDaemonLog');
-    });
+    this.notices.alert(event.alert);
   }
 }

@@ -1,50 +1,46 @@
 import * as vscode from 'vscode';
-import { nonce, strictCsp } from './webviewHtml';
+import { parseFromAnswerPage, type AnswerState, type FailureAction, type ToAnswerPage } from '../protocol/answerView';
+import { answerHtml } from './answerHtml';
+import { codeBlocks } from './codeBlocks';
+import { openWebLink } from './webLinks';
 
-/** What the answer view shows; sent whole on every update, so a late-loading page misses nothing. */
-export interface AnswerState {
-  question: string;
-  /** e.g. "with the selection from main.ts". */
-  context: string;
-  text: string;
-  /** Model, cost, cache, fallbacks; empty while streaming. */
-  footer: string;
-  error: string;
-  done: boolean;
-  requestId: string;
-  rated: 0 | 1 | -1;
-}
-
-type FromPage = { type: 'ready' } | { type: 'rate'; rating: 1 | -1 } | { type: 'retry' };
-
-function isFromPage(value: unknown): value is FromPage {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as { type?: unknown; rating?: unknown };
-  return v.type === 'ready' || v.type === 'retry' || (v.type === 'rate' && (v.rating === 1 || v.rating === -1));
-}
+export type { AnswerState } from '../protocol/answerView';
 
 export interface AnswerActions {
   rate(requestId: string, rating: 1 | -1): void;
   /** Ask the same question again. */
   retry(): void;
+  /** A failure's action other than Retry (Set API Key, Switch Provider, Show Logs, Show Usage). */
+  act(action: Exclude<FailureAction, 'retry'>): void;
 }
 
 /**
- * The read-only answer beside the editor: one webview panel, reused by each Ask. The page only
- * renders text (no HTML from the model reaches the DOM as markup) and offers thumbs up/down and
- * Retry.
+ * The read-only answer beside the editor: one webview panel, reused by each Ask. The page renders
+ * the answer's markdown with raw HTML off (webview/answer), and asks the extension for everything
+ * else: rating, Retry, a failure's actions, copying or inserting a code block, opening a link.
  */
 export class AnswerPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private state: AnswerState | undefined;
   private pending: NodeJS.Timeout | undefined;
+  /** The editor Insert at Cursor writes into: the last text editor that was active. */
+  private lastEditor: vscode.TextEditor | undefined = vscode.window.activeTextEditor;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly actions: AnswerActions) {}
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly actions: AnswerActions,
+  ) {
+    this.disposables.push(
+      vscode.window.onDidChangeActiveTextEditor((e) => {
+        if (e) this.lastEditor = e;
+      }),
+    );
+  }
 
   /** Opens (or reveals) the panel beside the editor with a new question. */
   show(question: string, context: string): void {
-    this.state = { question, context, text: '', footer: '', error: '', done: false, requestId: '', rated: 0 };
+    this.state = { question, context, text: '', footer: '', done: false, requestId: '', rated: 0 };
     if (!this.panel) {
       this.panel = vscode.window.createWebviewPanel(
         'conduit.answer',
@@ -53,10 +49,10 @@ export class AnswerPanel implements vscode.Disposable {
         {
           enableScripts: true,
           retainContextWhenHidden: true,
-          localResourceRoots: [],
+          localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist')],
         },
       );
-      this.panel.webview.html = page(this.panel.webview.cspSource);
+      this.panel.webview.html = answerHtml(this.panel.webview, this.extensionUri);
       this.panel.onDidDispose(
         () => {
           this.panel = undefined;
@@ -83,21 +79,73 @@ export class AnswerPanel implements vscode.Disposable {
     return this.state;
   }
 
+  private post(message: ToAnswerPage): void {
+    if (this.panel) void this.panel.webview.postMessage(message);
+  }
+
   private flush(): void {
     if (this.pending) clearTimeout(this.pending);
     this.pending = undefined;
-    if (this.panel && this.state) void this.panel.webview.postMessage({ type: 'state', state: this.state });
+    if (this.state) this.post({ type: 'state', state: this.state });
   }
 
-  private received(message: unknown): void {
-    if (!isFromPage(message)) return;
-    if (message.type === 'ready') this.flush();
-    else if (message.type === 'retry') {
-      if (this.state?.done) this.actions.retry();
-    } else if (this.state?.requestId && this.state.done) {
-      this.update({ rated: message.rating }, true);
-      this.actions.rate(this.state.requestId, message.rating);
+  private received(raw: unknown): void {
+    const message = parseFromAnswerPage(raw);
+    if (!message) return;
+    switch (message.type) {
+      case 'ready':
+        this.flush();
+        return;
+      case 'retry':
+        if (this.state?.done) this.actions.retry();
+        return;
+      case 'action':
+        if (!this.state?.done) return;
+        if (message.action === 'retry') this.actions.retry();
+        else this.actions.act(message.action);
+        return;
+      case 'rate':
+        if (this.state?.requestId && this.state.done && !this.state.failure) {
+          this.update({ rated: message.rating }, true);
+          this.actions.rate(this.state.requestId, message.rating);
+        }
+        return;
+      case 'copy':
+        void this.copy(message.index);
+        return;
+      case 'insert':
+        void this.insert(message.index);
+        return;
+      case 'openLink':
+        void openWebLink(message.href);
+        return;
     }
+  }
+
+  /** The code of block `index`, from the extension's own copy of the answer, not the page's. */
+  private block(index: number): string | undefined {
+    return this.state ? codeBlocks(this.state.text)[index] : undefined;
+  }
+
+  private async copy(index: number): Promise<void> {
+    const code = this.block(index);
+    if (code === undefined) return;
+    await vscode.env.clipboard.writeText(code);
+    this.post({ type: 'copied', index });
+  }
+
+  private async insert(index: number): Promise<void> {
+    const code = this.block(index);
+    if (code === undefined) return;
+    const editor = this.lastEditor;
+    if (!editor || editor.document.isClosed) {
+      void vscode.window.showInformationMessage('Conduit: open an editor to insert the code into.');
+      return;
+    }
+    const shown = await vscode.window.showTextDocument(editor.document, editor.viewColumn ?? vscode.ViewColumn.One);
+    await shown.edit((edit) => {
+      for (const s of shown.selections) edit.replace(s, code);
+    });
   }
 
   dispose(): void {
@@ -105,63 +153,4 @@ export class AnswerPanel implements vscode.Disposable {
     this.panel?.dispose();
     for (const d of this.disposables) d.dispose();
   }
-}
-
-function page(cspSource: string): string {
-  const n = nonce();
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${strictCsp(cspSource, n)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<style nonce="${n}">
-body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 16px; line-height: 1.5; }
-#question { font-weight: 600; margin-top: 12px; }
-#context, #footer { color: var(--vscode-descriptionForeground); font-size: 0.9em; }
-#answer { white-space: pre-wrap; word-wrap: break-word; margin: 12px 0; }
-#answer pre { background: var(--vscode-textCodeBlock-background); padding: 8px; overflow-x: auto; white-space: pre; }
-#error { color: var(--vscode-errorForeground); white-space: pre-wrap; }
-#rate button { background: none; border: 1px solid var(--vscode-button-border, transparent); color: inherit; cursor: pointer; font-size: 1.1em; }
-#rate button.chosen { background: var(--vscode-button-background); color: var(--vscode-button-foreground); }
-.hidden { display: none; }
-</style></head><body>
-<div id="question"></div><div id="context"></div>
-<div id="answer" aria-live="polite"></div>
-<div id="error"></div>
-<div id="footer"></div>
-<div id="rate" class="hidden"><button id="up" title="Good answer" aria-label="Good answer">👍</button> <button id="down" title="Bad answer" aria-label="Bad answer">👎</button> <button id="retry" title="Ask the same question again" aria-label="Retry">Retry</button></div>
-<script nonce="${n}">
-(function () {
-  const vscode = acquireVsCodeApi();
-  const $ = (id) => document.getElementById(id);
-  // Text only: fenced code becomes <pre>, everything else a text node.
-  function renderAnswer(el, text) {
-    el.replaceChildren();
-    const parts = text.split(/\`\`\`[^\\n]*\\n?/);
-    parts.forEach((part, i) => {
-      if (i % 2 === 1) { const pre = document.createElement('pre'); pre.textContent = part; el.appendChild(pre); }
-      else el.appendChild(document.createTextNode(part));
-    });
-  }
-  function render(s) {
-    $('question').textContent = s.question;
-    $('context').textContent = s.context;
-    renderAnswer($('answer'), s.text || (s.done || s.error ? '' : '…'));
-    $('error').textContent = s.error;
-    $('footer').textContent = s.footer;
-    $('rate').classList.toggle('hidden', !s.done);
-    $('up').classList.toggle('hidden', !(s.requestId && !s.error));
-    $('down').classList.toggle('hidden', !(s.requestId && !s.error));
-    $('up').classList.toggle('chosen', s.rated === 1);
-    $('down').classList.toggle('chosen', s.rated === -1);
-    document.body.dataset.done = String(s.done);
-    vscode.setState(s);
-  }
-  window.addEventListener('message', (e) => { if (e.data && e.data.type === 'state') render(e.data.state); });
-  $('up').addEventListener('click', () => vscode.postMessage({ type: 'rate', rating: 1 }));
-  $('down').addEventListener('click', () => vscode.postMessage({ type: 'rate', rating: -1 }));
-  $('retry').addEventListener('click', () => vscode.postMessage({ type: 'retry' }));
-  const saved = vscode.getState();
-  if (saved) render(saved);
-  vscode.postMessage({ type: 'ready' });
-})();
-</script></body></html>`;
 }

@@ -1,9 +1,14 @@
 import * as vscode from 'vscode';
 import type { DaemonConnection } from './daemonConnection';
 import { explainRequest } from './explainPrompt';
+import type { ExplainedSelections } from './explainedSelections';
+import type { FailureNotifier } from './failureNotifier';
+import { classifyError } from './failureView';
 import { describeError, isCancelled } from './rpc';
 import { providerOfWindow } from './settingsSync';
 import { ExplanationCache, isStale, symbolHash } from './symbolHash';
+import { takesPlaceOf } from './threadPlacement';
+import { ConduitError } from '../protocol';
 
 /** Where to explain, for the CodeLens, the code action and tests; the palette uses the selection. */
 export interface ExplainArgs {
@@ -46,6 +51,8 @@ export class Explanations implements vscode.Disposable {
   constructor(
     private readonly daemon: DaemonConnection,
     private readonly onDone: () => void,
+    private readonly notices?: FailureNotifier,
+    private readonly explained?: ExplainedSelections,
   ) {
     this.controller.options = { placeHolder: 'Explanations are read-only', prompt: 'Conduit explanation' };
     this.disposables.push(
@@ -67,8 +74,10 @@ export class Explanations implements vscode.Disposable {
       void vscode.window.showInformationMessage('Conduit: the selection is empty.');
       return undefined;
     }
+    if (target.fromSelection) this.explained?.remember(doc.uri, range);
     const shown = this.open(doc, range, symbolHash(code, doc.languageId));
     const thread = shown.thread;
+    await this.reveal(doc, range);
 
     const cached = this.cache.get(code, doc.languageId);
     if (cached) {
@@ -109,12 +118,17 @@ export class Explanations implements vscode.Disposable {
             createdAt: Date.now(),
           });
           this.render(shown, `${model}${result.cache !== 'none' ? ` · cached (${result.cache})` : ''}`);
+          this.notices?.succeeded();
         } catch (err) {
           shown.done = true;
           if (isCancelled(err)) this.dismiss(thread);
           else {
             shown.text = `**Could not explain this code:** ${describeError(err)}`;
             this.render(shown, 'failed');
+            const failure = classifyError(
+              err instanceof ConduitError ? err.data : { code: 'internal', message: describeError(err) },
+            );
+            if (failure) this.notices?.failed(failure, 'Explain', () => void this.explain({ uri: doc.uri, range }));
           }
         } finally {
           if (pending) clearTimeout(pending);
@@ -148,10 +162,17 @@ export class Explanations implements vscode.Disposable {
     return this.info(shown);
   }
 
-  /** A fresh thread on the range; explaining a range again replaces its explanation. */
+  /**
+   * A fresh thread on the range. One thread per symbol: an explanation of the same code (the same
+   * first or last line, see takesPlaceOf) replaces the one there, from Explain Selection or Explain All.
+   */
   private open(doc: vscode.TextDocument, range: vscode.Range, hash: string): Shown {
-    for (const s of this.shown)
-      if (s.thread.uri.toString() === doc.uri.toString() && s.thread.range?.isEqual(range)) this.dismiss(s.thread);
+    const fresh = { startLine: range.start.line, endLine: range.end.line };
+    for (const s of [...this.shown]) {
+      const r = s.thread.range;
+      if (s.thread.uri.toString() !== doc.uri.toString() || !r) continue;
+      if (takesPlaceOf(fresh, { startLine: r.start.line, endLine: r.end.line })) this.dismiss(s.thread);
+    }
     const thread = this.controller.createCommentThread(doc.uri, range, []);
     thread.canReply = false;
     thread.contextValue = 'conduitExplanation';
@@ -223,7 +244,21 @@ export class Explanations implements vscode.Disposable {
     for (const s of [...this.shown]) if (s.thread.uri.toString() === uri.toString()) this.dismiss(s.thread);
   }
 
-  private async target(args?: ExplainArgs): Promise<{ doc: vscode.TextDocument; range: vscode.Range } | undefined> {
+  /**
+   * Brings the new thread into view: its editor (opened beside nothing, focus kept where it is)
+   * scrolled so the thread, which opens under the range's last line, is on screen.
+   */
+  private async reveal(doc: vscode.TextDocument, range: vscode.Range): Promise<void> {
+    const editor =
+      vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === doc.uri.toString()) ??
+      (await vscode.window.showTextDocument(doc, { preserveFocus: true, preview: true }));
+    const end = new vscode.Range(range.end, range.end);
+    editor.revealRange(end, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  private async target(
+    args?: ExplainArgs,
+  ): Promise<{ doc: vscode.TextDocument; range: vscode.Range; fromSelection: boolean } | undefined> {
     if (args?.uri && args.range) {
       const uri = typeof args.uri === 'string' ? vscode.Uri.parse(args.uri) : args.uri;
       const doc = await vscode.workspace.openTextDocument(uri);
@@ -231,13 +266,14 @@ export class Explanations implements vscode.Disposable {
       return {
         doc,
         range: doc.validateRange(new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character)),
+        fromSelection: false,
       };
     }
     const editor = vscode.window.activeTextEditor;
     if (!editor) return undefined;
     const sel = editor.selection;
     const range = sel.isEmpty ? editor.document.lineAt(sel.active.line).range : new vscode.Range(sel.start, sel.end);
-    return { doc: editor.document, range };
+    return { doc: editor.document, range, fromSelection: !sel.isEmpty };
   }
 
   dispose(): void {

@@ -11,6 +11,8 @@ import { registerChatParticipant, type ConduitParticipant } from './chatParticip
 import { DaemonConnection } from './daemonConnection';
 import type { DaemonState } from './daemonState';
 import { explainAllSymbols, type ExplainAllArgs } from './explainAllCommand';
+import { ExplainedSelections } from './explainedSelections';
+import { FailureNotifier, runFailureAction, type ShownNotice } from './failureNotifier';
 import { ExplainCodeActionProvider, ExplainCodeLensProvider } from './explainProviders';
 import { Explanations, type ExplainArgs, type ExplanationInfo } from './explanations';
 import { installCliCommand, refreshCliShimSoon } from './installCliCommand';
@@ -34,6 +36,8 @@ export interface ConduitApi {
   settingsProblems(): string[] | undefined;
   /** The daemon's last answer to this window's settings: problems, values waiting for a restart, conflicts. */
   settingsResult(): ConfigUpdateResult | undefined;
+  /** The notifications this window showed for failures and alerts, oldest first. */
+  notices(): ShownNotice[];
   /** The `@conduit` chat participant's handler, for tests where the Chat view cannot be driven. */
   chatParticipant: ConduitParticipant['handle'];
 }
@@ -50,18 +54,21 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
   const refresh = () => void statusBar.refresh();
   const settings = new SettingsSync(log, (names) => statusBar.setRestartPending(names));
   const panelDeps = { extensionUri: context.extensionUri, daemon, log };
+  const notices = new FailureNotifier(statusBar, log);
   const alerts = new AlertNotifier((event) => {
     refresh();
     UsagePanel.alert(event);
-  });
-  const answers = new AnswerPanel({
+  }, notices);
+  const answers = new AnswerPanel(context.extensionUri, {
     rate: (requestId, rating) => void rateAnswer(daemon, log, requestId, rating),
     retry: () => void asker.retry(),
+    act: (action) => runFailureAction(action, asker.lastProvider()),
   });
-  const asker = new AskRunner(daemon, answers, refresh, (requestId, rating, reason) =>
+  const explained = new ExplainedSelections();
+  const asker = new AskRunner(daemon, answers, notices, explained, refresh, (requestId, rating, reason) =>
     rateAnswer(daemon, log, requestId, rating, reason),
   );
-  const explanations = new Explanations(daemon, refresh);
+  const explanations = new Explanations(daemon, refresh, notices, explained);
   const codeLens = new ExplainCodeLensProvider();
   const explainBatches = new PendingExplainBatches(context.workspaceState, daemon, explanations, log);
   const documents = [{ scheme: 'file' }, { scheme: 'untitled' }];
@@ -166,6 +173,7 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
     explanations: () => explanations.list(),
     settingsProblems: () => settings.last?.problems,
     settingsResult: () => settings.last,
+    notices: () => [...notices.shown],
     chatParticipant: participant.participant.handle,
   };
 }

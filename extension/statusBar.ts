@@ -4,7 +4,7 @@ import { UsageQueryRequest, type ProviderId, type StatusResult } from '../protoc
 import type { DaemonConnection } from './daemonConnection';
 import { DaemonState } from './daemonState';
 import { call } from './rpc';
-import { REPLACE_MODEL_COMMAND, summarizeStatus, type StatusSummary } from './statusSummary';
+import { REPLACE_MODEL_COMMAND, summarizeStatus, type StatusInput, type StatusSummary } from './statusSummary';
 
 const REFRESH_MS = 60_000;
 
@@ -18,6 +18,7 @@ export class ConduitStatusBar implements vscode.Disposable {
   private again = false;
   private readonly disposables: vscode.Disposable[] = [];
   private restartPending: string[] = [];
+  private lastFailure: StatusInput['lastFailure'];
   /** The last rendering, for tests. */
   summary: StatusSummary | undefined;
 
@@ -64,6 +65,18 @@ export class ConduitStatusBar implements vscode.Disposable {
     this.render();
   }
 
+  /** A request of this window failed in a way the user should see: a warning until the next success. */
+  reportFailure(failure: NonNullable<StatusInput['lastFailure']>): void {
+    this.lastFailure = failure;
+    this.render();
+  }
+
+  reportSuccess(): void {
+    if (!this.lastFailure) return;
+    this.lastFailure = undefined;
+    this.render();
+  }
+
   private async fetch(client: DaemonClient): Promise<void> {
     const dayStart = new Date();
     dayStart.setHours(0, 0, 0, 0);
@@ -89,6 +102,7 @@ export class ConduitStatusBar implements vscode.Disposable {
       ...(this.status ? { status: this.status } : {}),
       ...(this.todayCostUsd !== undefined ? { todayCostUsd: this.todayCostUsd } : {}),
       restartPending: this.restartPending,
+      ...(this.lastFailure ? { lastFailure: this.lastFailure } : {}),
     });
     this.item.text = this.summary.text;
     const tooltip = new vscode.MarkdownString(this.summary.tooltip, true);

@@ -13,6 +13,8 @@ export interface StatusInput {
   todayCostUsd?: number;
   /** Settings the daemon takes only when it next starts, by name. */
   restartPending?: string[];
+  /** This window's last request failed in a way the user should see; cleared by its next success. */
+  lastFailure?: { kind: 'auth' | 'outage' | 'budget'; message: string };
   now?: number;
 }
 
@@ -86,10 +88,24 @@ export function summarizeStatus(input: StatusInput): StatusSummary {
     for (const a of alerts) details.push(`${a.severity === 'critical' ? 'Critical' : 'Warning'}: ${a.message}`);
     for (const m of native) details.push(m.message);
     if (status.ledger.degraded) details.push(`Ledger: ${status.ledger.degraded}`);
+    const problems = status.config?.problems ?? [];
+    if (problems.length > 0) {
+      if (health === 'ok' || health === 'deprecated') health = 'degraded';
+      details.push(
+        `**Settings not applied** (${escapeMarkdown(status.config?.file ?? 'config.json')}): ${problems
+          .map((p) => `${escapeMarkdown(p.path)} (${p.severity})`)
+          .join(', ')}`,
+      );
+    }
     const p = status.providers.find((x) => x.id === input.provider);
     if (p) details.push(`Model ${p.defaultModel}; key from ${p.keySource}`);
   } else {
     details.push('Not connected yet: the daemon starts with the first request.');
+  }
+  if (input.lastFailure && health !== 'stopped' && health !== 'starting') {
+    if (input.lastFailure.kind === 'budget') health = health === 'degraded' ? health : 'budget';
+    else health = 'degraded';
+    details.unshift(`**Last request failed**: ${escapeMarkdown(input.lastFailure.message)}`);
   }
   if (input.restartPending?.length)
     details.push(

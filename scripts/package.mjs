@@ -66,7 +66,17 @@ function packageTarget(target) {
   const stage = path.join(dist, 'stage', target.id);
   fs.rmSync(stage, { recursive: true, force: true });
   fs.mkdirSync(path.join(stage, 'dist'), { recursive: true });
-  for (const f of ['extension.js', 'daemon.js', 'daemon.mjs', 'cli.js', 'webview.js', 'webview.css']) {
+  for (const f of [
+    'extension.js',
+    'daemon.js',
+    'daemon.mjs',
+    'cli.js',
+    'webview.js',
+    'webview.css',
+    'answer.js',
+    'answer.css',
+    'codicon.ttf',
+  ]) {
     fs.copyFileSync(path.join(dist, f), path.join(stage, 'dist', f));
   }
   // The daemon's lazily loaded chunks.
@@ -105,6 +115,8 @@ function packageTarget(target) {
       '!dist/daemon.mjs',
       '!dist/chunks/*.mjs',
       '!dist/webview.css',
+      '!dist/answer.css',
+      '!dist/codicon.ttf',
       '!README.md',
       '!LICENSE',
       '!media/icon.png',

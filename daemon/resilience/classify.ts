@@ -114,7 +114,8 @@ export function toErrorData(err: UpstreamError, model?: string): ConduitErrorDat
   const name = providerName(err.provider);
   const status =
     err.status !== undefined ? ` (HTTP ${err.status}${err.providerType ? ` ${err.providerType}` : ''})` : '';
-  const advice = ADVICE[code];
+  // The advice names the provider that failed, never a placeholder.
+  const advice = ADVICE[code]?.replace('PROVIDER', err.provider);
   const data: ConduitErrorData = {
     code,
     message: `${name}${status}: ${err.message}${advice ? ` ${advice}` : ''}`,

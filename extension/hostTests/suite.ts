@@ -8,6 +8,7 @@ import type { AskOutcome } from '../askCommand';
 import { DaemonState } from '../daemonState';
 import type { ConduitApi } from '../extension';
 import type { ExplanationInfo } from '../explanations';
+import { answerTests } from './answerSuite';
 import { chatTests } from './chatSuite';
 
 /**
@@ -345,4 +346,5 @@ export const tests: HostTest[] = [
     },
   },
   ...chatTests({ api: () => api, until, fakeRequests, setAndPush }),
+  ...answerTests({ api: () => api, until, fakeRequests, setAndPush }),
 ];

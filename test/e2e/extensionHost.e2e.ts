@@ -52,6 +52,8 @@ describe.skipIf(missing !== undefined)('extension integration tests in the real 
       await page.exposeFunction('codeAutomationLog', () => undefined);
       await page.goto(
         `${cs.url}?folder=${encodeURIComponent(cs.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
+        // The host's exit code is what is awaited, not the page's load event.
+        { waitUntil: 'commit' },
       );
       const code = await Promise.race([exited, new Promise<number>((r) => setTimeout(() => r(-1), 110_000))]);
       const report = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '(no report)';

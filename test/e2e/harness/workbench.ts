@@ -36,7 +36,8 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; page: 
 }
 
 export async function openWorkbench(page: Page, url: string, folder: string): Promise<void> {
-  await page.goto(`${url}?folder=${encodeURIComponent(folder)}`);
+  // Waits for the workbench itself, not the page's load event (which a loaded machine delays past goto's limit).
+  await page.goto(`${url}?folder=${encodeURIComponent(folder)}`, { waitUntil: 'commit' });
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   await page.locator('#workbench\\.parts\\.statusbar').waitFor({ timeout: 60_000 });
 }

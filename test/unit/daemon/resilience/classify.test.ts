@@ -69,4 +69,11 @@ describe('toErrorData', () => {
     expect(d.message).toMatch(/OpenAI \(HTTP 429/);
     expect(d.message).toMatch(/add credit/);
   });
+
+  it('a rejected key names the provider in its advice, never a placeholder', () => {
+    const d = toErrorData(e({ provider: 'gemini', status: 401, message: 'API key not valid' }));
+    expect(d.code).toBe('auth');
+    expect(d.message).toContain('`conduit key set gemini`');
+    expect(d.message).not.toContain('PROVIDER');
+  });
 });

@@ -9,6 +9,7 @@ import { DaemonState } from '../daemonState';
 import type { ConduitApi } from '../extension';
 import type { ExplanationInfo } from '../explanations';
 import { chatTests } from './chatSuite';
+import { keyTests } from './keysSuite';
 
 /**
  * Integration tests inside the real extension host (code-server), against the real daemon the
@@ -345,4 +346,5 @@ export const tests: HostTest[] = [
     },
   },
   ...chatTests({ api: () => api, until, fakeRequests, setAndPush }),
+  ...keyTests({ api: () => api, until, fakeRequests, setAndPush }),
 ];

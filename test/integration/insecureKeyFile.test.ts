@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeysListResult } from '../../protocol';
 import { FakeProviderServer } from '../fakes/fakeProvider';
 import { DaemonHarness } from './harness';
+import { exited } from './processExit';
 
 const FILE_KEY = 'sk-test-FAKE-insecure-file-openai-00000000066';
 const posix = process.platform !== 'win32';
@@ -54,8 +55,10 @@ describe('conduit key set --insecure-storage on a machine without a keychain', (
 
   it.skipIf(!posix)('refuses the file once others can read it, and says what to do', async () => {
     fs.chmodSync(file, 0o644);
+    const { pid } = await h.status();
     const stop = await h.cli(['stop']);
     expect(stop.code, stop.stderr).toBe(0);
+    await exited(pid);
     const list = await h.cli(['key', 'list']);
     expect(list.stdout).toMatch(/Insecure key file: REFUSED: .*mode 0644.*Replace those keys at the provider/);
     expect(list.stdout).toMatch(/openai\s+no key/);
@@ -63,7 +66,9 @@ describe('conduit key set --insecure-storage on a machine without a keychain', (
     expect(ask.stderr).toMatch(/no_api_key/);
     expect(h.logText()).not.toContain(FILE_KEY);
     fs.chmodSync(file, 0o600);
+    const again = (await h.status()).pid;
     await h.cli(['stop']);
+    await exited(again);
   });
 
   it('key remove takes the file key away, and the file with it', async () => {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConduitError, KeysListRequest, KeysProvideRequest } from '../../protocol';
 import { FakeProviderServer } from '../fakes/fakeProvider';
 import { DaemonHarness, TIMEOUT_SCALE } from './harness';
+import { exited } from './processExit';
 
 const WINDOW_OPENAI = 'sk-test-FAKE-window-openai-key-0000000000077';
 const WINDOW_ANTHROPIC = 'sk-ant-api03-FAKE-window-anthropic-00000088';
@@ -92,11 +93,39 @@ describe('a key handed over by a window (no OS keychain): used while it is conne
       client.close();
     }
 
-    // Stopped, so every log line and database page is on disk before the search.
+    // Stopped and gone, so every log line and database page is on disk before the search.
+    const { pid } = await h.status();
     const stop = await h.cli(['stop']);
     expect(stop.code, stop.stderr).toBe(0);
+    await exited(pid);
     expect(h.logText()).toMatch(/"msg":"window key provided"/);
     expect(filesHolding(h.home, WINDOW_OPENAI)).toEqual([]);
     expect(filesHolding(h.home, WINDOW_ANTHROPIC)).toEqual([]);
+  });
+
+  it('a window withdraws its key with null, and a bad key is refused without being echoed', async () => {
+    const window = await h.connect();
+    try {
+      await window.connection.sendRequest(KeysProvideRequest.type, {
+        provider: 'gemini',
+        key: 'AIzaFAKE-window-gemini-0000000000000099',
+      });
+      const keys = async () => (await window.connection.sendRequest(KeysListRequest.type, {})).providers;
+      expect((await keys()).find((p) => p.provider === 'gemini')?.keys.map((k) => k.origin)).toContain('session');
+      const withdrawn = await window.connection.sendRequest(KeysProvideRequest.type, { provider: 'gemini', key: null });
+      expect(withdrawn).toMatchObject({ last4: '', active: false });
+      expect((await keys()).find((p) => p.provider === 'gemini')?.keys.map((k) => k.origin)).not.toContain('session');
+      const secret = 'sk-test-FAKE-window-toolong-'.padEnd(2000, 'x');
+      const refused = await window.connection
+        .sendRequest(KeysProvideRequest.type, { provider: 'openai', key: secret })
+        .then(
+          () => undefined,
+          (e: unknown) => e as Error,
+        );
+      expect(refused?.message).toMatch(/at most 1024 characters/);
+      expect(refused?.message).not.toContain('sk-test-FAKE-window-toolong');
+    } finally {
+      window.close();
+    }
   });
 });

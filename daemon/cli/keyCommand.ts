@@ -85,7 +85,8 @@ export async function keyCommand(argv: string[]): Promise<number> {
         process.stdout.write(`No ${id ? `key ${id}` : 'stored key'} for ${provider} in profile ${result.profile}.\n`);
       else
         process.stdout.write(
-          `Removed ${result.removed} ${provider} key${result.removed > 1 ? 's' : ''} (profile ${result.profile}); ${result.remaining} left in the keychain.\n`,
+          `Removed ${result.removed} ${provider} key${result.removed > 1 ? 's' : ''} (profile ${result.profile}); ` +
+            `${result.remaining} left in the keychain.\n`,
         );
       return result.removed === 0 ? ExitCode.failed : ExitCode.ok;
     }
@@ -128,14 +129,17 @@ function withFileHint(err: unknown, provider: ProviderId): unknown {
   if (!(err instanceof ConduitError) || err.code !== 'keychain_unavailable') return err;
   return new ConduitError({
     ...err.data,
-    message: `${err.message} On a machine with no keychain (SSH, a container, WSL) you can opt in to a plain file instead: \`conduit key set ${provider} --insecure-storage\`.`,
+    message:
+      `${err.message} On a machine with no keychain (SSH, a container, WSL) you can opt in to a plain file ` +
+      `instead: \`conduit key set ${provider} --insecure-storage\`.`,
   });
 }
 
 function formatSet(r: KeySetResult): string {
   if (r.store === 'file') {
     const verified = r.verified ? ` Verified: ${r.verified.message}` : '';
-    return `Stored the ${r.provider} key …${r.last4 || '(short)'} in the insecure key file (profile ${r.profile}).${verified}\n`;
+    const key = `…${r.last4 || '(short)'}`;
+    return `Stored the ${r.provider} key ${key} in the insecure key file (profile ${r.profile}).${verified}\n`;
   }
   const verified = r.verified ? ` Verified: ${r.verified.message}` : '';
   return `Stored the ${r.provider} key …${r.last4 || '(short)'} in the OS keychain as ${r.id} (profile ${r.profile}; ${r.count} key${r.count > 1 ? 's' : ''} for ${r.provider}). The next request uses ${r.count > 1 ? 'the keys in order' : 'it'}.${verified}\n`;

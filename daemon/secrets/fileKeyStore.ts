@@ -82,7 +82,8 @@ export class FileKeyStore {
     const mode = st.mode & 0o777;
     if ((mode & 0o077) !== 0)
       throw this.unsafe(
-        `can be read or changed by other users (mode ${mode.toString(8).padStart(4, '0')}), so its keys may have been seen`,
+        `can be read or changed by other users (mode ${mode.toString(8).padStart(4, '0')}), ` +
+          'so its keys may have been seen',
       );
   }
 

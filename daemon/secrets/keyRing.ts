@@ -27,7 +27,7 @@ type ProfileKeys = Partial<Record<ProviderId, StoredKey[]>>;
 export interface KeyCandidate {
   key: string;
   origin: 'keychain' | 'session' | 'file' | 'env';
-  /** "k1"… for keychain keys, "window" for a window's, "file" for the file store's, the variable's name for the environment. */
+  /** "k1"… for keychain keys, "window" for a window's, "file" for the file's, the variable's name for env. */
   id: string;
   addedAt?: number;
 }

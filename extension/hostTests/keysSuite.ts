@@ -28,7 +28,7 @@ const windowKey = (keys: KeyInfo[]) => keys.find((k) => k.origin === 'session');
 export function keyTests(kit: HostTestKit): HostTest[] {
   return [
     {
-      name: "a key kept in VS Code's secret storage is handed to the daemon, used, re-provided after a restart, and removed",
+      name: "a key in VS Code's secret storage is handed to the daemon, used, re-provided after a restart, removed",
       async run() {
         const set = await vscode.commands.executeCommand<boolean>('conduit.setApiKey', {
           provider: 'openai',

@@ -78,9 +78,12 @@ Usage:
       Store an API key in the OS keychain, read from stdin or a hidden prompt (never
       an argument). --add keeps the current keys and adds this one as the next to try
       (rotation); --verify lists the provider's models with it before storing.
-  conduit key list [--json]   Which providers have keys, where each comes from
-                              (keychain or env), the last 4 characters; keychain state.
-  conduit key remove PROVIDER [ID]   Remove one keychain key (k1, k2…) or all of them.
+  conduit key set PROVIDER --insecure-storage
+      Where no OS keychain exists (SSH, containers, WSL): store the key in a plain file in
+      CONDUIT_HOME instead (mode 0600, checked on every read; a warning is printed).
+  conduit key list [--json]   Which providers have keys, where each comes from (keychain,
+                              VS Code window, insecure file or env), the last 4 characters.
+  conduit key remove PROVIDER [ID]   Remove one stored key (k1, k2…, or "file") or all of them.
   conduit models [--provider P] [--json]
       The price catalogue in use: prices per million tokens, cache and long-prompt prices,
       context window, batch price, end of life and replacement, each with its source.

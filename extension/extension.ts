@@ -16,7 +16,7 @@ import { FailureNotifier, runFailureAction, type ShownNotice } from './failureNo
 import { ExplainCodeActionProvider, ExplainCodeLensProvider } from './explainProviders';
 import { Explanations, type ExplainArgs, type ExplanationInfo } from './explanations';
 import { installCliCommand, refreshCliShimSoon } from './installCliCommand';
-import { removeKeyCommand, setKeyCommand } from './keyCommands';
+import { removeKeyCommand, setKeyCommand, type SetKeyArgs } from './keyCommands';
 import { PendingExplainBatches } from './pendingExplainBatches';
 import { call, describeError } from './rpc';
 import { SettingsSync } from './settingsSync';
@@ -25,6 +25,7 @@ import { ConduitStatusBar } from './statusBar';
 import { REPLACE_MODEL_COMMAND, type StatusSummary } from './statusSummary';
 import { switchProviderCommand } from './switchProvider';
 import { UsagePanel } from './usagePanel';
+import { WindowKeys } from './windowKeys';
 
 /** What activate() returns: a small read-only view for integration tests and other extensions. */
 export interface ConduitApi {
@@ -74,10 +75,13 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
   const documents = [{ scheme: 'file' }, { scheme: 'untitled' }];
   const participant = registerChatParticipant(daemon);
   const chatModels = registerChatModelProvider(daemon);
+  // Keys kept in VS Code's SecretStorage (no OS keychain) are handed over on every connection.
+  const windowKeys = new WindowKeys(context.secrets, daemon, log);
 
   context.subscriptions.push(
     log,
     daemon,
+    windowKeys,
     statusBar,
     answers,
     explanations,
@@ -120,7 +124,7 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
       switchProviderCommand(daemon, args),
     ),
     // A key set or removed adds or drops that provider's model in VS Code's model picker.
-    vscode.commands.registerCommand('conduit.setApiKey', (args?: { provider?: ProviderId; key?: string }) =>
+    vscode.commands.registerCommand('conduit.setApiKey', (args?: SetKeyArgs) =>
       setKeyCommand(daemon, args).finally(() => chatModels.provider.refresh()),
     ),
     vscode.commands.registerCommand('conduit.removeApiKey', (args?: { provider?: ProviderId }) =>

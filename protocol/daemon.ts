@@ -34,7 +34,7 @@ export const HelloRequest = {
 export interface ProviderStatus {
   id: ProviderId;
   /** Where the key was found; never the key itself. */
-  keySource: 'keychain' | 'env' | 'none' | 'not-required';
+  keySource: 'keychain' | 'session' | 'file' | 'env' | 'none' | 'not-required';
   baseURL: string;
   defaultModel: string;
 }

@@ -7,8 +7,12 @@ import type { ConduitErrorData } from './errors';
  * `keys/set`; nothing ever sends one back; listings show at most the last 4 characters.
  */
 
-/** Where a key was found. */
-export type KeyOrigin = 'keychain' | 'env';
+/**
+ * Where a key was found. `session`: handed over by a VS Code window from its SecretStorage
+ * (`keys/provide`), held in the daemon's memory only while that window is connected. `file`: the
+ * opt-in insecure file store (`conduit key set --insecure-storage`).
+ */
+export type KeyOrigin = 'keychain' | 'session' | 'file' | 'env';
 
 export interface KeychainState {
   available: boolean;
@@ -27,13 +31,20 @@ export interface KeySetParams {
   add?: boolean;
   /** Make a cheap authenticated call (list models) with the key before storing it. */
   verify?: boolean;
+  /**
+   * Store it in a plain file in CONDUIT_HOME (mode 0600, owner-checked) instead of the keychain:
+   * the explicit opt-in for machines without one (SSH, containers, WSL).
+   */
+  insecureStorage?: boolean;
 }
 
 export interface KeySetResult {
   provider: ProviderId;
   profile: string;
-  /** The stored key's id within the provider's list, e.g. "k2". */
+  /** The stored key's id within the provider's list, e.g. "k2"; "file" in the file store. */
   id: string;
+  /** Where it was stored: the keychain unless `insecureStorage` was asked for. */
+  store?: 'keychain' | 'file';
   last4: string;
   /** How many keys the provider now has in this profile. */
   count: number;
@@ -69,12 +80,14 @@ export interface KeysListResult {
   profiles: string[];
   keychain: KeychainState;
   providers: ProviderKeys[];
+  /** The opt-in insecure key file, when it exists or was refused (and why). */
+  insecureFile?: { path: string; problem?: string };
 }
 
 export interface KeyRemoveParams {
   provider: ProviderId;
   profile?: string;
-  /** One key ("k2"); every keychain key of the provider when absent. */
+  /** One key ("k2", or "file" for the file store's); every stored key of the provider when absent. */
   id?: string;
 }
 
@@ -93,6 +106,33 @@ export const KeysSetRequest = {
 export const KeysListRequest = {
   method: 'keys/list',
   type: new RequestType<KeysListParams, KeysListResult, ConduitErrorData>('keys/list'),
+} as const;
+
+/**
+ * A key a VS Code window keeps in its SecretStorage, handed to the daemon for as long as that
+ * connection stays open (session-scoped): the daemon holds it in memory only, writes it nowhere,
+ * and forgets it when the last connection that provided it closes. Used where the OS keychain
+ * cannot be reached (code-server, remote, headless). `key: null` withdraws it.
+ */
+export interface KeysProvideParams {
+  provider: ProviderId;
+  key: string | null;
+  profile?: string;
+}
+
+export interface KeysProvideResult {
+  provider: ProviderId;
+  profile: string;
+  /** Empty when the key was withdrawn. */
+  last4: string;
+  /** Whether this key is the one the next request uses (a keychain key comes first). */
+  active: boolean;
+  warnings: string[];
+}
+
+export const KeysProvideRequest = {
+  method: 'keys/provide',
+  type: new RequestType<KeysProvideParams, KeysProvideResult, ConduitErrorData>('keys/provide'),
 } as const;
 
 export const KeysRemoveRequest = {

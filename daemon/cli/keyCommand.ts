@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
 import {
+  ConduitError,
   KeysListRequest,
   KeysRemoveRequest,
   KeysSetRequest,
   ProviderIds,
+  type KeyOrigin,
   type KeysListResult,
   type KeySetResult,
   type ProviderId,
@@ -15,7 +17,7 @@ import { readHidden } from './hiddenPrompt';
 /**
  * `conduit key set|list|remove`. A key is read from stdin or a hidden prompt, never from the
  * command line (where shell history and `ps` would keep it), and sent once to the daemon, which
- * stores it in the OS keychain.
+ * stores it in the OS keychain, or with `--insecure-storage` in a 0600 file in CONDUIT_HOME.
  */
 export async function keyCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -25,6 +27,7 @@ export async function keyCommand(argv: string[]): Promise<number> {
       add: { type: 'boolean', default: false },
       verify: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      'insecure-storage': { type: 'boolean', default: false },
     },
   });
   const [sub, providerArg, ...rest] = positionals;
@@ -37,6 +40,9 @@ export async function keyCommand(argv: string[]): Promise<number> {
           'key set takes no key argument: a key on the command line ends up in your shell history. Pipe it (`conduit key set openai < keyfile`) or type it at the prompt.',
         );
       }
+      const insecure = values['insecure-storage'];
+      if (insecure && values.add)
+        throw new UsageError('--add keeps several keychain keys; the insecure file holds one key per provider.');
       const key = await readKey(provider);
       if (!key.trim()) throw new UsageError('no key given: pipe it on stdin or type it at the prompt.');
       const result = await withClient((client) =>
@@ -45,9 +51,13 @@ export async function keyCommand(argv: string[]): Promise<number> {
           key,
           add: values.add,
           verify: values.verify,
+          ...(insecure ? { insecureStorage: true } : {}),
           ...(profile ? { profile } : {}),
         }),
-      );
+      ).catch((err: unknown) => {
+        throw withFileHint(err, provider);
+      });
+      if (insecure) process.stderr.write(INSECURE_WARNING);
       if (values.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
       else process.stdout.write(formatSet(result));
       for (const w of result.warnings) process.stderr.write(`conduit: warning: ${w}\n`);
@@ -72,10 +82,11 @@ export async function keyCommand(argv: string[]): Promise<number> {
       );
       if (values.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
       else if (result.removed === 0)
-        process.stdout.write(`No ${id ? `key ${id}` : 'keychain key'} for ${provider} in profile ${result.profile}.\n`);
+        process.stdout.write(`No ${id ? `key ${id}` : 'stored key'} for ${provider} in profile ${result.profile}.\n`);
       else
         process.stdout.write(
-          `Removed ${result.removed} ${provider} key${result.removed > 1 ? 's' : ''} from the keychain (profile ${result.profile}); ${result.remaining} left.\n`,
+          `Removed ${result.removed} ${provider} key${result.removed > 1 ? 's' : ''} (profile ${result.profile}); ` +
+            `${result.remaining} left in the keychain.\n`,
         );
       return result.removed === 0 ? ExitCode.failed : ExitCode.ok;
     }
@@ -109,10 +120,37 @@ async function readKey(provider: ProviderId): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+const INSECURE_WARNING =
+  'conduit: warning: the key is stored in a plain file in CONDUIT_HOME (mode 0600, readable by you and by root), ' +
+  'not in an OS keychain. Use this only where no keychain exists, and prefer the keychain when one is available.\n';
+
+/** Where the keychain cannot be reached, the error also names the opt-in file store. */
+function withFileHint(err: unknown, provider: ProviderId): unknown {
+  if (!(err instanceof ConduitError) || err.code !== 'keychain_unavailable') return err;
+  return new ConduitError({
+    ...err.data,
+    message:
+      `${err.message} On a machine with no keychain (SSH, a container, WSL) you can opt in to a plain file ` +
+      `instead: \`conduit key set ${provider} --insecure-storage\`.`,
+  });
+}
+
 function formatSet(r: KeySetResult): string {
+  if (r.store === 'file') {
+    const verified = r.verified ? ` Verified: ${r.verified.message}` : '';
+    const key = `…${r.last4 || '(short)'}`;
+    return `Stored the ${r.provider} key ${key} in the insecure key file (profile ${r.profile}).${verified}\n`;
+  }
   const verified = r.verified ? ` Verified: ${r.verified.message}` : '';
   return `Stored the ${r.provider} key …${r.last4 || '(short)'} in the OS keychain as ${r.id} (profile ${r.profile}; ${r.count} key${r.count > 1 ? 's' : ''} for ${r.provider}). The next request uses ${r.count > 1 ? 'the keys in order' : 'it'}.${verified}\n`;
 }
+
+const WHERE: Record<KeyOrigin, (id: string) => string> = {
+  keychain: (id) => `keychain ${id}`,
+  session: () => 'VS Code window (memory)',
+  file: () => 'insecure file',
+  env: (id) => `env ${id}`,
+};
 
 function formatList(r: KeysListResult): string {
   const lines = [
@@ -121,13 +159,19 @@ function formatList(r: KeysListResult): string {
       : `Keychain: ${r.keychain.store} UNAVAILABLE: ${r.keychain.problem ?? 'unknown reason'}`,
     `Profile: ${r.profile}${r.profiles.length ? ` (profiles with keys: ${r.profiles.join(', ')})` : ''}`,
   ];
+  if (r.insecureFile)
+    lines.push(
+      r.insecureFile.problem
+        ? `Insecure key file: REFUSED: ${r.insecureFile.problem}`
+        : `Insecure key file: ${r.insecureFile.path}`,
+    );
   for (const p of r.providers) {
     if (p.keys.length === 0) {
       lines.push(`  ${p.provider.padEnd(17)} no key`);
       continue;
     }
     p.keys.forEach((k, i) => {
-      const where = k.origin === 'keychain' ? `keychain ${k.id}` : `env ${k.id}`;
+      const where = WHERE[k.origin](k.id);
       const flags = [k.active ? 'active' : '', k.rejected ? 'rejected (401)' : ''].filter(Boolean).join(', ');
       lines.push(
         `  ${(i === 0 ? p.provider : '').padEnd(17)} ${where.padEnd(28)} …${k.last4 || '(short)'}${flags ? `  (${flags})` : ''}`,

@@ -1,10 +1,12 @@
 import { ProviderIds } from '../../protocol';
 import { Redactor } from '../guard/redact';
 import { ambientSecrets } from '../secrets/credentialKind';
+import { FileKeyStore } from '../secrets/fileKeyStore';
 import { OsKeychain } from '../secrets/keychain';
 import { keychainService } from '../secrets/keychainService';
 import { KeyRing } from '../secrets/keyRing';
 import { resolveKey } from '../secrets/keySource';
+import { SessionKeys } from '../secrets/sessionKeys';
 import type { KeychainBackend } from '../secrets/keychain';
 import type { LogFn } from '../log/logFn';
 
@@ -30,7 +32,9 @@ export function createSecrets(
   for (const id of ProviderIds) redactor.addSecret(resolveKey(id, env).key);
   for (const secret of ambientSecrets(env)) redactor.addSecret(secret);
   // Keychain keys are read once, here, and kept in memory: requests never wait on D-Bus.
-  const ring = new KeyRing(keychain, (key) => redactor.addSecret(key));
+  const onKey = (key: string) => redactor.addSecret(key);
+  // After the keychain: keys VS Code windows hand over (memory only), then the opt-in file.
+  const ring = new KeyRing(keychain, onKey, { session: new SessionKeys(onKey), file: FileKeyStore.inHome(home) });
   return { redactor, keychain, ring, loaded: ring.load() };
 }
 
@@ -41,7 +45,8 @@ export function logKeychainState(ring: KeyRing, log: LogFn): void {
     store: state.store,
     profiles: ring.profileNames(),
     ...(state.problem ? { problem: state.problem } : {}),
+    ...(ring.fileState ? { insecureFile: ring.fileState } : {}),
   };
   if (state.available) log('info', 'keychain ready', fields);
-  else log('warn', 'keychain unavailable; environment keys only', fields);
+  else log('warn', 'keychain unavailable; window, file and environment keys only', fields);
 }

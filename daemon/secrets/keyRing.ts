@@ -8,8 +8,10 @@ import {
   type ProviderId,
   type ProviderKeys,
 } from '../../protocol';
+import type { FileKeys, FileKeyStore } from './fileKeyStore';
 import { keychainError, type KeychainBackend, type KeychainError } from './keychain';
 import { last4 } from './keyFormat';
+import type { SessionKeys } from './sessionKeys';
 
 /** One key as stored in the keychain. */
 interface StoredKey {
@@ -24,9 +26,16 @@ type ProfileKeys = Partial<Record<ProviderId, StoredKey[]>>;
 /** A key the gateway may use, best first. */
 export interface KeyCandidate {
   key: string;
-  origin: 'keychain' | 'env';
-  /** "k1"… for keychain keys, the variable's name for the environment. */
+  origin: 'keychain' | 'session' | 'file' | 'env';
+  /** "k1"… for keychain keys, "window" for a window's, "file" for the file's, the variable's name for env. */
   id: string;
+  addedAt?: number;
+}
+
+/** The stores after the keychain: keys handed over by VS Code windows, and the opt-in file. */
+export interface KeyRingSources {
+  session?: SessionKeys;
+  file?: FileKeyStore;
 }
 
 const INDEX_ACCOUNT = 'profiles';
@@ -77,10 +86,13 @@ export class KeyRing {
   private readonly rejected = new Set<string>();
   private problem: KeychainError | undefined;
   private writes: Promise<unknown> = Promise.resolve();
+  private fileKeys: FileKeys = {};
+  private fileProblem: string | undefined;
 
   constructor(
     private readonly backend: KeychainBackend,
     private readonly onKey: (key: string) => void = () => undefined,
+    readonly sources: KeyRingSources = {},
   ) {}
 
   /** Reads every profile. A keychain that cannot be read leaves the ring empty, with the reason. */
@@ -98,6 +110,28 @@ export class KeyRing {
     } catch (err) {
       this.problem = keychainError(err);
     }
+    this.loadFile();
+  }
+
+  /** The file store is read with the keychain; an unsafe file leaves its keys unused, with the reason. */
+  private loadFile(): void {
+    const store = this.sources.file;
+    if (!store) return;
+    try {
+      this.fileKeys = store.read();
+      this.fileProblem = undefined;
+      for (const keys of Object.values(this.fileKeys)) for (const key of Object.values(keys)) this.onKey(key);
+    } catch (err) {
+      this.fileKeys = {};
+      this.fileProblem = err instanceof Error ? err.message : String(err);
+    }
+  }
+
+  /** The file store's path when it exists or was refused, and why it was refused. */
+  get fileState(): { path: string; problem?: string } | undefined {
+    const store = this.sources.file;
+    if (!store || (!this.fileProblem && Object.keys(this.fileKeys).length === 0)) return undefined;
+    return this.fileProblem ? { path: store.file, problem: this.fileProblem } : { path: store.file };
   }
 
   get state(): KeychainState {
@@ -106,16 +140,31 @@ export class KeyRing {
       : { available: true, store: this.backend.store };
   }
 
-  /** Keys to try for a provider, best first: the keychain's, then the environment's. Sync. */
-  candidates(provider: ProviderId, profile: string, env: NodeJS.ProcessEnv): KeyCandidate[] {
+  /**
+   * Every key for a provider in resolution order: the keychain's, then one handed over by a VS
+   * Code window, then the opt-in file store's, then the environment's. A key found twice counts
+   * once, where it is found first. Sync: every store is already in memory.
+   */
+  private sourced(provider: ProviderId, profile: string, env: NodeJS.ProcessEnv): KeyCandidate[] {
     const all: KeyCandidate[] = (this.profiles.get(profile)?.[provider] ?? []).map((k) => ({
       key: k.key,
       origin: 'keychain' as const,
       id: k.id,
+      addedAt: k.addedAt,
     }));
+    const add = (key: string | undefined, origin: KeyCandidate['origin'], id: string) => {
+      if (key && !all.some((c) => c.key === key)) all.push({ key, origin, id });
+    };
+    add(this.sources.session?.get(profile, provider), 'session', 'window');
+    add(this.fileKeys[profile]?.[provider], 'file', 'file');
     const fromEnv = envKey(provider, env);
-    if (fromEnv && !all.some((c) => c.key === fromEnv.key))
-      all.push({ key: fromEnv.key, origin: 'env', id: fromEnv.name });
+    add(fromEnv?.key, 'env', fromEnv?.name ?? '');
+    return all;
+  }
+
+  /** Keys to try for a provider, best first (see sourced()). Sync. */
+  candidates(provider: ProviderId, profile: string, env: NodeJS.ProcessEnv): KeyCandidate[] {
+    const all = this.sourced(provider, profile, env);
     // A key the provider rejected is skipped while another remains; with none left, try them all.
     const good = all.filter((c) => !this.rejected.has(digest(c.key)));
     return good.length > 0 ? good : all;
@@ -139,25 +188,14 @@ export class KeyRing {
   list(profile: string, env: NodeJS.ProcessEnv): ProviderKeys[] {
     return ProviderIds.map((provider) => {
       const active = this.candidates(provider, profile, env)[0];
-      const stored = this.profiles.get(profile)?.[provider] ?? [];
-      const keys: KeyInfo[] = stored.map((k) => ({
-        origin: 'keychain',
+      const keys: KeyInfo[] = this.sourced(provider, profile, env).map((k) => ({
+        origin: k.origin,
         id: k.id,
         last4: last4(k.key),
         active: active?.key === k.key,
         rejected: this.isRejected(k.key),
-        addedAt: k.addedAt,
+        ...(k.addedAt !== undefined ? { addedAt: k.addedAt } : {}),
       }));
-      const fromEnv = envKey(provider, env);
-      if (fromEnv && !stored.some((k) => k.key === fromEnv.key)) {
-        keys.push({
-          origin: 'env',
-          id: fromEnv.name,
-          last4: last4(fromEnv.key),
-          active: active?.key === fromEnv.key,
-          rejected: this.isRejected(fromEnv.key),
-        });
-      }
       return { provider, keys };
     });
   }
@@ -207,6 +245,33 @@ export class KeyRing {
       await this.write(profile, next);
       return { removed, remaining: kept.length };
     });
+  }
+
+  /** Stores a key in the opt-in file store (one per provider and profile), replacing the file's one. */
+  setInFile(profile: string, provider: ProviderId, key: string): Promise<void> {
+    return this.serialize(async () => {
+      checkProfile(profile);
+      const store = this.fileStore();
+      store.set(profile, provider, key);
+      this.onKey(key);
+      this.rejected.delete(digest(key));
+      this.loadFile();
+    });
+  }
+
+  /** Removes the file store's key; false when it had none (or there is no file). */
+  removeFromFile(profile: string, provider: ProviderId): Promise<boolean> {
+    return this.serialize(async () => {
+      checkProfile(profile);
+      const removed = this.fileStore().remove(profile, provider);
+      this.loadFile();
+      return removed;
+    });
+  }
+
+  private fileStore(): FileKeyStore {
+    if (!this.sources.file) throw new Error('This daemon has no file key store.');
+    return this.sources.file;
   }
 
   /**

@@ -2,7 +2,7 @@ import type { ProviderId } from '../../protocol';
 import { keyRequired } from './credentialKind';
 import { DEFAULT_PROFILE, envKey, type KeyCandidate, type KeyRing } from './keyRing';
 
-export type KeySourceKind = 'keychain' | 'env' | 'none' | 'not-required';
+export type KeySourceKind = 'keychain' | 'session' | 'file' | 'env' | 'none' | 'not-required';
 
 export interface ResolvedKey {
   key: string | undefined;
@@ -28,7 +28,8 @@ export function keyEnvVar(id: ProviderId): string {
 
 /**
  * Finds a provider's key: the keychain first (through the ring's in-memory view, so this stays
- * synchronous and never waits on D-Bus), then the environment. Local OpenAI-compatible servers
+ * synchronous and never waits on D-Bus), then a key a VS Code window handed over, then the
+ * opt-in file store, then the environment. Local OpenAI-compatible servers
  * usually need no key at all.
  */
 export function resolveKey(

@@ -53,6 +53,10 @@ export type RegisterHandlers = (connection: MessageConnection, ctx: HandlerConte
 export interface HandlerContext {
   requireAuth: () => void;
   client: () => ClientKind;
+  /** This connection's id, unique in the daemon's lifetime (session-scoped state is keyed by it). */
+  session: number;
+  /** Runs once when this connection closes, however it closes. */
+  onClose: (listener: () => void) => void;
 }
 
 let nextSessionId = 1;
@@ -73,6 +77,7 @@ export class ClientSession {
   private readonly deadline: NodeJS.Timeout;
   private closed = false;
   private flushed: Promise<void> = Promise.resolve();
+  private readonly closeListeners: (() => void)[] = [];
 
   constructor(
     private readonly socket: net.Socket,
@@ -161,7 +166,12 @@ export class ClientSession {
       this.requireAuth();
       return this.host.status(params?.settleMemory === true) as never;
     });
-    const ctx: HandlerContext = { requireAuth: () => this.requireAuth(), client: () => this.client };
+    const ctx: HandlerContext = {
+      requireAuth: () => this.requireAuth(),
+      client: () => this.client,
+      session: this.id,
+      onClose: (listener) => this.closeListeners.push(listener),
+    };
     for (const register of this.host.extraHandlers ?? []) register(c, ctx);
     c.onRequest(StopRequest.type, () => {
       this.requireAuth();
@@ -201,6 +211,7 @@ export class ClientSession {
     this.closed = true;
     clearTimeout(this.deadline);
     for (const controller of this.inFlight) controller.abort();
+    for (const listener of this.closeListeners.splice(0)) listener();
     this.flushed = this.writer.drain().then(() => {
       this.socket.end();
       this.connection.dispose();

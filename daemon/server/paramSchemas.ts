@@ -45,7 +45,11 @@ export const paramSchemas: Readonly<Record<string, z.ZodType>> = {
       profile: z.string().optional(),
       add: z.boolean().optional(),
       verify: z.boolean().optional(),
+      insecureStorage: z.boolean().optional(),
     })
+    .loose(),
+  'keys/provide': z
+    .object({ provider: z.enum(ProviderIds), key: z.string().nullable(), profile: z.string().optional() })
     .loose(),
   'keys/list': z.object({ profile: z.string().optional() }).loose(),
   'keys/remove': z

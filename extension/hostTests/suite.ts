@@ -10,6 +10,7 @@ import type { ConduitApi } from '../extension';
 import type { ExplanationInfo } from '../explanations';
 import { answerTests } from './answerSuite';
 import { chatTests } from './chatSuite';
+import { keyTests } from './keysSuite';
 
 /**
  * Integration tests inside the real extension host (code-server), against the real daemon the
@@ -347,4 +348,5 @@ export const tests: HostTest[] = [
   },
   ...chatTests({ api: () => api, until, fakeRequests, setAndPush }),
   ...answerTests({ api: () => api, until, fakeRequests, setAndPush }),
+  ...keyTests({ api: () => api, until, fakeRequests, setAndPush }),
 ];

@@ -1,7 +1,12 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FileKeyStore } from '../../../../daemon/secrets/fileKeyStore';
 import { KeychainError, MemoryKeychain } from '../../../../daemon/secrets/keychain';
 import { KeyRing } from '../../../../daemon/secrets/keyRing';
 import { resolveKey } from '../../../../daemon/secrets/keySource';
+import { SessionKeys } from '../../../../daemon/secrets/sessionKeys';
 
 const K1 = 'sk-test-FAKE-ring-key-one-0000000000000001';
 const K2 = 'sk-test-FAKE-ring-key-two-0000000000000002';
@@ -121,5 +126,57 @@ describe('KeyRing: keychain keys held in memory', () => {
     await expect(r.set('default', 'openai', K2, false)).rejects.toThrow(/locked/);
     expect(r.candidates('openai', 'default', {}).map((c) => c.key)).toEqual([K1]);
     expect(r.state.available).toBe(false);
+  });
+});
+
+describe('KeyRing: resolution order across stores', () => {
+  const WINDOW = 'sk-test-FAKE-ring-window-key-0000000000004';
+  const FILE = 'sk-test-FAKE-ring-file-key-00000000000005';
+
+  it('is keychain, then a window key, then the insecure file, then the environment', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cdt-ringorder-'));
+    try {
+      const session = new SessionKeys();
+      const seen: string[] = [];
+      const r = new KeyRing(new MemoryKeychain(), (k) => seen.push(k), { session, file: FileKeyStore.inHome(home) });
+      await r.load();
+      const env = { OPENAI_API_KEY: ENV_KEY };
+      const order = () => r.candidates('openai', 'default', env).map((c) => c.origin);
+      expect(order()).toEqual(['env']);
+      await r.setInFile('default', 'openai', FILE);
+      expect(seen).toContain(FILE);
+      expect(resolveKey('openai', env, r)).toEqual({ key: FILE, source: 'file' });
+      session.provide(7, 'default', 'openai', WINDOW);
+      expect(order()).toEqual(['session', 'file', 'env']);
+      await r.set('default', 'openai', K1, false);
+      expect(order()).toEqual(['keychain', 'session', 'file', 'env']);
+      expect(
+        r
+          .list('default', env)
+          .find((p) => p.provider === 'openai')
+          ?.keys.map((k) => [k.id, k.active]),
+      ).toEqual([
+        ['k1', true],
+        ['window', false],
+        ['file', false],
+        ['OPENAI_API_KEY', false],
+      ]);
+      session.forgetConnection(7);
+      expect(await r.removeFromFile('default', 'openai')).toBe(true);
+      expect(order()).toEqual(['keychain', 'env']);
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('uses a window key while the keychain is unavailable', async () => {
+    const backend = new MemoryKeychain();
+    backend.fail = locked();
+    const session = new SessionKeys();
+    const r = new KeyRing(backend, () => undefined, { session });
+    await r.load();
+    expect(r.state.available).toBe(false);
+    session.provide(1, 'default', 'anthropic', WINDOW);
+    expect(resolveKey('anthropic', {}, r)).toEqual({ key: WINDOW, source: 'session' });
   });
 });

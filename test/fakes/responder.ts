@@ -14,6 +14,7 @@ export interface ResponsePlan {
     /** A recorded SSE body, already framed, one string per event. */
     | { kind: 'rawSse'; events: string[] };
   headerDelayMs: number;
+  holdUntil?: Promise<unknown>;
   chunkDelayMs: number;
   byteByByte: boolean;
   eol: '\n' | '\r\n';
@@ -163,9 +164,22 @@ async function sendEvents(
   res.end();
 }
 
+/** Resolves when `until` settles, or at once when the exchange is over. */
+function held(until: Promise<unknown>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    signal.addEventListener('abort', () => resolve(), { once: true });
+    until.then(
+      () => resolve(),
+      () => resolve(),
+    );
+  });
+}
+
 /** Sends the plan; `signal` fires when the client goes away or the server stops. */
 export async function respond(res: ServerResponse, plan: ResponsePlan, signal: AbortSignal): Promise<void> {
   await sleep(plan.headerDelayMs, signal);
+  if (plan.holdUntil) await held(plan.holdUntil, signal);
   if (signal.aborted) return;
   switch (plan.body.kind) {
     case 'fixed':

@@ -1,8 +1,10 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import type { DaemonClient } from '../../daemon/client/daemonClient';
 import { ConduitError, type ChatResult } from '../../protocol';
 import { FakeProviderServer } from '../fakes/fakeProvider';
-import { waitFor, type DaemonHarness } from './harness';
+import { DaemonHarness, waitFor } from './harness';
 import { ask, limitedDaemon, promptOf } from './rateLimitHelpers';
 
 /** The requests bucket of 100 after one request: 9 left and filling, or full again. */
@@ -37,26 +39,51 @@ describe('rate limits through the real daemon', () => {
   });
 
   it('interactive requests overtake queued background ones', async () => {
-    // 60 RPM with a burst of 1: one request a second.
-    const { h, client } = await daemon({ tier: 'custom', overrides: { openai: { rpm: 60, burst: 1 } } });
+    // 60 RPM with a burst of 1: one request a second. A 429 first pauses the limiter for 20 s (one
+    // attempt, so nothing retries): everything below queues behind the pause, and the status shows
+    // it all queued at once before the pause ends, so the order after it is the queue's, not a race.
+    const h = new DaemonHarness(fake.url);
+    fs.writeFileSync(
+      path.join(h.home, 'config.json'),
+      JSON.stringify({
+        rateLimit: { tier: 'custom', overrides: { openai: { rpm: 60, burst: 1 } } },
+        resilience: { maxAttempts: 1 },
+      }),
+    );
+    const client = await h.connect();
+    opened.push({ h, client });
+    fake.enqueue('openai', { status: 429, headers: { 'retry-after': '20' } });
+    const blocker = await client.chat(ask('openai', 'pauses everyone'));
+    expect(blocker.attemptLog.map((a) => a.error)).toEqual(['rate_limited']);
     const results: Array<Promise<ChatResult>> = [];
     for (let i = 0; i < 4; i++) results.push(client.chat(ask('openai', `background ${i}`, { priority: 'background' })));
     await waitFor(
-      async () => (await h.status()).rateLimits[0]?.queued.background === 3,
-      5000,
-      'three background requests queued',
+      async () => (await h.status()).rateLimits[0]?.queued.background === 4,
+      20_000,
+      'four background requests queued',
     );
     for (let i = 0; i < 2; i++) results.push(client.chat(ask('openai', `interactive ${i}`)));
+    await waitFor(
+      async () => {
+        const openai = (await h.status()).rateLimits[0];
+        const all = openai?.queued.interactive === 2 && openai.queued.background === 4;
+        if (!all && openai?.pausedUntil === null) throw new Error('the pause ended before everything queued');
+        return all;
+      },
+      20_000,
+      'all six queued behind the pause',
+    );
     await Promise.all(results);
     expect(fake.requestsFor('openai').map(promptOf)).toEqual([
-      'background 0',
+      'pauses everyone',
       'interactive 0',
       'interactive 1',
+      'background 0',
       'background 1',
       'background 2',
       'background 3',
     ]);
-  }, 20_000);
+  }, 90_000);
 
   it("headers reporting no capacity left slow the limiter to the provider's refill, without holding until the reset", async () => {
     // 60 RPM, a bucket of 100... tightened by the provider: its limit is 60 and it is empty, full

@@ -26,6 +26,11 @@ export interface TeamStatus {
   budgets: BudgetStatus[];
   /** Ledger rows written locally and not yet appended to the team's usage stream. */
   pendingUsage: number;
+  /**
+   * Cache entries other daemons stored that this one has taken from the team's cache stream into
+   * its local cache (and index), since it started.
+   */
+  cacheAdopted?: number;
 }
 
 export interface TeamUsageParams {

@@ -153,6 +153,7 @@ export class Team {
       offlineShare: s.offlineShare,
       budgets: this.lastBudgets,
       pendingUsage: this.usage.pendingCount + this.budget.pendingCount,
+      cacheAdopted: this.cache.adopted,
     };
   }
 

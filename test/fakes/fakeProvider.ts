@@ -388,7 +388,7 @@ export class FakeProviderServer {
     const base = {
       status,
       headerDelayMs: script.headerDelayMs ?? 0,
-      holdReply: script.holdReply,
+      ...(script.holdUntil ? { holdUntil: script.holdUntil } : {}),
       chunkDelayMs: script.chunkDelayMs ?? 0,
       byteByByte: script.byteByByte ?? false,
       eol: script.lineEnding ?? '\n',

@@ -14,7 +14,7 @@ export interface ResponsePlan {
     /** A recorded SSE body, already framed, one string per event. */
     | { kind: 'rawSse'; events: string[] };
   headerDelayMs: number;
-  holdReply?: Promise<unknown>;
+  holdUntil?: Promise<unknown>;
   chunkDelayMs: number;
   byteByByte: boolean;
   eol: '\n' | '\r\n';
@@ -167,10 +167,22 @@ async function sendEvents(
   res.end();
 }
 
+/** Resolves when `until` settles, or at once when the exchange is over. */
+function held(until: Promise<unknown>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    signal.addEventListener('abort', () => resolve(), { once: true });
+    until.then(
+      () => resolve(),
+      () => resolve(),
+    );
+  });
+}
+
 /** Sends the plan; `signal` fires when the client goes away or the server stops. */
 export async function respond(res: ServerResponse, plan: ResponsePlan, signal: AbortSignal): Promise<void> {
-  if (plan.holdReply) await untilSettledOrAborted(plan.holdReply, signal);
   await sleep(plan.headerDelayMs, signal);
+  if (plan.holdUntil) await held(plan.holdUntil, signal);
   if (signal.aborted) return;
   switch (plan.body.kind) {
     case 'fixed':
@@ -191,15 +203,4 @@ export async function respond(res: ServerResponse, plan: ResponsePlan, signal: A
         signal,
       );
   }
-}
-
-function untilSettledOrAborted(hold: Promise<unknown>, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    signal.addEventListener('abort', () => resolve(), { once: true });
-    hold.then(
-      () => resolve(),
-      () => resolve(),
-    );
-  });
 }

@@ -105,8 +105,11 @@ export interface ScriptedResponse {
   headers?: Record<string, string | null>;
   /** Wait this long before sending headers. */
   headerDelayMs?: number;
-  /** Send nothing until this settles (the test decides when the answer comes, not a timer). */
-  holdReply?: Promise<unknown>;
+  /**
+   * Send nothing until this settles (after headerDelayMs): a test holds the answer for exactly as
+   * long as it needs, where a delay would be a guess a loaded machine can outlast.
+   */
+  holdUntil?: Promise<unknown>;
   /** Wait this long between SSE events. */
   chunkDelayMs?: number;
   /**

@@ -87,7 +87,7 @@ describe('response cache through the real daemon and SDK', () => {
     // The answer waits until the cancelled caller has gone: no timer decides the order.
     let release!: () => void;
     const hold = new Promise<void>((r) => (release = r));
-    env.fake.enqueue('openai', { text: 'one shared answer for everyone', holdReply: hold });
+    env.fake.enqueue('openai', { text: 'one shared answer for everyone', holdUntil: hold });
     const client = await env.h.connect();
     const cancel = new AbortController();
     const calls = Array.from({ length: 10 }, (_, i) =>
@@ -115,7 +115,7 @@ describe('response cache through the real daemon and SDK', () => {
     // The stream starts once all three callers are in: a follower never arrives after it ended.
     let release!: () => void;
     const hold = new Promise<void>((r) => (release = r));
-    env.fake.enqueue('openai', { deltas: ['a ', 'b ', 'c ', 'd'], chunkDelayMs: 20, holdReply: hold });
+    env.fake.enqueue('openai', { deltas: ['a ', 'b ', 'c ', 'd'], chunkDelayMs: 20, holdUntil: hold });
     const client = await env.h.connect();
     const seen: string[][] = [[], [], []];
     const calls = seen.map((into) =>

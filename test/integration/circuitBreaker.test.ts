@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { ConduitError } from '../../protocol';
+import { ConduitError, ConfigUpdateRequest, type CircuitStatus } from '../../protocol';
 import {
   FAST,
   FaultEnv,
@@ -9,21 +9,21 @@ import {
   chat,
   codeOf,
   describeOutcome,
-  sleep,
   type Wire,
 } from './faultMatrixHelpers';
 import { waitFor } from './harness';
 
 /**
- * The circuit breaker, through the real daemon: consecutiveFailures 3, openMs 8000, one attempt per
- * request so each failing request is one failure. Each test uses its own model, so its own circuit.
+ * The circuit breaker, through the real daemon: consecutiveFailures 3, openMs an hour, one attempt
+ * per request so each failing request is one failure. Each test uses its own model, so its own circuit.
  */
 
 /**
- * Long enough that a loaded machine (test:stress) cannot let the circuit turn half-open between
- * the failures that open it and the checks that it is open; the tests wait for nextProbeAt.
+ * An hour: no machine is slow enough to let a circuit turn half-open on its own between the
+ * failures that open it and the checks that it is open. The tests end the open period themselves
+ * (halfOpen below), when they choose to.
  */
-const OPEN_MS = 8000;
+const OPEN_MS = 3_600_000;
 const ONE_ATTEMPT = {
   ...FAST,
   maxAttempts: 1,
@@ -43,7 +43,31 @@ const ask = (wire: Wire, model: string, content = 'hello') => ({
   max_tokens: 16,
 });
 
-describe.concurrent('circuit breaker per provider/model, through the real daemon', () => {
+/**
+ * Ends the open period of the daemon's open circuits now, the way a user shortening openMs would:
+ * the breaker reads openMs live, so with 1 ms pushed, the status call (a look) turns `key`
+ * half-open; then the hour is back, for whatever opens next.
+ */
+async function halfOpen(e: FaultEnv, key: string): Promise<CircuitStatus> {
+  const push = (settings: Record<string, unknown>) =>
+    e.client.connection.sendRequest(ConfigUpdateRequest.type, { settings, source: 'test' });
+  const pushed = await push({ resilience: { breaker: { openMs: 1 } } });
+  if (!pushed.applied) throw new Error(`the daemon refused openMs 1: ${pushed.problems.join('; ')}`);
+  let c: CircuitStatus | undefined;
+  try {
+    await waitFor(
+      async () => (c = (await e.client.status()).circuits.find((x) => x.key === key))?.state === 'half-open',
+      20_000,
+      `${key} to turn half-open`,
+    );
+  } finally {
+    await push({});
+  }
+  return c!;
+}
+
+// One test at a time: halfOpen turns every open circuit of a daemon half-open.
+describe('circuit breaker per provider/model, through the real daemon', () => {
   let env: FaultEnv;
   let retrying: FaultEnv;
   const mutex = new KeyedMutex();
@@ -89,16 +113,20 @@ describe.concurrent('circuit breaker per provider/model, through the real daemon
         expect(open).toMatchObject({ key, state: 'open', failures: 3, lastFailure: 'server_error' });
         expect(open!.nextProbeAt! - open!.openedAt!).toBe(OPEN_MS);
 
-        // Half-open after openMs: one probe through (held 600 ms at the fake), a second refused meanwhile.
-        await sleep(Math.max(0, open!.nextProbeAt! - Date.now()) + 50);
-        fake.enqueue(wire, { text: 'probe answer', headerDelayMs: 600 });
+        // Half-open after openMs: one probe through (held at the fake until the test lets it answer),
+        // a second refused meanwhile.
+        await halfOpen(env, key);
+        let answerProbe!: () => void;
+        const probeHeld = new Promise<void>((r) => (answerProbe = r));
+        fake.enqueue(wire, { text: 'probe answer', holdUntil: probeHeld });
         const probe = chat(env.client, ask(wire, model, 'probe'));
-        await waitFor(() => env.requests(wire, model).length >= 4, 3000, 'the probe at the fake');
+        await waitFor(() => env.requests(wire, model).length >= 4, 20_000, 'the probe at the fake');
         const during = (await env.client.status()).circuits.find((c) => c.key === key);
         expect(during?.state).toBe('half-open');
         const second = await chat(env.client, ask(wire, model, 'second'));
         expect(codeOf(second), describeOutcome(second)).toBe('circuit_open');
         if (!second.ok) expect(second.error.message).toMatch(/a probe request is checking whether it has recovered/);
+        answerProbe();
         const probed = await probe;
         expect(codeOf(probed), describeOutcome(probed)).toBe('ok');
         if (probed.ok) expect(probed.result.text).toBe('probe answer');
@@ -127,7 +155,7 @@ describe.concurrent('circuit breaker per provider/model, through the real daemon
       for (let i = 0; i < 3; i++) expect(codeOf(await chat(env.client, ask(wire, model)))).toBe('overloaded');
       const first = await env.circuit(key);
       expect(first).toMatchObject({ state: 'open', lastFailure: 'overloaded' });
-      await sleep(Math.max(0, first!.nextProbeAt! - Date.now()) + 50);
+      await halfOpen(env, key);
 
       fake.enqueue(wire, { status: 500 });
       const probe = await chat(env.client, ask(wire, model));
@@ -152,18 +180,19 @@ describe.concurrent('circuit breaker per provider/model, through the real daemon
       for (let i = 0; i < 3; i++) expect(codeOf(await chat(env.client, ask(wire, model)))).toBe('server_error');
       const open = await env.circuit(`${wire}/${model}`);
       expect(open?.state).toBe('open');
-      await sleep(Math.max(0, open!.nextProbeAt! - Date.now()) + 50);
+      await halfOpen(env, `${wire}/${model}`);
 
-      fake.enqueue(wire, { text: 'too slow', headerDelayMs: 5000 }, { text: 'second probe' });
+      // The first probe never answers: only the cancel ends it.
+      fake.enqueue(wire, { text: 'too slow', holdUntil: new Promise(() => undefined) }, { text: 'second probe' });
       const controller = new AbortController();
       const probe = env.client.chat(ask(wire, model, 'probe'), { signal: controller.signal }).then(
         () => 'ok',
         (e: unknown) => (e instanceof ConduitError ? e.code : String(e)),
       );
-      await waitFor(() => env.requests(wire, model).length >= 4, 3000, 'the probe at the fake');
+      await waitFor(() => env.requests(wire, model).length >= 4, 20_000, 'the probe at the fake');
       controller.abort();
       expect(await probe).toBe('cancelled');
-      await env.requests(wire, model)[3]!.waitForAbort(2000);
+      await env.requests(wire, model)[3]!.aborted;
 
       const next = await chat(env.client, ask(wire, model, 'next'));
       expect(codeOf(next), describeOutcome(next)).toBe('ok');

@@ -27,10 +27,10 @@ const BASE = FAST.baseDelayMs;
 const MAX = FAST.maxDelayMs;
 
 /**
- * The wait before an attempt: a server hint, honoured exactly (or, for a future HTTP date, whose
- * second resolution and transit blur it, within a range), or full-jitter backoff.
+ * The wait before an attempt: a server hint, honoured exactly (or, for a future HTTP date, until
+ * that moment: how long that is depends on when the daemon read it), or full-jitter backoff.
  */
-type Delay = { hint: number } | { between: [number, number] } | 'backoff';
+type Delay = { hint: number } | { until: () => number } | 'backoff';
 
 interface Cell {
   id: string;
@@ -92,6 +92,8 @@ const HTML_502 =
 function cellsFor(wire: Wire): Cell[] {
   const c = (id: string, rest: Omit<Cell, 'id' | 'wire'>): Cell => ({ id: `${wire.slice(0, 2)}-${id}`, wire, ...rest });
   const rl: [ErrorCode, number] = ['rate_limited', 429];
+  /** The moment radatefut's HTTP date names, set when its script is made. */
+  let retryAt = 0;
   const ov = overload(wire);
   const q = quota(wire);
   const cells: Cell[] = [
@@ -135,10 +137,14 @@ function cellsFor(wire: Wire): Cell[] {
     }),
     c('radatefut', {
       what: 'retry-after as an HTTP date 2 s ahead: waited until then',
-      scripts: () => [rateLimit(wire, { 'retry-after': new Date(Date.now() + 2000).toUTCString() })],
+      scripts: () => {
+        // Whole seconds, as an HTTP date has them.
+        retryAt = Math.floor((Date.now() + 2000) / 1000) * 1000;
+        return [rateLimit(wire, { 'retry-after': new Date(retryAt).toUTCString() })];
+      },
       outcome: 'ok',
       failures: [rl],
-      delays: [{ between: [900, 2000] }],
+      delays: [{ until: () => retryAt }],
     }),
     c('rabudget', {
       what: 'retry-after: 3 twice: the second no longer fits what is left of the 5 s budget, fails fast',
@@ -453,6 +459,7 @@ describe.concurrent('fault matrix: status × headers × provider, through the re
             if (cell.message) expect(o.error.message).toMatch(cell.message);
           }
 
+          const seenAt = (i: number): number => env.requests(wire, model)[i]!.receivedAt;
           // The waits: none before the first attempt, then the hint exactly or jittered backoff.
           expect(log[0]!.delayMs, why).toBe(0);
           cell.delays.forEach((rule, k) => {
@@ -462,9 +469,11 @@ describe.concurrent('fault matrix: status × headers × provider, through the re
               expect(delayMs, `${why}: backoff before attempt ${k + 2}`).toBeLessThanOrEqual(
                 Math.min(MAX, BASE * 2 ** k),
               );
-            } else if ('between' in rule) {
-              expect(delayMs, `${why}: hinted wait before attempt ${k + 2}`).toBeGreaterThanOrEqual(rule.between[0]);
-              expect(delayMs, `${why}: hinted wait before attempt ${k + 2}`).toBeLessThanOrEqual(rule.between[1]);
+            } else if ('until' in rule) {
+              // No more than the date was ahead when it was written; the retry's time is checked below.
+              expect(delayMs, `${why}: hinted wait before attempt ${k + 2}`).toBeGreaterThanOrEqual(0);
+              expect(delayMs, `${why}: hinted wait before attempt ${k + 2}`).toBeLessThanOrEqual(2000);
+              expect(seenAt(k + 1), `${why}: attempt ${k + 2} before the date`).toBeGreaterThanOrEqual(rule.until());
             } else {
               expect(delayMs, `${why}: hinted wait before attempt ${k + 2}`).toBe(rule.hint);
             }

@@ -9,7 +9,6 @@ import {
   chat,
   codeOf,
   describeOutcome,
-  sleep,
   useFaultEnv,
 } from './faultMatrixHelpers';
 import { waitFor } from './harness';
@@ -18,16 +17,43 @@ import { waitFor } from './harness';
  * The request deadline (timeouts.requestMs) bounds everything: a hinted wait that would pass it
  * is not started, and a call that hangs is cut at the deadline even where no other timer would
  * fire soon (a non-streamed call's own timer is at least 120 s).
+ *
+ * Nothing here bounds how long a step took on the wall clock: a loaded machine may be slow
+ * anywhere. Where "at once" matters, the alternative would take an hour (HOUR), so only the
+ * outcome (the code, the message, the log line, the fake's record) can tell them apart.
  */
 
-const DEADLINE_MS = 1200;
+const DEADLINE_MS = 3000;
 const CONFIG = {
   ...FAST,
   retryBudgetMs: 10_000,
   timeouts: { firstByteMs: 5000, streamIdleMs: 5000, requestMs: DEADLINE_MS },
 };
 
-describe.concurrent('request deadline and cancellation during waits, through the real daemon', () => {
+const HOUR = 3_600_000;
+/** No timer of the daemon's can end a request: only a cancel can. */
+const NO_TIMERS = {
+  ...FAST,
+  retryBudgetMs: HOUR,
+  timeouts: {
+    firstByteMs: HOUR,
+    streamIdleMs: HOUR,
+    requestMs: HOUR,
+    interactiveRequestMs: HOUR,
+    interactiveFirstByteMs: HOUR,
+  },
+};
+
+/** The daemon's log lines of one kind for one model, as objects. */
+function logLines(env: FaultEnv, msg: string, model: string): Array<Record<string, unknown>> {
+  return env.h
+    .logText()
+    .split('\n')
+    .filter((l) => l.includes(`"msg":"${msg}"`) && l.includes(`"model":"${model}"`))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+describe.concurrent('request deadline, through the real daemon', () => {
   let env: FaultEnv;
   const mutex = new KeyedMutex();
 
@@ -36,26 +62,27 @@ describe.concurrent('request deadline and cancellation during waits, through the
   });
 
   for (const wire of WIRES) {
-    it(`${wire}: a retry-after (2 s) within the budget but past the deadline is not waited: one attempt`, async ({
+    it(`${wire}: a retry-after (5 s) within the budget but past the deadline is not waited: one attempt`, async ({
       expect,
     }) => {
       const model = `m-dl-ra-${wire}`;
       await mutex.run(wire, async () => {
         env.fakes[wire].enqueue(wire, {
           status: 429,
-          headers: { 'retry-after': '2' },
+          headers: { 'retry-after': '5' },
           ...(wire === 'gemini' ? { error: { quotaFailure: false } } : {}),
         });
         const o = await chat(env.client, { messages: [{ role: 'user', content: 'x' }], provider: wire, model });
+        // Had it waited, the deadline (3 s) would have ended the wait first, as a timeout.
         expect(codeOf(o), describeOutcome(o)).toBe('rate_limited');
         expect(attemptLogOf(o)).toHaveLength(1);
-        expect(o.elapsedMs).toBeLessThan(1000);
         if (!o.ok) {
           expect(o.error.message).toMatch(
-            /Waiting 2 s to retry would pass the request's deadline \(1\.\d s left\); not retrying\./,
+            /Waiting 5 s to retry would pass the request's deadline \([\d.]+ s left\); not retrying\./,
           );
-          expect(o.error.data.retryAfterMs).toBe(2000);
+          expect(o.error.data.retryAfterMs).toBe(5000);
         }
+        expect(logLines(env, 'retry', model)).toEqual([]);
         expect(env.requests(wire, model)).toHaveLength(1);
       });
     });
@@ -75,18 +102,29 @@ describe.concurrent('request deadline and cancellation during waits, through the
           });
           expect(codeOf(o), describeOutcome(o)).toBe('timeout');
           expect(attemptLogOf(o).map((a) => a.error)).toEqual(['timeout']);
+          // Never early; the message names the deadline, not the call's own (120 s and more) timer.
           expect(o.elapsedMs).toBeGreaterThanOrEqual(DEADLINE_MS - 50);
-          expect(o.elapsedMs).toBeLessThan(DEADLINE_MS + 1500);
-          if (!o.ok) expect(o.error.message).toMatch(/deadline, 1\.2 s, timeouts\.requestMs/);
+          if (!o.ok) expect(o.error.message).toMatch(/deadline, 3 s, timeouts\.requestMs/);
           expect(o.chunks).toEqual([]);
           const [rec] = env.requests(wire, model);
           expect(env.requests(wire, model)).toHaveLength(1);
-          await rec!.waitForAbort(2000);
+          await rec!.aborted;
         });
       });
     }
+  }
+});
 
-    it(`${wire}: a cancel during a hinted 1 s wait ends the request at once, and no retry goes out later`, async ({
+describe.concurrent('cancellation during waits and hung calls, through the real daemon', () => {
+  let env: FaultEnv;
+  const mutex = new KeyedMutex();
+
+  useFaultEnv(NO_TIMERS, (e) => {
+    env = e;
+  });
+
+  for (const wire of WIRES) {
+    it(`${wire}: a cancel during a hinted 30 min wait ends the request, and no retry goes out later`, async ({
       expect,
     }) => {
       const model = `m-dl-cancelwait-${wire}`;
@@ -95,26 +133,28 @@ describe.concurrent('request deadline and cancellation during waits, through the
           wire,
           {
             status: 429,
-            headers: { 'retry-after': '1' },
+            headers: { 'retry-after': '1800' },
             ...(wire === 'gemini' ? { error: { quotaFailure: false } } : {}),
           },
           { text: 'must not be asked for' },
         );
         try {
           const controller = new AbortController();
-          const started = Date.now();
           const pending = env.client
             .chat({ messages: [{ role: 'user', content: 'x' }], provider: wire, model }, { signal: controller.signal })
             .then(
               () => 'ok',
               (e: unknown) => (e instanceof ConduitError ? e.code : String(e)),
             );
-          await waitFor(() => env.requests(wire, model).length >= 1, 3000, 'the first attempt');
-          await sleep(150);
+          // The daemon logs the retry just before it starts waiting.
+          await waitFor(() => logLines(env, 'retry', model).length === 1, 20_000, 'the hinted wait to start');
+          expect(logLines(env, 'retry', model)[0]).toMatchObject({ delayMs: 1_800_000, source: 'hint' });
           controller.abort();
+          // Only the cancel can end it: the hint is 30 minutes and no timeout is shorter than an hour.
           expect(await pending).toBe('cancelled');
-          expect(Date.now() - started).toBeLessThan(900);
-          await sleep(1200);
+          // The retry loop is over once it logs its give-up; a retry could only have come before.
+          await waitFor(() => logLines(env, 'give_up', model).length === 1, 20_000, 'the give-up line');
+          expect(logLines(env, 'give_up', model)[0]).toMatchObject({ reason: 'cancelled', attempts: 1 });
           expect(env.requests(wire, model)).toHaveLength(1);
         } finally {
           env.fakes[wire].reset();
@@ -128,17 +168,22 @@ describe.concurrent('request deadline and cancellation during waits, through the
         env.fakes[wire].enqueue(wire, { text: 'never sent', fault: { kind: 'hang' } });
         const controller = new AbortController();
         const pending = env.client
-          .chat({ messages: [{ role: 'user', content: 'x' }], provider: wire, model }, { signal: controller.signal })
+          .chat(
+            { messages: [{ role: 'user', content: 'x' }], provider: wire, model, stream: false },
+            { signal: controller.signal },
+          )
           .then(
             () => 'ok',
             (e: unknown) => (e instanceof ConduitError ? e.code : String(e)),
           );
-        await waitFor(() => env.requests(wire, model).length >= 1, 3000, 'the call at the fake');
+        await waitFor(() => env.requests(wire, model).length >= 1, 20_000, 'the call at the fake');
+        const rec = env.requests(wire, model)[0]!;
         controller.abort();
         const cancelledAt = Date.now();
         expect(await pending).toBe('cancelled');
-        const abortedAt = await env.requests(wire, model)[0]!.waitForAbort(2000);
-        expect(abortedAt - cancelledAt).toBeLessThan(1000);
+        // No timer of the daemon's runs out within the hour, so only the cancel closes the socket.
+        const abortedAt = await rec.aborted;
+        expect(abortedAt).toBeGreaterThanOrEqual(cancelledAt);
       });
     });
   }

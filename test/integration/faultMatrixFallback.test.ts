@@ -142,7 +142,8 @@ describe.concurrent('fallback chain, cost guard and simplified answer, through t
         e.fakes.openai.enqueue('openai', { text: 'no waiting' });
         const o = await chat(e.client, ask('anthropic', SONNET));
         expect(codeOf(o), describeOutcome(o)).toBe('ok');
-        expect(o.elapsedMs).toBeLessThan(2000);
+        // Waiting would take the hinted 120 s; a request on the most loaded machine takes a fraction of that.
+        expect(o.elapsedMs).toBeLessThan(120_000);
         expect(attemptLogOf(o).map((a) => a.error ?? 'ok')).toEqual(['rate_limited', 'ok']);
         if (o.ok) expect(o.result.provider).toBe('openai');
       },

@@ -23,7 +23,14 @@ export interface ResilienceOverrides {
   maxDelayMs?: number;
   retryBudgetMs?: number;
   maxAttempts?: number;
-  timeouts?: { connectMs?: number; firstByteMs?: number; streamIdleMs?: number; requestMs?: number };
+  timeouts?: {
+    connectMs?: number;
+    firstByteMs?: number;
+    streamIdleMs?: number;
+    requestMs?: number;
+    interactiveRequestMs?: number;
+    interactiveFirstByteMs?: number;
+  };
   breaker?: {
     consecutiveFailures?: number;
     failureRate?: number;

@@ -86,6 +86,10 @@ export class DaemonHarness {
       client: 'other',
       home: this.home,
       autoStart,
+      // A give-up, not a check: a daemon on a machine loaded at many times its cores may take
+      // longer than the CLI's 15 s to start; the tests' own timeouts are the net.
+      startTimeoutMs: 60_000 * TIMEOUT_SCALE,
+      helloTimeoutMs: 60_000 * TIMEOUT_SCALE,
       spawn: { daemonScript: daemonPath, env: this.env },
     });
   }

@@ -35,6 +35,30 @@ export class RawSocket {
     return this.buffer;
   }
 
+  /** True once the daemon (or this side) closed the connection. */
+  get isClosed(): boolean {
+    return this.socket.closed;
+  }
+
+  /** Resolves once what the daemon sent matches `pattern`; rejects if the connection closes first. */
+  async receive(pattern: RegExp): Promise<string> {
+    const arrived = new Promise<void>((resolve) => {
+      const check = () => {
+        if (!pattern.test(this.buffer)) return;
+        this.socket.off('data', check);
+        resolve();
+      };
+      this.socket.on('data', check);
+      check();
+    });
+    const closed = this.closed.then(() => {
+      if (!pattern.test(this.buffer))
+        throw new Error(`the daemon closed the connection before sending ${pattern}; it sent: ${this.buffer}`);
+    });
+    await Promise.race([arrived, closed]);
+    return this.buffer;
+  }
+
   /** Resolves true if the daemon closed the connection within `ms`. */
   async closedWithin(ms: number): Promise<boolean> {
     return Promise.race([this.closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);

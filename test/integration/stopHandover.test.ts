@@ -21,7 +21,7 @@ describe('a daemon started while the previous one is still stopping', () => {
     env.fake.enqueue('openai', {
       text: 'finished during the stop',
       usage: { input: 200_000, output: 100_000 },
-      holdReply: hold,
+      holdUntil: hold,
     });
     const first = await env.h.connect();
     const oldPid = (await env.h.status()).pid;

@@ -4,7 +4,7 @@ import { estimateInputTokens } from '../../daemon/ratelimit/tokenEstimate';
 import { worstCaseCost } from '../../daemon/usage/pricing';
 import { fetchLive, fetchSnapshot } from '../../extension/panelData';
 import { redisAvailable } from './redisServer';
-import { FAKE_KEYS } from './harness';
+import { FAKE_KEYS, waitFor } from './harness';
 import { ledgerTotals, redisDump, teamStatus, useTeam } from './teamHelpers';
 
 const MODEL = 'claude-sonnet-5-5';
@@ -54,9 +54,11 @@ describe.skipIf(!redisAvailable())(
       expect(spent).toBeLessThanOrEqual(BUDGET);
 
       // Redis has settled every reservation: nothing is held, and the spend matches the ledgers.
-      await new Promise((r) => setTimeout(r, 300));
-      // The first status after spending reads the team budgets from Redis (it used to show the ones
-      // read by the status before, so a second call was needed).
+      // Each daemon writes its settles just after the answers; pendingUsage counts those not written yet.
+      for (const m of [team.a, team.b])
+        await waitFor(async () => (await teamStatus(m.h)).pendingUsage === 0, 20_000, 'the settles to reach Redis');
+      // A status reads the team budgets from Redis when it is asked (it used to show the ones read
+      // by the status before, so a second call was needed).
       const day = (await teamStatus(team.a.h)).budgets.find((b) => b.period === 'day')!;
       expect(day.reservedUsd).toBeCloseTo(0, 9);
       expect(day.spentUsd).toBeCloseTo(spent, 5);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChatRequest } from '../../protocol';
 import { waitFor } from './harness';
 import { redisAvailable } from './redisServer';
-import { redisDump, useTeam } from './teamHelpers';
+import { cacheStreamLength, redisDump, teamStatus, useTeam, waitForAdopted } from './teamHelpers';
 
 /** temperature 0: deterministic, so cacheable under the default settings. */
 const ask = (content: string): ChatRequest => ({
@@ -20,8 +20,8 @@ describe.skipIf(!redisAvailable())('team mode: an answer cached through one daem
       team.fake.enqueue('openai', { text: 'Paris.' });
       const first = await team.a.client.chat(ask(prompt));
       expect(first.cache).toBe('none');
-      // The entry reaches Redis just after the answer.
-      await new Promise((r) => setTimeout(r, 200));
+      // The entry reaches Redis just after the answer (its key and its stream entry in one MULTI).
+      await waitFor(async () => (await cacheStreamLength(team.redis.port)) >= 1, 20_000, 'the entry in Redis');
       const second = await team.b.client.chat(ask(prompt));
       expect(second.cache).toBe('exact');
       expect(second.text).toBe('Paris.');
@@ -35,9 +35,11 @@ describe.skipIf(!redisAvailable())('team mode: an answer cached through one daem
     });
 
     it('a reworded prompt does not hit through the other daemon: the guards need the prompt, which stays local', async () => {
+      const adopted = (await teamStatus(team.b.h)).cacheAdopted ?? 0;
       team.fake.enqueue('openai', { text: 'Use s[::-1].' });
       await team.a.client.chat(ask('How do I reverse a string in Python?'));
-      await new Promise((r) => setTimeout(r, 300));
+      // B holds A's entry (without its prompt) before it is asked: the miss is the guards', not the stream's.
+      await waitForAdopted(team.b.h, adopted + 1);
       team.fake.enqueue('openai', { text: 'Slice it backwards.' });
       const r = await team.b.client.chat(ask('how can I reverse a string in python'));
       expect(r.cache).toBe('none');
@@ -48,11 +50,11 @@ describe.skipIf(!redisAvailable())('team mode: an answer cached through one daem
     const team = useTeam({ config: { rateLimit: { enabled: false }, sampling: { enabled: true } } });
 
     it('semantic: a reworded prompt asked through B hits the entry A stored, through the stream', async () => {
+      const adopted = (await teamStatus(team.b.h)).cacheAdopted ?? 0;
       team.fake.enqueue('openai', { text: 'Use s[::-1].' });
       await team.a.client.chat(ask('How do I reverse a string in Python?'));
       // B's index learns of the entry from the team's cache stream.
-      await waitFor(async () => (await team.b.h.status()).team !== undefined, 5000, 'team status');
-      await new Promise((r) => setTimeout(r, 500));
+      await waitForAdopted(team.b.h, adopted + 1);
       const r = await team.b.client.chat(ask('how can I reverse a string in python'));
       expect(r.cache).toBe('semantic');
       expect(r.text).toBe('Use s[::-1].');
@@ -61,9 +63,11 @@ describe.skipIf(!redisAvailable())('team mode: an answer cached through one daem
     });
 
     it('the false-hit guards still hold across daemons: a different number is a miss', async () => {
+      const adopted = (await teamStatus(team.b.h)).cacheAdopted ?? 0;
       team.fake.enqueue('openai', { text: 'Ten items.' });
       await team.a.client.chat(ask('List the first 10 prime numbers'));
-      await new Promise((r) => setTimeout(r, 500));
+      // B has indexed the entry with its prompt: the miss below is the guard's.
+      await waitForAdopted(team.b.h, adopted + 1);
       team.fake.enqueue('openai', { text: 'Twelve items.' });
       const r = await team.b.client.chat(ask('List the first 12 prime numbers'));
       expect(r.cache).toBe('none');
@@ -87,7 +91,8 @@ describe.skipIf(!redisAvailable())('team mode: an answer cached through one daem
       const client = await c.connect();
       try {
         await waitFor(async () => (await c.status()).team?.mode === 'connected', 20_000, 'C to join the team');
-        await new Promise((r) => setTimeout(r, 500));
+        // Every entry in the stream is another daemon's: C has taken them all in once its count reaches it.
+        await waitForAdopted(c, await cacheStreamLength(team.redis.port));
         const before = team.fake.requestsFor('openai').length;
         const r = await client.chat(ask('how can I reverse a string in python?'));
         expect(r.cache).toBe('semantic');

@@ -92,6 +92,29 @@ export async function redisDump(port: number): Promise<{ keys: string[]; text: s
   }
 }
 
+/** How many entries the team's cache stream holds: each shared answer appends one. */
+export async function cacheStreamLength(port: number): Promise<number> {
+  const redis = new Redis(port, '127.0.0.1');
+  try {
+    const [key] = await redis.keys('conduit:*:cache-stream');
+    return key ? await redis.xlen(key) : 0;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/**
+ * Waits until a daemon has taken `count` entries of other daemons from the team's cache stream
+ * into its local cache and index: from then on a miss there is a miss, not an entry still on its way.
+ */
+export async function waitForAdopted(h: DaemonHarness, count: number): Promise<void> {
+  await waitFor(
+    async () => ((await teamStatus(h)).cacheAdopted ?? 0) >= count,
+    20_000,
+    `${count} team cache entries adopted`,
+  );
+}
+
 /** What the members' own ledgers recorded, together: their rows and their spend. */
 export async function ledgerTotals(members: readonly TeamMember[]): Promise<{ rows: number; spent: number }> {
   let rows = 0;

@@ -99,7 +99,7 @@ describe('the request pipeline', () => {
 
   const ask = (content: string) => ({ messages: [{ role: 'user', content }], temperature: 0 });
 
-  it('a cache hit answers at the cache step: the budget and the upstream call never run, and it is recorded once', async () => {
+  it('a cache hit answers at the cache step: no budget, no upstream call, and one row', async () => {
     const p = setUp({ budgets: { dailyUsd: 10 } });
     const first = await p.run(p.arrive(ask('what is a monad?')));
     expect(first.cache).toBe('none');
@@ -116,7 +116,7 @@ describe('the request pipeline', () => {
     expect(p.rows.map((r) => r.cache)).toEqual(['none', 'exact']);
   });
 
-  it('a budget refusal ends the run at the budget step: after the cache missed, before anything is sent or stored', async () => {
+  it('a budget refusal ends the run after the cache missed, before anything is sent or stored', async () => {
     const p = setUp({ budgets: { dailyUsd: 0.000001 } });
     const refused = p.run(p.arrive(ask('an expensive question')));
     await expect(refused).rejects.toMatchObject({ code: 'budget_exceeded' });
@@ -137,7 +137,7 @@ describe('the request pipeline', () => {
     expect(p.rows[0]!.errorCode).toBe('bad_request');
   });
 
-  it('the last step gets the context the steps built: the routed request, the route, the budget cover, the shared logs', async () => {
+  it('the last step gets the context the steps built: request, route, budget cover, shared logs', async () => {
     const p = setUp({ budgets: { dailyUsd: 10 } });
     const arrival = p.arrive(ask('route me'));
     const result = await p.run(arrival);

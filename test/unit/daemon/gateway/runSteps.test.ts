@@ -57,7 +57,7 @@ describe('runSteps', () => {
     expect(seen).toEqual([42, 1]);
   });
 
-  it('a refusal (a step that throws, before or after an await) rejects the run, and the steps after it never run', async () => {
+  it('a step that throws rejects the run, and the steps after it never run', async () => {
     const ctx: Ctx = { trail: [], value: 0 };
     const refusing: Step<Ctx, string> = () => {
       throw new Error('over budget');

@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { DaemonClient } from '../daemon/client/daemonClient';
 import { benchConfig, benchHome, daemonEnv, roomyLimitHeaders, startFake, type Mock } from './processes';
 import { percentile } from './stats';
@@ -91,9 +92,17 @@ async function stopDaemon(b: Build): Promise<void> {
   }
 }
 
-/** `require()` of the daemon bundle in a fresh Node (it does not start: it is not the main module). */
+/**
+ * Loading the daemon's code in a fresh Node, without starting it: its ESM bundle (dist/daemon.mjs,
+ * which the CommonJS entry imports) where the build has one, else `require()` of daemon.js (not
+ * the main module, so it does not start).
+ */
 async function daemonEval(b: Build): Promise<number> {
-  const script = `const t=performance.now();require(${JSON.stringify(path.join(b.dir, 'daemon.js'))});process.stdout.write(String(performance.now()-t))`;
+  const esm = path.join(b.dir, 'daemon.mjs');
+  const load = fs.existsSync(esm)
+    ? `import(${JSON.stringify(pathToFileURL(esm).href)})`
+    : `Promise.resolve(require(${JSON.stringify(path.join(b.dir, 'daemon.js'))}))`;
+  const script = `const t=performance.now();${load}.then(()=>process.stdout.write(String(performance.now()-t)))`;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -172,7 +181,7 @@ function report(names: string[], loadBefore: number): void {
     ['coldExit', 'cold ask: spawn → exit', ''],
     ['warm', 'warm ask: spawn → request at upstream', '≤ 1.5× node'],
     ['warmExit', 'warm ask: spawn → exit', ''],
-    ['daemonEval', 'daemon bundle require()', ''],
+    ['daemonEval', 'daemon code loaded (not started)', ''],
   ];
   for (const name of names) {
     for (const [fig, label, goal] of rows) {

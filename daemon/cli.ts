@@ -1,21 +1,6 @@
 import { CONDUIT_VERSION, PROTOCOL_VERSION } from '../protocol/version';
-import { askCommand } from './cli/askCommand';
-import { batchCommand } from './cli/batchCommand';
-import { cacheCommand } from './cli/cacheCommand';
 import { ExitCode, fail, takeProfileOption } from './cli/context';
-import { daemonCommand } from './cli/daemonCommand';
 import { joinNegativeValues } from './cli/negativeValues';
-import { experimentsCommand } from './cli/experimentsCommand';
-import { teamCommand } from './cli/teamCommand';
-import { routeCommand } from './cli/routeCommand';
-import { jobsCommand } from './cli/jobsCommand';
-import { keyCommand } from './cli/keyCommand';
-import { logsCommand } from './cli/logsCommand';
-import { usageCommand } from './cli/usageCommand';
-import { statusCommand } from './cli/statusCommand';
-import { modelsCommand } from './cli/modelsCommand';
-import { serveCommand } from './cli/serveCommand';
-import { stopCommand } from './cli/stopCommand';
 
 const HELP = `conduit: a resilient, cost-aware gateway to Anthropic, OpenAI and Gemini
 
@@ -113,37 +98,41 @@ Exit codes: 0 ok, 1 request failed, 2 bad usage, 3 daemon unavailable,
 4 degraded answer (every provider failed), 5 queued, 6 unsafe CONDUIT_HOME entry, 130 cancelled.
 `;
 
+/**
+ * Each command's module is evaluated only when that command runs: `conduit ask` does not build
+ * the config schemas (zod) that `route`, `usage` or `models` need.
+ */
 async function main(args: string[]): Promise<number> {
   const argv = joinNegativeValues(takeProfileOption(args));
   const [command, ...rest] = argv;
   switch (command) {
     case 'ask':
-      return askCommand(rest);
+      return (await import('./cli/askCommand')).askCommand(rest);
     case 'status':
-      return statusCommand(rest);
+      return (await import('./cli/statusCommand')).statusCommand(rest);
     case 'stop':
-      return stopCommand();
+      return (await import('./cli/stopCommand')).stopCommand();
     case 'daemon':
-      return daemonCommand(rest);
+      return (await import('./cli/daemonCommand')).daemonCommand(rest);
     case 'usage':
-      return usageCommand(rest);
+      return (await import('./cli/usageCommand')).usageCommand(rest);
     case 'logs':
-      return logsCommand(rest);
+      return (await import('./cli/logsCommand')).logsCommand(rest);
     case 'jobs':
-      return jobsCommand(rest);
+      return (await import('./cli/jobsCommand')).jobsCommand(rest);
     case 'key':
     case 'keys':
-      return keyCommand(rest);
+      return (await import('./cli/keyCommand')).keyCommand(rest);
     case 'cache':
-      return cacheCommand(rest);
+      return (await import('./cli/cacheCommand')).cacheCommand(rest);
     case 'batch':
-      return batchCommand(rest);
+      return (await import('./cli/batchCommand')).batchCommand(rest);
     case 'route':
-      return routeCommand(rest);
+      return (await import('./cli/routeCommand')).routeCommand(rest);
     case 'experiments':
-      return experimentsCommand(rest);
+      return (await import('./cli/experimentsCommand')).experimentsCommand(rest);
     case 'team':
-      return teamCommand(rest);
+      return (await import('./cli/teamCommand')).teamCommand(rest);
     case 'version':
     case '--version':
     case '-v':
@@ -152,9 +141,9 @@ async function main(args: string[]): Promise<number> {
       );
       return ExitCode.ok;
     case 'models':
-      return modelsCommand(rest);
+      return (await import('./cli/modelsCommand')).modelsCommand(rest);
     case 'serve':
-      return serveCommand(rest);
+      return (await import('./cli/serveCommand')).serveCommand(rest);
     case undefined:
     case 'help':
     case '--help':

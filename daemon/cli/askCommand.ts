@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { RouterExplainRequest, textOf, type ChatRequest, type RouterExplainResult } from '../../protocol';
 import { toConduitError } from '../client/daemonClient';
-import { formatUsd } from '../usage/pricing';
+import { formatUsd } from '../usage/formatUsd';
 import { imagePart, parseEffort, schemaFromFile } from './attachments';
 import { connect, ExitCode, selectedProfile } from './context';
 import { parseNumber, PROMPT_OPTIONS, promptRequest } from './promptRequest';

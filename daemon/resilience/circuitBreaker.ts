@@ -55,6 +55,13 @@ interface Outcome {
 }
 
 /**
+ * The most outcomes the failure rate looks at. Outcomes were pruned by time only when a call
+ * failed, so a breaker that saw only successes kept one per request for ever (heap growth over
+ * many requests): the window is bounded by count as well as by time.
+ */
+export const MAX_WINDOW_OUTCOMES = 1000;
+
+/**
  * A circuit breaker for one provider/model. Time moves only when asked (no timers): an open
  * circuit turns half-open the first time someone looks after `openMs`, so fake clocks just work.
  */
@@ -84,6 +91,11 @@ export class CircuitBreaker {
     this.#settings = typeof settings === 'function' ? settings : () => settings;
     this.#now = options.now ?? Date.now;
     this.#isFailure = options.isFailure ?? isHealthFailure;
+  }
+
+  /** How many outcomes the breaker holds now (at most twice MAX_WINDOW_OUTCOMES). */
+  get outcomesHeld(): number {
+    return this.#window.length;
   }
 
   get state(): BreakerState {
@@ -161,6 +173,8 @@ export class CircuitBreaker {
     }
     this.#consecutive = failed ? this.#consecutive + 1 : 0;
     this.#window.push({ at: now, failed });
+    // One copy per MAX_WINDOW_OUTCOMES calls at most, not one per call.
+    if (this.#window.length >= 2 * MAX_WINDOW_OUTCOMES) this.#prunedWindow();
     if (failed && this.#shouldTrip()) this.#open(now);
   }
 
@@ -175,7 +189,8 @@ export class CircuitBreaker {
   #prunedWindow(): Outcome[] {
     const since = this.#now() - this.#settings().windowMs;
     const firstKept = this.#window.findIndex((o) => o.at > since);
-    this.#window = firstKept === -1 ? [] : this.#window.slice(firstKept);
+    this.#window =
+      firstKept === -1 ? [] : this.#window.slice(Math.max(firstKept, this.#window.length - MAX_WINDOW_OUTCOMES));
     return this.#window;
   }
 

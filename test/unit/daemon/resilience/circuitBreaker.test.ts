@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   CircuitBreaker,
+  MAX_WINDOW_OUTCOMES,
   type BreakerSettings,
   type BreakerSnapshot,
 } from '../../../../daemon/resilience/circuitBreaker';
@@ -217,5 +218,28 @@ describe('CircuitBreaker', () => {
     current = { ...settings, consecutiveFailures: 1 };
     breaker.tryAcquire()?.failure('network');
     expect(breaker.state).toBe('open');
+  });
+
+  it('holds a bounded number of outcomes however many calls succeed within its window', () => {
+    const { breaker, succeed, fail } = setup({ consecutiveFailures: 1000 });
+    for (let i = 0; i < 10 * MAX_WINDOW_OUTCOMES; i++) succeed();
+    expect(breaker.outcomesHeld).toBeLessThan(2 * MAX_WINDOW_OUTCOMES);
+    // The rate is still that of the recent calls: a few failures among many successes do not trip.
+    for (let i = 0; i < 5; i++) fail();
+    expect(breaker.state).toBe('closed');
+    expect(breaker.outcomesHeld).toBeLessThanOrEqual(MAX_WINDOW_OUTCOMES);
+  });
+
+  it('still trips on the failure rate of the recent calls once the window was trimmed', () => {
+    const { breaker, succeed, fail } = setup({ consecutiveFailures: 1000 });
+    for (let i = 0; i < 3 * MAX_WINDOW_OUTCOMES; i++) succeed();
+    let failures = 0;
+    while (breaker.state === 'closed' && failures < 2 * MAX_WINDOW_OUTCOMES) {
+      fail();
+      failures++;
+    }
+    expect(breaker.state).toBe('open');
+    // Half of at most MAX_WINDOW_OUTCOMES recent outcomes, not half of every call ever made.
+    expect(failures).toBeLessThanOrEqual(MAX_WINDOW_OUTCOMES / 2);
   });
 });

@@ -1,7 +1,7 @@
 import type OpenAI from 'openai';
 import type { DaemonClient } from '../daemon/client/daemonClient';
 import { benchBody, benchMessages } from './directBaseline';
-import { interleave, warmUp, type Side } from './interleave';
+import { interleave, interleaveConcurrent, warmUp, type Side } from './interleave';
 import type { MeasuredAt } from './machine';
 import { summarize, type Summary } from './stats';
 
@@ -25,6 +25,8 @@ export interface ComparisonResult {
   n: number;
   /** Latency per side; "added" figures are a side's percentile minus the direct side's. */
   sides: Record<string, Summary>;
+  /** The same, `concurrency` requests at a time through each side in turn. */
+  concurrent: { concurrency: number; rounds: number; sides: Record<string, Summary> };
   streaming: StreamingResult;
 }
 
@@ -43,7 +45,11 @@ export const streamScript = {
   chunkDelayMs: 10,
 };
 
-export async function compare(s: ComparisonSides, n: number): Promise<{ n: number; sides: Record<string, Summary> }> {
+export async function compare(
+  s: ComparisonSides,
+  n: number,
+  concurrency: number,
+): Promise<Pick<ComparisonResult, 'n' | 'sides' | 'concurrent'>> {
   const viaIpc = (c: DaemonClient) => () =>
     c.chat({ provider: 'openai', model: 'gpt-bench', messages: benchMessages, max_tokens: 64, stream: false });
   const sides: Side[] = [{ name: 'direct', run: () => s.direct.chat.completions.create(benchBody) }];
@@ -53,9 +59,13 @@ export async function compare(s: ComparisonSides, n: number): Promise<{ n: numbe
   if (s.before) sides.push({ name: 'conduit ipc (before)', run: viaIpc(s.before) });
   await warmUp(sides, 40);
   const samples = await interleave(n, sides);
-  const summary: Record<string, Summary> = {};
-  for (const [name, xs] of Object.entries(samples)) summary[name] = summarize(xs);
-  return { n, sides: summary };
+  const rounds = Math.ceil(n / concurrency);
+  const concurrent = await interleaveConcurrent(rounds, concurrency, sides);
+  return { n, sides: summarizeAll(samples), concurrent: { concurrency, rounds, sides: summarizeAll(concurrent) } };
+}
+
+function summarizeAll(samples: Record<string, number[]>): Record<string, Summary> {
+  return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, summarize(v)]));
 }
 
 /** Streams, direct and through Conduit, rotated one stream at a time; the mock must stream `streamScript`. */

@@ -25,3 +25,27 @@ export async function interleave(n: number, sides: Side[]): Promise<Record<strin
   }
   return out;
 }
+
+/**
+ * The same under concurrency: each round sends `concurrency` requests at once through one side,
+ * the sides taking turns in a rotated order, so every side meets the same machine; ms by side.
+ */
+export async function interleaveConcurrent(
+  rounds: number,
+  concurrency: number,
+  sides: Side[],
+): Promise<Record<string, number[]>> {
+  const out: Record<string, number[]> = Object.fromEntries(sides.map((s) => [s.name, [] as number[]]));
+  const timed = async (side: Side) => {
+    const t = performance.now();
+    await side.run();
+    out[side.name]!.push(performance.now() - t);
+  };
+  for (let i = 0; i < rounds; i++) {
+    for (let k = 0; k < sides.length; k++) {
+      const side = sides[(i + k) % sides.length]!;
+      await Promise.all(Array.from({ length: concurrency }, () => timed(side)));
+    }
+  }
+  return out;
+}

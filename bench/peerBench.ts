@@ -59,7 +59,7 @@ async function main(): Promise<PeerResult> {
     const streams = quick ? 10 : 40;
     const run = async (): Promise<ComparisonResult> => {
       await fake.control('/__fake/default', nonStreaming);
-      const r = await compare(sides, n);
+      const r = await compare(sides, n, 8);
       await fake.control('/__fake/default', {
         provider: 'openai',
         script: { ...streamScript, headers: roomyLimitHeaders },

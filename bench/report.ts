@@ -170,12 +170,34 @@ export function printComparison(title: string, c: ComparisonResult): void {
     console.log(
       `| ${name} | ${fmt(x.p50)} | ${fmt(x.p99)} | ${name === 'direct' ? '' : fmt(x.p50 - d.p50)} | ${name === 'direct' ? '' : fmt(x.p99 - d.p99)} |`,
     );
-  const pk = c.sides.portkey;
+  printRatios(c.sides);
+  const cc = c.concurrent;
+  const cd = cc.sides.direct!;
+  console.log(`\nthe same, ${cc.concurrency} requests at a time through each side in turn (${cc.rounds} rounds)`);
+  console.log('| side | p50 | p99 | added p50 | added p99 |');
+  console.log('| --- | --- | --- | --- | --- |');
+  for (const [name, x] of Object.entries(cc.sides))
+    console.log(
+      `| ${name} | ${fmt(x.p50)} | ${fmt(x.p99)} | ${name === 'direct' ? '' : fmt(x.p50 - cd.p50)} | ${name === 'direct' ? '' : fmt(x.p99 - cd.p99)} |`,
+    );
+  printRatios(cc.sides);
+  const s = c.streaming;
+  const sd = s.ttft.direct!;
+  const sc = s.ttft['conduit ipc']!;
+  console.log(
+    `streaming (${s.streams} streams per side, ${s.chunksPerStream} chunks 10 ms apart): time to first token direct p50 ${fmt(sd.p50)} p99 ${fmt(sd.p99)}, Conduit p50 ${fmt(sc.p50)} p99 ${fmt(sc.p99)}; added p50 ${fmt(sc.p50 - sd.p50)}, added p99 ${fmt(sc.p99 - sd.p99)} (goal ≤ 1 ms p99); gap between chunks added p50 ${fmt(s.gap['conduit ipc']!.p50 - s.gap.direct!.p50)}; streams with a chunk lost, merged or out of order: ${s.lostOrMerged} of ${s.streams}`,
+  );
+}
+
+/** Each Conduit side's added latency as a fraction of Portkey's, from one table's figures. */
+function printRatios(sides: Record<string, Summary>): void {
+  const d = sides.direct!;
+  const pk = sides.portkey;
   if (pk) {
     const added = (x: Summary) => ({ p50: x.p50 - d.p50, p99: x.p99 - d.p99 });
     const pa = added(pk);
     for (const name of ['conduit ipc', 'conduit endpoint', 'conduit ipc (before)']) {
-      const x = c.sides[name];
+      const x = sides[name];
       if (!x) continue;
       const a = added(x);
       console.log(
@@ -183,10 +205,4 @@ export function printComparison(title: string, c: ComparisonResult): void {
       );
     }
   }
-  const s = c.streaming;
-  const sd = s.ttft.direct!;
-  const sc = s.ttft['conduit ipc']!;
-  console.log(
-    `streaming (${s.streams} streams per side, ${s.chunksPerStream} chunks 10 ms apart): time to first token direct p50 ${fmt(sd.p50)} p99 ${fmt(sd.p99)}, Conduit p50 ${fmt(sc.p50)} p99 ${fmt(sc.p99)}; added p50 ${fmt(sc.p50 - sd.p50)}, added p99 ${fmt(sc.p99 - sd.p99)} (goal ≤ 1 ms p99); gap between chunks added p50 ${fmt(s.gap['conduit ipc']!.p50 - s.gap.direct!.p50)}; streams with a chunk lost, merged or out of order: ${s.lostOrMerged} of ${s.streams}`,
-  );
 }

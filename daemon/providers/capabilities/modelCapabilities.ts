@@ -45,6 +45,22 @@ export interface ResolvedCapabilities extends ModelCapabilities {
  * knows the model.
  */
 export function capabilitiesOf(provider: ProviderId | string, model: string): ResolvedCapabilities {
+  // Asked several times per request with the same few models; the families' regexes and the
+  // catalogue lookup are static, so the answer is kept (bounded by count) and copied out.
+  const key = `${provider}\u0000${model}`;
+  let caps = resolved.get(key);
+  if (!caps) {
+    caps = resolve(provider, model);
+    if (resolved.size >= MAX_RESOLVED) resolved.delete(resolved.keys().next().value!);
+    resolved.set(key, caps);
+  }
+  return { ...caps };
+}
+
+const MAX_RESOLVED = 256;
+const resolved = new Map<string, ResolvedCapabilities>();
+
+function resolve(provider: ProviderId | string, model: string): ResolvedCapabilities {
   const maker = makerOf(provider);
   const id = makerId(provider, model);
   const row = (maker ? FAMILIES[maker].find((r) => r.matches(id)) : undefined) ?? OPENAI_COMPATIBLE_ROW;

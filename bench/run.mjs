@@ -27,6 +27,7 @@ const benches = [
   { name: 'routing', entry: 'routingBench' },
   { name: 'endpoint', entry: 'endpointBench' },
   { name: 'httpserver', entry: 'httpServerBench', onlyWhenAsked: true },
+  { name: 'endpointparse', entry: 'endpointParseBench', onlyWhenAsked: true },
 ];
 // Helpers the benchmarks spawn as their own processes.
 const helpers = ['mockServe', 'echoServer', 'peerBench', 'extActivation'];

@@ -9,7 +9,9 @@
  *   portkey   the openai SDK through Portkey's gateway to the mock.
  * Conduit's cache is off, so every Conduit request goes upstream. Portkey binds every interface,
  * so this re-runs itself in a network namespace of its own (`unshare -n`) when it can.
- * `npm run bench -- --only endpoint [--quick]`. Prints a table, then one JSON line.
+ * `npm run bench -- --only endpoint [--quick] [--baseline DIR]`. Prints a table, then one JSON line.
+ * `--baseline DIR` adds `base`: the same request through the endpoint of a second daemon built
+ * from another checkout (DIR/dist/daemon.js), for a before/after measured in the same run.
  *
  * Measured 2026-12-06 (n=1000, 2 loaded cores), p50 added over direct: endpoint +21.5 ms,
  * Anthropic shape +23.7 ms, IPC +19.0 ms, Portkey +44.1 ms (docs/local-endpoint.md has the table).
@@ -28,11 +30,14 @@ import {
   startFake,
   textOfSize,
   freePort,
+  cpuMsOf,
   waitForHttp,
 } from './processes';
 import { fmt, summarize, type Summary } from './stats';
 
 const quick = process.argv.includes('--quick');
+const baselineArg = process.argv.indexOf('--baseline');
+const baseline = baselineArg > 0 ? process.argv[baselineArg + 1] : undefined;
 const buildDir = __dirname;
 const repo = path.resolve(buildDir, '..', '..');
 
@@ -55,6 +60,9 @@ async function run(): Promise<Record<string, unknown>> {
       })
     : undefined;
   let client: DaemonClient | undefined;
+  let baseClient: DaemonClient | undefined;
+  const pids: Array<[string, number]> = [];
+  const baseHome = baseline ? benchHome() : undefined;
   try {
     client = await DaemonClient.connect({
       client: 'cli',
@@ -77,6 +85,37 @@ async function run(): Promise<Record<string, unknown>> {
         () => client!.chat({ provider: 'openai', model: 'gpt-5.4-mini', messages, max_tokens: 64, stream: false }),
       ],
     ];
+    if (baseline && baseHome) {
+      const basePort = await freePort();
+      benchConfig(baseHome, { server: { enabled: true, port: basePort }, cache: { enabled: false } });
+      baseClient = await DaemonClient.connect({
+        client: 'cli',
+        home: baseHome,
+        autoStart: true,
+        spawn: {
+          daemonScript: path.join(path.resolve(baseline), 'dist', 'daemon.js'),
+          env: daemonEnv(baseHome, fake.url),
+        },
+      });
+      const baseToken = fs.readFileSync(path.join(baseHome, 'endpoint-token'), 'utf8').trim();
+      const base = new OpenAI({ apiKey: baseToken, baseURL: `http://127.0.0.1:${basePort}/v1`, maxRetries: 0 });
+      const baseAnthropic = new Anthropic({
+        apiKey: baseToken,
+        baseURL: `http://127.0.0.1:${basePort}`,
+        maxRetries: 0,
+      });
+      const bc = baseClient;
+      // The same mix of traffic as the daemon under test, so their CPU per request compares.
+      sides.push(
+        ['base', () => base.chat.completions.create(body)],
+        ['base messages', () => baseAnthropic.messages.create({ model: 'gpt-5.4-mini', max_tokens: 64, messages })],
+        [
+          'base ipc',
+          () => bc.chat({ provider: 'openai', model: 'gpt-5.4-mini', messages, max_tokens: 64, stream: false }),
+        ],
+      );
+      pids.push(['daemon', (await client.status()).pid], ['base daemon', (await bc.status()).pid]);
+    }
     let portkeyNote: string | undefined;
     if (portkey) {
       portkeyNote = await waitForHttp(`http://127.0.0.1:${portkeyPort}/`, portkey, 20_000);
@@ -97,6 +136,7 @@ async function run(): Promise<Record<string, unknown>> {
     const samples = new Map<string, number[]>(sides.map(([name]) => [name, []]));
     for (let i = 0; i < 40; i++) for (const [, op] of sides) await op();
     const n = quick ? 200 : 1000;
+    const cpuBefore = pids.map(([, pid]) => cpuMsOf(pid));
     for (let i = 0; i < n; i++) {
       for (let k = 0; k < sides.length; k++) {
         const [name, op] = sides[(i + k) % sides.length]!;
@@ -105,12 +145,25 @@ async function run(): Promise<Record<string, unknown>> {
         samples.get(name)!.push(performance.now() - t);
       }
     }
+    // CPU per logical request of each daemon (three sides each): less swayed by a loaded machine than latency.
+    const cpuUsPerRequest = Object.fromEntries(
+      pids.map(([name, pid], i) => [name, ((cpuMsOf(pid) - cpuBefore[i]!) * 1000) / (3 * n)]),
+    );
     const summary: Record<string, Summary> = {};
     for (const [name, s] of samples) summary[name] = summarize(s);
-    return { ok: true, n, summary, ...(portkeyNote ? { portkey: `skipped: ${portkeyNote}` } : {}) };
+    return {
+      ok: true,
+      n,
+      summary,
+      ...(pids.length ? { cpuUsPerRequest } : {}),
+      ...(portkeyNote ? { portkey: `skipped: ${portkeyNote}` } : {}),
+    };
   } finally {
     await client?.stop().catch(() => undefined);
     client?.close();
+    await baseClient?.stop().catch(() => undefined);
+    baseClient?.close();
+    if (baseHome) fs.rmSync(baseHome, { recursive: true, force: true });
     portkey?.kill('SIGTERM');
     fake.stop();
     fs.rmSync(home, { recursive: true, force: true });
@@ -134,6 +187,18 @@ function print(r: Record<string, unknown>, isolation: string): void {
     );
   }
   if (r.portkey) console.log(`portkey: ${String(r.portkey)}`);
+  const e = s.endpoint;
+  if (e) {
+    const added = (x: Summary) => x.p50 - d.p50;
+    for (const [name, x] of Object.entries(s).filter(([k]) => k !== 'direct' && k !== 'endpoint'))
+      console.log(`endpoint +p50 / ${name} +p50: ${(added(e) / added(x)).toFixed(3)}`);
+  }
+  const cpu = r.cpuUsPerRequest as Record<string, number> | undefined;
+  if (cpu) {
+    for (const [name, us] of Object.entries(cpu)) console.log(`${name}: ${us.toFixed(0)} µs CPU per request`);
+    if (cpu.daemon && cpu['base daemon'])
+      console.log(`daemon CPU / base daemon CPU: ${(cpu.daemon / cpu['base daemon']).toFixed(3)}`);
+  }
 }
 
 async function main(): Promise<void> {

@@ -2,13 +2,15 @@
  * Profiles the daemon's non-streaming path: starts dist/daemon.js with `--cpu-prof`, sends
  * requests from one client at concurrency 1, stops it and prints the functions with the most
  * self time (the .cpuprofile is kept for Chrome DevTools). Not part of `npm run bench`:
- *   node bench/run.mjs --only profile [--requests N]
+ *   node bench/run.mjs --only profile [--requests N] [--endpoint]
+ * `--endpoint` sends them with the openai SDK through the local endpoint instead of over IPC.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import OpenAI from 'openai';
 import { DaemonClient } from '../daemon/client/daemonClient';
-import { benchConfig, benchHome, daemonEnv, roomyLimitHeaders, startFake, textOfSize } from './processes';
+import { benchConfig, benchHome, daemonEnv, freePort, roomyLimitHeaders, startFake, textOfSize } from './processes';
 
 interface ProfileNode {
   id: number;
@@ -29,7 +31,9 @@ async function main(): Promise<void> {
   const n = args.includes('--requests') ? Number(args[args.indexOf('--requests') + 1]) : 3000;
   const fake = await startFake(buildDir);
   const home = benchHome();
-  benchConfig(home);
+  const viaEndpoint = args.includes('--endpoint');
+  const port = await freePort();
+  benchConfig(home, viaEndpoint ? { server: { enabled: true, port }, cache: { enabled: false } } : undefined);
   const profDir = path.join(home, 'prof');
   const env = daemonEnv(home, fake.url);
   const daemon = spawn(
@@ -49,9 +53,18 @@ async function main(): Promise<void> {
     script: { text: textOfSize(1400), chunks: 1, headers: roomyLimitHeaders },
   });
   const messages = [{ role: 'user' as const, content: 'benchmark' }];
+  const endpoint = viaEndpoint
+    ? new OpenAI({
+        apiKey: fs.readFileSync(path.join(home, 'endpoint-token'), 'utf8').trim(),
+        baseURL: `http://127.0.0.1:${port}/v1`,
+        maxRetries: 0,
+      })
+    : undefined;
   const t0 = performance.now();
-  for (let i = 0; i < n; i++)
-    await client.chat({ provider: 'openai', model: 'gpt-bench', messages, max_tokens: 64, stream: false });
+  for (let i = 0; i < n; i++) {
+    if (endpoint) await endpoint.chat.completions.create({ model: 'gpt-bench', messages, max_completion_tokens: 64 });
+    else await client.chat({ provider: 'openai', model: 'gpt-bench', messages, max_tokens: 64, stream: false });
+  }
   const wall = performance.now() - t0;
   await client.stop().catch(() => undefined);
   client.close();

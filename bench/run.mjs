@@ -30,6 +30,7 @@ const benches = [
   { name: 'httpserver', entry: 'httpServerBench', onlyWhenAsked: true },
   { name: 'startup', entry: 'startup', onlyWhenAsked: true },
   { name: 'memory', entry: 'memory', onlyWhenAsked: true },
+  { name: 'endpointparse', entry: 'endpointParseBench', onlyWhenAsked: true },
 ];
 // Helpers the benchmarks spawn as their own processes.
 const helpers = ['mockServe', 'echoServer', 'peerBench', 'extActivation'];

@@ -22,6 +22,10 @@ export interface RequestPolicy {
 const CORS_EXPOSED =
   'request-id, x-request-id, retry-after, x-conduit-request-id, x-conduit-provider, x-conduit-model, x-conduit-cache, x-conduit-cost-usd, x-conduit-error-code';
 
+/** Request ids: random per daemon, then a counter (no entropy to draw per request). */
+const ID_PREFIX = crypto.randomBytes(4).toString('hex');
+let idCount = 0;
+
 /**
  * One request: Host (DNS rebinding), then Origin (browser pages), then the token, then the body
  * limit, and only then an API handler. Each refusal is in the called API's error shape.
@@ -32,11 +36,10 @@ export async function handleRequest(
   policy: RequestPolicy,
   deps: EndpointDeps,
 ): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://endpoint');
-  const path = url.pathname.replace(/\/+$/, '');
+  const path = pathOf(req.url ?? '/');
   const api: ApiKind =
     path.startsWith('/v1/messages') || req.headers['anthropic-version'] !== undefined ? 'anthropic' : 'openai';
-  const requestId = `http_${Date.now().toString(36)}_${crypto.randomBytes(6).toString('hex')}`;
+  const requestId = `http_${Date.now().toString(36)}_${ID_PREFIX}${(++idCount).toString(36)}`;
   const origin = req.headers.origin;
   const headers: Record<string, string> = {
     'x-conduit-request-id': requestId,
@@ -127,6 +130,14 @@ export async function handleRequest(
     case 'models':
       return models(ex, deps, route.id);
   }
+}
+
+/** The path without query or trailing slashes; a plain origin-form path needs no URL parser. */
+function pathOf(target: string): string {
+  const q = target.indexOf('?');
+  const raw = q < 0 ? target : target.slice(0, q);
+  const plain = raw.startsWith('/') && !raw.startsWith('//') && !raw.includes('%') && !raw.includes('/.');
+  return (plain ? raw : new URL(target, 'http://endpoint').pathname).replace(/\/+$/, '');
 }
 
 type Route = { name: 'chat' | 'messages' | 'countTokens' | 'embeddings' } | { name: 'models'; id?: string };

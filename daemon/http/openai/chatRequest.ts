@@ -3,6 +3,7 @@ import type { ChatMessage, ChatRequest, ContentPart, ImagePart, ToolChoice } fro
 import { badRequest, notFound, type HttpFailure } from '../errorStatus';
 import { mergeTurns } from '../mergeTurns';
 import { resolveModelName, unknownModelMessage } from '../modelName';
+import { plainChat } from './plainChat';
 
 const textPart = z.object({ type: z.literal('text'), text: z.string() });
 const imagePart = z.object({ type: z.literal('image_url'), image_url: z.object({ url: z.string() }) });
@@ -85,12 +86,10 @@ export interface MappedChat {
 
 /** An OpenAI chat completion request as the canonical request; a failure says which field is wrong. */
 export function mapChatCompletion(body: unknown, feature: string): MappedChat | HttpFailure {
-  const parsed = chatCompletionSchema.safeParse(body);
-  if (!parsed.success)
-    return badRequest(
-      `The chat completion request is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}.`,
-    );
-  const b = parsed.data;
+  // A body is the client's object: its own keys (a "status" field too) must not be read as a failure.
+  const parsed = plainChat(body) ?? parseBody(body);
+  if (parsed instanceof Failure) return parsed.failure;
+  const b = parsed;
   if (b.n !== undefined && b.n !== null && b.n !== 1)
     return badRequest('n other than 1 is not supported by Conduit; send one request per choice.');
   const choice = resolveModelName(b.model);
@@ -156,6 +155,20 @@ export function mapChatCompletion(body: unknown, feature: string): MappedChat | 
     };
   }
   return { request, model: b.model, stream: b.stream === true, includeUsage: b.stream_options?.include_usage === true };
+}
+
+class Failure {
+  constructor(readonly failure: HttpFailure) {}
+}
+
+function parseBody(body: unknown): ChatCompletionBody | Failure {
+  const parsed = chatCompletionSchema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  return new Failure(
+    badRequest(
+      `The chat completion request is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}.`,
+    ),
+  );
 }
 
 function toolChoiceOf(c: NonNullable<ChatCompletionBody['tool_choice']>): ToolChoice {

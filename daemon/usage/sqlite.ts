@@ -4,9 +4,6 @@ import { SQLITE_WORKER_SOURCE } from './sqliteWorkerSource';
 
 export type SqlValue = string | number | null;
 
-/** How csv() prints a column: as text (quoted where needed), a number, true/false, an ISO time, or empty. */
-export type CsvKind = 'text' | 'num' | 'bool' | 'time' | 'skip';
-
 /** An error from SQLite or the file system, with the code that says which. */
 export interface StorageError extends Error {
   code?: string;
@@ -101,18 +98,6 @@ export class SqliteDb {
 
   all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
     return this.call({ op: 'all', sql, params }) as Promise<T[]>;
-  }
-
-  /**
-   * Rows as CSV text built on SQLite's thread (sqliteWorkerSource.ts csvPage): the SELECT's first
-   * column is the row's id, returned as `last`; kinds[i] says how column i + 1 is printed.
-   */
-  csv(
-    sql: string,
-    params: readonly SqlValue[],
-    kinds: readonly CsvKind[],
-  ): Promise<{ csv: string; rows: number; last: number | null }> {
-    return this.call({ op: 'csv', sql, params, kinds }) as Promise<{ csv: string; rows: number; last: number | null }>;
   }
 
   exec(sql: string): Promise<void> {

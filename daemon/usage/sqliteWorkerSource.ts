@@ -4,7 +4,7 @@
  * with no separate file to find at run time. Plain CommonJS, no project imports: it holds one
  * connection and answers one message at a time, in order.
  *
- * Messages in: { id, op: 'open' | 'run' | 'get' | 'all' | 'exec' | 'csv' | 'close', ... }.
+ * Messages in: { id, op: 'open' | 'run' | 'get' | 'all' | 'exec' | 'close', ... }.
  * Messages out: { id, ok: true, value } or { id, ok: false, error: { message, code, errno, name } }.
  */
 export const SQLITE_WORKER_SOURCE = String.raw`
@@ -56,54 +56,6 @@ function statement(sql) {
   return st;
 }
 
-// CSV cells as usageCsv.ts writes them (csvLine of rowCsvCells): text that a spreadsheet would
-// run as a formula gets an apostrophe, then quotes if it needs them.
-const FORMULA = /^[=+\-@\t\r]/;
-const QUOTE = /[",\n\r]/;
-function csvText(v) {
-  if (v === null || v === undefined) return '';
-  const t = String(v);
-  const safe = FORMULA.test(t) ? "'" + t : t;
-  return QUOTE.test(safe) ? '"' + safe.replace(/"/g, '""') + '"' : safe;
-}
-function csvCell(kind, v) {
-  switch (kind) {
-    case 'text': return csvText(v);
-    case 'num': return v === null || v === undefined ? '' : String(v);
-    case 'bool': return v !== null && v !== undefined && Number(v) !== 0 ? 'true' : 'false';
-    case 'time': return new Date(Number(v)).toISOString();
-    default: return '';
-  }
-}
-
-// One page of rows as CSV text, built here from arrays: no row object crosses to the daemon's
-// thread, which receives one string. The first column is the row's id (the next page's cursor),
-// not printed; kinds[i] says how column i + 1 is printed ('skip' prints an empty cell).
-function csvPage(m) {
-  const key = 'arrays:' + m.sql;
-  let st = statements.get(key);
-  if (!st) {
-    st = db.prepare(m.sql);
-    if (typeof st.setReturnArrays === 'function') st.setReturnArrays(true);
-    if (statements.size >= MAX_STATEMENTS) statements.delete(statements.keys().next().value);
-    statements.set(key, st);
-  }
-  const kinds = m.kinds;
-  const n = kinds.length;
-  const parts = [];
-  let rows = 0;
-  let last = null;
-  for (const raw of st.iterate(...m.params)) {
-    const r = Array.isArray(raw) ? raw : Object.values(raw);
-    let line = csvCell(kinds[0], r[1]);
-    for (let i = 1; i < n; i++) line += ',' + csvCell(kinds[i], r[i + 1]);
-    parts.push(line);
-    rows++;
-    last = r[0];
-  }
-  return { csv: rows === 0 ? '' : parts.join('\n') + '\n', rows, last: last === null ? null : Number(last) };
-}
-
 function plain(row) {
   return row === undefined ? undefined : Object.assign({}, row);
 }
@@ -127,7 +79,6 @@ function handle(m) {
     case 'get': return plain(statement(m.sql).get(...m.params));
     case 'all': return statement(m.sql).all(...m.params).map(plain);
     case 'exec': db.exec(m.sql); return undefined;
-    case 'csv': return csvPage(m);
     case 'close': {
       statements.clear();
       if (db) db.close();

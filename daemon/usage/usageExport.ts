@@ -1,7 +1,7 @@
 import type { UsageExportParams, UsageExportResult } from '../../protocol/usage';
 import { selectCsvPage } from './csvExportPage';
 import { selectPage } from './ledgerQueries';
-import { MAX_CSV_EXPORT_PAGE, MAX_EXPORT_PAGE } from './usageParams';
+import { MAX_EXPORT_PAGE } from './usageParams';
 import type { UsageLedger } from './usageLedger';
 
 /** `usage/export`: raw rows, a page at a time so no single message grows without bound. */
@@ -10,12 +10,11 @@ export async function exportUsage(
   params: UsageExportParams,
   now: number,
 ): Promise<UsageExportResult> {
-  const max = params.format === 'csv' ? MAX_CSV_EXPORT_PAGE : MAX_EXPORT_PAGE;
   const page = {
     since: params.since,
     until: params.until ?? now + 1,
     ...(params.filters ? { filters: params.filters } : {}),
-    limit: Math.min(params.limit ?? max, max),
+    limit: Math.min(params.limit ?? MAX_EXPORT_PAGE, MAX_EXPORT_PAGE),
     after: params.after ?? 0,
     includeSamples: params.includeSamples === true,
   };

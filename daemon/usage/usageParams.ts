@@ -30,8 +30,6 @@ const queryParams = z
 
 /** The daemon sends at most this many rows in one message; the CLI pages through the rest. */
 export const MAX_EXPORT_PAGE = 5000;
-/** A CSV page is one string (about 200 bytes a row), so it can be larger: fewer round trips. */
-export const MAX_CSV_EXPORT_PAGE = 20_000;
 
 const exportParams = z
   .object({

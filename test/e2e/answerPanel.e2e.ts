@@ -91,18 +91,10 @@ describe.skipIf(missing !== undefined)('the answer panel in a real VS Code', () 
     expect(await view.locator('#up i.codicon-thumbsup').count()).toBe(1);
     expect(await view.locator('#rate').textContent()).not.toMatch(/\p{Extended_Pictographic}/u);
     await expect
-      .poll(
-        () =>
-          view.locator('body').evaluate(() => {
-            let status: string | undefined;
-            document.fonts.forEach((f) => {
-              if (f.family.replace(/"/g, '') === 'codicon') status = f.status;
-            });
-            return status;
-          }),
-        { timeout: 10_000 },
-      )
-      .toBe('loaded');
+      .poll(() => view.locator('body').evaluate(() => document.fonts.load('16px codicon').then((f) => f.length)), {
+        timeout: 10_000,
+      })
+      .toBeGreaterThan(0);
 
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(cs.url).origin });
     await view.locator('button[data-action="copy"][data-index="0"]').click();

@@ -55,7 +55,15 @@ export function createBackgroundWork(deps: BackgroundWorkDeps): BackgroundWork {
   const batches = batchStore
     ? batchJobs({
         store: batchStore,
-        recorder: ledger,
+        // Not on a reply's path: a batch item is marked done only once its row is in SQLite, so
+        // whoever reads the ledger after the job finishes sees every row.
+        recorder: {
+          record: async (r) => {
+            const result = await ledger.record(r);
+            await ledger.settled();
+            return result;
+          },
+        },
         config: deps.config.get,
         budgets,
         keys: deps.keys,

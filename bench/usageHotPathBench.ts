@@ -52,7 +52,10 @@ async function sampled<T>(pid: number, work: () => Promise<T>): Promise<{ value:
 function runCli(env: NodeJS.ProcessEnv, argv: string[]): Promise<{ ms: number; stderr: string }> {
   return new Promise((resolve, reject) => {
     const t = performance.now();
-    const child = spawn(process.execPath, [path.join(dist, 'cli.js'), ...argv], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(dist, 'cli.js'), ...argv], {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => {
       stderr += d;
@@ -144,7 +147,9 @@ async function main(): Promise<void> {
         fulls.push(performance.now() - t);
       }
       out.panel90d = { firstPaintDataMs: percentile(firsts, 50), fullSnapshotMs: percentile(fulls, 50) };
-      log(`panel 90d: first paint data ${percentile(firsts, 50).toFixed(0)} ms, full ${percentile(fulls, 50).toFixed(0)} ms`);
+      log(
+        `panel 90d: first paint data ${percentile(firsts, 50).toFixed(0)} ms, full ${percentile(fulls, 50).toFixed(0)} ms`,
+      );
       const exp = await sampled(pid, () =>
         client.connection.sendRequest(ExperimentsResultsRequest.type, { since: Date.now() - 366 * DAY }),
       );
@@ -168,9 +173,14 @@ async function main(): Promise<void> {
       const write: Record<string, number> = {};
       // Alternated, so each shares the machine's noise.
       for (let round = 0; round < 2; round++)
-        for (const v of [5, 7, SCHEMA_VERSION]) write[`schema${v}`] = ((write[`schema${v}`] ?? 0) + (await insertP50(home, v))) / (round + 1);
+        for (const v of [5, 7, SCHEMA_VERSION])
+          write[`schema${v}`] = ((write[`schema${v}`] ?? 0) + (await insertP50(home, v))) / (round + 1);
       out.insertP50Us = write;
-      log(`lone INSERT p50: ${Object.entries(write).map(([k, v]) => `${k} ${v.toFixed(1)} us`).join(', ')}`);
+      log(
+        `lone INSERT p50: ${Object.entries(write)
+          .map(([k, v]) => `${k} ${v.toFixed(1)} us`)
+          .join(', ')}`,
+      );
     }
   } finally {
     fs.rmSync(home, { recursive: true, force: true });

@@ -76,6 +76,7 @@ function cellsFor(wire: Wire): StreamCell[] {
     c('sseerr2', {
       what: 'HTTP 200, then an in-band error after 2 deltas: stream_interrupted with the 2 deltas, not retried',
       scripts: [{ deltas: DELTAS, fault: { kind: 'sseError', afterDeltas: 2 } }],
+      patient: true,
       outcome: 'stream_interrupted',
       failed: [inBandCode],
       text: 'Alpha beta ',

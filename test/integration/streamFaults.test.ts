@@ -25,6 +25,18 @@ import {
 const FIRST_BYTE_MS = 1000;
 const IDLE_MS = 600;
 const CONFIG = { ...FAST, timeouts: { firstByteMs: FIRST_BYTE_MS, streamIdleMs: IDLE_MS, requestMs: 20_000 } };
+const HOUR = 3_600_000;
+/** For cells about framing, not time: a loaded machine writing one byte at a time trips no timeout. */
+const PATIENT = {
+  ...FAST,
+  timeouts: {
+    firstByteMs: HOUR,
+    streamIdleMs: HOUR,
+    requestMs: HOUR,
+    interactiveRequestMs: HOUR,
+    interactiveFirstByteMs: HOUR,
+  },
+};
 
 const DELTAS = ['Alpha ', 'beta ', 'gamma ', 'delta.'];
 const FULL = DELTAS.join('');
@@ -44,6 +56,8 @@ interface StreamCell {
   /** ok: the exact text (and streamed chunks); failure: the exact partial text the client got. */
   text: string;
   message?: RegExp;
+  /** Runs against a daemon whose timeouts are an hour: the cell is about framing, not time. */
+  patient?: boolean;
   extra?: (ctx: { o: Outcome; seen: RecordedRequest[]; expect: ExpectStatic; why: string }) => Promise<void> | void;
 }
 
@@ -62,6 +76,7 @@ function cellsFor(wire: Wire): StreamCell[] {
     c('sseerr2', {
       what: 'HTTP 200, then an in-band error after 2 deltas: stream_interrupted with the 2 deltas, not retried',
       scripts: [{ deltas: DELTAS, fault: { kind: 'sseError', afterDeltas: 2 } }],
+      patient: true,
       outcome: 'stream_interrupted',
       failed: [inBandCode],
       text: 'Alpha beta ',
@@ -173,6 +188,7 @@ function cellsFor(wire: Wire): StreamCell[] {
     c('bytes', {
       what: '1-byte chunks: the whole answer, exact',
       scripts: [{ deltas: UNICODE, byteByByte: true }],
+      patient: true,
       outcome: 'ok',
       failed: [],
       text: UNICODE.join(''),
@@ -187,6 +203,7 @@ function cellsFor(wire: Wire): StreamCell[] {
     c('bytescrlf', {
       what: '1-byte chunks with CRLF framing, slowly: the whole answer, exact',
       scripts: [{ deltas: UNICODE, byteByByte: true, lineEnding: '\r\n', chunkDelayMs: 5 }],
+      patient: true,
       outcome: 'ok',
       failed: [],
       text: UNICODE.join(''),
@@ -252,17 +269,22 @@ for (let i = 0; i < Math.max(...byWire.map((l) => l.length)); i++)
 describe.concurrent(
   'stream faults: a complete answer, a provider error or a truncation error, never a short success',
   () => {
-    let env: FaultEnv;
+    let quick: FaultEnv;
+    let patient: FaultEnv;
     const mutex = new KeyedMutex();
 
     useFaultEnv(CONFIG, (e) => {
-      env = e;
+      quick = e;
+    });
+    useFaultEnv(PATIENT, (e) => {
+      patient = e;
     });
 
     for (const cell of cells) {
       const stream = cell.stream ?? true;
       it(`${cell.wire} ${cell.id}: ${cell.what}`, async ({ expect }) => {
         const { wire, id } = cell;
+        const env = cell.patient ? patient : quick;
         const model = `m-${id}`;
         const fake = env.fakes[wire];
         await mutex.run(wire, async () => {

@@ -104,7 +104,7 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
     logger.setLevel(next.logLevel);
     alerts.announceDeprecations();
     alerts.checkBudgets();
-    team.start();
+    void team.start();
     void local.apply();
   });
 

@@ -44,7 +44,8 @@ export async function startServices(deps: StartDeps): Promise<void> {
   // Running batches resume where the last daemon left them, with the same backoff.
   await deps.work.batchPoller?.start();
   deps.cacheStartup.start();
-  deps.team.start();
+  // Team mode's hooks are in place before the first request is served (not Redis: that may be down).
+  await deps.team.start();
   deps.monitor.start();
   deps.work.worker?.start();
 }

@@ -38,12 +38,19 @@ export class TeamMode {
     return this.team;
   }
 
-  /** Starts team mode from the Redis URL in effect; a changed URL or team id needs a restart. */
-  start(): void {
+  /**
+   * Starts team mode from the Redis URL in effect; a changed URL or team id needs a restart.
+   * Resolves once the team's hooks are in place (its code loaded), not when Redis answers: the
+   * daemon's start waits for that, so no request slips past the team's budget and limits while
+   * the code loads.
+   */
+  start(): Promise<void> {
     const config = this.deps.config;
     const url = teamRedisUrl(config().team, this.deps.env ?? process.env);
-    if (!url || this.stopped || this.team || this.loading) return;
+    if (!url || this.stopped || this.team || this.loading) return Promise.resolve();
     this.loading = true;
+    let hooked!: () => void;
+    const inPlace = new Promise<void>((resolve) => (hooked = resolve));
     // The team code and ioredis load only for a daemon in team mode. In the background: a Redis
     // that is down costs a warning and local limits, never the start.
     this.starting = import('../team/team')
@@ -59,6 +66,7 @@ export class TeamMode {
           log: this.deps.log,
         });
         this.team = started;
+        hooked();
         return readTeamPassword(this.deps.keychain, this.deps.env ?? process.env).then((password) => {
           this.deps.redactor.addSecret(password);
           return started.start(password);
@@ -70,7 +78,9 @@ export class TeamMode {
         this.deps.log('warn', 'team mode could not start; running locally', {
           err: err instanceof Error ? err.message : String(err),
         });
-      });
+      })
+      .finally(hooked);
+    return inPlace;
   }
 
   /** The limits this daemon applies itself: its share of the team's, once team mode runs. */

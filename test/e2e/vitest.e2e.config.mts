@@ -10,7 +10,8 @@ export default defineConfig({
     globalSetup: ['test/e2e/globalSetup.ts'],
     // One VS Code at a time: two cores.
     fileParallelism: false,
-    testTimeout: 120_000,
+    // Safety nets: a loaded machine takes minutes where a quiet one takes seconds.
+    testTimeout: 300_000,
     hookTimeout: 240_000,
   },
 });

@@ -1,3 +1,4 @@
+import { createCredentialChain, fromEnv, fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { AnthropicAdapter } from '../anthropic/anthropicAdapter';
 import { stainlessClientOptions } from '../sdkClientOptions';
 import type { ProviderConfig } from '../types';
@@ -16,6 +17,10 @@ export function createAnthropicBedrockAdapter(cfg: ProviderConfig): AnthropicAda
       baseURL: cfg.baseURL,
       // null, not undefined: the SDK would otherwise read AWS_BEARER_TOKEN_BEDROCK by itself.
       apiKey: cfg.apiKey || null,
+      // The SDK's own resolver require()s the AWS chain at call time, which the daemon's split
+      // ESM bundle cannot serve; this module is itself loaded on first use, so a static import
+      // costs nothing at start. Same chain as the SDK's default: environment first.
+      providerChainResolver: () => Promise.resolve(createCredentialChain(fromEnv(), fromNodeProviderChain())),
       ...stainlessClientOptions(cfg),
     });
   };

@@ -5,13 +5,12 @@ import { resolveProvider, type ConduitConfig } from '../config/config';
 import type { Redactor } from '../guard/redact';
 import type { LogFn } from '../log/logFn';
 import { embeddingProvider, type EmbeddingAnswer } from '../providers/embeddingProvider';
-import { UpstreamError } from '../providers/types';
-import type { FailureReport, ProviderLimiter, TokenCount } from '../ratelimit/providerLimiter';
+import type { ProviderLimiter, TokenCount } from '../ratelimit/providerLimiter';
 import type { RateLimiter } from '../ratelimit/rateLimiter';
 import { CHARS_PER_TOKEN } from '../ratelimit/tokenEstimate';
 import type { BreakerRegistry } from '../resilience/breakerRegistry';
-import { classifyCode, retryAfterMs } from '../resilience/classify';
 import { executeWithRetry } from '../resilience/executeWithRetry';
+import { failureReport } from './limitedCall';
 import { deadlinePolicy } from '../resilience/interactiveDeadlines';
 import { ResilienceError } from '../resilience/resilienceError';
 import { retrySettings, startDeadline, type Deadline } from '../resilience/resilienceSettings';
@@ -273,16 +272,6 @@ async function limited(
     permit.fail(failureReport(err));
     throw err;
   }
-}
-
-function failureReport(err: unknown): FailureReport {
-  if (!(err instanceof UpstreamError)) return { headers: {} };
-  const pauseMs = classifyCode(err) === 'rate_limited' ? retryAfterMs(err) : undefined;
-  return {
-    headers: err.headers,
-    ...(err.status !== undefined ? { status: err.status } : {}),
-    ...(pauseMs !== undefined ? { pauseMs } : {}),
-  };
 }
 
 function refusalMessage(r: BudgetRefusal, feature: string, provider: ProviderId, model: string): string {

@@ -35,7 +35,8 @@ export async function limitedCall(
   }
 }
 
-function failureReport(err: unknown): FailureReport {
+/** What a failed call tells the limiter: the provider's headers, its status, and a 429's pause. */
+export function failureReport(err: unknown): FailureReport {
   if (!(err instanceof UpstreamError)) return { headers: {} };
   const pauseMs = classifyCode(err) === 'rate_limited' ? retryAfterMs(err) : undefined;
   return {

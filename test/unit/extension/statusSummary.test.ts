@@ -2,29 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { answerFooter } from '../../../extension/answerFooter';
 import { DaemonState } from '../../../extension/daemonState';
 import { formatUsd, summarizeStatus } from '../../../extension/statusSummary';
-import { emptyUsage, type StatusResult } from '../../../protocol';
-
-function status(over: Partial<StatusResult> = {}): StatusResult {
-  return {
-    pid: 1,
-    version: '0.1.0',
-    protocolVersion: 1,
-    uptimeMs: 1,
-    clients: 1,
-    inFlight: 0,
-    requestsServed: 0,
-    home: '/h',
-    socket: '/s',
-    idleTimeoutMs: 1,
-    memory: { rss: 0, heapUsed: 0 },
-    circuits: [],
-    ledger: { file: 'f', state: 'ok', degraded: null, unrecorded: 0 },
-    alerts: [],
-    providers: [{ id: 'anthropic', keySource: 'env', baseURL: 'http://x', defaultModel: 'claude-x' }],
-    rateLimits: [],
-    ...over,
-  };
-}
+import { emptyUsage } from '../../../protocol';
+import { statusFixture as status } from './statusFixture';
 
 describe('status bar summary', () => {
   it("shows provider, today's cost and an ok icon", () => {

@@ -1,29 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DaemonState } from '../../../extension/daemonState';
 import { summarizeStatus } from '../../../extension/statusSummary';
-import type { StatusResult } from '../../../protocol';
-
-function status(over: Partial<StatusResult> = {}): StatusResult {
-  return {
-    pid: 1,
-    version: '0.1.0',
-    protocolVersion: 1,
-    uptimeMs: 1,
-    clients: 1,
-    inFlight: 0,
-    requestsServed: 0,
-    home: '/h',
-    socket: '/s',
-    idleTimeoutMs: 1,
-    memory: { rss: 0, heapUsed: 0 },
-    circuits: [],
-    ledger: { file: 'f', state: 'ok', degraded: null, unrecorded: 0 },
-    alerts: [],
-    providers: [{ id: 'anthropic', keySource: 'env', baseURL: 'http://x', defaultModel: 'claude-x' }],
-    rateLimits: [],
-    ...over,
-  };
-}
+import { statusFixture as status } from './statusFixture';
 
 const base = { provider: 'anthropic' as const, state: DaemonState.Running, status: status(), todayCostUsd: 0 };
 

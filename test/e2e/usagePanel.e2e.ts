@@ -87,10 +87,17 @@ describe.skipIf(missing !== undefined)('the usage panel in a real VS Code', () =
     await answerInput(page, 'Does the panel count this? (e2e panel)');
     // Nobody touches the panel: its live refresh sees the daemon serve the request.
     await expect.poll(() => requestsToday(page), { timeout: 60_000 }).toBe(before + 1);
-    const answers = await Promise.all(
-      page.frames().map((f) => f.evaluate(() => document.querySelector('#answer')?.textContent ?? '').catch(() => '')),
-    );
-    expect(answers.some((a) => a.includes('Counted in the panel.'))).toBe(true);
+    // The ledger row is durable before the reply goes out, so the panel may count the request
+    // before the answer has reached its own panel.
+    const answered = async () =>
+      (
+        await Promise.all(
+          page
+            .frames()
+            .map((f) => f.evaluate(() => document.querySelector('#answer')?.textContent ?? '').catch(() => '')),
+        )
+      ).some((a) => a.includes('Counted in the panel.'));
+    await expect.poll(answered, { timeout: 60_000 }).toBe(true);
     const frame = await usageFrame(page);
     expect(await frame.locator('table[data-table="recent"] tbody tr').first().locator('td').nth(1).textContent()).toBe(
       'ask',

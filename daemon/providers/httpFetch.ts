@@ -3,6 +3,16 @@ import type { Agent } from 'undici';
 /** undici (a megabyte of code) loads with the first request, not with the daemon; then once. */
 let undici: Promise<typeof import('./undici')> | undefined;
 
+/** Loads undici ahead of the first request (see ProviderAdapter.ready); never rejects. */
+export function loadHttp(): Promise<void> {
+  return (undici ??= import('./undici')).then(
+    () => undefined,
+    () => {
+      undici = undefined;
+    },
+  );
+}
+
 /** The fetch signature the three SDKs accept. */
 export type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 

@@ -1,4 +1,5 @@
 import type { ProviderId } from '../../protocol';
+import { loadHttp } from './httpFetch';
 import type { ProviderAdapter, ProviderRequest, ProviderStreamEvent } from './types';
 
 /**
@@ -23,6 +24,11 @@ export function lazyAdapter(id: ProviderId, load: () => Promise<ProviderAdapter>
   }
   return {
     id,
+    ready: () =>
+      Promise.all([adapter(), loadHttp()]).then(
+        () => undefined,
+        () => undefined,
+      ),
     async chat(req, signal) {
       return (loaded ?? (await adapter())).chat(req, signal);
     },

@@ -94,6 +94,12 @@ export interface ProviderConfig {
  */
 export interface ProviderAdapter {
   readonly id: ProviderId;
+  /**
+   * Resolves once the adapter's code (its SDK) is loaded; never rejects (a failed load fails the
+   * call itself, inside the retry policy). A request takes its rate-limit permit only after this,
+   * so the first use's load never releases several permitted requests at once.
+   */
+  ready?(): Promise<void>;
   chat(req: ProviderRequest, signal: AbortSignal): Promise<ProviderResponse>;
   stream(req: ProviderRequest, signal: AbortSignal): AsyncIterable<ProviderStreamEvent>;
 }

@@ -48,6 +48,9 @@ export async function callTarget(ctx: KeyedTarget): Promise<CallOutcome> {
     input: estimateInputTokens(request.messages, request.system),
     output: outputLimit(providerRequest.maxTokens, request.reasoningEffort),
   };
+  // The provider's code loads before a permit is taken: permits taken during a first use's load
+  // would all be released together when it ends, a burst the provider's limit does not allow.
+  await adapter.ready?.();
   const limiter = await limiterThatFits({
     rateLimiter: deps.rateLimiter,
     target,

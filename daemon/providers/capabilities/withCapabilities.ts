@@ -14,6 +14,7 @@ export function withCapabilities(inner: ProviderAdapter): ProviderAdapter {
     planRequest(req.capabilities ?? capabilitiesOf(inner.id, req.model), req);
   return {
     id: inner.id,
+    ...(inner.ready ? { ready: () => inner.ready!() } : {}),
     async chat(req, signal): Promise<ProviderResponse> {
       const p = plan(req);
       const res = await inner.chat(p.request, signal);

@@ -9,10 +9,10 @@
  * cache doing its job. The daemon runs with --expose-gc so `daemon/status` can settle the heap.
  * BENCH_DAEMON_SCRIPT=path runs another build of the daemon.
  */
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DaemonClient } from '../daemon/client/daemonClient';
+import { keepResult } from './history';
 import { benchConfig, benchHome, daemonEnv, roomyLimitHeaders, rssOf, startFake, textOfSize } from './processes';
 
 const buildDir = __dirname;
@@ -149,10 +149,7 @@ async function main(): Promise<void> {
     client.close();
     mock.stop();
   }
-  const resultsDir = path.join(repo, 'bench', 'results');
-  fs.mkdirSync(resultsDir, { recursive: true });
-  const file = path.join(resultsDir, `memory-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  fs.writeFileSync(file, JSON.stringify(result, null, 2));
+  const file = keepResult(repo, 'memory', result);
   console.log(`\nwrote ${path.relative(repo, file)}`);
 }
 

@@ -14,6 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DaemonClient } from '../daemon/client/daemonClient';
+import { keepResult } from './history';
 import { benchConfig, benchHome, daemonEnv, roomyLimitHeaders, startFake, type Mock } from './processes';
 import { percentile } from './stats';
 
@@ -192,18 +193,11 @@ function report(names: string[], loadBefore: number): void {
     }
   }
   console.log(lines.join('\n'));
-  const resultsDir = path.join(repo, 'bench', 'results');
-  fs.mkdirSync(resultsDir, { recursive: true });
-  const file = path.join(resultsDir, `startup-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  const result = {
-    when: new Date().toISOString(),
-    node: process.version,
-    cores: os.cpus().length,
+  const file = keepResult(repo, 'startup', {
     loadAverage: [loadBefore, os.loadavg()[0]],
     rounds,
     samples: Object.fromEntries(samples),
-  };
-  fs.writeFileSync(file, JSON.stringify(result, null, 2));
+  });
   console.log(`\nwrote ${path.relative(repo, file)}`);
 }
 

@@ -18,10 +18,14 @@ const contents = new Map<string, Map<string, Buffer>>();
 beforeAll(async () => {
   const missing = TARGETS.filter((t) => !fs.existsSync(vsixOf(t)));
   if (missing.length > 0) {
-    execFileSync(process.execPath, [path.join(repoRoot, 'scripts/package.mjs'), '--target', missing[0]!.id], {
-      cwd: repoRoot,
-      stdio: 'pipe',
-    });
+    // Packages the build that is there when there is one: a rebuild here would replace dist/
+    // (its chunks included) under the daemons that integration tests start at the same time.
+    const built = fs.existsSync(path.join(repoRoot, 'dist', 'daemon.mjs'));
+    execFileSync(
+      process.execPath,
+      [path.join(repoRoot, 'scripts/package.mjs'), ...(built ? ['--no-build'] : []), '--target', missing[0]!.id],
+      { cwd: repoRoot, stdio: 'pipe' },
+    );
     for (const t of missing.slice(1)) {
       execFileSync(process.execPath, [path.join(repoRoot, 'scripts/package.mjs'), '--no-build', '--target', t.id], {
         cwd: repoRoot,

@@ -1,5 +1,6 @@
 import type { CacheStatsResult, ChatRequest } from '../../protocol';
-import { restoreAnnSnapshot, saveAnnSnapshot, type AnnRestore } from './annSnapshot';
+import { restoreAnnLogged, saveAnnLogged } from './annPersistence';
+import type { AnnRestore } from './annSnapshot';
 import type { AnswerToStore, CacheEntry } from './cacheEntry';
 import { exactKey, semanticScope, semanticText, type CanonicalRequest } from './cacheKey';
 import { cacheQuality } from './cacheQuality';
@@ -364,28 +365,14 @@ export class ResponseCache {
     const semantic = this.semantic;
     const index = this.adaptive;
     if (!this.annHome || !semantic || !index?.usearch) return new Set();
-    const r = await restoreAnnSnapshot(this.annHome, semantic.embedderId, index.usearch, index, entries);
+    const r = await restoreAnnLogged(this.annHome, semantic.embedderId, index, entries, this.opts.log);
     this.annRestored = { entries: r.entries, scopes: r.scopes, problems: r.problems };
-    if (r.scopes > 0)
-      this.opts.log?.('info', 'semantic cache: loaded the saved ANN index', { scopes: r.scopes, entries: r.entries });
-    if (r.problems.length > 0)
-      this.opts.log?.('warn', 'semantic cache: a saved ANN index was not used; rebuilding it from the cache store', {
-        problems: r.problems,
-      });
     return r.keys;
   }
 
   private async saveAnn(): Promise<void> {
     if (!this.annHome || !this.semantic || !this.adaptive?.usearch) return;
-    try {
-      await this.adaptive.idle();
-      const saved = await saveAnnSnapshot(this.annHome, this.semantic.embedderId, this.adaptive);
-      if (saved.scopes > 0) this.opts.log?.('info', 'semantic cache: saved the ANN index', saved);
-    } catch (err) {
-      this.opts.log?.('warn', 'semantic cache: could not save the ANN index; the next start rebuilds it', {
-        err: err instanceof Error ? err.message : String(err),
-      });
-    }
+    await saveAnnLogged(this.annHome, this.semantic.embedderId, this.adaptive, this.opts.log);
   }
 
   private hit(kind: 'exact' | 'semantic', entry: CacheEntry): CacheHit {

@@ -3,19 +3,19 @@ import * as path from 'node:path';
 import { ConduitError } from '../../protocol/errors';
 import type { LedgerStatus } from '../../protocol/usage';
 import { BatchWriter } from './batchWriter';
+import { replayJournal } from './journalReplay';
 import { LedgerJournal, type JournalSegment } from './ledgerJournal';
 import { INSERT_SQL, recordParams, recordToUsageRow } from './ledgerRow';
 import { selectRecentRows } from './ledgerQueries';
 import { LiveWindow } from './liveWindow';
 import { openLedgerDb, type LedgerLog } from './openLedgerDb';
+import { readOnlyProblem, writeProblem } from './readOnlyProblem';
 import type { RequestRecord, RequestRecorder } from './requestRecord';
 import type { SqliteDb, SqlValue } from './sqlite';
 import { describeStorageFailure, isStorageFailure } from './storageFailure';
 import { WalSync } from './walSync';
 
 export const LEDGER_FILE = 'usage.db';
-
-const READ_ONLY_CODES = new Set(['EROFS', 'EACCES', 'EPERM']);
 
 export interface UsageLedgerOptions {
   /** CONDUIT_HOME/usage.db. */
@@ -210,7 +210,7 @@ export class UsageLedger implements RequestRecorder {
       this.walSync = new WalSync(`${this.opts.file}-wal`, this.opts.syncFd);
       const left = LedgerJournal.leftBehind(this.opts.file);
       if (left.length > 0)
-        await this.replay(db, left).catch((err: unknown) => {
+        await replayJournal(db, left, this.walSync, this.log).catch((err: unknown) => {
           // Kept for the next start; new rows go to new segments after them.
           this.log('error', 'usage ledger: could not replay the journal; it is kept for the next start', {
             err: err instanceof Error ? err.message : String(err),
@@ -236,8 +236,7 @@ export class UsageLedger implements RequestRecorder {
       await this.seedLiveWindow(db);
     } catch (err) {
       // SQLite says "cannot open" for a WAL database on a read-only store; name the real cause.
-      const readOnly = writeProblem(this.opts.file);
-      this.setDegraded(readOnly && READ_ONLY_CODES.has(String((readOnly as { code?: unknown }).code)) ? readOnly : err);
+      this.setDegraded(readOnlyProblem(this.opts.file) ?? err);
     }
   }
 
@@ -267,13 +266,8 @@ export class UsageLedger implements RequestRecorder {
     } catch (err) {
       if (this.journal === journal) {
         this.journal = null;
-        this.log(
-          'warn',
-          'usage ledger: the journal cannot be written; rows go to SQLite before the reply from now on',
-          {
-            err: err instanceof Error ? err.message : String(err),
-          },
-        );
+        const detail = { err: err instanceof Error ? err.message : String(err) };
+        this.log('warn', 'usage ledger: the journal cannot be written; rows go to SQLite before the reply', detail);
       }
       return null;
     }
@@ -311,25 +305,6 @@ export class UsageLedger implements RequestRecorder {
           err: err instanceof Error ? err.message : String(err),
         });
       });
-  }
-
-  /** Rows a crash left in the journal go into SQLite (a row already there is ignored), then the segments go. */
-  private async replay(db: SqliteDb, files: string[]): Promise<void> {
-    let rows = 0;
-    for (const file of files) {
-      const params = LedgerJournal.read(file);
-      rows += params.length;
-      if (params.length > 0)
-        await db.transaction(async () => {
-          for (const p of params) await db.runPrepared(INSERT_SQL, p);
-        });
-    }
-    await this.walSync?.sync();
-    for (const file of files) fs.rmSync(file, { force: true });
-    this.log('info', 'usage ledger: rows from the journal replayed after an unclean stop', {
-      rows,
-      segments: files.length,
-    });
   }
 
   /** Writes one batch in one transaction; rows not already in the journal get an fsync. */
@@ -417,16 +392,5 @@ export class UsageLedger implements RequestRecorder {
     }
     this.state = 'degraded';
     this.degraded = message;
-  }
-}
-
-/** access(2) reports a read-only mount (EROFS) even to root, and missing permissions to others. */
-function writeProblem(file: string): Error | null {
-  try {
-    fs.accessSync(path.dirname(file), fs.constants.W_OK);
-    fs.accessSync(file, fs.constants.W_OK);
-    return null;
-  } catch (err) {
-    return err as Error;
   }
 }

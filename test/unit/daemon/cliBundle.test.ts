@@ -6,18 +6,23 @@ import { describe, expect, it } from 'vitest';
  * the daemon only. A settings file that imported an adapter for one constant once doubled cli.js
  * and slowed every command; this keeps that from coming back.
  */
+/** The CLI as `npm run build` bundles it, in memory, with the map of what went in. */
+function buildCli() {
+  return esbuild.build({
+    entryPoints: ['daemon/cli.ts'],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+}
+
 describe('the conduit CLI bundle', () => {
   it('includes no provider or cloud SDK', async () => {
-    const result = await esbuild.build({
-      entryPoints: ['daemon/cli.ts'],
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
-    });
+    const result = await buildCli();
     const inputs = Object.keys(result.metafile.inputs);
     const sdks = inputs.filter((p) =>
       /node_modules\/(?:openai|@anthropic-ai|@google\/genai|@aws-sdk|google-auth-library)\//.test(p),
@@ -28,16 +33,7 @@ describe('the conduit CLI bundle', () => {
   });
 
   it('evaluates no schema library and no SDK for `conduit ask`: other commands load theirs when they run', async () => {
-    const result = await esbuild.build({
-      entryPoints: ['daemon/cli.ts'],
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
-    });
+    const result = await buildCli();
     const inputs = result.metafile.inputs;
     // What a module reaches through static imports is evaluated with it; import() waits for use.
     const reached = (entry: string): Set<string> => {

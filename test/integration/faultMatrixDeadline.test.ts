@@ -10,6 +10,8 @@ import {
   codeOf,
   describeOutcome,
   useFaultEnv,
+  HOUR,
+  HOUR_TIMEOUTS,
 } from './faultMatrixHelpers';
 import { waitFor } from './harness';
 
@@ -30,19 +32,8 @@ const CONFIG = {
   timeouts: { firstByteMs: 5000, streamIdleMs: 5000, requestMs: DEADLINE_MS },
 };
 
-const HOUR = 3_600_000;
 /** No timer of the daemon's can end a request: only a cancel can. */
-const NO_TIMERS = {
-  ...FAST,
-  retryBudgetMs: HOUR,
-  timeouts: {
-    firstByteMs: HOUR,
-    streamIdleMs: HOUR,
-    requestMs: HOUR,
-    interactiveRequestMs: HOUR,
-    interactiveFirstByteMs: HOUR,
-  },
-};
+const NO_TIMERS = { ...FAST, retryBudgetMs: HOUR, timeouts: HOUR_TIMEOUTS };
 
 /** The daemon's log lines of one kind for one model, as objects. */
 function logLines(env: FaultEnv, msg: string, model: string): Array<Record<string, unknown>> {

@@ -50,6 +50,17 @@ export interface ResilienceOverrides {
 }
 
 /** Small delays, so a whole matrix runs in seconds; a breaker that a matrix cell cannot trip. */
+export const HOUR = 3_600_000;
+
+/** Every timeout an hour: for cells about framing or cancellation, where no timer may end a request. */
+export const HOUR_TIMEOUTS = {
+  firstByteMs: HOUR,
+  streamIdleMs: HOUR,
+  requestMs: HOUR,
+  interactiveRequestMs: HOUR,
+  interactiveFirstByteMs: HOUR,
+};
+
 export const FAST: Required<Pick<ResilienceOverrides, 'baseDelayMs' | 'maxDelayMs' | 'retryBudgetMs' | 'maxAttempts'>> &
   ResilienceOverrides = {
   baseDelayMs: 40,

@@ -14,6 +14,7 @@ import {
   type Outcome,
   type Wire,
   useFaultEnv,
+  HOUR_TIMEOUTS,
 } from './faultMatrixHelpers';
 
 /**
@@ -25,18 +26,8 @@ import {
 const FIRST_BYTE_MS = 1000;
 const IDLE_MS = 600;
 const CONFIG = { ...FAST, timeouts: { firstByteMs: FIRST_BYTE_MS, streamIdleMs: IDLE_MS, requestMs: 20_000 } };
-const HOUR = 3_600_000;
 /** For cells about framing, not time: a loaded machine writing one byte at a time trips no timeout. */
-const PATIENT = {
-  ...FAST,
-  timeouts: {
-    firstByteMs: HOUR,
-    streamIdleMs: HOUR,
-    requestMs: HOUR,
-    interactiveRequestMs: HOUR,
-    interactiveFirstByteMs: HOUR,
-  },
-};
+const PATIENT = { ...FAST, timeouts: HOUR_TIMEOUTS };
 
 const DELTAS = ['Alpha ', 'beta ', 'gamma ', 'delta.'];
 const FULL = DELTAS.join('');

@@ -1,6 +1,5 @@
-import { Worker } from 'node:worker_threads';
 import { NativeModuleError } from '../platform/nativeModule';
-import { SQLITE_WORKER_SOURCE } from './sqliteWorkerSource';
+import { SqliteThread, type ThreadReply } from './sqliteThread';
 
 export type SqlValue = string | number | null;
 
@@ -13,56 +12,49 @@ export interface StorageError extends Error {
 /** The SQLite binding: a Node-API module with prebuilt binaries for every target, so nothing is compiled. */
 export const SQLITE_MODULE = '@photostructure/sqlite';
 
-interface Reply {
-  id: number;
-  ok: boolean;
-  value?: unknown;
-  error?: { message: string; code?: string; errno?: number; name?: string };
-}
-type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void };
-
 /**
  * Which module the SQLite thread loads. `CONDUIT_SQLITE_DRIVER=node:sqlite` runs the same code on
  * the runtime's built-in SQLite (Node 22.5+), for comparing the two (bench/sqliteBench.ts).
  */
-function driver(): { driver: string; requireFrom: string } {
-  const chosen = process.env.CONDUIT_SQLITE_DRIVER === 'node:sqlite' ? 'node:sqlite' : SQLITE_MODULE;
-  return { driver: chosen, requireFrom: __filename };
+function driver(): string {
+  return process.env.CONDUIT_SQLITE_DRIVER === 'node:sqlite' ? 'node:sqlite' : SQLITE_MODULE;
 }
 
 /**
- * One SQLite connection on a thread of its own. The binding is synchronous (it has node:sqlite's
- * API), so each connection runs on a worker thread and the daemon's event loop only posts
- * messages: a slow query or an fsync inside a commit never holds up a reply. The thread answers
- * messages one at a time, in order; still, statements from two async callers could interleave
- * inside one another's transaction, so every write goes through `write()`, which runs one unit of
- * work at a time, in order. Reads are not queued: SQLite gives them a consistent view.
+ * One SQLite connection, run on a worker thread. The binding is synchronous (it has node:sqlite's
+ * API), so connections live on a worker thread and the daemon's event loop only posts messages:
+ * a slow query or an fsync inside a commit never holds up a reply. The connections of a process
+ * share one thread (sqliteThread.ts), which answers messages one at a time, in order; still,
+ * statements from two async callers could interleave inside one another's transaction, so every
+ * write goes through `write()`, which runs one unit of work at a time, in order. Reads are not
+ * queued: SQLite gives them a consistent view.
  */
 export class SqliteDb {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
   private dead: Error | null = null;
+  private readonly stopWatching: () => void;
 
   private constructor(
-    private readonly worker: Worker,
+    private readonly thread: SqliteThread,
+    private readonly conn: number,
     readonly file: string,
   ) {
-    // An idle connection must not keep a process alive (the CLI, tests); one with work in flight does.
-    worker.unref();
-    worker.on('message', (reply: Reply) => this.settle(reply));
-    worker.on('error', (err) => this.fail(err));
-    worker.on('exit', (code) => this.fail(new Error(`the SQLite thread for ${file} exited (code ${code})`)));
+    this.stopWatching = thread.onDeath((err) => {
+      this.dead ??= new Error(`the SQLite thread for ${file} stopped: ${err.message}`);
+    });
   }
 
   static async open(file: string, opts: { readOnly?: boolean } = {}): Promise<SqliteDb> {
-    const worker = new Worker(SQLITE_WORKER_SOURCE, { eval: true, workerData: driver() });
-    const db = new SqliteDb(worker, file);
+    // Thread and connection number are taken in the same turn, so a second open of the same file
+    // that starts meanwhile sees this one and goes to another thread.
+    const thread = SqliteThread.forFile(file, driver(), __filename);
+    const db = new SqliteDb(thread, thread.attach(file), file);
     try {
       await db.call({ op: 'open', file, readOnly: opts.readOnly === true });
     } catch (err) {
-      await worker.terminate();
+      db.stopWatching();
+      await thread.detach(db.conn);
       throw err;
     }
     return db;
@@ -78,6 +70,11 @@ export class SqliteDb {
       throw err;
     }
     return db;
+  }
+
+  /** The worker thread this connection runs on (connections of one process share it). */
+  get threadId(): number {
+    return this.thread.threadId;
   }
 
   run(sql: string, params: readonly SqlValue[] = []): Promise<{ changes: number }> {
@@ -133,39 +130,29 @@ export class SqliteDb {
     return this.queue
       .then(() => this.call({ op: 'close' }, true))
       .then(() => undefined)
-      .finally(() => this.worker.terminate().then(() => undefined));
+      .finally(() => {
+        this.stopWatching();
+        return this.thread.detach(this.conn);
+      });
   }
 
-  private call(message: Record<string, unknown>, closing = false): Promise<unknown> {
-    if (this.dead) return Promise.reject(this.dead);
+  private async call(message: Record<string, unknown>, closing = false): Promise<unknown> {
+    if (this.dead) throw this.dead;
     if (this.closed && !closing)
-      return Promise.reject(Object.assign(new Error('SQLITE_MISUSE: Database is closed'), { code: 'SQLITE_MISUSE' }));
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      if (this.pending.size === 0) this.worker.ref();
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ ...message, id });
-    });
-  }
-
-  private settle(reply: Reply): void {
-    const p = this.pending.get(reply.id);
-    if (!p) return;
-    this.pending.delete(reply.id);
-    if (this.pending.size === 0) this.worker.unref();
-    if (reply.ok) p.resolve(reply.value);
-    else p.reject(toError(reply.error!));
-  }
-
-  private fail(err: Error): void {
-    if (this.closed && this.pending.size === 0) return;
-    this.dead ??= err;
-    for (const p of this.pending.values()) p.reject(err);
-    this.pending.clear();
+      throw Object.assign(new Error('SQLITE_MISUSE: Database is closed'), { code: 'SQLITE_MISUSE' });
+    let reply: ThreadReply;
+    try {
+      reply = await this.thread.post(this.conn, message);
+    } catch (err) {
+      this.dead ??= new Error(`the SQLite thread for ${this.file} stopped: ${(err as Error).message}`);
+      throw this.dead;
+    }
+    if (!reply.ok) throw toError(reply.error!);
+    return reply.value;
   }
 }
 
-function toError(e: NonNullable<Reply['error']>): Error {
+function toError(e: NonNullable<ThreadReply['error']>): Error {
   if (e.name === 'NativeModuleError') return new NativeModuleError(SQLITE_MODULE, e.message);
   const err: StorageError = new Error(e.message);
   if (e.code !== undefined) err.code = e.code;

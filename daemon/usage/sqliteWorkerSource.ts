@@ -1,10 +1,10 @@
 /**
  * The SQLite thread's code, as source text: a worker started with `eval: true` runs the same way
  * from the bundle (dist/daemon.js, dist/cli.js) and from the TypeScript sources under the tests,
- * with no separate file to find at run time. Plain CommonJS, no project imports: it holds one
- * connection and answers one message at a time, in order.
+ * with no separate file to find at run time. Plain CommonJS, no project imports: it holds any
+ * number of connections (sqliteThread.ts) and answers one message at a time, in order.
  *
- * Messages in: { id, op: 'open' | 'run' | 'get' | 'all' | 'exec' | 'close', ... }.
+ * Messages in: { id, conn, op: 'open' | 'run' | 'get' | 'all' | 'exec' | 'close', ... }.
  * Messages out: { id, ok: true, value } or { id, ok: false, error: { message, code, errno, name } }.
  */
 export const SQLITE_WORKER_SOURCE = String.raw`
@@ -21,8 +21,9 @@ const NAMES = ['SQLITE_OK', 'SQLITE_ERROR', 'SQLITE_INTERNAL', 'SQLITE_PERM', 'S
   'SQLITE_FORMAT', 'SQLITE_RANGE', 'SQLITE_NOTADB'];
 const MAX_STATEMENTS = 128;
 
-let db = null;
-const statements = new Map();
+// Connection number -> { db, statements }: each connection keeps its own prepared statements.
+const connections = new Map();
+let mod = null;
 
 function load() {
   const driver = workerData.driver;
@@ -43,13 +44,14 @@ function toError(e, op) {
   return out;
 }
 
-function statement(sql) {
+function statement(c, sql) {
+  const statements = c.statements;
   let st = statements.get(sql);
   if (st) {
     // Most recently used last, so the oldest is dropped first.
     statements.delete(sql);
   } else {
-    st = db.prepare(sql);
+    st = c.db.prepare(sql);
     if (statements.size >= MAX_STATEMENTS) statements.delete(statements.keys().next().value);
   }
   statements.set(sql, st);
@@ -60,29 +62,39 @@ function plain(row) {
   return row === undefined ? undefined : Object.assign({}, row);
 }
 
+function connection(m) {
+  const c = connections.get(m.conn);
+  if (!c) throw Object.assign(new Error('Database is closed'), { errcode: 21 });
+  return c;
+}
+
 function handle(m) {
   switch (m.op) {
     case 'open': {
-      let mod;
-      try { mod = load(); } catch (e) { throw Object.assign(e instanceof Error ? e : new Error(String(e)), { conduitLoad: true }); }
+      if (!mod) {
+        try { mod = load(); } catch (e) { throw Object.assign(e instanceof Error ? e : new Error(String(e)), { conduitLoad: true }); }
+      }
       // The options the previous binding (sqlite3) had: no foreign keys unless a database turns
       // them on, and SQLite's default acceptance of double-quoted string literals.
-      db = new mod.DatabaseSync(m.file, {
+      const db = new mod.DatabaseSync(m.file, {
         readOnly: !!m.readOnly, enableForeignKeyConstraints: false, enableDoubleQuotedStringLiterals: true,
       });
+      connections.set(m.conn, { db, statements: new Map() });
       return undefined;
     }
     case 'run': {
-      const r = statement(m.sql).run(...m.params);
+      const r = statement(connection(m), m.sql).run(...m.params);
       return { changes: Number(r.changes) };
     }
-    case 'get': return plain(statement(m.sql).get(...m.params));
-    case 'all': return statement(m.sql).all(...m.params).map(plain);
-    case 'exec': db.exec(m.sql); return undefined;
+    case 'get': return plain(statement(connection(m), m.sql).get(...m.params));
+    case 'all': return statement(connection(m), m.sql).all(...m.params).map(plain);
+    case 'exec': connection(m).db.exec(m.sql); return undefined;
     case 'close': {
-      statements.clear();
-      if (db) db.close();
-      db = null;
+      const c = connections.get(m.conn);
+      if (!c) return undefined;
+      connections.delete(m.conn);
+      c.statements.clear();
+      c.db.close();
       return undefined;
     }
     default: throw new Error('unknown SQLite operation ' + m.op);

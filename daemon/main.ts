@@ -19,6 +19,7 @@ import { installProcessHooks } from './compose/processHooks';
 import { startServices } from './compose/startServices';
 import { statusReport } from './compose/statusReport';
 import { TeamMode } from './compose/teamMode';
+import { stopOnReplacedCode } from './compose/replacedCode';
 import { createLocalEndpoint } from './http/createLocalEndpoint';
 import { logFn } from './log/logFn';
 import { loadOverlay } from './router/catalogueOverlay';
@@ -135,6 +136,7 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
     localEndpoint: local.endpoint,
   });
   lifecycle.onStopRequested((reason) => void shutdown.stop(reason));
+  stopOnReplacedCode({ stop: lifecycle.requestStop, log });
 
   await keysLoaded;
   logKeychainState(ring, log);

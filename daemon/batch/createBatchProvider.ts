@@ -1,6 +1,7 @@
 import type { BatchProviderId } from '../../protocol';
 import type { ProviderConfig } from '../providers/types';
 import type { BatchProvider } from './batchTypes';
+import { loadChunk } from '../platform/codeChunk';
 
 /**
  * A provider's Batch API client. Its module, and the SDK it uses, load on the first call: most
@@ -27,10 +28,10 @@ export function createBatchProvider(id: BatchProviderId, cfg: ProviderConfig): B
 async function loadBatchProvider(id: BatchProviderId, cfg: ProviderConfig): Promise<BatchProvider> {
   switch (id) {
     case 'anthropic':
-      return new (await import('./anthropicBatch')).AnthropicBatch(cfg);
+      return new (await loadChunk('the Anthropic batch code', () => import('./anthropicBatch'))).AnthropicBatch(cfg);
     case 'openai':
-      return new (await import('./openaiBatch')).OpenAIBatch(cfg);
+      return new (await loadChunk('the OpenAI batch code', () => import('./openaiBatch'))).OpenAIBatch(cfg);
     case 'gemini':
-      return new (await import('./geminiBatch')).GeminiBatch(cfg);
+      return new (await loadChunk('the Gemini batch code', () => import('./geminiBatch'))).GeminiBatch(cfg);
   }
 }

@@ -6,6 +6,7 @@ import { LexicalEmbedder } from './lexicalEmbedder';
 import { securePrivateDir } from '../home/safePath';
 import { defaultLocalModelDir, loadLocalEmbedder, type LocalEmbedderOptions } from './localEmbedder';
 import { recordEmbedderChoice } from './semanticStatus';
+import { loadChunk } from '../platform/codeChunk';
 
 export interface EmbedderContext {
   home: string;
@@ -71,7 +72,7 @@ export async function chooseEmbedder(settings: SemanticSettings, ctx: EmbedderCo
       `conduit.cache.semantic.embedder = provider (${settings.provider})`,
     );
     // Its SDK loads only for a daemon that embeds through a provider.
-    const { providerEmbedder } = await import('./providerEmbedder');
+    const { providerEmbedder } = await loadChunk('the embeddings code', () => import('./providerEmbedder'));
     return providerEmbedder({
       provider: settings.provider,
       apiKey: access.apiKey,

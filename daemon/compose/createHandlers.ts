@@ -29,6 +29,7 @@ import type { WarmFn } from './createGateway';
 import type { LiveConfig } from './liveConfig';
 import type { DaemonStores } from './openStores';
 import type { TeamMode } from './teamMode';
+import { loadChunk } from '../platform/codeChunk';
 
 export interface HandlerDeps {
   config: LiveConfig;
@@ -60,7 +61,9 @@ export function createHandlers(deps: HandlerDeps): RegisterHandlers[] {
       baseURL: (id) => resolveProvider(config.get(), id).baseURL,
       // keyVerify loads every provider's SDK: only when a key is verified, not at start.
       verify: async (id, key, baseURL) =>
-        (await import('../secrets/keyVerify')).verifyKey(id, key, baseURL, (t) => redactor.text(t)),
+        (await loadChunk('the key check', () => import('../secrets/keyVerify'))).verifyKey(id, key, baseURL, (t) =>
+          redactor.text(t),
+        ),
       log,
     }),
     cacheHandlers({ cache: deps.cache, enabled: () => config.get().cache.enabled, warm: deps.warm }),

@@ -10,6 +10,7 @@ import type { Team } from '../team/team';
 import { readTeamPassword } from '../team/teamPassword';
 import { teamRedisUrl } from '../team/teamSettings';
 import type { RequestRecord } from '../usage/requestRecord';
+import { loadChunk } from '../platform/codeChunk';
 
 export interface TeamModeDeps {
   config: () => ConduitConfig;
@@ -53,7 +54,7 @@ export class TeamMode {
     const inPlace = new Promise<void>((resolve) => (hooked = resolve));
     // The team code and ioredis load only for a daemon in team mode. In the background: a Redis
     // that is down costs a warning and local limits, never the start.
-    this.starting = import('../team/team')
+    this.starting = loadChunk('team mode', () => import('../team/team'))
       .then(({ Team }) => {
         if (this.stopped) return undefined;
         const started = new Team({

@@ -21,6 +21,7 @@ import type { BudgetRefusal, BudgetTable, Reservation } from '../usage/budgetTab
 import { embeddingCostUsd, embeddingRate, embeddingTokensUpperBound } from '../usage/embeddingPrice';
 import { formatUsd } from '../usage/pricing';
 import type { RequestRecord, RequestRecorder } from '../usage/requestRecord';
+import { loadChunk } from '../platform/codeChunk';
 
 export interface EmbeddingGatewayDeps {
   config: () => ConduitConfig;
@@ -186,13 +187,9 @@ export class EmbeddingGateway {
           const { value, attempts } = await executeWithRetry(
             (attempt) =>
               limited(limiter, estimate, deadline, attempt.signal, async () =>
-                (await import('../providers/upstreamEmbeddings')).upstreamEmbeddings(
-                  provider,
-                  model,
-                  req.inputs,
-                  { apiKey: apiKey ?? '', baseURL },
-                  attempt.signal,
-                ),
+                (
+                  await loadChunk('the embeddings code', () => import('../providers/upstreamEmbeddings'))
+                ).upstreamEmbeddings(provider, model, req.inputs, { apiKey: apiKey ?? '', baseURL }, attempt.signal),
               ),
             {
               provider,

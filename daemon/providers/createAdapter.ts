@@ -3,6 +3,7 @@ import type { ProviderAdapter, ProviderConfig } from './types';
 import { withCapabilities } from './capabilities/withCapabilities';
 import { lazyAdapter } from './lazyAdapter';
 import { checkRequiredSettings } from './requiredSettings';
+import { loadChunk } from '../platform/codeChunk';
 
 /**
  * One adapter, and so one SDK client and its connection pool, per call: callers keep it. The
@@ -11,7 +12,7 @@ import { checkRequiredSettings } from './requiredSettings';
  */
 export function createAdapter(id: ProviderId, cfg: ProviderConfig): ProviderAdapter {
   checkRequiredSettings(id, cfg);
-  return withCapabilities(lazyAdapter(id, () => loadAdapter(id, cfg)));
+  return withCapabilities(lazyAdapter(id, () => loadChunk(`the ${id} provider's code`, () => loadAdapter(id, cfg))));
 }
 
 /** Each import() is a separate lazily evaluated module in the bundle: only the providers used load. */

@@ -1,11 +1,14 @@
 import type { Agent } from 'undici';
+import { loadChunk } from '../platform/codeChunk';
 
 /** undici (a megabyte of code) loads with the first request, not with the daemon; then once. */
 let undici: Promise<typeof import('./undici')> | undefined;
 
+const loadUndici = (): Promise<typeof import('./undici')> => loadChunk('the HTTP client', () => import('./undici'));
+
 /** Loads undici ahead of the first request (see ProviderAdapter.ready); never rejects. */
 export function loadHttp(): Promise<void> {
-  return (undici ??= import('./undici')).then(
+  return (undici ??= loadUndici()).then(
     () => undefined,
     () => {
       undici = undefined;
@@ -29,7 +32,7 @@ export interface HttpFetchOptions {
 export function createHttpFetch(options: HttpFetchOptions): FetchFn {
   let dispatcher: Agent | undefined;
   return async (input, init) => {
-    const { Agent, fetch: undiciFetch } = await (undici ??= import('./undici'));
+    const { Agent, fetch: undiciFetch } = await (undici ??= loadUndici());
     dispatcher ??= new Agent({ connect: { timeout: options.connectTimeoutMs } });
     // The SDKs pass a URL string; a Request from Node's global undici is not one undici@7 knows.
     const url = typeof input === 'string' || input instanceof URL ? input : input.url;

@@ -31,6 +31,7 @@ const benches = [
   { name: 'startup', entry: 'startup', onlyWhenAsked: true },
   { name: 'memory', entry: 'memory', onlyWhenAsked: true },
   { name: 'endpointparse', entry: 'endpointParseBench', onlyWhenAsked: true },
+  { name: 'heapdiff', entry: 'heapDiff', onlyWhenAsked: true },
 ];
 // Helpers the benchmarks spawn as their own processes.
 const helpers = ['mockServe', 'echoServer', 'peerBench', 'extActivation'];

@@ -1,13 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { prepareDatabaseFile } from '../home/safePath';
+import { InsertTally } from './insertTally';
 import type { SqlValue } from './sqlite';
 
 /** A segment of the journal: one file, and the SQLite inserts of the rows it holds. */
 export interface JournalSegment {
   readonly file: string;
   /** The rows' inserts into SQLite; the segment may go once they all committed and the WAL is on disk. */
-  readonly inserts: Promise<boolean>[];
+  readonly inserts: InsertTally;
 }
 
 interface OpenSegment extends JournalSegment {
@@ -142,7 +143,7 @@ export class LedgerJournal {
     const fd = fs.openSync(file, 'a');
     // The new file's name must survive a power cut too, not only its contents.
     syncDirectory(path.dirname(file));
-    this.current = { file, fd, bytes: 0, inserts: [] };
+    this.current = { file, fd, bytes: 0, inserts: new InsertTally() };
     return this.current;
   }
 }

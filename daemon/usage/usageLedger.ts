@@ -117,7 +117,7 @@ export class UsageLedger implements RequestRecorder {
           const insert = new Promise<boolean>((resolve) =>
             setImmediate(() => resolve(this.writer.add({ params, journaled: true }).catch(() => false))),
           );
-          seg.inserts.push(insert);
+          seg.inserts.track(insert);
           this.handoffs.add(insert);
           void insert.finally(() => this.handoffs.delete(insert));
           this.armIdleSeal();
@@ -294,8 +294,7 @@ export class UsageLedger implements RequestRecorder {
   private retire(seg: JournalSegment): void {
     this.retiring = this.retiring
       .then(async () => {
-        const committed = await Promise.all(seg.inserts);
-        if (!committed.every(Boolean)) return;
+        if (!(await seg.inserts.settled())) return;
         await this.walSync?.sync();
         fs.rmSync(seg.file, { force: true });
       })

@@ -10,6 +10,8 @@ export interface HttpFailure {
   retryAfterS?: number;
   /** Sent as x-should-retry: false when a retry cannot help soon (a budget, a bad request). */
   noRetry?: boolean;
+  /** OpenAI's error.param: the request field at fault, when one is. */
+  param?: string;
 }
 
 const STATUS: Record<ErrorCode, number> = {

@@ -4,6 +4,7 @@ import type { EmbedResult } from '../gateway/embeddingGateway';
 import { anthropicErrorBody } from './anthropic/anthropicError';
 import { failureOf, type HttpFailure } from './errorStatus';
 import { openaiErrorBody } from './openai/openaiError';
+import { redactedHeader } from './redactedHeader';
 
 /** Which API a request called: its errors go back in that API's shape. */
 export type ApiKind = 'openai' | 'anthropic';
@@ -88,5 +89,6 @@ export function resultHeaders(result: ChatResult): Record<string, string> {
     ...(result.costUsd !== undefined && result.costUsd !== null
       ? { 'x-conduit-cost-usd': String(result.costUsd) }
       : {}),
+    ...redactedHeader(result.guard?.redacted),
   };
 }

@@ -39,6 +39,8 @@ export class FakeEmbeddings {
   dims = 16;
   private readonly failures: { status: number; error?: ScriptedError; headers?: Record<string, string> }[] = [];
   private readonly waiters: { n: number; resolve: () => void }[] = [];
+  /** While set, every call waits for it before it answers (a test releases it when its callers are in). */
+  holdUntil: Promise<unknown> | undefined;
 
   /** `headers` go on the error response too (retry-after, rate-limit headers). */
   failNext(status: number, error?: ScriptedError, headers?: Record<string, string>): void {
@@ -49,6 +51,7 @@ export class FakeEmbeddings {
     this.calls.length = 0;
     this.failures.length = 0;
     this.latency = { perCallMs: 0, perInputMs: 0 };
+    this.holdUntil = undefined;
   }
 
   /** Resolves once `n` calls have arrived. */
@@ -93,6 +96,7 @@ export class FakeEmbeddings {
       !key || rejected.has(key) ? { status: 401, error: { message: 'invalid api key' } } : this.failures.shift();
     const delay = this.latency.perCallMs + this.latency.perInputMs * inputs.length;
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    if (this.holdUntil) await this.holdUntil;
     if (res.destroyed) return true;
     const headers = { ...wire.baseHeaders('req_fake_embeddings'), 'content-type': 'application/json' };
     if (failure) {

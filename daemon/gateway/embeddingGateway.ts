@@ -43,6 +43,8 @@ export interface EmbedRequest {
   /** As the client named it: `text-embedding-3-small`, `gemini/gemini-embedding-001`… */
   model: string;
   inputs: string[];
+  /** Shortened vectors, for the models that offer them (OpenAI's `dimensions`, Gemini's outputDimensionality). */
+  dimensions?: number;
   requestId: string;
   feature: string;
   clientName: string;
@@ -112,7 +114,7 @@ export class EmbeddingGateway {
       const redacted = guarded.redacted;
       await this.moderate(guarded.inputs, req, config);
       const inputs = guarded.inputs;
-      const key = EmbeddingCache.key(provider, model, inputs);
+      const key = EmbeddingCache.key(provider, model, inputs, req.dimensions);
       const hit = config.cache.enabled ? this.cache.get(key) : undefined;
       if (hit) {
         await this.deps.recorder.record(row({ cache: 'exact', costSavedUsd: hit.costUsd ?? 0 }));
@@ -299,6 +301,7 @@ export class EmbeddingGateway {
                   req.inputs,
                   { apiKey: apiKey ?? '', baseURL },
                   attempt.signal,
+                  req.dimensions,
                 ),
               ),
             {

@@ -58,10 +58,11 @@ export function createLocalEndpoint(parts: LocalEndpointParts): {
     send: (request, ex, onChunk) => send(parts, request, ex, onChunk),
     budgetRetryAfterS: () => budgetRetryAfterS(parts.budgets, Date.now()),
     modelIds: () => modelIds(parts.config()),
-    embed: (model, inputs, ex) =>
+    embed: (model, inputs, ex, dimensions) =>
       embeddings.embed({
         model,
         inputs,
+        ...(dimensions !== undefined ? { dimensions } : {}),
         requestId: ex.requestId,
         feature: ex.feature,
         clientName: ex.clientName,

@@ -9,6 +9,7 @@ const embeddingsSchema = z.object({
   model: z.string().min(1),
   input: z.union([z.string(), z.array(z.string()).min(1).max(MAX_INPUTS)]),
   encoding_format: z.enum(['float', 'base64']).optional(),
+  dimensions: z.number().int().positive().max(65_536).optional(),
 });
 
 /** POST /v1/embeddings: OpenAI's shape, answered by the provider that serves the model. */
@@ -25,7 +26,7 @@ export async function embeddings(ex: Exchange, deps: EndpointDeps): Promise<void
   }
   const inputs = typeof parsed.data.input === 'string' ? [parsed.data.input] : parsed.data.input;
   try {
-    const out = await deps.embed(parsed.data.model, inputs, ex);
+    const out = await deps.embed(parsed.data.model, inputs, ex, parsed.data.dimensions);
     const base64 = parsed.data.encoding_format === 'base64';
     sendJson(
       ex,

@@ -39,7 +39,7 @@ export interface EndpointDeps {
   /** Model ids to list: Conduit's tiers, then the catalogue's and the configured ones. */
   modelIds(): { id: string; ownedBy: string }[];
   /** Embeddings through the cache, budgets, limits and resilience, with a ledger row. */
-  embed(model: string, input: string[], ex: Exchange): Promise<EmbedResult>;
+  embed(model: string, input: string[], ex: Exchange, dimensions?: number): Promise<EmbedResult>;
 }
 
 export function sendJson(ex: Exchange, status: number, body: unknown, extra: Record<string, string> = {}): void {

@@ -9,6 +9,8 @@ export interface EmbeddingCall {
   provider: 'openai' | 'gemini';
   model: string;
   inputs: string[];
+  /** The vector length asked for (OpenAI's `dimensions`, Gemini's `outputDimensionality`), if any. */
+  dimensions?: number;
   /** Set once the answer went out, or the client hung up first. */
   outcome?: 'finished' | 'aborted';
 }
@@ -83,6 +85,9 @@ export class FakeEmbeddings {
           : '',
       inputs,
     };
+    const asked = gemini ? geminiDimensions(body) : isRecord(body) ? body.dimensions : undefined;
+    if (typeof asked === 'number') call.dimensions = asked;
+    const dims = call.dimensions ?? this.dims;
     this.calls.push(call);
     for (const w of this.waiters.filter((x) => this.calls.length >= x.n)) {
       this.waiters.splice(this.waiters.indexOf(w), 1);
@@ -108,11 +113,11 @@ export class FakeEmbeddings {
     res.end(
       JSON.stringify(
         gemini
-          ? { embeddings: inputs.map((t) => ({ values: fakeEmbedding(t, this.dims) })) }
+          ? { embeddings: inputs.map((t) => ({ values: fakeEmbedding(t, dims) })) }
           : {
               object: 'list',
               model: call.model,
-              data: inputs.map((t, index) => ({ object: 'embedding', index, embedding: fakeEmbedding(t, this.dims) })),
+              data: inputs.map((t, index) => ({ object: 'embedding', index, embedding: fakeEmbedding(t, dims) })),
               usage: { prompt_tokens: inputs.length, total_tokens: inputs.length },
             },
       ),
@@ -133,4 +138,9 @@ function geminiInputs(body: unknown): string[] {
     const parts = isRecord(r) && isRecord(r.content) && Array.isArray(r.content.parts) ? r.content.parts : [];
     return parts.map((p: unknown) => (isRecord(p) && typeof p.text === 'string' ? p.text : '')).join('');
   });
+}
+
+function geminiDimensions(body: unknown): unknown {
+  const first = isRecord(body) && Array.isArray(body.requests) ? (body.requests[0] as unknown) : undefined;
+  return isRecord(first) ? first.outputDimensionality : undefined;
 }

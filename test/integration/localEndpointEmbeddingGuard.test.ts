@@ -53,6 +53,17 @@ describe('local endpoint: embedding inputs under the input guard', () => {
     expect(sent[1]).toMatch(/^deploy with .+ today$/);
   });
 
+  it('a chat prompt meets the same guard: the secret is redacted upstream and x-conduit-redacted says so', async () => {
+    const { response } = await openai.chat.completions
+      .create(
+        { model: 'gpt-5.4-mini', messages: [{ role: 'user', content: `is ${FAKE_KEY} valid?` }] },
+        { headers: { 'x-conduit-feature': 'notes' } },
+      )
+      .withResponse();
+    expect(response.headers.get('x-conduit-redacted')).toBe('1 openai key');
+    expect(JSON.stringify(env.fake.lastRequest('openai')!.body)).not.toContain(FAKE_KEY);
+  });
+
   it('a feature that blocks secrets refuses the request: 400 guard_blocked, param input, nothing sent', async () => {
     const err = await refusal('strict', ['fine', `key=${FAKE_KEY}`]);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);

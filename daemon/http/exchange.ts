@@ -26,6 +26,13 @@ export interface Exchange {
   body: unknown;
 }
 
+/** A model GET /v1/models lists; `embedding` ones serve POST /v1/embeddings, not chat. */
+export interface ListedModel {
+  id: string;
+  ownedBy: string;
+  embedding?: true;
+}
+
 /** What the endpoint handlers need from the daemon. */
 export interface EndpointDeps {
   /** The gateway's send: guard, route, cache, budget, limits, resilience and the ledger. */
@@ -37,7 +44,7 @@ export interface EndpointDeps {
   /** Seconds until the soonest budget period turns, for retry-after on a budget refusal. */
   budgetRetryAfterS(): number | undefined;
   /** Model ids to list: Conduit's tiers, then the catalogue's and the configured ones. */
-  modelIds(): { id: string; ownedBy: string }[];
+  modelIds(): ListedModel[];
   /** Embeddings through the cache, budgets, limits and resilience, with a ledger row. */
   embed(model: string, input: string[], ex: Exchange, dimensions?: number): Promise<EmbedResult>;
 }

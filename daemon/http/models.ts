@@ -9,7 +9,8 @@ const CREATED_S = 1_700_000_000;
  * anthropic-version, as the Anthropic SDK does.
  */
 export function models(ex: Exchange, deps: EndpointDeps, id: string | undefined): void {
-  const all = deps.modelIds();
+  // Anthropic's list is of models /v1/messages takes; OpenAI's has the embedding models too.
+  const all = deps.modelIds().filter((m) => ex.api === 'openai' || !m.embedding);
   const listed = id === undefined ? all : all.filter((m) => m.id === id);
   if (id !== undefined && listed.length === 0)
     return sendFailure(

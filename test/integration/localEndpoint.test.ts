@@ -228,10 +228,18 @@ describe('local endpoint: the official SDKs through the daemon', () => {
     const listed = await openai.models.list();
     const ids = listed.data.map((m) => m.id);
     expect(ids).toEqual(
-      expect.arrayContaining(['conduit/simple', 'conduit/complex', 'claude-haiku-5-5', 'gpt-5.4-mini']),
+      expect.arrayContaining([
+        'conduit/simple',
+        'conduit/complex',
+        'claude-haiku-5-5',
+        'gpt-5.4-mini',
+        'text-embedding-3-small',
+      ]),
     );
+    expect((await openai.models.retrieve('gemini-embedding-001')).owned_by).toBe('gemini');
     const anthropicList = await anthropic.models.list();
     expect(anthropicList.data.map((m) => m.id)).toContain('conduit/moderate');
+    expect(anthropicList.data.map((m) => m.id)).not.toContain('text-embedding-3-small');
     expect(env.fake.requests).toHaveLength(0);
   });
 

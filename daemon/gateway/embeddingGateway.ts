@@ -1,7 +1,7 @@
 import { ConduitError, emptyUsage, type ConduitErrorData, type GuardRedaction, type ProviderId } from '../../protocol';
 import { EmbeddingCache } from '../cache/embeddingCache';
 import { ttlFor } from '../cache/cacheSettings';
-import { SingleFlight } from '../cache/singleFlight';
+import { FlightCancelled, SingleFlight } from '../cache/singleFlight';
 import { resolveProvider, type ConduitConfig } from '../config/config';
 import { guardEmbeddingInputs } from '../guard/embeddingGuard';
 import { enforceModeration } from '../guard/moderation';
@@ -151,6 +151,11 @@ export class EmbeddingGateway {
       await this.deps.recorder.record(m.row({ coalesced: true }));
       return { ...value, costUsd: 0 };
     } catch (err) {
+      if (err instanceof FlightCancelled)
+        this.deps.log('debug', 'embeddings caller left a request in flight', {
+          requestId: m.req.requestId,
+          leader,
+        });
       // The leader's row is the flight's, written when the call ends, even if this caller left.
       if (leader) throw new Recorded(this.errorOf(err, m));
       // A follower writes its own row (in embed), with the shared call's error or its own cancellation.

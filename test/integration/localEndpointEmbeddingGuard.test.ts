@@ -155,6 +155,35 @@ describe('local endpoint: identical embedding requests in flight share one upstr
     expect(env.fake.embeddings.calls).toHaveLength(1);
   });
 
+  it('the first caller leaving does not cut the call: the other is served, the call billed to the first', async () => {
+    let release!: () => void;
+    env.fake.embeddings.holdUntil = new Promise<void>((r) => (release = r));
+    const count = (msg: string) => env.h.logText().split(`"msg":"${msg}"`).length - 1;
+    const joinedBefore = count('embeddings joined a request in flight');
+    const leftBefore = count('embeddings caller left a request in flight');
+    const gone = new AbortController();
+    const ask = (signal?: AbortSignal) =>
+      openai.embeddings.create(
+        { model: 'text-embedding-3-small', input: 'first one leaves' },
+        { headers: { 'x-conduit-feature': 'co-leave' }, ...(signal ? { signal } : {}) },
+      );
+    const first = ask(gone.signal).catch((e: unknown) => e);
+    await env.fake.embeddings.waitForCalls(1);
+    const second = ask();
+    await waitFor(() => count('embeddings joined a request in flight') > joinedBefore, 60_000, 'the second joining');
+    gone.abort();
+    expect(await first).toBeInstanceOf(OpenAI.APIUserAbortError);
+    await waitFor(() => count('embeddings caller left a request in flight') > leftBefore, 60_000, 'the first leaving');
+    release();
+    expect((await second).data).toHaveLength(1);
+    expect(env.fake.embeddings.calls).toMatchObject([{ outcome: 'finished' }]);
+    const rows = (await ledgerRows(env.h)).filter((r) => r.feature === 'co-leave');
+    expect(rows.map((r) => [r.coalesced, r.errorCode, (r.costUsd ?? 0) > 0]).sort()).toEqual([
+      [false, null, true],
+      [true, null, false],
+    ]);
+  });
+
   it("a failed shared call is every caller's error, each with its own ledger row", async () => {
     let release!: () => void;
     env.fake.embeddings.holdUntil = new Promise<void>((r) => (release = r));

@@ -72,3 +72,8 @@ export function badRequest(message: string): HttpFailure {
 export function notFound(message: string): HttpFailure {
   return { status: 404, message, code: 'not_found', noRetry: true };
 }
+
+/** A model name Conduit cannot serve; OpenAI's body then says `model_not_found`, as its API does. */
+export function modelNotFound(message: string): HttpFailure {
+  return { ...notFound(message), param: 'model' };
+}

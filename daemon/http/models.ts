@@ -1,4 +1,4 @@
-import { notFound } from './errorStatus';
+import { modelNotFound } from './errorStatus';
 import { sendFailure, sendJson, type EndpointDeps, type Exchange } from './exchange';
 
 /** A fixed date for every listed model: Conduit does not know when a provider created one. */
@@ -15,7 +15,7 @@ export function models(ex: Exchange, deps: EndpointDeps, id: string | undefined)
   if (id !== undefined && listed.length === 0)
     return sendFailure(
       ex,
-      notFound(`The model ${JSON.stringify(id)} is not listed; GET /v1/models lists the names Conduit takes.`),
+      modelNotFound(`The model ${JSON.stringify(id)} is not listed; GET /v1/models lists the names Conduit takes.`),
     );
   if (ex.api === 'anthropic') {
     const data = listed.map((m) => ({

@@ -13,6 +13,11 @@ function typeFor(failure: HttpFailure): string {
 export function openaiErrorBody(failure: HttpFailure): {
   error: { message: string; type: string; param: string | null; code: string };
 } {
-  const code = failure.status === 401 ? 'invalid_api_key' : failure.code;
+  const code =
+    failure.status === 401
+      ? 'invalid_api_key'
+      : failure.status === 404 && failure.param === 'model'
+        ? 'model_not_found'
+        : failure.code;
   return { error: { message: failure.message, type: typeFor(failure), param: failure.param ?? null, code } };
 }

@@ -13,6 +13,7 @@ import type { RateLimiter } from '../ratelimit/rateLimiter';
 import { CHARS_PER_TOKEN } from '../ratelimit/tokenEstimate';
 import type { BreakerRegistry } from '../resilience/breakerRegistry';
 import { executeWithRetry } from '../resilience/executeWithRetry';
+import { embeddingRowFor } from './embeddingRow';
 import { failureReport } from './limitedCall';
 import { deadlinePolicy } from '../resilience/interactiveDeadlines';
 import { ResilienceError } from '../resilience/resilienceError';
@@ -105,7 +106,7 @@ export class EmbeddingGateway {
     const config = this.deps.config();
     const { provider, model } = embeddingProvider(req.model);
     const rate = embeddingRate(provider, model, config.prices);
-    const row = this.rowFor(req, provider, model, config, rate.assumed);
+    const row = embeddingRowFor(req, provider, model, config.profile, rate.assumed);
     try {
       const guarded = guardEmbeddingInputs(req.inputs, req.feature, {
         maxPromptChars: config.maxPromptChars,
@@ -217,46 +218,6 @@ export class EmbeddingGateway {
       req.signal,
       (t) => this.deps.redactor.text(t),
     );
-  }
-
-  /** The request's ledger row, with its fields filled at the time it is written. */
-  private rowFor(
-    req: EmbedRequest,
-    provider: ProviderId,
-    model: string,
-    config: ConduitConfig,
-    assumed: boolean,
-  ): (fields: Partial<RequestRecord>) => RequestRecord {
-    const startedAt = Date.now();
-    const started = performance.now();
-    return (fields) => ({
-      requestId: req.requestId,
-      startedAt,
-      client: 'other',
-      clientName: req.clientName,
-      feature: req.feature,
-      priority: 'interactive',
-      provider,
-      model,
-      tier: null,
-      experimentArm: null,
-      usage: emptyUsage(),
-      costUsd: 0,
-      costSavedUsd: 0,
-      costEstimated: assumed,
-      latencyMs: performance.now() - started,
-      ttftMs: null,
-      attempts: 0,
-      errorCode: null,
-      httpStatus: null,
-      fallbackPath: [],
-      cache: 'none',
-      coalesced: false,
-      stream: false,
-      profile: config.profile,
-      sample: null,
-      ...fields,
-    });
   }
 
   private reserve(feature: string, provider: ProviderId, model: string, usd: number): Reservation {

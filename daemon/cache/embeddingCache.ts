@@ -36,9 +36,11 @@ export class EmbeddingCache {
     });
   }
 
-  static key(provider: string, model: string, inputs: readonly string[]): string {
+  /** `dimensions`, when the client asked for shortened vectors: another length is another answer. */
+  static key(provider: string, model: string, inputs: readonly string[], dimensions?: number): string {
     // Length-prefixed, so no two different input lists can hash the same text.
-    const h = createHash('sha256').update(`${provider}\u0000${model}\u0000${inputs.length}`);
+    const dims = dimensions === undefined ? '' : `\u0000d${dimensions}`;
+    const h = createHash('sha256').update(`${provider}\u0000${model}${dims}\u0000${inputs.length}`);
     for (const text of inputs) h.update(`\u0000${Buffer.byteLength(text, 'utf8')}\u0000`).update(text, 'utf8');
     return h.digest('hex');
   }

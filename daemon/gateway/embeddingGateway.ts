@@ -1,7 +1,10 @@
-import { ConduitError, emptyUsage, type ConduitErrorData, type ProviderId } from '../../protocol';
+import { ConduitError, emptyUsage, type ConduitErrorData, type GuardRedaction, type ProviderId } from '../../protocol';
 import { EmbeddingCache } from '../cache/embeddingCache';
 import { ttlFor } from '../cache/cacheSettings';
+import { FlightCancelled, SingleFlight } from '../cache/singleFlight';
 import { resolveProvider, type ConduitConfig } from '../config/config';
+import { guardEmbeddingInputs } from '../guard/embeddingGuard';
+import { enforceModeration } from '../guard/moderation';
 import type { Redactor } from '../guard/redact';
 import type { LogFn } from '../log/logFn';
 import { embeddingProvider, type EmbeddingAnswer } from '../providers/embeddingProvider';
@@ -10,12 +13,13 @@ import type { RateLimiter } from '../ratelimit/rateLimiter';
 import { CHARS_PER_TOKEN } from '../ratelimit/tokenEstimate';
 import type { BreakerRegistry } from '../resilience/breakerRegistry';
 import { executeWithRetry } from '../resilience/executeWithRetry';
+import { embeddingRowFor } from './embeddingRow';
 import { failureReport } from './limitedCall';
 import { deadlinePolicy } from '../resilience/interactiveDeadlines';
 import { ResilienceError } from '../resilience/resilienceError';
 import { retrySettings, startDeadline, type Deadline } from '../resilience/resilienceSettings';
 import type { KeyRing } from '../secrets/keyRing';
-import { keyFromEnv } from '../secrets/keySource';
+import { keyFromEnv, resolveKey } from '../secrets/keySource';
 import { withKeyRotation } from '../secrets/keyRotation';
 import type { BudgetRefusal, BudgetTable, Reservation } from '../usage/budgetTable';
 import { embeddingCostUsd, embeddingRate, embeddingTokensUpperBound } from '../usage/embeddingPrice';
@@ -41,6 +45,8 @@ export interface EmbedRequest {
   /** As the client named it: `text-embedding-3-small`, `gemini/gemini-embedding-001`… */
   model: string;
   inputs: string[];
+  /** Shortened vectors, for the models that offer them (OpenAI's `dimensions`, Gemini's outputDimensionality). */
+  dimensions?: number;
   requestId: string;
   feature: string;
   clientName: string;
@@ -54,6 +60,26 @@ export interface EmbedResult {
   promptTokens: number;
   cache: 'none' | 'exact';
   costUsd: number | null;
+  /** What the input guard removed from the inputs before they were sent; empty when nothing was. */
+  redacted?: GuardRedaction[];
+}
+
+/** A cache miss, as the flight (or the request alone) runs it. */
+interface Miss {
+  req: EmbedRequest;
+  provider: 'openai' | 'gemini';
+  model: string;
+  key: string;
+  config: ConduitConfig;
+  rate: ReturnType<typeof embeddingRate>;
+  row: (fields: Partial<RequestRecord>) => RequestRecord;
+}
+
+/** An error whose ledger row is written already: it is passed on, not recorded again. */
+class Recorded extends Error {
+  constructor(readonly error: ConduitError) {
+    super(error.message);
+  }
 }
 
 /**
@@ -65,6 +91,7 @@ export interface EmbedResult {
 export class EmbeddingGateway {
   private readonly cache: EmbeddingCache;
   private readonly env: NodeJS.ProcessEnv;
+  private readonly flights = new SingleFlight<EmbedResult>();
 
   constructor(private readonly deps: EmbeddingGatewayDeps) {
     this.env = deps.env ?? process.env;
@@ -79,46 +106,70 @@ export class EmbeddingGateway {
   async embed(req: EmbedRequest): Promise<EmbedResult> {
     const config = this.deps.config();
     const { provider, model } = embeddingProvider(req.model);
-    const startedAt = Date.now();
-    const started = performance.now();
     const rate = embeddingRate(provider, model, config.prices);
-    let attempts = 0;
-    const row = (fields: Partial<RequestRecord>): RequestRecord => ({
-      requestId: req.requestId,
-      startedAt,
-      client: 'other',
-      clientName: req.clientName,
-      feature: req.feature,
-      priority: 'interactive',
-      provider,
-      model,
-      tier: null,
-      experimentArm: null,
-      usage: emptyUsage(),
-      costUsd: 0,
-      costSavedUsd: 0,
-      costEstimated: rate.assumed,
-      latencyMs: performance.now() - started,
-      ttftMs: null,
-      attempts,
-      errorCode: null,
-      httpStatus: null,
-      fallbackPath: [],
-      cache: 'none',
-      coalesced: false,
-      stream: false,
-      profile: config.profile,
-      sample: null,
-      ...fields,
-    });
-    const key = EmbeddingCache.key(provider, model, req.inputs);
-    const cacheOn = config.cache.enabled;
+    const row = embeddingRowFor(req, provider, model, config.profile, rate.assumed);
     try {
-      const hit = cacheOn ? this.cache.get(key) : undefined;
+      const guarded = guardEmbeddingInputs(req.inputs, req.feature, {
+        maxPromptChars: config.maxPromptChars,
+        guard: config.guard,
+      });
+      const redacted = guarded.redacted;
+      await this.moderate(guarded.inputs, req, config);
+      const inputs = guarded.inputs;
+      const key = EmbeddingCache.key(provider, model, inputs, req.dimensions);
+      const hit = config.cache.enabled ? this.cache.get(key) : undefined;
       if (hit) {
         await this.deps.recorder.record(row({ cache: 'exact', costSavedUsd: hit.costUsd ?? 0 }));
-        return { ...hit, provider, cache: 'exact', costUsd: 0 };
+        return { ...hit, provider, cache: 'exact', costUsd: 0, redacted };
       }
+      const miss: Miss = { req: { ...req, inputs }, provider, model, key, config, rate, row };
+      if (!config.cache.enabled || !config.cache.coalesce) return { ...(await this.miss(miss)), redacted };
+      return { ...(await this.coalesced(miss)), redacted };
+    } catch (err) {
+      if (err instanceof Recorded) throw err.error;
+      const data = this.errorData(err, req.signal, provider, model);
+      await this.deps.recorder.record(row({ errorCode: data.code, httpStatus: data.status ?? null }));
+      throw new ConduitError(data);
+    }
+  }
+
+  /**
+   * Identical requests in flight share one upstream call, as chat requests do: the first leads
+   * and its row carries the call; the call runs under the flight's signal, which aborts only when
+   * every caller has gone. A follower's row spent nothing and says it was coalesced.
+   */
+  private async coalesced(m: Miss): Promise<EmbedResult> {
+    const { leader, result } = this.flights.run(m.key, m.req.signal, undefined, (signal) =>
+      this.miss({ ...m, req: { ...m.req, signal } }),
+    );
+    if (!leader)
+      this.deps.log('debug', 'embeddings joined a request in flight', {
+        requestId: m.req.requestId,
+        feature: m.req.feature,
+      });
+    try {
+      const value = await result;
+      if (leader) return value;
+      await this.deps.recorder.record(m.row({ coalesced: true }));
+      return { ...value, costUsd: 0 };
+    } catch (err) {
+      if (err instanceof FlightCancelled)
+        this.deps.log('debug', 'embeddings caller left a request in flight', {
+          requestId: m.req.requestId,
+          leader,
+        });
+      // The leader's row is the flight's, written when the call ends, even if this caller left.
+      if (leader) throw new Recorded(this.errorOf(err, m));
+      // A follower writes its own row (in embed), with the shared call's error or its own cancellation.
+      throw err instanceof Recorded ? err.error : err;
+    }
+  }
+
+  /** A cache miss: the budget, the call, the cache and the row (its own, success or failure). */
+  private async miss(m: Miss): Promise<EmbedResult> {
+    const { req, provider, model, config, rate, row } = m;
+    let attempts = 0;
+    try {
       const reservation = this.reserve(
         req.feature,
         provider,
@@ -136,14 +187,38 @@ export class EmbeddingGateway {
       }
       const costUsd = embeddingCostUsd(rate, answer.promptTokens);
       this.deps.budgets.settle(reservation, costUsd);
-      if (cacheOn) this.cache.set(key, { ...answer, costUsd }, ttlFor(config.cache, req.feature));
-      await this.deps.recorder.record(row({ usage: { ...emptyUsage(), input_tokens: answer.promptTokens }, costUsd }));
+      if (config.cache.enabled) this.cache.set(m.key, { ...answer, costUsd }, ttlFor(config.cache, req.feature));
+      await this.deps.recorder.record(
+        row({ usage: { ...emptyUsage(), input_tokens: answer.promptTokens }, costUsd, attempts }),
+      );
       return { ...answer, provider, cache: 'none', costUsd };
     } catch (err) {
       const data = this.errorData(err, req.signal, provider, model);
-      await this.deps.recorder.record(row({ errorCode: data.code, httpStatus: data.status ?? null }));
-      throw new ConduitError(data);
+      await this.deps.recorder.record(row({ errorCode: data.code, httpStatus: data.status ?? null, attempts }));
+      throw new Recorded(new ConduitError(data));
     }
+  }
+
+  private errorOf(err: unknown, m: Miss): ConduitError {
+    if (err instanceof Recorded) return err.error;
+    if (err instanceof ConduitError) return err;
+    return new ConduitError(this.errorData(err, m.req.signal, m.provider, m.model));
+  }
+
+  /** Moderation, for the features in `guard.moderationFeatures`, as for a chat prompt: before anything is spent. */
+  private async moderate(inputs: readonly string[], req: EmbedRequest, config: ConduitConfig): Promise<void> {
+    const features = config.guard.moderationFeatures;
+    if (!features.includes(req.feature)) return;
+    await enforceModeration(
+      { feature: req.feature, messages: inputs.map((content) => ({ content })) },
+      features,
+      () => {
+        const { key } = resolveKey('openai', this.env, this.deps.keys, config.profile);
+        return key ? { apiKey: key, baseURL: resolveProvider(config, 'openai', this.env).baseURL } : undefined;
+      },
+      req.signal,
+      (t) => this.deps.redactor.text(t),
+    );
   }
 
   private reserve(feature: string, provider: ProviderId, model: string, usd: number): Reservation {
@@ -189,7 +264,14 @@ export class EmbeddingGateway {
               limited(limiter, estimate, deadline, attempt.signal, async () =>
                 (
                   await loadChunk('the embeddings code', () => import('../providers/upstreamEmbeddings'))
-                ).upstreamEmbeddings(provider, model, req.inputs, { apiKey: apiKey ?? '', baseURL }, attempt.signal),
+                ).upstreamEmbeddings(
+                  provider,
+                  model,
+                  req.inputs,
+                  { apiKey: apiKey ?? '', baseURL },
+                  attempt.signal,
+                  req.dimensions,
+                ),
               ),
             {
               provider,

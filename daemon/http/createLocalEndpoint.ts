@@ -1,9 +1,11 @@
 import type { ChatRequest, ChatResult, ToolCallDelta } from '../../protocol';
+import { EMBEDDING_PRICES_PER_MTOK } from '../cache/embeddingUsage';
 import type { ConduitConfig } from '../config/config';
 import { EmbeddingGateway } from '../gateway/embeddingGateway';
 import type { Gateway } from '../gateway/gateway';
 import { modelsInUse } from '../gateway/routeStep';
 import type { Redactor } from '../guard/redact';
+import { embeddingProvider } from '../providers/embeddingProvider';
 import { MODELS_CATALOGUE } from '../router/modelsCatalogue';
 import { deprecationStatus } from '../router/models';
 import type { RateLimiter } from '../ratelimit/rateLimiter';
@@ -12,7 +14,7 @@ import type { KeyRing } from '../secrets/keyRing';
 import type { BudgetTable } from '../usage/budgetTable';
 import type { RequestRecorder } from '../usage/requestRecord';
 import { readOrCreateEndpointToken } from './endpointToken';
-import type { EndpointDeps, Exchange } from './exchange';
+import type { EndpointDeps, Exchange, ListedModel } from './exchange';
 import { LocalEndpoint } from './localEndpoint';
 import { CONDUIT_MODELS } from './modelName';
 
@@ -58,10 +60,11 @@ export function createLocalEndpoint(parts: LocalEndpointParts): {
     send: (request, ex, onChunk) => send(parts, request, ex, onChunk),
     budgetRetryAfterS: () => budgetRetryAfterS(parts.budgets, Date.now()),
     modelIds: () => modelIds(parts.config()),
-    embed: (model, inputs, ex) =>
+    embed: (model, inputs, ex, dimensions) =>
       embeddings.embed({
         model,
         inputs,
+        ...(dimensions !== undefined ? { dimensions } : {}),
         requestId: ex.requestId,
         feature: ex.feature,
         clientName: ex.clientName,
@@ -99,9 +102,9 @@ export function budgetRetryAfterS(budgets: Pick<BudgetTable, 'statuses'>, now: n
   return Math.max(1, Math.ceil((at - now) / 1000));
 }
 
-function modelIds(config: ConduitConfig): { id: string; ownedBy: string }[] {
+function modelIds(config: ConduitConfig): ListedModel[] {
   const now = new Date();
-  const out: { id: string; ownedBy: string }[] = CONDUIT_MODELS.map((id) => ({ id, ownedBy: 'conduit' }));
+  const out: ListedModel[] = CONDUIT_MODELS.map((id) => ({ id, ownedBy: 'conduit' }));
   const seen = new Set<string>(out.map((m) => m.id));
   for (const m of MODELS_CATALOGUE) {
     if (deprecationStatus(m, now).state === 'past' || seen.has(m.id)) continue;
@@ -114,6 +117,10 @@ function modelIds(config: ConduitConfig): { id: string; ownedBy: string }[] {
     if (seen.has(id)) continue;
     seen.add(id);
     out.push({ id, ownedBy: m.provider });
+  }
+  // For tools that look for an embedding model in the list (POST /v1/embeddings serves these).
+  for (const id of Object.keys(EMBEDDING_PRICES_PER_MTOK)) {
+    if (!seen.has(id)) out.push({ id, ownedBy: embeddingProvider(id).provider, embedding: true });
   }
   return out;
 }

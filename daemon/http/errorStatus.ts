@@ -10,6 +10,8 @@ export interface HttpFailure {
   retryAfterS?: number;
   /** Sent as x-should-retry: false when a retry cannot help soon (a budget, a bad request). */
   noRetry?: boolean;
+  /** OpenAI's error.param: the request field at fault, when one is. */
+  param?: string;
 }
 
 const STATUS: Record<ErrorCode, number> = {
@@ -69,4 +71,9 @@ export function badRequest(message: string): HttpFailure {
 
 export function notFound(message: string): HttpFailure {
   return { status: 404, message, code: 'not_found', noRetry: true };
+}
+
+/** A model name Conduit cannot serve; OpenAI's body then says `model_not_found`, as its API does. */
+export function modelNotFound(message: string): HttpFailure {
+  return { ...notFound(message), param: 'model' };
 }

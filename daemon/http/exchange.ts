@@ -4,6 +4,7 @@ import type { EmbedResult } from '../gateway/embeddingGateway';
 import { anthropicErrorBody } from './anthropic/anthropicError';
 import { failureOf, type HttpFailure } from './errorStatus';
 import { openaiErrorBody } from './openai/openaiError';
+import { redactedHeader } from './redactedHeader';
 
 /** Which API a request called: its errors go back in that API's shape. */
 export type ApiKind = 'openai' | 'anthropic';
@@ -25,6 +26,13 @@ export interface Exchange {
   body: unknown;
 }
 
+/** A model GET /v1/models lists; `embedding` ones serve POST /v1/embeddings, not chat. */
+export interface ListedModel {
+  id: string;
+  ownedBy: string;
+  embedding?: true;
+}
+
 /** What the endpoint handlers need from the daemon. */
 export interface EndpointDeps {
   /** The gateway's send: guard, route, cache, budget, limits, resilience and the ledger. */
@@ -36,9 +44,9 @@ export interface EndpointDeps {
   /** Seconds until the soonest budget period turns, for retry-after on a budget refusal. */
   budgetRetryAfterS(): number | undefined;
   /** Model ids to list: Conduit's tiers, then the catalogue's and the configured ones. */
-  modelIds(): { id: string; ownedBy: string }[];
+  modelIds(): ListedModel[];
   /** Embeddings through the cache, budgets, limits and resilience, with a ledger row. */
-  embed(model: string, input: string[], ex: Exchange): Promise<EmbedResult>;
+  embed(model: string, input: string[], ex: Exchange, dimensions?: number): Promise<EmbedResult>;
 }
 
 export function sendJson(ex: Exchange, status: number, body: unknown, extra: Record<string, string> = {}): void {
@@ -88,5 +96,6 @@ export function resultHeaders(result: ChatResult): Record<string, string> {
     ...(result.costUsd !== undefined && result.costUsd !== null
       ? { 'x-conduit-cost-usd': String(result.costUsd) }
       : {}),
+    ...redactedHeader(result.guard?.redacted),
   };
 }

@@ -20,7 +20,7 @@ export interface RequestPolicy {
 }
 
 const CORS_EXPOSED =
-  'request-id, x-request-id, retry-after, x-conduit-request-id, x-conduit-provider, x-conduit-model, x-conduit-cache, x-conduit-cost-usd, x-conduit-error-code';
+  'request-id, x-request-id, retry-after, x-conduit-request-id, x-conduit-provider, x-conduit-model, x-conduit-cache, x-conduit-cost-usd, x-conduit-error-code, x-conduit-redacted';
 
 /** Request ids: random per daemon, then a counter (no entropy to draw per request). */
 const ID_PREFIX = crypto.randomBytes(4).toString('hex');

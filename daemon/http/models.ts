@@ -1,4 +1,4 @@
-import { notFound } from './errorStatus';
+import { modelNotFound } from './errorStatus';
 import { sendFailure, sendJson, type EndpointDeps, type Exchange } from './exchange';
 
 /** A fixed date for every listed model: Conduit does not know when a provider created one. */
@@ -9,12 +9,13 @@ const CREATED_S = 1_700_000_000;
  * anthropic-version, as the Anthropic SDK does.
  */
 export function models(ex: Exchange, deps: EndpointDeps, id: string | undefined): void {
-  const all = deps.modelIds();
+  // Anthropic's list is of models /v1/messages takes; OpenAI's has the embedding models too.
+  const all = deps.modelIds().filter((m) => ex.api === 'openai' || !m.embedding);
   const listed = id === undefined ? all : all.filter((m) => m.id === id);
   if (id !== undefined && listed.length === 0)
     return sendFailure(
       ex,
-      notFound(`The model ${JSON.stringify(id)} is not listed; GET /v1/models lists the names Conduit takes.`),
+      modelNotFound(`The model ${JSON.stringify(id)} is not listed; GET /v1/models lists the names Conduit takes.`),
     );
   if (ex.api === 'anthropic') {
     const data = listed.map((m) => ({

@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import { tokensEqual } from '../home/token';
 
 /** Why a request was refused before any API handler saw it. */
@@ -9,16 +10,32 @@ export interface Refusal {
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 
+/** Listening on every interface: `0.0.0.0` (IPv4) or `::` (both, where the OS allows). */
+export function isWildcardHost(host: string): boolean {
+  return host === '0.0.0.0' || host === '::' || host === '[::]';
+}
+
+/** The machine's interface addresses, as they appear in a Host header (IPv6 in brackets). */
+export function interfaceAddresses(): string[] {
+  return Object.values(os.networkInterfaces())
+    .flatMap((list) => list ?? [])
+    .map((a) => a.address)
+    .filter((a) => !a.includes('%'));
+}
+
 /**
  * The Host values this endpoint answers to. A DNS-rebinding page reaches 127.0.0.1 under its own
  * name, so only loopback names with our port pass, plus the configured host when it names
- * another interface explicitly.
+ * another interface explicitly. A wildcard host (`0.0.0.0`, `::`) was asked for by name, so the
+ * machine's own addresses pass too: an IP literal is not a name a rebinding page can use. On
+ * port 80 clients omit the port, so the bare names pass as well.
  */
-export function allowedHosts(host: string, port: number): Set<string> {
+export function allowedHosts(host: string, port: number, addresses: () => string[] = interfaceAddresses): Set<string> {
   const names = new Set(LOOPBACK_NAMES);
-  if (!LOOPBACK_NAMES.includes(host) && host !== '::1')
-    names.add(host.includes(':') && !host.startsWith('[') ? `[${host}]` : host);
-  return new Set([...names].map((n) => `${n.toLowerCase()}:${port}`));
+  const extra = isWildcardHost(host) ? addresses() : LOOPBACK_NAMES.includes(host) || host === '::1' ? [] : [host];
+  for (const name of extra) names.add(name.includes(':') && !name.startsWith('[') ? `[${name}]` : name);
+  const lower = [...names].map((n) => n.toLowerCase());
+  return new Set([...lower.map((n) => `${n}:${port}`), ...(port === 80 ? lower : [])]);
 }
 
 export function checkHost(hostHeader: string | undefined, allowed: Set<string>): Refusal | undefined {

@@ -24,6 +24,7 @@ export async function upstreamEmbeddings(
   inputs: string[],
   access: { apiKey: string; baseURL: string },
   signal: AbortSignal,
+  dimensions?: number,
 ): Promise<EmbeddingAnswer> {
   if (provider === 'gemini') {
     const capture = new ResponseCapture();
@@ -33,7 +34,11 @@ export async function upstreamEmbeddings(
         vertexai: false,
         httpOptions: { baseUrl: access.baseURL, fetch: capture.fetch },
       });
-      const res = await client.models.embedContent({ model, contents: inputs, config: { abortSignal: signal } });
+      const res = await client.models.embedContent({
+        model,
+        contents: inputs,
+        config: { abortSignal: signal, ...(dimensions ? { outputDimensionality: dimensions } : {}) },
+      });
       const vectors = (res.embeddings ?? []).map((e) => e.values ?? []);
       return { vectors, model, promptTokens: estimatedTokens(inputs), headers: capture.headers };
     } catch (err) {
@@ -49,7 +54,7 @@ export async function upstreamEmbeddings(
       project: null,
     });
     const { data: res, response } = await client.embeddings
-      .create({ model, input: inputs, encoding_format: 'float' }, { signal })
+      .create({ model, input: inputs, encoding_format: 'float', ...(dimensions ? { dimensions } : {}) }, { signal })
       .withResponse();
     const sorted = [...res.data].sort((a, b) => a.index - b.index);
     return {

@@ -9,6 +9,8 @@ export interface EmbeddingCall {
   provider: 'openai' | 'gemini';
   model: string;
   inputs: string[];
+  /** The vector length asked for (OpenAI's `dimensions`, Gemini's `outputDimensionality`), if any. */
+  dimensions?: number;
   /** Set once the answer went out, or the client hung up first. */
   outcome?: 'finished' | 'aborted';
 }
@@ -39,6 +41,8 @@ export class FakeEmbeddings {
   dims = 16;
   private readonly failures: { status: number; error?: ScriptedError; headers?: Record<string, string> }[] = [];
   private readonly waiters: { n: number; resolve: () => void }[] = [];
+  /** While set, every call waits for it before it answers (a test releases it when its callers are in). */
+  holdUntil: Promise<unknown> | undefined;
 
   /** `headers` go on the error response too (retry-after, rate-limit headers). */
   failNext(status: number, error?: ScriptedError, headers?: Record<string, string>): void {
@@ -49,6 +53,7 @@ export class FakeEmbeddings {
     this.calls.length = 0;
     this.failures.length = 0;
     this.latency = { perCallMs: 0, perInputMs: 0 };
+    this.holdUntil = undefined;
   }
 
   /** Resolves once `n` calls have arrived. */
@@ -80,6 +85,9 @@ export class FakeEmbeddings {
           : '',
       inputs,
     };
+    const asked = gemini ? geminiDimensions(body) : isRecord(body) ? body.dimensions : undefined;
+    if (typeof asked === 'number') call.dimensions = asked;
+    const dims = call.dimensions ?? this.dims;
     this.calls.push(call);
     for (const w of this.waiters.filter((x) => this.calls.length >= x.n)) {
       this.waiters.splice(this.waiters.indexOf(w), 1);
@@ -93,6 +101,7 @@ export class FakeEmbeddings {
       !key || rejected.has(key) ? { status: 401, error: { message: 'invalid api key' } } : this.failures.shift();
     const delay = this.latency.perCallMs + this.latency.perInputMs * inputs.length;
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    if (this.holdUntil) await this.holdUntil;
     if (res.destroyed) return true;
     const headers = { ...wire.baseHeaders('req_fake_embeddings'), 'content-type': 'application/json' };
     if (failure) {
@@ -104,11 +113,11 @@ export class FakeEmbeddings {
     res.end(
       JSON.stringify(
         gemini
-          ? { embeddings: inputs.map((t) => ({ values: fakeEmbedding(t, this.dims) })) }
+          ? { embeddings: inputs.map((t) => ({ values: fakeEmbedding(t, dims) })) }
           : {
               object: 'list',
               model: call.model,
-              data: inputs.map((t, index) => ({ object: 'embedding', index, embedding: fakeEmbedding(t, this.dims) })),
+              data: inputs.map((t, index) => ({ object: 'embedding', index, embedding: fakeEmbedding(t, dims) })),
               usage: { prompt_tokens: inputs.length, total_tokens: inputs.length },
             },
       ),
@@ -129,4 +138,9 @@ function geminiInputs(body: unknown): string[] {
     const parts = isRecord(r) && isRecord(r.content) && Array.isArray(r.content.parts) ? r.content.parts : [];
     return parts.map((p: unknown) => (isRecord(p) && typeof p.text === 'string' ? p.text : '')).join('');
   });
+}
+
+function geminiDimensions(body: unknown): unknown {
+  const first = isRecord(body) && Array.isArray(body.requests) ? (body.requests[0] as unknown) : undefined;
+  return isRecord(first) ? first.outputDimensionality : undefined;
 }

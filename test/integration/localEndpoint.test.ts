@@ -228,10 +228,18 @@ describe('local endpoint: the official SDKs through the daemon', () => {
     const listed = await openai.models.list();
     const ids = listed.data.map((m) => m.id);
     expect(ids).toEqual(
-      expect.arrayContaining(['conduit/simple', 'conduit/complex', 'claude-haiku-5-5', 'gpt-5.4-mini']),
+      expect.arrayContaining([
+        'conduit/simple',
+        'conduit/complex',
+        'claude-haiku-5-5',
+        'gpt-5.4-mini',
+        'text-embedding-3-small',
+      ]),
     );
+    expect((await openai.models.retrieve('gemini-embedding-001')).owned_by).toBe('gemini');
     const anthropicList = await anthropic.models.list();
     expect(anthropicList.data.map((m) => m.id)).toContain('conduit/moderate');
+    expect(anthropicList.data.map((m) => m.id)).not.toContain('text-embedding-3-small');
     expect(env.fake.requests).toHaveLength(0);
   });
 
@@ -252,6 +260,37 @@ describe('local endpoint: the official SDKs through the daemon', () => {
     expect(second.response.headers.get('x-conduit-cache')).toBe('exact');
     expect(second.data.choices[0]!.message.content).toBe(first.data.choices[0]!.message.content);
     expect(env.fake.requests).toHaveLength(upstream);
+  });
+
+  it('anthropic: a repeated request is a cache hit, answered again as a stream with the full event sequence', async () => {
+    env.fake.enqueue('anthropic', { text: 'Cached for Claude.', usage: { input: 6, output: 4 } });
+    const body = {
+      model: 'claude-haiku-5-5',
+      max_tokens: 40,
+      temperature: 0,
+      messages: [{ role: 'user' as const, content: 'the anthropic cached question' }],
+    };
+    const first = await anthropic.messages.create(body).withResponse();
+    expect(first.response.headers.get('x-conduit-cache')).toBe('none');
+    const again = await anthropic.messages.create(body).withResponse();
+    expect(again.response.headers.get('x-conduit-cache')).toBe('exact');
+    expect(again.data.content).toEqual([{ type: 'text', text: 'Cached for Claude.' }]);
+    const stream = anthropic.messages.stream(body);
+    const events: string[] = [];
+    stream.on('streamEvent', (e) => {
+      if (events[events.length - 1] !== e.type || e.type !== 'content_block_delta') events.push(e.type);
+    });
+    const streamed = await stream.finalMessage();
+    expect(streamed.content).toEqual([{ type: 'text', text: 'Cached for Claude.' }]);
+    expect(events).toEqual([
+      'message_start',
+      'content_block_start',
+      'content_block_delta',
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
+    ]);
+    expect(env.fake.requestsFor('anthropic')).toHaveLength(1);
   });
 
   it('openai: embeddings come from the provider with the daemon key, in the OpenAI shape', async () => {

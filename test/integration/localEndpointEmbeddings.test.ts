@@ -52,6 +52,27 @@ describe('local endpoint: embeddings under the cache, retries and breaker', () =
     expect(rows.every((r) => r.model === 'text-embedding-3-small' && r.provider === 'openai')).toBe(true);
   });
 
+  it('dimensions reaches the provider (OpenAI and Gemini) and the vectors have that length; another length is another cache entry', async () => {
+    const ask = (model: string, dimensions?: number) =>
+      openai.embeddings
+        .create({ model, input: ['short vectors'], ...(dimensions ? { dimensions } : {}) })
+        .withResponse();
+    const eight = await ask('text-embedding-3-small', 8);
+    expect(eight.data.data[0]!.embedding).toHaveLength(8);
+    expect(env.fake.embeddings.calls[0]).toMatchObject({ provider: 'openai', dimensions: 8 });
+    const full = await ask('text-embedding-3-small');
+    expect(full.response.headers.get('x-conduit-cache')).toBe('none');
+    expect(full.data.data[0]!.embedding).toHaveLength(16);
+    expect((await ask('text-embedding-3-small', 8)).response.headers.get('x-conduit-cache')).toBe('exact');
+    const gemini = await ask('gemini-embedding-001', 4);
+    expect(gemini.data.data[0]!.embedding).toHaveLength(4);
+    expect(env.fake.embeddings.calls.map((c) => [c.provider, c.dimensions])).toEqual([
+      ['openai', 8],
+      ['openai', undefined],
+      ['gemini', 4],
+    ]);
+  });
+
   it("a 429 with retry-after-ms is retried after the provider's hint, and the client gets the vectors", async () => {
     env.fake.embeddings.failNext(429, { message: 'Rate limit reached' }, { 'retry-after-ms': '20' });
     const r = await openai.embeddings.create(

@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { ConfigUpdateRequest } from '../../protocol';
@@ -38,6 +40,11 @@ describe('local endpoint: off by default, turned on and off live', () => {
       expect(cli.stdout).toContain(`http://127.0.0.1:${port}/v1`);
       expect(cli.stdout).toContain(endpointToken(env.h));
       expect((await env.h.cli(['serve'])).stdout).not.toContain(endpointToken(env.h));
+      // Its own token, not the IPC one, readable by the user alone (POSIX modes; Windows has ACLs instead).
+      const tokenFile = path.join(env.h.home, 'endpoint-token');
+      if (process.platform !== 'win32') expect(fs.statSync(tokenFile).mode & 0o777).toBe(0o600);
+      expect(endpointToken(env.h)).toMatch(/^[0-9a-f]{64}$/);
+      expect(endpointToken(env.h)).not.toBe(fs.readFileSync(path.join(env.h.home, 'token'), 'utf8').trim());
 
       await client.connection.sendRequest(ConfigUpdateRequest.type, { settings: {} });
       await waitListening(client, false);

@@ -139,6 +139,11 @@ describe('local endpoint: refusals', () => {
     });
     expect(unknownModel.status).toBe(404);
     expect((unknownModel.json() as { error: { message: string } }).error.message).toContain('conduit/simple');
+    // OpenAI's own answer to an unknown model: 404, code model_not_found, param model.
+    expect(unknownModel.json()).toMatchObject({
+      error: { type: 'invalid_request_error', code: 'model_not_found', param: 'model' },
+    });
+    expect(unknownModel.headers['x-conduit-error-code']).toBe('not_found');
     const unknownPath = await rawRequest(port, {
       method: 'GET',
       path: '/v1/files',

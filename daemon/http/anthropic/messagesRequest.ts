@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ChatMessage, ChatRequest, ContentPart, ReasoningEffort, ToolChoice } from '../../../protocol';
-import { badRequest, notFound, type HttpFailure } from '../errorStatus';
+import { badRequest, modelNotFound, type HttpFailure } from '../errorStatus';
 import { mergeTurns } from '../mergeTurns';
 import { resolveModelName, unknownModelMessage } from '../modelName';
 
@@ -83,7 +83,7 @@ export function mapCountTokens(body: unknown): ChatRequest | HttpFailure {
 
 function mapCommon(b: z.infer<typeof countTokensSchema>, feature: string): ChatRequest | HttpFailure {
   const choice = resolveModelName(b.model);
-  if (!choice) return notFound(unknownModelMessage(b.model));
+  if (!choice) return modelNotFound(unknownModelMessage(b.model));
   const turns: ChatMessage[] = [];
   for (const m of b.messages) {
     if (typeof m.content === 'string') {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ChatMessage, ChatRequest, ContentPart, ImagePart, ToolChoice } from '../../../protocol';
-import { badRequest, notFound, type HttpFailure } from '../errorStatus';
+import { badRequest, modelNotFound, type HttpFailure } from '../errorStatus';
 import { mergeTurns } from '../mergeTurns';
 import { resolveModelName, unknownModelMessage } from '../modelName';
 import { plainChat } from './plainChat';
@@ -93,7 +93,7 @@ export function mapChatCompletion(body: unknown, feature: string): MappedChat | 
   if (b.n !== undefined && b.n !== null && b.n !== 1)
     return badRequest('n other than 1 is not supported by Conduit; send one request per choice.');
   const choice = resolveModelName(b.model);
-  if (!choice) return notFound(unknownModelMessage(b.model));
+  if (!choice) return modelNotFound(unknownModelMessage(b.model));
   const system: string[] = [];
   const turns: ChatMessage[] = [];
   for (const m of b.messages) {

@@ -11,8 +11,13 @@ function typeFor(failure: HttpFailure): string {
 
 /** `{"error":{"message","type","param","code"}}`, the body the openai SDK reads into its APIError. */
 export function openaiErrorBody(failure: HttpFailure): {
-  error: { message: string; type: string; param: null; code: string };
+  error: { message: string; type: string; param: string | null; code: string };
 } {
-  const code = failure.status === 401 ? 'invalid_api_key' : failure.code;
-  return { error: { message: failure.message, type: typeFor(failure), param: null, code } };
+  const code =
+    failure.status === 401
+      ? 'invalid_api_key'
+      : failure.status === 404 && failure.param === 'model'
+        ? 'model_not_found'
+        : failure.code;
+  return { error: { message: failure.message, type: typeFor(failure), param: failure.param ?? null, code } };
 }

@@ -19,6 +19,26 @@ describe('request checks', () => {
     expect(checkHost('192.168.1.5:4141', loop)?.status).toBe(421);
   });
 
+  it("Host on a wildcard bind: the machine's own addresses pass, names other than localhost do not", () => {
+    const any = allowedHosts('0.0.0.0', 4141, () => ['127.0.0.1', '10.1.2.3', 'fd00::2']);
+    for (const ok of ['10.1.2.3:4141', '[fd00::2]:4141', 'localhost:4141'])
+      expect(checkHost(ok, any), ok).toBeUndefined();
+    for (const bad of ['0.0.0.0:4141', 'evil.example:4141', '10.1.2.4:4141', '10.1.2.3:4142'])
+      expect(checkHost(bad, any)?.status, bad).toBe(421);
+    expect(
+      checkHost(
+        '[fd00::2]:4141',
+        allowedHosts('::', 4141, () => ['fd00::2']),
+      ),
+    ).toBeUndefined();
+  });
+
+  it('Host on port 80: clients leave the port out, so the bare names pass too', () => {
+    const web = allowedHosts('127.0.0.1', 80);
+    for (const ok of ['127.0.0.1', 'localhost', '127.0.0.1:80']) expect(checkHost(ok, web), ok).toBeUndefined();
+    expect(checkHost('evil.example', web)?.status).toBe(421);
+  });
+
   it('Origin: absent passes, configured passes, any other is 403', () => {
     expect(checkOrigin(undefined, [])).toBeUndefined();
     expect(checkOrigin('http://localhost:5173', ['http://localhost:5173'])).toBeUndefined();

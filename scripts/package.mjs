@@ -101,6 +101,9 @@ function packageTarget(target) {
   delete manifest.devDependencies;
   delete manifest.scripts;
   delete manifest.allowScripts;
+  // The npm package's optional installs; a VSIX carries its target's usearch as a dependency.
+  delete manifest.peerDependencies;
+  delete manifest.peerDependenciesMeta;
   // `files` is for npm pack; vsce takes the .vscodeignore below and refuses both at once.
   delete manifest.files;
   // vsce lists what to pack with `npm list`: the staged tree must be complete, so the manifest

@@ -129,7 +129,10 @@ export async function loadLocalEmbedder(
     mod = (await importModule(PACKAGE)) as TransformersModule;
   } catch (err) {
     throw new LocalEmbedderUnavailable(
-      `${PACKAGE} is not installed (${err instanceof Error ? err.message : String(err)}). Install it with ONNXRUNTIME_NODE_INSTALL=skip npm install ${PACKAGE}, or set cache.semantic.embedder to "lexical" or "provider".`,
+      `${PACKAGE} is not installed (${err instanceof Error ? err.message : String(err)}). ` +
+        `Install it beside Conduit's npm package with ONNXRUNTIME_NODE_INSTALL=skip npm install -g ${PACKAGE}@4 ` +
+        '(the variable stops onnxruntime-node from downloading CUDA libraries from outside npm; see docs/platforms.md), ' +
+        'or set cache.semantic.embedder to "lexical" or "provider".',
     );
   }
   mod.env.allowRemoteModels = false;

@@ -5,6 +5,7 @@
  * daemon's status, the CLI and the status bar show the same text.
  */
 import type { NativeModuleProblem } from '../../protocol/daemon';
+import { currentInstallKind, type InstallKind } from './installKind';
 
 /** The whole sentence in `message`: module, platform, reason, the loader's own words and what to do. */
 export type NativeModuleFailure = NativeModuleProblem;
@@ -14,9 +15,19 @@ export interface PlatformId {
   arch: string;
   /** Linux only: musl (Alpine) or glibc. */
   musl?: boolean;
+  /** The npm package or a VSIX (the default): the fix for a failure differs. */
+  install?: InstallKind;
 }
 
-export const currentPlatform = (): PlatformId => ({ platform: process.platform, arch: process.arch, musl: isMusl() });
+export const currentPlatform = (): PlatformId => ({
+  platform: process.platform,
+  arch: process.arch,
+  musl: isMusl(),
+  install: currentInstallKind(),
+});
+
+/** The usearch the npm package's docs name (2.26 needs Node 22). */
+const USEARCH_INSTALL = 'npm install -g usearch@2.25.3';
 
 function isMusl(): boolean {
   if (process.platform !== 'linux') return false;
@@ -66,10 +77,29 @@ export function describeNativeFailure(
     return { module, platform, reason: 'not built for this platform', message };
   }
   const reason = classifyLoadError(detail);
+  if (where.install === 'npm') return describeNpmFailure(module, reason, firstLine, platform);
   const message =
     `Conduit could not load its native module ${module} on ${platform} (${reason}: ${firstLine}). ` +
     `Install the Conduit package built for ${platform}: in VS Code, uninstall Conduit and install it again from the Marketplace, ` +
     `or install conduit-${vsixTarget(where)}.vsix with "Extensions: Install from VSIX...". Until then ${consequence(module)}.`;
+  return { module, platform, reason, message };
+}
+
+/**
+ * The npm package leaves usearch out (an explicit install: npm would try to compile it where no
+ * prebuilt binary exists), and npm picks the other binaries for the machine it runs on.
+ */
+function describeNpmFailure(module: string, reason: string, firstLine: string, platform: string): NativeModuleFailure {
+  if (module === 'usearch' && reason === 'missing file') {
+    const message =
+      `usearch is an optional install beside Conduit's npm package, and it is not installed: ${consequence(module)}. ` +
+      `For the ANN index run \`${USEARCH_INSTALL}\` (prebuilt for ${platform}; nothing is compiled), then \`conduit stop\`.`;
+    return { module, platform, reason: 'not installed', message };
+  }
+  const message =
+    `Conduit could not load its native module ${module} on ${platform} (${reason}: ${firstLine}). ` +
+    `Install Conduit's npm package again on this machine with \`npm install -g\` (npm picks the binaries for ${platform}; ` +
+    `a global folder copied from another machine or installed by another Node.js carries theirs). Until then ${consequence(module)}.`;
   return { module, platform, reason, message };
 }
 

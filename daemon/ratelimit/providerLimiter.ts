@@ -199,6 +199,24 @@ export class ProviderLimiter {
     this.opts.onObserve?.(headers);
   }
 
+  /**
+   * A 429 without a requests level (Gemini sends no rate-limit headers) says the provider's
+   * bucket held less than one request when it arrived, and its retry delay says when it holds
+   * one. Ours may be ahead: a burst that reached the provider later than it left here banked
+   * refill the provider's full bucket could not. Ours is lowered to reach one unit when the pause
+   * ends (empty without a delay), so the two refill in step, instead of spending that lead after
+   * the pause and earning a second 429. The token buckets are left alone (a 429 for tokens would
+   * otherwise hold them up to a minute).
+   */
+  private stepWithProvider(report: FailureReport, now: number): void {
+    if (parseRateLimitHeaders(report.headers, now).requests?.remaining !== undefined) return;
+    for (const s of this.slots) {
+      if (s.kind !== 'requests') continue;
+      if (report.pauseMs !== undefined && report.pauseMs > 0) s.bucket.nextUnitAt(now + report.pauseMs, now);
+      else s.bucket.observe({ remaining: 0 }, now);
+    }
+  }
+
   /** Nothing is sent before `until`: every client of this daemon backs off together. */
   pause(until: number): void {
     if (until <= this.pausedUntil) return;
@@ -249,6 +267,7 @@ export class ProviderLimiter {
       for (const s of this.slots) if (s.kind !== 'requests') s.bucket.refund(s.units(permit.estimate), now);
     }
     this.observe(report.headers, now);
+    if (report.status === 429) this.stepWithProvider(report, now);
     if (report.status === 429 && permit.waitedMs === 0) this.opts.pressure?.rateLimited(now);
     if (report.pauseMs !== undefined && report.pauseMs > 0) this.pause(now + report.pauseMs);
     else if (this.queue.length > 0) this.drain();

@@ -129,6 +129,16 @@ export class TokenBucket {
     if (level < this.tokens) this.tokens = level;
   }
 
+  /**
+   * The provider said (a 429 with a retry delay and no level) that its next unit comes at `at`:
+   * ours holds no more than what reaches one unit then, so the two refill in step from here.
+   */
+  nextUnitAt(at: number, now: number): void {
+    this.refill(now);
+    const level = Math.min(1, 1 - Math.max(0, at - now) * this.ratePerMs);
+    if (level < this.tokens) this.tokens = Math.max(0, level);
+  }
+
   snapshot(now: number): BucketSnapshot {
     this.refill(now);
     const missing = this.capacity - this.tokens;

@@ -148,6 +148,53 @@ export const ANTHROPIC_MODELS: readonly CatalogueModel[] = [
   },
   {
     provider: 'anthropic',
+    id: 'claude-opus-4-6',
+    tier: 'complex',
+    contextWindow: 1_000_000,
+    maxOutputTokens: 128_000,
+    // Model page: 1M context, 128K output, $5 / $25; legacy (released 2026-02-05; Opus 5.5 is
+    // current), no retirement date. Cache and batch at the pricing page's multipliers for every
+    // model: read 0.1×, 5m write 1.25×, 1h write 2× input, Batch API 50 %.
+    prices: { input: 5, output: 25, cacheRead: 0.5, cacheWrite: 6.25, cacheWrite1h: 10 },
+    batchDiscount: 0.5,
+    endOfLife: null,
+    replacement: null,
+    source: 'https://platform.claude.com/docs/en/models/opus-4-6/overview',
+    asOf: READ_2026_12_06,
+  },
+  {
+    provider: 'anthropic',
+    id: 'claude-opus-4-7',
+    tier: 'complex',
+    contextWindow: 1_000_000,
+    maxOutputTokens: 128_000,
+    // 1M input, 128K output, released 2026-04-16, "retirement not sooner than April 16, 2027"
+    // (Vertex AI's model card for claude-opus-4-7); $5 / $25 as Opus 4.6 and 4.8. Cache and
+    // batch at the pricing page's multipliers.
+    prices: { input: 5, output: 25, cacheRead: 0.5, cacheWrite: 6.25, cacheWrite1h: 10 },
+    batchDiscount: 0.5,
+    endOfLife: null,
+    replacement: null,
+    source: 'https://platform.claude.com/docs/en/models/opus-4-7/overview',
+    asOf: READ_2026_12_06,
+  },
+  {
+    provider: 'anthropic',
+    id: 'claude-opus-4-8',
+    tier: 'complex',
+    contextWindow: 1_000_000,
+    maxOutputTokens: 128_000,
+    // Model page: 1M context, 128K output, $5 / $25; legacy (released 2026-05-28), no
+    // retirement date. Cache and batch at the pricing page's multipliers.
+    prices: { input: 5, output: 25, cacheRead: 0.5, cacheWrite: 6.25, cacheWrite1h: 10 },
+    batchDiscount: 0.5,
+    endOfLife: null,
+    replacement: null,
+    source: 'https://platform.claude.com/docs/en/models/opus-4-8/overview',
+    asOf: READ_2026_12_06,
+  },
+  {
+    provider: 'anthropic',
     id: 'claude-opus-5',
     tier: 'complex',
     contextWindow: 1_000_000,

@@ -7,11 +7,16 @@ import { isRecord } from './wireFormat';
  * knows (an unknown id is taken as it comes):
  * - Opus 4.7 and Claude 5: `thinking: {type: "enabled"}`, and temperature/top_p/top_k;
  * - before Claude 4.6: `thinking: {type: "adaptive"}` and `output_config.effort`;
+ * - before Claude 4.5 (4.6 on Vertex AI): `output_config.format` (structured outputs);
  * - with thinking on: a temperature, or a tool_choice that forces a tool;
  * - a manual budget not below max_tokens, max_tokens above the model's output, a prompt plus
  *   max_tokens over the context window, a tool input_schema whose type is not "object".
  */
-export function anthropicRefusal(model: string, body: unknown): ScriptedResponse | undefined {
+export function anthropicRefusal(
+  model: string,
+  body: unknown,
+  platform: 'anthropic' | 'bedrock' | 'vertexAnthropic' = 'anthropic',
+): ScriptedResponse | undefined {
   if (!isRecord(body)) return undefined;
   const version = claudeVersion(model);
   if (version === null) return undefined;
@@ -33,6 +38,9 @@ export function anthropicRefusal(model: string, body: unknown): ScriptedResponse
     return bad('thinking.type: adaptive thinking is not supported on this model. Use "enabled" with budget_tokens.');
   if (version < 4.6 && outputConfig?.effort !== undefined && !/opus-4-5/.test(model))
     return bad('output_config.effort: This model does not support the effort parameter.');
+  // Structured outputs: GA on the Claude API and Bedrock from Claude 4.5; Vertex AI from 4.6.
+  if (outputConfig?.format !== undefined && version < (platform === 'vertexAnthropic' ? 4.6 : 4.5))
+    return bad('output_config.format: structured outputs are not supported for this model.');
   if (thinkingOn && body.temperature !== undefined && body.temperature !== 1)
     return bad('`temperature` may only be set to 1 when thinking is enabled or in adaptive mode.');
   const choice = isRecord(body.tool_choice) ? body.tool_choice.type : undefined;

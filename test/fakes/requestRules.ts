@@ -18,7 +18,7 @@ export function documentedRefusal(
     case 'anthropic':
     case 'bedrock':
     case 'vertexAnthropic':
-      return anthropicRefusal(model, body);
+      return anthropicRefusal(model, body, provider);
     case 'openai':
     case 'azure':
       return openaiRefusal(model, body);

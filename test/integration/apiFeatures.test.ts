@@ -62,7 +62,10 @@ describe('tools, structured output, images, reasoning and context windows throug
       expect(err).toBeInstanceOf(ConduitError);
       expect((err as ConduitError).code).toBe('invalid_output');
       expect(env.fake.requests).toHaveLength(2);
-      expect(env.fake.requests[0]?.body).toMatchObject({ tool_choice: { type: 'tool', name: 'person' } });
+      // Claude 4.5 takes the schema as its native structured output.
+      expect(env.fake.requests[0]?.body).toMatchObject({
+        output_config: { format: { type: 'json_schema', schema: person } },
+      });
     } finally {
       client.close();
     }

@@ -132,7 +132,7 @@ describe('provider rules per model family, through the real daemon', () => {
     });
   });
 
-  describe('Anthropic, Claude 4.5 (a thinking budget, structured output by a forced tool)', () => {
+  describe('Anthropic, Claude 4.5 (a thinking budget, native structured output)', () => {
     const model = 'claude-sonnet-4-5';
 
     it('--effort: thinking enabled with a budget below max_tokens; a temperature goes only without thinking', async () => {
@@ -149,14 +149,39 @@ describe('provider rules per model family, through the real daemon', () => {
       expect(plain.adjusted).toBeUndefined();
     });
 
-    it("an array root is wrapped in the forced tool's object schema, and unwrapped", async () => {
-      env.fake.enqueue('anthropic', { toolCalls: [{ id: 'toolu_1', name: 'names', input: { items: ['x', 'y'] } }] });
+    it('structured output goes as output_config.format (GA for Claude 4.5), with thinking too; an array root is wrapped', async () => {
+      env.fake.enqueue('anthropic', { text: '{"items": ["x", "y"]}' }, { text: '{"name":"Ada","age":36}' });
       const result = await chat(ask('anthropic', model, { responseSchema: { name: 'names', schema: listSchema } }));
+      expect(result.structured).toEqual(['x', 'y']);
+      expect(sent('anthropic')).toMatchObject({
+        output_config: {
+          format: { type: 'json_schema', schema: { type: 'object', properties: { items: listSchema } } },
+        },
+      });
+      expect(sent('anthropic').tools).toBeUndefined();
+      expect(sent('anthropic').tool_choice).toBeUndefined();
+      // A forced tool cannot go with thinking; the native format can.
+      const thinking = await chat(
+        ask('anthropic', model, { reasoningEffort: 'low', responseSchema: { name: 'person', schema: personSchema } }),
+      );
+      expect(thinking.structured).toEqual({ name: 'Ada', age: 36 });
+      expect(sent('anthropic')).toMatchObject({
+        thinking: { type: 'enabled' },
+        output_config: { format: { type: 'json_schema', schema: personSchema } },
+      });
+    });
+
+    it('an older model (Claude Opus 4.1) gets the forced tool; the fake refuses output_config.format there', async () => {
+      env.fake.enqueue('anthropic', { toolCalls: [{ id: 'toolu_1', name: 'names', input: { items: ['x', 'y'] } }] });
+      const result = await chat(
+        ask('anthropic', 'claude-opus-4-1', { responseSchema: { name: 'names', schema: listSchema } }),
+      );
       expect(result.structured).toEqual(['x', 'y']);
       expect(sent('anthropic')).toMatchObject({
         tool_choice: { type: 'tool', name: 'names' },
         tools: [{ name: 'names', input_schema: { type: 'object' } }],
       });
+      expect(sent('anthropic').output_config).toBeUndefined();
     });
 
     it('460k Japanese characters are refused for its 200k window, though four characters a token would call them 115k', async () => {

@@ -8,6 +8,8 @@ const STRUCTURED = `${DOCS}/build-with-claude/structured-outputs`;
 const MIGRATION = `${DOCS}/about-claude/models/migration-guide`;
 const VISION = `${DOCS}/build-with-claude/vision`;
 const TOOLS = `${DOCS}/agents-and-tools/tool-use/implement-tool-use`;
+const VERTEX_STRUCTURED =
+  'https://docs.cloud.google.com/gemini-enterprise-agent-platform/models/partner-models/claude/structured-outputs';
 
 /**
  * A Claude model's generation as a number: claude-opus-4-7 → 4.7, claude-sonnet-5 → 5,
@@ -39,8 +41,8 @@ const common = {
  * `thinking: {type: "enabled"}` and non-default temperature/top_p/top_k with a 400, and have
  * native structured outputs. Claude 4.6 takes adaptive thinking (manual budgets still work but
  * are deprecated) and samples only without thinking. Claude 4.5 and older take a thinking
- * budget; their structured output goes through a forced tool, which every platform serving
- * them (Bedrock, Vertex AI) supports.
+ * budget; Claude 4.5 has native structured outputs (not yet on Vertex AI), older models give
+ * the answer through a forced tool, which every platform serving them supports.
  */
 export const ANTHROPIC_FAMILIES: readonly CapabilityRow[] = [
   {
@@ -66,7 +68,22 @@ export const ANTHROPIC_FAMILIES: readonly CapabilityRow[] = [
     sources: [ADAPTIVE, EFFORT, STRUCTURED, EXTENDED, VISION, TOOLS],
   },
   {
-    family: 'claude-3.7..4.5',
+    // Structured outputs are generally available on the Claude API and Amazon Bedrock for Claude
+    // Sonnet 4.5, Opus 4.5 and Haiku 4.5 (and 4.6); Vertex AI lists them for 4.6 and later only,
+    // so there the answer still comes through a forced tool.
+    family: 'claude-4.5',
+    matches: (id) => isClaude(id, (v) => v >= 4.5),
+    thinking: { kind: 'anthropicBudget' },
+    sampling: 'notWithThinking',
+    structuredOutput: 'anthropicFormat',
+    onPlatform: { anthropicVertex: { structuredOutput: 'anthropicTool' } },
+    defaultWindow: 200_000,
+    defaultMaxOutput: 64_000,
+    ...common,
+    sources: [EXTENDED, STRUCTURED, VERTEX_STRUCTURED, TOOLS, VISION],
+  },
+  {
+    family: 'claude-3.7..4.1',
     matches: (id) => isClaude(id, (v) => v >= 3.7),
     thinking: { kind: 'anthropicBudget' },
     sampling: 'notWithThinking',

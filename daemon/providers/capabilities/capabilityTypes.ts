@@ -74,4 +74,6 @@ export interface ModelCapabilities {
 /** A family: the model ids it covers, and what they take. */
 export interface CapabilityRow extends ModelCapabilities {
   matches: (modelId: string) => boolean;
+  /** Where a cloud platform serving the model documents less than the maker's own API. */
+  onPlatform?: Partial<Record<string, Partial<Pick<ModelCapabilities, 'structuredOutput'>>>>;
 }

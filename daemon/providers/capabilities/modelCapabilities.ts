@@ -64,7 +64,8 @@ function resolve(provider: ProviderId | string, model: string): ResolvedCapabili
   const maker = makerOf(provider);
   const id = makerId(provider, model);
   const row = (maker ? FAMILIES[maker].find((r) => r.matches(id)) : undefined) ?? OPENAI_COMPATIBLE_ROW;
-  const { matches: _matches, ...caps } = row;
+  const { matches: _matches, onPlatform, ...family } = row;
+  const caps: ModelCapabilities = { ...family, ...onPlatform?.[provider] };
   const entry = maker ? findModel(maker, id) : undefined;
   const window = entry?.contextWindow ?? caps.defaultWindow;
   const maxOutput = entry?.maxOutputTokens ?? caps.defaultMaxOutput;

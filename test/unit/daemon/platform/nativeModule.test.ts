@@ -53,3 +53,32 @@ describe('native module failures', () => {
     );
   });
 });
+
+describe('native module failures in the npm package', () => {
+  const npm = { platform: 'linux' as const, arch: 'x64', musl: false, install: 'npm' as const };
+
+  it('a missing usearch is the optional install, with its command, not a broken package', () => {
+    const f = describeNativeFailure('usearch', "Cannot find module 'usearch'", npm);
+    expect(f.reason).toBe('not installed');
+    expect(f.message).toContain('npm install -g usearch@2.25.3');
+    expect(f.message).not.toContain('.vsix');
+  });
+
+  it('a broken SQLite binary says to install the npm package again, not a VSIX', () => {
+    const f = describeNativeFailure('@photostructure/sqlite', 'invalid ELF header', npm);
+    expect(f.reason).toBe('wrong platform');
+    expect(f.message).toContain('npm install -g');
+    expect(f.message).toContain('linux-x64');
+    expect(f.message).not.toContain('.vsix');
+  });
+
+  it('usearch on Windows stays a fact about the platform under npm too', () => {
+    const f = describeNativeFailure('usearch', 'Cannot find module', {
+      platform: 'win32',
+      arch: 'x64',
+      install: 'npm',
+    });
+    expect(f.reason).toBe('not built for this platform');
+    expect(f.message).not.toContain('npm install');
+  });
+});

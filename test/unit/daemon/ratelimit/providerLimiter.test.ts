@@ -257,6 +257,35 @@ describe('ProviderLimiter', () => {
     expect(pressure.over(600_000, clock.now())).toEqual({ requests: 3, limited: 3 });
   });
 
+  it('a 429 without a requests level (Gemini) empties our requests bucket: no lead is spent after the pause', async () => {
+    const { l, clock } = limiter({ rpm: 60, burst: 10 }, { provider: 'gemini' });
+    const fill = Array.from({ length: 10 }, () => l.tryAcquire(small, 'interactive')!);
+    await clock.advance(100);
+    for (const p of fill) p.settle(small, {});
+    // Our bucket refilled 1.4 requests since, but the provider's is empty: it answers 429.
+    await clock.advance(1400);
+    l.tryAcquire(small, 'interactive')!.fail({ status: 429, headers: {}, pauseMs: 1000 });
+    const order: string[] = [];
+    void acquire(l, 'w1', order);
+    void acquire(l, 'w2', order);
+    await clock.advance(1000);
+    expect(order).toEqual(['w1']);
+    // With the 0.4 request of lead kept, w2 would go 600 ms later, before the provider's next unit.
+    await clock.advance(999);
+    expect(order).toEqual(['w1']);
+    await clock.advance(1);
+    expect(order).toEqual(['w1', 'w2']);
+  });
+
+  it('a 429 whose headers give the requests level (a tokens limit) keeps that level, not empty', () => {
+    const { l } = limiter({ rpm: 60, burst: 10, tpm: 100_000 });
+    l.tryAcquire(small, 'interactive')!.fail({
+      status: 429,
+      headers: { 'x-ratelimit-limit-requests': '60', 'x-ratelimit-remaining-requests': '5' },
+    });
+    expect(l.status().buckets[0]!.remaining).toBe(5);
+  });
+
   it('an error answer refunds its tokens but not its request', () => {
     const { l } = limiter({ rpm: 60, burst: 10, tpm: 1000 });
     l.tryAcquire({ input: 100, output: 100 }, 'interactive')!.fail({ status: 500, headers: {} });

@@ -122,6 +122,10 @@ describe('Gemini cache reads at their own price', () => {
 // Every newly added or newly priced model: [provider, model, prices from its page, $/M].
 const CELLS: Array<[ProviderId, string, { input: number; output: number; read: number; write: number }]> = [
   ['anthropic', 'claude-opus-5', { input: 5, output: 25, read: 0.5, write: 6.25 }],
+  // Legacy Opus 4.6 / 4.7 / 4.8, still served: $5 / $25 on their pages, cache at the documented multipliers.
+  ['anthropic', 'claude-opus-4-6', { input: 5, output: 25, read: 0.5, write: 6.25 }],
+  ['anthropic', 'claude-opus-4-7', { input: 5, output: 25, read: 0.5, write: 6.25 }],
+  ['anthropic', 'claude-opus-4-8', { input: 5, output: 25, read: 0.5, write: 6.25 }],
   // Fable: no cache-read price published in what we read, so reads bill at input.
   ['anthropic', 'claude-fable-5-1', { input: 10, output: 50, read: 10, write: 12.5 }],
   ['anthropic', 'claude-fable-5-2', { input: 8, output: 40, read: 8, write: 10 }],

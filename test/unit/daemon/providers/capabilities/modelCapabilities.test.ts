@@ -17,8 +17,9 @@ describe('the capability table', () => {
     ['claude-sonnet-5', 'anthropicAdaptive', 'removed', 'anthropicFormat'],
     ['claude-opus-4-7', 'anthropicAdaptive', 'removed', 'anthropicFormat'],
     ['claude-sonnet-4-6', 'anthropicAdaptive', 'notWithThinking', 'anthropicFormat'],
-    ['claude-sonnet-4-5-20250929', 'anthropicBudget', 'notWithThinking', 'anthropicTool'],
-    ['claude-haiku-4-5', 'anthropicBudget', 'notWithThinking', 'anthropicTool'],
+    ['claude-sonnet-4-5-20250929', 'anthropicBudget', 'notWithThinking', 'anthropicFormat'],
+    ['claude-haiku-4-5', 'anthropicBudget', 'notWithThinking', 'anthropicFormat'],
+    ['claude-opus-4-1', 'anthropicBudget', 'notWithThinking', 'anthropicTool'],
   ])('Anthropic %s: %s thinking, sampling %s, structured output by %s', (model, thinking, sampling, structured) => {
     const caps = capabilitiesOf('anthropic', model);
     expect([caps.thinking.kind, caps.sampling, caps.structuredOutput]).toEqual([thinking, sampling, structured]);
@@ -63,10 +64,16 @@ describe('the capability table', () => {
       window: 1_000_000,
     });
     expect(capabilitiesOf('anthropicBedrock', 'anthropic.claude-sonnet-4-5-20250929-v1:0')).toMatchObject({
-      family: 'claude-3.7..4.5',
+      family: 'claude-4.5',
       window: 200_000,
+      structuredOutput: 'anthropicFormat',
     });
-    expect(capabilitiesOf('anthropicVertex', 'claude-haiku-4-5@20251001').thinking.kind).toBe('anthropicBudget');
+    // Vertex AI documents structured outputs for Claude 4.6 and later only.
+    expect(capabilitiesOf('anthropicVertex', 'claude-haiku-4-5@20251001')).toMatchObject({
+      thinking: { kind: 'anthropicBudget' },
+      structuredOutput: 'anthropicTool',
+    });
+    expect(capabilitiesOf('anthropicVertex', 'claude-opus-4-6').structuredOutput).toBe('anthropicFormat');
     expect(capabilitiesOf('geminiVertex', 'gemini-3.8-flash').thinking.kind).toBe('geminiLevel');
     expect(capabilitiesOf('azureOpenai', 'gpt-5')).toMatchObject({ sampling: 'defaultOnly', maxInput: 272_000 });
     expect(capabilitiesOf('openaiCompatible', 'llama3.3')).toMatchObject({

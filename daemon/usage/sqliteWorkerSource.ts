@@ -70,6 +70,9 @@ function handle(m) {
       db = new mod.DatabaseSync(m.file, {
         readOnly: !!m.readOnly, enableForeignKeyConstraints: false, enableDoubleQuotedStringLiterals: true,
       });
+      // A number as JavaScript prints it (String(x), NULL as ''): SQLite's own text of a double
+      // differs ("1.5e-06" for 0.0000015); the CSV export prints in SQL what the CLI printed.
+      db.function('js_number', { deterministic: true }, (x) => (x === null ? '' : String(x)));
       return undefined;
     }
     case 'run': {

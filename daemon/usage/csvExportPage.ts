@@ -50,10 +50,10 @@ function plainCell(column: string, kind: Kind): string {
     case 'text':
     case 'json':
       return `IFNULL(${column}, '')`;
+    // SQLite prints a double in 15 digits or 17 ("1.5e-06", "60.696888549911262"), JavaScript
+    // in the fewest that round-trip ("0.0000015", "60.69688854991126"): js_join() is String().
     case 'real':
-      // SQLite prints a double in 15 digits or 17 ("1.5e-06", "60.696888549911262"), JavaScript
-      // in the fewest that round-trip ("0.0000015", "60.69688854991126"): js_number() is String().
-      return `js_number(${column})`;
+      return `js_join(${column})`;
     case 'bool':
       // toUsageRow() reads a flag as `=== 1`.
       return `CASE WHEN ${column} = 1 THEN 'true' ELSE 'false' END`;
@@ -63,9 +63,23 @@ function plainCell(column: string, kind: Kind): string {
 }
 
 function plainLineSql(includeSamples: boolean): string {
-  return COLUMNS.map(([c, kind]) => (!includeSamples && c.startsWith('sample_') ? "''" : plainCell(c, kind))).join(
-    " || ',' || ",
-  );
+  const cells: string[] = [];
+  for (let i = 0; i < COLUMNS.length; i++) {
+    const [c, kind] = COLUMNS[i]!;
+    if (!includeSamples && c.startsWith('sample_')) cells.push("''");
+    else if (kind !== 'real') cells.push(plainCell(c, kind));
+    else {
+      // A run of reals (and the flags between them) in one call: see js_join.
+      const run: string[] = [];
+      for (; i < COLUMNS.length && (COLUMNS[i]![1] === 'real' || COLUMNS[i]![1] === 'bool'); i++) {
+        const [rc, rkind] = COLUMNS[i]!;
+        run.push(rkind === 'real' ? rc : plainCell(rc, rkind));
+      }
+      i--;
+      cells.push(`js_join(${run.join(', ')})`);
+    }
+  }
+  return cells.join(" || ',' || ");
 }
 
 /** One cell's pattern where SQLite's plain text is surely csvCell()'s; see LINE. */

@@ -143,4 +143,27 @@ describe('CSV export pages built by SQLite', () => {
     }
     await ledger.close();
   });
+
+  it('pass plain pages through as SQLite built them, equal to the rows printed by JavaScript', async () => {
+    const ledger = new UsageLedger({ file: path.join(dir, 'plain.db') });
+    await ledger.open();
+    const rand = seededRandom(7);
+    const at = Date.UTC(2026, 6, 1);
+    for (let i = 0; i < 120; i++)
+      await ledger.record(
+        makeRecord({
+          requestId: `p${i}`,
+          startedAt: at + i * 1001,
+          costUsd: i % 4 === 0 ? null : rand() * (i % 2 ? 1e-5 : 1),
+          latencyMs: rand() * 3000,
+          ttftMs: i % 3 === 0 ? null : rand() * 300,
+        }),
+      );
+    const db = ledger.reader();
+    const { rows } = await selectPage(db, { since: 0, until: at + 1e9, limit: 1000, after: 0, includeSamples: false });
+    const page = await selectCsvPage(db, { since: 0, until: at + 1e9, limit: 1000, after: 0, includeSamples: false });
+    expect(page.csvRows).toBe(120);
+    expect(page.csv).toBe(rows.map((r) => csvLine(rowCsvCells(r))).join(''));
+    await ledger.close();
+  });
 });

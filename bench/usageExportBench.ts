@@ -98,12 +98,24 @@ async function withDaemon<T>(
     autoStart: true,
     spawn: { daemonScript: path.join(dist, 'daemon.js'), env },
   });
+  let pid = NaN;
   try {
-    const pid = (await client.status()).pid;
+    pid = (await client.status()).pid;
     return await work(client, pid, rssOf(pid));
   } finally {
     await client.stop().catch(() => undefined);
     client.close();
+    // The next build's daemon must not meet this one still stopping on the same socket.
+    while (Number.isFinite(pid) && alive(pid)) await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -57,7 +57,13 @@ export class SqliteDb {
   }
 
   static async open(file: string, opts: { readOnly?: boolean } = {}): Promise<SqliteDb> {
-    const worker = new Worker(SQLITE_WORKER_SOURCE, { eval: true, workerData: driver() });
+    // A small young generation: an export's page makes thousands of short-lived strings on this
+    // thread, and V8 would otherwise grow the nursery to tens of MB of RSS that stay.
+    const worker = new Worker(SQLITE_WORKER_SOURCE, {
+      eval: true,
+      workerData: driver(),
+      resourceLimits: { maxYoungGenerationSizeMb: 4 },
+    });
     const db = new SqliteDb(worker, file);
     try {
       await db.call({ op: 'open', file, readOnly: opts.readOnly === true });

@@ -24,6 +24,8 @@ const benches = [
   { name: 'sqlite', entry: 'sqliteBench' },
   { name: 'usage', entry: 'usageScaleBench', onlyWhenAsked: true },
   { name: 'usage-hot', entry: 'usageHotPathBench', onlyWhenAsked: true },
+  { name: 'usage-export', entry: 'usageExportBench', onlyWhenAsked: true },
+  { name: 'usage-panel', entry: 'usagePanelBench', onlyWhenAsked: true },
   { name: 'pairs', entry: 'pairsBench' },
   { name: 'routing', entry: 'routingBench' },
   { name: 'endpoint', entry: 'endpointBench' },
@@ -47,7 +49,7 @@ await build({
   format: 'cjs',
   outdir: out,
   // Native bindings load from their own package folders.
-  external: ['sqlite3', '@photostructure/sqlite', '@napi-rs/keyring', 'usearch', 'esbuild'],
+  external: ['sqlite3', '@photostructure/sqlite', '@napi-rs/keyring', 'usearch', 'esbuild', 'playwright-core'],
   logLevel: 'warning',
 });
 // `--only NAME` runs one of them by name.

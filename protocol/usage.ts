@@ -154,6 +154,24 @@ export interface UsageExportResult {
   next: number | null;
 }
 
+/**
+ * `usage/exportFile`: the daemon writes the CSV itself, header and every page, to `file` (an
+ * absolute path on this machine; written to `file.partial` and renamed at the end, mode 0600),
+ * so the rows never cross IPC. The CLI's `usage export --csv FILE`; `-` still pages over IPC.
+ */
+export interface UsageExportFileParams {
+  file: string;
+  since: number;
+  until?: number;
+  filters?: UsageFilters;
+  includeSamples?: boolean;
+}
+
+export interface UsageExportFileResult {
+  file: string;
+  rows: number;
+}
+
 export type MetricsWindow = '1h' | '24h' | '7d';
 
 export interface LatencyBreakdownRow {
@@ -236,6 +254,11 @@ export const UsageQueryRequest = {
 export const UsageExportRequest = {
   method: 'usage/export',
   type: new RequestType<UsageExportParams, UsageExportResult, ConduitErrorData>('usage/export'),
+} as const;
+
+export const UsageExportFileRequest = {
+  method: 'usage/exportFile',
+  type: new RequestType<UsageExportFileParams, UsageExportFileResult, ConduitErrorData>('usage/exportFile'),
 } as const;
 
 export const UsageMetricsRequest = {

@@ -1,8 +1,11 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { ErrorCodes, ResponseError } from 'vscode-jsonrpc/node';
 import { ProviderIds, type ProviderId } from '../../protocol/chat';
 import { TeamUsageRequest } from '../../protocol/team';
 import {
+  UsageExportFileRequest,
   UsageExportRequest,
   UsageQueryRequest,
   type UsageFilters,
@@ -122,6 +125,14 @@ async function usageExportCommand(argv: string[], io: UsageCommandIo): Promise<n
   const now = (io.now ?? Date.now)();
   // Without --since, an export is the whole ledger.
   const base = { ...range(values.since, values.until, now), filters: filters(values), includeSamples: values.samples };
+  if (asCsv && file !== '-') {
+    // The daemon writes the file itself: no row crosses IPC (usageExportFile.ts).
+    const written = await withClient(io, (client) => exportFile(client, { ...base, file: path.resolve(file) }));
+    if (written !== undefined) {
+      (io.stderr ?? process.stderr).write(`Wrote ${written} row(s) to ${file}.\n`);
+      return ExitCode.ok;
+    }
+  }
   const sink = openSink(file, io);
   let count = 0;
   try {
@@ -161,6 +172,19 @@ async function usageExportCommand(argv: string[], io: UsageCommandIo): Promise<n
   }
   if (file !== '-') (io.stderr ?? process.stderr).write(`Wrote ${count} row(s) to ${file}.\n`);
   return ExitCode.ok;
+}
+
+/** The rows the daemon wrote to the file, or undefined from a daemon without `usage/exportFile`. */
+async function exportFile(
+  client: DaemonClient,
+  params: { file: string; since: number; until?: number; filters: UsageFilters; includeSamples: boolean },
+): Promise<number | undefined> {
+  try {
+    return (await client.connection.sendRequest(UsageExportFileRequest.type, params)).rows;
+  } catch (err) {
+    if (err instanceof ResponseError && err.code === ErrorCodes.MethodNotFound) return undefined;
+    throw toConduitError(err);
+  }
 }
 
 interface Sink {

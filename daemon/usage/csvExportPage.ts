@@ -1,7 +1,9 @@
 import type { UsageFilters } from '../../protocol/usage';
+import { selectRowsById } from './ledgerQueries';
 import type { SqliteDb, SqlValue } from './sqlite';
+import { csvLine, rowCsvCells } from './usageCsv';
 
-type Kind = 'text' | 'int' | 'real' | 'bool' | 'time';
+type Kind = 'text' | 'int' | 'real' | 'bool' | 'time' | 'json';
 
 /** ROW_CSV_HEADER's columns (usageCsv.ts), in order, with how each is printed. */
 const COLUMNS: readonly [string, Kind][] = [
@@ -27,7 +29,7 @@ const COLUMNS: readonly [string, Kind][] = [
   ['attempts', 'int'],
   ['error_code', 'text'],
   ['http_status', 'int'],
-  ['fallback_path', 'text'],
+  ['fallback_path', 'json'],
   ['cache', 'text'],
   ['coalesced', 'bool'],
   ['stream', 'bool'],
@@ -37,33 +39,78 @@ const COLUMNS: readonly [string, Kind][] = [
   ['batch', 'bool'],
 ];
 
-/** csvCell() of usageCsv.ts, in SQL: a formula-looking text gets an apostrophe, then quoting if needed. */
-function cell(column: string, kind: Kind): string {
+/**
+ * A cell as csvCell() of usageCsv.ts prints it when no text needs care: text as it is, NULL as
+ * nothing. Whether some text did need care (a quote, a comma, a line break, a formula's first
+ * character, a marker) is checked on the line afterwards (LINE).
+ */
+function plainCell(column: string, kind: Kind): string {
   switch (kind) {
     case 'int':
-      return `IFNULL(CAST(${column} AS TEXT), '')`;
-    // A whole REAL prints as JS prints it ("500", not "500.0").
+    case 'text':
+    case 'json':
+      return `IFNULL(${column}, '')`;
+    // SQLite prints a double in 15 digits or 17 ("1.5e-06", "60.696888549911262"), JavaScript
+    // in the fewest that round-trip ("0.0000015", "60.69688854991126"): js_join() is String().
     case 'real':
-      return `CASE WHEN ${column} IS NULL THEN '' WHEN ${column} = CAST(${column} AS INTEGER) THEN CAST(CAST(${column} AS INTEGER) AS TEXT) ELSE CAST(${column} AS TEXT) END`;
+      return `js_join(${column})`;
     case 'bool':
-      return `CASE WHEN ${column} != 0 THEN 'true' ELSE 'false' END`;
+      // toUsageRow() reads a flag as `=== 1`.
+      return `CASE WHEN ${column} = 1 THEN 'true' ELSE 'false' END`;
     case 'time':
       return `strftime('%Y-%m-%dT%H:%M:%fZ', ${column} / 1000.0, 'unixepoch')`;
-    case 'text': {
-      const safe = `(CASE WHEN substr(${column}, 1, 1) IN ('=', '+', '-', '@', char(9), char(13)) THEN '''' || ${column} ELSE ${column} END)`;
-      const needsQuotes = `(instr(${column}, '"') OR instr(${column}, ',') OR instr(${column}, char(10)) OR instr(${column}, char(13)))`;
-      return `CASE WHEN ${column} IS NULL THEN '' WHEN ${needsQuotes} THEN '"' || replace(${safe}, '"', '""') || '"' ELSE ${safe} END`;
-    }
   }
 }
 
-function lineSql(includeSamples: boolean): string {
-  return (
-    COLUMNS.map(([c, kind]) => (!includeSamples && c.startsWith('sample_') ? "''" : cell(c, kind))).join(
-      " || ',' || ",
-    ) + ' || char(10)'
-  );
+function plainLineSql(includeSamples: boolean): string {
+  const cells: string[] = [];
+  for (let i = 0; i < COLUMNS.length; i++) {
+    const [c, kind] = COLUMNS[i]!;
+    if (!includeSamples && c.startsWith('sample_')) cells.push("''");
+    else if (kind !== 'real') cells.push(plainCell(c, kind));
+    else {
+      // A run of reals (and the flags between them) in one call: see js_join.
+      const run: string[] = [];
+      for (; i < COLUMNS.length && (COLUMNS[i]![1] === 'real' || COLUMNS[i]![1] === 'bool'); i++) {
+        const [rc, rkind] = COLUMNS[i]!;
+        run.push(rkind === 'real' ? rc : plainCell(rc, rkind));
+      }
+      i--;
+      cells.push(`js_join(${run.join(', ')})`);
+    }
+  }
+  return cells.join(" || ',' || ");
 }
+
+/** One cell's pattern where SQLite's plain text is surely csvCell()'s; see LINE. */
+function cellPattern(kind: Kind): string {
+  switch (kind) {
+    // No quote, comma, tab, CR or LF anywhere; no formula's first character first.
+    case 'text':
+      return '(?:[^",\\t\\r\\n=+@\\-][^",\\t\\r\\n]*)?';
+    case 'int':
+      return '\\d*';
+    case 'real':
+      return '[-+.0-9e]*';
+    case 'bool':
+      return '(?:true|false)';
+    case 'time':
+      return '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z';
+    // The path as stored; any but the empty one is re-printed from its parsed form.
+    case 'json':
+      return '\\[\\]';
+  }
+}
+
+/**
+ * A plain line that is exactly what csvLine(rowCsvCells(row)) prints, once its reals are
+ * re-printed: one cell per column (no text held a comma), none needing quotes or an apostrophe.
+ * A line that does not match is printed by JavaScript from its row instead.
+ */
+const LINE_BODY = COLUMNS.map(([, kind]) => cellPattern(kind)).join(',');
+const LINE = new RegExp(`^${LINE_BODY}$`);
+/** A page whose every line is LINE: checked in one pass, without splitting the page into lines. */
+const PAGE = new RegExp(`^(?:${LINE_BODY}\\n)*${LINE_BODY}$`);
 
 export interface CsvPageParams {
   since: number;
@@ -76,8 +123,10 @@ export interface CsvPageParams {
 
 /**
  * One page of the export as CSV text, built by SQLite: the page crosses into JavaScript as one
- * string instead of thousands of row objects, which is what lets an export stream a year of
- * rows at hundreds of thousands a second in constant memory.
+ * string instead of thousands of row objects. SQLite joins the cells of every row (the reals
+ * printed by String(), see js_number); the lines whose text needed quoting or escaping (a few
+ * rows at most) are printed again by JavaScript from their rows (csvLine(rowCsvCells())), so the
+ * text is byte for byte what the CLI writes from rows.
  */
 export async function selectCsvPage(
   db: SqliteDb,
@@ -98,12 +147,33 @@ export async function selectCsvPage(
     }
   }
   // NOT INDEXED: walked by id from the cursor, as selectPage (ledgerQueries.ts) explains.
-  const row = await db.get<{ csv: string | null; last: number | null; n: number }>(
-    `SELECT group_concat(line, '') AS csv, MAX(id) AS last, COUNT(*) AS n FROM (
-       SELECT id, ${lineSql(page.includeSamples)} AS line FROM requests NOT INDEXED
+  const row = await db.get<{ csv: string | null; ids: string | null; last: number; n: number }>(
+    `SELECT group_concat(line, char(10)) AS csv, group_concat(id) AS ids, MAX(id) AS last, COUNT(*) AS n FROM (
+       SELECT id, ${plainLineSql(page.includeSamples)} AS line FROM requests NOT INDEXED
        WHERE ${parts.join(' AND ')} ORDER BY id LIMIT ?)`,
     [...params, page.limit],
   );
-  const n = row?.n ?? 0;
-  return { csv: row?.csv ?? '', csvRows: n, next: n === page.limit && row?.last != null ? row.last : null };
+  if (!row || row.n === 0 || row.csv === null || row.ids === null) return { csv: '', csvRows: 0, next: null };
+  const next = row.n === page.limit ? row.last : null;
+  // The common case: every line is plain, and the page goes as SQLite built it (no copies).
+  if (PAGE.test(row.csv)) return { csv: row.csv + '\n', csvRows: row.n, next };
+  const ids = row.ids.split(',').map(Number);
+  const lines = row.csv.split('\n');
+  const slow: number[] = [];
+  if (lines.length !== ids.length) {
+    // A text held a line break, so lines and rows no longer pair up: JavaScript prints the page.
+    slow.push(...ids.keys());
+  } else {
+    for (let i = 0; i < lines.length; i++) if (!LINE.test(lines[i]!)) slow.push(i);
+  }
+  const rows = await selectRowsById(
+    db,
+    slow.map((i) => ids[i]!),
+    page.includeSamples,
+  );
+  lines.length = ids.length;
+  slow.forEach((at, k) => {
+    lines[at] = csvLine(rowCsvCells(rows[k]!)).slice(0, -1);
+  });
+  return { csv: lines.join('\n') + '\n', csvRows: ids.length, next };
 }

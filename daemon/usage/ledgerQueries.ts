@@ -46,6 +46,20 @@ export async function selectPage(db: SqliteDb, page: PageParams): Promise<{ rows
   return { rows: kept.map(toUsageRow), next: more ? kept[kept.length - 1]!.id : null };
 }
 
+/** The rows with these ids, in id order (the export's rows whose CSV JavaScript prints). */
+export async function selectRowsById(
+  db: SqliteDb,
+  ids: readonly number[],
+  includeSamples: boolean,
+): Promise<UsageRow[]> {
+  const columns = ['id', ...SELECT_COLUMNS, ...(includeSamples ? ['sample_prompt', 'sample_response'] : [])];
+  const rows = await db.all<DbRow>(
+    `SELECT ${columns.join(', ')} FROM requests WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`,
+    [JSON.stringify(ids)],
+  );
+  return rows.map(toUsageRow);
+}
+
 /**
  * Cost per calendar day (at `utcOffsetMinutes`) in a range; days without requests are absent.
  * From the rollups: the cost-spike alert looks back a week and needs nothing else.

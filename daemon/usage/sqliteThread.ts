@@ -48,7 +48,13 @@ export class SqliteThread {
       (t) => t.driver === driver && !t.dead && ![...t.files.values()].includes(key),
     );
     if (found) return found;
-    const worker = new Worker(SQLITE_WORKER_SOURCE, { eval: true, workerData: { driver, requireFrom } });
+    // A small young generation: an export's page makes thousands of short-lived strings on this
+    // thread, and V8 would otherwise grow the nursery to tens of MB of RSS that stay.
+    const worker = new Worker(SQLITE_WORKER_SOURCE, {
+      eval: true,
+      workerData: { driver, requireFrom },
+      resourceLimits: { maxYoungGenerationSizeMb: 4 },
+    });
     const thread = new SqliteThread(worker, driver);
     SqliteThread.threads.push(thread);
     return thread;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ProviderIds } from '../../protocol/chat';
-import type { UsageExportParams, UsageFilters, UsageQueryParams } from '../../protocol/usage';
+import type { UsageExportFileParams, UsageExportParams, UsageFilters, UsageQueryParams } from '../../protocol/usage';
 
 const time = z.number().finite().min(0);
 
@@ -43,6 +43,16 @@ const exportParams = z
   })
   .strict();
 
+const exportFileParams = z
+  .object({
+    file: z.string().min(1).max(4096),
+    since: time,
+    until: time.optional(),
+    filters: filters.optional(),
+    includeSamples: z.boolean().optional(),
+  })
+  .strict();
+
 const metricsParams = z.object({ filters: filters.optional() }).strict();
 
 /** Parses client input; the message names the bad field, for a `bad_request` reply. */
@@ -52,6 +62,10 @@ export function parseQueryParams(input: unknown): UsageQueryParams {
 
 export function parseExportParams(input: unknown): UsageExportParams {
   return parse(exportParams, input);
+}
+
+export function parseExportFileParams(input: unknown): UsageExportFileParams {
+  return parse(exportFileParams, input);
 }
 
 export function parseMetricsParams(input: unknown): { filters?: UsageFilters } {

@@ -19,6 +19,7 @@ import { RpcErrorCodes } from '../../protocol/errors';
 import {
   AlertsListRequest,
   AlertsRaisedNotification,
+  UsageExportFileRequest,
   UsageExportRequest,
   UsageQueryRequest,
   type AlertEvent,
@@ -228,6 +229,36 @@ describe('usage/* and alerts/* over the daemon protocol', () => {
     const rows = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as UsageRow[];
     expect(rows).toHaveLength(4);
     expect(rows.some((r) => r.sample?.prompt === 'the prompt')).toBe(true);
+  });
+
+  it('`usage export --csv FILE` is written by the daemon, byte for byte the pages `-` prints', async () => {
+    const file = path.join(home, 'by-daemon.csv');
+    const stderr = new PassThrough();
+    let said = '';
+    stderr.on('data', (d: Buffer) => (said += d.toString()));
+    await usageCommand(['export', '--csv', file, '--samples'], { connect, stdout: new PassThrough(), stderr });
+    expect(said).toBe(`Wrote 4 row(s) to ${file}.\n`);
+    const stdout = new PassThrough();
+    let printed = '';
+    stdout.on('data', (d: Buffer) => (printed += d.toString()));
+    await usageCommand(['export', '--csv', '-', '--samples'], { connect, stdout, stderr: new PassThrough() });
+    expect(fs.readFileSync(file, 'utf8')).toBe(printed);
+    expect(printed).toContain('the prompt');
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+
+    // A folder that is not there: a clear error, and no half file left behind.
+    const missing = path.join(home, 'no-such-dir', 'x.csv');
+    await expect(usageCommand(['export', '--csv', missing], { connect })).rejects.toThrow(
+      /cannot write .*x\.csv\.partial: .*check that its folder exists/,
+    );
+    expect(fs.existsSync(path.dirname(missing))).toBe(false);
+    // The daemon takes only absolute paths: its working directory is not the client's.
+    const client = await connect();
+    const relative = await client.connection
+      .sendRequest(UsageExportFileRequest.type, { file: 'rel.csv', since: 0 })
+      .catch((e: unknown) => e);
+    client.close();
+    expect(String((relative as Error).message)).toMatch(/not an absolute path/);
   });
 
   it('`conduit usage` rejects bad flags with a usage error', async () => {

@@ -3,6 +3,7 @@ import type { UsageBreakdownCell, UsageBreakdownParams, UsageBreakdownResult, Us
 import {
   AlertsListRequest,
   UsageBreakdownRequest,
+  UsageExportFileRequest,
   UsageExportRequest,
   UsageLiveRequest,
   UsageMetricsRequest,
@@ -13,9 +14,16 @@ import { dayKey, localUtcOffsetMinutes } from '../../usage/calendarKey';
 import { breakdownFromRollups } from '../../usage/usageBreakdown';
 import { isCacheHit, isError, roundUsd } from '../../usage/usageGroups';
 import { exportUsage } from '../../usage/usageExport';
+import { exportUsageFile } from '../../usage/usageExportFile';
 import { latencyMetrics } from '../../usage/latencyMetrics';
 import { liveUsage } from '../../usage/liveUsage';
-import { parseExportParams, parseMetricsParams, parseQueryParams, UsageParamsError } from '../../usage/usageParams';
+import {
+  parseExportFileParams,
+  parseExportParams,
+  parseMetricsParams,
+  parseQueryParams,
+  UsageParamsError,
+} from '../../usage/usageParams';
 import { queryUsage } from '../../usage/usageQuery';
 import type { UsageLedger } from '../../usage/usageLedger';
 import type { RegisterHandlers } from '../clientSession';
@@ -36,6 +44,9 @@ export function usageHandlers(deps: UsageHandlerDeps): RegisterHandlers {
     );
     connection.onRequest(UsageExportRequest.type, (params) =>
       answer(ctx.requireAuth, () => exportUsage(deps.ledger, parseExportParams(params), now()), usageErrorData),
+    );
+    connection.onRequest(UsageExportFileRequest.type, (params) =>
+      answer(ctx.requireAuth, () => exportUsageFile(deps.ledger, parseExportFileParams(params), now()), usageErrorData),
     );
     connection.onRequest(UsageMetricsRequest.type, (params) =>
       answer(

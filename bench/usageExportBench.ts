@@ -1,0 +1,220 @@
+/**
+ * `conduit usage export` of a year (issue 27): where the time goes and the rows a second, before
+ * and after, on one generated ledger, through the real daemon and the real CLI.
+ *
+ *   npm run build && node bench/run.mjs --only usage-export [--rows N] [--before DIST_DIR] [--rounds R]
+ *
+ * Stages, each on its own: SQLite building the CSV pages on its thread (selectCsvPage, in this
+ * process); the daemon answering the pages over IPC without writing them (two in flight, as the
+ * CLI asks); the whole CLI export to a file. --before runs the CLI export with another build's
+ * daemon and CLI (e.g. the commit before this work), alternating with this build's, so both share
+ * the machine's load. The daemon's RSS is sampled every 5 ms, its CPU time read from /proc, so
+ * the CPU per row is a figure that load inflates far less than the wall time.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DaemonClient } from '../daemon/client/daemonClient';
+import { selectCsvPage } from '../daemon/usage/csvExportPage';
+import { SqliteDb } from '../daemon/usage/sqlite';
+import { UsageExportRequest } from '../protocol/usage';
+import { generateLedger } from '../test/fixtures/usage/generateLedger';
+import { benchHome, rssOf } from './processes';
+import { percentile } from './stats';
+
+const repo = path.resolve(__dirname, '..', '..');
+const args = process.argv.slice(2);
+const arg = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const ROWS = Number(arg('--rows') ?? 1_000_000);
+const ROUNDS = Number(arg('--rounds') ?? 2);
+const before = arg('--before');
+const after = path.join(repo, 'dist');
+const MB = 1024 * 1024;
+const DAY = 86_400_000;
+const log = (s: string): void => {
+  process.stderr.write(`${s}\n`);
+};
+
+/** CPU time (user + system) of a process in ms, from /proc (Linux; NaN elsewhere). */
+function cpuMsOf(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime, fields 14 and 15 of stat, in clock ticks (100 a second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+interface Run {
+  ms: number;
+  rows: number;
+  maxRss: number;
+  cpuMs: number;
+}
+
+async function measured(pid: number, work: () => Promise<number>): Promise<Run> {
+  let maxRss = rssOf(pid);
+  const timer = setInterval(() => {
+    maxRss = Math.max(maxRss, rssOf(pid));
+  }, 5);
+  const cpu = cpuMsOf(pid);
+  const t = performance.now();
+  try {
+    const rows = await work();
+    return { ms: performance.now() - t, rows, maxRss: Math.max(maxRss, rssOf(pid)), cpuMs: cpuMsOf(pid) - cpu };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function runCli(dist: string, env: NodeJS.ProcessEnv, argv: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(dist, 'cli.js'), ...argv], {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve(Number(/Wrote (\d+) row/.exec(stderr)?.[1] ?? NaN));
+      else reject(new Error(`conduit ${argv.join(' ')} exited ${code}: ${stderr}`));
+    });
+  });
+}
+
+async function withDaemon<T>(
+  dist: string,
+  home: string,
+  env: NodeJS.ProcessEnv,
+  work: (client: DaemonClient, pid: number, idle: number) => Promise<T>,
+): Promise<T> {
+  const client = await DaemonClient.connect({
+    client: 'cli',
+    home,
+    autoStart: true,
+    spawn: { daemonScript: path.join(dist, 'daemon.js'), env },
+  });
+  let pid = NaN;
+  try {
+    pid = (await client.status()).pid;
+    return await work(client, pid, rssOf(pid));
+  } finally {
+    await client.stop().catch(() => undefined);
+    client.close();
+    // The next build's daemon must not meet this one still stopping on the same socket.
+    while (Number.isFinite(pid) && alive(pid)) await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const rate = (r: Run): number => Math.round(r.rows / (r.ms / 1000));
+const show = (r: Run, idle: number): string =>
+  `${rate(r).toLocaleString('en')} rows/s (${r.rows} rows in ${r.ms.toFixed(0)} ms), ` +
+  `daemon CPU ${((r.cpuMs * 1000) / r.rows).toFixed(1)} µs/row, RSS max +${((r.maxRss - idle) / MB).toFixed(1)} MB`;
+
+async function main(): Promise<void> {
+  const home = benchHome();
+  const out: Record<string, unknown> = { rows: ROWS, date: new Date().toISOString() };
+  fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({ usage: { retentionDays: 400 } }));
+  try {
+    const file = path.join(home, 'usage.db');
+    const t0 = performance.now();
+    await generateLedger(file, { rows: ROWS, days: 365, end: Date.now(), seed: 27 });
+    log(`ledger: ${ROWS} rows in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    const since = Date.now() - 366 * DAY;
+
+    // Stage 1: SQLite building the pages, on its thread, nothing else.
+    const db = await SqliteDb.open(file, { readOnly: true });
+    const sqlRuns: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const t = performance.now();
+      let rows = 0;
+      for (let cursor = 0; ;) {
+        const page = await selectCsvPage(db, {
+          since,
+          until: Date.now() + 1,
+          limit: 5000,
+          after: cursor,
+          includeSamples: false,
+        });
+        rows += page.csvRows;
+        if (page.next === null) break;
+        cursor = page.next;
+      }
+      sqlRuns.push(Math.round(rows / ((performance.now() - t) / 1000)));
+    }
+    await db.close();
+    out.pagesBuilt = sqlRuns;
+    log(
+      `1. pages built by SQLite (selectCsvPage alone): ${sqlRuns.map((r) => r.toLocaleString('en')).join(', ')} rows/s`,
+    );
+
+    const env = { ...process.env, CONDUIT_HOME: home };
+    const csv = path.join(home, 'export.csv');
+    const exports: Record<string, Run[]> = { after: [], ...(before ? { before: [] } : {}) };
+    const ipc: Run[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const [name, dist] of [...(before ? [['before', before]] : []), ['after', after]] as const) {
+        await withDaemon(dist, home, env, async (client, pid, idle) => {
+          if (name === 'after') {
+            // Stage 2: the daemon's pages over IPC, read and dropped.
+            const run = await measured(pid, async () => {
+              let rows = 0;
+              const ask = (cursor: number) =>
+                client.connection.sendRequest(UsageExportRequest.type, { since, after: cursor, format: 'csv' });
+              for (let page = await ask(0); ;) {
+                const next = page.next === null ? null : ask(page.next);
+                rows += page.csvRows ?? 0;
+                if (next === null) break;
+                page = await next;
+              }
+              return rows;
+            });
+            ipc.push(run);
+            log(`2. pages over IPC, not written: ${show(run, idle)}`);
+          }
+          // Stage 3: the whole CLI export to a file.
+          const run = await measured(pid, () =>
+            runCli(dist, env, ['usage', 'export', '--csv', csv, '--since', '366d']),
+          );
+          exports[name]!.push(run);
+          log(`3. ${name}: conduit usage export --csv: ${show(run, idle)}`);
+          fs.rmSync(csv, { force: true });
+        });
+      }
+    }
+    const summary = (runs: Run[]) => ({
+      rowsPerSec: percentile(runs.map(rate), 50),
+      daemonCpuUsPerRow: percentile(
+        runs.map((r) => (r.cpuMs * 1000) / r.rows),
+        50,
+      ),
+      runs: runs.map((r) => ({ ms: Math.round(r.ms), rows: r.rows, rowsPerSec: rate(r) })),
+    });
+    out.ipc = summary(ipc);
+    out.export = Object.fromEntries(Object.entries(exports).map(([k, v]) => [k, summary(v)]));
+    const load = fs.existsSync('/proc/loadavg') ? fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0] : '?';
+    out.loadAverage = load;
+    log(`load average at the end: ${load}`);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+void main().catch((err) => {
+  log(String(err instanceof Error ? err.stack : err));
+  process.exit(1);
+});

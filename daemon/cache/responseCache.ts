@@ -354,8 +354,13 @@ export class ResponseCache {
   /** Set by openCache from the keys the daemon can read. */
   providersWithKeys?: () => ('openai' | 'gemini')[];
 
-  async close(): Promise<void> {
+  /** Resolves once every entry stored so far is embedded (or given up on): a stop and tests wait for it. */
+  async embedded(): Promise<void> {
     await Promise.allSettled([...this.adding]);
+  }
+
+  async close(): Promise<void> {
+    await this.embedded();
     await this.saveAnn();
     await this.persisted?.close();
   }

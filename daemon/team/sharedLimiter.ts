@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import { limitWindowMs } from '../ratelimit/tokenBucket';
+import { systemTimers, type Timers } from '../resilience/timers';
 import { TAKE_LUA } from './teamBucketScript';
 import type { TeamConnection } from './teamConnection';
 
@@ -61,6 +62,8 @@ export class SharedLimiter {
   constructor(
     private readonly team: TeamConnection,
     private readonly log?: (msg: string, fields: Record<string, unknown>) => void,
+    /** Tests pass timers that record each wait for a turn, to see a call wait without sleeping. */
+    private readonly timers: Timers = systemTimers,
   ) {}
 
   /** Whether the team's Redis answers (for tests and status). */
@@ -92,7 +95,7 @@ export class SharedLimiter {
     return new Promise((resolve, reject) => {
       if (signal.aborted) return reject(abortError(signal));
       const done = () => {
-        clearTimeout(timer);
+        this.timers.clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
         this.team.off('down', onDown);
       };
@@ -104,7 +107,7 @@ export class SharedLimiter {
         done();
         resolve();
       };
-      const timer = setTimeout(() => {
+      const timer = this.timers.setTimeout(() => {
         done();
         resolve();
       }, ms);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatResult, ProviderId } from '../../protocol';
 import type { WireProvider } from '../fakes/fakeProvider';
-import { FAKE_KEYS, useDaemonAndFake } from './harness';
+import { FAKE_KEYS, ONE_PROVIDER, useDaemonAndFake } from './harness';
 
 const cases: { provider: ProviderId; wire: WireProvider; prefix: string }[] = [
   { provider: 'anthropic', wire: 'anthropic', prefix: '' },
@@ -85,18 +85,6 @@ describe('conduit ask through the real daemon and SDKs, against the fake provide
     expect(JSON.stringify(env.fake.lastRequest('openai')?.body)).toContain('a prompt on stdin');
   });
 
-  it('exits non-zero with the error code on stderr, without the key, when the provider refuses', async () => {
-    env.fake.enqueue('openai', {
-      status: 401,
-      error: { message: `Incorrect API key provided: ${FAKE_KEYS.OPENAI_API_KEY}` },
-    });
-    const r = await env.h.cli(['ask', '--provider', 'openai', 'hello']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^conduit: auth: OpenAI \(HTTP 401/);
-    expect(r.stderr).not.toContain(FAKE_KEYS.OPENAI_API_KEY);
-    expect(r.stdout).toBe('');
-  });
-
   it('reports a stream cut short as stream_interrupted, never as a short success', async () => {
     env.fake.enqueue('gemini', {
       deltas: ['partial ', 'answer ', 'never finished'],
@@ -136,5 +124,23 @@ describe('conduit ask through the real daemon and SDKs, against the fake provide
     const logs = env.h.logText();
     expect(logs).toContain('"msg":"request"');
     for (const key of Object.values(FAKE_KEYS)) expect(logs).not.toContain(key);
+  });
+});
+
+// With other keys set, another provider would answer (resilient by default, defaultChain.test.ts);
+// this is what a user with one provider sees when it refuses.
+describe('conduit ask with one provider, when it refuses', () => {
+  const env = useDaemonAndFake({ env: ONE_PROVIDER });
+
+  it('exits non-zero with the error code on stderr, without the key, when the provider refuses', async () => {
+    env.fake.enqueue('openai', {
+      status: 401,
+      error: { message: `Incorrect API key provided: ${FAKE_KEYS.OPENAI_API_KEY}` },
+    });
+    const r = await env.h.cli(['ask', '--provider', 'openai', 'hello']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^conduit: auth: OpenAI \(HTTP 401/);
+    expect(r.stderr).not.toContain(FAKE_KEYS.OPENAI_API_KEY);
+    expect(r.stdout).toBe('');
   });
 });

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConduitError, type CacheStatsResult, type ChatRequest, type ChatResult } from '../../protocol';
 import { CacheStatsRequest } from '../../protocol';
-import { DaemonHarness, waitFor, useDaemonAndFake } from './harness';
+import { DaemonHarness, ONE_PROVIDER, waitFor, useDaemonAndFake } from './harness';
 
 /** temperature 0: deterministic, so cacheable under the default settings. */
 function ask(content: string, extra: Partial<ChatRequest> = {}): ChatRequest {
@@ -205,7 +205,9 @@ describe('response cache through the real daemon and SDK', () => {
 });
 
 describe('stale-cache fallback', () => {
+  // The last resort after every provider: with one provider, its outage reaches it.
   const env = useDaemonAndFake({
+    env: ONE_PROVIDER,
     config: {
       cache: { ttlMsByFeature: { news: 300 } },
       resilience: { maxAttempts: 1 },

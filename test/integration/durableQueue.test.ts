@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Job, UsageRow } from '../../protocol';
-import { isRunning, waitFor, useDaemonAndFake } from './harness';
+import { isRunning, ONE_PROVIDER, waitFor, useDaemonAndFake } from './harness';
 
 describe('background requests wait in the durable queue through an outage and a kill -9', () => {
   // rerunUnfinished: a job the worker happens to be retrying at the kill is re-run, as this test
   // (written for at-least-once) expects; holding it is jobsHeld.test.ts's subject.
+  // One provider, so its outage is the queue's to ride out (and its requests are counted).
   const env = useDaemonAndFake({
+    env: ONE_PROVIDER,
     config: {
       queue: { rerunUnfinished: true },
       resilience: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 50, breaker: { consecutiveFailures: 100 } },

@@ -25,6 +25,13 @@ export const FAKE_KEYS = {
   GEMINI_API_KEY: 'AIzaFAKE-canary-gemini-000000000000000',
 } as const;
 
+/**
+ * Every fake key is set, so by default a failing provider falls back to the others (resilient by
+ * default, as a user with several keys gets it). A test that counts one provider's requests or
+ * expects a provider's failure to reach the caller passes this, and so says it needs one provider.
+ */
+export const ONE_PROVIDER: NodeJS.ProcessEnv = { CONDUIT_AUTO_FALLBACK: '0' };
+
 export interface CliResult {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -55,9 +62,6 @@ export class DaemonHarness {
       OPENAI_BASE_URL: `${fakeBaseUrl}/v1`,
       GOOGLE_GEMINI_BASE_URL: fakeBaseUrl,
       CONDUIT_OPENAI_COMPATIBLE_BASE_URL: `${fakeBaseUrl}/compat/v1`,
-      // Every fake key is set, so the automatic fallback chain would reach every provider; the
-      // tests that count one provider's requests predate it. defaultChain.test.ts turns it on.
-      CONDUIT_AUTO_FALLBACK: '0',
       ...extraEnv,
     };
   }

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeysListResult } from '../../protocol';
 import { FakeProviderServer } from '../fakes/fakeProvider';
-import { DaemonHarness } from './harness';
+import { DaemonHarness, ONE_PROVIDER } from './harness';
 import { exited } from './processExit';
 
 const FILE_KEY = 'sk-test-FAKE-insecure-file-openai-00000000066';
@@ -16,7 +16,8 @@ describe('conduit key set --insecure-storage on a machine without a keychain', (
 
   beforeAll(async () => {
     fake = await FakeProviderServer.start();
-    h = new DaemonHarness(fake.url, { OPENAI_API_KEY: '' });
+    // One provider: a refused file leaves OpenAI without a key, and no other provider answers for it.
+    h = new DaemonHarness(fake.url, { ...ONE_PROVIDER, OPENAI_API_KEY: '' });
     delete h.env.DBUS_SESSION_BUS_ADDRESS;
     file = path.join(h.home, 'keys.insecure.json');
   });

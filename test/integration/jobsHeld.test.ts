@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../../protocol';
-import { isRunning, useDaemonAndFake, waitFor } from './harness';
+import { isRunning, ONE_PROVIDER, useDaemonAndFake, waitFor } from './harness';
 
 /**
  * At most one bill per queued job: a kill -9 after the provider got the job's request and before
  * the job was marked done leaves it held, not re-sent, until `conduit jobs retry ID`.
  */
 describe('a queued job the daemon died during is held for the user, not re-sent', () => {
+  // One provider, so the job is queued and held rather than answered elsewhere.
   const env = useDaemonAndFake({
+    env: ONE_PROVIDER,
     config: { resilience: { maxAttempts: 1, breaker: { consecutiveFailures: 100 } } },
     resetEachTest: false,
   });

@@ -1,13 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useDaemonAndFake } from './harness';
+import { ONE_PROVIDER, useDaemonAndFake } from './harness';
 import { endpointToken, freePort, rawRequest, writeConfig } from './localEndpointHelpers';
 
 const chatBody = JSON.stringify({ model: 'gpt-5.4-mini', messages: [{ role: 'user', content: 'hi' }] });
 
 describe('local endpoint: refusals', () => {
-  const env = useDaemonAndFake();
+  // One provider: its outage is the endpoint's answer, and every upstream request is counted.
+  const env = useDaemonAndFake({ env: ONE_PROVIDER });
   let port = 0;
   let token = '';
   let pid = 0;

@@ -5,14 +5,16 @@ import { costOf } from '../../daemon/usage/pricing';
 import { writeGoogleAdc, type GoogleAdcFiles } from '../fakes/googleAdc';
 import { parseSigV4 } from '../fakes/bedrockWire';
 import { verifySigV4 } from '../fakes/sigv4';
-import { useDaemonAndFake } from './harness';
+import { ONE_PROVIDER, useDaemonAndFake } from './harness';
 
 const AZURE_KEY = 'azure-FAKE-canary-key-000000000000';
 const AWS_SECRET = 'aws-FAKE-canary-secret-0000000000000000';
 const AWS_ACCESS_KEY_ID = 'AKIAFAKECANARY000001';
 
 describe('cloud platforms through the real daemon, SDKs and credential chains, against the fake', () => {
+  // Each platform's own errors, retries and request counts: one provider, no automatic fallback.
   const env = useDaemonAndFake({
+    env: ONE_PROVIDER,
     config: {
       providers: {
         anthropicBedrock: { region: 'ap-southeast-2' },

@@ -74,12 +74,7 @@ describe.skipIf(!redisAvailable())('team mode: an answer cached through one daem
       expect(r.text).toBe('Twelve items.');
     });
 
-    // Skipped: in the whole suite of a fresh-clone CI run the third daemon never reported
-    // `connected` within a minute (twice in a row), while it passes alone and with every team
-    // file. The likely cause, since fixed: the packaging test rebuilt dist/ (removing its chunks)
-    // while this test started a daemon from it. To unskip once a full CI run confirms it; the
-    // failure message carries C's team log lines.
-    it.skip('a daemon that joins late loads the entries it missed and hits semantically at once', async () => {
+    it('a daemon that joins late loads the entries it missed and hits semantically at once', async () => {
       // C starts after A stored its entries: it reads the stream from the start.
       const { DaemonHarness } = await import('./harness');
       const fs = await import('node:fs');

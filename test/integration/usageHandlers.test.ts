@@ -159,9 +159,10 @@ describe('usage/* and alerts/* over the daemon protocol', () => {
         received.push(e);
       });
       await alerts.evaluate();
-      await new Promise((r) => setTimeout(r, 100));
-      expect(received.map((e) => `${e.type}:${e.alert.kind}`)).toEqual(['fired:rate_limited']);
+      // One connection delivers in order: the list's answer follows the evaluation's broadcasts,
+      // so every notification it sent is in (and handled) once the answer is.
       const list = await client.connection.sendRequest(AlertsListRequest.type, {});
+      expect(received.map((e) => `${e.type}:${e.alert.kind}`)).toEqual(['fired:rate_limited']);
       expect(list.active.map((a) => a.kind)).toEqual(['rate_limited']);
       expect(list.ledger.state).toBe('ok');
     } finally {

@@ -8,6 +8,7 @@ import { ResponseCache } from '../../../../daemon/cache/responseCache';
 import { configSchema, type ConduitConfig } from '../../../../daemon/config/config';
 import { Gateway } from '../../../../daemon/gateway/gateway';
 import { Redactor } from '../../../../daemon/guard/redact';
+import { waitFor } from '../../../integration/harness';
 import { Logger } from '../../../../daemon/log/logger';
 import { BreakerRegistry } from '../../../../daemon/resilience/breakerRegistry';
 import { FakeProviderServer } from '../../../fakes/fakeProvider';
@@ -76,7 +77,7 @@ describe('gateway cache step', () => {
 
   it('a semantic hit says so, with the similarity and the prompt it matched', async () => {
     await send(ask('How do I reverse a string in Python?')).result;
-    await new Promise((r) => setTimeout(r, 5));
+    await waitFor(() => cache.stats(true).semantic.indexed === 1, 60_000, 'the answer to be indexed');
     const { result, chunks } = send(ask('how can I reverse a string in python'), true);
     const r = await result;
     expect(r.cache).toBe('semantic');

@@ -12,8 +12,9 @@ import { chooseEmbedder } from '../../../../daemon/cache/chooseEmbedder';
 import { dot, type Embedder } from '../../../../daemon/cache/embedder';
 import { loadLocalEmbedder, meanPoolNormalize } from '../../../../daemon/cache/localEmbedder';
 import { ResponseCache } from '../../../../daemon/cache/responseCache';
+import { waitFor } from '../../../integration/harness';
 import { generateTinyBert, TINY_BERT_MINILM_SHAPE, TINY_BERT_SHAPE } from '../../../fixtures/tinyBert/generateTinyBert';
-import { answer, req, settings, settle } from './helpers';
+import { answer, req, settings } from './helpers';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cdt-tinybert-'));
 const modelDir = path.join(root, 'tiny-bert');
@@ -124,8 +125,8 @@ describe('local embedder (transformers.js, generated tiny BERT)', () => {
     const cache = new ResponseCache({ settings: () => settings(), embedder });
     expect(cache.stats(true).semantic.embedder).toBe(embedder.id);
     cache.store(req('How do I sort a list in Python?'), { messages: [] }, 'ask', answer('Use sorted(xs).'));
-    await settle();
-    await new Promise((r) => setTimeout(r, 50));
+    // The stored entry is embedded in the background: look up once it is in the index.
+    await waitFor(() => cache.stats(true).semantic.indexed === 1, 60_000, 'the entry to be indexed');
     const hit = await cache.lookup(req('how do i sort a LIST in python ?'), 'ask');
     expect(hit?.kind).toBe('semantic');
     expect(hit?.entry.text).toBe('Use sorted(xs).');

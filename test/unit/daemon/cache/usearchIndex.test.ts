@@ -5,7 +5,7 @@ import { AdaptiveIndex, AnnPartition, loadUsearch } from '../../../../daemon/cac
 import { benchVectorSearch, randomUnitVectors } from '../../../../daemon/cache/vectorBench';
 import { BruteForceIndex } from '../../../../daemon/cache/vectorIndex';
 import { normalize } from '../../../../daemon/cache/embedder';
-import { answer, req, settings, settle } from './helpers';
+import { answer, req, settings } from './helpers';
 
 const usearch = loadUsearch();
 
@@ -152,8 +152,8 @@ describe('usearch ANN index', () => {
         'ask',
         answer(`answer ${i}`),
       );
-    await settle();
-    await new Promise((r) => setTimeout(r, 100));
+    // Embedding is in the background: every one of the 200 has gone through it (150 stay).
+    await cache.embedded();
     const stats = cache.stats(true);
     expect(stats.entries).toBe(150);
     expect(stats.semantic.indexed).toBe(150);

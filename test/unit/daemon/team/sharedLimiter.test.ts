@@ -1,8 +1,23 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Timers } from '../../../../daemon/resilience/timers';
 import { SharedLimiter } from '../../../../daemon/team/sharedLimiter';
 import { redisAvailable } from '../../../integration/redisServer';
 import { waitFor } from '../../../integration/harness';
 import { useRedis } from './teamRedis';
+
+/**
+ * Timers that record each wait for the team's turn and never end it: a call given a wait is seen
+ * waiting (no sleep needed), and can only go on through an abort or Redis going away.
+ */
+function heldTimers(): { timers: Timers; waits: number[] } {
+  const waits: number[] = [];
+  const timers: Timers = {
+    now: () => Date.now(),
+    setTimeout: (_fn, ms) => waits.push(ms),
+    clearTimeout: () => undefined,
+  };
+  return { timers, waits };
+}
 
 function busiest(times: number[], windowMs: number): number {
   return Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + windowMs).length));
@@ -14,8 +29,8 @@ describe.skipIf(!redisAvailable())('SharedLimiter (a token bucket in a real redi
   afterAll(async () => {
     for (const l of limiters) await l.close();
   });
-  const member = async (team = 'unit') => {
-    const l = new SharedLimiter(await env.connect(team));
+  const member = async (team = 'unit', timers?: Timers) => {
+    const l = new SharedLimiter(await env.connect(team), undefined, timers);
     limiters.push(l);
     return l;
   };
@@ -61,7 +76,8 @@ describe.skipIf(!redisAvailable())('SharedLimiter (a token bucket in a real redi
   });
 
   it("shares token-per-minute limits too: a request's tokens wait for the team's token bucket", async () => {
-    const x = await member('tokens');
+    const held = heldTimers();
+    const x = await member('tokens', held.timers);
     // 6,000 tokens a minute (100 a second, 95 after the margin): two requests of 3,000 fit at
     // once, a third waits for ~3,000 more tokens to refill (about 30 s), and is cancelled.
     const limit = { provider: 'openai', keyId: 'kt', rpm: 1000, margin: 0, tpm: 6000 };
@@ -92,7 +108,9 @@ describe.skipIf(!redisAvailable())('SharedLimiter (a token bucket in a real redi
       },
       tokens,
     );
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor(() => held.waits.length === 1, 10_000, 'the third request to be given a wait');
+    // The tokens' refill (about 30 s), not the requests' spacing (63 ms at 1000 RPM less 5 %).
+    expect(held.waits[0]).toBeGreaterThan(1_000);
     expect(ran).toBe(2);
     ac.abort(new Error('enough'));
     await expect(third).rejects.toThrow('enough');
@@ -127,7 +145,8 @@ describe.skipIf(!redisAvailable())('SharedLimiter (a token bucket in a real redi
   });
 
   it("calls waiting for the team's spacing run at once, locally, when Redis goes away", async () => {
-    const x = await member('outage');
+    const held = heldTimers();
+    const x = await member('outage', held.timers);
     const limit = { provider: 'anthropic', keyId: 'k', rpm: 1, margin: 0 };
     await x.run(limit, new AbortController().signal, async () => undefined);
     let ran = 0;
@@ -138,7 +157,8 @@ describe.skipIf(!redisAvailable())('SharedLimiter (a token bucket in a real redi
         }),
       ),
     );
-    await new Promise((r) => setTimeout(r, 200));
+    // One a minute: each of the three is given a wait of its own, and none ends by its timer here.
+    await waitFor(() => held.waits.length === 3, 10_000, 'the three requests to be given their waits');
     expect(ran).toBe(0);
     await env.redis.pause({ keepData: false });
     await waiting;

@@ -4,6 +4,12 @@ import { redisAvailable } from '../../../integration/redisServer';
 import { waitFor } from '../../../integration/harness';
 import { teamSettings, useRedis } from './teamRedis';
 
+/** A clock that moves only when told; it starts at noon UTC today, far from a day's edge. */
+function manualClock(): { now: () => number; advance: (ms: number) => void } {
+  let at = new Date().setUTCHours(12, 0, 0, 0);
+  return { now: () => at, advance: (ms) => (at += ms) };
+}
+
 describe.skipIf(!redisAvailable())('TeamBudget (Lua reservations in a real Redis)', () => {
   const env = useRedis();
 
@@ -30,12 +36,16 @@ describe.skipIf(!redisAvailable())('TeamBudget (Lua reservations in a real Redis
 
   it('a reservation that is never settled (its daemon died) lapses and gives its hold back; a late settle takes nothing twice', async () => {
     const settings = () => teamSettings({ budgets: { dailyUsd: 1 } });
-    const dead = new TeamBudget(await env.connect('lapse'), settings, Date.now, 300);
-    const alive = new TeamBudget(await env.connect('lapse'), settings, Date.now, 60_000);
+    // One injected clock for both members: the lapse is decided by the "now" each reserve sends
+    // to Redis, so moving it past the lapse needs no sleep, and a slow machine cannot lapse it early.
+    const clock = manualClock();
+    const dead = new TeamBudget(await env.connect('lapse'), settings, clock.now, 300);
+    const alive = new TeamBudget(await env.connect('lapse'), settings, clock.now, 60_000);
     const held = await dead.reserve(0.9);
     expect(held.ok).toBe(true);
+    clock.advance(299);
     expect((await alive.reserve(0.5)).ok).toBe(false);
-    await new Promise((r) => setTimeout(r, 400));
+    clock.advance(2);
     const after = await alive.reserve(0.5);
     expect(after.ok).toBe(true);
     // The "dead" daemon settles after all: its spend counts, its lapsed hold is not given back again.
@@ -109,11 +119,14 @@ describe.skipIf(!redisAvailable())('TeamBudget.raise (a dearer fallback model, i
 
   it('a raised hold that lapses gives back the raised amount, not the first one', async () => {
     const settings = () => teamSettings({ budgets: { dailyUsd: 1 } });
-    const dead = new TeamBudget(await env.connect('raiselapse'), settings, Date.now, 300);
-    const alive = new TeamBudget(await env.connect('raiselapse'), settings);
+    const clock = manualClock();
+    const dead = new TeamBudget(await env.connect('raiselapse'), settings, clock.now, 300);
+    const alive = new TeamBudget(await env.connect('raiselapse'), settings, clock.now);
     const held = await dead.reserve(0.1);
     expect(await dead.raise((held as { reservation: TeamReservation }).reservation, 0.7)).toBe(true);
-    await new Promise((r) => setTimeout(r, 400));
+    // Before the lapse the raised hold counts in full; after it, all of it is back.
+    expect((await alive.reserve(0.31)).ok).toBe(false);
+    clock.advance(301);
     expect((await alive.reserve(1)).ok).toBe(true);
   });
 

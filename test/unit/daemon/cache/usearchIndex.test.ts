@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LexicalEmbedder } from '../../../../daemon/cache/lexicalEmbedder';
 import { ResponseCache } from '../../../../daemon/cache/responseCache';
-import { AdaptiveIndex, AnnPartition, loadUsearch } from '../../../../daemon/cache/usearchIndex';
+import { AdaptiveIndex, AnnPartition, HNSW, loadUsearch } from '../../../../daemon/cache/usearchIndex';
 import { benchVectorSearch, randomUnitVectors } from '../../../../daemon/cache/vectorBench';
 import { BruteForceIndex } from '../../../../daemon/cache/vectorIndex';
 import { normalize } from '../../../../daemon/cache/embedder';
@@ -54,7 +54,8 @@ describe('usearch ANN index', () => {
   it('minScore filters, and removed keys are never returned (also after a rebuild)', () => {
     const dims = 32;
     const data = randomUnitVectors(3000, dims, 21);
-    const ann = new AnnPartition(usearch!, dims);
+    // A search expansion above the vector count visits all of the graph that is reachable.
+    const ann = new AnnPartition(usearch!, dims, { ...HNSW, expansionSearch: 4096 });
     ann.addMany(
       data.map((_, i) => `k${i}`),
       data,
@@ -67,11 +68,12 @@ describe('usearch ANN index', () => {
     for (let i = 0; i < 2000; i++) ann.remove(`k${i}`);
     expect(ann.rebuilds).toBe(1);
     expect(ann.size).toBe(1000);
-    // HNSW is approximate and its threaded build is not deterministic: nearly every vector finds
-    // itself (all 50 when the machine is quiet), and none finds a removed key.
+    // The rebuilt graph holds the kept vectors, and none finds a removed key. usearch's threaded
+    // build can leave a few nodes unreachable (15 builds on a loaded machine: 981-1000 of 1000
+    // found themselves), which costs a cache miss, never a wrong hit; a lost rebuild finds none.
     let found = 0;
-    for (let i = 2000; i < 2050; i++) if (ann.search(data[i]!, 1, 0.999)[0]?.key === `k${i}`) found++;
-    expect(found).toBeGreaterThanOrEqual(47);
+    for (let i = 2000; i < 3000; i++) if (ann.search(data[i]!, 1, 0.999)[0]?.key === `k${i}`) found++;
+    expect(found).toBeGreaterThanOrEqual(950);
     for (let i = 0; i < 50; i++)
       expect(
         ann

@@ -3,7 +3,7 @@ import type { ChatCompletionBody } from './chatRequest';
 const PLAIN_ROLES = new Set(['system', 'developer', 'user', 'assistant']);
 /** The fields a plain body may carry with a value; anything else that is set goes through the schema. */
 const OPTIONAL_NUMBERS = ['temperature'] as const;
-const SCHEMA_ONLY = ['tools', 'tool_choice', 'response_format', 'reasoning_effort', 'n'] as const;
+const SCHEMA_ONLY = ['tools', 'tool_choice', 'response_format', 'reasoning_effort', 'n', 'stop'] as const;
 
 /**
  * The common request (text messages, no tools, no response format) checked by hand: what zod's

@@ -125,6 +125,36 @@ describe('stop sequences through the real daemon', () => {
     });
   });
 
+  describe('conduit ask --stop, per provider', () => {
+    const cli: { provider: ProviderId; wire: WireProvider; model: string }[] = [
+      { provider: 'anthropic', wire: 'anthropic', model: 'claude-haiku-4-5' },
+      { provider: 'openai', wire: 'openai', model: 'gpt-4.1-mini' },
+      { provider: 'gemini', wire: 'gemini', model: 'gemini-2.5-flash' },
+      { provider: 'openaiCompatible', wire: 'openai', model: 'llama3.1' },
+    ];
+    for (const c of cli) {
+      it(`${c.provider}: repeatable --stop reaches the provider and cuts the printed answer`, async () => {
+        env.fake.enqueue(c.wire, { text: 'alpha END beta STOP gamma', chunks: 4 });
+        const r = await env.h.cli([
+          'ask',
+          ...['--provider', c.provider, '--model', c.model],
+          ...['--stop', 'STOP', '--stop', 'END'],
+          `cli stop ${c.provider}`,
+        ]);
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stdout.trim()).toBe('alpha');
+        const body = sent(c.wire);
+        const field =
+          c.wire === 'anthropic'
+            ? body.stop_sequences
+            : c.wire === 'gemini'
+              ? (body.generationConfig as Body).stopSequences
+              : body.stop;
+        expect(field).toEqual(['STOP', 'END']);
+      });
+    }
+  });
+
   describe('the exact cache', () => {
     it('a different stop list misses; the same one hits', async () => {
       env.fake.enqueue('anthropic', { text: 'one\ntwo\nthree' }, { text: 'one\ntwo\nthree' });

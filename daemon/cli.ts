@@ -11,10 +11,11 @@ Usage:
       --json prints the final result (text, model, usage, cost, latency, attempts,
       fallbacks). --background lets the request wait in the durable queue when
       every provider is down; \`conduit jobs\` shows it.
-  conduit ask [--schema FILE.json] [--image FILE]... [--effort low|medium|high] [...] PROMPT
+  conduit ask [--schema FILE.json] [--image FILE]... [--effort low|medium|high] [--stop SEQ]... [...] PROMPT
       --schema: the answer must be JSON of this JSON Schema (checked, repaired once);
       --image: a PNG, JPEG, GIF or WebP sent with the prompt (repeatable);
-      --effort: reasoning effort (thinking tokens are priced as output).
+      --effort: reasoning effort (thinking tokens are priced as output);
+      --stop: end the answer before this text (repeatable; not included in the answer).
   conduit ask --estimate [...] PROMPT
       Print the expected cost (the prompt's tokens + the feature's median output in the
       ledger, or a stated default), the worst case (what a budget reserves) and the

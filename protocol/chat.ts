@@ -59,6 +59,12 @@ export interface ChatRequest {
    * docs/providers.md; what had to change comes back in the result's `adjusted`.
    */
   reasoningEffort?: ReasoningEffort;
+  /**
+   * Stop sequences: the answer ends before the first of them and does not contain it. At most
+   * 16, each 1 to 1,000 characters; a model documents its own most (OpenAI 4, Gemini 5), and a
+   * model that takes none (GPT-5, o3, o4-mini) gets the request without them, noted in `adjusted`.
+   */
+  stop?: string[];
 }
 
 /** What the guard changed: kinds of secret or PII and how many of each. */
@@ -163,6 +169,12 @@ export interface ChatResult {
    * root wrapped (and the answer unwrapped), max_tokens lowered to its most output.
    */
   adjusted?: string[];
+  /**
+   * The stop sequence the answer ended at, when the provider names it (Anthropic's
+   * `stop_sequence`; `stopReason` is then "stop_sequence"). OpenAI and Gemini report such an
+   * end as an ordinary "stop"/"STOP" without saying which.
+   */
+  stopSequence?: string;
 }
 
 export interface ChatSendParams {

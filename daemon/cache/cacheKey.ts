@@ -24,6 +24,8 @@ export interface CanonicalRequest {
   toolChoice?: ToolChoice;
   responseSchema?: ResponseSchema;
   reasoningEffort?: ReasoningEffort;
+  /** Stop sequences cut the answer short: another list is another answer. */
+  stop?: readonly string[];
 }
 
 /**
@@ -66,8 +68,10 @@ function keyContent(content: ChatMessage['content']): unknown {
 
 /** Tools, tool choice, schema and effort change the answer; absent, they leave older keys as they were. */
 function extras(req: CanonicalRequest): unknown[] {
-  if (!req.tools?.length && req.toolChoice === undefined && !req.responseSchema && !req.reasoningEffort) return [];
-  return [[req.tools ?? [], req.toolChoice ?? null, req.responseSchema ?? null, req.reasoningEffort ?? null]];
+  // Stop sequences go in an entry of their own, so keys without them stay as they were.
+  const stop = req.stop?.length ? [['stop', req.stop]] : [];
+  if (!req.tools?.length && req.toolChoice === undefined && !req.responseSchema && !req.reasoningEffort) return stop;
+  return [[req.tools ?? [], req.toolChoice ?? null, req.responseSchema ?? null, req.reasoningEffort ?? null], ...stop];
 }
 
 /**

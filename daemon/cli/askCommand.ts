@@ -19,6 +19,7 @@ export async function askCommand(argv: string[]): Promise<number> {
       schema: { type: 'string' },
       image: { type: 'string', multiple: true },
       effort: { type: 'string' },
+      stop: { type: 'string', multiple: true },
     },
   });
   const request: ChatRequest = {
@@ -33,6 +34,8 @@ export async function askCommand(argv: string[]): Promise<number> {
     request.temperature = parseNumber(values.temperature, '--temperature', { min: 0, max: 2 });
   if (values.schema !== undefined) request.responseSchema = schemaFromFile(values.schema);
   if (values.effort !== undefined) request.reasoningEffort = parseEffort(values.effort);
+  // Taken as given (a shell's $'\n' makes a newline); the daemon checks count and length.
+  if (values.stop?.length) request.stop = values.stop;
   if (values.image?.length) {
     const prompt = request.messages[0]!;
     prompt.content = [{ type: 'text', text: textOf(prompt.content) }, ...values.image.map(imagePart)];

@@ -40,5 +40,6 @@ export function callResult(
     ...(outcome.responseId !== undefined ? { responseId: outcome.responseId } : {}),
     ...(outcome.toolCalls?.length ? { toolCalls: outcome.toolCalls } : {}),
     ...(outcome.adjusted?.length ? { adjusted: outcome.adjusted } : {}),
+    ...(outcome.stopSequence !== undefined ? { stopSequence: outcome.stopSequence } : {}),
   };
 }

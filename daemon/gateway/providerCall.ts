@@ -71,6 +71,7 @@ export async function callProvider(call: ProviderCall, ctx: CallContext): Promis
           ttftMs,
           ...(ev.toolCalls ? { toolCalls: ev.toolCalls } : {}),
           ...(ev.adjusted ? { adjusted: ev.adjusted } : {}),
+          ...(ev.stopSequence !== undefined ? { stopSequence: ev.stopSequence } : {}),
         };
       }
     }

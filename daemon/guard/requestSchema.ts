@@ -49,6 +49,10 @@ const tool = z
   .object({ name: toolName, description: z.string().max(10_000).optional(), inputSchema: toolInputSchema })
   .strict();
 
+/** Stop sequences: more than any provider is worth sending; each model's own most is checked when it is routed. */
+const MAX_STOPS = 16;
+const MAX_STOP_LENGTH = 1000;
+
 /** The shape every ChatRequest must have; anything else is refused before routing. */
 export const chatRequestSchema = z
   .object({
@@ -73,6 +77,15 @@ export const chatRequestSchema = z
       .strict()
       .optional(),
     reasoningEffort: z.enum(['low', 'medium', 'high']).optional(),
+    stop: z
+      .array(
+        z
+          .string()
+          .min(1, 'a stop sequence may not be empty')
+          .max(MAX_STOP_LENGTH, `a stop sequence is at most ${MAX_STOP_LENGTH} characters`),
+      )
+      .max(MAX_STOPS, `at most ${MAX_STOPS} stop sequences (OpenAI models take 4, Gemini 5)`)
+      .optional(),
   })
   .strict();
 

@@ -25,6 +25,8 @@ export interface ProviderRequest {
   /** Ask the provider for JSON of this schema in its native way. */
   responseSchema?: ResponseSchema;
   reasoningEffort?: ReasoningEffort;
+  /** Stop sequences, already fitted to the model's rules by planRequest. */
+  stop?: string[];
   /**
    * The served model's rules, set by withCapabilities from the model id the request was routed
    * to (before Azure swaps it for a deployment name); builders look them up when absent.
@@ -43,6 +45,8 @@ export interface ProviderResponse {
   toolCalls?: ToolCall[];
   /** What was changed so the model would take the request (see capabilities/requestPlan.ts). */
   adjusted?: string[];
+  /** The stop sequence the answer ended at, when the provider says. */
+  stopSequence?: string;
 }
 
 /** What a streaming adapter yields. `done` is always last on a stream that completed. */
@@ -58,6 +62,7 @@ export type ProviderStreamEvent =
       headers: Record<string, string>;
       toolCalls?: ToolCall[];
       adjusted?: string[];
+      stopSequence?: string;
     };
 
 /**

@@ -128,7 +128,7 @@ export const anthropicWire: WireFormat = {
     model: req.model,
     content: contentBlocks(req),
     stop_reason: stopReason(req),
-    stop_sequence: null,
+    stop_sequence: req.script.stopSequence ?? null,
     usage: usageOf(req),
   }),
 
@@ -215,7 +215,7 @@ export const anthropicWire: WireFormat = {
       {
         kind: 'end',
         sse: event('message_delta', {
-          delta: { stop_reason: stopReason(req), stop_sequence: null },
+          delta: { stop_reason: stopReason(req), stop_sequence: req.script.stopSequence ?? null },
           usage: { output_tokens: outputTokens, ...(details ? { output_tokens_details: details } : {}) },
         }),
       },

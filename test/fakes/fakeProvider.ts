@@ -10,6 +10,7 @@ import { handleGoogleToken, type GoogleTokenState } from './googleOAuth';
 import { vertexAnthropicWire, vertexGeminiWire } from './vertexWires';
 import { handleControl } from './control';
 import { documentedRefusal } from './requestRules';
+import { applyStopSequences, stopSequencesOf } from './stopRules';
 import { FakeBatches } from './fakeBatches';
 import { RateLimitEnforcer, type EnforcedLimits } from './rateLimitEnforcer';
 import { ProviderBuckets, type BucketLimits } from './providerBucket';
@@ -330,7 +331,8 @@ export class FakeProviderServer {
       this.#rejected.has(recorded.apiKey) || unissued
         ? { status: 401, error: { message: 'invalid api key' } }
         : (this.#queues.get(route.provider)?.shift() ?? this.#defaults.get(route.provider) ?? {});
-    const withLimits = bucketHeaders ? { ...script, headers: { ...bucketHeaders, ...script.headers } } : script;
+    const stopped = applyStopSequences(route.provider, script, stopSequencesOf(route.provider, body));
+    const withLimits = bucketHeaders ? { ...stopped, headers: { ...bucketHeaders, ...stopped.headers } } : stopped;
     const plan = this.#plan(wire, route, url, recorded, requestId, withLimits);
     droppedByUs = plan.fault?.kind === 'reset';
     await respond(res, plan, ac.signal);

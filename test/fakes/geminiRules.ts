@@ -6,7 +6,8 @@ import { isRecord } from './wireFormat';
  * What generateContent refuses with a 400 INVALID_ARGUMENT, as Google documents it:
  * - a thinking level on Gemini 2.5, a level the model does not have (Gemini 3 Pro: low and
  *   high), or a level and a budget together;
- * - maxOutputTokens above 65,536, a prompt over 1,048,576 tokens.
+ * - maxOutputTokens above 65,536, a prompt over 1,048,576 tokens;
+ * - more than 5 stopSequences.
  */
 export function geminiRefusal(model: string, body: unknown): ScriptedResponse | undefined {
   if (!isRecord(body)) return undefined;
@@ -21,6 +22,10 @@ export function geminiRefusal(model: string, body: unknown): ScriptedResponse | 
   if (level !== undefined && version < 3) return bad('Thinking level is not supported for this model.');
   if (level !== undefined && /gemini-3-pro/.test(model) && !['low', 'high'].includes(level))
     return bad(`Thinking level ${level.toUpperCase()} is not supported for this model.`);
+  if (Array.isArray(config.stopSequences) && config.stopSequences.length > 5)
+    return bad(
+      `Invalid value at 'generation_config.stop_sequences': at most 5 stop sequences are allowed, got ${config.stopSequences.length}.`,
+    );
   const maxOut = typeof config.maxOutputTokens === 'number' ? config.maxOutputTokens : undefined;
   if (maxOut !== undefined && maxOut > 65_536) {
     return bad(

@@ -7,7 +7,9 @@ import { isRecord } from './wireFormat';
  * - GPT-5, GPT-5 mini and nano: a temperature other than 1, `max_tokens`, effort "none";
  * - GPT-5.4 and later: a temperature or top_p with a reasoning effort other than "none";
  * - a json_schema response format whose root is not an object;
- * - a prompt over the input limit (272k for the 400k-window models, 922k for the 1.05M ones).
+ * - a prompt over the input limit (272k for the 400k-window models, 922k for the 1.05M ones);
+ * - `stop` with more than 4 sequences, or on a model that takes none (GPT-5, mini and nano, o3,
+ *   o4-mini; GPT-5.4 and later with a reasoning effort other than "none").
  */
 export function openaiRefusal(model: string, body: unknown): ScriptedResponse | undefined {
   if (!isRecord(body)) return undefined;
@@ -25,6 +27,8 @@ export function openaiRefusal(model: string, body: unknown): ScriptedResponse | 
   }
   const legacy = /^gpt-5(-mini|-nano)?(-\d{4}-\d{2}-\d{2})?$/.test(model);
   const current = /^gpt-5\.([4-9]|\d\d)/.test(model);
+  const stopRefusal = refuseStop(model, body, legacy, current);
+  if (stopRefusal) return stopRefusal;
   if (!legacy && !current) return undefined;
   const effort = typeof body.reasoning_effort === 'string' ? body.reasoning_effort : undefined;
   if (legacy) {
@@ -75,4 +79,24 @@ export function openaiRefusal(model: string, body: unknown): ScriptedResponse | 
 
 function bad(message: string, param: string, code: string): ScriptedResponse {
   return { status: 400, error: { type: 'invalid_request_error', message, param, code } };
+}
+
+function refuseStop(
+  model: string,
+  body: Record<string, unknown>,
+  legacy: boolean,
+  current: boolean,
+): ScriptedResponse | undefined {
+  if (body.stop === undefined || body.stop === null) return undefined;
+  if (Array.isArray(body.stop) && body.stop.length > 4)
+    return bad(
+      `Invalid 'stop': array too long. Expected an array with maximum length 4, but got an array with length ${body.stop.length} instead.`,
+      'stop',
+      'array_above_max_length',
+    );
+  const effort = body.reasoning_effort;
+  const reasoning = /^o[34]/.test(model) || legacy || (current && effort !== undefined && effort !== 'none');
+  if (reasoning)
+    return bad(`Unsupported parameter: 'stop' is not supported with this model.`, 'stop', 'unsupported_parameter');
+  return undefined;
 }

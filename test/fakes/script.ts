@@ -80,6 +80,8 @@ export interface ScriptedResponse {
   model?: string;
   /** Provider-native stop reason; defaults to end_turn / stop / STOP. */
   stopReason?: string;
+  /** Anthropic's `stop_sequence`: the stop sequence the answer ended at (set by stopRules). */
+  stopSequence?: string;
   responseId?: string;
   /**
    * Tool calls the answer makes, after its text (which defaults to none when these are given).

@@ -33,6 +33,7 @@ export const messagesSchema = z.object({
     .min(1),
   system: z.union([z.string(), z.array(z.object({ type: z.literal('text'), text: z.string() }))]).optional(),
   temperature: z.number().optional(),
+  stop_sequences: z.array(z.string()).optional(),
   stream: z.boolean().optional(),
   tools: z
     .array(
@@ -48,7 +49,12 @@ export const messagesSchema = z.object({
 });
 
 /** The body of POST /v1/messages/count_tokens: the same, without max_tokens. */
-export const countTokensSchema = messagesSchema.omit({ max_tokens: true, stream: true, temperature: true });
+export const countTokensSchema = messagesSchema.omit({
+  max_tokens: true,
+  stream: true,
+  temperature: true,
+  stop_sequences: true,
+});
 
 export interface MappedMessages {
   request: ChatRequest;
@@ -68,6 +74,7 @@ export function mapMessages(body: unknown, feature: string): MappedMessages | Ht
     max_tokens: b.max_tokens,
     ...(b.temperature !== undefined ? { temperature: Math.min(b.temperature, 1) } : {}),
     ...(b.stream ? { stream: true } : {}),
+    ...(b.stop_sequences?.length ? { stop: b.stop_sequences } : {}),
   };
   const effort = effortOf(b.thinking);
   if (effort) request.reasoningEffort = effort;

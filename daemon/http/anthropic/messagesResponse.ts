@@ -35,7 +35,7 @@ export function messageOf(result: ChatResult): Record<string, unknown> {
     model: result.model,
     content,
     stop_reason: anthropicStopReason(result.stopReason, toolCalls.length > 0),
-    stop_sequence: null,
+    stop_sequence: result.stopSequence ?? null,
     usage: anthropicUsage(result.usage),
   };
 }

@@ -68,7 +68,10 @@ export class MessagesStreamWriter {
     this.sse.send(
       {
         type: 'message_delta',
-        delta: { stop_reason: anthropicStopReason(result.stopReason, calls.length > 0), stop_sequence: null },
+        delta: {
+          stop_reason: anthropicStopReason(result.stopReason, calls.length > 0),
+          stop_sequence: result.stopSequence ?? null,
+        },
         usage: anthropicUsage(result.usage),
       },
       'message_delta',

@@ -37,6 +37,8 @@ export const chatCompletionSchema = z.object({
   max_tokens: z.number().int().positive().nullish(),
   max_completion_tokens: z.number().int().positive().nullish(),
   temperature: z.number().nullish(),
+  // A string or up to 4 strings; the canonical request's own limits say what is too many.
+  stop: z.union([z.string(), z.array(z.string())]).nullish(),
   stream: z.boolean().nullish(),
   stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
   n: z.number().int().nullish(),
@@ -133,6 +135,7 @@ export function mapChatCompletion(body: unknown, feature: string): MappedChat | 
     ...(maxTokens ? { max_tokens: maxTokens } : {}),
     ...(b.temperature !== undefined && b.temperature !== null ? { temperature: b.temperature } : {}),
     ...(b.stream ? { stream: true } : {}),
+    ...stopOf(b.stop),
     ...(b.tools?.length
       ? {
           tools: b.tools.map((t) => ({
@@ -215,4 +218,10 @@ function parseArguments(text: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** OpenAI's `stop` (a string or a list) as the canonical list; null, "" and [] mean none. */
+function stopOf(stop: string | string[] | null | undefined): { stop?: string[] } {
+  const list = typeof stop === 'string' ? [stop] : (stop ?? []);
+  return list.length && list.some((s) => s !== '') ? { stop: list } : {};
 }

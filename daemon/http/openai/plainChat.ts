@@ -30,6 +30,9 @@ export function plainChat(body: unknown): ChatCompletionBody | undefined {
   for (const k of ['max_tokens', 'max_completion_tokens'] as const)
     if (!nullishOr(b[k], (v) => Number.isSafeInteger(v) && (v as number) > 0)) return undefined;
   if (!nullishOr(b.stream, (v) => typeof v === 'boolean')) return undefined;
+  // Autocomplete clients send `stop` with nearly every request: a string or a list of strings.
+  const isText = (v: unknown) => typeof v === 'string';
+  if (!nullishOr(b.stop, (v) => isText(v) || (Array.isArray(v) && v.every(isText)))) return undefined;
   const options = b.stream_options;
   if (
     !nullishOr(

@@ -112,6 +112,7 @@ export class AnthropicAdapter implements ProviderAdapter {
           visibleChars(data),
         ),
         stopReason: data.stop_reason,
+        ...(data.stop_sequence ? { stopSequence: data.stop_sequence } : {}),
         responseId: data.id,
         headers: lowerCaseHeaders(response.headers),
       };

@@ -66,6 +66,7 @@ export function toAnthropicParams(request: ProviderRequest): MessageCreateParams
     ...(Object.keys(outputConfig).length ? { output_config: outputConfig } : {}),
     ...(tools.length ? { tools } : {}),
     ...(toolChoice ? { tool_choice: toolChoice } : {}),
+    ...(req.stop?.length ? { stop_sequences: req.stop } : {}),
   };
 }
 

@@ -16,6 +16,7 @@ export class AnthropicStreamAccumulator implements StreamAccumulator<RawMessageS
   #model: string;
   #responseId: string | undefined;
   #stopReason: string | null = null;
+  #stopSequence: string | null = null;
   #usage: AnthropicUsageFields = {};
   readonly #tools = new ToolCallAssembler();
   /** The content block that holds the response-schema tool's input: its JSON is the answer's text. */
@@ -62,6 +63,7 @@ export class AnthropicStreamAccumulator implements StreamAccumulator<RawMessageS
         return event.delta.text;
       case 'message_delta':
         this.#stopReason = event.delta.stop_reason ?? this.#stopReason;
+        this.#stopSequence = event.delta.stop_sequence ?? this.#stopSequence;
         this.#usage = mergeAnthropicUsage(this.#usage, event.usage);
         return '';
       case 'message_stop':
@@ -78,6 +80,7 @@ export class AnthropicStreamAccumulator implements StreamAccumulator<RawMessageS
       model: this.#model,
       usage: withThinkingEstimate(fromAnthropicUsage(this.#usage), this.#sawThinking, this.#visibleChars),
       stopReason: this.#stopReason,
+      ...(this.#stopSequence ? { stopSequence: this.#stopSequence } : {}),
       ...(this.#tools.size ? { toolCalls: this.#tools.calls() } : {}),
       ...(this.#responseId !== undefined ? { responseId: this.#responseId } : {}),
       headers,

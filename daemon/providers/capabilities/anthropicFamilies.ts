@@ -34,6 +34,8 @@ const common = {
   // Up to 100 images a request on the Messages API, 5 MB each (base64).
   images: { perRequest: 100, bytesEach: 5 * 1024 * 1024 },
   tools: true,
+  // Messages API `stop_sequences`: no documented count; the answer says which one matched.
+  stopSequences: { max: null },
 } as const;
 
 /**

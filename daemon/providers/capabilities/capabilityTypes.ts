@@ -49,6 +49,14 @@ export type StructuredOutput = 'anthropicFormat' | 'anthropicTool' | 'openaiJson
  */
 export type InputLimitRule = 'sharedWindow' | 'windowMinusOutput' | 'separate';
 
+/**
+ * Which stop sequences a model takes:
+ * - `{ max }`: up to `max` of them (null: no documented count);
+ * - `onlyWithoutReasoning` as for sampling (GPT-5.4 and later take `stop` only at effort "none");
+ * - null: none at all (GPT-5, GPT-5 mini and nano, o3, o4-mini answer 400); they are dropped with a note.
+ */
+export type StopRule = { max: number | null; onlyWithoutReasoning?: boolean } | null;
+
 /** What one model family takes, each row with the provider pages it comes from. */
 export interface ModelCapabilities {
   /** A short name for the family, shown in notes and docs ("claude-4.7+"). */
@@ -67,6 +75,7 @@ export interface ModelCapabilities {
   /** Images per request and bytes per image the provider documents (the guard enforces). */
   images: { perRequest: number; bytesEach: number };
   tools: boolean;
+  stopSequences: StopRule;
   /** The provider pages the row comes from. */
   sources: readonly string[];
 }

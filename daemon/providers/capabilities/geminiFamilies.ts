@@ -19,6 +19,8 @@ const common = {
   // Up to 3,600 images a request; inline data is limited by the 20 MB request size.
   images: { perRequest: 3600, bytesEach: 20 * 1024 * 1024 },
   tools: true,
+  // generationConfig.stopSequences: "up to 5 character sequences".
+  stopSequences: { max: 5 },
 } as const;
 
 /** Gemini's generation: gemini-3.1-pro-preview → 3.1, gemini-2.5-flash → 2.5. */

@@ -6,6 +6,8 @@ const LATEST = `${DOCS}/guides/latest-model`;
 const STRUCTURED = `${DOCS}/guides/structured-outputs`;
 const VISION = `${DOCS}/guides/images-vision`;
 const TOOLS = `${DOCS}/guides/function-calling`;
+// Chat Completions `stop`: "Up to 4 sequences"; "Not supported with latest reasoning models".
+const STOP = `${DOCS}/api-reference/chat/create`;
 
 const common = {
   maxTokensField: 'max_completion_tokens',
@@ -18,6 +20,7 @@ const common = {
   // Up to 500 images a request, 50 MB of payload in all.
   images: { perRequest: 500, bytesEach: 50 * 1024 * 1024 },
   tools: true,
+  stopSequences: { max: 4 },
 } as const;
 
 /**
@@ -46,6 +49,7 @@ export const OPENAI_FAMILIES: readonly CapabilityRow[] = [
     sampling: 'onlyWithoutReasoning',
     defaultWindow: 1_050_000,
     ...common,
+    stopSequences: { max: 4, onlyWithoutReasoning: true },
     sources: [LATEST, `${DOCS}/models/gpt-5.4`, REASONING, STRUCTURED, VISION, TOOLS],
   },
   {
@@ -55,7 +59,8 @@ export const OPENAI_FAMILIES: readonly CapabilityRow[] = [
     sampling: 'defaultOnly',
     defaultWindow: 400_000,
     ...common,
-    sources: [`${DOCS}/models/gpt-5`, REASONING, STRUCTURED, VISION, TOOLS],
+    stopSequences: null,
+    sources: [`${DOCS}/models/gpt-5`, STOP, REASONING, STRUCTURED, VISION, TOOLS],
   },
   {
     family: 'o-series',
@@ -64,9 +69,10 @@ export const OPENAI_FAMILIES: readonly CapabilityRow[] = [
     sampling: 'defaultOnly',
     defaultWindow: 200_000,
     ...common,
+    stopSequences: null,
     defaultMaxOutput: 100_000,
     inputLimit: 'sharedWindow',
-    sources: [REASONING, STRUCTURED, TOOLS],
+    sources: [REASONING, STOP, STRUCTURED, TOOLS],
   },
   {
     family: 'gpt (no reasoning)',
@@ -111,5 +117,6 @@ export const OPENAI_COMPATIBLE_ROW: CapabilityRow = {
   defaultMaxOutput: null,
   images: { perRequest: 500, bytesEach: 50 * 1024 * 1024 },
   tools: true,
-  sources: [STRUCTURED],
+  stopSequences: { max: 4 },
+  sources: [STRUCTURED, STOP],
 };

@@ -1,4 +1,4 @@
-import type { ReasoningEffort } from '../../../protocol';
+import { ConduitError, type ReasoningEffort } from '../../../protocol';
 import type { ProviderRequest } from '../types';
 import type { ResolvedCapabilities } from './modelCapabilities';
 import { isObjectRoot, wrapKeyFor, wrapSchema } from './schemaRoot';
@@ -43,6 +43,21 @@ export function planRequest(caps: ResolvedCapabilities, req: ProviderRequest): R
     adjusted.push(
       `response schema sent inside an object as "${wrapKey}" (${caps.model} takes only an object root); the answer is unwrapped`,
     );
+  }
+
+  if (req.stop?.length) {
+    const rule = caps.stopSequences;
+    if (rule === null || (rule.onlyWithoutReasoning && effort !== undefined)) {
+      const why = rule === null ? 'takes no stop sequences' : 'takes stop sequences only without a reasoning effort';
+      adjusted.push(`stop sequences dropped: ${caps.model} ${why}; the answer may run past them`);
+      out = { ...out };
+      delete out.stop;
+    } else if (rule.max !== null && req.stop.length > rule.max) {
+      throw new ConduitError({
+        code: 'bad_request',
+        message: `${req.stop.length} stop sequences given; ${caps.model} takes at most ${rule.max}. Send fewer.`,
+      });
+    }
   }
 
   if (caps.maxOutput !== null && req.maxTokens > caps.maxOutput) {

@@ -34,6 +34,7 @@ export function toGeminiParams(request: ProviderRequest, extra: GenerateContentC
       // Thoughts count against maxOutputTokens, so the budget comes on top of the answer's share.
       maxOutputTokens: outputLimit(req.maxTokens, req.reasoningEffort, caps.maxOutput),
       ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
+      ...(req.stop?.length ? { stopSequences: req.stop } : {}),
       ...(req.reasoningEffort ? { thinkingConfig: thinkingConfig(caps, req.reasoningEffort) } : {}),
       ...(req.tools?.length
         ? {

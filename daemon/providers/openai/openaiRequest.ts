@@ -26,7 +26,10 @@ export function toOpenAIParams(request: ProviderRequest, options: OpenAIChatOpti
   // planRequest leaves an effort only where the model takes reasoning_effort.
   const effort = caps.thinking.kind === 'openaiEffort' ? req.reasoningEffort : undefined;
   // GPT-5.4 and later take a temperature only at effort "none", which is then said outright.
-  const noReasoning = req.temperature !== undefined && caps.sampling === 'onlyWithoutReasoning';
+  // So do stop sequences (planRequest keeps them only without an effort).
+  const noReasoning =
+    (req.temperature !== undefined && caps.sampling === 'onlyWithoutReasoning') ||
+    (!!req.stop?.length && caps.stopSequences?.onlyWithoutReasoning === true);
   const maxTokensField = caps.maxTokensField === 'maxOutputTokens' ? options.maxTokensField : caps.maxTokensField;
   return {
     model: req.model,
@@ -34,6 +37,7 @@ export function toOpenAIParams(request: ProviderRequest, options: OpenAIChatOpti
     // Reasoning tokens count against max_completion_tokens: the effort's budget comes on top.
     [maxTokensField]: outputLimit(req.maxTokens, effort, caps.maxOutput),
     ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
+    ...(req.stop?.length ? { stop: req.stop } : {}),
     ...(effort ? { reasoning_effort: effort } : noReasoning ? { reasoning_effort: 'none' as const } : {}),
     ...(req.tools?.length
       ? {

@@ -11,6 +11,8 @@ const plain: unknown[] = [
   { model: 'm', messages: user, max_tokens: 5, temperature: 0, stream: true, stream_options: { include_usage: true } },
   { model: 'm', messages: user, max_completion_tokens: 5, max_tokens: null, temperature: null, stream: null },
   { model: 'm', messages: user, top_p: 1, seed: 3, user: 'u', stop: ['x'], tools: null, n: null },
+  { model: 'm', messages: user, stop: '\n' },
+  { model: 'm', messages: user, stop: null },
 ];
 
 /** Bodies the fast path leaves to the schema: a field it does not check, or a value the schema refuses. */
@@ -33,6 +35,8 @@ const schemaOnly: unknown[] = [
   { model: 'm', messages: user, n: 1 },
   { model: 'm', messages: user, response_format: { type: 'text' } },
   { model: 'm', messages: user, reasoning_effort: 'low' },
+  { model: 'm', messages: user, stop: 3 },
+  { model: 'm', messages: user, stop: ['x', 1] },
 ];
 
 describe('plainChat: the hand-checked fast path for plain chat bodies', () => {

@@ -31,11 +31,12 @@ export function contextWindowOf(provider: ProviderId, model: string): number | n
 }
 
 /**
- * The model's limits from its capability row, only for models the catalogue knows: an unknown
- * model (a local server's) is sent as it is and the server says what it holds.
+ * The model's limits: the catalogue's, else its family's documented ones (o4-mini, GPT-4.1 and
+ * Claude Opus 4.1 are not catalogued, yet their APIs refuse a prompt over the family's window).
+ * A model of no known family (a local server's, a proxy's alias) has no window in its row, so
+ * it is sent as it is and the server says what it holds.
  */
 export function contextLimitsOf(provider: ProviderId, model: string): ContextLimits | null {
-  if (!findModel(provider, model)) return null;
   const caps = capabilitiesOf(provider, model);
   if (caps.window === null) return null;
   return { window: caps.inputLimit === 'separate' ? null : caps.window, maxInput: caps.maxInput };

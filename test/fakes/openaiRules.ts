@@ -10,6 +10,8 @@ import { isRecord } from './wireFormat';
  * - a prompt over the input limit (272k for the 400k-window models, 922k for the 1.05M ones);
  * - `stop` with more than 4 sequences, or on a model that takes none (GPT-5, mini and nano, o3,
  *   o4-mini; GPT-5.4 and later with a reasoning effort other than "none").
+ * - the o-series: a temperature other than 1, `max_tokens`, a prompt plus output over 200k;
+ * - GPT-4.1 and GPT-4o (no reasoning): `reasoning_effort`.
  */
 export function openaiRefusal(model: string, body: unknown): ScriptedResponse | undefined {
   if (!isRecord(body)) return undefined;
@@ -25,6 +27,8 @@ export function openaiRefusal(model: string, body: unknown): ScriptedResponse | 
       'invalid_json_schema',
     );
   }
+  const older = olderModelRefusal(model, body);
+  if (older) return older;
   const legacy = /^gpt-5(-mini|-nano)?(-\d{4}-\d{2}-\d{2})?$/.test(model);
   const current = /^gpt-5\.([4-9]|\d\d)/.test(model);
   const stopRefusal = refuseStop(model, body, legacy, current);
@@ -74,6 +78,38 @@ export function openaiRefusal(model: string, body: unknown): ScriptedResponse | 
       'context_length_exceeded',
     );
   }
+  return undefined;
+}
+
+/** The o-series (o3, o4-mini) and the models before GPT-5 that do not reason (GPT-4.1, GPT-4o). */
+function olderModelRefusal(model: string, body: Record<string, unknown>): ScriptedResponse | undefined {
+  if (/^gpt-4(\.1|o)/.test(model) && body.reasoning_effort !== undefined)
+    return bad(
+      `Unsupported parameter: 'reasoning_effort' is not supported with this model.`,
+      'reasoning_effort',
+      'unsupported_parameter',
+    );
+  if (!/^o\d/.test(model)) return undefined;
+  if (body.temperature !== undefined && body.temperature !== 1)
+    return bad(
+      `Unsupported value: 'temperature' does not support ${String(body.temperature)} with this model. Only the default (1) value is supported.`,
+      'temperature',
+      'unsupported_value',
+    );
+  if (body.max_tokens !== undefined)
+    return bad(
+      `Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.`,
+      'max_tokens',
+      'unsupported_parameter',
+    );
+  const output = typeof body.max_completion_tokens === 'number' ? body.max_completion_tokens : 0;
+  const prompt = promptTokens(body.messages) + promptTokens(body.tools) + promptTokens(body.response_format);
+  if (prompt + output > 200_000)
+    return bad(
+      `This model's maximum context length is 200000 tokens. However, you requested ${prompt + output} tokens (${prompt} in the messages, ${output} in the completion). Please reduce the length of the messages or completion.`,
+      'messages',
+      'context_length_exceeded',
+    );
   return undefined;
 }
 

@@ -75,6 +75,18 @@ export const OPENAI_FAMILIES: readonly CapabilityRow[] = [
     sources: [REASONING, STOP, STRUCTURED, TOOLS],
   },
   {
+    // GPT-4.1, mini and nano: a 1,047,576-token window with 32,768 of output, no reasoning.
+    family: 'gpt-4.1',
+    matches: (id) => /^gpt-4\.1(?:$|-)/.test(id),
+    thinking: { kind: 'none' },
+    sampling: 'any',
+    defaultWindow: 1_047_576,
+    ...common,
+    defaultMaxOutput: 32_768,
+    inputLimit: 'sharedWindow',
+    sources: [`${DOCS}/models/gpt-4.1`, STRUCTURED, VISION, TOOLS],
+  },
+  {
     family: 'gpt (no reasoning)',
     matches: (id) => id.startsWith('gpt-') || id.startsWith('chatgpt-'),
     thinking: { kind: 'none' },

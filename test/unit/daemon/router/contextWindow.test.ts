@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConduitError, type ChatRequest, type ProviderId } from '../../../../protocol';
-import { contextWindowOf, fitContextWindow } from '../../../../daemon/router/contextWindow';
+import { contextLimitsOf, contextWindowOf, fitContextWindow } from '../../../../daemon/router/contextWindow';
 import { routingSchema } from '../../../../daemon/router/routingSettings';
 
 const windows: Record<string, number> = { 'openai/small': 1_000, 'openai/big': 100_000 };
@@ -30,6 +30,14 @@ describe('context window', () => {
   it("the catalogue knows each model's window", () => {
     expect(contextWindowOf('anthropic', 'claude-sonnet-4-5')).toBeGreaterThanOrEqual(200_000);
     expect(contextWindowOf('openaiCompatible', 'llama3')).toBeNull();
+  });
+
+  it("a model the catalogue lacks has its family's documented limits; one of no known family has none", () => {
+    expect(contextLimitsOf('openai', 'o4-mini')).toEqual({ window: 200_000, maxInput: 200_000 });
+    expect(contextLimitsOf('anthropic', 'claude-opus-4-1')).toEqual({ window: 200_000, maxInput: 200_000 });
+    expect(contextLimitsOf('openai', 'gpt-4.1-mini')).toEqual({ window: 1_047_576, maxInput: 1_047_576 });
+    expect(contextLimitsOf('openai', 'ft:custom-model')).toBeNull();
+    expect(contextLimitsOf('openaiCompatible', 'llama3')).toBeNull();
   });
 
   it('lets a request that fits go as it is, and one for an unknown model too', () => {

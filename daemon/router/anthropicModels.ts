@@ -240,4 +240,36 @@ export const ANTHROPIC_MODELS: readonly CatalogueModel[] = [
     source: 'https://platform.claude.com/docs/id/models/opus-5/overview',
     asOf: READ_2026_12_06,
   },
+  {
+    provider: 'anthropic',
+    id: 'claude-fable-5',
+    tier: 'complex',
+    contextWindow: 1_000_000,
+    maxOutputTokens: 128_000,
+    // Model page: legacy (released 2026-06-09; "consider migrating to Claude Fable 5.1", no
+    // retirement date), 1M context, 128K output, $10 / $50. Cache writes at the pricing page's
+    // multipliers (5m 1.25×, 1h 2× input); the page gives no cache-read price, so cache hits bill
+    // at the input price (an upper bound, marked approximate), as for Fable 5.1 and 5.2.
+    prices: { input: 10, output: 50, cacheRead: null, cacheWrite: 12.5, cacheWrite1h: 20 },
+    batchDiscount: 0.5,
+    endOfLife: null,
+    replacement: null,
+    source: 'https://platform.claude.com/docs/en/models/fable-5/overview',
+    asOf: READ_2026_12_06,
+  },
+  {
+    provider: 'anthropic',
+    id: 'claude-mythos-5',
+    tier: 'complex',
+    contextWindow: 1_000_000,
+    maxOutputTokens: 128_000,
+    // By invitation only (Project Glasswing). The Claude Fable 5 page: it "shares Claude Fable 5's
+    // specifications and pricing", so the same entry as claude-fable-5.
+    prices: { input: 10, output: 50, cacheRead: null, cacheWrite: 12.5, cacheWrite1h: 20 },
+    batchDiscount: 0.5,
+    endOfLife: null,
+    replacement: null,
+    source: 'https://platform.claude.com/docs/en/models/fable-5/overview',
+    asOf: READ_2026_12_06,
+  },
 ];

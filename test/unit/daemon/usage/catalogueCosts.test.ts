@@ -86,6 +86,19 @@ describe('Anthropic 1-hour cache writes (usage.cache_creation.ephemeral_1h_input
     );
   });
 
+  it('Claude Fable 5: 1-hour writes at $20 (2 × $10), 5-minute writes at $12.50', () => {
+    const u = usage({
+      input_tokens: 10_000,
+      cache_write_tokens: 6_000,
+      cache_write_1h_tokens: 4_000,
+      output_tokens: 1_000,
+    });
+    expectUsd(
+      costOf('anthropic', 'claude-fable-5', u, undefined, NOW).usd,
+      (4_000 * 10) / M + (2_000 * 12.5) / M + (4_000 * 20) / M + (1_000 * 50) / M,
+    );
+  });
+
   it('a budget reserves the 1-hour write price as the dearest input rate', () => {
     expectUsd(
       budgetWorstCase('anthropic', 'claude-opus-5', 10_000, 1_000, undefined, NOW).usd,
@@ -129,6 +142,10 @@ const CELLS: Array<[ProviderId, string, { input: number; output: number; read: n
   // Fable: no cache-read price published in what we read, so reads bill at input.
   ['anthropic', 'claude-fable-5-1', { input: 10, output: 50, read: 10, write: 12.5 }],
   ['anthropic', 'claude-fable-5-2', { input: 8, output: 40, read: 8, write: 10 }],
+  // Fable 5 (legacy) and Mythos 5 ("shares Claude Fable 5's specifications and pricing"): $10 / $50 on
+  // the Fable 5 page, 5m write 1.25×; no cache-read price there, so reads bill at input.
+  ['anthropic', 'claude-fable-5', { input: 10, output: 50, read: 10, write: 12.5 }],
+  ['anthropic', 'claude-mythos-5', { input: 10, output: 50, read: 10, write: 12.5 }],
   ['openai', 'gpt-5.6-terra', { input: 2, output: 12, read: 0.2, write: 2.5 }],
   ['openai', 'gpt-6-luna', { input: 0.1, output: 0.5, read: 0.01, write: 0.125 }],
   ['openai', 'gpt-6-sol', { input: 2, output: 10, read: 0.2, write: 2.5 }],

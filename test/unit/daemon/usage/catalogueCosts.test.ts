@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProviderId, Usage } from '../../../../protocol';
 import { fromAnthropicUsage } from '../../../../daemon/providers/anthropic/anthropicUsage';
-import { findModel } from '../../../../daemon/router/models';
+import { deprecationStatus, findModel } from '../../../../daemon/router/models';
 import { assumedPrices } from '../../../../daemon/usage/assumedPrices';
 import { billedCostOf, budgetWorstCase, costOf } from '../../../../daemon/usage/pricing';
 
@@ -209,5 +209,34 @@ describe('replacements and unpriced entries', () => {
     // The dearest OpenAI prices in the catalogue: GPT-5.6 Sol's long-prompt $10 input and $45 output.
     expect(assumed.prices.input).toBe(10);
     expect(assumed.prices.output).toBe(45);
+  });
+
+  it('Gemini 3.6 and 3.7 Flash: catalogued with their token limits but no price, so billed as assumed', () => {
+    const u = usage({ input_tokens: 2_000, output_tokens: 300 });
+    const assumed = assumedPrices('gemini', NOW)!;
+    for (const id of ['gemini-3.6-flash', 'gemini-3.7-flash']) {
+      const m = findModel('gemini', id)!;
+      expect([m.contextWindow, m.maxOutputTokens]).toEqual([1_048_576, 65_536]);
+      expect(costOf('gemini', id, u, undefined, NOW).usd).toBeNull();
+      const billed = billedCostOf('gemini', id, u, undefined, NOW);
+      expect(billed.approximate).toBe(true);
+      expectUsd(billed.usd, (2_000 * assumed.prices.input) / M + (300 * assumed.prices.output) / M);
+    }
+  });
+
+  it('Gemini 3.7 Flash retires on 2027-01-28 (Google Cloud), replaced by Gemini 3.8 Flash', () => {
+    const m = findModel('gemini', 'gemini-3.7-flash')!;
+    expect(deprecationStatus(m, NOW).state).toBe('ok');
+    expect(deprecationStatus(m, new Date('2027-01-01T00:00:00Z'))).toEqual({
+      state: 'soon',
+      endOfLife: '2027-01-28',
+      replacement: 'gemini-3.8-flash',
+    });
+    expect(deprecationStatus(m, new Date('2027-01-28T00:00:00Z')).state).toBe('past');
+  });
+
+  it('GPT-6.1 Sol keeps no price but has its documented token limits', () => {
+    const m = findModel('openai', 'gpt-6.1-sol')!;
+    expect([m.contextWindow, m.maxOutputTokens]).toEqual([1_050_000, 128_000]);
   });
 });

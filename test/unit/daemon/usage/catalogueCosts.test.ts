@@ -139,13 +139,14 @@ const CELLS: Array<[ProviderId, string, { input: number; output: number; read: n
   ['anthropic', 'claude-opus-4-6', { input: 5, output: 25, read: 0.5, write: 6.25 }],
   ['anthropic', 'claude-opus-4-7', { input: 5, output: 25, read: 0.5, write: 6.25 }],
   ['anthropic', 'claude-opus-4-8', { input: 5, output: 25, read: 0.5, write: 6.25 }],
-  // Fable: no cache-read price published in what we read, so reads bill at input.
-  ['anthropic', 'claude-fable-5-1', { input: 10, output: 50, read: 10, write: 12.5 }],
+  // Pricing page: Fable 5.1 and Mythos 5.1 $10 / $50, 5m write $12.50, cache hits $0.25;
+  // Fable 5 and Mythos 5 the same but cache hits $1.
+  ['anthropic', 'claude-fable-5-1', { input: 10, output: 50, read: 0.25, write: 12.5 }],
+  ['anthropic', 'claude-mythos-5-1', { input: 10, output: 50, read: 0.25, write: 12.5 }],
+  ['anthropic', 'claude-fable-5', { input: 10, output: 50, read: 1, write: 12.5 }],
+  ['anthropic', 'claude-mythos-5', { input: 10, output: 50, read: 1, write: 12.5 }],
+  // Fable 5.2: no cache-read price in what we read, so reads bill at input.
   ['anthropic', 'claude-fable-5-2', { input: 8, output: 40, read: 8, write: 10 }],
-  // Fable 5 (legacy) and Mythos 5 ("shares Claude Fable 5's specifications and pricing"): $10 / $50 on
-  // the Fable 5 page, 5m write 1.25×; no cache-read price there, so reads bill at input.
-  ['anthropic', 'claude-fable-5', { input: 10, output: 50, read: 10, write: 12.5 }],
-  ['anthropic', 'claude-mythos-5', { input: 10, output: 50, read: 10, write: 12.5 }],
   ['openai', 'gpt-5.6-terra', { input: 2, output: 12, read: 0.2, write: 2.5 }],
   ['openai', 'gpt-6-luna', { input: 0.1, output: 0.5, read: 0.01, write: 0.125 }],
   ['openai', 'gpt-6-sol', { input: 2, output: 10, read: 0.2, write: 2.5 }],

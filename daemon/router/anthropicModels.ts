@@ -215,14 +215,29 @@ export const ANTHROPIC_MODELS: readonly CatalogueModel[] = [
     tier: 'complex',
     contextWindow: 1_000_000,
     maxOutputTokens: 128_000,
-    // $10 / $50 from the lineup table on the Claude Opus 5 model page. Cache writes at Anthropic's
-    // documented multipliers (5m 1.25×, 1h 2× input); its cache-read price is not on what we read,
-    // so cache hits bill at the input price (an upper bound, marked approximate).
-    prices: { input: 10, output: 50, cacheRead: null, cacheWrite: 12.5, cacheWrite1h: 20 },
+    // Pricing page, "Model pricing": input $10, 5m cache write $12.50, 1h cache write $20, cache
+    // hits $0.25 (0.025× input, not the usual 0.1×), output $50.
+    prices: { input: 10, output: 50, cacheRead: 0.25, cacheWrite: 12.5, cacheWrite1h: 20 },
     batchDiscount: 0.5,
     endOfLife: null,
     replacement: null,
-    source: 'https://platform.claude.com/docs/en/models/opus-5/overview',
+    source: 'https://platform.claude.com/docs/en/about-claude/pricing',
+    asOf: READ_2026_12_06,
+  },
+  {
+    provider: 'anthropic',
+    id: 'claude-mythos-5-1',
+    tier: 'complex',
+    contextWindow: 1_000_000,
+    maxOutputTokens: 128_000,
+    // Limited availability. Pricing page: the same row as Claude Fable 5.1 ($10 / $50, 5m write
+    // $12.50, 1h write $20, cache hits $0.25); the Fable 5.1 page: Mythos 5.1 has the same
+    // capabilities (1M context, 128K output).
+    prices: { input: 10, output: 50, cacheRead: 0.25, cacheWrite: 12.5, cacheWrite1h: 20 },
+    batchDiscount: 0.5,
+    endOfLife: null,
+    replacement: null,
+    source: 'https://platform.claude.com/docs/en/about-claude/pricing',
     asOf: READ_2026_12_06,
   },
   {
@@ -232,12 +247,44 @@ export const ANTHROPIC_MODELS: readonly CatalogueModel[] = [
     contextWindow: 1_000_000,
     maxOutputTokens: 128_000,
     // $8 / $40 from the lineup table of the Claude Opus 5 model page (the Indonesian edition,
-    // which lists Fable 5.2 where the others list 5.1). Cache rules as for Fable 5.1.
+    // which lists Fable 5.2 where the others list 5.1). Cache writes at the documented multipliers;
+    // no cache-read price for it in what we read, so cache hits bill at input (approximate).
     prices: { input: 8, output: 40, cacheRead: null, cacheWrite: 10, cacheWrite1h: 16 },
     batchDiscount: 0.5,
     endOfLife: null,
     replacement: null,
     source: 'https://platform.claude.com/docs/id/models/opus-5/overview',
+    asOf: READ_2026_12_06,
+  },
+  {
+    provider: 'anthropic',
+    id: 'claude-fable-5',
+    tier: 'complex',
+    contextWindow: 1_000_000,
+    maxOutputTokens: 128_000,
+    // Model page: legacy (released 2026-06-09; "consider migrating to Claude Fable 5.1", no
+    // retirement date), 1M context, 128K output, $10 / $50. Pricing page: 5m cache write $12.50,
+    // 1h cache write $20, cache hits $1.
+    prices: { input: 10, output: 50, cacheRead: 1, cacheWrite: 12.5, cacheWrite1h: 20 },
+    batchDiscount: 0.5,
+    endOfLife: null,
+    replacement: null,
+    source: 'https://platform.claude.com/docs/en/models/fable-5/overview',
+    asOf: READ_2026_12_06,
+  },
+  {
+    provider: 'anthropic',
+    id: 'claude-mythos-5',
+    tier: 'complex',
+    contextWindow: 1_000_000,
+    maxOutputTokens: 128_000,
+    // By invitation only (Project Glasswing). The Claude Fable 5 page: it "shares Claude Fable 5's
+    // specifications and pricing"; the pricing page gives it the same row as Fable 5.
+    prices: { input: 10, output: 50, cacheRead: 1, cacheWrite: 12.5, cacheWrite1h: 20 },
+    batchDiscount: 0.5,
+    endOfLife: null,
+    replacement: null,
+    source: 'https://platform.claude.com/docs/en/models/fable-5/overview',
     asOf: READ_2026_12_06,
   },
 ];

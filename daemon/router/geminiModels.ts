@@ -150,4 +150,35 @@ export const GEMINI_MODELS: readonly CatalogueModel[] = [
     source: 'https://ai.google.dev/gemini-api/docs/generate-content/latest-model',
     asOf: READ_2026_12_06,
   },
+  {
+    provider: 'gemini',
+    id: 'gemini-3.6-flash',
+    tier: 'moderate',
+    contextWindow: 1_048_576,
+    maxOutputTokens: 65_536,
+    // Generally available; limits from Google Cloud's model page. No Google page we could read
+    // gives its price: unpriced (budgets then assume Gemini's dearest prices).
+    prices: { input: null, output: null, cacheRead: null, cacheWrite: null },
+    batchDiscount: null,
+    endOfLife: null,
+    replacement: null,
+    source: 'https://docs.cloud.google.com/gemini-enterprise-agent-platform/models/gemini/3-6-flash',
+    asOf: READ_2026_12_06,
+  },
+  {
+    provider: 'gemini',
+    id: 'gemini-3.7-flash',
+    tier: 'moderate',
+    contextWindow: 1_048_576,
+    maxOutputTokens: 65_536,
+    // Model page: deprecated, "replaced by Gemini 3.8 Flash", and the id is routed automatically
+    // to gemini-3.8-flash. Google Cloud's model page: "will be retired on January 28, 2027.
+    // Upgrade to Gemini 3.8 Flash." No Google page we could read gives its price: unpriced.
+    prices: { input: null, output: null, cacheRead: null, cacheWrite: null },
+    batchDiscount: null,
+    endOfLife: '2027-01-28',
+    replacement: 'gemini-3.8-flash',
+    source: 'https://ai.google.dev/gemini-api/docs/models/gemini-3.7-flash',
+    asOf: READ_2026_12_06,
+  },
 ];

@@ -226,10 +226,12 @@ export const OPENAI_MODELS: readonly CatalogueModel[] = [
     provider: 'openai',
     id: 'gpt-6.1-sol',
     tier: 'complex',
-    contextWindow: null,
-    maxOutputTokens: null,
+    contextWindow: 1_050_000,
+    maxOutputTokens: 128_000,
     // Named by the deprecations page as the replacement for gpt-5 and o3. Its own page was not
-    // among what we could read: unpriced (budgets then assume OpenAI's dearest prices).
+    // among what we could read: unpriced (budgets then assume OpenAI's dearest prices). Token
+    // limits from Google Cloud's partner-model page for gpt-6.1-sol (1,050,000 context, 922,000
+    // input, 128,000 output), read 2026-12-06.
     prices: { input: null, output: null, cacheRead: null, cacheWrite: null },
     batchDiscount: null,
     endOfLife: null,

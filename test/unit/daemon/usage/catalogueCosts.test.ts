@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProviderId, Usage } from '../../../../protocol';
 import { fromAnthropicUsage } from '../../../../daemon/providers/anthropic/anthropicUsage';
-import { findModel } from '../../../../daemon/router/models';
+import { deprecationStatus, findModel } from '../../../../daemon/router/models';
 import { assumedPrices } from '../../../../daemon/usage/assumedPrices';
 import { billedCostOf, budgetWorstCase, costOf } from '../../../../daemon/usage/pricing';
 
@@ -86,6 +86,19 @@ describe('Anthropic 1-hour cache writes (usage.cache_creation.ephemeral_1h_input
     );
   });
 
+  it('Claude Fable 5: 1-hour writes at $20 (2 × $10), 5-minute writes at $12.50', () => {
+    const u = usage({
+      input_tokens: 10_000,
+      cache_write_tokens: 6_000,
+      cache_write_1h_tokens: 4_000,
+      output_tokens: 1_000,
+    });
+    expectUsd(
+      costOf('anthropic', 'claude-fable-5', u, undefined, NOW).usd,
+      (4_000 * 10) / M + (2_000 * 12.5) / M + (4_000 * 20) / M + (1_000 * 50) / M,
+    );
+  });
+
   it('a budget reserves the 1-hour write price as the dearest input rate', () => {
     expectUsd(
       budgetWorstCase('anthropic', 'claude-opus-5', 10_000, 1_000, undefined, NOW).usd,
@@ -126,8 +139,13 @@ const CELLS: Array<[ProviderId, string, { input: number; output: number; read: n
   ['anthropic', 'claude-opus-4-6', { input: 5, output: 25, read: 0.5, write: 6.25 }],
   ['anthropic', 'claude-opus-4-7', { input: 5, output: 25, read: 0.5, write: 6.25 }],
   ['anthropic', 'claude-opus-4-8', { input: 5, output: 25, read: 0.5, write: 6.25 }],
-  // Fable: no cache-read price published in what we read, so reads bill at input.
-  ['anthropic', 'claude-fable-5-1', { input: 10, output: 50, read: 10, write: 12.5 }],
+  // Pricing page: Fable 5.1 and Mythos 5.1 $10 / $50, 5m write $12.50, cache hits $0.25;
+  // Fable 5 and Mythos 5 the same but cache hits $1.
+  ['anthropic', 'claude-fable-5-1', { input: 10, output: 50, read: 0.25, write: 12.5 }],
+  ['anthropic', 'claude-mythos-5-1', { input: 10, output: 50, read: 0.25, write: 12.5 }],
+  ['anthropic', 'claude-fable-5', { input: 10, output: 50, read: 1, write: 12.5 }],
+  ['anthropic', 'claude-mythos-5', { input: 10, output: 50, read: 1, write: 12.5 }],
+  // Fable 5.2: no cache-read price in what we read, so reads bill at input.
   ['anthropic', 'claude-fable-5-2', { input: 8, output: 40, read: 8, write: 10 }],
   ['openai', 'gpt-5.6-terra', { input: 2, output: 12, read: 0.2, write: 2.5 }],
   ['openai', 'gpt-6-luna', { input: 0.1, output: 0.5, read: 0.01, write: 0.125 }],
@@ -192,5 +210,34 @@ describe('replacements and unpriced entries', () => {
     // The dearest OpenAI prices in the catalogue: GPT-5.6 Sol's long-prompt $10 input and $45 output.
     expect(assumed.prices.input).toBe(10);
     expect(assumed.prices.output).toBe(45);
+  });
+
+  it('Gemini 3.6 and 3.7 Flash: catalogued with their token limits but no price, so billed as assumed', () => {
+    const u = usage({ input_tokens: 2_000, output_tokens: 300 });
+    const assumed = assumedPrices('gemini', NOW)!;
+    for (const id of ['gemini-3.6-flash', 'gemini-3.7-flash']) {
+      const m = findModel('gemini', id)!;
+      expect([m.contextWindow, m.maxOutputTokens]).toEqual([1_048_576, 65_536]);
+      expect(costOf('gemini', id, u, undefined, NOW).usd).toBeNull();
+      const billed = billedCostOf('gemini', id, u, undefined, NOW);
+      expect(billed.approximate).toBe(true);
+      expectUsd(billed.usd, (2_000 * assumed.prices.input) / M + (300 * assumed.prices.output) / M);
+    }
+  });
+
+  it('Gemini 3.7 Flash retires on 2027-01-28 (Google Cloud), replaced by Gemini 3.8 Flash', () => {
+    const m = findModel('gemini', 'gemini-3.7-flash')!;
+    expect(deprecationStatus(m, NOW).state).toBe('ok');
+    expect(deprecationStatus(m, new Date('2027-01-01T00:00:00Z'))).toEqual({
+      state: 'soon',
+      endOfLife: '2027-01-28',
+      replacement: 'gemini-3.8-flash',
+    });
+    expect(deprecationStatus(m, new Date('2027-01-28T00:00:00Z')).state).toBe('past');
+  });
+
+  it('GPT-6.1 Sol keeps no price but has its documented token limits', () => {
+    const m = findModel('openai', 'gpt-6.1-sol')!;
+    expect([m.contextWindow, m.maxOutputTokens]).toEqual([1_050_000, 128_000]);
   });
 });

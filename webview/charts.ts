@@ -66,7 +66,7 @@ export function chartFigure(chart: ChartView): HTMLElement {
   });
   // One precision per column: each series' column is formatted together.
   const columns = chart.series.map((s) => columnFormat(s.unit ?? chart.unit, s.values));
-  const rows = chart.x.map((x, i) => [x, ...chart.series.map((s, k) => columns[k]!(s.values[i] ?? null))]);
+  const rows = chart.x.map((x, i) => [tableLabel(x), ...chart.series.map((s, k) => columns[k]!(s.values[i] ?? null))]);
   const figure = el(
     'figure',
     {
@@ -196,7 +196,13 @@ function columnFormat(unit: ChartUnit, values: readonly (number | null)[]): (v: 
 }
 
 /** "2026-03-14" → "03-14"; categories pass through. */
+/** An hour key (YYYY-MM-DDTHH) as a reader writes it; other keys as they are. */
+function tableLabel(x: string): string {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}$/.test(x) ? `${x.slice(0, 10)} ${x.slice(11)}:00` : x;
+}
+
 function shortLabel(x: string): string {
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}$/.test(x)) return `${x.slice(11)}:00`;
   return /^\d{4}-\d{2}-\d{2}$/.test(x) ? x.slice(5) : x;
 }
 

@@ -110,6 +110,29 @@ describe.skipIf(!chromium)('usage panel in Chromium', () => {
     expect(month.series[0]!.values[13]).toBeCloseTo(snapshot.month.total.costUsd, 6);
   });
 
+  it("no value-axis label is cut: each drawn label, measured in the axis font, fits the chart's box", async () => {
+    const axes = await panel.page.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLElement>('figure[data-chart]'))
+        .filter((f) => f.dataset.yAxis)
+        .map((f) => {
+          const a = JSON.parse(f.dataset.yAxis!) as { labels: string[]; font: string; room: number };
+          const ctx = document.createElement('canvas').getContext('2d')!;
+          ctx.font = a.font;
+          return {
+            chart: f.dataset.chart,
+            room: a.room,
+            labels: a.labels,
+            widths: a.labels.map((l) => ctx.measureText(l).width),
+          };
+        }),
+    );
+    expect(axes.length).toBeGreaterThanOrEqual(4);
+    for (const a of axes) {
+      expect(a.labels.length, a.chart).toBeGreaterThan(1);
+      for (const w of a.widths) expect(w, `${a.chart}: ${a.labels.join(' | ')}`).toBeLessThanOrEqual(a.room);
+    }
+  });
+
   it('every chart is labelled and has a table with the same numbers', async () => {
     for (const id of ['cost', 'month', 'tokens', 'latency', 'errors']) {
       const label = await panel.page.locator(`figure[data-chart="${id}"] .plot`).getAttribute('aria-label');

@@ -252,7 +252,8 @@ export function chatTests(kit: HostTestKit): HostTest[] {
           let notices = kit.api().notices().length;
           const refused = await participant(kit, undefined, 'host test: participant, over the budget');
           assert.ok(refused.result.errorDetails, 'the refusal was not an error result');
-          assert.equal(kit.api().statusSummary()?.health, 'budget');
+          // A warning: 'budget', or 'degraded' when something else (an alert, a circuit) already warns.
+          assert.ok(['budget', 'degraded'].includes(kit.api().statusSummary()?.health ?? ''));
           assert.match(kit.api().statusSummary()?.tooltip ?? '', failedBefore);
           assert.equal(kit.api().notices().length, notices + 1, 'not exactly one notification');
           assert.match(kit.api().notices().at(-1)?.message ?? '', /budget/);
@@ -267,7 +268,8 @@ export function chatTests(kit: HostTestKit): HostTest[] {
           await overBudget();
           notices = kit.api().notices().length;
           await assert.rejects(sendAndRead(model, 'host test: vscode.lm, over the budget'));
-          assert.equal(kit.api().statusSummary()?.health, 'budget');
+          // A warning: 'budget', or 'degraded' when something else (an alert, a circuit) already warns.
+          assert.ok(['budget', 'degraded'].includes(kit.api().statusSummary()?.health ?? ''));
           assert.equal(kit.api().notices().length, notices + 1, 'not exactly one notification');
           await noBudget();
           assert.equal(await sendAndRead(model, 'host test: vscode.lm, after'), 'Hello from the fake provider.');

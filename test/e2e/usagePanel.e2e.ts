@@ -59,13 +59,17 @@ describe.skipIf(missing !== undefined)('the usage panel in a real VS Code', () =
 
   it('"Show Usage & Cost" opens the panel with the ledger\'s figures', async () => {
     // The status bar item is there from startup, before any Conduit command (and no daemon runs yet).
+    // It appears when the extension activates (onStartupFinished), after the remote extension host
+    // has booted and run the eager extensions: the workbench's own status bar comes first, and on a
+    // loaded machine the host alone has taken 30 s to start. A safety net, not a bound.
     await page
       .locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: /anthropic/ })
       .first()
-      .waitFor({ timeout: 30_000 });
+      .waitFor({ timeout: 180_000 });
     await runCommand(page, 'Conduit: Show Usage & Cost');
     const frame = await usageFrame(page);
-    await expect.poll(() => frame.locator('#status').textContent(), { timeout: 30_000 }).toMatch(/^Updated /);
+    // The first open starts the daemon, then fits the range (one query) before the snapshot: a safety net.
+    await expect.poll(() => frame.locator('#status').textContent(), { timeout: 120_000 }).toMatch(/^Updated /);
     expect(await requestsToday(page)).toBe(0);
     expect(await frame.locator('figure[data-chart="cost"]').count()).toBe(1);
     expect(await frame.locator('[data-card="month-cost"] .value').textContent()).toBe('$0.00');

@@ -4,6 +4,8 @@ import type { ChatRequest, ProviderId, ProviderStatus } from '../protocol';
 import { toCanonicalChat, toCanonicalOptions, toCanonicalTools, tokenUpperBound, toolCallsOut } from './chatMessages';
 import { conduitModels, VENDOR, type ConduitModelInfo } from './chatModels';
 import type { DaemonConnection } from './daemonConnection';
+import type { FailureNotifier } from './failureNotifier';
+import { classifyResult, classifyThrown } from './failureView';
 import { describeError, isCancelled } from './rpc';
 
 /** The ledger's feature for requests from VS Code's chat and other extensions' language model calls. */
@@ -20,7 +22,11 @@ export class ConduitChatModelProvider implements vscode.LanguageModelChatProvide
   /** The daemon's providers as last seen, so a silent listing needs no round trip. */
   private providers: ProviderStatus[] | undefined;
 
-  constructor(private readonly daemon: DaemonConnection) {}
+  constructor(
+    private readonly daemon: DaemonConnection,
+    /** Failures feed the status bar and get one notification, as Ask's do. */
+    private readonly notices?: Pick<FailureNotifier, 'failed' | 'succeeded'>,
+  ) {}
 
   /** The list may have changed: another provider or model setting, or keys set or removed. */
   refresh(): void {
@@ -87,9 +93,12 @@ export class ConduitChatModelProvider implements vscode.LanguageModelChatProvide
           progress.report(new vscode.LanguageModelTextPart(chunk.delta));
         },
       });
+      const failure = classifyResult(result);
+      if (failure) this.notices?.failed(failure, `chat model ${model.id}`);
+      else this.notices?.succeeded();
       // Conduit's own stand-in text when every provider failed is not a model's answer: the
       // caller must see a failure, not read the apology as the model speaking.
-      if (result.degraded) throw new Error(`Conduit: ${result.degraded.message}`);
+      if (result.degraded) throw new ReportedFailure(`Conduit: ${result.degraded.message}`);
       // A cached answer arrives whole, without chunks.
       if (!streamed && result.text !== '') progress.report(new vscode.LanguageModelTextPart(result.text));
       // Tool calls are reported whole, once the daemon has parsed their arguments.
@@ -98,7 +107,9 @@ export class ConduitChatModelProvider implements vscode.LanguageModelChatProvide
       }
     } catch (err) {
       if (token.isCancellationRequested || isCancelled(err)) throw new vscode.CancellationError();
-      if (err instanceof Error && err.message.startsWith('Conduit: ')) throw err;
+      if (err instanceof ReportedFailure) throw err;
+      const failure = classifyThrown(err);
+      if (failure) this.notices?.failed(failure, `chat model ${model.id}`);
       throw new Error(`Conduit: ${describeError(err)}`, { cause: err });
     } finally {
       sub.dispose();
@@ -114,16 +125,22 @@ export class ConduitChatModelProvider implements vscode.LanguageModelChatProvide
   }
 }
 
+/** A failure already reported to the notifier, thrown on to the caller as it is. */
+class ReportedFailure extends Error {}
+
 function windowProvider(): ProviderId {
   return vscode.workspace.getConfiguration('conduit').get<ProviderId>('provider', 'anthropic');
 }
 
 /** Registers the provider; no I/O until VS Code asks for the models. */
-export function registerChatModelProvider(daemon: DaemonConnection): {
+export function registerChatModelProvider(
+  daemon: DaemonConnection,
+  notices?: Pick<FailureNotifier, 'failed' | 'succeeded'>,
+): {
   provider: ConduitChatModelProvider;
   disposables: vscode.Disposable[];
 } {
-  const provider = new ConduitChatModelProvider(daemon);
+  const provider = new ConduitChatModelProvider(daemon, notices);
   return {
     provider,
     disposables: [

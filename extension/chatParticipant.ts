@@ -10,6 +10,8 @@ import {
 import { CHAT_FEATURE } from './chatModelProvider';
 import type { DaemonConnection } from './daemonConnection';
 import { explainRequest } from './explainPrompt';
+import type { FailureNotifier } from './failureNotifier';
+import { classifyResult, classifyThrown } from './failureView';
 import { routeMarkdown, usageMarkdown } from './participantMarkdown';
 import { call, describeError, isCancelled } from './rpc';
 
@@ -30,7 +32,11 @@ export interface ParticipantMetadata {
  * and insert actions; failures come back as the chat's error result, never as answer text.
  */
 export class ConduitParticipant {
-  constructor(private readonly daemon: DaemonConnection) {}
+  constructor(
+    private readonly daemon: DaemonConnection,
+    /** Failures feed the status bar and get one notification, as Ask's do. */
+    private readonly notices?: Pick<FailureNotifier, 'failed' | 'succeeded'>,
+  ) {}
 
   readonly handle: vscode.ChatRequestHandler = async (request, context, response, token) => {
     const command = request.command ?? 'ask';
@@ -47,6 +53,8 @@ export class ConduitParticipant {
       }
     } catch (err) {
       if (token.isCancellationRequested || isCancelled(err)) return { metadata: { command } };
+      const failure = classifyThrown(err);
+      if (failure) this.notices?.failed(failure, `@conduit /${command}`);
       return { errorDetails: { message: `Conduit: ${describeError(err)}` }, metadata: { command } };
     }
   };
@@ -155,6 +163,9 @@ export class ConduitParticipant {
         provider: result.provider,
         model: result.model,
       };
+      const failure = classifyResult(result);
+      if (failure) this.notices?.failed(failure, `@conduit /${command}`);
+      else this.notices?.succeeded();
       if (result.degraded) return { errorDetails: { message: `Conduit: ${result.degraded.message}` }, metadata };
       if (!streamed) response.markdown(result.text);
       return { metadata };
@@ -185,11 +196,14 @@ function windowProvider(): ProviderId {
 }
 
 /** Creates the participant; no I/O until the first request. */
-export function registerChatParticipant(daemon: DaemonConnection): {
+export function registerChatParticipant(
+  daemon: DaemonConnection,
+  notices?: Pick<FailureNotifier, 'failed' | 'succeeded'>,
+): {
   participant: ConduitParticipant;
   disposable: vscode.Disposable;
 } {
-  const participant = new ConduitParticipant(daemon);
+  const participant = new ConduitParticipant(daemon, notices);
   const chat = vscode.chat.createChatParticipant(PARTICIPANT_ID, participant.handle);
   chat.iconPath = new vscode.ThemeIcon('pulse');
   return { participant, disposable: chat };

@@ -106,6 +106,10 @@ async function explainNow(
     async (progress, token) => {
       const cancel = new AbortController();
       const sub = token.onCancellationRequested(() => cancel.abort());
+      const waiting = await explanations.placeholders(
+        doc,
+        targets.map((t) => ({ range: rangeOf(t), hash: t.hash })),
+      );
       try {
         const client = await daemon.get();
         await inParallel(targets, PARALLEL, async (t) => {
@@ -140,6 +144,8 @@ async function explainNow(
         });
       } finally {
         sub.dispose();
+        // Cancelled (or the daemon never came): no "explaining…" thread is left behind.
+        for (const w of waiting) explanations.dismissIfWaiting(w.thread);
       }
     },
   );

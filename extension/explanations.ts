@@ -27,6 +27,12 @@ export interface ExplanationInfo {
   fromCache: boolean;
 }
 
+/** An "explaining…" thread waiting for its answer. */
+export interface Placeholder {
+  range: vscode.Range;
+  thread: vscode.CommentThread;
+}
+
 interface Shown {
   thread: vscode.CommentThread;
   hash: string;
@@ -163,6 +169,30 @@ export class Explanations implements vscode.Disposable {
   }
 
   /**
+   * Explain All's threads before their answers: one "explaining…" thread per range at once, and
+   * the first in the file brought into view, as a single Explain does. Each is replaced by its
+   * answer (present); the caller dismisses those that never get one (a cancel).
+   */
+  async placeholders(
+    doc: vscode.TextDocument,
+    targets: { range: vscode.Range; hash: string }[],
+  ): Promise<Placeholder[]> {
+    const out = targets.map(({ range, hash }) => {
+      const shown = this.open(doc, range, hash);
+      this.render(shown, 'explaining…');
+      return { range, thread: shown.thread };
+    });
+    const first = [...targets].sort((a, b) => a.range.start.compareTo(b.range.start))[0];
+    if (first) await this.reveal(doc, first.range);
+    return out;
+  }
+
+  /** Brings a range's thread into view, e.g. the first of a batch's explanations when they arrive. */
+  revealThread(doc: vscode.TextDocument, range: vscode.Range): Promise<void> {
+    return this.reveal(doc, range);
+  }
+
+  /**
    * A fresh thread on the range. One thread per symbol: an explanation of the same code (the same
    * first or last line, see takesPlaceOf) replaces the one there, from Explain Selection or Explain All.
    */
@@ -199,6 +229,11 @@ export class Explanations implements vscode.Disposable {
       }
     }
     thread.dispose();
+  }
+
+  /** A placeholder that no answer replaced: gone. An answered thread stays. */
+  dismissIfWaiting(thread: vscode.CommentThread): void {
+    for (const s of this.shown) if (s.thread === thread && !s.done) this.dismiss(thread);
   }
 
   dismissAll(): void {

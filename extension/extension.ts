@@ -73,8 +73,8 @@ export function activate(context: vscode.ExtensionContext): ConduitApi {
   const codeLens = new ExplainCodeLensProvider();
   const explainBatches = new PendingExplainBatches(context.workspaceState, daemon, explanations, log);
   const documents = [{ scheme: 'file' }, { scheme: 'untitled' }];
-  const participant = registerChatParticipant(daemon);
-  const chatModels = registerChatModelProvider(daemon);
+  const participant = registerChatParticipant(daemon, notices);
+  const chatModels = registerChatModelProvider(daemon, notices);
   // Keys kept in VS Code's SecretStorage (no OS keychain) are handed over on every connection.
   const windowKeys = new WindowKeys(context.secrets, daemon, log);
 

@@ -1,4 +1,4 @@
-import type { ChatResult, ConduitErrorData, ErrorCode } from '../protocol';
+import { ConduitError, type ChatResult, type ConduitErrorData, type ErrorCode } from '../protocol';
 import type { FailureAction, FailureView } from '../protocol/answerView';
 
 /** Failures the status bar turns to a warning for, until the next success. */
@@ -160,4 +160,10 @@ export function classifyResult(
       statusBar: true,
     };
   return undefined;
+}
+
+/** A thrown value as the failure it is: the daemon's error as classified, anything else an internal one. */
+export function classifyThrown(err: unknown): ClassifiedFailure | undefined {
+  if (err instanceof ConduitError) return classifyError(err.data);
+  return classifyError({ code: 'internal', message: err instanceof Error ? err.message : String(err) });
 }

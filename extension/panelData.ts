@@ -2,6 +2,7 @@ import type { DaemonClient } from '../daemon/client/daemonClient';
 import {
   AlertsListRequest,
   ExperimentsResultsRequest,
+  HOURLY_RANGES,
   PANEL_RANGE_MS,
   ProviderIds,
   TeamUsageRequest,
@@ -11,6 +12,7 @@ import {
   UsageQueryRequest,
   type PanelFilters,
   type PanelLive,
+  type PanelRange,
   type PanelSnapshot,
   type PanelStatus,
   type ProviderId,
@@ -35,8 +37,53 @@ export function daemonFilters(filters: PanelFilters): UsageFilters {
   return out;
 }
 
-export function rangeOf(filters: PanelFilters, now: number): { since: number; until: number } {
+/** The range's window; `today` starts at midnight at the offset (the local one by default). */
+export function rangeOf(
+  filters: PanelFilters,
+  now: number,
+  utcOffsetMinutes = -new Date(now).getTimezoneOffset(),
+): { since: number; until: number } {
+  if (filters.range === 'today') return { since: dayStart(now, utcOffsetMinutes), until: now + 1 };
   return { since: now - PANEL_RANGE_MS[filters.range], until: now + 1 };
+}
+
+/** Midnight of the day holding `now`, at a fixed offset from UTC. */
+function dayStart(now: number, utcOffsetMinutes: number): number {
+  const offset = utcOffsetMinutes * 60_000;
+  return Math.floor((now + offset) / 86_400_000) * 86_400_000 - offset;
+}
+
+/** How far back the panel looks when it fits its first range to the data. */
+const FIT_LOOKBACK_MS = PANEL_RANGE_MS['90d'];
+
+/**
+ * The smallest range that holds every day with requests: today by the hour when all of them
+ * are today (or there are none yet), else 7, 30 or 90 days. Pure: days are YYYY-MM-DD keys.
+ */
+export function fittingRange(daysWithRequests: readonly string[], today: string): PanelRange {
+  const oldest = [...daysWithRequests].sort()[0];
+  if (oldest === undefined || oldest >= today) return 'today';
+  const back = Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${oldest}T00:00:00Z`)) / 86_400_000);
+  // A range of n days reaches into the day n days back, so it holds the whole of day n - 1.
+  if (back <= 6) return '7d';
+  if (back <= 29) return '30d';
+  return '90d';
+}
+
+/** Asks the daemon which days of the last 90 had requests, and fits the range to them. */
+export async function fitRange(client: DaemonClient, now = Date.now()): Promise<PanelRange> {
+  const utcOffsetMinutes = -new Date(now).getTimezoneOffset();
+  const days = await call(client, UsageQueryRequest.type, {
+    since: now - FIT_LOOKBACK_MS,
+    until: now + 1,
+    groupBy: 'day',
+    utcOffsetMinutes,
+  });
+  const today = new Date(now + utcOffsetMinutes * 60_000).toISOString().slice(0, 10);
+  return fittingRange(
+    days.groups.filter((g) => g.requests > 0).map((g) => g.key),
+    today,
+  );
 }
 
 /** The start of the local calendar month. */
@@ -58,10 +105,11 @@ export async function fetchSnapshot(
   onFirstPaint?: (partial: PanelSnapshot) => void,
 ): Promise<PanelSnapshot> {
   const utcOffsetMinutes = -new Date(now).getTimezoneOffset();
-  const { since, until } = rangeOf(filters, now);
+  const { since, until } = rangeOf(filters, now, utcOffsetMinutes);
   const f = daemonFilters(filters);
+  const grain = HOURLY_RANGES.includes(filters.range) ? 'hour' : 'day';
   const first = Promise.all([
-    call(client, UsageQueryRequest.type, { since, until, groupBy: 'day', filters: f, utcOffsetMinutes }),
+    call(client, UsageQueryRequest.type, { since, until, groupBy: grain, filters: f, utcOffsetMinutes }),
     call(client, UsageQueryRequest.type, {
       since: monthStart(now),
       until,
@@ -69,7 +117,7 @@ export async function fetchSnapshot(
       filters: f,
       utcOffsetMinutes,
     }),
-    call(client, UsageBreakdownRequest.type, { since, until, utcOffsetMinutes }),
+    call(client, UsageBreakdownRequest.type, { since, until, utcOffsetMinutes, groupBy: grain }),
   ]);
   const rest = Promise.all([
     recentRows(client, since, until, f),

@@ -79,7 +79,17 @@ export class PendingExplainBatches {
         `Conduit: batch explanations for ${file} are ready (${ok} of ${matched.length} explained).`,
         'Show',
       );
-      if (choice === 'Show') await vscode.window.showTextDocument(doc);
+      if (choice !== 'Show') return;
+      await vscode.window.showTextDocument(doc);
+      // The first explanation in the file, brought into view as Explain does.
+      const first = matched
+        .map((m) => m.target)
+        .sort((a, b) => a.startLine - b.startLine || a.startCharacter - b.startCharacter)[0];
+      if (first)
+        await this.explanations.revealThread(
+          doc,
+          doc.validateRange(new vscode.Range(first.startLine, first.startCharacter, first.endLine, first.endCharacter)),
+        );
     } catch (err) {
       void vscode.window.showErrorMessage(`Conduit: the batch explanations could not be shown: ${describeError(err)}`);
     }

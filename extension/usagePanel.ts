@@ -10,7 +10,7 @@ import {
 } from '../protocol';
 import type { DaemonConnection } from './daemonConnection';
 import { exportCsv } from './panelCsv';
-import { fetchLive, fetchSnapshot } from './panelData';
+import { fetchLive, fetchSnapshot, fitRange } from './panelData';
 import { panelHtml } from './panelHtml';
 import { describeError } from './rpc';
 
@@ -35,6 +35,8 @@ export class UsagePanel implements vscode.Disposable {
   private static current: UsagePanel | undefined;
 
   private filters: PanelFilters = DEFAULT_PANEL_FILTERS;
+  /** The page has no range chosen yet: the next snapshot fits it to the data. */
+  private fitPending = false;
   private timer: NodeJS.Timeout | undefined;
   private lastServed: number | undefined;
   private snapshotAt = 0;
@@ -109,6 +111,7 @@ export class UsagePanel implements vscode.Disposable {
       case 'ready':
       case 'filters':
         this.filters = message.filters;
+        this.fitPending = message.type === 'ready' && message.fitRange === true;
         await Promise.all([this.refreshSnapshot(true), this.tick()]);
         return;
       case 'refresh':
@@ -154,6 +157,12 @@ export class UsagePanel implements vscode.Disposable {
         try {
           const client = startDaemon ? await this.deps.daemon.get() : await this.deps.daemon.ifRunning();
           if (!client) return;
+          if (this.fitPending) {
+            const range = await fitRange(client);
+            // A range the user picked meanwhile wins.
+            if (this.fitPending) this.filters = { ...this.filters, range };
+            this.fitPending = false;
+          }
           const budgets = vscode.workspace.getConfiguration('conduit').get<unknown>('budgets');
           // The cards and charts first (within the 300 ms goal), then the rest.
           const snapshot = await fetchSnapshot(client, this.filters, budgets, Date.now(), (partial) =>

@@ -43,7 +43,8 @@ export interface UsageRow {
   clientName?: string;
 }
 
-export type UsageGroupBy = 'day' | 'month' | 'feature' | 'model' | 'provider';
+/** `hour` keys are YYYY-MM-DDTHH at the client's offset (the panel's day by the hour). */
+export type UsageGroupBy = 'day' | 'month' | 'feature' | 'model' | 'provider' | 'hour';
 
 export interface UsageFilters {
   feature?: string;
@@ -290,12 +291,16 @@ export interface UsageBreakdownParams {
   filters?: UsageFilters;
   /** As in `usage/query`: the client's offset from UTC in minutes, for the calendar day. */
   utcOffsetMinutes?: number;
+  /** `hour`: cells per hour of the day too (their `hour` key); `day` (the default) per calendar day. */
+  groupBy?: 'day' | 'hour';
 }
 
 /** The requests of one calendar day for one provider, model and feature. */
 export interface UsageBreakdownCell {
   /** YYYY-MM-DD at the client's offset. */
   day: string;
+  /** YYYY-MM-DDTHH at the client's offset, when asked for by the hour. */
+  hour?: string;
   /** "(none)" for a missing one, as in usage groups. */
   provider: string;
   model: string;

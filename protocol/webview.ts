@@ -14,10 +14,14 @@ import type {
  * the webview bundle pulls in nothing from vscode-jsonrpc.
  */
 
-export const PanelRanges = ['24h', '7d', '30d', '90d'] as const;
+export const PanelRanges = ['today', '24h', '7d', '30d', '90d'] as const;
 export type PanelRange = (typeof PanelRanges)[number];
 
-export const PANEL_RANGE_MS: Record<PanelRange, number> = {
+/** Ranges drawn by the hour; the others by the day. */
+export const HOURLY_RANGES: readonly PanelRange[] = ['today', '24h'];
+
+/** How far back a range reaches; `today` starts at the local midnight instead. */
+export const PANEL_RANGE_MS: Record<Exclude<PanelRange, 'today'>, number> = {
   '24h': 24 * 3_600_000,
   '7d': 7 * 86_400_000,
   '30d': 30 * 86_400_000,
@@ -32,6 +36,7 @@ export interface PanelFilters {
   feature?: string;
 }
 
+/** Until the panel has fitted its range to the data (fitRange), or when a saved state is unreadable. */
 export const DEFAULT_PANEL_FILTERS: PanelFilters = { range: '30d' };
 
 /** Everything that changes only when requests are recorded: fetched on open, on filter changes, and after new requests. */
@@ -41,11 +46,11 @@ export interface PanelSnapshot {
   filters: PanelFilters;
   /** The client's offset from UTC in minutes, as sent to the daemon. */
   utcOffsetMinutes: number;
-  /** The selected range, grouped by day, filtered. */
+  /** The selected range, filtered, grouped by day (by hour for HOURLY_RANGES: groupBy says which). */
   daily: UsageQueryResult;
   /** The calendar month so far, grouped by day, filtered (today's cards and the burn-down). */
   month: UsageQueryResult;
-  /** The selected range by day × provider × model × feature, unfiltered (stacks and filter choices). */
+  /** The selected range by day (or hour) × provider × model × feature, unfiltered (stacks and filter choices). */
   breakdown: UsageBreakdownResult;
   /** The newest ledger rows of the range, newest first, filtered; capped. */
   recent: UsageRow[];
@@ -91,7 +96,8 @@ export type ToWebview =
 
 /** Webview → extension. */
 export type FromWebview =
-  | { type: 'ready'; filters: PanelFilters }
+  /** fitRange: nothing was chosen yet, so the extension picks the range that fits the data. */
+  | { type: 'ready'; filters: PanelFilters; fitRange?: boolean }
   | { type: 'filters'; filters: PanelFilters }
   | { type: 'exportCsv'; filters: PanelFilters }
   | { type: 'refresh' };
@@ -100,6 +106,8 @@ export type FromWebview =
 export interface PanelWebviewState {
   filters: PanelFilters;
   stackBy: 'model' | 'feature';
+  /** The range is still the extension's to fit to the data: the next snapshot's range is taken. */
+  fitRange?: boolean;
   snapshot?: PanelSnapshot;
   live?: PanelLive;
 }
@@ -111,7 +119,10 @@ export function parseFromWebview(value: unknown): FromWebview | undefined {
   switch (v.type) {
     case 'refresh':
       return { type: 'refresh' };
-    case 'ready':
+    case 'ready': {
+      const filters = parsePanelFilters(v.filters);
+      return filters ? { type: 'ready', filters, ...(v.fitRange === true ? { fitRange: true } : {}) } : undefined;
+    }
     case 'filters':
     case 'exportCsv': {
       const filters = parsePanelFilters(v.filters);

@@ -16,7 +16,8 @@ import { experiments, snapshotView, type FilterOptions, type SnapshotView } from
 import type { VsCodeApi } from './vscodeApi';
 
 const RANGE_LABELS: Record<(typeof PanelRanges)[number], string> = {
-  '24h': 'Last 24 hours',
+  today: 'Today, by the hour',
+  '24h': 'Last 24 hours, by the hour',
   '7d': 'Last 7 days',
   '30d': 'Last 30 days',
   '90d': 'Last 90 days',
@@ -40,6 +41,8 @@ export class PanelApp {
     this.state = {
       filters: saved?.filters ?? DEFAULT_PANEL_FILTERS,
       stackBy: saved?.stackBy ?? 'model',
+      // Nothing saved: the extension fits the range to the data, and the first snapshot says which.
+      ...(!saved?.filters || saved.fitRange ? { fitRange: true } : {}),
       ...(saved?.snapshot ? { snapshot: saved.snapshot } : {}),
       ...(saved?.live ? { live: saved.live } : {}),
     };
@@ -56,12 +59,17 @@ export class PanelApp {
       attributes: true,
       attributeFilter: ['class'],
     });
-    this.api.postMessage({ type: 'ready', filters: this.state.filters });
+    this.api.postMessage({
+      type: 'ready',
+      filters: this.state.filters,
+      ...(this.state.fitRange ? { fitRange: true } : {}),
+    });
   }
 
   private received(m: ToWebview): void {
     switch (m.type) {
       case 'snapshot':
+        if (this.state.fitRange) this.takeRange(m.snapshot.filters);
         this.state.snapshot = m.snapshot;
         this.renderSnapshot();
         if (m.snapshot.partial) return;
@@ -81,6 +89,14 @@ export class PanelApp {
         return;
     }
     this.save();
+  }
+
+  /** The range the extension fitted to the data becomes the page's own choice. */
+  private takeRange(fitted: PanelFilters): void {
+    delete this.state.fitRange;
+    if (fitted.range === this.state.filters.range) return;
+    this.state.filters = { ...this.state.filters, range: fitted.range };
+    (byId('f-range') as HTMLElement & { value: string }).value = fitted.range;
   }
 
   private save(): void {
@@ -223,6 +239,7 @@ export class PanelApp {
     }
     if (JSON.stringify(filters) === JSON.stringify(this.state.filters)) return;
     this.state.filters = filters;
+    delete this.state.fitRange;
     this.save();
     this.status('Loading…');
     this.api.postMessage({ type: 'filters', filters });

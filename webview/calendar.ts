@@ -17,6 +17,24 @@ export function daysBetween(since: number, until: number, utcOffsetMinutes: numb
   }
 }
 
+const HOUR_MS = 3_600_000;
+
+/** YYYY-MM-DDTHH at a fixed offset, as the daemon keys hours. */
+export function hourKey(ms: number, utcOffsetMinutes: number): string {
+  return new Date(ms + utcOffsetMinutes * 60_000).toISOString().slice(0, 13);
+}
+
+/** Every hour key from `since` to `until` (inclusive of the hour `until` falls in), oldest first. */
+export function hoursBetween(since: number, until: number, utcOffsetMinutes: number): string[] {
+  const hours: string[] = [];
+  const last = hourKey(until - 1, utcOffsetMinutes);
+  for (let t = since; ; t += HOUR_MS) {
+    const key = hourKey(t, utcOffsetMinutes);
+    if (hours[hours.length - 1] !== key) hours.push(key);
+    if (key >= last) return hours;
+  }
+}
+
 export interface MonthInfo {
   /** YYYY-MM. */
   key: string;

@@ -66,7 +66,7 @@ export function chartFigure(chart: ChartView): HTMLElement {
   });
   // One precision per column: each series' column is formatted together.
   const columns = chart.series.map((s) => columnFormat(s.unit ?? chart.unit, s.values));
-  const rows = chart.x.map((x, i) => [x, ...chart.series.map((s, k) => columns[k]!(s.values[i] ?? null))]);
+  const rows = chart.x.map((x, i) => [tableLabel(x), ...chart.series.map((s, k) => columns[k]!(s.values[i] ?? null))]);
   const figure = el(
     'figure',
     {
@@ -146,6 +146,21 @@ export function drawChart(chart: ChartView, figure: HTMLElement): void {
         values: (_u, splits) => tickLabels(chart.unit, splits),
       },
     ],
+    hooks: {
+      // What the value axis drew and the room its labels had (they end `gap` px before the tick
+      // marks, right-aligned), so a test can measure the rendered text against the chart's box.
+      draw: [
+        (u) => {
+          const axis = u.axes[1] as uPlot.Axis & { _values?: string[] };
+          const left = u.bbox.left / (window.devicePixelRatio || 1);
+          figure.dataset.yAxis = JSON.stringify({
+            labels: axis._values ?? [],
+            font: Array.isArray(axis.font) ? String(axis.font[0]) : '',
+            room: left - (axis.ticks?.size ?? 10) - (axis.gap ?? 5),
+          });
+        },
+      ],
+    },
     series: [
       {},
       ...order.map((k) => {
@@ -195,8 +210,14 @@ function columnFormat(unit: ChartUnit, values: readonly (number | null)[]): (v: 
   return (v) => chartValue(unit, v);
 }
 
-/** "2026-03-14" → "03-14"; categories pass through. */
+/** An hour key (YYYY-MM-DDTHH) as a reader writes it; other keys as they are. */
+function tableLabel(x: string): string {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}$/.test(x) ? `${x.slice(0, 10)} ${x.slice(11)}:00` : x;
+}
+
+/** "2026-03-14" → "03-14", "2026-03-14T15" → "15:00"; categories pass through. */
 function shortLabel(x: string): string {
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}$/.test(x)) return `${x.slice(11)}:00`;
   return /^\d{4}-\d{2}-\d{2}$/.test(x) ? x.slice(5) : x;
 }
 

@@ -1,6 +1,6 @@
 import type { UsageBreakdownCell, UsageGroup } from '../protocol/usage';
 import type { PanelFilters, PanelLive, PanelSnapshot } from '../protocol/webview';
-import { dayKey, daysBetween, monthOf } from './calendar';
+import { dayKey, daysBetween, hoursBetween, monthOf } from './calendar';
 import { count, ms, percent, ratio, usd } from './format';
 import { experimentsFrom, monthlyBudgetUsd, type ExperimentView } from './tolerant';
 
@@ -98,16 +98,19 @@ export function snapshotView(s: PanelSnapshot, stackBy: StackBy, live?: PanelLiv
     },
   ];
 
-  const days = daysBetween(s.daily.since, s.daily.until, s.utcOffsetMinutes);
+  // The range's buckets: days, or hours for a day's worth (the daemon's keys say which).
+  const hourly = s.daily.groupBy === 'hour';
+  const per = hourly ? 'hour' : 'day';
+  const days = (hourly ? hoursBetween : daysBetween)(s.daily.since, s.daily.until, s.utcOffsetMinutes);
   const cells = filterCells(s.breakdown.cells, s.filters);
   const byDay = new Map(s.daily.groups.map((g) => [g.key, g]));
   const charts: ChartView[] = [
-    costStack(days, cells, stackBy),
+    costStack(days, cells, stackBy, hourly),
     burnDown(s, month.dayKeys, today, projected, budgetUsd),
     {
       id: 'tokens',
-      title: 'Tokens per day',
-      description: 'Input and output tokens per day, stacked',
+      title: `Tokens per ${per}`,
+      description: `Input and output tokens per ${per}, stacked`,
       kind: 'stacked',
       unit: 'tokens',
       x: days,
@@ -118,8 +121,8 @@ export function snapshotView(s: PanelSnapshot, stackBy: StackBy, live?: PanelLiv
     },
     {
       id: 'latency',
-      title: 'Latency per day',
-      description: 'Latency p50, p95, p99 and time to first token p50 per day, in milliseconds',
+      title: `Latency per ${per}`,
+      description: `Latency p50, p95, p99 and time to first token p50 per ${per}, in milliseconds`,
       kind: 'lines',
       unit: 'ms',
       x: days,
@@ -158,7 +161,7 @@ export function filterCells(cells: readonly UsageBreakdownCell[], f: PanelFilter
   );
 }
 
-function costStack(days: string[], cells: UsageBreakdownCell[], by: StackBy): ChartView {
+function costStack(days: string[], cells: UsageBreakdownCell[], by: StackBy, hourly: boolean): ChartView {
   const totals = new Map<string, number>();
   for (const c of cells) totals.set(c[by], (totals.get(c[by]) ?? 0) + c.costUsd);
   const ranked = [...totals].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k]) => k);
@@ -167,7 +170,7 @@ function costStack(days: string[], cells: UsageBreakdownCell[], by: StackBy): Ch
   const index = new Map(days.map((d, i) => [d, i]));
   const values = keys.map(() => days.map(() => 0));
   for (const c of cells) {
-    const i = index.get(c.day);
+    const i = index.get(hourly ? (c.hour ?? '') : c.day);
     if (i === undefined) continue;
     const k = shown.indexOf(c[by]);
     const row = values[k === -1 ? keys.length - 1 : k]!;
@@ -175,8 +178,8 @@ function costStack(days: string[], cells: UsageBreakdownCell[], by: StackBy): Ch
   }
   return {
     id: 'cost',
-    title: `Cost per day by ${by}`,
-    description: `Cost in USD per day, stacked by ${by}`,
+    title: `Cost per ${hourly ? 'hour' : 'day'} by ${by}`,
+    description: `Cost in USD per ${hourly ? 'hour' : 'day'}, stacked by ${by}`,
     kind: 'stacked',
     unit: 'usd',
     x: days,

@@ -78,7 +78,13 @@ export const paramSchemas: Readonly<Record<string, z.ZodType>> = {
   'usage/metrics': z.object({ filters }).loose(),
   'usage/live': none,
   'usage/breakdown': z
-    .object({ since: time, until: time.optional(), filters, utcOffsetMinutes: z.number().optional() })
+    .object({
+      since: time,
+      until: time.optional(),
+      filters,
+      utcOffsetMinutes: z.number().optional(),
+      groupBy: z.string().optional(),
+    })
     .loose(),
   'alerts/list': none,
   'experiments/results': z.object({ since: time.optional() }).loose(),

@@ -7,6 +7,11 @@ export function dayKey(ms: number, utcOffsetMinutes: number): string {
   return new Date(ms + utcOffsetMinutes * 60_000).toISOString().slice(0, 10);
 }
 
+/** YYYY-MM-DDTHH at the offset: the panel's hours of a day. */
+export function hourKey(ms: number, utcOffsetMinutes: number): string {
+  return new Date(ms + utcOffsetMinutes * 60_000).toISOString().slice(0, 13);
+}
+
 export function monthKey(ms: number, utcOffsetMinutes: number): string {
   return dayKey(ms, utcOffsetMinutes).slice(0, 7);
 }

@@ -6,7 +6,7 @@ import { readRollupState } from './rollupState';
 import { ROLLUP_TABLES, SKETCH_TABLES, type RollupGrain } from './rollupSchema';
 import type { SqliteDb, SqlValue } from './sqlite';
 
-export type GroupDim = 'day' | 'month' | 'feature' | 'model' | 'provider';
+export type GroupDim = 'day' | 'hour' | 'month' | 'feature' | 'model' | 'provider';
 
 export interface AggregateQuery {
   /** Inclusive, ms since the epoch. */
@@ -14,7 +14,7 @@ export interface AggregateQuery {
   /** Exclusive. */
   until: number;
   filters?: UsageFilters;
-  /** Zero or more dimensions; at most one of day and month. */
+  /** Zero or more dimensions; at most one of day, hour and month. */
   groupBy: readonly GroupDim[];
   utcOffsetMinutes: number;
   /** Latency and TTFT sketches too; sums alone are cheaper. */
@@ -77,6 +77,8 @@ interface SumRow {
   ttft?: string | null;
 }
 
+const TIME_DIMS = ['day', 'hour', 'month'] as const;
+
 /** A raw-row page for the sketches; small, as the raw parts are the sub-hour edges. */
 const RAW_PAGE = 5000;
 
@@ -91,7 +93,7 @@ export function aggregateUsage(db: SqliteDb, q: AggregateQuery): Promise<Aggrega
 
 async function aggregate(db: SqliteDb, q: AggregateQuery): Promise<AggregateResult> {
   const state = await readRollupState(db);
-  const timeGroup = q.groupBy.includes('day') ? 'day' : q.groupBy.includes('month') ? 'month' : null;
+  const timeGroup = TIME_DIMS.find((d) => q.groupBy.includes(d)) ?? null;
   const plan: RollupPlan = planRollups({
     since: q.since,
     until: q.until,
@@ -102,7 +104,8 @@ async function aggregate(db: SqliteDb, q: AggregateQuery): Promise<AggregateResu
   });
   const groups = new Map<string, Aggregate>();
   // Unfiltered and grouped by time only: the dimension-free sketches answer the percentiles.
-  const bucketSketches = q.sketches && !hasFilters(q.filters) && q.groupBy.every((d) => d === 'day' || d === 'month');
+  const bucketSketches =
+    q.sketches && !hasFilters(q.filters) && q.groupBy.every((d) => (TIME_DIMS as readonly GroupDim[]).includes(d));
   for (const grain of ['day', 'hour'] as RollupGrain[]) {
     if (plan[grain].length === 0) continue;
     addSumRows(
@@ -135,6 +138,10 @@ function keyExpressions(q: AggregateQuery, source: 'rollup' | 'raw'): { select: 
     switch (dim) {
       case 'day':
         select.push(`strftime('%Y-%m-%d', (${time} + ?) / 1000, 'unixepoch') AS k${i}`);
+        params.push(q.utcOffsetMinutes * 60_000);
+        break;
+      case 'hour':
+        select.push(`strftime('%Y-%m-%dT%H', (${time} + ?) / 1000, 'unixepoch') AS k${i}`);
         params.push(q.utcOffsetMinutes * 60_000);
         break;
       case 'month':

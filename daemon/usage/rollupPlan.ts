@@ -20,7 +20,7 @@ export interface PlanInput {
   since: number;
   until: number;
   /** Group boundaries that a rollup bucket may not straddle. */
-  timeGroup: 'day' | 'month' | null;
+  timeGroup: 'day' | 'hour' | 'month' | null;
   utcOffsetMinutes: number;
   /** Raw rows before this (an hour boundary) were deleted by retention. */
   rawSince: number;
@@ -90,14 +90,17 @@ function groupBoundaries(input: PlanInput): number[] {
   return out;
 }
 
-/** The start of the day or month after the one holding `t`, at the fixed offset. */
+/** The start of the hour, day or month after the one holding `t`, at the fixed offset. */
 function nextGroupStart(t: number, input: PlanInput): number {
   const offset = input.utcOffsetMinutes * 60_000;
   const local = new Date(t + offset);
+  const [y, m, d] = [local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()];
   const next =
-    input.timeGroup === 'day'
-      ? Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() + 1)
-      : Date.UTC(local.getUTCFullYear(), local.getUTCMonth() + 1, 1);
+    input.timeGroup === 'hour'
+      ? Date.UTC(y, m, d, local.getUTCHours() + 1)
+      : input.timeGroup === 'day'
+        ? Date.UTC(y, m, d + 1)
+        : Date.UTC(y, m + 1, 1);
   return next - offset;
 }
 

@@ -11,16 +11,18 @@ export async function breakdownFromRollups(
   db: SqliteDb,
   range: { since: number; until: number; filters?: UsageFilters },
   utcOffsetMinutes: number,
+  grain: 'day' | 'hour' = 'day',
 ): Promise<UsageBreakdownCell[]> {
   const { groups } = await aggregateUsage(db, {
     ...range,
-    groupBy: ['day', 'provider', 'model', 'feature'],
+    groupBy: [grain, 'provider', 'model', 'feature'],
     utcOffsetMinutes,
     sketches: false,
   });
   return [...groups.values()]
     .map((g) => ({
-      day: g.keys[0]!,
+      day: g.keys[0]!.slice(0, 10),
+      ...(grain === 'hour' ? { hour: g.keys[0]! } : {}),
       provider: g.keys[1]!,
       model: g.keys[2]!,
       feature: g.keys[3]!,
@@ -32,5 +34,5 @@ export async function breakdownFromRollups(
       cacheHits: g.cacheHits,
       cacheSavedUsd: roundUsd(g.cacheSavedUsd),
     }))
-    .sort((a, b) => a.day.localeCompare(b.day));
+    .sort((a, b) => (a.hour ?? a.day).localeCompare(b.hour ?? b.day));
 }

@@ -1,5 +1,5 @@
 import type { UsageGroup, UsageGroupBy, UsageRow } from '../../protocol/usage';
-import { dayKey, monthKey } from './calendarKey';
+import { dayKey, hourKey, monthKey } from './calendarKey';
 import { percentiles } from './percentiles';
 
 /** Client cancellations are the user's choice, not a failure of the service. */
@@ -64,6 +64,8 @@ export function groupKey(row: UsageRow, by: UsageGroupBy, utcOffsetMinutes: numb
   switch (by) {
     case 'day':
       return dayKey(row.startedAt, utcOffsetMinutes);
+    case 'hour':
+      return hourKey(row.startedAt, utcOffsetMinutes);
     case 'month':
       return monthKey(row.startedAt, utcOffsetMinutes);
     case 'feature':
@@ -85,7 +87,7 @@ export function groupRows(rows: readonly UsageRow[], by: UsageGroupBy, utcOffset
     bucket.push(r);
   }
   const groups = [...buckets].map(([key, bucket]) => summarizeRows(key, bucket));
-  if (by === 'day' || by === 'month') return groups.sort((a, b) => a.key.localeCompare(b.key));
+  if (by === 'day' || by === 'hour' || by === 'month') return groups.sort((a, b) => a.key.localeCompare(b.key));
   return groups.sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests || a.key.localeCompare(b.key));
 }
 

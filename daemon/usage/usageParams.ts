@@ -17,7 +17,7 @@ const queryParams = z
   .object({
     since: time,
     until: time.optional(),
-    groupBy: z.enum(['day', 'month', 'feature', 'model', 'provider']).optional(),
+    groupBy: z.enum(['day', 'month', 'feature', 'model', 'provider', 'hour']).optional(),
     filters: filters.optional(),
     utcOffsetMinutes: z
       .number()

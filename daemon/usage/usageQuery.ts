@@ -28,7 +28,7 @@ export async function queryUsage(
   });
   const aggregates = [...result.groups.values()];
   const groups = aggregates.map((a) => toUsageGroup(a.keys[0]!, a));
-  if (groupBy === 'day' || groupBy === 'month') groups.sort((a, b) => a.key.localeCompare(b.key));
+  if (groupBy === 'day' || groupBy === 'hour' || groupBy === 'month') groups.sort((a, b) => a.key.localeCompare(b.key));
   else groups.sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests || a.key.localeCompare(b.key));
   const total = totalOf(aggregates);
   return {

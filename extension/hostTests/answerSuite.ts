@@ -39,7 +39,7 @@ export function answerTests(kit: HostTestKit): HostTest[] {
       .filter((e) => e.uri === uri.toString());
   return [
     {
-      name: 'Explain reveals the thread it adds, and explaining the same symbol again replaces it (Explain All too)',
+      name: 'Explain and Explain All reveal the threads they add; explaining a symbol again replaces its thread',
       async run() {
         await answerEverywhere({ text: 'It adds one to x.' });
         const doc = await vscode.workspace.openTextDocument({ language: 'javascript', content: longFile() });
@@ -83,6 +83,13 @@ export function answerTests(kit: HostTestKit): HostTest[] {
           (s) => s.some((x) => x.name === 'far'),
           60_000,
         );
+        // Back to the top, so that Explain All has its first thread to bring into view.
+        editor.revealRange(new vscode.Range(0, 0, 0, 0), vscode.TextEditorRevealType.AtTop);
+        await kit.until(
+          'the editor at the top again',
+          () => editor.visibleRanges[0]?.end.line ?? -1,
+          (l) => l >= 0 && l < FAR_LINE,
+        );
         const all = await vscode.commands.executeCommand<{ count: number } | undefined>('conduit.explainAllSymbols', {
           uri: doc.uri,
           mode: 'now',
@@ -90,6 +97,15 @@ export function answerTests(kit: HostTestKit): HostTest[] {
         assert.ok(all && all.count > 0, 'Explain All explained nothing');
         const atFar = threadsIn(doc.uri).filter((t) => t.startLine === FAR_LINE);
         assert.equal(atFar.length, 1, `threads at far(): ${JSON.stringify(threadsIn(doc.uri))}`);
+        assert.ok(
+          threadsIn(doc.uri).every((t) => t.done),
+          `a thread still waits: ${JSON.stringify(threadsIn(doc.uri))}`,
+        );
+        await kit.until(
+          "Explain All's first thread on screen",
+          () => vscode.window.visibleTextEditors.find((e) => e.document === doc)?.visibleRanges ?? [],
+          (ranges) => ranges.some((r) => r.contains(new vscode.Position(FAR_LINE + 2, 0))),
+        );
         await vscode.commands.executeCommand('conduit.dismissExplanation');
         await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
       },

@@ -227,6 +227,63 @@ export function chatTests(kit: HostTestKit): HostTest[] {
       },
     },
     {
+      name: 'failures through @conduit and vscode.lm warn in the status bar until the next success, one notice each',
+      async run() {
+        const [model] = (await vscode.lm.selectChatModels({ vendor: 'conduit' })).filter(
+          (m) => m.id === 'conduit/moderate',
+        );
+        assert.ok(model);
+        const overBudget = () =>
+          kit.setAndPush(
+            'budgets',
+            { onExceed: 'block', byFeature: { chat: { dailyUsd: 0.000001 } } },
+            vscode.ConfigurationTarget.Global,
+          );
+        const noBudget = () => kit.setAndPush('budgets', undefined, vscode.ConfigurationTarget.Global);
+        const failedBefore = /Last request failed/;
+        const budgetFailed = /\*\*Last request failed\*\*: [^\n]*budget/;
+        // A success first, so the gate is open and the status bar clear whatever ran before.
+        assert.equal(
+          (await participant(kit, undefined, 'host test: participant, before')).result.errorDetails,
+          undefined,
+        );
+        assert.doesNotMatch(kit.api().statusSummary()?.tooltip ?? '', failedBefore);
+        try {
+          await overBudget();
+          let notices = kit.api().notices().length;
+          const refused = await participant(kit, undefined, 'host test: participant, over the budget');
+          assert.ok(refused.result.errorDetails, 'the refusal was not an error result');
+          // The refusal's own line. The icon alone is not its observable: the daemon's budget alert
+          // (raised by this refusal or an earlier test's, cleared on its timer) reads 'degraded'.
+          assert.match(kit.api().statusSummary()?.tooltip ?? '', budgetFailed);
+          assert.notEqual(kit.api().statusSummary()?.health, 'ok');
+          assert.equal(kit.api().notices().length, notices + 1, 'not exactly one notification');
+          assert.match(kit.api().notices().at(-1)?.message ?? '', /budget/);
+          await noBudget();
+          assert.equal(
+            (await participant(kit, undefined, 'host test: participant, after')).result.errorDetails,
+            undefined,
+          );
+          assert.notEqual(kit.api().statusSummary()?.health, 'budget');
+          assert.doesNotMatch(kit.api().statusSummary()?.tooltip ?? '', failedBefore);
+
+          await overBudget();
+          notices = kit.api().notices().length;
+          await assert.rejects(sendAndRead(model, 'host test: vscode.lm, over the budget'));
+          assert.match(kit.api().statusSummary()?.tooltip ?? '', budgetFailed);
+          assert.notEqual(kit.api().statusSummary()?.health, 'ok');
+          assert.equal(kit.api().notices().length, notices + 1, 'not exactly one notification');
+          await noBudget();
+          assert.equal(await sendAndRead(model, 'host test: vscode.lm, after'), 'Hello from the fake provider.');
+          assert.doesNotMatch(kit.api().statusSummary()?.tooltip ?? '', failedBefore);
+        } finally {
+          // A setting already cleared fires no change to wait for.
+          if (vscode.workspace.getConfiguration('conduit').inspect('budgets')?.globalValue !== undefined)
+            await noBudget();
+        }
+      },
+    },
+    {
       name: "@conduit /usage shows today's spend and budgets; /route names the model without sending anything",
       async run() {
         const usage = await participant(kit, 'usage', '');

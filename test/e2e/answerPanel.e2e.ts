@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { FakeProviderServer } from '../fakes/fakeProvider';
 import type { CodeServer } from './harness/codeServer';
 import { useConduitWorkbench } from './harness/conduitWorkbench';
+import { screenshotsInThemes } from './harness/themes';
 import { e2eDir, missingTools } from './harness/tools';
 import { answerInput, runCommand, toast, webview } from './harness/workbench';
 
@@ -31,34 +32,10 @@ const FIXTURE = [
   'See [the docs](https://example.com/add) but not [this](javascript:alert(1)). <script>window.pwned = 1</script>',
 ].join('\n');
 
-// The themes' ids in VS Code 1.139 (extensions/theme-defaults), which the setting takes.
-const THEMES = { dark: 'Dark Modern', light: 'Light Modern' } as const;
-
-/** Switches the colour theme through the user settings file, and waits for the webview to follow. */
-async function useTheme(cs: CodeServer, page: Page, kind: keyof typeof THEMES): Promise<boolean> {
-  const file = path.join(cs.userData, 'User', 'settings.json');
-  fs.writeFileSync(file, JSON.stringify({ ...cs.userSettings(), 'workbench.colorTheme': THEMES[kind] }, null, 2));
-  try {
-    await expect
-      .poll(() => webview(page).locator('body').getAttribute('class'), { timeout: 30_000 })
-      .toContain(`vscode-${kind}`);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Screenshots for the artifacts, in a dark and a light theme. They document the states; the
- * assertions are the test's. A theme that the workbench does not pick up from the settings file
- * is reported and its screenshot skipped, rather than failing the run.
- */
-async function screenshots(cs: CodeServer, page: Page, state: string): Promise<void> {
-  fs.mkdirSync(artifacts, { recursive: true });
-  for (const kind of ['dark', 'light'] as const) {
-    if (await useTheme(cs, page, kind)) await page.screenshot({ path: path.join(artifacts, `${state}-${kind}.png`) });
-    else console.log(`[e2e] the ${kind} theme did not reach the webview; no ${state}-${kind}.png`);
-  }
+/** Screenshots of a state in the dark and the light theme, for the artifacts; each theme must apply. */
+async function screenshots(page: Page, state: string): Promise<void> {
+  const files = await screenshotsInThemes(page, artifacts, state, () => webview(page).locator('body'));
+  for (const f of files) expect(fs.statSync(f).size).toBeGreaterThan(10_000);
 }
 
 /**
@@ -115,7 +92,7 @@ describe.skipIf(missing !== undefined)('the answer panel in a real VS Code', () 
       })
       .toBe('true');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${CODE}\n`);
-    await screenshots(cs, page, 'answer');
+    await screenshots(page, 'answer');
   });
 
   it('an outage (HTTP 500 everywhere) shows in the warning style with Retry, no rating, one notification', async () => {
@@ -157,7 +134,7 @@ describe.skipIf(missing !== undefined)('the answer panel in a real VS Code', () 
       })
       .first()
       .waitFor({ timeout: 30_000 });
-    await screenshots(cs, page, 'outage');
+    await screenshots(page, 'outage');
 
     // Retry asks again: a new request, shown the same way while the provider is still down.
     const first = await view.locator('body').getAttribute('data-request-id');

@@ -27,6 +27,15 @@ describe.skipIf(missing !== undefined)('extension integration tests in the real 
   });
   beforeAll(() => {
     ({ cs } = w);
+    // The tests provoke failures on purpose (budget refusals, a 401) and share one ledger; past 20
+    // requests those add up to the daemon's error-rate alert, which would fire (on its timer, or at
+    // the restart a later test does) inside whichever test is counting its notifications then.
+    // The daemon reads this file before its first evaluation; no host test is about that alert.
+    fs.writeFileSync(
+      path.join(w.home, 'config.json'),
+      `${JSON.stringify({ alerts: { errorRate: { enabled: false } } }, null, 2)}\n`,
+      { mode: 0o600 },
+    );
   });
 
   it('all pass', async () => {

@@ -6,11 +6,15 @@ import type { FakeProviderServer } from '../fakes/fakeProvider';
 import type { CodeServer } from './harness/codeServer';
 import { ROW_CSV_HEADER } from '../../daemon/usage/usageCsv';
 import { useConduitWorkbench } from './harness/conduitWorkbench';
-import { missingTools } from './harness/tools';
+import { screenshotsInThemes } from './harness/themes';
+import { e2eDir, missingTools } from './harness/tools';
 import { answerInput, runCommand } from './harness/workbench';
 
 const missing = missingTools();
 if (missing) console.warn(`[e2e] usagePanel.e2e.ts SKIPPED: ${missing}`);
+
+/** Where the screenshots of each state go, in each theme. */
+const artifacts = path.join(e2eDir, 'artifacts', 'usage-panel');
 
 /** The usage panel's page, wherever it sits among the workbench's webviews. */
 async function usageFrame(page: Page, timeoutMs = 60_000): Promise<Frame> {
@@ -55,16 +59,24 @@ describe.skipIf(missing !== undefined)('the usage panel in a real VS Code', () =
 
   it('"Show Usage & Cost" opens the panel with the ledger\'s figures', async () => {
     // The status bar item is there from startup, before any Conduit command (and no daemon runs yet).
+    // It appears when the extension activates (onStartupFinished), after the remote extension host
+    // has booted and run the eager extensions: the workbench's own status bar comes first, and on a
+    // loaded machine the host alone has taken 30 s to start. A safety net, not a bound.
     await page
       .locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: /anthropic/ })
       .first()
-      .waitFor({ timeout: 30_000 });
+      .waitFor({ timeout: 180_000 });
     await runCommand(page, 'Conduit: Show Usage & Cost');
     const frame = await usageFrame(page);
-    await expect.poll(() => frame.locator('#status').textContent(), { timeout: 30_000 }).toMatch(/^Updated /);
+    // The first open starts the daemon, then fits the range (one query) before the snapshot: a safety net.
+    await expect.poll(() => frame.locator('#status').textContent(), { timeout: 120_000 }).toMatch(/^Updated /);
     expect(await requestsToday(page)).toBe(0);
     expect(await frame.locator('figure[data-chart="cost"]').count()).toBe(1);
     expect(await frame.locator('[data-card="month-cost"] .value').textContent()).toBe('$0.00');
+    // A new user: nothing before today, so the panel opens on today by the hour, not an empty month.
+    expect(await frame.locator('#f-range').evaluate((s) => (s as HTMLElement & { value: string }).value)).toBe('today');
+    expect(await frame.locator('figure[data-chart="cost"] figcaption').textContent()).toBe('Cost per hour by model');
+    await screenshotsInThemes(page, artifacts, 'usage-new-user', () => frame.locator('body'));
   });
 
   it('the status bar item opens it too', async () => {
@@ -104,6 +116,7 @@ describe.skipIf(missing !== undefined)('the usage panel in a real VS Code', () =
     );
     // A fake request costs less than a hundredth of a cent: shown as such, never as "$0.0000".
     expect(await frame.locator('[data-card="today-cost"] .value').textContent()).toMatch(/^(\$\d|< \$0\.0001$)/);
+    await screenshotsInThemes(page, artifacts, 'usage-after-request', () => frame.locator('body'));
   });
 
   it('"Export CSV" writes the filtered ledger rows to the file picked in the save dialog', async () => {

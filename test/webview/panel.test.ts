@@ -5,7 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dayKey } from '../../webview/calendar';
 import { count, percent, usd } from '../../webview/format';
 import { artifactsDir, chromiumPath, launch, openPanel, ORIGIN, violations, type PanelPage } from './panelPage';
-import { CANARY, HOSTILE_FEATURE, HOSTILE_MODEL, NOW, seededLive, seededRows, seededSnapshot } from './seededLedger';
+import {
+  CANARY,
+  HOSTILE_FEATURE,
+  HOSTILE_MODEL,
+  NOW,
+  seededLive,
+  seededRows,
+  seededSnapshot,
+  seededTodaySnapshot,
+} from './seededLedger';
 
 const chromium = chromiumPath();
 if (!chromium)
@@ -44,7 +53,8 @@ describe.skipIf(!chromium)('usage panel in Chromium', () => {
     };
 
   it('asks for data once loaded, with its filters', async () => {
-    expect(await panel.posted()).toEqual([{ type: 'ready', filters: { range: '30d' } }]);
+    // Nothing chosen yet: the extension fits the range to the data, and the snapshot says which.
+    expect(await panel.posted()).toEqual([{ type: 'ready', filters: { range: '30d' }, fitRange: true }]);
   });
 
   it('the cards show today, the month against the budget, cache and errors from the seeded ledger', async () => {
@@ -98,6 +108,29 @@ describe.skipIf(!chromium)('usage panel in Chromium', () => {
     const month = await points('month');
     expect(month.series.map((s) => s.label)).toEqual(['spent', 'projected', 'budget']);
     expect(month.series[0]!.values[13]).toBeCloseTo(snapshot.month.total.costUsd, 6);
+  });
+
+  it("no value-axis label is cut: each drawn label, measured in the axis font, fits the chart's box", async () => {
+    const axes = await panel.page.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLElement>('figure[data-chart]'))
+        .filter((f) => f.dataset.yAxis)
+        .map((f) => {
+          const a = JSON.parse(f.dataset.yAxis!) as { labels: string[]; font: string; room: number };
+          const ctx = document.createElement('canvas').getContext('2d')!;
+          ctx.font = a.font;
+          return {
+            chart: f.dataset.chart,
+            room: a.room,
+            labels: a.labels,
+            widths: a.labels.map((l) => ctx.measureText(l).width),
+          };
+        }),
+    );
+    expect(axes.length).toBeGreaterThanOrEqual(4);
+    for (const a of axes) {
+      expect(a.labels.length, a.chart).toBeGreaterThan(1);
+      for (const w of a.widths) expect(w, `${a.chart}: ${a.labels.join(' | ')}`).toBeLessThanOrEqual(a.room);
+    }
   });
 
   it('every chart is labelled and has a table with the same numbers', async () => {
@@ -268,6 +301,38 @@ describe.skipIf(!chromium)('usage panel in Chromium', () => {
     }
     for (const id of ['f-range', 'f-provider', 'f-model', 'f-feature', 'refresh', 'export', 'stack-by'])
       expect([...reached], id).toContain(id);
+  });
+
+  it("a new user's first panel takes the fitted range: today, charted by the hour", async () => {
+    const fresh = await openPanel(browser, { theme: 'dark' });
+    try {
+      const today = seededTodaySnapshot(rows);
+      await fresh.send({ type: 'snapshot', snapshot: today });
+      expect(
+        await fresh.page.evaluate(() => (document.getElementById('f-range') as unknown as { value: string }).value),
+      ).toBe('today');
+      expect((await fresh.state())?.filters).toEqual({ range: 'today' });
+      expect((await fresh.state())?.fitRange).toBeUndefined();
+      // Taking the fitted range is not a filter change to send back.
+      expect(await fresh.posted()).toEqual([{ type: 'ready', filters: { range: '30d' }, fitRange: true }]);
+      const cost = fresh.page.locator('figure[data-chart="cost"]');
+      expect(await cost.locator('figcaption').textContent()).toBe('Cost per hour by model');
+      const pts = JSON.parse((await cost.getAttribute('data-points'))!) as {
+        x: string[];
+        series: { values: number[] }[];
+      };
+      expect(pts.x).toEqual(Array.from({ length: 16 }, (_, h) => `2026-03-14T${String(h).padStart(2, '0')}`));
+      pts.x.forEach((hour, i) => {
+        const spent = rows
+          .filter((r) => new Date(r.startedAt).toISOString().slice(0, 13) === hour)
+          .reduce((s, r) => s + (r.costUsd ?? 0), 0);
+        expect(pts.series.reduce((s, x) => s + x.values[i]!, 0)).toBeCloseTo(spent, 5);
+      });
+      expect(await cost.locator('tbody tr').last().locator('th, td').first().textContent()).toBe('2026-03-14 15:00');
+      expect(await fresh.page.locator('figure[data-chart="tokens"] figcaption').textContent()).toBe('Tokens per hour');
+    } finally {
+      await fresh.page.context().close();
+    }
   });
 
   it('comes back from its saved state before any message arrives (reload, hidden panel)', async () => {

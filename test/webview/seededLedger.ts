@@ -207,3 +207,26 @@ export function seededLive(): PanelLive {
     },
   };
 }
+
+/** A new user's first panel: only today's rows, by the hour, as the extension sends it for `today`. */
+export function seededTodaySnapshot(rows = seededRows()): PanelSnapshot {
+  const since = Date.UTC(2026, 2, 14);
+  const until = NOW + 1;
+  const inRange = rows.filter((r) => r.startedAt >= since && r.startedAt < until);
+  const cells = [];
+  for (let h = since; h < until; h += 3_600_000) {
+    const hour = new Date(h).toISOString().slice(0, 13);
+    const mine = inRange.filter((r) => r.startedAt >= h && r.startedAt < h + 3_600_000);
+    cells.push(...breakdownCells(mine, OFFSET).map((c) => ({ ...c, hour })));
+  }
+  return {
+    generatedAt: NOW,
+    filters: { range: 'today' },
+    utcOffsetMinutes: OFFSET,
+    daily: { ...query(rows, since, until), groupBy: 'hour', groups: groupRows(inRange, 'hour', OFFSET) },
+    month: query(rows, Date.UTC(2026, 2, 1), until),
+    breakdown: { since, until, cells, ledger: LEDGER },
+    recent: inRange.slice(-50).reverse(),
+    budgetSetting: undefined,
+  };
+}

@@ -67,11 +67,13 @@ export function usageHandlers(deps: UsageHandlerDeps): RegisterHandlers {
   };
 }
 
-/** `usage/breakdown`: the same parameters as `usage/query` (less groupBy), one pass over the rows. */
+/** `usage/breakdown`: the same parameters as `usage/query` (groupBy only day or hour), one pass over the rows. */
 async function breakdown(ledger: UsageLedger, input: UsageBreakdownParams, now: number): Promise<UsageBreakdownResult> {
   const params = parseQueryParams(input);
-  if (params.groupBy !== undefined)
-    throw new UsageParamsError('invalid parameters: groupBy: not accepted by usage/breakdown');
+  if (params.groupBy !== undefined && params.groupBy !== 'day' && params.groupBy !== 'hour')
+    throw new UsageParamsError(
+      `invalid parameters: groupBy: usage/breakdown takes "day" or "hour", not "${params.groupBy}"`,
+    );
   const until = params.until ?? now + 1;
   const offset = params.utcOffsetMinutes ?? localUtcOffsetMinutes(now);
   const range = { since: params.since, until, ...(params.filters ? { filters: params.filters } : {}) };
@@ -79,7 +81,7 @@ async function breakdown(ledger: UsageLedger, input: UsageBreakdownParams, now: 
   return {
     since: params.since,
     until,
-    cells: await breakdownFromRollups(ledger.reader(), range, offset),
+    cells: await breakdownFromRollups(ledger.reader(), range, offset, params.groupBy ?? 'day'),
     ledger: ledger.status(),
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyError, classifyResult } from '../../../extension/failureView';
+import { classifyError, classifyResult, classifyThrown } from '../../../extension/failureView';
+import { ConduitError } from '../../../protocol';
 
 describe('failure classification', () => {
   it('a rejected key: the error style, Set API Key first, no CLI advice or placeholder', () => {
@@ -69,5 +70,16 @@ describe('failure classification', () => {
   it('a good answer is none of these', () => {
     expect(classifyResult({ provider: 'anthropic', cache: 'none' })).toBeUndefined();
     expect(classifyResult({ provider: 'anthropic', cache: 'exact' })).toBeUndefined();
+  });
+
+  it('a thrown value: the daemon error as classified, a cancel as nothing, anything else an internal error', () => {
+    const budget = classifyThrown(
+      new ConduitError({ code: 'budget_exceeded', message: 'over the daily budget of $1' }),
+    );
+    expect(budget).toMatchObject({ kind: 'budget', notify: true, statusBar: true });
+    expect(classifyThrown(new ConduitError({ code: 'cancelled', message: 'cancelled' }))).toBeUndefined();
+    const other = classifyThrown(new TypeError('boom'))!;
+    expect(other).toMatchObject({ kind: 'request', statusBar: false });
+    expect(other.view.detail).toContain('boom');
   });
 });

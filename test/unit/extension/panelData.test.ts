@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DaemonClient } from '../../../daemon/client/daemonClient';
-import { daemonFilters, recentRows } from '../../../extension/panelData';
+import { daemonFilters, fittingRange, rangeOf, recentRows } from '../../../extension/panelData';
 import type { UsageExportParams, UsageExportResult, UsageRow } from '../../../protocol';
 import { seededRows } from '../../webview/seededLedger';
 
@@ -55,5 +55,26 @@ describe("the panel's data from the daemon", () => {
       feature: 'ask',
     });
     expect(daemonFilters({ range: '7d', provider: '(none)' })).toEqual({});
+  });
+
+  it('fits the first range to the data: today by the hour for a new user, else the smallest that holds it', () => {
+    const today = '2026-03-14';
+    expect(fittingRange([], today)).toBe('today');
+    expect(fittingRange([today], today)).toBe('today');
+    expect(fittingRange(['2026-03-13', today], today)).toBe('7d');
+    expect(fittingRange(['2026-03-08', today], today)).toBe('7d');
+    expect(fittingRange(['2026-03-07'], today)).toBe('30d');
+    expect(fittingRange(['2026-02-13', '2026-03-01'], today)).toBe('30d');
+    expect(fittingRange(['2026-02-12'], today)).toBe('90d');
+  });
+
+  it("today's range starts at midnight at the client's offset", () => {
+    const now = Date.UTC(2026, 2, 14, 15, 0, 0);
+    expect(rangeOf({ range: 'today' }, now, 0)).toEqual({ since: Date.UTC(2026, 2, 14), until: now + 1 });
+    // 15:00 UTC is 20:30 at +05:30; that day began at 18:30 UTC the day before.
+    expect(rangeOf({ range: 'today' }, now, 330).since).toBe(Date.UTC(2026, 2, 13, 18, 30));
+    // …and 01:00 the next day at +10:00.
+    expect(rangeOf({ range: 'today' }, now, 600).since).toBe(Date.UTC(2026, 2, 14, 14, 0));
+    expect(rangeOf({ range: '7d' }, now, 0)).toEqual({ since: now - 7 * 86_400_000, until: now + 1 });
   });
 });

@@ -8,6 +8,20 @@ describe('messages from the panel page', () => {
       type: 'ready',
       filters: { range: '7d' },
     });
+    // A page with nothing chosen asks for the range to be fitted; only a real `true` counts.
+    expect(parseFromWebview({ type: 'ready', filters: { range: '30d' }, fitRange: true })).toEqual({
+      type: 'ready',
+      filters: { range: '30d' },
+      fitRange: true,
+    });
+    expect(parseFromWebview({ type: 'ready', filters: { range: '30d' }, fitRange: 'yes' })).toEqual({
+      type: 'ready',
+      filters: { range: '30d' },
+    });
+    expect(parseFromWebview({ type: 'filters', filters: { range: 'today' } })).toEqual({
+      type: 'filters',
+      filters: { range: 'today' },
+    });
     expect(
       parseFromWebview({ type: 'exportCsv', filters: { range: '30d', provider: 'openai', model: '', feature: 'ask' } }),
     ).toEqual({ type: 'exportCsv', filters: { range: '30d', provider: 'openai', feature: 'ask' } });

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { UsageGroup, UsageGroupBy, UsageQueryResult, UsageRow } from '../../../../protocol/usage';
 import { SELECT_COLUMNS, toUsageRow, type DbRow } from '../../../../daemon/usage/ledgerRow';
+import { breakdownFromRollups } from '../../../../daemon/usage/usageBreakdown';
 import { backfillBatch } from '../../../../daemon/usage/rollupBackfill';
 import { readRollupState } from '../../../../daemon/usage/rollupState';
 import { rollBatch } from '../../../../daemon/usage/rollupRoll';
@@ -82,6 +83,11 @@ describe('usage from the rollups', () => {
       ['feature', 0],
       ['model', 0],
       ['provider', 0],
+      // The panel's day by the hour; at a half-hour offset a local hour straddles two UTC hours.
+      ['hour', 0],
+      ['hour', 60],
+      ['hour', 330],
+      ['hour', -345],
     ];
     for (const [by, offset] of cases) {
       const since = END - Math.floor(rand() * 40 * DAY);
@@ -103,6 +109,17 @@ describe('usage from the rollups', () => {
     );
     const rows = (await rawRows(db, END - 30 * DAY, END)).filter((r) => r.feature === 'ask' && r.client === 'cli');
     expectMatchesRows(filtered, rows, 'day', 0);
+    // The breakdown by the hour: each cell's hour within its day, the same sums as the query by hour.
+    const day = { since: END - 20 * HOUR - 1234, until: END };
+    const cells = await breakdownFromRollups(db, day, 330, 'hour');
+    const byHour = groupRows(await rawRows(db, day.since, day.until), 'hour', 330);
+    expect([...new Set(cells.map((c) => c.hour))]).toEqual(byHour.map((g) => g.key));
+    for (const c of cells) expect(c.hour?.slice(0, 10)).toBe(c.day);
+    for (const g of byHour) {
+      const mine = cells.filter((c) => c.hour === g.key);
+      expect(mine.reduce((n, c) => n + c.requests, 0)).toBe(g.requests);
+      expect(mine.reduce((n, c) => n + c.costUsd, 0)).toBeCloseTo(g.costUsd, 5);
+    }
     await ledger.close();
   });
 

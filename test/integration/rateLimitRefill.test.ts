@@ -66,7 +66,11 @@ describe.each([
     const judge = new ProviderBuckets(provider, { requests: { limit: LIMIT, windowMs: WINDOW_MS } }, 0);
     for (const t of times) judge.check(t, { input: 0, output: 0 });
     const emptied = LIMIT + judge.accepted.slice(LIMIT).findIndex((a) => a.levelAfter < 1);
-    expect(emptied).toBeGreaterThanOrEqual(LIMIT);
+    const levels = judge.accepted.slice(LIMIT).map((a) => a.levelAfter.toFixed(2));
+    expect(
+      emptied,
+      `the bucket never emptied by release time; levels after each: ${levels.join(' ')}`,
+    ).toBeGreaterThanOrEqual(LIMIT);
     const emptiedAt = judge.accepted[emptied]!.at;
     const after = judge.accepted.slice(emptied + 1);
     expect(after.length).toBeGreaterThanOrEqual(LIMIT);

@@ -50,6 +50,7 @@ export function createBackgroundWork(deps: BackgroundWorkDeps): BackgroundWork {
         retryable: shouldQueue,
         onFinished: (job) => broadcast.send(JobFinishedNotification.type, job),
         log: (level, msg, fields) => log(level, msg, fields),
+        paused: process.env.CONDUIT_QUEUE_PAUSED === '1',
       })
     : undefined;
   const batches = batchStore

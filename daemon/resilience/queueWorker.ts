@@ -11,6 +11,11 @@ export interface QueueWorkerDeps {
   onFinished(job: Job): void;
   log(level: 'info' | 'warn', msg: string, fields: Record<string, unknown>): void;
   intervalMs?: number;
+  /**
+   * Runs nothing while set (CONDUIT_QUEUE_PAUSED=1, test-only): a test that queues several jobs
+   * through slow CLI runs decides when they may run (the next daemon) rather than racing the retry wait.
+   */
+  paused?: boolean;
 }
 
 /**
@@ -38,6 +43,7 @@ export class QueueWorker {
 
   /** Runs every due job; concurrent calls share one pass. */
   drain(): Promise<void> {
+    if (this.deps.paused) return Promise.resolve();
     this.running ??= this.pass().finally(() => {
       this.running = undefined;
     });

@@ -16,6 +16,10 @@ describe('background requests wait in the durable queue through an outage and a 
   });
 
   it('queues, survives the crash, runs once after recovery, and records one ledger row', async () => {
+    // The first daemon's worker runs nothing: on a loaded machine the three CLI runs can outlast
+    // the first retry's wait (5 s), and the worker would retry job A before job C is queued. The
+    // jobs may run from the next daemon on, which starts without the pause.
+    env.h.env.CONDUIT_QUEUE_PAUSED = '1';
     env.fake.setDefault('openai', { status: 503, error: { message: 'upstream down' } });
     const prompts = ['nightly summary A', 'nightly summary B', 'nightly summary C'];
     const jobIds: string[] = [];
@@ -32,6 +36,7 @@ describe('background requests wait in the durable queue through an outage and a 
     const pid = (await env.h.status()).pid;
     process.kill(pid, 'SIGKILL');
     await waitFor(() => !isRunning(pid), 5000, 'the daemon to die');
+    delete env.h.env.CONDUIT_QUEUE_PAUSED;
 
     // The provider recovers; the next command starts a daemon, whose worker runs the jobs.
     env.fake.reset();

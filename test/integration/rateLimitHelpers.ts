@@ -3,16 +3,17 @@ import * as path from 'node:path';
 import type { DaemonClient } from '../../daemon/client/daemonClient';
 import type { ChatRequest } from '../../protocol';
 import type { RecordedRequest } from '../fakes/fakeProvider';
-import { DaemonHarness } from './harness';
+import { DaemonHarness, waitFor } from './harness';
 
 /** A daemon whose config.json holds this `rateLimit` section, written before it starts. */
 export async function limitedDaemon(
   fakeUrl: string,
   rateLimit: unknown,
   env: NodeJS.ProcessEnv = {},
+  extraConfig: Record<string, unknown> = {},
 ): Promise<{ h: DaemonHarness; client: DaemonClient }> {
   const h = new DaemonHarness(fakeUrl, env);
-  fs.writeFileSync(path.join(h.home, 'config.json'), JSON.stringify({ rateLimit }, null, 2));
+  fs.writeFileSync(path.join(h.home, 'config.json'), JSON.stringify({ ...extraConfig, rateLimit }, null, 2));
   const client = await h.connect();
   if (/config invalid/.test(h.logText())) throw new Error(`the daemon refused config.json:\n${h.logText()}`);
   return { h, client };
@@ -47,4 +48,23 @@ export function busiestWindow(times: readonly number[], windowMs: number): numbe
     most = Math.max(most, j - i);
   }
   return most;
+}
+
+/**
+ * When the daemon let each request to `provider` go (its `rate limit released` debug lines, so
+ * the daemon needs `logLevel: 'debug'`), oldest first. Waits until there are `count`: lines are
+ * appended in batches, a little after the requests they describe.
+ */
+export async function releaseTimes(h: DaemonHarness, provider: string, count: number): Promise<number[]> {
+  const read = () =>
+    h
+      .logText()
+      .split('\n')
+      .filter((l) => l.includes('"rate limit released"'))
+      .map((l) => JSON.parse(l) as { t: string; provider: string })
+      .filter((r) => r.provider === provider)
+      .map((r) => Date.parse(r.t))
+      .sort((a, b) => a - b);
+  await waitFor(() => read().length >= count, 10_000, `${count} rate limit releases in the daemon's log`);
+  return read();
 }

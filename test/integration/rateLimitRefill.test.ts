@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DaemonClient } from '../../daemon/client/daemonClient';
 import { FakeProviderServer } from '../fakes/fakeProvider';
-import type { ProviderBuckets } from '../fakes/providerBucket';
+import { ProviderBuckets } from '../fakes/providerBucket';
 import type { DaemonHarness } from './harness';
-import { ask, limitedDaemon } from './rateLimitHelpers';
+import { ask, limitedDaemon, releaseTimes } from './rateLimitHelpers';
 
 /**
  * The issue's run: 30 requests a minute against a provider whose bucket refills continuously, as
@@ -40,6 +40,7 @@ describe.each([
         margin: 0.01,
       },
       { CONDUIT_LIMIT_WINDOW_MS: String(WINDOW_MS) },
+      { logLevel: 'debug' },
     ));
   });
   afterAll(async () => {
@@ -56,24 +57,36 @@ describe.each([
     // is empty the rest can only go as it refills.
     await Promise.all(Array.from({ length: BURST }, (_, i) => client.chat(ask(provider, `burst ${i}`))));
     expect(buckets.accepted).toHaveLength(LIMIT + BURST);
-    const emptied = LIMIT + buckets.accepted.slice(LIMIT).findIndex((a) => a.levelAfter < 1);
-    expect(emptied).toBeGreaterThanOrEqual(LIMIT);
-    const emptiedAt = buckets.accepted[emptied]!.at;
-    const after = buckets.accepted.slice(emptied + 1);
+    // The daemon is judged by when it let each request go: the fake's bucket judges arrivals, and
+    // on a loaded machine the transit (up to a second) bunches them; at this 10× time scale that
+    // is 10× more of the window than a network adds to a real minute, and it is not the daemon's
+    // doing. So the provider's bucket is run again over the release times (every request the
+    // daemon sent, a retry after a 429 too), and the promises are asserted on that.
+    const times = await releaseTimes(h, provider, buckets.accepted.length + buckets.rejected.length);
+    const judge = new ProviderBuckets(provider, { requests: { limit: LIMIT, windowMs: WINDOW_MS } }, 0);
+    for (const t of times) judge.check(t, { input: 0, output: 0 });
+    const emptied = LIMIT + judge.accepted.slice(LIMIT).findIndex((a) => a.levelAfter < 1);
+    const levels = judge.accepted.slice(LIMIT).map((a) => a.levelAfter.toFixed(2));
+    expect(
+      emptied,
+      `the bucket never emptied by release time; levels after each: ${levels.join(' ')}`,
+    ).toBeGreaterThanOrEqual(LIMIT);
+    const emptiedAt = judge.accepted[emptied]!.at;
+    const after = judge.accepted.slice(emptied + 1);
     expect(after.length).toBeGreaterThanOrEqual(LIMIT);
     const first = after[0]!;
     const last = after[after.length - 1]!;
     const perSecond = after.length / ((last.at - emptiedAt) / 1000);
     const limitPerSecond = LIMIT / (WINDOW_MS / 1000);
     console.log(
-      `[refill ${provider}] first request ${first.at - emptiedAt} ms after the bucket emptied (one interval ${INTERVAL_MS} ms); ` +
-        `${after.length} requests at ${perSecond.toFixed(2)}/s of ${limitPerSecond}/s (${((perSecond / limitPerSecond) * 100).toFixed(1)}%); ` +
-        `upstream 429s ${buckets.rejected.length}`,
+      `[refill ${provider}] first release ${first.at - emptiedAt} ms after the bucket emptied (one interval ${INTERVAL_MS} ms); ` +
+        `${after.length} releases at ${perSecond.toFixed(2)}/s of ${limitPerSecond}/s (${((perSecond / limitPerSecond) * 100).toFixed(1)}%); ` +
+        `429s by release ${judge.rejected.length}, at arrival ${buckets.rejected.length}`,
     );
-    // The fake's own bucket says how long the first waited once it could have gone: it held less
-    // than two units when it arrived, so it was sent within one interval of its unit's refill.
+    // The provider's bucket says how long the first waited once it could have gone: it held less
+    // than two units when it was released, so it went within one interval of its unit's refill.
     expect(first.levelAfter + 1).toBeLessThan(2);
     expect(perSecond).toBeGreaterThanOrEqual(0.95 * limitPerSecond);
-    expect(buckets.rejected.length).toBeLessThanOrEqual(1);
+    expect(judge.rejected.length).toBeLessThanOrEqual(1);
   });
 });

@@ -61,13 +61,19 @@ export async function callTarget(ctx: KeyedTarget): Promise<CallOutcome> {
   });
   const limit = { priority: request.priority ?? 'interactive', deadlineAt: policy.deadline.at } as const;
   const call = { adapter, req: providerRequest, sink, startedAt: started };
+  // The moment every limit let the attempt go: tests judge the daemon's pacing by it, since on a
+  // loaded machine the provider's arrival times also carry the transit, which is not the daemon's.
+  const send = (attempt: Parameters<typeof callProvider>[1]) => {
+    deps.logger.write('debug', 'rate limit released', { requestId: ctx.call.requestId, provider: target.provider });
+    return callProvider(call, attempt);
+  };
   try {
     const { value, attempts: made } = await executeWithRetry(
       (attempt) =>
         limitedCall(limiter, estimate, { ...limit, signal: attempt.signal }, () =>
           deps.team
-            ? deps.team.limited(target.provider, key, attempt.signal, () => callProvider(call, attempt), estimate)
-            : callProvider(call, attempt),
+            ? deps.team.limited(target.provider, key, attempt.signal, () => send(attempt), estimate)
+            : send(attempt),
         ),
       {
         provider: target.provider,

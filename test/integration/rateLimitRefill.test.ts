@@ -8,12 +8,15 @@ import { ask, limitedDaemon, releaseTimes } from './rateLimitHelpers';
 /**
  * The issue's run: 30 requests a minute against a provider whose bucket refills continuously, as
  * Anthropic and OpenAI document theirs, and a burst sent right after the bucket ran out. Scaled
- * 10× in time: the daemon's minute and the fake's are both 6 s (CONDUIT_LIMIT_WINDOW_MS), so one
- * refill interval is 200 ms and the burst of two minutes' worth takes about 12 s, not 120 s.
+ * 4× in time: the daemon's minute and the fake's are both 15 s (CONDUIT_LIMIT_WINDOW_MS), so one
+ * refill interval is 500 ms and the burst of two minutes' worth takes about 30 s, not 120 s. Not
+ * 10×: the daemon takes a response's `remaining` as the level when it reads the response, so on a
+ * loaded machine it runs behind by (read delay × rate), the safe side; at 10× that lag was
+ * several per cent of the window and left the bucket unemptied under `npm run test:stress`.
  * Before the fix the daemon held every bucket until the reset (the fake's bucket full again, a
  * whole minute) and then refilled from zero, so the first request of the burst left a minute late.
  */
-const WINDOW_MS = 6000;
+const WINDOW_MS = 15_000;
 const LIMIT = 30;
 const INTERVAL_MS = WINDOW_MS / LIMIT;
 const BURST = 2 * LIMIT;

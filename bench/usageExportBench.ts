@@ -11,7 +11,7 @@
  * the machine's load. The daemon's RSS is sampled every 5 ms, its CPU time read from /proc, so
  * the CPU per row is a figure that load inflates far less than the wall time.
  */
-import { spawn } from 'node:child_process';
+import { loadavg, runCli } from './cliRun';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DaemonClient } from '../daemon/client/daemonClient';
@@ -66,24 +66,6 @@ async function measured(pid: number, work: () => Promise<number>): Promise<Run> 
   } finally {
     clearInterval(timer);
   }
-}
-
-function runCli(dist: string, env: NodeJS.ProcessEnv, argv: string[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(dist, 'cli.js'), ...argv], {
-      env,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) resolve(Number(/Wrote (\d+) row/.exec(stderr)?.[1] ?? NaN));
-      else reject(new Error(`conduit ${argv.join(' ')} exited ${code}: ${stderr}`));
-    });
-  });
 }
 
 async function withDaemon<T>(
@@ -187,7 +169,9 @@ async function main(): Promise<void> {
           }
           // Stage 3: the whole CLI export to a file.
           const run = await measured(pid, () =>
-            runCli(dist, env, ['usage', 'export', '--csv', csv, '--since', '366d']),
+            runCli(path.join(dist, 'cli.js'), env, ['usage', 'export', '--csv', csv, '--since', '366d']).then((r) =>
+              Number(/Wrote (\d+) row/.exec(r.stderr)?.[1] ?? NaN),
+            ),
           );
           exports[name]!.push(run);
           log(`3. ${name}: conduit usage export --csv: ${show(run, idle)}`);
@@ -205,7 +189,7 @@ async function main(): Promise<void> {
     });
     out.ipc = summary(ipc);
     out.export = Object.fromEntries(Object.entries(exports).map(([k, v]) => [k, summary(v)]));
-    const load = fs.existsSync('/proc/loadavg') ? fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0] : '?';
+    const load = loadavg()[0]!.toFixed(2);
     out.loadAverage = load;
     log(`load average at the end: ${load}`);
   } finally {

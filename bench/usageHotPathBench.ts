@@ -9,7 +9,7 @@
  * --dist runs another build's daemon and CLI (e.g. an older commit's dist/) on a ledger of the
  * schema it knows (--schema, e.g. 7 for the trigger-kept rollups).
  */
-import { spawn } from 'node:child_process';
+import { runCli } from './cliRun';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DaemonClient } from '../daemon/client/daemonClient';
@@ -47,25 +47,6 @@ async function sampled<T>(pid: number, work: () => Promise<T>): Promise<{ value:
   } finally {
     clearInterval(timer);
   }
-}
-
-function runCli(env: NodeJS.ProcessEnv, argv: string[]): Promise<{ ms: number; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const t = performance.now();
-    const child = spawn(process.execPath, [path.join(dist, 'cli.js'), ...argv], {
-      env,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) resolve({ ms: performance.now() - t, stderr });
-      else reject(new Error(`conduit ${argv.join(' ')} exited ${code}: ${stderr}`));
-    });
-  });
 }
 
 /** A lone INSERT's p50 (as the ledger writes one row) at a schema version: 5 none, 7 triggers, 8+ the roller. */
@@ -158,7 +139,9 @@ async function main(): Promise<void> {
       const csv = path.join(home, 'export.csv');
       const runs: { rowsPerSec: number; rssMaxMb: number }[] = [];
       for (let i = 0; i < 2; i++) {
-        const r = await sampled(pid, () => runCli(env, ['usage', 'export', '--csv', csv, '--since', '366d']));
+        const r = await sampled(pid, () =>
+          runCli(path.join(dist, 'cli.js'), env, ['usage', 'export', '--csv', csv, '--since', '366d']),
+        );
         const rows = Number(/Wrote (\d+) row/.exec(r.value.stderr)?.[1] ?? NaN);
         runs.push({ rowsPerSec: Math.round(rows / (r.value.ms / 1000)), rssMaxMb: (r.maxRss - idle) / MB });
         log(`export: ${rows} rows in ${r.value.ms.toFixed(0)} ms, ${runs[i]!.rowsPerSec} rows/s`);

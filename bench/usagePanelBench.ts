@@ -13,6 +13,7 @@
  * painted. Also shown: the same with the old order (the snapshot asked for only after the page
  * posts `ready`), and the daemon's part alone.
  */
+import { loadavg } from './cliRun';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DaemonClient } from '../daemon/client/daemonClient';
@@ -116,7 +117,7 @@ async function main(): Promise<void> {
       await client.stop().catch(() => undefined);
       client.close();
     }
-    out.loadAverage = fs.existsSync('/proc/loadavg') ? fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0] : '?';
+    out.loadAverage = loadavg()[0]!.toFixed(2);
     log(`load average at the end: ${String(out.loadAverage)}`);
   } finally {
     fs.rmSync(home, { recursive: true, force: true });

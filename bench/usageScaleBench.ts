@@ -9,7 +9,7 @@
  * --before runs the same queries against another build's daemon (e.g. main's dist/) on a
  * ledger of the schema it knows; its 365-day questions are skipped unless --before-full.
  */
-import { spawn } from 'node:child_process';
+import { runCli } from './cliRun';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DaemonClient } from '../daemon/client/daemonClient';
@@ -55,31 +55,6 @@ async function sampled<T>(pid: number, work: () => Promise<T>): Promise<{ value:
   } finally {
     clearInterval(timer);
   }
-}
-
-function runCli(
-  cli: string,
-  env: NodeJS.ProcessEnv,
-  argv: string[],
-): Promise<{ ms: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const t = performance.now();
-    const child = spawn(process.execPath, [cli, ...argv], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const ms = performance.now() - t;
-      if (code === 0) resolve({ ms, stdout, stderr });
-      else reject(new Error(`conduit ${argv.join(' ')} exited ${code}: ${stderr}`));
-    });
-  });
 }
 
 async function startDaemon(

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { DaemonClient } from '../../daemon/client/daemonClient';
 import { FakeProviderServer } from '../fakes/fakeProvider';
-import type { StatusResult } from '../../protocol';
+import type { ChatChunk, ChatRequest, ChatResult, StatusResult } from '../../protocol';
 import { CacheStatsRequest, type CacheStatsResult } from '../../protocol';
 
 export const repoRoot = path.resolve(__dirname, '../..');
@@ -205,6 +205,16 @@ export function useDaemonAndFake(
   });
   if (opts.resetEachTest !== false) beforeEach(() => holder.fake.reset());
   return holder;
+}
+
+/** One chat over a connection of its own, closed after; streamed chunks go to `chunks` when given. */
+export async function chatOnce(h: DaemonHarness, request: ChatRequest, chunks?: ChatChunk[]): Promise<ChatResult> {
+  const client = await h.connect();
+  try {
+    return await client.chat(request, chunks ? { onChunk: (c) => chunks.push(c) } : undefined);
+  } finally {
+    client.close();
+  }
 }
 
 /** `cache/stats` over a connection of its own (which does not start the daemon). */

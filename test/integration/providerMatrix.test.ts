@@ -5,7 +5,7 @@ import { ConduitError } from '../../protocol';
 import { writeGoogleAdc, type GoogleAdcFiles } from '../fakes/googleAdc';
 import type { ScriptedResponse } from '../fakes/script';
 import { personSchema, weatherTool } from '../fixtures/tools';
-import { useDaemonAndFake } from './harness';
+import { chatOnce, useDaemonAndFake } from './harness';
 import { FAMILIES, at, shapeOf, type Body, type Family, type Sent } from './providerMatrixFamilies';
 
 /**
@@ -51,14 +51,7 @@ describe('provider × model family matrix, through the real daemon', () => {
   });
   afterAll(() => fs.rmSync(adc.dir, { recursive: true, force: true }));
 
-  async function chat(request: ChatRequest, chunks?: ChatChunk[]): Promise<ChatResult> {
-    const client = await env.h.connect();
-    try {
-      return await client.chat(request, chunks ? { onChunk: (c) => chunks.push(c) } : undefined);
-    } finally {
-      client.close();
-    }
-  }
+  const chat = (request: ChatRequest, chunks?: ChatChunk[]): Promise<ChatResult> => chatOnce(env.h, request, chunks);
   const ask = (f: Family, over: Partial<ChatRequest> = {}): ChatRequest => ({
     provider: f.provider,
     model: f.model,

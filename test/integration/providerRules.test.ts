@@ -7,7 +7,7 @@ import { keyIdOf } from '../../daemon/ratelimit/rateLimiter';
 import { ConduitError, type ChatChunk, type ChatRequest, type ChatResult, type ProviderId } from '../../protocol';
 import type { WireProvider } from '../fakes/script';
 import { personSchema, weatherTool } from '../fixtures/tools';
-import { useDaemonAndFake } from './harness';
+import { chatOnce, useDaemonAndFake } from './harness';
 
 /**
  * Each provider and model family as it documents itself, through the real daemon and SDKs. The
@@ -24,14 +24,7 @@ describe('provider rules per model family, through the real daemon', () => {
     Object.assign(env.h.env, { AZURE_OPENAI_ENDPOINT: env.fake.baseURL('azure'), AZURE_OPENAI_API_KEY: AZURE_KEY });
   });
 
-  async function chat(request: ChatRequest, chunks?: ChatChunk[]): Promise<ChatResult> {
-    const client = await env.h.connect();
-    try {
-      return await client.chat(request, chunks ? { onChunk: (c) => chunks.push(c) } : undefined);
-    } finally {
-      client.close();
-    }
-  }
+  const chat = (request: ChatRequest, chunks?: ChatChunk[]): Promise<ChatResult> => chatOnce(env.h, request, chunks);
   async function refusal(request: ChatRequest): Promise<ConduitError> {
     const err = await chat(request).catch((e: unknown) => e);
     expect(err, String(err)).toBeInstanceOf(ConduitError);

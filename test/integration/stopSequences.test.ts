@@ -3,7 +3,7 @@ import OpenAI from 'openai';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConduitError, type ChatChunk, type ChatRequest, type ChatResult, type ProviderId } from '../../protocol';
 import type { WireProvider } from '../fakes/script';
-import { useDaemonAndFake } from './harness';
+import { chatOnce, useDaemonAndFake } from './harness';
 import { endpointToken, freePort, writeConfig } from './localEndpointHelpers';
 
 /**
@@ -36,14 +36,7 @@ describe('stop sequences through the real daemon', () => {
     anthropic = new Anthropic({ apiKey: token, baseURL: `http://127.0.0.1:${port}`, maxRetries: 0 });
   });
 
-  async function chat(request: ChatRequest, chunks?: ChatChunk[]): Promise<ChatResult> {
-    const client = await env.h.connect();
-    try {
-      return await client.chat(request, chunks ? { onChunk: (c) => chunks.push(c) } : undefined);
-    } finally {
-      client.close();
-    }
-  }
+  const chat = (request: ChatRequest, chunks?: ChatChunk[]): Promise<ChatResult> => chatOnce(env.h, request, chunks);
   const sent = (provider: WireProvider): Body => env.fake.lastRequest(provider)?.body as Body;
   const ask = (provider: ProviderId, model: string, over: Partial<ChatRequest> = {}): ChatRequest => ({
     provider,

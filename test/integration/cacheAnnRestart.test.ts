@@ -49,18 +49,19 @@ describe('the saved ANN graph across daemon restarts', () => {
     );
 
     await restart(env.h);
-    await waitFor(async () => (await stats(env.h)).entries === ENTRIES, 30_000, 'the cache to load');
+    // The entries are in memory before the saved graph is checked and loaded; the log line is
+    // written when that has ended.
+    await waitFor(
+      async () => /semantic cache: loaded the saved ANN index/.test(env.h.logText()),
+      30_000,
+      'the ANN-loaded log line',
+    );
     expect((await stats(env.h)).semantic.ann).toEqual({
       scopes: 1,
       entries: ENTRIES,
       loadedFromDisk: { scopes: 1, entries: ENTRIES },
       rebuildReasons: [],
     });
-    await waitFor(
-      async () => /semantic cache: loaded the saved ANN index/.test(env.h.logText()),
-      5_000,
-      'the ANN-loaded log line',
-    );
     const c2 = await env.h.connect();
     const hit = await c2.chat(ask(`${prompt(7).toUpperCase()}?`));
     expect(hit).toMatchObject({ cache: 'semantic', text: 'answer 7' });
@@ -77,15 +78,14 @@ describe('the saved ANN graph across daemon restarts', () => {
     bytes.fill(0x5a, 64, 256);
     fs.writeFileSync(graph, bytes);
     (await env.h.connect()).close();
-    await waitFor(async () => (await stats(env.h)).entries === ENTRIES, 30_000, 'the cache to load');
+    await waitFor(
+      async () => /saved ANN index was not used; rebuilding it from the cache store/.test(env.h.logText()),
+      30_000,
+      'the rebuild log line',
+    );
     const after = (await stats(env.h)).semantic.ann!;
     expect(after.loadedFromDisk).toEqual({ scopes: 0, entries: 0 });
     expect(after.rebuildReasons).toEqual([expect.stringMatching(/checksum does not match/) as string]);
-    await waitFor(
-      async () => /saved ANN index was not used; rebuilding it from the cache store/.test(env.h.logText()),
-      5_000,
-      'the rebuild log line',
-    );
     await waitFor(async () => (await stats(env.h)).semantic.ann?.entries === ENTRIES, 20_000, 'the rebuilt graph');
     const c3 = await env.h.connect();
     expect(await c3.chat(ask(`${prompt(12).toUpperCase()}?`))).toMatchObject({ cache: 'semantic', text: 'answer 12' });

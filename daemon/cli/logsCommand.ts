@@ -105,7 +105,9 @@ export function readLastLines(file: string, n: number): string[] {
 /**
  * Polls for new lines. Polling (not fs.watch) behaves the same on every platform and sees
  * rotation: when daemon.log is renamed away, the rest of the old file is read, then the new one
- * from its start.
+ * from its start. The logger's last write to the old file can land after the rename (its stream
+ * writes asynchronously), so the old file stays open and is read again on each poll until it
+ * has been quiet for a few polls.
  */
 async function follow(file: string, print: (line: string) => void, io: LogsCommandIo): Promise<void> {
   const signal = io.signal ?? sigintSignal();
@@ -113,20 +115,40 @@ async function follow(file: string, print: (line: string) => void, io: LogsComma
   let ino = -1;
   let pos = 0;
   let partial = '';
-  const drain = () => {
-    if (fd === null) return;
+  // The file rotated away: its fd, where reading got to, and how many polls it has been quiet.
+  let old: { fd: number; pos: number; partial: string; quiet: number } | null = null;
+  const readNew = (from: number, at: number, rest: string): { at: number; rest: string; read: boolean } => {
     const buf = Buffer.alloc(64 * 1024);
+    let read = false;
     for (;;) {
-      const n = fs.readSync(fd, buf, 0, buf.length, pos);
-      if (n === 0) break;
-      pos += n;
-      const parts = (partial + buf.subarray(0, n).toString('utf8')).split('\n');
-      partial = parts.pop() ?? '';
+      const n = fs.readSync(from, buf, 0, buf.length, at);
+      if (n === 0) return { at, rest, read };
+      read = true;
+      at += n;
+      const parts = (rest + buf.subarray(0, n).toString('utf8')).split('\n');
+      rest = parts.pop() ?? '';
       parts.forEach(print);
     }
   };
+  const drain = () => {
+    if (fd === null) return;
+    ({ at: pos, rest: partial } = readNew(fd, pos, partial));
+  };
+  const drainOld = () => {
+    if (!old) return;
+    const r = readNew(old.fd, old.pos, old.partial);
+    old = { fd: old.fd, pos: r.at, partial: r.rest, quiet: r.read ? 0 : old.quiet + 1 };
+    if (old.quiet >= 4) closeOld();
+  };
+  const closeOld = () => {
+    if (old) fs.closeSync(old.fd);
+    old = null;
+  };
   const reopen = (st: fs.Stats, fromStart: boolean) => {
-    if (fd !== null) fs.closeSync(fd);
+    if (fd !== null) {
+      closeOld();
+      old = { fd, pos, partial, quiet: 0 };
+    }
     fd = fs.openSync(file, 'r');
     ino = st.ino;
     pos = fromStart ? 0 : st.size;
@@ -140,12 +162,14 @@ async function follow(file: string, print: (line: string) => void, io: LogsComma
       await sleep(io.pollMs ?? 250, signal);
       const st = statOrNull(file);
       if (fd !== null && st && st.ino === ino && st.size < pos) pos = 0; // truncated in place
+      drainOld();
       drain();
       if (st && (fd === null || st.ino !== ino)) reopen(st, true); // rotated or created
       drain();
     }
   } finally {
     if (fd !== null) fs.closeSync(fd);
+    closeOld();
   }
 }
 

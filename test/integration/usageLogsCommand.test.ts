@@ -92,6 +92,33 @@ describe('conduit logs', () => {
     for (let i = 1; i <= 12; i++) expect(out.text()).toContain(`followed ${i} `);
   });
 
+  it('--follow still prints a line that reaches the old file after it was rotated away', async () => {
+    // The logger's stream writes asynchronously: its last batch can land in daemon.log.1 after the
+    // rename, when the follower has already moved to the new daemon.log.
+    const { home, logs } = setup();
+    fs.mkdirSync(logs, { recursive: true });
+    const live = path.join(logs, 'daemon.log');
+    fs.writeFileSync(live, 'start\n');
+    const controller = new AbortController();
+    const out = capture();
+    const done = logsCommand(['--follow', '--raw', '--lines', '1'], {
+      home,
+      stdout: out.out,
+      signal: controller.signal,
+      pollMs: 20,
+    });
+    await until(() => out.text().includes('start'), 'the initial line');
+    fs.appendFileSync(live, 'before rotation\n');
+    await until(() => out.text().includes('before rotation'), 'the line before the rotation');
+    fs.renameSync(live, `${live}.1`);
+    fs.writeFileSync(live, 'in the new file\n');
+    await until(() => out.text().includes('in the new file'), 'the new file');
+    fs.appendFileSync(`${live}.1`, 'late to the old file\n');
+    await until(() => out.text().includes('late to the old file'), 'the late line');
+    controller.abort();
+    expect(await done).toBe(0);
+  });
+
   it('formats a JSON line and leaves anything else alone', () => {
     expect(formatLogLine('{"t":"2025-01-01T00:00:00.000Z","level":"warn","pid":1,"msg":"hi","a":1,"b":"two"}')).toBe(
       '2025-01-01T00:00:00.000Z WARN  hi a=1 b=two',

@@ -8,6 +8,6 @@ describe('installKindOf', () => {
     expect(installKindOf('C:\\Users\\Zoë B\\AppData\\Roaming\\npm\\node_modules\\conduit\\dist\\cli.js')).toBe('npm');
     expect(installKindOf('/p/node_modules/@acme/conduit/dist/daemon.mjs')).toBe('npm');
     expect(installKindOf('/home/u/.vscode/extensions/conduit.conduit-0.1.0-linux-x64/dist/daemon.mjs')).toBe('vsix');
-    expect(installKindOf('/work/conduit/daemon/platform/installKind.ts')).toBe('vsix');
+    expect(installKindOf('/home/dev/conduit/daemon/platform/installKind.ts')).toBe('vsix');
   });
 });

@@ -42,6 +42,9 @@ export interface BackgroundWork {
 export function createBackgroundWork(deps: BackgroundWorkDeps): BackgroundWork {
   const { queue, batchStore, ledger } = deps.stores;
   const { gateway, broadcast, log, alerts, budgets } = deps;
+  // A test hook: said in the log, so that a stray variable never holds a user's jobs unseen.
+  const paused = process.env.CONDUIT_QUEUE_PAUSED === '1';
+  if (paused && queue) log('warn', 'the durable queue is paused (CONDUIT_QUEUE_PAUSED=1): queued jobs wait', {});
   const worker = queue
     ? new QueueWorker({
         queue,
@@ -50,7 +53,7 @@ export function createBackgroundWork(deps: BackgroundWorkDeps): BackgroundWork {
         retryable: shouldQueue,
         onFinished: (job) => broadcast.send(JobFinishedNotification.type, job),
         log: (level, msg, fields) => log(level, msg, fields),
-        paused: process.env.CONDUIT_QUEUE_PAUSED === '1',
+        paused,
       })
     : undefined;
   const batches = batchStore

@@ -50,7 +50,8 @@ export async function startDaemon(
     async dispose() {
       await client.stop().catch(() => undefined);
       client.close();
-      fs.rmSync(home, { recursive: true, force: true });
+      // The daemon may still be closing files in its home as it exits (ENOTEMPTY): retry the removal.
+      fs.rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
     },
   };
 }

@@ -117,6 +117,16 @@ const LIGHT_MARKERS = [
   'counterexample',
   'causes',
 ] as const;
+// Compiled once: every request is classified, and building some sixty RegExps each time was most of
+// the router's time on the reply path (bench/profile.ts).
+const STRONG_PATTERNS: readonly [string, RegExp][] = STRONG_MARKERS.map((m) => [
+  m,
+  new RegExp(`\\b${m.replace(/[-]/g, '\\-').replace(/ /g, '\\s+')}`),
+]);
+const LIGHT_PATTERNS: readonly [string, RegExp][] = LIGHT_MARKERS.map((m) => [
+  m,
+  new RegExp(`\\b${m.replace(/ /g, '\\s+')}`),
+]);
 const BRIEF =
   /\b(in one sentence|one sentence|in one line|one word|briefly|in short|tl;?dr|yes or no|just yes|one-line answer)\b/;
 const ASK_VERBS: readonly [string, RegExp][] = [
@@ -152,13 +162,9 @@ export function readSignals(text: string): RequestSignals {
   const lower = prose.toLowerCase();
   const withoutNames = lower.replace(NOT_STRONG, ' ');
   const strongMarkers = [
-    ...new Set(
-      STRONG_MARKERS.filter((m) =>
-        new RegExp(`\\b${m.replace(/[-]/g, '\\-').replace(/ /g, '\\s+')}`).test(withoutNames),
-      ).map((m) => SAME_MARKER[m] ?? m),
-    ),
+    ...new Set(STRONG_PATTERNS.filter(([, re]) => re.test(withoutNames)).map(([m]) => SAME_MARKER[m] ?? m)),
   ];
-  const lightMarkers = LIGHT_MARKERS.filter((m) => new RegExp(`\\b${m.replace(/ /g, '\\s+')}`).test(lower));
+  const lightMarkers = LIGHT_PATTERNS.filter(([, re]) => re.test(lower)).map(([m]) => m);
   const firstSentence = lower.split(/[.?!:\n]/)[0] ?? '';
   const verb = GENERATE_VERBS.exec(lower);
   const generation = verb !== null;

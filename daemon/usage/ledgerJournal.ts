@@ -23,6 +23,8 @@ export interface LedgerJournalOptions {
   durable: boolean;
   /** The flush of a segment's file, synchronous on the daemon's own thread; tests count or fail it. */
   syncFd?: (fd: number) => void;
+  /** The fsync of the segments' directory after a new segment is created; tests count it. */
+  syncDir?: (dir: string) => void;
   /** A segment this big is sealed and a new one started (it is deleted once SQLite holds its rows). */
   segmentBytes?: number;
   /** Called with a segment sealed because it was full, to be retired once SQLite holds its rows. */
@@ -45,14 +47,18 @@ export class LedgerJournal {
   private pending: { line: string; resolve: (s: JournalSegment) => void; reject: (e: unknown) => void }[] = [];
   private scheduled = false;
   private current: OpenSegment | null = null;
+  /** A segment created (and its name made durable) ahead of need, while the daemon was idle. */
+  private spare: OpenSegment | null = null;
   private nextSeq: number;
   private readonly syncFd: (fd: number) => void;
+  private readonly syncDir: (dir: string) => void;
 
   constructor(
     private readonly opts: LedgerJournalOptions,
     existing: string[],
   ) {
     this.syncFd = opts.syncFd ?? fs.fdatasyncSync;
+    this.syncDir = opts.syncDir ?? syncDirectory;
     this.nextSeq = existing.reduce((max, f) => Math.max(max, seqOf(f) + 1), 1);
   }
 
@@ -111,6 +117,32 @@ export class LedgerJournal {
     return seg;
   }
 
+  /**
+   * Creates the next segment now, off any reply's path: called when the daemon has been idle. The
+   * next request would otherwise pay for the file's creation and a directory fsync (a second
+   * journal commit of the file system) on top of its own fdatasync. A failure here is left for
+   * that request to meet, and report, as before.
+   */
+  prepareNext(): void {
+    if (this.spare) return;
+    try {
+      this.spare = this.create();
+    } catch {
+      // The request that needs a segment tries again, and its error is the one that counts.
+    }
+  }
+
+  /** Seals the current segment, as seal() does, and removes the empty spare: nothing is left open. */
+  close(): JournalSegment | null {
+    const spare = this.spare;
+    this.spare = null;
+    if (spare) {
+      fs.closeSync(spare.fd);
+      fs.rmSync(spare.file, { force: true });
+    }
+    return this.seal();
+  }
+
   private flush(): void {
     this.scheduled = false;
     const group = this.pending.splice(0);
@@ -138,13 +170,23 @@ export class LedgerJournal {
     if (this.current && this.current.bytes < (this.opts.segmentBytes ?? 1 << 20)) return this.current;
     const full = this.seal();
     if (full) this.opts.onSealed(full);
+    this.current = this.spare ?? this.create();
+    this.spare = null;
+    return this.current;
+  }
+
+  private create(): OpenSegment {
     const file = `${this.opts.dbFile}.rows-${this.nextSeq++}`;
     prepareDatabaseFile(file);
     const fd = fs.openSync(file, 'a');
-    // The new file's name must survive a power cut too, not only its contents.
-    syncDirectory(path.dirname(file));
-    this.current = { file, fd, bytes: 0, inserts: new InsertTally() };
-    return this.current;
+    try {
+      // The new file's name must survive a power cut too, not only its contents.
+      this.syncDir(path.dirname(file));
+    } catch (err) {
+      fs.closeSync(fd);
+      throw err;
+    }
+    return { file, fd, bytes: 0, inserts: new InsertTally() };
   }
 }
 

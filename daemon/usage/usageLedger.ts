@@ -40,6 +40,8 @@ export interface UsageLedgerOptions {
   journal?: boolean;
   /** The journal's fdatasync (synchronous, on this thread); tests count or fail it. */
   syncJournal?: (fd: number) => void;
+  /** The fsync of the journal's directory after a segment is created; tests count it. */
+  syncJournalDir?: (dir: string) => void;
   /** A journal segment with no new row for this long is retired. */
   journalIdleMs?: number;
   journalSegmentBytes?: number;
@@ -183,7 +185,7 @@ export class UsageLedger implements RequestRecorder {
     if (this.idleSeal) clearTimeout(this.idleSeal);
     this.idleSeal = null;
     await this.writer.idle();
-    const last = this.journal?.seal();
+    const last = this.journal?.close();
     this.journal = null;
     if (last) this.retire(last);
     await this.retiring;
@@ -222,6 +224,7 @@ export class UsageLedger implements RequestRecorder {
             dbFile: this.opts.file,
             durable: this.opts.ackAfterFsync === true,
             ...(this.opts.syncJournal ? { syncFd: this.opts.syncJournal } : {}),
+            ...(this.opts.syncJournalDir ? { syncDir: this.opts.syncJournalDir } : {}),
             ...(this.opts.journalSegmentBytes ? { segmentBytes: this.opts.journalSegmentBytes } : {}),
             onSealed: (seg) => this.retire(seg),
           },
@@ -283,6 +286,8 @@ export class UsageLedger implements RequestRecorder {
       this.idleSeal = null;
       const seg = this.journal?.seal();
       if (seg) this.retire(seg);
+      // Idle now: the next segment is made here rather than on the next request's reply path.
+      this.journal?.prepareNext();
     }, this.opts.journalIdleMs ?? 1000);
     this.idleSeal.unref();
   }

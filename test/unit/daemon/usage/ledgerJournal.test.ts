@@ -88,12 +88,46 @@ describe('the ledger journal (durable rows without a thread on the reply path)',
     const ledger = journaled(file, { journalSegmentBytes: 600, journalIdleMs: 5 });
     await ledger.open();
     for (let i = 0; i < 12; i++) await ledger.record(makeRecord({ requestId: `seg-${String(i).padStart(2, '0')}` }));
-    // The idle timer retires the last segment once no row arrives; wait for that event.
-    while (LedgerJournal.leftBehind(file).length > 0) await new Promise((r) => setTimeout(r, 5));
+    // The idle timer retires the last segment once no row arrives, leaving only the empty spare
+    // made for the next request; wait for that event.
+    const onlySpare = () => {
+      const left = LedgerJournal.leftBehind(file);
+      return left.length === 1 && fs.statSync(left[0]!).size === 0;
+    };
+    while (!onlySpare()) await new Promise((r) => setTimeout(r, 5));
     expect(await countRows(ledger.reader())).toBe(12);
     await ledger.record(makeRecord({ requestId: 'seg-last' }));
     await ledger.close();
     expect(LedgerJournal.leftBehind(file)).toEqual([]);
+  });
+
+  it('after an idle spell, the next row goes into a segment made while idle: no directory fsync on its reply path', async () => {
+    const file = dbFile();
+    const events: string[] = [];
+    const ledger = journaled(file, {
+      journalIdleMs: 5,
+      syncJournal: () => events.push('fdatasync'),
+      syncJournalDir: () => events.push('dir fsync'),
+    });
+    await ledger.open();
+    await ledger.record(makeRecord({ requestId: 'idle-0' }));
+    // The first segment is made on the first row's path.
+    expect(events).toEqual(['dir fsync', 'fdatasync']);
+    // The idle timer seals it and makes the spare (its directory fsync is the observable event).
+    while (events.length < 3) await new Promise((r) => setTimeout(r, 5));
+    expect(events).toEqual(['dir fsync', 'fdatasync', 'dir fsync']);
+    const spare = LedgerJournal.leftBehind(file).at(-1)!;
+    expect(fs.statSync(spare).size).toBe(0);
+    events.length = 0;
+    await ledger.record(makeRecord({ requestId: 'idle-1' }));
+    expect(events).toEqual(['fdatasync']);
+    expect(fs.readFileSync(spare, 'utf8')).toContain('"idle-1"');
+    await ledger.close();
+    expect(LedgerJournal.leftBehind(file)).toEqual([]);
+    // Both rows are in SQLite after the close, none lost with the spare.
+    const reopened = journaled(file);
+    await reopened.open();
+    expect(await ids(reopened)).toEqual(['idle-0', 'idle-1']);
   });
 
   it('when the journal cannot be written, rows go to SQLite before the reply, with a warning, and none is lost', async () => {

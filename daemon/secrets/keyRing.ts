@@ -165,6 +165,8 @@ export class KeyRing {
   /** Keys to try for a provider, best first (see sourced()). Sync. */
   candidates(provider: ProviderId, profile: string, env: NodeJS.ProcessEnv): KeyCandidate[] {
     const all = this.sourced(provider, profile, env);
+    // Every request asks, for each provider its fallbacks may use: no digest while none was rejected.
+    if (this.rejected.size === 0) return all;
     // A key the provider rejected is skipped while another remains; with none left, try them all.
     const good = all.filter((c) => !this.rejected.has(digest(c.key)));
     return good.length > 0 ? good : all;

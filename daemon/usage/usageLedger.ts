@@ -276,7 +276,7 @@ export class UsageLedger implements RequestRecorder {
     }
   }
 
-  /** Seals the journal's segment once no row arrived for a while, so an idle daemon keeps none. */
+  /** Seals the journal's segment once no row arrived for a while: an idle daemon keeps no rows in one. */
   private armIdleSeal(): void {
     if (this.idleSeal) {
       this.idleSeal.refresh();

@@ -34,6 +34,7 @@ const benches = [
   { name: 'memory', entry: 'memory', onlyWhenAsked: true },
   { name: 'endpointparse', entry: 'endpointParseBench', onlyWhenAsked: true },
   { name: 'heapdiff', entry: 'heapDiff', onlyWhenAsked: true },
+  { name: 'idle-gap', entry: 'idleGapBench', onlyWhenAsked: true },
 ];
 // Helpers the benchmarks spawn as their own processes.
 const helpers = ['mockServe', 'echoServer', 'peerBench', 'extActivation'];

@@ -130,8 +130,9 @@ export async function launch(): Promise<Browser> {
 
 export async function openPanel(
   browser: Browser,
-  opts: { state?: PanelWebviewState; theme?: Theme } = {},
+  opts: { state?: PanelWebviewState; theme?: Theme; dist?: string } = {},
 ): Promise<PanelPage> {
+  const from = opts.dist ?? dist;
   const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
   const page = await context.newPage();
   const requests: string[] = [];
@@ -146,9 +147,9 @@ export async function openPanel(
     if (url.origin !== ORIGIN) return route.abort();
     if (url.pathname === '/index.html') return route.fulfill({ contentType: 'text/html', body: html });
     if (url.pathname === '/dist/webview.js')
-      return route.fulfill({ contentType: 'text/javascript', body: fs.readFileSync(path.join(dist, 'webview.js')) });
+      return route.fulfill({ contentType: 'text/javascript', body: fs.readFileSync(path.join(from, 'webview.js')) });
     if (url.pathname === '/dist/webview.css')
-      return route.fulfill({ contentType: 'text/css', body: fs.readFileSync(path.join(dist, 'webview.css')) });
+      return route.fulfill({ contentType: 'text/css', body: fs.readFileSync(path.join(from, 'webview.css')) });
     return route.fulfill({ status: 404, body: '' });
   });
   // VS Code's stand-in: acquireVsCodeApi once, a message log, a state slot. Injected before the

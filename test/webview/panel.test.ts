@@ -152,6 +152,7 @@ describe.skipIf(!chromium)('usage panel in Chromium', () => {
       s.value = 'feature';
       s.dispatchEvent(new Event('change'));
     });
+    await panel.chartsDrawn();
     const cost = await points('cost');
     expect(cost.series.map((s) => s.label).sort()).toEqual(['ask', 'commit', 'explain', HOSTILE_FEATURE].sort());
     expect((await panel.state())?.stackBy).toBe('feature');

@@ -110,6 +110,8 @@ export interface PanelPage {
   posted(): Promise<FromWebview[]>;
   state(): Promise<PanelWebviewState | undefined>;
   setTheme(theme: Theme): Promise<void>;
+  /** Resolves once the page has drawn its charts (it draws them one per frame after the numbers). */
+  chartsDrawn(): Promise<void>;
 }
 
 export async function launch(): Promise<Browser> {
@@ -181,8 +183,18 @@ export async function openPanel(
     requests,
     send: async (message) => {
       await page.evaluate((m) => window.postMessage(m, '*'), message);
-      // postMessage is delivered as a task; the page renders synchronously when it arrives.
+      // postMessage is delivered as a task; the page renders the numbers when it arrives, the charts after.
       await page.evaluate(() => new Promise((r) => setTimeout(r, 0)));
+      await panel.chartsDrawn();
+    },
+    chartsDrawn: async () => {
+      await page.waitForFunction(
+        () => document.getElementById('charts')?.getAttribute('aria-busy') !== 'true',
+        undefined,
+        {
+          polling: 'raf',
+        },
+      );
     },
     posted: () => page.evaluate(() => (window as unknown as { __posted: FromWebview[] }).__posted),
     state: () => page.evaluate(() => (window as unknown as { __state: PanelWebviewState | undefined }).__state),
@@ -194,6 +206,8 @@ export async function openPanel(
         },
         [THEMES[theme], theme] as const,
       );
+      // The theme's class change redraws the charts (webview/app.ts).
+      await panel.chartsDrawn();
     },
   };
   await panel.setTheme(opts.theme ?? 'dark');

@@ -7,10 +7,11 @@ import {
   type FromWebview,
   type PanelFilters,
   type ToWebview,
+  type UsageQueryResult,
 } from '../protocol';
 import type { DaemonConnection } from './daemonConnection';
 import { exportCsv } from './panelCsv';
-import { fetchLive, fetchSnapshot, fitRange } from './panelData';
+import { fetchLive, fetchSnapshot, fitRangeRead } from './panelData';
 import { PageOutbox } from './pageOutbox';
 import { panelHtml } from './panelHtml';
 import { describeError } from './rpc';
@@ -208,16 +209,27 @@ export class UsagePanel implements vscode.Disposable {
         try {
           const client = startDaemon ? await this.deps.daemon.get() : await this.deps.daemon.ifRunning();
           if (!client) return;
+          const now = Date.now();
+          let read: UsageQueryResult | undefined;
           if (this.fitPending) {
-            const range = await fitRange(client);
+            const fit = await fitRangeRead(client, now);
             // A range the user picked meanwhile wins.
-            if (this.fitPending) this.filters = { ...this.filters, range };
+            if (this.fitPending) {
+              this.filters = { ...this.filters, range: fit.range };
+              // A fitted "Last 90 days" is the fit's own query: fetchSnapshot does not ask again.
+              read = fit.days;
+            }
             this.fitPending = false;
           }
           const budgets = vscode.workspace.getConfiguration('conduit').get<unknown>('budgets');
           // The cards and charts first (within the 300 ms goal), then the rest.
-          const snapshot = await fetchSnapshot(client, this.filters, budgets, Date.now(), (partial) =>
-            post({ type: 'snapshot', snapshot: partial }),
+          const snapshot = await fetchSnapshot(
+            client,
+            this.filters,
+            budgets,
+            now,
+            (partial) => post({ type: 'snapshot', snapshot: partial }),
+            read,
           );
           this.snapshotAt = Date.now();
           post({ type: 'snapshot', snapshot });

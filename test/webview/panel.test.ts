@@ -336,6 +336,36 @@ describe.skipIf(!chromium)('usage panel in Chromium', () => {
     }
   });
 
+  it('paints the numbers in the frame the snapshot arrives, the charts after it (#charts busy until then)', async () => {
+    const fresh = await openPanel(browser, { state: { filters: { range: '30d' }, stackBy: 'model' }, theme: 'dark' });
+    try {
+      // A listener added after the page's own runs in the same task, right after the page's render.
+      await fresh.page.evaluate(() => {
+        window.addEventListener('message', () => {
+          (window as unknown as { __atRender: unknown }).__atRender = {
+            busy: document.getElementById('root')?.getAttribute('aria-busy'),
+            cards: document.querySelectorAll('[data-card] .value').length,
+            chartsBusy: document.getElementById('charts')?.getAttribute('aria-busy'),
+            figures: document.querySelectorAll('figure[data-chart]').length,
+          };
+        });
+      });
+      await fresh.send({ type: 'snapshot', snapshot });
+      expect(await fresh.page.evaluate(() => (window as unknown as { __atRender: unknown }).__atRender)).toEqual({
+        busy: 'false',
+        cards: 5,
+        chartsBusy: 'true',
+        figures: 0,
+      });
+      // Then, frame by frame, every chart; the status says "Updated" once they are in.
+      expect(await fresh.page.locator('figure[data-chart]').count()).toBe(5);
+      expect(await fresh.page.locator('#charts').getAttribute('aria-busy')).toBe('false');
+      expect(await fresh.page.locator('#status').textContent()).toMatch(/^Updated /);
+    } finally {
+      await fresh.page.context().close();
+    }
+  });
+
   it('comes back from its saved state before any message arrives (reload, hidden panel)', async () => {
     const state = await panel.state();
     const again = await openPanel(browser, { state: state!, theme: 'dark' });

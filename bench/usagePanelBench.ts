@@ -3,19 +3,29 @@
  * panel's open to its first painted figures, in real Chromium (the webview harness of
  * test/webview), fed by the real daemon over IPC with the extension's own fetchSnapshot.
  *
- *   npm run build && node bench/run.mjs --only usage-panel [--rows N] [--rounds R]
+ *   npm run build && node bench/run.mjs --only usage-panel [--rows N] [--rounds R] [--before DIR] [--after DIR]
  *
- * "Open" is when the extension creates the panel: the page starts loading and, in the same
- * moment, the extension asks the daemon for the snapshot (UsagePanel prefetches it). "First
- * paint" is the frame after the page rendered the first (partial) snapshot: the cards and charts
- * hold figures (`#root[aria-busy=false]` with the snapshot's `data-generated-at`), observed in
- * the page by two requestAnimationFrame callbacks, the second of which runs after that frame was
- * painted. Also shown: the same with the old order (the snapshot asked for only after the page
- * posts `ready`), and the daemon's part alone.
+ * "Open" is when the extension creates the panel: the page starts loading. "First paint" is the
+ * frame after the page rendered the first (partial) snapshot: the cards hold figures
+ * (`#root[aria-busy=false]` with the snapshot's `data-generated-at`), observed in the page by two
+ * requestAnimationFrame callbacks, the second of which runs after that frame was painted. Each
+ * round, in turn (the order rotates), in one browser and against one daemon:
+ *   blank      the same harness opening the same shell without the panel's files, to two frames:
+ *              Chromium's and the harness's own cost, which no change of ours can remove;
+ *   before     --before DIR's page (a build of main), the snapshot asked for after the page posts
+ *              `ready` (main's UsagePanel);
+ *   afterReady this build's page with main's order (the page's part of the change alone);
+ *   after      this build's page, the snapshot asked for as the panel is created (UsagePanel's
+ *              prefetch, held by its PageOutbox until `ready`); also when its charts are drawn
+ *              (`#charts` no longer aria-busy, then two frames);
+ *   daemon     the first-paint snapshot's queries alone.
+ * The message crosses into the page as JSON (as VS Code's does), not as Playwright's serialized
+ * object, whose cost grows with the ~400 kB snapshot far beyond the page's.
  */
 import { loadavg } from './cliRun';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Browser } from 'playwright-core';
 import { DaemonClient } from '../daemon/client/daemonClient';
 import { fetchSnapshot } from '../extension/panelData';
 import type { PanelFilters, PanelSnapshot } from '../protocol/webview';
@@ -29,10 +39,17 @@ const args = process.argv.slice(2);
 const arg = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const ROWS = Number(arg('--rows') ?? 1_000_000);
 const ROUNDS = Number(arg('--rounds') ?? 7);
+const BEFORE = arg('--before');
+/** This build's page by default; --after DIR serves another (a copy taken before further edits). */
+const AFTER = arg('--after');
 const FILTERS: PanelFilters = { range: '90d' };
+const STATE = { filters: FILTERS, stackBy: 'model' } as const;
 const log = (s: string): void => {
   process.stderr.write(`${s}\n`);
 };
+
+const twoFrames = (panel: PanelPage): Promise<void> =>
+  panel.page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
 
 /** Resolves once the page has painted a frame showing the snapshot generated at `generatedAt`. */
 async function painted(panel: PanelPage, generatedAt: number): Promise<void> {
@@ -44,9 +61,51 @@ async function painted(panel: PanelPage, generatedAt: number): Promise<void> {
     generatedAt,
     { polling: 'raf', timeout: 0 },
   );
-  await panel.page.evaluate(
-    () => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))),
-  );
+  await twoFrames(panel);
+}
+
+/** The first-paint (partial) snapshot, asked for now. */
+function firstSnapshot(client: DaemonClient, now: number): Promise<PanelSnapshot> {
+  return new Promise<PanelSnapshot>((resolve, reject) => {
+    fetchSnapshot(client, FILTERS, undefined, now, resolve).catch(reject);
+  });
+}
+
+type Side = 'blank' | 'before' | 'afterReady' | 'after' | 'afterCharts' | 'daemon';
+
+/** One open of each side, in the given order; each figure in ms from its own open. */
+async function round(browser: Browser, client: DaemonClient, order: Side[], out: Record<Side, number[]>) {
+  for (const side of order) {
+    const t = performance.now();
+    if (side === 'daemon') {
+      await firstSnapshot(client, Date.now());
+      out.daemon.push(performance.now() - t);
+    } else if (side === 'blank') {
+      const panel = await openPanel(browser, { state: STATE, theme: 'light', blank: true });
+      await twoFrames(panel);
+      out.blank.push(performance.now() - t);
+      await panel.page.context().close();
+    } else if (side === 'before' || side === 'afterReady') {
+      const dist = side === 'before' ? BEFORE : AFTER;
+      const panel = await openPanel(browser, { state: STATE, theme: 'light', ...(dist ? { dist } : {}) });
+      const now = Date.now();
+      await panel.post({ type: 'snapshot', snapshot: await firstSnapshot(client, now) });
+      await painted(panel, now);
+      out[side].push(performance.now() - t);
+      await panel.page.context().close();
+    } else if (side === 'after') {
+      const now = Date.now();
+      const first = firstSnapshot(client, now);
+      const panel = await openPanel(browser, { state: STATE, theme: 'light', ...(AFTER ? { dist: AFTER } : {}) });
+      await panel.post({ type: 'snapshot', snapshot: await first });
+      await painted(panel, now);
+      out.after.push(performance.now() - t);
+      await panel.chartsDrawn();
+      await twoFrames(panel);
+      out.afterCharts.push(performance.now() - t);
+      await panel.page.context().close();
+    }
+  }
 }
 
 async function main(): Promise<void> {
@@ -67,51 +126,51 @@ async function main(): Promise<void> {
     });
     const browser = await launch();
     try {
-      const daemonOnly: number[] = [];
-      const prefetched: number[] = [];
-      const afterReady: number[] = [];
-      for (let round = 0; round < ROUNDS; round++) {
-        // The daemon's part alone: the first-paint snapshot's queries.
-        let t = performance.now();
-        await new Promise<void>((resolve, reject) => {
-          fetchSnapshot(client, FILTERS, undefined, Date.now(), () => resolve()).catch(reject);
-        });
-        daemonOnly.push(performance.now() - t);
-
-        // Prefetched: the snapshot is asked for as the page starts loading.
-        t = performance.now();
-        const now = Date.now();
-        const first = new Promise<PanelSnapshot>((resolve, reject) => {
-          fetchSnapshot(client, FILTERS, undefined, now, resolve).catch(reject);
-        });
-        let panel = await openPanel(browser, { state: { filters: FILTERS, stackBy: 'model' }, theme: 'light' });
-        await panel.send({ type: 'snapshot', snapshot: await first });
-        await painted(panel, now);
-        prefetched.push(performance.now() - t);
-        await panel.page.context().close();
-
-        // The old order: the page loads and posts `ready`, then the snapshot is asked for.
-        t = performance.now();
-        panel = await openPanel(browser, { state: { filters: FILTERS, stackBy: 'model' }, theme: 'light' });
-        const later = Date.now();
-        const partial = await new Promise<PanelSnapshot>((resolve, reject) => {
-          fetchSnapshot(client, FILTERS, undefined, later, resolve).catch(reject);
-        });
-        await panel.send({ type: 'snapshot', snapshot: partial });
-        await painted(panel, later);
-        afterReady.push(performance.now() - t);
-        await panel.page.context().close();
+      const times: Record<Side, number[]> = {
+        blank: [],
+        before: [],
+        afterReady: [],
+        after: [],
+        afterCharts: [],
+        daemon: [],
+      };
+      const sides: Side[] = BEFORE
+        ? ['blank', 'before', 'afterReady', 'after', 'daemon']
+        : ['blank', 'afterReady', 'after', 'daemon'];
+      // One warm-up round, not counted: the first page of a browser pays for its own start.
+      await round(browser, client, sides, {
+        blank: [],
+        before: [],
+        afterReady: [],
+        after: [],
+        afterCharts: [],
+        daemon: [],
+      });
+      for (let r = 0; r < ROUNDS; r++) {
+        const order = sides.map((_, i) => sides[(i + r) % sides.length]!);
+        await round(browser, client, order, times);
         log(
-          `round ${round + 1}: daemon ${daemonOnly.at(-1)!.toFixed(0)} ms, open → first paint ` +
-            `${prefetched.at(-1)!.toFixed(0)} ms (prefetched), ${afterReady.at(-1)!.toFixed(0)} ms (after ready)`,
+          `round ${r + 1}: ` +
+            (Object.keys(times) as Side[])
+              .filter((k) => times[k].length > 0)
+              .map((k) => `${k} ${times[k].at(-1)!.toFixed(0)}`)
+              .join(', ') +
+            ' ms',
         );
       }
-      const med = (xs: number[]) => Math.round(percentile(xs, 50));
-      out.firstPaintMs = { prefetched: med(prefetched), afterReady: med(afterReady), daemonOnly: med(daemonOnly) };
-      log(
-        `"Last 90 days", median of ${ROUNDS}: open → first paint ${med(prefetched)} ms (prefetched), ` +
-          `${med(afterReady)} ms (asked after ready); the daemon's part ${med(daemonOnly)} ms`,
-      );
+      const med = (xs: number[]) => (xs.length > 0 ? Math.round(percentile(xs, 50)) : null);
+      const bytes = (dir: string) => fs.statSync(path.join(dir, 'webview.js')).size;
+      out.firstPaintMs = Object.fromEntries((Object.keys(times) as Side[]).map((k) => [k, med(times[k])]));
+      out.webviewJsBytes = {
+        after: bytes(AFTER ?? path.join(repo, 'dist')),
+        ...(BEFORE ? { before: bytes(BEFORE) } : {}),
+      };
+      log(`"Last 90 days", ${ROWS} rows, median of ${ROUNDS}, open → first paint:`);
+      log(`  blank page (Chromium + harness)    ${med(times.blank)} ms`);
+      if (BEFORE) log(`  before (main: asked after ready)   ${med(times.before)} ms`);
+      log(`  this page, asked after ready       ${med(times.afterReady)} ms`);
+      log(`  after (prefetched, numbers first)  ${med(times.after)} ms; charts drawn ${med(times.afterCharts)} ms`);
+      log(`  the daemon's part alone            ${med(times.daemon)} ms`);
     } finally {
       await browser.close();
       await client.stop().catch(() => undefined);

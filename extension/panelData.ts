@@ -18,6 +18,7 @@ import {
   type ProviderId,
   type StatusResult,
   type UsageFilters,
+  type UsageQueryResult,
   type UsageRow,
 } from '../protocol';
 import { call } from './rpc';
@@ -72,6 +73,17 @@ export function fittingRange(daysWithRequests: readonly string[], today: string)
 
 /** Asks the daemon which days of the last 90 had requests, and fits the range to them. */
 export async function fitRange(client: DaemonClient, now = Date.now()): Promise<PanelRange> {
+  return (await fitRangeRead(client, now)).range;
+}
+
+/**
+ * fitRange, with the query it read (the last 90 days by day, nothing filtered): the daily
+ * figures of a fitted "Last 90 days", which fetchSnapshot then need not ask for again.
+ */
+export async function fitRangeRead(
+  client: DaemonClient,
+  now = Date.now(),
+): Promise<{ range: PanelRange; days: UsageQueryResult }> {
   const utcOffsetMinutes = -new Date(now).getTimezoneOffset();
   const days = await call(client, UsageQueryRequest.type, {
     since: now - FIT_LOOKBACK_MS,
@@ -80,10 +92,11 @@ export async function fitRange(client: DaemonClient, now = Date.now()): Promise<
     utcOffsetMinutes,
   });
   const today = new Date(now + utcOffsetMinutes * 60_000).toISOString().slice(0, 10);
-  return fittingRange(
+  const range = fittingRange(
     days.groups.filter((g) => g.requests > 0).map((g) => g.key),
     today,
   );
+  return { range, days };
 }
 
 /** The start of the local calendar month. */
@@ -103,13 +116,19 @@ export async function fetchSnapshot(
   budgetSetting: unknown,
   now = Date.now(),
   onFirstPaint?: (partial: PanelSnapshot) => void,
+  read?: UsageQueryResult,
 ): Promise<PanelSnapshot> {
   const utcOffsetMinutes = -new Date(now).getTimezoneOffset();
   const { since, until } = rangeOf(filters, now, utcOffsetMinutes);
   const f = daemonFilters(filters);
   const grain = HOURLY_RANGES.includes(filters.range) ? 'hour' : 'day';
+  // `read`: a query already answered (fitRangeRead's), used when it is exactly this range's own.
+  const known =
+    read && read.since === since && read.until === until && read.groupBy === grain && Object.keys(f).length === 0
+      ? read
+      : undefined;
   const first = Promise.all([
-    call(client, UsageQueryRequest.type, { since, until, groupBy: grain, filters: f, utcOffsetMinutes }),
+    known ?? call(client, UsageQueryRequest.type, { since, until, groupBy: grain, filters: f, utcOffsetMinutes }),
     call(client, UsageQueryRequest.type, {
       since: monthStart(now),
       until,

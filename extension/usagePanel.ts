@@ -7,10 +7,12 @@ import {
   type FromWebview,
   type PanelFilters,
   type ToWebview,
+  type UsageQueryResult,
 } from '../protocol';
 import type { DaemonConnection } from './daemonConnection';
 import { exportCsv } from './panelCsv';
-import { fetchLive, fetchSnapshot, fitRange } from './panelData';
+import { fetchLive, fetchSnapshot, fitRangeRead } from './panelData';
+import { PageOutbox } from './pageOutbox';
 import { panelHtml } from './panelHtml';
 import { describeError } from './rpc';
 
@@ -42,6 +44,11 @@ export class UsagePanel implements vscode.Disposable {
   private snapshotAt = 0;
   private snapshotting: Promise<void> | undefined;
   private snapshotAgain = false;
+  /** Bumped when the page asks for other filters: a snapshot read for older ones is not posted. */
+  private asked = 0;
+  /** What the first snapshot was read for, from the panel's creation until the page's first `ready`. */
+  private prefetched: { filters: PanelFilters; fitRange: boolean } | undefined;
+  private readonly outbox: PageOutbox;
   private readonly disposables: vscode.Disposable[] = [];
 
   static createOrShow(deps: UsagePanelDeps): UsagePanel {
@@ -55,19 +62,25 @@ export class UsagePanel implements vscode.Disposable {
       vscode.ViewColumn.Active,
       UsagePanel.options(deps.extensionUri),
     );
-    UsagePanel.current = new UsagePanel(panel, deps);
+    // A new panel's page has no state: it will ask for the default filters, fitted to the data.
+    UsagePanel.current = new UsagePanel(panel, deps, DEFAULT_PANEL_FILTERS, true);
     return UsagePanel.current;
   }
 
   /** After a reload: the serializer hands back the panel and the page's last saved state. */
   static revive(panel: vscode.WebviewPanel, deps: UsagePanelDeps, state: unknown): UsagePanel {
     UsagePanel.current?.dispose();
-    const filters =
-      typeof state === 'object' && state !== null
-        ? parsePanelFilters((state as { filters?: unknown }).filters)
-        : undefined;
+    const saved =
+      typeof state === 'object' && state !== null ? (state as { filters?: unknown; fitRange?: unknown }) : {};
+    const filters = parsePanelFilters(saved.filters);
     panel.webview.options = UsagePanel.options(deps.extensionUri);
-    UsagePanel.current = new UsagePanel(panel, deps, filters);
+    // As the page will ask (webview/app.ts): the saved filters, fitted when none were chosen yet.
+    UsagePanel.current = new UsagePanel(
+      panel,
+      deps,
+      filters ?? DEFAULT_PANEL_FILTERS,
+      saved.filters === undefined || saved.fitRange === true,
+    );
     return UsagePanel.current;
   }
 
@@ -94,24 +107,52 @@ export class UsagePanel implements vscode.Disposable {
   private constructor(
     private readonly panel: vscode.WebviewPanel,
     private readonly deps: UsagePanelDeps,
-    filters?: PanelFilters,
+    filters: PanelFilters,
+    fitRange: boolean,
   ) {
-    if (filters) this.filters = filters;
+    this.filters = filters;
+    this.fitPending = fitRange;
+    this.outbox = new PageOutbox((m) => void this.panel.webview.postMessage(m));
     panel.webview.html = panelHtml(panel.webview, deps.extensionUri);
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
-    panel.onDidChangeViewState(() => this.schedule(), null, this.disposables);
+    panel.onDidChangeViewState(
+      () => {
+        if (!this.panel.visible) this.outbox.unload();
+        this.schedule();
+      },
+      null,
+      this.disposables,
+    );
     panel.webview.onDidReceiveMessage((m: unknown) => void this.received(m), null, this.disposables);
     this.schedule();
+    // The first snapshot is read while the page loads, not after it posts `ready` (issue 27).
+    this.prefetched = { filters, fitRange };
+    void this.refreshSnapshot(true);
   }
 
   private async received(raw: unknown): Promise<void> {
     const message: FromWebview | undefined = parseFromWebview(raw);
     if (!message) return;
     switch (message.type) {
-      case 'ready':
+      case 'ready': {
+        const first = this.prefetched;
+        this.prefetched = undefined;
+        const fit = message.fitRange === true;
+        if (first && first.fitRange === fit && sameFilters(first.filters, message.filters)) {
+          // The prefetched snapshot: posted now if it is in, else as it lands.
+          this.outbox.ready();
+          await Promise.all([this.snapshotting, this.tick()]);
+          return;
+        }
+        // A reloaded page (the panel was hidden or moved), or one that asks for other filters.
+        this.outbox.discard();
+        this.outbox.ready();
+        this.ask(message.filters, fit);
+        await Promise.all([this.refreshSnapshot(true), this.tick()]);
+        return;
+      }
       case 'filters':
-        this.filters = message.filters;
-        this.fitPending = message.type === 'ready' && message.fitRange === true;
+        this.ask(message.filters, false);
         await Promise.all([this.refreshSnapshot(true), this.tick()]);
         return;
       case 'refresh':
@@ -121,6 +162,12 @@ export class UsagePanel implements vscode.Disposable {
         await this.export(message.filters);
         return;
     }
+  }
+
+  private ask(filters: PanelFilters, fitRange: boolean): void {
+    this.filters = filters;
+    this.fitPending = fitRange;
+    this.asked++;
   }
 
   private async export(filters: PanelFilters): Promise<void> {
@@ -154,25 +201,41 @@ export class UsagePanel implements vscode.Disposable {
     this.snapshotting = (async () => {
       do {
         this.snapshotAgain = false;
+        const asked = this.asked;
+        // Read for filters the page has since changed: the next round reads the new ones.
+        const post = (message: ToWebview) => {
+          if (asked === this.asked) this.post(message);
+        };
         try {
           const client = startDaemon ? await this.deps.daemon.get() : await this.deps.daemon.ifRunning();
           if (!client) return;
+          const now = Date.now();
+          let read: UsageQueryResult | undefined;
           if (this.fitPending) {
-            const range = await fitRange(client);
+            const fit = await fitRangeRead(client, now);
             // A range the user picked meanwhile wins.
-            if (this.fitPending) this.filters = { ...this.filters, range };
+            if (this.fitPending) {
+              this.filters = { ...this.filters, range: fit.range };
+              // A fitted "Last 90 days" is the fit's own query: fetchSnapshot does not ask again.
+              read = fit.days;
+            }
             this.fitPending = false;
           }
           const budgets = vscode.workspace.getConfiguration('conduit').get<unknown>('budgets');
           // The cards and charts first (within the 300 ms goal), then the rest.
-          const snapshot = await fetchSnapshot(client, this.filters, budgets, Date.now(), (partial) =>
-            this.post({ type: 'snapshot', snapshot: partial }),
+          const snapshot = await fetchSnapshot(
+            client,
+            this.filters,
+            budgets,
+            now,
+            (partial) => post({ type: 'snapshot', snapshot: partial }),
+            read,
           );
           this.snapshotAt = Date.now();
-          this.post({ type: 'snapshot', snapshot });
+          post({ type: 'snapshot', snapshot });
         } catch (err) {
           this.deps.log.warn(`usage panel: ${describeError(err)}`);
-          this.post({ type: 'error', message: `The usage figures could not be read: ${describeError(err)}` });
+          post({ type: 'error', message: `The usage figures could not be read: ${describeError(err)}` });
         }
       } while (this.snapshotAgain);
     })().finally(() => {
@@ -192,7 +255,7 @@ export class UsagePanel implements vscode.Disposable {
   }
 
   private post(message: ToWebview): void {
-    void this.panel.webview.postMessage(message);
+    this.outbox.post(message);
   }
 
   dispose(): void {
@@ -202,4 +265,8 @@ export class UsagePanel implements vscode.Disposable {
     this.panel.dispose();
     while (this.disposables.length) this.disposables.pop()?.dispose();
   }
+}
+
+function sameFilters(a: PanelFilters, b: PanelFilters): boolean {
+  return a.range === b.range && a.provider === b.provider && a.model === b.model && a.feature === b.feature;
 }

@@ -31,6 +31,8 @@ export class PanelApp {
   private state: PanelWebviewState;
   private view: SnapshotView | undefined;
   private optionsKey = '';
+  /** Bumped by each render of the charts: a newer one abandons the older one's remaining charts. */
+  private chartsRound = 0;
   private readonly pushed = new Map<string, AlertEvent>();
 
   constructor(
@@ -49,6 +51,13 @@ export class PanelApp {
   }
 
   start(): void {
+    // First, so the extension's answer is on its way while the page builds (it arrives as a task,
+    // after this one, when the listener below is in place).
+    this.api.postMessage({
+      type: 'ready',
+      filters: this.state.filters,
+      ...(this.state.fitRange ? { fitRange: true } : {}),
+    });
     this.skeleton();
     if (this.state.snapshot) this.renderSnapshot();
     if (this.state.live) this.renderLive();
@@ -59,11 +68,6 @@ export class PanelApp {
       attributes: true,
       attributeFilter: ['class'],
     });
-    this.api.postMessage({
-      type: 'ready',
-      filters: this.state.filters,
-      ...(this.state.fitRange ? { fitRange: true } : {}),
-    });
   }
 
   private received(m: ToWebview): void {
@@ -73,7 +77,7 @@ export class PanelApp {
         this.state.snapshot = m.snapshot;
         this.renderSnapshot();
         if (m.snapshot.partial) return;
-        this.status(`Updated ${new Date(m.snapshot.generatedAt).toLocaleTimeString('en-GB')}`);
+        this.updated(m.snapshot.generatedAt);
         break;
       case 'live':
         this.state.live = m.live;
@@ -97,6 +101,14 @@ export class PanelApp {
     if (fitted.range === this.state.filters.range) return;
     this.state.filters = { ...this.state.filters, range: fitted.range };
     (byId('f-range') as HTMLElement & { value: string }).value = fitted.range;
+  }
+
+  /** "Updated …" once the charts of this snapshot are drawn too: the whole panel is current. */
+  private updated(generatedAt: number): void {
+    const charts = byId('charts');
+    const say = () => this.status(`Updated ${new Date(generatedAt).toLocaleTimeString('en-GB')}`);
+    if (charts.getAttribute('aria-busy') !== 'true') say();
+    else charts.addEventListener('charts-drawn', say, { once: true });
   }
 
   private save(): void {
@@ -249,10 +261,13 @@ export class PanelApp {
     const s: PanelSnapshot | undefined = this.state.snapshot;
     if (!s) return;
     this.view = snapshotView(s, this.state.stackBy, this.state.live);
+    // The numbers first: the cards are painted in this frame, the charts (#charts busy meanwhile)
+    // and the filters' options follow one per frame after it (renderCharts).
     this.root.setAttribute('aria-busy', 'false');
     this.root.dataset.generatedAt = String(s.generatedAt);
     byId('cards').replaceChildren(...cardsSection(this.view.cards));
-    this.fillOptions(this.view.options);
+    const options = this.view.options;
+    afterPaint(() => this.fillOptions(options));
     this.renderCharts();
     // A first-paint snapshot has the cards and charts only; the rest follows in a moment.
     if (s.partial) {
@@ -277,12 +292,34 @@ export class PanelApp {
     this.body('experiments').replaceChildren(...experimentsTables(list));
   }
 
+  /**
+   * The charts, one per frame after the next paint, each replacing the one it follows (the old
+   * charts stay until then, so a refresh does not flicker). #charts is aria-busy until the last
+   * one is in; then it fires `charts-drawn`.
+   */
   private renderCharts(): void {
     if (!this.view) return;
+    const round = ++this.chartsRound;
+    const views = this.view.charts;
     const charts = byId('charts');
-    const figures = this.view.charts.map((c) => chartFigure(c));
-    charts.replaceChildren(...figures);
-    this.view.charts.forEach((c, i) => drawChart(c, figures[i]!));
+    charts.setAttribute('aria-busy', 'true');
+    const step = (i: number) =>
+      afterPaint(() => {
+        if (round !== this.chartsRound) return;
+        if (i === views.length) {
+          while (charts.children.length > views.length) charts.lastElementChild?.remove();
+          charts.setAttribute('aria-busy', 'false');
+          charts.dispatchEvent(new Event('charts-drawn'));
+          return;
+        }
+        const figure = chartFigure(views[i]!);
+        const old = charts.children[i];
+        if (old) old.replaceWith(figure);
+        else charts.appendChild(figure);
+        drawChart(views[i]!, figure);
+        step(i + 1);
+      });
+    step(0);
   }
 
   private renderLive(): void {
@@ -324,4 +361,9 @@ export class PanelApp {
   private body(section: string): HTMLElement {
     return byId(section).querySelector<HTMLElement>('.body') ?? byId(section);
   }
+}
+
+/** Runs `fn` in a task after the next frame is painted (a requestAnimationFrame callback runs before it). */
+function afterPaint(fn: () => void): void {
+  requestAnimationFrame(() => setTimeout(fn, 0));
 }

@@ -152,6 +152,7 @@ describe.skipIf(!chromium)('usage panel in Chromium', () => {
       s.value = 'feature';
       s.dispatchEvent(new Event('change'));
     });
+    await panel.chartsDrawn();
     const cost = await points('cost');
     expect(cost.series.map((s) => s.label).sort()).toEqual(['ask', 'commit', 'explain', HOSTILE_FEATURE].sort());
     expect((await panel.state())?.stackBy).toBe('feature');
@@ -330,6 +331,36 @@ describe.skipIf(!chromium)('usage panel in Chromium', () => {
       });
       expect(await cost.locator('tbody tr').last().locator('th, td').first().textContent()).toBe('2026-03-14 15:00');
       expect(await fresh.page.locator('figure[data-chart="tokens"] figcaption').textContent()).toBe('Tokens per hour');
+    } finally {
+      await fresh.page.context().close();
+    }
+  });
+
+  it('paints the numbers in the frame the snapshot arrives, the charts after it (#charts busy until then)', async () => {
+    const fresh = await openPanel(browser, { state: { filters: { range: '30d' }, stackBy: 'model' }, theme: 'dark' });
+    try {
+      // A listener added after the page's own runs in the same task, right after the page's render.
+      await fresh.page.evaluate(() => {
+        window.addEventListener('message', () => {
+          (window as unknown as { __atRender: unknown }).__atRender = {
+            busy: document.getElementById('root')?.getAttribute('aria-busy'),
+            cards: document.querySelectorAll('[data-card] .value').length,
+            chartsBusy: document.getElementById('charts')?.getAttribute('aria-busy'),
+            figures: document.querySelectorAll('figure[data-chart]').length,
+          };
+        });
+      });
+      await fresh.send({ type: 'snapshot', snapshot });
+      expect(await fresh.page.evaluate(() => (window as unknown as { __atRender: unknown }).__atRender)).toEqual({
+        busy: 'false',
+        cards: 5,
+        chartsBusy: 'true',
+        figures: 0,
+      });
+      // Then, frame by frame, every chart; the status says "Updated" once they are in.
+      expect(await fresh.page.locator('figure[data-chart]').count()).toBe(5);
+      expect(await fresh.page.locator('#charts').getAttribute('aria-busy')).toBe('false');
+      expect(await fresh.page.locator('#status').textContent()).toMatch(/^Updated /);
     } finally {
       await fresh.page.context().close();
     }

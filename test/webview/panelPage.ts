@@ -106,10 +106,15 @@ export interface PanelPage {
   page: Page;
   /** Every URL the page requested. */
   requests: string[];
+  /** Posts as VS Code does (the message crosses as JSON) and waits until the page has drawn it. */
   send(message: ToWebview): Promise<void>;
+  /** Posts only: the page handles it in a task of its own. */
+  post(message: ToWebview): Promise<void>;
   posted(): Promise<FromWebview[]>;
   state(): Promise<PanelWebviewState | undefined>;
   setTheme(theme: Theme): Promise<void>;
+  /** Resolves once the page has drawn its charts (it draws them one per frame after the numbers). */
+  chartsDrawn(): Promise<void>;
 }
 
 export async function launch(): Promise<Browser> {
@@ -130,8 +135,9 @@ export async function launch(): Promise<Browser> {
 
 export async function openPanel(
   browser: Browser,
-  opts: { state?: PanelWebviewState; theme?: Theme } = {},
+  opts: { state?: PanelWebviewState; theme?: Theme; dist?: string; blank?: boolean } = {},
 ): Promise<PanelPage> {
+  const from = opts.dist ?? dist;
   const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
   const page = await context.newPage();
   const requests: string[] = [];
@@ -141,14 +147,19 @@ export async function openPanel(
 <meta http-equiv="Content-Security-Policy" content="${panelCsp(ORIGIN, nonce)}">
 <link rel="stylesheet" href="${ORIGIN}/dist/webview.css">
 </head><body class="vscode-${opts.theme ?? 'dark'}"><main id="root" aria-busy="true"></main><script nonce="${nonce}" src="${ORIGIN}/dist/webview.js"></script></body></html>`;
+  // The same shell without the panel's files: what Chromium and the harness cost on their own.
+  const blank = `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${panelCsp(ORIGIN, nonce)}">
+</head><body class="vscode-${opts.theme ?? 'dark'}"><main id="root" aria-busy="true"></main></body></html>`;
   await context.route('**/*', async (route) => {
     const url = new URL(route.request().url());
     if (url.origin !== ORIGIN) return route.abort();
-    if (url.pathname === '/index.html') return route.fulfill({ contentType: 'text/html', body: html });
+    if (url.pathname === '/index.html')
+      return route.fulfill({ contentType: 'text/html', body: opts.blank ? blank : html });
     if (url.pathname === '/dist/webview.js')
-      return route.fulfill({ contentType: 'text/javascript', body: fs.readFileSync(path.join(dist, 'webview.js')) });
+      return route.fulfill({ contentType: 'text/javascript', body: fs.readFileSync(path.join(from, 'webview.js')) });
     if (url.pathname === '/dist/webview.css')
-      return route.fulfill({ contentType: 'text/css', body: fs.readFileSync(path.join(dist, 'webview.css')) });
+      return route.fulfill({ contentType: 'text/css', body: fs.readFileSync(path.join(from, 'webview.css')) });
     return route.fulfill({ status: 404, body: '' });
   });
   // VS Code's stand-in: acquireVsCodeApi once, a message log, a state slot. Injected before the
@@ -178,10 +189,25 @@ export async function openPanel(
   const panel: PanelPage = {
     page,
     requests,
+    post: async (message) => {
+      // A JSON string, parsed in the page: Playwright's own serialization of a large object
+      // argument costs far more than the page's work (a 90-day snapshot is ~400 kB).
+      await page.evaluate((json) => window.postMessage(JSON.parse(json), '*'), JSON.stringify(message));
+    },
     send: async (message) => {
-      await page.evaluate((m) => window.postMessage(m, '*'), message);
-      // postMessage is delivered as a task; the page renders synchronously when it arrives.
+      await panel.post(message);
+      // postMessage is delivered as a task; the page renders the numbers when it arrives, the charts after.
       await page.evaluate(() => new Promise((r) => setTimeout(r, 0)));
+      await panel.chartsDrawn();
+    },
+    chartsDrawn: async () => {
+      await page.waitForFunction(
+        () => document.getElementById('charts')?.getAttribute('aria-busy') !== 'true',
+        undefined,
+        {
+          polling: 'raf',
+        },
+      );
     },
     posted: () => page.evaluate(() => (window as unknown as { __posted: FromWebview[] }).__posted),
     state: () => page.evaluate(() => (window as unknown as { __state: PanelWebviewState | undefined }).__state),
@@ -193,6 +219,8 @@ export async function openPanel(
         },
         [THEMES[theme], theme] as const,
       );
+      // The theme's class change redraws the charts (webview/app.ts).
+      await panel.chartsDrawn();
     },
   };
   await panel.setTheme(opts.theme ?? 'dark');

@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { DaemonClient } from '../../../daemon/client/daemonClient';
-import { daemonFilters, fittingRange, rangeOf, recentRows } from '../../../extension/panelData';
-import type { UsageExportParams, UsageExportResult, UsageRow } from '../../../protocol';
+import {
+  daemonFilters,
+  fetchSnapshot,
+  fitRangeRead,
+  fittingRange,
+  rangeOf,
+  recentRows,
+} from '../../../extension/panelData';
+import type {
+  UsageExportParams,
+  UsageExportResult,
+  UsageQueryParams,
+  UsageQueryResult,
+  UsageRow,
+} from '../../../protocol';
 import { seededRows } from '../../webview/seededLedger';
 
 /** A daemon that answers `usage/export` from rows, oldest first, `pageSize` at a time. */
@@ -76,5 +89,35 @@ describe("the panel's data from the daemon", () => {
     // …and 01:00 the next day at +10:00.
     expect(rangeOf({ range: 'today' }, now, 600).since).toBe(Date.UTC(2026, 2, 14, 14, 0));
     expect(rangeOf({ range: '7d' }, now, 0)).toEqual({ since: now - 7 * 86_400_000, until: now + 1 });
+  });
+
+  it('a fitted "Last 90 days" takes the fit\'s own query as its daily figures: asked once, not twice', async () => {
+    const now = Date.UTC(2026, 2, 14, 15, 0);
+    const queries: UsageQueryParams[] = [];
+    const connection = {
+      sendRequest: async (type: { method: string }, p: UsageQueryParams) => {
+        if (type.method === 'usage/query') {
+          queries.push(p);
+          // One request 60 days back: the fit is 90 days.
+          const group = { key: new Date(now - 60 * 86_400_000).toISOString().slice(0, 10), requests: 1 };
+          return { since: p.since, until: p.until, groupBy: p.groupBy, groups: [group] } as unknown as UsageQueryResult;
+        }
+        if (type.method === 'usage/breakdown') return { since: 0, until: 0, cells: [] };
+        if (type.method === 'usage/export') return { rows: [], next: null };
+        throw new Error(`${type.method}: not in this daemon`);
+      },
+    };
+    const client = { connection } as unknown as DaemonClient;
+    const fit = await fitRangeRead(client, now);
+    expect(fit.range).toBe('90d');
+    expect(queries).toHaveLength(1);
+    const snapshot = await fetchSnapshot(client, { range: fit.range }, undefined, now, undefined, fit.days);
+    expect(snapshot.daily).toBe(fit.days);
+    // Only the month's query was asked: the range's own was the fit's.
+    expect(queries.slice(1).map((q) => q.since)).toEqual([Date.UTC(2026, 2, 1)]);
+    // Filtered, or read at another moment, it is asked for as usual.
+    await fetchSnapshot(client, { range: '90d', provider: 'openai' }, undefined, now, undefined, fit.days);
+    await fetchSnapshot(client, { range: '90d' }, undefined, now + 1, undefined, fit.days);
+    expect(queries.slice(2).filter((q) => q.since !== Date.UTC(2026, 2, 1))).toHaveLength(2);
   });
 });

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { PageOutbox } from '../../../extension/pageOutbox';
+import type { PanelSnapshot, ToWebview } from '../../../protocol';
+import { seededLive, seededSnapshot } from '../../webview/seededLedger';
+
+function outbox(): { box: PageOutbox; sent: ToWebview[] } {
+  const sent: ToWebview[] = [];
+  return { box: new PageOutbox((m) => sent.push(m)), sent };
+}
+
+const whole: PanelSnapshot = seededSnapshot();
+const partial: PanelSnapshot = { ...whole, recent: [], partial: true };
+const error: ToWebview = { type: 'error', message: 'The usage figures could not be read: daemon gone' };
+
+describe("the usage panel's messages to a page that may not listen yet", () => {
+  it('holds a snapshot that lands before the page is ready, and posts it once at ready', () => {
+    const { box, sent } = outbox();
+    box.post({ type: 'snapshot', snapshot: partial });
+    expect(sent).toEqual([]);
+    box.ready();
+    expect(sent).toEqual([{ type: 'snapshot', snapshot: partial }]);
+    box.post({ type: 'snapshot', snapshot: whole });
+    expect(sent).toEqual([
+      { type: 'snapshot', snapshot: partial },
+      { type: 'snapshot', snapshot: whole },
+    ]);
+  });
+
+  it('posts straight through once the page is ready first', () => {
+    const { box, sent } = outbox();
+    box.ready();
+    box.post({ type: 'snapshot', snapshot: partial });
+    box.post({ type: 'snapshot', snapshot: whole });
+    expect(sent.map((m) => m.type === 'snapshot' && m.snapshot.partial === true)).toEqual([true, false]);
+  });
+
+  it('keeps only the newest snapshot: a whole one that landed first is not preceded by its part', () => {
+    const { box, sent } = outbox();
+    box.post({ type: 'snapshot', snapshot: partial });
+    box.post({ type: 'snapshot', snapshot: whole });
+    box.ready();
+    expect(sent).toEqual([{ type: 'snapshot', snapshot: whole }]);
+  });
+
+  it('a failure before ready reaches the page, after the part that was read', () => {
+    const { box, sent } = outbox();
+    box.post({ type: 'snapshot', snapshot: partial });
+    box.post(error);
+    box.ready();
+    expect(sent).toEqual([{ type: 'snapshot', snapshot: partial }, error]);
+  });
+
+  it('a snapshot after a failure supersedes it', () => {
+    const { box, sent } = outbox();
+    box.post(error);
+    box.post({ type: 'snapshot', snapshot: whole });
+    box.ready();
+    expect(sent).toEqual([{ type: 'snapshot', snapshot: whole }]);
+  });
+
+  it('does not hold live figures (ready starts a tick), and holds again while the page is unloaded', () => {
+    const { box, sent } = outbox();
+    box.post({ type: 'live', live: seededLive() });
+    box.ready();
+    expect(sent).toEqual([]);
+    box.unload();
+    box.post({ type: 'snapshot', snapshot: whole });
+    expect(sent).toEqual([]);
+    box.discard();
+    box.ready();
+    expect(sent).toEqual([]);
+  });
+});

@@ -1,21 +1,10 @@
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { restrictToOwner } from './windowsAcl';
 import { secureHomeDir } from './safePath';
+import { conduitHome } from './conduitHomePath';
 
-/** The per-user data directory: CONDUIT_HOME, or the platform's usual place. */
-export function conduitHome(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.CONDUIT_HOME) return path.resolve(env.CONDUIT_HOME);
-  const home = os.homedir();
-  switch (process.platform) {
-    case 'win32':
-      return path.join(env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local'), 'Conduit');
-    case 'darwin':
-      return path.join(home, 'Library', 'Application Support', 'Conduit');
-    default:
-      return path.join(env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'conduit');
-  }
-}
+// Its own file, so the CLI's small entry (dist/cli.js) finds the home without loading the rest.
+export { conduitHome };
 
 /**
  * Creates the home (and parents) and makes sure it is private to this user. A directory that

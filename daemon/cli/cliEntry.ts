@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { conduitHome } from '../home/conduitHomePath';
+import { conduitHome } from '../home/homeDir';
 import { loadCached } from './codeCache';
 
 /**

@@ -1,9 +1,8 @@
 import * as path from 'node:path';
 import { restrictToOwner } from './windowsAcl';
 import { secureHomeDir } from './safePath';
-import { conduitHome } from './conduitHomePath';
+import { conduitHome } from './homeDir';
 
-// Its own file, so the CLI's small entry (dist/cli.js) finds the home without loading the rest.
 export { conduitHome };
 
 /**

@@ -61,6 +61,6 @@ describe('the conduit CLI bundle', () => {
     const result = await buildCli('daemon/cli/cliEntry.ts');
     const inputs = Object.keys(result.metafile.inputs).sort();
     // Anything more would be compiled on every start, cache or not.
-    expect(inputs).toEqual(['daemon/cli/cliEntry.ts', 'daemon/cli/codeCache.ts', 'daemon/home/conduitHomePath.ts']);
+    expect(inputs).toEqual(['daemon/cli/cliEntry.ts', 'daemon/cli/codeCache.ts', 'daemon/home/homeDir.ts']);
   });
 });

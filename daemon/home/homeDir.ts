@@ -1,7 +1,10 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-/** The per-user data directory: CONDUIT_HOME, or the platform's usual place. */
+/**
+ * The per-user data directory: CONDUIT_HOME, or the platform's usual place. Alone in its file, with
+ * no imports from the project, so the daemon's entry can find the home before it loads anything.
+ */
 export function conduitHome(env: NodeJS.ProcessEnv = process.env): string {
   if (env.CONDUIT_HOME) return path.resolve(env.CONDUIT_HOME);
   const home = os.homedir();

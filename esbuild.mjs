@@ -21,6 +21,14 @@ const node = {
   legalComments: 'none',
 };
 
+/** `zod` in the CLI's bundle becomes `require('./cliZod.js')`, the file beside it. */
+const cliZodApart = {
+  name: 'cli-zod-apart',
+  setup(build) {
+    build.onResolve({ filter: /^zod(\/.*)?$/ }, () => ({ path: './cliZod.js', external: true }));
+  },
+};
+
 const builds = [
   // The SQLite binding and @napi-rs/keyring load their native binaries from their own package
   // folders, so they cannot be bundled (the SQLite thread requires its binding by name).
@@ -49,8 +57,13 @@ const builds = [
   // The daemon's entry point, CommonJS, which imports dist/daemon.mjs (see daemon/daemonEntry.ts).
   { ...node, entryPoints: { daemon: 'daemon/daemonEntry.ts' }, outdir: 'dist' },
   // The CLI loads dist/daemon.js only for `conduit daemon --foreground`, so the SDKs stay out
-  // of its bundle and `conduit ask` starts fast.
-  { ...node, entryPoints: { cli: 'daemon/cli.ts' }, outdir: 'dist' },
+  // of its bundle and `conduit ask` starts fast. dist/cli.js is a small entry that runs the CLI
+  // (dist/cliMain.js) from a V8 code cache (daemon/cli/codeCache.ts).
+  { ...node, entryPoints: { cli: 'daemon/cli/cliEntry.ts' }, outdir: 'dist' },
+  // zod was two thirds of the CLI and `conduit ask` never uses it: it is its own file, which only
+  // the commands that read the settings require, when they run.
+  { ...node, entryPoints: { cliMain: 'daemon/cli.ts' }, outdir: 'dist', plugins: [cliZodApart] },
+  { ...node, entryPoints: { cliZod: 'daemon/cli/zodBundle.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { extension: 'extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   {
     bundle: true,

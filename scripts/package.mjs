@@ -71,6 +71,8 @@ function packageTarget(target) {
     'daemon.js',
     'daemon.mjs',
     'cli.js',
+    'cliMain.js',
+    'cliZod.js',
     'webview.js',
     'webview.css',
     'answer.js',

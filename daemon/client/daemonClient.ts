@@ -31,7 +31,7 @@ import { conduitHome, homeLayout } from '../home/conduitHome';
 import { auditHome } from '../home/safePath';
 import { socketAddress } from '../home/socketAddress';
 import { readOrCreateToken } from '../home/token';
-import { spawnDaemon, type SpawnOptions } from './spawnDaemon';
+import type { SpawnOptions } from './spawnDaemon';
 import { tryConnect, waitForDaemon } from './waitForDaemon';
 
 export interface ConnectOptions {
@@ -96,6 +96,9 @@ export class DaemonClient {
       if (!opts.autoStart)
         throw unavailable(`No Conduit daemon is running (socket ${address.path}). Start one with \`conduit daemon\`.`);
       if (!opts.spawn) throw new Error('autoStart needs spawn options');
+      // Loaded only here: child_process (and dgram, which it loads) is a cost every warm
+      // `conduit ask` paid for a daemon it did not start.
+      const { spawnDaemon } = await import('./spawnDaemon');
       const started = spawnDaemon({ ...opts.spawn, logsDir: layout.logsDir });
       socket = await waitForDaemon(address.path, started, { timeoutMs: opts.startTimeoutMs ?? 15_000 });
       if (!socket) {

@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
  * and slowed every command; this keeps that from coming back.
  */
 /** The CLI as `npm run build` bundles it, in memory, with the map of what went in. */
-function buildCli() {
+function buildCli(entry = 'daemon/cli.ts') {
   return esbuild.build({
-    entryPoints: ['daemon/cli.ts'],
+    entryPoints: [entry],
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -55,5 +55,12 @@ describe('the conduit CLI bundle', () => {
     expect(heavy(ask)).toEqual([]);
     // The check can fail: the settings commands do reach zod.
     expect(heavy(reached('daemon/cli/routeCommand.ts')).length).toBeGreaterThan(0);
+  });
+
+  it('starts from an entry (dist/cli.js) that holds the code cache and nothing of the CLI itself', async () => {
+    const result = await buildCli('daemon/cli/cliEntry.ts');
+    const inputs = Object.keys(result.metafile.inputs).sort();
+    // Anything more would be compiled on every start, cache or not.
+    expect(inputs).toEqual(['daemon/cli/cliEntry.ts', 'daemon/cli/codeCache.ts', 'daemon/home/homeDir.ts']);
   });
 });

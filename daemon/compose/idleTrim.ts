@@ -4,7 +4,7 @@ import type { LogFn } from '../log/logFn';
 import { SqliteThread } from '../usage/sqliteThread';
 
 /** How long without a request (or, for the SQLite thread, without a database message) before the trim. */
-export const IDLE_TRIM_MS = 30_000;
+export const IDLE_TRIM_MS = 20_000;
 
 export interface IdleTrimDeps {
   quietMs: number;
@@ -48,6 +48,12 @@ export class IdleTrim {
     this.timer = timer;
   };
 
+  /** The daemon has started: its start-up allocations are trimmed too if no request comes. */
+  started(): void {
+    this.inFlight++;
+    this.requestEnded();
+  }
+
   stop(): void {
     this.disarm();
   }
@@ -89,7 +95,7 @@ export function startIdleTrim(deps: { log: LogFn; env?: NodeJS.ProcessEnv }): Id
   });
   // Found at the first trim, not at start: the context that hands it over costs memory of its own.
   let gc: (() => void) | undefined | null = null;
-  return new IdleTrim({
+  const trim = new IdleTrim({
     quietMs,
     trim: () => {
       if (gc === null) gc = fullGc();
@@ -104,4 +110,6 @@ export function startIdleTrim(deps: { log: LogFn; env?: NodeJS.ProcessEnv }): Id
       });
     },
   });
+  trim.started();
+  return trim;
 }

@@ -33,6 +33,7 @@ export class SqliteDb {
   private queue: Promise<unknown> = Promise.resolve();
   /** Units of work queued or under way: the thread may not close the connection at idle meanwhile. */
   private writing = 0;
+  private changed = 0;
   /** The per-connection pragmas set so far, by name, replayed when the connection opens again. */
   private readonly settings = new Map<string, string>();
   private closed = false;
@@ -90,7 +91,15 @@ export class SqliteDb {
   }
 
   run(sql: string, params: readonly SqlValue[] = []): Promise<{ changes: number }> {
-    return this.call({ op: 'run', sql, params }) as Promise<{ changes: number }>;
+    return (this.call({ op: 'run', sql, params }) as Promise<{ changes: number }>).then((r) => {
+      if (r.changes > 0) this.changed++;
+      return r;
+    });
+  }
+
+  /** How many run()s have changed rows so far: background work compares it to skip a pass with nothing new. */
+  get writes(): number {
+    return this.changed;
   }
 
   /**

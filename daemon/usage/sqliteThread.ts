@@ -60,6 +60,8 @@ export class SqliteThread {
   /** Set while the thread goes to sleep or wakes: messages posted meanwhile wait here, in order. */
   private held: Array<() => void> | null = null;
   private lastUse = 0;
+  /** The connections closed when the thread went to sleep: only these open again when it wakes. */
+  private closedAsleep = new Set<number>();
   private sleepTimer: NodeJS.Timeout | undefined;
 
   private constructor(
@@ -151,7 +153,7 @@ export class SqliteThread {
     }
     if (!this.worker) {
       // A connection closed while asleep is closed already: no need to wake for it.
-      if (message.op === 'close' && this.files.has(conn)) return Promise.resolve({ id: 0, ok: true });
+      if (message.op === 'close' && this.closedAsleep.delete(conn)) return Promise.resolve({ id: 0, ok: true });
       this.wake();
       return this.post(conn, message);
     }
@@ -226,6 +228,7 @@ export class SqliteThread {
     const held: Array<() => void> = [];
     this.held = held;
     const connections = this.files.size;
+    this.closedAsleep = new Set(this.files.keys());
     // Each close finalizes the connection's statements; the last one on a WAL file checkpoints it.
     await Promise.allSettled([...this.files.keys()].map((conn) => this.send(conn, { op: 'close' })));
     const worker = this.worker;
@@ -240,7 +243,10 @@ export class SqliteThread {
     const held: Array<() => void> = [];
     this.held = held;
     this.startWorker();
-    const opens = [...this.files.keys()].map(async (conn) => {
+    // A connection attached while asleep opens with its own `open` message, after these.
+    const asleep = [...this.closedAsleep].filter((conn) => this.files.has(conn));
+    this.closedAsleep.clear();
+    const opens = asleep.map(async (conn) => {
       const hooks = this.hooks.get(conn);
       for (const message of hooks?.reopen() ?? []) {
         const reply = await this.send(conn, message).catch((err: Error) => ({

@@ -113,4 +113,24 @@ describe('the SQLite thread asleep at idle', () => {
     expect(await b.get('SELECT 1 AS one')).toEqual({ one: 1 });
     expect(wakes).toBe(1);
   });
+
+  it('a connection opened while its thread sleeps opens once, with the others opened again before it', async () => {
+    const a = await openDb('first.db');
+    await a.exec('CREATE TABLE t (v)');
+    clock += QUIET;
+    await SqliteThread.sleepQuiet();
+    expect(sleeps).toEqual([1]);
+    const b = await openDb('second.db');
+    expect(b.threadId).toBe(a.threadId);
+    await b.exec('CREATE TABLE u (v)');
+    await a.run('INSERT INTO t (v) VALUES (1)');
+    expect(await a.all('SELECT v FROM t')).toEqual([{ v: 1 }]);
+    expect(wakes).toBe(1);
+    // Both close cleanly, each once: the WAL of each is checkpointed and removed.
+    await a.close();
+    await b.close();
+    open.splice(0);
+    expect(fs.existsSync(path.join(dir, 'first.db-wal'))).toBe(false);
+    expect(fs.existsSync(path.join(dir, 'second.db-wal'))).toBe(false);
+  });
 });

@@ -202,7 +202,9 @@ async function main(): Promise<void> {
         : 'skipped' in portkey
           ? [`| Portkey | skipped: ${portkey.skipped} | |`]
           : [
-              `| peak RSS over the ${warmup} warm-up requests: Conduit / Portkey | ${mb(warmupPeakRss)} / ${mb(portkey.peakRss)} (${(warmupPeakRss / portkey.peakRss).toFixed(2)}×) | ≤ 0.5× |`,
+              `| peak RSS over the ${warmup} warm-up requests: Conduit / Portkey | ` +
+                `${mb(warmupPeakRss)} / ${mb(portkey.peakRss)} ` +
+                `(${(warmupPeakRss / portkey.peakRss).toFixed(2)}×) | ≤ 0.5× |`,
               `| Portkey idle RSS | ${mb(portkey.idleRss)} | |`,
             ];
     const growth = heaps.at(-1)! - heaps[0]!;

@@ -3,16 +3,22 @@
  * against the mock (the fake provider from test/fakes), its peak RSS under load, and its RSS
  * while idle again afterwards.
  *   node bench/run.mjs --only memory [--requests N] [--warmup W] [--concurrency C] [--settle-s S]
- *                                    [--no-cache] [--quick]
+ *                                    [--idle-s I] [--no-cache] [--portkey] [--quick]
  * Every prompt is new, so none is answered from the cache; the warm-up (by default more requests
  * than the cache and the live window hold) fills them to their bounds first, so what grows
  * afterwards is not a bounded structure doing its job. The daemon runs with --expose-gc so `daemon/status` can settle the heap.
- * BENCH_DAEMON_SCRIPT=path runs another build of the daemon.
+ * Idle RSS is taken twice: 2 s after start, and `--idle-s` (30) s after it, past the idle trim's
+ * quiet spell (daemon/compose/idleTrim.ts, 20 s), so both builds are measured at the same times.
+ * `--portkey` then runs Portkey's gateway (bench/portkeyPeer.ts) under the warm-up's load, same
+ * concurrency, same mock, and prints its peak RSS beside ours over the warm-up.
+ * BENCH_DAEMON_SCRIPT=path runs another build of the daemon; BENCH_DAEMON_NODE_OPTIONS adds
+ * Node flags to its start (e.g. --max-semi-space-size=1).
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DaemonClient } from '../daemon/client/daemonClient';
 import { keepResult } from './history';
+import { startPortkey } from './portkeyPeer';
 import { benchConfig, benchHome, daemonEnv, roomyLimitHeaders, rssOf, startFake, textOfSize } from './processes';
 
 const buildDir = __dirname;
@@ -26,6 +32,8 @@ const requests = argValue('--requests') ?? (quick ? 5_000 : 50_000);
 const warmup = argValue('--warmup') ?? (quick ? 2_000 : 11_000);
 const concurrency = argValue('--concurrency') ?? 16;
 const settleS = argValue('--settle-s') ?? (quick ? 20 : 120);
+const idleS = argValue('--idle-s') ?? 30;
+const withPortkey = process.argv.includes('--portkey');
 const noCache = process.argv.includes('--no-cache');
 const daemonScript = process.env.BENCH_DAEMON_SCRIPT ?? path.join(repo, 'dist', 'daemon.js');
 
@@ -40,22 +48,69 @@ let seq = 0;
 
 /** `count` requests, each with a prompt never sent before, `concurrency` at a time. */
 async function load(client: DaemonClient, count: number): Promise<void> {
+  await loadWith(count, (content) =>
+    client.chat({
+      provider: 'openai',
+      model: 'gpt-bench',
+      messages: [{ role: 'user', content }],
+      max_tokens: 64,
+      temperature: 0,
+      stream: false,
+    }),
+  );
+}
+
+async function loadWith(count: number, send: (content: string) => Promise<unknown>): Promise<void> {
   let left = count;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (left > 0) {
         left--;
-        await client.chat({
-          provider: 'openai',
-          model: 'gpt-bench',
-          messages: [{ role: 'user', content: `memory ${seq++}: ${textOfSize(200)}` }],
-          max_tokens: 64,
-          temperature: 0,
-          stream: false,
-        });
+        await send(`memory ${seq++}: ${textOfSize(200)}`);
       }
     }),
   );
+}
+
+/** The peak RSS of `pid` while `work` runs, sampled every 100 ms. */
+async function peakDuring(pid: number, work: () => Promise<void>): Promise<number> {
+  let peak = rssOf(pid) || 0;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, rssOf(pid) || 0);
+  }, 100);
+  try {
+    await work();
+  } finally {
+    clearInterval(sampler);
+  }
+  return Math.max(peak, rssOf(pid) || 0);
+}
+
+/** Portkey under the warm-up's load: its RSS idle and its peak, or why it could not run. */
+async function portkeyPeak(
+  mockUrl: string,
+  apiKey: string,
+): Promise<{ idleRss: number; peakRss: number } | { skipped: string }> {
+  const portkey = await startPortkey(repo, mockUrl, apiKey);
+  if (typeof portkey === 'string') return { skipped: portkey };
+  try {
+    const pid = portkey.pid!;
+    await sleep(2000);
+    const idleRss = rssOf(pid);
+    const peakRss = await peakDuring(pid, () =>
+      loadWith(warmup, (content) =>
+        portkey.sdk.chat.completions.create({
+          model: 'gpt-bench',
+          messages: [{ role: 'user', content }],
+          max_tokens: 64,
+          temperature: 0,
+        }),
+      ),
+    );
+    return { idleRss, peakRss };
+  } finally {
+    portkey.stop();
+  }
 }
 
 /** The heap in use after a full GC, twice over so weak references and finalizers have settled. */
@@ -86,7 +141,11 @@ async function main(): Promise<void> {
   });
   const home = benchHome();
   benchConfig(home, noCache ? { cache: { enabled: false } } : {});
-  const env = { ...daemonEnv(home, mock.url), CONDUIT_AUTO_FALLBACK: '0', NODE_OPTIONS: '--expose-gc' };
+  const env: NodeJS.ProcessEnv = {
+    ...daemonEnv(home, mock.url),
+    CONDUIT_AUTO_FALLBACK: '0',
+    NODE_OPTIONS: `--expose-gc ${process.env.BENCH_DAEMON_NODE_OPTIONS ?? ''}`.trim(),
+  };
   const loadBefore = os.loadavg()[0]!;
   const client = await DaemonClient.connect({ client: 'cli', home, autoStart: true, spawn: { daemonScript, env } });
   const pid = client.hello.pid;
@@ -106,13 +165,18 @@ async function main(): Promise<void> {
     const idle = (await client.status(true)).memory;
     const idleRss = rssOf(pid) || idle.rss;
     result.idle = { rss: idleRss, heapUsed: idle.heapUsed, heapTotal: idle.heapTotal, external: idle.external };
-    log(`idle: RSS ${mb(idleRss)}, heap ${mb(idle.heapUsed)}; warm-up ${warmup} requests…`);
+    log(`idle: RSS ${mb(idleRss)}, heap ${mb(idle.heapUsed)}; idle for ${idleS} s…`);
+    await sleep((idleS - 2) * 1000);
+    const idleLaterRss = rssOf(pid);
+    result.idleLater = { s: idleS, rss: idleLaterRss };
+    log(`idle ${idleS} s after start: RSS ${mb(idleLaterRss)}; warm-up ${warmup} requests…`);
 
     let peakRss = idleRss;
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, rssOf(pid) || 0);
     }, 100);
     await load(client, warmup);
+    const warmupPeakRss = Math.max(peakRss, rssOf(pid) || 0);
     const xs = [0];
     const heaps = [await heapAfterGc(client)];
     const steps = 10;
@@ -130,20 +194,40 @@ async function main(): Promise<void> {
       settle.push({ s, rss: rssOf(pid) });
     }
     const settled = settle.at(-1)!.rss;
+    const portkey = withPortkey ? await portkeyPeak(mock.url, env.OPENAI_API_KEY!) : undefined;
+    if (portkey) result.portkey = portkey;
+    const portkeyLine =
+      portkey === undefined
+        ? []
+        : 'skipped' in portkey
+          ? [`| Portkey | skipped: ${portkey.skipped} | |`]
+          : [
+              `| peak RSS over the ${warmup} warm-up requests: Conduit / Portkey | ` +
+                `${mb(warmupPeakRss)} / ${mb(portkey.peakRss)} ` +
+                `(${(warmupPeakRss / portkey.peakRss).toFixed(2)}×) | ≤ 0.5× |`,
+              `| Portkey idle RSS | ${mb(portkey.idleRss)} | |`,
+            ];
     const growth = heaps.at(-1)! - heaps[0]!;
     const perThousand = slope(xs, heaps) * 1000;
-    Object.assign(result, { heaps: xs.map((x, i) => ({ requests: x, heapUsed: heaps[i] })), peakRss, settle });
+    Object.assign(result, {
+      heaps: xs.map((x, i) => ({ requests: x, heapUsed: heaps[i] })),
+      peakRss,
+      warmupPeakRss,
+      settle,
+    });
     const lines = [
       `Memory: ${requests} uncached requests after ${warmup} of warm-up, concurrency ${concurrency}, cache ${noCache ? 'off' : 'on'}; Node ${process.version}, ${os.cpus().length} cores, load ${loadBefore.toFixed(2)} → ${os.loadavg()[0]!.toFixed(2)}`,
       '',
       '| figure | value | goal |',
       '| --- | --- | --- |',
-      `| idle RSS (no local model) | ${mb(idleRss)} | ≤ 60 MB |`,
+      `| idle RSS (no local model), 2 s after start | ${mb(idleRss)} | ≤ 60 MB |`,
+      `| idle RSS, ${idleS} s after start | ${mb(idleLaterRss)} | ≤ 60 MB |`,
       `| heap after GC: growth over ${requests} requests | ${mb(growth)} | < 1 MB |`,
       `| heap after GC: growth per 1,000 requests (slope) | ${(perThousand / 1024).toFixed(1)} kB | |`,
       `| peak RSS under load | ${mb(peakRss)} | |`,
       `| RSS when load ends | ${mb(afterLoad)} | |`,
       `| RSS ${settleS} s after load | ${mb(settled)} (${(settled / idleRss).toFixed(2)}× idle) | ≤ 1.3× idle |`,
+      ...portkeyLine,
     ];
     console.log(lines.join('\n'));
   } finally {

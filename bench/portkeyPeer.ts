@@ -12,6 +12,8 @@ import { freePort, waitForHttp } from './processes';
  */
 export interface PortkeyPeer {
   sdk: OpenAI;
+  /** Its process, whose RSS bench/memory.ts samples. */
+  pid: number | undefined;
   stop(): void;
 }
 
@@ -48,5 +50,5 @@ export async function startPortkey(repo: string, mockUrl: string, apiKey: string
     stop();
     return `Portkey started but did not relay to the mock: ${first.message}`;
   }
-  return { sdk, stop };
+  return { sdk, pid: proc.pid, stop };
 }

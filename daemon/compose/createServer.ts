@@ -3,6 +3,7 @@ import type { Gateway } from '../gateway/gateway';
 import type { LogFn } from '../log/logFn';
 import type { RegisterHandlers } from '../server/clientSession';
 import { DaemonServer } from '../server/daemonServer';
+import { startIdleTrim } from './idleTrim';
 import type { StatusReport } from './statusReport';
 
 const CAPABILITIES = [
@@ -40,6 +41,7 @@ export interface ServerDeps {
 /** The connections: the handshake, chat, status and stop, and every other area's handlers. */
 export function createServer(deps: ServerDeps): DaemonServer {
   const { gateway } = deps;
+  const trim = startIdleTrim({ log: deps.log, env: deps.env });
   return new DaemonServer({
     token: deps.token,
     maxMessageBytes: deps.maxMessageBytes,
@@ -58,5 +60,6 @@ export function createServer(deps: ServerDeps): DaemonServer {
     log: deps.log,
     extraHandlers: deps.handlers,
     onIdleChange: deps.onIdleChange,
+    onRequest: { started: trim.requestStarted, ended: trim.requestEnded },
   });
 }

@@ -39,12 +39,22 @@ const GIVE_UP_AFTER_MS = 24 * 60 * 60_000;
  * simply queued again at the next start: it never completed, so running it again is right.
  */
 export class DurableQueue {
+  /**
+   * When the earliest queued job falls due: null when none is queued, undefined when not known.
+   * The worker asks every 2 s; with this it asks SQLite only when a job may be due, so an idle
+   * daemon sends its database thread nothing and the thread can sleep (daemon/compose/idleTrim.ts).
+   * The daemon is the queue's only writer; every change that can queue a job forgets it.
+   */
+  private nextDue: number | null | undefined;
+  private changes = 0;
+
   constructor(
     private readonly db: QueueDb,
     private readonly now: () => number = Date.now,
   ) {}
 
   async init(rerunUnfinished = false): Promise<void> {
+    this.forgetNextDue();
     await this.db.exec(`CREATE TABLE IF NOT EXISTS jobs (
       id TEXT PRIMARY KEY,
       state TEXT NOT NULL,
@@ -82,6 +92,7 @@ export class DurableQueue {
     const id = `job_${crypto.randomUUID()}`;
     const now = this.now();
     const wait = Math.max(FIRST_RETRY_MS, error.retryAfterMs ?? 0);
+    this.forgetNextDue();
     await this.db.run(
       `INSERT INTO jobs (id, state, created_at, updated_at, runs, request, last_error, next_run_at) VALUES (?, 'queued', ?, ?, 0, ?, ?, ?)`,
       [id, now, now, JSON.stringify({ ...request, stream: false }), JSON.stringify(error), now + wait],
@@ -92,12 +103,21 @@ export class DurableQueue {
   /** Takes the next due job, marking it running; undefined when none is due. */
   async claimDue(): Promise<Job | undefined> {
     const now = this.now();
+    if (this.nextDue === null || (this.nextDue !== undefined && now < this.nextDue)) return undefined;
+    const seen = this.changes;
     const rows = await this.db.all<JobRow>(
       `SELECT * FROM jobs WHERE state = 'queued' AND next_run_at <= ? ORDER BY next_run_at LIMIT 1`,
       [now],
     );
     const row = rows[0];
-    if (!row) return undefined;
+    if (!row) {
+      const next = await this.db.all<{ t: number | null }>(
+        `SELECT MIN(next_run_at) AS t FROM jobs WHERE state = 'queued'`,
+      );
+      // A change meanwhile (a job queued between the two reads) leaves it unknown, so the next pass looks.
+      if (this.changes === seen) this.nextDue = next[0]?.t ?? null;
+      return undefined;
+    }
     const { changes } = await this.db.run(
       `UPDATE jobs SET state = 'running', runs = runs + 1, updated_at = ? WHERE id = ? AND state = 'queued'`,
       [now, row.id],
@@ -120,6 +140,7 @@ export class DurableQueue {
     const giveUp = final || now - job.createdAt > GIVE_UP_AFTER_MS;
     const wait = Math.max(Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** job.runs), error.retryAfterMs ?? 0);
     const state: JobState = giveUp ? 'failed' : 'queued';
+    this.forgetNextDue();
     await this.db.run(
       `UPDATE jobs SET state = ?, last_error = ?, updated_at = ?, next_run_at = ? WHERE id = ? AND state = 'running'`,
       [state, JSON.stringify(error), now, now + wait, job.id],
@@ -131,6 +152,7 @@ export class DurableQueue {
   /** A held or failed job goes back to the queue, due now; the user accepts a possible second bill. */
   async retry(id: string): Promise<Job | null> {
     const now = this.now();
+    this.forgetNextDue();
     const { changes } = await this.db.run(
       `UPDATE jobs SET state = 'queued', next_run_at = ?, updated_at = ? WHERE id = ? AND state IN ('held', 'failed')`,
       [now, now, id],
@@ -139,10 +161,16 @@ export class DurableQueue {
   }
 
   async wake(): Promise<void> {
+    this.forgetNextDue();
     await this.db.run(`UPDATE jobs SET next_run_at = ? WHERE state = 'queued' AND next_run_at > ?`, [
       this.now(),
       this.now(),
     ]);
+  }
+
+  private forgetNextDue(): void {
+    this.changes++;
+    this.nextDue = undefined;
   }
 
   async get(id: string): Promise<Job | null> {

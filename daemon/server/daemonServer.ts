@@ -16,6 +16,8 @@ export interface DaemonServerOptions extends Omit<SessionHost, 'requestStarted' 
   maxConnections: number;
   /** Called when the daemon becomes idle (no clients, no work) or busy again. */
   onIdleChange: (idle: boolean) => void;
+  /** Told as each request starts and ends (the idle trim waits for a quiet spell between requests). */
+  onRequest?: { started: () => void; ended: () => void };
 }
 
 /** Accepts connections, caps how many are open, and tracks whether the daemon is idle. */
@@ -58,10 +60,12 @@ export class DaemonServer {
       requestStarted: () => {
         this.inFlight++;
         this.served++;
+        this.opts.onRequest?.started();
         this.updateIdle();
       },
       requestEnded: () => {
         this.inFlight--;
+        this.opts.onRequest?.ended();
         this.updateIdle();
       },
     };

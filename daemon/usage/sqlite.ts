@@ -31,6 +31,11 @@ function driver(): string {
  */
 export class SqliteDb {
   private queue: Promise<unknown> = Promise.resolve();
+  /** Units of work queued or under way: the thread may not close the connection at idle meanwhile. */
+  private writing = 0;
+  private changed = 0;
+  /** The per-connection pragmas set so far, by name, replayed when the connection opens again. */
+  private readonly settings = new Map<string, string>();
   private closed = false;
   private dead: Error | null = null;
   private readonly stopWatching: () => void;
@@ -49,9 +54,17 @@ export class SqliteDb {
     // Thread and connection number are taken in the same turn, so a second open of the same file
     // that starts meanwhile sees this one and goes to another thread.
     const thread = SqliteThread.forFile(file, driver(), __filename);
+    const open = { op: 'open', file, readOnly: opts.readOnly === true };
     const db = new SqliteDb(thread, thread.attach(file), file);
+    thread.hook(db.conn, {
+      reopen: () => [open, ...(db.settings.size > 0 ? [{ op: 'exec', sql: [...db.settings.values()].join(' ') }] : [])],
+      idle: () => db.writing === 0,
+      failed: (err) => {
+        db.dead ??= new Error(`could not open ${file} again after the idle trim: ${err.message}`);
+      },
+    });
     try {
-      await db.call({ op: 'open', file, readOnly: opts.readOnly === true });
+      await db.call(open);
     } catch (err) {
       db.stopWatching();
       await thread.detach(db.conn);
@@ -78,7 +91,15 @@ export class SqliteDb {
   }
 
   run(sql: string, params: readonly SqlValue[] = []): Promise<{ changes: number }> {
-    return this.call({ op: 'run', sql, params }) as Promise<{ changes: number }>;
+    return (this.call({ op: 'run', sql, params }) as Promise<{ changes: number }>).then((r) => {
+      if (r.changes > 0) this.changed++;
+      return r;
+    });
+  }
+
+  /** How many run()s have changed rows so far: background work compares it to skip a pass with nothing new. */
+  get writes(): number {
+    return this.changed;
   }
 
   /**
@@ -98,13 +119,14 @@ export class SqliteDb {
   }
 
   exec(sql: string): Promise<void> {
-    return this.call({ op: 'exec', sql }) as Promise<void>;
+    return (this.call({ op: 'exec', sql }) as Promise<void>).then(() => this.remember(sql));
   }
 
   /** Runs `work` after every earlier write has finished; one failing does not stop the next. */
   write<T>(work: () => Promise<T>): Promise<T> {
+    this.writing++;
     const result = this.queue.then(work, work);
-    this.queue = result.catch(() => undefined);
+    this.queue = result.catch(() => undefined).finally(() => this.writing--);
     return result;
   }
 
@@ -136,6 +158,13 @@ export class SqliteDb {
       });
   }
 
+  private remember(sql: string): void {
+    for (const statement of sql.split(';')) {
+      const m = CONNECTION_PRAGMA.exec(statement.trim());
+      if (m) this.settings.set(m[1]!.toLowerCase(), `PRAGMA ${m[1]} = ${m[2]};`);
+    }
+  }
+
   private async call(message: Record<string, unknown>, closing = false): Promise<unknown> {
     if (this.dead) throw this.dead;
     if (this.closed && !closing)
@@ -151,6 +180,14 @@ export class SqliteDb {
     return reply.value;
   }
 }
+
+/**
+ * Pragmas that hold for one connection only (journal_mode is in the file, but costs nothing to
+ * set again). A statement of the form `PRAGMA name = value` among them is kept, the latest per
+ * name, so a connection opened again after the idle trim behaves as it did.
+ */
+const CONNECTION_PRAGMA =
+  /^PRAGMA\s+(synchronous|busy_timeout|journal_mode|foreign_keys|cache_size|temp_store)\s*=\s*(\w+)$/i;
 
 function toError(e: NonNullable<ThreadReply['error']>): Error {
   if (e.name === 'NativeModuleError') return new NativeModuleError(SQLITE_MODULE, e.message);

@@ -1,4 +1,5 @@
 import type { LedgerLog } from './openLedgerDb';
+import type { SqliteDb } from './sqlite';
 import { backfillBatch } from './rollupBackfill';
 import { compactBatch } from './rollupCompactor';
 import { rollBatch } from './rollupRoll';
@@ -31,6 +32,7 @@ export class UsageMaintenance {
   private rolling: Promise<void> | null = null;
   private lastRollError: string | null = null;
   private stopped = false;
+  private rolledAt: { db: SqliteDb; writes: number } | null = null;
   private readonly log: LedgerLog;
   private readonly now: () => number;
 
@@ -62,12 +64,26 @@ export class UsageMaintenance {
 
   /** Folds the newest rows into the rollups; exposed for tests, which drive it without the timer. */
   async roll(): Promise<void> {
-    while (!this.stopped && (await rollBatch(this.opts.ledger.reader())) > 0) await yieldToIo();
+    const db = this.opts.ledger.reader();
+    while (!this.stopped && (await rollBatch(db)) > 0) await yieldToIo();
+    this.rolledAt = { db, writes: db.writes };
+  }
+
+  /**
+   * roll() unless nothing was written since the last one found nothing to fold: the 5 s timer
+   * then sends the database no query, so an idle daemon's SQLite thread can sleep (idleTrim.ts).
+   * The minute's round always rolls, whatever wrote the rows.
+   */
+  private rollIfWritten(): Promise<void> {
+    const db = this.opts.ledger.reader();
+    if (this.rolledAt?.db === db && this.rolledAt.writes === db.writes) return Promise.resolve();
+    return this.roll();
   }
 
   private startRolling(): void {
     if (this.stopped || this.rolling || this.rollTimer) return;
-    this.rolling = this.roll()
+    this.rolling = Promise.resolve()
+      .then(() => this.rollIfWritten())
       .catch((err: unknown) => {
         // Once per cause: a degraded ledger would otherwise log this every few seconds.
         const message = err instanceof Error ? err.message : String(err);

@@ -16,10 +16,13 @@ const fdatasync = (fd: number): Promise<void> =>
  *
  * fsync flushes a file's data whichever descriptor asks, so a descriptor of our own on the WAL
  * is enough. SQLite keeps its locks on the database and -shm files, never on the WAL, so opening
- * and closing this descriptor cannot drop one of SQLite's POSIX locks.
+ * and closing this descriptor cannot drop one of SQLite's POSIX locks. The descriptor is opened
+ * for each fsync, not kept: the last connection's close (the daemon's idle trim closes them)
+ * checkpoints the WAL and deletes it, and a kept descriptor would then flush a deleted file while
+ * the commits went to a new one (on Windows it would also stop SQLite from creating that one).
+ * A WAL that is gone has nothing left to flush: the checkpoint that removed it synced the database.
  */
 export class WalSync {
-  private fd: number | null = null;
   private running: Promise<void> | null = null;
   private next: Promise<void> | null = null;
   private closed = false;
@@ -57,13 +60,21 @@ export class WalSync {
   async close(): Promise<void> {
     while (this.running || this.next) await (this.next ?? this.running)!.catch(() => undefined);
     this.closed = true;
-    if (this.fd !== null) fs.closeSync(this.fd);
-    this.fd = null;
   }
 
   private async run(): Promise<void> {
     if (this.closed) throw new Error('the WAL sync is closed');
-    this.fd ??= fs.openSync(this.walFile, 'r+');
-    await this.syncFd(this.fd);
+    let fd: number;
+    try {
+      fd = fs.openSync(this.walFile, 'r+');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    try {
+      await this.syncFd(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
   }
 }

@@ -41,6 +41,33 @@ describe('DurableQueue (real SQLite)', () => {
     expect(await queue.claimDue()).toBeUndefined();
   });
 
+  it('asks SQLite nothing while no job can be due, so an idle daemon lets its database thread sleep', async () => {
+    const asked: string[] = [];
+    const counted = new DurableQueue(
+      {
+        exec: (sql) => db.exec(sql),
+        run: (sql, params) => (asked.push(sql), db.run(sql, params)),
+        all: <T>(sql: string, params?: readonly (string | number | null)[]) => (
+          asked.push(sql),
+          db.all<T>(sql, params)
+        ),
+      },
+      () => now,
+    );
+    expect(await counted.claimDue()).toBeUndefined();
+    const looked = asked.length;
+    expect(await counted.claimDue()).toBeUndefined();
+    expect(asked.length).toBe(looked);
+    const id = await counted.enqueue(request, { ...outage, retryAfterMs: 30_000 });
+    expect(await counted.claimDue()).toBeUndefined();
+    const afterEnqueue = asked.length;
+    now += 29_999;
+    expect(await counted.claimDue()).toBeUndefined();
+    expect(asked.length).toBe(afterEnqueue);
+    now += 1;
+    expect(await counted.claimDue()).toMatchObject({ id, state: 'running' });
+  });
+
   it('completes a job exactly once', async () => {
     const id = await queue.enqueue(request, outage);
     now += 60_000;

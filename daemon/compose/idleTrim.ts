@@ -1,0 +1,115 @@
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+import type { LogFn } from '../log/logFn';
+import { SqliteThread } from '../usage/sqliteThread';
+
+/** How long without a request (or, for the SQLite thread, without a database message) before the trim. */
+export const IDLE_TRIM_MS = 20_000;
+
+export interface IdleTrimDeps {
+  quietMs: number;
+  /** What the trim does once the daemon has been quiet for `quietMs`. */
+  trim: () => void;
+  setTimer?: (fn: () => void, ms: number) => { unref?: () => void };
+  clearTimer?: (timer: unknown) => void;
+}
+
+/**
+ * Trims the main isolate once no request has run for `quietMs`: once per quiet spell, not again
+ * until a request has come and gone. The extension stays connected all day, so "idle" here is
+ * about requests, not clients (the idle timer that stops the daemon counts clients).
+ */
+export class IdleTrim {
+  private inFlight = 0;
+  private timer: unknown;
+  private readonly setTimer: NonNullable<IdleTrimDeps['setTimer']>;
+  private readonly clearTimer: NonNullable<IdleTrimDeps['clearTimer']>;
+
+  constructor(private readonly deps: IdleTrimDeps) {
+    this.setTimer = deps.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
+    this.clearTimer = deps.clearTimer ?? ((t) => clearTimeout(t as NodeJS.Timeout));
+  }
+
+  readonly requestStarted = (): void => {
+    this.inFlight++;
+    this.disarm();
+  };
+
+  readonly requestEnded = (): void => {
+    this.inFlight = Math.max(0, this.inFlight - 1);
+    if (this.inFlight > 0 || this.deps.quietMs <= 0) return;
+    // One timer per request would cost a timer per reply; re-arming only when none is set costs one per spell.
+    this.disarm();
+    const timer = this.setTimer(() => {
+      this.timer = undefined;
+      if (this.inFlight === 0) this.deps.trim();
+    }, this.deps.quietMs);
+    timer.unref?.();
+    this.timer = timer;
+  };
+
+  /** The daemon has started: its start-up allocations are trimmed too if no request comes. */
+  started(): void {
+    this.inFlight++;
+    this.requestEnded();
+  }
+
+  stop(): void {
+    this.disarm();
+  }
+
+  private disarm(): void {
+    if (this.timer !== undefined) this.clearTimer(this.timer);
+    this.timer = undefined;
+  }
+}
+
+/**
+ * The full collector, which a daemon started without --expose-gc can still reach: V8 exposes it to
+ * contexts created after the flag is set. Undefined where the runtime refuses (then no GC at idle).
+ */
+function fullGc(): (() => void) | undefined {
+  const exposed = (globalThis as { gc?: () => void }).gc;
+  if (exposed) return exposed;
+  try {
+    v8.setFlagsFromString('--expose-gc');
+    return vm.runInNewContext('gc') as () => void;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The daemon's idle trim (issue #23): after a quiet spell the SQLite thread closes its
+ * connections and ends its isolate (sqliteThread.ts; the next database message starts it again),
+ * and the main isolate runs a full GC, so an idle daemon goes back to about its start-up size.
+ * CONDUIT_IDLE_TRIM_MS sets the quiet spell (0 turns the trim off; tests set it short).
+ */
+export function startIdleTrim(deps: { log: LogFn; env?: NodeJS.ProcessEnv }): IdleTrim {
+  const raw = (deps.env ?? process.env).CONDUIT_IDLE_TRIM_MS;
+  const quietMs = raw !== undefined && raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : IDLE_TRIM_MS;
+  SqliteThread.setIdleSleep({
+    quietMs,
+    onSleep: ({ connections }) => deps.log('info', 'idle trim: the SQLite thread is asleep', { connections }),
+    onWake: ({ connections }) => deps.log('debug', 'idle trim: the SQLite thread is awake again', { connections }),
+  });
+  // Found at the first trim, not at start: the context that hands it over costs memory of its own.
+  let gc: (() => void) | undefined | null = null;
+  const trim = new IdleTrim({
+    quietMs,
+    trim: () => {
+      if (gc === null) gc = fullGc();
+      const before = process.memoryUsage();
+      gc?.();
+      const after = process.memoryUsage();
+      deps.log('info', 'idle trim: memory', {
+        gc: gc !== undefined,
+        rssMb: +(after.rss / 2 ** 20).toFixed(1),
+        heapUsedMb: +(after.heapUsed / 2 ** 20).toFixed(1),
+        freedMb: +((before.heapUsed - after.heapUsed) / 2 ** 20).toFixed(1),
+      });
+    },
+  });
+  trim.started();
+  return trim;
+}

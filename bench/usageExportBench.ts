@@ -5,7 +5,7 @@
  *   npm run build && node bench/run.mjs --only usage-export [--rows N] [--before DIST_DIR] [--rounds R]
  *
  * Stages, each on its own: SQLite building the CSV pages on its thread (selectCsvPage, in this
- * process); the daemon answering the pages over IPC without writing them (two in flight, as the
+ * process); the export workers building and writing them (one, then two, in this process); the daemon answering the pages over IPC without writing them (two in flight, as the
  * CLI asks); the whole CLI export to a file. --before runs the CLI export with another build's
  * daemon and CLI (e.g. the commit before this work), alternating with this build's, so both share
  * the machine's load. The daemon's RSS is sampled every 5 ms, its CPU time read from /proc, so
@@ -16,6 +16,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DaemonClient } from '../daemon/client/daemonClient';
 import { selectCsvPage } from '../daemon/usage/csvExportPage';
+import { exportPageWidth, writeCsvWithWorkers } from '../daemon/usage/exportWorkers';
 import { SqliteDb } from '../daemon/usage/sqlite';
 import { UsageExportRequest } from '../protocol/usage';
 import { generateLedger } from '../test/fixtures/usage/generateLedger';
@@ -137,11 +138,43 @@ async function main(): Promise<void> {
       }
       sqlRuns.push(Math.round(rows / ((performance.now() - t) / 1000)));
     }
-    await db.close();
     out.pagesBuilt = sqlRuns;
     log(
       `1. pages built by SQLite (selectCsvPage alone): ${sqlRuns.map((r) => r.toLocaleString('en')).join(', ')} rows/s`,
     );
+
+    // Stage 1w: the export workers (exportWorkers.ts) building and writing the pages, in this process.
+    const range = (await db.get<{ first: number; last: number }>(
+      'SELECT MIN(id) AS first, MAX(id) AS last FROM requests',
+    ))!;
+    await db.close();
+    const workerRuns: Record<string, number[]> = {};
+    const scratch = path.join(home, 'workers.csv');
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const workers of [1, 2]) {
+        const fd = fs.openSync(scratch, 'w');
+        const t = performance.now();
+        const rows = await writeCsvWithWorkers({
+          db: file,
+          fd,
+          since,
+          until: Date.now() + 1,
+          includeSamples: false,
+          first: range.first - 1,
+          last: range.last,
+          width: exportPageWidth(false),
+          workers,
+        });
+        (workerRuns[workers] ??= []).push(Math.round(rows / ((performance.now() - t) / 1000)));
+        fs.closeSync(fd);
+        fs.rmSync(scratch);
+      }
+    }
+    out.workersWrote = workerRuns;
+    for (const [n, runs] of Object.entries(workerRuns))
+      log(
+        `1w. ${n} export worker(s) building and writing: ${runs.map((r) => r.toLocaleString('en')).join(', ')} rows/s`,
+      );
 
     const env = { ...process.env, CONDUIT_HOME: home };
     const csv = path.join(home, 'export.csv');

@@ -63,6 +63,8 @@ async function run() {
       return s;
     });
     db.exec('PRAGMA busy_timeout = 5000');
+    // A scan by id reads each page of the table once: a small cache is as fast and 1.5 MB smaller.
+    db.exec('PRAGMA cache_size = -512');
     const page = db.prepare(w.sql);
     const rowsById = db.prepare(w.rowsSql);
     // One read transaction for the whole export: every page from one snapshot of the ledger.
@@ -86,12 +88,15 @@ async function run() {
           slow.forEach((at, k) => { lines[at] = fixed[k]; });
           text = lines.join('\n');
         }
-        text += '\n';
         rows += r.n;
       }
       if (!waitTurn(j)) break;
       // Synchronous: the page's bytes are freed on return, and the next page waits for nothing.
-      if (text !== '') fs.writeSync(w.fd, text);
+      // The line break on its own: appended to the page, it would make V8 copy the whole page.
+      if (text !== '') {
+        fs.writeSync(w.fd, text);
+        fs.writeSync(w.fd, '\n');
+      }
       Atomics.store(turn, 0, j + 1);
       Atomics.notify(turn, 0);
     }

@@ -19,7 +19,7 @@ export interface ExportWorkersParams extends Omit<CsvPageParams, 'limit' | 'afte
   /** The id range to export, (first, last]: fixed up front, so later rows are not in it. */
   first: number;
   last: number;
-  /** Ids a page spans (so rows a page, at most). */
+  /** Ids a page spans (so rows a page, at most); exportPageWidth() gives the usual one. */
   width: number;
   workers?: number;
 }
@@ -30,6 +30,16 @@ export interface ExportWorkersParams extends Omit<CsvPageParams, 'limit' | 'afte
  */
 export function exportWorkerCount(): number {
   return Math.max(1, Math.min(2, os.availableParallelism()));
+}
+
+/**
+ * Ids a worker's page spans. Smaller than the paged export's 5,000 rows: a worker's page is its
+ * memory (SQLite's joined text, then the same as a JavaScript string), and pages in flight are
+ * what the daemon's RSS rises by; at 2,000 a page costs well under its SQL time in hand-offs.
+ * Rows with samples are up to 200,000 characters more each: far fewer of them a page.
+ */
+export function exportPageWidth(includeSamples: boolean): number {
+  return includeSamples ? 500 : 2000;
 }
 
 /**
@@ -79,9 +89,13 @@ export function writeCsvWithWorkers(p: ExportWorkersParams): Promise<number> {
           workers: count,
           turn,
         },
-        // Small, as the SQLite thread's (sqliteThread.ts): a page makes thousands of short-lived
-        // strings, and V8 would otherwise grow the nursery to tens of MB that stay.
-        resourceLimits: { maxYoungGenerationSizeMb: 4 },
+        // Small heaps: a page makes thousands of short-lived strings, and V8 would otherwise grow
+        // the nursery and the old generation to tens of MB a worker (bench/usageExportBench.ts:
+        // two workers with the defaults raised the daemon's RSS by twice the 50 MB goal). Pages
+        // with samples can be far larger (a sample is up to 100,000 characters): no cap there.
+        resourceLimits: p.includeSamples
+          ? { maxYoungGenerationSizeMb: 1 }
+          : { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
       });
       worker.on('message', (m: WorkerMessage) => {
         if (m.type === 'rows') {

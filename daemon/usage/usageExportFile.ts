@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { UsageExportFileParams, UsageExportFileResult } from '../../protocol/usage';
 import { selectCsvPage, type CsvPageParams } from './csvExportPage';
-import { writeCsvWithWorkers } from './exportWorkers';
+import { exportPageWidth, writeCsvWithWorkers } from './exportWorkers';
 import type { SqliteDb } from './sqlite';
 import { csvLine, ROW_CSV_HEADER } from './usageCsv';
 import { MAX_EXPORT_PAGE, UsageParamsError } from './usageParams';
@@ -89,7 +89,7 @@ async function writeWithWorkers(
     fd,
     first: ids.first - 1,
     last: ids.last,
-    width: page.limit,
+    width: exportPageWidth(page.includeSamples),
     ...(workers !== undefined ? { workers } : {}),
   });
 }

@@ -51,6 +51,8 @@ interface Run {
   ms: number;
   rows: number;
   maxRss: number;
+  /** RSS when the export has returned. */
+  endRss: number;
   cpuMs: number;
 }
 
@@ -63,7 +65,9 @@ async function measured(pid: number, work: () => Promise<number>): Promise<Run> 
   const t = performance.now();
   try {
     const rows = await work();
-    return { ms: performance.now() - t, rows, maxRss: Math.max(maxRss, rssOf(pid)), cpuMs: cpuMsOf(pid) - cpu };
+    const ms = performance.now() - t;
+    const endRss = rssOf(pid);
+    return { ms, rows, maxRss: Math.max(maxRss, endRss), endRss, cpuMs: cpuMsOf(pid) - cpu };
   } finally {
     clearInterval(timer);
   }
@@ -105,7 +109,8 @@ function alive(pid: number): boolean {
 const rate = (r: Run): number => Math.round(r.rows / (r.ms / 1000));
 const show = (r: Run, idle: number): string =>
   `${rate(r).toLocaleString('en')} rows/s (${r.rows} rows in ${r.ms.toFixed(0)} ms), ` +
-  `daemon CPU ${((r.cpuMs * 1000) / r.rows).toFixed(1)} µs/row, RSS max +${((r.maxRss - idle) / MB).toFixed(1)} MB`;
+  `daemon CPU ${((r.cpuMs * 1000) / r.rows).toFixed(1)} µs/row, RSS max +${((r.maxRss - idle) / MB).toFixed(1)} MB, ` +
+  `+${((r.endRss - idle) / MB).toFixed(1)} MB at the end`;
 
 async function main(): Promise<void> {
   const home = benchHome();
@@ -183,6 +188,15 @@ async function main(): Promise<void> {
     for (let r = 0; r < ROUNDS; r++) {
       for (const [name, dist] of [...(before ? [['before', before]] : []), ['after', after]] as const) {
         await withDaemon(dist, home, env, async (client, pid, idle) => {
+          // Stage 3: the whole CLI export to a file, first, so each build's daemon starts from its idle.
+          const run = await measured(pid, () =>
+            runCli(path.join(dist, 'cli.js'), env, ['usage', 'export', '--csv', csv, '--since', '366d']).then((r) =>
+              Number(/Wrote (\d+) row/.exec(r.stderr)?.[1] ?? NaN),
+            ),
+          );
+          exports[name]!.push(run);
+          log(`3. ${name}: conduit usage export --csv: ${show(run, idle)}`);
+          fs.rmSync(csv, { force: true });
           if (name === 'after') {
             // Stage 2: the daemon's pages over IPC, read and dropped.
             const run = await measured(pid, async () => {
@@ -200,15 +214,6 @@ async function main(): Promise<void> {
             ipc.push(run);
             log(`2. pages over IPC, not written: ${show(run, idle)}`);
           }
-          // Stage 3: the whole CLI export to a file.
-          const run = await measured(pid, () =>
-            runCli(path.join(dist, 'cli.js'), env, ['usage', 'export', '--csv', csv, '--since', '366d']).then((r) =>
-              Number(/Wrote (\d+) row/.exec(r.stderr)?.[1] ?? NaN),
-            ),
-          );
-          exports[name]!.push(run);
-          log(`3. ${name}: conduit usage export --csv: ${show(run, idle)}`);
-          fs.rmSync(csv, { force: true });
         });
       }
     }

@@ -109,7 +109,16 @@ export function writeCsvWithWorkers(p: ExportWorkersParams): Promise<number> {
           done.add(worker);
         }
       });
-      worker.on('error', (err) => fail(err));
+      worker.on('error', (err) => {
+        // Not the file's fault: say so, or the caller would report it as a write that failed.
+        if ((err as StorageError).code !== 'ERR_WORKER_OUT_OF_MEMORY') return fail(err);
+        fail(
+          new Error(
+            `the export ran out of memory on a page of ${p.width} rows (${err.message}); ` +
+              'export a shorter time range (--since, --until) and report the problem.',
+          ),
+        );
+      });
       worker.on('exit', (code) => {
         if (!done.has(worker)) fail(new Error(`an export worker stopped (code ${code})`));
         if (--running > 0) return;

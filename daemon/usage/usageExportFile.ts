@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { UsageExportFileParams, UsageExportFileResult } from '../../protocol/usage';
-import { selectCsvPage, type CsvPageParams } from './csvExportPage';
+import type { CsvPageParams } from './csvExportPage';
 import { exportPageWidth, writeCsvWithWorkers } from './exportWorkers';
 import type { SqliteDb } from './sqlite';
 import { csvLine, ROW_CSV_HEADER } from './usageCsv';
@@ -47,9 +47,7 @@ export async function exportUsageFile(
     await ledger.settled();
     const db = ledger.reader();
     fs.writeSync(handle.fd, csvLine(ROW_CSV_HEADER));
-    rows = onDisk(ledger.file)
-      ? await writeWithWorkers(db, ledger.file, handle.fd, page, workers)
-      : await writeOnSqliteThread(db, handle.fd, page);
+    rows = await writeWithWorkers(db, ledger.file, handle.fd, page, workers);
     await handle.sync();
     await handle.close();
     await fs.promises.rename(partial, file);
@@ -61,11 +59,6 @@ export async function exportUsageFile(
     throw err;
   }
   return { file, rows };
-}
-
-/** A ledger in memory has no file another connection could open. */
-function onDisk(file: string): boolean {
-  return file !== '' && file !== ':memory:' && !file.startsWith('file:');
 }
 
 /**
@@ -92,22 +85,6 @@ async function writeWithWorkers(
     width: exportPageWidth(page.includeSamples),
     ...(workers !== undefined ? { workers } : {}),
   });
-}
-
-/** The export on the shared SQLite thread, page by page: for a ledger that is not a file. */
-async function writeOnSqliteThread(db: SqliteDb, fd: number, page: Omit<CsvPageParams, 'after'>): Promise<number> {
-  let rows = 0;
-  for (let current = await selectCsvPage(db, { ...page, after: 0 }); ;) {
-    const next = current.next === null ? null : selectCsvPage(db, { ...page, after: current.next });
-    // Awaited below; this only keeps a failure while this page is written from going unhandled.
-    next?.catch(() => undefined);
-    // Written at once: the async write's Buffer lingers until a GC, which V8 puts off until
-    // some 64 MB of such memory pile up; writeSync frees its copy on return.
-    fs.writeSync(fd, current.csv);
-    rows += current.csvRows;
-    if (next === null) return rows;
-    current = await next;
-  }
 }
 
 function reason(err: unknown): string {

@@ -5,7 +5,7 @@
  *   npm run build && node bench/run.mjs --only usage-export [--rows N] [--before DIST_DIR] [--rounds R]
  *
  * Stages, each on its own: SQLite building the CSV pages on its thread (selectCsvPage, in this
- * process); the daemon answering the pages over IPC without writing them (two in flight, as the
+ * process); the export workers building and writing them (one, then two, in this process); the daemon answering the pages over IPC without writing them (two in flight, as the
  * CLI asks); the whole CLI export to a file. --before runs the CLI export with another build's
  * daemon and CLI (e.g. the commit before this work), alternating with this build's, so both share
  * the machine's load. The daemon's RSS is sampled every 5 ms, its CPU time read from /proc, so
@@ -16,6 +16,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DaemonClient } from '../daemon/client/daemonClient';
 import { selectCsvPage } from '../daemon/usage/csvExportPage';
+import { exportPageWidth, writeCsvWithWorkers } from '../daemon/usage/exportWorkers';
 import { SqliteDb } from '../daemon/usage/sqlite';
 import { UsageExportRequest } from '../protocol/usage';
 import { generateLedger } from '../test/fixtures/usage/generateLedger';
@@ -50,6 +51,8 @@ interface Run {
   ms: number;
   rows: number;
   maxRss: number;
+  /** RSS when the export has returned. */
+  endRss: number;
   cpuMs: number;
 }
 
@@ -62,7 +65,9 @@ async function measured(pid: number, work: () => Promise<number>): Promise<Run> 
   const t = performance.now();
   try {
     const rows = await work();
-    return { ms: performance.now() - t, rows, maxRss: Math.max(maxRss, rssOf(pid)), cpuMs: cpuMsOf(pid) - cpu };
+    const ms = performance.now() - t;
+    const endRss = rssOf(pid);
+    return { ms, rows, maxRss: Math.max(maxRss, endRss), endRss, cpuMs: cpuMsOf(pid) - cpu };
   } finally {
     clearInterval(timer);
   }
@@ -104,7 +109,8 @@ function alive(pid: number): boolean {
 const rate = (r: Run): number => Math.round(r.rows / (r.ms / 1000));
 const show = (r: Run, idle: number): string =>
   `${rate(r).toLocaleString('en')} rows/s (${r.rows} rows in ${r.ms.toFixed(0)} ms), ` +
-  `daemon CPU ${((r.cpuMs * 1000) / r.rows).toFixed(1)} µs/row, RSS max +${((r.maxRss - idle) / MB).toFixed(1)} MB`;
+  `daemon CPU ${((r.cpuMs * 1000) / r.rows).toFixed(1)} µs/row, RSS max +${((r.maxRss - idle) / MB).toFixed(1)} MB, ` +
+  `+${((r.endRss - idle) / MB).toFixed(1)} MB at the end`;
 
 async function main(): Promise<void> {
   const home = benchHome();
@@ -137,11 +143,43 @@ async function main(): Promise<void> {
       }
       sqlRuns.push(Math.round(rows / ((performance.now() - t) / 1000)));
     }
-    await db.close();
     out.pagesBuilt = sqlRuns;
     log(
       `1. pages built by SQLite (selectCsvPage alone): ${sqlRuns.map((r) => r.toLocaleString('en')).join(', ')} rows/s`,
     );
+
+    // Stage 1w: the export workers (exportWorkers.ts) building and writing the pages, in this process.
+    const range = (await db.get<{ first: number; last: number }>(
+      'SELECT MIN(id) AS first, MAX(id) AS last FROM requests',
+    ))!;
+    await db.close();
+    const workerRuns: Record<string, number[]> = {};
+    const scratch = path.join(home, 'workers.csv');
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const workers of [1, 2]) {
+        const fd = fs.openSync(scratch, 'w');
+        const t = performance.now();
+        const rows = await writeCsvWithWorkers({
+          db: file,
+          fd,
+          since,
+          until: Date.now() + 1,
+          includeSamples: false,
+          first: range.first - 1,
+          last: range.last,
+          width: exportPageWidth(false),
+          workers,
+        });
+        (workerRuns[workers] ??= []).push(Math.round(rows / ((performance.now() - t) / 1000)));
+        fs.closeSync(fd);
+        fs.rmSync(scratch);
+      }
+    }
+    out.workersWrote = workerRuns;
+    for (const [n, runs] of Object.entries(workerRuns))
+      log(
+        `1w. ${n} export worker(s) building and writing: ${runs.map((r) => r.toLocaleString('en')).join(', ')} rows/s`,
+      );
 
     const env = { ...process.env, CONDUIT_HOME: home };
     const csv = path.join(home, 'export.csv');
@@ -150,6 +188,15 @@ async function main(): Promise<void> {
     for (let r = 0; r < ROUNDS; r++) {
       for (const [name, dist] of [...(before ? [['before', before]] : []), ['after', after]] as const) {
         await withDaemon(dist, home, env, async (client, pid, idle) => {
+          // Stage 3: the whole CLI export to a file, first, so each build's daemon starts from its idle.
+          const run = await measured(pid, () =>
+            runCli(path.join(dist, 'cli.js'), env, ['usage', 'export', '--csv', csv, '--since', '366d']).then((r) =>
+              Number(/Wrote (\d+) row/.exec(r.stderr)?.[1] ?? NaN),
+            ),
+          );
+          exports[name]!.push(run);
+          log(`3. ${name}: conduit usage export --csv: ${show(run, idle)}`);
+          fs.rmSync(csv, { force: true });
           if (name === 'after') {
             // Stage 2: the daemon's pages over IPC, read and dropped.
             const run = await measured(pid, async () => {
@@ -167,15 +214,6 @@ async function main(): Promise<void> {
             ipc.push(run);
             log(`2. pages over IPC, not written: ${show(run, idle)}`);
           }
-          // Stage 3: the whole CLI export to a file.
-          const run = await measured(pid, () =>
-            runCli(path.join(dist, 'cli.js'), env, ['usage', 'export', '--csv', csv, '--since', '366d']).then((r) =>
-              Number(/Wrote (\d+) row/.exec(r.stderr)?.[1] ?? NaN),
-            ),
-          );
-          exports[name]!.push(run);
-          log(`3. ${name}: conduit usage export --csv: ${show(run, idle)}`);
-          fs.rmSync(csv, { force: true });
         });
       }
     }

@@ -108,9 +108,9 @@ function cellPattern(kind: Kind): string {
  * A line that does not match is printed by JavaScript from its row instead.
  */
 const LINE_BODY = COLUMNS.map(([, kind]) => cellPattern(kind)).join(',');
-const LINE = new RegExp(`^${LINE_BODY}$`);
+export const LINE = new RegExp(`^${LINE_BODY}$`);
 /** A page whose every line is LINE: checked in one pass, without splitting the page into lines. */
-const PAGE = new RegExp(`^(?:${LINE_BODY}\\n)*${LINE_BODY}$`);
+export const PAGE = new RegExp(`^(?:${LINE_BODY}\\n)*${LINE_BODY}$`);
 
 export interface CsvPageParams {
   since: number;
@@ -119,6 +119,46 @@ export interface CsvPageParams {
   limit: number;
   after: number;
   includeSamples: boolean;
+}
+
+/** The WHERE clause and its parameters shared by the paged export and the export workers. */
+export function csvPageWhere(page: Omit<CsvPageParams, 'limit' | 'after'>): { parts: string[]; params: SqlValue[] } {
+  const parts = ['started_at >= ?', 'started_at < ?'];
+  const params: SqlValue[] = [page.since, page.until];
+  const f = page.filters ?? {};
+  for (const [name, value] of [
+    ['feature', f.feature],
+    ['provider', f.provider],
+    ['model', f.model],
+    ['client', f.client],
+  ] as const) {
+    if (value !== undefined) {
+      parts.push(`${name} = ?`);
+      params.push(value);
+    }
+  }
+  return { parts, params };
+}
+
+/**
+ * The page query: one row of the page's lines joined, their ids, the last id and the count.
+ * `bounds` is the keyset and window part (`id > ? ... LIMIT ?`, or an id range), in SQL.
+ */
+export function csvPageSql(parts: readonly string[], includeSamples: boolean, bounds: string): string {
+  // NOT INDEXED: walked by id from the cursor, as selectPage (ledgerQueries.ts) explains.
+  return `SELECT group_concat(line, char(10)) AS csv, group_concat(id) AS ids, MAX(id) AS last, COUNT(*) AS n FROM (
+       SELECT id, ${plainLineSql(includeSamples)} AS line FROM requests NOT INDEXED
+       WHERE ${parts.join(' AND ')} ${bounds})`;
+}
+
+/** The indexes of a page's lines that JavaScript must print from their rows; see LINE. */
+export function slowLines(csv: string, ids: readonly number[]): number[] {
+  const lines = csv.split('\n');
+  // A text held a line break, so lines and rows no longer pair up: JavaScript prints the page.
+  if (lines.length !== ids.length) return [...ids.keys()];
+  const slow: number[] = [];
+  for (let i = 0; i < lines.length; i++) if (!LINE.test(lines[i]!)) slow.push(i);
+  return slow;
 }
 
 /**
@@ -132,26 +172,10 @@ export async function selectCsvPage(
   db: SqliteDb,
   page: CsvPageParams,
 ): Promise<{ csv: string; csvRows: number; next: number | null }> {
-  const parts = ['started_at >= ?', 'started_at < ?', 'id > ?'];
-  const params: SqlValue[] = [page.since, page.until, page.after];
-  const f = page.filters ?? {};
-  for (const [name, value] of [
-    ['feature', f.feature],
-    ['provider', f.provider],
-    ['model', f.model],
-    ['client', f.client],
-  ] as const) {
-    if (value !== undefined) {
-      parts.push(`${name} = ?`);
-      params.push(value);
-    }
-  }
-  // NOT INDEXED: walked by id from the cursor, as selectPage (ledgerQueries.ts) explains.
+  const { parts, params } = csvPageWhere(page);
   const row = await db.get<{ csv: string | null; ids: string | null; last: number; n: number }>(
-    `SELECT group_concat(line, char(10)) AS csv, group_concat(id) AS ids, MAX(id) AS last, COUNT(*) AS n FROM (
-       SELECT id, ${plainLineSql(page.includeSamples)} AS line FROM requests NOT INDEXED
-       WHERE ${parts.join(' AND ')} ORDER BY id LIMIT ?)`,
-    [...params, page.limit],
+    csvPageSql([...parts, 'id > ?'], page.includeSamples, 'ORDER BY id LIMIT ?'),
+    [...params, page.after, page.limit],
   );
   if (!row || row.n === 0 || row.csv === null || row.ids === null) return { csv: '', csvRows: 0, next: null };
   const next = row.n === page.limit ? row.last : null;
@@ -159,13 +183,7 @@ export async function selectCsvPage(
   if (PAGE.test(row.csv)) return { csv: row.csv + '\n', csvRows: row.n, next };
   const ids = row.ids.split(',').map(Number);
   const lines = row.csv.split('\n');
-  const slow: number[] = [];
-  if (lines.length !== ids.length) {
-    // A text held a line break, so lines and rows no longer pair up: JavaScript prints the page.
-    slow.push(...ids.keys());
-  } else {
-    for (let i = 0; i < lines.length; i++) if (!LINE.test(lines[i]!)) slow.push(i);
-  }
+  const slow = slowLines(row.csv, ids);
   const rows = await selectRowsById(
     db,
     slow.map((i) => ids[i]!),

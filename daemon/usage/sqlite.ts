@@ -20,6 +20,11 @@ function driver(): string {
   return process.env.CONDUIT_SQLITE_DRIVER === 'node:sqlite' ? 'node:sqlite' : SQLITE_MODULE;
 }
 
+/** The module the SQLite thread loads and where it is resolved from, for other threads (exportWorkers.ts). */
+export function sqliteDriver(): { driver: string; requireFrom: string } {
+  return { driver: driver(), requireFrom: __filename };
+}
+
 /**
  * One SQLite connection, run on a worker thread. The binding is synchronous (it has node:sqlite's
  * API), so connections live on a worker thread and the daemon's event loop only posts messages:

@@ -1,16 +1,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { UsageExportFileParams, UsageExportFileResult } from '../../protocol/usage';
-import { selectCsvPage } from './csvExportPage';
+import type { CsvPageParams } from './csvExportPage';
+import { exportPageWidth, writeCsvWithWorkers } from './exportWorkers';
+import type { SqliteDb } from './sqlite';
 import { csvLine, ROW_CSV_HEADER } from './usageCsv';
 import { MAX_EXPORT_PAGE, UsageParamsError } from './usageParams';
 import type { UsageLedger } from './usageLedger';
 
 /**
- * `usage/exportFile`: the CSV export written by the daemon, page by page as SQLite builds them.
- * The next page is read while this one is written, so at most two pages (about 1 MB each) are
- * held: constant memory at any ledger size. No row crosses IPC, which is what lets the export
- * reach hundreds of thousands of rows a second (bench/usageExportBench.ts). Written to
+ * `usage/exportFile`: the CSV export written by the daemon, page by page as SQLite builds them,
+ * on export worker threads of their own (exportWorkers.ts) that write the pages themselves: at
+ * most one page (about 1 MB) a worker is held, constant memory at any ledger size, and no row
+ * crosses IPC or even threads. `workers` overrides how many (the bench compares). Written to
  * FILE.partial (0600: exports can hold prompt samples) and renamed at the end, so a failed
  * export never leaves half a file under FILE.
  */
@@ -18,6 +20,7 @@ export async function exportUsageFile(
   ledger: UsageLedger,
   params: UsageExportFileParams,
   now: number,
+  workers?: number,
 ): Promise<UsageExportFileResult> {
   const file = params.file;
   // The daemon's working directory is not the client's: only a path the client resolved will do.
@@ -39,23 +42,12 @@ export async function exportUsageFile(
     limit: MAX_EXPORT_PAGE,
     includeSamples: params.includeSamples === true,
   };
-  let rows = 0;
+  let rows: number;
   try {
     await ledger.settled();
     const db = ledger.reader();
     fs.writeSync(handle.fd, csvLine(ROW_CSV_HEADER));
-    for (let current = await selectCsvPage(db, { ...page, after: 0 }); ;) {
-      const next = current.next === null ? null : selectCsvPage(db, { ...page, after: current.next });
-      // Awaited below; this only keeps a failure while this page is written from going unhandled.
-      next?.catch(() => undefined);
-      // Written at once: the async write's Buffer lingers until a GC, which V8 puts off until
-      // some 64 MB of such memory pile up; writeSync frees its copy on return (a page into the
-      // page cache takes about a millisecond).
-      fs.writeSync(handle.fd, current.csv);
-      rows += current.csvRows;
-      if (next === null) break;
-      current = await next;
-    }
+    rows = await writeWithWorkers(db, ledger.file, handle.fd, page, workers);
     await handle.sync();
     await handle.close();
     await fs.promises.rename(partial, file);
@@ -67,6 +59,32 @@ export async function exportUsageFile(
     throw err;
   }
   return { file, rows };
+}
+
+/**
+ * The export's id range is fixed here, before the workers start: rows are append-only, so a row
+ * recorded during the export is not in it, and the pages can be split among the workers by id.
+ */
+async function writeWithWorkers(
+  db: SqliteDb,
+  file: string,
+  fd: number,
+  page: Omit<CsvPageParams, 'after'>,
+  workers: number | undefined,
+): Promise<number> {
+  const ids = await db.get<{ first: number | null; last: number | null }>(
+    'SELECT MIN(id) AS first, MAX(id) AS last FROM requests',
+  );
+  if (!ids || ids.first === null || ids.last === null) return 0;
+  return writeCsvWithWorkers({
+    ...page,
+    db: file,
+    fd,
+    first: ids.first - 1,
+    last: ids.last,
+    width: exportPageWidth(page.includeSamples),
+    ...(workers !== undefined ? { workers } : {}),
+  });
 }
 
 function reason(err: unknown): string {

@@ -1,0 +1,124 @@
+/**
+ * An export worker's code, as source text (run with `eval: true`, as sqliteWorkerSource.ts
+ * explains: the same from the bundle and from the TypeScript sources under the tests). Plain
+ * CommonJS, no project imports. One worker builds every W-th page of an export on a read
+ * connection of its own and writes it to the export's file itself, in page order: pages never
+ * cross to the main thread (exportWorkers.ts).
+ *
+ * workerData: { driver, requireFrom, db, fd, sql, params, rowsSql, page, line, first, last, width,
+ * index, workers, turn }. Page j holds the ids in (first + j * width, first + (j + 1) * width],
+ * up to `last`; this worker builds the pages j with j % workers === index. `turn` is shared:
+ * [0] the page whose turn it is to be written, [1] 1 once the export is abandoned.
+ *
+ * Messages out: { type: 'rows', rows } (a page's lines that need JavaScript's printing: the main
+ * thread answers { lines }), { type: 'done', rows } or { type: 'error', error: { message, code } }.
+ */
+export const EXPORT_WORKER_SOURCE = String.raw`
+'use strict';
+const { parentPort, workerData: w } = require('node:worker_threads');
+const { createRequire } = require('node:module');
+const fs = require('node:fs');
+
+const turn = new Int32Array(w.turn);
+const PAGE = new RegExp(w.page);
+const LINE = new RegExp(w.line);
+
+function load() {
+  if (w.driver === 'node:sqlite') return require('node:sqlite');
+  return createRequire(w.requireFrom)(w.driver);
+}
+
+// The main thread's answer to the last 'rows' message: the lines it printed from those rows.
+let answer = null;
+parentPort.on('message', (m) => {
+  const a = answer;
+  answer = null;
+  if (a) a(m.lines);
+});
+const printed = (rows) =>
+  new Promise((resolve) => {
+    answer = resolve;
+    parentPort.postMessage({ type: 'rows', rows });
+  });
+
+// Blocks until page j may be written; false when the export was abandoned meanwhile.
+function waitTurn(j) {
+  for (;;) {
+    if (Atomics.load(turn, 1) !== 0) return false;
+    const now = Atomics.load(turn, 0);
+    if (now === j) return true;
+    // A bounded wait only so that an abandoned export is noticed; a write wakes it at once.
+    Atomics.wait(turn, 0, now, 1000);
+  }
+}
+
+async function run() {
+  const mod = load();
+  const db = new mod.DatabaseSync(w.db, { readOnly: true });
+  try {
+    // As the SQLite thread's js_join (sqliteWorkerSource.ts): values as String() prints them.
+    db.function('js_join', { deterministic: true, varargs: true }, (...xs) => {
+      let s = xs[0] === null ? '' : String(xs[0]);
+      for (let i = 1; i < xs.length; i++) s += xs[i] === null ? ',' : ',' + String(xs[i]);
+      return s;
+    });
+    db.exec('PRAGMA busy_timeout = 5000');
+    // A scan by id reads each page of the table once: a small cache is as fast and 1.5 MB smaller.
+    db.exec('PRAGMA cache_size = -512');
+    const page = db.prepare(w.sql);
+    const rowsById = db.prepare(w.rowsSql);
+    // One read transaction for the whole export: every page from one snapshot of the ledger.
+    db.exec('BEGIN');
+    let rows = 0;
+    for (let j = w.index; w.first + j * w.width < w.last; j += w.workers) {
+      const lo = w.first + j * w.width;
+      const r = page.get(...w.params, lo, Math.min(lo + w.width, w.last));
+      let text = '';
+      if (r && r.n > 0 && r.csv !== null) {
+        text = r.csv;
+        if (!PAGE.test(text)) {
+          const ids = String(r.ids).split(',').map(Number);
+          const lines = text.split('\n');
+          const slow = [];
+          if (lines.length !== ids.length) for (let i = 0; i < ids.length; i++) slow.push(i);
+          else for (let i = 0; i < lines.length; i++) if (!LINE.test(lines[i])) slow.push(i);
+          const found = rowsById.all(JSON.stringify(slow.map((i) => ids[i]))).map((x) => Object.assign({}, x));
+          const fixed = await printed(found);
+          lines.length = ids.length;
+          slow.forEach((at, k) => { lines[at] = fixed[k]; });
+          text = lines.join('\n');
+        }
+        rows += r.n;
+      }
+      if (!waitTurn(j)) break;
+      // Synchronous: the page's bytes are freed on return, and the next page waits for nothing.
+      // The line break on its own: appended to the page, it would make V8 copy the whole page.
+      if (text !== '') {
+        fs.writeSync(w.fd, text);
+        fs.writeSync(w.fd, '\n');
+      }
+      Atomics.store(turn, 0, j + 1);
+      Atomics.notify(turn, 0);
+    }
+    db.exec('COMMIT');
+    return rows;
+  } finally {
+    db.close();
+  }
+}
+
+// The worker ends on its own once it has said so (a port closed, nothing left to run): ending it
+// from outside while the binding is inside SQLite is not safe.
+run().then((rows) => {
+  parentPort.postMessage({ type: 'done', rows });
+  parentPort.close();
+}, (e) => {
+  Atomics.store(turn, 1, 1);
+  Atomics.notify(turn, 0);
+  const error = { message: e && typeof e.message === 'string' ? e.message : String(e) };
+  if (e && typeof e.code === 'string') error.code = e.code;
+  if (e && typeof e.errcode === 'number') error.code = 'SQLITE_' + e.errcode;
+  parentPort.postMessage({ type: 'error', error });
+  parentPort.close();
+});
+`;

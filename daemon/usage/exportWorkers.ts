@@ -1,0 +1,130 @@
+import * as os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { csvPageSql, csvPageWhere, LINE, PAGE, type CsvPageParams } from './csvExportPage';
+import { EXPORT_WORKER_SOURCE } from './exportWorkerSource';
+import { SELECT_COLUMNS, toUsageRow, type DbRow } from './ledgerRow';
+import { sqliteDriver, type SqlValue, type StorageError } from './sqlite';
+import { csvLine, rowCsvCells } from './usageCsv';
+
+type WorkerMessage =
+  | { type: 'rows'; rows: DbRow[] }
+  | { type: 'done'; rows: number }
+  | { type: 'error'; error: { message: string; code?: string } };
+
+export interface ExportWorkersParams extends Omit<CsvPageParams, 'limit' | 'after'> {
+  /** The ledger's file; the workers open read connections of their own on it. */
+  db: string;
+  /** Where the pages go, written at the file's current position in page order. */
+  fd: number;
+  /** The id range to export, (first, last]: fixed up front, so later rows are not in it. */
+  first: number;
+  last: number;
+  /** Ids a page spans (so rows a page, at most); exportPageWidth() gives the usual one. */
+  width: number;
+  workers?: number;
+}
+
+/**
+ * How many threads build an export: the page building is what an export waits on, and each
+ * worker's pages are built on their own core; two already keep the disk and the writer busy.
+ */
+export function exportWorkerCount(): number {
+  return Math.max(1, Math.min(2, os.availableParallelism()));
+}
+
+/**
+ * Ids a worker's page spans. Smaller than the paged export's 5,000 rows: a worker's page is its
+ * memory (SQLite's joined text, then the same as a JavaScript string), and pages in flight are
+ * what the daemon's RSS rises by; at 2,000 a page costs well under its SQL time in hand-offs.
+ * Rows with samples are up to 200,000 characters more each: far fewer of them a page.
+ */
+export function exportPageWidth(includeSamples: boolean): number {
+  return includeSamples ? 500 : 2000;
+}
+
+/**
+ * The CSV export's pages built and written by worker threads of their own (exportWorkerSource.ts),
+ * each on its own read connection (WAL readers neither block the ledger's writer nor wait for
+ * the shared SQLite thread), page j by worker j % W, written in page order through a shared
+ * turn counter. At most one built page per worker waits for its turn, so memory stays bounded
+ * at any ledger size. Lines that need quoting or an apostrophe come to this thread as rows and
+ * are printed by the reference (csvLine(rowCsvCells())), so the file is byte for byte the CSV the
+ * CLI writes from rows. Resolves with the rows written; the workers are gone when it settles.
+ */
+export function writeCsvWithWorkers(p: ExportWorkersParams): Promise<number> {
+  const count = Math.max(1, p.workers ?? exportWorkerCount());
+  const { parts, params } = csvPageWhere(p);
+  const sql = csvPageSql([...parts, 'id > ?', 'id <= ?'], p.includeSamples, 'ORDER BY id');
+  const columns = ['id', ...SELECT_COLUMNS, ...(p.includeSamples ? ['sample_prompt', 'sample_response'] : [])];
+  const rowsSql = `SELECT ${columns.join(', ')} FROM requests WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`;
+  const turn = new SharedArrayBuffer(8);
+  return new Promise<number>((resolve, reject) => {
+    let rows = 0;
+    let running = count;
+    let failure: Error | null = null;
+    const done = new Set<Worker>();
+    const fail = (err: Error): void => {
+      failure ??= err;
+      // Abandoned: a worker waiting for its turn sees this and stops; each ends on its own.
+      const flags = new Int32Array(turn);
+      Atomics.store(flags, 1, 1);
+      Atomics.notify(flags, 0);
+    };
+    for (let index = 0; index < count; index++) {
+      const worker = new Worker(EXPORT_WORKER_SOURCE, {
+        eval: true,
+        workerData: {
+          ...sqliteDriver(),
+          db: p.db,
+          fd: p.fd,
+          sql,
+          params: params satisfies SqlValue[],
+          rowsSql,
+          page: PAGE.source,
+          line: LINE.source,
+          first: p.first,
+          last: p.last,
+          width: p.width,
+          index,
+          workers: count,
+          turn,
+        },
+        // Small heaps: a page makes thousands of short-lived strings, and V8 would otherwise grow
+        // the nursery and the old generation to tens of MB a worker (bench/usageExportBench.ts:
+        // two workers with the defaults raised the daemon's RSS by twice the 50 MB goal). Pages
+        // with samples can be far larger (a sample is up to 100,000 characters): no cap there.
+        resourceLimits: p.includeSamples
+          ? { maxYoungGenerationSizeMb: 1 }
+          : { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
+      });
+      worker.on('message', (m: WorkerMessage) => {
+        if (m.type === 'rows') {
+          worker.postMessage({ lines: m.rows.map((r) => csvLine(rowCsvCells(toUsageRow(r))).slice(0, -1)) });
+        } else if (m.type === 'error') {
+          const err: StorageError = new Error(m.error.message);
+          if (m.error.code !== undefined) err.code = m.error.code;
+          fail(err);
+        } else {
+          rows += m.rows;
+          done.add(worker);
+        }
+      });
+      worker.on('error', (err) => {
+        // Not the file's fault: say so, or the caller would report it as a write that failed.
+        if ((err as StorageError).code !== 'ERR_WORKER_OUT_OF_MEMORY') return fail(err);
+        fail(
+          new Error(
+            `the export ran out of memory on a page of ${p.width} rows (${err.message}); ` +
+              'export a shorter time range (--since, --until) and report the problem.',
+          ),
+        );
+      });
+      worker.on('exit', (code) => {
+        if (!done.has(worker)) fail(new Error(`an export worker stopped (code ${code})`));
+        if (--running > 0) return;
+        if (failure) reject(failure);
+        else resolve(rows);
+      });
+    }
+  });
+}

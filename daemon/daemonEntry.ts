@@ -7,6 +7,8 @@
  */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { enableCodeCache } from './compose/codeCache';
+import { conduitHome } from './home/homeDir';
 import type { DaemonExit, DaemonOptions } from './main';
 
 type DaemonModule = typeof import('./main');
@@ -15,8 +17,10 @@ type DaemonModule = typeof import('./main');
 const bundle = pathToFileURL(path.join(__dirname, 'daemon.mjs')).href;
 
 export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
+  // Before the import: the cache covers the bundle and every chunk loaded after it.
+  const codeCache = enableCodeCache(conduitHome());
   const daemon = (await import(bundle)) as DaemonModule;
-  return daemon.runDaemon(opts);
+  return daemon.runDaemon({ codeCache, ...opts });
 }
 
 // Run when this file is the entry point (dist/daemon.js), not when the CLI loads it.

@@ -10,6 +10,7 @@ import { createHandlers } from './compose/createHandlers';
 import { createSecrets, logKeychainState } from './compose/createSecrets';
 import { createServer } from './compose/createServer';
 import { createShutdown } from './compose/createShutdown';
+import { flushCodeCache, type CodeCacheState } from './compose/codeCache';
 import { DaemonAlerts } from './compose/daemonAlerts';
 import { prepareHome } from './compose/daemonHome';
 import { Lifecycle } from './compose/lifecycle';
@@ -31,7 +32,12 @@ import { BudgetTable } from './usage/budgetTable';
 
 export interface DaemonOptions {
   foreground?: boolean;
+  /** Whether the entry (daemonEntry.ts) could turn on the V8 code cache, for the start's log line. */
+  codeCache?: CodeCacheState;
 }
+
+/** How long after the start the compiled code is written to the V8 code cache. */
+const CODE_CACHE_FLUSH_MS = 5_000;
 
 export type DaemonExit = 'already-running' | 'stopped';
 
@@ -164,7 +170,11 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
     protocolVersion: PROTOCOL_VERSION,
     node: process.version,
     idleTimeoutMs,
+    codeCache: opts.codeCache?.enabled ? 'on' : (opts.codeCache?.reason ?? 'off'),
   });
+  // Once the first requests have loaded their provider's code, so the next start finds it too;
+  // unref'd, so it never keeps the daemon up.
+  if (opts.codeCache?.enabled) setTimeout(() => flushCodeCache(), CODE_CACHE_FLUSH_MS).unref();
   server.server.on('error', (err) => log('error', 'server error', { err: err.message }));
   installProcessHooks({ stop: lifecycle.requestStop, logger, log });
   await shutdown.stopped;

@@ -1,21 +1,9 @@
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { restrictToOwner } from './windowsAcl';
 import { secureHomeDir } from './safePath';
+import { conduitHome } from './homeDir';
 
-/** The per-user data directory: CONDUIT_HOME, or the platform's usual place. */
-export function conduitHome(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.CONDUIT_HOME) return path.resolve(env.CONDUIT_HOME);
-  const home = os.homedir();
-  switch (process.platform) {
-    case 'win32':
-      return path.join(env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local'), 'Conduit');
-    case 'darwin':
-      return path.join(home, 'Library', 'Application Support', 'Conduit');
-    default:
-      return path.join(env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'conduit');
-  }
-}
+export { conduitHome };
 
 /**
  * Creates the home (and parents) and makes sure it is private to this user. A directory that

@@ -15,14 +15,15 @@ import { DaemonAlerts } from './compose/daemonAlerts';
 import { prepareHome } from './compose/daemonHome';
 import { Lifecycle } from './compose/lifecycle';
 import { LiveConfig } from './compose/liveConfig';
-import { closeUnopenedStores, openStores } from './compose/openStores';
+import { closeUnopenedStores, openStoreFiles, openStores } from './compose/openStores';
+import { preloadProvider, takeStartProvider } from './compose/providerPreload';
 import { installProcessHooks } from './compose/processHooks';
 import { startServices } from './compose/startServices';
 import { statusReport } from './compose/statusReport';
 import { TeamMode } from './compose/teamMode';
 import { stopOnReplacedCode } from './compose/replacedCode';
 import { createLocalEndpoint } from './http/createLocalEndpoint';
-import { logFn } from './log/logFn';
+import { logFn, type LogFn } from './log/logFn';
 import { loadOverlay } from './router/catalogueOverlay';
 import { Logger } from './log/logger';
 import { bindSingleInstance } from './server/singleInstance';
@@ -50,6 +51,11 @@ export type DaemonExit = 'already-running' | 'stopped';
  */
 export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   const home = prepareHome();
+  // The SQLite thread opens the queue and batch files while this thread reads the config and wires
+  // the parts. What they log before the logger exists is logged once it does.
+  const earlyLines: Parameters<LogFn>[] = [];
+  let storeLog: LogFn = (...line) => void earlyLines.push(line);
+  const storeFiles = openStoreFiles(home.layout.home, (...line) => storeLog(...line));
   const { redactor, keychain, ring, loaded: keysLoaded } = createSecrets(home.layout.home, home.token);
   const config = new LiveConfig(home.layout.configFile, (secret) => redactor.addSecret(secret));
   const logger = new Logger({
@@ -59,6 +65,8 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
     echo: opts.foreground === true,
   });
   const log = logFn(logger);
+  for (const line of earlyLines.splice(0)) log(...line);
+  storeLog = log;
   // A newer price catalogue `conduit models update` kept, over the bundled snapshot.
   loadOverlay(home.layout.home, (msg, fields) => log('warn', msg, fields));
   // "config invalid" is what tests and users grep for; a warning alone is not invalid.
@@ -74,7 +82,7 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   const idleTimeoutMs = Number(process.env.CONDUIT_IDLE_TIMEOUT_MS) || config.get().idleTimeoutMinutes * 60_000;
   const startedAt = Date.now();
 
-  const stores = await openStores(home.layout.home, config.get(), log);
+  const stores = await openStores(home.layout.home, config.get(), log, storeFiles);
   const broadcast = new ClientBroadcast();
   // Budget reservations, in memory; the spend before this start is read from the ledger on start.
   const budgets = new BudgetTable({ settings: () => config.get().budgets });
@@ -161,6 +169,9 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   });
   if (predecessor.gaveUp)
     log('warn', 'the previous daemon did not finish stopping; starting anyway', { home: home.layout.home });
+  // The spawner's waiting request needs this provider: its code compiles while the ledger opens.
+  const startProvider = takeStartProvider();
+  if (startProvider) void preloadProvider(startProvider);
   await startServices({ ...shared, work, cacheStartup, monitor });
   await local.apply();
   lifecycle.markReady();

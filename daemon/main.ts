@@ -171,7 +171,10 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
     log('warn', 'the previous daemon did not finish stopping; starting anyway', { home: home.layout.home });
   // The spawner's waiting request needs this provider: its code compiles while the ledger opens.
   const startProvider = takeStartProvider();
-  if (startProvider) void preloadProvider(startProvider);
+  if (startProvider) {
+    log('info', "loading the waiting request's provider code", { provider: startProvider });
+    void preloadProvider(startProvider);
+  }
   await startServices({ ...shared, work, cacheStartup, monitor });
   await local.apply();
   lifecycle.markReady();

@@ -28,7 +28,7 @@ describe('spawnDaemon', () => {
     expect(JSON.parse(fs.readFileSync(out, 'utf8'))).toEqual({ argv: [script], asNode: '1', stdinIsTTY: false });
   });
 
-  it("names the waiting request's provider to the daemon, and never passes on one from its own environment", async () => {
+  it("names the waiting request's provider to the daemon, never one from its own environment", async () => {
     const script = path.join(dir, 'hint.js');
     const out = path.join(dir, 'hint.json');
     fs.writeFileSync(

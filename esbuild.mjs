@@ -34,7 +34,8 @@ const builds = [
   // folders, so they cannot be bundled (the SQLite thread requires its binding by name).
   {
     ...node,
-    entryPoints: { daemon: 'daemon/main.ts' },
+    // chunks/prestart.mjs: what the entry starts before it imports the bundle (compose/prestart.ts).
+    entryPoints: { daemon: 'daemon/main.ts', 'chunks/prestart': 'daemon/compose/prestart.ts' },
     outdir: 'dist',
     external: ['@photostructure/sqlite', '@napi-rs/keyring'],
     // ESM split into chunks: each import() (a provider's SDK, undici, ioredis, batch) is a chunk

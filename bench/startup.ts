@@ -6,9 +6,10 @@
  * them all alike.
  *   node bench/run.mjs --only startup [--rounds N] [--quick]
  * BENCH_BEFORE_DIST=dir adds an earlier build (a folder holding its cli.js and daemon.js) as
- * "before", measured in the same rounds.
+ * "before", measured in the same rounds. BENCH_NODE=path runs every measured process (node -e '',
+ * the CLI, and so the daemon it spawns) on another Node binary, e.g. Node 22 with its code cache.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -24,6 +25,8 @@ const argValue = (name: string): string | undefined =>
   process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
 const quick = process.argv.includes('--quick');
 const rounds = Number(argValue('--rounds')) || (quick ? 5 : 15);
+/** The runtime under test; the CLI spawns the daemon with its own (process.execPath). */
+const nodeBin = process.env.BENCH_NODE ? path.resolve(process.env.BENCH_NODE) : process.execPath;
 
 interface Build {
   name: string;
@@ -47,7 +50,7 @@ const log = (s: string): void => {
 function timeExit(args: string[], env?: NodeJS.ProcessEnv): Promise<{ ms: number; code: number | null; err: string }> {
   return new Promise((resolve) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, args, { env: env ?? process.env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(nodeBin, args, { env: env ?? process.env, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('exit', (code) => resolve({ ms: performance.now() - t0, code, err }));
@@ -105,11 +108,16 @@ async function daemonEval(b: Build): Promise<number> {
     : `Promise.resolve(require(${JSON.stringify(path.join(b.dir, 'daemon.js'))}))`;
   const script = `const t=performance.now();${load}.then(()=>process.stdout.write(String(performance.now()-t)))`;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(nodeBin, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('exit', (code) => (code === 0 ? resolve(Number(out)) : reject(new Error(`daemon eval exited ${code}`))));
   });
+}
+
+/** The version of the runtime under test (BENCH_NODE's, when set). */
+function runtimeVersion(): string {
+  return execFileSync(nodeBin, ['-p', 'process.version'], { encoding: 'utf8' }).trim();
 }
 
 function rotate<T>(items: T[], by: number): T[] {
@@ -133,6 +141,7 @@ async function main(): Promise<void> {
   if (process.env.BENCH_BEFORE_DIST)
     builds.push(makeBuild('before', path.resolve(process.env.BENCH_BEFORE_DIST), mock));
   const load = os.loadavg()[0]!;
+  const version = runtimeVersion();
   try {
     // One ask each first, so the first round does not also pay for cold disk caches.
     for (const b of builds) await ask(mock, b);
@@ -162,16 +171,17 @@ async function main(): Promise<void> {
   report(
     builds.map((b) => b.name),
     load,
+    version,
   );
 }
 
-function report(names: string[], loadBefore: number): void {
+function report(names: string[], loadBefore: number, version: string): void {
   const p50 = (key: string): number => percentile(samples.get(key) ?? [], 50);
   const p90 = (key: string): number => percentile(samples.get(key) ?? [], 90);
   const node = p50('node');
   const f = (ms: number): string => (Number.isFinite(ms) ? `${ms.toFixed(0)} ms` : 'n/a');
   const lines = [
-    `Start-up: ${rounds} rounds, interleaved; Node ${process.version}, ${os.cpus().length} cores, load ${loadBefore.toFixed(2)} → ${os.loadavg()[0]!.toFixed(2)}`,
+    `Start-up: ${rounds} rounds, interleaved; Node ${version}, ${os.cpus().length} cores, load ${loadBefore.toFixed(2)} → ${os.loadavg()[0]!.toFixed(2)}`,
     `node -e '' (spawn → exit): p50 ${f(node)}, p90 ${f(p90('node'))}`,
     '',
     '| build | figure | p50 | p90 | p50 / node | goal |',
@@ -195,6 +205,7 @@ function report(names: string[], loadBefore: number): void {
   console.log(lines.join('\n'));
   const file = keepResult(repo, 'startup', {
     loadAverage: [loadBefore, os.loadavg()[0]],
+    node: version,
     rounds,
     samples: Object.fromEntries(samples),
   });

@@ -7,16 +7,23 @@
  */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { enableCodeCache } from './compose/codeCache';
+import { conduitHome } from './home/homeDir';
 import type { DaemonExit, DaemonOptions } from './main';
 
 type DaemonModule = typeof import('./main');
+type PrestartModule = typeof import('./compose/prestart');
 
 // A URL, not a path: import() takes a Windows path's drive letter for a URL scheme.
 const bundle = pathToFileURL(path.join(__dirname, 'daemon.mjs')).href;
+const prestartChunk = pathToFileURL(path.join(__dirname, 'chunks', 'prestart.mjs')).href;
 
 export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
+  // Before the import: the cache covers the bundle and every chunk loaded after it.
+  const codeCache = enableCodeCache(conduitHome());
+  ((await import(prestartChunk)) as PrestartModule).prestart();
   const daemon = (await import(bundle)) as DaemonModule;
-  return daemon.runDaemon(opts);
+  return daemon.runDaemon({ codeCache, ...opts });
 }
 
 // Run when this file is the entry point (dist/daemon.js), not when the CLI loads it.

@@ -10,18 +10,20 @@ import { createHandlers } from './compose/createHandlers';
 import { createSecrets, logKeychainState } from './compose/createSecrets';
 import { createServer } from './compose/createServer';
 import { createShutdown } from './compose/createShutdown';
+import { flushCodeCache, type CodeCacheState } from './compose/codeCache';
 import { DaemonAlerts } from './compose/daemonAlerts';
 import { prepareHome } from './compose/daemonHome';
 import { Lifecycle } from './compose/lifecycle';
 import { LiveConfig } from './compose/liveConfig';
-import { closeUnopenedStores, openStores } from './compose/openStores';
+import { closeUnopenedStores, openStoreFiles, openStores } from './compose/openStores';
+import { preloadProvider, takeStartProvider } from './compose/providerPreload';
 import { installProcessHooks } from './compose/processHooks';
 import { startServices } from './compose/startServices';
 import { statusReport } from './compose/statusReport';
 import { TeamMode } from './compose/teamMode';
 import { stopOnReplacedCode } from './compose/replacedCode';
 import { createLocalEndpoint } from './http/createLocalEndpoint';
-import { logFn } from './log/logFn';
+import { logFn, type LogFn } from './log/logFn';
 import { loadOverlay } from './router/catalogueOverlay';
 import { Logger } from './log/logger';
 import { bindSingleInstance } from './server/singleInstance';
@@ -31,7 +33,12 @@ import { BudgetTable } from './usage/budgetTable';
 
 export interface DaemonOptions {
   foreground?: boolean;
+  /** Whether the entry (daemonEntry.ts) could turn on the V8 code cache, for the start's log line. */
+  codeCache?: CodeCacheState;
 }
+
+/** How long after the start the compiled code is written to the V8 code cache. */
+const CODE_CACHE_FLUSH_MS = 5_000;
 
 export type DaemonExit = 'already-running' | 'stopped';
 
@@ -44,6 +51,11 @@ export type DaemonExit = 'already-running' | 'stopped';
  */
 export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   const home = prepareHome();
+  // The SQLite thread opens the queue and batch files while this thread reads the config and wires
+  // the parts. What they log before the logger exists is logged once it does.
+  const earlyLines: Parameters<LogFn>[] = [];
+  let storeLog: LogFn = (...line) => void earlyLines.push(line);
+  const storeFiles = openStoreFiles(home.layout.home, (...line) => storeLog(...line));
   const { redactor, keychain, ring, loaded: keysLoaded } = createSecrets(home.layout.home, home.token);
   const config = new LiveConfig(home.layout.configFile, (secret) => redactor.addSecret(secret));
   const logger = new Logger({
@@ -53,6 +65,8 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
     echo: opts.foreground === true,
   });
   const log = logFn(logger);
+  for (const line of earlyLines.splice(0)) log(...line);
+  storeLog = log;
   // A newer price catalogue `conduit models update` kept, over the bundled snapshot.
   loadOverlay(home.layout.home, (msg, fields) => log('warn', msg, fields));
   // "config invalid" is what tests and users grep for; a warning alone is not invalid.
@@ -68,7 +82,7 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   const idleTimeoutMs = Number(process.env.CONDUIT_IDLE_TIMEOUT_MS) || config.get().idleTimeoutMinutes * 60_000;
   const startedAt = Date.now();
 
-  const stores = await openStores(home.layout.home, config.get(), log);
+  const stores = await openStores(home.layout.home, config.get(), log, storeFiles);
   const broadcast = new ClientBroadcast();
   // Budget reservations, in memory; the spend before this start is read from the ledger on start.
   const budgets = new BudgetTable({ settings: () => config.get().budgets });
@@ -155,6 +169,12 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   });
   if (predecessor.gaveUp)
     log('warn', 'the previous daemon did not finish stopping; starting anyway', { home: home.layout.home });
+  // The spawner's waiting request needs this provider: its code compiles while the ledger opens.
+  const startProvider = takeStartProvider();
+  if (startProvider) {
+    log('info', "loading the waiting request's provider code", { provider: startProvider });
+    void preloadProvider(startProvider);
+  }
   await startServices({ ...shared, work, cacheStartup, monitor });
   await local.apply();
   lifecycle.markReady();
@@ -164,7 +184,11 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
     protocolVersion: PROTOCOL_VERSION,
     node: process.version,
     idleTimeoutMs,
+    codeCache: opts.codeCache?.enabled ? 'on' : (opts.codeCache?.reason ?? 'off'),
   });
+  // Once the first requests have loaded their provider's code, so the next start finds it too;
+  // unref'd, so it never keeps the daemon up.
+  if (opts.codeCache?.enabled) setTimeout(() => flushCodeCache(), CODE_CACHE_FLUSH_MS).unref();
   server.server.on('error', (err) => log('error', 'server error', { err: err.message }));
   installProcessHooks({ stop: lifecycle.requestStop, logger, log });
   await shutdown.stopped;

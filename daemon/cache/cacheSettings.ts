@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ONE_SHOT_PARSE } from '../config/oneShotParse';
 
 const HOUR = 3_600_000;
 
@@ -59,7 +60,7 @@ const semanticSchema = z
      */
     annThreshold: z.number().int().positive().default(5000),
     /** Micro-batching of embedding requests (see embedBatcher.ts). */
-    batch: batchSchema.default(batchSchema.parse({})),
+    batch: batchSchema.default(batchSchema.parse({}, ONE_SHOT_PARSE)),
   })
   .strict();
 
@@ -100,7 +101,7 @@ export const cacheSchema = z
       })
       .strict()
       .default({ enabled: false, topN: 20 }),
-    semantic: semanticSchema.default(semanticSchema.parse({})),
+    semantic: semanticSchema.default(semanticSchema.parse({}, ONE_SHOT_PARSE)),
   })
   .strict();
 
@@ -108,7 +109,7 @@ export type CacheSettings = z.infer<typeof cacheSchema>;
 export type SemanticSettings = z.infer<typeof semanticSchema>;
 
 export function defaultCacheSettings(): CacheSettings {
-  return cacheSchema.parse({});
+  return cacheSchema.parse({}, ONE_SHOT_PARSE);
 }
 
 export function ttlFor(settings: CacheSettings, feature: string): number {

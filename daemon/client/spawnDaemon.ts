@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openPrivateFile, securePrivateDir } from '../home/safePath';
-import { isStartSignal, START_SIGNAL_ENV, type StartState } from '../server/startSignal';
+import type { ProviderId } from '../../protocol';
+import { isStartSignal, START_PROVIDER_ENV, START_SIGNAL_ENV, type StartState } from '../server/startSignal';
 
 export interface SpawnOptions {
   /** The bundled daemon entry, dist/daemon.js. */
@@ -13,6 +14,11 @@ export interface SpawnOptions {
   electronRunAsNode?: boolean;
   logsDir: string;
   env?: NodeJS.ProcessEnv;
+  /**
+   * The provider the request that needs this daemon will use, when the spawner knows it: the
+   * daemon loads its code while it opens its databases. Without it, no provider code loads at start.
+   */
+  startProvider?: ProviderId;
 }
 
 /** What the daemon reported over IPC, or `exited` when it ended (or could not start) first. */
@@ -36,6 +42,9 @@ export function spawnDaemon(opts: SpawnOptions): StartedDaemon {
   const err = openPrivateFile(path.join(opts.logsDir, 'daemon-stderr.log'), 'a');
   const env: NodeJS.ProcessEnv = { ...(opts.env ?? process.env), [START_SIGNAL_ENV]: 'ipc' };
   if (opts.electronRunAsNode) env.ELECTRON_RUN_AS_NODE = '1';
+  // Only this spawn's own hint: one left in the spawner's environment is no hint for this request.
+  delete env[START_PROVIDER_ENV];
+  if (opts.startProvider) env[START_PROVIDER_ENV] = opts.startProvider;
   try {
     const child = spawn(opts.execPath ?? process.execPath, [opts.daemonScript], {
       detached: true,

@@ -14,6 +14,18 @@ export interface DaemonStores {
   usageMaintenance: UsageMaintenance;
 }
 
+export type StoreFiles = Pick<DaemonStores, 'queue' | 'batchStore'>;
+
+/**
+ * The durable queue's and the batch jobs' databases. main.ts starts this first of all, without
+ * awaiting it: the SQLite thread boots its isolate, loads its binding and opens both files while
+ * the main thread reads the config and wires the parts, instead of after them.
+ */
+export async function openStoreFiles(home: string, log: LogFn): Promise<StoreFiles> {
+  const [queue, batchStore] = await Promise.all([openQueue(home, log), openBatchStore(home, log)]);
+  return { queue, batchStore };
+}
+
 /**
  * The databases in the home. The ledger is only created here; it opens once this process owns the
  * socket (see main.ts), so a second daemon never touches it.
@@ -22,12 +34,11 @@ export async function openStores(
   home: string,
   config: Pick<ConduitConfig, 'ledgerAck' | 'usage'>,
   log: LogFn,
+  files: Promise<StoreFiles> = openStoreFiles(home, log),
 ): Promise<DaemonStores> {
   const ledger = UsageLedger.inHome(home, { log, ackAfterFsync: config.ledgerAck === 'disk', journal: true });
   const usageMaintenance = createUsageMaintenance({ ledger, retentionDays: config.usage.retentionDays, log });
-  const queue = await openQueue(home, log);
-  const batchStore = await openBatchStore(home, log);
-  return { ledger, queue, batchStore, usageMaintenance };
+  return { ledger, usageMaintenance, ...(await files) };
 }
 
 /** For a daemon that exits before serving: the ledger was never opened. */

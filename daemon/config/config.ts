@@ -17,6 +17,7 @@ import { isPlatformProvider, platformFields, PLATFORM_BASE_URL_ENV, resolvePlatf
 import { teamSchema } from '../team/teamSettings';
 import { stripBom } from '../platform/textFile';
 import { serverSchema } from '../http/serverSettings';
+import { ONE_SHOT_PARSE } from './oneShotParse';
 
 const providerSettings = z
   .object({
@@ -133,36 +134,36 @@ export const configSchema = z
      * power cut can lose the last moment of rows). See daemon/usage/walSync.ts.
      */
     ledgerAck: z.enum(['disk', 'written']).default('disk'),
-    resilience: resilienceSchema.default(resilienceSchema.parse({})),
-    alerts: alertThresholdsSchema.default(alertThresholdsSchema.parse({})),
+    resilience: resilienceSchema.default(resilienceSchema.parse({}, ONE_SHOT_PARSE)),
+    alerts: alertThresholdsSchema.default(alertThresholdsSchema.parse({}, ONE_SHOT_PARSE)),
     /** The ledger's raw rows are kept this many days; older figures stay in the rollups (docs/usage-at-scale.md). */
     usage: z
       .object({ retentionDays: z.number().int().min(1).max(36_500).default(90) })
       .strict()
       .default({ retentionDays: 90 }),
     /** Redacted prompt and answer text in the ledger, opt-in. */
-    sampling: samplingSchema.default(samplingSchema.parse({})),
+    sampling: samplingSchema.default(samplingSchema.parse({}, ONE_SHOT_PARSE)),
     /** Request and token buckets per provider and key; see daemon/ratelimit/rateLimitSettings.ts. */
-    rateLimit: rateLimitSettingsSchema.default(rateLimitSettingsSchema.parse({})),
+    rateLimit: rateLimitSettingsSchema.default(rateLimitSettingsSchema.parse({}, ONE_SHOT_PARSE)),
     /** The key set (profile) requests use unless they name one; `conduit --profile` overrides. */
     profile: z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/)
       .default('default'),
-    guard: guardSettingsSchema.default(guardSettingsSchema.parse({})),
-    cache: cacheSchema.default(cacheSchema.parse({})),
+    guard: guardSettingsSchema.default(guardSettingsSchema.parse({}, ONE_SHOT_PARSE)),
+    cache: cacheSchema.default(cacheSchema.parse({}, ONE_SHOT_PARSE)),
     /** Routing by task complexity; see daemon/router/routingSettings.ts. */
-    routing: routingSchema.default(routingSchema.parse({})),
-    budgets: budgetSchema.default(budgetSchema.parse({})),
+    routing: routingSchema.default(routingSchema.parse({}, ONE_SHOT_PARSE)),
+    budgets: budgetSchema.default(budgetSchema.parse({}, ONE_SHOT_PARSE)),
     experiments: experimentsSchema.default([]),
     /** Price overrides per model id, USD per million tokens; they win over the catalogue everywhere. */
     prices: priceOverridesSchema.default({}),
     /** Batch jobs: how often to ask the provider; see daemon/batch/batchSettings.ts. */
-    batch: batchSettingsSchema.default(batchSettingsSchema.parse({})),
+    batch: batchSettingsSchema.default(batchSettingsSchema.parse({}, ONE_SHOT_PARSE)),
     /** Team mode: shared limits, cache, budgets and usage on Redis; see daemon/team/teamSettings.ts. */
-    team: teamSchema.default(teamSchema.parse({})),
+    team: teamSchema.default(teamSchema.parse({}, ONE_SHOT_PARSE)),
     /** The opt-in local OpenAI/Anthropic endpoint; see daemon/http/serverSettings.ts. */
-    server: serverSchema.default(serverSchema.parse({})),
+    server: serverSchema.default(serverSchema.parse({}, ONE_SHOT_PARSE)),
     providers: z
       .object({
         anthropic: providerSettings.default({}),
@@ -249,7 +250,7 @@ export function loadConfig(file: string): ConduitConfig {
   try {
     raw = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return configSchema.parse({});
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return configSchema.parse({}, ONE_SHOT_PARSE);
     throw new ConfigError(`Cannot read ${file}: ${(err as Error).message}`);
   }
   let json: unknown;
@@ -260,7 +261,7 @@ export function loadConfig(file: string): ConduitConfig {
       `${file} is not valid JSON (${(err as Error).message}). Fix it or delete it to use the defaults.`,
     );
   }
-  const parsed = configSchema.safeParse(json);
+  const parsed = configSchema.safeParse(json, ONE_SHOT_PARSE);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new ConfigError(`${file} has invalid settings: ${issues}. The defaults are used until it is fixed.`);

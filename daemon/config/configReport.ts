@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import type { z } from 'zod';
 import type { Alert } from '../../protocol';
 import { configSchema, ConfigError, type ConduitConfig } from './config';
+import { ONE_SHOT_PARSE } from './oneShotParse';
 
 /** One setting that could not be used, or one that works but should change. */
 export interface ConfigProblem {
@@ -33,7 +34,7 @@ export function loadConfigReport(file: string): ConfigReport {
     raw = fs.readFileSync(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT')
-      return { config: configSchema.parse({}), problems: [], secrets: [] };
+      return { config: configSchema.parse({}, ONE_SHOT_PARSE), problems: [], secrets: [] };
     return wholeFile(
       `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); every setting is at its default`,
     );
@@ -49,7 +50,7 @@ export function loadConfigReport(file: string): ConfigReport {
   if (typeof json !== 'object' || json === null || Array.isArray(json))
     return wholeFile('must hold a JSON object; every setting is at its default');
   const { value, dropped } = dropInvalid(json as Record<string, unknown>);
-  const config = value ?? configSchema.parse({});
+  const config = value ?? configSchema.parse({}, ONE_SHOT_PARSE);
   const problems: ConfigProblem[] = dropped.map((d) => ({
     path: d.path,
     severity: 'invalid',
@@ -97,7 +98,7 @@ export function configAlert(report: ConfigReport, file: string, at: number): Ale
 
 function wholeFile(problem: string): ConfigReport {
   return {
-    config: configSchema.parse({}),
+    config: configSchema.parse({}, ONE_SHOT_PARSE),
     problems: [{ path: '(file)', severity: 'invalid', message: `config.json ${problem}.` }],
     secrets: [],
   };
@@ -110,7 +111,7 @@ function dropInvalid(json: Record<string, unknown>): {
   const copy = structuredClone(json);
   const dropped: { path: string; message: string }[] = [];
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const parsed = configSchema.safeParse(copy);
+    const parsed = configSchema.safeParse(copy, ONE_SHOT_PARSE);
     if (parsed.success) return { value: parsed.data, dropped };
     let removed = 0;
     for (const issue of parsed.error.issues) {

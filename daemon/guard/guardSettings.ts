@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ONE_SHOT_PARSE } from '../config/oneShotParse';
 
 const secretMode = z.enum(['redact', 'block', 'allow']);
 const outputMode = z.enum(['redact', 'off']);
@@ -33,7 +34,7 @@ export const guardSettingsSchema = z
 export type GuardSettings = z.infer<typeof guardSettingsSchema>;
 export type SecretMode = z.infer<typeof secretMode>;
 
-export const defaultGuardSettings = (): GuardSettings => guardSettingsSchema.parse({});
+export const defaultGuardSettings = (): GuardSettings => guardSettingsSchema.parse({}, ONE_SHOT_PARSE);
 
 export function secretModeFor(s: GuardSettings, feature: string): SecretMode {
   return s.secretsByFeature[feature] ?? s.secrets;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ProviderIds, type ProviderId } from '../../protocol';
 import { presetFor, RateLimitTiers, type ProviderLimits } from './tierPresets';
+import { ONE_SHOT_PARSE } from '../config/oneShotParse';
 
 const perMinute = z.number().int().positive();
 
@@ -37,7 +38,7 @@ export const rateLimitSettingsSchema = z
 
 export type RateLimitSettings = z.infer<typeof rateLimitSettingsSchema>;
 
-export const defaultRateLimitSettings: RateLimitSettings = rateLimitSettingsSchema.parse({});
+export const defaultRateLimitSettings: RateLimitSettings = rateLimitSettingsSchema.parse({}, ONE_SHOT_PARSE);
 
 /** The limits for one provider, or undefined when it is not limited at all. */
 export function limitsFor(settings: RateLimitSettings, provider: ProviderId): ProviderLimits | undefined {

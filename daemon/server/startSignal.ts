@@ -13,6 +13,12 @@ export interface StartSignal {
 /** Set by spawnDaemon on the child it starts; any other parent gets no message. */
 export const START_SIGNAL_ENV = 'CONDUIT_START_SIGNAL';
 
+/**
+ * Set by spawnDaemon to the provider the request that starts the daemon waits for: the daemon
+ * loads that provider's code while its start waits on I/O (compose/providerPreload.ts).
+ */
+export const START_PROVIDER_ENV = 'CONDUIT_START_PROVIDER';
+
 export function isStartSignal(message: unknown): message is StartSignal {
   const state = (message as Partial<StartSignal> | null)?.conduitDaemon;
   return state === 'listening' || state === 'already-running';

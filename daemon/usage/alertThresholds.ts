@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ONE_SHOT_PARSE } from '../config/oneShotParse';
 
 const MINUTE = 60_000;
 
@@ -104,4 +105,4 @@ export const alertThresholdsSchema = z
 
 export type AlertThresholds = z.infer<typeof alertThresholdsSchema>;
 
-export const defaultAlertThresholds: AlertThresholds = alertThresholdsSchema.parse({});
+export const defaultAlertThresholds: AlertThresholds = alertThresholdsSchema.parse({}, ONE_SHOT_PARSE);

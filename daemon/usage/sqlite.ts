@@ -78,6 +78,14 @@ export class SqliteDb {
     return db;
   }
 
+  /**
+   * Boots the SQLite thread (its isolate and binding) without opening any database, so the first
+   * open finds it running: the daemon's entry calls this before compiling the rest of the daemon.
+   */
+  static startThread(): void {
+    SqliteThread.forFile(SQLITE_MODULE, driver(), __filename);
+  }
+
   /** A database whose commits are on disk when they resolve: WAL, synchronous=FULL, a busy timeout. */
   static async openDurable(file: string): Promise<SqliteDb> {
     const db = await SqliteDb.open(file);

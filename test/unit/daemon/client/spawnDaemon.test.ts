@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnDaemon } from '../../../../daemon/client/spawnDaemon';
+import { START_PROVIDER_ENV } from '../../../../daemon/server/startSignal';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conduit spawn é-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -25,6 +26,31 @@ describe('spawnDaemon', () => {
       .poll(() => fs.existsSync(stderrLog) && fs.readFileSync(stderrLog, 'utf8'), { timeout: 20_000 })
       .toBe('started\n');
     expect(JSON.parse(fs.readFileSync(out, 'utf8'))).toEqual({ argv: [script], asNode: '1', stdinIsTTY: false });
+  });
+
+  it("names the waiting request's provider to the daemon, never one from its own environment", async () => {
+    const script = path.join(dir, 'hint.js');
+    const out = path.join(dir, 'hint.json');
+    fs.writeFileSync(
+      script,
+      `require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.env.${START_PROVIDER_ENV} ?? null));`,
+    );
+    const inherited = { ...process.env, [START_PROVIDER_ENV]: 'gemini' };
+    const read = async (file: string): Promise<unknown> => {
+      await expect.poll(() => fs.existsSync(file), { timeout: 20_000 }).toBe(true);
+      return JSON.parse(fs.readFileSync(file, 'utf8'));
+    };
+    const withHint = spawnDaemon({
+      daemonScript: script,
+      logsDir: path.join(dir, 'logs3'),
+      env: inherited,
+      startProvider: 'openai',
+    });
+    expect(await read(out)).toBe('openai');
+    await withHint.outcome;
+    fs.rmSync(out);
+    spawnDaemon({ daemonScript: script, logsDir: path.join(dir, 'logs3'), env: inherited });
+    expect(await read(out)).toBeNull();
   });
 
   if (process.platform === 'linux') {

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DaemonClient } from '../../daemon/client/daemonClient';
+import { FakeProviderServer } from '../fakes/fakeProvider';
+import { daemonPath, DaemonHarness, TIMEOUT_SCALE, waitFor } from './harness';
+
+const PRELOAD = "loading the waiting request's provider code";
+
+/** The daemon's log lines, in order, as parsed JSON. */
+function logLines(h: DaemonHarness): Array<{ msg: string; provider?: string }> {
+  return h
+    .logText()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { msg: string; provider?: string });
+}
+
+/** The logger writes in the background: its lines are in order, so once this one is there, so is any before it. */
+async function listeningLogged(h: DaemonHarness): Promise<string[]> {
+  await waitFor(() => logLines(h).some((l) => l.msg === 'daemon listening'), 60_000, 'the daemon listening line');
+  return logLines(h).map((l) => l.msg);
+}
+
+/** A client that starts the daemon the way the CLI and the extension do, with or without a hint. */
+function connect(h: DaemonHarness, startProvider?: 'openai'): Promise<DaemonClient> {
+  return DaemonClient.connect({
+    client: 'other',
+    home: h.home,
+    autoStart: true,
+    startTimeoutMs: 60_000 * TIMEOUT_SCALE,
+    helloTimeoutMs: 60_000 * TIMEOUT_SCALE,
+    spawn: { daemonScript: daemonPath, env: h.env, ...(startProvider ? { startProvider } : {}) },
+  });
+}
+
+describe.skipIf(process.platform === 'win32')("the spawner's provider hint", () => {
+  let fake: FakeProviderServer;
+  beforeAll(async () => {
+    fake = await FakeProviderServer.start();
+  });
+  afterAll(() => fake.stop());
+
+  it("starts loading the named provider's code during the start, before it listens", async () => {
+    const h = new DaemonHarness(fake.url);
+    try {
+      // connect() returns after the hello, which the daemon answers only once it is ready.
+      const client = await connect(h, 'openai');
+      client.close();
+      const msgs = await listeningLogged(h);
+      const preload = logLines(h).find((l) => l.msg === PRELOAD);
+      expect(preload?.provider).toBe('openai');
+      expect(msgs.indexOf(PRELOAD)).toBeLessThan(msgs.indexOf('daemon listening'));
+    } finally {
+      await h.dispose();
+    }
+  });
+
+  it('loads no provider code at start without one', async () => {
+    const h = new DaemonHarness(fake.url);
+    try {
+      const client = await connect(h);
+      client.close();
+      // The hint is acted on before "daemon listening".
+      const msgs = await listeningLogged(h);
+      expect(msgs).not.toContain(PRELOAD);
+    } finally {
+      await h.dispose();
+    }
+  });
+});

@@ -48,7 +48,7 @@ export async function askCommand(argv: string[]): Promise<number> {
     return ExitCode.ok;
   }
 
-  const client = await connect();
+  const client = await connect(true, request.provider);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { ConduitError } from '../../protocol';
+import { ConduitError, type ProviderId } from '../../protocol';
 import { DaemonClient } from '../client/daemonClient';
 
 /** Exit codes the CLI promises; scripts rely on them. */
@@ -62,8 +62,13 @@ export function daemonScript(): string {
   return path.join(__dirname, 'daemon.js');
 }
 
-export function connect(autoStart = true): Promise<DaemonClient> {
-  return DaemonClient.connect({ client: 'cli', autoStart, spawn: { daemonScript: daemonScript() } });
+/**
+ * `startProvider`: the provider the waiting request names, so a daemon this spawns loads that
+ * provider's code while it opens its files (a cold `conduit ask` would otherwise compile it after).
+ */
+export function connect(autoStart = true, startProvider?: ProviderId): Promise<DaemonClient> {
+  const spawn = { daemonScript: daemonScript(), ...(startProvider ? { startProvider } : {}) };
+  return DaemonClient.connect({ client: 'cli', autoStart, spawn });
 }
 
 export function fail(err: unknown): number {

@@ -54,6 +54,18 @@ describe.skipIf(process.platform === 'win32')("the spawner's provider hint", () 
     }
   });
 
+  it('a cold `conduit ask --provider` names its provider to the daemon it starts', async () => {
+    const h = new DaemonHarness(fake.url);
+    try {
+      const r = await h.cli(['ask', '--provider', 'openai', '--no-stream', 'hint from the CLI']);
+      expect(r.code, r.stderr).toBe(0);
+      await listeningLogged(h);
+      expect(logLines(h).find((l) => l.msg === PRELOAD)?.provider).toBe('openai');
+    } finally {
+      await h.dispose();
+    }
+  });
+
   it('loads no provider code at start without one', async () => {
     const h = new DaemonHarness(fake.url);
     try {

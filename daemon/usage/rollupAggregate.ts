@@ -216,9 +216,11 @@ function packedQuery(
         params.push(range.from, range.to);
       }
     }
+    // Not JSON: quoting a year of sketch text cost a third of the question. Time keys and
+    // sketch text ("12:3 -4 ") hold no control characters, so two of them separate the fields.
     if (sketchParts.length > 0)
-      sketches = `(SELECT group_concat(${json([...quotedKeys, ...sketchItems])}, ',')
-        FROM (SELECT ${[...keys, concatSketches].join(', ')} FROM (${sketchParts.join(' UNION ALL ')}) ${byKeys()}))`;
+      sketches = `(SELECT group_concat(${[...keyNames, "IFNULL(lat, '')", "IFNULL(ttft, '')"].join(' || char(31) || ')}, char(30))
+        FROM (SELECT ${[...keys, concatSketches].join(', ')} FROM (${sketchParts.join(' UNION ALL ')}) ${byKeys()}) WHERE lat IS NOT NULL)`;
   }
   return [
     `SELECT ${sums} AS sums, ${errors} AS errors, ${sketches} AS sketches, (SELECT MAX(id) FROM requests) AS last_id`,
@@ -319,10 +321,11 @@ function addPacked(groups: Map<string, Aggregate>, packed: PackedAnswer, nKeys: 
     const key = status === 0 ? 'none' : String(status);
     g.errorsByStatus[key] = (g.errorsByStatus[key] ?? 0) + n;
   }
-  for (const item of parseElements(packed.sketches)) {
-    const g = groupFor(groups, item.slice(0, nKeys).map(String));
-    g.latency.addText(item[nKeys] as string);
-    g.ttft.addText(item[nKeys + 1] as string);
+  for (const item of packed.sketches ? packed.sketches.split('\x1e') : []) {
+    const fields = item.split('\x1f');
+    const g = groupFor(groups, fields.slice(0, nKeys));
+    g.latency.addText(fields[nKeys]);
+    g.ttft.addText(fields[nKeys + 1]);
   }
 }
 

@@ -144,6 +144,7 @@ function packedQuery(
   bucketSketches: boolean,
 ): [string, SqlValue[]] {
   const rowSketches = q.sketches && !bucketSketches;
+  const concatSketches = "group_concat(lat, '') AS lat, group_concat(ttft, '') AS ttft";
   // The raw columns the non-time dimensions group on, as the rollups hold them ('' for none).
   const dims = (['feature', 'provider', 'model'] as const).filter((d) => q.groupBy.includes(d));
   const sumParts: { sql: string; params: SqlValue[] }[] = [];
@@ -159,7 +160,7 @@ function packedQuery(
         sql:
           `SELECT ${[`bucket AS t`, ...dims, ...ROLLUP_SUMS.map((c) => `SUM(${c}) AS ${c}`)].join(', ')}, ` +
           `SUM(CASE WHEN ${IS_ERROR} THEN requests ELSE 0 END) AS errors, ` +
-          `${rowSketches ? "group_concat(lat, '') AS lat, group_concat(ttft, '') AS ttft" : 'NULL AS lat, NULL AS ttft'} ` +
+          `${rowSketches ? concatSketches : 'NULL AS lat, NULL AS ttft'} ` +
           `FROM ${table} WHERE ${where.where} GROUP BY ${by}`,
         params: where.params,
       });
@@ -199,8 +200,8 @@ function packedQuery(
     keyNames.length + more.length > 0 ? `GROUP BY ${[...keyNames, ...more].join(', ')}` : '';
   const union = (parts: { sql: string }[]) => parts.map((x) => x.sql).join(' UNION ALL ');
   const sketchItems = ["json_quote(IFNULL(lat, ''))", "json_quote(IFNULL(ttft, ''))"];
-  const concatSketches = "group_concat(lat, '') AS lat, group_concat(ttft, '') AS ttft";
-  const sums = `(SELECT group_concat(${json([...quotedKeys, ...ROLLUP_SUMS, 'errors', ...(rowSketches ? sketchItems : [])])}, ',')
+  const sumItems = [...quotedKeys, ...ROLLUP_SUMS, 'errors', ...(rowSketches ? sketchItems : [])];
+  const sums = `(SELECT group_concat(${json(sumItems)}, ',')
     FROM (SELECT ${[...keys, ...ROLLUP_SUMS.map((c) => `SUM(${c}) AS ${c}`), 'SUM(errors) AS errors'].join(', ')}
       ${rowSketches ? `, ${concatSketches}` : ''} FROM (${union(sumParts)}) ${byKeys()}))`;
   const errors = `(SELECT group_concat(${json([...quotedKeys, 'json_quote(error_code)', 'http_status', 'n'])}, ',')

@@ -152,7 +152,8 @@ export const LAZY_ROLLUP_MIGRATION = `
  */
 export function upsertSql(grain: RollupGrain): string {
   const columns = [...ROLLUP_KEY, ...ROLLUP_SUMS, 'lat', 'ttft', 'pending'];
-  return `INSERT INTO ${ROLLUP_TABLES[grain]} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ${onConflictAppend()}`;
+  const values = columns.map(() => '?').join(', ');
+  return `INSERT INTO ${ROLLUP_TABLES[grain]} (${columns.join(', ')}) VALUES (${values}) ${onConflictAppend()}`;
 }
 
 export function upsertSketchSql(grain: RollupGrain): string {
@@ -166,4 +167,5 @@ function onConflictAppend(): string {
 }
 
 const SKETCH_APPEND =
-  'ON CONFLICT (bucket) DO UPDATE SET lat = lat || excluded.lat, ttft = ttft || excluded.ttft, pending = pending + excluded.pending + 1';
+  'ON CONFLICT (bucket) DO UPDATE SET lat = lat || excluded.lat, ttft = ttft || excluded.ttft, ' +
+  'pending = pending + excluded.pending + 1';

@@ -98,7 +98,7 @@ const FILTERS: UsageFilters[] = [
 ];
 
 describe('aggregateUsage, one packed statement', () => {
-  it('equals the exact answer of the raw rows for random ranges, groupings, filters and offsets, with a tail', async () => {
+  it('equals the raw rows exactly for random ranges, groupings, filters and offsets, with a tail', async () => {
     const file = path.join(dir, 'random.db');
     await generateLedger(file, { rows: 5000, days: 45, end: END, seed: 12 });
     const ledger = new UsageLedger({ file });

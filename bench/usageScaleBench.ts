@@ -214,8 +214,19 @@ async function queries(
   } finally {
     await client.stop().catch(() => undefined);
     client.close();
+    // The next round's daemon starts on the same home: let this one release its socket first.
+    while (alive(pid)) await new Promise((r) => setTimeout(r, 100));
   }
   return out;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The added time of the rollups on the reply path: a lone INSERT (as the ledger writes one row) with and without the trigger. */

@@ -6,6 +6,10 @@ import type { ToWebview } from '../protocol';
  * load, so it can land before the page listens: then only the newest snapshot is held (a whole one
  * supersedes its first-paint part, so nothing is drawn twice) with any error after it, and both go
  * at `ready`, once. Live figures, alerts and export results are not held: `ready` starts a live tick.
+ * Once the page has listened, posts go straight through, even while the panel is hidden: VS Code
+ * drops what a hidden page cannot take, and a page shown again reloads and posts `ready`, which
+ * reads a fresh snapshot. Holding again when the panel was reported hidden left the panel frozen
+ * whenever a hide did not unload the page (it then never posts `ready` again).
  */
 export class PageOutbox {
   private listening = false;
@@ -28,11 +32,6 @@ export class PageOutbox {
     const held = this.held;
     this.held = [];
     for (const m of held) this.send(m);
-  }
-
-  /** The page is gone (a hidden panel's page is unloaded): hold again until its next `ready`. */
-  unload(): void {
-    this.listening = false;
   }
 
   /** Forgets what is held: it was asked for with filters the page does not have. */

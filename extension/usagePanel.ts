@@ -115,14 +115,7 @@ export class UsagePanel implements vscode.Disposable {
     this.outbox = new PageOutbox((m) => void this.panel.webview.postMessage(m));
     panel.webview.html = panelHtml(panel.webview, deps.extensionUri);
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
-    panel.onDidChangeViewState(
-      () => {
-        if (!this.panel.visible) this.outbox.unload();
-        this.schedule();
-      },
-      null,
-      this.disposables,
-    );
+    panel.onDidChangeViewState(() => this.schedule(), null, this.disposables);
     panel.webview.onDidReceiveMessage((m: unknown) => void this.received(m), null, this.disposables);
     this.schedule();
     // The first snapshot is read while the page loads, not after it posts `ready` (issue 27).

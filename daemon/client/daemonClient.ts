@@ -5,6 +5,7 @@ import {
   CancellationTokenSource,
   createMessageConnection,
   ResponseError,
+  StreamMessageReader,
   type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import {
@@ -25,7 +26,6 @@ import {
   type HelloResult,
   type StatusResult,
 } from '../../protocol';
-import { FrameReader } from '../server/frameReader';
 import { FrameWriter } from '../server/frameWriter';
 import { conduitHome, homeLayout } from '../home/conduitHome';
 import { auditHome } from '../home/safePath';
@@ -110,7 +110,7 @@ export class DaemonClient {
       }
     }
     const writer = new FrameWriter(socket);
-    const connection = createMessageConnection(new FrameReader(socket), writer);
+    const connection = createMessageConnection(new StreamMessageReader(socket), writer);
     connection.listen();
     // A daemon that dies after accepting, or never answers, must not leave the caller waiting:
     // the socket closing or a deadline disposes the connection, which rejects the hello.

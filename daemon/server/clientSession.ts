@@ -2,6 +2,7 @@ import type * as net from 'node:net';
 import {
   createMessageConnection,
   ResponseError,
+  StreamMessageReader,
   type MessageConnection,
   type NotificationType,
 } from 'vscode-jsonrpc/node';
@@ -20,7 +21,6 @@ import {
 } from '../../protocol';
 import { tokensEqual } from '../home/token';
 import { DrainingWriter } from './drainingWriter';
-import { FrameReader } from './frameReader';
 import { FrameGuard } from './frameGuard';
 import { validatingConnection } from './validatingConnection';
 import { toResponseError } from './handlers/answer';
@@ -92,7 +92,7 @@ export class ClientSession {
     socket.on('close', () => void this.close());
     socket.pipe(guard);
     this.writer = new DrainingWriter(socket);
-    this.connection = createMessageConnection(new FrameReader(guard), this.writer);
+    this.connection = createMessageConnection(new StreamMessageReader(guard), this.writer);
     this.connection.onError(([err]) => this.drop(`protocol error: ${err.message}`));
     this.connection.onClose(() => void this.close());
     this.deadline = setTimeout(() => {

@@ -65,6 +65,7 @@ export class DaemonClient {
     readonly connection: MessageConnection,
     private readonly socket: net.Socket,
     readonly hello: HelloResult,
+    private readonly writer: FrameWriter,
   ) {
     connection.onNotification(ChatChunkNotification.type, (chunk) => this.chunkHandlers.get(chunk.requestId)?.(chunk));
     // vscode-jsonrpc leaves pending requests waiting when the peer hangs up; disposing the
@@ -108,7 +109,8 @@ export class DaemonClient {
         );
       }
     }
-    const connection = createMessageConnection(new StreamMessageReader(socket), new FrameWriter(socket));
+    const writer = new FrameWriter(socket);
+    const connection = createMessageConnection(new StreamMessageReader(socket), writer);
     connection.listen();
     // A daemon that dies after accepting, or never answers, must not leave the caller waiting:
     // the socket closing or a deadline disposes the connection, which rejects the hello.
@@ -136,7 +138,7 @@ export class DaemonClient {
         await waitForGone(address.path, 15_000);
         return DaemonClient.connect({ ...opts, replacingOutdated: true });
       }
-      return new DaemonClient(connection, socket, hello);
+      return new DaemonClient(connection, socket, hello, writer);
     } catch (err) {
       clearTimeout(helloTimer);
       connection.dispose();
@@ -151,11 +153,17 @@ export class DaemonClient {
     const onAbort = () => source.cancel();
     if (opts.signal?.aborted) throw new ConduitError({ code: 'cancelled', message: 'The request was cancelled.' });
     opts.signal?.addEventListener('abort', onAbort, { once: true });
-    checkSize(request, this.hello.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES);
+    // The frame writer measures the request as it serializes it, and refuses it unwritten when too
+    // large: the daemon would cut the connection mid-write (EPIPE), and a second JSON.stringify
+    // here cost every request its size in time.
+    const params = { requestId, request };
+    this.writer.capMessage(params, this.hello.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES);
     if (opts.onChunk) this.chunkHandlers.set(requestId, opts.onChunk);
     try {
-      return await this.connection.sendRequest(ChatSendRequest.type, { requestId, request }, source.token);
+      return await this.connection.sendRequest(ChatSendRequest.type, params, source.token);
     } catch (err) {
+      const refused = this.writer.oversized(params);
+      if (refused) throw tooLarge(refused.bytes, refused.maxBytes);
       throw toConduitError(err);
     } finally {
       opts.signal?.removeEventListener('abort', onAbort);
@@ -197,18 +205,10 @@ export class DaemonClient {
 
 /** The daemon's default cap, for a daemon too old to say its own in the hello. */
 const DEFAULT_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
-/** Room for the JSON-RPC envelope and the frame header around the request. */
-const ENVELOPE_BYTES = 1024;
-
-/**
- * A request larger than the daemon accepts would be cut off mid-write (EPIPE); say so before
- * sending, with the limit and what to do.
- */
-function checkSize(request: ChatRequest, maxBytes: number): void {
-  const bytes = Buffer.byteLength(JSON.stringify(request));
-  if (bytes + ENVELOPE_BYTES <= maxBytes) return;
+/** A request larger than the daemon accepts: say so, with the limit and what to do. */
+function tooLarge(bytes: number, maxBytes: number): ConduitError {
   const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
-  throw new ConduitError({
+  return new ConduitError({
     code: 'too_large',
     message: `The request is ${mb(bytes)}; the daemon accepts messages up to ${mb(maxBytes)} (maxMessageBytes in config.json). Shorten the prompt or attachments, or raise maxMessageBytes and restart the daemon.`,
   });

@@ -1,6 +1,12 @@
 import type * as net from 'node:net';
 import { AbstractMessageWriter, type Message, type MessageWriter } from 'vscode-jsonrpc/node';
 
+/** What a write refused: the body it would have written, against the cap set for its params. */
+export interface OversizedFrame {
+  bytes: number;
+  maxBytes: number;
+}
+
 /**
  * A JSON-RPC writer that puts each frame, header and body, on the socket in one write.
  * vscode-jsonrpc's StreamMessageWriter writes the header, waits for it to be flushed, then writes
@@ -11,6 +17,10 @@ import { AbstractMessageWriter, type Message, type MessageWriter } from 'vscode-
  */
 export class FrameWriter extends AbstractMessageWriter implements MessageWriter {
   private errorCount = 0;
+  // Keyed by the params object the caller hands to sendRequest (vscode-jsonrpc passes a named
+  // params object through as is): the size is measured on the one serialization the frame needs.
+  private readonly caps = new WeakMap<object, number>();
+  private readonly refused = new WeakMap<object, OversizedFrame>();
 
   constructor(private readonly socket: net.Socket) {
     super();
@@ -18,10 +28,30 @@ export class FrameWriter extends AbstractMessageWriter implements MessageWriter 
     socket.on('close', () => this.fireClose());
   }
 
+  /** The message carrying `params` is refused, not written, when its body exceeds `maxBytes`. */
+  capMessage(params: object, maxBytes: number): void {
+    this.caps.set(params, maxBytes);
+  }
+
+  /** Why the message carrying `params` was refused, if it was (see capMessage). */
+  oversized(params: object): OversizedFrame | undefined {
+    return this.refused.get(params);
+  }
+
   write(msg: Message): Promise<void> {
     const body = JSON.stringify(msg);
+    const bytes = Buffer.byteLength(body, 'utf8');
+    const params = (msg as { params?: unknown }).params;
+    if (typeof params === 'object' && params !== null) {
+      const maxBytes = this.caps.get(params);
+      if (maxBytes !== undefined && bytes > maxBytes) {
+        // Not a connection error: nothing was written, and the connection stays usable.
+        this.refused.set(params, { bytes, maxBytes });
+        return Promise.reject(new Error(`message of ${bytes} bytes exceeds the ${maxBytes}-byte limit`));
+      }
+    }
     return new Promise((resolve, reject) => {
-      this.socket.write(`Content-Length: ${Buffer.byteLength(body, 'utf8')}\r\n\r\n${body}`, 'utf8', (err) => {
+      this.socket.write(`Content-Length: ${bytes}\r\n\r\n${body}`, 'utf8', (err) => {
         if (!err) return resolve();
         this.fireError(err, msg, ++this.errorCount);
         reject(err);

@@ -67,4 +67,32 @@ describe('FrameWriter', () => {
     await expect(fw.write({ jsonrpc: '2.0', method: 'x' } as NotificationMessage)).rejects.toThrow();
     expect(errors.length).toBeGreaterThan(0);
   });
+
+  it('refuses, unwritten, a message over the cap set for its params, and says its size; the connection stays usable', async () => {
+    const { writer, reader } = await socketPair();
+    const received: Message[] = [];
+    const next = new Promise<void>((resolve) => {
+      new StreamMessageReader(reader).listen((m) => {
+        received.push(m);
+        resolve();
+      });
+    });
+    const fw = new FrameWriter(writer);
+    const errors: Error[] = [];
+    fw.onError(([err]) => errors.push(err));
+    const big = { text: 'é'.repeat(600) };
+    const small = { text: 'é' };
+    fw.capMessage(big, 1000);
+    fw.capMessage(small, 1000);
+    const bigMessage: NotificationMessage = { jsonrpc: '2.0', method: 'big', params: big };
+    await expect(fw.write(bigMessage)).rejects.toThrow(/exceeds the 1000-byte limit/);
+    // Measured in UTF-8 bytes of the frame's body, as the daemon's FrameGuard counts them.
+    expect(fw.oversized(big)).toEqual({ bytes: Buffer.byteLength(JSON.stringify(bigMessage)), maxBytes: 1000 });
+    await fw.write({ jsonrpc: '2.0', method: 'small', params: small } as NotificationMessage);
+    await next;
+    // The only frame the reader saw is the small one: the big one never reached the socket.
+    expect(received.map((m) => (m as NotificationMessage).method)).toEqual(['small']);
+    expect(fw.oversized(small)).toBeUndefined();
+    expect(errors).toEqual([]);
+  });
 });

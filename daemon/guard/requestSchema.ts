@@ -50,7 +50,8 @@ export const chatRequestSchema = lazySchema(() => {
   /** Every provider takes a tool's arguments as an object (Anthropic's input_schema must say type "object"). */
   const toolInputSchema = jsonObject.refine((s) => s.type === undefined || s.type === 'object', {
     message:
-      'a tool\'s inputSchema must describe an object (type "object"): every provider passes tool arguments as an object; put the value in a property',
+      'a tool\'s inputSchema must describe an object (type "object"): ' +
+      'every provider passes tool arguments as an object; put the value in a property',
   });
   const tool = z
     .object({ name: toolName, description: z.string().max(10_000).optional(), inputSchema: toolInputSchema })

@@ -18,7 +18,8 @@ describe('a warm conduit ask', () => {
   const preload = path.join(dir, 'listModules.js');
   fs.writeFileSync(
     preload,
-    "process.on('exit', () => require('fs').writeFileSync(process.env.MODULES_OUT, process.moduleLoadList.join('\\n')));\n",
+    "process.on('exit', () =>\n" +
+      "  require('fs').writeFileSync(process.env.MODULES_OUT, process.moduleLoadList.join('\\n')));\n",
   );
 
   const ask = async (out: string) => {

@@ -4,7 +4,8 @@ import { paramsProblem } from '../../../../daemon/server/paramSchemas';
 describe('paramsProblem', () => {
   it('names the field and what to do, the same on every call (each schema is built on first use)', () => {
     const expected =
-      'jobs/list: states: Invalid input: expected array, received string. The request was not run; fix the params and send it again.';
+      'jobs/list: states: Invalid input: expected array, received string. ' +
+      'The request was not run; fix the params and send it again.';
     expect(paramsProblem('jobs/list', { states: 'queued' })).toBe(expected);
     expect(paramsProblem('jobs/list', { states: 'queued' })).toBe(expected);
     expect(paramsProblem('jobs/list', { states: ['queued'], limit: 5 })).toBeUndefined();

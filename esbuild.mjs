@@ -1,5 +1,6 @@
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
+import { fileURLToPath, URL } from 'node:url';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -26,6 +27,20 @@ const cliZodApart = {
   name: 'cli-zod-apart',
   setup(build) {
     build.onResolve({ filter: /^zod(\/.*)?$/ }, () => ({ path: './cliZod.js', external: true }));
+  },
+};
+
+/**
+ * vscode-jsonrpc's node entry requires 'crypto' at load but uses it only on demand; in the CLI it
+ * gets daemon/client/jsonrpcCrypto.ts, which loads crypto on first use (issue #23).
+ */
+const jsonrpcCryptoOnUse = {
+  name: 'jsonrpc-crypto-on-use',
+  setup(build) {
+    const shim = fileURLToPath(new URL('./daemon/client/jsonrpcCrypto.ts', import.meta.url));
+    build.onResolve({ filter: /^(node:)?crypto$/ }, (args) =>
+      /[\\/]vscode-jsonrpc[\\/]/.test(args.importer) ? { path: shim } : undefined,
+    );
   },
 };
 
@@ -63,7 +78,12 @@ const builds = [
   { ...node, entryPoints: { cli: 'daemon/cli/cliEntry.ts' }, outdir: 'dist' },
   // zod was two thirds of the CLI and `conduit ask` never uses it: it is its own file, which only
   // the commands that read the settings require, when they run.
-  { ...node, entryPoints: { cliMain: 'daemon/cli.ts' }, outdir: 'dist', plugins: [cliZodApart] },
+  {
+    ...node,
+    entryPoints: { cliMain: 'daemon/cli.ts' },
+    outdir: 'dist',
+    plugins: [cliZodApart, jsonrpcCryptoOnUse],
+  },
   { ...node, entryPoints: { cliZod: 'daemon/cli/zodBundle.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { extension: 'extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   {

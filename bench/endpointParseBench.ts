@@ -27,11 +27,11 @@ function round(fn: () => unknown, calls: number): number {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const viaSchema = () => {
-  const parsed = chatCompletionSchema.safeParse(body);
+  const parsed = chatCompletionSchema().safeParse(body);
   return parsed.success ? mapChatCompletion(parsed.data, 'endpoint') : undefined;
 };
 const current = () => mapChatCompletion(body, 'endpoint');
-const schemaOnly = () => chatCompletionSchema.safeParse(body);
+const schemaOnly = () => chatCompletionSchema().safeParse(body);
 
 const a: number[] = [];
 const b: number[] = [];

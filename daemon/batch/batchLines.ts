@@ -7,6 +7,7 @@ import {
   type BatchSubmitParams,
 } from '../../protocol';
 import { resolveProvider, type ConduitConfig } from '../config/config';
+import { lazySchema } from '../config/lazySchema';
 import { guardRequest } from '../guard/inputGuard';
 import type { BatchEntry } from './batchTypes';
 
@@ -17,16 +18,18 @@ export const MAX_BATCH_LINES = 50_000;
 const MAX_PROBLEMS_SHOWN = 20;
 
 /** The params themselves, from any client; the lines are checked one by one below. */
-const paramsSchema = z
-  .object({
-    lines: z.array(z.string()).min(1, 'at least one line is required'),
-    provider: z.string().optional(),
-    model: z.string().min(1).max(200).optional(),
-    feature: z.string().min(1).max(100).optional(),
-    source: z.string().max(500).optional(),
-    profile: z.string().regex(PROFILE_NAME).optional(),
-  })
-  .strict();
+const paramsSchema = lazySchema(() =>
+  z
+    .object({
+      lines: z.array(z.string()).min(1, 'at least one line is required'),
+      provider: z.string().optional(),
+      model: z.string().min(1).max(200).optional(),
+      feature: z.string().min(1).max(100).optional(),
+      source: z.string().max(500).optional(),
+      profile: z.string().regex(PROFILE_NAME).optional(),
+    })
+    .strict(),
+);
 
 export interface ParsedBatch {
   provider: BatchProviderId;
@@ -45,7 +48,7 @@ export function parseBatchLines(
   config: ConduitConfig,
   env: NodeJS.ProcessEnv = process.env,
 ): ParsedBatch {
-  const checked = paramsSchema.safeParse(params);
+  const checked = paramsSchema().safeParse(params);
   if (!checked.success) {
     throw new ConduitError({
       code: 'bad_request',

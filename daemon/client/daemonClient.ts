@@ -1,4 +1,3 @@
-import * as crypto from 'node:crypto';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import {
@@ -31,6 +30,7 @@ import { conduitHome, homeLayout } from '../home/conduitHome';
 import { auditHome } from '../home/safePath';
 import { socketAddress } from '../home/socketAddress';
 import { readOrCreateToken } from '../home/token';
+import { newRequestId } from './requestId';
 import type { SpawnOptions } from './spawnDaemon';
 import { tryConnect, waitForDaemon } from './waitForDaemon';
 
@@ -148,7 +148,7 @@ export class DaemonClient {
   }
 
   async chat(request: ChatRequest, opts: ChatCallOptions = {}): Promise<ChatResult> {
-    const requestId = crypto.randomUUID();
+    const requestId = newRequestId();
     const source = new CancellationTokenSource();
     const onAbort = () => source.cancel();
     if (opts.signal?.aborted) throw new ConduitError({ code: 'cancelled', message: 'The request was cancelled.' });

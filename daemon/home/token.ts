@@ -1,10 +1,12 @@
-import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensurePrivateDir } from './conduitHome';
 import { openPrivateFile } from './safePath';
 
 const TOKEN_BYTES = 32;
+
+/** Loaded on use: a warm `conduit ask` reads the token and never needs crypto's 17 modules. */
+const crypto = () => process.getBuiltinModule('node:crypto');
 
 /**
  * Reads the per-user token, creating it on first use. Creation writes a temporary file and
@@ -15,9 +17,9 @@ export function readOrCreateToken(tokenFile: string): string {
   const existing = readToken(tokenFile);
   if (existing) return existing;
   ensurePrivateDir(path.dirname(tokenFile));
-  const tmp = `${tokenFile}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
+  const tmp = `${tokenFile}.${process.pid}.${crypto().randomBytes(4).toString('hex')}`;
   // wx: a name planted in the meantime (a link) makes this fail instead of writing through it.
-  fs.writeFileSync(tmp, crypto.randomBytes(TOKEN_BYTES).toString('hex'), { mode: 0o600, flag: 'wx' });
+  fs.writeFileSync(tmp, crypto().randomBytes(TOKEN_BYTES).toString('hex'), { mode: 0o600, flag: 'wx' });
   try {
     fs.linkSync(tmp, tokenFile);
   } catch (err) {
@@ -49,7 +51,7 @@ export function readToken(tokenFile: string): string | undefined {
 
 /** Constant-time comparison, so the time to reject leaks nothing about the token. */
 export function tokensEqual(a: string, b: string): boolean {
-  const ha = crypto.createHash('sha256').update(a).digest();
-  const hb = crypto.createHash('sha256').update(b).digest();
-  return crypto.timingSafeEqual(ha, hb);
+  const ha = crypto().createHash('sha256').update(a).digest();
+  const hb = crypto().createHash('sha256').update(b).digest();
+  return crypto().timingSafeEqual(ha, hb);
 }

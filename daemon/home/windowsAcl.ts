@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -32,8 +31,12 @@ export function ownerOnlyAclCommand(dir: string, env: NodeJS.ProcessEnv = proces
   };
 }
 
+// child_process (and dgram, which it loads) only when icacls runs: every CLI start reaches this
+// module, and only a first start on Windows needs it.
 const runIcacls: RunCommand = (cmd) => {
-  execFileSync(cmd.file, cmd.args, { stdio: ['ignore', 'ignore', 'pipe'], windowsHide: true, shell: false });
+  process
+    .getBuiltinModule('node:child_process')
+    .execFileSync(cmd.file, cmd.args, { stdio: ['ignore', 'ignore', 'pipe'], windowsHide: true, shell: false });
 };
 
 /**

@@ -1,20 +1,23 @@
 import { z } from 'zod';
+import { lazySchema } from '../config/lazySchema';
 import { badRequest } from './errorStatus';
 import { redactedHeader } from './redactedHeader';
 import { failureFromError, sendFailure, sendJson, type EndpointDeps, type Exchange } from './exchange';
 
 const MAX_INPUTS = 2048;
 
-const embeddingsSchema = z.object({
-  model: z.string().min(1),
-  input: z.union([z.string(), z.array(z.string()).min(1).max(MAX_INPUTS)]),
-  encoding_format: z.enum(['float', 'base64']).optional(),
-  dimensions: z.number().int().positive().max(65_536).optional(),
-});
+const embeddingsSchema = lazySchema(() =>
+  z.object({
+    model: z.string().min(1),
+    input: z.union([z.string(), z.array(z.string()).min(1).max(MAX_INPUTS)]),
+    encoding_format: z.enum(['float', 'base64']).optional(),
+    dimensions: z.number().int().positive().max(65_536).optional(),
+  }),
+);
 
 /** POST /v1/embeddings: OpenAI's shape, answered by the provider that serves the model. */
 export async function embeddings(ex: Exchange, deps: EndpointDeps): Promise<void> {
-  const parsed = embeddingsSchema.safeParse(ex.body);
+  const parsed = embeddingsSchema().safeParse(ex.body);
   if (!parsed.success) {
     const issues = parsed.error.issues;
     return sendFailure(ex, {

@@ -1,60 +1,72 @@
 import { z } from 'zod';
 import type { ChatMessage, ChatRequest, ContentPart, ReasoningEffort, ToolChoice } from '../../../protocol';
+import { lazySchema } from '../../config/lazySchema';
 import { badRequest, modelNotFound, type HttpFailure } from '../errorStatus';
 import { mergeTurns } from '../mergeTurns';
 import { resolveModelName, unknownModelMessage } from '../modelName';
 
-const textBlock = z.object({ type: z.literal('text'), text: z.string() });
-const imageBlock = z.object({
-  type: z.literal('image'),
-  source: z.object({ type: z.string(), media_type: z.string().optional(), data: z.string().optional() }),
-});
-const toolUseBlock = z.object({
-  type: z.literal('tool_use'),
-  id: z.string(),
-  name: z.string(),
-  input: z.record(z.string(), z.unknown()),
-});
-const toolResultBlock = z.object({
-  type: z.literal('tool_result'),
-  tool_use_id: z.string(),
-  content: z.union([z.string(), z.array(z.object({ type: z.string(), text: z.string().optional() }))]).optional(),
-  is_error: z.boolean().optional(),
-});
-const otherBlock = z.object({ type: z.string() });
-const block = z.union([textBlock, imageBlock, toolUseBlock, toolResultBlock, otherBlock]);
+/** The content blocks Conduit maps, built with the schema that uses them. */
+function blockSchemas() {
+  const textBlock = z.object({ type: z.literal('text'), text: z.string() });
+  const imageBlock = z.object({
+    type: z.literal('image'),
+    source: z.object({ type: z.string(), media_type: z.string().optional(), data: z.string().optional() }),
+  });
+  const toolUseBlock = z.object({
+    type: z.literal('tool_use'),
+    id: z.string(),
+    name: z.string(),
+    input: z.record(z.string(), z.unknown()),
+  });
+  const toolResultBlock = z.object({
+    type: z.literal('tool_result'),
+    tool_use_id: z.string(),
+    content: z.union([z.string(), z.array(z.object({ type: z.string(), text: z.string().optional() }))]).optional(),
+    is_error: z.boolean().optional(),
+  });
+  const otherBlock = z.object({ type: z.string() });
+  const block = z.union([textBlock, imageBlock, toolUseBlock, toolResultBlock, otherBlock]);
+  return { textBlock, imageBlock, toolUseBlock, toolResultBlock, block };
+}
+type Blocks = ReturnType<typeof blockSchemas>;
+type BlockOf<K extends keyof Blocks> = z.infer<Blocks[K]>;
 
-/** The fields of POST /v1/messages Conduit maps; others are accepted and ignored. */
-export const messagesSchema = z.object({
-  model: z.string().min(1),
-  max_tokens: z.number().int().positive(),
-  messages: z
-    .array(z.object({ role: z.enum(['user', 'assistant']), content: z.union([z.string(), z.array(block)]) }))
-    .min(1),
-  system: z.union([z.string(), z.array(z.object({ type: z.literal('text'), text: z.string() }))]).optional(),
-  temperature: z.number().optional(),
-  stop_sequences: z.array(z.string()).optional(),
-  stream: z.boolean().optional(),
-  tools: z
-    .array(
-      z.object({
-        name: z.string(),
-        description: z.string().optional(),
-        input_schema: z.record(z.string(), z.unknown()),
-      }),
-    )
-    .optional(),
-  tool_choice: z.object({ type: z.enum(['auto', 'any', 'tool', 'none']), name: z.string().optional() }).optional(),
-  thinking: z.object({ type: z.string(), budget_tokens: z.number().optional() }).optional(),
+/** The fields of POST /v1/messages Conduit maps; others are accepted and ignored. Built on first use. */
+export const messagesSchema = lazySchema(() => {
+  const { block } = blockSchemas();
+  return z.object({
+    model: z.string().min(1),
+    max_tokens: z.number().int().positive(),
+    messages: z
+      .array(z.object({ role: z.enum(['user', 'assistant']), content: z.union([z.string(), z.array(block)]) }))
+      .min(1),
+    system: z.union([z.string(), z.array(z.object({ type: z.literal('text'), text: z.string() }))]).optional(),
+    temperature: z.number().optional(),
+    stop_sequences: z.array(z.string()).optional(),
+    stream: z.boolean().optional(),
+    tools: z
+      .array(
+        z.object({
+          name: z.string(),
+          description: z.string().optional(),
+          input_schema: z.record(z.string(), z.unknown()),
+        }),
+      )
+      .optional(),
+    tool_choice: z.object({ type: z.enum(['auto', 'any', 'tool', 'none']), name: z.string().optional() }).optional(),
+    thinking: z.object({ type: z.string(), budget_tokens: z.number().optional() }).optional(),
+  });
 });
 
 /** The body of POST /v1/messages/count_tokens: the same, without max_tokens. */
-export const countTokensSchema = messagesSchema.omit({
-  max_tokens: true,
-  stream: true,
-  temperature: true,
-  stop_sequences: true,
-});
+export const countTokensSchema = lazySchema(() =>
+  messagesSchema().omit({
+    max_tokens: true,
+    stream: true,
+    temperature: true,
+    stop_sequences: true,
+  }),
+);
 
 export interface MappedMessages {
   request: ChatRequest;
@@ -64,7 +76,7 @@ export interface MappedMessages {
 
 /** An Anthropic Messages request as the canonical request; a failure says which field is wrong. */
 export function mapMessages(body: unknown, feature: string): MappedMessages | HttpFailure {
-  const parsed = messagesSchema.safeParse(body);
+  const parsed = messagesSchema().safeParse(body);
   if (!parsed.success) return badRequest(problemText('messages', parsed.error));
   const b = parsed.data;
   const mapped = mapCommon(b, feature);
@@ -83,12 +95,12 @@ export function mapMessages(body: unknown, feature: string): MappedMessages | Ht
 
 /** The count_tokens body as a canonical request (for the estimate); nothing is sent. */
 export function mapCountTokens(body: unknown): ChatRequest | HttpFailure {
-  const parsed = countTokensSchema.safeParse(body);
+  const parsed = countTokensSchema().safeParse(body);
   if (!parsed.success) return badRequest(problemText('count_tokens', parsed.error));
   return mapCommon(parsed.data, 'count_tokens');
 }
 
-function mapCommon(b: z.infer<typeof countTokensSchema>, feature: string): ChatRequest | HttpFailure {
+function mapCommon(b: z.infer<ReturnType<typeof countTokensSchema>>, feature: string): ChatRequest | HttpFailure {
   const choice = resolveModelName(b.model);
   if (!choice) return modelNotFound(unknownModelMessage(b.model));
   const turns: ChatMessage[] = [];
@@ -126,12 +138,12 @@ function mapCommon(b: z.infer<typeof countTokensSchema>, feature: string): ChatR
 }
 
 /** Undefined for blocks the canonical request has no place for (thinking, documents): left out. */
-function partOf(p: z.infer<typeof block>): ContentPart | HttpFailure | undefined {
+function partOf(p: BlockOf<'block'>): ContentPart | HttpFailure | undefined {
   switch (p.type) {
     case 'text':
-      return { type: 'text', text: (p as z.infer<typeof textBlock>).text };
+      return { type: 'text', text: (p as BlockOf<'textBlock'>).text };
     case 'image': {
-      const src = (p as z.infer<typeof imageBlock>).source;
+      const src = (p as BlockOf<'imageBlock'>).source;
       const types = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
       if (src.type !== 'base64' || !src.data || !src.media_type || !types.includes(src.media_type)) {
         return badRequest(
@@ -141,11 +153,11 @@ function partOf(p: z.infer<typeof block>): ContentPart | HttpFailure | undefined
       return { type: 'image', mediaType: src.media_type as 'image/png', data: src.data };
     }
     case 'tool_use': {
-      const t = p as z.infer<typeof toolUseBlock>;
+      const t = p as BlockOf<'toolUseBlock'>;
       return { type: 'tool_use', id: t.id, name: t.name, input: t.input };
     }
     case 'tool_result': {
-      const r = p as z.infer<typeof toolResultBlock>;
+      const r = p as BlockOf<'toolResultBlock'>;
       const content = typeof r.content === 'string' ? r.content : (r.content ?? []).map((c) => c.text ?? '').join('');
       return { type: 'tool_result', toolUseId: r.tool_use_id, content, ...(r.is_error ? { isError: true } : {}) };
     }

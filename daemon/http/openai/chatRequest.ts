@@ -1,82 +1,89 @@
 import { z } from 'zod';
 import type { ChatMessage, ChatRequest, ContentPart, ImagePart, ToolChoice } from '../../../protocol';
+import { lazySchema } from '../../config/lazySchema';
 import { badRequest, modelNotFound, type HttpFailure } from '../errorStatus';
 import { mergeTurns } from '../mergeTurns';
 import { resolveModelName, unknownModelMessage } from '../modelName';
 import { plainChat } from './plainChat';
 
-const textPart = z.object({ type: z.literal('text'), text: z.string() });
-const imagePart = z.object({ type: z.literal('image_url'), image_url: z.object({ url: z.string() }) });
-const contentSchema = z.union([
-  z.string(),
-  z.array(z.union([textPart, imagePart, z.object({ type: z.string() })])),
-  z.null(),
-]);
-const toolCall = z.object({
-  id: z.string(),
-  type: z.literal('function').optional(),
-  function: z.object({ name: z.string(), arguments: z.string() }),
+function contentSchema() {
+  const textPart = z.object({ type: z.literal('text'), text: z.string() });
+  const imagePart = z.object({ type: z.literal('image_url'), image_url: z.object({ url: z.string() }) });
+  return z.union([z.string(), z.array(z.union([textPart, imagePart, z.object({ type: z.string() })])), z.null()]);
+}
+type Content = z.infer<ReturnType<typeof contentSchema>>;
+
+/**
+ * The fields of POST /v1/chat/completions Conduit maps; others are accepted and ignored. Built on
+ * first use (lazySchema.ts).
+ */
+export const chatCompletionSchema = lazySchema(() => {
+  const toolCall = z.object({
+    id: z.string(),
+    type: z.literal('function').optional(),
+    function: z.object({ name: z.string(), arguments: z.string() }),
+  });
+
+  const content = contentSchema();
+  const messageSchema = z.discriminatedUnion('role', [
+    z.object({ role: z.literal('system'), content }),
+    z.object({ role: z.literal('developer'), content }),
+    z.object({ role: z.literal('user'), content }),
+    z.object({
+      role: z.literal('assistant'),
+      content: content.optional(),
+      tool_calls: z.array(toolCall).optional(),
+    }),
+    z.object({ role: z.literal('tool'), tool_call_id: z.string(), content }),
+  ]);
+
+  return z.object({
+    model: z.string().min(1),
+    messages: z.array(messageSchema).min(1),
+    max_tokens: z.number().int().positive().nullish(),
+    max_completion_tokens: z.number().int().positive().nullish(),
+    temperature: z.number().nullish(),
+    // A string or up to 4 strings; the canonical request's own limits say what is too many.
+    stop: z.union([z.string(), z.array(z.string())]).nullish(),
+    stream: z.boolean().nullish(),
+    stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
+    n: z.number().int().nullish(),
+    tools: z
+      .array(
+        z.object({
+          type: z.literal('function'),
+          function: z.object({
+            name: z.string(),
+            description: z.string().optional(),
+            parameters: z.record(z.string(), z.unknown()).optional(),
+          }),
+        }),
+      )
+      .nullish(),
+    tool_choice: z
+      .union([
+        z.enum(['auto', 'none', 'required']),
+        z.object({ type: z.literal('function'), function: z.object({ name: z.string() }) }),
+      ])
+      .nullish(),
+    response_format: z
+      .union([
+        z.object({ type: z.enum(['text', 'json_object']) }),
+        z.object({
+          type: z.literal('json_schema'),
+          json_schema: z.object({
+            name: z.string(),
+            description: z.string().optional(),
+            schema: z.record(z.string(), z.unknown()).optional(),
+          }),
+        }),
+      ])
+      .nullish(),
+    reasoning_effort: z.enum(['minimal', 'low', 'medium', 'high']).nullish(),
+  });
 });
 
-const messageSchema = z.discriminatedUnion('role', [
-  z.object({ role: z.literal('system'), content: contentSchema }),
-  z.object({ role: z.literal('developer'), content: contentSchema }),
-  z.object({ role: z.literal('user'), content: contentSchema }),
-  z.object({
-    role: z.literal('assistant'),
-    content: contentSchema.optional(),
-    tool_calls: z.array(toolCall).optional(),
-  }),
-  z.object({ role: z.literal('tool'), tool_call_id: z.string(), content: contentSchema }),
-]);
-
-/** The fields of POST /v1/chat/completions Conduit maps; others are accepted and ignored. */
-export const chatCompletionSchema = z.object({
-  model: z.string().min(1),
-  messages: z.array(messageSchema).min(1),
-  max_tokens: z.number().int().positive().nullish(),
-  max_completion_tokens: z.number().int().positive().nullish(),
-  temperature: z.number().nullish(),
-  // A string or up to 4 strings; the canonical request's own limits say what is too many.
-  stop: z.union([z.string(), z.array(z.string())]).nullish(),
-  stream: z.boolean().nullish(),
-  stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
-  n: z.number().int().nullish(),
-  tools: z
-    .array(
-      z.object({
-        type: z.literal('function'),
-        function: z.object({
-          name: z.string(),
-          description: z.string().optional(),
-          parameters: z.record(z.string(), z.unknown()).optional(),
-        }),
-      }),
-    )
-    .nullish(),
-  tool_choice: z
-    .union([
-      z.enum(['auto', 'none', 'required']),
-      z.object({ type: z.literal('function'), function: z.object({ name: z.string() }) }),
-    ])
-    .nullish(),
-  response_format: z
-    .union([
-      z.object({ type: z.enum(['text', 'json_object']) }),
-      z.object({
-        type: z.literal('json_schema'),
-        json_schema: z.object({
-          name: z.string(),
-          description: z.string().optional(),
-          schema: z.record(z.string(), z.unknown()).optional(),
-        }),
-      }),
-    ])
-    .nullish(),
-  reasoning_effort: z.enum(['minimal', 'low', 'medium', 'high']).nullish(),
-});
-
-export type ChatCompletionBody = z.infer<typeof chatCompletionSchema>;
+export type ChatCompletionBody = z.infer<ReturnType<typeof chatCompletionSchema>>;
 
 export interface MappedChat {
   request: ChatRequest;
@@ -165,7 +172,7 @@ class Failure {
 }
 
 function parseBody(body: unknown): ChatCompletionBody | Failure {
-  const parsed = chatCompletionSchema.safeParse(body);
+  const parsed = chatCompletionSchema().safeParse(body);
   if (parsed.success) return parsed.data;
   return new Failure(
     badRequest(
@@ -178,13 +185,13 @@ function toolChoiceOf(c: NonNullable<ChatCompletionBody['tool_choice']>): ToolCh
   return typeof c === 'string' ? c : { name: c.function.name };
 }
 
-function textOnly(content: z.infer<typeof contentSchema>): string {
+function textOnly(content: Content): string {
   if (content === null) return '';
   if (typeof content === 'string') return content;
   return content.map((p) => ('text' in p && typeof p.text === 'string' ? p.text : '')).join('');
 }
 
-function userParts(content: z.infer<typeof contentSchema>): ContentPart[] | HttpFailure {
+function userParts(content: Content): ContentPart[] | HttpFailure {
   if (content === null || typeof content === 'string') return [{ type: 'text', text: content ?? '' }];
   const parts: ContentPart[] = [];
   for (const p of content) {

@@ -54,6 +54,8 @@ export function benchHome(): string {
 export function daemonEnv(home: string, fakeUrl: string): NodeJS.ProcessEnv {
   return {
     ...process.env,
+    // Node flags for the daemon alone (e.g. --max-semi-space-size=1), so the bench's own process is unchanged.
+    ...(process.env.BENCH_DAEMON_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_DAEMON_NODE_OPTIONS } : {}),
     CONDUIT_HOME: home,
     ANTHROPIC_API_KEY: 'sk-ant-bench-FAKE-0000000000',
     OPENAI_API_KEY: 'sk-bench-FAKE-00000000000000000',

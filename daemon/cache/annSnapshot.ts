@@ -91,6 +91,11 @@ export async function saveAnnSnapshot(
   return { scopes: scopes.length, entries: scopes.reduce((n, s) => n + s.ids.length, 0) };
 }
 
+/** Whether anything of a snapshot is in `home` (a cheap check: it loads nothing). */
+export function hasAnnSnapshot(home: string): boolean {
+  return fs.existsSync(path.join(home, ANN_DIR));
+}
+
 /**
  * Loads the saved graphs that still match the cache store: the same manifest version, embedder
  * and HNSW settings, and per scope exactly the keys the store holds with vectors from this

@@ -1,6 +1,6 @@
 import type { CacheStatsResult, ChatRequest } from '../../protocol';
 import { restoreAnnLogged, saveAnnLogged } from './annPersistence';
-import type { AnnRestore } from './annSnapshot';
+import { hasAnnSnapshot, type AnnRestore } from './annSnapshot';
 import type { AnswerToStore, CacheEntry } from './cacheEntry';
 import { exactKey, semanticScope, semanticText, type CanonicalRequest } from './cacheKey';
 import { cacheQuality } from './cacheQuality';
@@ -369,14 +369,18 @@ export class ResponseCache {
   private async restoreAnn(entries: readonly CacheEntry[]): Promise<Set<string>> {
     const semantic = this.semantic;
     const index = this.adaptive;
-    if (!this.annHome || !semantic || !index?.usearch) return new Set();
+    // No saved graph: nothing to load, and usearch stays unloaded until a scope needs it.
+    if (!this.annHome || !semantic || !index || !hasAnnSnapshot(this.annHome) || !index.usearch) return new Set();
     const r = await restoreAnnLogged(this.annHome, semantic.embedderId, index, entries, this.opts.log);
     this.annRestored = { entries: r.entries, scopes: r.scopes, problems: r.problems };
     return r.keys;
   }
 
   private async saveAnn(): Promise<void> {
-    if (!this.annHome || !this.semantic || !this.adaptive?.usearch) return;
+    // usearch never loaded: no graph to save, and only an old snapshot (if any) to remove.
+    if (!this.annHome || !this.semantic || !this.adaptive) return;
+    if (!this.adaptive.usearchTried && !hasAnnSnapshot(this.annHome)) return;
+    if (!this.adaptive.usearch) return;
     await saveAnnLogged(this.annHome, this.semantic.embedderId, this.adaptive, this.opts.log);
   }
 

@@ -33,6 +33,11 @@ export function loadUsearch(): UsearchModule | undefined {
   return loaded ?? undefined;
 }
 
+/** Whether loadUsearch() has been tried (it loads about 1.3 MB of native code, so only when needed). */
+export function usearchTried(): boolean {
+  return loaded !== undefined;
+}
+
 /**
  * HNSW parameters, from `npm run bench -- --only ann` (384 dims, near-duplicate queries). At 100k
  * random vectors, top-1 agreement with exact search was 72 % with a search expansion of 64 and
@@ -240,10 +245,25 @@ export class AdaptiveIndex implements VectorIndex {
   /** For a scope being moved: what changed in it since the copy started. */
   private readonly changes = new Map<string, { added: Map<string, Float32Array>; removed: Set<string> }>();
   private generation = 0;
-  readonly usearch: UsearchModule | undefined;
+  /** usearch once asked for: undefined until then, null when it cannot load. */
+  private mod: UsearchModule | null | undefined;
 
   constructor(private readonly opts: AdaptiveIndexOptions) {
-    this.usearch = opts.usearch === null ? undefined : (opts.usearch ?? loadUsearch());
+    this.mod = opts.usearch;
+  }
+
+  /**
+   * usearch, loaded the first time it is needed (a scope past the threshold, a saved graph): an
+   * idle daemon, and one whose scopes stay small, never maps its native code.
+   */
+  get usearch(): UsearchModule | undefined {
+    if (this.mod === undefined) this.mod = loadUsearch() ?? null;
+    return this.mod ?? undefined;
+  }
+
+  /** Whether usearch has been loaded (or found missing), so reading `usearch` costs nothing more. */
+  get usearchTried(): boolean {
+    return this.mod !== undefined;
   }
 
   /** Whether usearch loaded, so large scopes can use it. */
@@ -269,8 +289,9 @@ export class AdaptiveIndex implements VectorIndex {
       changes.removed.delete(key);
       changes.added.set(key, vector);
     }
-    if (this.usearch && !this.building.has(scope) && this.brute.scopeSize(scope) > this.opts.annThreshold) {
-      this.startBuild(scope, this.usearch, vector.length);
+    if (!this.building.has(scope) && this.brute.scopeSize(scope) > this.opts.annThreshold) {
+      const usearch = this.usearch;
+      if (usearch) this.startBuild(scope, usearch, vector.length);
     }
   }
 

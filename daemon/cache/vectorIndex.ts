@@ -2,9 +2,9 @@
  * Nearest-neighbour search over unit vectors, partitioned by scope so that a query never sees an
  * entry from another model, system prompt or parameter set.
  *
- * Two implementations: brute force here (one Float32Array per scope, scanned with a dot product:
- * exact, about 3 ms per query at 10k entries of 384 dimensions), and `AdaptiveIndex` in
- * usearchIndex.ts, which moves a scope to a usearch HNSW index once it grows past a size.
+ * Two implementations: brute force here (each scope's vectors scanned with a dot product: exact,
+ * about 3 ms per query at 10k entries of 384 dimensions), and `AdaptiveIndex` in usearchIndex.ts,
+ * which moves a scope to a usearch HNSW index once it grows past a size.
  */
 export interface VectorIndex {
   add(scope: string, key: string, vector: Float32Array): void;
@@ -18,7 +18,11 @@ export interface VectorIndex {
 interface Partition {
   dims: number;
   keys: string[];
-  data: Float32Array;
+  /**
+   * The vectors themselves, not copies: each is the one its cache entry holds, so an embedding is
+   * kept once (a packed copy of every row doubled the cache's vector memory, plus growth slack).
+   */
+  rows: Float32Array[];
 }
 
 export class BruteForceIndex implements VectorIndex {
@@ -27,21 +31,16 @@ export class BruteForceIndex implements VectorIndex {
   private readonly scopes = new Map<string, string>();
   private count = 0;
 
+  /** `vector` is kept as given, so it must not change afterwards (embeddings never do). */
   add(scope: string, key: string, vector: Float32Array): void {
     if (this.scopes.has(key)) this.remove(key);
     let part = this.parts.get(scope);
     if (!part) {
-      part = { dims: vector.length, keys: [], data: new Float32Array(vector.length * 8) };
+      part = { dims: vector.length, keys: [], rows: [] };
       this.parts.set(scope, part);
     }
     if (vector.length !== part.dims) return;
-    const n = part.keys.length;
-    if ((n + 1) * part.dims > part.data.length) {
-      const grown = new Float32Array(part.data.length * 2);
-      grown.set(part.data);
-      part.data = grown;
-    }
-    part.data.set(vector, n * part.dims);
+    part.rows.push(vector);
     part.keys.push(key);
     this.scopes.set(key, scope);
     this.count++;
@@ -54,12 +53,13 @@ export class BruteForceIndex implements VectorIndex {
     const part = this.parts.get(scope)!;
     const i = part.keys.indexOf(key);
     if (i < 0) return;
-    // Swap the last row into the hole: O(dims), order does not matter.
+    // Swap the last row into the hole: order does not matter.
     const last = part.keys.length - 1;
     if (i !== last) {
-      part.data.copyWithin(i * part.dims, last * part.dims, (last + 1) * part.dims);
+      part.rows[i] = part.rows[last]!;
       part.keys[i] = part.keys[last]!;
     }
+    part.rows.pop();
     part.keys.pop();
     this.count--;
     if (part.keys.length === 0) this.parts.delete(scope);
@@ -68,12 +68,12 @@ export class BruteForceIndex implements VectorIndex {
   search(scope: string, query: Float32Array, k: number, minScore: number): { key: string; score: number }[] {
     const part = this.parts.get(scope);
     if (!part || query.length !== part.dims) return [];
-    const { dims, data, keys } = part;
+    const { dims, rows, keys } = part;
     const best: { key: string; score: number }[] = [];
     for (let row = 0; row < keys.length; row++) {
-      const off = row * dims;
+      const v = rows[row]!;
       let s = 0;
-      for (let j = 0; j < dims; j++) s += data[off + j]! * query[j]!;
+      for (let j = 0; j < dims; j++) s += v[j]! * query[j]!;
       if (s < minScore) continue;
       if (best.length < k || s > best[best.length - 1]!.score) {
         best.push({ key: keys[row]!, score: s });
@@ -93,14 +93,11 @@ export class BruteForceIndex implements VectorIndex {
     return this.scopes.has(key);
   }
 
-  /** One scope's keys and vectors (copies). */
+  /** One scope's keys and vectors (new arrays of the same vectors). */
   scopeEntries(scope: string): { keys: string[]; vectors: Float32Array[] } {
     const part = this.parts.get(scope);
     if (!part) return { keys: [], vectors: [] };
-    return {
-      keys: [...part.keys],
-      vectors: part.keys.map((_, i) => part.data.slice(i * part.dims, (i + 1) * part.dims)),
-    };
+    return { keys: [...part.keys], vectors: [...part.rows] };
   }
 
   scopeOf(key: string): string | undefined {

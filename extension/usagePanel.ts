@@ -177,7 +177,10 @@ export class UsagePanel implements vscode.Disposable {
     const client = await this.deps.daemon.ifRunning();
     const live = await fetchLive(client);
     this.post({ type: 'live', live });
-    const served = live.status?.requestsServed;
+    // Requests finished, not started: `requestsServed` counts a request as it starts, and a
+    // snapshot read while it is still in flight misses its row, then no later tick sees a change.
+    const status = live.status;
+    const served = status ? status.requestsServed - status.inFlight : undefined;
     // The first count seen may already include requests the last snapshot missed (a panel
     // revived before the daemon connection was back), so it counts as a change too.
     const changed = served !== undefined && served !== this.lastServed;

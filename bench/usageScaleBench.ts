@@ -6,8 +6,11 @@
  *
  *   npm run build && node bench/run.mjs --only usage [--rows N] [--before DIST_DIR]
  *
- * --before runs the same queries against another build's daemon (e.g. main's dist/) on a
- * ledger of the schema it knows; its 365-day questions are skipped unless --before-full.
+ * --before runs the same queries against another build's daemon (e.g. main's dist/), alternating
+ * with this build's on the same ledger (--rounds R, default 2), so both share the machine's load;
+ * --before-schema5 instead gives it a ledger without rollups (the build before issue 27), where
+ * its 365-day questions are skipped unless --before-full. Each round also times the panel's
+ * first-paint questions ("Last 90 days": 90 days by day, the month by day, the breakdown, at once).
  */
 import { runCli } from './cliRun';
 import * as fs from 'node:fs';
@@ -16,7 +19,7 @@ import { DaemonClient } from '../daemon/client/daemonClient';
 import { INSERT_COLUMNS, recordParams } from '../daemon/usage/ledgerRow';
 import { migrate, SCHEMA_VERSION } from '../daemon/usage/migrations';
 import { SqliteDb } from '../daemon/usage/sqlite';
-import { UsageQueryRequest, type UsageQueryParams } from '../protocol/usage';
+import { UsageBreakdownRequest, UsageQueryRequest, type UsageQueryParams } from '../protocol/usage';
 import { generateLedger, syntheticRecord } from '../test/fixtures/usage/generateLedger';
 import { seededRandom } from '../test/fixtures/seededRandom';
 import { benchHome, rssOf } from './processes';
@@ -28,6 +31,7 @@ const args = process.argv.slice(2);
 const arg = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const ROWS = Number(arg('--rows') ?? 1_000_000);
 const before = arg('--before');
+const ROUNDS = Number(arg('--rounds') ?? 2);
 const log = (s: string): void => {
   process.stderr.write(`${s}\n`);
 };
@@ -96,13 +100,44 @@ async function settled(file: string): Promise<void> {
   }
 }
 
-async function queries(label: string, dist: string, home: string, skipYear: boolean): Promise<Measure[]> {
+/** The panel's first paint asks for these three at once (extension/panelData.ts fetchSnapshot). */
+function firstPaint(client: DaemonClient, now: number, offset: number): Promise<unknown> {
+  const since = now - 90 * DAY;
+  const local = new Date(now + offset * 60_000);
+  const monthStart = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), 1) - offset * 60_000;
+  const c = client.connection;
+  return Promise.all([
+    c.sendRequest(UsageQueryRequest.type, {
+      since,
+      until: now + 1,
+      groupBy: 'day',
+      filters: {},
+      utcOffsetMinutes: offset,
+    }),
+    c.sendRequest(UsageQueryRequest.type, {
+      since: monthStart,
+      until: now + 1,
+      groupBy: 'day',
+      filters: {},
+      utcOffsetMinutes: offset,
+    }),
+    c.sendRequest(UsageBreakdownRequest.type, { since, until: now + 1, utcOffsetMinutes: offset, groupBy: 'day' }),
+  ]);
+}
+
+async function queries(
+  label: string,
+  dist: string,
+  home: string,
+  skipYear: boolean,
+  exportToo = true,
+): Promise<Measure[]> {
   const env = { ...process.env, CONDUIT_HOME: home };
   const cli = path.join(dist, 'cli.js');
   const { client, pid } = await startDaemon(dist, home, env);
   const out: Measure[] = [];
   try {
-    if (dist === path.join(repo, 'dist')) {
+    if (dist === path.join(repo, 'dist') || !args.includes('--before-schema5')) {
       const t = performance.now();
       await settled(path.join(home, 'usage.db'));
       log(`[${label}] background compaction done in ${((performance.now() - t) / 1000).toFixed(1)} s`);
@@ -124,6 +159,22 @@ async function queries(label: string, dist: string, home: string, skipYear: bool
         ['usage', '--since', '365d', '--by', 'month'],
       ],
     ];
+    {
+      const times: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const t = performance.now();
+        await firstPaint(client, Date.now(), offset);
+        times.push(performance.now() - t);
+      }
+      out.push({
+        name: 'panel first paint (3 questions)',
+        daemonMs: percentile(times, 50),
+        cliMs: NaN,
+        maxRssMb: NaN,
+        afterRssMb: NaN,
+      });
+      log(`[${label}] panel first paint: daemon ${percentile(times, 50).toFixed(1)} ms`);
+    }
     for (const [name, params, argv] of cases) {
       if (skipYear && name.includes('365')) continue;
       // The daemon's own answer time (median of 5), then the same question through the CLI.
@@ -145,7 +196,7 @@ async function queries(label: string, dist: string, home: string, skipYear: bool
       });
       log(`[${label}] ${name}: daemon ${percentile(times, 50).toFixed(1)} ms, CLI ${viaCli.value.ms.toFixed(0)} ms`);
     }
-    if (!skipYear) {
+    if (!skipYear && exportToo) {
       const file = path.join(home, 'export.csv');
       const r = await sampled(pid, () => runCli(cli, env, ['usage', 'export', '--csv', file, '--since', '365d']));
       const rows = Number(/Wrote (\d+) row/.exec(r.value.stderr)?.[1] ?? NaN);
@@ -163,8 +214,19 @@ async function queries(label: string, dist: string, home: string, skipYear: bool
   } finally {
     await client.stop().catch(() => undefined);
     client.close();
+    // The next round's daemon starts on the same home: let this one release its socket first.
+    while (alive(pid)) await new Promise((r) => setTimeout(r, 100));
   }
   return out;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The added time of the rollups on the reply path: a lone INSERT (as the ledger writes one row) with and without the trigger. */
@@ -206,6 +268,8 @@ async function writeCost(dir: string): Promise<{ withoutUs: number; withUs: numb
 async function main(): Promise<void> {
   const results: Record<string, unknown> = { rows: ROWS };
   const home = benchHome();
+  const after: Measure[][] = [];
+  const beforeRounds: Measure[][] = [];
   fs.writeFileSync(
     path.join(home, 'config.json'),
     JSON.stringify({ usage: { retentionDays: 400 }, idleTimeoutMinutes: 60 }),
@@ -215,11 +279,20 @@ async function main(): Promise<void> {
     await generateLedger(path.join(home, 'usage.db'), { rows: ROWS, days: 365, end: Date.now(), seed: 27 });
     results.generateSeconds = (performance.now() - t) / 1000;
     log(`generated ${ROWS} rows in ${(results.generateSeconds as number).toFixed(1)} s`);
-    const after = await queries('after', path.join(repo, 'dist'), home, false);
-    results.after = after;
+    for (let round = 0; round < (before && !args.includes('--before-schema5') ? ROUNDS : 1); round++) {
+      if (before && !args.includes('--before-schema5'))
+        beforeRounds.push(await queries(`before ${round + 1}`, before, home, false, false));
+      after.push(await queries(`after ${round + 1}`, path.join(repo, 'dist'), home, false, round === 0));
+    }
+    results.after = after[0];
+    results.afterRounds = after;
+    if (beforeRounds.length > 0) {
+      results.before = beforeRounds[0];
+      results.beforeRounds = beforeRounds;
+    }
     t = performance.now();
     results.write = await writeCost(home);
-    if (before) {
+    if (before && args.includes('--before-schema5')) {
       const oldHome = benchHome();
       await generateLedger(path.join(oldHome, 'usage.db'), {
         rows: ROWS,
@@ -240,15 +313,20 @@ async function main(): Promise<void> {
       `  ${'question'.padEnd(34)} ${'daemon'.padStart(9)} ${'CLI'.padStart(9)} ${'RSS +max'.padStart(9)} ${'RSS +after'.padStart(10)}`,
       ...rows.map(
         (m) =>
-          `  ${m.name.padEnd(34)} ${(Number.isNaN(m.daemonMs) ? '-' : `${m.daemonMs.toFixed(1)} ms`).padStart(9)} ${`${m.cliMs.toFixed(0)} ms`.padStart(9)} ${`${m.maxRssMb.toFixed(1)} MB`.padStart(9)} ${`${m.afterRssMb.toFixed(1)} MB`.padStart(10)}${m.detail ? `  ${m.detail}` : ''}`,
+          `  ${m.name.padEnd(34)} ${(Number.isNaN(m.daemonMs) ? '-' : `${m.daemonMs.toFixed(1)} ms`).padStart(9)} ${(Number.isNaN(m.cliMs) ? '-' : `${m.cliMs.toFixed(0)} ms`).padStart(9)} ${(Number.isNaN(m.maxRssMb) ? '-' : `${m.maxRssMb.toFixed(1)} MB`).padStart(9)} ${(Number.isNaN(m.afterRssMb) ? '-' : `${m.afterRssMb.toFixed(1)} MB`).padStart(10)}${m.detail ? `  ${m.detail}` : ''}`,
       ),
     ].join('\n');
   const w = results.write as { withoutUs: number; withUs: number; added: number };
   process.stdout.write(
     [
       `Usage at scale: ${ROWS} rows over 365 days (goals: each question <= 100 ms, export >= 200,000 rows/s, RSS within 50 MB of idle, row write +<= 20 us at p50)`,
-      table('after (this build)', results.after as Measure[]),
-      ...(results.before ? [table(`before (${before})`, results.before as Measure[])] : []),
+      ...after.flatMap((m, i) => [
+        ...(beforeRounds[i] ? [table(`before, round ${i + 1} (${before})`, beforeRounds[i])] : []),
+        table(`after, round ${i + 1} (this build)`, m),
+      ]),
+      ...(results.before && beforeRounds.length === 0
+        ? [table(`before (${before})`, results.before as Measure[])]
+        : []),
       `row write p50: ${w.withoutUs.toFixed(1)} us without rollups, ${w.withUs.toFixed(1)} us with (added ${w.added.toFixed(1)} us)`,
       JSON.stringify(results),
       '',

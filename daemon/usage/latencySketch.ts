@@ -28,9 +28,18 @@ export function binValue(bin: number): number {
   return (2 * Math.pow(GAMMA, bin)) / (GAMMA + 1);
 }
 
+/**
+ * The bins a value of 1 µs to about 11 days falls in (log_γ 1e-3 ≈ −346, log_γ 1e9 ≈ 1036) are
+ * counted in a dense array: merging a year of daily sketches is then array additions, not map
+ * look-ups. Other bins (zero, or a text from elsewhere) go to a map.
+ */
+const DENSE_MIN = -400;
+const DENSE_SIZE = 1500;
+
 /** Bin counts of one or more merged sketches. */
 export class LatencySketch {
-  private readonly bins = new Map<number, number>();
+  private dense: Float64Array | null = null;
+  private readonly sparse = new Map<number, number>();
   private total = 0;
 
   get count(): number {
@@ -42,38 +51,98 @@ export class LatencySketch {
   }
 
   addBin(bin: number, count = 1): void {
-    this.bins.set(bin, (this.bins.get(bin) ?? 0) + count);
+    const i = bin - DENSE_MIN;
+    if (i >= 0 && i < DENSE_SIZE) (this.dense ??= new Float64Array(DENSE_SIZE))[i]! += count;
+    else this.sparse.set(bin, (this.sparse.get(bin) ?? 0) + count);
     this.total += count;
   }
 
   merge(other: LatencySketch): void {
-    for (const [bin, n] of other.bins) this.addBin(bin, n);
+    if (other.dense) {
+      const mine = (this.dense ??= new Float64Array(DENSE_SIZE));
+      const theirs = other.dense;
+      for (let i = 0; i < DENSE_SIZE; i++) mine[i]! += theirs[i]!;
+    }
+    for (const [bin, n] of other.sparse) this.sparse.set(bin, (this.sparse.get(bin) ?? 0) + n);
+    this.total += other.total;
   }
 
-  /** Adds the bins of a text form ("12 12 -3:4 …"); tolerant of doubled or trailing spaces. */
+  /**
+   * Adds the bins of a text form ("12 12 -3:4 …"); tolerant of doubled or trailing spaces.
+   * Parsed by character codes: a year of daily sketches is hundreds of thousands of tokens.
+   */
   addText(text: string | null | undefined): void {
     if (!text) return;
-    let i = 0;
     const end = text.length;
+    let i = 0;
     while (i < end) {
-      while (i < end && text.charCodeAt(i) === 32) i++;
-      if (i >= end) break;
-      let j = i;
-      while (j < end && text.charCodeAt(j) !== 32) j++;
-      const colon = text.indexOf(':', i);
-      if (colon !== -1 && colon < j) this.addBin(Number(text.slice(i, colon)), Number(text.slice(colon + 1, j)));
-      else this.addBin(Number(text.slice(i, j)));
-      i = j;
+      let c = text.charCodeAt(i);
+      if (c === SPACE) {
+        i++;
+        continue;
+      }
+      const start = i;
+      const negative = c === MINUS;
+      if (negative) i++;
+      let bin = 0;
+      let digits = 0;
+      while (i < end && (c = text.charCodeAt(i)) >= ZERO && c <= NINE) {
+        bin = bin * 10 + (c - ZERO);
+        digits++;
+        i++;
+      }
+      let count = 1;
+      let ok = digits > 0;
+      if (ok && i < end && c === COLON) {
+        i++;
+        count = 0;
+        let countDigits = 0;
+        while (i < end && (c = text.charCodeAt(i)) >= ZERO && c <= NINE) {
+          count = count * 10 + (c - ZERO);
+          countDigits++;
+          i++;
+        }
+        ok = countDigits > 0;
+      }
+      if (ok && (i >= end || c === SPACE)) {
+        this.addBin(negative ? -bin : bin, count);
+        continue;
+      }
+      // Anything else (never written by Conduit): read the token as Number() would.
+      while (i < end && text.charCodeAt(i) !== SPACE) i++;
+      this.addToken(text.slice(start, i));
     }
+  }
+
+  private addToken(token: string): void {
+    const colon = token.indexOf(':');
+    if (colon === -1) this.addBin(Number(token));
+    else this.addBin(Number(token.slice(0, colon)), Number(token.slice(colon + 1)));
+  }
+
+  /** Each bin and its count, in bin order. */
+  private *binsInOrder(): Generator<[number, number]> {
+    const outside = [...this.sparse.keys()].sort((a, b) => a - b);
+    let o = 0;
+    const dense = this.dense;
+    if (dense) {
+      for (let i = 0; i < DENSE_SIZE; i++) {
+        if (dense[i] === 0) continue;
+        const bin = i + DENSE_MIN;
+        while (o < outside.length && outside[o]! < bin) {
+          yield [outside[o]!, this.sparse.get(outside[o]!)!];
+          o++;
+        }
+        yield [bin, dense[i]!];
+      }
+    }
+    for (; o < outside.length; o++) yield [outside[o]!, this.sparse.get(outside[o]!)!];
   }
 
   /** The compact text form: one "bin:count" token per bin, in bin order, with a trailing space. */
   toText(): string {
     let out = '';
-    for (const bin of [...this.bins.keys()].sort((a, b) => a - b)) {
-      const n = this.bins.get(bin)!;
-      out += n === 1 ? `${bin} ` : `${bin}:${n} `;
-    }
+    for (const [bin, n] of this.binsInOrder()) out += n === 1 ? `${bin} ` : `${bin}:${n} `;
     return out;
   }
 
@@ -82,8 +151,8 @@ export class LatencySketch {
     if (this.total === 0) return null;
     const rank = Math.min(this.total, Math.max(1, Math.ceil((p / 100) * this.total)));
     let seen = 0;
-    for (const bin of [...this.bins.keys()].sort((a, b) => a - b)) {
-      seen += this.bins.get(bin)!;
+    for (const [bin, n] of this.binsInOrder()) {
+      seen += n;
       if (seen >= rank) return binValue(bin);
     }
     return null;
@@ -93,3 +162,9 @@ export class LatencySketch {
     return { count: this.total, p50: this.quantile(50), p95: this.quantile(95), p99: this.quantile(99) };
   }
 }
+
+const SPACE = 32;
+const MINUS = 45;
+const COLON = 58;
+const ZERO = 48;
+const NINE = 57;

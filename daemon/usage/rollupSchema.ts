@@ -143,12 +143,29 @@ export const LAZY_ROLLUP_MIGRATION = `
   CREATE INDEX requests_experiment_arm ON requests (experiment_arm, started_at) WHERE experiment_arm IS NOT NULL;
 `;
 
-/** The backfill's upsert: the same addition the trigger makes, for a group of older rows at once. */
+/**
+ * The fold's and the backfill's upsert: the same addition the trigger made, for a group of rows at
+ * once. A new row's bins are already compact; an append onto an existing row counts one piece
+ * for the compactor (rollupCompactor.ts), which rewrites the row once its bucket has closed or
+ * 64 pieces were appended. (Counting nothing left a busy day's sketch as long as its requests,
+ * one fold every few seconds, and every question over it parsed all of that text.)
+ */
 export function upsertSql(grain: RollupGrain): string {
   const columns = [...ROLLUP_KEY, ...ROLLUP_SUMS, 'lat', 'ttft', 'pending'];
-  return `INSERT INTO ${ROLLUP_TABLES[grain]} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ${onConflictAdd()}`;
+  const values = columns.map(() => '?').join(', ');
+  return `INSERT INTO ${ROLLUP_TABLES[grain]} (${columns.join(', ')}) VALUES (${values}) ${onConflictAppend()}`;
 }
 
 export function upsertSketchSql(grain: RollupGrain): string {
-  return `INSERT INTO ${SKETCH_TABLES[grain]} (bucket, lat, ttft, pending) VALUES (?, ?, ?, ?) ${SKETCH_CONFLICT}`;
+  return `INSERT INTO ${SKETCH_TABLES[grain]} (bucket, lat, ttft, pending) VALUES (?, ?, ?, ?) ${SKETCH_APPEND}`;
 }
+
+function onConflictAppend(): string {
+  return `ON CONFLICT (${ROLLUP_KEY.join(', ')}) DO UPDATE SET
+    ${ROLLUP_SUMS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')},
+    lat = lat || excluded.lat, ttft = ttft || excluded.ttft, pending = pending + excluded.pending + 1`;
+}
+
+const SKETCH_APPEND =
+  'ON CONFLICT (bucket) DO UPDATE SET lat = lat || excluded.lat, ttft = ttft || excluded.ttft, ' +
+  'pending = pending + excluded.pending + 1';

@@ -55,4 +55,40 @@ describe('LatencySketch (DDSketch, 1% relative accuracy)', () => {
     expect(binValue(ZERO_BIN)).toBe(0);
     expect(s.percentiles()).toEqual({ count: 2, p50: 0, p95: 0, p99: 0 });
   });
+
+  it('counts any bins, near or far, in either text form, as a plain map of bins would (property)', () => {
+    const rand = seededRandom(17);
+    for (let round = 0; round < 50; round++) {
+      const reference = new Map<number, number>();
+      const parts: LatencySketch[] = [];
+      let text = '';
+      for (let i = 0; i < 300; i++) {
+        // Mostly the bins of real latencies, some far outside them, and the zero bin.
+        const pick = rand();
+        const bin =
+          pick < 0.8 ? Math.floor(rand() * 1400) - 380 : pick < 0.9 ? ZERO_BIN : Math.floor((rand() - 0.5) * 1e6);
+        const n = 1 + Math.floor(rand() * 5);
+        reference.set(bin, (reference.get(bin) ?? 0) + n);
+        if (rand() < 0.5) text += n === 1 ? `${bin} ` : `${bin}:${n}  `;
+        else {
+          const part = new LatencySketch();
+          part.addBin(bin, n);
+          parts.push(part);
+        }
+      }
+      const sketch = new LatencySketch();
+      sketch.addText(text);
+      for (const part of parts) sketch.merge(part);
+      const total = [...reference.values()].reduce((a, b) => a + b, 0);
+      expect(sketch.count).toBe(total);
+      const sorted = [...reference].sort(([a], [b]) => a - b);
+      expect(sketch.toText()).toBe(sorted.map(([bin, n]) => (n === 1 ? `${bin} ` : `${bin}:${n} `)).join(''));
+      for (const p of [1, 10, 50, 95, 99, 100]) {
+        const rank = Math.min(total, Math.max(1, Math.ceil((p / 100) * total)));
+        let seen = 0;
+        const bin = sorted.find(([, n]) => (seen += n) >= rank)![0];
+        expect(sketch.quantile(p)).toBe(binValue(bin));
+      }
+    }
+  });
 });

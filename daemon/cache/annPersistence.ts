@@ -1,7 +1,7 @@
 import { restoreAnnSnapshot, saveAnnSnapshot, type AnnRestore } from './annSnapshot';
 import type { CacheEntry } from './cacheEntry';
 import type { CacheLog } from './cacheStore';
-import type { AdaptiveIndex } from './usearchIndex';
+import type { AdaptiveIndex } from './adaptiveIndex';
 
 /**
  * The usearch graphs saved at the last close, loaded where they still match the store, with what

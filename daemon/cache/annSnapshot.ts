@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CacheEntry } from './cacheEntry';
 import { sha256File } from './localEmbedder';
-import { AnnPartition, HNSW, type AdaptiveIndex, type HnswParams, type UsearchModule } from './usearchIndex';
+import type { AdaptiveIndex } from './adaptiveIndex';
+import { AnnPartition, HNSW, type HnswParams, type UsearchModule } from './usearchIndex';
 
 /** The folder under CONDUIT_HOME that holds the saved usearch graphs. */
 export const ANN_DIR = 'cache-ann';

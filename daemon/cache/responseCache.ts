@@ -11,7 +11,7 @@ import type { EmbedPriority, Embedder } from './embedder';
 import type { SharedCacheTier } from './sharedTier';
 import { ExactCache } from './exactCache';
 import { SemanticIndex } from './semanticIndex';
-import { AdaptiveIndex } from './usearchIndex';
+import { AdaptiveIndex } from './adaptiveIndex';
 
 export interface CacheHit {
   kind: 'exact' | 'semantic';

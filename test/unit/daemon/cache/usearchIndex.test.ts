@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LexicalEmbedder } from '../../../../daemon/cache/lexicalEmbedder';
 import { ResponseCache } from '../../../../daemon/cache/responseCache';
-import { AdaptiveIndex, AnnPartition, HNSW, loadUsearch } from '../../../../daemon/cache/usearchIndex';
+import { AdaptiveIndex } from '../../../../daemon/cache/adaptiveIndex';
+import { AnnPartition, HNSW, loadUsearch } from '../../../../daemon/cache/usearchIndex';
 import { benchVectorSearch, randomUnitVectors } from '../../../../daemon/cache/vectorBench';
 import { BruteForceIndex } from '../../../../daemon/cache/vectorIndex';
 import { normalize } from '../../../../daemon/cache/embedder';

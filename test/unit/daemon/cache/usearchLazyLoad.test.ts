@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { semanticCacheStatus } from '../../../../daemon/cache/semanticStatus';
-import { AdaptiveIndex, usearchTried } from '../../../../daemon/cache/usearchIndex';
+import { AdaptiveIndex } from '../../../../daemon/cache/adaptiveIndex';
+import { usearchTried } from '../../../../daemon/cache/usearchIndex';
 import { randomUnitVectors } from '../../../../daemon/cache/vectorBench';
 
 describe('usearch loads on first need', () => {

@@ -11,6 +11,7 @@
  * the machine's load. The daemon's RSS is sampled every 5 ms, its CPU time read from /proc, so
  * the CPU per row is a figure that load inflates far less than the wall time.
  */
+import { alive, runBench } from './benchMain';
 import { loadavg, runCli } from './cliRun';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -20,7 +21,7 @@ import { exportPageWidth, writeCsvWithWorkers } from '../daemon/usage/exportWork
 import { SqliteDb } from '../daemon/usage/sqlite';
 import { UsageExportRequest } from '../protocol/usage';
 import { generateLedger } from '../test/fixtures/usage/generateLedger';
-import { benchHome, rssOf } from './processes';
+import { benchHome, cpuMsOf, rssOf } from './processes';
 import { percentile } from './stats';
 
 const repo = path.resolve(__dirname, '..', '..');
@@ -35,17 +36,6 @@ const DAY = 86_400_000;
 const log = (s: string): void => {
   process.stderr.write(`${s}\n`);
 };
-
-/** CPU time (user + system) of a process in ms, from /proc (Linux; NaN elsewhere). */
-function cpuMsOf(pid: number): number {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    // utime and stime, fields 14 and 15 of stat, in clock ticks (100 a second on Linux).
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return NaN;
-  }
-}
 
 interface Run {
   ms: number;
@@ -94,15 +84,6 @@ async function withDaemon<T>(
     client.close();
     // The next build's daemon must not meet this one still stopping on the same socket.
     while (Number.isFinite(pid) && alive(pid)) await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -236,7 +217,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
-void main().catch((err) => {
-  log(String(err instanceof Error ? err.stack : err));
-  process.exit(1);
-});
+runBench(main);

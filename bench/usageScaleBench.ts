@@ -12,6 +12,7 @@
  * its 365-day questions are skipped unless --before-full. Each round also times the panel's
  * first-paint questions ("Last 90 days": 90 days by day, the month by day, the breakdown, at once).
  */
+import { runBench } from './benchMain';
 import { runCli } from './cliRun';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -334,7 +335,4 @@ async function main(): Promise<void> {
   );
 }
 
-void main().catch((err) => {
-  log(String(err instanceof Error ? err.stack : err));
-  process.exit(1);
-});
+runBench(main);

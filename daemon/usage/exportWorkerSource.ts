@@ -1,3 +1,5 @@
+import { JS_JOIN_SOURCE } from './jsJoinSource';
+
 /**
  * An export worker's code, as source text (run with `eval: true`, as sqliteWorkerSource.ts
  * explains: the same from the bundle and from the TypeScript sources under the tests). Plain
@@ -15,6 +17,7 @@
  */
 export const EXPORT_WORKER_SOURCE = String.raw`
 'use strict';
+${JS_JOIN_SOURCE}
 const { parentPort, workerData: w } = require('node:worker_threads');
 const { createRequire } = require('node:module');
 const fs = require('node:fs');
@@ -56,12 +59,7 @@ async function run() {
   const mod = load();
   const db = new mod.DatabaseSync(w.db, { readOnly: true });
   try {
-    // As the SQLite thread's js_join (sqliteWorkerSource.ts): values as String() prints them.
-    db.function('js_join', { deterministic: true, varargs: true }, (...xs) => {
-      let s = xs[0] === null ? '' : String(xs[0]);
-      for (let i = 1; i < xs.length; i++) s += xs[i] === null ? ',' : ',' + String(xs[i]);
-      return s;
-    });
+    registerJsJoin(db);
     db.exec('PRAGMA busy_timeout = 5000');
     // A scan by id reads each page of the table once: a small cache is as fast and 1.5 MB smaller.
     db.exec('PRAGMA cache_size = -512');

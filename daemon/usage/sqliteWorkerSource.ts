@@ -1,3 +1,5 @@
+import { JS_JOIN_SOURCE } from './jsJoinSource';
+
 /**
  * The SQLite thread's code, as source text: a worker started with `eval: true` runs the same way
  * from the bundle (dist/daemon.js, dist/cli.js) and from the TypeScript sources under the tests,
@@ -9,6 +11,7 @@
  */
 export const SQLITE_WORKER_SOURCE = String.raw`
 'use strict';
+${JS_JOIN_SOURCE}
 const { parentPort, workerData } = require('node:worker_threads');
 const { createRequire } = require('node:module');
 
@@ -80,15 +83,7 @@ function handle(m) {
         readOnly: !!m.readOnly, enableForeignKeyConstraints: false, enableDoubleQuotedStringLiterals: true,
       });
       connections.set(m.conn, { db, statements: new Map() });
-      // Values as JavaScript prints them (String(x), NULL as ''), joined by commas: SQLite's own
-      // text of a double differs ("1.5e-06" for 0.0000015, 17 digits where 16 round-trip), and
-      // the CSV export prints in SQL what the CLI printed. One call for several cells, since
-      // each call into JavaScript costs about as much as printing a double.
-      db.function('js_join', { deterministic: true, varargs: true }, (...xs) => {
-        let s = xs[0] === null ? '' : String(xs[0]);
-        for (let i = 1; i < xs.length; i++) s += xs[i] === null ? ',' : ',' + String(xs[i]);
-        return s;
-      });
+      registerJsJoin(db);
       return undefined;
     }
     case 'run': {

@@ -5,11 +5,13 @@
  *   npm run build && node bench/run.mjs --only usage-export [--rows N] [--before DIST_DIR] [--rounds R]
  *
  * Stages, each on its own: SQLite building the CSV pages on its thread (selectCsvPage, in this
- * process); the export workers building and writing them (one, then two, in this process); the daemon answering the pages over IPC without writing them (two in flight, as the
- * CLI asks); the whole CLI export to a file. --before runs the CLI export with another build's
+ * process); the export workers building and writing them (one, then two, in this process); the
+ * daemon answering the pages over IPC without writing them (two in flight, as the CLI asks); the
+ * whole CLI export to a file. --before runs the CLI export with another build's
  * daemon and CLI (e.g. the commit before this work), alternating with this build's, so both share
  * the machine's load. The daemon's RSS is sampled every 5 ms, its CPU time read from /proc, so
- * the CPU per row is a figure that load inflates far less than the wall time.
+ * the CPU per row is a figure that load inflates far less than the wall time (the in-process
+ * stages print this process's CPU a row too).
  */
 import { alive, runBench } from './benchMain';
 import { loadavg, runCli } from './cliRun';
@@ -87,6 +89,12 @@ async function withDaemon<T>(
   }
 }
 
+/** This process's CPU (every thread: the SQLite thread, the export workers) a row since `from`, in µs. */
+function cpuUsPerRow(from: NodeJS.CpuUsage, rows: number): number {
+  const used = process.cpuUsage(from);
+  return Number(((used.user + used.system) / rows).toFixed(2));
+}
+
 const rate = (r: Run): number => Math.round(r.rows / (r.ms / 1000));
 const show = (r: Run, idle: number): string =>
   `${rate(r).toLocaleString('en')} rows/s (${r.rows} rows in ${r.ms.toFixed(0)} ms), ` +
@@ -107,8 +115,10 @@ async function main(): Promise<void> {
     // Stage 1: SQLite building the pages, on its thread, nothing else.
     const db = await SqliteDb.open(file, { readOnly: true });
     const sqlRuns: number[] = [];
+    const sqlCpu: number[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       const t = performance.now();
+      const cpu = process.cpuUsage();
       let rows = 0;
       for (let cursor = 0; ;) {
         const page = await selectCsvPage(db, {
@@ -123,10 +133,13 @@ async function main(): Promise<void> {
         cursor = page.next;
       }
       sqlRuns.push(Math.round(rows / ((performance.now() - t) / 1000)));
+      sqlCpu.push(cpuUsPerRow(cpu, rows));
     }
     out.pagesBuilt = sqlRuns;
+    out.pagesBuiltCpuUsPerRow = sqlCpu;
     log(
-      `1. pages built by SQLite (selectCsvPage alone): ${sqlRuns.map((r) => r.toLocaleString('en')).join(', ')} rows/s`,
+      `1. pages built by SQLite (selectCsvPage alone): ${sqlRuns.map((r) => r.toLocaleString('en')).join(', ')} rows/s` +
+        `, this process's CPU ${sqlCpu.join(', ')} µs/row`,
     );
 
     // Stage 1w: the export workers (exportWorkers.ts) building and writing the pages, in this process.
@@ -135,11 +148,13 @@ async function main(): Promise<void> {
     ))!;
     await db.close();
     const workerRuns: Record<string, number[]> = {};
+    const workerCpu: Record<string, number[]> = {};
     const scratch = path.join(home, 'workers.csv');
     for (let r = 0; r < ROUNDS; r++) {
       for (const workers of [1, 2]) {
         const fd = fs.openSync(scratch, 'w');
         const t = performance.now();
+        const cpu = process.cpuUsage();
         const rows = await writeCsvWithWorkers({
           db: file,
           fd,
@@ -152,14 +167,17 @@ async function main(): Promise<void> {
           workers,
         });
         (workerRuns[workers] ??= []).push(Math.round(rows / ((performance.now() - t) / 1000)));
+        (workerCpu[workers] ??= []).push(cpuUsPerRow(cpu, rows));
         fs.closeSync(fd);
         fs.rmSync(scratch);
       }
     }
     out.workersWrote = workerRuns;
+    out.workersCpuUsPerRow = workerCpu;
     for (const [n, runs] of Object.entries(workerRuns))
       log(
-        `1w. ${n} export worker(s) building and writing: ${runs.map((r) => r.toLocaleString('en')).join(', ')} rows/s`,
+        `1w. ${n} export worker(s) building and writing: ${runs.map((r) => r.toLocaleString('en')).join(', ')} rows/s` +
+          `, this process's CPU ${workerCpu[n]!.join(', ')} µs/row`,
       );
 
     const env = { ...process.env, CONDUIT_HOME: home };

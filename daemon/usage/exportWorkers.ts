@@ -26,7 +26,10 @@ export interface ExportWorkersParams extends Omit<CsvPageParams, 'limit' | 'afte
 
 /**
  * How many threads build an export: the page building is what an export waits on, and each
- * worker's pages are built on their own core; two already keep the disk and the writer busy.
+ * worker's pages are built on their own core. Never more than two, however many cores: each
+ * worker is an isolate with a heap and a page of its own, about 17 MB of the daemon's RSS at the
+ * most (bench/usageExportBench.ts: two gave +34 MB), so a third would break the bound of 50 MB
+ * over idle that an export must keep; two already make the page SQL the limit, not the disk.
  */
 export function exportWorkerCount(): number {
   return Math.max(1, Math.min(2, os.availableParallelism()));

@@ -59,6 +59,7 @@ async function run() {
   const mod = load();
   const db = new mod.DatabaseSync(w.db, { readOnly: true });
   try {
+    // The page SQL's doubles as String() prints them, as on the SQLite thread (jsJoinSource.ts).
     registerJsJoin(db);
     db.exec('PRAGMA busy_timeout = 5000');
     // A scan by id reads each page of the table once: a small cache is as fast and 1.5 MB smaller.

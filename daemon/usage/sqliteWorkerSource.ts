@@ -83,6 +83,7 @@ function handle(m) {
         readOnly: !!m.readOnly, enableForeignKeyConstraints: false, enableDoubleQuotedStringLiterals: true,
       });
       connections.set(m.conn, { db, statements: new Map() });
+      // The CSV export's doubles as String() prints them (jsJoinSource.ts).
       registerJsJoin(db);
       return undefined;
     }

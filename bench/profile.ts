@@ -2,7 +2,7 @@
  * Profiles the daemon's non-streaming path: starts dist/daemon.js with `--cpu-prof`, sends
  * requests from one client at concurrency 1, stops it and prints the functions with the most
  * self time (the .cpuprofile is kept for Chrome DevTools). Not part of `npm run bench`:
- *   node bench/run.mjs --only profile [--requests N] [--endpoint] [--stream]
+ *   [BENCH_DAEMON_SCRIPT=<dist>/daemon.js] node bench/run.mjs --only profile [--requests N] [--endpoint] [--stream]
  * `--endpoint` sends them with the openai SDK through the local endpoint instead of over IPC.
  * `--stream` streams each answer over IPC in four chunks instead, so the stream's path (the first
  * chunk's way out and back, the chunk notifications) is what the profile shows.
@@ -27,6 +27,8 @@ interface CpuProfile {
 
 const buildDir = __dirname;
 const repo = path.resolve(buildDir, '..', '..');
+// BENCH_DAEMON_SCRIPT profiles another build (an earlier one, for before/after).
+const daemonScript = process.env.BENCH_DAEMON_SCRIPT ?? path.join(repo, 'dist', 'daemon.js');
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -41,7 +43,7 @@ async function main(): Promise<void> {
   const env = daemonEnv(home, fake.url);
   const daemon = spawn(
     process.execPath,
-    ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=50', path.join(repo, 'dist', 'daemon.js')],
+    ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=50', daemonScript],
     { env, stdio: ['ignore', 'ignore', 'inherit'] },
   );
   const exited = new Promise<void>((resolve) => daemon.once('exit', () => resolve()));

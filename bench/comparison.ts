@@ -84,13 +84,13 @@ export async function compareStreams(s: ComparisonSides, streams: number): Promi
       last = now;
     }
   };
-  const viaConduit = async () => {
+  const viaConduit = (client: DaemonClient, name: string) => async () => {
     const t = performance.now();
     let last = 0;
     let seen = 0;
     let text = '';
     let broken = false;
-    const r = await s.conduit.chat(
+    const r = await client.chat(
       { provider: 'openai', model: 'gpt-bench', messages: benchMessages, max_tokens: 64, stream: true },
       {
         onChunk: (c) => {
@@ -98,7 +98,7 @@ export async function compareStreams(s: ComparisonSides, streams: number): Promi
           if (c.seq !== seen || c.delta !== `c${seen} `) broken = true;
           seen++;
           text += c.delta;
-          (last === 0 ? ttft['conduit ipc']! : gap['conduit ipc']!).push(now - (last || t));
+          (last === 0 ? ttft[name]! : gap[name]!).push(now - (last || t));
           last = now;
         },
       },
@@ -107,14 +107,20 @@ export async function compareStreams(s: ComparisonSides, streams: number): Promi
   };
   const sides: Side[] = [
     { name: 'direct', run: direct },
-    { name: 'conduit ipc', run: viaConduit },
+    { name: 'conduit ipc', run: viaConduit(s.conduit, 'conduit ipc') },
   ];
+  // An earlier build (BENCH_BEFORE_DAEMON) streams in the same rotation, for before/after.
+  if (s.before) sides.push({ name: 'conduit ipc (before)', run: viaConduit(s.before, 'conduit ipc (before)') });
+  const reset = () => {
+    for (const side of sides) {
+      ttft[side.name] = [];
+      gap[side.name] = [];
+    }
+    lostOrMerged = 0;
+  };
+  reset();
   await warmUp(sides, 2);
-  ttft.direct = [];
-  ttft['conduit ipc'] = [];
-  gap.direct = [];
-  gap['conduit ipc'] = [];
-  lostOrMerged = 0;
+  reset();
   await interleave(streams, sides);
   const sum = (r: Record<string, number[]>) =>
     Object.fromEntries(Object.entries(r).map(([k, v]) => [k, summarize(v)])) as Record<string, Summary>;

@@ -2,8 +2,10 @@
  * Profiles the daemon's non-streaming path: starts dist/daemon.js with `--cpu-prof`, sends
  * requests from one client at concurrency 1, stops it and prints the functions with the most
  * self time (the .cpuprofile is kept for Chrome DevTools). Not part of `npm run bench`:
- *   node bench/run.mjs --only profile [--requests N] [--endpoint]
+ *   [BENCH_DAEMON_SCRIPT=<dist>/daemon.js] node bench/run.mjs --only profile [--requests N] [--endpoint] [--stream]
  * `--endpoint` sends them with the openai SDK through the local endpoint instead of over IPC.
+ * `--stream` streams each answer over IPC in four chunks instead, so the stream's path (the first
+ * chunk's way out and back, the chunk notifications) is what the profile shows.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -25,6 +27,8 @@ interface CpuProfile {
 
 const buildDir = __dirname;
 const repo = path.resolve(buildDir, '..', '..');
+// BENCH_DAEMON_SCRIPT profiles another build (an earlier one, for before/after).
+const daemonScript = process.env.BENCH_DAEMON_SCRIPT ?? path.join(repo, 'dist', 'daemon.js');
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -32,13 +36,14 @@ async function main(): Promise<void> {
   const fake = await startFake(buildDir);
   const home = benchHome();
   const viaEndpoint = args.includes('--endpoint');
+  const stream = !viaEndpoint && args.includes('--stream');
   const port = await freePort();
   benchConfig(home, viaEndpoint ? { server: { enabled: true, port }, cache: { enabled: false } } : undefined);
   const profDir = path.join(home, 'prof');
   const env = daemonEnv(home, fake.url);
   const daemon = spawn(
     process.execPath,
-    ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=50', path.join(repo, 'dist', 'daemon.js')],
+    ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=50', daemonScript],
     { env, stdio: ['ignore', 'ignore', 'inherit'] },
   );
   const exited = new Promise<void>((resolve) => daemon.once('exit', () => resolve()));
@@ -50,7 +55,9 @@ async function main(): Promise<void> {
   if (!client) throw new Error('daemon did not start');
   await fake.control('/__fake/default', {
     provider: 'openai',
-    script: { text: textOfSize(1400), chunks: 1, headers: roomyLimitHeaders },
+    script: stream
+      ? { deltas: ['one ', 'two ', 'three ', 'four '], headers: roomyLimitHeaders }
+      : { text: textOfSize(1400), chunks: 1, headers: roomyLimitHeaders },
   });
   const messages = [{ role: 'user' as const, content: 'benchmark' }];
   const endpoint = viaEndpoint
@@ -63,6 +70,11 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     if (endpoint) await endpoint.chat.completions.create({ model: 'gpt-bench', messages, max_completion_tokens: 64 });
+    else if (stream)
+      await client.chat(
+        { provider: 'openai', model: 'gpt-bench', messages, max_tokens: 64, stream: true },
+        { onChunk: () => undefined },
+      );
     else await client.chat({ provider: 'openai', model: 'gpt-bench', messages, max_tokens: 64, stream: false });
   }
   const wall = performance.now() - t0;

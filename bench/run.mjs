@@ -35,6 +35,7 @@ const benches = [
   { name: 'endpointparse', entry: 'endpointParseBench', onlyWhenAsked: true },
   { name: 'heapdiff', entry: 'heapDiff', onlyWhenAsked: true },
   { name: 'idle-gap', entry: 'idleGapBench', onlyWhenAsked: true },
+  { name: 'chunk-path', entry: 'chunkPathBench', onlyWhenAsked: true },
 ];
 // Helpers the benchmarks spawn as their own processes.
 const helpers = ['mockServe', 'echoServer', 'peerBench', 'extActivation'];

@@ -7,7 +7,6 @@ import {
   type NotificationType,
 } from 'vscode-jsonrpc/node';
 import {
-  ChatChunkNotification,
   ChatSendRequest,
   HelloRequest,
   PingRequest,
@@ -20,6 +19,7 @@ import {
   type ToolCallDelta,
 } from '../../protocol';
 import { tokensEqual } from '../home/token';
+import { chunkBodies } from './chunkFrame';
 import { DrainingWriter } from './drainingWriter';
 import { FrameGuard } from './frameGuard';
 import { validatingConnection } from './validatingConnection';
@@ -139,16 +139,7 @@ export class ClientSession {
       try {
         const stream = isStreaming(params);
         const requestId = typeof params?.requestId === 'string' ? params.requestId : '';
-        const onChunk = stream
-          ? (delta: string, seq: number, toolCall?: ToolCallDelta) => {
-              void c.sendNotification(ChatChunkNotification.type, {
-                requestId,
-                seq,
-                delta,
-                ...(toolCall ? { toolCall } : {}),
-              });
-            }
-          : undefined;
+        const onChunk = stream ? this.chunkWriter(requestId) : undefined;
         return (await this.host.chat(params, this.client, controller.signal, onChunk)) as never;
       } catch (err) {
         return toResponseError(err);
@@ -178,6 +169,14 @@ export class ClientSession {
       this.writer.afterNextWrite(() => this.host.stop());
       return { pid: process.pid };
     });
+  }
+
+  /** A stream's chunks go straight to the socket, one frame each, without a promise per chunk (chunkFrame.ts). */
+  private chunkWriter(requestId: string): (delta: string, seq: number, toolCall?: ToolCallDelta) => void {
+    const body = chunkBodies(requestId);
+    return (delta, seq, toolCall) => {
+      if (!this.closed) this.writer.writeBody(body(delta, seq, toolCall));
+    };
   }
 
   private requireAuth(): void {

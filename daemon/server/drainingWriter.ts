@@ -8,6 +8,7 @@ import { FrameWriter } from './frameWriter';
 export class DrainingWriter extends FrameWriter {
   private readonly pending = new Set<Promise<void>>();
   private writes = 0;
+  private bodiesDone: (() => void) | undefined;
 
   override write(msg: Message): Promise<void> {
     this.writes++;
@@ -32,14 +33,31 @@ export class DrainingWriter extends FrameWriter {
     setImmediate(check);
   }
 
+  protected override bodiesSettled(): void {
+    if (this.bodiesWriting === 0) this.bodiesDone?.();
+  }
+
+  /** Resolves once every frame from writeBody (a stream's chunks) has been written out. */
+  private bodiesFlushed(): Promise<void> {
+    if (this.bodiesWriting === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const before = this.bodiesDone;
+      this.bodiesDone = () => {
+        this.bodiesDone = before;
+        before?.();
+        resolve();
+      };
+    });
+  }
+
   /** Waits for pending writes, but never longer than `timeoutMs`: a peer that stopped reading must not hold us. */
   async drain(timeoutMs = 1000): Promise<void> {
-    if (this.pending.size === 0) return;
+    if (this.pending.size === 0 && this.bodiesWriting === 0) return;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, timeoutMs);
     });
-    await Promise.race([Promise.allSettled([...this.pending]), timeout]);
+    await Promise.race([Promise.allSettled([...this.pending, this.bodiesFlushed()]), timeout]);
     clearTimeout(timer);
   }
 }

@@ -59,6 +59,29 @@ export class FrameWriter extends AbstractMessageWriter implements MessageWriter 
     });
   }
 
+  /**
+   * Writes a frame whose JSON body the caller has built, with no promise: a stream's chunk
+   * notifications are many, small and fire-and-forget. Frames leave in the order of the calls,
+   * `write`'s and these alike, since both write to the socket at once.
+   */
+  writeBody(body: string): void {
+    this.bodiesWriting++;
+    this.socket.write(`Content-Length: ${Buffer.byteLength(body, 'utf8')}\r\n\r\n${body}`, 'utf8', this.bodyWritten);
+  }
+
+  /** Frames from writeBody not yet handed to the OS. */
+  protected bodiesWriting = 0;
+
+  /** One callback for every writeBody, not a closure per frame. */
+  private readonly bodyWritten = (err?: Error | null): void => {
+    this.bodiesWriting--;
+    if (err) this.fireError(err, undefined, ++this.errorCount);
+    this.bodiesSettled();
+  };
+
+  /** Called after each writeBody frame is written or failed. */
+  protected bodiesSettled(): void {}
+
   end(): void {
     this.socket.end();
   }

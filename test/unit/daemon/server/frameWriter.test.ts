@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { StreamMessageReader, type Message, type NotificationMessage } from 'vscode-jsonrpc/node';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DrainingWriter } from '../../../../daemon/server/drainingWriter';
 import { FrameWriter } from '../../../../daemon/server/frameWriter';
 
 const cleanup: Array<() => void> = [];
@@ -94,5 +95,60 @@ describe('FrameWriter', () => {
     expect(received.map((m) => (m as NotificationMessage).method)).toEqual(['small']);
     expect(fw.oversized(small)).toBeUndefined();
     expect(errors).toEqual([]);
+  });
+});
+
+describe('FrameWriter.writeBody', () => {
+  it('frames a ready body in one write, in order with write()s around it', async () => {
+    const { writer, reader } = await socketPair();
+    const received: Message[] = [];
+    const all = new Promise<void>((resolve) => {
+      new StreamMessageReader(reader).listen((m) => {
+        received.push(m);
+        if (received.length === 4) resolve();
+      });
+    });
+    const fw = new FrameWriter(writer);
+    const a: NotificationMessage = { jsonrpc: '2.0', method: 'a', params: { n: 0 } };
+    const last: NotificationMessage = { jsonrpc: '2.0', method: 'z', params: { n: 3 } };
+    void fw.write(a);
+    fw.writeBody(JSON.stringify({ jsonrpc: '2.0', method: 'b', params: { text: '東京 👩‍👩‍👧‍👦' } }));
+    fw.writeBody(JSON.stringify({ jsonrpc: '2.0', method: 'c', params: { n: 2 } }));
+    void fw.write(last);
+    await all;
+    expect(received.map((m) => (m as NotificationMessage).method)).toEqual(['a', 'b', 'c', 'z']);
+    expect((received[1] as NotificationMessage).params).toEqual({ text: '東京 👩‍👩‍👧‍👦' });
+  });
+
+  it('reports a failed write as a writer error, with no promise to reject', async () => {
+    const { writer } = await socketPair();
+    const fw = new FrameWriter(writer);
+    const reported = new Promise<Error>((resolve) => fw.onError(([err]) => resolve(err)));
+    writer.destroy();
+    fw.writeBody('{"jsonrpc":"2.0","method":"x"}');
+    expect(await reported).toBeInstanceOf(Error);
+  });
+});
+
+describe('DrainingWriter.drain', () => {
+  it('waits for writeBody frames the peer has not taken yet', async () => {
+    const { writer, reader } = await socketPair();
+    const dw = new DrainingWriter(writer);
+    // More than the socket buffers: the frames stay queued until the reader reads.
+    reader.pause();
+    const big = JSON.stringify({ jsonrpc: '2.0', method: 'b', params: { text: 'x'.repeat(4 << 20) } });
+    dw.writeBody(big);
+    let drained = false;
+    const done = dw.drain(60_000).then(() => (drained = true));
+    // The writer is still holding the frame: its write has not called back.
+    expect(writer.writableLength).toBeGreaterThan(0);
+    expect(drained).toBe(false);
+    let got = 0;
+    reader.on('data', (d: Buffer) => (got += d.length));
+    reader.resume();
+    await done;
+    expect(drained).toBe(true);
+    expect(writer.writableLength).toBe(0);
+    expect(got).toBeGreaterThan(0);
   });
 });

@@ -89,8 +89,15 @@ const firstBytes: { before?: number; after?: number } = {};
 
 type Side = 'blank' | 'before' | 'afterReady' | 'after' | 'afterCharts' | 'daemon';
 /** Where the time of an open went: the page's load (HTML, CSS, script, skeleton) and the message → painted. */
-type Part = 'beforeOpen' | 'beforeMessage' | 'afterOpen' | 'afterMessage';
-const parts: Record<Part, number[]> = { beforeOpen: [], beforeMessage: [], afterOpen: [], afterMessage: [] };
+type Part = 'beforeOpen' | 'beforeMessage' | 'afterReadyOpen' | 'afterReadyMessage' | 'afterOpen' | 'afterMessage';
+const parts: Record<Part, number[]> = {
+  beforeOpen: [],
+  beforeMessage: [],
+  afterReadyOpen: [],
+  afterReadyMessage: [],
+  afterOpen: [],
+  afterMessage: [],
+};
 
 /** One open of each side, in the given order; each figure in ms from its own open. */
 async function round(
@@ -98,7 +105,14 @@ async function round(
   client: DaemonClient,
   order: Side[],
   out: Record<Side, number[]>,
-  split: Record<Part, number[]> = { beforeOpen: [], beforeMessage: [], afterOpen: [], afterMessage: [] },
+  split: Record<Part, number[]> = {
+    beforeOpen: [],
+    beforeMessage: [],
+    afterReadyOpen: [],
+    afterReadyMessage: [],
+    afterOpen: [],
+    afterMessage: [],
+  },
 ) {
   for (const side of order) {
     const t = performance.now();
@@ -113,14 +127,14 @@ async function round(
     } else if (side === 'before' || side === 'afterReady') {
       const dist = side === 'before' ? BEFORE : AFTER;
       const panel = await openPanel(browser, { state: STATE, theme: 'light', ...(dist ? { dist } : {}) });
-      if (side === 'before') split.beforeOpen.push(performance.now() - t);
+      split[side === 'before' ? 'beforeOpen' : 'afterReadyOpen'].push(performance.now() - t);
       const now = Date.now();
       const snapshot = await (side === 'before' ? mainsFirstSnapshot : firstSnapshot)(client, now);
       firstBytes[side === 'before' ? 'before' : 'after'] = JSON.stringify({ type: 'snapshot', snapshot }).length;
       const m = performance.now();
       await panel.post({ type: 'snapshot', snapshot });
       await painted(panel, now);
-      if (side === 'before') split.beforeMessage.push(performance.now() - m);
+      split[side === 'before' ? 'beforeMessage' : 'afterReadyMessage'].push(performance.now() - m);
       out[side].push(performance.now() - t);
       await panel.page.context().close();
     } else if (side === 'after') {
@@ -215,7 +229,12 @@ async function main(): Promise<void> {
       log(`ours over the blank page (same round): ${BEFORE ? `before ${over.before} ms, ` : ''}after ${over.after} ms`);
       if (BEFORE)
         log(`  before: page load ${med(parts.beforeOpen)} ms, message → painted ${med(parts.beforeMessage)} ms`);
-      log(`  after:  page load ${med(parts.afterOpen)} ms, message → painted ${med(parts.afterMessage)} ms`);
+      log(
+        `  this page after ready: load ${med(parts.afterReadyOpen)} ms, message → painted ${med(parts.afterReadyMessage)} ms`,
+      );
+      log(
+        `  after (daemon reading meanwhile): load ${med(parts.afterOpen)} ms, message → painted ${med(parts.afterMessage)} ms`,
+      );
       log(`first message: ${JSON.stringify(firstBytes)} bytes; webview.js ${JSON.stringify(out.webviewJsBytes)} bytes`);
     } finally {
       await browser.close();

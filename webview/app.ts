@@ -105,9 +105,17 @@ export class PanelApp {
   }
 
   private takeSnapshot(snapshot: PanelSnapshot): void {
+    const shown = this.state.snapshot;
+    // A refresh of what is shown (new requests): its part updates the numbers only, and the charts
+    // and tables stay as they are until the whole, rather than falling back to totals for a moment.
+    const numbersOnly =
+      snapshot.partial === true &&
+      shown !== undefined &&
+      !shown.partial &&
+      JSON.stringify(shown.filters) === JSON.stringify(snapshot.filters);
     if (this.state.fitRange) this.takeRange(snapshot.filters);
     this.state.snapshot = snapshot;
-    this.renderSnapshot();
+    this.renderSnapshot(numbersOnly);
     if (snapshot.partial) {
       const at = snapshot.generatedAt;
       this.unpainted = at;
@@ -264,7 +272,7 @@ export class PanelApp {
     this.api.postMessage({ type: 'filters', filters });
   }
 
-  private renderSnapshot(): void {
+  private renderSnapshot(numbersOnly = false): void {
     const s: PanelSnapshot | undefined = this.state.snapshot;
     if (!s) return;
     this.view = snapshotView(s, this.state.stackBy, this.state.live);
@@ -273,10 +281,11 @@ export class PanelApp {
     this.root.setAttribute('aria-busy', 'false');
     this.root.dataset.generatedAt = String(s.generatedAt);
     byId('cards').replaceChildren(...cardsSection(this.view.cards));
+    if (numbersOnly) return;
     const options = this.view.options;
     if (options) afterPaint(() => this.fillOptions(options));
     this.renderCharts();
-    // A first-paint snapshot has the cards and charts only; the rest follows in a moment.
+    // A first-paint snapshot has the totals only (no breakdown, rows, experiments); the rest follows in a moment.
     if (s.partial) {
       this.body('recent').replaceChildren(el('p', { class: 'empty' }, 'Loading…'));
       return;

@@ -92,6 +92,41 @@ describe.skipIf(!chromium || !built)("the usage panel's first message, from the 
       }
     });
   }
+
+  it("a refresh's part updates the numbers and leaves the stacks and rows drawn until its whole", async () => {
+    const sent: Snap[] = [];
+    const box = new PageOutbox((m) => {
+      if (m.type === 'snapshot') sent.push(m);
+    });
+    box.ready();
+    await snapshotMessages(client, box, now);
+    await snapshotMessages(client, box, now + 1000);
+    const [first, whole, part, again] = sent as [Snap, Snap, Snap, Snap];
+    const panel = await openPanel(browser, { state: { filters: { range: '90d' }, stackBy: 'model' }, theme: 'dark' });
+    try {
+      await panel.send(first);
+      await panel.send(whole);
+      const stacks = async () =>
+        (
+          JSON.parse((await panel.page.locator('figure[data-chart="cost"]').getAttribute('data-points')) ?? '{}') as {
+            series: { label: string }[];
+          }
+        ).series.map((s) => s.label);
+      const drawn = await stacks();
+      expect(drawn).not.toEqual(['all']);
+      const rows = await panel.page.locator('table[data-table="recent"] tbody tr').count();
+      expect(rows).toBeGreaterThan(0);
+      await panel.send(part);
+      expect(await panel.page.locator('#root').getAttribute('data-generated-at')).toBe(String(now + 1000));
+      expect(await stacks()).toEqual(drawn);
+      expect(await panel.page.locator('table[data-table="recent"] tbody tr').count()).toBe(rows);
+      await panel.send(again);
+      expect((await panel.state())?.snapshot?.generatedAt).toBe(now + 1000);
+      expect(await stacks()).toEqual(drawn);
+    } finally {
+      await panel.page.context().close();
+    }
+  });
 });
 
 function models(s: PanelSnapshot): string[] {

@@ -27,7 +27,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { DaemonClient } from '../daemon/client/daemonClient';
-import { fetchSnapshot } from '../extension/panelData';
+import { fetchSnapshot, rangeOf } from '../extension/panelData';
+import { call } from '../extension/rpc';
+import { UsageBreakdownRequest } from '../protocol/usage';
 import type { PanelFilters, PanelSnapshot } from '../protocol/webview';
 import { generateLedger } from '../test/fixtures/usage/generateLedger';
 import { chromiumPath, launch, openPanel, type PanelPage } from '../test/webview/panelPage';
@@ -71,10 +73,47 @@ function firstSnapshot(client: DaemonClient, now: number): Promise<PanelSnapshot
   });
 }
 
+/** Main's first-paint snapshot: the same totals with the whole breakdown, read in parallel (main's page needs it). */
+async function mainsFirstSnapshot(client: DaemonClient, now: number): Promise<PanelSnapshot> {
+  const utcOffsetMinutes = -new Date(now).getTimezoneOffset();
+  const { since, until } = rangeOf(FILTERS, now, utcOffsetMinutes);
+  const [part, breakdown] = await Promise.all([
+    firstSnapshot(client, now),
+    call(client, UsageBreakdownRequest.type, { since, until, utcOffsetMinutes, groupBy: 'day' }),
+  ]);
+  return { ...part, breakdown };
+}
+
+/** The size of the first message as it crosses into the page, in bytes of JSON. */
+const firstBytes: { before?: number; after?: number } = {};
+
 type Side = 'blank' | 'before' | 'afterReady' | 'after' | 'afterCharts' | 'daemon';
+/** Where the time of an open went: the page's load (HTML, CSS, script, skeleton) and the message → painted. */
+type Part = 'beforeOpen' | 'beforeMessage' | 'afterReadyOpen' | 'afterReadyMessage' | 'afterOpen' | 'afterMessage';
+const parts: Record<Part, number[]> = {
+  beforeOpen: [],
+  beforeMessage: [],
+  afterReadyOpen: [],
+  afterReadyMessage: [],
+  afterOpen: [],
+  afterMessage: [],
+};
 
 /** One open of each side, in the given order; each figure in ms from its own open. */
-async function round(browser: Browser, client: DaemonClient, order: Side[], out: Record<Side, number[]>) {
+async function round(
+  browser: Browser,
+  client: DaemonClient,
+  order: Side[],
+  out: Record<Side, number[]>,
+  split: Record<Part, number[]> = {
+    beforeOpen: [],
+    beforeMessage: [],
+    afterReadyOpen: [],
+    afterReadyMessage: [],
+    afterOpen: [],
+    afterMessage: [],
+  },
+) {
   for (const side of order) {
     const t = performance.now();
     if (side === 'daemon') {
@@ -88,17 +127,26 @@ async function round(browser: Browser, client: DaemonClient, order: Side[], out:
     } else if (side === 'before' || side === 'afterReady') {
       const dist = side === 'before' ? BEFORE : AFTER;
       const panel = await openPanel(browser, { state: STATE, theme: 'light', ...(dist ? { dist } : {}) });
+      split[side === 'before' ? 'beforeOpen' : 'afterReadyOpen'].push(performance.now() - t);
       const now = Date.now();
-      await panel.post({ type: 'snapshot', snapshot: await firstSnapshot(client, now) });
+      const snapshot = await (side === 'before' ? mainsFirstSnapshot : firstSnapshot)(client, now);
+      firstBytes[side === 'before' ? 'before' : 'after'] = JSON.stringify({ type: 'snapshot', snapshot }).length;
+      const m = performance.now();
+      await panel.post({ type: 'snapshot', snapshot });
       await painted(panel, now);
+      split[side === 'before' ? 'beforeMessage' : 'afterReadyMessage'].push(performance.now() - m);
       out[side].push(performance.now() - t);
       await panel.page.context().close();
     } else if (side === 'after') {
       const now = Date.now();
       const first = firstSnapshot(client, now);
       const panel = await openPanel(browser, { state: STATE, theme: 'light', ...(AFTER ? { dist: AFTER } : {}) });
-      await panel.post({ type: 'snapshot', snapshot: await first });
+      split.afterOpen.push(performance.now() - t);
+      const snapshot = await first;
+      const m = performance.now();
+      await panel.post({ type: 'snapshot', snapshot });
       await painted(panel, now);
+      split.afterMessage.push(performance.now() - m);
       out.after.push(performance.now() - t);
       await panel.chartsDrawn();
       await twoFrames(panel);
@@ -148,7 +196,7 @@ async function main(): Promise<void> {
       });
       for (let r = 0; r < ROUNDS; r++) {
         const order = sides.map((_, i) => sides[(i + r) % sides.length]!);
-        await round(browser, client, order, times);
+        await round(browser, client, order, times, parts);
         log(
           `round ${r + 1}: ` +
             (Object.keys(times) as Side[])
@@ -161,6 +209,12 @@ async function main(): Promise<void> {
       const med = (xs: number[]) => (xs.length > 0 ? Math.round(percentile(xs, 50)) : null);
       const bytes = (dir: string) => fs.statSync(path.join(dir, 'webview.js')).size;
       out.firstPaintMs = Object.fromEntries((Object.keys(times) as Side[]).map((k) => [k, med(times[k])]));
+      out.partsMs = Object.fromEntries((Object.keys(parts) as Part[]).map((k) => [k, med(parts[k])]));
+      out.overBlankMs = {
+        ...(BEFORE ? { before: med(times.before.map((x, i) => x - times.blank[i]!)) } : {}),
+        after: med(times.after.map((x, i) => x - times.blank[i]!)),
+      };
+      out.firstMessageBytes = firstBytes;
       out.webviewJsBytes = {
         after: bytes(AFTER ?? path.join(repo, 'dist')),
         ...(BEFORE ? { before: bytes(BEFORE) } : {}),
@@ -171,6 +225,17 @@ async function main(): Promise<void> {
       log(`  this page, asked after ready       ${med(times.afterReady)} ms`);
       log(`  after (prefetched, numbers first)  ${med(times.after)} ms; charts drawn ${med(times.afterCharts)} ms`);
       log(`  the daemon's part alone            ${med(times.daemon)} ms`);
+      const over = out.overBlankMs as { before?: number; after: number };
+      log(`ours over the blank page (same round): ${BEFORE ? `before ${over.before} ms, ` : ''}after ${over.after} ms`);
+      if (BEFORE)
+        log(`  before: page load ${med(parts.beforeOpen)} ms, message → painted ${med(parts.beforeMessage)} ms`);
+      log(
+        `  this page after ready: load ${med(parts.afterReadyOpen)} ms, message → painted ${med(parts.afterReadyMessage)} ms`,
+      );
+      log(
+        `  after (daemon reading meanwhile): load ${med(parts.afterOpen)} ms, message → painted ${med(parts.afterMessage)} ms`,
+      );
+      log(`first message: ${JSON.stringify(firstBytes)} bytes; webview.js ${JSON.stringify(out.webviewJsBytes)} bytes`);
     } finally {
       await browser.close();
       await client.stop().catch(() => undefined);
@@ -179,7 +244,7 @@ async function main(): Promise<void> {
     out.loadAverage = loadavg()[0]!.toFixed(2);
     log(`load average at the end: ${String(out.loadAverage)}`);
   } finally {
-    fs.rmSync(home, { recursive: true, force: true });
+    fs.rmSync(home, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 });
   }
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }

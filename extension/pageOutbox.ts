@@ -3,9 +3,10 @@ import type { ToWebview } from '../protocol';
 /**
  * What the extension posts to the usage panel's page, held until the page listens (it posts
  * `ready`). The first snapshot is asked for as the panel is created, in parallel with the page's
- * load, so it can land before the page listens: then only the newest snapshot is held (a whole one
- * supersedes its first-paint part, so nothing is drawn twice) with any error after it, and both go
- * at `ready`, once. Live figures, alerts and export results are not held: `ready` starts a live tick.
+ * load, so it can land before the page listens: then only the newest snapshot is held, with any
+ * error after it, and both go at `ready`, once. A whole snapshot keeps its own first-paint part
+ * ahead of it: the part is a few kB and the whole mostly breakdown, so the page paints the numbers
+ * from the part and takes the whole after that frame. Live figures, alerts and export results are not held: `ready` starts a live tick.
  * Once the page has listened, posts go straight through, even while the panel is hidden: VS Code
  * drops what a hidden page cannot take, and a page shown again reloads and posts `ready`, which
  * reads a fresh snapshot. Holding again when the panel was reported hidden left the panel frozen
@@ -22,7 +23,15 @@ export class PageOutbox {
       this.send(message);
       return;
     }
-    if (message.type === 'snapshot') this.held = this.held.filter((m) => m.type !== 'snapshot' && m.type !== 'error');
+    if (message.type === 'snapshot') {
+      const at = message.snapshot.generatedAt;
+      const ownPart = (m: ToWebview) =>
+        !message.snapshot.partial &&
+        m.type === 'snapshot' &&
+        m.snapshot.partial === true &&
+        m.snapshot.generatedAt === at;
+      this.held = this.held.filter((m) => ownPart(m) || (m.type !== 'snapshot' && m.type !== 'error'));
+    }
     if (message.type === 'snapshot' || message.type === 'error') this.held.push(message);
   }
 

@@ -1,7 +1,6 @@
 /**
  * The usage panel's CSP: nothing but the page's nonce'd script and the bundle's own files (no
- * 'unsafe-inline': the components set styles through the CSSOM and adopted style sheets, which
- * CSP does not block). Free of 'vscode' so the browser tests load the page under the same policy.
+ * 'unsafe-inline': the charts set styles through the CSSOM, which CSP does not block). Free of 'vscode' so the browser tests load the page under the same policy.
  */
 export function panelCsp(cspSource: string, scriptNonce: string): string {
   return `default-src 'none'; img-src ${cspSource}; font-src ${cspSource}; style-src ${cspSource}; script-src 'nonce-${scriptNonce}';`;

@@ -106,9 +106,10 @@ export function monthStart(now: number): number {
 }
 
 /**
- * Everything the panel draws from the ledger, in parallel. `onFirstPaint` gets the cards' and
- * charts' part as soon as it is in (a `partial` snapshot: a few rollup queries), so the panel
- * draws while the recent rows, experiments and team totals are still being read.
+ * Everything the panel draws from the ledger, in parallel. `onFirstPaint` gets the cards' part as
+ * soon as it is in (a `partial` snapshot: the range's and the month's per-day totals, a few kB), so
+ * the panel paints while the breakdown (most of a snapshot's size: every day × provider × model ×
+ * feature), the recent rows, experiments and team totals are still being read; they come whole after.
  */
 export async function fetchSnapshot(
   client: DaemonClient,
@@ -136,9 +137,9 @@ export async function fetchSnapshot(
       filters: f,
       utcOffsetMinutes,
     }),
-    call(client, UsageBreakdownRequest.type, { since, until, utcOffsetMinutes, groupBy: grain }),
   ]);
   const rest = Promise.all([
+    call(client, UsageBreakdownRequest.type, { since, until, utcOffsetMinutes, groupBy: grain }),
     recentRows(client, since, until, f),
     // A daemon without experiments answers "method not found": the panel then hides the section.
     call(client, ExperimentsResultsRequest.type, { since }).catch(() => undefined),
@@ -147,12 +148,13 @@ export async function fetchSnapshot(
   ]);
   // Awaited below; this only keeps an early failure of the rest from going unhandled meanwhile.
   rest.catch(() => undefined);
-  const [daily, month, breakdown] = await first;
-  const base = { generatedAt: now, filters, utcOffsetMinutes, daily, month, breakdown, budgetSetting };
+  const [daily, month] = await first;
+  const base = { generatedAt: now, filters, utcOffsetMinutes, daily, month, budgetSetting };
   onFirstPaint?.({ ...base, recent: [], partial: true });
-  const [recent, experiments, team] = await rest;
+  const [breakdown, recent, experiments, team] = await rest;
   return {
     ...base,
+    breakdown,
     recent,
     ...(experiments ? { experiments } : {}),
     ...(team ? { team } : {}),

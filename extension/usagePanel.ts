@@ -218,7 +218,7 @@ export class UsagePanel implements vscode.Disposable {
             this.fitPending = false;
           }
           const budgets = vscode.workspace.getConfiguration('conduit').get<unknown>('budgets');
-          // The cards and charts first (within the 300 ms goal), then the rest.
+          // The cards first, from the per-day totals (a few kB, within the 300 ms goal), then the whole.
           const snapshot = await fetchSnapshot(
             client,
             this.filters,

@@ -50,8 +50,11 @@ export interface PanelSnapshot {
   daily: UsageQueryResult;
   /** The calendar month so far, grouped by day, filtered (today's cards and the burn-down). */
   month: UsageQueryResult;
-  /** The selected range by day (or hour) × provider × model × feature, unfiltered (stacks and filter choices). */
-  breakdown: UsageBreakdownResult;
+  /**
+   * The selected range by day (or hour) × provider × model × feature, unfiltered (stacks and filter
+   * choices). Absent from the first paint's part (most of a snapshot's size); the next message has it.
+   */
+  breakdown?: UsageBreakdownResult;
   /** The newest ledger rows of the range, newest first, filtered; capped. */
   recent: UsageRow[];
   /** `conduit.budgets` from settings, as the user wrote it; read tolerantly by the panel. */
@@ -61,8 +64,8 @@ export interface PanelSnapshot {
   /** Team mode: the team's totals for the range by person and feature (from Redis). */
   team?: TeamUsageResult;
   /**
-   * The first paint's part only (cards and charts, from the rollups): `recent`, experiments and
-   * team are still coming, in a full snapshot right after.
+   * The first paint's part only (the cards and the per-day totals): the breakdown, `recent`,
+   * experiments and team are still coming, in a full snapshot right after.
    */
   partial?: boolean;
 }

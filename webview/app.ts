@@ -34,6 +34,10 @@ export class PanelApp {
   /** Bumped by each render of the charts: a newer one abandons the older one's remaining charts. */
   private chartsRound = 0;
   private readonly pushed = new Map<string, AlertEvent>();
+  /** Snapshot messages seen: a whole one put off to the next frame is dropped if another came meanwhile. */
+  private snapshotsIn = 0;
+  /** A first-paint part's generatedAt, from its render until its frame is painted. */
+  private unpainted: number | undefined;
 
   constructor(
     private readonly api: VsCodeApi,
@@ -72,13 +76,18 @@ export class PanelApp {
 
   private received(m: ToWebview): void {
     switch (m.type) {
-      case 'snapshot':
-        if (this.state.fitRange) this.takeRange(m.snapshot.filters);
-        this.state.snapshot = m.snapshot;
-        this.renderSnapshot();
-        if (m.snapshot.partial) return;
-        this.updated(m.snapshot.generatedAt);
-        break;
+      case 'snapshot': {
+        const n = ++this.snapshotsIn;
+        // The whole right behind its part (both held until `ready`): the part's frame is painted first.
+        if (!m.snapshot.partial && this.unpainted === m.snapshot.generatedAt) {
+          afterPaint(() => {
+            if (n === this.snapshotsIn) this.takeSnapshot(m.snapshot);
+          });
+          return;
+        }
+        this.takeSnapshot(m.snapshot);
+        return;
+      }
       case 'live':
         this.state.live = m.live;
         this.renderLive();
@@ -95,12 +104,36 @@ export class PanelApp {
     this.save();
   }
 
+  private takeSnapshot(snapshot: PanelSnapshot): void {
+    const shown = this.state.snapshot;
+    // A refresh of what is shown (new requests): its part updates the numbers only, and the charts
+    // and tables stay as they are until the whole, rather than falling back to totals for a moment.
+    const numbersOnly =
+      snapshot.partial === true &&
+      shown !== undefined &&
+      !shown.partial &&
+      JSON.stringify(shown.filters) === JSON.stringify(snapshot.filters);
+    if (this.state.fitRange) this.takeRange(snapshot.filters);
+    this.state.snapshot = snapshot;
+    this.renderSnapshot(numbersOnly);
+    if (snapshot.partial) {
+      const at = snapshot.generatedAt;
+      this.unpainted = at;
+      afterPaint(() => {
+        if (this.unpainted === at) this.unpainted = undefined;
+      });
+      return;
+    }
+    this.updated(snapshot.generatedAt);
+    this.save();
+  }
+
   /** The range the extension fitted to the data becomes the page's own choice. */
   private takeRange(fitted: PanelFilters): void {
     delete this.state.fitRange;
     if (fitted.range === this.state.filters.range) return;
     this.state.filters = { ...this.state.filters, range: fitted.range };
-    (byId('f-range') as HTMLElement & { value: string }).value = fitted.range;
+    (byId('f-range') as HTMLSelectElement).value = fitted.range;
   }
 
   /** "Updated …" once the charts of this snapshot are drawn too: the whole panel is current. */
@@ -123,18 +156,12 @@ export class PanelApp {
 
   private skeleton(): void {
     const select = (id: string, label: string) => {
-      const s = document.createElement('vscode-single-select');
-      s.id = id;
-      s.label = label;
-      s.setAttribute('aria-label', label);
+      const s = el('select', { id, 'aria-label': label });
       s.addEventListener('change', () => this.filtersChanged());
       return el('label', { class: 'filter' }, el('span', {}, label), s);
     };
     const button = (id: string, text: string, secondary: boolean, onClick: () => void) => {
-      const b = document.createElement('vscode-button');
-      b.id = id;
-      b.textContent = text;
-      if (secondary) b.setAttribute('secondary', '');
+      const b = el('button', { id, type: 'button', class: secondary ? 'secondary' : undefined }, text);
       b.addEventListener('click', onClick);
       return b;
     };
@@ -191,16 +218,11 @@ export class PanelApp {
   }
 
   private stackSelect(): HTMLElement {
-    const s = document.createElement('vscode-single-select');
-    s.id = 'stack-by';
-    s.label = 'Stack cost by';
-    s.setAttribute('aria-label', 'Stack cost by');
-    for (const v of ['model', 'feature']) {
-      const o = document.createElement('vscode-option');
-      o.value = v;
-      o.textContent = v;
-      s.appendChild(o);
-    }
+    const s = el(
+      'select',
+      { id: 'stack-by', 'aria-label': 'Stack cost by' },
+      ...['model', 'feature'].map((v) => option(v)),
+    );
     s.value = this.state.stackBy;
     s.addEventListener('change', () => {
       this.state.stackBy = s.value === 'feature' ? 'feature' : 'model';
@@ -211,15 +233,8 @@ export class PanelApp {
   }
 
   private fillSelect(id: string, options: [string, string][], value: string): void {
-    const s = byId(id) as HTMLElement & { value: string };
-    s.replaceChildren(
-      ...options.map(([v, label]) => {
-        const o = document.createElement('vscode-option');
-        o.value = v;
-        o.textContent = label;
-        return o;
-      }),
-    );
+    const s = byId(id) as HTMLSelectElement;
+    s.replaceChildren(...options.map(([v, label]) => option(v, label)));
     s.value = value;
   }
 
@@ -238,7 +253,7 @@ export class PanelApp {
   }
 
   private filtersChanged(): void {
-    const value = (id: string) => (byId(id) as HTMLElement & { value: string }).value;
+    const value = (id: string) => (byId(id) as HTMLSelectElement).value;
     const range = PanelRanges.find((r) => r === value('f-range')) ?? this.state.filters.range;
     const filters: PanelFilters = { range };
     for (const [key, id] of [
@@ -257,7 +272,7 @@ export class PanelApp {
     this.api.postMessage({ type: 'filters', filters });
   }
 
-  private renderSnapshot(): void {
+  private renderSnapshot(numbersOnly = false): void {
     const s: PanelSnapshot | undefined = this.state.snapshot;
     if (!s) return;
     this.view = snapshotView(s, this.state.stackBy, this.state.live);
@@ -266,10 +281,11 @@ export class PanelApp {
     this.root.setAttribute('aria-busy', 'false');
     this.root.dataset.generatedAt = String(s.generatedAt);
     byId('cards').replaceChildren(...cardsSection(this.view.cards));
+    if (numbersOnly) return;
     const options = this.view.options;
-    afterPaint(() => this.fillOptions(options));
+    if (options) afterPaint(() => this.fillOptions(options));
     this.renderCharts();
-    // A first-paint snapshot has the cards and charts only; the rest follows in a moment.
+    // A first-paint snapshot has the totals only (no breakdown, rows, experiments); the rest follows in a moment.
     if (s.partial) {
       this.body('recent').replaceChildren(el('p', { class: 'empty' }, 'Loading…'));
       return;
@@ -361,6 +377,12 @@ export class PanelApp {
   private body(section: string): HTMLElement {
     return byId(section).querySelector<HTMLElement>('.body') ?? byId(section);
   }
+}
+
+function option(value: string, label = value): HTMLOptionElement {
+  const o = el('option', {}, label);
+  o.value = value;
+  return o;
 }
 
 /** Runs `fn` in a task after the next frame is painted (a requestAnimationFrame callback runs before it). */

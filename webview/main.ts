@@ -1,10 +1,7 @@
 /**
- * The usage & cost panel's browser entry. Only the components used are imported, so the bundle
- * carries those and nothing else; everything is bundled (nothing is fetched at run time).
+ * The usage & cost panel's browser entry. The controls are plain <select>s and <button>s in the
+ * theme's colours (panel.css): no custom elements to define and upgrade before the first paint.
  */
-import '@vscode-elements/elements/dist/vscode-button/index.js';
-import '@vscode-elements/elements/dist/vscode-option/index.js';
-import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import { PanelApp } from './app';
 import { vscodeApi } from './vscodeApi';
 

@@ -1,4 +1,4 @@
-import type { UsageBreakdownCell, UsageGroup } from '../protocol/usage';
+import type { UsageBreakdownCell, UsageBreakdownResult, UsageGroup } from '../protocol/usage';
 import type { PanelFilters, PanelLive, PanelSnapshot } from '../protocol/webview';
 import { dayKey, daysBetween, hoursBetween, monthOf } from './calendar';
 import { count, ms, percent, ratio, usd } from './format';
@@ -47,7 +47,8 @@ export interface SnapshotView {
   today: string;
   cards: CardView[];
   charts: ChartView[];
-  options: FilterOptions;
+  /** Undefined until the breakdown is in (the first paint's part has none). */
+  options: FilterOptions | undefined;
   budgetUsd: number | undefined;
 }
 
@@ -102,10 +103,11 @@ export function snapshotView(s: PanelSnapshot, stackBy: StackBy, live?: PanelLiv
   const hourly = s.daily.groupBy === 'hour';
   const per = hourly ? 'hour' : 'day';
   const days = (hourly ? hoursBetween : daysBetween)(s.daily.since, s.daily.until, s.utcOffsetMinutes);
-  const cells = filterCells(s.breakdown.cells, s.filters);
   const byDay = new Map(s.daily.groups.map((g) => [g.key, g]));
   const charts: ChartView[] = [
-    costStack(days, cells, stackBy, hourly),
+    s.breakdown
+      ? costStack(days, filterCells(s.breakdown.cells, s.filters), stackBy, hourly)
+      : costTotal(days, byDay, stackBy, hourly),
     burnDown(s, month.dayKeys, today, projected, budgetUsd),
     {
       id: 'tokens',
@@ -136,7 +138,7 @@ export function snapshotView(s: PanelSnapshot, stackBy: StackBy, live?: PanelLiv
     errorsByCode(s),
   ];
 
-  return { today, cards, charts, options: filterOptions(s), budgetUsd };
+  return { today, cards, charts, options: s.breakdown && filterOptions(s, s.breakdown), budgetUsd };
 }
 
 /** Linear: the month's spend so far, at the same daily rate to the month's end. */
@@ -184,6 +186,15 @@ function costStack(days: string[], cells: UsageBreakdownCell[], by: StackBy, hou
     unit: 'usd',
     x: days,
     series: keys.map((label, k) => ({ label, values: values[k]! })),
+  };
+}
+
+/** Until the breakdown is in: the same chart with the day's total as its one stack. */
+function costTotal(days: string[], byDay: Map<string, UsageGroup>, by: StackBy, hourly: boolean): ChartView {
+  return {
+    ...costStack([], [], by, hourly),
+    x: days,
+    series: [{ label: 'all', values: days.map((d) => byDay.get(d)?.costUsd ?? 0) }],
   };
 }
 
@@ -244,9 +255,9 @@ function errorsByCode(s: PanelSnapshot): ChartView {
   };
 }
 
-function filterOptions(s: PanelSnapshot): FilterOptions {
+function filterOptions(s: PanelSnapshot, breakdown: UsageBreakdownResult): FilterOptions {
   const sets = { providers: new Set<string>(), models: new Set<string>(), features: new Set<string>() };
-  for (const c of s.breakdown.cells) {
+  for (const c of breakdown.cells) {
     if (c.provider !== '(none)') sets.providers.add(c.provider);
     if (c.model !== '(none)') sets.models.add(c.model);
     sets.features.add(c.feature);

@@ -34,12 +34,27 @@ describe("the usage panel's messages to a page that may not listen yet", () => {
     expect(sent.map((m) => m.type === 'snapshot' && m.snapshot.partial === true)).toEqual([true, false]);
   });
 
-  it('keeps only the newest snapshot: a whole one that landed first is not preceded by its part', () => {
+  it('a whole snapshot that landed first keeps its own small part ahead of it, so the page paints from the part', () => {
     const { box, sent } = outbox();
     box.post({ type: 'snapshot', snapshot: partial });
     box.post({ type: 'snapshot', snapshot: whole });
     box.ready();
-    expect(sent).toEqual([{ type: 'snapshot', snapshot: whole }]);
+    expect(sent).toEqual([
+      { type: 'snapshot', snapshot: partial },
+      { type: 'snapshot', snapshot: whole },
+    ]);
+  });
+
+  it('keeps only the newest snapshot: an older one, whole or part, is dropped', () => {
+    const { box, sent } = outbox();
+    const later = { ...whole, generatedAt: whole.generatedAt + 1 };
+    box.post({ type: 'snapshot', snapshot: partial });
+    box.post({ type: 'snapshot', snapshot: whole });
+    box.post({ type: 'snapshot', snapshot: { ...later, recent: [], partial: true } });
+    box.post({ type: 'snapshot', snapshot: later });
+    box.post({ type: 'snapshot', snapshot: { ...later, generatedAt: later.generatedAt + 1 } });
+    box.ready();
+    expect(sent).toEqual([{ type: 'snapshot', snapshot: { ...later, generatedAt: later.generatedAt + 1 } }]);
   });
 
   it('a failure before ready reaches the page, after the part that was read', () => {

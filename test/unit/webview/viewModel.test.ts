@@ -52,17 +52,31 @@ describe('the panel view model', () => {
   });
 
   it('filters breakdown cells by provider, model and feature', () => {
-    const cells = seededSnapshot().breakdown.cells;
+    const cells = seededSnapshot().breakdown!.cells;
     const openai = filterCells(cells, { range: '30d', provider: 'openai' });
     expect(openai.length).toBeGreaterThan(0);
     expect(openai.every((c) => c.provider === 'openai')).toBe(true);
     expect(filterCells(cells, { range: '30d', provider: 'openai', model: 'claude-sonnet-5-5' })).toEqual([]);
   });
 
+  it("without the breakdown (the first paint's part): the cost chart is the per-day total, no filter choices yet", () => {
+    const whole = seededSnapshot();
+    const { breakdown: _left, ...part } = whole;
+    const view = snapshotView({ ...part, partial: true }, 'model');
+    expect(view.options).toBeUndefined();
+    const cost = view.charts.find((c) => c.id === 'cost')!;
+    expect(cost.series.map((x) => x.label)).toEqual(['all']);
+    expect(cost.x).toEqual(snapshotView(whole, 'model').charts[0]!.x);
+    const total = cost.series[0]!.values.reduce<number>((a, v) => a + (v ?? 0), 0);
+    expect(total).toBeCloseTo(whole.daily.total.costUsd, 6);
+    // The cards need only the totals: the same as the whole snapshot's.
+    expect(view.cards).toEqual(snapshotView(whole, 'model').cards);
+  });
+
   it('offers filter choices from the unfiltered breakdown', () => {
     const view = snapshotView(seededSnapshot(), 'feature');
-    expect(view.options.providers).toEqual(['anthropic', 'gemini', 'openai']);
-    expect(view.options.features).toContain('explain');
+    expect(view.options?.providers).toEqual(['anthropic', 'gemini', 'openai']);
+    expect(view.options?.features).toContain('explain');
     expect(view.today).toBe(new Date(NOW).toISOString().slice(0, 10));
   });
 });

@@ -10,6 +10,7 @@ import { ChatClient, type ChatConnection } from '../client/chatClient';
 import { toConduitError } from '../client/rpcErrors';
 import { formatUsd } from '../usage/formatUsd';
 import { imagePart, parseEffort, schemaFromFile } from './attachments';
+import { codeCacheHint } from './codeCacheHint';
 import { connect, ExitCode, selectedProfile } from './context';
 import { parseNumber, PROMPT_OPTIONS, promptRequest } from './promptRequest';
 
@@ -117,7 +118,10 @@ export async function askCommand(argv: string[]): Promise<number> {
  * DaemonClient starts the daemon (or replaces an outdated one) and carries it.
  */
 async function connectChat(startProvider: ProviderId | undefined): Promise<ChatConnection> {
-  return (await ChatClient.connect()) ?? connect(true, startProvider);
+  const warm = await ChatClient.connect();
+  if (warm) return warm;
+  codeCacheHint.skipSave = true;
+  return connect(true, startProvider);
 }
 
 /** `router/explain`: the routing decision and worst-case cost of a request, sending nothing upstream. */

@@ -42,6 +42,12 @@ export interface CachedLoad {
 export interface CacheOptions {
   /** The cache folder (it and its parent are created 0700 when missing); undefined: no cache. */
   dir: string | undefined;
+  /**
+   * A cache of its own for one kind of run (`conduit ask`): a cache holds the functions the run
+   * that wrote it compiled, so one written by `conduit status` gave every ask code it never ran
+   * to deserialize, and compiled the ask's own code from source. Word characters only.
+   */
+  variant?: string;
   /** The `require` the bundle gets: the loader's own, so it resolves beside the bundle. */
   require: NodeJS.Require;
 }
@@ -56,15 +62,21 @@ const crc32 = zlibCrc32 as ((data: string | Uint8Array) => number) | undefined;
  * The cache file's name: the bundle's name, its content's checksum and length, and the runtime's
  * V8 version and architecture, so another build or another runtime never reads this one's cache.
  */
-export function cacheFileName(bundle: string, source: string, v8: string = process.versions.v8): string {
-  return nameOf(bundle, crc32 ? crc32(source) : 0, source.length, v8);
+export function cacheFileName(
+  bundle: string,
+  source: string,
+  v8: string = process.versions.v8,
+  variant?: string,
+): string {
+  return nameOf(bundle, crc32 ? crc32(source) : 0, source.length, v8, variant);
 }
 
 /** `crc`: the CRC-32 of the bundle's UTF-8 bytes (the same as of its text); `chars`: the text's length. */
-function nameOf(bundle: string, crc: number, chars: number, v8: string = process.versions.v8): string {
+function nameOf(bundle: string, crc: number, chars: number, v8 = process.versions.v8, variant?: string): string {
   const sum = crc32 ? (crc >>> 0).toString(16).padStart(8, '0') : '0';
   const runtime = `${v8}-${process.arch}`.replace(/[^\w.-]/g, '_');
-  return `${basename(bundle, '.js')}-${sum}-${chars}-${runtime}.bin`;
+  const name = basename(bundle, '.js') + (variant ? `.${variant.replace(/\W/g, '_')}` : '');
+  return `${name}-${sum}-${chars}-${runtime}.bin`;
 }
 
 /** Runs a CommonJS bundle as Node's loader would, from the code cache in `opts.dir` when it can. */
@@ -72,7 +84,10 @@ export function loadCached(bundle: string, opts: CacheOptions): CachedLoad {
   // The checksum is taken of the bytes as read: of the text, it would encode it to UTF-8 again.
   const bytes = readFileSync(bundle);
   const source = bytes.toString('utf8');
-  const file = opts.dir && crc32 ? join(opts.dir, nameOf(bundle, crc32(bytes), source.length)) : undefined;
+  const file =
+    opts.dir && crc32
+      ? join(opts.dir, nameOf(bundle, crc32(bytes), source.length, undefined, opts.variant))
+      : undefined;
   const read = file ? readCache(file) : { use: 'off' as CacheUse };
   // The wrapper sits on a line of its own, so line numbers in stack traces stay the bundle's.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {\n${source}\n})`, {

@@ -42,6 +42,15 @@ describe('ChatClient, the one-shot client of a warm `conduit ask`', () => {
     expect(env.fake.requests).toHaveLength(1);
   });
 
+  it('reads an answer that arrives over many reads of the socket', async () => {
+    const text = 'lorem ipsum dolor sit amet, '.repeat(20_000); // 560 kB: one frame, many reads
+    env.fake.enqueue('openai', { text });
+    const client = (await ChatClient.connect(env.h.home))!;
+    const result = await client.chat(ask('long', false));
+    client.close();
+    expect(result.text).toBe(text);
+  });
+
   it("maps the daemon's errors exactly as DaemonClient does", async () => {
     const refusal = { status: 400, error: { message: 'bad param' } };
     env.fake.enqueue('openai', refusal);

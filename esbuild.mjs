@@ -1,6 +1,9 @@
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
-import { fileURLToPath, URL } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL, URL } from 'node:url';
+
+const require = createRequire(import.meta.url);
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -44,6 +47,22 @@ const jsonrpcCryptoOnUse = {
   },
 };
 
+/**
+ * The protocol's files import their request and notification types from 'vscode-jsonrpc', whose
+ * entry evaluates the whole library (connections, readers, writers, pipes). In the CLI that
+ * specifier is the file that defines those types (and ResponseError): `conduit ask` talks over
+ * daemon/client/chatClient.ts and never evaluates the rest (issue #23). The other commands still
+ * load it through 'vscode-jsonrpc/node', which shares this same file.
+ */
+const jsonrpcTypesOnly = {
+  name: 'jsonrpc-types-only',
+  setup(build) {
+    // Beside the node entry; the package's "exports" does not offer it by name.
+    const messages = fileURLToPath(new URL('../common/messages.js', pathToFileURL(require.resolve('vscode-jsonrpc'))));
+    build.onResolve({ filter: /^vscode-jsonrpc$/ }, () => ({ path: messages }));
+  },
+};
+
 const builds = [
   // The SQLite binding and @napi-rs/keyring load their native binaries from their own package
   // folders, so they cannot be bundled (the SQLite thread requires its binding by name).
@@ -82,7 +101,7 @@ const builds = [
     ...node,
     entryPoints: { cliMain: 'daemon/cli.ts' },
     outdir: 'dist',
-    plugins: [cliZodApart, jsonrpcCryptoOnUse],
+    plugins: [cliZodApart, jsonrpcCryptoOnUse, jsonrpcTypesOnly],
   },
   { ...node, entryPoints: { cliZod: 'daemon/cli/zodBundle.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { extension: 'extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },

@@ -2,6 +2,8 @@ import { CONDUIT_VERSION, PROTOCOL_VERSION } from '../protocol/version';
 import { ExitCode, fail, takeProfileOption } from './cli/context';
 import { joinNegativeValues } from './cli/negativeValues';
 
+export { codeCacheHint } from './cli/codeCacheHint';
+
 const HELP = `conduit: a resilient, cost-aware gateway to Anthropic, OpenAI and Gemini
 
 Usage:

@@ -1,8 +1,16 @@
 import { parseArgs } from 'node:util';
-import { RouterExplainRequest, textOf, type ChatRequest, type RouterExplainResult } from '../../protocol';
-import { toConduitError } from '../client/daemonClient';
+import {
+  RouterExplainRequest,
+  textOf,
+  type ChatRequest,
+  type ProviderId,
+  type RouterExplainResult,
+} from '../../protocol';
+import { ChatClient, type ChatConnection } from '../client/chatClient';
+import { toConduitError } from '../client/rpcErrors';
 import { formatUsd } from '../usage/formatUsd';
 import { imagePart, parseEffort, schemaFromFile } from './attachments';
+import { codeCacheHint } from './codeCacheHint';
 import { connect, ExitCode, selectedProfile } from './context';
 import { parseNumber, PROMPT_OPTIONS, promptRequest } from './promptRequest';
 
@@ -48,7 +56,7 @@ export async function askCommand(argv: string[]): Promise<number> {
     return ExitCode.ok;
   }
 
-  const client = await connect(true, request.provider);
+  const client = await connectChat(request.provider);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
@@ -103,6 +111,17 @@ export async function askCommand(argv: string[]): Promise<number> {
     process.off('SIGINT', onSigint);
     client.close();
   }
+}
+
+/**
+ * A running daemon of this version gets the request over the one-shot client; otherwise
+ * DaemonClient starts the daemon (or replaces an outdated one) and carries it.
+ */
+async function connectChat(startProvider: ProviderId | undefined): Promise<ChatConnection> {
+  const warm = await ChatClient.connect();
+  if (warm) return warm;
+  codeCacheHint.skipSave = true;
+  return connect(true, startProvider);
 }
 
 /** `router/explain`: the routing decision and worst-case cost of a request, sending nothing upstream. */

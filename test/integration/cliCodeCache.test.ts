@@ -26,10 +26,29 @@ describe("the CLI's code cache", () => {
     expect(r.stderr).toBe('');
   };
 
+  it('is not written by an ask that starts the daemon: the asks after it never run that code', async () => {
+    await ask('starts the daemon');
+    expect(cacheFiles()).toEqual([]);
+    // The same run with a daemon listening does write it: the check can fail.
+    await ask('warm');
+    expect(cacheFiles()).toHaveLength(1);
+    fs.rmSync(codeDir(), { recursive: true });
+  });
+
+  it("asks have a cache of their own; other commands share the bundle's", async () => {
+    const r = await env.h.cli(['--version']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(cacheFiles()).toEqual([expect.stringMatching(/^cliMain-[0-9a-f]{8}-\d+-.+\.bin$/)]);
+    await ask('own cache');
+    expect(cacheFiles()).toHaveLength(2);
+    expect(cacheFiles().filter((f) => f.startsWith('cliMain.ask-'))).toHaveLength(1);
+    fs.rmSync(codeDir(), { recursive: true });
+  });
+
   it('is written by the first run and read, not rewritten, by the next', async () => {
     await ask('one');
     const [file] = cacheFiles();
-    expect(file).toMatch(/^cliMain-[0-9a-f]{8}-\d+-.+\.bin$/);
+    expect(file).toMatch(/^cliMain\.ask-[0-9a-f]{8}-\d+-.+\.bin$/);
     const first = fs.statSync(path.join(codeDir(), file!));
     const bytes = fs.readFileSync(path.join(codeDir(), file!));
     await ask('two');

@@ -70,7 +70,7 @@ function isPlaceholder(value: string): boolean {
   if (/^<[^>]*>$/.test(v) || /^\[[^\]]*\]$/.test(v) || /^\{\{.*\}\}$/.test(v)) return true;
   if (/^(.)\1+$/.test(v)) return true;
   if (
-    /^(?:x+|\*+|\.\.\.|…|null|none|undefined|true|false|changeme|change_me|placeholder|redacted|\[REDACTED(?::[a-z_]+)?\]|your[-_ ].*|my[-_ ].*|example.*|dummy.*|todo)$/i.test(
+    /^(?:x+|\*+|\.\.\.|\u2026|null|none|undefined|true|false|changeme|change_me|placeholder|redacted|\[REDACTED(?::[a-z_]+)?\]|your[-_ ].*|my[-_ ].*|example.*|dummy.*|todo)$/i.test(
       v,
     )
   )

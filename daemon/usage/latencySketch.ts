@@ -36,6 +36,12 @@ export function binValue(bin: number): number {
 const DENSE_MIN = -400;
 const DENSE_SIZE = 1500;
 
+/** A sketch's bins and their counts, in bin order: 16 bytes a bin, merged without parsing. */
+export interface SketchBins {
+  bins: Float64Array;
+  counts: Float64Array;
+}
+
 /** Bin counts of one or more merged sketches. */
 export class LatencySketch {
   private dense: Float64Array | null = null;
@@ -65,6 +71,16 @@ export class LatencySketch {
     }
     for (const [bin, n] of other.sparse) this.sparse.set(bin, (this.sparse.get(bin) ?? 0) + n);
     this.total += other.total;
+  }
+
+  addBins(b: SketchBins): void {
+    const { bins, counts } = b;
+    for (let i = 0; i < bins.length; i++) this.addBin(bins[i]!, counts[i]);
+  }
+
+  toBins(): SketchBins {
+    const pairs = [...this.binsInOrder()];
+    return { bins: Float64Array.from(pairs, (p) => p[0]), counts: Float64Array.from(pairs, (p) => p[1]) };
   }
 
   /**

@@ -2,8 +2,18 @@ import type { UsageFilters } from '../../protocol/usage';
 import { LatencySketch } from './latencySketch';
 import { rollupGate } from './rollupGate';
 import { planRollups, type RollupPlan, type TimeRange } from './rollupPlan';
+import type { RollupGrain } from './rollupSchema';
+import { sketchCache } from './rollupSketchCache';
 import { readRollupState } from './rollupState';
-import { hasFilters, keyExpressions, packedQuery, tailFrom, whereClause, type PackedAnswer } from './rollupSql';
+import {
+  hasFilters,
+  keyExpressions,
+  packedQuery,
+  sketchTextQuery,
+  tailFrom,
+  whereClause,
+  type PackedAnswer,
+} from './rollupSql';
 import type { SqliteDb } from './sqlite';
 
 export type GroupDim = 'day' | 'hour' | 'month' | 'feature' | 'model' | 'provider';
@@ -91,6 +101,7 @@ async function aggregate(db: SqliteDb, q: AggregateQuery): Promise<AggregateResu
     q.sketches && !hasFilters(q.filters) && q.groupBy.every((d) => (TIME_DIMS as readonly GroupDim[]).includes(d));
   const packed = await db.get<PackedAnswer>(...packedQuery(q, plan, tail, state.rolledTo, bucketSketches));
   if (packed) addPacked(groups, packed, q.groupBy.length, q.sketches && !bucketSketches);
+  if (packed?.sketches) await addBucketSketches(db, groups, packed.sketches, q.groupBy.length);
   if (q.sketches) {
     if (plan.raw.length > 0) await addRawSketches(db, plan.raw, q, groups);
     // Most answers have no tail to read: the roller folds every few seconds.
@@ -100,7 +111,7 @@ async function aggregate(db: SqliteDb, q: AggregateQuery): Promise<AggregateResu
   return result;
 }
 
-/** Adds the packed answer's groups: [keys…, sums…, errors, (lat, ttft)], then errors and bucket sketches. */
+/** Adds the packed answer's groups: [keys…, sums…, errors, (lat, ttft)], then errors. */
 function addPacked(groups: Map<string, Aggregate>, packed: PackedAnswer, nKeys: number, rowSketches: boolean): void {
   for (const item of parseElements(packed.sums)) {
     const g = groupFor(groups, item.slice(0, nKeys).map(String));
@@ -130,11 +141,41 @@ function addPacked(groups: Map<string, Aggregate>, packed: PackedAnswer, nKeys: 
     const key = status === 0 ? 'none' : String(status);
     g.errorsByStatus[key] = (g.errorsByStatus[key] ?? 0) + n;
   }
-  for (const item of packed.sketches ? packed.sketches.split('\x1e') : []) {
+}
+
+/**
+ * Merges each bucket's dimension-free sketches into its group ("keys…\x1fgrain\x1fbucket\x1fversion"
+ * elements): from the cache where it holds the bucket's version, else read and parsed once.
+ */
+async function addBucketSketches(
+  db: SqliteDb,
+  groups: Map<string, Aggregate>,
+  items: string,
+  nKeys: number,
+): Promise<void> {
+  const cache = sketchCache(db);
+  const missing = { day: new Map<number, Aggregate>(), hour: new Map<number, Aggregate>() };
+  for (const item of items.split('\x1e')) {
     const fields = item.split('\x1f');
     const g = groupFor(groups, fields.slice(0, nKeys));
-    g.latency.addText(fields[nKeys]);
-    g.ttft.addText(fields[nKeys + 1]);
+    const grain = fields[nKeys] as RollupGrain;
+    const bucket = Number(fields[nKeys + 1]);
+    const cached = cache.get(grain, bucket, Number(fields[nKeys + 2]));
+    if (cached) {
+      g.latency.addBins(cached.lat);
+      g.ttft.addBins(cached.ttft);
+    } else missing[grain].set(bucket, g);
+  }
+  for (const grain of ['day', 'hour'] as const) {
+    if (missing[grain].size === 0) continue;
+    const row = await db.get<{ sketches: string | null }>(...sketchTextQuery(grain, [...missing[grain].keys()]));
+    for (const item of row?.sketches ? row.sketches.split('\x1e') : []) {
+      const [bucket, version, lat, ttft] = item.split('\x1f') as [string, string, string, string];
+      const parsed = cache.parse(grain, Number(bucket), Number(version), lat, ttft);
+      const g = missing[grain].get(Number(bucket))!;
+      g.latency.addBins(parsed.lat);
+      g.ttft.addBins(parsed.ttft);
+    }
   }
 }
 

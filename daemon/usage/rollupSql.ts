@@ -1,7 +1,7 @@
 import type { UsageFilters } from '../../protocol/usage';
 import type { AggregateQuery } from './rollupAggregate';
 import type { RollupPlan, TimeRange } from './rollupPlan';
-import { ROLLUP_SUMS, ROLLUP_TABLES, SKETCH_TABLES } from './rollupSchema';
+import { ROLLUP_SUMS, ROLLUP_TABLES, SKETCH_TABLES, type RollupGrain } from './rollupSchema';
 import type { SqlValue } from './sqlite';
 
 /** The SQL of a usage question over the rollups, the raw edges and the unfolded tail (rollupAggregate.ts runs it). */
@@ -119,16 +119,19 @@ export function packedQuery(
     const sketchParts: string[] = [];
     for (const grain of ['day', 'hour'] as const) {
       for (const range of plan[grain]) {
-        sketchParts.push(`SELECT bucket AS t, lat, ttft FROM ${SKETCH_TABLES[grain]} WHERE bucket >= ? AND bucket < ?`);
+        sketchParts.push(
+          `SELECT '${grain}' AS grain, bucket AS t, version FROM ${SKETCH_TABLES[grain]} WHERE bucket >= ? AND bucket < ?`,
+        );
         params.push(range.from, range.to);
       }
     }
-    // One element a bucket, grouped in JavaScript: grouping in SQL sorted the year's text.
-    // Not JSON: quoting a year of sketch text cost about a third of the question. Time keys and
-    // sketch text ("12:3 -4 ") hold no control characters, so two of them separate the fields.
+    // One element a bucket, grouped in JavaScript, which keeps each bucket's parsed sketches
+    // by version (rollupSketchCache.ts) and reads the text of those it has not parsed
+    // (sketchTextQuery): a year's text, moved and parsed at every question, was half its time.
+    // Time keys hold no control characters, so two of them separate the fields.
     if (sketchParts.length > 0)
-      sketches = `(SELECT group_concat(${[...keyNames, 'lat', 'ttft'].join(' || char(31) || ')}, char(30))
-        FROM (SELECT ${[...keys, 'lat', 'ttft'].join(', ')} FROM (${sketchParts.join(' UNION ALL ')})))`;
+      sketches = `(SELECT group_concat(${[...keyNames, 'grain', 't', 'version'].join(' || char(31) || ')}, char(30))
+        FROM (SELECT ${[...keys, 'grain', 't', 'version'].join(', ')} FROM (${sketchParts.join(' UNION ALL ')})))`;
   }
   return [
     `SELECT ${sums} AS sums, ${errors} AS errors, ${sketches} AS sketches, (SELECT MAX(id) FROM requests) AS last_id`,
@@ -197,4 +200,16 @@ export function tailFrom(where: { where: string; params: SqlValue[] }, afterId: 
   where.where = `id > ? AND ${where.where}`;
   where.params.unshift(afterId);
   return 'requests NOT INDEXED';
+}
+
+/**
+ * The text and version of the given buckets' dimension-free sketches, as "bucket\x1fversion\x1flat\x1fttft"
+ * elements joined by \x1e (sketch text is digits, colons, minus signs and spaces).
+ */
+export function sketchTextQuery(grain: RollupGrain, buckets: readonly number[]): [string, SqlValue[]] {
+  return [
+    `SELECT group_concat(bucket || char(31) || version || char(31) || lat || char(31) || ttft, char(30)) AS sketches
+      FROM ${SKETCH_TABLES[grain]} WHERE bucket IN (SELECT value FROM json_each(?))`,
+    [JSON.stringify(buckets)],
+  ];
 }

@@ -79,8 +79,28 @@ export class LatencySketch {
   }
 
   toBins(): SketchBins {
-    const pairs = [...this.binsInOrder()];
-    return { bins: Float64Array.from(pairs, (p) => p[0]), counts: Float64Array.from(pairs, (p) => p[1]) };
+    const dense = this.dense;
+    if (this.sparse.size > 0 || !dense) {
+      const pairs = [...this.binsInOrder()];
+      return { bins: Float64Array.from(pairs, (p) => p[0]), counts: Float64Array.from(pairs, (p) => p[1]) };
+    }
+    // The usual case, and a year's first question makes hundreds: two passes over the dense bins.
+    let n = 0;
+    for (let i = 0; i < DENSE_SIZE; i++) if (dense[i] !== 0) n++;
+    const out = { bins: new Float64Array(n), counts: new Float64Array(n) };
+    for (let i = 0, j = 0; i < DENSE_SIZE; i++) {
+      if (dense[i] === 0) continue;
+      out.bins[j] = i + DENSE_MIN;
+      out.counts[j++] = dense[i]!;
+    }
+    return out;
+  }
+
+  /** Empties the sketch, keeping its dense array for the next use. */
+  clear(): void {
+    this.dense?.fill(0);
+    this.sparse.clear();
+    this.total = 0;
   }
 
   /**

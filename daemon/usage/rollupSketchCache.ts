@@ -73,10 +73,13 @@ export class SketchCache {
   }
 }
 
+/** One sketch parses every text in turn: a year's first question would otherwise allocate 730 dense arrays. */
+const scratch = new LatencySketch();
+
 function binsOf(text: string): SketchBins {
-  const s = new LatencySketch();
-  s.addText(text);
-  return s.toBins();
+  scratch.clear();
+  scratch.addText(text);
+  return scratch.toBins();
 }
 
 const caches = new WeakMap<SqliteDb, SketchCache>();

@@ -3,7 +3,7 @@ import { LatencySketch } from './latencySketch';
 import { rollupGate } from './rollupGate';
 import { planRollups, type RollupPlan, type TimeRange } from './rollupPlan';
 import type { RollupGrain } from './rollupSchema';
-import { sketchCache } from './rollupSketchCache';
+import { sketchCache, type CachedSketch } from './rollupSketchCache';
 import { readRollupState } from './rollupState';
 import {
   hasFilters,
@@ -99,7 +99,9 @@ async function aggregate(db: SqliteDb, q: AggregateQuery): Promise<AggregateResu
   // Unfiltered and grouped by time only: the dimension-free sketches answer the percentiles.
   const bucketSketches =
     q.sketches && !hasFilters(q.filters) && q.groupBy.every((d) => (TIME_DIMS as readonly GroupDim[]).includes(d));
-  const packed = await db.get<PackedAnswer>(...packedQuery(q, plan, tail, state.rolledTo, bucketSketches));
+  const cache = sketchCache(db);
+  const known = bucketSketches ? cache.versions.bind(cache) : null;
+  const packed = await db.get<PackedAnswer>(...packedQuery(q, plan, tail, state.rolledTo, known));
   if (packed) addPacked(groups, packed, q.groupBy.length, q.sketches && !bucketSketches);
   if (packed?.sketches) await addBucketSketches(db, groups, packed.sketches, q.groupBy.length);
   if (q.sketches) {
@@ -144,8 +146,9 @@ function addPacked(groups: Map<string, Aggregate>, packed: PackedAnswer, nKeys: 
 }
 
 /**
- * Merges each bucket's dimension-free sketches into its group ("keys…\x1fgrain\x1fbucket\x1fversion"
- * elements): from the cache where it holds the bucket's version, else read and parsed once.
+ * Merges each bucket's dimension-free sketches into its group ("keys…\x1fgrain\x1fbucket\x1fversion\x1fhit
+ * \x1flat\x1fttft" elements): parsed from the text sent, or from the cache where the statement
+ * found the version it holds. An entry another question evicted or replaced meanwhile is read again.
  */
 async function addBucketSketches(
   db: SqliteDb,
@@ -155,26 +158,36 @@ async function addBucketSketches(
 ): Promise<void> {
   const cache = sketchCache(db);
   const missing = { day: new Map<number, Aggregate>(), hour: new Map<number, Aggregate>() };
+  const merge = (g: Aggregate, s: CachedSketch) => {
+    g.latency.addBins(s.lat);
+    g.ttft.addBins(s.ttft);
+  };
   for (const item of items.split('\x1e')) {
     const fields = item.split('\x1f');
     const g = groupFor(groups, fields.slice(0, nKeys));
-    const grain = fields[nKeys] as RollupGrain;
-    const bucket = Number(fields[nKeys + 1]);
-    const cached = cache.get(grain, bucket, Number(fields[nKeys + 2]));
-    if (cached) {
-      g.latency.addBins(cached.lat);
-      g.ttft.addBins(cached.ttft);
-    } else missing[grain].set(bucket, g);
+    const [grain, bucketText, version, hit, lat, ttft] = fields.slice(nKeys) as [
+      RollupGrain,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    const bucket = Number(bucketText);
+    if (hit === '0') {
+      merge(g, cache.parse(grain, bucket, Number(version), lat, ttft));
+      continue;
+    }
+    const cached = cache.get(grain, bucket, Number(version));
+    if (cached) merge(g, cached);
+    else missing[grain].set(bucket, g);
   }
   for (const grain of ['day', 'hour'] as const) {
     if (missing[grain].size === 0) continue;
     const row = await db.get<{ sketches: string | null }>(...sketchTextQuery(grain, [...missing[grain].keys()]));
     for (const item of row?.sketches ? row.sketches.split('\x1e') : []) {
       const [bucket, version, lat, ttft] = item.split('\x1f') as [string, string, string, string];
-      const parsed = cache.parse(grain, Number(bucket), Number(version), lat, ttft);
-      const g = missing[grain].get(Number(bucket))!;
-      g.latency.addBins(parsed.lat);
-      g.ttft.addBins(parsed.ttft);
+      merge(missing[grain].get(Number(bucket))!, cache.parse(grain, Number(bucket), Number(version), lat, ttft));
     }
   }
 }

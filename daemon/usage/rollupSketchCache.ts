@@ -1,5 +1,5 @@
 import { LatencySketch, type SketchBins } from './latencySketch';
-import type { RollupGrain } from './rollupSchema';
+import { DAY_MS, HOUR_MS, type RollupGrain } from './rollupSchema';
 import type { SqliteDb } from './sqlite';
 
 /** A parsed dimension-free sketch row, valid while the row's version is this one. */
@@ -36,6 +36,26 @@ export class SketchCache {
 
   get heldBytes(): number {
     return this.bytes;
+  }
+
+  /** Forgets every entry (a measurement of the first question, a test). */
+  clear(): void {
+    this.entries.clear();
+    this.bytes = 0;
+  }
+
+  /** The versions held for each bucket of the range (-1 where none), or null when none is held. */
+  versions(grain: RollupGrain, range: { from: number; to: number }): number[] | null {
+    if (this.entries.size === 0) return null;
+    const unit = grain === 'day' ? DAY_MS : HOUR_MS;
+    const out: number[] = [];
+    let any = false;
+    for (let bucket = range.from; bucket < range.to; bucket += unit) {
+      const version = this.entries.get(`${grain}${bucket}`)?.version ?? -1;
+      any ||= version !== -1;
+      out.push(version);
+    }
+    return any ? out : null;
   }
 
   /** The row's parsed sketches if they were parsed at this version. */

@@ -145,8 +145,9 @@ export function packedQuery(
     // the fields.
     if (sketchParts.length > 0) {
       const fields = [...keyNames, 'grain', 't', 'version', 'hit', 'lat', 'ttft'];
+      const columns = [...keys, ...fields.slice(keyNames.length)].join(', ');
       sketches = `(SELECT group_concat(${fields.join(' || char(31) || ')}, char(30))
-        FROM (SELECT ${[...keys, ...fields.slice(keyNames.length)].join(', ')} FROM (${sketchParts.join(' UNION ALL ')})))`;
+        FROM (SELECT ${columns} FROM (${sketchParts.join(' UNION ALL ')})))`;
     }
   }
   return [

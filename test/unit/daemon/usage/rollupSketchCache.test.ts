@@ -122,7 +122,7 @@ describe('the cache of parsed dimension-free sketches', () => {
     await ledger.close();
   });
 
-  it('any other write to a sketch row (a migration rewriting it, a delete and insert) gives it a new version', async () => {
+  it('any other write to a sketch row (a rewrite, a delete and insert) gives it a new version', async () => {
     const { file, ledger, db } = await openLedger('rewrite.db', 5);
     await expectExact(file, db);
     const day = END - 30 * DAY - ((END - 30 * DAY) % DAY);

@@ -163,6 +163,24 @@ describe('the cache of parsed dimension-free sketches', () => {
     await ledger.close();
   });
 
+  it('an entry gone between the statement and the merge (another question evicted it) is read again', async () => {
+    const { file, ledger, db } = await openLedger('evicted.db', 7);
+    const warm = await expectExact(file, db);
+    const cache = sketchCache(db);
+    // The statement is told of versions the cache no longer holds by the time its answer arrives.
+    const versions = cache.versions.bind(cache);
+    cache.versions = (grain, range) => {
+      const held = versions(grain, range);
+      cache.clear();
+      return held;
+    };
+    const misses = cache.misses;
+    const again = await aggregateUsage(db, YEAR);
+    expect(bins(again)).toEqual(bins(warm));
+    expect(cache.misses - misses).toBeGreaterThan(60);
+    await ledger.close();
+  });
+
   it('holds at most its bytes, dropping the least recently used', () => {
     const cache = new SketchCache(4000);
     const text = Array.from({ length: 50 }, (_, i) => `${i} `).join('');

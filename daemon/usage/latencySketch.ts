@@ -36,6 +36,12 @@ export function binValue(bin: number): number {
 const DENSE_MIN = -400;
 const DENSE_SIZE = 1500;
 
+/** A sketch's bins and their counts, in bin order: 16 bytes a bin, merged without parsing. */
+export interface SketchBins {
+  bins: Float64Array;
+  counts: Float64Array;
+}
+
 /** Bin counts of one or more merged sketches. */
 export class LatencySketch {
   private dense: Float64Array | null = null;
@@ -65,6 +71,36 @@ export class LatencySketch {
     }
     for (const [bin, n] of other.sparse) this.sparse.set(bin, (this.sparse.get(bin) ?? 0) + n);
     this.total += other.total;
+  }
+
+  addBins(b: SketchBins): void {
+    const { bins, counts } = b;
+    for (let i = 0; i < bins.length; i++) this.addBin(bins[i]!, counts[i]);
+  }
+
+  toBins(): SketchBins {
+    const dense = this.dense;
+    if (this.sparse.size > 0 || !dense) {
+      const pairs = [...this.binsInOrder()];
+      return { bins: Float64Array.from(pairs, (p) => p[0]), counts: Float64Array.from(pairs, (p) => p[1]) };
+    }
+    // The usual case, and a year's first question makes hundreds: two passes over the dense bins.
+    let n = 0;
+    for (let i = 0; i < DENSE_SIZE; i++) if (dense[i] !== 0) n++;
+    const out = { bins: new Float64Array(n), counts: new Float64Array(n) };
+    for (let i = 0, j = 0; i < DENSE_SIZE; i++) {
+      if (dense[i] === 0) continue;
+      out.bins[j] = i + DENSE_MIN;
+      out.counts[j++] = dense[i]!;
+    }
+    return out;
+  }
+
+  /** Empties the sketch, keeping its dense array for the next use. */
+  clear(): void {
+    this.dense?.fill(0);
+    this.sparse.clear();
+    this.total = 0;
   }
 
   /**

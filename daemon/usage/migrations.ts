@@ -1,4 +1,4 @@
-import { LAZY_ROLLUP_MIGRATION, ROLLUP_MIGRATION } from './rollupSchema';
+import { LAZY_ROLLUP_MIGRATION, ROLLUP_MIGRATION, SKETCH_VERSION_MIGRATION } from './rollupSchema';
 import type { SqliteDb } from './sqlite';
 
 /**
@@ -66,6 +66,8 @@ export const migrations: readonly string[] = [
   `ALTER TABLE requests ADD COLUMN client_name TEXT;`,
   // 8: the rollups are folded in by a background roller instead of four triggers per INSERT.
   LAZY_ROLLUP_MIGRATION,
+  // 9: a version on each dimension-free sketch row, so the daemon re-parses only sketches that changed.
+  SKETCH_VERSION_MIGRATION,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

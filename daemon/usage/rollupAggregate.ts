@@ -2,8 +2,18 @@ import type { UsageFilters } from '../../protocol/usage';
 import { LatencySketch } from './latencySketch';
 import { rollupGate } from './rollupGate';
 import { planRollups, type RollupPlan, type TimeRange } from './rollupPlan';
+import type { RollupGrain } from './rollupSchema';
+import { sketchCache, type CachedSketch } from './rollupSketchCache';
 import { readRollupState } from './rollupState';
-import { hasFilters, keyExpressions, packedQuery, tailFrom, whereClause, type PackedAnswer } from './rollupSql';
+import {
+  hasFilters,
+  keyExpressions,
+  packedQuery,
+  sketchTextQuery,
+  tailFrom,
+  whereClause,
+  type PackedAnswer,
+} from './rollupSql';
 import type { SqliteDb } from './sqlite';
 
 export type GroupDim = 'day' | 'hour' | 'month' | 'feature' | 'model' | 'provider';
@@ -89,8 +99,11 @@ async function aggregate(db: SqliteDb, q: AggregateQuery): Promise<AggregateResu
   // Unfiltered and grouped by time only: the dimension-free sketches answer the percentiles.
   const bucketSketches =
     q.sketches && !hasFilters(q.filters) && q.groupBy.every((d) => (TIME_DIMS as readonly GroupDim[]).includes(d));
-  const packed = await db.get<PackedAnswer>(...packedQuery(q, plan, tail, state.rolledTo, bucketSketches));
+  const cache = sketchCache(db);
+  const known = bucketSketches ? cache.versions.bind(cache) : null;
+  const packed = await db.get<PackedAnswer>(...packedQuery(q, plan, tail, state.rolledTo, known));
   if (packed) addPacked(groups, packed, q.groupBy.length, q.sketches && !bucketSketches);
+  if (packed?.sketches) await addBucketSketches(db, groups, packed.sketches, q.groupBy.length);
   if (q.sketches) {
     if (plan.raw.length > 0) await addRawSketches(db, plan.raw, q, groups);
     // Most answers have no tail to read: the roller folds every few seconds.
@@ -100,7 +113,7 @@ async function aggregate(db: SqliteDb, q: AggregateQuery): Promise<AggregateResu
   return result;
 }
 
-/** Adds the packed answer's groups: [keys…, sums…, errors, (lat, ttft)], then errors and bucket sketches. */
+/** Adds the packed answer's groups: [keys…, sums…, errors, (lat, ttft)], then errors. */
 function addPacked(groups: Map<string, Aggregate>, packed: PackedAnswer, nKeys: number, rowSketches: boolean): void {
   for (const item of parseElements(packed.sums)) {
     const g = groupFor(groups, item.slice(0, nKeys).map(String));
@@ -130,11 +143,52 @@ function addPacked(groups: Map<string, Aggregate>, packed: PackedAnswer, nKeys: 
     const key = status === 0 ? 'none' : String(status);
     g.errorsByStatus[key] = (g.errorsByStatus[key] ?? 0) + n;
   }
-  for (const item of packed.sketches ? packed.sketches.split('\x1e') : []) {
+}
+
+/**
+ * Merges each bucket's dimension-free sketches into its group ("keys…\x1fgrain\x1fbucket\x1fversion\x1fhit
+ * \x1flat\x1fttft" elements): parsed from the text sent, or from the cache where the statement
+ * found the version it holds. An entry another question evicted or replaced meanwhile is read again.
+ */
+async function addBucketSketches(
+  db: SqliteDb,
+  groups: Map<string, Aggregate>,
+  items: string,
+  nKeys: number,
+): Promise<void> {
+  const cache = sketchCache(db);
+  const missing = { day: new Map<number, Aggregate>(), hour: new Map<number, Aggregate>() };
+  const merge = (g: Aggregate, s: CachedSketch) => {
+    g.latency.addBins(s.lat);
+    g.ttft.addBins(s.ttft);
+  };
+  for (const item of items.split('\x1e')) {
     const fields = item.split('\x1f');
     const g = groupFor(groups, fields.slice(0, nKeys));
-    g.latency.addText(fields[nKeys]);
-    g.ttft.addText(fields[nKeys + 1]);
+    const [grain, bucketText, version, hit, lat, ttft] = fields.slice(nKeys) as [
+      RollupGrain,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    const bucket = Number(bucketText);
+    if (hit === '0') {
+      merge(g, cache.parse(grain, bucket, Number(version), lat, ttft));
+      continue;
+    }
+    const cached = cache.get(grain, bucket, Number(version));
+    if (cached) merge(g, cached);
+    else missing[grain].set(bucket, g);
+  }
+  for (const grain of ['day', 'hour'] as const) {
+    if (missing[grain].size === 0) continue;
+    const row = await db.get<{ sketches: string | null }>(...sketchTextQuery(grain, [...missing[grain].keys()]));
+    for (const item of row?.sketches ? row.sketches.split('\x1e') : []) {
+      const [bucket, version, lat, ttft] = item.split('\x1f') as [string, string, string, string];
+      merge(missing[grain].get(Number(bucket))!, cache.parse(grain, Number(bucket), Number(version), lat, ttft));
+    }
   }
 }
 

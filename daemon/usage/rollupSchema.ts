@@ -169,3 +169,28 @@ function onConflictAppend(): string {
 const SKETCH_APPEND =
   'ON CONFLICT (bucket) DO UPDATE SET lat = lat || excluded.lat, ttft = ttft || excluded.ttft, ' +
   'pending = pending + excluded.pending + 1';
+
+/**
+ * The version of a dimension-free sketch row, taken from one counter for both tables at every
+ * insert and every change of its text, whoever writes it (the roller, the backfill, the
+ * compactor, a later migration): the daemon keeps parsed sketches of closed buckets
+ * (rollupSketchCache.ts) and re-reads a bucket only when its version is not the one it parsed.
+ * A counter, not a per-row count, so a row deleted and written again never repeats a version.
+ */
+function sketchVersionTriggers(name: string): string {
+  const bump = `BEGIN
+    UPDATE usage_rollup_state SET value = value + 1 WHERE key = 'sketch_version';
+    UPDATE ${name} SET version = (SELECT value FROM usage_rollup_state WHERE key = 'sketch_version')
+      WHERE bucket = NEW.bucket;
+  END;`;
+  return `ALTER TABLE ${name} ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+  CREATE TRIGGER ${name}_version_insert AFTER INSERT ON ${name} ${bump}
+  CREATE TRIGGER ${name}_version_update AFTER UPDATE OF lat, ttft ON ${name} ${bump}`;
+}
+
+/** Migration 9: sketch versions (sketchVersionTriggers). Rows already there keep version 0 until they change. */
+export const SKETCH_VERSION_MIGRATION = `
+  INSERT INTO usage_rollup_state (key, value) VALUES ('sketch_version', 0);
+  ${sketchVersionTriggers(SKETCH_TABLES.hour)}
+  ${sketchVersionTriggers(SKETCH_TABLES.day)}
+`;

@@ -1,7 +1,7 @@
 import type { UsageFilters } from '../../protocol/usage';
 import type { AggregateQuery } from './rollupAggregate';
 import type { RollupPlan, TimeRange } from './rollupPlan';
-import { ROLLUP_SUMS, ROLLUP_TABLES, SKETCH_TABLES } from './rollupSchema';
+import { DAY_MS, HOUR_MS, ROLLUP_SUMS, ROLLUP_TABLES, SKETCH_TABLES, type RollupGrain } from './rollupSchema';
 import type { SqlValue } from './sqlite';
 
 /** The SQL of a usage question over the rollups, the raw edges and the unfolded tail (rollupAggregate.ts runs it). */
@@ -23,6 +23,11 @@ const RAW_SUMS: Record<(typeof ROLLUP_SUMS)[number], string> = {
 
 /** Client cancellations are the user's choice, not a failure (usageGroups.ts isError). */
 const IS_ERROR = "error_code NOT IN ('', 'cancelled')";
+
+/** The versions of a range's buckets the daemon has parsed, bucket i at range.from + i units (-1: none). */
+export type KnownVersions = (grain: RollupGrain, range: TimeRange) => number[] | null;
+
+const GRAIN_MS = { hour: HOUR_MS, day: DAY_MS } as const;
 
 /** One row: every group's sums, its errors by code and status, and its sketches, as JSON array elements. */
 export interface PackedAnswer {
@@ -47,9 +52,9 @@ export function packedQuery(
   plan: RollupPlan,
   tail: readonly TimeRange[],
   rolledTo: number,
-  bucketSketches: boolean,
+  bucketSketches: KnownVersions | null,
 ): [string, SqlValue[]] {
-  const rowSketches = q.sketches && !bucketSketches;
+  const rowSketches = q.sketches && bucketSketches === null;
   const concatSketches = "group_concat(lat, '') AS lat, group_concat(ttft, '') AS ttft";
   // The raw columns the non-time dimensions group on, as the rollups hold them ('' for none).
   const dims = (['feature', 'provider', 'model'] as const).filter((d) => q.groupBy.includes(d));
@@ -119,16 +124,31 @@ export function packedQuery(
     const sketchParts: string[] = [];
     for (const grain of ['day', 'hour'] as const) {
       for (const range of plan[grain]) {
-        sketchParts.push(`SELECT bucket AS t, lat, ttft FROM ${SKETCH_TABLES[grain]} WHERE bucket >= ? AND bucket < ?`);
+        const known = bucketSketches(grain, range);
+        // A bucket whose version the daemon has parsed sends no text (hit = 1).
+        const hit = known
+          ? `IFNULL(version = json_extract(?, '$[' || CAST((bucket - ?) / ${GRAIN_MS[grain]} AS INTEGER) || ']'), 0)`
+          : '0';
+        if (known) params.push(JSON.stringify(known), range.from);
+        sketchParts.push(
+          `SELECT grain, t, version, hit, CASE WHEN hit THEN '' ELSE lat END AS lat, ` +
+            `CASE WHEN hit THEN '' ELSE ttft END AS ttft FROM (SELECT '${grain}' AS grain, bucket AS t, version, ` +
+            `${hit} AS hit, lat, ttft FROM ${SKETCH_TABLES[grain]} WHERE bucket >= ? AND bucket < ?)`,
+        );
         params.push(range.from, range.to);
       }
     }
-    // One element a bucket, grouped in JavaScript: grouping in SQL sorted the year's text.
-    // Not JSON: quoting a year of sketch text cost about a third of the question. Time keys and
-    // sketch text ("12:3 -4 ") hold no control characters, so two of them separate the fields.
-    if (sketchParts.length > 0)
-      sketches = `(SELECT group_concat(${[...keyNames, 'lat', 'ttft'].join(' || char(31) || ')}, char(30))
-        FROM (SELECT ${[...keys, 'lat', 'ttft'].join(', ')} FROM (${sketchParts.join(' UNION ALL ')})))`;
+    // One element a bucket, grouped in JavaScript, which keeps each bucket's parsed sketches by
+    // version (rollupSketchCache.ts): a year's text, moved and parsed at every question, was
+    // half its time. Not JSON: quoting a year of sketch text cost about a third of the question.
+    // Time keys and sketch text ("12:3 -4 ") hold no control characters, so two of them separate
+    // the fields.
+    if (sketchParts.length > 0) {
+      const fields = [...keyNames, 'grain', 't', 'version', 'hit', 'lat', 'ttft'];
+      const columns = [...keys, ...fields.slice(keyNames.length)].join(', ');
+      sketches = `(SELECT group_concat(${fields.join(' || char(31) || ')}, char(30))
+        FROM (SELECT ${columns} FROM (${sketchParts.join(' UNION ALL ')})))`;
+    }
   }
   return [
     `SELECT ${sums} AS sums, ${errors} AS errors, ${sketches} AS sketches, (SELECT MAX(id) FROM requests) AS last_id`,
@@ -197,4 +217,16 @@ export function tailFrom(where: { where: string; params: SqlValue[] }, afterId: 
   where.where = `id > ? AND ${where.where}`;
   where.params.unshift(afterId);
   return 'requests NOT INDEXED';
+}
+
+/**
+ * The text and version of the given buckets' dimension-free sketches, as "bucket\x1fversion\x1flat\x1fttft"
+ * elements joined by \x1e (sketch text is digits, colons, minus signs and spaces).
+ */
+export function sketchTextQuery(grain: RollupGrain, buckets: readonly number[]): [string, SqlValue[]] {
+  return [
+    `SELECT group_concat(bucket || char(31) || version || char(31) || lat || char(31) || ttft, char(30)) AS sketches
+      FROM ${SKETCH_TABLES[grain]} WHERE bucket IN (SELECT value FROM json_each(?))`,
+    [JSON.stringify(buckets)],
+  ];
 }

@@ -91,4 +91,26 @@ describe('LatencySketch (DDSketch, 1% relative accuracy)', () => {
       }
     }
   });
+
+  it('keeps the same bins through toBins and addBins, dense or far, and after clear() starts empty', () => {
+    const rand = seededRandom(41);
+    const sketch = new LatencySketch();
+    for (let i = 0; i < 2000; i++) sketch.add(Math.exp(rand() * 30 - 10));
+    sketch.addBin(ZERO_BIN, 3);
+    sketch.addBin(5000, 2);
+    const copy = new LatencySketch();
+    copy.addBins(sketch.toBins());
+    expect(copy.toText()).toBe(sketch.toText());
+    expect(copy.count).toBe(sketch.count);
+    const dense = new LatencySketch();
+    dense.addText('12 12 13:4 -7 ');
+    const bins = dense.toBins();
+    expect([...bins.bins]).toEqual([-7, 12, 13]);
+    expect([...bins.counts]).toEqual([1, 2, 4]);
+    dense.clear();
+    expect(dense.count).toBe(0);
+    expect(dense.toText()).toBe('');
+    dense.addText('3 ');
+    expect(dense.toText()).toBe('3 ');
+  });
 });

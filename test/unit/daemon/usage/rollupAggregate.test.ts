@@ -1,8 +1,6 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { UsageFilters, UsageRow } from '../../../../protocol/usage';
-import { SELECT_COLUMNS, toUsageRow, type DbRow } from '../../../../daemon/usage/ledgerRow';
 import { aggregateUsage, type Aggregate, type GroupDim } from '../../../../daemon/usage/rollupAggregate';
 import { compactBatch } from '../../../../daemon/usage/rollupCompactor';
 import { rollBatch } from '../../../../daemon/usage/rollupRoll';
@@ -12,21 +10,10 @@ import { UsageLedger } from '../../../../daemon/usage/usageLedger';
 import { breakdownFromRollups } from '../../../../daemon/usage/usageBreakdown';
 import { generateLedger, syntheticRecord } from '../../../fixtures/usage/generateLedger';
 import { seededRandom } from '../../../fixtures/seededRandom';
-import { tempDir } from './records';
+import { DAY, HOUR, ledgerDir, rawRows } from './rollupTestLedger';
 
-const DAY = 86_400_000;
-const HOUR = 3_600_000;
 const END = Date.UTC(2026, 2, 9, 17, 41, 13);
-const dir = tempDir('conduit-aggregate-');
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-async function rawRows(db: SqliteDb, since: number, until: number): Promise<UsageRow[]> {
-  const rows = await db.all<DbRow>(
-    `SELECT id, ${SELECT_COLUMNS.join(', ')} FROM requests WHERE started_at >= ? AND started_at < ?`,
-    [since, until],
-  );
-  return rows.map(toUsageRow);
-}
+const dir = ledgerDir('conduit-aggregate-');
 
 function matches(r: UsageRow, f: UsageFilters): boolean {
   return (

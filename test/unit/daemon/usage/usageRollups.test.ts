@@ -1,34 +1,20 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { UsageGroup, UsageGroupBy, UsageQueryResult, UsageRow } from '../../../../protocol/usage';
-import { SELECT_COLUMNS, toUsageRow, type DbRow } from '../../../../daemon/usage/ledgerRow';
 import { breakdownFromRollups } from '../../../../daemon/usage/usageBreakdown';
 import { backfillBatch } from '../../../../daemon/usage/rollupBackfill';
 import { readRollupState } from '../../../../daemon/usage/rollupState';
 import { rollBatch } from '../../../../daemon/usage/rollupRoll';
-import type { SqliteDb } from '../../../../daemon/usage/sqlite';
 import { groupRows, summarizeRows } from '../../../../daemon/usage/usageGroups';
 import { UsageLedger } from '../../../../daemon/usage/usageLedger';
 import { UsageMaintenance } from '../../../../daemon/usage/usageMaintenance';
 import { queryUsage } from '../../../../daemon/usage/usageQuery';
 import { generateLedger, syntheticRecord } from '../../../fixtures/usage/generateLedger';
 import { seededRandom } from '../../../fixtures/seededRandom';
-import { tempDir } from './records';
+import { DAY, HOUR, ledgerDir, rawRows } from './rollupTestLedger';
 
-const DAY = 86_400_000;
-const HOUR = 3_600_000;
 const END = Date.UTC(2026, 5, 1, 13, 17, 41);
-const dir = tempDir('conduit-rollups-');
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-async function rawRows(db: SqliteDb, since: number, until: number): Promise<UsageRow[]> {
-  const rows = await db.all<DbRow>(
-    `SELECT id, ${SELECT_COLUMNS.join(', ')} FROM requests WHERE started_at >= ? AND started_at < ?`,
-    [since, until],
-  );
-  return rows.map(toUsageRow);
-}
+const dir = ledgerDir('conduit-rollups-');
 
 /** Sums must match exactly; percentiles within the sketch's 1%. */
 function expectSameGroup(actual: UsageGroup, exact: UsageGroup): void {

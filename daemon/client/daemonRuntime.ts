@@ -8,8 +8,7 @@
  * thread) an arena of its own, up to 8 per core, and keeps their freed memory: under load that
  * multiplies RSS, and the memory stays after it. Two arenas, and free() giving memory back to the
  * system above 128 kB, keep it near what the daemon uses. Linux only: macOS and Windows have
- * other allocators, which ignore these names. Values the caller already set win (a user tuning
- * them, or a benchmark measuring without them).
+ * other allocators, which ignore these names.
  */
 export const LINUX_MALLOC_ENV: Readonly<Record<string, string>> = {
   MALLOC_ARENA_MAX: '2',
@@ -28,16 +27,15 @@ export const DAEMON_V8_FLAGS: readonly string[] = ['--max-semi-space-size=4'];
 export interface DaemonRuntime {
   /** Flags to put before the daemon's script. */
   execArgv: string[];
-  /** What to add to the daemon's environment (only names the caller did not set). */
+  /** What to add to the daemon's environment (nothing when the caller set any of these names). */
   env: Record<string, string>;
 }
 
 /** The runtime options for a daemon spawned on `platform` with environment `env`. */
 export function daemonRuntime(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): DaemonRuntime {
-  const added: Record<string, string> = {};
-  if (platform === 'linux') {
-    for (const [name, value] of Object.entries(LINUX_MALLOC_ENV)) if (env[name] === undefined) added[name] = value;
-  }
+  // A caller that set any of them (a user tuning malloc, a benchmark measuring without ours) gets exactly its own.
+  const callerTuned = Object.keys(LINUX_MALLOC_ENV).some((name) => env[name] !== undefined);
+  const added: Record<string, string> = platform === 'linux' && !callerTuned ? { ...LINUX_MALLOC_ENV } : {};
   // The command line would override NODE_OPTIONS, so a flag the caller set there keeps its say.
   const own = env.NODE_OPTIONS ?? '';
   const execArgv = DAEMON_V8_FLAGS.filter((flag) => !own.includes(flag.slice(0, flag.indexOf('=') + 1)));

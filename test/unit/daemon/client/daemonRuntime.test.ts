@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { DAEMON_V8_FLAGS, daemonRuntime, LINUX_MALLOC_ENV } from '../../../../daemon/client/daemonRuntime';
 
 describe('daemonRuntime', () => {
-  it('on Linux adds the glibc malloc settings the caller did not set', () => {
+  it('on Linux adds the glibc malloc settings, none when the caller set one of its own', () => {
     expect(daemonRuntime('linux', {}).env).toEqual({ MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072' });
-    expect(daemonRuntime('linux', { MALLOC_ARENA_MAX: '8' }).env).toEqual({ MALLOC_TRIM_THRESHOLD_: '131072' });
+    expect(daemonRuntime('linux', { MALLOC_ARENA_MAX: '16' }).env).toEqual({});
+    expect(daemonRuntime('linux', { MALLOC_TRIM_THRESHOLD_: '0' }).env).toEqual({});
   });
 
   it.each(['darwin', 'win32', 'freebsd'] as const)('on %s adds no malloc settings (not glibc)', (platform) => {

@@ -95,24 +95,30 @@ async function peakDuring(pid: number, work: () => Promise<void>): Promise<numbe
 async function portkeyPeak(
   mockUrl: string,
   apiKey: string,
-): Promise<{ idleRss: number; peakRss: number } | { skipped: string }> {
+): Promise<{ idleRss: number; peakRss: number; failed: number } | { skipped: string }> {
   const portkey = await startPortkey(repo, mockUrl, apiKey);
   if (typeof portkey === 'string') return { skipped: portkey };
   try {
     const pid = portkey.pid!;
     await sleep(2000);
     const idleRss = rssOf(pid);
+    // A request Portkey drops (a reset under load) is counted, not fatal: the run's own figures are already taken.
+    let failed = 0;
     const peakRss = await peakDuring(pid, () =>
       loadWith(warmup, (content) =>
-        portkey.sdk.chat.completions.create({
-          model: 'gpt-bench',
-          messages: [{ role: 'user', content }],
-          max_tokens: 64,
-          temperature: 0,
-        }),
+        portkey.sdk.chat.completions
+          .create({
+            model: 'gpt-bench',
+            messages: [{ role: 'user', content }],
+            max_tokens: 64,
+            temperature: 0,
+          })
+          .catch(() => {
+            failed++;
+          }),
       ),
     );
-    return { idleRss, peakRss };
+    return { idleRss, peakRss, failed };
   } finally {
     portkey.stop();
   }
@@ -223,6 +229,7 @@ async function main(): Promise<void> {
                 `${mb(warmupPeakRss)} / ${mb(portkey.peakRss)} ` +
                 `(${(warmupPeakRss / portkey.peakRss).toFixed(2)}×) | ≤ 0.5× |`,
               `| Portkey idle RSS | ${mb(portkey.idleRss)} | |`,
+              `| Portkey requests that failed | ${portkey.failed} of ${warmup} | |`,
             ];
     const growth = heaps.at(-1)! - heaps[0]!;
     const perThousand = slope(xs, heaps) * 1000;

@@ -13,6 +13,11 @@
  * concurrency, same mock, and prints its peak RSS beside ours over the warm-up.
  * BENCH_DAEMON_SCRIPT=path runs another build of the daemon; BENCH_DAEMON_NODE_OPTIONS adds
  * Node flags to its start (e.g. --max-semi-space-size=1).
+ * The daemon is spawned as users get it (daemon/client/daemonRuntime.ts: a bounded young generation,
+ * glibc malloc settings on Linux). Without them, the defaults of Node 20 and glibc on 2 cores:
+ *   MALLOC_ARENA_MAX=16 BENCH_DAEMON_NODE_OPTIONS=--max-semi-space-size=16 node bench/run.mjs --only memory
+ * Each step also prints, before its GC, what V8 holds (heap total, external) beside RSS: the rest is
+ * native memory (malloc, thread stacks) and code.
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -90,24 +95,30 @@ async function peakDuring(pid: number, work: () => Promise<void>): Promise<numbe
 async function portkeyPeak(
   mockUrl: string,
   apiKey: string,
-): Promise<{ idleRss: number; peakRss: number } | { skipped: string }> {
+): Promise<{ idleRss: number; peakRss: number; failed: number } | { skipped: string }> {
   const portkey = await startPortkey(repo, mockUrl, apiKey);
   if (typeof portkey === 'string') return { skipped: portkey };
   try {
     const pid = portkey.pid!;
     await sleep(2000);
     const idleRss = rssOf(pid);
+    // A request Portkey drops (a reset under load) is counted, not fatal: the run's own figures are already taken.
+    let failed = 0;
     const peakRss = await peakDuring(pid, () =>
       loadWith(warmup, (content) =>
-        portkey.sdk.chat.completions.create({
-          model: 'gpt-bench',
-          messages: [{ role: 'user', content }],
-          max_tokens: 64,
-          temperature: 0,
-        }),
+        portkey.sdk.chat.completions
+          .create({
+            model: 'gpt-bench',
+            messages: [{ role: 'user', content }],
+            max_tokens: 64,
+            temperature: 0,
+          })
+          .catch(() => {
+            failed++;
+          }),
       ),
     );
-    return { idleRss, peakRss };
+    return { idleRss, peakRss, failed };
   } finally {
     portkey.stop();
   }
@@ -180,12 +191,24 @@ async function main(): Promise<void> {
     const xs = [0];
     const heaps = [await heapAfterGc(client)];
     const steps = 10;
+    const underLoad: Array<{ requests: number; rss: number; heapTotal: number; external: number }> = [];
     for (let s = 1; s <= steps; s++) {
       await load(client, Math.round(requests / steps));
       xs.push(Math.round((requests * s) / steps));
+      const m = (await client.status(false)).memory;
+      underLoad.push({
+        requests: xs.at(-1)!,
+        rss: rssOf(pid),
+        heapTotal: m.heapTotal ?? NaN,
+        external: m.external ?? NaN,
+      });
       heaps.push(await heapAfterGc(client));
-      log(`${xs.at(-1)} requests: heap after GC ${mb(heaps.at(-1)!)}, RSS ${mb(rssOf(pid))}`);
+      log(
+        `${xs.at(-1)} requests: heap after GC ${mb(heaps.at(-1)!)}, RSS ${mb(rssOf(pid))} ` +
+          `(before the GC: V8 heap ${mb(m.heapTotal ?? NaN)}, external ${mb(m.external ?? NaN)})`,
+      );
     }
+    result.underLoad = underLoad;
     clearInterval(sampler);
     const afterLoad = rssOf(pid);
     const settle: Array<{ s: number; rss: number }> = [{ s: 0, rss: afterLoad }];
@@ -206,6 +229,7 @@ async function main(): Promise<void> {
                 `${mb(warmupPeakRss)} / ${mb(portkey.peakRss)} ` +
                 `(${(warmupPeakRss / portkey.peakRss).toFixed(2)}×) | ≤ 0.5× |`,
               `| Portkey idle RSS | ${mb(portkey.idleRss)} | |`,
+              `| Portkey requests that failed | ${portkey.failed} of ${warmup} | |`,
             ];
     const growth = heaps.at(-1)! - heaps[0]!;
     const perThousand = slope(xs, heaps) * 1000;

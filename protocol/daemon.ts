@@ -119,6 +119,8 @@ export interface StatusResult {
   config?: { file: string; problems: { path: string; severity: 'invalid' | 'warning'; message: string }[] };
   /** The local OpenAI/Anthropic HTTP endpoint (off unless server.enabled). */
   localEndpoint?: LocalEndpointStatus;
+  /** How the daemon's runtime was started for its memory: its Node/V8 flags, its malloc settings (Linux). */
+  memoryTuning?: { execArgv: string[]; malloc: Record<string, string> };
 }
 
 export interface LocalEndpointStatus {

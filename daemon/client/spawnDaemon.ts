@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openPrivateFile, securePrivateDir } from '../home/safePath';
+import { daemonRuntime } from './daemonRuntime';
 import type { ProviderId } from '../../protocol';
 import { isStartSignal, START_PROVIDER_ENV, START_SIGNAL_ENV, type StartState } from '../server/startSignal';
 
@@ -19,6 +20,8 @@ export interface SpawnOptions {
    * daemon loads its code while it opens its databases. Without it, no provider code loads at start.
    */
   startProvider?: ProviderId;
+  /** The platform whose runtime options apply (tests pass another); process.platform by default. */
+  platform?: NodeJS.Platform;
 }
 
 /** What the daemon reported over IPC, or `exited` when it ended (or could not start) first. */
@@ -40,13 +43,15 @@ export interface StartedDaemon {
 export function spawnDaemon(opts: SpawnOptions): StartedDaemon {
   securePrivateDir(opts.logsDir);
   const err = openPrivateFile(path.join(opts.logsDir, 'daemon-stderr.log'), 'a');
-  const env: NodeJS.ProcessEnv = { ...(opts.env ?? process.env), [START_SIGNAL_ENV]: 'ipc' };
+  const base = opts.env ?? process.env;
+  const runtime = daemonRuntime(opts.platform ?? process.platform, base);
+  const env: NodeJS.ProcessEnv = { ...base, ...runtime.env, [START_SIGNAL_ENV]: 'ipc' };
   if (opts.electronRunAsNode) env.ELECTRON_RUN_AS_NODE = '1';
   // Only this spawn's own hint: one left in the spawner's environment is no hint for this request.
   delete env[START_PROVIDER_ENV];
   if (opts.startProvider) env[START_PROVIDER_ENV] = opts.startProvider;
   try {
-    const child = spawn(opts.execPath ?? process.execPath, [opts.daemonScript], {
+    const child = spawn(opts.execPath ?? process.execPath, [...runtime.execArgv, opts.daemonScript], {
       detached: true,
       stdio: ['ignore', 'ignore', err, 'ipc'],
       env,

@@ -79,6 +79,17 @@ function fullGc(): (() => void) | undefined {
   }
 }
 
+const mb = (bytes: number): number => +(bytes / 2 ** 20).toFixed(1);
+
+/** V8's heap spaces that hold resident memory, in MB (new_space, old_space, code_space…). */
+function residentSpaces(): Record<string, number> {
+  const spaces: Record<string, number> = {};
+  for (const s of v8.getHeapSpaceStatistics()) {
+    if (s.physical_space_size >= 2 ** 20) spaces[s.space_name] = mb(s.physical_space_size);
+  }
+  return spaces;
+}
+
 /**
  * The daemon's idle trim (issue #23): after a quiet spell the SQLite thread closes its
  * connections and ends its isolate (sqliteThread.ts; the next database message starts it again),
@@ -104,9 +115,12 @@ export function startIdleTrim(deps: { log: LogFn; env?: NodeJS.ProcessEnv }): Id
       const after = process.memoryUsage();
       deps.log('info', 'idle trim: memory', {
         gc: gc !== undefined,
-        rssMb: +(after.rss / 2 ** 20).toFixed(1),
-        heapUsedMb: +(after.heapUsed / 2 ** 20).toFixed(1),
-        freedMb: +((before.heapUsed - after.heapUsed) / 2 ** 20).toFixed(1),
+        rssMb: mb(after.rss),
+        heapUsedMb: mb(after.heapUsed),
+        freedMb: mb(before.heapUsed - after.heapUsed),
+        // What stays resident after the GC, by owner: V8's spaces, then native memory V8 knows of.
+        spacesMb: residentSpaces(),
+        externalMb: mb(after.external),
       });
     },
   });

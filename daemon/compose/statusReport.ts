@@ -6,6 +6,7 @@ import {
   type StatusResult,
 } from '../../protocol';
 import { platformStatus } from '../platform/platformStatus';
+import { REPORTED_MALLOC_ENV } from '../client/daemonRuntime';
 import { resolveProvider } from '../config/config';
 import { configAlert } from '../config/configReport';
 import { chainStatus } from '../resilience/defaultChain';
@@ -107,6 +108,10 @@ export function statusReport(deps: StatusDeps): StatusReport {
       ...(teamStatus ? { team: teamStatus } : {}),
       ...platformStatus(),
       localEndpoint: deps.localEndpoint(),
+      memoryTuning: {
+        execArgv: process.execArgv,
+        malloc: Object.fromEntries(REPORTED_MALLOC_ENV.flatMap((k) => (env[k] === undefined ? [] : [[k, env[k]]]))),
+      },
     };
   };
 }

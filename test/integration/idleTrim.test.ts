@@ -27,6 +27,12 @@ describe('idle trim', () => {
       expect((await ask(1)).text).toBe('trimmed');
       await waitFor(() => count(h.logText(), ASLEEP) >= 1, 60_000, 'the SQLite thread to sleep');
       await waitFor(() => h.logText().includes('idle trim: memory'), 60_000, 'the trim of the main isolate');
+      // The line says where the resident memory is: V8's spaces (old space always holds the code's objects).
+      const trimLine = h
+        .logText()
+        .split('\n')
+        .find((l) => l.includes('idle trim: memory'))!;
+      expect((JSON.parse(trimLine) as { spacesMb: Record<string, number> }).spacesMb.old_space).toBeGreaterThan(0);
       const slept = count(h.logText(), ASLEEP);
 
       expect((await ask(2)).text).toBe('trimmed');

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DAEMON_V8_FLAGS } from '../../../../daemon/client/daemonRuntime';
 import { spawnDaemon } from '../../../../daemon/client/spawnDaemon';
 import { START_PROVIDER_ENV } from '../../../../daemon/server/startSignal';
 
@@ -51,6 +52,33 @@ describe('spawnDaemon', () => {
     fs.rmSync(out);
     spawnDaemon({ daemonScript: script, logsDir: path.join(dir, 'logs3'), env: inherited });
     expect(await read(out)).toBeNull();
+  });
+
+  it("gives the daemon its V8 flags before the script, and glibc's malloc settings only on Linux", async () => {
+    const script = path.join(dir, 'runtime.js');
+    const out = path.join(dir, 'runtime.json');
+    fs.writeFileSync(
+      script,
+      `require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify({
+        argv: process.argv.slice(1), execArgv: process.execArgv,
+        arenas: process.env.MALLOC_ARENA_MAX ?? null, trim: process.env.MALLOC_TRIM_THRESHOLD_ ?? null }));`,
+    );
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.MALLOC_ARENA_MAX;
+    delete env.MALLOC_TRIM_THRESHOLD_;
+    delete env.NODE_OPTIONS;
+    const run = async (platform: NodeJS.Platform): Promise<Record<string, unknown>> => {
+      const started = spawnDaemon({ daemonScript: script, logsDir: path.join(dir, 'logs4'), env, platform });
+      await started.outcome;
+      const report = JSON.parse(fs.readFileSync(out, 'utf8')) as Record<string, unknown>;
+      fs.rmSync(out);
+      return report;
+    };
+    const onLinux = await run('linux');
+    expect(onLinux).toMatchObject({ argv: [script], execArgv: [...DAEMON_V8_FLAGS], arenas: '2', trim: '131072' });
+    for (const platform of ['darwin', 'win32'] as const) {
+      expect(await run(platform)).toMatchObject({ execArgv: [...DAEMON_V8_FLAGS], arenas: null, trim: null });
+    }
   });
 
   if (process.platform === 'linux') {

@@ -90,14 +90,15 @@ const firstBytes: { before?: number; after?: number } = {};
 type Side = 'blank' | 'before' | 'afterReady' | 'after' | 'afterCharts' | 'daemon';
 /** Where the time of an open went: the page's load (HTML, CSS, script, skeleton) and the message → painted. */
 type Part = 'beforeOpen' | 'beforeMessage' | 'afterReadyOpen' | 'afterReadyMessage' | 'afterOpen' | 'afterMessage';
-const parts: Record<Part, number[]> = {
+const emptyParts = (): Record<Part, number[]> => ({
   beforeOpen: [],
   beforeMessage: [],
   afterReadyOpen: [],
   afterReadyMessage: [],
   afterOpen: [],
   afterMessage: [],
-};
+});
+const parts = emptyParts();
 
 /** One open of each side, in the given order; each figure in ms from its own open. */
 async function round(
@@ -105,14 +106,7 @@ async function round(
   client: DaemonClient,
   order: Side[],
   out: Record<Side, number[]>,
-  split: Record<Part, number[]> = {
-    beforeOpen: [],
-    beforeMessage: [],
-    afterReadyOpen: [],
-    afterReadyMessage: [],
-    afterOpen: [],
-    afterMessage: [],
-  },
+  split: Record<Part, number[]> = emptyParts(),
 ) {
   for (const side of order) {
     const t = performance.now();

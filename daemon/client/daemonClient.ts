@@ -190,11 +190,20 @@ export class DaemonClient {
     }
   }
 
+  /**
+   * Asks the daemon to stop. It replies, then closes the connection; when the reply and the close
+   * arrive in one read (a loaded machine), the socket's close can dispose the connection before
+   * vscode-jsonrpc has dispatched the reply it already read. A connection that was open when the
+   * request left and closed before its answer is the stop we asked for: the hello named the pid.
+   */
   async stop(): Promise<{ pid: number }> {
+    const wasOpen = !this.closedFlag;
     try {
       return await this.connection.sendRequest(StopRequest.type);
     } catch (err) {
-      throw toConduitError(err);
+      const error = toConduitError(err);
+      if (wasOpen && this.closedFlag && error.code === 'daemon_unavailable') return { pid: this.hello.pid };
+      throw error;
     }
   }
 

@@ -11,10 +11,12 @@ import { PROTOCOL_VERSION } from '../../../../protocol';
 
 /**
  * A peer on the daemon's socket, in a process of its own, that answers the hello, and answers
- * `daemon/stop` as a daemon does (its reply, then the end of the stream; `silent`: the end only, as
- * when the reply is lost; `error`: an error reply only). Once the reply and the end are handed to the OS it creates `marker`, so the test can
- * hold its own event loop until then: the client then reads the reply and the close together, as
- * a busy client does when the daemon stops right after replying.
+ * `daemon/stop` as a daemon does: a notification, its reply, then the end of the stream (`silent`:
+ * the end only, as when the reply is lost; `error`: an error reply only). Once they are handed to
+ * the OS it creates `marker`, so the test can hold its own event loop until then: the client then
+ * reads the two frames and the close at once, as a busy client does when the daemon stops right
+ * after replying. vscode-jsonrpc decodes one frame per turn of the event loop, so the socket's
+ * close comes before the reply is dispatched.
  */
 const PEER = String.raw`
 const net = require('node:net');
@@ -37,7 +39,7 @@ net.createServer((socket) => {
       else if (msg.method === 'daemon/stop' && mode === 'error')
         socket.write(frame({ jsonrpc: '2.0', id: msg.id, error: { code: -32001, message: 'no', data: { code: 'unauthorized', message: 'no' } } }), () => fs.writeFileSync(marker, ''));
       else if (msg.method === 'daemon/stop')
-        socket.end(frame({ jsonrpc: '2.0', id: msg.id, result: { pid: 4242 } }), () => fs.writeFileSync(marker, ''));
+        socket.end(frame({ jsonrpc: '2.0', method: 'conduit/status', params: {} }) + frame({ jsonrpc: '2.0', id: msg.id, result: { pid: 4242 } }), () => fs.writeFileSync(marker, ''));
     }
   });
 }).listen(socketPath, () => process.stdout.write('ready\n'));

@@ -85,8 +85,10 @@ export class Redactor {
     if (input && typeof input === 'object') {
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(input as Record<string, unknown>)) {
+        // A number, a flag or null is no credential: a request's `input_tokens` stays readable.
+        const plain = typeof v === 'number' || typeof v === 'boolean' || v === null;
         out[k] =
-          SECRET_HEADERS.has(k.toLowerCase()) || /api[-_]?key|token|secret|password/i.test(k)
+          !plain && (SECRET_HEADERS.has(k.toLowerCase()) || /api[-_]?key|token|secret|password/i.test(k))
             ? REDACTED
             : this.value(v, depth + 1);
       }

@@ -41,6 +41,12 @@ describe('Redactor', () => {
     });
   });
 
+  it('keeps counts, flags and nulls under secret-sounding names: token counts are no credentials', () => {
+    const usage = { input_tokens: 1200, output_tokens: 80, cache_read_tokens: 0, reasoning_tokens: null };
+    const out = new Redactor().value({ usage, tokenRejected: false, token: 'abc', max_tokens: '64' });
+    expect(out).toEqual({ usage, tokenRejected: false, token: REDACTED, max_tokens: REDACTED });
+  });
+
   it('leaves ordinary text alone', () => {
     const text = 'The sky is blue; sk is short for sketch; a task-list of 12 items.';
     expect(new Redactor().text(text)).toBe(text);

@@ -44,9 +44,10 @@ const repo = path.resolve(__dirname, '..', '..');
 // CONDUIT_EXT_BUNDLE compares another build (e.g. an older commit's) under the same conditions.
 const bundle = process.env.CONDUIT_EXT_BUNDLE ?? path.join(repo, 'dist', 'extension.js');
 // esbuild copies the module's own properties, so the stub is a plain object with every name
-// the bundle reads from `vscode`, each a stub.
+// the bundle may read from `vscode`, each a stub. The bundle is minified (the module is `ce`,
+// not `vscode`), so every name read after a dot counts.
 const vscode: Record<string, unknown> = {};
-for (const m of fs.readFileSync(bundle, 'utf8').matchAll(/\bvscode\d*\.([A-Za-z_$][\w$]*)/g))
+for (const m of fs.readFileSync(bundle, 'utf8').matchAll(/\.([A-Za-z_$][\w$]*)/g))
   vscode[m[1]!] ??= stub(`vscode.${m[1]!}`);
 type Loader = (request: string, parent: unknown, isMain: boolean) => unknown;
 const mod = Module as unknown as { _load: Loader };

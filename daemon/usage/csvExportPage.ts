@@ -2,6 +2,7 @@ import type { UsageFilters } from '../../protocol/usage';
 import { selectRowsById } from './ledgerQueries';
 import type { SqliteDb, SqlValue } from './sqlite';
 import { csvLine, rowCsvCells } from './usageCsv';
+import { pushFilterTerms } from './usageFilterSql';
 
 type Kind = 'text' | 'int' | 'real' | 'bool' | 'time' | 'json';
 
@@ -129,18 +130,7 @@ export interface CsvPageParams {
 export function csvPageWhere(page: Omit<CsvPageParams, 'limit' | 'after'>): { parts: string[]; params: SqlValue[] } {
   const parts = ['started_at >= ?', 'started_at < ?'];
   const params: SqlValue[] = [page.since, page.until];
-  const f = page.filters ?? {};
-  for (const [name, value] of [
-    ['feature', f.feature],
-    ['provider', f.provider],
-    ['model', f.model],
-    ['client', f.client],
-  ] as const) {
-    if (value !== undefined) {
-      parts.push(`${name} = ?`);
-      params.push(value);
-    }
-  }
+  pushFilterTerms(page.filters, parts, params);
   return { parts, params };
 }
 

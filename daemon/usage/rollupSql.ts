@@ -3,6 +3,7 @@ import type { AggregateQuery } from './rollupAggregate';
 import type { RollupPlan, TimeRange } from './rollupPlan';
 import { DAY_MS, HOUR_MS, ROLLUP_SUMS, ROLLUP_TABLES, SKETCH_TABLES, type RollupGrain } from './rollupSchema';
 import type { SqlValue } from './sqlite';
+import { pushFilterTerms } from './usageFilterSql';
 
 /** The SQL of a usage question over the rollups, the raw edges and the unfolded tail (rollupAggregate.ts runs it). */
 
@@ -189,18 +190,7 @@ export function whereClause(
     return `(${column} >= ? AND ${column} < ?)`;
   });
   const parts = [`(${terms.join(' OR ')})`];
-  const f = filters ?? {};
-  for (const [name, value] of [
-    ['feature', f.feature],
-    ['provider', f.provider],
-    ['model', f.model],
-    ['client', f.client],
-  ] as const) {
-    if (value !== undefined) {
-      parts.push(`${name} = ?`);
-      params.push(value);
-    }
-  }
+  pushFilterTerms(filters, parts, params);
   return { where: parts.join(' AND '), params };
 }
 

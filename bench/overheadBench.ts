@@ -36,7 +36,9 @@ export async function overhead(
     await warmUp(sides, 30);
     const cpu0 = cpuMsOf(client.hello.pid);
     const cpuBefore0 = before ? cpuMsOf(before.client.hello.pid) : NaN;
-    const samples = await interleave(n, sides);
+    const clientCpu: Record<string, number> = {};
+    const samples = await interleave(n, sides, clientCpu);
+    const clientCpuUsPerRequest = (side: string) => clientCpu[side]! / samples[side]!.length;
     rows.push({
       ...row(
         `1. non-streaming ${size / 1000} KB, concurrency 1`,
@@ -45,6 +47,8 @@ export async function overhead(
         'added ≤ 0.3 ms p50, ≤ 1 ms p99',
       ),
       daemonCpuUsPerRequest: cpuPerRequest(client, cpu0, samples.conduit!.length),
+      clientCpuUsPerRequest: clientCpuUsPerRequest('conduit'),
+      baselineClientCpuUsPerRequest: clientCpuUsPerRequest('direct'),
     });
     if (before)
       rows.push({
@@ -54,6 +58,7 @@ export async function overhead(
           samples.before!,
         ),
         daemonCpuUsPerRequest: cpuPerRequest(before.client, cpuBefore0, samples.before!.length),
+        clientCpuUsPerRequest: clientCpuUsPerRequest('before'),
       });
   }
   return rows;

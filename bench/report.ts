@@ -17,6 +17,10 @@ export interface Row {
   goal?: string;
   /** The daemon's CPU time per request (scenario 1). */
   daemonCpuUsPerRequest?: number;
+  /** The bench process's own CPU per request for this side's client (DaemonClient), µs. */
+  clientCpuUsPerRequest?: number;
+  /** The same for the direct side's SDK call (its client and fetch), µs. */
+  baselineClientCpuUsPerRequest?: number;
   at: MeasuredAt;
 }
 
@@ -82,6 +86,11 @@ export function print(r: Record<string, unknown>, rows: Row[], quick: boolean): 
     if (cpu.length)
       console.log(
         `\ndaemon CPU time per request (/proc, 10 ms ticks): ${cpu.map((x) => `${x.scenario.replace(/^1\. non-streaming /, '')}: ${x.daemonCpuUsPerRequest!.toFixed(0)} µs`).join('; ')}`,
+      );
+    const client = rows.filter((x) => x.clientCpuUsPerRequest !== undefined);
+    if (client.length)
+      console.log(
+        `client CPU time per request in the bench process (process.cpuUsage): ${client.map((x) => `${x.scenario.replace(/^1\. non-streaming /, '')}: ${x.clientCpuUsPerRequest!.toFixed(0)} µs${x.baselineClientCpuUsPerRequest !== undefined ? ` (the direct SDK call's: ${x.baselineClientCpuUsPerRequest.toFixed(0)} µs)` : ''}`).join('; ')}`,
       );
   }
   const b = (r.breakdown as { rows: BreakdownRow[] } | undefined)?.rows;

@@ -36,6 +36,7 @@ const benches = [
   { name: 'heapdiff', entry: 'heapDiff', onlyWhenAsked: true },
   { name: 'idle-gap', entry: 'idleGapBench', onlyWhenAsked: true },
   { name: 'chunk-path', entry: 'chunkPathBench', onlyWhenAsked: true },
+  { name: 'fetch-path', entry: 'fetchPathBench', onlyWhenAsked: true },
 ];
 // Helpers the benchmarks spawn as their own processes.
 const helpers = ['mockServe', 'echoServer', 'peerBench', 'extActivation'];

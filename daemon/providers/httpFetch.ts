@@ -29,7 +29,7 @@ export interface HttpFetchOptions {
  * own Agent: Node's global fetch bundles a different undici, whose dispatcher contract need not
  * match the package's. One per adapter, so each SDK client keeps its pool. A plain request (a URL,
  * a string or bytes body: everything the SDKs send for a chat or embeddings) goes over undici's
- * `request` API (requestFetch.ts), which costs a third of undici's `fetch`; anything else goes to
+ * `request` API (requestFetch.ts), which costs under half of undici's `fetch`; anything else goes to
  * that `fetch`, on the same pool.
  */
 export function createHttpFetch(options: HttpFetchOptions): FetchFn {

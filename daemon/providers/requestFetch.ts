@@ -14,7 +14,7 @@ export function isPlainRequest(input: string | URL | Request, init: RequestInit 
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
 /**
- * A `fetch` for the SDKs over undici's `request` API: the same connection pool, about a third of
+ * A `fetch` for the SDKs over undici's `request` API: the same connection pool, under half
  * the CPU of undici's WHATWG `fetch` per call (docs/performance.md, "Fourth pass"), which builds a
  * Request, a fetch controller and header lists, and sends a string body as an async iterable.
  * What the SDKs and the adapters' error mapping see is what `fetch` gives them: a real Response

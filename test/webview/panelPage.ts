@@ -145,6 +145,13 @@ export async function openPanel(
     first?: PanelSnapshot;
     /** The HTML alone: the script is not served (what the page shows before it runs). */
     noScript?: boolean;
+    /**
+     * Records in the page (epoch ms, as `performance.timeOrigin + performance.now()`) the first
+     * frame painted at all (`__firstFrameAt`) and the first painted with a snapshot's figures
+     * (`__figuresAt`: `#root[aria-busy=false][data-generated-at]`), each seen by the
+     * requestAnimationFrame callback after that frame's, which runs once it was painted.
+     */
+    timing?: boolean;
   } = {},
 ): Promise<PanelPage> {
   const from = opts.dist ?? dist;
@@ -199,6 +206,23 @@ export async function openPanel(
       };
     };
   }, opts.state);
+  if (opts.timing)
+    await page.addInitScript(() => {
+      const w = window as unknown as { __firstFrameAt?: number; __figuresAt?: Record<string, number> };
+      const at = () => performance.timeOrigin + performance.now();
+      w.__figuresAt = {};
+      let frames = 0;
+      let shown: string | undefined;
+      const frame = () => {
+        // The frame before this callback's was painted: what it showed is on screen now.
+        if (++frames === 2) w.__firstFrameAt = at();
+        if (shown !== undefined && !(shown in w.__figuresAt!)) w.__figuresAt![shown] = at();
+        const root = document.getElementById('root');
+        shown = root?.getAttribute('aria-busy') === 'false' ? root.dataset.generatedAt : undefined;
+        requestAnimationFrame(frame);
+      };
+      requestAnimationFrame(frame);
+    });
   await page.goto(`${ORIGIN}/index.html`);
   const panel: PanelPage = {
     page,

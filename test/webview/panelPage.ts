@@ -141,8 +141,12 @@ export async function openPanel(
     theme?: Theme;
     dist?: string;
     blank?: boolean;
-    /** The first snapshot, written into the HTML as the extension does when it has it in time. */
-    first?: PanelSnapshot;
+    /**
+     * The first snapshot, written into the HTML as the extension does when it has it in time. A
+     * promise is awaited after the browser context and page are made, before the HTML is served,
+     * as VS Code makes the panel at once and takes its HTML when the extension sets it.
+     */
+    first?: PanelSnapshot | Promise<PanelSnapshot | undefined>;
     /** The HTML alone: the script is not served (what the page shows before it runs). */
     noScript?: boolean;
     /**
@@ -160,13 +164,14 @@ export async function openPanel(
   const requests: string[] = [];
   page.on('request', (r) => requests.push(r.url()));
   const nonce = 'dGVzdC1ub25jZS0xMjM0NQ==';
+  const first = await opts.first;
   const html = panelPageHtml({
     cspSource: ORIGIN,
     nonce,
     scriptUri: `${ORIGIN}/dist/webview.js`,
     styleUri: `${ORIGIN}/dist/webview.css`,
     bodyClass: `vscode-${opts.theme ?? 'dark'}`,
-    ...(opts.first ? { first: opts.first } : {}),
+    ...(first ? { first } : {}),
   });
   // The same shell without the panel's files: what Chromium and the harness cost on their own.
   const blank = `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">

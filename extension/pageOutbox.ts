@@ -15,10 +15,14 @@ import type { ToWebview } from '../protocol';
 export class PageOutbox {
   private listening = false;
   private held: ToWebview[] = [];
+  /** The generatedAt of the first-paint part written into the page's HTML (firstPaintWait.ts). */
+  private inHtml: number | undefined;
 
   constructor(private readonly send: (message: ToWebview) => void) {}
 
   post(message: ToWebview): void {
+    // The page took this part from its HTML: sending it again would only render it twice.
+    if (message.type === 'snapshot' && message.snapshot.partial && message.snapshot.generatedAt === this.inHtml) return;
     if (this.listening) {
       this.send(message);
       return;
@@ -41,6 +45,14 @@ export class PageOutbox {
     const held = this.held;
     this.held = [];
     for (const m of held) this.send(m);
+  }
+
+  /** The page's HTML carries the first-paint part generated at `generatedAt`: it is not posted. */
+  inPage(generatedAt: number): void {
+    this.inHtml = generatedAt;
+    this.held = this.held.filter(
+      (m) => !(m.type === 'snapshot' && m.snapshot.partial && m.snapshot.generatedAt === generatedAt),
+    );
   }
 
   /** Forgets what is held: it was asked for with filters the page does not have. */

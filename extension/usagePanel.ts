@@ -6,10 +6,12 @@ import {
   type AlertEvent,
   type FromWebview,
   type PanelFilters,
+  type PanelSnapshot,
   type ToWebview,
   type UsageQueryResult,
 } from '../protocol';
 import type { DaemonConnection } from './daemonConnection';
+import { deadline, FIRST_HTML_WAIT_MS, within } from './firstPaintWait';
 import { exportCsv } from './panelCsv';
 import { fetchLive, fetchSnapshot, fitRangeRead } from './panelData';
 import { PageOutbox } from './pageOutbox';
@@ -48,6 +50,9 @@ export class UsagePanel implements vscode.Disposable {
   private asked = 0;
   /** What the first snapshot was read for, from the panel's creation until the page's first `ready`. */
   private prefetched: { filters: PanelFilters; fitRange: boolean } | undefined;
+  /** Takes the first snapshot's first-paint part while the page's HTML waits for it. */
+  private firstPart: ((partial: PanelSnapshot) => void) | undefined;
+  private disposed = false;
   private readonly outbox: PageOutbox;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -113,14 +118,25 @@ export class UsagePanel implements vscode.Disposable {
     this.filters = filters;
     this.fitPending = fitRange;
     this.outbox = new PageOutbox((m) => void this.panel.webview.postMessage(m));
-    panel.webview.html = panelHtml(panel.webview, deps.extensionUri);
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     panel.onDidChangeViewState(() => this.schedule(), null, this.disposables);
     panel.webview.onDidReceiveMessage((m: unknown) => void this.received(m), null, this.disposables);
     this.schedule();
-    // The first snapshot is read while the page loads, not after it posts `ready` (issue 27).
+    // The first snapshot is read as the panel is created (issue 27): its cards go into the page's
+    // HTML when its first-paint part is in within FIRST_HTML_WAIT_MS, else it follows as a message.
     this.prefetched = { filters, fitRange };
+    const part = new Promise<PanelSnapshot>((resolve) => {
+      this.firstPart = resolve;
+    });
     void this.refreshSnapshot(true);
+    const wait = deadline(FIRST_HTML_WAIT_MS);
+    void within(part, wait.done).then((first) => {
+      wait.cancel();
+      this.firstPart = undefined;
+      if (this.disposed) return;
+      if (first) this.outbox.inPage(first.generatedAt);
+      panel.webview.html = panelHtml(panel.webview, deps.extensionUri, first);
+    });
   }
 
   private async received(raw: unknown): Promise<void> {
@@ -224,7 +240,10 @@ export class UsagePanel implements vscode.Disposable {
             this.filters,
             budgets,
             now,
-            (partial) => post({ type: 'snapshot', snapshot: partial }),
+            (partial) => {
+              if (asked === this.asked) this.firstPart?.(partial);
+              post({ type: 'snapshot', snapshot: partial });
+            },
             read,
           );
           this.snapshotAt = Date.now();
@@ -255,6 +274,7 @@ export class UsagePanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     if (UsagePanel.current === this) UsagePanel.current = undefined;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;

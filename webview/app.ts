@@ -42,6 +42,8 @@ export class PanelApp {
   constructor(
     private readonly api: VsCodeApi,
     private readonly root: HTMLElement,
+    /** The snapshot whose cards the extension wrote into the page's HTML (firstSnapshot.ts). */
+    private readonly embedded?: PanelSnapshot,
   ) {
     const saved = api.getState();
     this.state = {
@@ -64,6 +66,10 @@ export class PanelApp {
     });
     this.skeleton();
     if (this.state.snapshot) this.renderSnapshot();
+    // The HTML's cards, taken over in this same task, so no frame goes without them. A page that
+    // reloaded (hidden, then shown) has a newer snapshot saved than the HTML it was first given.
+    const first = this.embedded;
+    if (first && (this.state.snapshot?.generatedAt ?? -Infinity) < first.generatedAt) this.takeSnapshot(first);
     if (this.state.live) this.renderLive();
     window.addEventListener('message', (e: MessageEvent<ToWebview>) => this.received(e.data));
     new ResizeObserver(() => resizeCharts()).observe(byId('charts'));

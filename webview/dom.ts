@@ -3,6 +3,8 @@
  * parses HTML, so a `<script>` in a feature name stays text.
  */
 
+import type { MarkupNode } from './cardsMarkup';
+
 export type Child = Node | string | number | null | undefined | false;
 
 export function el<K extends keyof HTMLElementTagNameMap>(
@@ -43,4 +45,9 @@ export function byId(id: string): HTMLElement {
   const node = document.getElementById(id);
   if (!node) throw new Error(`#${id} is missing`);
   return node;
+}
+
+/** A DOM-free element tree (cardsMarkup.ts) as nodes. */
+export function markupDom(node: MarkupNode): HTMLElement {
+  return el(node.tag, node.attrs, ...node.children.map((c) => (typeof c === 'string' ? c : markupDom(c))));
 }

@@ -3,7 +3,8 @@
  * theme's colours (panel.css): no custom elements to define and upgrade before the first paint.
  */
 import { PanelApp } from './app';
+import { embeddedSnapshot } from './firstSnapshot';
 import { vscodeApi } from './vscodeApi';
 
 const root = document.getElementById('root');
-if (root) new PanelApp(vscodeApi(), root).start();
+if (root) new PanelApp(vscodeApi(), root, embeddedSnapshot(document)).start();

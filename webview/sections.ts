@@ -2,7 +2,8 @@ import type { ProviderStatus } from '../protocol/daemon';
 import type { RateLimitBucketStatus, RateLimitStatus } from '../protocol/rateLimit';
 import type { Alert, UsageRow } from '../protocol/usage';
 import type { PanelLive } from '../protocol/webview';
-import { el, table, type Child } from './dom';
+import { cardNodes } from './cardsMarkup';
+import { el, markupDom, table, type Child } from './dom';
 import { clock, count, until } from './format';
 import { msColumn, usdColumn } from './ticks';
 import type { ExperimentView, IntervalView } from './tolerant';
@@ -11,15 +12,7 @@ import type { CardView } from './viewModel';
 /** The panel's sections as DOM, from view data. Text only (see dom.ts). */
 
 export function cardsSection(cards: CardView[]): HTMLElement[] {
-  return cards.map((c) =>
-    el(
-      'div',
-      { class: 'card', 'data-card': c.id, role: 'group', 'aria-label': c.label },
-      el('div', { class: 'label' }, c.label),
-      el('div', { class: 'value', 'data-value': '' }, c.value),
-      el('div', { class: 'detail' }, c.detail),
-    ),
-  );
+  return cardNodes(cards).map(markupDom);
 }
 
 function bucket(l: RateLimitStatus, kind: RateLimitBucketStatus['kind'], now: number): string {

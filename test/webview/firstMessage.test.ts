@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DaemonClient } from '../../daemon/client/daemonClient';
+import { within } from '../../extension/firstPaintWait';
 import { PageOutbox } from '../../extension/pageOutbox';
 import { fetchSnapshot } from '../../extension/panelData';
 import type { PanelSnapshot, ToWebview } from '../../protocol/webview';
@@ -123,6 +124,67 @@ describe.skipIf(!chromium || !built)("the usage panel's first message, from the 
       await panel.send(again);
       expect((await panel.state())?.snapshot?.generatedAt).toBe(now + 1000);
       expect(await stacks()).toEqual(drawn);
+    } finally {
+      await panel.page.context().close();
+    }
+  });
+});
+
+/**
+ * As UsagePanel opens when the daemon answers within the wait: the part read from the real daemon
+ * goes into the page's HTML (the outbox told so), and only the whole is posted at `ready`.
+ */
+describe.skipIf(!chromium || !built)("the usage panel's first HTML, from the real daemon", () => {
+  let h: DaemonHarness;
+  let client: DaemonClient;
+  let browser: Browser;
+  const now = Date.now();
+
+  beforeAll(async () => {
+    h = new DaemonHarness('http://127.0.0.1:9');
+    await generateLedger(path.join(h.home, 'usage.db'), { rows: 4000, days: 80, end: now - 60_000, seed: 27 });
+    client = await h.connect();
+    browser = await launch();
+  });
+
+  afterAll(async () => {
+    client?.close();
+    await h?.dispose();
+    await browser?.close();
+  });
+
+  it('the part in the HTML paints the cards; the whole alone follows at ready and draws the stacks', async () => {
+    const sent: Snap[] = [];
+    const box = new PageOutbox((m) => {
+      if (m.type === 'snapshot') sent.push(m);
+    });
+    let part!: (s: PanelSnapshot) => void;
+    const inTime = within(new Promise<PanelSnapshot>((r) => (part = r)), new Promise<void>(() => undefined));
+    const whole = await fetchSnapshot(client, { range: '90d' }, undefined, now, (partial) => {
+      part(partial);
+      box.post({ type: 'snapshot', snapshot: partial });
+    });
+    const first = (await inTime)!;
+    box.inPage(first.generatedAt);
+    box.post({ type: 'snapshot', snapshot: whole });
+
+    const panel = await openPanel(browser, {
+      state: { filters: { range: '90d' }, stackBy: 'model' },
+      theme: 'dark',
+      first,
+    });
+    try {
+      expect(await panel.page.locator('#root').getAttribute('data-generated-at')).toBe(String(now));
+      expect(await panel.page.locator('[data-card] .value').count()).toBe(5);
+      box.ready();
+      expect(sent.map((m) => m.snapshot.partial === true)).toEqual([false]);
+      await panel.post(sent[0]!);
+      await panel.page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('Updated'));
+      await panel.chartsDrawn();
+      const cost = JSON.parse(
+        (await panel.page.locator('figure[data-chart="cost"]').getAttribute('data-points')) ?? '{}',
+      ) as { series: { label: string }[] };
+      expect(cost.series.map((s) => s.label).sort()).toEqual(models(whole));
     } finally {
       await panel.page.context().close();
     }

@@ -2,11 +2,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { panelCsp } from '../../extension/panelCsp';
-import type { FromWebview, PanelWebviewState, ToWebview } from '../../protocol/webview';
+import { panelPageHtml } from '../../extension/panelPageHtml';
+import type { FromWebview, PanelSnapshot, PanelWebviewState, ToWebview } from '../../protocol/webview';
 
 /**
- * The panel's bundle in a real Chromium, on a page that stands in for a VS Code webview: the same
- * HTML shell and CSP as extension/panelHtml.ts, served from a fake origin by request interception,
+ * The panel's bundle in a real Chromium, on a page that stands in for a VS Code webview: the
+ * extension's own HTML (extension/panelPageHtml.ts) and CSP, served from a fake origin by request interception,
  * and an `acquireVsCodeApi` that records what the page posts and keeps its state.
  */
 
@@ -135,7 +136,27 @@ export async function launch(): Promise<Browser> {
 
 export async function openPanel(
   browser: Browser,
-  opts: { state?: PanelWebviewState; theme?: Theme; dist?: string; blank?: boolean } = {},
+  opts: {
+    state?: PanelWebviewState;
+    theme?: Theme;
+    dist?: string;
+    blank?: boolean;
+    /**
+     * The first snapshot, written into the HTML as the extension does when it has it in time. A
+     * promise is awaited after the browser context and page are made, before the HTML is served,
+     * as VS Code makes the panel at once and takes its HTML when the extension sets it.
+     */
+    first?: PanelSnapshot | Promise<PanelSnapshot | undefined>;
+    /** The HTML alone: the script is not served (what the page shows before it runs). */
+    noScript?: boolean;
+    /**
+     * Records in the page (epoch ms, as `performance.timeOrigin + performance.now()`) the first
+     * frame painted at all (`__firstFrameAt`) and the first painted with a snapshot's figures
+     * (`__figuresAt`: `#root[aria-busy=false][data-generated-at]`), each seen by the
+     * requestAnimationFrame callback after that frame's, which runs once it was painted.
+     */
+    timing?: boolean;
+  } = {},
 ): Promise<PanelPage> {
   const from = opts.dist ?? dist;
   const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
@@ -143,10 +164,15 @@ export async function openPanel(
   const requests: string[] = [];
   page.on('request', (r) => requests.push(r.url()));
   const nonce = 'dGVzdC1ub25jZS0xMjM0NQ==';
-  const html = `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${panelCsp(ORIGIN, nonce)}">
-<link rel="stylesheet" href="${ORIGIN}/dist/webview.css">
-</head><body class="vscode-${opts.theme ?? 'dark'}"><main id="root" aria-busy="true"></main><script nonce="${nonce}" src="${ORIGIN}/dist/webview.js"></script></body></html>`;
+  const first = await opts.first;
+  const html = panelPageHtml({
+    cspSource: ORIGIN,
+    nonce,
+    scriptUri: `${ORIGIN}/dist/webview.js`,
+    styleUri: `${ORIGIN}/dist/webview.css`,
+    bodyClass: `vscode-${opts.theme ?? 'dark'}`,
+    ...(first ? { first } : {}),
+  });
   // The same shell without the panel's files: what Chromium and the harness cost on their own.
   const blank = `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${panelCsp(ORIGIN, nonce)}">
@@ -156,7 +182,7 @@ export async function openPanel(
     if (url.origin !== ORIGIN) return route.abort();
     if (url.pathname === '/index.html')
       return route.fulfill({ contentType: 'text/html', body: opts.blank ? blank : html });
-    if (url.pathname === '/dist/webview.js')
+    if (url.pathname === '/dist/webview.js' && !opts.noScript)
       return route.fulfill({ contentType: 'text/javascript', body: fs.readFileSync(path.join(from, 'webview.js')) });
     if (url.pathname === '/dist/webview.css')
       return route.fulfill({ contentType: 'text/css', body: fs.readFileSync(path.join(from, 'webview.css')) });
@@ -185,6 +211,23 @@ export async function openPanel(
       };
     };
   }, opts.state);
+  if (opts.timing)
+    await page.addInitScript(() => {
+      const w = window as unknown as { __firstFrameAt?: number; __figuresAt?: Record<string, number> };
+      const at = () => performance.timeOrigin + performance.now();
+      w.__figuresAt = {};
+      let frames = 0;
+      let shown: string | undefined;
+      const frame = () => {
+        // The frame before this callback's was painted: what it showed is on screen now.
+        if (++frames === 2) w.__firstFrameAt = at();
+        if (shown !== undefined && !(shown in w.__figuresAt!)) w.__figuresAt![shown] = at();
+        const root = document.getElementById('root');
+        shown = root?.getAttribute('aria-busy') === 'false' ? root.dataset.generatedAt : undefined;
+        requestAnimationFrame(frame);
+      };
+      requestAnimationFrame(frame);
+    });
   await page.goto(`${ORIGIN}/index.html`);
   const panel: PanelPage = {
     page,

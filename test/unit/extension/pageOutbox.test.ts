@@ -83,3 +83,22 @@ describe("the usage panel's messages to a page that may not listen yet", () => {
     expect(sent.map((m) => m.type)).toEqual(['snapshot', 'live']);
   });
 });
+
+describe("the first-paint part written into the page's HTML", () => {
+  it('is not posted again, held or not, while the whole and a later part are', () => {
+    const { box, sent } = outbox();
+    box.post({ type: 'snapshot', snapshot: partial });
+    box.inPage(partial.generatedAt);
+    box.post({ type: 'snapshot', snapshot: whole });
+    box.ready();
+    expect(sent).toEqual([{ type: 'snapshot', snapshot: whole }]);
+    // A refresh's part (another generatedAt) goes through as always.
+    const later = { ...partial, generatedAt: partial.generatedAt + 1 };
+    box.post({ type: 'snapshot', snapshot: partial });
+    box.post({ type: 'snapshot', snapshot: later });
+    expect(sent).toEqual([
+      { type: 'snapshot', snapshot: whole },
+      { type: 'snapshot', snapshot: later },
+    ]);
+  });
+});

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UsageFilters } from '../../../../protocol/usage';
-import { writeCsvWithWorkers } from '../../../../daemon/usage/exportWorkers';
+import * as v8 from 'node:v8';
+import { writeCsvWithWorkers, type ExportWorkerStats } from '../../../../daemon/usage/exportWorkers';
 import { selectPage } from '../../../../daemon/usage/ledgerQueries';
 import { csvLine, ROW_CSV_HEADER, rowCsvCells } from '../../../../daemon/usage/usageCsv';
 import { exportUsageFile } from '../../../../daemon/usage/usageExportFile';
@@ -40,6 +41,7 @@ async function viaWorkers(opts: {
   includeSamples: boolean;
   filters?: UsageFilters;
   last?: number;
+  observe?: (stats: ExportWorkerStats) => void;
 }): Promise<{ text: string; rows: number }> {
   const file = path.join(dir, `w-${Math.random().toString(36).slice(2)}.csv`);
   const fd = fs.openSync(file, 'w', 0o600);
@@ -56,6 +58,7 @@ async function viaWorkers(opts: {
       last: opts.last ?? range.last,
       width: opts.width,
       workers: opts.workers,
+      ...(opts.observe ? { observe: opts.observe } : {}),
     });
     return { text: fs.readFileSync(file, 'utf8'), rows };
   } finally {
@@ -111,6 +114,28 @@ describe('the CSV export on worker threads', () => {
         expect(rows, `${workers} worker(s)`).toBe(240);
         expect(text, `${workers} worker(s), samples ${includeSamples}`).toBe(expected);
       }
+    }
+  });
+
+  it('holds at most one built page a worker, however far ahead the others are', async () => {
+    // 240 pages of one id over three workers: a worker that built ahead of the writer's turn holds more.
+    let stats: ExportWorkerStats | undefined;
+    const { rows } = await viaWorkers({ workers: 3, width: 1, includeSamples: false, observe: (s) => (stats = s) });
+    expect(rows).toBe(240);
+    expect(stats!.pagesHeldMax).toBeGreaterThanOrEqual(1);
+    expect(stats!.pagesHeldMax).toBeLessThanOrEqual(3);
+  });
+
+  it("gives each worker the small heap it asks for, even under the daemon's --max-semi-space-size", async () => {
+    // The daemon's flag (daemonRuntime.ts) would give each worker 4 MB semi-spaces: a 28 MB heap limit, not 19.
+    v8.setFlagsFromString('--max-semi-space-size=4');
+    try {
+      let stats: ExportWorkerStats | undefined;
+      await viaWorkers({ workers: 2, width: 50, includeSamples: false, observe: (s) => (stats = s) });
+      expect(stats!.heapLimits).toHaveLength(2);
+      for (const limit of stats!.heapLimits) expect(limit / 2 ** 20).toBeLessThan(22);
+    } finally {
+      v8.setFlagsFromString('--max-semi-space-size=0');
     }
   });
 

@@ -109,6 +109,9 @@ export function writeCsvWithWorkers(p: ExportWorkersParams): Promise<number> {
         // the nursery and the old generation to tens of MB a worker (bench/usageExportBench.ts:
         // two workers with the defaults raised the daemon's RSS by twice the 50 MB goal). Pages
         // with samples can be far larger (a sample is up to 100,000 characters): no cap there.
+        // Not below 16 MB: 8 saved about 7 MB of RSS for two workers, but a page whose every line
+        // needs JavaScript then ran out of heap inside the SQLite binding, whose C++ exception ends
+        // the whole process (exportWorkersHeap.test.ts crashes its runner at 8 MB).
         resourceLimits: p.includeSamples
           ? { maxYoungGenerationSizeMb: 1 }
           : { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },

@@ -73,10 +73,15 @@ export function writeCsvWithWorkers(p: ExportWorkersParams): Promise<number> {
   const rowsSql = `SELECT ${columns.join(', ')} FROM requests WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`;
   const turn = new SharedArrayBuffer(16);
   const heapLimits: number[] = [];
-  workersOwnYoungGeneration();
+  const restore = workersOwnYoungGeneration();
   return new Promise<number>((resolve, reject) => {
     let rows = 0;
     let running = count;
+    // Once every worker's isolate exists (online, or gone), the flag goes back for later isolates.
+    let starting = count;
+    const started = (): void => {
+      if (--starting === 0) restore();
+    };
     let failure: Error | null = null;
     const done = new Set<Worker>();
     const fail = (err: Error): void => {
@@ -116,6 +121,11 @@ export function writeCsvWithWorkers(p: ExportWorkersParams): Promise<number> {
           ? { maxYoungGenerationSizeMb: 1 }
           : { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
       });
+      let online = false;
+      worker.once('online', () => {
+        online = true;
+        started();
+      });
       worker.on('message', (m: WorkerMessage) => {
         if (m.type === 'rows') {
           worker.postMessage({ lines: m.rows.map((r) => csvLine(rowCsvCells(toUsageRow(r))).slice(0, -1)) });
@@ -140,6 +150,7 @@ export function writeCsvWithWorkers(p: ExportWorkersParams): Promise<number> {
         );
       });
       worker.on('exit', (code) => {
+        if (!online) started();
         if (!done.has(worker)) fail(new Error(`an export worker stopped (code ${code})`));
         if (--running > 0) return;
         if (failure) return reject(failure);

@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { SQLITE_WORKER_SOURCE } from './sqliteWorkerSource';
-import { workersOwnYoungGeneration } from './workerHeaps';
 
 export interface ThreadReply {
   id: number;
@@ -175,7 +174,6 @@ export class SqliteThread {
   private startWorker(): void {
     // A small young generation: an export's page makes thousands of short-lived strings on this
     // thread, and V8 would otherwise grow the nursery to tens of MB of RSS that stay.
-    workersOwnYoungGeneration();
     const worker = new Worker(SQLITE_WORKER_SOURCE, {
       eval: true,
       workerData: this.workerData,

@@ -20,11 +20,14 @@ afterEach(() => {
 });
 
 describe('workersOwnYoungGeneration', () => {
-  it("lets a worker's resourceLimits size its heap again under the daemon's --max-semi-space-size", async () => {
+  it("lets workers' resourceLimits size their heaps under the daemon's --max-semi-space-size, until restored", async () => {
     v8.setFlagsFromString('--max-semi-space-size=4');
     // The flag wins over the worker's limits: 4 MB semi-spaces, 28 MB in all.
     expect(await workerHeapLimitMb()).toBeGreaterThan(24);
-    workersOwnYoungGeneration();
+    const restore = workersOwnYoungGeneration('4');
     expect(await workerHeapLimitMb()).toBeLessThan(22);
+    // Set back once the workers run: later isolates (the SQLite thread waking) get the flag again.
+    restore();
+    expect(await workerHeapLimitMb()).toBeGreaterThan(24);
   });
 });

@@ -19,7 +19,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DaemonClient } from '../daemon/client/daemonClient';
 import { selectCsvPage } from '../daemon/usage/csvExportPage';
-import { exportPageWidth, writeCsvWithWorkers } from '../daemon/usage/exportWorkers';
+import { exportPageWidth, writeCsvWithWorkers, type ExportWorkerStats } from '../daemon/usage/exportWorkers';
 import { SqliteDb } from '../daemon/usage/sqlite';
 import { UsageExportRequest } from '../protocol/usage';
 import { generateLedger } from '../test/fixtures/usage/generateLedger';
@@ -149,6 +149,7 @@ async function main(): Promise<void> {
     await db.close();
     const workerRuns: Record<string, number[]> = {};
     const workerCpu: Record<string, number[]> = {};
+    const workerStats: Record<string, ExportWorkerStats[]> = {};
     const scratch = path.join(home, 'workers.csv');
     for (let r = 0; r < ROUNDS; r++) {
       for (const workers of [1, 2]) {
@@ -165,6 +166,7 @@ async function main(): Promise<void> {
           last: range.last,
           width: exportPageWidth(false),
           workers,
+          observe: (stats) => (workerStats[workers] ??= []).push(stats),
         });
         (workerRuns[workers] ??= []).push(Math.round(rows / ((performance.now() - t) / 1000)));
         (workerCpu[workers] ??= []).push(cpuUsPerRow(cpu, rows));
@@ -174,10 +176,13 @@ async function main(): Promise<void> {
     }
     out.workersWrote = workerRuns;
     out.workersCpuUsPerRow = workerCpu;
+    out.workersStats = workerStats;
     for (const [n, runs] of Object.entries(workerRuns))
       log(
         `1w. ${n} export worker(s) building and writing: ${runs.map((r) => r.toLocaleString('en')).join(', ')} rows/s` +
-          `, this process's CPU ${workerCpu[n]!.join(', ')} µs/row`,
+          `, this process's CPU ${workerCpu[n]!.join(', ')} µs/row, pages held at most ` +
+          `${workerStats[n]!.map((s) => s.pagesHeldMax).join(', ')}, worker heap limit ` +
+          `${(workerStats[n]![0]!.heapLimits[0]! / MB).toFixed(0)} MB`,
       );
 
     const env = { ...process.env, CONDUIT_HOME: home };

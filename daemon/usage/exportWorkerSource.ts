@@ -10,10 +10,13 @@ import { JS_JOIN_SOURCE } from './jsJoinSource';
  * workerData: { driver, requireFrom, db, fd, sql, params, rowsSql, page, line, first, last, width,
  * index, workers, turn }. Page j holds the ids in (first + j * width, first + (j + 1) * width],
  * up to `last`; this worker builds the pages j with j % workers === index. `turn` is shared:
- * [0] the page whose turn it is to be written, [1] 1 once the export is abandoned.
+ * [0] the page whose turn it is to be written, [1] 1 once the export is abandoned, [2] the pages
+ * built and not yet written (all workers), [3] the most there ever were: the bound on the
+ * export's memory that the tests observe (at most one page a worker).
  *
  * Messages out: { type: 'rows', rows } (a page's lines that need JavaScript's printing: the main
- * thread answers { lines }), { type: 'done', rows } or { type: 'error', error: { message, code } }.
+ * thread answers { lines }), { type: 'done', rows, heapLimit } (heapLimit: this isolate's heap
+ * limit in bytes, which says whether its resourceLimits held) or { type: 'error', error: { message, code } }.
  */
 export const EXPORT_WORKER_SOURCE = String.raw`
 'use strict';
@@ -89,6 +92,9 @@ async function run() {
         }
         rows += r.n;
       }
+      const held = Atomics.add(turn, 2, 1) + 1;
+      for (let most = Atomics.load(turn, 3); held > most; most = Atomics.load(turn, 3))
+        if (Atomics.compareExchange(turn, 3, most, held) === most) break;
       if (!waitTurn(j)) break;
       // Synchronous: the page's bytes are freed on return, and the next page waits for nothing.
       // The line break on its own: appended to the page, it would make V8 copy the whole page.
@@ -96,6 +102,7 @@ async function run() {
         fs.writeSync(w.fd, text);
         fs.writeSync(w.fd, '\n');
       }
+      Atomics.sub(turn, 2, 1);
       Atomics.store(turn, 0, j + 1);
       Atomics.notify(turn, 0);
     }
@@ -109,7 +116,8 @@ async function run() {
 // The worker ends on its own once it has said so (a port closed, nothing left to run): ending it
 // from outside while the binding is inside SQLite is not safe.
 run().then((rows) => {
-  parentPort.postMessage({ type: 'done', rows });
+  const heapLimit = require('node:v8').getHeapStatistics().heap_size_limit;
+  parentPort.postMessage({ type: 'done', rows, heapLimit });
   parentPort.close();
 }, (e) => {
   Atomics.store(turn, 1, 1);

@@ -4,11 +4,12 @@ import { csvPageSql, csvPageWhere, LINE, PAGE, type CsvPageParams } from './csvE
 import { EXPORT_WORKER_SOURCE } from './exportWorkerSource';
 import { SELECT_COLUMNS, toUsageRow, type DbRow } from './ledgerRow';
 import { sqliteDriver, type SqlValue, type StorageError } from './sqlite';
+import { workersOwnYoungGeneration } from './workerHeaps';
 import { csvLine, rowCsvCells } from './usageCsv';
 
 type WorkerMessage =
   | { type: 'rows'; rows: DbRow[] }
-  | { type: 'done'; rows: number }
+  | { type: 'done'; rows: number; heapLimit: number }
   | { type: 'error'; error: { message: string; code?: string } };
 
 export interface ExportWorkersParams extends Omit<CsvPageParams, 'limit' | 'after'> {
@@ -22,6 +23,16 @@ export interface ExportWorkersParams extends Omit<CsvPageParams, 'limit' | 'afte
   /** Ids a page spans (so rows a page, at most); exportPageWidth() gives the usual one. */
   width: number;
   workers?: number;
+  /** Told once the export has ended well: what its memory came to (the bench and the tests read it). */
+  observe?: (stats: ExportWorkerStats) => void;
+}
+
+/** How much an export held, so its bound can be checked without a clock. */
+export interface ExportWorkerStats {
+  /** The most pages built and not yet written at any moment, over all workers: at most one a worker. */
+  pagesHeldMax: number;
+  /** Each worker's V8 heap limit in bytes: its resourceLimits, unless a process flag overrode them. */
+  heapLimits: number[];
 }
 
 /**
@@ -60,10 +71,17 @@ export function writeCsvWithWorkers(p: ExportWorkersParams): Promise<number> {
   const sql = csvPageSql([...parts, 'id > ?', 'id <= ?'], p.includeSamples, 'ORDER BY id');
   const columns = ['id', ...SELECT_COLUMNS, ...(p.includeSamples ? ['sample_prompt', 'sample_response'] : [])];
   const rowsSql = `SELECT ${columns.join(', ')} FROM requests WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`;
-  const turn = new SharedArrayBuffer(8);
+  const turn = new SharedArrayBuffer(16);
+  const heapLimits: number[] = [];
+  const restore = workersOwnYoungGeneration();
   return new Promise<number>((resolve, reject) => {
     let rows = 0;
     let running = count;
+    // Once every worker's isolate exists (online, or gone), the flag goes back for later isolates.
+    let starting = count;
+    const started = (): void => {
+      if (--starting === 0) restore();
+    };
     let failure: Error | null = null;
     const done = new Set<Worker>();
     const fail = (err: Error): void => {
@@ -96,9 +114,17 @@ export function writeCsvWithWorkers(p: ExportWorkersParams): Promise<number> {
         // the nursery and the old generation to tens of MB a worker (bench/usageExportBench.ts:
         // two workers with the defaults raised the daemon's RSS by twice the 50 MB goal). Pages
         // with samples can be far larger (a sample is up to 100,000 characters): no cap there.
+        // Not below 16 MB: 8 saved about 7 MB of RSS for two workers, but a page whose every line
+        // needs JavaScript then ran out of heap inside the SQLite binding, whose C++ exception ends
+        // the whole process (exportWorkersHeap.test.ts crashes its runner at 8 MB).
         resourceLimits: p.includeSamples
           ? { maxYoungGenerationSizeMb: 1 }
           : { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
+      });
+      let online = false;
+      worker.once('online', () => {
+        online = true;
+        started();
       });
       worker.on('message', (m: WorkerMessage) => {
         if (m.type === 'rows') {
@@ -109,6 +135,7 @@ export function writeCsvWithWorkers(p: ExportWorkersParams): Promise<number> {
           fail(err);
         } else {
           rows += m.rows;
+          heapLimits.push(m.heapLimit);
           done.add(worker);
         }
       });
@@ -123,10 +150,12 @@ export function writeCsvWithWorkers(p: ExportWorkersParams): Promise<number> {
         );
       });
       worker.on('exit', (code) => {
+        if (!online) started();
         if (!done.has(worker)) fail(new Error(`an export worker stopped (code ${code})`));
         if (--running > 0) return;
-        if (failure) reject(failure);
-        else resolve(rows);
+        if (failure) return reject(failure);
+        p.observe?.({ pagesHeldMax: Atomics.load(new Int32Array(turn), 3), heapLimits });
+        resolve(rows);
       });
     }
   });

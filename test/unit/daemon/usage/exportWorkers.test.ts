@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UsageFilters } from '../../../../protocol/usage';
-import { writeCsvWithWorkers } from '../../../../daemon/usage/exportWorkers';
+import * as v8 from 'node:v8';
+import { writeCsvWithWorkers, type ExportWorkerStats } from '../../../../daemon/usage/exportWorkers';
 import { selectPage } from '../../../../daemon/usage/ledgerQueries';
 import { csvLine, ROW_CSV_HEADER, rowCsvCells } from '../../../../daemon/usage/usageCsv';
 import { exportUsageFile } from '../../../../daemon/usage/usageExportFile';
@@ -40,6 +41,7 @@ async function viaWorkers(opts: {
   includeSamples: boolean;
   filters?: UsageFilters;
   last?: number;
+  observe?: (stats: ExportWorkerStats) => void;
 }): Promise<{ text: string; rows: number }> {
   const file = path.join(dir, `w-${Math.random().toString(36).slice(2)}.csv`);
   const fd = fs.openSync(file, 'w', 0o600);
@@ -56,6 +58,7 @@ async function viaWorkers(opts: {
       last: opts.last ?? range.last,
       width: opts.width,
       workers: opts.workers,
+      ...(opts.observe ? { observe: opts.observe } : {}),
     });
     return { text: fs.readFileSync(file, 'utf8'), rows };
   } finally {
@@ -114,6 +117,28 @@ describe('the CSV export on worker threads', () => {
     }
   });
 
+  it('holds at most one built page a worker, however far ahead the others are', async () => {
+    // 240 pages of one id over three workers: a worker that built ahead of the writer's turn holds more.
+    let stats: ExportWorkerStats | undefined;
+    const { rows } = await viaWorkers({ workers: 3, width: 1, includeSamples: false, observe: (s) => (stats = s) });
+    expect(rows).toBe(240);
+    expect(stats!.pagesHeldMax).toBeGreaterThanOrEqual(1);
+    expect(stats!.pagesHeldMax).toBeLessThanOrEqual(3);
+  });
+
+  it("gives each worker the small heap it asks for, even under the daemon's --max-semi-space-size", async () => {
+    // The daemon's flag (daemonRuntime.ts) would give each worker 4 MB semi-spaces: a 28 MB heap limit, not 19.
+    v8.setFlagsFromString('--max-semi-space-size=4');
+    try {
+      let stats: ExportWorkerStats | undefined;
+      await viaWorkers({ workers: 2, width: 50, includeSamples: false, observe: (s) => (stats = s) });
+      expect(stats!.heapLimits).toHaveLength(2);
+      for (const limit of stats!.heapLimits) expect(limit / 2 ** 20).toBeLessThan(22);
+    } finally {
+      v8.setFlagsFromString('--max-semi-space-size=0');
+    }
+  });
+
   it('keeps to the filters and to the id range fixed up front', async () => {
     const filters = { feature: 'ask' };
     const { text, rows } = await viaWorkers({ workers: 2, width: 11, includeSamples: false, filters });
@@ -130,8 +155,13 @@ describe('the CSV export on worker threads', () => {
 
   it('is what usage/exportFile writes: header, rows, mode 0600, no .partial left', async () => {
     const file = path.join(dir, 'export.csv');
-    const result = await exportUsageFile(ledger, { file, since: 0, includeSamples: true }, at + 1e9, 2);
+    // The main isolate's garbage from earlier questions is collected before the workers add theirs.
+    const gcs: number[] = [];
+    const result = await exportUsageFile(ledger, { file, since: 0, includeSamples: true }, at + 1e9, 2, () =>
+      gcs.push(fs.existsSync(`${file}.partial`) ? fs.statSync(`${file}.partial`).size : -1),
+    );
     expect(result.rows).toBe(240);
+    expect(gcs).toEqual([csvLine(ROW_CSV_HEADER).length]);
     expect(fs.readFileSync(file, 'utf8')).toBe(csvLine(ROW_CSV_HEADER) + (await reference(true)));
     if (process.platform !== 'win32') expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(fs.existsSync(`${file}.partial`)).toBe(false);

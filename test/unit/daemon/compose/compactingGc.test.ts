@@ -27,13 +27,12 @@ describe('compactingGc', () => {
     const gc = fullGc();
     expect(gc, 'the runtime gave no full GC').toBeDefined();
     const kept = fragmentOldSpace(gc!);
-    gc!();
-    const plain = oldSpace();
     expect(compactingGc(gc!)).toBe(true);
-    const compacted = oldSpace();
+    const old = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'old_space')!;
     expect(kept).toHaveLength(24);
-    // About 2 MB is live in these pages; a plain GC leaves tens of MB of them resident (47 MB when measured).
-    expect((plain - compacted) / MB).toBeGreaterThan(10);
+    // Compacted, the old space is about its live size (13.0 MB resident for 12.4 MB live when measured);
+    // a plain full GC keeps the nearly empty pages (47 MB resident for the same 12.4 MB).
+    expect((old.physical_space_size - old.space_used_size) / MB).toBeLessThan(8);
   });
 
   it('turns the flag on for its one collection only', () => {

@@ -3,8 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { compactingGc, fullGc } from '../../../../daemon/compose/compactingGc';
 
 const MB = 2 ** 20;
-const oldSpace = (): number =>
-  v8.getHeapSpaceStatistics().find((s) => s.space_name === 'old_space')!.physical_space_size;
 
 /**
  * Old-space pages that are nearly empty: many small objects promoted by two GCs, then 19 of every

@@ -19,6 +19,7 @@
  * Each step also prints, before its GC, what V8 holds (heap total, external) beside RSS: the rest is
  * native memory (malloc, thread stacks) and code.
  */
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DaemonClient } from '../daemon/client/daemonClient';
@@ -144,6 +145,19 @@ function slope(xs: number[], ys: number[]): number {
   return den === 0 ? NaN : num / den;
 }
 
+/** The fields of the daemon's last `idle trim: memory` log line (compaction, V8's spaces), if any. */
+function lastTrimLine(home: string): Record<string, unknown> | undefined {
+  try {
+    const lines = fs.readFileSync(path.join(home, 'logs', 'daemon.log'), 'utf8').split('\n');
+    const line = lines.filter((l) => l.includes('"idle trim: memory"')).at(-1);
+    if (!line) return undefined;
+    const { compacted, oldSpaceMb, spacesMb, rssMb, t } = JSON.parse(line) as Record<string, unknown>;
+    return { t, compacted, oldSpaceMb, spacesMb, rssMb };
+  } catch {
+    return undefined;
+  }
+}
+
 async function main(): Promise<void> {
   const mock = await startFake(buildDir);
   await mock.control('/__fake/default', {
@@ -217,6 +231,10 @@ async function main(): Promise<void> {
       settle.push({ s, rss: rssOf(pid) });
     }
     const settled = settle.at(-1)!.rss;
+    // What the idle trim did after the load, from the daemon's own log (its last trim line).
+    const trimAfterLoad = lastTrimLine(home);
+    result.trimAfterLoad = trimAfterLoad;
+    if (trimAfterLoad) log(`idle trim after the load: ${JSON.stringify(trimAfterLoad)}`);
     const portkey = withPortkey ? await portkeyPeak(mock.url, env.OPENAI_API_KEY!) : undefined;
     if (portkey) result.portkey = portkey;
     const portkeyLine =

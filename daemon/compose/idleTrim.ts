@@ -1,7 +1,7 @@
 import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import type { LogFn } from '../log/logFn';
 import { SqliteThread } from '../usage/sqliteThread';
+import { compactingGc, fullGc } from './compactingGc';
 
 /** How long without a request (or, for the SQLite thread, without a database message) before the trim. */
 export const IDLE_TRIM_MS = 20_000;
@@ -64,21 +64,6 @@ export class IdleTrim {
   }
 }
 
-/**
- * The full collector, which a daemon started without --expose-gc can still reach: V8 exposes it to
- * contexts created after the flag is set. Undefined where the runtime refuses (then no GC at idle).
- */
-function fullGc(): (() => void) | undefined {
-  const exposed = (globalThis as { gc?: () => void }).gc;
-  if (exposed) return exposed;
-  try {
-    v8.setFlagsFromString('--expose-gc');
-    return vm.runInNewContext('gc') as () => void;
-  } catch {
-    return undefined;
-  }
-}
-
 const mb = (bytes: number): number => +(bytes / 2 ** 20).toFixed(1);
 
 /** V8's heap spaces that hold resident memory, in MB (new_space, old_space, code_space…). */
@@ -90,10 +75,15 @@ function residentSpaces(): Record<string, number> {
   return spaces;
 }
 
+function oldSpaceMb(): number {
+  return mb(v8.getHeapSpaceStatistics().find((s) => s.space_name === 'old_space')?.physical_space_size ?? 0);
+}
+
 /**
  * The daemon's idle trim (issue #23): after a quiet spell the SQLite thread closes its
  * connections and ends its isolate (sqliteThread.ts; the next database message starts it again),
- * and the main isolate runs a full GC, so an idle daemon goes back to about its start-up size.
+ * and the main isolate runs a full GC that compacts its old space (compactingGc.ts), so an idle
+ * daemon goes back to about its start-up size.
  * CONDUIT_IDLE_TRIM_MS sets the quiet spell (0 turns the trim off; tests set it short).
  */
 export function startIdleTrim(deps: { log: LogFn; env?: NodeJS.ProcessEnv }): IdleTrim {
@@ -111,10 +101,14 @@ export function startIdleTrim(deps: { log: LogFn; env?: NodeJS.ProcessEnv }): Id
     trim: () => {
       if (gc === null) gc = fullGc();
       const before = process.memoryUsage();
-      gc?.();
+      const oldBefore = oldSpaceMb();
+      const compacted = gc ? compactingGc(gc) : false;
       const after = process.memoryUsage();
       deps.log('info', 'idle trim: memory', {
         gc: gc !== undefined,
+        compacted,
+        // The old space's resident size before and after: what compacting it gave back.
+        oldSpaceMb: [oldBefore, oldSpaceMb()],
         rssMb: mb(after.rss),
         heapUsedMb: mb(after.heapUsed),
         freedMb: mb(before.heapUsed - after.heapUsed),

@@ -12,6 +12,7 @@ import { formatUsd } from '../usage/formatUsd';
 import { imagePart, parseEffort, schemaFromFile } from './attachments';
 import { codeCacheHint } from './codeCacheHint';
 import { connect, ExitCode, selectedProfile } from './context';
+import { earlyStartPending } from './earlyStartHandoff';
 import { parseNumber, PROMPT_OPTIONS, promptRequest } from './promptRequest';
 
 export async function askCommand(argv: string[]): Promise<number> {
@@ -118,8 +119,11 @@ export async function askCommand(argv: string[]): Promise<number> {
  * DaemonClient starts the daemon (or replaces an outdated one) and carries it.
  */
 async function connectChat(startProvider: ProviderId | undefined): Promise<ChatConnection> {
-  const warm = await ChatClient.connect();
-  if (warm) return warm;
+  // The entry found no daemon and started one (earlyStart.ts): DaemonClient waits for it.
+  if (!earlyStartPending()) {
+    const warm = await ChatClient.connect();
+    if (warm) return warm;
+  }
   codeCacheHint.skipSave = true;
   return connect(true, startProvider);
 }

@@ -1,6 +1,19 @@
 import { join } from 'node:path';
 import { conduitHome } from '../home/homeDir';
 import { loadCached } from './codeCache';
+import { handOverEarlyStart } from './earlyStartHandoff';
+
+type EarlyStartModule = typeof import('./earlyStart');
+
+// A cold `conduit ask` starts the daemon before this loads the CLI, so the two starts overlap
+// (daemon/cli/earlyStart.ts: its own file, which no other command evaluates).
+if (process.argv[2] === 'ask') {
+  // A computed path: the file sits beside this one in dist/, and the bundler must leave it there.
+  const early = (module.require(join(__dirname, 'cliStart.js')) as EarlyStartModule).startEarly(process.argv.slice(2), {
+    daemonScript: join(__dirname, 'daemon.js'),
+  });
+  if (early) handOverEarlyStart(early);
+}
 
 /**
  * dist/cli.js: starts the CLI (dist/cliMain.js, built from daemon/cli.ts) from the V8 code cache

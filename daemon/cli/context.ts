@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { ConduitError, type ProviderId } from '../../protocol';
 import type { DaemonClient } from '../client/daemonClient';
+import { takeEarlyStart } from './earlyStartHandoff';
 
 /** Exit codes the CLI promises; scripts rely on them. */
 export const ExitCode = {
@@ -71,7 +72,9 @@ export async function connect(autoStart = true, startProvider?: ProviderId): Pro
   // Loaded here, not with this file: a warm `conduit ask` talks to the daemon without
   // vscode-jsonrpc's connection (client/chatClient.ts) and never evaluates it.
   const { DaemonClient } = await import('../client/daemonClient');
-  return DaemonClient.connect({ client: 'cli', autoStart, spawn });
+  // The daemon the entry started for this run (earlyStart.ts), instead of a second spawn.
+  const early = autoStart ? takeEarlyStart() : undefined;
+  return DaemonClient.connect({ client: 'cli', autoStart, spawn, ...(early ? { starting: early } : {}) });
 }
 
 export function fail(err: unknown): number {

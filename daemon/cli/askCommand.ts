@@ -8,6 +8,7 @@ import {
 } from '../../protocol';
 import { ChatClient, type ChatConnection } from '../client/chatClient';
 import { toConduitError } from '../client/rpcErrors';
+import { START_PROVIDER_ROUTED } from '../server/startSignal';
 import { formatUsd } from '../usage/formatUsd';
 import { imagePart, parseEffort, schemaFromFile } from './attachments';
 import { codeCacheHint } from './codeCacheHint';
@@ -57,7 +58,8 @@ export async function askCommand(argv: string[]): Promise<number> {
     return ExitCode.ok;
   }
 
-  const client = await connectChat(request.provider);
+  // No provider named: a daemon this starts loads the one its configuration routes the ask to.
+  const client = await connectChat(request.provider ?? START_PROVIDER_ROUTED);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
@@ -118,7 +120,7 @@ export async function askCommand(argv: string[]): Promise<number> {
  * A running daemon of this version gets the request over the one-shot client; otherwise
  * DaemonClient starts the daemon (or replaces an outdated one) and carries it.
  */
-async function connectChat(startProvider: ProviderId | undefined): Promise<ChatConnection> {
+async function connectChat(startProvider: ProviderId | typeof START_PROVIDER_ROUTED): Promise<ChatConnection> {
   // The entry found no daemon and started one (earlyStart.ts): DaemonClient waits for it.
   if (!earlyStartPending()) {
     const warm = await ChatClient.connect();

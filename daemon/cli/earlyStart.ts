@@ -6,6 +6,7 @@ import { conduitHome } from '../home/homeDir';
 import { auditHome } from '../home/safePath';
 import { socketAddress } from '../home/socketAddress';
 import { readOrCreateToken } from '../home/token';
+import { START_PROVIDER_ROUTED } from '../server/startSignal';
 import type { EarlyStart } from './earlyStartHandoff';
 
 /**
@@ -37,7 +38,7 @@ export function startEarly(argv: string[], deps: EarlyStartDeps): EarlyStart | u
     // A socket file that is there may be a daemon that answers (a warm ask) or a stale one: the
     // CLI's connect tells them apart. Only a missing socket means no daemon for certain.
     if (fs.existsSync(address.path)) return undefined;
-    const startProvider = providerOption(argv.slice(1));
+    const startProvider = providerHint(argv.slice(1));
     const started = (deps.spawn ?? spawnDaemon)({
       daemonScript: deps.daemonScript,
       logsDir: layout.logsDir,
@@ -57,8 +58,12 @@ function needsDaemon(args: string[]): boolean {
   return !options.includes('--help') && !options.includes('-h');
 }
 
-/** `--provider X` or `--provider=X` before a bare `--`, when X is a provider; not for --estimate. */
-export function providerOption(args: string[]): ProviderId | undefined {
+/**
+ * What the daemon should load while it starts: the provider of `--provider X` / `--provider=X`
+ * (before a bare `--`), `routed` (the one its configuration routes to) without one; nothing for a
+ * dry run (--estimate sends nothing upstream) or an unknown provider (the CLI reports that).
+ */
+export function providerHint(args: string[]): ProviderId | typeof START_PROVIDER_ROUTED | undefined {
   const options = args.slice(0, indexOrEnd(args, '--'));
   if (options.includes('--estimate')) return undefined;
   let value: string | undefined;
@@ -67,7 +72,8 @@ export function providerOption(args: string[]): ProviderId | undefined {
     if (arg === '--provider') value = options[++i];
     else if (arg.startsWith('--provider=')) value = arg.slice('--provider='.length);
   }
-  return (ProviderIds as readonly string[]).includes(value ?? '') ? (value as ProviderId) : undefined;
+  if (value === undefined) return START_PROVIDER_ROUTED;
+  return (ProviderIds as readonly string[]).includes(value) ? (value as ProviderId) : undefined;
 }
 
 function indexOrEnd(args: string[], item: string): number {

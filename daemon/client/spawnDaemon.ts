@@ -3,7 +3,13 @@ import * as path from 'node:path';
 import { openPrivateFile, securePrivateDir } from '../home/safePath';
 import { daemonRuntime } from './daemonRuntime';
 import type { ProviderId } from '../../protocol';
-import { isStartSignal, START_PROVIDER_ENV, START_SIGNAL_ENV, type StartState } from '../server/startSignal';
+import {
+  isStartSignal,
+  START_PROVIDER_ENV,
+  START_PROVIDER_ROUTED,
+  START_SIGNAL_ENV,
+  type StartState,
+} from '../server/startSignal';
 
 export interface SpawnOptions {
   /** The bundled daemon entry, dist/daemon.js. */
@@ -16,9 +22,11 @@ export interface SpawnOptions {
   env?: NodeJS.ProcessEnv;
   /**
    * The provider the request that needs this daemon will use, when the spawner knows it: the
-   * daemon loads its code while it opens its databases. Without it, no provider code loads at start.
+   * daemon loads its code while it opens its databases. `routed`: a request that names none is
+   * waiting, so the daemon loads the provider its configuration routes it to. Without it, no
+   * provider code loads at start.
    */
-  startProvider?: ProviderId;
+  startProvider?: ProviderId | typeof START_PROVIDER_ROUTED;
   /** The platform whose runtime options apply (tests pass another); process.platform by default. */
   platform?: NodeJS.Platform;
   /**

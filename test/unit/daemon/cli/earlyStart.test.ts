@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { providerOption, startEarly } from '../../../../daemon/cli/earlyStart';
+import { providerHint, startEarly } from '../../../../daemon/cli/earlyStart';
 import type { SpawnOptions, StartedDaemon } from '../../../../daemon/client/spawnDaemon';
 
 const homes: string[] = [];
@@ -88,13 +88,13 @@ describe('startEarly (the CLI entry starting the daemon for a cold ask)', () => 
   });
 });
 
-describe('providerOption', () => {
-  it('reads --provider X and --provider=X before `--`; not a dry run, not an unknown provider', () => {
-    expect(providerOption(['--provider', 'gemini', 'hi'])).toBe('gemini');
-    expect(providerOption(['--provider=anthropic', 'hi'])).toBe('anthropic');
-    expect(providerOption(['hi'])).toBeUndefined();
-    expect(providerOption(['--provider', 'nope', 'hi'])).toBeUndefined();
-    expect(providerOption(['--estimate', '--provider', 'openai', 'hi'])).toBeUndefined();
-    expect(providerOption(['--', '--provider', 'openai'])).toBeUndefined();
+describe('providerHint', () => {
+  it('reads --provider X and --provider=X before `--`; `routed` without one; not a dry run, not an unknown one', () => {
+    expect(providerHint(['--provider', 'gemini', 'hi'])).toBe('gemini');
+    expect(providerHint(['--provider=anthropic', 'hi'])).toBe('anthropic');
+    expect(providerHint(['hi'])).toBe('routed');
+    expect(providerHint(['--provider', 'nope', 'hi'])).toBeUndefined();
+    expect(providerHint(['--estimate', '--provider', 'openai', 'hi'])).toBeUndefined();
+    expect(providerHint(['--', '--provider', 'openai'])).toBe('routed');
   });
 });

@@ -67,6 +67,7 @@ describe('the conduit CLI bundle', () => {
       'daemon/cli/codeCache.ts',
       'daemon/cli/earlyStartHandoff.ts',
       'daemon/home/homeDir.ts',
+      'daemon/home/socketAddress.ts',
     ]);
   });
 });

@@ -9,7 +9,8 @@ type EarlyStartModule = typeof import('./earlyStart');
 
 // A cold `conduit ask` starts the daemon before this loads the CLI, so the two starts overlap
 // (daemon/cli/earlyStart.ts: its own file, which other commands and warm asks never evaluate).
-if (process.argv[2] === 'ask' && !daemonSocketThere()) {
+// Not on Windows: earlyStart.ts starts nothing there (a named pipe has no file to look for).
+if (process.argv[2] === 'ask' && process.platform !== 'win32' && !daemonSocketThere()) {
   // A computed path: the file sits beside this one in dist/, and the bundler must leave it there.
   const early = (module.require(join(__dirname, 'cliStart.js')) as EarlyStartModule).startEarly(process.argv.slice(2), {
     daemonScript: join(__dirname, 'daemon.js'),
@@ -35,11 +36,10 @@ process.once('exit', () => {
 
 /**
  * A warm ask's shortcut past the early start: the socket file is there, so a daemon probably
- * answers, and the CLI connects. On Windows (a named pipe, whose name needs the token) and when
- * unsure, it answers no, and earlyStart.ts decides with the home's checks.
+ * answers, and the CLI connects. When unsure it answers no, and earlyStart.ts decides with the
+ * home's checks.
  */
 function daemonSocketThere(): boolean {
-  if (process.platform === 'win32') return false;
   try {
     // Off Windows the address does not depend on the token (socketAddress.ts); run/ is the layout's runDir.
     return existsSync(socketAddress(join(conduitHome(), 'run'), '').path);

@@ -11,10 +11,7 @@ type EarlyStartModule = typeof import('./earlyStart');
 // (daemon/cli/earlyStart.ts: its own file, which other commands and warm asks never evaluate).
 // Not on Windows: earlyStart.ts starts nothing there (a named pipe has no file to look for).
 if (process.argv[2] === 'ask' && process.platform !== 'win32' && !daemonSocketThere()) {
-  // A computed path: the file sits beside this one in dist/, and the bundler must leave it there.
-  const early = (module.require(join(__dirname, 'cliStart.js')) as EarlyStartModule).startEarly(process.argv.slice(2), {
-    daemonScript: join(__dirname, 'daemon.js'),
-  });
+  const early = earlyStartModule()?.startEarly(process.argv.slice(2), { daemonScript: join(__dirname, 'daemon.js') });
   if (early) handOverEarlyStart(early);
 }
 
@@ -45,5 +42,16 @@ function daemonSocketThere(): boolean {
     return existsSync(socketAddress(join(conduitHome(), 'run'), '').path);
   } catch {
     return false;
+  }
+}
+
+/** dist/cliStart.js; a package without it (an older packaging) asks as before, through the CLI's own start. */
+function earlyStartModule(): EarlyStartModule | undefined {
+  try {
+    // A computed path: the file sits beside this one in dist/, and the bundler must leave it there.
+    return module.require(join(__dirname, 'cliStart.js')) as EarlyStartModule;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return undefined;
+    throw err;
   }
 }

@@ -41,7 +41,10 @@ describe.skipIf(process.platform === 'win32')('the CLI entry starting the daemon
           "if (!early) process.stdout.write('no early start');\n" +
           // The channel is unref'd: the interval keeps this process up until the report.
           'else { const t = setInterval(() => {}, 1000);\n' +
-          '  early.started.outcome.then((o) => { process.stdout.write(`${o} ${early.socketPath}`); clearInterval(t); }); }\n',
+          '  early.started.outcome.then((o) => {\n' +
+          '    process.stdout.write(`${o} ${early.socketPath}`);\n' +
+          '    clearInterval(t);\n' +
+          '  }); }\n',
       );
       const child = spawn(process.execPath, [path.join(dir, 'cli.js'), 'ask', '--provider', 'openai', 'hi'], {
         env: h.env,

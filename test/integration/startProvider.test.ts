@@ -81,7 +81,7 @@ describe.skipIf(process.platform === 'win32')("the spawner's provider hint", () 
     }
   });
 
-  it('a cold `conduit ask` without --provider has the daemon load the provider its config routes the ask to', async () => {
+  it('a cold `conduit ask` without --provider: the daemon loads the provider its config routes it to', async () => {
     const h = new DaemonHarness(fake.url, { CONDUIT_AUTO_FALLBACK: '0' });
     // The feature's provider wins over the configured one (router/routeDecision.ts).
     fs.writeFileSync(

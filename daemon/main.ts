@@ -16,7 +16,7 @@ import { prepareHome } from './compose/daemonHome';
 import { Lifecycle } from './compose/lifecycle';
 import { LiveConfig } from './compose/liveConfig';
 import { closeUnopenedStores, openStoreFiles, openStores } from './compose/openStores';
-import { preloadProvider, takeStartProvider } from './compose/providerPreload';
+import { preloadProvider, routedProvider, takeStartProvider } from './compose/providerPreload';
 import { installProcessHooks } from './compose/processHooks';
 import { startServices } from './compose/startServices';
 import { statusReport } from './compose/statusReport';
@@ -170,9 +170,13 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   if (predecessor.gaveUp)
     log('warn', 'the previous daemon did not finish stopping; starting anyway', { home: home.layout.home });
   // The spawner's waiting request needs this provider: its code compiles while the ledger opens.
-  const startProvider = takeStartProvider();
+  const hint = takeStartProvider();
+  const startProvider = hint === 'routed' ? routedProvider(config.get()) : hint;
   if (startProvider) {
-    log('info', "loading the waiting request's provider code", { provider: startProvider });
+    log('info', "loading the waiting request's provider code", {
+      provider: startProvider,
+      ...(hint === 'routed' ? { routed: true } : {}),
+    });
     void preloadProvider(startProvider);
   }
   await startServices({ ...shared, work, cacheStartup, monitor });

@@ -72,6 +72,7 @@ function packageTarget(target) {
     'daemon.mjs',
     'cli.js',
     'cliMain.js',
+    'cliStart.js',
     'cliZod.js',
     'webview.js',
     'webview.css',

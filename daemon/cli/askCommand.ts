@@ -8,10 +8,12 @@ import {
 } from '../../protocol';
 import { ChatClient, type ChatConnection } from '../client/chatClient';
 import { toConduitError } from '../client/rpcErrors';
+import { START_PROVIDER_ROUTED } from '../server/startSignal';
 import { formatUsd } from '../usage/formatUsd';
 import { imagePart, parseEffort, schemaFromFile } from './attachments';
 import { codeCacheHint } from './codeCacheHint';
 import { connect, ExitCode, selectedProfile } from './context';
+import { earlyStartPending } from './earlyStartHandoff';
 import { parseNumber, PROMPT_OPTIONS, promptRequest } from './promptRequest';
 
 export async function askCommand(argv: string[]): Promise<number> {
@@ -56,7 +58,8 @@ export async function askCommand(argv: string[]): Promise<number> {
     return ExitCode.ok;
   }
 
-  const client = await connectChat(request.provider);
+  // No provider named: a daemon this starts loads the one its configuration routes the ask to.
+  const client = await connectChat(request.provider ?? START_PROVIDER_ROUTED);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
@@ -117,9 +120,12 @@ export async function askCommand(argv: string[]): Promise<number> {
  * A running daemon of this version gets the request over the one-shot client; otherwise
  * DaemonClient starts the daemon (or replaces an outdated one) and carries it.
  */
-async function connectChat(startProvider: ProviderId | undefined): Promise<ChatConnection> {
-  const warm = await ChatClient.connect();
-  if (warm) return warm;
+async function connectChat(startProvider: ProviderId | typeof START_PROVIDER_ROUTED): Promise<ChatConnection> {
+  // The entry found no daemon and started one (earlyStart.ts): DaemonClient waits for it.
+  if (!earlyStartPending()) {
+    const warm = await ChatClient.connect();
+    if (warm) return warm;
+  }
   codeCacheHint.skipSave = true;
   return connect(true, startProvider);
 }

@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import { ConduitError, type ProviderId } from '../../protocol';
 import type { DaemonClient } from '../client/daemonClient';
+import type { START_PROVIDER_ROUTED } from '../server/startSignal';
+import { takeEarlyStart } from './earlyStartHandoff';
 
 /** Exit codes the CLI promises; scripts rely on them. */
 export const ExitCode = {
@@ -66,12 +68,17 @@ export function daemonScript(): string {
  * `startProvider`: the provider the waiting request names, so a daemon this spawns loads that
  * provider's code while it opens its files (a cold `conduit ask` would otherwise compile it after).
  */
-export async function connect(autoStart = true, startProvider?: ProviderId): Promise<DaemonClient> {
+export async function connect(
+  autoStart = true,
+  startProvider?: ProviderId | typeof START_PROVIDER_ROUTED,
+): Promise<DaemonClient> {
   const spawn = { daemonScript: daemonScript(), ...(startProvider ? { startProvider } : {}) };
   // Loaded here, not with this file: a warm `conduit ask` talks to the daemon without
   // vscode-jsonrpc's connection (client/chatClient.ts) and never evaluates it.
   const { DaemonClient } = await import('../client/daemonClient');
-  return DaemonClient.connect({ client: 'cli', autoStart, spawn });
+  // The daemon the entry started for this run (earlyStart.ts), instead of a second spawn.
+  const early = autoStart ? takeEarlyStart() : undefined;
+  return DaemonClient.connect({ client: 'cli', autoStart, spawn, ...(early ? { starting: early } : {}) });
 }
 
 export function fail(err: unknown): number {

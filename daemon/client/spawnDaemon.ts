@@ -1,10 +1,15 @@
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openPrivateFile, securePrivateDir } from '../home/safePath';
 import { daemonRuntime } from './daemonRuntime';
 import type { ProviderId } from '../../protocol';
-import { isStartSignal, START_PROVIDER_ENV, START_SIGNAL_ENV, type StartState } from '../server/startSignal';
+import {
+  isStartSignal,
+  START_PROVIDER_ENV,
+  START_PROVIDER_ROUTED,
+  START_SIGNAL_ENV,
+  type StartState,
+} from '../server/startSignal';
 
 export interface SpawnOptions {
   /** The bundled daemon entry, dist/daemon.js. */
@@ -17,11 +22,19 @@ export interface SpawnOptions {
   env?: NodeJS.ProcessEnv;
   /**
    * The provider the request that needs this daemon will use, when the spawner knows it: the
-   * daemon loads its code while it opens its databases. Without it, no provider code loads at start.
+   * daemon loads its code while it opens its databases. `routed`: a request that names none is
+   * waiting, so the daemon loads the provider its configuration routes it to. Without it, no
+   * provider code loads at start.
    */
-  startProvider?: ProviderId;
+  startProvider?: ProviderId | typeof START_PROVIDER_ROUTED;
   /** The platform whose runtime options apply (tests pass another); process.platform by default. */
   platform?: NodeJS.Platform;
+  /**
+   * The report channel does not keep this process alive: for a daemon started before anyone waits
+   * for it (the CLI's early start), so a run that ends first (a usage error) does not wait for the
+   * daemon's report. The wait (waitForDaemon) keeps the process alive while it waits.
+   */
+  unrefChannel?: boolean;
 }
 
 /** What the daemon reported over IPC, or `exited` when it ended (or could not start) first. */
@@ -51,6 +64,9 @@ export function spawnDaemon(opts: SpawnOptions): StartedDaemon {
   delete env[START_PROVIDER_ENV];
   if (opts.startProvider) env[START_PROVIDER_ENV] = opts.startProvider;
   try {
+    // Loaded on use: the CLI's entry loads this file for every `conduit ask`, and child_process
+    // (with dgram) is a cost a warm ask, which starts nothing, should not pay.
+    const { spawn } = process.getBuiltinModule('node:child_process');
     const child = spawn(opts.execPath ?? process.execPath, [...runtime.execArgv, opts.daemonScript], {
       detached: true,
       stdio: ['ignore', 'ignore', err, 'ipc'],
@@ -58,6 +74,7 @@ export function spawnDaemon(opts: SpawnOptions): StartedDaemon {
       windowsHide: true,
     });
     child.unref();
+    if (opts.unrefChannel) child.channel?.unref();
     const release = (): void => {
       if (child.connected) child.disconnect();
     };

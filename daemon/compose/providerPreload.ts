@@ -1,16 +1,29 @@
 import { ProviderIds, type ProviderId } from '../../protocol';
+import type { ConduitConfig } from '../config/config';
 import { loadHttp } from '../providers/httpFetch';
-import { START_PROVIDER_ENV } from '../server/startSignal';
+import { START_PROVIDER_ENV, START_PROVIDER_ROUTED } from '../server/startSignal';
 
 /**
  * The provider the request that started this daemon waits for, as the spawner named it
  * (spawnDaemon's `startProvider`); taken out of the environment so that nothing this daemon
  * starts inherits it. Anything that is not a provider id is no hint.
  */
-export function takeStartProvider(env: NodeJS.ProcessEnv = process.env): ProviderId | undefined {
+export function takeStartProvider(
+  env: NodeJS.ProcessEnv = process.env,
+): ProviderId | typeof START_PROVIDER_ROUTED | undefined {
   const hint = env[START_PROVIDER_ENV];
   delete env[START_PROVIDER_ENV];
+  if (hint === START_PROVIDER_ROUTED) return hint;
   return (ProviderIds as readonly string[]).includes(hint ?? '') ? (hint as ProviderId) : undefined;
+}
+
+/**
+ * The provider a request that names none is routed to: its feature's provider (`conduit ask`
+ * sends feature `ask`), else the configured one (router/routeDecision.ts). An experiment may send
+ * some of them elsewhere; those load their provider on use, as without a hint.
+ */
+export function routedProvider(config: ConduitConfig, feature = 'ask'): ProviderId {
+  return config.routing.byFeature[feature]?.provider ?? config.provider;
 }
 
 /**

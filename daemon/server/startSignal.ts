@@ -19,6 +19,12 @@ export const START_SIGNAL_ENV = 'CONDUIT_START_SIGNAL';
  */
 export const START_PROVIDER_ENV = 'CONDUIT_START_PROVIDER';
 
+/**
+ * START_PROVIDER_ENV's value when the waiting request names no provider (`conduit ask` without
+ * --provider): the daemon loads the provider its own configuration routes such a request to.
+ */
+export const START_PROVIDER_ROUTED = 'routed';
+
 export function isStartSignal(message: unknown): message is StartSignal {
   const state = (message as Partial<StartSignal> | null)?.conduitDaemon;
   return state === 'listening' || state === 'already-running';

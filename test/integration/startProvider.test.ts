@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DaemonClient } from '../../daemon/client/daemonClient';
 import { FakeProviderServer } from '../fakes/fakeProvider';
@@ -74,6 +76,47 @@ describe.skipIf(process.platform === 'win32')("the spawner's provider hint", () 
       // The hint is acted on before "daemon listening".
       const msgs = await listeningLogged(h);
       expect(msgs).not.toContain(PRELOAD);
+    } finally {
+      await h.dispose();
+    }
+  });
+
+  it('a cold `conduit ask` without --provider: the daemon loads the provider its config routes it to', async () => {
+    const h = new DaemonHarness(fake.url, { CONDUIT_AUTO_FALLBACK: '0' });
+    // The feature's provider wins over the configured one (router/routeDecision.ts).
+    fs.writeFileSync(
+      path.join(h.home, 'config.json'),
+      JSON.stringify({ provider: 'anthropic', routing: { byFeature: { ask: { provider: 'gemini' } } } }),
+    );
+    try {
+      fake.enqueue('gemini', { text: 'routed answer' });
+      const r = await h.cli(['ask', '--no-stream', 'no provider named'], { timeoutMs: 60_000 });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe('routed answer');
+      const msgs = await listeningLogged(h);
+      const preload = logLines(h).find((l) => l.msg === PRELOAD) as { provider?: string; routed?: boolean };
+      expect(preload).toMatchObject({ provider: 'gemini', routed: true });
+      expect(msgs.indexOf(PRELOAD)).toBeLessThan(msgs.indexOf('daemon listening'));
+    } finally {
+      await h.dispose();
+    }
+  });
+
+  it('`routed` without a feature route loads the configured provider', async () => {
+    const h = new DaemonHarness(fake.url);
+    fs.writeFileSync(path.join(h.home, 'config.json'), JSON.stringify({ provider: 'anthropic' }));
+    try {
+      const client = await DaemonClient.connect({
+        client: 'other',
+        home: h.home,
+        autoStart: true,
+        startTimeoutMs: 60_000 * TIMEOUT_SCALE,
+        helloTimeoutMs: 60_000 * TIMEOUT_SCALE,
+        spawn: { daemonScript: daemonPath, env: h.env, startProvider: 'routed' },
+      });
+      client.close();
+      await listeningLogged(h);
+      expect(logLines(h).find((l) => l.msg === PRELOAD)?.provider).toBe('anthropic');
     } finally {
       await h.dispose();
     }

@@ -14,6 +14,32 @@ import { chromiumPath, launch, openPanel, type PanelPage } from './panelPage';
 const chromium = chromiumPath();
 const built = ['webview.js', 'daemon.js'].every((f) => fs.existsSync(path.resolve(__dirname, '../../dist', f)));
 
+interface Fixture {
+  client: DaemonClient;
+  browser: Browser;
+}
+
+/**
+ * For the describe block that calls it: a real daemon over a ledger written before it starts (no
+ * provider is called: the figures come from the ledger), a client of it, and Chromium.
+ */
+function daemonAndBrowser(now: number): Fixture {
+  const fx = {} as Fixture;
+  let h: DaemonHarness | undefined;
+  beforeAll(async () => {
+    h = new DaemonHarness('http://127.0.0.1:9');
+    await generateLedger(path.join(h.home, 'usage.db'), { rows: 4000, days: 80, end: now - 60_000, seed: 27 });
+    fx.client = await h.connect();
+    fx.browser = await launch();
+  });
+  afterAll(async () => {
+    fx.client?.close();
+    await h?.dispose();
+    await fx.browser?.close();
+  });
+  return fx;
+}
+
 /** As UsagePanel.refreshSnapshot posts them: the first-paint part as it lands, then the whole. */
 async function snapshotMessages(client: DaemonClient, box: PageOutbox, now: number): Promise<void> {
   const whole = await fetchSnapshot(client, { range: '90d' }, undefined, now, (partial) =>
@@ -30,24 +56,8 @@ type Snap = Extract<ToWebview, { type: 'snapshot' }>;
  * extension's own fetchSnapshot, through the panel's PageOutbox, into the bundle in Chromium.
  */
 describe.skipIf(!chromium || !built)("the usage panel's first message, from the real daemon", () => {
-  let h: DaemonHarness;
-  let client: DaemonClient;
-  let browser: Browser;
   const now = Date.now();
-
-  beforeAll(async () => {
-    // No provider is called: the figures come from a ledger written before the daemon starts.
-    h = new DaemonHarness('http://127.0.0.1:9');
-    await generateLedger(path.join(h.home, 'usage.db'), { rows: 4000, days: 80, end: now - 60_000, seed: 27 });
-    client = await h.connect();
-    browser = await launch();
-  });
-
-  afterAll(async () => {
-    client?.close();
-    await h?.dispose();
-    await browser?.close();
-  });
+  const fx = daemonAndBrowser(now);
 
   for (const when of ['the page listens first', 'the snapshot lands before the page listens'] as const) {
     it(`${when}: the part without the breakdown goes first, then the whole, which draws the stacks`, async () => {
@@ -56,7 +66,7 @@ describe.skipIf(!chromium || !built)("the usage panel's first message, from the 
         if (m.type === 'snapshot') sent.push(m);
       });
       if (when === 'the page listens first') box.ready();
-      await snapshotMessages(client, box, now);
+      await snapshotMessages(fx.client, box, now);
       box.ready();
 
       expect(sent.map((m) => m.snapshot.partial === true)).toEqual([true, false]);
@@ -68,7 +78,10 @@ describe.skipIf(!chromium || !built)("the usage panel's first message, from the 
       const size = (m: ToWebview) => JSON.stringify(m).length;
       expect(size(first)).toBeLessThan(size(whole) / 4);
 
-      const panel = await openPanel(browser, { state: { filters: { range: '90d' }, stackBy: 'model' }, theme: 'dark' });
+      const panel = await openPanel(fx.browser, {
+        state: { filters: { range: '90d' }, stackBy: 'model' },
+        theme: 'dark',
+      });
       try {
         await recordFirstRender(panel);
         for (const m of sent) await panel.post(m);
@@ -100,10 +113,13 @@ describe.skipIf(!chromium || !built)("the usage panel's first message, from the 
       if (m.type === 'snapshot') sent.push(m);
     });
     box.ready();
-    await snapshotMessages(client, box, now);
-    await snapshotMessages(client, box, now + 1000);
+    await snapshotMessages(fx.client, box, now);
+    await snapshotMessages(fx.client, box, now + 1000);
     const [first, whole, part, again] = sent as [Snap, Snap, Snap, Snap];
-    const panel = await openPanel(browser, { state: { filters: { range: '90d' }, stackBy: 'model' }, theme: 'dark' });
+    const panel = await openPanel(fx.browser, {
+      state: { filters: { range: '90d' }, stackBy: 'model' },
+      theme: 'dark',
+    });
     try {
       await panel.send(first);
       await panel.send(whole);
@@ -135,23 +151,8 @@ describe.skipIf(!chromium || !built)("the usage panel's first message, from the 
  * goes into the page's HTML (the outbox told so), and only the whole is posted at `ready`.
  */
 describe.skipIf(!chromium || !built)("the usage panel's first HTML, from the real daemon", () => {
-  let h: DaemonHarness;
-  let client: DaemonClient;
-  let browser: Browser;
   const now = Date.now();
-
-  beforeAll(async () => {
-    h = new DaemonHarness('http://127.0.0.1:9');
-    await generateLedger(path.join(h.home, 'usage.db'), { rows: 4000, days: 80, end: now - 60_000, seed: 27 });
-    client = await h.connect();
-    browser = await launch();
-  });
-
-  afterAll(async () => {
-    client?.close();
-    await h?.dispose();
-    await browser?.close();
-  });
+  const fx = daemonAndBrowser(now);
 
   it('the part in the HTML paints the cards; the whole alone follows at ready and draws the stacks', async () => {
     const sent: Snap[] = [];
@@ -160,7 +161,7 @@ describe.skipIf(!chromium || !built)("the usage panel's first HTML, from the rea
     });
     let part!: (s: PanelSnapshot) => void;
     const inTime = within(new Promise<PanelSnapshot>((r) => (part = r)), new Promise<void>(() => undefined));
-    const whole = await fetchSnapshot(client, { range: '90d' }, undefined, now, (partial) => {
+    const whole = await fetchSnapshot(fx.client, { range: '90d' }, undefined, now, (partial) => {
       part(partial);
       box.post({ type: 'snapshot', snapshot: partial });
     });
@@ -168,7 +169,7 @@ describe.skipIf(!chromium || !built)("the usage panel's first HTML, from the rea
     box.inPage(first.generatedAt);
     box.post({ type: 'snapshot', snapshot: whole });
 
-    const panel = await openPanel(browser, {
+    const panel = await openPanel(fx.browser, {
       state: { filters: { range: '90d' }, stackBy: 'model' },
       theme: 'dark',
       first,

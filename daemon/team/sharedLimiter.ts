@@ -46,9 +46,9 @@ interface Bucket {
 
 /**
  * The team's rate limits per provider and key, kept in Redis as continuously refilled token
- * buckets (teamBucketScript.ts): an idle team may send a whole bucket at once, as the provider
- * allows, and under contention every daemon's requests take turns in the order they asked, so
- * each gets a fair share. Requests, and tokens where the provider limits them, are shared alike.
+ * buckets (teamBucketScript.ts): an idle team may send a whole bucket (less the margin) at once,
+ * as the provider allows, and under contention every daemon's requests take turns in the order
+ * they asked, so each gets a fair share. Requests, and tokens where the provider limits them, are shared alike.
  * It sits behind the local token buckets, which stay the fast path; a request waits here only
  * for the team's turn.
  *
@@ -136,15 +136,20 @@ export class SharedLimiter {
     // At least 5 % headroom: Redis orders the turns exactly, but each machine's path to the
     // provider moves the arrivals a little, more than within one process.
     const share = 1 - Math.max(limit.margin, TEAM_MARGIN);
-    const bucket = (kind: string, perMinute: number, capacity: number, units: number): Bucket => {
+    const bucket = (kind: string, perMinute: number, size: number, units: number): Bucket => {
       const rate = perMinute * share;
+      // The headroom is in the size too. Ours starts refilling when Redis hands out a turn, the
+      // provider's only when the request arrives (until then it is full and its refill is lost),
+      // so after a burst ours is ahead by the rate times the way to the provider: at 10,000 RPM
+      // and 150 ms, 25 requests, which the rate's margin alone takes seconds to win back.
+      const capacity = Math.max(1, Math.floor(size * share));
       // The rate and size are part of the key: a changed setting starts a fresh bucket rather
       // than reading one kept at other numbers.
       return {
         key: this.team.key('rl', limit.provider, limit.keyId, kind, `${capacity}@${rate}`),
         capacity,
         perMs: rate / this.windowMs,
-        units,
+        units: Math.min(units, capacity),
       };
     };
     const out = [bucket('requests', limit.rpm, Math.max(1, Math.min(limit.burst ?? limit.rpm, limit.rpm)), 1)];

@@ -36,7 +36,7 @@ describe.skipIf(!redisAvailable())(
       },
     });
 
-    it('an idle team sends a whole bucket at once, from both daemons, with no 429', async () => {
+    it('an idle team sends a whole bucket (less the 5 % margin) at once, from both daemons, with no 429', async () => {
       // One request each first, so neither daemon's first-request set-up (SDK, connections) is
       // what is measured; then the team is idle until the provider's bucket is full again.
       await Promise.all([

@@ -56,8 +56,8 @@ describe.skipIf(!redisAvailable())('SharedLimiter (a token bucket in a real redi
 
   it('an idle team spends a whole bucket at once, then waits for the refill; both members share it', async () => {
     const [x, y] = [await member('burst'), await member('burst')];
-    // 600 RPM less the 5 % margin: one unit per ~105 ms; a bucket of 10.
-    const limit = { provider: 'openai', keyId: 'kb', rpm: 600, burst: 10, margin: 0 };
+    // 600 RPM less the 5 % margin: one unit per ~105 ms; a bucket of 11 less the margin: 10.
+    const limit = { provider: 'openai', keyId: 'kb', rpm: 600, burst: 11, margin: 0 };
     const started: Array<{ who: string; at: number }> = [];
     const t0 = Date.now();
     await Promise.all(
@@ -78,9 +78,9 @@ describe.skipIf(!redisAvailable())('SharedLimiter (a token bucket in a real redi
   it("shares token-per-minute limits too: a request's tokens wait for the team's token bucket", async () => {
     const held = heldTimers();
     const x = await member('tokens', held.timers);
-    // 6,000 tokens a minute (100 a second, 95 after the margin): two requests of 3,000 fit at
-    // once, a third waits for ~3,000 more tokens to refill (about 30 s), and is cancelled.
-    const limit = { provider: 'openai', keyId: 'kt', rpm: 1000, margin: 0, tpm: 6000 };
+    // 6,400 tokens a minute (a bucket of 6,080 and 101 a second after the margin): two requests
+    // of 3,000 fit at once, a third waits for ~2,900 more tokens to refill (about 29 s), and is cancelled.
+    const limit = { provider: 'openai', keyId: 'kt', rpm: 1000, margin: 0, tpm: 6400 };
     const tokens = { input: 1000, output: 2000 };
     let ran = 0;
     await x.run(

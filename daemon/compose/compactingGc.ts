@@ -1,20 +1,4 @@
 import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
-
-/**
- * The full collector, which a daemon started without --expose-gc can still reach: V8 exposes it to
- * contexts created after the flag is set. Undefined where the runtime refuses (then no GC at idle).
- */
-export function fullGc(): (() => void) | undefined {
-  const exposed = (globalThis as { gc?: () => void }).gc;
-  if (exposed) return exposed;
-  try {
-    v8.setFlagsFromString('--expose-gc');
-    return vm.runInNewContext('gc') as () => void;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * One full GC that also compacts the old space (issue #23). V8 compacts only pages it judges

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { UsageExportFileParams, UsageExportFileResult } from '../../protocol/usage';
 import type { CsvPageParams } from './csvExportPage';
 import { exportPageWidth, writeCsvWithWorkers } from './exportWorkers';
-import { mainGc } from './mainGc';
+import { collectGarbage } from '../platform/fullGc';
 import type { SqliteDb } from './sqlite';
 import { csvLine, ROW_CSV_HEADER } from './usageCsv';
 import { MAX_EXPORT_PAGE, UsageParamsError } from './usageParams';
@@ -22,7 +22,7 @@ export async function exportUsageFile(
   params: UsageExportFileParams,
   now: number,
   workers?: number,
-  gc: () => void = mainGc,
+  gc: () => void = collectGarbage,
 ): Promise<UsageExportFileResult> {
   const file = params.file;
   // The daemon's working directory is not the client's: only a path the client resolved will do.

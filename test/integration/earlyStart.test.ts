@@ -6,15 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeProviderServer } from '../fakes/fakeProvider';
 import { collect, daemonPath, DaemonHarness, ONE_PROVIDER, repoRoot, TIMEOUT_SCALE, waitFor } from './harness';
 
-/** The daemon's log lines, in order, as parsed JSON. */
-function logLines(h: DaemonHarness): Array<{ msg: string; provider?: string }> {
-  return h
-    .logText()
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as { msg: string; provider?: string });
-}
-
 /**
  * A cold `conduit ask`: dist/cli.js starts the daemon (dist/cliStart.js) before it loads the CLI's
  * bundle, so the daemon's start overlaps the CLI's own (issue #23). The socket is a file only off
@@ -53,8 +44,10 @@ describe.skipIf(process.platform === 'win32')('the CLI entry starting the daemon
       const r = await collect(child, 60_000 * TIMEOUT_SCALE);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toBe(`listening ${h.socketPath()}`);
-      await waitFor(() => logLines(h).some((l) => l.msg === 'daemon listening'), 60_000, 'daemon listening');
-      expect(logLines(h).find((l) => l.msg === "loading the waiting request's provider code")?.provider).toBe('openai');
+      await waitFor(() => h.logLines().some((l) => l.msg === 'daemon listening'), 60_000, 'daemon listening');
+      expect(h.logLines().find((l) => l.msg === "loading the waiting request's provider code")?.provider).toBe(
+        'openai',
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
       await h.dispose();
@@ -68,8 +61,8 @@ describe.skipIf(process.platform === 'win32')('the CLI entry starting the daemon
       const r = await h.cli(['ask', '--provider', 'openai', '--no-stream', 'cold'], { timeoutMs: 60_000 });
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toBe('cold answer');
-      await waitFor(() => logLines(h).some((l) => l.msg === 'daemon listening'), 60_000, 'daemon listening');
-      const msgs = logLines(h).map((l) => l.msg);
+      await waitFor(() => h.logLines().some((l) => l.msg === 'daemon listening'), 60_000, 'daemon listening');
+      const msgs = h.logLines().map((l) => l.msg);
       expect(msgs.filter((m) => m === 'daemon listening')).toHaveLength(1);
       expect(msgs).not.toContain('another daemon is already running; exiting');
     } finally {
@@ -87,7 +80,7 @@ describe.skipIf(process.platform === 'win32')('the CLI entry starting the daemon
       for (const r of asks) expect(r.code, r.stderr).toBe(0);
       expect(asks.map((r) => r.stdout).sort()).toEqual(['one', 'two']);
       const pid = (await h.status()).pid;
-      const listening = logLines(h).filter((l) => l.msg === 'daemon listening');
+      const listening = h.logLines().filter((l) => l.msg === 'daemon listening');
       expect(listening).toHaveLength(1);
       expect(fs.readFileSync(path.join(h.home, 'logs', 'daemon.log'), 'utf8')).toContain(`"pid":${pid}`);
     } finally {

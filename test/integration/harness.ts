@@ -116,6 +116,14 @@ export class DaemonHarness {
       .join('\n');
   }
 
+  /** The daemon's JSON log lines, in order, parsed. */
+  logLines(): Array<{ msg: string; provider?: string } & Record<string, unknown>> {
+    return this.logText()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { msg: string; provider?: string } & Record<string, unknown>);
+  }
+
   socketPath(): string {
     return path.join(this.home, 'run', 'daemon.sock');
   }

@@ -7,19 +7,10 @@ import { daemonPath, DaemonHarness, TIMEOUT_SCALE, waitFor } from './harness';
 
 const PRELOAD = "loading the waiting request's provider code";
 
-/** The daemon's log lines, in order, as parsed JSON. */
-function logLines(h: DaemonHarness): Array<{ msg: string; provider?: string }> {
-  return h
-    .logText()
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as { msg: string; provider?: string });
-}
-
 /** The logger writes in the background: its lines are in order, so once this one is there, so is any before it. */
 async function listeningLogged(h: DaemonHarness): Promise<string[]> {
-  await waitFor(() => logLines(h).some((l) => l.msg === 'daemon listening'), 60_000, 'the daemon listening line');
-  return logLines(h).map((l) => l.msg);
+  await waitFor(() => h.logLines().some((l) => l.msg === 'daemon listening'), 60_000, 'the daemon listening line');
+  return h.logLines().map((l) => l.msg);
 }
 
 /** A client that starts the daemon the way the CLI and the extension do, with or without a hint. */
@@ -48,7 +39,7 @@ describe.skipIf(process.platform === 'win32')("the spawner's provider hint", () 
       const client = await connect(h, 'openai');
       client.close();
       const msgs = await listeningLogged(h);
-      const preload = logLines(h).find((l) => l.msg === PRELOAD);
+      const preload = h.logLines().find((l) => l.msg === PRELOAD);
       expect(preload?.provider).toBe('openai');
       expect(msgs.indexOf(PRELOAD)).toBeLessThan(msgs.indexOf('daemon listening'));
     } finally {
@@ -62,7 +53,7 @@ describe.skipIf(process.platform === 'win32')("the spawner's provider hint", () 
       const r = await h.cli(['ask', '--provider', 'openai', '--no-stream', 'hint from the CLI']);
       expect(r.code, r.stderr).toBe(0);
       await listeningLogged(h);
-      expect(logLines(h).find((l) => l.msg === PRELOAD)?.provider).toBe('openai');
+      expect(h.logLines().find((l) => l.msg === PRELOAD)?.provider).toBe('openai');
     } finally {
       await h.dispose();
     }
@@ -94,7 +85,7 @@ describe.skipIf(process.platform === 'win32')("the spawner's provider hint", () 
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toBe('routed answer');
       const msgs = await listeningLogged(h);
-      const preload = logLines(h).find((l) => l.msg === PRELOAD) as { provider?: string; routed?: boolean };
+      const preload = h.logLines().find((l) => l.msg === PRELOAD) as { provider?: string; routed?: boolean };
       expect(preload).toMatchObject({ provider: 'gemini', routed: true });
       expect(msgs.indexOf(PRELOAD)).toBeLessThan(msgs.indexOf('daemon listening'));
     } finally {
@@ -116,7 +107,7 @@ describe.skipIf(process.platform === 'win32')("the spawner's provider hint", () 
       });
       client.close();
       await listeningLogged(h);
-      expect(logLines(h).find((l) => l.msg === PRELOAD)?.provider).toBe('anthropic');
+      expect(h.logLines().find((l) => l.msg === PRELOAD)?.provider).toBe('anthropic');
     } finally {
       await h.dispose();
     }

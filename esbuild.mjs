@@ -104,9 +104,6 @@ const builds = [
     plugins: [cliZodApart, jsonrpcCryptoOnUse, jsonrpcTypesOnly],
   },
   { ...node, entryPoints: { cliZod: 'daemon/cli/zodBundle.ts' }, outdir: 'dist' },
-  // What a cold `conduit ask` runs before the CLI's bundle: the checks and the daemon's spawn
-  // (daemon/cli/earlyStart.ts); the entry requires it for `ask` alone.
-  { ...node, entryPoints: { cliStart: 'daemon/cli/earlyStart.ts' }, outdir: 'dist', plugins: [jsonrpcTypesOnly] },
   { ...node, entryPoints: { extension: 'extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   {
     bundle: true,

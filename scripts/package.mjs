@@ -72,7 +72,6 @@ function packageTarget(target) {
     'daemon.mjs',
     'cli.js',
     'cliMain.js',
-    'cliStart.js',
     'cliZod.js',
     'webview.js',
     'webview.css',

@@ -13,7 +13,6 @@ import { formatUsd } from '../usage/formatUsd';
 import { imagePart, parseEffort, schemaFromFile } from './attachments';
 import { codeCacheHint } from './codeCacheHint';
 import { connect, ExitCode, selectedProfile } from './context';
-import { earlyStartPending } from './earlyStartHandoff';
 import { parseNumber, PROMPT_OPTIONS, promptRequest } from './promptRequest';
 
 export async function askCommand(argv: string[]): Promise<number> {
@@ -121,11 +120,8 @@ export async function askCommand(argv: string[]): Promise<number> {
  * DaemonClient starts the daemon (or replaces an outdated one) and carries it.
  */
 async function connectChat(startProvider: ProviderId | typeof START_PROVIDER_ROUTED): Promise<ChatConnection> {
-  // The entry found no daemon and started one (earlyStart.ts): DaemonClient waits for it.
-  if (!earlyStartPending()) {
-    const warm = await ChatClient.connect();
-    if (warm) return warm;
-  }
+  const warm = await ChatClient.connect();
+  if (warm) return warm;
   codeCacheHint.skipSave = true;
   return connect(true, startProvider);
 }

@@ -2,7 +2,6 @@ import * as path from 'node:path';
 import { ConduitError, type ProviderId } from '../../protocol';
 import type { DaemonClient } from '../client/daemonClient';
 import type { START_PROVIDER_ROUTED } from '../server/startSignal';
-import { takeEarlyStart } from './earlyStartHandoff';
 
 /** Exit codes the CLI promises; scripts rely on them. */
 export const ExitCode = {
@@ -76,9 +75,7 @@ export async function connect(
   // Loaded here, not with this file: a warm `conduit ask` talks to the daemon without
   // vscode-jsonrpc's connection (client/chatClient.ts) and never evaluates it.
   const { DaemonClient } = await import('../client/daemonClient');
-  // The daemon the entry started for this run (earlyStart.ts), instead of a second spawn.
-  const early = autoStart ? takeEarlyStart() : undefined;
-  return DaemonClient.connect({ client: 'cli', autoStart, spawn, ...(early ? { starting: early } : {}) });
+  return DaemonClient.connect({ client: 'cli', autoStart, spawn });
 }
 
 export function fail(err: unknown): number {

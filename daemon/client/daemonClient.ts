@@ -30,7 +30,7 @@ import { socketAddress } from '../home/socketAddress';
 import { readOrCreateToken } from '../home/token';
 import { newRequestId } from './requestId';
 import { toConduitError, tooLarge, unavailable } from './rpcErrors';
-import type { SpawnOptions, StartedDaemon } from './spawnDaemon';
+import type { SpawnOptions } from './spawnDaemon';
 import { tryConnect, waitForDaemon } from './waitForDaemon';
 
 export { toConduitError } from './rpcErrors';
@@ -47,11 +47,6 @@ export interface ConnectOptions {
   helloTimeoutMs?: number;
   /** Internal: set while replacing a daemon that speaks another protocol version. */
   replacingOutdated?: boolean;
-  /**
-   * A daemon this process already spawned (the CLI's early start, cli/earlyStart.ts) and the
-   * socket it will listen on: when nothing answers there, this one is waited for instead of a spawn.
-   */
-  starting?: { socketPath: string; started: StartedDaemon };
 }
 
 export interface ChatCallOptions {
@@ -106,11 +101,7 @@ export class DaemonClient {
       // Loaded only here: child_process (and dgram, which it loads) is a cost every warm
       // `conduit ask` paid for a daemon it did not start.
       const { spawnDaemon } = await import('./spawnDaemon');
-      // A daemon this process already started for this socket is waited for, not started again.
-      const started =
-        opts.starting?.socketPath === address.path
-          ? opts.starting.started
-          : spawnDaemon({ ...opts.spawn, logsDir: layout.logsDir });
+      const started = spawnDaemon({ ...opts.spawn, logsDir: layout.logsDir });
       socket = await waitForDaemon(address.path, started, { timeoutMs: opts.startTimeoutMs ?? 15_000 });
       if (!socket) {
         const exited = await Promise.race([started.outcome, Promise.resolve(undefined)]);
@@ -146,8 +137,7 @@ export class DaemonClient {
         });
         connection.dispose();
         await waitForGone(address.path, 15_000);
-        const { starting: _spent, ...rest } = opts;
-        return DaemonClient.connect({ ...rest, replacingOutdated: true });
+        return DaemonClient.connect({ ...opts, replacingOutdated: true });
       }
       return new DaemonClient(connection, socket, hello, writer);
     } catch (err) {

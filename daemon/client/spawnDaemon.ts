@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openPrivateFile, securePrivateDir } from '../home/safePath';
@@ -29,12 +30,6 @@ export interface SpawnOptions {
   startProvider?: ProviderId | typeof START_PROVIDER_ROUTED;
   /** The platform whose runtime options apply (tests pass another); process.platform by default. */
   platform?: NodeJS.Platform;
-  /**
-   * The report channel does not keep this process alive: for a daemon started before anyone waits
-   * for it (the CLI's early start), so a run that ends first (a usage error) does not wait for the
-   * daemon's report. The wait (waitForDaemon) keeps the process alive while it waits.
-   */
-  unrefChannel?: boolean;
 }
 
 /** What the daemon reported over IPC, or `exited` when it ended (or could not start) first. */
@@ -64,9 +59,6 @@ export function spawnDaemon(opts: SpawnOptions): StartedDaemon {
   delete env[START_PROVIDER_ENV];
   if (opts.startProvider) env[START_PROVIDER_ENV] = opts.startProvider;
   try {
-    // Loaded on use: the CLI's entry loads this file for every `conduit ask`, and child_process
-    // (with dgram) is a cost a warm ask, which starts nothing, should not pay.
-    const { spawn } = process.getBuiltinModule('node:child_process');
     const child = spawn(opts.execPath ?? process.execPath, [...runtime.execArgv, opts.daemonScript], {
       detached: true,
       stdio: ['ignore', 'ignore', err, 'ipc'],
@@ -74,7 +66,6 @@ export function spawnDaemon(opts: SpawnOptions): StartedDaemon {
       windowsHide: true,
     });
     child.unref();
-    if (opts.unrefChannel) child.channel?.unref();
     const release = (): void => {
       if (child.connected) child.disconnect();
     };

@@ -105,7 +105,7 @@ describe("the CLI's code cache", () => {
     // The same build with one more line: another content, so another cache.
     const dist = fs.mkdtempSync(path.join(repoRoot, 'dist', 'other-build-'));
     try {
-      for (const f of ['cli.js', 'cliMain.js', 'cliStart.js', 'cliZod.js', 'daemon.js'])
+      for (const f of ['cli.js', 'cliMain.js', 'cliZod.js', 'daemon.js'])
         fs.copyFileSync(path.join(repoRoot, 'dist', f), path.join(dist, f));
       fs.appendFileSync(path.join(dist, 'cliMain.js'), '\n// another build\n');
       await ask('the other build', path.join(dist, 'cli.js'));

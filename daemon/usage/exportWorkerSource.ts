@@ -8,15 +8,19 @@ import { JS_JOIN_SOURCE } from './jsJoinSource';
  * cross to the main thread (exportWorkers.ts).
  *
  * workerData: { driver, requireFrom, db, fd, sql, params, rowsSql, page, line, first, last, width,
- * index, workers, turn }. Page j holds the ids in (first + j * width, first + (j + 1) * width],
- * up to `last`; this worker builds the pages j with j % workers === index. `turn` is shared:
+ * index, workers, turn, sizeSql, pieceBytes }. Page j holds the ids in (first + j * width, first +
+ * (j + 1) * width], up to `last`; this worker builds the pages j with j % workers === index. With
+ * `sizeSql` (an export with samples, whose rows can be 200,000 characters each) a page is built in
+ * pieces of at most `pieceBytes` of row text (one row at the least), written one after another in
+ * its turn, so no piece held in memory is more than that. `turn` is shared:
  * [0] the page whose turn it is to be written, [1] 1 once the export is abandoned, [2] the pages
  * built and not yet written (all workers), [3] the most there ever were: the bound on the
  * export's memory that the tests observe (at most one page a worker).
  *
  * Messages out: { type: 'rows', rows } (a page's lines that need JavaScript's printing: the main
- * thread answers { lines }), { type: 'done', rows, heapLimit } (heapLimit: this isolate's heap
- * limit in bytes, which says whether its resourceLimits held) or { type: 'error', error: { message, code } }.
+ * thread answers { lines }), { type: 'done', rows, heapLimit, longestText } (heapLimit: this
+ * isolate's heap limit in bytes, which says whether its resourceLimits held; longestText: the most
+ * characters of CSV it held at once) or { type: 'error', error: { message, code } }.
  */
 export const EXPORT_WORKER_SOURCE = String.raw`
 'use strict';
@@ -58,6 +62,24 @@ function waitTurn(j) {
   }
 }
 
+let longestText = 0;
+
+// The bounds of a page's pieces: lo, then ids after which the row text so far passes pieceBytes
+// (a piece holds one row at the least), then hi. sized: [{ id, bytes }] in id order.
+function pieces(sized, lo, hi) {
+  const cuts = [lo];
+  let bytes = 0;
+  for (let i = 0; i < sized.length; i++) {
+    if (bytes > 0 && bytes + sized[i].bytes > w.pieceBytes) {
+      cuts.push(sized[i - 1].id);
+      bytes = 0;
+    }
+    bytes += sized[i].bytes;
+  }
+  cuts.push(hi);
+  return cuts;
+}
+
 async function run() {
   const mod = load();
   const db = new mod.DatabaseSync(w.db, { readOnly: true });
@@ -69,40 +91,53 @@ async function run() {
     db.exec('PRAGMA cache_size = -512');
     const page = db.prepare(w.sql);
     const rowsById = db.prepare(w.rowsSql);
+    const sizes = w.sizeSql ? db.prepare(w.sizeSql) : null;
     // One read transaction for the whole export: every page from one snapshot of the ledger.
     db.exec('BEGIN');
     let rows = 0;
+    // The text of ids (lo, hi], every line as the CLI prints it.
+    async function build(lo, hi) {
+      const r = page.get(...w.params, lo, hi);
+      if (!r || r.n === 0 || r.csv === null) return '';
+      rows += r.n;
+      let text = r.csv;
+      if (PAGE.test(text)) return text;
+      const ids = String(r.ids).split(',').map(Number);
+      const lines = text.split('\n');
+      text = '';
+      const slow = [];
+      if (lines.length !== ids.length) for (let i = 0; i < ids.length; i++) slow.push(i);
+      else for (let i = 0; i < lines.length; i++) if (!LINE.test(lines[i])) slow.push(i);
+      const found = rowsById.all(JSON.stringify(slow.map((i) => ids[i]))).map((x) => Object.assign({}, x));
+      const fixed = await printed(found);
+      lines.length = ids.length;
+      slow.forEach((at, k) => { lines[at] = fixed[k]; });
+      return lines.join('\n');
+    }
+    // Synchronous: the text's bytes are freed on return, and the next page waits for nothing.
+    // The line break on its own: appended to the text, it would make V8 copy all of it.
+    function write(text) {
+      if (text === '') return;
+      if (text.length > longestText) longestText = text.length;
+      fs.writeSync(w.fd, text);
+      fs.writeSync(w.fd, '\n');
+    }
     for (let j = w.index; w.first + j * w.width < w.last; j += w.workers) {
       const lo = w.first + j * w.width;
-      const r = page.get(...w.params, lo, Math.min(lo + w.width, w.last));
-      let text = '';
-      if (r && r.n > 0 && r.csv !== null) {
-        text = r.csv;
-        if (!PAGE.test(text)) {
-          const ids = String(r.ids).split(',').map(Number);
-          const lines = text.split('\n');
-          const slow = [];
-          if (lines.length !== ids.length) for (let i = 0; i < ids.length; i++) slow.push(i);
-          else for (let i = 0; i < lines.length; i++) if (!LINE.test(lines[i])) slow.push(i);
-          const found = rowsById.all(JSON.stringify(slow.map((i) => ids[i]))).map((x) => Object.assign({}, x));
-          const fixed = await printed(found);
-          lines.length = ids.length;
-          slow.forEach((at, k) => { lines[at] = fixed[k]; });
-          text = lines.join('\n');
-        }
-        rows += r.n;
-      }
+      const hi = Math.min(lo + w.width, w.last);
+      const cuts = sizes ? pieces(sizes.all(lo, hi), lo, hi) : [lo, hi];
+      let text = await build(cuts[0], cuts[1]);
       const held = Atomics.add(turn, 2, 1) + 1;
       for (let most = Atomics.load(turn, 3); held > most; most = Atomics.load(turn, 3))
         if (Atomics.compareExchange(turn, 3, most, held) === most) break;
       if (!waitTurn(j)) break;
-      // Synchronous: the page's bytes are freed on return, and the next page waits for nothing.
-      // The line break on its own: appended to the page, it would make V8 copy the whole page.
-      if (text !== '') {
-        fs.writeSync(w.fd, text);
-        fs.writeSync(w.fd, '\n');
-      }
+      write(text);
+      text = '';
       Atomics.sub(turn, 2, 1);
+      // The page's other pieces, built and written in its turn: one piece in memory at a time.
+      let k = 2;
+      for (; k < cuts.length && Atomics.load(turn, 1) === 0; k++) write(await build(cuts[k - 1], cuts[k]));
+      if (k < cuts.length) break;
       Atomics.store(turn, 0, j + 1);
       Atomics.notify(turn, 0);
     }
@@ -117,7 +152,7 @@ async function run() {
 // from outside while the binding is inside SQLite is not safe.
 run().then((rows) => {
   const heapLimit = require('node:v8').getHeapStatistics().heap_size_limit;
-  parentPort.postMessage({ type: 'done', rows, heapLimit });
+  parentPort.postMessage({ type: 'done', rows, heapLimit, longestText });
   parentPort.close();
 }, (e) => {
   Atomics.store(turn, 1, 1);

@@ -9,7 +9,7 @@ import { csvLine, rowCsvCells } from './usageCsv';
 
 type WorkerMessage =
   | { type: 'rows'; rows: DbRow[] }
-  | { type: 'done'; rows: number; heapLimit: number }
+  | { type: 'done'; rows: number; heapLimit: number; longestText: number }
   | { type: 'error'; error: { message: string; code?: string } };
 
 export interface ExportWorkersParams extends Omit<CsvPageParams, 'limit' | 'after'> {
@@ -23,6 +23,8 @@ export interface ExportWorkersParams extends Omit<CsvPageParams, 'limit' | 'afte
   /** Ids a page spans (so rows a page, at most); exportPageWidth() gives the usual one. */
   width: number;
   workers?: number;
+  /** With samples: the most row text a piece of a page holds (PIECE_BYTES unless a test says). */
+  pieceBytes?: number;
   /** Told once the export has ended well: what its memory came to (the bench and the tests read it). */
   observe?: (stats: ExportWorkerStats) => void;
 }
@@ -33,7 +35,18 @@ export interface ExportWorkerStats {
   pagesHeldMax: number;
   /** Each worker's V8 heap limit in bytes: its resourceLimits, unless a process flag overrode them. */
   heapLimits: number[];
+  /** The most characters of CSV a worker held at once: with samples, about PIECE_BYTES at the most. */
+  longestText: number;
 }
+
+/**
+ * With samples, a page is built in pieces of at most this much row text (bytes as stored, one row
+ * at the least): a sample can be 100,000 characters (sampling.maxChars), so a page of 500 such
+ * rows was 100 million characters in one string, copied again to be printed (an export of 1,500
+ * such rows raised RSS by 1.1 GB). Small pieces also keep most strings under V8's large-object
+ * size (128 KB), which only a full GC frees: pieces of 256 KB took four times as long as 64 KB.
+ */
+export const PIECE_BYTES = 64 * 1024;
 
 /**
  * How many threads build an export: the page building is what an export waits on, and each
@@ -71,8 +84,14 @@ export function writeCsvWithWorkers(p: ExportWorkersParams): Promise<number> {
   const sql = csvPageSql([...parts, 'id > ?', 'id <= ?'], p.includeSamples, 'ORDER BY id');
   const columns = ['id', ...SELECT_COLUMNS, ...(p.includeSamples ? ['sample_prompt', 'sample_response'] : [])];
   const rowsSql = `SELECT ${columns.join(', ')} FROM requests WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`;
+  // The row text a page's ids hold, an upper bound of what the filters keep (samples only).
+  const sizeSql = p.includeSamples
+    ? 'SELECT id, IFNULL(octet_length(sample_prompt), 0) + IFNULL(octet_length(sample_response), 0) + 256 AS bytes ' +
+      'FROM requests WHERE id > ? AND id <= ? ORDER BY id'
+    : null;
   const turn = new SharedArrayBuffer(16);
   const heapLimits: number[] = [];
+  let longestText = 0;
   const restore = workersOwnYoungGeneration();
   return new Promise<number>((resolve, reject) => {
     let rows = 0;
@@ -101,6 +120,8 @@ export function writeCsvWithWorkers(p: ExportWorkersParams): Promise<number> {
           sql,
           params: params satisfies SqlValue[],
           rowsSql,
+          sizeSql,
+          pieceBytes: p.pieceBytes ?? PIECE_BYTES,
           page: PAGE.source,
           line: LINE.source,
           first: p.first,
@@ -112,8 +133,9 @@ export function writeCsvWithWorkers(p: ExportWorkersParams): Promise<number> {
         },
         // Small heaps: a page makes thousands of short-lived strings, and V8 would otherwise grow
         // the nursery and the old generation to tens of MB a worker (bench/usageExportBench.ts:
-        // two workers with the defaults raised the daemon's RSS by twice the 50 MB goal). Pages
-        // with samples can be far larger (a sample is up to 100,000 characters): no cap there.
+        // two workers with the defaults raised the daemon's RSS by twice the 50 MB goal). With
+        // samples a page is built in pieces (PIECE_BYTES), but one row can still hold 200,000
+        // characters, whose printing copies it a few times: no cap there.
         // Not below 16 MB: 8 saved about 7 MB of RSS for two workers, but a page whose every line
         // needs JavaScript then ran out of heap inside the SQLite binding, whose C++ exception ends
         // the whole process (exportWorkersHeap.test.ts crashes its runner at 8 MB).
@@ -136,6 +158,7 @@ export function writeCsvWithWorkers(p: ExportWorkersParams): Promise<number> {
         } else {
           rows += m.rows;
           heapLimits.push(m.heapLimit);
+          longestText = Math.max(longestText, m.longestText);
           done.add(worker);
         }
       });
@@ -154,7 +177,7 @@ export function writeCsvWithWorkers(p: ExportWorkersParams): Promise<number> {
         if (!done.has(worker)) fail(new Error(`an export worker stopped (code ${code})`));
         if (--running > 0) return;
         if (failure) return reject(failure);
-        p.observe?.({ pagesHeldMax: Atomics.load(new Int32Array(turn), 3), heapLimits });
+        p.observe?.({ pagesHeldMax: Atomics.load(new Int32Array(turn), 3), heapLimits, longestText });
         resolve(rows);
       });
     }

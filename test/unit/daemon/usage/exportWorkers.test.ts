@@ -41,6 +41,7 @@ async function viaWorkers(opts: {
   includeSamples: boolean;
   filters?: UsageFilters;
   last?: number;
+  pieceBytes?: number;
   observe?: (stats: ExportWorkerStats) => void;
 }): Promise<{ text: string; rows: number }> {
   const file = path.join(dir, `w-${Math.random().toString(36).slice(2)}.csv`);
@@ -58,6 +59,7 @@ async function viaWorkers(opts: {
       last: opts.last ?? range.last,
       width: opts.width,
       workers: opts.workers,
+      ...(opts.pieceBytes ? { pieceBytes: opts.pieceBytes } : {}),
       ...(opts.observe ? { observe: opts.observe } : {}),
     });
     return { text: fs.readFileSync(file, 'utf8'), rows };
@@ -114,6 +116,30 @@ describe('the CSV export on worker threads', () => {
         expect(rows, `${workers} worker(s)`).toBe(240);
         expect(text, `${workers} worker(s), samples ${includeSamples}`).toBe(expected);
       }
+    }
+  });
+
+  it('builds a page with samples in pieces of bounded text, byte for byte and in order', async () => {
+    const expected = await reference(true);
+    const filters = { feature: 'ask' };
+    const filtered = await reference(true, filters);
+    for (const workers of [1, 2, 3]) {
+      let stats: ExportWorkerStats | undefined;
+      // Pages of 60 ids (the whole ledger in four) cut into pieces of about four rows each.
+      const whole = await viaWorkers({
+        workers,
+        width: 60,
+        includeSamples: true,
+        pieceBytes: 1200,
+        observe: (s) => (stats = s),
+      });
+      expect(whole.rows).toBe(240);
+      expect(whole.text, `${workers} worker(s)`).toBe(expected);
+      // A row here is under 500 characters: a piece holds what fits in 1,200 bytes plus one row.
+      expect(stats!.longestText).toBeLessThan(2000);
+      expect(expected.length / 4).toBeGreaterThan(10_000);
+      const some = await viaWorkers({ workers, width: 60, includeSamples: true, pieceBytes: 1200, filters });
+      expect(some.text, `${workers} worker(s), filtered`).toBe(filtered);
     }
   });
 

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { csvPageSql, csvPageWhere, LINE, PAGE, type CsvPageParams } from './csvExportPage';
 import { EXPORT_WORKER_SOURCE } from './exportWorkerSource';
 import { SELECT_COLUMNS, toUsageRow, type DbRow } from './ledgerRow';
+import { ROW_BYTES_SQL } from './sampleBytes';
 import { sqliteDriver, type SqlValue, type StorageError } from './sqlite';
 import { workersOwnYoungGeneration } from './workerHeaps';
 import { csvLine, rowCsvCells } from './usageCsv';
@@ -86,8 +87,7 @@ export function writeCsvWithWorkers(p: ExportWorkersParams): Promise<number> {
   const rowsSql = `SELECT ${columns.join(', ')} FROM requests WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`;
   // The row text a page's ids hold, an upper bound of what the filters keep (samples only).
   const sizeSql = p.includeSamples
-    ? 'SELECT id, IFNULL(octet_length(sample_prompt), 0) + IFNULL(octet_length(sample_response), 0) + 256 AS bytes ' +
-      'FROM requests WHERE id > ? AND id <= ? ORDER BY id'
+    ? `SELECT id, ${ROW_BYTES_SQL} AS bytes FROM requests WHERE id > ? AND id <= ? ORDER BY id`
     : null;
   const turn = new SharedArrayBuffer(16);
   const heapLimits: number[] = [];

@@ -147,11 +147,15 @@ async function main(): Promise<void> {
     for (const b of builds) await ask(mock, b);
     for (const b of builds) await stopDaemon(b);
     for (let round = 0; round < rounds; round++) {
-      // Each step is one measurement; the order rotates so no variant always runs first.
+      // Each step is one measurement. The order rotates so no variant always runs first, and the
+      // builds' asks swap places every other round: a cold ask that follows the other build's
+      // daemon's stop was slower (identical builds differed by 40-200 ms in the slot that came
+      // second), so each build must come second as often as the other.
+      const asks = round % 2 === 0 ? builds : [...builds].reverse();
       const steps: Array<() => Promise<void>> = [
         async () => add('node', (await timeExit(['-e', ''])).ms),
         ...builds.map((b) => async () => add(`${b.name}:daemonEval`, await daemonEval(b))),
-        ...builds.map((b) => async () => {
+        ...asks.map((b) => async () => {
           const cold = await ask(mock, b);
           add(`${b.name}:cold`, cold.toUpstream);
           add(`${b.name}:coldExit`, cold.toExit);
@@ -161,7 +165,8 @@ async function main(): Promise<void> {
           await stopDaemon(b);
         }),
       ];
-      for (const step of rotate(steps, round)) await step();
+      // Rotated by whole pairs of rounds, so the swap above is not undone by the rotation.
+      for (const step of rotate(steps, Math.floor(round / 2))) await step();
       log(`round ${round + 1}/${rounds}`);
     }
   } finally {

@@ -152,8 +152,6 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   lifecycle.onStopRequested((reason) => void shutdown.stop(reason));
   stopOnReplacedCode({ stop: lifecycle.requestStop, log });
 
-  await keysLoaded;
-  logKeychainState(ring, log);
   const bound = await bindSingleInstance(home.address.path, () => server.server);
   // The spawner connects as soon as it hears this; a hello waits for the services below.
   signalSpawner(bound.kind);
@@ -179,6 +177,10 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
     });
     void preloadProvider(startProvider);
   }
+  // The keychain is read while the socket binds; the queue worker, the batch poller and the
+  // first request need its keys, so they all start after it.
+  await keysLoaded;
+  logKeychainState(ring, log);
   await startServices({ ...shared, work, cacheStartup, monitor });
   await local.apply();
   lifecycle.markReady();

@@ -15,6 +15,7 @@ import { DaemonAlerts } from './compose/daemonAlerts';
 import { prepareHome } from './compose/daemonHome';
 import { Lifecycle } from './compose/lifecycle';
 import { LiveConfig } from './compose/liveConfig';
+import { localEndpointOnUse } from './compose/localEndpointOnUse';
 import { closeUnopenedStores, openStoreFiles, openStores } from './compose/openStores';
 import { preloadProvider, routedProvider, takeStartProvider } from './compose/providerPreload';
 import { installProcessHooks } from './compose/processHooks';
@@ -22,7 +23,6 @@ import { startServices } from './compose/startServices';
 import { statusReport } from './compose/statusReport';
 import { TeamMode } from './compose/teamMode';
 import { stopOnReplacedCode } from './compose/replacedCode';
-import { createLocalEndpoint } from './http/createLocalEndpoint';
 import { logFn, type LogFn } from './log/logFn';
 import { loadOverlay } from './router/catalogueOverlay';
 import { Logger } from './log/logger';
@@ -99,8 +99,8 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   const work = createBackgroundWork({ ...shared, gateway: pipeline.gateway });
   // A circuit closing again means its provider answers: run what waited for it.
   circuitClosed.event(() => work.wake());
-  // The opt-in local OpenAI/Anthropic endpoint (server.enabled); nothing listens until then.
-  const local = createLocalEndpoint({
+  // The opt-in local OpenAI/Anthropic endpoint (server.enabled); nothing listens, or loads, until then.
+  const local = localEndpointOnUse({
     home: home.layout.home,
     config: config.get,
     gateway: pipeline.gateway,
@@ -152,8 +152,6 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   lifecycle.onStopRequested((reason) => void shutdown.stop(reason));
   stopOnReplacedCode({ stop: lifecycle.requestStop, log });
 
-  await keysLoaded;
-  logKeychainState(ring, log);
   const bound = await bindSingleInstance(home.address.path, () => server.server);
   // The spawner connects as soon as it hears this; a hello waits for the services below.
   signalSpawner(bound.kind);
@@ -179,6 +177,10 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
     });
     void preloadProvider(startProvider);
   }
+  // The keychain is read while the socket binds; the queue worker, the batch poller and the
+  // first request need its keys, so they all start after it.
+  await keysLoaded;
+  logKeychainState(ring, log);
   await startServices({ ...shared, work, cacheStartup, monitor });
   await local.apply();
   lifecycle.markReady();

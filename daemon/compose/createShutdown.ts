@@ -22,7 +22,7 @@ export interface ShutdownDeps {
   monitor: AlertMonitor;
   stores: DaemonStores;
   cacheStartup: CacheStartup;
-  localEndpoint: LocalEndpoint;
+  localEndpoint: Pick<LocalEndpoint, 'close'>;
   team: TeamMode;
   cache: ResponseCache;
   logger: Logger;

@@ -1,0 +1,101 @@
+import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { zodEnglishOnly } from '../../../scripts/zodEnglishOnly.mjs';
+
+/**
+ * What the daemon reads and compiles at each start (issue #23). The bundles are built in memory
+ * (or in a temporary folder, to run one) with the options esbuild.mjs gives the daemon.
+ */
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'conduit-daemon-bundle-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+const zodLocale = /node_modules\/zod\/v4\/locales\/([^/]+)\.js$/;
+
+function buildDaemon(plugins: esbuild.Plugin[]) {
+  return esbuild.build({
+    entryPoints: { daemon: 'daemon/main.ts', 'chunks/prestart': 'daemon/compose/prestart.ts' },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    splitting: true,
+    outdir: path.join(tmp, 'daemon'),
+    external: ['@photostructure/sqlite', '@napi-rs/keyring'],
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    plugins,
+  });
+}
+
+describe("the daemon's bundle", () => {
+  it("carries zod's English messages and no other locale", async () => {
+    const locales = (r: esbuild.BuildResult<{ metafile: true }>) =>
+      Object.keys(r.metafile.inputs)
+        .map((p) => zodLocale.exec(p)?.[1])
+        .filter((l) => l !== undefined)
+        .sort();
+    expect(locales(await buildDaemon([zodEnglishOnly]))).toEqual(['en']);
+    // The check can fail: without the plugin zod's entry brings every locale.
+    expect(locales(await buildDaemon([])).length).toBeGreaterThan(20);
+  });
+
+  it("gives zod's English messages through the plugin, as without it", async () => {
+    // A schema's failure, bundled the daemon's way and run.
+    const run = async (name: string, plugins: esbuild.Plugin[]) => {
+      const outfile = path.join(tmp, `${name}.mjs`);
+      await esbuild.build({
+        stdin: {
+          contents: [
+            "import { z } from 'zod';",
+            'const r = z.object({ model: z.string() }).safeParse({ model: 1 });',
+            'export const message = r.error.issues[0].message;',
+          ].join('\n'),
+          resolveDir: process.cwd(),
+          loader: 'ts',
+        },
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        outfile,
+        logLevel: 'silent',
+        plugins,
+      });
+      return ((await import(pathToFileURL(outfile).href)) as { message: string }).message;
+    };
+    const english = await run('english', [zodEnglishOnly]);
+    expect(english).toBe('Invalid input: expected string, received number');
+    expect(english).toBe(await run('all', []));
+  });
+});
+
+describe("what the daemon's start evaluates", () => {
+  it('reaches no local endpoint code (node:http, its routes) through static imports', async () => {
+    const { metafile } = await buildDaemon([zodEnglishOnly]);
+    const inputs = metafile.inputs;
+    // What a module reaches through static imports is evaluated with it; import() waits for use.
+    const reached = (...entries: string[]): Set<string> => {
+      const seen = new Set(entries);
+      const queue = [...entries];
+      for (let f = queue.shift(); f !== undefined; f = queue.shift()) {
+        for (const imp of inputs[f]?.imports ?? []) {
+          if (imp.kind === 'dynamic-import' || seen.has(imp.path)) continue;
+          seen.add(imp.path);
+          if (!imp.external) queue.push(imp.path);
+        }
+      }
+      return seen;
+    };
+    const endpoint = (files: Set<string>) =>
+      [...files].filter((p) => /^daemon\/http\/(?!endpointToken|serverSettings)|^node:http$/.test(p)).sort();
+    const start = reached('daemon/main.ts', 'daemon/compose/prestart.ts');
+    expect(start.has('daemon/compose/localEndpointOnUse.ts')).toBe(true);
+    expect(endpoint(start)).toEqual([]);
+    // The check can fail: the endpoint's own module does reach them.
+    expect(endpoint(reached('daemon/http/createLocalEndpoint.ts'))).toContain('node:http');
+  });
+});

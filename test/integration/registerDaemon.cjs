@@ -12,9 +12,7 @@
  * exit handler (run before native cleanup, which may still write) could not tell.
  */
 const fs = require('node:fs');
-const net = require('node:net');
 const path = require('node:path');
-const { isMainThread } = require('node:worker_threads');
 
 const dir = process.env.CDT_DAEMON_REGISTRY;
 
@@ -27,8 +25,28 @@ function record(pid, env, socket) {
   fs.writeFileSync(path.join(dir, `${pid}.json`), JSON.stringify(entry));
 }
 
-if (dir && isMainThread) {
-  if (isDaemonScript(process.argv[1])) {
+/** Records the daemons `cp.spawn` starts; once per module object. */
+function recordSpawns(cp) {
+  if (cp.spawn.recordsDaemons) return cp;
+  const spawn = cp.spawn;
+  cp.spawn = function spawnRecorded(command, args, options) {
+    const child = spawn.apply(this, arguments);
+    if (Array.isArray(args) && args.some(isDaemonScript) && child.pid !== undefined) {
+      record(child.pid, (options && options.env) || process.env, undefined);
+    }
+    return child;
+  };
+  cp.spawn.recordsDaemons = true;
+  return cp;
+}
+
+function isChildProcess(id) {
+  return id === 'child_process' || id === 'node:child_process';
+}
+
+if (dir && isDaemonScript(process.argv[1])) {
+  if (require('node:worker_threads').isMainThread) {
+    const net = require('node:net');
     const socket =
       process.platform === 'win32'
         ? `\\\\.\\pipe\\cdt-daemon-${process.pid}-${Date.now()}`
@@ -36,15 +54,21 @@ if (dir && isMainThread) {
     const server = net.createServer((c) => c.destroy());
     server.listen(socket, () => record(process.pid, process.env, socket));
     server.unref();
-  } else {
-    const childProcess = require('node:child_process');
-    const spawn = childProcess.spawn;
-    childProcess.spawn = function spawnRecorded(command, args, options) {
-      const child = spawn.apply(this, arguments);
-      if (Array.isArray(args) && args.some(isDaemonScript) && child.pid !== undefined) {
-        record(child.pid, (options && options.env) || process.env, undefined);
-      }
-      return child;
+  }
+} else if (dir) {
+  // Patched where it is loaded, not here: the CLI's own tests check it loads no child_process
+  // (test/integration/cliModules.test.ts), and the CLI loads it through getBuiltinModule.
+  const getBuiltinModule = process.getBuiltinModule;
+  if (getBuiltinModule) {
+    process.getBuiltinModule = function getBuiltinModuleRecorded(id) {
+      const m = getBuiltinModule.apply(this, arguments);
+      return isChildProcess(id) && m ? recordSpawns(m) : m;
     };
   }
+  const Module = require('node:module');
+  const load = Module._load;
+  Module._load = function loadRecorded(request) {
+    const m = load.apply(this, arguments);
+    return isChildProcess(request) ? recordSpawns(m) : m;
+  };
 }

@@ -128,31 +128,46 @@ export class DaemonHarness {
    * background, so a file's last line may be half written.
    */
   logLines(): LogLine[] {
+    return this.rawLogLines().map((l) => JSON.parse(l) as LogLine);
+  }
+
+  private rawLogLines(): string[] {
     const dir = path.join(this.home, 'logs');
     if (!fs.existsSync(dir)) return [];
     return fs
       .readdirSync(dir)
+      .sort((a, b) => logAge(b) - logAge(a))
       .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n').slice(0, -1))
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as LogLine);
+      .filter((l) => l.startsWith('{'));
+  }
+
+  /**
+   * Waits until at least `count` (1) of the daemon's log lines match, and returns the matching
+   * lines: the logger writes in the background, so a line can reach the file after the answer
+   * that caused it. A RegExp is tested against each raw JSON line. Lines are written in order, so
+   * a line found also proves every line logged before it is on disk (the base of a "did not log").
+   */
+  async waitForLog(
+    match: RegExp | ((line: LogLine) => boolean),
+    opts: { count?: number; what?: string } = {},
+  ): Promise<LogLine[]> {
+    const count = opts.count ?? 1;
+    const test =
+      match instanceof RegExp ? (l: string) => match.test(l) : (l: string) => match(JSON.parse(l) as LogLine);
+    let found: string[] = [];
+    await waitFor(
+      () => {
+        found = this.rawLogLines().filter(test);
+        return found.length >= count;
+      },
+      MIN_WAIT_MS,
+      `${count} daemon log line(s) matching ${opts.what ?? String(match)}`,
+    );
+    return found.map((l) => JSON.parse(l) as LogLine);
   }
 
   socketPath(): string {
     return path.join(this.home, 'run', 'daemon.sock');
-  }
-
-  /** Waits until the daemon's log holds a line that `match` accepts (the logger writes in the background). */
-  async waitForLog(match: (line: LogLine) => boolean, what: string): Promise<LogLine> {
-    let found: LogLine | undefined;
-    await waitFor(
-      () => {
-        found = this.logLines().find(match);
-        return found !== undefined;
-      },
-      MIN_WAIT_MS,
-      `the daemon's log line: ${what}`,
-    );
-    return found!;
   }
 
   /** Stops every daemon started in this home, waits for each to exit, then removes the home. */
@@ -205,6 +220,12 @@ export class DaemonHarness {
       throw err;
     });
   }
+}
+
+/** daemon.log.2 before daemon.log.1 before daemon.log: the rotated files are older. */
+function logAge(file: string): number {
+  const m = /\.log\.(\d+)$/.exec(file);
+  return m ? Number(m[1]) : 0;
 }
 
 /** Removes a test's temporary home; stop its daemons first (DaemonHarness.stopDaemons). */

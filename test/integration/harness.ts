@@ -206,7 +206,7 @@ export class DaemonHarness {
           else if (states[i] === 'alive' && !signalled.has(r.pid)) {
             signalled.add(r.pid);
             // The daemon stops as for `conduit stop` (daemon/compose/processHooks.ts).
-            process.kill(r.pid, 'SIGTERM');
+            signal(r.pid, 'SIGTERM');
           }
         }
         return states.every((state) => state === 'gone');
@@ -216,9 +216,18 @@ export class DaemonHarness {
     );
     await allGone.catch((err: unknown) => {
       // Nothing may outlive the suite; the failure still names the home.
-      for (const pid of signalled) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+      for (const pid of signalled) signal(pid, 'SIGKILL');
       throw err;
     });
+  }
+}
+
+/** Signals a process that may have ended since it was last seen alive. */
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    /* already gone */
   }
 }
 

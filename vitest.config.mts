@@ -9,5 +9,7 @@ export default defineConfig({
     // cores, where a daemon's start alone can take seconds.
     testTimeout: 180_000,
     hookTimeout: 120_000,
+    // Records the daemons the tests start and fails the run if one is still running at its end.
+    globalSetup: ['test/daemonsLeft.globalSetup.ts'],
   },
 });

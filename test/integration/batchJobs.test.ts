@@ -320,6 +320,8 @@ describe("batch jobs through the providers' Batch APIs", () => {
     const job = await submit('openai');
     env.fake.batches.end(env.fake.batches.only('openai').id);
     await waitForState(job.id, 'ended');
+    // Stopped and gone first: the log and the database are written in the background.
+    await env.h.stopDaemons();
     const dbFiles = ['batch.db', 'batch.db-wal'].map((f) => path.join(env.h.home, f)).filter((f) => fs.existsSync(f));
     const stored = dbFiles.map((f) => fs.readFileSync(f).toString('latin1')).join('') + env.h.logText();
     expect(stored).toContain('batch finished');

@@ -1,13 +1,11 @@
-import * as fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DaemonHarness } from './harness';
 
 /** Every case fails in argument checking, before any daemon is needed. */
 describe('negative numbers on the command line get a range message, not "ambiguous"', () => {
   const h = new DaemonHarness('http://127.0.0.1:9');
-  afterAll(() => {
-    fs.rmSync(h.home, { recursive: true, force: true });
-  });
+  // A run may still start a daemon (the CLI's early start), which must stop before the home goes.
+  afterAll(() => h.dispose());
 
   const cases: [string[], RegExp][] = [
     [['ask', '--max-tokens', '-1', 'hi'], /--max-tokens must be a whole number ≥ 1, got "-1"/],

@@ -32,6 +32,8 @@ describe('invalid config is loud, and isolated to its key', () => {
     expect(text.stdout).toMatch(/\[invalid\] budgets\.dailyUsd/);
     expect(text.stdout).toMatch(/\[warning\] team\.redisUrl holds a password.*conduit team password/);
     // The password itself is nowhere: not in status, not in the log.
+    // Stopped and gone first: the logger writes in the background and closes with the daemon.
+    await env.h.stopDaemons();
     for (const out of [r.stdout, text.stdout, env.h.logText()]) expect(out).not.toContain('pw-FAKE-canary-redis');
   });
 });

@@ -37,11 +37,7 @@ const NO_TIMERS = { ...FAST, retryBudgetMs: HOUR, timeouts: HOUR_TIMEOUTS };
 
 /** The daemon's log lines of one kind for one model, as objects. */
 function logLines(env: FaultEnv, msg: string, model: string): Array<Record<string, unknown>> {
-  return env.h
-    .logText()
-    .split('\n')
-    .filter((l) => l.includes(`"msg":"${msg}"`) && l.includes(`"model":"${model}"`))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  return env.h.logLines().filter((l) => l.msg === msg && l.model === model);
 }
 
 describe.concurrent('request deadline, through the real daemon', () => {
@@ -73,6 +69,8 @@ describe.concurrent('request deadline, through the real daemon', () => {
           );
           expect(o.error.data.retryAfterMs).toBe(5000);
         }
+        // The request's own line comes after any retry line of it: once it is on disk, so would a retry be.
+        await env.h.waitForLog((l) => l.msg === 'request' && l.model === model);
         expect(logLines(env, 'retry', model)).toEqual([]);
         expect(env.requests(wire, model)).toHaveLength(1);
       });

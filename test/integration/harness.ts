@@ -2,9 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect, inject } from 'vitest';
 import { DaemonClient } from '../../daemon/client/daemonClient';
 import { FakeProviderServer } from '../fakes/fakeProvider';
+import { forgetRecord, readRecords, recordState, registryEnv } from './daemonRegistry';
 import type { ChatChunk, ChatRequest, ChatResult, StatusResult } from '../../protocol';
 import { CacheStatsRequest, type CacheStatsResult } from '../../protocol';
 
@@ -32,6 +33,9 @@ export const FAKE_KEYS = {
  */
 export const ONE_PROVIDER: NodeJS.ProcessEnv = { CONDUIT_AUTO_FALLBACK: '0' };
 
+/** One of the daemon's JSON log lines, parsed. */
+export type LogLine = { msg: string; provider?: string } & Record<string, unknown>;
+
 export interface CliResult {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -46,6 +50,8 @@ export interface CliResult {
 export class DaemonHarness {
   readonly home: string;
   readonly env: NodeJS.ProcessEnv;
+  /** Where the daemons started in this home are recorded (test/daemonsLeft.globalSetup.ts). */
+  private readonly registry: string | undefined = inject('daemonRegistry');
 
   constructor(fakeBaseUrl: string, extraEnv: NodeJS.ProcessEnv = {}) {
     // Short, so the socket path stays well inside sun_path.
@@ -62,6 +68,7 @@ export class DaemonHarness {
       OPENAI_BASE_URL: `${fakeBaseUrl}/v1`,
       GOOGLE_GEMINI_BASE_URL: fakeBaseUrl,
       CONDUIT_OPENAI_COMPATIBLE_BASE_URL: `${fakeBaseUrl}/compat/v1`,
+      ...(this.registry ? registryEnv(this.registry, env, expect.getState().testPath) : {}),
       ...extraEnv,
     };
   }
@@ -116,29 +123,124 @@ export class DaemonHarness {
       .join('\n');
   }
 
-  /** The daemon's JSON log lines, in order, parsed. */
-  logLines(): Array<{ msg: string; provider?: string } & Record<string, unknown>> {
-    return this.logText()
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as { msg: string; provider?: string } & Record<string, unknown>);
+  /**
+   * The daemon's JSON log lines, in order, parsed. Only whole lines: the logger writes in the
+   * background, so a file's last line may be half written.
+   */
+  logLines(): LogLine[] {
+    return this.rawLogLines().map((l) => JSON.parse(l) as LogLine);
+  }
+
+  private rawLogLines(): string[] {
+    const dir = path.join(this.home, 'logs');
+    if (!fs.existsSync(dir)) return [];
+    return fs
+      .readdirSync(dir)
+      .sort((a, b) => logAge(b) - logAge(a))
+      .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n').slice(0, -1))
+      .filter((l) => l.startsWith('{'));
+  }
+
+  /**
+   * Waits until at least `count` (1) of the daemon's log lines match, and returns the matching
+   * lines: the logger writes in the background, so a line can reach the file after the answer
+   * that caused it. A RegExp is tested against each raw JSON line. Lines are written in order, so
+   * a line found also proves every line logged before it is on disk (the base of a "did not log").
+   */
+  async waitForLog(
+    match: RegExp | ((line: LogLine) => boolean),
+    opts: { count?: number; what?: string } = {},
+  ): Promise<LogLine[]> {
+    const count = opts.count ?? 1;
+    const test =
+      match instanceof RegExp ? (l: string) => match.test(l) : (l: string) => match(JSON.parse(l) as LogLine);
+    let found: string[] = [];
+    await waitFor(
+      () => {
+        found = this.rawLogLines().filter(test);
+        return found.length >= count;
+      },
+      MIN_WAIT_MS,
+      `${count} daemon log line(s) matching ${opts.what ?? String(match)}`,
+    );
+    return found.map((l) => JSON.parse(l) as LogLine);
   }
 
   socketPath(): string {
     return path.join(this.home, 'run', 'daemon.sock');
   }
 
+  /** Stops every daemon started in this home, waits for each to exit, then removes the home. */
   async dispose(): Promise<void> {
-    let pid: number | undefined;
-    try {
-      pid = (await this.status()).pid;
-    } catch {
-      /* not running */
-    }
-    await this.cli(['stop'], { timeoutMs: 15_000 }).catch(() => undefined);
-    if (pid !== undefined && isRunning(pid)) process.kill(pid, 'SIGKILL');
-    fs.rmSync(this.home, { recursive: true, force: true });
+    await this.stopDaemons();
+    removeHome(this.home);
   }
+
+  /**
+   * Stops every daemon started in this home and waits until each has exited, so none writes in the
+   * home afterwards: `conduit stop` for the one serving it, a signal for any other (one still
+   * starting, one started by a test's own spawn).
+   */
+  async stopDaemons(): Promise<void> {
+    let served: number | undefined;
+    if (this.registry === undefined)
+      served = await this.status().then(
+        (s) => s.pid,
+        () => undefined,
+      );
+    await this.cli(['stop'], { timeoutMs: 15_000 }).catch(() => undefined);
+    if (this.registry === undefined) {
+      // No record of the daemons started here (a run without the suite's globalSetup).
+      if (served !== undefined && isRunning(served)) process.kill(served, 'SIGKILL');
+      return;
+    }
+    const registry = this.registry;
+    const mine = () => readRecords(registry).filter((r) => r.home === this.home);
+    const signalled = new Set<number>();
+    const allGone = waitFor(
+      async () => {
+        const records = mine();
+        const states = await Promise.all(records.map(recordState));
+        for (const [i, r] of records.entries()) {
+          if (states[i] === 'gone') forgetRecord(registry, r.pid);
+          else if (states[i] === 'alive' && !signalled.has(r.pid)) {
+            signalled.add(r.pid);
+            // The daemon stops as for `conduit stop` (daemon/compose/processHooks.ts).
+            signal(r.pid, 'SIGTERM');
+          }
+        }
+        return states.every((state) => state === 'gone');
+      },
+      MIN_WAIT_MS,
+      `every daemon started in ${this.home} to exit`,
+    );
+    await allGone.catch((err: unknown) => {
+      // Nothing may outlive the suite; the failure still names the home.
+      for (const pid of signalled) signal(pid, 'SIGKILL');
+      throw err;
+    });
+  }
+}
+
+/** Signals a process that may have ended since it was last seen alive. */
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    /* already gone */
+  }
+}
+
+/** daemon.log.2 before daemon.log.1 before daemon.log: the rotated files are older. */
+function logAge(file: string): number {
+  const m = /\.log\.(\d+)$/.exec(file);
+  return m ? Number(m[1]) : 0;
+}
+
+/** Removes a test's temporary home; stop its daemons first (DaemonHarness.stopDaemons). */
+export function removeHome(home: string): void {
+  // The retries are for Windows, where a file handle closes a moment after its process exits.
+  fs.rmSync(home, { recursive: true, force: true, maxRetries: 5 });
 }
 
 export function collect(child: ChildProcess, timeoutMs: number): Promise<CliResult> {

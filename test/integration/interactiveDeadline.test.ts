@@ -31,6 +31,6 @@ describe('interactive deadlines: a hung provider fails over at the first-byte ti
     // Not retried: the first-byte timeout moved straight to the fallback.
     expect(env.fake.requestsFor('anthropic')).toHaveLength(1);
     expect(result.attemptLog?.[0]).toMatchObject({ provider: 'anthropic', error: 'timeout' });
-    expect(env.h.logText()).toMatch(/"reason":"first_byte"/);
+    await env.h.waitForLog(/"reason":"first_byte"/);
   });
 });

@@ -104,7 +104,7 @@ describe.skipIf(!secretService.run)(
         ['k2', true, false],
         ['OPENAI_API_KEY', false, false],
       ]);
-      expect(h.logText()).toMatch(/"msg":"key rejected"/);
+      await h.waitForLog(/"msg":"key rejected"/);
     });
 
     it('removes one key, then all', async () => {

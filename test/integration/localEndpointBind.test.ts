@@ -52,7 +52,7 @@ describe.skipIf(lanAddress === undefined)('local endpoint: the bind address', ()
         60_000,
         'the endpoint to move to 0.0.0.0',
       );
-      expect(env.h.logText()).toMatch(/"msg":"local endpoint listening".*"warning":"not a loopback address/);
+      await env.h.waitForLog(/"msg":"local endpoint listening".*"warning":"not a loopback address/);
       const token = endpointToken(env.h);
       const get = (hostHeader: string) =>
         rawRequest(port, {

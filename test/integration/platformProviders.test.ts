@@ -196,6 +196,8 @@ describe('cloud platforms through the real daemon, SDKs and credential chains, a
     const rec = env.fake.lastRequest('azure');
     expect(rec?.path).toBe('/openai/deployments/team-mini/chat/completions');
     expect(rec?.apiKey).toBe(AZURE_KEY);
+    // The request's own line is the last it logs: every line before it is on disk.
+    await env.h.waitForLog((l) => l.msg === 'request' && l.requestId === result.requestId);
     expect(env.h.logText()).not.toContain(AZURE_KEY);
   });
 

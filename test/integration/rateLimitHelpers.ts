@@ -56,14 +56,12 @@ export function busiestWindow(times: readonly number[], windowMs: number): numbe
  * appended in batches, a little after the requests they describe.
  */
 export async function releaseTimes(h: DaemonHarness, provider: string, count: number): Promise<number[]> {
+  // Whole lines only (logLines): the last one may be half written.
   const read = () =>
     h
-      .logText()
-      .split('\n')
-      .filter((l) => l.includes('"rate limit released"'))
-      .map((l) => JSON.parse(l) as { t: string; provider: string })
-      .filter((r) => r.provider === provider)
-      .map((r) => Date.parse(r.t))
+      .logLines()
+      .filter((r) => r.msg === 'rate limit released' && r.provider === provider)
+      .map((r) => Date.parse(String(r.t)))
       .sort((a, b) => a - b);
   await waitFor(() => read().length >= count, 10_000, `${count} rate limit releases in the daemon's log`);
   return read();

@@ -49,6 +49,8 @@ describe.skipIf(!redisAvailable())('team mode with a Redis that needs a password
     const status = await h.cli(['status', '--json']);
     const usage = await h.cli(['usage', '--team', '--json']);
     expect(JSON.parse(usage.stdout).byPerson).toEqual([expect.objectContaining({ name: 'dana', requests: 1 })]);
+    // Stopped and gone first: the logger writes in the background and closes with the daemon.
+    await h.stopDaemons();
     for (const text of [status.stdout, usage.stdout, h.logText()]) expect(text).not.toContain(PASSWORD);
   });
 
@@ -100,6 +102,7 @@ describe.skipIf(!redisAvailable() || !secretService.run)(
       client.close();
       await waitForMode(h, 'connected');
       const status = await h.cli(['status', '--json']);
+      await h.stopDaemons();
       for (const text of [status.stdout, h.logText(), fs.readFileSync(path.join(h.home, 'config.json'), 'utf8')])
         expect(text).not.toContain(PASSWORD);
     });

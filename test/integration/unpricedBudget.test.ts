@@ -74,6 +74,8 @@ describe('a model without a known price under a budget (reserve-dearest, the def
           `unpriced +\\$0\\.\\d+ today at assumed prices \\(approximate; ${sent} request\\(s\\)\\): anthropic/${MODEL} at ${assumed.dearestModel}'s prices`,
         ),
       );
+      // Each request's own line comes after any alert it fired: once all 20 are on disk, so is every alert.
+      await env.h.waitForLog((l) => l.msg === 'request', { count: 20, what: 'the 20 requests' });
       expect(env.h.logText().match(/alert fired: anthropic\/claude-unlisted-9 has no known price/g)).toHaveLength(1);
     } finally {
       client.close();

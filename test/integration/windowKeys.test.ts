@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConduitError, KeysListRequest, KeysProvideRequest } from '../../protocol';
 import { FakeProviderServer } from '../fakes/fakeProvider';
-import { DaemonHarness, TIMEOUT_SCALE } from './harness';
+import { DaemonHarness } from './harness';
 import { exited } from './processExit';
 
 const WINDOW_OPENAI = 'sk-test-FAKE-window-openai-key-0000000000077';
@@ -18,15 +18,6 @@ function filesHolding(dir: string, secret: string): string[] {
     if (fs.readFileSync(file).includes(Buffer.from(secret))) hits.push(path.relative(dir, file));
   }
   return hits;
-}
-
-/** Resolves when the daemon's log has a line matching `pattern`: the observable event to wait on. */
-async function logLine(h: DaemonHarness, pattern: RegExp): Promise<void> {
-  const deadline = Date.now() + 20_000 * TIMEOUT_SCALE;
-  while (!pattern.test(h.logText())) {
-    if (Date.now() > deadline) throw new Error(`the daemon never logged ${pattern}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 describe('a key handed over by a window (no OS keychain): used while it is connected, then forgotten', () => {
@@ -74,7 +65,7 @@ describe('a key handed over by a window (no OS keychain): used while it is conne
     expect(list.stdout).not.toContain(WINDOW_OPENAI);
 
     window.close();
-    await logLine(h, /"msg":"window keys forgotten".*"keys":2/);
+    await h.waitForLog(/"msg":"window keys forgotten".*"keys":2/);
 
     const before = fake.requestsFor('openai').length;
     const after = await h.cli(['ask', '--provider', 'openai', 'after the window left']);

@@ -44,7 +44,7 @@ export function useConduitWorkbench(opts: ConduitWorkbenchOptions): ConduitWorkb
   beforeAll(async () => {
     holder.fake = await FakeProviderServer.start(opts.fake);
     const name = `${opts.name}-${checkoutTag()}`;
-    const setup = conduitEnv(holder.fake.url, name);
+    const setup = await conduitEnv(holder.fake.url, name);
     holder.home = setup.home;
     holder.cs = await CodeServer.start({
       name,

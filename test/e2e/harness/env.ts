@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DaemonClient } from '../../../daemon/client/daemonClient';
-import { FAKE_KEYS } from '../../integration/harness';
+import { FAKE_KEYS, isRunning, removeHome, waitFor } from '../../integration/harness';
 import { e2eDir } from './tools';
 
 /**
@@ -9,9 +9,11 @@ import { e2eDir } from './tools';
  * every provider pointed at the fake, obviously fake keys, a private CONDUIT_HOME (short path,
  * for the socket), and an idle timeout so a daemon left behind exits on its own.
  */
-export function conduitEnv(fakeUrl: string, name: string): { env: NodeJS.ProcessEnv; home: string } {
+export async function conduitEnv(fakeUrl: string, name: string): Promise<{ env: NodeJS.ProcessEnv; home: string }> {
   const home = path.join(e2eDir, `h-${name}`);
-  fs.rmSync(home, { recursive: true, force: true });
+  // A daemon a run before left here would write into the home as it is removed.
+  if (fs.existsSync(home)) await stopDaemon(home);
+  removeHome(home);
   fs.mkdirSync(home, { recursive: true, mode: 0o700 });
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
@@ -42,17 +44,11 @@ export async function stopDaemon(home: string): Promise<void> {
   if (!client) return;
   const { pid } = await client.stop().catch(() => ({ pid: client.hello.pid }));
   client.close();
-  for (let i = 0; i < 100; i++) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  try {
+  // Gone, not only asked: the home is removed next (the next run's conduitEnv), and a late
+  // writer would make that fail.
+  const gone = () => !isRunning(pid);
+  await waitFor(gone, 60_000, `the daemon (pid ${pid}) in ${home} to exit`).catch(async () => {
     process.kill(pid, 'SIGKILL');
-  } catch {
-    /* gone */
-  }
+    await waitFor(gone, 60_000, `the daemon (pid ${pid}) in ${home} to exit after SIGKILL`);
+  });
 }

@@ -113,4 +113,34 @@ describe('LatencySketch (DDSketch, 1% relative accuracy)', () => {
     dense.addText('3 ');
     expect(dense.toText()).toBe('3 ');
   });
+
+  it('percentiles() in one walk says what quantile() says for each, with bins far below, among and above the dense ones', () => {
+    const rand = seededRandom(77);
+    for (let round = 0; round < 300; round++) {
+      const sketch = new LatencySketch();
+      const kinds = Math.floor(rand() * 8);
+      const n = Math.floor(rand() * 200);
+      for (let i = 0; i < n; i++) {
+        const pick = rand();
+        // Dense (1 µs to days), the zero bin, and bins outside the dense array on either side.
+        if (kinds & 1 && pick < 0.2) sketch.addBin(ZERO_BIN, 1 + Math.floor(rand() * 3));
+        else if (kinds & 2 && pick < 0.4) sketch.addBin(1200 + Math.floor(rand() * 50), 1 + Math.floor(rand() * 3));
+        else if (kinds & 4 && pick < 0.5) sketch.addBin(-600 - Math.floor(rand() * 50));
+        else sketch.add(Math.exp(rand() * 20 - 5), 1 + Math.floor(rand() * 4));
+      }
+      // Half through addBins, the cache's way in.
+      const merged = new LatencySketch();
+      if (round % 2) merged.addBins(sketch.toBins());
+      else merged.merge(sketch);
+      for (const s of [sketch, merged]) {
+        expect(s.percentiles()).toEqual({
+          count: s.count,
+          p50: s.quantile(50),
+          p95: s.quantile(95),
+          p99: s.quantile(99),
+        });
+      }
+    }
+    expect(new LatencySketch().percentiles()).toEqual({ count: 0, p50: null, p95: null, p99: null });
+  });
 });

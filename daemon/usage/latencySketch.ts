@@ -36,10 +36,25 @@ export function binValue(bin: number): number {
 const DENSE_MIN = -400;
 const DENSE_SIZE = 1500;
 
-/** A sketch's bins and their counts, in bin order: 16 bytes a bin, merged without parsing. */
+/**
+ * A sketch's bins and their counts, in bin order, merged without parsing: 8 bytes a bin when every
+ * bin is a 32-bit integer and every count fits 32 bits unsigned (always, for Conduit's own text),
+ * else 16 (doubles), so that the parsed year the daemon keeps (rollupSketchCache.ts) costs half.
+ */
 export interface SketchBins {
-  bins: Float64Array;
-  counts: Float64Array;
+  bins: Int32Array | Float64Array;
+  counts: Uint32Array | Float64Array;
+}
+
+/** The narrow arrays when every value fits them exactly. */
+function narrowed(bins: ArrayLike<number>, counts: ArrayLike<number>): SketchBins {
+  let fits = true;
+  for (let i = 0; fits && i < bins.length; i++) {
+    fits = (bins[i]! | 0) === bins[i] && counts[i]! >>> 0 === counts[i];
+  }
+  return fits
+    ? { bins: Int32Array.from(bins), counts: Uint32Array.from(counts) }
+    : { bins: Float64Array.from(bins), counts: Float64Array.from(counts) };
 }
 
 /** Bin counts of one or more merged sketches. */
@@ -94,12 +109,23 @@ export class LatencySketch {
     const dense = this.dense;
     if (this.sparse.size > 0 || !dense) {
       const pairs = [...this.binsInOrder()];
-      return { bins: Float64Array.from(pairs, (p) => p[0]), counts: Float64Array.from(pairs, (p) => p[1]) };
+      return narrowed(
+        pairs.map((p) => p[0]),
+        pairs.map((p) => p[1]),
+      );
     }
     // The usual case, and a year's first question makes hundreds: two passes over the dense bins.
     let n = 0;
-    for (let i = 0; i < DENSE_SIZE; i++) if (dense[i] !== 0) n++;
-    const out = { bins: new Float64Array(n), counts: new Float64Array(n) };
+    let narrow = true;
+    for (let i = 0; i < DENSE_SIZE; i++) {
+      const c = dense[i]!;
+      if (c === 0) continue;
+      n++;
+      narrow &&= c >>> 0 === c;
+    }
+    const out: SketchBins = narrow
+      ? { bins: new Int32Array(n), counts: new Uint32Array(n) }
+      : { bins: new Float64Array(n), counts: new Float64Array(n) };
     for (let i = 0, j = 0; i < DENSE_SIZE; i++) {
       if (dense[i] === 0) continue;
       out.bins[j] = i + DENSE_MIN;

@@ -143,4 +143,45 @@ describe('LatencySketch (DDSketch, 1% relative accuracy)', () => {
     }
     expect(new LatencySketch().percentiles()).toEqual({ count: 0, p50: null, p95: null, p99: null });
   });
+
+  it('toBins keeps 8 bytes a bin when bins and counts fit 32 bits, and doubles (the same bins) when not', () => {
+    const rand = seededRandom(43);
+    const plain = new LatencySketch();
+    for (let i = 0; i < 500; i++) plain.add(Math.exp(rand() * 20 - 5));
+    plain.addBin(ZERO_BIN, 2);
+    for (const s of [
+      plain,
+      (() => {
+        const dense = new LatencySketch();
+        dense.addText('3 4:7 900:2 ');
+        return dense;
+      })(),
+    ]) {
+      const b = s.toBins();
+      expect(b.bins).toBeInstanceOf(Int32Array);
+      expect(b.counts).toBeInstanceOf(Uint32Array);
+      const copy = new LatencySketch();
+      copy.addBins(b);
+      expect(copy.toText()).toBe(s.toText());
+    }
+    // A count past 2^32 (dense, and beside a far bin) or a bin past 2^31 needs doubles.
+    const huge = [
+      (s: LatencySketch) => s.addBin(12, 2 ** 33),
+      (s: LatencySketch) => {
+        s.addBin(12);
+        s.addBin(ZERO_BIN, 2 ** 32);
+      },
+      (s: LatencySketch) => s.addBin(2 ** 31),
+    ];
+    for (const fill of huge) {
+      const s = new LatencySketch();
+      fill(s);
+      const b = s.toBins();
+      expect(b.counts).toBeInstanceOf(Float64Array);
+      const copy = new LatencySketch();
+      copy.addBins(b);
+      expect(copy.toText()).toBe(s.toText());
+      expect(copy.count).toBe(s.count);
+    }
+  });
 });

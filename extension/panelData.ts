@@ -106,10 +106,10 @@ export function monthStart(now: number): number {
 }
 
 /**
- * Everything the panel draws from the ledger, in parallel. `onFirstPaint` gets the cards' part as
- * soon as it is in (a `partial` snapshot: the range's and the month's per-day totals, a few kB), so
- * the panel paints while the breakdown (most of a snapshot's size: every day × provider × model ×
- * feature), the recent rows, experiments and team totals are still being read; they come whole after.
+ * Everything the panel draws from the ledger. `onFirstPaint` gets the cards' part as soon as it is
+ * in (a `partial` snapshot: the range's and the month's per-day totals, a few kB); only then are the
+ * breakdown (most of a snapshot's size: every day × provider × model × feature), the recent rows,
+ * experiments and team totals asked for, in parallel, and they come whole after.
  */
 export async function fetchSnapshot(
   client: DaemonClient,
@@ -138,7 +138,13 @@ export async function fetchSnapshot(
       utcOffsetMinutes,
     }),
   ]);
-  const rest = Promise.all([
+  // The rest is asked for only once the cards' part is in: the daemon's one SQLite thread runs
+  // statements in turn, so the breakdown, the recent rows' pages and the experiments asked at the
+  // same time ran between the cards' statements and held the first paint back by all of theirs.
+  const [daily, month] = await first;
+  const base = { generatedAt: now, filters, utcOffsetMinutes, daily, month, budgetSetting };
+  onFirstPaint?.({ ...base, recent: [], partial: true });
+  const [breakdown, recent, experiments, team] = await Promise.all([
     call(client, UsageBreakdownRequest.type, { since, until, utcOffsetMinutes, groupBy: grain }),
     recentRows(client, since, until, f),
     // A daemon without experiments answers "method not found": the panel then hides the section.
@@ -146,12 +152,6 @@ export async function fetchSnapshot(
     // Team mode off, or Redis unreachable: the panel hides the team totals.
     call(client, TeamUsageRequest.type, { since, until }).catch(() => undefined),
   ]);
-  // Awaited below; this only keeps an early failure of the rest from going unhandled meanwhile.
-  rest.catch(() => undefined);
-  const [daily, month] = await first;
-  const base = { generatedAt: now, filters, utcOffsetMinutes, daily, month, budgetSetting };
-  onFirstPaint?.({ ...base, recent: [], partial: true });
-  const [breakdown, recent, experiments, team] = await rest;
   return {
     ...base,
     breakdown,

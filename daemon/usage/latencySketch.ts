@@ -36,10 +36,25 @@ export function binValue(bin: number): number {
 const DENSE_MIN = -400;
 const DENSE_SIZE = 1500;
 
-/** A sketch's bins and their counts, in bin order: 16 bytes a bin, merged without parsing. */
+/**
+ * A sketch's bins and their counts, in bin order, merged without parsing: 8 bytes a bin when every
+ * bin is a 32-bit integer and every count fits 32 bits unsigned (always, for Conduit's own text),
+ * else 16 (doubles), so that the parsed year the daemon keeps (rollupSketchCache.ts) costs half.
+ */
 export interface SketchBins {
-  bins: Float64Array;
-  counts: Float64Array;
+  bins: Int32Array | Float64Array;
+  counts: Uint32Array | Float64Array;
+}
+
+/** The narrow arrays when every value fits them exactly. */
+function narrowed(bins: ArrayLike<number>, counts: ArrayLike<number>): SketchBins {
+  let fits = true;
+  for (let i = 0; fits && i < bins.length; i++) {
+    fits = (bins[i]! | 0) === bins[i] && counts[i]! >>> 0 === counts[i];
+  }
+  return fits
+    ? { bins: Int32Array.from(bins), counts: Uint32Array.from(counts) }
+    : { bins: Float64Array.from(bins), counts: Float64Array.from(counts) };
 }
 
 /** Bin counts of one or more merged sketches. */
@@ -75,19 +90,42 @@ export class LatencySketch {
 
   addBins(b: SketchBins): void {
     const { bins, counts } = b;
-    for (let i = 0; i < bins.length; i++) this.addBin(bins[i]!, counts[i]);
+    // One loop without a call a bin: a year's question merges hundreds of thousands of bins, often
+    // in code V8 has not optimized yet (the first question after the daemon starts).
+    const dense = (this.dense ??= new Float64Array(DENSE_SIZE));
+    let total = 0;
+    for (let i = 0; i < bins.length; i++) {
+      const bin = bins[i]!;
+      const n = counts[i]!;
+      const k = bin - DENSE_MIN;
+      if (k >= 0 && k < DENSE_SIZE) dense[k]! += n;
+      else this.sparse.set(bin, (this.sparse.get(bin) ?? 0) + n);
+      total += n;
+    }
+    this.total += total;
   }
 
   toBins(): SketchBins {
     const dense = this.dense;
     if (this.sparse.size > 0 || !dense) {
       const pairs = [...this.binsInOrder()];
-      return { bins: Float64Array.from(pairs, (p) => p[0]), counts: Float64Array.from(pairs, (p) => p[1]) };
+      return narrowed(
+        pairs.map((p) => p[0]),
+        pairs.map((p) => p[1]),
+      );
     }
     // The usual case, and a year's first question makes hundreds: two passes over the dense bins.
     let n = 0;
-    for (let i = 0; i < DENSE_SIZE; i++) if (dense[i] !== 0) n++;
-    const out = { bins: new Float64Array(n), counts: new Float64Array(n) };
+    let narrow = true;
+    for (let i = 0; i < DENSE_SIZE; i++) {
+      const c = dense[i]!;
+      if (c === 0) continue;
+      n++;
+      narrow &&= c >>> 0 === c;
+    }
+    const out: SketchBins = narrow
+      ? { bins: new Int32Array(n), counts: new Uint32Array(n) }
+      : { bins: new Float64Array(n), counts: new Float64Array(n) };
     for (let i = 0, j = 0; i < DENSE_SIZE; i++) {
       if (dense[i] === 0) continue;
       out.bins[j] = i + DENSE_MIN;
@@ -194,8 +232,44 @@ export class LatencySketch {
     return null;
   }
 
+  /**
+   * quantile(50), (95) and (99) in one walk over the bins, without the generator: every group of an
+   * answer takes all three, and a 90-day question's 91 groups walked their bins six times each through
+   * binsInOrder (a pair allocated a bin), which on a daemon's first question was most of its time.
+   */
   percentiles(): Percentiles {
-    return { count: this.total, p50: this.quantile(50), p95: this.quantile(95), p99: this.quantile(99) };
+    const total = this.total;
+    const out: Percentiles = { count: total, p50: null, p95: null, p99: null };
+    if (total === 0) return out;
+    const rank = (p: number) => Math.min(total, Math.max(1, Math.ceil((p / 100) * total)));
+    const r50 = rank(50);
+    const r95 = rank(95);
+    const r99 = rank(99);
+    let seen = 0;
+    // True once the last (p99) is found.
+    const step = (bin: number, n: number): boolean => {
+      seen += n;
+      if (out.p50 === null && seen >= r50) out.p50 = binValue(bin);
+      if (out.p95 === null && seen >= r95) out.p95 = binValue(bin);
+      if (seen < r99) return false;
+      out.p99 = binValue(bin);
+      return true;
+    };
+    const outside = this.sparse.size > 0 ? [...this.sparse.keys()].sort((a, b) => a - b) : [];
+    let o = 0;
+    const dense = this.dense;
+    if (dense) {
+      for (let i = 0; i < DENSE_SIZE; i++) {
+        const n = dense[i]!;
+        if (n === 0) continue;
+        const bin = i + DENSE_MIN;
+        for (; o < outside.length && outside[o]! < bin; o++)
+          if (step(outside[o]!, this.sparse.get(outside[o]!)!)) return out;
+        if (step(bin, n)) return out;
+      }
+    }
+    for (; o < outside.length; o++) if (step(outside[o]!, this.sparse.get(outside[o]!)!)) return out;
+    return out;
   }
 }
 

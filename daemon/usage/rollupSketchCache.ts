@@ -11,7 +11,7 @@ export interface CachedSketch {
 
 /** What the cache holds at most, per database: a year of daily sketches takes about 3 MB. */
 export const SKETCH_CACHE_BYTES = 8 * 1024 * 1024;
-/** A bin is a double and a count; the rest is the entry's own objects. */
+/** The entry's own objects; its arrays are counted by their bytes. */
 const ENTRY_BYTES = 200;
 
 /**
@@ -74,7 +74,8 @@ export class SketchCache {
   parse(grain: RollupGrain, bucket: number, version: number, lat: string, ttft: string): CachedSketch {
     this.misses++;
     const entry = { version, lat: binsOf(lat), ttft: binsOf(ttft), bytes: 0 };
-    entry.bytes = ENTRY_BYTES + 16 * (entry.lat.bins.length + entry.ttft.bins.length);
+    entry.bytes =
+      ENTRY_BYTES + [entry.lat, entry.ttft].reduce((n, b) => n + b.bins.byteLength + b.counts.byteLength, 0);
     const id = `${grain}${bucket}`;
     const old = this.entries.get(id);
     if (old) {

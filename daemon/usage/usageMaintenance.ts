@@ -3,6 +3,7 @@ import type { SqliteDb } from './sqlite';
 import { backfillBatch } from './rollupBackfill';
 import { compactBatch } from './rollupCompactor';
 import { rollBatch } from './rollupRoll';
+import { askYearAhead, warmSketchCache } from './rollupSketchWarm';
 import { readRollupState } from './rollupState';
 import type { UsageLedger } from './usageLedger';
 import { retentionBatch, retentionCutoff } from './usageRetention';
@@ -33,6 +34,8 @@ export class UsageMaintenance {
   private lastRollError: string | null = null;
   private stopped = false;
   private rolledAt: { db: SqliteDb; writes: number } | null = null;
+  /** The sketches of the last year were read ahead once, after the first round (rollupSketchWarm.ts). */
+  private warmed = false;
   private readonly log: LedgerLog;
   private readonly now: () => number;
 
@@ -114,12 +117,29 @@ export class UsageMaintenance {
           await yieldToIo();
       }
       await this.retain();
+      await this.warm();
     } catch (err) {
       // The ledger may be degraded or closing; the next round tries again.
       this.log('warn', 'usage maintenance: a round failed; it runs again later', {
         err: err instanceof Error ? err.message : String(err),
       });
     }
+  }
+
+  /**
+   * Once, after the first round's compaction (which would give the rows it rewrites new versions):
+   * the first question over a year or the panel's 90 days then parses no sketch text on its reply
+   * path. Not while the rollups are being built, since questions then read the raw rows.
+   */
+  private async warm(): Promise<void> {
+    if (this.warmed || this.stopped) return;
+    const db = this.opts.ledger.reader();
+    if (!(await readRollupState(db)).ready) return;
+    this.warmed = true;
+    const days = await warmSketchCache(db, this.now(), yieldToIo);
+    if (this.stopped) return;
+    await askYearAhead(db, this.now());
+    this.log('info', 'usage ledger: read the last year of latency sketches ahead', { days });
   }
 
   private async backfill(): Promise<void> {

@@ -120,4 +120,44 @@ describe("the panel's data from the daemon", () => {
     await fetchSnapshot(client, { range: '90d' }, undefined, now + 1, undefined, fit.days);
     expect(queries.slice(2).filter((q) => q.since !== Date.UTC(2026, 2, 1))).toHaveLength(2);
   });
+
+  it("asks for nothing else until the cards' two questions are answered: the daemon's SQLite thread runs one statement at a time", async () => {
+    const now = Date.UTC(2026, 2, 14, 15, 0);
+    const asked: string[] = [];
+    const held: (() => void)[] = [];
+    const connection = {
+      sendRequest: (type: { method: string }, p: UsageQueryParams) => {
+        asked.push(type.method);
+        if (type.method === 'usage/query') {
+          const answer = {
+            since: p.since,
+            until: p.until,
+            groupBy: p.groupBy,
+            groups: [],
+          } as unknown as UsageQueryResult;
+          // Held until the test lets them go, so anything sent meanwhile is seen.
+          return new Promise((resolve) => held.push(() => resolve(answer)));
+        }
+        if (type.method === 'usage/breakdown') return Promise.resolve({ since: 0, until: 0, cells: [] });
+        if (type.method === 'usage/export') return Promise.resolve({ rows: [], next: null });
+        return Promise.reject(new Error(`${type.method}: not in this daemon`));
+      },
+    };
+    let painted = 0;
+    const snapshot = fetchSnapshot({ connection } as unknown as DaemonClient, { range: '90d' }, undefined, now, () => {
+      painted = asked.length;
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(asked).toEqual(['usage/query', 'usage/query']);
+    held.shift()!();
+    await new Promise((r) => setImmediate(r));
+    expect(asked).toEqual(['usage/query', 'usage/query']);
+    held.shift()!();
+    await snapshot;
+    // The cards' part went out before the rest was asked for; then the rest, all of it.
+    expect(painted).toBe(2);
+    expect(new Set(asked.slice(2))).toEqual(
+      new Set(['experiments/results', 'team/usage', 'usage/breakdown', 'usage/export']),
+    );
+  });
 });

@@ -113,4 +113,75 @@ describe('LatencySketch (DDSketch, 1% relative accuracy)', () => {
     dense.addText('3 ');
     expect(dense.toText()).toBe('3 ');
   });
+
+  it('percentiles() in one walk says what quantile() says for each, with bins far below, among and above the dense ones', () => {
+    const rand = seededRandom(77);
+    for (let round = 0; round < 300; round++) {
+      const sketch = new LatencySketch();
+      const kinds = Math.floor(rand() * 8);
+      const n = Math.floor(rand() * 200);
+      for (let i = 0; i < n; i++) {
+        const pick = rand();
+        // Dense (1 µs to days), the zero bin, and bins outside the dense array on either side.
+        if (kinds & 1 && pick < 0.2) sketch.addBin(ZERO_BIN, 1 + Math.floor(rand() * 3));
+        else if (kinds & 2 && pick < 0.4) sketch.addBin(1200 + Math.floor(rand() * 50), 1 + Math.floor(rand() * 3));
+        else if (kinds & 4 && pick < 0.5) sketch.addBin(-600 - Math.floor(rand() * 50));
+        else sketch.add(Math.exp(rand() * 20 - 5), 1 + Math.floor(rand() * 4));
+      }
+      // Half through addBins, the cache's way in.
+      const merged = new LatencySketch();
+      if (round % 2) merged.addBins(sketch.toBins());
+      else merged.merge(sketch);
+      for (const s of [sketch, merged]) {
+        expect(s.percentiles()).toEqual({
+          count: s.count,
+          p50: s.quantile(50),
+          p95: s.quantile(95),
+          p99: s.quantile(99),
+        });
+      }
+    }
+    expect(new LatencySketch().percentiles()).toEqual({ count: 0, p50: null, p95: null, p99: null });
+  });
+
+  it('toBins keeps 8 bytes a bin when bins and counts fit 32 bits, and doubles (the same bins) when not', () => {
+    const rand = seededRandom(43);
+    const plain = new LatencySketch();
+    for (let i = 0; i < 500; i++) plain.add(Math.exp(rand() * 20 - 5));
+    plain.addBin(ZERO_BIN, 2);
+    for (const s of [
+      plain,
+      (() => {
+        const dense = new LatencySketch();
+        dense.addText('3 4:7 900:2 ');
+        return dense;
+      })(),
+    ]) {
+      const b = s.toBins();
+      expect(b.bins).toBeInstanceOf(Int32Array);
+      expect(b.counts).toBeInstanceOf(Uint32Array);
+      const copy = new LatencySketch();
+      copy.addBins(b);
+      expect(copy.toText()).toBe(s.toText());
+    }
+    // A count past 2^32 (dense, and beside a far bin) or a bin past 2^31 needs doubles.
+    const huge = [
+      (s: LatencySketch) => s.addBin(12, 2 ** 33),
+      (s: LatencySketch) => {
+        s.addBin(12);
+        s.addBin(ZERO_BIN, 2 ** 32);
+      },
+      (s: LatencySketch) => s.addBin(2 ** 31),
+    ];
+    for (const fill of huge) {
+      const s = new LatencySketch();
+      fill(s);
+      const b = s.toBins();
+      expect(b.counts).toBeInstanceOf(Float64Array);
+      const copy = new LatencySketch();
+      copy.addBins(b);
+      expect(copy.toText()).toBe(s.toText());
+      expect(copy.count).toBe(s.count);
+    }
+  });
 });

@@ -5,7 +5,9 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, beforeEach, expect, inject } from 'vitest';
 import { DaemonClient } from '../../daemon/client/daemonClient';
 import { FakeProviderServer } from '../fakes/fakeProvider';
-import { forgetRecord, readRecords, recordState, registryEnv } from './daemonRegistry';
+import { forgetRecord, isRunning, readRecords, recordState, registryEnv } from './daemonRegistry';
+
+export { isRunning } from './daemonRegistry';
 import type { ChatChunk, ChatRequest, ChatResult, StatusResult } from '../../protocol';
 import { CacheStatsRequest, type CacheStatsResult } from '../../protocol';
 
@@ -263,15 +265,6 @@ export function collect(child: ChildProcess, timeoutMs: number): Promise<CliResu
       resolve({ code, signal, stdout, stderr });
     });
   });
-}
-
-export function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -10,7 +10,7 @@ import { UsageLedger } from '../../../../daemon/usage/usageLedger';
 import { UsageMaintenance } from '../../../../daemon/usage/usageMaintenance';
 import { generateLedger, syntheticRecord } from '../../../fixtures/usage/generateLedger';
 import { seededRandom } from '../../../fixtures/seededRandom';
-import { DAY, HOUR, ledgerDir, rawRows } from './rollupTestLedger';
+import { DAY, HOUR, ledgerDir, openGeneratedLedger, rawRows } from './rollupTestLedger';
 
 const END = Date.UTC(2026, 6, 14, 9, 23, 7);
 const dir = ledgerDir('conduit-sketch-cache-');
@@ -44,12 +44,8 @@ async function expectExact(file: string, db: SqliteDb, q: AggregateQuery = YEAR)
   return warm;
 }
 
-async function openLedger(name: string, seed: number): Promise<{ file: string; ledger: UsageLedger; db: SqliteDb }> {
-  const file = path.join(dir, name);
-  await generateLedger(file, { rows: 4000, days: 60, end: END, seed });
-  const ledger = new UsageLedger({ file });
-  await ledger.open();
-  return { file, ledger, db: ledger.reader() };
+function openLedger(name: string, seed: number): Promise<{ file: string; ledger: UsageLedger; db: SqliteDb }> {
+  return openGeneratedLedger(dir, name, seed, END);
 }
 
 /** A row 20 days back, folded by the roller into a day the cache already holds. */

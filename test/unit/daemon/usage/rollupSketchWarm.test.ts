@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { aggregateUsage, type AggregateQuery, type AggregateResult } from '../../../../daemon/usage/rollupAggregate';
 import { rollBatch } from '../../../../daemon/usage/rollupRoll';
@@ -9,9 +8,9 @@ import { SqliteDb } from '../../../../daemon/usage/sqlite';
 import { summarizeRows } from '../../../../daemon/usage/usageGroups';
 import { UsageLedger } from '../../../../daemon/usage/usageLedger';
 import { UsageMaintenance } from '../../../../daemon/usage/usageMaintenance';
-import { generateLedger, syntheticRecord } from '../../../fixtures/usage/generateLedger';
+import { syntheticRecord } from '../../../fixtures/usage/generateLedger';
 import { seededRandom } from '../../../fixtures/seededRandom';
-import { DAY, HOUR, ledgerDir, rawRows } from './rollupTestLedger';
+import { DAY, HOUR, ledgerDir, openGeneratedLedger, rawRows } from './rollupTestLedger';
 
 const END = Date.UTC(2026, 6, 14, 9, 23, 7);
 const dir = ledgerDir('conduit-sketch-warm-');
@@ -55,12 +54,8 @@ async function expectExact(file: string, db: SqliteDb, q: AggregateQuery): Promi
   }
 }
 
-async function openLedger(name: string, seed: number): Promise<{ file: string; ledger: UsageLedger; db: SqliteDb }> {
-  const file = path.join(dir, name);
-  await generateLedger(file, { rows: 4000, days: 60, end: END, seed });
-  const ledger = new UsageLedger({ file });
-  await ledger.open();
-  return { file, ledger, db: ledger.reader() };
+function openLedger(name: string, seed: number): Promise<{ file: string; ledger: UsageLedger; db: SqliteDb }> {
+  return openGeneratedLedger(dir, name, seed, END);
 }
 
 describe('reading the last year of daily sketches ahead', () => {

@@ -106,7 +106,8 @@ const builds = [
     outdir: 'dist',
     plugins: [cliZodApart, jsonrpcCryptoOnUse, jsonrpcTypesOnly],
   },
-  { ...node, entryPoints: { cliZod: 'daemon/cli/zodBundle.ts' }, outdir: 'dist' },
+  // zod with English alone, as in the daemon (scripts/zodEnglishOnly.mjs).
+  { ...node, entryPoints: { cliZod: 'daemon/cli/zodBundle.ts' }, outdir: 'dist', plugins: [zodEnglishOnly] },
   { ...node, entryPoints: { extension: 'extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   {
     bundle: true,

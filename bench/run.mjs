@@ -25,6 +25,7 @@ const benches = [
   { name: 'usage', entry: 'usageScaleBench', onlyWhenAsked: true },
   { name: 'usage-hot', entry: 'usageHotPathBench', onlyWhenAsked: true },
   { name: 'usage-export', entry: 'usageExportBench', onlyWhenAsked: true },
+  { name: 'export-samples', entry: 'exportSamplesBench', onlyWhenAsked: true },
   { name: 'usage-panel', entry: 'usagePanelBench', onlyWhenAsked: true },
   { name: 'pairs', entry: 'pairsBench' },
   { name: 'routing', entry: 'routingBench' },

@@ -1,8 +1,12 @@
 /**
- * What grows in the daemon's heap per request (issue #23): two heap snapshots of a running daemon,
- * after a warm-up and after N more uncached requests, both after a forced GC, and the objects
+ * What grows in the daemon's heap per request (issue #23): heap snapshots of a running daemon,
+ * after a warm-up and after N more uncached requests, each after a forced GC, and the objects
  * whose count or size grew the most between them, by constructor.
- *   node bench/run.mjs --only heapdiff [--requests N] [--warmup W] [--cache]
+ *   node bench/run.mjs --only heapdiff [--requests N] [--warmup W] [--cache] [--snapshots K]
+ * With --snapshots K (1 by default) the N requests are sent in K steps with a snapshot after each,
+ * and every step is set against the one before it: a structure that fills and empties shows as a
+ * constructor that grows in one step and shrinks in another. Each step also prints the heap by V8's
+ * node types (code, strings, arrays, objects...), which tells compiled code from data.
  * A tool, not a benchmark: it prints, it asserts nothing.
  */
 import * as fs from 'node:fs';
@@ -17,6 +21,7 @@ const argValue = (name: string): number | undefined =>
 const requests = argValue('--requests') ?? 5_000;
 const warmup = argValue('--warmup') ?? 2_000;
 const cache = process.argv.includes('--cache');
+const snapshots = argValue('--snapshots') ?? 1;
 const daemonScript = process.env.BENCH_DAEMON_SCRIPT ?? path.join(repo, 'dist', 'daemon.js');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -62,6 +67,7 @@ async function snapshot(client: DaemonClient, pid: number, dir: string): Promise
 
 type Counts = Map<string, { count: number; size: number }>;
 
+/** The snapshot's counts by type:constructor; the file is removed once read (each is tens of MB). */
 function countsOf(file: string): Counts {
   const s = JSON.parse(fs.readFileSync(file, 'utf8')) as {
     snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
@@ -80,8 +86,35 @@ function countsOf(file: string): Counts {
     c.count++;
     c.size += s.nodes[i + iSize]!;
     out.set(key, c);
+    const t = out.get(`(type) ${type}`) ?? { count: 0, size: 0 };
+    t.count++;
+    t.size += s.nodes[i + iSize]!;
+    out.set(`(type) ${type}`, t);
   }
+  fs.rmSync(file);
   return out;
+}
+
+/** What changed from `a` to `b`: the largest changes in bytes either way, and the totals by node type. */
+function printDiff(title: string, a: Counts, b: Counts): void {
+  const keys = new Set([...a.keys(), ...b.keys()]);
+  const rows = [...keys]
+    .map((key) => {
+      const was = a.get(key) ?? { count: 0, size: 0 };
+      const now = b.get(key) ?? { count: 0, size: 0 };
+      return { key, count: now.count - was.count, size: now.size - was.size, now: now.size };
+    })
+    .filter((r) => r.size !== 0 || r.count !== 0);
+  const types = rows.filter((r) => r.key.startsWith('(type) '));
+  const byConstructor = rows.filter((r) => !r.key.startsWith('(type) '));
+  const total = types.reduce((t, r) => t + r.size, 0);
+  console.log(`\n${title}: ${total} bytes`);
+  console.log(
+    'by node type: ' + types.sort((x, y) => y.size - x.size).map((r) => `${r.key.slice(7)} ${r.size}`).join(', '),
+  );
+  console.log('| bytes | count | type:constructor |\n| --- | --- | --- |');
+  byConstructor.sort((x, y) => Math.abs(y.size) - Math.abs(x.size));
+  for (const r of byConstructor.slice(0, 25)) console.log(`| ${r.size} | ${r.count} | ${r.key} |`);
 }
 
 async function main(): Promise<void> {
@@ -101,22 +134,20 @@ async function main(): Promise<void> {
   const pid = client.hello.pid;
   try {
     await load(client, warmup);
-    const a = countsOf(await snapshot(client, pid, home));
-    await load(client, requests);
-    const b = countsOf(await snapshot(client, pid, home));
-    const rows = [...b]
-      .map(([key, v]) => {
-        const was = a.get(key) ?? { count: 0, size: 0 };
-        return { key, count: v.count - was.count, size: v.size - was.size };
-      })
-      .filter((r) => r.size !== 0 || r.count !== 0)
-      .sort((x, y) => y.size - x.size);
-    const total = rows.reduce((t, r) => t + r.size, 0);
-    console.log(
-      `heap growth over ${requests} requests after ${warmup} (cache ${cache ? 'on' : 'off'}): ${total} bytes`,
+    const first = countsOf(await snapshot(client, pid, home));
+    let before = first;
+    const step = Math.round(requests / snapshots);
+    for (let k = 1; k <= snapshots; k++) {
+      await load(client, step);
+      const after = countsOf(await snapshot(client, pid, home));
+      if (snapshots > 1) printDiff(`step ${k}: ${step * k} requests after ${warmup}`, before, after);
+      before = after;
+    }
+    printDiff(
+      `heap growth over ${step * snapshots} requests after ${warmup} (cache ${cache ? 'on' : 'off'})`,
+      first,
+      before,
     );
-    console.log('| bytes | count | type:constructor |\n| --- | --- | --- |');
-    for (const r of rows.slice(0, 25)) console.log(`| ${r.size} | ${r.count} | ${r.key} |`);
   } finally {
     await client.stop().catch(() => undefined);
     client.close();

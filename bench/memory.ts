@@ -174,6 +174,7 @@ async function main(): Promise<void> {
   const loadBefore = os.loadavg()[0]!;
   const client = await DaemonClient.connect({ client: 'cli', home, autoStart: true, spawn: { daemonScript, env } });
   const pid = client.hello.pid;
+  log(`daemon home (its log: logs/daemon.log): ${home}`);
   const result: Record<string, unknown> = {
     when: new Date().toISOString(),
     node: process.version,
@@ -204,6 +205,8 @@ async function main(): Promise<void> {
     const warmupPeakRss = Math.max(peakRss, rssOf(pid) || 0);
     const xs = [0];
     const heaps = [await heapAfterGc(client)];
+    // When each heap figure was taken, to set against the daemon's background work in its log.
+    const heapTimes = [new Date().toISOString()];
     const steps = 10;
     const underLoad: Array<{ requests: number; rss: number; heapTotal: number; external: number }> = [];
     for (let s = 1; s <= steps; s++) {
@@ -217,6 +220,7 @@ async function main(): Promise<void> {
         external: m.external ?? NaN,
       });
       heaps.push(await heapAfterGc(client));
+      heapTimes.push(new Date().toISOString());
       log(
         `${xs.at(-1)} requests: heap after GC ${mb(heaps.at(-1)!)}, RSS ${mb(rssOf(pid))} ` +
           `(before the GC: V8 heap ${mb(m.heapTotal ?? NaN)}, external ${mb(m.external ?? NaN)})`,
@@ -252,7 +256,7 @@ async function main(): Promise<void> {
     const growth = heaps.at(-1)! - heaps[0]!;
     const perThousand = slope(xs, heaps) * 1000;
     Object.assign(result, {
-      heaps: xs.map((x, i) => ({ requests: x, heapUsed: heaps[i] })),
+      heaps: xs.map((x, i) => ({ requests: x, heapUsed: heaps[i], t: heapTimes[i] })),
       peakRss,
       warmupPeakRss,
       settle,

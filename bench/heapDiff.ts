@@ -7,6 +7,8 @@
  * and every step is set against the one before it: a structure that fills and empties shows as a
  * constructor that grows in one step and shrinks in another. Each step also prints the heap by V8's
  * node types (code, strings, arrays, objects...), which tells compiled code from data.
+ * With --retainers 'type:constructor' (a key from the table) the last snapshot also prints, for the
+ * largest five such objects, what holds them, four steps up (edge name and holder).
  * A tool, not a benchmark: it prints, it asserts nothing.
  */
 import * as fs from 'node:fs';
@@ -22,6 +24,9 @@ const requests = argValue('--requests') ?? 5_000;
 const warmup = argValue('--warmup') ?? 2_000;
 const cache = process.argv.includes('--cache');
 const snapshots = argValue('--snapshots') ?? 1;
+const retainersOf = process.argv.includes('--retainers')
+  ? process.argv[process.argv.indexOf('--retainers') + 1]
+  : undefined;
 const daemonScript = process.env.BENCH_DAEMON_SCRIPT ?? path.join(repo, 'dist', 'daemon.js');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -67,13 +72,60 @@ async function snapshot(client: DaemonClient, pid: number, dir: string): Promise
 
 type Counts = Map<string, { count: number; size: number }>;
 
-/** The snapshot's counts by type:constructor; the file is removed once read (each is tens of MB). */
-function countsOf(file: string): Counts {
-  const s = JSON.parse(fs.readFileSync(file, 'utf8')) as {
-    snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
-    nodes: number[];
-    strings: string[];
+interface Snapshot {
+  snapshot: { meta: { node_fields: string[]; node_types: [string[]]; edge_fields: string[]; edge_types: [string[]] } };
+  nodes: number[];
+  edges: number[];
+  strings: string[];
+}
+
+/** For the largest five objects under `key`, their holders four steps up: `edge <- holder` lines. */
+function printRetainers(s: Snapshot, key: string): void {
+  const nf = s.snapshot.meta.node_fields.length;
+  const [iType, iName, iSize, iEdges] = ['type', 'name', 'self_size', 'edge_count'].map((f) =>
+    s.snapshot.meta.node_fields.indexOf(f),
+  ) as [number, number, number, number];
+  const ef = s.snapshot.meta.edge_fields.length;
+  const types = s.snapshot.meta.node_types[0];
+  const edgeTypes = s.snapshot.meta.edge_types[0];
+  const label = (n: number): string => {
+    const type = types[s.nodes[n + iType]!]!;
+    return `${type}:${/string/.test(type) ? '' : s.strings[s.nodes[n + iName]!]!.slice(0, 60)} (${s.nodes[n + iSize]} B)`;
   };
+  // Who points at whom: node index -> [holder index, edge name].
+  const holders = new Map<number, Array<[number, string]>>();
+  for (let n = 0, e = 0; n < s.nodes.length; n += nf) {
+    for (let k = 0; k < s.nodes[n + iEdges]!; k++, e += ef) {
+      const to = s.edges[e + 2]!;
+      const edgeType = edgeTypes[s.edges[e]!]!;
+      const name =
+        edgeType === 'element' || edgeType === 'hidden' ? `[${s.edges[e + 1]}]` : s.strings[s.edges[e + 1]!]!;
+      const list = holders.get(to) ?? [];
+      if (list.length < 3) list.push([n, `${edgeType} ${name}`]);
+      holders.set(to, list);
+    }
+  }
+  const matching: number[] = [];
+  for (let n = 0; n < s.nodes.length; n += nf) if (label(n).startsWith(`${key} (`)) matching.push(n);
+  matching.sort((a, b) => s.nodes[b + iSize]! - s.nodes[a + iSize]!);
+  const walk = (n: number, depth: number, indent: string): void => {
+    if (depth === 0) return;
+    for (const [holder, edge] of holders.get(n) ?? []) {
+      console.log(`${indent}${edge} <- ${label(holder)}`);
+      walk(holder, depth - 1, `${indent}  `);
+    }
+  };
+  console.log(`\nwhat holds the largest ${key}:`);
+  for (const n of matching.slice(0, 5)) {
+    console.log(label(n));
+    walk(n, 4, '  ');
+  }
+}
+
+/** The snapshot's counts by type:constructor; the file is removed once read (each is tens of MB). */
+function countsOf(file: string, retainers?: string): Counts {
+  const s = JSON.parse(fs.readFileSync(file, 'utf8')) as Snapshot;
+  if (retainers) printRetainers(s, retainers);
   const fields = s.snapshot.meta.node_fields;
   const types = s.snapshot.meta.node_types[0];
   const [iType, iName, iSize] = ['type', 'name', 'self_size'].map((f) => fields.indexOf(f)) as [number, number, number];
@@ -110,7 +162,11 @@ function printDiff(title: string, a: Counts, b: Counts): void {
   const total = types.reduce((t, r) => t + r.size, 0);
   console.log(`\n${title}: ${total} bytes`);
   console.log(
-    'by node type: ' + types.sort((x, y) => y.size - x.size).map((r) => `${r.key.slice(7)} ${r.size}`).join(', '),
+    'by node type: ' +
+      types
+        .sort((x, y) => y.size - x.size)
+        .map((r) => `${r.key.slice(7)} ${r.size}`)
+        .join(', '),
   );
   console.log('| bytes | count | type:constructor |\n| --- | --- | --- |');
   byConstructor.sort((x, y) => Math.abs(y.size) - Math.abs(x.size));
@@ -139,7 +195,7 @@ async function main(): Promise<void> {
     const step = Math.round(requests / snapshots);
     for (let k = 1; k <= snapshots; k++) {
       await load(client, step);
-      const after = countsOf(await snapshot(client, pid, home));
+      const after = countsOf(await snapshot(client, pid, home), k === snapshots ? retainersOf : undefined);
       if (snapshots > 1) printDiff(`step ${k}: ${step * k} requests after ${warmup}`, before, after);
       before = after;
     }

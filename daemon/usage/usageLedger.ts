@@ -45,7 +45,18 @@ export interface UsageLedgerOptions {
   /** A journal segment with no new row for this long is retired. */
   journalIdleMs?: number;
   journalSegmentBytes?: number;
+  /** At most this many journaled rows on their way into SQLite (MAX_ROWS_IN_FLIGHT); tests pass fewer. */
+  maxRowsInFlight?: number;
 }
+
+/**
+ * Journaled rows held in memory on their way into SQLite, at most (issue #23). Each is about 2 kB
+ * (its parameters, its promise and the writer's entry), so 1,024 is about 2 MB. Under a steady load
+ * the SQLite thread keeps a batch or two behind (up to about 250 rows at 16 requests at a time in
+ * bench/memory.ts); past the bound, a reply waits for the oldest rows to reach SQLite, as it would
+ * without the journal, instead of the backlog growing with every request while SQLite is slow.
+ */
+export const MAX_ROWS_IN_FLIGHT = 1024;
 
 /** A row on its way to SQLite; one already in the journal needs no fsync of its own. */
 interface LedgerWrite {
@@ -123,6 +134,7 @@ export class UsageLedger implements RequestRecorder {
           this.handoffs.add(insert);
           void insert.finally(() => this.handoffs.delete(insert));
           this.armIdleSeal();
+          await this.withinBound();
           return { recorded: true };
         }
       }
@@ -170,6 +182,18 @@ export class UsageLedger implements RequestRecorder {
    */
   async settled(): Promise<void> {
     if (this.handoffs.size > 0) await Promise.all([...this.handoffs]);
+  }
+
+  /** Journaled rows not yet in SQLite (at most `maxRowsInFlight`, and their replies wait past it). */
+  get rowsInFlight(): number {
+    return this.handoffs.size;
+  }
+
+  /** Waits, oldest first, until no more than the bound of rows are on their way into SQLite. */
+  private async withinBound(): Promise<void> {
+    const max = this.opts.maxRowsInFlight ?? MAX_ROWS_IN_FLIGHT;
+    // Handoffs never reject, and a Set iterates in insertion order: the first is the oldest.
+    while (this.handoffs.size > max) await this.handoffs.values().next().value;
   }
 
   /** Resolves once every row recorded so far is on disk (fsynced), not only written. */

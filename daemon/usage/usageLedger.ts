@@ -47,6 +47,8 @@ export interface UsageLedgerOptions {
   journalSegmentBytes?: number;
   /** At most this many journaled rows on their way into SQLite (MAX_ROWS_IN_FLIGHT); tests pass fewer. */
   maxRowsInFlight?: number;
+  /** And at most about this many bytes of them (MAX_BYTES_IN_FLIGHT); tests pass fewer. */
+  maxBytesInFlight?: number;
 }
 
 /**
@@ -57,6 +59,18 @@ export interface UsageLedgerOptions {
  * without the journal, instead of the backlog growing with every request while SQLite is slow.
  */
 export const MAX_ROWS_IN_FLIGHT = 1024;
+/**
+ * The same in bytes: a row with samples (sampling.maxChars, up to 100,000 characters each) weighs
+ * far more than 2 kB, so sampled rows reach this first. At least one row is always let through.
+ */
+export const MAX_BYTES_IN_FLIGHT = 8 * 1024 * 1024;
+
+/** About what a row's parameters hold in memory: its strings, and a slot for every value. */
+function paramBytes(params: readonly SqlValue[]): number {
+  let n = 64 * params.length;
+  for (const p of params) if (typeof p === 'string') n += p.length;
+  return n;
+}
 
 /** A row on its way to SQLite; one already in the journal needs no fsync of its own. */
 interface LedgerWrite {
@@ -87,7 +101,9 @@ export class UsageLedger implements RequestRecorder {
   private retiring: Promise<void> = Promise.resolve();
   private idleSeal: NodeJS.Timeout | null = null;
   /** Journaled rows on their way into SQLite. */
-  private readonly handoffs = new Set<Promise<boolean>>();
+  private readonly handoffs = new Map<Promise<boolean>, number>();
+  /** What the rows in `handoffs` weigh, by paramBytes. */
+  private bytesInFlight = 0;
   /** Null when the WAL cannot be flushed by us: then SQLite fsyncs inside each commit (FULL). */
   private walSync: WalSync | null = null;
   private flushing: Promise<void> = Promise.resolve();
@@ -131,8 +147,13 @@ export class UsageLedger implements RequestRecorder {
             setImmediate(() => resolve(this.writer.add({ params, journaled: true }).catch(() => false))),
           );
           seg.inserts.track(insert);
-          this.handoffs.add(insert);
-          void insert.finally(() => this.handoffs.delete(insert));
+          const bytes = paramBytes(params);
+          this.handoffs.set(insert, bytes);
+          this.bytesInFlight += bytes;
+          void insert.finally(() => {
+            this.handoffs.delete(insert);
+            this.bytesInFlight -= bytes;
+          });
           this.armIdleSeal();
           await this.withinBound();
           return { recorded: true };
@@ -181,7 +202,7 @@ export class UsageLedger implements RequestRecorder {
    * so far (usage, export, a rating of the last answer) waits for this first.
    */
   async settled(): Promise<void> {
-    if (this.handoffs.size > 0) await Promise.all([...this.handoffs]);
+    if (this.handoffs.size > 0) await Promise.all([...this.handoffs.keys()]);
   }
 
   /** Journaled rows not yet in SQLite (at most `maxRowsInFlight`, and their replies wait past it). */
@@ -189,11 +210,13 @@ export class UsageLedger implements RequestRecorder {
     return this.handoffs.size;
   }
 
-  /** Waits, oldest first, until no more than the bound of rows are on their way into SQLite. */
+  /** Waits, oldest first, until the rows on their way into SQLite are within both bounds. */
   private async withinBound(): Promise<void> {
-    const max = this.opts.maxRowsInFlight ?? MAX_ROWS_IN_FLIGHT;
-    // Handoffs never reject, and a Set iterates in insertion order: the first is the oldest.
-    while (this.handoffs.size > max) await this.handoffs.values().next().value;
+    const maxRows = this.opts.maxRowsInFlight ?? MAX_ROWS_IN_FLIGHT;
+    const maxBytes = this.opts.maxBytesInFlight ?? MAX_BYTES_IN_FLIGHT;
+    // Handoffs never reject, and a Map iterates in insertion order: the first is the oldest.
+    while (this.handoffs.size > maxRows || (this.handoffs.size > 1 && this.bytesInFlight > maxBytes))
+      await this.handoffs.keys().next().value;
   }
 
   /** Resolves once every row recorded so far is on disk (fsynced), not only written. */

@@ -15,7 +15,7 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-function journaled(maxRowsInFlight: number): UsageLedger {
+function journaled(maxRowsInFlight: number, maxBytesInFlight?: number): UsageLedger {
   const d = tempDir('conduit-inflight-');
   dirs.push(d);
   const ledger = new UsageLedger({
@@ -23,6 +23,7 @@ function journaled(maxRowsInFlight: number): UsageLedger {
     journal: true,
     ackAfterFsync: true,
     maxRowsInFlight,
+    ...(maxBytesInFlight ? { maxBytesInFlight } : {}),
   });
   ledgers.push(ledger);
   return ledger;
@@ -63,6 +64,23 @@ describe('the ledger: journaled rows on their way into SQLite are bounded by cou
     await ledger.settled();
     expect(ledger.rowsInFlight).toBe(0);
     expect(await countRows(ledger.reader())).toBe(bound + 1000);
+  });
+
+  it('bounds sampled rows by their bytes too: rows of 100,000-character samples wait sooner', async () => {
+    const ledger = journaled(1024, 1_000_000);
+    await ledger.open();
+    const release = stallWrites(ledger);
+    const sample = { prompt: 'p'.repeat(100_000), response: 'r'.repeat(100_000) };
+    let acked = 0;
+    const rows = Array.from({ length: 20 }, (_, i) =>
+      ledger.record(makeRecord({ requestId: `sampled-${i}`, sample })).then((r) => (acked++, r)),
+    );
+    await vi.waitFor(() => expect(ledger.rowsInFlight).toBe(20), { timeout: 30_000, interval: 5 });
+    // 200,000 characters a row: the fifth row takes the rows past 1,000,000 bytes, so four are answered.
+    expect(acked).toBe(4);
+    release();
+    expect(await Promise.all(rows)).toEqual(Array(20).fill({ recorded: true }));
+    expect(await countRows(ledger.reader())).toBe(20);
   });
 
   it('keeps replies off SQLite below the bound: the default is well above a steady load’s backlog', async () => {

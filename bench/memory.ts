@@ -3,7 +3,7 @@
  * against the mock (the fake provider from test/fakes), its peak RSS under load, and its RSS
  * while idle again afterwards.
  *   node bench/run.mjs --only memory [--requests N] [--warmup W] [--concurrency C] [--settle-s S]
- *                                    [--idle-s I] [--no-cache] [--portkey] [--quick]
+ *                                    [--idle-s I] [--no-cache] [--portkey] [--quick] [--log-debug]
  * Every prompt is new, so none is answered from the cache; the warm-up (by default more requests
  * than the cache and the live window hold) fills them to their bounds first, so what grows
  * afterwards is not a bounded structure doing its job. The daemon runs with --expose-gc so `daemon/status` can settle the heap.
@@ -46,6 +46,10 @@ const settleS = argValue('--settle-s') ?? (quick ? 20 : 120);
 const idleS = argValue('--idle-s') ?? 30;
 const withPortkey = process.argv.includes('--portkey');
 const noCache = process.argv.includes('--no-cache');
+// The daemon at log level debug, and its background work (log lines other than requests: trims, the
+// SQLite thread waking, alerts) kept with their times beside the heap samples' (`background` in the
+// result file); off by default, since debug lines are more work than a run to compare should carry.
+const logDebug = process.argv.includes('--log-debug');
 const daemonScript = process.env.BENCH_DAEMON_SCRIPT ?? path.join(repo, 'dist', 'daemon.js');
 
 const MB = 1024 * 1024;
@@ -159,6 +163,30 @@ function slope(xs: number[], ys: number[]): number {
   return den === 0 ? NaN : num / den;
 }
 
+/** The daemon's log lines other than requests' (background work: maintenance, trims, alerts): time and message. */
+function backgroundLines(home: string): Array<{ t: string; msg: string }> {
+  const out: Array<{ t: string; msg: string }> = [];
+  for (const name of ['daemon.log.3', 'daemon.log.2', 'daemon.log.1', 'daemon.log']) {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(home, 'logs', name), 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n')) {
+      // Every request's own lines (its record, its rate-limit release at debug) are not background work.
+      if (!line || line.includes('"msg":"request"') || line.includes('"msg":"rate limit released"')) continue;
+      try {
+        const { t, msg } = JSON.parse(line) as { t: string; msg: string };
+        out.push({ t, msg });
+      } catch {
+        // A line cut by rotation.
+      }
+    }
+  }
+  return out;
+}
+
 /** The fields of the daemon's last `idle trim: memory` log line (compaction, V8's spaces), if any. */
 function lastTrimLine(home: string): Record<string, unknown> | undefined {
   try {
@@ -179,7 +207,7 @@ async function main(): Promise<void> {
     script: { text: textOfSize(1400), chunks: 1, headers: roomyLimitHeaders },
   });
   const home = benchHome();
-  benchConfig(home, noCache ? { cache: { enabled: false } } : {});
+  benchConfig(home, { ...(noCache ? { cache: { enabled: false } } : {}), ...(logDebug ? { logLevel: 'debug' } : {}) });
   const env: NodeJS.ProcessEnv = {
     ...daemonEnv(home, mock.url),
     CONDUIT_AUTO_FALLBACK: '0',
@@ -257,6 +285,7 @@ async function main(): Promise<void> {
     // What the idle trim did after the load, from the daemon's own log (its last trim line).
     const trimAfterLoad = lastTrimLine(home);
     result.trimAfterLoad = trimAfterLoad;
+    if (logDebug) result.background = backgroundLines(home);
     if (trimAfterLoad) log(`idle trim after the load: ${JSON.stringify(trimAfterLoad)}`);
     const portkey = withPortkey ? await portkeyPeak(mock.url, env.OPENAI_API_KEY!) : undefined;
     if (portkey) result.portkey = portkey;

@@ -69,7 +69,8 @@ let longestText = 0;
 // reached as platform/fullGc.ts does; null where the runtime refuses, or when w.gcChars is 0.
 const v8 = require('node:v8');
 let collect = null;
-if (w.gcChars > 0) {
+if (w.gcChars > 0 && typeof globalThis.gc === 'function') collect = globalThis.gc;
+else if (w.gcChars > 0) {
   try {
     v8.setFlagsFromString('--expose-gc');
     collect = require('node:vm').runInNewContext('gc');

@@ -108,16 +108,20 @@ function handle(m) {
 }
 
 // The full collector, reached as platform/fullGc.ts does for the main isolate; null where refused.
-let gc;
+// Not named gc: once a thread of the process has set --expose-gc, isolates started later have a
+// global gc, and a top-level declaration of that name would stop this script from loading.
+let fullCollector;
 function collector() {
-  if (gc !== undefined) return gc;
+  if (fullCollector !== undefined) return fullCollector;
+  fullCollector = typeof globalThis.gc === 'function' ? globalThis.gc : null;
+  if (fullCollector) return fullCollector;
   try {
     require('node:v8').setFlagsFromString('--expose-gc');
-    gc = require('node:vm').runInNewContext('gc');
+    fullCollector = require('node:vm').runInNewContext('gc');
   } catch {
-    gc = null;
+    fullCollector = null;
   }
-  return gc;
+  return fullCollector;
 }
 
 // What a burst of questions leaves on this thread, given back: each connection's page cache

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import type { UsageExportFileParams, UsageExportFileResult } from '../../protocol/usage';
 import type { CsvPageParams } from './csvExportPage';
 import { exportPageWidth, writeCsvWithWorkers } from './exportWorkers';
-import { collectGarbage } from '../platform/fullGc';
+import { compactingGc } from '../compose/compactingGc';
+import { collectGarbage, fullGc } from '../platform/fullGc';
 import type { SqliteDb } from './sqlite';
 import { SqliteThread } from './sqliteThread';
 import { csvLine, ROW_CSV_HEADER } from './usageCsv';
@@ -24,6 +25,7 @@ export async function exportUsageFile(
   now: number,
   workers?: number,
   gc: () => void = collectGarbage,
+  afterwards: () => void = () => setImmediate(compactGarbage),
 ): Promise<UsageExportFileResult> {
   const file = params.file;
   // The daemon's working directory is not the client's: only a path the client resolved will do.
@@ -70,6 +72,8 @@ export async function exportUsageFile(
       throw new UsageParamsError(`cannot write ${file}: ${reason(err)}`);
     throw err;
   }
+  // After the answer is on its way: the client does not wait for it.
+  afterwards();
   return { file, rows };
 }
 
@@ -104,6 +108,18 @@ async function writeWithWorkers(
   });
   const [rows] = await Promise.all([written, meanwhile()]);
   return rows;
+}
+
+/**
+ * The main isolate's full GC once an export has ended, its old space compacted: the plain one
+ * before it left the pages the questions had grown resident (heapTotal 29-31 MB against 21 MB
+ * idle, 12 MB of it in use), each mostly free. Not before the export: compacting copies the live
+ * objects to new pages first, and on top of the workers starting that raised the export's peak
+ * (RSS over idle +41 to +51 MB against +36 to +39 with the plain GC, three pairs, 2026-12-07).
+ */
+function compactGarbage(): void {
+  const gc = fullGc();
+  if (gc) compactingGc(gc);
 }
 
 function reason(err: unknown): string {

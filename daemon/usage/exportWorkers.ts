@@ -93,7 +93,8 @@ export function exportPageWidth(includeSamples: boolean): number {
  * turn counter. At most one built page per worker waits for its turn, so memory stays bounded
  * at any ledger size. Lines that need quoting or an apostrophe come to this thread as rows and
  * are printed by the reference (csvLine(rowCsvCells())), so the file is byte for byte the CSV the
- * CLI writes from rows. Resolves with the rows written; the workers are gone when it settles.
+ * CLI writes from rows. Resolves with the rows written once every worker has said it wrote its
+ * pages (each then ends on its own, its isolate closed after); rejects once they are all gone.
  */
 export function writeCsvWithWorkers(p: ExportWorkersParams): Promise<number> {
   const count = Math.max(1, p.workers ?? exportWorkerCount());
@@ -120,6 +121,18 @@ export function writeCsvWithWorkers(p: ExportWorkersParams): Promise<number> {
       if (--starting === 0) restore();
     };
     let failure: Error | null = null;
+    let finished = false;
+    const finish = (): void => {
+      finished = true;
+      p.observe?.({
+        pagesHeldMax: Atomics.load(new Int32Array(turn), 3),
+        heapLimits,
+        longestText,
+        heapUsedMax,
+        collections,
+      });
+      resolve(rows);
+    };
     const done = new Set<Worker>();
     const fail = (err: Error): void => {
       failure ??= err;
@@ -181,6 +194,9 @@ export function writeCsvWithWorkers(p: ExportWorkersParams): Promise<number> {
           collections.push(m.collections);
           longestText = Math.max(longestText, m.longestText);
           done.add(worker);
+          // Every page is written: the export is done, and the workers end on their own meanwhile
+          // (closing an isolate took 70-110 ms of an export of 300,000 rows on a loaded machine).
+          if (done.size === count && !failure) finish();
         }
       });
       worker.on('error', (err) => {
@@ -196,16 +212,9 @@ export function writeCsvWithWorkers(p: ExportWorkersParams): Promise<number> {
       worker.on('exit', (code) => {
         if (!online) started();
         if (!done.has(worker)) fail(new Error(`an export worker stopped (code ${code})`));
-        if (--running > 0) return;
+        if (--running > 0 || finished) return;
         if (failure) return reject(failure);
-        p.observe?.({
-          pagesHeldMax: Atomics.load(new Int32Array(turn), 3),
-          heapLimits,
-          longestText,
-          heapUsedMax,
-          collections,
-        });
-        resolve(rows);
+        finish();
       });
     }
   });

@@ -4,7 +4,7 @@ import type { UsageExportFileParams, UsageExportFileResult } from '../../protoco
 import type { CsvPageParams } from './csvExportPage';
 import { exportPageWidth, writeCsvWithWorkers } from './exportWorkers';
 import { compactingGc } from '../compose/compactingGc';
-import { collectGarbage, fullGc } from '../platform/fullGc';
+import { fullGc } from '../platform/fullGc';
 import type { SqliteDb } from './sqlite';
 import { SqliteThread } from './sqliteThread';
 import { csvLine, ROW_CSV_HEADER } from './usageCsv';
@@ -24,8 +24,7 @@ export async function exportUsageFile(
   params: UsageExportFileParams,
   now: number,
   workers?: number,
-  gc: () => void = collectGarbage,
-  afterwards: () => void = () => setImmediate(compactGarbage),
+  gc: () => void = compactGarbage,
 ): Promise<UsageExportFileResult> {
   const file = params.file;
   // The daemon's working directory is not the client's: only a path the client resolved will do.
@@ -55,13 +54,10 @@ export async function exportUsageFile(
     // The questions before an export (the panel's first paint, a year by month) leave garbage in
     // the main isolate that V8 keeps until its next full GC, about 10 MB, and more on the SQLite
     // thread: the export's workers would come on top of it (bench/usageScaleBench.ts). Both are
-    // collected while the workers start (an isolate each, the binding, the database), so the
-    // export waits for neither; a GC is a few ms against seconds of export.
-    const release = async (): Promise<void> => {
-      gc();
-      await SqliteThread.trimAll();
-    };
-    rows = await writeWithWorkers(db, ledger.file, handle.fd, page, workers, release);
+    // released first; tens of ms against seconds of export.
+    gc();
+    await SqliteThread.trimAll();
+    rows = await writeWithWorkers(db, ledger.file, handle.fd, page, workers);
     await handle.sync();
     await handle.close();
     await fs.promises.rename(partial, file);
@@ -72,8 +68,6 @@ export async function exportUsageFile(
       throw new UsageParamsError(`cannot write ${file}: ${reason(err)}`);
     throw err;
   }
-  // After the answer is on its way: the client does not wait for it.
-  afterwards();
   return { file, rows };
 }
 
@@ -87,17 +81,12 @@ async function writeWithWorkers(
   fd: number,
   page: Omit<CsvPageParams, 'after'>,
   workers: number | undefined,
-  meanwhile: () => Promise<void>,
 ): Promise<number> {
   const ids = await db.get<{ first: number | null; last: number | null }>(
     'SELECT MIN(id) AS first, MAX(id) AS last FROM requests',
   );
-  if (!ids || ids.first === null || ids.last === null) {
-    await meanwhile();
-    return 0;
-  }
-  // The workers are started by this call, before it returns; `meanwhile` runs while they boot.
-  const written = writeCsvWithWorkers({
+  if (!ids || ids.first === null || ids.last === null) return 0;
+  return writeCsvWithWorkers({
     ...page,
     db: file,
     fd,
@@ -106,16 +95,15 @@ async function writeWithWorkers(
     width: exportPageWidth(page.includeSamples),
     ...(workers !== undefined ? { workers } : {}),
   });
-  const [rows] = await Promise.all([written, meanwhile()]);
-  return rows;
 }
 
 /**
- * The main isolate's full GC once an export has ended, its old space compacted: the plain one
- * before it left the pages the questions had grown resident (heapTotal 29-31 MB against 21 MB
- * idle, 12 MB of it in use), each mostly free. Not before the export: compacting copies the live
- * objects to new pages first, and on top of the workers starting that raised the export's peak
- * (RSS over idle +41 to +51 MB against +36 to +39 with the plain GC, three pairs, 2026-12-07).
+ * The main isolate's full GC before an export's workers start, its old space compacted: a plain
+ * one left the pages the questions had grown resident (heapTotal 29-31 MB against 21 MB idle, 12
+ * MB of it in use), each mostly free, and the daemon 25-29 MB over idle after the export. Before
+ * the workers start, not beside them: compacting copies the live objects to new pages first, and
+ * on top of the workers' start that raised the export's peak to +41-51 MB over idle (against
+ * +32-37 MB this way; docs/usage-at-scale.md, 2026-12-07).
  */
 function compactGarbage(): void {
   const gc = fullGc();

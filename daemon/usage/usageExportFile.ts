@@ -14,7 +14,7 @@ import type { UsageLedger } from './usageLedger';
 /**
  * `usage/exportFile`: the CSV export written by the daemon, page by page as SQLite builds them,
  * on export worker threads of their own (exportWorkers.ts) that write the pages themselves: at
- * most one page (about 1 MB) a worker is held, constant memory at any ledger size, and no row
+ * most one page (about 64 KB) a worker is held, constant memory at any ledger size, and no row
  * crosses IPC or even threads. `workers` overrides how many (the bench compares). Written to
  * FILE.partial (0600: exports can hold prompt samples) and renamed at the end, so a failed
  * export never leaves half a file under FILE.

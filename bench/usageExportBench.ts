@@ -2,7 +2,7 @@
  * `conduit usage export` of a year (issue 27): where the time goes and the rows a second, before
  * and after, on one generated ledger, through the real daemon and the real CLI.
  *
- *   npm run build && node bench/run.mjs --only usage-export [--rows N] [--before DIST_DIR] [--rounds R]
+ *   npm run build && node bench/run.mjs --only usage-export [--rows N | --ledger FILE] [--before DIST_DIR] [--rounds R]
  *
  * Stages, each on its own: SQLite building the CSV pages on its thread (selectCsvPage, in this
  * process); the export workers building and writing them (one, then two, in this process); the
@@ -108,8 +108,11 @@ async function main(): Promise<void> {
   try {
     const file = path.join(home, 'usage.db');
     const t0 = performance.now();
-    await generateLedger(file, { rows: ROWS, days: 365, end: Date.now(), seed: 27 });
-    log(`ledger: ${ROWS} rows in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    // --ledger FILE: a copy of a ledger generated before (its rows end when it was made; --rows is then ignored).
+    const given = arg('--ledger');
+    if (given) fs.copyFileSync(given, file);
+    else await generateLedger(file, { rows: ROWS, days: 365, end: Date.now(), seed: 27 });
+    log(`ledger: ${given ?? `${ROWS} rows`} in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
     const since = Date.now() - 366 * DAY;
 
     // Stage 1: SQLite building the pages, on its thread, nothing else.
@@ -182,7 +185,8 @@ async function main(): Promise<void> {
         `1w. ${n} export worker(s) building and writing: ${runs.map((r) => r.toLocaleString('en')).join(', ')} rows/s` +
           `, this process's CPU ${workerCpu[n]!.join(', ')} µs/row, pages held at most ` +
           `${workerStats[n]!.map((s) => s.pagesHeldMax).join(', ')}, worker heap limit ` +
-          `${(workerStats[n]![0]!.heapLimits[0]! / MB).toFixed(0)} MB`,
+          `${(workerStats[n]![0]!.heapLimits[0]! / MB).toFixed(0)} MB, heap in use after its GCs at most ` +
+          `${workerStats[n]!.map((s) => (Math.max(...s.heapUsedMax) / MB).toFixed(1)).join(', ')} MB`,
       );
 
     const env = { ...process.env, CONDUIT_HOME: home };

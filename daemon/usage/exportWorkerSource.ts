@@ -8,7 +8,7 @@ import { JS_JOIN_SOURCE } from './jsJoinSource';
  * cross to the main thread (exportWorkers.ts).
  *
  * workerData: { driver, requireFrom, db, fd, sql, params, rowsSql, page, line, first, last, width,
- * index, workers, turn, sizeSql, pieceBytes }. Page j holds the ids in (first + j * width, first +
+ * index, workers, turn, sizeSql, pieceBytes, gcChars }. Page j holds the ids in (first + j * width, first +
  * (j + 1) * width], up to `last`; this worker builds the pages j with j % workers === index. With
  * `sizeSql` (an export with samples, whose rows can be 200,000 characters each) a page is built in
  * pieces of at most `pieceBytes` of row text (one row at the least), written one after another in
@@ -18,7 +18,8 @@ import { JS_JOIN_SOURCE } from './jsJoinSource';
  * export's memory that the tests observe (at most one page a worker).
  *
  * Messages out: { type: 'rows', rows } (a page's lines that need JavaScript's printing: the main
- * thread answers { lines }), { type: 'done', rows, heapLimit, longestText } (heapLimit: this
+ * thread answers { lines }), { type: 'done', rows, heapLimit, longestText, heapUsedMax, collections }
+ * (heapUsedMax: the heap in use after its full GCs, at the most; heapLimit: this
  * isolate's heap limit in bytes, which says whether its resourceLimits held; longestText: the most
  * characters of CSV it held at once) or { type: 'error', error: { message, code } }.
  */
@@ -63,6 +64,23 @@ function waitTurn(j) {
 }
 
 let longestText = 0;
+
+// A full GC of this isolate after each w.gcChars characters written (exportWorkers.ts GC_CHARS):
+// reached as platform/fullGc.ts does; null where the runtime refuses, or when w.gcChars is 0.
+const v8 = require('node:v8');
+let collect = null;
+if (w.gcChars > 0 && typeof globalThis.gc === 'function') collect = globalThis.gc;
+else if (w.gcChars > 0) {
+  try {
+    v8.setFlagsFromString('--expose-gc');
+    collect = require('node:vm').runInNewContext('gc');
+  } catch {
+    collect = null;
+  }
+}
+let sinceGc = 0;
+let collections = 0;
+let heapUsedMax = 0;
 
 // The bounds of a page's pieces: lo, then ids after which the row text so far passes pieceBytes
 // (a piece holds one row at the least), then hi. sized: [{ id, bytes }] in id order.
@@ -121,6 +139,13 @@ async function run() {
       if (text.length > longestText) longestText = text.length;
       fs.writeSync(w.fd, text);
       fs.writeSync(w.fd, '\n');
+      sinceGc += text.length;
+      if (collect && sinceGc >= w.gcChars) {
+        sinceGc = 0;
+        collect();
+        collections++;
+        heapUsedMax = Math.max(heapUsedMax, v8.getHeapStatistics().used_heap_size);
+      }
     }
     for (let j = w.index; w.first + j * w.width < w.last; j += w.workers) {
       const lo = w.first + j * w.width;
@@ -151,8 +176,8 @@ async function run() {
 // The worker ends on its own once it has said so (a port closed, nothing left to run): ending it
 // from outside while the binding is inside SQLite is not safe.
 run().then((rows) => {
-  const heapLimit = require('node:v8').getHeapStatistics().heap_size_limit;
-  parentPort.postMessage({ type: 'done', rows, heapLimit, longestText });
+  const heapLimit = v8.getHeapStatistics().heap_size_limit;
+  parentPort.postMessage({ type: 'done', rows, heapLimit, longestText, heapUsedMax, collections });
   parentPort.close();
 }, (e) => {
   Atomics.store(turn, 1, 1);

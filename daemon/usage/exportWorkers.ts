@@ -10,7 +10,7 @@ import { csvLine, rowCsvCells } from './usageCsv';
 
 type WorkerMessage =
   | { type: 'rows'; rows: DbRow[] }
-  | { type: 'done'; rows: number; heapLimit: number; longestText: number }
+  | { type: 'done'; rows: number; heapLimit: number; longestText: number; heapUsedMax: number; collections: number }
   | { type: 'error'; error: { message: string; code?: string } };
 
 export interface ExportWorkersParams extends Omit<CsvPageParams, 'limit' | 'after'> {
@@ -26,6 +26,8 @@ export interface ExportWorkersParams extends Omit<CsvPageParams, 'limit' | 'afte
   workers?: number;
   /** With samples: the most row text a piece of a page holds (PIECE_BYTES unless a test says). */
   pieceBytes?: number;
+  /** A full GC in each worker after this many characters written (GC_CHARS unless a test says; 0: never). */
+  gcChars?: number;
   /** Told once the export has ended well: what its memory came to (the bench and the tests read it). */
   observe?: (stats: ExportWorkerStats) => void;
 }
@@ -38,6 +40,10 @@ export interface ExportWorkerStats {
   heapLimits: number[];
   /** The most characters of CSV a worker held at once: with samples, about PIECE_BYTES at the most. */
   longestText: number;
+  /** Each worker's V8 heap in use, at the most, measured after each full GC it ran (GC_CHARS). */
+  heapUsedMax: number[];
+  /** The full GCs each worker ran (one per GC_CHARS of CSV written). */
+  collections: number[];
 }
 
 /**
@@ -48,6 +54,15 @@ export interface ExportWorkerStats {
  * size (128 KB), which only a full GC frees: pieces of 256 KB took four times as long as 64 KB.
  */
 export const PIECE_BYTES = 64 * 1024;
+
+/**
+ * A worker runs a full GC of its own isolate after each this many characters of CSV it wrote.
+ * Left to V8, a worker's old generation grew towards its 16 MB limit between collections, the
+ * page strings' garbage with it: an export on its own raised the daemon's RSS by 23-27 MB, and
+ * 14-15 MB with this (2026-12-07, bench/usageExportBench.ts). A full GC of a heap holding
+ * little but the worker's code takes a few ms, against the ~8,000 rows (tens of ms) it follows.
+ */
+export const GC_CHARS = 2 * 1024 * 1024;
 
 /**
  * How many threads build an export: the page building is what an export waits on, and each
@@ -61,13 +76,14 @@ export function exportWorkerCount(): number {
 }
 
 /**
- * Ids a worker's page spans. Smaller than the paged export's 5,000 rows: a worker's page is its
- * memory (SQLite's joined text, then the same as a JavaScript string), and pages in flight are
- * what the daemon's RSS rises by; at 2,000 a page costs well under its SQL time in hand-offs.
- * Rows with samples are up to 200,000 characters more each: far fewer of them a page.
+ * Ids a worker's page spans. A page of 256 rows is about 64 KB of text, under V8's large-object
+ * size (128 KB): its string is born in the worker's young generation and dies there, where pages
+ * of 2,000 ids (500 KB) went to the large-object space and stayed until a full GC (with GC_CHARS,
+ * an export alone raised the daemon's RSS by 14-15 MB at 256 against 21-22 MB at 2,000; at 128
+ * no less, with twice the hand-offs). Rows with samples are cut into pieces by size (PIECE_BYTES).
  */
 export function exportPageWidth(includeSamples: boolean): number {
-  return includeSamples ? 500 : 2000;
+  return includeSamples ? 500 : 256;
 }
 
 /**
@@ -77,7 +93,8 @@ export function exportPageWidth(includeSamples: boolean): number {
  * turn counter. At most one built page per worker waits for its turn, so memory stays bounded
  * at any ledger size. Lines that need quoting or an apostrophe come to this thread as rows and
  * are printed by the reference (csvLine(rowCsvCells())), so the file is byte for byte the CSV the
- * CLI writes from rows. Resolves with the rows written; the workers are gone when it settles.
+ * CLI writes from rows. Resolves with the rows written once every worker has said it wrote its
+ * pages (each then ends on its own, its isolate closed after); rejects once they are all gone.
  */
 export function writeCsvWithWorkers(p: ExportWorkersParams): Promise<number> {
   const count = Math.max(1, p.workers ?? exportWorkerCount());
@@ -91,6 +108,8 @@ export function writeCsvWithWorkers(p: ExportWorkersParams): Promise<number> {
     : null;
   const turn = new SharedArrayBuffer(16);
   const heapLimits: number[] = [];
+  const heapUsedMax: number[] = [];
+  const collections: number[] = [];
   let longestText = 0;
   const restore = workersOwnYoungGeneration();
   return new Promise<number>((resolve, reject) => {
@@ -102,6 +121,18 @@ export function writeCsvWithWorkers(p: ExportWorkersParams): Promise<number> {
       if (--starting === 0) restore();
     };
     let failure: Error | null = null;
+    let finished = false;
+    const finish = (): void => {
+      finished = true;
+      p.observe?.({
+        pagesHeldMax: Atomics.load(new Int32Array(turn), 3),
+        heapLimits,
+        longestText,
+        heapUsedMax,
+        collections,
+      });
+      resolve(rows);
+    };
     const done = new Set<Worker>();
     const fail = (err: Error): void => {
       failure ??= err;
@@ -122,6 +153,7 @@ export function writeCsvWithWorkers(p: ExportWorkersParams): Promise<number> {
           rowsSql,
           sizeSql,
           pieceBytes: p.pieceBytes ?? PIECE_BYTES,
+          gcChars: p.gcChars ?? GC_CHARS,
           page: PAGE.source,
           line: LINE.source,
           first: p.first,
@@ -158,8 +190,13 @@ export function writeCsvWithWorkers(p: ExportWorkersParams): Promise<number> {
         } else {
           rows += m.rows;
           heapLimits.push(m.heapLimit);
+          heapUsedMax.push(m.heapUsedMax);
+          collections.push(m.collections);
           longestText = Math.max(longestText, m.longestText);
           done.add(worker);
+          // Every page is written: the export is done, and the workers end on their own meanwhile
+          // (closing an isolate took 70-110 ms of an export of 300,000 rows on a loaded machine).
+          if (done.size === count && !failure) finish();
         }
       });
       worker.on('error', (err) => {
@@ -175,10 +212,9 @@ export function writeCsvWithWorkers(p: ExportWorkersParams): Promise<number> {
       worker.on('exit', (code) => {
         if (!online) started();
         if (!done.has(worker)) fail(new Error(`an export worker stopped (code ${code})`));
-        if (--running > 0) return;
+        if (--running > 0 || finished) return;
         if (failure) return reject(failure);
-        p.observe?.({ pagesHeldMax: Atomics.load(new Int32Array(turn), 3), heapLimits, longestText });
-        resolve(rows);
+        finish();
       });
     }
   });

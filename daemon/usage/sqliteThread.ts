@@ -8,6 +8,14 @@ export interface ThreadReply {
   value?: unknown;
   error?: { message: string; code?: string; errno?: number; name?: string };
 }
+/** What a trim gave back on one thread: its V8 heap (total and used) before and after, in bytes. */
+export interface ThreadTrim {
+  gc: boolean;
+  heapBefore: number;
+  heapAfter: number;
+  usedBefore: number;
+  usedAfter: number;
+}
 type Pending = { resolve: (reply: ThreadReply) => void; reject: (e: Error) => void };
 
 /** What a connection tells its thread so the thread can close it at idle and open it again on the next use. */
@@ -105,6 +113,22 @@ export class SqliteThread {
   /** Puts every thread that has been quiet for the idle sleep's period to sleep now, as its timer would. */
   static async sleepQuiet(): Promise<void> {
     await Promise.all(SqliteThread.threads.map((t) => t.sleepIfQuiet()));
+  }
+
+  /**
+   * Gives back what work left on every awake thread (its connections' spare page cache, its
+   * isolate's garbage): an export calls it before its own workers start, so they do not come on
+   * top of the questions asked before. A thread asleep or going to sleep is skipped: nothing to give.
+   */
+  static async trimAll(): Promise<ThreadTrim[]> {
+    const replies = await Promise.all(SqliteThread.threads.map((t) => t.trim()));
+    return replies.filter((r): r is ThreadTrim => r !== undefined);
+  }
+
+  private async trim(): Promise<ThreadTrim | undefined> {
+    if (!this.worker || this.held || this.dead) return undefined;
+    const reply = await this.send(0, { op: 'trim' }).catch(() => undefined);
+    return reply?.ok ? (reply.value as ThreadTrim) : undefined;
   }
 
   /** The worker's thread id, so callers can tell whether two connections share a thread. */

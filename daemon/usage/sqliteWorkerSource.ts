@@ -6,7 +6,7 @@ import { JS_JOIN_SOURCE } from './jsJoinSource';
  * with no separate file to find at run time. Plain CommonJS, no project imports: it holds any
  * number of connections (sqliteThread.ts) and answers one message at a time, in order.
  *
- * Messages in: { id, conn, op: 'open' | 'run' | 'get' | 'all' | 'exec' | 'close', ... }.
+ * Messages in: { id, conn, op: 'open' | 'run' | 'get' | 'all' | 'exec' | 'close' | 'trim', ... }.
  * Messages out: { id, ok: true, value } or { id, ok: false, error: { message, code, errno, name } }.
  */
 export const SQLITE_WORKER_SOURCE = String.raw`
@@ -102,8 +102,56 @@ function handle(m) {
       c.db.close();
       return undefined;
     }
+    case 'trim': return trim();
     default: throw new Error('unknown SQLite operation ' + m.op);
   }
+}
+
+// The full collector, reached as platform/fullGc.ts does for the main isolate; null where refused.
+// Not named gc: once a thread of the process has set --expose-gc, isolates started later have a
+// global gc, and a top-level declaration of that name would stop this script from loading.
+let fullCollector;
+function collector() {
+  if (fullCollector !== undefined) return fullCollector;
+  fullCollector = typeof globalThis.gc === 'function' ? globalThis.gc : null;
+  if (fullCollector) return fullCollector;
+  try {
+    require('node:v8').setFlagsFromString('--expose-gc');
+    fullCollector = require('node:vm').runInNewContext('gc');
+  } catch {
+    fullCollector = null;
+  }
+  return fullCollector;
+}
+
+// What a burst of questions leaves on this thread, given back: each connection's page cache
+// beyond what it uses (shrink_memory) and the isolate's garbage, its old space compacted
+// (compose/compactingGc.ts says why). Answers the heap before and after.
+function trim() {
+  const v8 = require('node:v8');
+  const before = v8.getHeapStatistics();
+  for (const c of connections.values()) c.db.exec('PRAGMA shrink_memory');
+  const collect = collector();
+  if (collect) {
+    let compacting = false;
+    try {
+      v8.setFlagsFromString('--compact-on-every-full-gc');
+      compacting = true;
+    } catch {}
+    try {
+      collect();
+    } finally {
+      if (compacting) v8.setFlagsFromString('--no-compact-on-every-full-gc');
+    }
+  }
+  const after = v8.getHeapStatistics();
+  return {
+    gc: !!collect,
+    heapBefore: before.total_heap_size,
+    heapAfter: after.total_heap_size,
+    usedBefore: before.used_heap_size,
+    usedAfter: after.used_heap_size,
+  };
 }
 
 parentPort.on('message', (m) => {

@@ -3,8 +3,10 @@ import * as path from 'node:path';
 import type { UsageExportFileParams, UsageExportFileResult } from '../../protocol/usage';
 import type { CsvPageParams } from './csvExportPage';
 import { exportPageWidth, writeCsvWithWorkers } from './exportWorkers';
-import { collectGarbage } from '../platform/fullGc';
+import { compactingGc } from '../compose/compactingGc';
+import { fullGc } from '../platform/fullGc';
 import type { SqliteDb } from './sqlite';
+import { SqliteThread } from './sqliteThread';
 import { csvLine, ROW_CSV_HEADER } from './usageCsv';
 import { MAX_EXPORT_PAGE, UsageParamsError } from './usageParams';
 import type { UsageLedger } from './usageLedger';
@@ -12,7 +14,7 @@ import type { UsageLedger } from './usageLedger';
 /**
  * `usage/exportFile`: the CSV export written by the daemon, page by page as SQLite builds them,
  * on export worker threads of their own (exportWorkers.ts) that write the pages themselves: at
- * most one page (about 1 MB) a worker is held, constant memory at any ledger size, and no row
+ * most one page (about 64 KB) a worker is held, constant memory at any ledger size, and no row
  * crosses IPC or even threads. `workers` overrides how many (the bench compares). Written to
  * FILE.partial (0600: exports can hold prompt samples) and renamed at the end, so a failed
  * export never leaves half a file under FILE.
@@ -22,7 +24,7 @@ export async function exportUsageFile(
   params: UsageExportFileParams,
   now: number,
   workers?: number,
-  gc: () => void = collectGarbage,
+  gc: () => void = compactGarbage,
 ): Promise<UsageExportFileResult> {
   const file = params.file;
   // The daemon's working directory is not the client's: only a path the client resolved will do.
@@ -50,9 +52,11 @@ export async function exportUsageFile(
     const db = ledger.reader();
     fs.writeSync(handle.fd, csvLine(ROW_CSV_HEADER));
     // The questions before an export (the panel's first paint, a year by month) leave garbage in
-    // the main isolate that V8 keeps until its next full GC, about 10 MB: the export's workers
-    // would come on top of it (bench/usageScaleBench.ts). A GC is a few ms against seconds of export.
+    // the main isolate that V8 keeps until its next full GC, about 10 MB, and more on the SQLite
+    // thread: the export's workers would come on top of it (bench/usageScaleBench.ts). Both are
+    // released first; tens of ms against seconds of export.
     gc();
+    await SqliteThread.trimAll();
     rows = await writeWithWorkers(db, ledger.file, handle.fd, page, workers);
     await handle.sync();
     await handle.close();
@@ -91,6 +95,19 @@ async function writeWithWorkers(
     width: exportPageWidth(page.includeSamples),
     ...(workers !== undefined ? { workers } : {}),
   });
+}
+
+/**
+ * The main isolate's full GC before an export's workers start, its old space compacted: a plain
+ * one left the pages the questions had grown resident (heapTotal 29-31 MB against 21 MB idle, 12
+ * MB of it in use), each mostly free, and the daemon 25-29 MB over idle after the export. Before
+ * the workers start, not beside them: compacting copies the live objects to new pages first, and
+ * on top of the workers' start that raised the export's peak to +41-51 MB over idle (against
+ * +32-37 MB this way; docs/usage-at-scale.md, 2026-12-07).
+ */
+function compactGarbage(): void {
+  const gc = fullGc();
+  if (gc) compactingGc(gc);
 }
 
 function reason(err: unknown): string {

@@ -3,7 +3,10 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UsageFilters } from '../../../../protocol/usage';
 import * as v8 from 'node:v8';
-import { writeCsvWithWorkers, type ExportWorkerStats } from '../../../../daemon/usage/exportWorkers';
+import { selectCsvPage } from '../../../../daemon/usage/csvExportPage';
+import { exportPageWidth, writeCsvWithWorkers, type ExportWorkerStats } from '../../../../daemon/usage/exportWorkers';
+import { SqliteDb } from '../../../../daemon/usage/sqlite';
+import { generateLedger } from '../../../fixtures/usage/generateLedger';
 import { selectPage } from '../../../../daemon/usage/ledgerQueries';
 import { csvLine, ROW_CSV_HEADER, rowCsvCells } from '../../../../daemon/usage/usageCsv';
 import { exportUsageFile } from '../../../../daemon/usage/usageExportFile';
@@ -42,6 +45,7 @@ async function viaWorkers(opts: {
   filters?: UsageFilters;
   last?: number;
   pieceBytes?: number;
+  gcChars?: number;
   observe?: (stats: ExportWorkerStats) => void;
 }): Promise<{ text: string; rows: number }> {
   const file = path.join(dir, `w-${Math.random().toString(36).slice(2)}.csv`);
@@ -60,6 +64,7 @@ async function viaWorkers(opts: {
       width: opts.width,
       workers: opts.workers,
       ...(opts.pieceBytes ? { pieceBytes: opts.pieceBytes } : {}),
+      ...(opts.gcChars !== undefined ? { gcChars: opts.gcChars } : {}),
       ...(opts.observe ? { observe: opts.observe } : {}),
     });
     return { text: fs.readFileSync(file, 'utf8'), rows };
@@ -150,6 +155,44 @@ describe('the CSV export on worker threads', () => {
     expect(rows).toBe(240);
     expect(stats!.pagesHeldMax).toBeGreaterThanOrEqual(1);
     expect(stats!.pagesHeldMax).toBeLessThanOrEqual(3);
+  });
+
+  it('runs a full GC in each worker after every gcChars characters written, and none when told 0', async () => {
+    const expected = await reference(false);
+    let stats: ExportWorkerStats | undefined;
+    const some = await viaWorkers({
+      workers: 2,
+      width: 7,
+      includeSamples: false,
+      gcChars: 2000,
+      observe: (s) => (stats = s),
+    });
+    expect(some.text).toBe(expected);
+    // Each worker wrote about half the text: a GC after each 2,000 characters of it, at least.
+    for (const n of stats!.collections) expect(n).toBeGreaterThanOrEqual(Math.floor(expected.length / 2 / 4000));
+    for (const used of stats!.heapUsedMax) expect(used).toBeGreaterThan(0);
+    await viaWorkers({ workers: 2, width: 7, includeSamples: false, gcChars: 0, observe: (s) => (stats = s) });
+    expect(stats!.collections).toEqual([0, 0]);
+  });
+
+  it("pages of exportPageWidth() ids hold less than V8's large-object size of text", async () => {
+    // A generated ledger's rows, as a year of real use: a page's string must be born in the young generation.
+    const file = path.join(dir, 'generated.db');
+    await generateLedger(file, { rows: 2 * exportPageWidth(false), days: 2, end: at, seed: 7 });
+    const db = await SqliteDb.open(file, { readOnly: true });
+    try {
+      const page = await selectCsvPage(db, {
+        since: 0,
+        until: at + 1,
+        limit: exportPageWidth(false),
+        after: 0,
+        includeSamples: false,
+      });
+      expect(page.csvRows).toBe(exportPageWidth(false));
+      expect(page.csv.length).toBeLessThan(128 * 1024);
+    } finally {
+      await db.close();
+    }
   });
 
   it("gives each worker the small heap it asks for, even under the daemon's --max-semi-space-size", async () => {

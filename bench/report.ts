@@ -194,7 +194,7 @@ export function printComparison(title: string, c: ComparisonResult): void {
   const sd = s.ttft.direct!;
   const sc = s.ttft['conduit ipc']!;
   console.log(
-    `streaming (${s.streams} streams per side, ${s.chunksPerStream} chunks 10 ms apart): time to first token direct p50 ${fmt(sd.p50)} p99 ${fmt(sd.p99)}, Conduit p50 ${fmt(sc.p50)} p99 ${fmt(sc.p99)}; added p50 ${fmt(sc.p50 - sd.p50)}, added p99 ${fmt(sc.p99 - sd.p99)} (goal ≤ 1 ms p99); gap between chunks added p50 ${fmt(s.gap['conduit ipc']!.p50 - s.gap.direct!.p50)}; streams with a chunk lost, merged or out of order: ${s.lostOrMerged} of ${s.streams}`,
+    `streaming (${s.streams} streams per side, ${s.chunksPerStream} chunks ${s.chunkDelayMs ?? 10} ms apart): time to first token direct p50 ${fmt(sd.p50)} p99 ${fmt(sd.p99)}, Conduit p50 ${fmt(sc.p50)} p99 ${fmt(sc.p99)}; added p50 ${fmt(sc.p50 - sd.p50)}, added p99 ${fmt(sc.p99 - sd.p99)} (goal ≤ 1 ms p99); gap between chunks added p50 ${fmt(s.gap['conduit ipc']!.p50 - s.gap.direct!.p50)}; streams with a chunk lost, merged or out of order: ${s.lostOrMerged} of ${s.streams}`,
   );
   const sb = s.ttft['conduit ipc (before)'];
   if (sb)

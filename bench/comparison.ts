@@ -18,6 +18,12 @@ export interface ComparisonSides {
   portkey?: OpenAI;
   /** An earlier build of the daemon (BENCH_BEFORE_DAEMON), for before/after in the same run. */
   before?: DaemonClient;
+  /**
+   * That build's local endpoint: it carries the same traffic as the current build's, so neither
+   * daemon is warmer for serving more requests (with the endpoint on the current build alone, the
+   * build in the "before" slot came out slower whichever build it was; docs/performance.md).
+   */
+  beforeEndpoint?: OpenAI;
 }
 
 export interface ComparisonResult {
@@ -60,6 +66,8 @@ export async function compare(
   if (s.endpoint) sides.push({ name: 'conduit endpoint', run: () => s.endpoint!.chat.completions.create(benchBody) });
   if (s.portkey) sides.push({ name: 'portkey', run: () => s.portkey!.chat.completions.create(benchBody) });
   if (s.before) sides.push({ name: 'conduit ipc (before)', run: viaIpc(s.before) });
+  if (s.beforeEndpoint)
+    sides.push({ name: 'conduit endpoint (before)', run: () => s.beforeEndpoint!.chat.completions.create(benchBody) });
   await warmUp(sides, 40);
   const samples = await interleave(n, sides);
   const rounds = Math.ceil(n / concurrency);

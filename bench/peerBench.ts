@@ -44,7 +44,7 @@ async function main(): Promise<PeerResult> {
   try {
     const d = await startDaemon(fake.url, daemonScript, { config, endpoint: true });
     daemons.push(d);
-    const before = beforeScript ? await startDaemon(fake.url, beforeScript, { config }) : undefined;
+    const before = beforeScript ? await startDaemon(fake.url, beforeScript, { config, endpoint: true }) : undefined;
     if (before) daemons.push(before);
     const apiKey = d.env.OPENAI_API_KEY!;
     portkey = await startPortkey(repo, fake.url, apiKey);
@@ -54,6 +54,7 @@ async function main(): Promise<PeerResult> {
       ...(d.endpoint ? { endpoint: d.endpoint } : {}),
       ...(typeof portkey === 'string' ? {} : { portkey: portkey.sdk }),
       ...(before ? { before: before.client } : {}),
+      ...(before?.endpoint ? { beforeEndpoint: before.endpoint } : {}),
     };
     const n = quick ? 200 : 1000;
     // Enough streams for a p99 that is not the worst one (200: the third worst), at about the run time

@@ -210,7 +210,7 @@ function printRatios(sides: Record<string, Summary>): void {
   if (pk) {
     const added = (x: Summary) => ({ p50: x.p50 - d.p50, p99: x.p99 - d.p99 });
     const pa = added(pk);
-    for (const name of ['conduit ipc', 'conduit endpoint', 'conduit ipc (before)']) {
+    for (const name of ['conduit ipc', 'conduit endpoint', 'conduit ipc (before)', 'conduit endpoint (before)']) {
       const x = sides[name];
       if (!x) continue;
       const a = added(x);

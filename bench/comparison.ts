@@ -33,6 +33,12 @@ export interface ComparisonResult {
   sides: Record<string, Summary>;
   /** The same, `concurrency` requests at a time through each side in turn. */
   concurrent: { concurrency: number; rounds: number; sides: Record<string, Summary> };
+  /**
+   * Each daemon's CPU time per request it served (its IPC and endpoint sides alike) over the
+   * one-at-a-time rounds, in µs, from /proc: CPU time moves far less with the machine's load than
+   * latency does, so a small change between two builds can show here first. Absent off Linux.
+   */
+  daemonCpuUs?: Record<string, number>;
   streaming: StreamingResult;
 }
 
@@ -54,11 +60,18 @@ export const streamScript = {
   chunkDelayMs: 2,
 };
 
+/** A daemon's CPU time so far in ms, and the sides whose requests it serves. */
+export interface DaemonCpu {
+  cpuMs: () => number;
+  sides: string[];
+}
+
 export async function compare(
   s: ComparisonSides,
   n: number,
   concurrency: number,
-): Promise<Pick<ComparisonResult, 'n' | 'sides' | 'concurrent'>> {
+  daemons: Record<string, DaemonCpu> = {},
+): Promise<Pick<ComparisonResult, 'n' | 'sides' | 'concurrent' | 'daemonCpuUs'>> {
   const viaIpc = (c: DaemonClient) => () =>
     c.chat({ provider: 'openai', model: 'gpt-bench', messages: benchMessages, max_tokens: 64, stream: false });
   const sides: Side[] = [{ name: 'direct', run: () => s.direct.chat.completions.create(benchBody) }];
@@ -69,10 +82,22 @@ export async function compare(
   if (s.beforeEndpoint)
     sides.push({ name: 'conduit endpoint (before)', run: () => s.beforeEndpoint!.chat.completions.create(benchBody) });
   await warmUp(sides, 40);
+  const cpuBefore = Object.fromEntries(Object.entries(daemons).map(([k, d]) => [k, d.cpuMs()]));
   const samples = await interleave(n, sides);
+  const daemonCpuUs: Record<string, number> = {};
+  for (const [k, d] of Object.entries(daemons)) {
+    const served = d.sides.filter((name) => samples[name]).length * n;
+    const us = ((d.cpuMs() - cpuBefore[k]!) * 1000) / served;
+    if (served > 0 && Number.isFinite(us)) daemonCpuUs[k] = us;
+  }
   const rounds = Math.ceil(n / concurrency);
   const concurrent = await interleaveConcurrent(rounds, concurrency, sides);
-  return { n, sides: summarizeAll(samples), concurrent: { concurrency, rounds, sides: summarizeAll(concurrent) } };
+  return {
+    n,
+    sides: summarizeAll(samples),
+    concurrent: { concurrency, rounds, sides: summarizeAll(concurrent) },
+    ...(Object.keys(daemonCpuUs).length ? { daemonCpuUs } : {}),
+  };
 }
 
 function summarizeAll(samples: Record<string, number[]>): Record<string, Summary> {

@@ -180,6 +180,12 @@ export function printComparison(title: string, c: ComparisonResult): void {
       `| ${name} | ${fmt(x.p50)} | ${fmt(x.p99)} | ${name === 'direct' ? '' : fmt(x.p50 - d.p50)} | ${name === 'direct' ? '' : fmt(x.p99 - d.p99)} |`,
     );
   printRatios(c.sides);
+  if (c.daemonCpuUs)
+    console.log(
+      `daemon CPU per request served (IPC and endpoint alike, /proc): ${Object.entries(c.daemonCpuUs)
+        .map(([k, us]) => `${k} ${us.toFixed(0)} µs`)
+        .join(', ')}`,
+    );
   const cc = c.concurrent;
   const cd = cc.sides.direct!;
   console.log(`\nthe same, ${cc.concurrency} requests at a time through each side in turn (${cc.rounds} rounds)`);

@@ -18,6 +18,12 @@ export interface ComparisonSides {
   portkey?: OpenAI;
   /** An earlier build of the daemon (BENCH_BEFORE_DAEMON), for before/after in the same run. */
   before?: DaemonClient;
+  /**
+   * That build's local endpoint: it carries the same traffic as the current build's, so neither
+   * daemon is warmer for serving more requests (with the endpoint on the current build alone, the
+   * build in the "before" slot came out slower whichever build it was; docs/performance.md).
+   */
+  beforeEndpoint?: OpenAI;
 }
 
 export interface ComparisonResult {
@@ -27,29 +33,45 @@ export interface ComparisonResult {
   sides: Record<string, Summary>;
   /** The same, `concurrency` requests at a time through each side in turn. */
   concurrent: { concurrency: number; rounds: number; sides: Record<string, Summary> };
+  /**
+   * Each daemon's CPU time per request it served (its IPC and endpoint sides alike) over the
+   * one-at-a-time rounds, in µs, from /proc: CPU time moves far less with the machine's load than
+   * latency does, so a small change between two builds can show here first. Absent off Linux.
+   */
+  daemonCpuUs?: Record<string, number>;
   streaming: StreamingResult;
 }
 
 export interface StreamingResult {
   streams: number;
   chunksPerStream: number;
+  chunkDelayMs: number;
   ttft: Record<string, Summary>;
   gap: Record<string, Summary>;
   /** Streams through Conduit with a chunk lost, merged or out of order. */
   lostOrMerged: number;
 }
 
-const CHUNKS = 32;
+// Short streams, so that enough of them fit in the run for a p99 of time to first token that is
+// not just the worst stream; 8 chunks a few ms apart still show a chunk lost, merged or reordered.
+const CHUNKS = 8;
 export const streamScript = {
   deltas: Array.from({ length: CHUNKS }, (_, i) => `c${i} `),
-  chunkDelayMs: 10,
+  chunkDelayMs: 2,
 };
+
+/** A daemon's CPU time so far in ms, and the sides whose requests it serves. */
+export interface DaemonCpu {
+  cpuMs: () => number;
+  sides: string[];
+}
 
 export async function compare(
   s: ComparisonSides,
   n: number,
   concurrency: number,
-): Promise<Pick<ComparisonResult, 'n' | 'sides' | 'concurrent'>> {
+  daemons: Record<string, DaemonCpu> = {},
+): Promise<Pick<ComparisonResult, 'n' | 'sides' | 'concurrent' | 'daemonCpuUs'>> {
   const viaIpc = (c: DaemonClient) => () =>
     c.chat({ provider: 'openai', model: 'gpt-bench', messages: benchMessages, max_tokens: 64, stream: false });
   const sides: Side[] = [{ name: 'direct', run: () => s.direct.chat.completions.create(benchBody) }];
@@ -57,11 +79,25 @@ export async function compare(
   if (s.endpoint) sides.push({ name: 'conduit endpoint', run: () => s.endpoint!.chat.completions.create(benchBody) });
   if (s.portkey) sides.push({ name: 'portkey', run: () => s.portkey!.chat.completions.create(benchBody) });
   if (s.before) sides.push({ name: 'conduit ipc (before)', run: viaIpc(s.before) });
+  if (s.beforeEndpoint)
+    sides.push({ name: 'conduit endpoint (before)', run: () => s.beforeEndpoint!.chat.completions.create(benchBody) });
   await warmUp(sides, 40);
+  const cpuBefore = Object.fromEntries(Object.entries(daemons).map(([k, d]) => [k, d.cpuMs()]));
   const samples = await interleave(n, sides);
+  const daemonCpuUs: Record<string, number> = {};
+  for (const [k, d] of Object.entries(daemons)) {
+    const served = d.sides.filter((name) => samples[name]).length * n;
+    const us = ((d.cpuMs() - cpuBefore[k]!) * 1000) / served;
+    if (served > 0 && Number.isFinite(us)) daemonCpuUs[k] = us;
+  }
   const rounds = Math.ceil(n / concurrency);
   const concurrent = await interleaveConcurrent(rounds, concurrency, sides);
-  return { n, sides: summarizeAll(samples), concurrent: { concurrency, rounds, sides: summarizeAll(concurrent) } };
+  return {
+    n,
+    sides: summarizeAll(samples),
+    concurrent: { concurrency, rounds, sides: summarizeAll(concurrent) },
+    ...(Object.keys(daemonCpuUs).length ? { daemonCpuUs } : {}),
+  };
 }
 
 function summarizeAll(samples: Record<string, number[]>): Record<string, Summary> {
@@ -124,5 +160,12 @@ export async function compareStreams(s: ComparisonSides, streams: number): Promi
   await interleave(streams, sides);
   const sum = (r: Record<string, number[]>) =>
     Object.fromEntries(Object.entries(r).map(([k, v]) => [k, summarize(v)])) as Record<string, Summary>;
-  return { streams, chunksPerStream: CHUNKS, ttft: sum(ttft), gap: sum(gap), lostOrMerged };
+  return {
+    streams,
+    chunksPerStream: CHUNKS,
+    chunkDelayMs: streamScript.chunkDelayMs,
+    ttft: sum(ttft),
+    gap: sum(gap),
+    lostOrMerged,
+  };
 }

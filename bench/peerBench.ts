@@ -7,13 +7,20 @@
  * goes to 127.0.0.1. Prints one JSON line (the result) last.
  */
 import * as path from 'node:path';
-import { compare, compareStreams, streamScript, type ComparisonResult, type ComparisonSides } from './comparison';
+import {
+  compare,
+  compareStreams,
+  streamScript,
+  type ComparisonResult,
+  type ComparisonSides,
+  type DaemonCpu,
+} from './comparison';
 import { startDaemon, type BenchDaemon } from './conduitSides';
 import { startCpuHogs } from './cpuHogs';
 import { directSdk } from './directBaseline';
 import { measuredAt } from './machine';
 import { startPortkey, type PortkeyPeer } from './portkeyPeer';
-import { roomyLimitHeaders, startFake, textOfSize } from './processes';
+import { cpuMsOf, roomyLimitHeaders, startFake, textOfSize } from './processes';
 
 const quick = process.argv.includes('--quick');
 const buildDir = __dirname;
@@ -44,7 +51,7 @@ async function main(): Promise<PeerResult> {
   try {
     const d = await startDaemon(fake.url, daemonScript, { config, endpoint: true });
     daemons.push(d);
-    const before = beforeScript ? await startDaemon(fake.url, beforeScript, { config }) : undefined;
+    const before = beforeScript ? await startDaemon(fake.url, beforeScript, { config, endpoint: true }) : undefined;
     if (before) daemons.push(before);
     const apiKey = d.env.OPENAI_API_KEY!;
     portkey = await startPortkey(repo, fake.url, apiKey);
@@ -54,12 +61,26 @@ async function main(): Promise<PeerResult> {
       ...(d.endpoint ? { endpoint: d.endpoint } : {}),
       ...(typeof portkey === 'string' ? {} : { portkey: portkey.sdk }),
       ...(before ? { before: before.client } : {}),
+      ...(before?.endpoint ? { beforeEndpoint: before.endpoint } : {}),
+    };
+    const cpu: Record<string, DaemonCpu> = {
+      current: { cpuMs: () => cpuMsOf(d.client.hello.pid), sides: ['conduit ipc', 'conduit endpoint'] },
+      ...(before
+        ? {
+            before: {
+              cpuMs: () => cpuMsOf(before.client.hello.pid),
+              sides: ['conduit ipc (before)', 'conduit endpoint (before)'],
+            },
+          }
+        : {}),
     };
     const n = quick ? 200 : 1000;
-    const streams = quick ? 10 : 40;
+    // Enough streams for a p99 that is not the worst one (200: the third worst), at about the run time
+    // the 40 long streams took.
+    const streams = quick ? 200 : 500;
     const run = async (): Promise<ComparisonResult> => {
       await fake.control('/__fake/default', nonStreaming);
-      const r = await compare(sides, n, 8);
+      const r = await compare(sides, n, 8, cpu);
       await fake.control('/__fake/default', {
         provider: 'openai',
         script: { ...streamScript, headers: roomyLimitHeaders },

@@ -180,6 +180,12 @@ export function printComparison(title: string, c: ComparisonResult): void {
       `| ${name} | ${fmt(x.p50)} | ${fmt(x.p99)} | ${name === 'direct' ? '' : fmt(x.p50 - d.p50)} | ${name === 'direct' ? '' : fmt(x.p99 - d.p99)} |`,
     );
   printRatios(c.sides);
+  if (c.daemonCpuUs)
+    console.log(
+      `daemon CPU per request served (IPC and endpoint alike, /proc): ${Object.entries(c.daemonCpuUs)
+        .map(([k, us]) => `${k} ${us.toFixed(0)} µs`)
+        .join(', ')}`,
+    );
   const cc = c.concurrent;
   const cd = cc.sides.direct!;
   console.log(`\nthe same, ${cc.concurrency} requests at a time through each side in turn (${cc.rounds} rounds)`);
@@ -194,7 +200,7 @@ export function printComparison(title: string, c: ComparisonResult): void {
   const sd = s.ttft.direct!;
   const sc = s.ttft['conduit ipc']!;
   console.log(
-    `streaming (${s.streams} streams per side, ${s.chunksPerStream} chunks 10 ms apart): time to first token direct p50 ${fmt(sd.p50)} p99 ${fmt(sd.p99)}, Conduit p50 ${fmt(sc.p50)} p99 ${fmt(sc.p99)}; added p50 ${fmt(sc.p50 - sd.p50)}, added p99 ${fmt(sc.p99 - sd.p99)} (goal ≤ 1 ms p99); gap between chunks added p50 ${fmt(s.gap['conduit ipc']!.p50 - s.gap.direct!.p50)}; streams with a chunk lost, merged or out of order: ${s.lostOrMerged} of ${s.streams}`,
+    `streaming (${s.streams} streams per side, ${s.chunksPerStream} chunks ${s.chunkDelayMs ?? 10} ms apart): time to first token direct p50 ${fmt(sd.p50)} p99 ${fmt(sd.p99)}, Conduit p50 ${fmt(sc.p50)} p99 ${fmt(sc.p99)}; added p50 ${fmt(sc.p50 - sd.p50)}, added p99 ${fmt(sc.p99 - sd.p99)} (goal ≤ 1 ms p99); gap between chunks added p50 ${fmt(s.gap['conduit ipc']!.p50 - s.gap.direct!.p50)}; streams with a chunk lost, merged or out of order: ${s.lostOrMerged} of ${s.streams}`,
   );
   const sb = s.ttft['conduit ipc (before)'];
   if (sb)
@@ -210,7 +216,7 @@ function printRatios(sides: Record<string, Summary>): void {
   if (pk) {
     const added = (x: Summary) => ({ p50: x.p50 - d.p50, p99: x.p99 - d.p99 });
     const pa = added(pk);
-    for (const name of ['conduit ipc', 'conduit endpoint', 'conduit ipc (before)']) {
+    for (const name of ['conduit ipc', 'conduit endpoint', 'conduit ipc (before)', 'conduit endpoint (before)']) {
       const x = sides[name];
       if (!x) continue;
       const a = added(x);

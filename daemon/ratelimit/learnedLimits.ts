@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ProviderId } from '../../protocol';
-import { parseRateLimitHeaders } from './rateLimitHeaders';
+import { parseRateLimitHeaders, type RateLimitReport } from './rateLimitHeaders';
 import type { ProviderLimits } from './tierPresets';
 
 interface Entry extends ProviderLimits {
@@ -41,7 +41,12 @@ export class LearnedLimits {
 
   /** Records what the headers state; true when that changed the key's limits. */
   learn(provider: ProviderId, keyId: string, headers: Record<string, string>): boolean {
-    const stated = limitsFromHeaders(provider, headers);
+    return this.learnReport(provider, keyId, parseRateLimitHeaders(headers, 0));
+  }
+
+  /** The same from headers already parsed: every response's, which the limiter has just read. */
+  learnReport(provider: ProviderId, keyId: string, report: RateLimitReport): boolean {
+    const stated = limitsFromReport(provider, report);
     if (!stated) return false;
     const key = `${provider}:${keyId}`;
     const before = this.entries.get(key);
@@ -69,7 +74,11 @@ export class LearnedLimits {
 
 /** The per-minute limits the headers state, in the presets' terms; undefined when they state none. */
 export function limitsFromHeaders(provider: ProviderId, headers: Record<string, string>): ProviderLimits | undefined {
-  const report = parseRateLimitHeaders(headers, 0);
+  return limitsFromReport(provider, parseRateLimitHeaders(headers, 0));
+}
+
+/** The same from a parsed report (only its limits are read, so its reset times do not matter). */
+export function limitsFromReport(provider: ProviderId, report: RateLimitReport): ProviderLimits | undefined {
   const out: ProviderLimits = {};
   if (report.requests?.limit) out.rpm = report.requests.limit;
   if (report.input_tokens?.limit) out.itpm = report.input_tokens.limit;

@@ -2,7 +2,7 @@ import type { Priority, ProviderId, RateLimitStatus } from '../../protocol';
 import { systemTimers, type Timers } from '../resilience/timers';
 import { pastDeadlineError, queueFullError, tooLargeError } from './limitError';
 import type { LimitPressure } from './limitPressure';
-import { parseRateLimitHeaders, type BucketKind } from './rateLimitHeaders';
+import { parseRateLimitHeaders, type BucketKind, type RateLimitReport } from './rateLimitHeaders';
 import type { ProviderLimits } from './tierPresets';
 import { TokenBucket } from './tokenBucket';
 import { WaitQueue } from './waitQueue';
@@ -53,8 +53,8 @@ export interface ProviderLimiterOptions {
   pressure?: LimitPressure;
   /** The length of the providers' minute (tests scale it). */
   windowMs?: number;
-  /** Every response's headers, for the limits the key really has (see learnedLimits.ts). */
-  onObserve?: (headers: Record<string, string>) => void;
+  /** Every response's rate-limit headers, parsed, for the limits the key really has (see learnedLimits.ts). */
+  onObserve?: (report: RateLimitReport) => void;
 }
 
 /** What a failed call tells the limiter. */
@@ -196,7 +196,8 @@ export class ProviderLimiter {
       const r = report[s.kind];
       if (r) s.bucket.observe(r, now);
     }
-    this.opts.onObserve?.(headers);
+    // Parsed once for both: the buckets, then the learned limits (it was parsed twice a response).
+    this.opts.onObserve?.(report);
   }
 
   /**

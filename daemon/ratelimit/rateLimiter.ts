@@ -4,6 +4,7 @@ import type { Timers } from '../resilience/timers';
 import type { LearnedLimits } from './learnedLimits';
 import { LimitPressure } from './limitPressure';
 import { ProviderLimiter } from './providerLimiter';
+import type { RateLimitReport } from './rateLimitHeaders';
 import { limitsFor, type RateLimitSettings } from './rateLimitSettings';
 import { limitWindowMs } from './tokenBucket';
 
@@ -52,11 +53,14 @@ export class RateLimiter {
     const id = apiKey ?? '';
     let limiter = byKey.get(id);
     if (limiter === undefined) {
-      const limits = this.withLearned(settings, provider, keyIdOf(apiKey), limitsFor(settings, provider));
+      // Hashed once per limiter, not on every response it settles.
+      const keyId = keyIdOf(apiKey);
+      const learned = this.deps.learned;
+      const limits = this.withLearned(settings, provider, keyId, limitsFor(settings, provider));
       limiter = limits
         ? new ProviderLimiter({
             provider,
-            keyId: keyIdOf(apiKey),
+            keyId,
             tier: settings.tier,
             limits,
             margin: settings.margin,
@@ -65,8 +69,8 @@ export class RateLimiter {
             pressure: this.pressure,
             windowMs: this.windowMs,
             ...(this.deps.timers ? { timers: this.deps.timers } : {}),
-            ...(this.deps.learned
-              ? { onObserve: (headers: Record<string, string>) => this.learn(provider, apiKey, headers) }
+            ...(learned
+              ? { onObserve: (report: RateLimitReport) => learned.learnReport(provider, keyId, report) }
               : {}),
           })
         : null;

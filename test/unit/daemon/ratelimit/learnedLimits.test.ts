@@ -3,6 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LearnedLimits, learnedLimitsFile, limitsFromHeaders } from '../../../../daemon/ratelimit/learnedLimits';
+import { keyIdOf, RateLimiter } from '../../../../daemon/ratelimit/rateLimiter';
+import { rateLimitSettingsSchema } from '../../../../daemon/ratelimit/rateLimitSettings';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -42,5 +44,19 @@ describe('limits learned from response headers', () => {
     expect(restarted.get('anthropic', 'ffffffff')).toBeUndefined();
     expect(JSON.parse(fs.readFileSync(file, 'utf8'))['anthropic:ab12cd34'].learnedAt).toBe('2026-12-06T00:00:00.000Z');
     if (process.platform !== 'win32') expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('limits learned through the limiter', () => {
+  it("learns each settled response's limits, under the key's hashed id, from the headers the buckets read", () => {
+    const settings = rateLimitSettingsSchema.parse({});
+    const learned = new LearnedLimits(undefined);
+    const r = new RateLimiter({ settings: () => settings, learned });
+    const limiter = r.limiterFor('anthropic', 'sk-ant-fake-key')!;
+    const permit = limiter.tryAcquire({ input: 10, output: 10 }, 'interactive')!;
+    permit.settle({ input: 10, output: 5 }, anthropicHeaders);
+    expect(learned.get('anthropic', keyIdOf('sk-ant-fake-key'))).toEqual({ rpm: 4000, itpm: 400_000, otpm: 80_000 });
+    expect(r.knowsLimits('anthropic', 'sk-ant-fake-key')).toBe(true);
+    expect(r.knowsLimits('anthropic', 'sk-ant-other-fake-key')).toBe(false);
   });
 });

@@ -41,7 +41,11 @@ export class OptimizerHold {
   readonly release = (): void => {
     if (!this.holding) return;
     this.holding = false;
-    this.setFlags('--turbofan');
+    try {
+      this.setFlags('--turbofan');
+    } catch {
+      // It sits on the request path: a runtime that took the first flag and refuses this one costs speed, not requests.
+    }
   };
 
   /**

@@ -62,6 +62,15 @@ describe('OptimizerHold', () => {
     expect(ran).toBe(true);
   });
 
+  it('never throws from release, which runs on the request path', () => {
+    const hold = new OptimizerHold((f) => {
+      if (f === '--turbofan') throw new Error('flags are frozen now');
+    }, []);
+    expect(hold.hold()).toBe(true);
+    expect(() => hold.release()).not.toThrow();
+    expect(hold.state).toBe('released');
+  });
+
   it.each(['--no-opt', '--no-turbofan', '--jitless'])('leaves a runtime started with %s as it is', (flag) => {
     const flags: string[] = [];
     const hold = new OptimizerHold((f) => void flags.push(f), ['--max-semi-space-size=4', flag]);

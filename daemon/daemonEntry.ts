@@ -21,8 +21,9 @@ const prestartChunk = pathToFileURL(path.join(__dirname, 'chunks', 'prestart.mjs
 
 export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   // Before any of the daemon's code runs: its start is what would page TurboFan in (optimizerHold.ts).
+  // Opt-in until the memory bench's peak with it is understood (docs/performance.md, "Memory, fifth pass").
   const optimizer = new OptimizerHold();
-  optimizer.hold();
+  if (process.env.CONDUIT_OPTIMIZER_HOLD === '1') optimizer.hold();
   // Before the import: the cache covers the bundle and every chunk loaded after it.
   const codeCache = enableCodeCache(conduitHome());
   ((await import(prestartChunk)) as PrestartModule).prestart();

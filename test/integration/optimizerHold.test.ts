@@ -25,7 +25,7 @@ async function untilExit(
  */
 describe('the optimizer held while the daemon starts', () => {
   // No trim within the test: only a request can end the hold here.
-  const ctx = useDaemonAndFake({ env: { ...ONE_PROVIDER, CONDUIT_IDLE_TRIM_MS: '0' } });
+  const ctx = useDaemonAndFake({ env: { ...ONE_PROVIDER, CONDUIT_OPTIMIZER_HOLD: '1', CONDUIT_IDLE_TRIM_MS: '0' } });
 
   it('optimizes nothing from start to stop when no request comes', async () => {
     const { h } = ctx;
@@ -79,7 +79,7 @@ describe('the optimizer held while the daemon starts', () => {
 });
 
 describe('the optimizer released by the idle trim after the start', () => {
-  const ctx = useDaemonAndFake({ env: { ...ONE_PROVIDER, CONDUIT_IDLE_TRIM_MS: '50' } });
+  const ctx = useDaemonAndFake({ env: { ...ONE_PROVIDER, CONDUIT_OPTIMIZER_HOLD: '1', CONDUIT_IDLE_TRIM_MS: '50' } });
 
   it('is released once the start has been quiet for the trim spell, with no request', async () => {
     const { h } = ctx;
@@ -87,6 +87,19 @@ describe('the optimizer released by the idle trim after the start', () => {
     try {
       await h.waitForLog(/"idle trim: memory"/);
       expect((await client.status()).memoryTuning?.optimizer).toBe('released');
+    } finally {
+      client.close();
+    }
+  });
+});
+
+describe('the optimizer without CONDUIT_OPTIMIZER_HOLD', () => {
+  const ctx = useDaemonAndFake({ env: { ...ONE_PROVIDER, CONDUIT_OPTIMIZER_HOLD: undefined } });
+
+  it('is not held: the start runs as V8 runs it by default', async () => {
+    const client = await ctx.h.connect();
+    try {
+      expect((await client.status()).memoryTuning?.optimizer).toBe('not held');
     } finally {
       client.close();
     }

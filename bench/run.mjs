@@ -32,6 +32,7 @@ const benches = [
   { name: 'endpoint', entry: 'endpointBench' },
   { name: 'httpserver', entry: 'httpServerBench', onlyWhenAsked: true },
   { name: 'startup', entry: 'startup', onlyWhenAsked: true },
+  { name: 'startup-idle', entry: 'startupIdle', onlyWhenAsked: true },
   { name: 'memory', entry: 'memory', onlyWhenAsked: true },
   { name: 'endpointparse', entry: 'endpointParseBench', onlyWhenAsked: true },
   { name: 'heapdiff', entry: 'heapDiff', onlyWhenAsked: true },

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { enableCodeCache } from './compose/codeCache';
 import { conduitHome } from './home/homeDir';
+import { OptimizerHold } from './compose/optimizerHold';
 import type { DaemonExit, DaemonOptions } from './main';
 
 type DaemonModule = typeof import('./main');
@@ -19,11 +20,15 @@ const bundle = pathToFileURL(path.join(__dirname, 'daemon.mjs')).href;
 const prestartChunk = pathToFileURL(path.join(__dirname, 'chunks', 'prestart.mjs')).href;
 
 export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
+  // Before any of the daemon's code runs: its start is what would page TurboFan in (optimizerHold.ts).
+  // Opt-in until the memory bench's peak with it is understood (docs/performance.md, "Memory, fifth pass").
+  const optimizer = new OptimizerHold();
+  if (process.env.CONDUIT_OPTIMIZER_HOLD === '1') optimizer.hold();
   // Before the import: the cache covers the bundle and every chunk loaded after it.
   const codeCache = enableCodeCache(conduitHome());
   ((await import(prestartChunk)) as PrestartModule).prestart();
   const daemon = (await import(bundle)) as DaemonModule;
-  return daemon.runDaemon({ codeCache, ...opts });
+  return daemon.runDaemon({ codeCache, optimizer, ...opts });
 }
 
 // Run when this file is the entry point (dist/daemon.js), not when the CLI loads it.

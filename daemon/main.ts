@@ -15,6 +15,7 @@ import { DaemonAlerts } from './compose/daemonAlerts';
 import { prepareHome } from './compose/daemonHome';
 import { Lifecycle } from './compose/lifecycle';
 import { LiveConfig } from './compose/liveConfig';
+import type { OptimizerHold } from './compose/optimizerHold';
 import { localEndpointOnUse } from './compose/localEndpointOnUse';
 import { closeUnopenedStores, openStoreFiles, openStores } from './compose/openStores';
 import { preloadProvider, routedProvider, takeStartProvider } from './compose/providerPreload';
@@ -35,6 +36,8 @@ export interface DaemonOptions {
   foreground?: boolean;
   /** Whether the entry (daemonEntry.ts) could turn on the V8 code cache, for the start's log line. */
   codeCache?: CodeCacheState;
+  /** TurboFan held off by the entry for the start; released at the first request or the first idle trim. */
+  optimizer?: OptimizerHold;
 }
 
 /** How long after the start the compiled code is written to the V8 code cache. */
@@ -134,10 +137,17 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
     maxMessageBytes: config.get().maxMessageBytes,
     ready: lifecycle.started,
     gateway: pipeline.gateway,
-    status: statusReport({ ...shared, ...pipeline, monitor, localEndpoint: () => local.endpoint.state() }),
+    status: statusReport({
+      ...shared,
+      ...pipeline,
+      monitor,
+      localEndpoint: () => local.endpoint.state(),
+      optimizer: opts.optimizer,
+    }),
     handlers: createHandlers({ ...shared, ...pipeline, monitor, batchService: work.batchService }),
     stop: () => lifecycle.requestStop('stop requested'),
     onIdleChange: lifecycle.idleChanged,
+    optimizer: opts.optimizer,
   });
   broadcast.attach(server);
   const shutdown = createShutdown({
@@ -194,7 +204,10 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   });
   // Once the first requests have loaded their provider's code, so the next start finds it too;
   // unref'd, so it never keeps the daemon up.
-  if (opts.codeCache?.enabled) setTimeout(() => flushCodeCache(), CODE_CACHE_FLUSH_MS).unref();
+  if (opts.codeCache?.enabled) {
+    const flush = (): void => (opts.optimizer ? opts.optimizer.asAtStart(() => flushCodeCache()) : flushCodeCache());
+    setTimeout(flush, CODE_CACHE_FLUSH_MS).unref();
+  }
   server.server.on('error', (err) => log('error', 'server error', { err: err.message }));
   installProcessHooks({ stop: lifecycle.requestStop, logger, log });
   await shutdown.stopped;

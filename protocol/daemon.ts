@@ -120,7 +120,16 @@ export interface StatusResult {
   /** The local OpenAI/Anthropic HTTP endpoint (off unless server.enabled). */
   localEndpoint?: LocalEndpointStatus;
   /** How the daemon's runtime was started for its memory: its Node/V8 flags, its malloc settings (Linux). */
-  memoryTuning?: { execArgv: string[]; malloc: Record<string, string> };
+  memoryTuning?: {
+    execArgv: string[];
+    malloc: Record<string, string>;
+    /**
+     * V8's optimizing compiler, held off while the daemon starts (opt-in, CONDUIT_OPTIMIZER_HOLD=1): `held` until
+     * the first chat request or the first idle trim, then `released`; `not held` by default, or when the runtime
+     * (or the caller's flags) kept it as it was.
+     */
+    optimizer?: 'held' | 'released' | 'not held';
+  };
 }
 
 export interface LocalEndpointStatus {

@@ -4,6 +4,7 @@ import type { LogFn } from '../log/logFn';
 import type { RegisterHandlers } from '../server/clientSession';
 import { DaemonServer } from '../server/daemonServer';
 import { startIdleTrim } from './idleTrim';
+import type { OptimizerHold } from './optimizerHold';
 import type { StatusReport } from './statusReport';
 
 const CAPABILITIES = [
@@ -36,12 +37,15 @@ export interface ServerDeps {
   onIdleChange: (idle: boolean) => void;
   log: LogFn;
   env?: NodeJS.ProcessEnv;
+  /** Released at the first chat request, or after the start's quiet spell if none comes first. */
+  optimizer?: OptimizerHold;
 }
 
 /** The connections: the handshake, chat, status and stop, and every other area's handlers. */
 export function createServer(deps: ServerDeps): DaemonServer {
   const { gateway } = deps;
-  const trim = startIdleTrim({ log: deps.log, env: deps.env });
+  const release = deps.optimizer?.release ?? ((): void => {});
+  const trim = startIdleTrim({ log: deps.log, env: deps.env, afterTrim: release });
   return new DaemonServer({
     token: deps.token,
     maxMessageBytes: deps.maxMessageBytes,
@@ -60,6 +64,12 @@ export function createServer(deps: ServerDeps): DaemonServer {
     log: deps.log,
     extraHandlers: deps.handlers,
     onIdleChange: deps.onIdleChange,
-    onRequest: { started: trim.requestStarted, ended: trim.requestEnded },
+    onRequest: {
+      started: () => {
+        release();
+        trim.requestStarted();
+      },
+      ended: trim.requestEnded,
+    },
   });
 }

@@ -87,7 +87,7 @@ function oldSpaceMb(): number {
  * daemon goes back to about its start-up size.
  * CONDUIT_IDLE_TRIM_MS sets the quiet spell (0 turns the trim off; tests set it short).
  */
-export function startIdleTrim(deps: { log: LogFn; env?: NodeJS.ProcessEnv }): IdleTrim {
+export function startIdleTrim(deps: { log: LogFn; env?: NodeJS.ProcessEnv; afterTrim?: () => void }): IdleTrim {
   const raw = (deps.env ?? process.env).CONDUIT_IDLE_TRIM_MS;
   const quietMs = raw !== undefined && raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : IDLE_TRIM_MS;
   SqliteThread.setIdleSleep({
@@ -117,6 +117,7 @@ export function startIdleTrim(deps: { log: LogFn; env?: NodeJS.ProcessEnv }): Id
         spacesMb: residentSpaces(),
         externalMb: mb(after.external),
       });
+      deps.afterTrim?.();
     },
   });
   trim.started();

@@ -24,10 +24,12 @@ import type { UsageLedger } from '../usage/usageLedger';
 import type { DaemonAlerts } from './daemonAlerts';
 import type { DaemonHome } from './daemonHome';
 import type { LiveConfig } from './liveConfig';
+import type { OptimizerHold } from './optimizerHold';
 import type { TeamMode } from './teamMode';
 import type { UnpricedSpend } from '../usage/unpricedSpend';
 
 export interface StatusDeps {
+  optimizer?: OptimizerHold;
   home: DaemonHome;
   startedAt: number;
   idleTimeoutMs: number;
@@ -111,6 +113,7 @@ export function statusReport(deps: StatusDeps): StatusReport {
       memoryTuning: {
         execArgv: process.execArgv,
         malloc: Object.fromEntries(REPORTED_MALLOC_ENV.flatMap((k) => (env[k] === undefined ? [] : [[k, env[k]]]))),
+        optimizer: deps.optimizer?.state ?? 'not held',
       },
     };
   };

@@ -2,7 +2,7 @@ import * as v8 from 'node:v8';
 import type { LogFn } from '../log/logFn';
 import { SqliteThread } from '../usage/sqliteThread';
 import { fullGc } from '../platform/fullGc';
-import { compactingGc } from './compactingGc';
+import { compactingGc } from '../platform/compactingGc';
 
 /** How long without a request (or, for the SQLite thread, without a database message) before the trim. */
 export const IDLE_TRIM_MS = 20_000;

@@ -126,7 +126,7 @@ function collector() {
 
 // What a burst of questions leaves on this thread, given back: each connection's page cache
 // beyond what it uses (shrink_memory) and the isolate's garbage, its old space compacted
-// (compose/compactingGc.ts says why). Answers the heap before and after.
+// (platform/compactingGc.ts says why). Answers the heap before and after.
 function trim() {
   const v8 = require('node:v8');
   const before = v8.getHeapStatistics();

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { UsageExportFileParams, UsageExportFileResult } from '../../protocol/usage';
 import type { CsvPageParams } from './csvExportPage';
 import { exportPageWidth, writeCsvWithWorkers } from './exportWorkers';
-import { compactingGc } from '../compose/compactingGc';
+import { compactingGc } from '../platform/compactingGc';
 import { fullGc } from '../platform/fullGc';
 import type { SqliteDb } from './sqlite';
 import { SqliteThread } from './sqliteThread';

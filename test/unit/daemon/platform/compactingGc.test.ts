@@ -1,6 +1,6 @@
 import * as v8 from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { compactingGc } from '../../../../daemon/compose/compactingGc';
+import { compactingGc } from '../../../../daemon/platform/compactingGc';
 import { fullGc } from '../../../../daemon/platform/fullGc';
 
 const MB = 2 ** 20;

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emptyUsage, type ChatResult } from '../../../../protocol';
+import { emptyUsage } from '../../../../protocol';
+import { chatResult } from '../chatResultFixture';
 import { configSchema } from '../../../../daemon/config/config';
 import { recordRequest } from '../../../../daemon/gateway/recordRequest';
 import { Redactor } from '../../../../daemon/guard/redact';
@@ -37,21 +38,13 @@ describe('recording a request', () => {
     redactor.addSecret(key);
     const logger = new WatchedLogger({ dir, redactor });
     const rows: RequestRecord[] = [];
-    const result: ChatResult = {
+    const result = chatResult(`the answer mentions ${key}`, {
       requestId: 'req-1',
-      text: `the answer mentions ${key}`,
-      provider: 'openai',
       model: 'gpt-test',
       usage: { ...emptyUsage(), input_tokens: 3, output_tokens: 4 },
-      stopReason: 'stop',
-      latencyMs: 1,
-      ttftMs: null,
-      attempts: 1,
-      attemptLog: [],
-      cache: 'none',
-      fallbacks: [],
       costUsd: 0,
-    };
+    });
+
     const line = logger.nextLine();
     await recordRequest(
       {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConduitError, emptyUsage, type ChatRequest, type ChatResult } from '../../../../protocol';
+import { ConduitError, type ChatRequest, type ChatResult } from '../../../../protocol';
+import { chatResult } from '../chatResultFixture';
 import { guardSettingsSchema } from '../../../../daemon/guard/guardSettings';
 import { enforceModeration } from '../../../../daemon/guard/moderation';
 import { runWithOutputGuard, type TextSink } from '../../../../daemon/guard/outputStep';
@@ -9,21 +10,7 @@ const settings = guardSettingsSchema.parse({});
 const request: ChatRequest = { messages: [{ role: 'user', content: 'give me JSON' }], responseFormat: 'json' };
 
 function result(text: string): ChatResult {
-  return {
-    requestId: 'r',
-    text,
-    provider: 'openai',
-    model: 'm',
-    usage: { ...emptyUsage(), input_tokens: 10, output_tokens: 5 },
-    stopReason: 'stop',
-    latencyMs: 1,
-    ttftMs: null,
-    attempts: 1,
-    attemptLog: [],
-    cache: 'none',
-    fallbacks: [],
-    costUsd: 0.001,
-  };
+  return chatResult(text);
 }
 
 function scripted(answers: string[]): {

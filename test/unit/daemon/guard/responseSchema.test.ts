@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConduitError, emptyUsage, type ChatRequest, type ChatResult } from '../../../../protocol';
+import { chatResult } from '../chatResultFixture';
 import { guardSettingsSchema } from '../../../../daemon/guard/guardSettings';
 import { guardRequest } from '../../../../daemon/guard/inputGuard';
 import { runWithOutputGuard, type TextSink } from '../../../../daemon/guard/outputStep';
@@ -12,22 +13,10 @@ const person = { name: 'person', schema: personSchema };
 const request: ChatRequest = { messages: [{ role: 'user', content: 'who?' }], responseSchema: person, stream: true };
 
 function result(text: string, extra: Partial<ChatResult> = {}): ChatResult {
-  return {
-    requestId: 'r',
-    text,
-    provider: 'openai',
-    model: 'm',
+  return chatResult(text, {
     usage: { ...emptyUsage(), input_tokens: 10, output_tokens: 5, reasoning_tokens: 2 },
-    stopReason: 'stop',
-    latencyMs: 1,
-    ttftMs: null,
-    attempts: 1,
-    attemptLog: [],
-    cache: 'none',
-    fallbacks: [],
-    costUsd: 0.001,
     ...extra,
-  };
+  });
 }
 
 function scripted(answers: ChatResult[]): {

@@ -1,22 +1,20 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SqliteDb } from '../../../../daemon/usage/sqlite';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { SqliteThread } from '../../../../daemon/usage/sqliteThread';
+import { useTempSqlite } from './sqliteTestDbs';
 
 // The idle sleep's timers look at the injected clock when they fire; the tests move the clock and
 // call sleepQuiet() (what the timer calls), so nothing here waits on wall-clock time.
 describe('the SQLite thread asleep at idle', () => {
-  let dir: string;
+  const tmp = useTempSqlite('conduit-sqlite-sleep-');
+  const openDb = tmp.openDb;
   let clock = 1_000_000;
   let sleeps: number[] = [];
   let wakes = 0;
-  const open: SqliteDb[] = [];
   const QUIET = 60_000;
 
   beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conduit-sqlite-sleep-'));
     sleeps = [];
     wakes = 0;
     SqliteThread.setIdleSleep({
@@ -26,18 +24,6 @@ describe('the SQLite thread asleep at idle', () => {
       onWake: () => wakes++,
     });
   });
-
-  afterEach(async () => {
-    for (const db of open.splice(0)) await db.close().catch(() => undefined);
-    SqliteThread.setIdleSleep({ quietMs: 0 });
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function openDb(name: string): Promise<SqliteDb> {
-    const db = await SqliteDb.openDurable(path.join(dir, name));
-    open.push(db);
-    return db;
-  }
 
   it('closes its connections after a quiet spell, then answers the next message as before', async () => {
     const ledger = await openDb('usage.db');
@@ -56,7 +42,7 @@ describe('the SQLite thread asleep at idle', () => {
     expect(sleeps).toEqual([2]);
     expect(SqliteThread.awake()).toBe(awake - 1);
     // The close checkpointed the WAL and removed it: everything is in the database file.
-    expect(fs.existsSync(path.join(dir, 'usage.db-wal'))).toBe(false);
+    expect(fs.existsSync(path.join(tmp.dir, 'usage.db-wal'))).toBe(false);
 
     // Two callers at once: both wait for the one wake, in order, and each connection is as it was.
     const [rows, sync, busy, joined] = await Promise.all([
@@ -129,8 +115,8 @@ describe('the SQLite thread asleep at idle', () => {
     // Both close cleanly, each once: the WAL of each is checkpointed and removed.
     await a.close();
     await b.close();
-    open.splice(0);
-    expect(fs.existsSync(path.join(dir, 'first.db-wal'))).toBe(false);
-    expect(fs.existsSync(path.join(dir, 'second.db-wal'))).toBe(false);
+    tmp.forgetOpen();
+    expect(fs.existsSync(path.join(tmp.dir, 'first.db-wal'))).toBe(false);
+    expect(fs.existsSync(path.join(tmp.dir, 'second.db-wal'))).toBe(false);
   });
 });

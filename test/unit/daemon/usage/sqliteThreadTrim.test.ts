@@ -1,31 +1,12 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SqliteDb } from '../../../../daemon/usage/sqlite';
+import { describe, expect, it } from 'vitest';
 import { SqliteThread } from '../../../../daemon/usage/sqliteThread';
+import { useTempSqlite } from './sqliteTestDbs';
 
 describe("the SQLite thread's trim", () => {
-  let dir: string;
+  const tmp = useTempSqlite('conduit-sqlite-trim-');
+  const openDb = tmp.openDb;
   let clock = 1_000_000;
-  const open: SqliteDb[] = [];
   const QUIET = 60_000;
-
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conduit-sqlite-trim-'));
-  });
-
-  afterEach(async () => {
-    for (const db of open.splice(0)) await db.close().catch(() => undefined);
-    SqliteThread.setIdleSleep({ quietMs: 0 });
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function openDb(name: string): Promise<SqliteDb> {
-    const db = await SqliteDb.openDurable(path.join(dir, name));
-    open.push(db);
-    return db;
-  }
 
   it("gives back the garbage a big answer left in the thread's heap, and the connection still answers", async () => {
     const db = await openDb('usage.db');

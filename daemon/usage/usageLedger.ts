@@ -11,66 +11,15 @@ import { LiveWindow } from './liveWindow';
 import { openLedgerDb, type LedgerLog } from './openLedgerDb';
 import { readOnlyProblem, writeProblem } from './readOnlyProblem';
 import type { RequestRecord, RequestRecorder } from './requestRecord';
+import { RowsInFlight } from './rowsInFlight';
+import type { UsageLedgerOptions } from './usageLedgerOptions';
 import type { SqliteDb, SqlValue } from './sqlite';
 import { describeStorageFailure, isStorageFailure } from './storageFailure';
 import { WalSync } from './walSync';
 
 export const LEDGER_FILE = 'usage.db';
-
-export interface UsageLedgerOptions {
-  /** CONDUIT_HOME/usage.db. */
-  file: string;
-  log?: LedgerLog;
-  now?: () => number;
-  /** After a failed open, how long before a record() tries to open again. */
-  reopenAfterMs?: number;
-  /** How the WAL is fsynced after a commit (fdatasync); tests hold or fail it. */
-  syncFd?: (fd: number) => Promise<void>;
-  /**
-   * record() resolves only once the row is fsynced, as with synchronous=FULL (the default in
-   * the daemon, config `ledgerAck: "disk"`); concurrent rows still share one fsync. False
-   * answers once the row is in the WAL.
-   */
-  ackAfterFsync?: boolean;
-  /**
-   * Rows go to the write-ahead journal (ledgerJournal.ts) before the reply, and to SQLite after
-   * it (the daemon turns it on). Off, the reply waits for SQLite's commit (and, with
-   * ackAfterFsync, its fsync); segments a crash left are replayed at open either way.
-   */
-  journal?: boolean;
-  /** The journal's fdatasync (synchronous, on this thread); tests count or fail it. */
-  syncJournal?: (fd: number) => void;
-  /** The fsync of the journal's directory after a segment is created; tests count it. */
-  syncJournalDir?: (dir: string) => void;
-  /** A journal segment with no new row for this long is retired. */
-  journalIdleMs?: number;
-  journalSegmentBytes?: number;
-  /** At most this many journaled rows on their way into SQLite (MAX_ROWS_IN_FLIGHT); tests pass fewer. */
-  maxRowsInFlight?: number;
-  /** And at most about this many bytes of them (MAX_BYTES_IN_FLIGHT); tests pass fewer. */
-  maxBytesInFlight?: number;
-}
-
-/**
- * Journaled rows held in memory on their way into SQLite, at most (issue #23). Each is about 2 kB
- * (its parameters, its promise and the writer's entry), so 1,024 is about 2 MB. Under a steady load
- * the SQLite thread keeps a batch or two behind (up to about 250 rows at 16 requests at a time in
- * bench/memory.ts); past the bound, a reply waits for the oldest rows to reach SQLite, as it would
- * without the journal, instead of the backlog growing with every request while SQLite is slow.
- */
-export const MAX_ROWS_IN_FLIGHT = 1024;
-/**
- * The same in bytes: a row with samples (sampling.maxChars, up to 100,000 characters each) weighs
- * far more than 2 kB, so sampled rows reach this first. At least one row is always let through.
- */
-export const MAX_BYTES_IN_FLIGHT = 8 * 1024 * 1024;
-
-/** About what a row's parameters hold in memory: its strings, and a slot for every value. */
-function paramBytes(params: readonly SqlValue[]): number {
-  let n = 64 * params.length;
-  for (const p of params) if (typeof p === 'string') n += p.length;
-  return n;
-}
+export { MAX_BYTES_IN_FLIGHT, MAX_ROWS_IN_FLIGHT } from './rowsInFlight';
+export type { UsageLedgerOptions } from './usageLedgerOptions';
 
 /** A row on its way to SQLite; one already in the journal needs no fsync of its own. */
 interface LedgerWrite {
@@ -101,9 +50,7 @@ export class UsageLedger implements RequestRecorder {
   private retiring: Promise<void> = Promise.resolve();
   private idleSeal: NodeJS.Timeout | null = null;
   /** Journaled rows on their way into SQLite. */
-  private readonly handoffs = new Map<Promise<boolean>, number>();
-  /** What the rows in `handoffs` weigh, by paramBytes. */
-  private bytesInFlight = 0;
+  private readonly handoffs: RowsInFlight;
   /** Null when the WAL cannot be flushed by us: then SQLite fsyncs inside each commit (FULL). */
   private walSync: WalSync | null = null;
   private flushing: Promise<void> = Promise.resolve();
@@ -113,6 +60,7 @@ export class UsageLedger implements RequestRecorder {
   constructor(private readonly opts: UsageLedgerOptions) {
     this.log = opts.log ?? (() => undefined);
     this.now = opts.now ?? Date.now;
+    this.handoffs = new RowsInFlight(opts.maxRowsInFlight, opts.maxBytesInFlight);
   }
 
   static inHome(home: string, opts: Omit<UsageLedgerOptions, 'file'> = {}): UsageLedger {
@@ -147,15 +95,9 @@ export class UsageLedger implements RequestRecorder {
             setImmediate(() => resolve(this.writer.add({ params, journaled: true }).catch(() => false))),
           );
           seg.inserts.track(insert);
-          const bytes = paramBytes(params);
-          this.handoffs.set(insert, bytes);
-          this.bytesInFlight += bytes;
-          void insert.finally(() => {
-            this.handoffs.delete(insert);
-            this.bytesInFlight -= bytes;
-          });
+          this.handoffs.add(insert, params);
           this.armIdleSeal();
-          await this.withinBound();
+          await this.handoffs.withinBound();
           return { recorded: true };
         }
       }
@@ -202,21 +144,12 @@ export class UsageLedger implements RequestRecorder {
    * so far (usage, export, a rating of the last answer) waits for this first.
    */
   async settled(): Promise<void> {
-    if (this.handoffs.size > 0) await Promise.all([...this.handoffs.keys()]);
+    await this.handoffs.settled();
   }
 
   /** Journaled rows not yet in SQLite (at most `maxRowsInFlight`, and their replies wait past it). */
   get rowsInFlight(): number {
     return this.handoffs.size;
-  }
-
-  /** Waits, oldest first, until the rows on their way into SQLite are within both bounds. */
-  private async withinBound(): Promise<void> {
-    const maxRows = this.opts.maxRowsInFlight ?? MAX_ROWS_IN_FLIGHT;
-    const maxBytes = this.opts.maxBytesInFlight ?? MAX_BYTES_IN_FLIGHT;
-    // Handoffs never reject, and a Map iterates in insertion order: the first is the oldest.
-    while (this.handoffs.size > maxRows || (this.handoffs.size > 1 && this.bytesInFlight > maxBytes))
-      await this.handoffs.keys().next().value;
   }
 
   /** Resolves once every row recorded so far is on disk (fsynced), not only written. */

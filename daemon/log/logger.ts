@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Writable } from 'node:stream';
 import type { Redactor } from '../guard/redact';
 import { openPrivateFile, securePrivateDir } from '../home/safePath';
 
@@ -15,11 +16,19 @@ export interface LoggerOptions {
   keep?: number;
   /** Also echo lines to stderr (foreground mode). */
   echo?: boolean;
+  /** Opens the stream the lines are appended to (tests: a disk that stalls or fails). */
+  openStream?: (file: string) => Writable;
 }
 
 /** How long lines wait to be appended together; warnings and errors go at once. */
 const FLUSH_MS = 20;
 const FLUSH_BYTES = 64 * 1024;
+/**
+ * Lines handed to the stream and not yet on disk. Past this, new batches are counted and dropped:
+ * a stalled disk must not grow the daemon's memory by a line per request (issue #23), and the
+ * lines that matter most are the newest, written once the disk keeps up again.
+ */
+export const MAX_UNWRITTEN_BYTES = 4 * 1024 * 1024;
 
 /**
  * JSON-lines log. Writes go through an append stream so the request path never waits on the
@@ -29,7 +38,7 @@ const FLUSH_BYTES = 64 * 1024;
  */
 export class Logger {
   readonly file: string;
-  private stream: fs.WriteStream;
+  private stream: Writable;
   private bytes: number;
   private level: number;
   private readonly maxBytes: number;
@@ -37,6 +46,8 @@ export class Logger {
   private pending: string[] = [];
   private pendingBytes = 0;
   private timer: NodeJS.Timeout | null = null;
+  /** Lines dropped since the last batch written, said in the next one. */
+  private dropped = 0;
 
   constructor(private readonly opts: LoggerOptions) {
     securePrivateDir(opts.dir);
@@ -68,8 +79,7 @@ export class Logger {
 
   write(level: LogLevel, msg: string, fields?: Record<string, unknown>): void {
     if (LEVELS[level] < this.level) return;
-    const record = { t: new Date().toISOString(), level, pid: process.pid, msg, ...fields };
-    const line = JSON.stringify(this.opts.redactor.value(record)) + '\n';
+    const line = this.line(level, msg, fields);
     if (this.bytes + line.length > this.maxBytes) this.rotate();
     const bytes = Buffer.byteLength(line);
     this.bytes += bytes;
@@ -90,9 +100,33 @@ export class Logger {
       this.timer = null;
     }
     if (this.pending.length === 0) return;
-    this.stream.write(this.pending.join(''));
+    const lines = this.pending;
     this.pending = [];
     this.pendingBytes = 0;
+    // A failed write (a full disk) destroys the stream: open the file again, so logging resumes
+    // once there is room, instead of every later line going nowhere.
+    if (this.stream.destroyed) {
+      try {
+        this.stream = this.open();
+      } catch {
+        // Still no way to the file: these lines are counted like a stalled disk's, not thrown
+        // into the request that logged them.
+      }
+    }
+    if (this.stream.destroyed || this.stream.writableLength >= MAX_UNWRITTEN_BYTES) {
+      this.dropped += lines.length;
+      return;
+    }
+    if (this.dropped > 0) {
+      lines.unshift(this.line('warn', 'log lines dropped: the disk did not keep up', { dropped: this.dropped }));
+      this.dropped = 0;
+    }
+    this.stream.write(lines.join(''));
+  }
+
+  private line(level: LogLevel, msg: string, fields?: Record<string, unknown>): string {
+    const record = { t: new Date().toISOString(), level, pid: process.pid, msg, ...fields };
+    return JSON.stringify(this.opts.redactor.value(record)) + '\n';
   }
 
   close(): Promise<void> {
@@ -100,9 +134,11 @@ export class Logger {
     return new Promise((resolve) => this.stream.end(resolve));
   }
 
-  private open(): fs.WriteStream {
+  private open(): Writable {
     // Never through a link, never into another user's file: see home/safePath.ts.
-    const stream = fs.createWriteStream('', { fd: openPrivateFile(this.file, 'a') });
+    const stream = this.opts.openStream
+      ? this.opts.openStream(this.file)
+      : fs.createWriteStream('', { fd: openPrivateFile(this.file, 'a') });
     // A full disk must not crash the daemon; requests go on without their log lines.
     stream.on('error', () => undefined);
     return stream;

@@ -166,6 +166,22 @@ describe('budget warnings', () => {
   });
 });
 
+describe('budget warnings over many periods', () => {
+  it('remember only the warnings of periods not yet over', () => {
+    let now = NOON;
+    const t = table({ dailyUsd: 1 }, () => now);
+    const alerts = new BudgetAlerts(() => now);
+    let fired = 0;
+    for (let day = 0; day < 100; day++) {
+      now = NOON + day * DAY;
+      t.addSpend('ask', 1);
+      fired += alerts.check(t.statuses(), [0.5, 0.8, 1]).length;
+    }
+    expect(fired).toBe(100);
+    expect((alerts as unknown as { sent: Map<string, number> }).sent.size).toBe(1);
+  });
+});
+
 describe('the budget table is bounded by count', () => {
   it('tracks the spend of at most MAX_UNBUDGETED_FEATURES features without a budget, and keeps those with one', () => {
     const t = table({ dailyUsd: 1_000_000, byFeature: { kept: { dailyUsd: 100 } } });

@@ -36,6 +36,7 @@ const benches = [
   { name: 'memory', entry: 'memory', onlyWhenAsked: true },
   { name: 'endpointparse', entry: 'endpointParseBench', onlyWhenAsked: true },
   { name: 'heapdiff', entry: 'heapDiff', onlyWhenAsked: true },
+  { name: 'made-up-names', entry: 'madeUpNames', onlyWhenAsked: true },
   { name: 'idle-gap', entry: 'idleGapBench', onlyWhenAsked: true },
   { name: 'chunk-path', entry: 'chunkPathBench', onlyWhenAsked: true },
   { name: 'fetch-path', entry: 'fetchPathBench', onlyWhenAsked: true },

@@ -2,10 +2,22 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ChatRequest, ProviderId, Usage } from '../../protocol';
 import { prepareDatabaseFile, tightenDatabaseFiles } from '../home/safePath';
+import { LruMap } from '../platform/lruMap';
 import { SqliteDb } from '../usage/sqlite';
 import type { CacheEntry } from './cacheEntry';
 
 export const CACHE_FILE = 'cache.db';
+
+/** A batch is cut for writing at this many entries, or after `flushMs`. */
+const BATCH_ENTRIES = 500;
+
+/**
+ * Entries waiting for SQLite behind the batch being written. Only SQLite's pace emptied them, so a
+ * stalled disk kept every answer (its prompt and text) in memory; past this the oldest entry
+ * to write is dropped from the queue (it stays in the memory cache; a restart will miss it).
+ * Deletions are kept while an entry to write can go: a dropped one would bring an entry back.
+ */
+export const MAX_PENDING_WRITES = 2000;
 
 export type CacheLog = (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 
@@ -59,9 +71,13 @@ CREATE INDEX IF NOT EXISTS entries_hits ON entries (hits);
  */
 export class CacheStore {
   /** key → the entry to write, or null to delete it. */
-  private pending = new Map<string, CacheEntry | null>();
+  private pending = this.queue();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  /** Entries in the batch being written; while one is, the next waits in `pending` (one batch at a time). */
+  private writing = 0;
+  private next: Promise<void> | undefined;
+  private dropped = 0;
 
   private constructor(
     private readonly db: SqliteDb,
@@ -134,15 +150,35 @@ export class CacheStore {
     return (await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM entries'))?.n ?? 0;
   }
 
+  /** Entries to write or delete not yet committed: the batch being written and those waiting. */
+  get entriesInFlight(): number {
+    return this.writing + this.pending.size;
+  }
+
   /** Writes whatever is pending now; resolves once it is committed. */
   flush(): Promise<void> {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
+    if (this.pending.size === 0) return this.flushing;
+    if (this.writing > 0) {
+      // One batch at a time: what arrives meanwhile is cut once this one is committed.
+      this.next ??= this.flushing.then(() => {
+        this.next = undefined;
+        return this.flush();
+      });
+      return this.next;
+    }
     const batch = this.pending;
-    if (batch.size === 0) return this.flushing;
-    this.pending = new Map();
+    this.pending = this.queue();
+    this.writing = batch.size;
+    if (this.dropped > 0) {
+      this.log('warn', 'cache entries not written: SQLite fell behind; they stay in memory only', {
+        entries: this.dropped,
+      });
+      this.dropped = 0;
+    }
     const done = this.flushing
       .then(() =>
         this.db.transaction(async () => {
@@ -157,6 +193,9 @@ export class CacheStore {
           entries: batch.size,
           err: err instanceof Error ? err.message : String(err),
         });
+      })
+      .finally(() => {
+        this.writing = 0;
       });
     this.flushing = done;
     return done;
@@ -167,8 +206,12 @@ export class CacheStore {
     await this.db.close();
   }
 
+  private queue(): LruMap<string, CacheEntry | null> {
+    return new LruMap(MAX_PENDING_WRITES, { keep: (e) => e === null, evicted: () => this.dropped++ });
+  }
+
   private schedule(): void {
-    if (this.pending.size >= 500) {
+    if (this.pending.size >= BATCH_ENTRIES) {
       void this.flush();
       return;
     }

@@ -1,7 +1,15 @@
 import * as crypto from 'node:crypto';
+import { LruMap } from '../platform/lruMap';
 import { createAdapter } from '../providers/createAdapter';
 import type { ProviderAdapter } from '../providers/types';
 import type { AdapterSource, AdapterSpec } from './adapterSource';
+
+/**
+ * How many SDK clients are kept. Every key a window hands over or a rotation brings makes one, with
+ * its own connection pool; past this the least recently used is dropped from the pool (requests
+ * in flight on it finish; its idle connections close on their keep-alive timeout).
+ */
+export const MAX_ADAPTERS = 64;
 
 /**
  * SDK clients are built once per provider, base URL, key, connect timeout and platform settings,
@@ -9,7 +17,7 @@ import type { AdapterSource, AdapterSpec } from './adapterSource';
  * new client; the old one finishes its in-flight work.
  */
 export class AdapterPool implements AdapterSource {
-  private readonly adapters = new Map<string, ProviderAdapter>();
+  private readonly adapters = new LruMap<string, ProviderAdapter>(MAX_ADAPTERS);
   // A sha256 on every request cost more than the rest of the pool lookup (bench/profile.ts), so
   // each provider's last key and its digest are kept. The key is in the heap already: its SDK client holds it.
   private readonly lastDigest = new Map<string, { apiKey: string; digest: string }>();

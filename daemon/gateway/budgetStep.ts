@@ -7,6 +7,7 @@ import {
   type Tier,
 } from '../../protocol';
 import type { ConduitConfig } from '../config/config';
+import { LruMap } from '../platform/lruMap';
 import { outputLimit } from '../providers/reasoningBudget';
 import { inputTokensUpperBound } from '../ratelimit/tokenEstimate';
 import type { Target } from '../resilience/fallbackPlan';
@@ -33,6 +34,9 @@ export interface BudgetStepDeps {
  * case (raised when it is dearer), false when the budget has no room for it (skip the target).
  */
 export type CoverTarget = (target: Target) => boolean | Promise<boolean>;
+
+/** How many unpriced models (by policy) are remembered as already announced. */
+export const MAX_ANNOUNCED_UNPRICED = 256;
 
 type Upstream = (request: ChatRequest, cover?: CoverTarget) => Promise<ChatResult>;
 
@@ -129,12 +133,14 @@ export class BudgetStep {
     }
   }
 
-  private readonly announced = new Set<string>();
+  // The model is the request's own: a client could name a new one each time. Past the bound an
+  // old model may be announced again, which costs one more alert.
+  private readonly announced = new LruMap<string, true>(MAX_ANNOUNCED_UNPRICED);
 
   private firstUnpriced(provider: ProviderId, model: string, assumedFrom: string, policy: UnpricedUse['policy']): void {
     const id = `${policy}|${provider}/${model}`;
     if (this.announced.has(id)) return;
-    this.announced.add(id);
+    this.announced.set(id, true);
     this.deps.onUnpriced?.({ provider, model, assumedFrom, policy });
   }
 

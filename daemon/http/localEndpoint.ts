@@ -15,8 +15,18 @@ export interface EndpointState {
   problem?: string;
 }
 
+/**
+ * Connections held open at once; past this a new one is closed as it is accepted. Each holds a
+ * socket, its parser and the drain's entries, and the endpoint may listen beyond loopback, so the
+ * count is bounded here rather than by the descriptors the OS allows (the daemon's socket has
+ * the same bound).
+ */
+export const MAX_HTTP_CONNECTIONS = 1024;
+
 export interface LocalEndpointOptions {
   token: string;
+  /** MAX_HTTP_CONNECTIONS unless set (tests). */
+  maxConnections?: number;
   deps: EndpointDeps;
   log: (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 }
@@ -93,6 +103,7 @@ export class LocalEndpoint {
         } else res.destroy();
       });
     });
+    server.maxConnections = this.opts.maxConnections ?? MAX_HTTP_CONNECTIONS;
     const connections = new ConnectionDrain(server);
     this.connections = connections;
     this.configure(server, settings, wanted);

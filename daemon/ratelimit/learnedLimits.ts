@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ProviderId } from '../../protocol';
+import { LruMap } from '../platform/lruMap';
 import { parseRateLimitHeaders, type RateLimitReport } from './rateLimitHeaders';
 import type { ProviderLimits } from './tierPresets';
 
@@ -10,6 +11,13 @@ interface Entry extends ProviderLimits {
 }
 
 /**
+ * How many keys' limits are kept, in memory and in the file: each key ever used (every rotation,
+ * every key a window hands over) adds one. Past this the one learned or used least recently goes;
+ * its key, if it comes back, starts from the tier preset until a response states its limits again.
+ */
+export const MAX_LEARNED_KEYS = 256;
+
+/**
  * The per-minute limits each key really has, as its provider's response headers state them
  * (Anthropic's `anthropic-ratelimit-*-limit`, OpenAI's `x-ratelimit-limit-*`). They replace the
  * tier preset, which is only a guess: a key on a higher tier than the preset must not be told
@@ -17,7 +25,7 @@ interface Entry extends ProviderLimits {
  * the key), so a restart does not go back to the guess.
  */
 export class LearnedLimits {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new LruMap<string, Entry>(MAX_LEARNED_KEYS);
 
   constructor(
     private readonly file: string | undefined,
@@ -49,7 +57,7 @@ export class LearnedLimits {
     const stated = limitsFromReport(provider, report);
     if (!stated) return false;
     const key = `${provider}:${keyId}`;
-    const before = this.entries.get(key);
+    const before = this.entries.peek(key);
     const merged = { ...before, ...stated };
     const changed = !before || (['rpm', 'itpm', 'otpm', 'tpm'] as const).some((k) => before[k] !== merged[k]);
     if (!changed) return false;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ProviderId, RateLimitStatus } from '../../protocol';
+import { LruMap } from '../platform/lruMap';
 import type { Timers } from '../resilience/timers';
 import type { LearnedLimits } from './learnedLimits';
 import { LimitPressure } from './limitPressure';
@@ -25,11 +26,21 @@ export function keyIdOf(apiKey: string | undefined): string {
 }
 
 /**
+ * How many keys of one provider have a limiter. A key rotated, or handed over by a window
+ * (`keys/provide`), leaves its limiter behind; past this the least recently used one without a
+ * queue goes (one with requests waiting is kept while another can go). A key that comes back
+ * after that starts with full buckets.
+ */
+export const MAX_LIMITERS_PER_PROVIDER = 64;
+
+/**
  * Every limiter of the daemon, one per provider and key, created on first use. The daemon is one
  * process for every VS Code window and the CLI, so these are the limits of all of them together.
  */
+const queueing = (limiter: ProviderLimiter | null) => limiter !== null && limiter.queued > 0;
+
 export class RateLimiter {
-  private readonly limiters = new Map<ProviderId, Map<string, ProviderLimiter | null>>();
+  private readonly limiters = new Map<ProviderId, LruMap<string, ProviderLimiter | null>>();
   private readonly pressure = new LimitPressure();
   private readonly now: () => number;
   private readonly windowMs: number;
@@ -49,7 +60,7 @@ export class RateLimiter {
       this.limiters.clear();
     }
     let byKey = this.limiters.get(provider);
-    if (!byKey) this.limiters.set(provider, (byKey = new Map<string, ProviderLimiter | null>()));
+    if (!byKey) this.limiters.set(provider, (byKey = new LruMap(MAX_LIMITERS_PER_PROVIDER, { keep: queueing })));
     const id = apiKey ?? '';
     let limiter = byKey.get(id);
     if (limiter === undefined) {

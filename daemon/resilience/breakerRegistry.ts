@@ -1,4 +1,5 @@
 import type { ProviderId } from '../../protocol';
+import { LruMap } from '../platform/lruMap';
 import { CircuitBreaker, type BreakerOptions, type BreakerSettings, type BreakerSnapshot } from './circuitBreaker';
 
 export type BreakerEvent = 'break' | 'half-open' | 'reset';
@@ -9,11 +10,19 @@ export interface BreakerRegistryOptions extends BreakerOptions {
 }
 
 /**
+ * How many breakers are kept. The model comes from the request, so any name a client sends (or a
+ * typo) makes a breaker; a daemon uses a few dozen at most, and past this the least recently used
+ * closed one goes (an open or half-open one is kept while any closed one remains: forgetting it
+ * would send requests to a target known to be down).
+ */
+export const MAX_BREAKERS = 256;
+
+/**
  * One circuit per provider and model: one model being down says little about its siblings. The
  * settings are read through a function, so a config reload reaches existing breakers.
  */
 export class BreakerRegistry {
-  readonly #breakers = new Map<string, CircuitBreaker>();
+  readonly #breakers = new LruMap<string, CircuitBreaker>(MAX_BREAKERS, { keep: (b) => b.state !== 'closed' });
   readonly #settings: () => BreakerSettings;
 
   constructor(

@@ -8,6 +8,7 @@ import {
   type ProviderId,
   type ProviderKeys,
 } from '../../protocol';
+import { LruMap } from '../platform/lruMap';
 import type { FileKeys, FileKeyStore } from './fileKeyStore';
 import { keychainError, type KeychainBackend, type KeychainError } from './keychain';
 import { last4 } from './keyFormat';
@@ -73,6 +74,9 @@ export function checkProfile(profile: string): string {
   return profile;
 }
 
+/** Rejected keys remembered; far more than any profile holds. */
+export const MAX_REJECTED_KEYS = 256;
+
 const digest = (key: string) => crypto.createHash('sha256').update(key).digest('hex').slice(0, 16);
 
 /**
@@ -83,7 +87,9 @@ const digest = (key: string) => crypto.createHash('sha256').update(key).digest('
  */
 export class KeyRing {
   private readonly profiles = new Map<string, ProfileKeys>();
-  private readonly rejected = new Set<string>();
+  // Digests of keys a provider answered 401 to. A rotated or window-provided key may never be
+  // removed here, so the oldest goes past the bound (at worst it is tried, and rejected, once more).
+  private readonly rejected = new LruMap<string, true>(MAX_REJECTED_KEYS);
   private problem: KeychainError | undefined;
   private writes: Promise<unknown> = Promise.resolve();
   private fileKeys: FileKeys = {};
@@ -174,7 +180,7 @@ export class KeyRing {
 
   /** The provider answered 401 to this key: the next request starts with the next key. */
   markRejected(key: string): void {
-    this.rejected.add(digest(key));
+    this.rejected.set(digest(key), true);
   }
 
   isRejected(key: string): boolean {

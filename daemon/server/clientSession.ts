@@ -8,6 +8,7 @@ import {
 } from 'vscode-jsonrpc/node';
 import {
   ChatSendRequest,
+  ConduitError,
   HelloRequest,
   PingRequest,
   PROTOCOL_VERSION,
@@ -45,7 +46,17 @@ export interface SessionHost {
   requestEnded(): void;
   /** More request handlers (usage, cache, keys…), each area in its own file under server/handlers/. */
   extraHandlers?: readonly RegisterHandlers[];
+  /** Chat requests one connection may have in flight; MAX_REQUESTS_PER_CONNECTION unless set (tests). */
+  maxRequestsPerConnection?: number;
 }
+
+/**
+ * Chat requests one connection may have in flight at once. Each holds its request, its abort
+ * controller and its upstream call until answered, so without a bound one client could hold any
+ * number; past this a request is answered `queue_full` at once. Far above what a window or the
+ * CLI sends (the benchmarks go to 64); with the 1,024 connections, the daemon's bound.
+ */
+export const MAX_REQUESTS_PER_CONNECTION = 1024;
 
 /** Registers one area's handlers. `requireAuth` throws (and drops the client) before the handshake. */
 export type RegisterHandlers = (connection: MessageConnection, ctx: HandlerContext) => void;
@@ -132,6 +143,14 @@ export class ClientSession {
     });
     c.onRequest(ChatSendRequest.type, async (params, token) => {
       this.requireAuth();
+      const max = this.host.maxRequestsPerConnection ?? MAX_REQUESTS_PER_CONNECTION;
+      if (this.inFlight.size >= max)
+        return toResponseError(
+          new ConduitError({
+            code: 'queue_full',
+            message: `This connection already has ${max} requests in flight; nothing was sent. Retry once some are answered.`,
+          }),
+        );
       const controller = new AbortController();
       this.inFlight.add(controller);
       const cancel = token.onCancellationRequested(() => controller.abort());

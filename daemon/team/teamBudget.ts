@@ -151,12 +151,27 @@ export class TeamBudget {
         this.offline.set(key, o);
       }
       // Offline spend counts in Redis too, once it is back.
-      this.pending.push({ reserved: 0, spent, keys: r.keys, member: '' });
+      this.pendOfflineSpend(spent, r.keys);
       if (this.team.up) void this.flush();
       return;
     }
     this.pending.push({ reserved: r.micros, spent, keys: r.keys, member: r.member });
     void this.flush();
+  }
+
+  /**
+   * Offline settles are sums with no reservation of their own in Redis, so those on the same
+   * period keys are one write: the backlog grows with the periods an outage spans and the
+   * requests in flight when it began (each settles its own Redis reservation), not with every
+   * request served while Redis is away.
+   */
+  private pendOfflineSpend(spent: number, keys: readonly string[]): void {
+    if (spent === 0) return;
+    const same = this.pending.find(
+      (op) => op.member === '' && op.keys.length === keys.length && op.keys.every((k, i) => k === keys[i]),
+    );
+    if (same) same.spent += spent;
+    else this.pending.push({ reserved: 0, spent, keys, member: '' });
   }
 
   release(r: TeamReservation): void {
@@ -199,9 +214,12 @@ export class TeamBudget {
     try {
       while (this.pending.length > 0 && this.team.up) {
         const op = this.pending[0]!;
+        const { reserved, spent } = op;
         const ttls = op.keys.map((key) => String(this.ttlOf(key)));
-        await this.call('conduitBudgetSettle', op.keys, [String(op.reserved), String(op.spent), ...ttls, op.member]);
-        this.pending.shift();
+        await this.call('conduitBudgetSettle', op.keys, [String(reserved), String(spent), ...ttls, op.member]);
+        // Offline spend merged into this entry while it was being written stays for the next round.
+        op.spent -= spent;
+        if (op.spent === 0) this.pending.shift();
       }
       if (this.pending.length === 0) {
         // Everything spent offline is in Redis now; reservations still running offline keep their hold.

@@ -7,7 +7,8 @@ import { formatUsd } from './pricing';
  * (this period's highest crossing per budget) are kept for `conduit status`.
  */
 export class BudgetAlerts {
-  private readonly sent = new Set<string>();
+  /** What was sent, with the time its period resets: past that it is never asked again, and goes. */
+  private readonly sent = new Map<string, number>();
   private readonly active = new Map<string, { alert: Alert; resetsAt: number }>();
 
   constructor(private readonly now: () => number = Date.now) {}
@@ -16,6 +17,7 @@ export class BudgetAlerts {
     const events: AlertEvent[] = [];
     const at = this.now();
     const thresholds = [...warnAt].sort((a, b) => a - b);
+    for (const [dedupe, resetsAt] of this.sent) if (resetsAt <= at) this.sent.delete(dedupe);
     for (const s of statuses) {
       const share = s.limitUsd > 0 ? s.spentUsd / s.limitUsd : s.spentUsd > 0 ? 1 : 0;
       const crossed = thresholds.filter((t) => share >= t - 1e-9).pop();
@@ -24,7 +26,7 @@ export class BudgetAlerts {
       // The period's reset time is part of the key: a new day or month warns afresh.
       const dedupe = `${id}:${s.resetsAt}:${crossed}`;
       if (this.sent.has(dedupe)) continue;
-      this.sent.add(dedupe);
+      this.sent.set(dedupe, s.resetsAt);
       const previous = this.active.get(id);
       const scope = s.scope === 'global' ? 'The' : `Feature ${s.scope.slice('feature:'.length)}'s`;
       const message =

@@ -1,4 +1,5 @@
 import type { BudgetPeriod, BudgetStatus } from '../../protocol';
+import { LruMap } from '../platform/lruMap';
 import type { BudgetSettings } from './budgetSettings';
 import { dayKey, localUtcOffsetMinutes, monthKey, startOfDay } from './calendarKey';
 
@@ -47,6 +48,14 @@ export interface BudgetTableOptions {
 const EPSILON = 1e-9;
 
 /**
+ * How many features without a budget of their own have their spend tracked. The feature is the
+ * request's own string, so a client could name a new one with every request; past this the least
+ * recently used goes (its spend would count only if a budget for it were configured later, before
+ * a restart reads the ledger again). Features with a budget are never dropped.
+ */
+export const MAX_UNBUDGETED_FEATURES = 1024;
+
+/**
  * Budget reservations. Before a request goes upstream it reserves its worst-case cost against
  * every budget that applies (the global and its feature's, daily and monthly); after, the
  * reservation settles to the actual cost, or is released when nothing was spent. Everything is
@@ -58,6 +67,12 @@ const EPSILON = 1e-9;
 export class BudgetTable {
   private readonly spent = new Map<string, number>();
   private readonly reserved = new Map<string, number>();
+  private readonly features = new LruMap<string, true>(MAX_UNBUDGETED_FEATURES, {
+    keep: (_, feature) => Object.hasOwn(this.opts.settings().byFeature, feature),
+    evicted: (_, feature) => this.forgetFeature(feature),
+  });
+  /** The day and month keys the spend table was last pruned for. */
+  private periods = '';
   private readonly now: () => number;
   private readonly offset: (at: number) => number;
 
@@ -69,10 +84,12 @@ export class BudgetTable {
   /** Adds what the ledger says was spent before this daemon started. */
   seed(seed: SpendSeed): void {
     for (const [feature, usd] of seed.dayByFeature) {
+      this.features.set(feature, true);
       this.add(this.spent, `global|d:${seed.day}`, usd);
       this.add(this.spent, `feature:${feature}|d:${seed.day}`, usd);
     }
     for (const [feature, usd] of seed.monthByFeature) {
+      this.features.set(feature, true);
       this.add(this.spent, `global|m:${seed.month}`, usd);
       this.add(this.spent, `feature:${feature}|m:${seed.month}`, usd);
     }
@@ -144,6 +161,7 @@ export class BudgetTable {
     if (reservation.done) return;
     reservation.done = true;
     const actual = typeof actualUsd === 'number' && Number.isFinite(actualUsd) && actualUsd > 0 ? actualUsd : 0;
+    if (actual > 0) this.features.set(reservation.feature, true);
     for (const key of reservation.keys) {
       this.add(this.reserved, key, -reservation.usd);
       this.add(this.spent, key, actual);
@@ -218,7 +236,32 @@ export class BudgetTable {
   private keysFor(feature: string, at: number): string[] {
     const d = this.periodKey('day', at);
     const m = this.periodKey('month', at);
+    this.prune(d, m);
     return [`global|${d}`, `global|${m}`, `feature:${feature}|${d}`, `feature:${feature}|${m}`];
+  }
+
+  /**
+   * A new day or month: the spend of past periods is never read again, so it goes. A request
+   * that reserved before midnight and settles after adds to yesterday's keys, which the next
+   * new period removes.
+   */
+  private prune(day: string, month: string): void {
+    const periods = `${day}|${month}`;
+    if (periods === this.periods) return;
+    const first = this.periods === '';
+    this.periods = periods;
+    if (first) return;
+    for (const key of this.spent.keys()) {
+      const period = key.slice(key.lastIndexOf('|') + 1);
+      if (period !== day && period !== month) this.spent.delete(key);
+    }
+  }
+
+  /** Only this period's keys: older ones go with the next new period. */
+  private forgetFeature(feature: string): void {
+    const at = this.now();
+    this.spent.delete(`feature:${feature}|${this.periodKey('day', at)}`);
+    this.spent.delete(`feature:${feature}|${this.periodKey('month', at)}`);
   }
 
   private periodKey(period: BudgetPeriod, at: number): string {

@@ -1,5 +1,14 @@
 import type { UnpricedSpendStatus } from '../../protocol';
+import { LruMap } from '../platform/lruMap';
 import { dayKey, localUtcOffsetMinutes } from './calendarKey';
+
+/**
+ * How many unpriced models today's figure names, and how many are remembered as seen. The model
+ * is the request's own string, so a client could name a new one each time; past the bound the
+ * least recently used is dropped (its spend stays in the day's total; a model dropped from `seen`
+ * may raise its alert once more).
+ */
+export const MAX_UNPRICED_MODELS = 256;
 
 /**
  * What models without a known price cost today, at the prices assumed for them (their
@@ -11,8 +20,8 @@ export class UnpricedSpend {
   private day = '';
   private usd = 0;
   private requests = 0;
-  private readonly models = new Map<string, string>();
-  private readonly seen = new Set<string>();
+  private readonly models = new LruMap<string, string>(MAX_UNPRICED_MODELS);
+  private readonly seen = new LruMap<string, true>(MAX_UNPRICED_MODELS);
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -23,8 +32,8 @@ export class UnpricedSpend {
     this.requests++;
     const id = `${provider}/${model}`;
     this.models.set(id, assumedFrom);
-    if (this.seen.has(id)) return false;
-    this.seen.add(id);
+    if (this.seen.get(id)) return false;
+    this.seen.set(id, true);
     return true;
   }
 

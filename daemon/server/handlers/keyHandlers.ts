@@ -17,6 +17,7 @@ import { KeychainError } from '../../secrets/keychain';
 import { checkKey, last4 } from '../../secrets/keyFormat';
 import { checkProfile, ProfileNameError, type KeyRing } from '../../secrets/keyRing';
 import type { VerifyResult } from '../../secrets/keyVerify';
+import { MAX_KEYS_PER_CONNECTION } from '../../secrets/sessionKeys';
 import type { RegisterHandlers } from '../clientSession';
 import { answer } from './answer';
 
@@ -121,7 +122,10 @@ export function keyHandlers(deps: KeyHandlerDeps): RegisterHandlers {
               if (dropped > 0) deps.log('info', 'window keys forgotten', { session: ctx.session, keys: dropped });
             });
           }
-          session.provide(ctx.session, profile, provider, key);
+          if (!session.provide(ctx.session, profile, provider, key))
+            throw bad(
+              `Nothing was provided: this connection already holds ${MAX_KEYS_PER_CONNECTION} keys; withdraw one (key: null) first.`,
+            );
           const active = key !== null && deps.ring.candidates(provider, profile, deps.env)[0]?.key === key;
           deps.log('info', key === null ? 'window key withdrawn' : 'window key provided', {
             provider,

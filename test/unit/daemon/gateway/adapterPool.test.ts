@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AdapterPool } from '../../../../daemon/gateway/adapterPool';
+import { AdapterPool, MAX_ADAPTERS } from '../../../../daemon/gateway/adapterPool';
 
 const spec = (apiKey: string, id: 'openai' | 'anthropic' = 'openai') => ({
   id,
@@ -25,5 +25,18 @@ describe('AdapterPool', () => {
     const anthropic = pool.get(spec('sk-fake-shared', 'anthropic'));
     expect(anthropic).not.toBe(openai);
     expect(pool.get(spec('sk-fake-shared', 'openai'))).toBe(openai);
+  });
+});
+
+describe('AdapterPool bound', () => {
+  it('keeps at most MAX_ADAPTERS clients, however many keys come and go, and the one in use', () => {
+    const pool = new AdapterPool();
+    const used = pool.get(spec('sk-fake-in-use'));
+    for (let i = 0; i < MAX_ADAPTERS * 3; i++) {
+      pool.get(spec(`sk-fake-rotated-${i}`));
+      if (i % 8 === 0) expect(pool.get(spec('sk-fake-in-use'))).toBe(used);
+    }
+    expect((pool as unknown as { adapters: { size: number } }).adapters.size).toBe(MAX_ADAPTERS);
+    expect(pool.get(spec('sk-fake-in-use'))).toBe(used);
   });
 });

@@ -2,7 +2,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LearnedLimits, learnedLimitsFile, limitsFromHeaders } from '../../../../daemon/ratelimit/learnedLimits';
+import {
+  LearnedLimits,
+  learnedLimitsFile,
+  limitsFromHeaders,
+  MAX_LEARNED_KEYS,
+} from '../../../../daemon/ratelimit/learnedLimits';
 import { keyIdOf, RateLimiter } from '../../../../daemon/ratelimit/rateLimiter';
 import { rateLimitSettingsSchema } from '../../../../daemon/ratelimit/rateLimitSettings';
 
@@ -44,6 +49,19 @@ describe('limits learned from response headers', () => {
     expect(restarted.get('anthropic', 'ffffffff')).toBeUndefined();
     expect(JSON.parse(fs.readFileSync(file, 'utf8'))['anthropic:ab12cd34'].learnedAt).toBe('2026-12-06T00:00:00.000Z');
     if (process.platform !== 'win32') expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('limits learned, bounded by count', () => {
+  it('keeps at most MAX_LEARNED_KEYS keys, in memory and in the file, the least recently learned going first', () => {
+    const file = learnedLimitsFile(home());
+    const learned = new LearnedLimits(file);
+    const n = MAX_LEARNED_KEYS * 3;
+    for (let i = 0; i < n; i++) learned.learn('anthropic', `key${i}`, anthropicHeaders);
+    expect(Object.keys(JSON.parse(fs.readFileSync(file, 'utf8')))).toHaveLength(MAX_LEARNED_KEYS);
+    const restarted = new LearnedLimits(file);
+    expect(restarted.get('anthropic', `key${n - 1}`)).toEqual({ rpm: 4000, itpm: 400_000, otpm: 80_000 });
+    expect(restarted.get('anthropic', 'key0')).toBeUndefined();
   });
 });
 

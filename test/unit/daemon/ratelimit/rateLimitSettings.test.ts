@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../../../daemon/config/config';
-import { RateLimiter, keyIdOf } from '../../../../daemon/ratelimit/rateLimiter';
+import { MAX_LIMITERS_PER_PROVIDER, RateLimiter, keyIdOf } from '../../../../daemon/ratelimit/rateLimiter';
 import { limitsFor, rateLimitSettingsSchema } from '../../../../daemon/ratelimit/rateLimitSettings';
 import { evaluateAlerts } from '../../../../daemon/usage/alertRules';
 import { defaultAlertThresholds } from '../../../../daemon/usage/alertThresholds';
@@ -75,5 +75,24 @@ describe('the "consistently hitting limits" alert', () => {
   it('stays quiet at 20% or below, and with too few requests to tell', () => {
     expect(evaluateAlerts(snapshot(50, 10), defaultAlertThresholds, Date.now())).toEqual([]);
     expect(evaluateAlerts(snapshot(5, 5), defaultAlertThresholds, Date.now())).toEqual([]);
+  });
+});
+
+describe('the limiters are bounded by count', () => {
+  it('keeps at most MAX_LIMITERS_PER_PROVIDER keys per provider, and a key with requests waiting', async () => {
+    const settings = rateLimitSettingsSchema.parse({ tier: 'custom', overrides: { openai: { rpm: 1, burst: 1 } } });
+    const r = new RateLimiter({ settings: () => settings, now: () => 0 });
+    const busy = r.limiterFor('openai', 'sk-busy-key')!;
+    busy.tryAcquire({ input: 1, output: 1 }, 'interactive');
+    const ac = new AbortController();
+    const waiting = busy
+      .acquire({ input: 1, output: 1 }, { priority: 'interactive', signal: ac.signal })
+      .catch(() => 'aborted');
+    expect(busy.queued).toBe(1);
+    for (let i = 0; i < MAX_LIMITERS_PER_PROVIDER * 4; i++) r.limiterFor('openai', `sk-rotated-${i}`);
+    expect(r.status()).toHaveLength(MAX_LIMITERS_PER_PROVIDER);
+    expect(r.limiterFor('openai', 'sk-busy-key')).toBe(busy);
+    ac.abort();
+    expect(await waiting).toBe('aborted');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BreakerRegistry } from '../../../../daemon/resilience/breakerRegistry';
+import { BreakerRegistry, MAX_BREAKERS } from '../../../../daemon/resilience/breakerRegistry';
 
 const settings = { consecutiveFailures: 1, failureRate: 0.5, minRequests: 10, windowMs: 60_000, openMs: 30_000 };
 
@@ -29,5 +29,24 @@ describe('BreakerRegistry', () => {
       ['anthropic/claude', 'closed'],
       ['openai/gpt-b', 'closed'],
     ]);
+  });
+});
+
+describe('BreakerRegistry bound', () => {
+  it('keeps at most MAX_BREAKERS, however many model names requests bring, and the open ones first', () => {
+    const registry = new BreakerRegistry(settings, { now: () => 0 });
+    registry.get('openai', 'down').tryAcquire()?.failure('server_error');
+    registry.get('openai', 'busy');
+    for (let i = 0; i < MAX_BREAKERS * 4; i++) {
+      registry.get('openai', `made-up-${i}`);
+      if (i % 16 === 0) registry.get('openai', 'busy');
+    }
+    const keys = registry.snapshots().map((s) => s.key);
+    expect(keys).toHaveLength(MAX_BREAKERS);
+    // The open one outlived 1,024 newer names; the one in use stayed by being used.
+    expect(registry.get('openai', 'down').state).toBe('open');
+    expect(keys).toContain('openai/busy');
+    expect(keys).toContain(`openai/made-up-${MAX_BREAKERS * 4 - 1}`);
+    expect(keys).not.toContain('openai/made-up-0');
   });
 });

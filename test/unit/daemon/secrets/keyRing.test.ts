@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileKeyStore } from '../../../../daemon/secrets/fileKeyStore';
 import { KeychainError, MemoryKeychain } from '../../../../daemon/secrets/keychain';
-import { KeyRing } from '../../../../daemon/secrets/keyRing';
+import { KeyRing, MAX_REJECTED_KEYS } from '../../../../daemon/secrets/keyRing';
 import { resolveKey } from '../../../../daemon/secrets/keySource';
 import { SessionKeys } from '../../../../daemon/secrets/sessionKeys';
 
@@ -84,6 +84,15 @@ describe('KeyRing: keychain keys held in memory', () => {
     // With every key rejected, they are all tried again rather than none.
     r.markRejected(K2);
     expect(r.candidates('openai', 'default', {})).toHaveLength(2);
+  });
+
+  it('remembers at most MAX_REJECTED_KEYS rejected keys, the most recent ones', async () => {
+    const { ring: r } = await ring();
+    const made = (i: number) => `sk-test-FAKE-rotated-${String(i).padStart(24, '0')}`;
+    for (let i = 0; i < MAX_REJECTED_KEYS * 3; i++) r.markRejected(made(i));
+    expect(r.isRejected(made(MAX_REJECTED_KEYS * 3 - 1))).toBe(true);
+    expect(r.isRejected(made(0))).toBe(false);
+    expect((r as unknown as { rejected: { size: number } }).rejected.size).toBe(MAX_REJECTED_KEYS);
   });
 
   it('never lists more than the last 4 characters', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SessionKeys } from '../../../../daemon/secrets/sessionKeys';
+import { MAX_KEYS_PER_CONNECTION, SessionKeys } from '../../../../daemon/secrets/sessionKeys';
 
 const A = 'sk-test-FAKE-session-window-a-00000000000001';
 const B = 'sk-test-FAKE-session-window-b-00000000000002';
@@ -53,5 +53,22 @@ describe('SessionKeys: keys handed over by windows, per connection', () => {
     keys.provide(1, 'default', 'openai', A);
     keys.provide(1, 'default', 'openai', null);
     expect(seen).toEqual([A]);
+  });
+});
+
+describe('SessionKeys: bounded by count', () => {
+  it('holds at most MAX_KEYS_PER_CONNECTION keys for one connection, whatever profiles it names', () => {
+    const keys = new SessionKeys();
+    for (let i = 0; i < MAX_KEYS_PER_CONNECTION; i++) expect(keys.provide(1, `p${i}`, 'openai', A)).toBe(true);
+    expect(keys.provide(1, 'one-more', 'openai', A)).toBe(false);
+    expect(keys.get('one-more', 'openai')).toBeUndefined();
+    expect(keys.size).toBe(MAX_KEYS_PER_CONNECTION);
+    // A new key for a profile it holds replaces the old one; another connection has its own room.
+    expect(keys.provide(1, 'p0', 'openai', B)).toBe(true);
+    expect(keys.get('p0', 'openai')).toBe(B);
+    expect(keys.provide(2, 'one-more', 'openai', A)).toBe(true);
+    // Withdrawing one makes room again.
+    expect(keys.provide(1, 'p1', 'openai', null)).toBe(true);
+    expect(keys.provide(1, 'one-more', 'gemini', A)).toBe(true);
   });
 });

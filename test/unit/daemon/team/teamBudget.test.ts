@@ -91,6 +91,35 @@ describe.skipIf(!redisAvailable())('TeamBudget (Lua reservations in a real Redis
   });
 });
 
+describe.skipIf(!redisAvailable())('TeamBudget while Redis is away, bounded by count', () => {
+  const env = useRedis();
+
+  it('keeps one pending write per period, not one per request served offline, and writes the sum when Redis is back', async () => {
+    const conn = await env.connect('offline-many');
+    const b = new TeamBudget(conn, () => teamSettings({ budgets: { dailyUsd: 100 }, offlineShare: 1 }));
+    await b.statuses();
+    await env.redis.pause();
+    await waitFor(() => !conn.up, 10_000, 'Redis to be gone');
+    const later: TeamReservation[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const r = await b.reserve(0.001);
+      if (!r.ok) throw new Error('the offline share has room for every one');
+      if (i % 2) later.push(r.reservation);
+      else b.settle(r.reservation, 0.001);
+    }
+    expect(b.pendingCount).toBe(1);
+
+    await env.redis.resume();
+    await waitFor(() => conn.up, 10_000, 'Redis to be back');
+    // Settled while the backlog is being written: added to the entry in flight, and not lost.
+    for (const r of later) b.settle(r, 0.001);
+    await waitFor(() => b.pendingCount === 0, 10_000, 'b.pendingCount === 0');
+    const [day] = await b.statuses();
+    expect(day!.spentUsd).toBeCloseTo(2, 9);
+    expect(day!.reservedUsd).toBe(0);
+  });
+});
+
 describe.skipIf(!redisAvailable())('TeamBudget.raise (a dearer fallback model, in a real Redis)', () => {
   const env = useRedis();
 

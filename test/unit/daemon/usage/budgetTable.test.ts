@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BudgetAlerts } from '../../../../daemon/usage/budgetAlerts';
 import { budgetSchema, type BudgetSettings } from '../../../../daemon/usage/budgetSettings';
-import { BudgetTable } from '../../../../daemon/usage/budgetTable';
+import { BudgetTable, MAX_UNBUDGETED_FEATURES } from '../../../../daemon/usage/budgetTable';
 
 const DAY = 86_400_000;
 // 2026-03-10 12:00 UTC, with the calendar at UTC.
@@ -163,5 +163,55 @@ describe('budget warnings', () => {
     expect(spend(0.14)[0]).toMatchObject({ alert: { threshold: 1, severity: 'critical' } });
     expect(alerts.check(t.statuses(), [0.5, 0.8, 1])).toEqual([]);
     expect(alerts.list()).toHaveLength(1);
+  });
+});
+
+describe('budget warnings over many periods', () => {
+  it('remember only the warnings of periods not yet over', () => {
+    let now = NOON;
+    const t = table({ dailyUsd: 1 }, () => now);
+    const alerts = new BudgetAlerts(() => now);
+    let fired = 0;
+    for (let day = 0; day < 100; day++) {
+      now = NOON + day * DAY;
+      t.addSpend('ask', 1);
+      fired += alerts.check(t.statuses(), [0.5, 0.8, 1]).length;
+    }
+    expect(fired).toBe(100);
+    expect((alerts as unknown as { sent: Map<string, number> }).sent.size).toBe(1);
+  });
+});
+
+describe('the budget table is bounded by count', () => {
+  it('tracks the spend of at most MAX_UNBUDGETED_FEATURES features without a budget, and keeps those with one', () => {
+    const t = table({ dailyUsd: 1_000_000, byFeature: { kept: { dailyUsd: 100 } } });
+    t.addSpend('kept', 1);
+    for (let i = 0; i < MAX_UNBUDGETED_FEATURES * 3; i++) t.addSpend(`feature-${i}`, 0.01);
+    const tracked = (t as unknown as { spent: Map<string, number> }).spent;
+    // The global day and month, and two keys (day, month) per feature kept.
+    expect(tracked.size).toBe(2 + 2 * MAX_UNBUDGETED_FEATURES);
+    expect(t.spentUsd('feature:kept', 'day')).toBe(1);
+    expect(t.spentUsd(`feature:feature-${MAX_UNBUDGETED_FEATURES * 3 - 1}`, 'day')).toBeCloseTo(0.01);
+    expect(t.spentUsd('feature:feature-0', 'day')).toBe(0);
+    // Every request still counts against the global budget.
+    expect(t.spentUsd('global', 'day')).toBeCloseTo(1 + 0.01 * MAX_UNBUDGETED_FEATURES * 3);
+  });
+
+  it('drops past days and months once a new one starts', () => {
+    let now = NOON;
+    const t = table({ dailyUsd: 10 }, () => now);
+    const spent = (t as unknown as { spent: Map<string, number> }).spent;
+    for (let day = 0; day < 100; day++) {
+      now = NOON + day * DAY;
+      t.addSpend('ask', 0.5);
+    }
+    // Today's and this month's, for the global budget and the feature.
+    expect([...spent.keys()].sort()).toEqual([
+      'feature:ask|d:2026-06-17',
+      'feature:ask|m:2026-06',
+      'global|d:2026-06-17',
+      'global|m:2026-06',
+    ]);
+    expect(t.spentUsd('global', 'day')).toBe(0.5);
   });
 });

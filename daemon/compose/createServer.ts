@@ -3,6 +3,7 @@ import type { Gateway } from '../gateway/gateway';
 import type { LogFn } from '../log/logFn';
 import type { RegisterHandlers } from '../server/clientSession';
 import { DaemonServer } from '../server/daemonServer';
+import { startIdleScavenge } from './idleScavenge';
 import { startIdleTrim } from './idleTrim';
 import type { OptimizerHold } from './optimizerHold';
 import type { StatusReport } from './statusReport';
@@ -46,6 +47,7 @@ export function createServer(deps: ServerDeps): DaemonServer {
   const { gateway } = deps;
   const release = deps.optimizer?.release ?? ((): void => {});
   const trim = startIdleTrim({ log: deps.log, env: deps.env, afterTrim: release });
+  const scavenge = startIdleScavenge(deps.env);
   return new DaemonServer({
     token: deps.token,
     maxMessageBytes: deps.maxMessageBytes,
@@ -68,8 +70,12 @@ export function createServer(deps: ServerDeps): DaemonServer {
       started: () => {
         release();
         trim.requestStarted();
+        scavenge.requestStarted();
       },
-      ended: trim.requestEnded,
+      ended: () => {
+        trim.requestEnded();
+        scavenge.requestEnded();
+      },
     },
   });
 }

@@ -80,12 +80,18 @@ function isPlaceholder(value: string): boolean {
   return false;
 }
 
+// The exact patterns first; a context pattern (NAME=value, a URL password) adds a finding only
+// where no exact one already says what the secret is. Ordered once: the scan runs on every
+// streamed chunk and every string of a log line, and a copy and sort per call was most of what a
+// stream allocated in it (docs/performance.md, "Sixth pass").
+const SCAN_ORDER: readonly Pattern[] = [...PATTERNS].sort(
+  (a, b) => Number(a.group !== undefined) - Number(b.group !== undefined),
+);
+
 /** Every secret in `text`, in order, without overlaps (the earlier, longer match wins). */
 export function findSecrets(text: string): Finding[] {
   const found: Finding[] = [];
-  // The exact patterns first; a context pattern (NAME=value, a URL password) adds a finding
-  // only where no exact one already says what the secret is.
-  for (const p of [...PATTERNS].sort((a, b) => Number(a.group !== undefined) - Number(b.group !== undefined))) {
+  for (const p of SCAN_ORDER) {
     p.re.lastIndex = 0;
     for (let m = p.re.exec(text); m !== null; m = p.re.exec(text)) {
       if (m[0].length === 0) {
@@ -104,6 +110,8 @@ export function findSecrets(text: string): Finding[] {
 }
 
 export function dedupe(found: Finding[]): Finding[] {
+  // Nearly every text has no finding at all: no sort, no second array.
+  if (found.length < 2) return found;
   found.sort((a, b) => a.start - b.start || b.end - a.end);
   const out: Finding[] = [];
   for (const f of found) {

@@ -24,21 +24,32 @@ export function withCapabilities(inner: ProviderAdapter): ProviderAdapter {
         ...(p.adjusted.length ? { adjusted: p.adjusted } : {}),
       };
     },
-    async *stream(req, signal): AsyncGenerator<ProviderStreamEvent> {
+    stream(req, signal): AsyncIterable<ProviderStreamEvent> {
       const p = plan(req);
-      const unwrapper = p.wrapKey ? new StreamingUnwrapper(p.wrapKey) : undefined;
-      for await (const ev of inner.stream(p.request, signal)) {
-        if (ev.type === 'text' && unwrapper) {
-          const text = unwrapper.push(ev.text);
-          if (text) yield { type: 'text', text };
-        } else if (ev.type === 'done') {
-          const rest = unwrapper?.finish();
-          if (rest) yield { type: 'text', text: rest };
-          yield p.adjusted.length ? { ...ev, adjusted: p.adjusted } : ev;
-        } else {
-          yield ev;
-        }
-      }
+      // Nothing to unwrap or report: the adapter's own stream, without a generator around it that
+      // would pass every event on one more promise later (the first chunk's path, issue #23).
+      if (!p.wrapKey && p.adjusted.length === 0) return inner.stream(p.request, signal);
+      return fitted(p, inner.stream(p.request, signal));
     },
   };
+}
+
+/** The adapter's stream with the schema wrapper taken off the text and the adjustments on `done`. */
+async function* fitted(
+  p: RequestPlan,
+  events: AsyncIterable<ProviderStreamEvent>,
+): AsyncGenerator<ProviderStreamEvent> {
+  const unwrapper = p.wrapKey ? new StreamingUnwrapper(p.wrapKey) : undefined;
+  for await (const ev of events) {
+    if (ev.type === 'text' && unwrapper) {
+      const text = unwrapper.push(ev.text);
+      if (text) yield { type: 'text', text };
+    } else if (ev.type === 'done') {
+      const rest = unwrapper?.finish();
+      if (rest) yield { type: 'text', text: rest };
+      yield p.adjusted.length ? { ...ev, adjusted: p.adjusted } : ev;
+    } else {
+      yield ev;
+    }
+  }
 }

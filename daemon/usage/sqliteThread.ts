@@ -119,7 +119,7 @@ export class SqliteThread {
    * While the daemon is idle (its trim has run and no chat request came since: idleTrim.ts), its
    * own timers still wake the thread: the minute's maintenance round and the alert monitor's
    * evaluation. Each wake costs a new isolate and its connections, resident for the whole quiet
-   * spell (about 12 MB for 20 s of every minute). With `ms` > 0, a thread woken after a sleep of
+   * spell (about 10 MB for 20 s of every minute). With `ms` > 0, a thread woken after a sleep of
    * at least the quiet period sleeps again after `ms` without a message; a thread woken sooner
    * than that (a panel's questions a few seconds apart) keeps the whole spell, so a burst of use
    * pays one extra wake at most. 0 turns it off.

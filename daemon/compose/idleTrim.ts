@@ -6,11 +6,18 @@ import { compactingGc } from '../platform/compactingGc';
 
 /** How long without a request (or, for the SQLite thread, without a database message) before the trim. */
 export const IDLE_TRIM_MS = 20_000;
+/**
+ * Once trimmed, how long the SQLite thread stays awake after a wake by the daemon's own timers
+ * (sqliteThread.ts, sleepSoonAfterWake): their work is a few queries, done within milliseconds.
+ */
+export const BACKGROUND_WAKE_MS = 2_000;
 
 export interface IdleTrimDeps {
   quietMs: number;
   /** What the trim does once the daemon has been quiet for `quietMs`. */
   trim: () => void;
+  /** The first request after a trim has started: the daemon is in use again. */
+  resumed?: () => void;
   setTimer?: (fn: () => void, ms: number) => { unref?: () => void };
   clearTimer?: (timer: unknown) => void;
 }
@@ -23,6 +30,7 @@ export interface IdleTrimDeps {
 export class IdleTrim {
   private inFlight = 0;
   private timer: unknown;
+  private trimmed = false;
   private readonly setTimer: NonNullable<IdleTrimDeps['setTimer']>;
   private readonly clearTimer: NonNullable<IdleTrimDeps['clearTimer']>;
 
@@ -34,6 +42,10 @@ export class IdleTrim {
   readonly requestStarted = (): void => {
     this.inFlight++;
     this.disarm();
+    if (this.trimmed) {
+      this.trimmed = false;
+      this.deps.resumed?.();
+    }
   };
 
   readonly requestEnded = (): void => {
@@ -43,7 +55,9 @@ export class IdleTrim {
     this.disarm();
     const timer = this.setTimer(() => {
       this.timer = undefined;
-      if (this.inFlight === 0) this.deps.trim();
+      if (this.inFlight > 0) return;
+      this.trimmed = true;
+      this.deps.trim();
     }, this.deps.quietMs);
     timer.unref?.();
     this.timer = timer;
@@ -117,8 +131,11 @@ export function startIdleTrim(deps: { log: LogFn; env?: NodeJS.ProcessEnv; after
         spacesMb: residentSpaces(),
         externalMb: mb(after.external),
       });
+      // Until the next request, the daemon's own minute timers wake the SQLite thread only briefly.
+      SqliteThread.sleepSoonAfterWake(Math.min(BACKGROUND_WAKE_MS, quietMs));
       deps.afterTrim?.();
     },
+    resumed: () => SqliteThread.sleepSoonAfterWake(0),
   });
   trim.started();
   return trim;

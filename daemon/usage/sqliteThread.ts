@@ -56,6 +56,8 @@ export interface IdleSleep {
 export class SqliteThread {
   private static readonly threads: SqliteThread[] = [];
   private static sleep: IdleSleep = { quietMs: 0 };
+  /** The shorter spell after a wake from a long sleep while the daemon is idle (0: none). */
+  private static soonMs = 0;
 
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -71,6 +73,9 @@ export class SqliteThread {
   /** The connections closed when the thread went to sleep: only these open again when it wakes. */
   private closedAsleep = new Set<number>();
   private sleepTimer: NodeJS.Timeout | undefined;
+  private sleptAt = -Infinity;
+  /** This awake spell began with a wake from a sleep of at least the idle sleep's quiet period. */
+  private wokeFromLongSleep = false;
 
   private constructor(
     private readonly workerData: { driver: string; requireFrom: string },
@@ -106,6 +111,25 @@ export class SqliteThread {
     SqliteThread.sleep = sleep;
     for (const t of SqliteThread.threads) {
       t.lastUse = t.now();
+      t.armSleep();
+    }
+  }
+
+  /**
+   * While the daemon is idle (its trim has run and no chat request came since: idleTrim.ts), its
+   * own timers still wake the thread: the minute's maintenance round and the alert monitor's
+   * evaluation. Each wake costs a new isolate and its connections, resident for the whole quiet
+   * spell (about 10 MB for 20 s of every minute). With `ms` > 0, a thread woken after a sleep of
+   * at least the quiet period sleeps again after `ms` without a message; a thread woken sooner
+   * than that (a panel's questions a few seconds apart) keeps the whole spell, so a burst of use
+   * pays one extra wake at most. 0 turns it off.
+   */
+  static sleepSoonAfterWake(ms: number): void {
+    if (SqliteThread.soonMs === ms) return;
+    SqliteThread.soonMs = ms;
+    for (const t of SqliteThread.threads) {
+      clearTimeout(t.sleepTimer);
+      t.sleepTimer = undefined;
       t.armSleep();
     }
   }
@@ -222,9 +246,16 @@ export class SqliteThread {
     return (SqliteThread.sleep.now ?? Date.now)();
   }
 
+  /** How long without a message before this thread sleeps (0: never). */
+  private quietMs(): number {
+    const { quietMs } = SqliteThread.sleep;
+    const soon = SqliteThread.soonMs;
+    return quietMs > 0 && soon > 0 && this.wokeFromLongSleep ? Math.min(quietMs, soon) : quietMs;
+  }
+
   /** One timer per quiet period at most, whatever the traffic: it looks at the last use when it fires. */
   private armSleep(): void {
-    const { quietMs } = SqliteThread.sleep;
+    const quietMs = this.quietMs();
     if (quietMs <= 0 || !this.worker || this.sleepTimer) return;
     const wait = Math.max(0, this.lastUse + quietMs - this.now());
     this.sleepTimer = setTimeout(() => {
@@ -235,7 +266,7 @@ export class SqliteThread {
   }
 
   private async sleepIfQuiet(): Promise<void> {
-    const { quietMs } = SqliteThread.sleep;
+    const quietMs = this.quietMs();
     if (quietMs <= 0 || !this.worker || this.dead) return;
     if (this.held) {
       this.lastUse = this.now();
@@ -259,6 +290,7 @@ export class SqliteThread {
     this.worker = null;
     await worker?.terminate();
     this.held = null;
+    this.sleptAt = this.now();
     SqliteThread.sleep.onSleep?.({ threadId: this.lastThreadId, connections });
     for (const post of held) post();
   }
@@ -266,6 +298,7 @@ export class SqliteThread {
   private wake(): void {
     const held: Array<() => void> = [];
     this.held = held;
+    this.wokeFromLongSleep = this.now() - this.sleptAt >= SqliteThread.sleep.quietMs;
     this.startWorker();
     // A connection attached while asleep opens with its own `open` message, after these.
     const asleep = [...this.closedAsleep].filter((conn) => this.files.has(conn));

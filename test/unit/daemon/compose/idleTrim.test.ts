@@ -63,4 +63,24 @@ describe('IdleTrim', () => {
     trim.requestEnded();
     expect(timers.armed.size).toBe(0);
   });
+
+  it('says once when the first request after a trim starts, and not before the trim', () => {
+    const timers = handTimers();
+    let resumed = 0;
+    const trim = new IdleTrim({ quietMs: 1000, trim: () => undefined, resumed: () => resumed++, ...timers });
+    trim.requestStarted();
+    trim.requestEnded();
+    trim.requestStarted();
+    trim.requestEnded();
+    expect(resumed).toBe(0);
+    timers.fireAll();
+    trim.requestStarted();
+    trim.requestStarted();
+    expect(resumed).toBe(1);
+    trim.requestEnded();
+    trim.requestEnded();
+    timers.fireAll();
+    trim.requestStarted();
+    expect(resumed).toBe(2);
+  });
 });

@@ -16,7 +16,7 @@ export interface TempSqlite {
 
 /**
  * Databases on the shared SQLite thread in a temporary folder per test. After each test they are
- * closed, the thread's idle sleep is switched off again (tests set it), and the folder is removed.
+ * closed, the thread's idle sleep and its sooner sleep after a wake are switched off again (tests set them), and the folder is removed.
  */
 export function useTempSqlite(prefix: string): TempSqlite {
   let dir = '';
@@ -27,6 +27,7 @@ export function useTempSqlite(prefix: string): TempSqlite {
   afterEach(async () => {
     for (const db of open.splice(0)) await db.close().catch(() => undefined);
     SqliteThread.setIdleSleep({ quietMs: 0 });
+    SqliteThread.sleepSoonAfterWake(0);
     fs.rmSync(dir, { recursive: true, force: true });
   });
   return {

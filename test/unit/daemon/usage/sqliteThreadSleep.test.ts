@@ -119,4 +119,45 @@ describe('the SQLite thread asleep at idle', () => {
     expect(fs.existsSync(path.join(tmp.dir, 'first.db-wal'))).toBe(false);
     expect(fs.existsSync(path.join(tmp.dir, 'second.db-wal'))).toBe(false);
   });
+
+  it('woken after a long sleep, sleeps again after the shorter spell while the daemon is idle', async () => {
+    const SOON = 1000;
+    const db = await openDb('soon.db');
+    await db.exec('CREATE TABLE t (v INTEGER)');
+    clock += QUIET;
+    await SqliteThread.sleepQuiet();
+    expect(sleeps).toEqual([1]);
+    SqliteThread.sleepSoonAfterWake(SOON);
+
+    // A minute's timer wakes it after a long sleep: asleep again after SOON, not after QUIET.
+    clock += QUIET;
+    expect(await db.get('SELECT 1 AS one')).toEqual({ one: 1 });
+    expect(wakes).toBe(1);
+    clock += SOON - 1;
+    await SqliteThread.sleepQuiet();
+    expect(sleeps).toEqual([1]);
+    clock += 1;
+    await SqliteThread.sleepQuiet();
+    expect(sleeps).toEqual([1, 1]);
+
+    // Woken again a few seconds later (a panel's next question): it keeps the whole spell.
+    clock += 5 * SOON;
+    await db.run('INSERT INTO t (v) VALUES (1)');
+    expect(wakes).toBe(2);
+    clock += SOON;
+    await SqliteThread.sleepQuiet();
+    expect(sleeps).toEqual([1, 1]);
+    clock += QUIET - SOON;
+    await SqliteThread.sleepQuiet();
+    expect(sleeps).toEqual([1, 1, 1]);
+
+    // Switched off (a request came): after a long sleep too, the whole spell.
+    SqliteThread.sleepSoonAfterWake(0);
+    clock += QUIET;
+    expect(await db.all('SELECT v FROM t')).toEqual([{ v: 1 }]);
+    expect(wakes).toBe(3);
+    clock += SOON;
+    await SqliteThread.sleepQuiet();
+    expect(sleeps).toEqual([1, 1, 1]);
+  });
 });

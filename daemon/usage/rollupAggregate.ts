@@ -29,6 +29,8 @@ export interface AggregateQuery {
   utcOffsetMinutes: number;
   /** Latency and TTFT sketches too; sums alone are cheaper. */
   sketches: boolean;
+  /** Errors by code and HTTP status too (the default); the panel's breakdown counts errors only. */
+  errorDetail?: boolean;
 }
 
 export interface UsageSums {
@@ -48,8 +50,13 @@ export interface UsageSums {
 
 export interface Aggregate extends UsageSums {
   keys: string[];
-  errorsByCode: Record<string, number>;
-  errorsByStatus: Record<string, number>;
+  /**
+   * Maps, not objects: a status such as 529 is an array index, and an object given one grows a
+   * backing array of hundreds of slots (about 6 kB a group; the panel's breakdown of 90 days made
+   * 11 MB of them a question).
+   */
+  errorsByCode: Map<string, number>;
+  errorsByStatus: Map<string, number>;
   latency: LatencySketch;
   ttft: LatencySketch;
 }
@@ -79,7 +86,26 @@ export function aggregateUsage(db: SqliteDb, q: AggregateQuery): Promise<Aggrega
   return rollupGate(db).read(() => aggregate(db, q));
 }
 
-async function aggregate(db: SqliteDb, q: AggregateQuery): Promise<AggregateResult> {
+/**
+ * A group as the packed answer holds it: its keys, then requests, input, output, cache read,
+ * cache write and reasoning tokens, cost, unpriced, estimated, cache hits, saved, errors.
+ */
+export type PackedGroup = (string | number)[];
+
+/**
+ * The groups' keys and sums alone, one element a group as SQLite grouped them (no sketches, no
+ * errors by code): for a caller that turns thousands of groups into rows of its own (the panel's
+ * breakdown) without a Map entry, two sketches and two tallies a group on the way.
+ */
+export function groupSums(db: SqliteDb, q: Omit<AggregateQuery, 'sketches' | 'errorDetail'>): Promise<PackedGroup[]> {
+  return rollupGate(db).read(async () => {
+    const { packed } = await packedAnswer(db, { ...q, sketches: false, errorDetail: false });
+    return parseElements(packed?.sums ?? null);
+  });
+}
+
+/** The plan of a question and its one statement's answer (none when the range is empty). */
+async function packedAnswer(db: SqliteDb, q: AggregateQuery) {
   const state = await readRollupState(db);
   const timeGroup = TIME_DIMS.find((d) => q.groupBy.includes(d)) ?? null;
   const plan: RollupPlan = planRollups({
@@ -90,18 +116,23 @@ async function aggregate(db: SqliteDb, q: AggregateQuery): Promise<AggregateResu
     rawSince: state.rawSince,
     rollupsReady: state.ready,
   });
-  const groups = new Map<string, Aggregate>();
-  const result = { groups, rawSince: state.rawSince, roundedToHour: plan.roundedToHour, migrating: !state.ready };
   // The tail: rows written since the roller's last fold, inside the parts the rollups answered.
   const rolled = [...plan.hour, ...plan.day];
   const tail = state.ready && rolled.length > 0 ? rolled : [];
-  if (plan.raw.length === 0 && rolled.length === 0) return result;
   // Unfiltered and grouped by time only: the dimension-free sketches answer the percentiles.
   const bucketSketches =
     q.sketches && !hasFilters(q.filters) && q.groupBy.every((d) => (TIME_DIMS as readonly GroupDim[]).includes(d));
+  if (plan.raw.length === 0 && rolled.length === 0) return { state, plan, tail, bucketSketches, packed: undefined };
   const cache = sketchCache(db);
   const known = bucketSketches ? cache.versions.bind(cache) : null;
   const packed = await db.get<PackedAnswer>(...packedQuery(q, plan, tail, state.rolledTo, known));
+  return { state, plan, tail, bucketSketches, packed };
+}
+
+async function aggregate(db: SqliteDb, q: AggregateQuery): Promise<AggregateResult> {
+  const { state, plan, tail, bucketSketches, packed } = await packedAnswer(db, q);
+  const groups = new Map<string, Aggregate>();
+  const result = { groups, rawSince: state.rawSince, roundedToHour: plan.roundedToHour, migrating: !state.ready };
   if (packed) addPacked(groups, packed, q.groupBy.length, q.sketches && !bucketSketches);
   if (packed?.sketches) await addBucketSketches(db, groups, packed.sketches, q.groupBy.length);
   if (q.sketches) {
@@ -139,9 +170,8 @@ function addPacked(groups: Map<string, Aggregate>, packed: PackedAnswer, nKeys: 
   for (const item of parseElements(packed.errors)) {
     const g = groupFor(groups, item.slice(0, nKeys).map(String));
     const [code, status, n] = item.slice(nKeys) as [string, number, number];
-    g.errorsByCode[code] = (g.errorsByCode[code] ?? 0) + n;
-    const key = status === 0 ? 'none' : String(status);
-    g.errorsByStatus[key] = (g.errorsByStatus[key] ?? 0) + n;
+    addTo(g.errorsByCode, code, n);
+    addTo(g.errorsByStatus, status === 0 ? 'none' : String(status), n);
   }
 }
 
@@ -192,8 +222,12 @@ async function addBucketSketches(
   }
 }
 
-function parseElements(text: string | null): (string | number)[][] {
-  return text ? (JSON.parse(`[${text}]`) as (string | number)[][]) : [];
+function addTo(tally: Map<string, number>, key: string, n: number): void {
+  tally.set(key, (tally.get(key) ?? 0) + n);
+}
+
+function parseElements(text: string | null): PackedGroup[] {
+  return text ? (JSON.parse(`[${text}]`) as PackedGroup[]) : [];
 }
 
 /** Raw latencies go into the sketches a page at a time (keyset on started_at, id). */
@@ -248,8 +282,8 @@ function groupFor(groups: Map<string, Aggregate>, keys: string[]): Aggregate {
       (g = {
         keys,
         ...emptySums(),
-        errorsByCode: {},
-        errorsByStatus: {},
+        errorsByCode: new Map(),
+        errorsByStatus: new Map(),
         latency: new LatencySketch(),
         ttft: new LatencySketch(),
       }),
@@ -279,15 +313,15 @@ export function totalOf(groups: Iterable<Aggregate>): Aggregate {
   const t: Aggregate = {
     keys: [],
     ...emptySums(),
-    errorsByCode: {},
-    errorsByStatus: {},
+    errorsByCode: new Map(),
+    errorsByStatus: new Map(),
     latency: new LatencySketch(),
     ttft: new LatencySketch(),
   };
   for (const g of groups) {
     for (const k of Object.keys(emptySums()) as (keyof UsageSums)[]) t[k] += g[k];
-    for (const [c, n] of Object.entries(g.errorsByCode)) t.errorsByCode[c] = (t.errorsByCode[c] ?? 0) + n;
-    for (const [s, n] of Object.entries(g.errorsByStatus)) t.errorsByStatus[s] = (t.errorsByStatus[s] ?? 0) + n;
+    for (const [c, n] of g.errorsByCode) addTo(t.errorsByCode, c, n);
+    for (const [s, n] of g.errorsByStatus) addTo(t.errorsByStatus, s, n);
     t.latency.merge(g.latency);
     t.ttft.merge(g.ttft);
   }

@@ -116,10 +116,13 @@ export function packedQuery(
   const sums = `(SELECT group_concat(${json(sumItems)}, ',')
     FROM (SELECT ${[...keys, ...ROLLUP_SUMS.map((c) => `SUM(${c}) AS ${c}`), 'SUM(errors) AS errors'].join(', ')}
       ${rowSketches ? `, ${concatSketches}` : ''} FROM (${union(sumParts)}) ${byKeys()}))`;
-  const errors = `(SELECT group_concat(${json([...quotedKeys, 'json_quote(error_code)', 'http_status', 'n'])}, ',')
+  const errorDetail = q.errorDetail !== false;
+  const errors = errorDetail
+    ? `(SELECT group_concat(${json([...quotedKeys, 'json_quote(error_code)', 'http_status', 'n'])}, ',')
     FROM (SELECT ${[...keys, 'error_code', 'http_status', 'SUM(n) AS n'].join(', ')}
-      FROM (${union(errorParts)}) ${byKeys('error_code', 'http_status')}))`;
-  const params = [...sumParts.flatMap((x) => x.params), ...errorParts.flatMap((x) => x.params)];
+      FROM (${union(errorParts)}) ${byKeys('error_code', 'http_status')}))`
+    : 'NULL';
+  const params = [...sumParts.flatMap((x) => x.params), ...(errorDetail ? errorParts.flatMap((x) => x.params) : [])];
   let sketches = 'NULL';
   if (bucketSketches) {
     const sketchParts: string[] = [];

@@ -37,8 +37,8 @@ export async function queryUsage(
     groupBy,
     groups,
     total: toUsageGroup('total', total),
-    errorsByCode: total.errorsByCode,
-    errorsByStatus: total.errorsByStatus,
+    errorsByCode: Object.fromEntries(total.errorsByCode),
+    errorsByStatus: Object.fromEntries(total.errorsByStatus),
     ledger: ledger.status(),
     sources: {
       rawSince: result.rawSince > 0 ? result.rawSince : null,

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { UsageFilters, UsageRow } from '../../../../protocol/usage';
+import type { UsageBreakdownCell, UsageFilters, UsageRow } from '../../../../protocol/usage';
 import { aggregateUsage, type Aggregate, type GroupDim } from '../../../../daemon/usage/rollupAggregate';
 import { compactBatch } from '../../../../daemon/usage/rollupCompactor';
 import { rollBatch } from '../../../../daemon/usage/rollupRoll';
@@ -8,6 +8,7 @@ import { SqliteDb } from '../../../../daemon/usage/sqlite';
 import { countErrors, groupKey, summarizeRows } from '../../../../daemon/usage/usageGroups';
 import { UsageLedger } from '../../../../daemon/usage/usageLedger';
 import { breakdownFromRollups } from '../../../../daemon/usage/usageBreakdown';
+import { breakdownCells } from '../../../../daemon/server/handlers/usageHandlers';
 import { generateLedger, syntheticRecord } from '../../../fixtures/usage/generateLedger';
 import { seededRandom } from '../../../fixtures/seededRandom';
 import { DAY, HOUR, ledgerDir, rawRows } from './rollupTestLedger';
@@ -22,6 +23,12 @@ function matches(r: UsageRow, f: UsageFilters): boolean {
     (f.model === undefined || r.model === f.model) &&
     (f.client === undefined || r.client === f.client)
   );
+}
+
+/** A cell's counts (its dimensions and every field but the two sums of USD). */
+function countsOf(c: UsageBreakdownCell): Omit<UsageBreakdownCell, 'costUsd' | 'cacheSavedUsd'> {
+  const { costUsd: _cost, cacheSavedUsd: _saved, ...counts } = c;
+  return counts;
 }
 
 /** The exact answer from the raw rows: sums, errors by code and status, and percentiles of each group. */
@@ -49,8 +56,8 @@ function expectExact(groups: Map<string, Aggregate>, rows: UsageRow[], by: Group
     expect(g.costUsd).toBeCloseTo(e.costUsd, 9);
     expect(g.cacheSavedUsd).toBeCloseTo(e.cacheSavedUsd, 9);
     const errors = countErrors(mine);
-    expect(g.errorsByCode).toEqual(errors.byCode);
-    expect(g.errorsByStatus).toEqual(errors.byStatus);
+    expect(Object.fromEntries(g.errorsByCode)).toEqual(errors.byCode);
+    expect(Object.fromEntries(g.errorsByStatus)).toEqual(errors.byStatus);
     for (const [sketch, p] of [
       [g.latency, e.latencyMs],
       [g.ttft, e.ttftMs],
@@ -117,28 +124,30 @@ describe('aggregateUsage, one packed statement', () => {
     await ledger.close();
   });
 
-  it('the breakdown cells add up to the raw rows of each day, provider, model and feature', async () => {
+  it("the breakdown cells are the raw rows' cells, field for field, by day and by hour", async () => {
     const file = path.join(dir, 'breakdown.db');
     await generateLedger(file, { rows: 3000, days: 30, end: END, seed: 13 });
     const db = await SqliteDb.open(file);
+    // Sub-hour edges (raw rows), whole hours and whole days, at an offset of 5:30.
     const since = END - 27 * DAY - 7 * 60_000;
-    const cells = await breakdownFromRollups(db, { since, until: END }, 330);
     const rows = await rawRows(db, since, END);
-    const exact = new Map<string, { requests: number; errors: number; cost: number }>();
-    for (const r of rows) {
-      const id = JSON.stringify(['day', 'provider', 'model', 'feature'].map((d) => groupKey(r, d as GroupDim, 330)));
-      const e = exact.get(id) ?? { requests: 0, errors: 0, cost: 0 };
-      e.requests++;
-      if (r.errorCode !== null && r.errorCode !== 'cancelled') e.errors++;
-      e.cost += r.costUsd ?? 0;
-      exact.set(id, e);
-    }
-    expect(cells).toHaveLength(exact.size);
+    const cells = await breakdownFromRollups(db, { since, until: END }, 330);
+    const exact = breakdownCells(rows, 330);
+    expect(cells.map((c) => c.day)).toEqual([...cells.map((c) => c.day)].sort());
+    const byKey = (c: UsageBreakdownCell) => JSON.stringify([c.hour ?? c.day, c.provider, c.model, c.feature]);
+    const want = new Map(exact.map((c) => [byKey(c), c]));
+    expect(cells).toHaveLength(exact.length);
     for (const c of cells) {
-      const e = exact.get(JSON.stringify([c.day, c.provider, c.model, c.feature]))!;
-      expect([c.requests, c.errors]).toEqual([e.requests, e.errors]);
-      expect(c.costUsd).toBeCloseTo(e.cost, 5);
+      const e = want.get(byKey(c))!;
+      expect(countsOf(c)).toEqual(countsOf(e));
+      expect(c.costUsd).toBeCloseTo(e.costUsd, 6);
+      expect(c.cacheSavedUsd).toBeCloseTo(e.cacheSavedUsd, 6);
     }
+    // By the hour, over the last two days: each cell's hour and its day.
+    const hours = await breakdownFromRollups(db, { since: END - 2 * DAY, until: END }, 330, 'hour');
+    const hourRows = await rawRows(db, END - 2 * DAY, END);
+    expect(hours.reduce((n, c) => n + c.requests, 0)).toBe(hourRows.length);
+    for (const c of hours) expect(c.hour!.slice(0, 10)).toBe(c.day);
     await db.close();
   });
 

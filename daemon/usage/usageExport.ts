@@ -26,12 +26,31 @@ export async function exportUsage(
     includeSamples: params.includeSamples === true,
   };
   await ledger.settled();
+  if (page.after === 0) page.after = await beforeFirstId(ledger, page.since, page.until);
   if (page.includeSamples) page.limit = await limitBySize(ledger, page);
   if (params.format === 'csv') {
     const { csv, csvRows, next } = await selectCsvPage(ledger.reader(), page);
     return { rows: [], csv, csvRows, next };
   }
   return selectPage(ledger.reader(), page);
+}
+
+/**
+ * The cursor just before the range's first row. Pages walk the table by id (see selectPage), so a
+ * first page from id 0 read every row older than the range, a whole year's for the panel's last 15
+ * minutes (570-810 ms of its snapshot on 1,000,000 rows). The smallest id among the range's rows,
+ * found on the started_at index, is exact: a row that started in the range cannot have a smaller id
+ * than the smallest of them, whatever order requests finished in.
+ */
+async function beforeFirstId(ledger: UsageLedger, since: number, until: number): Promise<number> {
+  const first = await ledger
+    .reader()
+    .get<{ id: number | null }>(
+      'SELECT MIN(id) AS id FROM requests INDEXED BY requests_started_at WHERE started_at >= ? AND started_at < ?',
+      [since, until],
+    );
+  // No row in the range: a cursor past every id gives the empty page the walk would have given.
+  return first?.id != null ? first.id - 1 : Number.MAX_SAFE_INTEGER;
 }
 
 /** The page's rows that fit in SAMPLE_PAGE_BYTES, counted over the rows the filters keep. */

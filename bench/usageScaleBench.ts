@@ -22,6 +22,7 @@ import { migrate, SCHEMA_VERSION } from '../daemon/usage/migrations';
 import { SqliteDb } from '../daemon/usage/sqlite';
 import { UsageBreakdownRequest, UsageQueryRequest, type UsageQueryParams } from '../protocol/usage';
 import { fetchSnapshot } from '../extension/panelData';
+import { measureTable, type Measure } from './usageScaleTable';
 import { generateLedger, syntheticRecord } from '../test/fixtures/usage/generateLedger';
 import { seededRandom } from '../test/fixtures/seededRandom';
 import { benchHome, rssOf } from './processes';
@@ -44,15 +45,6 @@ const log = (s: string): void => {
 };
 const MB = 1024 * 1024;
 const DAY = 86_400_000;
-
-interface Measure {
-  name: string;
-  daemonMs: number;
-  cliMs: number;
-  maxRssMb: number;
-  afterRssMb: number;
-  detail?: string;
-}
 
 /** Samples the daemon's RSS every few ms while `work` runs. */
 async function sampled<T>(pid: number, work: () => Promise<T>): Promise<{ value: T; maxRss: number }> {
@@ -181,36 +173,41 @@ async function queries(
     ];
     {
       // First, on the daemon as it started: the first ask is the one the panel's wait has to hold.
+      // The whole snapshot is one of the issue's queries too: its RSS is sampled like theirs.
       const parts: number[] = [];
       const wholes: number[] = [];
-      for (let i = 0; i < 5; i++) {
-        const r = await firstPaintPart(client, Date.now());
-        parts.push(r.part);
-        wholes.push(r.whole);
-      }
+      const loads = await sampled(pid, async () => {
+        for (let i = 0; i < 5; i++) {
+          const r = await firstPaintPart(client, Date.now());
+          parts.push(r.part);
+          wholes.push(r.whole);
+        }
+      });
       out.push({
         name: 'panel first-paint part (fetchSnapshot)',
         daemonMs: percentile(parts, 50),
         cliMs: NaN,
-        maxRssMb: NaN,
-        afterRssMb: NaN,
+        maxRssMb: (loads.maxRss - idle) / MB,
+        afterRssMb: (rssOf(pid) - idle) / MB,
         detail: `first ${parts[0]!.toFixed(1)} ms; whole snapshot ${percentile(wholes, 50).toFixed(0)} ms, first ${wholes[0]!.toFixed(0)} ms`,
       });
       log(`[${label}] panel first-paint part: ${parts.map((x) => x.toFixed(1)).join(', ')} ms`);
     }
     {
       const times: number[] = [];
-      for (let i = 0; i < 5; i++) {
-        const t = performance.now();
-        await firstPaint(client, Date.now(), offset);
-        times.push(performance.now() - t);
-      }
+      const loads = await sampled(pid, async () => {
+        for (let i = 0; i < 5; i++) {
+          const t = performance.now();
+          await firstPaint(client, Date.now(), offset);
+          times.push(performance.now() - t);
+        }
+      });
       out.push({
         name: "panel first paint (main's 3 at once)",
         daemonMs: percentile(times, 50),
         cliMs: NaN,
-        maxRssMb: NaN,
-        afterRssMb: NaN,
+        maxRssMb: (loads.maxRss - idle) / MB,
+        afterRssMb: (rssOf(pid) - idle) / MB,
       });
       log(`[${label}] panel first paint: daemon ${percentile(times, 50).toFixed(1)} ms`);
     }
@@ -360,25 +357,16 @@ async function main(): Promise<void> {
     fs.rmSync(home, { recursive: true, force: true });
     if (beforeHome !== home) fs.rmSync(beforeHome, { recursive: true, force: true });
   }
-  const table = (label: string, rows: Measure[]) =>
-    [
-      `${label}`,
-      `  ${'question'.padEnd(34)} ${'daemon'.padStart(9)} ${'CLI'.padStart(9)} ${'RSS +max'.padStart(9)} ${'RSS +after'.padStart(10)}`,
-      ...rows.map(
-        (m) =>
-          `  ${m.name.padEnd(34)} ${(Number.isNaN(m.daemonMs) ? '-' : `${m.daemonMs.toFixed(1)} ms`).padStart(9)} ${(Number.isNaN(m.cliMs) ? '-' : `${m.cliMs.toFixed(0)} ms`).padStart(9)} ${(Number.isNaN(m.maxRssMb) ? '-' : `${m.maxRssMb.toFixed(1)} MB`).padStart(9)} ${(Number.isNaN(m.afterRssMb) ? '-' : `${m.afterRssMb.toFixed(1)} MB`).padStart(10)}${m.detail ? `  ${m.detail}` : ''}`,
-      ),
-    ].join('\n');
   const w = results.write as { withoutUs: number; withUs: number; added: number };
   process.stdout.write(
     [
       `Usage at scale: ${ROWS} rows over 365 days (goals: each question <= 100 ms, export >= 200,000 rows/s, RSS within 50 MB of idle, row write +<= 20 us at p50)`,
       ...after.flatMap((m, i) => [
-        ...(beforeRounds[i] ? [table(`before, round ${i + 1} (${before})`, beforeRounds[i])] : []),
-        table(`after, round ${i + 1} (this build)`, m),
+        ...(beforeRounds[i] ? [measureTable(`before, round ${i + 1} (${before})`, beforeRounds[i])] : []),
+        measureTable(`after, round ${i + 1} (this build)`, m),
       ]),
       ...(results.before && beforeRounds.length === 0
-        ? [table(`before (${before})`, results.before as Measure[])]
+        ? [measureTable(`before (${before})`, results.before as Measure[])]
         : []),
       `row write p50: ${w.withoutUs.toFixed(1)} us without rollups, ${w.withUs.toFixed(1)} us with (added ${w.added.toFixed(1)} us)`,
       JSON.stringify(results),

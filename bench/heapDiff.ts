@@ -15,6 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DaemonClient } from '../daemon/client/daemonClient';
 import { benchConfig, benchHome, daemonEnv, roomyLimitHeaders, startFake, textOfSize } from './processes';
+import { sixteenAtOnce } from './sixteenAtOnce';
 
 const buildDir = __dirname;
 const repo = path.resolve(buildDir, '..', '..');
@@ -32,18 +33,13 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 let seq = 0;
 async function load(client: DaemonClient, count: number): Promise<void> {
-  let left = count;
-  await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      while (left-- > 0) {
-        await client.chat({
-          provider: 'openai',
-          model: 'gpt-bench',
-          messages: [{ role: 'user', content: `heap ${seq++}: ${textOfSize(200)}` }],
-          max_tokens: 64,
-          temperature: 0,
-        });
-      }
+  await sixteenAtOnce(count, () =>
+    client.chat({
+      provider: 'openai',
+      model: 'gpt-bench',
+      messages: [{ role: 'user', content: `heap ${seq++}: ${textOfSize(200)}` }],
+      max_tokens: 64,
+      temperature: 0,
     }),
   );
 }

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { DaemonClient } from '../daemon/client/daemonClient';
 import { UsageQueryRequest } from '../protocol';
 import { benchConfig, benchHome, daemonEnv, roomyLimitHeaders, startFake } from './processes';
+import { sixteenAtOnce } from './sixteenAtOnce';
 
 const argValue = (name: string): number | undefined =>
   process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : undefined;
@@ -21,22 +22,17 @@ const requests = argValue('--requests') ?? 10_000;
 let seq = 0;
 
 async function load(client: DaemonClient, count: number): Promise<void> {
-  let left = count;
-  await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      while (left-- > 0) {
-        const i = seq++;
-        await client.chat({
-          provider: 'openai',
-          model: `made-up-model-${i}`,
-          feature: `made-up-feature-${i}`,
-          messages: [{ role: 'user', content: `prompt ${i}` }],
-          max_tokens: 16,
-          stream: false,
-        });
-      }
-    }),
-  );
+  await sixteenAtOnce(count, () => {
+    const i = seq++;
+    return client.chat({
+      provider: 'openai',
+      model: `made-up-model-${i}`,
+      feature: `made-up-feature-${i}`,
+      messages: [{ role: 'user', content: `prompt ${i}` }],
+      max_tokens: 16,
+      stream: false,
+    });
+  });
 }
 
 async function heap(client: DaemonClient): Promise<number> {

@@ -2,28 +2,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CacheEntry } from '../../../../daemon/cache/cacheEntry';
 import { CacheStore, MAX_PENDING_WRITES } from '../../../../daemon/cache/cacheStore';
 import type { SqliteDb } from '../../../../daemon/usage/sqlite';
-
-function entry(key: string): CacheEntry {
-  return {
-    key,
-    scope: 's',
-    feature: 'ask',
-    request: { messages: [{ role: 'user', content: key }] },
-    prompt: key,
-    text: 'answer',
-    provider: 'openai',
-    model: 'm',
-    stopReason: 'stop',
-    usage: { input_tokens: 1, output_tokens: 1, cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0 },
-    costUsd: 0.01,
-    createdAt: 0,
-    expiresAt: Number.MAX_SAFE_INTEGER,
-    hits: 0,
-  };
-}
+import { entry } from './helpers';
 
 const dirs: string[] = [];
 const releases: (() => void)[] = [];

@@ -1,27 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { CacheEntry } from '../../../../daemon/cache/cacheEntry';
 import { entryBytes } from '../../../../daemon/cache/cacheEntry';
 import { ExactCache } from '../../../../daemon/cache/exactCache';
-import { fakeClock } from './helpers';
-
-function entry(key: string, text = 'answer', expiresAt = Number.MAX_SAFE_INTEGER): CacheEntry {
-  return {
-    key,
-    scope: 's',
-    feature: 'ask',
-    request: { messages: [{ role: 'user', content: key }] },
-    prompt: key,
-    text,
-    provider: 'openai',
-    model: 'm',
-    stopReason: 'stop',
-    usage: { input_tokens: 1, output_tokens: 1, cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0 },
-    costUsd: 0.01,
-    createdAt: 0,
-    expiresAt,
-    hits: 0,
-  };
-}
+import { entry, fakeClock } from './helpers';
 
 describe('exact cache (LRU + TTL)', () => {
   it('evicts the least recently used entry past the entry count', () => {

@@ -1,9 +1,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { afterEach } from 'vitest';
 import type { UsageRow } from '../../../../protocol/usage';
 import { recordToUsageRow } from '../../../../daemon/usage/ledgerRow';
 import type { RequestRecord } from '../../../../daemon/usage/requestRecord';
+import { UsageLedger } from '../../../../daemon/usage/usageLedger';
 
 let seq = 0;
 
@@ -45,6 +47,24 @@ export function makeRow(overrides: Partial<RequestRecord> = {}): UsageRow {
 
 export function tempDir(prefix = 'conduit-usage-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Opens ledgers in temporary homes; each is closed and its home removed after the test. */
+export function useTempLedgers(): () => Promise<UsageLedger> {
+  const open: UsageLedger[] = [];
+  const dirs: string[] = [];
+  afterEach(async () => {
+    for (const l of open.splice(0)) await l.close();
+    for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+  });
+  return async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const ledger = UsageLedger.inHome(dir);
+    open.push(ledger);
+    await ledger.open();
+    return ledger;
+  };
 }
 
 export interface LogLine {

@@ -1,24 +1,9 @@
-import * as fs from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UsageLedger } from '../../../../daemon/usage/usageLedger';
 import { exportUsage } from '../../../../daemon/usage/usageExport';
-import { makeRecord, tempDir } from './records';
+import { makeRecord, useTempLedgers } from './records';
 
-const open: UsageLedger[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const l of open.splice(0)) await l.close();
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-
-async function newLedger(): Promise<UsageLedger> {
-  const dir = tempDir();
-  dirs.push(dir);
-  const ledger = UsageLedger.inHome(dir);
-  open.push(ledger);
-  await ledger.open();
-  return ledger;
-}
+const newLedger = useTempLedgers();
 
 const T = 1_700_000_000_000;
 

@@ -34,7 +34,8 @@ describe('spawnDaemon', () => {
     const out = path.join(dir, 'hint.json');
     fs.writeFileSync(
       script,
-      `require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.env.${START_PROVIDER_ENV} ?? null));`,
+      // Written whole and then renamed: the test reads the file as soon as it is there.
+      `const fs = require('fs'); fs.writeFileSync(${JSON.stringify(out + '.tmp')}, JSON.stringify(process.env.${START_PROVIDER_ENV} ?? null)); fs.renameSync(${JSON.stringify(out + '.tmp')}, ${JSON.stringify(out)});`,
     );
     const inherited = { ...process.env, [START_PROVIDER_ENV]: 'gemini' };
     const read = async (file: string): Promise<unknown> => {

@@ -87,10 +87,25 @@ export function aggregateUsage(db: SqliteDb, q: AggregateQuery): Promise<Aggrega
 }
 
 /**
- * A group as the packed answer holds it: its keys, then requests, input, output, cache read,
- * cache write and reasoning tokens, cost, unpriced, estimated, cache hits, saved, errors.
+ * A group as the packed answer holds it: its keys, then its sums at these offsets past the keys
+ * (the order packedQuery writes them in: ROLLUP_SUMS, then the errors), then its row sketches.
  */
 export type PackedGroup = (string | number)[];
+export const SUM_AT = {
+  requests: 0,
+  inputTokens: 1,
+  outputTokens: 2,
+  cacheReadTokens: 3,
+  cacheWriteTokens: 4,
+  reasoningTokens: 5,
+  costUsd: 6,
+  unpriced: 7,
+  estimated: 8,
+  cacheHits: 9,
+  cacheSavedUsd: 10,
+  errors: 11,
+} as const satisfies Record<keyof UsageSums, number>;
+const SUM_FIELDS = Object.entries(SUM_AT) as [keyof UsageSums, number][];
 
 /**
  * The groups' keys and sums alone, one element a group as SQLite grouped them (no sketches, no
@@ -148,23 +163,10 @@ async function aggregate(db: SqliteDb, q: AggregateQuery): Promise<AggregateResu
 function addPacked(groups: Map<string, Aggregate>, packed: PackedAnswer, nKeys: number, rowSketches: boolean): void {
   for (const item of parseElements(packed.sums)) {
     const g = groupFor(groups, item.slice(0, nKeys).map(String));
-    const [requests, input, output, cacheRead, cacheWrite, reasoning, cost, unpriced, estimated, hits, saved, errors] =
-      item.slice(nKeys, nKeys + 12) as number[];
-    g.requests += requests!;
-    g.inputTokens += input!;
-    g.outputTokens += output!;
-    g.cacheReadTokens += cacheRead!;
-    g.cacheWriteTokens += cacheWrite!;
-    g.reasoningTokens += reasoning!;
-    g.costUsd += cost!;
-    g.unpriced += unpriced!;
-    g.estimated += estimated!;
-    g.cacheHits += hits!;
-    g.cacheSavedUsd += saved!;
-    g.errors += errors!;
+    for (const [field, at] of SUM_FIELDS) g[field] += item[nKeys + at] as number;
     if (rowSketches) {
-      g.latency.addText(item[nKeys + 12] as string);
-      g.ttft.addText(item[nKeys + 13] as string);
+      g.latency.addText(item[nKeys + SUM_FIELDS.length] as string);
+      g.ttft.addText(item[nKeys + SUM_FIELDS.length + 1] as string);
     }
   }
   for (const item of parseElements(packed.errors)) {

@@ -1,5 +1,5 @@
 import type { UsageBreakdownCell, UsageFilters } from '../../protocol/usage';
-import { groupSums } from './rollupAggregate';
+import { groupSums, SUM_AT, type PackedGroup } from './rollupAggregate';
 import { roundUsd } from './usageGroups';
 import type { SqliteDb } from './sqlite';
 
@@ -18,8 +18,9 @@ export async function breakdownFromRollups(
 ): Promise<UsageBreakdownCell[]> {
   const groups = await groupSums(db, { ...range, groupBy: [grain, 'provider', 'model', 'feature'], utcOffsetMinutes });
   const cells = new Array<UsageBreakdownCell>(groups.length);
+  // The four keys, then the sums (SUM_AT's offsets past them).
+  const sum = (g: PackedGroup, field: keyof typeof SUM_AT): number => g[4 + SUM_AT[field]] as number;
   for (let i = 0; i < groups.length; i++) {
-    // keys (4), requests, input, output, cache read, cache write, reasoning, cost, unpriced, estimated, hits, saved, errors
     const g = groups[i]!;
     const time = String(g[0]);
     cells[i] = {
@@ -28,13 +29,13 @@ export async function breakdownFromRollups(
       provider: String(g[1]),
       model: String(g[2]),
       feature: String(g[3]),
-      requests: g[4] as number,
-      errors: g[15] as number,
-      inputTokens: g[5] as number,
-      outputTokens: g[6] as number,
-      costUsd: roundUsd(g[10] as number),
-      cacheHits: g[13] as number,
-      cacheSavedUsd: roundUsd(g[14] as number),
+      requests: sum(g, 'requests'),
+      errors: sum(g, 'errors'),
+      inputTokens: sum(g, 'inputTokens'),
+      outputTokens: sum(g, 'outputTokens'),
+      costUsd: roundUsd(sum(g, 'costUsd')),
+      cacheHits: sum(g, 'cacheHits'),
+      cacheSavedUsd: roundUsd(sum(g, 'cacheSavedUsd')),
     };
   }
   return cells.sort((a, b) => (a.hour ?? a.day).localeCompare(b.hour ?? b.day));

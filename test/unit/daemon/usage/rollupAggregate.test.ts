@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { UsageBreakdownCell, UsageFilters, UsageRow } from '../../../../protocol/usage';
-import { aggregateUsage, type Aggregate, type GroupDim } from '../../../../daemon/usage/rollupAggregate';
+import { aggregateUsage, SUM_AT, type Aggregate, type GroupDim } from '../../../../daemon/usage/rollupAggregate';
+import { ROLLUP_SUMS } from '../../../../daemon/usage/rollupSchema';
 import { compactBatch } from '../../../../daemon/usage/rollupCompactor';
 import { rollBatch } from '../../../../daemon/usage/rollupRoll';
 import { SqliteDb } from '../../../../daemon/usage/sqlite';
@@ -90,6 +91,17 @@ const FILTERS: UsageFilters[] = [
   { client: 'cli', provider: 'anthropic' },
   { model: 'gpt-5.4-mini' },
 ];
+
+describe('the packed sums layout', () => {
+  it('reads each sum at the offset packedQuery writes it: the rollup columns in order, then the errors', () => {
+    const camel = (c: string): string => c.replace(/_(\w)/g, (_, x: string) => x.toUpperCase());
+    const byOffset = Object.entries(SUM_AT)
+      .sort((a, b) => a[1] - b[1])
+      .map(([field]) => field);
+    expect(byOffset).toEqual([...ROLLUP_SUMS.map(camel), 'errors']);
+    expect(Object.values(SUM_AT).sort((a, b) => a - b)).toEqual(byOffset.map((_, i) => i));
+  });
+});
 
 describe('aggregateUsage, one packed statement', () => {
   it('equals the raw rows exactly for random ranges, groupings, filters and offsets, with a tail', async () => {

@@ -33,12 +33,13 @@ export function keyIdOf(apiKey: string | undefined): string {
  */
 export const MAX_LIMITERS_PER_PROVIDER = 64;
 
+/** A limiter with requests waiting in its queue: never the one dropped while another can go. */
+const queueing = (limiter: ProviderLimiter | null): boolean => limiter !== null && limiter.queued > 0;
+
 /**
  * Every limiter of the daemon, one per provider and key, created on first use. The daemon is one
  * process for every VS Code window and the CLI, so these are the limits of all of them together.
  */
-const queueing = (limiter: ProviderLimiter | null) => limiter !== null && limiter.queued > 0;
-
 export class RateLimiter {
   private readonly limiters = new Map<ProviderId, LruMap<string, ProviderLimiter | null>>();
   private readonly pressure = new LimitPressure();

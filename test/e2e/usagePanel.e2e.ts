@@ -157,7 +157,16 @@ describe.skipIf(missing !== undefined)('the usage panel in a real VS Code', () =
   it('after a window reload the panel comes back by itself and stays live', async () => {
     const before = await requestsToday(page);
     expect(before).toBeGreaterThan(0);
-    await page.reload();
+    // The palette's Reload Window, not page.reload(): the command waits for the workbench to save
+    // its open editors before the page goes, while a browser reload only starts that save and
+    // leaves it to race the unload (VS Code's BrowserLifecycleService says as much), so the panel
+    // sometimes had no saved tab to come back to.
+    const reloaded = page.waitForEvent('framenavigated', {
+      predicate: (f) => f === page.mainFrame(),
+      timeout: 60_000,
+    });
+    await runCommand(page, 'Developer: Reload Window');
+    await reloaded;
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     // No command runs: the serializer revives the panel (activation event onWebviewPanel:conduit.usage).
     await expect

@@ -100,6 +100,15 @@ describe.skipIf(missing !== undefined)('Conduit in a real VS Code', () => {
   it('Set API Key reaches the daemon', async () => {
     await runCommand(page, 'Conduit: Set API Key');
     await answerInput(page, 'gemini', 'gemini');
+    // Where the daemon reaches no keychain (no Secret Service on the machine), the command first
+    // offers VS Code's secret storage; accept it, as a user there would, and the key box follows.
+    const keyBox = page.locator('.quick-input-widget .quick-input-title', { hasText: 'gemini API key' });
+    const useSecretStorage = toast(page, 'Keep the gemini key in VS Code instead?').locator('.monaco-button', {
+      hasText: 'Use VS Code Secret Storage',
+    });
+    await keyBox.or(useSecretStorage).first().waitFor({ timeout: 30_000 });
+    if (await useSecretStorage.isVisible()) await useSecretStorage.click();
+    await keyBox.waitFor({ timeout: 30_000 });
     await answerInput(page, 'AIzaFAKE-e2e-set-key-000000000000000');
     // Stored in the keychain (a Secret Service is running, as in CI), or, where none is, in VS
     // Code's secret storage and handed to the daemon: either way the answer came from the daemon.

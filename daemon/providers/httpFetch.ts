@@ -1,10 +1,14 @@
 import type { Agent, Dispatcher } from 'undici';
 import { loadChunk } from '../platform/codeChunk';
+import { encodeFormBody, hasFormBody } from './formBody';
 
-/** undici (a megabyte of code) loads with the first request, not with the daemon; then once. */
+/** undici's connection pool and request API (300 kB of code) load with the first request, not with the daemon; then once. */
 let undici: Promise<typeof import('./undici')> | undefined;
 
 const loadUndici = (): Promise<typeof import('./undici')> => loadChunk('the HTTP client', () => import('./undici'));
+
+/** undici's WHATWG fetch, for what requestFetch does not send; loaded the first time it is needed. */
+let fetchPart: Promise<typeof import('./undiciFetch')> | undefined;
 
 /** Loads undici ahead of the first request (see ProviderAdapter.ready); never rejects. */
 export function loadHttp(): Promise<void> {
@@ -35,8 +39,9 @@ export interface HttpFetchOptions {
 export function createHttpFetch(options: HttpFetchOptions): FetchFn {
   let dispatcher: Agent | undefined;
   let following: Dispatcher | undefined;
-  return async (input, init) => {
-    const { Agent, fetch: undiciFetch, interceptors, requestFetch, isPlainRequest } = await (undici ??= loadUndici());
+  return async (input, given) => {
+    const { Agent, interceptors, requestFetch, isPlainRequest } = await (undici ??= loadUndici());
+    const init = hasFormBody(given) ? await encodeFormBody(given) : given;
     dispatcher ??= new Agent({ connect: { timeout: options.connectTimeoutMs } });
     try {
       if (isPlainRequest(input, init)) {
@@ -49,6 +54,7 @@ export function createHttpFetch(options: HttpFetchOptions): FetchFn {
         typeof input === 'string' || input instanceof URL
           ? {}
           : { method: input.method, headers: input.headers, body: input.body, duplex: 'half' };
+      const { fetch: undiciFetch } = await (fetchPart ??= loadChunk("undici's fetch", () => import('./undiciFetch')));
       const response = await undiciFetch(url, { ...fromRequest, ...init, dispatcher } as Parameters<
         typeof undiciFetch
       >[1]);

@@ -73,23 +73,25 @@ describe("the daemon's bundle", () => {
   });
 });
 
+/** What a module reaches through static imports is evaluated with it; import() waits for use. */
+function reachedIn(inputs: esbuild.Metafile['inputs']) {
+  return (...entries: string[]): Set<string> => {
+    const seen = new Set(entries);
+    const queue = [...entries];
+    for (let f = queue.shift(); f !== undefined; f = queue.shift()) {
+      for (const imp of inputs[f]?.imports ?? []) {
+        if (imp.kind === 'dynamic-import' || seen.has(imp.path)) continue;
+        seen.add(imp.path);
+        if (!imp.external) queue.push(imp.path);
+      }
+    }
+    return seen;
+  };
+}
+
 describe("what the daemon's start evaluates", () => {
   it('reaches no local endpoint code (node:http, its routes) through static imports', async () => {
-    const { metafile } = await buildDaemon([zodEnglishOnly]);
-    const inputs = metafile.inputs;
-    // What a module reaches through static imports is evaluated with it; import() waits for use.
-    const reached = (...entries: string[]): Set<string> => {
-      const seen = new Set(entries);
-      const queue = [...entries];
-      for (let f = queue.shift(); f !== undefined; f = queue.shift()) {
-        for (const imp of inputs[f]?.imports ?? []) {
-          if (imp.kind === 'dynamic-import' || seen.has(imp.path)) continue;
-          seen.add(imp.path);
-          if (!imp.external) queue.push(imp.path);
-        }
-      }
-      return seen;
-    };
+    const reached = reachedIn((await buildDaemon([zodEnglishOnly])).metafile.inputs);
     const endpoint = (files: Set<string>) =>
       [...files].filter((p) => /^daemon\/http\/(?!endpointToken|serverSettings)|^node:http$/.test(p)).sort();
     const start = reached('daemon/main.ts', 'daemon/compose/prestart.ts');
@@ -97,5 +99,18 @@ describe("what the daemon's start evaluates", () => {
     expect(endpoint(start)).toEqual([]);
     // The check can fail: the endpoint's own module does reach them.
     expect(endpoint(reached('daemon/http/createLocalEndpoint.ts'))).toContain('node:http');
+  });
+});
+
+describe("what a daemon's first request evaluates", () => {
+  it("loads undici's pool and request API without its index or its WHATWG fetch", async () => {
+    const reached = reachedIn((await buildDaemon([zodEnglishOnly])).metafile.inputs);
+    const undici = (files: Set<string>) => [...files].filter((p) => p.includes('node_modules/undici/'));
+    const plain = undici(reached('daemon/providers/undici.ts'));
+    expect(plain).toContain('node_modules/undici/lib/dispatcher/agent.js');
+    expect(plain).toContain('node_modules/undici/lib/api/api-request.js');
+    expect(plain.filter((p) => /undici\/index\.js$|\/lib\/web\/fetch\/index\.js$|\/lib\/mock\//.test(p))).toEqual([]);
+    // The check can fail: the fetch's own module reaches undici's fetch.
+    expect(undici(reached('daemon/providers/undiciFetch.ts'))).toContain('node_modules/undici/lib/web/fetch/index.js');
   });
 });

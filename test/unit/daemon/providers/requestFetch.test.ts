@@ -177,6 +177,24 @@ describe('createHttpFetch', () => {
     expect(bodies.at(-1)).toBe('{}');
   });
 
+  it("sends the runtime's FormData as multipart, file and fields whole (an SDK's upload)", async () => {
+    const send = createHttpFetch({ connectTimeoutMs: 5_000 });
+    const form = new FormData();
+    form.append('purpose', 'batch');
+    form.append('file', new Blob(['{"custom_id":"1"}\n'], { type: 'application/jsonl' }), 'conduit-batch.jsonl');
+    await (await send(`${base}/json`, { method: 'POST', body: form, headers: { 'x-caller': 'sdk' } })).text();
+    const headers = seen.at(-1)!;
+    expect(headers['x-caller']).toBe('sdk');
+    // Read back with the runtime's own multipart parser.
+    const parsed = await new Response(bodies.at(-1), {
+      headers: { 'content-type': headers['content-type']! },
+    }).formData();
+    expect(parsed.get('purpose')).toBe('batch');
+    const file = parsed.get('file') as File;
+    expect(file.name).toBe('conduit-batch.jsonl');
+    expect(await file.text()).toBe('{"custom_id":"1"}\n');
+  });
+
   it('isPlainRequest: URL strings with string, bytes or no body', () => {
     expect(isPlainRequest('http://x/', { body: 'a' })).toBe(true);
     expect(isPlainRequest(new URL('http://x/'), { body: new Uint8Array(1) })).toBe(true);

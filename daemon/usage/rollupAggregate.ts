@@ -1,4 +1,5 @@
 import type { UsageFilters } from '../../protocol/usage';
+import { aggregateMemo } from './aggregateMemo';
 import { LatencySketch } from './latencySketch';
 import { rollupGate } from './rollupGate';
 import { planRollups, type RollupPlan, type TimeRange } from './rollupPlan';
@@ -80,10 +81,11 @@ const RAW_PAGE = 5000;
 /**
  * Counts, sums and percentiles of a range, grouped, computed in SQLite over the rollups and
  * (for the edges finer than an hour) the raw rows: nothing proportional to the range's rows is
- * held in memory. See rollupPlan.ts for which store answers which part.
+ * held in memory. See rollupPlan.ts for which store answers which part. A question asked again
+ * with nothing changed is answered from memory (aggregateMemo.ts): the answer is shared, read-only.
  */
 export function aggregateUsage(db: SqliteDb, q: AggregateQuery): Promise<AggregateResult> {
-  return rollupGate(db).read(() => aggregate(db, q));
+  return aggregateMemo(db).answer(q, () => rollupGate(db).read(() => aggregate(db, q)));
 }
 
 /**

@@ -104,13 +104,26 @@ export class SqliteDb {
   }
 
   run(sql: string, params: readonly SqlValue[] = []): Promise<{ changes: number }> {
-    return (this.call({ op: 'run', sql, params }) as Promise<{ changes: number }>).then((r) => {
-      if (r.changes > 0) this.changed++;
-      return r;
-    });
+    return (this.call({ op: 'run', sql, params }) as Promise<{ changes: number }>).then(
+      (r) => {
+        if (r.changes > 0) this.changed++;
+        return r;
+      },
+      (err: unknown) => {
+        // A failed statement may have ended its transaction (SQLite rolls back on a full disk, say).
+        this.changed++;
+        throw err;
+      },
+    );
   }
 
-  /** How many run()s have changed rows so far: background work compares it to skip a pass with nothing new. */
+  /**
+   * The write generation: bumped by everything on this connection that may have changed what a
+   * read sees (a run() that changed rows, an exec() other than BEGIN or COMMIT: a migration, a
+   * ROLLBACK undoing rows a read in the transaction saw; any statement that failed). Background
+   * work and the answers' memo (aggregateMemo.ts) compare it to skip a pass or a question with
+   * nothing new. The ledger is written by this daemon's own connection only.
+   */
   get writes(): number {
     return this.changed;
   }
@@ -132,7 +145,16 @@ export class SqliteDb {
   }
 
   exec(sql: string): Promise<void> {
-    return (this.call({ op: 'exec', sql }) as Promise<void>).then(() => this.remember(sql));
+    return (this.call({ op: 'exec', sql }) as Promise<void>).then(
+      () => {
+        if (!TRANSACTION_BOUNDARY.test(sql)) this.changed++;
+        this.remember(sql);
+      },
+      (err: unknown) => {
+        this.changed++;
+        throw err;
+      },
+    );
   }
 
   /** Runs `work` after every earlier write has finished; one failing does not stop the next. */
@@ -193,6 +215,9 @@ export class SqliteDb {
     return reply.value;
   }
 }
+
+/** Starting or committing a transaction changes nothing a read on this connection saw. */
+const TRANSACTION_BOUNDARY = /^\s*(BEGIN|COMMIT)\b[^;]*;?\s*$/i;
 
 /**
  * Pragmas that hold for one connection only (journal_mode is in the file, but costs nothing to

@@ -4,6 +4,8 @@ import { backfillBatch } from './rollupBackfill';
 import { compactBatch } from './rollupCompactor';
 import { rollBatch } from './rollupRoll';
 import { askYearAhead, warmSketchCache } from './rollupSketchWarm';
+import { floorTo } from './rollupPlan';
+import { HOUR_MS } from './rollupSchema';
 import { readRollupState } from './rollupState';
 import type { UsageLedger } from './usageLedger';
 import { retentionBatch, retentionCutoff } from './usageRetention';
@@ -34,6 +36,10 @@ export class UsageMaintenance {
   private lastRollError: string | null = null;
   private stopped = false;
   private rolledAt: { db: SqliteDb; writes: number } | null = null;
+  /** Where the last whole round began, when it found the ledger with nothing to do since. */
+  private quietAt: { db: SqliteDb; writes: number; hour: number } | null = null;
+  /** Rounds that sent SQLite nothing, as nothing was written and no hour began since the last one. */
+  skipped = 0;
   /** The sketches of the last year were read ahead once, after the first round (rollupSketchWarm.ts). */
   private warmed = false;
   private readonly log: LedgerLog;
@@ -75,7 +81,6 @@ export class UsageMaintenance {
   /**
    * roll() unless nothing was written since the last one found nothing to fold: the 5 s timer
    * then sends the database no query, so an idle daemon's SQLite thread can sleep (idleTrim.ts).
-   * The minute's round always rolls, whatever wrote the rows.
    */
   private rollIfWritten(): Promise<void> {
     const db = this.opts.ledger.reader();
@@ -107,23 +112,42 @@ export class UsageMaintenance {
       });
   }
 
-  /** One round; exposed for tests, which drive it without the timer. */
+  /**
+   * One round; exposed for tests, which drive it without the timer. Skipped, without a message to
+   * the SQLite thread, when the last whole round began with the same write generation in the same
+   * UTC hour: every step would find what it found then. Rolling and compaction read only the rows;
+   * compaction's open buckets and retention's cutoff move on the hour (a day is whole hours), and
+   * the read-ahead runs once.
+   */
   async round(): Promise<void> {
     try {
-      await this.roll();
-      await this.backfill();
-      for (const grain of ['hour', 'day'] as const) {
-        while (!this.stopped && (await compactBatch(this.opts.ledger.reader(), grain, this.now())) > 0)
-          await yieldToIo();
+      const db = this.opts.ledger.reader();
+      const began = { db, writes: db.writes, hour: floorTo(this.now(), HOUR_MS) };
+      const q = this.quietAt;
+      if (this.warmed && q?.db === began.db && q.writes === began.writes && q.hour === began.hour) {
+        this.skipped++;
+        return;
       }
-      await this.retain();
-      await this.warm();
+      await this.work();
+      // The round's own writes (folds, compaction, deletions) bump the generation: the next round
+      // then runs once more and finds nothing, and the one after it is skipped.
+      if (!this.stopped) this.quietAt = began;
     } catch (err) {
       // The ledger may be degraded or closing; the next round tries again.
       this.log('warn', 'usage maintenance: a round failed; it runs again later', {
         err: err instanceof Error ? err.message : String(err),
       });
     }
+  }
+
+  private async work(): Promise<void> {
+    await this.roll();
+    await this.backfill();
+    for (const grain of ['hour', 'day'] as const) {
+      while (!this.stopped && (await compactBatch(this.opts.ledger.reader(), grain, this.now())) > 0) await yieldToIo();
+    }
+    await this.retain();
+    await this.warm();
   }
 
   /**

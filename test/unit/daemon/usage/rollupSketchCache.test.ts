@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { aggregateMemo } from '../../../../daemon/usage/aggregateMemo';
 import { aggregateUsage, type AggregateQuery, type AggregateResult } from '../../../../daemon/usage/rollupAggregate';
 import { compactBatch } from '../../../../daemon/usage/rollupCompactor';
 import { rollBatch } from '../../../../daemon/usage/rollupRoll';
@@ -31,6 +32,9 @@ function bins(r: AggregateResult): Record<string, string> {
 
 /** The same question on a connection of its own (an empty cache), and the raw rows' counts. */
 async function expectExact(file: string, db: SqliteDb, q: AggregateQuery = YEAR): Promise<AggregateResult> {
+  // A question asked again with nothing written is answered from memory (aggregateMemo.ts): these
+  // tests are about what it parses when it does reach SQLite.
+  aggregateMemo(db).clear();
   const warm = await aggregateUsage(db, q);
   const other = await SqliteDb.open(file);
   try {
@@ -172,6 +176,7 @@ describe('the cache of parsed dimension-free sketches', () => {
       return held;
     };
     const misses = cache.misses;
+    aggregateMemo(db).clear();
     const again = await aggregateUsage(db, YEAR);
     expect(bins(again)).toEqual(bins(warm));
     expect(cache.misses - misses).toBeGreaterThan(60);

@@ -113,6 +113,7 @@ export class ClientSession {
     socket.pipe(guard);
     const limits = { ...DEFAULT_PRESSURE_LIMITS, ...host.pressureLimits };
     this.pressure = new ReplyPressure(socket, guard, limits, host.pressureFigures);
+    this.pressure.onOverflow((bytes) => this.drop(`client not reading its replies: ${bytes} bytes unsent`));
     this.writer = new DrainingWriter(socket, this.pressure);
     this.connection = createMessageConnection(new CountingReader(guard, this.pressure), this.writer);
     this.connection.onError(([err]) => this.drop(`protocol error: ${err.message}`));

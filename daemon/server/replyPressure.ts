@@ -25,16 +25,26 @@ export const STREAM_WAIT_BYTES = 1024 * 1024;
  */
 export const MAX_UNANSWERED_REQUESTS = 2048;
 
+/**
+ * Unsent bytes past which the connection is closed. Reading stops at READ_PAUSE_BYTES, but what
+ * is already under way still writes: the replies of chat requests in flight (up to 1,024) and the
+ * daemon's own notifications (alerts, finished jobs), which no client request paces. A window that
+ * hangs for hours would otherwise collect every one of them. No client that reads gets near this.
+ */
+export const MAX_UNSENT_BYTES = 64 * 1024 * 1024;
+
 export interface PressureLimits {
   readPauseBytes: number;
   streamWaitBytes: number;
   maxUnanswered: number;
+  maxUnsentBytes: number;
 }
 
 export const DEFAULT_PRESSURE_LIMITS: PressureLimits = {
   readPauseBytes: READ_PAUSE_BYTES,
   streamWaitBytes: STREAM_WAIT_BYTES,
   maxUnanswered: MAX_UNANSWERED_REQUESTS,
+  maxUnsentBytes: MAX_UNSENT_BYTES,
 };
 
 /** The daemon's figures over every connection, for `daemon/status`. */
@@ -59,6 +69,7 @@ export class ReplyPressure {
   private drained: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private resumed: () => void = () => undefined;
+  private overflowed: (unsentBytes: number) => void = () => undefined;
   /** Some request is waiting for the client to read: later ones wait behind it, in order. */
   private handlersHeld = false;
 
@@ -82,6 +93,11 @@ export class ReplyPressure {
     this.resumed = listener;
   }
 
+  /** Told when the unsent bytes pass MAX_UNSENT_BYTES: the connection is to be closed. */
+  onOverflow(listener: (unsentBytes: number) => void): void {
+    this.overflowed = listener;
+  }
+
   /** A request was parsed from the connection. */
   requestRead(): void {
     this.unanswered++;
@@ -92,7 +108,7 @@ export class ReplyPressure {
   wrote(answer: boolean): void {
     if (answer && this.unanswered > 0) this.unanswered--;
     const unsent = this.socket.writableLength;
-    if (unsent > this.figures.peakUnsentBytes) this.figures.peakUnsentBytes = unsent;
+    this.note(unsent);
     if (this.paused) this.resumeIfBelow();
     else if (unsent >= this.limits.readPauseBytes) this.pause();
   }
@@ -104,7 +120,7 @@ export class ReplyPressure {
    */
   chunkWritten(): Promise<void> | undefined {
     const unsent = this.socket.writableLength;
-    if (unsent > this.figures.peakUnsentBytes) this.figures.peakUnsentBytes = unsent;
+    this.note(unsent);
     if (unsent < this.limits.streamWaitBytes) return undefined;
     if (!this.paused && unsent >= this.limits.readPauseBytes) this.pause();
     const drained = this.whenDrained();
@@ -131,6 +147,11 @@ export class ReplyPressure {
       this.wake = resolve;
     });
     return this.drained;
+  }
+
+  private note(unsent: number): void {
+    if (unsent > this.figures.peakUnsentBytes) this.figures.peakUnsentBytes = unsent;
+    if (unsent > this.limits.maxUnsentBytes) this.overflowed(unsent);
   }
 
   private pause(): void {

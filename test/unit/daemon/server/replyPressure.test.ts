@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { NotificationType } from 'vscode-jsonrpc/node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ensurePrivateDir, homeLayout } from '../../../../daemon/home/conduitHome';
 import { socketAddress } from '../../../../daemon/home/socketAddress';
@@ -117,5 +118,28 @@ describe('a client that does not read its replies', () => {
     expect(replies.map((f) => f.id)).toEqual(ids);
     expect(replies.every((f) => (f.result as { text?: string } | undefined)?.text === 'ok')).toBe(true);
     expect(server.backpressure.readingPaused).toBe(0);
+  });
+
+  it("is closed, with the reason logged, once the daemon's own notifications to it pass the ceiling", async () => {
+    const logged: string[] = [];
+    const ceiling = 2 * 1024 * 1024;
+    const { server, client } = await startServer({
+      pressureLimits: { readPauseBytes: 1024 * 1024, maxUnsentBytes: ceiling },
+      log: (_level, msg, fields) => logged.push(`${msg}: ${String(fields?.reason)}`),
+    });
+    client.socket.pause();
+    const closed = new Promise<void>((resolve) => client.socket.once('close', () => resolve()));
+    // Notifications are paced by no request of the client's: only the ceiling stops them.
+    const big = new NotificationType<{ payload: string }>('test/big');
+    const payload = 'y'.repeat(64 * 1024);
+    for (let i = 0; i < 96; i++) server.broadcast(big, { payload });
+    const frameBytes =
+      Buffer.byteLength(JSON.stringify({ jsonrpc: '2.0', method: 'test/big', params: { payload } })) + 32;
+    expect(logged.filter((l) => l.startsWith('dropping connection'))).toEqual([
+      expect.stringMatching(/^dropping connection: client not reading its replies: \d+ bytes unsent$/),
+    ]);
+    expect(server.backpressure.peakUnsentBytes).toBeLessThanOrEqual(ceiling + frameBytes);
+    client.socket.resume();
+    await closed;
   });
 });

@@ -59,12 +59,12 @@ export async function callProvider(call: ProviderCall, ctx: CallContext): Promis
         parts.push(ev.text);
         ctx.commit();
         const behind = sink.text(ev.text);
-        if (behind) await behind;
+        if (behind) await caughtUp(behind, ctx.signal);
       } else if (ev.type === 'tool_call') {
         if (ttftMs === null) ttftMs = performance.now() - startedAt;
         ctx.commit();
         const behind = sink.text('', ev.delta);
-        if (behind) await behind;
+        if (behind) await caughtUp(behind, ctx.signal);
       } else {
         return {
           text: parts.join(''),
@@ -91,5 +91,21 @@ export async function callProvider(call: ProviderCall, ctx: CallContext): Promis
     kind: 'truncated',
     message: 'The stream ended before the provider finished the answer.',
     partialText: parts.join(''),
+  });
+}
+
+/**
+ * Waits until the client has caught up, or the attempt is aborted (a cancel, a deadline): an
+ * aborted call must get back to its iterator, whose next read is what closes the upstream request.
+ */
+function caughtUp(behind: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    void behind.then(done);
   });
 }

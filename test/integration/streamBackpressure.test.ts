@@ -72,4 +72,50 @@ describe.skipIf(process.platform === 'win32')('a stream whose client does not re
       good.close();
     }
   });
+
+  it("still reads the client's cancel while its stream waits", async () => {
+    const deltas = Array.from({ length: 80_000 }, (_, i) => `${String(i).padStart(7, '0')} `);
+    env.fake.enqueue('openai', { deltas });
+    const good = await env.h.connect();
+    const pressure = async (): Promise<Backpressure> => (await good.status()).backpressure!;
+    const waitsBefore = (await pressure()).streamWaits;
+    const client = await FramedSocket.open(env.h.socketPath());
+    try {
+      const token = readOrCreateToken(homeLayout(env.h.home).tokenFile);
+      client.send({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'daemon/hello',
+        params: { protocolVersion: PROTOCOL_VERSION, token, client: 'other', clientVersion: 'test' },
+      });
+      await client.until((frames) => frames.some((f) => f.id === 1));
+      client.socket.pause();
+      client.send({
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'chat/send',
+        params: {
+          requestId: 'cancelled-unread',
+          request: { provider: 'openai', stream: true, messages: [{ role: 'user', content: 'another long answer' }] },
+        },
+      });
+      await expect
+        .poll(async () => (await pressure()).streamWaits, { timeout: 60_000, interval: 50 })
+        .toBeGreaterThan(waitsBefore);
+      // The stream waits below the read mark, so the connection is still read: the cancel arrives
+      // while the client has read nothing.
+      client.send({ jsonrpc: '2.0', method: '$/cancelRequest', params: { id: 2 } });
+      // The request ends while the client has still read nothing (with reading stopped, the
+      // cancel would wait in the OS, and this poll would give up).
+      await expect.poll(async () => (await good.status()).inFlight, { timeout: 60_000, interval: 50 }).toBe(0);
+      expect((await pressure()).readingPaused).toBe(0);
+      client.socket.resume();
+      await client.until((frames) => frames.some((f) => f.id === 2));
+      const error = client.frames.find((f) => f.id === 2)!.error as { data?: { code?: string } };
+      expect(error.data?.code).toBe('cancelled');
+    } finally {
+      client.destroy();
+      good.close();
+    }
+  });
 });

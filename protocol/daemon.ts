@@ -83,6 +83,12 @@ export interface StatusResult {
   clients: number;
   inFlight: number;
   requestsServed: number;
+  /**
+   * Flow control toward clients that do not read their replies: connections not being read now,
+   * how often a connection's reading stopped and a stream waited for its client, and the most bytes
+   * one connection had written and not yet handed to the OS. Absent from older daemons.
+   */
+  backpressure?: { readingPaused: number; readPauses: number; streamWaits: number; peakUnsentBytes: number };
   home: string;
   socket: string;
   idleTimeoutMs: number;

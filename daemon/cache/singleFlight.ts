@@ -2,7 +2,8 @@ import type { ToolCallDelta } from '../../protocol';
 
 /** Receives streamed text and tool-call pieces; each caller has its own (with its own sequence numbers). */
 export interface FlightSink {
-  text(delta: string, toolCall?: ToolCallDelta): void;
+  /** A promise back: this caller's client is behind (see ChatSink). */
+  text(delta: string, toolCall?: ToolCallDelta): Promise<void> | undefined;
 }
 
 interface Flight<T> {
@@ -55,7 +56,14 @@ export class SingleFlight<T> {
       const broadcast: FlightSink = {
         text: (delta, toolCall) => {
           f.sent.push([delta, toolCall]);
-          for (const s of f.sinks) s.text(delta, toolCall);
+          // The shared upstream goes at the pace of its slowest reader: any faster, and that
+          // reader's chunks would pile up unsent in the daemon.
+          let behind: Promise<unknown>[] | undefined;
+          for (const s of f.sinks) {
+            const wait = s.text(delta, toolCall);
+            if (wait) (behind ??= []).push(wait);
+          }
+          return behind && Promise.all(behind).then(() => undefined);
         },
       };
       f.promise = start(controller.signal, broadcast).finally(() => {
@@ -67,7 +75,8 @@ export class SingleFlight<T> {
     const f = flight;
     f.waiting++;
     if (sink) {
-      for (const [delta, toolCall] of f.sent) sink.text(delta, toolCall);
+      // The replay is text already held in `sent`, so it is written without waiting.
+      for (const [delta, toolCall] of f.sent) void sink.text(delta, toolCall);
       f.sinks.add(sink);
     }
     const result = new Promise<T>((resolve, reject) => {

@@ -69,6 +69,7 @@ export function statusReport(deps: StatusDeps): StatusReport {
       clients: counts.clients,
       inFlight: counts.inFlight,
       requestsServed: counts.served,
+      backpressure: counts.backpressure,
       home: deps.home.layout.home,
       socket: deps.home.address.path,
       idleTimeoutMs: deps.idleTimeoutMs,

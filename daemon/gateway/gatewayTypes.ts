@@ -19,8 +19,11 @@ import type { AdapterSource } from './adapterSource';
 // import the file that imports them.
 
 export interface ChatSink {
-  /** A tool-call piece comes with `delta` ''. */
-  chunk(delta: string, seq: number, toolCall?: ToolCallDelta): void;
+  /**
+   * A tool-call piece comes with `delta` ''. A promise back means the client is behind: the stream
+   * waits on it before pulling the next piece from its upstream.
+   */
+  chunk(delta: string, seq: number, toolCall?: ToolCallDelta): Promise<void> | undefined;
 }
 
 export interface SendContext {

@@ -14,8 +14,11 @@ export interface CallOutcome extends ProviderResponse {
 }
 
 export interface StreamSink {
-  /** Called for each piece of text, in order; a tool-call piece comes with `delta` ''. */
-  text(delta: string, toolCall?: ToolCallDelta): void;
+  /**
+   * Called for each piece of text, in order; a tool-call piece comes with `delta` ''. A promise
+   * back means the client is behind: the next event is not asked for until it settles.
+   */
+  text(delta: string, toolCall?: ToolCallDelta): Promise<void> | undefined;
 }
 
 /** One call's fixed parts: the adapter, the request, where streamed text goes, and when the request started. */
@@ -55,11 +58,13 @@ export async function callProvider(call: ProviderCall, ctx: CallContext): Promis
         if (ttftMs === null) ttftMs = performance.now() - startedAt;
         parts.push(ev.text);
         ctx.commit();
-        sink.text(ev.text);
+        const behind = sink.text(ev.text);
+        if (behind) await caughtUp(behind, ctx.signal);
       } else if (ev.type === 'tool_call') {
         if (ttftMs === null) ttftMs = performance.now() - startedAt;
         ctx.commit();
-        sink.text('', ev.delta);
+        const behind = sink.text('', ev.delta);
+        if (behind) await caughtUp(behind, ctx.signal);
       } else {
         return {
           text: parts.join(''),
@@ -86,5 +91,21 @@ export async function callProvider(call: ProviderCall, ctx: CallContext): Promis
     kind: 'truncated',
     message: 'The stream ended before the provider finished the answer.',
     partialText: parts.join(''),
+  });
+}
+
+/**
+ * Waits until the client has caught up, or the attempt is aborted (a cancel, a deadline): an
+ * aborted call must get back to its iterator, whose next read is what closes the upstream request.
+ */
+function caughtUp(behind: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    void behind.then(done);
   });
 }

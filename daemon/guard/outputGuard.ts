@@ -37,7 +37,8 @@ export class StreamRedactor {
 
   constructor(
     private readonly policy: OutputPolicy,
-    private readonly emit: (text: string) => void,
+    /** A promise back: the client is behind (see ChatSink); push and flush hand it on. */
+    private readonly emit: (text: string) => Promise<void> | undefined,
     private readonly maxHold = 16_384,
   ) {}
 
@@ -45,18 +46,16 @@ export class StreamRedactor {
     return this.policy.secrets || this.policy.pii;
   }
 
-  push(delta: string): void {
-    if (!this.active) {
-      this.emit(delta);
-      return;
-    }
+  push(delta: string): Promise<void> | undefined {
+    if (!this.active) return this.emit(delta);
     this.pending += delta;
     let cut = this.safePrefix(this.pending);
     for (const f of findings(this.pending, this.policy)) if (f.start < cut && f.end >= cut) cut = f.start;
     if (cut === 0 && this.pending.length > this.maxHold) cut = this.pending.length - 1024;
-    if (cut <= 0) return;
-    this.release(this.pending.slice(0, cut));
+    if (cut <= 0) return undefined;
+    const released = this.pending.slice(0, cut);
     this.pending = this.pending.slice(cut);
+    return this.release(released);
   }
 
   /** How much of `text` no later chunk can turn into part of a secret or PII. */
@@ -73,15 +72,16 @@ export class StreamRedactor {
     return cut;
   }
 
-  flush(): void {
-    if (this.pending) this.release(this.pending);
+  flush(): Promise<void> | undefined {
+    const rest = this.pending;
     this.pending = '';
+    return rest ? this.release(rest) : undefined;
   }
 
-  private release(text: string): void {
+  private release(text: string): Promise<void> | undefined {
     const r = applyRedactions(text, findings(text, this.policy));
     for (const x of r.redacted) this.counts.set(x.kind, (this.counts.get(x.kind) ?? 0) + x.count);
-    if (r.text) this.emit(r.text);
+    return r.text ? this.emit(r.text) : undefined;
   }
 }
 

@@ -22,7 +22,8 @@ import { mergeRedactions } from './secretScanner';
 
 /** Where streamed text goes; the gateway's ChatSink has this shape. */
 export interface TextSink {
-  chunk(delta: string, seq: number, toolCall?: ToolCallDelta): void;
+  /** A promise back: the client is behind (see ChatSink). */
+  chunk(delta: string, seq: number, toolCall?: ToolCallDelta): Promise<void> | undefined;
 }
 
 export interface OutputStepOptions {
@@ -108,7 +109,7 @@ export async function runWithOutputGuard(
       const again = checkJson(result.text);
       result.structured = again.ok ? again.value : undefined;
     }
-    sink?.chunk(result.text, 0);
+    void sink?.chunk(result.text, 0);
     return finish(result, out.redacted, repaired, opts);
   }
 
@@ -121,9 +122,10 @@ export async function runWithOutputGuard(
         ? {
             chunk: (delta, _seq, toolCall) => {
               if (toolCall) {
-                streamer.flush();
-                sink.chunk('', seq++, toolCall);
-              } else streamer.push(delta);
+                void streamer.flush();
+                return sink.chunk('', seq++, toolCall);
+              }
+              return streamer.push(delta);
             },
           }
         : undefined;
@@ -131,13 +133,13 @@ export async function runWithOutputGuard(
   } catch (err) {
     // A stream that broke midway: the client gets what was held back, so what it saw is
     // exactly the (redacted) partial text the error reports.
-    streamer?.flush();
+    void streamer?.flush();
     if (err instanceof ConduitError && err.data.partialText !== undefined) {
       throw new ConduitError({ ...err.data, partialText: redactOutput(err.data.partialText, policy).text });
     }
     throw err;
   }
-  streamer?.flush();
+  void streamer?.flush();
   const out = redactAnswer(result, policy);
   return finish(out.result, out.redacted, repaired, opts);
 }

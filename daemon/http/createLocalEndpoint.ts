@@ -88,7 +88,7 @@ function send(
     signal: ex.signal,
     noSimplified: true,
     ...(onChunk
-      ? { sink: { chunk: (delta: string, _seq: number, toolCall?: ToolCallDelta) => onChunk(delta, toolCall) } }
+      ? { sink: { chunk: (delta: string, _seq: number, toolCall?: ToolCallDelta) => void onChunk(delta, toolCall) } }
       : {}),
   });
 }

@@ -2,7 +2,6 @@ import type * as net from 'node:net';
 import {
   createMessageConnection,
   ResponseError,
-  StreamMessageReader,
   type MessageConnection,
   type NotificationType,
 } from 'vscode-jsonrpc/node';
@@ -21,8 +20,10 @@ import {
 } from '../../protocol';
 import { tokensEqual } from '../home/token';
 import { chunkBodies } from './chunkFrame';
+import { CountingReader } from './countingReader';
 import { DrainingWriter } from './drainingWriter';
 import { FrameGuard } from './frameGuard';
+import { DEFAULT_PRESSURE_LIMITS, ReplyPressure, type PressureFigures, type PressureLimits } from './replyPressure';
 import { validatingConnection } from './validatingConnection';
 import { toResponseError } from './handlers/answer';
 
@@ -37,7 +38,7 @@ export interface SessionHost {
     params: unknown,
     client: ClientKind,
     signal: AbortSignal,
-    onChunk: ((delta: string, seq: number, toolCall?: ToolCallDelta) => void) | undefined,
+    onChunk: ChunkWriter | undefined,
   ) => Promise<unknown>;
   status: (settleMemory: boolean) => unknown;
   stop: () => void;
@@ -48,6 +49,10 @@ export interface SessionHost {
   extraHandlers?: readonly RegisterHandlers[];
   /** Chat requests one connection may have in flight; MAX_REQUESTS_PER_CONNECTION unless set (tests). */
   maxRequestsPerConnection?: number;
+  /** Where every connection counts its flow control's pauses and waits (daemon/status). */
+  pressureFigures: PressureFigures;
+  /** The flow control's marks; replyPressure.ts's unless set (tests). */
+  pressureLimits?: Partial<PressureLimits>;
 }
 
 /**
@@ -57,6 +62,9 @@ export interface SessionHost {
  * CLI sends (the benchmarks go to 64); with the 1,024 connections, the daemon's bound.
  */
 export const MAX_REQUESTS_PER_CONNECTION = 1024;
+
+/** Writes one chunk; a promise when the stream must wait for its client before the next one. */
+export type ChunkWriter = (delta: string, seq: number, toolCall?: ToolCallDelta) => Promise<void> | undefined;
 
 /** Registers one area's handlers. `requireAuth` throws (and drops the client) before the handshake. */
 export type RegisterHandlers = (connection: MessageConnection, ctx: HandlerContext) => void;
@@ -82,6 +90,7 @@ export class ClientSession {
   private readonly connection: MessageConnection;
   private readonly guard: FrameGuard;
   private readonly writer: DrainingWriter;
+  private readonly pressure: ReplyPressure;
   private authed = false;
   private client: ClientKind = 'other';
   private readonly inFlight = new Set<AbortController>();
@@ -102,8 +111,11 @@ export class ClientSession {
     socket.on('error', () => void this.close());
     socket.on('close', () => void this.close());
     socket.pipe(guard);
-    this.writer = new DrainingWriter(socket);
-    this.connection = createMessageConnection(new StreamMessageReader(guard), this.writer);
+    const limits = { ...DEFAULT_PRESSURE_LIMITS, ...host.pressureLimits };
+    this.pressure = new ReplyPressure(socket, guard, limits, host.pressureFigures);
+    this.pressure.onOverflow((bytes) => this.drop(`client not reading its replies: ${bytes} bytes unsent`));
+    this.writer = new DrainingWriter(socket, this.pressure);
+    this.connection = createMessageConnection(new CountingReader(guard, this.pressure), this.writer);
     this.connection.onError(([err]) => this.drop(`protocol error: ${err.message}`));
     this.connection.onClose(() => void this.close());
     this.deadline = setTimeout(() => {
@@ -118,9 +130,22 @@ export class ClientSession {
     return this.authed;
   }
 
+  /** True while this connection's frames are not read, its client being behind on its replies. */
+  get readingPaused(): boolean {
+    return this.pressure.readingPaused;
+  }
+
   private register(): void {
     // Every method's params are checked against its schema before its handler runs.
-    const c = validatingConnection(this.connection, () => this.requireAuth());
+    const c = validatingConnection(
+      this.connection,
+      () => this.requireAuth(),
+      () =>
+        this.pressure.beforeHandler()?.then(() => {
+          // Woken by the close, not by the client reading: nothing is started for a client gone.
+          if (this.closed) throw new Error('The connection closed.');
+        }),
+    );
     c.onRequest(HelloRequest.type, async (params) => {
       if (!params || typeof params.token !== 'string' || !tokensEqual(params.token, this.host.token)) {
         // Answer first so an honest client with a stale token learns why, then hang up.
@@ -190,11 +215,17 @@ export class ClientSession {
     });
   }
 
-  /** A stream's chunks go straight to the socket, one frame each, without a promise per chunk (chunkFrame.ts). */
-  private chunkWriter(requestId: string): (delta: string, seq: number, toolCall?: ToolCallDelta) => void {
+  /**
+   * A stream's chunks go straight to the socket, one frame each, without a promise per chunk
+   * (chunkFrame.ts). Once the client is far behind, the writer hands back a promise, and the
+   * stream waits on it before pulling its next piece from the upstream.
+   */
+  private chunkWriter(requestId: string): ChunkWriter {
     const body = chunkBodies(requestId);
     return (delta, seq, toolCall) => {
-      if (!this.closed) this.writer.writeBody(body(delta, seq, toolCall));
+      if (this.closed) return undefined;
+      this.writer.writeBody(body(delta, seq, toolCall));
+      return this.pressure.chunkWritten();
     };
   }
 

@@ -2,15 +2,26 @@ import * as net from 'node:net';
 import type { NotificationType } from 'vscode-jsonrpc';
 import type { ClientKind } from '../../protocol';
 import { ClientSession, type SessionHost } from './clientSession';
+import type { PressureFigures } from './replyPressure';
 
 /** The connections and requests, as `daemon/status` reports them. */
 export interface ServerCounts {
   clients: number;
   inFlight: number;
   served: number;
+  /** Flow control toward clients that do not read their replies (replyPressure.ts). */
+  backpressure: BackpressureCounts;
 }
 
-export interface DaemonServerOptions extends Omit<SessionHost, 'requestStarted' | 'requestEnded' | 'status'> {
+export interface BackpressureCounts extends PressureFigures {
+  /** Connections whose frames are not being read now. */
+  readingPaused: number;
+}
+
+export interface DaemonServerOptions extends Omit<
+  SessionHost,
+  'requestStarted' | 'requestEnded' | 'status' | 'pressureFigures'
+> {
   /** Handed the server's own counts, so the status report need not reach back to the server. */
   status: (settleMemory: boolean, counts: ServerCounts) => unknown;
   maxConnections: number;
@@ -26,6 +37,7 @@ export class DaemonServer {
   private readonly sessions = new Set<ClientSession>();
   private inFlight = 0;
   private served = 0;
+  private readonly pressure: PressureFigures = { readPauses: 0, streamWaits: 0, peakUnsentBytes: 0 };
 
   constructor(private readonly opts: DaemonServerOptions) {
     this.server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
@@ -45,6 +57,13 @@ export class DaemonServer {
     return this.served;
   }
 
+  /** Over every connection since start, and the connections not being read now. */
+  get backpressure(): BackpressureCounts {
+    let readingPaused = 0;
+    for (const s of this.sessions) if (s.readingPaused) readingPaused++;
+    return { ...this.pressure, readingPaused };
+  }
+
   private accept(socket: net.Socket): void {
     if (this.sessions.size >= this.opts.maxConnections) {
       this.opts.log('warn', 'connection refused: too many open connections', { open: this.sessions.size });
@@ -56,7 +75,13 @@ export class DaemonServer {
       chat: (params: unknown, client: ClientKind, signal: AbortSignal, onChunk) =>
         this.opts.chat(params, client, signal, onChunk),
       status: (settleMemory: boolean) =>
-        this.opts.status(settleMemory, { clients: this.clients, inFlight: this.inFlight, served: this.served }),
+        this.opts.status(settleMemory, {
+          clients: this.clients,
+          inFlight: this.inFlight,
+          served: this.served,
+          backpressure: this.backpressure,
+        }),
+      pressureFigures: this.pressure,
       requestStarted: () => {
         this.inFlight++;
         this.served++;

@@ -1,5 +1,7 @@
-import type { Message } from 'vscode-jsonrpc/node';
+import type * as net from 'node:net';
+import { Message } from 'vscode-jsonrpc/node';
 import { FrameWriter } from './frameWriter';
+import type { ReplyPressure } from './replyPressure';
 
 /**
  * A reply is on the socket only once its write callback runs, so ending the socket right after a
@@ -10,9 +12,17 @@ export class DrainingWriter extends FrameWriter {
   private writes = 0;
   private bodiesDone: (() => void) | undefined;
 
+  constructor(
+    socket: net.Socket,
+    private readonly pressure?: ReplyPressure,
+  ) {
+    super(socket);
+  }
+
   override write(msg: Message): Promise<void> {
     this.writes++;
     const p = super.write(msg);
+    this.pressure?.wrote(Message.isResponse(msg));
     this.pending.add(p);
     const forget = () => this.pending.delete(p);
     p.then(forget, forget);

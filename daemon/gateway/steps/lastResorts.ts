@@ -51,7 +51,7 @@ export async function lastResorts(ctx: RequestContext, chain: ChainFailure): Pro
   ) {
     fallbacks.push('simplified');
     const text = degradedAnswer(primary, attempts, failure);
-    sink?.text(text);
+    void sink?.text(text);
     const result = callResult(ctx, primary.provider, {
       text,
       model: primary.model,

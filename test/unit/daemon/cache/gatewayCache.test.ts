@@ -49,7 +49,7 @@ describe('gateway cache step', () => {
       requestId: `r${Math.random()}`,
       client: 'other',
       signal: new AbortController().signal,
-      ...(stream ? { sink: { chunk: (d: string) => chunks.push(d) } } : {}),
+      ...(stream ? { sink: { chunk: (d: string) => void chunks.push(d) } } : {}),
     });
     return { result, chunks };
   };

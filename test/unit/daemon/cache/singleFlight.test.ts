@@ -69,16 +69,21 @@ describe('single flight', () => {
     let push!: (d: string) => void;
     const leaderSeen: string[] = [];
     const followerSeen: string[] = [];
-    const leader = sf.run('k', new AbortController().signal, { text: (d) => leaderSeen.push(d) }, async (_s, sink) => {
-      push = (d) => sink.text(d);
-      return gate.promise;
-    });
+    const leader = sf.run(
+      'k',
+      new AbortController().signal,
+      { text: (d) => void leaderSeen.push(d) },
+      async (_s, sink) => {
+        push = (d) => void sink.text(d);
+        return gate.promise;
+      },
+    );
     push('Hel');
     push('lo ');
     const follower = sf.run(
       'k',
       new AbortController().signal,
-      { text: (d) => followerSeen.push(d) },
+      { text: (d) => void followerSeen.push(d) },
       async () => 'unused',
     );
     push('world');

@@ -31,9 +31,9 @@ describe('guard out: streamed chunks', () => {
     policy = { secrets: true, pii: false },
   ): { out: string[]; counts: Map<string, number> } {
     const out: string[] = [];
-    const r = new StreamRedactor(policy, (t) => out.push(t));
-    for (const c of chunks) r.push(c);
-    r.flush();
+    const r = new StreamRedactor(policy, (t) => void out.push(t));
+    for (const c of chunks) void r.push(c);
+    void r.flush();
     return { out, counts: r.counts };
   }
 
@@ -71,13 +71,13 @@ describe('guard out: streamed chunks', () => {
 
   it('streams at once: only the tail that could still become a secret waits', () => {
     const out: string[] = [];
-    const r = new StreamRedactor({ secrets: true, pii: false }, (t) => out.push(t));
-    r.push('The answer is forty two, and the next word is ');
+    const r = new StreamRedactor({ secrets: true, pii: false }, (t) => void out.push(t));
+    void r.push('The answer is forty two, and the next word is ');
     expect(out.join('')).toBe('The answer is forty two, and the next word is ');
-    r.push('unfinish');
+    void r.push('unfinish');
     expect(out.join('')).toBe('The answer is forty two, and the next word is ');
-    r.push('ed.');
-    r.flush();
+    void r.push('ed.');
+    void r.flush();
     expect(out.join('')).toBe('The answer is forty two, and the next word is unfinished.');
   });
 

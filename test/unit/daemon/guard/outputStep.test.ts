@@ -41,7 +41,12 @@ describe('guard out: JSON answers', () => {
   it('asks once for a repair, with the error, and adds up the usage', async () => {
     const s = scripted(['Sure! here: {ok}', '{"ok":true}']);
     const chunks: string[] = [];
-    const r = await runWithOutputGuard({ ...request, stream: true }, { chunk: (d) => chunks.push(d) }, opts, s.run);
+    const r = await runWithOutputGuard(
+      { ...request, stream: true },
+      { chunk: (d) => void chunks.push(d) },
+      opts,
+      s.run,
+    );
     expect(r.text).toBe('{"ok":true}');
     expect(r.guard).toEqual({ redacted: [], repaired: true });
     expect(r.usage.input_tokens).toBe(20);
@@ -68,10 +73,10 @@ describe('guard out: JSON answers', () => {
     const logs: string[] = [];
     const r = await runWithOutputGuard(
       { messages: request.messages },
-      { chunk: (d) => chunks.push(d) },
+      { chunk: (d) => void chunks.push(d) },
       { ...opts, log: (_l, msg) => logs.push(msg) },
       async (req, sink) => {
-        for (const piece of ['key: AKIAFA', 'KEFAKEFAKE0009 ok']) sink?.chunk(piece, 0);
+        for (const piece of ['key: AKIAFA', 'KEFAKEFAKE0009 ok']) void sink?.chunk(piece, 0);
         return s.run(req, sink);
       },
     );
@@ -140,11 +145,11 @@ describe('guard out: a stream that breaks midway', () => {
     const partial = 'Alpha beta. key AKIAFAKEFAKEFAKE0003';
     const err = await runWithOutputGuard(
       { messages: request.messages },
-      { chunk: (d) => chunks.push(d) },
+      { chunk: (d) => void chunks.push(d) },
       opts,
       async (_r, sink) => {
-        sink?.chunk('Alpha beta.', 0);
-        sink?.chunk(' key AKIAFAKEFAKEFAKE0003', 1);
+        void sink?.chunk('Alpha beta.', 0);
+        void sink?.chunk(' key AKIAFAKEFAKEFAKE0003', 1);
         throw new ConduitError({ code: 'stream_interrupted', message: 'broke', partialText: partial });
       },
     ).then(

@@ -1,0 +1,76 @@
+import * as net from 'node:net';
+
+/** One message read off the socket, as the daemon framed it. */
+export interface Frame {
+  id?: number;
+  method?: string;
+  result?: unknown;
+  error?: unknown;
+  params?: { seq?: number; delta?: string };
+  /** Header and body, in bytes. */
+  bytes: number;
+}
+
+/**
+ * A client socket that frames JSON-RPC by hand and can stop reading: `pause()` leaves every reply
+ * in the kernel and the daemon, as a client that never reads does.
+ */
+export class FramedSocket {
+  readonly frames: Frame[] = [];
+  private pending: Buffer = Buffer.alloc(0);
+  private waiters: Array<() => void> = [];
+
+  private constructor(readonly socket: net.Socket) {
+    socket.on('data', (d: Buffer) => this.take(d));
+    socket.on('error', () => undefined);
+  }
+
+  static open(address: string): Promise<FramedSocket> {
+    return new Promise((resolve, reject) => {
+      const s = net.connect(address);
+      s.once('connect', () => resolve(new FramedSocket(s)));
+      s.once('error', reject);
+    });
+  }
+
+  send(message: unknown): void {
+    const body = JSON.stringify(message);
+    this.socket.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  }
+
+  /** Writes many messages in one write, so the daemon reads them together. */
+  sendAll(messages: unknown[]): void {
+    this.socket.write(
+      messages
+        .map((m) => {
+          const body = JSON.stringify(m);
+          return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+        })
+        .join(''),
+    );
+  }
+
+  /** Resolves once `done` holds for the frames read so far (the test's timeout is the give-up limit). */
+  async until(done: (frames: Frame[]) => boolean): Promise<void> {
+    while (!done(this.frames)) await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  private take(data: Buffer): void {
+    this.pending = this.pending.length ? Buffer.concat([this.pending, data]) : data;
+    for (;;) {
+      const end = this.pending.indexOf('\r\n\r\n');
+      if (end < 0) break;
+      const length = Number(/Content-Length: (\d+)/.exec(this.pending.subarray(0, end).toString('ascii'))?.[1]);
+      const start = end + 4;
+      if (this.pending.length < start + length) break;
+      const body = JSON.parse(this.pending.subarray(start, start + length).toString('utf8')) as Frame;
+      this.frames.push({ ...body, bytes: start + length });
+      this.pending = this.pending.subarray(start + length);
+    }
+    for (const w of this.waiters.splice(0)) w();
+  }
+}

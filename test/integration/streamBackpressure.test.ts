@@ -3,7 +3,7 @@ import { homeLayout } from '../../daemon/home/conduitHome';
 import { readOrCreateToken } from '../../daemon/home/token';
 import { chunkBodies } from '../../daemon/server/chunkFrame';
 import { STREAM_WAIT_BYTES } from '../../daemon/server/replyPressure';
-import { PROTOCOL_VERSION, type StatusResult } from '../../protocol';
+import type { StatusResult } from '../../protocol';
 import { FramedSocket } from '../unit/daemon/server/framedSocket';
 import { ONE_PROVIDER, useDaemonAndFake } from './harness';
 
@@ -20,14 +20,7 @@ describe.skipIf(process.platform === 'win32')('a stream whose client does not re
     const pressure = async (): Promise<Backpressure> => (await good.status()).backpressure!;
     const client = await FramedSocket.open(env.h.socketPath());
     try {
-      const token = readOrCreateToken(homeLayout(env.h.home).tokenFile);
-      client.send({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'daemon/hello',
-        params: { protocolVersion: PROTOCOL_VERSION, token, client: 'other', clientVersion: 'test' },
-      });
-      await client.until((frames) => frames.some((f) => f.id === 1));
+      await client.hello(readOrCreateToken(homeLayout(env.h.home).tokenFile), 'other');
       client.socket.pause();
       const requestId = 'unread-stream';
       client.send({
@@ -81,14 +74,7 @@ describe.skipIf(process.platform === 'win32')('a stream whose client does not re
     const waitsBefore = (await pressure()).streamWaits;
     const client = await FramedSocket.open(env.h.socketPath());
     try {
-      const token = readOrCreateToken(homeLayout(env.h.home).tokenFile);
-      client.send({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'daemon/hello',
-        params: { protocolVersion: PROTOCOL_VERSION, token, client: 'other', clientVersion: 'test' },
-      });
-      await client.until((frames) => frames.some((f) => f.id === 1));
+      await client.hello(readOrCreateToken(homeLayout(env.h.home).tokenFile), 'other');
       client.socket.pause();
       client.send({
         jsonrpc: '2.0',

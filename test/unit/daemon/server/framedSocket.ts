@@ -1,4 +1,5 @@
 import * as net from 'node:net';
+import { PROTOCOL_VERSION } from '../../../../protocol';
 
 /** One message read off the socket, as the daemon framed it. */
 export interface Frame {
@@ -36,6 +37,17 @@ export class FramedSocket {
   send(message: unknown): void {
     const body = JSON.stringify(message);
     this.socket.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  }
+
+  /** Says hello as request 1 with the home's token, and waits for the daemon's answer. */
+  async hello(token: string, client: 'cli' | 'other'): Promise<void> {
+    this.send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'daemon/hello',
+      params: { protocolVersion: PROTOCOL_VERSION, token, client, clientVersion: 'test' },
+    });
+    await this.until((frames) => frames.some((f) => f.id === 1));
   }
 
   /** Writes many messages in one write, so the daemon reads them together. */

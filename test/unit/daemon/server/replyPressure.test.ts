@@ -8,7 +8,6 @@ import { socketAddress } from '../../../../daemon/home/socketAddress';
 import { readOrCreateToken } from '../../../../daemon/home/token';
 import { DaemonServer, type DaemonServerOptions } from '../../../../daemon/server/daemonServer';
 import { READ_PAUSE_BYTES } from '../../../../daemon/server/replyPressure';
-import { PROTOCOL_VERSION } from '../../../../protocol';
 import { FramedSocket } from './framedSocket';
 
 const cleanup: Array<() => Promise<void>> = [];
@@ -47,13 +46,7 @@ async function startServer(
     await new Promise((r) => server.server.close(r));
     fs.rmSync(home, { recursive: true, force: true });
   });
-  client.send({
-    jsonrpc: '2.0',
-    id: 1,
-    method: 'daemon/hello',
-    params: { protocolVersion: PROTOCOL_VERSION, token, client: 'cli', clientVersion: 'test' },
-  });
-  await client.until((frames) => frames.some((f) => f.id === 1));
+  await client.hello(token, 'cli');
   return { server, client };
 }
 

@@ -14,5 +14,7 @@ export async function encodeFormBody(init: RequestInit & { body: FormData }): Pr
   const headers = new Headers(init.headers);
   // The boundary is the encoder's: a content type set by the caller without it could not be parsed.
   headers.set('content-type', encoded.headers.get('content-type') ?? 'multipart/form-data');
+  // A length the caller gave was not this body's: the request API would refuse the mismatch.
+  headers.delete('content-length');
   return { ...init, headers, body: new Uint8Array(await encoded.arrayBuffer()) };
 }

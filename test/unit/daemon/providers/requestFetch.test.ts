@@ -182,9 +182,13 @@ describe('createHttpFetch', () => {
     const form = new FormData();
     form.append('purpose', 'batch');
     form.append('file', new Blob(['{"custom_id":"1"}\n'], { type: 'application/jsonl' }), 'conduit-batch.jsonl');
-    await (await send(`${base}/json`, { method: 'POST', body: form, headers: { 'x-caller': 'sdk' } })).text();
+    await (
+      await send(`${base}/json`, { method: 'POST', body: form, headers: { 'x-caller': 'sdk', 'content-length': '5' } })
+    ).text();
     const headers = seen.at(-1)!;
     expect(headers['x-caller']).toBe('sdk');
+    // A length set before encoding is not the multipart body's: the sent one is.
+    expect(Number(headers['content-length'])).toBe(Buffer.byteLength(bodies.at(-1)!));
     // Read back with the runtime's own multipart parser.
     const parsed = await new Response(bodies.at(-1), {
       headers: { 'content-type': headers['content-type']! },

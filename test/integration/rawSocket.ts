@@ -1,4 +1,5 @@
-import * as net from 'node:net';
+import type * as net from 'node:net';
+import { connectSocket, frameOf } from '../unit/daemon/server/framedSocket';
 
 /** A bare socket speaking our framing by hand, to misbehave in ways a real client cannot. */
 export class RawSocket {
@@ -14,17 +15,12 @@ export class RawSocket {
     this.closed = new Promise((resolve) => socket.on('close', () => resolve()));
   }
 
-  static open(path: string): Promise<RawSocket> {
-    return new Promise((resolve, reject) => {
-      const s = net.connect(path);
-      s.once('connect', () => resolve(new RawSocket(s)));
-      s.once('error', reject);
-    });
+  static async open(path: string): Promise<RawSocket> {
+    return new RawSocket(await connectSocket(path));
   }
 
   send(message: unknown): void {
-    const body = JSON.stringify(message);
-    this.socket.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    this.socket.write(frameOf(message));
   }
 
   write(raw: string | Buffer): void {

@@ -1,6 +1,21 @@
 import * as net from 'node:net';
 import { PROTOCOL_VERSION } from '../../../../protocol';
 
+/** A message framed as the daemon reads it: `Content-Length` header, then the JSON body. */
+export function frameOf(message: unknown): string {
+  const body = JSON.stringify(message);
+  return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+}
+
+/** A client socket connected to the daemon's address (rejects when nothing listens there). */
+export function connectSocket(address: string): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(address);
+    s.once('connect', () => resolve(s));
+    s.once('error', reject);
+  });
+}
+
 /** One message read off the socket, as the daemon framed it. */
 export interface Frame {
   id?: number;
@@ -26,17 +41,12 @@ export class FramedSocket {
     socket.on('error', () => undefined);
   }
 
-  static open(address: string): Promise<FramedSocket> {
-    return new Promise((resolve, reject) => {
-      const s = net.connect(address);
-      s.once('connect', () => resolve(new FramedSocket(s)));
-      s.once('error', reject);
-    });
+  static async open(address: string): Promise<FramedSocket> {
+    return new FramedSocket(await connectSocket(address));
   }
 
   send(message: unknown): void {
-    const body = JSON.stringify(message);
-    this.socket.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    this.socket.write(frameOf(message));
   }
 
   /** Says hello as request 1 with the home's token, and waits for the daemon's answer. */
@@ -52,14 +62,7 @@ export class FramedSocket {
 
   /** Writes many messages in one write, so the daemon reads them together. */
   sendAll(messages: unknown[]): void {
-    this.socket.write(
-      messages
-        .map((m) => {
-          const body = JSON.stringify(m);
-          return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
-        })
-        .join(''),
-    );
+    this.socket.write(messages.map(frameOf).join(''));
   }
 
   /** Resolves once `done` holds for the frames read so far (the test's timeout is the give-up limit). */

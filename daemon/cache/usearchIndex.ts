@@ -50,6 +50,9 @@ export interface HnswParams {
   expansionSearch: number;
 }
 
+/** Batches smaller than this are added to the graph on one thread (see addMany). */
+const SINGLE_THREAD_BELOW = 1024;
+
 export const HNSW: HnswParams = { connectivity: 16, expansionAdd: 128, expansionSearch: 256 };
 
 /**
@@ -154,7 +157,10 @@ export class AnnPartition {
       this.keys.set(id, k);
       this.vectors.set(id, freshVectors[i]!);
     });
-    this.index.add(ids, flat);
+    // A small batch on one thread: built concurrently, a graph of 21 members once left one of them
+    // unreachable by search (usearchLazyLoad.test.ts, on a loaded machine). Large batches keep
+    // every thread.
+    this.index.add(ids, flat, fresh.length < SINGLE_THREAD_BELOW ? 1 : 0);
   }
 
   remove(key: string): void {

@@ -145,6 +145,11 @@ export interface LocalEndpointStatus {
   port: number;
   /** Why it is enabled but not listening (the port is in use…). */
   problem?: string;
+  /**
+   * How often a stream waited for an HTTP client that was not reading, and the most bytes one
+   * response had written and not yet handed to the OS. Absent from older daemons.
+   */
+  backpressure?: { streamWaits: number; peakUnsentBytes: number };
 }
 
 export const StatusRequest = {

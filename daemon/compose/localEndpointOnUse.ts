@@ -56,6 +56,7 @@ export function localEndpointOnUse(
           host: settings?.host ?? '127.0.0.1',
           port: settings?.port ?? 4141,
           ...(problem ? { problem } : {}),
+          backpressure: { streamWaits: 0, peakUnsentBytes: 0 },
         },
       close: (drainUntil) => {
         const close = () => real?.endpoint.close(drainUntil);

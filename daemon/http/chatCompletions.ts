@@ -18,7 +18,7 @@ export async function chatCompletions(ex: Exchange, deps: EndpointDeps): Promise
     }
     return;
   }
-  const sse = new SseResponse(ex.res, ex.headers);
+  const sse = new SseResponse(ex.res, ex.headers, ex.pressure);
   const writer = new ChatStreamWriter(sse, {
     requestId: ex.requestId,
     model: mapped.model,
@@ -26,7 +26,10 @@ export async function chatCompletions(ex: Exchange, deps: EndpointDeps): Promise
     includeUsage: mapped.includeUsage,
   });
   try {
-    const result = await deps.send(mapped.request, ex, (delta, toolCall) => writer.chunk(delta, toolCall));
+    const result = await deps.send(mapped.request, ex, (delta, toolCall) => {
+      writer.chunk(delta, toolCall);
+      return sse.whenBehind();
+    });
     writer.finish(result);
   } catch (err) {
     const failure = failureFromError(err, deps);

@@ -79,7 +79,7 @@ function send(
   parts: LocalEndpointParts,
   request: ChatRequest,
   ex: Exchange,
-  onChunk?: (delta: string, toolCall?: ToolCallDelta) => void,
+  onChunk?: (delta: string, toolCall?: ToolCallDelta) => Promise<void> | undefined,
 ): Promise<ChatResult> {
   return parts.gateway.send(request, {
     requestId: ex.requestId,
@@ -88,7 +88,7 @@ function send(
     signal: ex.signal,
     noSimplified: true,
     ...(onChunk
-      ? { sink: { chunk: (delta: string, _seq: number, toolCall?: ToolCallDelta) => void onChunk(delta, toolCall) } }
+      ? { sink: { chunk: (delta: string, _seq: number, toolCall?: ToolCallDelta) => onChunk(delta, toolCall) } }
       : {}),
   });
 }

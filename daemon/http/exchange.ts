@@ -5,6 +5,7 @@ import { anthropicErrorBody } from './anthropic/anthropicError';
 import { failureOf, type HttpFailure } from './errorStatus';
 import { openaiErrorBody } from './openai/openaiError';
 import { redactedHeader } from './redactedHeader';
+import type { SsePressureFigures } from './sseResponse';
 
 /** Which API a request called: its errors go back in that API's shape. */
 export type ApiKind = 'openai' | 'anthropic';
@@ -24,6 +25,8 @@ export interface Exchange {
   /** Sent on every response: request ids and, for an allowed browser origin, CORS. */
   headers: Record<string, string>;
   body: unknown;
+  /** The endpoint's flow-control figures, which a stream to this client adds to. */
+  pressure?: SsePressureFigures;
 }
 
 /** A model GET /v1/models lists; `embedding` ones serve POST /v1/embeddings, not chat. */
@@ -39,7 +42,8 @@ export interface EndpointDeps {
   send(
     request: ChatRequest,
     ex: Exchange,
-    onChunk?: (delta: string, toolCall?: ToolCallDelta) => void,
+    /** A promise back means the client is behind: the stream waits on it. */
+    onChunk?: (delta: string, toolCall?: ToolCallDelta) => Promise<void> | undefined,
   ): Promise<ChatResult>;
   /** Seconds until the soonest budget period turns, for retry-after on a budget refusal. */
   budgetRetryAfterS(): number | undefined;

@@ -8,6 +8,7 @@ import { sendFailure, type ApiKind, type EndpointDeps, type Exchange } from './e
 import { messages } from './messages';
 import { models } from './models';
 import { readJsonBody } from './readBody';
+import type { SsePressureFigures } from './sseResponse';
 import { checkHost, checkOrigin, checkToken, presentedToken } from './requestChecks';
 
 export interface RequestPolicy {
@@ -17,6 +18,8 @@ export interface RequestPolicy {
   maxBodyBytes: number;
   /** The daemon is stopping: requests still arriving on open connections get 503. */
   stopping?: boolean;
+  /** The endpoint's flow-control figures, passed on to each exchange. */
+  pressure?: SsePressureFigures;
 }
 
 const CORS_EXPOSED =
@@ -115,6 +118,7 @@ export async function handleRequest(
     headers,
     body,
     signal: abort.signal,
+    ...(policy.pressure ? { pressure: policy.pressure } : {}),
     feature: headerLabel(req.headers['x-conduit-feature']) ?? 'endpoint',
     clientName: headerLabel(req.headers['x-conduit-client']) ?? headerLabel(req.headers['user-agent']) ?? 'unknown',
   };

@@ -4,6 +4,7 @@ import type { EndpointDeps } from './exchange';
 import { handleRequest, type RequestPolicy } from './handleRequest';
 import { allowedHosts } from './requestChecks';
 import type { ServerSettings } from './serverSettings';
+import type { SsePressureFigures } from './sseResponse';
 
 /** What `status` reports about the endpoint. */
 export interface EndpointState {
@@ -13,6 +14,8 @@ export interface EndpointState {
   port: number;
   /** Set when enabled but the port could not be bound (in use, not permitted). */
   problem?: string;
+  /** How often a stream waited for a client that did not read, and the most one left unsent. */
+  backpressure: SsePressureFigures;
 }
 
 /**
@@ -45,6 +48,7 @@ export class LocalEndpoint {
   private policy: RequestPolicy | undefined;
   /** Settings changes run one after another, so a quick off-on never leaves two listeners. */
   private chain: Promise<void> = Promise.resolve();
+  private readonly pressure: SsePressureFigures = { streamWaits: 0, peakUnsentBytes: 0 };
 
   constructor(private readonly opts: LocalEndpointOptions) {}
 
@@ -64,6 +68,7 @@ export class LocalEndpoint {
       host: this.bound?.host ?? s?.host ?? '127.0.0.1',
       port: this.bound?.port ?? s?.port ?? 4141,
       ...(this.problem ? { problem: this.problem } : {}),
+      backpressure: { ...this.pressure },
     };
   }
 
@@ -146,6 +151,7 @@ export class LocalEndpoint {
       allowedHosts: allowedHosts(bound.host, bound.port),
       allowedOrigins: settings.allowedOrigins,
       maxBodyBytes: settings.maxBodyBytes,
+      pressure: this.pressure,
     };
     server.keepAliveTimeout = settings.keepAliveTimeoutMs;
   }

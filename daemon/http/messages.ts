@@ -18,11 +18,14 @@ export async function messages(ex: Exchange, deps: EndpointDeps): Promise<void> 
     }
     return;
   }
-  const sse = new SseResponse(ex.res, ex.headers);
+  const sse = new SseResponse(ex.res, ex.headers, ex.pressure);
   const estimatedInputTokens = estimateInputTokens(mapped.request.messages, mapped.request.system);
   const writer = new MessagesStreamWriter(sse, { requestId: ex.requestId, model: mapped.model, estimatedInputTokens });
   try {
-    const result = await deps.send(mapped.request, ex, (delta, toolCall) => writer.chunk(delta, toolCall));
+    const result = await deps.send(mapped.request, ex, (delta, toolCall) => {
+      writer.chunk(delta, toolCall);
+      return sse.whenBehind();
+    });
     writer.finish(result);
   } catch (err) {
     const failure = failureFromError(err, deps);

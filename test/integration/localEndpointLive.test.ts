@@ -13,7 +13,13 @@ describe('local endpoint: off by default, turned on and off live', () => {
     const client = await env.h.connect();
     try {
       const status = await client.status();
-      expect(status.localEndpoint).toEqual({ enabled: false, listening: false, host: '127.0.0.1', port: 4141 });
+      expect(status.localEndpoint).toEqual({
+        enabled: false,
+        listening: false,
+        host: '127.0.0.1',
+        port: 4141,
+        backpressure: { streamWaits: 0, peakUnsentBytes: 0 },
+      });
       expect(await probePort(4141)).toBe('refused');
 
       const port = await freePort();

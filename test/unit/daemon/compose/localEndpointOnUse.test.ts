@@ -76,6 +76,12 @@ describe('localEndpointOnUse', () => {
     config = configSchema.parse({ server: { enabled: false } });
     await local.apply();
     expect(loads).toBe(1);
-    expect(local.endpoint.state()).toEqual({ enabled: false, listening: false, host: '127.0.0.1', port: 4141 });
+    expect(local.endpoint.state()).toEqual({
+      enabled: false,
+      listening: false,
+      host: '127.0.0.1',
+      port: 4141,
+      backpressure: { streamWaits: 0, peakUnsentBytes: 0 },
+    });
   });
 });

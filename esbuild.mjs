@@ -2,6 +2,7 @@ import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL, URL } from 'node:url';
+import { undiciHttp2OnUse } from './scripts/undiciHttp2OnUse.mjs';
 import { zodEnglishOnly } from './scripts/zodEnglishOnly.mjs';
 
 const require = createRequire(import.meta.url);
@@ -73,8 +74,9 @@ const builds = [
     entryPoints: { daemon: 'daemon/main.ts', 'chunks/prestart': 'daemon/compose/prestart.ts' },
     outdir: 'dist',
     external: ['@photostructure/sqlite', '@napi-rs/keyring'],
-    // zod with English alone (scripts/zodEnglishOnly.mjs).
-    plugins: [zodEnglishOnly],
+    // zod with English alone (scripts/zodEnglishOnly.mjs); undici without node:http2 until an
+    // HTTP/2 connect (scripts/undiciHttp2OnUse.mjs).
+    plugins: [zodEnglishOnly, undiciHttp2OnUse],
     // ESM split into chunks: each import() (a provider's SDK, undici, ioredis, batch) is a chunk
     // that is read and compiled only when first used. dist/daemon.js is the entry (below).
     format: 'esm',

@@ -2,6 +2,7 @@ import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL, URL } from 'node:url';
+import { jsonrpcCryptoOnUse } from './scripts/jsonrpcCryptoOnUse.mjs';
 import { undiciHttp2OnUse } from './scripts/undiciHttp2OnUse.mjs';
 import { zodEnglishOnly } from './scripts/zodEnglishOnly.mjs';
 
@@ -36,20 +37,6 @@ const cliZodApart = {
 };
 
 /**
- * vscode-jsonrpc's node entry requires 'crypto' at load but uses it only on demand; in the CLI it
- * gets daemon/client/jsonrpcCrypto.ts, which loads crypto on first use (issue #23).
- */
-const jsonrpcCryptoOnUse = {
-  name: 'jsonrpc-crypto-on-use',
-  setup(build) {
-    const shim = fileURLToPath(new URL('./daemon/client/jsonrpcCrypto.ts', import.meta.url));
-    build.onResolve({ filter: /^(node:)?crypto$/ }, (args) =>
-      /[\\/]vscode-jsonrpc[\\/]/.test(args.importer) ? { path: shim } : undefined,
-    );
-  },
-};
-
-/**
  * The protocol's files import their request and notification types from 'vscode-jsonrpc', whose
  * entry evaluates the whole library (connections, readers, writers, pipes). In the CLI that
  * specifier is the file that defines those types (and ResponseError): `conduit ask` talks over
@@ -74,9 +61,10 @@ const builds = [
     entryPoints: { daemon: 'daemon/main.ts', 'chunks/prestart': 'daemon/compose/prestart.ts' },
     outdir: 'dist',
     external: ['@photostructure/sqlite', '@napi-rs/keyring'],
-    // zod with English alone (scripts/zodEnglishOnly.mjs); undici without node:http2 until an
-    // HTTP/2 connect (scripts/undiciHttp2OnUse.mjs).
-    plugins: [zodEnglishOnly, undiciHttp2OnUse],
+    // zod with English alone (scripts/zodEnglishOnly.mjs); crypto on first use
+    // (scripts/jsonrpcCryptoOnUse.mjs); undici without node:http2 until an HTTP/2 connect
+    // (scripts/undiciHttp2OnUse.mjs).
+    plugins: [zodEnglishOnly, jsonrpcCryptoOnUse, undiciHttp2OnUse],
     // ESM split into chunks: each import() (a provider's SDK, undici, ioredis, batch) is a chunk
     // that is read and compiled only when first used. dist/daemon.js is the entry (below).
     format: 'esm',

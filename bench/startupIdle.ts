@@ -5,8 +5,12 @@
  * `daemon listening`, then 1 s after the start's idle trim (its log line), with the trimmed RSS
  * split into anonymous and file-backed (mostly the `node` binary's pages). Builds alternate, their
  * order swapped every round, so load on a shared machine hits them alike.
- *   node bench/run.mjs --only startup-idle [--rounds N]
+ *   node bench/run.mjs --only startup-idle [--rounds N] [--first-start]
  * BENCH_BEFORE_DIST=dir adds an earlier build (a folder holding its daemon.js) as "before".
+ * The home is one a first start has prepared (its IPC and endpoint tokens exist) and the keychain's
+ * service is named (CONDUIT_KEYCHAIN_SERVICE), as the default home's is: creating a token and
+ * hashing a home's path into a service name each load crypto, which an ordinary start does not.
+ * --first-start measures an empty home instead (what this bench measured before 2026-12-07 afternoon).
  * Linux only: the figures come from /proc.
  */
 import { spawn } from 'node:child_process';
@@ -14,6 +18,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { daemonRuntime } from '../daemon/client/daemonRuntime';
+import { homeLayout } from '../daemon/home/conduitHome';
+import { readOrCreateToken } from '../daemon/home/token';
+import { readOrCreateEndpointToken } from '../daemon/http/endpointToken';
 import { keepResult } from './history';
 import { benchHome } from './processes';
 import { percentile } from './stats';
@@ -23,6 +30,7 @@ const repo = path.resolve(buildDir, '..', '..');
 const argValue = (name: string): string | undefined =>
   process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
 const rounds = Number(argValue('--rounds')) || 4;
+const firstStart = process.argv.includes('--first-start');
 const MB = 2 ** 20;
 
 interface Sample {
@@ -46,9 +54,15 @@ function rollup(pid: number): { rss: number; anonymous: number } {
 
 async function one(daemonScript: string): Promise<Sample> {
   const home = benchHome();
+  const ordinary: NodeJS.ProcessEnv = {};
+  if (!firstStart) {
+    readOrCreateToken(homeLayout(home).tokenFile);
+    readOrCreateEndpointToken(home);
+    ordinary.CONDUIT_KEYCHAIN_SERVICE = process.env.CONDUIT_KEYCHAIN_SERVICE ?? 'conduit-bench';
+  }
   const runtime = daemonRuntime(process.platform, process.env);
   const child = spawn(process.execPath, [...runtime.execArgv, daemonScript, '--foreground'], {
-    env: { ...process.env, ...runtime.env, CONDUIT_HOME: home },
+    env: { ...process.env, ...runtime.env, ...ordinary, CONDUIT_HOME: home },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   try {
@@ -124,7 +138,7 @@ async function main(): Promise<void> {
     ]),
   );
   log(
-    `\nidle daemon RSS, median of ${rounds} (goal: at most 60 MB); load ${loadBefore.toFixed(1)} → ${os.loadavg()[0]!.toFixed(1)}`,
+    `\nidle daemon RSS, ${firstStart ? 'first start, empty home' : 'ordinary start'}, median of ${rounds} (goal: at most 60 MB); load ${loadBefore.toFixed(1)} → ${os.loadavg()[0]!.toFixed(1)}`,
   );
   for (const [name, f] of Object.entries(figures))
     log(
@@ -133,6 +147,7 @@ async function main(): Promise<void> {
     );
   const file = keepResult(repo, 'startup-idle', {
     rounds,
+    firstStart,
     loadBefore,
     builds: builds.map((b) => ({ name: b.name, daemonScript: path.relative(repo, b.script) })),
     figures,

@@ -21,9 +21,10 @@ const prestartChunk = pathToFileURL(path.join(__dirname, 'chunks', 'prestart.mjs
 
 export async function runDaemon(opts: DaemonOptions = {}): Promise<DaemonExit> {
   // Before any of the daemon's code runs: its start is what would page TurboFan in (optimizerHold.ts).
-  // Opt-in until the memory bench's peak with it is understood (docs/performance.md, "Memory, fifth pass").
+  // On by default since the memory bench's peak and after-load figures were no worse with it
+  // (docs/performance.md, "Memory, eighth pass"); CONDUIT_OPTIMIZER_HOLD=0 turns it off.
   const optimizer = new OptimizerHold();
-  if (process.env.CONDUIT_OPTIMIZER_HOLD === '1') optimizer.hold();
+  if (process.env.CONDUIT_OPTIMIZER_HOLD !== '0') optimizer.hold();
   // Before the import: the cache covers the bundle and every chunk loaded after it.
   const codeCache = enableCodeCache(conduitHome());
   ((await import(prestartChunk)) as PrestartModule).prestart();

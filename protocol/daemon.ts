@@ -130,9 +130,9 @@ export interface StatusResult {
     execArgv: string[];
     malloc: Record<string, string>;
     /**
-     * V8's optimizing compiler, held off while the daemon starts (opt-in, CONDUIT_OPTIMIZER_HOLD=1): `held` until
-     * the first chat request or the first idle trim, then `released`; `not held` by default, or when the runtime
-     * (or the caller's flags) kept it as it was.
+     * V8's optimizing compiler, held off while the daemon starts (by default; CONDUIT_OPTIMIZER_HOLD=0 turns it
+     * off): `held` until the first chat request or the first idle trim, then `released`; `not held` when turned
+     * off, or when the runtime (or the caller's flags) kept it as it was.
      */
     optimizer?: 'held' | 'released' | 'not held';
   };

@@ -1,4 +1,3 @@
-import * as crypto from 'node:crypto';
 import {
   ConduitError,
   type BatchItemResult,
@@ -14,6 +13,7 @@ import { parseBatchLines } from './batchLines';
 import { errorData, type BatchPoller } from './batchPoller';
 import { publicJob, type BatchStore } from './batchStore';
 import type { BatchProvider } from './batchTypes';
+import { nodeCrypto } from '../platform/nodeCrypto';
 
 export interface BatchServiceDeps {
   store: BatchStore;
@@ -41,7 +41,7 @@ export class BatchService {
     if (this.deps.budgets) checkBatchBudget(this.deps.budgets, config, parsed.provider, parsed.model, parsed.entries);
     const profile = params.profile ?? config.profile;
     const provider = this.deps.provider(parsed.provider, profile);
-    const id = `batch_${crypto.randomUUID()}`;
+    const id = `batch_${nodeCrypto().randomUUID()}`;
     const { store, poller } = this.deps;
     // The job is on disk before the provider hears of it, so a crash mid-submit is noticed at the next start.
     await store.create({

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CacheEntry } from './cacheEntry';
 import { sha256File } from './localEmbedder';
 import type { AdaptiveIndex } from './adaptiveIndex';
 import { AnnPartition, HNSW, type HnswParams, type UsearchModule } from './usearchIndex';
+import { nodeCrypto } from '../platform/nodeCrypto';
 
 /** The folder under CONDUIT_HOME that holds the saved usearch graphs. */
 export const ANN_DIR = 'cache-ann';
@@ -50,7 +50,7 @@ function writeAtomic(file: string, write: (tmp: string) => void): void {
 }
 
 function graphFile(scope: string): string {
-  return `${createHash('sha256').update(scope).digest('hex').slice(0, 16)}.usearch`;
+  return `${nodeCrypto().createHash('sha256').update(scope).digest('hex').slice(0, 16)}.usearch`;
 }
 
 /**

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type {
   ChatMessage,
   ProviderId,
@@ -7,6 +6,7 @@ import type {
   ToolChoice,
   ToolDefinition,
 } from '../../protocol';
+import { nodeCrypto } from '../platform/nodeCrypto';
 
 /** The parts of a request that decide its answer; everything else (feature, priority, stream) does not. */
 export interface CanonicalRequest {
@@ -43,7 +43,7 @@ export function normalizeText(text: string): string {
 }
 
 function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return nodeCrypto().createHash('sha256').update(text).digest('hex');
 }
 
 /**

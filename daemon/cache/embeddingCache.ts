@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import { nodeCrypto } from '../platform/nodeCrypto';
 
 /** A stored embeddings answer, with what it cost, so a hit can say what it saved. */
 export interface CachedEmbeddings {
@@ -40,7 +40,7 @@ export class EmbeddingCache {
   static key(provider: string, model: string, inputs: readonly string[], dimensions?: number): string {
     // Length-prefixed, so no two different input lists can hash the same text.
     const dims = dimensions === undefined ? '' : `\u0000d${dimensions}`;
-    const h = createHash('sha256').update(`${provider}\u0000${model}${dims}\u0000${inputs.length}`);
+    const h = nodeCrypto().createHash('sha256').update(`${provider}\u0000${model}${dims}\u0000${inputs.length}`);
     for (const text of inputs) h.update(`\u0000${Buffer.byteLength(text, 'utf8')}\u0000`).update(text, 'utf8');
     return h.digest('hex');
   }

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { emptyUsage } from '../../protocol';
 import type { RequestRecord } from '../usage/requestRecord';
+import { nodeCrypto } from '../platform/nodeCrypto';
 
 /** One call to a provider's embeddings endpoint, as the provider embedder reports it. */
 export interface EmbeddingCall {
@@ -36,7 +36,7 @@ export function embeddingCost(model: string, inputTokens: number): number | null
 /** The ledger row of an embedding call: feature `embedding`, so `conduit usage` shows what the semantic cache costs. */
 export function embeddingRecord(call: EmbeddingCall): RequestRecord {
   return {
-    requestId: `emb_${randomUUID()}`,
+    requestId: `emb_${nodeCrypto().randomUUID()}`,
     startedAt: call.startedAt,
     client: 'other',
     feature: 'embedding',

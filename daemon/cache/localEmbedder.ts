@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { normalize, type Embedder } from './embedder';
+import { nodeCrypto } from '../platform/nodeCrypto';
 
 export interface LocalEmbedderOptions {
   /** The model folder: config.json, tokenizer.json, onnx/model_quantized.onnx or onnx/model.onnx. */
@@ -59,7 +59,7 @@ export function findOnnxFile(modelDir: string): { file: string; dtype: 'q8' | 'f
 }
 
 export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
+  const hash = nodeCrypto().createHash('sha256');
   for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }

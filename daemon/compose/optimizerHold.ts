@@ -7,8 +7,9 @@ import * as v8 from 'node:v8';
  * of the `node` binary that an idle daemon then keeps resident for nothing (docs/performance.md,
  * "Memory, fifth pass"). Ignition and Sparkplug still run everything; the hold ends at the first
  * chat request or after the start's quiet spell (the idle trim), whichever comes first, so no
- * request and no lasting work runs without the optimizer. Opt-in (CONDUIT_OPTIMIZER_HOLD=1, read by
- * daemonEntry.ts): in the memory bench the peak under load was higher in more runs with it than without.
+ * request and no lasting work runs without the optimizer. On by default; CONDUIT_OPTIMIZER_HOLD=0 (read
+ * by daemonEntry.ts) turns it off. The memory bench's peak under load falls in a higher group in some
+ * runs with it and without it (docs/performance.md, "Memory, fifth pass" and "Memory, eighth pass").
  */
 export class OptimizerHold {
   private holding = false;

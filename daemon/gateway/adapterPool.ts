@@ -1,8 +1,8 @@
-import * as crypto from 'node:crypto';
 import { LruMap } from '../platform/lruMap';
 import { createAdapter } from '../providers/createAdapter';
 import type { ProviderAdapter } from '../providers/types';
 import type { AdapterSource, AdapterSpec } from './adapterSource';
+import { nodeCrypto } from '../platform/nodeCrypto';
 
 /**
  * How many SDK clients are kept. Every key a window hands over or a rotation brings makes one, with
@@ -38,7 +38,7 @@ export class AdapterPool implements AdapterSource {
   private digestOf(id: string, apiKey: string): string {
     const last = this.lastDigest.get(id);
     if (last?.apiKey === apiKey) return last.digest;
-    const digest = crypto.createHash('sha256').update(apiKey).digest('hex').slice(0, 16);
+    const digest = nodeCrypto().createHash('sha256').update(apiKey).digest('hex').slice(0, 16);
     this.lastDigest.set(id, { apiKey, digest });
     return digest;
   }

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Redactor } from '../guard/redact';
 import { openPrivateFile, securePrivateDir } from '../home/safePath';
+import { isoUtc } from '../platform/isoUtc';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -125,7 +126,7 @@ export class Logger {
   }
 
   private line(level: LogLevel, msg: string, fields?: Record<string, unknown>): string {
-    const record = { t: new Date().toISOString(), level, pid: process.pid, msg, ...fields };
+    const record = { t: isoUtc(Date.now()), level, pid: process.pid, msg, ...fields };
     return JSON.stringify(this.opts.redactor.value(record)) + '\n';
   }
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { ProviderId, RateLimitStatus } from '../../protocol';
 import { LruMap } from '../platform/lruMap';
 import type { Timers } from '../resilience/timers';
@@ -8,6 +7,7 @@ import { ProviderLimiter } from './providerLimiter';
 import type { RateLimitReport } from './rateLimitHeaders';
 import { limitsFor, type RateLimitSettings } from './rateLimitSettings';
 import { limitWindowMs } from './tokenBucket';
+import { nodeCrypto } from '../platform/nodeCrypto';
 
 export interface RateLimiterDeps {
   /** Read on each lookup, so a new config takes effect for requests that start after it. */
@@ -22,7 +22,7 @@ export interface RateLimiterDeps {
 
 /** A short, stable name for a key that reveals nothing of it. */
 export function keyIdOf(apiKey: string | undefined): string {
-  return apiKey ? createHash('sha256').update(apiKey).digest('hex').slice(0, 8) : 'nokey';
+  return apiKey ? nodeCrypto().createHash('sha256').update(apiKey).digest('hex').slice(0, 8) : 'nokey';
 }
 
 /**

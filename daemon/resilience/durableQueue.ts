@@ -1,6 +1,6 @@
-import * as crypto from 'node:crypto';
 import type { ChatRequest, ChatResult, ConduitErrorData, Job, JobState } from '../../protocol';
 import type { SqlValue } from '../usage/sqlite';
+import { nodeCrypto } from '../platform/nodeCrypto';
 
 /** The little of SQLite the queue needs (SqliteDb provides it). */
 export interface QueueDb {
@@ -89,7 +89,7 @@ export class DurableQueue {
   }
 
   async enqueue(request: ChatRequest, error: ConduitErrorData): Promise<string> {
-    const id = `job_${crypto.randomUUID()}`;
+    const id = `job_${nodeCrypto().randomUUID()}`;
     const now = this.now();
     const wait = Math.max(FIRST_RETRY_MS, error.retryAfterMs ?? 0);
     this.forgetNextDue();

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { textOf, type ChatRequest } from '../../protocol';
 import type { ArmSettings, ExperimentSettings } from './experimentSettings';
+import { nodeCrypto } from '../platform/nodeCrypto';
 
 /**
  * A/B assignment. The arm is a pure function of the experiment id and a stable key (the request's
@@ -25,7 +25,7 @@ export function experimentKeyOf(request: Pick<ChatRequest, 'messages' | 'system'
 
 /** A point in [0, 1) from the first 48 bits of sha256(id + key). */
 export function unitHash(experimentId: string, key: string): number {
-  const digest = createHash('sha256').update(experimentId).update('\0').update(key).digest();
+  const digest = nodeCrypto().createHash('sha256').update(experimentId).update('\0').update(key).digest();
   return digest.readUIntBE(0, 6) / 2 ** 48;
 }
 

@@ -1,4 +1,3 @@
-import * as crypto from 'node:crypto';
 import {
   DEFAULT_PROFILE,
   PROFILE_NAME,
@@ -13,6 +12,7 @@ import type { FileKeys, FileKeyStore } from './fileKeyStore';
 import { keychainError, type KeychainBackend, type KeychainError } from './keychain';
 import { last4 } from './keyFormat';
 import type { SessionKeys } from './sessionKeys';
+import { nodeCrypto } from '../platform/nodeCrypto';
 
 /** One key as stored in the keychain. */
 interface StoredKey {
@@ -77,7 +77,7 @@ export function checkProfile(profile: string): string {
 /** Rejected keys remembered; far more than any profile holds. */
 export const MAX_REJECTED_KEYS = 256;
 
-const digest = (key: string) => crypto.createHash('sha256').update(key).digest('hex').slice(0, 16);
+const digest = (key: string) => nodeCrypto().createHash('sha256').update(key).digest('hex').slice(0, 16);
 
 /**
  * The daemon's keys: the keychain's entries held in memory, so that a request looks its key up

@@ -1,5 +1,5 @@
-import * as crypto from 'node:crypto';
 import { conduitHome } from '../home/conduitHome';
+import { nodeCrypto } from '../platform/nodeCrypto';
 
 /**
  * The keychain service name Conduit's entries live under. The default data directory uses
@@ -12,5 +12,5 @@ export function keychainService(home: string, env: NodeJS.ProcessEnv = process.e
   if (explicit) return explicit;
   const defaultHome = conduitHome({ ...env, CONDUIT_HOME: '' });
   if (home === defaultHome) return 'conduit';
-  return `conduit-${crypto.createHash('sha256').update(home).digest('hex').slice(0, 12)}`;
+  return `conduit-${nodeCrypto().createHash('sha256').update(home).digest('hex').slice(0, 12)}`;
 }

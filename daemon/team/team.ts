@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import type {
   AlertEvent,
@@ -20,6 +19,7 @@ import { TeamCache } from './teamCache';
 import { TeamConnection } from './teamConnection';
 import type { TeamSettings } from './teamSettings';
 import { teamRow, TeamUsage } from './teamUsage';
+import { nodeCrypto } from '../platform/nodeCrypto';
 
 export interface TeamOptions {
   url: string;
@@ -44,7 +44,7 @@ export class Team {
   readonly budget: TeamBudget;
   readonly usage: TeamUsage;
   readonly person: string;
-  private readonly origin = randomUUID();
+  private readonly origin = nodeCrypto().randomUUID();
   private readonly alert = new TeamAlert();
   private lastBudgets: BudgetStatus[] = [];
   private scaled: { from: RateLimitSettings; share: number; to: RateLimitSettings } | undefined;

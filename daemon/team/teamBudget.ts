@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { BudgetPeriod, BudgetStatus } from '../../protocol';
 import { dayKey, monthKey, startOfDay } from '../usage/calendarKey';
 import { startOfNextMonth } from '../usage/budgetTable';
@@ -6,6 +5,7 @@ import { RESERVE_LUA, SETTLE_LUA } from './budgetScripts';
 import { BacklogDrainer } from './backlogDrainer';
 import type { TeamConnection } from './teamConnection';
 import type { TeamSettings } from './teamSettings';
+import { nodeCrypto } from '../platform/nodeCrypto';
 
 const MICRO = 1_000_000;
 const toMicros = (usd: number) => Math.ceil(Math.max(0, Number.isFinite(usd) ? usd : 0) * MICRO);
@@ -90,7 +90,7 @@ export class TeamBudget {
     if (this.team.up) {
       try {
         await this.flush();
-        const member = `${randomUUID()}|${micros}`;
+        const member = `${nodeCrypto().randomUUID()}|${micros}`;
         // No old member: the whole amount is taken.
         const refusal = await this.script('conduitBudgetReserve', periods, String(micros), ['', member], micros);
         return (

@@ -1,15 +1,17 @@
+import { isoUtc } from '../platform/isoUtc';
+
 /**
  * Calendar keys at a fixed offset from UTC. A fixed offset per query (rather than a time zone)
  * keeps the daemon free of time-zone data; across a DST change a day boundary can be an hour
  * off, which a usage report tolerates.
  */
 export function dayKey(ms: number, utcOffsetMinutes: number): string {
-  return new Date(ms + utcOffsetMinutes * 60_000).toISOString().slice(0, 10);
+  return isoUtc(ms + utcOffsetMinutes * 60_000).slice(0, 10);
 }
 
 /** YYYY-MM-DDTHH at the offset: the panel's hours of a day. */
 export function hourKey(ms: number, utcOffsetMinutes: number): string {
-  return new Date(ms + utcOffsetMinutes * 60_000).toISOString().slice(0, 13);
+  return isoUtc(ms + utcOffsetMinutes * 60_000).slice(0, 13);
 }
 
 export function monthKey(ms: number, utcOffsetMinutes: number): string {

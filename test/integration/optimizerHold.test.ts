@@ -24,8 +24,10 @@ async function untilExit(
  * daemon's life; held, nothing is optimized until the first chat request, and after it V8 optimizes again.
  */
 describe('the optimizer held while the daemon starts', () => {
-  // No trim within the test: only a request can end the hold here.
-  const ctx = useDaemonAndFake({ env: { ...ONE_PROVIDER, CONDUIT_OPTIMIZER_HOLD: '1', CONDUIT_IDLE_TRIM_MS: '0' } });
+  // No trim within the test: only a request can end the hold here. The hold is the default: no switch set.
+  const ctx = useDaemonAndFake({
+    env: { ...ONE_PROVIDER, CONDUIT_OPTIMIZER_HOLD: undefined, CONDUIT_IDLE_TRIM_MS: '0' },
+  });
 
   it('optimizes nothing from start to stop when no request comes', async () => {
     const { h } = ctx;
@@ -93,10 +95,10 @@ describe('the optimizer released by the idle trim after the start', () => {
   });
 });
 
-describe('the optimizer without CONDUIT_OPTIMIZER_HOLD', () => {
-  const ctx = useDaemonAndFake({ env: { ...ONE_PROVIDER, CONDUIT_OPTIMIZER_HOLD: undefined } });
+describe('the optimizer with CONDUIT_OPTIMIZER_HOLD=0', () => {
+  const ctx = useDaemonAndFake({ env: { ...ONE_PROVIDER, CONDUIT_OPTIMIZER_HOLD: '0' } });
 
-  it('is not held: the start runs as V8 runs it by default', async () => {
+  it('is not held: the start runs as V8 runs it', async () => {
     const client = await ctx.h.connect();
     try {
       expect((await client.status()).memoryTuning?.optimizer).toBe('not held');

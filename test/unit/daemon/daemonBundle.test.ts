@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { jsonrpcCryptoOnUse } from '../../../scripts/jsonrpcCryptoOnUse.mjs';
 import { zodEnglishOnly } from '../../../scripts/zodEnglishOnly.mjs';
 
 /**
@@ -91,7 +92,7 @@ function reachedIn(inputs: esbuild.Metafile['inputs']) {
 
 describe("what the daemon's start evaluates", () => {
   it('reaches no local endpoint code (node:http, its routes) through static imports', async () => {
-    const reached = reachedIn((await buildDaemon([zodEnglishOnly])).metafile.inputs);
+    const reached = reachedIn((await buildDaemon([zodEnglishOnly, jsonrpcCryptoOnUse])).metafile.inputs);
     const endpoint = (files: Set<string>) =>
       [...files].filter((p) => /^daemon\/http\/(?!endpointToken|serverSettings)|^node:http$/.test(p)).sort();
     const start = reached('daemon/main.ts', 'daemon/compose/prestart.ts');
@@ -102,9 +103,38 @@ describe("what the daemon's start evaluates", () => {
   });
 });
 
+describe("what the daemon's start loads of Node's own modules", () => {
+  // The entry (daemon/daemonEntry.ts, its own CommonJS bundle) and the two ESM entries it imports.
+  const start = async (plugins: esbuild.Plugin[]) => {
+    const entry = await esbuild.build({
+      entryPoints: ['daemon/daemonEntry.ts'],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const bundle = await buildDaemon(plugins);
+    return new Set([
+      ...reachedIn(entry.metafile.inputs)('daemon/daemonEntry.ts'),
+      ...reachedIn(bundle.metafile.inputs)('daemon/main.ts', 'daemon/compose/prestart.ts'),
+    ]);
+  };
+  const crypto = (files: Set<string>) => [...files].filter((p) => /^(node:)?crypto$/.test(p));
+
+  it('reaches no node:crypto through static imports (it is loaded on first use, platform/nodeCrypto.ts)', async () => {
+    const reached = await start([zodEnglishOnly, jsonrpcCryptoOnUse]);
+    expect(reached.has('node_modules/vscode-jsonrpc/lib/node/main.js')).toBe(true);
+    expect(crypto(reached)).toEqual([]);
+    // The check can fail: without the plugin, vscode-jsonrpc's node entry requires crypto at load.
+    expect(crypto(await start([zodEnglishOnly]))).toEqual(['crypto']);
+  });
+});
+
 describe("what a daemon's first request evaluates", () => {
   it("loads undici's pool and request API without its index or its WHATWG fetch", async () => {
-    const reached = reachedIn((await buildDaemon([zodEnglishOnly])).metafile.inputs);
+    const reached = reachedIn((await buildDaemon([zodEnglishOnly, jsonrpcCryptoOnUse])).metafile.inputs);
     const undici = (files: Set<string>) => [...files].filter((p) => p.includes('node_modules/undici/'));
     const plain = undici(reached('daemon/providers/undici.ts'));
     expect(plain).toContain('node_modules/undici/lib/dispatcher/agent.js');

@@ -33,5 +33,9 @@ describe('token', () => {
     expect(tokensEqual('abc', 'abc')).toBe(true);
     expect(tokensEqual('abc', 'abd')).toBe(false);
     expect(tokensEqual('abc', 'abcd')).toBe(false);
+    // A presented token the daemon's own starts with, or that starts with it: the lengths differ.
+    expect(tokensEqual('abcd', 'abc')).toBe(false);
+    expect(tokensEqual('', 'abc')).toBe(false);
+    expect(tokensEqual('a'.repeat(64), 'a'.repeat(64))).toBe(true);
   });
 });

@@ -245,6 +245,21 @@ export function removeHome(home: string): void {
   fs.rmSync(home, { recursive: true, force: true, maxRetries: 5 });
 }
 
+/**
+ * A daemon spawned by the test, run through `during` and then `stop`, and its whole output once
+ * it has exited (V8's traces and exit-time probes are flushed at exit, not as they happen).
+ */
+export async function untilExit(
+  child: ChildProcess,
+  during: () => Promise<unknown>,
+  stop: () => Promise<unknown>,
+): Promise<CliResult> {
+  const done = collect(child, 600_000);
+  await during();
+  await stop();
+  return done;
+}
+
 export function collect(child: ChildProcess, timeoutMs: number): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     let stdout = '';

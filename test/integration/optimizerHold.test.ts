@@ -1,21 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { collect, ONE_PROVIDER, useDaemonAndFake, type CliResult } from './harness';
+import { ONE_PROVIDER, untilExit, useDaemonAndFake } from './harness';
 
 const OPTIMIZED = /\[(marking|compiling method|completed optimizing) /;
 const ask = { provider: 'openai' as const, model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'hi' }] };
-
-/** The daemon's whole output once it has exited: V8's traces are C stdio, flushed at exit, not as they happen. */
-async function untilExit(
-  child: ChildProcess,
-  stop: () => Promise<unknown>,
-  ready: () => Promise<void>,
-): Promise<CliResult> {
-  const done = collect(child, 600_000);
-  await ready();
-  await stop();
-  return done;
-}
 
 /**
  * TurboFan held off while the daemon starts (daemon/compose/optimizerHold.ts, issue #23): the real
@@ -35,11 +23,11 @@ describe('the optimizer held while the daemon starts', () => {
     let status: Awaited<ReturnType<typeof h.status>> | undefined;
     const out = await untilExit(
       daemon,
-      () => h.cli(['stop']),
       async () => {
         await h.waitForLog(/"daemon listening"/);
         status = await h.status();
       },
+      () => h.cli(['stop']),
     );
     expect(out.code, out.stderr).toBe(0);
     expect(status?.memoryTuning?.optimizer).toBe('held');
@@ -59,7 +47,6 @@ describe('the optimizer held while the daemon starts', () => {
     let after: string | undefined;
     const out = await untilExit(
       daemon,
-      () => h.cli(['stop']),
       async () => {
         await h.waitForLog(/"daemon listening"/, { count: started + 1 });
         const client = await h.connect(false);
@@ -71,6 +58,7 @@ describe('the optimizer held while the daemon starts', () => {
           client.close();
         }
       },
+      () => h.cli(['stop']),
     );
     expect(out.code, out.stderr).toBe(0);
     expect(answers[0]).toBe('first answer');

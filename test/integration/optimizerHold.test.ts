@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { ONE_PROVIDER, untilExit, useDaemonAndFake } from './harness';
 

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { waitForBackgroundInstall } from './harness/installWait';
 import { e2eDir, hostTestsBundle, missingTools, repoRoot } from './harness/tools';
 
 /**
@@ -9,6 +10,7 @@ import { e2eDir, hostTestsBundle, missingTools, repoRoot } from './harness/tools
  * in-extension-host test suite. Nothing is built when the tests are going to skip.
  */
 export default async function setup(): Promise<void> {
+  await waitForBackgroundInstall((line) => process.stdout.write(`${line}\n`));
   const missing = missingTools();
   if (missing) {
     // CI installs the tools: there a skip would be a silent pass.

@@ -15,15 +15,13 @@ import { ask, limitedDaemon, releaseTimes } from './rateLimitHelpers';
  * several per cent of the window and left the bucket unemptied under `npm run test:stress`.
  * Before the fix the daemon held every bucket until the reset (the fake's bucket full again, a
  * whole minute) and then refilled from zero, so the first request of the burst left a minute late.
- * The three providers run at once, each with a daemon and a fake of its own: the file is nearly
- * all waiting for refills, and in turn it was the suite's longest.
  */
 const WINDOW_MS = 15_000;
 const LIMIT = 30;
 const INTERVAL_MS = WINDOW_MS / LIMIT;
 const BURST = 2 * LIMIT;
 
-describe.concurrent.each([
+describe.each([
   { provider: 'anthropic' as const, headers: 'anthropic-ratelimit-* (RFC 3339 reset)' },
   { provider: 'openai' as const, headers: 'x-ratelimit-* (duration reset)' },
   { provider: 'gemini' as const, headers: 'none (429 with RetryInfo only)' },

@@ -11,6 +11,8 @@
  * quiet spell (daemon/compose/idleTrim.ts, 20 s), so both builds are measured at the same times.
  * `--portkey` then runs Portkey's gateway (bench/portkeyPeer.ts) under the warm-up's load, same
  * concurrency, same mock, and prints its peak RSS beside ours over the warm-up.
+ * BENCH_SMAPS=1 (Linux) keeps, at the end of the settle, what the daemon's RSS is made of (bench/smapsDump.ts:
+ * glibc's arenas, V8's and other anonymous pages, files) and its heap figures, to tell the runs apart.
  * BENCH_DAEMON_SCRIPT=path runs another build of the daemon; BENCH_DAEMON_NODE_OPTIONS adds
  * Node flags to its start (e.g. --max-semi-space-size=1).
  * The daemon is spawned as users get it (daemon/client/daemonRuntime.ts: a bounded young generation,
@@ -31,6 +33,7 @@ import { UsageQueryRequest } from '../protocol';
 import { keepResult } from './history';
 import { startPortkey } from './portkeyPeer';
 import { benchConfig, benchHome, daemonEnv, roomyLimitHeaders, rssOf, startFake, textOfSize } from './processes';
+import { smapsSummary } from './smapsDump';
 
 const buildDir = __dirname;
 const repo = path.resolve(buildDir, '..', '..');
@@ -282,6 +285,17 @@ async function main(): Promise<void> {
       settle.push({ s, rss: rssOf(pid) });
     }
     const settled = settle.at(-1)!.rss;
+    if (process.env.BENCH_SMAPS === '1') {
+      const smaps = smapsSummary(pid);
+      const heap = (await client.status(false)).memory;
+      result.atEnd = { smaps, heap };
+      if (smaps)
+        log(
+          `at the end: main arena ${mb(smaps.mainArena)}, other arenas ${mb(smaps.otherArenas.reduce((n, a) => n + a.rss, 0))}, ` +
+            `other anonymous ${mb(smaps.otherAnon)}, files ${mb(smaps.fileBacked)}; malloc: ${JSON.stringify(smaps.mallocInfo)}; ` +
+            `V8 heap ${mb(heap.heapTotal ?? NaN)}`,
+        );
+    }
     // What the idle trim did after the load, from the daemon's own log (its last trim line).
     const trimAfterLoad = lastTrimLine(home);
     result.trimAfterLoad = trimAfterLoad;

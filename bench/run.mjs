@@ -40,6 +40,7 @@ const benches = [
   { name: 'idle-gap', entry: 'idleGapBench', onlyWhenAsked: true },
   { name: 'chunk-path', entry: 'chunkPathBench', onlyWhenAsked: true },
   { name: 'fetch-path', entry: 'fetchPathBench', onlyWhenAsked: true },
+  { name: 'llhttp-tier', entry: 'llhttpTierBench', onlyWhenAsked: true },
 ];
 // Helpers the benchmarks spawn as their own processes.
 const helpers = ['mockServe', 'echoServer', 'peerBench', 'extActivation'];

@@ -21,8 +21,13 @@ export const LINUX_MALLOC_ENV: Readonly<Record<string, string>> = {
  * turned off there). A smaller young generation: 16 concurrent requests grew it to its 32 MB
  * default, resident until V8's memory reducer shrinks it. Not a heap cap: nothing here can make
  * the daemon run out of memory sooner.
+ * WebAssembly on its baseline compiler only: the daemon's one module is undici's HTTP parser
+ * (llhttp), which V8 otherwise recompiles with TurboFan right after the first response, using
+ * ~29 MB of compiler memory for its state machine; freed while requests allocate on other threads,
+ * glibc kept those pages in about one memory-bench run in four, 20-30 MB for good. The baseline
+ * parser costs ~1 µs more per 1 kB answer (docs/performance.md, "llhttp on Liftoff").
  */
-export const DAEMON_V8_FLAGS: readonly string[] = ['--max-semi-space-size=4'];
+export const DAEMON_V8_FLAGS: readonly string[] = ['--max-semi-space-size=4', '--liftoff-only'];
 
 export interface DaemonRuntime {
   /** Flags to put before the daemon's script. */
@@ -38,7 +43,9 @@ export function daemonRuntime(platform: NodeJS.Platform, env: NodeJS.ProcessEnv)
   const added: Record<string, string> = platform === 'linux' && !callerTuned ? { ...LINUX_MALLOC_ENV } : {};
   // The command line would override NODE_OPTIONS, so a flag the caller set there keeps its say.
   const own = env.NODE_OPTIONS ?? '';
-  const execArgv = DAEMON_V8_FLAGS.filter((flag) => !own.includes(flag.slice(0, flag.indexOf('=') + 1)));
+  const execArgv = DAEMON_V8_FLAGS.filter(
+    (flag) => !own.includes(flag.includes('=') ? flag.slice(0, flag.indexOf('=') + 1) : flag),
+  );
   return { execArgv, env: added };
 }
 

@@ -20,9 +20,18 @@ describe('daemonRuntime', () => {
     expect(DAEMON_V8_FLAGS.some((f) => f.startsWith('--max-old-space-size'))).toBe(false);
   });
 
+  it("keeps WebAssembly (undici's HTTP parser) on V8's baseline compiler: no TurboFan tier-up under load", () => {
+    expect(DAEMON_V8_FLAGS).toContain('--liftoff-only');
+  });
+
   it("leaves out a flag the caller's NODE_OPTIONS already sets (the command line would override it)", () => {
-    expect(daemonRuntime('linux', { NODE_OPTIONS: '--expose-gc --max-semi-space-size=16' }).execArgv).toEqual([]);
+    expect(daemonRuntime('linux', { NODE_OPTIONS: '--expose-gc --max-semi-space-size=16' }).execArgv).toEqual([
+      '--liftoff-only',
+    ]);
     expect(daemonRuntime('linux', { NODE_OPTIONS: '--expose-gc' }).execArgv).toEqual([...DAEMON_V8_FLAGS]);
+    // A flag without a value is matched whole, not by an empty prefix that every NODE_OPTIONS holds.
+    expect(daemonRuntime('linux', { NODE_OPTIONS: '--require ./p.cjs' }).execArgv).toContain('--liftoff-only');
+    expect(daemonRuntime('linux', { NODE_OPTIONS: '--liftoff-only' }).execArgv).not.toContain('--liftoff-only');
   });
 
   it('names only malloc settings, nothing a key could hide in', () => {

@@ -37,13 +37,17 @@ export interface DaemonRuntime {
 }
 
 /** The runtime options for a daemon spawned on `platform` with environment `env`. */
-export function daemonRuntime(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): DaemonRuntime {
+export function daemonRuntime(
+  platform: NodeJS.Platform,
+  env: NodeJS.ProcessEnv,
+  v8Flags: readonly string[] = DAEMON_V8_FLAGS,
+): DaemonRuntime {
   // A caller that set any of them (a user tuning malloc, a benchmark measuring without ours) gets exactly its own.
   const callerTuned = Object.keys(LINUX_MALLOC_ENV).some((name) => env[name] !== undefined);
   const added: Record<string, string> = platform === 'linux' && !callerTuned ? { ...LINUX_MALLOC_ENV } : {};
   // The command line would override NODE_OPTIONS, so a flag the caller set there keeps its say.
   const own = env.NODE_OPTIONS ?? '';
-  const execArgv = DAEMON_V8_FLAGS.filter(
+  const execArgv = v8Flags.filter(
     (flag) => !own.includes(flag.includes('=') ? flag.slice(0, flag.indexOf('=') + 1) : flag),
   );
   return { execArgv, env: added };

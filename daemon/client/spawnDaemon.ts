@@ -30,7 +30,15 @@ export interface SpawnOptions {
   startProvider?: ProviderId | typeof START_PROVIDER_ROUTED;
   /** The platform whose runtime options apply (tests pass another); process.platform by default. */
   platform?: NodeJS.Platform;
+  /** The V8 flags to start with; DAEMON_V8_FLAGS by default (tests pass one no runtime knows). */
+  v8Flags?: readonly string[];
 }
+
+/**
+ * Node's exit status for an option it does not know ("bad option"), before any script runs. A
+ * V8 that drops one of the daemon's tuning flags would otherwise leave every start failing.
+ */
+const BAD_OPTION_EXIT = 9;
 
 /** What the daemon reported over IPC, or `exited` when it ended (or could not start) first. */
 export type StartOutcome = StartState | 'exited';
@@ -50,16 +58,40 @@ export interface StartedDaemon {
  */
 export function spawnDaemon(opts: SpawnOptions): StartedDaemon {
   securePrivateDir(opts.logsDir);
-  const err = openPrivateFile(path.join(opts.logsDir, 'daemon-stderr.log'), 'a');
   const base = opts.env ?? process.env;
-  const runtime = daemonRuntime(opts.platform ?? process.platform, base);
+  const runtime = daemonRuntime(opts.platform ?? process.platform, base, opts.v8Flags);
   const env: NodeJS.ProcessEnv = { ...base, ...runtime.env, [START_SIGNAL_ENV]: 'ipc' };
   if (opts.electronRunAsNode) env.ELECTRON_RUN_AS_NODE = '1';
   // Only this spawn's own hint: one left in the spawner's environment is no hint for this request.
   delete env[START_PROVIDER_ENV];
   if (opts.startProvider) env[START_PROVIDER_ENV] = opts.startProvider;
+  const first = launch(opts, runtime.execArgv, env);
+  if (runtime.execArgv.length === 0) return first;
+  // The flags tune memory; none is worth a daemon that cannot start. Refused ones are in the
+  // stderr log, above the second start's own lines.
+  let current = first;
+  const outcome = first.outcome.then((result) => {
+    if (result !== 'exited' || first.exitCode() !== BAD_OPTION_EXIT) return result;
+    current = launch(opts, [], env);
+    return current.outcome;
+  });
+  return {
+    get pid() {
+      return current.pid;
+    },
+    outcome,
+    release: () => current.release(),
+  };
+}
+
+function launch(
+  opts: SpawnOptions,
+  execArgv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): StartedDaemon & { exitCode(): number | null } {
+  const err = openPrivateFile(path.join(opts.logsDir, 'daemon-stderr.log'), 'a');
   try {
-    const child = spawn(opts.execPath ?? process.execPath, [...runtime.execArgv, opts.daemonScript], {
+    const child = spawn(opts.execPath ?? process.execPath, [...execArgv, opts.daemonScript], {
       detached: true,
       stdio: ['ignore', 'ignore', err, 'ipc'],
       env,
@@ -77,7 +109,7 @@ export function spawnDaemon(opts: SpawnOptions): StartedDaemon {
       child.once('error', () => resolve('exited'));
     });
     void outcome.then(release);
-    return { pid: child.pid, outcome, release };
+    return { pid: child.pid, outcome, release, exitCode: () => child.exitCode };
   } finally {
     fs.closeSync(err);
   }

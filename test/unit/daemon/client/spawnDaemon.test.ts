@@ -82,6 +82,35 @@ describe('spawnDaemon', () => {
     }
   });
 
+  it('starts again without its V8 flags when the runtime refuses one, and the refusal stays in the stderr log', async () => {
+    const script = path.join(dir, 'flags.js');
+    const out = path.join(dir, 'flags.json');
+    fs.writeFileSync(
+      script,
+      `require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify({ execArgv: process.execArgv }));`,
+    );
+    const logs = path.join(dir, 'logs5');
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.NODE_OPTIONS;
+    // A flag no V8 knows stands for one that a later VS Code's runtime has dropped.
+    const started = spawnDaemon({
+      daemonScript: script,
+      logsDir: logs,
+      env,
+      v8Flags: ['--max-semi-space-size=4', '--conduit-test-flag-no-v8-knows'],
+    });
+    expect(await started.outcome).toBe('exited');
+    expect(JSON.parse(fs.readFileSync(out, 'utf8'))).toEqual({ execArgv: [] });
+    expect(fs.readFileSync(path.join(logs, 'daemon-stderr.log'), 'utf8')).toMatch(
+      /bad option: --conduit-test-flag-no-v8-knows/,
+    );
+    // Flags it knows are kept: no second start.
+    fs.rmSync(out);
+    const known = spawnDaemon({ daemonScript: script, logsDir: logs, env, v8Flags: ['--max-semi-space-size=4'] });
+    expect(await known.outcome).toBe('exited');
+    expect(JSON.parse(fs.readFileSync(out, 'utf8'))).toEqual({ execArgv: ['--max-semi-space-size=4'] });
+  });
+
   if (process.platform === 'linux') {
     it('on Linux the child leads a session of its own (detached), so closing the window does not end it', async () => {
       const script = path.join(dir, 'sleeper.js');

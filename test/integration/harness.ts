@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, beforeAll, beforeEach, expect, inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from 'vitest';
 import { DaemonClient } from '../../daemon/client/daemonClient';
 import { FakeProviderServer } from '../fakes/fakeProvider';
 import { forgetRecord, isRunning, readRecords, recordState, registryEnv } from './daemonRegistry';
@@ -322,6 +322,14 @@ export function useDaemonAndFake(
     await holder.fake.stop();
   });
   if (opts.resetEachTest !== false) beforeEach(() => holder.fake.reset());
+  // The home, and the daemon's log with it, is deleted after the file: a failure's only account of
+  // what the daemon did is what is printed here. The log is redacted like every log of Conduit's.
+  afterEach((ctx) => {
+    if (ctx.task.result?.state !== 'fail' || !holder.h) return;
+    process.stdout.write(
+      `[daemon log, last 20,000 characters, after ${ctx.task.name}]\n${holder.h.logText().slice(-20_000)}\n`,
+    );
+  });
   return holder;
 }
 

@@ -12,7 +12,16 @@ export async function waitForBackgroundInstall(log: (line: string) => void): Pro
   if (!rcFile) return;
   const t0 = Date.now();
   if (!fs.existsSync(rcFile)) log(`[e2e] waiting for the background install (test/e2e/install.sh) to finish`);
-  while (!fs.existsSync(rcFile)) await delay(1000);
+  // A safety net, not a measure: a background job killed before it wrote its status would
+  // otherwise hold the run until CI's own limit, with no word of why.
+  const giveUpAt = t0 + 60 * 60_000;
+  while (!fs.existsSync(rcFile)) {
+    if (Date.now() > giveUpAt)
+      throw new Error(
+        `test/e2e/install.sh wrote no exit status to ${rcFile} within an hour; see ${rcFile.replace(/\.rc$/, '.log')}.`,
+      );
+    await delay(1000);
+  }
   const logFile = rcFile.replace(/\.rc$/, '.log');
   const output = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').trim() : '';
   const rc = fs.readFileSync(rcFile, 'utf8').trim();

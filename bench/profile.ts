@@ -2,16 +2,19 @@
  * Profiles the daemon's non-streaming path: starts dist/daemon.js with `--cpu-prof`, sends
  * requests from one client at concurrency 1, stops it and prints the functions with the most
  * self time (the .cpuprofile is kept for Chrome DevTools). Not part of `npm run bench`:
- *   [BENCH_DAEMON_SCRIPT=<dist>/daemon.js] node bench/run.mjs --only profile [--requests N] [--endpoint] [--stream]
+ *   [BENCH_DAEMON_SCRIPT=<dist>/daemon.js] node bench/run.mjs --only profile [--requests N] [--endpoint] [--stream] [--threads]
  * `--endpoint` sends them with the openai SDK through the local endpoint instead of over IPC.
  * `--stream` streams each answer over IPC in four chunks instead, so the stream's path (the first
  * chunk's way out and back, the chunk notifications) is what the profile shows.
+ * `--threads` runs the daemon without the profiler and prints each of its threads' CPU time per
+ * request instead (Linux): the SQLite thread, libuv's pool and V8's workers are not in a profile.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import OpenAI from 'openai';
 import { DaemonClient } from '../daemon/client/daemonClient';
+import { perRequestUs, threadCpuMs } from './threadCpu';
 import { benchConfig, benchHome, daemonEnv, freePort, roomyLimitHeaders, startFake, textOfSize } from './processes';
 
 interface ProfileNode {
@@ -37,13 +40,14 @@ async function main(): Promise<void> {
   const home = benchHome();
   const viaEndpoint = args.includes('--endpoint');
   const stream = !viaEndpoint && args.includes('--stream');
+  const threads = args.includes('--threads');
   const port = await freePort();
   benchConfig(home, viaEndpoint ? { server: { enabled: true, port }, cache: { enabled: false } } : undefined);
   const profDir = path.join(home, 'prof');
   const env = daemonEnv(home, fake.url);
   const daemon = spawn(
     process.execPath,
-    ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=50', daemonScript],
+    threads ? [daemonScript] : ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=50', daemonScript],
     { env, stdio: ['ignore', 'ignore', 'inherit'] },
   );
   const exited = new Promise<void>((resolve) => daemon.once('exit', () => resolve()));
@@ -67,6 +71,7 @@ async function main(): Promise<void> {
         maxRetries: 0,
       })
     : undefined;
+  const cpuBefore = threadCpuMs(client.hello.pid);
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     if (endpoint) await endpoint.chat.completions.create({ model: 'gpt-bench', messages, max_completion_tokens: 64 });
@@ -78,10 +83,21 @@ async function main(): Promise<void> {
     else await client.chat({ provider: 'openai', model: 'gpt-bench', messages, max_tokens: 64, stream: false });
   }
   const wall = performance.now() - t0;
+  const cpuAfter = threadCpuMs(client.hello.pid);
   await client.stop().catch(() => undefined);
   client.close();
   await exited;
   fake.proc.kill('SIGTERM');
+  if (threads) {
+    const rows = perRequestUs(cpuBefore, cpuAfter, n);
+    const total = rows.reduce((s, [, us]) => s + us, 0);
+    console.log(
+      `${n} requests in ${wall.toFixed(0)} ms (${(wall / n).toFixed(3)} ms each); daemon CPU ${total.toFixed(0)} µs per request, by thread:`,
+    );
+    for (const [name, us] of rows) console.log(`${us.toFixed(0).padStart(7)} µs/req  ${name}`);
+    fs.rmSync(home, { recursive: true, force: true });
+    return;
+  }
   const file = fs.readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'))!;
   const keep = path.join(
     repo,

@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
 
 /**
- * CPU time (user + system, ms) of each thread of a process, by thread name, from
+ * CPU time (ms) of each thread of a process, user and system apart, by thread name, from
  * /proc/<pid>/task (Linux only; elsewhere an empty map). Threads of one name (libuv's pool,
- * V8's workers) are summed; user and system time are kept apart. A thread that ended between two readings is simply missing.
+ * V8's workers) are summed. A thread that ends between two readings drops out of the second, so
+ * its name's figure is too low: read both while the threads in question are alive.
  */
 export function threadCpuMs(pid: number): Map<string, number> {
   const out = new Map<string, number>();

@@ -10,6 +10,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 export async function waitForBackgroundInstall(log: (line: string) => void): Promise<void> {
   const rcFile = process.env.CONDUIT_E2E_INSTALL_RC;
   if (!rcFile) return;
+  const logFile = rcFile.replace(/\.rc$/, '.log');
   const t0 = Date.now();
   if (!fs.existsSync(rcFile)) log(`[e2e] waiting for the background install (test/e2e/install.sh) to finish`);
   // A safety net, not a measure: a background job killed before it wrote its status would
@@ -17,12 +18,9 @@ export async function waitForBackgroundInstall(log: (line: string) => void): Pro
   const giveUpAt = t0 + 60 * 60_000;
   while (!fs.existsSync(rcFile)) {
     if (Date.now() > giveUpAt)
-      throw new Error(
-        `test/e2e/install.sh wrote no exit status to ${rcFile} within an hour; see ${rcFile.replace(/\.rc$/, '.log')}.`,
-      );
+      throw new Error(`test/e2e/install.sh wrote no exit status to ${rcFile} within an hour; see ${logFile}.`);
     await delay(1000);
   }
-  const logFile = rcFile.replace(/\.rc$/, '.log');
   const output = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').trim() : '';
   const rc = fs.readFileSync(rcFile, 'utf8').trim();
   log(`[e2e] the background install ended (exit ${rc}) after a wait of ${Date.now() - t0} ms:\n${output}`);

@@ -7,6 +7,8 @@ export interface AnswerToStore {
   provider: ProviderId;
   model: string;
   stopReason: string | null;
+  /** The stop sequence the answer ended at, when the provider said: a hit names it as the call did. */
+  stopSequence?: string;
   /** What the original call used and cost; a hit bills nothing and reports this cost as saved. */
   usage: Usage;
   costUsd: number | null;
@@ -37,6 +39,6 @@ export interface CacheEntry extends AnswerToStore {
  * rows. Counting one of them only, the bound left half the vectors' memory out (bench/, scenario 8).
  */
 export function entryBytes(e: CacheEntry): number {
-  const chars = e.text.length + e.prompt.length + JSON.stringify(e.request).length;
+  const chars = e.text.length + e.prompt.length + JSON.stringify(e.request).length + (e.stopSequence?.length ?? 0);
   return chars * 2 + (e.vector ? e.vector.byteLength * 2 : 0) + 256;
 }

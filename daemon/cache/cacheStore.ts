@@ -31,6 +31,8 @@ interface EntryRow {
   provider: string;
   model: string;
   stop_reason: string | null;
+  /** Absent in a cache.db written before the column was added, until it is opened once. */
+  stop_sequence?: string | null;
   usage: string;
   cost_usd: number | null;
   created_at: number;
@@ -58,7 +60,8 @@ CREATE TABLE IF NOT EXISTS entries (
   hits INTEGER NOT NULL DEFAULT 0,
   last_used INTEGER NOT NULL,
   vector TEXT,
-  embedder TEXT
+  embedder TEXT,
+  stop_sequence TEXT
 );
 CREATE INDEX IF NOT EXISTS entries_hits ON entries (hits);
 `;
@@ -224,12 +227,25 @@ export class CacheStore {
   }
 }
 
-const UPSERT = `INSERT INTO entries (key, scope, feature, request, prompt, text, provider, model, stop_reason, usage, cost_usd, created_at, expires_at, hits, last_used, vector, embedder)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+const UPSERT = `INSERT INTO entries (key, scope, feature, request, prompt, text, provider, model, stop_reason, usage, cost_usd, created_at, expires_at, hits, last_used, vector, embedder, stop_sequence)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT(key) DO UPDATE SET scope = excluded.scope, feature = excluded.feature, request = excluded.request, prompt = excluded.prompt,
   text = excluded.text, provider = excluded.provider, model = excluded.model, stop_reason = excluded.stop_reason, usage = excluded.usage,
   cost_usd = excluded.cost_usd, created_at = excluded.created_at, expires_at = excluded.expires_at, hits = excluded.hits,
-  last_used = excluded.last_used, vector = excluded.vector, embedder = excluded.embedder`;
+  last_used = excluded.last_used, vector = excluded.vector, embedder = excluded.embedder, stop_sequence = excluded.stop_sequence`;
+
+/**
+ * Columns added after the first release, each with the ALTER that adds it to an older cache.db.
+ * An older daemon reading a newer file is unaffected: it names the columns it writes.
+ */
+const ADDED_COLUMNS: readonly { name: string; add: string }[] = [
+  { name: 'stop_sequence', add: 'ALTER TABLE entries ADD COLUMN stop_sequence TEXT' },
+];
+
+async function addMissingColumns(db: SqliteDb): Promise<void> {
+  const have = new Set((await db.all<{ name: string }>('PRAGMA table_info(entries)')).map((c) => c.name));
+  for (const c of ADDED_COLUMNS) if (!have.has(c.name)) await db.exec(c.add);
+}
 
 async function openChecked(file: string): Promise<SqliteDb> {
   prepareDatabaseFile(file);
@@ -241,6 +257,7 @@ async function openChecked(file: string): Promise<SqliteDb> {
     const rows = await db.all<{ quick_check: string }>('PRAGMA quick_check');
     if (rows.some((r) => r.quick_check !== 'ok')) throw new Error('quick_check failed');
     await db.exec(SCHEMA);
+    await addMissingColumns(db);
     tightenDatabaseFiles(file);
     return db;
   } catch (err) {
@@ -268,6 +285,7 @@ function toRow(e: CacheEntry): (string | number | null)[] {
     Date.now(),
     e.vector ? Buffer.from(e.vector.buffer, e.vector.byteOffset, e.vector.byteLength).toString('base64') : null,
     e.embedder ?? null,
+    e.stopSequence ?? null,
   ];
 }
 
@@ -288,6 +306,7 @@ function fromRow(r: EntryRow): CacheEntry | undefined {
       createdAt: r.created_at,
       expiresAt: r.expires_at,
       hits: r.hits,
+      ...(typeof r.stop_sequence === 'string' ? { stopSequence: r.stop_sequence } : {}),
     };
     if (r.vector && r.embedder) {
       const buf = Buffer.from(r.vector, 'base64');

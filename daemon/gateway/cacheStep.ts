@@ -90,6 +90,7 @@ export class CacheStep {
           provider: result.provider,
           model: result.model,
           stopReason: result.stopReason,
+          ...(result.stopSequence !== undefined ? { stopSequence: result.stopSequence } : {}),
           usage: result.usage,
           costUsd: result.costUsd ?? null,
         });
@@ -204,6 +205,7 @@ export class CacheStep {
       model: entry.model,
       usage: emptyUsage(),
       stopReason: entry.stopReason,
+      ...(entry.stopSequence !== undefined ? { stopSequence: entry.stopSequence } : {}),
       latencyMs,
       ttftMs: ctx.sink ? latencyMs : null,
       attempts: attempts.length,

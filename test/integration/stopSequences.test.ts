@@ -160,6 +160,36 @@ describe('stop sequences through the real daemon', () => {
       expect(again).toMatchObject({ text: 'one', cache: 'exact' });
       expect(env.fake.requestsFor('anthropic')).toHaveLength(2);
     });
+
+    it('a hit names the stop sequence the answer ended at, as the call did (whole, streamed, endpoint)', async () => {
+      env.fake.enqueue('anthropic', { text: ANSWER });
+      const base = ask('anthropic', 'claude-haiku-4-5', { temperature: 0, stop: ['def sub', '\n\n\n'] });
+      const first = await chat(base);
+      expect(first).toMatchObject({ cache: 'none', stopReason: 'stop_sequence', stopSequence: '\n\n\n' });
+      const again = await chat(base);
+      expect(again).toMatchObject({
+        text: first.text,
+        cache: 'exact',
+        stopReason: 'stop_sequence',
+        stopSequence: '\n\n\n',
+      });
+      const chunks: ChatChunk[] = [];
+      const streamed = await chat({ ...base, stream: true }, chunks);
+      expect(streamed).toMatchObject({ cache: 'exact', stopSequence: '\n\n\n' });
+      expect(chunks.map((k) => k.delta).join('')).toBe(first.text);
+      // temperature 0, which a cached answer needs, is on the wire but not in this SDK's types.
+      const params = {
+        model: 'claude-haiku-4-5',
+        max_tokens: 64,
+        temperature: 0,
+        messages: [{ role: 'user' as const, content: 'write add and sub (anthropic claude-haiku-4-5)' }],
+        stop_sequences: ['def sub', '\n\n\n'],
+      };
+      const message = await anthropic.messages.create(params);
+      expect(message.stop_reason).toBe('stop_sequence');
+      expect(message.stop_sequence).toBe('\n\n\n');
+      expect(env.fake.requestsFor('anthropic')).toHaveLength(1);
+    });
   });
 
   describe('the local endpoint', () => {

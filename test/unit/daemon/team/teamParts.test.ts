@@ -81,6 +81,15 @@ describe('cache entries on the wire', () => {
     expect(back.embedder).toBe('lexical-v1');
   });
 
+  it('the stop sequence an answer ended at goes with it, with or without sampling', () => {
+    for (const withPrompt of [false, true]) {
+      const back = decodeEntry(
+        encodeEntry({ ...entry(), stopReason: 'stop_sequence', stopSequence: 'END' }, withPrompt),
+      )!;
+      expect(back).toMatchObject({ stopReason: 'stop_sequence', stopSequence: 'END' });
+    }
+  });
+
   it('garbage is no entry', () => {
     expect(decodeEntry('{not json')).toBeUndefined();
     expect(decodeEntry('{"key":1}')).toBeUndefined();

@@ -1,5 +1,6 @@
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { Usage } from './chat';
+import type { ToolCall } from './tools';
 import type { ConduitErrorData, ErrorCode } from './errors';
 
 /** The providers that have a Batch API. */
@@ -62,6 +63,10 @@ export interface BatchItemResult {
   usage: Usage | null;
   costUsd: number | null;
   stopReason: string | null;
+  /** The tool calls the answer made, as a live ChatResult's `toolCalls`; absent when none. */
+  toolCalls?: ToolCall[];
+  /** The stop sequence the answer ended at, as a live ChatResult's `stopSequence` (Anthropic names it; OpenAI and Gemini do not). */
+  stopSequence?: string;
   errorCode: ErrorCode | null;
   errorMessage: string | null;
   /** The ledger row's request id (`<job id>:<customId>`), for `conduit usage` and ratings. */

@@ -1,12 +1,11 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { MessageBatchIndividualResponse } from '@anthropic-ai/sdk/resources/messages/batches';
-import { textOf } from '../providers/anthropic/anthropicAdapter';
+import { fromAnthropicMessage } from '../providers/anthropic/anthropicAnswer';
 import { anthropicUpstreamError } from '../providers/anthropic/anthropicError';
 import { toAnthropicParams } from '../providers/anthropic/anthropicRequest';
-import { fromAnthropicUsage } from '../providers/anthropic/anthropicUsage';
 import { SDK_TIMEOUT_MS } from '../providers/sdkTimeout';
 import type { ProviderConfig } from '../providers/types';
-import type { BatchEntry, BatchOutcome, BatchProvider, BatchRemoteStatus } from './batchTypes';
+import type { BatchEntry, BatchItemKey, BatchOutcome, BatchProvider, BatchRemoteStatus } from './batchTypes';
 import { erroredOutcome, unprocessedOutcome } from './itemError';
 
 /** Anthropic Message Batches: create with every request inline, poll, stream the JSONL results. */
@@ -71,34 +70,26 @@ export class AnthropicBatch implements BatchProvider {
 
   async *results(
     providerBatchId: string,
-    _customIds: readonly string[],
+    items: readonly BatchItemKey[],
     signal?: AbortSignal,
   ): AsyncIterable<BatchOutcome> {
+    const schemaTools = new Map(items.map((i) => [i.customId, i.schemaTool]));
     let decoder: AsyncIterable<MessageBatchIndividualResponse>;
     try {
       decoder = await this.#client.messages.batches.results(providerBatchId, {}, { ...(signal ? { signal } : {}) });
     } catch (err) {
       throw anthropicUpstreamError(err, this.#apiKey);
     }
-    for await (const line of decoder) yield outcomeOf(line);
+    for await (const line of decoder) yield anthropicOutcome(line, schemaTools.get(line.custom_id));
   }
 }
 
-function outcomeOf(line: MessageBatchIndividualResponse): BatchOutcome {
+/** One line of the results, its message read as a live answer is (`schemaTool`: the request's response schema name). */
+export function anthropicOutcome(line: MessageBatchIndividualResponse, schemaTool: string | undefined): BatchOutcome {
   const r = line.result;
   switch (r.type) {
-    case 'succeeded': {
-      const m = r.message;
-      return {
-        customId: line.custom_id,
-        state: 'succeeded',
-        text: textOf(m),
-        model: m.model,
-        usage: fromAnthropicUsage(m.usage),
-        stopReason: m.stop_reason,
-        responseId: m.id,
-      };
-    }
+    case 'succeeded':
+      return { customId: line.custom_id, state: 'succeeded', ...fromAnthropicMessage(r.message, schemaTool) };
     case 'errored': {
       const e = r.error.error;
       return erroredOutcome('anthropic', line.custom_id, {

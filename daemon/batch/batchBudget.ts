@@ -1,5 +1,6 @@
 import { ConduitError, type BatchProviderId } from '../../protocol';
 import type { ConduitConfig } from '../config/config';
+import { outputLimit } from '../providers/reasoningBudget';
 import { inputTokensUpperBound } from '../ratelimit/tokenEstimate';
 import type { BudgetTable, Reservation } from '../usage/budgetTable';
 import { BATCH_PRICE_FACTOR, formatUsd, worstCaseCost } from '../usage/pricing';
@@ -7,7 +8,7 @@ import type { BatchEntry } from './batchTypes';
 
 /**
  * A batch is refused before it is sent when its worst case (every request's estimated input
- * plus its max_tokens, at the batch prices) would not fit in what a budget has left, feature
+ * plus its output limit, thinking included as for a live call, at the batch prices) would not fit in what a budget has left, feature
  * by feature. Nothing stays reserved: the spend is counted as each result arrives
  * (BudgetTable.addSpend), hours later.
  */
@@ -25,7 +26,7 @@ export function checkBatchBudget(
         provider,
         model,
         inputTokensUpperBound(e.request.messages, e.request.system, e.request),
-        e.providerRequest.maxTokens,
+        outputLimit(e.providerRequest.maxTokens, e.providerRequest.reasoningEffort),
         config.prices,
       ).usd ?? 0;
     byFeature.set(e.feature, (byFeature.get(e.feature) ?? 0) + worst * BATCH_PRICE_FACTOR[provider]);

@@ -1,4 +1,5 @@
 import { emptyUsage } from '../../protocol';
+import { unwrapAnswer } from '../providers/capabilities/schemaRoot';
 import { batchCostOf, type PriceOverrides } from '../usage/pricing';
 import type { RequestRecord, RequestRecorder } from '../usage/requestRecord';
 import { batchRequestId, type BatchStore, type StoredJob } from './batchStore';
@@ -19,9 +20,12 @@ export interface IngestDeps {
  * writes records the row once when it reads the results again; an item already finished is
  * skipped before either write. Returns true when this call finished the item.
  */
-export async function ingestOutcome(job: StoredJob, outcome: BatchOutcome, deps: IngestDeps): Promise<boolean> {
-  const item = await deps.store.item(job.id, outcome.customId);
+export async function ingestOutcome(job: StoredJob, raw: BatchOutcome, deps: IngestDeps): Promise<boolean> {
+  const item = await deps.store.item(job.id, raw.customId);
   if (!item || item.state !== 'pending') return false;
+  // The answer to a schema the plan wrapped comes back inside it, and is unwrapped as a live one is.
+  const outcome =
+    raw.state === 'succeeded' && item.wrapKey !== null ? { ...raw, text: unwrapAnswer(raw.text, item.wrapKey) } : raw;
   const ok = outcome.state === 'succeeded';
   const model = ok ? outcome.model || job.model : job.model;
   const usage = ok ? outcome.usage : emptyUsage();

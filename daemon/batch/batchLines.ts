@@ -8,8 +8,11 @@ import {
 } from '../../protocol';
 import { resolveProvider, type ConduitConfig } from '../config/config';
 import { lazySchema } from '../config/lazySchema';
+import { apiFieldsOf } from '../gateway/apiFields';
 import { guardRequest } from '../guard/inputGuard';
-import type { BatchEntry } from './batchTypes';
+import { capabilitiesOf } from '../providers/capabilities/modelCapabilities';
+import { planRequest, type RequestPlan } from '../providers/capabilities/requestPlan';
+import type { BatchAnswerKey, BatchEntry } from './batchTypes';
 
 /** Anthropic's rule for custom_id, the strictest of the three, so one file suits every provider. */
 const CUSTOM_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -39,9 +42,10 @@ export interface ParsedBatch {
 
 /**
  * Checks every line before anything is sent: JSON, the ChatRequest shape (through the same
- * guard as live requests, secrets redacted as configured), the custom ids, and that every line
- * goes to the batch's one provider and model. Any problem refuses the whole batch, naming each
- * bad line, so a fixed file can simply be submitted again.
+ * guard as live requests, secrets redacted as configured), the custom ids, that every line
+ * goes to the batch's one provider and model, and that the model's rules take the request (the
+ * same plan a live call is fitted by). Any problem refuses the whole batch, naming each bad line,
+ * so a fixed file can simply be submitted again.
  */
 export function parseBatchLines(
   params: BatchSubmitParams,
@@ -109,18 +113,33 @@ export function parseBatchLines(
       problem(`asks for model "${guarded.model}", but this batch uses ${model}; a batch has one model (use --model)`);
       return;
     }
-    entries.push({
-      customId,
-      line,
-      feature: guarded.feature ?? params.feature ?? 'batch',
-      request: guarded,
-      providerRequest: {
+    // The same fields and the same fitting as a live call (targetCall, withCapabilities): what the
+    // plan refuses, such as more stop sequences than the model takes, is this line's problem.
+    let plan: RequestPlan;
+    try {
+      plan = planRequest(capabilitiesOf(provider, model), {
         model,
         messages: guarded.messages,
         maxTokens: guarded.max_tokens ?? config.defaultMaxTokens,
         ...(guarded.system !== undefined ? { system: guarded.system } : {}),
         ...(guarded.temperature !== undefined ? { temperature: guarded.temperature } : {}),
-      },
+        ...apiFieldsOf(guarded),
+      });
+    } catch (err) {
+      problem(err instanceof ConduitError ? err.message : String(err));
+      return;
+    }
+    const answer: BatchAnswerKey = {
+      ...(guarded.responseSchema ? { schemaTool: guarded.responseSchema.name } : {}),
+      ...(plan.wrapKey ? { wrapKey: plan.wrapKey } : {}),
+    };
+    entries.push({
+      customId,
+      line,
+      feature: guarded.feature ?? params.feature ?? 'batch',
+      request: guarded,
+      providerRequest: plan.request,
+      ...(Object.keys(answer).length ? { answer } : {}),
     });
   });
   if (problems.length > 0) {

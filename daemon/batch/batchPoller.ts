@@ -103,7 +103,7 @@ export class BatchPoller {
         return;
       }
       if (status.state !== 'failed') {
-        for await (const outcome of provider.results(job.providerBatchId, await store.customIds(id), signal)) {
+        for await (const outcome of provider.results(job.providerBatchId, await store.itemKeys(id), signal)) {
           await ingestOutcome(job, outcome, this.deps);
         }
       }

@@ -8,10 +8,12 @@ import type {
   ClientKind,
   ConduitErrorData,
   ErrorCode,
+  ToolCall,
   Usage,
 } from '../../protocol';
 import type { SqlValue } from '../usage/sqlite';
-import type { BatchEntry, BatchOutcome } from './batchTypes';
+import { addMissingColumns, ITEM_COLUMNS_SINCE_FIRST } from './batchColumns';
+import type { BatchEntry, BatchItemKey, BatchOutcome } from './batchTypes';
 
 /** The little of SQLite the store needs (SqliteDb provides it). */
 export interface BatchDb {
@@ -53,6 +55,10 @@ interface ItemRow {
   stop_reason: string | null;
   error_code: string | null;
   error_message: string | null;
+  tool_calls: string | null;
+  stop_sequence: string | null;
+  schema_tool: string | null;
+  wrap_key: string | null;
 }
 
 /** A job as the poller needs it: the public view plus who sent it. */
@@ -116,9 +122,12 @@ export class BatchStore {
       error_code TEXT,
       error_message TEXT,
       finished_at INTEGER,
+      ${ITEM_COLUMNS_SINCE_FIRST.map((c) => `${c.name} ${c.type},`).join('\n      ')}
       PRIMARY KEY (job_id, custom_id)
     );
     CREATE INDEX IF NOT EXISTS batch_jobs_state ON batch_jobs(state);`);
+    // A batch.db from a release before these columns: its table exists, so the CREATE above kept it as it was.
+    await addMissingColumns(this.db, 'batch_items', ITEM_COLUMNS_SINCE_FIRST);
   }
 
   /** The job and its items in one transaction, before anything is sent upstream. */
@@ -130,12 +139,10 @@ export class BatchStore {
         [job.id, job.provider, job.model, job.feature, job.source, job.profile, job.client, now, now],
       );
       for (const e of job.entries) {
-        await this.db.run(`INSERT INTO batch_items (job_id, custom_id, line, feature) VALUES (?, ?, ?, ?)`, [
-          job.id,
-          e.customId,
-          e.line,
-          e.feature,
-        ]);
+        await this.db.run(
+          `INSERT INTO batch_items (job_id, custom_id, line, feature, schema_tool, wrap_key) VALUES (?, ?, ?, ?, ?, ?)`,
+          [job.id, e.customId, e.line, e.feature, e.answer?.schemaTool ?? null, e.answer?.wrapKey ?? null],
+        );
       }
     });
   }
@@ -173,7 +180,7 @@ export class BatchStore {
     const now = this.now();
     const ok = outcome.state === 'succeeded';
     const { changes } = await this.db.run(
-      `UPDATE batch_items SET state = ?, text = ?, model = ?, usage = ?, cost_usd = ?, stop_reason = ?, error_code = ?, error_message = ?, finished_at = ? WHERE job_id = ? AND custom_id = ? AND state = 'pending'`,
+      `UPDATE batch_items SET state = ?, text = ?, model = ?, usage = ?, cost_usd = ?, stop_reason = ?, tool_calls = ?, stop_sequence = ?, error_code = ?, error_message = ?, finished_at = ? WHERE job_id = ? AND custom_id = ? AND state = 'pending'`,
       [
         outcome.state,
         ok ? outcome.text : null,
@@ -181,6 +188,8 @@ export class BatchStore {
         ok ? JSON.stringify(outcome.usage) : null,
         costUsd,
         ok ? outcome.stopReason : null,
+        ok && outcome.toolCalls?.length ? JSON.stringify(outcome.toolCalls) : null,
+        (ok && outcome.stopSequence) || null,
         ok ? null : outcome.errorCode,
         ok ? null : outcome.message,
         now,
@@ -207,13 +216,14 @@ export class BatchStore {
   async item(
     jobId: string,
     customId: string,
-  ): Promise<{ state: BatchItemState; feature: string; line: number } | undefined> {
-    return (
-      await this.db.all<{ state: BatchItemState; feature: string; line: number }>(
-        `SELECT state, feature, line FROM batch_items WHERE job_id = ? AND custom_id = ?`,
+  ): Promise<{ state: BatchItemState; feature: string; line: number; wrapKey: string | null } | undefined> {
+    const row = (
+      await this.db.all<{ state: BatchItemState; feature: string; line: number; wrap_key: string | null }>(
+        `SELECT state, feature, line, wrap_key FROM batch_items WHERE job_id = ? AND custom_id = ?`,
         [jobId, customId],
       )
     )[0];
+    return row && { state: row.state, feature: row.feature, line: row.line, wrapKey: row.wrap_key };
   }
 
   async pendingIds(jobId: string): Promise<string[]> {
@@ -225,12 +235,18 @@ export class BatchStore {
     ).map((r) => r.custom_id);
   }
 
-  async customIds(jobId: string): Promise<string[]> {
+  /** Every item in submission order, with what reading its answer needs. */
+  async itemKeys(jobId: string): Promise<BatchItemKey[]> {
     return (
-      await this.db.all<{ custom_id: string }>(`SELECT custom_id FROM batch_items WHERE job_id = ? ORDER BY line`, [
-        jobId,
-      ])
-    ).map((r) => r.custom_id);
+      await this.db.all<{ custom_id: string; schema_tool: string | null; wrap_key: string | null }>(
+        `SELECT custom_id, schema_tool, wrap_key FROM batch_items WHERE job_id = ? ORDER BY line`,
+        [jobId],
+      )
+    ).map((r) => ({
+      customId: r.custom_id,
+      ...(r.schema_tool !== null ? { schemaTool: r.schema_tool } : {}),
+      ...(r.wrap_key !== null ? { wrapKey: r.wrap_key } : {}),
+    }));
   }
 
   async get(id: string): Promise<StoredJob | null> {
@@ -271,6 +287,8 @@ export class BatchStore {
       usage: r.usage ? (JSON.parse(r.usage) as Usage) : null,
       costUsd: r.cost_usd,
       stopReason: r.stop_reason,
+      ...(r.tool_calls ? { toolCalls: JSON.parse(r.tool_calls) as ToolCall[] } : {}),
+      ...(r.stop_sequence !== null ? { stopSequence: r.stop_sequence } : {}),
       errorCode: r.error_code as ErrorCode | null,
       errorMessage: r.error_message,
       requestId: batchRequestId(jobId, r.custom_id),

@@ -1,4 +1,4 @@
-import type { BatchProviderId, ChatRequest, ErrorCode, Usage } from '../../protocol';
+import type { BatchProviderId, ChatRequest, ErrorCode, ToolCall, Usage } from '../../protocol';
 import type { ProviderRequest } from '../providers/types';
 
 /** One validated line of a batch: what a live call would have sent, and the id that matches its result. */
@@ -8,7 +8,25 @@ export interface BatchEntry {
   line: number;
   feature: string;
   request: ChatRequest;
+  /** Already fitted to the model's rules (planRequest), as withCapabilities fits a live call. */
   providerRequest: ProviderRequest;
+  /** What reading the answer needs, kept per item in batch.db (the prompt is not). */
+  answer?: BatchAnswerKey;
+}
+
+/**
+ * What a live call knows from its request when it reads the answer: the name of the response
+ * schema (Anthropic's stand-in tool carries it, and its input is the answer, not a tool call) and
+ * the property a wrapped schema's answer comes back in.
+ */
+export interface BatchAnswerKey {
+  schemaTool?: string;
+  wrapKey?: string;
+}
+
+/** One request of a submitted batch, in submission order, with what reading its answer needs. */
+export interface BatchItemKey extends BatchAnswerKey {
+  customId: string;
 }
 
 /** The provider's view of a whole batch. */
@@ -33,6 +51,9 @@ export type BatchOutcome =
       usage: Usage;
       stopReason: string | null;
       responseId?: string;
+      toolCalls?: ToolCall[];
+      /** The stop sequence the answer ended at, when the provider names it (Anthropic). */
+      stopSequence?: string;
     }
   | {
       customId: string;
@@ -53,6 +74,9 @@ export interface BatchProvider {
   status(providerBatchId: string, signal?: AbortSignal): Promise<BatchRemoteStatus>;
   /** Asks the provider to stop the batch; it ends later, with the results that finished. Returns the provider's word for it, null when it says none. */
   cancel(providerBatchId: string, signal?: AbortSignal): Promise<string | null>;
-  /** `customIds` in submission order, for providers that answer in order rather than by id. */
-  results(providerBatchId: string, customIds: readonly string[], signal?: AbortSignal): AsyncIterable<BatchOutcome>;
+  /**
+   * `items` in submission order, for providers that answer in order rather than by id, each with
+   * what its answer is read by (the schema tool). Unwrapping a wrapped schema is left to the caller.
+   */
+  results(providerBatchId: string, items: readonly BatchItemKey[], signal?: AbortSignal): AsyncIterable<BatchOutcome>;
 }

@@ -19,8 +19,8 @@ export function createBatchProvider(id: BatchProviderId, cfg: ProviderConfig): B
     submit: async (entries, model, signal) => (await provider()).submit(entries, model, signal),
     status: async (batchId, signal) => (await provider()).status(batchId, signal),
     cancel: async (batchId, signal) => (await provider()).cancel(batchId, signal),
-    async *results(batchId, customIds, signal) {
-      yield* (await provider()).results(batchId, customIds, signal);
+    async *results(batchId, items, signal) {
+      yield* (await provider()).results(batchId, items, signal);
     },
   };
 }

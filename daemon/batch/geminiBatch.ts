@@ -1,12 +1,11 @@
 import { GoogleGenAI, JobState, type BatchJob, type InlinedRequest } from '@google/genai';
 import { geminiUpstreamError } from '../providers/gemini/geminiError';
 import { toGeminiParams } from '../providers/gemini/geminiRequest';
-import { geminiStopReason, geminiText } from '../providers/gemini/geminiText';
-import { fromGeminiUsage } from '../providers/gemini/geminiUsage';
+import { fromGeminiResponse } from '../providers/gemini/geminiAnswer';
 import { ResponseCapture } from '../providers/gemini/responseCapture';
 import { SDK_TIMEOUT_MS } from '../providers/sdkTimeout';
 import type { ProviderConfig } from '../providers/types';
-import type { BatchEntry, BatchOutcome, BatchProvider, BatchRemoteStatus } from './batchTypes';
+import type { BatchEntry, BatchItemKey, BatchOutcome, BatchProvider, BatchRemoteStatus } from './batchTypes';
 import { erroredOutcome, unprocessedOutcome } from './itemError';
 
 /** The metadata key that carries each request's custom id through the batch and back. */
@@ -86,7 +85,7 @@ export class GeminiBatch implements BatchProvider {
 
   async *results(
     providerBatchId: string,
-    customIds: readonly string[],
+    items: readonly BatchItemKey[],
     signal?: AbortSignal,
   ): AsyncIterable<BatchOutcome> {
     const job = await this.get(providerBatchId, signal);
@@ -96,17 +95,13 @@ export class GeminiBatch implements BatchProvider {
     for (const [index, r] of responses.entries()) {
       // Gemini answers in request order. Its reference says each response carries the request's
       // metadata back, but in practice it often does not, so the order is the fallback.
-      const customId = r.metadata?.[ID_KEY] ?? customIds[index];
+      const customId = r.metadata?.[ID_KEY] ?? items[index]?.customId;
       if (customId === undefined) continue;
       if (r.response) {
         yield {
           customId,
           state: 'succeeded',
-          text: geminiText(r.response),
-          model: r.response.modelVersion ?? job.model?.replace(/^models\//, '') ?? '',
-          usage: fromGeminiUsage(r.response.usageMetadata),
-          stopReason: geminiStopReason(r.response),
-          ...(r.response.responseId !== undefined ? { responseId: r.response.responseId } : {}),
+          ...fromGeminiResponse(r.response, job.model?.replace(/^models\//, '') ?? ''),
         };
       } else if (r.error) {
         const e = r.error as { code?: number; message?: string; status?: string };

@@ -1,12 +1,12 @@
 import OpenAI, { toFile } from 'openai';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import { OPENAI_CHAT_OPTIONS } from '../providers/openai/openaiAdapter';
+import { fromOpenAICompletion } from '../providers/openai/openaiAnswer';
 import { openaiUpstreamError } from '../providers/openai/openaiError';
 import { toOpenAIParams } from '../providers/openai/openaiRequest';
-import { fromOpenAIUsage } from '../providers/openai/openaiUsage';
 import { SDK_TIMEOUT_MS } from '../providers/sdkTimeout';
 import type { ProviderConfig } from '../providers/types';
-import type { BatchEntry, BatchOutcome, BatchProvider, BatchRemoteStatus } from './batchTypes';
+import type { BatchEntry, BatchItemKey, BatchOutcome, BatchProvider, BatchRemoteStatus } from './batchTypes';
 import { erroredOutcome, unprocessedOutcome } from './itemError';
 
 const ENDPOINT = '/v1/chat/completions';
@@ -102,7 +102,7 @@ export class OpenAIBatch implements BatchProvider {
 
   async *results(
     providerBatchId: string,
-    _customIds: readonly string[],
+    _items: readonly BatchItemKey[],
     signal?: AbortSignal,
   ): AsyncIterable<BatchOutcome> {
     const opts = signal ? { signal } : {};
@@ -130,17 +130,7 @@ function outcomeOf(line: OutputLine): BatchOutcome | undefined {
   if (typeof customId !== 'string') return undefined;
   const status = line.response?.status_code;
   if (line.response && status !== undefined && status >= 200 && status < 300) {
-    const body = line.response.body as ChatCompletion;
-    const choice = body.choices?.[0];
-    return {
-      customId,
-      state: 'succeeded',
-      text: choice?.message?.content ?? '',
-      model: body.model,
-      usage: fromOpenAIUsage(body.usage),
-      stopReason: choice?.finish_reason ?? null,
-      ...(body.id ? { responseId: body.id } : {}),
-    };
+    return { customId, state: 'succeeded', ...fromOpenAICompletion(line.response.body as ChatCompletion) };
   }
   if (line.error?.code === 'batch_expired') return unprocessedOutcome(customId, 'expired');
   if (line.error?.code === 'batch_cancelled') return unprocessedOutcome(customId, 'canceled');

@@ -116,6 +116,9 @@ export async function batchCommand(argv: string[]): Promise<number> {
                   text: r.text,
                   model: r.model,
                   cost_usd: r.costUsd,
+                  // Named as in a live answer (`conduit ask --json`), so one reader takes both.
+                  ...(r.toolCalls ? { toolCalls: r.toolCalls } : {}),
+                  ...(r.stopSequence !== undefined ? { stopSequence: r.stopSequence } : {}),
                   ...(r.errorCode ? { error: { code: r.errorCode, message: r.errorMessage } } : {}),
                 },
           ),

@@ -55,7 +55,7 @@ function results(batch: FakeBatch, batches: FakeBatches): string {
               requestId: `req_batch_${i}`,
               model: r.model,
               body: r.body,
-              script: { text: o.text, usage: batches.usage },
+              script: o.script,
             }),
           };
         } else {

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { ScriptedError, WireProvider } from './script';
+import { documentedRefusal } from './requestRules';
+import type { ScriptedError, ScriptedResponse, WireProvider } from './script';
+import { applyStopSequences, stopSequencesOf } from './stopRules';
 
 /**
  * Where a fake batch is in its life. `ended` covers Anthropic "ended", OpenAI "completed", Gemini
@@ -43,8 +45,10 @@ export interface FakeBatchItemError {
  * own after `endAfterPolls` status polls or `endAfterMs`. A client's cancel (`requestCancel`, from
  * the cancel endpoints) puts it in `canceling`; the next status poll ends it as cancelled, with
  * results for the requests `runSome` marked as finished. `failRequest` makes chosen requests
- * error inside an otherwise successful batch; `holdStatus` keeps status replies waiting, so a
- * test can kill the client while a poll is in flight.
+ * error inside an otherwise successful batch; `answer` scripts one request's answer (tool calls,
+ * text) as a live script would; `holdStatus` keeps status replies waiting, so a test can kill the
+ * client while a poll is in flight. Each request is answered by the live endpoint's rules: the
+ * 400 its documented rules give, and its stop sequences applied to the answer.
  */
 export class FakeBatches {
   readonly batches = new Map<string, FakeBatch>();
@@ -61,6 +65,7 @@ export class FakeBatches {
   /** Token counts every successful answer reports. */
   usage = { input: 1000, output: 200 };
   readonly #errors = new Map<string, FakeBatchItemError>();
+  readonly #answers = new Map<string, ScriptedResponse>();
   #held: { release: () => void; promise: Promise<void> } | null = null;
   /** Status polls answered so far, and the ones waiting on `holdStatus`. */
   statusCalls = 0;
@@ -68,6 +73,11 @@ export class FakeBatches {
 
   failRequest(customId: string, status = 400, error?: ScriptedError): void {
     this.#errors.set(customId, { status, ...(error ? { error } : {}) });
+  }
+
+  /** The answer one request gets instead of the echo of its prompt; usage stays the batch's unless given. */
+  answer(customId: string, script: ScriptedResponse): void {
+    this.#answers.set(customId, script);
   }
 
   errorFor(customId: string): FakeBatchItemError | undefined {
@@ -173,15 +183,32 @@ export class FakeBatches {
     this.#held = null;
   }
 
-  /** The answer the fake gives one request, or its error; undefined when it never ran. */
+  /**
+   * The answer the fake gives one request (a script for the provider's wire module), or its
+   * error; undefined when it never ran.
+   */
   outcome(
     batch: FakeBatch,
     request: FakeBatchRequest,
-  ): { ok: true; text: string } | { ok: false; error: FakeBatchItemError } | undefined {
+  ): { ok: true; script: ScriptedResponse } | { ok: false; error: FakeBatchItemError } | undefined {
     const ran = batch.phase === 'ended' || batch.processed.has(request.customId);
     if (!ran || batch.phase === 'failed') return undefined;
     const error = this.#errors.get(request.customId);
-    return error ? { ok: false, error } : { ok: true, text: `Answer to: ${request.prompt}` };
+    if (error) return { ok: false, error };
+    // What the live endpoint reads: Gemini's batch item wraps it in `request`.
+    const live =
+      batch.provider === 'gemini' ? (request.body as { request?: unknown } | undefined)?.request : request.body;
+    const refusal = documentedRefusal(batch.provider, request.model, live);
+    if (refusal)
+      return {
+        ok: false,
+        error: { status: refusal.status ?? 400, ...(refusal.error ? { error: refusal.error } : {}) },
+      };
+    const scripted = this.#answers.get(request.customId);
+    const script = scripted
+      ? { ...scripted, usage: scripted.usage ?? this.usage }
+      : { text: `Answer to: ${request.prompt}`, usage: this.usage };
+    return { ok: true, script: applyStopSequences(batch.provider, script, stopSequencesOf(batch.provider, live)) };
   }
 
   reset(): void {
@@ -189,6 +216,7 @@ export class FakeBatches {
     this.batches.clear();
     this.files.clear();
     this.#errors.clear();
+    this.#answers.clear();
     this.endAfterPolls = null;
     this.endAfterMs = null;
     this.usage = { input: 1000, output: 200 };

@@ -32,7 +32,7 @@ function operation(batch: FakeBatch, batches: FakeBatches): unknown {
                 requestId: `resp_${i}`,
                 model: batch.model,
                 body: r.body,
-                script: { text: o.text, usage: batches.usage },
+                script: o.script,
               }),
             };
           return {

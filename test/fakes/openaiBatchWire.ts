@@ -146,7 +146,7 @@ function writeFiles(
               requestId,
               model: r.model,
               body: r.body,
-              script: { text: o.text, usage: batches.usage },
+              script: o.script,
             }),
           },
           error: null,

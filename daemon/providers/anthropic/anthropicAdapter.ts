@@ -1,7 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { ProviderId } from '../../../protocol';
-import type { Message, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
-import type { ToolCall } from '../../../protocol';
+import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { abortedError } from '../commonErrors';
 import { lowerCaseHeaders } from '../headers';
 import { stainlessClientOptions } from '../sdkClientOptions';
@@ -14,39 +13,10 @@ import type {
   ProviderStreamEvent,
   UpstreamError,
 } from '../types';
+import { fromAnthropicMessage } from './anthropicAnswer';
 import { anthropicUpstreamError } from './anthropicError';
 import { toAnthropicParams } from './anthropicRequest';
 import { AnthropicStreamAccumulator } from './anthropicStream';
-import { fromAnthropicUsage, withThinkingEstimate } from './anthropicUsage';
-
-/**
- * The answer's text and tool calls. The tool standing in for a response schema is no tool call:
- * its input is the answer, as JSON text.
- */
-export function answerOf(message: Message, schemaTool: string | undefined): { text: string; toolCalls: ToolCall[] } {
-  let text = '';
-  const toolCalls: ToolCall[] = [];
-  for (const block of message.content) {
-    if (block.type === 'text') text += block.text;
-    else if (block.type === 'tool_use' && block.name === schemaTool) text = JSON.stringify(block.input);
-    else if (block.type === 'tool_use')
-      toolCalls.push({ id: block.id, name: block.name, input: block.input as Record<string, unknown> });
-  }
-  return { text, toolCalls };
-}
-
-/** The answer's text alone (a batch result carries no request to name the schema tool). */
-export function textOf(message: Message): string {
-  return answerOf(message, undefined).text;
-}
-
-/** The characters of the answer a reader sees: text, and tool-call input as JSON. */
-function visibleChars(message: Message): number {
-  return message.content.reduce(
-    (n, b) => n + (b.type === 'text' ? b.text.length : b.type === 'tool_use' ? JSON.stringify(b.input).length : 0),
-    0,
-  );
-}
 
 /** What the adapter needs of a client: Anthropic's own, or the Bedrock or Vertex one. */
 export interface AnthropicMessagesClient {
@@ -101,21 +71,7 @@ export class AnthropicAdapter implements ProviderAdapter {
       ).messages
         .create({ ...toAnthropicParams(req), stream: false }, { signal })
         .withResponse();
-      const { text, toolCalls } = answerOf(data, req.responseSchema?.name);
-      return {
-        text,
-        ...(toolCalls.length ? { toolCalls } : {}),
-        model: data.model,
-        usage: withThinkingEstimate(
-          fromAnthropicUsage(data.usage),
-          data.content.some((b) => b.type === 'thinking' || b.type === 'redacted_thinking'),
-          visibleChars(data),
-        ),
-        stopReason: data.stop_reason,
-        ...(data.stop_sequence ? { stopSequence: data.stop_sequence } : {}),
-        responseId: data.id,
-        headers: lowerCaseHeaders(response.headers),
-      };
+      return { ...fromAnthropicMessage(data, req.responseSchema?.name), headers: lowerCaseHeaders(response.headers) };
     } catch (err) {
       throw signal.aborted ? abortedError(this.id, err) : this.#toError(err, false);
     }

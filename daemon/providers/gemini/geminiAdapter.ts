@@ -14,11 +14,10 @@ import type {
   ProviderStreamEvent,
   UpstreamError,
 } from '../types';
+import { fromGeminiResponse } from './geminiAnswer';
 import { geminiUpstreamError } from './geminiError';
 import { toGeminiParams } from './geminiRequest';
 import { GeminiStreamAccumulator } from './geminiStream';
-import { geminiFunctionCalls, geminiStopReason, geminiText } from './geminiText';
-import { fromGeminiUsage } from './geminiUsage';
 import { ResponseCapture } from './responseCapture';
 
 /** What every call adds to the request's config. */
@@ -71,16 +70,7 @@ export class GeminiAdapter implements ProviderAdapter {
     const capture = new ResponseCapture(this.#fetch);
     try {
       const response = await this.#client.models.generateContent(toGeminiParams(req, callConfig(signal, capture)));
-      const toolCalls = geminiFunctionCalls(response);
-      return {
-        text: geminiText(response),
-        ...(toolCalls.length ? { toolCalls } : {}),
-        model: response.modelVersion ?? req.model,
-        usage: fromGeminiUsage(response.usageMetadata),
-        stopReason: geminiStopReason(response),
-        ...(response.responseId !== undefined ? { responseId: response.responseId } : {}),
-        headers: headersOf(response, capture),
-      };
+      return { ...fromGeminiResponse(response, req.model), headers: headersOf(response, capture) };
     } catch (err) {
       throw signal.aborted
         ? abortedError(this.id, err)

@@ -6,11 +6,10 @@ import { stainlessClientOptions } from '../sdkClientOptions';
 import { runStream } from '../streamRunner';
 import type { ProviderAdapter, ProviderConfig, ProviderRequest, ProviderResponse, ProviderStreamEvent } from '../types';
 import type { OpenAIChatOptions } from './openaiChatOptions';
+import { fromOpenAICompletion } from './openaiAnswer';
 import { openaiUpstreamError } from './openaiError';
 import { toOpenAIParams } from './openaiRequest';
-import { parseArguments } from '../toolCalls';
 import { OpenAIStreamAccumulator } from './openaiStream';
-import { fromOpenAIUsage } from './openaiUsage';
 
 /** Chat Completions through the openai SDK, for OpenAI and for the servers that copy its API. */
 export class OpenAIChatAdapter implements ProviderAdapter {
@@ -46,19 +45,7 @@ export class OpenAIChatAdapter implements ProviderAdapter {
       const { data, response } = await this.#client.chat.completions
         .create({ ...toOpenAIParams(req, this.#options), stream: false }, { signal })
         .withResponse();
-      const choice = data.choices[0];
-      const toolCalls = (choice?.message.tool_calls ?? []).flatMap((c) =>
-        c.type === 'function' ? [{ id: c.id, name: c.function.name, input: parseArguments(c.function.arguments) }] : [],
-      );
-      return {
-        text: choice?.message.content ?? '',
-        ...(toolCalls.length ? { toolCalls } : {}),
-        model: data.model,
-        usage: fromOpenAIUsage(data.usage),
-        stopReason: choice?.finish_reason ?? null,
-        responseId: data.id,
-        headers: lowerCaseHeaders(response.headers),
-      };
+      return { ...fromOpenAICompletion(data), headers: lowerCaseHeaders(response.headers) };
     } catch (err) {
       throw signal.aborted ? abortedError(this.id, err) : openaiUpstreamError(this.id, err, this.#apiKey);
     }

@@ -47,6 +47,15 @@ describe('checkBatchBudget', () => {
     expect(table.statuses()[0]).toMatchObject({ reservedUsd: 0, spentUsd: 0 });
   });
 
+  it("counts a reasoning effort's thinking in the worst case, as a live call's budget check does", () => {
+    const table = new BudgetTable({ settings: () => budgetSchema.parse({ dailyUsd: worstOfTen * 1.1 }) });
+    const thinking = entries(10, 4000).map((e) => ({
+      ...e,
+      providerRequest: { ...e.providerRequest, reasoningEffort: 'high' as const },
+    }));
+    expect(() => checkBatchBudget(table, config, 'anthropic', MODEL, thinking)).toThrow(/could cost up to/);
+  });
+
   it('batch results count as spend when they arrive', () => {
     const table = new BudgetTable({ settings: () => budgetSchema.parse({ dailyUsd: 1 }) });
     table.addSpend('docs', 0.25);

@@ -19,13 +19,14 @@ const usage = {
   reasoning_tokens: 0,
 };
 
-function entry(customId: string, line: number): BatchEntry {
+function entry(customId: string, line: number, answer?: BatchEntry['answer']): BatchEntry {
   return {
     customId,
     line,
     feature: 'docs',
     request: { messages: [{ role: 'user', content: customId }] },
     providerRequest: { model: MODEL, messages: [{ role: 'user', content: customId }], maxTokens: 100 },
+    ...(answer ? { answer } : {}),
   };
 }
 
@@ -51,7 +52,7 @@ describe('ingestOutcome: one ledger row per batch request, exactly once', () => 
       source: 'x.jsonl',
       profile: 'default',
       client: 'cli',
-      entries: [entry('a', 1), entry('b', 2)],
+      entries: [entry('a', 1), entry('b', 2, { schemaTool: 'names', wrapKey: 'items' })],
     });
     await store.submitted('batch_t1', 'msgbatch_1', Date.now());
     job = (await store.get('batch_t1'))!;
@@ -136,6 +137,26 @@ describe('ingestOutcome: one ledger row per batch request, exactly once', () => 
       ['timeout', 0, 0],
     ]);
     expect((await store.get('batch_t1'))!.counts).toMatchObject({ errored: 1, expired: 1, pending: 0 });
+  });
+
+  it("keeps the answer's tool calls and stop sequence, and unwraps the answer to a schema the plan wrapped", async () => {
+    const deps = { store, recorder: ledger, prices: () => undefined };
+    const call = { id: 'toolu_1', name: 'lookup', input: { symbol: 'parse' } };
+    await ingestOutcome(job, { ...ok, toolCalls: [call], stopReason: 'tool_use' }, deps);
+    await ingestOutcome(
+      job,
+      { ...ok, customId: 'b', text: '{"items":["x","y"]}', stopReason: 'stop_sequence', stopSequence: 'END' },
+      deps,
+    );
+    const [a, b] = await store.results('batch_t1');
+    expect(a).toMatchObject({ text: 'answer a', toolCalls: [call], stopReason: 'tool_use' });
+    expect(a).not.toHaveProperty('stopSequence');
+    expect(b).toMatchObject({ text: '["x","y"]', stopReason: 'stop_sequence', stopSequence: 'END' });
+    expect(b).not.toHaveProperty('toolCalls');
+    expect(await store.itemKeys('batch_t1')).toEqual([
+      { customId: 'a' },
+      { customId: 'b', schemaTool: 'names', wrapKey: 'items' },
+    ]);
   });
 
   it('a result for an id the batch never had is ignored', async () => {

@@ -2,11 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { ConduitError } from '../../../../protocol';
 import { parseBatchLines } from '../../../../daemon/batch/batchLines';
 import { configSchema } from '../../../../daemon/config/config';
+import { capabilitiesOf } from '../../../../daemon/providers/capabilities/modelCapabilities';
+import type { ProviderRequest } from '../../../../daemon/providers/types';
 
 const config = configSchema.parse({ provider: 'openai', defaultMaxTokens: 777, maxPromptChars: 200 });
 const line = (o: unknown) => JSON.stringify(o);
 const ask = (content: string, extra: Record<string, unknown> = {}) =>
   line({ messages: [{ role: 'user', content }], ...extra });
+
+/** The request without the model rules the plan attached (checked on their own). */
+function withoutCaps(req: ProviderRequest): Omit<ProviderRequest, 'capabilities'> {
+  const { capabilities: _caps, ...rest } = req;
+  return rest;
+}
 
 function problems(lines: string[], params: Record<string, unknown> = {}): string {
   try {
@@ -41,18 +49,68 @@ describe('parseBatchLines', () => {
       ['first', 1, 'docs'],
       ['line-3', 3, 'docs'],
     ]);
-    expect(parsed.entries[0]!.providerRequest).toEqual({
+    expect(parsed.entries[0]!.providerRequest.capabilities).toEqual(capabilitiesOf('anthropic', 'claude-sonnet-4-6'));
+    expect(withoutCaps(parsed.entries[0]!.providerRequest)).toEqual({
       model: 'claude-sonnet-4-6',
       messages: [{ role: 'user', content: 'one' }],
       maxTokens: 50,
     });
-    expect(parsed.entries[1]!.providerRequest).toEqual({
+    expect(withoutCaps(parsed.entries[1]!.providerRequest)).toEqual({
       model: 'claude-sonnet-4-6',
       messages: [{ role: 'user', content: 'two' }],
       maxTokens: 777,
       system: 'terse',
       temperature: 0.2,
     });
+  });
+
+  it('carries tools, tool choice, response schema, effort and stop sequences, fitted to the model as a live call is', () => {
+    const tools = [{ name: 'lookup', description: 'Find a symbol.', inputSchema: { type: 'object', properties: {} } }];
+    const schema = { type: 'array', items: { type: 'string' } };
+    const parsed = parseBatchLines(
+      {
+        lines: [
+          ask('all', {
+            tools,
+            toolChoice: 'auto',
+            responseSchema: { name: 'names', schema },
+            reasoningEffort: 'medium',
+            stop: ['END', 'STOP'],
+          }),
+          ask('plain'),
+        ],
+        provider: 'anthropic',
+        model: 'claude-sonnet-4-6',
+      },
+      config,
+      {},
+    );
+    const [all, plain] = parsed.entries;
+    expect(withoutCaps(all!.providerRequest)).toEqual({
+      model: 'claude-sonnet-4-6',
+      messages: [{ role: 'user', content: 'all' }],
+      maxTokens: 777,
+      tools,
+      toolChoice: 'auto',
+      // Claude takes only an object root: wrapped as planRequest does for a live call.
+      responseSchema: {
+        name: 'names',
+        schema: { type: 'object', properties: { items: schema }, required: ['items'], additionalProperties: false },
+      },
+      reasoningEffort: 'medium',
+      stop: ['END', 'STOP'],
+    });
+    expect(all!.answer).toEqual({ schemaTool: 'names', wrapKey: 'items' });
+    expect(plain!.answer).toBeUndefined();
+  });
+
+  it('names a line the model rules refuse (more stop sequences than it takes), before anything is sent', () => {
+    const message = problems([ask('fine', { stop: ['a'] }), ask('too many', { stop: ['a', 'b', 'c', 'd', 'e'] })], {
+      model: 'gpt-5.4-mini',
+    });
+    expect(message).toContain('1 line has problems');
+    expect(message).toContain('line 2: 5 stop sequences given; gpt-5.4-mini takes at most 4');
+    expect(message).not.toMatch(/line 1:/);
   });
 
   it('takes the configured provider and its model when the batch names neither', () => {

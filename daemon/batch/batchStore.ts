@@ -12,7 +12,8 @@ import type {
   Usage,
 } from '../../protocol';
 import type { SqlValue } from '../usage/sqlite';
-import { addMissingColumns, ITEM_COLUMNS_SINCE_FIRST } from './batchColumns';
+import { addMissingColumns } from '../usage/addedColumns';
+import { ITEM_COLUMNS_SINCE_FIRST } from './batchColumns';
 import type { BatchEntry, BatchItemKey, BatchOutcome } from './batchTypes';
 
 /** The little of SQLite the store needs (SqliteDb provides it). */

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { ChatRequest, ProviderId, Usage } from '../../protocol';
 import { prepareDatabaseFile, tightenDatabaseFiles } from '../home/safePath';
 import { LruMap } from '../platform/lruMap';
+import { addMissingColumns, type ColumnSpec } from '../usage/addedColumns';
 import { SqliteDb } from '../usage/sqlite';
 import type { CacheEntry } from './cacheEntry';
 
@@ -234,18 +235,11 @@ ON CONFLICT(key) DO UPDATE SET scope = excluded.scope, feature = excluded.featur
   cost_usd = excluded.cost_usd, created_at = excluded.created_at, expires_at = excluded.expires_at, hits = excluded.hits,
   last_used = excluded.last_used, vector = excluded.vector, embedder = excluded.embedder, stop_sequence = excluded.stop_sequence`;
 
-/**
- * Columns added after the first release, each with the ALTER that adds it to an older cache.db.
- * An older daemon reading a newer file is unaffected: it names the columns it writes.
- */
-const ADDED_COLUMNS: readonly { name: string; add: string }[] = [
-  { name: 'stop_sequence', add: 'ALTER TABLE entries ADD COLUMN stop_sequence TEXT' },
+/** Columns added after the first release; an older cache.db gets them when it opens. */
+const ADDED_COLUMNS: readonly ColumnSpec[] = [
+  /** The stop sequence the answer ended at, when the provider named it. */
+  { name: 'stop_sequence', type: 'TEXT' },
 ];
-
-async function addMissingColumns(db: SqliteDb): Promise<void> {
-  const have = new Set((await db.all<{ name: string }>('PRAGMA table_info(entries)')).map((c) => c.name));
-  for (const c of ADDED_COLUMNS) if (!have.has(c.name)) await db.exec(c.add);
-}
 
 async function openChecked(file: string): Promise<SqliteDb> {
   prepareDatabaseFile(file);
@@ -257,7 +251,7 @@ async function openChecked(file: string): Promise<SqliteDb> {
     const rows = await db.all<{ quick_check: string }>('PRAGMA quick_check');
     if (rows.some((r) => r.quick_check !== 'ok')) throw new Error('quick_check failed');
     await db.exec(SCHEMA);
-    await addMissingColumns(db);
+    await addMissingColumns(db, 'entries', ADDED_COLUMNS);
     tightenDatabaseFiles(file);
     return db;
   } catch (err) {

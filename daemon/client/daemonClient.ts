@@ -187,11 +187,10 @@ export class DaemonClient {
   }
 
   /**
-   * Asks the daemon to stop. It replies, then closes the connection. vscode-jsonrpc decodes one
-   * frame per turn of the event loop, so when a notification, the reply and the close are read
-   * together (a busy client), the socket's close disposes the connection before the reply is
-   * dispatched. A connection that was open when the request left and closed before its answer is
-   * the stop we asked for: the hello named the pid.
+   * Asks the daemon to stop. It replies, then closes the connection; a reply read together with
+   * the close still counts (FrameReader). A connection that was open when the request left and
+   * ended without its answer (the daemon went before writing it) is the stop we asked for: the
+   * hello named the pid.
    */
   async stop(): Promise<{ pid: number }> {
     const wasOpen = !this.closedFlag;

@@ -1,11 +1,6 @@
 import * as net from 'node:net';
 import * as path from 'node:path';
-import {
-  CancellationTokenSource,
-  createMessageConnection,
-  StreamMessageReader,
-  type MessageConnection,
-} from 'vscode-jsonrpc/node';
+import { CancellationTokenSource, createMessageConnection, type MessageConnection } from 'vscode-jsonrpc/node';
 import {
   ChatChunkNotification,
   ChatSendRequest,
@@ -24,6 +19,7 @@ import {
   type StatusResult,
 } from '../../protocol';
 import { FrameWriter } from '../server/frameWriter';
+import { FrameReader, STREAM_ENDED } from './frameReader';
 import { conduitHome, homeLayout } from '../home/conduitHome';
 import { auditHome } from '../home/safePath';
 import { socketAddress } from '../home/socketAddress';
@@ -70,13 +66,13 @@ export class DaemonClient {
   ) {
     connection.onNotification(ChatChunkNotification.type, (chunk) => this.chunkHandlers.get(chunk.requestId)?.(chunk));
     // vscode-jsonrpc leaves pending requests waiting when the peer hangs up; disposing the
-    // connection rejects them, so a caller never waits on a daemon that is gone.
-    const closed = () => {
+    // connection rejects them, so a caller never waits on a daemon that is gone. It is disposed on
+    // the reader's STREAM_ENDED, not on 'close', so every answer read before the end counts.
+    socket.on('close', () => (this.closedFlag = true));
+    connection.onNotification(STREAM_ENDED, () => {
       this.closedFlag = true;
       connection.dispose();
-    };
-    connection.onClose(closed);
-    socket.on('close', closed);
+    });
   }
 
   get closed(): boolean {
@@ -111,12 +107,13 @@ export class DaemonClient {
       }
     }
     const writer = new FrameWriter(socket);
-    const connection = createMessageConnection(new StreamMessageReader(socket), writer);
-    connection.listen();
+    const connection = createMessageConnection(new FrameReader(socket), writer);
     // A daemon that dies after accepting, or never answers, must not leave the caller waiting:
-    // the socket closing or a deadline disposes the connection, which rejects the hello.
+    // the socket's end (after any answer read before it) or a deadline disposes the connection,
+    // which rejects the hello. The client's own handler replaces this one once the hello is in.
     const giveUp = () => connection.dispose();
-    socket.once('close', giveUp);
+    connection.onNotification(STREAM_ENDED, giveUp);
+    connection.listen();
     const helloTimer = setTimeout(giveUp, opts.helloTimeoutMs ?? 10_000);
     try {
       const hello = await connection.sendRequest(HelloRequest.type, {
@@ -126,7 +123,6 @@ export class DaemonClient {
         clientVersion: CONDUIT_VERSION,
       });
       clearTimeout(helloTimer);
-      socket.off('close', giveUp);
       if (hello.protocolVersion !== PROTOCOL_VERSION && opts.autoStart && !opts.replacingOutdated) {
         // An older (or newer) daemon from before an update: ask it to finish its work and exit,
         // then start one that speaks our version.
@@ -191,11 +187,10 @@ export class DaemonClient {
   }
 
   /**
-   * Asks the daemon to stop. It replies, then closes the connection. vscode-jsonrpc decodes one
-   * frame per turn of the event loop, so when a notification, the reply and the close are read
-   * together (a busy client), the socket's close disposes the connection before the reply is
-   * dispatched. A connection that was open when the request left and closed before its answer is
-   * the stop we asked for: the hello named the pid.
+   * Asks the daemon to stop. It replies, then closes the connection; a reply read together with
+   * the close still counts (FrameReader). A connection that was open when the request left and
+   * ended without its answer (the daemon went before writing it) is the stop we asked for: the
+   * hello named the pid.
    */
   async stop(): Promise<{ pid: number }> {
     const wasOpen = !this.closedFlag;

@@ -63,9 +63,13 @@ export async function callTarget(ctx: KeyedTarget): Promise<CallOutcome> {
   const call = { adapter, req: providerRequest, sink, startedAt: started };
   // The moment every limit let the attempt go: tests judge the daemon's pacing by it, since on a
   // loaded machine the provider's arrival times also carry the transit, which is not the daemon's.
+  // And the moment the limits read the answer's rate-limit headers: what the daemon knew of the
+  // provider's bucket was that old (the limiter reads them as this promise settles).
   const send = (attempt: Parameters<typeof callProvider>[1]) => {
-    deps.logger.write('debug', 'rate limit released', { requestId: ctx.call.requestId, provider: target.provider });
-    return callProvider(call, attempt);
+    const fields = { requestId: ctx.call.requestId, provider: target.provider };
+    deps.logger.write('debug', 'rate limit released', fields);
+    const read = () => deps.logger.write('debug', 'rate limit read', fields);
+    return callProvider(call, attempt).finally(read);
   };
   try {
     const { value, attempts: made } = await executeWithRetry(

@@ -13,6 +13,7 @@ import { conduitHome, homeLayout } from '../home/conduitHome';
 import { auditHome } from '../home/safePath';
 import { socketAddress } from '../home/socketAddress';
 import { readOrCreateToken } from '../home/token';
+import { FrameSplitter } from './frameSplitter';
 import { newRequestId } from './requestId';
 import { toConduitError, tooLarge } from './rpcErrors';
 import { tryConnect } from './waitForDaemon';
@@ -31,7 +32,6 @@ export interface ChatConnection {
 /** As in DaemonClient: the daemon's cap when its hello does not say, and the hello's deadline. */
 const DEFAULT_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 const HELLO_TIMEOUT_MS = 10_000;
-const HEADER_END = Buffer.from('\r\n\r\n');
 
 interface Pending {
   resolve(result: unknown): void;
@@ -50,7 +50,7 @@ export class ChatClient implements ChatConnection {
   private readonly pending = new Map<number, Pending>();
   private readonly chunkHandlers = new Map<string, (chunk: ChatChunk) => void>();
   private nextId = 0;
-  private buffered: Buffer = Buffer.alloc(0);
+  private readonly frames = new FrameSplitter();
   private closedFlag = false;
   private hello: HelloResult | undefined;
 
@@ -144,29 +144,8 @@ export class ChatClient implements ChatConnection {
   }
 
   private read(data: Buffer): void {
-    this.buffered = this.buffered.length ? Buffer.concat([this.buffered, data]) : data;
-    for (;;) {
-      const end = this.buffered.indexOf(HEADER_END);
-      if (end < 0) return;
-      const length = contentLength(this.buffered.toString('ascii', 0, end));
-      if (length === undefined) {
-        // Not a frame this protocol sends: the stream cannot be trusted past this point.
-        this.close();
-        return;
-      }
-      const start = end + HEADER_END.length;
-      if (this.buffered.length < start + length) return;
-      const body = this.buffered.toString('utf8', start, start + length);
-      this.buffered = this.buffered.subarray(start + length);
-      let msg: Message;
-      try {
-        msg = JSON.parse(body) as Message;
-      } catch {
-        this.close();
-        return;
-      }
-      this.dispatch(msg);
-    }
+    // Past a frame that is not this protocol's, the stream cannot be trusted.
+    if (this.frames.push(data, (msg) => this.dispatch(msg as Message))) this.close();
   }
 
   private dispatch(msg: Message): void {
@@ -212,15 +191,4 @@ interface Message {
 /** The error vscode-jsonrpc gives a request still pending when its connection closes. */
 function disposed(): ResponseError<void> {
   return new ResponseError(-32097, 'Pending response rejected since connection got disposed');
-}
-
-function contentLength(header: string): number | undefined {
-  for (const line of header.split('\r\n')) {
-    const colon = line.indexOf(':');
-    if (colon > 0 && line.slice(0, colon).trim().toLowerCase() === 'content-length') {
-      const n = Number(line.slice(colon + 1).trim());
-      return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
-    }
-  }
-  return undefined;
 }

@@ -1,10 +1,9 @@
 import type * as net from 'node:net';
+import { FrameSplitter } from './frameSplitter';
 import { AbstractMessageReader, type DataCallback, type Disposable, type Message } from 'vscode-jsonrpc/node';
 
 /** What this reader hands on after the stream's last frame. Never on the wire: the daemon has no such method. */
 export const STREAM_ENDED = '$/conduit/streamEnded';
-
-const HEADER_END = Buffer.from('\r\n\r\n');
 
 /**
  * Reads `Content-Length` frames from the daemon's socket and, once the socket has ended, hands the
@@ -19,7 +18,7 @@ const HEADER_END = Buffer.from('\r\n\r\n');
  * connection handles its messages in order, so STREAM_ENDED comes after every answer before it.
  */
 export class FrameReader extends AbstractMessageReader {
-  private buffered: Buffer = Buffer.alloc(0);
+  private readonly frames = new FrameSplitter();
   private callback: DataCallback | undefined;
   private done = false;
   private readonly dataListener = (data: Buffer) => this.read(data);
@@ -46,24 +45,9 @@ export class FrameReader extends AbstractMessageReader {
   }
 
   private read(data: Buffer): void {
-    this.buffered = this.buffered.length > 0 ? Buffer.concat([this.buffered, data]) : data;
-    while (!this.done) {
-      const end = this.buffered.indexOf(HEADER_END);
-      if (end < 0) return;
-      const length = contentLength(this.buffered.toString('ascii', 0, end));
-      if (length === undefined) return this.fail(new Error('A frame from the daemon has no Content-Length header.'));
-      const start = end + HEADER_END.length;
-      if (this.buffered.length < start + length) return;
-      const body = this.buffered.toString('utf8', start, start + length);
-      this.buffered = this.buffered.subarray(start + length);
-      let message: Message;
-      try {
-        message = JSON.parse(body) as Message;
-      } catch {
-        return this.fail(new Error('A frame from the daemon is not JSON.'));
-      }
-      this.callback?.(message);
-    }
+    if (this.done) return;
+    const bad = this.frames.push(data, (message) => this.callback?.(message as Message));
+    if (bad) this.fail(bad);
   }
 
   /** The stream cannot be trusted past a bad frame: the rest is not read. */
@@ -76,7 +60,7 @@ export class FrameReader extends AbstractMessageReader {
   private end(): void {
     if (this.done) return;
     this.done = true;
-    this.buffered = Buffer.alloc(0);
+    this.frames.reset();
     this.callback?.({ jsonrpc: '2.0', method: STREAM_ENDED } as Message);
     this.fireClose();
   }
@@ -84,20 +68,10 @@ export class FrameReader extends AbstractMessageReader {
   private stop(): void {
     this.done = true;
     this.callback = undefined;
+    this.frames.reset();
     this.socket.off('data', this.dataListener);
     this.socket.off('end', this.endListener);
     this.socket.off('close', this.endListener);
     this.socket.off('error', this.errorListener);
   }
-}
-
-function contentLength(header: string): number | undefined {
-  for (const line of header.split('\r\n')) {
-    const colon = line.indexOf(':');
-    if (colon > 0 && line.slice(0, colon).trim().toLowerCase() === 'content-length') {
-      const n = Number(line.slice(colon + 1).trim());
-      return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
-    }
-  }
-  return undefined;
 }

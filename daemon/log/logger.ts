@@ -65,6 +65,11 @@ export class Logger {
     this.level = LEVELS[level];
   }
 
+  /** Whether a line at this level would be written: for work done only to log it. */
+  enabled(level: LogLevel): boolean {
+    return LEVELS[level] >= this.level;
+  }
+
   debug(msg: string, fields?: Record<string, unknown>): void {
     this.write('debug', msg, fields);
   }
